@@ -1,0 +1,13 @@
+// ESM TypeScript through ts-jest: @actions/* are ESM-only, so tests run as ES modules
+// (NODE_OPTIONS=--experimental-vm-modules, set by `npm run test:ts`).
+export default {
+  preset: 'ts-jest/presets/default-esm',
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }],
+  },
+  testTimeout: 60000,
+};

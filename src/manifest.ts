@@ -1,0 +1,242 @@
+// The `latest.txt` protocol (docs/protocol.md): the only TypeScript module that
+// writes or reads manifests. The C++ core in firmware/ implements the same rules;
+// both are tested against test/vectors/manifests.json.
+import { keyIdOf, verifyStrict } from './crypto.js';
+
+export const MANIFEST_FORMAT = 'static-ota/1';
+export const MAX_MANIFEST_BYTES = 1024;
+export const MAX_SIGNATURES = 4;
+export const MAX_IMAGE_SIZE = 0xffffffff;
+
+export type ManifestErrorCode =
+  | 'empty'
+  | 'too_large'
+  | 'crlf'
+  | 'bad_char'
+  | 'missing_newline'
+  | 'bad_version'
+  | 'unsigned'
+  | 'trailing_data'
+  | 'bad_sig_line'
+  | 'too_many_signatures'
+  | 'untrusted_key'
+  | 'bad_signature'
+  | 'bad_line'
+  | 'duplicate_field'
+  | 'missing_field'
+  | 'bad_format'
+  | 'bad_board'
+  | 'bad_channel'
+  | 'bad_file'
+  | 'bad_size'
+  | 'bad_sha256'
+  | 'bad_expires';
+
+export class ManifestError extends Error {
+  constructor(
+    readonly code: ManifestErrorCode,
+    message: string,
+  ) {
+    super(`${message} (${code})`);
+    this.name = 'ManifestError';
+  }
+}
+
+export interface ManifestFields {
+  version: string;
+  board: string;
+  channel: string;
+  file: string;
+  size: number;
+  sha256: string;
+  /** Unix seconds after which devices with a trusted clock refuse the manifest. */
+  expires?: number;
+  /** Fields this version does not interpret, kept in order so signatures stay valid. */
+  extra?: ReadonlyArray<readonly [string, string]>;
+}
+
+export interface SignatureLine {
+  keyId: string;
+  signature: Uint8Array;
+}
+
+export interface OpenedManifest extends ManifestFields {
+  format: string;
+  /** Bytes covered by the signatures: everything before the first `sig=` line. */
+  signedLength: number;
+  /** keyid of the trusted key whose signature verified. */
+  verifiedBy: string;
+}
+
+const SEMVER =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+const MAX_VERSION_LENGTH = 64;
+const MAX_NUMERIC_DIGITS = 15;
+const FIELD_KEY = /^[a-z0-9_-]+$/;
+const BOARD = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}$/;
+const CHANNEL = /^[a-z0-9][a-z0-9-]{0,31}$/;
+const FILE = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/;
+const DECIMAL = /^(0|[1-9]\d{0,9})$/;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const SIG_LINE = /^sig=([0-9a-f]{8}):([0-9a-f]{128})$/;
+const REQUIRED = ['format', 'board', 'channel', 'file', 'size', 'sha256'] as const;
+
+/** SemVer 2.0.0 within the protocol's bounds (64 characters, numeric identifiers of at most 15 digits). */
+export function isValidVersion(version: string): boolean {
+  const match = SEMVER.exec(version);
+  if (!match || version.length > MAX_VERSION_LENGTH) return false;
+  const numericIds = [match[1], match[2], match[3], ...(match[4]?.split('.') ?? [])].filter((id) => /^\d+$/.test(id));
+  return numericIds.every((id) => id.length <= MAX_NUMERIC_DIGITS);
+}
+
+export const isValidBoard = (board: string): boolean => BOARD.test(board);
+export const isValidChannel = (channel: string): boolean => CHANNEL.test(channel);
+export const isValidFileName = (file: string): boolean => FILE.test(file);
+
+/** The signed part of a manifest: version line and fields, LF-terminated. */
+export function serializeBody(fields: ManifestFields): string {
+  const lines: Array<readonly [string, string]> = [
+    ['format', MANIFEST_FORMAT],
+    ['board', fields.board],
+    ['channel', fields.channel],
+    ['file', fields.file],
+    ['size', String(fields.size)],
+    ['sha256', fields.sha256],
+  ];
+  if (fields.expires !== undefined) lines.push(['expires', String(fields.expires)]);
+  lines.push(...(fields.extra ?? []));
+  return `${fields.version}\n${lines.map(([key, value]) => `${key}=${value}\n`).join('')}`;
+}
+
+export function formatSignatureLine({ keyId, signature }: SignatureLine): string {
+  return `sig=${keyId}:${Buffer.from(signature).toString('hex')}\n`;
+}
+
+interface Framed {
+  version: string;
+  /** Lines between the version line and the first `sig=` line. */
+  fieldLines: string[];
+  signatureLines: string[];
+  signedLength: number;
+}
+
+/** Steps 1-4 of docs/protocol.md: framing and the version line, no field interpreted. */
+export function readVersionLine(bytes: Uint8Array): string {
+  return frame(bytes, false).version;
+}
+
+function frame(bytes: Uint8Array, requireSignature: boolean): Framed {
+  if (bytes.length === 0) throw new ManifestError('empty', 'manifest is empty');
+  if (bytes.length > MAX_MANIFEST_BYTES) {
+    throw new ManifestError('too_large', `manifest is ${bytes.length} bytes, the limit is ${MAX_MANIFEST_BYTES}`);
+  }
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if (byte === 0x0d) throw new ManifestError('crlf', `carriage return at byte ${i}: manifests use LF line endings`);
+    if (byte !== 0x0a && (byte < 0x20 || byte > 0x7e)) {
+      throw new ManifestError('bad_char', `byte 0x${byte.toString(16).padStart(2, '0')} at offset ${i} is not printable ASCII`);
+    }
+  }
+  if (bytes[bytes.length - 1] !== 0x0a) throw new ManifestError('missing_newline', 'manifest does not end with a newline');
+  const text = Buffer.from(bytes).toString('latin1');
+  const lines = text.slice(0, -1).split('\n');
+  const version = lines[0];
+  if (!isValidVersion(version)) throw new ManifestError('bad_version', `line 1 is not a semantic version: ${JSON.stringify(version)}`);
+  const firstSig = lines.findIndex((line) => line.startsWith('sig='));
+  if (firstSig < 0) {
+    if (requireSignature) throw new ManifestError('unsigned', 'manifest has no sig= line');
+    return { version, fieldLines: lines.slice(1), signatureLines: [], signedLength: bytes.length };
+  }
+  const signatureLines = lines.slice(firstSig);
+  if (signatureLines.some((line) => !line.startsWith('sig='))) {
+    throw new ManifestError('trailing_data', 'only sig= lines may follow the first sig= line');
+  }
+  const signedLength = lines.slice(0, firstSig).reduce((length, line) => length + line.length + 1, 0);
+  return { version, fieldLines: lines.slice(1, firstSig), signatureLines, signedLength };
+}
+
+function parseSignatureLines(lines: string[]): SignatureLine[] {
+  const signatures = lines.map((line) => {
+    const match = SIG_LINE.exec(line);
+    if (!match) throw new ManifestError('bad_sig_line', `malformed signature line: ${JSON.stringify(line.slice(0, 40))}`);
+    return { keyId: match[1], signature: Buffer.from(match[2], 'hex') };
+  });
+  if (signatures.length > MAX_SIGNATURES) {
+    throw new ManifestError('too_many_signatures', `${signatures.length} signatures, at most ${MAX_SIGNATURES} are allowed`);
+  }
+  return signatures;
+}
+
+function checkSignatures(bytes: Uint8Array, framed: Framed, trustedKeys: readonly Uint8Array[]): string {
+  const message = bytes.subarray(0, framed.signedLength);
+  const trusted = new Map(trustedKeys.map((key) => [keyIdOf(key), key]));
+  let sawTrustedKeyId = false;
+  for (const { keyId, signature } of parseSignatureLines(framed.signatureLines)) {
+    const publicKey = trusted.get(keyId);
+    if (!publicKey) continue;
+    sawTrustedKeyId = true;
+    if (verifyStrict(signature, message, publicKey)) return keyId;
+  }
+  if (!sawTrustedKeyId) {
+    throw new ManifestError('untrusted_key', `no signature from a trusted key (trusted keyids: ${[...trusted.keys()].join(', ') || 'none'})`);
+  }
+  throw new ManifestError('bad_signature', 'signature does not verify: the manifest was changed or signed with another key');
+}
+
+function parseFields(fieldLines: string[]): Map<string, string> {
+  const fields = new Map<string, string>();
+  for (const line of fieldLines) {
+    const equals = line.indexOf('=');
+    const key = line.slice(0, equals);
+    if (equals < 1 || equals === line.length - 1 || !FIELD_KEY.test(key)) {
+      throw new ManifestError('bad_line', `not a key=value line: ${JSON.stringify(line.slice(0, 40))}`);
+    }
+    if (fields.has(key)) throw new ManifestError('duplicate_field', `field ${key} appears twice`);
+    fields.set(key, line.slice(equals + 1));
+  }
+  for (const key of REQUIRED) {
+    if (!fields.has(key)) throw new ManifestError('missing_field', `required field ${key} is missing`);
+  }
+  return fields;
+}
+
+function decimal(value: string, code: 'bad_size' | 'bad_expires', name: string): number {
+  const number = DECIMAL.test(value) ? Number(value) : NaN;
+  if (!(number <= MAX_IMAGE_SIZE)) throw new ManifestError(code, `${name} is not a decimal number up to ${MAX_IMAGE_SIZE}: ${JSON.stringify(value)}`);
+  return number;
+}
+
+/**
+ * Opens a manifest the way a device does: framing, then a trusted strict
+ * signature over the exact bytes, and only then the fields.
+ */
+export function openManifest(bytes: Uint8Array, trustedKeys: readonly Uint8Array[]): OpenedManifest {
+  const framed = frame(bytes, true);
+  const verifiedBy = checkSignatures(bytes, framed, trustedKeys);
+  const fields = parseFields(framed.fieldLines);
+  const get = (key: (typeof REQUIRED)[number]): string => fields.get(key) as string;
+  if (get('format') !== MANIFEST_FORMAT) {
+    throw new ManifestError('bad_format', `format ${JSON.stringify(get('format'))} is not ${MANIFEST_FORMAT}`);
+  }
+  if (!isValidBoard(get('board'))) throw new ManifestError('bad_board', `invalid board ${JSON.stringify(get('board'))}`);
+  if (!isValidChannel(get('channel'))) throw new ManifestError('bad_channel', `invalid channel ${JSON.stringify(get('channel'))}`);
+  if (!isValidFileName(get('file'))) throw new ManifestError('bad_file', `invalid file name ${JSON.stringify(get('file'))}`);
+  const size = decimal(get('size'), 'bad_size', 'size');
+  if (size === 0) throw new ManifestError('bad_size', 'size is 0');
+  if (!SHA256_HEX.test(get('sha256'))) throw new ManifestError('bad_sha256', 'sha256 is not 64 lowercase hex characters');
+  const expiresText = fields.get('expires');
+  const known = new Set<string>([...REQUIRED, 'expires']);
+  return {
+    version: framed.version,
+    format: get('format'),
+    board: get('board'),
+    channel: get('channel'),
+    file: get('file'),
+    size,
+    sha256: get('sha256'),
+    ...(expiresText === undefined ? {} : { expires: decimal(expiresText, 'bad_expires', 'expires') }),
+    extra: [...fields].filter(([key]) => !known.has(key)),
+    signedLength: framed.signedLength,
+    verifiedBy,
+  };
+}

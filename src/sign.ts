@@ -1,0 +1,115 @@
+// Signing keys (PEM, hex or base64 seeds) and signed manifests.
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { keyIdOf, publicKeyOf, signBytes, PUBLIC_KEY_LENGTH } from './crypto.js';
+import {
+  formatSignatureLine,
+  ManifestFields,
+  MAX_SIGNATURES,
+  openManifest,
+  serializeBody,
+} from './manifest.js';
+
+export class KeyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KeyError';
+  }
+}
+
+export interface SigningKey {
+  seed: Uint8Array;
+  publicKey: Uint8Array;
+  keyId: string;
+}
+
+const HEX_32 = /^[0-9a-fA-F]{64}$/;
+const BASE64_32 = /^[A-Za-z0-9+/]{43}=$/;
+
+function fromSeed(seed: Uint8Array): SigningKey {
+  const publicKey = publicKeyOf(seed);
+  return { seed, publicKey, keyId: keyIdOf(publicKey) };
+}
+
+/**
+ * Reads a private key given as PKCS#8 PEM (`openssl genpkey -algorithm ed25519`),
+ * or a raw 32-byte seed as 64 hex characters or base64. Error messages never
+ * quote the material: it is a secret.
+ */
+export function parseSigningKey(material: string, source: string): SigningKey {
+  const text = material.trim();
+  if (text.includes('-----BEGIN')) {
+    let jwk: { crv?: string; d?: string };
+    try {
+      const key = createPrivateKey({ key: text, format: 'pem' });
+      if (key.asymmetricKeyType !== 'ed25519') {
+        throw new KeyError(`${source}: the key is ${key.asymmetricKeyType}, static-ota signs with Ed25519`);
+      }
+      jwk = key.export({ format: 'jwk' });
+    } catch (error) {
+      if (error instanceof KeyError) throw error;
+      throw new KeyError(`${source}: not a readable PKCS#8 PEM private key`);
+    }
+    return fromSeed(Buffer.from(jwk.d as string, 'base64url'));
+  }
+  if (HEX_32.test(text)) return fromSeed(Buffer.from(text, 'hex'));
+  if (BASE64_32.test(text)) return fromSeed(Buffer.from(text, 'base64'));
+  throw new KeyError(
+    `${source}: expected an Ed25519 private key as PKCS#8 PEM, 64 hex characters or base64 of 32 bytes`,
+  );
+}
+
+/** Public keys for trust lists and verification: 64 hex characters or SPKI PEM. */
+export function parsePublicKey(text: string, source = 'public key'): Uint8Array {
+  const trimmed = text.trim();
+  if (HEX_32.test(trimmed)) return Buffer.from(trimmed, 'hex');
+  if (trimmed.includes('-----BEGIN PUBLIC KEY')) {
+    try {
+      const key = createPublicKey(trimmed);
+      const x = key.asymmetricKeyType === 'ed25519' ? key.export({ format: 'jwk' }).x : undefined;
+      if (x) return Buffer.from(x, 'base64url');
+    } catch {
+      // reported below with the expected forms
+    }
+  }
+  throw new KeyError(`${source}: expected an Ed25519 public key as 64 hex characters or PEM`);
+}
+
+export interface GeneratedKey {
+  privatePem: string;
+  publicKey: Uint8Array;
+  keyId: string;
+}
+
+export function generateKey(): GeneratedKey {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const privatePem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  const { publicKey, keyId } = parseSigningKey(privatePem, 'generated key');
+  return { privatePem, publicKey, keyId };
+}
+
+/** The public key as a C array to paste into firmware. */
+export function publicKeyAsCArray(publicKey: Uint8Array, name = 'STATIC_OTA_PUBLIC_KEY'): string {
+  const bytes = [...publicKey].map((byte) => `0x${byte.toString(16).padStart(2, '0')}`);
+  const rows = [0, 8, 16, 24].map((start) => `  ${bytes.slice(start, start + 8).join(', ')},`);
+  return `static const uint8_t ${name}[${PUBLIC_KEY_LENGTH}] = {\n${rows.join('\n')}\n};`;
+}
+
+/**
+ * Signs the manifest with every key, then opens the result with each public key
+ * under the same strict rules a device applies, so nothing unverifiable is published.
+ */
+export function signManifest(fields: ManifestFields, keys: readonly SigningKey[]): string {
+  if (keys.length === 0) throw new KeyError('no signing key given');
+  if (keys.length > MAX_SIGNATURES) throw new KeyError(`at most ${MAX_SIGNATURES} signing keys are allowed`);
+  const keyIds = new Set(keys.map((key) => key.keyId));
+  if (keyIds.size !== keys.length) throw new KeyError('the same signing key is given twice');
+  const body = Buffer.from(serializeBody(fields), 'latin1');
+  const signatures = keys.map((key) => formatSignatureLine({ keyId: key.keyId, signature: signBytes(body, key.seed) }));
+  const text = body.toString('latin1') + signatures.join('');
+  const bytes = Buffer.from(text, 'latin1');
+  for (const key of keys) {
+    const opened = openManifest(bytes, [key.publicKey]);
+    if (opened.verifiedBy !== key.keyId) throw new KeyError(`signature by ${key.keyId} did not verify`);
+  }
+  return text;
+}

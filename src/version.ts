@@ -1,0 +1,47 @@
+// Release versions: from the tag or an explicit input, validated, and mapped to a channel.
+import semver from 'semver';
+import { isValidChannel, isValidVersion } from './manifest.js';
+
+export const STABLE_CHANNEL = 'stable';
+
+export class VersionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'VersionError';
+  }
+}
+
+/** `1.4.2` or `v1.4.2` → `1.4.2`; anything else is an error naming the input. */
+export function parseVersion(text: string): string {
+  const version = text.trim().replace(/^v/, '');
+  if (!isValidVersion(version)) {
+    throw new VersionError(
+      `${JSON.stringify(text)} is not a semantic version such as 1.4.2 or v1.5.0-beta.2 (at most 64 characters)`,
+    );
+  }
+  return version;
+}
+
+/** The version a Git ref releases, or undefined when the ref is not a tag (CI mode: build only). */
+export function versionFromRef(ref: string | undefined): string | undefined {
+  const tag = ref?.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
+  return tag === undefined ? undefined : parseVersion(tag);
+}
+
+/**
+ * Stable releases go to `stable`; a pre-release goes to the channel its first
+ * identifier names (`1.5.0-beta.2` → `beta`), never to stable.
+ */
+export function channelFor(version: string, requested?: string): string {
+  const prerelease = semver.prerelease(version);
+  const channel = requested || (prerelease ? String(prerelease[0]).toLowerCase() : STABLE_CHANNEL);
+  if (!isValidChannel(channel)) {
+    throw new VersionError(`channel ${JSON.stringify(channel)} is invalid: use lowercase letters, digits and '-', at most 32`);
+  }
+  if (prerelease && channel === STABLE_CHANNEL) {
+    throw new VersionError(`pre-release ${version} cannot be published to the stable channel`);
+  }
+  return channel;
+}
+
+export const compareVersions = (a: string, b: string): number => semver.compare(a, b);
