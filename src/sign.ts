@@ -1,6 +1,7 @@
 // Signing keys (PEM, hex or base64 seeds) and signed manifests.
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { keyIdOf, publicKeyOf, signBytes, PUBLIC_KEY_LENGTH } from './crypto.js';
+import { hashFile, keyIdOf, publicKeyOf, signBytes, PUBLIC_KEY_LENGTH } from './crypto.js';
+import { checkImage, findEmbeddedKeys, ImageError } from './image.js';
 import {
   formatSignatureLine,
   ManifestFields,
@@ -112,4 +113,64 @@ export function signManifest(fields: ManifestFields, keys: readonly SigningKey[]
     if (opened.verifiedBy !== key.keyId) throw new KeyError(`signature by ${key.keyId} did not verify`);
   }
   return text;
+}
+
+export interface ReleaseInput {
+  imageFile: string;
+  board: string;
+  version: string;
+  channel: string;
+  /** Name of the image in the mirror (see imageFileName). */
+  file: string;
+}
+
+export interface SigningPolicy {
+  keys: readonly SigningKey[];
+  /**
+   * Public keys able to sign the next release. The image must contain one of
+   * them (raw 32 bytes) or the fleet could never update again. Default: the
+   * signing keys' own public keys.
+   */
+  nextReleaseKeys?: readonly Uint8Array[];
+  allowLockout?: boolean;
+  maxImageBytes?: number;
+  /** Unix seconds written as `expires=`. */
+  expires?: number;
+}
+
+export interface SignedRelease extends ReleaseInput {
+  size: number;
+  sha256: string;
+  /** The complete latest.txt text. */
+  manifest: string;
+}
+
+/** Refuses an image that trusts none of the keys able to sign the next release. */
+async function guardAgainstLockout(input: ReleaseInput, gzip: boolean, policy: SigningPolicy): Promise<void> {
+  if (policy.allowLockout) return;
+  const keys = policy.nextReleaseKeys?.length ? policy.nextReleaseKeys : policy.keys.map((key) => key.publicKey);
+  let found: Set<number>;
+  try {
+    found = await findEmbeddedKeys(input.imageFile, gzip, keys);
+  } catch (error) {
+    throw new ImageError(`cannot read ${input.imageFile} to look for trusted keys: ${(error as Error).message}`);
+  }
+  if (found.size === 0) {
+    const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString('hex')})`).join(', ');
+    throw new ImageError(
+      `lockout guard: ${input.imageFile} (${input.board} ${input.version}) does not contain any public key able to sign the next release: ${listed}. ` +
+        'Devices running it would refuse every later update. Compile the public key into the firmware ' +
+        '(static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.',
+    );
+  }
+}
+
+/** Checks the image, applies the lockout guard, hashes the image and signs its manifest. */
+export async function signRelease(input: ReleaseInput, policy: SigningPolicy): Promise<SignedRelease> {
+  const { gzip } = await checkImage(input.imageFile, policy.maxImageBytes);
+  await guardAgainstLockout(input, gzip, policy);
+  const { size, sha256 } = await hashFile(input.imageFile);
+  const { version, board, channel, file } = input;
+  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires }, policy.keys);
+  return { ...input, size, sha256, manifest };
 }

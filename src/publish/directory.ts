@@ -1,0 +1,55 @@
+// Directory mirror: the local default, served as-is by any static web server.
+import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { ConflictError, MirrorSession, MirrorTarget, retryOnConflict } from './target.js';
+
+export class DirectoryTarget implements MirrorTarget {
+  readonly description: string;
+  private readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+    this.description = `directory ${root}`;
+  }
+
+  transaction<T>(work: (session: MirrorSession) => Promise<T>): Promise<T> {
+    return retryOnConflict(() => work(this.session()));
+  }
+
+  private session(): MirrorSession {
+    const full = (path: string): string => join(this.root, ...path.split('/'));
+    const read = (path: string) => readFile(full(path)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    /** Writes beside the destination, then renames: readers see the old file or the new one, never half. */
+    const atomically = async (path: string, write: (temporary: string) => Promise<void>): Promise<void> => {
+      const destination = full(path);
+      const temporary = `${destination}.${process.pid}.tmp`;
+      await mkdir(dirname(destination), { recursive: true });
+      try {
+        await write(temporary);
+        await rename(temporary, destination);
+      } finally {
+        await rm(temporary, { force: true });
+      }
+    };
+    return {
+      read,
+      async list(folder) {
+        const entries = await readdir(full(folder), { withFileTypes: true }).catch(() => []);
+        return entries.filter((entry) => entry.isFile()).map((entry) => (folder ? `${folder}/${entry.name}` : entry.name));
+      },
+      writeImage: (path, localFile) => atomically(path, (temporary) => copyFile(localFile, temporary)),
+      async writeManifest(path, text, previous) {
+        const current = await read(path);
+        if (!sameBytes(current, previous)) throw new ConflictError(`${path} changed while publishing`);
+        await atomically(path, (temporary) => writeFile(temporary, text, 'latin1'));
+      },
+      remove: (path) => rm(full(path), { force: true }),
+    };
+  }
+}
+
+const sameBytes = (a: Buffer | undefined, b: Buffer | undefined): boolean =>
+  a === undefined || b === undefined ? a === b : a.equals(b);

@@ -1,0 +1,133 @@
+// Publishing signed releases to any mirror target: guards first, then every
+// image, then every latest.txt, then optional retention.
+import { createHash } from 'node:crypto';
+import semver from 'semver';
+import { readVersionLine, ManifestError } from '../manifest.js';
+import type { SignedRelease } from '../sign.js';
+import { STABLE_CHANNEL, compareVersions } from '../version.js';
+import type { MirrorSession, MirrorTarget } from './target.js';
+
+export class PublishError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PublishError';
+  }
+}
+
+export interface PublishOptions {
+  /** Re-publish a version equal to the one in the mirror (never a lower one). */
+  force?: boolean;
+  /** Keep only the newest N images per board and channel (the current one always stays). */
+  keepVersions?: number;
+}
+
+export interface PublishedManifest {
+  board: string;
+  channel: string;
+  version: string;
+  manifest: string;
+  image: string;
+  size: number;
+  sha256: string;
+  /** False when an identical image was already there. */
+  imageWritten: boolean;
+}
+
+/** `<board>/` for stable, `<board>/<channel>/` otherwise; the image sits beside its manifest. */
+export function releaseFolder(board: string, channel: string): string {
+  return channel === STABLE_CHANNEL ? board : `${board}/${channel}`;
+}
+
+export const manifestPath = (board: string, channel: string): string => `${releaseFolder(board, channel)}/latest.txt`;
+
+/** `firmware-1.4.2.bin`; build metadata's `+` is not allowed in file names and becomes `_`. */
+export const imageFileName = (version: string): string => `firmware-${version.replace(/\+/g, '_')}.bin`;
+
+const IMAGE_NAME = /^firmware-(.+)\.bin$/;
+
+interface Planned {
+  release: SignedRelease;
+  manifest: string;
+  image: string;
+  previousManifest: Buffer | undefined;
+  imageExists: boolean;
+}
+
+async function plan(session: MirrorSession, release: SignedRelease, options: PublishOptions, where: string): Promise<Planned> {
+  const folder = releaseFolder(release.board, release.channel);
+  const manifest = `${folder}/latest.txt`;
+  const image = `${folder}/${release.file}`;
+  const previousManifest = await session.read(manifest);
+  if (previousManifest) {
+    let current: string;
+    try {
+      current = readVersionLine(previousManifest);
+    } catch (error) {
+      const reason = error instanceof ManifestError ? error.message : String(error);
+      throw new PublishError(`${manifest} in ${where} is not a readable manifest (${reason}); remove it to publish`);
+    }
+    const order = compareVersions(release.version, current);
+    if (order < 0) {
+      throw new PublishError(
+        `refusing to publish ${release.version} for ${release.board} (${release.channel}): ${where} already offers ${current}, and devices never go back`,
+      );
+    }
+    if (order === 0 && !options.force) {
+      throw new PublishError(
+        `${release.version} is already published for ${release.board} (${release.channel}) in ${where}; use --force (force: true) to re-publish the same version`,
+      );
+    }
+  }
+  const existingImage = await session.read(image);
+  if (existingImage && createHash('sha256').update(existingImage).digest('hex') !== release.sha256) {
+    throw new PublishError(
+      `${image} already exists in ${where} with different bytes; images are immutable, so publish a new version`,
+    );
+  }
+  return { release, manifest, image, previousManifest, imageExists: existingImage !== undefined };
+}
+
+/** Deletes images beyond the newest `keep` versions in the folder, never the one the manifest names. */
+async function applyRetention(session: MirrorSession, planned: Planned, keep: number): Promise<void> {
+  const folder = releaseFolder(planned.release.board, planned.release.channel);
+  const images = (await session.list(folder))
+    .map((path) => ({ path, version: semver.valid(IMAGE_NAME.exec(path.slice(folder.length + 1))?.[1]?.replace(/_/g, '+')) }))
+    .filter((entry): entry is { path: string; version: string } => entry.version !== null)
+    .sort((a, b) => compareVersions(b.version, a.version));
+  for (const { path } of images.slice(keep)) {
+    if (path !== planned.image) await session.remove(path);
+  }
+}
+
+export async function publishReleases(
+  target: MirrorTarget,
+  releases: readonly SignedRelease[],
+  options: PublishOptions = {},
+): Promise<PublishedManifest[]> {
+  if (options.keepVersions !== undefined && !(Number.isInteger(options.keepVersions) && options.keepVersions >= 1)) {
+    throw new PublishError(`keep-versions must be a whole number of at least 1, got ${options.keepVersions}`);
+  }
+  const manifests = new Set(releases.map((release) => manifestPath(release.board, release.channel)));
+  if (manifests.size !== releases.length) throw new PublishError('two releases would write the same latest.txt');
+  return target.transaction(async (session) => {
+    const planned: Planned[] = [];
+    for (const release of releases) planned.push(await plan(session, release, options, target.description));
+    for (const entry of planned) {
+      if (!entry.imageExists) await session.writeImage(entry.image, entry.release.imageFile);
+    }
+    for (const entry of planned) await session.writeManifest(entry.manifest, entry.release.manifest, entry.previousManifest);
+    if (options.keepVersions !== undefined) {
+      for (const entry of planned) await applyRetention(session, entry, options.keepVersions);
+    }
+    return planned.map(({ release, manifest, image, imageExists }) => ({
+      board: release.board,
+      channel: release.channel,
+      version: release.version,
+      manifest,
+      image,
+      size: release.size,
+      sha256: release.sha256,
+      imageWritten: !imageExists,
+    }));
+  });
+}

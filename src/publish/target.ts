@@ -1,0 +1,66 @@
+// The one small interface every mirror target implements. Paths are relative
+// to the mirror root (`nodemcuv2/latest.txt`), always with forward slashes.
+
+/** HTTP metadata a target applies where it can (S3 object headers; Pages and directories ignore them). */
+export interface ObjectHeaders {
+  contentType: string;
+  cacheControl: string;
+}
+
+export const IMAGE_HEADERS: ObjectHeaders = {
+  contentType: 'application/octet-stream',
+  cacheControl: 'public, max-age=31536000, immutable',
+};
+
+export const MANIFEST_HEADERS: ObjectHeaders = {
+  contentType: 'text/plain; charset=utf-8',
+  cacheControl: 'no-cache',
+};
+
+/** What one publish attempt sees and changes. */
+export interface MirrorSession {
+  /** The object's bytes, or undefined when it does not exist. */
+  read(path: string): Promise<Buffer | undefined>;
+  /** Paths of the objects directly inside `folder` (not recursive). */
+  list(folder: string): Promise<string[]>;
+  /** Writes a new immutable image from a local file. */
+  writeImage(path: string, localFile: string): Promise<void>;
+  /**
+   * Writes a manifest, conditionally: `previous` is what `read` returned for
+   * the path in this session. Throws ConflictError when the object changed
+   * since, so a concurrent publisher is never silently overwritten.
+   */
+  writeManifest(path: string, text: string, previous: Buffer | undefined): Promise<void>;
+  remove(path: string): Promise<void>;
+}
+
+export interface MirrorTarget {
+  /** For messages: `directory public`, `s3://bucket/prefix`, ... */
+  readonly description: string;
+  /**
+   * Runs `work` against the mirror and makes its changes visible. When another
+   * publisher got there first (ConflictError), the target refreshes its view
+   * and runs `work` again, a bounded number of times.
+   */
+  transaction<T>(work: (session: MirrorSession) => Promise<T>): Promise<T>;
+}
+
+export class ConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}
+
+export const MAX_CONFLICT_RETRIES = 5;
+
+/** Runs `attempt` again after each ConflictError, up to MAX_CONFLICT_RETRIES times. */
+export async function retryOnConflict<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let retry = 0; ; retry++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof ConflictError) || retry >= MAX_CONFLICT_RETRIES) throw error;
+    }
+  }
+}

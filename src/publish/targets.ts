@@ -1,0 +1,45 @@
+// Builds the configured mirror target. Every target implements MirrorTarget.
+import { DirectoryTarget } from './directory.js';
+import type { MirrorTarget } from './target.js';
+
+export type TargetKind = 'directory' | 'github-pages' | 's3';
+export const TARGET_KINDS: readonly TargetKind[] = ['directory', 'github-pages', 's3'];
+
+export interface PagesConfig {
+  /** Branch to commit into; created (with .nojekyll) when missing. */
+  branch: string;
+  /** Sub-folder of the branch that is the mirror root ('' for the top). */
+  folder: string;
+  /** Token for git over HTTPS (masked by the caller). */
+  token?: string;
+  /** Git remote URL, e.g. https://github.com/owner/repo.git (from GITHUB_SERVER_URL and GITHUB_REPOSITORY). */
+  remoteUrl: string;
+}
+
+export interface S3Config {
+  bucket: string;
+  prefix: string;
+  region: string;
+  endpoint?: string;
+  forcePathStyle: boolean;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  sessionToken?: string;
+  acl?: string;
+}
+
+export interface TargetConfig {
+  kind: TargetKind;
+  directory: string;
+  pages?: PagesConfig;
+  s3?: S3Config;
+}
+
+export async function createTarget(config: TargetConfig): Promise<MirrorTarget> {
+  switch (config.kind) {
+    case 'directory':
+      return new DirectoryTarget(config.directory);
+    default:
+      throw new Error(`target ${config.kind} is not available in this build`);
+  }
+}
