@@ -174,3 +174,20 @@ export async function signRelease(input: ReleaseInput, policy: SigningPolicy): P
   const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires }, policy.keys);
   return { ...input, size, sha256, manifest };
 }
+
+const PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
+
+/** Several keys in one secret: PEM blocks, or one hex/base64 seed per line. */
+export function parseSigningKeys(material: string, source: string): SigningKey[] {
+  const pemBlocks = material.match(PEM_BLOCK) ?? [];
+  const seedLines = material
+    .replace(PEM_BLOCK, '')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const keys = [...pemBlocks, ...seedLines].map((text, index, all) =>
+    parseSigningKey(text, all.length > 1 ? `${source} (key ${index + 1})` : source),
+  );
+  if (keys.length === 0) throw new KeyError(`${source} is empty`);
+  return keys;
+}

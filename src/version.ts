@@ -13,7 +13,7 @@ export class VersionError extends Error {
 
 /** `1.4.2` or `v1.4.2` → `1.4.2`; anything else is an error naming the input. */
 export function parseVersion(text: string): string {
-  const version = text.trim().replace(/^v/, '');
+  const version = text.replace(/^v/, '');
   if (!isValidVersion(version)) {
     throw new VersionError(
       `${JSON.stringify(text)} is not a semantic version such as 1.4.2 or v1.5.0-beta.2 (at most 64 characters)`,

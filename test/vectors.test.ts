@@ -7,7 +7,14 @@ import { signBytes, publicKeyOf, verifyStrict } from '../src/crypto.js';
 const VECTORS_PATH = new URL('./vectors/manifests.json', import.meta.url);
 if (process.env.UPDATE_VECTORS === '1') writeFileSync(VECTORS_PATH, serializeVectors());
 const committed = readFileSync(VECTORS_PATH, 'utf8');
-const vectors = JSON.parse(committed);
+interface Vectors {
+  valid: Array<{ name: string; manifest: string; trusted: string[]; expect: Record<string, unknown> & { signed_length: number; expires: number | null } }>;
+  invalid: Array<{ name: string; manifest: string; trusted: string[]; error: string }>;
+  versions: Array<[string, string, number]>;
+  rfc8032: Array<{ secret: string; public: string; message: string; signature: string }>;
+  strictness: Array<{ name: string; public: string; message: string; signature: string; valid: boolean }>;
+}
+const vectors: Vectors = JSON.parse(committed);
 const bytes = (text: string): Buffer => Buffer.from(text, 'latin1');
 const keys = (hexKeys: string[]): Buffer[] => hexKeys.map((key) => Buffer.from(key, 'hex'));
 
@@ -16,7 +23,7 @@ describe('shared test vectors', () => {
     expect(serializeVectors()).toBe(committed);
   });
 
-  it.each(vectors.valid.map((v: { name: string }) => [v.name, v]))('opens valid manifest: %s', (_name, vector) => {
+  it.each(vectors.valid.map((vector) => [vector.name, vector] as const))('opens valid manifest: %s', (_name, vector) => {
     const opened = openManifest(bytes(vector.manifest), keys(vector.trusted));
     const { signed_length: signedLength, expires, ...fields } = vector.expect;
     expect(opened).toMatchObject(fields);
@@ -24,7 +31,7 @@ describe('shared test vectors', () => {
     expect(opened.signedLength).toBe(signedLength);
   });
 
-  it.each(vectors.invalid.map((v: { name: string; error: string }) => [v.name, v.error, v]))(
+  it.each(vectors.invalid.map((vector) => [vector.name, vector.error, vector] as const))(
     'rejects %s with %s',
     (_name, code, vector) => {
       let thrown: unknown;
@@ -39,13 +46,13 @@ describe('shared test vectors', () => {
   );
 
   it('orders versions as the vectors say', () => {
-    for (const [a, b, expected] of vectors.versions as Array<[string, string, number]>) {
+    for (const [a, b, expected] of vectors.versions) {
       expect([a, b, isValidVersion(a) && isValidVersion(b)]).toEqual([a, b, true]);
       expect([a, b, compareVersions(a, b)]).toEqual([a, b, expected]);
     }
   });
 
-  it.each(vectors.rfc8032.map((v: { public: string }, i: number) => [i + 1, v]))(
+  it.each(vectors.rfc8032.map((vector, index) => [index + 1, vector] as const))(
     'signs and verifies RFC 8032 section 7.1 vector %i',
     (_index, vector) => {
       const seed = Buffer.from(vector.secret, 'hex');
@@ -56,7 +63,7 @@ describe('shared test vectors', () => {
     },
   );
 
-  it.each(vectors.strictness.map((v: { name: string }) => [v.name, v]))('strict verifier refuses %s', (_name, vector) => {
+  it.each(vectors.strictness.map((vector) => [vector.name, vector] as const))('strict verifier refuses %s', (_name, vector) => {
     const verdict = verifyStrict(
       Buffer.from(vector.signature, 'hex'),
       Buffer.from(vector.message, 'hex'),

@@ -1,0 +1,4 @@
+// Bundled to dist/cli.js, the `static-ota` command.
+import { runCli } from './cli.js';
+
+process.exitCode = await runCli(process.argv.slice(2));

@@ -1,0 +1,88 @@
+// PlatformIO builds with the release's version and board compiled in.
+import { execFile, spawn } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+export interface Reporter {
+  info(message: string): void;
+  warning(message: string): void;
+}
+
+export class BuildError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BuildError';
+  }
+}
+
+/** Names of every `[env:NAME]` section, in file order. */
+export async function listEnvironments(projectDir: string): Promise<string[]> {
+  const iniPath = join(projectDir, 'platformio.ini');
+  const ini = await readFile(iniPath, 'utf8').catch(() => {
+    throw new BuildError(`${iniPath} not found: set project-dir to the PlatformIO project, or list environments`);
+  });
+  const environments = [...ini.matchAll(/^\s*\[env:([^\]\s]+)\]\s*$/gm)].map((match) => match[1]);
+  if (environments.length === 0) throw new BuildError(`${iniPath} has no [env:...] section`);
+  return environments;
+}
+
+/**
+ * The environment a build runs in: the runner's, without the action's inputs
+ * and key variables, so no build script can print the signing key.
+ */
+function buildEnvironmentVariables(version: string, board: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.startsWith('INPUT_') && name !== 'STATIC_OTA_KEY' && !name.startsWith('AWS_')) env[name] = value;
+  }
+  const flags = `-DSTATIC_OTA_VERSION=\\"${version}\\" -DSTATIC_OTA_BOARD=\\"${board}\\"`;
+  env.PLATFORMIO_BUILD_FLAGS = [process.env.PLATFORMIO_BUILD_FLAGS, flags].filter(Boolean).join(' ');
+  return env;
+}
+
+async function hasPio(): Promise<boolean> {
+  return execFileAsync('pio', ['--version']).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Finds `pio`, installing PlatformIO with pip (as PlatformIO's CI guide does) when it is missing. */
+export async function ensurePio(log: Reporter): Promise<void> {
+  if (await hasPio()) return;
+  log.warning('pio was not found on PATH: installing PlatformIO with pip (add a setup step with a cache to save this time)');
+  try {
+    await execFileAsync('python3', ['-m', 'pip', 'install', '--user', '--upgrade', 'platformio'], { maxBuffer: 64 << 20 });
+  } catch (error) {
+    throw new BuildError(`pio is missing and installing PlatformIO with pip failed: ${(error as Error).message}`);
+  }
+  process.env.PATH = `${join(homedir(), '.local', 'bin')}${delimiter}${process.env.PATH ?? ''}`;
+  if (!(await hasPio())) throw new BuildError('PlatformIO was installed with pip but pio is still not on PATH');
+}
+
+/** Runs `pio run -e ENV` and returns the path of the image it produced. */
+export async function buildEnvironment(projectDir: string, board: string, version: string, log: Reporter): Promise<string> {
+  log.info(`pio run -e ${board} (version ${version})`);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn('pio', ['run', '-e', board], {
+      cwd: projectDir,
+      env: buildEnvironmentVariables(version, board),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const forward = (chunk: Buffer) => log.info(chunk.toString('utf8').trimEnd());
+    child.stdout.on('data', forward);
+    child.stderr.on('data', forward);
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  if (code !== 0) throw new BuildError(`pio run -e ${board} failed with exit code ${code}`);
+  const image = join(projectDir, '.pio', 'build', board, 'firmware.bin');
+  if (!(await stat(image).catch(() => undefined))?.isFile()) {
+    throw new BuildError(`pio run -e ${board} succeeded but ${image} is missing`);
+  }
+  return image;
+}

@@ -1,0 +1,160 @@
+// The maintainer CLI: static-ota keygen | publish | verify.
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { DEFAULT_MAX_IMAGE_BYTES } from './image.js';
+import { InputError, parseDuration, parsePositiveInteger } from './inputs.js';
+import { DirectoryTarget } from './publish/directory.js';
+import { imageFileName, publishReleases } from './publish/publish.js';
+import { generateKey, parsePublicKey, parseSigningKeys, publicKeyAsCArray, signRelease, type SigningKey } from './sign.js';
+import { STABLE_CHANNEL, channelFor, parseVersion } from './version.js';
+import { verifyMirror } from './verify.js';
+import { isValidBoard } from './manifest.js';
+
+export interface CliIo {
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+export const KEY_ENVIRONMENT_VARIABLE = 'STATIC_OTA_KEY';
+
+const USAGE = `Usage:
+  static-ota keygen --out key.pem
+  static-ota publish --firmware PATH --version SEMVER --board ID --out DIR
+                     [--key PATH]... [--channel C] [--force] [--trusted-key HEX]...
+                     [--allow-lockout] [--expires-in 30d] [--keep-versions N] [--max-image-size BYTES]
+      Keys: --key files (PKCS#8 PEM, or a 32-byte seed as hex or base64), or the
+      ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself.
+  static-ota verify --mirror DIR_OR_URL --board ID --pubkey HEX [--pubkey HEX]... [--channel C]
+`;
+
+class UsageError extends Error {}
+
+type Write = (text: string) => void;
+
+function required(values: Record<string, unknown>, name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+async function keygen(args: string[], out: Write): Promise<void> {
+  const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
+  const path = required(values, 'out');
+  const key = generateKey();
+  await writeFile(path, key.privatePem, { flag: 'wx', mode: 0o600 }).catch((error: NodeJS.ErrnoException) => {
+    throw new InputError(error.code === 'EEXIST' ? `${path} already exists: refusing to overwrite a key` : `cannot write ${path}: ${error.message}`);
+  });
+  const publicHex = Buffer.from(key.publicKey).toString('hex');
+  out(`private key written to ${path} (keep it secret; store it as the STATIC_OTA_SIGNING_KEY repository secret)\n`);
+  out(`public key: ${publicHex}\nkeyid: ${key.keyId}\n\nFor your firmware:\n${publicKeyAsCArray(key.publicKey)}\n`);
+}
+
+async function readKeys(paths: string[], env: NodeJS.ProcessEnv): Promise<SigningKey[]> {
+  if (paths.length === 0) {
+    const material = env[KEY_ENVIRONMENT_VARIABLE];
+    if (!material) throw new UsageError(`give --key PATH or set ${KEY_ENVIRONMENT_VARIABLE}`);
+    return parseSigningKeys(material, KEY_ENVIRONMENT_VARIABLE);
+  }
+  const keys: SigningKey[] = [];
+  for (const path of paths) {
+    const material = await readFile(path, 'utf8').catch((error: Error) => {
+      throw new InputError(`cannot read key file ${path}: ${error.message}`);
+    });
+    keys.push(...parseSigningKeys(material, path));
+  }
+  return keys;
+}
+
+async function publish(args: string[], out: Write, env: NodeJS.ProcessEnv): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      firmware: { type: 'string' },
+      version: { type: 'string' },
+      board: { type: 'string' },
+      channel: { type: 'string' },
+      key: { type: 'string', multiple: true, default: [] },
+      out: { type: 'string' },
+      force: { type: 'boolean', default: false },
+      'trusted-key': { type: 'string', multiple: true, default: [] },
+      'allow-lockout': { type: 'boolean', default: false },
+      'expires-in': { type: 'string' },
+      'keep-versions': { type: 'string' },
+      'max-image-size': { type: 'string' },
+    },
+  });
+  const firmware = required(values, 'firmware');
+  const version = parseVersion(required(values, 'version'));
+  const board = required(values, 'board');
+  if (!isValidBoard(board)) throw new InputError(`--board ${JSON.stringify(board)} is invalid: letters, digits, '_', '-', '.' (not first), at most 64`);
+  const outDir = required(values, 'out');
+  const channel = channelFor(version, values.channel);
+  const keys = await readKeys(values.key, env);
+  const expiresIn = values['expires-in'] === undefined ? undefined : parseDuration(values['expires-in'], '--expires-in');
+  const signed = await signRelease(
+    { imageFile: firmware, board, version, channel, file: imageFileName(version) },
+    {
+      keys,
+      nextReleaseKeys: values['trusted-key'].map((key) => parsePublicKey(key, '--trusted-key')),
+      allowLockout: values['allow-lockout'],
+      maxImageBytes: values['max-image-size'] === undefined ? DEFAULT_MAX_IMAGE_BYTES : parsePositiveInteger(values['max-image-size'], '--max-image-size'),
+      expires: expiresIn === undefined ? undefined : Math.floor(Date.now() / 1000) + expiresIn,
+    },
+  );
+  const target = new DirectoryTarget(outDir);
+  const [published] = await publishReleases(target, [signed], {
+    force: values.force,
+    keepVersions: values['keep-versions'] === undefined ? undefined : parsePositiveInteger(values['keep-versions'], '--keep-versions'),
+  });
+  out(`published ${published.version} for ${published.board} (${published.channel}) to ${target.description}\n`);
+  out(`  ${published.image}: ${published.size} bytes, sha256 ${published.sha256}${published.imageWritten ? '' : ' (already there)'}\n`);
+  out(`  ${published.manifest}:\n${signed.manifest.replace(/^/gm, '    ')}`);
+}
+
+async function verify(args: string[], out: Write): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      mirror: { type: 'string' },
+      board: { type: 'string' },
+      channel: { type: 'string', default: STABLE_CHANNEL },
+      pubkey: { type: 'string', multiple: true, default: [] },
+    },
+  });
+  if (values.pubkey.length === 0) throw new UsageError('--pubkey is required');
+  const report = await verifyMirror({
+    mirror: required(values, 'mirror'),
+    board: required(values, 'board'),
+    channel: values.channel,
+    trustedKeys: values.pubkey.map((key) => parsePublicKey(key, '--pubkey')),
+  });
+  const { manifest } = report;
+  out(`OK ${report.manifestLocation}\n`);
+  out(`  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedBy}\n`);
+  if (manifest.expires !== undefined) out(`  expires ${new Date(manifest.expires * 1000).toISOString()}\n`);
+  out(`  image ${report.imageLocation}: ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)\n`);
+}
+
+/** Runs one CLI command; returns the exit code (0 ok, 1 failure, 2 usage). */
+export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
+  const out = io.stdout ?? ((text: string) => process.stdout.write(text));
+  const err = io.stderr ?? ((text: string) => process.stderr.write(text));
+  const env = io.env ?? process.env;
+  const [command, ...args] = argv;
+  try {
+    if (command === 'keygen') await keygen(args, out);
+    else if (command === 'publish') await publish(args, out, env);
+    else if (command === 'verify') await verify(args, out);
+    else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      out(USAGE);
+      return command === undefined ? 2 : 0;
+    } else throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    return 0;
+  } catch (error) {
+    const usage = error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
+    err(`static-ota ${command}: ${(error as Error).message}\n`);
+    if (usage) err(USAGE);
+    return usage ? 2 : 1;
+  }
+}

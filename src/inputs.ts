@@ -1,0 +1,33 @@
+// Parsing of option values shared by the action inputs and the CLI flags.
+
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** `3600`, `3600s`, `90m`, `12h` or `30d` → seconds. */
+export function parseDuration(text: string, name: string): number {
+  const match = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
+  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || 's'] : NaN;
+  if (!(seconds > 0 && seconds <= 10 * 365 * 86400)) {
+    throw new InputError(`${name} must be a duration such as 3600, 12h or 30d (at most 10 years), got ${JSON.stringify(text)}`);
+  }
+  return seconds;
+}
+
+export function parsePositiveInteger(text: string, name: string): number {
+  const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!(Number.isSafeInteger(value) && value >= 1)) throw new InputError(`${name} must be a whole number of at least 1, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+/** Items separated by commas or new lines, trimmed, empty ones dropped. */
+export const splitList = (text: string): string[] =>
+  text
+    .split(/[,\n]/)
+    .map((item) => item.trim())
+    .filter(Boolean);

@@ -1,0 +1,158 @@
+// The action's entry: read inputs, run the release, set outputs. All logic lives in the library.
+import * as core from '@actions/core';
+import { DEFAULT_MAX_IMAGE_BYTES } from './image.js';
+import { InputError, parseDuration, parsePositiveInteger, splitList } from './inputs.js';
+import { TARGET_KINDS, type TargetConfig, type TargetKind } from './publish/targets.js';
+import { runRelease, type ReleaseOptions, type ReleaseResult } from './release.js';
+import { parsePublicKey, parseSigningKeys, type SigningKey } from './sign.js';
+
+const optional = (name: string): string | undefined => core.getInput(name) || undefined;
+/** action.yml gives defaults on GitHub; a missing input (local runs, tests) takes the same default. */
+const flag = (name: string, fallback: boolean): boolean => (core.getInput(name) ? core.getBooleanInput(name) : fallback);
+
+/** Registers every form of a secret a log line could contain, line by line (masks do not span lines). */
+function maskSecret(value: string | undefined): void {
+  for (const line of value?.split(/\r?\n/) ?? []) {
+    if (line.trim()) core.setSecret(line.trim());
+  }
+}
+
+function readSigningKeys(): SigningKey[] {
+  const material = core.getInput('signing-key');
+  maskSecret(material);
+  if (!material.trim()) return [];
+  const keys = parseSigningKeys(material, 'signing-key');
+  for (const key of keys) {
+    const seed = Buffer.from(key.seed);
+    core.setSecret(seed.toString('hex'));
+    core.setSecret(seed.toString('base64'));
+  }
+  return keys;
+}
+
+function readFirmware(environments: string[]): Array<{ board: string; path: string }> {
+  const lines = splitList(core.getInput('firmware').replace(/,/g, '\n'));
+  if (lines.length === 1 && !lines[0].includes('=')) {
+    if (environments.length !== 1) {
+      throw new InputError('firmware is a single path: name its board with exactly one entry in environments, or write board=path');
+    }
+    return [{ board: environments[0], path: lines[0] }];
+  }
+  return lines.map((line) => {
+    const equals = line.indexOf('=');
+    if (equals < 1) throw new InputError(`firmware line ${JSON.stringify(line)} is not board=path`);
+    return { board: line.slice(0, equals).trim(), path: line.slice(equals + 1).trim() };
+  });
+}
+
+function readTarget(): TargetConfig {
+  const kind = core.getInput('target') || 'directory';
+  if (!TARGET_KINDS.includes(kind as TargetKind)) {
+    throw new InputError(`target must be one of ${TARGET_KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
+  }
+  const token = optional('token');
+  const secretAccessKey = optional('s3-secret-access-key');
+  const sessionToken = optional('s3-session-token');
+  [token, secretAccessKey, sessionToken].forEach(maskSecret);
+  const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
+  return {
+    kind: kind as TargetKind,
+    directory: core.getInput('directory') || 'public',
+    pages: {
+      branch: core.getInput('pages-branch') || 'gh-pages',
+      folder: core.getInput('pages-folder'),
+      token,
+      remoteUrl: `${server}/${process.env.GITHUB_REPOSITORY ?? ''}.git`,
+    },
+    s3: {
+      bucket: core.getInput('s3-bucket'),
+      prefix: core.getInput('s3-prefix'),
+      region: core.getInput('s3-region') || 'us-east-1',
+      endpoint: optional('s3-endpoint'),
+      forcePathStyle: flag('s3-force-path-style', false),
+      accessKeyId: optional('s3-access-key-id'),
+      secretAccessKey,
+      sessionToken,
+      acl: optional('s3-acl'),
+    },
+  };
+}
+
+function readOptions(): ReleaseOptions {
+  const signingKeys = readSigningKeys();
+  const environments = splitList(core.getInput('environments'));
+  const build = flag('build', true);
+  const ref = process.env.GITHUB_REF;
+  const releaseAssets = flag('release-assets', false);
+  if (releaseAssets && !ref?.startsWith('refs/tags/')) throw new InputError('release-assets needs a tag (refs/tags/...) to attach to');
+  const expiresIn = optional('expires-in');
+  const keepVersions = optional('keep-versions');
+  return {
+    ref,
+    version: optional('version'),
+    channel: optional('channel'),
+    projectDir: core.getInput('project-dir') || '.',
+    environments,
+    build,
+    firmware: build ? [] : readFirmware(environments),
+    signingKeys,
+    nextReleaseKeys: splitList(core.getInput('trusted-keys')).map((key) => parsePublicKey(key, 'trusted-keys')),
+    allowLockout: flag('allow-lockout', false),
+    expiresInSeconds: expiresIn === undefined ? undefined : parseDuration(expiresIn, 'expires-in'),
+    force: flag('force', false),
+    maxImageBytes: parsePositiveInteger(core.getInput('max-image-size') || String(DEFAULT_MAX_IMAGE_BYTES), 'max-image-size'),
+    keepVersions: keepVersions === undefined ? undefined : parsePositiveInteger(keepVersions, 'keep-versions'),
+    target: readTarget(),
+    releaseAssets: releaseAssets
+      ? {
+          token: core.getInput('token'),
+          repository: process.env.GITHUB_REPOSITORY ?? '',
+          tag: (ref as string).slice('refs/tags/'.length),
+        }
+      : undefined,
+    log: { info: core.info, warning: core.warning },
+  };
+}
+
+async function writeOutputs(result: ReleaseResult): Promise<void> {
+  core.setOutput('version', result.version ?? '');
+  core.setOutput('channel', result.channel ?? '');
+  core.setOutput(
+    'manifests',
+    JSON.stringify(result.manifests.map(({ imageWritten: _written, ...manifest }) => manifest)),
+  );
+  if (result.version === undefined) {
+    await core.summary
+      .addHeading('static-ota: build only', 3)
+      .addList(result.built.map(({ board, path }) => `${board}: ${path}`))
+      .write();
+    return;
+  }
+  await core.summary
+    .addHeading(`static-ota ${result.version} (${result.channel})`, 3)
+    .addTable([
+      [
+        { data: 'Board', header: true },
+        { data: 'Version', header: true },
+        { data: 'Size', header: true },
+        { data: 'SHA-256', header: true },
+        { data: 'Manifest', header: true },
+      ],
+      ...result.manifests.map((manifest) => [
+        manifest.board,
+        manifest.version,
+        String(manifest.size),
+        manifest.sha256,
+        manifest.manifest,
+      ]),
+    ])
+    .write();
+}
+
+export async function run(): Promise<void> {
+  try {
+    await writeOutputs(await runRelease(readOptions()));
+  } catch (error) {
+    core.setFailed(error instanceof Error ? error.message : String(error));
+  }
+}

@@ -1,0 +1,117 @@
+// The release job the action runs: version → build → sign → publish.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildEnvironment, ensurePio, listEnvironments, type Reporter } from './build.js';
+import { imageFileName, publishReleases, type PublishedManifest } from './publish/publish.js';
+import { attachReleaseAssets } from './publish/release-assets.js';
+import { createTarget, type TargetConfig } from './publish/targets.js';
+import { signRelease, type SignedRelease, type SigningKey } from './sign.js';
+import { channelFor, parseVersion, versionFromRef } from './version.js';
+
+/** Version compiled into CI builds that release nothing. */
+export const CI_BUILD_VERSION = '0.0.0-ci';
+
+export interface ReleaseOptions {
+  /** GITHUB_REF: a tag releases its version; anything else builds only. */
+  ref?: string;
+  /** Explicit version; wins over the ref. */
+  version?: string;
+  channel?: string;
+  projectDir: string;
+  /** Empty: every environment in platformio.ini. */
+  environments: string[];
+  build: boolean;
+  /** Prebuilt images when build is false. */
+  firmware: Array<{ board: string; path: string }>;
+  signingKeys: SigningKey[];
+  nextReleaseKeys: Uint8Array[];
+  allowLockout: boolean;
+  expiresInSeconds?: number;
+  force: boolean;
+  maxImageBytes: number;
+  keepVersions?: number;
+  target: TargetConfig;
+  releaseAssets?: { token: string; repository: string; tag: string };
+  log: Reporter;
+  now?: () => Date;
+}
+
+export interface ReleaseResult {
+  /** Undefined in build-only mode. */
+  version?: string;
+  channel?: string;
+  built: Array<{ board: string; path: string }>;
+  manifests: PublishedManifest[];
+}
+
+export class ReleaseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReleaseError';
+  }
+}
+
+async function buildAll(options: ReleaseOptions, version: string): Promise<Array<{ board: string; path: string }>> {
+  const environments = options.environments.length ? options.environments : await listEnvironments(options.projectDir);
+  await ensurePio(options.log);
+  const built = [];
+  for (const board of environments) {
+    built.push({ board, path: await buildEnvironment(options.projectDir, board, version, options.log) });
+  }
+  return built;
+}
+
+export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult> {
+  const version = options.version ? parseVersion(options.version) : versionFromRef(options.ref);
+  if (version === undefined) {
+    if (!options.build) throw new ReleaseError('nothing to do: not a tag, no version input and build is false');
+    options.log.info(`${options.ref ?? 'no ref'} is not a tag and no version was given: building only, nothing is signed or published`);
+    return { built: await buildAll(options, CI_BUILD_VERSION), manifests: [] };
+  }
+  const channel = channelFor(version, options.channel);
+  if (options.signingKeys.length === 0) throw new ReleaseError('signing-key is required to publish a release');
+  const built = options.build ? await buildAll(options, version) : options.firmware;
+  if (built.length === 0) throw new ReleaseError('no firmware to publish: set build to true or give firmware paths');
+  const now = options.now?.() ?? new Date();
+  const expires =
+    options.expiresInSeconds === undefined ? undefined : Math.floor(now.getTime() / 1000) + options.expiresInSeconds;
+  const signed: SignedRelease[] = [];
+  for (const { board, path } of built) {
+    signed.push(
+      await signRelease(
+        { imageFile: path, board, version, channel, file: imageFileName(version) },
+        {
+          keys: options.signingKeys,
+          nextReleaseKeys: options.nextReleaseKeys,
+          allowLockout: options.allowLockout,
+          maxImageBytes: options.maxImageBytes,
+          expires,
+        },
+      ),
+    );
+  }
+  const target = await createTarget(options.target);
+  const manifests = await publishReleases(target, signed, { force: options.force, keepVersions: options.keepVersions });
+  for (const manifest of manifests) {
+    options.log.info(`published ${manifest.manifest} (${manifest.version}, ${manifest.size} bytes) to ${target.description}`);
+  }
+  if (options.releaseAssets) {
+    const folder = await mkdtemp(join(tmpdir(), 'static-ota-assets-'));
+    try {
+      const assets = [];
+      for (const release of signed) {
+        const manifestFile = join(folder, `${release.board}-latest.txt`);
+        await writeFile(manifestFile, release.manifest, 'latin1');
+        assets.push(
+          { name: `${release.board}-${release.file}`, path: release.imageFile, contentType: 'application/octet-stream' },
+          { name: `${release.board}-latest.txt`, path: manifestFile, contentType: 'text/plain' },
+        );
+      }
+      await attachReleaseAssets(options.releaseAssets, assets);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }
+  return { version, channel, built, manifests };
+}

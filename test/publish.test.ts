@@ -1,0 +1,206 @@
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { openManifest } from '../src/manifest.js';
+import { DirectoryTarget } from '../src/publish/directory.js';
+import { imageFileName, publishReleases, PublishError } from '../src/publish/publish.js';
+import type { MirrorSession, MirrorTarget } from '../src/publish/target.js';
+import { generateKey, parseSigningKey, signRelease, type SigningKey } from '../src/sign.js';
+import { ImageError } from '../src/image.js';
+import { channelFor } from '../src/version.js';
+import { removeTemporaryFolders, temporaryFolder, writeEspImage } from './helpers.js';
+
+afterAll(removeTemporaryFolders);
+
+const newKey = (): SigningKey => parseSigningKey(generateKey().privatePem, 'test key');
+
+interface Setup {
+  folder: string;
+  mirror: string;
+  key: SigningKey;
+}
+
+function setup(): Setup {
+  const folder = temporaryFolder();
+  return { folder, mirror: join(folder, 'mirror'), key: newKey() };
+}
+
+async function release(s: Setup, version: string, options: { board?: string; marker?: string; force?: boolean; keep?: number; target?: MirrorTarget } = {}) {
+  const board = options.board ?? 'nodemcuv2';
+  const imageFile = join(s.folder, `${board}-${version}.bin`);
+  writeEspImage(imageFile, { publicKey: s.key.publicKey, marker: options.marker ?? version });
+  const signed = await signRelease(
+    { imageFile, board, version, channel: channelFor(version), file: imageFileName(version) },
+    { keys: [s.key] },
+  );
+  return publishReleases(options.target ?? new DirectoryTarget(s.mirror), [signed], { force: options.force, keepVersions: options.keep });
+}
+
+const manifestVersion = (s: Setup, path = 'nodemcuv2/latest.txt'): string =>
+  openManifest(readFileSync(join(s.mirror, path)), [s.key.publicKey]).version;
+
+describe('publishing to a directory mirror', () => {
+  it('writes the image and a latest.txt that opens with the key', async () => {
+    const s = setup();
+    const [published] = await release(s, '1.4.2');
+    expect(published).toMatchObject({ manifest: 'nodemcuv2/latest.txt', image: 'nodemcuv2/firmware-1.4.2.bin', imageWritten: true });
+    const manifest = openManifest(readFileSync(join(s.mirror, 'nodemcuv2/latest.txt')), [s.key.publicKey]);
+    expect(manifest).toMatchObject({ version: '1.4.2', board: 'nodemcuv2', channel: 'stable', file: 'firmware-1.4.2.bin', size: 4096 });
+    expect(readFileSync(join(s.mirror, 'nodemcuv2/firmware-1.4.2.bin')).length).toBe(4096);
+    expect(readdirSync(join(s.mirror, 'nodemcuv2')).sort()).toEqual(['firmware-1.4.2.bin', 'latest.txt']);
+  });
+
+  it('publishes pre-releases to their channel folder, never to stable', async () => {
+    const s = setup();
+    await release(s, '1.4.2');
+    await release(s, '1.5.0-beta.2');
+    expect(manifestVersion(s)).toBe('1.4.2');
+    expect(manifestVersion(s, 'nodemcuv2/beta/latest.txt')).toBe('1.5.0-beta.2');
+    expect(existsSync(join(s.mirror, 'nodemcuv2/beta/firmware-1.5.0-beta.2.bin'))).toBe(true);
+  });
+
+  it('refuses a lower version and leaves the mirror as it was', async () => {
+    const s = setup();
+    await release(s, '1.4.2');
+    const before = readFileSync(join(s.mirror, 'nodemcuv2/latest.txt'));
+    await expect(release(s, '1.4.1')).rejects.toThrow(/refusing to publish 1\.4\.1 .* already offers 1\.4\.2/);
+    await expect(release(s, '1.4.1', { force: true })).rejects.toThrow(PublishError);
+    expect(readFileSync(join(s.mirror, 'nodemcuv2/latest.txt')).equals(before)).toBe(true);
+    expect(existsSync(join(s.mirror, 'nodemcuv2/firmware-1.4.1.bin'))).toBe(false);
+  });
+
+  it('refuses an equal version unless forced, and then keeps the identical image', async () => {
+    const s = setup();
+    await release(s, '1.4.2');
+    await expect(release(s, '1.4.2')).rejects.toThrow(/already published .* use --force/);
+    const [again] = await release(s, '1.4.2', { force: true });
+    expect(again.imageWritten).toBe(false);
+  });
+
+  it('never overwrites an existing image with different bytes', async () => {
+    const s = setup();
+    await release(s, '1.4.2');
+    const imagePath = join(s.mirror, 'nodemcuv2/firmware-1.4.2.bin');
+    const original = readFileSync(imagePath);
+    await expect(release(s, '1.4.2', { force: true, marker: 'rebuilt' })).rejects.toThrow(/already exists .* with different bytes/);
+    expect(readFileSync(imagePath).equals(original)).toBe(true);
+  });
+
+  it('writes every image before any latest.txt, and no manifest when an image write fails', async () => {
+    const s = setup();
+    const calls: string[] = [];
+    const directory = new DirectoryTarget(s.mirror);
+    const recording = (failOn?: string): MirrorTarget => ({
+      description: 'recording',
+      transaction: (work) =>
+        directory.transaction((session) =>
+          work({
+            ...session,
+            async writeImage(path, file) {
+              calls.push(`image ${path}`);
+              if (path === failOn) throw new Error('disk full');
+              await session.writeImage(path, file);
+            },
+            async writeManifest(path, text, previous) {
+              calls.push(`manifest ${path}`);
+              await session.writeManifest(path, text, previous);
+            },
+          } satisfies MirrorSession),
+        ),
+    });
+    const images = await Promise.all(
+      ['esp32dev', 'nodemcuv2'].map(async (board) => {
+        const imageFile = join(s.folder, `${board}.bin`);
+        writeEspImage(imageFile, { publicKey: s.key.publicKey, marker: board });
+        return signRelease({ imageFile, board, version: '2.0.0', channel: 'stable', file: imageFileName('2.0.0') }, { keys: [s.key] });
+      }),
+    );
+    await expect(publishReleases(recording('nodemcuv2/firmware-2.0.0.bin'), images)).rejects.toThrow('disk full');
+    expect(calls).toEqual(['image esp32dev/firmware-2.0.0.bin', 'image nodemcuv2/firmware-2.0.0.bin']);
+    expect(existsSync(join(s.mirror, 'esp32dev/latest.txt'))).toBe(false);
+    calls.length = 0;
+    // The retry reuses the identical esp32dev image the failed run left behind.
+    await publishReleases(recording(), images);
+    expect(calls).toEqual(['image nodemcuv2/firmware-2.0.0.bin', 'manifest esp32dev/latest.txt', 'manifest nodemcuv2/latest.txt']);
+  });
+
+  it('re-checks the guard when another publisher changes latest.txt meanwhile', async () => {
+    const s = setup();
+    await release(s, '1.0.0');
+    const directory = new DirectoryTarget(s.mirror);
+    let raced = false;
+    const racing: MirrorTarget = {
+      description: 'racing',
+      transaction: (work) =>
+        directory.transaction((session) =>
+          work({
+            ...session,
+            async writeManifest(path, text, previous) {
+              if (!raced) {
+                raced = true;
+                await release(s, '3.0.0');
+              }
+              await session.writeManifest(path, text, previous);
+            },
+          }),
+        ),
+    };
+    await expect(release(s, '2.0.0', { target: racing })).rejects.toThrow(/already offers 3\.0\.0/);
+    expect(manifestVersion(s)).toBe('3.0.0');
+    expect(existsSync(join(s.mirror, 'nodemcuv2/firmware-2.0.0.bin'))).toBe(true);
+  });
+
+  it('keeps only the newest N images, never the current one', async () => {
+    const s = setup();
+    for (const version of ['1.0.0', '1.1.0', '1.2.0']) await release(s, version);
+    writeFileSync(join(s.mirror, 'nodemcuv2/CNAME'), 'ota.example.com');
+    await release(s, '1.10.0', { keep: 2 });
+    expect(readdirSync(join(s.mirror, 'nodemcuv2')).sort()).toEqual(['CNAME', 'firmware-1.10.0.bin', 'firmware-1.2.0.bin', 'latest.txt']);
+  });
+});
+
+describe('image checks and the lockout guard', () => {
+  const sign = (imageFile: string, keys: SigningKey[], policy: { nextReleaseKeys?: Uint8Array[]; allowLockout?: boolean; maxImageBytes?: number } = {}) =>
+    signRelease({ imageFile, board: 'nodemcuv2', version: '1.0.0', channel: 'stable', file: 'firmware-1.0.0.bin' }, { keys, ...policy });
+
+  it('refuses empty, oversized and non-ESP images with a clear message', async () => {
+    const s = setup();
+    const file = join(s.folder, 'image.bin');
+    writeFileSync(file, Buffer.alloc(0));
+    await expect(sign(file, [s.key])).rejects.toThrow(/is empty/);
+    writeEspImage(file, { publicKey: s.key.publicKey, size: 2048 });
+    await expect(sign(file, [s.key], { maxImageBytes: 1024 })).rejects.toThrow(/2048 bytes, over the limit of 1024/);
+    writeFileSync(file, Buffer.concat([Buffer.from('<html>'), s.key.publicKey]));
+    await expect(sign(file, [s.key])).rejects.toThrow(/starts with 0x3c, not an ESP image/);
+    await expect(sign(join(s.folder, 'missing.bin'), [s.key])).rejects.toThrow(ImageError);
+  });
+
+  it('refuses an image that trusts no key able to sign the next release', async () => {
+    const s = setup();
+    const file = join(s.folder, 'image.bin');
+    writeEspImage(file, { publicKey: newKey().publicKey });
+    await expect(sign(file, [s.key])).rejects.toThrow(/lockout guard: .* does not contain any public key able to sign the next release/);
+    await expect(sign(file, [s.key], { allowLockout: true })).resolves.toMatchObject({ size: 4096 });
+  });
+
+  it('accepts an image that trusts a listed next-release key, also inside a gzip image', async () => {
+    const s = setup();
+    const successor = newKey();
+    const file = join(s.folder, 'image.bin');
+    writeEspImage(file, { publicKey: successor.publicKey, size: 300_000 });
+    await expect(sign(file, [s.key])).rejects.toThrow(/lockout guard/);
+    await expect(sign(file, [s.key], { nextReleaseKeys: [successor.publicKey] })).resolves.toBeDefined();
+    writeFileSync(file, gzipSync(readFileSync(file)));
+    await expect(sign(file, [s.key], { nextReleaseKeys: [successor.publicKey] })).resolves.toBeDefined();
+  });
+
+  it('finds a key that straddles two read chunks', async () => {
+    const s = setup();
+    const file = join(s.folder, 'image.bin');
+    const image = Buffer.alloc(200_000, 0xff);
+    image[0] = 0xe9;
+    Buffer.from(s.key.publicKey).copy(image, 65536 - 10);
+    writeFileSync(file, image);
+    await expect(sign(file, [s.key])).resolves.toMatchObject({ size: 200_000 });
+  });
+});
