@@ -1,0 +1,107 @@
+// Attaches images and manifests to the GitHub Release of the tag, creating the
+// release when missing. The API base comes from GITHUB_API_URL (GitHub
+// Enterprise), the upload URL from the release itself.
+import { readFile } from 'node:fs/promises';
+import { getOctokit } from '@actions/github';
+import semver from 'semver';
+
+export interface ReleaseAssetsOptions {
+  token: string;
+  /** owner/name */
+  repository: string;
+  tag: string;
+}
+
+export interface ReleaseAsset {
+  name: string;
+  path: string;
+  contentType: string;
+}
+
+export class ReleaseAssetsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReleaseAssetsError';
+  }
+}
+
+type Octokit = ReturnType<typeof getOctokit>;
+
+interface Release {
+  id: number;
+  upload_url: string;
+}
+
+const statusOf = (error: unknown): number | undefined => (error as { status?: number } | undefined)?.status;
+
+function describe(error: unknown): string {
+  const status = statusOf(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const text = status ? `HTTP ${status}: ${message}` : message;
+  return status === 403 || status === 404
+    ? `${text} (the token needs \`permissions: contents: write\` on the repository)`
+    : text;
+}
+
+/** `v1.5.0-beta.2` and `1.5.0-beta.2` are pre-releases; `v1.4.2` is not. */
+const isPrerelease = (tag: string): boolean => (semver.prerelease(tag.replace(/^v/, ''))?.length ?? 0) > 0;
+
+export async function attachReleaseAssets(options: ReleaseAssetsOptions, assets: readonly ReleaseAsset[]): Promise<void> {
+  const [owner, repo, ...rest] = options.repository.split('/');
+  if (!owner || !repo || rest.length) throw new ReleaseAssetsError(`repository must be owner/name, got ${JSON.stringify(options.repository)}`);
+  const names = new Set(assets.map((asset) => asset.name));
+  if (names.size !== assets.length) throw new ReleaseAssetsError('two release assets have the same name');
+  const where = `release ${options.tag} of ${options.repository}`;
+  const step = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      throw new ReleaseAssetsError(`${what} for ${where} failed: ${describe(error)}`);
+    }
+  };
+
+  const octokit = getOctokit(options.token);
+  const release = await step('finding or creating the release', () => releaseFor(octokit, owner, repo, options.tag));
+  const existing = await step('listing the assets', () =>
+    octokit.paginate(octokit.rest.repos.listReleaseAssets, { owner, repo, release_id: release.id, per_page: 100 }),
+  );
+  for (const asset of assets) {
+    const data = await readFile(asset.path).catch((error: Error) => {
+      throw new ReleaseAssetsError(`cannot read ${asset.path} for asset ${asset.name}: ${error.message}`);
+    });
+    // GitHub refuses a second asset of the same name: replace it.
+    for (const old of existing.filter((candidate) => candidate.name === asset.name)) {
+      await step(`deleting the old asset ${asset.name}`, () => octokit.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: old.id }));
+    }
+    await step(`uploading ${asset.name}`, () =>
+      octokit.request({
+        method: 'POST',
+        url: release.upload_url,
+        name: asset.name,
+        headers: { 'content-type': asset.contentType, 'content-length': data.length },
+        data,
+      }),
+    );
+  }
+}
+
+async function releaseFor(octokit: Octokit, owner: string, repo: string, tag: string): Promise<Release> {
+  const byTag = async (): Promise<Release | undefined> => {
+    try {
+      return (await octokit.rest.repos.getReleaseByTag({ owner, repo, tag })).data;
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  };
+  const found = await byTag();
+  if (found) return found;
+  try {
+    return (await octokit.rest.repos.createRelease({ owner, repo, tag_name: tag, name: tag, prerelease: isPrerelease(tag) })).data;
+  } catch (error) {
+    // 422: another job of the same workflow created it a moment ago.
+    const created = statusOf(error) === 422 ? await byTag() : undefined;
+    if (created) return created;
+    throw error;
+  }
+}
