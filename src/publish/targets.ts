@@ -1,5 +1,7 @@
 // Builds the configured mirror target. Every target implements MirrorTarget.
 import { DirectoryTarget } from './directory.js';
+import { PagesTarget } from './pages.js';
+import { S3Target } from './s3.js';
 import type { MirrorTarget } from './target.js';
 
 export type TargetKind = 'directory' | 'github-pages' | 's3';
@@ -39,7 +41,13 @@ export async function createTarget(config: TargetConfig): Promise<MirrorTarget> 
   switch (config.kind) {
     case 'directory':
       return new DirectoryTarget(config.directory);
+    case 'github-pages':
+      if (!config.pages) throw new Error('target github-pages needs its settings (pages-branch, pages-folder, token)');
+      return new PagesTarget(config.pages);
+    case 's3':
+      if (!config.s3) throw new Error('target s3 needs its settings (s3-bucket, ...)');
+      return new S3Target(config.s3);
     default:
-      throw new Error(`target ${config.kind} is not available in this build`);
+      throw new Error(`unknown target ${String(config.kind)}; expected one of ${TARGET_KINDS.join(', ')}`);
   }
 }

@@ -1,0 +1,268 @@
+// S3-compatible mirror (AWS S3, Cloudflare R2, Backblaze B2, MinIO, ...) through
+// @aws-sdk/client-s3. New objects are written conditionally where the server
+// honours If-Match / If-None-Match; where it ignores them (s3rver, older
+// self-hosted servers) latest.txt falls back to read-compare-write.
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  ObjectCannedACL,
+  PutObjectCommand,
+  S3Client,
+  type PutObjectCommandInput,
+} from '@aws-sdk/client-s3';
+import {
+  ConflictError,
+  IMAGE_HEADERS,
+  MANIFEST_HEADERS,
+  MirrorSession,
+  MirrorTarget,
+  ObjectHeaders,
+  retryOnConflict,
+} from './target.js';
+import type { S3Config } from './targets.js';
+
+export const DEFAULT_S3_REGION = 'us-east-1';
+/** Every request is tried up to this many times, with the SDK's standard exponential backoff and jitter, on throttling, 5xx and network errors. */
+export const S3_MAX_ATTEMPTS = 5;
+/** Bounds the listing of one folder (1000 keys a page): a server that never stops paging must not hang the step. */
+const MAX_LIST_PAGES = 1000;
+
+export class S3TargetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'S3TargetError';
+  }
+}
+
+interface StoredObject {
+  bytes: Buffer | undefined;
+  etag: string | undefined;
+}
+
+type Precondition = Pick<PutObjectCommandInput, 'IfMatch' | 'IfNoneMatch'>;
+
+const ACLS: readonly string[] = Object.values(ObjectCannedACL);
+
+const statusOf = (error: unknown): number | undefined =>
+  (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+
+const sameBytes = (a: Buffer | undefined, b: Buffer | undefined): boolean =>
+  a === undefined || b === undefined ? a === b : a.equals(b);
+
+/** The SDK's error in one line: code, message, HTTP status, attempts. Never the request (it carries the signature). */
+function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { $metadata } = error as { $metadata?: { httpStatusCode?: number; attempts?: number } };
+  const status = $metadata?.httpStatusCode;
+  const code = error.name && error.name !== 'Error' && !error.message.includes(error.name) ? `${error.name}: ` : '';
+  let text = `${code}${error.message || 'no message'}`;
+  if (status) text += ` (HTTP ${status})`;
+  if ($metadata?.attempts && $metadata.attempts > 1) text += ` after ${$metadata.attempts} attempts`;
+  if (status === 403) text += '; check the credentials and that they may read, write, list and delete in the bucket';
+  if (/could not load credentials/i.test(error.message)) {
+    text += '; set s3-access-key-id and s3-secret-access-key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
+  }
+  return text;
+}
+
+export class S3Target implements MirrorTarget {
+  readonly description: string;
+  private readonly client: S3Client;
+  private readonly bucket: string;
+  /** '' or ending with '/'. */
+  private readonly prefix: string;
+  private readonly acl: ObjectCannedACL | undefined;
+  private conditionalWrites: Promise<boolean> | undefined;
+
+  constructor(config: S3Config) {
+    if (!config.bucket) throw new S3TargetError('the s3 target needs s3-bucket');
+    if (config.acl && !ACLS.includes(config.acl)) {
+      throw new S3TargetError(`s3-acl ${JSON.stringify(config.acl)} is not a canned ACL; expected one of ${ACLS.join(', ')}`);
+    }
+    if (Boolean(config.accessKeyId) !== Boolean(config.secretAccessKey)) {
+      throw new S3TargetError('give both s3-access-key-id and s3-secret-access-key, or neither (then AWS_* environment variables are used)');
+    }
+    this.bucket = config.bucket;
+    const prefix = config.prefix.replace(/^\/+|\/+$/g, '');
+    this.prefix = prefix ? `${prefix}/` : '';
+    this.acl = config.acl ? (config.acl as ObjectCannedACL) : undefined;
+    this.description = `s3://${this.bucket}/${this.prefix}`;
+    this.client = new S3Client({
+      region: config.region || DEFAULT_S3_REGION,
+      endpoint: config.endpoint || undefined,
+      forcePathStyle: config.forcePathStyle,
+      // Undefined: the SDK's default chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, profiles, roles).
+      credentials:
+        config.accessKeyId && config.secretAccessKey
+          ? { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey, sessionToken: config.sessionToken || undefined }
+          : undefined,
+      // The SDK's default CRC32 checksum headers are rejected or mishandled by R2, B2 and older MinIO.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      maxAttempts: S3_MAX_ATTEMPTS,
+    });
+  }
+
+  transaction<T>(work: (session: MirrorSession) => Promise<T>): Promise<T> {
+    return retryOnConflict(() => work(this.session()));
+  }
+
+  private session(): MirrorSession {
+    /** What `read` saw in this attempt, with its ETag for If-Match. */
+    const seen = new Map<string, StoredObject>();
+    return {
+      read: async (path) => {
+        const stored = await this.get(path);
+        seen.set(path, stored);
+        return stored.bytes;
+      },
+      list: (folder) => this.list(folder),
+      writeImage: async (path, localFile) => {
+        // A buffer, not a stream: the SDK can send it again when it retries.
+        const body = await readFile(localFile);
+        await this.putNew(path, body, IMAGE_HEADERS);
+      },
+      writeManifest: async (path, text, previous) => {
+        const body = Buffer.from(text, 'latin1');
+        let known = seen.get(path);
+        if (!known || !sameBytes(known.bytes, previous)) known = await this.get(path);
+        if (!sameBytes(known.bytes, previous)) throw new ConflictError(`${this.url(path)} changed while publishing`);
+        if ((known.bytes === undefined || known.etag) && (await this.honoursConditionalWrites())) {
+          const precondition = known.bytes === undefined ? { IfNoneMatch: '*' } : { IfMatch: known.etag };
+          return this.putConditionally(path, body, MANIFEST_HEADERS, precondition);
+        }
+        // Read-compare-write: a concurrent publisher can still slip in between this read and the write
+        // (documented in docs/mirrors.md, with `concurrency:` as the fix).
+        if (!sameBytes((await this.get(path)).bytes, previous)) throw new ConflictError(`${this.url(path)} changed while publishing`);
+        await this.put(path, body, MANIFEST_HEADERS);
+      },
+      remove: async (path) => {
+        try {
+          await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(path) }));
+        } catch (error) {
+          throw this.failure('DELETE', path, error);
+        }
+      },
+    };
+  }
+
+  private key(path: string): string {
+    return `${this.prefix}${path}`;
+  }
+
+  private url(path: string): string {
+    return `s3://${this.bucket}/${this.key(path)}`;
+  }
+
+  private failure(operation: string, path: string, error: unknown): S3TargetError {
+    return new S3TargetError(`${operation} ${this.url(path)} failed: ${describeFailure(error)}`);
+  }
+
+  private async get(path: string): Promise<StoredObject> {
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(path) }));
+      const bytes = Buffer.from((await response.Body?.transformToByteArray()) ?? []);
+      return { bytes, etag: response.ETag };
+    } catch (error) {
+      if (statusOf(error) === 404 || (error as Error).name === 'NoSuchKey') return { bytes: undefined, etag: undefined };
+      throw this.failure('GET', path, error);
+    }
+  }
+
+  private async list(folder: string): Promise<string[]> {
+    const paths: string[] = [];
+    let token: string | undefined;
+    for (let page = 0; page < MAX_LIST_PAGES; page++) {
+      let response;
+      try {
+        response = await this.client.send(
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.key(folder ? `${folder}/` : ''), Delimiter: '/', ContinuationToken: token }),
+        );
+      } catch (error) {
+        throw this.failure('LIST', folder ? `${folder}/` : '', error);
+      }
+      for (const object of response.Contents ?? []) {
+        if (object.Key?.startsWith(this.prefix)) paths.push(object.Key.slice(this.prefix.length));
+      }
+      token = response.IsTruncated ? response.NextContinuationToken : undefined;
+      if (!token) return paths;
+    }
+    throw new S3TargetError(`LIST ${this.url(folder)} did not end after ${MAX_LIST_PAGES} pages`);
+  }
+
+  private async send(path: string, body: Buffer, headers: ObjectHeaders, precondition: Precondition = {}): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: this.key(path),
+        Body: body,
+        ContentType: headers.contentType,
+        CacheControl: headers.cacheControl,
+        ACL: this.acl,
+        ...precondition,
+      }),
+    );
+  }
+
+  private async put(path: string, body: Buffer, headers: ObjectHeaders): Promise<void> {
+    try {
+      await this.send(path, body, headers);
+    } catch (error) {
+      throw this.failure('PUT', path, error);
+    }
+  }
+
+  /** Creates an object that must not exist yet (If-None-Match: *), so two publishers never overwrite each other's image. */
+  private async putNew(path: string, body: Buffer, headers: ObjectHeaders): Promise<void> {
+    if (await this.honoursConditionalWrites()) return this.putConditionally(path, body, headers, { IfNoneMatch: '*' });
+    await this.put(path, body, headers);
+  }
+
+  private async putConditionally(path: string, body: Buffer, headers: ObjectHeaders, precondition: Precondition): Promise<void> {
+    try {
+      await this.send(path, body, headers, precondition);
+    } catch (error) {
+      const status = statusOf(error);
+      // 412: the object changed since it was read; 409: a concurrent conditional write is in progress.
+      if (status !== 412 && status !== 409) throw this.failure('PUT', path, error);
+      // The same bytes are there (a retried request whose first attempt landed, or an identical publish): done.
+      if (sameBytes((await this.get(path)).bytes, body)) return;
+      throw new ConflictError(`${this.url(path)} was changed by another publisher`);
+    }
+  }
+
+  /** Asked once per target; servers that do not know the headers ignore them silently, so a probe finds out. */
+  private honoursConditionalWrites(): Promise<boolean> {
+    this.conditionalWrites ??= this.probeConditionalWrites().catch((error: unknown) => {
+      this.conditionalWrites = undefined;
+      throw error;
+    });
+    return this.conditionalWrites;
+  }
+
+  /**
+   * Writes an empty probe object under the prefix with an If-Match that cannot
+   * match. A server that honours conditions refuses it (412, or 404 as there is
+   * no such object); one that ignores them stores it, and the probe is deleted.
+   */
+  private async probeConditionalWrites(): Promise<boolean> {
+    const probe = `.static-ota-probe-${randomUUID()}`;
+    try {
+      await this.send(probe, Buffer.alloc(0), MANIFEST_HEADERS, { IfMatch: `"${'0'.repeat(32)}"` });
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 412 || status === 404) return true;
+      if (status === 501) return false;
+      throw this.failure('PUT (conditional-write probe)', probe, error);
+    }
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(probe) }));
+    } catch (error) {
+      throw this.failure('DELETE (conditional-write probe)', probe, error);
+    }
+    return false;
+  }
+}
