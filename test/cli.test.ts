@@ -94,6 +94,24 @@ describe('static-ota publish and verify', () => {
     expect((await cli(args('1.4.2', '--force'))).code).toBe(0);
   });
 
+  it('signs with several keys for a rotation and writes expires= from --expires-in', async () => {
+    const p = project();
+    const successor = writeKeyFile(p.folder, 'successor.pem');
+    const before = Math.floor(Date.now() / 1000);
+    const result = await cli(['publish', '--firmware', p.image('1.0.0'), '--version', '1.0.0', '--board', 'nodemcuv2', '--key', p.key.path, '--key', successor.path, '--expires-in', '30d', '--out', p.mirror]);
+    expect(result.stderr).toBe('');
+    const manifest = readFileSync(join(p.mirror, 'nodemcuv2/latest.txt'), 'latin1');
+    expect(manifest.match(/^sig=([0-9a-f]{8}):/gm)).toEqual([`sig=${p.key.keyId}:`, `sig=${successor.keyId}:`]);
+    const expires = Number(/^expires=(\d+)$/m.exec(manifest)?.[1]);
+    expect(expires - before).toBeGreaterThanOrEqual(30 * 86400);
+    expect(expires - before).toBeLessThan(30 * 86400 + 60);
+    for (const key of [p.key, successor]) {
+      expect((await cli(['verify', '--mirror', p.mirror, '--board', 'nodemcuv2', '--pubkey', key.publicHex])).code).toBe(0);
+    }
+    const badDuration = await cli(['publish', '--firmware', p.image('1.0.1'), '--version', '1.0.1', '--board', 'nodemcuv2', '--key', p.key.path, '--expires-in', 'soon', '--out', p.mirror]);
+    expect(badDuration.stderr).toMatch(/--expires-in must be a duration such as 3600, 12h or 30d/);
+  });
+
   it('reports usage errors with exit code 2', async () => {
     const p = project();
     const missing = await cli(['publish', '--firmware', p.image('1.0.0'), '--board', 'x', '--out', p.mirror, '--key', p.key.path]);
