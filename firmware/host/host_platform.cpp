@@ -1,0 +1,114 @@
+#include "host_platform.h"
+
+#include <unistd.h>
+
+#include <cstring>
+#include <ctime>
+#include <fstream>
+
+namespace static_ota {
+
+bool FileFlash::begin(uint32_t imageSize) {
+  abort();
+  if (imageSize > capacity_) return false;
+  std::string pattern = path_ + ".partial-XXXXXX";
+  const int descriptor = mkstemp(pattern.data());
+  if (descriptor < 0) return false;
+  file_ = fdopen(descriptor, "wb");
+  if (file_ == nullptr) {
+    ::close(descriptor);
+    ::unlink(pattern.c_str());
+    return false;
+  }
+  temporaryPath_ = pattern;
+  expected_ = imageSize;
+  written_ = 0;
+  return true;
+}
+
+bool FileFlash::write(const uint8_t* data, size_t length) {
+  if (file_ == nullptr || length > expected_ - written_) return false;
+  if (std::fwrite(data, 1, length, file_) != length) return false;
+  written_ += static_cast<uint32_t>(length);
+  return true;
+}
+
+bool FileFlash::commit() {
+  if (file_ == nullptr || written_ != expected_) return false;
+  const bool flushed = std::fflush(file_) == 0 && fsync(fileno(file_)) == 0;
+  const bool closed = std::fclose(file_) == 0;
+  file_ = nullptr;
+  if (!flushed || !closed || std::rename(temporaryPath_.c_str(), path_.c_str()) != 0) {
+    ::unlink(temporaryPath_.c_str());
+    temporaryPath_.clear();
+    return false;
+  }
+  temporaryPath_.clear();
+  return true;
+}
+
+void FileFlash::abort() {
+  if (file_ != nullptr) std::fclose(file_);
+  file_ = nullptr;
+  if (!temporaryPath_.empty()) ::unlink(temporaryPath_.c_str());
+  temporaryPath_.clear();
+}
+
+uint32_t HostClock::millis() {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<uint32_t>(static_cast<uint64_t>(now.tv_sec) * 1000u + static_cast<uint64_t>(now.tv_nsec) / 1000000u);
+}
+
+bool HostClock::unixTime(uint32_t& seconds) {
+  if (unixNow_ < 0 || unixNow_ > 0xFFFFFFFFll) return false;
+  seconds = static_cast<uint32_t>(unixNow_);
+  return true;
+}
+
+namespace {
+void copyInto(const std::string& value, char* out, size_t capacity) {
+  if (value.size() < capacity) std::memcpy(out, value.c_str(), value.size() + 1);
+}
+}  // namespace
+
+bool StateFile::loadFile() {
+  std::ifstream in(path_);
+  if (!in) return true;
+  std::string line;
+  while (std::getline(in, line)) {
+    const size_t equals = line.find('=');
+    if (equals == std::string::npos) continue;
+    const std::string key = line.substr(0, equals);
+    const std::string value = line.substr(equals + 1);
+    if (key == "highest") highest_ = value;
+    if (key == "poll_context") pollContext = value;
+    if (key == "etag") copyInto(value, validators.etag, sizeof(validators.etag));
+    if (key == "last_modified") copyInto(value, validators.lastModified, sizeof(validators.lastModified));
+  }
+  return !in.bad();
+}
+
+bool StateFile::saveFile() const {
+  const std::string temporary = path_ + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << "highest=" << highest_ << "\npoll_context=" << pollContext << "\netag=" << validators.etag
+        << "\nlast_modified=" << validators.lastModified << "\n";
+    if (!out.flush()) return false;
+  }
+  return std::rename(temporary.c_str(), path_.c_str()) == 0;
+}
+
+bool StateFile::load(char* version, size_t capacity) {
+  if (highest_.empty() || highest_.size() >= capacity) return false;
+  std::memcpy(version, highest_.c_str(), highest_.size() + 1);
+  return true;
+}
+
+bool StateFile::save(const char* version) {
+  highest_ = version;
+  return saveFile();
+}
+
+}  // namespace static_ota

@@ -1,0 +1,67 @@
+// The simulated device's flash, clock and persistent state.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+#include "core/platform.h"
+
+namespace static_ota {
+
+// The OTA area is a file. Writes go to a temporary file next to it, which
+// replaces the flash file only on commit, so a refused update leaves it as it was.
+class FileFlash final : public FlashTarget {
+ public:
+  FileFlash(std::string path, uint32_t capacity) : path_(std::move(path)), capacity_(capacity) {}
+  ~FileFlash() { abort(); }
+  FileFlash(const FileFlash&) = delete;
+  FileFlash& operator=(const FileFlash&) = delete;
+
+  uint32_t maxImageSize() override { return capacity_; }
+  bool begin(uint32_t imageSize) override;
+  bool write(const uint8_t* data, size_t length) override;
+  bool commit() override;
+  void abort() override;
+
+ private:
+  std::string path_;
+  std::string temporaryPath_;
+  uint32_t capacity_;
+  uint32_t expected_ = 0;
+  uint32_t written_ = 0;
+  std::FILE* file_ = nullptr;
+};
+
+class HostClock final : public Clock {
+ public:
+  // unixNow < 0: the device has no trusted time.
+  explicit HostClock(int64_t unixNow) : unixNow_(unixNow) {}
+  uint32_t millis() override;
+  bool unixTime(uint32_t& seconds) override;
+
+ private:
+  int64_t unixNow_;
+};
+
+// key=value lines in a file: the highest accepted version and the validators
+// of the last poll, with the settings they were obtained under.
+class StateFile final : public VersionStore {
+ public:
+  explicit StateFile(std::string path) : path_(std::move(path)) {}
+  // A missing file is an empty state.
+  bool loadFile();
+  bool saveFile() const;
+
+  bool load(char* version, size_t capacity) override;
+  bool save(const char* version) override;
+
+  std::string pollContext;
+  HttpValidators validators;
+
+ private:
+  std::string path_;
+  std::string highest_;
+};
+
+}  // namespace static_ota

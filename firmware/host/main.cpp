@@ -1,0 +1,211 @@
+// static-ota-device: the device core with OpenSSL and POSIX sockets, behaving
+// like a device (same limits, same order of checks). Prints one line that
+// starts with result=<token>.
+#include <pthread.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "core/update_flow.h"
+#include "host_platform.h"
+#include "openssl_crypto.h"
+#include "posix_http.h"
+
+using namespace static_ota;
+
+namespace {
+
+struct Options {
+  std::string url;
+  std::vector<std::string> publicKeys;
+  std::string version;
+  std::string board;
+  std::string channel = "stable";
+  std::string flashPath;
+  uint32_t flashSize = 1024 * 1024;
+  int64_t now = -1;
+  std::string statePath;
+  uint32_t readTimeoutMs = kDefaultReadTimeoutMs;
+  uint32_t updateTimeoutMs = kDefaultUpdateTimeoutMs;
+  bool checkOnly = false;
+  bool measureStack = false;
+};
+
+const char kUsage[] =
+    "usage: static-ota-device --url URL --pubkey HEX [--pubkey HEX...] --version SEMVER --board ID\n"
+    "                         [--channel NAME] [--flash FILE] [--flash-size BYTES] [--now UNIX]\n"
+    "                         [--state FILE] [--timeout-ms MS] [--update-timeout-ms MS] [--check]\n"
+    "                         [--measure-stack]\n";
+
+bool parseNumber(const char* text, uint64_t max, uint64_t& value) {
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long parsed = std::strtoull(text, &end, 10);
+  if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || parsed > max) return false;
+  value = parsed;
+  return true;
+}
+
+bool parseOptions(int argc, char** argv, Options& options) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (flag == "--check") {
+      options.checkOnly = true;
+      continue;
+    }
+    if (flag == "--measure-stack") {
+      options.measureStack = true;
+      continue;
+    }
+    if (i + 1 >= argc) return false;
+    const char* value = argv[++i];
+    uint64_t number = 0;
+    if (flag == "--url") {
+      options.url = value;
+    } else if (flag == "--pubkey") {
+      options.publicKeys.push_back(value);
+    } else if (flag == "--version") {
+      options.version = value;
+    } else if (flag == "--board") {
+      options.board = value;
+    } else if (flag == "--channel") {
+      options.channel = value;
+    } else if (flag == "--flash") {
+      options.flashPath = value;
+    } else if (flag == "--state") {
+      options.statePath = value;
+    } else if (flag == "--flash-size" && parseNumber(value, 0xFFFFFFFFu, number)) {
+      options.flashSize = static_cast<uint32_t>(number);
+    } else if (flag == "--now" && parseNumber(value, 0xFFFFFFFFu, number)) {
+      options.now = static_cast<int64_t>(number);
+    } else if (flag == "--timeout-ms" && parseNumber(value, 0xFFFFFFFFu, number)) {
+      options.readTimeoutMs = static_cast<uint32_t>(number);
+    } else if (flag == "--update-timeout-ms" && parseNumber(value, 0xFFFFFFFFu, number)) {
+      options.updateTimeoutMs = static_cast<uint32_t>(number);
+    } else {
+      return false;
+    }
+  }
+  return !options.url.empty() && !options.publicKeys.empty() && !options.version.empty() && !options.board.empty() &&
+         (options.checkOnly || !options.flashPath.empty());
+}
+
+bool decodeKey(const std::string& hex, uint8_t key[kPublicKeyLength]) {
+  if (hex.size() != 2 * kPublicKeyLength) return false;
+  for (size_t i = 0; i < kPublicKeyLength; ++i) {
+    unsigned value = 0;
+    if (std::sscanf(hex.c_str() + 2 * i, "%2x", &value) != 1) return false;
+    key[i] = static_cast<uint8_t>(value);
+  }
+  return true;
+}
+
+struct Run {
+  UpdateFlow* flow;
+  bool checkOnly;
+  Result result;
+};
+
+void* runFlow(void* argument) {
+  Run* run = static_cast<Run*>(argument);
+  run->result = run->checkOnly ? run->flow->check() : run->flow->update();
+  return nullptr;
+}
+
+void* doNothing(void*) { return nullptr; }
+
+constexpr uint8_t kPaint = 0xA5;
+constexpr size_t kPaintedStackSize = 1024 * 1024;
+
+// Runs function on a thread whose stack is painted first; returns how many
+// bytes of it were touched.
+size_t touchedStackBytes(void* (*function)(void*), void* argument) {
+  void* stack = nullptr;
+  if (posix_memalign(&stack, 4096, kPaintedStackSize) != 0) return 0;
+  std::memset(stack, kPaint, kPaintedStackSize);
+  pthread_attr_t attributes;
+  pthread_attr_init(&attributes);
+  pthread_attr_setstack(&attributes, stack, kPaintedStackSize);
+  pthread_t thread;
+  if (pthread_create(&thread, &attributes, function, argument) == 0) pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attributes);
+  size_t untouched = 0;  // the stack grows down from the end of the block
+  const uint8_t* bytes = static_cast<const uint8_t*>(stack);
+  while (untouched < kPaintedStackSize && bytes[untouched] == kPaint) ++untouched;
+  std::free(stack);
+  return kPaintedStackSize - untouched;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  if (!parseOptions(argc, argv, options)) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  OpenSslCrypto crypto;
+  PosixHttpTransport transport;
+  FileFlash flash(options.flashPath, options.flashSize);
+  HostClock clock(options.now);
+  StateFile state(options.statePath);
+  // The flow keeps its buffers inside itself, as a sketch's global would: off the stack.
+  static UpdateFlow flow(transport, flash, clock, crypto);
+
+  bool configured = flow.setManifestUrl(options.url.c_str()) && flow.setRunningVersion(options.version.c_str()) &&
+                    flow.setBoard(options.board.c_str()) && flow.setChannel(options.channel.c_str());
+  for (const std::string& hex : options.publicKeys) {
+    uint8_t key[kPublicKeyLength];
+    configured = configured && decodeKey(hex, key) && flow.addTrustedKey(key);
+  }
+  flow.setTimeouts(options.readTimeoutMs, options.updateTimeoutMs);
+  // Validators only count for the settings they were obtained under.
+  const std::string pollContext = options.url + "|" + options.board + "|" + options.channel + "|" + options.version;
+  if (!options.statePath.empty()) {
+    if (!state.loadFile()) {
+      std::fprintf(stderr, "cannot read state file %s\n", options.statePath.c_str());
+      return 2;
+    }
+    flow.setVersionStore(&state);
+    if (state.pollContext == pollContext) flow.restoreLastPollValidators(state.validators);
+  }
+  if (!configured) {
+    std::printf("result=config_error message=\"invalid --url, --pubkey, --version, --board or --channel\"\n");
+    return 1;
+  }
+
+  Run run{&flow, options.checkOnly, Result::ConfigError};
+  size_t stackBytes = 0;
+  if (options.measureStack) {
+    stackBytes = touchedStackBytes(runFlow, &run) - touchedStackBytes(doNothing, nullptr);
+  } else {
+    runFlow(&run);
+  }
+
+  if (!options.statePath.empty()) {
+    state.pollContext = pollContext;
+    state.validators = flow.lastPollValidators();
+    if (!state.saveFile()) std::fprintf(stderr, "cannot write state file %s\n", options.statePath.c_str());
+  }
+
+  const char* detail = "-";
+  if (flow.manifestError() != ManifestError::None) {
+    detail = manifestErrorCode(flow.manifestError());
+  } else if (flow.transportError() != TransportError::None) {
+    detail = transportErrorCode(flow.transportError());
+  }
+  std::printf("result=%s offered=%s detail=%s http_status=%d image_bytes=%u bytes_received=%llu body_bytes=%llu",
+              resultCode(run.result), flow.offeredVersion()[0] != '\0' ? flow.offeredVersion() : "-", detail,
+              flow.httpStatus(), flow.imageBytesReceived(), static_cast<unsigned long long>(transport.bytesReceived()),
+              static_cast<unsigned long long>(transport.bodyBytesReceived()));
+  if (options.measureStack) std::printf(" stack_bytes=%zu", stackBytes);
+  std::printf(" message=\"%s\"\n", resultMessage(run.result));
+  const bool success =
+      run.result == Result::NoUpdate || run.result == Result::UpdateAvailable || run.result == Result::Updated;
+  return success ? 0 : 1;
+}

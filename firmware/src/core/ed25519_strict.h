@@ -1,0 +1,30 @@
+// Strict RFC 8032 rules checked before any Ed25519 backend runs. rweather's
+// Crypto library accepts S >= L (a malleable form) and no backend is required
+// to refuse small-order keys, so the core refuses them itself.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto_backend.h"
+
+namespace static_ota {
+
+// S (the second half of the signature, little-endian) is below the group order L.
+bool isCanonicalScalar(const uint8_t s[32]);
+
+// The y coordinate is below p = 2^255 - 19, and the x = 0 points are not
+// encoded with the sign bit set.
+bool isCanonicalPointEncoding(const uint8_t point[32]);
+
+// One of the eight points of order dividing 8 (any sign bit).
+bool isSmallOrderPoint(const uint8_t point[32]);
+
+// A public key usable for verification: canonical and not of small order.
+bool isAcceptablePublicKey(const uint8_t publicKey[32]);
+
+// Strict verification: the checks above, then the backend.
+bool verifyStrict(CryptoBackend& crypto, const uint8_t signature[64], const uint8_t publicKey[32],
+                  const uint8_t* message, size_t length);
+
+}  // namespace static_ota

@@ -1,0 +1,36 @@
+// Receives an image in chunks: refuses bytes past the declared size, hashes
+// everything with SHA-256, and tells at the end whether size and hash match.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto_backend.h"
+#include "static_ota_limits.h"
+
+namespace static_ota {
+
+enum class ImageCheck : uint8_t { Match, SizeMismatch, HashMismatch };
+
+class ImageSession {
+ public:
+  ImageSession(CryptoBackend& crypto, uint32_t declaredSize, const uint8_t expectedSha256[kSha256Length]);
+
+  // False, with nothing hashed, when the chunk would go past the declared size.
+  bool append(const uint8_t* chunk, size_t length);
+
+  uint32_t received() const { return received_; }
+  uint32_t remaining() const { return declaredSize_ - received_; }
+  bool complete() const { return received_ == declaredSize_; }
+
+  // Ends the hash; call once.
+  ImageCheck finish();
+
+ private:
+  CryptoBackend& crypto_;
+  uint32_t declaredSize_;
+  uint32_t received_ = 0;
+  uint8_t expectedSha256_[kSha256Length];
+};
+
+}  // namespace static_ota

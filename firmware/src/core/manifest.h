@@ -1,0 +1,92 @@
+// Opening a `latest.txt` manifest exactly as docs/protocol.md orders it:
+// framing and the version line first (steps 1-4), then a strict signature from
+// a trusted key over the exact bytes (steps 5-10), and only then the fields
+// (steps 11-15). The first failing step is reported with the protocol's code.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto_backend.h"
+#include "static_ota_limits.h"
+#include "text.h"
+
+namespace static_ota {
+
+enum class ManifestError : uint8_t {
+  None,
+  Empty,
+  TooLarge,
+  Crlf,
+  BadChar,
+  MissingNewline,
+  BadVersion,
+  Unsigned,
+  TrailingData,
+  BadSigLine,
+  TooManySignatures,
+  UntrustedKey,
+  BadSignature,
+  BadLine,
+  DuplicateField,
+  MissingField,
+  BadFormat,
+  BadBoard,
+  BadChannel,
+  BadFile,
+  BadSize,
+  BadSha256,
+  BadExpires,
+};
+
+// The protocol's code ("bad_sig_line"); "ok" for None.
+const char* manifestErrorCode(ManifestError error);
+// A short sentence for logs.
+const char* manifestErrorMessage(ManifestError error);
+
+struct TrustedKey {
+  uint8_t publicKey[kPublicKeyLength];
+  uint8_t keyId[kKeyIdLength];  // first 4 bytes of SHA-256(publicKey)
+};
+
+class TrustedKeys {
+ public:
+  // False when the list is full or the key could never verify strictly
+  // (non-canonical or small-order).
+  bool add(const uint8_t publicKey[kPublicKeyLength], CryptoBackend& crypto);
+  size_t count() const { return count_; }
+  const TrustedKey& at(size_t index) const { return keys_[index]; }
+
+ private:
+  TrustedKey keys_[kMaxTrustedKeys];
+  size_t count_ = 0;
+};
+
+// The result of steps 1-4: nothing but framing and line 1 has been looked at.
+struct FramedManifest {
+  const char* text = nullptr;
+  size_t length = 0;
+  TextSpan version;
+};
+
+ManifestError frameManifest(const uint8_t* bytes, size_t length, FramedManifest& framed);
+
+// Views into the framed manifest's buffer: valid while that buffer is.
+struct Manifest {
+  TextSpan version;
+  TextSpan board;
+  TextSpan channel;
+  TextSpan file;
+  uint32_t size = 0;
+  uint8_t sha256[kSha256Length] = {};
+  bool hasExpires = false;
+  uint32_t expires = 0;
+  size_t signedLength = 0;
+  size_t verifiedKeyIndex = 0;  // index into TrustedKeys of the key that verified
+};
+
+// Steps 5-15 on a framed manifest.
+ManifestError openManifest(const FramedManifest& framed, const TrustedKeys& trustedKeys, CryptoBackend& crypto,
+                           Manifest& manifest);
+
+}  // namespace static_ota

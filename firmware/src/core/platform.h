@@ -1,0 +1,100 @@
+// What the update flow needs from the device: HTTP, the OTA flash area, a
+// clock and, optionally, persistent storage for the highest accepted version.
+// Each adapter (ESP8266, ESP32, host simulator) implements these.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "static_ota_limits.h"
+
+namespace static_ota {
+
+enum class TransportError : uint8_t {
+  None,
+  BadUrl,          // not a URL this transport can fetch (e.g. https without TLS)
+  Connect,         // name resolution or connection failed
+  Timeout,         // no byte within the read timeout
+  Closed,          // the body ended (normal) or the peer closed early
+  BadResponse,     // not HTTP/1.x, oversized headers, unsupported transfer coding
+};
+
+const char* transportErrorCode(TransportError error);
+
+// ETag and Last-Modified of a response, sent back as If-None-Match and
+// If-Modified-Since. Values that do not fit are dropped, never truncated.
+struct HttpValidators {
+  char etag[kMaxEtagLength + 1] = {};
+  char lastModified[kMaxLastModifiedLength + 1] = {};
+
+  bool empty() const { return etag[0] == '\0' && lastModified[0] == '\0'; }
+  void clear() {
+    etag[0] = '\0';
+    lastModified[0] = '\0';
+  }
+};
+
+struct HttpResponse {
+  int status = 0;
+  bool hasContentLength = false;
+  uint32_t contentLength = 0;
+  HttpValidators validators;
+};
+
+class HttpTransport {
+ public:
+  // Sends GET, following at most kMaxRedirects redirects; past that the last
+  // 3xx response is returned. conditional may be null.
+  virtual TransportError get(const char* url, const HttpValidators* conditional, uint32_t timeoutMs,
+                             HttpResponse& response) = 0;
+  // At least one body byte and at most capacity, waiting at most timeoutMs;
+  // Closed when the body has ended.
+  virtual TransportError read(uint8_t* buffer, size_t capacity, uint32_t timeoutMs, size_t& received) = 0;
+  // Closes the connection; safe to call at any time.
+  virtual void end() = 0;
+
+ protected:
+  ~HttpTransport() = default;
+};
+
+class FlashTarget {
+ public:
+  // Largest image the OTA area takes.
+  virtual uint32_t maxImageSize() = 0;
+  virtual bool begin(uint32_t imageSize) = 0;
+  virtual bool write(const uint8_t* data, size_t length) = 0;
+  // Makes the written image boot next; called only after size and SHA-256 matched.
+  virtual bool commit() = 0;
+  // Drops what was written; the running image stays.
+  virtual void abort() = 0;
+
+ protected:
+  ~FlashTarget() = default;
+};
+
+class Clock {
+ public:
+  // Monotonic milliseconds (wrapping is fine: only differences are used).
+  virtual uint32_t millis() = 0;
+  // Current Unix time when the device has a trusted clock.
+  virtual bool unixTime(uint32_t& seconds) = 0;
+
+ protected:
+  ~Clock() = default;
+};
+
+// Optional persistent record of the highest version ever accepted, so an
+// image flashed by hand cannot be used to roll the device back.
+class VersionStore {
+ public:
+  // False when nothing is stored yet.
+  virtual bool load(char* version, size_t capacity) = 0;
+  virtual bool save(const char* version) = 0;
+
+ protected:
+  ~VersionStore() = default;
+};
+
+typedef void (*ProgressCallback)(uint32_t received, uint32_t total, void* context);
+
+}  // namespace static_ota

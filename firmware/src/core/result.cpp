@@ -1,0 +1,65 @@
+#include "result.h"
+
+#include "platform.h"
+
+namespace static_ota {
+
+const char* resultCode(Result result) {
+  switch (result) {
+    case Result::NoUpdate: return "no_update";
+    case Result::UpdateAvailable: return "update_available";
+    case Result::Updated: return "updated";
+    case Result::Network: return "network";
+    case Result::Timeout: return "timeout";
+    case Result::HttpStatus: return "http_status";
+    case Result::BadSignature: return "bad_signature";
+    case Result::WrongFormat: return "wrong_format";
+    case Result::WrongBoard: return "wrong_board";
+    case Result::WrongChannel: return "wrong_channel";
+    case Result::NotNewer: return "not_newer";
+    case Result::Expired: return "expired";
+    case Result::TooLarge: return "too_large";
+    case Result::SizeMismatch: return "size_mismatch";
+    case Result::HashMismatch: return "hash_mismatch";
+    case Result::FlashError: return "flash_error";
+    case Result::ConfigError: return "config_error";
+  }
+  return "unknown";
+}
+
+const char* resultMessage(Result result) {
+  switch (result) {
+    case Result::NoUpdate: return "no update";
+    case Result::UpdateAvailable: return "a newer signed version is offered";
+    case Result::Updated: return "updated, reboot to run the new version";
+    case Result::Network: return "network error";
+    case Result::Timeout: return "timed out";
+    case Result::HttpStatus: return "unexpected HTTP status";
+    case Result::BadSignature: return "no valid signature from a trusted key";
+    case Result::WrongFormat: return "manifest is malformed";
+    case Result::WrongBoard: return "manifest is for another board";
+    case Result::WrongChannel: return "manifest is for another channel";
+    case Result::NotNewer: return "offered version is not newer";
+    case Result::Expired: return "manifest has expired";
+    case Result::TooLarge: return "image does not fit the OTA flash area";
+    case Result::SizeMismatch: return "image size does not match the manifest";
+    case Result::HashMismatch: return "image SHA-256 does not match the manifest";
+    case Result::FlashError: return "flash write failed";
+    case Result::ConfigError: return "device configuration is invalid";
+  }
+  return "unknown result";
+}
+
+const char* transportErrorCode(TransportError error) {
+  switch (error) {
+    case TransportError::None: return "none";
+    case TransportError::BadUrl: return "bad_url";
+    case TransportError::Connect: return "connect";
+    case TransportError::Timeout: return "timeout";
+    case TransportError::Closed: return "closed";
+    case TransportError::BadResponse: return "bad_response";
+  }
+  return "unknown";
+}
+
+}  // namespace static_ota

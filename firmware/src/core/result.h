@@ -1,0 +1,31 @@
+// Outcome of check() and update(), each with a stable token and a sentence.
+#pragma once
+
+#include <stdint.h>
+
+namespace static_ota {
+
+enum class Result : uint8_t {
+  NoUpdate,         // the offered version is the running one, or nothing changed (304)
+  UpdateAvailable,  // check(): a newer, signed, fitting version is offered
+  Updated,          // update(): the new image is written and verified; reboot to run it
+  Network,
+  Timeout,
+  HttpStatus,
+  BadSignature,
+  WrongFormat,
+  WrongBoard,
+  WrongChannel,
+  NotNewer,
+  Expired,
+  TooLarge,
+  SizeMismatch,
+  HashMismatch,
+  FlashError,
+  ConfigError,      // the device's own settings are unusable (URL, keys, version)
+};
+
+const char* resultCode(Result result);
+const char* resultMessage(Result result);
+
+}  // namespace static_ota

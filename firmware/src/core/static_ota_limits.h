@@ -1,0 +1,31 @@
+// Fixed sizes of the protocol (docs/protocol.md) and of the device's buffers.
+// Every buffer in the core is sized from these; nothing is allocated.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace static_ota {
+
+constexpr size_t kMaxManifestBytes = 1024;
+constexpr size_t kMaxSignatures = 4;
+constexpr size_t kMaxTrustedKeys = 4;
+constexpr size_t kMaxVersionLength = 64;
+constexpr size_t kMaxNumericIdentifierDigits = 15;
+constexpr size_t kMaxBoardLength = 64;
+constexpr size_t kMaxChannelLength = 32;
+constexpr size_t kMaxFileLength = 128;
+constexpr size_t kPublicKeyLength = 32;
+constexpr size_t kSignatureLength = 64;
+constexpr size_t kKeyIdLength = 4;  // 8 hex characters
+constexpr size_t kSha256Length = 32;
+
+// Device-side limits, not part of the manifest format.
+constexpr size_t kMaxUrlLength = 256;
+constexpr size_t kMaxEtagLength = 96;
+constexpr size_t kMaxLastModifiedLength = 40;
+constexpr uint8_t kMaxRedirects = 3;
+constexpr uint32_t kDefaultReadTimeoutMs = 10000;
+constexpr uint32_t kDefaultUpdateTimeoutMs = 300000;
+
+}  // namespace static_ota

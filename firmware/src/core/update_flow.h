@@ -1,0 +1,99 @@
+// The whole device flow over the platform interfaces, in the order the
+// protocol requires:
+//   1. GET latest.txt (conditional); 304 ends the poll with no parsing or crypto
+//   2. line 1 not newer than the running version -> done, no crypto
+//   3. strict signature from a trusted key, then the fields and the device's
+//      own context (board, channel, expiry, rollback record, free space)
+//   4. GET the image, stream it into flash while hashing, refuse past `size`
+//   5. commit only when size and SHA-256 match; otherwise the running image stays
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto_backend.h"
+#include "manifest.h"
+#include "platform.h"
+#include "result.h"
+#include "static_ota_limits.h"
+
+namespace static_ota {
+
+class UpdateFlow {
+ public:
+  UpdateFlow(HttpTransport& transport, FlashTarget& flash, Clock& clock, CryptoBackend& crypto);
+
+  // Settings; each setter copies its argument and returns false, keeping the
+  // previous value, when it is invalid or does not fit. A flow without a URL,
+  // a trusted key, a valid running version or a board reports ConfigError.
+  // The channel defaults to "stable".
+  bool setManifestUrl(const char* url);
+  bool addTrustedKey(const uint8_t publicKey[kPublicKeyLength]);
+  bool setRunningVersion(const char* version);
+  bool setBoard(const char* board);
+  bool setChannel(const char* channel);
+  void setVersionStore(VersionStore* store) { versionStore_ = store; }
+  void setTimeouts(uint32_t readTimeoutMs, uint32_t updateTimeoutMs);
+  void onProgress(ProgressCallback callback, void* context);
+
+  // Steps 1-3: is a newer signed version offered? Downloads nothing else.
+  Result check();
+  // Steps 1-5.
+  Result update();
+
+  // Details of the last check() or update().
+  ManifestError manifestError() const { return manifestError_; }
+  TransportError transportError() const { return transportError_; }
+  int httpStatus() const { return httpStatus_; }
+  const char* offeredVersion() const { return offeredVersion_; }  // "" when none was read
+  uint32_t imageBytesReceived() const { return imageBytesReceived_; }
+
+  // Validators of the last poll whose outcome the manifest bytes alone
+  // decided; sent back so an unchanged manifest costs a 304 and no crypto.
+  const HttpValidators& lastPollValidators() const { return lastPoll_; }
+  void restoreLastPollValidators(const HttpValidators& validators) { lastPoll_ = validators; }
+
+ private:
+  Result poll();
+  Result readManifest(size_t& length, HttpValidators& validators);
+  Result evaluateManifest(size_t length);
+  Result install();
+  Result failTransport(TransportError error);
+  bool timeIsUp() const;
+  void recordRunningVersion();
+
+  HttpTransport& transport_;
+  FlashTarget& flash_;
+  Clock& clock_;
+  CryptoBackend& crypto_;
+  VersionStore* versionStore_ = nullptr;
+  ProgressCallback progress_ = nullptr;
+  void* progressContext_ = nullptr;
+  uint32_t readTimeoutMs_ = kDefaultReadTimeoutMs;
+  uint32_t updateTimeoutMs_ = kDefaultUpdateTimeoutMs;
+  uint32_t startedAtMs_ = 0;
+
+  TrustedKeys trustedKeys_;
+  char manifestUrl_[kMaxUrlLength + 1] = {};
+  char runningVersion_[kMaxVersionLength + 1] = {};
+  char board_[kMaxBoardLength + 1] = {};
+  char channel_[kMaxChannelLength + 1] = {};
+
+  HttpValidators lastPoll_;
+
+  // The offer found by the last poll.
+  char offeredVersion_[kMaxVersionLength + 1] = {};
+  char imageUrl_[kMaxUrlLength + 1] = {};
+  uint32_t imageSize_ = 0;
+  uint8_t imageSha256_[kSha256Length] = {};
+
+  ManifestError manifestError_ = ManifestError::None;
+  TransportError transportError_ = TransportError::None;
+  int httpStatus_ = 0;
+  uint32_t imageBytesReceived_ = 0;
+
+  // The manifest, then the image chunks: one buffer, never both at once.
+  uint8_t buffer_[kMaxManifestBytes];
+};
+
+}  // namespace static_ota

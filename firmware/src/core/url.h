@@ -1,0 +1,16 @@
+// URL handling the core needs: where the image of a manifest lives.
+#pragma once
+
+#include <stddef.h>
+
+#include "text.h"
+
+namespace static_ota {
+
+// The manifest URL with its last path segment (and any query or fragment)
+// replaced by file: "http://h/b/latest.txt" + "fw.bin" -> "http://h/b/fw.bin".
+// False when the URL has no path or the result does not fit out (capacity
+// includes the NUL).
+bool imageUrlFor(const char* manifestUrl, const TextSpan& file, char* out, size_t capacity);
+
+}  // namespace static_ota

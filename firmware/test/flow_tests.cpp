@@ -1,0 +1,498 @@
+// The update flow over in-memory fakes: order of checks, when cryptography
+// runs, what reaches the flash, and that every failure leaves the device able
+// to take the next good update.
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/update_flow.h"
+#include "openssl_crypto.h"
+#include "test_support.h"
+
+using namespace static_ota;
+using test::check;
+using test::checkEqual;
+
+namespace {
+
+const char kManifestUrl[] = "http://mirror.test/nodemcuv2/latest.txt";
+const char kImageUrl[] = "http://mirror.test/nodemcuv2/firmware.bin";
+
+struct FakeResponse {
+  int status = 200;
+  std::string body;
+  bool sendContentLength = true;
+  long long contentLength = -1;  // -1: body.size()
+  size_t closeAfter = SIZE_MAX;  // the peer closes after this many body bytes
+  size_t stallAfter = SIZE_MAX;  // no more bytes after this many: read timeout
+  std::string etag;
+};
+
+class FakeTransport final : public HttpTransport {
+ public:
+  std::map<std::string, FakeResponse> responses;
+  std::vector<std::string> requests;
+  std::vector<std::string> conditionalEtags;
+  size_t chunk = 300;  // bytes per read, to exercise chunking
+
+  TransportError get(const char* url, const HttpValidators* conditional, uint32_t, HttpResponse& response) override {
+    requests.push_back(url);
+    conditionalEtags.push_back(conditional != nullptr ? conditional->etag : "");
+    const auto found = responses.find(url);
+    if (found == responses.end()) return TransportError::Connect;
+    current_ = &found->second;
+    position_ = 0;
+    if (conditional != nullptr && !current_->etag.empty() && current_->etag == conditional->etag) {
+      response.status = 304;
+      return TransportError::None;
+    }
+    response.status = current_->status;
+    response.hasContentLength = current_->sendContentLength;
+    response.contentLength = static_cast<uint32_t>(
+        current_->contentLength >= 0 ? current_->contentLength : static_cast<long long>(current_->body.size()));
+    std::strncpy(response.validators.etag, current_->etag.c_str(), kMaxEtagLength);
+    return TransportError::None;
+  }
+
+  TransportError read(uint8_t* buffer, size_t capacity, uint32_t, size_t& received) override {
+    received = 0;
+    if (position_ >= current_->body.size() || position_ >= current_->closeAfter) return TransportError::Closed;
+    if (position_ >= current_->stallAfter) return TransportError::Timeout;
+    size_t available = std::min(current_->body.size(), std::min(current_->closeAfter, current_->stallAfter));
+    received = std::min({capacity, chunk, available - position_});
+    std::memcpy(buffer, current_->body.data() + position_, received);
+    position_ += received;
+    return TransportError::None;
+  }
+
+  void end() override {}
+
+ private:
+  const FakeResponse* current_ = nullptr;
+  size_t position_ = 0;
+};
+
+class FakeFlash final : public FlashTarget {
+ public:
+  uint32_t capacity = 1 << 20;
+  bool failWrites = false;
+  std::string pending;
+  std::string committed = "old image";
+  int begins = 0;
+  int aborts = 0;
+
+  uint32_t maxImageSize() override { return capacity; }
+  bool begin(uint32_t) override {
+    ++begins;
+    pending.clear();
+    return true;
+  }
+  bool write(const uint8_t* data, size_t length) override {
+    if (failWrites) return false;
+    pending.append(reinterpret_cast<const char*>(data), length);
+    return true;
+  }
+  bool commit() override {
+    committed = pending;
+    pending.clear();
+    return true;
+  }
+  void abort() override {
+    ++aborts;
+    pending.clear();
+  }
+};
+
+class FakeClock final : public Clock {
+ public:
+  uint32_t nowMs = 0;
+  uint32_t stepMs = 1;  // every reading advances time
+  bool knowsTime = false;
+  uint32_t unixNow = 0;
+  uint32_t millis() override { return nowMs += stepMs; }
+  bool unixTime(uint32_t& seconds) override {
+    seconds = unixNow;
+    return knowsTime;
+  }
+};
+
+class CountingCrypto final : public CryptoBackend {
+ public:
+  OpenSslCrypto real;
+  int verifications = 0;
+  void sha256Begin() override { real.sha256Begin(); }
+  void sha256Update(const uint8_t* data, size_t length) override { real.sha256Update(data, length); }
+  void sha256Finish(uint8_t digest[32]) override { real.sha256Finish(digest); }
+  bool ed25519Verify(const uint8_t s[64], const uint8_t k[32], const uint8_t* m, size_t n) override {
+    ++verifications;
+    return real.ed25519Verify(s, k, m, n);
+  }
+};
+
+class MemoryVersionStore final : public VersionStore {
+ public:
+  std::string stored;
+  bool load(char* version, size_t capacity) override {
+    if (stored.empty() || stored.size() >= capacity) return false;
+    std::memcpy(version, stored.c_str(), stored.size() + 1);
+    return true;
+  }
+  bool save(const char* version) override {
+    stored = version;
+    return true;
+  }
+};
+
+struct Signer {
+  std::vector<uint8_t> publicKey = std::vector<uint8_t>(32);
+  std::string keyId;
+  EVP_PKEY* key;
+
+  explicit Signer(uint8_t seedByte) {
+    const std::vector<uint8_t> seed(32, seedByte);
+    key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(), seed.size());
+    size_t length = publicKey.size();
+    EVP_PKEY_get_raw_public_key(key, publicKey.data(), &length);
+    OpenSslCrypto sha;
+    uint8_t digest[32];
+    sha.sha256Begin();
+    sha.sha256Update(publicKey.data(), publicKey.size());
+    sha.sha256Finish(digest);
+    keyId = test::toHex(digest, 4);
+  }
+  ~Signer() { EVP_PKEY_free(key); }
+
+  std::string sign(const std::string& body) const {
+    EVP_MD_CTX* context = EVP_MD_CTX_new();
+    uint8_t signature[64];
+    size_t length = sizeof(signature);
+    EVP_DigestSignInit(context, nullptr, nullptr, nullptr, key);
+    EVP_DigestSign(context, signature, &length, reinterpret_cast<const uint8_t*>(body.data()), body.size());
+    EVP_MD_CTX_free(context);
+    return body + "sig=" + keyId + ":" + test::toHex(signature, 64) + "\n";
+  }
+};
+
+std::string sha256Hex(const std::string& data) {
+  OpenSslCrypto sha;
+  uint8_t digest[32];
+  sha.sha256Begin();
+  sha.sha256Update(reinterpret_cast<const uint8_t*>(data.data()), data.size());
+  sha.sha256Finish(digest);
+  return test::toHex(digest, 32);
+}
+
+std::string imageBytes(size_t size, char fill) {
+  std::string image(size, fill);
+  image[0] = static_cast<char>(0xE9);
+  return image;
+}
+
+struct Release {
+  std::string version = "1.1.0";
+  std::string board = "nodemcuv2";
+  std::string channel = "stable";
+  std::string image = imageBytes(2500, 'x');
+  std::string extra;  // more field lines, e.g. expires=
+
+  std::string body() const {
+    return version + "\nformat=static-ota/1\nboard=" + board + "\nchannel=" + channel +
+           "\nfile=firmware.bin\nsize=" + std::to_string(image.size()) + "\nsha256=" + sha256Hex(image) + "\n" +
+           extra;
+  }
+};
+
+// A device running 1.0.0 on nodemcuv2 with one trusted key, and its mirror.
+struct Device {
+  Signer signer{7};
+  FakeTransport transport;
+  FakeFlash flash;
+  FakeClock clock;
+  CountingCrypto crypto;
+  UpdateFlow flow{transport, flash, clock, crypto};
+
+  Device() {
+    flow.setManifestUrl(kManifestUrl);
+    flow.setRunningVersion("1.0.0");
+    flow.setBoard("nodemcuv2");
+    flow.addTrustedKey(signer.publicKey.data());
+  }
+
+  int publications = 0;
+
+  // Each publication gets a new ETag, as a static server gives a changed file.
+  void publish(const Release& release) {
+    FakeResponse manifest;
+    manifest.body = signer.sign(release.body());
+    manifest.etag = "\"" + std::to_string(++publications) + "\"";
+    transport.responses[kManifestUrl] = manifest;
+    FakeResponse image;
+    image.body = release.image;
+    transport.responses[kImageUrl] = image;
+  }
+};
+
+std::string code(Result result) { return resultCode(result); }
+
+void testNoCryptoWhenNothingIsNew() {
+  Device device;
+  Release same;
+  same.version = "1.0.0+other-build";
+  device.publish(same);
+  checkEqual(code(device.flow.update()), "no_update", "equal version");
+  checkEqual(device.crypto.verifications, 0, "equal version: no signature verified");
+  checkEqual(code(device.flow.update()), "no_update", "unchanged manifest");
+  checkEqual(device.transport.conditionalEtags.back(), "\"1\"", "next poll is conditional");
+  checkEqual(static_cast<long long>(device.transport.requests.size()), 2, "a 304 downloads nothing else");
+  checkEqual(device.crypto.verifications, 0, "304: no signature verified");
+
+  Release older;
+  older.version = "0.9.9";
+  device.publish(older);
+  checkEqual(code(device.flow.update()), "not_newer", "older version");
+  checkEqual(device.crypto.verifications, 0, "older version: no signature verified");
+  checkEqual(device.flash.begins, 0, "flash never opened");
+}
+
+void testCheckOffersWithoutDownloading() {
+  Device device;
+  device.publish(Release());
+  checkEqual(code(device.flow.check()), "update_available", "check finds 1.1.0");
+  checkEqual(device.flow.offeredVersion(), "1.1.0", "offered version");
+  checkEqual(static_cast<long long>(device.transport.requests.size()), 1, "check fetches only the manifest");
+  checkEqual(code(device.flow.check()), "update_available", "an offer is not hidden behind a 304");
+  checkEqual(device.transport.conditionalEtags.back(), "", "no validators kept for an offer");
+}
+
+void testUpdateInstalls() {
+  Device device;
+  MemoryVersionStore store;
+  device.flow.setVersionStore(&store);
+  const Release release;
+  device.publish(release);
+  struct Progress {
+    uint32_t calls = 0;
+    uint32_t last = 0;
+  } progress;
+  device.flow.onProgress(
+      [](uint32_t received, uint32_t, void* context) {
+        auto* p = static_cast<Progress*>(context);
+        ++p->calls;
+        p->last = received;
+      },
+      &progress);
+  checkEqual(code(device.flow.update()), "updated", "update installs");
+  check(device.flash.committed == release.image, "flash holds the new image");
+  checkEqual(device.crypto.verifications, 1, "one signature verified");
+  check(progress.calls >= 9 && progress.last == release.image.size(), "progress reported per chunk");
+  checkEqual(store.stored, "1.1.0", "highest accepted version recorded");
+}
+
+void testHashMismatchNeverReachesFlash() {
+  Device device;
+  Release release;
+  device.publish(release);
+  device.transport.responses[kImageUrl].body[1500] ^= 1;  // same size, other bytes
+  checkEqual(code(device.flow.update()), "hash_mismatch", "tampered image");
+  checkEqual(device.flash.committed, "old image", "running image stays");
+  checkEqual(device.flash.aborts, 1, "flash aborted");
+  check(device.flash.pending.empty(), "nothing left pending");
+  // The mirror is repaired: the same device takes the good image.
+  device.publish(release);
+  checkEqual(code(device.flow.update()), "updated", "good image after a tampered one");
+  check(device.flash.committed == release.image, "good image installed");
+}
+
+void testLastChunkHeldBack() {
+  Device device;
+  Release release;
+  device.publish(release);
+  device.transport.responses[kImageUrl].body.back() ^= 1;
+  // Counts bytes that reached the flash before the abort.
+  struct RecordingFlash final : public FlashTarget {
+    size_t written = 0;
+    uint32_t maxImageSize() override { return 1 << 20; }
+    bool begin(uint32_t) override { return true; }
+    bool write(const uint8_t*, size_t length) override {
+      written += length;
+      return true;
+    }
+    bool commit() override { return true; }
+    void abort() override {}
+  } flash;
+  UpdateFlow flow(device.transport, flash, device.clock, device.crypto);
+  flow.setManifestUrl(kManifestUrl);
+  flow.setRunningVersion("1.0.0");
+  flow.setBoard("nodemcuv2");
+  flow.addTrustedKey(device.signer.publicKey.data());
+  checkEqual(code(flow.update()), "hash_mismatch", "last byte changed");
+  check(flash.written < release.image.size(), "the final chunk never reached the flash");
+}
+
+void testSizeRules() {
+  Device device;
+  device.publish(Release());
+  device.transport.responses[kImageUrl].body += "extra";
+  device.transport.responses[kImageUrl].contentLength = -1;
+  checkEqual(code(device.flow.update()), "size_mismatch", "Content-Length above size");
+  checkEqual(device.flash.begins, 0, "flash not opened for a wrong length");
+
+  device.publish(Release());
+  device.transport.responses[kImageUrl].sendContentLength = false;
+  checkEqual(code(device.flow.update()), "size_mismatch", "no Content-Length");
+
+  device.publish(Release());
+  device.flash.capacity = 2000;
+  checkEqual(code(device.flow.update()), "too_large", "image larger than the OTA area");
+  device.flash.capacity = 1 << 20;
+
+  device.publish(Release());
+  device.transport.responses[kImageUrl].closeAfter = 1000;
+  checkEqual(code(device.flow.update()), "network", "connection closed early");
+  checkEqual(device.flow.imageBytesReceived(), 1000, "bytes before the close");
+  checkEqual(device.flash.committed, "old image", "truncated image not committed");
+
+  device.publish(Release());
+  device.transport.responses[kImageUrl].stallAfter = 700;
+  checkEqual(code(device.flow.update()), "timeout", "stalled download");
+
+  device.publish(Release());
+  device.flash.failWrites = true;
+  checkEqual(code(device.flow.update()), "flash_error", "flash write failure");
+  device.flash.failWrites = false;
+
+  device.publish(Release());
+  checkEqual(code(device.flow.update()), "updated", "good release after every failure");
+}
+
+void testTotalTimeBound() {
+  Device device;
+  device.publish(Release());
+  device.flow.setTimeouts(1000, 5000);
+  device.clock.stepMs = 1000;  // each reading of the clock is a second later
+  checkEqual(code(device.flow.update()), "timeout", "update slower than its time bound");
+  checkEqual(device.flash.committed, "old image", "slow update not committed");
+}
+
+void testManifestLimits() {
+  Device device;
+  FakeResponse huge;
+  huge.body = std::string(1025, 'a');
+  huge.sendContentLength = false;
+  device.transport.responses[kManifestUrl] = huge;
+  checkEqual(code(device.flow.update()), "wrong_format", "1025-byte manifest without a length");
+  checkEqual(manifestErrorCode(device.flow.manifestError()), "too_large", "detail too_large");
+
+  huge.body = std::string(100, 'a');
+  huge.sendContentLength = true;
+  huge.contentLength = 5000;
+  device.transport.responses[kManifestUrl] = huge;
+  checkEqual(code(device.flow.update()), "wrong_format", "manifest announced as 5000 bytes");
+
+  FakeResponse missing;
+  missing.status = 404;
+  device.transport.responses[kManifestUrl] = missing;
+  checkEqual(code(device.flow.update()), "http_status", "404");
+  checkEqual(device.flow.httpStatus(), 404, "status kept");
+}
+
+void testSignatureAndContext() {
+  Device device;
+  Release release;
+  device.publish(release);
+  std::string& manifest = device.transport.responses[kManifestUrl].body;
+  manifest.replace(manifest.find("size=2500"), 9, "size=2501");
+  checkEqual(code(device.flow.update()), "bad_signature", "changed manifest");
+
+  Signer stranger(9);
+  device.transport.responses[kManifestUrl].body = stranger.sign(release.body());
+  device.transport.responses[kManifestUrl].etag = "\"stranger\"";
+  checkEqual(code(device.flow.update()), "bad_signature", "unknown key");
+  checkEqual(manifestErrorCode(device.flow.manifestError()), "untrusted_key", "detail untrusted_key");
+
+  Release otherBoard;
+  otherBoard.board = "esp32dev";
+  device.publish(otherBoard);
+  checkEqual(code(device.flow.update()), "wrong_board", "another board");
+
+  Release beta;
+  beta.channel = "beta";
+  device.publish(beta);
+  checkEqual(code(device.flow.update()), "wrong_channel", "another channel");
+
+  Release expiring;
+  expiring.extra = "expires=1700000000\n";
+  device.publish(expiring);
+  checkEqual(code(device.flow.check()), "update_available", "expires ignored without a trusted clock");
+  device.clock.knowsTime = true;
+  device.clock.unixNow = 1700000001;
+  checkEqual(code(device.flow.check()), "expired", "expired with a trusted clock");
+  checkEqual(code(device.flow.check()), "no_update", "an unchanged expired manifest costs a 304 only");
+  device.publish(expiring);
+  device.clock.unixNow = 1700000000;
+  checkEqual(code(device.flow.check()), "update_available", "valid up to the second it names");
+  checkEqual(device.flash.committed, "old image", "no refusal touched the flash");
+}
+
+void testHighestAcceptedVersion() {
+  Device device;
+  MemoryVersionStore store;
+  store.stored = "2.0.0";  // the device once ran 2.0.0, then 1.0.0 was flashed by hand
+  device.flow.setVersionStore(&store);
+  device.publish(Release());
+  checkEqual(code(device.flow.update()), "not_newer", "1.1.0 is below the highest accepted");
+  checkEqual(device.crypto.verifications, 0, "refused before any signature check");
+  checkEqual(store.stored, "2.0.0", "record unchanged");
+
+  Release newer;
+  newer.version = "2.0.1";
+  device.publish(newer);
+  checkEqual(code(device.flow.update()), "updated", "2.0.1 accepted");
+  checkEqual(store.stored, "2.0.1", "record raised");
+
+  MemoryVersionStore empty;
+  Device fresh;
+  fresh.flow.setVersionStore(&empty);
+  fresh.publish(Release());
+  fresh.transport.responses[kManifestUrl].status = 500;
+  fresh.flow.check();
+  checkEqual(empty.stored, "1.0.0", "the running version counts as accepted");
+}
+
+void testConfiguration() {
+  FakeTransport transport;
+  FakeFlash flash;
+  FakeClock clock;
+  CountingCrypto crypto;
+  UpdateFlow flow(transport, flash, clock, crypto);
+  checkEqual(code(flow.update()), "config_error", "nothing configured");
+  check(!flow.setManifestUrl("nodemcuv2/latest.txt"), "relative URL refused");
+  check(!flow.setRunningVersion("1.0"), "invalid running version refused");
+  const std::vector<uint8_t> identity = test::fromHex("0100000000000000000000000000000000000000000000000000000000000000");
+  check(!flow.addTrustedKey(identity.data()), "small-order trusted key refused");
+  check(flow.setManifestUrl(kManifestUrl) && flow.setRunningVersion("1.0.0") && flow.setBoard("nodemcuv2"),
+        "valid settings");
+  checkEqual(code(flow.update()), "config_error", "no trusted key");
+  checkEqual(static_cast<long long>(transport.requests.size()), 0, "nothing fetched without a key");
+}
+
+}  // namespace
+
+void runFlowTests() {
+  testNoCryptoWhenNothingIsNew();
+  testCheckOffersWithoutDownloading();
+  testUpdateInstalls();
+  testHashMismatchNeverReachesFlash();
+  testLastChunkHeldBack();
+  testSizeRules();
+  testTotalTimeBound();
+  testManifestLimits();
+  testSignatureAndContext();
+  testHighestAcceptedVersion();
+  testConfiguration();
+}
