@@ -31,7 +31,7 @@ function readSigningKeys(): SigningKey[] {
 }
 
 function readFirmware(environments: string[]): Array<{ board: string; path: string }> {
-  const lines = splitList(core.getInput('firmware').replace(/,/g, '\n'));
+  const lines = splitList(core.getInput('firmware'));
   if (lines.length === 1 && !lines[0].includes('=')) {
     if (environments.length !== 1) {
       throw new InputError('firmware is a single path: name its board with exactly one entry in environments, or write board=path');
@@ -55,6 +55,8 @@ function readTarget(): TargetConfig {
   const sessionToken = optional('s3-session-token');
   [token, secretAccessKey, sessionToken].forEach(maskSecret);
   const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const repository = process.env.GITHUB_REPOSITORY;
+  if (kind === 'github-pages' && !repository) throw new InputError('target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)');
   return {
     kind: kind as TargetKind,
     directory: core.getInput('directory') || 'public',
@@ -62,7 +64,7 @@ function readTarget(): TargetConfig {
       branch: core.getInput('pages-branch') || 'gh-pages',
       folder: core.getInput('pages-folder'),
       token,
-      remoteUrl: `${server}/${process.env.GITHUB_REPOSITORY ?? ''}.git`,
+      remoteUrl: `${server}/${repository}.git`,
     },
     s3: {
       bucket: core.getInput('s3-bucket'),
