@@ -51,7 +51,7 @@ export async function attachReleaseAssets(options: ReleaseAssetsOptions, assets:
   if (!owner || !repo || rest.length) throw new ReleaseAssetsError(`repository must be owner/name, got ${JSON.stringify(options.repository)}`);
   const names = new Set(assets.map((asset) => asset.name));
   if (names.size !== assets.length) throw new ReleaseAssetsError('two release assets have the same name');
-  const where = `release ${options.tag} of ${options.repository}`;
+  const where = `tag ${options.tag} of ${options.repository}`;
   const step = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
     try {
       return await call();

@@ -58,7 +58,8 @@ function describeFailure(error: unknown): string {
   const { $metadata } = error as { $metadata?: { httpStatusCode?: number; attempts?: number } };
   const status = $metadata?.httpStatusCode;
   const code = error.name && error.name !== 'Error' && !error.message.includes(error.name) ? `${error.name}: ` : '';
-  let text = `${code}${error.message || 'no message'}`;
+  // The SDK wraps network errors (ECONNREFUSED, timeouts) in a message of its own.
+  let text = `${code}${error.message.replace(/^AWS SDK error wrapper for /, '') || 'no message'}`;
   if (status) text += ` (HTTP ${status})`;
   if ($metadata?.attempts && $metadata.attempts > 1) text += ` after ${$metadata.attempts} attempts`;
   if (status === 403) text += '; check the credentials and that they may read, write, list and delete in the bucket';

@@ -141,12 +141,13 @@ export interface GatedTarget extends MirrorTarget {
 }
 
 /**
- * Runs the first attempt up to its first latest.txt write, then waits for
- * `gate` (the other publisher finishing) before writing it: a race lost at a
- * known point, without timing.
+ * Runs the first attempt up to its first write of the given kind (latest.txt by
+ * default), then waits for `gate` (the other publisher finishing) before
+ * making it: a race lost at a known point, without timing.
  */
-export function gatedTarget(target: MirrorTarget, gate: Promise<unknown>): GatedTarget {
+export function gatedTarget(target: MirrorTarget, gate: Promise<unknown>, before: 'writeImage' | 'writeManifest' = 'writeManifest'): GatedTarget {
   let attempts = 0;
+  const opened = gate.catch(() => undefined);
   return {
     description: target.description,
     get attempts() {
@@ -158,8 +159,12 @@ export function gatedTarget(target: MirrorTarget, gate: Promise<unknown>): Gated
         if (attempts > 1) return work(session);
         const held: MirrorSession = {
           ...session,
+          writeImage: async (path, localFile) => {
+            if (before === 'writeImage') await opened;
+            return session.writeImage(path, localFile);
+          },
           writeManifest: async (path, text, previous) => {
-            await gate.catch(() => undefined);
+            await opened;
             return session.writeManifest(path, text, previous);
           },
         };
