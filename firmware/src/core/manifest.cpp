@@ -76,20 +76,6 @@ bool splitField(const TextSpan& line, Field& field) {
   return true;
 }
 
-bool findField(const char* text, size_t begin, size_t end, const char* key, TextSpan& value) {
-  LineCursor lines(text, begin, end);
-  TextSpan line;
-  Field field;
-  const size_t keyLength = strlen(key);
-  while (lines.next(line)) {
-    if (splitField(line, field) && field.key.equals(key, keyLength)) {
-      value = field.value;
-      return true;
-    }
-  }
-  return false;
-}
-
 // [A-Za-z0-9_.-] with the first character not '.', for board and file names.
 bool isValidName(const TextSpan& name, size_t maxLength) {
   if (name.length == 0 || name.length > maxLength || name.data[0] == '.') return false;
@@ -146,8 +132,18 @@ ManifestError checkSignatures(const FramedManifest& framed, size_t signedLength,
   return sawTrustedKeyId ? ManifestError::BadSignature : ManifestError::UntrustedKey;
 }
 
-// Steps 11-13 over the field lines text[begin, end).
-ManifestError checkFieldLines(const char* text, size_t begin, size_t end) {
+// The fields this version reads, in the order step 13 requires them.
+enum FieldIndex { kFormatField, kBoardField, kChannelField, kFileField, kSizeField, kSha256Field, kExpiresField, kFieldCount };
+constexpr size_t kRequiredFieldCount = kExpiresField;
+const char* const kFieldNames[kFieldCount] = {"format", "board", "channel", "file", "size", "sha256", "expires"};
+
+struct KnownFields {
+  TextSpan values[kFieldCount];
+  bool present[kFieldCount] = {};
+};
+
+// Steps 11-13 over the field lines text[begin, end), collecting the known fields.
+ManifestError readFieldLines(const char* text, size_t begin, size_t end, KnownFields& known) {
   LineCursor lines(text, begin, end);
   TextSpan line;
   Field field;
@@ -165,11 +161,15 @@ ManifestError checkFieldLines(const char* text, size_t begin, size_t end) {
       splitField(earlierLine, earlierField);
       if (earlierField.key.equals(field.key)) return ManifestError::DuplicateField;
     }
+    for (size_t i = 0; i < kFieldCount; ++i) {
+      if (field.key.equalsCString(kFieldNames[i])) {
+        known.values[i] = field.value;
+        known.present[i] = true;
+      }
+    }
   }
-  static const char* const kRequired[] = {"format", "board", "channel", "file", "size", "sha256"};
-  TextSpan ignored;
-  for (const char* key : kRequired) {
-    if (!findField(text, begin, end, key, ignored)) return ManifestError::MissingField;
+  for (size_t i = 0; i < kRequiredFieldCount; ++i) {
+    if (!known.present[i]) return ManifestError::MissingField;
   }
   return ManifestError::None;
 }
@@ -203,35 +203,6 @@ const char* manifestErrorCode(ManifestError error) {
     case ManifestError::BadExpires: return "bad_expires";
   }
   return "unknown";
-}
-
-const char* manifestErrorMessage(ManifestError error) {
-  switch (error) {
-    case ManifestError::None: return "manifest is valid";
-    case ManifestError::Empty: return "manifest is empty";
-    case ManifestError::TooLarge: return "manifest is larger than 1024 bytes";
-    case ManifestError::Crlf: return "manifest has a carriage return";
-    case ManifestError::BadChar: return "manifest has a byte that is not printable ASCII";
-    case ManifestError::MissingNewline: return "manifest does not end with a newline";
-    case ManifestError::BadVersion: return "line 1 is not a semantic version";
-    case ManifestError::Unsigned: return "manifest has no sig= line";
-    case ManifestError::TrailingData: return "a line that is not sig= follows a sig= line";
-    case ManifestError::BadSigLine: return "malformed sig= line";
-    case ManifestError::TooManySignatures: return "more than 4 signatures";
-    case ManifestError::UntrustedKey: return "no signature from a trusted key";
-    case ManifestError::BadSignature: return "signature does not verify";
-    case ManifestError::BadLine: return "a field line is not key=value";
-    case ManifestError::DuplicateField: return "a field appears twice";
-    case ManifestError::MissingField: return "a required field is missing";
-    case ManifestError::BadFormat: return "format is not static-ota/1";
-    case ManifestError::BadBoard: return "invalid board";
-    case ManifestError::BadChannel: return "invalid channel";
-    case ManifestError::BadFile: return "invalid file name";
-    case ManifestError::BadSize: return "invalid size";
-    case ManifestError::BadSha256: return "invalid sha256";
-    case ManifestError::BadExpires: return "invalid expires";
-  }
-  return "unknown manifest error";
 }
 
 bool TrustedKeys::add(const uint8_t publicKey[kPublicKeyLength], CryptoBackend& crypto) {
@@ -286,29 +257,24 @@ ManifestError openManifest(const FramedManifest& framed, const TrustedKeys& trus
   if (error != ManifestError::None) return error;
 
   // Only now, with the bytes authenticated, are the fields read.
-  error = checkFieldLines(framed.text, fieldsBegin, signedLength);
+  KnownFields fields;
+  error = readFieldLines(framed.text, fieldsBegin, signedLength, fields);
   if (error != ManifestError::None) return error;
-  TextSpan format;
-  TextSpan size;
-  TextSpan sha256;
-  TextSpan expires;
-  findField(framed.text, fieldsBegin, signedLength, "format", format);
-  findField(framed.text, fieldsBegin, signedLength, "board", manifest.board);
-  findField(framed.text, fieldsBegin, signedLength, "channel", manifest.channel);
-  findField(framed.text, fieldsBegin, signedLength, "file", manifest.file);
-  findField(framed.text, fieldsBegin, signedLength, "size", size);
-  findField(framed.text, fieldsBegin, signedLength, "sha256", sha256);
-  manifest.hasExpires = findField(framed.text, fieldsBegin, signedLength, "expires", expires);
+  manifest.board = fields.values[kBoardField];
+  manifest.channel = fields.values[kChannelField];
+  manifest.file = fields.values[kFileField];
+  manifest.hasExpires = fields.present[kExpiresField];
+  const TextSpan& sha256 = fields.values[kSha256Field];
 
-  if (!format.equals(kFormat, sizeof(kFormat) - 1)) return ManifestError::BadFormat;
+  if (!fields.values[kFormatField].equals(kFormat, sizeof(kFormat) - 1)) return ManifestError::BadFormat;
   if (!isValidName(manifest.board, kMaxBoardLength)) return ManifestError::BadBoard;
   if (!isValidChannel(manifest.channel)) return ManifestError::BadChannel;
   if (!isValidName(manifest.file, kMaxFileLength)) return ManifestError::BadFile;
-  if (!parseDecimalUint32(size, manifest.size) || manifest.size == 0) return ManifestError::BadSize;
+  if (!parseDecimalUint32(fields.values[kSizeField], manifest.size) || manifest.size == 0) return ManifestError::BadSize;
   if (sha256.length != 2 * kSha256Length || !decodeLowerHex(sha256.data, kSha256Length, manifest.sha256)) {
     return ManifestError::BadSha256;
   }
-  if (manifest.hasExpires && !parseDecimalUint32(expires, manifest.expires)) return ManifestError::BadExpires;
+  if (manifest.hasExpires && !parseDecimalUint32(fields.values[kExpiresField], manifest.expires)) return ManifestError::BadExpires;
   manifest.version = framed.version;
   manifest.signedLength = signedLength;
   manifest.verifiedKeyIndex = verifiedKeyIndex;

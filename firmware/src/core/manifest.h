@@ -39,10 +39,8 @@ enum class ManifestError : uint8_t {
   BadExpires,
 };
 
-// The protocol's code ("bad_sig_line"); "ok" for None.
+// The protocol's code ("bad_sig_line"), readable as it is; "ok" for None.
 const char* manifestErrorCode(ManifestError error);
-// A short sentence for logs.
-const char* manifestErrorMessage(ManifestError error);
 
 struct TrustedKey {
   uint8_t publicKey[kPublicKeyLength];

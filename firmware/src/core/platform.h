@@ -24,8 +24,10 @@ const char* transportErrorCode(TransportError error);
 // ETag and Last-Modified of a response, sent back as If-None-Match and
 // If-Modified-Since. Values that do not fit are dropped, never truncated.
 struct HttpValidators {
-  char etag[kMaxEtagLength + 1] = {};
-  char lastModified[kMaxLastModifiedLength + 1] = {};
+  char etag[kMaxEtagLength + 1];
+  char lastModified[kMaxLastModifiedLength + 1];
+
+  HttpValidators() { clear(); }
 
   bool empty() const { return etag[0] == '\0' && lastModified[0] == '\0'; }
   void clear() {

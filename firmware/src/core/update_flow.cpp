@@ -58,6 +58,11 @@ bool decidedByManifestBytes(Result result) {
 
 UpdateFlow::UpdateFlow(HttpTransport& transport, FlashTarget& flash, Clock& clock, CryptoBackend& crypto)
     : transport_(transport), flash_(flash), clock_(clock), crypto_(crypto) {
+  manifestUrl_[0] = '\0';
+  runningVersion_[0] = '\0';
+  board_[0] = '\0';
+  offeredVersion_[0] = '\0';
+  imageUrl_[0] = '\0';
   memcpy(channel_, "stable", sizeof("stable"));
 }
 
@@ -107,12 +112,17 @@ Result UpdateFlow::failTransport(TransportError error) {
   return error == TransportError::Timeout ? Result::Timeout : Result::Network;
 }
 
+bool UpdateFlow::loadHighestAccepted(char (&highest)[kMaxVersionLength + 1], TextSpan& version) {
+  if (versionStore_ == nullptr || !versionStore_->load(highest, sizeof(highest))) return false;
+  version = TextSpan{highest, boundedLength(highest, kMaxVersionLength)};
+  return isValidVersion(version);  // an unreadable record is treated as none
+}
+
 void UpdateFlow::recordRunningVersion() {
   // The running image was accepted once, so it counts as accepted.
   char highest[kMaxVersionLength + 1];
-  const bool known = versionStore_->load(highest, sizeof(highest));
-  const TextSpan highestSpan{highest, known ? boundedLength(highest, kMaxVersionLength) : 0};
-  if (!known || !isValidVersion(highestSpan) || compareVersions(spanOf(runningVersion_), highestSpan) > 0) {
+  TextSpan highestSpan;
+  if (!loadHighestAccepted(highest, highestSpan) || compareVersions(spanOf(runningVersion_), highestSpan) > 0) {
     versionStore_->save(runningVersion_);
   }
 }
@@ -197,12 +207,10 @@ Result UpdateFlow::evaluateManifest(size_t length) {
   const int order = compareVersions(framed.version, spanOf(runningVersion_));
   if (order == 0) return Result::NoUpdate;
   if (order < 0) return Result::NotNewer;
-  if (versionStore_ != nullptr) {
-    char highest[kMaxVersionLength + 1];
-    if (versionStore_->load(highest, sizeof(highest))) {
-      const TextSpan highestSpan{highest, boundedLength(highest, kMaxVersionLength)};
-      if (isValidVersion(highestSpan) && compareVersions(framed.version, highestSpan) <= 0) return Result::NotNewer;
-    }
+  char highest[kMaxVersionLength + 1];
+  TextSpan highestSpan;
+  if (loadHighestAccepted(highest, highestSpan) && compareVersions(framed.version, highestSpan) <= 0) {
+    return Result::NotNewer;
   }
 
   Manifest manifest;

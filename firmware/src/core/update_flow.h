@@ -61,6 +61,7 @@ class UpdateFlow {
   Result failTransport(TransportError error);
   bool timeIsUp() const;
   void recordRunningVersion();
+  bool loadHighestAccepted(char (&highest)[kMaxVersionLength + 1], TextSpan& version);
 
   HttpTransport& transport_;
   FlashTarget& flash_;
@@ -74,18 +75,18 @@ class UpdateFlow {
   uint32_t startedAtMs_ = 0;
 
   TrustedKeys trustedKeys_;
-  char manifestUrl_[kMaxUrlLength + 1] = {};
-  char runningVersion_[kMaxVersionLength + 1] = {};
-  char board_[kMaxBoardLength + 1] = {};
-  char channel_[kMaxChannelLength + 1] = {};
+  char manifestUrl_[kMaxUrlLength + 1];
+  char runningVersion_[kMaxVersionLength + 1];
+  char board_[kMaxBoardLength + 1];
+  char channel_[kMaxChannelLength + 1];
 
   HttpValidators lastPoll_;
 
   // The offer found by the last poll.
-  char offeredVersion_[kMaxVersionLength + 1] = {};
-  char imageUrl_[kMaxUrlLength + 1] = {};
+  char offeredVersion_[kMaxVersionLength + 1];
+  char imageUrl_[kMaxUrlLength + 1];
   uint32_t imageSize_ = 0;
-  uint8_t imageSha256_[kSha256Length] = {};
+  uint8_t imageSha256_[kSha256Length];
 
   ManifestError manifestError_ = ManifestError::None;
   TransportError transportError_ = TransportError::None;

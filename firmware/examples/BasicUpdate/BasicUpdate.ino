@@ -1,0 +1,59 @@
+// Checks the mirror every few minutes and installs a newer signed release.
+// The running version and board come from the STATIC_OTA_VERSION and
+// STATIC_OTA_BOARD build flags (the publishing action sets them).
+#if defined(ESP8266)
+#include <ESP8266WiFi.h>
+#else
+#include <WiFi.h>
+#endif
+#include <StaticOta.h>
+
+#ifndef STATIC_OTA_VERSION
+#define STATIC_OTA_VERSION "0.1.0"
+#endif
+#ifndef STATIC_OTA_BOARD
+#define STATIC_OTA_BOARD "nodemcuv2"
+#endif
+
+static const char kWifiSsid[] = "your-network";
+static const char kWifiPassword[] = "your-password";
+static const char kManifestUrl[] = "http://ota.example.com/" STATIC_OTA_BOARD "/latest.txt";
+// From `static-ota keygen`: the public key printed "for your firmware".
+static const uint8_t kTrustedKeys[][32] = {
+    {0x17, 0x6b, 0x6b, 0x89, 0x05, 0x4a, 0xda, 0x22, 0xda, 0x0f, 0x0f, 0xdf, 0x7c, 0x9e, 0x3a, 0x8b,
+     0xa5, 0x40, 0x35, 0x78, 0x4b, 0xac, 0x23, 0xc1, 0x04, 0xa4, 0x9e, 0xbd, 0x99, 0xf3, 0x34, 0x14},
+};
+static const uint32_t kCheckEveryMs = 15UL * 60UL * 1000UL;
+
+StaticOta ota(kManifestUrl, kTrustedKeys, sizeof(kTrustedKeys) / sizeof(kTrustedKeys[0]));
+uint32_t lastCheckMs = 0;
+bool checkedOnce = false;
+
+void printProgress(uint32_t received, uint32_t total) {
+  Serial.printf("  %u / %u bytes\n", static_cast<unsigned>(received), static_cast<unsigned>(total));
+}
+
+void setup() {
+  Serial.begin(115200);
+  Serial.printf("\nrunning %s on %s\n", STATIC_OTA_VERSION, STATIC_OTA_BOARD);
+  if (!ota.configured()) Serial.println("static-ota: check the manifest URL and the trusted key");
+  ota.onProgress(printProgress);
+  WiFi.mode(WIFI_STA);
+  WiFi.begin(kWifiSsid, kWifiPassword);
+}
+
+void loop() {
+  if (WiFi.status() != WL_CONNECTED) return;
+  if (checkedOnce && millis() - lastCheckMs < kCheckEveryMs) return;
+  checkedOnce = true;
+  lastCheckMs = millis();
+
+  const StaticOtaResult result = ota.update();
+  Serial.printf("static-ota: %s (%s) offered=%s detail=%s\n", StaticOta::resultCode(result),
+                StaticOta::resultString(result), ota.offeredVersion(), ota.lastErrorDetail());
+  if (result == StaticOtaResult::Updated) {
+    Serial.println("restarting into the new version");
+    delay(100);
+    ESP.restart();
+  }
+}

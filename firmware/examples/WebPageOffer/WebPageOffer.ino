@@ -1,0 +1,73 @@
+// A device web page that offers "update to x.y.z" when the mirror has a newer
+// signed release, and installs it when the button is pressed. check() fetches
+// only the manifest; the image is downloaded by update().
+#if defined(ESP8266)
+#include <ESP8266WebServer.h>
+#include <ESP8266WiFi.h>
+typedef ESP8266WebServer WebServer;
+#else
+#include <WebServer.h>
+#include <WiFi.h>
+#endif
+#include <StaticOta.h>
+
+#ifndef STATIC_OTA_VERSION
+#define STATIC_OTA_VERSION "0.1.0"
+#endif
+#ifndef STATIC_OTA_BOARD
+#define STATIC_OTA_BOARD "nodemcuv2"
+#endif
+
+static const char kWifiSsid[] = "your-network";
+static const char kWifiPassword[] = "your-password";
+static const char kManifestUrl[] = "http://ota.example.com/" STATIC_OTA_BOARD "/latest.txt";
+static const uint8_t kTrustedKeys[][32] = {
+    {0x17, 0x6b, 0x6b, 0x89, 0x05, 0x4a, 0xda, 0x22, 0xda, 0x0f, 0x0f, 0xdf, 0x7c, 0x9e, 0x3a, 0x8b,
+     0xa5, 0x40, 0x35, 0x78, 0x4b, 0xac, 0x23, 0xc1, 0x04, 0xa4, 0x9e, 0xbd, 0x99, 0xf3, 0x34, 0x14},
+};
+
+StaticOta ota(kManifestUrl, kTrustedKeys, sizeof(kTrustedKeys) / sizeof(kTrustedKeys[0]));
+WebServer server(80);
+
+void showStatus() {
+  String page = F("<!doctype html><title>Device</title><h1>Firmware ");
+  page += STATIC_OTA_VERSION;
+  page += F("</h1>");
+  if (ota.check()) {
+    page += F("<form method=post action=/update><button>Update to ");
+    page += ota.offeredVersion();
+    page += F("</button></form>");
+  } else {
+    page += F("<p>Up to date (");
+    page += StaticOta::resultCode(ota.lastResult());
+    page += F(")</p>");
+  }
+  server.send(200, F("text/html"), page);
+}
+
+void installUpdate() {
+  const StaticOtaResult result = ota.update();
+  if (result == StaticOtaResult::Updated) {
+    server.send(200, F("text/plain"), F("Updated, restarting"));
+    delay(500);
+    ESP.restart();
+    return;
+  }
+  String message = F("Not updated: ");
+  message += StaticOta::resultString(result);
+  server.send(200, F("text/plain"), message);
+}
+
+void setup() {
+  Serial.begin(115200);
+  WiFi.mode(WIFI_STA);
+  WiFi.begin(kWifiSsid, kWifiPassword);
+  while (WiFi.status() != WL_CONNECTED) delay(250);
+  Serial.print(F("open http://"));
+  Serial.println(WiFi.localIP());
+  server.on("/", HTTP_GET, showStatus);
+  server.on("/update", HTTP_POST, installUpdate);
+  server.begin();
+}
+
+void loop() { server.handleClient(); }

@@ -1,0 +1,49 @@
+#if defined(ESP8266) || defined(ESP32)
+
+#include "StaticOta.h"
+
+#include <Arduino.h>
+
+StaticOta::StaticOta(const char* manifestUrl, const uint8_t (*trustedKeys)[32], size_t keyCount,
+                     const char* runningVersion, const char* board)
+    : flow_(transport_, flash_, clock_, crypto_) {
+  configured_ = flow_.setManifestUrl(manifestUrl) && flow_.setRunningVersion(runningVersion) && flow_.setBoard(board);
+  for (size_t i = 0; i < keyCount; ++i) configured_ = flow_.addTrustedKey(trustedKeys[i]) && configured_;
+}
+
+void StaticOta::onProgress(ProgressCallback callback) {
+  progress_ = callback;
+  flow_.onProgress(callback != nullptr ? forwardProgress : nullptr, this);
+}
+
+void StaticOta::forwardProgress(uint32_t received, uint32_t total, void* context) {
+  static_cast<StaticOta*>(context)->progress_(received, total);
+}
+
+bool StaticOta::check() {
+  lastResult_ = flow_.check();
+  return lastResult_ == StaticOtaResult::UpdateAvailable;
+}
+
+StaticOtaResult StaticOta::update() {
+  lastResult_ = flow_.update();
+  return lastResult_;
+}
+
+const char* StaticOta::lastErrorDetail() const {
+  if (flow_.manifestError() != static_ota::ManifestError::None) return static_ota::manifestErrorCode(flow_.manifestError());
+  if (flow_.transportError() != static_ota::TransportError::None) {
+    return static_ota::transportErrorCode(flow_.transportError());
+  }
+  return "";
+}
+
+uint32_t StaticOta::ArduinoClock::millis() { return ::millis(); }
+
+bool StaticOta::ArduinoClock::unixTime(uint32_t& seconds) {
+  if (source == nullptr) return false;
+  seconds = source();
+  return seconds != 0;
+}
+
+#endif

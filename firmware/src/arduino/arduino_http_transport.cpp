@@ -1,0 +1,94 @@
+#if defined(ESP8266) || defined(ESP32)
+
+#include "arduino_http_transport.h"
+
+namespace static_ota {
+namespace {
+
+void copyHeader(const String& value, char* out, size_t capacity) {
+  // Oversized values are dropped rather than truncated: a cut ETag would never match.
+  if (value.length() < capacity) {
+    memcpy(out, value.c_str(), value.length() + 1);
+  } else {
+    out[0] = '\0';
+  }
+}
+
+}  // namespace
+
+TransportError ArduinoHttpTransport::get(const char* url, const HttpValidators* conditional, uint32_t timeoutMs,
+                                         HttpResponse& response) {
+  end();
+  http_.setReuse(false);
+  http_.setTimeout(timeoutMs > 0xFFFF ? 0xFFFF : static_cast<uint16_t>(timeoutMs));
+  http_.setFollowRedirects(HTTPC_STRICT_FOLLOW_REDIRECTS);
+  http_.setRedirectLimit(kMaxRedirects);
+  http_.setUserAgent("static-ota");
+  if (!http_.begin(*client_, url)) return TransportError::BadUrl;
+  open_ = true;
+#if defined(ESP32)
+  http_.setConnectTimeout(static_cast<int32_t>(timeoutMs));
+#endif
+  static const char* kCollected[] = {"ETag", "Last-Modified", "Transfer-Encoding"};
+  http_.collectHeaders(kCollected, sizeof(kCollected) / sizeof(kCollected[0]));
+  if (conditional != nullptr && conditional->etag[0] != '\0') http_.addHeader("If-None-Match", conditional->etag);
+  if (conditional != nullptr && conditional->lastModified[0] != '\0') {
+    http_.addHeader("If-Modified-Since", conditional->lastModified);
+  }
+
+  const int status = http_.GET();
+  if (status < 0) {
+    end();
+    if (status == HTTPC_ERROR_READ_TIMEOUT) return TransportError::Timeout;
+    if (status == HTTPC_ERROR_CONNECTION_REFUSED) return TransportError::Connect;
+    return TransportError::BadResponse;
+  }
+  const String coding = http_.header("Transfer-Encoding");
+  transferCoded_ = coding.length() > 0 && !coding.equalsIgnoreCase("identity");
+  const int size = http_.getSize();
+  remaining_ = size;
+  response.status = status;
+  response.hasContentLength = size >= 0 && !transferCoded_;
+  response.contentLength = size >= 0 ? static_cast<uint32_t>(size) : 0;
+  copyHeader(http_.header("ETag"), response.validators.etag, sizeof(response.validators.etag));
+  copyHeader(http_.header("Last-Modified"), response.validators.lastModified,
+             sizeof(response.validators.lastModified));
+  stream_ = http_.getStreamPtr();
+  return TransportError::None;
+}
+
+TransportError ArduinoHttpTransport::read(uint8_t* buffer, size_t capacity, uint32_t timeoutMs, size_t& received) {
+  received = 0;
+  if (stream_ == nullptr || remaining_ == 0) return TransportError::Closed;
+  if (transferCoded_) return TransportError::BadResponse;
+  if (remaining_ > 0 && capacity > static_cast<size_t>(remaining_)) capacity = static_cast<size_t>(remaining_);
+  const uint32_t started = millis();
+  while (true) {
+    const int available = stream_->available();
+    if (available > 0) {
+      const size_t wanted = capacity < static_cast<size_t>(available) ? capacity : static_cast<size_t>(available);
+      const int got = stream_->read(buffer, wanted);
+      if (got > 0) {
+        received = static_cast<size_t>(got);
+        if (remaining_ > 0) remaining_ -= got;
+        return TransportError::None;
+      }
+    } else if (!stream_->connected()) {
+      return TransportError::Closed;
+    }
+    if (millis() - started >= timeoutMs) return TransportError::Timeout;
+    delay(1);  // lets the Wi-Fi stack and the watchdog run
+  }
+}
+
+void ArduinoHttpTransport::end() {
+  if (open_) http_.end();
+  open_ = false;
+  stream_ = nullptr;
+  transferCoded_ = false;
+  remaining_ = -1;
+}
+
+}  // namespace static_ota
+
+#endif

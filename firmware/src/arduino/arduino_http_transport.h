@@ -1,0 +1,42 @@
+// HttpTransport over the core's HTTPClient: ESP8266HTTPClient on ESP8266,
+// HTTPClient on ESP32 (the same API for what is used here). Plain http by
+// default; pass a WiFiClientSecure to useClient() for https where the chip
+// can afford TLS.
+#pragma once
+
+#if defined(ESP8266) || defined(ESP32)
+
+#include <Arduino.h>
+#include <WiFiClient.h>
+#if defined(ESP8266)
+#include <ESP8266HTTPClient.h>
+#else
+#include <HTTPClient.h>
+#endif
+
+#include "../core/platform.h"
+
+namespace static_ota {
+
+class ArduinoHttpTransport final : public HttpTransport {
+ public:
+  void useClient(WiFiClient& client) { client_ = &client; }
+
+  TransportError get(const char* url, const HttpValidators* conditional, uint32_t timeoutMs,
+                     HttpResponse& response) override;
+  TransportError read(uint8_t* buffer, size_t capacity, uint32_t timeoutMs, size_t& received) override;
+  void end() override;
+
+ private:
+  WiFiClient plainClient_;
+  WiFiClient* client_ = &plainClient_;
+  HTTPClient http_;
+  Client* stream_ = nullptr;
+  bool open_ = false;
+  bool transferCoded_ = false;  // chunked or another coding: not decoded here
+  int remaining_ = -1;          // body bytes left; -1 when the length is unknown
+};
+
+}  // namespace static_ota
+
+#endif

@@ -1,0 +1,99 @@
+// Builds the portable core for the ESP8266's lx106 the way a chip build does
+// (-Os, no exceptions, no RTTI, per-function sections), without any crypto
+// library, and inspects the objects: the freestanding check and the size
+// figures both come from here.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join, dirname, basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const firmware = dirname(dirname(fileURLToPath(import.meta.url)));
+const coreDirectory = join(firmware, 'src', 'core');
+const CXX = 'xtensa-lx106-elf-g++';
+
+const FLAGS = [
+  '-std=c++17', '-Os', '-ffreestanding', '-nostdinc++', '-fno-exceptions', '-fno-rtti', '-fno-threadsafe-statics',
+  '-ffunction-sections', '-fdata-sections', '-mlongcalls', '-Wall', '-Wextra', '-Werror',
+];
+
+// Everything the core may take from outside itself: memcpy-level libc.
+export const ALLOWED_EXTERNAL_SYMBOLS = new Set(['memchr', 'memcmp', 'memcpy', 'memset', 'strlen']);
+
+// Entry points a sketch uses; everything unreachable from them is dropped, as the linker does on the chip.
+const ROOTS = /UpdateFlow|resultCode|manifestErrorCode|transportErrorCode/;
+const MESSAGE_ROOTS = /resultMessage/;
+
+export function crossCompilerAvailable() {
+  try {
+    execFileSync(CXX, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function compileCore(outputDirectory) {
+  if (!crossCompilerAvailable()) {
+    throw new Error(
+      `${CXX} not found: install the Debian packages gcc-xtensa-lx106 and picolibc-xtensa-lx106-elf ` +
+        '(apt-get install gcc-xtensa-lx106 picolibc-xtensa-lx106-elf)',
+    );
+  }
+  mkdirSync(outputDirectory, { recursive: true });
+  return readdirSync(coreDirectory)
+    .filter((name) => name.endsWith('.cpp'))
+    .sort()
+    .map((name) => {
+      const object = join(outputDirectory, basename(name, '.cpp') + '.o');
+      execFileSync(CXX, [...FLAGS, `-I${join(firmware, 'src')}`, '-c', join(coreDirectory, name), '-o', object]);
+      return object;
+    });
+}
+
+function symbols(args) {
+  return execFileSync('xtensa-lx106-elf-nm', args, { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields.length >= 2);
+}
+
+// Undefined symbols that no core object defines and that are not allowed.
+export function forbiddenReferences(objects) {
+  const defined = new Set(symbols(['-g', '--defined-only', ...objects]).map((fields) => fields.at(-1)));
+  const undefinedSymbols = new Set(
+    symbols(['-u', ...objects]).filter((fields) => fields[0] === 'U').map((fields) => fields[1]),
+  );
+  return [...undefinedSymbols].filter((name) => !defined.has(name) && !ALLOWED_EXTERNAL_SYMBOLS.has(name)).sort();
+}
+
+function linkedSize(objects, outputDirectory, rootPattern, name) {
+  const roots = symbols(['-g', '--defined-only', ...objects])
+    .filter((fields) => fields.at(-2) === 'T' && rootPattern.test(fields.at(-1)))
+    .flatMap((fields) => ['-u', fields.at(-1)]);
+  const linked = join(outputDirectory, name);
+  execFileSync('xtensa-lx106-elf-ld', ['-r', '--gc-sections', ...roots, '-o', linked, ...objects]);
+  const sizes = { text: 0, rodata: 0, data: 0, bss: 0 };
+  for (const line of execFileSync('xtensa-lx106-elf-size', ['-A', linked], { encoding: 'utf8' }).split('\n')) {
+    const [section, size] = line.trim().split(/\s+/);
+    const bytes = Number(size);
+    if (!section || !Number.isFinite(bytes)) continue;
+    if (/^\.(text|literal)/.test(section)) sizes.text += bytes;
+    else if (/^\.rodata/.test(section)) sizes.rodata += bytes;
+    else if (/^\.data/.test(section)) sizes.data += bytes;
+    else if (/^\.bss/.test(section)) sizes.bss += bytes;
+  }
+  return sizes;
+}
+
+// Sizes of the core as a sketch links it (update/check, settings, result tokens),
+// and what the readable result sentences add.
+export function measureCore(objects, outputDirectory) {
+  const core = linkedSize(objects, outputDirectory, ROOTS, 'core-linked.o');
+  const withMessages = linkedSize(
+    objects,
+    outputDirectory,
+    new RegExp(`${ROOTS.source}|${MESSAGE_ROOTS.source}`),
+    'core-with-messages.o',
+  );
+  return { core, messagesBytes: withMessages.text + withMessages.rodata - core.text - core.rodata };
+}
