@@ -109,8 +109,8 @@ export class PagesTarget implements MirrorTarget {
 
   /** The branch's newest commit (depth 1), or a new orphan branch holding `.nojekyll`. */
   private async checkOut(clone: string): Promise<void> {
-    await this.git(clone, ['init', '--quiet', `--initial-branch=${this.branch}`]);
     await this.git(clone, ['check-ref-format', `refs/heads/${this.branch}`], `pages-branch ${JSON.stringify(this.branch)} is not a valid branch name`);
+    await this.git(clone, ['init', '--quiet', `--initial-branch=${this.branch}`]);
     await this.git(clone, ['remote', 'add', 'origin', this.remote]);
     const listed = await this.git(clone, ['ls-remote', '--exit-code', 'origin', `refs/heads/${this.branch}`], undefined, [2]);
     if (listed.code === 0) {

@@ -140,6 +140,11 @@ describe('github-pages target over file://', () => {
     ]);
   });
 
+  it('refuses a branch name git does not accept, before touching the remote', async () => {
+    const s = site({ branch: 'gh..pages' });
+    await expect(publish(s, 'nodemcuv2', '1.4.2')).rejects.toThrow('pages-branch "gh..pages" is not a valid branch name');
+  });
+
   it('refuses a folder that escapes the branch', () => {
     expect(() => new PagesTarget({ branch: BRANCH, folder: 'ota/../..', remoteUrl: 'file:///nowhere' })).toThrow(/plain relative folder/);
   });
