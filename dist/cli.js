@@ -3118,11 +3118,12 @@ function releaseFolder(board, channel) {
 var manifestPath = (board, channel) => `${releaseFolder(board, channel)}/latest.txt`;
 var imageFileName = (version) => `firmware-${version.replace(/\+/g, "_")}.bin`;
 var IMAGE_NAME = /^firmware-(.+)\.bin$/;
-async function plan(session, release, options, where) {
+async function plan(session, release, options, where, retry) {
   const folder = releaseFolder(release.board, release.channel);
   const manifest = `${folder}/latest.txt`;
   const image = `${folder}/${release.file}`;
   const previousManifest = await session.read(manifest);
+  let supersededBy;
   if (previousManifest) {
     let current;
     try {
@@ -3132,7 +3133,9 @@ async function plan(session, release, options, where) {
       throw new PublishError(`${manifest} in ${where} is not a readable manifest (${reason}); remove it to publish`);
     }
     const order = compareVersions(release.version, current);
-    if (order < 0) {
+    if (retry && (order < 0 || order === 0 && !options.force)) {
+      supersededBy = current;
+    } else if (order < 0) {
       throw new PublishError(
         `refusing to publish ${release.version} for ${release.board} (${release.channel}): ${where} already offers ${current}, and devices never go back`
       );
@@ -3149,7 +3152,7 @@ async function plan(session, release, options, where) {
       `${image} already exists in ${where} with different bytes; images are immutable, so publish a new version`
     );
   }
-  return { release, manifest, image, previousManifest, imageExists: existingImage !== void 0 };
+  return { release, manifest, image, previousManifest, imageExists: existingImage !== void 0, supersededBy };
 }
 async function applyRetention(session, planned, keep) {
   const folder = releaseFolder(planned.release.board, planned.release.channel);
@@ -3164,17 +3167,20 @@ async function publishReleases(target, releases, options = {}) {
   }
   const manifests = new Set(releases.map((release) => manifestPath(release.board, release.channel)));
   if (manifests.size !== releases.length) throw new PublishError("two releases would write the same latest.txt");
+  let attempts = 0;
   return target.transaction(async (session) => {
+    const retry = attempts++ > 0;
     const planned = [];
-    for (const release of releases) planned.push(await plan(session, release, options, target.description));
+    for (const release of releases) planned.push(await plan(session, release, options, target.description, retry));
     for (const entry of planned) {
       if (!entry.imageExists) await session.writeImage(entry.image, entry.release.imageFile);
     }
-    for (const entry of planned) await session.writeManifest(entry.manifest, entry.release.manifest, entry.previousManifest);
+    const current = planned.filter((entry) => entry.supersededBy === void 0);
+    for (const entry of current) await session.writeManifest(entry.manifest, entry.release.manifest, entry.previousManifest);
     if (options.keepVersions !== void 0) {
-      for (const entry of planned) await applyRetention(session, entry, options.keepVersions);
+      for (const entry of current) await applyRetention(session, entry, options.keepVersions);
     }
-    return planned.map(({ release, manifest, image, imageExists }) => ({
+    return planned.map(({ release, manifest, image, imageExists, supersededBy }) => ({
       board: release.board,
       channel: release.channel,
       version: release.version,
@@ -3182,7 +3188,8 @@ async function publishReleases(target, releases, options = {}) {
       image,
       size: release.size,
       sha256: release.sha256,
-      imageWritten: !imageExists
+      imageWritten: !imageExists,
+      ...supersededBy === void 0 ? {} : { supersededBy }
     }));
   });
 }
@@ -3498,8 +3505,13 @@ async function publish(args, out, env) {
 `);
   out(`  ${published.image}: ${published.size} bytes, sha256 ${published.sha256}${published.imageWritten ? "" : " (already there)"}
 `);
-  out(`  ${published.manifest}:
+  if (published.supersededBy !== void 0) {
+    out(`  ${published.manifest} keeps ${published.supersededBy}, published by a concurrent run meanwhile
+`);
+  } else {
+    out(`  ${published.manifest}:
 ${signed.manifest.replace(/^/gm, "    ")}`);
+  }
 }
 async function verify2(args, out) {
   const { values } = parseArgs({

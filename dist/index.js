@@ -62684,8 +62684,8 @@ var PagesTarget = class {
   }
   /** The branch's newest commit (depth 1), or a new orphan branch holding `.nojekyll`. */
   async checkOut(clone) {
-    await this.git(clone, ["init", "--quiet", `--initial-branch=${this.branch}`]);
     await this.git(clone, ["check-ref-format", `refs/heads/${this.branch}`], `pages-branch ${JSON.stringify(this.branch)} is not a valid branch name`);
+    await this.git(clone, ["init", "--quiet", `--initial-branch=${this.branch}`]);
     await this.git(clone, ["remote", "add", "origin", this.remote]);
     const listed = await this.git(clone, ["ls-remote", "--exit-code", "origin", `refs/heads/${this.branch}`], void 0, [2]);
     if (listed.code === 0) {
@@ -62739,6 +62739,9 @@ ${refStatus ?? ""}`.split("\n").map((line) => line.trim()).filter((line) => line
   if (/\b403\b|permission to .* denied/i.test(text)) {
     return `${text} (the workflow needs \`permissions: contents: write\` for the token to push)`;
   }
+  if (/could not read username|authentication failed|\b401\b/i.test(text)) {
+    return `${text} (the server refused the request without valid credentials: check the token input)`;
+  }
   return text;
 }
 async function commitMessage(clone, changed, folder) {
@@ -62775,7 +62778,7 @@ function describeFailure(error3) {
   const { $metadata } = error3;
   const status = $metadata?.httpStatusCode;
   const code = error3.name && error3.name !== "Error" && !error3.message.includes(error3.name) ? `${error3.name}: ` : "";
-  let text = `${code}${error3.message || "no message"}`;
+  let text = `${code}${error3.message.replace(/^AWS SDK error wrapper for /, "") || "no message"}`;
   if (status) text += ` (HTTP ${status})`;
   if ($metadata?.attempts && $metadata.attempts > 1) text += ` after ${$metadata.attempts} attempts`;
   if (status === 403) text += "; check the credentials and that they may read, write, list and delete in the bucket";
@@ -63104,11 +63107,12 @@ function releaseFolder(board, channel) {
 var manifestPath = (board, channel) => `${releaseFolder(board, channel)}/latest.txt`;
 var imageFileName = (version) => `firmware-${version.replace(/\+/g, "_")}.bin`;
 var IMAGE_NAME = /^firmware-(.+)\.bin$/;
-async function plan(session, release2, options, where) {
+async function plan(session, release2, options, where, retry) {
   const folder = releaseFolder(release2.board, release2.channel);
   const manifest = `${folder}/latest.txt`;
   const image = `${folder}/${release2.file}`;
   const previousManifest = await session.read(manifest);
+  let supersededBy;
   if (previousManifest) {
     let current;
     try {
@@ -63118,7 +63122,9 @@ async function plan(session, release2, options, where) {
       throw new PublishError(`${manifest} in ${where} is not a readable manifest (${reason}); remove it to publish`);
     }
     const order = compareVersions(release2.version, current);
-    if (order < 0) {
+    if (retry && (order < 0 || order === 0 && !options.force)) {
+      supersededBy = current;
+    } else if (order < 0) {
       throw new PublishError(
         `refusing to publish ${release2.version} for ${release2.board} (${release2.channel}): ${where} already offers ${current}, and devices never go back`
       );
@@ -63135,7 +63141,7 @@ async function plan(session, release2, options, where) {
       `${image} already exists in ${where} with different bytes; images are immutable, so publish a new version`
     );
   }
-  return { release: release2, manifest, image, previousManifest, imageExists: existingImage !== void 0 };
+  return { release: release2, manifest, image, previousManifest, imageExists: existingImage !== void 0, supersededBy };
 }
 async function applyRetention(session, planned, keep) {
   const folder = releaseFolder(planned.release.board, planned.release.channel);
@@ -63150,17 +63156,20 @@ async function publishReleases(target, releases, options = {}) {
   }
   const manifests = new Set(releases.map((release2) => manifestPath(release2.board, release2.channel)));
   if (manifests.size !== releases.length) throw new PublishError("two releases would write the same latest.txt");
+  let attempts = 0;
   return target.transaction(async (session) => {
+    const retry = attempts++ > 0;
     const planned = [];
-    for (const release2 of releases) planned.push(await plan(session, release2, options, target.description));
+    for (const release2 of releases) planned.push(await plan(session, release2, options, target.description, retry));
     for (const entry of planned) {
       if (!entry.imageExists) await session.writeImage(entry.image, entry.release.imageFile);
     }
-    for (const entry of planned) await session.writeManifest(entry.manifest, entry.release.manifest, entry.previousManifest);
+    const current = planned.filter((entry) => entry.supersededBy === void 0);
+    for (const entry of current) await session.writeManifest(entry.manifest, entry.release.manifest, entry.previousManifest);
     if (options.keepVersions !== void 0) {
-      for (const entry of planned) await applyRetention(session, entry, options.keepVersions);
+      for (const entry of current) await applyRetention(session, entry, options.keepVersions);
     }
-    return planned.map(({ release: release2, manifest, image, imageExists }) => ({
+    return planned.map(({ release: release2, manifest, image, imageExists, supersededBy }) => ({
       board: release2.board,
       channel: release2.channel,
       version: release2.version,
@@ -63168,7 +63177,8 @@ async function publishReleases(target, releases, options = {}) {
       image,
       size: release2.size,
       sha256: release2.sha256,
-      imageWritten: !imageExists
+      imageWritten: !imageExists,
+      ...supersededBy === void 0 ? {} : { supersededBy }
     }));
   });
 }
@@ -67362,7 +67372,7 @@ async function attachReleaseAssets(options, assets) {
   if (!owner || !repo || rest.length) throw new ReleaseAssetsError(`repository must be owner/name, got ${JSON.stringify(options.repository)}`);
   const names = new Set(assets.map((asset) => asset.name));
   if (names.size !== assets.length) throw new ReleaseAssetsError("two release assets have the same name");
-  const where = `release ${options.tag} of ${options.repository}`;
+  const where = `tag ${options.tag} of ${options.repository}`;
   const step = async (what, call) => {
     try {
       return await call();
@@ -67562,7 +67572,13 @@ async function runRelease(options) {
   const target = await createTarget(options.target);
   const manifests = await publishReleases(target, signed, { force: options.force, keepVersions: options.keepVersions });
   for (const manifest of manifests) {
-    options.log.info(`published ${manifest.manifest} (${manifest.version}, ${manifest.size} bytes) to ${target.description}`);
+    if (manifest.supersededBy === void 0) {
+      options.log.info(`published ${manifest.manifest} (${manifest.version}, ${manifest.size} bytes) to ${target.description}`);
+    } else {
+      options.log.warning(
+        `${manifest.image} was added, but a concurrent run published ${manifest.supersededBy} meanwhile, so ${manifest.manifest} keeps offering ${manifest.supersededBy}`
+      );
+    }
   }
   if (options.releaseAssets) {
     const folder = await mkdtemp2(join8(tmpdir2(), "static-ota-assets-"));
@@ -67605,7 +67621,7 @@ function readSigningKeys() {
   return keys;
 }
 function readFirmware(environments) {
-  const lines = splitList(getInput("firmware").replace(/,/g, "\n"));
+  const lines = splitList(getInput("firmware"));
   if (lines.length === 1 && !lines[0].includes("=")) {
     if (environments.length !== 1) {
       throw new InputError("firmware is a single path: name its board with exactly one entry in environments, or write board=path");
@@ -67628,6 +67644,8 @@ function readTarget() {
   const sessionToken = optional("s3-session-token");
   [token, secretAccessKey, sessionToken].forEach(maskSecret);
   const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
+  const repository = process.env.GITHUB_REPOSITORY;
+  if (kind === "github-pages" && !repository) throw new InputError("target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)");
   return {
     kind,
     directory: getInput("directory") || "public",
@@ -67635,7 +67653,7 @@ function readTarget() {
       branch: getInput("pages-branch") || "gh-pages",
       folder: getInput("pages-folder"),
       token,
-      remoteUrl: `${server}/${process.env.GITHUB_REPOSITORY ?? ""}.git`
+      remoteUrl: `${server}/${repository}.git`
     },
     s3: {
       bucket: getInput("s3-bucket"),

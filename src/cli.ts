@@ -109,7 +109,11 @@ async function publish(args: string[], out: Write, env: NodeJS.ProcessEnv): Prom
   });
   out(`published ${published.version} for ${published.board} (${published.channel}) to ${target.description}\n`);
   out(`  ${published.image}: ${published.size} bytes, sha256 ${published.sha256}${published.imageWritten ? '' : ' (already there)'}\n`);
-  out(`  ${published.manifest}:\n${signed.manifest.replace(/^/gm, '    ')}`);
+  if (published.supersededBy !== undefined) {
+    out(`  ${published.manifest} keeps ${published.supersededBy}, published by a concurrent run meanwhile\n`);
+  } else {
+    out(`  ${published.manifest}:\n${signed.manifest.replace(/^/gm, '    ')}`);
+  }
 }
 
 async function verify(args: string[], out: Write): Promise<void> {

@@ -94,7 +94,13 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
   const target = await createTarget(options.target);
   const manifests = await publishReleases(target, signed, { force: options.force, keepVersions: options.keepVersions });
   for (const manifest of manifests) {
-    options.log.info(`published ${manifest.manifest} (${manifest.version}, ${manifest.size} bytes) to ${target.description}`);
+    if (manifest.supersededBy === undefined) {
+      options.log.info(`published ${manifest.manifest} (${manifest.version}, ${manifest.size} bytes) to ${target.description}`);
+    } else {
+      options.log.warning(
+        `${manifest.image} was added, but a concurrent run published ${manifest.supersededBy} meanwhile, so ${manifest.manifest} keeps offering ${manifest.supersededBy}`,
+      );
+    }
   }
   if (options.releaseAssets) {
     const folder = await mkdtemp(join(tmpdir(), 'static-ota-assets-'));

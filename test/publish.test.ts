@@ -124,7 +124,7 @@ describe('publishing to a directory mirror', () => {
     expect(calls).toEqual(['image nodemcuv2/firmware-2.0.0.bin', 'manifest esp32dev/latest.txt', 'manifest nodemcuv2/latest.txt']);
   });
 
-  it('re-checks the guard when another publisher changes latest.txt meanwhile', async () => {
+  it('re-checks the guard when another publisher changes latest.txt meanwhile: both images land', async () => {
     const s = setup();
     await release(s, '1.0.0');
     const directory = new DirectoryTarget(s.mirror);
@@ -145,9 +145,13 @@ describe('publishing to a directory mirror', () => {
           }),
         ),
     };
-    await expect(release(s, '2.0.0', { target: racing })).rejects.toThrow(/already offers 3\.0\.0/);
+    // The race is lost: both images land, latest.txt keeps the higher version.
+    const [published] = await release(s, '2.0.0', { target: racing });
+    expect(published).toMatchObject({ version: '2.0.0', supersededBy: '3.0.0' });
     expect(manifestVersion(s)).toBe('3.0.0');
     expect(existsSync(join(s.mirror, 'nodemcuv2/firmware-2.0.0.bin'))).toBe(true);
+    // Without a race, the same lower version is refused outright.
+    await expect(release(s, '2.5.0')).rejects.toThrow(/refusing to publish 2\.5\.0 .* already offers 3\.0\.0/);
   });
 
   it('keeps only the newest N images, never the current one', async () => {

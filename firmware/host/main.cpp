@@ -1,8 +1,6 @@
 // static-ota-device: the device core with OpenSSL and POSIX sockets, behaving
 // like a device (same limits, same order of checks). Prints one line that
 // starts with result=<token>.
-#include <pthread.h>
-
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -14,6 +12,7 @@
 #include "core/update_flow.h"
 #include "host_platform.h"
 #include "openssl_crypto.h"
+#include "painted_stack.h"
 #include "posix_http.h"
 
 using namespace static_ota;
@@ -117,30 +116,6 @@ void* runFlow(void* argument) {
   return nullptr;
 }
 
-void* doNothing(void*) { return nullptr; }
-
-constexpr uint8_t kPaint = 0xA5;
-constexpr size_t kPaintedStackSize = 1024 * 1024;
-
-// Runs function on a thread whose stack is painted first; returns how many
-// bytes of it were touched.
-size_t touchedStackBytes(void* (*function)(void*), void* argument) {
-  void* stack = nullptr;
-  if (posix_memalign(&stack, 4096, kPaintedStackSize) != 0) return 0;
-  std::memset(stack, kPaint, kPaintedStackSize);
-  pthread_attr_t attributes;
-  pthread_attr_init(&attributes);
-  pthread_attr_setstack(&attributes, stack, kPaintedStackSize);
-  pthread_t thread;
-  if (pthread_create(&thread, &attributes, function, argument) == 0) pthread_join(thread, nullptr);
-  pthread_attr_destroy(&attributes);
-  size_t untouched = 0;  // the stack grows down from the end of the block
-  const uint8_t* bytes = static_cast<const uint8_t*>(stack);
-  while (untouched < kPaintedStackSize && bytes[untouched] == kPaint) ++untouched;
-  std::free(stack);
-  return kPaintedStackSize - untouched;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -182,7 +157,7 @@ int main(int argc, char** argv) {
   Run run{&flow, options.checkOnly, Result::ConfigError};
   size_t stackBytes = 0;
   if (options.measureStack) {
-    stackBytes = touchedStackBytes(runFlow, &run) - touchedStackBytes(doNothing, nullptr);
+    stackBytes = stackHighWater(runFlow, &run);
   } else {
     runFlow(&run);
   }

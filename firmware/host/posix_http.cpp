@@ -149,9 +149,13 @@ TransportError PosixHttpTransport::requestOnce(const char* url, const HttpValida
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* addresses = nullptr;
-  if (getaddrinfo(parsed.host.c_str(), parsed.port.c_str(), &hints, &addresses) != 0 || addresses == nullptr) {
-    return TransportError::Connect;
+  // A literal address skips name services, as a device given an IP does.
+  hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+  if (getaddrinfo(parsed.host.c_str(), parsed.port.c_str(), &hints, &addresses) != 0) {
+    hints.ai_flags = 0;
+    if (getaddrinfo(parsed.host.c_str(), parsed.port.c_str(), &hints, &addresses) != 0) addresses = nullptr;
   }
+  if (addresses == nullptr) return TransportError::Connect;
   socket_ = ::socket(addresses->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   int connected = socket_ >= 0 ? ::connect(socket_, addresses->ai_addr, addresses->ai_addrlen) : -1;
   freeaddrinfo(addresses);

@@ -20,6 +20,7 @@ using test::check;
 using test::checkEqual;
 
 void runFlowTests();
+void printFlowStackUsage();
 
 namespace {
 
@@ -340,8 +341,10 @@ int main(int argc, char** argv) {
       testSemverPairs(argv[2]);
     } else if (suite == "flow") {
       runFlowTests();
+    } else if (suite == "stack") {
+      printFlowStackUsage();
     } else {
-      std::fprintf(stderr, "usage: core_tests vectors FILE | units | semver FILE | flow\n");
+      std::fprintf(stderr, "usage: core_tests vectors FILE | units | semver FILE | flow | stack\n");
       return 2;
     }
   } catch (const std::exception& error) {

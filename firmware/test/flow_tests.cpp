@@ -5,13 +5,16 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/update_flow.h"
 #include "openssl_crypto.h"
+#include "painted_stack.h"
 #include "test_support.h"
 
 using namespace static_ota;
@@ -482,6 +485,59 @@ void testConfiguration() {
 }
 
 }  // namespace
+
+// Runs each backend call on a helper thread, so a stack measurement of the
+// flow counts the core's own frames and none of the backend's.
+class OffStackCrypto final : public CryptoBackend {
+ public:
+  void sha256Begin() override {
+    std::thread([this] { real_.sha256Begin(); }).join();
+  }
+  void sha256Update(const uint8_t* data, size_t length) override {
+    std::thread([&] { real_.sha256Update(data, length); }).join();
+  }
+  void sha256Finish(uint8_t digest[32]) override {
+    std::thread([&] { real_.sha256Finish(digest); }).join();
+  }
+  bool ed25519Verify(const uint8_t s[64], const uint8_t k[32], const uint8_t* m, size_t n) override {
+    bool valid = false;
+    std::thread([&] { valid = real_.ed25519Verify(s, k, m, n); }).join();
+    return valid;
+  }
+
+ private:
+  OpenSslCrypto real_;
+};
+
+// Stack high-water of a full update over in-memory fakes: with OpenSSL on the
+// same stack (what the host simulator shows), and the core alone (what a chip
+// adds to its own Ed25519 and SHA-256 code).
+void printFlowStackUsage() {
+  static Device device;
+  static OffStackCrypto offStack;
+  static UpdateFlow coreOnly(device.transport, device.flash, device.clock, offStack);
+  coreOnly.setManifestUrl(kManifestUrl);
+  coreOnly.setRunningVersion("1.0.0");
+  coreOnly.setBoard("nodemcuv2");
+  coreOnly.addTrustedKey(device.signer.publicKey.data());
+  struct Run {
+    UpdateFlow* flow;
+    Result result;
+  };
+  const auto update = [](void* argument) -> void* {
+    Run* run = static_cast<Run*>(argument);
+    run->result = run->flow->update();
+    return nullptr;
+  };
+  device.publish(Release());
+  Run withOpenSsl{&device.flow, Result::ConfigError};
+  const size_t withOpenSslBytes = stackHighWater(update, &withOpenSsl);
+  device.publish(Release());
+  Run core{&coreOnly, Result::ConfigError};
+  const size_t coreBytes = stackHighWater(update, &core);
+  check(withOpenSsl.result == Result::Updated && core.result == Result::Updated, "measured updates install");
+  std::printf("update_stack_bytes_with_openssl=%zu update_stack_bytes_core_only=%zu\n", withOpenSslBytes, coreBytes);
+}
 
 void runFlowTests() {
   testNoCryptoWhenNothingIsNew();

@@ -31,6 +31,11 @@ export interface PublishedManifest {
   sha256: string;
   /** False when an identical image was already there. */
   imageWritten: boolean;
+  /**
+   * Set when a concurrent publisher landed this version or a higher one while
+   * this run was publishing: the image is added, latest.txt keeps that version.
+   */
+  supersededBy?: string;
 }
 
 /** `<board>/` for stable, `<board>/<channel>/` otherwise; the image sits beside its manifest. */
@@ -51,13 +56,20 @@ interface Planned {
   image: string;
   previousManifest: Buffer | undefined;
   imageExists: boolean;
+  supersededBy?: string;
 }
 
-async function plan(session: MirrorSession, release: SignedRelease, options: PublishOptions, where: string): Promise<Planned> {
+/**
+ * Checks one release against what the mirror holds. `retry` is true when an
+ * earlier attempt passed these checks and lost a race: a version the mirror now
+ * holds at or above ours came from a concurrent run, so ours still adds its image.
+ */
+async function plan(session: MirrorSession, release: SignedRelease, options: PublishOptions, where: string, retry: boolean): Promise<Planned> {
   const folder = releaseFolder(release.board, release.channel);
   const manifest = `${folder}/latest.txt`;
   const image = `${folder}/${release.file}`;
   const previousManifest = await session.read(manifest);
+  let supersededBy: string | undefined;
   if (previousManifest) {
     let current: string;
     try {
@@ -67,7 +79,9 @@ async function plan(session: MirrorSession, release: SignedRelease, options: Pub
       throw new PublishError(`${manifest} in ${where} is not a readable manifest (${reason}); remove it to publish`);
     }
     const order = compareVersions(release.version, current);
-    if (order < 0) {
+    if (retry && (order < 0 || (order === 0 && !options.force))) {
+      supersededBy = current;
+    } else if (order < 0) {
       throw new PublishError(
         `refusing to publish ${release.version} for ${release.board} (${release.channel}): ${where} already offers ${current}, and devices never go back`,
       );
@@ -84,7 +98,7 @@ async function plan(session: MirrorSession, release: SignedRelease, options: Pub
       `${image} already exists in ${where} with different bytes; images are immutable, so publish a new version`,
     );
   }
-  return { release, manifest, image, previousManifest, imageExists: existingImage !== undefined };
+  return { release, manifest, image, previousManifest, imageExists: existingImage !== undefined, supersededBy };
 }
 
 /** Deletes images beyond the newest `keep` versions in the folder, never the one the manifest names. */
@@ -109,17 +123,20 @@ export async function publishReleases(
   }
   const manifests = new Set(releases.map((release) => manifestPath(release.board, release.channel)));
   if (manifests.size !== releases.length) throw new PublishError('two releases would write the same latest.txt');
+  let attempts = 0;
   return target.transaction(async (session) => {
+    const retry = attempts++ > 0;
     const planned: Planned[] = [];
-    for (const release of releases) planned.push(await plan(session, release, options, target.description));
+    for (const release of releases) planned.push(await plan(session, release, options, target.description, retry));
     for (const entry of planned) {
       if (!entry.imageExists) await session.writeImage(entry.image, entry.release.imageFile);
     }
-    for (const entry of planned) await session.writeManifest(entry.manifest, entry.release.manifest, entry.previousManifest);
+    const current = planned.filter((entry) => entry.supersededBy === undefined);
+    for (const entry of current) await session.writeManifest(entry.manifest, entry.release.manifest, entry.previousManifest);
     if (options.keepVersions !== undefined) {
-      for (const entry of planned) await applyRetention(session, entry, options.keepVersions);
+      for (const entry of current) await applyRetention(session, entry, options.keepVersions);
     }
-    return planned.map(({ release, manifest, image, imageExists }) => ({
+    return planned.map(({ release, manifest, image, imageExists, supersededBy }) => ({
       board: release.board,
       channel: release.channel,
       version: release.version,
@@ -128,6 +145,7 @@ export async function publishReleases(
       size: release.size,
       sha256: release.sha256,
       imageWritten: !imageExists,
+      ...(supersededBy === undefined ? {} : { supersededBy }),
     }));
   });
 }

@@ -177,7 +177,7 @@ describe('two publishes at once on github-pages', () => {
     expect(isAncestor(s.bare, lowerTip, tip(s))).toBe(true);
   });
 
-  it('re-runs the guards after a lost race: a lower version that loses to a higher one is refused and changes nothing', async () => {
+  it('both land when the higher version commits first: the lower one adds its image on retry, latest.txt keeps the higher', async () => {
     const s = site();
     const lower = await signedRelease(s.key, 'nodemcuv2', '1.0.0');
     const higher = await signedRelease(s.key, 'nodemcuv2', '1.1.0');
@@ -189,10 +189,12 @@ describe('two publishes at once on github-pages', () => {
     await publishReleases(new PagesTarget(s.config), [higher]).finally(higherDone);
     const higherTip = tip(s);
 
-    await expect(lowerRun).rejects.toThrow(/refusing to publish 1\.0\.0 .* already offers 1\.1\.0/);
+    const [published] = await lowerRun;
+    expect(published).toMatchObject({ version: '1.0.0', supersededBy: '1.1.0' });
     expect(racing.attempts).toBe(2);
-    expect(tip(s)).toBe(higherTip);
     expect(versionIn(s, 'nodemcuv2/latest.txt')).toBe('1.1.0');
+    expect(branchFiles(s.bare, BRANCH)).toEqual(['.nojekyll', 'nodemcuv2/firmware-1.0.0.bin', 'nodemcuv2/firmware-1.1.0.bin', 'nodemcuv2/latest.txt']);
+    expect(isAncestor(s.bare, higherTip, tip(s))).toBe(true);
   });
 
   it('both land when two boards race to create the branch', async () => {
