@@ -9,14 +9,14 @@ typedef ESP8266WebServer WebServer;
 #include <WebServer.h>
 #include <WiFi.h>
 #endif
-#include <StaticOta.h>
-
+// Fallbacks for builds without the action's flags; StaticOta.h reads them.
 #ifndef STATIC_OTA_VERSION
 #define STATIC_OTA_VERSION "0.1.0"
 #endif
 #ifndef STATIC_OTA_BOARD
 #define STATIC_OTA_BOARD "nodemcuv2"
 #endif
+#include <StaticOta.h>
 
 static const char kWifiSsid[] = "your-network";
 static const char kWifiPassword[] = "your-password";
