@@ -1,0 +1,71 @@
+// Releases for the attack battery: genuine ones made with the CLI exactly as a
+// maintainer would, and hostile manifests crafted byte by byte and signed with
+// the real key where an attack needs a valid signature on hostile content.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli.js';
+import { sha256Hex, signBytes } from '../../src/crypto.js';
+import { formatSignatureLine, type ManifestFields } from '../../src/manifest.js';
+import { parseSigningKey, type SigningKey } from '../../src/sign.js';
+import { temporaryFolder, writeEspImage, writeKeyFile, type KeyFile } from '../helpers.js';
+
+export const BOARD = 'nodemcuv2';
+export const IMAGE_BYTES = 4096;
+
+export interface Release {
+  version: string;
+  /** The latest.txt text. */
+  manifest: string;
+  /** The image's name beside the manifest. */
+  file: string;
+  image: Buffer;
+}
+
+export interface Signer {
+  file: KeyFile;
+  key: SigningKey;
+}
+
+export function makeSigner(folder: string, name: string): Signer {
+  const file = writeKeyFile(folder, name);
+  return { file, key: parseSigningKey(file.privatePem, name) };
+}
+
+/** An ESP image of IMAGE_BYTES that trusts `signer` (so the lockout guard lets it through), told apart by `marker`. */
+export function makeImage(folder: string, signer: Signer, marker: string): Buffer {
+  return writeEspImage(join(folder, `${marker}.bin`), { publicKey: signer.key.publicKey, marker, size: IMAGE_BYTES });
+}
+
+/** `static-ota publish` into a fresh mirror folder; returns what it wrote for the board. */
+export async function publishWithCli(
+  signer: Signer,
+  options: { version: string; board?: string; channel?: string; expiresIn?: string },
+): Promise<Release> {
+  const { version, board = BOARD, channel, expiresIn } = options;
+  const folder = temporaryFolder('static-ota-security-release-');
+  const firmware = join(folder, 'firmware.bin');
+  writeEspImage(firmware, { publicKey: signer.key.publicKey, marker: `${board} ${version}`, size: IMAGE_BYTES });
+  const out = join(folder, 'mirror');
+  const args = ['publish', '--firmware', firmware, '--version', version, '--board', board, '--key', signer.file.path, '--out', out];
+  if (channel) args.push('--channel', channel);
+  if (expiresIn) args.push('--expires-in', expiresIn);
+  let errors = '';
+  const code = await runCli(args, { stdout: () => undefined, stderr: (text) => (errors += text), env: {} });
+  if (code !== 0) throw new Error(`static-ota publish ${version} failed: ${errors}`);
+  const releaseFolder = channel && channel !== 'stable' ? join(out, board, channel) : join(out, board);
+  const manifest = readFileSync(join(releaseFolder, 'latest.txt'), 'latin1');
+  const file = /^file=(.+)$/m.exec(manifest)?.[1] as string;
+  return { version, manifest, file, image: readFileSync(join(releaseFolder, file)) };
+}
+
+/** Manifest fields offering `image` as `version` for BOARD on stable. */
+export function fieldsFor(version: string, image: Buffer): ManifestFields {
+  return { version, board: BOARD, channel: 'stable', file: `firmware-${version}.bin`, size: image.length, sha256: sha256Hex(image) };
+}
+
+/** Appends a `sig=` line per key, each over exactly `signed` (which defaults to the whole body). */
+export function appendSignatures(body: string, keys: readonly SigningKey[], signed: string = body): string {
+  const message = Buffer.from(signed, 'latin1');
+  return body + keys.map((key) => formatSignatureLine({ keyId: key.keyId, signature: signBytes(message, key.seed) })).join('');
+}
+
