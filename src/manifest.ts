@@ -183,16 +183,20 @@ function checkSignatures(bytes: Uint8Array, framed: Framed, trustedKeys: readonl
   throw new ManifestError('bad_signature', 'signature does not verify: the manifest was changed or signed with another key');
 }
 
+/** Steps 11 to 13: every line is key=value, then no key twice, then the required keys. */
 function parseFields(fieldLines: string[]): Map<string, string> {
-  const fields = new Map<string, string>();
-  for (const line of fieldLines) {
+  const pairs = fieldLines.map((line) => {
     const equals = line.indexOf('=');
     const key = line.slice(0, equals);
     if (equals < 1 || equals === line.length - 1 || !FIELD_KEY.test(key)) {
       throw new ManifestError('bad_line', `not a key=value line: ${JSON.stringify(line.slice(0, 40))}`);
     }
+    return [key, line.slice(equals + 1)] as const;
+  });
+  const fields = new Map<string, string>();
+  for (const [key, value] of pairs) {
     if (fields.has(key)) throw new ManifestError('duplicate_field', `field ${key} appears twice`);
-    fields.set(key, line.slice(equals + 1));
+    fields.set(key, value);
   }
   for (const key of REQUIRED) {
     if (!fields.has(key)) throw new ManifestError('missing_field', `required field ${key} is missing`);

@@ -180,6 +180,7 @@ function invalidCases() {
     ['blank line among fields', bodyWithLines([...baseLines(), '']), 'bad_line'],
     ['duplicate size with two values', bodyWithLines([...baseLines(), 'size=1']), 'duplicate_field'],
     ['duplicate unknown field', bodyWithLines([...baseLines(), 'note=a', 'note=b']), 'duplicate_field'],
+    ['duplicate field before a malformed line (every line is checked first)', bodyWithLines([...baseLines(), 'size=1', 'garbage']), 'bad_line'],
     ['missing sha256', bodyWithLines(replaceLine('sha256=', null)), 'missing_field'],
     ['missing format', bodyWithLines(replaceLine('format=', null)), 'missing_field'],
     ['signed for another purpose (format)', bodyWithLines(replaceLine('format=', 'format=static-ota/2')), 'bad_format'],
