@@ -475,7 +475,7 @@ interface Device {
 }
 
 /** A device running RUNNING_VERSION with the previous image in its flash and a version store. */
-function newDevice(state: string | undefined): Device {
+function newDevice(state?: string, trusting: readonly Signer[] = [kit.trusted]): Device {
   const folder = temporaryFolder('static-ota-security-device-');
   const flash = join(folder, 'flash.bin');
   const stateFile = join(folder, 'state.txt');
@@ -483,7 +483,7 @@ function newDevice(state: string | undefined): Device {
   if (state !== undefined) writeFileSync(stateFile, state);
   const flags = [
     '--url', `${mirror.url}${LATEST}`,
-    '--pubkey', kit.trusted.file.publicHex,
+    ...trusting.flatMap((signer) => ['--pubkey', signer.file.publicHex]),
     '--version', RUNNING_VERSION,
     '--board', BOARD,
     '--flash', flash,
@@ -558,4 +558,35 @@ describe.each([...new Set(attacks.map((attack) => attack.threat))])('%s', (threa
       expect(row).toEqual({ ...row, observed: row.expected, flash: row.expectedFlash, recovery: 'updated' });
     },
   );
+});
+
+// Loss of the signing key is answered by rotation (docs/security.md): firmware
+// trusting old and new keys ships first, releases carry both signatures for a
+// while, then the old key signs nothing more.
+describe('key rotation as devices see it', () => {
+  let rotated: Signer;
+  let bothKeys: Release;
+  let newKeyOnly: Release;
+
+  beforeAll(async () => {
+    rotated = makeSigner(temporaryFolder('static-ota-security-rotation-'), 'rotated.pem');
+    [bothKeys, newKeyOnly] = await Promise.all([publishWithCli([kit.trusted, rotated], { version: '2.0.0' }), publishWithCli(rotated, { version: '2.0.0' })]);
+  });
+
+  it.each([
+    ['the old key', () => [kit.trusted]],
+    ['the new key', () => [rotated]],
+  ])('a release signed with both keys installs on a device trusting only %s', async (_name, trusting) => {
+    const device = newDevice(undefined, trusting());
+    mirror.serve(serve(bothKeys));
+    expect(describeOutcome(await device.poll([]))).toBe('updated');
+    expect(readFileSync(device.flash).equals(bothKeys.image)).toBe(true);
+  });
+
+  it('once the old key is retired, devices that trust only it are locked out: ship the new key first', async () => {
+    const device = newDevice(undefined, [kit.trusted]);
+    mirror.serve(serve(newKeyOnly));
+    expect(describeOutcome(await device.poll([]))).toBe('bad_signature (untrusted_key)');
+    expect(readFileSync(device.flash).equals(kit.previous.image)).toBe(true);
+  });
 });

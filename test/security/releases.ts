@@ -36,19 +36,24 @@ export function makeImage(folder: string, signer: Signer, marker: string): Buffe
   return writeEspImage(join(folder, `${marker}.bin`), { publicKey: signer.key.publicKey, marker, size: IMAGE_BYTES });
 }
 
-/** `static-ota publish` into a fresh mirror folder; returns what it wrote for the board. */
+/**
+ * `static-ota publish` into a fresh mirror folder, signed by every signer (one
+ * `--key` each) with an image trusting all of them; returns what it wrote for the board.
+ */
 export async function publishWithCli(
-  signer: Signer,
-  options: { version: string; board?: string; channel?: string; expiresIn?: string },
+  signers: Signer | readonly Signer[],
+  options: { version: string; board?: string; channel?: string },
 ): Promise<Release> {
-  const { version, board = BOARD, channel, expiresIn } = options;
+  const { version, board = BOARD, channel } = options;
+  const keys = [signers].flat();
   const folder = temporaryFolder('static-ota-security-release-');
   const firmware = join(folder, 'firmware.bin');
-  writeEspImage(firmware, { publicKey: signer.key.publicKey, marker: `${board} ${version}`, size: IMAGE_BYTES });
+  const publicKeys = Buffer.concat(keys.map((signer) => signer.key.publicKey));
+  writeEspImage(firmware, { publicKey: publicKeys, marker: `${board} ${version}`, size: IMAGE_BYTES });
   const out = join(folder, 'mirror');
-  const args = ['publish', '--firmware', firmware, '--version', version, '--board', board, '--key', signer.file.path, '--out', out];
+  const args = ['publish', '--firmware', firmware, '--version', version, '--board', board, '--out', out];
+  for (const signer of keys) args.push('--key', signer.file.path);
   if (channel) args.push('--channel', channel);
-  if (expiresIn) args.push('--expires-in', expiresIn);
   let errors = '';
   const code = await runCli(args, { stdout: () => undefined, stderr: (text) => (errors += text), env: {} });
   if (code !== 0) throw new Error(`static-ota publish ${version} failed: ${errors}`);
