@@ -151,6 +151,21 @@ describe('the action failing', () => {
     for (const secret of secretForms(project.key)) expect(visibleLog(run.output)).not.toContain(secret);
   });
 
+  it('installs PlatformIO with pip when pio is missing, says so, and fails clearly when that fails', () => {
+    const project = makeProject();
+    // No pio on PATH, and a package index that refuses connections, so the test is hermetic.
+    const run = runAction(project, {}, {
+      GITHUB_REF: 'refs/tags/v1.0.0',
+      PATH: process.env.PATH ?? '',
+      PIP_INDEX_URL: 'http://127.0.0.1:1/simple',
+      PIP_RETRIES: '0',
+    });
+    expect(run.status).toBe(1);
+    expect(run.output).toMatch(/::warning::pio was not found on PATH: installing PlatformIO with pip/);
+    expect(run.output).toMatch(/::error::pio is missing and installing PlatformIO with pip failed/);
+    expect(existsSync(project.mirror)).toBe(false);
+  });
+
   it('refuses an image that does not contain a key able to sign the next release', () => {
     const project = makeProject({ embedKey: false });
     const run = runAction(project, {}, { GITHUB_REF: 'refs/tags/v1.0.0' });
