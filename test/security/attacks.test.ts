@@ -324,6 +324,13 @@ const attacks: Attack[] = [
   },
   {
     threat: 'slow trickle',
+    name: 'manifest response, headers included, at one byte per second',
+    expected: 'timeout (timeout)',
+    flags: () => ['--update-timeout-ms', String(TRICKLE_UPDATE_TIMEOUT_MS)],
+    routes: () => serve(kit.next, { manifest: trickle(kit.next.manifest, { headToo: true }) }),
+  },
+  {
+    threat: 'slow trickle',
     name: 'image stalls after 100 bytes',
     expected: 'timeout (timeout)',
     flags: () => ['--timeout-ms', '1000'],
@@ -385,6 +392,12 @@ const attacks: Attack[] = [
     expected: 'updated',
     installs: () => kit.next.image,
     routes: () => serve(kit.next, { manifest: frozenManifest() }),
+  },
+  {
+    threat: 'freeze',
+    name: "the running version's signed manifest, sent once under the good release's ETag",
+    expected: 'no_update',
+    routes: () => serve(kit.good, { manifest: respond(200, kit.previous.manifest, { ETag: etagOf(kit.good.manifest) }) }),
   },
   // A broken or spiteful mirror: every failure leaves the device as it was.
   ...imageResetOffsets.map(

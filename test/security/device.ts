@@ -8,7 +8,9 @@ import { buildSimulator, simulatorPath, type DeviceRun } from '../device/simulat
 import { temporaryFolder } from '../helpers.js';
 
 /** Ends a run that would otherwise hang the battery; far above every timeout the attacks configure. */
-const PROCESS_TIMEOUT_MS = 30_000;
+const PROCESS_TIMEOUT_MS = 15_000;
+/** The outcome of a run that had to be ended by PROCESS_TIMEOUT_MS: the device's own timeouts did not stop it. */
+export const KILLED = 'killed (still running after 15 s)';
 
 export type Simulator = (args: string[]) => Promise<DeviceRun>;
 
@@ -21,6 +23,10 @@ export function prepareSimulator(): Simulator {
       execFile(program, args, { timeout: PROCESS_TIMEOUT_MS }, (error, stdout, stderr) => {
         const line = stdout.trim();
         const fields = Object.fromEntries([...line.matchAll(/(\w+)=("[^"]*"|\S+)/g)].map((match) => [match[1], match[2]]));
+        if (error?.killed) {
+          resolve({ result: KILLED, fields: {}, line, exitCode: -1 });
+          return;
+        }
         if (!fields.result) {
           reject(new Error(`no result line from static-ota-device: ${stdout}${stderr}${error?.message ?? ''}`));
           return;

@@ -135,11 +135,13 @@ export function endless(head: string, filler: string | number = 'x'): Responder 
   };
 }
 
-/** Sends the head at once, then one byte of the body per interval. */
-export function trickle(body: Buffer | string, intervalMs = 1000): Responder {
-  const bytes = asBuffer(body);
+/** One byte of the body per interval, after the head at once, or with `headToo` one byte of the head per interval as well. */
+export function trickle(body: Buffer | string, options: { headToo?: boolean; intervalMs?: number } = {}): Responder {
+  const { headToo = false, intervalMs = 1000 } = options;
+  const head = Buffer.from(responseHead(200, { 'Content-Length': asBuffer(body).length }), 'latin1');
+  const bytes = headToo ? Buffer.concat([head, asBuffer(body)]) : asBuffer(body);
   return (socket) => {
-    socket.write(responseHead(200, { 'Content-Length': bytes.length }));
+    if (!headToo) socket.write(head);
     let sent = 0;
     const timer = setInterval(() => {
       if (socket.destroyed || sent === bytes.length) {
