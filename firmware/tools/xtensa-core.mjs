@@ -13,7 +13,7 @@ const CXX = 'xtensa-lx106-elf-g++';
 
 const FLAGS = [
   '-std=c++17', '-Os', '-ffreestanding', '-nostdinc++', '-fno-exceptions', '-fno-rtti', '-fno-threadsafe-statics',
-  '-ffunction-sections', '-fdata-sections', '-mlongcalls', '-Wall', '-Wextra', '-Werror',
+  '-ffunction-sections', '-fdata-sections', '-mlongcalls', '-mtext-section-literals', '-Wall', '-Wextra', '-Werror',
 ];
 
 // Everything the core may take from outside itself: memcpy-level libc.

@@ -10,9 +10,30 @@ namespace {
 
 constexpr char kFormat[] = "static-ota/1";
 constexpr char kSigPrefix[] = "sig=";
-constexpr size_t kSigPrefixLength = 4;
+constexpr size_t kSigPrefixLength = sizeof(kSigPrefix) - 1;
+constexpr size_t kKeyIdHexLength = 2 * kKeyIdLength;
 // sig=<8 hex>:<128 hex>
-constexpr size_t kSigLineLength = kSigPrefixLength + 2 * kKeyIdLength + 1 + 2 * kSignatureLength;
+constexpr size_t kSigLineLength = kSigPrefixLength + kKeyIdHexLength + 1 + 2 * kSignatureLength;
+
+constexpr uint8_t kKeyChars = kLower | kDigit | kUnderscore | kDash;                // [a-z0-9_-]
+constexpr uint8_t kNameChars = kLower | kUpper | kDigit | kUnderscore | kDot | kDash;  // [A-Za-z0-9_.-]
+constexpr uint8_t kChannelChars = kLower | kDigit | kDash;                          // [a-z0-9-]
+
+// In the order of ManifestError, then the fallback.
+constexpr char kErrorCodes[] =
+    "ok\0" "empty\0" "too_large\0" "crlf\0" "bad_char\0" "missing_newline\0" "bad_version\0" "unsigned\0"
+    "trailing_data\0" "bad_sig_line\0" "too_many_signatures\0" "untrusted_key\0" "bad_signature\0" "bad_line\0"
+    "duplicate_field\0" "missing_field\0" "bad_format\0" "bad_board\0" "bad_channel\0" "bad_file\0" "bad_size\0"
+    "bad_sha256\0" "bad_expires\0" "unknown";
+constexpr size_t kLastError = static_cast<size_t>(ManifestError::BadExpires);
+static_assert(packedCount(kErrorCodes) == kLastError + 2, "one code per ManifestError, then the fallback");
+
+// The fields this version reads; the required ones first, in the order steps
+// 14-15 check them.
+enum FieldIndex : uint8_t { kFormatField, kBoardField, kChannelField, kFileField, kSizeField, kSha256Field, kExpiresField, kFieldCount };
+constexpr size_t kRequiredFieldCount = kExpiresField;
+constexpr char kFieldNames[] = "format\0" "board\0" "channel\0" "file\0" "size\0" "sha256\0" "expires";
+static_assert(packedCount(kFieldNames) == kFieldCount, "one name per field");
 
 // Iterates the LF-terminated lines of text[begin, end); the last byte is an LF.
 class LineCursor {
@@ -23,11 +44,9 @@ class LineCursor {
 
   bool next(TextSpan& line) {
     if (position_ >= end_) return false;
-    const void* newline = memchr(text_ + position_, '\n', end_ - position_);
-    const size_t lineEnd = static_cast<size_t>(static_cast<const char*>(newline) - text_);
     line.data = text_ + position_;
-    line.length = lineEnd - position_;
-    position_ = lineEnd + 1;
+    line.length = offsetOf(line.data, end_ - position_, '\n');
+    position_ += line.length + 1;
     return true;
   }
 
@@ -37,78 +56,43 @@ class LineCursor {
   size_t end_;
 };
 
-bool isSignatureLine(const TextSpan& line) { return line.startsWith(kSigPrefix, kSigPrefixLength); }
+bool isSignatureLine(const TextSpan& line) {
+  return line.length >= kSigPrefixLength && memcmp(line.data, kSigPrefix, kSigPrefixLength) == 0;
+}
 
 bool isWellFormedSignatureLine(const TextSpan& line) {
-  if (line.length != kSigLineLength) return false;
   const char* keyId = line.data + kSigPrefixLength;
-  const char* colon = keyId + 2 * kKeyIdLength;
-  if (*colon != ':') return false;
-  for (size_t i = 0; i < 2 * kKeyIdLength; ++i) {
-    if (!isLowerHexDigit(keyId[i])) return false;
-  }
-  for (size_t i = 1; i <= 2 * kSignatureLength; ++i) {
-    if (!isLowerHexDigit(colon[i])) return false;
-  }
-  return true;
+  return line.length == kSigLineLength && keyId[kKeyIdHexLength] == ':' &&
+         allIn(keyId, kKeyIdHexLength, kLowerHex) && allIn(keyId + kKeyIdHexLength + 1, 2 * kSignatureLength, kLowerHex);
 }
-
-bool isKeyChar(char c) { return (c >= 'a' && c <= 'z') || isDigit(c) || c == '_' || c == '-'; }
-bool isUpper(char c) { return c >= 'A' && c <= 'Z'; }
-bool isLower(char c) { return c >= 'a' && c <= 'z'; }
-
-struct Field {
-  TextSpan key;
-  TextSpan value;
-};
 
 // Step 11 for one line: key=value with a valid key and a non-empty value.
-bool splitField(const TextSpan& line, Field& field) {
-  const void* equals = memchr(line.data, '=', line.length);
-  if (equals == nullptr) return false;
-  const size_t keyLength = static_cast<size_t>(static_cast<const char*>(equals) - line.data);
-  if (keyLength == 0 || keyLength + 1 == line.length) return false;
-  for (size_t i = 0; i < keyLength; ++i) {
-    if (!isKeyChar(line.data[i])) return false;
-  }
-  field.key = TextSpan{line.data, keyLength};
-  field.value = TextSpan{line.data + keyLength + 1, line.length - keyLength - 1};
-  return true;
+bool splitField(const TextSpan& line, TextSpan& key, TextSpan& value) {
+  key = TextSpan{line.data, offsetOf(line.data, line.length, '=')};
+  value = TextSpan{key.data + key.length + 1, line.length - key.length - 1};
+  return key.length > 0 && key.length + 1 < line.length && allIn(key.data, key.length, kKeyChars);
 }
 
-// [A-Za-z0-9_.-] with the first character not '.', for board and file names.
-bool isValidName(const TextSpan& name, size_t maxLength) {
-  if (name.length == 0 || name.length > maxLength || name.data[0] == '.') return false;
-  for (size_t i = 0; i < name.length; ++i) {
-    const char c = name.data[i];
-    if (!(isLower(c) || isUpper(c) || isDigit(c) || c == '_' || c == '.' || c == '-')) return false;
-  }
-  return true;
+// 1 to maxLength characters of set, the first not forbiddenFirst.
+bool isValidToken(const TextSpan& token, uint8_t set, size_t maxLength, char forbiddenFirst) {
+  return token.length >= 1 && token.length <= maxLength && token.data[0] != forbiddenFirst &&
+         allIn(token.data, token.length, set);
 }
 
-bool isValidChannel(const TextSpan& channel) {
-  if (channel.length == 0 || channel.length > kMaxChannelLength || channel.data[0] == '-') return false;
-  for (size_t i = 0; i < channel.length; ++i) {
-    const char c = channel.data[i];
-    if (!(isLower(c) || isDigit(c) || c == '-')) return false;
-  }
-  return true;
-}
-
-// Steps 5-10: the signature lines, then one strict signature from a trusted key.
+// Steps 6-10 on the sig= lines text[signedLength, length): their form and
+// count, then one strict signature from a trusted key over text[0, signedLength).
 ManifestError checkSignatures(const FramedManifest& framed, size_t signedLength, const TrustedKeys& trustedKeys,
                               CryptoBackend& crypto, size_t& verifiedKeyIndex) {
   TextSpan line;
   LineCursor signatureLines(framed.text, signedLength, framed.length);
   size_t signatureCount = 0;
+  bool malformed = false;  // reported only once no line is trailing data (step 6 before 7)
   while (signatureLines.next(line)) {
     if (!isSignatureLine(line)) return ManifestError::TrailingData;
-  }
-  signatureLines = LineCursor(framed.text, signedLength, framed.length);
-  while (signatureLines.next(line)) {
-    if (!isWellFormedSignatureLine(line)) return ManifestError::BadSigLine;
+    malformed = malformed || !isWellFormedSignatureLine(line);
     ++signatureCount;
   }
+  if (malformed) return ManifestError::BadSigLine;
   if (signatureCount > kMaxSignatures) return ManifestError::TooManySignatures;
 
   const uint8_t* message = reinterpret_cast<const uint8_t*>(framed.text);
@@ -116,13 +100,13 @@ ManifestError checkSignatures(const FramedManifest& framed, size_t signedLength,
   signatureLines = LineCursor(framed.text, signedLength, framed.length);
   while (signatureLines.next(line)) {
     uint8_t keyId[kKeyIdLength];
+    uint8_t signature[kSignatureLength];
     decodeLowerHex(line.data + kSigPrefixLength, kKeyIdLength, keyId);
+    decodeLowerHex(line.data + kSigPrefixLength + kKeyIdHexLength + 1, kSignatureLength, signature);
     for (size_t k = 0; k < trustedKeys.count(); ++k) {
       const TrustedKey& key = trustedKeys.at(k);
       if (memcmp(key.keyId, keyId, kKeyIdLength) != 0) continue;
       sawTrustedKeyId = true;
-      uint8_t signature[kSignatureLength];
-      decodeLowerHex(line.data + kSigPrefixLength + 2 * kKeyIdLength + 1, kSignatureLength, signature);
       if (verifyStrict(crypto, signature, key.publicKey, message, signedLength)) {
         verifiedKeyIndex = k;
         return ManifestError::None;
@@ -132,44 +116,34 @@ ManifestError checkSignatures(const FramedManifest& framed, size_t signedLength,
   return sawTrustedKeyId ? ManifestError::BadSignature : ManifestError::UntrustedKey;
 }
 
-// The fields this version reads, in the order step 13 requires them.
-enum FieldIndex { kFormatField, kBoardField, kChannelField, kFileField, kSizeField, kSha256Field, kExpiresField, kFieldCount };
-constexpr size_t kRequiredFieldCount = kExpiresField;
-const char* const kFieldNames[kFieldCount] = {"format", "board", "channel", "file", "size", "sha256", "expires"};
-
-struct KnownFields {
-  TextSpan values[kFieldCount];
-  bool present[kFieldCount] = {};
-};
-
-// Steps 11-13 over the field lines text[begin, end), collecting the known fields.
-ManifestError readFieldLines(const char* text, size_t begin, size_t end, KnownFields& known) {
+// Steps 11-13 over the field lines text[begin, end); the values of the known
+// fields go to values (data stays null for a field that is absent).
+ManifestError readFieldLines(const char* text, size_t begin, size_t end, TextSpan (&values)[kFieldCount]) {
   LineCursor lines(text, begin, end);
   TextSpan line;
-  Field field;
+  TextSpan key;
+  TextSpan value;
   while (lines.next(line)) {
-    if (!splitField(line, field)) return ManifestError::BadLine;
+    if (!splitField(line, key, value)) return ManifestError::BadLine;
   }
   lines = LineCursor(text, begin, end);
   while (lines.next(line)) {
-    splitField(line, field);
-    const size_t lineStart = static_cast<size_t>(line.data - text);
-    LineCursor earlier(text, begin, lineStart);
+    splitField(line, key, value);
+    // Every line is a field now, so an earlier line starting with "key=" has the same key.
+    LineCursor earlier(text, begin, static_cast<size_t>(line.data - text));
     TextSpan earlierLine;
-    Field earlierField;
     while (earlier.next(earlierLine)) {
-      splitField(earlierLine, earlierField);
-      if (earlierField.key.equals(field.key)) return ManifestError::DuplicateField;
-    }
-    for (size_t i = 0; i < kFieldCount; ++i) {
-      if (field.key.equalsCString(kFieldNames[i])) {
-        known.values[i] = field.value;
-        known.present[i] = true;
+      if (earlierLine.length > key.length && memcmp(earlierLine.data, line.data, key.length + 1) == 0) {
+        return ManifestError::DuplicateField;
       }
+    }
+    const char* name = kFieldNames;
+    for (size_t i = 0; i < kFieldCount; ++i, name += strlen(name) + 1) {
+      if (key.equalsCString(name)) values[i] = value;
     }
   }
   for (size_t i = 0; i < kRequiredFieldCount; ++i) {
-    if (!known.present[i]) return ManifestError::MissingField;
+    if (values[i].data == nullptr) return ManifestError::MissingField;
   }
   return ManifestError::None;
 }
@@ -177,32 +151,7 @@ ManifestError readFieldLines(const char* text, size_t begin, size_t end, KnownFi
 }  // namespace
 
 const char* manifestErrorCode(ManifestError error) {
-  switch (error) {
-    case ManifestError::None: return "ok";
-    case ManifestError::Empty: return "empty";
-    case ManifestError::TooLarge: return "too_large";
-    case ManifestError::Crlf: return "crlf";
-    case ManifestError::BadChar: return "bad_char";
-    case ManifestError::MissingNewline: return "missing_newline";
-    case ManifestError::BadVersion: return "bad_version";
-    case ManifestError::Unsigned: return "unsigned";
-    case ManifestError::TrailingData: return "trailing_data";
-    case ManifestError::BadSigLine: return "bad_sig_line";
-    case ManifestError::TooManySignatures: return "too_many_signatures";
-    case ManifestError::UntrustedKey: return "untrusted_key";
-    case ManifestError::BadSignature: return "bad_signature";
-    case ManifestError::BadLine: return "bad_line";
-    case ManifestError::DuplicateField: return "duplicate_field";
-    case ManifestError::MissingField: return "missing_field";
-    case ManifestError::BadFormat: return "bad_format";
-    case ManifestError::BadBoard: return "bad_board";
-    case ManifestError::BadChannel: return "bad_channel";
-    case ManifestError::BadFile: return "bad_file";
-    case ManifestError::BadSize: return "bad_size";
-    case ManifestError::BadSha256: return "bad_sha256";
-    case ManifestError::BadExpires: return "bad_expires";
-  }
-  return "unknown";
+  return packedString(kErrorCodes, static_cast<size_t>(error), kLastError + 1);
 }
 
 bool TrustedKeys::add(const uint8_t publicKey[kPublicKeyLength], CryptoBackend& crypto) {
@@ -229,52 +178,48 @@ ManifestError frameManifest(const uint8_t* bytes, size_t length, FramedManifest&
   if (bytes[length - 1] != '\n') return ManifestError::MissingNewline;
   framed.text = reinterpret_cast<const char*>(bytes);
   framed.length = length;
-  LineCursor lines(framed.text, 0, length);
-  lines.next(framed.version);
+  LineCursor(framed.text, 0, length).next(framed.version);
   if (!isValidVersion(framed.version)) return ManifestError::BadVersion;
   return ManifestError::None;
 }
 
 ManifestError openManifest(const FramedManifest& framed, const TrustedKeys& trustedKeys, CryptoBackend& crypto,
                            Manifest& manifest) {
-  LineCursor lines(framed.text, 0, framed.length);
-  TextSpan line;
-  lines.next(line);  // the version line
+  // Step 5: the signed bytes end where the first sig= line starts.
+  LineCursor lines(framed.text, framed.version.length + 1, framed.length);
   const size_t fieldsBegin = lines.position();
   size_t signedLength = 0;
-  bool signedPartEnded = false;
-  while (!signedPartEnded) {
-    const size_t lineStart = lines.position();
+  TextSpan line;
+  do {
+    signedLength = lines.position();
     if (!lines.next(line)) return ManifestError::Unsigned;
-    if (isSignatureLine(line)) {
-      signedLength = lineStart;
-      signedPartEnded = true;
-    }
-  }
+  } while (!isSignatureLine(line));
 
   size_t verifiedKeyIndex = 0;
   ManifestError error = checkSignatures(framed, signedLength, trustedKeys, crypto, verifiedKeyIndex);
   if (error != ManifestError::None) return error;
 
   // Only now, with the bytes authenticated, are the fields read.
-  KnownFields fields;
-  error = readFieldLines(framed.text, fieldsBegin, signedLength, fields);
+  TextSpan values[kFieldCount];
+  error = readFieldLines(framed.text, fieldsBegin, signedLength, values);
   if (error != ManifestError::None) return error;
-  manifest.board = fields.values[kBoardField];
-  manifest.channel = fields.values[kChannelField];
-  manifest.file = fields.values[kFileField];
-  manifest.hasExpires = fields.present[kExpiresField];
-  const TextSpan& sha256 = fields.values[kSha256Field];
+  const TextSpan& sha256 = values[kSha256Field];
+  manifest.board = values[kBoardField];
+  manifest.channel = values[kChannelField];
+  manifest.file = values[kFileField];
+  manifest.hasExpires = values[kExpiresField].data != nullptr;
 
-  if (!fields.values[kFormatField].equals(kFormat, sizeof(kFormat) - 1)) return ManifestError::BadFormat;
-  if (!isValidName(manifest.board, kMaxBoardLength)) return ManifestError::BadBoard;
-  if (!isValidChannel(manifest.channel)) return ManifestError::BadChannel;
-  if (!isValidName(manifest.file, kMaxFileLength)) return ManifestError::BadFile;
-  if (!parseDecimalUint32(fields.values[kSizeField], manifest.size) || manifest.size == 0) return ManifestError::BadSize;
+  if (!values[kFormatField].equals(kFormat, sizeof(kFormat) - 1)) return ManifestError::BadFormat;
+  if (!isValidToken(manifest.board, kNameChars, kMaxBoardLength, '.')) return ManifestError::BadBoard;
+  if (!isValidToken(manifest.channel, kChannelChars, kMaxChannelLength, '-')) return ManifestError::BadChannel;
+  if (!isValidToken(manifest.file, kNameChars, kMaxFileLength, '.')) return ManifestError::BadFile;
+  if (!parseDecimalUint32(values[kSizeField], manifest.size) || manifest.size == 0) return ManifestError::BadSize;
   if (sha256.length != 2 * kSha256Length || !decodeLowerHex(sha256.data, kSha256Length, manifest.sha256)) {
     return ManifestError::BadSha256;
   }
-  if (manifest.hasExpires && !parseDecimalUint32(fields.values[kExpiresField], manifest.expires)) return ManifestError::BadExpires;
+  if (manifest.hasExpires && !parseDecimalUint32(values[kExpiresField], manifest.expires)) {
+    return ManifestError::BadExpires;
+  }
   manifest.version = framed.version;
   manifest.signedLength = signedLength;
   manifest.verifiedKeyIndex = verifiedKeyIndex;

@@ -1,42 +1,29 @@
 #include "result.h"
 
 #include "platform.h"
+#include "text.h"
 
 namespace static_ota {
 
+// In the order of Result, then the fallback.
+constexpr char kResultCodes[] =
+    "no_update\0" "update_available\0" "updated\0" "network\0" "timeout\0" "http_status\0" "bad_signature\0"
+    "wrong_format\0" "wrong_board\0" "wrong_channel\0" "not_newer\0" "expired\0" "too_large\0" "size_mismatch\0"
+    "hash_mismatch\0" "flash_error\0" "config_error\0" "unknown";
+constexpr size_t kLastResult = static_cast<size_t>(Result::ConfigError);
+static_assert(packedCount(kResultCodes) == kLastResult + 2, "one code per Result, then the fallback");
+
+// In the order of TransportError, then the fallback.
+constexpr char kTransportErrorCodes[] = "none\0" "bad_url\0" "connect\0" "timeout\0" "closed\0" "bad_response\0" "unknown";
+constexpr size_t kLastTransportError = static_cast<size_t>(TransportError::BadResponse);
+static_assert(packedCount(kTransportErrorCodes) == kLastTransportError + 2, "one code per error, then the fallback");
+
 const char* resultCode(Result result) {
-  switch (result) {
-    case Result::NoUpdate: return "no_update";
-    case Result::UpdateAvailable: return "update_available";
-    case Result::Updated: return "updated";
-    case Result::Network: return "network";
-    case Result::Timeout: return "timeout";
-    case Result::HttpStatus: return "http_status";
-    case Result::BadSignature: return "bad_signature";
-    case Result::WrongFormat: return "wrong_format";
-    case Result::WrongBoard: return "wrong_board";
-    case Result::WrongChannel: return "wrong_channel";
-    case Result::NotNewer: return "not_newer";
-    case Result::Expired: return "expired";
-    case Result::TooLarge: return "too_large";
-    case Result::SizeMismatch: return "size_mismatch";
-    case Result::HashMismatch: return "hash_mismatch";
-    case Result::FlashError: return "flash_error";
-    case Result::ConfigError: return "config_error";
-  }
-  return "unknown";
+  return packedString(kResultCodes, static_cast<size_t>(result), kLastResult + 1);
 }
 
 const char* transportErrorCode(TransportError error) {
-  switch (error) {
-    case TransportError::None: return "none";
-    case TransportError::BadUrl: return "bad_url";
-    case TransportError::Connect: return "connect";
-    case TransportError::Timeout: return "timeout";
-    case TransportError::Closed: return "closed";
-    case TransportError::BadResponse: return "bad_response";
-  }
-  return "unknown";
+  return packedString(kTransportErrorCodes, static_cast<size_t>(error), kLastTransportError + 1);
 }
 
 }  // namespace static_ota

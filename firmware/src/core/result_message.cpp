@@ -1,30 +1,35 @@
 // Sentences for results, apart from the tokens so a sketch that logs only
 // tokens does not carry them.
 #include "result.h"
+#include "text.h"
 
 namespace static_ota {
 
+// In the order of Result, then the fallback.
+constexpr char kResultMessages[] =
+    "no update\0"
+    "a newer signed version is offered\0"
+    "updated, reboot to run the new version\0"
+    "network error\0"
+    "timed out\0"
+    "unexpected HTTP status\0"
+    "no valid signature from a trusted key\0"
+    "manifest is malformed\0"
+    "manifest is for another board\0"
+    "manifest is for another channel\0"
+    "offered version is not newer\0"
+    "manifest has expired\0"
+    "image does not fit the OTA flash area\0"
+    "image size does not match the manifest\0"
+    "image SHA-256 does not match the manifest\0"
+    "flash write failed\0"
+    "device configuration is invalid\0"
+    "unknown result";
+constexpr size_t kLastResult = static_cast<size_t>(Result::ConfigError);
+static_assert(packedCount(kResultMessages) == kLastResult + 2, "one sentence per Result, then the fallback");
+
 const char* resultMessage(Result result) {
-  switch (result) {
-    case Result::NoUpdate: return "no update";
-    case Result::UpdateAvailable: return "a newer signed version is offered";
-    case Result::Updated: return "updated, reboot to run the new version";
-    case Result::Network: return "network error";
-    case Result::Timeout: return "timed out";
-    case Result::HttpStatus: return "unexpected HTTP status";
-    case Result::BadSignature: return "no valid signature from a trusted key";
-    case Result::WrongFormat: return "manifest is malformed";
-    case Result::WrongBoard: return "manifest is for another board";
-    case Result::WrongChannel: return "manifest is for another channel";
-    case Result::NotNewer: return "offered version is not newer";
-    case Result::Expired: return "manifest has expired";
-    case Result::TooLarge: return "image does not fit the OTA flash area";
-    case Result::SizeMismatch: return "image size does not match the manifest";
-    case Result::HashMismatch: return "image SHA-256 does not match the manifest";
-    case Result::FlashError: return "flash write failed";
-    case Result::ConfigError: return "device configuration is invalid";
-  }
-  return "unknown result";
+  return packedString(kResultMessages, static_cast<size_t>(result), kLastResult + 1);
 }
 
 }  // namespace static_ota

@@ -8,14 +8,7 @@ bool TextSpan::equals(const char* text, size_t textLength) const {
   return length == textLength && memcmp(data, text, length) == 0;
 }
 
-bool TextSpan::equalsCString(const char* text) const {
-  const size_t textLength = boundedLength(text, length);
-  return textLength == length && memcmp(data, text, length) == 0;
-}
-
-bool TextSpan::startsWith(const char* prefix, size_t prefixLength) const {
-  return length >= prefixLength && memcmp(data, prefix, prefixLength) == 0;
-}
+bool TextSpan::equalsCString(const char* text) const { return equals(text, boundedLength(text, length)); }
 
 size_t boundedLength(const char* text, size_t limit) {
   size_t length = 0;
@@ -30,28 +23,45 @@ bool copyToCString(const TextSpan& span, char* out, size_t capacity) {
   return true;
 }
 
-bool isLowerHexDigit(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+size_t offsetOf(const char* text, size_t length, char c) {
+  const void* found = memchr(text, c, length);
+  return found == nullptr ? length : static_cast<size_t>(static_cast<const char*>(found) - text);
+}
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
+static uint8_t classOf(char c) {
+  if (isDigit(c)) return kDigit;
+  if (c >= 'a' && c <= 'f') return kHexLetter;
+  if (c >= 'g' && c <= 'z') return kOtherLower;
+  if (c >= 'A' && c <= 'Z') return kUpper;
+  if (c == '-') return kDash;
+  if (c == '_') return kUnderscore;
+  return c == '.' ? kDot : 0;
+}
 
-static uint8_t hexValue(char c) { return c <= '9' ? static_cast<uint8_t>(c - '0') : static_cast<uint8_t>(c - 'a' + 10); }
+bool allIn(const char* text, size_t length, uint8_t set) {
+  for (size_t i = 0; i < length; ++i) {
+    if ((classOf(text[i]) & set) == 0) return false;
+  }
+  return true;
+}
 
 bool decodeLowerHex(const char* hex, size_t byteCount, uint8_t* out) {
+  if (!allIn(hex, 2 * byteCount, kLowerHex)) return false;
   for (size_t i = 0; i < 2 * byteCount; ++i) {
-    if (!isLowerHexDigit(hex[i])) return false;
-  }
-  for (size_t i = 0; i < byteCount; ++i) {
-    out[i] = static_cast<uint8_t>(hexValue(hex[2 * i]) << 4 | hexValue(hex[2 * i + 1]));
+    const char c = hex[i];
+    const uint8_t nibble = static_cast<uint8_t>(isDigit(c) ? c - '0' : c - 'a' + 10);
+    out[i / 2] = static_cast<uint8_t>(i % 2 == 0 ? nibble << 4 : out[i / 2] | nibble);
   }
   return true;
 }
 
 bool parseDecimalUint32(const TextSpan& text, uint32_t& value) {
-  if (text.length == 0 || text.length > 10) return false;
-  if (text.length > 1 && text.data[0] == '0') return false;
+  if (text.length == 0 || text.length > 10 || (text.length > 1 && text.data[0] == '0') ||
+      !allIn(text.data, text.length, kDigit)) {
+    return false;
+  }
   uint32_t accumulated = 0;
   for (size_t i = 0; i < text.length; ++i) {
-    if (!isDigit(text.data[i])) return false;
     const uint32_t digit = static_cast<uint32_t>(text.data[i] - '0');
     // 32-bit overflow check instead of 64-bit math: lx106 has no 64-bit multiply.
     if (accumulated > 429496729u || (accumulated == 429496729u && digit > 5)) return false;
@@ -59,6 +69,11 @@ bool parseDecimalUint32(const TextSpan& text, uint32_t& value) {
   }
   value = accumulated;
   return true;
+}
+
+const char* packedString(const char* packed, size_t index, size_t lastIndex) {
+  for (size_t i = 0; i < index && i < lastIndex; ++i) packed += strlen(packed) + 1;
+  return packed;
 }
 
 }  // namespace static_ota

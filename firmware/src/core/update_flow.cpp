@@ -108,7 +108,6 @@ bool UpdateFlow::timeIsUp() const { return clock_.millis() - startedAtMs_ > upda
 
 Result UpdateFlow::failTransport(TransportError error) {
   transportError_ = error;
-  transport_.end();
   return error == TransportError::Timeout ? Result::Timeout : Result::Network;
 }
 
@@ -142,6 +141,7 @@ Result UpdateFlow::poll() {
   size_t length = 0;
   HttpValidators validators;
   Result result = readManifest(length, validators);
+  transport_.end();
   if (result != Result::UpdateAvailable) return result;
   result = evaluateManifest(length);
   if (decidedByManifestBytes(result)) {
@@ -153,46 +153,34 @@ Result UpdateFlow::poll() {
 }
 
 // UpdateAvailable here means "a manifest body of length bytes is in buffer_".
+// The caller ends the request.
 Result UpdateFlow::readManifest(size_t& length, HttpValidators& validators) {
   HttpResponse response;
   const TransportError error =
       transport_.get(manifestUrl_, lastPoll_.empty() ? nullptr : &lastPoll_, readTimeoutMs_, response);
   if (error != TransportError::None) return failTransport(error);
   httpStatus_ = response.status;
-  if (response.status == 304) {
-    transport_.end();
-    return Result::NoUpdate;
+  if (response.status == 304) return Result::NoUpdate;
+  if (response.status != 200) return Result::HttpStatus;
+  bool tooLarge = response.hasContentLength && response.contentLength > kMaxManifestBytes;
+  length = 0;
+  while (!tooLarge) {
+    if (timeIsUp()) return failTransport(TransportError::Timeout);
+    // Once the buffer is full, any further byte means the manifest is too large.
+    uint8_t probe;
+    const bool full = length == kMaxManifestBytes;
+    size_t received = 0;
+    const TransportError readError = transport_.read(full ? &probe : buffer_ + length,
+                                                     full ? 1 : kMaxManifestBytes - length, readTimeoutMs_, received);
+    if (readError == TransportError::Closed) break;
+    if (readError != TransportError::None) return failTransport(readError);
+    tooLarge = full;
+    length += received;
   }
-  if (response.status != 200) {
-    transport_.end();
-    return Result::HttpStatus;
-  }
-  if (response.hasContentLength && response.contentLength > kMaxManifestBytes) {
-    transport_.end();
+  if (tooLarge) {
     manifestError_ = ManifestError::TooLarge;
     return Result::WrongFormat;
   }
-  length = 0;
-  while (true) {
-    if (timeIsUp()) return failTransport(TransportError::Timeout);
-    size_t received = 0;
-    if (length == kMaxManifestBytes) {
-      // Full: one more byte means the manifest is too large.
-      uint8_t probe;
-      const TransportError probeError = transport_.read(&probe, 1, readTimeoutMs_, received);
-      if (probeError == TransportError::Closed) break;
-      if (probeError != TransportError::None) return failTransport(probeError);
-      transport_.end();
-      manifestError_ = ManifestError::TooLarge;
-      return Result::WrongFormat;
-    }
-    const TransportError readError =
-        transport_.read(buffer_ + length, kMaxManifestBytes - length, readTimeoutMs_, received);
-    if (readError == TransportError::Closed) break;
-    if (readError != TransportError::None) return failTransport(readError);
-    length += received;
-  }
-  transport_.end();
   validators = response.validators;
   return Result::UpdateAvailable;
 }
@@ -228,66 +216,53 @@ Result UpdateFlow::evaluateManifest(size_t length) {
 }
 
 Result UpdateFlow::install() {
+  bool flashOpened = false;
+  size_t lastChunkLength = 0;
+  ImageSession session(crypto_, imageSize_, imageSha256_);
+  Result result = receiveImage(session, flashOpened, lastChunkLength);
+  transport_.end();
+  // Finished on every path: a chip's hardware SHA unit is released here.
+  const ImageCheck check = session.finish();
+  // The last chunk reaches the flash only after the hash matched: an image
+  // whose last bytes never reached the flash can never be committed.
+  if (result == Result::Updated && check != ImageCheck::Match) result = Result::HashMismatch;
+  if (result == Result::Updated && !(flash_.write(buffer_, lastChunkLength) && flash_.commit())) {
+    result = Result::FlashError;
+  }
+  if (result != Result::Updated) {
+    if (flashOpened) flash_.abort();
+    return result;
+  }
+  if (versionStore_ != nullptr) versionStore_->save(offeredVersion_);
+  lastPoll_.clear();
+  return Result::Updated;
+}
+
+// Updated here means "every byte received and hashed, all but the last chunk
+// (still in buffer_) written". The caller ends the request.
+Result UpdateFlow::receiveImage(ImageSession& session, bool& flashOpened, size_t& chunkLength) {
   HttpResponse response;
   const TransportError error = transport_.get(imageUrl_, nullptr, readTimeoutMs_, response);
   if (error != TransportError::None) return failTransport(error);
   httpStatus_ = response.status;
-  if (response.status != 200) {
-    transport_.end();
-    return Result::HttpStatus;
-  }
+  if (response.status != 200) return Result::HttpStatus;
   // Without a matching Content-Length the image could not be bounded up front.
-  if (!response.hasContentLength || response.contentLength != imageSize_) {
-    transport_.end();
-    return Result::SizeMismatch;
-  }
-  if (!flash_.begin(imageSize_)) {
-    transport_.end();
-    return Result::FlashError;
-  }
+  if (!response.hasContentLength || response.contentLength != imageSize_) return Result::SizeMismatch;
+  flashOpened = flash_.begin(imageSize_);
+  if (!flashOpened) return Result::FlashError;
 
-  ImageSession session(crypto_, imageSize_, imageSha256_);
-  size_t chunkLength = 0;
   while (!session.complete()) {
-    TransportError readError = TransportError::None;
-    if (timeIsUp()) {
-      readError = TransportError::Timeout;
-    } else {
+    TransportError readError = TransportError::Timeout;
+    if (!timeIsUp()) {
       const size_t wanted = session.remaining() < sizeof(buffer_) ? session.remaining() : sizeof(buffer_);
       readError = transport_.read(buffer_, wanted, readTimeoutMs_, chunkLength);
     }
-    if (readError != TransportError::None) {
-      flash_.abort();
-      imageBytesReceived_ = session.received();
-      return failTransport(readError);
-    }
-    if (!session.append(buffer_, chunkLength)) {
-      flash_.abort();
-      transport_.end();
-      return Result::SizeMismatch;
-    }
+    if (readError != TransportError::None) return failTransport(readError);
+    if (!session.append(buffer_, chunkLength)) return Result::SizeMismatch;
     imageBytesReceived_ = session.received();
-    // The last chunk is held back until the hash matched: an image whose
-    // last bytes never reached the flash can never be committed.
-    if (!session.complete() && !flash_.write(buffer_, chunkLength)) {
-      flash_.abort();
-      transport_.end();
-      return Result::FlashError;
-    }
+    if (!session.complete() && !flash_.write(buffer_, chunkLength)) return Result::FlashError;
     if (progress_ != nullptr) progress_(session.received(), imageSize_, progressContext_);
   }
-  transport_.end();
-
-  if (session.finish() != ImageCheck::Match) {
-    flash_.abort();
-    return Result::HashMismatch;
-  }
-  if (!flash_.write(buffer_, chunkLength) || !flash_.commit()) {
-    flash_.abort();
-    return Result::FlashError;
-  }
-  if (versionStore_ != nullptr) versionStore_->save(offeredVersion_);
-  lastPoll_.clear();
   return Result::Updated;
 }
 

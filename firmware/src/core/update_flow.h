@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "crypto_backend.h"
+#include "image_session.h"
 #include "manifest.h"
 #include "platform.h"
 #include "result.h"
@@ -58,6 +59,7 @@ class UpdateFlow {
   Result readManifest(size_t& length, HttpValidators& validators);
   Result evaluateManifest(size_t length);
   Result install();
+  Result receiveImage(ImageSession& session, bool& flashOpened, size_t& chunkLength);
   Result failTransport(TransportError error);
   bool timeIsUp() const;
   void recordRunningVersion();

@@ -7,154 +7,99 @@
 namespace static_ota {
 namespace {
 
-bool isIdentifierChar(char c) {
-  return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
-}
+constexpr uint8_t kIdentifierChars = kDigit | kLower | kUpper | kDash;  // [0-9A-Za-z-]
 
-bool isAllDigits(const char* text, size_t length) {
-  for (size_t i = 0; i < length; ++i) {
-    if (!isDigit(text[i])) return false;
+// Where a version's parts are: the three numbers in [0, mainEnd), the
+// pre-release identifiers between mainEnd and precedenceEnd when there are
+// any, the build metadata after precedenceEnd.
+struct VersionParts {
+  size_t precedenceEnd;
+  size_t mainEnd;
+
+  explicit VersionParts(const TextSpan& version)
+      : precedenceEnd(offsetOf(version.data, version.length, '+')),
+        mainEnd(offsetOf(version.data, precedenceEnd, '-')) {}  // the numbers have no '-'
+
+  bool hasPreRelease() const { return mainEnd < precedenceEnd; }
+  TextSpan preRelease(const TextSpan& version) const {
+    return TextSpan{version.data + mainEnd + 1, precedenceEnd - mainEnd - 1};
   }
-  return true;
-}
+};
 
-// A numeric identifier as the protocol allows it: no leading zero, at most 15 digits.
-bool isValidNumber(const char* text, size_t length) {
-  return length >= 1 && length <= kMaxNumericIdentifierDigits && isAllDigits(text, length) &&
-         !(length > 1 && text[0] == '0');
-}
-
-// Length of the identifier starting at position, stopping at '.', '-', '+' or the end.
-size_t numberLength(const TextSpan& text, size_t position) {
-  size_t end = position;
-  while (end < text.length && isDigit(text.data[end])) ++end;
-  return end - position;
-}
-
-// Validates a dot-separated identifier list starting at position; stops at
-// stopChar or the end. Returns the position after the list, or 0 when invalid
-// (a list never starts at offset 0 of a version).
-size_t scanIdentifiers(const TextSpan& text, size_t position, char stopChar, bool checkNumeric) {
+// Number of identifiers in a dot-separated list, or 0 when one of them is
+// empty, has a character outside set or, with checkNumbers, is a number with
+// a leading zero or more than 15 digits.
+size_t countIdentifiers(const char* text, size_t length, uint8_t set, bool checkNumbers) {
+  size_t count = 0;
   while (true) {
-    size_t end = position;
-    while (end < text.length && isIdentifierChar(text.data[end])) ++end;
-    const size_t length = end - position;
-    if (length == 0) return 0;
-    if (checkNumeric && isAllDigits(text.data + position, length) && !isValidNumber(text.data + position, length)) {
+    const size_t end = offsetOf(text, length, '.');
+    if (end == 0 || !allIn(text, end, set)) return 0;
+    if (checkNumbers && allIn(text, end, kDigit) &&
+        (end > kMaxNumericIdentifierDigits || (end > 1 && text[0] == '0'))) {
       return 0;
     }
-    if (end == text.length || text.data[end] == stopChar) return end;
-    if (text.data[end] != '.') return 0;
-    position = end + 1;
+    ++count;
+    if (end == length) return count;
+    text += end + 1;
+    length -= end + 1;
   }
 }
 
-int compareNumbers(const char* a, size_t aLength, const char* b, size_t bLength) {
-  if (aLength != bLength) return aLength < bLength ? -1 : 1;
-  return memcmp(a, b, aLength);
-}
-
-int compareBytes(const char* a, size_t aLength, const char* b, size_t bLength) {
-  const size_t common = aLength < bLength ? aLength : bLength;
-  const int order = memcmp(a, b, common);
-  if (order != 0) return order;
-  if (aLength == bLength) return 0;
-  return aLength < bLength ? -1 : 1;
-}
-
-// Reads the identifier at position (up to '.' or end) and moves past its '.'.
-TextSpan nextIdentifier(const char* data, size_t end, size_t& position) {
-  TextSpan identifier;
-  identifier.data = data + position;
-  while (position < end && data[position] != '.') ++position;
-  identifier.length = static_cast<size_t>(data + position - identifier.data);
-  if (position < end) ++position;
+// Removes the first identifier (and its dot) from a non-empty list and returns it.
+TextSpan takeIdentifier(TextSpan& list) {
+  const TextSpan identifier{list.data, offsetOf(list.data, list.length, '.')};
+  const size_t consumed = identifier.length < list.length ? identifier.length + 1 : identifier.length;
+  list.data += consumed;
+  list.length -= consumed;
   return identifier;
 }
 
+// Numbers by digit count, then digits (never converted: no overflow); numbers
+// below the others; the others bytewise, a prefix lower.
 int compareIdentifiers(const TextSpan& a, const TextSpan& b) {
-  const bool aNumeric = isAllDigits(a.data, a.length);
-  const bool bNumeric = isAllDigits(b.data, b.length);
-  if (aNumeric && bNumeric) return compareNumbers(a.data, a.length, b.data, b.length);
-  if (aNumeric != bNumeric) return aNumeric ? -1 : 1;  // numeric identifiers are lower
-  return compareBytes(a.data, a.length, b.data, b.length);
+  const bool aNumeric = allIn(a.data, a.length, kDigit);
+  const bool bNumeric = allIn(b.data, b.length, kDigit);
+  if (aNumeric != bNumeric) return aNumeric ? -1 : 1;
+  if (aNumeric && a.length != b.length) return a.length < b.length ? -1 : 1;
+  const int order = memcmp(a.data, b.data, a.length < b.length ? a.length : b.length);
+  if (order != 0 || a.length == b.length) return order;
+  return a.length < b.length ? -1 : 1;
 }
 
-// Where a valid version's parts are: main [0, preReleaseStart - 1), pre-release up to precedenceEnd.
-struct VersionParts {
-  size_t mainEnd;
-  size_t preReleaseStart;  // == precedenceEnd when there is no pre-release
-  size_t precedenceEnd;
-
-  explicit VersionParts(const TextSpan& version) : mainEnd(version.length), preReleaseStart(version.length), precedenceEnd(version.length) {
-    for (size_t i = 0; i < version.length; ++i) {
-      if (version.data[i] == '+') {
-        precedenceEnd = i;
-        break;
-      }
-    }
-    mainEnd = precedenceEnd;
-    preReleaseStart = precedenceEnd;
-    for (size_t i = 0; i < precedenceEnd; ++i) {
-      if (version.data[i] == '-') {  // the main part has only digits and dots
-        mainEnd = i;
-        preReleaseStart = i + 1;
-        break;
-      }
-    }
+// Dot-separated lists of valid identifiers: the first difference decides,
+// otherwise the longer list is higher.
+int compareIdentifierLists(TextSpan a, TextSpan b) {
+  while (a.length != 0 && b.length != 0) {
+    const int order = compareIdentifiers(takeIdentifier(a), takeIdentifier(b));
+    if (order != 0) return order;
   }
-
-  bool hasPreRelease() const { return preReleaseStart < precedenceEnd; }
-};
+  return static_cast<int>(a.length != 0) - static_cast<int>(b.length != 0);
+}
 
 }  // namespace
 
 bool isValidVersion(const TextSpan& version) {
   if (version.length == 0 || version.length > kMaxVersionLength) return false;
-  size_t position = 0;
-  for (int part = 0; part < 3; ++part) {
-    const size_t length = numberLength(version, position);
-    if (!isValidNumber(version.data + position, length)) return false;
-    position += length;
-    if (part < 2) {
-      if (position >= version.length || version.data[position] != '.') return false;
-      ++position;
-    }
+  const VersionParts parts(version);
+  if (countIdentifiers(version.data, parts.mainEnd, kDigit, true) != 3) return false;
+  if (parts.hasPreRelease()) {
+    const TextSpan preRelease = parts.preRelease(version);
+    if (countIdentifiers(preRelease.data, preRelease.length, kIdentifierChars, true) == 0) return false;
   }
-  if (position < version.length && version.data[position] == '-') {
-    position = scanIdentifiers(version, position + 1, '+', true);
-    if (position == 0) return false;
-  }
-  if (position < version.length && version.data[position] == '+') {
-    position = scanIdentifiers(version, position + 1, '\0', false);
-    if (position == 0) return false;
-  }
-  return position == version.length;
+  const size_t buildStart = parts.precedenceEnd + 1;
+  return buildStart > version.length ||
+         countIdentifiers(version.data + buildStart, version.length - buildStart, kIdentifierChars, false) != 0;
 }
 
 int compareVersions(const TextSpan& a, const TextSpan& b) {
   const VersionParts aParts(a);
   const VersionParts bParts(b);
-  size_t aPosition = 0;
-  size_t bPosition = 0;
-  for (int part = 0; part < 3; ++part) {
-    const TextSpan aNumber = nextIdentifier(a.data, aParts.mainEnd, aPosition);
-    const TextSpan bNumber = nextIdentifier(b.data, bParts.mainEnd, bPosition);
-    const int order = compareNumbers(aNumber.data, aNumber.length, bNumber.data, bNumber.length);
-    if (order != 0) return order;
-  }
-  if (aParts.hasPreRelease() != bParts.hasPreRelease()) return aParts.hasPreRelease() ? -1 : 1;
-  aPosition = aParts.preReleaseStart;
-  bPosition = bParts.preReleaseStart;
-  while (aPosition < aParts.precedenceEnd && bPosition < bParts.precedenceEnd) {
-    const int order = compareIdentifiers(nextIdentifier(a.data, aParts.precedenceEnd, aPosition),
-                                         nextIdentifier(b.data, bParts.precedenceEnd, bPosition));
-    if (order != 0) return order;
-  }
-  const bool aHasMore = aPosition < aParts.precedenceEnd;
-  const bool bHasMore = bPosition < bParts.precedenceEnd;
-  if (aHasMore == bHasMore) return 0;
-  return aHasMore ? 1 : -1;  // a longer identifier list is higher when all before are equal
+  // Three numbers each: they compare as identifier lists.
+  const int order = compareIdentifierLists(TextSpan{a.data, aParts.mainEnd}, TextSpan{b.data, bParts.mainEnd});
+  if (order != 0) return order;
+  if (aParts.hasPreRelease() != bParts.hasPreRelease()) return aParts.hasPreRelease() ? -1 : 1;  // a release is higher
+  if (!aParts.hasPreRelease()) return 0;
+  return compareIdentifierLists(aParts.preRelease(a), bParts.preRelease(b));
 }
 
 }  // namespace static_ota
