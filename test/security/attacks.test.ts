@@ -461,7 +461,8 @@ const attacks: Attack[] = [
   },
 ];
 
-export interface BatteryRow {
+/** One line of the security report (scripts/security-report.mjs reads these fields). */
+interface BatteryRow {
   threat: string;
   attack: string;
   expected: string;

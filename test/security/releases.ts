@@ -31,7 +31,7 @@ export function makeSigner(folder: string, name: string): Signer {
   return { file, key: parseSigningKey(file.privatePem, name) };
 }
 
-/** An ESP image of IMAGE_BYTES that trusts `signer` (so the lockout guard lets it through), told apart by `marker`. */
+/** An ESP image of IMAGE_BYTES embedding `signer`'s public key, as firmware built by that signer would, told apart by `marker`. */
 export function makeImage(folder: string, signer: Signer, marker: string): Buffer {
   return writeEspImage(join(folder, `${marker}.bin`), { publicKey: signer.key.publicKey, marker, size: IMAGE_BYTES });
 }
