@@ -1,21 +1,15 @@
 // The action end to end through its bundled entry point, on Node 24 as GitHub runs it,
 // with GitHub's environment variables and the `pio` stand-in on PATH.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { openManifest } from '../src/manifest.js';
 import { parseSigningKey } from '../src/sign.js';
-import { removeTemporaryFolders, temporaryFolder, writeEspImage, writeKeyFile, type KeyFile } from './helpers.js';
+import { bundledActionEntry, removeTemporaryFolders, temporaryFolder, writeEspImage, writeKeyFile, type KeyFile } from './helpers.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const NODE_24 = join(ROOT, 'node_modules', '.bin', 'node');
 const PIO_STANDIN = join(ROOT, 'test', 'fixtures', 'bin');
-let bundle: string;
-
-beforeAll(() => {
-  bundle = temporaryFolder('static-ota-bundle-');
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs'), '--outdir', bundle], { cwd: ROOT });
-});
 afterAll(removeTemporaryFolders);
 
 interface Project {
@@ -39,7 +33,7 @@ function runAction(project: Project, inputs: Record<string, string>, env: Record
   writeFileSync(outputFile, '');
   writeFileSync(summaryFile, '');
   const inputEnv = Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]));
-  const result = spawnSync(NODE_24, [join(bundle, 'index.js')], {
+  const result = spawnSync(NODE_24, [bundledActionEntry()], {
     cwd: project.folder,
     encoding: 'utf8',
     timeout: 60_000,

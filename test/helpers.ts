@@ -6,6 +6,18 @@ import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
 import { generateKey, type GeneratedKey } from '../src/sign.js';
 
+const ROOT = join(import.meta.dirname, '..');
+
+/** The action bundled from the current sources by test/global-setup.mjs. */
+export function bundledActionEntry(): string {
+  const bundle = process.env.STATIC_OTA_TEST_BUNDLE;
+  if (!bundle) throw new Error('STATIC_OTA_TEST_BUNDLE is not set: run the tests through jest (test/global-setup.mjs bundles the action)');
+  return join(bundle, 'index.js');
+}
+
+/** The device simulator (firmware/host), built by test/global-setup.mjs. */
+export const SIMULATOR = join(ROOT, 'firmware', 'build', 'static-ota-device');
+
 const temporaryFolders: string[] = [];
 
 export function temporaryFolder(prefix = 'static-ota-test-'): string {

@@ -6,11 +6,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli.js';
 import { removeTemporaryFolders, temporaryFolder, writeEspImage, writeKeyFile, type KeyFile } from '../helpers.js';
-import { buildSimulator, runDevice, serveMirror, type Mirror } from './simulator.js';
+import { runDevice, serveMirror, type Mirror } from './simulator.js';
 
 const FACTORY_IMAGE = Buffer.from('factory image: the one running now');
 
-beforeAll(buildSimulator, 300_000);
 afterAll(removeTemporaryFolders);
 
 async function publish(firmware: string, version: string, board: string, key: KeyFile, mirror: string): Promise<void> {

@@ -1,24 +1,12 @@
 // Builds and runs the device simulator (firmware/host, static-ota-device) for
 // the end-to-end tests, and serves a mirror folder the way a static host does
 // (Content-Length, ETag, 304), with hooks to misbehave.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { join, normalize, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { listen, type RunningServer } from '../helpers.js';
-
-const repository = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const buildDirectory = join(repository, 'firmware', 'build');
-export const simulatorPath = join(buildDirectory, 'static-ota-device');
-
-/** Configures and builds static-ota-device with CMake (incremental after the first time). */
-export function buildSimulator(): void {
-  const options = { stdio: 'pipe' as const, timeout: 240_000 };
-  execFileSync('cmake', ['-S', join(repository, 'firmware'), '-B', buildDirectory], options);
-  execFileSync('cmake', ['--build', buildDirectory, '--target', 'static-ota-device', '--parallel', '2'], options);
-}
+import { join, normalize } from 'node:path';
+import { listen, SIMULATOR, type RunningServer } from '../helpers.js';
 
 export interface DeviceRun {
   result: string;
@@ -30,7 +18,7 @@ export interface DeviceRun {
 /** Runs one poll of the simulated device; the first token of its output line is result=<code>. */
 export function runDevice(args: string[]): Promise<DeviceRun> {
   return new Promise((resolve, reject) => {
-    execFile(simulatorPath, args, { timeout: 30_000 }, (error, stdout, stderr) => {
+    execFile(SIMULATOR, args, { timeout: 30_000 }, (error, stdout, stderr) => {
       const line = stdout.trim();
       const fields = Object.fromEntries([...line.matchAll(/(\w+)=("[^"]*"|\S+)/g)].map((match) => [match[1], match[2]]));
       if (!fields.result) {

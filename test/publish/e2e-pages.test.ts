@@ -3,9 +3,9 @@
 // served as Pages would serve it, and the device simulator updates from it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { removeTemporaryFolders, serveFolder, temporaryFolder } from '../helpers.js';
+import { bundledActionEntry, removeTemporaryFolders, serveFolder, SIMULATOR, temporaryFolder } from '../helpers.js';
 import { branchFile, branchFiles, git, serveGitOverHttp, type GitHttpServer } from './fixtures.js';
-import { bundleAction, buildDevice, makeProject, runAction, runDevice, type Project } from './e2e-support.js';
+import { makeProject, runAction, runDevice, type Project } from './e2e-support.js';
 
 const TOKEN = 'ghs_e2eTokenValue0123456789';
 const BRANCH = 'gh-pages';
@@ -17,7 +17,7 @@ let bare: string;
 let project: Project;
 
 beforeAll(async () => {
-  [entry, device] = await Promise.all([bundleAction(), buildDevice()]);
+  [entry, device] = [bundledActionEntry(), SIMULATOR];
   const root = temporaryFolder('static-ota-e2e-git-');
   bare = join(root, 'octo', 'widget.git');
   git(root, 'init', '--quiet', '--bare', bare);

@@ -3,8 +3,8 @@
 // endpoint, as from an S3 website endpoint.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { removeTemporaryFolders, temporaryFolder } from '../helpers.js';
-import { bundleAction, buildDevice, makeProject, runAction, runDevice, type Project } from './e2e-support.js';
+import { bundledActionEntry, removeTemporaryFolders, SIMULATOR, temporaryFolder } from '../helpers.js';
+import { makeProject, runAction, runDevice, type Project } from './e2e-support.js';
 import { BUCKET, S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from './s3-server.js';
 
 const PREFIX = 'fleet/ota';
@@ -15,7 +15,7 @@ let s3: LocalS3;
 let project: Project;
 
 beforeAll(async () => {
-  [entry, device, s3] = await Promise.all([bundleAction(), buildDevice(), startLocalS3()]);
+  [entry, device, s3] = [bundledActionEntry(), SIMULATOR, await startLocalS3()];
   project = makeProject();
 }, 180_000);
 

@@ -2,31 +2,14 @@
 // on Node 24 with INPUT_* variables and the `pio` stand-in), then the device
 // simulator (firmware/host, `static-ota-device`) updates from the mirror.
 // Everything runs asynchronously: the servers live in the test process.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { temporaryFolder, writeKeyFile, type KeyFile } from '../helpers.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const NODE_24 = join(ROOT, 'node_modules', '.bin', 'node');
 const PIO_STANDIN = join(ROOT, 'test', 'fixtures', 'bin');
-const run = promisify(execFile);
-
-/** Bundles the current sources the way dist/ is made; returns the action's entry. */
-export async function bundleAction(): Promise<string> {
-  const outdir = temporaryFolder('static-ota-e2e-bundle-');
-  await run(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs'), '--outdir', outdir], { cwd: ROOT });
-  return join(outdir, 'index.js');
-}
-
-/** Builds the device simulator from firmware/ with CMake into a fresh folder; returns the program. */
-export async function buildDevice(): Promise<string> {
-  const build = temporaryFolder('static-ota-e2e-device-');
-  await run('cmake', ['-S', join(ROOT, 'firmware'), '-B', build, '-DCMAKE_BUILD_TYPE=Release'], { maxBuffer: 16 * 1024 * 1024 });
-  await run('cmake', ['--build', build, '--target', 'static-ota-device', '-j', '2'], { maxBuffer: 16 * 1024 * 1024 });
-  return join(build, 'static-ota-device');
-}
 
 export interface Project {
   folder: string;

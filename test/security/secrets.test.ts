@@ -3,12 +3,12 @@
 // all, credentials from inputs or from AWS_* variables, and a failing build.
 // It runs the bundled action on Node 24 as GitHub does and scans everything it
 // writes, except the ::add-mask:: commands the runner consumes.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { delimiter, join, resolve } from 'node:path';
 import { parseSigningKey } from '../../src/sign.js';
-import { listen, removeTemporaryFolders, temporaryFolder, writeKeyFile, type KeyFile, type RunningServer } from '../helpers.js';
+import { bundledActionEntry, listen, removeTemporaryFolders, temporaryFolder, writeKeyFile, type KeyFile, type RunningServer } from '../helpers.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const NODE_24 = join(ROOT, 'node_modules', '.bin', 'node');
@@ -20,13 +20,7 @@ const SECRET_ACCESS_KEY = 'leakCanary/S3+secret/Do-Not-Print=0123456789';
 const SESSION_TOKEN = 'leakCanary+session/token/Do-Not-Print==';
 const ACCESS_KEY_ID = 'AKIASTATICOTATEST';
 
-let entry: string;
-
-beforeAll(() => {
-  const outdir = temporaryFolder('static-ota-security-bundle-');
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs'), '--outdir', outdir], { cwd: ROOT });
-  entry = join(outdir, 'index.js');
-}, 120_000);
+const entry = bundledActionEntry();
 afterAll(removeTemporaryFolders);
 
 /** Every way a secret string could appear in a log: as is, URL-, JSON-, base64- and hex-encoded. */

@@ -1,0 +1,20 @@
+// Runs once before the jest workers start: builds what the tests execute (the
+// bundled action from the current sources, and the device simulator), so that
+// parallel test files never build the same thing at the same time.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+
+export default function globalSetup() {
+  const bundle = mkdtempSync(join(tmpdir(), 'static-ota-test-bundle-'));
+  execFileSync(process.execPath, [join(root, 'scripts', 'bundle.mjs'), '--outdir', bundle], { cwd: root, stdio: 'inherit' });
+  process.env.STATIC_OTA_TEST_BUNDLE = bundle;
+
+  // Same folder and build type as `npm run test:firmware`, so each build is incremental for the other.
+  const firmwareBuild = join(root, 'firmware', 'build');
+  execFileSync('cmake', ['-S', join(root, 'firmware'), '-B', firmwareBuild, '-DCMAKE_BUILD_TYPE=RelWithDebInfo'], { stdio: 'ignore' });
+  execFileSync('cmake', ['--build', firmwareBuild, '--target', 'static-ota-device', '--parallel', '2'], { stdio: 'inherit' });
+}
