@@ -13,7 +13,7 @@ const CXX = 'xtensa-lx106-elf-g++';
 
 const FLAGS = [
   '-std=c++17', '-Os', '-ffreestanding', '-nostdinc++', '-fno-exceptions', '-fno-rtti', '-fno-threadsafe-statics',
-  '-ffunction-sections', '-fdata-sections', '-mlongcalls', '-mtext-section-literals', '-Wall', '-Wextra', '-Werror',
+  '-ffunction-sections', '-fdata-sections', '-free', '-fipa-pta', '-mlongcalls', '-mtext-section-literals', '-falign-functions=4', '-Wall', '-Wextra', '-Werror',
 ];
 
 // Everything the core may take from outside itself: memcpy-level libc.
@@ -66,12 +66,22 @@ export function forbiddenReferences(objects) {
   return [...undefinedSymbols].filter((name) => !defined.has(name) && !ALLOWED_EXTERNAL_SYMBOLS.has(name)).sort();
 }
 
+// A final link, as a sketch's build does: only what the roots reach is kept
+// (--gc-sections), and the linker relaxes long calls between core functions
+// into direct calls, which a relocatable (-r) link never does. The core is
+// placed where the ESP8266 maps flash code (irom0); the few libc functions it
+// may call are placed far outside the reach of a direct call, so calls to
+// them stay long calls, as calls into the ROM do.
 function linkedSize(objects, outputDirectory, rootPattern, name) {
   const roots = symbols(['-g', '--defined-only', ...objects])
     .filter((fields) => fields.at(-2) === 'T' && rootPattern.test(fields.at(-1)))
-    .flatMap((fields) => ['-u', fields.at(-1)]);
+    .map((fields) => fields.at(-1));
+  const libc = [...ALLOWED_EXTERNAL_SYMBOLS].map((symbol, index) => `--defsym=${symbol}=${0x40000000 + 16 * index}`);
   const linked = join(outputDirectory, name);
-  execFileSync('xtensa-lx106-elf-ld', ['-r', '--gc-sections', ...roots, '-o', linked, ...objects]);
+  execFileSync('xtensa-lx106-elf-ld', [
+    '--gc-sections', '-Ttext=0x40201010', '-e', roots[0], ...roots.flatMap((root) => ['-u', root]), ...libc,
+    '-o', linked, ...objects,
+  ]);
   const sizes = { text: 0, rodata: 0, data: 0, bss: 0 };
   for (const line of execFileSync('xtensa-lx106-elf-size', ['-A', linked], { encoding: 'utf8' }).split('\n')) {
     const [section, size] = line.trim().split(/\s+/);

@@ -35,26 +35,13 @@ constexpr size_t kRequiredFieldCount = kExpiresField;
 constexpr char kFieldNames[] = "format\0" "board\0" "channel\0" "file\0" "size\0" "sha256\0" "expires";
 static_assert(packedCount(kFieldNames) == kFieldCount, "one name per field");
 
-// Iterates the LF-terminated lines of text[begin, end); the last byte is an LF.
-class LineCursor {
- public:
-  LineCursor(const char* text, size_t begin, size_t end) : text_(text), position_(begin), end_(end) {}
-
-  size_t position() const { return position_; }
-
-  bool next(TextSpan& line) {
-    if (position_ >= end_) return false;
-    line.data = text_ + position_;
-    line.length = offsetOf(line.data, end_ - position_, '\n');
-    position_ += line.length + 1;
-    return true;
-  }
-
- private:
-  const char* text_;
-  size_t position_;
-  size_t end_;
-};
+// The line at cursor, without its LF, moving cursor past the LF. Every line
+// of a framed manifest ends with an LF, the last one included.
+TextSpan takeLine(const char*& cursor, const char* end) {
+  const TextSpan line{cursor, offsetOf(cursor, static_cast<size_t>(end - cursor), '\n')};
+  cursor += line.length + 1;
+  return line;
+}
 
 bool isSignatureLine(const TextSpan& line) {
   return line.length >= kSigPrefixLength && memcmp(line.data, kSigPrefix, kSigPrefixLength) == 0;
@@ -79,15 +66,14 @@ bool isValidToken(const TextSpan& token, uint8_t set, size_t maxLength, char for
          allIn(token.data, token.length, set);
 }
 
-// Steps 6-10 on the sig= lines text[signedLength, length): their form and
-// count, then one strict signature from a trusted key over text[0, signedLength).
-ManifestError checkSignatures(const FramedManifest& framed, size_t signedLength, const TrustedKeys& trustedKeys,
-                              CryptoBackend& crypto, size_t& verifiedKeyIndex) {
-  TextSpan line;
-  LineCursor signatureLines(framed.text, signedLength, framed.length);
+// Steps 6-10 on the sig= lines [signatures, end): their form and count,
+// then one strict signature from a trusted key over [message, signatures).
+ManifestError checkSignatures(const char* message, const char* signatures, const char* end,
+                              const TrustedKeys& trustedKeys, CryptoBackend& crypto, size_t& verifiedKeyIndex) {
   size_t signatureCount = 0;
   bool malformed = false;  // reported only once no line is trailing data (step 6 before 7)
-  while (signatureLines.next(line)) {
+  for (const char* cursor = signatures; cursor < end;) {
+    const TextSpan line = takeLine(cursor, end);
     if (!isSignatureLine(line)) return ManifestError::TrailingData;
     malformed = malformed || !isWellFormedSignatureLine(line);
     ++signatureCount;
@@ -95,10 +81,9 @@ ManifestError checkSignatures(const FramedManifest& framed, size_t signedLength,
   if (malformed) return ManifestError::BadSigLine;
   if (signatureCount > kMaxSignatures) return ManifestError::TooManySignatures;
 
-  const uint8_t* message = reinterpret_cast<const uint8_t*>(framed.text);
   bool sawTrustedKeyId = false;
-  signatureLines = LineCursor(framed.text, signedLength, framed.length);
-  while (signatureLines.next(line)) {
+  for (const char* cursor = signatures; cursor < end;) {
+    const TextSpan line = takeLine(cursor, end);
     uint8_t keyId[kKeyIdLength];
     uint8_t signature[kSignatureLength];
     decodeLowerHex(line.data + kSigPrefixLength, kKeyIdLength, keyId);
@@ -107,7 +92,8 @@ ManifestError checkSignatures(const FramedManifest& framed, size_t signedLength,
       const TrustedKey& key = trustedKeys.at(k);
       if (memcmp(key.keyId, keyId, kKeyIdLength) != 0) continue;
       sawTrustedKeyId = true;
-      if (verifyStrict(crypto, signature, key.publicKey, message, signedLength)) {
+      if (verifyStrict(crypto, signature, key.publicKey, reinterpret_cast<const uint8_t*>(message),
+                       static_cast<size_t>(signatures - message))) {
         verifiedKeyIndex = k;
         return ManifestError::None;
       }
@@ -116,32 +102,26 @@ ManifestError checkSignatures(const FramedManifest& framed, size_t signedLength,
   return sawTrustedKeyId ? ManifestError::BadSignature : ManifestError::UntrustedKey;
 }
 
-// Steps 11-13 over the field lines text[begin, end); the values of the known
+// Steps 11-13 over the field lines [begin, end); the values of the known
 // fields go to values (data stays null for a field that is absent).
-ManifestError readFieldLines(const char* text, size_t begin, size_t end, TextSpan (&values)[kFieldCount]) {
-  LineCursor lines(text, begin, end);
-  TextSpan line;
-  TextSpan key;
-  TextSpan value;
-  while (lines.next(line)) {
+ManifestError readFieldLines(const char* begin, const char* end, TextSpan (&values)[kFieldCount]) {
+  bool duplicate = false;  // reported only once every line is a field (step 11 before 12)
+  for (const char* cursor = begin; cursor < end;) {
+    const TextSpan line = takeLine(cursor, end);
+    TextSpan key;
+    TextSpan value;
     if (!splitField(line, key, value)) return ManifestError::BadLine;
-  }
-  lines = LineCursor(text, begin, end);
-  while (lines.next(line)) {
-    splitField(line, key, value);
-    // Every line is a field now, so an earlier line starting with "key=" has the same key.
-    LineCursor earlier(text, begin, static_cast<size_t>(line.data - text));
-    TextSpan earlierLine;
-    while (earlier.next(earlierLine)) {
-      if (earlierLine.length > key.length && memcmp(earlierLine.data, line.data, key.length + 1) == 0) {
-        return ManifestError::DuplicateField;
-      }
+    // Every earlier line is a field, so one starting with "key=" has the same key.
+    for (const char* earlier = begin; earlier < line.data;) {
+      const TextSpan earlierLine = takeLine(earlier, line.data);
+      duplicate = duplicate || (earlierLine.length > key.length && memcmp(earlierLine.data, line.data, key.length + 1) == 0);
     }
     const char* name = kFieldNames;
     for (size_t i = 0; i < kFieldCount; ++i, name += strlen(name) + 1) {
       if (key.equalsCString(name)) values[i] = value;
     }
   }
+  if (duplicate) return ManifestError::DuplicateField;
   for (size_t i = 0; i < kRequiredFieldCount; ++i) {
     if (values[i].data == nullptr) return ManifestError::MissingField;
   }
@@ -178,7 +158,8 @@ ManifestError frameManifest(const uint8_t* bytes, size_t length, FramedManifest&
   if (bytes[length - 1] != '\n') return ManifestError::MissingNewline;
   framed.text = reinterpret_cast<const char*>(bytes);
   framed.length = length;
-  LineCursor(framed.text, 0, length).next(framed.version);
+  const char* cursor = framed.text;
+  framed.version = takeLine(cursor, framed.text + length);
   if (!isValidVersion(framed.version)) return ManifestError::BadVersion;
   return ManifestError::None;
 }
@@ -186,22 +167,23 @@ ManifestError frameManifest(const uint8_t* bytes, size_t length, FramedManifest&
 ManifestError openManifest(const FramedManifest& framed, const TrustedKeys& trustedKeys, CryptoBackend& crypto,
                            Manifest& manifest) {
   // Step 5: the signed bytes end where the first sig= line starts.
-  LineCursor lines(framed.text, framed.version.length + 1, framed.length);
-  const size_t fieldsBegin = lines.position();
-  size_t signedLength = 0;
-  TextSpan line;
-  do {
-    signedLength = lines.position();
-    if (!lines.next(line)) return ManifestError::Unsigned;
-  } while (!isSignatureLine(line));
+  const char* end = framed.text + framed.length;
+  const char* fieldsBegin = framed.version.data + framed.version.length + 1;
+  const char* signatures = fieldsBegin;
+  while (true) {
+    if (signatures == end) return ManifestError::Unsigned;
+    const char* next = signatures;
+    if (isSignatureLine(takeLine(next, end))) break;
+    signatures = next;
+  }
 
   size_t verifiedKeyIndex = 0;
-  ManifestError error = checkSignatures(framed, signedLength, trustedKeys, crypto, verifiedKeyIndex);
+  ManifestError error = checkSignatures(framed.text, signatures, end, trustedKeys, crypto, verifiedKeyIndex);
   if (error != ManifestError::None) return error;
 
   // Only now, with the bytes authenticated, are the fields read.
   TextSpan values[kFieldCount];
-  error = readFieldLines(framed.text, fieldsBegin, signedLength, values);
+  error = readFieldLines(fieldsBegin, signatures, values);
   if (error != ManifestError::None) return error;
   const TextSpan& sha256 = values[kSha256Field];
   manifest.board = values[kBoardField];
@@ -221,7 +203,7 @@ ManifestError openManifest(const FramedManifest& framed, const TrustedKeys& trus
     return ManifestError::BadExpires;
   }
   manifest.version = framed.version;
-  manifest.signedLength = signedLength;
+  manifest.signedLength = static_cast<size_t>(signatures - framed.text);
   manifest.verifiedKeyIndex = verifiedKeyIndex;
   return ManifestError::None;
 }

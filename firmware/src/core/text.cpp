@@ -29,13 +29,13 @@ size_t offsetOf(const char* text, size_t length, char c) {
 }
 
 static uint8_t classOf(char c) {
-  if (isDigit(c)) return kDigit;
-  if (c >= 'a' && c <= 'f') return kHexLetter;
-  if (c >= 'g' && c <= 'z') return kOtherLower;
-  if (c >= 'A' && c <= 'Z') return kUpper;
   if (c == '-') return kDash;
   if (c == '_') return kUnderscore;
-  return c == '.' ? kDot : 0;
+  if (c == '.') return kDot;
+  if (isDigit(c)) return kDigit;
+  if (c >= 'A' && c <= 'Z') return kUpper;
+  if (c < 'a' || c > 'z') return 0;
+  return c <= 'f' ? kHexLetter : kOtherLower;
 }
 
 bool allIn(const char* text, size_t length, uint8_t set) {

@@ -10,49 +10,22 @@
 namespace static_ota {
 namespace {
 
+// A non-empty NUL-terminated text that fits out (capacity includes the NUL).
 bool copyCString(const char* text, char* out, size_t capacity) {
-  const size_t length = boundedLength(text, capacity - 1);
-  if (length == 0 || length >= capacity) return false;
-  memcpy(out, text, length);
-  out[length] = '\0';
-  return true;
+  const TextSpan span{text, boundedLength(text, capacity)};
+  return span.length != 0 && copyToCString(span, out, capacity);
 }
 
-TextSpan spanOf(const char* text) {
-  TextSpan span;
-  span.data = text;
-  span.length = strlen(text);
-  return span;
-}
+TextSpan spanOf(const char* text) { return TextSpan{text, strlen(text)}; }
 
-Result resultForManifestError(ManifestError error) {
-  switch (error) {
-    case ManifestError::Unsigned:
-    case ManifestError::UntrustedKey:
-    case ManifestError::BadSignature:
-      return Result::BadSignature;
-    default:
-      return Result::WrongFormat;
-  }
-}
+constexpr uint32_t bit(Result result) { return 1u << static_cast<uint8_t>(result); }
 
 // Outcomes fixed by the manifest bytes alone: the same bytes would give the
 // same answer, so the next poll may skip them with a conditional request.
-bool decidedByManifestBytes(Result result) {
-  switch (result) {
-    case Result::NoUpdate:
-    case Result::NotNewer:
-    case Result::BadSignature:
-    case Result::WrongFormat:
-    case Result::WrongBoard:
-    case Result::WrongChannel:
-    case Result::Expired:
-    case Result::TooLarge:
-      return true;
-    default:
-      return false;
-  }
-}
+constexpr uint32_t kDecidedByManifestBytes = bit(Result::NoUpdate) | bit(Result::NotNewer) |
+                                             bit(Result::BadSignature) | bit(Result::WrongFormat) |
+                                             bit(Result::WrongBoard) | bit(Result::WrongChannel) |
+                                             bit(Result::Expired) | bit(Result::TooLarge);
 
 }  // namespace
 
@@ -104,26 +77,31 @@ Result UpdateFlow::update() {
   return offer == Result::UpdateAvailable ? install() : offer;
 }
 
-bool UpdateFlow::timeIsUp() const { return clock_.millis() - startedAtMs_ > updateTimeoutMs_; }
+// One read of a body, within the update's own time bound too.
+TransportError UpdateFlow::readBody(uint8_t* buffer, size_t capacity, size_t& received) {
+  received = 0;
+  if (clock_.millis() - startedAtMs_ > updateTimeoutMs_) return TransportError::Timeout;
+  return transport_.read(buffer, capacity, readTimeoutMs_, received);
+}
 
 Result UpdateFlow::failTransport(TransportError error) {
   transportError_ = error;
   return error == TransportError::Timeout ? Result::Timeout : Result::Network;
 }
 
-bool UpdateFlow::loadHighestAccepted(char (&highest)[kMaxVersionLength + 1], TextSpan& version) {
-  if (versionStore_ == nullptr || !versionStore_->load(highest, sizeof(highest))) return false;
-  version = TextSpan{highest, boundedLength(highest, kMaxVersionLength)};
-  return isValidVersion(version);  // an unreadable record is treated as none
-}
-
-void UpdateFlow::recordRunningVersion() {
-  // The running image was accepted once, so it counts as accepted.
-  char highest[kMaxVersionLength + 1];
-  TextSpan highestSpan;
-  if (!loadHighestAccepted(highest, highestSpan) || compareVersions(spanOf(runningVersion_), highestSpan) > 0) {
-    versionStore_->save(runningVersion_);
+// The highest version ever accepted: the stored record or the running
+// version, whichever is higher. The running image was accepted once, so it is
+// recorded when it is higher than the record.
+TextSpan UpdateFlow::highestAccepted(char (&record)[kMaxVersionLength + 1]) {
+  const TextSpan running = spanOf(runningVersion_);
+  if (versionStore_ == nullptr) return running;
+  if (versionStore_->load(record, sizeof(record))) {
+    const TextSpan stored{record, boundedLength(record, kMaxVersionLength)};
+    // An unreadable record is treated as none.
+    if (isValidVersion(stored) && compareVersions(stored, running) >= 0) return stored;
   }
+  versionStore_->save(runningVersion_);
+  return running;
 }
 
 Result UpdateFlow::poll() {
@@ -136,15 +114,16 @@ Result UpdateFlow::poll() {
   if (manifestUrl_[0] == '\0' || trustedKeys_.count() == 0 || runningVersion_[0] == '\0' || board_[0] == '\0') {
     return Result::ConfigError;
   }
-  if (versionStore_ != nullptr) recordRunningVersion();
+  char record[kMaxVersionLength + 1];
+  const TextSpan highest = highestAccepted(record);
 
   size_t length = 0;
   HttpValidators validators;
   Result result = readManifest(length, validators);
   transport_.end();
   if (result != Result::UpdateAvailable) return result;
-  result = evaluateManifest(length);
-  if (decidedByManifestBytes(result)) {
+  result = evaluateManifest(length, highest);
+  if ((bit(result) & kDecidedByManifestBytes) != 0) {
     lastPoll_ = validators;
   } else {
     lastPoll_.clear();  // an offer or a failure is looked at again next time
@@ -165,13 +144,12 @@ Result UpdateFlow::readManifest(size_t& length, HttpValidators& validators) {
   bool tooLarge = response.hasContentLength && response.contentLength > kMaxManifestBytes;
   length = 0;
   while (!tooLarge) {
-    if (timeIsUp()) return failTransport(TransportError::Timeout);
     // Once the buffer is full, any further byte means the manifest is too large.
     uint8_t probe;
     const bool full = length == kMaxManifestBytes;
     size_t received = 0;
-    const TransportError readError = transport_.read(full ? &probe : buffer_ + length,
-                                                     full ? 1 : kMaxManifestBytes - length, readTimeoutMs_, received);
+    const TransportError readError =
+        readBody(full ? &probe : buffer_ + length, full ? 1 : kMaxManifestBytes - length, received);
     if (readError == TransportError::Closed) break;
     if (readError != TransportError::None) return failTransport(readError);
     tooLarge = full;
@@ -185,25 +163,26 @@ Result UpdateFlow::readManifest(size_t& length, HttpValidators& validators) {
   return Result::UpdateAvailable;
 }
 
-Result UpdateFlow::evaluateManifest(size_t length) {
+Result UpdateFlow::evaluateManifest(size_t length, const TextSpan& highest) {
   FramedManifest framed;
   manifestError_ = frameManifest(buffer_, length, framed);
   if (manifestError_ != ManifestError::None) return Result::WrongFormat;
   copyToCString(framed.version, offeredVersion_, sizeof(offeredVersion_));
 
-  // Before any cryptography: equal is "up to date", lower is a rollback attempt.
-  const int order = compareVersions(framed.version, spanOf(runningVersion_));
-  if (order == 0) return Result::NoUpdate;
-  if (order < 0) return Result::NotNewer;
-  char highest[kMaxVersionLength + 1];
-  TextSpan highestSpan;
-  if (loadHighestAccepted(highest, highestSpan) && compareVersions(framed.version, highestSpan) <= 0) {
-    return Result::NotNewer;
-  }
+  // Before any cryptography: equal is "up to date"; lower, or not above the
+  // highest ever accepted, is a rollback attempt.
+  if (compareVersions(framed.version, spanOf(runningVersion_)) == 0) return Result::NoUpdate;
+  if (compareVersions(framed.version, highest) <= 0) return Result::NotNewer;
 
   Manifest manifest;
   manifestError_ = openManifest(framed, trustedKeys_, crypto_, manifest);
-  if (manifestError_ != ManifestError::None) return resultForManifestError(manifestError_);
+  switch (manifestError_) {
+    case ManifestError::None: break;
+    case ManifestError::Unsigned:
+    case ManifestError::UntrustedKey:
+    case ManifestError::BadSignature: return Result::BadSignature;
+    default: return Result::WrongFormat;
+  }
   if (!manifest.board.equalsCString(board_)) return Result::WrongBoard;
   if (!manifest.channel.equalsCString(channel_)) return Result::WrongChannel;
   uint32_t now = 0;
@@ -252,11 +231,8 @@ Result UpdateFlow::receiveImage(ImageSession& session, bool& flashOpened, size_t
   if (!flashOpened) return Result::FlashError;
 
   while (!session.complete()) {
-    TransportError readError = TransportError::Timeout;
-    if (!timeIsUp()) {
-      const size_t wanted = session.remaining() < sizeof(buffer_) ? session.remaining() : sizeof(buffer_);
-      readError = transport_.read(buffer_, wanted, readTimeoutMs_, chunkLength);
-    }
+    const size_t wanted = session.remaining() < sizeof(buffer_) ? session.remaining() : sizeof(buffer_);
+    const TransportError readError = readBody(buffer_, wanted, chunkLength);
     if (readError != TransportError::None) return failTransport(readError);
     if (!session.append(buffer_, chunkLength)) return Result::SizeMismatch;
     imageBytesReceived_ = session.received();

@@ -56,14 +56,13 @@ class UpdateFlow {
 
  private:
   Result poll();
+  TextSpan highestAccepted(char (&record)[kMaxVersionLength + 1]);
   Result readManifest(size_t& length, HttpValidators& validators);
-  Result evaluateManifest(size_t length);
+  Result evaluateManifest(size_t length, const TextSpan& highest);
   Result install();
   Result receiveImage(ImageSession& session, bool& flashOpened, size_t& chunkLength);
   Result failTransport(TransportError error);
-  bool timeIsUp() const;
-  void recordRunningVersion();
-  bool loadHighestAccepted(char (&highest)[kMaxVersionLength + 1], TextSpan& version);
+  TransportError readBody(uint8_t* buffer, size_t capacity, size_t& received);
 
   HttpTransport& transport_;
   FlashTarget& flash_;

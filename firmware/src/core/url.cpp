@@ -9,24 +9,17 @@ namespace static_ota {
 bool imageUrlFor(const char* manifestUrl, const TextSpan& file, char* out, size_t capacity) {
   const size_t urlLength = boundedLength(manifestUrl, kMaxUrlLength);
   if (urlLength > kMaxUrlLength) return false;
-  const char* scheme = static_cast<const char*>(memchr(manifestUrl, ':', urlLength));
-  if (scheme == nullptr || urlLength - static_cast<size_t>(scheme - manifestUrl) < 3 || scheme[1] != '/' ||
-      scheme[2] != '/') {
-    return false;
-  }
-  const size_t authorityStart = static_cast<size_t>(scheme - manifestUrl) + 3;
-  size_t pathEnd = urlLength;  // the path ends at '?' or '#'
-  for (size_t i = authorityStart; i < urlLength; ++i) {
-    if (manifestUrl[i] == '?' || manifestUrl[i] == '#') {
-      pathEnd = i;
-      break;
-    }
-  }
-  const void* pathStart = memchr(manifestUrl + authorityStart, '/', pathEnd - authorityStart);
-  if (pathStart == nullptr) return false;
-  size_t lastSlash = pathEnd - 1;
-  while (manifestUrl[lastSlash] != '/') --lastSlash;
-  const size_t prefixLength = lastSlash + 1;
+  const size_t schemeEnd = offsetOf(manifestUrl, urlLength, ':');
+  if (urlLength - schemeEnd < 3 || memcmp(manifestUrl + schemeEnd, "://", 3) != 0) return false;
+  const char* authority = manifestUrl + schemeEnd + 3;
+  const size_t rest = urlLength - schemeEnd - 3;
+  // The path starts at the first '/' after the authority and ends at '?' or '#'.
+  size_t pathEnd = offsetOf(authority, rest, '?');
+  pathEnd = offsetOf(authority, pathEnd, '#');
+  if (offsetOf(authority, pathEnd, '/') == pathEnd) return false;
+  size_t prefixLength = pathEnd;  // up to and with the path's last '/'
+  while (authority[prefixLength - 1] != '/') --prefixLength;
+  prefixLength += schemeEnd + 3;
   if (prefixLength + file.length >= capacity) return false;
   memcpy(out, manifestUrl, prefixLength);
   memcpy(out + prefixLength, file.data, file.length);

@@ -26,32 +26,31 @@ struct VersionParts {
   }
 };
 
-// Number of identifiers in a dot-separated list, or 0 when one of them is
-// empty, has a character outside set or, with checkNumbers, is a number with
-// a leading zero or more than 15 digits.
-size_t countIdentifiers(const char* text, size_t length, uint8_t set, bool checkNumbers) {
-  size_t count = 0;
-  while (true) {
-    const size_t end = offsetOf(text, length, '.');
-    if (end == 0 || !allIn(text, end, set)) return 0;
-    if (checkNumbers && allIn(text, end, kDigit) &&
-        (end > kMaxNumericIdentifierDigits || (end > 1 && text[0] == '0'))) {
-      return 0;
-    }
-    ++count;
-    if (end == length) return count;
-    text += end + 1;
-    length -= end + 1;
-  }
-}
-
-// Removes the first identifier (and its dot) from a non-empty list and returns it.
+// Removes the first identifier (and the dot after it) from a list and returns it.
 TextSpan takeIdentifier(TextSpan& list) {
   const TextSpan identifier{list.data, offsetOf(list.data, list.length, '.')};
   const size_t consumed = identifier.length < list.length ? identifier.length + 1 : identifier.length;
   list.data += consumed;
   list.length -= consumed;
   return identifier;
+}
+
+// Number of identifiers in a dot-separated list, or 0 when one of them is
+// empty, has a character outside set or, with checkNumbers, is a number with
+// a leading zero or more than 15 digits.
+size_t countIdentifiers(TextSpan list, uint8_t set, bool checkNumbers) {
+  for (size_t count = 1;; ++count) {
+    const size_t before = list.length;
+    const TextSpan identifier = takeIdentifier(list);
+    const char* text = identifier.data;
+    const size_t length = identifier.length;
+    if (length == 0 || !allIn(text, length, set)) return 0;
+    if (checkNumbers && allIn(text, length, kDigit) &&
+        (length > kMaxNumericIdentifierDigits || (length > 1 && text[0] == '0'))) {
+      return 0;
+    }
+    if (length == before) return count;  // no dot after it: the last one
+  }
 }
 
 // Numbers by digit count, then digits (never converted: no overflow); numbers
@@ -81,14 +80,11 @@ int compareIdentifierLists(TextSpan a, TextSpan b) {
 bool isValidVersion(const TextSpan& version) {
   if (version.length == 0 || version.length > kMaxVersionLength) return false;
   const VersionParts parts(version);
-  if (countIdentifiers(version.data, parts.mainEnd, kDigit, true) != 3) return false;
-  if (parts.hasPreRelease()) {
-    const TextSpan preRelease = parts.preRelease(version);
-    if (countIdentifiers(preRelease.data, preRelease.length, kIdentifierChars, true) == 0) return false;
-  }
+  if (countIdentifiers(TextSpan{version.data, parts.mainEnd}, kDigit, true) != 3) return false;
+  if (parts.hasPreRelease() && countIdentifiers(parts.preRelease(version), kIdentifierChars, true) == 0) return false;
   const size_t buildStart = parts.precedenceEnd + 1;
   return buildStart > version.length ||
-         countIdentifiers(version.data + buildStart, version.length - buildStart, kIdentifierChars, false) != 0;
+         countIdentifiers(TextSpan{version.data + buildStart, version.length - buildStart}, kIdentifierChars, false) != 0;
 }
 
 int compareVersions(const TextSpan& a, const TextSpan& b) {
