@@ -47,11 +47,9 @@ bool isCanonicalScalar(const uint8_t s[32]) { return compare(s, kGroupOrder, 0xf
 
 bool isCanonicalPointEncoding(const uint8_t point[32]) {
   const int order = compareY(point, kPMinus1);
-  if (order > 0) return false;  // y >= p
   const bool signBit = (point[31] & 0x80) != 0;
-  // x = 0 exactly for y = 1 and y = p - 1; "negative zero" is not canonical.
-  const bool xIsZero = smallY(point) == 1 || order == 0;
-  return !(xIsZero && signBit);
+  // y < p; x = 0 exactly for y = 1 and y = p - 1, where "negative zero" is not canonical.
+  return order <= 0 && !(signBit && (order == 0 || smallY(point) == 1));
 }
 
 bool isSmallOrderPoint(const uint8_t point[32]) {
@@ -68,12 +66,10 @@ bool isAcceptablePublicKey(const uint8_t publicKey[32]) {
 
 bool verifyStrict(CryptoBackend& crypto, const uint8_t signature[64], const uint8_t publicKey[32],
                   const uint8_t* message, size_t length) {
-  if (!isCanonicalScalar(signature + 32)) return false;
   // Backends that compare encodings of R already refuse a non-canonical R;
-  // checking here keeps the rule independent of how a backend works.
-  if (!isCanonicalPointEncoding(signature)) return false;
-  if (!isAcceptablePublicKey(publicKey)) return false;
-  return crypto.ed25519Verify(signature, publicKey, message, length);
+  // checking it here keeps the rule independent of how a backend works.
+  return isCanonicalScalar(signature + 32) && isCanonicalPointEncoding(signature) &&
+         isAcceptablePublicKey(publicKey) && crypto.ed25519Verify(signature, publicKey, message, length);
 }
 
 }  // namespace static_ota

@@ -5,8 +5,7 @@
 namespace static_ota {
 
 ImageSession::ImageSession(CryptoBackend& crypto, uint32_t declaredSize, const uint8_t expectedSha256[kSha256Length])
-    : crypto_(crypto), declaredSize_(declaredSize) {
-  memcpy(expectedSha256_, expectedSha256, kSha256Length);
+    : crypto_(crypto), declaredSize_(declaredSize), expectedSha256_(expectedSha256) {
   crypto_.sha256Begin();
 }
 

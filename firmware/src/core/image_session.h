@@ -14,6 +14,7 @@ enum class ImageCheck : uint8_t { Match, SizeMismatch, HashMismatch };
 
 class ImageSession {
  public:
+  // expectedSha256 is read by finish(): it must outlive the session.
   ImageSession(CryptoBackend& crypto, uint32_t declaredSize, const uint8_t expectedSha256[kSha256Length]);
 
   // False, with nothing hashed, when the chunk would go past the declared size.
@@ -30,7 +31,7 @@ class ImageSession {
   CryptoBackend& crypto_;
   uint32_t declaredSize_;
   uint32_t received_ = 0;
-  uint8_t expectedSha256_[kSha256Length];
+  const uint8_t* expectedSha256_;
 };
 
 }  // namespace static_ota

@@ -19,19 +19,35 @@ constexpr uint8_t kKeyChars = kLower | kDigit | kUnderscore | kDash;            
 constexpr uint8_t kNameChars = kLower | kUpper | kDigit | kUnderscore | kDot | kDash;  // [A-Za-z0-9_.-]
 constexpr uint8_t kChannelChars = kLower | kDigit | kDash;                          // [a-z0-9-]
 
-// In the order of ManifestError, then the fallback.
+// In the order of ManifestError.
 constexpr char kErrorCodes[] =
     "ok\0" "empty\0" "too_large\0" "crlf\0" "bad_char\0" "missing_newline\0" "bad_version\0" "unsigned\0"
     "trailing_data\0" "bad_sig_line\0" "too_many_signatures\0" "untrusted_key\0" "bad_signature\0" "bad_line\0"
     "duplicate_field\0" "missing_field\0" "bad_format\0" "bad_board\0" "bad_channel\0" "bad_file\0" "bad_size\0"
-    "bad_sha256\0" "bad_expires\0" "unknown";
-constexpr size_t kLastError = static_cast<size_t>(ManifestError::BadExpires);
-static_assert(packedCount(kErrorCodes) == kLastError + 2, "one code per ManifestError, then the fallback");
+    "bad_sha256\0" "bad_expires";
+constexpr size_t kErrorCount = static_cast<size_t>(ManifestError::BadExpires) + 1;
+static_assert(packedCount(kErrorCodes) == kErrorCount, "one code per ManifestError");
 
 // The fields this version reads; the required ones first, in the order steps
 // 14-15 check them.
 enum FieldIndex : uint8_t { kFormatField, kBoardField, kChannelField, kFileField, kSizeField, kSha256Field, kExpiresField, kFieldCount };
 constexpr size_t kRequiredFieldCount = kExpiresField;
+// Board, channel and file: up to maxLength characters of set (values are
+// never empty), the first not forbiddenFirst. Each field's error code follows
+// BadFormat in field order.
+struct TokenRule {
+  FieldIndex field;
+  uint8_t set;
+  uint8_t maxLength;
+  char forbiddenFirst;
+};
+constexpr TokenRule kTokenRules[] = {
+    {kBoardField, kNameChars, kMaxBoardLength, '.'},
+    {kChannelField, kChannelChars, kMaxChannelLength, '-'},
+    {kFileField, kNameChars, kMaxFileLength, '.'},
+};
+static_assert(static_cast<uint8_t>(ManifestError::BadFormat) + kFileField == static_cast<uint8_t>(ManifestError::BadFile),
+              "value errors in field order");
 constexpr char kFieldNames[] = "format\0" "board\0" "channel\0" "file\0" "size\0" "sha256\0" "expires";
 static_assert(packedCount(kFieldNames) == kFieldCount, "one name per field");
 
@@ -60,24 +76,28 @@ bool splitField(const TextSpan& line, TextSpan& key, TextSpan& value) {
   return key.length > 0 && key.length + 1 < line.length && allIn(key.data, key.length, kKeyChars);
 }
 
-// 1 to maxLength characters of set, the first not forbiddenFirst.
-bool isValidToken(const TextSpan& token, uint8_t set, size_t maxLength, char forbiddenFirst) {
-  return token.length >= 1 && token.length <= maxLength && token.data[0] != forbiddenFirst &&
-         allIn(token.data, token.length, set);
-}
-
-// Steps 6-10 on the sig= lines [signatures, end): their form and count,
-// then one strict signature from a trusted key over [message, signatures).
-ManifestError checkSignatures(const char* message, const char* signatures, const char* end,
-                              const TrustedKeys& trustedKeys, CryptoBackend& crypto, size_t& verifiedKeyIndex) {
+// Steps 5-10 on the lines after the version, [fieldsBegin, end): the first
+// sig= line ends the signed bytes and only sig= lines may follow; their form
+// and count; then one strict signature from a trusted key over
+// [message, signatures).
+ManifestError checkSignatures(const char* message, const char* fieldsBegin, const char* end,
+                              const TrustedKeys& trustedKeys, CryptoBackend& crypto, const char*& signatures,
+                              size_t& verifiedKeyIndex) {
+  signatures = nullptr;
   size_t signatureCount = 0;
   bool malformed = false;  // reported only once no line is trailing data (step 6 before 7)
-  for (const char* cursor = signatures; cursor < end;) {
+  for (const char* cursor = fieldsBegin; cursor < end;) {
+    const char* lineStart = cursor;
     const TextSpan line = takeLine(cursor, end);
-    if (!isSignatureLine(line)) return ManifestError::TrailingData;
+    if (!isSignatureLine(line)) {
+      if (signatures != nullptr) return ManifestError::TrailingData;
+      continue;
+    }
+    if (signatures == nullptr) signatures = lineStart;
     malformed = malformed || !isWellFormedSignatureLine(line);
     ++signatureCount;
   }
+  if (signatures == nullptr) return ManifestError::Unsigned;
   if (malformed) return ManifestError::BadSigLine;
   if (signatureCount > kMaxSignatures) return ManifestError::TooManySignatures;
 
@@ -131,7 +151,7 @@ ManifestError readFieldLines(const char* begin, const char* end, TextSpan (&valu
 }  // namespace
 
 const char* manifestErrorCode(ManifestError error) {
-  return packedString(kErrorCodes, static_cast<size_t>(error), kLastError + 1);
+  return packedString(kErrorCodes, static_cast<size_t>(error), kErrorCount);
 }
 
 bool TrustedKeys::add(const uint8_t publicKey[kPublicKeyLength], CryptoBackend& crypto) {
@@ -158,27 +178,18 @@ ManifestError frameManifest(const uint8_t* bytes, size_t length, FramedManifest&
   if (bytes[length - 1] != '\n') return ManifestError::MissingNewline;
   framed.text = reinterpret_cast<const char*>(bytes);
   framed.length = length;
-  const char* cursor = framed.text;
-  framed.version = takeLine(cursor, framed.text + length);
+  framed.version = TextSpan{framed.text, offsetOf(framed.text, length, '\n')};
   if (!isValidVersion(framed.version)) return ManifestError::BadVersion;
   return ManifestError::None;
 }
 
 ManifestError openManifest(const FramedManifest& framed, const TrustedKeys& trustedKeys, CryptoBackend& crypto,
                            Manifest& manifest) {
-  // Step 5: the signed bytes end where the first sig= line starts.
-  const char* end = framed.text + framed.length;
   const char* fieldsBegin = framed.version.data + framed.version.length + 1;
-  const char* signatures = fieldsBegin;
-  while (true) {
-    if (signatures == end) return ManifestError::Unsigned;
-    const char* next = signatures;
-    if (isSignatureLine(takeLine(next, end))) break;
-    signatures = next;
-  }
-
+  const char* signatures = nullptr;
   size_t verifiedKeyIndex = 0;
-  ManifestError error = checkSignatures(framed.text, signatures, end, trustedKeys, crypto, verifiedKeyIndex);
+  ManifestError error = checkSignatures(framed.text, fieldsBegin, framed.text + framed.length, trustedKeys, crypto,
+                                        signatures, verifiedKeyIndex);
   if (error != ManifestError::None) return error;
 
   // Only now, with the bytes authenticated, are the fields read.
@@ -192,9 +203,12 @@ ManifestError openManifest(const FramedManifest& framed, const TrustedKeys& trus
   manifest.hasExpires = values[kExpiresField].data != nullptr;
 
   if (!values[kFormatField].equals(kFormat, sizeof(kFormat) - 1)) return ManifestError::BadFormat;
-  if (!isValidToken(manifest.board, kNameChars, kMaxBoardLength, '.')) return ManifestError::BadBoard;
-  if (!isValidToken(manifest.channel, kChannelChars, kMaxChannelLength, '-')) return ManifestError::BadChannel;
-  if (!isValidToken(manifest.file, kNameChars, kMaxFileLength, '.')) return ManifestError::BadFile;
+  for (const TokenRule& rule : kTokenRules) {
+    const TextSpan& token = values[rule.field];
+    if (token.length > rule.maxLength || token.data[0] == rule.forbiddenFirst || !allIn(token.data, token.length, rule.set)) {
+      return static_cast<ManifestError>(static_cast<uint8_t>(ManifestError::BadFormat) + rule.field);
+    }
+  }
   if (!parseDecimalUint32(values[kSizeField], manifest.size) || manifest.size == 0) return ManifestError::BadSize;
   if (sha256.length != 2 * kSha256Length || !decodeLowerHex(sha256.data, kSha256Length, manifest.sha256)) {
     return ManifestError::BadSha256;

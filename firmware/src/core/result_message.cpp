@@ -5,7 +5,7 @@
 
 namespace static_ota {
 
-// In the order of Result, then the fallback.
+// In the order of Result.
 constexpr char kResultMessages[] =
     "no update\0"
     "a newer signed version is offered\0"
@@ -23,13 +23,12 @@ constexpr char kResultMessages[] =
     "image size does not match the manifest\0"
     "image SHA-256 does not match the manifest\0"
     "flash write failed\0"
-    "device configuration is invalid\0"
-    "unknown result";
-constexpr size_t kLastResult = static_cast<size_t>(Result::ConfigError);
-static_assert(packedCount(kResultMessages) == kLastResult + 2, "one sentence per Result, then the fallback");
+    "device configuration is invalid";
+constexpr size_t kResultCount = static_cast<size_t>(Result::ConfigError) + 1;
+static_assert(packedCount(kResultMessages) == kResultCount, "one sentence per Result");
 
 const char* resultMessage(Result result) {
-  return packedString(kResultMessages, static_cast<size_t>(result), kLastResult + 1);
+  return packedString(kResultMessages, static_cast<size_t>(result), kResultCount);
 }
 
 }  // namespace static_ota

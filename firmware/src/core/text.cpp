@@ -48,8 +48,8 @@ bool allIn(const char* text, size_t length, uint8_t set) {
 bool decodeLowerHex(const char* hex, size_t byteCount, uint8_t* out) {
   if (!allIn(hex, 2 * byteCount, kLowerHex)) return false;
   for (size_t i = 0; i < 2 * byteCount; ++i) {
-    const char c = hex[i];
-    const uint8_t nibble = static_cast<uint8_t>(isDigit(c) ? c - '0' : c - 'a' + 10);
+    // '0'-'9' are 0x30-0x39 and 'a'-'f' 0x61-0x66: the low nibble, plus 9 for a letter.
+    const uint8_t nibble = static_cast<uint8_t>((hex[i] & 0x0f) + (hex[i] >> 6) * 9);
     out[i / 2] = static_cast<uint8_t>(i % 2 == 0 ? nibble << 4 : out[i / 2] | nibble);
   }
   return true;
@@ -71,8 +71,9 @@ bool parseDecimalUint32(const TextSpan& text, uint32_t& value) {
   return true;
 }
 
-const char* packedString(const char* packed, size_t index, size_t lastIndex) {
-  for (size_t i = 0; i < index && i < lastIndex; ++i) packed += strlen(packed) + 1;
+const char* packedString(const char* packed, size_t index, size_t count) {
+  if (index >= count) return "unknown";
+  while (index-- > 0) packed += strlen(packed) + 1;
   return packed;
 }
 

@@ -52,10 +52,10 @@ bool decodeLowerHex(const char* hex, size_t byteCount, uint8_t* out);
 // Decimal without leading zeros ("0" allowed), at most 4294967295.
 bool parseDecimalUint32(const TextSpan& text, uint32_t& value);
 
-// Token tables stored as one literal, "first\0" "second\0" ..., instead of a
-// switch or an array of pointers: index walks to the index-th string; past
-// lastIndex it gives the last one (a fallback such as "unknown").
-const char* packedString(const char* packed, size_t index, size_t lastIndex);
+// Token tables stored as one literal, "first\0" "second\0" ... "last",
+// instead of a switch or an array of pointers: the index-th of its count
+// strings, or "unknown" past them.
+const char* packedString(const char* packed, size_t index, size_t count);
 
 // Number of strings in such a table, for static_asserts against the enum.
 template <size_t N>

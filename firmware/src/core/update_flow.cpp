@@ -22,10 +22,12 @@ constexpr uint32_t bit(Result result) { return 1u << static_cast<uint8_t>(result
 
 // Outcomes fixed by the manifest bytes alone: the same bytes would give the
 // same answer, so the next poll may skip them with a conditional request.
-constexpr uint32_t kDecidedByManifestBytes = bit(Result::NoUpdate) | bit(Result::NotNewer) |
-                                             bit(Result::BadSignature) | bit(Result::WrongFormat) |
-                                             bit(Result::WrongBoard) | bit(Result::WrongChannel) |
-                                             bit(Result::Expired) | bit(Result::TooLarge);
+bool decidedByManifestBytes(Result result) {
+  constexpr uint32_t kDecided = bit(Result::NoUpdate) | bit(Result::NotNewer) | bit(Result::BadSignature) |
+                                bit(Result::WrongFormat) | bit(Result::WrongBoard) | bit(Result::WrongChannel) |
+                                bit(Result::Expired) | bit(Result::TooLarge);
+  return (bit(result) & kDecided) != 0;
+}
 
 }  // namespace
 
@@ -40,9 +42,8 @@ UpdateFlow::UpdateFlow(HttpTransport& transport, FlashTarget& flash, Clock& cloc
 }
 
 bool UpdateFlow::setManifestUrl(const char* url) {
-  char probe[kMaxUrlLength + 1];
-  const TextSpan noFile{"", 0};
-  if (!imageUrlFor(url, noFile, probe, sizeof(probe))) return false;  // needs scheme://host/path
+  // Needs scheme://host/path. imageUrl_ is scratch until the next poll finds an offer.
+  if (!imageUrlFor(url, TextSpan{"", 0}, imageUrl_, sizeof(imageUrl_))) return false;
   return copyCString(url, manifestUrl_, sizeof(manifestUrl_));
 }
 
@@ -51,9 +52,8 @@ bool UpdateFlow::addTrustedKey(const uint8_t publicKey[kPublicKeyLength]) {
 }
 
 bool UpdateFlow::setRunningVersion(const char* version) {
-  const size_t length = boundedLength(version, kMaxVersionLength);
-  if (!isValidVersion(TextSpan{version, length})) return false;
-  return copyCString(version, runningVersion_, sizeof(runningVersion_));
+  const TextSpan span{version, boundedLength(version, kMaxVersionLength)};
+  return isValidVersion(span) && copyToCString(span, runningVersion_, sizeof(runningVersion_));
 }
 
 bool UpdateFlow::setBoard(const char* board) { return copyCString(board, board_, sizeof(board_)); }
@@ -80,8 +80,7 @@ Result UpdateFlow::update() {
 // One read of a body, within the update's own time bound too.
 TransportError UpdateFlow::readBody(uint8_t* buffer, size_t capacity, size_t& received) {
   received = 0;
-  if (clock_.millis() - startedAtMs_ > updateTimeoutMs_) return TransportError::Timeout;
-  return transport_.read(buffer, capacity, readTimeoutMs_, received);
+  return timeIsUp() ? TransportError::Timeout : transport_.read(buffer, capacity, readTimeoutMs_, received);
 }
 
 Result UpdateFlow::failTransport(TransportError error) {
@@ -89,10 +88,10 @@ Result UpdateFlow::failTransport(TransportError error) {
   return error == TransportError::Timeout ? Result::Timeout : Result::Network;
 }
 
-// The highest version ever accepted: the stored record or the running
-// version, whichever is higher. The running image was accepted once, so it is
-// recorded when it is higher than the record.
-TextSpan UpdateFlow::highestAccepted(char (&record)[kMaxVersionLength + 1]) {
+// The running image was accepted once, so it is recorded when it is higher
+// than the stored record. Returns the highest version ever accepted: the
+// record (read into record) or the running version, whichever is higher.
+TextSpan UpdateFlow::recordRunningVersion(char (&record)[kMaxVersionLength + 1]) {
   const TextSpan running = spanOf(runningVersion_);
   if (versionStore_ == nullptr) return running;
   if (versionStore_->load(record, sizeof(record))) {
@@ -115,16 +114,16 @@ Result UpdateFlow::poll() {
     return Result::ConfigError;
   }
   char record[kMaxVersionLength + 1];
-  const TextSpan highest = highestAccepted(record);
+  const TextSpan highest = recordRunningVersion(record);
 
   size_t length = 0;
-  HttpValidators validators;
-  Result result = readManifest(length, validators);
+  HttpResponse response;
+  Result result = readManifest(length, response);
   transport_.end();
   if (result != Result::UpdateAvailable) return result;
   result = evaluateManifest(length, highest);
-  if ((bit(result) & kDecidedByManifestBytes) != 0) {
-    lastPoll_ = validators;
+  if (decidedByManifestBytes(result)) {
+    lastPoll_ = response.validators;
   } else {
     lastPoll_.clear();  // an offer or a failure is looked at again next time
   }
@@ -133,34 +132,24 @@ Result UpdateFlow::poll() {
 
 // UpdateAvailable here means "a manifest body of length bytes is in buffer_".
 // The caller ends the request.
-Result UpdateFlow::readManifest(size_t& length, HttpValidators& validators) {
-  HttpResponse response;
+Result UpdateFlow::readManifest(size_t& length, HttpResponse& response) {
   const TransportError error =
       transport_.get(manifestUrl_, lastPoll_.empty() ? nullptr : &lastPoll_, readTimeoutMs_, response);
   if (error != TransportError::None) return failTransport(error);
   httpStatus_ = response.status;
   if (response.status == 304) return Result::NoUpdate;
   if (response.status != 200) return Result::HttpStatus;
-  bool tooLarge = response.hasContentLength && response.contentLength > kMaxManifestBytes;
-  length = 0;
-  while (!tooLarge) {
-    // Once the buffer is full, any further byte means the manifest is too large.
-    uint8_t probe;
-    const bool full = length == kMaxManifestBytes;
+  if (!response.hasContentLength || response.contentLength <= kMaxManifestBytes) {
+    // The buffer holds one byte more than a manifest may have: filling it means too large.
     size_t received = 0;
-    const TransportError readError =
-        readBody(full ? &probe : buffer_ + length, full ? 1 : kMaxManifestBytes - length, received);
-    if (readError == TransportError::Closed) break;
-    if (readError != TransportError::None) return failTransport(readError);
-    tooLarge = full;
-    length += received;
+    for (length = 0; length <= kMaxManifestBytes; length += received) {
+      const TransportError readError = readBody(buffer_ + length, sizeof(buffer_) - length, received);
+      if (readError == TransportError::Closed) return Result::UpdateAvailable;
+      if (readError != TransportError::None) return failTransport(readError);
+    }
   }
-  if (tooLarge) {
-    manifestError_ = ManifestError::TooLarge;
-    return Result::WrongFormat;
-  }
-  validators = response.validators;
-  return Result::UpdateAvailable;
+  manifestError_ = ManifestError::TooLarge;
+  return Result::WrongFormat;
 }
 
 Result UpdateFlow::evaluateManifest(size_t length, const TextSpan& highest) {
@@ -231,7 +220,7 @@ Result UpdateFlow::receiveImage(ImageSession& session, bool& flashOpened, size_t
   if (!flashOpened) return Result::FlashError;
 
   while (!session.complete()) {
-    const size_t wanted = session.remaining() < sizeof(buffer_) ? session.remaining() : sizeof(buffer_);
+    const size_t wanted = session.remaining() < kImageChunkBytes ? session.remaining() : kImageChunkBytes;
     const TransportError readError = readBody(buffer_, wanted, chunkLength);
     if (readError != TransportError::None) return failTransport(readError);
     if (!session.append(buffer_, chunkLength)) return Result::SizeMismatch;

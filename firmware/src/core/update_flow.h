@@ -56,12 +56,13 @@ class UpdateFlow {
 
  private:
   Result poll();
-  TextSpan highestAccepted(char (&record)[kMaxVersionLength + 1]);
-  Result readManifest(size_t& length, HttpValidators& validators);
+  TextSpan recordRunningVersion(char (&record)[kMaxVersionLength + 1]);
+  Result readManifest(size_t& length, HttpResponse& response);
   Result evaluateManifest(size_t length, const TextSpan& highest);
   Result install();
   Result receiveImage(ImageSession& session, bool& flashOpened, size_t& chunkLength);
   Result failTransport(TransportError error);
+  bool timeIsUp() const { return clock_.millis() - startedAtMs_ > updateTimeoutMs_; }
   TransportError readBody(uint8_t* buffer, size_t capacity, size_t& received);
 
   HttpTransport& transport_;
@@ -94,8 +95,10 @@ class UpdateFlow {
   int httpStatus_ = 0;
   uint32_t imageBytesReceived_ = 0;
 
-  // The manifest, then the image chunks: one buffer, never both at once.
-  uint8_t buffer_[kMaxManifestBytes];
+  // The manifest (and one byte to tell a larger one), then the image chunks:
+  // one buffer, never both at once.
+  static constexpr size_t kImageChunkBytes = kMaxManifestBytes;
+  uint8_t buffer_[kMaxManifestBytes + 1];
 };
 
 }  // namespace static_ota

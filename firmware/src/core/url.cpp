@@ -10,8 +10,8 @@ bool imageUrlFor(const char* manifestUrl, const TextSpan& file, char* out, size_
   const size_t urlLength = boundedLength(manifestUrl, kMaxUrlLength);
   if (urlLength > kMaxUrlLength) return false;
   const size_t schemeEnd = offsetOf(manifestUrl, urlLength, ':');
-  if (urlLength - schemeEnd < 3 || memcmp(manifestUrl + schemeEnd, "://", 3) != 0) return false;
-  const char* authority = manifestUrl + schemeEnd + 3;
+  if (urlLength - schemeEnd < 3 || manifestUrl[schemeEnd + 1] != '/' || manifestUrl[schemeEnd + 2] != '/') return false;
+  const char* authority = manifestUrl + schemeEnd + 3;  // after "://"
   const size_t rest = urlLength - schemeEnd - 3;
   // The path starts at the first '/' after the authority and ends at '?' or '#'.
   size_t pathEnd = offsetOf(authority, rest, '?');

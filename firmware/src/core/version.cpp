@@ -9,22 +9,22 @@ namespace {
 
 constexpr uint8_t kIdentifierChars = kDigit | kLower | kUpper | kDash;  // [0-9A-Za-z-]
 
-// Where a version's parts are: the three numbers in [0, mainEnd), the
-// pre-release identifiers between mainEnd and precedenceEnd when there are
-// any, the build metadata after precedenceEnd.
+// The parts of a version; data is null for a part that is absent.
 struct VersionParts {
-  size_t precedenceEnd;
-  size_t mainEnd;
-
-  explicit VersionParts(const TextSpan& version)
-      : precedenceEnd(offsetOf(version.data, version.length, '+')),
-        mainEnd(offsetOf(version.data, precedenceEnd, '-')) {}  // the numbers have no '-'
-
-  bool hasPreRelease() const { return mainEnd < precedenceEnd; }
-  TextSpan preRelease(const TextSpan& version) const {
-    return TextSpan{version.data + mainEnd + 1, precedenceEnd - mainEnd - 1};
-  }
+  TextSpan numbers;     // the three numbers and their dots
+  TextSpan preRelease;  // after '-'
+  TextSpan build;       // after '+'
 };
+
+VersionParts splitVersion(const TextSpan& version) {
+  const size_t precedenceEnd = offsetOf(version.data, version.length, '+');
+  const size_t numbersEnd = offsetOf(version.data, precedenceEnd, '-');  // the numbers have no '-'
+  VersionParts parts;
+  parts.numbers = TextSpan{version.data, numbersEnd};
+  if (numbersEnd < precedenceEnd) parts.preRelease = TextSpan{version.data + numbersEnd + 1, precedenceEnd - numbersEnd - 1};
+  if (precedenceEnd < version.length) parts.build = TextSpan{version.data + precedenceEnd + 1, version.length - precedenceEnd - 1};
+  return parts;
+}
 
 // Removes the first identifier (and the dot after it) from a list and returns it.
 TextSpan takeIdentifier(TextSpan& list) {
@@ -79,23 +79,23 @@ int compareIdentifierLists(TextSpan a, TextSpan b) {
 
 bool isValidVersion(const TextSpan& version) {
   if (version.length == 0 || version.length > kMaxVersionLength) return false;
-  const VersionParts parts(version);
-  if (countIdentifiers(TextSpan{version.data, parts.mainEnd}, kDigit, true) != 3) return false;
-  if (parts.hasPreRelease() && countIdentifiers(parts.preRelease(version), kIdentifierChars, true) == 0) return false;
-  const size_t buildStart = parts.precedenceEnd + 1;
-  return buildStart > version.length ||
-         countIdentifiers(TextSpan{version.data + buildStart, version.length - buildStart}, kIdentifierChars, false) != 0;
+  const VersionParts parts = splitVersion(version);
+  return countIdentifiers(parts.numbers, kDigit, true) == 3 &&
+         (parts.preRelease.data == nullptr || countIdentifiers(parts.preRelease, kIdentifierChars, true) != 0) &&
+         (parts.build.data == nullptr || countIdentifiers(parts.build, kIdentifierChars, false) != 0);
 }
 
 int compareVersions(const TextSpan& a, const TextSpan& b) {
-  const VersionParts aParts(a);
-  const VersionParts bParts(b);
+  const VersionParts aParts = splitVersion(a);
+  const VersionParts bParts = splitVersion(b);
   // Three numbers each: they compare as identifier lists.
-  const int order = compareIdentifierLists(TextSpan{a.data, aParts.mainEnd}, TextSpan{b.data, bParts.mainEnd});
+  const int order = compareIdentifierLists(aParts.numbers, bParts.numbers);
   if (order != 0) return order;
-  if (aParts.hasPreRelease() != bParts.hasPreRelease()) return aParts.hasPreRelease() ? -1 : 1;  // a release is higher
-  if (!aParts.hasPreRelease()) return 0;
-  return compareIdentifierLists(aParts.preRelease(a), bParts.preRelease(b));
+  // A version without pre-release identifiers is higher than one with them.
+  const bool aIsRelease = aParts.preRelease.length == 0;
+  const bool bIsRelease = bParts.preRelease.length == 0;
+  if (aIsRelease || bIsRelease) return static_cast<int>(aIsRelease) - static_cast<int>(bIsRelease);
+  return compareIdentifierLists(aParts.preRelease, bParts.preRelease);
 }
 
 }  // namespace static_ota
