@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <openssl/crypto.h>
+
 namespace static_ota {
 
 namespace {
@@ -15,11 +17,29 @@ void require(bool ok, const char* what) {
 }
 }  // namespace
 
-OpenSslCrypto::OpenSslCrypto() : sha256_(EVP_MD_CTX_new()) { require(sha256_ != nullptr, "EVP_MD_CTX_new"); }
+OpenSslCrypto::OpenSslCrypto() {
+  require(OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, nullptr) == 1, "OPENSSL_init_crypto");
+  sha256Algorithm_ = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  sha512Algorithm_ = EVP_MD_fetch(nullptr, "SHA512", nullptr);
+  ed25519KeyManagement_ = EVP_KEYMGMT_fetch(nullptr, "ED25519", nullptr);
+  ed25519Signature_ = EVP_SIGNATURE_fetch(nullptr, "ED25519", nullptr);
+  sha256_ = EVP_MD_CTX_new();
+  require(sha256Algorithm_ != nullptr && sha512Algorithm_ != nullptr && ed25519KeyManagement_ != nullptr &&
+              ed25519Signature_ != nullptr && sha256_ != nullptr,
+          "algorithm fetch");
+}
 
-OpenSslCrypto::~OpenSslCrypto() { EVP_MD_CTX_free(sha256_); }
+OpenSslCrypto::~OpenSslCrypto() {
+  EVP_MD_CTX_free(sha256_);
+  EVP_SIGNATURE_free(ed25519Signature_);
+  EVP_KEYMGMT_free(ed25519KeyManagement_);
+  EVP_MD_free(sha512Algorithm_);
+  EVP_MD_free(sha256Algorithm_);
+}
 
-void OpenSslCrypto::sha256Begin() { require(EVP_DigestInit_ex(sha256_, EVP_sha256(), nullptr) == 1, "sha256 init"); }
+void OpenSslCrypto::sha256Begin() {
+  require(EVP_DigestInit_ex(sha256_, sha256Algorithm_, nullptr) == 1, "sha256 init");
+}
 
 void OpenSslCrypto::sha256Update(const uint8_t* data, size_t length) {
   require(EVP_DigestUpdate(sha256_, data, length) == 1, "sha256 update");

@@ -9,6 +9,11 @@ namespace static_ota {
 
 class OpenSslCrypto final : public CryptoBackend {
  public:
+  // Does OpenSSL's one-time work here, as a device initialises its crypto
+  // library at boot: configuration and providers, and the algorithm fetches
+  // (SHA-256; Ed25519's key management and signature; the SHA-512 that
+  // Ed25519 verification fetches internally). Each later call then finds them
+  // in OpenSSL's method cache; hashing and verification still run in full.
   OpenSslCrypto();
   ~OpenSslCrypto();
   OpenSslCrypto(const OpenSslCrypto&) = delete;
@@ -21,7 +26,11 @@ class OpenSslCrypto final : public CryptoBackend {
                      size_t length) override;
 
  private:
-  EVP_MD_CTX* sha256_;
+  EVP_MD* sha256Algorithm_ = nullptr;
+  EVP_MD* sha512Algorithm_ = nullptr;
+  EVP_KEYMGMT* ed25519KeyManagement_ = nullptr;
+  EVP_SIGNATURE* ed25519Signature_ = nullptr;
+  EVP_MD_CTX* sha256_ = nullptr;
 };
 
 }  // namespace static_ota
