@@ -1,5 +1,5 @@
 // Builds the portable core for the ESP8266's lx106 the way a chip build does
-// (-Os, no exceptions, no RTTI, per-function sections), without any crypto
+// (the Arduino ESP8266 core's code-generation flags), without any crypto
 // library, and inspects the objects: the freestanding check and the size
 // figures both come from here.
 import { execFileSync } from 'node:child_process';
@@ -11,9 +11,12 @@ const firmware = dirname(dirname(fileURLToPath(import.meta.url)));
 const coreDirectory = join(firmware, 'src', 'core');
 const CXX = 'xtensa-lx106-elf-g++';
 
+// Code generation as in the Arduino ESP8266 core 3.1 (platform.txt, compiler.cpp.flags),
+// plus what keeps the core freestanding.
 const FLAGS = [
-  '-std=c++17', '-Os', '-ffreestanding', '-nostdinc++', '-fno-exceptions', '-fno-rtti', '-fno-threadsafe-statics',
-  '-ffunction-sections', '-fdata-sections', '-free', '-fipa-pta', '-mlongcalls', '-mtext-section-literals', '-falign-functions=4', '-Wall', '-Wextra', '-Werror',
+  '-std=c++17', '-Os', '-free', '-fipa-pta', '-mlongcalls', '-mtext-section-literals', '-falign-functions=4',
+  '-fno-exceptions', '-fno-rtti', '-ffunction-sections', '-fdata-sections',
+  '-ffreestanding', '-nostdinc++', '-fno-threadsafe-statics', '-Wall', '-Wextra', '-Werror',
 ];
 
 // Everything the core may take from outside itself: memcpy-level libc.
