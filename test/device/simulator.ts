@@ -15,11 +15,18 @@ export interface DeviceRun {
   exitCode: number;
 }
 
+/** The result of a run that `timeoutMs` had to end: the device's own timeouts did not stop it. */
+export const KILLED = 'killed';
+
 /** Runs one poll of the simulated device; the first token of its output line is result=<code>. */
-export function runDevice(args: string[]): Promise<DeviceRun> {
+export function runDevice(args: string[], timeoutMs = 30_000): Promise<DeviceRun> {
   return new Promise((resolve, reject) => {
-    execFile(SIMULATOR, args, { timeout: 30_000 }, (error, stdout, stderr) => {
+    execFile(SIMULATOR, args, { timeout: timeoutMs }, (error, stdout, stderr) => {
       const line = stdout.trim();
+      if (error?.killed) {
+        resolve({ result: KILLED, fields: {}, line, exitCode: -1 });
+        return;
+      }
       const fields = Object.fromEntries([...line.matchAll(/(\w+)=("[^"]*"|\S+)/g)].map((match) => [match[1], match[2]]));
       if (!fields.result) {
         reject(new Error(`no result line from static-ota-device: ${stdout}${stderr}${error?.message ?? ''}`));

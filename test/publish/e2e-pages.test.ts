@@ -3,21 +3,20 @@
 // served as Pages would serve it, and the device simulator updates from it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundledActionEntry, removeTemporaryFolders, serveFolder, SIMULATOR, temporaryFolder } from '../helpers.js';
+import { removeTemporaryFolders, serveFolder, temporaryFolder } from '../helpers.js';
 import { branchFile, branchFiles, git, serveGitOverHttp, type GitHttpServer } from './fixtures.js';
-import { makeProject, runAction, runDevice, type Project } from './e2e-support.js';
+import { makeProject, runAction, type Project } from '../action-runner.js';
+import { deviceArgs } from './e2e-support.js';
+import { runDevice } from '../device/simulator.js';
 
 const TOKEN = 'ghs_e2eTokenValue0123456789';
 const BRANCH = 'gh-pages';
 
-let entry: string;
-let device: string;
 let gitServer: GitHttpServer;
 let bare: string;
 let project: Project;
 
 beforeAll(async () => {
-  [entry, device] = [bundledActionEntry(), SIMULATOR];
   const root = temporaryFolder('static-ota-e2e-git-');
   bare = join(root, 'octo', 'widget.git');
   git(root, 'init', '--quiet', '--bare', bare);
@@ -38,7 +37,7 @@ async function servePagesCheckout() {
 }
 
 const publish = (tag: string, inputs: Record<string, string> = {}) =>
-  runAction(entry, project, tag, { target: 'github-pages', 'pages-folder': 'ota', token: TOKEN, ...inputs }, { GITHUB_SERVER_URL: gitServer.url });
+  runAction(project, { target: 'github-pages', 'pages-folder': 'ota', token: TOKEN, ...inputs }, { GITHUB_REF: `refs/tags/${tag}`, GITHUB_SERVER_URL: gitServer.url });
 
 describe('action → GitHub Pages branch → device', () => {
   it('publishes a tag into gh-pages and a device on an older version updates to exactly the published image', async () => {
@@ -55,13 +54,13 @@ describe('action → GitHub Pages branch → device', () => {
     try {
       const flash = join(temporaryFolder(), 'flash.bin');
       const url = `${site.url}/ota/nodemcuv2/latest.txt`;
-      const updated = await runDevice(device, { url, key: project.key, version: '1.0.0', board: 'nodemcuv2', flash });
-      expect(updated.output).toMatch(/^result=updated offered=1\.4\.2 /m);
-      expect(updated.status).toBe(0);
+      const updated = await runDevice(deviceArgs({ url, key: project.key, version: '1.0.0', board: 'nodemcuv2', flash }));
+      expect(updated.line).toMatch(/^result=updated offered=1\.4\.2 /m);
+      expect(updated.exitCode).toBe(0);
       expect(readFileSync(flash).equals(branchFile(bare, BRANCH, 'ota/nodemcuv2/firmware-1.4.2.bin'))).toBe(true);
 
-      const again = await runDevice(device, { url, key: project.key, version: '1.4.2', board: 'nodemcuv2', flash: join(temporaryFolder(), 'unused.bin') });
-      expect(again.output).toMatch(/^result=no_update /m);
+      const again = await runDevice(deviceArgs({ url, key: project.key, version: '1.4.2', board: 'nodemcuv2', flash: join(temporaryFolder(), 'unused.bin') }));
+      expect(again.line).toMatch(/^result=no_update /m);
     } finally {
       await site.close();
     }
@@ -78,13 +77,13 @@ describe('action → GitHub Pages branch → device', () => {
     try {
       const url = `${site.url}/ota/nodemcuv2/latest.txt`;
       const flash = join(temporaryFolder(), 'flash.bin');
-      const updated = await runDevice(device, { url, key: project.key, version: '1.4.2', board: 'nodemcuv2', flash });
-      expect(updated.output).toMatch(/^result=updated offered=1\.4\.3 /m);
+      const updated = await runDevice(deviceArgs({ url, key: project.key, version: '1.4.2', board: 'nodemcuv2', flash }));
+      expect(updated.line).toMatch(/^result=updated offered=1\.4\.3 /m);
       expect(readFileSync(flash).equals(branchFile(bare, BRANCH, 'ota/nodemcuv2/firmware-1.4.3.bin'))).toBe(true);
 
-      const otherBoard = await runDevice(device, { url, key: project.key, version: '1.0.0', board: 'esp32dev', flash: join(temporaryFolder(), 'other.bin') });
-      expect(otherBoard.output).toMatch(/^result=wrong_board /m);
-      expect(otherBoard.status).not.toBe(0);
+      const otherBoard = await runDevice(deviceArgs({ url, key: project.key, version: '1.0.0', board: 'esp32dev', flash: join(temporaryFolder(), 'other.bin') }));
+      expect(otherBoard.line).toMatch(/^result=wrong_board /m);
+      expect(otherBoard.exitCode).not.toBe(0);
     } finally {
       await site.close();
     }

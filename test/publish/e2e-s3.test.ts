@@ -3,19 +3,19 @@
 // endpoint, as from an S3 website endpoint.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundledActionEntry, removeTemporaryFolders, SIMULATOR, temporaryFolder } from '../helpers.js';
-import { makeProject, runAction, runDevice, type Project } from './e2e-support.js';
+import { removeTemporaryFolders, temporaryFolder } from '../helpers.js';
+import { makeProject, runAction, type Project } from '../action-runner.js';
+import { deviceArgs } from './e2e-support.js';
+import { runDevice } from '../device/simulator.js';
 import { BUCKET, S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from './s3-server.js';
 
 const PREFIX = 'fleet/ota';
 
-let entry: string;
-let device: string;
 let s3: LocalS3;
 let project: Project;
 
 beforeAll(async () => {
-  [entry, device, s3] = [bundledActionEntry(), SIMULATOR, await startLocalS3()];
+  s3 = await startLocalS3();
   project = makeProject();
 }, 180_000);
 
@@ -25,7 +25,9 @@ afterAll(async () => {
 });
 
 const publish = (tag: string, inputs: Record<string, string> = {}) =>
-  runAction(entry, project, tag, {
+  runAction(
+    project,
+    {
     target: 's3',
     's3-bucket': BUCKET,
     's3-prefix': PREFIX,
@@ -34,7 +36,9 @@ const publish = (tag: string, inputs: Record<string, string> = {}) =>
     's3-access-key-id': S3RVER_CREDENTIALS.accessKeyId,
     's3-secret-access-key': S3RVER_CREDENTIALS.secretAccessKey,
     ...inputs,
-  });
+    },
+    { GITHUB_REF: `refs/tags/${tag}` },
+  );
 
 const objectUrl = (path: string): string => `${s3.direct}/${BUCKET}/${PREFIX}/${path}`;
 const download = async (path: string): Promise<Buffer> => Buffer.from(await (await fetch(objectUrl(path))).arrayBuffer());
@@ -50,13 +54,13 @@ describe('action → S3 bucket → device', () => {
 
     const flash = join(temporaryFolder(), 'flash.bin');
     const url = objectUrl('nodemcuv2/latest.txt');
-    const updated = await runDevice(device, { url, key: project.key, version: '1.9.0', board: 'nodemcuv2', flash });
-    expect(updated.output).toMatch(/^result=updated offered=2\.0\.0 /m);
-    expect(updated.status).toBe(0);
+    const updated = await runDevice(deviceArgs({ url, key: project.key, version: '1.9.0', board: 'nodemcuv2', flash }));
+    expect(updated.line).toMatch(/^result=updated offered=2\.0\.0 /m);
+    expect(updated.exitCode).toBe(0);
     expect(readFileSync(flash).equals(await download('nodemcuv2/firmware-2.0.0.bin'))).toBe(true);
 
-    const again = await runDevice(device, { url, key: project.key, version: '2.0.0', board: 'nodemcuv2', flash: join(temporaryFolder(), 'unused.bin') });
-    expect(again.output).toMatch(/^result=no_update /m);
+    const again = await runDevice(deviceArgs({ url, key: project.key, version: '2.0.0', board: 'nodemcuv2', flash: join(temporaryFolder(), 'unused.bin') }));
+    expect(again.line).toMatch(/^result=no_update /m);
   });
 
   it('publishes a pre-release to its channel: a beta device takes it, the stable manifest stays', async () => {
@@ -65,8 +69,8 @@ describe('action → S3 bucket → device', () => {
     expect(published.status).toBe(0);
 
     const flash = join(temporaryFolder(), 'flash.bin');
-    const beta = await runDevice(device, { url: objectUrl('nodemcuv2/beta/latest.txt'), key: project.key, version: '2.0.0', board: 'nodemcuv2', channel: 'beta', flash });
-    expect(beta.output).toMatch(/^result=updated offered=2\.1\.0-beta\.1 /m);
+    const beta = await runDevice(deviceArgs({ url: objectUrl('nodemcuv2/beta/latest.txt'), key: project.key, version: '2.0.0', board: 'nodemcuv2', channel: 'beta', flash }));
+    expect(beta.line).toMatch(/^result=updated offered=2\.1\.0-beta\.1 /m);
     expect(readFileSync(flash).equals(await download('nodemcuv2/beta/firmware-2.1.0-beta.1.bin'))).toBe(true);
     expect((await download('nodemcuv2/latest.txt')).toString().split('\n')[0]).toBe('2.0.0');
   });
@@ -77,7 +81,7 @@ describe('action → S3 bucket → device', () => {
     expect(failed.status).not.toBe(0);
     expect(failed.output).toMatch(new RegExp(`::error::.*PUT s3://${BUCKET}/${PREFIX}/nodemcuv2/latest\\.txt failed: .*HTTP 500`));
 
-    const check = await runDevice(device, { url: objectUrl('nodemcuv2/latest.txt'), key: project.key, version: '2.0.0', board: 'nodemcuv2', flash: join(temporaryFolder(), 'unused.bin') });
-    expect(check.output).toMatch(/^result=no_update /m);
+    const check = await runDevice(deviceArgs({ url: objectUrl('nodemcuv2/latest.txt'), key: project.key, version: '2.0.0', board: 'nodemcuv2', flash: join(temporaryFolder(), 'unused.bin') }));
+    expect(check.line).toMatch(/^result=no_update /m);
   });
 });

@@ -29,7 +29,7 @@ import {
   type Responder,
   type Routes,
 } from './hostile-mirror.js';
-import { prepareSimulator, type Simulator } from './device.js';
+import { runDevice as runSimulator } from '../device/simulator.js';
 import { appendSignatures, BOARD, fieldsFor, IMAGE_BYTES, makeImage, makeSigner, publishWithCli, type Release, type Signer } from './releases.js';
 
 const RUNNING_VERSION = '1.0.0';
@@ -60,7 +60,9 @@ interface Kit {
 
 let kit: Kit;
 let mirror: HostileMirror;
-let runDevice: Simulator;
+/** Ends a run that would otherwise hang the battery; far above every timeout the attacks configure. */
+const PROCESS_TIMEOUT_MS = 15_000;
+const runDevice = (args: string[]): Promise<DeviceRun> => runSimulator(args, PROCESS_TIMEOUT_MS);
 
 interface Attack {
   threat: string;
@@ -520,7 +522,6 @@ function describeFlash(device: Device, offered: Buffer | undefined): string {
 }
 
 beforeAll(async () => {
-  runDevice = prepareSimulator();
   const folder = temporaryFolder('static-ota-security-');
   const trusted = makeSigner(folder, 'trusted.pem');
   const [previous, good, next, older, beta, otherBoard] = await Promise.all([

@@ -3,24 +3,17 @@
 // all, credentials from inputs or from AWS_* variables, and a failing build.
 // It runs the bundled action on Node 24 as GitHub does and scans everything it
 // writes, except the ::add-mask:: commands the runner consumes.
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { delimiter, join, resolve } from 'node:path';
-import { parseSigningKey } from '../../src/sign.js';
-import { bundledActionEntry, listen, removeTemporaryFolders, temporaryFolder, writeKeyFile, type KeyFile, type RunningServer } from '../helpers.js';
+import { listen, removeTemporaryFolders, type RunningServer } from '../helpers.js';
+import { makeProject, runAction, signingKeyForms, visibleLog } from '../action-runner.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const NODE_24 = join(ROOT, 'node_modules', '.bin', 'node');
-const PIO_STANDIN = join(ROOT, 'test', 'fixtures', 'bin');
-const ACTION_TIMEOUT_MS = 90_000;
+const ACTION_TIMEOUT_MS = 120_000;
 
 /** Recognizable, with the characters URL and JSON encodings change. */
 const SECRET_ACCESS_KEY = 'leakCanary/S3+secret/Do-Not-Print=0123456789';
 const SESSION_TOKEN = 'leakCanary+session/token/Do-Not-Print==';
 const ACCESS_KEY_ID = 'AKIASTATICOTATEST';
 
-const entry = bundledActionEntry();
 afterAll(removeTemporaryFolders);
 
 /** Every way a secret string could appear in a log: as is, URL-, JSON-, base64- and hex-encoded. */
@@ -28,20 +21,6 @@ function encodings(secret: string): string[] {
   const bytes = Buffer.from(secret);
   return [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), bytes.toString('base64'), bytes.toString('base64url'), bytes.toString('hex')];
 }
-
-/** The signing key as its PEM body lines, and its 32-byte seed as hex (both cases), base64 and base64url. */
-function signingKeyForms(key: KeyFile): string[] {
-  const seed = Buffer.from(parseSigningKey(key.privatePem, 'key').seed);
-  const pemLines = key.privatePem.split('\n').filter((line) => line && !line.startsWith('-----'));
-  return [...pemLines, seed.toString('hex'), seed.toString('hex').toUpperCase(), seed.toString('base64'), seed.toString('base64url')];
-}
-
-/** The log a user sees: the runner consumes ::add-mask:: commands instead of printing them. */
-const visibleLog = (output: string): string =>
-  output
-    .split('\n')
-    .filter((line) => !line.startsWith('::add-mask::'))
-    .join('\n');
 
 const s3Error = (code: string, message: string, extra = ''): string =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>${extra}<RequestId>0000</RequestId></Error>`;
@@ -63,69 +42,6 @@ async function closedPort(): Promise<string> {
   const server = await listen(() => undefined);
   await server.close();
   return server.url;
-}
-
-interface ActionRun {
-  status: number | null;
-  /** stdout and stderr together. */
-  output: string;
-  /** Names of the environment variables the build (the `pio` stand-in) saw. */
-  buildEnvironment: string[];
-}
-
-/** Runs the bundled action asynchronously (the endpoints live in this process) for a v1.0.0 tag with the s3 target. */
-function runAction(key: KeyFile, folder: string, inputs: Record<string, string>, env: Record<string, string>): Promise<ActionRun> {
-  const pioLog = join(folder, 'pio-calls.log');
-  const outputFile = join(folder, 'github-output');
-  writeFileSync(outputFile, '');
-  const inputEnv = Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]));
-  return new Promise((done) => {
-    execFile(
-      NODE_24,
-      [entry],
-      {
-        cwd: folder,
-        timeout: ACTION_TIMEOUT_MS,
-        env: {
-          PATH: `${PIO_STANDIN}${delimiter}${process.env.PATH}`,
-          HOME: folder,
-          GITHUB_REF: 'refs/tags/v1.0.0',
-          GITHUB_REPOSITORY: 'octo/widget',
-          GITHUB_OUTPUT: outputFile,
-          GITHUB_STEP_SUMMARY: join(folder, 'step-summary'),
-          PIO_STANDIN_LOG: pioLog,
-          // No credential lookups beyond what the test gives.
-          AWS_EC2_METADATA_DISABLED: 'true',
-          AWS_CONFIG_FILE: join(folder, 'no-aws-config'),
-          AWS_SHARED_CREDENTIALS_FILE: join(folder, 'no-aws-credentials'),
-          'INPUT_PROJECT-DIR': folder,
-          'INPUT_SIGNING-KEY': key.privatePem,
-          INPUT_TARGET: 's3',
-          'INPUT_S3-BUCKET': 'ota',
-          'INPUT_S3-FORCE-PATH-STYLE': 'true',
-          ...inputEnv,
-          ...env,
-        },
-      },
-      (error, stdout, stderr) => {
-        const buildEnvironment = existsSync(pioLog)
-          ? readFileSync(pioLog, 'utf8')
-              .trim()
-              .split('\n')
-              .flatMap((line) => (JSON.parse(line) as { env: string[] }).env)
-          : [];
-        done({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, output: stdout + stderr, buildEnvironment });
-      },
-    );
-  });
-}
-
-function makeProject(): { folder: string; key: KeyFile } {
-  const folder = temporaryFolder('static-ota-security-project-');
-  const key = writeKeyFile(folder, 'signing.pem');
-  writeFileSync(join(folder, 'platformio.ini'), '[env:nodemcuv2]\nplatform = espressif8266\n');
-  writeFileSync(join(folder, 'ota-public-key.hex'), key.publicHex);
-  return { folder, key };
 }
 
 const credentialInputs = { 's3-access-key-id': ACCESS_KEY_ID, 's3-secret-access-key': SECRET_ACCESS_KEY, 's3-session-token': SESSION_TOKEN };
@@ -187,24 +103,29 @@ describe('the action with the s3 target never prints a secret', () => {
   it.each(scenarios.map((scenario) => [scenario.name, scenario] as const))(
     'on %s',
     async (_name, scenario) => {
-      const { folder, key } = makeProject();
+      const project = makeProject();
       const endpoint = await scenario.endpoint();
       try {
         const run = await runAction(
-          key,
-          folder,
-          { 's3-endpoint': typeof endpoint === 'string' ? endpoint : endpoint.url, ...(scenario.credentials === 'inputs' ? credentialInputs : {}) },
-          { ...(scenario.credentials === 'environment' ? credentialEnvironment : {}), ...scenario.env },
+          project,
+          {
+            target: 's3',
+            's3-bucket': 'ota',
+            's3-force-path-style': 'true',
+            's3-endpoint': typeof endpoint === 'string' ? endpoint : endpoint.url,
+            ...(scenario.credentials === 'inputs' ? credentialInputs : {}),
+          },
+          { GITHUB_REF: 'refs/tags/v1.0.0', ...(scenario.credentials === 'environment' ? credentialEnvironment : {}), ...scenario.env },
         );
         expect(run.status).toBe(1);
         expect(run.output).toMatch(scenario.error);
         if (typeof endpoint !== 'string') expect(endpoint.requests).not.toEqual([]);
         const log = visibleLog(run.output);
-        for (const secret of [...signingKeyForms(key), ...encodings(SECRET_ACCESS_KEY), ...encodings(SESSION_TOKEN)]) {
+        for (const secret of [...signingKeyForms(project.key), ...encodings(SECRET_ACCESS_KEY), ...encodings(SESSION_TOKEN)]) {
           expect(log).not.toContain(secret);
         }
         // Nothing secret reaches the build, so no build script can print it either.
-        expect(run.buildEnvironment.filter((name) => /^(INPUT_|AWS_|STATIC_OTA_KEY$)/.test(name))).toEqual([]);
+        expect(run.pioCalls.flatMap((call) => call.env).filter((name) => /^(INPUT_|AWS_|STATIC_OTA_KEY$)/.test(name))).toEqual([]);
       } finally {
         if (typeof endpoint !== 'string') await endpoint.close();
       }
