@@ -65,9 +65,22 @@ try {
     const manifest = await response.text();
     console.log(`\nA device polling GET ${url}/${board}/latest.txt receives (HTTP ${response.status}, ${manifest.length} bytes):\n`);
     process.stdout.write(manifest.replace(/^/gm, '  '));
-    console.log(`\nA device running 1.0.0 compares line 1 (${manifest.split('\n')[0]}) with its version, verifies the signature`);
-    console.log('with its compiled-in key, then streams the image while hashing it and switches only if size and SHA-256 match.');
     await run('verify', '--mirror', url, '--board', board, '--pubkey', publicHex);
+
+    console.log('\nThe device simulator (the C++ device core with OpenSSL and POSIX sockets) polls the same URL.');
+    console.log('Building it with CMake (firmware/build)...');
+    const build = join(root, 'firmware', 'build');
+    await execFileAsync('cmake', ['-S', join(root, 'firmware'), '-B', build, '-DCMAKE_BUILD_TYPE=RelWithDebInfo']);
+    await execFileAsync('cmake', ['--build', build, '--target', 'static-ota-device', '--parallel', '2']);
+    const flash = join(work, 'flash.bin');
+    const device = async (version) => {
+      const args = ['--url', `${url}/${board}/latest.txt`, '--pubkey', publicHex, '--version', version, '--board', board, '--flash', flash];
+      const { stdout } = await execFileAsync(join(build, 'static-ota-device'), args).catch((error) => error);
+      console.log(`  device running ${version}: ${stdout.trim()}`);
+    };
+    await device('1.0.0');
+    console.log(`  flash now holds the published image: ${readFileSync(flash).equals(readFileSync(join(mirror, board, 'firmware-1.1.0.bin')))}`);
+    await device('1.1.0');
   } finally {
     server.close();
   }
