@@ -67618,8 +67618,7 @@ function readSigningKeys() {
   const keys = parseSigningKeys(material, "signing-key");
   for (const key of keys) {
     const seed = Buffer.from(key.seed);
-    setSecret(seed.toString("hex"));
-    setSecret(seed.toString("base64"));
+    for (const encoding of ["hex", "base64", "base64url"]) setSecret(seed.toString(encoding));
   }
   return keys;
 }
@@ -67645,7 +67644,7 @@ function readTarget() {
   const token = optional("token");
   const secretAccessKey = optional("s3-secret-access-key");
   const sessionToken = optional("s3-session-token");
-  [token, secretAccessKey, sessionToken].forEach(maskSecret);
+  [token, secretAccessKey, sessionToken, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN].forEach(maskSecret);
   const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
   const repository = process.env.GITHUB_REPOSITORY;
   if (kind === "github-pages" && !repository) throw new InputError("target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)");
