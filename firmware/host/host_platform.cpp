@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -83,8 +85,14 @@ bool StateFile::loadFile() {
     const std::string value = line.substr(equals + 1);
     if (key == "highest") highest_ = value;
     if (key == "poll_context") pollContext = value;
-    if (key == "etag") copyInto(value, validators.etag, sizeof(validators.etag));
-    if (key == "last_modified") copyInto(value, validators.lastModified, sizeof(validators.lastModified));
+    if (key == "etag") copyInto(value, validators.validators.etag, sizeof(validators.validators.etag));
+    if (key == "last_modified") {
+      copyInto(value, validators.validators.lastModified, sizeof(validators.validators.lastModified));
+    }
+    if (key == "conditional_polls_left") {
+      validators.conditionalPollsLeft = static_cast<uint8_t>(std::min<unsigned long>(
+          std::strtoul(value.c_str(), nullptr, 10), kMaxConditionalPolls));
+    }
   }
   return !in.bad();
 }
@@ -93,8 +101,9 @@ bool StateFile::saveFile() const {
   const std::string temporary = path_ + ".tmp";
   {
     std::ofstream out(temporary, std::ios::trunc);
-    out << "highest=" << highest_ << "\npoll_context=" << pollContext << "\netag=" << validators.etag
-        << "\nlast_modified=" << validators.lastModified << "\n";
+    out << "highest=" << highest_ << "\npoll_context=" << pollContext << "\netag=" << validators.validators.etag
+        << "\nlast_modified=" << validators.validators.lastModified
+        << "\nconditional_polls_left=" << static_cast<unsigned>(validators.conditionalPollsLeft) << "\n";
     if (!out.flush()) return false;
   }
   return std::rename(temporary.c_str(), path_.c_str()) == 0;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/platform.h"
+#include "core/update_flow.h"
 
 namespace static_ota {
 
@@ -45,7 +46,8 @@ class HostClock final : public Clock {
 };
 
 // key=value lines in a file: the highest accepted version and the validators
-// of the last poll, with the settings they were obtained under.
+// of the last poll (with how many more polls may send them), with the
+// settings they were obtained under.
 class StateFile final : public VersionStore {
  public:
   explicit StateFile(std::string path) : path_(std::move(path)) {}
@@ -57,7 +59,7 @@ class StateFile final : public VersionStore {
   bool save(const char* version) override;
 
   std::string pollContext;
-  HttpValidators validators;
+  PollValidators validators;
 
  private:
   std::string path_;

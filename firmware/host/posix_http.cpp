@@ -88,9 +88,9 @@ uint64_t nowMs() {
 
 }  // namespace
 
-bool PosixHttpTransport::waitFor(short events, uint32_t timeoutMs) {
+bool PosixHttpTransport::waitFor(short events, uint32_t timeoutMs, uint64_t deadlineMs) {
   pollfd descriptor{socket_, events, 0};
-  const uint64_t deadline = nowMs() + timeoutMs;
+  const uint64_t deadline = std::min(nowMs() + timeoutMs, deadlineMs);
   while (true) {
     const uint64_t now = nowMs();
     if (now >= deadline) return false;
@@ -108,15 +108,17 @@ void PosixHttpTransport::end() {
   bodyStart_ = 0;
 }
 
-TransportError PosixHttpTransport::get(const char* url, const HttpValidators* conditional, uint32_t timeoutMs,
-                                       HttpResponse& response) {
+TransportError PosixHttpTransport::get(const char* url, const HttpValidators* conditional, uint32_t readTimeoutMs,
+                                       uint32_t totalTimeoutMs, HttpResponse& response) {
+  readTimeoutMs_ = readTimeoutMs;
+  requestDeadlineMs_ = nowMs() + totalTimeoutMs;
   char current[kMaxUrlLength + 1];
   if (std::strlen(url) > kMaxUrlLength) return TransportError::BadUrl;
   std::strcpy(current, url);
   ParsedHead head;
   for (uint8_t redirects = 0;; ++redirects) {
     head = ParsedHead();
-    const TransportError error = requestOnce(current, conditional, timeoutMs, head);
+    const TransportError error = requestOnce(current, conditional, head);
     if (error != TransportError::None) return error;
     const bool isRedirect = head.status == 301 || head.status == 302 || head.status == 303 || head.status == 307 ||
                             head.status == 308;
@@ -140,7 +142,7 @@ TransportError PosixHttpTransport::get(const char* url, const HttpValidators* co
 }
 
 TransportError PosixHttpTransport::requestOnce(const char* url, const HttpValidators* conditional,
-                                               uint32_t timeoutMs, ParsedHead& head) {
+                                               ParsedHead& head) {
   end();
   ParsedUrl parsed;
   if (!parseHttpUrl(url, parsed)) return TransportError::BadUrl;
@@ -163,7 +165,7 @@ TransportError PosixHttpTransport::requestOnce(const char* url, const HttpValida
   if (connected != 0 && errno == EINPROGRESS) {
     int socketError = 0;
     socklen_t length = sizeof(socketError);
-    if (!waitFor(POLLOUT, timeoutMs)) {
+    if (!waitWithinRequest(POLLOUT)) {
       end();
       return TransportError::Timeout;
     }
@@ -186,7 +188,7 @@ TransportError PosixHttpTransport::requestOnce(const char* url, const HttpValida
   request += "\r\n";
   size_t sent = 0;
   while (sent < request.size()) {
-    if (!waitFor(POLLOUT, timeoutMs)) {
+    if (!waitWithinRequest(POLLOUT)) {
       end();
       return TransportError::Timeout;
     }
@@ -197,10 +199,10 @@ TransportError PosixHttpTransport::requestOnce(const char* url, const HttpValida
     }
     if (written > 0) sent += static_cast<size_t>(written);
   }
-  return receiveHead(timeoutMs, head);
+  return receiveHead(head);
 }
 
-TransportError PosixHttpTransport::receiveHead(uint32_t timeoutMs, ParsedHead& head) {
+TransportError PosixHttpTransport::receiveHead(ParsedHead& head) {
   headLength_ = 0;
   const char* headEnd = nullptr;
   while (headEnd == nullptr) {
@@ -208,7 +210,7 @@ TransportError PosixHttpTransport::receiveHead(uint32_t timeoutMs, ParsedHead& h
       end();
       return TransportError::BadResponse;  // headers larger than a device would accept
     }
-    if (!waitFor(POLLIN, timeoutMs)) {
+    if (!waitWithinRequest(POLLIN)) {
       end();
       return TransportError::Timeout;
     }
@@ -283,7 +285,7 @@ TransportError PosixHttpTransport::read(uint8_t* buffer, size_t capacity, uint32
   received = 0;
   if (socket_ < 0) return TransportError::Closed;
   if (bodyChunked_) return TransportError::BadResponse;  // a device does not decode chunked bodies
-  if (bodyHasLength_ && bodyRemaining_ == 0) return TransportError::Closed;
+  if (bodyHasLength_ && bodyRemaining_ == 0) return TransportError::EndOfBody;
   if (bodyHasLength_ && capacity > bodyRemaining_) capacity = static_cast<size_t>(bodyRemaining_);
   if (bodyStart_ < headLength_) {
     received = std::min(capacity, headLength_ - bodyStart_);
@@ -293,7 +295,9 @@ TransportError PosixHttpTransport::read(uint8_t* buffer, size_t capacity, uint32
     while (true) {
       if (!waitFor(POLLIN, timeoutMs)) return TransportError::Timeout;
       const ssize_t got = ::recv(socket_, buffer, capacity, 0);
-      if (got == 0) return TransportError::Closed;
+      // Without a length, an orderly close is how the body ends; with one, it
+      // ended early. A reset is never a normal end.
+      if (got == 0) return bodyHasLength_ ? TransportError::Closed : TransportError::EndOfBody;
       if (got < 0) {
         if (errno == EAGAIN || errno == EINTR) continue;
         return TransportError::Closed;

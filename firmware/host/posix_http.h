@@ -1,6 +1,7 @@
 // A small HTTP/1.1 client over POSIX sockets with the limits of a device:
-// plain http only, bounded headers, a timeout on every wait, at most
-// kMaxRedirects redirects. It counts every byte it receives.
+// plain http only, bounded headers, a timeout on every wait and one deadline
+// over connecting, redirects and response heads, at most kMaxRedirects
+// redirects. It counts every byte it receives.
 #pragma once
 
 #include <cstddef>
@@ -19,8 +20,8 @@ class PosixHttpTransport final : public HttpTransport {
   PosixHttpTransport(const PosixHttpTransport&) = delete;
   PosixHttpTransport& operator=(const PosixHttpTransport&) = delete;
 
-  TransportError get(const char* url, const HttpValidators* conditional, uint32_t timeoutMs,
-                     HttpResponse& response) override;
+  TransportError get(const char* url, const HttpValidators* conditional, uint32_t readTimeoutMs,
+                     uint32_t totalTimeoutMs, HttpResponse& response) override;
   TransportError read(uint8_t* buffer, size_t capacity, uint32_t timeoutMs, size_t& received) override;
   void end() override;
 
@@ -37,13 +38,17 @@ class PosixHttpTransport final : public HttpTransport {
     HttpValidators validators;
   };
 
-  TransportError requestOnce(const char* url, const HttpValidators* conditional, uint32_t timeoutMs,
-                             ParsedHead& head);
-  TransportError receiveHead(uint32_t timeoutMs, ParsedHead& head);
-  // Waits until the socket is readable (or writable) or the timeout ends.
-  bool waitFor(short events, uint32_t timeoutMs);
+  TransportError requestOnce(const char* url, const HttpValidators* conditional, ParsedHead& head);
+  TransportError receiveHead(ParsedHead& head);
+  // Waits until the socket is readable (or writable), at most timeoutMs and
+  // never past deadlineMs (CLOCK_MONOTONIC milliseconds).
+  bool waitFor(short events, uint32_t timeoutMs, uint64_t deadlineMs = UINT64_MAX);
+  // One wait of get() (connect, send, head): the read timeout, within the request's deadline.
+  bool waitWithinRequest(short events) { return waitFor(events, readTimeoutMs_, requestDeadlineMs_); }
 
   int socket_ = -1;
+  uint32_t readTimeoutMs_ = 0;
+  uint64_t requestDeadlineMs_ = 0;  // connect, redirects and response heads of one get()
   char head_[kMaxHeadBytes];
   size_t headLength_ = 0;
   size_t bodyStart_ = 0;  // body bytes that arrived with the head: head_[bodyStart_, headLength_)

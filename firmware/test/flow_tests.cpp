@@ -44,8 +44,12 @@ class FakeTransport final : public HttpTransport {
   std::vector<std::string> conditionalEtags;
   size_t chunk = 300;  // bytes per read, to exercise chunking
 
-  TransportError get(const char* url, const HttpValidators* conditional, uint32_t, HttpResponse& response) override {
+  std::vector<uint32_t> totalTimeouts;
+
+  TransportError get(const char* url, const HttpValidators* conditional, uint32_t, uint32_t totalTimeoutMs,
+                     HttpResponse& response) override {
     requests.push_back(url);
+    totalTimeouts.push_back(totalTimeoutMs);
     conditionalEtags.push_back(conditional != nullptr ? conditional->etag : "");
     const auto found = responses.find(url);
     if (found == responses.end()) return TransportError::Connect;
@@ -65,7 +69,8 @@ class FakeTransport final : public HttpTransport {
 
   TransportError read(uint8_t* buffer, size_t capacity, uint32_t, size_t& received) override {
     received = 0;
-    if (position_ >= current_->body.size() || position_ >= current_->closeAfter) return TransportError::Closed;
+    if (position_ >= current_->closeAfter) return TransportError::Closed;
+    if (position_ >= current_->body.size()) return TransportError::EndOfBody;
     if (position_ >= current_->stallAfter) return TransportError::Timeout;
     size_t available = std::min(current_->body.size(), std::min(current_->closeAfter, current_->stallAfter));
     received = std::min({capacity, chunk, available - position_});
@@ -250,9 +255,12 @@ void testNoCryptoWhenNothingIsNew() {
   device.publish(same);
   checkEqual(code(device.flow.update()), "no_update", "equal version");
   checkEqual(device.crypto.verifications, 0, "equal version: no signature verified");
+  checkEqual(code(device.flow.update()), "no_update", "the same answer again");
+  checkEqual(device.transport.conditionalEtags.back(), "", "validators seen once are not sent");
   checkEqual(code(device.flow.update()), "no_update", "unchanged manifest");
-  checkEqual(device.transport.conditionalEtags.back(), "\"1\"", "next poll is conditional");
-  checkEqual(static_cast<long long>(device.transport.requests.size()), 2, "a 304 downloads nothing else");
+  checkEqual(device.transport.conditionalEtags.back(), "\"1\"", "validators seen twice in a row are sent");
+  checkEqual(device.flow.httpStatus(), 304, "answered 304");
+  checkEqual(static_cast<long long>(device.transport.requests.size()), 3, "a 304 downloads nothing else");
   checkEqual(device.crypto.verifications, 0, "304: no signature verified");
 
   Release older;
@@ -383,6 +391,90 @@ void testTotalTimeBound() {
   checkEqual(device.flash.committed, "old image", "slow update not committed");
 }
 
+// Validators are unauthenticated: an answer that pairs an old manifest with
+// the current ETag must not hide the current release for long.
+void testValidatorsCannotHideARelease() {
+  Device device;
+  Release running;
+  running.version = "1.0.0";
+  Release current;
+  current.version = "1.1.0";
+
+  // One forged answer: the running version's manifest under the ETag the
+  // mirror gives the current release.
+  device.publish(running);
+  device.transport.responses[kManifestUrl].etag = "\"current\"";
+  checkEqual(code(device.flow.update()), "no_update", "forged answer");
+  device.publish(current);
+  device.transport.responses[kManifestUrl].etag = "\"current\"";
+  checkEqual(code(device.flow.update()), "updated", "the next poll asks unconditionally and installs");
+
+  // The same forgery on two polls in a row hides the release for at most
+  // kMaxConditionalPolls polls.
+  Device twice;
+  twice.publish(running);
+  twice.transport.responses[kManifestUrl].etag = "\"current\"";
+  twice.flow.update();
+  twice.flow.update();
+  twice.publish(current);
+  twice.transport.responses[kManifestUrl].etag = "\"current\"";
+  for (uint8_t poll = 0; poll < kMaxConditionalPolls; ++poll) {
+    checkEqual(code(twice.flow.update()), "no_update", "hidden by confirmed validators, poll " + std::to_string(poll));
+  }
+  checkEqual(code(twice.flow.update()), "updated", "then an unconditional GET finds the release");
+
+  // An idle device: after the confirmation, kMaxConditionalPolls polls cost
+  // a 304, then one unconditional GET confirms again.
+  Device idle;
+  idle.publish(running);
+  idle.flow.update();
+  idle.flow.update();
+  std::string sent;
+  for (int poll = 0; poll < 2 * (kMaxConditionalPolls + 1); ++poll) {
+    idle.flow.update();
+    sent += idle.transport.conditionalEtags.back().empty() ? 'u' : 'c';
+  }
+  checkEqual(sent, "ccccccccuccccccccu", "conditional polls between unconditional ones");
+
+  // A transport failure stores nothing: the truncated answer's ETag is never sent.
+  Device cut;
+  cut.publish(running);
+  cut.flow.update();
+  cut.flow.update();
+  cut.publish(current);
+  cut.transport.responses[kManifestUrl].closeAfter = 100;
+  checkEqual(code(cut.flow.update()), "network", "manifest cut short");
+  checkEqual(transportErrorCode(cut.flow.transportError()), "closed", "detail closed");
+  cut.transport.responses[kManifestUrl].closeAfter = SIZE_MAX;
+  checkEqual(code(cut.flow.update()), "updated", "the whole manifest next time");
+  checkEqual(cut.transport.conditionalEtags[cut.transport.conditionalEtags.size() - 2], "\"1\"",
+             "the cut answer's ETag was not stored");
+}
+
+void testManifestCutShort() {
+  Device device;
+  device.publish(Release());
+  const size_t length = device.transport.responses[kManifestUrl].body.size();
+  for (size_t cut : {size_t{0}, size_t{1}, length / 2, length - 1}) {
+    device.transport.responses[kManifestUrl].closeAfter = cut;
+    checkEqual(code(device.flow.update()), "network", "closed after " + std::to_string(cut) + " bytes");
+    checkEqual(manifestErrorCode(device.flow.manifestError()), "ok", "never parsed");
+  }
+  device.transport.responses[kManifestUrl].closeAfter = SIZE_MAX;
+  checkEqual(code(device.flow.update()), "updated", "the whole manifest installs");
+}
+
+void testRequestsWithinTheDeadline() {
+  Device device;
+  device.publish(Release());
+  device.flow.setTimeouts(1000, 5000);
+  device.clock.stepMs = 10;
+  checkEqual(code(device.flow.update()), "updated", "update within its time bound");
+  const std::vector<uint32_t>& total = device.transport.totalTimeouts;
+  check(total.size() == 2 && total[0] <= 5000 && total[0] > 4900, "manifest GET gets the update's time bound");
+  check(total[1] < total[0] && total[1] > 0, "image GET gets what is left of it");
+}
+
 void testManifestLimits() {
   Device device;
   FakeResponse huge;
@@ -436,7 +528,8 @@ void testSignatureAndContext() {
   device.clock.knowsTime = true;
   device.clock.unixNow = 1700000001;
   checkEqual(code(device.flow.check()), "expired", "expired with a trusted clock");
-  checkEqual(code(device.flow.check()), "no_update", "an unchanged expired manifest costs a 304 only");
+  checkEqual(code(device.flow.check()), "expired", "the same answer again");
+  checkEqual(code(device.flow.check()), "no_update", "then an unchanged expired manifest costs a 304 only");
   device.publish(expiring);
   device.clock.unixNow = 1700000000;
   checkEqual(code(device.flow.check()), "update_available", "valid up to the second it names");
@@ -479,6 +572,8 @@ void testConfiguration() {
   check(!flow.setRunningVersion("1.0"), "invalid running version refused");
   const std::vector<uint8_t> identity = test::fromHex("0100000000000000000000000000000000000000000000000000000000000000");
   check(!flow.addTrustedKey(identity.data()), "small-order trusted key refused");
+  const uint8_t placeholder[kPublicKeyLength] = {};  // the examples' "paste your key here"
+  check(!flow.addTrustedKey(placeholder), "all-zero placeholder key refused");
   check(flow.setManifestUrl(kManifestUrl) && flow.setRunningVersion("1.0.0") && flow.setBoard("nodemcuv2"),
         "valid settings");
   checkEqual(code(flow.update()), "config_error", "no trusted key");
@@ -608,6 +703,9 @@ void runFlowTests() {
   testLastChunkHeldBack();
   testSizeRules();
   testTotalTimeBound();
+  testValidatorsCannotHideARelease();
+  testManifestCutShort();
+  testRequestsWithinTheDeadline();
   testManifestLimits();
   testSignatureAndContext();
   testHighestAcceptedVersion();

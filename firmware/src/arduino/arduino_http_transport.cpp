@@ -16,18 +16,23 @@ void copyHeader(const String& value, char* out, size_t capacity) {
 
 }  // namespace
 
-TransportError ArduinoHttpTransport::get(const char* url, const HttpValidators* conditional, uint32_t timeoutMs,
-                                         HttpResponse& response) {
+TransportError ArduinoHttpTransport::get(const char* url, const HttpValidators* conditional, uint32_t readTimeoutMs,
+                                         uint32_t totalTimeoutMs, HttpResponse& response) {
   end();
+  if (totalTimeoutMs == 0) return TransportError::Timeout;
+  const uint32_t startedMs = millis();
+  // No single wait may outlast the time left; HTTPClient takes at most 65535 ms.
+  uint32_t waitMs = readTimeoutMs < totalTimeoutMs ? readTimeoutMs : totalTimeoutMs;
+  if (waitMs > 0xFFFF) waitMs = 0xFFFF;
   http_.setReuse(false);
-  http_.setTimeout(timeoutMs > 0xFFFF ? 0xFFFF : static_cast<uint16_t>(timeoutMs));
+  http_.setTimeout(static_cast<uint16_t>(waitMs));
   http_.setFollowRedirects(HTTPC_STRICT_FOLLOW_REDIRECTS);
   http_.setRedirectLimit(kMaxRedirects);
   http_.setUserAgent("static-ota");
   if (!http_.begin(*client_, url)) return TransportError::BadUrl;
   open_ = true;
 #if defined(ESP32)
-  http_.setConnectTimeout(static_cast<int32_t>(timeoutMs));
+  http_.setConnectTimeout(static_cast<int32_t>(waitMs));
 #endif
   static const char* kCollected[] = {"ETag", "Last-Modified", "Transfer-Encoding"};
   http_.collectHeaders(kCollected, sizeof(kCollected) / sizeof(kCollected[0]));
@@ -37,9 +42,11 @@ TransportError ArduinoHttpTransport::get(const char* url, const HttpValidators* 
   }
 
   const int status = http_.GET();
-  if (status < 0) {
+  // A head trickled under the per-wait timeout ends past the time bound: refused here.
+  const bool late = millis() - startedMs > totalTimeoutMs;
+  if (status < 0 || late) {
     end();
-    if (status == HTTPC_ERROR_READ_TIMEOUT) return TransportError::Timeout;
+    if (late || status == HTTPC_ERROR_READ_TIMEOUT) return TransportError::Timeout;
     if (status == HTTPC_ERROR_CONNECTION_REFUSED) return TransportError::Connect;
     return TransportError::BadResponse;
   }
@@ -59,7 +66,8 @@ TransportError ArduinoHttpTransport::get(const char* url, const HttpValidators* 
 
 TransportError ArduinoHttpTransport::read(uint8_t* buffer, size_t capacity, uint32_t timeoutMs, size_t& received) {
   received = 0;
-  if (stream_ == nullptr || remaining_ == 0) return TransportError::Closed;
+  if (stream_ == nullptr) return TransportError::Closed;
+  if (remaining_ == 0) return TransportError::EndOfBody;
   if (transferCoded_) return TransportError::BadResponse;
   if (remaining_ > 0 && capacity > static_cast<size_t>(remaining_)) capacity = static_cast<size_t>(remaining_);
   const uint32_t started = millis();
@@ -74,7 +82,8 @@ TransportError ArduinoHttpTransport::read(uint8_t* buffer, size_t capacity, uint
         return TransportError::None;
       }
     } else if (!stream_->connected()) {
-      return TransportError::Closed;
+      // Without a length the close ends the body; with one, bytes are missing.
+      return remaining_ < 0 ? TransportError::EndOfBody : TransportError::Closed;
     }
     if (millis() - started >= timeoutMs) return TransportError::Timeout;
     delay(1);  // lets the Wi-Fi stack and the watchdog run

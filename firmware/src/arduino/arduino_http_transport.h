@@ -22,8 +22,10 @@ class ArduinoHttpTransport final : public HttpTransport {
  public:
   void useClient(WiFiClient& client) { client_ = &client; }
 
-  TransportError get(const char* url, const HttpValidators* conditional, uint32_t timeoutMs,
-                     HttpResponse& response) override;
+  // HTTPClient bounds each wait, not the whole head: the time bound is
+  // checked once GET() returns (connect, redirects and head are inside it).
+  TransportError get(const char* url, const HttpValidators* conditional, uint32_t readTimeoutMs,
+                     uint32_t totalTimeoutMs, HttpResponse& response) override;
   TransportError read(uint8_t* buffer, size_t capacity, uint32_t timeoutMs, size_t& received) override;
   void end() override;
 

@@ -12,10 +12,11 @@ namespace static_ota {
 
 enum class TransportError : uint8_t {
   None,
+  EndOfBody,       // read(): the whole body has arrived (not a failure)
   BadUrl,          // not a URL this transport can fetch (e.g. https without TLS)
   Connect,         // name resolution or connection failed
-  Timeout,         // no byte within the read timeout
-  Closed,          // the body ended (normal) or the peer closed early
+  Timeout,         // no byte within the read timeout, or the request's time is up
+  Closed,          // the peer closed or reset the connection before the body ended
   BadResponse,     // not HTTP/1.x, oversized headers, unsupported transfer coding
 };
 
@@ -46,11 +47,15 @@ struct HttpResponse {
 class HttpTransport {
  public:
   // Sends GET, following at most kMaxRedirects redirects; past that the last
-  // 3xx response is returned. conditional may be null.
-  virtual TransportError get(const char* url, const HttpValidators* conditional, uint32_t timeoutMs,
-                             HttpResponse& response) = 0;
-  // At least one body byte and at most capacity, waiting at most timeoutMs;
-  // Closed when the body has ended.
+  // 3xx response is returned. conditional may be null. Each wait lasts at
+  // most readTimeoutMs, and connecting, redirects and the response head
+  // together at most totalTimeoutMs (0: the time is already up), as far as
+  // the platform's HTTP client allows.
+  virtual TransportError get(const char* url, const HttpValidators* conditional, uint32_t readTimeoutMs,
+                             uint32_t totalTimeoutMs, HttpResponse& response) = 0;
+  // At least one body byte and at most capacity, waiting at most timeoutMs.
+  // EndOfBody once Content-Length bytes have arrived, or, without a length,
+  // when the peer closed normally; Closed when the connection ended before.
   virtual TransportError read(uint8_t* buffer, size_t capacity, uint32_t timeoutMs, size_t& received) = 0;
   // Closes the connection; safe to call at any time.
   virtual void end() = 0;

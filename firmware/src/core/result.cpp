@@ -14,7 +14,7 @@ constexpr size_t kResultCount = static_cast<size_t>(Result::ConfigError) + 1;
 static_assert(packedCount(kResultCodes) == kResultCount, "one code per Result");
 
 // In the order of TransportError.
-constexpr char kTransportErrorCodes[] = "none\0" "bad_url\0" "connect\0" "timeout\0" "closed\0" "bad_response";
+constexpr char kTransportErrorCodes[] = "none\0" "end_of_body\0" "bad_url\0" "connect\0" "timeout\0" "closed\0" "bad_response";
 constexpr size_t kTransportErrorCount = static_cast<size_t>(TransportError::BadResponse) + 1;
 static_assert(packedCount(kTransportErrorCodes) == kTransportErrorCount, "one code per TransportError");
 

@@ -25,6 +25,9 @@ constexpr size_t kMaxUrlLength = 256;
 constexpr size_t kMaxEtagLength = 96;
 constexpr size_t kMaxLastModifiedLength = 40;
 constexpr uint8_t kMaxRedirects = 3;
+// Validators are unauthenticated: once confirmed, they are sent on at most
+// this many polls in a row, then an unconditional GET checks them again.
+constexpr uint8_t kMaxConditionalPolls = 8;
 constexpr uint32_t kDefaultReadTimeoutMs = 10000;
 constexpr uint32_t kDefaultUpdateTimeoutMs = 300000;
 

@@ -16,6 +16,11 @@ size_t boundedLength(const char* text, size_t limit) {
   return length;
 }
 
+bool sameCString(const char* a, const char* b) {
+  while (*a == *b && *a != '\0') ++a, ++b;
+  return *a == *b;
+}
+
 bool copyToCString(const TextSpan& span, char* out, size_t capacity) {
   if (span.length >= capacity) return false;
   memcpy(out, span.data, span.length);

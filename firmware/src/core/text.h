@@ -22,6 +22,9 @@ struct TextSpan {
 // so an unterminated buffer is never overrun.
 size_t boundedLength(const char* text, size_t limit);
 
+// Two NUL-terminated strings are equal.
+bool sameCString(const char* a, const char* b);
+
 // Copies span into out (capacity includes the NUL); false when it does not fit.
 bool copyToCString(const TextSpan& span, char* out, size_t capacity);
 

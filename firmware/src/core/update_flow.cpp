@@ -7,6 +7,10 @@
 #include "url.h"
 #include "version.h"
 
+// For the steps with a single caller: on the chip each call frame costs
+// 20-60 bytes of code, which the core's 6 KB budget cannot spare.
+#define STATIC_OTA_ONE_CALLER __attribute__((always_inline)) inline
+
 namespace static_ota {
 namespace {
 
@@ -27,6 +31,11 @@ bool decidedByManifestBytes(Result result) {
                                 bit(Result::WrongFormat) | bit(Result::WrongBoard) | bit(Result::WrongChannel) |
                                 bit(Result::Expired) | bit(Result::TooLarge);
   return (bit(result) & kDecided) != 0;
+}
+
+// The answer carries validators, and the same ones as the answer before.
+bool repeats(const HttpValidators& before, const HttpValidators& now) {
+  return !now.empty() && sameCString(before.etag, now.etag) && sameCString(before.lastModified, now.lastModified);
 }
 
 }  // namespace
@@ -77,10 +86,16 @@ Result UpdateFlow::update() {
   return offer == Result::UpdateAvailable ? install() : offer;
 }
 
+// What is left of the update's own time bound; 0 once it is over.
+uint32_t UpdateFlow::timeLeftMs() const {
+  const uint32_t elapsed = clock_.millis() - startedAtMs_;
+  return elapsed < updateTimeoutMs_ ? updateTimeoutMs_ - elapsed : 0;
+}
+
 // One read of a body, within the update's own time bound too.
 TransportError UpdateFlow::readBody(uint8_t* buffer, size_t capacity, size_t& received) {
   received = 0;
-  return timeIsUp() ? TransportError::Timeout : transport_.read(buffer, capacity, readTimeoutMs_, received);
+  return timeLeftMs() == 0 ? TransportError::Timeout : transport_.read(buffer, capacity, readTimeoutMs_, received);
 }
 
 Result UpdateFlow::failTransport(TransportError error) {
@@ -91,7 +106,7 @@ Result UpdateFlow::failTransport(TransportError error) {
 // The running image was accepted once, so it is recorded when it is higher
 // than the stored record. Returns the highest version ever accepted: the
 // record (read into record) or the running version, whichever is higher.
-TextSpan UpdateFlow::recordRunningVersion(char (&record)[kMaxVersionLength + 1]) {
+STATIC_OTA_ONE_CALLER TextSpan UpdateFlow::recordRunningVersion(char (&record)[kMaxVersionLength + 1]) {
   const TextSpan running = spanOf(runningVersion_);
   if (versionStore_ == nullptr) return running;
   if (versionStore_->load(record, sizeof(record))) {
@@ -122,19 +137,23 @@ Result UpdateFlow::poll() {
   transport_.end();
   if (result != Result::UpdateAvailable) return result;
   result = evaluateManifest(length, highest);
-  if (decidedByManifestBytes(result)) {
-    lastPoll_ = response.validators;
-  } else {
-    lastPoll_.clear();  // an offer or a failure is looked at again next time
-  }
+  // An offer or a failure is looked at again next time. Validators first
+  // seen now are not sent next time: one forged answer cannot hide a release.
+  if (!decidedByManifestBytes(result)) response.validators.clear();
+  lastPoll_.conditionalPollsLeft = repeats(lastPoll_.validators, response.validators) ? kMaxConditionalPolls : 0;
+  lastPoll_.validators = response.validators;
   return result;
 }
 
 // UpdateAvailable here means "a manifest body of length bytes is in buffer_".
 // The caller ends the request.
-Result UpdateFlow::readManifest(size_t& length, HttpResponse& response) {
-  const TransportError error =
-      transport_.get(manifestUrl_, lastPoll_.empty() ? nullptr : &lastPoll_, readTimeoutMs_, response);
+STATIC_OTA_ONE_CALLER Result UpdateFlow::readManifest(size_t& length, HttpResponse& response) {
+  const HttpValidators* conditional = nullptr;
+  if (lastPoll_.conditionalPollsLeft != 0) {
+    --lastPoll_.conditionalPollsLeft;
+    conditional = &lastPoll_.validators;
+  }
+  const TransportError error = transport_.get(manifestUrl_, conditional, readTimeoutMs_, timeLeftMs(), response);
   if (error != TransportError::None) return failTransport(error);
   httpStatus_ = response.status;
   if (response.status == 304) return Result::NoUpdate;
@@ -144,7 +163,7 @@ Result UpdateFlow::readManifest(size_t& length, HttpResponse& response) {
     size_t received = 0;
     for (length = 0; length <= kMaxManifestBytes; length += received) {
       const TransportError readError = readBody(buffer_ + length, sizeof(buffer_) - length, received);
-      if (readError == TransportError::Closed) return Result::UpdateAvailable;
+      if (readError == TransportError::EndOfBody) return Result::UpdateAvailable;
       if (readError != TransportError::None) return failTransport(readError);
     }
   }
@@ -152,7 +171,7 @@ Result UpdateFlow::readManifest(size_t& length, HttpResponse& response) {
   return Result::WrongFormat;
 }
 
-Result UpdateFlow::evaluateManifest(size_t length, const TextSpan& highest) {
+STATIC_OTA_ONE_CALLER Result UpdateFlow::evaluateManifest(size_t length, const TextSpan& highest) {
   FramedManifest framed;
   manifestError_ = frameManifest(buffer_, length, framed);
   if (manifestError_ != ManifestError::None) return Result::WrongFormat;
@@ -202,15 +221,14 @@ Result UpdateFlow::install() {
     return result;
   }
   if (versionStore_ != nullptr) versionStore_->save(offeredVersion_);
-  lastPoll_.clear();
   return Result::Updated;
 }
 
 // Updated here means "every byte received and hashed, all but the last chunk
 // (still in buffer_) written". The caller ends the request.
-Result UpdateFlow::receiveImage(ImageSession& session, bool& flashOpened, size_t& chunkLength) {
+STATIC_OTA_ONE_CALLER Result UpdateFlow::receiveImage(ImageSession& session, bool& flashOpened, size_t& chunkLength) {
   HttpResponse response;
-  const TransportError error = transport_.get(imageUrl_, nullptr, readTimeoutMs_, response);
+  const TransportError error = transport_.get(imageUrl_, nullptr, readTimeoutMs_, timeLeftMs(), response);
   if (error != TransportError::None) return failTransport(error);
   httpStatus_ = response.status;
   if (response.status != 200) return Result::HttpStatus;

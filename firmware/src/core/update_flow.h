@@ -1,6 +1,7 @@
 // The whole device flow over the platform interfaces, in the order the
 // protocol requires:
-//   1. GET latest.txt (conditional); 304 ends the poll with no parsing or crypto
+//   1. GET latest.txt (conditional when allowed); 304 ends the poll with no
+//      parsing or crypto
 //   2. line 1 not newer than the running version -> done, no crypto
 //   3. strict signature from a trusted key, then the fields and the device's
 //      own context (board, channel, expiry, rollback record, free space)
@@ -19,6 +20,14 @@
 #include "static_ota_limits.h"
 
 namespace static_ota {
+
+// What one poll leaves for the next. Validators are unauthenticated headers,
+// so they are sent only once two answers in a row carried them, and then on
+// at most kMaxConditionalPolls polls before an unconditional GET.
+struct PollValidators {
+  uint8_t conditionalPollsLeft = 0;  // 0: the next manifest GET is unconditional
+  HttpValidators validators;
+};
 
 class UpdateFlow {
  public:
@@ -51,8 +60,9 @@ class UpdateFlow {
 
   // Validators of the last poll whose outcome the manifest bytes alone
   // decided; sent back so an unchanged manifest costs a 304 and no crypto.
-  const HttpValidators& lastPollValidators() const { return lastPoll_; }
-  void restoreLastPollValidators(const HttpValidators& validators) { lastPoll_ = validators; }
+  // A device that keeps them across restarts saves and restores all of it.
+  const PollValidators& lastPollValidators() const { return lastPoll_; }
+  void restoreLastPollValidators(const PollValidators& validators) { lastPoll_ = validators; }
 
  private:
   Result poll();
@@ -62,9 +72,10 @@ class UpdateFlow {
   Result install();
   Result receiveImage(ImageSession& session, bool& flashOpened, size_t& chunkLength);
   Result failTransport(TransportError error);
-  bool timeIsUp() const { return clock_.millis() - startedAtMs_ > updateTimeoutMs_; }
+  uint32_t timeLeftMs() const;
   TransportError readBody(uint8_t* buffer, size_t capacity, size_t& received);
 
+  // Scalars first: small offsets keep the chip's loads and stores short.
   HttpTransport& transport_;
   FlashTarget& flash_;
   Clock& clock_;
@@ -76,24 +87,24 @@ class UpdateFlow {
   uint32_t updateTimeoutMs_ = kDefaultUpdateTimeoutMs;
   uint32_t startedAtMs_ = 0;
 
+  ManifestError manifestError_ = ManifestError::None;
+  TransportError transportError_ = TransportError::None;
+  int httpStatus_ = 0;
+  uint32_t imageBytesReceived_ = 0;
+
+  PollValidators lastPoll_;
+
   TrustedKeys trustedKeys_;
   char manifestUrl_[kMaxUrlLength + 1];
   char runningVersion_[kMaxVersionLength + 1];
   char board_[kMaxBoardLength + 1];
   char channel_[kMaxChannelLength + 1];
 
-  HttpValidators lastPoll_;
-
   // The offer found by the last poll.
+  uint32_t imageSize_ = 0;
   char offeredVersion_[kMaxVersionLength + 1];
   char imageUrl_[kMaxUrlLength + 1];
-  uint32_t imageSize_ = 0;
   uint8_t imageSha256_[kSha256Length];
-
-  ManifestError manifestError_ = ManifestError::None;
-  TransportError transportError_ = TransportError::None;
-  int httpStatus_ = 0;
-  uint32_t imageBytesReceived_ = 0;
 
   // The manifest (and one byte to tell a larger one), then the image chunks:
   // one buffer, never both at once.
