@@ -1,6 +1,6 @@
 // static-ota for ESP8266 and ESP32: signed OTA updates from a static mirror.
 //
-//   static const uint8_t kTrustedKeys[][32] = {{0x17, 0x6b, ...}};
+//   static const uint8_t kTrustedKeys[][32] = {{/* the 32 bytes `static-ota keygen` prints */}};
 //   StaticOta ota("http://ota.example.com/nodemcuv2/latest.txt", kTrustedKeys, 1);
 //   StaticOtaResult result = ota.update();
 //   if (result == StaticOtaResult::Updated) ESP.restart();

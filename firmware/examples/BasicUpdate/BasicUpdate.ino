@@ -18,11 +18,17 @@
 static const char kWifiSsid[] = "your-network";
 static const char kWifiPassword[] = "your-password";
 static const char kManifestUrl[] = "http://ota.example.com/" STATIC_OTA_BOARD "/latest.txt";
-// From `static-ota keygen`: the public key printed "for your firmware".
+// Paste the public key printed by `static-ota keygen` "for your firmware".
+// The all-zero placeholder is refused (StaticOta::configured() is false and
+// every poll is config_error), so nothing installs until you do: a key copied
+// from elsewhere would let whoever holds its private half update your devices.
 static const uint8_t kTrustedKeys[][32] = {
-    {0x17, 0x6b, 0x6b, 0x89, 0x05, 0x4a, 0xda, 0x22, 0xda, 0x0f, 0x0f, 0xdf, 0x7c, 0x9e, 0x3a, 0x8b,
-     0xa5, 0x40, 0x35, 0x78, 0x4b, 0xac, 0x23, 0xc1, 0x04, 0xa4, 0x9e, 0xbd, 0x99, 0xf3, 0x34, 0x14},
+    {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00},
 };
+static const char kNotConfigured[] =
+    "static-ota: not configured. Paste the public key printed by `static-ota keygen` into kTrustedKeys "
+    "and check the manifest URL; until then every update is refused (config_error).";
 static const uint32_t kCheckEveryMs = 15UL * 60UL * 1000UL;
 
 StaticOta ota(kManifestUrl, kTrustedKeys, sizeof(kTrustedKeys) / sizeof(kTrustedKeys[0]));
@@ -36,7 +42,7 @@ void printProgress(uint32_t received, uint32_t total) {
 void setup() {
   Serial.begin(115200);
   Serial.printf("\nrunning %s on %s\n", STATIC_OTA_VERSION, STATIC_OTA_BOARD);
-  if (!ota.configured()) Serial.println("static-ota: check the manifest URL and the trusted key");
+  if (!ota.configured()) Serial.println(kNotConfigured);
   ota.onProgress(printProgress);
   WiFi.mode(WIFI_STA);
   WiFi.begin(kWifiSsid, kWifiPassword);

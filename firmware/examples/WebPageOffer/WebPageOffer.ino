@@ -21,10 +21,17 @@ typedef ESP8266WebServer WebServer;
 static const char kWifiSsid[] = "your-network";
 static const char kWifiPassword[] = "your-password";
 static const char kManifestUrl[] = "http://ota.example.com/" STATIC_OTA_BOARD "/latest.txt";
+// Paste the public key printed by `static-ota keygen` "for your firmware".
+// The all-zero placeholder is refused (StaticOta::configured() is false and
+// every poll is config_error), so nothing installs until you do: a key copied
+// from elsewhere would let whoever holds its private half update your devices.
 static const uint8_t kTrustedKeys[][32] = {
-    {0x17, 0x6b, 0x6b, 0x89, 0x05, 0x4a, 0xda, 0x22, 0xda, 0x0f, 0x0f, 0xdf, 0x7c, 0x9e, 0x3a, 0x8b,
-     0xa5, 0x40, 0x35, 0x78, 0x4b, 0xac, 0x23, 0xc1, 0x04, 0xa4, 0x9e, 0xbd, 0x99, 0xf3, 0x34, 0x14},
+    {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00},
 };
+static const char kNotConfigured[] =
+    "static-ota: not configured. Paste the public key printed by `static-ota keygen` into kTrustedKeys "
+    "and check the manifest URL; until then every update is refused (config_error).";
 
 StaticOta ota(kManifestUrl, kTrustedKeys, sizeof(kTrustedKeys) / sizeof(kTrustedKeys[0]));
 WebServer server(80);
@@ -60,6 +67,7 @@ void installUpdate() {
 
 void setup() {
   Serial.begin(115200);
+  if (!ota.configured()) Serial.println(kNotConfigured);
   WiFi.mode(WIFI_STA);
   WiFi.begin(kWifiSsid, kWifiPassword);
   while (WiFi.status() != WL_CONNECTED) delay(250);
