@@ -2,9 +2,12 @@
 //  - code size (.text+.rodata) and static RAM (.data+.bss) of the core for
 //    the ESP8266's lx106, with the Arduino ESP8266 core's compiler flags, as a
 //    final link of what a sketch's calls reach (crypto library excluded);
+//  - the RAM of the UpdateFlow object each StaticOta holds (its buffers live
+//    there, not in .bss or on the stack);
 //  - stack high-water of a full update in the host simulator (painted stack,
 //    including signature verification with OpenSSL), and where it goes;
-//  - bytes received by an idle poll answered with 304.
+//  - bytes received by an idle poll answered with 304 (validators are sent
+//    once a second answer confirmed them).
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
@@ -13,9 +16,13 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compileCore, measureCore } from '../firmware/tools/xtensa-core.mjs';
+import { compileCore, measureCore, sizeOnChip } from '../firmware/tools/xtensa-core.mjs';
 
 const repository = join(dirname(fileURLToPath(import.meta.url)), '..');
+// static_ota_limits.h: conditional polls between two unconditional ones.
+const kMaxConditionalPolls = Number(
+  /kMaxConditionalPolls = (\d+);/.exec(readFileSync(join(repository, 'firmware/src/core/static_ota_limits.h'), 'utf8'))[1],
+);
 const firmware = join(repository, 'firmware');
 const build = join(firmware, 'build');
 const simulator = join(build, 'static-ota-device');
@@ -67,6 +74,12 @@ console.log('core for ESP8266 (xtensa-lx106, Arduino ESP8266 core flags, final l
 console.log(`  code   .text+.rodata = ${core.text} + ${core.rodata} = ${core.text + core.rodata} bytes (target < 6144)`);
 console.log(`  result sentences (resultMessage), when a sketch uses them: +${messagesBytes} bytes`);
 console.log(`  static RAM .data+.bss = ${core.data + core.bss} bytes (target < 256)`);
+const flowBytes = sizeOnChip('core/update_flow.h', 'static_ota::UpdateFlow', join(build, 'xtensa'));
+console.log(
+  `  RAM per StaticOta object: its UpdateFlow alone is ${flowBytes} bytes (sizeof on lx106: the 1 KB manifest/image\n` +
+    '  buffer, URLs, versions, keys, validators); the chip adapters (HTTPClient, WiFiClient, Updater) come on top.\n' +
+    '  "static RAM 0 bytes" means nothing in .data/.bss, not that the library needs no RAM.',
+);
 
 buildSimulator();
 const folder = mkdtempSync(join(tmpdir(), 'static-ota-bench-'));
@@ -114,10 +127,20 @@ try {
       '  On a chip, rweather Ed25519::verify and BearSSL/mbedTLS SHA-256 take the place of OpenSSL.',
   );
 
-  await device([...common, '--version', '2.0.0', '--state', mirror.state]);
-  const idle = await device([...common, '--version', '2.0.0', '--state', mirror.state]);
-  console.log(`\nidle poll answered with ${idle.http_status} (result=${idle.result}):`);
-  console.log(`  bytes received = ${idle.bytes_received} (headers), body bytes = ${idle.body_bytes}`);
+  // The first answer stores validators, the second (unconditional) confirms them, the third sends them.
+  const idlePoll = () => device([...common, '--version', '2.0.0', '--state', mirror.state]);
+  await idlePoll();
+  const confirming = await idlePoll();
+  const idle = await idlePoll();
+  console.log(`\nidle polls (the device runs the offered version):`);
+  console.log(
+    `  conditional poll answered with ${idle.http_status} (result=${idle.result}): ` +
+      `bytes received = ${idle.bytes_received} (headers), body bytes = ${idle.body_bytes}`,
+  );
+  console.log(
+    `  unconditional poll (the second after a change, then 1 in ${kMaxConditionalPolls + 1}): ` +
+      `http ${confirming.http_status}, bytes received = ${confirming.bytes_received}, body bytes = ${confirming.body_bytes}`,
+  );
 } finally {
   server.close();
   rmSync(folder, { recursive: true, force: true });

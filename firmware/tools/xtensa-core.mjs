@@ -3,7 +3,7 @@
 // library, and inspects the objects: the freestanding check and the size
 // figures both come from here.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, dirname, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -109,4 +109,18 @@ export function measureCore(objects, outputDirectory) {
     'core-with-messages.o',
   );
   return { core, messagesBytes: withMessages.text + withMessages.rodata - core.text - core.rodata };
+}
+
+// sizeof(type) as the lx106 compiler lays it out: a one-line translation unit
+// whose constant is read back from the object (lx106 is little-endian).
+export function sizeOnChip(header, type, outputDirectory) {
+  mkdirSync(outputDirectory, { recursive: true });
+  const source = join(outputDirectory, 'size-probe.cpp');
+  const object = join(outputDirectory, 'size-probe.o');
+  writeFileSync(source, `#include "${header}"\nextern const unsigned kProbedSize = sizeof(${type});\n`);
+  execFileSync(CXX, [...FLAGS, `-I${join(firmware, 'src')}`, '-c', source, '-o', object]);
+  const dump = execFileSync('xtensa-lx106-elf-objdump', ['-s', '-j', '.rodata.kProbedSize', object], { encoding: 'utf8' });
+  const word = /^\s*0000\s+([0-9a-f]{8})\b/m.exec(dump)?.[1];
+  if (!word) throw new Error(`cannot read sizeof(${type}) from ${object}:\n${dump}`);
+  return Buffer.from(word, 'hex').readUInt32LE(0);
 }
