@@ -93,13 +93,16 @@ describe('static-ota-device against a published mirror', () => {
     expect(readFileSync(s.flash)).toEqual(s.image);
   });
 
-  it('reports no update for the running version, then costs a bodiless 304', async () => {
+  it('reports no update for the running version, then, once the validators are confirmed, costs a bodiless 304', async () => {
     const s = await setup();
     const state = join(s.folder, 'state.txt');
     const first = await s.device(['--state', state], { version: '1.1.0' });
     expect(first.result).toBe('no_update');
+    // Validators are sent only after two answers in a row carried them (docs/protocol.md, "Device behaviour").
     const second = await s.device(['--state', state], { version: '1.1.0' });
-    expect(second).toMatchObject({ result: 'no_update', fields: { http_status: '304', body_bytes: '0' } });
+    expect(second).toMatchObject({ result: 'no_update', fields: { http_status: '200' } });
+    const third = await s.device(['--state', state], { version: '1.1.0' });
+    expect(third).toMatchObject({ result: 'no_update', fields: { http_status: '304', body_bytes: '0' } });
     s.expectFlashUntouched();
   });
 
