@@ -73,7 +73,7 @@ const scenarios: Scenario[] = [
     error: /::error::.*SignatureDoesNotMatch|::error::.*HTTP 403/,
   },
   {
-    name: 'an S3 endpoint answering 403 AccessDenied, credentials from AWS_* variables (not masked by the action)',
+    name: 'an S3 endpoint answering 403 AccessDenied, credentials from AWS_* variables',
     endpoint: () => refusingEndpoint(403, () => s3Error('AccessDenied', 'Access Denied')),
     credentials: 'environment',
     error: /::error::.*(AccessDenied|Access Denied)/,
