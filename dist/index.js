@@ -67544,7 +67544,15 @@ async function buildAll(options, version) {
   }
   return built;
 }
+function checkBoards(boards) {
+  for (const board of boards) {
+    if (!isValidBoard(board)) {
+      throw new ReleaseError(`board ${JSON.stringify(board)} is invalid: use letters, digits, '_', '-' and '.' (not first), at most 64`);
+    }
+  }
+}
 async function runRelease(options) {
+  checkBoards([...options.environments, ...options.firmware.map(({ board }) => board)]);
   const version = options.version ? parseVersion(options.version) : versionFromRef(options.ref);
   if (version === void 0) {
     if (!options.build) throw new ReleaseError("nothing to do: not a tag, no version input and build is false");
@@ -67555,8 +67563,7 @@ async function runRelease(options) {
   if (options.signingKeys.length === 0) throw new ReleaseError("signing-key is required to publish a release");
   const built = options.build ? await buildAll(options, version) : options.firmware;
   if (built.length === 0) throw new ReleaseError("no firmware to publish: set build to true or give firmware paths");
-  const now = options.now?.() ?? /* @__PURE__ */ new Date();
-  const expires = options.expiresInSeconds === void 0 ? void 0 : Math.floor(now.getTime() / 1e3) + options.expiresInSeconds;
+  const expires = options.expiresInSeconds === void 0 ? void 0 : Math.floor(Date.now() / 1e3) + options.expiresInSeconds;
   const signed = [];
   for (const { board, path } of built) {
     signed.push(
@@ -67576,7 +67583,7 @@ async function runRelease(options) {
   const manifests = await publishReleases(target, signed, { force: options.force, keepVersions: options.keepVersions });
   for (const manifest of manifests) {
     if (manifest.supersededBy === void 0) {
-      options.log.info(`published ${manifest.manifest} (${manifest.version}, ${manifest.size} bytes) to ${target.description}`);
+      options.log.info(`published ${manifest.version} for ${manifest.board} (${manifest.channel}) to ${target.description}: ${manifest.manifest}`);
     } else {
       options.log.warning(
         `${manifest.image} was added, but a concurrent run published ${manifest.supersededBy} meanwhile, so ${manifest.manifest} keeps offering ${manifest.supersededBy}`

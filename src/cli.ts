@@ -3,12 +3,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_IMAGE_BYTES } from './image.js';
 import { InputError, parseDuration, parsePositiveInteger } from './inputs.js';
-import { DirectoryTarget } from './publish/directory.js';
-import { imageFileName, publishReleases } from './publish/publish.js';
-import { generateKey, parsePublicKey, parseSigningKeys, publicKeyAsCArray, signRelease, type SigningKey } from './sign.js';
-import { STABLE_CHANNEL, channelFor, parseVersion } from './version.js';
+import { join } from 'node:path';
+import { runRelease } from './release.js';
+import { generateKey, parsePublicKey, parseSigningKeys, publicKeyAsCArray, type SigningKey } from './sign.js';
+import { STABLE_CHANNEL } from './version.js';
 import { verifyMirror } from './verify.js';
-import { isValidBoard } from './manifest.js';
 
 export interface CliIo {
   stdout?: (text: string) => void;
@@ -84,35 +83,33 @@ async function publish(args: string[], out: Write, env: NodeJS.ProcessEnv): Prom
       'max-image-size': { type: 'string' },
     },
   });
-  const firmware = required(values, 'firmware');
-  const version = parseVersion(required(values, 'version'));
-  const board = required(values, 'board');
-  if (!isValidBoard(board)) throw new InputError(`--board ${JSON.stringify(board)} is invalid: letters, digits, '_', '-', '.' (not first), at most 64`);
   const outDir = required(values, 'out');
-  const channel = channelFor(version, values.channel);
-  const keys = await readKeys(values.key, env);
-  const expiresIn = values['expires-in'] === undefined ? undefined : parseDuration(values['expires-in'], '--expires-in');
-  const signed = await signRelease(
-    { imageFile: firmware, board, version, channel, file: imageFileName(version) },
-    {
-      keys,
-      nextReleaseKeys: values['trusted-key'].map((key) => parsePublicKey(key, '--trusted-key')),
-      allowLockout: values['allow-lockout'],
-      maxImageBytes: values['max-image-size'] === undefined ? DEFAULT_MAX_IMAGE_BYTES : parsePositiveInteger(values['max-image-size'], '--max-image-size'),
-      expires: expiresIn === undefined ? undefined : Math.floor(Date.now() / 1000) + expiresIn,
-    },
-  );
-  const target = new DirectoryTarget(outDir);
-  const [published] = await publishReleases(target, [signed], {
+  const expiresIn = values['expires-in'];
+  const keepVersions = values['keep-versions'];
+  const maxImageSize = values['max-image-size'];
+  const { manifests } = await runRelease({
+    version: required(values, 'version'),
+    channel: values.channel,
+    projectDir: '.',
+    environments: [],
+    build: false,
+    firmware: [{ board: required(values, 'board'), path: required(values, 'firmware') }],
+    signingKeys: await readKeys(values.key, env),
+    nextReleaseKeys: values['trusted-key'].map((key) => parsePublicKey(key, '--trusted-key')),
+    allowLockout: values['allow-lockout'],
+    expiresInSeconds: expiresIn === undefined ? undefined : parseDuration(expiresIn, '--expires-in'),
     force: values.force,
-    keepVersions: values['keep-versions'] === undefined ? undefined : parsePositiveInteger(values['keep-versions'], '--keep-versions'),
+    maxImageBytes: maxImageSize === undefined ? DEFAULT_MAX_IMAGE_BYTES : parsePositiveInteger(maxImageSize, '--max-image-size'),
+    keepVersions: keepVersions === undefined ? undefined : parsePositiveInteger(keepVersions, '--keep-versions'),
+    target: { kind: 'directory', directory: outDir },
+    log: { info: (message) => out(`${message}\n`), warning: (message) => out(`warning: ${message}\n`) },
   });
-  out(`published ${published.version} for ${published.board} (${published.channel}) to ${target.description}\n`);
-  out(`  ${published.image}: ${published.size} bytes, sha256 ${published.sha256}${published.imageWritten ? '' : ' (already there)'}\n`);
-  if (published.supersededBy !== undefined) {
-    out(`  ${published.manifest} keeps ${published.supersededBy}, published by a concurrent run meanwhile\n`);
-  } else {
-    out(`  ${published.manifest}:\n${signed.manifest.replace(/^/gm, '    ')}`);
+  for (const published of manifests) {
+    out(`  ${published.image}: ${published.size} bytes, sha256 ${published.sha256}${published.imageWritten ? '' : ' (already there)'}\n`);
+    if (published.supersededBy === undefined) {
+      const text = await readFile(join(outDir, ...published.manifest.split('/')), 'latin1');
+      out(`  ${published.manifest}:\n${text.replace(/^/gm, '    ')}`);
+    }
   }
 }
 

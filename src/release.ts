@@ -6,6 +6,7 @@ import { buildEnvironment, ensurePio, listEnvironments, type Reporter } from './
 import { imageFileName, publishReleases, type PublishedManifest } from './publish/publish.js';
 import { attachReleaseAssets } from './publish/release-assets.js';
 import { createTarget, type TargetConfig } from './publish/targets.js';
+import { isValidBoard } from './manifest.js';
 import { signRelease, type SignedRelease, type SigningKey } from './sign.js';
 import { channelFor, parseVersion, versionFromRef } from './version.js';
 
@@ -34,7 +35,6 @@ export interface ReleaseOptions {
   target: TargetConfig;
   releaseAssets?: { token: string; repository: string; tag: string };
   log: Reporter;
-  now?: () => Date;
 }
 
 export interface ReleaseResult {
@@ -62,7 +62,17 @@ async function buildAll(options: ReleaseOptions, version: string): Promise<Array
   return built;
 }
 
+/** Board names become folders of the mirror: refuse bad ones before anything is built. */
+function checkBoards(boards: string[]): void {
+  for (const board of boards) {
+    if (!isValidBoard(board)) {
+      throw new ReleaseError(`board ${JSON.stringify(board)} is invalid: use letters, digits, '_', '-' and '.' (not first), at most 64`);
+    }
+  }
+}
+
 export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult> {
+  checkBoards([...options.environments, ...options.firmware.map(({ board }) => board)]);
   const version = options.version ? parseVersion(options.version) : versionFromRef(options.ref);
   if (version === undefined) {
     if (!options.build) throw new ReleaseError('nothing to do: not a tag, no version input and build is false');
@@ -73,9 +83,7 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
   if (options.signingKeys.length === 0) throw new ReleaseError('signing-key is required to publish a release');
   const built = options.build ? await buildAll(options, version) : options.firmware;
   if (built.length === 0) throw new ReleaseError('no firmware to publish: set build to true or give firmware paths');
-  const now = options.now?.() ?? new Date();
-  const expires =
-    options.expiresInSeconds === undefined ? undefined : Math.floor(now.getTime() / 1000) + options.expiresInSeconds;
+  const expires = options.expiresInSeconds === undefined ? undefined : Math.floor(Date.now() / 1000) + options.expiresInSeconds;
   const signed: SignedRelease[] = [];
   for (const { board, path } of built) {
     signed.push(
@@ -95,7 +103,7 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
   const manifests = await publishReleases(target, signed, { force: options.force, keepVersions: options.keepVersions });
   for (const manifest of manifests) {
     if (manifest.supersededBy === undefined) {
-      options.log.info(`published ${manifest.manifest} (${manifest.version}, ${manifest.size} bytes) to ${target.description}`);
+      options.log.info(`published ${manifest.version} for ${manifest.board} (${manifest.channel}) to ${target.description}: ${manifest.manifest}`);
     } else {
       options.log.warning(
         `${manifest.image} was added, but a concurrent run published ${manifest.supersededBy} meanwhile, so ${manifest.manifest} keeps offering ${manifest.supersededBy}`,

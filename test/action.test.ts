@@ -83,6 +83,7 @@ describe('the action failing', () => {
     ['a missing signing key', { 'signing-key': '' }, {}, /::error::signing-key is required to publish a release/],
     ['an unreadable signing key', { 'signing-key': 'not a key at all' }, {}, /::error::signing-key: expected an Ed25519 private key/],
     ['a bad target', { target: 'ftp' }, {}, /::error::target must be one of directory, github-pages, s3, got "ftp"/],
+    ['an environment name unfit for a mirror folder', { environments: '../evil' }, {}, /::error::board "\.\.\/evil" is invalid/],
   ])('fails with an annotation on %s, publishing nothing and printing no secret', async (_name, inputs, env, message) => {
     const project = makeProject();
     const result = await publishWith(project, inputs, { GITHUB_REF: 'refs/tags/v1.0.0', ...env });

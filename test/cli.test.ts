@@ -120,7 +120,7 @@ describe('static-ota publish and verify', () => {
     expect((await cli(['frobnicate'])).code).toBe(2);
     expect((await cli(['publish', '--no-such-flag'])).code).toBe(2);
     const badBoard = await cli(['publish', '--firmware', p.image('1.0.0'), '--version', '1.0.0', '--board', '../x', '--out', p.mirror, '--key', p.key.path]);
-    expect(badBoard.stderr).toMatch(/--board "\.\.\/x" is invalid/);
+    expect(badBoard.stderr).toMatch(/board "\.\.\/x" is invalid/);
     expect(existsSync(p.mirror)).toBe(false);
   });
 
