@@ -23933,14 +23933,14 @@ var init_getProfileName = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 import { join as join4 } from "node:path";
 var getSSOTokenFilepath;
 var init_getSSOTokenFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js"() {
     init_getHomeDir();
     getSSOTokenFilepath = (id) => {
-      const hasher = createHash3("sha1");
+      const hasher = createHash2("sha1");
       const cacheName = hasher.update(id).digest("hex");
       return join4(getHomeDir(), ".aws", "sso", "cache", `${cacheName}.json`);
     };
@@ -28363,7 +28363,7 @@ var init_serdePlugin = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/serde/hash-node/hash-node.js
-import { createHash as createHash4, createHmac } from "node:crypto";
+import { createHash as createHash3, createHmac } from "node:crypto";
 function castSourceData(toCast, encoding) {
   if (Buffer.isBuffer(toCast)) {
     return toCast;
@@ -28397,7 +28397,7 @@ var init_hash_node = __esm({
         return Promise.resolve(this.hash.digest());
       }
       reset() {
-        this.hash = this.secret ? createHmac(this.algorithmIdentifier, castSourceData(this.secret)) : createHash4(this.algorithmIdentifier);
+        this.hash = this.secret ? createHmac(this.algorithmIdentifier, castSourceData(this.secret)) : createHash3(this.algorithmIdentifier);
       }
     };
   }
@@ -29823,11 +29823,11 @@ var init_Md5Js = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/checksum/md5/Md5Node.js
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 function buildNativeClass() {
   return class Md5Node {
     digestLength = 16;
-    hash = createHash5("md5");
+    hash = createHash4("md5");
     update(data) {
       this.hash.update(toUint8Array(data));
     }
@@ -29836,7 +29836,7 @@ function buildNativeClass() {
       return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     }
     reset() {
-      this.hash = createHash5("md5");
+      this.hash = createHash4("md5");
     }
   };
 }
@@ -29847,7 +29847,7 @@ var init_Md5Node = __esm({
     init_Md5Js();
     hasNativeCrypto = (() => {
       try {
-        createHash5("md5");
+        createHash4("md5");
         return true;
       } catch {
         return false;
@@ -30164,7 +30164,7 @@ var init_Sha256Js = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/checksum/sha256/Sha256Node.js
-import { createHash as createHash6, createHmac as createHmac2 } from "node:crypto";
+import { createHash as createHash5, createHmac as createHmac2 } from "node:crypto";
 function buildNativeClass3() {
   return class Sha256Node {
     digestLength = 32;
@@ -30198,7 +30198,7 @@ function buildNativeClass3() {
       this.finished = false;
     }
     createHash() {
-      return this.secret ? createHmac2("sha256", toBuffer(this.secret)) : createHash6("sha256");
+      return this.secret ? createHmac2("sha256", toBuffer(this.secret)) : createHash5("sha256");
     }
   };
 }
@@ -30217,7 +30217,7 @@ var init_Sha256Node = __esm({
     init_Sha256Js();
     hasNativeCrypto2 = (() => {
       try {
-        createHash6("sha256");
+        createHash5("sha256");
         return true;
       } catch {
         return false;
@@ -49754,7 +49754,7 @@ var require_dist_cjs11 = __commonJS({
     var { setCredentialFeature: setCredentialFeature2 } = (init_client3(), __toCommonJS(client_exports2));
     var { CredentialsProviderError: CredentialsProviderError2, parseKnownFiles: parseKnownFiles2, getProfileName: getProfileName2 } = (init_config2(), __toCommonJS(config_exports));
     var { HttpRequest: HttpRequest2 } = (init_protocols(), __toCommonJS(protocols_exports));
-    var { createHash: createHash10, createPrivateKey: createPrivateKey2, createPublicKey: createPublicKey2, sign: sign5 } = __require("node:crypto");
+    var { createHash: createHash9, createPrivateKey: createPrivateKey2, createPublicKey: createPublicKey2, sign: sign5 } = __require("node:crypto");
     var { promises } = __require("node:fs");
     var { homedir: homedir3 } = __require("node:os");
     var { dirname: dirname2, join: join11 } = __require("node:path");
@@ -49925,7 +49925,7 @@ var require_dist_cjs11 = __commonJS({
       getTokenFilePath() {
         const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? join11(homedir3(), ".aws", "login", "cache");
         const loginSessionBytes = Buffer.from(this.loginSession, "utf8");
-        const loginSessionSha256 = createHash10("sha256").update(loginSessionBytes).digest("hex");
+        const loginSessionSha256 = createHash9("sha256").update(loginSessionBytes).digest("hex");
         return join11(directory, `${loginSessionSha256}.json`);
       }
       derToRawSignature(derSignature) {
@@ -50695,7 +50695,7 @@ var init_Sha1Js = __esm({
 });
 
 // node_modules/@aws-sdk/checksums/dist-es/submodules/sha/sha1/Sha1Node.js
-import { createHash as createHash7, createHmac as createHmac3 } from "node:crypto";
+import { createHash as createHash6, createHmac as createHmac3 } from "node:crypto";
 function buildNativeClass4() {
   return class Sha1Node {
     digestLength = 20;
@@ -50729,7 +50729,7 @@ function buildNativeClass4() {
       this.finished = false;
     }
     createHash() {
-      return this.secret ? createHmac3("sha1", toBuffer2(this.secret)) : createHash7("sha1");
+      return this.secret ? createHmac3("sha1", toBuffer2(this.secret)) : createHash6("sha1");
     }
   };
 }
@@ -50748,7 +50748,7 @@ var init_Sha1Node = __esm({
     init_Sha1Js();
     hasNativeCrypto3 = (() => {
       try {
-        createHash7("sha1");
+        createHash6("sha1");
         return true;
       } catch {
         return false;
@@ -51272,11 +51272,11 @@ var init_Sha512Js = __esm({
 });
 
 // node_modules/@aws-sdk/checksums/dist-es/submodules/sha/sha512/Sha512.js
-import { createHash as createHash8, createHmac as createHmac4 } from "node:crypto";
+import { createHash as createHash7, createHmac as createHmac4 } from "node:crypto";
 function detectNative() {
   if (nativeSupported === void 0) {
     try {
-      createHash8("sha512");
+      createHash7("sha512");
       nativeSupported = true;
     } catch {
       nativeSupported = false;
@@ -51340,7 +51340,7 @@ var init_Sha512 = __esm({
         this.nativeFinished = false;
       }
       createNative() {
-        return this.nativeSecret !== void 0 ? createHmac4("sha512", toBuffer3(this.nativeSecret)) : createHash8("sha512");
+        return this.nativeSecret !== void 0 ? createHmac4("sha512", toBuffer3(this.nativeSecret)) : createHash7("sha512");
       }
     };
   }
@@ -61303,15 +61303,13 @@ async function findEmbeddedKeys(path, gzip, keys) {
   let tail = Buffer.alloc(0);
   const source = createReadStream(path);
   const stream = gzip ? source.pipe(createGunzip()) : source;
+  stream.once("close", () => source.destroy());
   for await (const chunk of stream) {
     const window2 = Buffer.concat([tail, chunk]);
     keys.forEach((key, index) => {
       if (!found.has(index) && window2.includes(Buffer.from(key))) found.add(index);
     });
-    if (found.size === keys.length) {
-      stream.destroy();
-      break;
-    }
+    if (found.size === keys.length) break;
     tail = window2.subarray(Math.max(0, window2.length - overlap));
   }
   return found;
@@ -61369,17 +61367,18 @@ async function listEnvironments(projectDir) {
   if (environments.length === 0) throw new BuildError(`${iniPath} has no [env:...] section`);
   return environments;
 }
+var SECRET_VARIABLE = /^(INPUT_|AWS_|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_RUNTIME_TOKEN$|STATIC_OTA_KEY$)/;
+function environmentWithoutSecrets() {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !SECRET_VARIABLE.test(name)));
+}
 function buildEnvironmentVariables(version, board) {
-  const env2 = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith("INPUT_") && name !== "STATIC_OTA_KEY" && !name.startsWith("AWS_")) env2[name] = value;
-  }
+  const env2 = environmentWithoutSecrets();
   const flags = `-DSTATIC_OTA_VERSION=\\"${version}\\" -DSTATIC_OTA_BOARD=\\"${board}\\"`;
   env2.PLATFORMIO_BUILD_FLAGS = [process.env.PLATFORMIO_BUILD_FLAGS, flags].filter(Boolean).join(" ");
   return env2;
 }
 async function hasPio() {
-  return execFileAsync("pio", ["--version"]).then(
+  return execFileAsync("pio", ["--version"], { env: environmentWithoutSecrets() }).then(
     () => true,
     () => false
   );
@@ -61388,7 +61387,10 @@ async function ensurePio(log) {
   if (await hasPio()) return;
   log.warning("pio was not found on PATH: installing PlatformIO with pip (add a setup step with a cache to save this time)");
   try {
-    await execFileAsync("python3", ["-m", "pip", "install", "--user", "--upgrade", "platformio"], { maxBuffer: 64 << 20 });
+    await execFileAsync("python3", ["-m", "pip", "install", "--user", "--upgrade", "platformio"], {
+      maxBuffer: 64 << 20,
+      env: environmentWithoutSecrets()
+    });
   } catch (error2) {
     throw new BuildError(`pio is missing and installing PlatformIO with pip failed: ${error2.message}`);
   }
@@ -61419,7 +61421,6 @@ async function buildEnvironment(projectDir, board, version, log) {
 
 // src/publish/publish.ts
 var import_semver2 = __toESM(require_semver2(), 1);
-import { createHash as createHash2 } from "node:crypto";
 
 // src/crypto.ts
 import { createHash } from "node:crypto";
@@ -61961,6 +61962,12 @@ var DECIMAL = /^(0|[1-9]\d{0,9})$/;
 var SHA256_HEX = /^[0-9a-f]{64}$/;
 var SIG_LINE = /^sig=([0-9a-f]{8}):([0-9a-f]{128})$/;
 var REQUIRED = ["format", "board", "channel", "file", "size", "sha256"];
+var STABLE_CHANNEL = "stable";
+function releaseFolder(board, channel) {
+  return channel === STABLE_CHANNEL ? board : `${board}/${channel}`;
+}
+var manifestPath = (board, channel) => `${releaseFolder(board, channel)}/latest.txt`;
+var imageFileName = (version) => `firmware-${version.replace(/\+/g, "_")}.bin`;
 function isValidVersion(version) {
   const match = SEMVER.exec(version);
   if (!match || version.length > MAX_VERSION_LENGTH) return false;
@@ -62104,7 +62111,6 @@ function openManifest(bytes, trustedKeys) {
 
 // src/version.ts
 var import_semver = __toESM(require_semver2(), 1);
-var STABLE_CHANNEL = "stable";
 var VersionError = class extends Error {
   constructor(message) {
     super(message);
@@ -62120,8 +62126,9 @@ function parseVersion(text) {
   }
   return version;
 }
+var tagFromRef = (ref) => ref?.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : void 0;
 function versionFromRef(ref) {
-  const tag = ref?.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : void 0;
+  const tag = tagFromRef(ref);
   return tag === void 0 ? void 0 : parseVersion(tag);
 }
 function channelFor(version, requested) {
@@ -62144,16 +62151,10 @@ var PublishError = class extends Error {
     this.name = "PublishError";
   }
 };
-function releaseFolder(board, channel) {
-  return channel === STABLE_CHANNEL ? board : `${board}/${channel}`;
-}
-var manifestPath = (board, channel) => `${releaseFolder(board, channel)}/latest.txt`;
-var imageFileName = (version) => `firmware-${version.replace(/\+/g, "_")}.bin`;
 var IMAGE_NAME = /^firmware-(.+)\.bin$/;
 async function plan(session, release2, options, where, retry) {
-  const folder = releaseFolder(release2.board, release2.channel);
-  const manifest = `${folder}/latest.txt`;
-  const image = `${folder}/${release2.file}`;
+  const manifest = manifestPath(release2.board, release2.channel);
+  const image = `${releaseFolder(release2.board, release2.channel)}/${release2.file}`;
   const previousManifest = await session.read(manifest);
   let supersededBy;
   if (previousManifest) {
@@ -62165,21 +62166,21 @@ async function plan(session, release2, options, where, retry) {
       throw new PublishError(`${manifest} in ${where} is not a readable manifest (${reason}); remove it to publish`);
     }
     const order = compareVersions(release2.version, current);
-    if (retry && (order < 0 || order === 0 && !options.force)) {
+    const refused = order < 0 || order === 0 && !options.force;
+    if (refused && retry) {
       supersededBy = current;
     } else if (order < 0) {
       throw new PublishError(
         `refusing to publish ${release2.version} for ${release2.board} (${release2.channel}): ${where} already offers ${current}, and devices never go back`
       );
-    }
-    if (order === 0 && !options.force) {
+    } else if (refused) {
       throw new PublishError(
         `${release2.version} is already published for ${release2.board} (${release2.channel}) in ${where}; use --force (force: true) to re-publish the same version`
       );
     }
   }
   const existingImage = await session.read(image);
-  if (existingImage && createHash2("sha256").update(existingImage).digest("hex") !== release2.sha256) {
+  if (existingImage && sha256Hex(existingImage) !== release2.sha256) {
     throw new PublishError(
       `${image} already exists in ${where} with different bytes; images are immutable, so publish a new version`
     );
@@ -66488,6 +66489,7 @@ var ConflictError = class extends Error {
   }
 };
 var MAX_CONFLICT_RETRIES = 5;
+var sameBytes = (a5, b5) => a5 === void 0 || b5 === void 0 ? a5 === b5 : a5.equals(b5);
 async function retryOnConflict(attempt) {
   for (let retry = 0; ; retry++) {
     try {
@@ -66542,7 +66544,6 @@ var DirectoryTarget = class {
     };
   }
 };
-var sameBytes = (a5, b5) => a5 === void 0 || b5 === void 0 ? a5 === b5 : a5.equals(b5);
 
 // src/publish/pages.ts
 import { execFile as execFile2 } from "node:child_process";
@@ -66706,6 +66707,8 @@ import { randomUUID } from "node:crypto";
 import { readFile as readFile7 } from "node:fs/promises";
 var DEFAULT_S3_REGION = "us-east-1";
 var S3_MAX_ATTEMPTS = 5;
+var S3_CONNECT_TIMEOUT_MS = 1e4;
+var DEFAULT_S3_IDLE_TIMEOUT_MS = 6e4;
 var MAX_LIST_PAGES = 1e3;
 var S3TargetError = class extends Error {
   constructor(message) {
@@ -66715,7 +66718,6 @@ var S3TargetError = class extends Error {
 };
 var ACLS = Object.values(import_client_s3.ObjectCannedACL);
 var statusOf2 = (error2) => error2?.$metadata?.httpStatusCode;
-var sameBytes2 = (a5, b5) => a5 === void 0 || b5 === void 0 ? a5 === b5 : a5.equals(b5);
 function describeFailure(error2) {
   if (!(error2 instanceof Error)) return String(error2);
   const { $metadata } = error2;
@@ -66760,7 +66762,12 @@ var S3Target = class {
       // The SDK's default CRC32 checksum headers are rejected or mishandled by R2, B2 and older MinIO.
       requestChecksumCalculation: "WHEN_REQUIRED",
       responseChecksumValidation: "WHEN_REQUIRED",
-      maxAttempts: S3_MAX_ATTEMPTS
+      maxAttempts: S3_MAX_ATTEMPTS,
+      // socketTimeout ends a request after that long without any byte; the SDK's requestTimeout would only warn.
+      requestHandler: {
+        connectionTimeout: S3_CONNECT_TIMEOUT_MS,
+        socketTimeout: config.idleTimeoutMs ?? DEFAULT_S3_IDLE_TIMEOUT_MS
+      }
     });
   }
   transaction(work) {
@@ -66782,13 +66789,13 @@ var S3Target = class {
       writeManifest: async (path, text, previous) => {
         const body = Buffer.from(text, "latin1");
         let known = seen.get(path);
-        if (!known || !sameBytes2(known.bytes, previous)) known = await this.get(path);
-        if (!sameBytes2(known.bytes, previous)) throw new ConflictError(`${this.url(path)} changed while publishing`);
+        if (!known || !sameBytes(known.bytes, previous)) known = await this.get(path);
+        if (!sameBytes(known.bytes, previous)) throw new ConflictError(`${this.url(path)} changed while publishing`);
         if ((known.bytes === void 0 || known.etag) && await this.honoursConditionalWrites()) {
           const precondition = known.bytes === void 0 ? { IfNoneMatch: "*" } : { IfMatch: known.etag };
           return this.putConditionally(path, body, MANIFEST_HEADERS, precondition);
         }
-        if (!sameBytes2((await this.get(path)).bytes, previous)) throw new ConflictError(`${this.url(path)} changed while publishing`);
+        if (!sameBytes((await this.get(path)).bytes, previous)) throw new ConflictError(`${this.url(path)} changed while publishing`);
         await this.put(path, body, MANIFEST_HEADERS);
       },
       remove: async (path) => {
@@ -66870,7 +66877,7 @@ var S3Target = class {
     } catch (error2) {
       const status = statusOf2(error2);
       if (status !== 412 && status !== 409) throw this.failure("PUT", path, error2);
-      if (sameBytes2((await this.get(path)).bytes, body)) return;
+      if (sameBytes((await this.get(path)).bytes, body)) return;
       throw new ConflictError(`${this.url(path)} was changed by another publisher`);
     }
   }
@@ -67038,13 +67045,16 @@ function parseSigningKeys(material, source) {
 // src/release.ts
 var CI_BUILD_VERSION = "0.0.0-ci";
 var ReleaseError = class extends Error {
-  constructor(message) {
+  constructor(message, published) {
     super(message);
+    this.published = published;
     this.name = "ReleaseError";
   }
+  published;
 };
 async function buildAll(options, version) {
   const environments = options.environments.length ? options.environments : await listEnvironments(options.projectDir);
+  checkBoards(environments);
   await ensurePio(options.log);
   const built = [];
   for (const board of environments) {
@@ -67111,6 +67121,11 @@ async function runRelease(options) {
         );
       }
       await attachReleaseAssets(options.releaseAssets, assets);
+    } catch (error2) {
+      throw new ReleaseError(
+        `the mirror is published (${target.description}), but attaching the release assets failed: ${error2.message}. To attach them, re-run with build: false, force: true and the published images as firmware (identical images are kept).`,
+        { version, channel, built, manifests }
+      );
     } finally {
       await rm3(folder, { recursive: true, force: true });
     }
@@ -67119,7 +67134,7 @@ async function runRelease(options) {
 }
 
 // src/verify.ts
-import { createHash as createHash9 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 import { createReadStream as createReadStream4 } from "node:fs";
 import { stat as stat3 } from "node:fs/promises";
 import { join as join9 } from "node:path";
@@ -67155,6 +67170,11 @@ async function fetchFollowingRedirects(url) {
     if (response.status !== 200 || !response.body) {
       await response.body?.cancel();
       throw new VerifyError(`GET ${location}: HTTP ${response.status}, expected 200`);
+    }
+    const coding = response.headers.get("transfer-encoding");
+    if (coding) {
+      await response.body.cancel();
+      throw new VerifyError(`GET ${location}: Transfer-Encoding ${coding}; devices read only plain bodies (serve files with a Content-Length)`);
     }
     const declared = response.headers.get("content-length");
     return {
@@ -67204,10 +67224,13 @@ async function verifyMirror(options) {
   }
   const imagePath = `${path.slice(0, path.lastIndexOf("/") + 1)}${manifest.file}`;
   const image = await open2(options.mirror, imagePath);
-  if (image.length !== void 0 && image.length !== manifest.size) {
+  if (image.length === void 0) {
+    throw new VerifyError(`${image.location}: no Content-Length; devices need a Content-Length equal to size=${manifest.size}`);
+  }
+  if (image.length !== manifest.size) {
     throw new VerifyError(`${image.location}: Content-Length ${image.length} but the manifest says size=${manifest.size}`);
   }
-  const hash = createHash9("sha256");
+  const hash = createHash8("sha256");
   let size = 0;
   for await (const chunk of image.body) {
     size += chunk.length;
@@ -67334,9 +67357,12 @@ async function verify2(args, out) {
     }
   });
   if (values.pubkey.length === 0) throw new UsageError("--pubkey is required");
+  const board = required(values, "board");
+  if (!isValidBoard(board)) throw new UsageError(`--board ${JSON.stringify(board)} is not a board name`);
+  if (!isValidChannel(values.channel)) throw new UsageError(`--channel ${JSON.stringify(values.channel)} is not a channel name`);
   const report = await verifyMirror({
     mirror: required(values, "mirror"),
-    board: required(values, "board"),
+    board,
     channel: values.channel,
     trustedKeys: values.pubkey.map((key) => parsePublicKey(key, "--pubkey"))
   });

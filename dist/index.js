@@ -46768,7 +46768,7 @@ var require_dist_cjs11 = __commonJS({
     var { setCredentialFeature: setCredentialFeature2 } = (init_client3(), __toCommonJS(client_exports2));
     var { CredentialsProviderError: CredentialsProviderError2, parseKnownFiles: parseKnownFiles2, getProfileName: getProfileName2 } = (init_config2(), __toCommonJS(config_exports));
     var { HttpRequest: HttpRequest2 } = (init_protocols(), __toCommonJS(protocols_exports));
-    var { createHash: createHash9, createPrivateKey: createPrivateKey2, createPublicKey: createPublicKey2, sign: sign5 } = __require("node:crypto");
+    var { createHash: createHash8, createPrivateKey: createPrivateKey2, createPublicKey: createPublicKey2, sign: sign5 } = __require("node:crypto");
     var { promises: promises3 } = __require("node:fs");
     var { homedir: homedir3 } = __require("node:os");
     var { dirname: dirname2, join: join9 } = __require("node:path");
@@ -46939,7 +46939,7 @@ var require_dist_cjs11 = __commonJS({
       getTokenFilePath() {
         const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? join9(homedir3(), ".aws", "login", "cache");
         const loginSessionBytes = Buffer.from(this.loginSession, "utf8");
-        const loginSessionSha256 = createHash9("sha256").update(loginSessionBytes).digest("hex");
+        const loginSessionSha256 = createHash8("sha256").update(loginSessionBytes).digest("hex");
         return join9(directory, `${loginSessionSha256}.json`);
       }
       derToRawSignature(derSignature) {
@@ -61808,15 +61808,13 @@ async function findEmbeddedKeys(path, gzip, keys) {
   let tail = Buffer.alloc(0);
   const source = createReadStream(path);
   const stream = gzip ? source.pipe(createGunzip()) : source;
+  stream.once("close", () => source.destroy());
   for await (const chunk of stream) {
     const window2 = Buffer.concat([tail, chunk]);
     keys.forEach((key, index) => {
       if (!found.has(index) && window2.includes(Buffer.from(key))) found.add(index);
     });
-    if (found.size === keys.length) {
-      stream.destroy();
-      break;
-    }
+    if (found.size === keys.length) break;
     tail = window2.subarray(Math.max(0, window2.length - overlap));
   }
   return found;
@@ -61865,6 +61863,7 @@ var ConflictError = class extends Error {
   }
 };
 var MAX_CONFLICT_RETRIES = 5;
+var sameBytes = (a5, b5) => a5 === void 0 || b5 === void 0 ? a5 === b5 : a5.equals(b5);
 async function retryOnConflict(attempt) {
   for (let retry = 0; ; retry++) {
     try {
@@ -61919,7 +61918,6 @@ var DirectoryTarget = class {
     };
   }
 };
-var sameBytes = (a5, b5) => a5 === void 0 || b5 === void 0 ? a5 === b5 : a5.equals(b5);
 
 // src/publish/pages.ts
 import { execFile } from "node:child_process";
@@ -62467,6 +62465,12 @@ var DECIMAL = /^(0|[1-9]\d{0,9})$/;
 var SHA256_HEX = /^[0-9a-f]{64}$/;
 var SIG_LINE = /^sig=([0-9a-f]{8}):([0-9a-f]{128})$/;
 var REQUIRED = ["format", "board", "channel", "file", "size", "sha256"];
+var STABLE_CHANNEL = "stable";
+function releaseFolder(board, channel) {
+  return channel === STABLE_CHANNEL ? board : `${board}/${channel}`;
+}
+var manifestPath = (board, channel) => `${releaseFolder(board, channel)}/latest.txt`;
+var imageFileName = (version) => `firmware-${version.replace(/\+/g, "_")}.bin`;
 function isValidVersion(version) {
   const match = SEMVER.exec(version);
   if (!match || version.length > MAX_VERSION_LENGTH) return false;
@@ -62766,6 +62770,8 @@ import { randomUUID as randomUUID2 } from "node:crypto";
 import { readFile as readFile5 } from "node:fs/promises";
 var DEFAULT_S3_REGION = "us-east-1";
 var S3_MAX_ATTEMPTS = 5;
+var S3_CONNECT_TIMEOUT_MS = 1e4;
+var DEFAULT_S3_IDLE_TIMEOUT_MS = 6e4;
 var MAX_LIST_PAGES = 1e3;
 var S3TargetError = class extends Error {
   constructor(message) {
@@ -62775,7 +62781,6 @@ var S3TargetError = class extends Error {
 };
 var ACLS = Object.values(import_client_s3.ObjectCannedACL);
 var statusOf = (error3) => error3?.$metadata?.httpStatusCode;
-var sameBytes2 = (a5, b5) => a5 === void 0 || b5 === void 0 ? a5 === b5 : a5.equals(b5);
 function describeFailure(error3) {
   if (!(error3 instanceof Error)) return String(error3);
   const { $metadata } = error3;
@@ -62820,7 +62825,12 @@ var S3Target = class {
       // The SDK's default CRC32 checksum headers are rejected or mishandled by R2, B2 and older MinIO.
       requestChecksumCalculation: "WHEN_REQUIRED",
       responseChecksumValidation: "WHEN_REQUIRED",
-      maxAttempts: S3_MAX_ATTEMPTS
+      maxAttempts: S3_MAX_ATTEMPTS,
+      // socketTimeout ends a request after that long without any byte; the SDK's requestTimeout would only warn.
+      requestHandler: {
+        connectionTimeout: S3_CONNECT_TIMEOUT_MS,
+        socketTimeout: config.idleTimeoutMs ?? DEFAULT_S3_IDLE_TIMEOUT_MS
+      }
     });
   }
   transaction(work) {
@@ -62842,13 +62852,13 @@ var S3Target = class {
       writeManifest: async (path, text, previous) => {
         const body = Buffer.from(text, "latin1");
         let known = seen.get(path);
-        if (!known || !sameBytes2(known.bytes, previous)) known = await this.get(path);
-        if (!sameBytes2(known.bytes, previous)) throw new ConflictError(`${this.url(path)} changed while publishing`);
+        if (!known || !sameBytes(known.bytes, previous)) known = await this.get(path);
+        if (!sameBytes(known.bytes, previous)) throw new ConflictError(`${this.url(path)} changed while publishing`);
         if ((known.bytes === void 0 || known.etag) && await this.honoursConditionalWrites()) {
           const precondition = known.bytes === void 0 ? { IfNoneMatch: "*" } : { IfMatch: known.etag };
           return this.putConditionally(path, body, MANIFEST_HEADERS, precondition);
         }
-        if (!sameBytes2((await this.get(path)).bytes, previous)) throw new ConflictError(`${this.url(path)} changed while publishing`);
+        if (!sameBytes((await this.get(path)).bytes, previous)) throw new ConflictError(`${this.url(path)} changed while publishing`);
         await this.put(path, body, MANIFEST_HEADERS);
       },
       remove: async (path) => {
@@ -62930,7 +62940,7 @@ var S3Target = class {
     } catch (error3) {
       const status = statusOf(error3);
       if (status !== 412 && status !== 409) throw this.failure("PUT", path, error3);
-      if (sameBytes2((await this.get(path)).bytes, body)) return;
+      if (sameBytes((await this.get(path)).bytes, body)) return;
       throw new ConflictError(`${this.url(path)} was changed by another publisher`);
     }
   }
@@ -63010,17 +63020,18 @@ async function listEnvironments(projectDir) {
   if (environments.length === 0) throw new BuildError(`${iniPath} has no [env:...] section`);
   return environments;
 }
+var SECRET_VARIABLE = /^(INPUT_|AWS_|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_RUNTIME_TOKEN$|STATIC_OTA_KEY$)/;
+function environmentWithoutSecrets() {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !SECRET_VARIABLE.test(name)));
+}
 function buildEnvironmentVariables(version, board) {
-  const env2 = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith("INPUT_") && name !== "STATIC_OTA_KEY" && !name.startsWith("AWS_")) env2[name] = value;
-  }
+  const env2 = environmentWithoutSecrets();
   const flags = `-DSTATIC_OTA_VERSION=\\"${version}\\" -DSTATIC_OTA_BOARD=\\"${board}\\"`;
   env2.PLATFORMIO_BUILD_FLAGS = [process.env.PLATFORMIO_BUILD_FLAGS, flags].filter(Boolean).join(" ");
   return env2;
 }
 async function hasPio() {
-  return execFileAsync("pio", ["--version"]).then(
+  return execFileAsync("pio", ["--version"], { env: environmentWithoutSecrets() }).then(
     () => true,
     () => false
   );
@@ -63029,7 +63040,10 @@ async function ensurePio(log) {
   if (await hasPio()) return;
   log.warning("pio was not found on PATH: installing PlatformIO with pip (add a setup step with a cache to save this time)");
   try {
-    await execFileAsync("python3", ["-m", "pip", "install", "--user", "--upgrade", "platformio"], { maxBuffer: 64 << 20 });
+    await execFileAsync("python3", ["-m", "pip", "install", "--user", "--upgrade", "platformio"], {
+      maxBuffer: 64 << 20,
+      env: environmentWithoutSecrets()
+    });
   } catch (error3) {
     throw new BuildError(`pio is missing and installing PlatformIO with pip failed: ${error3.message}`);
   }
@@ -63060,11 +63074,9 @@ async function buildEnvironment(projectDir, board, version, log) {
 
 // src/publish/publish.ts
 var import_semver2 = __toESM(require_semver2(), 1);
-import { createHash as createHash8 } from "node:crypto";
 
 // src/version.ts
 var import_semver = __toESM(require_semver2(), 1);
-var STABLE_CHANNEL = "stable";
 var VersionError = class extends Error {
   constructor(message) {
     super(message);
@@ -63080,8 +63092,9 @@ function parseVersion(text) {
   }
   return version;
 }
+var tagFromRef = (ref) => ref?.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : void 0;
 function versionFromRef(ref) {
-  const tag = ref?.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : void 0;
+  const tag = tagFromRef(ref);
   return tag === void 0 ? void 0 : parseVersion(tag);
 }
 function channelFor(version, requested) {
@@ -63104,16 +63117,10 @@ var PublishError = class extends Error {
     this.name = "PublishError";
   }
 };
-function releaseFolder(board, channel) {
-  return channel === STABLE_CHANNEL ? board : `${board}/${channel}`;
-}
-var manifestPath = (board, channel) => `${releaseFolder(board, channel)}/latest.txt`;
-var imageFileName = (version) => `firmware-${version.replace(/\+/g, "_")}.bin`;
 var IMAGE_NAME = /^firmware-(.+)\.bin$/;
 async function plan(session, release2, options, where, retry) {
-  const folder = releaseFolder(release2.board, release2.channel);
-  const manifest = `${folder}/latest.txt`;
-  const image = `${folder}/${release2.file}`;
+  const manifest = manifestPath(release2.board, release2.channel);
+  const image = `${releaseFolder(release2.board, release2.channel)}/${release2.file}`;
   const previousManifest = await session.read(manifest);
   let supersededBy;
   if (previousManifest) {
@@ -63125,21 +63132,21 @@ async function plan(session, release2, options, where, retry) {
       throw new PublishError(`${manifest} in ${where} is not a readable manifest (${reason}); remove it to publish`);
     }
     const order = compareVersions(release2.version, current);
-    if (retry && (order < 0 || order === 0 && !options.force)) {
+    const refused = order < 0 || order === 0 && !options.force;
+    if (refused && retry) {
       supersededBy = current;
     } else if (order < 0) {
       throw new PublishError(
         `refusing to publish ${release2.version} for ${release2.board} (${release2.channel}): ${where} already offers ${current}, and devices never go back`
       );
-    }
-    if (order === 0 && !options.force) {
+    } else if (refused) {
       throw new PublishError(
         `${release2.version} is already published for ${release2.board} (${release2.channel}) in ${where}; use --force (force: true) to re-publish the same version`
       );
     }
   }
   const existingImage = await session.read(image);
-  if (existingImage && createHash8("sha256").update(existingImage).digest("hex") !== release2.sha256) {
+  if (existingImage && sha256Hex(existingImage) !== release2.sha256) {
     throw new PublishError(
       `${image} already exists in ${where} with different bytes; images are immutable, so publish a new version`
     );
@@ -67530,13 +67537,16 @@ function parseSigningKeys(material, source) {
 // src/release.ts
 var CI_BUILD_VERSION = "0.0.0-ci";
 var ReleaseError = class extends Error {
-  constructor(message) {
+  constructor(message, published) {
     super(message);
+    this.published = published;
     this.name = "ReleaseError";
   }
+  published;
 };
 async function buildAll(options, version) {
   const environments = options.environments.length ? options.environments : await listEnvironments(options.projectDir);
+  checkBoards(environments);
   await ensurePio(options.log);
   const built = [];
   for (const board of environments) {
@@ -67603,6 +67613,11 @@ async function runRelease(options) {
         );
       }
       await attachReleaseAssets(options.releaseAssets, assets);
+    } catch (error3) {
+      throw new ReleaseError(
+        `the mirror is published (${target.description}), but attaching the release assets failed: ${error3.message}. To attach them, re-run with build: false, force: true and the published images as firmware (identical images are kept).`,
+        { version, channel, built, manifests }
+      );
     } finally {
       await rm4(folder, { recursive: true, force: true });
     }
@@ -67652,6 +67667,7 @@ function readTarget() {
   const secretAccessKey = optional("s3-secret-access-key");
   const sessionToken = optional("s3-session-token");
   [token, secretAccessKey, sessionToken, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN].forEach(maskSecret);
+  if (token) setSecret(Buffer.from(`x-access-token:${token}`).toString("base64"));
   const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
   const repository = process.env.GITHUB_REPOSITORY;
   if (kind === "github-pages" && !repository) throw new InputError("target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)");
@@ -67742,6 +67758,7 @@ async function run() {
   try {
     await writeOutputs(await runRelease(readOptions()));
   } catch (error3) {
+    if (error3 instanceof ReleaseError && error3.published) await writeOutputs(error3.published);
     setFailed(error3 instanceof Error ? error3.message : String(error3));
   }
 }

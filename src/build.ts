@@ -30,22 +30,24 @@ export async function listEnvironments(projectDir: string): Promise<string[]> {
   return environments;
 }
 
-/**
- * The environment a build runs in: the runner's, without the action's inputs
- * and key variables, so no build script can print the signing key.
- */
+/** Secrets a third-party build or installer must never see: inputs, keys, cloud credentials, the runner's tokens. */
+const SECRET_VARIABLE = /^(INPUT_|AWS_|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_RUNTIME_TOKEN$|STATIC_OTA_KEY$)/;
+
+/** The runner's environment without secrets, for every program this module starts (pio, pip). */
+function environmentWithoutSecrets(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !SECRET_VARIABLE.test(name)));
+}
+
+/** The environment of `pio run`: no secrets, and the release's version and board as build flags. */
 function buildEnvironmentVariables(version: string, board: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith('INPUT_') && name !== 'STATIC_OTA_KEY' && !name.startsWith('AWS_')) env[name] = value;
-  }
+  const env = environmentWithoutSecrets();
   const flags = `-DSTATIC_OTA_VERSION=\\"${version}\\" -DSTATIC_OTA_BOARD=\\"${board}\\"`;
   env.PLATFORMIO_BUILD_FLAGS = [process.env.PLATFORMIO_BUILD_FLAGS, flags].filter(Boolean).join(' ');
   return env;
 }
 
 async function hasPio(): Promise<boolean> {
-  return execFileAsync('pio', ['--version']).then(
+  return execFileAsync('pio', ['--version'], { env: environmentWithoutSecrets() }).then(
     () => true,
     () => false,
   );
@@ -56,7 +58,10 @@ export async function ensurePio(log: Reporter): Promise<void> {
   if (await hasPio()) return;
   log.warning('pio was not found on PATH: installing PlatformIO with pip (add a setup step with a cache to save this time)');
   try {
-    await execFileAsync('python3', ['-m', 'pip', 'install', '--user', '--upgrade', 'platformio'], { maxBuffer: 64 << 20 });
+    await execFileAsync('python3', ['-m', 'pip', 'install', '--user', '--upgrade', 'platformio'], {
+      maxBuffer: 64 << 20,
+      env: environmentWithoutSecrets(),
+    });
   } catch (error) {
     throw new BuildError(`pio is missing and installing PlatformIO with pip failed: ${(error as Error).message}`);
   }

@@ -6,7 +6,7 @@ import { InputError, parseDuration, parsePositiveInteger } from './inputs.js';
 import { join } from 'node:path';
 import { runRelease } from './release.js';
 import { generateKey, parsePublicKey, parseSigningKeys, publicKeyAsCArray, type SigningKey } from './sign.js';
-import { STABLE_CHANNEL } from './version.js';
+import { isValidBoard, isValidChannel, STABLE_CHANNEL } from './manifest.js';
 import { verifyMirror } from './verify.js';
 
 export interface CliIo {
@@ -124,9 +124,12 @@ async function verify(args: string[], out: Write): Promise<void> {
     },
   });
   if (values.pubkey.length === 0) throw new UsageError('--pubkey is required');
+  const board = required(values, 'board');
+  if (!isValidBoard(board)) throw new UsageError(`--board ${JSON.stringify(board)} is not a board name`);
+  if (!isValidChannel(values.channel)) throw new UsageError(`--channel ${JSON.stringify(values.channel)} is not a channel name`);
   const report = await verifyMirror({
     mirror: required(values, 'mirror'),
-    board: required(values, 'board'),
+    board,
     channel: values.channel,
     trustedKeys: values.pubkey.map((key) => parsePublicKey(key, '--pubkey')),
   });

@@ -48,7 +48,3 @@ export function verifyStrict(signature: Uint8Array, message: Uint8Array, publicK
     return false;
   }
 }
-
-export function randomSeed(): Uint8Array {
-  return ed.utils.randomSecretKey();
-}

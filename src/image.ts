@@ -51,15 +51,14 @@ export async function findEmbeddedKeys(path: string, gzip: boolean, keys: readon
   let tail = Buffer.alloc(0);
   const source = createReadStream(path);
   const stream: Readable = gzip ? source.pipe(createGunzip()) : source;
+  // Destroying the gunzip stream alone would leave the file open.
+  stream.once('close', () => source.destroy());
   for await (const chunk of stream) {
     const window = Buffer.concat([tail, chunk as Buffer]);
     keys.forEach((key, index) => {
       if (!found.has(index) && window.includes(Buffer.from(key))) found.add(index);
     });
-    if (found.size === keys.length) {
-      stream.destroy();
-      break;
-    }
+    if (found.size === keys.length) break;
     tail = window.subarray(Math.max(0, window.length - overlap));
   }
   return found;

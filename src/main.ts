@@ -3,7 +3,7 @@ import * as core from '@actions/core';
 import { DEFAULT_MAX_IMAGE_BYTES } from './image.js';
 import { InputError, parseDuration, parsePositiveInteger, splitList } from './inputs.js';
 import { TARGET_KINDS, type TargetConfig, type TargetKind } from './publish/targets.js';
-import { runRelease, type ReleaseOptions, type ReleaseResult } from './release.js';
+import { ReleaseError, runRelease, type ReleaseOptions, type ReleaseResult } from './release.js';
 import { parsePublicKey, parseSigningKeys, type SigningKey } from './sign.js';
 
 const optional = (name: string): string | undefined => core.getInput(name) || undefined;
@@ -54,6 +54,8 @@ function readTarget(): TargetConfig {
   const sessionToken = optional('s3-session-token');
   // The SDK also reads AWS_* from the environment: mask those values too.
   [token, secretAccessKey, sessionToken, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN].forEach(maskSecret);
+  // The form git sends the token in (see pages.ts), in case a git trace prints it.
+  if (token) core.setSecret(Buffer.from(`x-access-token:${token}`).toString('base64'));
   const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
   const repository = process.env.GITHUB_REPOSITORY;
   if (kind === 'github-pages' && !repository) throw new InputError('target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)');
@@ -155,6 +157,7 @@ export async function run(): Promise<void> {
   try {
     await writeOutputs(await runRelease(readOptions()));
   } catch (error) {
+    if (error instanceof ReleaseError && error.published) await writeOutputs(error.published);
     core.setFailed(error instanceof Error ? error.message : String(error));
   }
 }

@@ -81,6 +81,18 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 const SIG_LINE = /^sig=([0-9a-f]{8}):([0-9a-f]{128})$/;
 const REQUIRED = ['format', 'board', 'channel', 'file', 'size', 'sha256'] as const;
 
+export const STABLE_CHANNEL = 'stable';
+
+/** Mirror layout: `<board>/` for stable, `<board>/<channel>/` otherwise; the image sits beside its manifest. */
+export function releaseFolder(board: string, channel: string): string {
+  return channel === STABLE_CHANNEL ? board : `${board}/${channel}`;
+}
+
+export const manifestPath = (board: string, channel: string): string => `${releaseFolder(board, channel)}/latest.txt`;
+
+/** `firmware-1.4.2.bin`; build metadata's `+` is not allowed in file names and becomes `_`. */
+export const imageFileName = (version: string): string => `firmware-${version.replace(/\+/g, '_')}.bin`;
+
 /** SemVer 2.0.0 within the protocol's bounds (64 characters, numeric identifiers of at most 15 digits). */
 export function isValidVersion(version: string): boolean {
   const match = SEMVER.exec(version);

@@ -3,10 +3,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEnvironment, ensurePio, listEnvironments, type Reporter } from './build.js';
-import { imageFileName, publishReleases, type PublishedManifest } from './publish/publish.js';
+import { publishReleases, type PublishedManifest } from './publish/publish.js';
 import { attachReleaseAssets } from './publish/release-assets.js';
 import { createTarget, type TargetConfig } from './publish/targets.js';
-import { isValidBoard } from './manifest.js';
+import { imageFileName, isValidBoard } from './manifest.js';
 import { signRelease, type SignedRelease, type SigningKey } from './sign.js';
 import { channelFor, parseVersion, versionFromRef } from './version.js';
 
@@ -46,7 +46,11 @@ export interface ReleaseResult {
 }
 
 export class ReleaseError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** What was published before the failure, so the caller can still report it. */
+    readonly published?: ReleaseResult,
+  ) {
     super(message);
     this.name = 'ReleaseError';
   }
@@ -54,6 +58,7 @@ export class ReleaseError extends Error {
 
 async function buildAll(options: ReleaseOptions, version: string): Promise<Array<{ board: string; path: string }>> {
   const environments = options.environments.length ? options.environments : await listEnvironments(options.projectDir);
+  checkBoards(environments);
   await ensurePio(options.log);
   const built = [];
   for (const board of environments) {
@@ -123,6 +128,12 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
         );
       }
       await attachReleaseAssets(options.releaseAssets, assets);
+    } catch (error) {
+      throw new ReleaseError(
+        `the mirror is published (${target.description}), but attaching the release assets failed: ${(error as Error).message}. ` +
+          'To attach them, re-run with build: false, force: true and the published images as firmware (identical images are kept).',
+        { version, channel, built, manifests },
+      );
     } finally {
       await rm(folder, { recursive: true, force: true });
     }

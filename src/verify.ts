@@ -5,8 +5,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { keyIdOf } from './crypto.js';
-import { MAX_MANIFEST_BYTES, openManifest, type OpenedManifest } from './manifest.js';
-import { manifestPath } from './publish/publish.js';
+import { manifestPath, MAX_MANIFEST_BYTES, openManifest, type OpenedManifest } from './manifest.js';
 
 /** Devices follow at most this many redirects; the verifier does the same. */
 export const MAX_REDIRECTS = 3;
@@ -67,6 +66,11 @@ async function fetchFollowingRedirects(url: string): Promise<Fetched> {
       await response.body?.cancel();
       throw new VerifyError(`GET ${location}: HTTP ${response.status}, expected 200`);
     }
+    const coding = response.headers.get('transfer-encoding');
+    if (coding) {
+      await response.body.cancel();
+      throw new VerifyError(`GET ${location}: Transfer-Encoding ${coding}; devices read only plain bodies (serve files with a Content-Length)`);
+    }
     const declared = response.headers.get('content-length');
     return {
       location,
@@ -119,7 +123,10 @@ export async function verifyMirror(options: VerifyOptions): Promise<VerifyReport
   }
   const imagePath = `${path.slice(0, path.lastIndexOf('/') + 1)}${manifest.file}`;
   const image = await open(options.mirror, imagePath);
-  if (image.length !== undefined && image.length !== manifest.size) {
+  if (image.length === undefined) {
+    throw new VerifyError(`${image.location}: no Content-Length; devices need a Content-Length equal to size=${manifest.size}`);
+  }
+  if (image.length !== manifest.size) {
     throw new VerifyError(`${image.location}: Content-Length ${image.length} but the manifest says size=${manifest.size}`);
   }
   const hash = createHash('sha256');

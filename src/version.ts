@@ -1,8 +1,6 @@
 // Release versions: from the tag or an explicit input, validated, and mapped to a channel.
 import semver from 'semver';
-import { isValidChannel, isValidVersion } from './manifest.js';
-
-export const STABLE_CHANNEL = 'stable';
+import { isValidChannel, isValidVersion, STABLE_CHANNEL } from './manifest.js';
 
 export class VersionError extends Error {
   constructor(message: string) {
@@ -22,9 +20,13 @@ export function parseVersion(text: string): string {
   return version;
 }
 
+/** `refs/tags/v1.4.2` → `v1.4.2`; undefined for any other ref. */
+export const tagFromRef = (ref: string | undefined): string | undefined =>
+  ref?.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
+
 /** The version a Git ref releases, or undefined when the ref is not a tag (CI mode: build only). */
 export function versionFromRef(ref: string | undefined): string | undefined {
-  const tag = ref?.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
+  const tag = tagFromRef(ref);
   return tag === undefined ? undefined : parseVersion(tag);
 }
 

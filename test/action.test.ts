@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openManifest } from '../src/manifest.js';
 import { makeProject as makeActionProject, runAction, signingKeyForms, visibleLog, type Project } from './action-runner.js';
-import { removeTemporaryFolders, writeEspImage } from './helpers.js';
+import { listen, removeTemporaryFolders, writeEspImage } from './helpers.js';
 
 afterAll(removeTemporaryFolders);
 
@@ -116,6 +116,24 @@ describe('the action failing', () => {
     expect(existsSync(project.mirror)).toBe(false);
     const allowed = await publishWith(project, { 'allow-lockout': 'true' }, { GITHUB_REF: 'refs/tags/v1.0.0' });
     expect(allowed.status).toBe(0);
+  });
+
+  it('reports what it published when attaching release assets fails afterwards', async () => {
+    const project = makeProject();
+    const api = await listen((request, response) => {
+      request.resume();
+      response.writeHead(401, { 'Content-Type': 'application/json' }).end('{"message":"Bad credentials"}');
+    });
+    try {
+      const result = await publishWith(project, { 'release-assets': 'true', token: 'ghs_testToken' }, { GITHUB_REF: 'refs/tags/v1.2.0', GITHUB_API_URL: api.url });
+      expect(result.status).toBe(1);
+      expect(result.output).toMatch(/::error::the mirror is published \(directory .*\), but attaching the release assets failed: .*Bad credentials.*re-run with build: false, force: true/);
+      expect(result.outputs.version).toBe('1.2.0');
+      expect(JSON.parse(result.outputs.manifests)).toHaveLength(2);
+      expect(openManifest(readFileSync(join(project.mirror, 'nodemcuv2/latest.txt')), [project.key.publicKey]).version).toBe('1.2.0');
+    } finally {
+      await api.close();
+    }
   });
 
   it('refuses to go backwards on a later run', async () => {

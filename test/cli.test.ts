@@ -121,6 +121,10 @@ describe('static-ota publish and verify', () => {
     expect((await cli(['publish', '--no-such-flag'])).code).toBe(2);
     const badBoard = await cli(['publish', '--firmware', p.image('1.0.0'), '--version', '1.0.0', '--board', '../x', '--out', p.mirror, '--key', p.key.path]);
     expect(badBoard.stderr).toMatch(/board "\.\.\/x" is invalid/);
+    expect(badBoard.code).toBe(1);
+    const badVerifyBoard = await cli(['verify', '--mirror', p.mirror, '--board', '../m/b', '--pubkey', p.key.publicHex]);
+    expect(badVerifyBoard).toMatchObject({ code: 2 });
+    expect(badVerifyBoard.stderr).toMatch(/--board "\.\.\/m\/b" is not a board name/);
     expect(existsSync(p.mirror)).toBe(false);
   });
 
@@ -139,7 +143,37 @@ describe('static-ota publish and verify', () => {
     expect(tampered.code).toBe(1);
     expect(tampered.stderr).toMatch(/has SHA-256 [0-9a-f]{64}, the manifest says/);
     const missing = await cli(['verify', '--mirror', p.mirror, '--board', 'esp32dev', '--pubkey', p.key.publicHex]);
+    expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/esp32dev\/latest\.txt not found/);
+  });
+
+  it.each([
+    ['chunked', (body: Buffer) => ({ headers: {}, body }), /firmware-1\.0\.0\.bin: Transfer-Encoding chunked; devices read only plain bodies/],
+    ['without Content-Length, ended by closing', (body: Buffer) => ({ headers: { Connection: 'close' }, body, close: true }), /firmware-1\.0\.0\.bin: no Content-Length; devices need a Content-Length equal to size=10000/],
+  ])('fails an image served %s, as devices refuse it', async (_name, shape, message) => {
+    const p = project();
+    await cli(['publish', '--firmware', p.image('1.0.0'), '--version', '1.0.0', '--board', 'nodemcuv2', '--key', p.key.path, '--out', p.mirror]);
+    const server = await listen((request, response) => {
+      const body = readFileSync(join(p.mirror, ...(request.url ?? '').split('/').filter(Boolean)));
+      if (request.url?.endsWith('latest.txt')) {
+        response.writeHead(200, { 'Content-Length': body.length }).end(body);
+        return;
+      }
+      const served = shape(body);
+      if ('close' in served) {
+        // HTTP/1.0 style: no length, the end of the connection ends the body.
+        response.socket?.end(`HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n${served.body.toString('latin1')}`, 'latin1');
+        return;
+      }
+      response.writeHead(200, served.headers).end(served.body);
+    });
+    try {
+      const result = await cli(['verify', '--mirror', server.url, '--board', 'nodemcuv2', '--pubkey', p.key.publicHex]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(message);
+    } finally {
+      await server.close();
+    }
   });
 
   it('explains a redirect from plain HTTP to https, as GitHub Pages sends', async () => {

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { openManifest } from '../src/manifest.js';
+import { imageFileName, openManifest } from '../src/manifest.js';
 import { DirectoryTarget } from '../src/publish/directory.js';
-import { imageFileName, publishReleases, PublishError } from '../src/publish/publish.js';
+import { publishReleases, PublishError } from '../src/publish/publish.js';
 import type { MirrorSession, MirrorTarget } from '../src/publish/target.js';
 import { generateKey, parseSigningKey, signRelease, type SigningKey } from '../src/sign.js';
 import { ImageError } from '../src/image.js';
@@ -152,6 +152,42 @@ describe('publishing to a directory mirror', () => {
     expect(existsSync(join(s.mirror, 'nodemcuv2/firmware-2.0.0.bin'))).toBe(true);
     // Without a race, the same lower version is refused outright.
     await expect(release(s, '2.5.0')).rejects.toThrow(/refusing to publish 2\.5\.0 .* already offers 3\.0\.0/);
+  });
+
+  it('adds nothing and does not fail when a concurrent run publishes the same release meanwhile', async () => {
+    const s = setup();
+    await release(s, '1.0.0');
+    const directory = new DirectoryTarget(s.mirror);
+    let raced = false;
+    const racing: MirrorTarget = {
+      description: 'racing',
+      transaction: (work) =>
+        directory.transaction((session) =>
+          work({
+            ...session,
+            async writeManifest(path, text, previous) {
+              if (!raced) {
+                raced = true;
+                await release(s, '2.0.0');
+              }
+              await session.writeManifest(path, text, previous);
+            },
+          }),
+        ),
+    };
+    const [published] = await release(s, '2.0.0', { target: racing });
+    expect(published).toMatchObject({ version: '2.0.0', supersededBy: '2.0.0' });
+    expect(manifestVersion(s)).toBe('2.0.0');
+  });
+
+  it('never removes the image latest.txt names, even when newer images lie around', async () => {
+    const s = setup();
+    await release(s, '1.0.0');
+    // An image a failed run left behind, newer than anything latest.txt ever named.
+    writeEspImage(join(s.mirror, 'nodemcuv2', 'firmware-9.0.0.bin'), { publicKey: s.key.publicKey });
+    await release(s, '1.1.0', { keep: 1 });
+    expect(readdirSync(join(s.mirror, 'nodemcuv2')).sort()).toEqual(['firmware-1.1.0.bin', 'firmware-9.0.0.bin', 'latest.txt']);
+    expect(manifestVersion(s)).toBe('1.1.0');
   });
 
   it('keeps only the newest N images, never the current one', async () => {

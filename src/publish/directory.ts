@@ -1,7 +1,7 @@
 // Directory mirror: the local default, served as-is by any static web server.
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { ConflictError, MirrorSession, MirrorTarget, retryOnConflict } from './target.js';
+import { ConflictError, MirrorSession, MirrorTarget, retryOnConflict, sameBytes } from './target.js';
 
 export class DirectoryTarget implements MirrorTarget {
   readonly description: string;
@@ -50,6 +50,3 @@ export class DirectoryTarget implements MirrorTarget {
     };
   }
 }
-
-const sameBytes = (a: Buffer | undefined, b: Buffer | undefined): boolean =>
-  a === undefined || b === undefined ? a === b : a.equals(b);

@@ -1,10 +1,10 @@
 // Publishing signed releases to any mirror target: guards first, then every
 // image, then every latest.txt, then optional retention.
-import { createHash } from 'node:crypto';
 import semver from 'semver';
-import { readVersionLine, ManifestError } from '../manifest.js';
+import { sha256Hex } from '../crypto.js';
+import { manifestPath, ManifestError, readVersionLine, releaseFolder } from '../manifest.js';
 import type { SignedRelease } from '../sign.js';
-import { STABLE_CHANNEL, compareVersions } from '../version.js';
+import { compareVersions } from '../version.js';
 import type { MirrorSession, MirrorTarget } from './target.js';
 
 export class PublishError extends Error {
@@ -38,16 +38,6 @@ export interface PublishedManifest {
   supersededBy?: string;
 }
 
-/** `<board>/` for stable, `<board>/<channel>/` otherwise; the image sits beside its manifest. */
-export function releaseFolder(board: string, channel: string): string {
-  return channel === STABLE_CHANNEL ? board : `${board}/${channel}`;
-}
-
-export const manifestPath = (board: string, channel: string): string => `${releaseFolder(board, channel)}/latest.txt`;
-
-/** `firmware-1.4.2.bin`; build metadata's `+` is not allowed in file names and becomes `_`. */
-export const imageFileName = (version: string): string => `firmware-${version.replace(/\+/g, '_')}.bin`;
-
 const IMAGE_NAME = /^firmware-(.+)\.bin$/;
 
 interface Planned {
@@ -65,9 +55,8 @@ interface Planned {
  * holds at or above ours came from a concurrent run, so ours still adds its image.
  */
 async function plan(session: MirrorSession, release: SignedRelease, options: PublishOptions, where: string, retry: boolean): Promise<Planned> {
-  const folder = releaseFolder(release.board, release.channel);
-  const manifest = `${folder}/latest.txt`;
-  const image = `${folder}/${release.file}`;
+  const manifest = manifestPath(release.board, release.channel);
+  const image = `${releaseFolder(release.board, release.channel)}/${release.file}`;
   const previousManifest = await session.read(manifest);
   let supersededBy: string | undefined;
   if (previousManifest) {
@@ -79,21 +68,21 @@ async function plan(session: MirrorSession, release: SignedRelease, options: Pub
       throw new PublishError(`${manifest} in ${where} is not a readable manifest (${reason}); remove it to publish`);
     }
     const order = compareVersions(release.version, current);
-    if (retry && (order < 0 || (order === 0 && !options.force))) {
+    const refused = order < 0 || (order === 0 && !options.force);
+    if (refused && retry) {
       supersededBy = current;
     } else if (order < 0) {
       throw new PublishError(
         `refusing to publish ${release.version} for ${release.board} (${release.channel}): ${where} already offers ${current}, and devices never go back`,
       );
-    }
-    if (order === 0 && !options.force) {
+    } else if (refused) {
       throw new PublishError(
         `${release.version} is already published for ${release.board} (${release.channel}) in ${where}; use --force (force: true) to re-publish the same version`,
       );
     }
   }
   const existingImage = await session.read(image);
-  if (existingImage && createHash('sha256').update(existingImage).digest('hex') !== release.sha256) {
+  if (existingImage && sha256Hex(existingImage) !== release.sha256) {
     throw new PublishError(
       `${image} already exists in ${where} with different bytes; images are immutable, so publish a new version`,
     );

@@ -21,12 +21,16 @@ import {
   MirrorTarget,
   ObjectHeaders,
   retryOnConflict,
+  sameBytes,
 } from './target.js';
 import type { S3Config } from './targets.js';
 
 export const DEFAULT_S3_REGION = 'us-east-1';
 /** Every request is tried up to this many times, with the SDK's standard exponential backoff and jitter, on throttling, 5xx and network errors. */
 export const S3_MAX_ATTEMPTS = 5;
+/** A server that accepts a connection and then says nothing must not hold the step until the job times out. */
+export const S3_CONNECT_TIMEOUT_MS = 10_000;
+export const DEFAULT_S3_IDLE_TIMEOUT_MS = 60_000;
 /** Bounds the listing of one folder (1000 keys a page): a server that never stops paging must not hang the step. */
 const MAX_LIST_PAGES = 1000;
 
@@ -48,9 +52,6 @@ const ACLS: readonly string[] = Object.values(ObjectCannedACL);
 
 const statusOf = (error: unknown): number | undefined =>
   (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
-
-const sameBytes = (a: Buffer | undefined, b: Buffer | undefined): boolean =>
-  a === undefined || b === undefined ? a === b : a.equals(b);
 
 /** The SDK's error in one line: code, message, HTTP status, attempts. Never the request (it carries the signature). */
 function describeFailure(error: unknown): string {
@@ -104,6 +105,11 @@ export class S3Target implements MirrorTarget {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       maxAttempts: S3_MAX_ATTEMPTS,
+      // socketTimeout ends a request after that long without any byte; the SDK's requestTimeout would only warn.
+      requestHandler: {
+        connectionTimeout: S3_CONNECT_TIMEOUT_MS,
+        socketTimeout: config.idleTimeoutMs ?? DEFAULT_S3_IDLE_TIMEOUT_MS,
+      },
     });
   }
 

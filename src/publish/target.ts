@@ -54,6 +54,10 @@ export class ConflictError extends Error {
 
 export const MAX_CONFLICT_RETRIES = 5;
 
+/** Equal contents, where undefined (no object) equals only undefined. */
+export const sameBytes = (a: Buffer | undefined, b: Buffer | undefined): boolean =>
+  a === undefined || b === undefined ? a === b : a.equals(b);
+
 /** Runs `attempt` again after each ConflictError, up to MAX_CONFLICT_RETRIES times. */
 export async function retryOnConflict<T>(attempt: () => Promise<T>): Promise<T> {
   for (let retry = 0; ; retry++) {

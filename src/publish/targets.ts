@@ -28,6 +28,8 @@ export interface S3Config {
   secretAccessKey?: string;
   sessionToken?: string;
   acl?: string;
+  /** Longest silence from the server within one request (default 60 s); each retried attempt gets it again. */
+  idleTimeoutMs?: number;
 }
 
 export interface TargetConfig {

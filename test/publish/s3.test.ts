@@ -1,5 +1,7 @@
 // The s3 target against a local S3 server (s3rver on 127.0.0.1, behind a
 // recording proxy that can inject failures and enforce conditional writes).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { openManifest } from '../../src/manifest.js';
 import { publishReleases } from '../../src/publish/publish.js';
 import { S3Target } from '../../src/publish/s3.js';
@@ -195,6 +197,20 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
     await expect(publish(m, 'nodemcuv2', '1.0.0')).rejects.toThrow(
       new RegExp(`^GET s3://${BUCKET}/${m.prefix}/nodemcuv2/latest\\.txt failed: .*ECONNREFUSED 127\\.0\\.0\\.1:1 after 5 attempts$`),
     );
+  });
+
+  it('gives up on an endpoint that accepts connections and never answers', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const m = mirror(s3, { endpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, idleTimeoutMs: 300 });
+      await expect(publish(m, 'nodemcuv2', '1.0.0')).rejects.toThrow(
+        new RegExp(`^GET s3://${BUCKET}/${m.prefix}/nodemcuv2/latest\\.txt failed: .* after 5 attempts$`),
+      );
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 
   it('never puts credentials in a failure message', async () => {
