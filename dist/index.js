@@ -67683,7 +67683,7 @@ function readTarget() {
     s3: {
       bucket: getInput("s3-bucket"),
       prefix: getInput("s3-prefix"),
-      region: getInput("s3-region") || "us-east-1",
+      region: getInput("s3-region"),
       endpoint: optional("s3-endpoint"),
       forcePathStyle: flag("s3-force-path-style", false),
       accessKeyId: optional("s3-access-key-id"),

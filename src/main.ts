@@ -71,7 +71,7 @@ function readTarget(): TargetConfig {
     s3: {
       bucket: core.getInput('s3-bucket'),
       prefix: core.getInput('s3-prefix'),
-      region: core.getInput('s3-region') || 'us-east-1',
+      region: core.getInput('s3-region'),
       endpoint: optional('s3-endpoint'),
       forcePathStyle: flag('s3-force-path-style', false),
       accessKeyId: optional('s3-access-key-id'),

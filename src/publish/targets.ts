@@ -21,6 +21,7 @@ export interface PagesConfig {
 export interface S3Config {
   bucket: string;
   prefix: string;
+  /** Empty: us-east-1 (DEFAULT_S3_REGION); R2 uses auto. */
   region: string;
   endpoint?: string;
   forcePathStyle: boolean;
