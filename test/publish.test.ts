@@ -36,6 +36,28 @@ async function release(s: Setup, version: string, options: { board?: string; mar
   return publishReleases(options.target ?? new DirectoryTarget(s.mirror), [signed], { force: options.force, keepVersions: options.keep });
 }
 
+/** The mirror, with `intruder` (a concurrent publisher) running once just before the first manifest write. */
+function racingTarget(s: Setup, intruder: () => Promise<unknown>): MirrorTarget {
+  const directory = new DirectoryTarget(s.mirror);
+  let raced = false;
+  return {
+    description: 'racing',
+    transaction: (work) =>
+      directory.transaction((session) =>
+        work({
+          ...session,
+          async writeManifest(path, text, previous) {
+            if (!raced) {
+              raced = true;
+              await intruder();
+            }
+            await session.writeManifest(path, text, previous);
+          },
+        }),
+      ),
+  };
+}
+
 const manifestVersion = (s: Setup, path = 'nodemcuv2/latest.txt'): string =>
   openManifest(readFileSync(join(s.mirror, path)), [s.key.publicKey]).version;
 
@@ -127,24 +149,7 @@ describe('publishing to a directory mirror', () => {
   it('re-checks the guard when another publisher changes latest.txt meanwhile: both images land', async () => {
     const s = setup();
     await release(s, '1.0.0');
-    const directory = new DirectoryTarget(s.mirror);
-    let raced = false;
-    const racing: MirrorTarget = {
-      description: 'racing',
-      transaction: (work) =>
-        directory.transaction((session) =>
-          work({
-            ...session,
-            async writeManifest(path, text, previous) {
-              if (!raced) {
-                raced = true;
-                await release(s, '3.0.0');
-              }
-              await session.writeManifest(path, text, previous);
-            },
-          }),
-        ),
-    };
+    const racing = racingTarget(s, () => release(s, '3.0.0'));
     // The race is lost: both images land, latest.txt keeps the higher version.
     const [published] = await release(s, '2.0.0', { target: racing });
     expect(published).toMatchObject({ version: '2.0.0', supersededBy: '3.0.0' });
@@ -157,24 +162,7 @@ describe('publishing to a directory mirror', () => {
   it('adds nothing and does not fail when a concurrent run publishes the same release meanwhile', async () => {
     const s = setup();
     await release(s, '1.0.0');
-    const directory = new DirectoryTarget(s.mirror);
-    let raced = false;
-    const racing: MirrorTarget = {
-      description: 'racing',
-      transaction: (work) =>
-        directory.transaction((session) =>
-          work({
-            ...session,
-            async writeManifest(path, text, previous) {
-              if (!raced) {
-                raced = true;
-                await release(s, '2.0.0');
-              }
-              await session.writeManifest(path, text, previous);
-            },
-          }),
-        ),
-    };
+    const racing = racingTarget(s, () => release(s, '2.0.0'));
     const [published] = await release(s, '2.0.0', { target: racing });
     expect(published).toMatchObject({ version: '2.0.0', supersededBy: '2.0.0' });
     expect(manifestVersion(s)).toBe('2.0.0');
