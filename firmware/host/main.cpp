@@ -139,8 +139,11 @@ int main(int argc, char** argv) {
     configured = configured && decodeKey(hex, key) && flow.addTrustedKey(key);
   }
   flow.setTimeouts(options.readTimeoutMs, options.updateTimeoutMs);
-  // Validators only count for the settings they were obtained under.
-  const std::string pollContext = options.url + "|" + options.board + "|" + options.channel + "|" + options.version;
+  // Validators only count for the settings they were obtained under: every
+  // one that decides how the same manifest bytes are judged.
+  std::string pollContext = options.url + "|" + options.board + "|" + options.channel + "|" + options.version + "|" +
+                            std::to_string(options.flashSize) + "|" + std::to_string(options.now);
+  for (const std::string& hex : options.publicKeys) pollContext += "|" + hex;
   if (!options.statePath.empty()) {
     if (!state.loadFile()) {
       std::fprintf(stderr, "cannot read state file %s\n", options.statePath.c_str());

@@ -46,7 +46,10 @@ class StaticOta {
 
   bool setChannel(const char* channel) { return flow_.setChannel(channel); }
   // Enables `expires`: without a time source the field is ignored.
-  void setTimeSource(TimeSource source) { clock_.source = source; }
+  void setTimeSource(TimeSource source) {
+    clock_.source = source;
+    flow_.forgetLastPoll();  // `expires` may now judge the same manifest differently
+  }
   // Enables the rollback record: nothing older than or equal to the highest
   // version ever accepted is taken, even after an older image was flashed by hand.
   void setVersionStore(static_ota::VersionStore* store) { flow_.setVersionStore(store); }

@@ -234,17 +234,17 @@ void testImageSession() {
   ImageSession whole(crypto, 10, digest);
   check(whole.append(image, 6) && !whole.complete() && whole.append(image + 6, 4) && whole.complete(),
         "image taken in chunks");
-  check(whole.finish() == ImageCheck::Match, "matching image");
+  check(whole.finish(), "matching image");
 
   ImageSession tooMuch(crypto, 10, digest);
   check(tooMuch.append(image, 8) && !tooMuch.append(image, 3) && tooMuch.received() == 8,
         "bytes past the declared size refused");
-  check(tooMuch.finish() == ImageCheck::SizeMismatch, "short image is a size mismatch");
+  check(!tooMuch.finish(), "short image does not match");
 
   ImageSession changed(crypto, 10, digest);
   const uint8_t other[] = "0123456780";
   check(changed.append(other, 10), "changed image appended");
-  check(changed.finish() == ImageCheck::HashMismatch, "changed image is a hash mismatch");
+  check(!changed.finish(), "changed image does not match");
 }
 
 // Field rules with a backend that accepts any signature, so manifests can be

@@ -45,6 +45,7 @@ class FakeTransport final : public HttpTransport {
   size_t chunk = 300;  // bytes per read, to exercise chunking
 
   std::vector<uint32_t> totalTimeouts;
+  std::vector<uint32_t> readTimeouts;
 
   TransportError get(const char* url, const HttpValidators* conditional, uint32_t, uint32_t totalTimeoutMs,
                      HttpResponse& response) override {
@@ -67,7 +68,8 @@ class FakeTransport final : public HttpTransport {
     return TransportError::None;
   }
 
-  TransportError read(uint8_t* buffer, size_t capacity, uint32_t, size_t& received) override {
+  TransportError read(uint8_t* buffer, size_t capacity, uint32_t timeoutMs, size_t& received) override {
+    readTimeouts.push_back(timeoutMs);
     received = 0;
     if (position_ >= current_->closeAfter) return TransportError::Closed;
     if (position_ >= current_->body.size()) return TransportError::EndOfBody;
@@ -475,6 +477,63 @@ void testRequestsWithinTheDeadline() {
   check(total[1] < total[0] && total[1] > 0, "image GET gets what is left of it");
 }
 
+void testReadsWithinTheDeadline() {
+  Device device;
+  device.publish(Release());
+  device.flow.setTimeouts(10000, 3000);  // one wait could outlast the whole update
+  device.clock.stepMs = 10;
+  checkEqual(code(device.flow.update()), "updated", "update within its time bound");
+  const std::vector<uint32_t>& waits = device.transport.readTimeouts;
+  check(!waits.empty() && std::all_of(waits.begin(), waits.end(), [](uint32_t wait) { return wait > 0 && wait < 3000; }),
+        "every body read waits at most what is left of the update's time bound");
+  check(waits.back() < waits.front(), "the waits shrink as the time bound runs out");
+}
+
+// Restored state comes from storage the flow does not control.
+void testRestoredStateIsBounded() {
+  Device device;
+  PollValidators saved;
+  saved.conditionalPollsLeft = 200;
+  std::memset(saved.validators.etag, 'e', sizeof(saved.validators.etag));
+  std::memset(saved.validators.lastModified, 'm', sizeof(saved.validators.lastModified));
+  device.flow.restoreLastPollValidators(saved);
+  const PollValidators& restored = device.flow.lastPollValidators();
+  checkEqual(restored.conditionalPollsLeft, kMaxConditionalPolls, "poll count capped");
+  checkEqual(static_cast<long long>(std::strlen(restored.validators.etag)), static_cast<long long>(kMaxEtagLength),
+             "ETag ends within its buffer");
+  checkEqual(static_cast<long long>(std::strlen(restored.validators.lastModified)),
+             static_cast<long long>(kMaxLastModifiedLength), "Last-Modified ends within its buffer");
+}
+
+// Validators obtained under other settings say nothing about how the same
+// manifest bytes are judged now.
+void testSettingsForgetValidators() {
+  const std::vector<std::pair<std::string, void (*)(UpdateFlow&, const Signer&)>> setters = {
+      {"manifest URL", [](UpdateFlow& flow, const Signer&) { flow.setManifestUrl(kManifestUrl); }},
+      {"trusted key", [](UpdateFlow& flow, const Signer& key) { flow.addTrustedKey(key.publicKey.data()); }},
+      {"running version", [](UpdateFlow& flow, const Signer&) { flow.setRunningVersion("1.0.0"); }},
+      {"board", [](UpdateFlow& flow, const Signer&) { flow.setBoard("nodemcuv2"); }},
+      {"channel", [](UpdateFlow& flow, const Signer&) { flow.setChannel("stable"); }},
+      {"version store", [](UpdateFlow& flow, const Signer&) { flow.setVersionStore(nullptr); }},
+      {"outside setting", [](UpdateFlow& flow, const Signer&) { flow.forgetLastPoll(); }},
+  };
+  for (const auto& setter : setters) {
+    Device device;
+    Release running;
+    running.version = "1.0.0";
+    device.publish(running);
+    device.flow.update();
+    device.flow.update();
+    check(device.flow.lastPollValidators().conditionalPollsLeft == kMaxConditionalPolls, "validators confirmed");
+    setter.second(device.flow, device.signer);
+    check(device.flow.lastPollValidators().conditionalPollsLeft == 0 &&
+              device.flow.lastPollValidators().validators.empty(),
+          setter.first + ": validators forgotten");
+    device.flow.update();
+    checkEqual(device.transport.conditionalEtags.back(), "", setter.first + ": the next GET is unconditional");
+  }
+}
+
 void testManifestLimits() {
   Device device;
   FakeResponse huge;
@@ -706,6 +765,9 @@ void runFlowTests() {
   testValidatorsCannotHideARelease();
   testManifestCutShort();
   testRequestsWithinTheDeadline();
+  testReadsWithinTheDeadline();
+  testRestoredStateIsBounded();
+  testSettingsForgetValidators();
   testManifestLimits();
   testSignatureAndContext();
   testHighestAcceptedVersion();

@@ -16,12 +16,11 @@ bool ImageSession::append(const uint8_t* chunk, size_t length) {
   return true;
 }
 
-ImageCheck ImageSession::finish() {
+bool ImageSession::finish() {
   uint8_t digest[kSha256Length];
   crypto_.sha256Finish(digest);
-  if (!complete()) return ImageCheck::SizeMismatch;
   // Not secret: a constant-time comparison buys nothing here.
-  return memcmp(digest, expectedSha256_, kSha256Length) == 0 ? ImageCheck::Match : ImageCheck::HashMismatch;
+  return memcmp(digest, expectedSha256_, kSha256Length) == 0 && complete();
 }
 
 }  // namespace static_ota

@@ -10,8 +10,6 @@
 
 namespace static_ota {
 
-enum class ImageCheck : uint8_t { Match, SizeMismatch, HashMismatch };
-
 class ImageSession {
  public:
   // expectedSha256 is read by finish(): it must outlive the session.
@@ -24,8 +22,9 @@ class ImageSession {
   uint32_t remaining() const { return declaredSize_ - received_; }
   bool complete() const { return received_ == declaredSize_; }
 
-  // Ends the hash; call once.
-  ImageCheck finish();
+  // Ends the hash; call once. True when every declared byte arrived and
+  // their SHA-256 is the expected one.
+  bool finish();
 
  private:
   CryptoBackend& crypto_;

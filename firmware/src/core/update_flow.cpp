@@ -14,12 +14,6 @@
 namespace static_ota {
 namespace {
 
-// A non-empty NUL-terminated text that fits out (capacity includes the NUL).
-bool copyCString(const char* text, char* out, size_t capacity) {
-  const TextSpan span{text, boundedLength(text, capacity)};
-  return span.length != 0 && copyToCString(span, out, capacity);
-}
-
 TextSpan spanOf(const char* text) { return TextSpan{text, strlen(text)}; }
 
 constexpr uint32_t bit(Result result) { return 1u << static_cast<uint8_t>(result); }
@@ -50,24 +44,32 @@ UpdateFlow::UpdateFlow(HttpTransport& transport, FlashTarget& flash, Clock& cloc
   memcpy(channel_, "stable", sizeof("stable"));
 }
 
+// A setting that is a non-empty NUL-terminated text fitting out (capacity includes the NUL).
+bool UpdateFlow::setText(const char* text, char* out, size_t capacity) {
+  forgetLastPoll();
+  const TextSpan span{text, boundedLength(text, capacity)};
+  return span.length != 0 && copyToCString(span, out, capacity);
+}
+
 bool UpdateFlow::setManifestUrl(const char* url) {
   // Needs scheme://host/path. imageUrl_ is scratch until the next poll finds an offer.
   if (!imageUrlFor(url, TextSpan{"", 0}, imageUrl_, sizeof(imageUrl_))) return false;
-  return copyCString(url, manifestUrl_, sizeof(manifestUrl_));
+  return setText(url, manifestUrl_, sizeof(manifestUrl_));
 }
 
 bool UpdateFlow::addTrustedKey(const uint8_t publicKey[kPublicKeyLength]) {
+  forgetLastPoll();
   return trustedKeys_.add(publicKey, crypto_);
 }
 
 bool UpdateFlow::setRunningVersion(const char* version) {
-  const TextSpan span{version, boundedLength(version, kMaxVersionLength)};
-  return isValidVersion(span) && copyToCString(span, runningVersion_, sizeof(runningVersion_));
+  return isValidVersion(TextSpan{version, boundedLength(version, kMaxVersionLength)}) &&
+         setText(version, runningVersion_, sizeof(runningVersion_));
 }
 
-bool UpdateFlow::setBoard(const char* board) { return copyCString(board, board_, sizeof(board_)); }
+bool UpdateFlow::setBoard(const char* board) { return setText(board, board_, sizeof(board_)); }
 
-bool UpdateFlow::setChannel(const char* channel) { return copyCString(channel, channel_, sizeof(channel_)); }
+bool UpdateFlow::setChannel(const char* channel) { return setText(channel, channel_, sizeof(channel_)); }
 
 void UpdateFlow::setTimeouts(uint32_t readTimeoutMs, uint32_t updateTimeoutMs) {
   readTimeoutMs_ = readTimeoutMs;
@@ -92,10 +94,13 @@ uint32_t UpdateFlow::timeLeftMs() const {
   return elapsed < updateTimeoutMs_ ? updateTimeoutMs_ - elapsed : 0;
 }
 
-// One read of a body, within the update's own time bound too.
+// One read of a body: its wait ends with the update's own time bound too.
 TransportError UpdateFlow::readBody(uint8_t* buffer, size_t capacity, size_t& received) {
   received = 0;
-  return timeLeftMs() == 0 ? TransportError::Timeout : transport_.read(buffer, capacity, readTimeoutMs_, received);
+  uint32_t waitMs = timeLeftMs();
+  if (waitMs == 0) return TransportError::Timeout;
+  if (waitMs > readTimeoutMs_) waitMs = readTimeoutMs_;
+  return transport_.read(buffer, capacity, waitMs, received);
 }
 
 Result UpdateFlow::failTransport(TransportError error) {
@@ -209,10 +214,10 @@ Result UpdateFlow::install() {
   Result result = receiveImage(session, flashOpened, lastChunkLength);
   transport_.end();
   // Finished on every path: a chip's hardware SHA unit is released here.
-  const ImageCheck check = session.finish();
+  // On Updated every byte arrived, so only the hash can fail to match.
   // The last chunk reaches the flash only after the hash matched: an image
   // whose last bytes never reached the flash can never be committed.
-  if (result == Result::Updated && check != ImageCheck::Match) result = Result::HashMismatch;
+  if (!session.finish() && result == Result::Updated) result = Result::HashMismatch;
   if (result == Result::Updated && !(flash_.write(buffer_, lastChunkLength) && flash_.commit())) {
     result = Result::FlashError;
   }

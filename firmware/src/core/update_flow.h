@@ -36,13 +36,18 @@ class UpdateFlow {
   // Settings; each setter copies its argument and returns false, keeping the
   // previous value, when it is invalid or does not fit. A flow without a URL,
   // a trusted key, a valid running version or a board reports ConfigError.
-  // The channel defaults to "stable".
+  // The channel defaults to "stable". Every call to one of these setters
+  // forgets the last poll's validators: they were obtained under the old
+  // settings, which may decide the same manifest bytes differently.
   bool setManifestUrl(const char* url);
   bool addTrustedKey(const uint8_t publicKey[kPublicKeyLength]);
   bool setRunningVersion(const char* version);
   bool setBoard(const char* board);
   bool setChannel(const char* channel);
-  void setVersionStore(VersionStore* store) { versionStore_ = store; }
+  void setVersionStore(VersionStore* store) {
+    forgetLastPoll();
+    versionStore_ = store;
+  }
   void setTimeouts(uint32_t readTimeoutMs, uint32_t updateTimeoutMs);
   void onProgress(ProgressCallback callback, void* context);
 
@@ -60,11 +65,26 @@ class UpdateFlow {
 
   // Validators of the last poll whose outcome the manifest bytes alone
   // decided; sent back so an unchanged manifest costs a 304 and no crypto.
-  // A device that keeps them across restarts saves and restores all of it.
+  // A device that keeps them across restarts saves and restores all of it,
+  // after the settings, and only for the settings they were obtained under.
+  // Restored state is untrusted storage: the poll count is capped and the
+  // texts are cut at their buffers' ends.
   const PollValidators& lastPollValidators() const { return lastPoll_; }
-  void restoreLastPollValidators(const PollValidators& validators) { lastPoll_ = validators; }
+  void restoreLastPollValidators(const PollValidators& saved) {
+    lastPoll_ = saved;
+    if (lastPoll_.conditionalPollsLeft > kMaxConditionalPolls) lastPoll_.conditionalPollsLeft = kMaxConditionalPolls;
+    lastPoll_.validators.etag[kMaxEtagLength] = '\0';
+    lastPoll_.validators.lastModified[kMaxLastModifiedLength] = '\0';
+  }
+  // For a setting kept outside the flow that changes how a manifest is
+  // judged (e.g. the clock's time source, the flash size).
+  void forgetLastPoll() {
+    lastPoll_.conditionalPollsLeft = 0;
+    lastPoll_.validators.clear();
+  }
 
  private:
+  bool setText(const char* text, char* out, size_t capacity);
   Result poll();
   TextSpan recordRunningVersion(char (&record)[kMaxVersionLength + 1]);
   Result readManifest(size_t& length, HttpResponse& response);
