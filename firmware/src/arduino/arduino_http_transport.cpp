@@ -20,10 +20,21 @@ TransportError ArduinoHttpTransport::get(const char* url, const HttpValidators* 
                                          uint32_t totalTimeoutMs, HttpResponse& response) {
   end();
   if (totalTimeoutMs == 0) return TransportError::Timeout;
+  // The platform says https needs a client with TLS: the plain one would
+  // speak cleartext to port 443.
+  if (client_ == &plainClient_ && strncasecmp(url, "https:", 6) == 0) return TransportError::BadUrl;
   const uint32_t startedMs = millis();
   // No single wait may outlast the time left; HTTPClient takes at most 65535 ms.
   uint32_t waitMs = readTimeoutMs < totalTimeoutMs ? readTimeoutMs : totalTimeoutMs;
   if (waitMs > 0xFFFF) waitMs = 0xFFFF;
+#if defined(ESP32)
+  // arduino-esp32 2.x HTTPClient::connect() hands the wait to WiFiClient in
+  // whole seconds, rounded ((ms + 500) / 1000): under 1 s it becomes 0 (no
+  // timeout at all) and 1.6 s becomes 2 s. Whole seconds, rounded down,
+  // keep every wait within the time left.
+  if (waitMs < 1000) return TransportError::Timeout;
+  waitMs -= waitMs % 1000;
+#endif
   http_.setReuse(false);
   http_.setTimeout(static_cast<uint16_t>(waitMs));
   http_.setFollowRedirects(HTTPC_STRICT_FOLLOW_REDIRECTS);
@@ -47,7 +58,13 @@ TransportError ArduinoHttpTransport::get(const char* url, const HttpValidators* 
   if (status < 0 || late) {
     end();
     if (late || status == HTTPC_ERROR_READ_TIMEOUT) return TransportError::Timeout;
-    if (status == HTTPC_ERROR_CONNECTION_REFUSED) return TransportError::Connect;
+#if defined(ESP8266)
+    // HTTPC_ERROR_CONNECTION_REFUSED is its deprecated alias in core 3.x.
+    if (status == HTTPC_ERROR_CONNECTION_FAILED || status == HTTPC_ERROR_NOT_CONNECTED) return TransportError::Connect;
+#else
+    if (status == HTTPC_ERROR_CONNECTION_REFUSED || status == HTTPC_ERROR_NOT_CONNECTED) return TransportError::Connect;
+#endif
+    if (status == HTTPC_ERROR_CONNECTION_LOST) return TransportError::Closed;
     return TransportError::BadResponse;
   }
   const String coding = http_.header("Transfer-Encoding");
@@ -66,8 +83,9 @@ TransportError ArduinoHttpTransport::get(const char* url, const HttpValidators* 
 
 TransportError ArduinoHttpTransport::read(uint8_t* buffer, size_t capacity, uint32_t timeoutMs, size_t& received) {
   received = 0;
-  if (stream_ == nullptr) return TransportError::Closed;
+  // Length first: HTTPClient may give no stream for an empty body (Content-Length: 0).
   if (remaining_ == 0) return TransportError::EndOfBody;
+  if (stream_ == nullptr) return TransportError::Closed;
   if (transferCoded_) return TransportError::BadResponse;
   if (remaining_ > 0 && capacity > static_cast<size_t>(remaining_)) capacity = static_cast<size_t>(remaining_);
   const uint32_t started = millis();
