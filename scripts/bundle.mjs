@@ -1,20 +1,25 @@
 // Bundles the action (dist/index.js) and the CLI (dist/cli.js) with esbuild.
 // ESM output, with a require() for the odd CommonJS dependency inside the bundle.
+// Code splitting puts the large, rarely needed parts (the AWS SDK, the GitHub
+// client, git) in chunks that load only when a run uses them.
 import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 // --outdir lets tests bundle the current sources without touching the committed dist/.
 const { values } = parseArgs({ options: { outdir: { type: 'string', default: 'dist' } } });
 
-const requireShim = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
-const common = {
+rmSync(values.outdir, { recursive: true, force: true });
+await build({
+  entryPoints: { index: 'src/index.ts', cli: 'src/bin.ts' },
+  outdir: values.outdir,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
+  splitting: true,
   platform: 'node',
   target: 'node20',
   format: 'esm',
   legalComments: 'none',
   logLevel: 'warning',
-};
-
-await build({ ...common, entryPoints: ['src/index.ts'], outfile: `${values.outdir}/index.js`, banner: { js: requireShim } });
-await build({ ...common, entryPoints: ['src/bin.ts'], outfile: `${values.outdir}/cli.js`, banner: { js: `#!/usr/bin/env node\n${requireShim}` } });
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+});

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // Bundled to dist/cli.js, the `static-ota` command.
 import { runCli } from './cli.js';
 

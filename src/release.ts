@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEnvironment, ensurePio, listEnvironments, type Reporter } from './build.js';
 import { publishReleases, type PublishedManifest } from './publish/publish.js';
-import { attachReleaseAssets } from './publish/release-assets.js';
 import { createTarget, type TargetConfig } from './publish/targets.js';
 import { imageFileName, isValidBoard } from './manifest.js';
 import { signRelease, type SignedRelease, type SigningKey } from './sign.js';
@@ -127,6 +126,8 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
           { name: `${release.board}-latest.txt`, path: manifestFile, contentType: 'text/plain' },
         );
       }
+      // Loaded only when asked for: @actions/github is large.
+      const { attachReleaseAssets } = await import('./publish/release-assets.js');
       await attachReleaseAssets(options.releaseAssets, assets);
     } catch (error) {
       throw new ReleaseError(

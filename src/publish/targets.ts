@@ -1,7 +1,6 @@
 // Builds the configured mirror target. Every target implements MirrorTarget.
+// Pages and S3 are loaded only when chosen: the AWS SDK would slow every CLI start.
 import { DirectoryTarget } from './directory.js';
-import { PagesTarget } from './pages.js';
-import { S3Target } from './s3.js';
 import type { MirrorTarget } from './target.js';
 
 export type TargetKind = 'directory' | 'github-pages' | 's3';
@@ -46,10 +45,10 @@ export async function createTarget(config: TargetConfig): Promise<MirrorTarget> 
       return new DirectoryTarget(config.directory);
     case 'github-pages':
       if (!config.pages) throw new Error('target github-pages needs its settings (pages-branch, pages-folder, token)');
-      return new PagesTarget(config.pages);
+      return new (await import('./pages.js')).PagesTarget(config.pages);
     case 's3':
       if (!config.s3) throw new Error('target s3 needs its settings (s3-bucket, ...)');
-      return new S3Target(config.s3);
+      return new (await import('./s3.js')).S3Target(config.s3);
     default:
       throw new Error(`unknown target ${String(config.kind)}; expected one of ${TARGET_KINDS.join(', ')}`);
   }

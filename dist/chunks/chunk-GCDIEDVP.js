@@ -1,0 +1,541 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import {
+  DirectoryTarget,
+  MAX_SIGNATURES,
+  ManifestError,
+  PUBLIC_KEY_LENGTH,
+  STABLE_CHANNEL,
+  formatSignatureLine,
+  hashFile,
+  imageFileName,
+  isValidBoard,
+  isValidChannel,
+  isValidVersion,
+  keyIdOf,
+  manifestPath,
+  openManifest,
+  publicKeyOf,
+  readVersionLine,
+  releaseFolder,
+  serializeBody,
+  sha256Hex,
+  signBytes
+} from "./chunk-P7ZPXLGC.js";
+import {
+  require_semver
+} from "./chunk-B6URAI4N.js";
+import {
+  __toESM
+} from "./chunk-6DG7BXTN.js";
+
+// src/image.ts
+import { createReadStream } from "node:fs";
+import { open, stat } from "node:fs/promises";
+import { createGunzip } from "node:zlib";
+var ESP_IMAGE_MAGIC = 233;
+var GZIP_MAGIC = [31, 139];
+var DEFAULT_MAX_IMAGE_BYTES = 16 * 1024 * 1024;
+var ImageError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ImageError";
+  }
+};
+async function checkImage(path, maxBytes = DEFAULT_MAX_IMAGE_BYTES) {
+  const info = await stat(path).catch(() => void 0);
+  if (!info?.isFile()) throw new ImageError(`firmware image ${path} does not exist or is not a file`);
+  if (info.size === 0) throw new ImageError(`firmware image ${path} is empty`);
+  if (info.size > maxBytes) {
+    throw new ImageError(`firmware image ${path} is ${info.size} bytes, over the limit of ${maxBytes} (max-image-size)`);
+  }
+  const head = Buffer.alloc(2);
+  const file = await open(path, "r");
+  try {
+    await file.read(head, 0, 2, 0);
+  } finally {
+    await file.close();
+  }
+  const gzip = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+  if (head[0] !== ESP_IMAGE_MAGIC && !gzip) {
+    throw new ImageError(
+      `firmware image ${path} starts with 0x${head[0].toString(16).padStart(2, "0")}, not an ESP image (0xe9) or gzip (0x1f 0x8b): is it firmware.bin?`
+    );
+  }
+  return { gzip };
+}
+async function findEmbeddedKeys(path, gzip, keys) {
+  const found = /* @__PURE__ */ new Set();
+  const overlap = Math.max(0, ...keys.map((key) => key.length - 1));
+  let tail = Buffer.alloc(0);
+  const source = createReadStream(path);
+  const stream = gzip ? source.pipe(createGunzip()) : source;
+  stream.once("close", () => source.destroy());
+  for await (const chunk of stream) {
+    const window = Buffer.concat([tail, chunk]);
+    keys.forEach((key, index) => {
+      if (!found.has(index) && window.includes(Buffer.from(key))) found.add(index);
+    });
+    if (found.size === keys.length) break;
+    tail = window.subarray(Math.max(0, window.length - overlap));
+  }
+  return found;
+}
+
+// src/inputs.ts
+var InputError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "InputError";
+  }
+};
+var DURATION_UNITS = { s: 1, m: 60, h: 3600, d: 86400 };
+function parseDuration(text, name) {
+  const match = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
+  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || "s"] : NaN;
+  if (!(seconds > 0 && seconds <= 10 * 365 * 86400)) {
+    throw new InputError(`${name} must be a duration such as 3600, 12h or 30d (at most 10 years), got ${JSON.stringify(text)}`);
+  }
+  return seconds;
+}
+function parsePositiveInteger(text, name) {
+  const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!(Number.isSafeInteger(value) && value >= 1)) throw new InputError(`${name} must be a whole number of at least 1, got ${JSON.stringify(text)}`);
+  return value;
+}
+var splitList = (text) => text.split(/[,\n]/).map((item) => item.trim()).filter(Boolean);
+
+// src/publish/targets.ts
+var TARGET_KINDS = ["directory", "github-pages", "s3"];
+async function createTarget(config) {
+  switch (config.kind) {
+    case "directory":
+      return new DirectoryTarget(config.directory);
+    case "github-pages":
+      if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
+      return new (await import("./pages-LQJ4AYUX.js")).PagesTarget(config.pages);
+    case "s3":
+      if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
+      return new (await import("./s3-DS6XIOCL.js")).S3Target(config.s3);
+    default:
+      throw new Error(`unknown target ${String(config.kind)}; expected one of ${TARGET_KINDS.join(", ")}`);
+  }
+}
+
+// src/sign.ts
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
+var KeyError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "KeyError";
+  }
+};
+var HEX_32 = /^[0-9a-fA-F]{64}$/;
+var BASE64_32 = /^[A-Za-z0-9+/]{43}=$/;
+function fromSeed(seed) {
+  const publicKey = publicKeyOf(seed);
+  return { seed, publicKey, keyId: keyIdOf(publicKey) };
+}
+function parseSigningKey(material, source) {
+  const text = material.trim();
+  if (text.includes("-----BEGIN")) {
+    let jwk;
+    try {
+      const key = createPrivateKey({ key: text, format: "pem" });
+      if (key.asymmetricKeyType !== "ed25519") {
+        throw new KeyError(`${source}: the key is ${key.asymmetricKeyType}, static-ota signs with Ed25519`);
+      }
+      jwk = key.export({ format: "jwk" });
+    } catch (error) {
+      if (error instanceof KeyError) throw error;
+      throw new KeyError(`${source}: not a readable PKCS#8 PEM private key`);
+    }
+    return fromSeed(Buffer.from(jwk.d, "base64url"));
+  }
+  if (HEX_32.test(text)) return fromSeed(Buffer.from(text, "hex"));
+  if (BASE64_32.test(text)) return fromSeed(Buffer.from(text, "base64"));
+  throw new KeyError(
+    `${source}: expected an Ed25519 private key as PKCS#8 PEM, 64 hex characters or base64 of 32 bytes`
+  );
+}
+function parsePublicKey(text, source = "public key") {
+  const trimmed = text.trim();
+  if (HEX_32.test(trimmed)) return Buffer.from(trimmed, "hex");
+  if (trimmed.includes("-----BEGIN PUBLIC KEY")) {
+    try {
+      const key = createPublicKey(trimmed);
+      const x = key.asymmetricKeyType === "ed25519" ? key.export({ format: "jwk" }).x : void 0;
+      if (x) return Buffer.from(x, "base64url");
+    } catch {
+    }
+  }
+  throw new KeyError(`${source}: expected an Ed25519 public key as 64 hex characters or PEM`);
+}
+function generateKey() {
+  const { privateKey } = generateKeyPairSync("ed25519");
+  const privatePem = privateKey.export({ type: "pkcs8", format: "pem" });
+  const { publicKey, keyId } = parseSigningKey(privatePem, "generated key");
+  return { privatePem, publicKey, keyId };
+}
+function publicKeyAsCArray(publicKey, name = "STATIC_OTA_PUBLIC_KEY") {
+  const bytes = [...publicKey].map((byte) => `0x${byte.toString(16).padStart(2, "0")}`);
+  const rows = [0, 8, 16, 24].map((start) => `  ${bytes.slice(start, start + 8).join(", ")},`);
+  return `static const uint8_t ${name}[${PUBLIC_KEY_LENGTH}] = {
+${rows.join("\n")}
+};`;
+}
+function signManifest(fields, keys) {
+  if (keys.length === 0) throw new KeyError("no signing key given");
+  if (keys.length > MAX_SIGNATURES) throw new KeyError(`at most ${MAX_SIGNATURES} signing keys are allowed`);
+  const keyIds = new Set(keys.map((key) => key.keyId));
+  if (keyIds.size !== keys.length) throw new KeyError("the same signing key is given twice");
+  const body = Buffer.from(serializeBody(fields), "latin1");
+  const signatures = keys.map((key) => formatSignatureLine({ keyId: key.keyId, signature: signBytes(body, key.seed) }));
+  const text = body.toString("latin1") + signatures.join("");
+  const bytes = Buffer.from(text, "latin1");
+  for (const key of keys) {
+    const opened = openManifest(bytes, [key.publicKey]);
+    if (opened.verifiedBy !== key.keyId) throw new KeyError(`signature by ${key.keyId} did not verify`);
+  }
+  return text;
+}
+async function guardAgainstLockout(input, gzip, policy) {
+  if (policy.allowLockout) return;
+  const keys = policy.nextReleaseKeys?.length ? policy.nextReleaseKeys : policy.keys.map((key) => key.publicKey);
+  let found;
+  try {
+    found = await findEmbeddedKeys(input.imageFile, gzip, keys);
+  } catch (error) {
+    throw new ImageError(`cannot read ${input.imageFile} to look for trusted keys: ${error.message}`);
+  }
+  if (found.size === 0) {
+    const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString("hex")})`).join(", ");
+    throw new ImageError(
+      `lockout guard: ${input.imageFile} (${input.board} ${input.version}) does not contain any public key able to sign the next release: ${listed}. Devices running it would refuse every later update. Compile the public key into the firmware (static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.`
+    );
+  }
+}
+async function signRelease(input, policy) {
+  const { gzip } = await checkImage(input.imageFile, policy.maxImageBytes);
+  await guardAgainstLockout(input, gzip, policy);
+  const { size, sha256 } = await hashFile(input.imageFile);
+  const { version, board, channel, file } = input;
+  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires }, policy.keys);
+  return { ...input, size, sha256, manifest };
+}
+var PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
+function parseSigningKeys(material, source) {
+  const pemBlocks = material.match(PEM_BLOCK) ?? [];
+  const seedLines = material.replace(PEM_BLOCK, "").split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  const keys = [...pemBlocks, ...seedLines].map(
+    (text, index, all) => parseSigningKey(text, all.length > 1 ? `${source} (key ${index + 1})` : source)
+  );
+  if (keys.length === 0) throw new KeyError(`${source} is empty`);
+  return keys;
+}
+
+// src/release.ts
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join2 } from "node:path";
+
+// src/build.ts
+import { execFile, spawn } from "node:child_process";
+import { readFile, stat as stat2 } from "node:fs/promises";
+import { homedir } from "node:os";
+import { delimiter, join } from "node:path";
+import { promisify } from "node:util";
+var execFileAsync = promisify(execFile);
+var BuildError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "BuildError";
+  }
+};
+async function listEnvironments(projectDir) {
+  const iniPath = join(projectDir, "platformio.ini");
+  const ini = await readFile(iniPath, "utf8").catch(() => {
+    throw new BuildError(`${iniPath} not found: set project-dir to the PlatformIO project, or list environments`);
+  });
+  const environments = [...ini.matchAll(/^\s*\[env:([^\]\s]+)\]\s*$/gm)].map((match) => match[1]);
+  if (environments.length === 0) throw new BuildError(`${iniPath} has no [env:...] section`);
+  return environments;
+}
+var SECRET_VARIABLE = /^(INPUT_|AWS_|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_RUNTIME_TOKEN$|STATIC_OTA_KEY$)/;
+function environmentWithoutSecrets() {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !SECRET_VARIABLE.test(name)));
+}
+function buildEnvironmentVariables(version, board) {
+  const env = environmentWithoutSecrets();
+  const flags = `-DSTATIC_OTA_VERSION=\\"${version}\\" -DSTATIC_OTA_BOARD=\\"${board}\\"`;
+  env.PLATFORMIO_BUILD_FLAGS = [process.env.PLATFORMIO_BUILD_FLAGS, flags].filter(Boolean).join(" ");
+  return env;
+}
+async function hasPio() {
+  return execFileAsync("pio", ["--version"], { env: environmentWithoutSecrets() }).then(
+    () => true,
+    () => false
+  );
+}
+async function ensurePio(log) {
+  if (await hasPio()) return;
+  log.warning("pio was not found on PATH: installing PlatformIO with pip (add a setup step with a cache to save this time)");
+  try {
+    await execFileAsync("python3", ["-m", "pip", "install", "--user", "--upgrade", "platformio"], {
+      maxBuffer: 64 << 20,
+      env: environmentWithoutSecrets()
+    });
+  } catch (error) {
+    throw new BuildError(`pio is missing and installing PlatformIO with pip failed: ${error.message}`);
+  }
+  process.env.PATH = `${join(homedir(), ".local", "bin")}${delimiter}${process.env.PATH ?? ""}`;
+  if (!await hasPio()) throw new BuildError("PlatformIO was installed with pip but pio is still not on PATH");
+}
+async function buildEnvironment(projectDir, board, version, log) {
+  log.info(`pio run -e ${board} (version ${version})`);
+  const code = await new Promise((resolve, reject) => {
+    const child = spawn("pio", ["run", "-e", board], {
+      cwd: projectDir,
+      env: buildEnvironmentVariables(version, board),
+      stdio: ["ignore", "pipe", "pipe"]
+    });
+    const forward = (chunk) => log.info(chunk.toString("utf8").trimEnd());
+    child.stdout.on("data", forward);
+    child.stderr.on("data", forward);
+    child.on("error", reject);
+    child.on("close", resolve);
+  });
+  if (code !== 0) throw new BuildError(`pio run -e ${board} failed with exit code ${code}`);
+  const image = join(projectDir, ".pio", "build", board, "firmware.bin");
+  if (!(await stat2(image).catch(() => void 0))?.isFile()) {
+    throw new BuildError(`pio run -e ${board} succeeded but ${image} is missing`);
+  }
+  return image;
+}
+
+// src/publish/publish.ts
+var import_semver2 = __toESM(require_semver(), 1);
+
+// src/version.ts
+var import_semver = __toESM(require_semver(), 1);
+var VersionError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "VersionError";
+  }
+};
+function parseVersion(text) {
+  const version = text.replace(/^v/, "");
+  if (!isValidVersion(version)) {
+    throw new VersionError(
+      `${JSON.stringify(text)} is not a semantic version such as 1.4.2 or v1.5.0-beta.2 (at most 64 characters)`
+    );
+  }
+  return version;
+}
+var tagFromRef = (ref) => ref?.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : void 0;
+function versionFromRef(ref) {
+  const tag = tagFromRef(ref);
+  return tag === void 0 ? void 0 : parseVersion(tag);
+}
+function channelFor(version, requested) {
+  const prerelease = import_semver.default.prerelease(version);
+  const channel = requested || (prerelease ? String(prerelease[0]).toLowerCase() : STABLE_CHANNEL);
+  if (!isValidChannel(channel)) {
+    throw new VersionError(`channel ${JSON.stringify(channel)} is invalid: use lowercase letters, digits and '-', at most 32`);
+  }
+  if (prerelease && channel === STABLE_CHANNEL) {
+    throw new VersionError(`pre-release ${version} cannot be published to the stable channel`);
+  }
+  return channel;
+}
+var compareVersions = (a, b) => import_semver.default.compare(a, b);
+
+// src/publish/publish.ts
+var PublishError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "PublishError";
+  }
+};
+var IMAGE_NAME = /^firmware-(.+)\.bin$/;
+async function plan(session, release, options, where, retry) {
+  const manifest = manifestPath(release.board, release.channel);
+  const image = `${releaseFolder(release.board, release.channel)}/${release.file}`;
+  const previousManifest = await session.read(manifest);
+  let supersededBy;
+  if (previousManifest) {
+    let current;
+    try {
+      current = readVersionLine(previousManifest);
+    } catch (error) {
+      const reason = error instanceof ManifestError ? error.message : String(error);
+      throw new PublishError(`${manifest} in ${where} is not a readable manifest (${reason}); remove it to publish`);
+    }
+    const order = compareVersions(release.version, current);
+    const refused = order < 0 || order === 0 && !options.force;
+    if (refused && retry) {
+      supersededBy = current;
+    } else if (order < 0) {
+      throw new PublishError(
+        `refusing to publish ${release.version} for ${release.board} (${release.channel}): ${where} already offers ${current}, and devices never go back`
+      );
+    } else if (refused) {
+      throw new PublishError(
+        `${release.version} is already published for ${release.board} (${release.channel}) in ${where}; use --force (force: true) to re-publish the same version`
+      );
+    }
+  }
+  const existingImage = await session.read(image);
+  if (existingImage && sha256Hex(existingImage) !== release.sha256) {
+    throw new PublishError(
+      `${image} already exists in ${where} with different bytes; images are immutable, so publish a new version`
+    );
+  }
+  return { release, manifest, image, previousManifest, imageExists: existingImage !== void 0, supersededBy };
+}
+async function applyRetention(session, planned, keep) {
+  const folder = releaseFolder(planned.release.board, planned.release.channel);
+  const images = (await session.list(folder)).map((path) => ({ path, version: import_semver2.default.valid(IMAGE_NAME.exec(path.slice(folder.length + 1))?.[1]?.replace(/_/g, "+")) })).filter((entry) => entry.version !== null).sort((a, b) => compareVersions(b.version, a.version));
+  for (const { path } of images.slice(keep)) {
+    if (path !== planned.image) await session.remove(path);
+  }
+}
+async function publishReleases(target, releases, options = {}) {
+  if (options.keepVersions !== void 0 && !(Number.isInteger(options.keepVersions) && options.keepVersions >= 1)) {
+    throw new PublishError(`keep-versions must be a whole number of at least 1, got ${options.keepVersions}`);
+  }
+  const manifests = new Set(releases.map((release) => manifestPath(release.board, release.channel)));
+  if (manifests.size !== releases.length) throw new PublishError("two releases would write the same latest.txt");
+  let attempts = 0;
+  return target.transaction(async (session) => {
+    const retry = attempts++ > 0;
+    const planned = [];
+    for (const release of releases) planned.push(await plan(session, release, options, target.description, retry));
+    for (const entry of planned) {
+      if (!entry.imageExists) await session.writeImage(entry.image, entry.release.imageFile);
+    }
+    const current = planned.filter((entry) => entry.supersededBy === void 0);
+    for (const entry of current) await session.writeManifest(entry.manifest, entry.release.manifest, entry.previousManifest);
+    if (options.keepVersions !== void 0) {
+      for (const entry of current) await applyRetention(session, entry, options.keepVersions);
+    }
+    return planned.map(({ release, manifest, image, imageExists, supersededBy }) => ({
+      board: release.board,
+      channel: release.channel,
+      version: release.version,
+      manifest,
+      image,
+      size: release.size,
+      sha256: release.sha256,
+      imageWritten: !imageExists,
+      ...supersededBy === void 0 ? {} : { supersededBy }
+    }));
+  });
+}
+
+// src/release.ts
+var CI_BUILD_VERSION = "0.0.0-ci";
+var ReleaseError = class extends Error {
+  constructor(message, published) {
+    super(message);
+    this.published = published;
+    this.name = "ReleaseError";
+  }
+  published;
+};
+async function buildAll(options, version) {
+  const environments = options.environments.length ? options.environments : await listEnvironments(options.projectDir);
+  checkBoards(environments);
+  await ensurePio(options.log);
+  const built = [];
+  for (const board of environments) {
+    built.push({ board, path: await buildEnvironment(options.projectDir, board, version, options.log) });
+  }
+  return built;
+}
+function checkBoards(boards) {
+  for (const board of boards) {
+    if (!isValidBoard(board)) {
+      throw new ReleaseError(`board ${JSON.stringify(board)} is invalid: use letters, digits, '_', '-' and '.' (not first), at most 64`);
+    }
+  }
+}
+async function runRelease(options) {
+  checkBoards([...options.environments, ...options.firmware.map(({ board }) => board)]);
+  const version = options.version ? parseVersion(options.version) : versionFromRef(options.ref);
+  if (version === void 0) {
+    if (!options.build) throw new ReleaseError("nothing to do: not a tag, no version input and build is false");
+    options.log.info(`${options.ref ?? "no ref"} is not a tag and no version was given: building only, nothing is signed or published`);
+    return { built: await buildAll(options, CI_BUILD_VERSION), manifests: [] };
+  }
+  const channel = channelFor(version, options.channel);
+  if (options.signingKeys.length === 0) throw new ReleaseError("signing-key is required to publish a release");
+  const built = options.build ? await buildAll(options, version) : options.firmware;
+  if (built.length === 0) throw new ReleaseError("no firmware to publish: set build to true or give firmware paths");
+  const expires = options.expiresInSeconds === void 0 ? void 0 : Math.floor(Date.now() / 1e3) + options.expiresInSeconds;
+  const signed = [];
+  for (const { board, path } of built) {
+    signed.push(
+      await signRelease(
+        { imageFile: path, board, version, channel, file: imageFileName(version) },
+        {
+          keys: options.signingKeys,
+          nextReleaseKeys: options.nextReleaseKeys,
+          allowLockout: options.allowLockout,
+          maxImageBytes: options.maxImageBytes,
+          expires
+        }
+      )
+    );
+  }
+  const target = await createTarget(options.target);
+  const manifests = await publishReleases(target, signed, { force: options.force, keepVersions: options.keepVersions });
+  for (const manifest of manifests) {
+    if (manifest.supersededBy === void 0) {
+      options.log.info(`published ${manifest.version} for ${manifest.board} (${manifest.channel}) to ${target.description}: ${manifest.manifest}`);
+    } else {
+      options.log.warning(
+        `${manifest.image} was added, but a concurrent run published ${manifest.supersededBy} meanwhile, so ${manifest.manifest} keeps offering ${manifest.supersededBy}`
+      );
+    }
+  }
+  if (options.releaseAssets) {
+    const folder = await mkdtemp(join2(tmpdir(), "static-ota-assets-"));
+    try {
+      const assets = [];
+      for (const release of signed) {
+        const manifestFile = join2(folder, `${release.board}-latest.txt`);
+        await writeFile(manifestFile, release.manifest, "latin1");
+        assets.push(
+          { name: `${release.board}-${release.file}`, path: release.imageFile, contentType: "application/octet-stream" },
+          { name: `${release.board}-latest.txt`, path: manifestFile, contentType: "text/plain" }
+        );
+      }
+      const { attachReleaseAssets } = await import("./release-assets-GDW2LOKW.js");
+      await attachReleaseAssets(options.releaseAssets, assets);
+    } catch (error) {
+      throw new ReleaseError(
+        `the mirror is published (${target.description}), but attaching the release assets failed: ${error.message}. To attach them, re-run with build: false, force: true and the published images as firmware (identical images are kept).`,
+        { version, channel, built, manifests }
+      );
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }
+  return { version, channel, built, manifests };
+}
+
+export {
+  DEFAULT_MAX_IMAGE_BYTES,
+  InputError,
+  parseDuration,
+  parsePositiveInteger,
+  splitList,
+  TARGET_KINDS,
+  parsePublicKey,
+  generateKey,
+  publicKeyAsCArray,
+  parseSigningKeys,
+  ReleaseError,
+  runRelease
+};

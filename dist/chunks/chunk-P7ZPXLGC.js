@@ -1,0 +1,764 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import {
+  ConflictError,
+  retryOnConflict,
+  sameBytes
+} from "./chunk-6FIZRSHT.js";
+
+// src/publish/directory.ts
+import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+var DirectoryTarget = class {
+  description;
+  root;
+  constructor(root) {
+    this.root = resolve(root);
+    this.description = `directory ${root}`;
+  }
+  transaction(work) {
+    return retryOnConflict(() => work(this.session()));
+  }
+  session() {
+    const full = (path) => join(this.root, ...path.split("/"));
+    const read = (path) => readFile(full(path)).catch((error) => {
+      if (error.code === "ENOENT") return void 0;
+      throw error;
+    });
+    const atomically = async (path, write) => {
+      const destination = full(path);
+      const temporary = `${destination}.${process.pid}.tmp`;
+      await mkdir(dirname(destination), { recursive: true });
+      try {
+        await write(temporary);
+        await rename(temporary, destination);
+      } finally {
+        await rm(temporary, { force: true });
+      }
+    };
+    return {
+      read,
+      async list(folder) {
+        const entries = await readdir(full(folder), { withFileTypes: true }).catch(() => []);
+        return entries.filter((entry) => entry.isFile()).map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
+      },
+      writeImage: (path, localFile) => atomically(path, (temporary) => copyFile(localFile, temporary)),
+      async writeManifest(path, text, previous) {
+        const current = await read(path);
+        if (!sameBytes(current, previous)) throw new ConflictError(`${path} changed while publishing`);
+        await atomically(path, (temporary) => writeFile(temporary, text, "latin1"));
+      },
+      remove: (path) => rm(full(path), { force: true })
+    };
+  }
+};
+
+// src/crypto.ts
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+
+// node_modules/@noble/ed25519/index.js
+var freeze = Object.freeze;
+var P = 0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffedn;
+var N = 0x1000000000000000000000000000000014def9dea2f79cd65812631a5cf5d3edn;
+var _d = 0x52036cee2b6ffe738cc740797779e89800700a4d4141d8ab75eb4dca135978a3n;
+var Gx = 0x216936d3cd6e53fec0a4e231fdd6dc5c692cc7609525a7b2c9562d608f25d51an;
+var Gy = 0x6666666666666666666666666666666666666666666666666666666666666658n;
+var _a = P - 1n;
+var ed25519_CURVE = freeze({
+  p: P,
+  n: N,
+  h: 8n,
+  a: _a,
+  d: _d,
+  Gx,
+  Gy
+});
+var LEN = 32;
+var isBytes = (a) => {
+  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && a.BYTES_PER_ELEMENT === 1;
+};
+var abytes = (value, length, title = "") => {
+  if (isBytes(value) && (length === void 0 || value.length === length))
+    return value;
+  const bytes = isBytes(value);
+  const ofLen = length !== void 0 ? ` of length ${length}` : "";
+  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
+  const message = (title ? `"${title}" ` : "") + "expected Uint8Array" + ofLen + ", got " + got;
+  if (!bytes)
+    throw new TypeError(message);
+  throw new RangeError(message);
+};
+var snapshotBytes = (value, title = "", length) => Uint8Array.from(abytes(value, length, title));
+var padh = (n, pad) => n.toString(16).padStart(pad, "0");
+var bytesToHex = (bytes) => {
+  let hex = "";
+  for (const byte of abytes(bytes))
+    hex += padh(byte, 2);
+  return hex;
+};
+var hexToBytes = (hex) => {
+  const e = "hex invalid";
+  if (typeof hex !== "string")
+    throw new TypeError(e);
+  if (hex.length % 2 || !/^[\da-f]*$/i.test(hex))
+    throw new RangeError(e);
+  const array = new Uint8Array(hex.length / 2);
+  for (let ai = 0, hi = 0; ai < array.length; ai++, hi += 2) {
+    const n1 = hex.charCodeAt(hi);
+    const n2 = hex.charCodeAt(hi + 1);
+    array[ai] = ((n1 & 15) + (n1 >> 6) * 9) * 16 + (n2 & 15) + (n2 >> 6) * 9;
+  }
+  return array;
+};
+var concatBytes = (...arrays) => {
+  let sum = 0;
+  for (const a of arrays)
+    sum += abytes(a).length;
+  const res = new Uint8Array(sum);
+  let pad = 0;
+  for (const a of arrays) {
+    res.set(a, pad);
+    pad += a.length;
+  }
+  return res;
+};
+var arange = (n, min, max, msg = "bad number: out of range") => {
+  if (typeof n !== "bigint")
+    throw new TypeError(msg);
+  if (min <= n && n < max)
+    return n;
+  throw new RangeError(msg);
+};
+var mod = (a, b = P) => (a %= b) >= 0n ? a : b + a;
+var P_MASK = (1n << 255n) - 1n;
+var modP = (num) => {
+  if (num < 0n)
+    throw new RangeError("negative coordinate");
+  let r = (num >> 255n) * 19n + (num & P_MASK);
+  r = (r >> 255n) * 19n + (r & P_MASK);
+  return r % P;
+};
+var modN = (a) => mod(a, N);
+var invert = (number, modulo) => {
+  if (number === 0n)
+    throw new Error("invert: expected non-zero number");
+  if (modulo <= 1n)
+    throw new Error("invert: expected modulus > 1, got " + modulo);
+  let a = mod(number, modulo);
+  let b = modulo;
+  let x = 0n, u = 1n;
+  while (a !== 0n) {
+    const q = b / a;
+    const r = b - a * q;
+    const m = x - u * q;
+    b = a, a = r, x = u, u = m;
+  }
+  const gcd = b;
+  if (gcd !== 1n)
+    throw new Error("invert: does not exist");
+  return mod(x, modulo);
+};
+var _hash = (name) => {
+  const fn = hashes[name];
+  if (typeof fn !== "function")
+    throw new Error("hashes." + name + " not set");
+  return fn;
+};
+var callHash = (name, ...m) => abytes(_hash(name)(concatBytes(...m)), 64, "digest");
+var apoint = (p) => {
+  if (p instanceof Point)
+    return p;
+  throw new TypeError("Point expected");
+};
+var B256 = 2n ** 256n;
+var Point = class _Point {
+  static BASE;
+  static ZERO;
+  X;
+  Y;
+  Z;
+  T;
+  // Constructor only bounds-checks and freezes XYZT coordinates; it does not prove the point is
+  // on-curve or that T matches X*Y/Z.
+  constructor(X, Y, Z, T) {
+    const max = B256;
+    this.X = arange(X, 0n, max);
+    this.Y = arange(Y, 0n, max);
+    this.Z = arange(Z, 1n, max);
+    this.T = arange(T, 0n, max);
+    freeze(this);
+  }
+  static CURVE() {
+    return ed25519_CURVE;
+  }
+  static fromAffine(p) {
+    return new _Point(p.x, p.y, 1n, modP(p.x * p.y));
+  }
+  /** RFC8032 5.1.3: Uint8Array to Point. */
+  static fromBytes(bytes, zip215 = false) {
+    const normed = snapshotBytes(bytes, "point", LEN);
+    const lastByte = normed[31];
+    normed[31] = lastByte & ~128;
+    const y = bytesToNumberLE(normed);
+    if (!zip215)
+      arange(y, 0n, P);
+    const y2 = modP(y * y);
+    const u = mod(y2 - 1n);
+    const v = modP(_d * y2 + 1n);
+    let { isValid, value: x } = uvRatio(u, v);
+    if (!isValid)
+      throw new Error("bad point: y not sqrt");
+    const isLastByteOdd = !!(lastByte & 128);
+    if (!zip215 && x === 0n && isLastByteOdd)
+      throw new Error("bad point: x==0, isLastByteOdd");
+    if (isLastByteOdd !== !!(x & 1n))
+      x = mod(-x);
+    return new _Point(x, y, 1n, modP(x * y));
+  }
+  static fromHex(hex, zip215) {
+    return _Point.fromBytes(hexToBytes(hex), zip215);
+  }
+  get x() {
+    return this.toAffine().x;
+  }
+  get y() {
+    return this.toAffine().y;
+  }
+  /** Checks if the point is valid and on-curve. */
+  assertValidity() {
+    const a = _a;
+    const d = _d;
+    const p = this;
+    if (p.is0())
+      throw new Error("bad point: ZERO");
+    const { X, Y, Z, T } = p;
+    const X2 = modP(X * X);
+    const Y2 = modP(Y * Y);
+    const Z2 = modP(Z * Z);
+    const Z4 = modP(Z2 * Z2);
+    const aX2 = modP(X2 * a);
+    const left = modP(Z2 * (aX2 + Y2));
+    const right = mod(Z4 + modP(d * modP(X2 * Y2)));
+    if (left !== right)
+      throw new Error("bad point: equation left != right (1)");
+    const XY = modP(X * Y);
+    const ZT = modP(Z * T);
+    if (XY !== ZT)
+      throw new Error("bad point: equation left != right (2)");
+    return this;
+  }
+  /** Equality check: compare points P&Q. */
+  equals(other) {
+    const { X: X1, Y: Y1, Z: Z1 } = this;
+    const { X: X2, Y: Y2, Z: Z2 } = apoint(other);
+    return modP(X1 * Z2) === modP(X2 * Z1) && modP(Y1 * Z2) === modP(Y2 * Z1);
+  }
+  is0() {
+    return this.equals(I);
+  }
+  /** Flip point over y coordinate. */
+  negate() {
+    return new _Point(mod(-this.X), this.Y, this.Z, mod(-this.T));
+  }
+  /** Point doubling. Complete formula. Cost: `4M + 4S + 1*a + 6add + 1*2`. */
+  double() {
+    const { X: X1, Y: Y1, Z: Z1 } = this;
+    const a = _a;
+    const A = modP(X1 * X1);
+    const B = modP(Y1 * Y1);
+    const C = modP(2n * Z1 * Z1);
+    const D = modP(a * A);
+    const x1y1 = mod(X1 + Y1);
+    const E = mod(modP(x1y1 * x1y1) - A - B);
+    const G2 = mod(D + B);
+    const F = mod(G2 - C);
+    const H = mod(D - B);
+    const X3 = modP(E * F);
+    const Y3 = modP(G2 * H);
+    const T3 = modP(E * H);
+    const Z3 = modP(F * G2);
+    return new _Point(X3, Y3, Z3, T3);
+  }
+  /** Point addition. Complete formula. Cost: `9M + 1*a + 1*d + 7add`. */
+  add(other) {
+    const { X: X1, Y: Y1, Z: Z1, T: T1 } = this;
+    const { X: X2, Y: Y2, Z: Z2, T: T2 } = apoint(other);
+    const a = _a;
+    const d = _d;
+    const A = modP(X1 * X2);
+    const B = modP(Y1 * Y2);
+    const C = modP(modP(T1 * d) * T2);
+    const D = modP(Z1 * Z2);
+    const E = mod(modP(mod(X1 + Y1) * mod(X2 + Y2)) - A - B);
+    const F = mod(D - C);
+    const G2 = mod(D + C);
+    const H = mod(B - modP(a * A));
+    const X3 = modP(E * F);
+    const Y3 = modP(G2 * H);
+    const T3 = modP(E * H);
+    const Z3 = modP(F * G2);
+    return new _Point(X3, Y3, Z3, T3);
+  }
+  subtract(other) {
+    return this.add(apoint(other).negate());
+  }
+  /**
+   * Point-by-scalar multiplication. Safe mode requires `1 <= n < CURVE.n`.
+   * Unsafe mode additionally permits `n = 0` and returns the identity point for that case.
+   * Uses {@link wNAF} for base point.
+   * Uses fake point to mitigate side-channel leakage.
+   * @param n - scalar by which point is multiplied
+   * @param safe - safe mode guards against timing attacks; unsafe mode is faster
+   */
+  multiply(n, safe = true) {
+    if (!safe && n === 0n)
+      return I;
+    arange(n, 1n, N);
+    if (!safe && this.is0())
+      return I;
+    if (n === 1n)
+      return this;
+    if (this.equals(G))
+      return wNAF(n).p;
+    let p = I;
+    let f = G;
+    let d = this;
+    for (let i = 0; safe ? i < 256 : n > 0n; i++) {
+      if (n & 1n)
+        p = p.add(d);
+      else if (safe)
+        f = f.add(d);
+      d = d.double();
+      n >>= 1n;
+    }
+    return p;
+  }
+  multiplyUnsafe(scalar) {
+    return this.multiply(scalar, false);
+  }
+  /** Convert point to 2d xy affine point. (X, Y, Z) ∋ (x=X/Z, y=Y/Z) */
+  toAffine() {
+    const { X, Y, Z } = this;
+    if (this.equals(I))
+      return { x: 0n, y: 1n };
+    const iz = invert(Z, P);
+    if (modP(Z * iz) !== 1n)
+      throw new Error("invalid inverse");
+    return { x: modP(X * iz), y: modP(Y * iz) };
+  }
+  toBytes() {
+    const { x, y } = this.toAffine();
+    const b = numTo32bLE(y);
+    b[31] |= x & 1n ? 128 : 0;
+    return b;
+  }
+  toHex() {
+    return bytesToHex(this.toBytes());
+  }
+  clearCofactor() {
+    return this.multiply(8n, false);
+  }
+  isSmallOrder() {
+    return this.clearCofactor().is0();
+  }
+  isTorsionFree() {
+    return this.multiply(N / 2n, false).double().add(this).is0();
+  }
+};
+var G = new Point(Gx, Gy, 1n, mod(Gx * Gy));
+var I = new Point(0n, 1n, 1n, 0n);
+Point.BASE = G;
+Point.ZERO = I;
+var numTo32bLE = (num) => hexToBytes(padh(arange(num, 0n, B256), 64)).reverse();
+var bytesToNumberLE = (b) => BigInt("0x" + bytesToHex(Uint8Array.from(abytes(b)).reverse()));
+var pow2 = (x, power) => {
+  let r = x;
+  while (power-- > 0) {
+    r = modP(r * r);
+  }
+  return r;
+};
+var pow_2_252_3 = (x) => {
+  const x2 = modP(x * x);
+  const b2 = modP(x2 * x);
+  const b4 = modP(pow2(b2, 2) * b2);
+  const b5 = modP(pow2(b4, 1) * x);
+  const b10 = modP(pow2(b5, 5) * b5);
+  const b20 = modP(pow2(b10, 10) * b10);
+  const b40 = modP(pow2(b20, 20) * b20);
+  const b80 = modP(pow2(b40, 40) * b40);
+  const b160 = modP(pow2(b80, 80) * b80);
+  const b240 = modP(pow2(b160, 80) * b80);
+  const b250 = modP(pow2(b240, 10) * b10);
+  return modP(pow2(b250, 2) * x);
+};
+var RM1 = 0x2b8324804fc1df0b2b4d00993dfbd7a72f431806ad2fe478c4ee1b274a0ea0b0n;
+var uvRatio = (u, v) => {
+  const v3 = modP(v * modP(v * v));
+  const v7 = modP(modP(v3 * v3) * v);
+  const pow = pow_2_252_3(modP(u * v7));
+  let x = modP(u * modP(v3 * pow));
+  const vx2 = modP(v * modP(x * x));
+  const root1 = x;
+  const root2 = modP(x * RM1);
+  const useRoot1 = vx2 === u;
+  const useRoot2 = vx2 === mod(-u);
+  const noRoot = vx2 === mod(-u * RM1);
+  if (useRoot1)
+    x = root1;
+  if (useRoot2 || noRoot)
+    x = root2;
+  if ((mod(x) & 1n) === 1n)
+    x = mod(-x);
+  return { isValid: useRoot1 || useRoot2, value: x };
+};
+var modL_LE = (hash) => modN(bytesToNumberLE(hash));
+var hashedToExtK = (hashed) => {
+  const copy = snapshotBytes(hashed);
+  const head = copy.slice(0, 32);
+  head[0] &= 248;
+  head[31] &= 127;
+  head[31] |= 64;
+  const prefix = copy.slice(32);
+  const scalar = modL_LE(head);
+  const point = G.multiply(scalar);
+  const pointBytes = point.toBytes();
+  return { head, prefix, scalar, point, pointBytes };
+};
+var getExtendedPublicKey = (secretKey) => hashedToExtK(callHash("sha512", abytes(secretKey, LEN, "secretKey")));
+var getPublicKey = (secretKey) => getExtendedPublicKey(secretKey).pointBytes;
+var hashFinishSync = (res) => res[1](callHash("sha512", res[0]));
+var _sign = (e, rBytes, msg) => {
+  const { pointBytes: A, scalar: s } = e;
+  const r = modL_LE(rBytes);
+  const R = G.multiply(r).toBytes();
+  const hashable = concatBytes(R, A, msg);
+  const finish = (hashed) => {
+    const S = modN(r + modL_LE(hashed) * s);
+    return abytes(concatBytes(R, numTo32bLE(S)), 64);
+  };
+  return [hashable, finish];
+};
+var sign = (message, secretKey) => {
+  const m = snapshotBytes(message, "message");
+  const e = getExtendedPublicKey(secretKey);
+  return hashFinishSync(_sign(e, callHash("sha512", e.prefix, m), m));
+};
+var getZip215 = (options) => {
+  if (options === null || typeof options !== "object")
+    throw new TypeError("expected valid options object");
+  return options.zip215 ?? true;
+};
+var _verify = (sig, msg, publicKey, options) => {
+  sig = abytes(sig, 64, "signature");
+  msg = abytes(msg, void 0, "message");
+  publicKey = abytes(publicKey, LEN, "publicKey");
+  const zip215 = getZip215(options);
+  const r = sig.subarray(0, LEN);
+  const s = bytesToNumberLE(sig.subarray(LEN, 64));
+  let A, R, SB;
+  let hashable = Uint8Array.of();
+  let finished = false;
+  try {
+    A = Point.fromBytes(publicKey, zip215);
+    R = Point.fromBytes(r, zip215);
+    SB = G.multiply(s, false);
+    hashable = concatBytes(r, publicKey, msg);
+    finished = true;
+  } catch (error) {
+  }
+  const finish = (hashed) => {
+    if (!finished)
+      return false;
+    if (!zip215 && A.isSmallOrder())
+      return false;
+    const k = modL_LE(hashed);
+    const RkA = R.add(A.multiply(k, false));
+    return RkA.subtract(SB).clearCofactor().is0();
+  };
+  return [hashable, finish];
+};
+var verify = (signature, message, publicKey, opts = {}) => hashFinishSync(_verify(signature, message, publicKey, opts));
+var hashes = {
+  sha512Async: async (message) => {
+    const s = globalThis?.crypto?.subtle;
+    if (!s)
+      throw new Error("crypto.subtle must be defined, consider polyfill");
+    return new Uint8Array(await s.digest("SHA-512", concatBytes(message)));
+  },
+  sha512: void 0
+};
+var precompute = () => {
+  const points = [];
+  let p = G;
+  let b;
+  for (let w = 0; w < 33; w++) {
+    b = p;
+    points.push(b);
+    for (let i = 1; i < 128; i++) {
+      b = b.add(p);
+      points.push(b);
+    }
+    p = b.double();
+  }
+  return points;
+};
+var Gpows = void 0;
+var ctneg = (cnd, p) => {
+  const n = p.negate();
+  return cnd ? n : p;
+};
+var wNAF = (n) => {
+  const comp = Gpows || (Gpows = precompute());
+  let p = I;
+  let f = G;
+  for (let w = 0; w < 33; w++) {
+    let wbits = Number(n & 255n);
+    n >>= 8n;
+    if (wbits > 128) {
+      wbits -= 256;
+      n += 1n;
+    }
+    const off = w * 128;
+    const offP = off + Math.abs(wbits) - 1;
+    const isOddW = w % 2 !== 0;
+    const isNeg = wbits < 0;
+    if (wbits === 0) {
+      f = f.add(ctneg(isOddW, comp[off]));
+    } else {
+      p = p.add(ctneg(isNeg, comp[offP]));
+    }
+  }
+  if (n !== 0n)
+    throw new Error("invalid wnaf");
+  return { p, f };
+};
+
+// src/crypto.ts
+hashes.sha512 = (message) => new Uint8Array(createHash("sha512").update(message).digest());
+var PUBLIC_KEY_LENGTH = 32;
+var SIGNATURE_LENGTH = 64;
+function sha256Hex(data) {
+  return createHash("sha256").update(data).digest("hex");
+}
+async function hashFile(path) {
+  const hash = createHash("sha256");
+  let size = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    hash.update(chunk);
+    size += chunk.length;
+  }
+  return { sha256: hash.digest("hex"), size };
+}
+function keyIdOf(publicKey) {
+  return sha256Hex(publicKey).slice(0, 8);
+}
+function publicKeyOf(seed) {
+  return getPublicKey(seed);
+}
+function signBytes(message, seed) {
+  return sign(message, seed);
+}
+function verifyStrict(signature, message, publicKey) {
+  if (signature.length !== SIGNATURE_LENGTH || publicKey.length !== PUBLIC_KEY_LENGTH) return false;
+  try {
+    return verify(signature, message, publicKey, { zip215: false });
+  } catch {
+    return false;
+  }
+}
+
+// src/manifest.ts
+var MANIFEST_FORMAT = "static-ota/1";
+var MAX_MANIFEST_BYTES = 1024;
+var MAX_SIGNATURES = 4;
+var MAX_IMAGE_SIZE = 4294967295;
+var ManifestError = class extends Error {
+  constructor(code, message) {
+    super(`${message} (${code})`);
+    this.code = code;
+    this.name = "ManifestError";
+  }
+  code;
+};
+var SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+var MAX_VERSION_LENGTH = 64;
+var MAX_NUMERIC_DIGITS = 15;
+var FIELD_KEY = /^[a-z0-9_-]+$/;
+var BOARD = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}$/;
+var CHANNEL = /^[a-z0-9][a-z0-9-]{0,31}$/;
+var FILE = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/;
+var DECIMAL = /^(0|[1-9]\d{0,9})$/;
+var SHA256_HEX = /^[0-9a-f]{64}$/;
+var SIG_LINE = /^sig=([0-9a-f]{8}):([0-9a-f]{128})$/;
+var REQUIRED = ["format", "board", "channel", "file", "size", "sha256"];
+var STABLE_CHANNEL = "stable";
+function releaseFolder(board, channel) {
+  return channel === STABLE_CHANNEL ? board : `${board}/${channel}`;
+}
+var manifestPath = (board, channel) => `${releaseFolder(board, channel)}/latest.txt`;
+var imageFileName = (version) => `firmware-${version.replace(/\+/g, "_")}.bin`;
+function isValidVersion(version) {
+  const match = SEMVER.exec(version);
+  if (!match || version.length > MAX_VERSION_LENGTH) return false;
+  const numericIds = [match[1], match[2], match[3], ...match[4]?.split(".") ?? []].filter((id) => /^\d+$/.test(id));
+  return numericIds.every((id) => id.length <= MAX_NUMERIC_DIGITS);
+}
+var isValidBoard = (board) => BOARD.test(board);
+var isValidChannel = (channel) => CHANNEL.test(channel);
+var isValidFileName = (file) => FILE.test(file);
+function serializeBody(fields) {
+  const lines = [
+    ["format", MANIFEST_FORMAT],
+    ["board", fields.board],
+    ["channel", fields.channel],
+    ["file", fields.file],
+    ["size", String(fields.size)],
+    ["sha256", fields.sha256]
+  ];
+  if (fields.expires !== void 0) lines.push(["expires", String(fields.expires)]);
+  lines.push(...fields.extra ?? []);
+  return `${fields.version}
+${lines.map(([key, value]) => `${key}=${value}
+`).join("")}`;
+}
+function formatSignatureLine({ keyId, signature }) {
+  return `sig=${keyId}:${Buffer.from(signature).toString("hex")}
+`;
+}
+function readVersionLine(bytes) {
+  return frame(bytes, false).version;
+}
+function frame(bytes, requireSignature) {
+  if (bytes.length === 0) throw new ManifestError("empty", "manifest is empty");
+  if (bytes.length > MAX_MANIFEST_BYTES) {
+    throw new ManifestError("too_large", `manifest is ${bytes.length} bytes, the limit is ${MAX_MANIFEST_BYTES}`);
+  }
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if (byte === 13) throw new ManifestError("crlf", `carriage return at byte ${i}: manifests use LF line endings`);
+    if (byte !== 10 && (byte < 32 || byte > 126)) {
+      throw new ManifestError("bad_char", `byte 0x${byte.toString(16).padStart(2, "0")} at offset ${i} is not printable ASCII`);
+    }
+  }
+  if (bytes[bytes.length - 1] !== 10) throw new ManifestError("missing_newline", "manifest does not end with a newline");
+  const text = Buffer.from(bytes).toString("latin1");
+  const lines = text.slice(0, -1).split("\n");
+  const version = lines[0];
+  if (!isValidVersion(version)) throw new ManifestError("bad_version", `line 1 is not a semantic version: ${JSON.stringify(version)}`);
+  const firstSig = lines.findIndex((line) => line.startsWith("sig="));
+  if (firstSig < 0) {
+    if (requireSignature) throw new ManifestError("unsigned", "manifest has no sig= line");
+    return { version, fieldLines: lines.slice(1), signatureLines: [], signedLength: bytes.length };
+  }
+  const signatureLines = lines.slice(firstSig);
+  if (signatureLines.some((line) => !line.startsWith("sig="))) {
+    throw new ManifestError("trailing_data", "only sig= lines may follow the first sig= line");
+  }
+  const signedLength = lines.slice(0, firstSig).reduce((length, line) => length + line.length + 1, 0);
+  return { version, fieldLines: lines.slice(1, firstSig), signatureLines, signedLength };
+}
+function parseSignatureLines(lines) {
+  const signatures = lines.map((line) => {
+    const match = SIG_LINE.exec(line);
+    if (!match) throw new ManifestError("bad_sig_line", `malformed signature line: ${JSON.stringify(line.slice(0, 40))}`);
+    return { keyId: match[1], signature: Buffer.from(match[2], "hex") };
+  });
+  if (signatures.length > MAX_SIGNATURES) {
+    throw new ManifestError("too_many_signatures", `${signatures.length} signatures, at most ${MAX_SIGNATURES} are allowed`);
+  }
+  return signatures;
+}
+function checkSignatures(bytes, framed, trustedKeys) {
+  const message = bytes.subarray(0, framed.signedLength);
+  const trusted = new Map(trustedKeys.map((key) => [keyIdOf(key), key]));
+  let sawTrustedKeyId = false;
+  for (const { keyId, signature } of parseSignatureLines(framed.signatureLines)) {
+    const publicKey = trusted.get(keyId);
+    if (!publicKey) continue;
+    sawTrustedKeyId = true;
+    if (verifyStrict(signature, message, publicKey)) return keyId;
+  }
+  if (!sawTrustedKeyId) {
+    throw new ManifestError("untrusted_key", `no signature from a trusted key (trusted keyids: ${[...trusted.keys()].join(", ") || "none"})`);
+  }
+  throw new ManifestError("bad_signature", "signature does not verify: the manifest was changed or signed with another key");
+}
+function parseFields(fieldLines) {
+  const pairs = fieldLines.map((line) => {
+    const equals = line.indexOf("=");
+    const key = line.slice(0, equals);
+    if (equals < 1 || equals === line.length - 1 || !FIELD_KEY.test(key)) {
+      throw new ManifestError("bad_line", `not a key=value line: ${JSON.stringify(line.slice(0, 40))}`);
+    }
+    return [key, line.slice(equals + 1)];
+  });
+  const fields = /* @__PURE__ */ new Map();
+  for (const [key, value] of pairs) {
+    if (fields.has(key)) throw new ManifestError("duplicate_field", `field ${key} appears twice`);
+    fields.set(key, value);
+  }
+  for (const key of REQUIRED) {
+    if (!fields.has(key)) throw new ManifestError("missing_field", `required field ${key} is missing`);
+  }
+  return fields;
+}
+function decimal(value, code, name) {
+  const number = DECIMAL.test(value) ? Number(value) : NaN;
+  if (!(number <= MAX_IMAGE_SIZE)) throw new ManifestError(code, `${name} is not a decimal number up to ${MAX_IMAGE_SIZE}: ${JSON.stringify(value)}`);
+  return number;
+}
+function openManifest(bytes, trustedKeys) {
+  const framed = frame(bytes, true);
+  const verifiedBy = checkSignatures(bytes, framed, trustedKeys);
+  const fields = parseFields(framed.fieldLines);
+  const get = (key) => fields.get(key);
+  if (get("format") !== MANIFEST_FORMAT) {
+    throw new ManifestError("bad_format", `format ${JSON.stringify(get("format"))} is not ${MANIFEST_FORMAT}`);
+  }
+  if (!isValidBoard(get("board"))) throw new ManifestError("bad_board", `invalid board ${JSON.stringify(get("board"))}`);
+  if (!isValidChannel(get("channel"))) throw new ManifestError("bad_channel", `invalid channel ${JSON.stringify(get("channel"))}`);
+  if (!isValidFileName(get("file"))) throw new ManifestError("bad_file", `invalid file name ${JSON.stringify(get("file"))}`);
+  const size = decimal(get("size"), "bad_size", "size");
+  if (size === 0) throw new ManifestError("bad_size", "size is 0");
+  if (!SHA256_HEX.test(get("sha256"))) throw new ManifestError("bad_sha256", "sha256 is not 64 lowercase hex characters");
+  const expiresText = fields.get("expires");
+  const known = /* @__PURE__ */ new Set([...REQUIRED, "expires"]);
+  return {
+    version: framed.version,
+    format: get("format"),
+    board: get("board"),
+    channel: get("channel"),
+    file: get("file"),
+    size,
+    sha256: get("sha256"),
+    ...expiresText === void 0 ? {} : { expires: decimal(expiresText, "bad_expires", "expires") },
+    extra: [...fields].filter(([key]) => !known.has(key)),
+    signedLength: framed.signedLength,
+    verifiedBy
+  };
+}
+
+export {
+  DirectoryTarget,
+  PUBLIC_KEY_LENGTH,
+  sha256Hex,
+  hashFile,
+  keyIdOf,
+  publicKeyOf,
+  signBytes,
+  MAX_MANIFEST_BYTES,
+  MAX_SIGNATURES,
+  ManifestError,
+  STABLE_CHANNEL,
+  releaseFolder,
+  manifestPath,
+  imageFileName,
+  isValidVersion,
+  isValidBoard,
+  isValidChannel,
+  serializeBody,
+  formatSignatureLine,
+  readVersionLine,
+  openManifest
+};
