@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
-import { imageFileName, publishReleases } from '../src/publish/publish.js';
+import { imageFileName } from '../src/manifest.js';
+import { publishReleases } from '../src/publish/publish.js';
 import { createTarget, type TargetConfig } from '../src/publish/targets.js';
 import { parseSigningKey, signRelease } from '../src/sign.js';
 

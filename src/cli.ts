@@ -1,12 +1,12 @@
 // The maintainer CLI: static-ota keygen | publish | verify.
 import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_IMAGE_BYTES } from './image.js';
 import { InputError, parseDuration, parsePositiveInteger } from './inputs.js';
-import { join } from 'node:path';
+import { isValidBoard, isValidChannel, STABLE_CHANNEL } from './manifest.js';
 import { runRelease } from './release.js';
 import { generateKey, parsePublicKey, parseSigningKeys, publicKeyAsCArray, type SigningKey } from './sign.js';
-import { isValidBoard, isValidChannel, STABLE_CHANNEL } from './manifest.js';
 import { verifyMirror } from './verify.js';
 
 export interface CliIo {

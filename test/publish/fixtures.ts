@@ -5,7 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { imageFileName } from '../../src/publish/publish.js';
+import { imageFileName } from '../../src/manifest.js';
 import type { MirrorSession, MirrorTarget } from '../../src/publish/target.js';
 import { generateKey, parseSigningKey, signRelease, type SignedRelease, type SigningKey } from '../../src/sign.js';
 import { channelFor } from '../../src/version.js';
