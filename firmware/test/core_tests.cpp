@@ -190,6 +190,30 @@ void testStrictEd25519() {
   check(isCanonicalScalar(belowOrder.data()), "S = L - 1 accepted");
   std::vector<uint8_t> high(32, 0xff);
   check(!isCanonicalScalar(high.data()), "S = 2^256 - 1 refused");
+
+  // RFC 8032 test 1 with R replaced by encodings whose y is p or above: refused
+  // by the core itself, before a backend that accepts everything is asked.
+  const std::vector<uint8_t> rfcSignature = test::fromHex(
+      "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
+      "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
+  test::AcceptAllVerifier permissive;
+  check(verifyStrict(permissive, rfcSignature.data(), rfcKey.data(), nullptr, 0) && permissive.calls == 1,
+        "RFC 8032 test 1 reaches the backend");
+  const char* nonCanonicalR[] = {
+      "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  // y = p
+      "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  // y = p + 1
+      "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",  // y = 2^255 - 1, sign bit set
+  };
+  OpenSslCrypto openSsl;
+  for (const char* r : nonCanonicalR) {
+    std::vector<uint8_t> signature = test::fromHex(r);
+    signature.insert(signature.end(), rfcSignature.begin() + 32, rfcSignature.end());
+    permissive.calls = 0;
+    check(!verifyStrict(permissive, signature.data(), rfcKey.data(), nullptr, 0) && permissive.calls == 0,
+          std::string("non-canonical R refused before the backend: ") + r);
+    check(!verifyStrict(openSsl, signature.data(), rfcKey.data(), nullptr, 0),
+          std::string("non-canonical R refused: ") + r);
+  }
 }
 
 void testUrlAndDecimal() {
@@ -291,6 +315,9 @@ void testFieldRules() {
              "bad_sig_line", "malformed signature line is reported before the count");
   const std::string nonCanonicalS = "sig=00000000:" + std::string(64, '0') + std::string(64, 'f') + "\n";
   checkEqual(openCode("1.0.0\n" + fields + nonCanonicalS, keys, crypto, manifest), "bad_signature", "S >= L refused");
+  const std::string nonCanonicalR = "sig=00000000:ed" + std::string(60, 'f') + "7f" + std::string(64, '0') + "\n";
+  checkEqual(openCode("1.0.0\n" + fields + nonCanonicalR, keys, crypto, manifest), "bad_signature",
+             "R with y = p refused");
 }
 
 void testSemverPairs(const std::string& path) {

@@ -46,15 +46,19 @@ class FakeTransport final : public HttpTransport {
 
   std::vector<uint32_t> totalTimeouts;
   std::vector<uint32_t> readTimeouts;
+  std::map<std::string, size_t> bodyBytesServed;  // by URL
 
   TransportError get(const char* url, const HttpValidators* conditional, uint32_t, uint32_t totalTimeoutMs,
                      HttpResponse& response) override {
     requests.push_back(url);
     totalTimeouts.push_back(totalTimeoutMs);
     conditionalEtags.push_back(conditional != nullptr ? conditional->etag : "");
+    current_ = nullptr;
+    if (totalTimeoutMs == 0) return TransportError::Timeout;  // as HttpTransport::get promises
     const auto found = responses.find(url);
     if (found == responses.end()) return TransportError::Connect;
     current_ = &found->second;
+    currentUrl_ = url;
     position_ = 0;
     if (conditional != nullptr && !current_->etag.empty() && current_->etag == conditional->etag) {
       response.status = 304;
@@ -78,6 +82,7 @@ class FakeTransport final : public HttpTransport {
     received = std::min({capacity, chunk, available - position_});
     std::memcpy(buffer, current_->body.data() + position_, received);
     position_ += received;
+    bodyBytesServed[currentUrl_] += received;
     return TransportError::None;
   }
 
@@ -85,36 +90,51 @@ class FakeTransport final : public HttpTransport {
 
  private:
   const FakeResponse* current_ = nullptr;
+  std::string currentUrl_;
   size_t position_ = 0;
 };
 
+// Behaves like the chips' Updaters: begin() is refused while an update is
+// open, and a failed commit() leaves it open until abort().
 class FakeFlash final : public FlashTarget {
  public:
   uint32_t capacity = 1 << 20;
+  bool failBegin = false;
   bool failWrites = false;
+  bool failCommit = false;
+  bool open = false;
   std::string pending;
   std::string committed = "old image";
-  int begins = 0;
+  int begins = 0;  // calls, refused ones included
+  int opened = 0;  // calls that opened an update
+  int commits = 0;
   int aborts = 0;
 
   uint32_t maxImageSize() override { return capacity; }
   bool begin(uint32_t) override {
     ++begins;
+    if (failBegin || open) return false;
+    ++opened;
+    open = true;
     pending.clear();
     return true;
   }
   bool write(const uint8_t* data, size_t length) override {
-    if (failWrites) return false;
+    if (failWrites || !open) return false;
     pending.append(reinterpret_cast<const char*>(data), length);
     return true;
   }
   bool commit() override {
+    if (failCommit || !open) return false;
+    ++commits;
+    open = false;
     committed = pending;
     pending.clear();
     return true;
   }
   void abort() override {
     ++aborts;
+    open = false;
     pending.clear();
   }
 };
@@ -336,8 +356,13 @@ void testLastChunkHeldBack() {
       written += length;
       return true;
     }
-    bool commit() override { return true; }
-    void abort() override {}
+    bool commit() override {
+      ++commits;
+      return true;
+    }
+    void abort() override { ++aborts; }
+    int commits = 0;
+    int aborts = 0;
   } flash;
   UpdateFlow flow(device.transport, flash, device.clock, device.crypto);
   flow.setManifestUrl(kManifestUrl);
@@ -346,6 +371,15 @@ void testLastChunkHeldBack() {
   flow.addTrustedKey(device.signer.publicKey.data());
   checkEqual(code(flow.update()), "hash_mismatch", "last byte changed");
   check(flash.written < release.image.size(), "the final chunk never reached the flash");
+  checkEqual(flash.commits, 0, "never committed");
+  checkEqual(flash.aborts, 1, "aborted once");
+}
+
+// After a failure no update is left open: every one the flow opened was aborted.
+void checkNothingLeftOpen(const Device& device, const std::string& failure) {
+  check(!device.flash.open && device.flash.aborts == device.flash.opened && device.flash.commits == 0,
+        failure + ": every opened update aborted");
+  checkEqual(device.flash.committed, "old image", failure + ": running image stays");
 }
 
 void testSizeRules() {
@@ -355,33 +389,80 @@ void testSizeRules() {
   device.transport.responses[kImageUrl].contentLength = -1;
   checkEqual(code(device.flow.update()), "size_mismatch", "Content-Length above size");
   checkEqual(device.flash.begins, 0, "flash not opened for a wrong length");
+  checkNothingLeftOpen(device, "Content-Length above size");
 
   device.publish(Release());
   device.transport.responses[kImageUrl].sendContentLength = false;
   checkEqual(code(device.flow.update()), "size_mismatch", "no Content-Length");
+  checkNothingLeftOpen(device, "no Content-Length");
 
   device.publish(Release());
   device.flash.capacity = 2000;
   checkEqual(code(device.flow.update()), "too_large", "image larger than the OTA area");
+  checkNothingLeftOpen(device, "image larger than the OTA area");
   device.flash.capacity = 1 << 20;
 
   device.publish(Release());
   device.transport.responses[kImageUrl].closeAfter = 1000;
   checkEqual(code(device.flow.update()), "network", "connection closed early");
   checkEqual(device.flow.imageBytesReceived(), 1000, "bytes before the close");
-  checkEqual(device.flash.committed, "old image", "truncated image not committed");
+  checkEqual(device.flash.aborts, 1, "aborted after the close");
+  checkNothingLeftOpen(device, "connection closed early");
 
   device.publish(Release());
   device.transport.responses[kImageUrl].stallAfter = 700;
   checkEqual(code(device.flow.update()), "timeout", "stalled download");
+  checkEqual(device.flash.aborts, 2, "aborted after the stall");
+  checkNothingLeftOpen(device, "stalled download");
 
   device.publish(Release());
   device.flash.failWrites = true;
   checkEqual(code(device.flow.update()), "flash_error", "flash write failure");
+  checkEqual(device.flash.aborts, 3, "aborted after the write failure");
+  checkNothingLeftOpen(device, "flash write failure");
   device.flash.failWrites = false;
 
   device.publish(Release());
   checkEqual(code(device.flow.update()), "updated", "good release after every failure");
+  checkEqual(device.flash.commits, 1, "committed once");
+}
+
+void testFlashFailures() {
+  Device device;
+  const Release release;
+  device.publish(release);
+  device.flash.failBegin = true;
+  checkEqual(code(device.flow.update()), "flash_error", "flash begin() refused");
+  checkEqual(device.flash.begins, 1, "begin() tried once");
+  checkEqual(device.transport.bodyBytesServed[kImageUrl], 0, "no image body read without an open flash");
+  checkNothingLeftOpen(device, "flash begin() refused");
+  device.flash.failBegin = false;
+  checkEqual(code(device.flow.update()), "updated", "the same offer installs once begin() works");
+  check(device.flash.committed == release.image, "new image committed after a refused begin()");
+
+  Device failedCommit;
+  failedCommit.publish(release);
+  failedCommit.flash.failCommit = true;
+  checkEqual(code(failedCommit.flow.update()), "flash_error", "flash commit() failed");
+  checkNothingLeftOpen(failedCommit, "flash commit() failed");
+  checkEqual(failedCommit.flash.aborts, 1, "aborted after the failed commit()");
+  failedCommit.flash.failCommit = false;
+  checkEqual(code(failedCommit.flow.update()), "updated", "the same offer installs after a failed commit()");
+  check(failedCommit.flash.committed == release.image, "new image committed after a failed commit()");
+}
+
+void testImageNotFound() {
+  Device device;
+  const Release release;
+  device.publish(release);
+  device.transport.responses[kImageUrl].status = 404;
+  checkEqual(code(device.flow.update()), "http_status", "image 404");
+  checkEqual(device.flow.httpStatus(), 404, "image status kept");
+  checkEqual(device.flash.begins, 0, "flash not opened for a 404");
+  checkNothingLeftOpen(device, "image 404");
+  device.transport.responses[kImageUrl].status = 200;
+  checkEqual(code(device.flow.update()), "updated", "installs once the image is there");
+  check(device.flash.committed == release.image, "new image committed after a 404");
 }
 
 void testTotalTimeBound() {
@@ -390,7 +471,10 @@ void testTotalTimeBound() {
   device.flow.setTimeouts(1000, 5000);
   device.clock.stepMs = 1000;  // each reading of the clock is a second later
   checkEqual(code(device.flow.update()), "timeout", "update slower than its time bound");
-  checkEqual(device.flash.committed, "old image", "slow update not committed");
+  checkEqual(transportErrorCode(device.flow.transportError()), "timeout", "detail timeout");
+  checkEqual(device.transport.bodyBytesServed[kImageUrl], 0, "no image body read");
+  checkEqual(device.flow.imageBytesReceived(), 0, "no image bytes counted");
+  checkNothingLeftOpen(device, "slow update");
 }
 
 // Validators are unauthenticated: an answer that pairs an old manifest with
@@ -761,6 +845,8 @@ void runFlowTests() {
   testHashMismatchNeverReachesFlash();
   testLastChunkHeldBack();
   testSizeRules();
+  testFlashFailures();
+  testImageNotFound();
   testTotalTimeBound();
   testValidatorsCannotHideARelease();
   testManifestCutShort();
