@@ -80,6 +80,14 @@ bool resolveLocation(const char* base, const char* location, char* out, size_t c
   return true;
 }
 
+// The chips' HTTPClient follows a redirect only within the scheme begin()
+// was given (setURL() refuses another one), so there the 3xx is the answer.
+bool keepsScheme(const char* url, const char* location) {
+  if (std::strstr(location, "://") == nullptr) return true;  // relative, as resolveLocation() reads it
+  const size_t schemeAndColon = static_cast<size_t>(std::strchr(url, ':') - url) + 1;
+  return std::strncmp(url, location, schemeAndColon) == 0;
+}
+
 uint64_t nowMs() {
   timespec now{};
   clock_gettime(CLOCK_MONOTONIC, &now);
@@ -122,7 +130,10 @@ TransportError PosixHttpTransport::get(const char* url, const HttpValidators* co
     if (error != TransportError::None) return error;
     const bool isRedirect = head.status == 301 || head.status == 302 || head.status == 303 || head.status == 307 ||
                             head.status == 308;
-    if (!isRedirect || head.location[0] == '\0' || redirects == kMaxRedirects) break;
+    if (!isRedirect || head.location[0] == '\0' || redirects == kMaxRedirects ||
+        !keepsScheme(current, head.location)) {
+      break;
+    }
     char next[kMaxUrlLength + 1];
     if (!resolveLocation(current, head.location, next, sizeof(next))) {
       end();

@@ -1,7 +1,8 @@
 // A small HTTP/1.1 client over POSIX sockets with the limits of a device:
 // plain http only, bounded headers, a timeout on every wait and one deadline
 // over connecting, redirects and response heads, at most kMaxRedirects
-// redirects. It counts every byte it receives.
+// redirects and none to another scheme, as on the chips. It counts every
+// byte it receives.
 #pragma once
 
 #include <cstddef>

@@ -227,6 +227,20 @@ describe('static-ota-device against a published mirror', () => {
     await s.expectGoodUpdate();
   });
 
+  it('stops at a redirect to https, as the chips do, and reports its status', async () => {
+    const s = await setup();
+    s.server.fault = (request, response) => {
+      if (!request.url?.endsWith('latest.txt')) return false;
+      // What GitHub Pages answers for http when "Enforce HTTPS" is on.
+      response.writeHead(301, { Location: `https://${request.headers.host}${request.url}` }).end();
+      return true;
+    };
+    expect(await s.device()).toMatchObject({ result: 'http_status', fields: { http_status: '301' } });
+    expect(s.server.requests.filter((path) => path.endsWith('latest.txt'))).toHaveLength(1);
+    s.expectFlashUntouched();
+    await s.expectGoodUpdate();
+  });
+
   it('refuses an image larger than the OTA flash area', async () => {
     const s = await setup();
     expect((await s.device(['--flash-size', String(s.image.length - 1)])).result).toBe('too_large');

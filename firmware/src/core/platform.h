@@ -46,8 +46,9 @@ struct HttpResponse {
 
 class HttpTransport {
  public:
-  // Sends GET, following at most kMaxRedirects redirects; past that the last
-  // 3xx response is returned. conditional may be null. Each wait lasts at
+  // Sends GET, following at most kMaxRedirects redirects, none to another
+  // scheme (the chips' HTTPClient refuses that); past that, or for another
+  // scheme, the last 3xx response is returned. conditional may be null. Each wait lasts at
   // most readTimeoutMs, and connecting, redirects and the response head
   // together at most totalTimeoutMs (0: the time is already up), as far as
   // the platform's HTTP client allows.
