@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <algorithm>
 #include <cstring>
@@ -102,7 +103,9 @@ bool PosixHttpTransport::waitFor(short events, uint32_t timeoutMs, uint64_t dead
   while (true) {
     const uint64_t now = nowMs();
     if (now >= deadline) return false;
-    const int ready = ::poll(&descriptor, 1, static_cast<int>(deadline - now));
+    // A deadline of UINT64_MAX (none) would not fit poll()'s int.
+    const uint64_t waitMs = std::min<uint64_t>(deadline - now, INT_MAX);
+    const int ready = ::poll(&descriptor, 1, static_cast<int>(waitMs));
     if (ready > 0) return true;
     if (ready == 0) return false;
     if (errno != EINTR) return false;

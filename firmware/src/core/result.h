@@ -1,6 +1,7 @@
 // Outcome of check() and update(), each with a stable token and a sentence.
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 namespace static_ota {
@@ -24,6 +25,7 @@ enum class Result : uint8_t {
   FlashError,
   ConfigError,      // the device's own settings are unusable (URL, keys, version)
 };
+constexpr size_t kResultCount = static_cast<size_t>(Result::ConfigError) + 1;
 
 const char* resultCode(Result result);
 const char* resultMessage(Result result);

@@ -24,7 +24,6 @@ constexpr char kResultMessages[] =
     "image SHA-256 does not match the manifest\0"
     "flash write failed\0"
     "device configuration is invalid";
-constexpr size_t kResultCount = static_cast<size_t>(Result::ConfigError) + 1;
 static_assert(packedCount(kResultMessages) == kResultCount, "one sentence per Result");
 
 const char* resultMessage(Result result) {

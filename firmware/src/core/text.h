@@ -1,7 +1,7 @@
 // Byte-string helpers for the core: bounded views into caller-owned buffers,
 // the protocol's character classes, lowercase-hex and decimal decoding, and
 // packed string tables. No allocation, no locale, no libc beyond
-// memcmp/memcpy/strlen.
+// memchr/memcmp/memcpy/strlen.
 #pragma once
 
 #include <stddef.h>

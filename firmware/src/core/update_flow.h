@@ -34,11 +34,15 @@ class UpdateFlow {
   UpdateFlow(HttpTransport& transport, FlashTarget& flash, Clock& clock, CryptoBackend& crypto);
 
   // Settings; each setter copies its argument and returns false, keeping the
-  // previous value, when it is invalid or does not fit. A flow without a URL,
-  // a trusted key, a valid running version or a board reports ConfigError.
-  // The channel defaults to "stable". Every call to one of these setters
-  // forgets the last poll's validators: they were obtained under the old
-  // settings, which may decide the same manifest bytes differently.
+  // previous value, when it is empty or does not fit. Beyond that the URL
+  // must be scheme://host/path, the running version valid SemVer, and a key
+  // canonical and not of small order. Board and channel are checked for
+  // length only: the manifest's own board and channel are validated by the
+  // protocol rules, so a setting outside their alphabet never matches. A
+  // flow without a URL, a trusted key, a running version or a board reports
+  // ConfigError. The channel defaults to "stable". Every call to one of these
+  // setters forgets the last poll's validators: they were obtained under the
+  // old settings, which may decide the same manifest bytes differently.
   bool setManifestUrl(const char* url);
   bool addTrustedKey(const uint8_t publicKey[kPublicKeyLength]);
   bool setRunningVersion(const char* version);

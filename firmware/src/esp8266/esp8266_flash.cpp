@@ -7,11 +7,11 @@
 
 namespace static_ota {
 
-uint32_t Esp8266Flash::maxImageSize() {
-  // What Updater::begin accepts: the free sketch space less one sector, sector-aligned.
-  const uint32_t free = ESP.getFreeSketchSpace();
-  return free > 0x1000 ? (free - 0x1000) & 0xFFFFF000u : 0;
-}
+// Exactly what Updater::begin(size, U_FLASH) accepts: it refuses a size only
+// when, rounded up to a sector, it exceeds _FS_start less the running sketch
+// rounded up to a sector, which is what getFreeSketchSpace() returns
+// (ESP8266httpUpdate compares with it directly, too).
+uint32_t Esp8266Flash::maxImageSize() { return ESP.getFreeSketchSpace(); }
 
 bool Esp8266Flash::begin(uint32_t imageSize) { return Update.begin(imageSize, U_FLASH); }
 
