@@ -26,8 +26,8 @@ import "./chunks/chunk-6DG7BXTN.js";
 
 // src/cli.ts
 import { readFile, writeFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { join as join2 } from "node:path";
+import { parseArgs } from "node:util";
 
 // src/verify.ts
 import { createHash } from "node:crypto";
