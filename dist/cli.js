@@ -10,7 +10,7 @@ import {
   parseSigningKeys,
   publicKeyAsCArray,
   runRelease
-} from "./chunks/chunk-GCDIEDVP.js";
+} from "./chunks/chunk-BCCBGN7E.js";
 import {
   MAX_MANIFEST_BYTES,
   STABLE_CHANNEL,

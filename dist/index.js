@@ -9,8 +9,9 @@ import {
   parsePublicKey,
   parseSigningKeys,
   runRelease,
-  splitList
-} from "./chunks/chunk-GCDIEDVP.js";
+  splitList,
+  tagFromRef
+} from "./chunks/chunk-BCCBGN7E.js";
 import "./chunks/chunk-P7ZPXLGC.js";
 import "./chunks/chunk-6FIZRSHT.js";
 import {
@@ -606,7 +607,8 @@ function readOptions() {
   const build = flag("build", true);
   const ref = process.env.GITHUB_REF;
   const releaseAssets = flag("release-assets", false);
-  if (releaseAssets && !ref?.startsWith("refs/tags/")) throw new InputError("release-assets needs a tag (refs/tags/...) to attach to");
+  const tag = tagFromRef(ref);
+  if (releaseAssets && tag === void 0) throw new InputError("release-assets needs a tag (refs/tags/...) to attach to");
   const expiresIn = optional("expires-in");
   const keepVersions = optional("keep-versions");
   return {
@@ -628,7 +630,7 @@ function readOptions() {
     releaseAssets: releaseAssets ? {
       token: getInput("token"),
       repository: process.env.GITHUB_REPOSITORY ?? "",
-      tag: ref.slice("refs/tags/".length)
+      tag
     } : void 0,
     log: { info, warning }
   };

@@ -5,6 +5,7 @@ import { InputError, parseDuration, parsePositiveInteger, splitList } from './in
 import { TARGET_KINDS, type TargetConfig, type TargetKind } from './publish/targets.js';
 import { ReleaseError, runRelease, type ReleaseOptions, type ReleaseResult } from './release.js';
 import { parsePublicKey, parseSigningKeys, type SigningKey } from './sign.js';
+import { tagFromRef } from './version.js';
 
 const optional = (name: string): string | undefined => core.getInput(name) || undefined;
 /** action.yml gives defaults on GitHub; a missing input (local runs, tests) takes the same default. */
@@ -88,7 +89,8 @@ function readOptions(): ReleaseOptions {
   const build = flag('build', true);
   const ref = process.env.GITHUB_REF;
   const releaseAssets = flag('release-assets', false);
-  if (releaseAssets && !ref?.startsWith('refs/tags/')) throw new InputError('release-assets needs a tag (refs/tags/...) to attach to');
+  const tag = tagFromRef(ref);
+  if (releaseAssets && tag === undefined) throw new InputError('release-assets needs a tag (refs/tags/...) to attach to');
   const expiresIn = optional('expires-in');
   const keepVersions = optional('keep-versions');
   return {
@@ -111,7 +113,7 @@ function readOptions(): ReleaseOptions {
       ? {
           token: core.getInput('token'),
           repository: process.env.GITHUB_REPOSITORY ?? '',
-          tag: (ref as string).slice('refs/tags/'.length),
+          tag: tag as string,
         }
       : undefined,
     log: { info: core.info, warning: core.warning },

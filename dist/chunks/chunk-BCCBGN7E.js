@@ -121,6 +121,41 @@ async function createTarget(config) {
   }
 }
 
+// src/version.ts
+var import_semver = __toESM(require_semver(), 1);
+var VersionError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "VersionError";
+  }
+};
+function parseVersion(text) {
+  const version = text.replace(/^v/, "");
+  if (!isValidVersion(version)) {
+    throw new VersionError(
+      `${JSON.stringify(text)} is not a semantic version such as 1.4.2 or v1.5.0-beta.2 (at most 64 characters)`
+    );
+  }
+  return version;
+}
+var tagFromRef = (ref) => ref?.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : void 0;
+function versionFromRef(ref) {
+  const tag = tagFromRef(ref);
+  return tag === void 0 ? void 0 : parseVersion(tag);
+}
+function channelFor(version, requested) {
+  const prerelease = import_semver.default.prerelease(version);
+  const channel = requested || (prerelease ? String(prerelease[0]).toLowerCase() : STABLE_CHANNEL);
+  if (!isValidChannel(channel)) {
+    throw new VersionError(`channel ${JSON.stringify(channel)} is invalid: use lowercase letters, digits and '-', at most 32`);
+  }
+  if (prerelease && channel === STABLE_CHANNEL) {
+    throw new VersionError(`pre-release ${version} cannot be published to the stable channel`);
+  }
+  return channel;
+}
+var compareVersions = (a, b) => import_semver.default.compare(a, b);
+
 // src/sign.ts
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
 var KeyError = class extends Error {
@@ -314,43 +349,6 @@ async function buildEnvironment(projectDir, board, version, log) {
 
 // src/publish/publish.ts
 var import_semver2 = __toESM(require_semver(), 1);
-
-// src/version.ts
-var import_semver = __toESM(require_semver(), 1);
-var VersionError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "VersionError";
-  }
-};
-function parseVersion(text) {
-  const version = text.replace(/^v/, "");
-  if (!isValidVersion(version)) {
-    throw new VersionError(
-      `${JSON.stringify(text)} is not a semantic version such as 1.4.2 or v1.5.0-beta.2 (at most 64 characters)`
-    );
-  }
-  return version;
-}
-var tagFromRef = (ref) => ref?.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : void 0;
-function versionFromRef(ref) {
-  const tag = tagFromRef(ref);
-  return tag === void 0 ? void 0 : parseVersion(tag);
-}
-function channelFor(version, requested) {
-  const prerelease = import_semver.default.prerelease(version);
-  const channel = requested || (prerelease ? String(prerelease[0]).toLowerCase() : STABLE_CHANNEL);
-  if (!isValidChannel(channel)) {
-    throw new VersionError(`channel ${JSON.stringify(channel)} is invalid: use lowercase letters, digits and '-', at most 32`);
-  }
-  if (prerelease && channel === STABLE_CHANNEL) {
-    throw new VersionError(`pre-release ${version} cannot be published to the stable channel`);
-  }
-  return channel;
-}
-var compareVersions = (a, b) => import_semver.default.compare(a, b);
-
-// src/publish/publish.ts
 var PublishError = class extends Error {
   constructor(message) {
     super(message);
@@ -532,6 +530,7 @@ export {
   parsePositiveInteger,
   splitList,
   TARGET_KINDS,
+  tagFromRef,
   parsePublicKey,
   generateKey,
   publicKeyAsCArray,
