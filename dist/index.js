@@ -11,8 +11,8 @@ import {
   runRelease,
   splitList,
   tagFromRef
-} from "./chunks/chunk-BCCBGN7E.js";
-import "./chunks/chunk-P7ZPXLGC.js";
+} from "./chunks/chunk-77TOMOCO.js";
+import "./chunks/chunk-IMSEEOQK.js";
 import "./chunks/chunk-6FIZRSHT.js";
 import {
   require_tunnel,

@@ -16,7 +16,8 @@ export class DirectoryTarget implements MirrorTarget {
     return retryOnConflict(() => work(this.session()));
   }
 
-  private session(): MirrorSession {
+  /** One view of the folder; `transaction` adds the retries a shared folder needs. */
+  session(): MirrorSession {
     const full = (path: string): string => join(this.root, ...path.split('/'));
     const read = (path: string) => readFile(full(path)).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return undefined;

@@ -94,7 +94,8 @@ export class PagesTarget implements MirrorTarget {
     try {
       await this.checkOut(clone);
       const mirror = new DirectoryTarget(join(clone, ...this.folder.split('/')));
-      const result = await mirror.transaction(work);
+      // The clone is private to this attempt: conflicts come from the push, and retryOnConflict above handles them.
+      const result = await work(mirror.session());
       await this.git(clone, ['add', '--all', '--', '.']);
       const staged = await this.git(clone, ['diff', '--cached', '--name-only', '-z']);
       if (staged.stdout === '') return result;

@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   DirectoryTarget,
   readVersionLine
-} from "./chunk-P7ZPXLGC.js";
+} from "./chunk-IMSEEOQK.js";
 import {
   ConflictError,
   retryOnConflict
@@ -78,7 +78,7 @@ var PagesTarget = class {
     try {
       await this.checkOut(clone);
       const mirror = new DirectoryTarget(join(clone, ...this.folder.split("/")));
-      const result = await mirror.transaction(work);
+      const result = await work(mirror.session());
       await this.git(clone, ["add", "--all", "--", "."]);
       const staged = await this.git(clone, ["diff", "--cached", "--name-only", "-z"]);
       if (staged.stdout === "") return result;

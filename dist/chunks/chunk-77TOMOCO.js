@@ -20,7 +20,7 @@ import {
   serializeBody,
   sha256Hex,
   signBytes
-} from "./chunk-P7ZPXLGC.js";
+} from "./chunk-IMSEEOQK.js";
 import {
   require_semver
 } from "./chunk-B6URAI4N.js";
@@ -112,7 +112,7 @@ async function createTarget(config) {
       return new DirectoryTarget(config.directory);
     case "github-pages":
       if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
-      return new (await import("./pages-LQJ4AYUX.js")).PagesTarget(config.pages);
+      return new (await import("./pages-OJLTRRG4.js")).PagesTarget(config.pages);
     case "s3":
       if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
       return new (await import("./s3-DS6XIOCL.js")).S3Target(config.s3);

@@ -18,6 +18,7 @@ var DirectoryTarget = class {
   transaction(work) {
     return retryOnConflict(() => work(this.session()));
   }
+  /** One view of the folder; `transaction` adds the retries a shared folder needs. */
   session() {
     const full = (path) => join(this.root, ...path.split("/"));
     const read = (path) => readFile(full(path)).catch((error) => {
