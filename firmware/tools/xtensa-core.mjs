@@ -9,11 +9,11 @@ import { fileURLToPath } from 'node:url';
 
 const firmware = dirname(dirname(fileURLToPath(import.meta.url)));
 const coreDirectory = join(firmware, 'src', 'core');
-const CXX = 'xtensa-lx106-elf-g++';
+export const CXX = 'xtensa-lx106-elf-g++';
 
 // Code generation as in the Arduino ESP8266 core 3.1 (platform.txt, compiler.cpp.flags),
 // plus what keeps the core freestanding.
-const FLAGS = [
+export const FLAGS = [
   '-std=c++17', '-Os', '-free', '-fipa-pta', '-mlongcalls', '-mtext-section-literals', '-falign-functions=4',
   '-fno-exceptions', '-fno-rtti', '-ffunction-sections', '-fdata-sections',
   '-ffreestanding', '-nostdinc++', '-fno-threadsafe-statics', '-Wall', '-Wextra', '-Werror',
