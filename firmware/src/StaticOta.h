@@ -55,6 +55,12 @@ class StaticOta {
   void setVersionStore(static_ota::VersionStore* store) { flow_.setVersionStore(store); }
   void setTimeouts(uint32_t readTimeoutMs, uint32_t updateTimeoutMs) { flow_.setTimeouts(readTimeoutMs, updateTimeoutMs); }
   void onProgress(ProgressCallback callback);
+#if defined(ESP8266)
+  // The signature check runs at 160 MHz, then the clock is restored (default
+  // on). Turn it off when the sketch counts CPU cycles itself at a fixed
+  // clock (e.g. SoftwareSerial receiving during a poll).
+  void setCpuBoost(bool enabled) { crypto_.setCpuBoost(enabled); }
+#endif
   // For https: a WiFiClientSecure set up with the server's CA or fingerprint.
   void useClient(WiFiClient& client) { transport_.useClient(client); }
 

@@ -110,12 +110,12 @@ Result UpdateFlow::failTransport(TransportError error) {
 
 // The running image was accepted once, so it is recorded when it is higher
 // than the stored record. Returns the highest version ever accepted: the
-// record (read into record) or the running version, whichever is higher.
-STATIC_OTA_ONE_CALLER TextSpan UpdateFlow::recordRunningVersion(char (&record)[kMaxVersionLength + 1]) {
+// record (read into storedVersion_) or the running version, whichever is higher.
+STATIC_OTA_ONE_CALLER TextSpan UpdateFlow::recordRunningVersion() {
   const TextSpan running = spanOf(runningVersion_);
   if (versionStore_ == nullptr) return running;
-  if (versionStore_->load(record, sizeof(record))) {
-    const TextSpan stored{record, boundedLength(record, kMaxVersionLength)};
+  if (versionStore_->load(storedVersion_, sizeof(storedVersion_))) {
+    const TextSpan stored{storedVersion_, boundedLength(storedVersion_, kMaxVersionLength)};
     // An unreadable record is treated as none.
     if (isValidVersion(stored) && compareVersions(stored, running) >= 0) return stored;
   }
@@ -133,8 +133,7 @@ Result UpdateFlow::poll() {
   if (manifestUrl_[0] == '\0' || trustedKeys_.count() == 0 || runningVersion_[0] == '\0' || board_[0] == '\0') {
     return Result::ConfigError;
   }
-  char record[kMaxVersionLength + 1];
-  const TextSpan highest = recordRunningVersion(record);
+  const TextSpan highest = recordRunningVersion();
 
   size_t length = 0;
   HttpResponse response;

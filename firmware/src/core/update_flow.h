@@ -90,7 +90,7 @@ class UpdateFlow {
  private:
   bool setText(const char* text, char* out, size_t capacity);
   Result poll();
-  TextSpan recordRunningVersion(char (&record)[kMaxVersionLength + 1]);
+  TextSpan recordRunningVersion();
   Result readManifest(size_t& length, HttpResponse& response);
   Result evaluateManifest(size_t length, const TextSpan& highest);
   Result install();
@@ -123,6 +123,9 @@ class UpdateFlow {
   char runningVersion_[kMaxVersionLength + 1];
   char board_[kMaxBoardLength + 1];
   char channel_[kMaxChannelLength + 1];
+  // The version store's record, read by each poll: off the stack, which the
+  // signature check needs on the ESP8266 (firmware/README.md).
+  char storedVersion_[kMaxVersionLength + 1];
 
   // The offer found by the last poll.
   uint32_t imageSize_ = 0;
