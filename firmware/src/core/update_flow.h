@@ -53,6 +53,16 @@ class UpdateFlow {
     versionStore_ = store;
   }
   void setTimeouts(uint32_t readTimeoutMs, uint32_t updateTimeoutMs);
+  // A version that failed its trial boot here ("" for none): offered again,
+  // it is RolledBack, without cryptography.
+  bool setRefusedVersion(const char* version);
+  // Also verify a manifest offering the running or an older version (never
+  // answered from validators): the health check of a boot, which needs proof
+  // that this firmware can still fetch and verify a release.
+  void setVerifyUnchanged(bool enabled) {
+    forgetLastPoll();
+    verifyUnchanged_ = enabled;
+  }
   void onProgress(ProgressCallback callback, void* context);
 
   // Steps 1-3: is a newer signed version offered? Downloads nothing else.
@@ -65,6 +75,8 @@ class UpdateFlow {
   TransportError transportError() const { return transportError_; }
   int httpStatus() const { return httpStatus_; }
   const char* offeredVersion() const { return offeredVersion_; }  // "" when none was read
+  // The last poll verified a manifest's signature from a trusted key.
+  bool signatureVerified() const { return signatureVerified_; }
   uint32_t imageBytesReceived() const { return imageBytesReceived_; }
 
   // Validators of the last poll whose outcome the manifest bytes alone
@@ -115,6 +127,8 @@ class UpdateFlow {
   TransportError transportError_ = TransportError::None;
   int httpStatus_ = 0;
   uint32_t imageBytesReceived_ = 0;
+  bool signatureVerified_ = false;
+  bool verifyUnchanged_ = false;
 
   PollValidators lastPoll_;
 
@@ -126,6 +140,7 @@ class UpdateFlow {
   // The version store's record, read by each poll: off the stack, which the
   // signature check needs on the ESP8266 (firmware/README.md).
   char storedVersion_[kMaxVersionLength + 1];
+  char refusedVersion_[kMaxVersionLength + 1];
 
   // The offer found by the last poll.
   uint32_t imageSize_ = 0;
