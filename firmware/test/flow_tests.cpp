@@ -838,6 +838,59 @@ void printFlowStackUsage() {
       withOpenSslBytes, coreBytes, verifyBytes, hashBytes);
 }
 
+// A version rolled back on this device is refused without cryptography, and
+// its refusal is a decision the next poll may take from a 304.
+void testRefusedVersion() {
+  Device device;
+  check(device.flow.setRefusedVersion("1.1.0"), "a valid version is accepted");
+  check(!device.flow.setRefusedVersion("not a version"), "an invalid one is refused");
+  device.publish(Release());
+  checkEqual(code(device.flow.update()), "rolled_back", "the refused version is not taken");
+  checkEqual(device.crypto.verifications, 0, "refused before any cryptography");
+  checkEqual(device.flash.begins, 0, "flash never opened");
+  checkEqual(code(device.flow.update()), "rolled_back", "again");
+  checkEqual(code(device.flow.update()), "no_update", "then the unchanged manifest is a 304, as for any decided refusal");
+  checkEqual(device.transport.conditionalEtags.back(), "\"1\"", "validators sent once confirmed");
+  checkEqual(device.crypto.verifications, 0, "still no cryptography");
+  Release newer;
+  newer.version = "1.1.1";
+  device.publish(newer);
+  checkEqual(code(device.flow.update()), "updated", "a newer version installs");
+  check(device.flow.setRefusedVersion(""), "cleared");
+}
+
+// A boot's health check: the manifest is verified even when it offers the
+// running version, never answered from validators, and only a valid
+// signature counts.
+void testVerifyUnchanged() {
+  Device device;
+  Release same;
+  same.version = "1.0.0";
+  device.publish(same);
+  device.flow.update();
+  device.flow.update();
+  checkEqual(code(device.flow.update()), "no_update", "304 before the health check");
+  check(!device.flow.signatureVerified(), "a 304 verifies nothing");
+  device.flow.setVerifyUnchanged(true);
+  checkEqual(code(device.flow.update()), "no_update", "the running version, verified");
+  checkEqual(device.transport.conditionalEtags.back(), "", "no validators during the health check");
+  check(device.flow.signatureVerified(), "the signature was verified");
+  checkEqual(device.crypto.verifications, 1, "one verification");
+  Release older;
+  older.version = "0.9.0";
+  device.publish(older);
+  checkEqual(code(device.flow.update()), "not_newer", "an older version is still refused");
+  check(device.flow.signatureVerified(), "after its signature was verified");
+  device.transport.responses[kManifestUrl].body = Release().body() + "sig=" + device.signer.keyId + ":" +
+                                                  std::string(128, '0') + "\n";
+  checkEqual(code(device.flow.update()), "bad_signature", "a forged manifest");
+  check(!device.flow.signatureVerified(), "proves nothing");
+  device.flow.setVerifyUnchanged(false);
+  device.publish(same);
+  device.flow.update();
+  check(!device.flow.signatureVerified(), "off again: the running version costs no verification");
+}
+
 void runFlowTests() {
   testNoCryptoWhenNothingIsNew();
   testCheckOffersWithoutDownloading();
@@ -858,4 +911,6 @@ void runFlowTests() {
   testSignatureAndContext();
   testHighestAcceptedVersion();
   testConfiguration();
+  testRefusedVersion();
+  testVerifyUnchanged();
 }

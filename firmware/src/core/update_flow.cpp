@@ -63,10 +63,13 @@ bool UpdateFlow::addTrustedKey(const uint8_t publicKey[kPublicKeyLength]) {
   return trustedKeys_.add(publicKey, crypto_);
 }
 
-bool UpdateFlow::setRunningVersion(const char* version) {
+// A valid SemVer version into one of the version buffers.
+bool UpdateFlow::setVersion(const char* version, char (&out)[kMaxVersionLength + 1]) {
   return isValidVersion(TextSpan{version, boundedLength(version, kMaxVersionLength)}) &&
-         setText(version, runningVersion_, sizeof(runningVersion_));
+         setText(version, out, sizeof(out));
 }
+
+bool UpdateFlow::setRunningVersion(const char* version) { return setVersion(version, runningVersion_); }
 
 bool UpdateFlow::setBoard(const char* board) { return setText(board, board_, sizeof(board_)); }
 
@@ -74,12 +77,8 @@ bool UpdateFlow::setChannel(const char* channel) { return setText(channel, chann
 
 bool UpdateFlow::setRefusedVersion(const char* version) {
   forgetLastPoll();
-  if (version[0] == '\0') {
-    refusedVersion_[0] = '\0';
-    return true;
-  }
-  return isValidVersion(TextSpan{version, boundedLength(version, kMaxVersionLength)}) &&
-         setText(version, refusedVersion_, sizeof(refusedVersion_));
+  refusedVersion_[0] = '\0';
+  return version[0] == '\0' || setVersion(version, refusedVersion_);
 }
 
 void UpdateFlow::setTimeouts(uint32_t readTimeoutMs, uint32_t updateTimeoutMs) {

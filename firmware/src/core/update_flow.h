@@ -54,7 +54,8 @@ class UpdateFlow {
   }
   void setTimeouts(uint32_t readTimeoutMs, uint32_t updateTimeoutMs);
   // A version that failed its trial boot here ("" for none): offered again,
-  // it is RolledBack, without cryptography.
+  // it is RolledBack, without cryptography. False, with none refused, when
+  // it is not valid SemVer.
   bool setRefusedVersion(const char* version);
   // Also verify a manifest offering the running or an older version (never
   // answered from validators): the health check of a boot, which needs proof
@@ -75,6 +76,7 @@ class UpdateFlow {
   TransportError transportError() const { return transportError_; }
   int httpStatus() const { return httpStatus_; }
   const char* offeredVersion() const { return offeredVersion_; }  // "" when none was read
+  const char* runningVersion() const { return runningVersion_; }
   // The last poll verified a manifest's signature from a trusted key.
   bool signatureVerified() const { return signatureVerified_; }
   uint32_t imageBytesReceived() const { return imageBytesReceived_; }
@@ -101,6 +103,7 @@ class UpdateFlow {
 
  private:
   bool setText(const char* text, char* out, size_t capacity);
+  bool setVersion(const char* version, char (&out)[kMaxVersionLength + 1]);
   Result poll();
   TextSpan recordRunningVersion();
   Result readManifest(size_t& length, HttpResponse& response);
