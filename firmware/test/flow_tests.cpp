@@ -266,6 +266,16 @@ struct Device {
     image.body = release.image;
     transport.responses[kImageUrl] = image;
   }
+
+  // The mirror offers the running version and two polls confirmed its
+  // validators: the next poll is a conditional GET.
+  void settleOnRunningVersion() {
+    Release running;
+    running.version = "1.0.0";
+    publish(running);
+    flow.update();
+    flow.update();
+  }
 };
 
 std::string code(Result result) { return resultCode(result); }
@@ -600,14 +610,12 @@ void testSettingsForgetValidators() {
       {"channel", [](UpdateFlow& flow, const Signer&) { flow.setChannel("stable"); }},
       {"version store", [](UpdateFlow& flow, const Signer&) { flow.setVersionStore(nullptr); }},
       {"outside setting", [](UpdateFlow& flow, const Signer&) { flow.forgetLastPoll(); }},
+      {"refused version", [](UpdateFlow& flow, const Signer&) { flow.setRefusedVersion("2.0.0"); }},
+      {"health check", [](UpdateFlow& flow, const Signer&) { flow.setVerifyUnchanged(false); }},
   };
   for (const auto& setter : setters) {
     Device device;
-    Release running;
-    running.version = "1.0.0";
-    device.publish(running);
-    device.flow.update();
-    device.flow.update();
+    device.settleOnRunningVersion();
     check(device.flow.lastPollValidators().conditionalPollsLeft == kMaxConditionalPolls, "validators confirmed");
     setter.second(device.flow, device.signer);
     check(device.flow.lastPollValidators().conditionalPollsLeft == 0 &&
@@ -864,11 +872,7 @@ void testRefusedVersion() {
 // signature counts.
 void testVerifyUnchanged() {
   Device device;
-  Release same;
-  same.version = "1.0.0";
-  device.publish(same);
-  device.flow.update();
-  device.flow.update();
+  device.settleOnRunningVersion();
   checkEqual(code(device.flow.update()), "no_update", "304 before the health check");
   check(!device.flow.signatureVerified(), "a 304 verifies nothing");
   device.flow.setVerifyUnchanged(true);
@@ -886,8 +890,7 @@ void testVerifyUnchanged() {
   checkEqual(code(device.flow.update()), "bad_signature", "a forged manifest");
   check(!device.flow.signatureVerified(), "proves nothing");
   device.flow.setVerifyUnchanged(false);
-  device.publish(same);
-  device.flow.update();
+  device.settleOnRunningVersion();
   check(!device.flow.signatureVerified(), "off again: the running version costs no verification");
 }
 

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CXX, FLAGS, compileCore } from './xtensa-core.mjs';
+import { CXX, FLAGS, commandAvailable, compileCore } from './xtensa-core.mjs';
 
 const firmware = dirname(dirname(fileURLToPath(import.meta.url)));
 const harnessDirectory = join(firmware, 'lx106');
@@ -21,14 +21,7 @@ const ICOUNT_SHIFT = 7;
 // The committed budgets the tests hold the core to.
 export const budgets = JSON.parse(readFileSync(join(harnessDirectory, 'budget.json'), 'utf8'));
 
-export function qemuAvailable() {
-  try {
-    execFileSync(QEMU, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const qemuAvailable = () => commandAvailable(QEMU);
 
 const cArray = (bytes) => `{${[...bytes].map((byte) => `0x${byte.toString(16).padStart(2, '0')}`).join(', ')}}`;
 const cString = (text) => JSON.stringify(text); // the vectors are ASCII
@@ -85,6 +78,9 @@ export function buildHarness(outputDirectory, { backendSources, extraFlags = [] 
 
 // Runs the harness and parses its lines into figures.
 export function runHarness(elf) {
+  if (!qemuAvailable()) {
+    throw new Error(`${QEMU} not found: install the Debian package qemu-system-misc (apt-get install qemu-system-misc)`);
+  }
   const output = execFileSync(
     QEMU,
     ['-M', 'sim', '-cpu', 'lx106', '-nographic', '-monitor', 'none', '-semihosting', '-icount', `shift=${ICOUNT_SHIFT}`, '-kernel', elf],

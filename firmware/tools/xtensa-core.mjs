@@ -26,14 +26,17 @@ export const ALLOWED_EXTERNAL_SYMBOLS = new Set(['memchr', 'memcmp', 'memcpy', '
 const ROOTS = /UpdateFlow|resultCode|manifestErrorCode|transportErrorCode/;
 const MESSAGE_ROOTS = /resultMessage/;
 
-export function crossCompilerAvailable() {
+// The command runs (`command --version`).
+export function commandAvailable(command) {
   try {
-    execFileSync(CXX, ['--version'], { stdio: 'ignore' });
+    execFileSync(command, ['--version'], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
   }
 }
+
+export const crossCompilerAvailable = () => commandAvailable(CXX);
 
 export function compileCore(outputDirectory) {
   if (!crossCompilerAvailable()) {
