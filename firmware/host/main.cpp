@@ -128,13 +128,18 @@ bool decodeKey(const std::string& hex, uint8_t key[kPublicKeyLength]) {
 
 struct Run {
   UpdateFlow* flow;
+  BootGuard* guard;  // with --device: the poll as the library runs it
   bool checkOnly;
   Result result;
 };
 
 void* runFlow(void* argument) {
   Run* run = static_cast<Run*>(argument);
-  run->result = run->checkOnly ? run->flow->check() : run->flow->update();
+  if (run->guard != nullptr) {
+    run->result = guardedPoll(*run->flow, *run->guard, !run->checkOnly, true);
+  } else {
+    run->result = run->checkOnly ? run->flow->check() : run->flow->update();
+  }
   return nullptr;
 }
 
@@ -190,7 +195,9 @@ int main(int argc, char** argv) {
 
   OpenSslCrypto crypto;
   PosixHttpTransport transport;
-  FileFlash flash(deviceMode ? device.updateSlotPath() : options.flashPath, options.flashSize);
+  FileFlash fileFlash(options.flashPath, options.flashSize);
+  UpdateSlotFlash slotFlash(device, options.flashSize);
+  FlashTarget& flash = deviceMode ? static_cast<FlashTarget&>(slotFlash) : fileFlash;
   HostClock clock(options.now);
   StateFile state(options.statePath);
   // The flow keeps its buffers inside itself, as a sketch's global would: off the stack.
@@ -199,8 +206,6 @@ int main(int argc, char** argv) {
   bool configured = flow.setManifestUrl(options.url.c_str()) && flow.setRunningVersion(runningVersion.c_str()) &&
                     flow.setBoard(options.board.c_str()) && flow.setChannel(options.channel.c_str()) &&
                     flow.setRefusedVersion(guard.refusedVersion());
-  // Until this boot's health check passes, a poll verifies the manifest even when it offers nothing new.
-  flow.setVerifyUnchanged(deviceMode && !guard.confirmed());
   for (const std::string& hex : options.publicKeys) {
     uint8_t key[kPublicKeyLength];
     configured = configured && decodeKey(hex, key) && flow.addTrustedKey(key);
@@ -225,7 +230,7 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  Run run{&flow, options.checkOnly, Result::ConfigError};
+  Run run{&flow, deviceMode ? &guard : nullptr, options.checkOnly, Result::ConfigError};
   size_t stackBytes = 0;
   if (options.measureStack) {
     stackBytes = stackHighWater(runFlow, &run);
@@ -234,12 +239,7 @@ int main(int argc, char** argv) {
   }
 
   if (deviceMode) {
-    // The default health check: this poll fetched and verified a signed manifest.
-    if (flow.signatureVerified()) guard.confirm();
-    if (run.result == Result::Updated) {
-      device.updateWritten(flow.offeredVersion());
-      guard.installed(flow.offeredVersion());
-    }
+    if (run.result == Result::Updated) device.updateWritten(flow.offeredVersion());
     if (!device.saveFile()) std::fprintf(stderr, "cannot write device file %s\n", options.devicePath.c_str());
   }
   if (!options.statePath.empty()) {

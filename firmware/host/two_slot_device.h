@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/boot_guard.h"
+#include "host_platform.h"
 
 namespace static_ota {
 
@@ -52,6 +53,23 @@ class TwoSlotDevice final : public BootControl {
   uint64_t bootAtMs_ = 0;
   std::string rtc_;  // the BootRecord's bytes in hex; empty after a power cycle
   bool restarted_ = false;
+};
+
+// The slot an update is written to. As esp_ota_begin() does with app
+// rollback, it refuses to begin while the running image is still pending.
+class UpdateSlotFlash final : public FlashTarget {
+ public:
+  UpdateSlotFlash(TwoSlotDevice& device, uint32_t capacity)
+      : device_(device), slot_(device.updateSlotPath(), capacity) {}
+  uint32_t maxImageSize() override { return slot_.maxImageSize(); }
+  bool begin(uint32_t imageSize) override { return !device_.runningImagePending() && slot_.begin(imageSize); }
+  bool write(const uint8_t* data, size_t length) override { return slot_.write(data, length); }
+  bool commit() override { return slot_.commit(); }
+  void abort() override { slot_.abort(); }
+
+ private:
+  TwoSlotDevice& device_;
+  FileFlash slot_;
 };
 
 }  // namespace static_ota

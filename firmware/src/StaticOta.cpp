@@ -33,30 +33,13 @@ void StaticOta::begin() {
   began_ = true;
   guard_.begin(flow_.runningVersion());
   flow_.setRefusedVersion(guard_.refusedVersion());
-  // Until this boot is confirmed, a poll verifies the manifest even when it offers nothing new.
-  flow_.setVerifyUnchanged(healthy_ == nullptr && !guard_.confirmed());
-}
-
-void StaticOta::confirmWhen(bool (*healthy)()) {
-  healthy_ = healthy;
-  if (began_) flow_.setVerifyUnchanged(healthy_ == nullptr && !guard_.confirmed());
-}
-
-void StaticOta::confirm() {
-  guard_.confirm();
-  flow_.setVerifyUnchanged(false);
 }
 
 void StaticOta::loop() {
   begin();
-  if (healthy_ != nullptr && !guard_.confirmed() && healthy_()) confirm();
+  if (healthy_ != nullptr && !guard_.confirmed() && healthy_()) guard_.confirm();
   // Marks the image invalid and restarts into the previous one (ESP32).
   if (guard_.trialExpired(millis())) guard_.rollBack();
-}
-
-void StaticOta::afterPoll(StaticOtaResult result) {
-  if (healthy_ == nullptr && flow_.signatureVerified() && !guard_.confirmed()) confirm();
-  if (result == StaticOtaResult::Updated) guard_.installed(flow_.offeredVersion());
 }
 
 void StaticOta::onProgress(ProgressCallback callback) {
@@ -70,15 +53,13 @@ void StaticOta::forwardProgress(uint32_t received, uint32_t total, void* context
 
 bool StaticOta::check() {
   loop();
-  lastResult_ = flow_.check();
-  afterPoll(lastResult_);
+  lastResult_ = static_ota::guardedPoll(flow_, guard_, false, healthy_ == nullptr);
   return lastResult_ == StaticOtaResult::UpdateAvailable;
 }
 
 StaticOtaResult StaticOta::update() {
   loop();
-  lastResult_ = flow_.update();
-  afterPoll(lastResult_);
+  lastResult_ = static_ota::guardedPoll(flow_, guard_, true, healthy_ == nullptr);
   return lastResult_;
 }
 

@@ -70,7 +70,7 @@ class StaticOta {
   // The sketch's own health check instead of the default (the first poll
   // that verifies a signed manifest); asked by loop(), check() and update()
   // until it returns true once per boot.
-  void confirmWhen(bool (*healthy)());
+  void confirmWhen(bool (*healthy)()) { healthy_ = healthy; }
   // A pending image not confirmed within this time is rolled back (default 10 minutes).
   void setTrialTimeout(uint32_t milliseconds) { guard_.setTrialTimeoutMs(milliseconds); }
   // Safe mode after this many boots in a row without confirmation (default 5; 0: never).
@@ -101,7 +101,9 @@ class StaticOta {
   // True when a newer, signed version for this board and channel is offered
   // (downloads the manifest only).
   bool check();
-  // The whole update; on Updated, restart to run the new image.
+  // The whole update; on Updated, restart to run the new image. While an
+  // ESP32 image is pending (not yet confirmed) an offer is only reported
+  // (UpdateAvailable): ESP-IDF writes the other slot only after confirmation.
   StaticOtaResult update();
 
   StaticOtaResult lastResult() const { return lastResult_; }
@@ -121,8 +123,6 @@ class StaticOta {
   };
 
   static void forwardProgress(uint32_t received, uint32_t total, void* context);
-  void confirm();
-  void afterPoll(StaticOtaResult result);
 
   static_ota::ArduinoHttpTransport transport_;
 #if defined(ESP8266)

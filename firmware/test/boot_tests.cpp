@@ -9,31 +9,9 @@
 using namespace static_ota;
 using test::check;
 using test::checkEqual;
+using test::FakeBoot;
 
 namespace {
-
-struct FakeBoot final : public BootControl {
-  bool hasRecord = false;
-  BootRecord stored{};
-  bool pending = false;
-  int validMarks = 0;
-  int rollbacks = 0;
-
-  bool loadRecord(BootRecord& record) override {
-    if (hasRecord) record = stored;
-    return hasRecord;
-  }
-  void saveRecord(const BootRecord& record) override {
-    stored = record;
-    hasRecord = true;
-  }
-  bool runningImagePending() override { return pending; }
-  void markRunningImageValid() override {
-    ++validMarks;
-    pending = false;
-  }
-  void rollBack() override { ++rollbacks; }
-};
 
 std::string state(const BootGuard& guard) { return bootStateCode(guard.state()); }
 

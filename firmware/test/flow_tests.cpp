@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/boot_guard.h"
 #include "core/update_flow.h"
 #include "openssl_crypto.h"
 #include "painted_stack.h"
@@ -611,7 +612,7 @@ void testSettingsForgetValidators() {
       {"version store", [](UpdateFlow& flow, const Signer&) { flow.setVersionStore(nullptr); }},
       {"outside setting", [](UpdateFlow& flow, const Signer&) { flow.forgetLastPoll(); }},
       {"refused version", [](UpdateFlow& flow, const Signer&) { flow.setRefusedVersion("2.0.0"); }},
-      {"health check", [](UpdateFlow& flow, const Signer&) { flow.setVerifyUnchanged(false); }},
+      {"health check", [](UpdateFlow& flow, const Signer&) { flow.setVerifyUnchanged(true); }},
   };
   for (const auto& setter : setters) {
     Device device;
@@ -894,6 +895,30 @@ void testVerifyUnchanged() {
   check(!device.flow.signatureVerified(), "off again: the running version costs no verification");
 }
 
+// The poll a device with a boot guard runs: with the sketch's own health
+// check still failing, a pending image reports an offer but writes nothing
+// (ESP-IDF refuses); once confirmed, the offer installs and is the next trial.
+void testGuardedPoll() {
+  Device device;
+  test::FakeBoot boot;
+  boot.pending = true;
+  BootGuard guard(boot);
+  guard.begin("1.0.0");
+  device.publish(Release());
+  checkEqual(code(guardedPoll(device.flow, guard, true, false)), "update_available", "offered, not installed");
+  checkEqual(device.flash.begins, 0, "nothing written while pending");
+  checkEqual(boot.validMarks, 0, "a verified manifest does not confirm when the sketch checks health itself");
+  guard.confirm();
+  checkEqual(code(guardedPoll(device.flow, guard, true, false)), "updated", "installed once confirmed");
+  BootGuard next(boot);  // the restart into 1.1.0
+  boot.pending = true;
+  device.flow.setRunningVersion("1.1.0");
+  next.begin("1.1.0");
+  checkEqual(bootStateCode(next.state()), "pending", "the update is the next boot's trial");
+  checkEqual(code(guardedPoll(device.flow, next, false, true)), "no_update", "its first poll");
+  checkEqual(bootStateCode(next.state()), "confirmed", "confirms it by default");
+}
+
 void runFlowTests() {
   testNoCryptoWhenNothingIsNew();
   testCheckOffersWithoutDownloading();
@@ -916,4 +941,5 @@ void runFlowTests() {
   testConfiguration();
   testRefusedVersion();
   testVerifyUnchanged();
+  testGuardedPoll();
 }

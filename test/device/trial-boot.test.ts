@@ -57,6 +57,15 @@ async function fleet(): Promise<Fleet> {
   };
 }
 
+/** A device that installed 2.0.0 and restarted into it: on trial. */
+async function onTrial(restartArgs: string[] = []): Promise<Fleet> {
+  const f = await fleet();
+  await f.release('2.0.0');
+  expect((await f.poll()).result).toBe('updated');
+  expect((await f.restart(restartArgs)).fields).toMatchObject({ running: '2.0.0', boot_state: 'pending' });
+  return f;
+}
+
 const updateSlot = (f: Fleet, slot: number) => readFileSync(`${f.deviceFile}.slot${slot}`);
 const offline = (f: Fleet) => {
   f.server.fault = (_request, response) => {
@@ -81,11 +90,19 @@ describe('trial boot with automatic rollback (two-slot simulator)', () => {
     expect((await f.restart()).fields).toMatchObject({ running: '2.0.0', boot_state: 'confirmed' });
   });
 
+  it('a pending image offered a newer release confirms itself first, then installs it', async () => {
+    const f = await onTrial();
+    // ESP-IDF writes no slot while the running image is pending: the poll's verified manifest confirms 2.0.0 first.
+    const image = await f.release('2.1.0');
+    expect(await f.poll()).toMatchObject({ result: 'updated', fields: { offered: '2.1.0', boot_state: 'confirmed' } });
+    expect(updateSlot(f, 0)).toEqual(image);
+    expect((await f.restart()).fields).toMatchObject({ running: '2.1.0', boot_state: 'pending' });
+    // Should 2.1.0 fail its trial, the confirmed 2.0.0 runs again.
+    expect((await f.restart()).fields).toMatchObject({ running: '2.0.0', boot_state: 'rolled_back' });
+  });
+
   it('a poll that fails does not confirm: a reset then rolls back (a crash loop)', async () => {
-    const f = await fleet();
-    await f.release('2.0.0');
-    expect((await f.poll()).result).toBe('updated');
-    expect((await f.restart()).fields).toMatchObject({ running: '2.0.0', boot_state: 'pending' });
+    const f = await onTrial();
     offline(f);
     expect(await f.poll()).toMatchObject({ result: 'http_status', fields: { boot_state: 'pending' } });
     // The new image crashes (or is reset) before any good poll: the bootloader boots the previous one.
@@ -94,10 +111,7 @@ describe('trial boot with automatic rollback (two-slot simulator)', () => {
   });
 
   it('a manifest that fails verification does not confirm either', async () => {
-    const f = await fleet();
-    await f.release('2.0.0');
-    expect((await f.poll()).result).toBe('updated');
-    await f.restart();
+    const f = await onTrial();
     f.server.fault = (request, response, body) => {
       if (!request.url?.endsWith('latest.txt') || !body) return false;
       const forged = Buffer.from(body.toString('latin1').replace('channel=stable', 'channel=stablf'), 'latin1');
@@ -108,11 +122,8 @@ describe('trial boot with automatic rollback (two-slot simulator)', () => {
   });
 
   it('rolls back when no good poll comes within the trial time', async () => {
-    const f = await fleet();
-    await f.release('2.0.0');
-    expect((await f.poll()).result).toBe('updated');
     const trial = ['--trial-timeout-ms', '300'];
-    expect((await f.restart(trial)).fields).toMatchObject({ running: '2.0.0', boot_state: 'pending' });
+    const f = await onTrial(trial);
     offline(f);
     expect(await f.poll(trial)).toMatchObject({ result: 'http_status', fields: { boot_state: 'pending' } });
     await new Promise((resolve) => setTimeout(resolve, 400));
@@ -123,10 +134,7 @@ describe('trial boot with automatic rollback (two-slot simulator)', () => {
   });
 
   it('does not take a rolled-back version again from the same manifest, and takes the next newer one', async () => {
-    const f = await fleet();
-    await f.release('2.0.0');
-    expect((await f.poll()).result).toBe('updated');
-    await f.restart();
+    const f = await onTrial();
     expect((await f.restart()).fields).toMatchObject({ running: '1.0.0', boot_state: 'rolled_back' });
     const requestsBefore = f.server.requests.length;
     const again = await f.poll();

@@ -85,6 +85,20 @@ void BootGuard::confirm() {
 
 bool BootGuard::trialExpired(uint32_t uptimeMs) const { return pending_ && uptimeMs >= trialTimeoutMs_; }
 
+Result guardedPoll(UpdateFlow& flow, BootGuard& guard, bool install, bool defaultHealthCheck) {
+  if (!guard.confirmed()) {
+    flow.setVerifyUnchanged(defaultHealthCheck);
+    const Result result = flow.check();
+    if (defaultHealthCheck && flow.signatureVerified()) guard.confirm();
+    if (result != Result::UpdateAvailable || !install || guard.imagePending()) return result;
+  }
+  flow.setVerifyUnchanged(false);
+  if (!install) return flow.check();
+  const Result result = flow.update();
+  if (result == Result::Updated) guard.installed(flow.offeredVersion());
+  return result;
+}
+
 void BootGuard::installed(const char* version) {
   record_.trial = Trial::Installed;
   setVersion(record_, version);

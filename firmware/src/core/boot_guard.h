@@ -15,7 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "result.h"
 #include "static_ota_limits.h"
+#include "update_flow.h"
 
 namespace static_ota {
 
@@ -79,6 +81,9 @@ class BootGuard {
   uint8_t unconfirmedBoots() const { return record_.unconfirmedBoots; }
   // This boot's health check has passed.
   bool confirmed() const { return record_.unconfirmedBoots == 0 && !pending_; }
+  // The bootloader holds the running image pending (ESP32): nothing can be
+  // written to the other slot before it is confirmed.
+  bool imagePending() const { return pending_; }
   // "" when none.
   const char* refusedVersion() const { return record_.trial == Trial::RolledBack ? record_.version : ""; }
 
@@ -102,5 +107,13 @@ class BootGuard {
   uint8_t safeModeAfter_ = kDefaultSafeModeAfter;
   uint32_t trialTimeoutMs_ = kDefaultTrialTimeoutMs;
 };
+
+// One poll of a device with a boot guard, as StaticOta and the simulator run
+// it. Until this boot is confirmed, the poll checks first and verifies even an
+// unchanged manifest; with the default health check a verified signature
+// confirms the boot. An offer is installed (when install is true) only once
+// the running image is no longer pending: ESP-IDF refuses to write the other
+// slot before that. An installed update is the next boot's trial.
+Result guardedPoll(UpdateFlow& flow, BootGuard& guard, bool install, bool defaultHealthCheck);
 
 }  // namespace static_ota

@@ -60,8 +60,9 @@ class UpdateFlow {
   // Also verify a manifest offering the running or an older version (never
   // answered from validators): the health check of a boot, which needs proof
   // that this firmware can still fetch and verify a release.
+  // Forgets the validators when it changes.
   void setVerifyUnchanged(bool enabled) {
-    forgetLastPoll();
+    if (enabled != verifyUnchanged_) forgetLastPoll();
     verifyUnchanged_ = enabled;
   }
   void onProgress(ProgressCallback callback, void* context);
