@@ -18,10 +18,11 @@ uint32_t checksum(const BootRecord& record) {
   return sum;
 }
 
-bool sameVersion(const char* a, const char* b) {
-  const TextSpan left{a, boundedLength(a, kMaxVersionLength)};
-  const TextSpan right{b, boundedLength(b, kMaxVersionLength)};
-  return isValidVersion(left) && isValidVersion(right) && compareVersions(left, right) == 0;
+// The record's version and the running one (valid: the flow checked it)
+// are equal in SemVer precedence, build metadata aside.
+bool isRunning(const char* recorded, const char* running) {
+  const TextSpan record{recorded, boundedLength(recorded, kMaxVersionLength)};
+  return isValidVersion(record) && compareVersions(record, TextSpan{running, boundedLength(running, kMaxVersionLength)}) == 0;
 }
 
 void setVersion(BootRecord& record, const char* version) {
@@ -43,7 +44,7 @@ void BootGuard::load(const char* runningVersion) {
   }
   record_.version[kMaxVersionLength] = '\0';
   pending_ = control_.runningImagePending();
-  runningIsTrial_ = record_.trial == Trial::Installed && sameVersion(record_.version, runningVersion);
+  runningIsTrial_ = record_.trial == Trial::Installed && isRunning(record_.version, runningVersion);
 }
 
 void BootGuard::save() {
@@ -86,15 +87,14 @@ void BootGuard::confirm() {
 bool BootGuard::trialExpired(uint32_t uptimeMs) const { return pending_ && uptimeMs >= trialTimeoutMs_; }
 
 Result guardedPoll(UpdateFlow& flow, BootGuard& guard, bool install, bool defaultHealthCheck) {
-  if (!guard.confirmed()) {
-    flow.setVerifyUnchanged(defaultHealthCheck);
-    const Result result = flow.check();
+  const bool onTrial = !guard.confirmed();
+  flow.setVerifyUnchanged(onTrial && defaultHealthCheck);
+  Result result = onTrial || !install ? flow.check() : flow.update();
+  if (onTrial) {
     if (defaultHealthCheck && flow.signatureVerified()) guard.confirm();
     if (result != Result::UpdateAvailable || !install || guard.imagePending()) return result;
+    result = flow.update();
   }
-  flow.setVerifyUnchanged(false);
-  if (!install) return flow.check();
-  const Result result = flow.update();
   if (result == Result::Updated) guard.installed(flow.offeredVersion());
   return result;
 }
