@@ -152,6 +152,22 @@ describe('trial boot with automatic rollback (two-slot simulator)', () => {
   });
 });
 
+describe('trial boot with the anti-rollback version store', () => {
+  it('a rolled-back image boots and polls although the store holds the failed version, and takes the next one', async () => {
+    const f = await fleet();
+    const store = ['--state', join(f.folder, 'store.txt')];
+    await f.release('2.0.0');
+    expect((await f.poll(store)).result).toBe('updated');
+    expect(readFileSync(join(f.folder, 'store.txt'), 'utf8')).toContain('highest=2.0.0');
+    await f.restart();
+    expect((await f.restart()).fields).toMatchObject({ running: '1.0.0', boot_state: 'rolled_back' });
+    expect(await f.poll(store)).toMatchObject({ result: 'rolled_back', fields: { running: '1.0.0', unconfirmed_boots: '0' } });
+    // The fix is a newer release (the publisher refuses to go below 2.0.0 anyway).
+    await f.release('2.0.1');
+    expect(await f.poll(store)).toMatchObject({ result: 'updated', fields: { offered: '2.0.1' } });
+  });
+});
+
 describe('boot guard and safe mode', () => {
   it('enters safe mode after N boots without a good poll, and leaves it with a good update', async () => {
     const f = await fleet();
