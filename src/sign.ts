@@ -88,11 +88,14 @@ export function generateKey(): GeneratedKey {
   return { privatePem, publicKey, keyId };
 }
 
-/** The public key as a C array to paste into firmware. */
-export function publicKeyAsCArray(publicKey: Uint8Array, name = 'STATIC_OTA_PUBLIC_KEY'): string {
+/**
+ * The public key as the C array StaticOta's constructor takes (`const uint8_t (*)[32]`),
+ * laid out as in firmware/examples: one row per trusted key, more keys are more rows.
+ */
+export function publicKeyAsCArray(publicKey: Uint8Array, name = 'kTrustedKeys'): string {
   const bytes = [...publicKey].map((byte) => `0x${byte.toString(16).padStart(2, '0')}`);
-  const rows = [0, 8, 16, 24].map((start) => `  ${bytes.slice(start, start + 8).join(', ')},`);
-  return `static const uint8_t ${name}[${PUBLIC_KEY_LENGTH}] = {\n${rows.join('\n')}\n};`;
+  const half = PUBLIC_KEY_LENGTH / 2;
+  return `static const uint8_t ${name}[][${PUBLIC_KEY_LENGTH}] = {\n    {${bytes.slice(0, half).join(', ')},\n     ${bytes.slice(half).join(', ')}},\n};`;
 }
 
 /**
