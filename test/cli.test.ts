@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createTcpServer, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
+import { DEVICE_USER_AGENT } from '../src/device-http.js';
 import { runCli } from '../src/cli.js';
 import { bundledCli, listen, removeTemporaryFolders, serveFolder, temporaryFolder, writeEspImage, writeKeyFile } from './helpers.js';
 
@@ -317,6 +319,129 @@ describe('static-ota publish and verify', () => {
       const result = await cli(['verify', '--mirror', `${server.url}/ota`, '--board', 'nodemcuv2', '--pubkey', 'ab'.repeat(32)]);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/301 redirect to https:\/\/example\.github\.io\/ota\/nodemcuv2\/latest\.txt\. Plain-HTTP devices cannot follow/);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('static-ota verify fetches as the device library does', () => {
+  async function publishedMirror() {
+    const folder = temporaryFolder();
+    const key = writeKeyFile(folder);
+    const firmware = join(folder, 'fw.bin');
+    writeEspImage(firmware, { publicKey: key.publicKey, size: 3000 });
+    const mirror = join(folder, 'mirror');
+    const result = await cli(['publish', '--firmware', firmware, '--version', '1.0.0', '--board', 'nodemcuv2', '--key', key.path, '--out', mirror]);
+    expect(result.code).toBe(0);
+    return { key, mirror };
+  }
+
+  it('sends the request head of ESP8266 HTTPClient as the library drives it, byte for byte', async () => {
+    const { key, mirror } = await publishedMirror();
+    const heads: string[] = [];
+    const server = createTcpServer((socket: Socket) => {
+      let received = '';
+      socket.on('data', (chunk) => {
+        received += chunk.toString('latin1');
+        if (!received.includes('\r\n\r\n')) return;
+        heads.push(received);
+        const path = /^GET (\S+)/.exec(received)?.[1] ?? '';
+        const body = readFileSync(join(mirror, ...path.split('/').filter(Boolean)));
+        socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`), body]));
+      });
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as { port: number };
+    try {
+      const result = await cli(['verify', '--mirror', `http://127.0.0.1:${port}/`, '--board', 'nodemcuv2', '--pubkey', key.publicHex]);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+    } finally {
+      server.close();
+    }
+    const head = (path: string) =>
+      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUser-Agent: static-ota\r\n` +
+      'Accept-Encoding: identity;q=1,chunked;q=0.1,*;q=0\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
+    expect(heads).toEqual([head('/nodemcuv2/latest.txt'), head('/nodemcuv2/firmware-1.0.0.bin')]);
+  });
+
+  it('uses the User-Agent the library sets in firmware/src/arduino/arduino_http_transport.cpp', () => {
+    const transport = readFileSync(join(ROOT, 'firmware', 'src', 'arduino', 'arduino_http_transport.cpp'), 'utf8');
+    const argument = /setUserAgent\(\s*([^)]*?)\s*\)/.exec(transport)?.[1] ?? '';
+    // A string literal, or a constant the library's sources define.
+    const sources = readdirSync(join(ROOT, 'firmware', 'src'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => /\.(h|cpp)$/.test(file))
+      .map((file) => readFileSync(join(ROOT, 'firmware', 'src', file), 'utf8'))
+      .join('\n');
+    const name = argument.replace(/\W/g, '\\W');
+    const defined = /^"([^"]*)"$/.exec(argument)?.[1] ?? new RegExp(`(?:\\b${name}\\b[^=;\\n]*=|#define\\s+${name})\\s*"([^"]*)"`).exec(sources)?.[1];
+    expect(defined).toBe(DEVICE_USER_AGENT);
+  });
+
+  it.each([
+    ['ftp://ota.example.com/firmware', /--mirror ftp:\/\/ota\.example\.com\/firmware: ftp:\/\/ is not supported\. Devices fetch http:\/\//],
+    ['file:///srv/mirror', /--mirror file:\/\/\/srv\/mirror: file:\/\/ is not supported.*a local directory as a plain path/],
+  ])('refuses a mirror URL devices cannot fetch (%s)', async (mirror, message) => {
+    const result = await cli(['verify', '--mirror', mirror, '--board', 'nodemcuv2', '--pubkey', 'ab'.repeat(32)]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('names the trusted keys once when no signature is from one of them', async () => {
+    const { mirror } = await publishedMirror();
+    const result = await cli(['verify', '--mirror', mirror, '--board', 'nodemcuv2', '--pubkey', 'ab'.repeat(32)]);
+    expect(result.code).toBe(1);
+    expect(result.stderr.match(/trusted keyids/g)).toHaveLength(1);
+  });
+
+  it.each([
+    ['302 to a path', 302, '/moved/nodemcuv2/latest.txt', undefined],
+    ['301 to the same scheme', 301, 'http://HOST/moved/nodemcuv2/latest.txt', undefined],
+    ['307', 307, '/moved/nodemcuv2/latest.txt', undefined],
+    ['308, which HTTPClient does not follow', 308, '/moved/nodemcuv2/latest.txt', /308 redirect to \/moved\/nodemcuv2\/latest\.txt, which devices follow only 301, 302, 303, 307: the device stops with http_status 308/],
+    ['a relative Location', 302, 'moved/latest.txt', /302 redirect to moved\/latest\.txt, which devices follow only a path \(\/\.\.\.\) or a URL of the same scheme/],
+  ])('follows redirects as HTTPClient does: %s', async (_name, status, location, expected) => {
+    const { key, mirror } = await publishedMirror();
+    const files = await serveFolder(mirror);
+    const server = await listen((request, response) => {
+      const url = request.url ?? '/';
+      if (url.startsWith('/moved/')) {
+        fetch(`${files.url}${url.slice('/moved'.length)}`).then(async (answer) => {
+          const body = Buffer.from(await answer.arrayBuffer());
+          response.writeHead(answer.status, { 'Content-Length': body.length }).end(body);
+        });
+        return;
+      }
+      if (url.endsWith('latest.txt')) {
+        response.writeHead(status, { Location: location.replace('HOST', request.headers.host ?? '') }).end();
+        return;
+      }
+      fetch(`${files.url}${url}`).then(async (answer) => {
+        const body = Buffer.from(await answer.arrayBuffer());
+        response.writeHead(answer.status, { 'Content-Length': body.length }).end(body);
+      });
+    });
+    try {
+      const result = await cli(['verify', '--mirror', server.url, '--board', 'nodemcuv2', '--pubkey', key.publicHex]);
+      if (expected === undefined) {
+        expect(result.stderr).toBe('');
+        expect(result.stdout).toContain('/moved/nodemcuv2/latest.txt');
+      } else {
+        expect(result.stderr).toMatch(expected);
+        expect(result.code).toBe(1);
+      }
+    } finally {
+      await server.close();
+      await files.close();
+    }
+  });
+
+  it('stops after as many redirects as devices follow', async () => {
+    const server = await listen((request, response) => response.writeHead(302, { Location: `/r${request.url}` }).end());
+    try {
+      const result = await cli(['verify', '--mirror', server.url, '--board', 'nodemcuv2', '--pubkey', 'ab'.repeat(32)]);
+      expect(result.stderr).toMatch(/more than 3 redirects, devices stop there/);
     } finally {
       await server.close();
     }
