@@ -116,7 +116,7 @@ function readOptions(): ReleaseOptions {
           tag: tag as string,
         }
       : undefined,
-    log: { info: core.info, warning: core.warning },
+    log: { info: core.info, warning: core.warning, group: core.group },
   };
 }
 

@@ -42,6 +42,19 @@ describe('the action on a tag', () => {
     for (const secret of signingKeyForms(project.key)) expect(visibleLog(result.output)).not.toContain(secret);
   });
 
+  it('folds each environment\'s pio output in a ::group::, line by line, without blank lines', async () => {
+    const project = makeProject();
+    const result = await publishWith(project, {}, { GITHUB_REF: 'refs/tags/v1.4.2' });
+    expect(result.status).toBe(0);
+    const groups = [...result.output.matchAll(/^::group::(.*)\n([\s\S]*?)^::endgroup::$/gm)];
+    expect(groups.map((group) => group[1])).toEqual(['pio run -e nodemcuv2 (version 1.4.2)', 'pio run -e esp32dev (version 1.4.2)']);
+    for (const [, , body] of groups) {
+      expect(body.split('\n').slice(0, -1).filter((line) => !line.trim())).toEqual([]);
+      expect(body).toMatch(/^Compiling \.pio\/build\/\w+\/src\/main\.cpp\.o$/m);
+      expect(body).toMatch(/^Processing /);
+    }
+  });
+
   it('publishes a pre-release tag to its channel and only the listed environments', async () => {
     const project = makeProject();
     const result = await publishWith(project, { environments: 'esp32dev' }, { GITHUB_REF: 'refs/tags/v1.5.0-beta.2' });
