@@ -122,7 +122,7 @@ function readOptions(): ReleaseOptions {
 
 /** One summary line per lockout guard finding, so it is seen beside the result, not only in the log. */
 function addLockouts(result: ReleaseResult, outcome: string): void {
-  for (const lockout of result.lockouts) core.summary.addRaw(`<p><b>Warning:</b> the lockout guard ${outcome}: ${escapeHtml(lockout)}</p>`, true);
+  for (const lockout of result.lockouts) core.summary.addRaw(`<p><b>Warning (${outcome}):</b> ${escapeHtml(lockout)}</p>`, true);
 }
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -136,7 +136,7 @@ async function writeOutputs(result: ReleaseResult): Promise<void> {
   );
   if (result.version === undefined) {
     core.summary.addHeading('static-ota: build only', 3).addList(result.built.map(({ board, path }) => `${board}: ${path}`));
-    addLockouts(result, 'would refuse a release of this build');
+    addLockouts(result, 'a release of this build would be refused');
     await core.summary.write();
     return;
   }
@@ -158,7 +158,7 @@ async function writeOutputs(result: ReleaseResult): Promise<void> {
         manifest.manifest,
       ]),
     ]);
-  addLockouts(result, 'was overridden by allow-lockout');
+  addLockouts(result, 'published anyway: allow-lockout is set');
   await core.summary.write();
 }
 

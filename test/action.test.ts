@@ -131,7 +131,7 @@ describe('the action failing', () => {
     expect(allowed.status).toBe(0);
     expect(allowed.output).toMatch(/::warning::allow-lockout is set, publishing anyway: lockout guard: .*nodemcuv2 1\.0\.0\)/);
     expect(allowed.output).toMatch(/::warning::allow-lockout is set, publishing anyway: lockout guard: .*esp32dev 1\.0\.0\)/);
-    expect(allowed.summary).toMatch(/<b>Warning:<\/b> the lockout guard was overridden by allow-lockout: lockout guard: .*nodemcuv2 1\.0\.0\)/);
+    expect(allowed.summary).toMatch(/<b>Warning \(published anyway: allow-lockout is set\):<\/b> lockout guard: .*nodemcuv2 1\.0\.0\)/);
   });
 
   it('warns in a build-only run (a pull request) when a build would fail the lockout guard at release time', async () => {
@@ -139,7 +139,7 @@ describe('the action failing', () => {
     const result = await publishWith(project, {}, { GITHUB_REF: 'refs/pull/7/merge' });
     expect(result.status).toBe(0);
     expect(result.output).toMatch(/::warning::lockout guard: .*nodemcuv2 0\.0\.0-ci\) does not contain any public key .* A release of this build would be refused\./);
-    expect(result.summary).toContain('the lockout guard would refuse a release of this build');
+    expect(result.summary).toMatch(/<b>Warning \(a release of this build would be refused\):<\/b> lockout guard: .*esp32dev 0\.0\.0-ci\)/);
     const trustedOnly = await publishWith(project, { 'signing-key': '', 'trusted-keys': project.key.publicHex }, { GITHUB_REF: 'refs/pull/7/merge' });
     expect(trustedOnly.output).toMatch(/::warning::lockout guard: .*esp32dev 0\.0\.0-ci\)/);
     const healthy = await publishWith(makeProject(), {}, { GITHUB_REF: 'refs/pull/7/merge' });
