@@ -1,7 +1,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-D67NIXAO.js";
+} from "./chunks/chunk-5MHCIL5V.js";
 import "./chunks/chunk-UNC2QKEE.js";
 import "./chunks/chunk-Q4QPAB4C.js";
 import "./chunks/chunk-6FIZRSHT.js";

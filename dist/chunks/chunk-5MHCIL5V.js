@@ -681,7 +681,7 @@ function readOptions() {
   };
 }
 function addLockouts(result, outcome) {
-  for (const lockout of result.lockouts) summary.addRaw(`<p><b>Warning:</b> the lockout guard ${outcome}: ${escapeHtml(lockout)}</p>`, true);
+  for (const lockout of result.lockouts) summary.addRaw(`<p><b>Warning (${outcome}):</b> ${escapeHtml(lockout)}</p>`, true);
 }
 var escapeHtml = (text) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 async function writeOutputs(result) {
@@ -693,7 +693,7 @@ async function writeOutputs(result) {
   );
   if (result.version === void 0) {
     summary.addHeading("static-ota: build only", 3).addList(result.built.map(({ board, path }) => `${board}: ${path}`));
-    addLockouts(result, "would refuse a release of this build");
+    addLockouts(result, "a release of this build would be refused");
     await summary.write();
     return;
   }
@@ -713,7 +713,7 @@ async function writeOutputs(result) {
       manifest.manifest
     ])
   ]);
-  addLockouts(result, "was overridden by allow-lockout");
+  addLockouts(result, "published anyway: allow-lockout is set");
   await summary.write();
 }
 async function run() {
