@@ -49,10 +49,20 @@ interface Nginx {
   stop(): Promise<void>;
 }
 
-/** nginx in the foreground, everything it writes inside its own temporary folder. */
+/** nginx on a free port; another process may take the port between the probe and nginx, so a few tries. */
 async function startNginx(mirror: string): Promise<Nginx> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startNginxOnce(mirror, await freePort());
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
+
+/** nginx in the foreground, everything it writes inside its own temporary folder. */
+async function startNginxOnce(mirror: string, port: number): Promise<Nginx> {
   const folder = temporaryFolder('static-ota-nginx-');
-  const port = await freePort();
   const block = documentedServerBlock();
   const server = block.replace(/^(\s*)listen 80;/m, `$1listen 127.0.0.1:${port};`).replace(/^(\s*)root [^;]+;/m, `$1root ${mirror};`);
   expect(server).not.toBe(block);
@@ -80,7 +90,10 @@ async function startNginx(mirror: string): Promise<Nginx> {
   void exited.then(() => (running = false));
   for (let attempt = 0; !(await accepts(port)); attempt++) {
     const log = existsSync(join(folder, 'error.log')) ? readFileSync(join(folder, 'error.log'), 'utf8') : '';
-    if (!running || attempt === START_ATTEMPTS) throw new Error(`nginx did not start on 127.0.0.1:${port}: ${log}`);
+    if (!running || attempt === START_ATTEMPTS) {
+      child.kill('SIGKILL');
+      throw new Error(`nginx did not start on 127.0.0.1:${port}: ${log}`);
+    }
     await new Promise((wait) => setTimeout(wait, 50));
   }
   return {
