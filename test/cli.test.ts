@@ -132,8 +132,11 @@ describe('the bundled static-ota command', () => {
     expect(readFileSync(join(mirror, 'nodemcuv2', 'latest.txt'), 'latin1')).toMatch(/^1\.0\.0\n/);
   });
 
-  const runBundled = (args: string[], prefix: string[] = []) =>
-    spawnSync(prefix[0] ?? NODE_24, [...prefix.slice(1), ...(prefix.length ? [NODE_24] : []), bundledCli(), ...args], { encoding: 'utf8', timeout: 30_000 });
+  /** Runs the bundled CLI on Node 24, through `wrapper` (a command and its arguments) when given. */
+  const runBundled = (args: string[], wrapper: string[] = []) => {
+    const [command, ...rest] = [...wrapper, NODE_24, bundledCli(), ...args];
+    return spawnSync(command, rest, { encoding: 'utf8', timeout: 30_000 });
+  };
 
   it('names the real cause and the path of a file-system error: ENOTDIR, EACCES, EROFS', () => {
     const folder = temporaryFolder();
