@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   DirectoryTarget,
   readVersionLine
-} from "./chunk-IMSEEOQK.js";
+} from "./chunk-Q4QPAB4C.js";
 import {
   ConflictError,
   retryOnConflict
