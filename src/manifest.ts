@@ -30,7 +30,8 @@ export type ManifestErrorCode =
   | 'bad_file'
   | 'bad_size'
   | 'bad_sha256'
-  | 'bad_expires';
+  | 'bad_expires'
+  | 'bad_encoding';
 
 export class ManifestError extends Error {
   constructor(
@@ -51,6 +52,8 @@ export interface ManifestFields {
   sha256: string;
   /** Unix seconds after which devices with a trusted clock refuse the manifest. */
   expires?: number;
+  /** How the image is served: absent for the raw image, `gzip` for one the ESP8266 boot loader inflates. */
+  encoding?: ImageEncoding;
   /** Fields this version does not interpret, kept in order so signatures stay valid. */
   extra?: ReadonlyArray<readonly [string, string]>;
 }
@@ -82,6 +85,10 @@ const SIG_LINE = /^sig=([0-9a-f]{8}):([0-9a-f]{128})$/;
 const REQUIRED = ['format', 'board', 'channel', 'file', 'size', 'sha256'] as const;
 
 export const STABLE_CHANNEL = 'stable';
+
+/** `encoding=` values: gzip images are inflated by the ESP8266 boot loader (eboot); ESP32 cannot take them. */
+export const IMAGE_ENCODINGS = ['gzip'] as const;
+export type ImageEncoding = (typeof IMAGE_ENCODINGS)[number];
 
 /** Mirror layout: `<board>/` for stable, `<board>/<channel>/` otherwise; the image sits beside its manifest. */
 export function releaseFolder(board: string, channel: string): string {
@@ -116,6 +123,7 @@ export function serializeBody(fields: ManifestFields): string {
     ['sha256', fields.sha256],
   ];
   if (fields.expires !== undefined) lines.push(['expires', String(fields.expires)]);
+  if (fields.encoding !== undefined) lines.push(['encoding', fields.encoding]);
   lines.push(...(fields.extra ?? []));
   return `${fields.version}\n${lines.map(([key, value]) => `${key}=${value}\n`).join('')}`;
 }
@@ -241,7 +249,12 @@ export function openManifest(bytes: Uint8Array, trustedKeys: readonly Uint8Array
   if (size === 0) throw new ManifestError('bad_size', 'size is 0');
   if (!SHA256_HEX.test(get('sha256'))) throw new ManifestError('bad_sha256', 'sha256 is not 64 lowercase hex characters');
   const expiresText = fields.get('expires');
-  const known = new Set<string>([...REQUIRED, 'expires']);
+  const expires = expiresText === undefined ? undefined : decimal(expiresText, 'bad_expires', 'expires');
+  const encoding = fields.get('encoding');
+  if (encoding !== undefined && !(IMAGE_ENCODINGS as readonly string[]).includes(encoding)) {
+    throw new ManifestError('bad_encoding', `encoding ${JSON.stringify(encoding)} is not one of ${IMAGE_ENCODINGS.join(', ')}`);
+  }
+  const known = new Set<string>([...REQUIRED, 'expires', 'encoding']);
   return {
     version: framed.version,
     format: get('format'),
@@ -250,7 +263,8 @@ export function openManifest(bytes: Uint8Array, trustedKeys: readonly Uint8Array
     file: get('file'),
     size,
     sha256: get('sha256'),
-    ...(expiresText === undefined ? {} : { expires: decimal(expiresText, 'bad_expires', 'expires') }),
+    ...(expires === undefined ? {} : { expires }),
+    ...(encoding === undefined ? {} : { encoding: encoding as ImageEncoding }),
     extra: [...fields].filter(([key]) => !known.has(key)),
     signedLength: framed.signedLength,
     verifiedBy,

@@ -8,7 +8,7 @@ const VECTORS_PATH = new URL('./vectors/manifests.json', import.meta.url);
 if (process.env.UPDATE_VECTORS === '1') writeFileSync(VECTORS_PATH, serializeVectors());
 const committed = readFileSync(VECTORS_PATH, 'utf8');
 interface Vectors {
-  valid: Array<{ name: string; manifest: string; trusted: string[]; expect: Record<string, unknown> & { signed_length: number; expires: number | null } }>;
+  valid: Array<{ name: string; manifest: string; trusted: string[]; expect: Record<string, unknown> & { signed_length: number; expires: number | null; encoding: string | null } }>;
   invalid: Array<{ name: string; manifest: string; trusted: string[]; error: string }>;
   versions: Array<[string, string, number]>;
   rfc8032: Array<{ secret: string; public: string; message: string; signature: string }>;
@@ -25,9 +25,10 @@ describe('shared test vectors', () => {
 
   it.each(vectors.valid.map((vector) => [vector.name, vector] as const))('opens valid manifest: %s', (_name, vector) => {
     const opened = openManifest(bytes(vector.manifest), keys(vector.trusted));
-    const { signed_length: signedLength, expires, ...fields } = vector.expect;
+    const { signed_length: signedLength, expires, encoding, ...fields } = vector.expect;
     expect(opened).toMatchObject(fields);
     expect(opened.expires ?? null).toBe(expires);
+    expect(opened.encoding ?? null).toBe(encoding);
     expect(opened.signedLength).toBe(signedLength);
   });
 

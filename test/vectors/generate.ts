@@ -66,6 +66,8 @@ function validCases() {
     ...[
       { name: 'beta channel pre-release', changes: { version: '1.5.0-beta.2', channel: 'beta', file: 'firmware-1.5.0-beta.2.bin' } },
       { name: 'with expiry', changes: { expires: 1893456000 } },
+      { name: 'gzip image', changes: { encoding: 'gzip' as const, size: 287301 } },
+      { name: 'gzip image with expiry', changes: { expires: 1893456000, encoding: 'gzip' as const } },
       { name: 'unknown field is ignored', changes: { extra: [['min-bootloader', '3']] as Array<[string, string]> } },
       { name: 'build metadata in version', changes: { version: '2.0.0+build.7' } },
       { name: 'board with dots and dashes', changes: { board: 'esp32-c3.dev_1' } },
@@ -122,6 +124,7 @@ function validCases() {
       size: fields.size,
       sha256: fields.sha256,
       expires: fields.expires ?? null,
+      encoding: fields.encoding ?? null,
       signed_length: signedLength,
     },
   }));
@@ -196,6 +199,11 @@ function invalidCases() {
     ['uppercase sha256', bodyWithLines(replaceLine('sha256=', `sha256=${IMAGE_SHA256.toUpperCase()}`)), 'bad_sha256'],
     ['short sha256', bodyWithLines(replaceLine('sha256=', `sha256=${IMAGE_SHA256.slice(1)}`)), 'bad_sha256'],
     ['expires not a number', bodyWithLines([...baseLines(), 'expires=soon']), 'bad_expires'],
+    ['unknown encoding', bodyWithLines([...baseLines(), 'encoding=deflate']), 'bad_encoding'],
+    ['uppercase encoding', bodyWithLines([...baseLines(), 'encoding=GZIP']), 'bad_encoding'],
+    ['identity encoding (absent means raw)', bodyWithLines([...baseLines(), 'encoding=identity']), 'bad_encoding'],
+    ['encoding with a parameter', bodyWithLines([...baseLines(), 'encoding=gzip;level=9']), 'bad_encoding'],
+    ['duplicate encoding', bodyWithLines([...baseLines(), 'encoding=gzip', 'encoding=gzip']), 'duplicate_field'],
   ];
   return cases.map(([name, manifest, error]) => ({ name, manifest, trusted: [hex(PRIMARY.publicKey)], error }));
 }

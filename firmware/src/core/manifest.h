@@ -37,7 +37,12 @@ enum class ManifestError : uint8_t {
   BadSize,
   BadSha256,
   BadExpires,
+  BadEncoding,
 };
+
+// How the image is served (`encoding=`): raw, or gzip for a boot loader that
+// inflates it (ESP8266 eboot).
+enum class ImageEncoding : uint8_t { Raw, Gzip };
 
 // The protocol's code ("bad_sig_line"), readable as it is; "ok" for None.
 const char* manifestErrorCode(ManifestError error);
@@ -79,6 +84,7 @@ struct Manifest {
   uint8_t sha256[kSha256Length] = {};
   bool hasExpires = false;
   uint32_t expires = 0;
+  ImageEncoding encoding = ImageEncoding::Raw;
   size_t signedLength = 0;
   size_t verifiedKeyIndex = 0;  // index into TrustedKeys of the key that verified
 };

@@ -25,8 +25,9 @@ enum class Result : uint8_t {
   FlashError,
   ConfigError,      // the device's own settings are unusable (URL, keys, version)
   RolledBack,       // the offered version failed its trial boot here and was rolled back
+  UnsupportedEncoding,  // the image is gzip and this platform's boot loader cannot inflate it (ESP32)
 };
-constexpr size_t kResultCount = static_cast<size_t>(Result::RolledBack) + 1;
+constexpr size_t kResultCount = static_cast<size_t>(Result::UnsupportedEncoding) + 1;
 
 const char* resultCode(Result result);
 const char* resultMessage(Result result);

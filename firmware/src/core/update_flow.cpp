@@ -23,7 +23,8 @@ constexpr uint32_t bit(Result result) { return 1u << static_cast<uint8_t>(result
 bool decidedByManifestBytes(Result result) {
   constexpr uint32_t kDecided = bit(Result::NoUpdate) | bit(Result::NotNewer) | bit(Result::BadSignature) |
                                 bit(Result::WrongFormat) | bit(Result::WrongBoard) | bit(Result::WrongChannel) |
-                                bit(Result::Expired) | bit(Result::TooLarge) | bit(Result::RolledBack);
+                                bit(Result::Expired) | bit(Result::TooLarge) | bit(Result::RolledBack) |
+                                bit(Result::UnsupportedEncoding);
   return (bit(result) & kDecided) != 0;
 }
 
@@ -220,6 +221,8 @@ STATIC_OTA_ONE_CALLER Result UpdateFlow::evaluateManifest(size_t length, const T
   if (!manifest.channel.equalsCString(channel_)) return Result::WrongChannel;
   uint32_t now = 0;
   if (manifest.hasExpires && clock_.unixTime(now) && now > manifest.expires) return Result::Expired;
+  // Before any byte is downloaded: written as is, a gzip image would never boot here.
+  if (manifest.encoding == ImageEncoding::Gzip && !flash_.bootsGzip()) return Result::UnsupportedEncoding;
   if (manifest.size > flash_.maxImageSize()) return Result::TooLarge;
   if (!imageUrlFor(manifestUrl_, manifest.file, imageUrl_, sizeof(imageUrl_))) return Result::ConfigError;
   imageSize_ = manifest.size;
