@@ -67,6 +67,32 @@ function buildEnvironmentVariables(version: string, board: string): NodeJS.Proce
   return env;
 }
 
+/**
+ * Each environment's `platform` option as PlatformIO resolves platformio.ini
+ * (`pio project config --json-output`: [[section, [[option, value], ...]], ...],
+ * `[env]` inherited). An environment without one is missing from the map.
+ */
+export async function environmentPlatforms(projectDir: string): Promise<Map<string, string>> {
+  let config: unknown;
+  try {
+    const { stdout } = await execFileAsync('pio', ['project', 'config', '--json-output'], {
+      cwd: projectDir,
+      env: environmentWithoutSecrets(),
+      maxBuffer: 64 << 20,
+    });
+    config = JSON.parse(stdout);
+  } catch (error) {
+    throw new BuildError(`pio project config --json-output failed: ${(error as Error).message}`);
+  }
+  const platforms = new Map<string, string>();
+  for (const section of Array.isArray(config) ? config : []) {
+    if (!Array.isArray(section) || typeof section[0] !== 'string' || !section[0].startsWith('env:') || !Array.isArray(section[1])) continue;
+    const platform = (section[1] as unknown[]).find((option) => Array.isArray(option) && option[0] === 'platform') as [string, unknown] | undefined;
+    if (platform) platforms.set(section[0].slice('env:'.length), String(platform[1]));
+  }
+  return platforms;
+}
+
 async function hasPio(): Promise<boolean> {
   return execFileAsync('pio', ['--version'], { env: environmentWithoutSecrets() }).then(
     () => true,

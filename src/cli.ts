@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import packageJson from '../package.json' with { type: 'json' };
 import { DEFAULT_MAX_IMAGE_BYTES } from './image.js';
-import { InputError, parseDuration, parsePositiveInteger } from './inputs.js';
+import { COMPRESS_MODES, InputError, parseDuration, parsePositiveInteger, type CompressMode } from './inputs.js';
 import { isValidBoard, isValidChannel, STABLE_CHANNEL } from './manifest.js';
 import { runRelease } from './release.js';
 import { generateKey, parsePublicKey, parseSigningKeys, publicKeyAsCArray, type SigningKey } from './sign.js';
@@ -88,6 +88,7 @@ interface PublishOptions {
   expiresIn?: string;
   keepVersions?: string;
   maxImageSize: string;
+  compress: CompressMode;
 }
 
 async function publish(options: PublishOptions, out: Write, env: NodeJS.ProcessEnv): Promise<void> {
@@ -106,6 +107,7 @@ async function publish(options: PublishOptions, out: Write, env: NodeJS.ProcessE
     expiresInSeconds: expiresIn === undefined ? undefined : parseDuration(expiresIn, '--expires-in'),
     force: options.force === true,
     maxImageBytes: parsePositiveInteger(options.maxImageSize, '--max-image-size'),
+    compress: options.compress,
     keepVersions: keepVersions === undefined ? undefined : parsePositiveInteger(keepVersions, '--keep-versions'),
     target: { kind: 'directory', directory: options.out },
     log: { info: (message) => out(`${message}\n`), warning: (message) => out(`warning: ${message}\n`) },
@@ -175,7 +177,12 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
     .option('--allow-lockout', 'publish even when the image contains none of those keys (devices running it could never update again)')
     .option('--expires-in <duration>', 'write expires= this long after now, e.g. 30d, 12h, 3600s')
     .option('--keep-versions <n>', 'keep only the newest N images per board and channel (default: keep all)')
-    .addOption(new Option('--max-image-size <bytes>', 'largest image accepted, in bytes').default(String(DEFAULT_MAX_IMAGE_BYTES), `${DEFAULT_MAX_IMAGE_BYTES}`))
+    .addOption(new Option('--max-image-size <bytes>', 'largest image accepted, in bytes (a gzip image: compressed and inflated)').default(String(DEFAULT_MAX_IMAGE_BYTES), `${DEFAULT_MAX_IMAGE_BYTES}`))
+    .addOption(
+      new Option('--compress <mode>', 'gzip: serve the image gzip-compressed with encoding=gzip (ESP8266 only: its boot loader inflates it); auto: only images already gzip, as the platform of a prebuilt image is unknown')
+        .choices(COMPRESS_MODES)
+        .default('auto'),
+    )
     .action((options: PublishOptions) => publish(options, out, env));
 
   command('verify', 'check a mirror as a device does: latest.txt, its signature, then the image size and SHA-256')

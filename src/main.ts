@@ -1,6 +1,6 @@
 // The action's entry: read inputs, run the release, set outputs. All logic lives in the library.
 import * as core from '@actions/core';
-import { InputError, parseDuration, parsePositiveInteger, splitList } from './inputs.js';
+import { InputError, parseCompressMode, parseDuration, parsePositiveInteger, splitList } from './inputs.js';
 import { TARGET_KINDS, type TargetConfig, type TargetKind } from './publish/targets.js';
 import { ReleaseError, runRelease, type ReleaseOptions, type ReleaseResult } from './release.js';
 import { parsePublicKey, parseSigningKeys, type SigningKey } from './sign.js';
@@ -107,6 +107,7 @@ function readOptions(): ReleaseOptions {
     expiresInSeconds: expiresIn === undefined ? undefined : parseDuration(expiresIn, 'expires-in'),
     force: flag('force'),
     maxImageBytes: parsePositiveInteger(input('max-image-size'), 'max-image-size'),
+    compress: parseCompressMode(input('compress'), 'compress'),
     keepVersions: keepVersions === undefined ? undefined : parsePositiveInteger(keepVersions, 'keep-versions'),
     target: readTarget(),
     releaseAssets: releaseAssets

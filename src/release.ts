@@ -2,11 +2,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildEnvironment, ensurePio, listEnvironments, type Reporter } from './build.js';
+import { buildEnvironment, ensurePio, environmentPlatforms, listEnvironments, type Reporter } from './build.js';
 import { publishReleases, type PublishedManifest } from './publish/publish.js';
 import { createTarget, type TargetConfig } from './publish/targets.js';
 import { imageFileName, isValidBoard } from './manifest.js';
-import { checkImage } from './image.js';
+import { checkImage, gzipImage } from './image.js';
+import type { CompressMode } from './inputs.js';
 import { findLockout, lockoutKeys, signRelease, type SignedRelease, type SigningKey } from './sign.js';
 import { channelFor, parseVersion, versionFromRef } from './version.js';
 
@@ -31,6 +32,8 @@ export interface ReleaseOptions {
   expiresInSeconds?: number;
   force: boolean;
   maxImageBytes: number;
+  /** gzip images for ESP8266 (auto: espressif8266 environments only). */
+  compress: CompressMode;
   keepVersions?: number;
   target: TargetConfig;
   releaseAssets?: { token: string; repository: string; tag: string };
@@ -58,15 +61,61 @@ export class ReleaseError extends Error {
   }
 }
 
-async function buildAll(options: ReleaseOptions, version: string): Promise<Array<{ board: string; path: string }>> {
+/** An image to publish; built ones know their PlatformIO platform (espressif8266@4.2.1, espressif32, ...). */
+interface Firmware {
+  board: string;
+  path: string;
+  platform?: string;
+}
+
+async function buildAll(options: ReleaseOptions, version: string): Promise<Firmware[]> {
   const environments = options.environments.length ? options.environments : await listEnvironments(options.projectDir);
   checkBoards(environments);
   await ensurePio(options.log);
+  const platforms = options.compress === 'none' ? new Map<string, string>() : await environmentPlatforms(options.projectDir);
   const built = [];
   for (const board of environments) {
-    built.push({ board, path: await buildEnvironment(options.projectDir, board, version, options.log) });
+    built.push({ board, path: await buildEnvironment(options.projectDir, board, version, options.log), platform: platforms.get(board) });
   }
   return built;
+}
+
+const isEsp8266 = (platform: string | undefined): boolean => /espressif8266/.test(platform ?? '');
+const isEsp32 = (platform: string | undefined): boolean => /espressif32/.test(platform ?? '');
+
+/**
+ * Whether to gzip an image before signing. ESP8266's boot loader inflates
+ * gzip images; ESP32's Update writes them as they are and they would never
+ * boot, so gzip for an espressif32 environment is refused. An image that is
+ * already gzip is published as it is.
+ */
+function wantsGzip(options: ReleaseOptions, { board, platform }: Firmware, alreadyGzip: boolean): boolean {
+  if (isEsp32(platform) && (alreadyGzip || options.compress === 'gzip')) {
+    throw new ReleaseError(
+      `${board} is an ${platform} environment: ESP32's Update does not inflate gzip images, so they cannot be published for it ` +
+        `(${alreadyGzip ? 'the image is gzip' : 'compress is gzip'}; use compress: auto or none)`,
+    );
+  }
+  if (alreadyGzip || options.compress === 'none') return false;
+  if (options.compress === 'gzip' || isEsp8266(platform)) return true;
+  if (platform === undefined) {
+    options.log.info(`${board}: platform unknown (a prebuilt image), published uncompressed; compress: gzip compresses an ESP8266 image`);
+  }
+  return false;
+}
+
+/** The bytes to serve: the image, or its gzip form in folder. */
+async function servedImage(options: ReleaseOptions, firmware: Firmware, folder: () => Promise<string>): Promise<string> {
+  const { gzip, size } = await checkImage(firmware.path, options.maxImageBytes);
+  if (!wantsGzip(options, firmware, gzip)) return firmware.path;
+  const target = join(await folder(), `${firmware.board}.bin.gz`);
+  const started = Date.now();
+  await gzipImage(firmware.path, target);
+  const { size: compressed } = await checkImage(target, options.maxImageBytes);
+  options.log.info(
+    `${firmware.board}: gzip ${size} -> ${compressed} bytes (${((100 * compressed) / size).toFixed(1)} %) in ${Date.now() - started} ms; eboot inflates it on the device`,
+  );
+  return target;
 }
 
 /**
@@ -74,7 +123,7 @@ async function buildAll(options: ReleaseOptions, version: string): Promise<Array
  * warning, so a change that drops the key shows before the tag, not at it.
  * It needs keys to look for: trusted-keys, or a signing key when one is given.
  */
-async function previewLockouts(options: ReleaseOptions, built: Array<{ board: string; path: string }>): Promise<string[]> {
+async function previewLockouts(options: ReleaseOptions, built: Firmware[]): Promise<string[]> {
   const keys = lockoutKeys(options.nextReleaseKeys, options.signingKeys);
   if (keys.length === 0) return [];
   const lockouts = [];
@@ -110,14 +159,31 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
   }
   const channel = channelFor(version, options.channel);
   if (options.signingKeys.length === 0) throw new ReleaseError('signing-key is required to publish a release');
-  const built = options.build ? await buildAll(options, version) : options.firmware;
+  const built: Firmware[] = options.build ? await buildAll(options, version) : options.firmware;
   if (built.length === 0) throw new ReleaseError('no firmware to publish: set build to true or give firmware paths');
+  let compressed: string | undefined;
+  const compressedFolder = async () => (compressed ??= await mkdtemp(join(tmpdir(), 'static-ota-gzip-')));
+  try {
+    return await signAndPublish(options, version, channel, built, compressedFolder);
+  } finally {
+    if (compressed) await rm(compressed, { recursive: true, force: true });
+  }
+}
+
+async function signAndPublish(
+  options: ReleaseOptions,
+  version: string,
+  channel: string,
+  built: Firmware[],
+  compressedFolder: () => Promise<string>,
+): Promise<ReleaseResult> {
   const expires = options.expiresInSeconds === undefined ? undefined : Math.floor(Date.now() / 1000) + options.expiresInSeconds;
   const signed: SignedRelease[] = [];
-  for (const { board, path } of built) {
+  for (const firmware of built) {
+    const { board } = firmware;
     signed.push(
       await signRelease(
-        { imageFile: path, board, version, channel, file: imageFileName(version) },
+        { imageFile: await servedImage(options, firmware, compressedFolder), board, version, channel, file: imageFileName(version) },
         {
           keys: options.signingKeys,
           nextReleaseKeys: options.nextReleaseKeys,

@@ -4,6 +4,7 @@ import { hashFile, keyIdOf, publicKeyOf, signBytes, PUBLIC_KEY_LENGTH } from './
 import { checkImage, findEmbeddedKeys, ImageError } from './image.js';
 import {
   formatSignatureLine,
+  type ImageEncoding,
   ManifestFields,
   MAX_SIGNATURES,
   openManifest,
@@ -142,8 +143,10 @@ export interface SigningPolicy {
 }
 
 export interface SignedRelease extends ReleaseInput {
+  /** Of the served bytes: for a gzip image, the compressed ones. */
   size: number;
   sha256: string;
+  encoding?: ImageEncoding;
   /** The complete latest.txt text. */
   manifest: string;
   /** Set when allow-lockout let through an image the lockout guard refuses. */
@@ -182,12 +185,14 @@ export const lockoutKeys = (nextReleaseKeys: readonly Uint8Array[] | undefined, 
 /** Checks the image, applies the lockout guard, hashes the image and signs its manifest. */
 export async function signRelease(input: ReleaseInput, policy: SigningPolicy): Promise<SignedRelease> {
   const { gzip } = await checkImage(input.imageFile, policy.maxImageBytes);
+  // Inside a gzip image: the key must be in what eboot installs.
   const lockout = await findLockout(input, gzip, lockoutKeys(policy.nextReleaseKeys, policy.keys));
   if (lockout !== undefined && !policy.allowLockout) throw new ImageError(lockout);
   const { size, sha256 } = await hashFile(input.imageFile);
   const { version, board, channel, file } = input;
-  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires }, policy.keys);
-  return { ...input, size, sha256, manifest, lockout };
+  const encoding = gzip ? ('gzip' as const) : undefined;
+  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, encoding }, policy.keys);
+  return { ...input, size, sha256, ...(encoding ? { encoding } : {}), manifest, lockout };
 }
 
 const PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
