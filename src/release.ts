@@ -105,9 +105,13 @@ function wantsGzip(options: ReleaseOptions, { board, platform }: Firmware, alrea
 }
 
 /** The bytes to serve: the image, or its gzip form in folder. */
-async function servedImage(options: ReleaseOptions, firmware: Firmware, folder: () => Promise<string>): Promise<string> {
+async function servedImage(
+  options: ReleaseOptions,
+  firmware: Firmware,
+  folder: () => Promise<string>,
+): Promise<{ imageFile: string; compressedFrom?: string }> {
   const { gzip, size } = await checkImage(firmware.path, options.maxImageBytes);
-  if (!wantsGzip(options, firmware, gzip)) return firmware.path;
+  if (!wantsGzip(options, firmware, gzip)) return { imageFile: firmware.path };
   const target = join(await folder(), `${firmware.board}.bin.gz`);
   const started = Date.now();
   await gzipImage(firmware.path, target);
@@ -115,7 +119,7 @@ async function servedImage(options: ReleaseOptions, firmware: Firmware, folder: 
   options.log.info(
     `${firmware.board}: gzip ${size} -> ${compressed} bytes (${((100 * compressed) / size).toFixed(1)} %) in ${Date.now() - started} ms; eboot inflates it on the device`,
   );
-  return target;
+  return { imageFile: target, compressedFrom: firmware.path };
 }
 
 /**
@@ -183,7 +187,7 @@ async function signAndPublish(
     const { board } = firmware;
     signed.push(
       await signRelease(
-        { imageFile: await servedImage(options, firmware, compressedFolder), board, version, channel, file: imageFileName(version) },
+        { ...(await servedImage(options, firmware, compressedFolder)), board, version, channel, file: imageFileName(version) },
         {
           keys: options.signingKeys,
           nextReleaseKeys: options.nextReleaseKeys,

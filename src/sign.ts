@@ -126,6 +126,8 @@ export interface ReleaseInput {
   channel: string;
   /** Name of the image in the mirror (see imageFileName). */
   file: string;
+  /** For an image compressed by the release: the image it was made from, for messages. */
+  compressedFrom?: string;
 }
 
 export interface SigningPolicy {
@@ -159,7 +161,7 @@ export interface SignedRelease extends ReleaseInput {
  * why devices running it could never update again.
  */
 export async function findLockout(
-  input: Pick<ReleaseInput, 'imageFile' | 'board' | 'version'>,
+  input: Pick<ReleaseInput, 'imageFile' | 'board' | 'version' | 'compressedFrom'>,
   gzip: boolean,
   keys: readonly Uint8Array[],
 ): Promise<string | undefined> {
@@ -171,8 +173,9 @@ export async function findLockout(
   }
   if (found.size > 0) return undefined;
   const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString('hex')})`).join(', ');
+  const image = input.compressedFrom ? `${input.compressedFrom}, compressed as ${input.imageFile},` : input.imageFile;
   return (
-    `lockout guard: ${input.imageFile} (${input.board} ${input.version}) does not contain any public key able to sign the next release: ${listed}. ` +
+    `lockout guard: ${image} (${input.board} ${input.version}) does not contain any public key able to sign the next release: ${listed}. ` +
     'Devices running it would refuse every later update. Compile the public key into the firmware ' +
     '(static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.'
   );

@@ -17,6 +17,14 @@ struct FileCloser {
 };
 using File = std::unique_ptr<std::FILE, FileCloser>;
 
+// zlib checks the gzip header, and the trailer's CRC-32 and length, itself.
+const char* inflateError(const z_stream& stream) {
+  const char* message = stream.msg != nullptr ? stream.msg : "";
+  if (std::strstr(message, "header") != nullptr || std::strstr(message, "compression method") != nullptr) return "gzip_header";
+  if (std::strstr(message, "length check") != nullptr) return "length";
+  return "inflate";
+}
+
 // Inflates (gzip) or copies (raw) in into out, a sector at a time.
 const char* copyImage(std::FILE* in, std::FILE* out, uint32_t capacity, uint8_t& firstByte) {
   uint8_t input[kSectorBytes];
@@ -44,7 +52,6 @@ const char* copyImage(std::FILE* in, std::FILE* out, uint32_t capacity, uint8_t&
   stream.next_in = input;
   stream.avail_in = static_cast<uInt>(head);
   int status = Z_OK;
-  bool started = false;
   while (status != Z_STREAM_END) {
     if (stream.avail_in == 0) {
       const size_t got = std::fread(input, 1, sizeof(input), in);
@@ -55,10 +62,7 @@ const char* copyImage(std::FILE* in, std::FILE* out, uint32_t capacity, uint8_t&
     stream.next_out = output;
     stream.avail_out = sizeof(output);
     status = inflate(&stream, Z_NO_FLUSH);
-    // zlib checks the trailer's CRC-32 and length itself ("incorrect length check").
-    if (status == Z_DATA_ERROR && stream.msg != nullptr && std::strstr(stream.msg, "length") != nullptr) return "length";
-    if (status != Z_OK && status != Z_STREAM_END) return started ? "inflate" : "gzip_header";
-    started = true;
+    if (status != Z_OK && status != Z_STREAM_END) return inflateError(stream);
     if (!emit(output, sizeof(output) - stream.avail_out)) return written > capacity ? "too_large" : "write";
   }
   const bool trailing = stream.avail_in != 0 || std::fread(input, 1, 1, in) != 0;

@@ -12,8 +12,9 @@ namespace static_ota {
 // Copies (inflating gzip) the staged image at `from` to the app image at
 // `to`. Returns nullptr on success, else why the boot fails: "gzip_header",
 // "inflate" (eboot's errors 5 and 6), "length" (the gzip trailer's size is
-// not what inflates: eboot copies that many bytes), "trailing_data" (eboot
-// reads the size from the image's last 4 bytes), "too_large" (more than
+// not what inflates: eboot copies that many bytes), "trailing_data" (bytes
+// after the gzip stream, such as a second member: eboot reads the size from
+// the image's last 4 bytes), "too_large" (more than
 // `capacity` bytes), "not_esp_image" (no 0xE9 magic: the ROM would not start
 // it), "read" or "write". Stricter than eboot, which checks no CRC: a chip
 // would boot garbage where the simulator stops. `to` is replaced only on
