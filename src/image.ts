@@ -104,7 +104,7 @@ function inflatedChunks(path: string): Readable {
  * (docs/protocol.md, "gzip images", for the choice of compressor).
  */
 export async function gzipImage(source: string, target: string): Promise<void> {
-  const gzip = createGzip({ level: zlibConstants.Z_BEST_COMPRESSION, windowBits: 15, memLevel: 9 });
+  const gzip = createGzip({ level: zlibConstants.Z_BEST_COMPRESSION, windowBits: 15 });
   await pipeline(createReadStream(source), gzip, createWriteStream(target));
 }
 
