@@ -122,6 +122,36 @@ describe('gzip images (compress: auto) on the simulator', () => {
   });
 });
 
+describe('the compress input', () => {
+  const release = (environments: string[], inputs: Record<string, string>) => {
+    const project = makeProject(environments);
+    const mirror = join(project.folder, 'public');
+    return runAction(project, { directory: mirror, ...inputs }, { GITHUB_REF: 'refs/tags/v1.4.2' }).then((result) => ({ ...result, project, mirror }));
+  };
+
+  it('none publishes the ESP8266 image as built', async () => {
+    const { status, project, mirror } = await release(['nodemcuv2'], { compress: 'none' });
+    expect(status).toBe(0);
+    const built = readFileSync(join(project.folder, '.pio', 'build', 'nodemcuv2', 'firmware.bin'));
+    expect(readFileSync(join(mirror, 'nodemcuv2', 'firmware-1.4.2.bin')).equals(built)).toBe(true);
+    expect(readFileSync(join(mirror, 'nodemcuv2', 'latest.txt'), 'latin1')).not.toMatch(/encoding=/);
+  });
+
+  it('gzip is refused for an espressif32 environment before anything is published', async () => {
+    const { status, output, mirror } = await release(['nodemcuv2', 'esp32dev'], { compress: 'gzip' });
+    expect(status).not.toBe(0);
+    expect(output).toMatch(/::error::esp32dev is an espressif32 environment: ESP32's Update does not inflate gzip images/);
+    expect(() => readFileSync(join(mirror, 'nodemcuv2', 'latest.txt'))).toThrow();
+  });
+
+  it('an unknown mode is an input error', async () => {
+    const { status, output, pioCalls } = await release(['nodemcuv2'], { compress: 'zstd' });
+    expect(status).not.toBe(0);
+    expect(output).toMatch(/::error::compress must be one of auto, gzip, none, got "zstd"/);
+    expect(pioCalls).toEqual([]);
+  });
+});
+
 describe('gzip images (CLI --compress gzip) and the eboot model', () => {
   async function cliPublish(args: string[]): Promise<{ code: number; output: string }> {
     let output = '';
@@ -166,6 +196,13 @@ describe('gzip images (CLI --compress gzip) and the eboot model', () => {
       ['a trailer that lies about the size', wrongLength, /does not inflate: incorrect length check/, 'length'],
       ['two gzip members', Buffer.concat([good, good]), /inflates to 10000 bytes but its last 4 bytes say 5000/, 'trailing_data'],
     ];
+    // A prebuilt gzip image that passes is published as it is (not compressed twice), with encoding=gzip.
+    const prebuilt = join(folder, 'prebuilt.bin.gz');
+    writeFileSync(prebuilt, good);
+    const accepted = await cliPublish(['--firmware', prebuilt, '--version', '1.9.0', '--board', 'nodemcuv2', '--key', key.path, '--out', join(folder, 'accepted')]);
+    expect(accepted.code).toBe(0);
+    expect(readFileSync(join(folder, 'accepted', 'nodemcuv2', 'firmware-1.9.0.bin')).equals(good)).toBe(true);
+    expect(readFileSync(join(folder, 'accepted', 'nodemcuv2', 'latest.txt'), 'latin1')).toMatch(/^encoding=gzip$/m);
     for (const [name, bytes, refusal, bootError] of cases) {
       const firmware = join(folder, `${bootError}.bin`);
       writeFileSync(firmware, bytes);
