@@ -1,9 +1,9 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-5MHCIL5V.js";
-import "./chunks/chunk-UNC2QKEE.js";
-import "./chunks/chunk-Q4QPAB4C.js";
+} from "./chunks/chunk-3Q2MU33N.js";
+import "./chunks/chunk-MZTKEO2P.js";
+import "./chunks/chunk-MNOUCH4H.js";
 import "./chunks/chunk-6FIZRSHT.js";
 import "./chunks/chunk-RX57AOIO.js";
 import "./chunks/chunk-B6URAI4N.js";

@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   DirectoryTarget,
   readVersionLine
-} from "./chunk-Q4QPAB4C.js";
+} from "./chunk-MNOUCH4H.js";
 import {
   ConflictError,
   retryOnConflict
