@@ -72,12 +72,23 @@ async function buildAll(options: ReleaseOptions, version: string): Promise<Firmw
   const environments = options.environments.length ? options.environments : await listEnvironments(options.projectDir);
   checkBoards(environments);
   await ensurePio(options.log);
-  const platforms = options.compress === 'none' ? new Map<string, string>() : await environmentPlatforms(options.projectDir);
+  const release = version !== CI_BUILD_VERSION;
+  const platforms = release && options.compress !== 'none' ? await readPlatforms(options) : new Map<string, string>();
   const built = [];
   for (const board of environments) {
     built.push({ board, path: await buildEnvironment(options.projectDir, board, version, options.log), platform: platforms.get(board) });
   }
   return built;
+}
+
+/** Compression is an optimisation: platforms PlatformIO cannot report leave the images uncompressed (auto). */
+async function readPlatforms(options: ReleaseOptions): Promise<Map<string, string>> {
+  try {
+    return await environmentPlatforms(options.projectDir);
+  } catch (error) {
+    options.log.warning(`${(error as Error).message}: the environments' platforms are unknown, so compress: auto compresses nothing`);
+    return new Map();
+  }
 }
 
 const isEsp8266 = (platform: string | undefined): boolean => /espressif8266/.test(platform ?? '');
@@ -99,7 +110,7 @@ function wantsGzip(options: ReleaseOptions, { board, platform }: Firmware, alrea
   if (alreadyGzip || options.compress === 'none') return false;
   if (options.compress === 'gzip' || isEsp8266(platform)) return true;
   if (platform === undefined) {
-    options.log.info(`${board}: platform unknown (a prebuilt image), published uncompressed; compress: gzip compresses an ESP8266 image`);
+    options.log.info(`${board}: platform unknown (a prebuilt image, or none in platformio.ini), published uncompressed; compress: gzip compresses an ESP8266 image`);
   }
   return false;
 }
