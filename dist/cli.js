@@ -11,7 +11,7 @@ import {
   parseSigningKeys,
   publicKeyAsCArray,
   runRelease
-} from "./chunks/chunk-MZTKEO2P.js";
+} from "./chunks/chunk-SZJSXCYX.js";
 import {
   MAX_MANIFEST_BYTES,
   STABLE_CHANNEL,

@@ -1,8 +1,8 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-3Q2MU33N.js";
-import "./chunks/chunk-MZTKEO2P.js";
+} from "./chunks/chunk-OCF77Y6P.js";
+import "./chunks/chunk-SZJSXCYX.js";
 import "./chunks/chunk-MNOUCH4H.js";
 import "./chunks/chunk-6FIZRSHT.js";
 import "./chunks/chunk-RX57AOIO.js";

@@ -11,7 +11,7 @@ import {
   runRelease,
   splitList,
   tagFromRef
-} from "./chunk-MZTKEO2P.js";
+} from "./chunk-SZJSXCYX.js";
 import {
   require_tunnel,
   require_undici

@@ -543,12 +543,21 @@ async function buildAll(options, version) {
   const environments = options.environments.length ? options.environments : await listEnvironments(options.projectDir);
   checkBoards(environments);
   await ensurePio(options.log);
-  const platforms = options.compress === "none" ? /* @__PURE__ */ new Map() : await environmentPlatforms(options.projectDir);
+  const release = version !== CI_BUILD_VERSION;
+  const platforms = release && options.compress !== "none" ? await readPlatforms(options) : /* @__PURE__ */ new Map();
   const built = [];
   for (const board of environments) {
     built.push({ board, path: await buildEnvironment(options.projectDir, board, version, options.log), platform: platforms.get(board) });
   }
   return built;
+}
+async function readPlatforms(options) {
+  try {
+    return await environmentPlatforms(options.projectDir);
+  } catch (error) {
+    options.log.warning(`${error.message}: the environments' platforms are unknown, so compress: auto compresses nothing`);
+    return /* @__PURE__ */ new Map();
+  }
 }
 var isEsp8266 = (platform) => /espressif8266/.test(platform ?? "");
 var isEsp32 = (platform) => /espressif32/.test(platform ?? "");
@@ -561,7 +570,7 @@ function wantsGzip(options, { board, platform }, alreadyGzip) {
   if (alreadyGzip || options.compress === "none") return false;
   if (options.compress === "gzip" || isEsp8266(platform)) return true;
   if (platform === void 0) {
-    options.log.info(`${board}: platform unknown (a prebuilt image), published uncompressed; compress: gzip compresses an ESP8266 image`);
+    options.log.info(`${board}: platform unknown (a prebuilt image, or none in platformio.ini), published uncompressed; compress: gzip compresses an ESP8266 image`);
   }
   return false;
 }
