@@ -104,13 +104,16 @@ export const PUBLIC_KEY_PROBLEMS: Record<PublicKeyProblem, string> = {
 };
 
 /**
- * Strict verification exactly as the device core's verifyStrict: S < L, a
- * canonical R, an acceptable public key, then the cofactorless equation
- * SB = R + kA, which OpenSSL checks (as rweather's Crypto on the chips does).
+ * Strict verification exactly as the device core's verifyStrict: S < L, R
+ * canonical and not of small order (OpenSSL 3.5, in Node 24, refuses an
+ * identity R that OpenSSL 3.0 accepts), an acceptable public key, then the
+ * cofactorless equation SB = R + kA, which OpenSSL checks (as rweather's
+ * Crypto on the chips does).
  */
 export function verifyStrict(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
   if (signature.length !== SIGNATURE_LENGTH || publicKeyProblem(publicKey) !== undefined) return false;
-  if (!isCanonicalScalar(signature.subarray(32)) || !isCanonicalPointEncoding(signature.subarray(0, 32))) return false;
+  const [r, s] = [signature.subarray(0, 32), signature.subarray(32)];
+  if (!isCanonicalScalar(s) || !isCanonicalPointEncoding(r) || isSmallOrderPoint(r)) return false;
   try {
     return verify(null, message, publicKeyObjectOf(publicKey), signature);
   } catch {

@@ -162,8 +162,10 @@ bool isAcceptablePublicKey(const uint8_t publicKey[32]) { return checkPublicKey(
 bool verifyStrict(CryptoBackend& crypto, const uint8_t signature[64], const uint8_t publicKey[32],
                   const uint8_t* message, size_t length) {
   // Backends that compare encodings of R already refuse a non-canonical R;
-  // checking it here keeps the rule independent of how a backend works.
-  return isCanonicalScalar(signature + 32) && isCanonicalPointEncoding(signature) &&
+  // checking it here keeps the rule independent of how a backend works. A
+  // small-order R (only the identity can verify) is refused by OpenSSL 3.5
+  // and accepted by OpenSSL 3.0: refusing it here gives every backend one verdict.
+  return isCanonicalScalar(signature + 32) && isCanonicalPointEncoding(signature) && !isSmallOrderPoint(signature) &&
          isAcceptablePublicKey(publicKey) && crypto.ed25519Verify(signature, publicKey, message, length);
 }
 

@@ -29,7 +29,8 @@ const char* publicKeyProblemCode(PublicKeyProblem problem);  // "ok" for None
 // A public key usable for verification: canonical, a curve point, not of small order.
 bool isAcceptablePublicKey(const uint8_t publicKey[32]);
 
-// Strict verification: the checks above, then the backend.
+// Strict verification: S < L, R canonical and not of small order, an
+// acceptable public key, then the backend's (cofactorless) equation.
 bool verifyStrict(CryptoBackend& crypto, const uint8_t signature[64], const uint8_t publicKey[32],
                   const uint8_t* message, size_t length);
 
