@@ -84,16 +84,29 @@ export const isSmallOrderPoint = (point: Uint8Array): boolean => SMALL_ORDER_Y.i
 /** Why a public key can never verify strictly; the same codes and order as the device core's checkPublicKey. */
 export type PublicKeyProblem = 'bad_length' | 'non_canonical' | 'small_order' | 'not_a_point';
 
+// Decoding a point costs a square root; trusted keys are few and checked on every verify.
+const knownProblems = new Map<string, PublicKeyProblem | undefined>();
+const MAX_KNOWN_PROBLEMS = 64;
+
 export function publicKeyProblem(publicKey: Uint8Array): PublicKeyProblem | undefined {
   if (publicKey.length !== PUBLIC_KEY_LENGTH) return 'bad_length';
   if (!isCanonicalPointEncoding(publicKey)) return 'non_canonical';
   if (isSmallOrderPoint(publicKey)) return 'small_order';
+  const hex = Buffer.from(publicKey).toString('hex');
+  if (!knownProblems.has(hex)) {
+    if (knownProblems.size === MAX_KNOWN_PROBLEMS) knownProblems.clear();
+    knownProblems.set(hex, decodesToPoint(publicKey) ? undefined : 'not_a_point');
+  }
+  return knownProblems.get(hex);
+}
+
+function decodesToPoint(publicKey: Uint8Array): boolean {
   try {
     Point.fromBytes(publicKey, false);
+    return true;
   } catch {
-    return 'not_a_point';
+    return false;
   }
-  return undefined;
 }
 
 export const PUBLIC_KEY_PROBLEMS: Record<PublicKeyProblem, string> = {
