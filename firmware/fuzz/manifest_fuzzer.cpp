@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "core/ed25519_strict.h"
 #include "core/manifest.h"
@@ -45,13 +46,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (keys.count() == 0) {
     for (const auto& key : kKeys) keys.add(key, crypto);
   }
-  // The device reads at most 1024 bytes into its own buffer; copy so ASan sees overreads.
-  uint8_t buffer[kMaxManifestBytes];
-  const size_t length = size < sizeof(buffer) ? size : sizeof(buffer);
-  std::memcpy(buffer, data, length);
+  // A copy of exactly the input's length, so ASan sees any read past it; inputs
+  // up to -max_len (1100 bytes) reach the 1024-byte limit and past it.
+  std::vector<uint8_t> copy(data, data + size);
+  const uint8_t* buffer = copy.data();
+  const size_t length = copy.size();
 
   FramedManifest framed;
-  if (frameManifest(buffer, length, framed) != ManifestError::None) return 0;
+  const ManifestError framing = frameManifest(buffer, length, framed);
+  require((length > kMaxManifestBytes) == (framing == ManifestError::TooLarge));
+  if (framing != ManifestError::None) return 0;
   require(isValidVersion(framed.version));
   const TextSpan reference{"1.0.0-rc.1", 10};
   const int order = compareVersions(framed.version, reference);

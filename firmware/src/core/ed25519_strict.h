@@ -29,8 +29,9 @@ const char* publicKeyProblemCode(PublicKeyProblem problem);  // "ok" for None
 // A public key usable for verification: canonical, a curve point, not of small order.
 bool isAcceptablePublicKey(const uint8_t publicKey[32]);
 
-// Strict verification: S < L, R canonical and not of small order, an
-// acceptable public key, then the backend's (cofactorless) equation.
+// Strict verification: S < L, R and the public key canonical and not of
+// small order, then the backend's (cofactorless) equation, which also fails
+// for a key that is not a point.
 bool verifyStrict(CryptoBackend& crypto, const uint8_t signature[64], const uint8_t publicKey[32],
                   const uint8_t* message, size_t length);
 
