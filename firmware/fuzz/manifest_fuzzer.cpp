@@ -11,9 +11,12 @@
 #include "core/manifest.h"
 #include "core/url.h"
 #include "core/version.h"
+#include "fuzz_support.h"
 #include "openssl_crypto.h"
 
 using namespace static_ota;
+using static_ota_fuzz::kVectorKeys;
+using static_ota_fuzz::require;
 
 namespace {
 
@@ -28,23 +31,13 @@ class FuzzCrypto final : public CryptoBackend {
   OpenSslCrypto real_;
 };
 
-// The public keys of test/vectors/manifests.json.
-const uint8_t kKeys[][32] = {
-    {0x17, 0x6b, 0x6b, 0x89, 0x05, 0x4a, 0xda, 0x22, 0xda, 0x0f, 0x0f, 0xdf, 0x7c, 0x9e, 0x3a, 0x8b,
-     0xa5, 0x40, 0x35, 0x78, 0x4b, 0xac, 0x23, 0xc1, 0x04, 0xa4, 0x9e, 0xbd, 0x99, 0xf3, 0x34, 0x14},
-};
-
-void require(bool condition) {
-  if (!condition) __builtin_trap();
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static FuzzCrypto crypto;
   static TrustedKeys keys;
   if (keys.count() == 0) {
-    for (const auto& key : kKeys) keys.add(key, crypto);
+    keys.add(kVectorKeys[0], crypto);  // the primary key, which signs the seed corpus
   }
   // A copy of exactly the input's length, so ASan sees any read past it; inputs
   // up to -max_len (1100 bytes) reach the 1024-byte limit and past it.
