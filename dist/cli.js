@@ -10,7 +10,7 @@ import {
   parseSigningKeys,
   publicKeyAsCArray,
   runRelease
-} from "./chunks/chunk-77TOMOCO.js";
+} from "./chunks/chunk-MPGD4OMG.js";
 import {
   MAX_MANIFEST_BYTES,
   STABLE_CHANNEL,
@@ -19,7 +19,7 @@ import {
   keyIdOf,
   manifestPath,
   openManifest
-} from "./chunks/chunk-IMSEEOQK.js";
+} from "./chunks/chunk-P4IPPESG.js";
 import "./chunks/chunk-6FIZRSHT.js";
 import "./chunks/chunk-B6URAI4N.js";
 import "./chunks/chunk-6DG7BXTN.js";

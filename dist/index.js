@@ -11,8 +11,8 @@ import {
   runRelease,
   splitList,
   tagFromRef
-} from "./chunks/chunk-77TOMOCO.js";
-import "./chunks/chunk-IMSEEOQK.js";
+} from "./chunks/chunk-MPGD4OMG.js";
+import "./chunks/chunk-P4IPPESG.js";
 import "./chunks/chunk-6FIZRSHT.js";
 import {
   require_tunnel,

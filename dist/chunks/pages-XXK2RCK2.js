@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   DirectoryTarget,
   readVersionLine
-} from "./chunk-IMSEEOQK.js";
+} from "./chunk-P4IPPESG.js";
 import {
   ConflictError,
   retryOnConflict
