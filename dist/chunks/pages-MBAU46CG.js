@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   DirectoryTarget,
   readVersionLine
-} from "./chunk-P4IPPESG.js";
+} from "./chunk-DJVZSOI2.js";
 import {
   ConflictError,
   retryOnConflict
