@@ -3,7 +3,6 @@ import {
   InputError,
   ReleaseError,
   TARGET_KINDS,
-  parseCompressMode,
   parseDuration,
   parsePositiveInteger,
   parsePublicKey,
@@ -11,7 +10,7 @@ import {
   runRelease,
   splitList,
   tagFromRef
-} from "./chunk-SZJSXCYX.js";
+} from "./chunk-P3ELX4CP.js";
 import {
   require_tunnel,
   require_undici
@@ -671,7 +670,6 @@ function readOptions() {
     expiresInSeconds: expiresIn === void 0 ? void 0 : parseDuration(expiresIn, "expires-in"),
     force: flag("force"),
     maxImageBytes: parsePositiveInteger(input("max-image-size"), "max-image-size"),
-    compress: parseCompressMode(input("compress"), "compress"),
     keepVersions: keepVersions === void 0 ? void 0 : parsePositiveInteger(keepVersions, "keep-versions"),
     target: readTarget(),
     releaseAssets: releaseAssets ? {

@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   DirectoryTarget,
   readVersionLine
-} from "./chunk-MNOUCH4H.js";
+} from "./chunk-DJVZSOI2.js";
 import {
   ConflictError,
   retryOnConflict
