@@ -1,9 +1,9 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-5CDCZEOL.js";
-import "./chunks/chunk-P3ELX4CP.js";
-import "./chunks/chunk-DJVZSOI2.js";
+} from "./chunks/chunk-K4AZNTI3.js";
+import "./chunks/chunk-67DB475H.js";
+import "./chunks/chunk-HT4ON6MO.js";
 import "./chunks/chunk-6FIZRSHT.js";
 import "./chunks/chunk-RX57AOIO.js";
 import "./chunks/chunk-B6URAI4N.js";

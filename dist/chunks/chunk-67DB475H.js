@@ -22,7 +22,7 @@ import {
   serializeBody,
   sha256Hex,
   signBytes
-} from "./chunk-DJVZSOI2.js";
+} from "./chunk-HT4ON6MO.js";
 import {
   require_semver
 } from "./chunk-B6URAI4N.js";
@@ -52,6 +52,14 @@ function parsePositiveInteger(text, name) {
   return value;
 }
 var splitList = (text) => text.split(/[,\n]/).map((item) => item.trim()).filter(Boolean);
+var COMPRESS_MODES = ["auto", "gzip", "none"];
+function parseCompressMode(text, name) {
+  const mode = text.trim();
+  if (!COMPRESS_MODES.includes(mode)) {
+    throw new InputError(`${name} must be one of ${COMPRESS_MODES.join(", ")}, got ${JSON.stringify(text)}`);
+  }
+  return mode;
+}
 
 // src/publish/targets.ts
 var TARGET_KINDS = ["directory", "github-pages", "s3"];
@@ -61,7 +69,7 @@ async function createTarget(config) {
       return new DirectoryTarget(config.directory);
     case "github-pages":
       if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
-      return new (await import("./pages-MBAU46CG.js")).PagesTarget(config.pages);
+      return new (await import("./pages-PTGU7SRI.js")).PagesTarget(config.pages);
     case "s3":
       if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
       return new (await import("./s3-DS6XIOCL.js")).S3Target(config.s3);
@@ -113,9 +121,10 @@ var compareVersions = (a, b) => import_semver.default.compare(a, b);
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
 
 // src/image.ts
-import { createReadStream } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
-import { createGunzip } from "node:zlib";
+import { constants as zlibConstants, createGunzip, createGzip } from "node:zlib";
+import { pipeline } from "node:stream/promises";
 var ESP_IMAGE_MAGIC = 233;
 var GZIP_MAGIC = [31, 139];
 var DEFAULT_MAX_IMAGE_BYTES = 16 * 1024 * 1024;
@@ -133,9 +142,11 @@ async function checkImage(path, maxBytes = DEFAULT_MAX_IMAGE_BYTES) {
     throw new ImageError(`firmware image ${path} is ${info.size} bytes, over the limit of ${maxBytes} (max-image-size)`);
   }
   const head = Buffer.alloc(2);
+  const trailer = Buffer.alloc(4);
   const file = await open(path, "r");
   try {
     await file.read(head, 0, 2, 0);
+    if (info.size >= 4) await file.read(trailer, 0, 4, info.size - 4);
   } finally {
     await file.close();
   }
@@ -145,15 +156,52 @@ async function checkImage(path, maxBytes = DEFAULT_MAX_IMAGE_BYTES) {
       `firmware image ${path} starts with 0x${head[0].toString(16).padStart(2, "0")}, not an ESP image (0xe9) or gzip (0x1f 0x8b): is it firmware.bin?`
     );
   }
-  return { gzip };
+  if (!gzip) return { gzip, size: info.size };
+  const inflatedSize = await checkInflated(path, maxBytes);
+  if (trailer.readUInt32LE(0) !== inflatedSize % 2 ** 32) {
+    throw new ImageError(
+      `gzip image ${path} inflates to ${inflatedSize} bytes but its last 4 bytes say ${trailer.readUInt32LE(0)}: the ESP8266 boot loader copies as many bytes as they say (one gzip member, nothing after it)`
+    );
+  }
+  return { gzip, size: info.size, inflatedSize };
+}
+async function checkInflated(path, maxBytes) {
+  let inflatedSize = 0;
+  try {
+    for await (const chunk of inflatedChunks(path)) {
+      if (inflatedSize === 0 && chunk[0] !== ESP_IMAGE_MAGIC) {
+        throw new ImageError(
+          `gzip image ${path} does not hold an ESP image: it inflates to bytes starting with 0x${chunk[0].toString(16).padStart(2, "0")}, not 0xe9`
+        );
+      }
+      inflatedSize += chunk.length;
+      if (inflatedSize > maxBytes) {
+        throw new ImageError(`gzip image ${path} inflates to more than ${maxBytes} bytes, over the limit (max-image-size)`);
+      }
+    }
+  } catch (error) {
+    if (error instanceof ImageError) throw error;
+    throw new ImageError(`gzip image ${path} does not inflate: ${error.message}`);
+  }
+  if (inflatedSize === 0) throw new ImageError(`gzip image ${path} inflates to nothing`);
+  return inflatedSize;
+}
+function inflatedChunks(path) {
+  const source = createReadStream(path);
+  const stream = source.pipe(createGunzip());
+  source.once("error", (error) => stream.destroy(error));
+  stream.once("close", () => source.destroy());
+  return stream;
+}
+async function gzipImage(source, target) {
+  const gzip = createGzip({ level: zlibConstants.Z_BEST_COMPRESSION, windowBits: 15 });
+  await pipeline(createReadStream(source), gzip, createWriteStream(target));
 }
 async function findEmbeddedKeys(path, gzip, keys) {
   const found = /* @__PURE__ */ new Set();
   const overlap = Math.max(0, ...keys.map((key) => key.length - 1));
   let tail = Buffer.alloc(0);
-  const source = createReadStream(path);
-  const stream = gzip ? source.pipe(createGunzip()) : source;
-  stream.once("close", () => source.destroy());
+  const stream = gzip ? inflatedChunks(path) : createReadStream(path);
   for await (const chunk of stream) {
     const window = Buffer.concat([tail, chunk]);
     keys.forEach((key, index) => {
@@ -258,7 +306,8 @@ async function findLockout(input, gzip, keys) {
   }
   if (found.size > 0) return void 0;
   const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString("hex")})`).join(", ");
-  return `lockout guard: ${input.imageFile} (${input.board} ${input.version}) does not contain any public key able to sign the next release: ${listed}. Devices running it would refuse every later update. Compile the public key into the firmware (static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.`;
+  const image = input.compressedFrom ? `${input.compressedFrom}, compressed as ${input.imageFile},` : input.imageFile;
+  return `lockout guard: ${image} (${input.board} ${input.version}) does not contain any public key able to sign the next release: ${listed}. Devices running it would refuse every later update. Compile the public key into the firmware (static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.`;
 }
 var lockoutKeys = (nextReleaseKeys, signingKeys) => nextReleaseKeys?.length ? nextReleaseKeys : signingKeys.map((key) => key.publicKey);
 async function signRelease(input, policy) {
@@ -267,8 +316,9 @@ async function signRelease(input, policy) {
   if (lockout !== void 0 && !policy.allowLockout) throw new ImageError(lockout);
   const { size, sha256 } = await hashFile(input.imageFile);
   const { version, board, channel, file } = input;
-  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires }, policy.keys);
-  return { ...input, size, sha256, manifest, lockout };
+  const encoding = gzip ? "gzip" : void 0;
+  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, encoding }, policy.keys);
+  return { ...input, size, sha256, ...encoding ? { encoding } : {}, manifest, lockout };
 }
 var PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
 function parseSigningKeys(material, source) {
@@ -334,6 +384,26 @@ function buildEnvironmentVariables(version, board) {
   const flags = `-DSTATIC_OTA_VERSION=\\"${version}\\" -DSTATIC_OTA_BOARD=\\"${board}\\"`;
   env.PLATFORMIO_BUILD_FLAGS = [process.env.PLATFORMIO_BUILD_FLAGS, flags].filter(Boolean).join(" ");
   return env;
+}
+async function environmentPlatforms(projectDir) {
+  let config;
+  try {
+    const { stdout } = await execFileAsync("pio", ["project", "config", "--json-output"], {
+      cwd: projectDir,
+      env: environmentWithoutSecrets(),
+      maxBuffer: 64 << 20
+    });
+    config = JSON.parse(stdout);
+  } catch (error) {
+    throw new BuildError(`pio project config --json-output failed: ${error.message}`);
+  }
+  const platforms = /* @__PURE__ */ new Map();
+  for (const section of Array.isArray(config) ? config : []) {
+    if (!Array.isArray(section) || typeof section[0] !== "string" || !section[0].startsWith("env:") || !Array.isArray(section[1])) continue;
+    const platform = section[1].find((option) => Array.isArray(option) && option[0] === "platform");
+    if (platform) platforms.set(section[0].slice("env:".length), String(platform[1]));
+  }
+  return platforms;
 }
 async function hasPio() {
   return execFileAsync("pio", ["--version"], { env: environmentWithoutSecrets() }).then(
@@ -482,11 +552,48 @@ async function buildAll(options, version) {
   const environments = options.environments.length ? options.environments : await listEnvironments(options.projectDir);
   checkBoards(environments);
   await ensurePio(options.log);
+  const release = version !== CI_BUILD_VERSION;
+  const platforms = release && options.compress !== "none" ? await readPlatforms(options) : /* @__PURE__ */ new Map();
   const built = [];
   for (const board of environments) {
-    built.push({ board, path: await buildEnvironment(options.projectDir, board, version, options.log) });
+    built.push({ board, path: await buildEnvironment(options.projectDir, board, version, options.log), platform: platforms.get(board) });
   }
   return built;
+}
+async function readPlatforms(options) {
+  try {
+    return await environmentPlatforms(options.projectDir);
+  } catch (error) {
+    options.log.warning(`${error.message}: the environments' platforms are unknown, so compress: auto compresses nothing`);
+    return /* @__PURE__ */ new Map();
+  }
+}
+var isEsp8266 = (platform) => /espressif8266/.test(platform ?? "");
+var isEsp32 = (platform) => /espressif32/.test(platform ?? "");
+function wantsGzip(options, { board, platform }, alreadyGzip) {
+  if (isEsp32(platform) && (alreadyGzip || options.compress === "gzip")) {
+    throw new ReleaseError(
+      `${board} is an ${platform} environment: ESP32's Update does not inflate gzip images, so they cannot be published for it (${alreadyGzip ? "the image is gzip" : "compress is gzip"}; use compress: auto or none)`
+    );
+  }
+  if (alreadyGzip || options.compress === "none") return false;
+  if (options.compress === "gzip" || isEsp8266(platform)) return true;
+  if (platform === void 0) {
+    options.log.info(`${board}: platform unknown (a prebuilt image, or none in platformio.ini), published uncompressed; compress: gzip compresses an ESP8266 image`);
+  }
+  return false;
+}
+async function servedImage(options, firmware, folder) {
+  const { gzip, size } = await checkImage(firmware.path, options.maxImageBytes);
+  if (!wantsGzip(options, firmware, gzip)) return { imageFile: firmware.path };
+  const target = join2(await folder(), `${firmware.board}.bin.gz`);
+  const started = Date.now();
+  await gzipImage(firmware.path, target);
+  const { size: compressed } = await checkImage(target, options.maxImageBytes);
+  options.log.info(
+    `${firmware.board}: gzip ${size} -> ${compressed} bytes (${(100 * compressed / size).toFixed(1)} %) in ${Date.now() - started} ms; eboot inflates it on the device`
+  );
+  return { imageFile: target, compressedFrom: firmware.path };
 }
 async function previewLockouts(options, built) {
   const keys = lockoutKeys(options.nextReleaseKeys, options.signingKeys);
@@ -523,12 +630,22 @@ async function runRelease(options) {
   if (options.signingKeys.length === 0) throw new ReleaseError("signing-key is required to publish a release");
   const built = options.build ? await buildAll(options, version) : options.firmware;
   if (built.length === 0) throw new ReleaseError("no firmware to publish: set build to true or give firmware paths");
+  let compressed;
+  const compressedFolder = async () => compressed ??= await mkdtemp(join2(tmpdir(), "static-ota-gzip-"));
+  try {
+    return await signAndPublish(options, version, channel, built, compressedFolder);
+  } finally {
+    if (compressed) await rm(compressed, { recursive: true, force: true });
+  }
+}
+async function signAndPublish(options, version, channel, built, compressedFolder) {
   const expires = options.expiresInSeconds === void 0 ? void 0 : Math.floor(Date.now() / 1e3) + options.expiresInSeconds;
   const signed = [];
-  for (const { board, path } of built) {
+  for (const firmware of built) {
+    const { board } = firmware;
     signed.push(
       await signRelease(
-        { imageFile: path, board, version, channel, file: imageFileName(version) },
+        { ...await servedImage(options, firmware, compressedFolder), board, version, channel, file: imageFileName(version) },
         {
           keys: options.signingKeys,
           nextReleaseKeys: options.nextReleaseKeys,
@@ -583,6 +700,8 @@ export {
   parseDuration,
   parsePositiveInteger,
   splitList,
+  COMPRESS_MODES,
+  parseCompressMode,
   TARGET_KINDS,
   tagFromRef,
   DEFAULT_MAX_IMAGE_BYTES,

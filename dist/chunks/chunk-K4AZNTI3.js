@@ -3,6 +3,7 @@ import {
   InputError,
   ReleaseError,
   TARGET_KINDS,
+  parseCompressMode,
   parseDuration,
   parsePositiveInteger,
   parsePublicKey,
@@ -10,7 +11,7 @@ import {
   runRelease,
   splitList,
   tagFromRef
-} from "./chunk-P3ELX4CP.js";
+} from "./chunk-67DB475H.js";
 import {
   require_tunnel,
   require_undici
@@ -670,6 +671,7 @@ function readOptions() {
     expiresInSeconds: expiresIn === void 0 ? void 0 : parseDuration(expiresIn, "expires-in"),
     force: flag("force"),
     maxImageBytes: parsePositiveInteger(input("max-image-size"), "max-image-size"),
+    compress: parseCompressMode(input("compress"), "compress"),
     keepVersions: keepVersions === void 0 ? void 0 : parsePositiveInteger(keepVersions, "keep-versions"),
     target: readTarget(),
     releaseAssets: releaseAssets ? {

@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   DirectoryTarget,
   readVersionLine
-} from "./chunk-DJVZSOI2.js";
+} from "./chunk-HT4ON6MO.js";
 import {
   ConflictError,
   retryOnConflict
