@@ -142,7 +142,8 @@ async function verify(options: VerifyOptions, out: Write): Promise<void> {
   out(`OK ${report.manifestLocation}\n`);
   out(`  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedBy}\n`);
   if (manifest.expires !== undefined) out(`  expires ${new Date(manifest.expires * 1000).toISOString()}\n`);
-  out(`  image ${report.imageLocation}: ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)\n`);
+  const encoding = manifest.encoding ? ` ${manifest.encoding} (the ESP8266 boot loader inflates it; ESP32 devices refuse it)` : '';
+  out(`  image ${report.imageLocation}:${encoding} ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)\n`);
 }
 
 function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {

@@ -24,7 +24,8 @@ enum class Chip : uint8_t { Esp32, Esp8266 };
 
 class TwoSlotDevice final : public BootControl {
  public:
-  // capacity: the app area, which an inflated ESP8266 image must fit.
+  // capacity: the flash an update may use; on ESP8266 the staged image sits
+  // at its top and the inflated one must fit below it.
   TwoSlotDevice(std::string path, Chip chip, uint32_t capacity)
       : path_(std::move(path)), chip_(chip), capacity_(capacity) {}
   Chip chip() const { return chip_; }
@@ -57,6 +58,7 @@ class TwoSlotDevice final : public BootControl {
   std::string slotPath(int slot) const { return path_ + ".slot" + std::to_string(slot); }
   void bootloader();
   void eboot();
+  uint32_t stagedBytes() const;
 
   std::string path_;
   Chip chip_;

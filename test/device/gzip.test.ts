@@ -3,6 +3,7 @@
 // ESP8266 (--chip esp8266: its eboot model inflates the staged image at the
 // restart and checks what it installs) or an ESP32 (refuses encoding=gzip
 // before the download).
+import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -196,6 +197,18 @@ describe('gzip images (CLI --compress gzip) and the eboot model', () => {
       ['a trailer that lies about the size', wrongLength, /does not inflate: incorrect length check/, 'length'],
       ['two gzip members', Buffer.concat([good, good]), /inflates to 10000 bytes but its last 4 bytes say 5000/, 'trailing_data'],
     ];
+    // Updater stages the image at the top of the free space and eboot writes from the start: an
+    // inflated image that would reach the staged bytes is refused too (64 KB of flash, 60 KB staged).
+    const noise = randomBytes(60_000);
+    noise[0] = 0xe9;
+    const crowded = join(folder, 'crowded.bin');
+    writeFileSync(crowded, noise);
+    expect((await cliPublish(['--firmware', crowded, '--version', '2.0.0', '--board', 'nodemcuv2', '--key', key.path, '--out', join(folder, 'crowded'), '--compress', 'gzip', '--allow-lockout'])).code).toBe(0);
+    const crowdedServer = await mirrorOf(join(folder, 'crowded'));
+    const crowdedArgs = [...deviceArgs(crowdedServer, key.publicHex, 'esp8266', ['--device', join(folder, 'crowded.txt')]), '--flash-size', '65536'];
+    expect((await runDevice(crowdedArgs)).result).toBe('updated');
+    expect((await runDevice([...crowdedArgs, '--restart'])).fields).toMatchObject({ result: 'boot_failed', detail: 'too_large' });
+
     // A prebuilt gzip image that passes is published as it is (not compressed twice), with encoding=gzip.
     const prebuilt = join(folder, 'prebuilt.bin.gz');
     writeFileSync(prebuilt, good);
