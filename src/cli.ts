@@ -6,6 +6,7 @@ import { DEFAULT_MAX_IMAGE_BYTES } from './image.js';
 import { InputError, parseDuration, parsePositiveInteger } from './inputs.js';
 import { isValidBoard, isValidChannel, STABLE_CHANNEL } from './manifest.js';
 import { runRelease } from './release.js';
+import { layoutForPrebuilt } from './site/web-install.js';
 import { generateKey, parsePublicKey, parseSigningKeys, publicKeyAsCArray, type SigningKey } from './sign.js';
 import { verifyMirror } from './verify.js';
 
@@ -22,6 +23,7 @@ const USAGE = `Usage:
   static-ota publish --firmware PATH --version SEMVER --board ID --out DIR
                      [--key PATH]... [--channel C] [--force] [--trusted-key HEX]...
                      [--allow-lockout] [--expires-in 30d] [--keep-versions N] [--max-image-size BYTES]
+                     [--chip-family ESP8266]
       Keys: --key files (PKCS#8 PEM, or a 32-byte seed as hex or base64), or the
       ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself.
   static-ota verify --mirror DIR_OR_URL --board ID --pubkey HEX [--pubkey HEX]... [--channel C]
@@ -81,19 +83,21 @@ async function publish(args: string[], out: Write, env: NodeJS.ProcessEnv): Prom
       'expires-in': { type: 'string' },
       'keep-versions': { type: 'string' },
       'max-image-size': { type: 'string' },
+      'chip-family': { type: 'string' },
     },
   });
   const outDir = required(values, 'out');
   const expiresIn = values['expires-in'];
   const keepVersions = values['keep-versions'];
   const maxImageSize = values['max-image-size'];
+  const firmware = required(values, 'firmware');
   const { manifests } = await runRelease({
     version: required(values, 'version'),
     channel: values.channel,
     projectDir: '.',
     environments: [],
     build: false,
-    firmware: [{ board: required(values, 'board'), path: required(values, 'firmware') }],
+    firmware: [{ board: required(values, 'board'), path: firmware, flash: await layoutForPrebuilt(firmware, values['chip-family']) }],
     signingKeys: await readKeys(values.key, env),
     nextReleaseKeys: values['trusted-key'].map((key) => parsePublicKey(key, '--trusted-key')),
     allowLockout: values['allow-lockout'],

@@ -7,6 +7,7 @@ import { publishReleases, type PublishedManifest } from './publish/publish.js';
 import { createTarget, type TargetConfig } from './publish/targets.js';
 import { imageFileName, isValidBoard } from './manifest.js';
 import { signRelease, type SignedRelease, type SigningKey } from './sign.js';
+import { readFlashLayout, type FlashLayout } from './site/web-install.js';
 import { channelFor, parseVersion, versionFromRef } from './version.js';
 
 /** Version compiled into CI builds that release nothing. */
@@ -22,8 +23,8 @@ export interface ReleaseOptions {
   /** Empty: every environment in platformio.ini. */
   environments: string[];
   build: boolean;
-  /** Prebuilt images when build is false. */
-  firmware: Array<{ board: string; path: string }>;
+  /** Prebuilt images when build is false, with their flash layout when known (CLI --chip-family). */
+  firmware: BuiltImage[];
   signingKeys: SigningKey[];
   nextReleaseKeys: Uint8Array[];
   allowLockout: boolean;
@@ -36,11 +37,17 @@ export interface ReleaseOptions {
   log: Reporter;
 }
 
+export interface BuiltImage {
+  board: string;
+  path: string;
+  flash?: FlashLayout;
+}
+
 export interface ReleaseResult {
   /** Undefined in build-only mode. */
   version?: string;
   channel?: string;
-  built: Array<{ board: string; path: string }>;
+  built: BuiltImage[];
   manifests: PublishedManifest[];
 }
 
@@ -55,15 +62,27 @@ export class ReleaseError extends Error {
   }
 }
 
-async function buildAll(options: ReleaseOptions, version: string): Promise<Array<{ board: string; path: string }>> {
+/** Builds every environment; for a release, also reads each one's flash layout (the release page's install button). */
+async function buildAll(options: ReleaseOptions, version: string, release: boolean): Promise<BuiltImage[]> {
   const environments = options.environments.length ? options.environments : await listEnvironments(options.projectDir);
   checkBoards(environments);
   await ensurePio(options.log);
   const built = [];
   for (const board of environments) {
-    built.push({ board, path: await buildEnvironment(options.projectDir, board, version, options.log) });
+    const path = await buildEnvironment(options.projectDir, board, version, options.log);
+    built.push({ board, path, flash: release ? await flashLayoutOrNone(options, board) : undefined });
   }
   return built;
+}
+
+/** The install button is an extra: a layout PlatformIO cannot report leaves the OTA release as it is. */
+async function flashLayoutOrNone(options: ReleaseOptions, board: string): Promise<FlashLayout | undefined> {
+  try {
+    return await readFlashLayout(options.projectDir, board, options.log);
+  } catch (error) {
+    options.log.warning(`${board}: no browser install on the release page: ${(error as Error).message}`);
+    return undefined;
+  }
 }
 
 /** Board names become folders of the mirror: refuse bad ones before anything is built. */
@@ -81,18 +100,18 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
   if (version === undefined) {
     if (!options.build) throw new ReleaseError('nothing to do: not a tag, no version input and build is false');
     options.log.info(`${options.ref ?? 'no ref'} is not a tag and no version was given: building only, nothing is signed or published`);
-    return { built: await buildAll(options, CI_BUILD_VERSION), manifests: [] };
+    return { built: await buildAll(options, CI_BUILD_VERSION, false), manifests: [] };
   }
   const channel = channelFor(version, options.channel);
   if (options.signingKeys.length === 0) throw new ReleaseError('signing-key is required to publish a release');
-  const built = options.build ? await buildAll(options, version) : options.firmware;
+  const built = options.build ? await buildAll(options, version, true) : options.firmware;
   if (built.length === 0) throw new ReleaseError('no firmware to publish: set build to true or give firmware paths');
   const expires = options.expiresInSeconds === undefined ? undefined : Math.floor(Date.now() / 1000) + options.expiresInSeconds;
   const signed: SignedRelease[] = [];
-  for (const { board, path } of built) {
+  for (const { board, path, flash } of built) {
     signed.push(
       await signRelease(
-        { imageFile: path, board, version, channel, file: imageFileName(version) },
+        { imageFile: path, board, version, channel, file: imageFileName(version), flash },
         {
           keys: options.signingKeys,
           nextReleaseKeys: options.nextReleaseKeys,

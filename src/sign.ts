@@ -2,6 +2,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { hashFile, keyIdOf, publicKeyOf, signBytes, PUBLIC_KEY_LENGTH } from './crypto.js';
 import { checkImage, findEmbeddedKeys, ImageError } from './image.js';
+import type { FlashLayout } from './site/web-install.js';
 import {
   formatSignatureLine,
   ManifestFields,
@@ -122,6 +123,8 @@ export interface ReleaseInput {
   channel: string;
   /** Name of the image in the mirror (see imageFileName). */
   file: string;
+  /** Chip and flash images for the release page's browser install; none: no install button. */
+  flash?: FlashLayout;
 }
 
 export interface SigningPolicy {
