@@ -10,7 +10,7 @@ import {
   parseSigningKeys,
   publicKeyAsCArray,
   runRelease
-} from "./chunks/chunk-77TOMOCO.js";
+} from "./chunks/chunk-45KWUYZ2.js";
 import {
   MAX_MANIFEST_BYTES,
   STABLE_CHANNEL,
@@ -19,8 +19,8 @@ import {
   keyIdOf,
   manifestPath,
   openManifest
-} from "./chunks/chunk-IMSEEOQK.js";
-import "./chunks/chunk-6FIZRSHT.js";
+} from "./chunks/chunk-PIDP75RS.js";
+import "./chunks/chunk-KCXCTA5R.js";
 import "./chunks/chunk-B6URAI4N.js";
 import "./chunks/chunk-6DG7BXTN.js";
 

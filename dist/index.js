@@ -11,9 +11,9 @@ import {
   runRelease,
   splitList,
   tagFromRef
-} from "./chunks/chunk-77TOMOCO.js";
-import "./chunks/chunk-IMSEEOQK.js";
-import "./chunks/chunk-6FIZRSHT.js";
+} from "./chunks/chunk-45KWUYZ2.js";
+import "./chunks/chunk-PIDP75RS.js";
+import "./chunks/chunk-KCXCTA5R.js";
 import {
   require_tunnel,
   require_undici

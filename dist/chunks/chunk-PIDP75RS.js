@@ -3,7 +3,7 @@ import {
   ConflictError,
   retryOnConflict,
   sameBytes
-} from "./chunk-6FIZRSHT.js";
+} from "./chunk-KCXCTA5R.js";
 
 // src/publish/directory.ts
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
@@ -41,6 +41,10 @@ var DirectoryTarget = class {
       async list(folder) {
         const entries = await readdir(full(folder), { withFileTypes: true }).catch(() => []);
         return entries.filter((entry) => entry.isFile()).map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
+      },
+      async folders(folder) {
+        const entries = await readdir(full(folder), { withFileTypes: true }).catch(() => []);
+        return entries.filter((entry) => entry.isDirectory() && entry.name !== ".git").map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
       },
       writeImage: (path, localFile) => atomically(path, (temporary) => copyFile(localFile, temporary)),
       async writeManifest(path, text, previous) {
@@ -739,6 +743,16 @@ function openManifest(bytes, trustedKeys) {
     verifiedBy
   };
 }
+function summarizeManifest(bytes) {
+  const framed = frame(bytes, false);
+  const fields = /* @__PURE__ */ new Map();
+  for (const line of framed.fieldLines) {
+    const equals = line.indexOf("=");
+    if (equals > 0 && !fields.has(line.slice(0, equals))) fields.set(line.slice(0, equals), line.slice(equals + 1));
+  }
+  const keyIds = framed.signatureLines.map((line) => SIG_LINE.exec(line)?.[1]).filter((keyId) => keyId !== void 0);
+  return { version: framed.version, fields, keyIds };
+}
 
 export {
   DirectoryTarget,
@@ -761,5 +775,6 @@ export {
   serializeBody,
   formatSignatureLine,
   readVersionLine,
-  openManifest
+  openManifest,
+  summarizeManifest
 };

@@ -2,11 +2,11 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   DirectoryTarget,
   readVersionLine
-} from "./chunk-IMSEEOQK.js";
+} from "./chunk-PIDP75RS.js";
 import {
   ConflictError,
   retryOnConflict
-} from "./chunk-6FIZRSHT.js";
+} from "./chunk-KCXCTA5R.js";
 import "./chunk-6DG7BXTN.js";
 
 // src/publish/pages.ts
