@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_IMAGE_BYTES } from './image.js';
 import { InputError, parseDuration, parsePositiveInteger } from './inputs.js';
 import { isValidBoard, isValidChannel, STABLE_CHANNEL } from './manifest.js';
+import { FLEET_USAGE, runFleet } from './fleet.js';
 import { runRelease } from './release.js';
 import { layoutForPrebuilt } from './site/web-install.js';
 import { generateKey, parsePublicKey, parseSigningKeys, publicKeyAsCArray, type SigningKey } from './sign.js';
@@ -27,7 +28,7 @@ const USAGE = `Usage:
       Keys: --key files (PKCS#8 PEM, or a 32-byte seed as hex or base64), or the
       ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself.
   static-ota verify --mirror DIR_OR_URL --board ID --pubkey HEX [--pubkey HEX]... [--channel C]
-`;
+${FLEET_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -154,6 +155,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
     if (command === 'keygen') await keygen(args, out);
     else if (command === 'publish') await publish(args, out, env);
     else if (command === 'verify') await verify(args, out);
+    else if (command === 'fleet') await runFleet(args, out);
     else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       out(USAGE);
       return command === undefined ? 2 : 0;

@@ -1,5 +1,7 @@
 #include "posix_http.h"
 
+#include "core/user_agent.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -191,8 +193,10 @@ TransportError PosixHttpTransport::requestOnce(const char* url, const HttpValida
     return TransportError::Connect;
   }
 
-  std::string request = "GET " + parsed.path + " HTTP/1.1\r\nHost: " + parsed.hostHeader +
-                        "\r\nUser-Agent: static-ota-device\r\nAccept-Encoding: identity\r\nConnection: close\r\n";
+  char userAgent[kMaxUserAgentLength + 1];
+  formatUserAgent(userAgent, sizeof(userAgent), board_, runningVersion_, channel_);
+  std::string request = "GET " + parsed.path + " HTTP/1.1\r\nHost: " + parsed.hostHeader + "\r\nUser-Agent: " + userAgent +
+                        "\r\nAccept-Encoding: identity\r\nConnection: close\r\n";
   if (conditional != nullptr && conditional->etag[0] != '\0') {
     request += std::string("If-None-Match: ") + conditional->etag + "\r\n";
   }

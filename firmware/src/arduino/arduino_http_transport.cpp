@@ -2,6 +2,8 @@
 
 #include "arduino_http_transport.h"
 
+#include "../core/user_agent.h"
+
 namespace static_ota {
 namespace {
 
@@ -39,7 +41,9 @@ TransportError ArduinoHttpTransport::get(const char* url, const HttpValidators* 
   http_.setTimeout(static_cast<uint16_t>(waitMs));
   http_.setFollowRedirects(HTTPC_STRICT_FOLLOW_REDIRECTS);
   http_.setRedirectLimit(kMaxRedirects);
-  http_.setUserAgent("static-ota");
+  char userAgent[kMaxUserAgentLength + 1];
+  formatUserAgent(userAgent, sizeof(userAgent), board_, runningVersion_, channel_);
+  http_.setUserAgent(userAgent);
   if (!http_.begin(*client_, url)) return TransportError::BadUrl;
   open_ = true;
 #if defined(ESP32)

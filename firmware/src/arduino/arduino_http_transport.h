@@ -28,8 +28,17 @@ class ArduinoHttpTransport final : public HttpTransport {
                      uint32_t totalTimeoutMs, HttpResponse& response) override;
   TransportError read(uint8_t* buffer, size_t capacity, uint32_t timeoutMs, size_t& received) override;
   void end() override;
+  void identify(const char* board, const char* runningVersion, const char* channel) override {
+    board_ = board;
+    runningVersion_ = runningVersion;
+    channel_ = channel;
+  }
 
  private:
+  // What identify() was given; the User-Agent is formatted per request, on the stack.
+  const char* board_ = "";
+  const char* runningVersion_ = "";
+  const char* channel_ = "";
   WiFiClient plainClient_;
   WiFiClient* client_ = &plainClient_;
   HTTPClient http_;

@@ -135,6 +135,7 @@ Result UpdateFlow::poll() {
   }
   char record[kMaxVersionLength + 1];
   const TextSpan highest = recordRunningVersion(record);
+  transport_.identify(board_, runningVersion_, channel_);
 
   size_t length = 0;
   HttpResponse response;
