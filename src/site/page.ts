@@ -12,6 +12,9 @@ import { ConflictError, MAX_CONFLICT_RETRIES, type MirrorSession, type ObjectHea
 import { versionManifestFileName } from './web-install.js';
 
 export const INDEX_HTML = 'index.html';
+/** Where the page goes when the mirror root already has an index.html of its own (a project site on Pages). */
+export const FALLBACK_HTML = 'releases.html';
+const GENERATOR_TAG = '<meta name="generator" content="static-ota">';
 export const INDEX_JSON = 'index.json';
 /** ESP Web Tools, bundled (no CDN: the page must work from a LAN mirror without internet). */
 export const INSTALL_FOLDER = 'install';
@@ -167,8 +170,14 @@ async function writeOnce(session: MirrorSession, now: Date): Promise<SiteIndex> 
   const index: SiteIndex = { generator: 'static-ota', generated: now.toISOString(), releases: folders.map(({ view }) => view) };
   // Everything on the page comes from manifests, which are printable ASCII, so MirrorSession's latin1 text writes keep it exact.
   await writeIfChanged(session, INDEX_JSON, `${JSON.stringify(index, null, 2)}\n`, JSON_HEADERS);
-  await writeIfChanged(session, INDEX_HTML, renderPage(index), HTML_HEADERS);
+  await writeIfChanged(session, await pagePath(session), renderPage(index), HTML_HEADERS);
   return index;
+}
+
+/** index.html, unless one that static-ota did not write is there: that one is kept. */
+async function pagePath(session: MirrorSession): Promise<string> {
+  const existing = await session.read(INDEX_HTML);
+  return !existing || existing.includes(GENERATOR_TAG) ? INDEX_HTML : FALLBACK_HTML;
 }
 
 /**
@@ -232,7 +241,7 @@ export function renderPage(index: SiteIndex): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="static-ota">
+${GENERATOR_TAG}
 <title>Firmware releases</title>
 <style>
 body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1b1b1b;background:#fafafa}
