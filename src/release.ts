@@ -7,6 +7,7 @@ import { publishReleases, type PublishedManifest } from './publish/publish.js';
 import { createTarget, type TargetConfig } from './publish/targets.js';
 import { imageFileName, isValidBoard } from './manifest.js';
 import { signRelease, type SignedRelease, type SigningKey } from './sign.js';
+import { INSTALL_FOLDER } from './site/page.js';
 import { readFlashLayout, type FlashLayout } from './site/web-install.js';
 import { channelFor, parseVersion, versionFromRef } from './version.js';
 
@@ -91,6 +92,7 @@ function checkBoards(boards: string[]): void {
     if (!isValidBoard(board)) {
       throw new ReleaseError(`board ${JSON.stringify(board)} is invalid: use letters, digits, '_', '-' and '.' (not first), at most 64`);
     }
+    if (board === INSTALL_FOLDER) throw new ReleaseError(`board ${JSON.stringify(board)} is taken: the release page keeps ESP Web Tools in ${INSTALL_FOLDER}/`);
   }
 }
 
