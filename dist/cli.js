@@ -3,14 +3,16 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   DEFAULT_MAX_IMAGE_BYTES,
   InputError,
+  compareVersions,
   generateKey,
+  layoutForPrebuilt,
   parseDuration,
   parsePositiveInteger,
   parsePublicKey,
   parseSigningKeys,
   publicKeyAsCArray,
   runRelease
-} from "./chunks/chunk-45KWUYZ2.js";
+} from "./chunks/chunk-FP3FU2LD.js";
 import {
   MAX_MANIFEST_BYTES,
   STABLE_CHANNEL,
@@ -27,11 +29,175 @@ import "./chunks/chunk-6DG7BXTN.js";
 // src/cli.ts
 import { readFile, writeFile } from "node:fs/promises";
 import { join as join2 } from "node:path";
+import { parseArgs as parseArgs2 } from "node:util";
+
+// src/fleet.ts
+import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
+import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
+import { createGunzip } from "node:zlib";
+var USER_AGENT = /^static-ota\/([^\s()]+) \(([^;()]+); ([^;()]+); ([^;()]+)\)$/;
+function parseUserAgent(userAgent) {
+  const match = USER_AGENT.exec(userAgent);
+  return match ? { library: match[1], board: match[2], version: match[3], channel: match[4] } : void 0;
+}
+var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+function parseLogTime(text) {
+  const match = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(text);
+  const month = match ? MONTHS.indexOf(match[2]) : -1;
+  if (!match || month < 0) return void 0;
+  const offsetMinutes = (match[7] === "-" ? -1 : 1) * (Number(match[8]) * 60 + Number(match[9]));
+  const utc = Date.UTC(Number(match[3]), month, Number(match[1]), Number(match[4]), Number(match[5]), Number(match[6]));
+  return new Date(utc - offsetMinutes * 6e4);
+}
+var unescapeLogString = (text) => text.replace(
+  /\\x([0-9a-fA-F]{2})|\\(["\\])/g,
+  (_, hex, character) => hex ? String.fromCharCode(parseInt(hex, 16)) : character
+);
+function fieldsOf(line) {
+  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|\[([^\]]*)\]|(\S+)/g)].map((match) => match[1] ?? match[2] ?? match[3]);
+}
+function requestLine(text) {
+  const match = /^([A-Z]+) (\S+)(?: HTTP\/[\d.]+)?$/.exec(unescapeLogString(text));
+  if (!match) return void 0;
+  const path = match[2].split("?")[0];
+  try {
+    return { method: match[1], path: decodeURIComponent(path) };
+  } catch {
+    return { method: match[1], path };
+  }
+}
+function parseLogLine(line) {
+  const fields = fieldsOf(line);
+  const status = (index) => /^\d{3}$/.test(fields[index] ?? "") ? Number(fields[index]) : void 0;
+  const combinedTime = parseLogTime(fields[3] ?? "");
+  const combinedRequest = combinedTime && status(5) !== void 0 && fields.length >= 9 ? requestLine(fields[4]) : void 0;
+  if (combinedTime && combinedRequest) {
+    return { client: fields[0], time: combinedTime, ...combinedRequest, status: status(5), userAgent: unescapeLogString(fields[8]) };
+  }
+  const s3Time = parseLogTime(fields[2] ?? "");
+  const s3Request = s3Time && status(9) !== void 0 && fields.length >= 17 ? requestLine(fields[8]) : void 0;
+  if (s3Time && s3Request) {
+    const key = fields[7];
+    return { client: fields[3], time: s3Time, method: s3Request.method, path: key && key !== "-" ? `/${key}` : s3Request.path, status: status(9), userAgent: fields[16] };
+  }
+  return void 0;
+}
+async function* logLines(file) {
+  const handle = await open(file, "r").catch((error) => {
+    throw new InputError(`cannot read log ${file}: ${error.message}`);
+  });
+  const head = Buffer.alloc(2);
+  await handle.read(head, 0, 2, 0);
+  await handle.close();
+  const raw = createReadStream(file);
+  const stream = head[0] === 31 && head[1] === 139 ? raw.pipe(createGunzip()) : raw;
+  raw.on("error", (error) => stream.destroy(error));
+  yield* createInterface({ input: stream, crlfDelay: Infinity });
+}
+async function fleetReport(files, since) {
+  const tallies = /* @__PURE__ */ new Map();
+  const lastSeen = /* @__PURE__ */ new Map();
+  let deviceRequests = 0;
+  let otherLines = 0;
+  let from;
+  let to;
+  for (const file of files) {
+    for await (const line of logLines(file)) {
+      if (!line.trim()) continue;
+      const request = parseLogLine(line);
+      const agent = request && parseUserAgent(request.userAgent);
+      if (!request || !agent || since && request.time < since) {
+        otherLines++;
+        continue;
+      }
+      deviceRequests++;
+      const time = request.time.getTime();
+      from = Math.min(from ?? time, time);
+      to = Math.max(to ?? time, time);
+      const key = JSON.stringify([agent.board, agent.channel, agent.version]);
+      let tally = tallies.get(key);
+      if (!tally) {
+        const status = { board: agent.board, channel: agent.channel, version: agent.version, clients: 0, current: 0, polls: 0, pollingClients: 0, imageFetches: 0, fetchingClients: 0, failures: 0 };
+        tally = { status, clients: /* @__PURE__ */ new Set(), pollingClients: /* @__PURE__ */ new Set(), fetchingClients: /* @__PURE__ */ new Set() };
+        tallies.set(key, tally);
+      }
+      const client = `${request.client} ${agent.board} ${agent.channel}`;
+      tally.clients.add(client);
+      if (request.path.endsWith("/latest.txt")) {
+        tally.status.polls++;
+        tally.pollingClients.add(client);
+      } else if (request.path.endsWith(".bin") && (request.status === 200 || request.status === 206)) {
+        tally.status.imageFetches++;
+        tally.fetchingClients.add(client);
+      }
+      if (request.status >= 400) tally.status.failures++;
+      const seen = lastSeen.get(client);
+      if (!seen || seen.time <= time) lastSeen.set(client, { time, key });
+    }
+  }
+  for (const { key } of lastSeen.values()) tallies.get(key).status.current++;
+  const versions = [...tallies.values()].map(({ status, clients, pollingClients, fetchingClients }) => ({
+    ...status,
+    clients: clients.size,
+    pollingClients: pollingClients.size,
+    fetchingClients: fetchingClients.size
+  })).sort((a, b) => a.board.localeCompare(b.board) || a.channel.localeCompare(b.channel) || compareVersionsLeniently(b.version, a.version));
+  return {
+    ...from === void 0 ? {} : { from: new Date(from).toISOString() },
+    ...to === void 0 ? {} : { to: new Date(to).toISOString() },
+    deviceRequests,
+    otherLines,
+    versions
+  };
+}
+function compareVersionsLeniently(a, b) {
+  try {
+    return compareVersions(a, b);
+  } catch {
+    return a.localeCompare(b);
+  }
+}
+function formatFleetReport(report) {
+  const lines = [
+    report.from ? `${report.deviceRequests} requests from static-ota devices, ${report.from} to ${report.to} (${report.otherLines} other log lines ignored)` : `no requests from static-ota devices (${report.otherLines} other log lines ignored)`
+  ];
+  if (report.versions.length === 0) return `${lines[0]}
+`;
+  const header = ["board", "channel", "version", "clients", "current", "polls", "polling", "images", "fetching", "failed"];
+  const rows = report.versions.map((entry) => [
+    entry.board,
+    entry.channel,
+    entry.version,
+    ...[entry.clients, entry.current, entry.polls, entry.pollingClients, entry.imageFetches, entry.fetchingClients, entry.failures].map(String)
+  ]);
+  const widths = header.map((name, column) => Math.max(name.length, ...rows.map((row) => row[column].length)));
+  for (const row of [header, ...rows]) lines.push(row.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd());
+  lines.push("clients: distinct address+board that ran the version; current: still on it at their last request; polling/fetching: distinct clients");
+  return `${lines.join("\n")}
+`;
+}
+var FLEET_USAGE = `  static-ota fleet --log FILE [--log FILE]... [--since 7d] [--json]
+      Versions the fleet runs, from nginx/Apache combined or S3 access logs (gzip rotations too).
+`;
+async function runFleet(args, out) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { log: { type: "string", multiple: true, default: [] }, since: { type: "string" }, json: { type: "boolean", default: false } }
+  });
+  const files = [...values.log, ...positionals];
+  if (files.length === 0) throw new InputError("--log FILE is required (an access log of the mirror; give it several times for rotations)");
+  const since = values.since === void 0 ? void 0 : new Date(Date.now() - parseDuration(values.since, "--since") * 1e3);
+  const report = await fleetReport(files, since);
+  out(values.json ? `${JSON.stringify(report, null, 2)}
+` : formatFleetReport(report));
+}
 
 // src/verify.ts
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream as createReadStream2 } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -81,11 +247,11 @@ async function fetchFollowingRedirects(url) {
   }
   throw new VerifyError(`GET ${url}: more than ${MAX_REDIRECTS} redirects`);
 }
-function open(mirror, path) {
+function open2(mirror, path) {
   if (isUrl(mirror)) return fetchFollowingRedirects(new URL(path, mirror.endsWith("/") ? mirror : `${mirror}/`).toString());
   const location = join(mirror, ...path.split("/"));
   return stat(location).then(
-    (info) => ({ location, body: createReadStream(location), length: info.size }),
+    (info) => ({ location, body: createReadStream2(location), length: info.size }),
     () => {
       throw new VerifyError(`${location} not found`);
     }
@@ -103,7 +269,7 @@ async function readBounded(fetched, limit, what) {
 }
 async function verifyMirror(options) {
   const path = manifestPath(options.board, options.channel);
-  const fetchedManifest = await open(options.mirror, path);
+  const fetchedManifest = await open2(options.mirror, path);
   const bytes = await readBounded(fetchedManifest, MAX_MANIFEST_BYTES, "latest.txt");
   let manifest;
   try {
@@ -119,7 +285,7 @@ async function verifyMirror(options) {
     throw new VerifyError(`${fetchedManifest.location} is for channel ${manifest.channel}, not ${options.channel}`);
   }
   const imagePath = `${path.slice(0, path.lastIndexOf("/") + 1)}${manifest.file}`;
-  const image = await open(options.mirror, imagePath);
+  const image = await open2(options.mirror, imagePath);
   if (image.length === void 0) {
     throw new VerifyError(`${image.location}: no Content-Length; devices need a Content-Length equal to size=${manifest.size}`);
   }
@@ -148,10 +314,11 @@ var USAGE = `Usage:
   static-ota publish --firmware PATH --version SEMVER --board ID --out DIR
                      [--key PATH]... [--channel C] [--force] [--trusted-key HEX]...
                      [--allow-lockout] [--expires-in 30d] [--keep-versions N] [--max-image-size BYTES]
+                     [--chip-family ESP8266]
       Keys: --key files (PKCS#8 PEM, or a 32-byte seed as hex or base64), or the
       ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself.
   static-ota verify --mirror DIR_OR_URL --board ID --pubkey HEX [--pubkey HEX]... [--channel C]
-`;
+${FLEET_USAGE}`;
 var UsageError = class extends Error {
 };
 function required(values, name) {
@@ -160,7 +327,7 @@ function required(values, name) {
   return value;
 }
 async function keygen(args, out) {
-  const { values } = parseArgs({ args, options: { out: { type: "string" } } });
+  const { values } = parseArgs2({ args, options: { out: { type: "string" } } });
   const path = required(values, "out");
   const key = generateKey();
   await writeFile(path, key.privatePem, { flag: "wx", mode: 384 }).catch((error) => {
@@ -192,7 +359,7 @@ async function readKeys(paths, env) {
   return keys;
 }
 async function publish(args, out, env) {
-  const { values } = parseArgs({
+  const { values } = parseArgs2({
     args,
     options: {
       firmware: { type: "string" },
@@ -206,20 +373,22 @@ async function publish(args, out, env) {
       "allow-lockout": { type: "boolean", default: false },
       "expires-in": { type: "string" },
       "keep-versions": { type: "string" },
-      "max-image-size": { type: "string" }
+      "max-image-size": { type: "string" },
+      "chip-family": { type: "string" }
     }
   });
   const outDir = required(values, "out");
   const expiresIn = values["expires-in"];
   const keepVersions = values["keep-versions"];
   const maxImageSize = values["max-image-size"];
+  const firmware = required(values, "firmware");
   const { manifests } = await runRelease({
     version: required(values, "version"),
     channel: values.channel,
     projectDir: ".",
     environments: [],
     build: false,
-    firmware: [{ board: required(values, "board"), path: required(values, "firmware") }],
+    firmware: [{ board: required(values, "board"), path: firmware, flash: await layoutForPrebuilt(firmware, values["chip-family"]) }],
     signingKeys: await readKeys(values.key, env),
     nextReleaseKeys: values["trusted-key"].map((key) => parsePublicKey(key, "--trusted-key")),
     allowLockout: values["allow-lockout"],
@@ -243,7 +412,7 @@ ${text.replace(/^/gm, "    ")}`);
   }
 }
 async function verify(args, out) {
-  const { values } = parseArgs({
+  const { values } = parseArgs2({
     args,
     options: {
       mirror: { type: "string" },
@@ -281,6 +450,7 @@ async function runCli(argv, io = {}) {
     if (command === "keygen") await keygen(args, out);
     else if (command === "publish") await publish(args, out, env);
     else if (command === "verify") await verify(args, out);
+    else if (command === "fleet") await runFleet(args, out);
     else if (command === void 0 || command === "help" || command === "--help" || command === "-h") {
       out(USAGE);
       return command === void 0 ? 2 : 0;

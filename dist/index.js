@@ -11,7 +11,7 @@ import {
   runRelease,
   splitList,
   tagFromRef
-} from "./chunks/chunk-45KWUYZ2.js";
+} from "./chunks/chunk-FP3FU2LD.js";
 import "./chunks/chunk-PIDP75RS.js";
 import "./chunks/chunk-KCXCTA5R.js";
 import {

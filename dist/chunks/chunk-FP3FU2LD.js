@@ -161,6 +161,226 @@ function channelFor(version, requested) {
 }
 var compareVersions = (a, b) => import_semver.default.compare(a, b);
 
+// src/site/web-install.ts
+import { execFile as execFile2 } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFile as readFile2 } from "node:fs/promises";
+import { basename } from "node:path";
+import { promisify as promisify2 } from "node:util";
+
+// src/build.ts
+import { execFile, spawn } from "node:child_process";
+import { readFile, stat as stat2 } from "node:fs/promises";
+import { homedir } from "node:os";
+import { delimiter, join } from "node:path";
+import { promisify } from "node:util";
+var execFileAsync = promisify(execFile);
+var BuildError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "BuildError";
+  }
+};
+async function listEnvironments(projectDir) {
+  const iniPath = join(projectDir, "platformio.ini");
+  const ini = await readFile(iniPath, "utf8").catch(() => {
+    throw new BuildError(`${iniPath} not found: set project-dir to the PlatformIO project, or list environments`);
+  });
+  const environments = [...ini.matchAll(/^\s*\[env:([^\]\s]+)\]\s*$/gm)].map((match) => match[1]);
+  if (environments.length === 0) throw new BuildError(`${iniPath} has no [env:...] section`);
+  return environments;
+}
+var SECRET_VARIABLE = /^(INPUT_|AWS_|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_RUNTIME_TOKEN$|STATIC_OTA_KEY$)/;
+function environmentWithoutSecrets() {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !SECRET_VARIABLE.test(name)));
+}
+function buildEnvironmentVariables(version, board) {
+  const env = environmentWithoutSecrets();
+  const flags = `-DSTATIC_OTA_VERSION=\\"${version}\\" -DSTATIC_OTA_BOARD=\\"${board}\\"`;
+  env.PLATFORMIO_BUILD_FLAGS = [process.env.PLATFORMIO_BUILD_FLAGS, flags].filter(Boolean).join(" ");
+  return env;
+}
+async function hasPio() {
+  return execFileAsync("pio", ["--version"], { env: environmentWithoutSecrets() }).then(
+    () => true,
+    () => false
+  );
+}
+async function ensurePio(log) {
+  if (await hasPio()) return;
+  log.warning("pio was not found on PATH: installing PlatformIO with pip (add a setup step with a cache to save this time)");
+  try {
+    await execFileAsync("python3", ["-m", "pip", "install", "--user", "--upgrade", "platformio"], {
+      maxBuffer: 64 << 20,
+      env: environmentWithoutSecrets()
+    });
+  } catch (error) {
+    throw new BuildError(`pio is missing and installing PlatformIO with pip failed: ${error.message}`);
+  }
+  process.env.PATH = `${join(homedir(), ".local", "bin")}${delimiter}${process.env.PATH ?? ""}`;
+  if (!await hasPio()) throw new BuildError("PlatformIO was installed with pip but pio is still not on PATH");
+}
+async function buildEnvironment(projectDir, board, version, log) {
+  log.info(`pio run -e ${board} (version ${version})`);
+  const code = await new Promise((resolve, reject) => {
+    const child = spawn("pio", ["run", "-e", board], {
+      cwd: projectDir,
+      env: buildEnvironmentVariables(version, board),
+      stdio: ["ignore", "pipe", "pipe"]
+    });
+    const forward = (chunk) => log.info(chunk.toString("utf8").trimEnd());
+    child.stdout.on("data", forward);
+    child.stderr.on("data", forward);
+    child.on("error", reject);
+    child.on("close", resolve);
+  });
+  if (code !== 0) throw new BuildError(`pio run -e ${board} failed with exit code ${code}`);
+  const image = join(projectDir, ".pio", "build", board, "firmware.bin");
+  if (!(await stat2(image).catch(() => void 0))?.isFile()) {
+    throw new BuildError(`pio run -e ${board} succeeded but ${image} is missing`);
+  }
+  return image;
+}
+
+// src/site/web-install.ts
+var execFileAsync2 = promisify2(execFile2);
+var CHIP_FAMILIES = [
+  "ESP8266",
+  "ESP32",
+  "ESP32-S2",
+  "ESP32-S3",
+  "ESP32-C2",
+  "ESP32-C3",
+  "ESP32-C5",
+  "ESP32-C6",
+  "ESP32-C61",
+  "ESP32-H2",
+  "ESP32-P4"
+];
+var isChipFamily = (name) => CHIP_FAMILIES.includes(name);
+function chipFamilyOfMcu(mcu) {
+  const match = /^esp(8266|32)([a-z]\d*)?$/i.exec(mcu.trim());
+  if (!match) return void 0;
+  const family = `ESP${match[1]}${match[2] ? `-${match[2].toUpperCase()}` : ""}`;
+  return isChipFamily(family) ? family : void 0;
+}
+var FlashLayoutError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "FlashLayoutError";
+  }
+};
+function parseOffset(value, what) {
+  const text = String(value);
+  const number = /^(0x[0-9a-f]+|\d+)$/i.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(number)) throw new FlashLayoutError(`${what}: offset ${JSON.stringify(value)} is not a number`);
+  return number;
+}
+var partName = (path) => basename(path).replace(/\.bin$/i, "").replace(/[^A-Za-z0-9_]/g, "_");
+var flashPartFileName = (name, version) => imageFileName(version).replace(/^firmware-/, `${name}-`);
+var versionManifestFileName = (version) => imageFileName(version).replace(/^firmware-(.*)\.bin$/, "manifest-$1.json");
+async function pioJson(projectDir, args) {
+  let stdout;
+  try {
+    ({ stdout } = await execFileAsync2("pio", args, { cwd: projectDir, env: environmentWithoutSecrets(), maxBuffer: 64 << 20 }));
+  } catch (error) {
+    throw new FlashLayoutError(`pio ${args.join(" ")} failed: ${error.message}`);
+  }
+  try {
+    return JSON.parse(stdout);
+  } catch {
+    throw new FlashLayoutError(`pio ${args.join(" ")} did not print JSON`);
+  }
+}
+async function environmentOptions(projectDir, environment) {
+  const config = await pioJson(projectDir, ["project", "config", "--json-output"]);
+  const section = Array.isArray(config) ? config.find((entry) => Array.isArray(entry) && entry[0] === `env:${environment}`) : void 0;
+  if (!section) throw new FlashLayoutError(`pio project config has no [env:${environment}]`);
+  return new Map(section[1].map(([name, value]) => [name, Array.isArray(value) ? value.join(" ") : String(value)]));
+}
+async function boardMcu(projectDir, options) {
+  const override = options.get("board_build.mcu");
+  if (override) return override;
+  const board = options.get("board");
+  if (!board) return void 0;
+  const boards = await pioJson(projectDir, ["boards", "--json-output", board]);
+  return Array.isArray(boards) ? boards.find((entry) => entry.id === board)?.mcu : void 0;
+}
+async function readFlashLayout(projectDir, environment, log) {
+  const options = await environmentOptions(projectDir, environment);
+  const platform = options.get("platform") ?? "";
+  if (/espressif8266/.test(platform)) return { chipFamily: "ESP8266", parts: [], appOffset: 0 };
+  if (!/espressif32/.test(platform)) {
+    log.info(`${environment}: platform ${JSON.stringify(platform)} is not espressif8266 or espressif32, so the release page offers no browser install for it`);
+    return void 0;
+  }
+  const mcu = await boardMcu(projectDir, options);
+  const chipFamily = mcu === void 0 ? void 0 : chipFamilyOfMcu(mcu);
+  if (!chipFamily) {
+    log.warning(`${environment}: board MCU ${JSON.stringify(mcu)} is not a chip ESP Web Tools flashes, so the release page offers no browser install for it`);
+    return void 0;
+  }
+  const metadata = await pioJson(projectDir, ["project", "metadata", "--json-output", "-e", environment]);
+  const extra = metadata?.[environment]?.extra;
+  if (!extra) throw new FlashLayoutError(`pio project metadata printed nothing for ${environment}`);
+  const parts = (extra.flash_images ?? []).map((image) => ({
+    name: partName(String(image.path)),
+    localFile: String(image.path),
+    offset: parseOffset(image.offset, `${environment} flash image ${String(image.path)}`)
+  }));
+  if (new Set(parts.map((part) => part.name)).size !== parts.length || parts.some((part) => part.name === "firmware")) {
+    throw new FlashLayoutError(`${environment}: two flash images have the same file name: ${parts.map((part) => part.localFile).join(", ")}`);
+  }
+  const appOffset = extra.application_offset === void 0 ? 65536 : parseOffset(extra.application_offset, `${environment} application_offset`);
+  return { chipFamily, parts, appOffset };
+}
+async function layoutForPrebuilt(imageFile, chipFamily) {
+  if (chipFamily !== void 0) return layoutForChipFamily(chipFamily);
+  const head = (await readFile2(imageFile).catch(() => Buffer.alloc(0))).subarray(0, 2);
+  return head[0] === 31 && head[1] === 139 ? layoutForChipFamily("ESP8266") : void 0;
+}
+function layoutForChipFamily(name) {
+  if (!isChipFamily(name)) throw new FlashLayoutError(`chip family ${JSON.stringify(name)} is not one of ${CHIP_FAMILIES.join(", ")}`);
+  if (name !== "ESP8266") {
+    throw new FlashLayoutError(
+      `a first install on ${name} needs the bootloader and partition table too: publish from the action's build (it reads them from pio project metadata)`
+    );
+  }
+  return { chipFamily: name, parts: [], appOffset: 0 };
+}
+async function webInstallManifest(release, layout, releaseUrl) {
+  const md5 = createHash("md5").update(await readFile2(release.imageFile)).digest("hex");
+  const parts = [
+    ...layout.parts.map((part) => ({ path: flashPartFileName(part.name, release.version), offset: part.offset })),
+    { path: release.file, offset: layout.appOffset }
+  ].sort((a, b) => a.offset - b.offset);
+  return {
+    name: release.board,
+    version: release.version,
+    builds: [
+      {
+        chipFamily: layout.chipFamily,
+        parts,
+        ota: { path: release.file, md5, summary: `${release.board} ${release.version}`, ...releaseUrl ? { release_url: releaseUrl } : {} }
+      }
+    ]
+  };
+}
+var WEB_MANIFEST_HEADERS = { contentType: "application/json", cacheControl: "no-cache" };
+async function writeWebInstallFiles(session, release) {
+  if (!release.flash) return;
+  const folder = releaseFolder(release.board, release.channel);
+  for (const part of release.flash.parts) {
+    const path2 = `${folder}/${flashPartFileName(part.name, release.version)}`;
+    if (!await session.read(path2)) await session.writeImage(path2, part.localFile);
+  }
+  const path = `${folder}/${versionManifestFileName(release.version)}`;
+  const text = `${JSON.stringify(await webInstallManifest(release, release.flash), null, 2)}
+`;
+  const current = await session.read(path);
+  if (!current?.equals(Buffer.from(text, "latin1"))) await session.writeManifest(path, text, current, WEB_MANIFEST_HEADERS);
+}
+
 // src/sign.ts
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
 var KeyError = class extends Error {
@@ -278,80 +498,6 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join3 } from "node:path";
 
-// src/build.ts
-import { execFile, spawn } from "node:child_process";
-import { readFile, stat as stat2 } from "node:fs/promises";
-import { homedir } from "node:os";
-import { delimiter, join } from "node:path";
-import { promisify } from "node:util";
-var execFileAsync = promisify(execFile);
-var BuildError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "BuildError";
-  }
-};
-async function listEnvironments(projectDir) {
-  const iniPath = join(projectDir, "platformio.ini");
-  const ini = await readFile(iniPath, "utf8").catch(() => {
-    throw new BuildError(`${iniPath} not found: set project-dir to the PlatformIO project, or list environments`);
-  });
-  const environments = [...ini.matchAll(/^\s*\[env:([^\]\s]+)\]\s*$/gm)].map((match) => match[1]);
-  if (environments.length === 0) throw new BuildError(`${iniPath} has no [env:...] section`);
-  return environments;
-}
-var SECRET_VARIABLE = /^(INPUT_|AWS_|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_RUNTIME_TOKEN$|STATIC_OTA_KEY$)/;
-function environmentWithoutSecrets() {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !SECRET_VARIABLE.test(name)));
-}
-function buildEnvironmentVariables(version, board) {
-  const env = environmentWithoutSecrets();
-  const flags = `-DSTATIC_OTA_VERSION=\\"${version}\\" -DSTATIC_OTA_BOARD=\\"${board}\\"`;
-  env.PLATFORMIO_BUILD_FLAGS = [process.env.PLATFORMIO_BUILD_FLAGS, flags].filter(Boolean).join(" ");
-  return env;
-}
-async function hasPio() {
-  return execFileAsync("pio", ["--version"], { env: environmentWithoutSecrets() }).then(
-    () => true,
-    () => false
-  );
-}
-async function ensurePio(log) {
-  if (await hasPio()) return;
-  log.warning("pio was not found on PATH: installing PlatformIO with pip (add a setup step with a cache to save this time)");
-  try {
-    await execFileAsync("python3", ["-m", "pip", "install", "--user", "--upgrade", "platformio"], {
-      maxBuffer: 64 << 20,
-      env: environmentWithoutSecrets()
-    });
-  } catch (error) {
-    throw new BuildError(`pio is missing and installing PlatformIO with pip failed: ${error.message}`);
-  }
-  process.env.PATH = `${join(homedir(), ".local", "bin")}${delimiter}${process.env.PATH ?? ""}`;
-  if (!await hasPio()) throw new BuildError("PlatformIO was installed with pip but pio is still not on PATH");
-}
-async function buildEnvironment(projectDir, board, version, log) {
-  log.info(`pio run -e ${board} (version ${version})`);
-  const code = await new Promise((resolve, reject) => {
-    const child = spawn("pio", ["run", "-e", board], {
-      cwd: projectDir,
-      env: buildEnvironmentVariables(version, board),
-      stdio: ["ignore", "pipe", "pipe"]
-    });
-    const forward = (chunk) => log.info(chunk.toString("utf8").trimEnd());
-    child.stdout.on("data", forward);
-    child.stderr.on("data", forward);
-    child.on("error", reject);
-    child.on("close", resolve);
-  });
-  if (code !== 0) throw new BuildError(`pio run -e ${board} failed with exit code ${code}`);
-  const image = join(projectDir, ".pio", "build", board, "firmware.bin");
-  if (!(await stat2(image).catch(() => void 0))?.isFile()) {
-    throw new BuildError(`pio run -e ${board} succeeded but ${image} is missing`);
-  }
-  return image;
-}
-
 // src/publish/publish.ts
 var import_semver2 = __toESM(require_semver(), 1);
 
@@ -360,139 +506,9 @@ import { existsSync } from "node:fs";
 import { readdir, readFile as readFile3 } from "node:fs/promises";
 import { join as join2, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-
-// src/site/web-install.ts
-import { execFile as execFile2 } from "node:child_process";
-import { createHash } from "node:crypto";
-import { readFile as readFile2 } from "node:fs/promises";
-import { basename } from "node:path";
-import { promisify as promisify2 } from "node:util";
-var execFileAsync2 = promisify2(execFile2);
-var CHIP_FAMILIES = [
-  "ESP8266",
-  "ESP32",
-  "ESP32-S2",
-  "ESP32-S3",
-  "ESP32-C2",
-  "ESP32-C3",
-  "ESP32-C5",
-  "ESP32-C6",
-  "ESP32-C61",
-  "ESP32-H2",
-  "ESP32-P4"
-];
-var isChipFamily = (name) => CHIP_FAMILIES.includes(name);
-function chipFamilyOfMcu(mcu) {
-  const match = /^esp(8266|32)([a-z]\d*)?$/i.exec(mcu.trim());
-  if (!match) return void 0;
-  const family = `ESP${match[1]}${match[2] ? `-${match[2].toUpperCase()}` : ""}`;
-  return isChipFamily(family) ? family : void 0;
-}
-var FlashLayoutError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "FlashLayoutError";
-  }
-};
-function parseOffset(value, what) {
-  const text = String(value);
-  const number = /^(0x[0-9a-f]+|\d+)$/i.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(number)) throw new FlashLayoutError(`${what}: offset ${JSON.stringify(value)} is not a number`);
-  return number;
-}
-var partName = (path) => basename(path).replace(/\.bin$/i, "").replace(/[^A-Za-z0-9_]/g, "_");
-var flashPartFileName = (name, version) => imageFileName(version).replace(/^firmware-/, `${name}-`);
-var versionManifestFileName = (version) => imageFileName(version).replace(/^firmware-(.*)\.bin$/, "manifest-$1.json");
-async function pioJson(projectDir, args) {
-  let stdout;
-  try {
-    ({ stdout } = await execFileAsync2("pio", args, { cwd: projectDir, env: environmentWithoutSecrets(), maxBuffer: 64 << 20 }));
-  } catch (error) {
-    throw new FlashLayoutError(`pio ${args.join(" ")} failed: ${error.message}`);
-  }
-  try {
-    return JSON.parse(stdout);
-  } catch {
-    throw new FlashLayoutError(`pio ${args.join(" ")} did not print JSON`);
-  }
-}
-async function environmentOptions(projectDir, environment) {
-  const config = await pioJson(projectDir, ["project", "config", "--json-output"]);
-  const section = Array.isArray(config) ? config.find((entry) => Array.isArray(entry) && entry[0] === `env:${environment}`) : void 0;
-  if (!section) throw new FlashLayoutError(`pio project config has no [env:${environment}]`);
-  return new Map(section[1].map(([name, value]) => [name, Array.isArray(value) ? value.join(" ") : String(value)]));
-}
-async function boardMcu(projectDir, options) {
-  const override = options.get("board_build.mcu");
-  if (override) return override;
-  const board = options.get("board");
-  if (!board) return void 0;
-  const boards = await pioJson(projectDir, ["boards", "--json-output", board]);
-  return Array.isArray(boards) ? boards.find((entry) => entry.id === board)?.mcu : void 0;
-}
-async function readFlashLayout(projectDir, environment, log) {
-  const options = await environmentOptions(projectDir, environment);
-  const platform = options.get("platform") ?? "";
-  if (/espressif8266/.test(platform)) return { chipFamily: "ESP8266", parts: [], appOffset: 0 };
-  if (!/espressif32/.test(platform)) {
-    log.info(`${environment}: platform ${JSON.stringify(platform)} is not espressif8266 or espressif32, so the release page offers no browser install for it`);
-    return void 0;
-  }
-  const mcu = await boardMcu(projectDir, options);
-  const chipFamily = mcu === void 0 ? void 0 : chipFamilyOfMcu(mcu);
-  if (!chipFamily) {
-    log.warning(`${environment}: board MCU ${JSON.stringify(mcu)} is not a chip ESP Web Tools flashes, so the release page offers no browser install for it`);
-    return void 0;
-  }
-  const metadata = await pioJson(projectDir, ["project", "metadata", "--json-output", "-e", environment]);
-  const extra = metadata?.[environment]?.extra;
-  if (!extra) throw new FlashLayoutError(`pio project metadata printed nothing for ${environment}`);
-  const parts = (extra.flash_images ?? []).map((image) => ({
-    name: partName(String(image.path)),
-    localFile: String(image.path),
-    offset: parseOffset(image.offset, `${environment} flash image ${String(image.path)}`)
-  }));
-  if (new Set(parts.map((part) => part.name)).size !== parts.length || parts.some((part) => part.name === "firmware")) {
-    throw new FlashLayoutError(`${environment}: two flash images have the same file name: ${parts.map((part) => part.localFile).join(", ")}`);
-  }
-  const appOffset = extra.application_offset === void 0 ? 65536 : parseOffset(extra.application_offset, `${environment} application_offset`);
-  return { chipFamily, parts, appOffset };
-}
-async function webInstallManifest(release, layout, releaseUrl) {
-  const md5 = createHash("md5").update(await readFile2(release.imageFile)).digest("hex");
-  const parts = [
-    ...layout.parts.map((part) => ({ path: flashPartFileName(part.name, release.version), offset: part.offset })),
-    { path: release.file, offset: layout.appOffset }
-  ].sort((a, b) => a.offset - b.offset);
-  return {
-    name: release.board,
-    version: release.version,
-    builds: [
-      {
-        chipFamily: layout.chipFamily,
-        parts,
-        ota: { path: release.file, md5, summary: `${release.board} ${release.version}`, ...releaseUrl ? { release_url: releaseUrl } : {} }
-      }
-    ]
-  };
-}
-var WEB_MANIFEST_HEADERS = { contentType: "application/json", cacheControl: "no-cache" };
-async function writeWebInstallFiles(session, release) {
-  if (!release.flash) return;
-  const folder = releaseFolder(release.board, release.channel);
-  for (const part of release.flash.parts) {
-    const path2 = `${folder}/${flashPartFileName(part.name, release.version)}`;
-    if (!await session.read(path2)) await session.writeImage(path2, part.localFile);
-  }
-  const path = `${folder}/${versionManifestFileName(release.version)}`;
-  const text = `${JSON.stringify(await webInstallManifest(release, release.flash), null, 2)}
-`;
-  const current = await session.read(path);
-  if (!current?.equals(Buffer.from(text, "latin1"))) await session.writeManifest(path, text, current, WEB_MANIFEST_HEADERS);
-}
-
-// src/site/page.ts
 var INDEX_HTML = "index.html";
+var FALLBACK_HTML = "releases.html";
+var GENERATOR_TAG = '<meta name="generator" content="static-ota">';
 var INDEX_JSON = "index.json";
 var INSTALL_FOLDER = "install";
 var INSTALL_SCRIPT = `${INSTALL_FOLDER}/install-button.js`;
@@ -571,6 +587,16 @@ async function filesUnder(folder) {
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
   return entries.filter((entry) => entry.isFile()).map((entry) => relative(folder, join2(entry.parentPath, entry.name)).split(sep).join("/"));
 }
+async function writeInstallAssets(session) {
+  const assets = installAssetsFolder();
+  const text = async (file) => (await readFile3(join2(assets, file))).toString("latin1");
+  const entry = lastSegment(INSTALL_SCRIPT);
+  if ((await session.read(INSTALL_SCRIPT))?.equals(await readFile3(join2(assets, entry)))) return;
+  for (const file of await filesUnder(assets)) {
+    if (file !== entry) await writeIfChanged(session, `${INSTALL_FOLDER}/${file}`, await text(file), SCRIPT_HEADERS);
+  }
+  await writeIfChanged(session, INSTALL_SCRIPT, await text(entry), SCRIPT_HEADERS);
+}
 async function writeIfChanged(session, path, text, headers) {
   const current = await session.read(path);
   if (current && current.equals(Buffer.from(text, "latin1"))) return;
@@ -588,17 +614,16 @@ async function writeOnce(session, now) {
     if (webManifest) await writeIfChanged(session, path, webManifest.toString("latin1"), JSON_HEADERS);
     else if (await session.read(path)) await session.remove(path);
   }
-  if (folders.some(({ webManifest }) => webManifest)) {
-    const assets = installAssetsFolder();
-    for (const file of await filesUnder(assets)) {
-      await writeIfChanged(session, `${INSTALL_FOLDER}/${file}`, (await readFile3(join2(assets, file))).toString("latin1"), SCRIPT_HEADERS);
-    }
-  }
-  const index = { generator: "static-ota", generated: now.toISOString(), releases: folders.map(({ view }) => view) };
+  if (folders.some(({ webManifest }) => webManifest)) await writeInstallAssets(session);
+  const index = { generator: "static-ota", releases: folders.map(({ view }) => view) };
   await writeIfChanged(session, INDEX_JSON, `${JSON.stringify(index, null, 2)}
 `, JSON_HEADERS);
-  await writeIfChanged(session, INDEX_HTML, renderPage(index), HTML_HEADERS);
+  await writeIfChanged(session, await pagePath(session), renderPage(index), HTML_HEADERS);
   return index;
+}
+async function pagePath(session) {
+  const existing = await session.read(INDEX_HTML);
+  return !existing || existing.includes(GENERATOR_TAG) ? INDEX_HTML : FALLBACK_HTML;
 }
 async function writeSite(session, now = /* @__PURE__ */ new Date()) {
   for (let attempt = 0; ; attempt++) {
@@ -649,7 +674,7 @@ ${releases.map(renderRelease).join("\n")}</article>`;
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="static-ota">
+${GENERATOR_TAG}
 <title>Firmware releases</title>
 <style>
 body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1b1b1b;background:#fafafa}
@@ -669,7 +694,7 @@ ${hasInstall ? `<script type="module" src="${INSTALL_SCRIPT}"></script>
 <h1>Firmware releases</h1>
 <p class="note">Devices read each board's <code>latest.txt</code> and check its Ed25519 signature; this page is a view of the mirror. Machine-readable: <a href="${INDEX_JSON}">${INDEX_JSON}</a>.</p>
 ${hasInstall ? '<p class="note">Install flashes a board over USB from the browser (ESP Web Tools). Web Serial needs Chrome or Edge on a computer, and this page over https (a <code>*.github.io</code> Pages site is https; devices can keep polling a plain-http custom domain).</p>\n' : ""}${sections.join("\n") || "<p>No releases yet.</p>"}
-<p class="note">Generated by static-ota at ${escapeHtml(index.generated)}.</p>
+<p class="note">Generated by static-ota.</p>
 </body>
 </html>
 `;
@@ -799,6 +824,7 @@ function checkBoards(boards) {
     if (!isValidBoard(board)) {
       throw new ReleaseError(`board ${JSON.stringify(board)} is invalid: use letters, digits, '_', '-' and '.' (not first), at most 64`);
     }
+    if (board === INSTALL_FOLDER) throw new ReleaseError(`board ${JSON.stringify(board)} is taken: the release page keeps ESP Web Tools in ${INSTALL_FOLDER}/`);
   }
 }
 async function runRelease(options) {
@@ -874,6 +900,8 @@ export {
   splitList,
   TARGET_KINDS,
   tagFromRef,
+  compareVersions,
+  layoutForPrebuilt,
   parsePublicKey,
   generateKey,
   publicKeyAsCArray,
