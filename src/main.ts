@@ -116,8 +116,15 @@ function readOptions(): ReleaseOptions {
           tag: tag as string,
         }
       : undefined,
+    attest: flag('attest', false) ? { token: core.getInput('token'), repository: requireRepository('attest') } : undefined,
     log: { info: core.info, warning: core.warning },
   };
+}
+
+function requireRepository(input: string): string {
+  const repository = process.env.GITHUB_REPOSITORY;
+  if (!repository) throw new InputError(`${input} needs GITHUB_REPOSITORY (set by GitHub Actions)`);
+  return repository;
 }
 
 async function writeOutputs(result: ReleaseResult): Promise<void> {
@@ -134,7 +141,7 @@ async function writeOutputs(result: ReleaseResult): Promise<void> {
       .write();
     return;
   }
-  await core.summary
+  core.summary
     .addHeading(`static-ota ${result.version} (${result.channel})`, 3)
     .addTable([
       [
@@ -151,8 +158,14 @@ async function writeOutputs(result: ReleaseResult): Promise<void> {
         manifest.sha256,
         manifest.manifest,
       ]),
-    ])
-    .write();
+    ]);
+  if (result.attestations?.length) {
+    core.summary
+      .addHeading('Build provenance', 4)
+      .addList(result.attestations.map(({ board, file, id }) => `${board}/${file}: attestation ${id}`))
+      .addCodeBlock(result.attestations.map(({ verify }) => verify).join('\n'), 'sh');
+  }
+  await core.summary.write();
 }
 
 export async function run(): Promise<void> {

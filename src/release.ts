@@ -2,9 +2,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ATTESTATION_FIELD, attestImage, verifyCommand, type AttestationRequest } from './attest.js';
 import { buildEnvironment, ensurePio, listEnvironments, type Reporter } from './build.js';
 import { publishReleases, type PublishedManifest } from './publish/publish.js';
 import { createTarget, type TargetConfig } from './publish/targets.js';
+import { hashFile } from './crypto.js';
 import { imageFileName, isValidBoard } from './manifest.js';
 import { signRelease, type SignedRelease, type SigningKey } from './sign.js';
 import { INSTALL_FOLDER } from './site/page.js';
@@ -35,6 +37,8 @@ export interface ReleaseOptions {
   keepVersions?: number;
   target: TargetConfig;
   releaseAssets?: { token: string; repository: string; tag: string };
+  /** Build provenance for every image (attest: true). */
+  attest?: AttestationRequest;
   log: Reporter;
 }
 
@@ -50,6 +54,8 @@ export interface ReleaseResult {
   channel?: string;
   built: BuiltImage[];
   manifests: PublishedManifest[];
+  /** With attest: the attestation of each image, and the command that checks it. */
+  attestations?: Array<{ board: string; file: string; id: string; verify: string }>;
 }
 
 export class ReleaseError extends Error {
@@ -110,10 +116,19 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
   if (built.length === 0) throw new ReleaseError('no firmware to publish: set build to true or give firmware paths');
   const expires = options.expiresInSeconds === undefined ? undefined : Math.floor(Date.now() / 1000) + options.expiresInSeconds;
   const signed: SignedRelease[] = [];
+  const attestations: NonNullable<ReleaseResult['attestations']> = [];
   for (const { board, path, flash } of built) {
+    const file = imageFileName(version);
+    let extra: Array<[string, string]> | undefined;
+    if (options.attest) {
+      const id = await attestImage({ board, file, sha256: (await hashFile(path)).sha256 }, options.attest);
+      options.log.info(`attested ${board}/${file}: attestation ${id}`);
+      attestations.push({ board, file, id, verify: verifyCommand(file, options.attest.repository) });
+      extra = [[ATTESTATION_FIELD, id]];
+    }
     signed.push(
       await signRelease(
-        { imageFile: path, board, version, channel, file: imageFileName(version), flash },
+        { imageFile: path, board, version, channel, file, flash, extra },
         {
           keys: options.signingKeys,
           nextReleaseKeys: options.nextReleaseKeys,
@@ -154,11 +169,11 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
       throw new ReleaseError(
         `the mirror is published (${target.description}), but attaching the release assets failed: ${(error as Error).message}. ` +
           'To attach them, re-run with build: false, force: true and the published images as firmware (identical images are kept).',
-        { version, channel, built, manifests },
+        { version, channel, built, manifests, ...(options.attest ? { attestations } : {}) },
       );
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
   }
-  return { version, channel, built, manifests };
+  return { version, channel, built, manifests, ...(options.attest ? { attestations } : {}) };
 }

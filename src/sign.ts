@@ -125,6 +125,8 @@ export interface ReleaseInput {
   file: string;
   /** Chip and flash images for the release page's browser install; none: no install button. */
   flash?: FlashLayout;
+  /** Optional manifest fields after the known ones (`attestation=`), covered by the signature. */
+  extra?: ManifestFields['extra'];
 }
 
 export interface SigningPolicy {
@@ -173,8 +175,8 @@ export async function signRelease(input: ReleaseInput, policy: SigningPolicy): P
   const { gzip } = await checkImage(input.imageFile, policy.maxImageBytes);
   await guardAgainstLockout(input, gzip, policy);
   const { size, sha256 } = await hashFile(input.imageFile);
-  const { version, board, channel, file } = input;
-  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires }, policy.keys);
+  const { version, board, channel, file, extra } = input;
+  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, extra }, policy.keys);
   return { ...input, size, sha256, manifest };
 }
 
