@@ -12,7 +12,7 @@ import {
   parseSigningKeys,
   publicKeyAsCArray,
   runRelease
-} from "./chunks/chunk-FP3FU2LD.js";
+} from "./chunks/chunk-TYKLRCLU.js";
 import {
   MAX_MANIFEST_BYTES,
   STABLE_CHANNEL,

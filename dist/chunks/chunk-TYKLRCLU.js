@@ -478,8 +478,8 @@ async function signRelease(input, policy) {
   const { gzip } = await checkImage(input.imageFile, policy.maxImageBytes);
   await guardAgainstLockout(input, gzip, policy);
   const { size, sha256 } = await hashFile(input.imageFile);
-  const { version, board, channel, file } = input;
-  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires }, policy.keys);
+  const { version, board, channel, file, extra } = input;
+  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, extra }, policy.keys);
   return { ...input, size, sha256, manifest };
 }
 var PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
@@ -497,6 +497,29 @@ function parseSigningKeys(material, source) {
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join3 } from "node:path";
+
+// src/attest.ts
+var ATTESTATION_FIELD = "attestation";
+var AttestationError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "AttestationError";
+  }
+};
+async function attestImage(image, request) {
+  const { attestProvenance } = await import("./lib-N34WG6KH.js");
+  let attestationID;
+  try {
+    ({ attestationID } = await attestProvenance({ subjects: [{ name: `${image.board}/${image.file}`, digest: { sha256: image.sha256 } }], token: request.token }));
+  } catch (error) {
+    throw new AttestationError(
+      `attesting ${image.board}/${image.file} failed: ${error.message} (the job needs permissions id-token: write and attestations: write)`
+    );
+  }
+  if (!attestationID) throw new AttestationError(`GitHub returned no attestation id for ${image.board}/${image.file}`);
+  return String(attestationID);
+}
+var verifyCommand = (file, repository) => `gh attestation verify ${file} --repo ${repository}`;
 
 // src/publish/publish.ts
 var import_semver2 = __toESM(require_semver(), 1);
@@ -841,10 +864,19 @@ async function runRelease(options) {
   if (built.length === 0) throw new ReleaseError("no firmware to publish: set build to true or give firmware paths");
   const expires = options.expiresInSeconds === void 0 ? void 0 : Math.floor(Date.now() / 1e3) + options.expiresInSeconds;
   const signed = [];
+  const attestations = [];
   for (const { board, path, flash } of built) {
+    const file = imageFileName(version);
+    let extra;
+    if (options.attest) {
+      const id = await attestImage({ board, file, sha256: (await hashFile(path)).sha256 }, options.attest);
+      options.log.info(`attested ${board}/${file}: attestation ${id}`);
+      attestations.push({ board, file, id, verify: verifyCommand(file, options.attest.repository) });
+      extra = [[ATTESTATION_FIELD, id]];
+    }
     signed.push(
       await signRelease(
-        { imageFile: path, board, version, channel, file: imageFileName(version), flash },
+        { imageFile: path, board, version, channel, file, flash, extra },
         {
           keys: options.signingKeys,
           nextReleaseKeys: options.nextReleaseKeys,
@@ -878,18 +910,18 @@ async function runRelease(options) {
           { name: `${release.board}-latest.txt`, path: manifestFile, contentType: "text/plain" }
         );
       }
-      const { attachReleaseAssets } = await import("./release-assets-GDW2LOKW.js");
+      const { attachReleaseAssets } = await import("./release-assets-BBWEZ6PF.js");
       await attachReleaseAssets(options.releaseAssets, assets);
     } catch (error) {
       throw new ReleaseError(
         `the mirror is published (${target.description}), but attaching the release assets failed: ${error.message}. To attach them, re-run with build: false, force: true and the published images as firmware (identical images are kept).`,
-        { version, channel, built, manifests }
+        { version, channel, built, manifests, ...options.attest ? { attestations } : {} }
       );
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
   }
-  return { version, channel, built, manifests };
+  return { version, channel, built, manifests, ...options.attest ? { attestations } : {} };
 }
 
 export {
