@@ -146,6 +146,10 @@ describe('static-ota fleet', () => {
     expect(report.versions).toEqual([
       { board: 'nodemcuv2', channel: 'stable', version: '1.0.0', clients: 3, current: 3, polls: 3, pollingClients: 3, imageFetches: 1, fetchingClients: 1, failures: 1 },
     ]);
+    // --since counts back from now: these lines are older than an hour, and younger than ten years.
+    const recent = await cli(['fleet', '--log', log, '--since', '1h', '--json']);
+    expect(JSON.parse(recent.output)).toEqual({ deviceRequests: 0, otherLines: 5, versions: [] });
+    expect(JSON.parse((await cli(['fleet', '--log', log, '--since', '3650d', '--json'])).output)).toEqual(report);
   });
 
   it('refuses a missing log and an empty command line', async () => {
