@@ -16,17 +16,20 @@ export interface DeviceAgent {
   board: string;
   version: string;
   channel: string;
+  /** Only when the sketch opted in (StaticOta::setDeviceId). */
+  deviceId?: string;
 }
 
 /** The device library's User-Agent; firmware/src/core/user_agent.cpp writes the same. */
-export const formatUserAgent = ({ library, board, version, channel }: DeviceAgent): string =>
-  `static-ota/${library} (${board}; ${version}; ${channel})`;
+export const formatUserAgent = ({ library, board, version, channel, deviceId }: DeviceAgent): string =>
+  `static-ota/${library} (${board}; ${version}; ${channel}${deviceId ? `; ${deviceId}` : ''})`;
 
-const USER_AGENT = /^static-ota\/([^\s()]+) \(([^;()]+); ([^;()]+); ([^;()]+)\)$/;
+const USER_AGENT = /^static-ota\/([^\s()]+) \(([^;()]+); ([^;()]+); ([^;()]+)(?:; ([A-Za-z0-9._-]{1,32}))?\)$/;
 
 export function parseUserAgent(userAgent: string): DeviceAgent | undefined {
   const match = USER_AGENT.exec(userAgent);
-  return match ? { library: match[1], board: match[2], version: match[3], channel: match[4] } : undefined;
+  if (!match) return undefined;
+  return { library: match[1], board: match[2], version: match[3], channel: match[4], ...(match[5] ? { deviceId: match[5] } : {}) };
 }
 
 /** One request of a log line, whatever the format. */
@@ -117,7 +120,7 @@ export interface VersionStatus {
   board: string;
   channel: string;
   version: string;
-  /** Distinct clients (address and board) that ran the version at some time in the window. */
+  /** Distinct clients (device id, or address and board) that ran the version at some time in the window. */
   clients: number;
   /** Of those, the clients whose last request in the window still ran it. */
   current: number;
@@ -174,8 +177,8 @@ export async function fleetReport(files: string[], since?: Date): Promise<FleetR
         tally = { status, clients: new Set(), pollingClients: new Set(), fetchingClients: new Set() };
         tallies.set(key, tally);
       }
-      // A client is an address running a board: NAT may hide several devices behind one.
-      const client = `${request.client} ${agent.board} ${agent.channel}`;
+      // A client is a device id where the sketch sends one, else an address running a board: NAT may hide several devices behind one.
+      const client = agent.deviceId ? `id ${agent.deviceId}` : `${request.client} ${agent.board} ${agent.channel}`;
       tally.clients.add(client);
       if (request.path.endsWith('/latest.txt')) {
         tally.status.polls++;
@@ -232,7 +235,7 @@ export function formatFleetReport(report: FleetReport): string {
   ]);
   const widths = header.map((name, column) => Math.max(name.length, ...rows.map((row) => row[column].length)));
   for (const row of [header, ...rows]) lines.push(row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
-  lines.push('clients: distinct address+board that ran the version; current: still on it at their last request; polling/fetching: distinct clients');
+  lines.push('clients: distinct device ids, or address+board, that ran the version; current: still on it at their last request; polling/fetching: distinct clients');
   return `${lines.join('\n')}\n`;
 }
 

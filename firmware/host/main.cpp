@@ -25,6 +25,7 @@ struct Options {
   std::string version;
   std::string board;
   std::string channel = "stable";
+  std::string deviceId;
   std::string flashPath;
   uint32_t flashSize = 1024 * 1024;
   int64_t now = -1;
@@ -37,7 +38,7 @@ struct Options {
 
 const char kUsage[] =
     "usage: static-ota-device --url URL --pubkey HEX [--pubkey HEX...] --version SEMVER --board ID\n"
-    "                         [--channel NAME] [--flash FILE] [--flash-size BYTES] [--now UNIX]\n"
+    "                         [--channel NAME] [--device-id ID] [--flash FILE] [--flash-size BYTES] [--now UNIX]\n"
     "                         [--state FILE] [--timeout-ms MS] [--update-timeout-ms MS] [--check]\n"
     "                         [--measure-stack]\n";
 
@@ -74,6 +75,8 @@ bool parseOptions(int argc, char** argv, Options& options) {
       options.board = value;
     } else if (flag == "--channel") {
       options.channel = value;
+    } else if (flag == "--device-id") {
+      options.deviceId = value;
     } else if (flag == "--flash") {
       options.flashPath = value;
     } else if (flag == "--state") {
@@ -133,7 +136,8 @@ int main(int argc, char** argv) {
   static UpdateFlow flow(transport, flash, clock, crypto);
 
   bool configured = flow.setManifestUrl(options.url.c_str()) && flow.setRunningVersion(options.version.c_str()) &&
-                    flow.setBoard(options.board.c_str()) && flow.setChannel(options.channel.c_str());
+                    flow.setBoard(options.board.c_str()) && flow.setChannel(options.channel.c_str()) &&
+                    flow.setDeviceId(options.deviceId.c_str());
   for (const std::string& hex : options.publicKeys) {
     uint8_t key[kPublicKeyLength];
     configured = configured && decodeKey(hex, key) && flow.addTrustedKey(key);

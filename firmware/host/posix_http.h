@@ -25,10 +25,11 @@ class PosixHttpTransport final : public HttpTransport {
                      uint32_t totalTimeoutMs, HttpResponse& response) override;
   TransportError read(uint8_t* buffer, size_t capacity, uint32_t timeoutMs, size_t& received) override;
   void end() override;
-  void identify(const char* board, const char* runningVersion, const char* channel) override {
+  void identify(const char* board, const char* runningVersion, const char* channel, const char* deviceId) override {
     board_ = board;
     runningVersion_ = runningVersion;
     channel_ = channel;
+    deviceId_ = deviceId;
   }
 
   uint64_t bytesReceived() const { return bytesReceived_; }
@@ -56,6 +57,7 @@ class PosixHttpTransport final : public HttpTransport {
   const char* board_ = "";
   const char* runningVersion_ = "";
   const char* channel_ = "";
+  const char* deviceId_ = "";
   int socket_ = -1;
   uint32_t readTimeoutMs_ = 0;
   uint64_t requestDeadlineMs_ = 0;  // connect, redirects and response heads of one get()

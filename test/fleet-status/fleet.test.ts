@@ -36,7 +36,8 @@ async function fleet(logs: string[]): Promise<FleetReport> {
 }
 
 describe('User-Agent', () => {
-  it('is the same string in the device library and in src/fleet.ts, with the library version of library.json', async () => {
+  /** The User-Agent the simulator sends on one poll with `extra` flags, or its result when it refuses its settings. */
+  async function agentOf(extra: string[]): Promise<{ agents: string[]; result: string }> {
     const agents: string[] = [];
     const server = await listen((request, response) => {
       agents.push(request.headers['user-agent'] ?? '');
@@ -51,22 +52,37 @@ describe('User-Agent', () => {
         '--channel', 'beta',
         '--timeout-ms', '2000',
         '--check',
+        ...extra,
       ]);
-      expect(run.fields.http_status).toBe('404');
+      return { agents, result: run.result };
     } finally {
       await server.close();
     }
-    const expected = formatUserAgent({ library: LIBRARY_VERSION, board: 'esp32dev', version: '1.5.0-beta.2', channel: 'beta' });
-    expect(agents).toEqual([expected]);
-    expect(parseUserAgent(agents[0])).toEqual({ library: LIBRARY_VERSION, board: 'esp32dev', version: '1.5.0-beta.2', channel: 'beta' });
+  }
+
+  it('is the same string in the device library and in src/fleet.ts, with the library version of library.json', async () => {
+    const agent = { library: LIBRARY_VERSION, board: 'esp32dev', version: '1.5.0-beta.2', channel: 'beta' };
+    expect(await agentOf([])).toEqual({ agents: [formatUserAgent(agent)], result: 'http_status' });
+    expect(parseUserAgent(formatUserAgent(agent))).toEqual(agent);
+    expect(formatUserAgent(agent)).toBe(`static-ota/${LIBRARY_VERSION} (esp32dev; 1.5.0-beta.2; beta)`);
     expect(readFileSync(join(FIRMWARE, 'library.properties'), 'utf8')).toContain(`\nversion=${LIBRARY_VERSION}\n`);
     expect(readFileSync(join(FIRMWARE, 'src', 'core', 'user_agent.h'), 'utf8')).toContain(`kLibraryVersion[] = "${LIBRARY_VERSION}"`);
+  });
+
+  it('carries a device id only when the sketch opts in, and refuses one that would break the header', async () => {
+    const agent = { library: LIBRARY_VERSION, board: 'esp32dev', version: '1.5.0-beta.2', channel: 'beta', deviceId: 'kitchen-1' };
+    expect(await agentOf(['--device-id', 'kitchen-1'])).toEqual({ agents: [formatUserAgent(agent)], result: 'http_status' });
+    expect(parseUserAgent(formatUserAgent(agent))).toEqual(agent);
+    for (const bad of ['a b', 'x)', 'a;b', 'x'.repeat(33)]) expect(await agentOf(['--device-id', bad])).toEqual({ agents: [], result: 'config_error' });
+    // A board name the comment cannot hold (the board setting is checked for length only): the bare product token.
+    expect((await agentOf(['--board', 'we;ird'])).agents).toEqual([`static-ota/${LIBRARY_VERSION}`]);
   });
 
   it('is not mistaken for another client', () => {
     expect(parseUserAgent('static-ota')).toBeUndefined();
     expect(parseUserAgent('Mozilla/5.0 (X11; Linux x86_64)')).toBeUndefined();
     expect(parseUserAgent('static-ota/0.1.0 (nodemcuv2; 1.0.0)')).toBeUndefined();
+    expect(parseUserAgent('static-ota/0.1.0 (nodemcuv2; 1.0.0; stable; two words)')).toBeUndefined();
   });
 });
 
@@ -139,16 +155,20 @@ describe('static-ota fleet', () => {
         line('01/Dec/2026:00:00:40 +0000', '192.0.2.4', 'nodemcuv2/latest.txt', 200, agent),
         line('01/Dec/2026:00:00:41 +0000', '192.0.2.5', 'nodemcuv2/latest.txt', 404, agent),
         line('01/Dec/2026:00:00:42 +0000', '192.0.2.9', 'index.html', 200, 'Mozilla/5.0'),
+        // Two devices behind one NAT address that send their ids: two clients.
+        line('01/Dec/2026:00:00:43 +0000', '198.51.100.7', 'd1_mini/latest.txt', 200, formatUserAgent({ library: LIBRARY_VERSION, board: 'd1_mini', version: '2.0.0', channel: 'stable', deviceId: 'porch' })),
+        line('01/Dec/2026:00:00:44 +0000', '198.51.100.7', 'd1_mini/latest.txt', 200, formatUserAgent({ library: LIBRARY_VERSION, board: 'd1_mini', version: '2.0.0', channel: 'stable', deviceId: 'garage' })),
       ].join('\n'),
     );
     const report = await fleet([log]);
-    expect(report).toMatchObject({ deviceRequests: 4, otherLines: 1, from: '2026-12-01T00:00:38.000Z', to: '2026-12-01T00:00:41.000Z' });
+    expect(report).toMatchObject({ deviceRequests: 6, otherLines: 1, from: '2026-12-01T00:00:38.000Z', to: '2026-12-01T00:00:44.000Z' });
     expect(report.versions).toEqual([
+      { board: 'd1_mini', channel: 'stable', version: '2.0.0', clients: 2, current: 2, polls: 2, pollingClients: 2, imageFetches: 0, fetchingClients: 0, failures: 0 },
       { board: 'nodemcuv2', channel: 'stable', version: '1.0.0', clients: 3, current: 3, polls: 3, pollingClients: 3, imageFetches: 1, fetchingClients: 1, failures: 1 },
     ]);
     // --since counts back from now: these lines are older than an hour, and younger than ten years.
     const recent = await cli(['fleet', '--log', log, '--since', '1h', '--json']);
-    expect(JSON.parse(recent.output)).toEqual({ deviceRequests: 0, otherLines: 5, versions: [] });
+    expect(JSON.parse(recent.output)).toEqual({ deviceRequests: 0, otherLines: 7, versions: [] });
     expect(JSON.parse((await cli(['fleet', '--log', log, '--since', '3650d', '--json'])).output)).toEqual(report);
   });
 

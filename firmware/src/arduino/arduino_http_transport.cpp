@@ -42,7 +42,7 @@ TransportError ArduinoHttpTransport::get(const char* url, const HttpValidators* 
   http_.setFollowRedirects(HTTPC_STRICT_FOLLOW_REDIRECTS);
   http_.setRedirectLimit(kMaxRedirects);
   char userAgent[kMaxUserAgentLength + 1];
-  formatUserAgent(userAgent, sizeof(userAgent), board_, runningVersion_, channel_);
+  formatUserAgent(userAgent, sizeof(userAgent), board_, runningVersion_, channel_, deviceId_);
   http_.setUserAgent(userAgent);
   if (!http_.begin(*client_, url)) return TransportError::BadUrl;
   open_ = true;

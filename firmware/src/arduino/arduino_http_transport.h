@@ -28,10 +28,11 @@ class ArduinoHttpTransport final : public HttpTransport {
                      uint32_t totalTimeoutMs, HttpResponse& response) override;
   TransportError read(uint8_t* buffer, size_t capacity, uint32_t timeoutMs, size_t& received) override;
   void end() override;
-  void identify(const char* board, const char* runningVersion, const char* channel) override {
+  void identify(const char* board, const char* runningVersion, const char* channel, const char* deviceId) override {
     board_ = board;
     runningVersion_ = runningVersion;
     channel_ = channel;
+    deviceId_ = deviceId;
   }
 
  private:
@@ -39,6 +40,7 @@ class ArduinoHttpTransport final : public HttpTransport {
   const char* board_ = "";
   const char* runningVersion_ = "";
   const char* channel_ = "";
+  const char* deviceId_ = "";
   WiFiClient plainClient_;
   WiFiClient* client_ = &plainClient_;
   HTTPClient http_;
