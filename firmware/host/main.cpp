@@ -137,7 +137,8 @@ int main(int argc, char** argv) {
 
   bool configured = flow.setManifestUrl(options.url.c_str()) && flow.setRunningVersion(options.version.c_str()) &&
                     flow.setBoard(options.board.c_str()) && flow.setChannel(options.channel.c_str()) &&
-                    flow.setDeviceId(options.deviceId.c_str());
+                    transport.userAgent().setDeviceId(options.deviceId.c_str());
+  transport.userAgent().identify(flow.board(), flow.runningVersion(), flow.channel());
   for (const std::string& hex : options.publicKeys) {
     uint8_t key[kPublicKeyLength];
     configured = configured && decodeKey(hex, key) && flow.addTrustedKey(key);

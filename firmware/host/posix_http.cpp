@@ -1,7 +1,5 @@
 #include "posix_http.h"
 
-#include "core/user_agent.h"
-
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -194,7 +192,7 @@ TransportError PosixHttpTransport::requestOnce(const char* url, const HttpValida
   }
 
   char userAgent[kMaxUserAgentLength + 1];
-  formatUserAgent(userAgent, sizeof(userAgent), board_, runningVersion_, channel_, deviceId_);
+  userAgent_.format(userAgent);
   std::string request = "GET " + parsed.path + " HTTP/1.1\r\nHost: " + parsed.hostHeader + "\r\nUser-Agent: " + userAgent +
                         "\r\nAccept-Encoding: identity\r\nConnection: close\r\n";
   if (conditional != nullptr && conditional->etag[0] != '\0') {

@@ -2,8 +2,6 @@
 
 #include "arduino_http_transport.h"
 
-#include "../core/user_agent.h"
-
 namespace static_ota {
 namespace {
 
@@ -42,7 +40,7 @@ TransportError ArduinoHttpTransport::get(const char* url, const HttpValidators* 
   http_.setFollowRedirects(HTTPC_STRICT_FOLLOW_REDIRECTS);
   http_.setRedirectLimit(kMaxRedirects);
   char userAgent[kMaxUserAgentLength + 1];
-  formatUserAgent(userAgent, sizeof(userAgent), board_, runningVersion_, channel_, deviceId_);
+  userAgent_.format(userAgent);
   http_.setUserAgent(userAgent);
   if (!http_.begin(*client_, url)) return TransportError::BadUrl;
   open_ = true;

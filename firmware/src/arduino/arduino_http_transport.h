@@ -15,6 +15,7 @@
 #endif
 
 #include "../core/platform.h"
+#include "../core/user_agent.h"
 
 namespace static_ota {
 
@@ -28,19 +29,11 @@ class ArduinoHttpTransport final : public HttpTransport {
                      uint32_t totalTimeoutMs, HttpResponse& response) override;
   TransportError read(uint8_t* buffer, size_t capacity, uint32_t timeoutMs, size_t& received) override;
   void end() override;
-  void identify(const char* board, const char* runningVersion, const char* channel, const char* deviceId) override {
-    board_ = board;
-    runningVersion_ = runningVersion;
-    channel_ = channel;
-    deviceId_ = deviceId;
-  }
+  // Sent as the User-Agent of every request.
+  UserAgent& userAgent() { return userAgent_; }
 
  private:
-  // What identify() was given; the User-Agent is formatted per request, on the stack.
-  const char* board_ = "";
-  const char* runningVersion_ = "";
-  const char* channel_ = "";
-  const char* deviceId_ = "";
+  UserAgent userAgent_;
   WiFiClient plainClient_;
   WiFiClient* client_ = &plainClient_;
   HTTPClient http_;

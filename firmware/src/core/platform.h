@@ -60,15 +60,6 @@ class HttpTransport {
   virtual TransportError read(uint8_t* buffer, size_t capacity, uint32_t timeoutMs, size_t& received) = 0;
   // Closes the connection; safe to call at any time.
   virtual void end() = 0;
-  // Who is asking, for the User-Agent of every later request (user_agent.h);
-  // deviceId is "" unless the sketch opted in. The strings stay valid and may
-  // change between calls; a transport that cannot set headers keeps its own.
-  virtual void identify(const char* board, const char* runningVersion, const char* channel, const char* deviceId) {
-    (void)board;
-    (void)runningVersion;
-    (void)channel;
-    (void)deviceId;
-  }
 
  protected:
   ~HttpTransport() = default;

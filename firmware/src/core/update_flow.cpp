@@ -42,7 +42,6 @@ UpdateFlow::UpdateFlow(HttpTransport& transport, FlashTarget& flash, Clock& cloc
   offeredVersion_[0] = '\0';
   imageUrl_[0] = '\0';
   memcpy(channel_, "stable", sizeof("stable"));
-  deviceId_[0] = '\0';
 }
 
 // A setting that is a non-empty NUL-terminated text fitting out (capacity includes the NUL).
@@ -71,14 +70,6 @@ bool UpdateFlow::setRunningVersion(const char* version) {
 bool UpdateFlow::setBoard(const char* board) { return setText(board, board_, sizeof(board_)); }
 
 bool UpdateFlow::setChannel(const char* channel) { return setText(channel, channel_, sizeof(channel_)); }
-
-bool UpdateFlow::setDeviceId(const char* deviceId) {
-  if (deviceId == nullptr || deviceId[0] == '\0') {
-    deviceId_[0] = '\0';
-    return true;
-  }
-  return isValidDeviceId(deviceId) && copyToCString(TextSpan{deviceId, boundedLength(deviceId, kMaxDeviceIdLength)}, deviceId_, sizeof(deviceId_));
-}
 
 void UpdateFlow::setTimeouts(uint32_t readTimeoutMs, uint32_t updateTimeoutMs) {
   readTimeoutMs_ = readTimeoutMs;
@@ -144,7 +135,6 @@ Result UpdateFlow::poll() {
   }
   char record[kMaxVersionLength + 1];
   const TextSpan highest = recordRunningVersion(record);
-  transport_.identify(board_, runningVersion_, channel_, deviceId_);
 
   size_t length = 0;
   HttpResponse response;

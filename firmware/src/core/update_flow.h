@@ -18,7 +18,6 @@
 #include "platform.h"
 #include "result.h"
 #include "static_ota_limits.h"
-#include "user_agent.h"
 
 namespace static_ota {
 
@@ -49,10 +48,6 @@ class UpdateFlow {
   bool setRunningVersion(const char* version);
   bool setBoard(const char* board);
   bool setChannel(const char* channel);
-  // Opt-in: the User-Agent carries this id (user_agent.h), so access logs can
-  // tell devices behind one address apart. Null or "" sends none (the
-  // default); false, keeping the previous id, for one outside [A-Za-z0-9._-]{1,32}.
-  bool setDeviceId(const char* deviceId);
   void setVersionStore(VersionStore* store) {
     forgetLastPoll();
     versionStore_ = store;
@@ -70,6 +65,10 @@ class UpdateFlow {
   TransportError transportError() const { return transportError_; }
   int httpStatus() const { return httpStatus_; }
   const char* offeredVersion() const { return offeredVersion_; }  // "" when none was read
+  // The settings, for the transport's User-Agent (user_agent.h).
+  const char* board() const { return board_; }
+  const char* runningVersion() const { return runningVersion_; }
+  const char* channel() const { return channel_; }
   uint32_t imageBytesReceived() const { return imageBytesReceived_; }
 
   // Validators of the last poll whose outcome the manifest bytes alone
@@ -128,7 +127,6 @@ class UpdateFlow {
   char runningVersion_[kMaxVersionLength + 1];
   char board_[kMaxBoardLength + 1];
   char channel_[kMaxChannelLength + 1];
-  char deviceId_[kMaxDeviceIdLength + 1];
 
   // The offer found by the last poll.
   uint32_t imageSize_ = 0;
