@@ -37,10 +37,11 @@ import { open } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { createGunzip } from "node:zlib";
-var USER_AGENT = /^static-ota\/([^\s()]+) \(([^;()]+); ([^;()]+); ([^;()]+)\)$/;
+var USER_AGENT = /^static-ota\/([^\s()]+) \(([^;()]+); ([^;()]+); ([^;()]+)(?:; ([A-Za-z0-9._-]{1,32}))?\)$/;
 function parseUserAgent(userAgent) {
   const match = USER_AGENT.exec(userAgent);
-  return match ? { library: match[1], board: match[2], version: match[3], channel: match[4] } : void 0;
+  if (!match) return void 0;
+  return { library: match[1], board: match[2], version: match[3], channel: match[4], ...match[5] ? { deviceId: match[5] } : {} };
 }
 var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 function parseLogTime(text) {
@@ -123,7 +124,7 @@ async function fleetReport(files, since) {
         tally = { status, clients: /* @__PURE__ */ new Set(), pollingClients: /* @__PURE__ */ new Set(), fetchingClients: /* @__PURE__ */ new Set() };
         tallies.set(key, tally);
       }
-      const client = `${request.client} ${agent.board} ${agent.channel}`;
+      const client = agent.deviceId ? `id ${agent.deviceId}` : `${request.client} ${agent.board} ${agent.channel}`;
       tally.clients.add(client);
       if (request.path.endsWith("/latest.txt")) {
         tally.status.polls++;
@@ -174,7 +175,7 @@ function formatFleetReport(report) {
   ]);
   const widths = header.map((name, column) => Math.max(name.length, ...rows.map((row) => row[column].length)));
   for (const row of [header, ...rows]) lines.push(row.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd());
-  lines.push("clients: distinct address+board that ran the version; current: still on it at their last request; polling/fetching: distinct clients");
+  lines.push("clients: distinct device ids, or address+board, that ran the version; current: still on it at their last request; polling/fetching: distinct clients");
   return `${lines.join("\n")}
 `;
 }
