@@ -6,7 +6,6 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import { InputError, parseDuration } from './inputs.js';
 import { compareVersions } from './version.js';
@@ -239,20 +238,15 @@ export function formatFleetReport(report: FleetReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-export const FLEET_USAGE = `  static-ota fleet --log FILE [--log FILE]... [--since 7d] [--json]
-      Versions the fleet runs, from nginx/Apache combined or S3 access logs (gzip rotations too).
-`;
+export interface FleetOptions {
+  log: string[];
+  since?: string;
+  json?: boolean;
+}
 
-/** `static-ota fleet`: its own flags, so the CLI only dispatches to it. */
-export async function runFleet(args: string[], out: (text: string) => void): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { log: { type: 'string', multiple: true, default: [] }, since: { type: 'string' }, json: { type: 'boolean', default: false } },
-  });
-  const files = [...values.log, ...positionals];
-  if (files.length === 0) throw new InputError('--log FILE is required (an access log of the mirror; give it several times for rotations)');
-  const since = values.since === undefined ? undefined : new Date(Date.now() - parseDuration(values.since, '--since') * 1000);
-  const report = await fleetReport(files, since);
-  out(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatFleetReport(report));
+/** `static-ota fleet`, once the CLI has its options. */
+export async function runFleet(options: FleetOptions, out: (text: string) => void): Promise<void> {
+  const since = options.since === undefined ? undefined : new Date(Date.now() - parseDuration(options.since, '--since') * 1000);
+  const report = await fleetReport(options.log, since);
+  out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatFleetReport(report));
 }

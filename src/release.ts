@@ -8,7 +8,8 @@ import { publishReleases, type PublishedManifest } from './publish/publish.js';
 import { createTarget, type TargetConfig } from './publish/targets.js';
 import { hashFile } from './crypto.js';
 import { imageFileName, isValidBoard } from './manifest.js';
-import { signRelease, type SignedRelease, type SigningKey } from './sign.js';
+import { checkImage } from './image.js';
+import { findLockout, lockoutKeys, signRelease, type SignedRelease, type SigningKey } from './sign.js';
 import { INSTALL_FOLDER } from './site/page.js';
 import { readFlashLayout, type FlashLayout } from './site/web-install.js';
 import { channelFor, parseVersion, versionFromRef } from './version.js';
@@ -54,6 +55,8 @@ export interface ReleaseResult {
   channel?: string;
   built: BuiltImage[];
   manifests: PublishedManifest[];
+  /** Lockout guard findings: let through by allow-lockout, or found by a build-only run. */
+  lockouts: string[];
   /** With attest: the attestation of each image, and the command that checks it. */
   attestations?: Array<{ board: string; file: string; id: string; verify: string }>;
 }
@@ -92,6 +95,27 @@ async function flashLayoutOrNone(options: ReleaseOptions, board: string): Promis
   }
 }
 
+/**
+ * A build-only run (a pull request) applies the release's lockout guard as a
+ * warning, so a change that drops the key shows before the tag, not at it.
+ * It needs keys to look for: trusted-keys, or a signing key when one is given.
+ */
+async function previewLockouts(options: ReleaseOptions, built: Array<{ board: string; path: string }>): Promise<string[]> {
+  const keys = lockoutKeys(options.nextReleaseKeys, options.signingKeys);
+  if (keys.length === 0) return [];
+  const lockouts = [];
+  for (const { board, path } of built) {
+    const lockout = await checkImage(path, options.maxImageBytes).then(
+      ({ gzip }) => findLockout({ imageFile: path, board, version: CI_BUILD_VERSION }, gzip, keys),
+      (error: Error) => error.message,
+    );
+    if (lockout === undefined) continue;
+    options.log.warning(`${lockout} A release of this build would be refused.`);
+    lockouts.push(lockout);
+  }
+  return lockouts;
+}
+
 /** Board names become folders of the mirror: refuse bad ones before anything is built. */
 function checkBoards(boards: string[]): void {
   for (const board of boards) {
@@ -108,7 +132,8 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
   if (version === undefined) {
     if (!options.build) throw new ReleaseError('nothing to do: not a tag, no version input and build is false');
     options.log.info(`${options.ref ?? 'no ref'} is not a tag and no version was given: building only, nothing is signed or published`);
-    return { built: await buildAll(options, CI_BUILD_VERSION, false), manifests: [] };
+    const built = await buildAll(options, CI_BUILD_VERSION, false);
+    return { built, manifests: [], lockouts: await previewLockouts(options, built) };
   }
   const channel = channelFor(version, options.channel);
   if (options.signingKeys.length === 0) throw new ReleaseError('signing-key is required to publish a release');
@@ -139,6 +164,8 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
       ),
     );
   }
+  const lockouts = signed.flatMap((release) => (release.lockout === undefined ? [] : [release.lockout]));
+  for (const lockout of lockouts) options.log.warning(`allow-lockout is set, publishing anyway: ${lockout}`);
   const target = await createTarget(options.target);
   const manifests = await publishReleases(target, signed, { force: options.force, keepVersions: options.keepVersions });
   for (const manifest of manifests) {
@@ -169,11 +196,11 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
       throw new ReleaseError(
         `the mirror is published (${target.description}), but attaching the release assets failed: ${(error as Error).message}. ` +
           'To attach them, re-run with build: false, force: true and the published images as firmware (identical images are kept).',
-        { version, channel, built, manifests, ...(options.attest ? { attestations } : {}) },
+        { version, channel, built, manifests, lockouts, ...(options.attest ? { attestations } : {}) },
       );
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
   }
-  return { version, channel, built, manifests, ...(options.attest ? { attestations } : {}) };
+  return { version, channel, built, manifests, lockouts, ...(options.attest ? { attestations } : {}) };
 }

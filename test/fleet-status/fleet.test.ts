@@ -173,7 +173,7 @@ describe('static-ota fleet', () => {
   });
 
   it('refuses a missing log and an empty command line', async () => {
-    expect(await cli(['fleet'])).toMatchObject({ code: 1, output: expect.stringContaining('--log FILE is required') });
+    expect(await cli(['fleet'])).toMatchObject({ code: 2, output: expect.stringContaining('required option --log is missing') });
     expect(await cli(['fleet', '--log', '/nonexistent/access.log'])).toMatchObject({ code: 1, output: expect.stringContaining('cannot read log /nonexistent/access.log') });
   });
 });

@@ -1,4 +1,4 @@
-import{G as c,a as n,b as r,c as o,d as s,j as a,k as d}from"./chunk-KN2B4UCB.js";import"./chunk-6DHFEWGX.js";var w=()=>{var t,e;let u=window.navigator.userAgent,i=((e=(t=window.navigator)===null||t===void 0?void 0:t.userAgentData)===null||e===void 0?void 0:e.platform)||window.navigator.platform,p=["macOS","Macintosh","MacIntel","MacPPC","Mac68K"],m=["Win32","Win64","Windows","WinCE"],g=["iPhone","iPad","iPod"];return p.indexOf(i)!==-1?"Mac OS":g.indexOf(i)!==-1?"iOS":m.indexOf(i)!==-1?"Windows":/Android/.test(u)?"Android":/Linux/.test(i)?"Linux":null};var h=s`
+import{G as c,a as n,b as r,c as o,d as s,j as a,k as d}from"./chunk-E3ZLQSHV.js";import"./chunk-6DHFEWGX.js";var w=()=>{var t,e;let u=window.navigator.userAgent,i=((e=(t=window.navigator)===null||t===void 0?void 0:t.userAgentData)===null||e===void 0?void 0:e.platform)||window.navigator.platform,p=["macOS","Macintosh","MacIntel","MacPPC","Mac68K"],m=["Win32","Win64","Windows","WinCE"],g=["iPhone","iPad","iPod"];return p.indexOf(i)!==-1?"Mac OS":g.indexOf(i)!==-1?"iOS":m.indexOf(i)!==-1?"Windows":/Android/.test(u)?"Android":/Linux/.test(i)?"Linux":null};var h=s`
   <svg
     version="1.1"
     id="Capa_1"

@@ -113,4 +113,4 @@ function c(o,t,e,r){var i=arguments.length,s=i<3?t:r===null?r=Object.getOwnPrope
     color: var(--md-sys-color-primary);
   }
 `;export{c as a,g as b,w as c,ir as d,sr as e,P as f,d as g,nr as h,Jt as i,y as j,U as k,p as l,T as m,v as n,Tr as o,te as p,Lr as q,ne as r,ae as s,ct as t,dt as u,M as v,vo as w,ut as x,Q as y,de as z,he as A,pe as B,ue as C,F as D,me as E,be as F,zi as G};
-/*! For license information please see chunk-KN2B4UCB.js.LEGAL.txt */
+/*! For license information please see chunk-E3ZLQSHV.js.LEGAL.txt */

@@ -7,7 +7,7 @@ import {
 import {
   HttpClient,
   getIDToken
-} from "./chunk-WMON5QPQ.js";
+} from "./chunk-MSBKRRQV.js";
 import "./chunk-RX57AOIO.js";
 import {
   require_semver

@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   DirectoryTarget,
   readVersionLine
-} from "./chunk-PIDP75RS.js";
+} from "./chunk-PUZWB4AN.js";
 import {
   ConflictError,
   retryOnConflict

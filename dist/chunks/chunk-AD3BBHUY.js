@@ -1,5 +1,8 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  require_semver
+} from "./chunk-B6URAI4N.js";
+import {
   DirectoryTarget,
   MAX_SIGNATURES,
   ManifestError,
@@ -21,17 +24,96 @@ import {
   sha256Hex,
   signBytes,
   summarizeManifest
-} from "./chunk-PIDP75RS.js";
+} from "./chunk-PUZWB4AN.js";
 import {
   ConflictError,
   MAX_CONFLICT_RETRIES
 } from "./chunk-KCXCTA5R.js";
 import {
-  require_semver
-} from "./chunk-B6URAI4N.js";
-import {
   __toESM
 } from "./chunk-6DG7BXTN.js";
+
+// src/inputs.ts
+var InputError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "InputError";
+  }
+};
+var DURATION_UNITS = { s: 1, m: 60, h: 3600, d: 86400 };
+function parseDuration(text, name) {
+  const match = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
+  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || "s"] : NaN;
+  if (!(seconds > 0 && seconds <= 10 * 365 * 86400)) {
+    throw new InputError(`${name} must be a duration such as 3600, 12h or 30d (at most 10 years), got ${JSON.stringify(text)}`);
+  }
+  return seconds;
+}
+function parsePositiveInteger(text, name) {
+  const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!(Number.isSafeInteger(value) && value >= 1)) throw new InputError(`${name} must be a whole number of at least 1, got ${JSON.stringify(text)}`);
+  return value;
+}
+var splitList = (text) => text.split(/[,\n]/).map((item) => item.trim()).filter(Boolean);
+
+// src/publish/targets.ts
+var TARGET_KINDS = ["directory", "github-pages", "s3"];
+async function createTarget(config) {
+  switch (config.kind) {
+    case "directory":
+      return new DirectoryTarget(config.directory);
+    case "github-pages":
+      if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
+      return new (await import("./pages-YFC3WAX6.js")).PagesTarget(config.pages);
+    case "s3":
+      if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
+      return new (await import("./s3-PD5ABLX2.js")).S3Target(config.s3);
+    default:
+      throw new Error(`unknown target ${String(config.kind)}; expected one of ${TARGET_KINDS.join(", ")}`);
+  }
+}
+
+// src/version.ts
+var import_semver = __toESM(require_semver(), 1);
+var VersionError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "VersionError";
+  }
+};
+function parseVersion(text) {
+  const version = text.replace(/^v/, "");
+  if (!isValidVersion(version)) {
+    throw new VersionError(
+      `${JSON.stringify(text)} is not a semantic version such as 1.4.2 or v1.5.0-beta.2 (at most 64 characters)`
+    );
+  }
+  return version;
+}
+var tagFromRef = (ref) => ref?.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : void 0;
+function versionFromRef(ref) {
+  const tag = tagFromRef(ref);
+  if (tag === void 0) return void 0;
+  if (isValidVersion(tag.replace(/^v/, ""))) return parseVersion(tag);
+  throw new VersionError(
+    `the tag ${JSON.stringify(tag)} (${ref}) is not a semantic version such as v1.4.2 or v1.5.0-beta.2. Run the release only on version tags (on: push: tags: ['v*.*.*']), or give the version input.`
+  );
+}
+function channelFor(version, requested) {
+  const prerelease = import_semver.default.prerelease(version);
+  const channel = requested || (prerelease ? String(prerelease[0]).toLowerCase() : STABLE_CHANNEL);
+  if (!isValidChannel(channel)) {
+    throw new VersionError(`channel ${JSON.stringify(channel)} is invalid: use lowercase letters, digits and '-', at most 32`);
+  }
+  if (prerelease && channel === STABLE_CHANNEL) {
+    throw new VersionError(`pre-release ${version} cannot be published to the stable channel`);
+  }
+  return channel;
+}
+var compareVersions = (a, b) => import_semver.default.compare(a, b);
+
+// src/sign.ts
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
 
 // src/image.ts
 import { createReadStream } from "node:fs";
@@ -86,87 +168,142 @@ async function findEmbeddedKeys(path, gzip, keys) {
   return found;
 }
 
-// src/inputs.ts
-var InputError = class extends Error {
+// src/sign.ts
+var KeyError = class extends Error {
   constructor(message) {
     super(message);
-    this.name = "InputError";
+    this.name = "KeyError";
   }
 };
-var DURATION_UNITS = { s: 1, m: 60, h: 3600, d: 86400 };
-function parseDuration(text, name) {
-  const match = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
-  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || "s"] : NaN;
-  if (!(seconds > 0 && seconds <= 10 * 365 * 86400)) {
-    throw new InputError(`${name} must be a duration such as 3600, 12h or 30d (at most 10 years), got ${JSON.stringify(text)}`);
+var HEX_32 = /^[0-9a-fA-F]{64}$/;
+var BASE64_32 = /^[A-Za-z0-9+/]{43}=$/;
+function fromSeed(seed) {
+  const publicKey = publicKeyOf(seed);
+  return { seed, publicKey, keyId: keyIdOf(publicKey) };
+}
+function parseSigningKey(material, source) {
+  const text = material.trim();
+  if (text.includes("-----BEGIN")) {
+    let jwk;
+    try {
+      const key = createPrivateKey({ key: text, format: "pem" });
+      if (key.asymmetricKeyType !== "ed25519") {
+        throw new KeyError(`${source}: the key is ${key.asymmetricKeyType}, static-ota signs with Ed25519`);
+      }
+      jwk = key.export({ format: "jwk" });
+    } catch (error) {
+      if (error instanceof KeyError) throw error;
+      throw new KeyError(`${source}: not a readable PKCS#8 PEM private key`);
+    }
+    return fromSeed(Buffer.from(jwk.d, "base64url"));
   }
-  return seconds;
+  if (HEX_32.test(text)) return fromSeed(Buffer.from(text, "hex"));
+  if (BASE64_32.test(text)) return fromSeed(Buffer.from(text, "base64"));
+  throw new KeyError(
+    `${source}: expected an Ed25519 private key as PKCS#8 PEM, 64 hex characters or base64 of 32 bytes`
+  );
 }
-function parsePositiveInteger(text, name) {
-  const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
-  if (!(Number.isSafeInteger(value) && value >= 1)) throw new InputError(`${name} must be a whole number of at least 1, got ${JSON.stringify(text)}`);
-  return value;
-}
-var splitList = (text) => text.split(/[,\n]/).map((item) => item.trim()).filter(Boolean);
-
-// src/publish/targets.ts
-var TARGET_KINDS = ["directory", "github-pages", "s3"];
-async function createTarget(config) {
-  switch (config.kind) {
-    case "directory":
-      return new DirectoryTarget(config.directory);
-    case "github-pages":
-      if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
-      return new (await import("./pages-ZF3DBQZQ.js")).PagesTarget(config.pages);
-    case "s3":
-      if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
-      return new (await import("./s3-PD5ABLX2.js")).S3Target(config.s3);
-    default:
-      throw new Error(`unknown target ${String(config.kind)}; expected one of ${TARGET_KINDS.join(", ")}`);
+function parsePublicKey(text, source = "public key") {
+  const trimmed = text.trim();
+  if (HEX_32.test(trimmed)) return Buffer.from(trimmed, "hex");
+  if (trimmed.includes("-----BEGIN PUBLIC KEY")) {
+    try {
+      const key = createPublicKey(trimmed);
+      const x = key.asymmetricKeyType === "ed25519" ? key.export({ format: "jwk" }).x : void 0;
+      if (x) return Buffer.from(x, "base64url");
+    } catch {
+    }
   }
+  throw new KeyError(`${source}: expected an Ed25519 public key as 64 hex characters or PEM`);
+}
+function generateKey() {
+  const { privateKey } = generateKeyPairSync("ed25519");
+  const privatePem = privateKey.export({ type: "pkcs8", format: "pem" });
+  const { publicKey, keyId } = parseSigningKey(privatePem, "generated key");
+  return { privatePem, publicKey, keyId };
+}
+function publicKeyAsCArray(publicKey, name = "kTrustedKeys") {
+  const bytes = [...publicKey].map((byte) => `0x${byte.toString(16).padStart(2, "0")}`);
+  const half = PUBLIC_KEY_LENGTH / 2;
+  return `static const uint8_t ${name}[][${PUBLIC_KEY_LENGTH}] = {
+    {${bytes.slice(0, half).join(", ")},
+     ${bytes.slice(half).join(", ")}},
+};`;
+}
+function signManifest(fields, keys) {
+  if (keys.length === 0) throw new KeyError("no signing key given");
+  if (keys.length > MAX_SIGNATURES) throw new KeyError(`at most ${MAX_SIGNATURES} signing keys are allowed`);
+  const keyIds = new Set(keys.map((key) => key.keyId));
+  if (keyIds.size !== keys.length) throw new KeyError("the same signing key is given twice");
+  const body = Buffer.from(serializeBody(fields), "latin1");
+  const signatures = keys.map((key) => formatSignatureLine({ keyId: key.keyId, signature: signBytes(body, key.seed) }));
+  const text = body.toString("latin1") + signatures.join("");
+  const bytes = Buffer.from(text, "latin1");
+  for (const key of keys) {
+    const opened = openManifest(bytes, [key.publicKey]);
+    if (opened.verifiedBy !== key.keyId) throw new KeyError(`signature by ${key.keyId} did not verify`);
+  }
+  return text;
+}
+async function findLockout(input, gzip, keys) {
+  let found;
+  try {
+    found = await findEmbeddedKeys(input.imageFile, gzip, keys);
+  } catch (error) {
+    throw new ImageError(`cannot read ${input.imageFile} to look for trusted keys: ${error.message}`);
+  }
+  if (found.size > 0) return void 0;
+  const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString("hex")})`).join(", ");
+  return `lockout guard: ${input.imageFile} (${input.board} ${input.version}) does not contain any public key able to sign the next release: ${listed}. Devices running it would refuse every later update. Compile the public key into the firmware (static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.`;
+}
+var lockoutKeys = (nextReleaseKeys, signingKeys) => nextReleaseKeys?.length ? nextReleaseKeys : signingKeys.map((key) => key.publicKey);
+async function signRelease(input, policy) {
+  const { gzip } = await checkImage(input.imageFile, policy.maxImageBytes);
+  const lockout = await findLockout(input, gzip, lockoutKeys(policy.nextReleaseKeys, policy.keys));
+  if (lockout !== void 0 && !policy.allowLockout) throw new ImageError(lockout);
+  const { size, sha256 } = await hashFile(input.imageFile);
+  const { version, board, channel, file, extra } = input;
+  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, extra }, policy.keys);
+  return { ...input, size, sha256, manifest, lockout };
+}
+var PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
+function parseSigningKeys(material, source) {
+  const pemBlocks = material.match(PEM_BLOCK) ?? [];
+  const seedLines = material.replace(PEM_BLOCK, "").split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  const keys = [...pemBlocks, ...seedLines].map(
+    (text, index, all) => parseSigningKey(text, all.length > 1 ? `${source} (key ${index + 1})` : source)
+  );
+  if (keys.length === 0) throw new KeyError(`${source} is empty`);
+  return keys;
 }
 
-// src/version.ts
-var import_semver = __toESM(require_semver(), 1);
-var VersionError = class extends Error {
+// src/release.ts
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join3 } from "node:path";
+
+// src/attest.ts
+var ATTESTATION_FIELD = "attestation";
+var AttestationError = class extends Error {
   constructor(message) {
     super(message);
-    this.name = "VersionError";
+    this.name = "AttestationError";
   }
 };
-function parseVersion(text) {
-  const version = text.replace(/^v/, "");
-  if (!isValidVersion(version)) {
-    throw new VersionError(
-      `${JSON.stringify(text)} is not a semantic version such as 1.4.2 or v1.5.0-beta.2 (at most 64 characters)`
+async function attestImage(image, request) {
+  const { attestProvenance } = await import("./lib-CJKHYVPE.js");
+  let attestationID;
+  try {
+    ({ attestationID } = await attestProvenance({ subjects: [{ name: `${image.board}/${image.file}`, digest: { sha256: image.sha256 } }], token: request.token }));
+  } catch (error) {
+    throw new AttestationError(
+      `attesting ${image.board}/${image.file} failed: ${error.message} (the job needs permissions id-token: write and attestations: write)`
     );
   }
-  return version;
+  if (!attestationID) throw new AttestationError(`GitHub returned no attestation id for ${image.board}/${image.file}`);
+  return String(attestationID);
 }
-var tagFromRef = (ref) => ref?.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : void 0;
-function versionFromRef(ref) {
-  const tag = tagFromRef(ref);
-  return tag === void 0 ? void 0 : parseVersion(tag);
-}
-function channelFor(version, requested) {
-  const prerelease = import_semver.default.prerelease(version);
-  const channel = requested || (prerelease ? String(prerelease[0]).toLowerCase() : STABLE_CHANNEL);
-  if (!isValidChannel(channel)) {
-    throw new VersionError(`channel ${JSON.stringify(channel)} is invalid: use lowercase letters, digits and '-', at most 32`);
-  }
-  if (prerelease && channel === STABLE_CHANNEL) {
-    throw new VersionError(`pre-release ${version} cannot be published to the stable channel`);
-  }
-  return channel;
-}
-var compareVersions = (a, b) => import_semver.default.compare(a, b);
-
-// src/site/web-install.ts
-import { execFile as execFile2 } from "node:child_process";
-import { createHash } from "node:crypto";
-import { readFile as readFile2 } from "node:fs/promises";
-import { basename } from "node:path";
-import { promisify as promisify2 } from "node:util";
+var verifyCommand = (file, repository) => `gh attestation verify ${file} --repo ${repository}`;
 
 // src/build.ts
 import { execFile, spawn } from "node:child_process";
@@ -175,6 +312,23 @@ import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
 var execFileAsync = promisify(execFile);
+function lineForwarder(emit) {
+  let partial = "";
+  const send = (line) => {
+    if (line.trim()) emit(line.trimEnd());
+  };
+  return {
+    write(chunk) {
+      const lines = (partial + chunk.toString("utf8")).split(/\r\n|\r|\n/);
+      partial = lines.pop() ?? "";
+      lines.forEach(send);
+    },
+    flush() {
+      send(partial);
+      partial = "";
+    }
+  };
+}
 var BuildError = class extends Error {
   constructor(message) {
     super(message);
@@ -221,19 +375,26 @@ async function ensurePio(log) {
   if (!await hasPio()) throw new BuildError("PlatformIO was installed with pip but pio is still not on PATH");
 }
 async function buildEnvironment(projectDir, board, version, log) {
-  log.info(`pio run -e ${board} (version ${version})`);
-  const code = await new Promise((resolve, reject) => {
+  const title = `pio run -e ${board} (version ${version})`;
+  const build = () => new Promise((resolve, reject) => {
     const child = spawn("pio", ["run", "-e", board], {
       cwd: projectDir,
       env: buildEnvironmentVariables(version, board),
       stdio: ["ignore", "pipe", "pipe"]
     });
-    const forward = (chunk) => log.info(chunk.toString("utf8").trimEnd());
-    child.stdout.on("data", forward);
-    child.stderr.on("data", forward);
+    const streams = [child.stdout, child.stderr].map((stream) => {
+      const forwarder = lineForwarder(log.info);
+      stream.on("data", forwarder.write);
+      return forwarder;
+    });
     child.on("error", reject);
-    child.on("close", resolve);
+    child.on("close", (code2) => {
+      streams.forEach((forwarder) => forwarder.flush());
+      resolve(code2);
+    });
   });
+  if (!log.group) log.info(title);
+  const code = await (log.group ? log.group(title, build) : build());
   if (code !== 0) throw new BuildError(`pio run -e ${board} failed with exit code ${code}`);
   const image = join(projectDir, ".pio", "build", board, "firmware.bin");
   if (!(await stat2(image).catch(() => void 0))?.isFile()) {
@@ -242,7 +403,21 @@ async function buildEnvironment(projectDir, board, version, log) {
   return image;
 }
 
+// src/publish/publish.ts
+var import_semver2 = __toESM(require_semver(), 1);
+
+// src/site/page.ts
+import { existsSync } from "node:fs";
+import { readdir, readFile as readFile3 } from "node:fs/promises";
+import { join as join2, relative, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
 // src/site/web-install.ts
+import { execFile as execFile2 } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFile as readFile2 } from "node:fs/promises";
+import { basename } from "node:path";
+import { promisify as promisify2 } from "node:util";
 var execFileAsync2 = promisify2(execFile2);
 var CHIP_FAMILIES = [
   "ESP8266",
@@ -381,154 +556,7 @@ async function writeWebInstallFiles(session, release) {
   if (!current?.equals(Buffer.from(text, "latin1"))) await session.writeManifest(path, text, current, WEB_MANIFEST_HEADERS);
 }
 
-// src/sign.ts
-import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
-var KeyError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "KeyError";
-  }
-};
-var HEX_32 = /^[0-9a-fA-F]{64}$/;
-var BASE64_32 = /^[A-Za-z0-9+/]{43}=$/;
-function fromSeed(seed) {
-  const publicKey = publicKeyOf(seed);
-  return { seed, publicKey, keyId: keyIdOf(publicKey) };
-}
-function parseSigningKey(material, source) {
-  const text = material.trim();
-  if (text.includes("-----BEGIN")) {
-    let jwk;
-    try {
-      const key = createPrivateKey({ key: text, format: "pem" });
-      if (key.asymmetricKeyType !== "ed25519") {
-        throw new KeyError(`${source}: the key is ${key.asymmetricKeyType}, static-ota signs with Ed25519`);
-      }
-      jwk = key.export({ format: "jwk" });
-    } catch (error) {
-      if (error instanceof KeyError) throw error;
-      throw new KeyError(`${source}: not a readable PKCS#8 PEM private key`);
-    }
-    return fromSeed(Buffer.from(jwk.d, "base64url"));
-  }
-  if (HEX_32.test(text)) return fromSeed(Buffer.from(text, "hex"));
-  if (BASE64_32.test(text)) return fromSeed(Buffer.from(text, "base64"));
-  throw new KeyError(
-    `${source}: expected an Ed25519 private key as PKCS#8 PEM, 64 hex characters or base64 of 32 bytes`
-  );
-}
-function parsePublicKey(text, source = "public key") {
-  const trimmed = text.trim();
-  if (HEX_32.test(trimmed)) return Buffer.from(trimmed, "hex");
-  if (trimmed.includes("-----BEGIN PUBLIC KEY")) {
-    try {
-      const key = createPublicKey(trimmed);
-      const x = key.asymmetricKeyType === "ed25519" ? key.export({ format: "jwk" }).x : void 0;
-      if (x) return Buffer.from(x, "base64url");
-    } catch {
-    }
-  }
-  throw new KeyError(`${source}: expected an Ed25519 public key as 64 hex characters or PEM`);
-}
-function generateKey() {
-  const { privateKey } = generateKeyPairSync("ed25519");
-  const privatePem = privateKey.export({ type: "pkcs8", format: "pem" });
-  const { publicKey, keyId } = parseSigningKey(privatePem, "generated key");
-  return { privatePem, publicKey, keyId };
-}
-function publicKeyAsCArray(publicKey, name = "STATIC_OTA_PUBLIC_KEY") {
-  const bytes = [...publicKey].map((byte) => `0x${byte.toString(16).padStart(2, "0")}`);
-  const rows = [0, 8, 16, 24].map((start) => `  ${bytes.slice(start, start + 8).join(", ")},`);
-  return `static const uint8_t ${name}[${PUBLIC_KEY_LENGTH}] = {
-${rows.join("\n")}
-};`;
-}
-function signManifest(fields, keys) {
-  if (keys.length === 0) throw new KeyError("no signing key given");
-  if (keys.length > MAX_SIGNATURES) throw new KeyError(`at most ${MAX_SIGNATURES} signing keys are allowed`);
-  const keyIds = new Set(keys.map((key) => key.keyId));
-  if (keyIds.size !== keys.length) throw new KeyError("the same signing key is given twice");
-  const body = Buffer.from(serializeBody(fields), "latin1");
-  const signatures = keys.map((key) => formatSignatureLine({ keyId: key.keyId, signature: signBytes(body, key.seed) }));
-  const text = body.toString("latin1") + signatures.join("");
-  const bytes = Buffer.from(text, "latin1");
-  for (const key of keys) {
-    const opened = openManifest(bytes, [key.publicKey]);
-    if (opened.verifiedBy !== key.keyId) throw new KeyError(`signature by ${key.keyId} did not verify`);
-  }
-  return text;
-}
-async function guardAgainstLockout(input, gzip, policy) {
-  if (policy.allowLockout) return;
-  const keys = policy.nextReleaseKeys?.length ? policy.nextReleaseKeys : policy.keys.map((key) => key.publicKey);
-  let found;
-  try {
-    found = await findEmbeddedKeys(input.imageFile, gzip, keys);
-  } catch (error) {
-    throw new ImageError(`cannot read ${input.imageFile} to look for trusted keys: ${error.message}`);
-  }
-  if (found.size === 0) {
-    const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString("hex")})`).join(", ");
-    throw new ImageError(
-      `lockout guard: ${input.imageFile} (${input.board} ${input.version}) does not contain any public key able to sign the next release: ${listed}. Devices running it would refuse every later update. Compile the public key into the firmware (static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.`
-    );
-  }
-}
-async function signRelease(input, policy) {
-  const { gzip } = await checkImage(input.imageFile, policy.maxImageBytes);
-  await guardAgainstLockout(input, gzip, policy);
-  const { size, sha256 } = await hashFile(input.imageFile);
-  const { version, board, channel, file, extra } = input;
-  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, extra }, policy.keys);
-  return { ...input, size, sha256, manifest };
-}
-var PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
-function parseSigningKeys(material, source) {
-  const pemBlocks = material.match(PEM_BLOCK) ?? [];
-  const seedLines = material.replace(PEM_BLOCK, "").split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
-  const keys = [...pemBlocks, ...seedLines].map(
-    (text, index, all) => parseSigningKey(text, all.length > 1 ? `${source} (key ${index + 1})` : source)
-  );
-  if (keys.length === 0) throw new KeyError(`${source} is empty`);
-  return keys;
-}
-
-// src/release.ts
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join3 } from "node:path";
-
-// src/attest.ts
-var ATTESTATION_FIELD = "attestation";
-var AttestationError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "AttestationError";
-  }
-};
-async function attestImage(image, request) {
-  const { attestProvenance } = await import("./lib-N34WG6KH.js");
-  let attestationID;
-  try {
-    ({ attestationID } = await attestProvenance({ subjects: [{ name: `${image.board}/${image.file}`, digest: { sha256: image.sha256 } }], token: request.token }));
-  } catch (error) {
-    throw new AttestationError(
-      `attesting ${image.board}/${image.file} failed: ${error.message} (the job needs permissions id-token: write and attestations: write)`
-    );
-  }
-  if (!attestationID) throw new AttestationError(`GitHub returned no attestation id for ${image.board}/${image.file}`);
-  return String(attestationID);
-}
-var verifyCommand = (file, repository) => `gh attestation verify ${file} --repo ${repository}`;
-
-// src/publish/publish.ts
-var import_semver2 = __toESM(require_semver(), 1);
-
 // src/site/page.ts
-import { existsSync } from "node:fs";
-import { readdir, readFile as readFile3 } from "node:fs/promises";
-import { join as join2, relative, sep } from "node:path";
-import { fileURLToPath } from "node:url";
 var INDEX_HTML = "index.html";
 var FALLBACK_HTML = "releases.html";
 var GENERATOR_TAG = '<meta name="generator" content="static-ota">';
@@ -842,6 +870,21 @@ async function flashLayoutOrNone(options, board) {
     return void 0;
   }
 }
+async function previewLockouts(options, built) {
+  const keys = lockoutKeys(options.nextReleaseKeys, options.signingKeys);
+  if (keys.length === 0) return [];
+  const lockouts = [];
+  for (const { board, path } of built) {
+    const lockout = await checkImage(path, options.maxImageBytes).then(
+      ({ gzip }) => findLockout({ imageFile: path, board, version: CI_BUILD_VERSION }, gzip, keys),
+      (error) => error.message
+    );
+    if (lockout === void 0) continue;
+    options.log.warning(`${lockout} A release of this build would be refused.`);
+    lockouts.push(lockout);
+  }
+  return lockouts;
+}
 function checkBoards(boards) {
   for (const board of boards) {
     if (!isValidBoard(board)) {
@@ -856,7 +899,8 @@ async function runRelease(options) {
   if (version === void 0) {
     if (!options.build) throw new ReleaseError("nothing to do: not a tag, no version input and build is false");
     options.log.info(`${options.ref ?? "no ref"} is not a tag and no version was given: building only, nothing is signed or published`);
-    return { built: await buildAll(options, CI_BUILD_VERSION, false), manifests: [] };
+    const built2 = await buildAll(options, CI_BUILD_VERSION, false);
+    return { built: built2, manifests: [], lockouts: await previewLockouts(options, built2) };
   }
   const channel = channelFor(version, options.channel);
   if (options.signingKeys.length === 0) throw new ReleaseError("signing-key is required to publish a release");
@@ -887,6 +931,8 @@ async function runRelease(options) {
       )
     );
   }
+  const lockouts = signed.flatMap((release) => release.lockout === void 0 ? [] : [release.lockout]);
+  for (const lockout of lockouts) options.log.warning(`allow-lockout is set, publishing anyway: ${lockout}`);
   const target = await createTarget(options.target);
   const manifests = await publishReleases(target, signed, { force: options.force, keepVersions: options.keepVersions });
   for (const manifest of manifests) {
@@ -915,17 +961,16 @@ async function runRelease(options) {
     } catch (error) {
       throw new ReleaseError(
         `the mirror is published (${target.description}), but attaching the release assets failed: ${error.message}. To attach them, re-run with build: false, force: true and the published images as firmware (identical images are kept).`,
-        { version, channel, built, manifests, ...options.attest ? { attestations } : {} }
+        { version, channel, built, manifests, lockouts, ...options.attest ? { attestations } : {} }
       );
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
   }
-  return { version, channel, built, manifests, ...options.attest ? { attestations } : {} };
+  return { version, channel, built, manifests, lockouts, ...options.attest ? { attestations } : {} };
 }
 
 export {
-  DEFAULT_MAX_IMAGE_BYTES,
   InputError,
   parseDuration,
   parsePositiveInteger,
@@ -934,6 +979,7 @@ export {
   tagFromRef,
   compareVersions,
   layoutForPrebuilt,
+  DEFAULT_MAX_IMAGE_BYTES,
   parsePublicKey,
   generateKey,
   publicKeyAsCArray,

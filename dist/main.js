@@ -1,0 +1,14 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import {
+  run
+} from "./chunks/chunk-ME2XXSTY.js";
+import "./chunks/chunk-MSBKRRQV.js";
+import "./chunks/chunk-RX57AOIO.js";
+import "./chunks/chunk-AD3BBHUY.js";
+import "./chunks/chunk-B6URAI4N.js";
+import "./chunks/chunk-PUZWB4AN.js";
+import "./chunks/chunk-KCXCTA5R.js";
+import "./chunks/chunk-6DG7BXTN.js";
+export {
+  run
+};
