@@ -1,35 +1,15 @@
 // Fleet status from a mirror's access logs (`static-ota fleet`): the device
-// library sends `User-Agent: static-ota/<library> (<board>; <running version>; <channel>)`
-// (firmware/src/core/user_agent.h, the same format), so nginx/Apache combined
-// logs and S3 server access logs tell which versions the fleet runs.
+// library's User-Agent (src/user-agent.ts) names board, running version and
+// channel, so nginx/Apache combined logs and S3 server access logs tell which
+// versions the fleet runs.
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InputError, parseDuration } from './inputs.js';
+import { parseUserAgent } from './user-agent.js';
 import { compareVersions } from './version.js';
-
-export interface DeviceAgent {
-  library: string;
-  board: string;
-  version: string;
-  channel: string;
-  /** Only when the sketch opted in (StaticOta::setDeviceId). */
-  deviceId?: string;
-}
-
-/** The device library's User-Agent; firmware/src/core/user_agent.cpp writes the same. */
-export const formatUserAgent = ({ library, board, version, channel, deviceId }: DeviceAgent): string =>
-  `static-ota/${library} (${board}; ${version}; ${channel}${deviceId ? `; ${deviceId}` : ''})`;
-
-const USER_AGENT = /^static-ota\/([^\s()]+) \(([^;()]+); ([^;()]+); ([^;()]+)(?:; ([A-Za-z0-9._-]{1,32}))?\)$/;
-
-export function parseUserAgent(userAgent: string): DeviceAgent | undefined {
-  const match = USER_AGENT.exec(userAgent);
-  if (!match) return undefined;
-  return { library: match[1], board: match[2], version: match[3], channel: match[4], ...(match[5] ? { deviceId: match[5] } : {}) };
-}
 
 /** One request of a log line, whatever the format. */
 export interface LoggedRequest {

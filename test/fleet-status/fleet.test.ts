@@ -6,7 +6,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runCli } from '../../src/cli.js';
-import { formatUserAgent, parseUserAgent, type FleetReport } from '../../src/fleet.js';
+import type { FleetReport } from '../../src/fleet.js';
+import { formatUserAgent, LIBRARY_VERSION as REPORTED_LIBRARY_VERSION, parseUserAgent } from '../../src/user-agent.js';
 import { listen, removeTemporaryFolders, temporaryFolder, writeEspImage, writeKeyFile, type KeyFile } from '../helpers.js';
 import { runDevice } from '../device/simulator.js';
 import { startNginx } from '../site/nginx.js';
@@ -67,6 +68,7 @@ describe('User-Agent', () => {
     expect(formatUserAgent(agent)).toBe(`static-ota/${LIBRARY_VERSION} (esp32dev; 1.5.0-beta.2; beta)`);
     expect(readFileSync(join(FIRMWARE, 'library.properties'), 'utf8')).toContain(`\nversion=${LIBRARY_VERSION}\n`);
     expect(readFileSync(join(FIRMWARE, 'src', 'core', 'user_agent.h'), 'utf8')).toContain(`kLibraryVersion[] = "${LIBRARY_VERSION}"`);
+    expect(REPORTED_LIBRARY_VERSION).toBe(LIBRARY_VERSION);
   });
 
   it('carries a device id only when the sketch opts in, and refuses one that would break the header', async () => {

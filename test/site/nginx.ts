@@ -2,7 +2,7 @@
 // writing the access log in nginx's default `combined` format.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { temporaryFolder } from '../helpers.js';
 
@@ -24,15 +24,21 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** A TCP connect, not an HTTP request: the access log holds only the test's requests. */
+const accepts = (port: number): Promise<boolean> =>
+  new Promise((resolveAccepts) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.destroy();
+      resolveAccepts(true);
+    });
+    socket.on('error', () => resolveAccepts(false));
+  });
+
 async function waitForPort(port: number, child: ChildProcess, errorLog: string): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`nginx exited: ${existsSync(errorLog) ? readFileSync(errorLog, 'utf8') : ''}`);
-    const open = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) }).then(
-      () => true,
-      () => false,
-    );
-    if (open) return;
+    if (await accepts(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`nginx did not listen on ${port} within ${START_TIMEOUT_MS} ms`);
@@ -71,8 +77,6 @@ http {
   );
   const child = spawn(NGINX, ['-p', folder, '-c', join(folder, 'nginx.conf')], { stdio: 'ignore' });
   await waitForPort(port, child, errorLog);
-  // The readiness probe is not a client of the mirror.
-  writeFileSync(accessLog, '');
   return {
     url: `http://127.0.0.1:${port}`,
     accessLog,
