@@ -3545,12 +3545,62 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
+
+// firmware/library.json
+var library_default = {
+  name: "static-ota",
+  version: "0.1.0",
+  description: "Signed OTA firmware updates for ESP8266 and ESP32 from a plain static mirror: Ed25519-signed latest.txt, SHA-256 checked images, no server code.",
+  keywords: [
+    "ota",
+    "update",
+    "ed25519",
+    "esp8266",
+    "esp32",
+    "firmware"
+  ],
+  license: "MIT",
+  frameworks: [
+    "arduino"
+  ],
+  platforms: [
+    "espressif8266",
+    "espressif32"
+  ],
+  dependencies: [
+    {
+      owner: "rweather",
+      name: "Crypto",
+      version: "^0.4.0"
+    }
+  ],
+  headers: "StaticOta.h",
+  export: {
+    exclude: [
+      "host",
+      "test",
+      "fuzz",
+      "tools",
+      "build",
+      "CMakeLists.txt"
+    ]
+  },
+  examples: [
+    "examples/*/*.ino"
+  ]
+};
+
+// src/user-agent.ts
+var LIBRARY_VERSION = library_default.version;
+var BARE_USER_AGENT = `static-ota/${LIBRARY_VERSION}`;
 var USER_AGENT = /^static-ota\/([^\s()]+) \(([^;()]+); ([^;()]+); ([^;()]+)(?:; ([A-Za-z0-9._-]{1,32}))?\)$/;
 function parseUserAgent(userAgent) {
   const match = USER_AGENT.exec(userAgent);
   if (!match) return void 0;
   return { library: match[1], board: match[2], version: match[3], channel: match[4], ...match[5] ? { deviceId: match[5] } : {} };
 }
+
+// src/fleet.ts
 var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 function parseLogTime(text) {
   const match = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(text);
@@ -3703,7 +3753,7 @@ import { request as httpsRequest } from "node:https";
 import { join } from "node:path";
 
 // src/device-http.ts
-var DEVICE_USER_AGENT = "static-ota";
+var DEVICE_USER_AGENT = BARE_USER_AGENT;
 var DEVICE_ACCEPT_ENCODING = "identity;q=1,chunked;q=0.1,*;q=0";
 var DEVICE_FOLLOWED_REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307]);
 var DEVICE_MAX_REDIRECTS = 3;
