@@ -12,7 +12,7 @@ import {
   parseSigningKeys,
   publicKeyAsCArray,
   runRelease
-} from "./chunks/chunk-AD3BBHUY.js";
+} from "./chunks/chunk-NYMEPK5U.js";
 import "./chunks/chunk-B6URAI4N.js";
 import {
   MAX_MANIFEST_BYTES,
@@ -21,7 +21,7 @@ import {
   isValidChannel,
   manifestPath,
   openManifest
-} from "./chunks/chunk-PUZWB4AN.js";
+} from "./chunks/chunk-VO356U5H.js";
 import "./chunks/chunk-KCXCTA5R.js";
 import {
   __commonJS,

@@ -21,7 +21,7 @@ import {
   runRelease,
   splitList,
   tagFromRef
-} from "./chunk-AD3BBHUY.js";
+} from "./chunk-NYMEPK5U.js";
 
 // src/main.ts
 var input = (name) => getInput(name);
