@@ -13,10 +13,10 @@ export interface RunningNginx {
   stop(): Promise<void>;
 }
 
-export const NGINX = '/usr/sbin/nginx';
+export const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((path) => existsSync(path)) ?? 'nginx';
 const START_TIMEOUT_MS = 10_000;
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -25,7 +25,7 @@ async function freePort(): Promise<number> {
 }
 
 /** A TCP connect, not an HTTP request: the access log holds only the test's requests. */
-const accepts = (port: number): Promise<boolean> =>
+export const accepts = (port: number): Promise<boolean> =>
   new Promise((resolveAccepts) => {
     const socket = connect(port, '127.0.0.1', () => {
       socket.destroy();
