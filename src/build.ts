@@ -55,7 +55,7 @@ export async function listEnvironments(projectDir: string): Promise<string[]> {
 const SECRET_VARIABLE = /^(INPUT_|AWS_|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_RUNTIME_TOKEN$|STATIC_OTA_KEY$)/;
 
 /** The runner's environment without secrets, for every program this module starts (pio, pip). */
-function environmentWithoutSecrets(): NodeJS.ProcessEnv {
+export function environmentWithoutSecrets(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !SECRET_VARIABLE.test(name)));
 }
 
@@ -65,32 +65,6 @@ function buildEnvironmentVariables(version: string, board: string): NodeJS.Proce
   const flags = `-DSTATIC_OTA_VERSION=\\"${version}\\" -DSTATIC_OTA_BOARD=\\"${board}\\"`;
   env.PLATFORMIO_BUILD_FLAGS = [process.env.PLATFORMIO_BUILD_FLAGS, flags].filter(Boolean).join(' ');
   return env;
-}
-
-/**
- * Each environment's `platform` option as PlatformIO resolves platformio.ini
- * (`pio project config --json-output`: [[section, [[option, value], ...]], ...],
- * `[env]` inherited). An environment without one is missing from the map.
- */
-export async function environmentPlatforms(projectDir: string): Promise<Map<string, string>> {
-  let config: unknown;
-  try {
-    const { stdout } = await execFileAsync('pio', ['project', 'config', '--json-output'], {
-      cwd: projectDir,
-      env: environmentWithoutSecrets(),
-      maxBuffer: 64 << 20,
-    });
-    config = JSON.parse(stdout);
-  } catch (error) {
-    throw new BuildError(`pio project config --json-output failed: ${(error as Error).message}`);
-  }
-  const platforms = new Map<string, string>();
-  for (const section of Array.isArray(config) ? config : []) {
-    if (!Array.isArray(section) || typeof section[0] !== 'string' || !section[0].startsWith('env:') || !Array.isArray(section[1])) continue;
-    const platform = (section[1] as unknown[]).find((option) => Array.isArray(option) && option[0] === 'platform') as [string, unknown] | undefined;
-    if (platform) platforms.set(section[0].slice('env:'.length), String(platform[1]));
-  }
-  return platforms;
 }
 
 async function hasPio(): Promise<boolean> {

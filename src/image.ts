@@ -97,6 +97,11 @@ function inflatedChunks(path: string): Readable {
   return stream;
 }
 
+/** Writes the inflated bytes of a gzip image (checked by checkImage) to target. */
+export async function gunzipImage(source: string, target: string): Promise<void> {
+  await pipeline(inflatedChunks(source), createWriteStream(target));
+}
+
 /**
  * Writes the gzip form of an ESP image to target: zlib at its highest level
  * with the largest window eboot's inflater takes (32 KB), no file name or

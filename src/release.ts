@@ -2,13 +2,17 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildEnvironment, ensurePio, environmentPlatforms, listEnvironments, type Reporter } from './build.js';
+import { ATTESTATION_FIELD, attestImage, verifyCommand, type AttestationRequest } from './attest.js';
+import { buildEnvironment, ensurePio, listEnvironments, type Reporter } from './build.js';
 import { publishReleases, type PublishedManifest } from './publish/publish.js';
 import { createTarget, type TargetConfig } from './publish/targets.js';
+import { hashFile } from './crypto.js';
 import { imageFileName, isValidBoard } from './manifest.js';
-import { checkImage, gzipImage } from './image.js';
+import { checkImage, gunzipImage, gzipImage } from './image.js';
 import type { CompressMode } from './inputs.js';
 import { findLockout, lockoutKeys, signRelease, type SignedRelease, type SigningKey } from './sign.js';
+import { INSTALL_FOLDER } from './site/page.js';
+import { readFlashLayout, type FlashLayout } from './site/web-install.js';
 import { channelFor, parseVersion, versionFromRef } from './version.js';
 
 /** Version compiled into CI builds that release nothing. */
@@ -24,8 +28,8 @@ export interface ReleaseOptions {
   /** Empty: every environment in platformio.ini. */
   environments: string[];
   build: boolean;
-  /** Prebuilt images when build is false. */
-  firmware: Array<{ board: string; path: string }>;
+  /** Prebuilt images when build is false, with their flash layout when known (CLI --chip-family). */
+  firmware: BuiltImage[];
   signingKeys: SigningKey[];
   nextReleaseKeys: Uint8Array[];
   allowLockout: boolean;
@@ -37,17 +41,27 @@ export interface ReleaseOptions {
   keepVersions?: number;
   target: TargetConfig;
   releaseAssets?: { token: string; repository: string; tag: string };
+  /** Build provenance for every image (attest: true). */
+  attest?: AttestationRequest;
   log: Reporter;
+}
+
+export interface BuiltImage {
+  board: string;
+  path: string;
+  flash?: FlashLayout;
 }
 
 export interface ReleaseResult {
   /** Undefined in build-only mode. */
   version?: string;
   channel?: string;
-  built: Array<{ board: string; path: string }>;
+  built: BuiltImage[];
   manifests: PublishedManifest[];
   /** Lockout guard findings: let through by allow-lockout, or found by a build-only run. */
   lockouts: string[];
+  /** With attest: the attestation of each image, and the command that checks it. */
+  attestations?: Array<{ board: string; file: string; id: string; verify: string }>;
 }
 
 export class ReleaseError extends Error {
@@ -61,68 +75,60 @@ export class ReleaseError extends Error {
   }
 }
 
-/** An image to publish; built ones know their PlatformIO platform (espressif8266@4.2.1, espressif32, ...). */
-interface Firmware {
-  board: string;
-  path: string;
-  platform?: string;
-}
-
-async function buildAll(options: ReleaseOptions, version: string): Promise<Firmware[]> {
+/** Builds every environment; for a release, also reads each one's flash layout (the release page's install button). */
+async function buildAll(options: ReleaseOptions, version: string, release: boolean): Promise<BuiltImage[]> {
   const environments = options.environments.length ? options.environments : await listEnvironments(options.projectDir);
   checkBoards(environments);
   await ensurePio(options.log);
-  const release = version !== CI_BUILD_VERSION;
-  const platforms = release && options.compress !== 'none' ? await readPlatforms(options) : new Map<string, string>();
   const built = [];
   for (const board of environments) {
-    built.push({ board, path: await buildEnvironment(options.projectDir, board, version, options.log), platform: platforms.get(board) });
+    const path = await buildEnvironment(options.projectDir, board, version, options.log);
+    built.push({ board, path, flash: release ? await flashLayoutOrNone(options, board) : undefined });
   }
   return built;
 }
 
-/** Compression is an optimisation: platforms PlatformIO cannot report leave the images uncompressed (auto). */
-async function readPlatforms(options: ReleaseOptions): Promise<Map<string, string>> {
-  try {
-    return await environmentPlatforms(options.projectDir);
-  } catch (error) {
-    options.log.warning(`${(error as Error).message}: the environments' platforms are unknown, so compress: auto compresses nothing`);
-    return new Map();
-  }
-}
-
-const isEsp8266 = (platform: string | undefined): boolean => /espressif8266/.test(platform ?? '');
-const isEsp32 = (platform: string | undefined): boolean => /espressif32/.test(platform ?? '');
-
 /**
- * Whether to gzip an image before signing. ESP8266's boot loader inflates
- * gzip images; ESP32's Update writes them as they are and they would never
- * boot, so gzip for an espressif32 environment is refused. An image that is
+ * Whether to gzip an image before signing. The chip is the flash layout's,
+ * from PlatformIO (an espressif8266 environment is ESP8266, espressif32 the
+ * board's ESP32 family) or the CLI's --chip-family. ESP8266's boot loader
+ * inflates gzip images; ESP32's Update writes them as they are and they
+ * would never boot, so gzip for an ESP32 is refused. An image that is
  * already gzip is published as it is.
  */
-function wantsGzip(options: ReleaseOptions, { board, platform }: Firmware, alreadyGzip: boolean): boolean {
-  if (isEsp32(platform) && (alreadyGzip || options.compress === 'gzip')) {
+function wantsGzip(options: ReleaseOptions, { board, flash }: BuiltImage, alreadyGzip: boolean): boolean {
+  const chip = flash?.chipFamily;
+  if (chip?.startsWith('ESP32') && (alreadyGzip || options.compress === 'gzip')) {
     throw new ReleaseError(
-      `${board} is an ${platform} environment: ESP32's Update does not inflate gzip images, so they cannot be published for it ` +
+      `${board} is an ${chip}: ESP32's Update does not inflate gzip images, so they cannot be published for it ` +
         `(${alreadyGzip ? 'the image is gzip' : 'compress is gzip'}; use compress: auto or none)`,
     );
   }
   if (alreadyGzip || options.compress === 'none') return false;
-  if (options.compress === 'gzip' || isEsp8266(platform)) return true;
-  if (platform === undefined) {
-    options.log.info(`${board}: platform unknown (a prebuilt image, or none in platformio.ini), published uncompressed; compress: gzip compresses an ESP8266 image`);
+  if (options.compress === 'gzip' || chip === 'ESP8266') return true;
+  if (chip === undefined) {
+    options.log.info(`${board}: chip unknown (not reported by PlatformIO, or a prebuilt image without --chip-family), published uncompressed`);
   }
   return false;
 }
 
-/** The bytes to serve: the image, or its gzip form in folder. */
+/**
+ * The bytes to serve: the image, or its gzip form in folder; for a gzip image
+ * also the raw one, which a browser install writes over serial (the ROM boots
+ * only 0xE9 images: only eboot inflates).
+ */
 async function servedImage(
   options: ReleaseOptions,
-  firmware: Firmware,
+  firmware: BuiltImage,
   folder: () => Promise<string>,
-): Promise<{ imageFile: string; compressedFrom?: string }> {
+): Promise<{ imageFile: string; rawImage?: string }> {
   const { gzip, size } = await checkImage(firmware.path, options.maxImageBytes);
-  if (!wantsGzip(options, firmware, gzip)) return { imageFile: firmware.path };
+  if (!wantsGzip(options, firmware, gzip)) {
+    if (!gzip || !firmware.flash) return { imageFile: firmware.path };
+    const rawImage = join(await folder(), `${firmware.board}.bin`);
+    await gunzipImage(firmware.path, rawImage);
+    return { imageFile: firmware.path, rawImage };
+  }
   const target = join(await folder(), `${firmware.board}.bin.gz`);
   const started = Date.now();
   await gzipImage(firmware.path, target);
@@ -130,7 +136,17 @@ async function servedImage(
   options.log.info(
     `${firmware.board}: gzip ${size} -> ${compressed} bytes (${((100 * compressed) / size).toFixed(1)} %) in ${Date.now() - started} ms; eboot inflates it on the device`,
   );
-  return { imageFile: target, compressedFrom: firmware.path };
+  return { imageFile: target, rawImage: firmware.path };
+}
+
+/** The install button is an extra: a layout PlatformIO cannot report leaves the OTA release as it is. */
+async function flashLayoutOrNone(options: ReleaseOptions, board: string): Promise<FlashLayout | undefined> {
+  try {
+    return await readFlashLayout(options.projectDir, board, options.log);
+  } catch (error) {
+    options.log.warning(`${board}: no browser install on the release page: ${(error as Error).message}`);
+    return undefined;
+  }
 }
 
 /**
@@ -138,7 +154,7 @@ async function servedImage(
  * warning, so a change that drops the key shows before the tag, not at it.
  * It needs keys to look for: trusted-keys, or a signing key when one is given.
  */
-async function previewLockouts(options: ReleaseOptions, built: Firmware[]): Promise<string[]> {
+async function previewLockouts(options: ReleaseOptions, built: BuiltImage[]): Promise<string[]> {
   const keys = lockoutKeys(options.nextReleaseKeys, options.signingKeys);
   if (keys.length === 0) return [];
   const lockouts = [];
@@ -160,6 +176,7 @@ function checkBoards(boards: string[]): void {
     if (!isValidBoard(board)) {
       throw new ReleaseError(`board ${JSON.stringify(board)} is invalid: use letters, digits, '_', '-' and '.' (not first), at most 64`);
     }
+    if (board === INSTALL_FOLDER) throw new ReleaseError(`board ${JSON.stringify(board)} is taken: the release page keeps ESP Web Tools in ${INSTALL_FOLDER}/`);
   }
 }
 
@@ -169,12 +186,12 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
   if (version === undefined) {
     if (!options.build) throw new ReleaseError('nothing to do: not a tag, no version input and build is false');
     options.log.info(`${options.ref ?? 'no ref'} is not a tag and no version was given: building only, nothing is signed or published`);
-    const built = await buildAll(options, CI_BUILD_VERSION);
+    const built = await buildAll(options, CI_BUILD_VERSION, false);
     return { built, manifests: [], lockouts: await previewLockouts(options, built) };
   }
   const channel = channelFor(version, options.channel);
   if (options.signingKeys.length === 0) throw new ReleaseError('signing-key is required to publish a release');
-  const built: Firmware[] = options.build ? await buildAll(options, version) : options.firmware;
+  const built = options.build ? await buildAll(options, version, true) : options.firmware;
   if (built.length === 0) throw new ReleaseError('no firmware to publish: set build to true or give firmware paths');
   let compressed: string | undefined;
   const compressedFolder = async () => (compressed ??= await mkdtemp(join(tmpdir(), 'static-ota-gzip-')));
@@ -189,16 +206,27 @@ async function signAndPublish(
   options: ReleaseOptions,
   version: string,
   channel: string,
-  built: Firmware[],
+  built: BuiltImage[],
   compressedFolder: () => Promise<string>,
 ): Promise<ReleaseResult> {
   const expires = options.expiresInSeconds === undefined ? undefined : Math.floor(Date.now() / 1000) + options.expiresInSeconds;
   const signed: SignedRelease[] = [];
+  const attestations: NonNullable<ReleaseResult['attestations']> = [];
   for (const firmware of built) {
-    const { board } = firmware;
+    const { board, flash } = firmware;
+    const file = imageFileName(version);
+    const served = await servedImage(options, firmware, compressedFolder);
+    let extra: Array<[string, string]> | undefined;
+    if (options.attest) {
+      // The subject is what the mirror serves: for a gzip image, the compressed bytes.
+      const id = await attestImage({ board, file, sha256: (await hashFile(served.imageFile)).sha256 }, options.attest);
+      options.log.info(`attested ${board}/${file}: attestation ${id}`);
+      attestations.push({ board, file, id, verify: verifyCommand(file, options.attest.repository) });
+      extra = [[ATTESTATION_FIELD, id]];
+    }
     signed.push(
       await signRelease(
-        { ...(await servedImage(options, firmware, compressedFolder)), board, version, channel, file: imageFileName(version) },
+        { ...served, board, version, channel, file, flash, extra },
         {
           keys: options.signingKeys,
           nextReleaseKeys: options.nextReleaseKeys,
@@ -241,11 +269,11 @@ async function signAndPublish(
       throw new ReleaseError(
         `the mirror is published (${target.description}), but attaching the release assets failed: ${(error as Error).message}. ` +
           'To attach them, re-run with build: false, force: true and the published images as firmware (identical images are kept).',
-        { version, channel, built, manifests, lockouts },
+        { version, channel, built, manifests, lockouts, ...(options.attest ? { attestations } : {}) },
       );
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
   }
-  return { version, channel, built, manifests, lockouts };
+  return { version, channel, built, manifests, lockouts, ...(options.attest ? { attestations } : {}) };
 }

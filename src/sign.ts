@@ -2,6 +2,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { hashFile, keyIdOf, privateKeyOf, publicKeyOf, signBytes, PUBLIC_KEY_LENGTH } from './crypto.js';
 import { checkImage, findEmbeddedKeys, ImageError } from './image.js';
+import type { FlashLayout } from './site/web-install.js';
 import {
   checkTrustedKey,
   formatSignatureLine,
@@ -140,8 +141,12 @@ export interface ReleaseInput {
   channel: string;
   /** Name of the image in the mirror (see imageFileName). */
   file: string;
-  /** For an image compressed by the release: the image it was made from, for messages. */
-  compressedFrom?: string;
+  /** For a gzip imageFile: the same image uncompressed, which a browser install writes over serial. */
+  rawImage?: string;
+  /** Chip and flash images for the release page's browser install; none: no install button. */
+  flash?: FlashLayout;
+  /** Optional manifest fields after the known ones (`attestation=`), covered by the signature. */
+  extra?: ManifestFields['extra'];
 }
 
 export interface SigningPolicy {
@@ -175,7 +180,7 @@ export interface SignedRelease extends ReleaseInput {
  * why devices running it could never update again.
  */
 export async function findLockout(
-  input: Pick<ReleaseInput, 'imageFile' | 'board' | 'version' | 'compressedFrom'>,
+  input: Pick<ReleaseInput, 'imageFile' | 'board' | 'version' | 'rawImage'>,
   gzip: boolean,
   keys: readonly Uint8Array[],
 ): Promise<string | undefined> {
@@ -187,7 +192,7 @@ export async function findLockout(
   }
   if (found.size > 0) return undefined;
   const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString('hex')})`).join(', ');
-  const image = input.compressedFrom ? `${input.compressedFrom}, compressed as ${input.imageFile},` : input.imageFile;
+  const image = input.rawImage ? `${input.rawImage} (served gzip-compressed as ${input.imageFile})` : input.imageFile;
   return (
     `lockout guard: ${image} (${input.board} ${input.version}) does not contain any public key able to sign the next release: ${listed}. ` +
     'Devices running it would refuse every later update. Compile the public key into the firmware ' +
@@ -206,9 +211,9 @@ export async function signRelease(input: ReleaseInput, policy: SigningPolicy): P
   const lockout = await findLockout(input, gzip, lockoutKeys(policy.nextReleaseKeys, policy.keys));
   if (lockout !== undefined && !policy.allowLockout) throw new ImageError(lockout);
   const { size, sha256 } = await hashFile(input.imageFile);
-  const { version, board, channel, file } = input;
+  const { version, board, channel, file, extra } = input;
   const encoding = gzip ? ('gzip' as const) : undefined;
-  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, encoding }, policy.keys);
+  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, encoding, extra }, policy.keys);
   return { ...input, size, sha256, ...(encoding ? { encoding } : {}), manifest, lockout };
 }
 

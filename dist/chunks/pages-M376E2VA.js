@@ -2,11 +2,11 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   DirectoryTarget,
   readVersionLine
-} from "./chunk-HT4ON6MO.js";
+} from "./chunk-VO356U5H.js";
 import {
   ConflictError,
   retryOnConflict
-} from "./chunk-6FIZRSHT.js";
+} from "./chunk-KCXCTA5R.js";
 import "./chunk-6DG7BXTN.js";
 
 // src/publish/pages.ts

@@ -3,7 +3,7 @@ import {
   ConflictError,
   retryOnConflict,
   sameBytes
-} from "./chunk-6FIZRSHT.js";
+} from "./chunk-KCXCTA5R.js";
 
 // src/publish/directory.ts
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
@@ -57,6 +57,10 @@ var DirectoryTarget = class {
       async list(folder) {
         const entries = await readdir(full(folder), { withFileTypes: true }).catch(ignoreMissing([]));
         return entries.filter((entry) => entry.isFile()).map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
+      },
+      async folders(folder) {
+        const entries = await readdir(full(folder), { withFileTypes: true }).catch(() => []);
+        return entries.filter((entry) => entry.isDirectory() && entry.name !== ".git").map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
       },
       writeImage: (path, localFile) => atomically(path, (temporary) => copyFile(localFile, temporary)),
       async writeManifest(path, text, previous) {
@@ -565,7 +569,6 @@ var SHA256_HEX = /^[0-9a-f]{64}$/;
 var SIG_LINE = /^sig=([0-9a-f]{8}):([0-9a-f]{128})$/;
 var REQUIRED = ["format", "board", "channel", "file", "size", "sha256"];
 var STABLE_CHANNEL = "stable";
-var IMAGE_ENCODINGS = ["gzip"];
 function releaseFolder(board, channel) {
   return channel === STABLE_CHANNEL ? board : `${board}/${channel}`;
 }
@@ -590,7 +593,6 @@ function serializeBody(fields) {
     ["sha256", fields.sha256]
   ];
   if (fields.expires !== void 0) lines.push(["expires", String(fields.expires)]);
-  if (fields.encoding !== void 0) lines.push(["encoding", fields.encoding]);
   lines.push(...fields.extra ?? []);
   return `${fields.version}
 ${lines.map(([key, value]) => `${key}=${value}
@@ -714,12 +716,7 @@ function openManifest(bytes, trustedKeys) {
   if (size === 0) throw new ManifestError("bad_size", "size is 0");
   if (!SHA256_HEX.test(get("sha256"))) throw new ManifestError("bad_sha256", "sha256 is not 64 lowercase hex characters");
   const expiresText = fields.get("expires");
-  const expires = expiresText === void 0 ? void 0 : decimal(expiresText, "bad_expires", "expires");
-  const encoding = fields.get("encoding");
-  if (encoding !== void 0 && !IMAGE_ENCODINGS.includes(encoding)) {
-    throw new ManifestError("bad_encoding", `encoding ${JSON.stringify(encoding)} is not one of ${IMAGE_ENCODINGS.join(", ")}`);
-  }
-  const known = /* @__PURE__ */ new Set([...REQUIRED, "expires", "encoding"]);
+  const known = /* @__PURE__ */ new Set([...REQUIRED, "expires"]);
   return {
     version: framed.version,
     format: get("format"),
@@ -728,13 +725,22 @@ function openManifest(bytes, trustedKeys) {
     file: get("file"),
     size,
     sha256: get("sha256"),
-    ...expires === void 0 ? {} : { expires },
-    ...encoding === void 0 ? {} : { encoding },
+    ...expiresText === void 0 ? {} : { expires: decimal(expiresText, "bad_expires", "expires") },
     extra: [...fields].filter(([key]) => !known.has(key)),
     signedLength: framed.signedLength,
     verifiedBy: keyIdOf(trustedKeys[verifiedKeyIndex]),
     verifiedKeyIndex
   };
+}
+function summarizeManifest(bytes) {
+  const framed = frame(bytes, false);
+  const fields = /* @__PURE__ */ new Map();
+  for (const line of framed.fieldLines) {
+    const equals = line.indexOf("=");
+    if (equals > 0 && !fields.has(line.slice(0, equals))) fields.set(line.slice(0, equals), line.slice(equals + 1));
+  }
+  const keyIds = framed.signatureLines.map((line) => SIG_LINE.exec(line)?.[1]).filter((keyId) => keyId !== void 0);
+  return { version: framed.version, fields, keyIds };
 }
 
 export {
@@ -760,5 +766,6 @@ export {
   formatSignatureLine,
   readVersionLine,
   checkTrustedKey,
-  openManifest
+  openManifest,
+  summarizeManifest
 };
