@@ -1,12 +1,12 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-OGDDATQL.js";
+} from "./chunks/chunk-RCHUMFO6.js";
 import "./chunks/chunk-MSBKRRQV.js";
 import "./chunks/chunk-RX57AOIO.js";
-import "./chunks/chunk-NYMEPK5U.js";
+import "./chunks/chunk-D3JJAUMI.js";
 import "./chunks/chunk-B6URAI4N.js";
-import "./chunks/chunk-VO356U5H.js";
+import "./chunks/chunk-3PRQTJGQ.js";
 import "./chunks/chunk-KCXCTA5R.js";
 import "./chunks/chunk-6DG7BXTN.js";
 export {

@@ -26,7 +26,7 @@ import {
   sha256Hex,
   signBytes,
   summarizeManifest
-} from "./chunk-VO356U5H.js";
+} from "./chunk-3PRQTJGQ.js";
 import {
   ConflictError,
   MAX_CONFLICT_RETRIES
@@ -57,6 +57,14 @@ function parsePositiveInteger(text, name) {
   return value;
 }
 var splitList = (text) => text.split(/[,\n]/).map((item) => item.trim()).filter(Boolean);
+var COMPRESS_MODES = ["auto", "gzip", "none"];
+function parseCompressMode(text, name) {
+  const mode = text.trim();
+  if (!COMPRESS_MODES.includes(mode)) {
+    throw new InputError(`${name} must be one of ${COMPRESS_MODES.join(", ")}, got ${JSON.stringify(text)}`);
+  }
+  return mode;
+}
 
 // src/publish/targets.ts
 var TARGET_KINDS = ["directory", "github-pages", "s3"];
@@ -66,7 +74,7 @@ async function createTarget(config) {
       return new DirectoryTarget(config.directory);
     case "github-pages":
       if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
-      return new (await import("./pages-M376E2VA.js")).PagesTarget(config.pages);
+      return new (await import("./pages-PN2OHE2E.js")).PagesTarget(config.pages);
     case "s3":
       if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
       return new (await import("./s3-PD5ABLX2.js")).S3Target(config.s3);
@@ -118,9 +126,10 @@ var compareVersions = (a, b) => import_semver.default.compare(a, b);
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
 
 // src/image.ts
-import { createReadStream } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
-import { createGunzip } from "node:zlib";
+import { constants as zlibConstants, createGunzip, createGzip } from "node:zlib";
+import { pipeline } from "node:stream/promises";
 var ESP_IMAGE_MAGIC = 233;
 var GZIP_MAGIC = [31, 139];
 var DEFAULT_MAX_IMAGE_BYTES = 16 * 1024 * 1024;
@@ -138,9 +147,11 @@ async function checkImage(path, maxBytes = DEFAULT_MAX_IMAGE_BYTES) {
     throw new ImageError(`firmware image ${path} is ${info.size} bytes, over the limit of ${maxBytes} (max-image-size)`);
   }
   const head = Buffer.alloc(2);
+  const trailer = Buffer.alloc(4);
   const file = await open(path, "r");
   try {
     await file.read(head, 0, 2, 0);
+    if (info.size >= 4) await file.read(trailer, 0, 4, info.size - 4);
   } finally {
     await file.close();
   }
@@ -150,15 +161,55 @@ async function checkImage(path, maxBytes = DEFAULT_MAX_IMAGE_BYTES) {
       `firmware image ${path} starts with 0x${head[0].toString(16).padStart(2, "0")}, not an ESP image (0xe9) or gzip (0x1f 0x8b): is it firmware.bin?`
     );
   }
-  return { gzip };
+  if (!gzip) return { gzip, size: info.size };
+  const inflatedSize = await checkInflated(path, maxBytes);
+  if (trailer.readUInt32LE(0) !== inflatedSize % 2 ** 32) {
+    throw new ImageError(
+      `gzip image ${path} inflates to ${inflatedSize} bytes but its last 4 bytes say ${trailer.readUInt32LE(0)}: the ESP8266 boot loader copies as many bytes as they say (one gzip member, nothing after it)`
+    );
+  }
+  return { gzip, size: info.size, inflatedSize };
+}
+async function checkInflated(path, maxBytes) {
+  let inflatedSize = 0;
+  try {
+    for await (const chunk of inflatedChunks(path)) {
+      if (inflatedSize === 0 && chunk[0] !== ESP_IMAGE_MAGIC) {
+        throw new ImageError(
+          `gzip image ${path} does not hold an ESP image: it inflates to bytes starting with 0x${chunk[0].toString(16).padStart(2, "0")}, not 0xe9`
+        );
+      }
+      inflatedSize += chunk.length;
+      if (inflatedSize > maxBytes) {
+        throw new ImageError(`gzip image ${path} inflates to more than ${maxBytes} bytes, over the limit (max-image-size)`);
+      }
+    }
+  } catch (error) {
+    if (error instanceof ImageError) throw error;
+    throw new ImageError(`gzip image ${path} does not inflate: ${error.message}`);
+  }
+  if (inflatedSize === 0) throw new ImageError(`gzip image ${path} inflates to nothing`);
+  return inflatedSize;
+}
+function inflatedChunks(path) {
+  const source = createReadStream(path);
+  const stream = source.pipe(createGunzip());
+  source.once("error", (error) => stream.destroy(error));
+  stream.once("close", () => source.destroy());
+  return stream;
+}
+async function gunzipImage(source, target) {
+  await pipeline(inflatedChunks(source), createWriteStream(target));
+}
+async function gzipImage(source, target) {
+  const gzip = createGzip({ level: zlibConstants.Z_BEST_COMPRESSION, windowBits: 15 });
+  await pipeline(createReadStream(source), gzip, createWriteStream(target));
 }
 async function findEmbeddedKeys(path, gzip, keys) {
   const found = /* @__PURE__ */ new Set();
   const overlap = Math.max(0, ...keys.map((key) => key.length - 1));
   let tail = Buffer.alloc(0);
-  const source = createReadStream(path);
-  const stream = gzip ? source.pipe(createGunzip()) : source;
-  stream.once("close", () => source.destroy());
+  const stream = gzip ? inflatedChunks(path) : createReadStream(path);
   for await (const chunk of stream) {
     const window = Buffer.concat([tail, chunk]);
     keys.forEach((key, index) => {
@@ -263,7 +314,8 @@ async function findLockout(input, gzip, keys) {
   }
   if (found.size > 0) return void 0;
   const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString("hex")})`).join(", ");
-  return `lockout guard: ${input.imageFile} (${input.board} ${input.version}) does not contain any public key able to sign the next release: ${listed}. Devices running it would refuse every later update. Compile the public key into the firmware (static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.`;
+  const image = input.rawImage ? `${input.rawImage} (served gzip-compressed as ${input.imageFile})` : input.imageFile;
+  return `lockout guard: ${image} (${input.board} ${input.version}) does not contain any public key able to sign the next release: ${listed}. Devices running it would refuse every later update. Compile the public key into the firmware (static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.`;
 }
 var lockoutKeys = (nextReleaseKeys, signingKeys) => nextReleaseKeys?.length ? nextReleaseKeys : signingKeys.map((key) => key.publicKey);
 async function signRelease(input, policy) {
@@ -272,8 +324,9 @@ async function signRelease(input, policy) {
   if (lockout !== void 0 && !policy.allowLockout) throw new ImageError(lockout);
   const { size, sha256 } = await hashFile(input.imageFile);
   const { version, board, channel, file, extra } = input;
-  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, extra }, policy.keys);
-  return { ...input, size, sha256, manifest, lockout };
+  const encoding = gzip ? "gzip" : void 0;
+  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, encoding, extra }, policy.keys);
+  return { ...input, size, sha256, ...encoding ? { encoding } : {}, manifest, lockout };
 }
 var PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
 function parseSigningKeys(material, source) {
@@ -532,11 +585,13 @@ function layoutForChipFamily(name) {
   }
   return { chipFamily: name, parts: [], appOffset: 0 };
 }
+var RAW_IMAGE_PART = "factory";
 async function webInstallManifest(release, layout, releaseUrl) {
   const md5 = createHash("md5").update(await readFile2(release.imageFile)).digest("hex");
+  const appPath = release.rawImage ? flashPartFileName(RAW_IMAGE_PART, release.version) : release.file;
   const parts = [
     ...layout.parts.map((part) => ({ path: flashPartFileName(part.name, release.version), offset: part.offset })),
-    { path: release.file, offset: layout.appOffset }
+    { path: appPath, offset: layout.appOffset }
   ].sort((a, b) => a.offset - b.offset);
   return {
     name: release.board,
@@ -554,7 +609,8 @@ var WEB_MANIFEST_HEADERS = { contentType: "application/json", cacheControl: "no-
 async function writeWebInstallFiles(session, release) {
   if (!release.flash) return;
   const folder = releaseFolder(release.board, release.channel);
-  for (const part of release.flash.parts) {
+  const raw = release.rawImage ? [{ name: RAW_IMAGE_PART, localFile: release.rawImage }] : [];
+  for (const part of [...release.flash.parts, ...raw]) {
     const path2 = `${folder}/${flashPartFileName(part.name, release.version)}`;
     if (!await session.read(path2)) await session.writeImage(path2, part.localFile);
   }
@@ -871,6 +927,37 @@ async function buildAll(options, version, release) {
   }
   return built;
 }
+function wantsGzip(options, { board, flash }, alreadyGzip) {
+  const chip = flash?.chipFamily;
+  if (chip?.startsWith("ESP32") && (alreadyGzip || options.compress === "gzip")) {
+    throw new ReleaseError(
+      `${board} is an ${chip}: ESP32's Update does not inflate gzip images, so they cannot be published for it (${alreadyGzip ? "the image is gzip" : "compress is gzip"}; use compress: auto or none)`
+    );
+  }
+  if (alreadyGzip || options.compress === "none") return false;
+  if (options.compress === "gzip" || chip === "ESP8266") return true;
+  if (chip === void 0) {
+    options.log.info(`${board}: chip unknown (not reported by PlatformIO, or a prebuilt image without --chip-family), published uncompressed`);
+  }
+  return false;
+}
+async function servedImage(options, firmware, folder) {
+  const { gzip, size } = await checkImage(firmware.path, options.maxImageBytes);
+  if (!wantsGzip(options, firmware, gzip)) {
+    if (!gzip || !firmware.flash) return { imageFile: firmware.path };
+    const rawImage = join3(await folder(), `${firmware.board}.bin`);
+    await gunzipImage(firmware.path, rawImage);
+    return { imageFile: firmware.path, rawImage };
+  }
+  const target = join3(await folder(), `${firmware.board}.bin.gz`);
+  const started = Date.now();
+  await gzipImage(firmware.path, target);
+  const { size: compressed } = await checkImage(target, options.maxImageBytes);
+  options.log.info(
+    `${firmware.board}: gzip ${size} -> ${compressed} bytes (${(100 * compressed / size).toFixed(1)} %) in ${Date.now() - started} ms; eboot inflates it on the device`
+  );
+  return { imageFile: target, rawImage: firmware.path };
+}
 async function flashLayoutOrNone(options, board) {
   try {
     return await readFlashLayout(options.projectDir, board, options.log);
@@ -915,21 +1002,32 @@ async function runRelease(options) {
   if (options.signingKeys.length === 0) throw new ReleaseError("signing-key is required to publish a release");
   const built = options.build ? await buildAll(options, version, true) : options.firmware;
   if (built.length === 0) throw new ReleaseError("no firmware to publish: set build to true or give firmware paths");
+  let compressed;
+  const compressedFolder = async () => compressed ??= await mkdtemp(join3(tmpdir(), "static-ota-gzip-"));
+  try {
+    return await signAndPublish(options, version, channel, built, compressedFolder);
+  } finally {
+    if (compressed) await rm(compressed, { recursive: true, force: true });
+  }
+}
+async function signAndPublish(options, version, channel, built, compressedFolder) {
   const expires = options.expiresInSeconds === void 0 ? void 0 : Math.floor(Date.now() / 1e3) + options.expiresInSeconds;
   const signed = [];
   const attestations = [];
-  for (const { board, path, flash } of built) {
+  for (const firmware of built) {
+    const { board, flash } = firmware;
     const file = imageFileName(version);
+    const served = await servedImage(options, firmware, compressedFolder);
     let extra;
     if (options.attest) {
-      const id = await attestImage({ board, file, sha256: (await hashFile(path)).sha256 }, options.attest);
+      const id = await attestImage({ board, file, sha256: (await hashFile(served.imageFile)).sha256 }, options.attest);
       options.log.info(`attested ${board}/${file}: attestation ${id}`);
       attestations.push({ board, file, id, verify: verifyCommand(file, options.attest.repository) });
       extra = [[ATTESTATION_FIELD, id]];
     }
     signed.push(
       await signRelease(
-        { imageFile: path, board, version, channel, file, flash, extra },
+        { ...served, board, version, channel, file, flash, extra },
         {
           keys: options.signingKeys,
           nextReleaseKeys: options.nextReleaseKeys,
@@ -984,6 +1082,8 @@ export {
   parseDuration,
   parsePositiveInteger,
   splitList,
+  COMPRESS_MODES,
+  parseCompressMode,
   TARGET_KINDS,
   tagFromRef,
   compareVersions,

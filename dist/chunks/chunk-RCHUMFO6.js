@@ -14,6 +14,7 @@ import {
   InputError,
   ReleaseError,
   TARGET_KINDS,
+  parseCompressMode,
   parseDuration,
   parsePositiveInteger,
   parsePublicKey,
@@ -21,7 +22,7 @@ import {
   runRelease,
   splitList,
   tagFromRef
-} from "./chunk-NYMEPK5U.js";
+} from "./chunk-D3JJAUMI.js";
 
 // src/main.ts
 var input = (name) => getInput(name);
@@ -116,6 +117,7 @@ function readOptions() {
     expiresInSeconds: expiresIn === void 0 ? void 0 : parseDuration(expiresIn, "expires-in"),
     force: flag("force"),
     maxImageBytes: parsePositiveInteger(input("max-image-size"), "max-image-size"),
+    compress: parseCompressMode(input("compress"), "compress"),
     keepVersions: keepVersions === void 0 ? void 0 : parsePositiveInteger(keepVersions, "keep-versions"),
     target: readTarget(),
     releaseAssets: releaseAssets ? {

@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   DirectoryTarget,
   readVersionLine
-} from "./chunk-VO356U5H.js";
+} from "./chunk-3PRQTJGQ.js";
 import {
   ConflictError,
   retryOnConflict
