@@ -55,6 +55,7 @@ describe('action → GitHub Pages branch → device', () => {
       '.nojekyll',
       'ota/index.html',
       'ota/index.json',
+      'ota/nodemcuv2/factory-1.4.2.bin', // the raw image of the gzip OTA image, for the browser install
       'ota/nodemcuv2/firmware-1.4.2.bin',
       'ota/nodemcuv2/latest.txt',
       'ota/nodemcuv2/manifest-1.4.2.json',
@@ -85,6 +86,7 @@ describe('action → GitHub Pages branch → device', () => {
       '.nojekyll',
       'ota/index.html',
       'ota/index.json',
+      'ota/nodemcuv2/factory-1.4.3.bin', // the raw image of the gzip OTA image, for the browser install
       'ota/nodemcuv2/firmware-1.4.3.bin',
       'ota/nodemcuv2/latest.txt',
       'ota/nodemcuv2/manifest-1.4.3.json',
