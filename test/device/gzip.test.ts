@@ -4,14 +4,13 @@
 // restart and checks what it installs) or an ESP32 (refuses encoding=gzip
 // before the download).
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { runCli } from '../../src/cli.js';
 import { hashFile } from '../../src/crypto.js';
 import { openManifest } from '../../src/manifest.js';
-import { signManifest } from '../../src/sign.js';
-import { parseSigningKey } from '../../src/sign.js';
+import { parseSigningKey, signManifest } from '../../src/sign.js';
 import { makeProject, runAction, type Project } from '../action-runner.js';
 import { removeTemporaryFolders, temporaryFolder, writeEspImage, writeKeyFile } from '../helpers.js';
 import { runDevice, serveMirror, type Mirror } from './simulator.js';
@@ -228,7 +227,7 @@ describe('gzip images (CLI --compress gzip) and the eboot model', () => {
       const { sha256 } = await hashFile(firmware);
       const signingKey = parseSigningKey(key.privatePem, 'key');
       const fields = { version: '2.0.0', board: 'nodemcuv2', channel: 'stable', file: 'firmware-2.0.0.bin', size: bytes.length, sha256, encoding: 'gzip' as const };
-      await import('node:fs/promises').then(({ mkdir }) => mkdir(mirror, { recursive: true }));
+      mkdirSync(mirror, { recursive: true });
       writeFileSync(join(mirror, 'firmware-2.0.0.bin'), bytes);
       writeFileSync(join(mirror, 'latest.txt'), signManifest(fields, [signingKey]), 'latin1');
       const server = await mirrorOf(join(folder, `mirror-${bootError}`));
