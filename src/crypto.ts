@@ -1,7 +1,7 @@
 // Ed25519 and SHA-256 primitives shared by signing, the manifest protocol and verification.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import * as ed from '@noble/ed25519';
+import { readChunks } from './image.js';
 
 ed.hashes.sha512 = (message) => new Uint8Array(createHash('sha512').update(message).digest());
 
@@ -12,13 +12,13 @@ export function sha256Hex(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** SHA-256 and length of a file, streamed so large images are never held in memory. */
+/** SHA-256 and length of a file, read through one reused buffer so memory stays flat whatever its size. */
 export async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
   let size = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
+  for await (const chunk of readChunks(path)) {
+    hash.update(chunk);
+    size += chunk.length;
   }
   return { sha256: hash.digest('hex'), size };
 }

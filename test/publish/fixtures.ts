@@ -24,10 +24,14 @@ export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } }).trim();
 }
 
-/** A bare repository `<root>/<name>.git`. */
-export function bareRepository(root: string, name = 'site'): string {
+/**
+ * A bare repository `<root>/<name>.git` that serves partial clones as GitHub
+ * does (`uploadpack.allowFilter`), unless `partialClone` is false.
+ */
+export function bareRepository(root: string, name = 'site', options: { partialClone?: boolean } = {}): string {
   const path = join(root, `${name}.git`);
   execFileSync('git', ['init', '--quiet', '--bare', path]);
+  if (options.partialClone !== false) git(path, 'config', 'uploadpack.allowFilter', 'true');
   return path;
 }
 
@@ -153,7 +157,7 @@ export function gatedTarget(target: MirrorTarget, gate: Promise<unknown>, before
     get attempts() {
       return attempts;
     },
-    transaction: (work) =>
+    transaction: (work, reads) =>
       target.transaction((session) => {
         attempts++;
         if (attempts > 1) return work(session);
@@ -169,6 +173,6 @@ export function gatedTarget(target: MirrorTarget, gate: Promise<unknown>, before
           },
         };
         return work(held);
-      }),
+      }, reads),
   };
 }
