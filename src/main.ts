@@ -2,7 +2,7 @@
 import * as core from '@actions/core';
 import { DEFAULT_MAX_IMAGE_BYTES } from './image.js';
 import { InputError, parseDuration, parsePositiveInteger, splitList } from './inputs.js';
-import { TARGET_KINDS, type TargetConfig, type TargetKind } from './publish/targets.js';
+import { PAGES_HISTORIES, TARGET_KINDS, type PagesHistory, type TargetConfig, type TargetKind } from './publish/targets.js';
 import { ReleaseError, runRelease, type ReleaseOptions, type ReleaseResult } from './release.js';
 import { parsePublicKey, parseSigningKeys, type SigningKey } from './sign.js';
 import { tagFromRef } from './version.js';
@@ -60,6 +60,10 @@ function readTarget(): TargetConfig {
   const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
   const repository = process.env.GITHUB_REPOSITORY;
   if (kind === 'github-pages' && !repository) throw new InputError('target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)');
+  const history = core.getInput('pages-history') || 'keep';
+  if (!PAGES_HISTORIES.includes(history as PagesHistory)) {
+    throw new InputError(`pages-history must be one of ${PAGES_HISTORIES.join(', ')}, got ${JSON.stringify(history)}`);
+  }
   return {
     kind: kind as TargetKind,
     directory: core.getInput('directory') || 'public',
@@ -68,6 +72,7 @@ function readTarget(): TargetConfig {
       folder: core.getInput('pages-folder'),
       token,
       remoteUrl: `${server}/${repository}.git`,
+      history: history as PagesHistory,
     },
     s3: {
       bucket: core.getInput('s3-bucket'),

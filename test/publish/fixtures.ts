@@ -71,6 +71,8 @@ export interface GitHttpServer extends RunningServer {
   refused: number;
   /** Every request URL, to check that no secret travels in one. */
   urls: string[];
+  /** Bytes of every response body sent so far: what clients fetched. */
+  bytesSent: number;
 }
 
 /**
@@ -80,7 +82,7 @@ export interface GitHttpServer extends RunningServer {
  */
 export async function serveGitOverHttp(root: string, token: string): Promise<GitHttpServer> {
   const expected = Buffer.from(`x-access-token:${token}`).toString('base64');
-  const state = { refused: 0, urls: [] as string[] };
+  const state = { refused: 0, urls: [] as string[], bytesSent: 0 };
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
     state.urls.push(request.url ?? '');
     const [scheme, credentials] = (request.headers.authorization ?? '').split(' ');
@@ -109,8 +111,12 @@ export async function serveGitOverHttp(root: string, token: string): Promise<Git
     request.pipe(backend.stdin);
     let head = Buffer.alloc(0);
     let headersSent = false;
+    const send = (body: Buffer): void => {
+      state.bytesSent += body.length;
+      response.write(body);
+    };
     backend.stdout.on('data', (chunk: Buffer) => {
-      if (headersSent) return void response.write(chunk);
+      if (headersSent) return send(chunk);
       head = Buffer.concat([head, chunk]);
       const end = head.indexOf('\r\n\r\n');
       if (end < 0) return;
@@ -125,7 +131,7 @@ export async function serveGitOverHttp(root: string, token: string): Promise<Git
       }
       response.writeHead(status, headers);
       headersSent = true;
-      response.write(head.subarray(end + 4));
+      send(head.subarray(end + 4));
     });
     backend.on('close', () => (headersSent ? response.end() : response.writeHead(500).end()));
   };
@@ -135,6 +141,9 @@ export async function serveGitOverHttp(root: string, token: string): Promise<Git
     urls: state.urls,
     get refused() {
       return state.refused;
+    },
+    get bytesSent() {
+      return state.bytesSent;
     },
   };
 }
