@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  DEFAULT_MAX_IMAGE_BYTES,
   InputError,
   generateKey,
   parseDuration,
@@ -10,17 +9,19 @@ import {
   parseSigningKeys,
   publicKeyAsCArray,
   runRelease
-} from "./chunks/chunk-77TOMOCO.js";
+} from "./chunks/chunk-EL326ZXZ.js";
 import {
   MAX_MANIFEST_BYTES,
   STABLE_CHANNEL,
   isValidBoard,
   isValidChannel,
-  keyIdOf,
   manifestPath,
   openManifest
-} from "./chunks/chunk-IMSEEOQK.js";
-import "./chunks/chunk-6FIZRSHT.js";
+} from "./chunks/chunk-DWIITGMW.js";
+import {
+  DEFAULT_MAX_IMAGE_BYTES,
+  keyIdOf
+} from "./chunks/chunk-3WYQPP3S.js";
 import "./chunks/chunk-B6URAI4N.js";
 import "./chunks/chunk-6DG7BXTN.js";
 

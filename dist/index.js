@@ -1,7 +1,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  DEFAULT_MAX_IMAGE_BYTES,
   InputError,
+  PAGES_HISTORIES,
   ReleaseError,
   TARGET_KINDS,
   parseDuration,
@@ -11,9 +11,11 @@ import {
   runRelease,
   splitList,
   tagFromRef
-} from "./chunks/chunk-77TOMOCO.js";
-import "./chunks/chunk-IMSEEOQK.js";
-import "./chunks/chunk-6FIZRSHT.js";
+} from "./chunks/chunk-EL326ZXZ.js";
+import "./chunks/chunk-DWIITGMW.js";
+import {
+  DEFAULT_MAX_IMAGE_BYTES
+} from "./chunks/chunk-3WYQPP3S.js";
 import {
   require_tunnel,
   require_undici
@@ -579,6 +581,10 @@ function readTarget() {
   const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
   const repository = process.env.GITHUB_REPOSITORY;
   if (kind === "github-pages" && !repository) throw new InputError("target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)");
+  const history = getInput("pages-history") || "keep";
+  if (!PAGES_HISTORIES.includes(history)) {
+    throw new InputError(`pages-history must be one of ${PAGES_HISTORIES.join(", ")}, got ${JSON.stringify(history)}`);
+  }
   return {
     kind,
     directory: getInput("directory") || "public",
@@ -586,7 +592,8 @@ function readTarget() {
       branch: getInput("pages-branch") || "gh-pages",
       folder: getInput("pages-folder"),
       token,
-      remoteUrl: `${server}/${repository}.git`
+      remoteUrl: `${server}/${repository}.git`,
+      history
     },
     s3: {
       bucket: getInput("s3-bucket"),

@@ -3,11 +3,11 @@
 // honours If-Match / If-None-Match; where it ignores them (s3rver, older
 // self-hosted servers) latest.txt falls back to read-compare-write.
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { hashFile } from '../crypto.js';
+import { READ_CHUNK_BYTES } from '../image.js';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -40,6 +40,60 @@ const MAX_LIST_PAGES = 1000;
 /** Backoff before retrying a streamed upload: the SDK's standard strategy (full jitter, 100 ms doubling, at most 20 s). */
 const RETRY_BASE_DELAY_MS = 100;
 const RETRY_MAX_DELAY_MS = 20_000;
+
+/**
+ * An upload body read from a file through two reused buffers, each refilled
+ * only once the request has flushed it (its write callback), so memory stays
+ * flat whatever the image size. (A file stream would hand out a new buffer per
+ * read, which the garbage collector frees late: tens of MiB for a large image.)
+ * The SDK sends a Readable body with `pipe`, which is therefore the way it is read.
+ */
+class FileBody extends Readable {
+  constructor(private readonly path: string) {
+    super();
+  }
+
+  override _read(): void {
+    this.destroy(new Error('an upload body is sent with pipe() only'));
+  }
+
+  override pipe<T extends NodeJS.WritableStream>(destination: T): T {
+    this.send(destination).catch((error: Error) => (destination as unknown as { destroy(error: Error): void }).destroy(error));
+    return destination;
+  }
+
+  private async send(destination: NodeJS.WritableStream): Promise<void> {
+    const file = await open(this.path, 'r');
+    try {
+      const buffers = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)];
+      const flushed: Array<Promise<void>> = [Promise.resolve(), Promise.resolve()];
+      for (let index = 0; ; index ^= 1) {
+        await flushed[index];
+        const { bytesRead } = await file.read(buffers[index], 0, READ_CHUNK_BYTES, null);
+        if (bytesRead === 0) break;
+        const chunk = buffers[index].subarray(0, bytesRead);
+        flushed[index] = new Promise((resolveWrite, reject) => destination.write(chunk, (error) => (error ? reject(error) : resolveWrite())));
+      }
+      await Promise.all(flushed);
+      destination.end();
+    } finally {
+      await file.close();
+    }
+  }
+}
+
+const ignore = (): void => undefined;
+/**
+ * Silent like the SDK's default, except for its warnings and errors; but not its warning on every failed attempt of
+ * a streamed upload, which putImage retries and reports itself.
+ */
+const SDK_LOGGER = {
+  trace: ignore,
+  debug: ignore,
+  info: ignore,
+  warn: (...args: unknown[]) => (/non-retryable streaming request/.test(String(args[0])) ? undefined : console.warn(...args)),
+  error: (...args: unknown[]) => console.error(...args),
+};
 
 export class S3TargetError extends Error {
   constructor(message: string) {
@@ -123,6 +177,7 @@ export class S3Target implements MirrorTarget {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       maxAttempts: S3_MAX_ATTEMPTS,
+      logger: SDK_LOGGER,
       // socketTimeout ends a request after that long without any byte; the SDK's requestTimeout would only warn.
       requestHandler: {
         connectionTimeout: S3_CONNECT_TIMEOUT_MS,
@@ -258,14 +313,14 @@ export class S3Target implements MirrorTarget {
   /**
    * Streams the image from its file with its Content-Length, so memory does not grow with its size. It is created
    * where it must not exist yet (If-None-Match: *), so two publishers never overwrite each other's image. The SDK
-   * does not retry a streamed body, so each attempt here opens the file again.
+   * does not retry a streamed body, so each attempt here reads the file again.
    */
   private async putImage(path: string, localFile: string): Promise<void> {
     const { size } = await stat(localFile);
     const precondition: Precondition = (await this.honoursConditionalWrites()) ? { IfNoneMatch: '*' } : {};
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.send(path, createReadStream(localFile), IMAGE_HEADERS, precondition, size);
+        return await this.send(path, new FileBody(localFile), IMAGE_HEADERS, precondition, size);
       } catch (error) {
         if (precondition.IfNoneMatch && isPreconditionRefusal(error)) {
           // The same bytes are there (an attempt that landed before its answer was lost, or an identical publish): done.

@@ -1,85 +1,38 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  DirectoryTarget,
   MAX_SIGNATURES,
   ManifestError,
-  PUBLIC_KEY_LENGTH,
   STABLE_CHANNEL,
   formatSignatureLine,
-  hashFile,
   imageFileName,
   isValidBoard,
   isValidChannel,
   isValidVersion,
-  keyIdOf,
   manifestPath,
   openManifest,
-  publicKeyOf,
   readVersionLine,
   releaseFolder,
-  serializeBody,
-  sha256Hex,
+  serializeBody
+} from "./chunk-DWIITGMW.js";
+import {
+  ConflictError,
+  ImageError,
+  PUBLIC_KEY_LENGTH,
+  checkImage,
+  findEmbeddedKeys,
+  hashFile,
+  keyIdOf,
+  publicKeyOf,
+  retryOnConflict,
+  sameBytes,
   signBytes
-} from "./chunk-IMSEEOQK.js";
+} from "./chunk-3WYQPP3S.js";
 import {
   require_semver
 } from "./chunk-B6URAI4N.js";
 import {
   __toESM
 } from "./chunk-6DG7BXTN.js";
-
-// src/image.ts
-import { createReadStream } from "node:fs";
-import { open, stat } from "node:fs/promises";
-import { createGunzip } from "node:zlib";
-var ESP_IMAGE_MAGIC = 233;
-var GZIP_MAGIC = [31, 139];
-var DEFAULT_MAX_IMAGE_BYTES = 16 * 1024 * 1024;
-var ImageError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ImageError";
-  }
-};
-async function checkImage(path, maxBytes = DEFAULT_MAX_IMAGE_BYTES) {
-  const info = await stat(path).catch(() => void 0);
-  if (!info?.isFile()) throw new ImageError(`firmware image ${path} does not exist or is not a file`);
-  if (info.size === 0) throw new ImageError(`firmware image ${path} is empty`);
-  if (info.size > maxBytes) {
-    throw new ImageError(`firmware image ${path} is ${info.size} bytes, over the limit of ${maxBytes} (max-image-size)`);
-  }
-  const head = Buffer.alloc(2);
-  const file = await open(path, "r");
-  try {
-    await file.read(head, 0, 2, 0);
-  } finally {
-    await file.close();
-  }
-  const gzip = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
-  if (head[0] !== ESP_IMAGE_MAGIC && !gzip) {
-    throw new ImageError(
-      `firmware image ${path} starts with 0x${head[0].toString(16).padStart(2, "0")}, not an ESP image (0xe9) or gzip (0x1f 0x8b): is it firmware.bin?`
-    );
-  }
-  return { gzip };
-}
-async function findEmbeddedKeys(path, gzip, keys) {
-  const found = /* @__PURE__ */ new Set();
-  const overlap = Math.max(0, ...keys.map((key) => key.length - 1));
-  let tail = Buffer.alloc(0);
-  const source = createReadStream(path);
-  const stream = gzip ? source.pipe(createGunzip()) : source;
-  stream.once("close", () => source.destroy());
-  for await (const chunk of stream) {
-    const window = Buffer.concat([tail, chunk]);
-    keys.forEach((key, index) => {
-      if (!found.has(index) && window.includes(Buffer.from(key))) found.add(index);
-    });
-    if (found.size === keys.length) break;
-    tail = window.subarray(Math.max(0, window.length - overlap));
-  }
-  return found;
-}
 
 // src/inputs.ts
 var InputError = class extends Error {
@@ -104,18 +57,73 @@ function parsePositiveInteger(text, name) {
 }
 var splitList = (text) => text.split(/[,\n]/).map((item) => item.trim()).filter(Boolean);
 
+// src/publish/directory.ts
+import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+var DirectoryTarget = class {
+  description;
+  root;
+  constructor(root) {
+    this.root = resolve(root);
+    this.description = `directory ${root}`;
+  }
+  transaction(work) {
+    return retryOnConflict(() => work(this.session()));
+  }
+  /** One view of the folder; `transaction` adds the retries a shared folder needs. */
+  session() {
+    const full = (path) => join(this.root, ...path.split("/"));
+    const missingAsUndefined = (error) => {
+      if (error.code === "ENOENT") return void 0;
+      throw error;
+    };
+    const read = (path) => readFile(full(path)).catch(missingAsUndefined);
+    const atomically = async (path, write) => {
+      const destination = full(path);
+      const temporary = `${destination}.${process.pid}.tmp`;
+      await mkdir(dirname(destination), { recursive: true });
+      try {
+        await write(temporary);
+        await rename(temporary, destination);
+      } finally {
+        await rm(temporary, { force: true });
+      }
+    };
+    return {
+      read,
+      async compareImage(path, _localFile, sha256) {
+        const stored = await hashFile(full(path)).catch(missingAsUndefined);
+        if (!stored) return "missing";
+        return stored.sha256 === sha256 ? "same" : "different";
+      },
+      async list(folder) {
+        const entries = await readdir(full(folder), { withFileTypes: true }).catch(() => []);
+        return entries.filter((entry) => entry.isFile()).map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
+      },
+      writeImage: (path, localFile) => atomically(path, (temporary) => copyFile(localFile, temporary)),
+      async writeManifest(path, text, previous) {
+        const current = await read(path);
+        if (!sameBytes(current, previous)) throw new ConflictError(`${path} changed while publishing`);
+        await atomically(path, (temporary) => writeFile(temporary, text, "latin1"));
+      },
+      remove: (path) => rm(full(path), { force: true })
+    };
+  }
+};
+
 // src/publish/targets.ts
 var TARGET_KINDS = ["directory", "github-pages", "s3"];
+var PAGES_HISTORIES = ["keep", "squash"];
 async function createTarget(config) {
   switch (config.kind) {
     case "directory":
       return new DirectoryTarget(config.directory);
     case "github-pages":
       if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
-      return new (await import("./pages-OJLTRRG4.js")).PagesTarget(config.pages);
+      return new (await import("./pages-IMJFQ24G.js")).PagesTarget(config.pages);
     case "s3":
       if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
-      return new (await import("./s3-DS6XIOCL.js")).S3Target(config.s3);
+      return new (await import("./s3-FGFN5ZGH.js")).S3Target(config.s3);
     default:
       throw new Error(`unknown target ${String(config.kind)}; expected one of ${TARGET_KINDS.join(", ")}`);
   }
@@ -269,15 +277,15 @@ function parseSigningKeys(material, source) {
 }
 
 // src/release.ts
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 
 // src/build.ts
 import { execFile, spawn } from "node:child_process";
-import { readFile, stat as stat2 } from "node:fs/promises";
+import { readFile as readFile2, stat } from "node:fs/promises";
 import { homedir } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, join as join2 } from "node:path";
 import { promisify } from "node:util";
 var execFileAsync = promisify(execFile);
 var BuildError = class extends Error {
@@ -287,8 +295,8 @@ var BuildError = class extends Error {
   }
 };
 async function listEnvironments(projectDir) {
-  const iniPath = join(projectDir, "platformio.ini");
-  const ini = await readFile(iniPath, "utf8").catch(() => {
+  const iniPath = join2(projectDir, "platformio.ini");
+  const ini = await readFile2(iniPath, "utf8").catch(() => {
     throw new BuildError(`${iniPath} not found: set project-dir to the PlatformIO project, or list environments`);
   });
   const environments = [...ini.matchAll(/^\s*\[env:([^\]\s]+)\]\s*$/gm)].map((match) => match[1]);
@@ -322,12 +330,12 @@ async function ensurePio(log) {
   } catch (error) {
     throw new BuildError(`pio is missing and installing PlatformIO with pip failed: ${error.message}`);
   }
-  process.env.PATH = `${join(homedir(), ".local", "bin")}${delimiter}${process.env.PATH ?? ""}`;
+  process.env.PATH = `${join2(homedir(), ".local", "bin")}${delimiter}${process.env.PATH ?? ""}`;
   if (!await hasPio()) throw new BuildError("PlatformIO was installed with pip but pio is still not on PATH");
 }
 async function buildEnvironment(projectDir, board, version, log) {
   log.info(`pio run -e ${board} (version ${version})`);
-  const code = await new Promise((resolve, reject) => {
+  const code = await new Promise((resolve2, reject) => {
     const child = spawn("pio", ["run", "-e", board], {
       cwd: projectDir,
       env: buildEnvironmentVariables(version, board),
@@ -337,11 +345,11 @@ async function buildEnvironment(projectDir, board, version, log) {
     child.stdout.on("data", forward);
     child.stderr.on("data", forward);
     child.on("error", reject);
-    child.on("close", resolve);
+    child.on("close", resolve2);
   });
   if (code !== 0) throw new BuildError(`pio run -e ${board} failed with exit code ${code}`);
-  const image = join(projectDir, ".pio", "build", board, "firmware.bin");
-  if (!(await stat2(image).catch(() => void 0))?.isFile()) {
+  const image = join2(projectDir, ".pio", "build", board, "firmware.bin");
+  if (!(await stat(image).catch(() => void 0))?.isFile()) {
     throw new BuildError(`pio run -e ${board} succeeded but ${image} is missing`);
   }
   return image;
@@ -383,13 +391,13 @@ async function plan(session, release, options, where, retry) {
       );
     }
   }
-  const existingImage = await session.read(image);
-  if (existingImage && sha256Hex(existingImage) !== release.sha256) {
+  const existingImage = await session.compareImage(image, release.imageFile, release.sha256);
+  if (existingImage === "different") {
     throw new PublishError(
       `${image} already exists in ${where} with different bytes; images are immutable, so publish a new version`
     );
   }
-  return { release, manifest, image, previousManifest, imageExists: existingImage !== void 0, supersededBy };
+  return { release, manifest, image, previousManifest, imageExists: existingImage === "same", supersededBy };
 }
 async function applyRetention(session, planned, keep) {
   const folder = releaseFolder(planned.release.board, planned.release.channel);
@@ -428,7 +436,7 @@ async function publishReleases(target, releases, options = {}) {
       imageWritten: !imageExists,
       ...supersededBy === void 0 ? {} : { supersededBy }
     }));
-  });
+  }, [...manifests]);
 }
 
 // src/release.ts
@@ -498,12 +506,12 @@ async function runRelease(options) {
     }
   }
   if (options.releaseAssets) {
-    const folder = await mkdtemp(join2(tmpdir(), "static-ota-assets-"));
+    const folder = await mkdtemp(join3(tmpdir(), "static-ota-assets-"));
     try {
       const assets = [];
       for (const release of signed) {
-        const manifestFile = join2(folder, `${release.board}-latest.txt`);
-        await writeFile(manifestFile, release.manifest, "latin1");
+        const manifestFile = join3(folder, `${release.board}-latest.txt`);
+        await writeFile2(manifestFile, release.manifest, "latin1");
         assets.push(
           { name: `${release.board}-${release.file}`, path: release.imageFile, contentType: "application/octet-stream" },
           { name: `${release.board}-latest.txt`, path: manifestFile, contentType: "text/plain" }
@@ -517,19 +525,19 @@ async function runRelease(options) {
         { version, channel, built, manifests }
       );
     } finally {
-      await rm(folder, { recursive: true, force: true });
+      await rm2(folder, { recursive: true, force: true });
     }
   }
   return { version, channel, built, manifests };
 }
 
 export {
-  DEFAULT_MAX_IMAGE_BYTES,
   InputError,
   parseDuration,
   parsePositiveInteger,
   splitList,
   TARGET_KINDS,
+  PAGES_HISTORIES,
   tagFromRef,
   parsePublicKey,
   generateKey,
