@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Readable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { hashFile } from '../crypto.js';
 import { READ_CHUNK_BYTES } from '../image.js';
 import {
@@ -58,24 +58,27 @@ class FileBody extends Readable {
   }
 
   override pipe<T extends NodeJS.WritableStream>(destination: T): T {
-    this.send(destination).catch((error: Error) => (destination as unknown as { destroy(error: Error): void }).destroy(error));
+    const request = destination as unknown as Writable;
+    // A failed read fails the request; a request ended by the server (an early error answer) just stops the reading.
+    this.send(request).catch((error: Error) => request.destroy(error));
     return destination;
   }
 
-  private async send(destination: NodeJS.WritableStream): Promise<void> {
+  private async send(request: Writable): Promise<void> {
     const file = await open(this.path, 'r');
     try {
       const buffers = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)];
-      const flushed: Array<Promise<void>> = [Promise.resolve(), Promise.resolve()];
+      const flushed: Array<Promise<Error | null | undefined>> = [Promise.resolve(undefined), Promise.resolve(undefined)];
       for (let index = 0; ; index ^= 1) {
-        await flushed[index];
+        if ((await flushed[index]) || request.destroyed) return;
         const { bytesRead } = await file.read(buffers[index], 0, READ_CHUNK_BYTES, null);
         if (bytesRead === 0) break;
+        if (request.destroyed) return;
         const chunk = buffers[index].subarray(0, bytesRead);
-        flushed[index] = new Promise((resolveWrite, reject) => destination.write(chunk, (error) => (error ? reject(error) : resolveWrite())));
+        flushed[index] = new Promise((resolveWrite) => request.write(chunk, resolveWrite));
       }
-      await Promise.all(flushed);
-      destination.end();
+      if ((await Promise.all(flushed)).some(Boolean) || request.destroyed) return;
+      request.end();
     } finally {
       await file.close();
     }

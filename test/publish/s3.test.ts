@@ -1,6 +1,8 @@
 // The s3 target against a local S3 server (s3rver on 127.0.0.1, behind a
 // recording proxy that can inject failures and enforce conditional writes).
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openManifest } from '../../src/manifest.js';
@@ -8,7 +10,8 @@ import { publishReleases } from '../../src/publish/publish.js';
 import { S3Target } from '../../src/publish/s3.js';
 import { createTarget, type S3Config } from '../../src/publish/targets.js';
 import type { SigningKey } from '../../src/sign.js';
-import { removeTemporaryFolders } from '../helpers.js';
+import { signRelease } from '../../src/sign.js';
+import { removeTemporaryFolders, temporaryFolder, writeEspImage } from '../helpers.js';
 import { gatedTarget, newKey, signedRelease } from './fixtures.js';
 import { BUCKET, keyOf, LIST_PAGE_KEYS, S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from './s3-server.js';
 
@@ -199,11 +202,14 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
     expect(await manifestVersion(m)).toBe('1.0.0');
   });
 
-  it('streams the image with its Content-Length, opening the file again when an attempt fails', async () => {
+  it('streams the image with its Content-Length, reading the file again when an attempt fails', async () => {
     const m = mirror(s3);
     const imageKey = `${m.prefix}/nodemcuv2/firmware-1.0.0.bin`;
     s3.failWhen((r) => r.method === 'PUT' && keyOf(r.path) === imageKey, 2);
-    const release = await signedRelease(m.key, 'nodemcuv2', '1.0.0');
+    // Many times the two reused upload buffers, random so that a buffer refilled too early would show.
+    const imageFile = join(temporaryFolder(), 'large.bin');
+    writeFileSync(imageFile, Buffer.concat([writeEspImage(imageFile, { publicKey: m.key.publicKey }), randomBytes(3 * 1024 * 1024)]));
+    const release = await signRelease({ imageFile, board: 'nodemcuv2', version: '1.0.0', channel: 'stable', file: 'firmware-1.0.0.bin' }, { keys: [m.key] });
     await publishReleases(new S3Target(m.config), [release]);
 
     const puts = s3.requests.filter((r) => r.method === 'PUT' && keyOf(r.path) === imageKey);
