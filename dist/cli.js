@@ -9,7 +9,7 @@ import {
   parseSigningKeys,
   publicKeyAsCArray,
   runRelease
-} from "./chunks/chunk-EL326ZXZ.js";
+} from "./chunks/chunk-IRMUU6CK.js";
 import {
   MAX_MANIFEST_BYTES,
   STABLE_CHANNEL,
@@ -17,11 +17,11 @@ import {
   isValidChannel,
   manifestPath,
   openManifest
-} from "./chunks/chunk-DWIITGMW.js";
+} from "./chunks/chunk-ADSWYB7Z.js";
 import {
   DEFAULT_MAX_IMAGE_BYTES,
   keyIdOf
-} from "./chunks/chunk-3WYQPP3S.js";
+} from "./chunks/chunk-UR6T2GAC.js";
 import "./chunks/chunk-B6URAI4N.js";
 import "./chunks/chunk-6DG7BXTN.js";
 

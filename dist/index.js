@@ -11,11 +11,11 @@ import {
   runRelease,
   splitList,
   tagFromRef
-} from "./chunks/chunk-EL326ZXZ.js";
-import "./chunks/chunk-DWIITGMW.js";
+} from "./chunks/chunk-IRMUU6CK.js";
+import "./chunks/chunk-ADSWYB7Z.js";
 import {
   DEFAULT_MAX_IMAGE_BYTES
-} from "./chunks/chunk-3WYQPP3S.js";
+} from "./chunks/chunk-UR6T2GAC.js";
 import {
   require_tunnel,
   require_undici

@@ -1,11 +1,11 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   readVersionLine
-} from "./chunk-DWIITGMW.js";
+} from "./chunk-ADSWYB7Z.js";
 import {
   ConflictError,
   retryOnConflict
-} from "./chunk-3WYQPP3S.js";
+} from "./chunk-UR6T2GAC.js";
 import "./chunk-6DG7BXTN.js";
 
 // src/publish/pages.ts

@@ -13,7 +13,7 @@ import {
   readVersionLine,
   releaseFolder,
   serializeBody
-} from "./chunk-DWIITGMW.js";
+} from "./chunk-ADSWYB7Z.js";
 import {
   ConflictError,
   ImageError,
@@ -26,7 +26,7 @@ import {
   retryOnConflict,
   sameBytes,
   signBytes
-} from "./chunk-3WYQPP3S.js";
+} from "./chunk-UR6T2GAC.js";
 import {
   require_semver
 } from "./chunk-B6URAI4N.js";
@@ -120,10 +120,10 @@ async function createTarget(config) {
       return new DirectoryTarget(config.directory);
     case "github-pages":
       if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
-      return new (await import("./pages-IMJFQ24G.js")).PagesTarget(config.pages);
+      return new (await import("./pages-4W5RUQZM.js")).PagesTarget(config.pages);
     case "s3":
       if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
-      return new (await import("./s3-FGFN5ZGH.js")).S3Target(config.s3);
+      return new (await import("./s3-LKXK7ZQZ.js")).S3Target(config.s3);
     default:
       throw new Error(`unknown target ${String(config.kind)}; expected one of ${TARGET_KINDS.join(", ")}`);
   }

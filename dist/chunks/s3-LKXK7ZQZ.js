@@ -3,10 +3,11 @@ import {
   ConflictError,
   IMAGE_HEADERS,
   MANIFEST_HEADERS,
+  READ_CHUNK_BYTES,
   hashFile,
   retryOnConflict,
   sameBytes
-} from "./chunk-3WYQPP3S.js";
+} from "./chunk-UR6T2GAC.js";
 import {
   BinaryDecisionDiagram,
   Client,
@@ -11509,7 +11510,7 @@ var require_dist_cjs7 = __commonJS({
     exports.streamCollector = streamCollector5;
     var { buildQueryString: buildQueryString2, HttpResponse: HttpResponse2 } = (init_protocols(), __toCommonJS(protocols_exports));
     var node_https = __require("node:https");
-    var { Readable: Readable3 } = __require("node:stream");
+    var { Readable: Readable4 } = __require("node:stream");
     var http2 = __require("node:http2");
     function buildAbortError(abortSignal) {
       const reason = abortSignal && typeof abortSignal === "object" && "reason" in abortSignal ? abortSignal.reason : void 0;
@@ -11687,7 +11688,7 @@ var require_dist_cjs7 = __commonJS({
       }
     }
     function writeBody(httpRequest, body) {
-      if (body instanceof Readable3) {
+      if (body instanceof Readable4) {
         body.pipe(httpRequest);
         return;
       }
@@ -28298,9 +28299,9 @@ var require_dist_cjs16 = __commonJS({
 
 // src/publish/s3.ts
 import { createHash as createHash3, randomUUID } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
+import { Readable as Readable3 } from "node:stream";
 var import_client_s3 = __toESM(require_dist_cjs16(), 1);
 var DEFAULT_S3_REGION = "us-east-1";
 var S3_MAX_ATTEMPTS = 5;
@@ -28309,6 +28310,48 @@ var DEFAULT_S3_IDLE_TIMEOUT_MS = 6e4;
 var MAX_LIST_PAGES = 1e3;
 var RETRY_BASE_DELAY_MS = 100;
 var RETRY_MAX_DELAY_MS = 2e4;
+var FileBody = class extends Readable3 {
+  constructor(path) {
+    super();
+    this.path = path;
+  }
+  path;
+  _read() {
+    this.destroy(new Error("an upload body is sent with pipe() only"));
+  }
+  pipe(destination) {
+    const request = destination;
+    this.send(request).catch((error) => request.destroy(error));
+    return destination;
+  }
+  async send(request) {
+    const file = await open(this.path, "r");
+    try {
+      const buffers = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)];
+      const flushed = [Promise.resolve(void 0), Promise.resolve(void 0)];
+      for (let index = 0; ; index ^= 1) {
+        if (await flushed[index] || request.destroyed) return;
+        const { bytesRead } = await file.read(buffers[index], 0, READ_CHUNK_BYTES, null);
+        if (bytesRead === 0) break;
+        if (request.destroyed) return;
+        const chunk = buffers[index].subarray(0, bytesRead);
+        flushed[index] = new Promise((resolveWrite) => request.write(chunk, resolveWrite));
+      }
+      if ((await Promise.all(flushed)).some(Boolean) || request.destroyed) return;
+      request.end();
+    } finally {
+      await file.close();
+    }
+  }
+};
+var ignore = () => void 0;
+var SDK_LOGGER = {
+  trace: ignore,
+  debug: ignore,
+  info: ignore,
+  warn: (...args) => /non-retryable streaming request/.test(String(args[0])) ? void 0 : console.warn(...args),
+  error: (...args) => console.error(...args)
+};
 var S3TargetError = class extends Error {
   constructor(message) {
     super(message);
@@ -28369,6 +28412,7 @@ var S3Target = class {
       requestChecksumCalculation: "WHEN_REQUIRED",
       responseChecksumValidation: "WHEN_REQUIRED",
       maxAttempts: S3_MAX_ATTEMPTS,
+      logger: SDK_LOGGER,
       // socketTimeout ends a request after that long without any byte; the SDK's requestTimeout would only warn.
       requestHandler: {
         connectionTimeout: S3_CONNECT_TIMEOUT_MS,
@@ -28490,14 +28534,14 @@ var S3Target = class {
   /**
    * Streams the image from its file with its Content-Length, so memory does not grow with its size. It is created
    * where it must not exist yet (If-None-Match: *), so two publishers never overwrite each other's image. The SDK
-   * does not retry a streamed body, so each attempt here opens the file again.
+   * does not retry a streamed body, so each attempt here reads the file again.
    */
   async putImage(path, localFile) {
     const { size } = await stat(localFile);
     const precondition = await this.honoursConditionalWrites() ? { IfNoneMatch: "*" } : {};
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.send(path, createReadStream(localFile), IMAGE_HEADERS, precondition, size);
+        return await this.send(path, new FileBody(localFile), IMAGE_HEADERS, precondition, size);
       } catch (error) {
         if (precondition.IfNoneMatch && isPreconditionRefusal(error)) {
           if (await this.hashObject(path) === (await hashFile(localFile)).sha256) return;

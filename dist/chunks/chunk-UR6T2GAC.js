@@ -1,5 +1,83 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 
+// src/image.ts
+import { createReadStream } from "node:fs";
+import { open, stat } from "node:fs/promises";
+import { createGunzip } from "node:zlib";
+var ESP_IMAGE_MAGIC = 233;
+var GZIP_MAGIC = [31, 139];
+var DEFAULT_MAX_IMAGE_BYTES = 16 * 1024 * 1024;
+var ImageError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ImageError";
+  }
+};
+async function checkImage(path, maxBytes = DEFAULT_MAX_IMAGE_BYTES) {
+  const info = await stat(path).catch(() => void 0);
+  if (!info?.isFile()) throw new ImageError(`firmware image ${path} does not exist or is not a file`);
+  if (info.size === 0) throw new ImageError(`firmware image ${path} is empty`);
+  if (info.size > maxBytes) {
+    throw new ImageError(`firmware image ${path} is ${info.size} bytes, over the limit of ${maxBytes} (max-image-size)`);
+  }
+  const head = Buffer.alloc(2);
+  const file = await open(path, "r");
+  try {
+    await file.read(head, 0, 2, 0);
+  } finally {
+    await file.close();
+  }
+  const gzip = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+  if (head[0] !== ESP_IMAGE_MAGIC && !gzip) {
+    throw new ImageError(
+      `firmware image ${path} starts with 0x${head[0].toString(16).padStart(2, "0")}, not an ESP image (0xe9) or gzip (0x1f 0x8b): is it firmware.bin?`
+    );
+  }
+  return { gzip };
+}
+var READ_CHUNK_BYTES = 256 * 1024;
+async function* readChunks(path) {
+  const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  const file = await open(path, "r");
+  try {
+    for (; ; ) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await file.close();
+  }
+}
+async function* gunzipChunks(path) {
+  const source = createReadStream(path);
+  const stream = source.pipe(createGunzip({ chunkSize: READ_CHUNK_BYTES }));
+  stream.once("close", () => source.destroy());
+  try {
+    for await (const chunk of stream) yield chunk;
+  } finally {
+    stream.destroy();
+  }
+}
+async function findEmbeddedKeys(path, gzip, keys) {
+  const found = /* @__PURE__ */ new Set();
+  const needles = keys.map((key) => Buffer.from(key));
+  const overlap = Math.max(0, ...needles.map((key) => key.length - 1));
+  const window = Buffer.allocUnsafe(overlap + READ_CHUNK_BYTES);
+  let tail = 0;
+  for await (const chunk of gzip ? gunzipChunks(path) : readChunks(path)) {
+    const end = tail + chunk.copy(window, tail);
+    const view = window.subarray(0, end);
+    needles.forEach((key, index) => {
+      if (!found.has(index) && view.includes(key)) found.add(index);
+    });
+    if (found.size === keys.length) break;
+    tail = Math.min(overlap, end);
+    window.copyWithin(0, end - tail, end);
+  }
+  return found;
+}
+
 // src/crypto.ts
 import { createHash } from "node:crypto";
 
@@ -481,84 +559,6 @@ var wNAF = (n) => {
   return { p, f };
 };
 
-// src/image.ts
-import { createReadStream } from "node:fs";
-import { open, stat } from "node:fs/promises";
-import { createGunzip } from "node:zlib";
-var ESP_IMAGE_MAGIC = 233;
-var GZIP_MAGIC = [31, 139];
-var DEFAULT_MAX_IMAGE_BYTES = 16 * 1024 * 1024;
-var ImageError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ImageError";
-  }
-};
-async function checkImage(path, maxBytes = DEFAULT_MAX_IMAGE_BYTES) {
-  const info = await stat(path).catch(() => void 0);
-  if (!info?.isFile()) throw new ImageError(`firmware image ${path} does not exist or is not a file`);
-  if (info.size === 0) throw new ImageError(`firmware image ${path} is empty`);
-  if (info.size > maxBytes) {
-    throw new ImageError(`firmware image ${path} is ${info.size} bytes, over the limit of ${maxBytes} (max-image-size)`);
-  }
-  const head = Buffer.alloc(2);
-  const file = await open(path, "r");
-  try {
-    await file.read(head, 0, 2, 0);
-  } finally {
-    await file.close();
-  }
-  const gzip = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
-  if (head[0] !== ESP_IMAGE_MAGIC && !gzip) {
-    throw new ImageError(
-      `firmware image ${path} starts with 0x${head[0].toString(16).padStart(2, "0")}, not an ESP image (0xe9) or gzip (0x1f 0x8b): is it firmware.bin?`
-    );
-  }
-  return { gzip };
-}
-var READ_CHUNK_BYTES = 256 * 1024;
-async function* readChunks(path) {
-  const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-  const file = await open(path, "r");
-  try {
-    for (; ; ) {
-      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) return;
-      yield buffer.subarray(0, bytesRead);
-    }
-  } finally {
-    await file.close();
-  }
-}
-async function* gunzipChunks(path) {
-  const source = createReadStream(path);
-  const stream = source.pipe(createGunzip({ chunkSize: READ_CHUNK_BYTES }));
-  stream.once("close", () => source.destroy());
-  try {
-    for await (const chunk of stream) yield chunk;
-  } finally {
-    stream.destroy();
-  }
-}
-async function findEmbeddedKeys(path, gzip, keys) {
-  const found = /* @__PURE__ */ new Set();
-  const needles = keys.map((key) => Buffer.from(key));
-  const overlap = Math.max(0, ...needles.map((key) => key.length - 1));
-  const window = Buffer.allocUnsafe(overlap + READ_CHUNK_BYTES);
-  let tail = 0;
-  for await (const chunk of gzip ? gunzipChunks(path) : readChunks(path)) {
-    const end = tail + chunk.copy(window, tail);
-    const view = window.subarray(0, end);
-    needles.forEach((key, index) => {
-      if (!found.has(index) && view.includes(key)) found.add(index);
-    });
-    if (found.size === keys.length) break;
-    tail = Math.min(overlap, end);
-    window.copyWithin(0, end - tail, end);
-  }
-  return found;
-}
-
 // src/crypto.ts
 hashes.sha512 = (message) => new Uint8Array(createHash("sha512").update(message).digest());
 var PUBLIC_KEY_LENGTH = 32;
@@ -624,6 +624,7 @@ export {
   DEFAULT_MAX_IMAGE_BYTES,
   ImageError,
   checkImage,
+  READ_CHUNK_BYTES,
   findEmbeddedKeys,
   PUBLIC_KEY_LENGTH,
   hashFile,
