@@ -2,7 +2,6 @@
 // still trusts a key able to sign the next release (the lockout guard).
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 
 /** ESP8266/ESP32 application images start with 0xE9; the ESP8266 boot loader also unpacks gzip. */
@@ -63,6 +62,8 @@ export async function* readChunks(path: string): AsyncGenerator<Buffer> {
 
 /** Streams the gzip-unpacked bytes, in chunks of at most READ_CHUNK_BYTES (left to the garbage collector). */
 async function* gunzipChunks(path: string): AsyncGenerator<Buffer> {
+  // Loaded only for gzip images: zlib costs every other publish a few milliseconds.
+  const { createGunzip } = await import('node:zlib');
   const source = createReadStream(path);
   const stream: Readable = source.pipe(createGunzip({ chunkSize: READ_CHUNK_BYTES }));
   // Destroying the gunzip stream alone would leave the file open.

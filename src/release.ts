@@ -2,7 +2,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildEnvironment, ensurePio, listEnvironments, type Reporter } from './build.js';
+import type { Reporter } from './build.js';
 import { publishReleases, type PublishedManifest } from './publish/publish.js';
 import { createTarget, type TargetConfig } from './publish/targets.js';
 import { imageFileName, isValidBoard } from './manifest.js';
@@ -56,6 +56,8 @@ export class ReleaseError extends Error {
 }
 
 async function buildAll(options: ReleaseOptions, version: string): Promise<Array<{ board: string; path: string }>> {
+  // Loaded only to build: child processes cost every publish of prebuilt images (the CLI) a few milliseconds.
+  const { buildEnvironment, ensurePio, listEnvironments } = await import('./build.js');
   const environments = options.environments.length ? options.environments : await listEnvironments(options.projectDir);
   checkBoards(environments);
   await ensurePio(options.log);
