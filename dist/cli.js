@@ -9,7 +9,7 @@ import {
   parseSigningKeys,
   publicKeyAsCArray,
   runRelease
-} from "./chunks/chunk-IRMUU6CK.js";
+} from "./chunks/chunk-7UE6K4UH.js";
 import {
   MAX_MANIFEST_BYTES,
   STABLE_CHANNEL,
@@ -17,11 +17,11 @@ import {
   isValidChannel,
   manifestPath,
   openManifest
-} from "./chunks/chunk-ADSWYB7Z.js";
+} from "./chunks/chunk-YJZZUXNR.js";
 import {
   DEFAULT_MAX_IMAGE_BYTES,
   keyIdOf
-} from "./chunks/chunk-UR6T2GAC.js";
+} from "./chunks/chunk-RC4KUFTO.js";
 import "./chunks/chunk-B6URAI4N.js";
 import "./chunks/chunk-6DG7BXTN.js";
 

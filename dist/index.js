@@ -11,11 +11,11 @@ import {
   runRelease,
   splitList,
   tagFromRef
-} from "./chunks/chunk-IRMUU6CK.js";
-import "./chunks/chunk-ADSWYB7Z.js";
+} from "./chunks/chunk-7UE6K4UH.js";
+import "./chunks/chunk-YJZZUXNR.js";
 import {
   DEFAULT_MAX_IMAGE_BYTES
-} from "./chunks/chunk-UR6T2GAC.js";
+} from "./chunks/chunk-RC4KUFTO.js";
 import {
   require_tunnel,
   require_undici

@@ -7,7 +7,7 @@ import {
   hashFile,
   retryOnConflict,
   sameBytes
-} from "./chunk-UR6T2GAC.js";
+} from "./chunk-RC4KUFTO.js";
 import {
   BinaryDecisionDiagram,
   Client,

@@ -13,7 +13,7 @@ import {
   readVersionLine,
   releaseFolder,
   serializeBody
-} from "./chunk-ADSWYB7Z.js";
+} from "./chunk-YJZZUXNR.js";
 import {
   ConflictError,
   ImageError,
@@ -26,7 +26,7 @@ import {
   retryOnConflict,
   sameBytes,
   signBytes
-} from "./chunk-UR6T2GAC.js";
+} from "./chunk-RC4KUFTO.js";
 import {
   require_semver
 } from "./chunk-B6URAI4N.js";
@@ -120,10 +120,10 @@ async function createTarget(config) {
       return new DirectoryTarget(config.directory);
     case "github-pages":
       if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
-      return new (await import("./pages-4W5RUQZM.js")).PagesTarget(config.pages);
+      return new (await import("./pages-QZV55K2T.js")).PagesTarget(config.pages);
     case "s3":
       if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
-      return new (await import("./s3-LKXK7ZQZ.js")).S3Target(config.s3);
+      return new (await import("./s3-ILDEQF2D.js")).S3Target(config.s3);
     default:
       throw new Error(`unknown target ${String(config.kind)}; expected one of ${TARGET_KINDS.join(", ")}`);
   }
@@ -279,81 +279,7 @@ function parseSigningKeys(material, source) {
 // src/release.ts
 import { mkdtemp, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join3 } from "node:path";
-
-// src/build.ts
-import { execFile, spawn } from "node:child_process";
-import { readFile as readFile2, stat } from "node:fs/promises";
-import { homedir } from "node:os";
-import { delimiter, join as join2 } from "node:path";
-import { promisify } from "node:util";
-var execFileAsync = promisify(execFile);
-var BuildError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "BuildError";
-  }
-};
-async function listEnvironments(projectDir) {
-  const iniPath = join2(projectDir, "platformio.ini");
-  const ini = await readFile2(iniPath, "utf8").catch(() => {
-    throw new BuildError(`${iniPath} not found: set project-dir to the PlatformIO project, or list environments`);
-  });
-  const environments = [...ini.matchAll(/^\s*\[env:([^\]\s]+)\]\s*$/gm)].map((match) => match[1]);
-  if (environments.length === 0) throw new BuildError(`${iniPath} has no [env:...] section`);
-  return environments;
-}
-var SECRET_VARIABLE = /^(INPUT_|AWS_|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_RUNTIME_TOKEN$|STATIC_OTA_KEY$)/;
-function environmentWithoutSecrets() {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !SECRET_VARIABLE.test(name)));
-}
-function buildEnvironmentVariables(version, board) {
-  const env = environmentWithoutSecrets();
-  const flags = `-DSTATIC_OTA_VERSION=\\"${version}\\" -DSTATIC_OTA_BOARD=\\"${board}\\"`;
-  env.PLATFORMIO_BUILD_FLAGS = [process.env.PLATFORMIO_BUILD_FLAGS, flags].filter(Boolean).join(" ");
-  return env;
-}
-async function hasPio() {
-  return execFileAsync("pio", ["--version"], { env: environmentWithoutSecrets() }).then(
-    () => true,
-    () => false
-  );
-}
-async function ensurePio(log) {
-  if (await hasPio()) return;
-  log.warning("pio was not found on PATH: installing PlatformIO with pip (add a setup step with a cache to save this time)");
-  try {
-    await execFileAsync("python3", ["-m", "pip", "install", "--user", "--upgrade", "platformio"], {
-      maxBuffer: 64 << 20,
-      env: environmentWithoutSecrets()
-    });
-  } catch (error) {
-    throw new BuildError(`pio is missing and installing PlatformIO with pip failed: ${error.message}`);
-  }
-  process.env.PATH = `${join2(homedir(), ".local", "bin")}${delimiter}${process.env.PATH ?? ""}`;
-  if (!await hasPio()) throw new BuildError("PlatformIO was installed with pip but pio is still not on PATH");
-}
-async function buildEnvironment(projectDir, board, version, log) {
-  log.info(`pio run -e ${board} (version ${version})`);
-  const code = await new Promise((resolve2, reject) => {
-    const child = spawn("pio", ["run", "-e", board], {
-      cwd: projectDir,
-      env: buildEnvironmentVariables(version, board),
-      stdio: ["ignore", "pipe", "pipe"]
-    });
-    const forward = (chunk) => log.info(chunk.toString("utf8").trimEnd());
-    child.stdout.on("data", forward);
-    child.stderr.on("data", forward);
-    child.on("error", reject);
-    child.on("close", resolve2);
-  });
-  if (code !== 0) throw new BuildError(`pio run -e ${board} failed with exit code ${code}`);
-  const image = join2(projectDir, ".pio", "build", board, "firmware.bin");
-  if (!(await stat(image).catch(() => void 0))?.isFile()) {
-    throw new BuildError(`pio run -e ${board} succeeded but ${image} is missing`);
-  }
-  return image;
-}
+import { join as join2 } from "node:path";
 
 // src/publish/publish.ts
 var import_semver2 = __toESM(require_semver(), 1);
@@ -450,6 +376,7 @@ var ReleaseError = class extends Error {
   published;
 };
 async function buildAll(options, version) {
+  const { buildEnvironment, ensurePio, listEnvironments } = await import("./build-IF47HTOB.js");
   const environments = options.environments.length ? options.environments : await listEnvironments(options.projectDir);
   checkBoards(environments);
   await ensurePio(options.log);
@@ -506,11 +433,11 @@ async function runRelease(options) {
     }
   }
   if (options.releaseAssets) {
-    const folder = await mkdtemp(join3(tmpdir(), "static-ota-assets-"));
+    const folder = await mkdtemp(join2(tmpdir(), "static-ota-assets-"));
     try {
       const assets = [];
       for (const release of signed) {
-        const manifestFile = join3(folder, `${release.board}-latest.txt`);
+        const manifestFile = join2(folder, `${release.board}-latest.txt`);
         await writeFile2(manifestFile, release.manifest, "latin1");
         assets.push(
           { name: `${release.board}-${release.file}`, path: release.imageFile, contentType: "application/octet-stream" },

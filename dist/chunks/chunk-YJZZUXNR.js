@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   keyIdOf,
   verifyStrict
-} from "./chunk-UR6T2GAC.js";
+} from "./chunk-RC4KUFTO.js";
 
 // src/manifest.ts
 var MANIFEST_FORMAT = "static-ota/1";

@@ -3,7 +3,6 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 // src/image.ts
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
-import { createGunzip } from "node:zlib";
 var ESP_IMAGE_MAGIC = 233;
 var GZIP_MAGIC = [31, 139];
 var DEFAULT_MAX_IMAGE_BYTES = 16 * 1024 * 1024;
@@ -50,6 +49,7 @@ async function* readChunks(path) {
   }
 }
 async function* gunzipChunks(path) {
+  const { createGunzip } = await import("node:zlib");
   const source = createReadStream(path);
   const stream = source.pipe(createGunzip({ chunkSize: READ_CHUNK_BYTES }));
   stream.once("close", () => source.destroy());

@@ -1,11 +1,11 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   readVersionLine
-} from "./chunk-ADSWYB7Z.js";
+} from "./chunk-YJZZUXNR.js";
 import {
   ConflictError,
   retryOnConflict
-} from "./chunk-UR6T2GAC.js";
+} from "./chunk-RC4KUFTO.js";
 import "./chunk-6DG7BXTN.js";
 
 // src/publish/pages.ts
