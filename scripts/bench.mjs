@@ -60,22 +60,22 @@ try {
   cliAgainstShell();
   // The per-target figures use the TypeScript library directly: bundle it, keeping
   // packages (s3rver, the AWS SDK) as imports resolved from node_modules.
-  // Split like dist/ (scripts/bundle.mjs), so the publisher loads a target's code only when it uses that target.
+  // The harness keeps packages (s3rver) as imports from node_modules; the publisher is bundled whole and split
+  // exactly like dist/ (scripts/bundle.mjs), so it loads what the action and the CLI load.
   const cache = join(root, 'node_modules', '.cache', 'static-ota');
-  const bundled = (name) => join(cache, `${name}.js`);
   rmSync(cache, { recursive: true, force: true });
+  const common = { bundle: true, platform: 'node', format: 'esm', logLevel: 'warning' };
+  await build({ ...common, entryPoints: [join(root, 'scripts', 'bench-targets.ts')], outfile: join(cache, 'bench-targets.js'), packages: 'external' });
   await build({
-    entryPoints: ['bench-targets', 'bench-publish'].map((name) => join(root, 'scripts', `${name}.ts`)),
-    outdir: cache,
+    ...common,
+    entryPoints: [join(root, 'scripts', 'bench-publish.ts')],
+    outdir: join(cache, 'publisher'),
     splitting: true,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
+    target: 'node20',
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   });
   const runs = [
-    [node24, bundled('bench-targets'), bundled('bench-publish')],
+    [node24, join(cache, 'bench-targets.js'), join(cache, 'publisher', 'bench-publish.js')],
     [process.execPath, join(root, 'scripts', 'bench-firmware.mjs')],
     [process.execPath, join(root, 'scripts', 'security-report.mjs')],
   ];

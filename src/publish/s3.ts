@@ -87,16 +87,10 @@ class FileBody extends Readable {
 
 const ignore = (): void => undefined;
 /**
- * Silent like the SDK's default, except for its warnings and errors; but not its warning on every failed attempt of
- * a streamed upload, which putImage retries and reports itself.
+ * Silent, as the SDK's default logger is. Given explicitly because with its default the SDK writes a warning to
+ * the console on every failed attempt of a streamed upload, which putImage retries and reports itself.
  */
-const SDK_LOGGER = {
-  trace: ignore,
-  debug: ignore,
-  info: ignore,
-  warn: (...args: unknown[]) => (/non-retryable streaming request/.test(String(args[0])) ? undefined : console.warn(...args)),
-  error: (...args: unknown[]) => console.error(...args),
-};
+const SDK_LOGGER = { trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore };
 
 export class S3TargetError extends Error {
   constructor(message: string) {
