@@ -24,8 +24,9 @@ enum class Result : uint8_t {
   HashMismatch,
   FlashError,
   ConfigError,      // the device's own settings are unusable (URL, keys, version)
+  RolledBack,       // the offered version failed its trial boot here and was rolled back
 };
-constexpr size_t kResultCount = static_cast<size_t>(Result::ConfigError) + 1;
+constexpr size_t kResultCount = static_cast<size_t>(Result::RolledBack) + 1;
 
 const char* resultCode(Result result);
 const char* resultMessage(Result result);

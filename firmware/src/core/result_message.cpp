@@ -23,7 +23,8 @@ constexpr char kResultMessages[] =
     "image size does not match the manifest\0"
     "image SHA-256 does not match the manifest\0"
     "flash write failed\0"
-    "device configuration is invalid";
+    "device configuration is invalid\0"
+    "offered version was rolled back on this device; waiting for a newer one";
 static_assert(packedCount(kResultMessages) == kResultCount, "one sentence per Result");
 
 const char* resultMessage(Result result) {

@@ -23,7 +23,7 @@ constexpr uint32_t bit(Result result) { return 1u << static_cast<uint8_t>(result
 bool decidedByManifestBytes(Result result) {
   constexpr uint32_t kDecided = bit(Result::NoUpdate) | bit(Result::NotNewer) | bit(Result::BadSignature) |
                                 bit(Result::WrongFormat) | bit(Result::WrongBoard) | bit(Result::WrongChannel) |
-                                bit(Result::Expired) | bit(Result::TooLarge);
+                                bit(Result::Expired) | bit(Result::TooLarge) | bit(Result::RolledBack);
   return (bit(result) & kDecided) != 0;
 }
 
@@ -41,6 +41,7 @@ UpdateFlow::UpdateFlow(HttpTransport& transport, FlashTarget& flash, Clock& cloc
   board_[0] = '\0';
   offeredVersion_[0] = '\0';
   imageUrl_[0] = '\0';
+  refusedVersion_[0] = '\0';
   memcpy(channel_, "stable", sizeof("stable"));
 }
 
@@ -62,14 +63,23 @@ bool UpdateFlow::addTrustedKey(const uint8_t publicKey[kPublicKeyLength]) {
   return trustedKeys_.add(publicKey, crypto_);
 }
 
-bool UpdateFlow::setRunningVersion(const char* version) {
+// A valid SemVer version into one of the version buffers.
+bool UpdateFlow::setVersion(const char* version, char (&out)[kMaxVersionLength + 1]) {
   return isValidVersion(TextSpan{version, boundedLength(version, kMaxVersionLength)}) &&
-         setText(version, runningVersion_, sizeof(runningVersion_));
+         setText(version, out, sizeof(out));
 }
+
+bool UpdateFlow::setRunningVersion(const char* version) { return setVersion(version, runningVersion_); }
 
 bool UpdateFlow::setBoard(const char* board) { return setText(board, board_, sizeof(board_)); }
 
 bool UpdateFlow::setChannel(const char* channel) { return setText(channel, channel_, sizeof(channel_)); }
+
+bool UpdateFlow::setRefusedVersion(const char* version) {
+  forgetLastPoll();
+  refusedVersion_[0] = '\0';
+  return version[0] == '\0' || setVersion(version, refusedVersion_);
+}
 
 void UpdateFlow::setTimeouts(uint32_t readTimeoutMs, uint32_t updateTimeoutMs) {
   readTimeoutMs_ = readTimeoutMs;
@@ -110,12 +120,12 @@ Result UpdateFlow::failTransport(TransportError error) {
 
 // The running image was accepted once, so it is recorded when it is higher
 // than the stored record. Returns the highest version ever accepted: the
-// record (read into record) or the running version, whichever is higher.
-STATIC_OTA_ONE_CALLER TextSpan UpdateFlow::recordRunningVersion(char (&record)[kMaxVersionLength + 1]) {
+// record (read into storedVersion_) or the running version, whichever is higher.
+STATIC_OTA_ONE_CALLER TextSpan UpdateFlow::recordRunningVersion() {
   const TextSpan running = spanOf(runningVersion_);
   if (versionStore_ == nullptr) return running;
-  if (versionStore_->load(record, sizeof(record))) {
-    const TextSpan stored{record, boundedLength(record, kMaxVersionLength)};
+  if (versionStore_->load(storedVersion_, sizeof(storedVersion_))) {
+    const TextSpan stored{storedVersion_, boundedLength(storedVersion_, kMaxVersionLength)};
     // An unreadable record is treated as none.
     if (isValidVersion(stored) && compareVersions(stored, running) >= 0) return stored;
   }
@@ -129,12 +139,12 @@ Result UpdateFlow::poll() {
   httpStatus_ = 0;
   offeredVersion_[0] = '\0';
   imageBytesReceived_ = 0;
+  signatureVerified_ = false;
   startedAtMs_ = clock_.millis();
   if (manifestUrl_[0] == '\0' || trustedKeys_.count() == 0 || runningVersion_[0] == '\0' || board_[0] == '\0') {
     return Result::ConfigError;
   }
-  char record[kMaxVersionLength + 1];
-  const TextSpan highest = recordRunningVersion(record);
+  const TextSpan highest = recordRunningVersion();
 
   size_t length = 0;
   HttpResponse response;
@@ -154,7 +164,7 @@ Result UpdateFlow::poll() {
 // The caller ends the request.
 STATIC_OTA_ONE_CALLER Result UpdateFlow::readManifest(size_t& length, HttpResponse& response) {
   const HttpValidators* conditional = nullptr;
-  if (lastPoll_.conditionalPollsLeft != 0) {
+  if (lastPoll_.conditionalPollsLeft != 0 && !verifyUnchanged_) {
     --lastPoll_.conditionalPollsLeft;
     conditional = &lastPoll_.validators;
   }
@@ -183,9 +193,17 @@ STATIC_OTA_ONE_CALLER Result UpdateFlow::evaluateManifest(size_t length, const T
   copyToCString(framed.version, offeredVersion_, sizeof(offeredVersion_));
 
   // Before any cryptography: equal is "up to date"; lower, or not above the
-  // highest ever accepted, is a rollback attempt.
-  if (compareVersions(framed.version, spanOf(runningVersion_)) == 0) return Result::NoUpdate;
-  if (compareVersions(framed.version, highest) <= 0) return Result::NotNewer;
+  // highest ever accepted, is a rollback attempt; a version rolled back here
+  // waits for a newer one. Only a boot's health check verifies these too.
+  Result refusal = Result::UpdateAvailable;
+  if (compareVersions(framed.version, spanOf(runningVersion_)) == 0) {
+    refusal = Result::NoUpdate;
+  } else if (refusedVersion_[0] != '\0' && compareVersions(framed.version, spanOf(refusedVersion_)) == 0) {
+    refusal = Result::RolledBack;
+  } else if (compareVersions(framed.version, highest) <= 0) {
+    refusal = Result::NotNewer;
+  }
+  if (refusal != Result::UpdateAvailable && !verifyUnchanged_) return refusal;
 
   Manifest manifest;
   manifestError_ = openManifest(framed, trustedKeys_, crypto_, manifest);
@@ -196,6 +214,8 @@ STATIC_OTA_ONE_CALLER Result UpdateFlow::evaluateManifest(size_t length, const T
     case ManifestError::BadSignature: return Result::BadSignature;
     default: return Result::WrongFormat;
   }
+  signatureVerified_ = true;
+  if (refusal != Result::UpdateAvailable) return refusal;
   if (!manifest.board.equalsCString(board_)) return Result::WrongBoard;
   if (!manifest.channel.equalsCString(channel_)) return Result::WrongChannel;
   uint32_t now = 0;

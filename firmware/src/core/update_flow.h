@@ -53,6 +53,18 @@ class UpdateFlow {
     versionStore_ = store;
   }
   void setTimeouts(uint32_t readTimeoutMs, uint32_t updateTimeoutMs);
+  // A version that failed its trial boot here ("" for none): offered again,
+  // it is RolledBack, without cryptography. False, with none refused, when
+  // it is not valid SemVer.
+  bool setRefusedVersion(const char* version);
+  // Also verify a manifest offering the running or an older version (never
+  // answered from validators): the health check of a boot, which needs proof
+  // that this firmware can still fetch and verify a release.
+  // Forgets the validators when it changes.
+  void setVerifyUnchanged(bool enabled) {
+    if (enabled != verifyUnchanged_) forgetLastPoll();
+    verifyUnchanged_ = enabled;
+  }
   void onProgress(ProgressCallback callback, void* context);
 
   // Steps 1-3: is a newer signed version offered? Downloads nothing else.
@@ -65,6 +77,9 @@ class UpdateFlow {
   TransportError transportError() const { return transportError_; }
   int httpStatus() const { return httpStatus_; }
   const char* offeredVersion() const { return offeredVersion_; }  // "" when none was read
+  const char* runningVersion() const { return runningVersion_; }
+  // The last poll verified a manifest's signature from a trusted key.
+  bool signatureVerified() const { return signatureVerified_; }
   uint32_t imageBytesReceived() const { return imageBytesReceived_; }
 
   // Validators of the last poll whose outcome the manifest bytes alone
@@ -89,8 +104,9 @@ class UpdateFlow {
 
  private:
   bool setText(const char* text, char* out, size_t capacity);
+  bool setVersion(const char* version, char (&out)[kMaxVersionLength + 1]);
   Result poll();
-  TextSpan recordRunningVersion(char (&record)[kMaxVersionLength + 1]);
+  TextSpan recordRunningVersion();
   Result readManifest(size_t& length, HttpResponse& response);
   Result evaluateManifest(size_t length, const TextSpan& highest);
   Result install();
@@ -115,6 +131,8 @@ class UpdateFlow {
   TransportError transportError_ = TransportError::None;
   int httpStatus_ = 0;
   uint32_t imageBytesReceived_ = 0;
+  bool signatureVerified_ = false;
+  bool verifyUnchanged_ = false;
 
   PollValidators lastPoll_;
 
@@ -123,6 +141,10 @@ class UpdateFlow {
   char runningVersion_[kMaxVersionLength + 1];
   char board_[kMaxBoardLength + 1];
   char channel_[kMaxChannelLength + 1];
+  // The version store's record, read by each poll: off the stack, which the
+  // signature check needs on the ESP8266 (firmware/README.md).
+  char storedVersion_[kMaxVersionLength + 1];
+  char refusedVersion_[kMaxVersionLength + 1];
 
   // The offer found by the last poll.
   uint32_t imageSize_ = 0;
