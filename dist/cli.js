@@ -9,7 +9,7 @@ import {
   parseSigningKeys,
   publicKeyAsCArray,
   runRelease
-} from "./chunks/chunk-7UE6K4UH.js";
+} from "./chunks/chunk-BLUDMET6.js";
 import {
   MAX_MANIFEST_BYTES,
   STABLE_CHANNEL,

@@ -11,7 +11,7 @@ import {
   runRelease,
   splitList,
   tagFromRef
-} from "./chunks/chunk-7UE6K4UH.js";
+} from "./chunks/chunk-BLUDMET6.js";
 import "./chunks/chunk-YJZZUXNR.js";
 import {
   DEFAULT_MAX_IMAGE_BYTES

@@ -28345,13 +28345,7 @@ var FileBody = class extends Readable3 {
   }
 };
 var ignore = () => void 0;
-var SDK_LOGGER = {
-  trace: ignore,
-  debug: ignore,
-  info: ignore,
-  warn: (...args) => /non-retryable streaming request/.test(String(args[0])) ? void 0 : console.warn(...args),
-  error: (...args) => console.error(...args)
-};
+var SDK_LOGGER = { trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore };
 var S3TargetError = class extends Error {
   constructor(message) {
     super(message);

@@ -123,7 +123,7 @@ async function createTarget(config) {
       return new (await import("./pages-QZV55K2T.js")).PagesTarget(config.pages);
     case "s3":
       if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
-      return new (await import("./s3-ILDEQF2D.js")).S3Target(config.s3);
+      return new (await import("./s3-TNMUPSRX.js")).S3Target(config.s3);
     default:
       throw new Error(`unknown target ${String(config.kind)}; expected one of ${TARGET_KINDS.join(", ")}`);
   }
