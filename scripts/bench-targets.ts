@@ -136,7 +136,7 @@ async function pagesHistory(): Promise<void> {
       row.releases === 1 ? '' : `   wall ${wallRatio <= 1.5 ? 'meets' : 'MISSES'} the target, bytes fetched ${fetchedRatio <= 1.5 ? 'meet' : 'MISS'} it`;
     console.log(
       `${String(row.releases).padStart(3)} releases: fetched ${(row.fetched / 1024).toFixed(1)} KiB (${fetchedRatio.toFixed(2)}x), ` +
-        `clone on disk ${mib(row.disk)}, wall ${row.wall.toFixed(3)} s (${wallRatio.toFixed(2)}x)${verdict}`,
+        `clone on disk ${mib(row.disk)} (${(row.disk / base.disk).toFixed(2)}x), wall ${row.wall.toFixed(3)} s (${wallRatio.toFixed(2)}x)${verdict}`,
     );
   }
   console.log('(bytes fetched: the commit, its trees, whose entries list every image kept, and the manifests read; no image)');
