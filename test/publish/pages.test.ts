@@ -434,6 +434,21 @@ describe('github-pages target over smart HTTP with a token', () => {
     expect(versionIn(s, 'nodemcuv2/latest.txt')).toBe('1.0.0');
   });
 
+  it('lets three publishes started at the same moment all land, none forced, foreign files kept', async () => {
+    const s = httpSite('simultaneous', TOKEN);
+    const seeded = seedBranch(s.bare, BRANCH, { CNAME: 'ota.example.com\n' });
+    const boards = ['nodemcuv2', 'esp32dev', 'd1_mini'];
+    const releases = await Promise.all(boards.map((board) => signedRelease(s.key, board, '1.0.0')));
+    await Promise.all(releases.map((release) => publishReleases(new PagesTarget(s.config), [release])));
+
+    expect(branchFiles(s.bare, BRANCH)).toEqual([
+      'CNAME',
+      ...boards.sort().flatMap((board) => [`${board}/firmware-1.0.0.bin`, `${board}/latest.txt`]),
+    ]);
+    expect(git(s.bare, 'rev-list', '--count', BRANCH)).toBe('4');
+    expect(isAncestor(s.bare, seeded, tip(s))).toBe(true);
+  });
+
   it('lets two concurrent publishes over HTTP both land (the race is forced at the manifest write)', async () => {
     const s = httpSite('concurrent', TOKEN);
     const lower = await signedRelease(s.key, 'nodemcuv2', '2.0.0');
