@@ -134,8 +134,8 @@ export class PagesTarget implements MirrorTarget {
 
   /**
    * The branch's newest commit as a partial clone (depth 1, trees only) with
-   * a sparse checkout of `reads`, whose blobs come in the same fetch; or a new
-   * orphan branch holding `.nojekyll`. Returns the fetched commit, if any.
+   * a sparse checkout of `reads`, whose blobs come in one more request; or a
+   * new orphan branch holding `.nojekyll`. Returns the fetched commit, if any.
    */
   private async checkOut(clone: string, reads: readonly string[]): Promise<string | undefined> {
     await this.git(clone, ['check-ref-format', `refs/heads/${this.branch}`], `pages-branch ${JSON.stringify(this.branch)} is not a valid branch name`);
@@ -182,7 +182,8 @@ export class PagesTarget implements MirrorTarget {
         return local === stored ? 'same' : 'different';
       },
       list: async (folder) => {
-        const prefix = `${this.inBranch(folder)}/`.replace(/^\//, '');
+        const base = this.inBranch(folder).replace(/\/$/, '');
+        const prefix = base ? `${base}/` : '';
         const listed = (await this.git(clone, ['ls-files', '-z', '--', prefix || '.'])).stdout;
         return listed
           .split('\0')
