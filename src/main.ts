@@ -1,15 +1,15 @@
 // The action's entry: read inputs, run the release, set outputs. All logic lives in the library.
 import * as core from '@actions/core';
-import { DEFAULT_MAX_IMAGE_BYTES } from './image.js';
 import { InputError, parseDuration, parsePositiveInteger, splitList } from './inputs.js';
 import { PAGES_HISTORIES, TARGET_KINDS, type PagesHistory, type TargetConfig, type TargetKind } from './publish/targets.js';
 import { ReleaseError, runRelease, type ReleaseOptions, type ReleaseResult } from './release.js';
 import { parsePublicKey, parseSigningKeys, type SigningKey } from './sign.js';
 import { tagFromRef } from './version.js';
 
-const optional = (name: string): string | undefined => core.getInput(name) || undefined;
-/** action.yml gives defaults on GitHub; a missing input (local runs, tests) takes the same default. */
-const flag = (name: string, fallback: boolean): boolean => (core.getInput(name) ? core.getBooleanInput(name) : fallback);
+// Defaults live in action.yml alone: the runner sets every input that has one.
+const input = (name: string): string => core.getInput(name);
+const optional = (name: string): string | undefined => input(name) || undefined;
+const flag = (name: string): boolean => core.getBooleanInput(name);
 
 /** Registers every form of a secret a log line could contain, line by line (masks do not span lines). */
 function maskSecret(value: string | undefined): void {
@@ -19,7 +19,7 @@ function maskSecret(value: string | undefined): void {
 }
 
 function readSigningKeys(): SigningKey[] {
-  const material = core.getInput('signing-key');
+  const material = input('signing-key');
   maskSecret(material);
   if (!material.trim()) return [];
   const keys = parseSigningKeys(material, 'signing-key');
@@ -31,7 +31,7 @@ function readSigningKeys(): SigningKey[] {
 }
 
 function readFirmware(environments: string[]): Array<{ board: string; path: string }> {
-  const lines = splitList(core.getInput('firmware'));
+  const lines = splitList(input('firmware'));
   if (lines.length === 1 && !lines[0].includes('=')) {
     if (environments.length !== 1) {
       throw new InputError('firmware is a single path: name its board with exactly one entry in environments, or write board=path');
@@ -46,7 +46,7 @@ function readFirmware(environments: string[]): Array<{ board: string; path: stri
 }
 
 function readTarget(): TargetConfig {
-  const kind = core.getInput('target') || 'directory';
+  const kind = input('target');
   if (!TARGET_KINDS.includes(kind as TargetKind)) {
     throw new InputError(`target must be one of ${TARGET_KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
   }
@@ -60,26 +60,26 @@ function readTarget(): TargetConfig {
   const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
   const repository = process.env.GITHUB_REPOSITORY;
   if (kind === 'github-pages' && !repository) throw new InputError('target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)');
-  const history = core.getInput('pages-history') || 'keep';
+  const history = input('pages-history');
   if (!PAGES_HISTORIES.includes(history as PagesHistory)) {
     throw new InputError(`pages-history must be one of ${PAGES_HISTORIES.join(', ')}, got ${JSON.stringify(history)}`);
   }
   return {
     kind: kind as TargetKind,
-    directory: core.getInput('directory') || 'public',
+    directory: input('directory'),
     pages: {
-      branch: core.getInput('pages-branch') || 'gh-pages',
-      folder: core.getInput('pages-folder'),
+      branch: input('pages-branch'),
+      folder: input('pages-folder'),
       token,
       remoteUrl: `${server}/${repository}.git`,
       history: history as PagesHistory,
     },
     s3: {
-      bucket: core.getInput('s3-bucket'),
-      prefix: core.getInput('s3-prefix'),
-      region: core.getInput('s3-region'),
+      bucket: input('s3-bucket'),
+      prefix: input('s3-prefix'),
+      region: input('s3-region'),
       endpoint: optional('s3-endpoint'),
-      forcePathStyle: flag('s3-force-path-style', false),
+      forcePathStyle: flag('s3-force-path-style'),
       accessKeyId: optional('s3-access-key-id'),
       secretAccessKey,
       sessionToken,
@@ -90,10 +90,10 @@ function readTarget(): TargetConfig {
 
 function readOptions(): ReleaseOptions {
   const signingKeys = readSigningKeys();
-  const environments = splitList(core.getInput('environments'));
-  const build = flag('build', true);
+  const environments = splitList(input('environments'));
+  const build = flag('build');
   const ref = process.env.GITHUB_REF;
-  const releaseAssets = flag('release-assets', false);
+  const releaseAssets = flag('release-assets');
   const tag = tagFromRef(ref);
   if (releaseAssets && tag === undefined) throw new InputError('release-assets needs a tag (refs/tags/...) to attach to');
   const expiresIn = optional('expires-in');
@@ -102,28 +102,35 @@ function readOptions(): ReleaseOptions {
     ref,
     version: optional('version'),
     channel: optional('channel'),
-    projectDir: core.getInput('project-dir') || '.',
+    projectDir: input('project-dir'),
     environments,
     build,
     firmware: build ? [] : readFirmware(environments),
     signingKeys,
-    nextReleaseKeys: splitList(core.getInput('trusted-keys')).map((key) => parsePublicKey(key, 'trusted-keys')),
-    allowLockout: flag('allow-lockout', false),
+    nextReleaseKeys: splitList(input('trusted-keys')).map((key) => parsePublicKey(key, 'trusted-keys')),
+    allowLockout: flag('allow-lockout'),
     expiresInSeconds: expiresIn === undefined ? undefined : parseDuration(expiresIn, 'expires-in'),
-    force: flag('force', false),
-    maxImageBytes: parsePositiveInteger(core.getInput('max-image-size') || String(DEFAULT_MAX_IMAGE_BYTES), 'max-image-size'),
+    force: flag('force'),
+    maxImageBytes: parsePositiveInteger(input('max-image-size'), 'max-image-size'),
     keepVersions: keepVersions === undefined ? undefined : parsePositiveInteger(keepVersions, 'keep-versions'),
     target: readTarget(),
     releaseAssets: releaseAssets
       ? {
-          token: core.getInput('token'),
+          token: input('token'),
           repository: process.env.GITHUB_REPOSITORY ?? '',
           tag: tag as string,
         }
       : undefined,
-    log: { info: core.info, warning: core.warning },
+    log: { info: core.info, warning: core.warning, group: core.group },
   };
 }
+
+/** One summary line per lockout guard finding, so it is seen beside the result, not only in the log. */
+function addLockouts(result: ReleaseResult, outcome: string): void {
+  for (const lockout of result.lockouts) core.summary.addRaw(`<p><b>Warning (${outcome}):</b> ${escapeHtml(lockout)}</p>`, true);
+}
+
+const escapeHtml = (text: string): string => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 async function writeOutputs(result: ReleaseResult): Promise<void> {
   core.setOutput('version', result.version ?? '');
@@ -133,13 +140,12 @@ async function writeOutputs(result: ReleaseResult): Promise<void> {
     JSON.stringify(result.manifests.map(({ imageWritten: _written, ...manifest }) => manifest)),
   );
   if (result.version === undefined) {
-    await core.summary
-      .addHeading('static-ota: build only', 3)
-      .addList(result.built.map(({ board, path }) => `${board}: ${path}`))
-      .write();
+    core.summary.addHeading('static-ota: build only', 3).addList(result.built.map(({ board, path }) => `${board}: ${path}`));
+    addLockouts(result, 'a release of this build would be refused');
+    await core.summary.write();
     return;
   }
-  await core.summary
+  core.summary
     .addHeading(`static-ota ${result.version} (${result.channel})`, 3)
     .addTable([
       [
@@ -156,8 +162,9 @@ async function writeOutputs(result: ReleaseResult): Promise<void> {
         manifest.sha256,
         manifest.manifest,
       ]),
-    ])
-    .write();
+    ]);
+  addLockouts(result, 'published anyway: allow-lockout is set');
+  await core.summary.write();
 }
 
 export async function run(): Promise<void> {

@@ -104,8 +104,8 @@ var PagesTarget = class {
   }
   /**
    * The branch's newest commit as a partial clone (depth 1, trees only) with
-   * a sparse checkout of `reads`, whose blobs come in the same fetch; or a new
-   * orphan branch holding `.nojekyll`. Returns the fetched commit, if any.
+   * a sparse checkout of `reads`, whose blobs come in one more request; or a
+   * new orphan branch holding `.nojekyll`. Returns the fetched commit, if any.
    */
   async checkOut(clone, reads) {
     await this.git(clone, ["check-ref-format", `refs/heads/${this.branch}`], `pages-branch ${JSON.stringify(this.branch)} is not a valid branch name`);
@@ -149,7 +149,8 @@ var PagesTarget = class {
         return local === stored ? "same" : "different";
       },
       list: async (folder) => {
-        const prefix = `${this.inBranch(folder)}/`.replace(/^\//, "");
+        const base = this.inBranch(folder).replace(/\/$/, "");
+        const prefix = base ? `${base}/` : "";
         const listed = (await this.git(clone, ["ls-files", "-z", "--", prefix || "."])).stdout;
         return listed.split("\0").filter((path) => path && !path.slice(prefix.length).includes("/")).map((path) => this.inMirror(path));
       },

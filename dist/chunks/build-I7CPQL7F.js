@@ -8,6 +8,23 @@ import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
 var execFileAsync = promisify(execFile);
+function lineForwarder(emit) {
+  let partial = "";
+  const send = (line) => {
+    if (line.trim()) emit(line.trimEnd());
+  };
+  return {
+    write(chunk) {
+      const lines = (partial + chunk.toString("utf8")).split(/\r\n|\r|\n/);
+      partial = lines.pop() ?? "";
+      lines.forEach(send);
+    },
+    flush() {
+      send(partial);
+      partial = "";
+    }
+  };
+}
 var BuildError = class extends Error {
   constructor(message) {
     super(message);
@@ -54,19 +71,26 @@ async function ensurePio(log) {
   if (!await hasPio()) throw new BuildError("PlatformIO was installed with pip but pio is still not on PATH");
 }
 async function buildEnvironment(projectDir, board, version, log) {
-  log.info(`pio run -e ${board} (version ${version})`);
-  const code = await new Promise((resolve, reject) => {
+  const title = `pio run -e ${board} (version ${version})`;
+  const build = () => new Promise((resolve, reject) => {
     const child = spawn("pio", ["run", "-e", board], {
       cwd: projectDir,
       env: buildEnvironmentVariables(version, board),
       stdio: ["ignore", "pipe", "pipe"]
     });
-    const forward = (chunk) => log.info(chunk.toString("utf8").trimEnd());
-    child.stdout.on("data", forward);
-    child.stderr.on("data", forward);
+    const streams = [child.stdout, child.stderr].map((stream) => {
+      const forwarder = lineForwarder(log.info);
+      stream.on("data", forwarder.write);
+      return forwarder;
+    });
     child.on("error", reject);
-    child.on("close", resolve);
+    child.on("close", (code2) => {
+      streams.forEach((forwarder) => forwarder.flush());
+      resolve(code2);
+    });
   });
+  if (!log.group) log.info(title);
+  const code = await (log.group ? log.group(title, build) : build());
   if (code !== 0) throw new BuildError(`pio run -e ${board} failed with exit code ${code}`);
   const image = join(projectDir, ".pio", "build", board, "firmware.bin");
   if (!(await stat(image).catch(() => void 0))?.isFile()) {

@@ -1,5 +1,8 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  require_semver
+} from "./chunk-B6URAI4N.js";
+import {
   MAX_SIGNATURES,
   ManifestError,
   STABLE_CHANNEL,
@@ -28,9 +31,6 @@ import {
   signBytes
 } from "./chunk-RC4KUFTO.js";
 import {
-  require_semver
-} from "./chunk-B6URAI4N.js";
-import {
   __toESM
 } from "./chunk-6DG7BXTN.js";
 
@@ -58,8 +58,24 @@ function parsePositiveInteger(text, name) {
 var splitList = (text) => text.split(/[,\n]/).map((item) => item.trim()).filter(Boolean);
 
 // src/publish/directory.ts
-import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
+var ignoreMissing = (fallback) => (error) => {
+  if (error.code === "ENOENT") return fallback;
+  throw error;
+};
+async function makeFolders(folder) {
+  const missing = [];
+  for (let current = folder; !await stat(current).catch(ignoreMissing(void 0)); current = dirname(current)) {
+    if (dirname(current) === current) break;
+    missing.unshift(current);
+  }
+  for (const path of missing) {
+    await mkdir(path).catch((error) => {
+      if (error.code !== "EEXIST") throw error;
+    });
+  }
+}
 var DirectoryTarget = class {
   description;
   root;
@@ -68,20 +84,19 @@ var DirectoryTarget = class {
     this.description = `directory ${root}`;
   }
   transaction(work) {
-    return retryOnConflict(() => work(this.session()));
+    return retryOnConflict(() => work(this.session())).catch((error) => {
+      if (error.code !== void 0 && error.syscall !== void 0) error.message = `${this.description}: ${error.message}`;
+      throw error;
+    });
   }
   /** One view of the folder; `transaction` adds the retries a shared folder needs. */
   session() {
     const full = (path) => join(this.root, ...path.split("/"));
-    const missingAsUndefined = (error) => {
-      if (error.code === "ENOENT") return void 0;
-      throw error;
-    };
-    const read = (path) => readFile(full(path)).catch(missingAsUndefined);
+    const read = (path) => readFile(full(path)).catch(ignoreMissing(void 0));
     const atomically = async (path, write) => {
       const destination = full(path);
       const temporary = `${destination}.${process.pid}.tmp`;
-      await mkdir(dirname(destination), { recursive: true });
+      await makeFolders(dirname(destination));
       try {
         await write(temporary);
         await rename(temporary, destination);
@@ -92,12 +107,12 @@ var DirectoryTarget = class {
     return {
       read,
       async compareImage(path, _localFile, sha256) {
-        const stored = await hashFile(full(path)).catch(missingAsUndefined);
+        const stored = await hashFile(full(path)).catch(ignoreMissing(void 0));
         if (!stored) return "missing";
         return stored.sha256 === sha256 ? "same" : "different";
       },
       async list(folder) {
-        const entries = await readdir(full(folder), { withFileTypes: true }).catch(() => []);
+        const entries = await readdir(full(folder), { withFileTypes: true }).catch(ignoreMissing([]));
         return entries.filter((entry) => entry.isFile()).map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
       },
       writeImage: (path, localFile) => atomically(path, (temporary) => copyFile(localFile, temporary)),
@@ -120,7 +135,7 @@ async function createTarget(config) {
       return new DirectoryTarget(config.directory);
     case "github-pages":
       if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
-      return new (await import("./pages-QZV55K2T.js")).PagesTarget(config.pages);
+      return new (await import("./pages-S5QC4TKP.js")).PagesTarget(config.pages);
     case "s3":
       if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
       return new (await import("./s3-TNMUPSRX.js")).S3Target(config.s3);
@@ -149,7 +164,11 @@ function parseVersion(text) {
 var tagFromRef = (ref) => ref?.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : void 0;
 function versionFromRef(ref) {
   const tag = tagFromRef(ref);
-  return tag === void 0 ? void 0 : parseVersion(tag);
+  if (tag === void 0) return void 0;
+  if (isValidVersion(tag.replace(/^v/, ""))) return parseVersion(tag);
+  throw new VersionError(
+    `the tag ${JSON.stringify(tag)} (${ref}) is not a semantic version such as v1.4.2 or v1.5.0-beta.2. Run the release only on version tags (on: push: tags: ['v*.*.*']), or give the version input.`
+  );
 }
 function channelFor(version, requested) {
   const prerelease = import_semver.default.prerelease(version);
@@ -219,11 +238,12 @@ function generateKey() {
   const { publicKey, keyId } = parseSigningKey(privatePem, "generated key");
   return { privatePem, publicKey, keyId };
 }
-function publicKeyAsCArray(publicKey, name = "STATIC_OTA_PUBLIC_KEY") {
+function publicKeyAsCArray(publicKey, name = "kTrustedKeys") {
   const bytes = [...publicKey].map((byte) => `0x${byte.toString(16).padStart(2, "0")}`);
-  const rows = [0, 8, 16, 24].map((start) => `  ${bytes.slice(start, start + 8).join(", ")},`);
-  return `static const uint8_t ${name}[${PUBLIC_KEY_LENGTH}] = {
-${rows.join("\n")}
+  const half = PUBLIC_KEY_LENGTH / 2;
+  return `static const uint8_t ${name}[][${PUBLIC_KEY_LENGTH}] = {
+    {${bytes.slice(0, half).join(", ")},
+     ${bytes.slice(half).join(", ")}},
 };`;
 }
 function signManifest(fields, keys) {
@@ -241,29 +261,26 @@ function signManifest(fields, keys) {
   }
   return text;
 }
-async function guardAgainstLockout(input, gzip, policy) {
-  if (policy.allowLockout) return;
-  const keys = policy.nextReleaseKeys?.length ? policy.nextReleaseKeys : policy.keys.map((key) => key.publicKey);
+async function findLockout(input, gzip, keys) {
   let found;
   try {
     found = await findEmbeddedKeys(input.imageFile, gzip, keys);
   } catch (error) {
     throw new ImageError(`cannot read ${input.imageFile} to look for trusted keys: ${error.message}`);
   }
-  if (found.size === 0) {
-    const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString("hex")})`).join(", ");
-    throw new ImageError(
-      `lockout guard: ${input.imageFile} (${input.board} ${input.version}) does not contain any public key able to sign the next release: ${listed}. Devices running it would refuse every later update. Compile the public key into the firmware (static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.`
-    );
-  }
+  if (found.size > 0) return void 0;
+  const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString("hex")})`).join(", ");
+  return `lockout guard: ${input.imageFile} (${input.board} ${input.version}) does not contain any public key able to sign the next release: ${listed}. Devices running it would refuse every later update. Compile the public key into the firmware (static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.`;
 }
+var lockoutKeys = (nextReleaseKeys, signingKeys) => nextReleaseKeys?.length ? nextReleaseKeys : signingKeys.map((key) => key.publicKey);
 async function signRelease(input, policy) {
   const { gzip } = await checkImage(input.imageFile, policy.maxImageBytes);
-  await guardAgainstLockout(input, gzip, policy);
+  const lockout = await findLockout(input, gzip, lockoutKeys(policy.nextReleaseKeys, policy.keys));
+  if (lockout !== void 0 && !policy.allowLockout) throw new ImageError(lockout);
   const { size, sha256 } = await hashFile(input.imageFile);
   const { version, board, channel, file } = input;
   const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires }, policy.keys);
-  return { ...input, size, sha256, manifest };
+  return { ...input, size, sha256, manifest, lockout };
 }
 var PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
 function parseSigningKeys(material, source) {
@@ -376,7 +393,7 @@ var ReleaseError = class extends Error {
   published;
 };
 async function buildAll(options, version) {
-  const { buildEnvironment, ensurePio, listEnvironments } = await import("./build-IF47HTOB.js");
+  const { buildEnvironment, ensurePio, listEnvironments } = await import("./build-I7CPQL7F.js");
   const environments = options.environments.length ? options.environments : await listEnvironments(options.projectDir);
   checkBoards(environments);
   await ensurePio(options.log);
@@ -385,6 +402,21 @@ async function buildAll(options, version) {
     built.push({ board, path: await buildEnvironment(options.projectDir, board, version, options.log) });
   }
   return built;
+}
+async function previewLockouts(options, built) {
+  const keys = lockoutKeys(options.nextReleaseKeys, options.signingKeys);
+  if (keys.length === 0) return [];
+  const lockouts = [];
+  for (const { board, path } of built) {
+    const lockout = await checkImage(path, options.maxImageBytes).then(
+      ({ gzip }) => findLockout({ imageFile: path, board, version: CI_BUILD_VERSION }, gzip, keys),
+      (error) => error.message
+    );
+    if (lockout === void 0) continue;
+    options.log.warning(`${lockout} A release of this build would be refused.`);
+    lockouts.push(lockout);
+  }
+  return lockouts;
 }
 function checkBoards(boards) {
   for (const board of boards) {
@@ -399,7 +431,8 @@ async function runRelease(options) {
   if (version === void 0) {
     if (!options.build) throw new ReleaseError("nothing to do: not a tag, no version input and build is false");
     options.log.info(`${options.ref ?? "no ref"} is not a tag and no version was given: building only, nothing is signed or published`);
-    return { built: await buildAll(options, CI_BUILD_VERSION), manifests: [] };
+    const built2 = await buildAll(options, CI_BUILD_VERSION);
+    return { built: built2, manifests: [], lockouts: await previewLockouts(options, built2) };
   }
   const channel = channelFor(version, options.channel);
   if (options.signingKeys.length === 0) throw new ReleaseError("signing-key is required to publish a release");
@@ -421,6 +454,8 @@ async function runRelease(options) {
       )
     );
   }
+  const lockouts = signed.flatMap((release) => release.lockout === void 0 ? [] : [release.lockout]);
+  for (const lockout of lockouts) options.log.warning(`allow-lockout is set, publishing anyway: ${lockout}`);
   const target = await createTarget(options.target);
   const manifests = await publishReleases(target, signed, { force: options.force, keepVersions: options.keepVersions });
   for (const manifest of manifests) {
@@ -444,18 +479,18 @@ async function runRelease(options) {
           { name: `${release.board}-latest.txt`, path: manifestFile, contentType: "text/plain" }
         );
       }
-      const { attachReleaseAssets } = await import("./release-assets-GDW2LOKW.js");
+      const { attachReleaseAssets } = await import("./release-assets-6FEZJ4DO.js");
       await attachReleaseAssets(options.releaseAssets, assets);
     } catch (error) {
       throw new ReleaseError(
         `the mirror is published (${target.description}), but attaching the release assets failed: ${error.message}. To attach them, re-run with build: false, force: true and the published images as firmware (identical images are kept).`,
-        { version, channel, built, manifests }
+        { version, channel, built, manifests, lockouts }
       );
     } finally {
       await rm2(folder, { recursive: true, force: true });
     }
   }
-  return { version, channel, built, manifests };
+  return { version, channel, built, manifests, lockouts };
 }
 
 export {
