@@ -1,12 +1,13 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-PDCZ6E4C.js";
+} from "./chunks/chunk-NOWZJ7VB.js";
 import "./chunks/chunk-RX57AOIO.js";
-import "./chunks/chunk-CV5MLQPY.js";
+import "./chunks/chunk-GMUSLYWD.js";
 import "./chunks/chunk-B6URAI4N.js";
-import "./chunks/chunk-YJZZUXNR.js";
-import "./chunks/chunk-RC4KUFTO.js";
+import "./chunks/chunk-FMGICV3B.js";
+import "./chunks/chunk-6FIZRSHT.js";
+import "./chunks/chunk-CXZN6CAU.js";
 import "./chunks/chunk-6DG7BXTN.js";
 export {
   run

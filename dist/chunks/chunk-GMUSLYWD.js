@@ -16,9 +16,13 @@ import {
   readVersionLine,
   releaseFolder,
   serializeBody
-} from "./chunk-YJZZUXNR.js";
+} from "./chunk-FMGICV3B.js";
 import {
   ConflictError,
+  retryOnConflict,
+  sameBytes
+} from "./chunk-6FIZRSHT.js";
+import {
   ImageError,
   PUBLIC_KEY_LENGTH,
   checkImage,
@@ -26,10 +30,8 @@ import {
   hashFile,
   keyIdOf,
   publicKeyOf,
-  retryOnConflict,
-  sameBytes,
   signBytes
-} from "./chunk-RC4KUFTO.js";
+} from "./chunk-CXZN6CAU.js";
 import {
   __toESM
 } from "./chunk-6DG7BXTN.js";
@@ -135,10 +137,10 @@ async function createTarget(config) {
       return new DirectoryTarget(config.directory);
     case "github-pages":
       if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
-      return new (await import("./pages-S5QC4TKP.js")).PagesTarget(config.pages);
+      return new (await import("./pages-6GNSZJ7T.js")).PagesTarget(config.pages);
     case "s3":
       if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
-      return new (await import("./s3-TNMUPSRX.js")).S3Target(config.s3);
+      return new (await import("./s3-UJRFVYK5.js")).S3Target(config.s3);
     default:
       throw new Error(`unknown target ${String(config.kind)}; expected one of ${TARGET_KINDS.join(", ")}`);
   }

@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   keyIdOf,
   verifyStrict
-} from "./chunk-RC4KUFTO.js";
+} from "./chunk-CXZN6CAU.js";
 
 // src/manifest.ts
 var MANIFEST_FORMAT = "static-ota/1";

@@ -3,11 +3,13 @@ import {
   ConflictError,
   IMAGE_HEADERS,
   MANIFEST_HEADERS,
-  READ_CHUNK_BYTES,
-  hashFile,
   retryOnConflict,
   sameBytes
-} from "./chunk-RC4KUFTO.js";
+} from "./chunk-6FIZRSHT.js";
+import {
+  READ_CHUNK_BYTES,
+  hashFile
+} from "./chunk-CXZN6CAU.js";
 import {
   BinaryDecisionDiagram,
   Client,

@@ -1,11 +1,12 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   readVersionLine
-} from "./chunk-YJZZUXNR.js";
+} from "./chunk-FMGICV3B.js";
 import {
   ConflictError,
   retryOnConflict
-} from "./chunk-RC4KUFTO.js";
+} from "./chunk-6FIZRSHT.js";
+import "./chunk-CXZN6CAU.js";
 import "./chunk-6DG7BXTN.js";
 
 // src/publish/pages.ts

@@ -593,33 +593,6 @@ function verifyStrict(signature, message, publicKey) {
   }
 }
 
-// src/publish/target.ts
-var IMAGE_HEADERS = {
-  contentType: "application/octet-stream",
-  cacheControl: "public, max-age=31536000, immutable"
-};
-var MANIFEST_HEADERS = {
-  contentType: "text/plain; charset=utf-8",
-  cacheControl: "no-cache"
-};
-var ConflictError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ConflictError";
-  }
-};
-var MAX_CONFLICT_RETRIES = 5;
-var sameBytes = (a, b) => a === void 0 || b === void 0 ? a === b : a.equals(b);
-async function retryOnConflict(attempt) {
-  for (let retry = 0; ; retry++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof ConflictError) || retry >= MAX_CONFLICT_RETRIES) throw error;
-    }
-  }
-}
-
 export {
   DEFAULT_MAX_IMAGE_BYTES,
   ImageError,
@@ -631,10 +604,5 @@ export {
   keyIdOf,
   publicKeyOf,
   signBytes,
-  verifyStrict,
-  IMAGE_HEADERS,
-  MANIFEST_HEADERS,
-  ConflictError,
-  sameBytes,
-  retryOnConflict
+  verifyStrict
 };

@@ -15,7 +15,7 @@ import {
   runRelease,
   splitList,
   tagFromRef
-} from "./chunk-CV5MLQPY.js";
+} from "./chunk-GMUSLYWD.js";
 import {
   __toESM
 } from "./chunk-6DG7BXTN.js";
