@@ -9,17 +9,17 @@ import {
   parseSigningKeys,
   publicKeyAsCArray,
   runRelease
-} from "./chunks/chunk-GMUSLYWD.js";
+} from "./chunks/chunk-S5M2DXKC.js";
 import "./chunks/chunk-B6URAI4N.js";
 import {
   STABLE_CHANNEL,
   isValidBoard,
   isValidChannel
-} from "./chunks/chunk-FMGICV3B.js";
+} from "./chunks/chunk-JIFYRVQH.js";
 import "./chunks/chunk-6FIZRSHT.js";
 import {
   DEFAULT_MAX_IMAGE_BYTES
-} from "./chunks/chunk-CXZN6CAU.js";
+} from "./chunks/chunk-HKFBECJ7.js";
 import {
   __commonJS,
   __require,
@@ -3614,7 +3614,7 @@ async function verify(options, out) {
   requireOptions({ ...options }, ["mirror", "board", "pubkey"]);
   if (!isValidBoard(options.board)) throw new UsageError(`--board ${JSON.stringify(options.board)} is not a board name`);
   if (!isValidChannel(options.channel)) throw new UsageError(`--channel ${JSON.stringify(options.channel)} is not a channel name`);
-  const { verifyMirror } = await import("./chunks/verify-BDKXPS7P.js");
+  const { verifyMirror } = await import("./chunks/verify-SEZON5K7.js");
   const report = await verifyMirror({
     mirror: options.mirror,
     board: options.board,

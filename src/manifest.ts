@@ -1,7 +1,7 @@
 // The `latest.txt` protocol (docs/protocol.md): the only TypeScript module that
 // writes or reads manifests. The C++ core in firmware/ implements the same rules;
 // both are tested against test/vectors/manifests.json.
-import { keyIdOf, verifyStrict } from './crypto.js';
+import { keyIdOf, publicKeyProblem, PUBLIC_KEY_PROBLEMS, verifyStrict, type PublicKeyProblem } from './crypto.js';
 
 export const MANIFEST_FORMAT = 'static-ota/1';
 export const MAX_MANIFEST_BYTES = 1024;
@@ -66,6 +66,8 @@ export interface OpenedManifest extends ManifestFields {
   signedLength: number;
   /** keyid of the trusted key whose signature verified. */
   verifiedBy: string;
+  /** Index in the trusted keys of that key (keyids can collide). */
+  verifiedKeyIndex: number;
 }
 
 const SEMVER =
@@ -179,18 +181,37 @@ function parseSignatureLines(lines: string[]): SignatureLine[] {
   return signatures;
 }
 
-function checkSignatures(bytes: Uint8Array, framed: Framed, trustedKeys: readonly Uint8Array[]): string {
+export class TrustedKeyError extends Error {
+  constructor(
+    readonly code: PublicKeyProblem,
+    readonly publicKey: Uint8Array,
+  ) {
+    super(`trusted key ${Buffer.from(publicKey).toString('hex')} ${PUBLIC_KEY_PROBLEMS[code]} (${code})`);
+    this.name = 'TrustedKeyError';
+  }
+}
+
+/** Refuses, as a device does at configuration, a trusted key that could never verify strictly. */
+export function checkTrustedKey(publicKey: Uint8Array): void {
+  const problem = publicKeyProblem(publicKey);
+  if (problem) throw new TrustedKeyError(problem, publicKey);
+}
+
+function checkSignatures(bytes: Uint8Array, framed: Framed, trustedKeys: readonly Uint8Array[]): number {
   const message = bytes.subarray(0, framed.signedLength);
-  const trusted = new Map(trustedKeys.map((key) => [keyIdOf(key), key]));
+  // Keyids are 32 bits and can collide: every trusted key with the line's keyid is tried, in the order given.
+  const trusted = trustedKeys.map((key) => ({ keyId: keyIdOf(key), key }));
   let sawTrustedKeyId = false;
   for (const { keyId, signature } of parseSignatureLines(framed.signatureLines)) {
-    const publicKey = trusted.get(keyId);
-    if (!publicKey) continue;
-    sawTrustedKeyId = true;
-    if (verifyStrict(signature, message, publicKey)) return keyId;
+    for (const [index, candidate] of trusted.entries()) {
+      if (candidate.keyId !== keyId) continue;
+      sawTrustedKeyId = true;
+      if (verifyStrict(signature, message, candidate.key)) return index;
+    }
   }
   if (!sawTrustedKeyId) {
-    throw new ManifestError('untrusted_key', `no signature from a trusted key (trusted keyids: ${[...trusted.keys()].join(', ') || 'none'})`);
+    const keyIds = trusted.map((candidate) => candidate.keyId).join(', ');
+    throw new ManifestError('untrusted_key', `no signature from a trusted key (trusted keyids: ${keyIds || 'none'})`);
   }
   throw new ManifestError('bad_signature', 'signature does not verify: the manifest was changed or signed with another key');
 }
@@ -224,11 +245,13 @@ function decimal(value: string, code: 'bad_size' | 'bad_expires', name: string):
 
 /**
  * Opens a manifest the way a device does: framing, then a trusted strict
- * signature over the exact bytes, and only then the fields.
+ * signature over the exact bytes, and only then the fields. A trusted key
+ * that could never verify is a configuration error (TrustedKeyError).
  */
 export function openManifest(bytes: Uint8Array, trustedKeys: readonly Uint8Array[]): OpenedManifest {
+  trustedKeys.forEach(checkTrustedKey);
   const framed = frame(bytes, true);
-  const verifiedBy = checkSignatures(bytes, framed, trustedKeys);
+  const verifiedKeyIndex = checkSignatures(bytes, framed, trustedKeys);
   const fields = parseFields(framed.fieldLines);
   const get = (key: (typeof REQUIRED)[number]): string => fields.get(key) as string;
   if (get('format') !== MANIFEST_FORMAT) {
@@ -253,6 +276,7 @@ export function openManifest(bytes: Uint8Array, trustedKeys: readonly Uint8Array
     ...(expiresText === undefined ? {} : { expires: decimal(expiresText, 'bad_expires', 'expires') }),
     extra: [...fields].filter(([key]) => !known.has(key)),
     signedLength: framed.signedLength,
-    verifiedBy,
+    verifiedBy: keyIdOf(trustedKeys[verifiedKeyIndex]),
+    verifiedKeyIndex,
   };
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/boot_guard.h"
+#include "core/ed25519_strict.h"
 #include "core/update_flow.h"
 #include "host_platform.h"
 #include "openssl_crypto.h"
@@ -206,9 +207,14 @@ int main(int argc, char** argv) {
   bool configured = flow.setManifestUrl(options.url.c_str()) && flow.setRunningVersion(runningVersion.c_str()) &&
                     flow.setBoard(options.board.c_str()) && flow.setChannel(options.channel.c_str()) &&
                     flow.setRefusedVersion(guard.refusedVersion());
+  // A key that can never verify is named with the code src/crypto.ts gives it.
+  const char* keyProblem = nullptr;
   for (const std::string& hex : options.publicKeys) {
     uint8_t key[kPublicKeyLength];
-    configured = configured && decodeKey(hex, key) && flow.addTrustedKey(key);
+    const bool decoded = decodeKey(hex, key);
+    const PublicKeyProblem problem = decoded ? checkPublicKey(key) : PublicKeyProblem::None;
+    if (problem != PublicKeyProblem::None && keyProblem == nullptr) keyProblem = publicKeyProblemCode(problem);
+    configured = configured && decoded && flow.addTrustedKey(key);
   }
   flow.setTimeouts(options.readTimeoutMs, options.updateTimeoutMs);
   // Validators only count for the settings they were obtained under: every
@@ -226,7 +232,8 @@ int main(int argc, char** argv) {
     if (state.pollContext == pollContext) flow.restoreLastPollValidators(state.validators);
   }
   if (!configured) {
-    std::printf("result=config_error message=\"invalid --url, --pubkey, --version, --board or --channel\"\n");
+    std::printf("result=config_error detail=%s message=\"invalid --url, --pubkey, --version, --board or --channel\"\n",
+                keyProblem != nullptr ? keyProblem : "-");
     return 1;
   }
 

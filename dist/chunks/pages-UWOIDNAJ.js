@@ -1,12 +1,12 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   readVersionLine
-} from "./chunk-FMGICV3B.js";
+} from "./chunk-JIFYRVQH.js";
 import {
   ConflictError,
   retryOnConflict
 } from "./chunk-6FIZRSHT.js";
-import "./chunk-CXZN6CAU.js";
+import "./chunk-HKFBECJ7.js";
 import "./chunk-6DG7BXTN.js";
 
 // src/publish/pages.ts

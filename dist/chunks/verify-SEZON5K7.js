@@ -3,8 +3,8 @@ import {
   MAX_MANIFEST_BYTES,
   manifestPath,
   openManifest
-} from "./chunk-FMGICV3B.js";
-import "./chunk-CXZN6CAU.js";
+} from "./chunk-JIFYRVQH.js";
+import "./chunk-HKFBECJ7.js";
 import "./chunk-6DG7BXTN.js";
 
 // src/verify.ts

@@ -79,7 +79,7 @@ async function findEmbeddedKeys(path, gzip, keys) {
 }
 
 // src/crypto.ts
-import { createHash } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
 
 // node_modules/@noble/ed25519/index.js
 var freeze = Object.freeze;
@@ -135,18 +135,6 @@ var hexToBytes = (hex) => {
   }
   return array;
 };
-var concatBytes = (...arrays) => {
-  let sum = 0;
-  for (const a of arrays)
-    sum += abytes(a).length;
-  const res = new Uint8Array(sum);
-  let pad = 0;
-  for (const a of arrays) {
-    res.set(a, pad);
-    pad += a.length;
-  }
-  return res;
-};
 var arange = (n, min, max, msg = "bad number: out of range") => {
   if (typeof n !== "bigint")
     throw new TypeError(msg);
@@ -163,7 +151,6 @@ var modP = (num) => {
   r = (r >> 255n) * 19n + (r & P_MASK);
   return r % P;
 };
-var modN = (a) => mod(a, N);
 var invert = (number, modulo) => {
   if (number === 0n)
     throw new Error("invert: expected non-zero number");
@@ -183,13 +170,6 @@ var invert = (number, modulo) => {
     throw new Error("invert: does not exist");
   return mod(x, modulo);
 };
-var _hash = (name) => {
-  const fn = hashes[name];
-  if (typeof fn !== "function")
-    throw new Error("hashes." + name + " not set");
-  return fn;
-};
-var callHash = (name, ...m) => abytes(_hash(name)(concatBytes(...m)), 64, "digest");
 var apoint = (p) => {
   if (p instanceof Point)
     return p;
@@ -437,82 +417,6 @@ var uvRatio = (u, v) => {
     x = mod(-x);
   return { isValid: useRoot1 || useRoot2, value: x };
 };
-var modL_LE = (hash) => modN(bytesToNumberLE(hash));
-var hashedToExtK = (hashed) => {
-  const copy = snapshotBytes(hashed);
-  const head = copy.slice(0, 32);
-  head[0] &= 248;
-  head[31] &= 127;
-  head[31] |= 64;
-  const prefix = copy.slice(32);
-  const scalar = modL_LE(head);
-  const point = G.multiply(scalar);
-  const pointBytes = point.toBytes();
-  return { head, prefix, scalar, point, pointBytes };
-};
-var getExtendedPublicKey = (secretKey) => hashedToExtK(callHash("sha512", abytes(secretKey, LEN, "secretKey")));
-var getPublicKey = (secretKey) => getExtendedPublicKey(secretKey).pointBytes;
-var hashFinishSync = (res) => res[1](callHash("sha512", res[0]));
-var _sign = (e, rBytes, msg) => {
-  const { pointBytes: A, scalar: s } = e;
-  const r = modL_LE(rBytes);
-  const R = G.multiply(r).toBytes();
-  const hashable = concatBytes(R, A, msg);
-  const finish = (hashed) => {
-    const S = modN(r + modL_LE(hashed) * s);
-    return abytes(concatBytes(R, numTo32bLE(S)), 64);
-  };
-  return [hashable, finish];
-};
-var sign = (message, secretKey) => {
-  const m = snapshotBytes(message, "message");
-  const e = getExtendedPublicKey(secretKey);
-  return hashFinishSync(_sign(e, callHash("sha512", e.prefix, m), m));
-};
-var getZip215 = (options) => {
-  if (options === null || typeof options !== "object")
-    throw new TypeError("expected valid options object");
-  return options.zip215 ?? true;
-};
-var _verify = (sig, msg, publicKey, options) => {
-  sig = abytes(sig, 64, "signature");
-  msg = abytes(msg, void 0, "message");
-  publicKey = abytes(publicKey, LEN, "publicKey");
-  const zip215 = getZip215(options);
-  const r = sig.subarray(0, LEN);
-  const s = bytesToNumberLE(sig.subarray(LEN, 64));
-  let A, R, SB;
-  let hashable = Uint8Array.of();
-  let finished = false;
-  try {
-    A = Point.fromBytes(publicKey, zip215);
-    R = Point.fromBytes(r, zip215);
-    SB = G.multiply(s, false);
-    hashable = concatBytes(r, publicKey, msg);
-    finished = true;
-  } catch (error) {
-  }
-  const finish = (hashed) => {
-    if (!finished)
-      return false;
-    if (!zip215 && A.isSmallOrder())
-      return false;
-    const k = modL_LE(hashed);
-    const RkA = R.add(A.multiply(k, false));
-    return RkA.subtract(SB).clearCofactor().is0();
-  };
-  return [hashable, finish];
-};
-var verify = (signature, message, publicKey, opts = {}) => hashFinishSync(_verify(signature, message, publicKey, opts));
-var hashes = {
-  sha512Async: async (message) => {
-    const s = globalThis?.crypto?.subtle;
-    if (!s)
-      throw new Error("crypto.subtle must be defined, consider polyfill");
-    return new Uint8Array(await s.digest("SHA-512", concatBytes(message)));
-  },
-  sha512: void 0
-};
 var precompute = () => {
   const points = [];
   let p = G;
@@ -560,9 +464,19 @@ var wNAF = (n) => {
 };
 
 // src/crypto.ts
-hashes.sha512 = (message) => new Uint8Array(createHash("sha512").update(message).digest());
 var PUBLIC_KEY_LENGTH = 32;
 var SIGNATURE_LENGTH = 64;
+var PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+var SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+var GROUP_ORDER = 2n ** 252n + 27742317777372353535851937790883648493n;
+var FIELD_PRIME = 2n ** 255n - 19n;
+var SMALL_ORDER_Y = [
+  0n,
+  1n,
+  FIELD_PRIME - 1n,
+  0x05fc536d880238b13933c6d305acdfd5f098eff289f4c345b027b2c28f95e826n,
+  0x7a03ac9277fdc74ec6cc392cfa53202a0f67100d760b3cba4fd84d3d706a17c7n
+];
 function sha256Hex(data) {
   return createHash("sha256").update(data).digest("hex");
 }
@@ -578,16 +492,57 @@ async function hashFile(path) {
 function keyIdOf(publicKey) {
   return sha256Hex(publicKey).slice(0, 8);
 }
+var littleEndian = (bytes) => BigInt(`0x${Buffer.from(bytes).reverse().toString("hex") || "0"}`);
+var yOf = (point) => littleEndian(point) & 2n ** 255n - 1n;
+var signBitOf = (point) => (point[31] & 128) !== 0;
+var publicKeyObjectOf = (publicKey) => createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: "der", type: "spki" });
+var privateKeyOf = (seed) => createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" });
 function publicKeyOf(seed) {
-  return getPublicKey(seed);
+  const { x } = createPublicKey(privateKeyOf(seed)).export({ format: "jwk" });
+  return Buffer.from(x, "base64url");
 }
 function signBytes(message, seed) {
-  return sign(message, seed);
+  return sign(null, message, seed instanceof Uint8Array ? privateKeyOf(seed) : seed);
 }
-function verifyStrict(signature, message, publicKey) {
-  if (signature.length !== SIGNATURE_LENGTH || publicKey.length !== PUBLIC_KEY_LENGTH) return false;
+var isCanonicalScalar = (s) => littleEndian(s) < GROUP_ORDER;
+function isCanonicalPointEncoding(point) {
+  const y = yOf(point);
+  return y < FIELD_PRIME && !(signBitOf(point) && (y === 1n || y === FIELD_PRIME - 1n));
+}
+var isSmallOrderPoint = (point) => SMALL_ORDER_Y.includes(yOf(point));
+var knownProblems = /* @__PURE__ */ new Map();
+var MAX_KNOWN_PROBLEMS = 64;
+function publicKeyProblem(publicKey) {
+  if (publicKey.length !== PUBLIC_KEY_LENGTH) return "bad_length";
+  if (!isCanonicalPointEncoding(publicKey)) return "non_canonical";
+  if (isSmallOrderPoint(publicKey)) return "small_order";
+  const hex = Buffer.from(publicKey).toString("hex");
+  if (!knownProblems.has(hex)) {
+    if (knownProblems.size === MAX_KNOWN_PROBLEMS) knownProblems.clear();
+    knownProblems.set(hex, decodesToPoint(publicKey) ? void 0 : "not_a_point");
+  }
+  return knownProblems.get(hex);
+}
+function decodesToPoint(publicKey) {
   try {
-    return verify(signature, message, publicKey, { zip215: false });
+    Point.fromBytes(publicKey, false);
+    return true;
+  } catch {
+    return false;
+  }
+}
+var PUBLIC_KEY_PROBLEMS = {
+  bad_length: `is not ${PUBLIC_KEY_LENGTH} bytes`,
+  non_canonical: "is not a canonical point encoding (y >= p, or x = 0 with the sign bit set)",
+  small_order: "is a point of small order, which anyone can sign for",
+  not_a_point: "is not a point on the Ed25519 curve"
+};
+function verifyStrict(signature, message, publicKey) {
+  if (signature.length !== SIGNATURE_LENGTH || publicKeyProblem(publicKey) !== void 0) return false;
+  const [r, s] = [signature.subarray(0, 32), signature.subarray(32)];
+  if (!isCanonicalScalar(s) || !isCanonicalPointEncoding(r) || isSmallOrderPoint(r)) return false;
+  try {
+    return verify(null, message, publicKeyObjectOf(publicKey), signature);
   } catch {
     return false;
   }
@@ -602,7 +557,10 @@ export {
   PUBLIC_KEY_LENGTH,
   hashFile,
   keyIdOf,
+  privateKeyOf,
   publicKeyOf,
   signBytes,
+  publicKeyProblem,
+  PUBLIC_KEY_PROBLEMS,
   verifyStrict
 };

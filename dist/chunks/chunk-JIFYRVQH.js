@@ -1,8 +1,10 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  PUBLIC_KEY_PROBLEMS,
   keyIdOf,
+  publicKeyProblem,
   verifyStrict
-} from "./chunk-CXZN6CAU.js";
+} from "./chunk-HKFBECJ7.js";
 
 // src/manifest.ts
 var MANIFEST_FORMAT = "static-ota/1";
@@ -105,18 +107,34 @@ function parseSignatureLines(lines) {
   }
   return signatures;
 }
+var TrustedKeyError = class extends Error {
+  constructor(code, publicKey) {
+    super(`trusted key ${Buffer.from(publicKey).toString("hex")} ${PUBLIC_KEY_PROBLEMS[code]} (${code})`);
+    this.code = code;
+    this.publicKey = publicKey;
+    this.name = "TrustedKeyError";
+  }
+  code;
+  publicKey;
+};
+function checkTrustedKey(publicKey) {
+  const problem = publicKeyProblem(publicKey);
+  if (problem) throw new TrustedKeyError(problem, publicKey);
+}
 function checkSignatures(bytes, framed, trustedKeys) {
   const message = bytes.subarray(0, framed.signedLength);
-  const trusted = new Map(trustedKeys.map((key) => [keyIdOf(key), key]));
+  const trusted = trustedKeys.map((key) => ({ keyId: keyIdOf(key), key }));
   let sawTrustedKeyId = false;
   for (const { keyId, signature } of parseSignatureLines(framed.signatureLines)) {
-    const publicKey = trusted.get(keyId);
-    if (!publicKey) continue;
-    sawTrustedKeyId = true;
-    if (verifyStrict(signature, message, publicKey)) return keyId;
+    for (const [index, candidate] of trusted.entries()) {
+      if (candidate.keyId !== keyId) continue;
+      sawTrustedKeyId = true;
+      if (verifyStrict(signature, message, candidate.key)) return index;
+    }
   }
   if (!sawTrustedKeyId) {
-    throw new ManifestError("untrusted_key", `no signature from a trusted key (trusted keyids: ${[...trusted.keys()].join(", ") || "none"})`);
+    const keyIds = trusted.map((candidate) => candidate.keyId).join(", ");
+    throw new ManifestError("untrusted_key", `no signature from a trusted key (trusted keyids: ${keyIds || "none"})`);
   }
   throw new ManifestError("bad_signature", "signature does not verify: the manifest was changed or signed with another key");
 }
@@ -145,8 +163,9 @@ function decimal(value, code, name) {
   return number;
 }
 function openManifest(bytes, trustedKeys) {
+  trustedKeys.forEach(checkTrustedKey);
   const framed = frame(bytes, true);
-  const verifiedBy = checkSignatures(bytes, framed, trustedKeys);
+  const verifiedKeyIndex = checkSignatures(bytes, framed, trustedKeys);
   const fields = parseFields(framed.fieldLines);
   const get = (key) => fields.get(key);
   if (get("format") !== MANIFEST_FORMAT) {
@@ -171,7 +190,8 @@ function openManifest(bytes, trustedKeys) {
     ...expiresText === void 0 ? {} : { expires: decimal(expiresText, "bad_expires", "expires") },
     extra: [...fields].filter(([key]) => !known.has(key)),
     signedLength: framed.signedLength,
-    verifiedBy
+    verifiedBy: keyIdOf(trustedKeys[verifiedKeyIndex]),
+    verifiedKeyIndex
   };
 }
 
@@ -189,5 +209,6 @@ export {
   serializeBody,
   formatSignatureLine,
   readVersionLine,
+  checkTrustedKey,
   openManifest
 };

@@ -9,7 +9,7 @@ import {
 import {
   READ_CHUNK_BYTES,
   hashFile
-} from "./chunk-CXZN6CAU.js";
+} from "./chunk-HKFBECJ7.js";
 import {
   BinaryDecisionDiagram,
   Client,

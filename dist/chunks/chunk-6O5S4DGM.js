@@ -15,7 +15,7 @@ import {
   runRelease,
   splitList,
   tagFromRef
-} from "./chunk-GMUSLYWD.js";
+} from "./chunk-S5M2DXKC.js";
 import {
   __toESM
 } from "./chunk-6DG7BXTN.js";
