@@ -9,7 +9,7 @@ import {
   parseSigningKeys,
   publicKeyAsCArray,
   runRelease
-} from "./chunks/chunk-S5M2DXKC.js";
+} from "./chunks/chunk-A7FMDIEV.js";
 import "./chunks/chunk-B6URAI4N.js";
 import {
   STABLE_CHANNEL,

@@ -1,9 +1,9 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-6O5S4DGM.js";
+} from "./chunks/chunk-EKUXCNMD.js";
 import "./chunks/chunk-RX57AOIO.js";
-import "./chunks/chunk-S5M2DXKC.js";
+import "./chunks/chunk-A7FMDIEV.js";
 import "./chunks/chunk-B6URAI4N.js";
 import "./chunks/chunk-JIFYRVQH.js";
 import "./chunks/chunk-6FIZRSHT.js";

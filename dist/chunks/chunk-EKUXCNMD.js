@@ -15,7 +15,7 @@ import {
   runRelease,
   splitList,
   tagFromRef
-} from "./chunk-S5M2DXKC.js";
+} from "./chunk-A7FMDIEV.js";
 import {
   __toESM
 } from "./chunk-6DG7BXTN.js";

@@ -24,6 +24,8 @@ var GIT_SETTINGS = [
   "gc.auto=0",
   "maintenance.auto=false",
   "core.bigFileThreshold=1m",
+  "core.packedGitWindowSize=1m",
+  "core.packedGitLimit=8m",
   `user.name=${COMMITTER_NAME}`,
   `user.email=${COMMITTER_EMAIL}`
 ];

@@ -139,7 +139,7 @@ async function createTarget(config) {
       return new DirectoryTarget(config.directory);
     case "github-pages":
       if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
-      return new (await import("./pages-UWOIDNAJ.js")).PagesTarget(config.pages);
+      return new (await import("./pages-TCS76OWE.js")).PagesTarget(config.pages);
     case "s3":
       if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
       return new (await import("./s3-WRH6TVGX.js")).S3Target(config.s3);
