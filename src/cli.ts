@@ -1,4 +1,4 @@
-// The maintainer CLI: static-ota keygen | publish | verify, on commander
+// The maintainer CLI: static-ota keygen | publish | verify | fleet, on commander
 // (subcommands, per-command help, "did you mean" for mistyped options).
 import { Command, CommanderError, Option } from 'commander';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -7,8 +7,10 @@ import packageJson from '../package.json' with { type: 'json' };
 import { DEFAULT_MAX_IMAGE_BYTES } from './image.js';
 import { InputError, parseDuration, parsePositiveInteger } from './inputs.js';
 import { isValidBoard, isValidChannel, STABLE_CHANNEL } from './manifest.js';
+import { runFleet, type FleetOptions } from './fleet.js';
 import { runRelease } from './release.js';
 import { generateKey, parsePublicKey, parseSigningKeys, publicKeyAsCArray, type SigningKey } from './sign.js';
+import { layoutForPrebuilt } from './site/web-install.js';
 
 export interface CliIo {
   stdout?: (text: string) => void;
@@ -87,6 +89,7 @@ interface PublishOptions {
   expiresIn?: string;
   keepVersions?: string;
   maxImageSize: string;
+  chipFamily?: string;
 }
 
 async function publish(options: PublishOptions, out: Write, env: NodeJS.ProcessEnv): Promise<void> {
@@ -98,7 +101,7 @@ async function publish(options: PublishOptions, out: Write, env: NodeJS.ProcessE
     projectDir: '.',
     environments: [],
     build: false,
-    firmware: [{ board: options.board, path: options.firmware }],
+    firmware: [{ board: options.board, path: options.firmware, flash: await layoutForPrebuilt(options.firmware, options.chipFamily) }],
     signingKeys: await readKeys(options.key ?? [], env),
     nextReleaseKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, '--trusted-key')),
     allowLockout: options.allowLockout === true,
@@ -146,7 +149,7 @@ async function verify(options: VerifyOptions, out: Write): Promise<void> {
 
 function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
   const root = new Command('static-ota')
-    .description('Signed OTA updates for ESP8266/ESP32 from a static mirror: make keys, publish images, verify mirrors.')
+    .description('Signed OTA updates for ESP8266/ESP32 from a static mirror: make keys, publish images, verify mirrors, read fleet status from access logs.')
     .version(packageJson.version, '-V, --version', 'print the version of static-ota')
     .helpOption('-h, --help', 'show help')
     .addHelpText('after', EXIT_CODES_HELP)
@@ -177,6 +180,7 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
     .option('--expires-in <duration>', 'write expires= this long after now, e.g. 30d, 12h, 3600s')
     .option('--keep-versions <n>', 'keep only the newest N images per board and channel (default: keep all)')
     .addOption(new Option('--max-image-size <bytes>', 'largest image accepted, in bytes').default(String(DEFAULT_MAX_IMAGE_BYTES), `${DEFAULT_MAX_IMAGE_BYTES}`))
+    .option('--chip-family <name>', "ESP Web Tools chip family for the release page's install button: ESP8266 (the image alone at 0); default: ESP8266 for a gzip image, else none")
     .action((options: PublishOptions) => publish(options, out, env));
 
   command('verify', 'check a mirror as a device does: latest.txt, its signature, then the image size and SHA-256')
@@ -185,6 +189,15 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
     .option('--pubkey <hex>', 'trusted public key (hex or PEM); repeatable (required)', collect)
     .option('--channel <name>', 'channel', STABLE_CHANNEL)
     .action((options: VerifyOptions) => verify(options, out));
+
+  command('fleet', 'which versions the fleet runs, from the mirror\'s access logs (nginx/Apache combined, S3; gzip rotations too)')
+    .option('--log <file>', 'access log to read; repeat for rotations (required)', collect)
+    .option('--since <duration>', 'only requests this recent, e.g. 7d, 12h')
+    .option('--json', 'print the report as JSON')
+    .action((options: FleetOptions) => {
+      requireOptions({ ...options }, ['log']);
+      return runFleet(options, out);
+    });
   return root;
 }
 

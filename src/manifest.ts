@@ -280,3 +280,26 @@ export function openManifest(bytes: Uint8Array, trustedKeys: readonly Uint8Array
     verifiedKeyIndex,
   };
 }
+
+/** What a release page shows of a manifest. */
+export interface ManifestSummary {
+  version: string;
+  fields: ReadonlyMap<string, string>;
+  /** keyids of the sig= lines, in order. */
+  keyIds: string[];
+}
+
+/**
+ * Reads a manifest's fields and keyids without verifying its signatures: for
+ * the release page, a view for people. Devices and `verify` use openManifest.
+ */
+export function summarizeManifest(bytes: Uint8Array): ManifestSummary {
+  const framed = frame(bytes, false);
+  const fields = new Map<string, string>();
+  for (const line of framed.fieldLines) {
+    const equals = line.indexOf('=');
+    if (equals > 0 && !fields.has(line.slice(0, equals))) fields.set(line.slice(0, equals), line.slice(equals + 1));
+  }
+  const keyIds = framed.signatureLines.map((line) => SIG_LINE.exec(line)?.[1]).filter((keyId): keyId is string => keyId !== undefined);
+  return { version: framed.version, fields, keyIds };
+}

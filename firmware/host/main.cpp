@@ -28,6 +28,7 @@ struct Options {
   std::string version;
   std::string board;
   std::string channel = "stable";
+  std::string deviceId;
   std::string flashPath;
   uint32_t flashSize = 1024 * 1024;
   int64_t now = -1;
@@ -46,7 +47,7 @@ struct Options {
 
 const char kUsage[] =
     "usage: static-ota-device --url URL --pubkey HEX [--pubkey HEX...] --version SEMVER --board ID\n"
-    "                         [--channel NAME] [--flash FILE] [--flash-size BYTES] [--now UNIX]\n"
+    "                         [--channel NAME] [--device-id ID] [--flash FILE] [--flash-size BYTES] [--now UNIX]\n"
     "                         [--state FILE] [--timeout-ms MS] [--update-timeout-ms MS] [--check]\n"
     "                         [--measure-stack]\n"
     "       static-ota-device ... --device FILE [--restart | --power-cycle] [--safe-mode-after N]\n"
@@ -90,6 +91,8 @@ bool parseOptions(int argc, char** argv, Options& options) {
       options.board = value;
     } else if (flag == "--channel") {
       options.channel = value;
+    } else if (flag == "--device-id") {
+      options.deviceId = value;
     } else if (flag == "--flash") {
       options.flashPath = value;
     } else if (flag == "--state") {
@@ -206,7 +209,8 @@ int main(int argc, char** argv) {
 
   bool configured = flow.setManifestUrl(options.url.c_str()) && flow.setRunningVersion(runningVersion.c_str()) &&
                     flow.setBoard(options.board.c_str()) && flow.setChannel(options.channel.c_str()) &&
-                    flow.setRefusedVersion(guard.refusedVersion());
+                    flow.setRefusedVersion(guard.refusedVersion()) && transport.userAgent().setDeviceId(options.deviceId.c_str());
+  transport.userAgent().identify(flow.board(), flow.runningVersion(), flow.channel());
   // A key that can never verify is named with the code src/crypto.ts gives it.
   const char* keyProblem = nullptr;
   for (const std::string& hex : options.publicKeys) {

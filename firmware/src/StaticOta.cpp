@@ -23,6 +23,7 @@ StaticOta::StaticOta(const char* manifestUrl, const uint8_t (*trustedKeys)[32], 
     : flow_(transport_, flash_, clock_, crypto_), guard_(boot_) {
   configured_ = flow_.setManifestUrl(manifestUrl) && flow_.setRunningVersion(runningVersion) && flow_.setBoard(board);
   for (size_t i = 0; i < keyCount; ++i) configured_ = flow_.addTrustedKey(trustedKeys[i]) && configured_;
+  transport_.userAgent().identify(flow_.board(), flow_.runningVersion(), flow_.channel());
 #if defined(ESP32) && !defined(STATIC_OTA_NO_TRIAL_BOOT)
   trialBootWanted = true;
 #endif

@@ -79,6 +79,8 @@ class StaticOta {
   void loop();
 
   bool setChannel(const char* channel) { return flow_.setChannel(channel); }
+  // Opt-in: sends this id in the User-Agent so the mirror's access log (static-ota fleet) counts devices one by one.
+  bool setDeviceId(const char* deviceId) { return transport_.userAgent().setDeviceId(deviceId); }
   // Enables `expires`: without a time source the field is ignored.
   void setTimeSource(TimeSource source) {
     clock_.source = source;

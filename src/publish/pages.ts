@@ -184,19 +184,26 @@ export class PagesTarget implements MirrorTarget {
         const local = (await this.git(clone, ['hash-object', '--no-filters', '--', localFile])).stdout.trim();
         return local === stored ? 'same' : 'different';
       },
-      list: async (folder) => {
-        const base = this.inBranch(folder).replace(/\/$/, '');
-        const prefix = base ? `${base}/` : '';
-        const listed = (await this.git(clone, ['ls-files', '-z', '--', prefix || '.'])).stdout;
-        return listed
-          .split('\0')
-          .filter((path) => path && !path.slice(prefix.length).includes('/'))
-          .map((path) => this.inMirror(path));
+      list: async (folder) => (await this.entriesUnder(clone, folder)).filter((rest) => !rest.includes('/')).map((rest) => inFolder(folder, rest)),
+      folders: async (folder) => {
+        const names = (await this.entriesUnder(clone, folder)).filter((rest) => rest.includes('/')).map((rest) => rest.split('/')[0]);
+        return [...new Set(names)].map((name) => inFolder(folder, name));
       },
       writeImage: async (path, localFile) => this.stage(clone, this.inBranch(path), await this.storeBlob(clone, ['--', localFile])),
       writeManifest: async (path, text) => this.stage(clone, this.inBranch(path), await this.storeBlob(clone, ['--stdin'], text)),
       remove: async (path) => void (await this.git(clone, ['update-index', '--force-remove', '--', this.inBranch(path)])),
     };
+  }
+
+  /** Paths of every file below the mirror's `folder` (from the index: nothing is fetched), relative to that folder. */
+  private async entriesUnder(clone: string, folder: string): Promise<string[]> {
+    const base = this.inBranch(folder).replace(/\/$/, '');
+    const prefix = base ? `${base}/` : '';
+    const listed = (await this.git(clone, ['ls-files', '-z', '--', prefix || '.'])).stdout;
+    return listed
+      .split('\0')
+      .filter(Boolean)
+      .map((path) => path.slice(prefix.length));
   }
 
   /** Writes bytes (a file, or `input` on stdin) into the clone's objects exactly as they are; returns the object id. */
@@ -211,10 +218,6 @@ export class PagesTarget implements MirrorTarget {
 
   private inBranch(path: string): string {
     return this.folder ? `${this.folder}/${path}` : path;
-  }
-
-  private inMirror(path: string): string {
-    return this.folder ? path.slice(this.folder.length + 1) : path;
   }
 
   /** Never forced in `keep` mode; in `squash` mode forced only over exactly the commit this attempt fetched. */
@@ -267,6 +270,9 @@ export class PagesTarget implements MirrorTarget {
     });
   }
 }
+
+/** `folder/name`, or `name` at the mirror's root. */
+const inFolder = (folder: string, name: string): string => (folder ? `${folder}/${name}` : name);
 
 /** A path as a sparse-checkout (gitignore) pattern that matches only itself. */
 const sparsePattern = (path: string): string => path.replace(/[\\*?[\]!#\s]/g, '\\$&');

@@ -194,6 +194,16 @@ function openManifest(bytes, trustedKeys) {
     verifiedKeyIndex
   };
 }
+function summarizeManifest(bytes) {
+  const framed = frame(bytes, false);
+  const fields = /* @__PURE__ */ new Map();
+  for (const line of framed.fieldLines) {
+    const equals = line.indexOf("=");
+    if (equals > 0 && !fields.has(line.slice(0, equals))) fields.set(line.slice(0, equals), line.slice(equals + 1));
+  }
+  const keyIds = framed.signatureLines.map((line) => SIG_LINE.exec(line)?.[1]).filter((keyId) => keyId !== void 0);
+  return { version: framed.version, fields, keyIds };
+}
 
 export {
   MAX_MANIFEST_BYTES,
@@ -210,5 +220,6 @@ export {
   formatSignatureLine,
   readVersionLine,
   checkTrustedKey,
-  openManifest
+  openManifest,
+  summarizeManifest
 };

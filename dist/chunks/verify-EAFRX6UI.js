@@ -1,9 +1,12 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  BARE_USER_AGENT
+} from "./chunk-ESYM6LSD.js";
+import {
   MAX_MANIFEST_BYTES,
   manifestPath,
   openManifest
-} from "./chunk-JIFYRVQH.js";
+} from "./chunk-WCMNMBL3.js";
 import "./chunk-HKFBECJ7.js";
 import "./chunk-6DG7BXTN.js";
 
@@ -16,7 +19,7 @@ import { request as httpsRequest } from "node:https";
 import { join } from "node:path";
 
 // src/device-http.ts
-var DEVICE_USER_AGENT = "static-ota";
+var DEVICE_USER_AGENT = BARE_USER_AGENT;
 var DEVICE_ACCEPT_ENCODING = "identity;q=1,chunked;q=0.1,*;q=0";
 var DEVICE_FOLLOWED_REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307]);
 var DEVICE_MAX_REDIRECTS = 3;

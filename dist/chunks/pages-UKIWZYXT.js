@@ -1,11 +1,11 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   readVersionLine
-} from "./chunk-JIFYRVQH.js";
+} from "./chunk-WCMNMBL3.js";
 import {
   ConflictError,
   retryOnConflict
-} from "./chunk-6FIZRSHT.js";
+} from "./chunk-KCXCTA5R.js";
 import "./chunk-HKFBECJ7.js";
 import "./chunk-6DG7BXTN.js";
 
@@ -151,16 +151,22 @@ var PagesTarget = class {
         const local = (await this.git(clone, ["hash-object", "--no-filters", "--", localFile])).stdout.trim();
         return local === stored ? "same" : "different";
       },
-      list: async (folder) => {
-        const base = this.inBranch(folder).replace(/\/$/, "");
-        const prefix = base ? `${base}/` : "";
-        const listed = (await this.git(clone, ["ls-files", "-z", "--", prefix || "."])).stdout;
-        return listed.split("\0").filter((path) => path && !path.slice(prefix.length).includes("/")).map((path) => this.inMirror(path));
+      list: async (folder) => (await this.entriesUnder(clone, folder)).filter((rest) => !rest.includes("/")).map((rest) => inFolder(folder, rest)),
+      folders: async (folder) => {
+        const names = (await this.entriesUnder(clone, folder)).filter((rest) => rest.includes("/")).map((rest) => rest.split("/")[0]);
+        return [...new Set(names)].map((name) => inFolder(folder, name));
       },
       writeImage: async (path, localFile) => this.stage(clone, this.inBranch(path), await this.storeBlob(clone, ["--", localFile])),
       writeManifest: async (path, text) => this.stage(clone, this.inBranch(path), await this.storeBlob(clone, ["--stdin"], text)),
       remove: async (path) => void await this.git(clone, ["update-index", "--force-remove", "--", this.inBranch(path)])
     };
+  }
+  /** Paths of every file below the mirror's `folder` (from the index: nothing is fetched), relative to that folder. */
+  async entriesUnder(clone, folder) {
+    const base = this.inBranch(folder).replace(/\/$/, "");
+    const prefix = base ? `${base}/` : "";
+    const listed = (await this.git(clone, ["ls-files", "-z", "--", prefix || "."])).stdout;
+    return listed.split("\0").filter(Boolean).map((path) => path.slice(prefix.length));
   }
   /** Writes bytes (a file, or `input` on stdin) into the clone's objects exactly as they are; returns the object id. */
   async storeBlob(clone, source, input) {
@@ -172,9 +178,6 @@ var PagesTarget = class {
   }
   inBranch(path) {
     return this.folder ? `${this.folder}/${path}` : path;
-  }
-  inMirror(path) {
-    return this.folder ? path.slice(this.folder.length + 1) : path;
   }
   /** Never forced in `keep` mode; in `squash` mode forced only over exactly the commit this attempt fetched. */
   async push(clone, commit, fetched) {
@@ -215,6 +218,7 @@ var PagesTarget = class {
     });
   }
 };
+var inFolder = (folder, name) => folder ? `${folder}/${name}` : name;
 var sparsePattern = (path) => path.replace(/[\\*?[\]!#\s]/g, "\\$&");
 var LOST_RACE = /\[rejected\]|\[remote rejected\].*(cannot lock ref|failed to update ref|incorrect old value|reference already exists)/;
 function httpOrigin(remote) {
