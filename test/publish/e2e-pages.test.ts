@@ -119,11 +119,14 @@ describe('action → GitHub Pages branch → device', () => {
   });
 
   it('squashes the branch to one commit with pages-history: squash, keeping every file, and the device takes the release', async () => {
+    const before = branchFiles(bare, BRANCH);
     const published = await publish('v1.4.4', { 'pages-history': 'squash' });
     expect(published.output).not.toMatch(/::error::/);
     expect(published.status).toBe(0);
     expect(git(bare, 'log', '--format=%P|%s', BRANCH)).toBe('|static-ota: publish nodemcuv2 1.4.4');
-    expect(branchFiles(bare, BRANCH)).toEqual(['.nojekyll', 'ota/nodemcuv2/firmware-1.4.3.bin', 'ota/nodemcuv2/firmware-1.4.4.bin', 'ota/nodemcuv2/latest.txt']);
+    const after = branchFiles(bare, BRANCH);
+    expect(after.filter((path) => !before.includes(path))).toEqual(['ota/nodemcuv2/firmware-1.4.4.bin', 'ota/nodemcuv2/manifest-1.4.4.json']);
+    expect(before.filter((path) => !after.includes(path))).toEqual([]);
 
     const site = await servePagesCheckout();
     try {

@@ -134,7 +134,12 @@ describe('github-pages target over file://', () => {
     }
     expect(before.get('deploy.sh')).toMatch(/^100755 /);
     expect(before.get('link-to-nowhere')).toMatch(/^120000 /);
-    expect([...after.keys()].filter((path) => !before.has(path)).sort()).toEqual(['nodemcuv2/firmware-1.4.3.bin', 'nodemcuv2/latest.txt']);
+    expect([...after.keys()].filter((path) => !before.has(path)).sort()).toEqual([
+      'index.json',
+      'nodemcuv2/firmware-1.4.3.bin',
+      'nodemcuv2/latest.txt',
+      'releases.html',
+    ]);
     // The branch's eol=crlf attribute does not touch what the publish writes.
     const manifest = branchFile(s.bare, BRANCH, 'nodemcuv2/latest.txt');
     expect(manifest.includes('\r')).toBe(false);
@@ -239,10 +244,12 @@ describe('pages-history: squash', () => {
     expect(branchFiles(s.bare, BRANCH)).toEqual([
       'CNAME',
       'index.html',
+      'index.json',
       'nodemcuv2/firmware-1.0.0.bin',
       'nodemcuv2/firmware-1.1.0.bin',
       'nodemcuv2/firmware-1.2.0.bin',
       'nodemcuv2/latest.txt',
+      'releases.html',
     ]);
     for (const path of ['CNAME', 'index.html']) expect(treeEntries(s).get(path)).toBe(seeded.get(path));
     expect(versionIn(s, 'nodemcuv2/latest.txt')).toBe('1.2.0');
@@ -264,6 +271,8 @@ describe('pages-history: squash', () => {
       '.nojekyll',
       'esp32dev/firmware-3.0.0.bin',
       'esp32dev/latest.txt',
+      'index.html',
+      'index.json',
       'nodemcuv2/firmware-1.0.0.bin',
       'nodemcuv2/firmware-1.2.0.bin',
       'nodemcuv2/latest.txt',
@@ -425,6 +434,8 @@ describe('github-pages target over smart HTTP with a token', () => {
     expect(branchFiles(s.bare, BRANCH)).toEqual([
       'CNAME',
       'esp32dev/firmware-0.1.0.bin',
+      'index.html',
+      'index.json',
       'nodemcuv2/firmware-0.2.0.bin',
       'nodemcuv2/firmware-1.0.0.bin',
       'nodemcuv2/latest.txt',
@@ -453,10 +464,12 @@ describe('github-pages target over smart HTTP with a token', () => {
     const releases = await Promise.all(boards.map((board) => signedRelease(s.key, board, '1.0.0')));
     await Promise.all(releases.map((release) => publishReleases(new PagesTarget(s.config), [release])));
 
-    expect(branchFiles(s.bare, BRANCH)).toEqual([
-      'CNAME',
-      ...boards.sort().flatMap((board) => [`${board}/firmware-1.0.0.bin`, `${board}/latest.txt`]),
-    ]);
+    expect(branchFiles(s.bare, BRANCH)).toEqual(
+      ['CNAME', 'index.html', 'index.json', ...boards.flatMap((board) => [`${board}/firmware-1.0.0.bin`, `${board}/latest.txt`])].sort(),
+    );
+    // Every run's retry rebuilt the release index on the tip it fetched: none of the three is missing from it.
+    const indexed = JSON.parse(branchFile(s.bare, BRANCH, 'index.json').toString()) as { releases: Array<{ board: string }> };
+    expect([...new Set(indexed.releases.map((entry) => entry.board))].sort()).toEqual([...boards].sort());
     expect(git(s.bare, 'rev-list', '--count', BRANCH)).toBe('4');
     expect(isAncestor(s.bare, seeded, tip(s))).toBe(true);
   });

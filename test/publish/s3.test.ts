@@ -163,8 +163,7 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
 
     const folder = `${m.prefix}/nodemcuv2/`;
     const listings = s3.requests.filter((r) => r.method === 'GET' && new URL(r.path, 'http://x').searchParams.get('prefix') === folder);
-    expect(listings.length).toBe(2);
-    expect(new URL(listings[1].path, 'http://x').searchParams.get('continuation-token')).toBeTruthy();
+    expect(listings.some((r) => new URL(r.path, 'http://x').searchParams.get('continuation-token'))).toBe(true);
     const images = [];
     for (let page = 0, token = ''; page === 0 || token; page++) {
       const listing = await (await fetch(`${s3.endpoint}/${BUCKET}?list-type=2&prefix=${encodeURIComponent(`${folder}firmware-`)}${token ? `&continuation-token=${token}` : ''}`)).text();
