@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  COMPRESS_MODES,
-  DEFAULT_MAX_IMAGE_BYTES,
+  parseUserAgent
+} from "./chunks/chunk-ESYM6LSD.js";
+import {
   InputError,
   compareVersions,
   generateKey,
@@ -13,17 +14,17 @@ import {
   parseSigningKeys,
   publicKeyAsCArray,
   runRelease
-} from "./chunks/chunk-D3JJAUMI.js";
+} from "./chunks/chunk-EAH6LKVP.js";
 import "./chunks/chunk-B6URAI4N.js";
 import {
-  MAX_MANIFEST_BYTES,
   STABLE_CHANNEL,
   isValidBoard,
-  isValidChannel,
-  manifestPath,
-  openManifest
-} from "./chunks/chunk-3PRQTJGQ.js";
+  isValidChannel
+} from "./chunks/chunk-WCMNMBL3.js";
 import "./chunks/chunk-KCXCTA5R.js";
+import {
+  DEFAULT_MAX_IMAGE_BYTES
+} from "./chunks/chunk-HKFBECJ7.js";
 import {
   __commonJS,
   __require,
@@ -3475,7 +3476,7 @@ var {
 
 // src/cli.ts
 import { readFile, writeFile } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { join } from "node:path";
 
 // package.json
 var package_default = {
@@ -3546,62 +3547,6 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
-
-// firmware/library.json
-var library_default = {
-  name: "static-ota",
-  version: "0.1.0",
-  description: "Signed OTA firmware updates for ESP8266 and ESP32 from a plain static mirror: Ed25519-signed latest.txt, SHA-256 checked images, no server code.",
-  keywords: [
-    "ota",
-    "update",
-    "ed25519",
-    "esp8266",
-    "esp32",
-    "firmware"
-  ],
-  license: "MIT",
-  frameworks: [
-    "arduino"
-  ],
-  platforms: [
-    "espressif8266",
-    "espressif32"
-  ],
-  dependencies: [
-    {
-      owner: "rweather",
-      name: "Crypto",
-      version: "^0.4.0"
-    }
-  ],
-  headers: "StaticOta.h",
-  export: {
-    exclude: [
-      "host",
-      "test",
-      "fuzz",
-      "tools",
-      "build",
-      "CMakeLists.txt"
-    ]
-  },
-  examples: [
-    "examples/*/*.ino"
-  ]
-};
-
-// src/user-agent.ts
-var LIBRARY_VERSION = library_default.version;
-var BARE_USER_AGENT = `static-ota/${LIBRARY_VERSION}`;
-var USER_AGENT = /^static-ota\/([^\s()]+) \(([^;()]+); ([^;()]+); ([^;()]+)(?:; ([A-Za-z0-9._-]{1,32}))?\)$/;
-function parseUserAgent(userAgent) {
-  const match = USER_AGENT.exec(userAgent);
-  if (!match) return void 0;
-  return { library: match[1], board: match[2], version: match[3], channel: match[4], ...match[5] ? { deviceId: match[5] } : {} };
-}
-
-// src/fleet.ts
 var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 function parseLogTime(text) {
   const match = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(text);
@@ -3745,162 +3690,6 @@ async function runFleet(options, out) {
 ` : formatFleetReport(report));
 }
 
-// src/verify.ts
-import { createHash } from "node:crypto";
-import { createReadStream as createReadStream2 } from "node:fs";
-import { stat } from "node:fs/promises";
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
-import { join } from "node:path";
-
-// src/device-http.ts
-var DEVICE_USER_AGENT = BARE_USER_AGENT;
-var DEVICE_ACCEPT_ENCODING = "identity;q=1,chunked;q=0.1,*;q=0";
-var DEVICE_FOLLOWED_REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307]);
-var DEVICE_MAX_REDIRECTS = 3;
-function deviceRequestHeaders(url) {
-  const host = url.port === "" || url.port === "80" || url.port === "443" ? url.hostname : `${url.hostname}:${url.port}`;
-  return ["Host", host, "User-Agent", DEVICE_USER_AGENT, "Accept-Encoding", DEVICE_ACCEPT_ENCODING, "Connection", "close", "Content-Length", "0"];
-}
-function deviceRedirectTarget(current, location) {
-  if (location.startsWith("/")) return new URL(current.origin + location);
-  if (location.startsWith(current.protocol)) return new URL(location);
-  return void 0;
-}
-
-// src/verify.ts
-var TIMEOUT_MS = 3e4;
-var VerifyError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "VerifyError";
-  }
-};
-var URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
-function mirrorUrl(mirror) {
-  const scheme = URL_SCHEME.exec(mirror)?.[1].toLowerCase();
-  if (scheme === void 0) return void 0;
-  if (scheme !== "http" && scheme !== "https") {
-    throw new VerifyError(
-      `--mirror ${mirror}: ${scheme}:// is not supported. Devices fetch http:// (or https:// with a TLS client): give the URL they poll, or a local directory as a plain path.`
-    );
-  }
-  return new URL(mirror.endsWith("/") ? mirror : `${mirror}/`);
-}
-function get(url) {
-  const request = url.protocol === "https:" ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    request(url, { setHost: false, agent: false, headers: deviceRequestHeaders(url), signal: AbortSignal.timeout(TIMEOUT_MS) }, resolve).on("error", (error) => reject(new VerifyError(`GET ${url}: ${error.code ?? error.name}: ${error.message}`))).end();
-  });
-}
-function redirectError(url, status, location) {
-  if (url.protocol === "http:" && location.startsWith("https:")) {
-    return new VerifyError(
-      `GET ${url}: ${status} redirect to ${location}. Plain-HTTP devices cannot follow a redirect to HTTPS (GitHub Pages does this on *.github.io): serve the mirror over plain HTTP, for example a custom domain with "Enforce HTTPS" off or an S3 website endpoint, or give devices the https:// URL if they can afford TLS.`
-    );
-  }
-  const reason = DEVICE_FOLLOWED_REDIRECTS.has(status) ? "devices follow only a path (/...) or a URL of the same scheme" : `devices follow only ${[...DEVICE_FOLLOWED_REDIRECTS].join(", ")}`;
-  return new VerifyError(`GET ${url}: ${status} redirect to ${location || "(no Location)"}, which ${reason}: the device stops with http_status ${status}`);
-}
-async function* bodyOf(response, location) {
-  try {
-    yield* response;
-  } catch (error) {
-    throw new VerifyError(`GET ${location}: the connection ended before the whole body arrived (${error.message}); devices report closed`);
-  }
-}
-async function fetchAsDevice(start) {
-  let url = start;
-  for (let redirects = 0; ; redirects++) {
-    const response = await get(url);
-    const { statusCode: status = 0, headers } = response;
-    if (status >= 300 && status < 400) {
-      response.resume();
-      const location2 = headers.location ?? "";
-      const next = DEVICE_FOLLOWED_REDIRECTS.has(status) ? deviceRedirectTarget(url, location2) : void 0;
-      if (next === void 0 || location2 === "") throw redirectError(url, status, location2);
-      if (redirects === DEVICE_MAX_REDIRECTS) throw new VerifyError(`GET ${start}: more than ${DEVICE_MAX_REDIRECTS} redirects, devices stop there`);
-      url = next;
-      continue;
-    }
-    const location = url.toString();
-    const refuse = (message) => {
-      response.destroy();
-      throw new VerifyError(`GET ${location}: ${message}`);
-    };
-    if (status !== 200) refuse(`HTTP ${status}, expected 200`);
-    const coding = headers["transfer-encoding"];
-    if (coding && coding.toLowerCase() !== "identity") {
-      refuse(`Transfer-Encoding ${coding}; devices read only plain bodies (serve files with a Content-Length)`);
-    }
-    const encoding = headers["content-encoding"];
-    if (encoding && encoding.toLowerCase() !== "identity") {
-      refuse(`Content-Encoding ${encoding} although devices ask for identity; they would read the encoded bytes`);
-    }
-    const declared = headers["content-length"];
-    return { location, body: bodyOf(response, location), length: declared === void 0 ? void 0 : Number(declared) };
-  }
-}
-function open2(mirror, path) {
-  const url = mirrorUrl(mirror);
-  if (url !== void 0) return fetchAsDevice(new URL(path, url));
-  const location = join(mirror, ...path.split("/"));
-  return stat(location).then(
-    (info) => ({ location, body: createReadStream2(location), length: info.size }),
-    () => {
-      throw new VerifyError(`${location} not found`);
-    }
-  );
-}
-async function readBounded(fetched, limit, what) {
-  const chunks = [];
-  let total = 0;
-  for await (const chunk of fetched.body) {
-    total += chunk.length;
-    if (total > limit) throw new VerifyError(`${what} at ${fetched.location} is larger than ${limit} bytes`);
-    chunks.push(Buffer.from(chunk));
-  }
-  return Buffer.concat(chunks);
-}
-async function verifyMirror(options) {
-  const path = manifestPath(options.board, options.channel);
-  const fetchedManifest = await open2(options.mirror, path);
-  const bytes = await readBounded(fetchedManifest, MAX_MANIFEST_BYTES, "latest.txt");
-  let manifest;
-  try {
-    manifest = openManifest(bytes, options.trustedKeys);
-  } catch (error) {
-    throw new VerifyError(`${fetchedManifest.location}: ${error.message}`);
-  }
-  if (manifest.board !== options.board) {
-    throw new VerifyError(`${fetchedManifest.location} is for board ${manifest.board}, not ${options.board}`);
-  }
-  if (manifest.channel !== options.channel) {
-    throw new VerifyError(`${fetchedManifest.location} is for channel ${manifest.channel}, not ${options.channel}`);
-  }
-  const imagePath = `${path.slice(0, path.lastIndexOf("/") + 1)}${manifest.file}`;
-  const image = await open2(options.mirror, imagePath);
-  if (image.length === void 0) {
-    throw new VerifyError(`${image.location}: no Content-Length; devices need a Content-Length equal to size=${manifest.size}`);
-  }
-  if (image.length !== manifest.size) {
-    throw new VerifyError(`${image.location}: Content-Length ${image.length} but the manifest says size=${manifest.size}`);
-  }
-  const hash = createHash("sha256");
-  let size = 0;
-  for await (const chunk of image.body) {
-    size += chunk.length;
-    if (size > manifest.size) throw new VerifyError(`${image.location} is longer than size=${manifest.size}`);
-    hash.update(chunk);
-  }
-  if (size !== manifest.size) throw new VerifyError(`${image.location} is ${size} bytes, the manifest says size=${manifest.size}`);
-  const sha256 = hash.digest("hex");
-  if (sha256 !== manifest.sha256) {
-    throw new VerifyError(`${image.location} has SHA-256 ${sha256}, the manifest says ${manifest.sha256}`);
-  }
-  return { manifestLocation: fetchedManifest.location, imageLocation: image.location, manifest };
-}
-
 // src/cli.ts
 var KEY_ENVIRONMENT_VARIABLE = "STATIC_OTA_KEY";
 var EXIT = { ok: 0, failure: 1, usage: 2 };
@@ -3966,7 +3755,6 @@ async function publish(options, out, env) {
     expiresInSeconds: expiresIn === void 0 ? void 0 : parseDuration(expiresIn, "--expires-in"),
     force: options.force === true,
     maxImageBytes: parsePositiveInteger(options.maxImageSize, "--max-image-size"),
-    compress: options.compress,
     keepVersions: keepVersions === void 0 ? void 0 : parsePositiveInteger(keepVersions, "--keep-versions"),
     target: { kind: "directory", directory: options.out },
     log: { info: (message) => out(`${message}
@@ -3977,7 +3765,7 @@ async function publish(options, out, env) {
     out(`  ${published.image}: ${published.size} bytes, sha256 ${published.sha256}${published.imageWritten ? "" : " (already there)"}
 `);
     if (published.supersededBy === void 0) {
-      const text = await readFile(join2(options.out, ...published.manifest.split("/")), "latin1");
+      const text = await readFile(join(options.out, ...published.manifest.split("/")), "latin1");
       out(`  ${published.manifest}:
 ${text.replace(/^/gm, "    ")}`);
     }
@@ -3987,6 +3775,7 @@ async function verify(options, out) {
   requireOptions({ ...options }, ["mirror", "board", "pubkey"]);
   if (!isValidBoard(options.board)) throw new UsageError(`--board ${JSON.stringify(options.board)} is not a board name`);
   if (!isValidChannel(options.channel)) throw new UsageError(`--channel ${JSON.stringify(options.channel)} is not a channel name`);
+  const { verifyMirror } = await import("./chunks/verify-EAFRX6UI.js");
   const report = await verifyMirror({
     mirror: options.mirror,
     board: options.board,
@@ -4000,17 +3789,14 @@ async function verify(options, out) {
 `);
   if (manifest.expires !== void 0) out(`  expires ${new Date(manifest.expires * 1e3).toISOString()}
 `);
-  const encoding = manifest.encoding ? ` ${manifest.encoding} (the ESP8266 boot loader inflates it; ESP32 devices refuse it)` : "";
-  out(`  image ${report.imageLocation}:${encoding} ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)
+  out(`  image ${report.imageLocation}: ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)
 `);
 }
 function program2(out, err, env) {
   const root = new Command("static-ota").description("Signed OTA updates for ESP8266/ESP32 from a static mirror: make keys, publish images, verify mirrors, read fleet status from access logs.").version(package_default.version, "-V, --version", "print the version of static-ota").helpOption("-h, --help", "show help").addHelpText("after", EXIT_CODES_HELP).showSuggestionAfterError().showHelpAfterError("Run with --help for the options.").enablePositionalOptions().configureOutput({ writeOut: out, writeErr: err }).exitOverride();
   const command = (name, description) => root.command(name).description(description).helpOption("-h, --help", "show help").addHelpText("after", EXIT_CODES_HELP);
   command("keygen", "make an Ed25519 signing key (PKCS#8 PEM) and print its public key as hex and as C for the firmware").option("--out <path>", "file to write the private key to (required; never overwritten)").action((options) => keygen(options, out));
-  command("publish", "sign a prebuilt image and publish it with its latest.txt to a directory mirror").option("--firmware <path>", "the image to publish, e.g. .pio/build/nodemcuv2/firmware.bin (required)").option("--version <semver>", "its version, e.g. 1.4.2 or v1.5.0-beta.2 (required)").option("--board <id>", "board name: the mirror folder devices poll (required)").option("--out <dir>", "the mirror directory (required)").option("--key <path>", `signing key file (PKCS#8 PEM, or a 32-byte seed as hex or base64); repeat to sign with several; default: the ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself`, collect).option("--channel <name>", "channel to publish to (default: stable, or the pre-release identifier: 1.5.0-beta.2 goes to beta)").option("--force", "re-publish a version equal to the one in the mirror (a lower one is always refused)").option("--trusted-key <hex>", "public key able to sign the next release, which the image must contain (lockout guard); repeatable; default: the signing keys", collect).option("--allow-lockout", "publish even when the image contains none of those keys (devices running it could never update again)").option("--expires-in <duration>", "write expires= this long after now, e.g. 30d, 12h, 3600s").option("--keep-versions <n>", "keep only the newest N images per board and channel (default: keep all)").addOption(new Option("--max-image-size <bytes>", "largest image accepted, in bytes (a gzip image: compressed and inflated)").default(String(DEFAULT_MAX_IMAGE_BYTES), `${DEFAULT_MAX_IMAGE_BYTES}`)).option("--chip-family <name>", "ESP Web Tools chip family for the release page's install button: ESP8266 (the image alone at 0); default: ESP8266 for a gzip image, else none").addOption(
-    new Option("--compress <mode>", "gzip: serve the image gzip-compressed with encoding=gzip (ESP8266 only: its boot loader inflates it); auto: gzip for --chip-family ESP8266, an image already gzip as it is").choices(COMPRESS_MODES).default("auto")
-  ).action((options) => publish(options, out, env));
+  command("publish", "sign a prebuilt image and publish it with its latest.txt to a directory mirror").option("--firmware <path>", "the image to publish, e.g. .pio/build/nodemcuv2/firmware.bin (required)").option("--version <semver>", "its version, e.g. 1.4.2 or v1.5.0-beta.2 (required)").option("--board <id>", "board name: the mirror folder devices poll (required)").option("--out <dir>", "the mirror directory (required)").option("--key <path>", `signing key file (PKCS#8 PEM, or a 32-byte seed as hex or base64); repeat to sign with several; default: the ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself`, collect).option("--channel <name>", "channel to publish to (default: stable, or the pre-release identifier: 1.5.0-beta.2 goes to beta)").option("--force", "re-publish a version equal to the one in the mirror (a lower one is always refused)").option("--trusted-key <hex>", "public key able to sign the next release, which the image must contain (lockout guard); repeatable; default: the signing keys", collect).option("--allow-lockout", "publish even when the image contains none of those keys (devices running it could never update again)").option("--expires-in <duration>", "write expires= this long after now, e.g. 30d, 12h, 3600s").option("--keep-versions <n>", "keep only the newest N images per board and channel (default: keep all)").addOption(new Option("--max-image-size <bytes>", "largest image accepted, in bytes").default(String(DEFAULT_MAX_IMAGE_BYTES), `${DEFAULT_MAX_IMAGE_BYTES}`)).option("--chip-family <name>", "ESP Web Tools chip family for the release page's install button: ESP8266 (the image alone at 0); default: ESP8266 for a gzip image, else none").action((options) => publish(options, out, env));
   command("verify", "check a mirror as a device does: latest.txt, its signature, then the image size and SHA-256").option("--mirror <dir-or-url>", "mirror root: a directory, or an http:// or https:// URL (required)").option("--board <id>", "board name (required)").option("--pubkey <hex>", "trusted public key (hex or PEM); repeatable (required)", collect).option("--channel <name>", "channel", STABLE_CHANNEL).action((options) => verify(options, out));
   command("fleet", "which versions the fleet runs, from the mirror's access logs (nginx/Apache combined, S3; gzip rotations too)").option("--log <file>", "access log to read; repeat for rotations (required)", collect).option("--since <duration>", "only requests this recent, e.g. 7d, 12h").option("--json", "print the report as JSON").action((options) => {
     requireOptions({ ...options }, ["log"]);

@@ -1,13 +1,14 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-RCHUMFO6.js";
+} from "./chunks/chunk-3A3QQGJI.js";
 import "./chunks/chunk-MSBKRRQV.js";
 import "./chunks/chunk-RX57AOIO.js";
-import "./chunks/chunk-D3JJAUMI.js";
+import "./chunks/chunk-EAH6LKVP.js";
 import "./chunks/chunk-B6URAI4N.js";
-import "./chunks/chunk-3PRQTJGQ.js";
+import "./chunks/chunk-WCMNMBL3.js";
 import "./chunks/chunk-KCXCTA5R.js";
+import "./chunks/chunk-HKFBECJ7.js";
 import "./chunks/chunk-6DG7BXTN.js";
 export {
   run

@@ -11,7 +11,6 @@ import { runFleet, type FleetOptions } from './fleet.js';
 import { runRelease } from './release.js';
 import { generateKey, parsePublicKey, parseSigningKeys, publicKeyAsCArray, type SigningKey } from './sign.js';
 import { layoutForPrebuilt } from './site/web-install.js';
-import { verifyMirror } from './verify.js';
 
 export interface CliIo {
   stdout?: (text: string) => void;
@@ -135,6 +134,8 @@ async function verify(options: VerifyOptions, out: Write): Promise<void> {
   requireOptions({ ...options }, ['mirror', 'board', 'pubkey']);
   if (!isValidBoard(options.board)) throw new UsageError(`--board ${JSON.stringify(options.board)} is not a board name`);
   if (!isValidChannel(options.channel)) throw new UsageError(`--channel ${JSON.stringify(options.channel)} is not a channel name`);
+  // Loaded only to verify: importing node:http and node:https costs every publish tens of milliseconds.
+  const { verifyMirror } = await import('./verify.js');
   const report = await verifyMirror({
     mirror: options.mirror,
     board: options.board,

@@ -1,7 +1,7 @@
 // The action's entry: read inputs, run the release, set outputs. All logic lives in the library.
 import * as core from '@actions/core';
 import { InputError, parseCompressMode, parseDuration, parsePositiveInteger, splitList } from './inputs.js';
-import { TARGET_KINDS, type TargetConfig, type TargetKind } from './publish/targets.js';
+import { PAGES_HISTORIES, TARGET_KINDS, type PagesHistory, type TargetConfig, type TargetKind } from './publish/targets.js';
 import { ReleaseError, runRelease, type ReleaseOptions, type ReleaseResult } from './release.js';
 import { parsePublicKey, parseSigningKeys, type SigningKey } from './sign.js';
 import { tagFromRef } from './version.js';
@@ -60,6 +60,10 @@ function readTarget(): TargetConfig {
   const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
   const repository = process.env.GITHUB_REPOSITORY;
   if (kind === 'github-pages' && !repository) throw new InputError('target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)');
+  const history = input('pages-history');
+  if (!PAGES_HISTORIES.includes(history as PagesHistory)) {
+    throw new InputError(`pages-history must be one of ${PAGES_HISTORIES.join(', ')}, got ${JSON.stringify(history)}`);
+  }
   return {
     kind: kind as TargetKind,
     directory: input('directory'),
@@ -68,6 +72,7 @@ function readTarget(): TargetConfig {
       folder: input('pages-folder'),
       token,
       remoteUrl: `${server}/${repository}.git`,
+      history: history as PagesHistory,
     },
     s3: {
       bucket: input('s3-bucket'),

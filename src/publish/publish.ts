@@ -1,7 +1,6 @@
 // Publishing signed releases to any mirror target: guards first, then every
 // image, then every latest.txt, then optional retention, then the release page.
 import semver from 'semver';
-import { sha256Hex } from '../crypto.js';
 import { manifestPath, ManifestError, readVersionLine, releaseFolder } from '../manifest.js';
 import type { SignedRelease } from '../sign.js';
 import { writeSite } from '../site/page.js';
@@ -85,13 +84,13 @@ async function plan(session: MirrorSession, release: SignedRelease, options: Pub
       );
     }
   }
-  const existingImage = await session.read(image);
-  if (existingImage && sha256Hex(existingImage) !== release.sha256) {
+  const existingImage = await session.compareImage(image, release.imageFile, release.sha256);
+  if (existingImage === 'different') {
     throw new PublishError(
       `${image} already exists in ${where} with different bytes; images are immutable, so publish a new version`,
     );
   }
-  return { release, manifest, image, previousManifest, imageExists: existingImage !== undefined, supersededBy };
+  return { release, manifest, image, previousManifest, imageExists: existingImage === 'same', supersededBy };
 }
 
 /** Deletes images beyond the newest `keep` versions in the folder, never the one the manifest names. */
@@ -147,5 +146,5 @@ export async function publishReleases(
       imageWritten: !imageExists,
       ...(supersededBy === undefined ? {} : { supersededBy }),
     }));
-  });
+  }, [...manifests]);
 }

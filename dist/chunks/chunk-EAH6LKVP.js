@@ -3,34 +3,39 @@ import {
   require_semver
 } from "./chunk-B6URAI4N.js";
 import {
-  DirectoryTarget,
   MAX_SIGNATURES,
   ManifestError,
-  PUBLIC_KEY_LENGTH,
   STABLE_CHANNEL,
   checkTrustedKey,
   formatSignatureLine,
-  hashFile,
   imageFileName,
   isValidBoard,
   isValidChannel,
   isValidVersion,
-  keyIdOf,
   manifestPath,
   openManifest,
-  privateKeyOf,
-  publicKeyOf,
   readVersionLine,
   releaseFolder,
   serializeBody,
-  sha256Hex,
-  signBytes,
   summarizeManifest
-} from "./chunk-3PRQTJGQ.js";
+} from "./chunk-WCMNMBL3.js";
 import {
   ConflictError,
-  MAX_CONFLICT_RETRIES
+  MAX_CONFLICT_RETRIES,
+  retryOnConflict,
+  sameBytes
 } from "./chunk-KCXCTA5R.js";
+import {
+  ImageError,
+  PUBLIC_KEY_LENGTH,
+  checkImage,
+  findEmbeddedKeys,
+  hashFile,
+  keyIdOf,
+  privateKeyOf,
+  publicKeyOf,
+  signBytes
+} from "./chunk-HKFBECJ7.js";
 import {
   __toESM
 } from "./chunk-6DG7BXTN.js";
@@ -57,27 +62,93 @@ function parsePositiveInteger(text, name) {
   return value;
 }
 var splitList = (text) => text.split(/[,\n]/).map((item) => item.trim()).filter(Boolean);
-var COMPRESS_MODES = ["auto", "gzip", "none"];
-function parseCompressMode(text, name) {
-  const mode = text.trim();
-  if (!COMPRESS_MODES.includes(mode)) {
-    throw new InputError(`${name} must be one of ${COMPRESS_MODES.join(", ")}, got ${JSON.stringify(text)}`);
+
+// src/publish/directory.ts
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+var ignoreMissing = (fallback) => (error) => {
+  if (error.code === "ENOENT") return fallback;
+  throw error;
+};
+async function makeFolders(folder) {
+  const missing = [];
+  for (let current = folder; !await stat(current).catch(ignoreMissing(void 0)); current = dirname(current)) {
+    if (dirname(current) === current) break;
+    missing.unshift(current);
   }
-  return mode;
+  for (const path of missing) {
+    await mkdir(path).catch((error) => {
+      if (error.code !== "EEXIST") throw error;
+    });
+  }
 }
+var DirectoryTarget = class {
+  description;
+  root;
+  constructor(root) {
+    this.root = resolve(root);
+    this.description = `directory ${root}`;
+  }
+  transaction(work) {
+    return retryOnConflict(() => work(this.session())).catch((error) => {
+      if (error.code !== void 0 && error.syscall !== void 0) error.message = `${this.description}: ${error.message}`;
+      throw error;
+    });
+  }
+  /** One view of the folder; `transaction` adds the retries a shared folder needs. */
+  session() {
+    const full = (path) => join(this.root, ...path.split("/"));
+    const read = (path) => readFile(full(path)).catch(ignoreMissing(void 0));
+    const atomically = async (path, write) => {
+      const destination = full(path);
+      const temporary = `${destination}.${process.pid}.tmp`;
+      await makeFolders(dirname(destination));
+      try {
+        await write(temporary);
+        await rename(temporary, destination);
+      } finally {
+        await rm(temporary, { force: true });
+      }
+    };
+    return {
+      read,
+      async compareImage(path, _localFile, sha256) {
+        const stored = await hashFile(full(path)).catch(ignoreMissing(void 0));
+        if (!stored) return "missing";
+        return stored.sha256 === sha256 ? "same" : "different";
+      },
+      async list(folder) {
+        const entries = await readdir(full(folder), { withFileTypes: true }).catch(ignoreMissing([]));
+        return entries.filter((entry) => entry.isFile()).map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
+      },
+      async folders(folder) {
+        const entries = await readdir(full(folder), { withFileTypes: true }).catch(() => []);
+        return entries.filter((entry) => entry.isDirectory() && entry.name !== ".git").map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
+      },
+      writeImage: (path, localFile) => atomically(path, (temporary) => copyFile(localFile, temporary)),
+      async writeManifest(path, text, previous) {
+        const current = await read(path);
+        if (!sameBytes(current, previous)) throw new ConflictError(`${path} changed while publishing`);
+        await atomically(path, (temporary) => writeFile(temporary, text, "latin1"));
+      },
+      remove: (path) => rm(full(path), { force: true })
+    };
+  }
+};
 
 // src/publish/targets.ts
 var TARGET_KINDS = ["directory", "github-pages", "s3"];
+var PAGES_HISTORIES = ["keep", "squash"];
 async function createTarget(config) {
   switch (config.kind) {
     case "directory":
       return new DirectoryTarget(config.directory);
     case "github-pages":
       if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
-      return new (await import("./pages-PN2OHE2E.js")).PagesTarget(config.pages);
+      return new (await import("./pages-UKIWZYXT.js")).PagesTarget(config.pages);
     case "s3":
       if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
-      return new (await import("./s3-PD5ABLX2.js")).S3Target(config.s3);
+      return new (await import("./s3-47XF7YMO.js")).S3Target(config.s3);
     default:
       throw new Error(`unknown target ${String(config.kind)}; expected one of ${TARGET_KINDS.join(", ")}`);
   }
@@ -124,104 +195,6 @@ var compareVersions = (a, b) => import_semver.default.compare(a, b);
 
 // src/sign.ts
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
-
-// src/image.ts
-import { createReadStream, createWriteStream } from "node:fs";
-import { open, stat } from "node:fs/promises";
-import { constants as zlibConstants, createGunzip, createGzip } from "node:zlib";
-import { pipeline } from "node:stream/promises";
-var ESP_IMAGE_MAGIC = 233;
-var GZIP_MAGIC = [31, 139];
-var DEFAULT_MAX_IMAGE_BYTES = 16 * 1024 * 1024;
-var ImageError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ImageError";
-  }
-};
-async function checkImage(path, maxBytes = DEFAULT_MAX_IMAGE_BYTES) {
-  const info = await stat(path).catch(() => void 0);
-  if (!info?.isFile()) throw new ImageError(`firmware image ${path} does not exist or is not a file`);
-  if (info.size === 0) throw new ImageError(`firmware image ${path} is empty`);
-  if (info.size > maxBytes) {
-    throw new ImageError(`firmware image ${path} is ${info.size} bytes, over the limit of ${maxBytes} (max-image-size)`);
-  }
-  const head = Buffer.alloc(2);
-  const trailer = Buffer.alloc(4);
-  const file = await open(path, "r");
-  try {
-    await file.read(head, 0, 2, 0);
-    if (info.size >= 4) await file.read(trailer, 0, 4, info.size - 4);
-  } finally {
-    await file.close();
-  }
-  const gzip = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
-  if (head[0] !== ESP_IMAGE_MAGIC && !gzip) {
-    throw new ImageError(
-      `firmware image ${path} starts with 0x${head[0].toString(16).padStart(2, "0")}, not an ESP image (0xe9) or gzip (0x1f 0x8b): is it firmware.bin?`
-    );
-  }
-  if (!gzip) return { gzip, size: info.size };
-  const inflatedSize = await checkInflated(path, maxBytes);
-  if (trailer.readUInt32LE(0) !== inflatedSize % 2 ** 32) {
-    throw new ImageError(
-      `gzip image ${path} inflates to ${inflatedSize} bytes but its last 4 bytes say ${trailer.readUInt32LE(0)}: the ESP8266 boot loader copies as many bytes as they say (one gzip member, nothing after it)`
-    );
-  }
-  return { gzip, size: info.size, inflatedSize };
-}
-async function checkInflated(path, maxBytes) {
-  let inflatedSize = 0;
-  try {
-    for await (const chunk of inflatedChunks(path)) {
-      if (inflatedSize === 0 && chunk[0] !== ESP_IMAGE_MAGIC) {
-        throw new ImageError(
-          `gzip image ${path} does not hold an ESP image: it inflates to bytes starting with 0x${chunk[0].toString(16).padStart(2, "0")}, not 0xe9`
-        );
-      }
-      inflatedSize += chunk.length;
-      if (inflatedSize > maxBytes) {
-        throw new ImageError(`gzip image ${path} inflates to more than ${maxBytes} bytes, over the limit (max-image-size)`);
-      }
-    }
-  } catch (error) {
-    if (error instanceof ImageError) throw error;
-    throw new ImageError(`gzip image ${path} does not inflate: ${error.message}`);
-  }
-  if (inflatedSize === 0) throw new ImageError(`gzip image ${path} inflates to nothing`);
-  return inflatedSize;
-}
-function inflatedChunks(path) {
-  const source = createReadStream(path);
-  const stream = source.pipe(createGunzip());
-  source.once("error", (error) => stream.destroy(error));
-  stream.once("close", () => source.destroy());
-  return stream;
-}
-async function gunzipImage(source, target) {
-  await pipeline(inflatedChunks(source), createWriteStream(target));
-}
-async function gzipImage(source, target) {
-  const gzip = createGzip({ level: zlibConstants.Z_BEST_COMPRESSION, windowBits: 15 });
-  await pipeline(createReadStream(source), gzip, createWriteStream(target));
-}
-async function findEmbeddedKeys(path, gzip, keys) {
-  const found = /* @__PURE__ */ new Set();
-  const overlap = Math.max(0, ...keys.map((key) => key.length - 1));
-  let tail = Buffer.alloc(0);
-  const stream = gzip ? inflatedChunks(path) : createReadStream(path);
-  for await (const chunk of stream) {
-    const window = Buffer.concat([tail, chunk]);
-    keys.forEach((key, index) => {
-      if (!found.has(index) && window.includes(Buffer.from(key))) found.add(index);
-    });
-    if (found.size === keys.length) break;
-    tail = window.subarray(Math.max(0, window.length - overlap));
-  }
-  return found;
-}
-
-// src/sign.ts
 var KeyError = class extends Error {
   constructor(message) {
     super(message);
@@ -314,8 +287,7 @@ async function findLockout(input, gzip, keys) {
   }
   if (found.size > 0) return void 0;
   const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString("hex")})`).join(", ");
-  const image = input.rawImage ? `${input.rawImage} (served gzip-compressed as ${input.imageFile})` : input.imageFile;
-  return `lockout guard: ${image} (${input.board} ${input.version}) does not contain any public key able to sign the next release: ${listed}. Devices running it would refuse every later update. Compile the public key into the firmware (static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.`;
+  return `lockout guard: ${input.imageFile} (${input.board} ${input.version}) does not contain any public key able to sign the next release: ${listed}. Devices running it would refuse every later update. Compile the public key into the firmware (static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.`;
 }
 var lockoutKeys = (nextReleaseKeys, signingKeys) => nextReleaseKeys?.length ? nextReleaseKeys : signingKeys.map((key) => key.publicKey);
 async function signRelease(input, policy) {
@@ -324,9 +296,8 @@ async function signRelease(input, policy) {
   if (lockout !== void 0 && !policy.allowLockout) throw new ImageError(lockout);
   const { size, sha256 } = await hashFile(input.imageFile);
   const { version, board, channel, file, extra } = input;
-  const encoding = gzip ? "gzip" : void 0;
-  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, encoding, extra }, policy.keys);
-  return { ...input, size, sha256, ...encoding ? { encoding } : {}, manifest, lockout };
+  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, extra }, policy.keys);
+  return { ...input, size, sha256, manifest, lockout };
 }
 var PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
 function parseSigningKeys(material, source) {
@@ -340,9 +311,9 @@ function parseSigningKeys(material, source) {
 }
 
 // src/release.ts
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 
 // src/attest.ts
 var ATTESTATION_FIELD = "attestation";
@@ -369,9 +340,9 @@ var verifyCommand = (file, repository) => `gh attestation verify ${file} --repo 
 
 // src/build.ts
 import { execFile, spawn } from "node:child_process";
-import { readFile, stat as stat2 } from "node:fs/promises";
+import { readFile as readFile2, stat as stat2 } from "node:fs/promises";
 import { homedir } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, join as join2 } from "node:path";
 import { promisify } from "node:util";
 var execFileAsync = promisify(execFile);
 function lineForwarder(emit) {
@@ -398,8 +369,8 @@ var BuildError = class extends Error {
   }
 };
 async function listEnvironments(projectDir) {
-  const iniPath = join(projectDir, "platformio.ini");
-  const ini = await readFile(iniPath, "utf8").catch(() => {
+  const iniPath = join2(projectDir, "platformio.ini");
+  const ini = await readFile2(iniPath, "utf8").catch(() => {
     throw new BuildError(`${iniPath} not found: set project-dir to the PlatformIO project, or list environments`);
   });
   const environments = [...ini.matchAll(/^\s*\[env:([^\]\s]+)\]\s*$/gm)].map((match) => match[1]);
@@ -433,12 +404,12 @@ async function ensurePio(log) {
   } catch (error) {
     throw new BuildError(`pio is missing and installing PlatformIO with pip failed: ${error.message}`);
   }
-  process.env.PATH = `${join(homedir(), ".local", "bin")}${delimiter}${process.env.PATH ?? ""}`;
+  process.env.PATH = `${join2(homedir(), ".local", "bin")}${delimiter}${process.env.PATH ?? ""}`;
   if (!await hasPio()) throw new BuildError("PlatformIO was installed with pip but pio is still not on PATH");
 }
 async function buildEnvironment(projectDir, board, version, log) {
   const title = `pio run -e ${board} (version ${version})`;
-  const build = () => new Promise((resolve, reject) => {
+  const build = () => new Promise((resolve2, reject) => {
     const child = spawn("pio", ["run", "-e", board], {
       cwd: projectDir,
       env: buildEnvironmentVariables(version, board),
@@ -452,13 +423,13 @@ async function buildEnvironment(projectDir, board, version, log) {
     child.on("error", reject);
     child.on("close", (code2) => {
       streams.forEach((forwarder) => forwarder.flush());
-      resolve(code2);
+      resolve2(code2);
     });
   });
   if (!log.group) log.info(title);
   const code = await (log.group ? log.group(title, build) : build());
   if (code !== 0) throw new BuildError(`pio run -e ${board} failed with exit code ${code}`);
-  const image = join(projectDir, ".pio", "build", board, "firmware.bin");
+  const image = join2(projectDir, ".pio", "build", board, "firmware.bin");
   if (!(await stat2(image).catch(() => void 0))?.isFile()) {
     throw new BuildError(`pio run -e ${board} succeeded but ${image} is missing`);
   }
@@ -470,14 +441,14 @@ var import_semver2 = __toESM(require_semver(), 1);
 
 // src/site/page.ts
 import { existsSync } from "node:fs";
-import { readdir, readFile as readFile3 } from "node:fs/promises";
-import { join as join2, relative, sep } from "node:path";
+import { readdir as readdir2, readFile as readFile4 } from "node:fs/promises";
+import { join as join3, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/site/web-install.ts
 import { execFile as execFile2 } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 import { basename } from "node:path";
 import { promisify as promisify2 } from "node:util";
 var execFileAsync2 = promisify2(execFile2);
@@ -573,7 +544,7 @@ async function readFlashLayout(projectDir, environment, log) {
 }
 async function layoutForPrebuilt(imageFile, chipFamily) {
   if (chipFamily !== void 0) return layoutForChipFamily(chipFamily);
-  const head = (await readFile2(imageFile).catch(() => Buffer.alloc(0))).subarray(0, 2);
+  const head = (await readFile3(imageFile).catch(() => Buffer.alloc(0))).subarray(0, 2);
   return head[0] === 31 && head[1] === 139 ? layoutForChipFamily("ESP8266") : void 0;
 }
 function layoutForChipFamily(name) {
@@ -585,13 +556,11 @@ function layoutForChipFamily(name) {
   }
   return { chipFamily: name, parts: [], appOffset: 0 };
 }
-var RAW_IMAGE_PART = "factory";
 async function webInstallManifest(release, layout, releaseUrl) {
-  const md5 = createHash("md5").update(await readFile2(release.imageFile)).digest("hex");
-  const appPath = release.rawImage ? flashPartFileName(RAW_IMAGE_PART, release.version) : release.file;
+  const md5 = createHash("md5").update(await readFile3(release.imageFile)).digest("hex");
   const parts = [
     ...layout.parts.map((part) => ({ path: flashPartFileName(part.name, release.version), offset: part.offset })),
-    { path: appPath, offset: layout.appOffset }
+    { path: release.file, offset: layout.appOffset }
   ].sort((a, b) => a.offset - b.offset);
   return {
     name: release.board,
@@ -609,8 +578,7 @@ var WEB_MANIFEST_HEADERS = { contentType: "application/json", cacheControl: "no-
 async function writeWebInstallFiles(session, release) {
   if (!release.flash) return;
   const folder = releaseFolder(release.board, release.channel);
-  const raw = release.rawImage ? [{ name: RAW_IMAGE_PART, localFile: release.rawImage }] : [];
-  for (const part of [...release.flash.parts, ...raw]) {
+  for (const part of release.flash.parts) {
     const path2 = `${folder}/${flashPartFileName(part.name, release.version)}`;
     if (!await session.read(path2)) await session.writeImage(path2, part.localFile);
   }
@@ -694,20 +662,20 @@ function parseIndex(bytes) {
 }
 function installAssetsFolder() {
   const here = fileURLToPath(new URL(".", import.meta.url));
-  const candidates = [join2(here, INSTALL_FOLDER), join2(here, "..", INSTALL_FOLDER), join2(here, "..", "..", "dist", INSTALL_FOLDER)];
-  const found = candidates.find((folder) => existsSync(join2(folder, "install-button.js")));
+  const candidates = [join3(here, INSTALL_FOLDER), join3(here, "..", INSTALL_FOLDER), join3(here, "..", "..", "dist", INSTALL_FOLDER)];
+  const found = candidates.find((folder) => existsSync(join3(folder, "install-button.js")));
   if (!found) throw new Error(`the bundled ESP Web Tools are missing (looked in ${candidates.join(", ")}): run npm run bundle`);
   return found;
 }
 async function filesUnder(folder) {
-  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => relative(folder, join2(entry.parentPath, entry.name)).split(sep).join("/"));
+  const entries = await readdir2(folder, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => relative(folder, join3(entry.parentPath, entry.name)).split(sep).join("/"));
 }
 async function writeInstallAssets(session) {
   const assets = installAssetsFolder();
-  const text = async (file) => (await readFile3(join2(assets, file))).toString("latin1");
+  const text = async (file) => (await readFile4(join3(assets, file))).toString("latin1");
   const entry = lastSegment(INSTALL_SCRIPT);
-  if ((await session.read(INSTALL_SCRIPT))?.equals(await readFile3(join2(assets, entry)))) return;
+  if ((await session.read(INSTALL_SCRIPT))?.equals(await readFile4(join3(assets, entry)))) return;
   for (const file of await filesUnder(assets)) {
     if (file !== entry) await writeIfChanged(session, `${INSTALL_FOLDER}/${file}`, await text(file), SCRIPT_HEADERS);
   }
@@ -852,13 +820,13 @@ async function plan(session, release, options, where, retry) {
       );
     }
   }
-  const existingImage = await session.read(image);
-  if (existingImage && sha256Hex(existingImage) !== release.sha256) {
+  const existingImage = await session.compareImage(image, release.imageFile, release.sha256);
+  if (existingImage === "different") {
     throw new PublishError(
       `${image} already exists in ${where} with different bytes; images are immutable, so publish a new version`
     );
   }
-  return { release, manifest, image, previousManifest, imageExists: existingImage !== void 0, supersededBy };
+  return { release, manifest, image, previousManifest, imageExists: existingImage === "same", supersededBy };
 }
 async function applyRetention(session, planned, keep) {
   const folder = releaseFolder(planned.release.board, planned.release.channel);
@@ -903,7 +871,7 @@ async function publishReleases(target, releases, options = {}) {
       imageWritten: !imageExists,
       ...supersededBy === void 0 ? {} : { supersededBy }
     }));
-  });
+  }, [...manifests]);
 }
 
 // src/release.ts
@@ -926,37 +894,6 @@ async function buildAll(options, version, release) {
     built.push({ board, path, flash: release ? await flashLayoutOrNone(options, board) : void 0 });
   }
   return built;
-}
-function wantsGzip(options, { board, flash }, alreadyGzip) {
-  const chip = flash?.chipFamily;
-  if (chip?.startsWith("ESP32") && (alreadyGzip || options.compress === "gzip")) {
-    throw new ReleaseError(
-      `${board} is an ${chip}: ESP32's Update does not inflate gzip images, so they cannot be published for it (${alreadyGzip ? "the image is gzip" : "compress is gzip"}; use compress: auto or none)`
-    );
-  }
-  if (alreadyGzip || options.compress === "none") return false;
-  if (options.compress === "gzip" || chip === "ESP8266") return true;
-  if (chip === void 0) {
-    options.log.info(`${board}: chip unknown (not reported by PlatformIO, or a prebuilt image without --chip-family), published uncompressed`);
-  }
-  return false;
-}
-async function servedImage(options, firmware, folder) {
-  const { gzip, size } = await checkImage(firmware.path, options.maxImageBytes);
-  if (!wantsGzip(options, firmware, gzip)) {
-    if (!gzip || !firmware.flash) return { imageFile: firmware.path };
-    const rawImage = join3(await folder(), `${firmware.board}.bin`);
-    await gunzipImage(firmware.path, rawImage);
-    return { imageFile: firmware.path, rawImage };
-  }
-  const target = join3(await folder(), `${firmware.board}.bin.gz`);
-  const started = Date.now();
-  await gzipImage(firmware.path, target);
-  const { size: compressed } = await checkImage(target, options.maxImageBytes);
-  options.log.info(
-    `${firmware.board}: gzip ${size} -> ${compressed} bytes (${(100 * compressed / size).toFixed(1)} %) in ${Date.now() - started} ms; eboot inflates it on the device`
-  );
-  return { imageFile: target, rawImage: firmware.path };
 }
 async function flashLayoutOrNone(options, board) {
   try {
@@ -1002,32 +939,21 @@ async function runRelease(options) {
   if (options.signingKeys.length === 0) throw new ReleaseError("signing-key is required to publish a release");
   const built = options.build ? await buildAll(options, version, true) : options.firmware;
   if (built.length === 0) throw new ReleaseError("no firmware to publish: set build to true or give firmware paths");
-  let compressed;
-  const compressedFolder = async () => compressed ??= await mkdtemp(join3(tmpdir(), "static-ota-gzip-"));
-  try {
-    return await signAndPublish(options, version, channel, built, compressedFolder);
-  } finally {
-    if (compressed) await rm(compressed, { recursive: true, force: true });
-  }
-}
-async function signAndPublish(options, version, channel, built, compressedFolder) {
   const expires = options.expiresInSeconds === void 0 ? void 0 : Math.floor(Date.now() / 1e3) + options.expiresInSeconds;
   const signed = [];
   const attestations = [];
-  for (const firmware of built) {
-    const { board, flash } = firmware;
+  for (const { board, path, flash } of built) {
     const file = imageFileName(version);
-    const served = await servedImage(options, firmware, compressedFolder);
     let extra;
     if (options.attest) {
-      const id = await attestImage({ board, file, sha256: (await hashFile(served.imageFile)).sha256 }, options.attest);
+      const id = await attestImage({ board, file, sha256: (await hashFile(path)).sha256 }, options.attest);
       options.log.info(`attested ${board}/${file}: attestation ${id}`);
       attestations.push({ board, file, id, verify: verifyCommand(file, options.attest.repository) });
       extra = [[ATTESTATION_FIELD, id]];
     }
     signed.push(
       await signRelease(
-        { ...served, board, version, channel, file, flash, extra },
+        { imageFile: path, board, version, channel, file, flash, extra },
         {
           keys: options.signingKeys,
           nextReleaseKeys: options.nextReleaseKeys,
@@ -1052,12 +978,12 @@ async function signAndPublish(options, version, channel, built, compressedFolder
     }
   }
   if (options.releaseAssets) {
-    const folder = await mkdtemp(join3(tmpdir(), "static-ota-assets-"));
+    const folder = await mkdtemp(join4(tmpdir(), "static-ota-assets-"));
     try {
       const assets = [];
       for (const release of signed) {
-        const manifestFile = join3(folder, `${release.board}-latest.txt`);
-        await writeFile(manifestFile, release.manifest, "latin1");
+        const manifestFile = join4(folder, `${release.board}-latest.txt`);
+        await writeFile2(manifestFile, release.manifest, "latin1");
         assets.push(
           { name: `${release.board}-${release.file}`, path: release.imageFile, contentType: "application/octet-stream" },
           { name: `${release.board}-latest.txt`, path: manifestFile, contentType: "text/plain" }
@@ -1071,7 +997,7 @@ async function signAndPublish(options, version, channel, built, compressedFolder
         { version, channel, built, manifests, lockouts, ...options.attest ? { attestations } : {} }
       );
     } finally {
-      await rm(folder, { recursive: true, force: true });
+      await rm2(folder, { recursive: true, force: true });
     }
   }
   return { version, channel, built, manifests, lockouts, ...options.attest ? { attestations } : {} };
@@ -1082,13 +1008,11 @@ export {
   parseDuration,
   parsePositiveInteger,
   splitList,
-  COMPRESS_MODES,
-  parseCompressMode,
   TARGET_KINDS,
+  PAGES_HISTORIES,
   tagFromRef,
   compareVersions,
   layoutForPrebuilt,
-  DEFAULT_MAX_IMAGE_BYTES,
   parsePublicKey,
   generateKey,
   publicKeyAsCArray,

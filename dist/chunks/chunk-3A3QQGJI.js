@@ -12,9 +12,9 @@ import {
 } from "./chunk-MSBKRRQV.js";
 import {
   InputError,
+  PAGES_HISTORIES,
   ReleaseError,
   TARGET_KINDS,
-  parseCompressMode,
   parseDuration,
   parsePositiveInteger,
   parsePublicKey,
@@ -22,7 +22,7 @@ import {
   runRelease,
   splitList,
   tagFromRef
-} from "./chunk-D3JJAUMI.js";
+} from "./chunk-EAH6LKVP.js";
 
 // src/main.ts
 var input = (name) => getInput(name);
@@ -71,6 +71,10 @@ function readTarget() {
   const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
   const repository = process.env.GITHUB_REPOSITORY;
   if (kind === "github-pages" && !repository) throw new InputError("target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)");
+  const history = input("pages-history");
+  if (!PAGES_HISTORIES.includes(history)) {
+    throw new InputError(`pages-history must be one of ${PAGES_HISTORIES.join(", ")}, got ${JSON.stringify(history)}`);
+  }
   return {
     kind,
     directory: input("directory"),
@@ -78,7 +82,8 @@ function readTarget() {
       branch: input("pages-branch"),
       folder: input("pages-folder"),
       token,
-      remoteUrl: `${server}/${repository}.git`
+      remoteUrl: `${server}/${repository}.git`,
+      history
     },
     s3: {
       bucket: input("s3-bucket"),
@@ -117,7 +122,6 @@ function readOptions() {
     expiresInSeconds: expiresIn === void 0 ? void 0 : parseDuration(expiresIn, "expires-in"),
     force: flag("force"),
     maxImageBytes: parsePositiveInteger(input("max-image-size"), "max-image-size"),
-    compress: parseCompressMode(input("compress"), "compress"),
     keepVersions: keepVersions === void 0 ? void 0 : parsePositiveInteger(keepVersions, "keep-versions"),
     target: readTarget(),
     releaseAssets: releaseAssets ? {
