@@ -4,6 +4,7 @@ import {
   parseUserAgent
 } from "./chunks/chunk-ESYM6LSD.js";
 import {
+  COMPRESS_MODES,
   InputError,
   compareVersions,
   generateKey,
@@ -14,17 +15,17 @@ import {
   parseSigningKeys,
   publicKeyAsCArray,
   runRelease
-} from "./chunks/chunk-EAH6LKVP.js";
+} from "./chunks/chunk-W6KZ3CPZ.js";
 import "./chunks/chunk-B6URAI4N.js";
 import {
   STABLE_CHANNEL,
   isValidBoard,
   isValidChannel
-} from "./chunks/chunk-WCMNMBL3.js";
+} from "./chunks/chunk-IWCLNKV7.js";
 import "./chunks/chunk-KCXCTA5R.js";
 import {
   DEFAULT_MAX_IMAGE_BYTES
-} from "./chunks/chunk-HKFBECJ7.js";
+} from "./chunks/chunk-ZMUUB56F.js";
 import {
   __commonJS,
   __require,
@@ -3755,6 +3756,7 @@ async function publish(options, out, env) {
     expiresInSeconds: expiresIn === void 0 ? void 0 : parseDuration(expiresIn, "--expires-in"),
     force: options.force === true,
     maxImageBytes: parsePositiveInteger(options.maxImageSize, "--max-image-size"),
+    compress: options.compress,
     keepVersions: keepVersions === void 0 ? void 0 : parsePositiveInteger(keepVersions, "--keep-versions"),
     target: { kind: "directory", directory: options.out },
     log: { info: (message) => out(`${message}
@@ -3775,7 +3777,7 @@ async function verify(options, out) {
   requireOptions({ ...options }, ["mirror", "board", "pubkey"]);
   if (!isValidBoard(options.board)) throw new UsageError(`--board ${JSON.stringify(options.board)} is not a board name`);
   if (!isValidChannel(options.channel)) throw new UsageError(`--channel ${JSON.stringify(options.channel)} is not a channel name`);
-  const { verifyMirror } = await import("./chunks/verify-EAFRX6UI.js");
+  const { verifyMirror } = await import("./chunks/verify-WMYYDZTO.js");
   const report = await verifyMirror({
     mirror: options.mirror,
     board: options.board,
@@ -3789,14 +3791,17 @@ async function verify(options, out) {
 `);
   if (manifest.expires !== void 0) out(`  expires ${new Date(manifest.expires * 1e3).toISOString()}
 `);
-  out(`  image ${report.imageLocation}: ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)
+  const encoding = manifest.encoding ? ` ${manifest.encoding} (the ESP8266 boot loader inflates it; ESP32 devices refuse it)` : "";
+  out(`  image ${report.imageLocation}:${encoding} ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)
 `);
 }
 function program2(out, err, env) {
   const root = new Command("static-ota").description("Signed OTA updates for ESP8266/ESP32 from a static mirror: make keys, publish images, verify mirrors, read fleet status from access logs.").version(package_default.version, "-V, --version", "print the version of static-ota").helpOption("-h, --help", "show help").addHelpText("after", EXIT_CODES_HELP).showSuggestionAfterError().showHelpAfterError("Run with --help for the options.").enablePositionalOptions().configureOutput({ writeOut: out, writeErr: err }).exitOverride();
   const command = (name, description) => root.command(name).description(description).helpOption("-h, --help", "show help").addHelpText("after", EXIT_CODES_HELP);
   command("keygen", "make an Ed25519 signing key (PKCS#8 PEM) and print its public key as hex and as C for the firmware").option("--out <path>", "file to write the private key to (required; never overwritten)").action((options) => keygen(options, out));
-  command("publish", "sign a prebuilt image and publish it with its latest.txt to a directory mirror").option("--firmware <path>", "the image to publish, e.g. .pio/build/nodemcuv2/firmware.bin (required)").option("--version <semver>", "its version, e.g. 1.4.2 or v1.5.0-beta.2 (required)").option("--board <id>", "board name: the mirror folder devices poll (required)").option("--out <dir>", "the mirror directory (required)").option("--key <path>", `signing key file (PKCS#8 PEM, or a 32-byte seed as hex or base64); repeat to sign with several; default: the ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself`, collect).option("--channel <name>", "channel to publish to (default: stable, or the pre-release identifier: 1.5.0-beta.2 goes to beta)").option("--force", "re-publish a version equal to the one in the mirror (a lower one is always refused)").option("--trusted-key <hex>", "public key able to sign the next release, which the image must contain (lockout guard); repeatable; default: the signing keys", collect).option("--allow-lockout", "publish even when the image contains none of those keys (devices running it could never update again)").option("--expires-in <duration>", "write expires= this long after now, e.g. 30d, 12h, 3600s").option("--keep-versions <n>", "keep only the newest N images per board and channel (default: keep all)").addOption(new Option("--max-image-size <bytes>", "largest image accepted, in bytes").default(String(DEFAULT_MAX_IMAGE_BYTES), `${DEFAULT_MAX_IMAGE_BYTES}`)).option("--chip-family <name>", "ESP Web Tools chip family for the release page's install button: ESP8266 (the image alone at 0); default: ESP8266 for a gzip image, else none").action((options) => publish(options, out, env));
+  command("publish", "sign a prebuilt image and publish it with its latest.txt to a directory mirror").option("--firmware <path>", "the image to publish, e.g. .pio/build/nodemcuv2/firmware.bin (required)").option("--version <semver>", "its version, e.g. 1.4.2 or v1.5.0-beta.2 (required)").option("--board <id>", "board name: the mirror folder devices poll (required)").option("--out <dir>", "the mirror directory (required)").option("--key <path>", `signing key file (PKCS#8 PEM, or a 32-byte seed as hex or base64); repeat to sign with several; default: the ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself`, collect).option("--channel <name>", "channel to publish to (default: stable, or the pre-release identifier: 1.5.0-beta.2 goes to beta)").option("--force", "re-publish a version equal to the one in the mirror (a lower one is always refused)").option("--trusted-key <hex>", "public key able to sign the next release, which the image must contain (lockout guard); repeatable; default: the signing keys", collect).option("--allow-lockout", "publish even when the image contains none of those keys (devices running it could never update again)").option("--expires-in <duration>", "write expires= this long after now, e.g. 30d, 12h, 3600s").option("--keep-versions <n>", "keep only the newest N images per board and channel (default: keep all)").addOption(new Option("--max-image-size <bytes>", "largest image accepted, in bytes (a gzip image: compressed and inflated)").default(String(DEFAULT_MAX_IMAGE_BYTES), `${DEFAULT_MAX_IMAGE_BYTES}`)).option("--chip-family <name>", "ESP Web Tools chip family for the release page's install button: ESP8266 (the image alone at 0); default: ESP8266 for a gzip image, else none").addOption(
+    new Option("--compress <mode>", "gzip: serve the image gzip-compressed with encoding=gzip (ESP8266 only: its boot loader inflates it); auto: gzip for --chip-family ESP8266, an image already gzip as it is").choices(COMPRESS_MODES).default("auto")
+  ).action((options) => publish(options, out, env));
   command("verify", "check a mirror as a device does: latest.txt, its signature, then the image size and SHA-256").option("--mirror <dir-or-url>", "mirror root: a directory, or an http:// or https:// URL (required)").option("--board <id>", "board name (required)").option("--pubkey <hex>", "trusted public key (hex or PEM); repeatable (required)", collect).option("--channel <name>", "channel", STABLE_CHANNEL).action((options) => verify(options, out));
   command("fleet", "which versions the fleet runs, from the mirror's access logs (nginx/Apache combined, S3; gzip rotations too)").option("--log <file>", "access log to read; repeat for rotations (required)", collect).option("--since <duration>", "only requests this recent, e.g. 7d, 12h").option("--json", "print the report as JSON").action((options) => {
     requireOptions({ ...options }, ["log"]);

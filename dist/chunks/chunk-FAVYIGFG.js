@@ -15,6 +15,7 @@ import {
   PAGES_HISTORIES,
   ReleaseError,
   TARGET_KINDS,
+  parseCompressMode,
   parseDuration,
   parsePositiveInteger,
   parsePublicKey,
@@ -22,7 +23,7 @@ import {
   runRelease,
   splitList,
   tagFromRef
-} from "./chunk-EAH6LKVP.js";
+} from "./chunk-W6KZ3CPZ.js";
 
 // src/main.ts
 var input = (name) => getInput(name);
@@ -122,6 +123,7 @@ function readOptions() {
     expiresInSeconds: expiresIn === void 0 ? void 0 : parseDuration(expiresIn, "expires-in"),
     force: flag("force"),
     maxImageBytes: parsePositiveInteger(input("max-image-size"), "max-image-size"),
+    compress: parseCompressMode(input("compress"), "compress"),
     keepVersions: keepVersions === void 0 ? void 0 : parsePositiveInteger(keepVersions, "keep-versions"),
     target: readTarget(),
     releaseAssets: releaseAssets ? {

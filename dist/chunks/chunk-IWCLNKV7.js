@@ -4,7 +4,7 @@ import {
   keyIdOf,
   publicKeyProblem,
   verifyStrict
-} from "./chunk-HKFBECJ7.js";
+} from "./chunk-ZMUUB56F.js";
 
 // src/manifest.ts
 var MANIFEST_FORMAT = "static-ota/1";
@@ -31,6 +31,7 @@ var SHA256_HEX = /^[0-9a-f]{64}$/;
 var SIG_LINE = /^sig=([0-9a-f]{8}):([0-9a-f]{128})$/;
 var REQUIRED = ["format", "board", "channel", "file", "size", "sha256"];
 var STABLE_CHANNEL = "stable";
+var IMAGE_ENCODINGS = ["gzip"];
 function releaseFolder(board, channel) {
   return channel === STABLE_CHANNEL ? board : `${board}/${channel}`;
 }
@@ -55,6 +56,7 @@ function serializeBody(fields) {
     ["sha256", fields.sha256]
   ];
   if (fields.expires !== void 0) lines.push(["expires", String(fields.expires)]);
+  if (fields.encoding !== void 0) lines.push(["encoding", fields.encoding]);
   lines.push(...fields.extra ?? []);
   return `${fields.version}
 ${lines.map(([key, value]) => `${key}=${value}
@@ -178,7 +180,12 @@ function openManifest(bytes, trustedKeys) {
   if (size === 0) throw new ManifestError("bad_size", "size is 0");
   if (!SHA256_HEX.test(get("sha256"))) throw new ManifestError("bad_sha256", "sha256 is not 64 lowercase hex characters");
   const expiresText = fields.get("expires");
-  const known = /* @__PURE__ */ new Set([...REQUIRED, "expires"]);
+  const expires = expiresText === void 0 ? void 0 : decimal(expiresText, "bad_expires", "expires");
+  const encoding = fields.get("encoding");
+  if (encoding !== void 0 && !IMAGE_ENCODINGS.includes(encoding)) {
+    throw new ManifestError("bad_encoding", `encoding ${JSON.stringify(encoding)} is not one of ${IMAGE_ENCODINGS.join(", ")}`);
+  }
+  const known = /* @__PURE__ */ new Set([...REQUIRED, "expires", "encoding"]);
   return {
     version: framed.version,
     format: get("format"),
@@ -187,7 +194,8 @@ function openManifest(bytes, trustedKeys) {
     file: get("file"),
     size,
     sha256: get("sha256"),
-    ...expiresText === void 0 ? {} : { expires: decimal(expiresText, "bad_expires", "expires") },
+    ...expires === void 0 ? {} : { expires },
+    ...encoding === void 0 ? {} : { encoding },
     extra: [...fields].filter(([key]) => !known.has(key)),
     signedLength: framed.signedLength,
     verifiedBy: keyIdOf(trustedKeys[verifiedKeyIndex]),

@@ -6,8 +6,8 @@ import {
   MAX_MANIFEST_BYTES,
   manifestPath,
   openManifest
-} from "./chunk-WCMNMBL3.js";
-import "./chunk-HKFBECJ7.js";
+} from "./chunk-IWCLNKV7.js";
+import "./chunk-ZMUUB56F.js";
 import "./chunk-6DG7BXTN.js";
 
 // src/verify.ts

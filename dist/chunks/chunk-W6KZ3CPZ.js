@@ -18,7 +18,7 @@ import {
   releaseFolder,
   serializeBody,
   summarizeManifest
-} from "./chunk-WCMNMBL3.js";
+} from "./chunk-IWCLNKV7.js";
 import {
   ConflictError,
   MAX_CONFLICT_RETRIES,
@@ -30,12 +30,14 @@ import {
   PUBLIC_KEY_LENGTH,
   checkImage,
   findEmbeddedKeys,
+  gunzipImage,
+  gzipImage,
   hashFile,
   keyIdOf,
   privateKeyOf,
   publicKeyOf,
   signBytes
-} from "./chunk-HKFBECJ7.js";
+} from "./chunk-ZMUUB56F.js";
 import {
   __toESM
 } from "./chunk-6DG7BXTN.js";
@@ -62,6 +64,14 @@ function parsePositiveInteger(text, name) {
   return value;
 }
 var splitList = (text) => text.split(/[,\n]/).map((item) => item.trim()).filter(Boolean);
+var COMPRESS_MODES = ["auto", "gzip", "none"];
+function parseCompressMode(text, name) {
+  const mode = text.trim();
+  if (!COMPRESS_MODES.includes(mode)) {
+    throw new InputError(`${name} must be one of ${COMPRESS_MODES.join(", ")}, got ${JSON.stringify(text)}`);
+  }
+  return mode;
+}
 
 // src/publish/directory.ts
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
@@ -145,10 +155,10 @@ async function createTarget(config) {
       return new DirectoryTarget(config.directory);
     case "github-pages":
       if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
-      return new (await import("./pages-UKIWZYXT.js")).PagesTarget(config.pages);
+      return new (await import("./pages-6JCYZGUY.js")).PagesTarget(config.pages);
     case "s3":
       if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
-      return new (await import("./s3-47XF7YMO.js")).S3Target(config.s3);
+      return new (await import("./s3-Z2NANK7Z.js")).S3Target(config.s3);
     default:
       throw new Error(`unknown target ${String(config.kind)}; expected one of ${TARGET_KINDS.join(", ")}`);
   }
@@ -287,7 +297,8 @@ async function findLockout(input, gzip, keys) {
   }
   if (found.size > 0) return void 0;
   const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString("hex")})`).join(", ");
-  return `lockout guard: ${input.imageFile} (${input.board} ${input.version}) does not contain any public key able to sign the next release: ${listed}. Devices running it would refuse every later update. Compile the public key into the firmware (static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.`;
+  const image = input.rawImage ? `${input.rawImage} (served gzip-compressed as ${input.imageFile})` : input.imageFile;
+  return `lockout guard: ${image} (${input.board} ${input.version}) does not contain any public key able to sign the next release: ${listed}. Devices running it would refuse every later update. Compile the public key into the firmware (static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.`;
 }
 var lockoutKeys = (nextReleaseKeys, signingKeys) => nextReleaseKeys?.length ? nextReleaseKeys : signingKeys.map((key) => key.publicKey);
 async function signRelease(input, policy) {
@@ -296,8 +307,9 @@ async function signRelease(input, policy) {
   if (lockout !== void 0 && !policy.allowLockout) throw new ImageError(lockout);
   const { size, sha256 } = await hashFile(input.imageFile);
   const { version, board, channel, file, extra } = input;
-  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, extra }, policy.keys);
-  return { ...input, size, sha256, manifest, lockout };
+  const encoding = gzip ? "gzip" : void 0;
+  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, encoding, extra }, policy.keys);
+  return { ...input, size, sha256, ...encoding ? { encoding } : {}, manifest, lockout };
 }
 var PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
 function parseSigningKeys(material, source) {
@@ -556,11 +568,13 @@ function layoutForChipFamily(name) {
   }
   return { chipFamily: name, parts: [], appOffset: 0 };
 }
+var RAW_IMAGE_PART = "factory";
 async function webInstallManifest(release, layout, releaseUrl) {
   const md5 = createHash("md5").update(await readFile3(release.imageFile)).digest("hex");
+  const appPath = release.rawImage ? flashPartFileName(RAW_IMAGE_PART, release.version) : release.file;
   const parts = [
     ...layout.parts.map((part) => ({ path: flashPartFileName(part.name, release.version), offset: part.offset })),
-    { path: release.file, offset: layout.appOffset }
+    { path: appPath, offset: layout.appOffset }
   ].sort((a, b) => a.offset - b.offset);
   return {
     name: release.board,
@@ -578,7 +592,8 @@ var WEB_MANIFEST_HEADERS = { contentType: "application/json", cacheControl: "no-
 async function writeWebInstallFiles(session, release) {
   if (!release.flash) return;
   const folder = releaseFolder(release.board, release.channel);
-  for (const part of release.flash.parts) {
+  const raw = release.rawImage ? [{ name: RAW_IMAGE_PART, localFile: release.rawImage }] : [];
+  for (const part of [...release.flash.parts, ...raw]) {
     const path2 = `${folder}/${flashPartFileName(part.name, release.version)}`;
     if (!await session.read(path2)) await session.writeImage(path2, part.localFile);
   }
@@ -895,6 +910,37 @@ async function buildAll(options, version, release) {
   }
   return built;
 }
+function wantsGzip(options, { board, flash }, alreadyGzip) {
+  const chip = flash?.chipFamily;
+  if (chip?.startsWith("ESP32") && (alreadyGzip || options.compress === "gzip")) {
+    throw new ReleaseError(
+      `${board} is an ${chip}: ESP32's Update does not inflate gzip images, so they cannot be published for it (${alreadyGzip ? "the image is gzip" : "compress is gzip"}; use compress: auto or none)`
+    );
+  }
+  if (alreadyGzip || options.compress === "none") return false;
+  if (options.compress === "gzip" || chip === "ESP8266") return true;
+  if (chip === void 0) {
+    options.log.info(`${board}: chip unknown (not reported by PlatformIO, or a prebuilt image without --chip-family), published uncompressed`);
+  }
+  return false;
+}
+async function servedImage(options, firmware, folder) {
+  const { gzip, size } = await checkImage(firmware.path, options.maxImageBytes);
+  if (!wantsGzip(options, firmware, gzip)) {
+    if (!gzip || !firmware.flash) return { imageFile: firmware.path };
+    const rawImage = join4(await folder(), `${firmware.board}.bin`);
+    await gunzipImage(firmware.path, rawImage);
+    return { imageFile: firmware.path, rawImage };
+  }
+  const target = join4(await folder(), `${firmware.board}.bin.gz`);
+  const started = Date.now();
+  await gzipImage(firmware.path, target);
+  const { size: compressed } = await checkImage(target, options.maxImageBytes);
+  options.log.info(
+    `${firmware.board}: gzip ${size} -> ${compressed} bytes (${(100 * compressed / size).toFixed(1)} %) in ${Date.now() - started} ms; eboot inflates it on the device`
+  );
+  return { imageFile: target, rawImage: firmware.path };
+}
 async function flashLayoutOrNone(options, board) {
   try {
     return await readFlashLayout(options.projectDir, board, options.log);
@@ -939,21 +985,32 @@ async function runRelease(options) {
   if (options.signingKeys.length === 0) throw new ReleaseError("signing-key is required to publish a release");
   const built = options.build ? await buildAll(options, version, true) : options.firmware;
   if (built.length === 0) throw new ReleaseError("no firmware to publish: set build to true or give firmware paths");
+  let compressed;
+  const compressedFolder = async () => compressed ??= await mkdtemp(join4(tmpdir(), "static-ota-gzip-"));
+  try {
+    return await signAndPublish(options, version, channel, built, compressedFolder);
+  } finally {
+    if (compressed) await rm2(compressed, { recursive: true, force: true });
+  }
+}
+async function signAndPublish(options, version, channel, built, compressedFolder) {
   const expires = options.expiresInSeconds === void 0 ? void 0 : Math.floor(Date.now() / 1e3) + options.expiresInSeconds;
   const signed = [];
   const attestations = [];
-  for (const { board, path, flash } of built) {
+  for (const firmware of built) {
+    const { board, flash } = firmware;
     const file = imageFileName(version);
+    const served = await servedImage(options, firmware, compressedFolder);
     let extra;
     if (options.attest) {
-      const id = await attestImage({ board, file, sha256: (await hashFile(path)).sha256 }, options.attest);
+      const id = await attestImage({ board, file, sha256: (await hashFile(served.imageFile)).sha256 }, options.attest);
       options.log.info(`attested ${board}/${file}: attestation ${id}`);
       attestations.push({ board, file, id, verify: verifyCommand(file, options.attest.repository) });
       extra = [[ATTESTATION_FIELD, id]];
     }
     signed.push(
       await signRelease(
-        { imageFile: path, board, version, channel, file, flash, extra },
+        { ...served, board, version, channel, file, flash, extra },
         {
           keys: options.signingKeys,
           nextReleaseKeys: options.nextReleaseKeys,
@@ -1008,6 +1065,8 @@ export {
   parseDuration,
   parsePositiveInteger,
   splitList,
+  COMPRESS_MODES,
+  parseCompressMode,
   TARGET_KINDS,
   PAGES_HISTORIES,
   tagFromRef,
