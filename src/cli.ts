@@ -22,6 +22,7 @@ const USAGE = `Usage:
   static-ota publish --firmware PATH --version SEMVER --board ID --out DIR
                      [--key PATH]... [--channel C] [--force] [--trusted-key HEX]...
                      [--allow-lockout] [--expires-in 30d] [--keep-versions N] [--max-image-size BYTES]
+                     [--no-follow-stable]
       Keys: --key files (PKCS#8 PEM, or a 32-byte seed as hex or base64), or the
       ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself.
   static-ota verify --mirror DIR_OR_URL --board ID --pubkey HEX [--pubkey HEX]... [--channel C]
@@ -76,6 +77,7 @@ async function publish(args: string[], out: Write, env: NodeJS.ProcessEnv): Prom
       key: { type: 'string', multiple: true, default: [] },
       out: { type: 'string' },
       force: { type: 'boolean', default: false },
+      'no-follow-stable': { type: 'boolean', default: false },
       'trusted-key': { type: 'string', multiple: true, default: [] },
       'allow-lockout': { type: 'boolean', default: false },
       'expires-in': { type: 'string' },
@@ -99,6 +101,7 @@ async function publish(args: string[], out: Write, env: NodeJS.ProcessEnv): Prom
     allowLockout: values['allow-lockout'],
     expiresInSeconds: expiresIn === undefined ? undefined : parseDuration(expiresIn, '--expires-in'),
     force: values.force,
+    followStable: !values['no-follow-stable'],
     maxImageBytes: maxImageSize === undefined ? DEFAULT_MAX_IMAGE_BYTES : parsePositiveInteger(maxImageSize, '--max-image-size'),
     keepVersions: keepVersions === undefined ? undefined : parsePositiveInteger(keepVersions, '--keep-versions'),
     target: { kind: 'directory', directory: outDir },

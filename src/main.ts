@@ -106,6 +106,7 @@ function readOptions(): ReleaseOptions {
     allowLockout: flag('allow-lockout', false),
     expiresInSeconds: expiresIn === undefined ? undefined : parseDuration(expiresIn, 'expires-in'),
     force: flag('force', false),
+    followStable: flag('follow-stable', true),
     maxImageBytes: parsePositiveInteger(core.getInput('max-image-size') || String(DEFAULT_MAX_IMAGE_BYTES), 'max-image-size'),
     keepVersions: keepVersions === undefined ? undefined : parsePositiveInteger(keepVersions, 'keep-versions'),
     target: readTarget(),

@@ -90,6 +90,14 @@ export function releaseFolder(board: string, channel: string): string {
 
 export const manifestPath = (board: string, channel: string): string => `${releaseFolder(board, channel)}/latest.txt`;
 
+/**
+ * `<board>/channels.txt`: the board's channels other than stable, one per line,
+ * so a stable release can find the channels that follow it. Publisher-only:
+ * devices never read it, and nothing in it is trusted (each channel's own
+ * latest.txt is read and compared).
+ */
+export const channelIndexPath = (board: string): string => `${board}/channels.txt`;
+
 /** `firmware-1.4.2.bin`; build metadata's `+` is not allowed in file names and becomes `_`. */
 export const imageFileName = (version: string): string => `firmware-${version.replace(/\+/g, '_')}.bin`;
 

@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEnvironment, ensurePio, listEnvironments, type Reporter } from './build.js';
 import { publishReleases, type PublishedManifest } from './publish/publish.js';
+import type { MirrorSession } from './publish/target.js';
 import { createTarget, type TargetConfig } from './publish/targets.js';
-import { imageFileName, isValidBoard } from './manifest.js';
-import { signRelease, type SignedRelease, type SigningKey } from './sign.js';
+import { channelsBehind, recordChannel } from './follow-stable.js';
+import { imageFileName, isValidBoard, STABLE_CHANNEL } from './manifest.js';
+import { signRelease, type SignedRelease, type SigningKey, type SigningPolicy } from './sign.js';
 import { channelFor, parseVersion, versionFromRef } from './version.js';
 
 /** Version compiled into CI builds that release nothing. */
@@ -29,6 +31,8 @@ export interface ReleaseOptions {
   allowLockout: boolean;
   expiresInSeconds?: number;
   force: boolean;
+  /** A stable release is also offered on the board's other channels that offer a lower version (default true). */
+  followStable?: boolean;
   maxImageBytes: number;
   keepVersions?: number;
   target: TargetConfig;
@@ -75,6 +79,29 @@ function checkBoards(boards: string[]): void {
   }
 }
 
+/**
+ * Records each non-stable channel in its board's index; for a stable release,
+ * signs it again for every indexed channel that offers a lower version.
+ */
+async function channelCompanions(
+  session: MirrorSession,
+  signed: readonly SignedRelease[],
+  policy: SigningPolicy,
+  followStable: boolean,
+): Promise<SignedRelease[]> {
+  const companions: SignedRelease[] = [];
+  for (const release of signed) {
+    if (release.channel !== STABLE_CHANNEL) {
+      await recordChannel(session, release.board, release.channel);
+    } else if (followStable) {
+      for (const channel of await channelsBehind(session, release.board, release.version)) {
+        companions.push(await signRelease({ ...release, channel }, policy));
+      }
+    }
+  }
+  return companions;
+}
+
 export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult> {
   checkBoards([...options.environments, ...options.firmware.map(({ board }) => board)]);
   const version = options.version ? parseVersion(options.version) : versionFromRef(options.ref);
@@ -88,23 +115,23 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
   const built = options.build ? await buildAll(options, version) : options.firmware;
   if (built.length === 0) throw new ReleaseError('no firmware to publish: set build to true or give firmware paths');
   const expires = options.expiresInSeconds === undefined ? undefined : Math.floor(Date.now() / 1000) + options.expiresInSeconds;
+  const policy: SigningPolicy = {
+    keys: options.signingKeys,
+    nextReleaseKeys: options.nextReleaseKeys,
+    allowLockout: options.allowLockout,
+    maxImageBytes: options.maxImageBytes,
+    expires,
+  };
   const signed: SignedRelease[] = [];
   for (const { board, path } of built) {
-    signed.push(
-      await signRelease(
-        { imageFile: path, board, version, channel, file: imageFileName(version) },
-        {
-          keys: options.signingKeys,
-          nextReleaseKeys: options.nextReleaseKeys,
-          allowLockout: options.allowLockout,
-          maxImageBytes: options.maxImageBytes,
-          expires,
-        },
-      ),
-    );
+    signed.push(await signRelease({ imageFile: path, board, version, channel, file: imageFileName(version) }, policy));
   }
   const target = await createTarget(options.target);
-  const manifests = await publishReleases(target, signed, { force: options.force, keepVersions: options.keepVersions });
+  const manifests = await publishReleases(target, signed, {
+    force: options.force,
+    keepVersions: options.keepVersions,
+    companions: (session) => channelCompanions(session, signed, policy, options.followStable ?? true),
+  });
   for (const manifest of manifests) {
     if (manifest.supersededBy === undefined) {
       options.log.info(`published ${manifest.version} for ${manifest.board} (${manifest.channel}) to ${target.description}: ${manifest.manifest}`);

@@ -19,6 +19,11 @@ export interface PublishOptions {
   force?: boolean;
   /** Keep only the newest N images per board and channel (the current one always stays). */
   keepVersions?: number;
+  /**
+   * Runs first in each attempt, with that attempt's session: may record what it
+   * needs and returns more releases to publish with these (channels that follow stable).
+   */
+  companions?: (session: MirrorSession) => Promise<SignedRelease[]>;
 }
 
 export interface PublishedManifest {
@@ -116,7 +121,8 @@ export async function publishReleases(
   return target.transaction(async (session) => {
     const retry = attempts++ > 0;
     const planned: Planned[] = [];
-    for (const release of releases) planned.push(await plan(session, release, options, target.description, retry));
+    const all = [...releases, ...((await options.companions?.(session)) ?? [])];
+    for (const release of all) planned.push(await plan(session, release, options, target.description, retry));
     for (const entry of planned) {
       if (!entry.imageExists) await session.writeImage(entry.image, entry.release.imageFile);
     }
