@@ -1,6 +1,7 @@
 // The `latest.txt` protocol (docs/protocol.md): the only TypeScript module that
 // writes or reads manifests. The C++ core in firmware/ implements the same rules;
 // both are tested against test/vectors/manifests.json.
+import { createHash } from 'node:crypto';
 import { keyIdOf, verifyStrict } from './crypto.js';
 
 export const MANIFEST_FORMAT = 'static-ota/1';
@@ -30,7 +31,9 @@ export type ManifestErrorCode =
   | 'bad_file'
   | 'bad_size'
   | 'bad_sha256'
-  | 'bad_expires';
+  | 'bad_expires'
+  | 'bad_rollout'
+  | 'bad_seq';
 
 export class ManifestError extends Error {
   constructor(
@@ -51,6 +54,10 @@ export interface ManifestFields {
   sha256: string;
   /** Unix seconds after which devices with a trusted clock refuse the manifest. */
   expires?: number;
+  /** Percent of devices (0-100) that take the release; absent means 100. */
+  rollout?: number;
+  /** Re-signing counter of this version's manifest, so a replayed older one is recognised; absent means 0. */
+  seq?: number;
   /** Fields this version does not interpret, kept in order so signatures stay valid. */
   extra?: ReadonlyArray<readonly [string, string]>;
 }
@@ -62,6 +69,8 @@ export interface SignatureLine {
 
 export interface OpenedManifest extends ManifestFields {
   format: string;
+  rollout: number;
+  seq: number;
   /** Bytes covered by the signatures: everything before the first `sig=` line. */
   signedLength: number;
   /** keyid of the trusted key whose signature verified. */
@@ -82,6 +91,27 @@ const SIG_LINE = /^sig=([0-9a-f]{8}):([0-9a-f]{128})$/;
 const REQUIRED = ['format', 'board', 'channel', 'file', 'size', 'sha256'] as const;
 
 export const STABLE_CHANNEL = 'stable';
+export const FULL_ROLLOUT = 100;
+/** Device ids for rollout buckets: printable ASCII without spaces, 1 to 64 characters. */
+const DEVICE_ID = /^[\x21-\x7e]{1,64}$/;
+const ROLLOUT_DOMAIN = 'static-ota/rollout';
+const BUCKETS = 10000;
+
+export const isValidDeviceId = (deviceId: string): boolean => DEVICE_ID.test(deviceId);
+
+/**
+ * A device's place in a staged rollout, 0 to 9999: the first 32 bits (big
+ * endian) of SHA-256 over `static-ota/rollout`, board, version and device id,
+ * each followed by LF, mod 10000. Fixed for one device and version; a new
+ * version reshuffles the order.
+ */
+export function rolloutBucket(board: string, version: string, deviceId: string): number {
+  const digest = createHash('sha256').update(`${ROLLOUT_DOMAIN}\n${board}\n${version}\n${deviceId}\n`, 'latin1').digest();
+  return digest.readUInt32BE(0) % BUCKETS;
+}
+
+/** The device takes the release when its bucket falls under the percentage (× 100). */
+export const inRollout = (percent: number, bucket: number): boolean => bucket < percent * (BUCKETS / FULL_ROLLOUT);
 
 /** Mirror layout: `<board>/` for stable, `<board>/<channel>/` otherwise; the image sits beside its manifest. */
 export function releaseFolder(board: string, channel: string): string {
@@ -124,6 +154,8 @@ export function serializeBody(fields: ManifestFields): string {
     ['sha256', fields.sha256],
   ];
   if (fields.expires !== undefined) lines.push(['expires', String(fields.expires)]);
+  if (fields.rollout !== undefined) lines.push(['rollout', String(fields.rollout)]);
+  if (fields.seq !== undefined) lines.push(['seq', String(fields.seq)]);
   lines.push(...(fields.extra ?? []));
   return `${fields.version}\n${lines.map(([key, value]) => `${key}=${value}\n`).join('')}`;
 }
@@ -224,7 +256,7 @@ function parseFields(fieldLines: string[]): Map<string, string> {
   return fields;
 }
 
-function decimal(value: string, code: 'bad_size' | 'bad_expires', name: string): number {
+function decimal(value: string, code: 'bad_size' | 'bad_expires' | 'bad_seq' | 'bad_rollout', name: string): number {
   const number = DECIMAL.test(value) ? Number(value) : NaN;
   if (!(number <= MAX_IMAGE_SIZE)) throw new ManifestError(code, `${name} is not a decimal number up to ${MAX_IMAGE_SIZE}: ${JSON.stringify(value)}`);
   return number;
@@ -249,7 +281,11 @@ export function openManifest(bytes: Uint8Array, trustedKeys: readonly Uint8Array
   if (size === 0) throw new ManifestError('bad_size', 'size is 0');
   if (!SHA256_HEX.test(get('sha256'))) throw new ManifestError('bad_sha256', 'sha256 is not 64 lowercase hex characters');
   const expiresText = fields.get('expires');
-  const known = new Set<string>([...REQUIRED, 'expires']);
+  const expires = expiresText === undefined ? {} : { expires: decimal(expiresText, 'bad_expires', 'expires') };
+  const rollout = fields.has('rollout') ? decimal(fields.get('rollout') as string, 'bad_rollout', 'rollout') : FULL_ROLLOUT;
+  if (rollout > FULL_ROLLOUT) throw new ManifestError('bad_rollout', `rollout is ${rollout}, a percentage from 0 to ${FULL_ROLLOUT}`);
+  const seq = fields.has('seq') ? decimal(fields.get('seq') as string, 'bad_seq', 'seq') : 0;
+  const known = new Set<string>([...REQUIRED, 'expires', 'rollout', 'seq']);
   return {
     version: framed.version,
     format: get('format'),
@@ -258,7 +294,9 @@ export function openManifest(bytes: Uint8Array, trustedKeys: readonly Uint8Array
     file: get('file'),
     size,
     sha256: get('sha256'),
-    ...(expiresText === undefined ? {} : { expires: decimal(expiresText, 'bad_expires', 'expires') }),
+    ...expires,
+    rollout,
+    seq,
     extra: [...fields].filter(([key]) => !known.has(key)),
     signedLength: framed.signedLength,
     verifiedBy,

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { serializeVectors } from './vectors/generate.js';
-import { openManifest, ManifestError, isValidVersion } from '../src/manifest.js';
+import { openManifest, ManifestError, isValidVersion, rolloutBucket, inRollout } from '../src/manifest.js';
 import { compareVersions } from '../src/version.js';
 import { signBytes, publicKeyOf, verifyStrict } from '../src/crypto.js';
 
@@ -13,6 +13,7 @@ interface Vectors {
   versions: Array<[string, string, number]>;
   rfc8032: Array<{ secret: string; public: string; message: string; signature: string }>;
   strictness: Array<{ name: string; public: string; message: string; signature: string; valid: boolean }>;
+  rollout: Array<{ board: string; version: string; device_id: string; bucket: number }>;
 }
 const vectors: Vectors = JSON.parse(committed);
 const bytes = (text: string): Buffer => Buffer.from(text, 'latin1');
@@ -70,5 +71,13 @@ describe('shared test vectors', () => {
       Buffer.from(vector.public, 'hex'),
     );
     expect(verdict).toBe(vector.valid);
+  });
+
+  it('places devices in rollout buckets as the vectors say', () => {
+    expect(vectors.rollout.length).toBeGreaterThan(0);
+    for (const { board, version, device_id: deviceId, bucket } of vectors.rollout) {
+      expect([deviceId, version, rolloutBucket(board, version, deviceId)]).toEqual([deviceId, version, bucket]);
+      expect([inRollout(0, bucket), inRollout(100, bucket), inRollout(bucket / 100 + 0.01, bucket)]).toEqual([false, true, true]);
+    }
   });
 });

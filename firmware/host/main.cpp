@@ -25,6 +25,7 @@ struct Options {
   std::string version;
   std::string board;
   std::string channel = "stable";
+  std::string deviceId;
   std::string flashPath;
   uint32_t flashSize = 1024 * 1024;
   int64_t now = -1;
@@ -39,7 +40,7 @@ const char kUsage[] =
     "usage: static-ota-device --url URL --pubkey HEX [--pubkey HEX...] --version SEMVER --board ID\n"
     "                         [--channel NAME] [--flash FILE] [--flash-size BYTES] [--now UNIX]\n"
     "                         [--state FILE] [--timeout-ms MS] [--update-timeout-ms MS] [--check]\n"
-    "                         [--measure-stack]\n";
+    "                         [--measure-stack] [--device-id ID]\n";
 
 bool parseNumber(const char* text, uint64_t max, uint64_t& value) {
   char* end = nullptr;
@@ -74,6 +75,8 @@ bool parseOptions(int argc, char** argv, Options& options) {
       options.board = value;
     } else if (flag == "--channel") {
       options.channel = value;
+    } else if (flag == "--device-id") {
+      options.deviceId = value;
     } else if (flag == "--flash") {
       options.flashPath = value;
     } else if (flag == "--state") {
@@ -133,7 +136,8 @@ int main(int argc, char** argv) {
   static UpdateFlow flow(transport, flash, clock, crypto);
 
   bool configured = flow.setManifestUrl(options.url.c_str()) && flow.setRunningVersion(options.version.c_str()) &&
-                    flow.setBoard(options.board.c_str()) && flow.setChannel(options.channel.c_str());
+                    flow.setBoard(options.board.c_str()) && flow.setChannel(options.channel.c_str()) &&
+                    (options.deviceId.empty() || flow.setDeviceId(options.deviceId.c_str()));
   for (const std::string& hex : options.publicKeys) {
     uint8_t key[kPublicKeyLength];
     configured = configured && decodeKey(hex, key) && flow.addTrustedKey(key);
@@ -142,7 +146,8 @@ int main(int argc, char** argv) {
   // Validators only count for the settings they were obtained under: every
   // one that decides how the same manifest bytes are judged.
   std::string pollContext = options.url + "|" + options.board + "|" + options.channel + "|" + options.version + "|" +
-                            std::to_string(options.flashSize) + "|" + std::to_string(options.now);
+                            std::to_string(options.flashSize) + "|" + std::to_string(options.now) + "|" +
+                            options.deviceId;
   for (const std::string& hex : options.publicKeys) pollContext += "|" + hex;
   if (!options.statePath.empty()) {
     if (!state.loadFile()) {
@@ -153,7 +158,7 @@ int main(int argc, char** argv) {
     if (state.pollContext == pollContext) flow.restoreLastPollValidators(state.validators);
   }
   if (!configured) {
-    std::printf("result=config_error message=\"invalid --url, --pubkey, --version, --board or --channel\"\n");
+    std::printf("result=config_error message=\"invalid --url, --pubkey, --version, --board, --channel or --device-id\"\n");
     return 1;
   }
 
@@ -184,6 +189,7 @@ int main(int argc, char** argv) {
   if (options.measureStack) std::printf(" stack_bytes=%zu", stackBytes);
   std::printf(" message=\"%s\"\n", resultMessage(run.result));
   const bool success =
-      run.result == Result::NoUpdate || run.result == Result::UpdateAvailable || run.result == Result::Updated;
+      run.result == Result::NoUpdate || run.result == Result::UpdateAvailable || run.result == Result::Updated ||
+      run.result == Result::NotInRollout;
   return success ? 0 : 1;
 }

@@ -10,6 +10,7 @@
 #include "core/ed25519_strict.h"
 #include "core/image_session.h"
 #include "core/manifest.h"
+#include "core/rollout.h"
 #include "core/url.h"
 #include "core/version.h"
 #include "openssl_crypto.h"
@@ -74,6 +75,8 @@ void testVectors(const std::string& path) {
     }
     checkEqual(static_cast<long long>(manifest.signedLength), static_cast<long long>(expect["signed_length"].number),
                name + " signed_length");
+    checkEqual(manifest.rollout, static_cast<long long>(expect["rollout"].number), name + " rollout");
+    checkEqual(manifest.seq, static_cast<long long>(expect["seq"].number), name + " seq");
   }
 
   check(!vectors["invalid"].array.empty(), "vectors have invalid manifests");
@@ -104,6 +107,14 @@ void testVectors(const std::string& path) {
     signature[5] ^= 0x01;
     check(!verifyStrict(crypto, signature.data(), publicKey.data(), message.data(), message.size()),
           "RFC 8032 signature with a flipped bit fails");
+  }
+
+  check(!vectors["rollout"].array.empty(), "vectors have rollout buckets");
+  for (const test::Json& vector : vectors["rollout"].array) {
+    const std::string deviceId = vector["device_id"].string;
+    check(isValidDeviceId(span(deviceId)), "device id valid: " + deviceId);
+    checkEqual(rolloutBucket(crypto, span(vector["board"].string), span(vector["version"].string), span(deviceId)),
+               static_cast<long long>(vector["bucket"].number), "rollout bucket of " + deviceId);
   }
 
   check(!vectors["strictness"].array.empty(), "vectors have strictness cases");

@@ -177,6 +177,19 @@ class MemoryVersionStore final : public VersionStore {
     stored = version;
     return true;
   }
+  std::string offer;
+  uint32_t offerSeq = 0;
+  bool loadOffer(char* version, size_t capacity, uint32_t& seq) override {
+    if (offer.empty() || offer.size() >= capacity) return false;
+    std::memcpy(version, offer.c_str(), offer.size() + 1);
+    seq = offerSeq;
+    return true;
+  }
+  bool saveOffer(const char* version, uint32_t seq) override {
+    offer = version;
+    offerSeq = seq;
+    return true;
+  }
 };
 
 struct Signer {

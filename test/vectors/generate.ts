@@ -4,7 +4,7 @@
 // (test/vectors.test.ts checks it; `npm run vectors` rewrites it).
 import { createHash } from 'node:crypto';
 import { signBytes, publicKeyOf, keyIdOf } from '../../src/crypto.js';
-import { formatSignatureLine, serializeBody, type ManifestFields } from '../../src/manifest.js';
+import { formatSignatureLine, rolloutBucket, serializeBody, type ManifestFields } from '../../src/manifest.js';
 
 const seedOf = (label: string): Uint8Array => createHash('sha256').update(label).digest();
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -70,6 +70,9 @@ function validCases() {
       { name: 'build metadata in version', changes: { version: '2.0.0+build.7' } },
       { name: 'board with dots and dashes', changes: { board: 'esp32-c3.dev_1' } },
       { name: 'largest size', changes: { size: 4294967295 } },
+      { name: 'staged rollout with seq', changes: { rollout: 25, seq: 3 } },
+      { name: 'rollout halted (0)', changes: { rollout: 0, seq: 4294967295 } },
+      { name: 'full rollout written out', changes: { rollout: 100 } },
     ].map(({ name, changes }) => {
       const body = bodyOf(changes);
       return { name, manifest: signed(body), trusted, fields: { ...BASE, ...changes }, signedLength: body.length };
@@ -122,6 +125,8 @@ function validCases() {
       size: fields.size,
       sha256: fields.sha256,
       expires: fields.expires ?? null,
+      rollout: fields.rollout ?? 100,
+      seq: fields.seq ?? 0,
       signed_length: signedLength,
     },
   }));
@@ -196,6 +201,11 @@ function invalidCases() {
     ['uppercase sha256', bodyWithLines(replaceLine('sha256=', `sha256=${IMAGE_SHA256.toUpperCase()}`)), 'bad_sha256'],
     ['short sha256', bodyWithLines(replaceLine('sha256=', `sha256=${IMAGE_SHA256.slice(1)}`)), 'bad_sha256'],
     ['expires not a number', bodyWithLines([...baseLines(), 'expires=soon']), 'bad_expires'],
+    ['rollout over 100', bodyWithLines([...baseLines(), 'rollout=101']), 'bad_rollout'],
+    ['rollout with leading zero', bodyWithLines([...baseLines(), 'rollout=025']), 'bad_rollout'],
+    ['rollout with percent sign', bodyWithLines([...baseLines(), 'rollout=25%']), 'bad_rollout'],
+    ['seq over 32 bits', bodyWithLines([...baseLines(), 'seq=4294967296']), 'bad_seq'],
+    ['negative seq', bodyWithLines([...baseLines(), 'seq=-1']), 'bad_seq'],
   ];
   return cases.map(([name, manifest, error]) => ({ name, manifest, trusted: [hex(PRIMARY.publicKey)], error }));
 }
@@ -285,6 +295,14 @@ function strictnessCases() {
   ];
 }
 
+/** Staged-rollout buckets (docs/protocol.md, "Staged rollout") for chip-style and free-form device ids. */
+function rolloutCases() {
+  const devices = ['00a1b2c3', '240ac4123456', 'device-0', 'device-1', 'lab:bench/7', 'x'.repeat(64)];
+  return ['1.4.2', '1.5.0-beta.2+build.7'].flatMap((version) =>
+    devices.map((deviceId) => ({ board: BASE.board, version, device_id: deviceId, bucket: rolloutBucket(BASE.board, version, deviceId) })),
+  );
+}
+
 export function buildVectors() {
   return {
     description:
@@ -295,6 +313,7 @@ export function buildVectors() {
     versions: versionCases(),
     rfc8032: RFC8032,
     strictness: strictnessCases(),
+    rollout: rolloutCases(),
   };
 }
 

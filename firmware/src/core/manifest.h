@@ -37,6 +37,8 @@ enum class ManifestError : uint8_t {
   BadSize,
   BadSha256,
   BadExpires,
+  BadRollout,
+  BadSeq,
 };
 
 // The protocol's code ("bad_sig_line"), readable as it is; "ok" for None.
@@ -79,6 +81,8 @@ struct Manifest {
   uint8_t sha256[kSha256Length] = {};
   bool hasExpires = false;
   uint32_t expires = 0;
+  uint8_t rollout = kFullRollout;  // percent of devices that take it
+  uint32_t seq = 0;                // re-signing counter of this version's manifest
   size_t signedLength = 0;
   size_t verifiedKeyIndex = 0;  // index into TrustedKeys of the key that verified
 };

@@ -24,8 +24,10 @@ enum class Result : uint8_t {
   HashMismatch,
   FlashError,
   ConfigError,      // the device's own settings are unusable (URL, keys, version)
+  NotInRollout,     // a newer signed version is offered, to a share of devices this one is not in
+  Replayed,         // an older signed offer than one already seen (a replayed manifest)
 };
-constexpr size_t kResultCount = static_cast<size_t>(Result::ConfigError) + 1;
+constexpr size_t kResultCount = static_cast<size_t>(Result::Replayed) + 1;
 
 const char* resultCode(Result result);
 const char* resultMessage(Result result);

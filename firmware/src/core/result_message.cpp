@@ -23,7 +23,10 @@ constexpr char kResultMessages[] =
     "image size does not match the manifest\0"
     "image SHA-256 does not match the manifest\0"
     "flash write failed\0"
-    "device configuration is invalid";
+    "device configuration is invalid\0"
+    "this device is not in the release's rollout yet"
+    "\0"
+    "manifest is older than one already seen (replayed)";
 static_assert(packedCount(kResultMessages) == kResultCount, "one sentence per Result");
 
 const char* resultMessage(Result result) {

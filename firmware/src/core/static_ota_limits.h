@@ -19,9 +19,12 @@ constexpr size_t kPublicKeyLength = 32;
 constexpr size_t kSignatureLength = 64;
 constexpr size_t kKeyIdLength = 4;  // 8 hex characters
 constexpr size_t kSha256Length = 32;
+constexpr uint8_t kFullRollout = 100;  // `rollout=` is a percentage; absent means all devices
 
 // Device-side limits, not part of the manifest format.
 constexpr size_t kMaxUrlLength = 256;
+constexpr size_t kMaxDeviceIdLength = 64;
+constexpr size_t kMaxManifestUrls = 3;  // the primary mirror and up to two fallbacks
 constexpr size_t kMaxEtagLength = 96;
 constexpr size_t kMaxLastModifiedLength = 40;
 constexpr uint8_t kMaxRedirects = 3;

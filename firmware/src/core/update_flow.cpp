@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "image_session.h"
+#include "rollout.h"
 #include "text.h"
 #include "url.h"
 #include "version.h"
@@ -23,7 +24,7 @@ constexpr uint32_t bit(Result result) { return 1u << static_cast<uint8_t>(result
 bool decidedByManifestBytes(Result result) {
   constexpr uint32_t kDecided = bit(Result::NoUpdate) | bit(Result::NotNewer) | bit(Result::BadSignature) |
                                 bit(Result::WrongFormat) | bit(Result::WrongBoard) | bit(Result::WrongChannel) |
-                                bit(Result::Expired) | bit(Result::TooLarge);
+                                bit(Result::Expired) | bit(Result::TooLarge) | bit(Result::NotInRollout);
   return (bit(result) & kDecided) != 0;
 }
 
@@ -39,6 +40,7 @@ UpdateFlow::UpdateFlow(HttpTransport& transport, FlashTarget& flash, Clock& cloc
   manifestUrl_[0] = '\0';
   runningVersion_[0] = '\0';
   board_[0] = '\0';
+  deviceId_[0] = '\0';
   offeredVersion_[0] = '\0';
   imageUrl_[0] = '\0';
   memcpy(channel_, "stable", sizeof("stable"));
@@ -70,6 +72,11 @@ bool UpdateFlow::setRunningVersion(const char* version) {
 bool UpdateFlow::setBoard(const char* board) { return setText(board, board_, sizeof(board_)); }
 
 bool UpdateFlow::setChannel(const char* channel) { return setText(channel, channel_, sizeof(channel_)); }
+
+bool UpdateFlow::setDeviceId(const char* deviceId) {
+  return isValidDeviceId(TextSpan{deviceId, boundedLength(deviceId, kMaxDeviceIdLength)}) &&
+         setText(deviceId, deviceId_, sizeof(deviceId_));
+}
 
 void UpdateFlow::setTimeouts(uint32_t readTimeoutMs, uint32_t updateTimeoutMs) {
   readTimeoutMs_ = readTimeoutMs;
@@ -200,11 +207,39 @@ STATIC_OTA_ONE_CALLER Result UpdateFlow::evaluateManifest(size_t length, const T
   if (!manifest.channel.equalsCString(channel_)) return Result::WrongChannel;
   uint32_t now = 0;
   if (manifest.hasExpires && clock_.unixTime(now) && now > manifest.expires) return Result::Expired;
+  if (!recordOffer(manifest)) return Result::Replayed;
   if (manifest.size > flash_.maxImageSize()) return Result::TooLarge;
+  if (!takesRollout(manifest)) return Result::NotInRollout;
   if (!imageUrlFor(manifestUrl_, manifest.file, imageUrl_, sizeof(imageUrl_))) return Result::ConfigError;
   imageSize_ = manifest.size;
   memcpy(imageSha256_, manifest.sha256, kSha256Length);
   return Result::UpdateAvailable;
+}
+
+// With a version store, the highest signed offer seen is kept: an offer of a
+// lower version, or of the same version with a lower `seq=` (an older
+// signing, such as the wider rollout before a halt), is a replay.
+STATIC_OTA_ONE_CALLER bool UpdateFlow::recordOffer(const Manifest& manifest) {
+  if (versionStore_ == nullptr) return true;
+  char recorded[kMaxVersionLength + 1];
+  uint32_t recordedSeq = 0;
+  if (versionStore_->loadOffer(recorded, sizeof(recorded), recordedSeq)) {
+    const TextSpan version{recorded, boundedLength(recorded, kMaxVersionLength)};
+    // An unreadable record is treated as none.
+    if (isValidVersion(version)) {
+      const int order = compareVersions(manifest.version, version);
+      if (order < 0 || (order == 0 && manifest.seq < recordedSeq)) return false;
+      if (order == 0 && manifest.seq == recordedSeq) return true;  // nothing new to store
+    }
+  }
+  versionStore_->saveOffer(offeredVersion_, manifest.seq);
+  return true;
+}
+
+STATIC_OTA_ONE_CALLER bool UpdateFlow::takesRollout(const Manifest& manifest) {
+  if (manifest.rollout >= kFullRollout) return true;
+  if (deviceId_[0] == '\0') return false;
+  return inRollout(manifest.rollout, rolloutBucket(crypto_, manifest.board, manifest.version, spanOf(deviceId_)));
 }
 
 Result UpdateFlow::install() {

@@ -48,6 +48,10 @@ class UpdateFlow {
   bool setRunningVersion(const char* version);
   bool setBoard(const char* board);
   bool setChannel(const char* channel);
+  // This device's identity for staged rollouts (docs/protocol.md): 1 to 64
+  // printable characters, no spaces. Without one, only releases offered to
+  // every device (no `rollout=` or 100) are taken.
+  bool setDeviceId(const char* deviceId);
   void setVersionStore(VersionStore* store) {
     forgetLastPoll();
     versionStore_ = store;
@@ -93,6 +97,8 @@ class UpdateFlow {
   TextSpan recordRunningVersion(char (&record)[kMaxVersionLength + 1]);
   Result readManifest(size_t& length, HttpResponse& response);
   Result evaluateManifest(size_t length, const TextSpan& highest);
+  bool recordOffer(const Manifest& manifest);
+  bool takesRollout(const Manifest& manifest);
   Result install();
   Result receiveImage(ImageSession& session, bool& flashOpened, size_t& chunkLength);
   Result failTransport(TransportError error);
@@ -123,6 +129,7 @@ class UpdateFlow {
   char runningVersion_[kMaxVersionLength + 1];
   char board_[kMaxBoardLength + 1];
   char channel_[kMaxChannelLength + 1];
+  char deviceId_[kMaxDeviceIdLength + 1];
 
   // The offer found by the last poll.
   uint32_t imageSize_ = 0;
