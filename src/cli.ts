@@ -5,7 +5,9 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_IMAGE_BYTES } from './image.js';
 import { InputError, parseDuration, parsePositiveInteger } from './inputs.js';
 import { isValidBoard, isValidChannel, STABLE_CHANNEL } from './manifest.js';
+import { createTarget } from './publish/targets.js';
 import { runRelease } from './release.js';
+import { changeRollout, parseRolloutPercent } from './resign.js';
 import { generateKey, parsePublicKey, parseSigningKeys, publicKeyAsCArray, type SigningKey } from './sign.js';
 import { verifyMirror } from './verify.js';
 
@@ -22,9 +24,12 @@ const USAGE = `Usage:
   static-ota publish --firmware PATH --version SEMVER --board ID --out DIR
                      [--key PATH]... [--channel C] [--force] [--trusted-key HEX]...
                      [--allow-lockout] [--expires-in 30d] [--keep-versions N] [--max-image-size BYTES]
-                     [--no-follow-stable]
+                     [--no-follow-stable] [--rollout PERCENT]
       Keys: --key files (PKCS#8 PEM, or a 32-byte seed as hex or base64), or the
       ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself.
+  static-ota rollout --board ID --percent N --out DIR [--channel C] [--key PATH]...
+      Re-signs the manifest on the mirror for its current version with a new
+      rollout percentage (0 halts the release), same image, seq one higher.
   static-ota verify --mirror DIR_OR_URL --board ID --pubkey HEX [--pubkey HEX]... [--channel C]
 `;
 
@@ -78,6 +83,7 @@ async function publish(args: string[], out: Write, env: NodeJS.ProcessEnv): Prom
       out: { type: 'string' },
       force: { type: 'boolean', default: false },
       'no-follow-stable': { type: 'boolean', default: false },
+      rollout: { type: 'string' },
       'trusted-key': { type: 'string', multiple: true, default: [] },
       'allow-lockout': { type: 'boolean', default: false },
       'expires-in': { type: 'string' },
@@ -102,6 +108,7 @@ async function publish(args: string[], out: Write, env: NodeJS.ProcessEnv): Prom
     expiresInSeconds: expiresIn === undefined ? undefined : parseDuration(expiresIn, '--expires-in'),
     force: values.force,
     followStable: !values['no-follow-stable'],
+    rollout: values.rollout === undefined ? undefined : parseRolloutPercent(values.rollout, '--rollout'),
     maxImageBytes: maxImageSize === undefined ? DEFAULT_MAX_IMAGE_BYTES : parsePositiveInteger(maxImageSize, '--max-image-size'),
     keepVersions: keepVersions === undefined ? undefined : parsePositiveInteger(keepVersions, '--keep-versions'),
     target: { kind: 'directory', directory: outDir },
@@ -116,6 +123,33 @@ async function publish(args: string[], out: Write, env: NodeJS.ProcessEnv): Prom
   }
 }
 
+async function rollout(args: string[], out: Write, env: NodeJS.ProcessEnv): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      board: { type: 'string' },
+      channel: { type: 'string', default: STABLE_CHANNEL },
+      percent: { type: 'string' },
+      key: { type: 'string', multiple: true, default: [] },
+      out: { type: 'string' },
+    },
+  });
+  const { board, channel } = manifestLocation(values);
+  const percent = parseRolloutPercent(required(values, 'percent'), '--percent');
+  const target = await createTarget({ kind: 'directory', directory: required(values, 'out') });
+  const result = await changeRollout(target, { board, channel, percent, keys: await readKeys(values.key, env) });
+  out(`${result.path}: ${result.version} rollout ${result.previousPercent}% -> ${result.percent}% (seq ${result.seq})${percent === 0 ? ', halted' : ''}\n`);
+}
+
+/** --board and --channel, checked. */
+function manifestLocation(values: Record<string, unknown>): { board: string; channel: string } {
+  const board = required(values, 'board');
+  const channel = typeof values.channel === 'string' ? values.channel : STABLE_CHANNEL;
+  if (!isValidBoard(board)) throw new UsageError(`--board ${JSON.stringify(board)} is not a board name`);
+  if (!isValidChannel(channel)) throw new UsageError(`--channel ${JSON.stringify(channel)} is not a channel name`);
+  return { board, channel };
+}
+
 async function verify(args: string[], out: Write): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -127,13 +161,11 @@ async function verify(args: string[], out: Write): Promise<void> {
     },
   });
   if (values.pubkey.length === 0) throw new UsageError('--pubkey is required');
-  const board = required(values, 'board');
-  if (!isValidBoard(board)) throw new UsageError(`--board ${JSON.stringify(board)} is not a board name`);
-  if (!isValidChannel(values.channel)) throw new UsageError(`--channel ${JSON.stringify(values.channel)} is not a channel name`);
+  const { board, channel } = manifestLocation(values);
   const report = await verifyMirror({
     mirror: required(values, 'mirror'),
     board,
-    channel: values.channel,
+    channel,
     trustedKeys: values.pubkey.map((key) => parsePublicKey(key, '--pubkey')),
   });
   const { manifest } = report;
@@ -153,6 +185,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
     if (command === 'keygen') await keygen(args, out);
     else if (command === 'publish') await publish(args, out, env);
     else if (command === 'verify') await verify(args, out);
+    else if (command === 'rollout') await rollout(args, out, env);
     else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       out(USAGE);
       return command === undefined ? 2 : 0;

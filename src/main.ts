@@ -4,6 +4,7 @@ import { DEFAULT_MAX_IMAGE_BYTES } from './image.js';
 import { InputError, parseDuration, parsePositiveInteger, splitList } from './inputs.js';
 import { TARGET_KINDS, type TargetConfig, type TargetKind } from './publish/targets.js';
 import { ReleaseError, runRelease, type ReleaseOptions, type ReleaseResult } from './release.js';
+import { parseRolloutPercent } from './resign.js';
 import { parsePublicKey, parseSigningKeys, type SigningKey } from './sign.js';
 import { tagFromRef } from './version.js';
 
@@ -93,6 +94,7 @@ function readOptions(): ReleaseOptions {
   if (releaseAssets && tag === undefined) throw new InputError('release-assets needs a tag (refs/tags/...) to attach to');
   const expiresIn = optional('expires-in');
   const keepVersions = optional('keep-versions');
+  const rollout = optional('rollout');
   return {
     ref,
     version: optional('version'),
@@ -107,6 +109,7 @@ function readOptions(): ReleaseOptions {
     expiresInSeconds: expiresIn === undefined ? undefined : parseDuration(expiresIn, 'expires-in'),
     force: flag('force', false),
     followStable: flag('follow-stable', true),
+    rollout: rollout === undefined ? undefined : parseRolloutPercent(rollout, 'rollout'),
     maxImageBytes: parsePositiveInteger(core.getInput('max-image-size') || String(DEFAULT_MAX_IMAGE_BYTES), 'max-image-size'),
     keepVersions: keepVersions === undefined ? undefined : parsePositiveInteger(keepVersions, 'keep-versions'),
     target: readTarget(),

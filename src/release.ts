@@ -30,6 +30,8 @@ export interface ReleaseOptions {
   nextReleaseKeys: Uint8Array[];
   allowLockout: boolean;
   expiresInSeconds?: number;
+  /** Percent of devices offered the release (`rollout=`); undefined: all. */
+  rollout?: number;
   force: boolean;
   /** A stable release is also offered on the board's other channels that offer a lower version (default true). */
   followStable?: boolean;
@@ -121,6 +123,7 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
     allowLockout: options.allowLockout,
     maxImageBytes: options.maxImageBytes,
     expires,
+    rollout: options.rollout,
   };
   const signed: SignedRelease[] = [];
   for (const { board, path } of built) {

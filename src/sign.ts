@@ -136,6 +136,8 @@ export interface SigningPolicy {
   maxImageBytes?: number;
   /** Unix seconds written as `expires=`. */
   expires?: number;
+  /** Percent written as `rollout=` (staged rollout); undefined offers the release to every device. */
+  rollout?: number;
 }
 
 export interface SignedRelease extends ReleaseInput {
@@ -171,7 +173,7 @@ export async function signRelease(input: ReleaseInput, policy: SigningPolicy): P
   await guardAgainstLockout(input, gzip, policy);
   const { size, sha256 } = await hashFile(input.imageFile);
   const { version, board, channel, file } = input;
-  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires }, policy.keys);
+  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, rollout: policy.rollout }, policy.keys);
   return { ...input, size, sha256, manifest };
 }
 
