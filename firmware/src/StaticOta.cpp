@@ -3,12 +3,29 @@
 #include "StaticOta.h"
 
 #include <Arduino.h>
+#include <stdio.h>
+
+namespace {
+
+// The chip's own identity, for rollout buckets (docs/protocol.md, "Staged rollout and halt").
+void chipDeviceId(char (&out)[static_ota::kMaxDeviceIdLength + 1]) {
+#if defined(ESP8266)
+  snprintf(out, sizeof(out), "%08lx", static_cast<unsigned long>(ESP.getChipId()));
+#else
+  snprintf(out, sizeof(out), "%012llx", static_cast<unsigned long long>(ESP.getEfuseMac() & 0xFFFFFFFFFFFFull));
+#endif
+}
+
+}  // namespace
 
 StaticOta::StaticOta(const char* manifestUrl, const uint8_t (*trustedKeys)[32], size_t keyCount,
                      const char* runningVersion, const char* board)
     : flow_(transport_, flash_, clock_, crypto_) {
   configured_ = flow_.setManifestUrl(manifestUrl) && flow_.setRunningVersion(runningVersion) && flow_.setBoard(board);
   for (size_t i = 0; i < keyCount; ++i) configured_ = flow_.addTrustedKey(trustedKeys[i]) && configured_;
+  char deviceId[static_ota::kMaxDeviceIdLength + 1];
+  chipDeviceId(deviceId);
+  flow_.setDeviceId(deviceId);
 }
 
 void StaticOta::onProgress(ProgressCallback callback) {

@@ -45,6 +45,10 @@ class StaticOta {
   bool configured() const { return configured_; }
 
   bool setChannel(const char* channel) { return flow_.setChannel(channel); }
+  // Identity for staged rollouts; defaults to the chip's own (ESP8266 chip id,
+  // ESP32 eFuse MAC, as lowercase hex). Set it before the first poll, and keep
+  // it: a changed id may change which rollouts the device is in.
+  bool setDeviceId(const char* deviceId) { return flow_.setDeviceId(deviceId); }
   // Enables `expires`: without a time source the field is ignored.
   void setTimeSource(TimeSource source) {
     clock_.source = source;

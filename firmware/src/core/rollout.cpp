@@ -25,7 +25,14 @@ uint16_t rolloutBucket(CryptoBackend& crypto, const TextSpan& board, const TextS
   crypto.sha256Finish(digest);
   const uint32_t first = (static_cast<uint32_t>(digest[0]) << 24) | (static_cast<uint32_t>(digest[1]) << 16) |
                          (static_cast<uint32_t>(digest[2]) << 8) | digest[3];
-  return static_cast<uint16_t>(first % kBuckets);
+  // first mod kBuckets by binary long division: the lx106 has no divide
+  // instruction, and the core links nothing from libgcc.
+  uint32_t remainder = 0;
+  for (int bitIndex = 31; bitIndex >= 0; --bitIndex) {
+    remainder = (remainder << 1) | ((first >> bitIndex) & 1u);
+    if (remainder >= kBuckets) remainder -= kBuckets;
+  }
+  return static_cast<uint16_t>(remainder);
 }
 
 bool isValidDeviceId(const TextSpan& deviceId) {
