@@ -7,6 +7,8 @@ import { keyIdOf, verifyStrict } from './crypto.js';
 export const MANIFEST_FORMAT = 'static-ota/1';
 export const MAX_MANIFEST_BYTES = 1024;
 export const MAX_SIGNATURES = 4;
+/** Devices trust at most this many keys, so no more signatures can be required (kMaxTrustedKeys). */
+export const MAX_REQUIRED_SIGNATURES = 4;
 export const MAX_IMAGE_SIZE = 0xffffffff;
 
 export type ManifestErrorCode =
@@ -22,6 +24,7 @@ export type ManifestErrorCode =
   | 'too_many_signatures'
   | 'untrusted_key'
   | 'bad_signature'
+  | 'too_few_signatures'
   | 'bad_line'
   | 'duplicate_field'
   | 'missing_field'
@@ -73,8 +76,10 @@ export interface OpenedManifest extends ManifestFields {
   seq: number;
   /** Bytes covered by the signatures: everything before the first `sig=` line. */
   signedLength: number;
-  /** keyid of the trusted key whose signature verified. */
+  /** keyid of the first trusted key whose signature verified. */
   verifiedBy: string;
+  /** keyids of the distinct trusted keys whose signatures verified, in sig= line order. */
+  verifiedKeys: string[];
 }
 
 const SEMVER =
@@ -219,18 +224,36 @@ function parseSignatureLines(lines: string[]): SignatureLine[] {
   return signatures;
 }
 
-function checkSignatures(bytes: Uint8Array, framed: Framed, trustedKeys: readonly Uint8Array[]): string {
+/**
+ * Steps 9 and 10: the distinct trusted keys whose signatures verify, as keyids
+ * in sig= line order; at least `requiredSignatures` of them. A key counts once
+ * however many lines it signs; a trusted list naming a key twice counts it once.
+ */
+function checkSignatures(bytes: Uint8Array, framed: Framed, trustedKeys: readonly Uint8Array[], requiredSignatures: number): string[] {
   const message = bytes.subarray(0, framed.signedLength);
-  const trusted = new Map(trustedKeys.map((key) => [keyIdOf(key), key]));
+  const distinct = [...new Map(trustedKeys.map((key) => [Buffer.from(key).toString('hex'), key])).values()];
+  const verified = new Set<Uint8Array>();
+  const verifiedKeys: string[] = [];
   let sawTrustedKeyId = false;
   for (const { keyId, signature } of parseSignatureLines(framed.signatureLines)) {
-    const publicKey = trusted.get(keyId);
-    if (!publicKey) continue;
-    sawTrustedKeyId = true;
-    if (verifyStrict(signature, message, publicKey)) return keyId;
+    for (const publicKey of distinct) {
+      if (keyIdOf(publicKey) !== keyId || verified.has(publicKey)) continue;
+      sawTrustedKeyId = true;
+      if (verifyStrict(signature, message, publicKey)) {
+        verified.add(publicKey);
+        verifiedKeys.push(keyId);
+      }
+    }
+    if (verified.size >= requiredSignatures) return verifiedKeys;
+  }
+  if (verified.size > 0) {
+    throw new ManifestError(
+      'too_few_signatures',
+      `${verified.size} of the ${requiredSignatures} required signatures from distinct trusted keys verify (${verifiedKeys.join(', ')})`,
+    );
   }
   if (!sawTrustedKeyId) {
-    throw new ManifestError('untrusted_key', `no signature from a trusted key (trusted keyids: ${[...trusted.keys()].join(', ') || 'none'})`);
+    throw new ManifestError('untrusted_key', `no signature from a trusted key (trusted keyids: ${distinct.map(keyIdOf).join(', ') || 'none'})`);
   }
   throw new ManifestError('bad_signature', 'signature does not verify: the manifest was changed or signed with another key');
 }
@@ -263,12 +286,13 @@ function decimal(value: string, code: 'bad_size' | 'bad_expires' | 'bad_seq' | '
 }
 
 /**
- * Opens a manifest the way a device does: framing, then a trusted strict
- * signature over the exact bytes, and only then the fields.
+ * Opens a manifest the way a device does: framing, then strict signatures
+ * from `requiredSignatures` distinct trusted keys (default 1) over the exact
+ * bytes, and only then the fields.
  */
-export function openManifest(bytes: Uint8Array, trustedKeys: readonly Uint8Array[]): OpenedManifest {
+export function openManifest(bytes: Uint8Array, trustedKeys: readonly Uint8Array[], requiredSignatures = 1): OpenedManifest {
   const framed = frame(bytes, true);
-  const verifiedBy = checkSignatures(bytes, framed, trustedKeys);
+  const verifiedKeys = checkSignatures(bytes, framed, trustedKeys, requiredSignatures);
   const fields = parseFields(framed.fieldLines);
   const get = (key: (typeof REQUIRED)[number]): string => fields.get(key) as string;
   if (get('format') !== MANIFEST_FORMAT) {
@@ -299,6 +323,7 @@ export function openManifest(bytes: Uint8Array, trustedKeys: readonly Uint8Array
     seq,
     extra: [...fields].filter(([key]) => !known.has(key)),
     signedLength: framed.signedLength,
-    verifiedBy,
+    verifiedBy: verifiedKeys[0],
+    verifiedKeys,
   };
 }

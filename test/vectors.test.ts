@@ -8,8 +8,8 @@ const VECTORS_PATH = new URL('./vectors/manifests.json', import.meta.url);
 if (process.env.UPDATE_VECTORS === '1') writeFileSync(VECTORS_PATH, serializeVectors());
 const committed = readFileSync(VECTORS_PATH, 'utf8');
 interface Vectors {
-  valid: Array<{ name: string; manifest: string; trusted: string[]; expect: Record<string, unknown> & { signed_length: number; expires: number | null } }>;
-  invalid: Array<{ name: string; manifest: string; trusted: string[]; error: string }>;
+  valid: Array<{ name: string; manifest: string; trusted: string[]; required?: number; expect: Record<string, unknown> & { signed_length: number; expires: number | null } }>;
+  invalid: Array<{ name: string; manifest: string; trusted: string[]; required?: number; error: string }>;
   versions: Array<[string, string, number]>;
   rfc8032: Array<{ secret: string; public: string; message: string; signature: string }>;
   strictness: Array<{ name: string; public: string; message: string; signature: string; valid: boolean }>;
@@ -25,7 +25,7 @@ describe('shared test vectors', () => {
   });
 
   it.each(vectors.valid.map((vector) => [vector.name, vector] as const))('opens valid manifest: %s', (_name, vector) => {
-    const opened = openManifest(bytes(vector.manifest), keys(vector.trusted));
+    const opened = openManifest(bytes(vector.manifest), keys(vector.trusted), vector.required);
     const { signed_length: signedLength, expires, ...fields } = vector.expect;
     expect(opened).toMatchObject(fields);
     expect(opened.expires ?? null).toBe(expires);
@@ -37,7 +37,7 @@ describe('shared test vectors', () => {
     (_name, code, vector) => {
       let thrown: unknown;
       try {
-        openManifest(bytes(vector.manifest), keys(vector.trusted));
+        openManifest(bytes(vector.manifest), keys(vector.trusted), vector.required);
       } catch (error) {
         thrown = error;
       }

@@ -26,6 +26,7 @@ struct Options {
   std::string board;
   std::string channel = "stable";
   std::string deviceId;
+  uint8_t requiredSignatures = 1;
   std::string flashPath;
   uint32_t flashSize = 1024 * 1024;
   int64_t now = -1;
@@ -40,7 +41,7 @@ const char kUsage[] =
     "usage: static-ota-device --url URL --pubkey HEX [--pubkey HEX...] --version SEMVER --board ID\n"
     "                         [--channel NAME] [--flash FILE] [--flash-size BYTES] [--now UNIX]\n"
     "                         [--state FILE] [--timeout-ms MS] [--update-timeout-ms MS] [--check]\n"
-    "                         [--measure-stack] [--device-id ID]\n";
+    "                         [--measure-stack] [--device-id ID] [--required-signatures K]\n";
 
 bool parseNumber(const char* text, uint64_t max, uint64_t& value) {
   char* end = nullptr;
@@ -85,6 +86,8 @@ bool parseOptions(int argc, char** argv, Options& options) {
       options.flashSize = static_cast<uint32_t>(number);
     } else if (flag == "--now" && parseNumber(value, 0xFFFFFFFFu, number)) {
       options.now = static_cast<int64_t>(number);
+    } else if (flag == "--required-signatures" && parseNumber(value, kMaxTrustedKeys, number)) {
+      options.requiredSignatures = static_cast<uint8_t>(number);
     } else if (flag == "--timeout-ms" && parseNumber(value, 0xFFFFFFFFu, number)) {
       options.readTimeoutMs = static_cast<uint32_t>(number);
     } else if (flag == "--update-timeout-ms" && parseNumber(value, 0xFFFFFFFFu, number)) {
@@ -137,7 +140,8 @@ int main(int argc, char** argv) {
 
   bool configured = flow.setManifestUrl(options.url.c_str()) && flow.setRunningVersion(options.version.c_str()) &&
                     flow.setBoard(options.board.c_str()) && flow.setChannel(options.channel.c_str()) &&
-                    (options.deviceId.empty() || flow.setDeviceId(options.deviceId.c_str()));
+                    (options.deviceId.empty() || flow.setDeviceId(options.deviceId.c_str())) &&
+                    flow.setRequiredSignatures(options.requiredSignatures);
   for (const std::string& hex : options.publicKeys) {
     uint8_t key[kPublicKeyLength];
     configured = configured && decodeKey(hex, key) && flow.addTrustedKey(key);
@@ -147,7 +151,7 @@ int main(int argc, char** argv) {
   // one that decides how the same manifest bytes are judged.
   std::string pollContext = options.url + "|" + options.board + "|" + options.channel + "|" + options.version + "|" +
                             std::to_string(options.flashSize) + "|" + std::to_string(options.now) + "|" +
-                            options.deviceId;
+                            options.deviceId + "|" + std::to_string(options.requiredSignatures);
   for (const std::string& hex : options.publicKeys) pollContext += "|" + hex;
   if (!options.statePath.empty()) {
     if (!state.loadFile()) {
@@ -158,7 +162,7 @@ int main(int argc, char** argv) {
     if (state.pollContext == pollContext) flow.restoreLastPollValidators(state.validators);
   }
   if (!configured) {
-    std::printf("result=config_error message=\"invalid --url, --pubkey, --version, --board, --channel or --device-id\"\n");
+    std::printf("result=config_error message=\"invalid --url, --pubkey, --version, --board, --channel, --device-id or --required-signatures\"\n");
     return 1;
   }
 

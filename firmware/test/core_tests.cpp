@@ -29,10 +29,11 @@ TextSpan span(const std::string& text) { return TextSpan{text.data(), text.size(
 std::string str(const TextSpan& text) { return std::string(text.data, text.length); }
 
 // Frames and opens a manifest; returns the protocol code of the first failure or "ok".
-std::string openCode(const std::string& text, const TrustedKeys& keys, CryptoBackend& crypto, Manifest& manifest) {
+std::string openCode(const std::string& text, const TrustedKeys& keys, CryptoBackend& crypto, Manifest& manifest,
+                     uint8_t requiredSignatures = 1) {
   FramedManifest framed;
   ManifestError error = frameManifest(reinterpret_cast<const uint8_t*>(text.data()), text.size(), framed);
-  if (error == ManifestError::None) error = openManifest(framed, keys, crypto, manifest);
+  if (error == ManifestError::None) error = openManifest(framed, keys, crypto, manifest, requiredSignatures);
   return manifestErrorCode(error);
 }
 
@@ -43,6 +44,11 @@ TrustedKeys trustedKeysFrom(const test::Json& list, CryptoBackend& crypto) {
     check(key.size() == kPublicKeyLength && keys.add(key.data(), crypto), "trusted key accepted: " + hex.string);
   }
   return keys;
+}
+
+// Signatures a vector requires from distinct trusted keys (k of n); 1 when it does not say.
+uint8_t requiredOf(const test::Json& vector) {
+  return vector["required"].isNull() ? 1 : static_cast<uint8_t>(vector["required"].number);
 }
 
 void testVectors(const std::string& path) {
@@ -61,7 +67,7 @@ void testVectors(const std::string& path) {
     const std::string name = "valid/" + vector["name"].string;
     const TrustedKeys keys = trustedKeysFrom(vector["trusted"], crypto);
     Manifest manifest;
-    checkEqual(openCode(vector["manifest"].string, keys, crypto, manifest), "ok", name);
+    checkEqual(openCode(vector["manifest"].string, keys, crypto, manifest, requiredOf(vector)), "ok", name);
     const test::Json& expect = vector["expect"];
     checkEqual(str(manifest.version), expect["version"].string, name + " version");
     checkEqual(str(manifest.board), expect["board"].string, name + " board");
@@ -83,7 +89,7 @@ void testVectors(const std::string& path) {
   for (const test::Json& vector : vectors["invalid"].array) {
     const TrustedKeys keys = trustedKeysFrom(vector["trusted"], crypto);
     Manifest manifest;
-    checkEqual(openCode(vector["manifest"].string, keys, crypto, manifest), vector["error"].string,
+    checkEqual(openCode(vector["manifest"].string, keys, crypto, manifest, requiredOf(vector)), vector["error"].string,
                "invalid/" + vector["name"].string);
   }
 

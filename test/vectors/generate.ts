@@ -60,8 +60,9 @@ function bodyPaddedTo(total: number): string {
 
 function validCases() {
   const trusted = [hex(PRIMARY.publicKey)];
+  const both = [hex(PRIMARY.publicKey), hex(ROTATION.publicKey)];
   const padded = bodyPaddedTo(1024);
-  const cases: Array<{ name: string; manifest: string; trusted: string[]; fields: ManifestFields; signedLength: number }> = [
+  const cases: Array<{ name: string; manifest: string; trusted: string[]; fields: ManifestFields; signedLength: number; required?: number }> = [
     { name: 'stable release', manifest: signed(bodyOf()), trusted, fields: BASE, signedLength: bodyOf().length },
     ...[
       { name: 'beta channel pre-release', changes: { version: '1.5.0-beta.2', channel: 'beta', file: 'firmware-1.5.0-beta.2.bin' } },
@@ -112,11 +113,28 @@ function validCases() {
       fields: BASE,
       signedLength: bodyOf().length,
     },
+    {
+      name: 'two of two required, both signed',
+      manifest: signed(bodyOf(), [PRIMARY, ROTATION]),
+      trusted: both,
+      fields: BASE,
+      signedLength: bodyOf().length,
+      required: 2,
+    },
+    {
+      name: 'two required, an unknown key and the same key twice do not hide two distinct valid ones',
+      manifest: signed(bodyOf(), [UNTRUSTED, PRIMARY, PRIMARY, ROTATION]),
+      trusted: both,
+      fields: BASE,
+      signedLength: bodyOf().length,
+      required: 2,
+    },
   ];
-  return cases.map(({ name, manifest, trusted: keys, fields, signedLength }) => ({
+  return cases.map(({ name, manifest, trusted: keys, fields, signedLength, required }) => ({
     name,
     manifest,
     trusted: keys,
+    ...(required === undefined ? {} : { required }),
     expect: {
       version: fields.version,
       board: fields.board,
@@ -207,7 +225,21 @@ function invalidCases() {
     ['seq over 32 bits', bodyWithLines([...baseLines(), 'seq=4294967296']), 'bad_seq'],
     ['negative seq', bodyWithLines([...baseLines(), 'seq=-1']), 'bad_seq'],
   ];
-  return cases.map(([name, manifest, error]) => ({ name, manifest, trusted: [hex(PRIMARY.publicKey)], error }));
+  const both = [hex(PRIMARY.publicKey), hex(ROTATION.publicKey)];
+  const withRotation = (body: string): string => `${body}${sigLine(bodyOf(), ROTATION).replace(/[0-9a-f]{2}\n$/, (last) => `${last[0] === '0' ? '1' : '0'}${last[1]}\n`)}`;
+  // k of n: signatures from `required` distinct trusted keys (docs/protocol.md, step 10).
+  const thresholds: Array<[string, string, string[], number, string]> = [
+    ['two required, one signature', good, both, 2, 'too_few_signatures'],
+    ['two required, the same key signing twice', signed(bodyOf(), [PRIMARY, PRIMARY]), both, 2, 'too_few_signatures'],
+    ['two required, the trusted list naming one key twice', good, [hex(PRIMARY.publicKey), hex(PRIMARY.publicKey)], 2, 'too_few_signatures'],
+    ['two required, the second signature from an untrusted key', signed(bodyOf(), [PRIMARY, UNTRUSTED]), both, 2, 'too_few_signatures'],
+    ['two required, the second trusted signature does not verify', withRotation(good), both, 2, 'too_few_signatures'],
+    ['two required, no signature verifies', signed(bodyOf(), [UNTRUSTED]), both, 2, 'untrusted_key'],
+  ];
+  return [
+    ...cases.map(([name, manifest, error]) => ({ name, manifest, trusted: [hex(PRIMARY.publicKey)], error })),
+    ...thresholds.map(([name, manifest, trusted, required, error]) => ({ name, manifest, trusted, required, error })),
+  ];
 }
 
 /** Precedence examples from SemVer 2.0.0 section 11 and edge cases; cmp is sign(compare(a, b)). */

@@ -73,6 +73,13 @@ bool UpdateFlow::setBoard(const char* board) { return setText(board, board_, siz
 
 bool UpdateFlow::setChannel(const char* channel) { return setText(channel, channel_, sizeof(channel_)); }
 
+bool UpdateFlow::setRequiredSignatures(uint8_t count) {
+  if (count == 0 || count > kMaxTrustedKeys) return false;
+  forgetLastPoll();
+  requiredSignatures_ = count;
+  return true;
+}
+
 bool UpdateFlow::setDeviceId(const char* deviceId) {
   return isValidDeviceId(TextSpan{deviceId, boundedLength(deviceId, kMaxDeviceIdLength)}) &&
          setText(deviceId, deviceId_, sizeof(deviceId_));
@@ -137,7 +144,8 @@ Result UpdateFlow::poll() {
   offeredVersion_[0] = '\0';
   imageBytesReceived_ = 0;
   startedAtMs_ = clock_.millis();
-  if (manifestUrl_[0] == '\0' || trustedKeys_.count() == 0 || runningVersion_[0] == '\0' || board_[0] == '\0') {
+  if (manifestUrl_[0] == '\0' || trustedKeys_.count() < requiredSignatures_ || runningVersion_[0] == '\0' ||
+      board_[0] == '\0') {
     return Result::ConfigError;
   }
   char record[kMaxVersionLength + 1];
@@ -195,9 +203,10 @@ STATIC_OTA_ONE_CALLER Result UpdateFlow::evaluateManifest(size_t length, const T
   if (compareVersions(framed.version, highest) <= 0) return Result::NotNewer;
 
   Manifest manifest;
-  manifestError_ = openManifest(framed, trustedKeys_, crypto_, manifest);
+  manifestError_ = openManifest(framed, trustedKeys_, crypto_, manifest, requiredSignatures_);
   switch (manifestError_) {
     case ManifestError::None: break;
+    case ManifestError::TooFewSignatures:
     case ManifestError::Unsigned:
     case ManifestError::UntrustedKey:
     case ManifestError::BadSignature: return Result::BadSignature;

@@ -52,6 +52,10 @@ class UpdateFlow {
   // printable characters, no spaces. Without one, only releases offered to
   // every device (no `rollout=` or 100) are taken.
   bool setDeviceId(const char* deviceId);
+  // Signatures from this many distinct trusted keys make a manifest valid
+  // (k of n; 1 to kMaxTrustedKeys, default 1). False, keeping the previous
+  // value, outside that range. Fewer trusted keys than k is ConfigError.
+  bool setRequiredSignatures(uint8_t count);
   void setVersionStore(VersionStore* store) {
     forgetLastPoll();
     versionStore_ = store;
@@ -130,6 +134,7 @@ class UpdateFlow {
   char board_[kMaxBoardLength + 1];
   char channel_[kMaxChannelLength + 1];
   char deviceId_[kMaxDeviceIdLength + 1];
+  uint8_t requiredSignatures_ = 1;
 
   // The offer found by the last poll.
   uint32_t imageSize_ = 0;
