@@ -1,4 +1,4 @@
-// The maintainer CLI: static-ota keygen | publish | verify.
+// The maintainer CLI: static-ota keygen | publish | rollout | cosign | verify.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,7 +7,7 @@ import { InputError, parseDuration, parsePositiveInteger } from './inputs.js';
 import { isValidBoard, isValidChannel, STABLE_CHANNEL } from './manifest.js';
 import { createTarget } from './publish/targets.js';
 import { runRelease } from './release.js';
-import { changeRollout, parseRolloutPercent } from './resign.js';
+import { changeRollout, cosign, parseRequiredSignatures, parseRolloutPercent } from './resign.js';
 import { generateKey, parsePublicKey, parseSigningKeys, publicKeyAsCArray, type SigningKey } from './sign.js';
 import { verifyMirror } from './verify.js';
 
@@ -24,12 +24,18 @@ const USAGE = `Usage:
   static-ota publish --firmware PATH --version SEMVER --board ID --out DIR
                      [--key PATH]... [--channel C] [--force] [--trusted-key HEX]...
                      [--allow-lockout] [--expires-in 30d] [--keep-versions N] [--max-image-size BYTES]
-                     [--no-follow-stable] [--rollout PERCENT]
+                     [--no-follow-stable] [--rollout PERCENT] [--required-signatures K]
       Keys: --key files (PKCS#8 PEM, or a 32-byte seed as hex or base64), or the
       ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself.
   static-ota rollout --board ID --percent N --out DIR [--channel C] [--key PATH]...
+                     [--trusted-key HEX]... [--required-signatures K]
       Re-signs the manifest on the mirror for its current version with a new
       rollout percentage (0 halts the release), same image, seq one higher.
+  static-ota cosign --board ID --out DIR --trusted-key HEX... [--channel C] [--key PATH]
+                    [--required-signatures K]
+      Adds a signature to the staged manifest (pending.txt, or latest.txt when
+      none is staged) after verifying every existing one; promotes it to
+      latest.txt once it has K signatures (default 2).
   static-ota verify --mirror DIR_OR_URL --board ID --pubkey HEX [--pubkey HEX]... [--channel C]
 `;
 
@@ -84,6 +90,7 @@ async function publish(args: string[], out: Write, env: NodeJS.ProcessEnv): Prom
       force: { type: 'boolean', default: false },
       'no-follow-stable': { type: 'boolean', default: false },
       rollout: { type: 'string' },
+      'required-signatures': { type: 'string' },
       'trusted-key': { type: 'string', multiple: true, default: [] },
       'allow-lockout': { type: 'boolean', default: false },
       'expires-in': { type: 'string' },
@@ -109,6 +116,7 @@ async function publish(args: string[], out: Write, env: NodeJS.ProcessEnv): Prom
     force: values.force,
     followStable: !values['no-follow-stable'],
     rollout: values.rollout === undefined ? undefined : parseRolloutPercent(values.rollout, '--rollout'),
+    requiredSignatures: requiredSignatures(values, 1),
     maxImageBytes: maxImageSize === undefined ? DEFAULT_MAX_IMAGE_BYTES : parsePositiveInteger(maxImageSize, '--max-image-size'),
     keepVersions: keepVersions === undefined ? undefined : parsePositiveInteger(keepVersions, '--keep-versions'),
     target: { kind: 'directory', directory: outDir },
@@ -131,14 +139,53 @@ async function rollout(args: string[], out: Write, env: NodeJS.ProcessEnv): Prom
       channel: { type: 'string', default: STABLE_CHANNEL },
       percent: { type: 'string' },
       key: { type: 'string', multiple: true, default: [] },
+      'trusted-key': { type: 'string', multiple: true, default: [] },
+      'required-signatures': { type: 'string' },
       out: { type: 'string' },
     },
   });
-  const { board, channel } = manifestLocation(values);
   const percent = parseRolloutPercent(required(values, 'percent'), '--percent');
   const target = await createTarget({ kind: 'directory', directory: required(values, 'out') });
-  const result = await changeRollout(target, { board, channel, percent, keys: await readKeys(values.key, env) });
+  const result = await changeRollout(target, {
+    ...manifestLocation(values),
+    percent,
+    keys: await readKeys(values.key, env),
+    trustedKeys: values['trusted-key'].map((key) => parsePublicKey(key, '--trusted-key')),
+    requiredSignatures: requiredSignatures(values, 1),
+  });
   out(`${result.path}: ${result.version} rollout ${result.previousPercent}% -> ${result.percent}% (seq ${result.seq})${percent === 0 ? ', halted' : ''}\n`);
+  if (result.path.endsWith('/pending.txt')) out('staged: devices keep the current manifest until static-ota cosign adds the other signatures\n');
+}
+
+async function cosignCommand(args: string[], out: Write, env: NodeJS.ProcessEnv): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      board: { type: 'string' },
+      channel: { type: 'string', default: STABLE_CHANNEL },
+      key: { type: 'string', multiple: true, default: [] },
+      'trusted-key': { type: 'string', multiple: true, default: [] },
+      'required-signatures': { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  if (values['trusted-key'].length === 0) throw new UsageError('--trusted-key is required: the public keys devices trust, to verify the existing signatures');
+  const keys = await readKeys(values.key, env);
+  if (keys.length !== 1) throw new UsageError(`cosign adds one signature: give exactly one key, got ${keys.length}`);
+  const target = await createTarget({ kind: 'directory', directory: required(values, 'out') });
+  const result = await cosign(target, {
+    ...manifestLocation(values),
+    key: keys[0],
+    trustedKeys: values['trusted-key'].map((key) => parsePublicKey(key, '--trusted-key')),
+    requiredSignatures: requiredSignatures(values, 2),
+  });
+  out(`${result.path}: ${result.version} now has ${result.signatures} signature${result.signatures === 1 ? '' : 's'}${result.promoted ? ', promoted to latest.txt' : ''}\n`);
+}
+
+function requiredSignatures(values: Record<string, unknown>, fallback: number): number {
+  const text = values['required-signatures'];
+  if (typeof text !== 'string') return fallback;
+  return parseRequiredSignatures(text, '--required-signatures');
 }
 
 /** --board and --channel, checked. */
@@ -186,6 +233,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
     else if (command === 'publish') await publish(args, out, env);
     else if (command === 'verify') await verify(args, out);
     else if (command === 'rollout') await rollout(args, out, env);
+    else if (command === 'cosign') await cosignCommand(args, out, env);
     else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       out(USAGE);
       return command === undefined ? 2 : 0;

@@ -4,7 +4,7 @@ import { DEFAULT_MAX_IMAGE_BYTES } from './image.js';
 import { InputError, parseDuration, parsePositiveInteger, splitList } from './inputs.js';
 import { TARGET_KINDS, type TargetConfig, type TargetKind } from './publish/targets.js';
 import { ReleaseError, runRelease, type ReleaseOptions, type ReleaseResult } from './release.js';
-import { parseRolloutPercent } from './resign.js';
+import { parseRequiredSignatures, parseRolloutPercent } from './resign.js';
 import { parsePublicKey, parseSigningKeys, type SigningKey } from './sign.js';
 import { tagFromRef } from './version.js';
 
@@ -110,6 +110,7 @@ function readOptions(): ReleaseOptions {
     force: flag('force', false),
     followStable: flag('follow-stable', true),
     rollout: rollout === undefined ? undefined : parseRolloutPercent(rollout, 'rollout'),
+    requiredSignatures: parseRequiredSignatures(core.getInput('required-signatures') || '1', 'required-signatures'),
     maxImageBytes: parsePositiveInteger(core.getInput('max-image-size') || String(DEFAULT_MAX_IMAGE_BYTES), 'max-image-size'),
     keepVersions: keepVersions === undefined ? undefined : parsePositiveInteger(keepVersions, 'keep-versions'),
     target: readTarget(),

@@ -131,6 +131,12 @@ export const manifestPath = (board: string, channel: string): string => `${relea
  * devices never read it, and nothing in it is trusted (each channel's own
  * latest.txt is read and compared).
  */
+/**
+ * `<folder>/pending.txt`: a manifest signed by fewer keys than devices require
+ * (k of n), waiting for `static-ota cosign`. Devices never read it.
+ */
+export const pendingManifestPath = (board: string, channel: string): string => `${releaseFolder(board, channel)}/pending.txt`;
+
 export const channelIndexPath = (board: string): string => `${board}/channels.txt`;
 
 /** `firmware-1.4.2.bin`; build metadata's `+` is not allowed in file names and becomes `_`. */

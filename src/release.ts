@@ -32,6 +32,11 @@ export interface ReleaseOptions {
   expiresInSeconds?: number;
   /** Percent of devices offered the release (`rollout=`); undefined: all. */
   rollout?: number;
+  /**
+   * Signatures devices require (k of n, default 1). With fewer signing keys
+   * than that, the release is staged (pending.txt) for `static-ota cosign`.
+   */
+  requiredSignatures?: number;
   force: boolean;
   /** A stable release is also offered on the board's other channels that offer a lower version (default true). */
   followStable?: boolean;
@@ -97,7 +102,7 @@ async function channelCompanions(
       await recordChannel(session, release.board, release.channel);
     } else if (followStable) {
       for (const channel of await channelsBehind(session, release.board, release.version)) {
-        companions.push(await signRelease({ ...release, channel }, policy));
+        companions.push({ ...(await signRelease({ ...release, channel }, policy)), staged: release.staged });
       }
     }
   }
@@ -124,10 +129,13 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
     maxImageBytes: options.maxImageBytes,
     expires,
     rollout: options.rollout,
+    requiredSignatures: options.requiredSignatures,
   };
+  const staged = new Set(options.signingKeys.map((key) => key.keyId)).size < (options.requiredSignatures ?? 1);
   const signed: SignedRelease[] = [];
   for (const { board, path } of built) {
-    signed.push(await signRelease({ imageFile: path, board, version, channel, file: imageFileName(version) }, policy));
+    const release = await signRelease({ imageFile: path, board, version, channel, file: imageFileName(version) }, policy);
+    signed.push({ ...release, staged });
   }
   const target = await createTarget(options.target);
   const manifests = await publishReleases(target, signed, {
@@ -136,7 +144,12 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
     companions: (session) => channelCompanions(session, signed, policy, options.followStable ?? true),
   });
   for (const manifest of manifests) {
-    if (manifest.supersededBy === undefined) {
+    if (manifest.supersededBy === undefined && staged) {
+      options.log.info(
+        `staged ${manifest.version} for ${manifest.board} (${manifest.channel}) in ${target.description}: ${manifest.manifest}, ` +
+          `signed by ${options.signingKeys.length} of the ${options.requiredSignatures} keys devices require; devices keep the current release until \`static-ota cosign\` adds the rest`,
+      );
+    } else if (manifest.supersededBy === undefined) {
       options.log.info(`published ${manifest.version} for ${manifest.board} (${manifest.channel}) to ${target.description}: ${manifest.manifest}`);
     } else {
       options.log.warning(

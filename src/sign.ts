@@ -138,6 +138,8 @@ export interface SigningPolicy {
   expires?: number;
   /** Percent written as `rollout=` (staged rollout); undefined offers the release to every device. */
   rollout?: number;
+  /** Signatures devices require from distinct trusted keys (k of n); the image must embed k of nextReleaseKeys. Default 1. */
+  requiredSignatures?: number;
 }
 
 export interface SignedRelease extends ReleaseInput {
@@ -145,22 +147,31 @@ export interface SignedRelease extends ReleaseInput {
   sha256: string;
   /** The complete latest.txt text. */
   manifest: string;
+  /**
+   * Signed by fewer keys than devices require: published to the staging path
+   * (pendingManifestPath) for `static-ota cosign`, never as latest.txt.
+   */
+  staged?: boolean;
 }
 
-/** Refuses an image that trusts none of the keys able to sign the next release. */
+/** Refuses an image that embeds fewer than k (requiredSignatures) of the keys able to sign the next release. */
 async function guardAgainstLockout(input: ReleaseInput, gzip: boolean, policy: SigningPolicy): Promise<void> {
   if (policy.allowLockout) return;
-  const keys = policy.nextReleaseKeys?.length ? policy.nextReleaseKeys : policy.keys.map((key) => key.publicKey);
+  const listedKeys = policy.nextReleaseKeys?.length ? policy.nextReleaseKeys : policy.keys.map((key) => key.publicKey);
+  // A key listed twice is still one key toward the threshold.
+  const keys = [...new Map(listedKeys.map((key) => [Buffer.from(key).toString('hex'), key])).values()];
   let found: Set<number>;
   try {
     found = await findEmbeddedKeys(input.imageFile, gzip, keys);
   } catch (error) {
     throw new ImageError(`cannot read ${input.imageFile} to look for trusted keys: ${(error as Error).message}`);
   }
-  if (found.size === 0) {
+  const required = policy.requiredSignatures ?? 1;
+  if (found.size < required) {
     const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString('hex')})`).join(', ');
+    const wanted = required === 1 ? 'any public key' : `${required} distinct public keys (devices require ${required} signatures; it has ${found.size})`;
     throw new ImageError(
-      `lockout guard: ${input.imageFile} (${input.board} ${input.version}) does not contain any public key able to sign the next release: ${listed}. ` +
+      `lockout guard: ${input.imageFile} (${input.board} ${input.version}) does not contain ${wanted} able to sign the next release: ${listed}. ` +
         'Devices running it would refuse every later update. Compile the public key into the firmware ' +
         '(static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.',
     );

@@ -2,7 +2,7 @@
 // image, then every latest.txt, then optional retention.
 import semver from 'semver';
 import { sha256Hex } from '../crypto.js';
-import { manifestPath, ManifestError, readVersionLine, releaseFolder } from '../manifest.js';
+import { manifestPath, ManifestError, pendingManifestPath, readVersionLine, releaseFolder } from '../manifest.js';
 import type { SignedRelease } from '../sign.js';
 import { compareVersions } from '../version.js';
 import type { MirrorSession, MirrorTarget } from './target.js';
@@ -47,8 +47,10 @@ const IMAGE_NAME = /^firmware-(.+)\.bin$/;
 
 interface Planned {
   release: SignedRelease;
+  /** Where the manifest is written: latest.txt, or the staging path for a staged release. */
   manifest: string;
   image: string;
+  /** What `manifest` holds now (for the conditional write). */
   previousManifest: Buffer | undefined;
   imageExists: boolean;
   supersededBy?: string;
@@ -92,7 +94,13 @@ async function plan(session: MirrorSession, release: SignedRelease, options: Pub
       `${image} already exists in ${where} with different bytes; images are immutable, so publish a new version`,
     );
   }
-  return { release, manifest, image, previousManifest, imageExists: existingImage !== undefined, supersededBy };
+  const imageExists = existingImage !== undefined;
+  if (release.staged) {
+    // Checked against latest.txt above; written to the staging path for cosigning.
+    const pending = pendingManifestPath(release.board, release.channel);
+    return { release, manifest: pending, image, previousManifest: await session.read(pending), imageExists, supersededBy };
+  }
+  return { release, manifest, image, previousManifest, imageExists, supersededBy };
 }
 
 /** Deletes images beyond the newest `keep` versions in the folder, never the one the manifest names. */
@@ -129,7 +137,8 @@ export async function publishReleases(
     const current = planned.filter((entry) => entry.supersededBy === undefined);
     for (const entry of current) await session.writeManifest(entry.manifest, entry.release.manifest, entry.previousManifest);
     if (options.keepVersions !== undefined) {
-      for (const entry of current) await applyRetention(session, entry, options.keepVersions);
+      // A staged release does not change what latest.txt names, so it prunes nothing.
+      for (const entry of current.filter(({ release }) => !release.staged)) await applyRetention(session, entry, options.keepVersions);
     }
     return planned.map(({ release, manifest, image, imageExists, supersededBy }) => ({
       board: release.board,
