@@ -49,6 +49,8 @@ class StaticOta {
   // ESP32 eFuse MAC, as lowercase hex). Set it before the first poll, and keep
   // it: a changed id may change which rollouts the device is in.
   bool setDeviceId(const char* deviceId) { return flow_.setDeviceId(deviceId); }
+  // k of n: a manifest needs valid signatures from this many distinct trusted keys (default 1).
+  bool setRequiredSignatures(uint8_t count) { return flow_.setRequiredSignatures(count); }
   // Enables `expires`: without a time source the field is ignored.
   void setTimeSource(TimeSource source) {
     clock_.source = source;
