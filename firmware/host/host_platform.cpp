@@ -90,6 +90,9 @@ bool StateFile::loadFile() {
     if (key == "last_modified") {
       copyInto(value, validators.validators.lastModified, sizeof(validators.validators.lastModified));
     }
+    if (key == "polls_until_probe") {
+      validators.pollsUntilProbe = static_cast<uint8_t>(std::min<unsigned long>(std::strtoul(value.c_str(), nullptr, 10), kMirrorProbeInterval));
+    }
     if (key == "conditional_polls_left") {
       validators.conditionalPollsLeft = static_cast<uint8_t>(std::min<unsigned long>(
           std::strtoul(value.c_str(), nullptr, 10), kMaxConditionalPolls));
@@ -104,7 +107,8 @@ bool StateFile::saveFile() const {
     std::ofstream out(temporary, std::ios::trunc);
     out << "highest=" << highest_ << "\noffer=" << offer_ << "\npoll_context=" << pollContext << "\netag=" << validators.validators.etag
         << "\nlast_modified=" << validators.validators.lastModified
-        << "\nconditional_polls_left=" << static_cast<unsigned>(validators.conditionalPollsLeft) << "\n";
+        << "\nconditional_polls_left=" << static_cast<unsigned>(validators.conditionalPollsLeft)
+        << "\npolls_until_probe=" << static_cast<unsigned>(validators.pollsUntilProbe) << "\n";
     if (!out.flush()) return false;
   }
   return std::rename(temporary.c_str(), path_.c_str()) == 0;

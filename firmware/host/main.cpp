@@ -20,7 +20,7 @@ using namespace static_ota;
 namespace {
 
 struct Options {
-  std::string url;
+  std::vector<std::string> urls;  // the primary mirror first, then fallbacks
   std::vector<std::string> publicKeys;
   std::string version;
   std::string board;
@@ -38,7 +38,7 @@ struct Options {
 };
 
 const char kUsage[] =
-    "usage: static-ota-device --url URL --pubkey HEX [--pubkey HEX...] --version SEMVER --board ID\n"
+    "usage: static-ota-device --url URL [--url URL...] --pubkey HEX [--pubkey HEX...] --version SEMVER --board ID\n"
     "                         [--channel NAME] [--flash FILE] [--flash-size BYTES] [--now UNIX]\n"
     "                         [--state FILE] [--timeout-ms MS] [--update-timeout-ms MS] [--check]\n"
     "                         [--measure-stack] [--device-id ID] [--required-signatures K]\n";
@@ -67,7 +67,7 @@ bool parseOptions(int argc, char** argv, Options& options) {
     const char* value = argv[++i];
     uint64_t number = 0;
     if (flag == "--url") {
-      options.url = value;
+      options.urls.push_back(value);
     } else if (flag == "--pubkey") {
       options.publicKeys.push_back(value);
     } else if (flag == "--version") {
@@ -96,7 +96,7 @@ bool parseOptions(int argc, char** argv, Options& options) {
       return false;
     }
   }
-  return !options.url.empty() && !options.publicKeys.empty() && !options.version.empty() && !options.board.empty() &&
+  return !options.urls.empty() && options.urls.size() <= kMaxManifestUrls && !options.publicKeys.empty() && !options.version.empty() && !options.board.empty() &&
          (options.checkOnly || !options.flashPath.empty());
 }
 
@@ -138,7 +138,9 @@ int main(int argc, char** argv) {
   // The flow keeps its buffers inside itself, as a sketch's global would: off the stack.
   static UpdateFlow flow(transport, flash, clock, crypto);
 
-  bool configured = flow.setManifestUrl(options.url.c_str()) && flow.setRunningVersion(options.version.c_str()) &&
+  bool configured = flow.setManifestUrl(options.urls[0].c_str());
+  for (size_t i = 1; i < options.urls.size(); ++i) configured = configured && flow.addMirrorUrl(options.urls[i].c_str());
+  configured = configured && flow.setRunningVersion(options.version.c_str()) &&
                     flow.setBoard(options.board.c_str()) && flow.setChannel(options.channel.c_str()) &&
                     (options.deviceId.empty() || flow.setDeviceId(options.deviceId.c_str())) &&
                     flow.setRequiredSignatures(options.requiredSignatures);
@@ -149,10 +151,11 @@ int main(int argc, char** argv) {
   flow.setTimeouts(options.readTimeoutMs, options.updateTimeoutMs);
   // Validators only count for the settings they were obtained under: every
   // one that decides how the same manifest bytes are judged.
-  std::string pollContext = options.url + "|" + options.board + "|" + options.channel + "|" + options.version + "|" +
+  std::string pollContext = options.board + "|" + options.channel + "|" + options.version + "|" +
                             std::to_string(options.flashSize) + "|" + std::to_string(options.now) + "|" +
                             options.deviceId + "|" + std::to_string(options.requiredSignatures);
   for (const std::string& hex : options.publicKeys) pollContext += "|" + hex;
+  for (const std::string& url : options.urls) pollContext += "|" + url;
   if (!options.statePath.empty()) {
     if (!state.loadFile()) {
       std::fprintf(stderr, "cannot read state file %s\n", options.statePath.c_str());
@@ -186,9 +189,9 @@ int main(int argc, char** argv) {
   } else if (flow.transportError() != TransportError::None) {
     detail = transportErrorCode(flow.transportError());
   }
-  std::printf("result=%s offered=%s detail=%s http_status=%d image_bytes=%u bytes_received=%llu body_bytes=%llu",
+  std::printf("result=%s offered=%s detail=%s http_status=%d mirror=%zu image_bytes=%u bytes_received=%llu body_bytes=%llu",
               resultCode(run.result), flow.offeredVersion()[0] != '\0' ? flow.offeredVersion() : "-", detail,
-              flow.httpStatus(), flow.imageBytesReceived(), static_cast<unsigned long long>(transport.bytesReceived()),
+              flow.httpStatus(), flow.mirrorIndex(), flow.imageBytesReceived(), static_cast<unsigned long long>(transport.bytesReceived()),
               static_cast<unsigned long long>(transport.bodyBytesReceived()));
   if (options.measureStack) std::printf(" stack_bytes=%zu", stackBytes);
   std::printf(" message=\"%s\"\n", resultMessage(run.result));

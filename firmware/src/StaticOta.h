@@ -45,6 +45,9 @@ class StaticOta {
   bool configured() const { return configured_; }
 
   bool setChannel(const char* channel) { return flow_.setChannel(channel); }
+  // Up to two fallback mirrors (the same path on another host), tried in
+  // order when the one before fails; see docs/protocol.md, "Mirror failover".
+  bool addMirrorUrl(const char* manifestUrl) { return flow_.addMirrorUrl(manifestUrl); }
   // Identity for staged rollouts; defaults to the chip's own (ESP8266 chip id,
   // ESP32 eFuse MAC, as lowercase hex). Set it before the first poll, and keep
   // it: a changed id may change which rollouts the device is in.

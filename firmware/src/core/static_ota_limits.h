@@ -25,6 +25,8 @@ constexpr uint8_t kFullRollout = 100;  // `rollout=` is a percentage; absent mea
 constexpr size_t kMaxUrlLength = 256;
 constexpr size_t kMaxDeviceIdLength = 64;
 constexpr size_t kMaxManifestUrls = 3;  // the primary mirror and up to two fallbacks
+// Every this many polls the primary answered without an offer, the fallbacks are asked as well.
+constexpr uint8_t kMirrorProbeInterval = 9;
 constexpr size_t kMaxEtagLength = 96;
 constexpr size_t kMaxLastModifiedLength = 40;
 constexpr uint8_t kMaxRedirects = 3;

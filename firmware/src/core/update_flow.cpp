@@ -28,6 +28,12 @@ bool decidedByManifestBytes(Result result) {
   return (bit(result) & kDecided) != 0;
 }
 
+// The mirror answered for itself: nothing newer to take there, no failure.
+bool answered(Result result) {
+  constexpr uint32_t kAnswers = bit(Result::NoUpdate) | bit(Result::NotNewer) | bit(Result::NotInRollout);
+  return (bit(result) & kAnswers) != 0;
+}
+
 // The answer carries validators, and the same ones as the answer before.
 bool repeats(const HttpValidators& before, const HttpValidators& now) {
   return !now.empty() && sameCString(before.etag, now.etag) && sameCString(before.lastModified, now.lastModified);
@@ -37,7 +43,7 @@ bool repeats(const HttpValidators& before, const HttpValidators& now) {
 
 UpdateFlow::UpdateFlow(HttpTransport& transport, FlashTarget& flash, Clock& clock, CryptoBackend& crypto)
     : transport_(transport), flash_(flash), clock_(clock), crypto_(crypto) {
-  manifestUrl_[0] = '\0';
+  for (char(&url)[kMaxUrlLength + 1] : manifestUrls_) url[0] = '\0';
   runningVersion_[0] = '\0';
   board_[0] = '\0';
   deviceId_[0] = '\0';
@@ -55,8 +61,20 @@ bool UpdateFlow::setText(const char* text, char* out, size_t capacity) {
 
 bool UpdateFlow::setManifestUrl(const char* url) {
   // Needs scheme://host/path. imageUrl_ is scratch until the next poll finds an offer.
-  if (!imageUrlFor(url, TextSpan{"", 0}, imageUrl_, sizeof(imageUrl_))) return false;
-  return setText(url, manifestUrl_, sizeof(manifestUrl_));
+  if (!imageUrlFor(url, TextSpan{"", 0}, imageUrl_, sizeof(imageUrl_)) || !setText(url, manifestUrls_[0], sizeof(manifestUrls_[0]))) {
+    return false;
+  }
+  mirrorCount_ = 1;
+  return true;
+}
+
+bool UpdateFlow::addMirrorUrl(const char* url) {
+  if (mirrorCount_ == 0 || mirrorCount_ >= kMaxManifestUrls || !imageUrlFor(url, TextSpan{"", 0}, imageUrl_, sizeof(imageUrl_)) ||
+      !setText(url, manifestUrls_[mirrorCount_], sizeof(manifestUrls_[0]))) {
+    return false;
+  }
+  ++mirrorCount_;
+  return true;
 }
 
 bool UpdateFlow::addTrustedKey(const uint8_t publicKey[kPublicKeyLength]) {
@@ -138,25 +156,66 @@ STATIC_OTA_ONE_CALLER TextSpan UpdateFlow::recordRunningVersion(char (&record)[k
 }
 
 Result UpdateFlow::poll() {
-  manifestError_ = ManifestError::None;
-  transportError_ = TransportError::None;
-  httpStatus_ = 0;
-  offeredVersion_[0] = '\0';
-  imageBytesReceived_ = 0;
   startedAtMs_ = clock_.millis();
-  if (manifestUrl_[0] == '\0' || trustedKeys_.count() < requiredSignatures_ || runningVersion_[0] == '\0' ||
-      board_[0] == '\0') {
+  if (mirrorCount_ == 0 || trustedKeys_.count() < requiredSignatures_ || runningVersion_[0] == '\0' || board_[0] == '\0') {
+    manifestError_ = ManifestError::None;
+    transportError_ = TransportError::None;
+    httpStatus_ = 0;
+    offeredVersion_[0] = '\0';
+    imageBytesReceived_ = 0;
     return Result::ConfigError;
   }
   char record[kMaxVersionLength + 1];
   const TextSpan highest = recordRunningVersion(record);
 
+  // The primary first; a failure there moves on to the next mirror within
+  // this poll (and its time bound). An answer without an offer ends the poll,
+  // except every kMirrorProbeInterval such polls, when the fallbacks are
+  // asked too: an older but validly signed mirror cannot hide a newer one.
+  Result result = pollMirror(0, highest);
+  bool probe = false;
+  if (answered(result) && mirrorCount_ > 1 && --lastPoll_.pollsUntilProbe == 0) {
+    probe = true;
+    lastPoll_.pollsUntilProbe = kMirrorProbeInterval;
+  }
+  for (size_t mirror = 1; mirror < mirrorCount_ && result != Result::UpdateAvailable && (probe || !answered(result)); ++mirror) {
+    // A probe that fails leaves the answer already in hand, with its details.
+    const ManifestError manifestError = manifestError_;
+    const TransportError transportError = transportError_;
+    const int httpStatus = httpStatus_;
+    const size_t answeredBy = mirrorIndex_;
+    char offered[kMaxVersionLength + 1];
+    memcpy(offered, offeredVersion_, sizeof(offered));
+    const Result next = pollMirror(mirror, highest);
+    if (answered(result) && !answered(next) && next != Result::UpdateAvailable) {
+      manifestError_ = manifestError;
+      transportError_ = transportError;
+      httpStatus_ = httpStatus;
+      mirrorIndex_ = answeredBy;
+      memcpy(offeredVersion_, offered, sizeof(offered));
+      continue;
+    }
+    result = next;
+  }
+  return result;
+}
+
+// One mirror's manifest, judged. Only the primary's answers keep validators:
+// a fallback is asked rarely, and always unconditionally.
+Result UpdateFlow::pollMirror(size_t mirror, const TextSpan& highest) {
+  manifestError_ = ManifestError::None;
+  transportError_ = TransportError::None;
+  httpStatus_ = 0;
+  offeredVersion_[0] = '\0';
+  imageBytesReceived_ = 0;
+  mirrorIndex_ = mirror;
   size_t length = 0;
   HttpResponse response;
-  Result result = readManifest(length, response);
+  Result result = readManifest(mirror, length, response);
   transport_.end();
   if (result != Result::UpdateAvailable) return result;
-  result = evaluateManifest(length, highest);
+  result = evaluateManifest(mirror, length, highest);
+  if (mirror != 0) return result;
   // An offer or a failure is looked at again next time. Validators first
   // seen now are not sent next time: one forged answer cannot hide a release.
   if (!decidedByManifestBytes(result)) response.validators.clear();
@@ -167,13 +226,13 @@ Result UpdateFlow::poll() {
 
 // UpdateAvailable here means "a manifest body of length bytes is in buffer_".
 // The caller ends the request.
-STATIC_OTA_ONE_CALLER Result UpdateFlow::readManifest(size_t& length, HttpResponse& response) {
+STATIC_OTA_ONE_CALLER Result UpdateFlow::readManifest(size_t mirror, size_t& length, HttpResponse& response) {
   const HttpValidators* conditional = nullptr;
-  if (lastPoll_.conditionalPollsLeft != 0) {
+  if (mirror == 0 && lastPoll_.conditionalPollsLeft != 0) {
     --lastPoll_.conditionalPollsLeft;
     conditional = &lastPoll_.validators;
   }
-  const TransportError error = transport_.get(manifestUrl_, conditional, readTimeoutMs_, timeLeftMs(), response);
+  const TransportError error = transport_.get(manifestUrls_[mirror], conditional, readTimeoutMs_, timeLeftMs(), response);
   if (error != TransportError::None) return failTransport(error);
   httpStatus_ = response.status;
   if (response.status == 304) return Result::NoUpdate;
@@ -191,7 +250,7 @@ STATIC_OTA_ONE_CALLER Result UpdateFlow::readManifest(size_t& length, HttpRespon
   return Result::WrongFormat;
 }
 
-STATIC_OTA_ONE_CALLER Result UpdateFlow::evaluateManifest(size_t length, const TextSpan& highest) {
+STATIC_OTA_ONE_CALLER Result UpdateFlow::evaluateManifest(size_t mirror, size_t length, const TextSpan& highest) {
   FramedManifest framed;
   manifestError_ = frameManifest(buffer_, length, framed);
   if (manifestError_ != ManifestError::None) return Result::WrongFormat;
@@ -219,7 +278,8 @@ STATIC_OTA_ONE_CALLER Result UpdateFlow::evaluateManifest(size_t length, const T
   if (!recordOffer(manifest)) return Result::Replayed;
   if (manifest.size > flash_.maxImageSize()) return Result::TooLarge;
   if (!takesRollout(manifest)) return Result::NotInRollout;
-  if (!imageUrlFor(manifestUrl_, manifest.file, imageUrl_, sizeof(imageUrl_))) return Result::ConfigError;
+  // The image sits next to the manifest that was accepted.
+  if (!imageUrlFor(manifestUrls_[mirror], manifest.file, imageUrl_, sizeof(imageUrl_))) return Result::ConfigError;
   imageSize_ = manifest.size;
   memcpy(imageSha256_, manifest.sha256, kSha256Length);
   return Result::UpdateAvailable;

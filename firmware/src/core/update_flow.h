@@ -26,6 +26,9 @@ namespace static_ota {
 // at most kMaxConditionalPolls polls before an unconditional GET.
 struct PollValidators {
   uint8_t conditionalPollsLeft = 0;  // 0: the next manifest GET is unconditional
+  // Polls the primary mirror answers without an offer before the fallback
+  // mirrors are asked too, so a stale primary cannot hide a release.
+  uint8_t pollsUntilProbe = kMirrorProbeInterval;
   HttpValidators validators;
 };
 
@@ -43,7 +46,11 @@ class UpdateFlow {
   // ConfigError. The channel defaults to "stable". Every call to one of these
   // setters forgets the last poll's validators: they were obtained under the
   // old settings, which may decide the same manifest bytes differently.
-  bool setManifestUrl(const char* url);
+  bool setManifestUrl(const char* url);  // the primary mirror; drops any fallbacks
+  // A fallback mirror's manifest URL, tried in order after the primary (at
+  // most kMaxManifestUrls in all); false when the list is full. See
+  // docs/protocol.md, "Mirror failover".
+  bool addMirrorUrl(const char* url);
   bool addTrustedKey(const uint8_t publicKey[kPublicKeyLength]);
   bool setRunningVersion(const char* version);
   bool setBoard(const char* board);
@@ -73,6 +80,7 @@ class UpdateFlow {
   TransportError transportError() const { return transportError_; }
   int httpStatus() const { return httpStatus_; }
   const char* offeredVersion() const { return offeredVersion_; }  // "" when none was read
+  size_t mirrorIndex() const { return mirrorIndex_; }  // the mirror (0: primary) the result came from
   uint32_t imageBytesReceived() const { return imageBytesReceived_; }
 
   // Validators of the last poll whose outcome the manifest bytes alone
@@ -85,6 +93,9 @@ class UpdateFlow {
   void restoreLastPollValidators(const PollValidators& saved) {
     lastPoll_ = saved;
     if (lastPoll_.conditionalPollsLeft > kMaxConditionalPolls) lastPoll_.conditionalPollsLeft = kMaxConditionalPolls;
+    if (lastPoll_.pollsUntilProbe == 0 || lastPoll_.pollsUntilProbe > kMirrorProbeInterval) {
+      lastPoll_.pollsUntilProbe = kMirrorProbeInterval;
+    }
     lastPoll_.validators.etag[kMaxEtagLength] = '\0';
     lastPoll_.validators.lastModified[kMaxLastModifiedLength] = '\0';
   }
@@ -98,9 +109,10 @@ class UpdateFlow {
  private:
   bool setText(const char* text, char* out, size_t capacity);
   Result poll();
+  Result pollMirror(size_t mirror, const TextSpan& highest);
   TextSpan recordRunningVersion(char (&record)[kMaxVersionLength + 1]);
-  Result readManifest(size_t& length, HttpResponse& response);
-  Result evaluateManifest(size_t length, const TextSpan& highest);
+  Result readManifest(size_t mirror, size_t& length, HttpResponse& response);
+  Result evaluateManifest(size_t mirror, size_t length, const TextSpan& highest);
   bool recordOffer(const Manifest& manifest);
   bool takesRollout(const Manifest& manifest);
   Result install();
@@ -125,11 +137,13 @@ class UpdateFlow {
   TransportError transportError_ = TransportError::None;
   int httpStatus_ = 0;
   uint32_t imageBytesReceived_ = 0;
+  size_t mirrorIndex_ = 0;
+  size_t mirrorCount_ = 0;
 
   PollValidators lastPoll_;
 
   TrustedKeys trustedKeys_;
-  char manifestUrl_[kMaxUrlLength + 1];
+  char manifestUrls_[kMaxManifestUrls][kMaxUrlLength + 1];
   char runningVersion_[kMaxVersionLength + 1];
   char board_[kMaxBoardLength + 1];
   char channel_[kMaxChannelLength + 1];
