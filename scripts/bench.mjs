@@ -2,6 +2,7 @@
 //   - publish time and peak memory of `static-ota publish` to a directory (1 MiB, 16 MiB)
 //   - publish time of a 1 MiB image to each mirror target on local servers
 //   - device core size, static RAM, stack high-water and idle-poll bytes (firmware bench)
+//   - idle-poll requests and bytes with one and with three mirrors (mirror failover)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,7 +53,8 @@ try {
   // packages (s3rver, the AWS SDK) as imports resolved from node_modules.
   const targetsBench = join(root, 'node_modules', '.cache', 'static-ota', 'bench-targets.mjs');
   await build({ entryPoints: [join(root, 'scripts', 'bench-targets.ts')], outfile: targetsBench, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'warning' });
-  for (const script of [targetsBench, join(root, 'scripts', 'bench-firmware.mjs'), join(root, 'scripts', 'security-report.mjs')]) {
+  const scripts = ['bench-firmware.mjs', 'bench-mirrors.mjs', 'security-report.mjs'].map((name) => join(root, 'scripts', name));
+  for (const script of [targetsBench, ...scripts]) {
     const result = spawnSync(process.execPath, [script], { stdio: 'inherit', cwd: root });
     if (result.status !== 0) {
       console.error(`${script} failed`);
