@@ -3,14 +3,19 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   DEFAULT_MAX_IMAGE_BYTES,
   InputError,
+  changeRollout,
+  cosign,
+  createTarget,
   generateKey,
   parseDuration,
   parsePositiveInteger,
   parsePublicKey,
+  parseRequiredSignatures,
+  parseRolloutPercent,
   parseSigningKeys,
   publicKeyAsCArray,
   runRelease
-} from "./chunks/chunk-77TOMOCO.js";
+} from "./chunks/chunk-G5D6URY4.js";
 import {
   MAX_MANIFEST_BYTES,
   STABLE_CHANNEL,
@@ -19,7 +24,7 @@ import {
   keyIdOf,
   manifestPath,
   openManifest
-} from "./chunks/chunk-IMSEEOQK.js";
+} from "./chunks/chunk-2Z6OAJO6.js";
 import "./chunks/chunk-6FIZRSHT.js";
 import "./chunks/chunk-B6URAI4N.js";
 import "./chunks/chunk-6DG7BXTN.js";
@@ -148,8 +153,18 @@ var USAGE = `Usage:
   static-ota publish --firmware PATH --version SEMVER --board ID --out DIR
                      [--key PATH]... [--channel C] [--force] [--trusted-key HEX]...
                      [--allow-lockout] [--expires-in 30d] [--keep-versions N] [--max-image-size BYTES]
+                     [--no-follow-stable] [--rollout PERCENT] [--required-signatures K]
       Keys: --key files (PKCS#8 PEM, or a 32-byte seed as hex or base64), or the
       ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself.
+  static-ota rollout --board ID --percent N --out DIR [--channel C] [--key PATH]...
+                     [--trusted-key HEX]... [--required-signatures K]
+      Re-signs the manifest on the mirror for its current version with a new
+      rollout percentage (0 halts the release), same image, seq one higher.
+  static-ota cosign --board ID --out DIR --trusted-key HEX... [--channel C] [--key PATH]
+                    [--required-signatures K]
+      Adds a signature to the staged manifest (pending.txt, or latest.txt when
+      none is staged) after verifying every existing one; promotes it to
+      latest.txt once it has K signatures (default 2).
   static-ota verify --mirror DIR_OR_URL --board ID --pubkey HEX [--pubkey HEX]... [--channel C]
 `;
 var UsageError = class extends Error {
@@ -202,6 +217,9 @@ async function publish(args, out, env) {
       key: { type: "string", multiple: true, default: [] },
       out: { type: "string" },
       force: { type: "boolean", default: false },
+      "no-follow-stable": { type: "boolean", default: false },
+      rollout: { type: "string" },
+      "required-signatures": { type: "string" },
       "trusted-key": { type: "string", multiple: true, default: [] },
       "allow-lockout": { type: "boolean", default: false },
       "expires-in": { type: "string" },
@@ -225,6 +243,9 @@ async function publish(args, out, env) {
     allowLockout: values["allow-lockout"],
     expiresInSeconds: expiresIn === void 0 ? void 0 : parseDuration(expiresIn, "--expires-in"),
     force: values.force,
+    followStable: !values["no-follow-stable"],
+    rollout: values.rollout === void 0 ? void 0 : parseRolloutPercent(values.rollout, "--rollout"),
+    requiredSignatures: requiredSignatures(values, 1),
     maxImageBytes: maxImageSize === void 0 ? DEFAULT_MAX_IMAGE_BYTES : parsePositiveInteger(maxImageSize, "--max-image-size"),
     keepVersions: keepVersions === void 0 ? void 0 : parsePositiveInteger(keepVersions, "--keep-versions"),
     target: { kind: "directory", directory: outDir },
@@ -242,6 +263,69 @@ ${text.replace(/^/gm, "    ")}`);
     }
   }
 }
+async function rollout(args, out, env) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      board: { type: "string" },
+      channel: { type: "string", default: STABLE_CHANNEL },
+      percent: { type: "string" },
+      key: { type: "string", multiple: true, default: [] },
+      "trusted-key": { type: "string", multiple: true, default: [] },
+      "required-signatures": { type: "string" },
+      out: { type: "string" }
+    }
+  });
+  const percent = parseRolloutPercent(required(values, "percent"), "--percent");
+  const target = await createTarget({ kind: "directory", directory: required(values, "out") });
+  const result = await changeRollout(target, {
+    ...manifestLocation(values),
+    percent,
+    keys: await readKeys(values.key, env),
+    trustedKeys: values["trusted-key"].map((key) => parsePublicKey(key, "--trusted-key")),
+    requiredSignatures: requiredSignatures(values, 1)
+  });
+  out(`${result.path}: ${result.version} rollout ${result.previousPercent}% -> ${result.percent}% (seq ${result.seq})${percent === 0 ? ", halted" : ""}
+`);
+  if (result.path.endsWith("/pending.txt")) out("staged: devices keep the current manifest until static-ota cosign adds the other signatures\n");
+}
+async function cosignCommand(args, out, env) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      board: { type: "string" },
+      channel: { type: "string", default: STABLE_CHANNEL },
+      key: { type: "string", multiple: true, default: [] },
+      "trusted-key": { type: "string", multiple: true, default: [] },
+      "required-signatures": { type: "string" },
+      out: { type: "string" }
+    }
+  });
+  if (values["trusted-key"].length === 0) throw new UsageError("--trusted-key is required: the public keys devices trust, to verify the existing signatures");
+  const keys = await readKeys(values.key, env);
+  if (keys.length !== 1) throw new UsageError(`cosign adds one signature: give exactly one key, got ${keys.length}`);
+  const target = await createTarget({ kind: "directory", directory: required(values, "out") });
+  const result = await cosign(target, {
+    ...manifestLocation(values),
+    key: keys[0],
+    trustedKeys: values["trusted-key"].map((key) => parsePublicKey(key, "--trusted-key")),
+    requiredSignatures: requiredSignatures(values, 2)
+  });
+  out(`${result.path}: ${result.version} now has ${result.signatures} signature${result.signatures === 1 ? "" : "s"}${result.promoted ? ", promoted to latest.txt" : ""}
+`);
+}
+function requiredSignatures(values, fallback) {
+  const text = values["required-signatures"];
+  if (typeof text !== "string") return fallback;
+  return parseRequiredSignatures(text, "--required-signatures");
+}
+function manifestLocation(values) {
+  const board = required(values, "board");
+  const channel = typeof values.channel === "string" ? values.channel : STABLE_CHANNEL;
+  if (!isValidBoard(board)) throw new UsageError(`--board ${JSON.stringify(board)} is not a board name`);
+  if (!isValidChannel(channel)) throw new UsageError(`--channel ${JSON.stringify(channel)} is not a channel name`);
+  return { board, channel };
+}
 async function verify(args, out) {
   const { values } = parseArgs({
     args,
@@ -253,13 +337,11 @@ async function verify(args, out) {
     }
   });
   if (values.pubkey.length === 0) throw new UsageError("--pubkey is required");
-  const board = required(values, "board");
-  if (!isValidBoard(board)) throw new UsageError(`--board ${JSON.stringify(board)} is not a board name`);
-  if (!isValidChannel(values.channel)) throw new UsageError(`--channel ${JSON.stringify(values.channel)} is not a channel name`);
+  const { board, channel } = manifestLocation(values);
   const report = await verifyMirror({
     mirror: required(values, "mirror"),
     board,
-    channel: values.channel,
+    channel,
     trustedKeys: values.pubkey.map((key) => parsePublicKey(key, "--pubkey"))
   });
   const { manifest } = report;
@@ -281,6 +363,8 @@ async function runCli(argv, io = {}) {
     if (command === "keygen") await keygen(args, out);
     else if (command === "publish") await publish(args, out, env);
     else if (command === "verify") await verify(args, out);
+    else if (command === "rollout") await rollout(args, out, env);
+    else if (command === "cosign") await cosignCommand(args, out, env);
     else if (command === void 0 || command === "help" || command === "--help" || command === "-h") {
       out(USAGE);
       return command === void 0 ? 2 : 0;

@@ -7,12 +7,14 @@ import {
   parseDuration,
   parsePositiveInteger,
   parsePublicKey,
+  parseRequiredSignatures,
+  parseRolloutPercent,
   parseSigningKeys,
   runRelease,
   splitList,
   tagFromRef
-} from "./chunks/chunk-77TOMOCO.js";
-import "./chunks/chunk-IMSEEOQK.js";
+} from "./chunks/chunk-G5D6URY4.js";
+import "./chunks/chunk-2Z6OAJO6.js";
 import "./chunks/chunk-6FIZRSHT.js";
 import {
   require_tunnel,
@@ -611,6 +613,7 @@ function readOptions() {
   if (releaseAssets && tag === void 0) throw new InputError("release-assets needs a tag (refs/tags/...) to attach to");
   const expiresIn = optional("expires-in");
   const keepVersions = optional("keep-versions");
+  const rollout = optional("rollout");
   return {
     ref,
     version: optional("version"),
@@ -624,6 +627,9 @@ function readOptions() {
     allowLockout: flag("allow-lockout", false),
     expiresInSeconds: expiresIn === void 0 ? void 0 : parseDuration(expiresIn, "expires-in"),
     force: flag("force", false),
+    followStable: flag("follow-stable", true),
+    rollout: rollout === void 0 ? void 0 : parseRolloutPercent(rollout, "rollout"),
+    requiredSignatures: parseRequiredSignatures(getInput("required-signatures") || "1", "required-signatures"),
     maxImageBytes: parsePositiveInteger(getInput("max-image-size") || String(DEFAULT_MAX_IMAGE_BYTES), "max-image-size"),
     keepVersions: keepVersions === void 0 ? void 0 : parsePositiveInteger(keepVersions, "keep-versions"),
     target: readTarget(),

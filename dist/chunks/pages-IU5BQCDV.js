@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   DirectoryTarget,
   readVersionLine
-} from "./chunk-IMSEEOQK.js";
+} from "./chunk-2Z6OAJO6.js";
 import {
   ConflictError,
   retryOnConflict

@@ -573,6 +573,7 @@ function verifyStrict(signature, message, publicKey) {
 var MANIFEST_FORMAT = "static-ota/1";
 var MAX_MANIFEST_BYTES = 1024;
 var MAX_SIGNATURES = 4;
+var MAX_REQUIRED_SIGNATURES = 4;
 var MAX_IMAGE_SIZE = 4294967295;
 var ManifestError = class extends Error {
   constructor(code, message) {
@@ -594,10 +595,13 @@ var SHA256_HEX = /^[0-9a-f]{64}$/;
 var SIG_LINE = /^sig=([0-9a-f]{8}):([0-9a-f]{128})$/;
 var REQUIRED = ["format", "board", "channel", "file", "size", "sha256"];
 var STABLE_CHANNEL = "stable";
+var FULL_ROLLOUT = 100;
 function releaseFolder(board, channel) {
   return channel === STABLE_CHANNEL ? board : `${board}/${channel}`;
 }
 var manifestPath = (board, channel) => `${releaseFolder(board, channel)}/latest.txt`;
+var pendingManifestPath = (board, channel) => `${releaseFolder(board, channel)}/pending.txt`;
+var channelIndexPath = (board) => `${board}/channels.txt`;
 var imageFileName = (version) => `firmware-${version.replace(/\+/g, "_")}.bin`;
 function isValidVersion(version) {
   const match = SEMVER.exec(version);
@@ -618,6 +622,8 @@ function serializeBody(fields) {
     ["sha256", fields.sha256]
   ];
   if (fields.expires !== void 0) lines.push(["expires", String(fields.expires)]);
+  if (fields.rollout !== void 0) lines.push(["rollout", String(fields.rollout)]);
+  if (fields.seq !== void 0) lines.push(["seq", String(fields.seq)]);
   lines.push(...fields.extra ?? []);
   return `${fields.version}
 ${lines.map(([key, value]) => `${key}=${value}
@@ -670,18 +676,31 @@ function parseSignatureLines(lines) {
   }
   return signatures;
 }
-function checkSignatures(bytes, framed, trustedKeys) {
+function checkSignatures(bytes, framed, trustedKeys, requiredSignatures) {
   const message = bytes.subarray(0, framed.signedLength);
-  const trusted = new Map(trustedKeys.map((key) => [keyIdOf(key), key]));
+  const distinct = [...new Map(trustedKeys.map((key) => [Buffer.from(key).toString("hex"), key])).values()];
+  const verified = /* @__PURE__ */ new Set();
+  const verifiedKeys = [];
   let sawTrustedKeyId = false;
   for (const { keyId, signature } of parseSignatureLines(framed.signatureLines)) {
-    const publicKey = trusted.get(keyId);
-    if (!publicKey) continue;
-    sawTrustedKeyId = true;
-    if (verifyStrict(signature, message, publicKey)) return keyId;
+    for (const publicKey of distinct) {
+      if (keyIdOf(publicKey) !== keyId || verified.has(publicKey)) continue;
+      sawTrustedKeyId = true;
+      if (verifyStrict(signature, message, publicKey)) {
+        verified.add(publicKey);
+        verifiedKeys.push(keyId);
+      }
+    }
+    if (verified.size >= requiredSignatures) return verifiedKeys;
+  }
+  if (verified.size > 0) {
+    throw new ManifestError(
+      "too_few_signatures",
+      `${verified.size} of the ${requiredSignatures} required signatures from distinct trusted keys verify (${verifiedKeys.join(", ")})`
+    );
   }
   if (!sawTrustedKeyId) {
-    throw new ManifestError("untrusted_key", `no signature from a trusted key (trusted keyids: ${[...trusted.keys()].join(", ") || "none"})`);
+    throw new ManifestError("untrusted_key", `no signature from a trusted key (trusted keyids: ${distinct.map(keyIdOf).join(", ") || "none"})`);
   }
   throw new ManifestError("bad_signature", "signature does not verify: the manifest was changed or signed with another key");
 }
@@ -709,9 +728,9 @@ function decimal(value, code, name) {
   if (!(number <= MAX_IMAGE_SIZE)) throw new ManifestError(code, `${name} is not a decimal number up to ${MAX_IMAGE_SIZE}: ${JSON.stringify(value)}`);
   return number;
 }
-function openManifest(bytes, trustedKeys) {
+function openManifest(bytes, trustedKeys, requiredSignatures = 1) {
   const framed = frame(bytes, true);
-  const verifiedBy = checkSignatures(bytes, framed, trustedKeys);
+  const verifiedKeys = checkSignatures(bytes, framed, trustedKeys, requiredSignatures);
   const fields = parseFields(framed.fieldLines);
   const get = (key) => fields.get(key);
   if (get("format") !== MANIFEST_FORMAT) {
@@ -724,7 +743,11 @@ function openManifest(bytes, trustedKeys) {
   if (size === 0) throw new ManifestError("bad_size", "size is 0");
   if (!SHA256_HEX.test(get("sha256"))) throw new ManifestError("bad_sha256", "sha256 is not 64 lowercase hex characters");
   const expiresText = fields.get("expires");
-  const known = /* @__PURE__ */ new Set([...REQUIRED, "expires"]);
+  const expires = expiresText === void 0 ? {} : { expires: decimal(expiresText, "bad_expires", "expires") };
+  const rollout = fields.has("rollout") ? decimal(fields.get("rollout"), "bad_rollout", "rollout") : FULL_ROLLOUT;
+  if (rollout > FULL_ROLLOUT) throw new ManifestError("bad_rollout", `rollout is ${rollout}, a percentage from 0 to ${FULL_ROLLOUT}`);
+  const seq = fields.has("seq") ? decimal(fields.get("seq"), "bad_seq", "seq") : 0;
+  const known = /* @__PURE__ */ new Set([...REQUIRED, "expires", "rollout", "seq"]);
   return {
     version: framed.version,
     format: get("format"),
@@ -733,10 +756,13 @@ function openManifest(bytes, trustedKeys) {
     file: get("file"),
     size,
     sha256: get("sha256"),
-    ...expiresText === void 0 ? {} : { expires: decimal(expiresText, "bad_expires", "expires") },
+    ...expires,
+    rollout,
+    seq,
     extra: [...fields].filter(([key]) => !known.has(key)),
     signedLength: framed.signedLength,
-    verifiedBy
+    verifiedBy: verifiedKeys[0],
+    verifiedKeys
   };
 }
 
@@ -750,10 +776,14 @@ export {
   signBytes,
   MAX_MANIFEST_BYTES,
   MAX_SIGNATURES,
+  MAX_REQUIRED_SIGNATURES,
   ManifestError,
   STABLE_CHANNEL,
+  FULL_ROLLOUT,
   releaseFolder,
   manifestPath,
+  pendingManifestPath,
+  channelIndexPath,
   imageFileName,
   isValidVersion,
   isValidBoard,

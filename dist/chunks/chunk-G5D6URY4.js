@@ -1,10 +1,13 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   DirectoryTarget,
+  FULL_ROLLOUT,
+  MAX_REQUIRED_SIGNATURES,
   MAX_SIGNATURES,
   ManifestError,
   PUBLIC_KEY_LENGTH,
   STABLE_CHANNEL,
+  channelIndexPath,
   formatSignatureLine,
   hashFile,
   imageFileName,
@@ -14,13 +17,14 @@ import {
   keyIdOf,
   manifestPath,
   openManifest,
+  pendingManifestPath,
   publicKeyOf,
   readVersionLine,
   releaseFolder,
   serializeBody,
   sha256Hex,
   signBytes
-} from "./chunk-IMSEEOQK.js";
+} from "./chunk-2Z6OAJO6.js";
 import {
   require_semver
 } from "./chunk-B6URAI4N.js";
@@ -112,7 +116,7 @@ async function createTarget(config) {
       return new DirectoryTarget(config.directory);
     case "github-pages":
       if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
-      return new (await import("./pages-OJLTRRG4.js")).PagesTarget(config.pages);
+      return new (await import("./pages-IU5BQCDV.js")).PagesTarget(config.pages);
     case "s3":
       if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
       return new (await import("./s3-DS6XIOCL.js")).S3Target(config.s3);
@@ -235,17 +239,20 @@ function signManifest(fields, keys) {
 }
 async function guardAgainstLockout(input, gzip, policy) {
   if (policy.allowLockout) return;
-  const keys = policy.nextReleaseKeys?.length ? policy.nextReleaseKeys : policy.keys.map((key) => key.publicKey);
+  const listedKeys = policy.nextReleaseKeys?.length ? policy.nextReleaseKeys : policy.keys.map((key) => key.publicKey);
+  const keys = [...new Map(listedKeys.map((key) => [Buffer.from(key).toString("hex"), key])).values()];
   let found;
   try {
     found = await findEmbeddedKeys(input.imageFile, gzip, keys);
   } catch (error) {
     throw new ImageError(`cannot read ${input.imageFile} to look for trusted keys: ${error.message}`);
   }
-  if (found.size === 0) {
+  const required = policy.requiredSignatures ?? 1;
+  if (found.size < required) {
     const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString("hex")})`).join(", ");
+    const wanted = required === 1 ? "any public key" : `${required} distinct public keys (devices require ${required} signatures; it has ${found.size})`;
     throw new ImageError(
-      `lockout guard: ${input.imageFile} (${input.board} ${input.version}) does not contain any public key able to sign the next release: ${listed}. Devices running it would refuse every later update. Compile the public key into the firmware (static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.`
+      `lockout guard: ${input.imageFile} (${input.board} ${input.version}) does not contain ${wanted} able to sign the next release: ${listed}. Devices running it would refuse every later update. Compile the public key into the firmware (static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.`
     );
   }
 }
@@ -254,7 +261,7 @@ async function signRelease(input, policy) {
   await guardAgainstLockout(input, gzip, policy);
   const { size, sha256 } = await hashFile(input.imageFile);
   const { version, board, channel, file } = input;
-  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires }, policy.keys);
+  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, rollout: policy.rollout }, policy.keys);
   return { ...input, size, sha256, manifest };
 }
 var PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
@@ -389,7 +396,12 @@ async function plan(session, release, options, where, retry) {
       `${image} already exists in ${where} with different bytes; images are immutable, so publish a new version`
     );
   }
-  return { release, manifest, image, previousManifest, imageExists: existingImage !== void 0, supersededBy };
+  const imageExists = existingImage !== void 0;
+  if (release.staged) {
+    const pending = pendingManifestPath(release.board, release.channel);
+    return { release, manifest: pending, image, previousManifest: await session.read(pending), imageExists, supersededBy };
+  }
+  return { release, manifest, image, previousManifest, imageExists, supersededBy };
 }
 async function applyRetention(session, planned, keep) {
   const folder = releaseFolder(planned.release.board, planned.release.channel);
@@ -408,14 +420,15 @@ async function publishReleases(target, releases, options = {}) {
   return target.transaction(async (session) => {
     const retry = attempts++ > 0;
     const planned = [];
-    for (const release of releases) planned.push(await plan(session, release, options, target.description, retry));
+    const all = [...releases, ...await options.companions?.(session) ?? []];
+    for (const release of all) planned.push(await plan(session, release, options, target.description, retry));
     for (const entry of planned) {
       if (!entry.imageExists) await session.writeImage(entry.image, entry.release.imageFile);
     }
     const current = planned.filter((entry) => entry.supersededBy === void 0);
     for (const entry of current) await session.writeManifest(entry.manifest, entry.release.manifest, entry.previousManifest);
     if (options.keepVersions !== void 0) {
-      for (const entry of current) await applyRetention(session, entry, options.keepVersions);
+      for (const entry of current.filter(({ release }) => !release.staged)) await applyRetention(session, entry, options.keepVersions);
     }
     return planned.map(({ release, manifest, image, imageExists, supersededBy }) => ({
       board: release.board,
@@ -429,6 +442,35 @@ async function publishReleases(target, releases, options = {}) {
       ...supersededBy === void 0 ? {} : { supersededBy }
     }));
   });
+}
+
+// src/follow-stable.ts
+function parseChannelIndex(bytes) {
+  const names = (bytes?.toString("latin1") ?? "").split("\n").map((line) => line.trim());
+  return [...new Set(names.filter((name) => name !== STABLE_CHANNEL && isValidChannel(name)))];
+}
+async function recordChannel(session, board, channel) {
+  if (channel === STABLE_CHANNEL) return;
+  const path = channelIndexPath(board);
+  const previous = await session.read(path);
+  const channels = parseChannelIndex(previous);
+  if (channels.includes(channel)) return;
+  await session.writeManifest(path, [...channels, channel].map((name) => `${name}
+`).join(""), previous);
+}
+async function channelsBehind(session, board, version) {
+  const behind = [];
+  for (const channel of parseChannelIndex(await session.read(channelIndexPath(board)))) {
+    const current = await session.read(manifestPath(board, channel));
+    let offered;
+    try {
+      offered = current && readVersionLine(current);
+    } catch {
+      offered = void 0;
+    }
+    if (offered !== void 0 && compareVersions(offered, version) < 0) behind.push(channel);
+  }
+  return behind;
 }
 
 // src/release.ts
@@ -458,6 +500,19 @@ function checkBoards(boards) {
     }
   }
 }
+async function channelCompanions(session, signed, policy, followStable) {
+  const companions = [];
+  for (const release of signed) {
+    if (release.channel !== STABLE_CHANNEL) {
+      await recordChannel(session, release.board, release.channel);
+    } else if (followStable) {
+      for (const channel of await channelsBehind(session, release.board, release.version)) {
+        companions.push({ ...await signRelease({ ...release, channel }, policy), staged: release.staged });
+      }
+    }
+  }
+  return companions;
+}
 async function runRelease(options) {
   checkBoards([...options.environments, ...options.firmware.map(({ board }) => board)]);
   const version = options.version ? parseVersion(options.version) : versionFromRef(options.ref);
@@ -471,25 +526,33 @@ async function runRelease(options) {
   const built = options.build ? await buildAll(options, version) : options.firmware;
   if (built.length === 0) throw new ReleaseError("no firmware to publish: set build to true or give firmware paths");
   const expires = options.expiresInSeconds === void 0 ? void 0 : Math.floor(Date.now() / 1e3) + options.expiresInSeconds;
+  const policy = {
+    keys: options.signingKeys,
+    nextReleaseKeys: options.nextReleaseKeys,
+    allowLockout: options.allowLockout,
+    maxImageBytes: options.maxImageBytes,
+    expires,
+    rollout: options.rollout,
+    requiredSignatures: options.requiredSignatures
+  };
+  const staged = new Set(options.signingKeys.map((key) => key.keyId)).size < (options.requiredSignatures ?? 1);
   const signed = [];
   for (const { board, path } of built) {
-    signed.push(
-      await signRelease(
-        { imageFile: path, board, version, channel, file: imageFileName(version) },
-        {
-          keys: options.signingKeys,
-          nextReleaseKeys: options.nextReleaseKeys,
-          allowLockout: options.allowLockout,
-          maxImageBytes: options.maxImageBytes,
-          expires
-        }
-      )
-    );
+    const release = await signRelease({ imageFile: path, board, version, channel, file: imageFileName(version) }, policy);
+    signed.push({ ...release, staged });
   }
   const target = await createTarget(options.target);
-  const manifests = await publishReleases(target, signed, { force: options.force, keepVersions: options.keepVersions });
+  const manifests = await publishReleases(target, signed, {
+    force: options.force,
+    keepVersions: options.keepVersions,
+    companions: (session) => channelCompanions(session, signed, policy, options.followStable ?? true)
+  });
   for (const manifest of manifests) {
-    if (manifest.supersededBy === void 0) {
+    if (manifest.supersededBy === void 0 && staged) {
+      options.log.info(
+        `staged ${manifest.version} for ${manifest.board} (${manifest.channel}) in ${target.description}: ${manifest.manifest}, signed by ${options.signingKeys.length} of the ${options.requiredSignatures} keys devices require; devices keep the current release until \`static-ota cosign\` adds the rest`
+      );
+    } else if (manifest.supersededBy === void 0) {
       options.log.info(`published ${manifest.version} for ${manifest.board} (${manifest.channel}) to ${target.description}: ${manifest.manifest}`);
     } else {
       options.log.warning(
@@ -523,6 +586,100 @@ async function runRelease(options) {
   return { version, channel, built, manifests };
 }
 
+// src/resign.ts
+var ResignError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ResignError";
+  }
+};
+function parseRolloutPercent(text, name) {
+  const trimmed = text.trim().replace(/%$/, "");
+  const value = /^(0|[1-9]\d{0,2})$/.test(trimmed) ? Number(trimmed) : NaN;
+  if (!(value >= 0 && value <= FULL_ROLLOUT)) throw new InputError(`${name} must be a whole percentage from 0 to 100, got ${JSON.stringify(text)}`);
+  return value;
+}
+function parseRequiredSignatures(text, name) {
+  const count = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!(count >= 1 && count <= MAX_REQUIRED_SIGNATURES)) {
+    throw new InputError(`${name} must be a whole number from 1 to ${MAX_REQUIRED_SIGNATURES} (devices trust at most that many keys), got ${JSON.stringify(text)}`);
+  }
+  return count;
+}
+async function readCurrentManifest(session, { board, channel }, trustedKeys, where, path = manifestPath(board, channel)) {
+  const bytes = await session.read(path);
+  if (!bytes) throw new ResignError(`${path} does not exist in ${where}: publish a release first`);
+  try {
+    return { bytes, manifest: openManifest(bytes, trustedKeys), path };
+  } catch (error) {
+    throw new ResignError(`${path} in ${where} does not verify under the given keys: ${error.message}`);
+  }
+}
+function changeRollout(target, change) {
+  const trustedKeys = change.trustedKeys?.length ? change.trustedKeys : change.keys.map((key) => key.publicKey);
+  const staged = new Set(change.keys.map((key) => key.keyId)).size < (change.requiredSignatures ?? 1);
+  return target.transaction(async (session) => {
+    const { bytes, manifest, path } = await readCurrentManifest(session, change, trustedKeys, target.description);
+    if (manifest.seq >= 4294967295) throw new ResignError(`${path}: seq is at its maximum; publish a new version`);
+    const { version, board, channel, file, size, sha256, expires, extra } = manifest;
+    const seq = manifest.seq + 1;
+    const text = signManifest({ version, board, channel, file, size, sha256, expires, rollout: change.percent, seq, extra }, change.keys);
+    const destination = staged ? pendingManifestPath(board, channel) : path;
+    await session.writeManifest(destination, text, staged ? await session.read(destination) : bytes);
+    return { path: destination, version, previousPercent: manifest.rollout, percent: change.percent, seq, manifest: text };
+  });
+}
+function supersedes(staged, live, trustedKeys) {
+  const order = compareVersions(staged.version, readVersionLine(live));
+  if (order !== 0) return order > 0;
+  try {
+    return staged.seq > openManifest(live, trustedKeys).seq;
+  } catch {
+    return true;
+  }
+}
+function cosign(target, request) {
+  const { board, channel, key, trustedKeys, requiredSignatures } = request;
+  if (!trustedKeys.some((trusted) => Buffer.from(trusted).equals(Buffer.from(key.publicKey)))) {
+    throw new ResignError(`the cosigning key ${key.keyId} is not among the trusted keys: devices would ignore its signature`);
+  }
+  return target.transaction(async (session) => {
+    const where = target.description;
+    const livePath = manifestPath(board, channel);
+    const pendingPath = pendingManifestPath(board, channel);
+    const staged = await session.read(pendingPath);
+    const path = staged ? pendingPath : livePath;
+    const bytes = staged ?? await session.read(livePath);
+    if (!bytes) throw new ResignError(`neither ${pendingPath} nor ${livePath} exists in ${where}: publish a release first`);
+    const existing = bytes.toString("latin1").split("\n").filter((line2) => line2.startsWith("sig=")).length;
+    let opened;
+    try {
+      opened = openManifest(bytes, trustedKeys, existing);
+    } catch (error) {
+      throw new ResignError(`${path} in ${where}: every existing signature must be a valid one from a distinct trusted key: ${error.message}`);
+    }
+    if (opened.verifiedKeys.includes(key.keyId)) throw new ResignError(`${path} in ${where} is already signed by ${key.keyId}`);
+    if (existing >= MAX_SIGNATURES) throw new ResignError(`${path} in ${where} already has ${MAX_SIGNATURES} signatures, the most a manifest may carry`);
+    const line = formatSignatureLine({ keyId: key.keyId, signature: signBytes(bytes.subarray(0, opened.signedLength), key.seed) });
+    const text = bytes.toString("latin1") + line;
+    openManifest(Buffer.from(text, "latin1"), trustedKeys, existing + 1);
+    const promoted = staged !== void 0 && existing + 1 >= requiredSignatures;
+    if (!promoted) {
+      await session.writeManifest(path, text, bytes);
+      return { path, version: opened.version, signatures: existing + 1, promoted, manifest: text };
+    }
+    const live = await session.read(livePath);
+    if (live && !supersedes(opened, live, trustedKeys)) {
+      throw new ResignError(
+        `${pendingPath} offers ${opened.version} (seq ${opened.seq}), but ${livePath} already offers ${readVersionLine(live)} at least as new: devices never go back, so it is not promoted`
+      );
+    }
+    await session.writeManifest(livePath, text, live);
+    await session.remove(pendingPath);
+    return { path: livePath, version: opened.version, signatures: existing + 1, promoted, manifest: text };
+  });
+}
+
 export {
   DEFAULT_MAX_IMAGE_BYTES,
   InputError,
@@ -530,11 +687,16 @@ export {
   parsePositiveInteger,
   splitList,
   TARGET_KINDS,
+  createTarget,
   tagFromRef,
   parsePublicKey,
   generateKey,
   publicKeyAsCArray,
   parseSigningKeys,
   ReleaseError,
-  runRelease
+  runRelease,
+  parseRolloutPercent,
+  parseRequiredSignatures,
+  changeRollout,
+  cosign
 };
