@@ -5,9 +5,10 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_IMAGE_BYTES } from './image.js';
 import { InputError, parseDuration, parsePositiveInteger } from './inputs.js';
 import { isValidBoard, isValidChannel, STABLE_CHANNEL } from './manifest.js';
-import { createTarget } from './publish/targets.js';
+import { createTarget, type TargetConfig } from './publish/targets.js';
 import { runRelease } from './release.js';
 import { changeRollout, cosign, parseRequiredSignatures, parseRolloutPercent } from './resign.js';
+import { readTargetConfig, TARGET_SETTING_NAMES } from './target-settings.js';
 import { generateKey, parsePublicKey, parseSigningKeys, publicKeyAsCArray, type SigningKey } from './sign.js';
 import { verifyMirror } from './verify.js';
 
@@ -21,21 +22,29 @@ export const KEY_ENVIRONMENT_VARIABLE = 'STATIC_OTA_KEY';
 
 const USAGE = `Usage:
   static-ota keygen --out key.pem
-  static-ota publish --firmware PATH --version SEMVER --board ID --out DIR
+  static-ota publish --firmware PATH --version SEMVER --board ID (--out DIR | --target KIND ...)
                      [--key PATH]... [--channel C] [--force] [--trusted-key HEX]...
                      [--allow-lockout] [--expires-in 30d] [--keep-versions N] [--max-image-size BYTES]
                      [--no-follow-stable] [--rollout PERCENT] [--required-signatures K]
       Keys: --key files (PKCS#8 PEM, or a 32-byte seed as hex or base64), or the
       ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself.
-  static-ota rollout --board ID --percent N --out DIR [--channel C] [--key PATH]...
+  static-ota rollout --board ID --percent N (--out DIR | --target KIND ...) [--channel C] [--key PATH]...
                      [--trusted-key HEX]... [--required-signatures K]
       Re-signs the manifest on the mirror for its current version with a new
       rollout percentage (0 halts the release), same image, seq one higher.
-  static-ota cosign --board ID --out DIR --trusted-key HEX... [--channel C] [--key PATH]
+  static-ota cosign --board ID (--out DIR | --target KIND ...) --trusted-key HEX... [--channel C] [--key PATH]
                     [--required-signatures K]
       Adds a signature to the staged manifest (pending.txt, or latest.txt when
       none is staged) after verifying every existing one; promotes it to
       latest.txt once it has K signatures (default 2).
+  Mirror targets (publish, rollout, cosign), with the action's settings as flags:
+      --out DIR                     the directory target (same as --directory DIR)
+      --target github-pages         --pages-branch B --pages-folder F; the remote is
+                                    GITHUB_SERVER_URL/GITHUB_REPOSITORY.git, token GITHUB_TOKEN
+      --target s3                   --s3-bucket B --s3-prefix P --s3-region R --s3-endpoint URL
+                                    --s3-force-path-style true --s3-acl ACL; credentials
+                                    AWS_ACCESS_KEY_ID (or --s3-access-key-id), AWS_SECRET_ACCESS_KEY,
+                                    AWS_SESSION_TOKEN
   static-ota verify --mirror DIR_OR_URL --board ID --pubkey HEX [--pubkey HEX]... [--channel C]
 `;
 
@@ -81,6 +90,7 @@ async function publish(args: string[], out: Write, env: NodeJS.ProcessEnv): Prom
   const { values } = parseArgs({
     args,
     options: {
+      ...TARGET_OPTIONS,
       firmware: { type: 'string' },
       version: { type: 'string' },
       board: { type: 'string' },
@@ -98,7 +108,7 @@ async function publish(args: string[], out: Write, env: NodeJS.ProcessEnv): Prom
       'max-image-size': { type: 'string' },
     },
   });
-  const outDir = required(values, 'out');
+  const target = targetFrom(values, env);
   const expiresIn = values['expires-in'];
   const keepVersions = values['keep-versions'];
   const maxImageSize = values['max-image-size'];
@@ -119,13 +129,13 @@ async function publish(args: string[], out: Write, env: NodeJS.ProcessEnv): Prom
     requiredSignatures: requiredSignatures(values, 1),
     maxImageBytes: maxImageSize === undefined ? DEFAULT_MAX_IMAGE_BYTES : parsePositiveInteger(maxImageSize, '--max-image-size'),
     keepVersions: keepVersions === undefined ? undefined : parsePositiveInteger(keepVersions, '--keep-versions'),
-    target: { kind: 'directory', directory: outDir },
+    target,
     log: { info: (message) => out(`${message}\n`), warning: (message) => out(`warning: ${message}\n`) },
   });
   for (const published of manifests) {
     out(`  ${published.image}: ${published.size} bytes, sha256 ${published.sha256}${published.imageWritten ? '' : ' (already there)'}\n`);
-    if (published.supersededBy === undefined) {
-      const text = await readFile(join(outDir, ...published.manifest.split('/')), 'latin1');
+    if (published.supersededBy === undefined && target.kind === 'directory') {
+      const text = await readFile(join(target.directory, ...published.manifest.split('/')), 'latin1');
       out(`  ${published.manifest}:\n${text.replace(/^/gm, '    ')}`);
     }
   }
@@ -141,11 +151,11 @@ async function rollout(args: string[], out: Write, env: NodeJS.ProcessEnv): Prom
       key: { type: 'string', multiple: true, default: [] },
       'trusted-key': { type: 'string', multiple: true, default: [] },
       'required-signatures': { type: 'string' },
-      out: { type: 'string' },
+      ...TARGET_OPTIONS,
     },
   });
   const percent = parseRolloutPercent(required(values, 'percent'), '--percent');
-  const target = await createTarget({ kind: 'directory', directory: required(values, 'out') });
+  const target = await createTarget(targetFrom(values, env));
   const result = await changeRollout(target, {
     ...manifestLocation(values),
     percent,
@@ -166,13 +176,13 @@ async function cosignCommand(args: string[], out: Write, env: NodeJS.ProcessEnv)
       key: { type: 'string', multiple: true, default: [] },
       'trusted-key': { type: 'string', multiple: true, default: [] },
       'required-signatures': { type: 'string' },
-      out: { type: 'string' },
+      ...TARGET_OPTIONS,
     },
   });
   if (values['trusted-key'].length === 0) throw new UsageError('--trusted-key is required: the public keys devices trust, to verify the existing signatures');
   const keys = await readKeys(values.key, env);
   if (keys.length !== 1) throw new UsageError(`cosign adds one signature: give exactly one key, got ${keys.length}`);
-  const target = await createTarget({ kind: 'directory', directory: required(values, 'out') });
+  const target = await createTarget(targetFrom(values, env));
   const result = await cosign(target, {
     ...manifestLocation(values),
     key: keys[0],
@@ -180,6 +190,28 @@ async function cosignCommand(args: string[], out: Write, env: NodeJS.ProcessEnv)
     requiredSignatures: requiredSignatures(values, 2),
   });
   out(`${result.path}: ${result.version} now has ${result.signatures} signature${result.signatures === 1 ? '' : 's'}${result.promoted ? ', promoted to latest.txt' : ''}\n`);
+}
+
+/** The action's target settings as flags, plus --out for the directory target. */
+const TARGET_OPTIONS = {
+  out: { type: 'string' },
+  ...Object.fromEntries(TARGET_SETTING_NAMES.map((name) => [name, { type: 'string' }])),
+} as Record<'out' | (typeof TARGET_SETTING_NAMES)[number], { type: 'string' }>;
+
+/** The mirror target from the flags, through the action's own parser; secrets come from the environment only. */
+function targetFrom(values: Record<string, unknown>, env: NodeJS.ProcessEnv): TargetConfig {
+  const flag = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const secrets: Record<string, string | undefined> = {
+    token: env.GITHUB_TOKEN,
+    's3-secret-access-key': env.AWS_SECRET_ACCESS_KEY,
+    's3-session-token': env.AWS_SESSION_TOKEN,
+  };
+  const fallbacks: Record<string, string | undefined> = { directory: flag('out'), 's3-access-key-id': env.AWS_ACCESS_KEY_ID };
+  const config = readTargetConfig((name) => (name in secrets ? secrets[name] : (flag(name) ?? fallbacks[name])), env);
+  if (config.kind === 'directory' && flag('directory') === undefined && flag('out') === undefined) {
+    throw new UsageError('--out DIR is required (or --target github-pages|s3 with its settings)');
+  }
+  return config;
 }
 
 function requiredSignatures(values: Record<string, unknown>, fallback: number): number {

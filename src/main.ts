@@ -2,9 +2,10 @@
 import * as core from '@actions/core';
 import { DEFAULT_MAX_IMAGE_BYTES } from './image.js';
 import { InputError, parseDuration, parsePositiveInteger, splitList } from './inputs.js';
-import { TARGET_KINDS, type TargetConfig, type TargetKind } from './publish/targets.js';
+import type { TargetConfig } from './publish/targets.js';
 import { ReleaseError, runRelease, type ReleaseOptions, type ReleaseResult } from './release.js';
 import { parseRequiredSignatures, parseRolloutPercent } from './resign.js';
+import { readTargetConfig } from './target-settings.js';
 import { parsePublicKey, parseSigningKeys, type SigningKey } from './sign.js';
 import { tagFromRef } from './version.js';
 
@@ -47,10 +48,6 @@ function readFirmware(environments: string[]): Array<{ board: string; path: stri
 }
 
 function readTarget(): TargetConfig {
-  const kind = core.getInput('target') || 'directory';
-  if (!TARGET_KINDS.includes(kind as TargetKind)) {
-    throw new InputError(`target must be one of ${TARGET_KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
-  }
   const token = optional('token');
   const secretAccessKey = optional('s3-secret-access-key');
   const sessionToken = optional('s3-session-token');
@@ -58,30 +55,7 @@ function readTarget(): TargetConfig {
   [token, secretAccessKey, sessionToken, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN].forEach(maskSecret);
   // The form git sends the token in (see pages.ts), in case a git trace prints it.
   if (token) core.setSecret(Buffer.from(`x-access-token:${token}`).toString('base64'));
-  const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
-  const repository = process.env.GITHUB_REPOSITORY;
-  if (kind === 'github-pages' && !repository) throw new InputError('target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)');
-  return {
-    kind: kind as TargetKind,
-    directory: core.getInput('directory') || 'public',
-    pages: {
-      branch: core.getInput('pages-branch') || 'gh-pages',
-      folder: core.getInput('pages-folder'),
-      token,
-      remoteUrl: `${server}/${repository}.git`,
-    },
-    s3: {
-      bucket: core.getInput('s3-bucket'),
-      prefix: core.getInput('s3-prefix'),
-      region: core.getInput('s3-region'),
-      endpoint: optional('s3-endpoint'),
-      forcePathStyle: flag('s3-force-path-style', false),
-      accessKeyId: optional('s3-access-key-id'),
-      secretAccessKey,
-      sessionToken,
-      acl: optional('s3-acl'),
-    },
-  };
+  return readTargetConfig(optional, process.env);
 }
 
 function readOptions(): ReleaseOptions {

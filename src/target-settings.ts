@@ -1,0 +1,69 @@
+// Mirror target settings, parsed once at the edge by one function for both
+// front doors: the action reads them from its inputs, the CLI from flags of
+// the same names (`--s3-bucket` for `s3-bucket`), credentials from the
+// environment. Defaults are the ones action.yml declares.
+import { InputError } from './inputs.js';
+import { TARGET_KINDS, type TargetConfig, type TargetKind } from './publish/targets.js';
+
+/** A setting by its action input name; undefined or '' when not given. */
+export type Setting = (name: string) => string | undefined;
+
+/** The settings that are not secrets: each is an action input and a CLI flag. */
+export const TARGET_SETTING_NAMES = [
+  'target',
+  'directory',
+  'pages-branch',
+  'pages-folder',
+  's3-bucket',
+  's3-prefix',
+  's3-region',
+  's3-endpoint',
+  's3-force-path-style',
+  's3-access-key-id',
+  's3-acl',
+] as const;
+
+/** YAML 1.2 core booleans, as @actions/core's getBooleanInput reads them. */
+function parseBoolean(text: string | undefined, name: string, fallback: boolean): boolean {
+  if (!text) return fallback;
+  if (['true', 'True', 'TRUE'].includes(text)) return true;
+  if (['false', 'False', 'FALSE'].includes(text)) return false;
+  throw new InputError(`${name} must be true or false, got ${JSON.stringify(text)}`);
+}
+
+/**
+ * The target configuration from settings. Pages' remote comes from
+ * GITHUB_SERVER_URL and GITHUB_REPOSITORY (set by GitHub Actions; set them
+ * yourself to publish from elsewhere).
+ */
+export function readTargetConfig(setting: Setting, env: NodeJS.ProcessEnv): TargetConfig {
+  const value = (name: string): string | undefined => setting(name) || undefined;
+  const kind = value('target') ?? 'directory';
+  if (!TARGET_KINDS.includes(kind as TargetKind)) {
+    throw new InputError(`target must be one of ${TARGET_KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
+  }
+  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const repository = env.GITHUB_REPOSITORY;
+  if (kind === 'github-pages' && !repository) throw new InputError('target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)');
+  return {
+    kind: kind as TargetKind,
+    directory: value('directory') ?? 'public',
+    pages: {
+      branch: value('pages-branch') ?? 'gh-pages',
+      folder: value('pages-folder') ?? '',
+      token: value('token'),
+      remoteUrl: `${server}/${repository}.git`,
+    },
+    s3: {
+      bucket: value('s3-bucket') ?? '',
+      prefix: value('s3-prefix') ?? '',
+      region: value('s3-region') ?? '',
+      endpoint: value('s3-endpoint'),
+      forcePathStyle: parseBoolean(value('s3-force-path-style'), 's3-force-path-style', false),
+      accessKeyId: value('s3-access-key-id'),
+      secretAccessKey: value('s3-secret-access-key'),
+      sessionToken: value('s3-session-token'),
+      acl: value('s3-acl'),
+    },
+  };
+}
