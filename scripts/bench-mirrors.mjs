@@ -50,7 +50,7 @@ function serve() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(Object.assign(counter, { server, url: `http://127.0.0.1:${server.address().port}/nodemcuv2/latest.txt` }))));
 }
 
-async function idlePolls(label, urls, servers) {
+async function idlePolls(label, urls, servers, note = '') {
   const state = join(work, `${label.replace(/\W+/g, '-')}.state`);
   let bytes = 0;
   const pattern = [];
@@ -62,7 +62,7 @@ async function idlePolls(label, urls, servers) {
     pattern.push(servers.reduce((sum, server) => sum + server.requests, 0) - before);
   }
   const requests = pattern.reduce((sum, count) => sum + count, 0);
-  console.log(`  ${label.padEnd(34)} ${(requests / POLLS).toFixed(2)} requests and ${Math.round(bytes / POLLS)} bytes per poll`);
+  console.log(`  ${label.padEnd(34)} ${(requests / POLLS).toFixed(2)} HTTP requests and ${Math.round(bytes / POLLS)} bytes received per poll${note}`);
   console.log(`  ${''.padEnd(34)} requests per poll: ${pattern.join(' ')}`);
 }
 
@@ -72,7 +72,7 @@ try {
   await idlePolls('1 mirror', [mirrors[0].url], mirrors);
   await idlePolls('3 mirrors, primary answering', mirrors.map((mirror) => mirror.url), mirrors);
   const down = 'http://127.0.0.1:1/nodemcuv2/latest.txt';
-  await idlePolls('3 mirrors, primary down (port 1)', [down, mirrors[1].url, mirrors[2].url], mirrors);
+  await idlePolls('3 mirrors, primary down (port 1)', [down, mirrors[1].url, mirrors[2].url], mirrors, ', plus one refused connection');
   console.log(
     `  (target: unchanged for one mirror, one 304 per poll while the primary answers; the fallbacks are\n` +
       `   probed once every ${probeInterval} polls so a stale primary cannot hide a release)`,

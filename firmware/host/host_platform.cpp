@@ -91,7 +91,7 @@ bool StateFile::loadFile() {
       copyInto(value, validators.validators.lastModified, sizeof(validators.validators.lastModified));
     }
     if (key == "polls_until_probe") {
-      validators.pollsUntilProbe = static_cast<uint8_t>(std::min<unsigned long>(std::strtoul(value.c_str(), nullptr, 10), kMirrorProbeInterval));
+      validators.pollsUntilProbe = static_cast<uint8_t>(std::min<unsigned long>(std::strtoul(value.c_str(), nullptr, 10), kMirrorProbeInterval - 1u));
     }
     if (key == "conditional_polls_left") {
       validators.conditionalPollsLeft = static_cast<uint8_t>(std::min<unsigned long>(

@@ -25,7 +25,7 @@ constexpr uint8_t kFullRollout = 100;  // `rollout=` is a percentage; absent mea
 constexpr size_t kMaxUrlLength = 256;
 constexpr size_t kMaxDeviceIdLength = 64;
 constexpr size_t kMaxManifestUrls = 3;  // the primary mirror and up to two fallbacks
-// Every this many polls the primary answered without an offer, the fallbacks are asked as well.
+// Every this many polls the primary answers without an offer, one poll asks the fallbacks first.
 constexpr uint8_t kMirrorProbeInterval = 9;
 constexpr size_t kMaxEtagLength = 96;
 constexpr size_t kMaxLastModifiedLength = 40;

@@ -157,58 +157,48 @@ STATIC_OTA_ONE_CALLER TextSpan UpdateFlow::recordRunningVersion(char (&record)[k
 
 Result UpdateFlow::poll() {
   startedAtMs_ = clock_.millis();
+  clearDetails(0);
   if (mirrorCount_ == 0 || trustedKeys_.count() < requiredSignatures_ || runningVersion_[0] == '\0' || board_[0] == '\0') {
-    manifestError_ = ManifestError::None;
-    transportError_ = TransportError::None;
-    httpStatus_ = 0;
-    offeredVersion_[0] = '\0';
-    imageBytesReceived_ = 0;
     return Result::ConfigError;
   }
   char record[kMaxVersionLength + 1];
   const TextSpan highest = recordRunningVersion(record);
 
   // The primary first; a failure there moves on to the next mirror within
-  // this poll (and its time bound). An answer without an offer ends the poll,
-  // except every kMirrorProbeInterval such polls, when the fallbacks are
-  // asked too: an older but validly signed mirror cannot hide a newer one.
-  Result result = pollMirror(0, highest);
-  bool probe = false;
-  if (answered(result) && mirrorCount_ > 1 && --lastPoll_.pollsUntilProbe == 0) {
-    probe = true;
-    lastPoll_.pollsUntilProbe = kMirrorProbeInterval;
+  // this poll (and its time bound), and an answer without an offer ends the
+  // poll. Every kMirrorProbeInterval polls the primary answered, the
+  // fallbacks are asked first and the primary last, so an older but validly
+  // signed primary cannot hide a newer release, and the poll still ends with
+  // the primary's own answer.
+  const bool probe = mirrorCount_ > 1 && lastPoll_.pollsUntilProbe == 0;
+  Result result = Result::ConfigError;
+  for (size_t step = 0; step < mirrorCount_; ++step) {
+    const size_t mirror = !probe ? step : step + 1 < mirrorCount_ ? step + 1 : 0;
+    result = pollMirror(mirror, highest);
+    if (result == Result::UpdateAvailable || (answered(result) && (!probe || mirror == 0))) break;
   }
-  for (size_t mirror = 1; mirror < mirrorCount_ && result != Result::UpdateAvailable && (probe || !answered(result)); ++mirror) {
-    // A probe that fails leaves the answer already in hand, with its details.
-    const ManifestError manifestError = manifestError_;
-    const TransportError transportError = transportError_;
-    const int httpStatus = httpStatus_;
-    const size_t answeredBy = mirrorIndex_;
-    char offered[kMaxVersionLength + 1];
-    memcpy(offered, offeredVersion_, sizeof(offered));
-    const Result next = pollMirror(mirror, highest);
-    if (answered(result) && !answered(next) && next != Result::UpdateAvailable) {
-      manifestError_ = manifestError;
-      transportError_ = transportError;
-      httpStatus_ = httpStatus;
-      mirrorIndex_ = answeredBy;
-      memcpy(offeredVersion_, offered, sizeof(offered));
-      continue;
-    }
-    result = next;
+  if (probe) {
+    lastPoll_.pollsUntilProbe = kMirrorProbeInterval - 1;
+  } else if (mirrorIndex_ == 0 && answered(result) && lastPoll_.pollsUntilProbe != 0) {
+    --lastPoll_.pollsUntilProbe;
   }
   return result;
 }
 
-// One mirror's manifest, judged. Only the primary's answers keep validators:
-// a fallback is asked rarely, and always unconditionally.
-Result UpdateFlow::pollMirror(size_t mirror, const TextSpan& highest) {
+// The details of the last check() or update() start over for each mirror asked.
+void UpdateFlow::clearDetails(size_t mirror) {
   manifestError_ = ManifestError::None;
   transportError_ = TransportError::None;
   httpStatus_ = 0;
   offeredVersion_[0] = '\0';
   imageBytesReceived_ = 0;
   mirrorIndex_ = mirror;
+}
+
+// One mirror's manifest, judged. Only the primary's answers keep validators:
+// a fallback is asked rarely, and always unconditionally.
+Result UpdateFlow::pollMirror(size_t mirror, const TextSpan& highest) {
+  clearDetails(mirror);
   size_t length = 0;
   HttpResponse response;
   Result result = readManifest(mirror, length, response);

@@ -26,9 +26,9 @@ namespace static_ota {
 // at most kMaxConditionalPolls polls before an unconditional GET.
 struct PollValidators {
   uint8_t conditionalPollsLeft = 0;  // 0: the next manifest GET is unconditional
-  // Polls the primary mirror answers without an offer before the fallback
-  // mirrors are asked too, so a stale primary cannot hide a release.
-  uint8_t pollsUntilProbe = kMirrorProbeInterval;
+  // Polls the primary mirror answers without an offer before a poll asks the
+  // fallback mirrors too (0: the next one does), so a stale primary cannot hide a release.
+  uint8_t pollsUntilProbe = kMirrorProbeInterval - 1;
   HttpValidators validators;
 };
 
@@ -93,9 +93,7 @@ class UpdateFlow {
   void restoreLastPollValidators(const PollValidators& saved) {
     lastPoll_ = saved;
     if (lastPoll_.conditionalPollsLeft > kMaxConditionalPolls) lastPoll_.conditionalPollsLeft = kMaxConditionalPolls;
-    if (lastPoll_.pollsUntilProbe == 0 || lastPoll_.pollsUntilProbe > kMirrorProbeInterval) {
-      lastPoll_.pollsUntilProbe = kMirrorProbeInterval;
-    }
+    if (lastPoll_.pollsUntilProbe >= kMirrorProbeInterval) lastPoll_.pollsUntilProbe = kMirrorProbeInterval - 1;
     lastPoll_.validators.etag[kMaxEtagLength] = '\0';
     lastPoll_.validators.lastModified[kMaxLastModifiedLength] = '\0';
   }
@@ -110,6 +108,7 @@ class UpdateFlow {
   bool setText(const char* text, char* out, size_t capacity);
   Result poll();
   Result pollMirror(size_t mirror, const TextSpan& highest);
+  void clearDetails(size_t mirror);
   TextSpan recordRunningVersion(char (&record)[kMaxVersionLength + 1]);
   Result readManifest(size_t mirror, size_t& length, HttpResponse& response);
   Result evaluateManifest(size_t mirror, size_t length, const TextSpan& highest);
