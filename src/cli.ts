@@ -46,6 +46,7 @@ const USAGE = `Usage:
                                     AWS_ACCESS_KEY_ID (or --s3-access-key-id), AWS_SECRET_ACCESS_KEY,
                                     AWS_SESSION_TOKEN
   static-ota verify --mirror DIR_OR_URL --board ID --pubkey HEX [--pubkey HEX]... [--channel C]
+                    [--required-signatures K] [--pending]
 `;
 
 class UsageError extends Error {}
@@ -237,6 +238,8 @@ async function verify(args: string[], out: Write): Promise<void> {
       board: { type: 'string' },
       channel: { type: 'string', default: STABLE_CHANNEL },
       pubkey: { type: 'string', multiple: true, default: [] },
+      'required-signatures': { type: 'string' },
+      pending: { type: 'boolean', default: false },
     },
   });
   if (values.pubkey.length === 0) throw new UsageError('--pubkey is required');
@@ -246,10 +249,12 @@ async function verify(args: string[], out: Write): Promise<void> {
     board,
     channel,
     trustedKeys: values.pubkey.map((key) => parsePublicKey(key, '--pubkey')),
+    requiredSignatures: requiredSignatures(values, 1),
+    pending: values.pending,
   });
   const { manifest } = report;
   out(`OK ${report.manifestLocation}\n`);
-  out(`  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedBy}\n`);
+  out(`  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedKeys.join(', ')}\n`);
   if (manifest.expires !== undefined) out(`  expires ${new Date(manifest.expires * 1000).toISOString()}\n`);
   out(`  image ${report.imageLocation}: ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)\n`);
 }

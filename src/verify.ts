@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { keyIdOf } from './crypto.js';
-import { manifestPath, MAX_MANIFEST_BYTES, openManifest, type OpenedManifest } from './manifest.js';
+import { manifestPath, MAX_MANIFEST_BYTES, openManifest, pendingManifestPath, type OpenedManifest } from './manifest.js';
 
 /** Devices follow at most this many redirects; the verifier does the same. */
 export const MAX_REDIRECTS = 3;
@@ -24,6 +24,10 @@ export interface VerifyOptions {
   board: string;
   channel: string;
   trustedKeys: readonly Uint8Array[];
+  /** Signatures from distinct trusted keys devices require (k of n); default 1. */
+  requiredSignatures?: number;
+  /** Checks the staged manifest (pending.txt, awaiting cosignatures) instead of latest.txt; one signature suffices. */
+  pending?: boolean;
 }
 
 export interface VerifyReport {
@@ -105,12 +109,12 @@ async function readBounded(fetched: Fetched, limit: number, what: string): Promi
 }
 
 export async function verifyMirror(options: VerifyOptions): Promise<VerifyReport> {
-  const path = manifestPath(options.board, options.channel);
+  const path = (options.pending ? pendingManifestPath : manifestPath)(options.board, options.channel);
   const fetchedManifest = await open(options.mirror, path);
   const bytes = await readBounded(fetchedManifest, MAX_MANIFEST_BYTES, 'latest.txt');
   let manifest: OpenedManifest;
   try {
-    manifest = openManifest(bytes, options.trustedKeys);
+    manifest = openManifest(bytes, options.trustedKeys, options.pending ? 1 : options.requiredSignatures);
   } catch (error) {
     const trusted = options.trustedKeys.map(keyIdOf).join(', ');
     throw new VerifyError(`${fetchedManifest.location}: ${(error as Error).message} (trusted keyids: ${trusted})`);

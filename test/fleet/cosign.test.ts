@@ -46,7 +46,15 @@ describe('k-of-n signatures and cosigning', () => {
     expect((await f.device({ version: '1.0.0' })).result).toBe('updated');
     writeFileSync(f.live, liveBefore);
 
+    // The second person checks the staged release as devices will fetch it, then cosigns.
+    const pubkeys = f.keys.flatMap((key) => ['--pubkey', key.publicHex]);
+    const verifyArgs = ['verify', '--mirror', f.server.url, '--board', BOARD, ...pubkeys, ...TWO];
+    expect(await cli([...verifyArgs, '--pending'])).toContain('version 1.1.0');
+    writeFileSync(f.live, readFileSync(f.pending));
+    expect(await cli(verifyArgs, 1)).toContain('too_few_signatures');
+    writeFileSync(f.live, liveBefore);
     expect(await cosignWith(f, 1)).toContain('now has 2 signatures, promoted to latest.txt');
+    expect(await cli(verifyArgs)).toContain('version 1.1.0');
     expect(existsSync(f.pending)).toBe(false);
     const installed = await f.device({ version: '1.0.0', extra: TWO });
     expect(installed).toMatchObject({ result: 'updated', fields: { offered: '1.1.0' } });
