@@ -3,6 +3,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   DEFAULT_MAX_IMAGE_BYTES,
   InputError,
+  TARGET_SETTING_NAMES,
   changeRollout,
   cosign,
   createTarget,
@@ -14,8 +15,9 @@ import {
   parseRolloutPercent,
   parseSigningKeys,
   publicKeyAsCArray,
+  readTargetConfig,
   runRelease
-} from "./chunks/chunk-G5D6URY4.js";
+} from "./chunks/chunk-RLJNSO52.js";
 import {
   MAX_MANIFEST_BYTES,
   STABLE_CHANNEL,
@@ -23,8 +25,9 @@ import {
   isValidChannel,
   keyIdOf,
   manifestPath,
-  openManifest
-} from "./chunks/chunk-2Z6OAJO6.js";
+  openManifest,
+  pendingManifestPath
+} from "./chunks/chunk-YWNVIPFS.js";
 import "./chunks/chunk-6FIZRSHT.js";
 import "./chunks/chunk-B6URAI4N.js";
 import "./chunks/chunk-6DG7BXTN.js";
@@ -107,12 +110,12 @@ async function readBounded(fetched, limit, what) {
   return Buffer.concat(chunks);
 }
 async function verifyMirror(options) {
-  const path = manifestPath(options.board, options.channel);
+  const path = (options.pending ? pendingManifestPath : manifestPath)(options.board, options.channel);
   const fetchedManifest = await open(options.mirror, path);
   const bytes = await readBounded(fetchedManifest, MAX_MANIFEST_BYTES, "latest.txt");
   let manifest;
   try {
-    manifest = openManifest(bytes, options.trustedKeys);
+    manifest = openManifest(bytes, options.trustedKeys, options.pending ? 1 : options.requiredSignatures);
   } catch (error) {
     const trusted = options.trustedKeys.map(keyIdOf).join(", ");
     throw new VerifyError(`${fetchedManifest.location}: ${error.message} (trusted keyids: ${trusted})`);
@@ -150,22 +153,31 @@ async function verifyMirror(options) {
 var KEY_ENVIRONMENT_VARIABLE = "STATIC_OTA_KEY";
 var USAGE = `Usage:
   static-ota keygen --out key.pem
-  static-ota publish --firmware PATH --version SEMVER --board ID --out DIR
+  static-ota publish --firmware PATH --version SEMVER --board ID (--out DIR | --target KIND ...)
                      [--key PATH]... [--channel C] [--force] [--trusted-key HEX]...
                      [--allow-lockout] [--expires-in 30d] [--keep-versions N] [--max-image-size BYTES]
                      [--no-follow-stable] [--rollout PERCENT] [--required-signatures K]
       Keys: --key files (PKCS#8 PEM, or a 32-byte seed as hex or base64), or the
       ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself.
-  static-ota rollout --board ID --percent N --out DIR [--channel C] [--key PATH]...
+  static-ota rollout --board ID --percent N (--out DIR | --target KIND ...) [--channel C] [--key PATH]...
                      [--trusted-key HEX]... [--required-signatures K]
       Re-signs the manifest on the mirror for its current version with a new
       rollout percentage (0 halts the release), same image, seq one higher.
-  static-ota cosign --board ID --out DIR --trusted-key HEX... [--channel C] [--key PATH]
+  static-ota cosign --board ID (--out DIR | --target KIND ...) --trusted-key HEX... [--channel C] [--key PATH]
                     [--required-signatures K]
       Adds a signature to the staged manifest (pending.txt, or latest.txt when
       none is staged) after verifying every existing one; promotes it to
       latest.txt once it has K signatures (default 2).
+  Mirror targets (publish, rollout, cosign), with the action's settings as flags:
+      --out DIR                     the directory target (same as --directory DIR)
+      --target github-pages         --pages-branch B --pages-folder F; the remote is
+                                    GITHUB_SERVER_URL/GITHUB_REPOSITORY.git, token GITHUB_TOKEN
+      --target s3                   --s3-bucket B --s3-prefix P --s3-region R --s3-endpoint URL
+                                    --s3-force-path-style true --s3-acl ACL; credentials
+                                    AWS_ACCESS_KEY_ID (or --s3-access-key-id), AWS_SECRET_ACCESS_KEY,
+                                    AWS_SESSION_TOKEN
   static-ota verify --mirror DIR_OR_URL --board ID --pubkey HEX [--pubkey HEX]... [--channel C]
+                    [--required-signatures K] [--pending]
 `;
 var UsageError = class extends Error {
 };
@@ -210,6 +222,7 @@ async function publish(args, out, env) {
   const { values } = parseArgs({
     args,
     options: {
+      ...TARGET_OPTIONS,
       firmware: { type: "string" },
       version: { type: "string" },
       board: { type: "string" },
@@ -227,7 +240,7 @@ async function publish(args, out, env) {
       "max-image-size": { type: "string" }
     }
   });
-  const outDir = required(values, "out");
+  const target = targetFrom(values, env);
   const expiresIn = values["expires-in"];
   const keepVersions = values["keep-versions"];
   const maxImageSize = values["max-image-size"];
@@ -248,7 +261,7 @@ async function publish(args, out, env) {
     requiredSignatures: requiredSignatures(values, 1),
     maxImageBytes: maxImageSize === void 0 ? DEFAULT_MAX_IMAGE_BYTES : parsePositiveInteger(maxImageSize, "--max-image-size"),
     keepVersions: keepVersions === void 0 ? void 0 : parsePositiveInteger(keepVersions, "--keep-versions"),
-    target: { kind: "directory", directory: outDir },
+    target,
     log: { info: (message) => out(`${message}
 `), warning: (message) => out(`warning: ${message}
 `) }
@@ -256,8 +269,8 @@ async function publish(args, out, env) {
   for (const published of manifests) {
     out(`  ${published.image}: ${published.size} bytes, sha256 ${published.sha256}${published.imageWritten ? "" : " (already there)"}
 `);
-    if (published.supersededBy === void 0) {
-      const text = await readFile(join2(outDir, ...published.manifest.split("/")), "latin1");
+    if (published.supersededBy === void 0 && target.kind === "directory") {
+      const text = await readFile(join2(target.directory, ...published.manifest.split("/")), "latin1");
       out(`  ${published.manifest}:
 ${text.replace(/^/gm, "    ")}`);
     }
@@ -273,11 +286,11 @@ async function rollout(args, out, env) {
       key: { type: "string", multiple: true, default: [] },
       "trusted-key": { type: "string", multiple: true, default: [] },
       "required-signatures": { type: "string" },
-      out: { type: "string" }
+      ...TARGET_OPTIONS
     }
   });
   const percent = parseRolloutPercent(required(values, "percent"), "--percent");
-  const target = await createTarget({ kind: "directory", directory: required(values, "out") });
+  const target = await createTarget(targetFrom(values, env));
   const result = await changeRollout(target, {
     ...manifestLocation(values),
     percent,
@@ -298,13 +311,13 @@ async function cosignCommand(args, out, env) {
       key: { type: "string", multiple: true, default: [] },
       "trusted-key": { type: "string", multiple: true, default: [] },
       "required-signatures": { type: "string" },
-      out: { type: "string" }
+      ...TARGET_OPTIONS
     }
   });
   if (values["trusted-key"].length === 0) throw new UsageError("--trusted-key is required: the public keys devices trust, to verify the existing signatures");
   const keys = await readKeys(values.key, env);
   if (keys.length !== 1) throw new UsageError(`cosign adds one signature: give exactly one key, got ${keys.length}`);
-  const target = await createTarget({ kind: "directory", directory: required(values, "out") });
+  const target = await createTarget(targetFrom(values, env));
   const result = await cosign(target, {
     ...manifestLocation(values),
     key: keys[0],
@@ -313,6 +326,24 @@ async function cosignCommand(args, out, env) {
   });
   out(`${result.path}: ${result.version} now has ${result.signatures} signature${result.signatures === 1 ? "" : "s"}${result.promoted ? ", promoted to latest.txt" : ""}
 `);
+}
+var TARGET_OPTIONS = {
+  out: { type: "string" },
+  ...Object.fromEntries(TARGET_SETTING_NAMES.map((name) => [name, { type: "string" }]))
+};
+function targetFrom(values, env) {
+  const flag = (name) => typeof values[name] === "string" ? values[name] : void 0;
+  const secrets = {
+    token: env.GITHUB_TOKEN,
+    "s3-secret-access-key": env.AWS_SECRET_ACCESS_KEY,
+    "s3-session-token": env.AWS_SESSION_TOKEN
+  };
+  const fallbacks = { directory: flag("out"), "s3-access-key-id": env.AWS_ACCESS_KEY_ID };
+  const config = readTargetConfig((name) => name in secrets ? secrets[name] : flag(name) ?? fallbacks[name], env);
+  if (config.kind === "directory" && flag("directory") === void 0 && flag("out") === void 0) {
+    throw new UsageError("--out DIR is required (or --target github-pages|s3 with its settings)");
+  }
+  return config;
 }
 function requiredSignatures(values, fallback) {
   const text = values["required-signatures"];
@@ -333,7 +364,9 @@ async function verify(args, out) {
       mirror: { type: "string" },
       board: { type: "string" },
       channel: { type: "string", default: STABLE_CHANNEL },
-      pubkey: { type: "string", multiple: true, default: [] }
+      pubkey: { type: "string", multiple: true, default: [] },
+      "required-signatures": { type: "string" },
+      pending: { type: "boolean", default: false }
     }
   });
   if (values.pubkey.length === 0) throw new UsageError("--pubkey is required");
@@ -342,12 +375,14 @@ async function verify(args, out) {
     mirror: required(values, "mirror"),
     board,
     channel,
-    trustedKeys: values.pubkey.map((key) => parsePublicKey(key, "--pubkey"))
+    trustedKeys: values.pubkey.map((key) => parsePublicKey(key, "--pubkey")),
+    requiredSignatures: requiredSignatures(values, 1),
+    pending: values.pending
   });
   const { manifest } = report;
   out(`OK ${report.manifestLocation}
 `);
-  out(`  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedBy}
+  out(`  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedKeys.join(", ")}
 `);
   if (manifest.expires !== void 0) out(`  expires ${new Date(manifest.expires * 1e3).toISOString()}
 `);

@@ -3,18 +3,18 @@ import {
   DEFAULT_MAX_IMAGE_BYTES,
   InputError,
   ReleaseError,
-  TARGET_KINDS,
   parseDuration,
   parsePositiveInteger,
   parsePublicKey,
   parseRequiredSignatures,
   parseRolloutPercent,
   parseSigningKeys,
+  readTargetConfig,
   runRelease,
   splitList,
   tagFromRef
-} from "./chunks/chunk-G5D6URY4.js";
-import "./chunks/chunk-2Z6OAJO6.js";
+} from "./chunks/chunk-RLJNSO52.js";
+import "./chunks/chunk-YWNVIPFS.js";
 import "./chunks/chunk-6FIZRSHT.js";
 import {
   require_tunnel,
@@ -569,39 +569,12 @@ function readFirmware(environments) {
   });
 }
 function readTarget() {
-  const kind = getInput("target") || "directory";
-  if (!TARGET_KINDS.includes(kind)) {
-    throw new InputError(`target must be one of ${TARGET_KINDS.join(", ")}, got ${JSON.stringify(kind)}`);
-  }
   const token = optional("token");
   const secretAccessKey = optional("s3-secret-access-key");
   const sessionToken = optional("s3-session-token");
   [token, secretAccessKey, sessionToken, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN].forEach(maskSecret);
   if (token) setSecret(Buffer.from(`x-access-token:${token}`).toString("base64"));
-  const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
-  const repository = process.env.GITHUB_REPOSITORY;
-  if (kind === "github-pages" && !repository) throw new InputError("target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)");
-  return {
-    kind,
-    directory: getInput("directory") || "public",
-    pages: {
-      branch: getInput("pages-branch") || "gh-pages",
-      folder: getInput("pages-folder"),
-      token,
-      remoteUrl: `${server}/${repository}.git`
-    },
-    s3: {
-      bucket: getInput("s3-bucket"),
-      prefix: getInput("s3-prefix"),
-      region: getInput("s3-region"),
-      endpoint: optional("s3-endpoint"),
-      forcePathStyle: flag("s3-force-path-style", false),
-      accessKeyId: optional("s3-access-key-id"),
-      secretAccessKey,
-      sessionToken,
-      acl: optional("s3-acl")
-    }
-  };
+  return readTargetConfig(optional, process.env);
 }
 function readOptions() {
   const signingKeys = readSigningKeys();

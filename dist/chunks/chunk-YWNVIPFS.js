@@ -5,54 +5,6 @@ import {
   sameBytes
 } from "./chunk-6FIZRSHT.js";
 
-// src/publish/directory.ts
-import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
-var DirectoryTarget = class {
-  description;
-  root;
-  constructor(root) {
-    this.root = resolve(root);
-    this.description = `directory ${root}`;
-  }
-  transaction(work) {
-    return retryOnConflict(() => work(this.session()));
-  }
-  /** One view of the folder; `transaction` adds the retries a shared folder needs. */
-  session() {
-    const full = (path) => join(this.root, ...path.split("/"));
-    const read = (path) => readFile(full(path)).catch((error) => {
-      if (error.code === "ENOENT") return void 0;
-      throw error;
-    });
-    const atomically = async (path, write) => {
-      const destination = full(path);
-      const temporary = `${destination}.${process.pid}.tmp`;
-      await mkdir(dirname(destination), { recursive: true });
-      try {
-        await write(temporary);
-        await rename(temporary, destination);
-      } finally {
-        await rm(temporary, { force: true });
-      }
-    };
-    return {
-      read,
-      async list(folder) {
-        const entries = await readdir(full(folder), { withFileTypes: true }).catch(() => []);
-        return entries.filter((entry) => entry.isFile()).map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
-      },
-      writeImage: (path, localFile) => atomically(path, (temporary) => copyFile(localFile, temporary)),
-      async writeManifest(path, text, previous) {
-        const current = await read(path);
-        if (!sameBytes(current, previous)) throw new ConflictError(`${path} changed while publishing`);
-        await atomically(path, (temporary) => writeFile(temporary, text, "latin1"));
-      },
-      remove: (path) => rm(full(path), { force: true })
-    };
-  }
-};
-
 // src/crypto.ts
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
@@ -766,8 +718,55 @@ function openManifest(bytes, trustedKeys, requiredSignatures = 1) {
   };
 }
 
+// src/publish/directory.ts
+import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+var DirectoryTarget = class {
+  description;
+  root;
+  constructor(root) {
+    this.root = resolve(root);
+    this.description = `directory ${root}`;
+  }
+  transaction(work) {
+    return retryOnConflict(() => work(this.session()));
+  }
+  /** One view of the folder; `transaction` adds the retries a shared folder needs. */
+  session() {
+    const full = (path) => join(this.root, ...path.split("/"));
+    const read = (path) => readFile(full(path)).catch((error) => {
+      if (error.code === "ENOENT") return void 0;
+      throw error;
+    });
+    const atomically = async (path, write) => {
+      const destination = full(path);
+      const temporary = `${destination}.${process.pid}.tmp`;
+      await mkdir(dirname(destination), { recursive: true });
+      try {
+        await write(temporary);
+        await rename(temporary, destination);
+      } finally {
+        await rm(temporary, { force: true });
+      }
+    };
+    return {
+      read,
+      async list(folder) {
+        const entries = await readdir(full(folder), { withFileTypes: true }).catch(() => []);
+        return entries.filter((entry) => entry.isFile()).map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
+      },
+      writeImage: (path, localFile) => atomically(path, (temporary) => copyFile(localFile, temporary)),
+      async writeManifest(path, text, previous) {
+        const current = await read(path);
+        if (!sameBytes(current, previous)) throw new ConflictError(`${path} changed while publishing`);
+        await atomically(path, (temporary) => writeFile(temporary, text, "latin1"));
+      },
+      remove: (path) => rm(full(path), { force: true })
+    };
+  }
+};
+
 export {
-  DirectoryTarget,
   PUBLIC_KEY_LENGTH,
   sha256Hex,
   hashFile,
@@ -791,5 +790,6 @@ export {
   serializeBody,
   formatSignatureLine,
   readVersionLine,
-  openManifest
+  openManifest,
+  DirectoryTarget
 };

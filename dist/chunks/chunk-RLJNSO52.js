@@ -24,7 +24,7 @@ import {
   serializeBody,
   sha256Hex,
   signBytes
-} from "./chunk-2Z6OAJO6.js";
+} from "./chunk-YWNVIPFS.js";
 import {
   require_semver
 } from "./chunk-B6URAI4N.js";
@@ -108,23 +108,6 @@ function parsePositiveInteger(text, name) {
 }
 var splitList = (text) => text.split(/[,\n]/).map((item) => item.trim()).filter(Boolean);
 
-// src/publish/targets.ts
-var TARGET_KINDS = ["directory", "github-pages", "s3"];
-async function createTarget(config) {
-  switch (config.kind) {
-    case "directory":
-      return new DirectoryTarget(config.directory);
-    case "github-pages":
-      if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
-      return new (await import("./pages-IU5BQCDV.js")).PagesTarget(config.pages);
-    case "s3":
-      if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
-      return new (await import("./s3-DS6XIOCL.js")).S3Target(config.s3);
-    default:
-      throw new Error(`unknown target ${String(config.kind)}; expected one of ${TARGET_KINDS.join(", ")}`);
-  }
-}
-
 // src/version.ts
 var import_semver = __toESM(require_semver(), 1);
 var VersionError = class extends Error {
@@ -159,6 +142,23 @@ function channelFor(version, requested) {
   return channel;
 }
 var compareVersions = (a, b) => import_semver.default.compare(a, b);
+
+// src/publish/targets.ts
+var TARGET_KINDS = ["directory", "github-pages", "s3"];
+async function createTarget(config) {
+  switch (config.kind) {
+    case "directory":
+      return new DirectoryTarget(config.directory);
+    case "github-pages":
+      if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
+      return new (await import("./pages-WL2OX4WV.js")).PagesTarget(config.pages);
+    case "s3":
+      if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
+      return new (await import("./s3-DS6XIOCL.js")).S3Target(config.s3);
+    default:
+      throw new Error(`unknown target ${String(config.kind)}; expected one of ${TARGET_KINDS.join(", ")}`);
+  }
+}
 
 // src/sign.ts
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
@@ -680,15 +680,66 @@ function cosign(target, request) {
   });
 }
 
+// src/target-settings.ts
+var TARGET_SETTING_NAMES = [
+  "target",
+  "directory",
+  "pages-branch",
+  "pages-folder",
+  "s3-bucket",
+  "s3-prefix",
+  "s3-region",
+  "s3-endpoint",
+  "s3-force-path-style",
+  "s3-access-key-id",
+  "s3-acl"
+];
+function parseBoolean(text, name, fallback) {
+  if (!text) return fallback;
+  if (["true", "True", "TRUE"].includes(text)) return true;
+  if (["false", "False", "FALSE"].includes(text)) return false;
+  throw new InputError(`${name} must be true or false, got ${JSON.stringify(text)}`);
+}
+function readTargetConfig(setting, env) {
+  const value = (name) => setting(name) || void 0;
+  const kind = value("target") ?? "directory";
+  if (!TARGET_KINDS.includes(kind)) {
+    throw new InputError(`target must be one of ${TARGET_KINDS.join(", ")}, got ${JSON.stringify(kind)}`);
+  }
+  const server = env.GITHUB_SERVER_URL ?? "https://github.com";
+  const repository = env.GITHUB_REPOSITORY;
+  if (kind === "github-pages" && !repository) throw new InputError("target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)");
+  return {
+    kind,
+    directory: value("directory") ?? "public",
+    pages: {
+      branch: value("pages-branch") ?? "gh-pages",
+      folder: value("pages-folder") ?? "",
+      token: value("token"),
+      remoteUrl: `${server}/${repository}.git`
+    },
+    s3: {
+      bucket: value("s3-bucket") ?? "",
+      prefix: value("s3-prefix") ?? "",
+      region: value("s3-region") ?? "",
+      endpoint: value("s3-endpoint"),
+      forcePathStyle: parseBoolean(value("s3-force-path-style"), "s3-force-path-style", false),
+      accessKeyId: value("s3-access-key-id"),
+      secretAccessKey: value("s3-secret-access-key"),
+      sessionToken: value("s3-session-token"),
+      acl: value("s3-acl")
+    }
+  };
+}
+
 export {
   DEFAULT_MAX_IMAGE_BYTES,
   InputError,
   parseDuration,
   parsePositiveInteger,
   splitList,
-  TARGET_KINDS,
-  createTarget,
   tagFromRef,
+  createTarget,
   parsePublicKey,
   generateKey,
   publicKeyAsCArray,
@@ -698,5 +749,7 @@ export {
   parseRolloutPercent,
   parseRequiredSignatures,
   changeRollout,
-  cosign
+  cosign,
+  TARGET_SETTING_NAMES,
+  readTargetConfig
 };

@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   DirectoryTarget,
   readVersionLine
-} from "./chunk-2Z6OAJO6.js";
+} from "./chunk-YWNVIPFS.js";
 import {
   ConflictError,
   retryOnConflict
