@@ -99,7 +99,13 @@ export function changeRollout(target: MirrorTarget, change: RolloutChange): Prom
     const seq = manifest.seq + 1;
     const text = signManifest({ version, board, channel, file, size, sha256, expires, rollout: change.percent, seq, extra }, change.keys);
     const destination = staged ? pendingManifestPath(board, channel) : path;
-    await session.writeManifest(destination, text, staged ? await session.read(destination) : bytes);
+    const waiting = staged ? await session.read(destination) : undefined;
+    if (waiting) {
+      throw new ResignError(
+        `${destination} in ${target.description} already holds ${readVersionLine(waiting)} awaiting cosignatures: cosign it, or remove it, before staging a rollout change`,
+      );
+    }
+    await session.writeManifest(destination, text, staged ? undefined : bytes);
     return { path: destination, version, previousPercent: manifest.rollout, percent: change.percent, seq, manifest: text };
   });
 }

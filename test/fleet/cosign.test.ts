@@ -95,8 +95,10 @@ describe('k-of-n signatures and cosigning', () => {
     const f = await twoPersonFleet();
     await f.publish('1.1.0', [...TWO, ...f.trusted, '--rollout', '100']);
     await cosignWith(f, 1);
-    const halt = await cli(['rollout', '--board', BOARD, '--percent', '0', '--key', f.keys[0].path, '--out', f.mirrorFolder, ...f.trusted, ...TWO]);
-    expect(halt).toContain('staged');
+    const rolloutArgs = ['rollout', '--board', BOARD, '--percent', '0', '--key', f.keys[0].path, '--out', f.mirrorFolder, ...f.trusted, ...TWO];
+    expect(await cli(rolloutArgs)).toContain('staged');
+    // A second staged change would silently replace the first: refused.
+    expect(await cli(rolloutArgs, 1)).toContain('already holds 1.1.0 awaiting cosignatures');
     expect((await f.device({ version: '1.0.0', deviceId: 'd1', extra: TWO })).result).toBe('updated');
     await cosignWith(f, 1);
     expect(openManifest(readFileSync(f.live), f.keys.map((key) => key.publicKey), 2)).toMatchObject({ rollout: 0, seq: 1 });
