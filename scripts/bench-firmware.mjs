@@ -7,7 +7,10 @@
 //  - stack high-water of a full update in the host simulator (painted stack,
 //    including signature verification with OpenSSL), and where it goes;
 //  - bytes received by an idle poll answered with 304 (validators are sent
-//    once a second answer confirmed them).
+//    once a second answer confirmed them);
+//  - instructions and stack high-water of the core's own share on the
+//    ESP8266's CPU (lx106 under qemu-system-xtensa, firmware/lx106), with the
+//    crypto library's share as measured by hand (firmware/README.md).
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
@@ -17,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileCore, measureCore, sizeOnChip } from '../firmware/tools/xtensa-core.mjs';
+import { budgets, buildHarness, qemuAvailable, runHarness } from '../firmware/tools/lx106-harness.mjs';
 
 const repository = join(dirname(fileURLToPath(import.meta.url)), '..');
 // static_ota_limits.h: conditional polls between two unconditional ones.
@@ -144,4 +148,45 @@ try {
 } finally {
   server.close();
   rmSync(folder, { recursive: true, force: true });
+}
+
+// rweather Crypto 0.4.0 on the same harness, measured by hand on its fetched
+// source (nothing of it is in this repository; how: firmware/README.md): its
+// Ed25519::verify alone, and check() with it as the backend's Ed25519.
+const RWEATHER = { verifyInstructions: 41_986_352, verifyStackBytes: 1444, checkStackBytes: 2036 };
+if (!qemuAvailable()) {
+  console.log('\nlx106 figures skipped: qemu-system-xtensa not installed (apt-get install qemu-system-misc)');
+} else {
+  const { elf, vector } = buildHarness(join(build, 'lx106'));
+  const { steps, cyclesPerInstruction } = runHarness(elf);
+  const ms = (instructions, mhz) => (instructions / (mhz * 1000)).toFixed(instructions < 1e5 ? 2 : 0);
+  console.log(
+    `\nthe core on the ESP8266's CPU (xtensa-lx106 under qemu-system-xtensa -M sim -icount, CCOUNT calibrated at ` +
+      `${cyclesPerInstruction.toFixed(3)} per instruction;\n  crypto backend that does no work, so this is the core's own share; ` +
+      `vector "${vector.name}", image ${vector.expect.size} bytes):`,
+  );
+  console.log(`  ${'step'.padEnd(50)}instructions  ideal ms 80/160 MHz  stack high-water`);
+  const row = (label, instructions, stackBytes) =>
+    console.log(
+      `  ${label.padEnd(50)}${String(instructions).padStart(12)}  ${`${ms(instructions, 80)} / ${ms(instructions, 160)}`.padStart(19)}  ${String(stackBytes).padStart(8)} B`,
+    );
+  const labels = {
+    open: 'frameManifest + openManifest',
+    check: 'UpdateFlow::check()',
+    update: 'UpdateFlow::update() (whole image)',
+    idle_304: 'idle poll answered 304',
+  };
+  for (const [name, step] of Object.entries(steps)) row(`${labels[name] ?? name} (${step.result})`, step.instructions, step.stackBytes);
+  const deepest = Math.max(...Object.values(steps).map((step) => step.stackBytes));
+  console.log(
+    `  core's own stack, deepest step: ${deepest} B (budget ${budgets.coreStackBytes} B, checked by npm test: ` +
+      `${deepest <= budgets.coreStackBytes ? 'met' : 'NOT met'})`,
+  );
+  row('rweather Ed25519::verify alone (by hand)', RWEATHER.verifyInstructions, RWEATHER.verifyStackBytes);
+  const total = steps.check.instructions + RWEATHER.verifyInstructions;
+  console.log(
+    `  check() with rweather (by hand): ${RWEATHER.checkStackBytes} B of stack (target 2048 B: ` +
+      `${RWEATHER.checkStackBytes <= 2048 ? 'met' : 'NOT met'}), ideal ${ms(total, 80)} ms at 80 MHz, ` +
+      `${ms(total, 160)} ms at 160 MHz (the ESP8266 adapter's default during the verify)`,
+  );
 }

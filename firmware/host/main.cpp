@@ -9,11 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "core/boot_guard.h"
 #include "core/update_flow.h"
 #include "host_platform.h"
 #include "openssl_crypto.h"
 #include "painted_stack.h"
 #include "posix_http.h"
+#include "two_slot_device.h"
 
 using namespace static_ota;
 
@@ -35,13 +37,21 @@ struct Options {
   uint32_t updateTimeoutMs = kDefaultUpdateTimeoutMs;
   bool checkOnly = false;
   bool measureStack = false;
+  // Two app slots, RTC memory and a boot guard, kept in this file (instead of --flash).
+  std::string devicePath;
+  bool restart = false;
+  bool powerCycle = false;
+  uint8_t safeModeAfter = kDefaultSafeModeAfter;
+  uint32_t trialTimeoutMs = kDefaultTrialTimeoutMs;
 };
 
 const char kUsage[] =
     "usage: static-ota-device --url URL [--url URL...] --pubkey HEX [--pubkey HEX...] --version SEMVER --board ID\n"
     "                         [--channel NAME] [--flash FILE] [--flash-size BYTES] [--now UNIX]\n"
     "                         [--state FILE] [--timeout-ms MS] [--update-timeout-ms MS] [--check]\n"
-    "                         [--measure-stack] [--device-id ID] [--required-signatures K]\n";
+    "                         [--measure-stack] [--device-id ID] [--required-signatures K]\n"
+    "       static-ota-device ... --device FILE [--restart | --power-cycle] [--safe-mode-after N]\n"
+    "                         [--trial-timeout-ms MS]   (two app slots and a boot guard instead of --flash)\n";
 
 bool parseNumber(const char* text, uint64_t max, uint64_t& value) {
   char* end = nullptr;
@@ -63,6 +73,11 @@ bool parseOptions(int argc, char** argv, Options& options) {
       options.measureStack = true;
       continue;
     }
+    if (flag == "--restart" || flag == "--power-cycle") {
+      options.restart = true;
+      options.powerCycle = flag == "--power-cycle";
+      continue;
+    }
     if (i + 1 >= argc) return false;
     const char* value = argv[++i];
     uint64_t number = 0;
@@ -82,6 +97,12 @@ bool parseOptions(int argc, char** argv, Options& options) {
       options.flashPath = value;
     } else if (flag == "--state") {
       options.statePath = value;
+    } else if (flag == "--device") {
+      options.devicePath = value;
+    } else if (flag == "--safe-mode-after" && parseNumber(value, 0xFF, number)) {
+      options.safeModeAfter = static_cast<uint8_t>(number);
+    } else if (flag == "--trial-timeout-ms" && parseNumber(value, 0xFFFFFFFFu, number)) {
+      options.trialTimeoutMs = static_cast<uint32_t>(number);
     } else if (flag == "--flash-size" && parseNumber(value, 0xFFFFFFFFu, number)) {
       options.flashSize = static_cast<uint32_t>(number);
     } else if (flag == "--now" && parseNumber(value, 0xFFFFFFFFu, number)) {
@@ -96,8 +117,10 @@ bool parseOptions(int argc, char** argv, Options& options) {
       return false;
     }
   }
-  return !options.urls.empty() && options.urls.size() <= kMaxManifestUrls && !options.publicKeys.empty() && !options.version.empty() && !options.board.empty() &&
-         (options.checkOnly || !options.flashPath.empty());
+  return !options.urls.empty() && options.urls.size() <= kMaxManifestUrls && !options.publicKeys.empty() &&
+         !options.version.empty() && !options.board.empty() &&
+         (options.checkOnly || !options.flashPath.empty() || !options.devicePath.empty()) &&
+         (options.devicePath.empty() || options.flashPath.empty()) && (!options.restart || !options.devicePath.empty());
 }
 
 bool decodeKey(const std::string& hex, uint8_t key[kPublicKeyLength]) {
@@ -112,14 +135,37 @@ bool decodeKey(const std::string& hex, uint8_t key[kPublicKeyLength]) {
 
 struct Run {
   UpdateFlow* flow;
+  BootGuard* guard;  // with --device: the poll as the library runs it
   bool checkOnly;
   Result result;
 };
 
 void* runFlow(void* argument) {
   Run* run = static_cast<Run*>(argument);
-  run->result = run->checkOnly ? run->flow->check() : run->flow->update();
+  if (run->guard != nullptr) {
+    run->result = guardedPoll(*run->flow, *run->guard, !run->checkOnly, true);
+  } else {
+    run->result = run->checkOnly ? run->flow->check() : run->flow->update();
+  }
   return nullptr;
+}
+
+void printBootFields(TwoSlotDevice& device, const BootGuard& guard) {
+  std::printf(" running=%s boot_state=%s safe_mode=%d unconfirmed_boots=%u", device.runningVersion().c_str(),
+              bootStateCode(guard.state()), guard.inSafeMode() ? 1 : 0, guard.unconfirmedBoots());
+}
+
+// A restart ends the run: the next run is the new boot's loop().
+int finishBoot(TwoSlotDevice& device, BootGuard& guard, const char* reason) {
+  guard.begin(device.runningVersion().c_str());
+  if (!device.saveFile()) {
+    std::fprintf(stderr, "cannot write the device file\n");
+    return 2;
+  }
+  std::printf("result=restarted reason=%s", reason);
+  printBootFields(device, guard);
+  std::printf("\n");
+  return 0;
 }
 
 }  // namespace
@@ -130,9 +176,35 @@ int main(int argc, char** argv) {
     std::fputs(kUsage, stderr);
     return 2;
   }
+  // setup(): a restart runs the bootloader and the boot guard; a poll first
+  // checks the trial's time, as the library's loop() does.
+  TwoSlotDevice device(options.devicePath);
+  BootGuard guard(device);
+  const bool deviceMode = !options.devicePath.empty();
+  if (deviceMode) {
+    if (!device.loadFile(options.version)) {
+      std::fprintf(stderr, "cannot read device file %s\n", options.devicePath.c_str());
+      return 2;
+    }
+    guard.setSafeModeAfter(options.safeModeAfter);
+    guard.setTrialTimeoutMs(options.trialTimeoutMs);
+    if (options.restart) {
+      device.restart(options.powerCycle);
+      return finishBoot(device, guard, options.powerCycle ? "power_on" : "reset");
+    }
+    guard.resume(device.runningVersion().c_str());
+    if (guard.trialExpired(device.uptimeMs())) {
+      guard.rollBack();
+      return finishBoot(device, guard, "trial_timeout");
+    }
+  }
+  const std::string runningVersion = deviceMode ? device.runningVersion() : options.version;
+
   OpenSslCrypto crypto;
   PosixHttpTransport transport;
-  FileFlash flash(options.flashPath, options.flashSize);
+  FileFlash fileFlash(options.flashPath, options.flashSize);
+  UpdateSlotFlash slotFlash(device, options.flashSize);
+  FlashTarget& flash = deviceMode ? static_cast<FlashTarget&>(slotFlash) : fileFlash;
   HostClock clock(options.now);
   StateFile state(options.statePath);
   // The flow keeps its buffers inside itself, as a sketch's global would: off the stack.
@@ -140,10 +212,10 @@ int main(int argc, char** argv) {
 
   bool configured = flow.setManifestUrl(options.urls[0].c_str());
   for (size_t i = 1; i < options.urls.size(); ++i) configured = configured && flow.addMirrorUrl(options.urls[i].c_str());
-  configured = configured && flow.setRunningVersion(options.version.c_str()) &&
-                    flow.setBoard(options.board.c_str()) && flow.setChannel(options.channel.c_str()) &&
-                    (options.deviceId.empty() || flow.setDeviceId(options.deviceId.c_str())) &&
-                    flow.setRequiredSignatures(options.requiredSignatures);
+  configured = configured && flow.setRunningVersion(runningVersion.c_str()) && flow.setBoard(options.board.c_str()) &&
+               flow.setChannel(options.channel.c_str()) && flow.setRefusedVersion(guard.refusedVersion()) &&
+               (options.deviceId.empty() || flow.setDeviceId(options.deviceId.c_str())) &&
+               flow.setRequiredSignatures(options.requiredSignatures);
   for (const std::string& hex : options.publicKeys) {
     uint8_t key[kPublicKeyLength];
     configured = configured && decodeKey(hex, key) && flow.addTrustedKey(key);
@@ -151,9 +223,9 @@ int main(int argc, char** argv) {
   flow.setTimeouts(options.readTimeoutMs, options.updateTimeoutMs);
   // Validators only count for the settings they were obtained under: every
   // one that decides how the same manifest bytes are judged.
-  std::string pollContext = options.board + "|" + options.channel + "|" + options.version + "|" +
+  std::string pollContext = options.board + "|" + options.channel + "|" + runningVersion + "|" +
                             std::to_string(options.flashSize) + "|" + std::to_string(options.now) + "|" +
-                            options.deviceId + "|" + std::to_string(options.requiredSignatures);
+                            guard.refusedVersion() + "|" + options.deviceId + "|" + std::to_string(options.requiredSignatures);
   for (const std::string& hex : options.publicKeys) pollContext += "|" + hex;
   for (const std::string& url : options.urls) pollContext += "|" + url;
   if (!options.statePath.empty()) {
@@ -169,7 +241,7 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  Run run{&flow, options.checkOnly, Result::ConfigError};
+  Run run{&flow, deviceMode ? &guard : nullptr, options.checkOnly, Result::ConfigError};
   size_t stackBytes = 0;
   if (options.measureStack) {
     stackBytes = stackHighWater(runFlow, &run);
@@ -177,6 +249,10 @@ int main(int argc, char** argv) {
     runFlow(&run);
   }
 
+  if (deviceMode) {
+    if (run.result == Result::Updated) device.updateWritten(flow.offeredVersion());
+    if (!device.saveFile()) std::fprintf(stderr, "cannot write device file %s\n", options.devicePath.c_str());
+  }
   if (!options.statePath.empty()) {
     state.pollContext = pollContext;
     state.validators = flow.lastPollValidators();
@@ -194,6 +270,7 @@ int main(int argc, char** argv) {
               flow.httpStatus(), flow.mirrorIndex(), flow.imageBytesReceived(), static_cast<unsigned long long>(transport.bytesReceived()),
               static_cast<unsigned long long>(transport.bodyBytesReceived()));
   if (options.measureStack) std::printf(" stack_bytes=%zu", stackBytes);
+  if (deviceMode) printBootFields(device, guard);
   std::printf(" message=\"%s\"\n", resultMessage(run.result));
   const bool success =
       run.result == Result::NoUpdate || run.result == Result::UpdateAvailable || run.result == Result::Updated ||

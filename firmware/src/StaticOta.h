@@ -8,9 +8,19 @@
 // The running version and the board default to the STATIC_OTA_VERSION and
 // STATIC_OTA_BOARD build flags the publishing action injects; the channel
 // defaults to "stable". Keep one StaticOta object for the program's lifetime
-// (a global): it holds a 1 KB buffer and the validators of the last poll.
+// (a global): it holds a 1 KB buffer and the validators of the last poll, and
+// on ESP32 it must exist before setup() for the trial boot (see begin()).
+//
+// Trial boot and boot guard: call ota.begin() first in setup(). A new image
+// then runs on trial until a poll verifies a signed manifest (or the sketch's
+// confirmWhen() check passes); on ESP32 a reset or the trial's timeout before
+// that rolls back to the previous image. After setSafeModeAfter() boots in a
+// row without that confirmation, inSafeMode() is true: run only Wi-Fi and
+// update polling. Build with -DSTATIC_OTA_NO_TRIAL_BOOT to leave ESP32 images
+// to the Arduino core, which confirms each one before setup().
 #pragma once
 
+#include "core/boot_guard.h"
 #include "core/result.h"
 #include "core/update_flow.h"
 
@@ -21,12 +31,15 @@
 #include "arduino/arduino_http_transport.h"
 #include "crypto/chip_crypto.h"
 #if defined(ESP8266)
+#include "esp8266/esp8266_boot.h"
 #include "esp8266/esp8266_flash.h"
 #else
+#include "esp32/esp32_boot.h"
 #include "esp32/esp32_flash.h"
 #endif
 
 using StaticOtaResult = static_ota::Result;
+using StaticOtaBootState = static_ota::BootState;
 
 class StaticOta {
  public:
@@ -43,6 +56,27 @@ class StaticOta {
 
   // False when the constructor's URL, a key, the version or the board was refused.
   bool configured() const { return configured_; }
+
+  // First thing in setup(): counts this boot, notes a rollback of the last
+  // update, decides safe mode. (check() and update() call it if the sketch
+  // did not, but then a crash before the first poll is not counted.)
+  void begin();
+  // Confirmed, Pending (a new image on trial) or RolledBack (the previous
+  // image runs again after a failed trial; that version is refused).
+  StaticOtaBootState bootState() const { return guard_.state(); }
+  static const char* bootStateCode(StaticOtaBootState state) { return static_ota::bootStateCode(state); }
+  // The last boots did not pass their health check: run only Wi-Fi and polling.
+  bool inSafeMode() const { return guard_.inSafeMode(); }
+  // The sketch's own health check instead of the default (the first poll
+  // that verifies a signed manifest); asked by loop(), check() and update()
+  // until it returns true once per boot.
+  void confirmWhen(bool (*healthy)()) { healthy_ = healthy; }
+  // A pending image not confirmed within this time is rolled back (default 10 minutes).
+  void setTrialTimeout(uint32_t milliseconds) { guard_.setTrialTimeoutMs(milliseconds); }
+  // Safe mode after this many boots in a row without confirmation (default 5; 0: never).
+  void setSafeModeAfter(uint8_t boots) { guard_.setSafeModeAfter(boots); }
+  // From loop(): the health check and the trial's timeout (cheap; no network).
+  void loop();
 
   bool setChannel(const char* channel) { return flow_.setChannel(channel); }
   // Up to two fallback mirrors (the same path on another host), tried in
@@ -64,13 +98,21 @@ class StaticOta {
   void setVersionStore(static_ota::VersionStore* store) { flow_.setVersionStore(store); }
   void setTimeouts(uint32_t readTimeoutMs, uint32_t updateTimeoutMs) { flow_.setTimeouts(readTimeoutMs, updateTimeoutMs); }
   void onProgress(ProgressCallback callback);
+#if defined(ESP8266)
+  // The signature check runs at 160 MHz, then the clock is restored (default
+  // on). Turn it off when the sketch counts CPU cycles itself at a fixed
+  // clock (e.g. SoftwareSerial receiving during a poll).
+  void setCpuBoost(bool enabled) { crypto_.setCpuBoost(enabled); }
+#endif
   // For https: a WiFiClientSecure set up with the server's CA or fingerprint.
   void useClient(WiFiClient& client) { transport_.useClient(client); }
 
   // True when a newer, signed version for this board and channel is offered
   // (downloads the manifest only).
   bool check();
-  // The whole update; on Updated, restart to run the new image.
+  // The whole update; on Updated, restart to run the new image. While an
+  // ESP32 image is pending (not yet confirmed) an offer is only reported
+  // (UpdateAvailable): ESP-IDF writes the other slot only after confirmation.
   StaticOtaResult update();
 
   StaticOtaResult lastResult() const { return lastResult_; }
@@ -100,6 +142,14 @@ class StaticOta {
   ArduinoClock clock_;
   static_ota::ChipCrypto crypto_;
   static_ota::UpdateFlow flow_;
+#if defined(ESP8266)
+  static_ota::Esp8266Boot boot_;
+#else
+  static_ota::Esp32Boot boot_;
+#endif
+  static_ota::BootGuard guard_;
+  bool (*healthy_)() = nullptr;
+  bool began_ = false;
   ProgressCallback progress_ = nullptr;
   StaticOtaResult lastResult_ = StaticOtaResult::NoUpdate;
   bool configured_ = false;

@@ -21,6 +21,7 @@ using test::check;
 using test::checkEqual;
 
 void runFlowTests();
+void runBootTests();
 void printFlowStackUsage();
 
 namespace {
@@ -385,10 +386,12 @@ int main(int argc, char** argv) {
       testSemverPairs(argv[2]);
     } else if (suite == "flow") {
       runFlowTests();
+    } else if (suite == "boot") {
+      runBootTests();
     } else if (suite == "stack") {
       printFlowStackUsage();
     } else {
-      std::fprintf(stderr, "usage: core_tests vectors FILE | units | semver FILE | flow | stack\n");
+      std::fprintf(stderr, "usage: core_tests vectors FILE | units | semver FILE | flow | boot | stack\n");
       return 2;
     }
   } catch (const std::exception& error) {

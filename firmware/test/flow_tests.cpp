@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/boot_guard.h"
 #include "core/update_flow.h"
 #include "openssl_crypto.h"
 #include "painted_stack.h"
@@ -278,6 +279,16 @@ struct Device {
     FakeResponse image;
     image.body = release.image;
     transport.responses[kImageUrl] = image;
+  }
+
+  // The mirror offers the running version and two polls confirmed its
+  // validators: the next poll is a conditional GET.
+  void settleOnRunningVersion() {
+    Release running;
+    running.version = "1.0.0";
+    publish(running);
+    flow.update();
+    flow.update();
   }
 };
 
@@ -616,14 +627,12 @@ void testSettingsForgetValidators() {
       {"required signatures", [](UpdateFlow& flow, const Signer&) { flow.setRequiredSignatures(1); }},
       {"fallback mirror", [](UpdateFlow& flow, const Signer&) { flow.addMirrorUrl("http://backup.example/nodemcuv2/latest.txt"); }},
       {"outside setting", [](UpdateFlow& flow, const Signer&) { flow.forgetLastPoll(); }},
+      {"refused version", [](UpdateFlow& flow, const Signer&) { flow.setRefusedVersion("2.0.0"); }},
+      {"health check", [](UpdateFlow& flow, const Signer&) { flow.setVerifyUnchanged(true); }},
   };
   for (const auto& setter : setters) {
     Device device;
-    Release running;
-    running.version = "1.0.0";
-    device.publish(running);
-    device.flow.update();
-    device.flow.update();
+    device.settleOnRunningVersion();
     check(device.flow.lastPollValidators().conditionalPollsLeft == kMaxConditionalPolls, "validators confirmed");
     setter.second(device.flow, device.signer);
     check(device.flow.lastPollValidators().conditionalPollsLeft == 0 &&
@@ -912,6 +921,78 @@ void printFlowStackUsage() {
       withOpenSslBytes, coreBytes, verifyBytes, hashBytes);
 }
 
+// A version rolled back on this device is refused without cryptography, and
+// its refusal is a decision the next poll may take from a 304.
+void testRefusedVersion() {
+  Device device;
+  check(!device.flow.setRefusedVersion("not a version"), "an invalid version is refused");
+  check(device.flow.setRefusedVersion("1.1.0"), "a valid one is accepted");
+  device.publish(Release());
+  checkEqual(code(device.flow.update()), "rolled_back", "the refused version is not taken");
+  checkEqual(device.crypto.verifications, 0, "refused before any cryptography");
+  checkEqual(device.flash.begins, 0, "flash never opened");
+  checkEqual(code(device.flow.update()), "rolled_back", "again");
+  checkEqual(code(device.flow.update()), "no_update", "then the unchanged manifest is a 304, as for any decided refusal");
+  checkEqual(device.transport.conditionalEtags.back(), "\"1\"", "validators sent once confirmed");
+  checkEqual(device.crypto.verifications, 0, "still no cryptography");
+  Release newer;
+  newer.version = "1.1.1";
+  device.publish(newer);
+  checkEqual(code(device.flow.update()), "updated", "a newer version installs");
+  check(device.flow.setRefusedVersion(""), "cleared");
+}
+
+// A boot's health check: the manifest is verified even when it offers the
+// running version, never answered from validators, and only a valid
+// signature counts.
+void testVerifyUnchanged() {
+  Device device;
+  device.settleOnRunningVersion();
+  checkEqual(code(device.flow.update()), "no_update", "304 before the health check");
+  check(!device.flow.signatureVerified(), "a 304 verifies nothing");
+  device.flow.setVerifyUnchanged(true);
+  checkEqual(code(device.flow.update()), "no_update", "the running version, verified");
+  checkEqual(device.transport.conditionalEtags.back(), "", "no validators during the health check");
+  check(device.flow.signatureVerified(), "the signature was verified");
+  checkEqual(device.crypto.verifications, 1, "one verification");
+  Release older;
+  older.version = "0.9.0";
+  device.publish(older);
+  checkEqual(code(device.flow.update()), "not_newer", "an older version is still refused");
+  check(device.flow.signatureVerified(), "after its signature was verified");
+  device.transport.responses[kManifestUrl].body = Release().body() + "sig=" + device.signer.keyId + ":" +
+                                                  std::string(128, '0') + "\n";
+  checkEqual(code(device.flow.update()), "bad_signature", "a forged manifest");
+  check(!device.flow.signatureVerified(), "proves nothing");
+  device.flow.setVerifyUnchanged(false);
+  device.settleOnRunningVersion();
+  check(!device.flow.signatureVerified(), "off again: the running version costs no verification");
+}
+
+// The poll a device with a boot guard runs: with the sketch's own health
+// check still failing, a pending image reports an offer but writes nothing
+// (ESP-IDF refuses); once confirmed, the offer installs and is the next trial.
+void testGuardedPoll() {
+  Device device;
+  test::FakeBoot boot;
+  boot.pending = true;
+  BootGuard guard(boot);
+  guard.begin("1.0.0");
+  device.publish(Release());
+  checkEqual(code(guardedPoll(device.flow, guard, true, false)), "update_available", "offered, not installed");
+  checkEqual(device.flash.begins, 0, "nothing written while pending");
+  checkEqual(boot.validMarks, 0, "a verified manifest does not confirm when the sketch checks health itself");
+  guard.confirm();
+  checkEqual(code(guardedPoll(device.flow, guard, true, false)), "updated", "installed once confirmed");
+  BootGuard next(boot);  // the restart into 1.1.0
+  boot.pending = true;
+  device.flow.setRunningVersion("1.1.0");
+  next.begin("1.1.0");
+  checkEqual(bootStateCode(next.state()), "pending", "the update is the next boot's trial");
+  checkEqual(code(guardedPoll(device.flow, next, false, true)), "no_update", "its first poll");
+  checkEqual(bootStateCode(next.state()), "confirmed", "confirms it by default");
+}
+
 void runFlowTests() {
   testNoCryptoWhenNothingIsNew();
   testCheckOffersWithoutDownloading();
@@ -932,6 +1013,9 @@ void runFlowTests() {
   testSignatureAndContext();
   testHighestAcceptedVersion();
   testConfiguration();
+  testRefusedVersion();
+  testVerifyUnchanged();
+  testGuardedPoll();
   testFleetSettings();
   testRolloutAndReplay();
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/boot_guard.h"
 #include "core/crypto_backend.h"
 
 namespace test {
@@ -56,6 +57,30 @@ class AcceptAllVerifier final : public static_ota::CryptoBackend {
     return true;
   }
   int calls = 0;
+};
+
+// Boot records in memory and a bootloader whose pending state the test sets.
+struct FakeBoot final : public static_ota::BootControl {
+  bool hasRecord = false;
+  static_ota::BootRecord stored{};
+  bool pending = false;
+  int validMarks = 0;
+  int rollbacks = 0;
+
+  bool loadRecord(static_ota::BootRecord& record) override {
+    if (hasRecord) record = stored;
+    return hasRecord;
+  }
+  void saveRecord(const static_ota::BootRecord& record) override {
+    stored = record;
+    hasRecord = true;
+  }
+  bool runningImagePending() override { return pending; }
+  void markRunningImageValid() override {
+    ++validMarks;
+    pending = false;
+  }
+  void rollBack() override { ++rollbacks; }
 };
 
 }  // namespace test

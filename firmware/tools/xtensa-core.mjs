@@ -9,11 +9,11 @@ import { fileURLToPath } from 'node:url';
 
 const firmware = dirname(dirname(fileURLToPath(import.meta.url)));
 const coreDirectory = join(firmware, 'src', 'core');
-const CXX = 'xtensa-lx106-elf-g++';
+export const CXX = 'xtensa-lx106-elf-g++';
 
 // Code generation as in the Arduino ESP8266 core 3.1 (platform.txt, compiler.cpp.flags),
 // plus what keeps the core freestanding.
-const FLAGS = [
+export const FLAGS = [
   '-std=c++17', '-Os', '-free', '-fipa-pta', '-mlongcalls', '-mtext-section-literals', '-falign-functions=4',
   '-fno-exceptions', '-fno-rtti', '-ffunction-sections', '-fdata-sections',
   '-ffreestanding', '-nostdinc++', '-fno-threadsafe-statics', '-Wall', '-Wextra', '-Werror',
@@ -26,14 +26,17 @@ export const ALLOWED_EXTERNAL_SYMBOLS = new Set(['memchr', 'memcmp', 'memcpy', '
 const ROOTS = /UpdateFlow|resultCode|manifestErrorCode|transportErrorCode/;
 const MESSAGE_ROOTS = /resultMessage/;
 
-export function crossCompilerAvailable() {
+// The command runs (`command --version`).
+export function commandAvailable(command) {
   try {
-    execFileSync(CXX, ['--version'], { stdio: 'ignore' });
+    execFileSync(command, ['--version'], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
   }
 }
+
+export const crossCompilerAvailable = () => commandAvailable(CXX);
 
 export function compileCore(outputDirectory) {
   if (!crossCompilerAvailable()) {

@@ -1,4 +1,7 @@
 // Checks the mirror every few minutes and installs a newer signed release.
+// A new release runs on trial until its first good poll (on ESP32 a reset
+// before that boots the previous one), and after a few boots that never got
+// that far the sketch runs in safe mode: only Wi-Fi and updates.
 // The running version and board come from the STATIC_OTA_VERSION and
 // STATIC_OTA_BOARD build flags (the publishing action sets them).
 #if defined(ESP8266)
@@ -40,8 +43,10 @@ void printProgress(uint32_t received, uint32_t total) {
 }
 
 void setup() {
+  ota.begin();  // first: counts this boot, notes a rollback of the last update
   Serial.begin(115200);
-  Serial.printf("\nrunning %s on %s\n", STATIC_OTA_VERSION, STATIC_OTA_BOARD);
+  Serial.printf("\nrunning %s on %s, boot %s%s\n", STATIC_OTA_VERSION, STATIC_OTA_BOARD,
+                StaticOta::bootStateCode(ota.bootState()), ota.inSafeMode() ? ", safe mode" : "");
   if (!ota.configured()) Serial.println(kNotConfigured);
   ota.onProgress(printProgress);
   WiFi.mode(WIFI_STA);
@@ -49,6 +54,8 @@ void setup() {
 }
 
 void loop() {
+  ota.loop();  // the trial's timeout
+  // if (!ota.inSafeMode()) runTheApplication();
   if (WiFi.status() != WL_CONNECTED) return;
   if (checkedOnce && millis() - lastCheckMs < kCheckEveryMs) return;
   checkedOnce = true;

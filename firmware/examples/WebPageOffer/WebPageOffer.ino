@@ -66,6 +66,7 @@ void installUpdate() {
 }
 
 void setup() {
+  ota.begin();  // first: a new release stays on trial until a page view's check verifies a manifest
   Serial.begin(115200);
   if (!ota.configured()) Serial.println(kNotConfigured);
   WiFi.mode(WIFI_STA);
@@ -78,4 +79,7 @@ void setup() {
   server.begin();
 }
 
-void loop() { server.handleClient(); }
+void loop() {
+  ota.loop();
+  server.handleClient();
+}

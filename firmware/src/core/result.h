@@ -24,6 +24,7 @@ enum class Result : uint8_t {
   HashMismatch,
   FlashError,
   ConfigError,      // the device's own settings are unusable (URL, keys, version)
+  RolledBack,       // the offered version failed its trial boot here and was rolled back
   NotInRollout,     // a newer signed version is offered, to a share of devices this one is not in
   Replayed,         // an older signed offer than one already seen (a replayed manifest)
 };

@@ -24,8 +24,8 @@ constexpr char kResultMessages[] =
     "image SHA-256 does not match the manifest\0"
     "flash write failed\0"
     "device configuration is invalid\0"
-    "this device is not in the release's rollout yet"
-    "\0"
+    "offered version was rolled back on this device; waiting for a newer one\0"
+    "this device is not in the release's rollout yet\0"
     "manifest is older than one already seen (replayed)";
 static_assert(packedCount(kResultMessages) == kResultCount, "one sentence per Result");
 

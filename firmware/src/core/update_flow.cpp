@@ -24,13 +24,15 @@ constexpr uint32_t bit(Result result) { return 1u << static_cast<uint8_t>(result
 bool decidedByManifestBytes(Result result) {
   constexpr uint32_t kDecided = bit(Result::NoUpdate) | bit(Result::NotNewer) | bit(Result::BadSignature) |
                                 bit(Result::WrongFormat) | bit(Result::WrongBoard) | bit(Result::WrongChannel) |
-                                bit(Result::Expired) | bit(Result::TooLarge) | bit(Result::NotInRollout);
+                                bit(Result::Expired) | bit(Result::TooLarge) | bit(Result::RolledBack) |
+                                bit(Result::NotInRollout);
   return (bit(result) & kDecided) != 0;
 }
 
 // The mirror answered for itself: nothing newer to take there, no failure.
 bool answered(Result result) {
-  constexpr uint32_t kAnswers = bit(Result::NoUpdate) | bit(Result::NotNewer) | bit(Result::NotInRollout);
+  constexpr uint32_t kAnswers =
+      bit(Result::NoUpdate) | bit(Result::NotNewer) | bit(Result::RolledBack) | bit(Result::NotInRollout);
   return (bit(result) & kAnswers) != 0;
 }
 
@@ -49,6 +51,7 @@ UpdateFlow::UpdateFlow(HttpTransport& transport, FlashTarget& flash, Clock& cloc
   deviceId_[0] = '\0';
   offeredVersion_[0] = '\0';
   imageUrl_[0] = '\0';
+  refusedVersion_[0] = '\0';
   memcpy(channel_, "stable", sizeof("stable"));
 }
 
@@ -82,10 +85,13 @@ bool UpdateFlow::addTrustedKey(const uint8_t publicKey[kPublicKeyLength]) {
   return trustedKeys_.add(publicKey, crypto_);
 }
 
-bool UpdateFlow::setRunningVersion(const char* version) {
+// A valid SemVer version into one of the version buffers.
+bool UpdateFlow::setVersion(const char* version, char (&out)[kMaxVersionLength + 1]) {
   return isValidVersion(TextSpan{version, boundedLength(version, kMaxVersionLength)}) &&
-         setText(version, runningVersion_, sizeof(runningVersion_));
+         setText(version, out, sizeof(out));
 }
+
+bool UpdateFlow::setRunningVersion(const char* version) { return setVersion(version, runningVersion_); }
 
 bool UpdateFlow::setBoard(const char* board) { return setText(board, board_, sizeof(board_)); }
 
@@ -101,6 +107,12 @@ bool UpdateFlow::setRequiredSignatures(uint8_t count) {
 bool UpdateFlow::setDeviceId(const char* deviceId) {
   return isValidDeviceId(TextSpan{deviceId, boundedLength(deviceId, kMaxDeviceIdLength)}) &&
          setText(deviceId, deviceId_, sizeof(deviceId_));
+}
+
+bool UpdateFlow::setRefusedVersion(const char* version) {
+  forgetLastPoll();
+  refusedVersion_[0] = '\0';
+  return version[0] == '\0' || setVersion(version, refusedVersion_);
 }
 
 void UpdateFlow::setTimeouts(uint32_t readTimeoutMs, uint32_t updateTimeoutMs) {
@@ -142,12 +154,12 @@ Result UpdateFlow::failTransport(TransportError error) {
 
 // The running image was accepted once, so it is recorded when it is higher
 // than the stored record. Returns the highest version ever accepted: the
-// record (read into record) or the running version, whichever is higher.
-STATIC_OTA_ONE_CALLER TextSpan UpdateFlow::recordRunningVersion(char (&record)[kMaxVersionLength + 1]) {
+// record (read into storedVersion_) or the running version, whichever is higher.
+STATIC_OTA_ONE_CALLER TextSpan UpdateFlow::recordRunningVersion() {
   const TextSpan running = spanOf(runningVersion_);
   if (versionStore_ == nullptr) return running;
-  if (versionStore_->load(record, sizeof(record))) {
-    const TextSpan stored{record, boundedLength(record, kMaxVersionLength)};
+  if (versionStore_->load(storedVersion_, sizeof(storedVersion_))) {
+    const TextSpan stored{storedVersion_, boundedLength(storedVersion_, kMaxVersionLength)};
     // An unreadable record is treated as none.
     if (isValidVersion(stored) && compareVersions(stored, running) >= 0) return stored;
   }
@@ -161,8 +173,7 @@ Result UpdateFlow::poll() {
   if (mirrorCount_ == 0 || trustedKeys_.count() < requiredSignatures_ || runningVersion_[0] == '\0' || board_[0] == '\0') {
     return Result::ConfigError;
   }
-  char record[kMaxVersionLength + 1];
-  const TextSpan highest = recordRunningVersion(record);
+  const TextSpan highest = recordRunningVersion();
 
   // The primary first; a failure there moves on to the next mirror within
   // this poll (and its time bound), and an answer without an offer ends the
@@ -193,6 +204,7 @@ void UpdateFlow::clearDetails(size_t mirror) {
   offeredVersion_[0] = '\0';
   imageBytesReceived_ = 0;
   mirrorIndex_ = mirror;
+  signatureVerified_ = false;
 }
 
 // One mirror's manifest, judged. Only the primary's answers keep validators:
@@ -218,7 +230,7 @@ Result UpdateFlow::pollMirror(size_t mirror, const TextSpan& highest) {
 // The caller ends the request.
 STATIC_OTA_ONE_CALLER Result UpdateFlow::readManifest(size_t mirror, size_t& length, HttpResponse& response) {
   const HttpValidators* conditional = nullptr;
-  if (mirror == 0 && lastPoll_.conditionalPollsLeft != 0) {
+  if (mirror == 0 && lastPoll_.conditionalPollsLeft != 0 && !verifyUnchanged_) {
     --lastPoll_.conditionalPollsLeft;
     conditional = &lastPoll_.validators;
   }
@@ -247,9 +259,17 @@ STATIC_OTA_ONE_CALLER Result UpdateFlow::evaluateManifest(size_t mirror, size_t 
   copyToCString(framed.version, offeredVersion_, sizeof(offeredVersion_));
 
   // Before any cryptography: equal is "up to date"; lower, or not above the
-  // highest ever accepted, is a rollback attempt.
-  if (compareVersions(framed.version, spanOf(runningVersion_)) == 0) return Result::NoUpdate;
-  if (compareVersions(framed.version, highest) <= 0) return Result::NotNewer;
+  // highest ever accepted, is a rollback attempt; a version rolled back here
+  // waits for a newer one. Only a boot's health check verifies these too.
+  Result refusal = Result::UpdateAvailable;
+  if (compareVersions(framed.version, spanOf(runningVersion_)) == 0) {
+    refusal = Result::NoUpdate;
+  } else if (refusedVersion_[0] != '\0' && compareVersions(framed.version, spanOf(refusedVersion_)) == 0) {
+    refusal = Result::RolledBack;
+  } else if (compareVersions(framed.version, highest) <= 0) {
+    refusal = Result::NotNewer;
+  }
+  if (refusal != Result::UpdateAvailable && !verifyUnchanged_) return refusal;
 
   Manifest manifest;
   manifestError_ = openManifest(framed, trustedKeys_, crypto_, manifest, requiredSignatures_);
@@ -261,6 +281,8 @@ STATIC_OTA_ONE_CALLER Result UpdateFlow::evaluateManifest(size_t mirror, size_t 
     case ManifestError::BadSignature: return Result::BadSignature;
     default: return Result::WrongFormat;
   }
+  signatureVerified_ = true;
+  if (refusal != Result::UpdateAvailable) return refusal;
   if (!manifest.board.equalsCString(board_)) return Result::WrongBoard;
   if (!manifest.channel.equalsCString(channel_)) return Result::WrongChannel;
   uint32_t now = 0;
@@ -280,10 +302,10 @@ STATIC_OTA_ONE_CALLER Result UpdateFlow::evaluateManifest(size_t mirror, size_t 
 // signing, such as the wider rollout before a halt), is a replay.
 STATIC_OTA_ONE_CALLER bool UpdateFlow::recordOffer(const Manifest& manifest) {
   if (versionStore_ == nullptr) return true;
-  char recorded[kMaxVersionLength + 1];
+  // storedVersion_ is free again: `highest` was compared before the signature check.
   uint32_t recordedSeq = 0;
-  if (versionStore_->loadOffer(recorded, sizeof(recorded), recordedSeq)) {
-    const TextSpan version{recorded, boundedLength(recorded, kMaxVersionLength)};
+  if (versionStore_->loadOffer(storedVersion_, sizeof(storedVersion_), recordedSeq)) {
+    const TextSpan version{storedVersion_, boundedLength(storedVersion_, kMaxVersionLength)};
     // An unreadable record is treated as none.
     if (isValidVersion(version)) {
       const int order = compareVersions(manifest.version, version);

@@ -68,6 +68,18 @@ class UpdateFlow {
     versionStore_ = store;
   }
   void setTimeouts(uint32_t readTimeoutMs, uint32_t updateTimeoutMs);
+  // A version that failed its trial boot here ("" for none): offered again,
+  // it is RolledBack, without cryptography. False, with none refused, when
+  // it is not valid SemVer.
+  bool setRefusedVersion(const char* version);
+  // Also verify a manifest offering the running or an older version (never
+  // answered from validators): the health check of a boot, which needs proof
+  // that this firmware can still fetch and verify a release.
+  // Forgets the validators when it changes.
+  void setVerifyUnchanged(bool enabled) {
+    if (enabled != verifyUnchanged_) forgetLastPoll();
+    verifyUnchanged_ = enabled;
+  }
   void onProgress(ProgressCallback callback, void* context);
 
   // Steps 1-3: is a newer signed version offered? Downloads nothing else.
@@ -81,6 +93,9 @@ class UpdateFlow {
   int httpStatus() const { return httpStatus_; }
   const char* offeredVersion() const { return offeredVersion_; }  // "" when none was read
   size_t mirrorIndex() const { return mirrorIndex_; }  // the mirror (0: primary) the result came from
+  const char* runningVersion() const { return runningVersion_; }
+  // The last poll verified a manifest's signature from a trusted key.
+  bool signatureVerified() const { return signatureVerified_; }
   uint32_t imageBytesReceived() const { return imageBytesReceived_; }
 
   // Validators of the last poll whose outcome the manifest bytes alone
@@ -106,10 +121,11 @@ class UpdateFlow {
 
  private:
   bool setText(const char* text, char* out, size_t capacity);
+  bool setVersion(const char* version, char (&out)[kMaxVersionLength + 1]);
   Result poll();
   Result pollMirror(size_t mirror, const TextSpan& highest);
   void clearDetails(size_t mirror);
-  TextSpan recordRunningVersion(char (&record)[kMaxVersionLength + 1]);
+  TextSpan recordRunningVersion();
   Result readManifest(size_t mirror, size_t& length, HttpResponse& response);
   Result evaluateManifest(size_t mirror, size_t length, const TextSpan& highest);
   bool recordOffer(const Manifest& manifest);
@@ -138,6 +154,8 @@ class UpdateFlow {
   uint32_t imageBytesReceived_ = 0;
   size_t mirrorIndex_ = 0;
   size_t mirrorCount_ = 0;
+  bool signatureVerified_ = false;
+  bool verifyUnchanged_ = false;
 
   PollValidators lastPoll_;
 
@@ -148,6 +166,10 @@ class UpdateFlow {
   char channel_[kMaxChannelLength + 1];
   char deviceId_[kMaxDeviceIdLength + 1];
   uint8_t requiredSignatures_ = 1;
+  // The version store's record, read by each poll: off the stack, which the
+  // signature check needs on the ESP8266 (firmware/README.md).
+  char storedVersion_[kMaxVersionLength + 1];
+  char refusedVersion_[kMaxVersionLength + 1];
 
   // The offer found by the last poll.
   uint32_t imageSize_ = 0;

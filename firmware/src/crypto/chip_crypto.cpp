@@ -2,9 +2,14 @@
 
 #include "chip_crypto.h"
 
+#include <Arduino.h>
 #include <Ed25519.h>
 
-#if defined(ESP32)
+#if defined(ESP8266)
+extern "C" {
+#include <user_interface.h>
+}
+#else
 #include <mbedtls/version.h>
 #endif
 
@@ -49,9 +54,26 @@ void ChipCrypto::sha256Finish(uint8_t digest[32]) {
 
 #endif
 
+// About 42 M lx106 instructions (firmware/README.md): let Wi-Fi run before
+// and after. optimistic_yield() yields only from the loop's context, so a
+// poll started from a callback does not panic as yield() would.
 bool ChipCrypto::ed25519Verify(const uint8_t signature[64], const uint8_t publicKey[32], const uint8_t* message,
                                size_t length) {
+#if defined(ESP8266)
+  ESP.wdtFeed();
+  optimistic_yield(10000);
+  const uint8_t clockMhz = system_get_cpu_freq();
+  const bool boost = cpuBoost_ && clockMhz != SYS_CPU_160MHZ;
+  if (boost) system_update_cpu_freq(SYS_CPU_160MHZ);
+  const bool valid = Ed25519::verify(signature, publicKey, message, length);
+  if (boost) system_update_cpu_freq(clockMhz);
+  ESP.wdtFeed();
+  optimistic_yield(10000);
+  return valid;
+#else
+  yield();
   return Ed25519::verify(signature, publicKey, message, length);
+#endif
 }
 
 }  // namespace static_ota

@@ -15,8 +15,11 @@ uint32_t Esp8266Flash::maxImageSize() { return ESP.getFreeSketchSpace(); }
 
 bool Esp8266Flash::begin(uint32_t imageSize) { return Update.begin(imageSize, U_FLASH); }
 
+// Each 4 KB sector erase takes tens of milliseconds: let Wi-Fi run between chunks.
 bool Esp8266Flash::write(const uint8_t* data, size_t length) {
-  return Update.write(const_cast<uint8_t*>(data), length) == length;
+  const bool written = Update.write(const_cast<uint8_t*>(data), length) == length;
+  optimistic_yield(10000);
+  return written;
 }
 
 // The flow calls this only once every byte is written and the hash matched.

@@ -1,0 +1,75 @@
+// The simulated device's two app slots and RTC memory, kept in a key=value
+// file between runs (each run of static-ota-device is one poll, or one
+// restart). The bootloader follows ESP-IDF's app rollback: a new image boots
+// pending; a reset while it is still pending aborts it and boots the other
+// slot; marking it invalid does the same at once.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/boot_guard.h"
+#include "host_platform.h"
+
+namespace static_ota {
+
+enum class SlotState : uint8_t { Empty, New, Pending, Valid, Invalid, Aborted };
+
+class TwoSlotDevice final : public BootControl {
+ public:
+  explicit TwoSlotDevice(std::string path) : path_(std::move(path)) {}
+
+  // A missing file is a factory-fresh device running factoryVersion from slot 0.
+  bool loadFile(const std::string& factoryVersion);
+  bool saveFile() const;
+
+  // Reset (RTC memory kept) or power cycle (RTC memory lost), then the bootloader.
+  void restart(bool powerCycle);
+  const std::string& runningVersion() const { return version_[running_]; }
+  // Where an update is written: the slot not running.
+  std::string updateSlotPath() const { return slotPath(1 - running_); }
+  // The update written there boots next.
+  void updateWritten(const std::string& version);
+  // Milliseconds since the last restart (wall clock, kept across runs).
+  uint32_t uptimeMs() const;
+
+  bool loadRecord(BootRecord& record) override;
+  void saveRecord(const BootRecord& record) override;
+  bool runningImagePending() override { return state_[running_] == SlotState::Pending; }
+  void markRunningImageValid() override { state_[running_] = SlotState::Valid; }
+  void rollBack() override;
+
+  bool restarted() const { return restarted_; }
+
+ private:
+  std::string slotPath(int slot) const { return path_ + ".slot" + std::to_string(slot); }
+  void bootloader();
+
+  std::string path_;
+  int running_ = 0;
+  int next_ = 0;
+  SlotState state_[2] = {SlotState::Valid, SlotState::Empty};
+  std::string version_[2];
+  uint64_t bootAtMs_ = 0;
+  std::string rtc_;  // the BootRecord's bytes in hex; empty after a power cycle
+  bool restarted_ = false;
+};
+
+// The slot an update is written to. As esp_ota_begin() does with app
+// rollback, it refuses to begin while the running image is still pending.
+class UpdateSlotFlash final : public FlashTarget {
+ public:
+  UpdateSlotFlash(TwoSlotDevice& device, uint32_t capacity)
+      : device_(device), slot_(device.updateSlotPath(), capacity) {}
+  uint32_t maxImageSize() override { return slot_.maxImageSize(); }
+  bool begin(uint32_t imageSize) override { return !device_.runningImagePending() && slot_.begin(imageSize); }
+  bool write(const uint8_t* data, size_t length) override { return slot_.write(data, length); }
+  bool commit() override { return slot_.commit(); }
+  void abort() override { slot_.abort(); }
+
+ private:
+  TwoSlotDevice& device_;
+  FileFlash slot_;
+};
+
+}  // namespace static_ota

@@ -1,0 +1,183 @@
+// Runs the device core on the ESP8266's CPU (lx106) under QEMU's `sim`
+// machine: frameManifest + openManifest on a vector, UpdateFlow::check() and
+// UpdateFlow::update() over in-memory fakes, an idle poll answered 304.
+// Each step runs on a painted stack between two reads of CCOUNT; one line per
+// step goes out through semihosting:
+//   step=<name> result=<code> ccount=<cycles> stack=<bytes>   (numbers in hex)
+// Instructions follow from CCOUNT with the `calibration` line (a loop of
+// known length). The fakes do no work of their own (no copies, no hashing).
+#include <string.h>
+
+#include "core/manifest.h"
+#include "core/result.h"
+#include "core/update_flow.h"
+#include "harness.h"
+#include "harness_data.h"
+
+extern "C" {
+uint32_t harness_ccount();
+uintptr_t harness_sp();
+void harness_spin(uint32_t n);
+int harness_simcall(int number, int a, int b, int c);
+int harness_main();
+extern uint32_t __stack_bottom[];
+}
+
+// Placement new without <new>, which a freestanding build does not have.
+void* operator new(size_t, void* where) noexcept { return where; }
+
+using namespace static_ota;
+using namespace harness;
+
+namespace {
+
+constexpr int kSysWrite = 4;
+constexpr uint32_t kPaint = 0xA5A5A5A5u;
+constexpr char kManifestUrl[] = "http://mirror.test/board/latest.txt";
+constexpr char kEtag[] = "\"manifest\"";
+
+void print(const char* text) { harness_simcall(kSysWrite, 1, reinterpret_cast<int>(text), static_cast<int>(strlen(text))); }
+
+// In hexadecimal: the lx106 has no divide instruction and Debian's libgcc
+// for it leaves division to the ESP8266's ROM, which QEMU does not have.
+void printNumber(uint32_t value) {
+  char digits[11] = "0x";
+  for (int nibble = 0; nibble < 8; ++nibble) digits[2 + nibble] = "0123456789abcdef"[(value >> (28 - 4 * nibble)) & 0xF];
+  digits[10] = '\0';
+  print(digits);
+}
+
+// Serves the manifest (304 when the request carries its ETag) and an image of
+// kImageSize bytes whose content is never looked at by the null backend.
+class MemoryTransport final : public HttpTransport {
+ public:
+  TransportError get(const char* url, const HttpValidators* conditional, uint32_t, uint32_t, HttpResponse& response) override {
+    manifest_ = strcmp(url, kManifestUrl) == 0;
+    position_ = 0;
+    length_ = manifest_ ? static_cast<uint32_t>(kManifestLength) : kImageSize;
+    response.status = conditional != nullptr && strcmp(conditional->etag, kEtag) == 0 ? 304 : 200;
+    response.hasContentLength = true;
+    response.contentLength = length_;
+    if (manifest_) memcpy(response.validators.etag, kEtag, sizeof(kEtag));
+    return TransportError::None;
+  }
+  TransportError read(uint8_t* buffer, size_t capacity, uint32_t, size_t& received) override {
+    if (position_ == length_) return TransportError::EndOfBody;
+    received = length_ - position_ < capacity ? length_ - position_ : capacity;
+    if (manifest_) memcpy(buffer, kManifest + position_, received);
+    position_ += static_cast<uint32_t>(received);
+    return TransportError::None;
+  }
+  void end() override {}
+
+ private:
+  bool manifest_ = false;
+  uint32_t position_ = 0;
+  uint32_t length_ = 0;
+};
+
+class NullFlash final : public FlashTarget {
+ public:
+  uint32_t maxImageSize() override { return 1024 * 1024; }
+  bool begin(uint32_t) override { return true; }
+  bool write(const uint8_t*, size_t) override { return true; }
+  bool commit() override { return true; }
+  void abort() override {}
+};
+
+class TickClock final : public Clock {
+ public:
+  uint32_t millis() override { return ++now_; }
+  bool unixTime(uint32_t&) override { return false; }
+
+ private:
+  uint32_t now_ = 0;
+};
+
+struct Step {
+  const char* result = "";
+  uint32_t cycles = 0;
+  uint32_t stackBytes = 0;
+};
+
+// Paints the free stack below this frame, runs step, and finds the deepest
+// word the step overwrote.
+template <typename Function>
+__attribute__((noinline)) Step measure(Function function) {
+  uint32_t* const top = reinterpret_cast<uint32_t*>(harness_sp());
+  for (uint32_t* word = __stack_bottom; word < top; ++word) *word = kPaint;
+  Step step;
+  const uint32_t start = harness_ccount();
+  step.result = function();
+  step.cycles = harness_ccount() - start;
+  const uint32_t* deepest = __stack_bottom;
+  while (deepest < top && *deepest == kPaint) ++deepest;
+  step.stackBytes = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(top) - reinterpret_cast<uintptr_t>(deepest));
+  return step;
+}
+
+void report(const char* name, const Step& step) {
+  print("step=");
+  print(name);
+  print(" result=");
+  print(step.result);
+  print(" ccount=");
+  printNumber(step.cycles);
+  print(" stack=");
+  printNumber(step.stackBytes);
+  print("\n");
+}
+
+MemoryTransport transport;
+NullFlash flash;
+TickClock clock;
+
+// As a sketch's global: the flow's buffers are not on the measured stack.
+UpdateFlow& newFlow(const char* runningVersion) {
+  alignas(UpdateFlow) static uint8_t storage[sizeof(UpdateFlow)];
+  UpdateFlow* flow = new (storage) UpdateFlow(transport, flash, clock, cryptoBackend());
+  const bool configured = flow->setManifestUrl(kManifestUrl) && flow->addTrustedKey(kTrustedKey) &&
+                          flow->setRunningVersion(runningVersion) && flow->setBoard(kBoard);
+  if (!configured) print("error=config\n");
+  return *flow;
+}
+
+}  // namespace
+
+int harness_main() {
+  constexpr uint32_t kSpins = 100000;
+  const Step calibration = measure([] {
+    harness_spin(kSpins);
+    return "ok";
+  });
+  print("calibration instructions=");
+  printNumber(2 * kSpins + 1);
+  print(" ccount=");
+  printNumber(calibration.cycles);
+  print("\n");
+
+  static TrustedKeys keys;
+  keys.add(kTrustedKey, cryptoBackend());
+  report("open", measure([] {
+           FramedManifest framed;
+           Manifest manifest;
+           ManifestError error = frameManifest(reinterpret_cast<const uint8_t*>(kManifest), kManifestLength, framed);
+           if (error == ManifestError::None) error = openManifest(framed, keys, cryptoBackend(), manifest);
+           return manifestErrorCode(error);
+         }));
+
+  UpdateFlow& flow = newFlow(kRunningVersion);
+  report("check", measure([&flow] { return resultCode(flow.check()); }));
+  report("update", measure([&flow] { return resultCode(flow.update()); }));
+
+  // The device now runs the offered version: the first poll stores the
+  // ETag, the second confirms it, the third is answered 304.
+  char offered[kMaxVersionLength + 1];
+  memcpy(offered, flow.offeredVersion(), sizeof(offered));
+  UpdateFlow& idle = newFlow(offered);
+  idle.check();
+  idle.check();
+  report("idle_304", measure([&idle] { return resultCode(idle.check()); }));
+  print("done\n");
+  return 0;
+}
