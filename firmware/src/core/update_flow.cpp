@@ -209,7 +209,7 @@ void UpdateFlow::clearDetails(size_t mirror) {
 
 // One mirror's manifest, judged. Only the primary's answers keep validators:
 // a fallback is asked rarely, and always unconditionally.
-Result UpdateFlow::pollMirror(size_t mirror, const TextSpan& highest) {
+STATIC_OTA_ONE_CALLER Result UpdateFlow::pollMirror(size_t mirror, const TextSpan& highest) {
   clearDetails(mirror);
   size_t length = 0;
   HttpResponse response;
