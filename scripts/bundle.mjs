@@ -1,4 +1,4 @@
-// Bundles the action (dist/index.js) and the CLI (dist/cli.js) with esbuild.
+// Bundles the action (dist/index.js, its logic in dist/main.js) and the CLI (dist/cli.js) with esbuild.
 // ESM output, with a require() for the odd CommonJS dependency inside the bundle.
 // Code splitting puts the large, rarely needed parts (the AWS SDK, the GitHub
 // client, git) in chunks that load only when a run uses them.
@@ -11,7 +11,9 @@ const { values } = parseArgs({ options: { outdir: { type: 'string', default: 'di
 
 rmSync(values.outdir, { recursive: true, force: true });
 await build({
-  entryPoints: { index: 'src/index.ts', cli: 'src/bin.ts' },
+  // main.js exports run() for tools that call the action's logic (GitHub's
+  // local-action); index.js, which action.yml runs, imports and calls it.
+  entryPoints: { index: 'src/index.ts', main: 'src/main.ts', cli: 'src/bin.ts' },
   outdir: values.outdir,
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,

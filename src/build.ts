@@ -10,6 +10,27 @@ const execFileAsync = promisify(execFile);
 export interface Reporter {
   info(message: string): void;
   warning(message: string): void;
+  /** Folds the output of `work` under `title` (a ::group:: in the Actions log); absent, the output is not folded. */
+  group?<T>(title: string, work: () => Promise<T>): Promise<T>;
+}
+
+/** Calls `emit` with each non-blank line of a stream's chunks, a line split across chunks joined first. */
+function lineForwarder(emit: (line: string) => void): { write(chunk: Buffer): void; flush(): void } {
+  let partial = '';
+  const send = (line: string) => {
+    if (line.trim()) emit(line.trimEnd());
+  };
+  return {
+    write(chunk) {
+      const lines = (partial + chunk.toString('utf8')).split(/\r\n|\r|\n/);
+      partial = lines.pop() ?? '';
+      lines.forEach(send);
+    },
+    flush() {
+      send(partial);
+      partial = '';
+    },
+  };
 }
 
 export class BuildError extends Error {
@@ -71,19 +92,27 @@ export async function ensurePio(log: Reporter): Promise<void> {
 
 /** Runs `pio run -e ENV` and returns the path of the image it produced. */
 export async function buildEnvironment(projectDir: string, board: string, version: string, log: Reporter): Promise<string> {
-  log.info(`pio run -e ${board} (version ${version})`);
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn('pio', ['run', '-e', board], {
-      cwd: projectDir,
-      env: buildEnvironmentVariables(version, board),
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const title = `pio run -e ${board} (version ${version})`;
+  const build = () =>
+    new Promise<number | null>((resolve, reject) => {
+      const child = spawn('pio', ['run', '-e', board], {
+        cwd: projectDir,
+        env: buildEnvironmentVariables(version, board),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const streams = [child.stdout, child.stderr].map((stream) => {
+        const forwarder = lineForwarder(log.info);
+        stream.on('data', forwarder.write);
+        return forwarder;
+      });
+      child.on('error', reject);
+      child.on('close', (code) => {
+        streams.forEach((forwarder) => forwarder.flush());
+        resolve(code);
+      });
     });
-    const forward = (chunk: Buffer) => log.info(chunk.toString('utf8').trimEnd());
-    child.stdout.on('data', forward);
-    child.stderr.on('data', forward);
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
+  if (!log.group) log.info(title);
+  const code = await (log.group ? log.group(title, build) : build());
   if (code !== 0) throw new BuildError(`pio run -e ${board} failed with exit code ${code}`);
   const image = join(projectDir, '.pio', 'build', board, 'firmware.bin');
   if (!(await stat(image).catch(() => undefined))?.isFile()) {

@@ -1,15 +1,17 @@
-// The maintainer CLI: static-ota keygen | publish | rollout | cosign | verify.
+// The maintainer CLI: static-ota keygen | publish | rollout | cosign | verify,
+// on commander (subcommands, per-command help, "did you mean" for mistyped options).
+import { Command, CommanderError, Option } from 'commander';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import packageJson from '../package.json' with { type: 'json' };
 import { DEFAULT_MAX_IMAGE_BYTES } from './image.js';
 import { InputError, parseDuration, parsePositiveInteger } from './inputs.js';
 import { isValidBoard, isValidChannel, STABLE_CHANNEL } from './manifest.js';
 import { createTarget, type TargetConfig } from './publish/targets.js';
 import { runRelease } from './release.js';
 import { changeRollout, cosign, parseRequiredSignatures, parseRolloutPercent } from './resign.js';
-import { readTargetConfig, TARGET_SETTING_NAMES } from './target-settings.js';
 import { generateKey, parsePublicKey, parseSigningKeys, publicKeyAsCArray, type SigningKey } from './sign.js';
+import { readTargetConfig, TARGET_DEFAULTS, TARGET_SETTING_NAMES } from './target-settings.js';
 import { verifyMirror } from './verify.js';
 
 export interface CliIo {
@@ -20,54 +22,43 @@ export interface CliIo {
 
 export const KEY_ENVIRONMENT_VARIABLE = 'STATIC_OTA_KEY';
 
-const USAGE = `Usage:
-  static-ota keygen --out key.pem
-  static-ota publish --firmware PATH --version SEMVER --board ID (--out DIR | --target KIND ...)
-                     [--key PATH]... [--channel C] [--force] [--trusted-key HEX]...
-                     [--allow-lockout] [--expires-in 30d] [--keep-versions N] [--max-image-size BYTES]
-                     [--no-follow-stable] [--rollout PERCENT] [--required-signatures K]
-      Keys: --key files (PKCS#8 PEM, or a 32-byte seed as hex or base64), or the
-      ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself.
-  static-ota rollout --board ID --percent N (--out DIR | --target KIND ...) [--channel C] [--key PATH]...
-                     [--trusted-key HEX]... [--required-signatures K]
-      Re-signs the manifest on the mirror for its current version with a new
-      rollout percentage (0 halts the release), same image, seq one higher.
-  static-ota cosign --board ID (--out DIR | --target KIND ...) --trusted-key HEX... [--channel C] [--key PATH]
-                    [--required-signatures K]
-      Adds a signature to the staged manifest (pending.txt, or latest.txt when
-      none is staged) after verifying every existing one; promotes it to
-      latest.txt once it has K signatures (default 2).
-  Mirror targets (publish, rollout, cosign), with the action's settings as flags:
-      --out DIR                     the directory target (same as --directory DIR)
-      --target github-pages         --pages-branch B --pages-folder F; the remote is
-                                    GITHUB_SERVER_URL/GITHUB_REPOSITORY.git, token GITHUB_TOKEN
-      --target s3                   --s3-bucket B --s3-prefix P --s3-region R --s3-endpoint URL
-                                    --s3-force-path-style true --s3-acl ACL; credentials
-                                    AWS_ACCESS_KEY_ID (or --s3-access-key-id), AWS_SECRET_ACCESS_KEY,
-                                    AWS_SESSION_TOKEN
-  static-ota verify --mirror DIR_OR_URL --board ID --pubkey HEX [--pubkey HEX]... [--channel C]
-                    [--required-signatures K] [--pending]
-`;
+/** Exit codes, as `--help` and the README list them. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+const EXIT_CODES_HELP = '\nExit codes: 0 success, 1 failure (nothing or only part was done: see the message), 2 usage error.\n';
 
 class UsageError extends Error {}
 
 type Write = (text: string) => void;
 
-function required(values: Record<string, unknown>, name: string): string {
-  const value = values[name];
-  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
-  return value;
+/** Every required option that is missing, in one message. */
+function requireOptions(options: Record<string, unknown>, names: string[]): void {
+  const missing = names.filter((name) => {
+    const value = options[camelCase(name)];
+    return value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+  });
+  if (missing.length === 1) throw new UsageError(`required option --${missing[0]} is missing`);
+  if (missing.length > 1) throw new UsageError(`required options ${missing.map((name) => `--${name}`).join(', ')} are missing`);
 }
 
-async function keygen(args: string[], out: Write): Promise<void> {
-  const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
-  const path = required(values, 'out');
+const camelCase = (name: string): string => name.replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase());
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+interface KeygenOptions {
+  out: string;
+}
+
+async function keygen(options: KeygenOptions, out: Write): Promise<void> {
+  requireOptions({ ...options }, ['out']);
   const key = generateKey();
-  await writeFile(path, key.privatePem, { flag: 'wx', mode: 0o600 }).catch((error: NodeJS.ErrnoException) => {
-    throw new InputError(error.code === 'EEXIST' ? `${path} already exists: refusing to overwrite a key` : `cannot write ${path}: ${error.message}`);
+  await writeFile(options.out, key.privatePem, { flag: 'wx', mode: 0o600 }).catch((error: NodeJS.ErrnoException) => {
+    throw new InputError(
+      error.code === 'EEXIST' ? `${options.out} already exists: refusing to overwrite a key` : `cannot write ${options.out}: ${error.message}`,
+    );
   });
   const publicHex = Buffer.from(key.publicKey).toString('hex');
-  out(`private key written to ${path} (keep it secret; store it as the STATIC_OTA_SIGNING_KEY repository secret)\n`);
+  out(`private key written to ${options.out} (keep it secret; store it as the STATIC_OTA_SIGNING_KEY repository secret)\n`);
   out(`public key: ${publicHex}\nkeyid: ${key.keyId}\n\nFor your firmware:\n${publicKeyAsCArray(key.publicKey)}\n`);
 }
 
@@ -87,48 +78,99 @@ async function readKeys(paths: string[], env: NodeJS.ProcessEnv): Promise<Signin
   return keys;
 }
 
-async function publish(args: string[], out: Write, env: NodeJS.ProcessEnv): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      ...TARGET_OPTIONS,
-      firmware: { type: 'string' },
-      version: { type: 'string' },
-      board: { type: 'string' },
-      channel: { type: 'string' },
-      key: { type: 'string', multiple: true, default: [] },
-      out: { type: 'string' },
-      force: { type: 'boolean', default: false },
-      'no-follow-stable': { type: 'boolean', default: false },
-      rollout: { type: 'string' },
-      'required-signatures': { type: 'string' },
-      'trusted-key': { type: 'string', multiple: true, default: [] },
-      'allow-lockout': { type: 'boolean', default: false },
-      'expires-in': { type: 'string' },
-      'keep-versions': { type: 'string' },
-      'max-image-size': { type: 'string' },
-    },
-  });
-  const target = targetFrom(values, env);
-  const expiresIn = values['expires-in'];
-  const keepVersions = values['keep-versions'];
-  const maxImageSize = values['max-image-size'];
+/** --out or --target with the action's target settings (commander's camelCase keys). */
+type TargetOptions = { out?: string } & { [setting: string]: unknown };
+
+/**
+ * The mirror target from the flags, through the action's own parser
+ * (readTargetConfig); secrets come from the environment only, never argv.
+ */
+function targetFrom(options: TargetOptions, env: NodeJS.ProcessEnv): TargetConfig {
+  const flag = (name: string): string | undefined => {
+    const value = options[camelCase(name)];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const fromEnvironment: Record<string, string | undefined> = {
+    token: env.GITHUB_TOKEN,
+    's3-secret-access-key': env.AWS_SECRET_ACCESS_KEY,
+    's3-session-token': env.AWS_SESSION_TOKEN,
+  };
+  const fallbacks: Record<string, string | undefined> = { ...TARGET_DEFAULTS, directory: options.out, 's3-access-key-id': env.AWS_ACCESS_KEY_ID };
+  return readTargetConfig((name) => (name in fromEnvironment ? fromEnvironment[name] : (flag(name) ?? fallbacks[name])), env);
+}
+
+/** The directory target needs its folder: --out (or --directory) is then required. */
+const mirrorOptionsMissing = (options: TargetOptions): string[] =>
+  (options.target ?? 'directory') === 'directory' && options.directory === undefined ? ['out'] : [];
+
+/** The target flags every command that writes to a mirror takes: the action's settings under the same names. */
+function addTargetOptions(command: Command): Command {
+  command
+    .option('--out <dir>', 'the mirror directory (the directory target; required unless --target says otherwise)')
+    .addOption(new Option('--target <kind>', 'mirror target, as the action\'s target input').choices(['directory', 'github-pages', 's3']));
+  const descriptions: Record<string, string> = {
+    directory: 'the mirror directory (same as --out)',
+    'pages-branch': 'github-pages: branch (default gh-pages); the remote is GITHUB_SERVER_URL/GITHUB_REPOSITORY.git, the token GITHUB_TOKEN',
+    'pages-folder': 'github-pages: sub-folder of the branch that is the mirror root',
+    's3-bucket': 's3: bucket; credentials AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN',
+    's3-prefix': 's3: key prefix (the mirror root)',
+    's3-region': 's3: region (default us-east-1; R2 uses auto)',
+    's3-endpoint': 's3: endpoint URL for S3-compatible services',
+    's3-force-path-style': 's3: true for path-style addressing (MinIO)',
+    's3-access-key-id': 's3: access key id (default AWS_ACCESS_KEY_ID)',
+    's3-acl': 's3: canned ACL for uploads, e.g. public-read',
+  };
+  for (const name of TARGET_SETTING_NAMES.filter((setting) => setting !== 'target')) command.option(`--${name} <value>`, descriptions[name]);
+  return command;
+}
+
+/** --board and --channel, checked. */
+function manifestLocation(options: { board: string; channel: string }): { board: string; channel: string } {
+  if (!isValidBoard(options.board)) throw new UsageError(`--board ${JSON.stringify(options.board)} is not a board name`);
+  if (!isValidChannel(options.channel)) throw new UsageError(`--channel ${JSON.stringify(options.channel)} is not a channel name`);
+  return { board: options.board, channel: options.channel };
+}
+
+const requiredSignatures = (text: string | undefined, fallback: number): number =>
+  text === undefined ? fallback : parseRequiredSignatures(text, '--required-signatures');
+
+interface PublishOptions extends TargetOptions {
+  firmware: string;
+  version: string;
+  board: string;
+  channel?: string;
+  key?: string[];
+  force?: boolean;
+  trustedKey?: string[];
+  allowLockout?: boolean;
+  expiresIn?: string;
+  keepVersions?: string;
+  maxImageSize: string;
+  followStable: boolean;
+  rollout?: string;
+  requiredSignatures?: string;
+}
+
+async function publish(options: PublishOptions, out: Write, env: NodeJS.ProcessEnv): Promise<void> {
+  requireOptions({ ...options }, ['firmware', 'version', 'board', ...mirrorOptionsMissing(options)]);
+  const { expiresIn, keepVersions } = options;
+  const target = targetFrom(options, env);
   const { manifests } = await runRelease({
-    version: required(values, 'version'),
-    channel: values.channel,
+    version: options.version,
+    channel: options.channel,
     projectDir: '.',
     environments: [],
     build: false,
-    firmware: [{ board: required(values, 'board'), path: required(values, 'firmware') }],
-    signingKeys: await readKeys(values.key, env),
-    nextReleaseKeys: values['trusted-key'].map((key) => parsePublicKey(key, '--trusted-key')),
-    allowLockout: values['allow-lockout'],
+    firmware: [{ board: options.board, path: options.firmware }],
+    signingKeys: await readKeys(options.key ?? [], env),
+    nextReleaseKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, '--trusted-key')),
+    allowLockout: options.allowLockout === true,
     expiresInSeconds: expiresIn === undefined ? undefined : parseDuration(expiresIn, '--expires-in'),
-    force: values.force,
-    followStable: !values['no-follow-stable'],
-    rollout: values.rollout === undefined ? undefined : parseRolloutPercent(values.rollout, '--rollout'),
-    requiredSignatures: requiredSignatures(values, 1),
-    maxImageBytes: maxImageSize === undefined ? DEFAULT_MAX_IMAGE_BYTES : parsePositiveInteger(maxImageSize, '--max-image-size'),
+    force: options.force === true,
+    followStable: options.followStable,
+    rollout: options.rollout === undefined ? undefined : parseRolloutPercent(options.rollout, '--rollout'),
+    requiredSignatures: requiredSignatures(options.requiredSignatures, 1),
+    maxImageBytes: parsePositiveInteger(options.maxImageSize, '--max-image-size'),
     keepVersions: keepVersions === undefined ? undefined : parsePositiveInteger(keepVersions, '--keep-versions'),
     target,
     log: { info: (message) => out(`${message}\n`), warning: (message) => out(`warning: ${message}\n`) },
@@ -142,115 +184,23 @@ async function publish(args: string[], out: Write, env: NodeJS.ProcessEnv): Prom
   }
 }
 
-async function rollout(args: string[], out: Write, env: NodeJS.ProcessEnv): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      board: { type: 'string' },
-      channel: { type: 'string', default: STABLE_CHANNEL },
-      percent: { type: 'string' },
-      key: { type: 'string', multiple: true, default: [] },
-      'trusted-key': { type: 'string', multiple: true, default: [] },
-      'required-signatures': { type: 'string' },
-      ...TARGET_OPTIONS,
-    },
-  });
-  const percent = parseRolloutPercent(required(values, 'percent'), '--percent');
-  const target = await createTarget(targetFrom(values, env));
-  const result = await changeRollout(target, {
-    ...manifestLocation(values),
-    percent,
-    keys: await readKeys(values.key, env),
-    trustedKeys: values['trusted-key'].map((key) => parsePublicKey(key, '--trusted-key')),
-    requiredSignatures: requiredSignatures(values, 1),
-  });
-  out(`${result.path}: ${result.version} rollout ${result.previousPercent}% -> ${result.percent}% (seq ${result.seq})${percent === 0 ? ', halted' : ''}\n`);
-  if (result.path.endsWith('/pending.txt')) out('staged: devices keep the current manifest until static-ota cosign adds the other signatures\n');
+interface VerifyOptions {
+  mirror: string;
+  board: string;
+  channel: string;
+  pubkey?: string[];
+  requiredSignatures?: string;
+  pending?: boolean;
 }
 
-async function cosignCommand(args: string[], out: Write, env: NodeJS.ProcessEnv): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      board: { type: 'string' },
-      channel: { type: 'string', default: STABLE_CHANNEL },
-      key: { type: 'string', multiple: true, default: [] },
-      'trusted-key': { type: 'string', multiple: true, default: [] },
-      'required-signatures': { type: 'string' },
-      ...TARGET_OPTIONS,
-    },
-  });
-  if (values['trusted-key'].length === 0) throw new UsageError('--trusted-key is required: the public keys devices trust, to verify the existing signatures');
-  const keys = await readKeys(values.key, env);
-  if (keys.length !== 1) throw new UsageError(`cosign adds one signature: give exactly one key, got ${keys.length}`);
-  const target = await createTarget(targetFrom(values, env));
-  const result = await cosign(target, {
-    ...manifestLocation(values),
-    key: keys[0],
-    trustedKeys: values['trusted-key'].map((key) => parsePublicKey(key, '--trusted-key')),
-    requiredSignatures: requiredSignatures(values, 2),
-  });
-  out(`${result.path}: ${result.version} now has ${result.signatures} signature${result.signatures === 1 ? '' : 's'}${result.promoted ? ', promoted to latest.txt' : ''}\n`);
-}
-
-/** The action's target settings as flags, plus --out for the directory target. */
-const TARGET_OPTIONS = {
-  out: { type: 'string' },
-  ...Object.fromEntries(TARGET_SETTING_NAMES.map((name) => [name, { type: 'string' }])),
-} as Record<'out' | (typeof TARGET_SETTING_NAMES)[number], { type: 'string' }>;
-
-/** The mirror target from the flags, through the action's own parser; secrets come from the environment only. */
-function targetFrom(values: Record<string, unknown>, env: NodeJS.ProcessEnv): TargetConfig {
-  const flag = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
-  const secrets: Record<string, string | undefined> = {
-    token: env.GITHUB_TOKEN,
-    's3-secret-access-key': env.AWS_SECRET_ACCESS_KEY,
-    's3-session-token': env.AWS_SESSION_TOKEN,
-  };
-  const fallbacks: Record<string, string | undefined> = { directory: flag('out'), 's3-access-key-id': env.AWS_ACCESS_KEY_ID };
-  const config = readTargetConfig((name) => (name in secrets ? secrets[name] : (flag(name) ?? fallbacks[name])), env);
-  if (config.kind === 'directory' && flag('directory') === undefined && flag('out') === undefined) {
-    throw new UsageError('--out DIR is required (or --target github-pages|s3 with its settings)');
-  }
-  return config;
-}
-
-function requiredSignatures(values: Record<string, unknown>, fallback: number): number {
-  const text = values['required-signatures'];
-  if (typeof text !== 'string') return fallback;
-  return parseRequiredSignatures(text, '--required-signatures');
-}
-
-/** --board and --channel, checked. */
-function manifestLocation(values: Record<string, unknown>): { board: string; channel: string } {
-  const board = required(values, 'board');
-  const channel = typeof values.channel === 'string' ? values.channel : STABLE_CHANNEL;
-  if (!isValidBoard(board)) throw new UsageError(`--board ${JSON.stringify(board)} is not a board name`);
-  if (!isValidChannel(channel)) throw new UsageError(`--channel ${JSON.stringify(channel)} is not a channel name`);
-  return { board, channel };
-}
-
-async function verify(args: string[], out: Write): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      mirror: { type: 'string' },
-      board: { type: 'string' },
-      channel: { type: 'string', default: STABLE_CHANNEL },
-      pubkey: { type: 'string', multiple: true, default: [] },
-      'required-signatures': { type: 'string' },
-      pending: { type: 'boolean', default: false },
-    },
-  });
-  if (values.pubkey.length === 0) throw new UsageError('--pubkey is required');
-  const { board, channel } = manifestLocation(values);
+async function verify(options: VerifyOptions, out: Write): Promise<void> {
+  requireOptions({ ...options }, ['mirror', 'board', 'pubkey']);
   const report = await verifyMirror({
-    mirror: required(values, 'mirror'),
-    board,
-    channel,
-    trustedKeys: values.pubkey.map((key) => parsePublicKey(key, '--pubkey')),
-    requiredSignatures: requiredSignatures(values, 1),
-    pending: values.pending,
+    mirror: options.mirror,
+    ...manifestLocation(options),
+    trustedKeys: (options.pubkey ?? []).map((key) => parsePublicKey(key, '--pubkey')),
+    requiredSignatures: requiredSignatures(options.requiredSignatures, 1),
+    pending: options.pending === true,
   });
   const { manifest } = report;
   out(`OK ${report.manifestLocation}\n`);
@@ -259,27 +209,143 @@ async function verify(args: string[], out: Write): Promise<void> {
   out(`  image ${report.imageLocation}: ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)\n`);
 }
 
+interface RolloutOptions extends TargetOptions {
+  board: string;
+  channel: string;
+  percent: string;
+  key?: string[];
+  trustedKey?: string[];
+  requiredSignatures?: string;
+}
+
+async function rollout(options: RolloutOptions, out: Write, env: NodeJS.ProcessEnv): Promise<void> {
+  requireOptions({ ...options }, ['board', 'percent', ...mirrorOptionsMissing(options)]);
+  const percent = parseRolloutPercent(options.percent, '--percent');
+  const location = manifestLocation(options);
+  const target = await createTarget(targetFrom(options, env));
+  const result = await changeRollout(target, {
+    ...location,
+    percent,
+    keys: await readKeys(options.key ?? [], env),
+    trustedKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, '--trusted-key')),
+    requiredSignatures: requiredSignatures(options.requiredSignatures, 1),
+  });
+  out(`${result.path}: ${result.version} rollout ${result.previousPercent}% -> ${result.percent}% (seq ${result.seq})${percent === 0 ? ', halted' : ''}\n`);
+  if (result.path.endsWith('/pending.txt')) out('staged: devices keep the current manifest until static-ota cosign adds the other signatures\n');
+}
+
+interface CosignOptions extends TargetOptions {
+  board: string;
+  channel: string;
+  key?: string[];
+  trustedKey?: string[];
+  requiredSignatures?: string;
+}
+
+async function cosignCommand(options: CosignOptions, out: Write, env: NodeJS.ProcessEnv): Promise<void> {
+  requireOptions({ ...options }, ['board', 'trusted-key', ...mirrorOptionsMissing(options)]);
+  const location = manifestLocation(options);
+  const keys = await readKeys(options.key ?? [], env);
+  if (keys.length !== 1) throw new UsageError(`cosign adds one signature: give exactly one key, got ${keys.length}`);
+  const target = await createTarget(targetFrom(options, env));
+  const result = await cosign(target, {
+    ...location,
+    key: keys[0],
+    trustedKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, '--trusted-key')),
+    requiredSignatures: requiredSignatures(options.requiredSignatures, 2),
+  });
+  out(`${result.path}: ${result.version} now has ${result.signatures} signature${result.signatures === 1 ? '' : 's'}${result.promoted ? ', promoted to latest.txt' : ''}\n`);
+}
+
+function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
+  const root = new Command('static-ota')
+    .description('Signed OTA updates for ESP8266/ESP32 from a static mirror: make keys, publish images, verify mirrors.')
+    .version(packageJson.version, '-V, --version', 'print the version of static-ota')
+    .helpOption('-h, --help', 'show help')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .showSuggestionAfterError()
+    .showHelpAfterError('Run with --help for the options.')
+    // Root options only before the command: `publish --version 1.4.2` is publish's own option.
+    .enablePositionalOptions()
+    .configureOutput({ writeOut: out, writeErr: err })
+    .exitOverride();
+  // Each subcommand inherits the output, suggestion and exit settings; help and its text are per command.
+  const command = (name: string, description: string) =>
+    root.command(name).description(description).helpOption('-h, --help', 'show help').addHelpText('after', EXIT_CODES_HELP);
+
+  command('keygen', 'make an Ed25519 signing key (PKCS#8 PEM) and print its public key as hex and as C for the firmware')
+    .option('--out <path>', 'file to write the private key to (required; never overwritten)')
+    .action((options: KeygenOptions) => keygen(options, out));
+
+  const publishCommand = command('publish', 'sign a prebuilt image and publish it with its latest.txt to a mirror (a directory, or --target)')
+    .option('--firmware <path>', 'the image to publish, e.g. .pio/build/nodemcuv2/firmware.bin (required)')
+    .option('--version <semver>', 'its version, e.g. 1.4.2 or v1.5.0-beta.2 (required)')
+    .option('--board <id>', 'board name: the mirror folder devices poll (required)')
+    .option('--key <path>', `signing key file (PKCS#8 PEM, or a 32-byte seed as hex or base64); repeat to sign with several; default: the ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself`, collect)
+    .option('--channel <name>', 'channel to publish to (default: stable, or the pre-release identifier: 1.5.0-beta.2 goes to beta)')
+    .option('--force', 're-publish a version equal to the one in the mirror (a lower one is always refused)')
+    .option('--trusted-key <hex>', 'public key able to sign the next release, which the image must contain (lockout guard); repeatable; default: the signing keys', collect)
+    .option('--allow-lockout', 'publish even when the image contains none of those keys (devices running it could never update again)')
+    .option('--expires-in <duration>', 'write expires= this long after now, e.g. 30d, 12h, 3600s')
+    .option('--keep-versions <n>', 'keep only the newest N images per board and channel (default: keep all)')
+    .addOption(new Option('--max-image-size <bytes>', 'largest image accepted, in bytes').default(String(DEFAULT_MAX_IMAGE_BYTES), `${DEFAULT_MAX_IMAGE_BYTES}`))
+    .option('--no-follow-stable', 'a stable release is not also offered on the board\'s other channels that offer a lower version')
+    .option('--rollout <percent>', 'staged rollout: offer the release to this percentage of devices (0-100; default all)')
+    .option('--required-signatures <k>', 'signatures devices require (k of n); with fewer keys the release is staged as pending.txt for cosign')
+    .action((options: PublishOptions) => publish(options, out, env));
+  addTargetOptions(publishCommand);
+
+  const rolloutCommand = command('rollout', 're-sign the manifest on the mirror for its current version with a new rollout percentage (0 halts)')
+    .option('--board <id>', 'board name (required)')
+    .option('--channel <name>', 'channel', STABLE_CHANNEL)
+    .option('--percent <n>', 'percentage of devices, 0 to 100; 0 is the kill switch (required)')
+    .option('--key <path>', `signing key file; repeatable; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect)
+    .option('--trusted-key <hex>', 'key the current manifest may be signed by (default: the signing keys); repeatable', collect)
+    .option('--required-signatures <k>', 'signatures devices require; with fewer keys the change is staged for cosign')
+    .action((options: RolloutOptions) => rollout(options, out, env));
+  addTargetOptions(rolloutCommand);
+
+  const cosignCommandLine = command('cosign', 'add a signature to the staged manifest (or latest.txt) after verifying the existing ones; promote it at k')
+    .option('--board <id>', 'board name (required)')
+    .option('--channel <name>', 'channel', STABLE_CHANNEL)
+    .option('--key <path>', `the one signing key to add; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect)
+    .option('--trusted-key <hex>', 'public key devices trust; every existing signature must verify under these; repeatable (required)', collect)
+    .option('--required-signatures <k>', 'signatures that promote a staged manifest to latest.txt', '2')
+    .action((options: CosignOptions) => cosignCommand(options, out, env));
+  addTargetOptions(cosignCommandLine);
+
+  command('verify', 'check a mirror as a device does: latest.txt, its signature, then the image size and SHA-256')
+    .option('--mirror <dir-or-url>', 'mirror root: a directory, or an http:// or https:// URL (required)')
+    .option('--board <id>', 'board name (required)')
+    .option('--pubkey <hex>', 'trusted public key (hex or PEM); repeatable (required)', collect)
+    .option('--channel <name>', 'channel', STABLE_CHANNEL)
+    .option('--required-signatures <k>', 'signatures from distinct trusted keys the manifest needs, as devices require (default 1)')
+    .option('--pending', 'check the staged manifest (pending.txt) awaiting cosignatures instead of latest.txt')
+    .action((options: VerifyOptions) => verify(options, out));
+  return root;
+}
+
 /** Runs one CLI command; returns the exit code (0 ok, 1 failure, 2 usage). */
 export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   const out = io.stdout ?? ((text: string) => process.stdout.write(text));
   const err = io.stderr ?? ((text: string) => process.stderr.write(text));
-  const env = io.env ?? process.env;
-  const [command, ...args] = argv;
+  const cli = program(out, err, io.env ?? process.env);
+  if (argv.length === 0) {
+    err(cli.helpInformation());
+    return EXIT.usage;
+  }
   try {
-    if (command === 'keygen') await keygen(args, out);
-    else if (command === 'publish') await publish(args, out, env);
-    else if (command === 'verify') await verify(args, out);
-    else if (command === 'rollout') await rollout(args, out, env);
-    else if (command === 'cosign') await cosignCommand(args, out, env);
-    else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-      out(USAGE);
-      return command === undefined ? 2 : 0;
-    } else throw new UsageError(`unknown command ${JSON.stringify(command)}`);
-    return 0;
+    await cli.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
   } catch (error) {
-    const usage = error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
-    err(`static-ota ${command}: ${(error as Error).message}\n`);
-    if (usage) err(USAGE);
-    return usage ? 2 : 1;
+    // commander has already printed its own messages (help, version, usage errors).
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    const name = cli.args[0] ?? '';
+    err(`static-ota ${name}: ${(error as Error).message}\n`);
+    if (error instanceof UsageError) {
+      err(`Run static-ota ${name} --help for its options.\n`);
+      return EXIT.usage;
+    }
+    return EXIT.failure;
   }
 }

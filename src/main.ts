@@ -1,6 +1,5 @@
 // The action's entry: read inputs, run the release, set outputs. All logic lives in the library.
 import * as core from '@actions/core';
-import { DEFAULT_MAX_IMAGE_BYTES } from './image.js';
 import { InputError, parseDuration, parsePositiveInteger, splitList } from './inputs.js';
 import type { TargetConfig } from './publish/targets.js';
 import { ReleaseError, runRelease, type ReleaseOptions, type ReleaseResult } from './release.js';
@@ -9,9 +8,10 @@ import { readTargetConfig } from './target-settings.js';
 import { parsePublicKey, parseSigningKeys, type SigningKey } from './sign.js';
 import { tagFromRef } from './version.js';
 
-const optional = (name: string): string | undefined => core.getInput(name) || undefined;
-/** action.yml gives defaults on GitHub; a missing input (local runs, tests) takes the same default. */
-const flag = (name: string, fallback: boolean): boolean => (core.getInput(name) ? core.getBooleanInput(name) : fallback);
+// Defaults live in action.yml alone: the runner sets every input that has one.
+const input = (name: string): string => core.getInput(name);
+const optional = (name: string): string | undefined => input(name) || undefined;
+const flag = (name: string): boolean => core.getBooleanInput(name);
 
 /** Registers every form of a secret a log line could contain, line by line (masks do not span lines). */
 function maskSecret(value: string | undefined): void {
@@ -21,7 +21,7 @@ function maskSecret(value: string | undefined): void {
 }
 
 function readSigningKeys(): SigningKey[] {
-  const material = core.getInput('signing-key');
+  const material = input('signing-key');
   maskSecret(material);
   if (!material.trim()) return [];
   const keys = parseSigningKeys(material, 'signing-key');
@@ -33,7 +33,7 @@ function readSigningKeys(): SigningKey[] {
 }
 
 function readFirmware(environments: string[]): Array<{ board: string; path: string }> {
-  const lines = splitList(core.getInput('firmware'));
+  const lines = splitList(input('firmware'));
   if (lines.length === 1 && !lines[0].includes('=')) {
     if (environments.length !== 1) {
       throw new InputError('firmware is a single path: name its board with exactly one entry in environments, or write board=path');
@@ -55,15 +55,15 @@ function readTarget(): TargetConfig {
   [token, secretAccessKey, sessionToken, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN].forEach(maskSecret);
   // The form git sends the token in (see pages.ts), in case a git trace prints it.
   if (token) core.setSecret(Buffer.from(`x-access-token:${token}`).toString('base64'));
-  return readTargetConfig(optional, process.env);
+  return readTargetConfig(input, process.env);
 }
 
 function readOptions(): ReleaseOptions {
   const signingKeys = readSigningKeys();
-  const environments = splitList(core.getInput('environments'));
-  const build = flag('build', true);
+  const environments = splitList(input('environments'));
+  const build = flag('build');
   const ref = process.env.GITHUB_REF;
-  const releaseAssets = flag('release-assets', false);
+  const releaseAssets = flag('release-assets');
   const tag = tagFromRef(ref);
   if (releaseAssets && tag === undefined) throw new InputError('release-assets needs a tag (refs/tags/...) to attach to');
   const expiresIn = optional('expires-in');
@@ -73,31 +73,38 @@ function readOptions(): ReleaseOptions {
     ref,
     version: optional('version'),
     channel: optional('channel'),
-    projectDir: core.getInput('project-dir') || '.',
+    projectDir: input('project-dir'),
     environments,
     build,
     firmware: build ? [] : readFirmware(environments),
     signingKeys,
-    nextReleaseKeys: splitList(core.getInput('trusted-keys')).map((key) => parsePublicKey(key, 'trusted-keys')),
-    allowLockout: flag('allow-lockout', false),
+    nextReleaseKeys: splitList(input('trusted-keys')).map((key) => parsePublicKey(key, 'trusted-keys')),
+    allowLockout: flag('allow-lockout'),
     expiresInSeconds: expiresIn === undefined ? undefined : parseDuration(expiresIn, 'expires-in'),
-    force: flag('force', false),
-    followStable: flag('follow-stable', true),
+    force: flag('force'),
+    followStable: flag('follow-stable'),
     rollout: rollout === undefined ? undefined : parseRolloutPercent(rollout, 'rollout'),
-    requiredSignatures: parseRequiredSignatures(core.getInput('required-signatures') || '1', 'required-signatures'),
-    maxImageBytes: parsePositiveInteger(core.getInput('max-image-size') || String(DEFAULT_MAX_IMAGE_BYTES), 'max-image-size'),
+    requiredSignatures: parseRequiredSignatures(input('required-signatures'), 'required-signatures'),
+    maxImageBytes: parsePositiveInteger(input('max-image-size'), 'max-image-size'),
     keepVersions: keepVersions === undefined ? undefined : parsePositiveInteger(keepVersions, 'keep-versions'),
     target: readTarget(),
     releaseAssets: releaseAssets
       ? {
-          token: core.getInput('token'),
+          token: input('token'),
           repository: process.env.GITHUB_REPOSITORY ?? '',
           tag: tag as string,
         }
       : undefined,
-    log: { info: core.info, warning: core.warning },
+    log: { info: core.info, warning: core.warning, group: core.group },
   };
 }
+
+/** One summary line per lockout guard finding, so it is seen beside the result, not only in the log. */
+function addLockouts(result: ReleaseResult, outcome: string): void {
+  for (const lockout of result.lockouts) core.summary.addRaw(`<p><b>Warning (${outcome}):</b> ${escapeHtml(lockout)}</p>`, true);
+}
+
+const escapeHtml = (text: string): string => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 async function writeOutputs(result: ReleaseResult): Promise<void> {
   core.setOutput('version', result.version ?? '');
@@ -107,13 +114,12 @@ async function writeOutputs(result: ReleaseResult): Promise<void> {
     JSON.stringify(result.manifests.map(({ imageWritten: _written, ...manifest }) => manifest)),
   );
   if (result.version === undefined) {
-    await core.summary
-      .addHeading('static-ota: build only', 3)
-      .addList(result.built.map(({ board, path }) => `${board}: ${path}`))
-      .write();
+    core.summary.addHeading('static-ota: build only', 3).addList(result.built.map(({ board, path }) => `${board}: ${path}`));
+    addLockouts(result, 'a release of this build would be refused');
+    await core.summary.write();
     return;
   }
-  await core.summary
+  core.summary
     .addHeading(`static-ota ${result.version} (${result.channel})`, 3)
     .addTable([
       [
@@ -130,8 +136,9 @@ async function writeOutputs(result: ReleaseResult): Promise<void> {
         manifest.sha256,
         manifest.manifest,
       ]),
-    ])
-    .write();
+    ]);
+  addLockouts(result, 'published anyway: allow-lockout is set');
+  await core.summary.write();
 }
 
 export async function run(): Promise<void> {

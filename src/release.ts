@@ -8,7 +8,8 @@ import type { MirrorSession } from './publish/target.js';
 import { createTarget, type TargetConfig } from './publish/targets.js';
 import { channelsBehind, recordChannel } from './follow-stable.js';
 import { imageFileName, isValidBoard, STABLE_CHANNEL } from './manifest.js';
-import { signRelease, type SignedRelease, type SigningKey, type SigningPolicy } from './sign.js';
+import { checkImage } from './image.js';
+import { findLockout, lockoutKeys, signRelease, type SignedRelease, type SigningKey, type SigningPolicy } from './sign.js';
 import { channelFor, parseVersion, versionFromRef } from './version.js';
 
 /** Version compiled into CI builds that release nothing. */
@@ -53,6 +54,8 @@ export interface ReleaseResult {
   channel?: string;
   built: Array<{ board: string; path: string }>;
   manifests: PublishedManifest[];
+  /** Lockout guard findings: let through by allow-lockout, or found by a build-only run. */
+  lockouts: string[];
 }
 
 export class ReleaseError extends Error {
@@ -75,6 +78,27 @@ async function buildAll(options: ReleaseOptions, version: string): Promise<Array
     built.push({ board, path: await buildEnvironment(options.projectDir, board, version, options.log) });
   }
   return built;
+}
+
+/**
+ * A build-only run (a pull request) applies the release's lockout guard as a
+ * warning, so a change that drops the key shows before the tag, not at it.
+ * It needs keys to look for: trusted-keys, or a signing key when one is given.
+ */
+async function previewLockouts(options: ReleaseOptions, built: Array<{ board: string; path: string }>): Promise<string[]> {
+  const keys = lockoutKeys(options.nextReleaseKeys, options.signingKeys);
+  if (keys.length === 0) return [];
+  const lockouts = [];
+  for (const { board, path } of built) {
+    const lockout = await checkImage(path, options.maxImageBytes).then(
+      ({ gzip }) => findLockout({ imageFile: path, board, version: CI_BUILD_VERSION }, gzip, keys, options.requiredSignatures),
+      (error: Error) => error.message,
+    );
+    if (lockout === undefined) continue;
+    options.log.warning(`${lockout} A release of this build would be refused.`);
+    lockouts.push(lockout);
+  }
+  return lockouts;
 }
 
 /** Board names become folders of the mirror: refuse bad ones before anything is built. */
@@ -115,7 +139,8 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
   if (version === undefined) {
     if (!options.build) throw new ReleaseError('nothing to do: not a tag, no version input and build is false');
     options.log.info(`${options.ref ?? 'no ref'} is not a tag and no version was given: building only, nothing is signed or published`);
-    return { built: await buildAll(options, CI_BUILD_VERSION), manifests: [] };
+    const built = await buildAll(options, CI_BUILD_VERSION);
+    return { built, manifests: [], lockouts: await previewLockouts(options, built) };
   }
   const channel = channelFor(version, options.channel);
   if (options.signingKeys.length === 0) throw new ReleaseError('signing-key is required to publish a release');
@@ -137,6 +162,8 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
     const release = await signRelease({ imageFile: path, board, version, channel, file: imageFileName(version) }, policy);
     signed.push({ ...release, staged });
   }
+  const lockouts = signed.flatMap((release) => (release.lockout === undefined ? [] : [release.lockout]));
+  for (const lockout of lockouts) options.log.warning(`allow-lockout is set, publishing anyway: ${lockout}`);
   const target = await createTarget(options.target);
   const manifests = await publishReleases(target, signed, {
     force: options.force,
@@ -176,11 +203,11 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
       throw new ReleaseError(
         `the mirror is published (${target.description}), but attaching the release assets failed: ${(error as Error).message}. ` +
           'To attach them, re-run with build: false, force: true and the published images as firmware (identical images are kept).',
-        { version, channel, built, manifests },
+        { version, channel, built, manifests, lockouts },
       );
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
   }
-  return { version, channel, built, manifests };
+  return { version, channel, built, manifests, lockouts };
 }

@@ -88,11 +88,14 @@ export function generateKey(): GeneratedKey {
   return { privatePem, publicKey, keyId };
 }
 
-/** The public key as a C array to paste into firmware. */
-export function publicKeyAsCArray(publicKey: Uint8Array, name = 'STATIC_OTA_PUBLIC_KEY'): string {
+/**
+ * The public key as the C array StaticOta's constructor takes (`const uint8_t (*)[32]`),
+ * laid out as in firmware/examples: one row per trusted key, more keys are more rows.
+ */
+export function publicKeyAsCArray(publicKey: Uint8Array, name = 'kTrustedKeys'): string {
   const bytes = [...publicKey].map((byte) => `0x${byte.toString(16).padStart(2, '0')}`);
-  const rows = [0, 8, 16, 24].map((start) => `  ${bytes.slice(start, start + 8).join(', ')},`);
-  return `static const uint8_t ${name}[${PUBLIC_KEY_LENGTH}] = {\n${rows.join('\n')}\n};`;
+  const half = PUBLIC_KEY_LENGTH / 2;
+  return `static const uint8_t ${name}[][${PUBLIC_KEY_LENGTH}] = {\n    {${bytes.slice(0, half).join(', ')},\n     ${bytes.slice(half).join(', ')}},\n};`;
 }
 
 /**
@@ -152,40 +155,53 @@ export interface SignedRelease extends ReleaseInput {
    * (pendingManifestPath) for `static-ota cosign`, never as latest.txt.
    */
   staged?: boolean;
+  /** Set when allow-lockout let through an image the lockout guard refuses. */
+  lockout?: string;
 }
 
-/** Refuses an image that embeds fewer than k (requiredSignatures) of the keys able to sign the next release. */
-async function guardAgainstLockout(input: ReleaseInput, gzip: boolean, policy: SigningPolicy): Promise<void> {
-  if (policy.allowLockout) return;
-  const listedKeys = policy.nextReleaseKeys?.length ? policy.nextReleaseKeys : policy.keys.map((key) => key.publicKey);
-  // A key listed twice is still one key toward the threshold.
-  const keys = [...new Map(listedKeys.map((key) => [Buffer.from(key).toString('hex'), key])).values()];
+/**
+ * The lockout guard's finding: undefined when the image contains `required`
+ * (k of n, default 1) of the keys able to sign the next release (default: the
+ * signing keys' own), else why devices running it could never update again.
+ */
+export async function findLockout(
+  input: Pick<ReleaseInput, 'imageFile' | 'board' | 'version'>,
+  gzip: boolean,
+  keys: readonly Uint8Array[],
+  required = 1,
+): Promise<string | undefined> {
   let found: Set<number>;
   try {
     found = await findEmbeddedKeys(input.imageFile, gzip, keys);
   } catch (error) {
     throw new ImageError(`cannot read ${input.imageFile} to look for trusted keys: ${(error as Error).message}`);
   }
-  const required = policy.requiredSignatures ?? 1;
-  if (found.size < required) {
-    const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString('hex')})`).join(', ');
-    const wanted = required === 1 ? 'any public key' : `${required} distinct public keys (devices require ${required} signatures; it has ${found.size})`;
-    throw new ImageError(
-      `lockout guard: ${input.imageFile} (${input.board} ${input.version}) does not contain ${wanted} able to sign the next release: ${listed}. ` +
-        'Devices running it would refuse every later update. Compile the public key into the firmware ' +
-        '(static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.',
-    );
-  }
+  if (found.size >= required) return undefined;
+  const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString('hex')})`).join(', ');
+  const wanted = required === 1 ? 'any public key' : `${required} distinct public keys (devices require ${required} signatures; it has ${found.size})`;
+  return (
+    `lockout guard: ${input.imageFile} (${input.board} ${input.version}) does not contain ${wanted} able to sign the next release: ${listed}. ` +
+    'Devices running it would refuse every later update. Compile the public key into the firmware ' +
+    '(static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.'
+  );
+}
+
+/** The keys the lockout guard looks for: the next release's, or the signing keys' own. */
+export function lockoutKeys(nextReleaseKeys: readonly Uint8Array[] | undefined, signingKeys: readonly SigningKey[]): readonly Uint8Array[] {
+  const listed = nextReleaseKeys?.length ? nextReleaseKeys : signingKeys.map((key) => key.publicKey);
+  // A key listed twice is still one key toward a k-of-n threshold.
+  return [...new Map(listed.map((key) => [Buffer.from(key).toString('hex'), key])).values()];
 }
 
 /** Checks the image, applies the lockout guard, hashes the image and signs its manifest. */
 export async function signRelease(input: ReleaseInput, policy: SigningPolicy): Promise<SignedRelease> {
   const { gzip } = await checkImage(input.imageFile, policy.maxImageBytes);
-  await guardAgainstLockout(input, gzip, policy);
+  const lockout = await findLockout(input, gzip, lockoutKeys(policy.nextReleaseKeys, policy.keys), policy.requiredSignatures);
+  if (lockout !== undefined && !policy.allowLockout) throw new ImageError(lockout);
   const { size, sha256 } = await hashFile(input.imageFile);
   const { version, board, channel, file } = input;
   const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, rollout: policy.rollout }, policy.keys);
-  return { ...input, size, sha256, manifest };
+  return { ...input, size, sha256, manifest, lockout };
 }
 
 const PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;

@@ -1,7 +1,7 @@
 // Mirror target settings, parsed once at the edge by one function for both
-// front doors: the action reads them from its inputs, the CLI from flags of
-// the same names (`--s3-bucket` for `s3-bucket`), credentials from the
-// environment. Defaults are the ones action.yml declares.
+// front doors: the action reads them from its inputs (with action.yml's
+// defaults), the CLI from flags of the same names (`--s3-bucket` for
+// `s3-bucket`, with TARGET_DEFAULTS), credentials from the environment.
 import { InputError } from './inputs.js';
 import { TARGET_KINDS, type TargetConfig, type TargetKind } from './publish/targets.js';
 
@@ -23,12 +23,25 @@ export const TARGET_SETTING_NAMES = [
   's3-acl',
 ] as const;
 
+/**
+ * What the CLI uses for a setting it is not given: action.yml's defaults for
+ * the same inputs (test/fleet/cli-targets.test.ts checks they agree).
+ */
+export const TARGET_DEFAULTS: Readonly<Record<string, string>> = {
+  target: 'directory',
+  directory: 'public',
+  'pages-branch': 'gh-pages',
+  'pages-folder': '',
+  's3-prefix': '',
+  's3-region': 'us-east-1',
+  's3-force-path-style': 'false',
+};
+
 /** YAML 1.2 core booleans, as @actions/core's getBooleanInput reads them. */
-function parseBoolean(text: string | undefined, name: string, fallback: boolean): boolean {
-  if (!text) return fallback;
-  if (['true', 'True', 'TRUE'].includes(text)) return true;
-  if (['false', 'False', 'FALSE'].includes(text)) return false;
-  throw new InputError(`${name} must be true or false, got ${JSON.stringify(text)}`);
+function parseBoolean(text: string | undefined, name: string): boolean {
+  if (text === 'true' || text === 'True' || text === 'TRUE') return true;
+  if (text === 'false' || text === 'False' || text === 'FALSE') return false;
+  throw new InputError(`${name} must be true or false, got ${JSON.stringify(text ?? '')}`);
 }
 
 /**
@@ -38,7 +51,7 @@ function parseBoolean(text: string | undefined, name: string, fallback: boolean)
  */
 export function readTargetConfig(setting: Setting, env: NodeJS.ProcessEnv): TargetConfig {
   const value = (name: string): string | undefined => setting(name) || undefined;
-  const kind = value('target') ?? 'directory';
+  const kind = value('target') ?? '';
   if (!TARGET_KINDS.includes(kind as TargetKind)) {
     throw new InputError(`target must be one of ${TARGET_KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
   }
@@ -47,9 +60,9 @@ export function readTargetConfig(setting: Setting, env: NodeJS.ProcessEnv): Targ
   if (kind === 'github-pages' && !repository) throw new InputError('target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)');
   return {
     kind: kind as TargetKind,
-    directory: value('directory') ?? 'public',
+    directory: value('directory') ?? '',
     pages: {
-      branch: value('pages-branch') ?? 'gh-pages',
+      branch: value('pages-branch') ?? '',
       folder: value('pages-folder') ?? '',
       token: value('token'),
       remoteUrl: `${server}/${repository}.git`,
@@ -59,7 +72,7 @@ export function readTargetConfig(setting: Setting, env: NodeJS.ProcessEnv): Targ
       prefix: value('s3-prefix') ?? '',
       region: value('s3-region') ?? '',
       endpoint: value('s3-endpoint'),
-      forcePathStyle: parseBoolean(value('s3-force-path-style'), 's3-force-path-style', false),
+      forcePathStyle: parseBoolean(value('s3-force-path-style'), 's3-force-path-style'),
       accessKeyId: value('s3-access-key-id'),
       secretAccessKey: value('s3-secret-access-key'),
       sessionToken: value('s3-session-token'),

@@ -1,14 +1,19 @@
-// Checks a mirror the way a device would: latest.txt, its signature, then the image.
+// Checks a mirror the way a device would: latest.txt, its signature, then the
+// image, each fetched with the request a device sends (src/device-http.ts).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { keyIdOf } from './crypto.js';
+import {
+  DEVICE_FOLLOWED_REDIRECTS,
+  DEVICE_MAX_REDIRECTS,
+  deviceRedirectTarget,
+  deviceRequestHeaders,
+} from './device-http.js';
 import { manifestPath, MAX_MANIFEST_BYTES, openManifest, pendingManifestPath, type OpenedManifest } from './manifest.js';
 
-/** Devices follow at most this many redirects; the verifier does the same. */
-export const MAX_REDIRECTS = 3;
 const TIMEOUT_MS = 30_000;
 
 export class VerifyError extends Error {
@@ -43,50 +48,90 @@ interface Fetched {
   length?: number;
 }
 
-const isUrl = (mirror: string): boolean => /^https?:\/\//i.test(mirror);
+/** `scheme://...`: a URL, which must be one devices fetch, never read as a folder name. */
+const URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 
-async function fetchFollowingRedirects(url: string): Promise<Fetched> {
-  let location = url;
-  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    const response = await fetch(location, { redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) }).catch((error) => {
-      throw new VerifyError(`GET ${location} failed: ${(error as Error).cause ?? (error as Error).message}`);
-    });
-    if (response.status >= 300 && response.status < 400) {
-      const next = response.headers.get('location');
-      await response.body?.cancel();
-      if (!next) throw new VerifyError(`GET ${location}: ${response.status} redirect without a Location`);
-      const target = new URL(next, location).toString();
-      if (location.startsWith('http://') && target.startsWith('https://')) {
-        throw new VerifyError(
-          `GET ${location}: ${response.status} redirect to ${target}. Plain-HTTP devices cannot follow a redirect to HTTPS ` +
-            '(GitHub Pages does this on *.github.io): serve the mirror over plain HTTP, for example a custom domain with ' +
-            '"Enforce HTTPS" off or an S3 website endpoint, or give devices the https:// URL if they can afford TLS.',
-        );
-      }
-      location = target;
+function mirrorUrl(mirror: string): URL | undefined {
+  const scheme = URL_SCHEME.exec(mirror)?.[1].toLowerCase();
+  if (scheme === undefined) return undefined;
+  if (scheme !== 'http' && scheme !== 'https') {
+    throw new VerifyError(
+      `--mirror ${mirror}: ${scheme}:// is not supported. Devices fetch http:// (or https:// with a TLS client): ` +
+        'give the URL they poll, or a local directory as a plain path.',
+    );
+  }
+  return new URL(mirror.endsWith('/') ? mirror : `${mirror}/`);
+}
+
+/** One GET with the device's request head; resolves once the response head arrived. */
+function get(url: URL): Promise<IncomingMessage> {
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    request(url, { setHost: false, agent: false, headers: deviceRequestHeaders(url), signal: AbortSignal.timeout(TIMEOUT_MS) }, resolve)
+      .on('error', (error: NodeJS.ErrnoException) => reject(new VerifyError(`GET ${url}: ${error.code ?? error.name}: ${error.message}`)))
+      .end();
+  });
+}
+
+function redirectError(url: URL, status: number, location: string): VerifyError {
+  if (url.protocol === 'http:' && location.startsWith('https:')) {
+    return new VerifyError(
+      `GET ${url}: ${status} redirect to ${location}. Plain-HTTP devices cannot follow a redirect to HTTPS ` +
+        '(GitHub Pages does this on *.github.io): serve the mirror over plain HTTP, for example a custom domain with ' +
+        '"Enforce HTTPS" off or an S3 website endpoint, or give devices the https:// URL if they can afford TLS.',
+    );
+  }
+  const reason = DEVICE_FOLLOWED_REDIRECTS.has(status)
+    ? 'devices follow only a path (/...) or a URL of the same scheme'
+    : `devices follow only ${[...DEVICE_FOLLOWED_REDIRECTS].join(', ')}`;
+  return new VerifyError(`GET ${url}: ${status} redirect to ${location || '(no Location)'}, which ${reason}: the device stops with http_status ${status}`);
+}
+
+/** The response body; a connection that ends before Content-Length bytes is a network error, as on a device. */
+async function* bodyOf(response: IncomingMessage, location: string): AsyncIterable<Uint8Array> {
+  try {
+    yield* response;
+  } catch (error) {
+    throw new VerifyError(`GET ${location}: the connection ended before the whole body arrived (${(error as Error).message}); devices report closed`);
+  }
+}
+
+async function fetchAsDevice(start: URL): Promise<Fetched> {
+  let url = start;
+  for (let redirects = 0; ; redirects++) {
+    const response = await get(url);
+    const { statusCode: status = 0, headers } = response;
+    if (status >= 300 && status < 400) {
+      response.resume();
+      const location = headers.location ?? '';
+      const next = DEVICE_FOLLOWED_REDIRECTS.has(status) ? deviceRedirectTarget(url, location) : undefined;
+      if (next === undefined || location === '') throw redirectError(url, status, location);
+      if (redirects === DEVICE_MAX_REDIRECTS) throw new VerifyError(`GET ${start}: more than ${DEVICE_MAX_REDIRECTS} redirects, devices stop there`);
+      url = next;
       continue;
     }
-    if (response.status !== 200 || !response.body) {
-      await response.body?.cancel();
-      throw new VerifyError(`GET ${location}: HTTP ${response.status}, expected 200`);
-    }
-    const coding = response.headers.get('transfer-encoding');
-    if (coding) {
-      await response.body.cancel();
-      throw new VerifyError(`GET ${location}: Transfer-Encoding ${coding}; devices read only plain bodies (serve files with a Content-Length)`);
-    }
-    const declared = response.headers.get('content-length');
-    return {
-      location,
-      body: Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>),
-      length: declared === null ? undefined : Number(declared),
+    const location = url.toString();
+    const refuse = (message: string): never => {
+      response.destroy();
+      throw new VerifyError(`GET ${location}: ${message}`);
     };
+    if (status !== 200) refuse(`HTTP ${status}, expected 200`);
+    const coding = headers['transfer-encoding'];
+    if (coding && coding.toLowerCase() !== 'identity') {
+      refuse(`Transfer-Encoding ${coding}; devices read only plain bodies (serve files with a Content-Length)`);
+    }
+    const encoding = headers['content-encoding'];
+    if (encoding && encoding.toLowerCase() !== 'identity') {
+      refuse(`Content-Encoding ${encoding} although devices ask for identity; they would read the encoded bytes`);
+    }
+    const declared = headers['content-length'];
+    return { location, body: bodyOf(response, location), length: declared === undefined ? undefined : Number(declared) };
   }
-  throw new VerifyError(`GET ${url}: more than ${MAX_REDIRECTS} redirects`);
 }
 
 function open(mirror: string, path: string): Promise<Fetched> {
-  if (isUrl(mirror)) return fetchFollowingRedirects(new URL(path, mirror.endsWith('/') ? mirror : `${mirror}/`).toString());
+  const url = mirrorUrl(mirror);
+  if (url !== undefined) return fetchAsDevice(new URL(path, url));
   const location = join(mirror, ...path.split('/'));
   return stat(location).then(
     (info) => ({ location, body: createReadStream(location), length: info.size }),
@@ -116,8 +161,7 @@ export async function verifyMirror(options: VerifyOptions): Promise<VerifyReport
   try {
     manifest = openManifest(bytes, options.trustedKeys, options.pending ? 1 : options.requiredSignatures);
   } catch (error) {
-    const trusted = options.trustedKeys.map(keyIdOf).join(', ');
-    throw new VerifyError(`${fetchedManifest.location}: ${(error as Error).message} (trusted keyids: ${trusted})`);
+    throw new VerifyError(`${fetchedManifest.location}: ${(error as Error).message}`);
   }
   if (manifest.board !== options.board) {
     throw new VerifyError(`${fetchedManifest.location} is for board ${manifest.board}, not ${options.board}`);

@@ -27,7 +27,12 @@ export const tagFromRef = (ref: string | undefined): string | undefined =>
 /** The version a Git ref releases, or undefined when the ref is not a tag (CI mode: build only). */
 export function versionFromRef(ref: string | undefined): string | undefined {
   const tag = tagFromRef(ref);
-  return tag === undefined ? undefined : parseVersion(tag);
+  if (tag === undefined) return undefined;
+  if (isValidVersion(tag.replace(/^v/, ''))) return parseVersion(tag);
+  throw new VersionError(
+    `the tag ${JSON.stringify(tag)} (${ref}) is not a semantic version such as v1.4.2 or v1.5.0-beta.2. ` +
+      "Run the release only on version tags (on: push: tags: ['v*.*.*']), or give the version input.",
+  );
 }
 
 /**

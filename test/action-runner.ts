@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { parseSigningKey } from '../src/sign.js';
+import { defaultInputEnvironment, inputVariable } from './action-metadata.js';
 import { bundledActionEntry, temporaryFolder, writeKeyFile, type KeyFile } from './helpers.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -49,7 +50,7 @@ export interface ActionRun {
 }
 
 /**
- * Runs the action in `project` with `inputs` (names as in action.yml) and extra
+ * Runs the action in `project` with `inputs` (the step's `with:`, names as in action.yml) and extra
  * environment `env` (GITHUB_REF among them; it wins over the defaults).
  * Asynchronous, so servers living in the test process keep answering.
  */
@@ -59,7 +60,9 @@ export function runAction(project: Project, inputs: Record<string, string>, env:
   const pioLog = join(project.folder, 'pio-calls.log');
   writeFileSync(outputFile, '');
   writeFileSync(summaryFile, '');
-  const inputEnv = Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]));
+  // Inputs as the runner passes them: every action.yml default, then the step's `with:`.
+  const withInputs = { 'project-dir': project.folder, 'signing-key': project.key.privatePem, ...inputs };
+  const inputEnv = { ...defaultInputEnvironment(), ...Object.fromEntries(Object.entries(withInputs).map(([name, value]) => [inputVariable(name), value])) };
   return new Promise((resolvePromise, reject) => {
     const child = spawn(NODE_24, [bundledActionEntry()], {
       cwd: project.folder,
@@ -77,8 +80,6 @@ export function runAction(project: Project, inputs: Record<string, string>, env:
         AWS_EC2_METADATA_DISABLED: 'true',
         AWS_CONFIG_FILE: join(project.folder, 'no-aws-config'),
         AWS_SHARED_CREDENTIALS_FILE: join(project.folder, 'no-aws-credentials'),
-        'INPUT_PROJECT-DIR': project.folder,
-        'INPUT_SIGNING-KEY': project.key.privatePem,
         ...inputEnv,
         ...env,
       },

@@ -42,6 +42,19 @@ describe('the action on a tag', () => {
     for (const secret of signingKeyForms(project.key)) expect(visibleLog(result.output)).not.toContain(secret);
   });
 
+  it('folds each environment\'s pio output in a ::group::, line by line, without blank lines', async () => {
+    const project = makeProject();
+    const result = await publishWith(project, {}, { GITHUB_REF: 'refs/tags/v1.4.2' });
+    expect(result.status).toBe(0);
+    const groups = [...result.output.matchAll(/^::group::(.*)\n([\s\S]*?)^::endgroup::$/gm)];
+    expect(groups.map((group) => group[1])).toEqual(['pio run -e nodemcuv2 (version 1.4.2)', 'pio run -e esp32dev (version 1.4.2)']);
+    for (const [, , body] of groups) {
+      expect(body.split('\n').slice(0, -1).filter((line) => !line.trim())).toEqual([]);
+      expect(body).toMatch(/^Compiling \.pio\/build\/\w+\/src\/main\.cpp\.o$/m);
+      expect(body).toMatch(/^Processing /);
+    }
+  });
+
   it('publishes a pre-release tag to its channel and only the listed environments', async () => {
     const project = makeProject();
     const result = await publishWith(project, { environments: 'esp32dev' }, { GITHUB_REF: 'refs/tags/v1.5.0-beta.2' });
@@ -79,7 +92,7 @@ describe('the action outside a tag', () => {
 describe('the action failing', () => {
   it.each([
     ['a failed build', {}, { PIO_STANDIN_FAIL: 'esp32dev' }, /::error::pio run -e esp32dev failed with exit code 1/],
-    ['a garbage tag', {}, { GITHUB_REF: 'refs/tags/release-candidate' }, /::error::"release-candidate" is not a semantic version/],
+    ['a garbage tag', {}, { GITHUB_REF: 'refs/tags/release-candidate' }, /::error::the tag "release-candidate" \(refs\/tags\/release-candidate\) is not a semantic version .*on: push: tags: \['v\*\.\*\.\*'\]\), or give the version input/],
     ['a missing signing key', { 'signing-key': '' }, {}, /::error::signing-key is required to publish a release/],
     ['an unreadable signing key', { 'signing-key': 'not a key at all' }, {}, /::error::signing-key: expected an Ed25519 private key/],
     ['a bad target', { target: 'ftp' }, {}, /::error::target must be one of directory, github-pages, s3, got "ftp"/],
@@ -116,6 +129,22 @@ describe('the action failing', () => {
     expect(existsSync(project.mirror)).toBe(false);
     const allowed = await publishWith(project, { 'allow-lockout': 'true' }, { GITHUB_REF: 'refs/tags/v1.0.0' });
     expect(allowed.status).toBe(0);
+    expect(allowed.output).toMatch(/::warning::allow-lockout is set, publishing anyway: lockout guard: .*nodemcuv2 1\.0\.0\)/);
+    expect(allowed.output).toMatch(/::warning::allow-lockout is set, publishing anyway: lockout guard: .*esp32dev 1\.0\.0\)/);
+    expect(allowed.summary).toMatch(/<b>Warning \(published anyway: allow-lockout is set\):<\/b> lockout guard: .*nodemcuv2 1\.0\.0\)/);
+  });
+
+  it('warns in a build-only run (a pull request) when a build would fail the lockout guard at release time', async () => {
+    const project = makeProject({ embedKey: false });
+    const result = await publishWith(project, {}, { GITHUB_REF: 'refs/pull/7/merge' });
+    expect(result.status).toBe(0);
+    expect(result.output).toMatch(/::warning::lockout guard: .*nodemcuv2 0\.0\.0-ci\) does not contain any public key .* A release of this build would be refused\./);
+    expect(result.summary).toMatch(/<b>Warning \(a release of this build would be refused\):<\/b> lockout guard: .*esp32dev 0\.0\.0-ci\)/);
+    const trustedOnly = await publishWith(project, { 'signing-key': '', 'trusted-keys': project.key.publicHex }, { GITHUB_REF: 'refs/pull/7/merge' });
+    expect(trustedOnly.output).toMatch(/::warning::lockout guard: .*esp32dev 0\.0\.0-ci\)/);
+    const healthy = await publishWith(makeProject(), {}, { GITHUB_REF: 'refs/pull/7/merge' });
+    expect(healthy.output).not.toMatch(/::warning::/);
+    expect(healthy.summary).not.toContain('lockout');
   });
 
   it('reports what it published when attaching release assets fails afterwards', async () => {

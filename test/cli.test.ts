@@ -1,7 +1,14 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createTcpServer, type Socket } from 'node:net';
+import { join, resolve } from 'node:path';
+import { DEVICE_USER_AGENT } from '../src/device-http.js';
 import { runCli } from '../src/cli.js';
-import { listen, removeTemporaryFolders, serveFolder, temporaryFolder, writeEspImage, writeKeyFile } from './helpers.js';
+import { bundledCli, listen, removeTemporaryFolders, serveFolder, temporaryFolder, writeEspImage, writeKeyFile } from './helpers.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const NODE_24 = join(ROOT, 'node_modules', '.bin', 'node');
+const packageVersion = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
 
 afterAll(removeTemporaryFolders);
 
@@ -20,7 +27,24 @@ describe('static-ota keygen', () => {
     expect(result.code).toBe(0);
     expect(readFileSync(out, 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
     expect(result.stdout).toMatch(/public key: [0-9a-f]{64}\nkeyid: [0-9a-f]{8}\n/);
-    expect(result.stdout).toMatch(/static const uint8_t STATIC_OTA_PUBLIC_KEY\[32\] = \{\n(  (0x[0-9a-f]{2}, ){7}0x[0-9a-f]{2},\n){4}\};/);
+    expect(result.stdout).toMatch(/static const uint8_t kTrustedKeys\[\]\[32\] = \{\n    \{(0x[0-9a-f]{2}, ){15}0x[0-9a-f]{2},\n     (0x[0-9a-f]{2}, ){15}0x[0-9a-f]{2}\},\n\};/);
+  });
+
+  it.each(['ESP8266', 'ESP32'])('prints C that compiles with the README constructor line against StaticOta.h (%s, Arduino headers stubbed)', async (chip) => {
+    const folder = temporaryFolder();
+    const result = await cli(['keygen', '--out', join(folder, 'key.pem')]);
+    const printed = result.stdout.slice(result.stdout.indexOf('For your firmware:\n') + 'For your firmware:\n'.length);
+    const readmeSnippet = /```cpp\n([\s\S]*?)```/.exec(readFileSync(join(ROOT, 'README.md'), 'utf8'))?.[1].replace(/^   /gm, '') ?? '';
+    expect(readmeSnippet).toContain('#include <StaticOta.h>');
+    const constructorLine = /^StaticOta ota\(.*\);$/m.exec(readmeSnippet)?.[0];
+    expect(constructorLine).toBeDefined();
+    writeArduinoStubs(join(folder, 'stubs'));
+    const sketch = join(folder, 'sketch.cpp');
+    writeFileSync(sketch, `#include <StaticOta.h>\n${printed}\n${constructorLine}\n`);
+    const flags = [`-D${chip}`, '-DSTATIC_OTA_VERSION="1.0.0"', '-DSTATIC_OTA_BOARD="nodemcuv2"'];
+    const compiled = spawnSync('g++', ['-std=gnu++17', '-fsyntax-only', '-Wall', '-Werror', ...flags, '-I', join(folder, 'stubs'), '-I', join(ROOT, 'firmware', 'src'), sketch], { encoding: 'utf8' });
+    expect(compiled.stderr).toBe('');
+    expect(compiled.status).toBe(0);
   });
 
   it('refuses to overwrite an existing file', async () => {
@@ -31,6 +55,120 @@ describe('static-ota keygen', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/already exists: refusing to overwrite/);
     expect(readFileSync(out, 'utf8')).toBe('precious');
+  });
+});
+
+/** Declarations of the Arduino headers StaticOta.h includes, just enough to compile against (nothing of ours). */
+function writeArduinoStubs(folder: string): void {
+  const stubs: Record<string, string> = {
+    'Arduino.h': '#pragma once\n#include <stdint.h>\n#include <stddef.h>\n#include <string.h>\n#include <strings.h>\nunsigned long millis();\nvoid delay(unsigned long);\n' +
+      'class String { public: const char* c_str() const; unsigned length() const; bool equalsIgnoreCase(const String&) const; };\n',
+    'WiFiClient.h': '#pragma once\n#include <Arduino.h>\nclass Client { public: virtual ~Client() {} virtual int available(); virtual int read(uint8_t*, size_t); virtual uint8_t connected(); };\n' +
+      'class WiFiClient : public Client {};\n',
+    'ESP8266HTTPClient.h': '#pragma once\n#include <WiFiClient.h>\nclass HTTPClient {};\n',
+    'HTTPClient.h': '#pragma once\n#include <WiFiClient.h>\nclass HTTPClient {};\n',
+    'bearssl/bearssl_hash.h': '#pragma once\ntypedef struct { unsigned char state[128]; } br_sha256_context;\n',
+    'mbedtls/sha256.h': '#pragma once\ntypedef struct { unsigned char state[128]; } mbedtls_sha256_context;\n',
+  };
+  for (const [name, text] of Object.entries(stubs)) {
+    mkdirSync(join(folder, name, '..'), { recursive: true });
+    writeFileSync(join(folder, name), text);
+  }
+}
+
+describe('the static-ota command line', () => {
+  it.each([['keygen'], ['publish'], ['verify']])('%s --help and -h describe every option and exit 0', async (command) => {
+    for (const flag of ['--help', '-h']) {
+      const result = await cli([command, flag]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`Usage: static-ota ${command} [options]`);
+      const options = result.stdout.split('\n').filter((line) => /^  (-\w, )?--/.test(line));
+      expect(options.length).toBeGreaterThan(1);
+      for (const line of options) expect(line).toMatch(/^  (-\w, )?--[\w-]+( <[\w-]+>)?\s{2,}\S/);
+      expect(result.stdout).toContain('Exit codes: 0 success, 1 failure');
+    }
+  });
+
+  it('prints its version from package.json', async () => {
+    expect(await cli(['--version'])).toMatchObject({ code: 0, stdout: `${packageVersion}\n` });
+    expect(await cli(['-V'])).toMatchObject({ code: 0, stdout: `${packageVersion}\n` });
+  });
+
+  it('suggests the option or command meant, with exit code 2', async () => {
+    const option = await cli(['publish', '--bord', 'nodemcuv2']);
+    expect(option.code).toBe(2);
+    expect(option.stderr).toMatch(/unknown option '--bord'\n\(Did you mean --board\?\)/);
+    const command = await cli(['verfy']);
+    expect(command.code).toBe(2);
+    expect(command.stderr).toMatch(/unknown command 'verfy'\n\(Did you mean verify\?\)/);
+    const none = await cli([]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('Usage: static-ota [options] [command]');
+  });
+
+  it('reports every missing required option in one message', async () => {
+    const result = await cli(['publish', '--board', 'nodemcuv2']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('required options --firmware, --version, --out are missing');
+    expect((await cli(['verify'])).stderr).toContain('required options --mirror, --board, --pubkey are missing');
+  });
+});
+
+describe('the bundled static-ota command', () => {
+  function publishArgs(folder: string, version = '1.0.0') {
+    const key = writeKeyFile(folder);
+    const firmware = join(folder, 'fw.bin');
+    writeEspImage(firmware, { publicKey: key.publicKey });
+    return ['publish', '--firmware', firmware, '--version', version, '--board', 'nodemcuv2', '--key', key.path, '--out'];
+  }
+
+  it.each([['head -1'], ['true']])('exits quietly with 0 when its reader goes away (| %s), having written the whole mirror', (reader) => {
+    const folder = temporaryFolder();
+    const mirror = join(folder, 'mirror');
+    const args = [...publishArgs(folder), mirror].map((arg) => `'${arg}'`).join(' ');
+    const result = spawnSync('bash', ['-c', `'${NODE_24}' '${bundledCli()}' ${args} | ${reader}; exit \${PIPESTATUS[0]}`], { encoding: 'utf8', timeout: 30_000 });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(readFileSync(join(mirror, 'nodemcuv2', 'latest.txt'), 'latin1')).toMatch(/^1\.0\.0\n/);
+  });
+
+  /** Runs the bundled CLI on Node 24, through `wrapper` (a command and its arguments) when given. */
+  const runBundled = (args: string[], wrapper: string[] = []) => {
+    const [command, ...rest] = [...wrapper, NODE_24, bundledCli(), ...args];
+    return spawnSync(command, rest, { encoding: 'utf8', timeout: 30_000 });
+  };
+
+  it('names the real cause and the path of a file-system error: ENOTDIR, EACCES, EROFS', () => {
+    const folder = temporaryFolder();
+    const args = publishArgs(folder);
+    const notDirectory = runBundled([...args, join(folder, 'fw.bin', 'mirror')]);
+    expect(notDirectory.status).toBe(1);
+    expect(notDirectory.stderr).toMatch(/^static-ota publish: directory .*: ENOTDIR: not a directory, \w+ '.*fw\.bin\/mirror/);
+
+    const locked = join(folder, 'locked');
+    mkdirSync(locked);
+    chmodSync(locked, 0o555);
+    chmodSync(folder, 0o755);
+    chmodSync(args[args.indexOf('--key') + 1], 0o644);
+    // root ignores permissions: run as nobody there.
+    const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+    const denied = runBundled([...args, join(locked, 'mirror')], asUser);
+    expect(denied.stderr).toMatch(/^static-ota publish: directory .*: EACCES: permission denied, mkdir '.*locked\/mirror'/);
+    expect(denied.status).toBe(1);
+
+    // A read-only file system: a tmpfs mounted read-only in a private mount namespace.
+    const script = `d=$(mktemp -d) && mount -t tmpfs -o ro tmpfs "$d" && exec "$@" "$d/mirror"`;
+    const readOnly = spawnSync('unshare', ['-rm', 'sh', '-c', script, 'sh', NODE_24, bundledCli(), ...args], { encoding: 'utf8', timeout: 30_000 });
+    expect(readOnly.stderr).toMatch(/^static-ota publish: directory .*: EROFS: read-only file system, mkdir '.*\/mirror'/);
+    expect(readOnly.status).toBe(1);
+  });
+
+  it('ends with an error on a folder the kernel refuses to create (/proc), instead of looping', () => {
+    const folder = temporaryFolder();
+    const result = runBundled([...publishArgs(folder), '/proc/static-ota-mirror']);
+    expect(result.error).toBeUndefined();
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/ENOENT: no such file or directory, mkdir '\/proc\/static-ota-mirror'/);
   });
 });
 
@@ -116,7 +254,7 @@ describe('static-ota publish and verify', () => {
     const p = project();
     const missing = await cli(['publish', '--firmware', p.image('1.0.0'), '--board', 'x', '--out', p.mirror, '--key', p.key.path]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('--version is required');
+    expect(missing.stderr).toContain('required option --version is missing');
     expect((await cli(['frobnicate'])).code).toBe(2);
     expect((await cli(['publish', '--no-such-flag'])).code).toBe(2);
     const badBoard = await cli(['publish', '--firmware', p.image('1.0.0'), '--version', '1.0.0', '--board', '../x', '--out', p.mirror, '--key', p.key.path]);
@@ -184,6 +322,129 @@ describe('static-ota publish and verify', () => {
       const result = await cli(['verify', '--mirror', `${server.url}/ota`, '--board', 'nodemcuv2', '--pubkey', 'ab'.repeat(32)]);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/301 redirect to https:\/\/example\.github\.io\/ota\/nodemcuv2\/latest\.txt\. Plain-HTTP devices cannot follow/);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('static-ota verify fetches as the device library does', () => {
+  async function publishedMirror() {
+    const folder = temporaryFolder();
+    const key = writeKeyFile(folder);
+    const firmware = join(folder, 'fw.bin');
+    writeEspImage(firmware, { publicKey: key.publicKey, size: 3000 });
+    const mirror = join(folder, 'mirror');
+    const result = await cli(['publish', '--firmware', firmware, '--version', '1.0.0', '--board', 'nodemcuv2', '--key', key.path, '--out', mirror]);
+    expect(result.code).toBe(0);
+    return { key, mirror };
+  }
+
+  it('sends the request head of ESP8266 HTTPClient as the library drives it, byte for byte', async () => {
+    const { key, mirror } = await publishedMirror();
+    const heads: string[] = [];
+    const server = createTcpServer((socket: Socket) => {
+      let received = '';
+      socket.on('data', (chunk) => {
+        received += chunk.toString('latin1');
+        if (!received.includes('\r\n\r\n')) return;
+        heads.push(received);
+        const path = /^GET (\S+)/.exec(received)?.[1] ?? '';
+        const body = readFileSync(join(mirror, ...path.split('/').filter(Boolean)));
+        socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`), body]));
+      });
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as { port: number };
+    try {
+      const result = await cli(['verify', '--mirror', `http://127.0.0.1:${port}/`, '--board', 'nodemcuv2', '--pubkey', key.publicHex]);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+    } finally {
+      server.close();
+    }
+    const head = (path: string) =>
+      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUser-Agent: static-ota\r\n` +
+      'Accept-Encoding: identity;q=1,chunked;q=0.1,*;q=0\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
+    expect(heads).toEqual([head('/nodemcuv2/latest.txt'), head('/nodemcuv2/firmware-1.0.0.bin')]);
+  });
+
+  it('uses the User-Agent the library sets in firmware/src/arduino/arduino_http_transport.cpp', () => {
+    const transport = readFileSync(join(ROOT, 'firmware', 'src', 'arduino', 'arduino_http_transport.cpp'), 'utf8');
+    const argument = /setUserAgent\(\s*([^)]*?)\s*\)/.exec(transport)?.[1] ?? '';
+    // A string literal, or a constant the library's sources define.
+    const sources = readdirSync(join(ROOT, 'firmware', 'src'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => /\.(h|cpp)$/.test(file))
+      .map((file) => readFileSync(join(ROOT, 'firmware', 'src', file), 'utf8'))
+      .join('\n');
+    const name = argument.replace(/\W/g, '\\W');
+    const defined = /^"([^"]*)"$/.exec(argument)?.[1] ?? new RegExp(`(?:\\b${name}\\b[^=;\\n]*=|#define\\s+${name})\\s*"([^"]*)"`).exec(sources)?.[1];
+    expect(defined).toBe(DEVICE_USER_AGENT);
+  });
+
+  it.each([
+    ['ftp://ota.example.com/firmware', /--mirror ftp:\/\/ota\.example\.com\/firmware: ftp:\/\/ is not supported\. Devices fetch http:\/\//],
+    ['file:///srv/mirror', /--mirror file:\/\/\/srv\/mirror: file:\/\/ is not supported.*a local directory as a plain path/],
+  ])('refuses a mirror URL devices cannot fetch (%s)', async (mirror, message) => {
+    const result = await cli(['verify', '--mirror', mirror, '--board', 'nodemcuv2', '--pubkey', 'ab'.repeat(32)]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('names the trusted keys once when no signature is from one of them', async () => {
+    const { mirror } = await publishedMirror();
+    const result = await cli(['verify', '--mirror', mirror, '--board', 'nodemcuv2', '--pubkey', 'ab'.repeat(32)]);
+    expect(result.code).toBe(1);
+    expect(result.stderr.match(/trusted keyids/g)).toHaveLength(1);
+  });
+
+  it.each([
+    ['302 to a path', 302, '/moved/nodemcuv2/latest.txt', undefined],
+    ['301 to the same scheme', 301, 'http://HOST/moved/nodemcuv2/latest.txt', undefined],
+    ['307', 307, '/moved/nodemcuv2/latest.txt', undefined],
+    ['308, which HTTPClient does not follow', 308, '/moved/nodemcuv2/latest.txt', /308 redirect to \/moved\/nodemcuv2\/latest\.txt, which devices follow only 301, 302, 303, 307: the device stops with http_status 308/],
+    ['a relative Location', 302, 'moved/latest.txt', /302 redirect to moved\/latest\.txt, which devices follow only a path \(\/\.\.\.\) or a URL of the same scheme/],
+  ])('follows redirects as HTTPClient does: %s', async (_name, status, location, expected) => {
+    const { key, mirror } = await publishedMirror();
+    const files = await serveFolder(mirror);
+    const server = await listen((request, response) => {
+      const url = request.url ?? '/';
+      if (url.startsWith('/moved/')) {
+        fetch(`${files.url}${url.slice('/moved'.length)}`).then(async (answer) => {
+          const body = Buffer.from(await answer.arrayBuffer());
+          response.writeHead(answer.status, { 'Content-Length': body.length }).end(body);
+        });
+        return;
+      }
+      if (url.endsWith('latest.txt')) {
+        response.writeHead(status, { Location: location.replace('HOST', request.headers.host ?? '') }).end();
+        return;
+      }
+      fetch(`${files.url}${url}`).then(async (answer) => {
+        const body = Buffer.from(await answer.arrayBuffer());
+        response.writeHead(answer.status, { 'Content-Length': body.length }).end(body);
+      });
+    });
+    try {
+      const result = await cli(['verify', '--mirror', server.url, '--board', 'nodemcuv2', '--pubkey', key.publicHex]);
+      if (expected === undefined) {
+        expect(result.stderr).toBe('');
+        expect(result.stdout).toContain('/moved/nodemcuv2/latest.txt');
+      } else {
+        expect(result.stderr).toMatch(expected);
+        expect(result.code).toBe(1);
+      }
+    } finally {
+      await server.close();
+      await files.close();
+    }
+  });
+
+  it('stops after as many redirects as devices follow', async () => {
+    const server = await listen((request, response) => response.writeHead(302, { Location: `/r${request.url}` }).end());
+    try {
+      const result = await cli(['verify', '--mirror', server.url, '--board', 'nodemcuv2', '--pubkey', 'ab'.repeat(32)]);
+      expect(result.stderr).toMatch(/more than 3 redirects, devices stop there/);
     } finally {
       await server.close();
     }

@@ -3,7 +3,7 @@ import { createServer, type Server, type ServerResponse, type IncomingMessage } 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, normalize } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
 import { generateKey, type GeneratedKey } from '../src/sign.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -14,6 +14,9 @@ export function bundledActionEntry(): string {
   if (!bundle) throw new Error('STATIC_OTA_TEST_BUNDLE is not set: run the tests through jest (test/global-setup.mjs bundles the action)');
   return join(bundle, 'index.js');
 }
+
+/** The CLI bundled by test/global-setup.mjs (dist/cli.js as users run it). */
+export const bundledCli = (): string => join(dirname(bundledActionEntry()), 'cli.js');
 
 /** The device simulator (firmware/host), built by test/global-setup.mjs. */
 export const SIMULATOR = join(ROOT, 'firmware', 'build', 'static-ota-device');

@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   require_tunnel,
   require_undici
-} from "./chunk-2EOYR4KU.js";
+} from "./chunk-RX57AOIO.js";
 import {
   require_semver
 } from "./chunk-B6URAI4N.js";

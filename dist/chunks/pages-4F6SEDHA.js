@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   DirectoryTarget,
   readVersionLine
-} from "./chunk-YWNVIPFS.js";
+} from "./chunk-ZHUQ2PDS.js";
 import {
   ConflictError,
   retryOnConflict

@@ -719,8 +719,24 @@ function openManifest(bytes, trustedKeys, requiredSignatures = 1) {
 }
 
 // src/publish/directory.ts
-import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
+var ignoreMissing = (fallback) => (error) => {
+  if (error.code === "ENOENT") return fallback;
+  throw error;
+};
+async function makeFolders(folder) {
+  const missing = [];
+  for (let current = folder; !await stat(current).catch(ignoreMissing(void 0)); current = dirname(current)) {
+    if (dirname(current) === current) break;
+    missing.unshift(current);
+  }
+  for (const path of missing) {
+    await mkdir(path).catch((error) => {
+      if (error.code !== "EEXIST") throw error;
+    });
+  }
+}
 var DirectoryTarget = class {
   description;
   root;
@@ -729,19 +745,19 @@ var DirectoryTarget = class {
     this.description = `directory ${root}`;
   }
   transaction(work) {
-    return retryOnConflict(() => work(this.session()));
+    return retryOnConflict(() => work(this.session())).catch((error) => {
+      if (error.code !== void 0 && error.syscall !== void 0) error.message = `${this.description}: ${error.message}`;
+      throw error;
+    });
   }
   /** One view of the folder; `transaction` adds the retries a shared folder needs. */
   session() {
     const full = (path) => join(this.root, ...path.split("/"));
-    const read = (path) => readFile(full(path)).catch((error) => {
-      if (error.code === "ENOENT") return void 0;
-      throw error;
-    });
+    const read = (path) => readFile(full(path)).catch(ignoreMissing(void 0));
     const atomically = async (path, write) => {
       const destination = full(path);
       const temporary = `${destination}.${process.pid}.tmp`;
-      await mkdir(dirname(destination), { recursive: true });
+      await makeFolders(dirname(destination));
       try {
         await write(temporary);
         await rename(temporary, destination);
@@ -752,7 +768,7 @@ var DirectoryTarget = class {
     return {
       read,
       async list(folder) {
-        const entries = await readdir(full(folder), { withFileTypes: true }).catch(() => []);
+        const entries = await readdir(full(folder), { withFileTypes: true }).catch(ignoreMissing([]));
         return entries.filter((entry) => entry.isFile()).map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
       },
       writeImage: (path, localFile) => atomically(path, (temporary) => copyFile(localFile, temporary)),

@@ -24,13 +24,78 @@ import {
   serializeBody,
   sha256Hex,
   signBytes
-} from "./chunk-YWNVIPFS.js";
+} from "./chunk-ZHUQ2PDS.js";
 import {
   require_semver
 } from "./chunk-B6URAI4N.js";
 import {
   __toESM
 } from "./chunk-6DG7BXTN.js";
+
+// src/inputs.ts
+var InputError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "InputError";
+  }
+};
+var DURATION_UNITS = { s: 1, m: 60, h: 3600, d: 86400 };
+function parseDuration(text, name) {
+  const match = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
+  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || "s"] : NaN;
+  if (!(seconds > 0 && seconds <= 10 * 365 * 86400)) {
+    throw new InputError(`${name} must be a duration such as 3600, 12h or 30d (at most 10 years), got ${JSON.stringify(text)}`);
+  }
+  return seconds;
+}
+function parsePositiveInteger(text, name) {
+  const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!(Number.isSafeInteger(value) && value >= 1)) throw new InputError(`${name} must be a whole number of at least 1, got ${JSON.stringify(text)}`);
+  return value;
+}
+var splitList = (text) => text.split(/[,\n]/).map((item) => item.trim()).filter(Boolean);
+
+// src/version.ts
+var import_semver = __toESM(require_semver(), 1);
+var VersionError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "VersionError";
+  }
+};
+function parseVersion(text) {
+  const version = text.replace(/^v/, "");
+  if (!isValidVersion(version)) {
+    throw new VersionError(
+      `${JSON.stringify(text)} is not a semantic version such as 1.4.2 or v1.5.0-beta.2 (at most 64 characters)`
+    );
+  }
+  return version;
+}
+var tagFromRef = (ref) => ref?.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : void 0;
+function versionFromRef(ref) {
+  const tag = tagFromRef(ref);
+  if (tag === void 0) return void 0;
+  if (isValidVersion(tag.replace(/^v/, ""))) return parseVersion(tag);
+  throw new VersionError(
+    `the tag ${JSON.stringify(tag)} (${ref}) is not a semantic version such as v1.4.2 or v1.5.0-beta.2. Run the release only on version tags (on: push: tags: ['v*.*.*']), or give the version input.`
+  );
+}
+function channelFor(version, requested) {
+  const prerelease = import_semver.default.prerelease(version);
+  const channel = requested || (prerelease ? String(prerelease[0]).toLowerCase() : STABLE_CHANNEL);
+  if (!isValidChannel(channel)) {
+    throw new VersionError(`channel ${JSON.stringify(channel)} is invalid: use lowercase letters, digits and '-', at most 32`);
+  }
+  if (prerelease && channel === STABLE_CHANNEL) {
+    throw new VersionError(`pre-release ${version} cannot be published to the stable channel`);
+  }
+  return channel;
+}
+var compareVersions = (a, b) => import_semver.default.compare(a, b);
+
+// src/sign.ts
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
 
 // src/image.ts
 import { createReadStream } from "node:fs";
@@ -85,83 +150,7 @@ async function findEmbeddedKeys(path, gzip, keys) {
   return found;
 }
 
-// src/inputs.ts
-var InputError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "InputError";
-  }
-};
-var DURATION_UNITS = { s: 1, m: 60, h: 3600, d: 86400 };
-function parseDuration(text, name) {
-  const match = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
-  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || "s"] : NaN;
-  if (!(seconds > 0 && seconds <= 10 * 365 * 86400)) {
-    throw new InputError(`${name} must be a duration such as 3600, 12h or 30d (at most 10 years), got ${JSON.stringify(text)}`);
-  }
-  return seconds;
-}
-function parsePositiveInteger(text, name) {
-  const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
-  if (!(Number.isSafeInteger(value) && value >= 1)) throw new InputError(`${name} must be a whole number of at least 1, got ${JSON.stringify(text)}`);
-  return value;
-}
-var splitList = (text) => text.split(/[,\n]/).map((item) => item.trim()).filter(Boolean);
-
-// src/version.ts
-var import_semver = __toESM(require_semver(), 1);
-var VersionError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "VersionError";
-  }
-};
-function parseVersion(text) {
-  const version = text.replace(/^v/, "");
-  if (!isValidVersion(version)) {
-    throw new VersionError(
-      `${JSON.stringify(text)} is not a semantic version such as 1.4.2 or v1.5.0-beta.2 (at most 64 characters)`
-    );
-  }
-  return version;
-}
-var tagFromRef = (ref) => ref?.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : void 0;
-function versionFromRef(ref) {
-  const tag = tagFromRef(ref);
-  return tag === void 0 ? void 0 : parseVersion(tag);
-}
-function channelFor(version, requested) {
-  const prerelease = import_semver.default.prerelease(version);
-  const channel = requested || (prerelease ? String(prerelease[0]).toLowerCase() : STABLE_CHANNEL);
-  if (!isValidChannel(channel)) {
-    throw new VersionError(`channel ${JSON.stringify(channel)} is invalid: use lowercase letters, digits and '-', at most 32`);
-  }
-  if (prerelease && channel === STABLE_CHANNEL) {
-    throw new VersionError(`pre-release ${version} cannot be published to the stable channel`);
-  }
-  return channel;
-}
-var compareVersions = (a, b) => import_semver.default.compare(a, b);
-
-// src/publish/targets.ts
-var TARGET_KINDS = ["directory", "github-pages", "s3"];
-async function createTarget(config) {
-  switch (config.kind) {
-    case "directory":
-      return new DirectoryTarget(config.directory);
-    case "github-pages":
-      if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
-      return new (await import("./pages-WL2OX4WV.js")).PagesTarget(config.pages);
-    case "s3":
-      if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
-      return new (await import("./s3-DS6XIOCL.js")).S3Target(config.s3);
-    default:
-      throw new Error(`unknown target ${String(config.kind)}; expected one of ${TARGET_KINDS.join(", ")}`);
-  }
-}
-
 // src/sign.ts
-import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
 var KeyError = class extends Error {
   constructor(message) {
     super(message);
@@ -215,11 +204,12 @@ function generateKey() {
   const { publicKey, keyId } = parseSigningKey(privatePem, "generated key");
   return { privatePem, publicKey, keyId };
 }
-function publicKeyAsCArray(publicKey, name = "STATIC_OTA_PUBLIC_KEY") {
+function publicKeyAsCArray(publicKey, name = "kTrustedKeys") {
   const bytes = [...publicKey].map((byte) => `0x${byte.toString(16).padStart(2, "0")}`);
-  const rows = [0, 8, 16, 24].map((start) => `  ${bytes.slice(start, start + 8).join(", ")},`);
-  return `static const uint8_t ${name}[${PUBLIC_KEY_LENGTH}] = {
-${rows.join("\n")}
+  const half = PUBLIC_KEY_LENGTH / 2;
+  return `static const uint8_t ${name}[][${PUBLIC_KEY_LENGTH}] = {
+    {${bytes.slice(0, half).join(", ")},
+     ${bytes.slice(half).join(", ")}},
 };`;
 }
 function signManifest(fields, keys) {
@@ -237,32 +227,30 @@ function signManifest(fields, keys) {
   }
   return text;
 }
-async function guardAgainstLockout(input, gzip, policy) {
-  if (policy.allowLockout) return;
-  const listedKeys = policy.nextReleaseKeys?.length ? policy.nextReleaseKeys : policy.keys.map((key) => key.publicKey);
-  const keys = [...new Map(listedKeys.map((key) => [Buffer.from(key).toString("hex"), key])).values()];
+async function findLockout(input, gzip, keys, required = 1) {
   let found;
   try {
     found = await findEmbeddedKeys(input.imageFile, gzip, keys);
   } catch (error) {
     throw new ImageError(`cannot read ${input.imageFile} to look for trusted keys: ${error.message}`);
   }
-  const required = policy.requiredSignatures ?? 1;
-  if (found.size < required) {
-    const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString("hex")})`).join(", ");
-    const wanted = required === 1 ? "any public key" : `${required} distinct public keys (devices require ${required} signatures; it has ${found.size})`;
-    throw new ImageError(
-      `lockout guard: ${input.imageFile} (${input.board} ${input.version}) does not contain ${wanted} able to sign the next release: ${listed}. Devices running it would refuse every later update. Compile the public key into the firmware (static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.`
-    );
-  }
+  if (found.size >= required) return void 0;
+  const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString("hex")})`).join(", ");
+  const wanted = required === 1 ? "any public key" : `${required} distinct public keys (devices require ${required} signatures; it has ${found.size})`;
+  return `lockout guard: ${input.imageFile} (${input.board} ${input.version}) does not contain ${wanted} able to sign the next release: ${listed}. Devices running it would refuse every later update. Compile the public key into the firmware (static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.`;
+}
+function lockoutKeys(nextReleaseKeys, signingKeys) {
+  const listed = nextReleaseKeys?.length ? nextReleaseKeys : signingKeys.map((key) => key.publicKey);
+  return [...new Map(listed.map((key) => [Buffer.from(key).toString("hex"), key])).values()];
 }
 async function signRelease(input, policy) {
   const { gzip } = await checkImage(input.imageFile, policy.maxImageBytes);
-  await guardAgainstLockout(input, gzip, policy);
+  const lockout = await findLockout(input, gzip, lockoutKeys(policy.nextReleaseKeys, policy.keys), policy.requiredSignatures);
+  if (lockout !== void 0 && !policy.allowLockout) throw new ImageError(lockout);
   const { size, sha256 } = await hashFile(input.imageFile);
   const { version, board, channel, file } = input;
   const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, rollout: policy.rollout }, policy.keys);
-  return { ...input, size, sha256, manifest };
+  return { ...input, size, sha256, manifest, lockout };
 }
 var PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
 function parseSigningKeys(material, source) {
@@ -287,6 +275,23 @@ import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
 var execFileAsync = promisify(execFile);
+function lineForwarder(emit) {
+  let partial = "";
+  const send = (line) => {
+    if (line.trim()) emit(line.trimEnd());
+  };
+  return {
+    write(chunk) {
+      const lines = (partial + chunk.toString("utf8")).split(/\r\n|\r|\n/);
+      partial = lines.pop() ?? "";
+      lines.forEach(send);
+    },
+    flush() {
+      send(partial);
+      partial = "";
+    }
+  };
+}
 var BuildError = class extends Error {
   constructor(message) {
     super(message);
@@ -333,19 +338,26 @@ async function ensurePio(log) {
   if (!await hasPio()) throw new BuildError("PlatformIO was installed with pip but pio is still not on PATH");
 }
 async function buildEnvironment(projectDir, board, version, log) {
-  log.info(`pio run -e ${board} (version ${version})`);
-  const code = await new Promise((resolve, reject) => {
+  const title = `pio run -e ${board} (version ${version})`;
+  const build = () => new Promise((resolve, reject) => {
     const child = spawn("pio", ["run", "-e", board], {
       cwd: projectDir,
       env: buildEnvironmentVariables(version, board),
       stdio: ["ignore", "pipe", "pipe"]
     });
-    const forward = (chunk) => log.info(chunk.toString("utf8").trimEnd());
-    child.stdout.on("data", forward);
-    child.stderr.on("data", forward);
+    const streams = [child.stdout, child.stderr].map((stream) => {
+      const forwarder = lineForwarder(log.info);
+      stream.on("data", forwarder.write);
+      return forwarder;
+    });
     child.on("error", reject);
-    child.on("close", resolve);
+    child.on("close", (code2) => {
+      streams.forEach((forwarder) => forwarder.flush());
+      resolve(code2);
+    });
   });
+  if (!log.group) log.info(title);
+  const code = await (log.group ? log.group(title, build) : build());
   if (code !== 0) throw new BuildError(`pio run -e ${board} failed with exit code ${code}`);
   const image = join(projectDir, ".pio", "build", board, "firmware.bin");
   if (!(await stat2(image).catch(() => void 0))?.isFile()) {
@@ -444,6 +456,23 @@ async function publishReleases(target, releases, options = {}) {
   });
 }
 
+// src/publish/targets.ts
+var TARGET_KINDS = ["directory", "github-pages", "s3"];
+async function createTarget(config) {
+  switch (config.kind) {
+    case "directory":
+      return new DirectoryTarget(config.directory);
+    case "github-pages":
+      if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
+      return new (await import("./pages-4F6SEDHA.js")).PagesTarget(config.pages);
+    case "s3":
+      if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
+      return new (await import("./s3-DS6XIOCL.js")).S3Target(config.s3);
+    default:
+      throw new Error(`unknown target ${String(config.kind)}; expected one of ${TARGET_KINDS.join(", ")}`);
+  }
+}
+
 // src/follow-stable.ts
 function parseChannelIndex(bytes) {
   const names = (bytes?.toString("latin1") ?? "").split("\n").map((line) => line.trim());
@@ -493,6 +522,21 @@ async function buildAll(options, version) {
   }
   return built;
 }
+async function previewLockouts(options, built) {
+  const keys = lockoutKeys(options.nextReleaseKeys, options.signingKeys);
+  if (keys.length === 0) return [];
+  const lockouts = [];
+  for (const { board, path } of built) {
+    const lockout = await checkImage(path, options.maxImageBytes).then(
+      ({ gzip }) => findLockout({ imageFile: path, board, version: CI_BUILD_VERSION }, gzip, keys, options.requiredSignatures),
+      (error) => error.message
+    );
+    if (lockout === void 0) continue;
+    options.log.warning(`${lockout} A release of this build would be refused.`);
+    lockouts.push(lockout);
+  }
+  return lockouts;
+}
 function checkBoards(boards) {
   for (const board of boards) {
     if (!isValidBoard(board)) {
@@ -519,7 +563,8 @@ async function runRelease(options) {
   if (version === void 0) {
     if (!options.build) throw new ReleaseError("nothing to do: not a tag, no version input and build is false");
     options.log.info(`${options.ref ?? "no ref"} is not a tag and no version was given: building only, nothing is signed or published`);
-    return { built: await buildAll(options, CI_BUILD_VERSION), manifests: [] };
+    const built2 = await buildAll(options, CI_BUILD_VERSION);
+    return { built: built2, manifests: [], lockouts: await previewLockouts(options, built2) };
   }
   const channel = channelFor(version, options.channel);
   if (options.signingKeys.length === 0) throw new ReleaseError("signing-key is required to publish a release");
@@ -541,6 +586,8 @@ async function runRelease(options) {
     const release = await signRelease({ imageFile: path, board, version, channel, file: imageFileName(version) }, policy);
     signed.push({ ...release, staged });
   }
+  const lockouts = signed.flatMap((release) => release.lockout === void 0 ? [] : [release.lockout]);
+  for (const lockout of lockouts) options.log.warning(`allow-lockout is set, publishing anyway: ${lockout}`);
   const target = await createTarget(options.target);
   const manifests = await publishReleases(target, signed, {
     force: options.force,
@@ -572,18 +619,18 @@ async function runRelease(options) {
           { name: `${release.board}-latest.txt`, path: manifestFile, contentType: "text/plain" }
         );
       }
-      const { attachReleaseAssets } = await import("./release-assets-GDW2LOKW.js");
+      const { attachReleaseAssets } = await import("./release-assets-6FEZJ4DO.js");
       await attachReleaseAssets(options.releaseAssets, assets);
     } catch (error) {
       throw new ReleaseError(
         `the mirror is published (${target.description}), but attaching the release assets failed: ${error.message}. To attach them, re-run with build: false, force: true and the published images as firmware (identical images are kept).`,
-        { version, channel, built, manifests }
+        { version, channel, built, manifests, lockouts }
       );
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
   }
-  return { version, channel, built, manifests };
+  return { version, channel, built, manifests, lockouts };
 }
 
 // src/resign.ts
@@ -625,7 +672,13 @@ function changeRollout(target, change) {
     const seq = manifest.seq + 1;
     const text = signManifest({ version, board, channel, file, size, sha256, expires, rollout: change.percent, seq, extra }, change.keys);
     const destination = staged ? pendingManifestPath(board, channel) : path;
-    await session.writeManifest(destination, text, staged ? await session.read(destination) : bytes);
+    const waiting = staged ? await session.read(destination) : void 0;
+    if (waiting) {
+      throw new ResignError(
+        `${destination} in ${target.description} already holds ${readVersionLine(waiting)} awaiting cosignatures: cosign it, or remove it, before staging a rollout change`
+      );
+    }
+    await session.writeManifest(destination, text, staged ? void 0 : bytes);
     return { path: destination, version, previousPercent: manifest.rollout, percent: change.percent, seq, manifest: text };
   });
 }
@@ -694,15 +747,23 @@ var TARGET_SETTING_NAMES = [
   "s3-access-key-id",
   "s3-acl"
 ];
-function parseBoolean(text, name, fallback) {
-  if (!text) return fallback;
-  if (["true", "True", "TRUE"].includes(text)) return true;
-  if (["false", "False", "FALSE"].includes(text)) return false;
-  throw new InputError(`${name} must be true or false, got ${JSON.stringify(text)}`);
+var TARGET_DEFAULTS = {
+  target: "directory",
+  directory: "public",
+  "pages-branch": "gh-pages",
+  "pages-folder": "",
+  "s3-prefix": "",
+  "s3-region": "us-east-1",
+  "s3-force-path-style": "false"
+};
+function parseBoolean(text, name) {
+  if (text === "true" || text === "True" || text === "TRUE") return true;
+  if (text === "false" || text === "False" || text === "FALSE") return false;
+  throw new InputError(`${name} must be true or false, got ${JSON.stringify(text ?? "")}`);
 }
 function readTargetConfig(setting, env) {
   const value = (name) => setting(name) || void 0;
-  const kind = value("target") ?? "directory";
+  const kind = value("target") ?? "";
   if (!TARGET_KINDS.includes(kind)) {
     throw new InputError(`target must be one of ${TARGET_KINDS.join(", ")}, got ${JSON.stringify(kind)}`);
   }
@@ -711,9 +772,9 @@ function readTargetConfig(setting, env) {
   if (kind === "github-pages" && !repository) throw new InputError("target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)");
   return {
     kind,
-    directory: value("directory") ?? "public",
+    directory: value("directory") ?? "",
     pages: {
-      branch: value("pages-branch") ?? "gh-pages",
+      branch: value("pages-branch") ?? "",
       folder: value("pages-folder") ?? "",
       token: value("token"),
       remoteUrl: `${server}/${repository}.git`
@@ -723,7 +784,7 @@ function readTargetConfig(setting, env) {
       prefix: value("s3-prefix") ?? "",
       region: value("s3-region") ?? "",
       endpoint: value("s3-endpoint"),
-      forcePathStyle: parseBoolean(value("s3-force-path-style"), "s3-force-path-style", false),
+      forcePathStyle: parseBoolean(value("s3-force-path-style"), "s3-force-path-style"),
       accessKeyId: value("s3-access-key-id"),
       secretAccessKey: value("s3-secret-access-key"),
       sessionToken: value("s3-session-token"),
@@ -733,13 +794,13 @@ function readTargetConfig(setting, env) {
 }
 
 export {
-  DEFAULT_MAX_IMAGE_BYTES,
   InputError,
   parseDuration,
   parsePositiveInteger,
   splitList,
   tagFromRef,
   createTarget,
+  DEFAULT_MAX_IMAGE_BYTES,
   parsePublicKey,
   generateKey,
   publicKeyAsCArray,
@@ -751,5 +812,6 @@ export {
   changeRollout,
   cosign,
   TARGET_SETTING_NAMES,
+  TARGET_DEFAULTS,
   readTargetConfig
 };

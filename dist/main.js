@@ -1,0 +1,13 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import {
+  run
+} from "./chunks/chunk-2JLDVHB4.js";
+import "./chunks/chunk-YMQTYOCP.js";
+import "./chunks/chunk-ZHUQ2PDS.js";
+import "./chunks/chunk-6FIZRSHT.js";
+import "./chunks/chunk-RX57AOIO.js";
+import "./chunks/chunk-B6URAI4N.js";
+import "./chunks/chunk-6DG7BXTN.js";
+export {
+  run
+};
