@@ -111,3 +111,18 @@ describe('CLI against the s3 target', () => {
     expect(output).toContain('InvalidAccessKeyId');
   });
 });
+
+describe('static-ota rollout and cosign on the command line', () => {
+  it.each([['rollout'], ['cosign']])('%s --help describes every option, the target settings among them', async (command) => {
+    const help = await cli([command, '--help']);
+    expect(help).toContain(`Usage: static-ota ${command} [options]`);
+    const options = help.split('\n').filter((line) => /^  (-\w, )?--/.test(line));
+    for (const line of options) expect(line).toMatch(/^  (-\w, )?--[\w-]+( <[\w-]+>)?\s{2,}\S/);
+    for (const name of ['out', 'target', 'pages-branch', 's3-bucket', 'board', 'key']) expect(help).toContain(`--${name}`);
+  });
+
+  it('reports the missing required options in one message, with exit code 2', async () => {
+    expect(await cli(['rollout'], 2)).toContain('required options --board, --percent, --out are missing');
+    expect(await cli(['cosign', '--target', 's3'], 2)).toContain('required options --board, --trusted-key are missing');
+  });
+});
