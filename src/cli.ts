@@ -209,13 +209,17 @@ async function verify(options: VerifyOptions, out: Write): Promise<void> {
   out(`  image ${report.imageLocation}: ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)\n`);
 }
 
-interface RolloutOptions extends TargetOptions {
+/** What rollout and cosign share: the manifest on a mirror, the keys and the threshold. */
+interface ResignOptions extends TargetOptions {
   board: string;
   channel: string;
-  percent: string;
   key?: string[];
   trustedKey?: string[];
   requiredSignatures?: string;
+}
+
+interface RolloutOptions extends ResignOptions {
+  percent: string;
 }
 
 async function rollout(options: RolloutOptions, out: Write, env: NodeJS.ProcessEnv): Promise<void> {
@@ -234,15 +238,7 @@ async function rollout(options: RolloutOptions, out: Write, env: NodeJS.ProcessE
   if (result.path.endsWith('/pending.txt')) out('staged: devices keep the current manifest until static-ota cosign adds the other signatures\n');
 }
 
-interface CosignOptions extends TargetOptions {
-  board: string;
-  channel: string;
-  key?: string[];
-  trustedKey?: string[];
-  requiredSignatures?: string;
-}
-
-async function cosignCommand(options: CosignOptions, out: Write, env: NodeJS.ProcessEnv): Promise<void> {
+async function cosignCommand(options: ResignOptions, out: Write, env: NodeJS.ProcessEnv): Promise<void> {
   requireOptions({ ...options }, ['board', 'trusted-key', ...mirrorOptionsMissing(options)]);
   const location = manifestLocation(options);
   const keys = await readKeys(options.key ?? [], env);
@@ -311,7 +307,7 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
     .option('--key <path>', `the one signing key to add; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect)
     .option('--trusted-key <hex>', 'public key devices trust; every existing signature must verify under these; repeatable (required)', collect)
     .option('--required-signatures <k>', 'signatures that promote a staged manifest to latest.txt', '2')
-    .action((options: CosignOptions) => cosignCommand(options, out, env));
+    .action((options: ResignOptions) => cosignCommand(options, out, env));
   addTargetOptions(cosignCommandLine);
 
   command('verify', 'check a mirror as a device does: latest.txt, its signature, then the image size and SHA-256')
