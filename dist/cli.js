@@ -18,7 +18,7 @@ import {
   publicKeyAsCArray,
   readTargetConfig,
   runRelease
-} from "./chunks/chunk-YMQTYOCP.js";
+} from "./chunks/chunk-VP2ZHUOG.js";
 import {
   MAX_MANIFEST_BYTES,
   STABLE_CHANNEL,
@@ -27,7 +27,7 @@ import {
   manifestPath,
   openManifest,
   pendingManifestPath
-} from "./chunks/chunk-ZHUQ2PDS.js";
+} from "./chunks/chunk-YZWINPA6.js";
 import "./chunks/chunk-6FIZRSHT.js";
 import "./chunks/chunk-B6URAI4N.js";
 import {

@@ -1,13 +1,14 @@
 // `npm run test:firmware`: builds the device library on the host with CMake
 // (firmware/build), runs its ctest suite, checks that the core builds
 // freestanding for the ESP8266 (xtensa-lx106) with nothing from libstdc++,
-// the heap or libc beyond memcpy-level functions, and fuzzes the manifest
-// parser for a few seconds when clang is installed.
+// the heap or libc beyond memcpy-level functions, and runs each libFuzzer
+// target for a few seconds when clang is installed, showing only its final
+// stats unless it crashes.
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileCore, forbiddenReferences, ALLOWED_EXTERNAL_SYMBOLS } from '../firmware/tools/xtensa-core.mjs';
-import { buildFuzzer, findClang, runFuzzer } from './fuzz.mjs';
+import { buildFuzzer, findClang, runFuzzer, FUZZ_TARGETS } from './fuzz.mjs';
 
 const repository = join(dirname(fileURLToPath(import.meta.url)), '..');
 const firmware = join(repository, 'firmware');
@@ -41,12 +42,14 @@ try {
   });
   const clang = findClang();
   if (clang) {
-    step(`manifest fuzzer, ${FUZZ_SECONDS} s`, () => {
-      const status = runFuzzer(buildFuzzer(clang), FUZZ_SECONDS);
-      if (status !== 0) throw new Error(`the fuzzer found a crash (exit ${status}); see firmware/fuzz/build/`);
-    });
+    for (const target of FUZZ_TARGETS) {
+      step(`${target}, ${FUZZ_SECONDS} s`, () => {
+        const status = runFuzzer(buildFuzzer(clang, target), FUZZ_SECONDS, { quiet: true });
+        if (status !== 0) throw new Error(`${target} found a crash (exit ${status}); see firmware/fuzz/build/`);
+      });
+    }
   } else {
-    console.log('\n== manifest fuzzer skipped: clang++ not installed (clang-14, libclang-rt-14-dev)');
+    console.log('\n== fuzzers skipped: clang++ not installed (clang-14, libclang-rt-14-dev)');
   }
   console.log(`\nfirmware: ${passedSteps} passed, 0 failed`);
 } catch (error) {

@@ -2,7 +2,7 @@
 // writes or reads manifests. The C++ core in firmware/ implements the same rules;
 // both are tested against test/vectors/manifests.json.
 import { createHash } from 'node:crypto';
-import { keyIdOf, verifyStrict } from './crypto.js';
+import { keyIdOf, publicKeyProblem, PUBLIC_KEY_PROBLEMS, verifyStrict, type PublicKeyProblem } from './crypto.js';
 
 export const MANIFEST_FORMAT = 'static-ota/1';
 export const MAX_MANIFEST_BYTES = 1024;
@@ -78,6 +78,8 @@ export interface OpenedManifest extends ManifestFields {
   signedLength: number;
   /** keyid of the first trusted key whose signature verified. */
   verifiedBy: string;
+  /** Index in the trusted keys of that key (keyids can collide). */
+  verifiedKeyIndex: number;
   /** keyids of the distinct trusted keys whose signatures verified, in sig= line order. */
   verifiedKeys: string[];
 }
@@ -230,36 +232,55 @@ function parseSignatureLines(lines: string[]): SignatureLine[] {
   return signatures;
 }
 
+export class TrustedKeyError extends Error {
+  constructor(
+    readonly code: PublicKeyProblem,
+    readonly publicKey: Uint8Array,
+  ) {
+    super(`trusted key ${Buffer.from(publicKey).toString('hex')} ${PUBLIC_KEY_PROBLEMS[code]} (${code})`);
+    this.name = 'TrustedKeyError';
+  }
+}
+
+/** Refuses, as a device does at configuration, a trusted key that could never verify strictly. */
+export function checkTrustedKey(publicKey: Uint8Array): void {
+  const problem = publicKeyProblem(publicKey);
+  if (problem) throw new TrustedKeyError(problem, publicKey);
+}
+
 /**
- * Steps 9 and 10: the distinct trusted keys whose signatures verify, as keyids
- * in sig= line order; at least `requiredSignatures` of them. A key counts once
- * however many lines it signs; a trusted list naming a key twice counts it once.
+ * Steps 9 and 10: the indices (in trustedKeys) of the distinct trusted keys
+ * whose signatures verify, in sig= line order; at least `requiredSignatures`
+ * of them. Keyids are 32 bits and can collide: every trusted key with the
+ * line's keyid is tried, in the order given. A key counts once however many
+ * lines it signs; a trusted list naming a key twice holds it once.
  */
-function checkSignatures(bytes: Uint8Array, framed: Framed, trustedKeys: readonly Uint8Array[], requiredSignatures: number): string[] {
+function checkSignatures(bytes: Uint8Array, framed: Framed, trustedKeys: readonly Uint8Array[], requiredSignatures: number): number[] {
   const message = bytes.subarray(0, framed.signedLength);
-  const distinct = [...new Map(trustedKeys.map((key) => [Buffer.from(key).toString('hex'), key])).values()];
-  const verified = new Set<Uint8Array>();
-  const verifiedKeys: string[] = [];
+  const hexes = trustedKeys.map((key) => Buffer.from(key).toString('hex'));
+  const trusted = trustedKeys
+    .map((key, index) => ({ keyId: keyIdOf(key), key, index }))
+    .filter(({ index }) => hexes.indexOf(hexes[index]) === index);
+  const verified: number[] = [];
   let sawTrustedKeyId = false;
   for (const { keyId, signature } of parseSignatureLines(framed.signatureLines)) {
-    for (const publicKey of distinct) {
-      if (keyIdOf(publicKey) !== keyId || verified.has(publicKey)) continue;
+    for (const candidate of trusted) {
+      if (candidate.keyId !== keyId || verified.includes(candidate.index)) continue;
       sawTrustedKeyId = true;
-      if (verifyStrict(signature, message, publicKey)) {
-        verified.add(publicKey);
-        verifiedKeys.push(keyId);
-      }
+      if (verifyStrict(signature, message, candidate.key)) verified.push(candidate.index);
     }
-    if (verified.size >= requiredSignatures) return verifiedKeys;
+    if (verified.length >= requiredSignatures) return verified;
   }
-  if (verified.size > 0) {
+  if (verified.length > 0) {
+    const keyIds = verified.map((index) => keyIdOf(trustedKeys[index])).join(', ');
     throw new ManifestError(
       'too_few_signatures',
-      `${verified.size} of the ${requiredSignatures} required signatures from distinct trusted keys verify (${verifiedKeys.join(', ')})`,
+      `${verified.length} of the ${requiredSignatures} required signatures from distinct trusted keys verify (${keyIds})`,
     );
   }
   if (!sawTrustedKeyId) {
-    throw new ManifestError('untrusted_key', `no signature from a trusted key (trusted keyids: ${distinct.map(keyIdOf).join(', ') || 'none'})`);
+    const keyIds = trusted.map((candidate) => candidate.keyId).join(', ');
+    throw new ManifestError('untrusted_key', `no signature from a trusted key (trusted keyids: ${keyIds || 'none'})`);
   }
   throw new ManifestError('bad_signature', 'signature does not verify: the manifest was changed or signed with another key');
 }
@@ -294,11 +315,13 @@ function decimal(value: string, code: 'bad_size' | 'bad_expires' | 'bad_seq' | '
 /**
  * Opens a manifest the way a device does: framing, then strict signatures
  * from `requiredSignatures` distinct trusted keys (default 1) over the exact
- * bytes, and only then the fields.
+ * bytes, and only then the fields. A trusted key that could never verify is
+ * a configuration error (TrustedKeyError).
  */
 export function openManifest(bytes: Uint8Array, trustedKeys: readonly Uint8Array[], requiredSignatures = 1): OpenedManifest {
+  trustedKeys.forEach(checkTrustedKey);
   const framed = frame(bytes, true);
-  const verifiedKeys = checkSignatures(bytes, framed, trustedKeys, requiredSignatures);
+  const verified = checkSignatures(bytes, framed, trustedKeys, requiredSignatures);
   const fields = parseFields(framed.fieldLines);
   const get = (key: (typeof REQUIRED)[number]): string => fields.get(key) as string;
   if (get('format') !== MANIFEST_FORMAT) {
@@ -329,7 +352,8 @@ export function openManifest(bytes: Uint8Array, trustedKeys: readonly Uint8Array
     seq,
     extra: [...fields].filter(([key]) => !known.has(key)),
     signedLength: framed.signedLength,
-    verifiedBy: verifiedKeys[0],
-    verifiedKeys,
+    verifiedBy: keyIdOf(trustedKeys[verified[0]]),
+    verifiedKeyIndex: verified[0],
+    verifiedKeys: verified.map((index) => keyIdOf(trustedKeys[index])),
   };
 }

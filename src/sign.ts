@@ -1,8 +1,9 @@
 // Signing keys (PEM, hex or base64 seeds) and signed manifests.
-import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { hashFile, keyIdOf, publicKeyOf, signBytes, PUBLIC_KEY_LENGTH } from './crypto.js';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { hashFile, keyIdOf, privateKeyOf, publicKeyOf, signBytes, PUBLIC_KEY_LENGTH } from './crypto.js';
 import { checkImage, findEmbeddedKeys, ImageError } from './image.js';
 import {
+  checkTrustedKey,
   formatSignatureLine,
   ManifestFields,
   MAX_SIGNATURES,
@@ -19,6 +20,8 @@ export class KeyError extends Error {
 
 export interface SigningKey {
   seed: Uint8Array;
+  /** The seed as an OpenSSL key: signing goes through node:crypto. */
+  privateKey: KeyObject;
   publicKey: Uint8Array;
   keyId: string;
 }
@@ -28,7 +31,7 @@ const BASE64_32 = /^[A-Za-z0-9+/]{43}=$/;
 
 function fromSeed(seed: Uint8Array): SigningKey {
   const publicKey = publicKeyOf(seed);
-  return { seed, publicKey, keyId: keyIdOf(publicKey) };
+  return { seed, privateKey: privateKeyOf(seed), publicKey, keyId: keyIdOf(publicKey) };
 }
 
 /**
@@ -59,20 +62,32 @@ export function parseSigningKey(material: string, source: string): SigningKey {
   );
 }
 
-/** Public keys for trust lists and verification: 64 hex characters or SPKI PEM. */
+/**
+ * Public keys for trust lists and verification: 64 hex characters or SPKI PEM.
+ * A key that could never verify strictly is refused with the reason a device
+ * gives for it (checkTrustedKey).
+ */
 export function parsePublicKey(text: string, source = 'public key'): Uint8Array {
-  const trimmed = text.trim();
-  if (HEX_32.test(trimmed)) return Buffer.from(trimmed, 'hex');
-  if (trimmed.includes('-----BEGIN PUBLIC KEY')) {
-    try {
-      const key = createPublicKey(trimmed);
-      const x = key.asymmetricKeyType === 'ed25519' ? key.export({ format: 'jwk' }).x : undefined;
-      if (x) return Buffer.from(x, 'base64url');
-    } catch {
-      // reported below with the expected forms
-    }
+  const publicKey = readPublicKey(text.trim());
+  if (!publicKey) throw new KeyError(`${source}: expected an Ed25519 public key as 64 hex characters or PEM`);
+  try {
+    checkTrustedKey(publicKey);
+  } catch (error) {
+    throw new KeyError(`${source}: ${(error as Error).message}`);
   }
-  throw new KeyError(`${source}: expected an Ed25519 public key as 64 hex characters or PEM`);
+  return publicKey;
+}
+
+function readPublicKey(text: string): Uint8Array | undefined {
+  if (HEX_32.test(text)) return Buffer.from(text, 'hex');
+  if (!text.includes('-----BEGIN PUBLIC KEY')) return undefined;
+  try {
+    const key = createPublicKey(text);
+    const x = key.asymmetricKeyType === 'ed25519' ? key.export({ format: 'jwk' }).x : undefined;
+    return x ? Buffer.from(x, 'base64url') : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface GeneratedKey {
@@ -105,15 +120,14 @@ export function publicKeyAsCArray(publicKey: Uint8Array, name = 'kTrustedKeys'):
 export function signManifest(fields: ManifestFields, keys: readonly SigningKey[]): string {
   if (keys.length === 0) throw new KeyError('no signing key given');
   if (keys.length > MAX_SIGNATURES) throw new KeyError(`at most ${MAX_SIGNATURES} signing keys are allowed`);
-  const keyIds = new Set(keys.map((key) => key.keyId));
-  if (keyIds.size !== keys.length) throw new KeyError('the same signing key is given twice');
+  const publicKeys = new Set(keys.map((key) => Buffer.from(key.publicKey).toString('hex')));
+  if (publicKeys.size !== keys.length) throw new KeyError('the same signing key is given twice');
   const body = Buffer.from(serializeBody(fields), 'latin1');
-  const signatures = keys.map((key) => formatSignatureLine({ keyId: key.keyId, signature: signBytes(body, key.seed) }));
+  const signatures = keys.map((key) => formatSignatureLine({ keyId: key.keyId, signature: signBytes(body, key.privateKey) }));
   const text = body.toString('latin1') + signatures.join('');
   const bytes = Buffer.from(text, 'latin1');
   for (const key of keys) {
-    const opened = openManifest(bytes, [key.publicKey]);
-    if (opened.verifiedBy !== key.keyId) throw new KeyError(`signature by ${key.keyId} did not verify`);
+    openManifest(bytes, [key.publicKey]); // throws unless this key's own signature verifies
   }
   return text;
 }

@@ -1,6 +1,7 @@
 // Runs once before the jest workers start: builds what the tests execute (the
-// bundled action from the current sources, and the device simulator), so that
-// parallel test files never build the same thing at the same time.
+// bundled action from the current sources, the device simulator and the core's
+// differential harness), so that parallel test files never build the same
+// thing at the same time.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,5 +17,7 @@ export default function globalSetup() {
   // Same folder and build type as `npm run test:firmware`, so each build is incremental for the other.
   const firmwareBuild = join(root, 'firmware', 'build');
   execFileSync('cmake', ['-S', join(root, 'firmware'), '-B', firmwareBuild, '-DCMAKE_BUILD_TYPE=RelWithDebInfo'], { stdio: 'ignore' });
-  execFileSync('cmake', ['--build', firmwareBuild, '--target', 'static-ota-device', '--parallel', '2'], { stdio: 'inherit' });
+  execFileSync('cmake', ['--build', firmwareBuild, '--target', 'static-ota-device', 'static-ota-differential', '--parallel', '2'], {
+    stdio: 'inherit',
+  });
 }

@@ -1,18 +1,33 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { serializeVectors } from './vectors/generate.js';
-import { openManifest, ManifestError, isValidVersion, rolloutBucket, inRollout } from '../src/manifest.js';
+import { createHash } from 'node:crypto';
+import * as ed from '@noble/ed25519';
+import { openManifest, ManifestError, isValidVersion, TrustedKeyError, rolloutBucket, inRollout } from '../src/manifest.js';
 import { compareVersions } from '../src/version.js';
-import { signBytes, publicKeyOf, verifyStrict } from '../src/crypto.js';
+import { signBytes, publicKeyOf, publicKeyProblem, verifyStrict, keyIdOf } from '../src/crypto.js';
+import { KeyError, parsePublicKey } from '../src/sign.js';
+
+// The cofactored reference for the equation vectors: @noble/ed25519, strict encodings.
+ed.hashes.sha512 = (message) => new Uint8Array(createHash('sha512').update(message).digest());
 
 const VECTORS_PATH = new URL('./vectors/manifests.json', import.meta.url);
 if (process.env.UPDATE_VECTORS === '1') writeFileSync(VECTORS_PATH, serializeVectors());
 const committed = readFileSync(VECTORS_PATH, 'utf8');
 interface Vectors {
-  valid: Array<{ name: string; manifest: string; trusted: string[]; required?: number; expect: Record<string, unknown> & { signed_length: number; expires: number | null } }>;
+  valid: Array<{
+    name: string;
+    manifest: string;
+    trusted: string[];
+    required?: number;
+    expect: Record<string, unknown> & { signed_length: number; expires: number | null; key_index: number };
+  }>;
   invalid: Array<{ name: string; manifest: string; trusted: string[]; required?: number; error: string }>;
   versions: Array<[string, string, number]>;
   rfc8032: Array<{ secret: string; public: string; message: string; signature: string }>;
   strictness: Array<{ name: string; public: string; message: string; signature: string; valid: boolean }>;
+  equation: Array<{ name: string; public: string; message: string; signature: string; valid: boolean; cofactored: boolean }>;
+  public_keys: Array<{ name: string; public: string; problem: string }>;
+  colliding_keys: Array<{ seed: string; public: string; keyid: string }>;
   rollout: Array<{ board: string; version: string; device_id: string; bucket: number }>;
 }
 const vectors: Vectors = JSON.parse(committed);
@@ -26,10 +41,11 @@ describe('shared test vectors', () => {
 
   it.each(vectors.valid.map((vector) => [vector.name, vector] as const))('opens valid manifest: %s', (_name, vector) => {
     const opened = openManifest(bytes(vector.manifest), keys(vector.trusted), vector.required);
-    const { signed_length: signedLength, expires, ...fields } = vector.expect;
+    const { signed_length: signedLength, expires, key_index: keyIndex, ...fields } = vector.expect;
     expect(opened).toMatchObject(fields);
     expect(opened.expires ?? null).toBe(expires);
     expect(opened.signedLength).toBe(signedLength);
+    expect(opened.verifiedKeyIndex).toBe(keyIndex);
   });
 
   it.each(vectors.invalid.map((vector) => [vector.name, vector.error, vector] as const))(
@@ -61,6 +77,9 @@ describe('shared test vectors', () => {
       expect(Buffer.from(publicKeyOf(seed)).toString('hex')).toBe(vector.public);
       expect(Buffer.from(signBytes(message, seed)).toString('hex')).toBe(vector.signature);
       expect(verifyStrict(Buffer.from(vector.signature, 'hex'), message, Buffer.from(vector.public, 'hex'))).toBe(true);
+      const flipped = Buffer.from(vector.signature, 'hex');
+      flipped[5] ^= 1;
+      expect(verifyStrict(flipped, message, Buffer.from(vector.public, 'hex'))).toBe(false);
     },
   );
 
@@ -78,6 +97,47 @@ describe('shared test vectors', () => {
     for (const { board, version, device_id: deviceId, bucket } of vectors.rollout) {
       expect([deviceId, version, rolloutBucket(board, version, deviceId)]).toEqual([deviceId, version, bucket]);
       expect([inRollout(0, bucket), inRollout(100, bucket), inRollout(bucket / 100 + 0.01, bucket)]).toEqual([false, true, true]);
+    }
+  });
+
+  it.each(vectors.equation.map((vector) => [vector.name, vector] as const))('cofactorless equation: %s', (_name, vector) => {
+    const [signature, message, publicKey] = [vector.signature, vector.message, vector.public].map((h) => Buffer.from(h, 'hex'));
+    expect(verifyStrict(signature, message, publicKey)).toBe(vector.valid);
+    expect(ed.verify(signature, message, publicKey, { zip215: false })).toBe(vector.cofactored);
+  });
+
+  it.each(vectors.public_keys.map((vector) => [vector.name, vector.problem, vector] as const))(
+    'trusted key %s: %s',
+    (_name, problem, vector) => {
+      const publicKey = Buffer.from(vector.public, 'hex');
+      expect(publicKeyProblem(publicKey) ?? 'ok').toBe(problem);
+      // Independent of src/crypto.ts: @noble/ed25519's strict decoder and its small-order test.
+      let point: ed.Point | undefined;
+      try {
+        point = ed.Point.fromBytes(publicKey, false);
+      } catch {
+        point = undefined;
+      }
+      expect(point === undefined).toBe(problem === 'non_canonical' || problem === 'not_a_point');
+      expect(point?.isSmallOrder() ?? false).toBe(problem === 'small_order');
+      if (problem === 'ok') {
+        expect(parsePublicKey(vector.public)).toEqual(publicKey);
+        return;
+      }
+      expect(() => parsePublicKey(vector.public, '--trusted-key')).toThrow(KeyError);
+      expect(() => parsePublicKey(vector.public, '--trusted-key')).toThrow(`(${problem})`);
+      const manifest = bytes(vectors.valid[0].manifest);
+      expect(() => openManifest(manifest, [publicKey])).toThrow(TrustedKeyError);
+    },
+  );
+
+  it('has a real pair of colliding keyids, derived from their seeds', () => {
+    const [a, b] = vectors.colliding_keys;
+    expect(a.public).not.toBe(b.public);
+    expect(a.keyid).toBe(b.keyid);
+    for (const key of [a, b]) {
+      expect(Buffer.from(publicKeyOf(Buffer.from(key.seed, 'hex'))).toString('hex')).toBe(key.public);
+      expect(keyIdOf(Buffer.from(key.public, 'hex'))).toBe(key.keyid);
     }
   });
 });

@@ -1,5 +1,6 @@
-// Writes the seed corpus of the manifest fuzzer from the shared test vectors:
-// one file per manifest, named by its SHA-256, so regenerating is idempotent.
+// Writes the seed corpus of the fuzzers from the shared test vectors: one file
+// per manifest and per public key case (32 bytes, which signature_fuzzer reads
+// as a key), named by its SHA-256, so regenerating is idempotent.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,8 +10,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 const vectors = JSON.parse(readFileSync(join(here, '..', '..', 'test', 'vectors', 'manifests.json'), 'utf8'));
 const corpus = join(here, 'corpus');
 mkdirSync(corpus, { recursive: true });
-const manifests = [...vectors.valid, ...vectors.invalid].map((vector) => Buffer.from(vector.manifest, 'latin1'));
-for (const manifest of manifests) {
-  writeFileSync(join(corpus, createHash('sha256').update(manifest).digest('hex').slice(0, 16)), manifest);
+const seeds = [
+  ...[...vectors.valid, ...vectors.invalid].map((vector) => Buffer.from(vector.manifest, 'latin1')),
+  ...vectors.public_keys.map((key) => Buffer.from(key.public, 'hex')),
+];
+for (const seed of seeds) {
+  writeFileSync(join(corpus, createHash('sha256').update(seed).digest('hex').slice(0, 16)), seed);
 }
-console.log(`wrote ${manifests.length} seeds to ${corpus}`);
+console.log(`wrote ${seeds.length} seeds to ${corpus}`);

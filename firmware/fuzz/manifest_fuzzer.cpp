@@ -5,14 +5,18 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "core/ed25519_strict.h"
 #include "core/manifest.h"
 #include "core/url.h"
 #include "core/version.h"
+#include "fuzz_support.h"
 #include "openssl_crypto.h"
 
 using namespace static_ota;
+using static_ota_fuzz::kVectorKeys;
+using static_ota_fuzz::require;
 
 namespace {
 
@@ -27,31 +31,24 @@ class FuzzCrypto final : public CryptoBackend {
   OpenSslCrypto real_;
 };
 
-// The public keys of test/vectors/manifests.json.
-const uint8_t kKeys[][32] = {
-    {0x17, 0x6b, 0x6b, 0x89, 0x05, 0x4a, 0xda, 0x22, 0xda, 0x0f, 0x0f, 0xdf, 0x7c, 0x9e, 0x3a, 0x8b,
-     0xa5, 0x40, 0x35, 0x78, 0x4b, 0xac, 0x23, 0xc1, 0x04, 0xa4, 0x9e, 0xbd, 0x99, 0xf3, 0x34, 0x14},
-};
-
-void require(bool condition) {
-  if (!condition) __builtin_trap();
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static FuzzCrypto crypto;
   static TrustedKeys keys;
   if (keys.count() == 0) {
-    for (const auto& key : kKeys) keys.add(key, crypto);
+    keys.add(kVectorKeys[0], crypto);  // the primary key, which signs the seed corpus
   }
-  // The device reads at most 1024 bytes into its own buffer; copy so ASan sees overreads.
-  uint8_t buffer[kMaxManifestBytes];
-  const size_t length = size < sizeof(buffer) ? size : sizeof(buffer);
-  std::memcpy(buffer, data, length);
+  // A copy of exactly the input's length, so ASan sees any read past it; inputs
+  // up to -max_len (1100 bytes) reach the 1024-byte limit and past it.
+  std::vector<uint8_t> copy(data, data + size);
+  const uint8_t* buffer = copy.data();
+  const size_t length = copy.size();
 
   FramedManifest framed;
-  if (frameManifest(buffer, length, framed) != ManifestError::None) return 0;
+  const ManifestError framing = frameManifest(buffer, length, framed);
+  require((length > kMaxManifestBytes) == (framing == ManifestError::TooLarge));
+  if (framing != ManifestError::None) return 0;
   require(isValidVersion(framed.version));
   const TextSpan reference{"1.0.0-rc.1", 10};
   const int order = compareVersions(framed.version, reference);

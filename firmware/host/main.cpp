@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/boot_guard.h"
+#include "core/ed25519_strict.h"
 #include "core/update_flow.h"
 #include "host_platform.h"
 #include "openssl_crypto.h"
@@ -216,9 +217,14 @@ int main(int argc, char** argv) {
                flow.setChannel(options.channel.c_str()) && flow.setRefusedVersion(guard.refusedVersion()) &&
                (options.deviceId.empty() || flow.setDeviceId(options.deviceId.c_str())) &&
                flow.setRequiredSignatures(options.requiredSignatures);
+  // A key that can never verify is named with the code src/crypto.ts gives it.
+  const char* keyProblem = nullptr;
   for (const std::string& hex : options.publicKeys) {
     uint8_t key[kPublicKeyLength];
-    configured = configured && decodeKey(hex, key) && flow.addTrustedKey(key);
+    const bool decoded = decodeKey(hex, key);
+    const PublicKeyProblem problem = decoded ? checkPublicKey(key) : PublicKeyProblem::None;
+    if (problem != PublicKeyProblem::None && keyProblem == nullptr) keyProblem = publicKeyProblemCode(problem);
+    configured = configured && decoded && flow.addTrustedKey(key);
   }
   flow.setTimeouts(options.readTimeoutMs, options.updateTimeoutMs);
   // Validators only count for the settings they were obtained under: every
@@ -237,7 +243,8 @@ int main(int argc, char** argv) {
     if (state.pollContext == pollContext) flow.restoreLastPollValidators(state.validators);
   }
   if (!configured) {
-    std::printf("result=config_error message=\"invalid --url, --pubkey, --version, --board, --channel, --device-id or --required-signatures\"\n");
+    std::printf("result=config_error detail=%s message=\"invalid --url, --pubkey, --version, --board, --channel, --device-id or --required-signatures\"\n",
+                keyProblem != nullptr ? keyProblem : "-");
     return 1;
   }
 

@@ -26,9 +26,27 @@ struct ParsedUrl {
   std::string path;
 };
 
+// Visible ASCII only: a URL or Location with a space, a control character or
+// a non-ASCII byte could inject request lines into the request it becomes.
+bool isVisibleAscii(const char* text, size_t length) {
+  for (size_t i = 0; i < length; ++i) {
+    if (text[i] <= 0x20 || text[i] >= 0x7f) return false;
+  }
+  return true;
+}
+
+bool isPort(const std::string& port) {
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return false;
+  const unsigned long value = std::stoul(port);
+  return value >= 1 && value <= 65535;
+}
+
+// http://host[:port]/path, with host a name, an IPv4 address or a bracketed
+// IPv6 literal ("[::1]", RFC 3986 section 3.2.2; the Host header keeps the brackets).
 bool parseHttpUrl(const char* url, ParsedUrl& parsed) {
   static const char kScheme[] = "http://";
   if (std::strncmp(url, kScheme, sizeof(kScheme) - 1) != 0) return false;  // https needs TLS: not simulated
+  if (!isVisibleAscii(url, std::strlen(url))) return false;
   const char* authority = url + sizeof(kScheme) - 1;
   const char* pathStart = std::strchr(authority, '/');
   if (pathStart == nullptr || pathStart == authority) return false;
@@ -36,14 +54,24 @@ bool parseHttpUrl(const char* url, ParsedUrl& parsed) {
   parsed.path = pathStart;
   const size_t hash = parsed.path.find('#');
   if (hash != std::string::npos) parsed.path.resize(hash);
-  const size_t colon = parsed.hostHeader.rfind(':');
-  if (colon != std::string::npos && parsed.hostHeader.find(']') == std::string::npos) {
-    parsed.host = parsed.hostHeader.substr(0, colon);
-    parsed.port = parsed.hostHeader.substr(colon + 1);
+  const std::string& hostAndPort = parsed.hostHeader;
+  size_t portColon = std::string::npos;
+  if (hostAndPort[0] == '[') {
+    const size_t close = hostAndPort.find(']');
+    if (close == std::string::npos || close == 1) return false;
+    parsed.host = hostAndPort.substr(1, close - 1);
+    if (parsed.host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string::npos) return false;
+    if (close + 1 < hostAndPort.size()) {
+      if (hostAndPort[close + 1] != ':') return false;
+      portColon = close + 1;
+    }
   } else {
-    parsed.host = parsed.hostHeader;
+    portColon = hostAndPort.find(':');
+    parsed.host = hostAndPort.substr(0, portColon);
+    if (parsed.host.empty() || parsed.host.find_first_of("@[]") != std::string::npos) return false;
   }
-  return !parsed.host.empty() && !parsed.port.empty();
+  if (portColon != std::string::npos) parsed.port = hostAndPort.substr(portColon + 1);
+  return isPort(parsed.port);
 }
 
 bool headerNameIs(const char* line, size_t nameLength, const char* name) {
@@ -60,31 +88,26 @@ void copyValue(const char* value, size_t length, char* out, size_t capacity) {
   }
 }
 
-// Location may be absolute ("http://h/p") or absolute-path ("/p"), or relative to the current path.
+// Location is absolute ("http://h/p") or an absolute path ("/p"); see followsLikeChips.
 bool resolveLocation(const char* base, const char* location, char* out, size_t capacity) {
   std::string resolved;
-  if (std::strstr(location, "://") != nullptr) {
-    resolved = location;
-  } else {
+  if (location[0] == '/') {
     ParsedUrl parsed;
     if (!parseHttpUrl(base, parsed)) return false;
-    const std::string origin = "http://" + parsed.hostHeader;
-    if (location[0] == '/') {
-      resolved = origin + location;
-    } else {
-      const std::string path = parsed.path.substr(0, parsed.path.find('?'));
-      resolved = origin + path.substr(0, path.rfind('/') + 1) + location;
-    }
+    resolved = "http://" + parsed.hostHeader + location;
+  } else {
+    resolved = location;
   }
   if (resolved.size() >= capacity) return false;
   std::memcpy(out, resolved.c_str(), resolved.size() + 1);
   return true;
 }
 
-// The chips' HTTPClient follows a redirect only within the scheme begin()
-// was given (setURL() refuses another one), so there the 3xx is the answer.
-bool keepsScheme(const char* url, const char* location) {
-  if (std::strstr(location, "://") == nullptr) return true;  // relative, as resolveLocation() reads it
+// The chips' HTTPClient::setURL() follows a Location that is a path ("/p")
+// or a URL of the scheme begin() was given, and nothing else (a relative
+// "p", another scheme): there the 3xx is the answer.
+bool followsLikeChips(const char* url, const char* location) {
+  if (location[0] == '/') return true;
   const size_t schemeAndColon = static_cast<size_t>(std::strchr(url, ':') - url) + 1;
   return std::strncmp(url, location, schemeAndColon) == 0;
 }
@@ -134,7 +157,7 @@ TransportError PosixHttpTransport::get(const char* url, const HttpValidators* co
     const bool isRedirect = head.status == 301 || head.status == 302 || head.status == 303 || head.status == 307 ||
                             head.status == 308;
     if (!isRedirect || head.location[0] == '\0' || redirects == kMaxRedirects ||
-        !keepsScheme(current, head.location)) {
+        !followsLikeChips(current, head.location)) {
       break;
     }
     char next[kMaxUrlLength + 1];
@@ -245,12 +268,27 @@ TransportError PosixHttpTransport::receiveHead(ParsedHead& head) {
   bodyStart_ = static_cast<size_t>(headEnd - head_) + 4;
   bodyBytesReceived_ += headLength_ - bodyStart_;  // body bytes that came with the head
 
-  // Status line: HTTP/1.x SSS
-  if (headLength_ < 12 || std::strncmp(head_, "HTTP/1.", 7) != 0 || head_[8] != ' ') {
+  // Every line of the head ends with CRLF: a bare LF or CR could hide a
+  // header from one reader and show it to another.
+  for (size_t i = 0; i < bodyStart_; ++i) {
+    const bool crWithoutLf = head_[i] == '\r' && head_[i + 1] != '\n';
+    const bool lfWithoutCr = head_[i] == '\n' && (i == 0 || head_[i - 1] != '\r');
+    if (crWithoutLf || lfWithoutCr) {
+      end();
+      return TransportError::BadResponse;
+    }
+  }
+  // Status line: HTTP/1.x, a space, three digits, then a space or the end of the line.
+  const auto isDigit = [](char c) { return c >= '0' && c <= '9'; };
+  if (std::strncmp(head_, "HTTP/1.", 7) != 0 || !isDigit(head_[7]) || head_[8] != ' ' || !isDigit(head_[9]) ||
+      !isDigit(head_[10]) || !isDigit(head_[11]) || (head_[12] != ' ' && head_[12] != '\r')) {
     end();
     return TransportError::BadResponse;
   }
   head.status = (head_[9] - '0') * 100 + (head_[10] - '0') * 10 + (head_[11] - '0');
+  // A 1xx interim answer (100 Continue, 103 Early Hints) ends the exchange
+  // with its status, as on the chips, whose HTTPClient returns the first
+  // head's code: docs/protocol.md.
   if (head.status < 100 || head.status > 599) {
     end();
     return TransportError::BadResponse;
@@ -282,6 +320,10 @@ TransportError PosixHttpTransport::receiveHead(ParsedHead& head) {
       } else if (headerNameIs(line, nameLength, "transfer-encoding")) {
         head.chunked = true;  // any transfer coding: the body cannot be bounded by a length
       } else if (headerNameIs(line, nameLength, "location")) {
+        if (!isVisibleAscii(value, valueLength)) {
+          end();
+          return TransportError::BadResponse;
+        }
         copyValue(value, valueLength, head.location, sizeof(head.location));
       } else if (headerNameIs(line, nameLength, "etag")) {
         copyValue(value, valueLength, head.validators.etag, sizeof(head.validators.etag));

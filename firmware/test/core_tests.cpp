@@ -52,6 +52,39 @@ uint8_t requiredOf(const test::Json& vector) {
   return vector["required"].isNull() ? 1 : static_cast<uint8_t>(vector["required"].number);
 }
 
+// Keys of mixed order: the backend's cofactorless equation decides, as in src/crypto.ts.
+void testEquationVectors(const test::Json& vectors, CryptoBackend& crypto) {
+  check(!vectors["equation"].array.empty(), "vectors have equation cases");
+  for (const test::Json& vector : vectors["equation"].array) {
+    const std::vector<uint8_t> publicKey = test::fromHex(vector["public"].string);
+    const std::vector<uint8_t> message = test::fromHex(vector["message"].string);
+    const std::vector<uint8_t> signature = test::fromHex(vector["signature"].string);
+    check(verifyStrict(crypto, signature.data(), publicKey.data(), message.data(), message.size()) ==
+              vector["valid"].boolean,
+          "equation/" + vector["name"].string);
+  }
+}
+
+// Trusted keys at configuration: the same code as src/crypto.ts's publicKeyProblem.
+void testPublicKeyVectors(const test::Json& vectors, CryptoBackend& crypto) {
+  check(!vectors["public_keys"].array.empty(), "vectors have public key cases");
+  for (const test::Json& vector : vectors["public_keys"].array) {
+    const std::vector<uint8_t> publicKey = test::fromHex(vector["public"].string);
+    const std::string name = "public_keys/" + vector["name"].string;
+    checkEqual(publicKeyProblemCode(checkPublicKey(publicKey.data())), vector["problem"].string, name);
+    TrustedKeys keys;
+    check(keys.add(publicKey.data(), crypto) == (vector["problem"].string == "ok"), name + " (TrustedKeys::add)");
+  }
+  const test::Json& colliding = vectors["colliding_keys"];
+  TrustedKeys keys;
+  for (const test::Json& key : colliding.array) {
+    check(keys.add(test::fromHex(key["public"].string).data(), crypto), "colliding key " + key["name"].string + " accepted");
+  }
+  checkEqual(test::toHex(keys.at(1).keyId, kKeyIdLength), test::toHex(keys.at(0).keyId, kKeyIdLength),
+             "colliding keys share a keyid");
+  checkEqual(test::toHex(keys.at(0).keyId, kKeyIdLength), colliding[0]["keyid"].string, "keyid of the colliding keys");
+}
+
 void testVectors(const std::string& path) {
   const test::Json vectors = test::parseJson(test::readFile(path));
   OpenSslCrypto crypto;
@@ -84,6 +117,8 @@ void testVectors(const std::string& path) {
                name + " signed_length");
     checkEqual(manifest.rollout, static_cast<long long>(expect["rollout"].number), name + " rollout");
     checkEqual(manifest.seq, static_cast<long long>(expect["seq"].number), name + " seq");
+    checkEqual(static_cast<long long>(manifest.verifiedKeyIndex), static_cast<long long>(expect["key_index"].number),
+               name + " key_index");
   }
 
   check(!vectors["invalid"].array.empty(), "vectors have invalid manifests");
@@ -137,6 +172,8 @@ void testVectors(const std::string& path) {
               permissive.calls == 0,
           name + " (refused before the backend)");
   }
+  testEquationVectors(vectors, crypto);
+  testPublicKeyVectors(vectors, crypto);
 }
 
 void testVersionRules() {
@@ -296,7 +333,9 @@ void testFieldRules() {
   TrustedKeys keys;
   const std::vector<uint8_t> key = test::fromHex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
   keys.add(key.data(), crypto);
-  const std::string signature = "sig=00000000:" + std::string(128, '0') + "\n";
+  // R must be a canonical point not of small order: the key's own encoding is one.
+  const std::string signature = "sig=00000000:d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a" +
+                                std::string(64, '0') + "\n";
   const std::string fields =
       "format=static-ota/1\nboard=b\nchannel=stable\nfile=f.bin\nsize=1\nsha256=" + std::string(64, 'a') + "\n";
   struct Case {

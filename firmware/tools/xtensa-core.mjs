@@ -12,11 +12,13 @@ const coreDirectory = join(firmware, 'src', 'core');
 export const CXX = 'xtensa-lx106-elf-g++';
 
 // Code generation as in the Arduino ESP8266 core 3.1 (platform.txt, compiler.cpp.flags),
-// plus what keeps the core freestanding.
+// plus what keeps the core freestanding, with every function-like macro of the
+// cores' Arduino.h in scope (tools/arduino-macros.h), as in a sketch's build.
 export const FLAGS = [
   '-std=c++17', '-Os', '-free', '-fipa-pta', '-mlongcalls', '-mtext-section-literals', '-falign-functions=4',
   '-fno-exceptions', '-fno-rtti', '-ffunction-sections', '-fdata-sections',
   '-ffreestanding', '-nostdinc++', '-fno-threadsafe-statics', '-Wall', '-Wextra', '-Werror',
+  '-include', join(firmware, 'tools', 'arduino-macros.h'),
 ];
 
 // Everything the core may take from outside itself: memcpy-level libc.

@@ -41,7 +41,152 @@ uint8_t smallY(const uint8_t point[32]) {
   return above == 0 && point[0] <= 1 ? point[0] : 2;
 }
 
+// Arithmetic modulo p = 2^255 - 19 in 32 signed limbs of 8 bits: TweetNaCl's
+// scheme at a smaller radix, so every product and sum fits 32 bits and the
+// lx106 needs no 64-bit multiply helper. Only public keys pass through it, so
+// it need not run in constant time.
+constexpr int kLimbs = 32;
+using Field = int32_t[kLimbs];
+
+// d = -121665/121666, the curve constant, little-endian.
+constexpr uint8_t kCurveD[32] = {0xa3, 0x78, 0x59, 0x13, 0xca, 0x4d, 0xeb, 0x75, 0xab, 0xd8, 0x41,
+                                 0x41, 0x4d, 0x0a, 0x70, 0x00, 0x98, 0xe8, 0x79, 0x77, 0x79, 0x40,
+                                 0xc7, 0x8c, 0x73, 0xfe, 0x6f, 0x2b, 0xee, 0x6c, 0x03, 0x52};
+
+void unpack(Field out, const uint8_t bytes[32]) {
+  for (int i = 0; i < kLimbs; ++i) out[i] = bytes[i];
+  out[kLimbs - 1] &= 0x7f;
+}
+
+// Brings every limb back near [0, 256); 2^256 = 38 (mod p) folds the top carry.
+void carry(Field value) {
+  for (int i = 0; i < kLimbs; ++i) {
+    value[i] += 256;
+    const int32_t over = value[i] >> 8;
+    value[(i + 1) % kLimbs] += (over - 1) * (i == kLimbs - 1 ? 38 : 1);
+    value[i] -= over * 256;
+  }
+}
+
+// out = a * b, with product accumulated so that each limb sum fits 32 bits.
+void reduceProduct(Field out, int32_t (&product)[2 * kLimbs - 1]) {
+  for (int i = 0; i < kLimbs - 1; ++i) product[i] += 38 * product[i + kLimbs];
+  for (int i = 0; i < kLimbs; ++i) out[i] = product[i];
+  carry(out);
+  carry(out);
+}
+
+void multiply(Field out, const Field a, const Field b) {
+  int32_t product[2 * kLimbs - 1] = {};
+  for (int i = 0; i < kLimbs; ++i) {
+    for (int j = 0; j < kLimbs; ++j) product[i + j] += a[i] * b[j];
+  }
+  reduceProduct(out, product);
+}
+
+// out = value^(2^times): squarings take half the products of a multiplication.
+void squareTimes(Field out, const Field value, int times) {
+  if (out != value) memcpy(out, value, sizeof(Field));
+  for (int round = 0; round < times; ++round) {
+    int32_t product[2 * kLimbs - 1] = {};
+    for (int i = 0; i < kLimbs; ++i) {
+      product[2 * i] += out[i] * out[i];
+      for (int j = i + 1; j < kLimbs; ++j) product[i + j] += 2 * out[i] * out[j];
+    }
+    reduceProduct(out, product);
+  }
+}
+
+// The canonical little-endian encoding of value (fully reduced below p).
+void pack(uint8_t out[32], const Field value) {
+  Field reduced;
+  memcpy(reduced, value, sizeof(reduced));
+  carry(reduced);
+  carry(reduced);
+  carry(reduced);
+  for (int pass = 0; pass < 2; ++pass) {
+    Field minusP;
+    minusP[0] = reduced[0] - 0xed;
+    for (int i = 1; i < kLimbs - 1; ++i) {
+      minusP[i] = reduced[i] - 0xff - ((minusP[i - 1] >> 8) & 1);
+      minusP[i - 1] &= 0xff;
+    }
+    minusP[kLimbs - 1] = reduced[kLimbs - 1] - 0x7f - ((minusP[kLimbs - 2] >> 8) & 1);
+    minusP[kLimbs - 2] &= 0xff;
+    if (((minusP[kLimbs - 1] >> 8) & 1) == 0) memcpy(reduced, minusP, sizeof(reduced));
+  }
+  for (int i = 0; i < kLimbs; ++i) out[i] = static_cast<uint8_t>(reduced[i]);
+}
+
+// value^((p - 1) / 2) = value^(2^254 - 10), Euler's criterion: 1 for a
+// square, p - 1 for a non-square. The addition chain of ref10's
+// fe_pow22523 up to value^(2^250 - 1), then 2^4 more and value^6.
+void eulerCriterion(Field out, const Field value) {
+  Field t0;
+  Field t1;
+  Field t2;
+  squareTimes(t0, value, 1);                   // 2
+  squareTimes(t1, t0, 2);                      // 8
+  multiply(t1, value, t1);                     // 9
+  multiply(out, t0, t1);                       // 11
+  squareTimes(t2, out, 1);                     // 22
+  multiply(t1, t1, t2);                        // 31 = 2^5 - 1
+  squareTimes(t2, t1, 5);
+  multiply(t1, t2, t1);                        // 2^10 - 1
+  squareTimes(t2, t1, 10);
+  multiply(t2, t2, t1);                        // 2^20 - 1
+  squareTimes(t0, t2, 20);
+  multiply(t2, t0, t2);                        // 2^40 - 1
+  squareTimes(t2, t2, 10);
+  multiply(t1, t2, t1);                        // 2^50 - 1
+  squareTimes(t2, t1, 50);
+  multiply(t2, t2, t1);                        // 2^100 - 1
+  squareTimes(t0, t2, 100);
+  multiply(t2, t0, t2);                        // 2^200 - 1
+  squareTimes(t2, t2, 50);
+  multiply(t1, t2, t1);                        // 2^250 - 1
+  squareTimes(t1, t1, 4);                      // 2^254 - 16
+  squareTimes(t0, value, 1);                   // 2
+  multiply(t2, t0, value);                     // 3
+  squareTimes(t2, t2, 1);                      // 6
+  multiply(out, t1, t2);                       // 2^254 - 10
+}
+
+// A canonical encoding names a point when x^2 = (y^2 - 1) / (d y^2 + 1) has a
+// root, that is when (y^2 - 1)(d y^2 + 1) is not a non-residue.
+bool decodesToPoint(const uint8_t point[32]) {
+  Field ySquared;
+  Field dYSquaredPlusOne;
+  unpack(ySquared, point);
+  squareTimes(ySquared, ySquared, 1);
+  unpack(dYSquaredPlusOne, kCurveD);
+  multiply(dYSquaredPlusOne, dYSquaredPlusOne, ySquared);
+  dYSquaredPlusOne[0] += 1;
+  ySquared[0] -= 1;
+  Field& product = ySquared;
+  multiply(product, ySquared, dYSquaredPlusOne);
+  Field power;
+  eulerCriterion(power, product);
+  uint8_t encoded[32];
+  pack(encoded, power);
+  return memcmp(encoded, kPMinus1, sizeof(encoded)) != 0;
+}
+
+// In the order of PublicKeyProblem.
+constexpr const char* kPublicKeyProblemCodes[] = {"ok", "non_canonical", "small_order", "not_a_point"};
+
 }  // namespace
+
+const char* publicKeyProblemCode(PublicKeyProblem problem) {
+  return kPublicKeyProblemCodes[static_cast<uint8_t>(problem)];
+}
+
+PublicKeyProblem checkPublicKey(const uint8_t publicKey[32]) {
+  if (!isCanonicalPointEncoding(publicKey)) return PublicKeyProblem::NonCanonical;
+  if (isSmallOrderPoint(publicKey)) return PublicKeyProblem::SmallOrder;
+  if (!decodesToPoint(publicKey)) return PublicKeyProblem::NotAPoint;
+  return PublicKeyProblem::None;
+}
 
 bool isCanonicalScalar(const uint8_t s[32]) { return compare(s, kGroupOrder, 0xff) < 0; }
 
@@ -60,16 +205,19 @@ bool isSmallOrderPoint(const uint8_t point[32]) {
   return false;
 }
 
-bool isAcceptablePublicKey(const uint8_t publicKey[32]) {
-  return isCanonicalPointEncoding(publicKey) && !isSmallOrderPoint(publicKey);
-}
+bool isAcceptablePublicKey(const uint8_t publicKey[32]) { return checkPublicKey(publicKey) == PublicKeyProblem::None; }
 
 bool verifyStrict(CryptoBackend& crypto, const uint8_t signature[64], const uint8_t publicKey[32],
                   const uint8_t* message, size_t length) {
   // Backends that compare encodings of R already refuse a non-canonical R;
-  // checking it here keeps the rule independent of how a backend works.
-  return isCanonicalScalar(signature + 32) && isCanonicalPointEncoding(signature) &&
-         isAcceptablePublicKey(publicKey) && crypto.ed25519Verify(signature, publicKey, message, length);
+  // checking it here keeps the rule independent of how a backend works. A
+  // small-order R (only the identity can verify) is refused by OpenSSL 3.5
+  // and accepted by OpenSSL 3.0: refusing it here gives every backend one
+  // verdict. A key off the curve was refused by TrustedKeys::add, and every
+  // backend fails to decode one, so the square root is not taken again here.
+  return isCanonicalScalar(signature + 32) && isCanonicalPointEncoding(signature) && !isSmallOrderPoint(signature) &&
+         isCanonicalPointEncoding(publicKey) && !isSmallOrderPoint(publicKey) &&
+         crypto.ed25519Verify(signature, publicKey, message, length);
 }
 
 }  // namespace static_ota

@@ -20,10 +20,18 @@ bool isCanonicalPointEncoding(const uint8_t point[32]);
 // One of the eight points of order dividing 8 (any sign bit).
 bool isSmallOrderPoint(const uint8_t point[32]);
 
-// A public key usable for verification: canonical and not of small order.
+// Why a public key can never verify strictly, checked in this order. The codes
+// ("small_order") are the ones src/crypto.ts gives for the same key.
+enum class PublicKeyProblem : uint8_t { None, NonCanonical, SmallOrder, NotAPoint };
+PublicKeyProblem checkPublicKey(const uint8_t publicKey[32]);
+const char* publicKeyProblemCode(PublicKeyProblem problem);  // "ok" for None
+
+// A public key usable for verification: canonical, a curve point, not of small order.
 bool isAcceptablePublicKey(const uint8_t publicKey[32]);
 
-// Strict verification: the checks above, then the backend.
+// Strict verification: S < L, R and the public key canonical and not of
+// small order, then the backend's (cofactorless) equation, which also fails
+// for a key that is not a point.
 bool verifyStrict(CryptoBackend& crypto, const uint8_t signature[64], const uint8_t publicKey[32],
                   const uint8_t* message, size_t length);
 

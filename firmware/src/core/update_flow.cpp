@@ -17,23 +17,24 @@ namespace {
 
 TextSpan spanOf(const char* text) { return TextSpan{text, strlen(text)}; }
 
-constexpr uint32_t bit(Result result) { return 1u << static_cast<uint8_t>(result); }
+constexpr uint32_t resultBit(Result result) { return 1u << static_cast<uint8_t>(result); }
 
 // Outcomes fixed by the manifest bytes alone: the same bytes would give the
 // same answer, so the next poll may skip them with a conditional request.
 bool decidedByManifestBytes(Result result) {
-  constexpr uint32_t kDecided = bit(Result::NoUpdate) | bit(Result::NotNewer) | bit(Result::BadSignature) |
-                                bit(Result::WrongFormat) | bit(Result::WrongBoard) | bit(Result::WrongChannel) |
-                                bit(Result::Expired) | bit(Result::TooLarge) | bit(Result::RolledBack) |
-                                bit(Result::NotInRollout);
-  return (bit(result) & kDecided) != 0;
+  constexpr uint32_t kDecided = resultBit(Result::NoUpdate) | resultBit(Result::NotNewer) |
+                                resultBit(Result::BadSignature) | resultBit(Result::WrongFormat) |
+                                resultBit(Result::WrongBoard) | resultBit(Result::WrongChannel) |
+                                resultBit(Result::Expired) | resultBit(Result::TooLarge) |
+                                resultBit(Result::RolledBack) | resultBit(Result::NotInRollout);
+  return (resultBit(result) & kDecided) != 0;
 }
 
 // The mirror answered for itself: nothing newer to take there, no failure.
 bool answered(Result result) {
   constexpr uint32_t kAnswers =
-      bit(Result::NoUpdate) | bit(Result::NotNewer) | bit(Result::RolledBack) | bit(Result::NotInRollout);
-  return (bit(result) & kAnswers) != 0;
+      resultBit(Result::NoUpdate) | resultBit(Result::NotNewer) | resultBit(Result::RolledBack) | resultBit(Result::NotInRollout);
+  return (resultBit(result) & kAnswers) != 0;
 }
 
 // The answer carries validators, and the same ones as the answer before.

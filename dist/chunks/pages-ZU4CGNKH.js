@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   DirectoryTarget,
   readVersionLine
-} from "./chunk-ZHUQ2PDS.js";
+} from "./chunk-YZWINPA6.js";
 import {
   ConflictError,
   retryOnConflict

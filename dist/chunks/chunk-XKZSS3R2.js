@@ -12,7 +12,7 @@ import {
   runRelease,
   splitList,
   tagFromRef
-} from "./chunk-YMQTYOCP.js";
+} from "./chunk-VP2ZHUOG.js";
 import {
   require_tunnel,
   require_undici

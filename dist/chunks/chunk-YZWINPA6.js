@@ -6,7 +6,7 @@ import {
 } from "./chunk-6FIZRSHT.js";
 
 // src/crypto.ts
-import { createHash } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
 import { createReadStream } from "node:fs";
 
 // node_modules/@noble/ed25519/index.js
@@ -63,18 +63,6 @@ var hexToBytes = (hex) => {
   }
   return array;
 };
-var concatBytes = (...arrays) => {
-  let sum = 0;
-  for (const a of arrays)
-    sum += abytes(a).length;
-  const res = new Uint8Array(sum);
-  let pad = 0;
-  for (const a of arrays) {
-    res.set(a, pad);
-    pad += a.length;
-  }
-  return res;
-};
 var arange = (n, min, max, msg = "bad number: out of range") => {
   if (typeof n !== "bigint")
     throw new TypeError(msg);
@@ -91,7 +79,6 @@ var modP = (num) => {
   r = (r >> 255n) * 19n + (r & P_MASK);
   return r % P;
 };
-var modN = (a) => mod(a, N);
 var invert = (number, modulo) => {
   if (number === 0n)
     throw new Error("invert: expected non-zero number");
@@ -111,13 +98,6 @@ var invert = (number, modulo) => {
     throw new Error("invert: does not exist");
   return mod(x, modulo);
 };
-var _hash = (name) => {
-  const fn = hashes[name];
-  if (typeof fn !== "function")
-    throw new Error("hashes." + name + " not set");
-  return fn;
-};
-var callHash = (name, ...m) => abytes(_hash(name)(concatBytes(...m)), 64, "digest");
 var apoint = (p) => {
   if (p instanceof Point)
     return p;
@@ -365,82 +345,6 @@ var uvRatio = (u, v) => {
     x = mod(-x);
   return { isValid: useRoot1 || useRoot2, value: x };
 };
-var modL_LE = (hash) => modN(bytesToNumberLE(hash));
-var hashedToExtK = (hashed) => {
-  const copy = snapshotBytes(hashed);
-  const head = copy.slice(0, 32);
-  head[0] &= 248;
-  head[31] &= 127;
-  head[31] |= 64;
-  const prefix = copy.slice(32);
-  const scalar = modL_LE(head);
-  const point = G.multiply(scalar);
-  const pointBytes = point.toBytes();
-  return { head, prefix, scalar, point, pointBytes };
-};
-var getExtendedPublicKey = (secretKey) => hashedToExtK(callHash("sha512", abytes(secretKey, LEN, "secretKey")));
-var getPublicKey = (secretKey) => getExtendedPublicKey(secretKey).pointBytes;
-var hashFinishSync = (res) => res[1](callHash("sha512", res[0]));
-var _sign = (e, rBytes, msg) => {
-  const { pointBytes: A, scalar: s } = e;
-  const r = modL_LE(rBytes);
-  const R = G.multiply(r).toBytes();
-  const hashable = concatBytes(R, A, msg);
-  const finish = (hashed) => {
-    const S = modN(r + modL_LE(hashed) * s);
-    return abytes(concatBytes(R, numTo32bLE(S)), 64);
-  };
-  return [hashable, finish];
-};
-var sign = (message, secretKey) => {
-  const m = snapshotBytes(message, "message");
-  const e = getExtendedPublicKey(secretKey);
-  return hashFinishSync(_sign(e, callHash("sha512", e.prefix, m), m));
-};
-var getZip215 = (options) => {
-  if (options === null || typeof options !== "object")
-    throw new TypeError("expected valid options object");
-  return options.zip215 ?? true;
-};
-var _verify = (sig, msg, publicKey, options) => {
-  sig = abytes(sig, 64, "signature");
-  msg = abytes(msg, void 0, "message");
-  publicKey = abytes(publicKey, LEN, "publicKey");
-  const zip215 = getZip215(options);
-  const r = sig.subarray(0, LEN);
-  const s = bytesToNumberLE(sig.subarray(LEN, 64));
-  let A, R, SB;
-  let hashable = Uint8Array.of();
-  let finished = false;
-  try {
-    A = Point.fromBytes(publicKey, zip215);
-    R = Point.fromBytes(r, zip215);
-    SB = G.multiply(s, false);
-    hashable = concatBytes(r, publicKey, msg);
-    finished = true;
-  } catch (error) {
-  }
-  const finish = (hashed) => {
-    if (!finished)
-      return false;
-    if (!zip215 && A.isSmallOrder())
-      return false;
-    const k = modL_LE(hashed);
-    const RkA = R.add(A.multiply(k, false));
-    return RkA.subtract(SB).clearCofactor().is0();
-  };
-  return [hashable, finish];
-};
-var verify = (signature, message, publicKey, opts = {}) => hashFinishSync(_verify(signature, message, publicKey, opts));
-var hashes = {
-  sha512Async: async (message) => {
-    const s = globalThis?.crypto?.subtle;
-    if (!s)
-      throw new Error("crypto.subtle must be defined, consider polyfill");
-    return new Uint8Array(await s.digest("SHA-512", concatBytes(message)));
-  },
-  sha512: void 0
-};
 var precompute = () => {
   const points = [];
   let p = G;
@@ -488,9 +392,19 @@ var wNAF = (n) => {
 };
 
 // src/crypto.ts
-hashes.sha512 = (message) => new Uint8Array(createHash("sha512").update(message).digest());
 var PUBLIC_KEY_LENGTH = 32;
 var SIGNATURE_LENGTH = 64;
+var PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+var SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+var GROUP_ORDER = 2n ** 252n + 27742317777372353535851937790883648493n;
+var FIELD_PRIME = 2n ** 255n - 19n;
+var SMALL_ORDER_Y = [
+  0n,
+  1n,
+  FIELD_PRIME - 1n,
+  0x05fc536d880238b13933c6d305acdfd5f098eff289f4c345b027b2c28f95e826n,
+  0x7a03ac9277fdc74ec6cc392cfa53202a0f67100d760b3cba4fd84d3d706a17c7n
+];
 function sha256Hex(data) {
   return createHash("sha256").update(data).digest("hex");
 }
@@ -506,16 +420,57 @@ async function hashFile(path) {
 function keyIdOf(publicKey) {
   return sha256Hex(publicKey).slice(0, 8);
 }
+var littleEndian = (bytes) => BigInt(`0x${Buffer.from(bytes).reverse().toString("hex") || "0"}`);
+var yOf = (point) => littleEndian(point) & 2n ** 255n - 1n;
+var signBitOf = (point) => (point[31] & 128) !== 0;
+var publicKeyObjectOf = (publicKey) => createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: "der", type: "spki" });
+var privateKeyOf = (seed) => createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" });
 function publicKeyOf(seed) {
-  return getPublicKey(seed);
+  const { x } = createPublicKey(privateKeyOf(seed)).export({ format: "jwk" });
+  return Buffer.from(x, "base64url");
 }
 function signBytes(message, seed) {
-  return sign(message, seed);
+  return sign(null, message, seed instanceof Uint8Array ? privateKeyOf(seed) : seed);
 }
-function verifyStrict(signature, message, publicKey) {
-  if (signature.length !== SIGNATURE_LENGTH || publicKey.length !== PUBLIC_KEY_LENGTH) return false;
+var isCanonicalScalar = (s) => littleEndian(s) < GROUP_ORDER;
+function isCanonicalPointEncoding(point) {
+  const y = yOf(point);
+  return y < FIELD_PRIME && !(signBitOf(point) && (y === 1n || y === FIELD_PRIME - 1n));
+}
+var isSmallOrderPoint = (point) => SMALL_ORDER_Y.includes(yOf(point));
+var knownProblems = /* @__PURE__ */ new Map();
+var MAX_KNOWN_PROBLEMS = 64;
+function publicKeyProblem(publicKey) {
+  if (publicKey.length !== PUBLIC_KEY_LENGTH) return "bad_length";
+  if (!isCanonicalPointEncoding(publicKey)) return "non_canonical";
+  if (isSmallOrderPoint(publicKey)) return "small_order";
+  const hex = Buffer.from(publicKey).toString("hex");
+  if (!knownProblems.has(hex)) {
+    if (knownProblems.size === MAX_KNOWN_PROBLEMS) knownProblems.clear();
+    knownProblems.set(hex, decodesToPoint(publicKey) ? void 0 : "not_a_point");
+  }
+  return knownProblems.get(hex);
+}
+function decodesToPoint(publicKey) {
   try {
-    return verify(signature, message, publicKey, { zip215: false });
+    Point.fromBytes(publicKey, false);
+    return true;
+  } catch {
+    return false;
+  }
+}
+var PUBLIC_KEY_PROBLEMS = {
+  bad_length: `is not ${PUBLIC_KEY_LENGTH} bytes`,
+  non_canonical: "is not a canonical point encoding (y >= p, or x = 0 with the sign bit set)",
+  small_order: "is a point of small order, which anyone can sign for",
+  not_a_point: "is not a point on the Ed25519 curve"
+};
+function verifyStrict(signature, message, publicKey) {
+  if (signature.length !== SIGNATURE_LENGTH || publicKeyProblem(publicKey) !== void 0) return false;
+  const [r, s] = [signature.subarray(0, 32), signature.subarray(32)];
+  if (!isCanonicalScalar(s) || !isCanonicalPointEncoding(r) || isSmallOrderPoint(r)) return false;
+  try {
+    return verify(null, message, publicKeyObjectOf(publicKey), signature);
   } catch {
     return false;
   }
@@ -628,31 +583,44 @@ function parseSignatureLines(lines) {
   }
   return signatures;
 }
+var TrustedKeyError = class extends Error {
+  constructor(code, publicKey) {
+    super(`trusted key ${Buffer.from(publicKey).toString("hex")} ${PUBLIC_KEY_PROBLEMS[code]} (${code})`);
+    this.code = code;
+    this.publicKey = publicKey;
+    this.name = "TrustedKeyError";
+  }
+  code;
+  publicKey;
+};
+function checkTrustedKey(publicKey) {
+  const problem = publicKeyProblem(publicKey);
+  if (problem) throw new TrustedKeyError(problem, publicKey);
+}
 function checkSignatures(bytes, framed, trustedKeys, requiredSignatures) {
   const message = bytes.subarray(0, framed.signedLength);
-  const distinct = [...new Map(trustedKeys.map((key) => [Buffer.from(key).toString("hex"), key])).values()];
-  const verified = /* @__PURE__ */ new Set();
-  const verifiedKeys = [];
+  const hexes = trustedKeys.map((key) => Buffer.from(key).toString("hex"));
+  const trusted = trustedKeys.map((key, index) => ({ keyId: keyIdOf(key), key, index })).filter(({ index }) => hexes.indexOf(hexes[index]) === index);
+  const verified = [];
   let sawTrustedKeyId = false;
   for (const { keyId, signature } of parseSignatureLines(framed.signatureLines)) {
-    for (const publicKey of distinct) {
-      if (keyIdOf(publicKey) !== keyId || verified.has(publicKey)) continue;
+    for (const candidate of trusted) {
+      if (candidate.keyId !== keyId || verified.includes(candidate.index)) continue;
       sawTrustedKeyId = true;
-      if (verifyStrict(signature, message, publicKey)) {
-        verified.add(publicKey);
-        verifiedKeys.push(keyId);
-      }
+      if (verifyStrict(signature, message, candidate.key)) verified.push(candidate.index);
     }
-    if (verified.size >= requiredSignatures) return verifiedKeys;
+    if (verified.length >= requiredSignatures) return verified;
   }
-  if (verified.size > 0) {
+  if (verified.length > 0) {
+    const keyIds = verified.map((index) => keyIdOf(trustedKeys[index])).join(", ");
     throw new ManifestError(
       "too_few_signatures",
-      `${verified.size} of the ${requiredSignatures} required signatures from distinct trusted keys verify (${verifiedKeys.join(", ")})`
+      `${verified.length} of the ${requiredSignatures} required signatures from distinct trusted keys verify (${keyIds})`
     );
   }
   if (!sawTrustedKeyId) {
-    throw new ManifestError("untrusted_key", `no signature from a trusted key (trusted keyids: ${distinct.map(keyIdOf).join(", ") || "none"})`);
+    const keyIds = trusted.map((candidate) => candidate.keyId).join(", ");
+    throw new ManifestError("untrusted_key", `no signature from a trusted key (trusted keyids: ${keyIds || "none"})`);
   }
   throw new ManifestError("bad_signature", "signature does not verify: the manifest was changed or signed with another key");
 }
@@ -681,8 +649,9 @@ function decimal(value, code, name) {
   return number;
 }
 function openManifest(bytes, trustedKeys, requiredSignatures = 1) {
+  trustedKeys.forEach(checkTrustedKey);
   const framed = frame(bytes, true);
-  const verifiedKeys = checkSignatures(bytes, framed, trustedKeys, requiredSignatures);
+  const verified = checkSignatures(bytes, framed, trustedKeys, requiredSignatures);
   const fields = parseFields(framed.fieldLines);
   const get = (key) => fields.get(key);
   if (get("format") !== MANIFEST_FORMAT) {
@@ -713,8 +682,9 @@ function openManifest(bytes, trustedKeys, requiredSignatures = 1) {
     seq,
     extra: [...fields].filter(([key]) => !known.has(key)),
     signedLength: framed.signedLength,
-    verifiedBy: verifiedKeys[0],
-    verifiedKeys
+    verifiedBy: keyIdOf(trustedKeys[verified[0]]),
+    verifiedKeyIndex: verified[0],
+    verifiedKeys: verified.map((index) => keyIdOf(trustedKeys[index]))
   };
 }
 
@@ -787,6 +757,7 @@ export {
   sha256Hex,
   hashFile,
   keyIdOf,
+  privateKeyOf,
   publicKeyOf,
   signBytes,
   MAX_MANIFEST_BYTES,
@@ -806,6 +777,7 @@ export {
   serializeBody,
   formatSignatureLine,
   readVersionLine,
+  checkTrustedKey,
   openManifest,
   DirectoryTarget
 };
