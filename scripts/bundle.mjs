@@ -25,3 +25,20 @@ await build({
   logLevel: 'warning',
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
+
+// ESP Web Tools for the release page's install button, copied into each mirror's
+// install/ folder: a browser bundle, so the page works from a LAN mirror without
+// a CDN. Licence notices go to .LEGAL.txt files beside the chunks.
+await build({
+  entryPoints: { 'install-button': 'node_modules/esp-web-tools/dist/install-button.js' },
+  outdir: `${values.outdir}/install`,
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  minify: true,
+  platform: 'browser',
+  target: 'es2020',
+  format: 'esm',
+  legalComments: 'linked',
+  logLevel: 'warning',
+});

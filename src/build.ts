@@ -55,7 +55,7 @@ export async function listEnvironments(projectDir: string): Promise<string[]> {
 const SECRET_VARIABLE = /^(INPUT_|AWS_|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_RUNTIME_TOKEN$|STATIC_OTA_KEY$)/;
 
 /** The runner's environment without secrets, for every program this module starts (pio, pip). */
-function environmentWithoutSecrets(): NodeJS.ProcessEnv {
+export function environmentWithoutSecrets(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !SECRET_VARIABLE.test(name)));
 }
 

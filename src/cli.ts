@@ -1,4 +1,4 @@
-// The maintainer CLI: static-ota keygen | publish | rollout | cosign | verify,
+// The maintainer CLI: static-ota keygen | publish | rollout | cosign | verify | fleet,
 // on commander (subcommands, per-command help, "did you mean" for mistyped options).
 import { Command, CommanderError, Option } from 'commander';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -8,10 +8,12 @@ import { DEFAULT_MAX_IMAGE_BYTES } from './image.js';
 import { InputError, parseDuration, parsePositiveInteger } from './inputs.js';
 import { isValidBoard, isValidChannel, STABLE_CHANNEL } from './manifest.js';
 import { createTarget, type TargetConfig } from './publish/targets.js';
+import { runFleet, type FleetOptions } from './fleet.js';
 import { runRelease } from './release.js';
 import { changeRollout, cosign, parseRequiredSignatures, parseRolloutPercent } from './resign.js';
 import { generateKey, parsePublicKey, parseSigningKeys, publicKeyAsCArray, type SigningKey } from './sign.js';
 import { readTargetConfig, TARGET_DEFAULTS, TARGET_SETTING_NAMES } from './target-settings.js';
+import { layoutForPrebuilt } from './site/web-install.js';
 import { verifyMirror } from './verify.js';
 
 export interface CliIo {
@@ -149,6 +151,7 @@ interface PublishOptions extends TargetOptions {
   followStable: boolean;
   rollout?: string;
   requiredSignatures?: string;
+  chipFamily?: string;
 }
 
 async function publish(options: PublishOptions, out: Write, env: NodeJS.ProcessEnv): Promise<void> {
@@ -161,7 +164,7 @@ async function publish(options: PublishOptions, out: Write, env: NodeJS.ProcessE
     projectDir: '.',
     environments: [],
     build: false,
-    firmware: [{ board: options.board, path: options.firmware }],
+    firmware: [{ board: options.board, path: options.firmware, flash: await layoutForPrebuilt(options.firmware, options.chipFamily) }],
     signingKeys: await readKeys(options.key ?? [], env),
     nextReleaseKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, '--trusted-key')),
     allowLockout: options.allowLockout === true,
@@ -255,7 +258,7 @@ async function cosignCommand(options: ResignOptions, out: Write, env: NodeJS.Pro
 
 function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
   const root = new Command('static-ota')
-    .description('Signed OTA updates for ESP8266/ESP32 from a static mirror: make keys, publish images, verify mirrors.')
+    .description('Signed OTA updates for ESP8266/ESP32 from a static mirror: make keys, publish images, verify mirrors, read fleet status from access logs.')
     .version(packageJson.version, '-V, --version', 'print the version of static-ota')
     .helpOption('-h, --help', 'show help')
     .addHelpText('after', EXIT_CODES_HELP)
@@ -288,6 +291,7 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
     .option('--no-follow-stable', 'a stable release is not also offered on the board\'s other channels that offer a lower version')
     .option('--rollout <percent>', 'staged rollout: offer the release to this percentage of devices (0-100; default all)')
     .option('--required-signatures <k>', 'signatures devices require (k of n); with fewer keys the release is staged as pending.txt for cosign')
+    .option('--chip-family <name>', "ESP Web Tools chip family for the release page's install button: ESP8266 (the image alone at 0); default: ESP8266 for a gzip image, else none")
     .action((options: PublishOptions) => publish(options, out, env));
   addTargetOptions(publishCommand);
 
@@ -318,6 +322,15 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
     .option('--required-signatures <k>', 'signatures from distinct trusted keys the manifest needs, as devices require (default 1)')
     .option('--pending', 'check the staged manifest (pending.txt) awaiting cosignatures instead of latest.txt')
     .action((options: VerifyOptions) => verify(options, out));
+
+  command('fleet', 'which versions the fleet runs, from the mirror\'s access logs (nginx/Apache combined, S3; gzip rotations too)')
+    .option('--log <file>', 'access log to read; repeat for rotations (required)', collect)
+    .option('--since <duration>', 'only requests this recent, e.g. 7d, 12h')
+    .option('--json', 'print the report as JSON')
+    .action((options: FleetOptions) => {
+      requireOptions({ ...options }, ['log']);
+      return runFleet(options, out);
+    });
   return root;
 }
 

@@ -2,9 +2,14 @@
 // way (verify). Read from the chips' HTTPClient (ESP8266 core 3.x
 // ESP8266HTTPClient.cpp, arduino-esp32 HTTPClient.cpp) as the library drives
 // it (firmware/src/arduino/arduino_http_transport.cpp).
+import { BARE_USER_AGENT } from './user-agent.js';
 
-/** The User-Agent the library sets (`http_.setUserAgent`); a test compares it with the C++. */
-export const DEVICE_USER_AGENT = 'static-ota';
+/**
+ * The library's bare User-Agent: what a device sends when it cannot name its
+ * board, version and channel (src/user-agent.ts). A tool is no device, so
+ * `static-ota fleet` does not count it.
+ */
+export const DEVICE_USER_AGENT = BARE_USER_AGENT;
 
 /** Both cores send this on HTTP/1.1: no gzip is offered, so a server with `gzip on` answers the plain file. */
 export const DEVICE_ACCEPT_ENCODING = 'identity;q=1,chunked;q=0.1,*;q=0';

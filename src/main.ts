@@ -95,8 +95,15 @@ function readOptions(): ReleaseOptions {
           tag: tag as string,
         }
       : undefined,
+    attest: flag('attest') ? { token: input('token'), repository: requireRepository('attest') } : undefined,
     log: { info: core.info, warning: core.warning, group: core.group },
   };
+}
+
+function requireRepository(input: string): string {
+  const repository = process.env.GITHUB_REPOSITORY;
+  if (!repository) throw new InputError(`${input} needs GITHUB_REPOSITORY (set by GitHub Actions)`);
+  return repository;
 }
 
 /** One summary line per lockout guard finding, so it is seen beside the result, not only in the log. */
@@ -138,6 +145,12 @@ async function writeOutputs(result: ReleaseResult): Promise<void> {
       ]),
     ]);
   addLockouts(result, 'published anyway: allow-lockout is set');
+  if (result.attestations?.length) {
+    core.summary
+      .addHeading('Build provenance', 4)
+      .addList(result.attestations.map(({ board, file, id }) => `${board}/${file}: attestation ${id}`))
+      .addCodeBlock(result.attestations.map(({ verify }) => verify).join('\n'), 'sh');
+  }
   await core.summary.write();
 }
 

@@ -99,8 +99,8 @@ const REQUIRED = ['format', 'board', 'channel', 'file', 'size', 'sha256'] as con
 
 export const STABLE_CHANNEL = 'stable';
 export const FULL_ROLLOUT = 100;
-/** Device ids for rollout buckets: printable ASCII without spaces, 1 to 64 characters. */
-const DEVICE_ID = /^[\x21-\x7e]{1,64}$/;
+/** Device ids (rollout buckets; the User-Agent when a sketch opts in): 1 to 32 of [A-Za-z0-9._-], as kMaxDeviceIdLength. */
+const DEVICE_ID = /^[A-Za-z0-9._-]{1,32}$/;
 const ROLLOUT_DOMAIN = 'static-ota/rollout';
 const BUCKETS = 10000;
 
@@ -356,4 +356,27 @@ export function openManifest(bytes: Uint8Array, trustedKeys: readonly Uint8Array
     verifiedKeyIndex: verified[0],
     verifiedKeys: verified.map((index) => keyIdOf(trustedKeys[index])),
   };
+}
+
+/** What a release page shows of a manifest. */
+export interface ManifestSummary {
+  version: string;
+  fields: ReadonlyMap<string, string>;
+  /** keyids of the sig= lines, in order. */
+  keyIds: string[];
+}
+
+/**
+ * Reads a manifest's fields and keyids without verifying its signatures: for
+ * the release page, a view for people. Devices and `verify` use openManifest.
+ */
+export function summarizeManifest(bytes: Uint8Array): ManifestSummary {
+  const framed = frame(bytes, false);
+  const fields = new Map<string, string>();
+  for (const line of framed.fieldLines) {
+    const equals = line.indexOf('=');
+    if (equals > 0 && !fields.has(line.slice(0, equals))) fields.set(line.slice(0, equals), line.slice(equals + 1));
+  }
+  const keyIds = framed.signatureLines.map((line) => SIG_LINE.exec(line)?.[1]).filter((keyId): keyId is string => keyId !== undefined);
+  return { version: framed.version, fields, keyIds };
 }

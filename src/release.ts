@@ -2,14 +2,18 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ATTESTATION_FIELD, attestImage, verifyCommand, type AttestationRequest } from './attest.js';
 import { buildEnvironment, ensurePio, listEnvironments, type Reporter } from './build.js';
 import { publishReleases, type PublishedManifest } from './publish/publish.js';
 import type { MirrorSession } from './publish/target.js';
 import { createTarget, type TargetConfig } from './publish/targets.js';
+import { hashFile } from './crypto.js';
 import { channelsBehind, recordChannel } from './follow-stable.js';
 import { imageFileName, isValidBoard, STABLE_CHANNEL } from './manifest.js';
 import { checkImage } from './image.js';
 import { findLockout, lockoutKeys, signRelease, type SignedRelease, type SigningKey, type SigningPolicy } from './sign.js';
+import { INSTALL_FOLDER } from './site/page.js';
+import { readFlashLayout, type FlashLayout } from './site/web-install.js';
 import { channelFor, parseVersion, versionFromRef } from './version.js';
 
 /** Version compiled into CI builds that release nothing. */
@@ -25,8 +29,8 @@ export interface ReleaseOptions {
   /** Empty: every environment in platformio.ini. */
   environments: string[];
   build: boolean;
-  /** Prebuilt images when build is false. */
-  firmware: Array<{ board: string; path: string }>;
+  /** Prebuilt images when build is false, with their flash layout when known (CLI --chip-family). */
+  firmware: BuiltImage[];
   signingKeys: SigningKey[];
   nextReleaseKeys: Uint8Array[];
   allowLockout: boolean;
@@ -45,17 +49,27 @@ export interface ReleaseOptions {
   keepVersions?: number;
   target: TargetConfig;
   releaseAssets?: { token: string; repository: string; tag: string };
+  /** Build provenance for every image (attest: true). */
+  attest?: AttestationRequest;
   log: Reporter;
+}
+
+export interface BuiltImage {
+  board: string;
+  path: string;
+  flash?: FlashLayout;
 }
 
 export interface ReleaseResult {
   /** Undefined in build-only mode. */
   version?: string;
   channel?: string;
-  built: Array<{ board: string; path: string }>;
+  built: BuiltImage[];
   manifests: PublishedManifest[];
   /** Lockout guard findings: let through by allow-lockout, or found by a build-only run. */
   lockouts: string[];
+  /** With attest: the attestation of each image, and the command that checks it. */
+  attestations?: Array<{ board: string; file: string; id: string; verify: string }>;
 }
 
 export class ReleaseError extends Error {
@@ -69,15 +83,27 @@ export class ReleaseError extends Error {
   }
 }
 
-async function buildAll(options: ReleaseOptions, version: string): Promise<Array<{ board: string; path: string }>> {
+/** Builds every environment; for a release, also reads each one's flash layout (the release page's install button). */
+async function buildAll(options: ReleaseOptions, version: string, release: boolean): Promise<BuiltImage[]> {
   const environments = options.environments.length ? options.environments : await listEnvironments(options.projectDir);
   checkBoards(environments);
   await ensurePio(options.log);
   const built = [];
   for (const board of environments) {
-    built.push({ board, path: await buildEnvironment(options.projectDir, board, version, options.log) });
+    const path = await buildEnvironment(options.projectDir, board, version, options.log);
+    built.push({ board, path, flash: release ? await flashLayoutOrNone(options, board) : undefined });
   }
   return built;
+}
+
+/** The install button is an extra: a layout PlatformIO cannot report leaves the OTA release as it is. */
+async function flashLayoutOrNone(options: ReleaseOptions, board: string): Promise<FlashLayout | undefined> {
+  try {
+    return await readFlashLayout(options.projectDir, board, options.log);
+  } catch (error) {
+    options.log.warning(`${board}: no browser install on the release page: ${(error as Error).message}`);
+    return undefined;
+  }
 }
 
 /**
@@ -107,6 +133,7 @@ function checkBoards(boards: string[]): void {
     if (!isValidBoard(board)) {
       throw new ReleaseError(`board ${JSON.stringify(board)} is invalid: use letters, digits, '_', '-' and '.' (not first), at most 64`);
     }
+    if (board === INSTALL_FOLDER) throw new ReleaseError(`board ${JSON.stringify(board)} is taken: the release page keeps ESP Web Tools in ${INSTALL_FOLDER}/`);
   }
 }
 
@@ -139,12 +166,12 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
   if (version === undefined) {
     if (!options.build) throw new ReleaseError('nothing to do: not a tag, no version input and build is false');
     options.log.info(`${options.ref ?? 'no ref'} is not a tag and no version was given: building only, nothing is signed or published`);
-    const built = await buildAll(options, CI_BUILD_VERSION);
+    const built = await buildAll(options, CI_BUILD_VERSION, false);
     return { built, manifests: [], lockouts: await previewLockouts(options, built) };
   }
   const channel = channelFor(version, options.channel);
   if (options.signingKeys.length === 0) throw new ReleaseError('signing-key is required to publish a release');
-  const built = options.build ? await buildAll(options, version) : options.firmware;
+  const built = options.build ? await buildAll(options, version, true) : options.firmware;
   if (built.length === 0) throw new ReleaseError('no firmware to publish: set build to true or give firmware paths');
   const expires = options.expiresInSeconds === undefined ? undefined : Math.floor(Date.now() / 1000) + options.expiresInSeconds;
   const policy: SigningPolicy = {
@@ -158,8 +185,17 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
   };
   const staged = new Set(options.signingKeys.map((key) => key.keyId)).size < (options.requiredSignatures ?? 1);
   const signed: SignedRelease[] = [];
-  for (const { board, path } of built) {
-    const release = await signRelease({ imageFile: path, board, version, channel, file: imageFileName(version) }, policy);
+  const attestations: NonNullable<ReleaseResult['attestations']> = [];
+  for (const { board, path, flash } of built) {
+    const file = imageFileName(version);
+    let extra: Array<[string, string]> | undefined;
+    if (options.attest) {
+      const id = await attestImage({ board, file, sha256: (await hashFile(path)).sha256 }, options.attest);
+      options.log.info(`attested ${board}/${file}: attestation ${id}`);
+      attestations.push({ board, file, id, verify: verifyCommand(file, options.attest.repository) });
+      extra = [[ATTESTATION_FIELD, id]];
+    }
+    const release = await signRelease({ imageFile: path, board, version, channel, file, flash, extra }, policy);
     signed.push({ ...release, staged });
   }
   const lockouts = signed.flatMap((release) => (release.lockout === undefined ? [] : [release.lockout]));
@@ -203,11 +239,11 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
       throw new ReleaseError(
         `the mirror is published (${target.description}), but attaching the release assets failed: ${(error as Error).message}. ` +
           'To attach them, re-run with build: false, force: true and the published images as firmware (identical images are kept).',
-        { version, channel, built, manifests, lockouts },
+        { version, channel, built, manifests, lockouts, ...(options.attest ? { attestations } : {}) },
       );
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
   }
-  return { version, channel, built, manifests, lockouts };
+  return { version, channel, built, manifests, lockouts, ...(options.attest ? { attestations } : {}) };
 }

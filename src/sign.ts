@@ -2,6 +2,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { hashFile, keyIdOf, privateKeyOf, publicKeyOf, signBytes, PUBLIC_KEY_LENGTH } from './crypto.js';
 import { checkImage, findEmbeddedKeys, ImageError } from './image.js';
+import type { FlashLayout } from './site/web-install.js';
 import {
   checkTrustedKey,
   formatSignatureLine,
@@ -139,6 +140,10 @@ export interface ReleaseInput {
   channel: string;
   /** Name of the image in the mirror (see imageFileName). */
   file: string;
+  /** Chip and flash images for the release page's browser install; none: no install button. */
+  flash?: FlashLayout;
+  /** Optional manifest fields after the known ones (`attestation=`), covered by the signature. */
+  extra?: ManifestFields['extra'];
 }
 
 export interface SigningPolicy {
@@ -213,8 +218,8 @@ export async function signRelease(input: ReleaseInput, policy: SigningPolicy): P
   const lockout = await findLockout(input, gzip, lockoutKeys(policy.nextReleaseKeys, policy.keys), policy.requiredSignatures);
   if (lockout !== undefined && !policy.allowLockout) throw new ImageError(lockout);
   const { size, sha256 } = await hashFile(input.imageFile);
-  const { version, board, channel, file } = input;
-  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, rollout: policy.rollout }, policy.keys);
+  const { version, board, channel, file, extra } = input;
+  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, rollout: policy.rollout, extra }, policy.keys);
   return { ...input, size, sha256, manifest, lockout };
 }
 

@@ -26,7 +26,7 @@ export interface Project {
 export function makeProject(environments: string[] = ['nodemcuv2'], options: { embedKey?: boolean } = {}): Project {
   const folder = temporaryFolder('static-ota-project-');
   const key = writeKeyFile(folder, 'signing.pem');
-  const sections = environments.map((name) => `[env:${name}]\nplatform = ${name.startsWith('esp32') ? 'espressif32' : 'espressif8266'}\n`);
+  const sections = environments.map((name) => `[env:${name}]\nplatform = ${name.startsWith('esp32') ? 'espressif32' : 'espressif8266'}\nboard = ${name}\n`);
   writeFileSync(join(folder, 'platformio.ini'), [`[platformio]\ndefault_envs = ${environments[0]}\n`, ...sections].join('\n'));
   if (options.embedKey !== false) writeFileSync(join(folder, 'ota-public-key.hex'), key.publicHex);
   return { folder, key };

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DEVICE_USER_AGENT } from '../src/device-http.js';
+import { parseUserAgent } from '../src/user-agent.js';
 import { runCli } from '../src/cli.js';
 import { bundledCli, listen, removeTemporaryFolders, serveFolder, temporaryFolder, writeEspImage, writeKeyFile } from './helpers.js';
 
@@ -367,22 +368,16 @@ describe('static-ota verify fetches as the device library does', () => {
       server.close();
     }
     const head = (path: string) =>
-      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUser-Agent: static-ota\r\n` +
+      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUser-Agent: ${DEVICE_USER_AGENT}\r\n` +
       'Accept-Encoding: identity;q=1,chunked;q=0.1,*;q=0\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
     expect(heads).toEqual([head('/nodemcuv2/latest.txt'), head('/nodemcuv2/firmware-1.0.0.bin')]);
   });
 
-  it('uses the User-Agent the library sets in firmware/src/arduino/arduino_http_transport.cpp', () => {
-    const transport = readFileSync(join(ROOT, 'firmware', 'src', 'arduino', 'arduino_http_transport.cpp'), 'utf8');
-    const argument = /setUserAgent\(\s*([^)]*?)\s*\)/.exec(transport)?.[1] ?? '';
-    // A string literal, or a constant the library's sources define.
-    const sources = readdirSync(join(ROOT, 'firmware', 'src'), { recursive: true, encoding: 'utf8' })
-      .filter((file) => /\.(h|cpp)$/.test(file))
-      .map((file) => readFileSync(join(ROOT, 'firmware', 'src', file), 'utf8'))
-      .join('\n');
-    const name = argument.replace(/\W/g, '\\W');
-    const defined = /^"([^"]*)"$/.exec(argument)?.[1] ?? new RegExp(`(?:\\b${name}\\b[^=;\\n]*=|#define\\s+${name})\\s*"([^"]*)"`).exec(sources)?.[1];
-    expect(defined).toBe(DEVICE_USER_AGENT);
+  it("uses the library's bare User-Agent, the product token of firmware/src/core/user_agent.h, which fleet does not count as a device", () => {
+    const header = readFileSync(join(ROOT, 'firmware', 'src', 'core', 'user_agent.h'), 'utf8');
+    const libraryVersion = /kLibraryVersion\[\] = "([^"]*)"/.exec(header)?.[1];
+    expect(DEVICE_USER_AGENT).toBe(`static-ota/${libraryVersion}`);
+    expect(parseUserAgent(DEVICE_USER_AGENT)).toBeUndefined();
   });
 
   it.each([

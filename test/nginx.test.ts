@@ -5,14 +5,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { connect, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { runCli } from '../src/cli.js';
 import { runDevice } from './device/simulator.js';
 import { removeTemporaryFolders, SIMULATOR, temporaryFolder, writeEspImage, writeKeyFile } from './helpers.js';
+import { accepts, freePort, NGINX } from './site/nginx.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((path) => existsSync(path)) ?? 'nginx';
 const START_ATTEMPTS = 100;
 
 afterAll(removeTemporaryFolders);
@@ -25,24 +24,6 @@ function documentedServerBlock(): string {
   if (!block) throw new Error('docs/mirrors.md has no nginx block under "Serving a directory mirror"');
   return block;
 }
-
-const freePort = (): Promise<number> =>
-  new Promise((resolvePort, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolvePort(port));
-    });
-    probe.on('error', reject);
-  });
-
-const accepts = (port: number): Promise<boolean> =>
-  new Promise((resolveAccepts) => {
-    const socket = connect(port, '127.0.0.1', () => {
-      socket.destroy();
-      resolveAccepts(true);
-    });
-    socket.on('error', () => resolveAccepts(false));
-  });
 
 interface Nginx {
   url: string;

@@ -143,7 +143,14 @@ describe('publishing to a directory mirror', () => {
     calls.length = 0;
     // The retry reuses the identical esp32dev image the failed run left behind.
     await publishReleases(recording(), images);
-    expect(calls).toEqual(['image nodemcuv2/firmware-2.0.0.bin', 'manifest esp32dev/latest.txt', 'manifest nodemcuv2/latest.txt']);
+    // The release page is a view: written after every latest.txt.
+    expect(calls).toEqual([
+      'image nodemcuv2/firmware-2.0.0.bin',
+      'manifest esp32dev/latest.txt',
+      'manifest nodemcuv2/latest.txt',
+      'manifest index.json',
+      'manifest index.html',
+    ]);
   });
 
   it('re-checks the guard when another publisher changes latest.txt meanwhile: both images land', async () => {

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { serializeVectors } from './vectors/generate.js';
 import { createHash } from 'node:crypto';
 import * as ed from '@noble/ed25519';
-import { openManifest, ManifestError, isValidVersion, TrustedKeyError, rolloutBucket, inRollout } from '../src/manifest.js';
+import { openManifest, ManifestError, isValidVersion, TrustedKeyError, rolloutBucket, inRollout, isValidDeviceId } from '../src/manifest.js';
 import { compareVersions } from '../src/version.js';
 import { signBytes, publicKeyOf, publicKeyProblem, verifyStrict, keyIdOf } from '../src/crypto.js';
 import { KeyError, parsePublicKey } from '../src/sign.js';
@@ -95,7 +95,7 @@ describe('shared test vectors', () => {
   it('places devices in rollout buckets as the vectors say', () => {
     expect(vectors.rollout.length).toBeGreaterThan(0);
     for (const { board, version, device_id: deviceId, bucket } of vectors.rollout) {
-      expect([deviceId, version, rolloutBucket(board, version, deviceId)]).toEqual([deviceId, version, bucket]);
+      expect([deviceId, isValidDeviceId(deviceId), rolloutBucket(board, version, deviceId)]).toEqual([deviceId, true, bucket]);
       expect([inRollout(0, bucket), inRollout(100, bucket), inRollout(bucket / 100 + 0.01, bucket)]).toEqual([false, true, true]);
     }
   });

@@ -48,9 +48,9 @@ struct Options {
 
 const char kUsage[] =
     "usage: static-ota-device --url URL [--url URL...] --pubkey HEX [--pubkey HEX...] --version SEMVER --board ID\n"
-    "                         [--channel NAME] [--flash FILE] [--flash-size BYTES] [--now UNIX]\n"
+    "                         [--channel NAME] [--device-id ID] [--flash FILE] [--flash-size BYTES] [--now UNIX]\n"
     "                         [--state FILE] [--timeout-ms MS] [--update-timeout-ms MS] [--check]\n"
-    "                         [--measure-stack] [--device-id ID] [--required-signatures K]\n"
+    "                         [--measure-stack] [--required-signatures K]\n"
     "       static-ota-device ... --device FILE [--restart | --power-cycle] [--safe-mode-after N]\n"
     "                         [--trial-timeout-ms MS]   (two app slots and a boot guard instead of --flash)\n";
 
@@ -216,7 +216,9 @@ int main(int argc, char** argv) {
   configured = configured && flow.setRunningVersion(runningVersion.c_str()) && flow.setBoard(options.board.c_str()) &&
                flow.setChannel(options.channel.c_str()) && flow.setRefusedVersion(guard.refusedVersion()) &&
                (options.deviceId.empty() || flow.setDeviceId(options.deviceId.c_str())) &&
+               transport.userAgent().setDeviceId(options.deviceId.c_str()) &&
                flow.setRequiredSignatures(options.requiredSignatures);
+  transport.userAgent().identify(flow.board(), flow.runningVersion(), flow.channel());
   // A key that can never verify is named with the code src/crypto.ts gives it.
   const char* keyProblem = nullptr;
   for (const std::string& hex : options.publicKeys) {

@@ -214,8 +214,10 @@ TransportError PosixHttpTransport::requestOnce(const char* url, const HttpValida
     return TransportError::Connect;
   }
 
-  std::string request = "GET " + parsed.path + " HTTP/1.1\r\nHost: " + parsed.hostHeader +
-                        "\r\nUser-Agent: static-ota-device\r\nAccept-Encoding: identity\r\nConnection: close\r\n";
+  char userAgent[kMaxUserAgentLength + 1];
+  userAgent_.format(userAgent);
+  std::string request = "GET " + parsed.path + " HTTP/1.1\r\nHost: " + parsed.hostHeader + "\r\nUser-Agent: " + userAgent +
+                        "\r\nAccept-Encoding: identity\r\nConnection: close\r\n";
   if (conditional != nullptr && conditional->etag[0] != '\0') {
     request += std::string("If-None-Match: ") + conditional->etag + "\r\n";
   }

@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "core/platform.h"
+#include "core/user_agent.h"
 
 namespace static_ota {
 
@@ -25,6 +26,8 @@ class PosixHttpTransport final : public HttpTransport {
                      uint32_t totalTimeoutMs, HttpResponse& response) override;
   TransportError read(uint8_t* buffer, size_t capacity, uint32_t timeoutMs, size_t& received) override;
   void end() override;
+  // Sent as the User-Agent of every request.
+  UserAgent& userAgent() { return userAgent_; }
 
   uint64_t bytesReceived() const { return bytesReceived_; }
   uint64_t bodyBytesReceived() const { return bodyBytesReceived_; }
@@ -47,6 +50,7 @@ class PosixHttpTransport final : public HttpTransport {
   // One wait of get() (connect, send, head): the read timeout, within the request's deadline.
   bool waitWithinRequest(short events) { return waitFor(events, readTimeoutMs_, requestDeadlineMs_); }
 
+  UserAgent userAgent_;
   int socket_ = -1;
   uint32_t readTimeoutMs_ = 0;
   uint64_t requestDeadlineMs_ = 0;  // connect, redirects and response heads of one get()

@@ -40,6 +40,7 @@ StaticOta::StaticOta(const char* manifestUrl, const uint8_t (*trustedKeys)[32], 
   char deviceId[static_ota::kMaxDeviceIdLength + 1];
   chipDeviceId(deviceId);
   flow_.setDeviceId(deviceId);
+  transport_.userAgent().identify(flow_.board(), flow_.runningVersion(), flow_.channel());
 #if defined(ESP32) && !defined(STATIC_OTA_NO_TRIAL_BOOT)
   trialBootWanted = true;
 #endif

@@ -65,6 +65,10 @@ export class DirectoryTarget implements MirrorTarget {
         const entries = await readdir(full(folder), { withFileTypes: true }).catch(ignoreMissing([]));
         return entries.filter((entry) => entry.isFile()).map((entry) => (folder ? `${folder}/${entry.name}` : entry.name));
       },
+      async folders(folder) {
+        const entries = await readdir(full(folder), { withFileTypes: true }).catch(() => []);
+        return entries.filter((entry) => entry.isDirectory() && entry.name !== '.git').map((entry) => (folder ? `${folder}/${entry.name}` : entry.name));
+      },
       writeImage: (path, localFile) => atomically(path, (temporary) => copyFile(localFile, temporary)),
       async writeManifest(path, text, previous) {
         const current = await read(path);

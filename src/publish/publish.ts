@@ -1,9 +1,11 @@
 // Publishing signed releases to any mirror target: guards first, then every
-// image, then every latest.txt, then optional retention.
+// image, then every latest.txt, then optional retention, then the release page.
 import semver from 'semver';
 import { sha256Hex } from '../crypto.js';
 import { manifestPath, ManifestError, pendingManifestPath, readVersionLine, releaseFolder } from '../manifest.js';
 import type { SignedRelease } from '../sign.js';
+import { writeSite } from '../site/page.js';
+import { writeWebInstallFiles } from '../site/web-install.js';
 import { compareVersions } from '../version.js';
 import type { MirrorSession, MirrorTarget } from './target.js';
 
@@ -44,6 +46,8 @@ export interface PublishedManifest {
 }
 
 const IMAGE_NAME = /^firmware-(.+)\.bin$/;
+/** Files of one version: its image, the flash images and ESP Web Tools manifest of a browser install. */
+const VERSION_FILE = /^[A-Za-z0-9_]+-(.+)\.(bin|json)$/;
 
 interface Planned {
   release: SignedRelease;
@@ -106,12 +110,17 @@ async function plan(session: MirrorSession, release: SignedRelease, options: Pub
 /** Deletes images beyond the newest `keep` versions in the folder, never the one the manifest names. */
 async function applyRetention(session: MirrorSession, planned: Planned, keep: number): Promise<void> {
   const folder = releaseFolder(planned.release.board, planned.release.channel);
-  const images = (await session.list(folder))
-    .map((path) => ({ path, version: semver.valid(IMAGE_NAME.exec(path.slice(folder.length + 1))?.[1]?.replace(/_/g, '+')) }))
-    .filter((entry): entry is { path: string; version: string } => entry.version !== null)
-    .sort((a, b) => compareVersions(b.version, a.version));
-  for (const { path } of images.slice(keep)) {
-    if (path !== planned.image) await session.remove(path);
+  const files = await session.list(folder);
+  const nameOf = (path: string): string => path.slice(folder.length + 1);
+  const images = files
+    .map((path) => ({ path, name: IMAGE_NAME.exec(nameOf(path))?.[1] }))
+    .filter((entry): entry is { path: string; name: string } => entry.name !== undefined && semver.valid(entry.name.replace(/_/g, '+')) !== null)
+    .sort((a, b) => compareVersions(b.name.replace(/_/g, '+'), a.name.replace(/_/g, '+')));
+  // Versions as they appear in file names; each removed one takes its flash images and web manifest along.
+  const removed = new Set(images.slice(keep).filter(({ path }) => path !== planned.image).map(({ name }) => name));
+  for (const path of files) {
+    const name = VERSION_FILE.exec(nameOf(path))?.[1];
+    if (name !== undefined && removed.has(name)) await session.remove(path);
   }
 }
 
@@ -133,6 +142,7 @@ export async function publishReleases(
     for (const release of all) planned.push(await plan(session, release, options, target.description, retry));
     for (const entry of planned) {
       if (!entry.imageExists) await session.writeImage(entry.image, entry.release.imageFile);
+      await writeWebInstallFiles(session, entry.release);
     }
     const current = planned.filter((entry) => entry.supersededBy === undefined);
     for (const entry of current) await session.writeManifest(entry.manifest, entry.release.manifest, entry.previousManifest);
@@ -140,6 +150,7 @@ export async function publishReleases(
       // A staged release does not change what latest.txt names, so it prunes nothing.
       for (const entry of current.filter(({ release }) => !release.staged)) await applyRetention(session, entry, options.keepVersions);
     }
+    await writeSite(session);
     return planned.map(({ release, manifest, image, imageExists, supersededBy }) => ({
       board: release.board,
       channel: release.channel,

@@ -127,24 +127,25 @@ export class S3Target implements MirrorTarget {
         return stored.bytes;
       },
       list: (folder) => this.list(folder),
+      folders: (folder) => this.list(folder, 'folders'),
       writeImage: async (path, localFile) => {
         // A buffer, not a stream: the SDK can send it again when it retries.
         const body = await readFile(localFile);
         await this.putNew(path, body, IMAGE_HEADERS);
       },
-      writeManifest: async (path, text, previous) => {
+      writeManifest: async (path, text, previous, headers = MANIFEST_HEADERS) => {
         const body = Buffer.from(text, 'latin1');
         let known = seen.get(path);
         if (!known || !sameBytes(known.bytes, previous)) known = await this.get(path);
         if (!sameBytes(known.bytes, previous)) throw new ConflictError(`${this.url(path)} changed while publishing`);
         if ((known.bytes === undefined || known.etag) && (await this.honoursConditionalWrites())) {
           const precondition = known.bytes === undefined ? { IfNoneMatch: '*' } : { IfMatch: known.etag };
-          return this.putConditionally(path, body, MANIFEST_HEADERS, precondition);
+          return this.putConditionally(path, body, headers, precondition);
         }
         // Read-compare-write: a concurrent publisher can still slip in between this read and the write
         // (documented in docs/mirrors.md, with `concurrency:` as the fix).
         if (!sameBytes((await this.get(path)).bytes, previous)) throw new ConflictError(`${this.url(path)} changed while publishing`);
-        await this.put(path, body, MANIFEST_HEADERS);
+        await this.put(path, body, headers);
       },
       remove: async (path) => {
         try {
@@ -179,7 +180,8 @@ export class S3Target implements MirrorTarget {
     }
   }
 
-  private async list(folder: string): Promise<string[]> {
+  /** Objects directly inside `folder`, or with `folders` its sub-folders (the listing's CommonPrefixes, without the final '/'). */
+  private async list(folder: string, kind: 'objects' | 'folders' = 'objects'): Promise<string[]> {
     const paths: string[] = [];
     let token: string | undefined;
     for (let page = 0; page < MAX_LIST_PAGES; page++) {
@@ -191,8 +193,9 @@ export class S3Target implements MirrorTarget {
       } catch (error) {
         throw this.failure('LIST', folder ? `${folder}/` : '', error);
       }
-      for (const object of response.Contents ?? []) {
-        if (object.Key?.startsWith(this.prefix)) paths.push(object.Key.slice(this.prefix.length));
+      const keys = kind === 'objects' ? (response.Contents ?? []).map((object) => object.Key) : (response.CommonPrefixes ?? []).map((common) => common.Prefix?.replace(/\/$/, ''));
+      for (const key of keys) {
+        if (key?.startsWith(this.prefix)) paths.push(key.slice(this.prefix.length));
       }
       token = response.IsTruncated ? response.NextContinuationToken : undefined;
       if (!token) return paths;

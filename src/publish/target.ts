@@ -23,14 +23,17 @@ export interface MirrorSession {
   read(path: string): Promise<Buffer | undefined>;
   /** Paths of the objects directly inside `folder` (not recursive). */
   list(folder: string): Promise<string[]>;
+  /** Paths of the folders directly inside `folder` ('' for the root): boards and channels, for the release page. */
+  folders(folder: string): Promise<string[]>;
   /** Writes a new immutable image from a local file. */
   writeImage(path: string, localFile: string): Promise<void>;
   /**
    * Writes a manifest, conditionally: `previous` is what `read` returned for
    * the path in this session. Throws ConflictError when the object changed
-   * since, so a concurrent publisher is never silently overwritten.
+   * since, so a concurrent publisher is never silently overwritten. The
+   * release page's files are written the same way, with their own `headers`.
    */
-  writeManifest(path: string, text: string, previous: Buffer | undefined): Promise<void>;
+  writeManifest(path: string, text: string, previous: Buffer | undefined, headers?: ObjectHeaders): Promise<void>;
   remove(path: string): Promise<void>;
 }
 

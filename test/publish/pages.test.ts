@@ -51,7 +51,7 @@ describe('github-pages target over file://', () => {
     seedBranch(s.bare, 'main', { 'README.md': '# project\n' });
     await publish(s, 'nodemcuv2', '1.4.2');
 
-    expect(branchFiles(s.bare, BRANCH)).toEqual(['.nojekyll', 'nodemcuv2/firmware-1.4.2.bin', 'nodemcuv2/latest.txt']);
+    expect(branchFiles(s.bare, BRANCH)).toEqual(['.nojekyll', 'index.html', 'index.json', 'nodemcuv2/firmware-1.4.2.bin', 'nodemcuv2/latest.txt']);
     expect(versionIn(s, 'nodemcuv2/latest.txt')).toBe('1.4.2');
     expect(git(s.bare, 'rev-list', '--count', BRANCH)).toBe('1');
     expect(git(s.bare, 'log', '-1', '--format=%an <%ae>|%cn <%ce>|%s', BRANCH)).toBe(
@@ -76,11 +76,15 @@ describe('github-pages target over file://', () => {
       '.nojekyll',
       'CNAME',
       'index.html',
+      'index.json',
       'nodemcuv2/firmware-1.4.2.bin',
       'nodemcuv2/firmware-1.4.3.bin',
       'nodemcuv2/latest.txt',
+      'releases.html',
     ]);
     expect(branchFile(s.bare, BRANCH, 'CNAME').toString()).toBe('ota.example.com\n');
+    // The site's own front page stays; the release page goes beside it.
+    expect(branchFile(s.bare, BRANCH, 'index.html').toString()).toBe('<h1>fleet</h1>\n');
     expect(versionIn(s, 'nodemcuv2/latest.txt')).toBe('1.4.3');
     expect(git(s.bare, 'rev-parse', `${BRANCH}~2`)).toBe(before);
     expect(git(s.bare, 'rev-parse', `${BRANCH}~1`)).toBe(afterFirst);
@@ -94,6 +98,8 @@ describe('github-pages target over file://', () => {
       '.nojekyll',
       'ota/firmware/esp32dev/beta/firmware-2.0.0-beta.1.bin',
       'ota/firmware/esp32dev/beta/latest.txt',
+      'ota/firmware/index.html',
+      'ota/firmware/index.json',
     ]);
     expect(git(s.bare, 'log', '-1', '--format=%s', BRANCH)).toBe('static-ota: publish esp32dev 2.0.0-beta.1 (beta)');
   });
@@ -127,6 +133,8 @@ describe('github-pages target over file://', () => {
 
     expect(branchFiles(s.bare, BRANCH)).toEqual([
       '.nojekyll',
+      'index.html',
+      'index.json',
       'nodemcuv2/firmware-1.2.0.bin',
       'nodemcuv2/firmware-1.3.0.bin',
       'nodemcuv2/latest.txt',
@@ -136,6 +144,8 @@ describe('github-pages target over file://', () => {
       'A\tnodemcuv2/firmware-1.3.0.bin',
       'D\tnodemcuv2/firmware-1.0.0.bin',
       'D\tnodemcuv2/firmware-1.1.0.bin',
+      'M\tindex.html',
+      'M\tindex.json',
       'M\tnodemcuv2/latest.txt',
     ]);
   });
@@ -173,7 +183,7 @@ describe('two publishes at once on github-pages', () => {
 
     expect(racing.attempts).toBe(2);
     expect(versionIn(s, 'nodemcuv2/latest.txt')).toBe('1.1.0');
-    expect(branchFiles(s.bare, BRANCH)).toEqual(['CNAME', 'nodemcuv2/firmware-1.0.0.bin', 'nodemcuv2/firmware-1.1.0.bin', 'nodemcuv2/latest.txt']);
+    expect(branchFiles(s.bare, BRANCH)).toEqual(['CNAME', 'index.html', 'index.json', 'nodemcuv2/firmware-1.0.0.bin', 'nodemcuv2/firmware-1.1.0.bin', 'nodemcuv2/latest.txt']);
     expect(isAncestor(s.bare, lowerTip, tip(s))).toBe(true);
   });
 
@@ -193,7 +203,7 @@ describe('two publishes at once on github-pages', () => {
     expect(published).toMatchObject({ version: '1.0.0', supersededBy: '1.1.0' });
     expect(racing.attempts).toBe(2);
     expect(versionIn(s, 'nodemcuv2/latest.txt')).toBe('1.1.0');
-    expect(branchFiles(s.bare, BRANCH)).toEqual(['.nojekyll', 'nodemcuv2/firmware-1.0.0.bin', 'nodemcuv2/firmware-1.1.0.bin', 'nodemcuv2/latest.txt']);
+    expect(branchFiles(s.bare, BRANCH)).toEqual(['.nojekyll', 'index.html', 'index.json', 'nodemcuv2/firmware-1.0.0.bin', 'nodemcuv2/firmware-1.1.0.bin', 'nodemcuv2/latest.txt']);
     expect(isAncestor(s.bare, higherTip, tip(s))).toBe(true);
   });
 
@@ -214,6 +224,8 @@ describe('two publishes at once on github-pages', () => {
       '.nojekyll',
       'esp32dev/firmware-3.0.0.bin',
       'esp32dev/latest.txt',
+      'index.html',
+      'index.json',
       'nodemcuv2/firmware-1.0.0.bin',
       'nodemcuv2/latest.txt',
     ]);
@@ -243,7 +255,7 @@ describe('github-pages target over smart HTTP with a token', () => {
     await publish(s, 'nodemcuv2', '1.4.3');
 
     expect(server.refused).toBe(refusedBefore);
-    expect(branchFiles(s.bare, BRANCH)).toEqual(['.nojekyll', 'nodemcuv2/firmware-1.4.2.bin', 'nodemcuv2/firmware-1.4.3.bin', 'nodemcuv2/latest.txt']);
+    expect(branchFiles(s.bare, BRANCH)).toEqual(['.nojekyll', 'index.html', 'index.json', 'nodemcuv2/firmware-1.4.2.bin', 'nodemcuv2/firmware-1.4.3.bin', 'nodemcuv2/latest.txt']);
     expect(versionIn(s, 'nodemcuv2/latest.txt')).toBe('1.4.3');
     expect(server.urls.some((url) => url.includes('receive-pack'))).toBe(true);
     expect(server.urls.join('\n')).not.toContain(TOKEN);
@@ -302,7 +314,7 @@ describe('github-pages target over smart HTTP with a token', () => {
 
     expect(racing.attempts).toBe(2);
     expect(versionIn(s, 'nodemcuv2/latest.txt')).toBe('2.1.0');
-    expect(branchFiles(s.bare, BRANCH)).toEqual(['.nojekyll', 'nodemcuv2/firmware-2.0.0.bin', 'nodemcuv2/firmware-2.1.0.bin', 'nodemcuv2/latest.txt']);
+    expect(branchFiles(s.bare, BRANCH)).toEqual(['.nojekyll', 'index.html', 'index.json', 'nodemcuv2/firmware-2.0.0.bin', 'nodemcuv2/firmware-2.1.0.bin', 'nodemcuv2/latest.txt']);
     expect(isAncestor(s.bare, lowerTip, tip(s))).toBe(true);
   });
 });

@@ -78,7 +78,12 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
     expect(image.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(Buffer.from(await image.arrayBuffer()).length).toBe(opened.size);
 
-    expect(await listBucket(s3, `${m.prefix}/`)).toEqual([`${m.prefix}/nodemcuv2/firmware-1.4.2.bin`, `${m.prefix}/nodemcuv2/latest.txt`]);
+    expect(await listBucket(s3, `${m.prefix}/`)).toEqual([
+      `${m.prefix}/index.html`,
+      `${m.prefix}/index.json`,
+      `${m.prefix}/nodemcuv2/firmware-1.4.2.bin`,
+      `${m.prefix}/nodemcuv2/latest.txt`,
+    ]);
   });
 
   it('addresses the bucket path-style, sends no checksum headers and no ACL unless configured', async () => {
@@ -96,15 +101,16 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
     const withAcl = mirror(s3, { acl: 'public-read' });
     await publish(withAcl, 'nodemcuv2', '1.4.2');
     const aclPuts = s3.requests.filter((r) => r.method === 'PUT' && keyOf(r.path).startsWith(withAcl.prefix) && !keyOf(r.path).includes('.static-ota-probe'));
-    expect(aclPuts.length).toBe(2);
-    expect(aclPuts.map((r) => r.headers['x-amz-acl'])).toEqual(['public-read', 'public-read']);
+    // The image, latest.txt and the release page (index.json, index.html).
+    expect(aclPuts.length).toBe(4);
+    expect(aclPuts.map((r) => r.headers['x-amz-acl'])).toEqual(['public-read', 'public-read', 'public-read', 'public-read']);
   });
 
   it('writes images before latest.txt', async () => {
     const m = mirror(s3);
     await publishReleases(new S3Target(m.config), [await signedRelease(m.key, 'nodemcuv2', '1.0.0'), await signedRelease(m.key, 'esp32dev', '1.0.0')]);
     const order = objectsUnder(m).map((key) => key.slice(m.prefix.length + 1)).filter((key) => !key.startsWith('.static-ota-probe'));
-    expect(order).toEqual(['nodemcuv2/firmware-1.0.0.bin', 'esp32dev/firmware-1.0.0.bin', 'nodemcuv2/latest.txt', 'esp32dev/latest.txt']);
+    expect(order).toEqual(['nodemcuv2/firmware-1.0.0.bin', 'esp32dev/firmware-1.0.0.bin', 'nodemcuv2/latest.txt', 'esp32dev/latest.txt', 'index.json', 'index.html']);
   });
 
   it('refuses a re-publish of the same version unless forced, and always a downgrade', async () => {
@@ -127,6 +133,8 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
     for (const version of ['1.0.0', '1.1.0', '1.2.0']) await publish(m, 'nodemcuv2', version);
     await publish(m, 'nodemcuv2', '1.3.0', { keepVersions: 2 });
     expect(await listBucket(s3, `${m.prefix}/`)).toEqual([
+      `${m.prefix}/index.html`,
+      `${m.prefix}/index.json`,
       `${m.prefix}/nodemcuv2/firmware-1.2.0.bin`,
       `${m.prefix}/nodemcuv2/firmware-1.3.0.bin`,
       `${m.prefix}/nodemcuv2/latest.txt`,

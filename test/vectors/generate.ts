@@ -533,7 +533,7 @@ function strictnessCases() {
 
 /** Staged-rollout buckets (docs/protocol.md, "Staged rollout") for chip-style and free-form device ids. */
 function rolloutCases() {
-  const devices = ['00a1b2c3', '240ac4123456', 'device-0', 'device-1', 'lab:bench/7', 'x'.repeat(64)];
+  const devices = ['00a1b2c3', '240ac4123456', 'device-0', 'device-1', 'lab.bench_7', 'x'.repeat(32)];
   return ['1.4.2', '1.5.0-beta.2+build.7'].flatMap((version) =>
     devices.map((deviceId) => ({ board: BASE.board, version, device_id: deviceId, bucket: rolloutBucket(BASE.board, version, deviceId) })),
   );

@@ -39,7 +39,9 @@ TransportError ArduinoHttpTransport::get(const char* url, const HttpValidators* 
   http_.setTimeout(static_cast<uint16_t>(waitMs));
   http_.setFollowRedirects(HTTPC_STRICT_FOLLOW_REDIRECTS);
   http_.setRedirectLimit(kMaxRedirects);
-  http_.setUserAgent("static-ota");
+  char userAgent[kMaxUserAgentLength + 1];
+  userAgent_.format(userAgent);
+  http_.setUserAgent(userAgent);
   if (!http_.begin(*client_, url)) return TransportError::BadUrl;
   open_ = true;
 #if defined(ESP32)

@@ -15,6 +15,7 @@
 #endif
 
 #include "../core/platform.h"
+#include "../core/user_agent.h"
 
 namespace static_ota {
 
@@ -28,8 +29,11 @@ class ArduinoHttpTransport final : public HttpTransport {
                      uint32_t totalTimeoutMs, HttpResponse& response) override;
   TransportError read(uint8_t* buffer, size_t capacity, uint32_t timeoutMs, size_t& received) override;
   void end() override;
+  // Sent as the User-Agent of every request.
+  UserAgent& userAgent() { return userAgent_; }
 
  private:
+  UserAgent userAgent_;
   WiFiClient plainClient_;
   WiFiClient* client_ = &plainClient_;
   HTTPClient http_;

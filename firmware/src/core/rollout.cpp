@@ -36,12 +36,8 @@ uint16_t rolloutBucket(CryptoBackend& crypto, const TextSpan& board, const TextS
 }
 
 bool isValidDeviceId(const TextSpan& deviceId) {
-  if (deviceId.length == 0 || deviceId.length > kMaxDeviceIdLength) return false;
-  for (size_t i = 0; i < deviceId.length; ++i) {
-    const char c = deviceId.data[i];
-    if (c < 0x21 || c > 0x7e) return false;
-  }
-  return true;
+  return deviceId.length != 0 && deviceId.length <= kMaxDeviceIdLength &&
+         allIn(deviceId.data, deviceId.length, kDigit | kLower | kUpper | kDash | kUnderscore | kDot);
 }
 
 }  // namespace static_ota

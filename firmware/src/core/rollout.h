@@ -19,7 +19,7 @@ uint16_t rolloutBucket(CryptoBackend& crypto, const TextSpan& board, const TextS
 // A device takes a release of `percent` when its bucket is below percent * 100.
 inline bool inRollout(uint8_t percent, uint16_t bucket) { return bucket < static_cast<uint32_t>(percent) * 100u; }
 
-// 1 to kMaxDeviceIdLength printable ASCII characters without spaces.
+// 1 to kMaxDeviceIdLength of [A-Za-z0-9._-]: the one rule for device ids.
 bool isValidDeviceId(const TextSpan& deviceId);
 
 }  // namespace static_ota

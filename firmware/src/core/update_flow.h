@@ -96,6 +96,9 @@ class UpdateFlow {
   const char* runningVersion() const { return runningVersion_; }
   // The last poll verified a manifest's signature from a trusted key.
   bool signatureVerified() const { return signatureVerified_; }
+  // The settings the transport's User-Agent names (user_agent.h).
+  const char* board() const { return board_; }
+  const char* channel() const { return channel_; }
   uint32_t imageBytesReceived() const { return imageBytesReceived_; }
 
   // Validators of the last poll whose outcome the manifest bytes alone

@@ -3,7 +3,7 @@ import {
   ConflictError,
   retryOnConflict,
   sameBytes
-} from "./chunk-6FIZRSHT.js";
+} from "./chunk-KCXCTA5R.js";
 
 // src/crypto.ts
 import { createHash, createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
@@ -687,6 +687,16 @@ function openManifest(bytes, trustedKeys, requiredSignatures = 1) {
     verifiedKeys: verified.map((index) => keyIdOf(trustedKeys[index]))
   };
 }
+function summarizeManifest(bytes) {
+  const framed = frame(bytes, false);
+  const fields = /* @__PURE__ */ new Map();
+  for (const line of framed.fieldLines) {
+    const equals = line.indexOf("=");
+    if (equals > 0 && !fields.has(line.slice(0, equals))) fields.set(line.slice(0, equals), line.slice(equals + 1));
+  }
+  const keyIds = framed.signatureLines.map((line) => SIG_LINE.exec(line)?.[1]).filter((keyId) => keyId !== void 0);
+  return { version: framed.version, fields, keyIds };
+}
 
 // src/publish/directory.ts
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
@@ -741,6 +751,10 @@ var DirectoryTarget = class {
         const entries = await readdir(full(folder), { withFileTypes: true }).catch(ignoreMissing([]));
         return entries.filter((entry) => entry.isFile()).map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
       },
+      async folders(folder) {
+        const entries = await readdir(full(folder), { withFileTypes: true }).catch(() => []);
+        return entries.filter((entry) => entry.isDirectory() && entry.name !== ".git").map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
+      },
       writeImage: (path, localFile) => atomically(path, (temporary) => copyFile(localFile, temporary)),
       async writeManifest(path, text, previous) {
         const current = await read(path);
@@ -779,5 +793,6 @@ export {
   readVersionLine,
   checkTrustedKey,
   openManifest,
+  summarizeManifest,
   DirectoryTarget
 };

@@ -31,6 +31,7 @@ export {
   IMAGE_HEADERS,
   MANIFEST_HEADERS,
   ConflictError,
+  MAX_CONFLICT_RETRIES,
   sameBytes,
   retryOnConflict
 };

@@ -2,11 +2,11 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   DirectoryTarget,
   readVersionLine
-} from "./chunk-YZWINPA6.js";
+} from "./chunk-7PDNKXP2.js";
 import {
   ConflictError,
   retryOnConflict
-} from "./chunk-6FIZRSHT.js";
+} from "./chunk-KCXCTA5R.js";
 import "./chunk-6DG7BXTN.js";
 
 // src/publish/pages.ts

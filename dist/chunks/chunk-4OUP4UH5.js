@@ -4,9 +4,6 @@ import {
   require_undici
 } from "./chunk-RX57AOIO.js";
 import {
-  require_semver
-} from "./chunk-B6URAI4N.js";
-import {
   __commonJS,
   __require,
   __toESM
@@ -783,9 +780,6 @@ var require_lib = __commonJS({
     var lowercaseKeys2 = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase()] = obj[k], c), {});
   }
 });
-
-// src/publish/release-assets.ts
-import { readFile } from "node:fs/promises";
 
 // node_modules/@actions/github/lib/context.js
 import { readFileSync, existsSync } from "fs";
@@ -4952,80 +4946,8 @@ function getOctokit(token, options, ...additionalPlugins) {
   return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
-// src/publish/release-assets.ts
-var import_semver = __toESM(require_semver(), 1);
-var ReleaseAssetsError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ReleaseAssetsError";
-  }
-};
-var statusOf = (error) => error?.status;
-function describe(error) {
-  const status = statusOf(error);
-  const message = error instanceof Error ? error.message : String(error);
-  const text = status ? `HTTP ${status}: ${message}` : message;
-  return status === 403 || status === 404 ? `${text} (the token needs \`permissions: contents: write\` on the repository)` : text;
-}
-var isPrerelease = (tag) => (import_semver.default.prerelease(tag.replace(/^v/, ""))?.length ?? 0) > 0;
-async function attachReleaseAssets(options, assets) {
-  const [owner, repo, ...rest] = options.repository.split("/");
-  if (!owner || !repo || rest.length) throw new ReleaseAssetsError(`repository must be owner/name, got ${JSON.stringify(options.repository)}`);
-  const names = new Set(assets.map((asset) => asset.name));
-  if (names.size !== assets.length) throw new ReleaseAssetsError("two release assets have the same name");
-  const where = `tag ${options.tag} of ${options.repository}`;
-  const step = async (what, call) => {
-    try {
-      return await call();
-    } catch (error) {
-      throw new ReleaseAssetsError(`${what} for ${where} failed: ${describe(error)}`);
-    }
-  };
-  const octokit = getOctokit(options.token);
-  const release = await step("finding or creating the release", () => releaseFor(octokit, owner, repo, options.tag));
-  const existing = await step(
-    "listing the assets",
-    () => octokit.paginate(octokit.rest.repos.listReleaseAssets, { owner, repo, release_id: release.id, per_page: 100 })
-  );
-  for (const asset of assets) {
-    const data = await readFile(asset.path).catch((error) => {
-      throw new ReleaseAssetsError(`cannot read ${asset.path} for asset ${asset.name}: ${error.message}`);
-    });
-    for (const old of existing.filter((candidate) => candidate.name === asset.name)) {
-      await step(`deleting the old asset ${asset.name}`, () => octokit.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: old.id }));
-    }
-    await step(
-      `uploading ${asset.name}`,
-      () => octokit.request({
-        method: "POST",
-        url: release.upload_url,
-        name: asset.name,
-        headers: { "content-type": asset.contentType, "content-length": data.length },
-        data
-      })
-    );
-  }
-}
-async function releaseFor(octokit, owner, repo, tag) {
-  const byTag = async () => {
-    try {
-      return (await octokit.rest.repos.getReleaseByTag({ owner, repo, tag })).data;
-    } catch (error) {
-      if (statusOf(error) === 404) return void 0;
-      throw error;
-    }
-  };
-  const found = await byTag();
-  if (found) return found;
-  try {
-    return (await octokit.rest.repos.createRelease({ owner, repo, tag_name: tag, name: tag, prerelease: isPrerelease(tag) })).data;
-  } catch (error) {
-    const created = statusOf(error) === 422 ? await byTag() : void 0;
-    if (created) return created;
-    throw error;
-  }
-}
 export {
-  ReleaseAssetsError,
-  attachReleaseAssets
+  RequestError,
+  context2 as context,
+  getOctokit
 };

@@ -1,5 +1,8 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  require_semver
+} from "./chunk-B6URAI4N.js";
+import {
   DirectoryTarget,
   FULL_ROLLOUT,
   MAX_REQUIRED_SIGNATURES,
@@ -25,11 +28,13 @@ import {
   releaseFolder,
   serializeBody,
   sha256Hex,
-  signBytes
-} from "./chunk-YZWINPA6.js";
+  signBytes,
+  summarizeManifest
+} from "./chunk-7PDNKXP2.js";
 import {
-  require_semver
-} from "./chunk-B6URAI4N.js";
+  ConflictError,
+  MAX_CONFLICT_RETRIES
+} from "./chunk-KCXCTA5R.js";
 import {
   __toESM
 } from "./chunk-6DG7BXTN.js";
@@ -257,8 +262,8 @@ async function signRelease(input, policy) {
   const lockout = await findLockout(input, gzip, lockoutKeys(policy.nextReleaseKeys, policy.keys), policy.requiredSignatures);
   if (lockout !== void 0 && !policy.allowLockout) throw new ImageError(lockout);
   const { size, sha256 } = await hashFile(input.imageFile);
-  const { version, board, channel, file } = input;
-  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, rollout: policy.rollout }, policy.keys);
+  const { version, board, channel, file, extra } = input;
+  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, rollout: policy.rollout, extra }, policy.keys);
   return { ...input, size, sha256, manifest, lockout };
 }
 var PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
@@ -275,7 +280,30 @@ function parseSigningKeys(material, source) {
 // src/release.ts
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
+
+// src/attest.ts
+var ATTESTATION_FIELD = "attestation";
+var AttestationError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "AttestationError";
+  }
+};
+async function attestImage(image, request) {
+  const { attestProvenance } = await import("./lib-CJKHYVPE.js");
+  let attestationID;
+  try {
+    ({ attestationID } = await attestProvenance({ subjects: [{ name: `${image.board}/${image.file}`, digest: { sha256: image.sha256 } }], token: request.token }));
+  } catch (error) {
+    throw new AttestationError(
+      `attesting ${image.board}/${image.file} failed: ${error.message} (the job needs permissions id-token: write and attestations: write)`
+    );
+  }
+  if (!attestationID) throw new AttestationError(`GitHub returned no attestation id for ${image.board}/${image.file}`);
+  return String(attestationID);
+}
+var verifyCommand = (file, repository) => `gh attestation verify ${file} --repo ${repository}`;
 
 // src/build.ts
 import { execFile, spawn } from "node:child_process";
@@ -377,6 +405,353 @@ async function buildEnvironment(projectDir, board, version, log) {
 
 // src/publish/publish.ts
 var import_semver2 = __toESM(require_semver(), 1);
+
+// src/site/page.ts
+import { existsSync } from "node:fs";
+import { readdir, readFile as readFile3 } from "node:fs/promises";
+import { join as join2, relative, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+// src/site/web-install.ts
+import { execFile as execFile2 } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFile as readFile2 } from "node:fs/promises";
+import { basename } from "node:path";
+import { promisify as promisify2 } from "node:util";
+var execFileAsync2 = promisify2(execFile2);
+var CHIP_FAMILIES = [
+  "ESP8266",
+  "ESP32",
+  "ESP32-S2",
+  "ESP32-S3",
+  "ESP32-C2",
+  "ESP32-C3",
+  "ESP32-C5",
+  "ESP32-C6",
+  "ESP32-C61",
+  "ESP32-H2",
+  "ESP32-P4"
+];
+var isChipFamily = (name) => CHIP_FAMILIES.includes(name);
+function chipFamilyOfMcu(mcu) {
+  const match = /^esp(8266|32)([a-z]\d*)?$/i.exec(mcu.trim());
+  if (!match) return void 0;
+  const family = `ESP${match[1]}${match[2] ? `-${match[2].toUpperCase()}` : ""}`;
+  return isChipFamily(family) ? family : void 0;
+}
+var FlashLayoutError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "FlashLayoutError";
+  }
+};
+function parseOffset(value, what) {
+  const text = String(value);
+  const number = /^(0x[0-9a-f]+|\d+)$/i.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(number)) throw new FlashLayoutError(`${what}: offset ${JSON.stringify(value)} is not a number`);
+  return number;
+}
+var partName = (path) => basename(path).replace(/\.bin$/i, "").replace(/[^A-Za-z0-9_]/g, "_");
+var flashPartFileName = (name, version) => imageFileName(version).replace(/^firmware-/, `${name}-`);
+var versionManifestFileName = (version) => imageFileName(version).replace(/^firmware-(.*)\.bin$/, "manifest-$1.json");
+async function pioJson(projectDir, args) {
+  let stdout;
+  try {
+    ({ stdout } = await execFileAsync2("pio", args, { cwd: projectDir, env: environmentWithoutSecrets(), maxBuffer: 64 << 20 }));
+  } catch (error) {
+    throw new FlashLayoutError(`pio ${args.join(" ")} failed: ${error.message}`);
+  }
+  try {
+    return JSON.parse(stdout);
+  } catch {
+    throw new FlashLayoutError(`pio ${args.join(" ")} did not print JSON`);
+  }
+}
+async function environmentOptions(projectDir, environment) {
+  const config = await pioJson(projectDir, ["project", "config", "--json-output"]);
+  const section = Array.isArray(config) ? config.find((entry) => Array.isArray(entry) && entry[0] === `env:${environment}`) : void 0;
+  if (!section) throw new FlashLayoutError(`pio project config has no [env:${environment}]`);
+  return new Map(section[1].map(([name, value]) => [name, Array.isArray(value) ? value.join(" ") : String(value)]));
+}
+async function boardMcu(projectDir, options) {
+  const override = options.get("board_build.mcu");
+  if (override) return override;
+  const board = options.get("board");
+  if (!board) return void 0;
+  const boards = await pioJson(projectDir, ["boards", "--json-output", board]);
+  return Array.isArray(boards) ? boards.find((entry) => entry.id === board)?.mcu : void 0;
+}
+async function readFlashLayout(projectDir, environment, log) {
+  const options = await environmentOptions(projectDir, environment);
+  const platform = options.get("platform") ?? "";
+  if (/espressif8266/.test(platform)) return { chipFamily: "ESP8266", parts: [], appOffset: 0 };
+  if (!/espressif32/.test(platform)) {
+    log.info(`${environment}: platform ${JSON.stringify(platform)} is not espressif8266 or espressif32, so the release page offers no browser install for it`);
+    return void 0;
+  }
+  const mcu = await boardMcu(projectDir, options);
+  const chipFamily = mcu === void 0 ? void 0 : chipFamilyOfMcu(mcu);
+  if (!chipFamily) {
+    log.warning(`${environment}: board MCU ${JSON.stringify(mcu)} is not a chip ESP Web Tools flashes, so the release page offers no browser install for it`);
+    return void 0;
+  }
+  const metadata = await pioJson(projectDir, ["project", "metadata", "--json-output", "-e", environment]);
+  const extra = metadata?.[environment]?.extra;
+  if (!extra) throw new FlashLayoutError(`pio project metadata printed nothing for ${environment}`);
+  const parts = (extra.flash_images ?? []).map((image) => ({
+    name: partName(String(image.path)),
+    localFile: String(image.path),
+    offset: parseOffset(image.offset, `${environment} flash image ${String(image.path)}`)
+  }));
+  if (new Set(parts.map((part) => part.name)).size !== parts.length || parts.some((part) => part.name === "firmware")) {
+    throw new FlashLayoutError(`${environment}: two flash images have the same file name: ${parts.map((part) => part.localFile).join(", ")}`);
+  }
+  const appOffset = extra.application_offset === void 0 ? 65536 : parseOffset(extra.application_offset, `${environment} application_offset`);
+  return { chipFamily, parts, appOffset };
+}
+async function layoutForPrebuilt(imageFile, chipFamily) {
+  if (chipFamily !== void 0) return layoutForChipFamily(chipFamily);
+  const head = (await readFile2(imageFile).catch(() => Buffer.alloc(0))).subarray(0, 2);
+  return head[0] === 31 && head[1] === 139 ? layoutForChipFamily("ESP8266") : void 0;
+}
+function layoutForChipFamily(name) {
+  if (!isChipFamily(name)) throw new FlashLayoutError(`chip family ${JSON.stringify(name)} is not one of ${CHIP_FAMILIES.join(", ")}`);
+  if (name !== "ESP8266") {
+    throw new FlashLayoutError(
+      `a first install on ${name} needs the bootloader and partition table too: publish from the action's build (it reads them from pio project metadata)`
+    );
+  }
+  return { chipFamily: name, parts: [], appOffset: 0 };
+}
+async function webInstallManifest(release, layout, releaseUrl) {
+  const md5 = createHash("md5").update(await readFile2(release.imageFile)).digest("hex");
+  const parts = [
+    ...layout.parts.map((part) => ({ path: flashPartFileName(part.name, release.version), offset: part.offset })),
+    { path: release.file, offset: layout.appOffset }
+  ].sort((a, b) => a.offset - b.offset);
+  return {
+    name: release.board,
+    version: release.version,
+    builds: [
+      {
+        chipFamily: layout.chipFamily,
+        parts,
+        ota: { path: release.file, md5, summary: `${release.board} ${release.version}`, ...releaseUrl ? { release_url: releaseUrl } : {} }
+      }
+    ]
+  };
+}
+var WEB_MANIFEST_HEADERS = { contentType: "application/json", cacheControl: "no-cache" };
+async function writeWebInstallFiles(session, release) {
+  if (!release.flash) return;
+  const folder = releaseFolder(release.board, release.channel);
+  for (const part of release.flash.parts) {
+    const path2 = `${folder}/${flashPartFileName(part.name, release.version)}`;
+    if (!await session.read(path2)) await session.writeImage(path2, part.localFile);
+  }
+  const path = `${folder}/${versionManifestFileName(release.version)}`;
+  const text = `${JSON.stringify(await webInstallManifest(release, release.flash), null, 2)}
+`;
+  const current = await session.read(path);
+  if (!current?.equals(Buffer.from(text, "latin1"))) await session.writeManifest(path, text, current, WEB_MANIFEST_HEADERS);
+}
+
+// src/site/page.ts
+var INDEX_HTML = "index.html";
+var FALLBACK_HTML = "releases.html";
+var GENERATOR_TAG = '<meta name="generator" content="static-ota">';
+var INDEX_JSON = "index.json";
+var INSTALL_FOLDER = "install";
+var INSTALL_SCRIPT = `${INSTALL_FOLDER}/install-button.js`;
+var WEB_INSTALL_MANIFEST = "manifest.json";
+var VIEW = { cacheControl: "no-cache" };
+var HTML_HEADERS = { ...VIEW, contentType: "text/html; charset=utf-8" };
+var JSON_HEADERS = { ...VIEW, contentType: "application/json" };
+var SCRIPT_HEADERS = { contentType: "text/javascript; charset=utf-8", cacheControl: "public, max-age=3600" };
+var IMAGE = /^firmware-(.+)\.bin$/;
+var lastSegment = (path) => path.slice(path.lastIndexOf("/") + 1);
+async function releaseFolders(session) {
+  const found = [];
+  for (const boardFolder of (await session.folders("")).sort()) {
+    const board = lastSegment(boardFolder);
+    if (board === INSTALL_FOLDER || board.startsWith(".")) continue;
+    found.push({ board, channel: STABLE_CHANNEL });
+    for (const channelFolder of (await session.folders(boardFolder)).sort()) found.push({ board, channel: lastSegment(channelFolder) });
+  }
+  return found;
+}
+async function readFolder(session, board, channel, previous, now) {
+  const manifest = manifestPath(board, channel);
+  const bytes = await session.read(manifest);
+  if (!bytes) return void 0;
+  let summary;
+  try {
+    summary = summarizeManifest(bytes);
+  } catch (error) {
+    if (error instanceof ManifestError) return void 0;
+    throw error;
+  }
+  const folder = releaseFolder(board, channel);
+  const file = summary.fields.get("file") ?? imageFileName(summary.version);
+  const sha256 = summary.fields.get("sha256") ?? "";
+  const files = new Set((await session.list(folder)).map(lastSegment));
+  const older = [...files].map((name) => ({ name, version: IMAGE.exec(name)?.[1]?.replace(/_/g, "+") })).filter((entry) => entry.version !== void 0 && entry.name !== file).sort((a, b) => compareVersions(b.version, a.version)).map(({ name, version }) => ({ version, image: `${folder}/${name}` }));
+  const seen = previous?.releases.find((release) => release.manifest === manifest && release.version === summary.version && release.sha256 === sha256);
+  const view = {
+    board,
+    channel,
+    version: summary.version,
+    manifest,
+    image: `${folder}/${file}`,
+    size: Number(summary.fields.get("size")),
+    sha256,
+    keyIds: summary.keyIds,
+    ...summary.fields.has("rollout") ? { rollout: summary.fields.get("rollout") } : {},
+    ...summary.fields.has("expires") ? { expires: new Date(Number(summary.fields.get("expires")) * 1e3).toISOString() } : {},
+    published: seen?.published ?? now,
+    older
+  };
+  const versionManifest = versionManifestFileName(summary.version);
+  if (!files.has(versionManifest)) return { view };
+  const webManifest = await session.read(`${folder}/${versionManifest}`);
+  const chipFamily = webManifest && JSON.parse(webManifest.toString("utf8")).builds?.[0]?.chipFamily;
+  if (!webManifest || !chipFamily) return { view };
+  return { view: { ...view, install: { manifest: `${folder}/${WEB_INSTALL_MANIFEST}`, chipFamily } }, webManifest };
+}
+function parseIndex(bytes) {
+  if (!bytes) return void 0;
+  try {
+    const index = JSON.parse(bytes.toString("utf8"));
+    return Array.isArray(index.releases) ? index : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function installAssetsFolder() {
+  const here = fileURLToPath(new URL(".", import.meta.url));
+  const candidates = [join2(here, INSTALL_FOLDER), join2(here, "..", INSTALL_FOLDER), join2(here, "..", "..", "dist", INSTALL_FOLDER)];
+  const found = candidates.find((folder) => existsSync(join2(folder, "install-button.js")));
+  if (!found) throw new Error(`the bundled ESP Web Tools are missing (looked in ${candidates.join(", ")}): run npm run bundle`);
+  return found;
+}
+async function filesUnder(folder) {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => relative(folder, join2(entry.parentPath, entry.name)).split(sep).join("/"));
+}
+async function writeInstallAssets(session) {
+  const assets = installAssetsFolder();
+  const text = async (file) => (await readFile3(join2(assets, file))).toString("latin1");
+  const entry = lastSegment(INSTALL_SCRIPT);
+  if ((await session.read(INSTALL_SCRIPT))?.equals(await readFile3(join2(assets, entry)))) return;
+  for (const file of await filesUnder(assets)) {
+    if (file !== entry) await writeIfChanged(session, `${INSTALL_FOLDER}/${file}`, await text(file), SCRIPT_HEADERS);
+  }
+  await writeIfChanged(session, INSTALL_SCRIPT, await text(entry), SCRIPT_HEADERS);
+}
+async function writeIfChanged(session, path, text, headers) {
+  const current = await session.read(path);
+  if (current && current.equals(Buffer.from(text, "latin1"))) return;
+  await session.writeManifest(path, text, current, headers);
+}
+async function writeOnce(session, now) {
+  const previousIndex = parseIndex(await session.read(INDEX_JSON));
+  const folders = [];
+  for (const { board, channel } of await releaseFolders(session)) {
+    const state = await readFolder(session, board, channel, previousIndex, now.toISOString());
+    if (state) folders.push(state);
+  }
+  for (const { view, webManifest } of folders) {
+    const path = `${releaseFolder(view.board, view.channel)}/${WEB_INSTALL_MANIFEST}`;
+    if (webManifest) await writeIfChanged(session, path, webManifest.toString("latin1"), JSON_HEADERS);
+    else if (await session.read(path)) await session.remove(path);
+  }
+  if (folders.some(({ webManifest }) => webManifest)) await writeInstallAssets(session);
+  const index = { generator: "static-ota", releases: folders.map(({ view }) => view) };
+  await writeIfChanged(session, INDEX_JSON, `${JSON.stringify(index, null, 2)}
+`, JSON_HEADERS);
+  await writeIfChanged(session, await pagePath(session), renderPage(index), HTML_HEADERS);
+  return index;
+}
+async function pagePath(session) {
+  const existing = await session.read(INDEX_HTML);
+  return !existing || existing.includes(GENERATOR_TAG) ? INDEX_HTML : FALLBACK_HTML;
+}
+async function writeSite(session, now = /* @__PURE__ */ new Date()) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await writeOnce(session, now);
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      if (attempt >= MAX_CONFLICT_RETRIES) {
+        throw new Error(`the release page kept changing under concurrent publishes (${error.message}); the next publish rewrites it`);
+      }
+    }
+  }
+}
+var escapeHtml = (text) => text.replace(/[&<>"']/g, (character) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[character]);
+function formatSize(bytes) {
+  if (!Number.isFinite(bytes)) return "?";
+  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB (${bytes} bytes)`;
+}
+function renderRelease(release) {
+  const link = (path, text) => `<a href="${escapeHtml(path)}">${escapeHtml(text)}</a>`;
+  const rows = [
+    ["Image", `${link(release.image, lastSegment(release.image))}, ${formatSize(release.size)}`],
+    ["SHA-256", `<code>${escapeHtml(release.sha256)}</code>`],
+    ["Signed by", release.keyIds.map((keyId) => `<code>${escapeHtml(keyId)}</code>`).join(" ") || "no signature"],
+    ["Published", `<time datetime="${escapeHtml(release.published)}">${escapeHtml(release.published.replace("T", " ").replace(/\.\d+Z$/, " UTC"))}</time>`],
+    ["Manifest", link(release.manifest, release.manifest)]
+  ];
+  if (release.rollout !== void 0) rows.splice(3, 0, ["Rollout", `${escapeHtml(release.rollout)} %`]);
+  if (release.expires !== void 0) rows.push(["Expires", escapeHtml(release.expires)]);
+  if (release.older.length) rows.push(["Older images", release.older.map((older) => link(older.image, older.version)).join(", ")]);
+  const install = release.install ? `<esp-web-install-button manifest="${escapeHtml(release.install.manifest)}"><button slot="activate">Install ${escapeHtml(release.version)} (${escapeHtml(release.install.chipFamily)})</button><span slot="unsupported">Install needs Chrome or Edge on a computer.</span><span slot="not-allowed">Install needs this page over https.</span></esp-web-install-button>` : "";
+  return `<section class="release" data-board="${escapeHtml(release.board)}" data-channel="${escapeHtml(release.channel)}">
+<h3><span class="channel">${escapeHtml(release.channel)}</span> <span class="version">${escapeHtml(release.version)}</span></h3>
+<dl>${rows.map(([name, value]) => `<dt>${name}</dt><dd>${value}</dd>`).join("")}</dl>
+${install}
+</section>`;
+}
+function renderPage(index) {
+  const boards = [...new Set(index.releases.map((release) => release.board))];
+  const sections = boards.map((board) => {
+    const releases = index.releases.filter((release) => release.board === board);
+    return `<article class="board" id="board-${escapeHtml(board)}"><h2>${escapeHtml(board)}</h2>
+${releases.map(renderRelease).join("\n")}</article>`;
+  });
+  const hasInstall = index.releases.some((release) => release.install);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+${GENERATOR_TAG}
+<title>Firmware releases</title>
+<style>
+body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1b1b1b;background:#fafafa}
+h1{font-size:1.6rem;margin:.5rem 0}
+.board{background:#fff;border:1px solid #ddd;border-radius:8px;padding:.5rem 1rem;margin:1rem 0}
+.release{border-top:1px solid #eee;padding:.5rem 0}
+.channel{display:inline-block;background:#e8eefc;color:#1a3d8f;border-radius:4px;padding:0 .4rem;font-size:.9rem}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0}
+dt{color:#555}dd{margin:0;overflow-wrap:anywhere}
+code{font-size:.85rem}
+.note{color:#555;font-size:.9rem}
+@media (max-width:36rem){dl{grid-template-columns:1fr}dt{font-weight:600}}
+</style>
+${hasInstall ? `<script type="module" src="${INSTALL_SCRIPT}"></script>
+` : ""}</head>
+<body>
+<h1>Firmware releases</h1>
+<p class="note">Devices read each board's <code>latest.txt</code> and check its Ed25519 signature; this page is a view of the mirror. Machine-readable: <a href="${INDEX_JSON}">${INDEX_JSON}</a>.</p>
+${hasInstall ? '<p class="note">Install flashes a board over USB from the browser (ESP Web Tools). Web Serial needs Chrome or Edge on a computer, and this page over https (a <code>*.github.io</code> Pages site is https; devices can keep polling a plain-http custom domain).</p>\n' : ""}${sections.join("\n") || "<p>No releases yet.</p>"}
+<p class="note">Generated by static-ota.</p>
+</body>
+</html>
+`;
+}
+
+// src/publish/publish.ts
 var PublishError = class extends Error {
   constructor(message) {
     super(message);
@@ -384,6 +759,7 @@ var PublishError = class extends Error {
   }
 };
 var IMAGE_NAME = /^firmware-(.+)\.bin$/;
+var VERSION_FILE = /^[A-Za-z0-9_]+-(.+)\.(bin|json)$/;
 async function plan(session, release, options, where, retry) {
   const manifest = manifestPath(release.board, release.channel);
   const image = `${releaseFolder(release.board, release.channel)}/${release.file}`;
@@ -426,9 +802,13 @@ async function plan(session, release, options, where, retry) {
 }
 async function applyRetention(session, planned, keep) {
   const folder = releaseFolder(planned.release.board, planned.release.channel);
-  const images = (await session.list(folder)).map((path) => ({ path, version: import_semver2.default.valid(IMAGE_NAME.exec(path.slice(folder.length + 1))?.[1]?.replace(/_/g, "+")) })).filter((entry) => entry.version !== null).sort((a, b) => compareVersions(b.version, a.version));
-  for (const { path } of images.slice(keep)) {
-    if (path !== planned.image) await session.remove(path);
+  const files = await session.list(folder);
+  const nameOf = (path) => path.slice(folder.length + 1);
+  const images = files.map((path) => ({ path, name: IMAGE_NAME.exec(nameOf(path))?.[1] })).filter((entry) => entry.name !== void 0 && import_semver2.default.valid(entry.name.replace(/_/g, "+")) !== null).sort((a, b) => compareVersions(b.name.replace(/_/g, "+"), a.name.replace(/_/g, "+")));
+  const removed = new Set(images.slice(keep).filter(({ path }) => path !== planned.image).map(({ name }) => name));
+  for (const path of files) {
+    const name = VERSION_FILE.exec(nameOf(path))?.[1];
+    if (name !== void 0 && removed.has(name)) await session.remove(path);
   }
 }
 async function publishReleases(target, releases, options = {}) {
@@ -445,12 +825,14 @@ async function publishReleases(target, releases, options = {}) {
     for (const release of all) planned.push(await plan(session, release, options, target.description, retry));
     for (const entry of planned) {
       if (!entry.imageExists) await session.writeImage(entry.image, entry.release.imageFile);
+      await writeWebInstallFiles(session, entry.release);
     }
     const current = planned.filter((entry) => entry.supersededBy === void 0);
     for (const entry of current) await session.writeManifest(entry.manifest, entry.release.manifest, entry.previousManifest);
     if (options.keepVersions !== void 0) {
       for (const entry of current.filter(({ release }) => !release.staged)) await applyRetention(session, entry, options.keepVersions);
     }
+    await writeSite(session);
     return planned.map(({ release, manifest, image, imageExists, supersededBy }) => ({
       board: release.board,
       channel: release.channel,
@@ -473,10 +855,10 @@ async function createTarget(config) {
       return new DirectoryTarget(config.directory);
     case "github-pages":
       if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
-      return new (await import("./pages-ZU4CGNKH.js")).PagesTarget(config.pages);
+      return new (await import("./pages-BV7R6TUR.js")).PagesTarget(config.pages);
     case "s3":
       if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
-      return new (await import("./s3-DS6XIOCL.js")).S3Target(config.s3);
+      return new (await import("./s3-PD5ABLX2.js")).S3Target(config.s3);
     default:
       throw new Error(`unknown target ${String(config.kind)}; expected one of ${TARGET_KINDS.join(", ")}`);
   }
@@ -521,15 +903,24 @@ var ReleaseError = class extends Error {
   }
   published;
 };
-async function buildAll(options, version) {
+async function buildAll(options, version, release) {
   const environments = options.environments.length ? options.environments : await listEnvironments(options.projectDir);
   checkBoards(environments);
   await ensurePio(options.log);
   const built = [];
   for (const board of environments) {
-    built.push({ board, path: await buildEnvironment(options.projectDir, board, version, options.log) });
+    const path = await buildEnvironment(options.projectDir, board, version, options.log);
+    built.push({ board, path, flash: release ? await flashLayoutOrNone(options, board) : void 0 });
   }
   return built;
+}
+async function flashLayoutOrNone(options, board) {
+  try {
+    return await readFlashLayout(options.projectDir, board, options.log);
+  } catch (error) {
+    options.log.warning(`${board}: no browser install on the release page: ${error.message}`);
+    return void 0;
+  }
 }
 async function previewLockouts(options, built) {
   const keys = lockoutKeys(options.nextReleaseKeys, options.signingKeys);
@@ -551,6 +942,7 @@ function checkBoards(boards) {
     if (!isValidBoard(board)) {
       throw new ReleaseError(`board ${JSON.stringify(board)} is invalid: use letters, digits, '_', '-' and '.' (not first), at most 64`);
     }
+    if (board === INSTALL_FOLDER) throw new ReleaseError(`board ${JSON.stringify(board)} is taken: the release page keeps ESP Web Tools in ${INSTALL_FOLDER}/`);
   }
 }
 async function channelCompanions(session, signed, policy, followStable) {
@@ -572,12 +964,12 @@ async function runRelease(options) {
   if (version === void 0) {
     if (!options.build) throw new ReleaseError("nothing to do: not a tag, no version input and build is false");
     options.log.info(`${options.ref ?? "no ref"} is not a tag and no version was given: building only, nothing is signed or published`);
-    const built2 = await buildAll(options, CI_BUILD_VERSION);
+    const built2 = await buildAll(options, CI_BUILD_VERSION, false);
     return { built: built2, manifests: [], lockouts: await previewLockouts(options, built2) };
   }
   const channel = channelFor(version, options.channel);
   if (options.signingKeys.length === 0) throw new ReleaseError("signing-key is required to publish a release");
-  const built = options.build ? await buildAll(options, version) : options.firmware;
+  const built = options.build ? await buildAll(options, version, true) : options.firmware;
   if (built.length === 0) throw new ReleaseError("no firmware to publish: set build to true or give firmware paths");
   const expires = options.expiresInSeconds === void 0 ? void 0 : Math.floor(Date.now() / 1e3) + options.expiresInSeconds;
   const policy = {
@@ -591,8 +983,17 @@ async function runRelease(options) {
   };
   const staged = new Set(options.signingKeys.map((key) => key.keyId)).size < (options.requiredSignatures ?? 1);
   const signed = [];
-  for (const { board, path } of built) {
-    const release = await signRelease({ imageFile: path, board, version, channel, file: imageFileName(version) }, policy);
+  const attestations = [];
+  for (const { board, path, flash } of built) {
+    const file = imageFileName(version);
+    let extra;
+    if (options.attest) {
+      const id = await attestImage({ board, file, sha256: (await hashFile(path)).sha256 }, options.attest);
+      options.log.info(`attested ${board}/${file}: attestation ${id}`);
+      attestations.push({ board, file, id, verify: verifyCommand(file, options.attest.repository) });
+      extra = [[ATTESTATION_FIELD, id]];
+    }
+    const release = await signRelease({ imageFile: path, board, version, channel, file, flash, extra }, policy);
     signed.push({ ...release, staged });
   }
   const lockouts = signed.flatMap((release) => release.lockout === void 0 ? [] : [release.lockout]);
@@ -617,29 +1018,29 @@ async function runRelease(options) {
     }
   }
   if (options.releaseAssets) {
-    const folder = await mkdtemp(join2(tmpdir(), "static-ota-assets-"));
+    const folder = await mkdtemp(join3(tmpdir(), "static-ota-assets-"));
     try {
       const assets = [];
       for (const release of signed) {
-        const manifestFile = join2(folder, `${release.board}-latest.txt`);
+        const manifestFile = join3(folder, `${release.board}-latest.txt`);
         await writeFile(manifestFile, release.manifest, "latin1");
         assets.push(
           { name: `${release.board}-${release.file}`, path: release.imageFile, contentType: "application/octet-stream" },
           { name: `${release.board}-latest.txt`, path: manifestFile, contentType: "text/plain" }
         );
       }
-      const { attachReleaseAssets } = await import("./release-assets-6FEZJ4DO.js");
+      const { attachReleaseAssets } = await import("./release-assets-BBWEZ6PF.js");
       await attachReleaseAssets(options.releaseAssets, assets);
     } catch (error) {
       throw new ReleaseError(
         `the mirror is published (${target.description}), but attaching the release assets failed: ${error.message}. To attach them, re-run with build: false, force: true and the published images as firmware (identical images are kept).`,
-        { version, channel, built, manifests, lockouts }
+        { version, channel, built, manifests, lockouts, ...options.attest ? { attestations } : {} }
       );
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
   }
-  return { version, channel, built, manifests, lockouts };
+  return { version, channel, built, manifests, lockouts, ...options.attest ? { attestations } : {} };
 }
 
 // src/resign.ts
@@ -808,6 +1209,8 @@ export {
   parsePositiveInteger,
   splitList,
   tagFromRef,
+  compareVersions,
+  layoutForPrebuilt,
   createTarget,
   DEFAULT_MAX_IMAGE_BYTES,
   parsePublicKey,

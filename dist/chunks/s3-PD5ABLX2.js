@@ -5,7 +5,7 @@ import {
   MANIFEST_HEADERS,
   retryOnConflict,
   sameBytes
-} from "./chunk-6FIZRSHT.js";
+} from "./chunk-KCXCTA5R.js";
 import {
   BinaryDecisionDiagram,
   Client,
@@ -28376,21 +28376,22 @@ var S3Target = class {
         return stored.bytes;
       },
       list: (folder) => this.list(folder),
+      folders: (folder) => this.list(folder, "folders"),
       writeImage: async (path, localFile) => {
         const body = await readFile(localFile);
         await this.putNew(path, body, IMAGE_HEADERS);
       },
-      writeManifest: async (path, text, previous) => {
+      writeManifest: async (path, text, previous, headers = MANIFEST_HEADERS) => {
         const body = Buffer.from(text, "latin1");
         let known = seen.get(path);
         if (!known || !sameBytes(known.bytes, previous)) known = await this.get(path);
         if (!sameBytes(known.bytes, previous)) throw new ConflictError(`${this.url(path)} changed while publishing`);
         if ((known.bytes === void 0 || known.etag) && await this.honoursConditionalWrites()) {
           const precondition = known.bytes === void 0 ? { IfNoneMatch: "*" } : { IfMatch: known.etag };
-          return this.putConditionally(path, body, MANIFEST_HEADERS, precondition);
+          return this.putConditionally(path, body, headers, precondition);
         }
         if (!sameBytes((await this.get(path)).bytes, previous)) throw new ConflictError(`${this.url(path)} changed while publishing`);
-        await this.put(path, body, MANIFEST_HEADERS);
+        await this.put(path, body, headers);
       },
       remove: async (path) => {
         try {
@@ -28420,7 +28421,8 @@ var S3Target = class {
       throw this.failure("GET", path, error);
     }
   }
-  async list(folder) {
+  /** Objects directly inside `folder`, or with `folders` its sub-folders (the listing's CommonPrefixes, without the final '/'). */
+  async list(folder, kind = "objects") {
     const paths = [];
     let token;
     for (let page = 0; page < MAX_LIST_PAGES; page++) {
@@ -28432,8 +28434,9 @@ var S3Target = class {
       } catch (error) {
         throw this.failure("LIST", folder ? `${folder}/` : "", error);
       }
-      for (const object of response.Contents ?? []) {
-        if (object.Key?.startsWith(this.prefix)) paths.push(object.Key.slice(this.prefix.length));
+      const keys = kind === "objects" ? (response.Contents ?? []).map((object) => object.Key) : (response.CommonPrefixes ?? []).map((common) => common.Prefix?.replace(/\/$/, ""));
+      for (const key of keys) {
+        if (key?.startsWith(this.prefix)) paths.push(key.slice(this.prefix.length));
       }
       token = response.IsTruncated ? response.NextContinuationToken : void 0;
       if (!token) return paths;

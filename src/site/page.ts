@@ -1,0 +1,278 @@
+// The release page: index.html and its JSON twin index.json at the mirror root,
+// plus each release folder's ESP Web Tools manifest.json, regenerated from what
+// the mirror holds after every publish. A view for people and scripts, never a
+// source of truth for devices (they read latest.txt and verify it).
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { imageFileName, manifestPath, ManifestError, releaseFolder, STABLE_CHANNEL, summarizeManifest } from '../manifest.js';
+import { compareVersions } from '../version.js';
+import { ConflictError, MAX_CONFLICT_RETRIES, type MirrorSession, type ObjectHeaders } from '../publish/target.js';
+import { versionManifestFileName } from './web-install.js';
+
+export const INDEX_HTML = 'index.html';
+/** Where the page goes when the mirror root already has an index.html of its own (a project site on Pages). */
+export const FALLBACK_HTML = 'releases.html';
+const GENERATOR_TAG = '<meta name="generator" content="static-ota">';
+export const INDEX_JSON = 'index.json';
+/** ESP Web Tools, bundled (no CDN: the page must work from a LAN mirror without internet). */
+export const INSTALL_FOLDER = 'install';
+export const INSTALL_SCRIPT = `${INSTALL_FOLDER}/install-button.js`;
+/** Beside each latest.txt: the current version's ESP Web Tools manifest. */
+export const WEB_INSTALL_MANIFEST = 'manifest.json';
+
+const VIEW = { cacheControl: 'no-cache' };
+const HTML_HEADERS: ObjectHeaders = { ...VIEW, contentType: 'text/html; charset=utf-8' };
+const JSON_HEADERS: ObjectHeaders = { ...VIEW, contentType: 'application/json' };
+const SCRIPT_HEADERS: ObjectHeaders = { contentType: 'text/javascript; charset=utf-8', cacheControl: 'public, max-age=3600' };
+
+export interface ReleaseView {
+  board: string;
+  channel: string;
+  version: string;
+  /** Mirror paths, relative to the root. */
+  manifest: string;
+  image: string;
+  size: number;
+  sha256: string;
+  keyIds: string[];
+  rollout?: string;
+  expires?: string;
+  /** When this page first saw the version offered (ISO 8601). */
+  published: string;
+  /** Present when the version can be flashed from the browser. */
+  install?: { manifest: string; chipFamily: string };
+  /** Other images still in the folder, newest first. */
+  older: Array<{ version: string; image: string }>;
+}
+
+/** No generation time: a publish that changes nothing on the mirror changes nothing here either (no empty Pages commit). */
+export interface SiteIndex {
+  generator: 'static-ota';
+  releases: ReleaseView[];
+}
+
+const IMAGE = /^firmware-(.+)\.bin$/;
+const lastSegment = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
+
+/** Boards are the root's folders (not install/ or dot folders); channels other than stable are their sub-folders. */
+async function releaseFolders(session: MirrorSession): Promise<Array<{ board: string; channel: string }>> {
+  const found = [];
+  for (const boardFolder of (await session.folders('')).sort()) {
+    const board = lastSegment(boardFolder);
+    if (board === INSTALL_FOLDER || board.startsWith('.')) continue;
+    found.push({ board, channel: STABLE_CHANNEL });
+    for (const channelFolder of (await session.folders(boardFolder)).sort()) found.push({ board, channel: lastSegment(channelFolder) });
+  }
+  return found;
+}
+
+interface FolderState {
+  view: ReleaseView;
+  /** The version's ESP Web Tools manifest, copied to manifest.json. */
+  webManifest?: Buffer;
+}
+
+async function readFolder(session: MirrorSession, board: string, channel: string, previous: SiteIndex | undefined, now: string): Promise<FolderState | undefined> {
+  const manifest = manifestPath(board, channel);
+  const bytes = await session.read(manifest);
+  if (!bytes) return undefined;
+  let summary;
+  try {
+    summary = summarizeManifest(bytes);
+  } catch (error) {
+    if (error instanceof ManifestError) return undefined;
+    throw error;
+  }
+  const folder = releaseFolder(board, channel);
+  const file = summary.fields.get('file') ?? imageFileName(summary.version);
+  const sha256 = summary.fields.get('sha256') ?? '';
+  const files = new Set((await session.list(folder)).map(lastSegment));
+  const older = [...files]
+    .map((name) => ({ name, version: IMAGE.exec(name)?.[1]?.replace(/_/g, '+') }))
+    .filter((entry): entry is { name: string; version: string } => entry.version !== undefined && entry.name !== file)
+    .sort((a, b) => compareVersions(b.version, a.version))
+    .map(({ name, version }) => ({ version, image: `${folder}/${name}` }));
+  const seen = previous?.releases.find((release) => release.manifest === manifest && release.version === summary.version && release.sha256 === sha256);
+  const view: ReleaseView = {
+    board,
+    channel,
+    version: summary.version,
+    manifest,
+    image: `${folder}/${file}`,
+    size: Number(summary.fields.get('size')),
+    sha256,
+    keyIds: summary.keyIds,
+    ...(summary.fields.has('rollout') ? { rollout: summary.fields.get('rollout') } : {}),
+    ...(summary.fields.has('expires') ? { expires: new Date(Number(summary.fields.get('expires')) * 1000).toISOString() } : {}),
+    published: seen?.published ?? now,
+    older,
+  };
+  const versionManifest = versionManifestFileName(summary.version);
+  if (!files.has(versionManifest)) return { view };
+  const webManifest = await session.read(`${folder}/${versionManifest}`);
+  const chipFamily = webManifest && (JSON.parse(webManifest.toString('utf8')) as { builds?: Array<{ chipFamily?: string }> }).builds?.[0]?.chipFamily;
+  if (!webManifest || !chipFamily) return { view };
+  return { view: { ...view, install: { manifest: `${folder}/${WEB_INSTALL_MANIFEST}`, chipFamily } }, webManifest };
+}
+
+function parseIndex(bytes: Buffer | undefined): SiteIndex | undefined {
+  if (!bytes) return undefined;
+  try {
+    const index = JSON.parse(bytes.toString('utf8')) as SiteIndex;
+    return Array.isArray(index.releases) ? index : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The bundled ESP Web Tools: dist/install beside the action bundle (dist/*.js or dist/chunks/*.js), or dist/install from the sources. */
+export function installAssetsFolder(): string {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const candidates = [join(here, INSTALL_FOLDER), join(here, '..', INSTALL_FOLDER), join(here, '..', '..', 'dist', INSTALL_FOLDER)];
+  const found = candidates.find((folder) => existsSync(join(folder, 'install-button.js')));
+  if (!found) throw new Error(`the bundled ESP Web Tools are missing (looked in ${candidates.join(', ')}): run npm run bundle`);
+  return found;
+}
+
+async function filesUnder(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => relative(folder, join(entry.parentPath, entry.name)).split(sep).join('/'));
+}
+
+/**
+ * Copies the bundled ESP Web Tools into install/. Chunk names are content
+ * hashes that the entry imports, so an unchanged entry means unchanged chunks:
+ * it is compared alone, and written last, once every chunk it names is there.
+ */
+async function writeInstallAssets(session: MirrorSession): Promise<void> {
+  const assets = installAssetsFolder();
+  const text = async (file: string) => (await readFile(join(assets, file))).toString('latin1');
+  const entry = lastSegment(INSTALL_SCRIPT);
+  if ((await session.read(INSTALL_SCRIPT))?.equals(await readFile(join(assets, entry)))) return;
+  for (const file of await filesUnder(assets)) {
+    if (file !== entry) await writeIfChanged(session, `${INSTALL_FOLDER}/${file}`, await text(file), SCRIPT_HEADERS);
+  }
+  await writeIfChanged(session, INSTALL_SCRIPT, await text(entry), SCRIPT_HEADERS);
+}
+
+/** Writes `text` unless the mirror already holds it; conditional on what was read, like latest.txt. */
+async function writeIfChanged(session: MirrorSession, path: string, text: string, headers: ObjectHeaders): Promise<void> {
+  const current = await session.read(path);
+  if (current && current.equals(Buffer.from(text, 'latin1'))) return;
+  await session.writeManifest(path, text, current, headers);
+}
+
+async function writeOnce(session: MirrorSession, now: Date): Promise<SiteIndex> {
+  const previousIndex = parseIndex(await session.read(INDEX_JSON));
+  const folders = [];
+  for (const { board, channel } of await releaseFolders(session)) {
+    const state = await readFolder(session, board, channel, previousIndex, now.toISOString());
+    if (state) folders.push(state);
+  }
+  for (const { view, webManifest } of folders) {
+    const path = `${releaseFolder(view.board, view.channel)}/${WEB_INSTALL_MANIFEST}`;
+    if (webManifest) await writeIfChanged(session, path, webManifest.toString('latin1'), JSON_HEADERS);
+    // A version without a first-install layout: the old manifest.json would flash the previous version.
+    else if (await session.read(path)) await session.remove(path);
+  }
+  if (folders.some(({ webManifest }) => webManifest)) await writeInstallAssets(session);
+  const index: SiteIndex = { generator: 'static-ota', releases: folders.map(({ view }) => view) };
+  // Everything on the page comes from manifests, which are printable ASCII, so MirrorSession's latin1 text writes keep it exact.
+  await writeIfChanged(session, INDEX_JSON, `${JSON.stringify(index, null, 2)}\n`, JSON_HEADERS);
+  await writeIfChanged(session, await pagePath(session), renderPage(index), HTML_HEADERS);
+  return index;
+}
+
+/** index.html, unless one that static-ota did not write is there: that one is kept. */
+async function pagePath(session: MirrorSession): Promise<string> {
+  const existing = await session.read(INDEX_HTML);
+  return !existing || existing.includes(GENERATOR_TAG) ? INDEX_HTML : FALLBACK_HTML;
+}
+
+/**
+ * Regenerates the release page from the mirror. Every write is conditional, so
+ * when a concurrent publisher changes a view between this run's read and write,
+ * the page is read and written again (bounded); the last writer has seen every
+ * latest.txt written before its read.
+ */
+export async function writeSite(session: MirrorSession, now = new Date()): Promise<SiteIndex> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await writeOnce(session, now);
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      if (attempt >= MAX_CONFLICT_RETRIES) {
+        throw new Error(`the release page kept changing under concurrent publishes (${error.message}); the next publish rewrites it`);
+      }
+    }
+  }
+}
+
+const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character] as string);
+
+function formatSize(bytes: number): string {
+  if (!Number.isFinite(bytes)) return '?';
+  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB (${bytes} bytes)`;
+}
+
+function renderRelease(release: ReleaseView): string {
+  const link = (path: string, text: string) => `<a href="${escapeHtml(path)}">${escapeHtml(text)}</a>`;
+  const rows: Array<[string, string]> = [
+    ['Image', `${link(release.image, lastSegment(release.image))}, ${formatSize(release.size)}`],
+    ['SHA-256', `<code>${escapeHtml(release.sha256)}</code>`],
+    ['Signed by', release.keyIds.map((keyId) => `<code>${escapeHtml(keyId)}</code>`).join(' ') || 'no signature'],
+    ['Published', `<time datetime="${escapeHtml(release.published)}">${escapeHtml(release.published.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))}</time>`],
+    ['Manifest', link(release.manifest, release.manifest)],
+  ];
+  if (release.rollout !== undefined) rows.splice(3, 0, ['Rollout', `${escapeHtml(release.rollout)} %`]);
+  if (release.expires !== undefined) rows.push(['Expires', escapeHtml(release.expires)]);
+  if (release.older.length) rows.push(['Older images', release.older.map((older) => link(older.image, older.version)).join(', ')]);
+  const install = release.install
+    ? `<esp-web-install-button manifest="${escapeHtml(release.install.manifest)}"><button slot="activate">Install ${escapeHtml(release.version)} (${escapeHtml(release.install.chipFamily)})</button><span slot="unsupported">Install needs Chrome or Edge on a computer.</span><span slot="not-allowed">Install needs this page over https.</span></esp-web-install-button>`
+    : '';
+  return `<section class="release" data-board="${escapeHtml(release.board)}" data-channel="${escapeHtml(release.channel)}">
+<h3><span class="channel">${escapeHtml(release.channel)}</span> <span class="version">${escapeHtml(release.version)}</span></h3>
+<dl>${rows.map(([name, value]) => `<dt>${name}</dt><dd>${value}</dd>`).join('')}</dl>
+${install}
+</section>`;
+}
+
+export function renderPage(index: SiteIndex): string {
+  const boards = [...new Set(index.releases.map((release) => release.board))];
+  const sections = boards.map((board) => {
+    const releases = index.releases.filter((release) => release.board === board);
+    return `<article class="board" id="board-${escapeHtml(board)}"><h2>${escapeHtml(board)}</h2>\n${releases.map(renderRelease).join('\n')}</article>`;
+  });
+  const hasInstall = index.releases.some((release) => release.install);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+${GENERATOR_TAG}
+<title>Firmware releases</title>
+<style>
+body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1b1b1b;background:#fafafa}
+h1{font-size:1.6rem;margin:.5rem 0}
+.board{background:#fff;border:1px solid #ddd;border-radius:8px;padding:.5rem 1rem;margin:1rem 0}
+.release{border-top:1px solid #eee;padding:.5rem 0}
+.channel{display:inline-block;background:#e8eefc;color:#1a3d8f;border-radius:4px;padding:0 .4rem;font-size:.9rem}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0}
+dt{color:#555}dd{margin:0;overflow-wrap:anywhere}
+code{font-size:.85rem}
+.note{color:#555;font-size:.9rem}
+@media (max-width:36rem){dl{grid-template-columns:1fr}dt{font-weight:600}}
+</style>
+${hasInstall ? `<script type="module" src="${INSTALL_SCRIPT}"></script>\n` : ''}</head>
+<body>
+<h1>Firmware releases</h1>
+<p class="note">Devices read each board's <code>latest.txt</code> and check its Ed25519 signature; this page is a view of the mirror. Machine-readable: <a href="${INDEX_JSON}">${INDEX_JSON}</a>.</p>
+${hasInstall ? '<p class="note">Install flashes a board over USB from the browser (ESP Web Tools). Web Serial needs Chrome or Edge on a computer, and this page over https (a <code>*.github.io</code> Pages site is https; devices can keep polling a plain-http custom domain).</p>\n' : ''}${sections.join('\n') || '<p>No releases yet.</p>'}
+<p class="note">Generated by static-ota.</p>
+</body>
+</html>
+`;
+}
