@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  DEFAULT_MAX_IMAGE_BYTES,
+  parseUserAgent
+} from "./chunks/chunk-ESYM6LSD.js";
+import {
   InputError,
   TARGET_DEFAULTS,
   TARGET_SETTING_NAMES,
@@ -20,18 +22,17 @@ import {
   publicKeyAsCArray,
   readTargetConfig,
   runRelease
-} from "./chunks/chunk-W7LULKRS.js";
+} from "./chunks/chunk-WZXEIP2S.js";
 import "./chunks/chunk-B6URAI4N.js";
+import "./chunks/chunk-KCXCTA5R.js";
 import {
-  MAX_MANIFEST_BYTES,
   STABLE_CHANNEL,
   isValidBoard,
-  isValidChannel,
-  manifestPath,
-  openManifest,
-  pendingManifestPath
-} from "./chunks/chunk-7PDNKXP2.js";
-import "./chunks/chunk-KCXCTA5R.js";
+  isValidChannel
+} from "./chunks/chunk-UYXCTIHA.js";
+import {
+  DEFAULT_MAX_IMAGE_BYTES
+} from "./chunks/chunk-HKFBECJ7.js";
 import {
   __commonJS,
   __require,
@@ -3483,7 +3484,7 @@ var {
 
 // src/cli.ts
 import { readFile, writeFile } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { join } from "node:path";
 
 // package.json
 var package_default = {
@@ -3554,62 +3555,6 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
-
-// firmware/library.json
-var library_default = {
-  name: "static-ota",
-  version: "0.1.0",
-  description: "Signed OTA firmware updates for ESP8266 and ESP32 from a plain static mirror: Ed25519-signed latest.txt, SHA-256 checked images, no server code.",
-  keywords: [
-    "ota",
-    "update",
-    "ed25519",
-    "esp8266",
-    "esp32",
-    "firmware"
-  ],
-  license: "MIT",
-  frameworks: [
-    "arduino"
-  ],
-  platforms: [
-    "espressif8266",
-    "espressif32"
-  ],
-  dependencies: [
-    {
-      owner: "rweather",
-      name: "Crypto",
-      version: "^0.4.0"
-    }
-  ],
-  headers: "StaticOta.h",
-  export: {
-    exclude: [
-      "host",
-      "test",
-      "fuzz",
-      "tools",
-      "build",
-      "CMakeLists.txt"
-    ]
-  },
-  examples: [
-    "examples/*/*.ino"
-  ]
-};
-
-// src/user-agent.ts
-var LIBRARY_VERSION = library_default.version;
-var BARE_USER_AGENT = `static-ota/${LIBRARY_VERSION}`;
-var USER_AGENT = /^static-ota\/([^\s()]+) \(([^;()]+); ([^;()]+); ([^;()]+)(?:; ([A-Za-z0-9._-]{1,32}))?\)$/;
-function parseUserAgent(userAgent) {
-  const match = USER_AGENT.exec(userAgent);
-  if (!match) return void 0;
-  return { library: match[1], board: match[2], version: match[3], channel: match[4], ...match[5] ? { deviceId: match[5] } : {} };
-}
-
-// src/fleet.ts
 var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 function parseLogTime(text) {
   const match = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(text);
@@ -3753,162 +3698,6 @@ async function runFleet(options, out) {
 ` : formatFleetReport(report));
 }
 
-// src/verify.ts
-import { createHash } from "node:crypto";
-import { createReadStream as createReadStream2 } from "node:fs";
-import { stat } from "node:fs/promises";
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
-import { join } from "node:path";
-
-// src/device-http.ts
-var DEVICE_USER_AGENT = BARE_USER_AGENT;
-var DEVICE_ACCEPT_ENCODING = "identity;q=1,chunked;q=0.1,*;q=0";
-var DEVICE_FOLLOWED_REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307]);
-var DEVICE_MAX_REDIRECTS = 3;
-function deviceRequestHeaders(url) {
-  const host = url.port === "" || url.port === "80" || url.port === "443" ? url.hostname : `${url.hostname}:${url.port}`;
-  return ["Host", host, "User-Agent", DEVICE_USER_AGENT, "Accept-Encoding", DEVICE_ACCEPT_ENCODING, "Connection", "close", "Content-Length", "0"];
-}
-function deviceRedirectTarget(current, location) {
-  if (location.startsWith("/")) return new URL(current.origin + location);
-  if (location.startsWith(current.protocol)) return new URL(location);
-  return void 0;
-}
-
-// src/verify.ts
-var TIMEOUT_MS = 3e4;
-var VerifyError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "VerifyError";
-  }
-};
-var URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
-function mirrorUrl(mirror) {
-  const scheme = URL_SCHEME.exec(mirror)?.[1].toLowerCase();
-  if (scheme === void 0) return void 0;
-  if (scheme !== "http" && scheme !== "https") {
-    throw new VerifyError(
-      `--mirror ${mirror}: ${scheme}:// is not supported. Devices fetch http:// (or https:// with a TLS client): give the URL they poll, or a local directory as a plain path.`
-    );
-  }
-  return new URL(mirror.endsWith("/") ? mirror : `${mirror}/`);
-}
-function get(url) {
-  const request = url.protocol === "https:" ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    request(url, { setHost: false, agent: false, headers: deviceRequestHeaders(url), signal: AbortSignal.timeout(TIMEOUT_MS) }, resolve).on("error", (error) => reject(new VerifyError(`GET ${url}: ${error.code ?? error.name}: ${error.message}`))).end();
-  });
-}
-function redirectError(url, status, location) {
-  if (url.protocol === "http:" && location.startsWith("https:")) {
-    return new VerifyError(
-      `GET ${url}: ${status} redirect to ${location}. Plain-HTTP devices cannot follow a redirect to HTTPS (GitHub Pages does this on *.github.io): serve the mirror over plain HTTP, for example a custom domain with "Enforce HTTPS" off or an S3 website endpoint, or give devices the https:// URL if they can afford TLS.`
-    );
-  }
-  const reason = DEVICE_FOLLOWED_REDIRECTS.has(status) ? "devices follow only a path (/...) or a URL of the same scheme" : `devices follow only ${[...DEVICE_FOLLOWED_REDIRECTS].join(", ")}`;
-  return new VerifyError(`GET ${url}: ${status} redirect to ${location || "(no Location)"}, which ${reason}: the device stops with http_status ${status}`);
-}
-async function* bodyOf(response, location) {
-  try {
-    yield* response;
-  } catch (error) {
-    throw new VerifyError(`GET ${location}: the connection ended before the whole body arrived (${error.message}); devices report closed`);
-  }
-}
-async function fetchAsDevice(start) {
-  let url = start;
-  for (let redirects = 0; ; redirects++) {
-    const response = await get(url);
-    const { statusCode: status = 0, headers } = response;
-    if (status >= 300 && status < 400) {
-      response.resume();
-      const location2 = headers.location ?? "";
-      const next = DEVICE_FOLLOWED_REDIRECTS.has(status) ? deviceRedirectTarget(url, location2) : void 0;
-      if (next === void 0 || location2 === "") throw redirectError(url, status, location2);
-      if (redirects === DEVICE_MAX_REDIRECTS) throw new VerifyError(`GET ${start}: more than ${DEVICE_MAX_REDIRECTS} redirects, devices stop there`);
-      url = next;
-      continue;
-    }
-    const location = url.toString();
-    const refuse = (message) => {
-      response.destroy();
-      throw new VerifyError(`GET ${location}: ${message}`);
-    };
-    if (status !== 200) refuse(`HTTP ${status}, expected 200`);
-    const coding = headers["transfer-encoding"];
-    if (coding && coding.toLowerCase() !== "identity") {
-      refuse(`Transfer-Encoding ${coding}; devices read only plain bodies (serve files with a Content-Length)`);
-    }
-    const encoding = headers["content-encoding"];
-    if (encoding && encoding.toLowerCase() !== "identity") {
-      refuse(`Content-Encoding ${encoding} although devices ask for identity; they would read the encoded bytes`);
-    }
-    const declared = headers["content-length"];
-    return { location, body: bodyOf(response, location), length: declared === void 0 ? void 0 : Number(declared) };
-  }
-}
-function open2(mirror, path) {
-  const url = mirrorUrl(mirror);
-  if (url !== void 0) return fetchAsDevice(new URL(path, url));
-  const location = join(mirror, ...path.split("/"));
-  return stat(location).then(
-    (info) => ({ location, body: createReadStream2(location), length: info.size }),
-    () => {
-      throw new VerifyError(`${location} not found`);
-    }
-  );
-}
-async function readBounded(fetched, limit, what) {
-  const chunks = [];
-  let total = 0;
-  for await (const chunk of fetched.body) {
-    total += chunk.length;
-    if (total > limit) throw new VerifyError(`${what} at ${fetched.location} is larger than ${limit} bytes`);
-    chunks.push(Buffer.from(chunk));
-  }
-  return Buffer.concat(chunks);
-}
-async function verifyMirror(options) {
-  const path = (options.pending ? pendingManifestPath : manifestPath)(options.board, options.channel);
-  const fetchedManifest = await open2(options.mirror, path);
-  const bytes = await readBounded(fetchedManifest, MAX_MANIFEST_BYTES, "latest.txt");
-  let manifest;
-  try {
-    manifest = openManifest(bytes, options.trustedKeys, options.pending ? 1 : options.requiredSignatures);
-  } catch (error) {
-    throw new VerifyError(`${fetchedManifest.location}: ${error.message}`);
-  }
-  if (manifest.board !== options.board) {
-    throw new VerifyError(`${fetchedManifest.location} is for board ${manifest.board}, not ${options.board}`);
-  }
-  if (manifest.channel !== options.channel) {
-    throw new VerifyError(`${fetchedManifest.location} is for channel ${manifest.channel}, not ${options.channel}`);
-  }
-  const imagePath = `${path.slice(0, path.lastIndexOf("/") + 1)}${manifest.file}`;
-  const image = await open2(options.mirror, imagePath);
-  if (image.length === void 0) {
-    throw new VerifyError(`${image.location}: no Content-Length; devices need a Content-Length equal to size=${manifest.size}`);
-  }
-  if (image.length !== manifest.size) {
-    throw new VerifyError(`${image.location}: Content-Length ${image.length} but the manifest says size=${manifest.size}`);
-  }
-  const hash = createHash("sha256");
-  let size = 0;
-  for await (const chunk of image.body) {
-    size += chunk.length;
-    if (size > manifest.size) throw new VerifyError(`${image.location} is longer than size=${manifest.size}`);
-    hash.update(chunk);
-  }
-  if (size !== manifest.size) throw new VerifyError(`${image.location} is ${size} bytes, the manifest says size=${manifest.size}`);
-  const sha256 = hash.digest("hex");
-  if (sha256 !== manifest.sha256) {
-    throw new VerifyError(`${image.location} has SHA-256 ${sha256}, the manifest says ${manifest.sha256}`);
-  }
-  return { manifestLocation: fetchedManifest.location, imageLocation: image.location, manifest };
-}
-
 // src/cli.ts
 var KEY_ENVIRONMENT_VARIABLE = "STATIC_OTA_KEY";
 var EXIT = { ok: 0, failure: 1, usage: 2 };
@@ -4025,7 +3814,7 @@ async function publish(options, out, env) {
     out(`  ${published.image}: ${published.size} bytes, sha256 ${published.sha256}${published.imageWritten ? "" : " (already there)"}
 `);
     if (published.supersededBy === void 0 && target.kind === "directory") {
-      const text = await readFile(join2(target.directory, ...published.manifest.split("/")), "latin1");
+      const text = await readFile(join(target.directory, ...published.manifest.split("/")), "latin1");
       out(`  ${published.manifest}:
 ${text.replace(/^/gm, "    ")}`);
     }
@@ -4033,6 +3822,7 @@ ${text.replace(/^/gm, "    ")}`);
 }
 async function verify(options, out) {
   requireOptions({ ...options }, ["mirror", "board", "pubkey"]);
+  const { verifyMirror } = await import("./chunks/verify-LLFQ3KPY.js");
   const report = await verifyMirror({
     mirror: options.mirror,
     ...manifestLocation(options),

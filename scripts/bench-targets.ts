@@ -1,53 +1,191 @@
-// Publish time of a 1 MiB image to each mirror target, on local servers:
-// a directory, a bare git repository for Pages (file:// remote), and s3rver for S3.
-// Bundled and run by scripts/bench.mjs; prints figures only.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// Mirror-target figures for `npm run bench`, on local servers (git's smart
+// HTTP for Pages, s3rver for S3), each printed next to its target:
+//   - Pages: one more release onto a branch already holding 1, 50 and 200
+//     releases of 2 boards x 1 MiB (bytes fetched, clone disk, wall, ratio to 1);
+//   - peak RSS of a publish of a 1, 16 and 64 MiB image with the key at its
+//     very end, per target, each in a fresh Node 24 process (scripts/bench-publish.ts).
+// Bundled and run by scripts/bench.mjs, with the path of the bundled publisher as argument.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import S3rver from 's3rver';
-import { imageFileName } from '../src/manifest.js';
+import { imageFileName, manifestPath, releaseFolder, STABLE_CHANNEL } from '../src/manifest.js';
 import { publishReleases } from '../src/publish/publish.js';
+import type { MirrorTarget } from '../src/publish/target.js';
 import { createTarget, type TargetConfig } from '../src/publish/targets.js';
-import { parseSigningKey, signRelease } from '../src/sign.js';
+import { parseSigningKey, signRelease, type SignedRelease } from '../src/sign.js';
+import { bareRepository, serveGitOverHttp } from '../test/publish/fixtures.js';
 
-const RUNS = 5;
+const MiB = 1024 * 1024;
+const ROOT = resolve(import.meta.dirname, '..', '..', '..');
+const NODE_24 = join(ROOT, 'node_modules', '.bin', 'node');
+const publisher = process.argv[2];
 const work = mkdtempSync(join(tmpdir(), 'static-ota-bench-targets-'));
-const key = parseSigningKey(Buffer.alloc(32, 1).toString('hex'), 'bench key');
+const seedHex = Buffer.alloc(32, 7).toString('hex');
+const key = parseSigningKey(seedHex, 'bench key');
+const BOARDS = ['nodemcuv2', 'esp32dev'];
+const HISTORY_SIZES = [1, 50, 200];
+const HISTORY_RUNS = 5;
+const RSS_SIZES_MIB = [1, 16, 64];
 
-async function signedRelease(version: string) {
-  const image = Buffer.alloc(1024 * 1024, 0xff);
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const mib = (bytes: number): string => `${(bytes / MiB).toFixed(2)} MiB`;
+
+/** An ESP image of random bytes whose trusted key sits in its last 32 bytes: the lockout guard reads it all. */
+function imageWithKeyAtEnd(path: string, size: number): string {
+  const image = randomBytes(size);
   image[0] = 0xe9;
-  Buffer.from(key.publicKey).copy(image, 16);
-  image.write(version, 64);
-  const imageFile = join(work, `fw-${version}.bin`);
-  writeFileSync(imageFile, image);
-  return signRelease({ imageFile, board: 'bench', version, channel: 'stable', file: imageFileName(version) }, { keys: [key] });
+  Buffer.from(key.publicKey).copy(image, size - key.publicKey.length);
+  writeFileSync(path, image);
+  return path;
 }
 
-async function medianPublishSeconds(config: TargetConfig): Promise<number> {
-  const times: number[] = [];
-  for (let run = 0; run < RUNS; run++) {
-    const release = await signedRelease(`1.0.${run}`);
-    const target = await createTarget(config);
-    const started = process.hrtime.bigint();
-    await publishReleases(target, [release]);
-    times.push(Number(process.hrtime.bigint() - started) / 1e9);
+/**
+ * A bare repository whose Pages branch holds `releases` releases of every board
+ * (1 MiB random image each, one commit per release, nothing removed), written
+ * with git fast-import.
+ */
+async function branchWithHistory(root: string, releases: number): Promise<void> {
+  const bare = bareRepository(root, `history-${releases}`);
+  const importer = spawn('git', ['-c', 'pack.compression=0', 'fast-import', '--quiet'], { cwd: bare, stdio: ['pipe', 'ignore', 'inherit'] });
+  const write = (data: string | Buffer): Promise<void> =>
+    new Promise((resolveWrite) => (importer.stdin.write(data) ? resolveWrite() : importer.stdin.once('drain', () => resolveWrite())));
+  for (let release = 1; release <= releases; release++) {
+    const version = `0.${release}.0`;
+    await write(`commit refs/heads/gh-pages\ncommitter bench <bench@example.com> ${1_700_000_000 + release} +0000\ndata 7\nrelease\n`);
+    for (const board of BOARDS) {
+      const image = randomBytes(MiB);
+      await write(`M 100644 inline ${releaseFolder(board, STABLE_CHANNEL)}/${imageFileName(version)}\ndata ${image.length}\n`);
+      await write(image);
+      const manifest = `${version}\n`;
+      await write(`\nM 100644 inline ${manifestPath(board, STABLE_CHANNEL)}\ndata ${manifest.length}\n${manifest}\n`);
+    }
   }
-  return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)];
+  importer.stdin.end();
+  await new Promise((resolveExit, reject) => importer.on('close', (code) => (code === 0 ? resolveExit(undefined) : reject(new Error(`fast-import exited ${code}`)))));
+
 }
 
-const s3Store = join(work, 's3');
-const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3Store, configureBuckets: [{ name: 'bench' }] });
-try {
+/** Kilobytes on disk under `folder` (du), measured while a Pages publish holds its clone there. */
+const diskBytes = (folder: string): number => Number(execFileSync('du', ['-sk', folder], { encoding: 'utf8' }).split('\t')[0]) * 1024;
+
+/** Runs the publish, recording the clone's size on disk once the publish work is done (before commit and push). */
+function measuringDisk(target: MirrorTarget, folder: string, seen: { bytes: number }): MirrorTarget {
+  return {
+    description: target.description,
+    transaction: (work, reads) =>
+      target.transaction(async (session) => {
+        const result = await work(session);
+        seen.bytes = diskBytes(folder);
+        return result;
+      }, reads),
+  };
+}
+
+async function pagesHistory(): Promise<void> {
+  console.log(`\n## github-pages: one more release (${BOARDS.length} boards x 1 MiB) onto a branch of N releases, smart HTTP on 127.0.0.1 (median of ${HISTORY_RUNS}, sizes interleaved)`);
+  console.log('target: 200 releases within 1.5x of 1 release in wall time and bytes fetched');
+  const root = join(work, 'git');
+  mkdirSync(root);
+  const server = await serveGitOverHttp(root, 'bench-token');
+  const runnerTemp = join(work, 'runner-temp');
+  mkdirSync(runnerTemp);
+  process.env.RUNNER_TEMP = runnerTemp;
+  const measured = new Map(HISTORY_SIZES.map((releases) => [releases, { fetched: [] as number[], disk: [] as number[], wall: [] as number[] }]));
+  try {
+    for (const releases of HISTORY_SIZES) await branchWithHistory(root, releases);
+    // Interleaved, so that a change in the machine's load touches every size alike.
+    for (let run = 0; run < HISTORY_RUNS; run++) {
+      const version = `1.${run}.0`;
+      const signed: SignedRelease[] = [];
+      for (const board of BOARDS) {
+        const imageFile = imageWithKeyAtEnd(join(work, `${board}-${version}.bin`), MiB);
+        signed.push(await signRelease({ imageFile, board, version, channel: STABLE_CHANNEL, file: imageFileName(version) }, { keys: [key] }));
+      }
+      for (const releases of HISTORY_SIZES) {
+        const config: TargetConfig = {
+          kind: 'github-pages',
+          directory: '',
+          pages: { branch: 'gh-pages', folder: '', remoteUrl: `${server.url}/history-${releases}.git`, token: 'bench-token' },
+        };
+        const disk = { bytes: 0 };
+        const target = measuringDisk(await createTarget(config), runnerTemp, disk);
+        const sentBefore = server.bytesSent;
+        const started = process.hrtime.bigint();
+        await publishReleases(target, signed);
+        const runs = measured.get(releases)!;
+        runs.wall.push(Number(process.hrtime.bigint() - started) / 1e9);
+        runs.fetched.push(server.bytesSent - sentBefore);
+        runs.disk.push(disk.bytes);
+      }
+    }
+  } finally {
+    await server.close();
+  }
+  const rows = HISTORY_SIZES.map((releases) => {
+    const runs = measured.get(releases)!;
+    return { releases, fetched: median(runs.fetched), disk: median(runs.disk), wall: median(runs.wall) };
+  });
+  const [base] = rows;
+  for (const row of rows) {
+    const wallRatio = row.wall / base.wall;
+    const fetchedRatio = row.fetched / base.fetched;
+    const verdict =
+      row.releases === 1 ? '' : `   wall ${wallRatio <= 1.5 ? 'meets' : 'MISSES'} the target, bytes fetched ${fetchedRatio <= 1.5 ? 'meet' : 'MISS'} it`;
+    console.log(
+      `${String(row.releases).padStart(3)} releases: fetched ${(row.fetched / 1024).toFixed(1)} KiB (${fetchedRatio.toFixed(2)}x), ` +
+        `clone on disk ${mib(row.disk)} (${(row.disk / base.disk).toFixed(2)}x), wall ${row.wall.toFixed(3)} s (${wallRatio.toFixed(2)}x)${verdict}`,
+    );
+  }
+  console.log('(bytes fetched: the commit, its trees, whose entries list every image kept, and the manifests read; no image)');
+}
+
+interface PeakMemory {
+  nodeMiB: number;
+  largestMiB: number;
+  seconds: number;
+}
+
+/**
+ * Runs one publish in a fresh Node 24 process under python3, which reports the
+ * largest resident size of any process of the tree (Node and every git it waited for).
+ */
+function publishInChild(job: object): Promise<PeakMemory> {
+  const rusage =
+    'import json,resource,subprocess,sys,time\n' +
+    't=time.monotonic()\nc=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.PIPE,text=True)\n' +
+    'r=resource.getrusage(resource.RUSAGE_CHILDREN)\n' +
+    'print(json.dumps({"code":c.returncode,"stderr":c.stderr,"seconds":time.monotonic()-t,"largest_kib":r.ru_maxrss}))';
+  const args = ['-c', rusage, NODE_24, '--import', join(ROOT, 'scripts', 'report-peak-memory.mjs'), publisher, JSON.stringify(job)];
+  return new Promise((resolveRun, reject) => {
+    const child = spawn('python3', args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' } });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('close', () => {
+      const result = JSON.parse(output) as { code: number; stderr: string; seconds: number; largest_kib: number };
+      const node = /peak-rss-kib=(\d+)/.exec(result.stderr);
+      if (result.code !== 0 || !node) return reject(new Error(`publish failed: ${result.stderr}`));
+      resolveRun({ nodeMiB: Number(node[1]) / 1024, largestMiB: result.largest_kib / 1024, seconds: result.seconds });
+    });
+  });
+}
+
+async function peakMemory(): Promise<void> {
+  console.log('\n## peak RSS of one publish (sign + publish, fresh Node 24 process), image with the key in its last 32 bytes');
+  console.log('target: <= 60 MiB for every target and size; "largest" is the largest process of the publish (Node or a git it ran)');
+  const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(work, 's3'), configureBuckets: [{ name: 'bench' }] });
   const { port } = (await s3.run()) as { port: number };
-  const bare = join(work, 'pages.git');
-  execFileSync('git', ['init', '--quiet', '--bare', bare]);
+  const root = join(work, 'git-rss');
+  mkdirSync(root);
+  bareRepository(root, 'site');
+  const git = await serveGitOverHttp(root, 'bench-token');
   const targets: Array<[string, TargetConfig]> = [
     ['directory', { kind: 'directory', directory: join(work, 'mirror') }],
-    ['github-pages (bare repo, file://)', { kind: 'github-pages', directory: '', pages: { branch: 'gh-pages', folder: '', remoteUrl: `file://${bare}` } }],
+    ['github-pages', { kind: 'github-pages', directory: '', pages: { branch: 'gh-pages', folder: '', remoteUrl: `${git.url}/site.git`, token: 'bench-token' } }],
     [
-      's3 (s3rver on 127.0.0.1)',
+      's3',
       {
         kind: 's3',
         directory: '',
@@ -55,11 +193,28 @@ try {
       },
     ],
   ];
-  console.log(`\n## publish of a 1 MiB image per target (median of ${RUNS}, after signing)`);
-  for (const [name, config] of targets) {
-    console.log(`${name.padEnd(36)} ${(await medianPublishSeconds(config)).toFixed(3)} s`);
+  try {
+    for (const [name, target] of targets) {
+      for (const [index, size] of RSS_SIZES_MIB.entries()) {
+        const image = imageWithKeyAtEnd(join(work, `rss-${name}-${size}.bin`), size * MiB);
+        const peak = await publishInChild({ seedHex, image, version: `2.${index}.0`, board: 'bench', target });
+        rmSync(image);
+        const verdict = Math.max(peak.nodeMiB, peak.largestMiB) <= 60 ? 'meets' : 'MISSES';
+        console.log(
+          `${name.padEnd(13)} ${String(size).padStart(2)} MiB: node ${peak.nodeMiB.toFixed(1)} MiB, largest ${peak.largestMiB.toFixed(1)} MiB, ` +
+            `wall ${peak.seconds.toFixed(2)} s   ${verdict} the target`,
+        );
+      }
+    }
+  } finally {
+    await git.close();
+    await s3.close();
   }
+}
+
+try {
+  await pagesHistory();
+  await peakMemory();
 } finally {
-  await s3.close();
   rmSync(work, { recursive: true, force: true });
 }

@@ -14,7 +14,6 @@ import { changeRollout, cosign, parseRequiredSignatures, parseRolloutPercent } f
 import { generateKey, parsePublicKey, parseSigningKeys, publicKeyAsCArray, type SigningKey } from './sign.js';
 import { readTargetConfig, TARGET_DEFAULTS, TARGET_SETTING_NAMES } from './target-settings.js';
 import { layoutForPrebuilt } from './site/web-install.js';
-import { verifyMirror } from './verify.js';
 
 export interface CliIo {
   stdout?: (text: string) => void;
@@ -198,6 +197,8 @@ interface VerifyOptions {
 
 async function verify(options: VerifyOptions, out: Write): Promise<void> {
   requireOptions({ ...options }, ['mirror', 'board', 'pubkey']);
+  // Loaded only to verify: importing node:http and node:https costs every publish tens of milliseconds.
+  const { verifyMirror } = await import('./verify.js');
   const report = await verifyMirror({
     mirror: options.mirror,
     ...manifestLocation(options),

@@ -3,8 +3,8 @@
 // cofactorless equation the devices check; @noble/ed25519 only decodes points,
 // to refuse a trusted key that is not a curve point (docs/security.md).
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { Point } from '@noble/ed25519';
+import { readChunks } from './image.js';
 
 export const PUBLIC_KEY_LENGTH = 32;
 export const SIGNATURE_LENGTH = 64;
@@ -34,13 +34,13 @@ export function sha256Hex(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** SHA-256 and length of a file, streamed so large images are never held in memory. */
+/** SHA-256 and length of a file, read through one reused buffer so memory stays flat whatever its size. */
 export async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
   let size = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
+  for await (const chunk of readChunks(path)) {
+    hash.update(chunk);
+    size += chunk.length;
   }
   return { sha256: hash.digest('hex'), size };
 }

@@ -2,7 +2,6 @@
 // still trusts a key able to sign the next release (the lockout guard).
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 
 /** ESP8266/ESP32 application images start with 0xE9; the ESP8266 boot loader also unpacks gzip. */
@@ -40,26 +39,63 @@ export async function checkImage(path: string, maxBytes = DEFAULT_MAX_IMAGE_BYTE
   return { gzip };
 }
 
+/** Bytes read at a time: memory stays flat whatever the image size. */
+export const READ_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Yields the file's bytes in order, as views of one buffer that is reused:
+ * each view is valid only until the next one is asked for.
+ */
+export async function* readChunks(path: string): AsyncGenerator<Buffer> {
+  const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  const file = await open(path, 'r');
+  try {
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+/** Streams the gzip-unpacked bytes, in chunks of at most READ_CHUNK_BYTES (left to the garbage collector). */
+async function* gunzipChunks(path: string): AsyncGenerator<Buffer> {
+  // Loaded only for gzip images: zlib costs every other publish a few milliseconds.
+  const { createGunzip } = await import('node:zlib');
+  const source = createReadStream(path);
+  const stream: Readable = source.pipe(createGunzip({ chunkSize: READ_CHUNK_BYTES }));
+  // Destroying the gunzip stream alone would leave the file open.
+  stream.once('close', () => source.destroy());
+  try {
+    for await (const chunk of stream) yield chunk as Buffer;
+  } finally {
+    stream.destroy();
+  }
+}
+
 /**
  * Streams the (unpacked) image and reports which of the given public keys it
  * contains as raw bytes. A key split across two chunks is found because each
- * chunk is searched together with the tail of the previous one.
+ * chunk is searched together with the tail of the previous one, in one window
+ * buffer reused for the whole image.
  */
 export async function findEmbeddedKeys(path: string, gzip: boolean, keys: readonly Uint8Array[]): Promise<Set<number>> {
   const found = new Set<number>();
-  const overlap = Math.max(0, ...keys.map((key) => key.length - 1));
-  let tail = Buffer.alloc(0);
-  const source = createReadStream(path);
-  const stream: Readable = gzip ? source.pipe(createGunzip()) : source;
-  // Destroying the gunzip stream alone would leave the file open.
-  stream.once('close', () => source.destroy());
-  for await (const chunk of stream) {
-    const window = Buffer.concat([tail, chunk as Buffer]);
-    keys.forEach((key, index) => {
-      if (!found.has(index) && window.includes(Buffer.from(key))) found.add(index);
+  const needles = keys.map((key) => Buffer.from(key));
+  const overlap = Math.max(0, ...needles.map((key) => key.length - 1));
+  const window = Buffer.allocUnsafe(overlap + READ_CHUNK_BYTES);
+  let tail = 0;
+  for await (const chunk of gzip ? gunzipChunks(path) : readChunks(path)) {
+    const end = tail + chunk.copy(window, tail);
+    const view = window.subarray(0, end);
+    needles.forEach((key, index) => {
+      if (!found.has(index) && view.includes(key)) found.add(index);
     });
     if (found.size === keys.length) break;
-    tail = window.subarray(Math.max(0, window.length - overlap));
+    tail = Math.min(overlap, end);
+    window.copyWithin(0, end - tail, end);
   }
   return found;
 }

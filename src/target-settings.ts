@@ -3,7 +3,7 @@
 // defaults), the CLI from flags of the same names (`--s3-bucket` for
 // `s3-bucket`, with TARGET_DEFAULTS), credentials from the environment.
 import { InputError } from './inputs.js';
-import { TARGET_KINDS, type TargetConfig, type TargetKind } from './publish/targets.js';
+import { PAGES_HISTORIES, TARGET_KINDS, type PagesHistory, type TargetConfig, type TargetKind } from './publish/targets.js';
 
 /** A setting by its action input name; undefined or '' when not given. */
 export type Setting = (name: string) => string | undefined;
@@ -14,6 +14,7 @@ export const TARGET_SETTING_NAMES = [
   'directory',
   'pages-branch',
   'pages-folder',
+  'pages-history',
   's3-bucket',
   's3-prefix',
   's3-region',
@@ -32,6 +33,7 @@ export const TARGET_DEFAULTS: Readonly<Record<string, string>> = {
   directory: 'public',
   'pages-branch': 'gh-pages',
   'pages-folder': '',
+  'pages-history': 'keep',
   's3-prefix': '',
   's3-region': 'us-east-1',
   's3-force-path-style': 'false',
@@ -58,6 +60,10 @@ export function readTargetConfig(setting: Setting, env: NodeJS.ProcessEnv): Targ
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
   const repository = env.GITHUB_REPOSITORY;
   if (kind === 'github-pages' && !repository) throw new InputError('target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)');
+  const history = value('pages-history') ?? '';
+  if (!PAGES_HISTORIES.includes(history as PagesHistory)) {
+    throw new InputError(`pages-history must be one of ${PAGES_HISTORIES.join(', ')}, got ${JSON.stringify(history)}`);
+  }
   return {
     kind: kind as TargetKind,
     directory: value('directory') ?? '',
@@ -66,6 +72,7 @@ export function readTargetConfig(setting: Setting, env: NodeJS.ProcessEnv): Targ
       folder: value('pages-folder') ?? '',
       token: value('token'),
       remoteUrl: `${server}/${repository}.git`,
+      history: history as PagesHistory,
     },
     s3: {
       bucket: value('s3-bucket') ?? '',

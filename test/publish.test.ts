@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -6,7 +7,7 @@ import { DirectoryTarget } from '../src/publish/directory.js';
 import { publishReleases, PublishError } from '../src/publish/publish.js';
 import type { MirrorSession, MirrorTarget } from '../src/publish/target.js';
 import { generateKey, parseSigningKey, signRelease, type SigningKey } from '../src/sign.js';
-import { ImageError } from '../src/image.js';
+import { ImageError, READ_CHUNK_BYTES } from '../src/image.js';
 import { channelFor } from '../src/version.js';
 import { removeTemporaryFolders, temporaryFolder, writeEspImage } from './helpers.js';
 
@@ -232,10 +233,25 @@ describe('image checks and the lockout guard', () => {
   it('finds a key that straddles two read chunks', async () => {
     const s = setup();
     const file = join(s.folder, 'image.bin');
-    const image = Buffer.alloc(200_000, 0xff);
+    const image = Buffer.alloc(3 * READ_CHUNK_BYTES, 0xff);
     image[0] = 0xe9;
-    Buffer.from(s.key.publicKey).copy(image, 65536 - 10);
+    Buffer.from(s.key.publicKey).copy(image, 2 * READ_CHUNK_BYTES - 10);
     writeFileSync(file, image);
-    await expect(sign(file, [s.key])).resolves.toMatchObject({ size: 200_000 });
+    await expect(sign(file, [s.key])).resolves.toMatchObject({ size: image.length });
+  });
+
+  it('finds a key in the last bytes of a many-chunk image, plain or gzip, and hashes every byte', async () => {
+    const s = setup();
+    const file = join(s.folder, 'image.bin');
+    const image = randomBytes(5 * READ_CHUNK_BYTES + 12_345);
+    image[0] = 0xe9;
+    Buffer.from(s.key.publicKey).copy(image, image.length - s.key.publicKey.length);
+    writeFileSync(file, image);
+    await expect(sign(file, [s.key])).resolves.toMatchObject({ size: image.length, sha256: createHash('sha256').update(image).digest('hex') });
+    const packed = gzipSync(image);
+    writeFileSync(file, packed);
+    await expect(sign(file, [s.key])).resolves.toMatchObject({ size: packed.length, sha256: createHash('sha256').update(packed).digest('hex') });
+    writeFileSync(file, gzipSync(image.subarray(0, image.length - 1)));
+    await expect(sign(file, [s.key])).rejects.toThrow(/lockout guard/);
   });
 });

@@ -1,6 +1,7 @@
 // Directory mirror: the local default, served as-is by any static web server.
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { hashFile } from '../crypto.js';
 import { ConflictError, MirrorSession, MirrorTarget, retryOnConflict, sameBytes } from './target.js';
 
 const ignoreMissing = <T>(fallback: T) => (error: NodeJS.ErrnoException): T => {
@@ -61,6 +62,11 @@ export class DirectoryTarget implements MirrorTarget {
     };
     return {
       read,
+      async compareImage(path, _localFile, sha256) {
+        const stored = await hashFile(full(path)).catch(ignoreMissing(undefined));
+        if (!stored) return 'missing';
+        return stored.sha256 === sha256 ? 'same' : 'different';
+      },
       async list(folder) {
         const entries = await readdir(full(folder), { withFileTypes: true }).catch(ignoreMissing([]));
         return entries.filter((entry) => entry.isFile()).map((entry) => (folder ? `${folder}/${entry.name}` : entry.name));

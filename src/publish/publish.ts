@@ -1,7 +1,6 @@
 // Publishing signed releases to any mirror target: guards first, then every
 // image, then every latest.txt, then optional retention, then the release page.
 import semver from 'semver';
-import { sha256Hex } from '../crypto.js';
 import { manifestPath, ManifestError, pendingManifestPath, readVersionLine, releaseFolder } from '../manifest.js';
 import type { SignedRelease } from '../sign.js';
 import { writeSite } from '../site/page.js';
@@ -92,13 +91,13 @@ async function plan(session: MirrorSession, release: SignedRelease, options: Pub
       );
     }
   }
-  const existingImage = await session.read(image);
-  if (existingImage && sha256Hex(existingImage) !== release.sha256) {
+  const existingImage = await session.compareImage(image, release.imageFile, release.sha256);
+  if (existingImage === 'different') {
     throw new PublishError(
       `${image} already exists in ${where} with different bytes; images are immutable, so publish a new version`,
     );
   }
-  const imageExists = existingImage !== undefined;
+  const imageExists = existingImage === 'same';
   if (release.staged) {
     // Checked against latest.txt above; written to the staging path for cosigning.
     const pending = pendingManifestPath(release.board, release.channel);
@@ -162,5 +161,5 @@ export async function publishReleases(
       imageWritten: !imageExists,
       ...(supersededBy === undefined ? {} : { supersededBy }),
     }));
-  });
+  }, [...manifests]);
 }

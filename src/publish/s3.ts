@@ -2,8 +2,12 @@
 // @aws-sdk/client-s3. New objects are written conditionally where the server
 // honours If-Match / If-None-Match; where it ignores them (s3rver, older
 // self-hosted servers) latest.txt falls back to read-compare-write.
-import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { open, stat } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Readable, type Writable } from 'node:stream';
+import { hashFile } from '../crypto.js';
+import { READ_CHUNK_BYTES } from '../image.js';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -33,6 +37,60 @@ export const S3_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_S3_IDLE_TIMEOUT_MS = 60_000;
 /** Bounds the listing of one folder (1000 keys a page): a server that never stops paging must not hang the step. */
 const MAX_LIST_PAGES = 1000;
+/** Backoff before retrying a streamed upload: the SDK's standard strategy (full jitter, 100 ms doubling, at most 20 s). */
+const RETRY_BASE_DELAY_MS = 100;
+const RETRY_MAX_DELAY_MS = 20_000;
+
+/**
+ * An upload body read from a file through two reused buffers, each refilled
+ * only once the request has flushed it (its write callback), so memory stays
+ * flat whatever the image size. (A file stream would hand out a new buffer per
+ * read, which the garbage collector frees late: tens of MiB for a large image.)
+ * The SDK sends a Readable body with `pipe`, which is therefore the way it is read.
+ */
+class FileBody extends Readable {
+  constructor(private readonly path: string) {
+    super();
+  }
+
+  override _read(): void {
+    this.destroy(new Error('an upload body is sent with pipe() only'));
+  }
+
+  override pipe<T extends NodeJS.WritableStream>(destination: T): T {
+    const request = destination as unknown as Writable;
+    // A failed read fails the request; a request ended by the server (an early error answer) just stops the reading.
+    this.send(request).catch((error: Error) => request.destroy(error));
+    return destination;
+  }
+
+  private async send(request: Writable): Promise<void> {
+    const file = await open(this.path, 'r');
+    try {
+      const buffers = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)];
+      const flushed: Array<Promise<Error | null | undefined>> = [Promise.resolve(undefined), Promise.resolve(undefined)];
+      for (let index = 0; ; index ^= 1) {
+        if ((await flushed[index]) || request.destroyed) return;
+        const { bytesRead } = await file.read(buffers[index], 0, READ_CHUNK_BYTES, null);
+        if (bytesRead === 0) break;
+        if (request.destroyed) return;
+        const chunk = buffers[index].subarray(0, bytesRead);
+        flushed[index] = new Promise((resolveWrite) => request.write(chunk, resolveWrite));
+      }
+      if ((await Promise.all(flushed)).some(Boolean) || request.destroyed) return;
+      request.end();
+    } finally {
+      await file.close();
+    }
+  }
+}
+
+const ignore = (): void => undefined;
+/**
+ * Silent, as the SDK's default logger is. Given explicitly because with its default the SDK writes a warning to
+ * the console on every failed attempt of a streamed upload, which putImage retries and reports itself.
+ */
+const SDK_LOGGER = { trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore };
 
 export class S3TargetError extends Error {
   constructor(message: string) {
@@ -53,8 +111,18 @@ const ACLS: readonly string[] = Object.values(ObjectCannedACL);
 const statusOf = (error: unknown): number | undefined =>
   (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
 
+/** 412: the object changed since it was read (or exists, for If-None-Match: *); 409: a concurrent conditional write is in progress. */
+const isPreconditionRefusal = (error: unknown): boolean => statusOf(error) === 412 || statusOf(error) === 409;
+
+/** Worth another attempt, as the SDK's standard retry strategy judges: a network error, throttling or a 5xx. */
+function isTransient(error: unknown): boolean {
+  const status = statusOf(error);
+  const { $retryable } = error as { $retryable?: unknown };
+  return status === undefined || status === 429 || status >= 500 || Boolean($retryable);
+}
+
 /** The SDK's error in one line: code, message, HTTP status, attempts. Never the request (it carries the signature). */
-function describeFailure(error: unknown): string {
+function describeFailure(error: unknown, attempts?: number): string {
   if (!(error instanceof Error)) return String(error);
   const { $metadata } = error as { $metadata?: { httpStatusCode?: number; attempts?: number } };
   const status = $metadata?.httpStatusCode;
@@ -62,7 +130,8 @@ function describeFailure(error: unknown): string {
   // The SDK wraps network errors (ECONNREFUSED, timeouts) in a message of its own.
   let text = `${code}${error.message.replace(/^AWS SDK error wrapper for /, '') || 'no message'}`;
   if (status) text += ` (HTTP ${status})`;
-  if ($metadata?.attempts && $metadata.attempts > 1) text += ` after ${$metadata.attempts} attempts`;
+  const tried = attempts ?? $metadata?.attempts;
+  if (tried && tried > 1) text += ` after ${tried} attempts`;
   if (status === 403) text += '; check the credentials and that they may read, write, list and delete in the bucket';
   if (/could not load credentials/i.test(error.message)) {
     text += '; set s3-access-key-id and s3-secret-access-key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
@@ -105,6 +174,7 @@ export class S3Target implements MirrorTarget {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       maxAttempts: S3_MAX_ATTEMPTS,
+      logger: SDK_LOGGER,
       // socketTimeout ends a request after that long without any byte; the SDK's requestTimeout would only warn.
       requestHandler: {
         connectionTimeout: S3_CONNECT_TIMEOUT_MS,
@@ -127,12 +197,13 @@ export class S3Target implements MirrorTarget {
         return stored.bytes;
       },
       list: (folder) => this.list(folder),
-      folders: (folder) => this.list(folder, 'folders'),
-      writeImage: async (path, localFile) => {
-        // A buffer, not a stream: the SDK can send it again when it retries.
-        const body = await readFile(localFile);
-        await this.putNew(path, body, IMAGE_HEADERS);
+      compareImage: async (path, _localFile, sha256) => {
+        const stored = await this.hashObject(path);
+        if (stored === undefined) return 'missing';
+        return stored === sha256 ? 'same' : 'different';
       },
+      folders: (folder) => this.list(folder, 'folders'),
+      writeImage: (path, localFile) => this.putImage(path, localFile),
       writeManifest: async (path, text, previous, headers = MANIFEST_HEADERS) => {
         const body = Buffer.from(text, 'latin1');
         let known = seen.get(path);
@@ -165,8 +236,8 @@ export class S3Target implements MirrorTarget {
     return `s3://${this.bucket}/${this.key(path)}`;
   }
 
-  private failure(operation: string, path: string, error: unknown): S3TargetError {
-    return new S3TargetError(`${operation} ${this.url(path)} failed: ${describeFailure(error)}`);
+  private failure(operation: string, path: string, error: unknown, attempts?: number): S3TargetError {
+    return new S3TargetError(`${operation} ${this.url(path)} failed: ${describeFailure(error, attempts)}`);
   }
 
   private async get(path: string): Promise<StoredObject> {
@@ -176,6 +247,19 @@ export class S3Target implements MirrorTarget {
       return { bytes, etag: response.ETag };
     } catch (error) {
       if (statusOf(error) === 404 || (error as Error).name === 'NoSuchKey') return { bytes: undefined, etag: undefined };
+      throw this.failure('GET', path, error);
+    }
+  }
+
+  /** SHA-256 of a stored object, streamed (never held whole), or undefined when there is none. */
+  private async hashObject(path: string): Promise<string | undefined> {
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(path) }));
+      const hash = createHash('sha256');
+      for await (const chunk of response.Body as Readable) hash.update(chunk as Buffer);
+      return hash.digest('hex');
+    } catch (error) {
+      if (statusOf(error) === 404 || (error as Error).name === 'NoSuchKey') return undefined;
       throw this.failure('GET', path, error);
     }
   }
@@ -203,12 +287,13 @@ export class S3Target implements MirrorTarget {
     throw new S3TargetError(`LIST ${this.url(folder)} did not end after ${MAX_LIST_PAGES} pages`);
   }
 
-  private async send(path: string, body: Buffer, headers: ObjectHeaders, precondition: Precondition = {}): Promise<void> {
+  private async send(path: string, body: Buffer | Readable, headers: ObjectHeaders, precondition: Precondition = {}, length?: number): Promise<void> {
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: this.key(path),
         Body: body,
+        ContentLength: length,
         ContentType: headers.contentType,
         CacheControl: headers.cacheControl,
         ACL: this.acl,
@@ -225,19 +310,34 @@ export class S3Target implements MirrorTarget {
     }
   }
 
-  /** Creates an object that must not exist yet (If-None-Match: *), so two publishers never overwrite each other's image. */
-  private async putNew(path: string, body: Buffer, headers: ObjectHeaders): Promise<void> {
-    if (await this.honoursConditionalWrites()) return this.putConditionally(path, body, headers, { IfNoneMatch: '*' });
-    await this.put(path, body, headers);
+  /**
+   * Streams the image from its file with its Content-Length, so memory does not grow with its size. It is created
+   * where it must not exist yet (If-None-Match: *), so two publishers never overwrite each other's image. The SDK
+   * does not retry a streamed body, so each attempt here reads the file again.
+   */
+  private async putImage(path: string, localFile: string): Promise<void> {
+    const { size } = await stat(localFile);
+    const precondition: Precondition = (await this.honoursConditionalWrites()) ? { IfNoneMatch: '*' } : {};
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.send(path, new FileBody(localFile), IMAGE_HEADERS, precondition, size);
+      } catch (error) {
+        if (precondition.IfNoneMatch && isPreconditionRefusal(error)) {
+          // The same bytes are there (an attempt that landed before its answer was lost, or an identical publish): done.
+          if ((await this.hashObject(path)) === (await hashFile(localFile)).sha256) return;
+          throw new ConflictError(`${this.url(path)} was changed by another publisher`);
+        }
+        if (attempt >= S3_MAX_ATTEMPTS || !isTransient(error)) throw this.failure('PUT', path, error, attempt);
+        await sleep(Math.random() * Math.min(RETRY_MAX_DELAY_MS, RETRY_BASE_DELAY_MS * 2 ** attempt));
+      }
+    }
   }
 
   private async putConditionally(path: string, body: Buffer, headers: ObjectHeaders, precondition: Precondition): Promise<void> {
     try {
       await this.send(path, body, headers, precondition);
     } catch (error) {
-      const status = statusOf(error);
-      // 412: the object changed since it was read; 409: a concurrent conditional write is in progress.
-      if (status !== 412 && status !== 409) throw this.failure('PUT', path, error);
+      if (!isPreconditionRefusal(error)) throw this.failure('PUT', path, error);
       // The same bytes are there (a retried request whose first attempt landed, or an identical publish): done.
       if (sameBytes((await this.get(path)).bytes, body)) return;
       throw new ConflictError(`${this.url(path)} was changed by another publisher`);

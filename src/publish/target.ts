@@ -17,10 +17,15 @@ export const MANIFEST_HEADERS: ObjectHeaders = {
   cacheControl: 'no-cache',
 };
 
+/** An image path in the mirror compared with the local file meant for it. */
+export type ImageState = 'missing' | 'same' | 'different';
+
 /** What one publish attempt sees and changes. */
 export interface MirrorSession {
-  /** The object's bytes, or undefined when it does not exist. */
+  /** The object's bytes, or undefined when it does not exist. For small objects (manifests). */
   read(path: string): Promise<Buffer | undefined>;
+  /** Whether the mirror holds `path`, with the bytes of `localFile` (SHA-256 `sha256`), without holding either in memory. */
+  compareImage(path: string, localFile: string, sha256: string): Promise<ImageState>;
   /** Paths of the objects directly inside `folder` (not recursive). */
   list(folder: string): Promise<string[]>;
   /** Paths of the folders directly inside `folder` ('' for the root): boards and channels, for the release page. */
@@ -43,9 +48,10 @@ export interface MirrorTarget {
   /**
    * Runs `work` against the mirror and makes its changes visible. When another
    * publisher got there first (ConflictError), the target refreshes its view
-   * and runs `work` again, a bounded number of times.
+   * and runs `work` again, a bounded number of times. `reads` lists the paths
+   * `work` will `read`, so a target can fetch just those, all at once.
    */
-  transaction<T>(work: (session: MirrorSession) => Promise<T>): Promise<T>;
+  transaction<T>(work: (session: MirrorSession) => Promise<T>, reads?: readonly string[]): Promise<T>;
 }
 
 export class ConflictError extends Error {

@@ -6,6 +6,10 @@ import type { MirrorTarget } from './target.js';
 export type TargetKind = 'directory' | 'github-pages' | 's3';
 export const TARGET_KINDS: readonly TargetKind[] = ['directory', 'github-pages', 's3'];
 
+/** keep: one commit per publish on top of the branch; squash: the branch becomes a single commit of the current files. */
+export type PagesHistory = 'keep' | 'squash';
+export const PAGES_HISTORIES: readonly PagesHistory[] = ['keep', 'squash'];
+
 export interface PagesConfig {
   /** Branch to commit into; created (with .nojekyll) when missing. */
   branch: string;
@@ -15,6 +19,8 @@ export interface PagesConfig {
   token?: string;
   /** Git remote URL, e.g. https://github.com/owner/repo.git (from GITHUB_SERVER_URL and GITHUB_REPOSITORY). */
   remoteUrl: string;
+  /** Default keep (pages-history in action.yml). */
+  history?: PagesHistory;
 }
 
 export interface S3Config {

@@ -20,6 +20,8 @@ beforeAll(async () => {
   const root = temporaryFolder('static-ota-e2e-git-');
   bare = join(root, 'octo', 'widget.git');
   git(root, 'init', '--quiet', '--bare', bare);
+  // Partial clones, as GitHub serves them.
+  git(bare, 'config', 'uploadpack.allowFilter', 'true');
   gitServer = await serveGitOverHttp(root, TOKEN);
   project = makeProject();
 }, 180_000);
@@ -113,6 +115,35 @@ describe('action → GitHub Pages branch → device', () => {
     const refused = await publish('v1.4.0');
     expect(refused.status).not.toBe(0);
     expect(refused.output).toMatch(/::error::.*refusing to publish 1\.4\.0 for nodemcuv2 \(stable\): .*already offers 1\.4\.3/);
+    expect(git(bare, 'rev-parse', BRANCH)).toBe(before);
+  });
+
+  it('squashes the branch to one commit with pages-history: squash, keeping every file, and the device takes the release', async () => {
+    const before = branchFiles(bare, BRANCH);
+    const published = await publish('v1.4.4', { 'pages-history': 'squash' });
+    expect(published.output).not.toMatch(/::error::/);
+    expect(published.status).toBe(0);
+    expect(git(bare, 'log', '--format=%P|%s', BRANCH)).toBe('|static-ota: publish nodemcuv2 1.4.4');
+    const after = branchFiles(bare, BRANCH);
+    expect(after.filter((path) => !before.includes(path))).toEqual(['ota/nodemcuv2/firmware-1.4.4.bin', 'ota/nodemcuv2/manifest-1.4.4.json']);
+    expect(before.filter((path) => !after.includes(path))).toEqual([]);
+
+    const site = await servePagesCheckout();
+    try {
+      const flash = join(temporaryFolder(), 'flash.bin');
+      const updated = await runDevice(deviceArgs({ url: `${site.url}/ota/nodemcuv2/latest.txt`, key: project.key, version: '1.4.3', board: 'nodemcuv2', flash }));
+      expect(updated.line).toMatch(/^result=updated offered=1\.4\.4 /m);
+      expect(readFileSync(flash).equals(branchFile(bare, BRANCH, 'ota/nodemcuv2/firmware-1.4.4.bin'))).toBe(true);
+    } finally {
+      await site.close();
+    }
+  });
+
+  it('refuses an unknown pages-history before touching the branch', async () => {
+    const before = git(bare, 'rev-parse', BRANCH);
+    const refused = await publish('v1.4.5', { 'pages-history': 'rewrite' });
+    expect(refused.status).not.toBe(0);
+    expect(refused.output).toMatch(/::error::pages-history must be one of keep, squash, got "rewrite"/);
     expect(git(bare, 'rev-parse', BRANCH)).toBe(before);
   });
 });

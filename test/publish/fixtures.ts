@@ -24,10 +24,14 @@ export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } }).trim();
 }
 
-/** A bare repository `<root>/<name>.git`. */
-export function bareRepository(root: string, name = 'site'): string {
+/**
+ * A bare repository `<root>/<name>.git` that serves partial clones as GitHub
+ * does (`uploadpack.allowFilter`), unless `partialClone` is false.
+ */
+export function bareRepository(root: string, name = 'site', options: { partialClone?: boolean } = {}): string {
   const path = join(root, `${name}.git`);
   execFileSync('git', ['init', '--quiet', '--bare', path]);
+  if (options.partialClone !== false) git(path, 'config', 'uploadpack.allowFilter', 'true');
   return path;
 }
 
@@ -67,6 +71,8 @@ export interface GitHttpServer extends RunningServer {
   refused: number;
   /** Every request URL, to check that no secret travels in one. */
   urls: string[];
+  /** Bytes of every response body sent so far: what clients fetched. */
+  bytesSent: number;
 }
 
 /**
@@ -76,7 +82,7 @@ export interface GitHttpServer extends RunningServer {
  */
 export async function serveGitOverHttp(root: string, token: string): Promise<GitHttpServer> {
   const expected = Buffer.from(`x-access-token:${token}`).toString('base64');
-  const state = { refused: 0, urls: [] as string[] };
+  const state = { refused: 0, urls: [] as string[], bytesSent: 0 };
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
     state.urls.push(request.url ?? '');
     const [scheme, credentials] = (request.headers.authorization ?? '').split(' ');
@@ -105,8 +111,12 @@ export async function serveGitOverHttp(root: string, token: string): Promise<Git
     request.pipe(backend.stdin);
     let head = Buffer.alloc(0);
     let headersSent = false;
+    const send = (body: Buffer): void => {
+      state.bytesSent += body.length;
+      response.write(body);
+    };
     backend.stdout.on('data', (chunk: Buffer) => {
-      if (headersSent) return void response.write(chunk);
+      if (headersSent) return send(chunk);
       head = Buffer.concat([head, chunk]);
       const end = head.indexOf('\r\n\r\n');
       if (end < 0) return;
@@ -121,7 +131,7 @@ export async function serveGitOverHttp(root: string, token: string): Promise<Git
       }
       response.writeHead(status, headers);
       headersSent = true;
-      response.write(head.subarray(end + 4));
+      send(head.subarray(end + 4));
     });
     backend.on('close', () => (headersSent ? response.end() : response.writeHead(500).end()));
   };
@@ -131,6 +141,9 @@ export async function serveGitOverHttp(root: string, token: string): Promise<Git
     urls: state.urls,
     get refused() {
       return state.refused;
+    },
+    get bytesSent() {
+      return state.bytesSent;
     },
   };
 }
@@ -153,7 +166,7 @@ export function gatedTarget(target: MirrorTarget, gate: Promise<unknown>, before
     get attempts() {
       return attempts;
     },
-    transaction: (work) =>
+    transaction: (work, reads) =>
       target.transaction((session) => {
         attempts++;
         if (attempts > 1) return work(session);
@@ -169,6 +182,6 @@ export function gatedTarget(target: MirrorTarget, gate: Promise<unknown>, before
           },
         };
         return work(held);
-      }),
+      }, reads),
   };
 }

@@ -1,6 +1,7 @@
 // The github-pages target against real git: bare repositories over file:// and
 // over git's smart HTTP (git http-backend) with token authentication.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { openManifest } from '../../src/manifest.js';
@@ -37,6 +38,15 @@ function site(config: Partial<PagesConfig> = {}): Site {
   const bare = bareRepository(temporaryFolder('static-ota-remote-'));
   return { bare, key: newKey(), config: { branch: BRANCH, folder: '', remoteUrl: `file://${bare}`, ...config } };
 }
+
+/** `mode object` of every file on the branch tip: equal entries are equal bytes and modes. */
+const treeEntries = (s: Site, branch = BRANCH): Map<string, string> =>
+  new Map(
+    git(s.bare, 'ls-tree', '-r', '--full-tree', branch)
+      .split('\n')
+      .map((line) => line.split('\t'))
+      .map(([entry, path]) => [path, entry.replace(' blob ', ' ')]),
+  );
 
 async function publish(s: Site, board: string, version: string, options: { force?: boolean; keepVersions?: number } = {}) {
   return publishReleases(new PagesTarget(s.config), [await signedRelease(s.key, board, version)], options);
@@ -88,6 +98,61 @@ describe('github-pages target over file://', () => {
     expect(versionIn(s, 'nodemcuv2/latest.txt')).toBe('1.4.3');
     expect(git(s.bare, 'rev-parse', `${BRANCH}~2`)).toBe(before);
     expect(git(s.bare, 'rev-parse', `${BRANCH}~1`)).toBe(afterFirst);
+  });
+
+  it('keeps every file outside the sparse checkout byte for byte, whatever its kind or attributes', async () => {
+    const s = site();
+    // Files a user's site may hold: none of them is ever checked out, converted or rewritten by a publish.
+    seedBranch(s.bare, BRANCH, {
+      CNAME: 'ota.example.com\n',
+      '.nojekyll': '',
+      '.gitattributes': '* text eol=crlf\n',
+      'index.html': '<h1>fleet</h1>\r\n<p>crlf kept</p>\r\n',
+      'assets/logo.bin': randomBytes(64 * 1024),
+      '_includes/head.html': '<meta>\n',
+      'esp32dev/latest.txt': 'a manifest of another board, not parsed\n',
+      'nodemcuv2/notes.md': 'not an image: retention keeps it\n',
+      'nodemcuv2/firmware-0.9.0.bin': randomBytes(4096),
+    });
+    const work = temporaryFolder('static-ota-seed-more-');
+    git(work, 'clone', '--quiet', '--branch', BRANCH, s.bare, '.');
+    writeFileSync(join(work, 'deploy.sh'), '#!/bin/sh\n');
+    chmodSync(join(work, 'deploy.sh'), 0o755);
+    git(work, 'update-index', '--add', '--chmod=+x', 'deploy.sh');
+    git(work, 'update-index', '--add', '--cacheinfo', `120000,${git(work, 'hash-object', '-w', '--stdin')},link-to-nowhere`);
+    git(work, '-c', 'user.name=Site Owner', '-c', 'user.email=owner@example.com', 'commit', '--quiet', '-m', 'more');
+    git(work, 'push', '--quiet', 'origin', BRANCH);
+    const before = treeEntries(s);
+
+    await publish(s, 'nodemcuv2', '1.4.2');
+    await publish(s, 'nodemcuv2', '1.4.3', { keepVersions: 1 });
+
+    const after = treeEntries(s);
+    for (const [path, entry] of before) {
+      if (path === 'nodemcuv2/firmware-0.9.0.bin') expect(after.has(path)).toBe(false);
+      else expect([path, after.get(path)]).toEqual([path, entry]);
+    }
+    expect(before.get('deploy.sh')).toMatch(/^100755 /);
+    expect(before.get('link-to-nowhere')).toMatch(/^120000 /);
+    expect([...after.keys()].filter((path) => !before.has(path)).sort()).toEqual([
+      'index.json',
+      'nodemcuv2/firmware-1.4.3.bin',
+      'nodemcuv2/latest.txt',
+      'releases.html',
+    ]);
+    // The branch's eol=crlf attribute does not touch what the publish writes.
+    const manifest = branchFile(s.bare, BRANCH, 'nodemcuv2/latest.txt');
+    expect(manifest.includes('\r')).toBe(false);
+    expect(openManifest(manifest, [s.key.publicKey]).version).toBe('1.4.3');
+  });
+
+  it('reads a path outside the sparse checkout on demand', async () => {
+    const s = site();
+    seedBranch(s.bare, BRANCH, { CNAME: 'ota.example.com\n', 'nodemcuv2/latest.txt': 'x\n' });
+    const target = new PagesTarget(s.config);
+    const [cname, missing] = await target.transaction(async (session) => [await session.read('CNAME'), await session.read('nope.txt')], ['nodemcuv2/latest.txt']);
+    expect(cname?.toString()).toBe('ota.example.com\n');
+    expect(missing).toBeUndefined();
   });
 
   it('publishes into a sub-folder of the branch, with the channel in the commit message', async () => {
@@ -162,6 +227,58 @@ describe('github-pages target over file://', () => {
   it('reports a remote that does not exist', async () => {
     const s = site({ remoteUrl: `file://${join(temporaryFolder(), 'missing.git')}` });
     await expect(publish(s, 'nodemcuv2', '1.4.2')).rejects.toThrow(/git ls-remote for branch gh-pages of file:.*missing\.git failed: .*/);
+  });
+});
+
+describe('pages-history: squash', () => {
+  const squashed = (config: Partial<PagesConfig> = {}): Site => site({ history: 'squash', ...config });
+
+  it('leaves the branch as one parentless commit of the current files, foreign files included', async () => {
+    const s = squashed();
+    seedBranch(s.bare, BRANCH, { CNAME: 'ota.example.com\n', 'index.html': '<h1>fleet</h1>\n' });
+    const seeded = treeEntries(s);
+    for (const version of ['1.0.0', '1.1.0', '1.2.0']) await publish(s, 'nodemcuv2', version);
+
+    expect(git(s.bare, 'rev-list', '--count', BRANCH)).toBe('1');
+    expect(git(s.bare, 'log', '-1', '--format=%P|%s', BRANCH)).toBe('|static-ota: publish nodemcuv2 1.2.0');
+    expect(branchFiles(s.bare, BRANCH)).toEqual([
+      'CNAME',
+      'index.html',
+      'index.json',
+      'nodemcuv2/firmware-1.0.0.bin',
+      'nodemcuv2/firmware-1.1.0.bin',
+      'nodemcuv2/firmware-1.2.0.bin',
+      'nodemcuv2/latest.txt',
+      'releases.html',
+    ]);
+    for (const path of ['CNAME', 'index.html']) expect(treeEntries(s).get(path)).toBe(seeded.get(path));
+    expect(versionIn(s, 'nodemcuv2/latest.txt')).toBe('1.2.0');
+  });
+
+  it('never loses a concurrent publish: the lease on the fetched commit fails, and the retry squashes on the new tip', async () => {
+    const s = squashed();
+    await publish(s, 'nodemcuv2', '1.0.0');
+    let otherDone!: () => void;
+    const racing = gatedTarget(new PagesTarget(s.config), new Promise<void>((resolve) => (otherDone = resolve)));
+    const higherRun = publishReleases(racing, [await signedRelease(s.key, 'nodemcuv2', '1.2.0')]);
+    // The other run keeps history: its commit lands on top of the one the racing run fetched.
+    await publishReleases(new PagesTarget({ ...s.config, history: 'keep' }), [await signedRelease(s.key, 'esp32dev', '3.0.0')]).finally(otherDone);
+    await higherRun;
+
+    expect(racing.attempts).toBe(2);
+    expect(git(s.bare, 'rev-list', '--count', BRANCH)).toBe('1');
+    expect(branchFiles(s.bare, BRANCH)).toEqual([
+      '.nojekyll',
+      'esp32dev/firmware-3.0.0.bin',
+      'esp32dev/latest.txt',
+      'index.html',
+      'index.json',
+      'nodemcuv2/firmware-1.0.0.bin',
+      'nodemcuv2/firmware-1.2.0.bin',
+      'nodemcuv2/latest.txt',
+    ]);
+    expect(versionIn(s, 'nodemcuv2/latest.txt')).toBe('1.2.0');
+    expect(versionIn(s, 'esp32dev/latest.txt')).toBe('3.0.0');
   });
 });
 
@@ -299,6 +416,62 @@ describe('github-pages target over smart HTTP with a token', () => {
     expect(commandLines).not.toContain(TOKEN);
     expect(commandLines).not.toContain(Buffer.from(`x-access-token:${TOKEN}`).toString('base64'));
     expect(versionIn(s, 'nodemcuv2/latest.txt')).toBe('1.4.2');
+  });
+
+  it('fetches only trees and the manifests it reads, never the images already on the branch', async () => {
+    const s = httpSite('history', TOKEN);
+    const image = 256 * 1024;
+    seedBranch(s.bare, BRANCH, {
+      CNAME: 'ota.example.com\n',
+      'nodemcuv2/firmware-0.1.0.bin': randomBytes(image),
+      'nodemcuv2/firmware-0.2.0.bin': randomBytes(image),
+      'esp32dev/firmware-0.1.0.bin': randomBytes(image),
+    });
+    const before = server.bytesSent;
+    await publish(s, 'nodemcuv2', '1.0.0', { keepVersions: 2 });
+
+    expect(server.bytesSent - before).toBeLessThan(image / 4);
+    expect(branchFiles(s.bare, BRANCH)).toEqual([
+      'CNAME',
+      'esp32dev/firmware-0.1.0.bin',
+      'index.html',
+      'index.json',
+      'nodemcuv2/firmware-0.2.0.bin',
+      'nodemcuv2/firmware-1.0.0.bin',
+      'nodemcuv2/latest.txt',
+    ]);
+  });
+
+  it('still publishes through a server without partial clone support, fetching the whole tip instead', async () => {
+    const name = 'no-filter';
+    const bare = bareRepository(root, name, { partialClone: false });
+    const s: Site = { bare, key: newKey(), config: { branch: BRANCH, folder: '', remoteUrl: `${server.url}/${name}.git`, token: TOKEN } };
+    const image = 256 * 1024;
+    const old = randomBytes(image);
+    seedBranch(s.bare, BRANCH, { CNAME: 'ota.example.com\n', 'nodemcuv2/firmware-0.1.0.bin': old });
+    const before = server.bytesSent;
+    await publish(s, 'nodemcuv2', '1.0.0');
+
+    expect(server.bytesSent - before).toBeGreaterThan(image);
+    expect(branchFile(s.bare, BRANCH, 'nodemcuv2/firmware-0.1.0.bin').equals(old)).toBe(true);
+    expect(versionIn(s, 'nodemcuv2/latest.txt')).toBe('1.0.0');
+  });
+
+  it('lets three publishes started at the same moment all land, none forced, foreign files kept', async () => {
+    const s = httpSite('simultaneous', TOKEN);
+    const seeded = seedBranch(s.bare, BRANCH, { CNAME: 'ota.example.com\n' });
+    const boards = ['nodemcuv2', 'esp32dev', 'd1_mini'];
+    const releases = await Promise.all(boards.map((board) => signedRelease(s.key, board, '1.0.0')));
+    await Promise.all(releases.map((release) => publishReleases(new PagesTarget(s.config), [release])));
+
+    expect(branchFiles(s.bare, BRANCH)).toEqual(
+      ['CNAME', 'index.html', 'index.json', ...boards.flatMap((board) => [`${board}/firmware-1.0.0.bin`, `${board}/latest.txt`])].sort(),
+    );
+    // Every run's retry rebuilt the release index on the tip it fetched: none of the three is missing from it.
+    const indexed = JSON.parse(branchFile(s.bare, BRANCH, 'index.json').toString()) as { releases: Array<{ board: string }> };
+    expect([...new Set(indexed.releases.map((entry) => entry.board))].sort()).toEqual([...boards].sort());
+    expect(git(s.bare, 'rev-list', '--count', BRANCH)).toBe('4');
+    expect(isAncestor(s.bare, seeded, tip(s))).toBe(true);
   });
 
   it('lets two concurrent publishes over HTTP both land (the race is forced at the manifest write)', async () => {

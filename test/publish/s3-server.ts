@@ -2,6 +2,10 @@
 // folder) behind a small HTTP proxy that records requests, can fail chosen
 // requests with a 500, and can add the conditional-write checks (If-Match,
 // If-None-Match on PUT) that s3rver itself ignores, as AWS, R2 and MinIO do.
+// The proxy also answers ListObjectsV2 itself, paging with continuation
+// tokens as AWS does: s3rver's own tokens need DES, which Node's OpenSSL 3
+// refuses, so s3rver answers 500 to any listing of more than 1000 keys. Each
+// page comes from s3rver's version 1 listing (marker, max-keys), which works.
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import S3rver from 's3rver';
 import { listen, temporaryFolder } from '../helpers.js';
@@ -34,6 +38,33 @@ const xmlError = (code: string, message: string): string =>
 
 /** Object path of a path-style request: `/ota/a/b.txt` → `a/b.txt`. */
 export const keyOf = (path: string): string => decodeURIComponent(new URL(path, 'http://x').pathname.split('/').slice(2).join('/'));
+
+/** Most keys AWS returns in one ListObjectsV2 page. */
+export const LIST_PAGE_KEYS = 1000;
+
+/** ListObjectsV2 (`GET /bucket?list-type=2`) with opaque continuation tokens, from s3rver's version 1 listing. */
+async function listObjectsV2(direct: string, url: URL, response: ServerResponse): Promise<void> {
+  const token = url.searchParams.get('continuation-token');
+  const v1 = new URLSearchParams({ prefix: url.searchParams.get('prefix') ?? '', delimiter: url.searchParams.get('delimiter') ?? '' });
+  v1.set('max-keys', String(Math.min(LIST_PAGE_KEYS, Number(url.searchParams.get('max-keys') ?? LIST_PAGE_KEYS))));
+  if (token) v1.set('marker', Buffer.from(token, 'base64url').toString('utf8'));
+  const answer = await fetch(`${direct}${url.pathname}?${v1}`);
+  let body = await answer.text();
+  if (answer.ok) {
+    const keys = [...body.matchAll(/<Key>([^<]*)<\/Key>/g)].map((match) => match[1]);
+    // Version 1 names the next marker only with a delimiter; otherwise it is the last key.
+    const next = body.includes('<IsTruncated>true</IsTruncated>') ? (/<NextMarker>([^<]*)<\/NextMarker>/.exec(body)?.[1] ?? keys.at(-1)) : undefined;
+    const keyCount = keys.length;
+    body = body
+      .replace(/<Marker>[^<]*<\/Marker>|<NextMarker>[^<]*<\/NextMarker>/g, '')
+      .replace(
+        '</Prefix>',
+        `</Prefix><KeyCount>${keyCount}</KeyCount>${token ? `<ContinuationToken>${token}</ContinuationToken>` : ''}` +
+          (next ? `<NextContinuationToken>${Buffer.from(next).toString('base64url')}</NextContinuationToken>` : ''),
+      );
+  }
+  response.writeHead(answer.status, { 'Content-Type': 'application/xml' }).end(body);
+}
 
 export async function startLocalS3(): Promise<LocalS3> {
   const s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: temporaryFolder('static-ota-s3rver-'), configureBuckets: [{ name: BUCKET }] });
@@ -84,6 +115,8 @@ export async function startLocalS3(): Promise<LocalS3> {
         return;
       }
     }
+    const url = new URL(recorded.path, 'http://x');
+    if (request.method === 'GET' && url.searchParams.get('list-type') === '2') return listObjectsV2(direct, url, response);
     forward(request, response);
   });
 

@@ -1,5 +1,8 @@
 // The s3 target against a local S3 server (s3rver on 127.0.0.1, behind a
 // recording proxy that can inject failures and enforce conditional writes).
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openManifest } from '../../src/manifest.js';
@@ -7,9 +10,10 @@ import { publishReleases } from '../../src/publish/publish.js';
 import { S3Target } from '../../src/publish/s3.js';
 import { createTarget, type S3Config } from '../../src/publish/targets.js';
 import type { SigningKey } from '../../src/sign.js';
-import { removeTemporaryFolders } from '../helpers.js';
+import { signRelease } from '../../src/sign.js';
+import { removeTemporaryFolders, temporaryFolder, writeEspImage } from '../helpers.js';
 import { gatedTarget, newKey, signedRelease } from './fixtures.js';
-import { BUCKET, keyOf, S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from './s3-server.js';
+import { BUCKET, keyOf, LIST_PAGE_KEYS, S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from './s3-server.js';
 
 afterAll(removeTemporaryFolders);
 
@@ -144,6 +148,35 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
     expect(s3.requests.some((r) => r.method === 'POST' && r.path.includes('delete'))).toBe(false);
   });
 
+  it('pages through a folder of more than 1000 keys with continuation tokens for keep-versions', async () => {
+    const m = mirror(s3);
+    const seeded = Array.from({ length: LIST_PAGE_KEYS + 5 }, (_, index) => `1.0.${index}`);
+    for (let start = 0; start < seeded.length; start += 25) {
+      await Promise.all(
+        seeded.slice(start, start + 25).map(async (version) => {
+          const stored = await fetch(`${s3.direct}/${BUCKET}/${m.prefix}/nodemcuv2/firmware-${version}.bin`, { method: 'PUT', body: version });
+          expect(stored.status).toBe(200);
+        }),
+      );
+    }
+    await publish(m, 'nodemcuv2', '1.1.0', { keepVersions: LIST_PAGE_KEYS });
+
+    const folder = `${m.prefix}/nodemcuv2/`;
+    const listings = s3.requests.filter((r) => r.method === 'GET' && new URL(r.path, 'http://x').searchParams.get('prefix') === folder);
+    expect(listings.some((r) => new URL(r.path, 'http://x').searchParams.get('continuation-token'))).toBe(true);
+    const images = [];
+    for (let page = 0, token = ''; page === 0 || token; page++) {
+      const listing = await (await fetch(`${s3.endpoint}/${BUCKET}?list-type=2&prefix=${encodeURIComponent(`${folder}firmware-`)}${token ? `&continuation-token=${token}` : ''}`)).text();
+      images.push(...[...listing.matchAll(/<Key>[^<]*firmware-([^<]+)\.bin<\/Key>/g)].map((match) => match[1]));
+      token = /<NextContinuationToken>([^<]+)</.exec(listing)?.[1] ?? '';
+    }
+    // The newest 1000 by version stay: 1.1.0 and 1.0.6 to 1.0.1004; the six oldest, spread over both pages, go.
+    expect(images.length).toBe(LIST_PAGE_KEYS);
+    expect(images).toContain('1.1.0');
+    expect(images.filter((version) => ['1.0.0', '1.0.1', '1.0.2', '1.0.3', '1.0.4', '1.0.5'].includes(version))).toEqual([]);
+    expect(await manifestVersion(m)).toBe('1.1.0');
+  });
+
   it('finds out that the server ignores conditional writes, and leaves no probe object behind', async () => {
     const m = mirror(s3);
     await publish(m, 'nodemcuv2', '1.0.0');
@@ -173,6 +206,23 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
     s3.failWhen((r) => r.method === 'PUT' && keyOf(r.path) === manifestKey, 1);
     await publish(m, 'nodemcuv2', '1.0.0');
     expect(s3.requests.filter((r) => r.method === 'PUT' && keyOf(r.path) === manifestKey)).toHaveLength(2);
+    expect(await manifestVersion(m)).toBe('1.0.0');
+  });
+
+  it('streams the image with its Content-Length, reading the file again when an attempt fails', async () => {
+    const m = mirror(s3);
+    const imageKey = `${m.prefix}/nodemcuv2/firmware-1.0.0.bin`;
+    s3.failWhen((r) => r.method === 'PUT' && keyOf(r.path) === imageKey, 2);
+    // Many times the two reused upload buffers, random so that a buffer refilled too early would show.
+    const imageFile = join(temporaryFolder(), 'large.bin');
+    writeFileSync(imageFile, Buffer.concat([writeEspImage(imageFile, { publicKey: m.key.publicKey }), randomBytes(3 * 1024 * 1024)]));
+    const release = await signRelease({ imageFile, board: 'nodemcuv2', version: '1.0.0', channel: 'stable', file: 'firmware-1.0.0.bin' }, { keys: [m.key] });
+    await publishReleases(new S3Target(m.config), [release]);
+
+    const puts = s3.requests.filter((r) => r.method === 'PUT' && keyOf(r.path) === imageKey);
+    expect(puts.map((r) => r.headers['content-length'])).toEqual([String(release.size), String(release.size), String(release.size)]);
+    const stored = Buffer.from(await (await get(m, 'nodemcuv2/firmware-1.0.0.bin')).arrayBuffer());
+    expect(stored.equals(readFileSync(release.imageFile))).toBe(true);
     expect(await manifestVersion(m)).toBe('1.0.0');
   });
 

@@ -7,6 +7,10 @@ import {
   sameBytes
 } from "./chunk-KCXCTA5R.js";
 import {
+  READ_CHUNK_BYTES,
+  hashFile
+} from "./chunk-HKFBECJ7.js";
+import {
   BinaryDecisionDiagram,
   Client,
   Command,
@@ -11508,7 +11512,7 @@ var require_dist_cjs7 = __commonJS({
     exports.streamCollector = streamCollector5;
     var { buildQueryString: buildQueryString2, HttpResponse: HttpResponse2 } = (init_protocols(), __toCommonJS(protocols_exports));
     var node_https = __require("node:https");
-    var { Readable: Readable3 } = __require("node:stream");
+    var { Readable: Readable4 } = __require("node:stream");
     var http2 = __require("node:http2");
     function buildAbortError(abortSignal) {
       const reason = abortSignal && typeof abortSignal === "object" && "reason" in abortSignal ? abortSignal.reason : void 0;
@@ -11686,7 +11690,7 @@ var require_dist_cjs7 = __commonJS({
       }
     }
     function writeBody(httpRequest, body) {
-      if (body instanceof Readable3) {
+      if (body instanceof Readable4) {
         body.pipe(httpRequest);
         return;
       }
@@ -16791,7 +16795,7 @@ var require_dist_cjs11 = __commonJS({
     var { setCredentialFeature: setCredentialFeature2 } = (init_client2(), __toCommonJS(client_exports2));
     var { CredentialsProviderError, parseKnownFiles, getProfileName } = (init_config(), __toCommonJS(config_exports));
     var { HttpRequest: HttpRequest2 } = (init_protocols(), __toCommonJS(protocols_exports));
-    var { createHash: createHash3, createPrivateKey, createPublicKey, sign: sign3 } = __require("node:crypto");
+    var { createHash: createHash4, createPrivateKey, createPublicKey, sign: sign3 } = __require("node:crypto");
     var { promises } = __require("node:fs");
     var { homedir } = __require("node:os");
     var { dirname, join } = __require("node:path");
@@ -16962,7 +16966,7 @@ var require_dist_cjs11 = __commonJS({
       getTokenFilePath() {
         const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? join(homedir(), ".aws", "login", "cache");
         const loginSessionBytes = Buffer.from(this.loginSession, "utf8");
-        const loginSessionSha256 = createHash3("sha256").update(loginSessionBytes).digest("hex");
+        const loginSessionSha256 = createHash4("sha256").update(loginSessionBytes).digest("hex");
         return join(directory, `${loginSessionSha256}.json`);
       }
       derToRawSignature(derSignature) {
@@ -28296,14 +28300,54 @@ var require_dist_cjs16 = __commonJS({
 });
 
 // src/publish/s3.ts
+import { createHash as createHash3, randomUUID } from "node:crypto";
+import { open, stat } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Readable as Readable3 } from "node:stream";
 var import_client_s3 = __toESM(require_dist_cjs16(), 1);
-import { randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
 var DEFAULT_S3_REGION = "us-east-1";
 var S3_MAX_ATTEMPTS = 5;
 var S3_CONNECT_TIMEOUT_MS = 1e4;
 var DEFAULT_S3_IDLE_TIMEOUT_MS = 6e4;
 var MAX_LIST_PAGES = 1e3;
+var RETRY_BASE_DELAY_MS = 100;
+var RETRY_MAX_DELAY_MS = 2e4;
+var FileBody = class extends Readable3 {
+  constructor(path) {
+    super();
+    this.path = path;
+  }
+  path;
+  _read() {
+    this.destroy(new Error("an upload body is sent with pipe() only"));
+  }
+  pipe(destination) {
+    const request = destination;
+    this.send(request).catch((error) => request.destroy(error));
+    return destination;
+  }
+  async send(request) {
+    const file = await open(this.path, "r");
+    try {
+      const buffers = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)];
+      const flushed = [Promise.resolve(void 0), Promise.resolve(void 0)];
+      for (let index = 0; ; index ^= 1) {
+        if (await flushed[index] || request.destroyed) return;
+        const { bytesRead } = await file.read(buffers[index], 0, READ_CHUNK_BYTES, null);
+        if (bytesRead === 0) break;
+        if (request.destroyed) return;
+        const chunk = buffers[index].subarray(0, bytesRead);
+        flushed[index] = new Promise((resolveWrite) => request.write(chunk, resolveWrite));
+      }
+      if ((await Promise.all(flushed)).some(Boolean) || request.destroyed) return;
+      request.end();
+    } finally {
+      await file.close();
+    }
+  }
+};
+var ignore = () => void 0;
+var SDK_LOGGER = { trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore };
 var S3TargetError = class extends Error {
   constructor(message) {
     super(message);
@@ -28312,14 +28356,21 @@ var S3TargetError = class extends Error {
 };
 var ACLS = Object.values(import_client_s3.ObjectCannedACL);
 var statusOf = (error) => error?.$metadata?.httpStatusCode;
-function describeFailure(error) {
+var isPreconditionRefusal = (error) => statusOf(error) === 412 || statusOf(error) === 409;
+function isTransient(error) {
+  const status = statusOf(error);
+  const { $retryable } = error;
+  return status === void 0 || status === 429 || status >= 500 || Boolean($retryable);
+}
+function describeFailure(error, attempts) {
   if (!(error instanceof Error)) return String(error);
   const { $metadata } = error;
   const status = $metadata?.httpStatusCode;
   const code = error.name && error.name !== "Error" && !error.message.includes(error.name) ? `${error.name}: ` : "";
   let text = `${code}${error.message.replace(/^AWS SDK error wrapper for /, "") || "no message"}`;
   if (status) text += ` (HTTP ${status})`;
-  if ($metadata?.attempts && $metadata.attempts > 1) text += ` after ${$metadata.attempts} attempts`;
+  const tried = attempts ?? $metadata?.attempts;
+  if (tried && tried > 1) text += ` after ${tried} attempts`;
   if (status === 403) text += "; check the credentials and that they may read, write, list and delete in the bucket";
   if (/could not load credentials/i.test(error.message)) {
     text += "; set s3-access-key-id and s3-secret-access-key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
@@ -28357,6 +28408,7 @@ var S3Target = class {
       requestChecksumCalculation: "WHEN_REQUIRED",
       responseChecksumValidation: "WHEN_REQUIRED",
       maxAttempts: S3_MAX_ATTEMPTS,
+      logger: SDK_LOGGER,
       // socketTimeout ends a request after that long without any byte; the SDK's requestTimeout would only warn.
       requestHandler: {
         connectionTimeout: S3_CONNECT_TIMEOUT_MS,
@@ -28376,11 +28428,13 @@ var S3Target = class {
         return stored.bytes;
       },
       list: (folder) => this.list(folder),
-      folders: (folder) => this.list(folder, "folders"),
-      writeImage: async (path, localFile) => {
-        const body = await readFile(localFile);
-        await this.putNew(path, body, IMAGE_HEADERS);
+      compareImage: async (path, _localFile, sha256) => {
+        const stored = await this.hashObject(path);
+        if (stored === void 0) return "missing";
+        return stored === sha256 ? "same" : "different";
       },
+      folders: (folder) => this.list(folder, "folders"),
+      writeImage: (path, localFile) => this.putImage(path, localFile),
       writeManifest: async (path, text, previous, headers = MANIFEST_HEADERS) => {
         const body = Buffer.from(text, "latin1");
         let known = seen.get(path);
@@ -28408,8 +28462,8 @@ var S3Target = class {
   url(path) {
     return `s3://${this.bucket}/${this.key(path)}`;
   }
-  failure(operation, path, error) {
-    return new S3TargetError(`${operation} ${this.url(path)} failed: ${describeFailure(error)}`);
+  failure(operation, path, error, attempts) {
+    return new S3TargetError(`${operation} ${this.url(path)} failed: ${describeFailure(error, attempts)}`);
   }
   async get(path) {
     try {
@@ -28418,6 +28472,18 @@ var S3Target = class {
       return { bytes, etag: response.ETag };
     } catch (error) {
       if (statusOf(error) === 404 || error.name === "NoSuchKey") return { bytes: void 0, etag: void 0 };
+      throw this.failure("GET", path, error);
+    }
+  }
+  /** SHA-256 of a stored object, streamed (never held whole), or undefined when there is none. */
+  async hashObject(path) {
+    try {
+      const response = await this.client.send(new import_client_s3.GetObjectCommand({ Bucket: this.bucket, Key: this.key(path) }));
+      const hash = createHash3("sha256");
+      for await (const chunk of response.Body) hash.update(chunk);
+      return hash.digest("hex");
+    } catch (error) {
+      if (statusOf(error) === 404 || error.name === "NoSuchKey") return void 0;
       throw this.failure("GET", path, error);
     }
   }
@@ -28443,12 +28509,13 @@ var S3Target = class {
     }
     throw new S3TargetError(`LIST ${this.url(folder)} did not end after ${MAX_LIST_PAGES} pages`);
   }
-  async send(path, body, headers, precondition = {}) {
+  async send(path, body, headers, precondition = {}, length) {
     await this.client.send(
       new import_client_s3.PutObjectCommand({
         Bucket: this.bucket,
         Key: this.key(path),
         Body: body,
+        ContentLength: length,
         ContentType: headers.contentType,
         CacheControl: headers.cacheControl,
         ACL: this.acl,
@@ -28463,17 +28530,32 @@ var S3Target = class {
       throw this.failure("PUT", path, error);
     }
   }
-  /** Creates an object that must not exist yet (If-None-Match: *), so two publishers never overwrite each other's image. */
-  async putNew(path, body, headers) {
-    if (await this.honoursConditionalWrites()) return this.putConditionally(path, body, headers, { IfNoneMatch: "*" });
-    await this.put(path, body, headers);
+  /**
+   * Streams the image from its file with its Content-Length, so memory does not grow with its size. It is created
+   * where it must not exist yet (If-None-Match: *), so two publishers never overwrite each other's image. The SDK
+   * does not retry a streamed body, so each attempt here reads the file again.
+   */
+  async putImage(path, localFile) {
+    const { size } = await stat(localFile);
+    const precondition = await this.honoursConditionalWrites() ? { IfNoneMatch: "*" } : {};
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.send(path, new FileBody(localFile), IMAGE_HEADERS, precondition, size);
+      } catch (error) {
+        if (precondition.IfNoneMatch && isPreconditionRefusal(error)) {
+          if (await this.hashObject(path) === (await hashFile(localFile)).sha256) return;
+          throw new ConflictError(`${this.url(path)} was changed by another publisher`);
+        }
+        if (attempt >= S3_MAX_ATTEMPTS || !isTransient(error)) throw this.failure("PUT", path, error, attempt);
+        await sleep(Math.random() * Math.min(RETRY_MAX_DELAY_MS, RETRY_BASE_DELAY_MS * 2 ** attempt));
+      }
+    }
   }
   async putConditionally(path, body, headers, precondition) {
     try {
       await this.send(path, body, headers, precondition);
     } catch (error) {
-      const status = statusOf(error);
-      if (status !== 412 && status !== 409) throw this.failure("PUT", path, error);
+      if (!isPreconditionRefusal(error)) throw this.failure("PUT", path, error);
       if (sameBytes((await this.get(path)).bytes, body)) return;
       throw new ConflictError(`${this.url(path)} was changed by another publisher`);
     }

@@ -3,38 +3,43 @@ import {
   require_semver
 } from "./chunk-B6URAI4N.js";
 import {
-  DirectoryTarget,
+  ConflictError,
+  MAX_CONFLICT_RETRIES,
+  retryOnConflict,
+  sameBytes
+} from "./chunk-KCXCTA5R.js";
+import {
   FULL_ROLLOUT,
   MAX_REQUIRED_SIGNATURES,
   MAX_SIGNATURES,
   ManifestError,
-  PUBLIC_KEY_LENGTH,
   STABLE_CHANNEL,
   channelIndexPath,
   checkTrustedKey,
   formatSignatureLine,
-  hashFile,
   imageFileName,
   isValidBoard,
   isValidChannel,
   isValidVersion,
-  keyIdOf,
   manifestPath,
   openManifest,
   pendingManifestPath,
-  privateKeyOf,
-  publicKeyOf,
   readVersionLine,
   releaseFolder,
   serializeBody,
-  sha256Hex,
-  signBytes,
   summarizeManifest
-} from "./chunk-7PDNKXP2.js";
+} from "./chunk-UYXCTIHA.js";
 import {
-  ConflictError,
-  MAX_CONFLICT_RETRIES
-} from "./chunk-KCXCTA5R.js";
+  ImageError,
+  PUBLIC_KEY_LENGTH,
+  checkImage,
+  findEmbeddedKeys,
+  hashFile,
+  keyIdOf,
+  privateKeyOf,
+  publicKeyOf,
+  signBytes
+} from "./chunk-HKFBECJ7.js";
 import {
   __toESM
 } from "./chunk-6DG7BXTN.js";
@@ -103,61 +108,6 @@ var compareVersions = (a, b) => import_semver.default.compare(a, b);
 
 // src/sign.ts
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
-
-// src/image.ts
-import { createReadStream } from "node:fs";
-import { open, stat } from "node:fs/promises";
-import { createGunzip } from "node:zlib";
-var ESP_IMAGE_MAGIC = 233;
-var GZIP_MAGIC = [31, 139];
-var DEFAULT_MAX_IMAGE_BYTES = 16 * 1024 * 1024;
-var ImageError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ImageError";
-  }
-};
-async function checkImage(path, maxBytes = DEFAULT_MAX_IMAGE_BYTES) {
-  const info = await stat(path).catch(() => void 0);
-  if (!info?.isFile()) throw new ImageError(`firmware image ${path} does not exist or is not a file`);
-  if (info.size === 0) throw new ImageError(`firmware image ${path} is empty`);
-  if (info.size > maxBytes) {
-    throw new ImageError(`firmware image ${path} is ${info.size} bytes, over the limit of ${maxBytes} (max-image-size)`);
-  }
-  const head = Buffer.alloc(2);
-  const file = await open(path, "r");
-  try {
-    await file.read(head, 0, 2, 0);
-  } finally {
-    await file.close();
-  }
-  const gzip = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
-  if (head[0] !== ESP_IMAGE_MAGIC && !gzip) {
-    throw new ImageError(
-      `firmware image ${path} starts with 0x${head[0].toString(16).padStart(2, "0")}, not an ESP image (0xe9) or gzip (0x1f 0x8b): is it firmware.bin?`
-    );
-  }
-  return { gzip };
-}
-async function findEmbeddedKeys(path, gzip, keys) {
-  const found = /* @__PURE__ */ new Set();
-  const overlap = Math.max(0, ...keys.map((key) => key.length - 1));
-  let tail = Buffer.alloc(0);
-  const source = createReadStream(path);
-  const stream = gzip ? source.pipe(createGunzip()) : source;
-  stream.once("close", () => source.destroy());
-  for await (const chunk of stream) {
-    const window = Buffer.concat([tail, chunk]);
-    keys.forEach((key, index) => {
-      if (!found.has(index) && window.includes(Buffer.from(key))) found.add(index);
-    });
-    if (found.size === keys.length) break;
-    tail = window.subarray(Math.max(0, window.length - overlap));
-  }
-  return found;
-}
-
-// src/sign.ts
 var KeyError = class extends Error {
   constructor(message) {
     super(message);
@@ -278,9 +228,9 @@ function parseSigningKeys(material, source) {
 }
 
 // src/release.ts
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 
 // src/attest.ts
 var ATTESTATION_FIELD = "attestation";
@@ -307,7 +257,7 @@ var verifyCommand = (file, repository) => `gh attestation verify ${file} --repo 
 
 // src/build.ts
 import { execFile, spawn } from "node:child_process";
-import { readFile, stat as stat2 } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
@@ -376,7 +326,7 @@ async function ensurePio(log) {
 }
 async function buildEnvironment(projectDir, board, version, log) {
   const title = `pio run -e ${board} (version ${version})`;
-  const build = () => new Promise((resolve, reject) => {
+  const build = () => new Promise((resolve2, reject) => {
     const child = spawn("pio", ["run", "-e", board], {
       cwd: projectDir,
       env: buildEnvironmentVariables(version, board),
@@ -390,14 +340,14 @@ async function buildEnvironment(projectDir, board, version, log) {
     child.on("error", reject);
     child.on("close", (code2) => {
       streams.forEach((forwarder) => forwarder.flush());
-      resolve(code2);
+      resolve2(code2);
     });
   });
   if (!log.group) log.info(title);
   const code = await (log.group ? log.group(title, build) : build());
   if (code !== 0) throw new BuildError(`pio run -e ${board} failed with exit code ${code}`);
   const image = join(projectDir, ".pio", "build", board, "firmware.bin");
-  if (!(await stat2(image).catch(() => void 0))?.isFile()) {
+  if (!(await stat(image).catch(() => void 0))?.isFile()) {
     throw new BuildError(`pio run -e ${board} succeeded but ${image} is missing`);
   }
   return image;
@@ -787,13 +737,13 @@ async function plan(session, release, options, where, retry) {
       );
     }
   }
-  const existingImage = await session.read(image);
-  if (existingImage && sha256Hex(existingImage) !== release.sha256) {
+  const existingImage = await session.compareImage(image, release.imageFile, release.sha256);
+  if (existingImage === "different") {
     throw new PublishError(
       `${image} already exists in ${where} with different bytes; images are immutable, so publish a new version`
     );
   }
-  const imageExists = existingImage !== void 0;
+  const imageExists = existingImage === "same";
   if (release.staged) {
     const pending = pendingManifestPath(release.board, release.channel);
     return { release, manifest: pending, image, previousManifest: await session.read(pending), imageExists, supersededBy };
@@ -844,21 +794,95 @@ async function publishReleases(target, releases, options = {}) {
       imageWritten: !imageExists,
       ...supersededBy === void 0 ? {} : { supersededBy }
     }));
-  });
+  }, [...manifests]);
 }
+
+// src/publish/directory.ts
+import { copyFile, mkdir, readdir as readdir2, readFile as readFile4, rename, rm, stat as stat2, writeFile } from "node:fs/promises";
+import { dirname, join as join3, resolve } from "node:path";
+var ignoreMissing = (fallback) => (error) => {
+  if (error.code === "ENOENT") return fallback;
+  throw error;
+};
+async function makeFolders(folder) {
+  const missing = [];
+  for (let current = folder; !await stat2(current).catch(ignoreMissing(void 0)); current = dirname(current)) {
+    if (dirname(current) === current) break;
+    missing.unshift(current);
+  }
+  for (const path of missing) {
+    await mkdir(path).catch((error) => {
+      if (error.code !== "EEXIST") throw error;
+    });
+  }
+}
+var DirectoryTarget = class {
+  description;
+  root;
+  constructor(root) {
+    this.root = resolve(root);
+    this.description = `directory ${root}`;
+  }
+  transaction(work) {
+    return retryOnConflict(() => work(this.session())).catch((error) => {
+      if (error.code !== void 0 && error.syscall !== void 0) error.message = `${this.description}: ${error.message}`;
+      throw error;
+    });
+  }
+  /** One view of the folder; `transaction` adds the retries a shared folder needs. */
+  session() {
+    const full = (path) => join3(this.root, ...path.split("/"));
+    const read = (path) => readFile4(full(path)).catch(ignoreMissing(void 0));
+    const atomically = async (path, write) => {
+      const destination = full(path);
+      const temporary = `${destination}.${process.pid}.tmp`;
+      await makeFolders(dirname(destination));
+      try {
+        await write(temporary);
+        await rename(temporary, destination);
+      } finally {
+        await rm(temporary, { force: true });
+      }
+    };
+    return {
+      read,
+      async compareImage(path, _localFile, sha256) {
+        const stored = await hashFile(full(path)).catch(ignoreMissing(void 0));
+        if (!stored) return "missing";
+        return stored.sha256 === sha256 ? "same" : "different";
+      },
+      async list(folder) {
+        const entries = await readdir2(full(folder), { withFileTypes: true }).catch(ignoreMissing([]));
+        return entries.filter((entry) => entry.isFile()).map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
+      },
+      async folders(folder) {
+        const entries = await readdir2(full(folder), { withFileTypes: true }).catch(() => []);
+        return entries.filter((entry) => entry.isDirectory() && entry.name !== ".git").map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
+      },
+      writeImage: (path, localFile) => atomically(path, (temporary) => copyFile(localFile, temporary)),
+      async writeManifest(path, text, previous) {
+        const current = await read(path);
+        if (!sameBytes(current, previous)) throw new ConflictError(`${path} changed while publishing`);
+        await atomically(path, (temporary) => writeFile(temporary, text, "latin1"));
+      },
+      remove: (path) => rm(full(path), { force: true })
+    };
+  }
+};
 
 // src/publish/targets.ts
 var TARGET_KINDS = ["directory", "github-pages", "s3"];
+var PAGES_HISTORIES = ["keep", "squash"];
 async function createTarget(config) {
   switch (config.kind) {
     case "directory":
       return new DirectoryTarget(config.directory);
     case "github-pages":
       if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
-      return new (await import("./pages-BV7R6TUR.js")).PagesTarget(config.pages);
+      return new (await import("./pages-MGEX2AS7.js")).PagesTarget(config.pages);
     case "s3":
       if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
-      return new (await import("./s3-PD5ABLX2.js")).S3Target(config.s3);
+      return new (await import("./s3-47XF7YMO.js")).S3Target(config.s3);
     default:
       throw new Error(`unknown target ${String(config.kind)}; expected one of ${TARGET_KINDS.join(", ")}`);
   }
@@ -1018,12 +1042,12 @@ async function runRelease(options) {
     }
   }
   if (options.releaseAssets) {
-    const folder = await mkdtemp(join3(tmpdir(), "static-ota-assets-"));
+    const folder = await mkdtemp(join4(tmpdir(), "static-ota-assets-"));
     try {
       const assets = [];
       for (const release of signed) {
-        const manifestFile = join3(folder, `${release.board}-latest.txt`);
-        await writeFile(manifestFile, release.manifest, "latin1");
+        const manifestFile = join4(folder, `${release.board}-latest.txt`);
+        await writeFile2(manifestFile, release.manifest, "latin1");
         assets.push(
           { name: `${release.board}-${release.file}`, path: release.imageFile, contentType: "application/octet-stream" },
           { name: `${release.board}-latest.txt`, path: manifestFile, contentType: "text/plain" }
@@ -1037,7 +1061,7 @@ async function runRelease(options) {
         { version, channel, built, manifests, lockouts, ...options.attest ? { attestations } : {} }
       );
     } finally {
-      await rm(folder, { recursive: true, force: true });
+      await rm2(folder, { recursive: true, force: true });
     }
   }
   return { version, channel, built, manifests, lockouts, ...options.attest ? { attestations } : {} };
@@ -1149,6 +1173,7 @@ var TARGET_SETTING_NAMES = [
   "directory",
   "pages-branch",
   "pages-folder",
+  "pages-history",
   "s3-bucket",
   "s3-prefix",
   "s3-region",
@@ -1162,6 +1187,7 @@ var TARGET_DEFAULTS = {
   directory: "public",
   "pages-branch": "gh-pages",
   "pages-folder": "",
+  "pages-history": "keep",
   "s3-prefix": "",
   "s3-region": "us-east-1",
   "s3-force-path-style": "false"
@@ -1180,6 +1206,10 @@ function readTargetConfig(setting, env) {
   const server = env.GITHUB_SERVER_URL ?? "https://github.com";
   const repository = env.GITHUB_REPOSITORY;
   if (kind === "github-pages" && !repository) throw new InputError("target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)");
+  const history = value("pages-history") ?? "";
+  if (!PAGES_HISTORIES.includes(history)) {
+    throw new InputError(`pages-history must be one of ${PAGES_HISTORIES.join(", ")}, got ${JSON.stringify(history)}`);
+  }
   return {
     kind,
     directory: value("directory") ?? "",
@@ -1187,7 +1217,8 @@ function readTargetConfig(setting, env) {
       branch: value("pages-branch") ?? "",
       folder: value("pages-folder") ?? "",
       token: value("token"),
-      remoteUrl: `${server}/${repository}.git`
+      remoteUrl: `${server}/${repository}.git`,
+      history
     },
     s3: {
       bucket: value("s3-bucket") ?? "",
@@ -1212,7 +1243,6 @@ export {
   compareVersions,
   layoutForPrebuilt,
   createTarget,
-  DEFAULT_MAX_IMAGE_BYTES,
   parsePublicKey,
   generateKey,
   publicKeyAsCArray,

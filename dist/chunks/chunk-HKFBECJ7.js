@@ -1,13 +1,85 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import {
-  ConflictError,
-  retryOnConflict,
-  sameBytes
-} from "./chunk-KCXCTA5R.js";
+
+// src/image.ts
+import { createReadStream } from "node:fs";
+import { open, stat } from "node:fs/promises";
+var ESP_IMAGE_MAGIC = 233;
+var GZIP_MAGIC = [31, 139];
+var DEFAULT_MAX_IMAGE_BYTES = 16 * 1024 * 1024;
+var ImageError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ImageError";
+  }
+};
+async function checkImage(path, maxBytes = DEFAULT_MAX_IMAGE_BYTES) {
+  const info = await stat(path).catch(() => void 0);
+  if (!info?.isFile()) throw new ImageError(`firmware image ${path} does not exist or is not a file`);
+  if (info.size === 0) throw new ImageError(`firmware image ${path} is empty`);
+  if (info.size > maxBytes) {
+    throw new ImageError(`firmware image ${path} is ${info.size} bytes, over the limit of ${maxBytes} (max-image-size)`);
+  }
+  const head = Buffer.alloc(2);
+  const file = await open(path, "r");
+  try {
+    await file.read(head, 0, 2, 0);
+  } finally {
+    await file.close();
+  }
+  const gzip = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+  if (head[0] !== ESP_IMAGE_MAGIC && !gzip) {
+    throw new ImageError(
+      `firmware image ${path} starts with 0x${head[0].toString(16).padStart(2, "0")}, not an ESP image (0xe9) or gzip (0x1f 0x8b): is it firmware.bin?`
+    );
+  }
+  return { gzip };
+}
+var READ_CHUNK_BYTES = 256 * 1024;
+async function* readChunks(path) {
+  const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  const file = await open(path, "r");
+  try {
+    for (; ; ) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await file.close();
+  }
+}
+async function* gunzipChunks(path) {
+  const { createGunzip } = await import("node:zlib");
+  const source = createReadStream(path);
+  const stream = source.pipe(createGunzip({ chunkSize: READ_CHUNK_BYTES }));
+  stream.once("close", () => source.destroy());
+  try {
+    for await (const chunk of stream) yield chunk;
+  } finally {
+    stream.destroy();
+  }
+}
+async function findEmbeddedKeys(path, gzip, keys) {
+  const found = /* @__PURE__ */ new Set();
+  const needles = keys.map((key) => Buffer.from(key));
+  const overlap = Math.max(0, ...needles.map((key) => key.length - 1));
+  const window = Buffer.allocUnsafe(overlap + READ_CHUNK_BYTES);
+  let tail = 0;
+  for await (const chunk of gzip ? gunzipChunks(path) : readChunks(path)) {
+    const end = tail + chunk.copy(window, tail);
+    const view = window.subarray(0, end);
+    needles.forEach((key, index) => {
+      if (!found.has(index) && view.includes(key)) found.add(index);
+    });
+    if (found.size === keys.length) break;
+    tail = Math.min(overlap, end);
+    window.copyWithin(0, end - tail, end);
+  }
+  return found;
+}
 
 // src/crypto.ts
 import { createHash, createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
-import { createReadStream } from "node:fs";
 
 // node_modules/@noble/ed25519/index.js
 var freeze = Object.freeze;
@@ -411,7 +483,7 @@ function sha256Hex(data) {
 async function hashFile(path) {
   const hash = createHash("sha256");
   let size = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+  for await (const chunk of readChunks(path)) {
     hash.update(chunk);
     size += chunk.length;
   }
@@ -476,323 +548,19 @@ function verifyStrict(signature, message, publicKey) {
   }
 }
 
-// src/manifest.ts
-var MANIFEST_FORMAT = "static-ota/1";
-var MAX_MANIFEST_BYTES = 1024;
-var MAX_SIGNATURES = 4;
-var MAX_REQUIRED_SIGNATURES = 4;
-var MAX_IMAGE_SIZE = 4294967295;
-var ManifestError = class extends Error {
-  constructor(code, message) {
-    super(`${message} (${code})`);
-    this.code = code;
-    this.name = "ManifestError";
-  }
-  code;
-};
-var SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
-var MAX_VERSION_LENGTH = 64;
-var MAX_NUMERIC_DIGITS = 15;
-var FIELD_KEY = /^[a-z0-9_-]+$/;
-var BOARD = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}$/;
-var CHANNEL = /^[a-z0-9][a-z0-9-]{0,31}$/;
-var FILE = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/;
-var DECIMAL = /^(0|[1-9]\d{0,9})$/;
-var SHA256_HEX = /^[0-9a-f]{64}$/;
-var SIG_LINE = /^sig=([0-9a-f]{8}):([0-9a-f]{128})$/;
-var REQUIRED = ["format", "board", "channel", "file", "size", "sha256"];
-var STABLE_CHANNEL = "stable";
-var FULL_ROLLOUT = 100;
-function releaseFolder(board, channel) {
-  return channel === STABLE_CHANNEL ? board : `${board}/${channel}`;
-}
-var manifestPath = (board, channel) => `${releaseFolder(board, channel)}/latest.txt`;
-var pendingManifestPath = (board, channel) => `${releaseFolder(board, channel)}/pending.txt`;
-var channelIndexPath = (board) => `${board}/channels.txt`;
-var imageFileName = (version) => `firmware-${version.replace(/\+/g, "_")}.bin`;
-function isValidVersion(version) {
-  const match = SEMVER.exec(version);
-  if (!match || version.length > MAX_VERSION_LENGTH) return false;
-  const numericIds = [match[1], match[2], match[3], ...match[4]?.split(".") ?? []].filter((id) => /^\d+$/.test(id));
-  return numericIds.every((id) => id.length <= MAX_NUMERIC_DIGITS);
-}
-var isValidBoard = (board) => BOARD.test(board);
-var isValidChannel = (channel) => CHANNEL.test(channel);
-var isValidFileName = (file) => FILE.test(file);
-function serializeBody(fields) {
-  const lines = [
-    ["format", MANIFEST_FORMAT],
-    ["board", fields.board],
-    ["channel", fields.channel],
-    ["file", fields.file],
-    ["size", String(fields.size)],
-    ["sha256", fields.sha256]
-  ];
-  if (fields.expires !== void 0) lines.push(["expires", String(fields.expires)]);
-  if (fields.rollout !== void 0) lines.push(["rollout", String(fields.rollout)]);
-  if (fields.seq !== void 0) lines.push(["seq", String(fields.seq)]);
-  lines.push(...fields.extra ?? []);
-  return `${fields.version}
-${lines.map(([key, value]) => `${key}=${value}
-`).join("")}`;
-}
-function formatSignatureLine({ keyId, signature }) {
-  return `sig=${keyId}:${Buffer.from(signature).toString("hex")}
-`;
-}
-function readVersionLine(bytes) {
-  return frame(bytes, false).version;
-}
-function frame(bytes, requireSignature) {
-  if (bytes.length === 0) throw new ManifestError("empty", "manifest is empty");
-  if (bytes.length > MAX_MANIFEST_BYTES) {
-    throw new ManifestError("too_large", `manifest is ${bytes.length} bytes, the limit is ${MAX_MANIFEST_BYTES}`);
-  }
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i];
-    if (byte === 13) throw new ManifestError("crlf", `carriage return at byte ${i}: manifests use LF line endings`);
-    if (byte !== 10 && (byte < 32 || byte > 126)) {
-      throw new ManifestError("bad_char", `byte 0x${byte.toString(16).padStart(2, "0")} at offset ${i} is not printable ASCII`);
-    }
-  }
-  if (bytes[bytes.length - 1] !== 10) throw new ManifestError("missing_newline", "manifest does not end with a newline");
-  const text = Buffer.from(bytes).toString("latin1");
-  const lines = text.slice(0, -1).split("\n");
-  const version = lines[0];
-  if (!isValidVersion(version)) throw new ManifestError("bad_version", `line 1 is not a semantic version: ${JSON.stringify(version)}`);
-  const firstSig = lines.findIndex((line) => line.startsWith("sig="));
-  if (firstSig < 0) {
-    if (requireSignature) throw new ManifestError("unsigned", "manifest has no sig= line");
-    return { version, fieldLines: lines.slice(1), signatureLines: [], signedLength: bytes.length };
-  }
-  const signatureLines = lines.slice(firstSig);
-  if (signatureLines.some((line) => !line.startsWith("sig="))) {
-    throw new ManifestError("trailing_data", "only sig= lines may follow the first sig= line");
-  }
-  const signedLength = lines.slice(0, firstSig).reduce((length, line) => length + line.length + 1, 0);
-  return { version, fieldLines: lines.slice(1, firstSig), signatureLines, signedLength };
-}
-function parseSignatureLines(lines) {
-  const signatures = lines.map((line) => {
-    const match = SIG_LINE.exec(line);
-    if (!match) throw new ManifestError("bad_sig_line", `malformed signature line: ${JSON.stringify(line.slice(0, 40))}`);
-    return { keyId: match[1], signature: Buffer.from(match[2], "hex") };
-  });
-  if (signatures.length > MAX_SIGNATURES) {
-    throw new ManifestError("too_many_signatures", `${signatures.length} signatures, at most ${MAX_SIGNATURES} are allowed`);
-  }
-  return signatures;
-}
-var TrustedKeyError = class extends Error {
-  constructor(code, publicKey) {
-    super(`trusted key ${Buffer.from(publicKey).toString("hex")} ${PUBLIC_KEY_PROBLEMS[code]} (${code})`);
-    this.code = code;
-    this.publicKey = publicKey;
-    this.name = "TrustedKeyError";
-  }
-  code;
-  publicKey;
-};
-function checkTrustedKey(publicKey) {
-  const problem = publicKeyProblem(publicKey);
-  if (problem) throw new TrustedKeyError(problem, publicKey);
-}
-function checkSignatures(bytes, framed, trustedKeys, requiredSignatures) {
-  const message = bytes.subarray(0, framed.signedLength);
-  const hexes = trustedKeys.map((key) => Buffer.from(key).toString("hex"));
-  const trusted = trustedKeys.map((key, index) => ({ keyId: keyIdOf(key), key, index })).filter(({ index }) => hexes.indexOf(hexes[index]) === index);
-  const verified = [];
-  let sawTrustedKeyId = false;
-  for (const { keyId, signature } of parseSignatureLines(framed.signatureLines)) {
-    for (const candidate of trusted) {
-      if (candidate.keyId !== keyId || verified.includes(candidate.index)) continue;
-      sawTrustedKeyId = true;
-      if (verifyStrict(signature, message, candidate.key)) verified.push(candidate.index);
-    }
-    if (verified.length >= requiredSignatures) return verified;
-  }
-  if (verified.length > 0) {
-    const keyIds = verified.map((index) => keyIdOf(trustedKeys[index])).join(", ");
-    throw new ManifestError(
-      "too_few_signatures",
-      `${verified.length} of the ${requiredSignatures} required signatures from distinct trusted keys verify (${keyIds})`
-    );
-  }
-  if (!sawTrustedKeyId) {
-    const keyIds = trusted.map((candidate) => candidate.keyId).join(", ");
-    throw new ManifestError("untrusted_key", `no signature from a trusted key (trusted keyids: ${keyIds || "none"})`);
-  }
-  throw new ManifestError("bad_signature", "signature does not verify: the manifest was changed or signed with another key");
-}
-function parseFields(fieldLines) {
-  const pairs = fieldLines.map((line) => {
-    const equals = line.indexOf("=");
-    const key = line.slice(0, equals);
-    if (equals < 1 || equals === line.length - 1 || !FIELD_KEY.test(key)) {
-      throw new ManifestError("bad_line", `not a key=value line: ${JSON.stringify(line.slice(0, 40))}`);
-    }
-    return [key, line.slice(equals + 1)];
-  });
-  const fields = /* @__PURE__ */ new Map();
-  for (const [key, value] of pairs) {
-    if (fields.has(key)) throw new ManifestError("duplicate_field", `field ${key} appears twice`);
-    fields.set(key, value);
-  }
-  for (const key of REQUIRED) {
-    if (!fields.has(key)) throw new ManifestError("missing_field", `required field ${key} is missing`);
-  }
-  return fields;
-}
-function decimal(value, code, name) {
-  const number = DECIMAL.test(value) ? Number(value) : NaN;
-  if (!(number <= MAX_IMAGE_SIZE)) throw new ManifestError(code, `${name} is not a decimal number up to ${MAX_IMAGE_SIZE}: ${JSON.stringify(value)}`);
-  return number;
-}
-function openManifest(bytes, trustedKeys, requiredSignatures = 1) {
-  trustedKeys.forEach(checkTrustedKey);
-  const framed = frame(bytes, true);
-  const verified = checkSignatures(bytes, framed, trustedKeys, requiredSignatures);
-  const fields = parseFields(framed.fieldLines);
-  const get = (key) => fields.get(key);
-  if (get("format") !== MANIFEST_FORMAT) {
-    throw new ManifestError("bad_format", `format ${JSON.stringify(get("format"))} is not ${MANIFEST_FORMAT}`);
-  }
-  if (!isValidBoard(get("board"))) throw new ManifestError("bad_board", `invalid board ${JSON.stringify(get("board"))}`);
-  if (!isValidChannel(get("channel"))) throw new ManifestError("bad_channel", `invalid channel ${JSON.stringify(get("channel"))}`);
-  if (!isValidFileName(get("file"))) throw new ManifestError("bad_file", `invalid file name ${JSON.stringify(get("file"))}`);
-  const size = decimal(get("size"), "bad_size", "size");
-  if (size === 0) throw new ManifestError("bad_size", "size is 0");
-  if (!SHA256_HEX.test(get("sha256"))) throw new ManifestError("bad_sha256", "sha256 is not 64 lowercase hex characters");
-  const expiresText = fields.get("expires");
-  const expires = expiresText === void 0 ? {} : { expires: decimal(expiresText, "bad_expires", "expires") };
-  const rollout = fields.has("rollout") ? decimal(fields.get("rollout"), "bad_rollout", "rollout") : FULL_ROLLOUT;
-  if (rollout > FULL_ROLLOUT) throw new ManifestError("bad_rollout", `rollout is ${rollout}, a percentage from 0 to ${FULL_ROLLOUT}`);
-  const seq = fields.has("seq") ? decimal(fields.get("seq"), "bad_seq", "seq") : 0;
-  const known = /* @__PURE__ */ new Set([...REQUIRED, "expires", "rollout", "seq"]);
-  return {
-    version: framed.version,
-    format: get("format"),
-    board: get("board"),
-    channel: get("channel"),
-    file: get("file"),
-    size,
-    sha256: get("sha256"),
-    ...expires,
-    rollout,
-    seq,
-    extra: [...fields].filter(([key]) => !known.has(key)),
-    signedLength: framed.signedLength,
-    verifiedBy: keyIdOf(trustedKeys[verified[0]]),
-    verifiedKeyIndex: verified[0],
-    verifiedKeys: verified.map((index) => keyIdOf(trustedKeys[index]))
-  };
-}
-function summarizeManifest(bytes) {
-  const framed = frame(bytes, false);
-  const fields = /* @__PURE__ */ new Map();
-  for (const line of framed.fieldLines) {
-    const equals = line.indexOf("=");
-    if (equals > 0 && !fields.has(line.slice(0, equals))) fields.set(line.slice(0, equals), line.slice(equals + 1));
-  }
-  const keyIds = framed.signatureLines.map((line) => SIG_LINE.exec(line)?.[1]).filter((keyId) => keyId !== void 0);
-  return { version: framed.version, fields, keyIds };
-}
-
-// src/publish/directory.ts
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
-var ignoreMissing = (fallback) => (error) => {
-  if (error.code === "ENOENT") return fallback;
-  throw error;
-};
-async function makeFolders(folder) {
-  const missing = [];
-  for (let current = folder; !await stat(current).catch(ignoreMissing(void 0)); current = dirname(current)) {
-    if (dirname(current) === current) break;
-    missing.unshift(current);
-  }
-  for (const path of missing) {
-    await mkdir(path).catch((error) => {
-      if (error.code !== "EEXIST") throw error;
-    });
-  }
-}
-var DirectoryTarget = class {
-  description;
-  root;
-  constructor(root) {
-    this.root = resolve(root);
-    this.description = `directory ${root}`;
-  }
-  transaction(work) {
-    return retryOnConflict(() => work(this.session())).catch((error) => {
-      if (error.code !== void 0 && error.syscall !== void 0) error.message = `${this.description}: ${error.message}`;
-      throw error;
-    });
-  }
-  /** One view of the folder; `transaction` adds the retries a shared folder needs. */
-  session() {
-    const full = (path) => join(this.root, ...path.split("/"));
-    const read = (path) => readFile(full(path)).catch(ignoreMissing(void 0));
-    const atomically = async (path, write) => {
-      const destination = full(path);
-      const temporary = `${destination}.${process.pid}.tmp`;
-      await makeFolders(dirname(destination));
-      try {
-        await write(temporary);
-        await rename(temporary, destination);
-      } finally {
-        await rm(temporary, { force: true });
-      }
-    };
-    return {
-      read,
-      async list(folder) {
-        const entries = await readdir(full(folder), { withFileTypes: true }).catch(ignoreMissing([]));
-        return entries.filter((entry) => entry.isFile()).map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
-      },
-      async folders(folder) {
-        const entries = await readdir(full(folder), { withFileTypes: true }).catch(() => []);
-        return entries.filter((entry) => entry.isDirectory() && entry.name !== ".git").map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
-      },
-      writeImage: (path, localFile) => atomically(path, (temporary) => copyFile(localFile, temporary)),
-      async writeManifest(path, text, previous) {
-        const current = await read(path);
-        if (!sameBytes(current, previous)) throw new ConflictError(`${path} changed while publishing`);
-        await atomically(path, (temporary) => writeFile(temporary, text, "latin1"));
-      },
-      remove: (path) => rm(full(path), { force: true })
-    };
-  }
-};
-
 export {
+  DEFAULT_MAX_IMAGE_BYTES,
+  ImageError,
+  checkImage,
+  READ_CHUNK_BYTES,
+  findEmbeddedKeys,
   PUBLIC_KEY_LENGTH,
-  sha256Hex,
   hashFile,
   keyIdOf,
   privateKeyOf,
   publicKeyOf,
   signBytes,
-  MAX_MANIFEST_BYTES,
-  MAX_SIGNATURES,
-  MAX_REQUIRED_SIGNATURES,
-  ManifestError,
-  STABLE_CHANNEL,
-  FULL_ROLLOUT,
-  releaseFolder,
-  manifestPath,
-  pendingManifestPath,
-  channelIndexPath,
-  imageFileName,
-  isValidVersion,
-  isValidBoard,
-  isValidChannel,
-  serializeBody,
-  formatSignatureLine,
-  readVersionLine,
-  checkTrustedKey,
-  openManifest,
-  summarizeManifest,
-  DirectoryTarget
+  publicKeyProblem,
+  PUBLIC_KEY_PROBLEMS,
+  verifyStrict
 };

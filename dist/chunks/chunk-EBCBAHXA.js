@@ -12,7 +12,7 @@ import {
   runRelease,
   splitList,
   tagFromRef
-} from "./chunk-W7LULKRS.js";
+} from "./chunk-WZXEIP2S.js";
 import {
   getBooleanInput,
   getInput,

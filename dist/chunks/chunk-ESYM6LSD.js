@@ -1,0 +1,60 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+
+// firmware/library.json
+var library_default = {
+  name: "static-ota",
+  version: "0.1.0",
+  description: "Signed OTA firmware updates for ESP8266 and ESP32 from a plain static mirror: Ed25519-signed latest.txt, SHA-256 checked images, no server code.",
+  keywords: [
+    "ota",
+    "update",
+    "ed25519",
+    "esp8266",
+    "esp32",
+    "firmware"
+  ],
+  license: "MIT",
+  frameworks: [
+    "arduino"
+  ],
+  platforms: [
+    "espressif8266",
+    "espressif32"
+  ],
+  dependencies: [
+    {
+      owner: "rweather",
+      name: "Crypto",
+      version: "^0.4.0"
+    }
+  ],
+  headers: "StaticOta.h",
+  export: {
+    exclude: [
+      "host",
+      "test",
+      "fuzz",
+      "tools",
+      "build",
+      "CMakeLists.txt"
+    ]
+  },
+  examples: [
+    "examples/*/*.ino"
+  ]
+};
+
+// src/user-agent.ts
+var LIBRARY_VERSION = library_default.version;
+var BARE_USER_AGENT = `static-ota/${LIBRARY_VERSION}`;
+var USER_AGENT = /^static-ota\/([^\s()]+) \(([^;()]+); ([^;()]+); ([^;()]+)(?:; ([A-Za-z0-9._-]{1,32}))?\)$/;
+function parseUserAgent(userAgent) {
+  const match = USER_AGENT.exec(userAgent);
+  if (!match) return void 0;
+  return { library: match[1], board: match[2], version: match[3], channel: match[4], ...match[5] ? { deviceId: match[5] } : {} };
+}
+
+export {
+  BARE_USER_AGENT,
+  parseUserAgent
+};
