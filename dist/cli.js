@@ -3767,6 +3767,7 @@ function addTargetOptions(command) {
     directory: "the mirror directory (same as --out)",
     "pages-branch": "github-pages: branch (default gh-pages); the remote is GITHUB_SERVER_URL/GITHUB_REPOSITORY.git, the token GITHUB_TOKEN",
     "pages-folder": "github-pages: sub-folder of the branch that is the mirror root",
+    "pages-history": "github-pages: keep (a commit per publish) or squash (one commit, pushed with --force-with-lease)",
     "s3-bucket": "s3: bucket; credentials AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN",
     "s3-prefix": "s3: key prefix (the mirror root)",
     "s3-region": "s3: region (default us-east-1; R2 uses auto)",
