@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import { ATTESTATION_FIELD, attestImage, verifyCommand, type AttestationRequest } from './attest.js';
 import { buildEnvironment, ensurePio, listEnvironments, type Reporter } from './build.js';
 import { publishReleases, type PublishedManifest } from './publish/publish.js';
+import type { MirrorSession } from './publish/target.js';
 import { createTarget, type TargetConfig } from './publish/targets.js';
 import { hashFile } from './crypto.js';
-import { imageFileName, isValidBoard } from './manifest.js';
+import { channelsBehind, recordChannel } from './follow-stable.js';
+import { imageFileName, isValidBoard, STABLE_CHANNEL } from './manifest.js';
 import { checkImage, gunzipImage, gzipImage } from './image.js';
 import type { CompressMode } from './inputs.js';
-import { findLockout, lockoutKeys, signRelease, type SignedRelease, type SigningKey } from './sign.js';
+import { findLockout, lockoutKeys, signRelease, type SignedRelease, type SigningKey, type SigningPolicy } from './sign.js';
 import { INSTALL_FOLDER } from './site/page.js';
 import { readFlashLayout, type FlashLayout } from './site/web-install.js';
 import { channelFor, parseVersion, versionFromRef } from './version.js';
@@ -34,7 +36,16 @@ export interface ReleaseOptions {
   nextReleaseKeys: Uint8Array[];
   allowLockout: boolean;
   expiresInSeconds?: number;
+  /** Percent of devices offered the release (`rollout=`); undefined: all. */
+  rollout?: number;
+  /**
+   * Signatures devices require (k of n, default 1). With fewer signing keys
+   * than that, the release is staged (pending.txt) for `static-ota cosign`.
+   */
+  requiredSignatures?: number;
   force: boolean;
+  /** A stable release is also offered on the board's other channels that offer a lower version (default true). */
+  followStable?: boolean;
   maxImageBytes: number;
   /** gzip images for ESP8266 (auto: espressif8266 environments only). */
   compress: CompressMode;
@@ -160,7 +171,7 @@ async function previewLockouts(options: ReleaseOptions, built: BuiltImage[]): Pr
   const lockouts = [];
   for (const { board, path } of built) {
     const lockout = await checkImage(path, options.maxImageBytes).then(
-      ({ gzip }) => findLockout({ imageFile: path, board, version: CI_BUILD_VERSION }, gzip, keys),
+      ({ gzip }) => findLockout({ imageFile: path, board, version: CI_BUILD_VERSION }, gzip, keys, options.requiredSignatures),
       (error: Error) => error.message,
     );
     if (lockout === undefined) continue;
@@ -178,6 +189,29 @@ function checkBoards(boards: string[]): void {
     }
     if (board === INSTALL_FOLDER) throw new ReleaseError(`board ${JSON.stringify(board)} is taken: the release page keeps ESP Web Tools in ${INSTALL_FOLDER}/`);
   }
+}
+
+/**
+ * Records each non-stable channel in its board's index; for a stable release,
+ * signs it again for every indexed channel that offers a lower version.
+ */
+async function channelCompanions(
+  session: MirrorSession,
+  signed: readonly SignedRelease[],
+  policy: SigningPolicy,
+  followStable: boolean,
+): Promise<SignedRelease[]> {
+  const companions: SignedRelease[] = [];
+  for (const release of signed) {
+    if (release.channel !== STABLE_CHANNEL) {
+      await recordChannel(session, release.board, release.channel);
+    } else if (followStable) {
+      for (const channel of await channelsBehind(session, release.board, release.version)) {
+        companions.push({ ...(await signRelease({ ...release, channel }, policy)), staged: release.staged });
+      }
+    }
+  }
+  return companions;
 }
 
 export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult> {
@@ -210,6 +244,16 @@ async function signAndPublish(
   compressedFolder: () => Promise<string>,
 ): Promise<ReleaseResult> {
   const expires = options.expiresInSeconds === undefined ? undefined : Math.floor(Date.now() / 1000) + options.expiresInSeconds;
+  const policy: SigningPolicy = {
+    keys: options.signingKeys,
+    nextReleaseKeys: options.nextReleaseKeys,
+    allowLockout: options.allowLockout,
+    maxImageBytes: options.maxImageBytes,
+    expires,
+    rollout: options.rollout,
+    requiredSignatures: options.requiredSignatures,
+  };
+  const staged = new Set(options.signingKeys.map((key) => key.keyId)).size < (options.requiredSignatures ?? 1);
   const signed: SignedRelease[] = [];
   const attestations: NonNullable<ReleaseResult['attestations']> = [];
   for (const firmware of built) {
@@ -224,25 +268,24 @@ async function signAndPublish(
       attestations.push({ board, file, id, verify: verifyCommand(file, options.attest.repository) });
       extra = [[ATTESTATION_FIELD, id]];
     }
-    signed.push(
-      await signRelease(
-        { ...served, board, version, channel, file, flash, extra },
-        {
-          keys: options.signingKeys,
-          nextReleaseKeys: options.nextReleaseKeys,
-          allowLockout: options.allowLockout,
-          maxImageBytes: options.maxImageBytes,
-          expires,
-        },
-      ),
-    );
+    const release = await signRelease({ ...served, board, version, channel, file, flash, extra }, policy);
+    signed.push({ ...release, staged });
   }
   const lockouts = signed.flatMap((release) => (release.lockout === undefined ? [] : [release.lockout]));
   for (const lockout of lockouts) options.log.warning(`allow-lockout is set, publishing anyway: ${lockout}`);
   const target = await createTarget(options.target);
-  const manifests = await publishReleases(target, signed, { force: options.force, keepVersions: options.keepVersions });
+  const manifests = await publishReleases(target, signed, {
+    force: options.force,
+    keepVersions: options.keepVersions,
+    companions: (session) => channelCompanions(session, signed, policy, options.followStable ?? true),
+  });
   for (const manifest of manifests) {
-    if (manifest.supersededBy === undefined) {
+    if (manifest.supersededBy === undefined && staged) {
+      options.log.info(
+        `staged ${manifest.version} for ${manifest.board} (${manifest.channel}) in ${target.description}: ${manifest.manifest}, ` +
+          `signed by ${options.signingKeys.length} of the ${options.requiredSignatures} keys devices require; devices keep the current release until \`static-ota cosign\` adds the rest`,
+      );
+    } else if (manifest.supersededBy === undefined) {
       options.log.info(`published ${manifest.version} for ${manifest.board} (${manifest.channel}) to ${target.description}: ${manifest.manifest}`);
     } else {
       options.log.warning(

@@ -61,6 +61,8 @@ class StateFile final : public VersionStore {
 
   bool load(char* version, size_t capacity) override;
   bool save(const char* version) override;
+  bool loadOffer(char* version, size_t capacity, uint32_t& seq) override;
+  bool saveOffer(const char* version, uint32_t seq) override;
 
   std::string pollContext;
   PollValidators validators;
@@ -68,6 +70,7 @@ class StateFile final : public VersionStore {
  private:
   std::string path_;
   std::string highest_;
+  std::string offer_;  // "<version> <seq>"
 };
 
 }  // namespace static_ota

@@ -23,12 +23,13 @@ using namespace static_ota;
 namespace {
 
 struct Options {
-  std::string url;
+  std::vector<std::string> urls;  // the primary mirror first, then fallbacks
   std::vector<std::string> publicKeys;
   std::string version;
   std::string board;
   std::string channel = "stable";
   std::string deviceId;
+  uint8_t requiredSignatures = 1;
   std::string flashPath;
   uint32_t flashSize = 1024 * 1024;
   int64_t now = -1;
@@ -48,10 +49,10 @@ struct Options {
 };
 
 const char kUsage[] =
-    "usage: static-ota-device --url URL --pubkey HEX [--pubkey HEX...] --version SEMVER --board ID\n"
+    "usage: static-ota-device --url URL [--url URL...] --pubkey HEX [--pubkey HEX...] --version SEMVER --board ID\n"
     "                         [--channel NAME] [--device-id ID] [--flash FILE] [--flash-size BYTES] [--now UNIX]\n"
     "                         [--state FILE] [--timeout-ms MS] [--update-timeout-ms MS] [--check]\n"
-    "                         [--measure-stack] [--chip esp32|esp8266]\n"
+    "                         [--measure-stack] [--required-signatures K] [--chip esp32|esp8266]\n"
     "       static-ota-device ... --device FILE [--restart | --power-cycle] [--safe-mode-after N]\n"
     "                         [--trial-timeout-ms MS]   (two app slots and a boot guard instead of --flash)\n";
 
@@ -84,7 +85,7 @@ bool parseOptions(int argc, char** argv, Options& options) {
     const char* value = argv[++i];
     uint64_t number = 0;
     if (flag == "--url") {
-      options.url = value;
+      options.urls.push_back(value);
     } else if (flag == "--pubkey") {
       options.publicKeys.push_back(value);
     } else if (flag == "--version") {
@@ -111,6 +112,8 @@ bool parseOptions(int argc, char** argv, Options& options) {
       options.flashSize = static_cast<uint32_t>(number);
     } else if (flag == "--now" && parseNumber(value, 0xFFFFFFFFu, number)) {
       options.now = static_cast<int64_t>(number);
+    } else if (flag == "--required-signatures" && parseNumber(value, kMaxTrustedKeys, number)) {
+      options.requiredSignatures = static_cast<uint8_t>(number);
     } else if (flag == "--timeout-ms" && parseNumber(value, 0xFFFFFFFFu, number)) {
       options.readTimeoutMs = static_cast<uint32_t>(number);
     } else if (flag == "--update-timeout-ms" && parseNumber(value, 0xFFFFFFFFu, number)) {
@@ -119,7 +122,8 @@ bool parseOptions(int argc, char** argv, Options& options) {
       return false;
     }
   }
-  return !options.url.empty() && !options.publicKeys.empty() && !options.version.empty() && !options.board.empty() &&
+  return !options.urls.empty() && options.urls.size() <= kMaxManifestUrls && !options.publicKeys.empty() &&
+         !options.version.empty() && !options.board.empty() &&
          (options.checkOnly || !options.flashPath.empty() || !options.devicePath.empty()) &&
          (options.devicePath.empty() || options.flashPath.empty()) && (!options.restart || !options.devicePath.empty());
 }
@@ -224,9 +228,13 @@ int main(int argc, char** argv) {
   // The flow keeps its buffers inside itself, as a sketch's global would: off the stack.
   static UpdateFlow flow(transport, flash, clock, crypto);
 
-  bool configured = flow.setManifestUrl(options.url.c_str()) && flow.setRunningVersion(runningVersion.c_str()) &&
-                    flow.setBoard(options.board.c_str()) && flow.setChannel(options.channel.c_str()) &&
-                    flow.setRefusedVersion(guard.refusedVersion()) && transport.userAgent().setDeviceId(options.deviceId.c_str());
+  bool configured = flow.setManifestUrl(options.urls[0].c_str());
+  for (size_t i = 1; i < options.urls.size(); ++i) configured = configured && flow.addMirrorUrl(options.urls[i].c_str());
+  configured = configured && flow.setRunningVersion(runningVersion.c_str()) && flow.setBoard(options.board.c_str()) &&
+               flow.setChannel(options.channel.c_str()) && flow.setRefusedVersion(guard.refusedVersion()) &&
+               (options.deviceId.empty() || flow.setDeviceId(options.deviceId.c_str())) &&
+               transport.userAgent().setDeviceId(options.deviceId.c_str()) &&
+               flow.setRequiredSignatures(options.requiredSignatures);
   transport.userAgent().identify(flow.board(), flow.runningVersion(), flow.channel());
   // A key that can never verify is named with the code src/crypto.ts gives it.
   const char* keyProblem = nullptr;
@@ -240,10 +248,12 @@ int main(int argc, char** argv) {
   flow.setTimeouts(options.readTimeoutMs, options.updateTimeoutMs);
   // Validators only count for the settings they were obtained under: every
   // one that decides how the same manifest bytes are judged.
-  std::string pollContext = options.url + "|" + options.board + "|" + options.channel + "|" + runningVersion + "|" +
+  std::string pollContext = options.board + "|" + options.channel + "|" + runningVersion + "|" +
                             std::to_string(options.flashSize) + "|" + std::to_string(options.now) + "|" +
-                            guard.refusedVersion() + (options.chip == Chip::Esp8266 ? "|esp8266" : "|esp32");
+                            guard.refusedVersion() + "|" + options.deviceId + "|" + std::to_string(options.requiredSignatures) +
+                            (options.chip == Chip::Esp8266 ? "|esp8266" : "|esp32");
   for (const std::string& hex : options.publicKeys) pollContext += "|" + hex;
+  for (const std::string& url : options.urls) pollContext += "|" + url;
   if (!options.statePath.empty()) {
     if (!state.loadFile()) {
       std::fprintf(stderr, "cannot read state file %s\n", options.statePath.c_str());
@@ -253,7 +263,7 @@ int main(int argc, char** argv) {
     if (state.pollContext == pollContext) flow.restoreLastPollValidators(state.validators);
   }
   if (!configured) {
-    std::printf("result=config_error detail=%s message=\"invalid --url, --pubkey, --version, --board or --channel\"\n",
+    std::printf("result=config_error detail=%s message=\"invalid --url, --pubkey, --version, --board, --channel, --device-id or --required-signatures\"\n",
                 keyProblem != nullptr ? keyProblem : "-");
     return 1;
   }
@@ -282,14 +292,15 @@ int main(int argc, char** argv) {
   } else if (flow.transportError() != TransportError::None) {
     detail = transportErrorCode(flow.transportError());
   }
-  std::printf("result=%s offered=%s detail=%s http_status=%d image_bytes=%u bytes_received=%llu body_bytes=%llu",
+  std::printf("result=%s offered=%s detail=%s http_status=%d mirror=%zu image_bytes=%u bytes_received=%llu body_bytes=%llu",
               resultCode(run.result), flow.offeredVersion()[0] != '\0' ? flow.offeredVersion() : "-", detail,
-              flow.httpStatus(), flow.imageBytesReceived(), static_cast<unsigned long long>(transport.bytesReceived()),
+              flow.httpStatus(), flow.mirrorIndex(), flow.imageBytesReceived(), static_cast<unsigned long long>(transport.bytesReceived()),
               static_cast<unsigned long long>(transport.bodyBytesReceived()));
   if (options.measureStack) std::printf(" stack_bytes=%zu", stackBytes);
   if (deviceMode) printBootFields(device, guard);
   std::printf(" message=\"%s\"\n", resultMessage(run.result));
   const bool success =
-      run.result == Result::NoUpdate || run.result == Result::UpdateAvailable || run.result == Result::Updated;
+      run.result == Result::NoUpdate || run.result == Result::UpdateAvailable || run.result == Result::Updated ||
+      run.result == Result::NotInRollout;
   return success ? 0 : 1;
 }

@@ -95,12 +95,18 @@ class Clock {
 };
 
 // Optional persistent record of the highest version ever accepted, so an
-// image flashed by hand cannot be used to roll the device back.
+// image flashed by hand cannot be used to roll the device back, and of the
+// highest offer seen.
 class VersionStore {
  public:
   // False when nothing is stored yet.
   virtual bool load(char* version, size_t capacity) = 0;
   virtual bool save(const char* version) = 0;
+  // The highest signed offer seen (version and its `seq=`), so a mirror
+  // cannot replay an older manifest of it, such as a wider rollout after a
+  // halt (docs/security.md). False when nothing is stored yet.
+  virtual bool loadOffer(char* version, size_t capacity, uint32_t& seq) = 0;
+  virtual bool saveOffer(const char* version, uint32_t seq) = 0;
 
  protected:
   ~VersionStore() = default;

@@ -5,9 +5,10 @@ import {
 import {
   MAX_MANIFEST_BYTES,
   manifestPath,
-  openManifest
-} from "./chunk-IWCLNKV7.js";
-import "./chunk-ZMUUB56F.js";
+  openManifest,
+  pendingManifestPath
+} from "./chunk-UYXCTIHA.js";
+import "./chunk-HKFBECJ7.js";
 import "./chunk-6DG7BXTN.js";
 
 // src/verify.ts
@@ -128,12 +129,12 @@ async function readBounded(fetched, limit, what) {
   return Buffer.concat(chunks);
 }
 async function verifyMirror(options) {
-  const path = manifestPath(options.board, options.channel);
+  const path = (options.pending ? pendingManifestPath : manifestPath)(options.board, options.channel);
   const fetchedManifest = await open(options.mirror, path);
   const bytes = await readBounded(fetchedManifest, MAX_MANIFEST_BYTES, "latest.txt");
   let manifest;
   try {
-    manifest = openManifest(bytes, options.trustedKeys);
+    manifest = openManifest(bytes, options.trustedKeys, options.pending ? 1 : options.requiredSignatures);
   } catch (error) {
     throw new VerifyError(`${fetchedManifest.location}: ${error.message}`);
   }

@@ -9,7 +9,7 @@ import {
 import {
   READ_CHUNK_BYTES,
   hashFile
-} from "./chunk-ZMUUB56F.js";
+} from "./chunk-HKFBECJ7.js";
 import {
   BinaryDecisionDiagram,
   Client,
