@@ -7,8 +7,8 @@ import {
   manifestPath,
   openManifest,
   pendingManifestPath
-} from "./chunk-UYXCTIHA.js";
-import "./chunk-HKFBECJ7.js";
+} from "./chunk-FTZSONF3.js";
+import "./chunk-ZMUUB56F.js";
 import "./chunk-6DG7BXTN.js";
 
 // src/verify.ts
