@@ -2,7 +2,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   parseUserAgent
-} from "./chunks/chunk-ESYM6LSD.js";
+} from "./chunks/chunk-TI2UQCWT.js";
 import {
   COMPRESS_MODES,
   InputError,
@@ -3825,7 +3825,7 @@ ${text.replace(/^/gm, "    ")}`);
 }
 async function verify(options, out) {
   requireOptions({ ...options }, ["mirror", "board", "pubkey"]);
-  const { verifyMirror } = await import("./chunks/verify-4LD5WQN5.js");
+  const { verifyMirror } = await import("./chunks/verify-KYZBZ6XK.js");
   const report = await verifyMirror({
     mirror: options.mirror,
     ...manifestLocation(options),

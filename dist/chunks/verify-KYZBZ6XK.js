@@ -1,7 +1,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   BARE_USER_AGENT
-} from "./chunk-ESYM6LSD.js";
+} from "./chunk-TI2UQCWT.js";
 import {
   MAX_MANIFEST_BYTES,
   manifestPath,
