@@ -210,8 +210,11 @@ async function verify(options: VerifyOptions, out: Write): Promise<void> {
     pending: options.pending === true,
   });
   const { manifest } = report;
-  out(`OK ${report.manifestLocation}\n`);
-  out(`  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedKeys.join(', ')}\n`);
+  const signatures = manifest.verifiedKeys.length;
+  const count = options.requiredSignatures === undefined ? `${signatures}` : `${signatures} of ${requiredSignatures(options.requiredSignatures, 1)}`;
+  out(`OK ${report.manifestLocation}${report.awaitingCosign ? ' (awaiting cosign)' : ''}\n`);
+  out(`  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedKeys.join(', ')} (${count} signature${count === '1' ? '' : 's'})\n`);
+  out(`  rollout ${manifest.rollout} %${manifest.rollout === 0 ? ' (halted)' : ''}, seq ${manifest.seq}\n`);
   if (manifest.expires !== undefined) out(`  expires ${new Date(manifest.expires * 1000).toISOString()}\n`);
   const encoding = manifest.encoding ? ` ${manifest.encoding} (the ESP8266 boot loader inflates it; ESP32 devices refuse it)` : '';
   out(`  image ${report.imageLocation}:${encoding} ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)\n`);
@@ -240,7 +243,7 @@ async function rollout(options: RolloutOptions, out: Write, env: NodeJS.ProcessE
     percent,
     keys: await readKeys(options.key ?? [], env),
     trustedKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, '--trusted-key')),
-    requiredSignatures: requiredSignatures(options.requiredSignatures, 1),
+    requiredSignatures: options.requiredSignatures === undefined ? undefined : parseRequiredSignatures(options.requiredSignatures, '--required-signatures'),
   });
   out(`${result.path}: ${result.version} rollout ${result.previousPercent}% -> ${result.percent}% (seq ${result.seq})${percent === 0 ? ', halted' : ''}\n`);
   if (result.path.endsWith('/pending.txt')) out('staged: devices keep the current manifest until static-ota cosign adds the other signatures\n');
@@ -311,7 +314,7 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
     .option('--percent <n>', 'percentage of devices, 0 to 100; 0 is the kill switch (required)')
     .option('--key <path>', `signing key file; repeatable; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect)
     .option('--trusted-key <hex>', 'key the current manifest may be signed by (default: the signing keys); repeatable', collect)
-    .option('--required-signatures <k>', 'signatures devices require; with fewer keys the change is staged for cosign')
+    .option('--required-signatures <k>', 'signatures devices require (default: as many as the current manifest carries from trusted keys); with fewer keys the change is staged for cosign')
     .action((options: RolloutOptions) => rollout(options, out, env));
   addTargetOptions(rolloutCommand);
 
@@ -334,7 +337,7 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
     .action((options: VerifyOptions) => verify(options, out));
 
   command('fleet', 'which versions the fleet runs, from the mirror\'s access logs (nginx/Apache combined, S3; gzip rotations too)')
-    .option('--log <file>', 'access log to read; repeat for rotations (required)', collect)
+    .option('--log <files...>', 'access logs to read, e.g. a shell glob of rotations; repeatable (required)')
     .option('--since <duration>', 'only requests this recent, e.g. 7d, 12h')
     .option('--json', 'print the report as JSON')
     .action((options: FleetOptions) => {

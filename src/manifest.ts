@@ -10,6 +10,8 @@ export const MAX_SIGNATURES = 4;
 /** Devices trust at most this many keys, so no more signatures can be required (kMaxTrustedKeys). */
 export const MAX_REQUIRED_SIGNATURES = 4;
 export const MAX_IMAGE_SIZE = 0xffffffff;
+/** The highest seq= a manifest can carry: re-signing stops there. */
+export const MAX_SEQ = 0xffffffff;
 
 export type ManifestErrorCode =
   | 'empty'
@@ -277,8 +279,9 @@ function checkSignatures(bytes: Uint8Array, framed: Framed, trustedKeys: readonl
       sawTrustedKeyId = true;
       if (verifyStrict(signature, message, candidate.key)) verified.push(candidate.index);
     }
-    if (verified.length >= requiredSignatures) return verified;
   }
+  // Every line is checked, so verifiedKeys lists all valid signers (the count rollout keeps).
+  if (verified.length >= requiredSignatures) return verified;
   if (verified.length > 0) {
     const keyIds = verified.map((index) => keyIdOf(trustedKeys[index])).join(', ');
     throw new ManifestError(
@@ -369,6 +372,12 @@ export function openManifest(bytes: Uint8Array, trustedKeys: readonly Uint8Array
     verifiedKeyIndex: verified[0],
     verifiedKeys: verified.map((index) => keyIdOf(trustedKeys[index])),
   };
+}
+
+/** The signed fields of an opened manifest, to sign them again with some changed (rollout, seq): none is lost. */
+export function signedFields(manifest: OpenedManifest): ManifestFields {
+  const { version, board, channel, file, size, sha256, expires, rollout, seq, encoding, extra } = manifest;
+  return { version, board, channel, file, size, sha256, expires, rollout, seq, encoding, extra };
 }
 
 /** What a release page shows of a manifest. */

@@ -9,7 +9,7 @@ import type { MirrorSession } from './publish/target.js';
 import { createTarget, type TargetConfig } from './publish/targets.js';
 import { hashFile } from './crypto.js';
 import { channelsBehind, recordChannel } from './follow-stable.js';
-import { imageFileName, isValidBoard, STABLE_CHANNEL } from './manifest.js';
+import { FULL_ROLLOUT, imageFileName, isValidBoard, manifestPath, MAX_SEQ, openManifest, STABLE_CHANNEL, type OpenedManifest } from './manifest.js';
 import { checkImage, gunzipImage, gzipImage } from './image.js';
 import type { CompressMode } from './inputs.js';
 import { findLockout, lockoutKeys, signRelease, type SignedRelease, type SigningKey, type SigningPolicy } from './sign.js';
@@ -214,6 +214,27 @@ async function channelCompanions(
   return companions;
 }
 
+/**
+ * A forced re-publish of the version the mirror offers (to renew expires=, say)
+ * keeps its rollout unless one is given, so a halt stays a halt, and signs seq
+ * one above its own, so devices that remember seq do not see a replay.
+ */
+async function carryForward(release: SignedRelease, previous: Buffer, policy: SigningPolicy): Promise<SignedRelease> {
+  const path = manifestPath(release.board, release.channel);
+  let current: OpenedManifest;
+  try {
+    current = openManifest(previous, lockoutKeys(policy.nextReleaseKeys, policy.keys));
+  } catch (error) {
+    throw new ReleaseError(
+      `${path} offers ${release.version} but does not verify under the signing or trusted keys (${(error as Error).message}), ` +
+        'so its rollout and seq cannot be carried forward: publish a new version',
+    );
+  }
+  if (current.seq >= MAX_SEQ) throw new ReleaseError(`${path}: seq is at its maximum; publish a new version`);
+  const rollout = policy.rollout ?? (current.rollout === FULL_ROLLOUT ? undefined : current.rollout);
+  return { ...(await signRelease(release, { ...policy, rollout, seq: current.seq + 1 })), staged: release.staged };
+}
+
 export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult> {
   checkBoards([...options.environments, ...options.firmware.map(({ board }) => board)]);
   const version = options.version ? parseVersion(options.version) : versionFromRef(options.ref);
@@ -278,6 +299,7 @@ async function signAndPublish(
     force: options.force,
     keepVersions: options.keepVersions,
     companions: (session) => channelCompanions(session, signed, policy, options.followStable ?? true),
+    republish: (release, previous) => carryForward(release, previous, policy),
   });
   for (const manifest of manifests) {
     if (manifest.supersededBy === undefined && staged) {

@@ -9,14 +9,18 @@ import {
   FULL_ROLLOUT,
   manifestPath,
   MAX_REQUIRED_SIGNATURES,
+  MAX_SEQ,
   MAX_SIGNATURES,
   openManifest,
   pendingManifestPath,
   readVersionLine,
+  signedFields,
+  summarizeManifest,
   type OpenedManifest,
 } from './manifest.js';
 import type { MirrorSession, MirrorTarget } from './publish/target.js';
 import { signManifest, type SigningKey } from './sign.js';
+import { writeSite } from './site/page.js';
 import { compareVersions } from './version.js';
 
 export class ResignError extends Error {
@@ -70,7 +74,10 @@ export interface RolloutChange extends ManifestLocation {
   keys: readonly SigningKey[];
   /** Keys the current manifest may be signed by (default: the signing keys). */
   trustedKeys?: readonly Uint8Array[];
-  /** Signatures devices require; with fewer signing keys the re-signed manifest is staged for cosigning. */
+  /**
+   * Signatures devices require (default: as many as the current manifest carries
+   * from trusted keys); with fewer signing keys the re-signed manifest is staged for cosigning.
+   */
   requiredSignatures?: number;
 }
 
@@ -91,13 +98,14 @@ export interface RolloutResult {
  */
 export function changeRollout(target: MirrorTarget, change: RolloutChange): Promise<RolloutResult> {
   const trustedKeys = change.trustedKeys?.length ? change.trustedKeys : change.keys.map((key) => key.publicKey);
-  const staged = new Set(change.keys.map((key) => key.keyId)).size < (change.requiredSignatures ?? 1);
+  const signers = new Set(change.keys.map((key) => key.keyId)).size;
   return target.transaction(async (session) => {
     const { bytes, manifest, path } = await readCurrentManifest(session, change, trustedKeys, target.description);
-    if (manifest.seq >= 0xffffffff) throw new ResignError(`${path}: seq is at its maximum; publish a new version`);
-    const { version, board, channel, file, size, sha256, expires, extra } = manifest;
+    if (manifest.seq >= MAX_SEQ) throw new ResignError(`${path}: seq is at its maximum; publish a new version`);
+    const staged = signers < requiredFor(manifest, bytes, path, change.requiredSignatures);
+    const { board, channel, version } = manifest;
     const seq = manifest.seq + 1;
-    const text = signManifest({ version, board, channel, file, size, sha256, expires, rollout: change.percent, seq, extra }, change.keys);
+    const text = signManifest({ ...signedFields(manifest), rollout: change.percent, seq }, change.keys);
     const destination = staged ? pendingManifestPath(board, channel) : path;
     const waiting = staged ? await session.read(destination) : undefined;
     if (waiting) {
@@ -106,8 +114,27 @@ export function changeRollout(target: MirrorTarget, change: RolloutChange): Prom
       );
     }
     await session.writeManifest(destination, text, staged ? undefined : bytes);
+    if (!staged) await writeSite(session);
     return { path: destination, version, previousPercent: manifest.rollout, percent: change.percent, seq, manifest: text };
   });
+}
+
+/**
+ * Signatures the re-signed manifest needs: `required` when given, else as many
+ * as the current one carries from distinct trusted keys, so that devices
+ * requiring them keep accepting it. Signatures the trusted keys cannot check
+ * leave that count unknown: refused rather than guessed.
+ */
+function requiredFor(manifest: OpenedManifest, bytes: Buffer, path: string, required: number | undefined): number {
+  if (required !== undefined) return required;
+  const unchecked = new Set(summarizeManifest(bytes).keyIds.filter((keyId) => !manifest.verifiedKeys.includes(keyId)));
+  if (unchecked.size > 0) {
+    throw new ResignError(
+      `${path} also carries signatures by ${[...unchecked].join(', ')}, which the given keys cannot check: ` +
+        'give --trusted-key for every key devices trust, or --required-signatures, so the new manifest keeps as many signatures as devices require',
+    );
+  }
+  return manifest.verifiedKeys.length;
 }
 
 /** A newer version, or the same version re-signed with a higher seq (a rollout change). */
@@ -173,6 +200,7 @@ export function cosign(target: MirrorTarget, request: CosignRequest): Promise<Co
     const promoted = staged !== undefined && existing + 1 >= requiredSignatures;
     if (!promoted) {
       await session.writeManifest(path, text, bytes);
+      if (path === livePath) await writeSite(session);
       return { path, version: opened.version, signatures: existing + 1, promoted, manifest: text };
     }
     const live = await session.read(livePath);
@@ -183,6 +211,7 @@ export function cosign(target: MirrorTarget, request: CosignRequest): Promise<Co
     }
     await session.writeManifest(livePath, text, live);
     await session.remove(pendingPath);
+    await writeSite(session);
     return { path: livePath, version: opened.version, signatures: existing + 1, promoted, manifest: text };
   });
 }

@@ -163,6 +163,8 @@ export interface SigningPolicy {
   expires?: number;
   /** Percent written as `rollout=` (staged rollout); undefined offers the release to every device. */
   rollout?: number;
+  /** Written as `seq=`: a re-signed manifest of the version the mirror offers is one above its seq. */
+  seq?: number;
   /** Signatures devices require from distinct trusted keys (k of n); the image must embed k of nextReleaseKeys. Default 1. */
   requiredSignatures?: number;
 }
@@ -228,7 +230,7 @@ export async function signRelease(input: ReleaseInput, policy: SigningPolicy): P
   const { version, board, channel, file, extra } = input;
   const encoding = gzip ? ('gzip' as const) : undefined;
   const manifest = signManifest(
-    { version, board, channel, file, size, sha256, expires: policy.expires, rollout: policy.rollout, encoding, extra },
+    { version, board, channel, file, size, sha256, expires: policy.expires, rollout: policy.rollout, seq: policy.seq, encoding, extra },
     policy.keys,
   );
   return { ...input, size, sha256, ...(encoding ? { encoding } : {}), manifest, lockout };

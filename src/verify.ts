@@ -31,7 +31,7 @@ export interface VerifyOptions {
   trustedKeys: readonly Uint8Array[];
   /** Signatures from distinct trusted keys devices require (k of n); default 1. */
   requiredSignatures?: number;
-  /** Checks the staged manifest (pending.txt, awaiting cosignatures) instead of latest.txt; one signature suffices. */
+  /** Checks the staged manifest (pending.txt) instead of latest.txt: fewer than requiredSignatures is reported, not refused. */
   pending?: boolean;
 }
 
@@ -39,6 +39,8 @@ export interface VerifyReport {
   manifestLocation: string;
   imageLocation: string;
   manifest: OpenedManifest;
+  /** A staged manifest (pending) with fewer signatures than required. */
+  awaitingCosign: boolean;
 }
 
 interface Fetched {
@@ -159,9 +161,16 @@ export async function verifyMirror(options: VerifyOptions): Promise<VerifyReport
   const bytes = await readBounded(fetchedManifest, MAX_MANIFEST_BYTES, 'latest.txt');
   let manifest: OpenedManifest;
   try {
-    manifest = openManifest(bytes, options.trustedKeys, options.pending ? 1 : options.requiredSignatures);
+    manifest = openManifest(bytes, options.trustedKeys);
   } catch (error) {
     throw new VerifyError(`${fetchedManifest.location}: ${(error as Error).message}`);
+  }
+  const required = options.requiredSignatures ?? 1;
+  const signatures = manifest.verifiedKeys.length;
+  if (!options.pending && signatures < required) {
+    throw new VerifyError(
+      `${fetchedManifest.location}: ${signatures} of ${required} signatures from distinct trusted keys (${manifest.verifiedKeys.join(', ')}); devices requiring ${required} refuse it`,
+    );
   }
   if (manifest.board !== options.board) {
     throw new VerifyError(`${fetchedManifest.location} is for board ${manifest.board}, not ${options.board}`);
@@ -189,5 +198,5 @@ export async function verifyMirror(options: VerifyOptions): Promise<VerifyReport
   if (sha256 !== manifest.sha256) {
     throw new VerifyError(`${image.location} has SHA-256 ${sha256}, the manifest says ${manifest.sha256}`);
   }
-  return { manifestLocation: fetchedManifest.location, imageLocation: image.location, manifest };
+  return { manifestLocation: fetchedManifest.location, imageLocation: image.location, manifest, awaitingCosign: signatures < required };
 }

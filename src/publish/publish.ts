@@ -25,6 +25,11 @@ export interface PublishOptions {
    * needs and returns more releases to publish with these (channels that follow stable).
    */
   companions?: (session: MirrorSession) => Promise<SignedRelease[]>;
+  /**
+   * With force, signs a release again given the manifest of the same version
+   * it replaces (carrying its rollout and seq forward).
+   */
+  republish?: (release: SignedRelease, previous: Buffer) => Promise<SignedRelease>;
 }
 
 export interface PublishedManifest {
@@ -64,7 +69,8 @@ interface Planned {
  * earlier attempt passed these checks and lost a race: a version the mirror now
  * holds at or above ours came from a concurrent run, so ours still adds its image.
  */
-async function plan(session: MirrorSession, release: SignedRelease, options: PublishOptions, where: string, retry: boolean): Promise<Planned> {
+async function plan(session: MirrorSession, signed: SignedRelease, options: PublishOptions, where: string, retry: boolean): Promise<Planned> {
+  let release = signed;
   const manifest = manifestPath(release.board, release.channel);
   const image = `${releaseFolder(release.board, release.channel)}/${release.file}`;
   const previousManifest = await session.read(manifest);
@@ -90,6 +96,7 @@ async function plan(session: MirrorSession, release: SignedRelease, options: Pub
         `${release.version} is already published for ${release.board} (${release.channel}) in ${where}; use --force (force: true) to re-publish the same version`,
       );
     }
+    if (order === 0 && supersededBy === undefined && options.republish) release = await options.republish(release, previousManifest);
   }
   const existingImage = await session.compareImage(image, release.imageFile, release.sha256);
   if (existingImage === 'different') {

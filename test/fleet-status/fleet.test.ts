@@ -134,6 +134,11 @@ describe('static-ota fleet', () => {
     const fromRotations = await fleet([rotated, current]);
     expect(fromRotations).toEqual({ ...report, otherLines: 1 });
 
+    // A shell glob gives --log several files at once (docs/fleet.md).
+    const globbed = await cli(['fleet', '--log', rotated, current, '--json']);
+    expect(globbed.code).toBe(0);
+    expect(JSON.parse(globbed.output)).toEqual(fromRotations);
+
     const text = await cli(['fleet', '--log', rotated, '--log', current]);
     expect(text.code).toBe(0);
     expect(text.output).toMatch(/^7 requests from static-ota devices, /);
