@@ -169,7 +169,8 @@ export async function verifyMirror(options: VerifyOptions): Promise<VerifyReport
   const signatures = manifest.verifiedKeys.length;
   if (!options.pending && signatures < required) {
     throw new VerifyError(
-      `${fetchedManifest.location}: ${signatures} of ${required} signatures from distinct trusted keys (${manifest.verifiedKeys.join(', ')}); devices requiring ${required} refuse it`,
+      `${fetchedManifest.location}: ${signatures} of ${required} signatures from distinct trusted keys (${manifest.verifiedKeys.join(', ')}); ` +
+        `devices requiring ${required} refuse it (too_few_signatures)`,
     );
   }
   if (manifest.board !== options.board) {
