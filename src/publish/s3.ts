@@ -1,16 +1,16 @@
 // S3-compatible mirror (AWS S3, Cloudflare R2, Backblaze B2, MinIO, ...) over
-// node:http/node:https, each request signed with AWS Signature Version 4 by
-// `aws4` (the AWS SDK cost a publish some 20 MiB of memory and its start-up;
-// docs/mirrors.md, "S3"). New objects are written conditionally where the
+// node:http/node:https, each request signed with AWS Signature Version 4
+// (./sigv4.ts). Not the AWS SDK: it cost a publish about 17 MiB of memory and
+// its start-up (docs/mirrors.md, "S3"). New objects are written conditionally where the
 // server honours If-Match / If-None-Match; where it ignores them (s3rver,
 // older self-hosted servers) latest.txt falls back to read-compare-write.
 import { createHash, randomUUID } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
-import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import aws4 from 'aws4';
 import { hashFile } from '../crypto.js';
 import { READ_CHUNK_BYTES } from '../image.js';
+import { canonicalQuery, encodeKey, sha256Hex, signRequest, type Credentials } from './sigv4.js';
 import {
   ConflictError,
   IMAGE_HEADERS,
@@ -81,22 +81,9 @@ interface S3Request {
   /** Without the bucket; undefined for the bucket itself (a listing). */
   key?: string;
   query?: Record<string, string>;
-  headers?: OutgoingHttpHeaders;
+  headers?: Record<string, string>;
   body?: Buffer | FileBody;
 }
-
-interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
-
-/** Percent-encodes a key as SigV4 wants it: every byte but A-Z a-z 0-9 - _ . ~, and '/' kept between segments. */
-const encodeKey = (key: string): string =>
-  key
-    .split('/')
-    .map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
-    .join('/');
 
 const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 const decodeXml = (text: string): string =>
@@ -263,19 +250,16 @@ export class S3Target implements MirrorTarget {
 
   private async attempt<T>(request: S3Request, read: (answer: IncomingMessage) => Promise<T>): Promise<T> {
     const url = new URL(request.key === undefined ? '' : encodeKey(request.key), this.base);
-    const query = new URLSearchParams(request.query).toString();
-    const headers: OutgoingHttpHeaders = { Host: url.host, ...request.headers };
+    const query = canonicalQuery(request.query ?? {});
+    const headers: Record<string, string> = { host: url.host, ...request.headers };
     const { body } = request;
-    if (body) headers['Content-Length'] = Buffer.isBuffer(body) ? body.length : body.size;
-    headers['X-Amz-Content-Sha256'] = await this.payloadHash(body, url);
-    const signed = aws4.sign(
-      { method: request.method, host: url.host, path: `${url.pathname}${query ? `?${query}` : ''}`, headers: headers as Record<string, string>, service: 's3', region: this.region },
-      this.credentials,
-    );
+    if (body) headers['content-length'] = String(Buffer.isBuffer(body) ? body.length : body.size);
+    const payloadHash = await this.payloadHash(body, url);
+    Object.assign(headers, signRequest({ method: request.method, path: url.pathname, query, headers, payloadHash, region: this.region }, this.credentials));
     // Taken with getBuiltinModule, not imported: an ESM import of node:http evaluates every export, undici's WebSocket
     // among them (about 13 MiB); node:https (TLS, about 4 MiB more) only for an https endpoint.
     const send = process.getBuiltinModule(url.protocol === 'https:' ? 'node:https' : 'node:http').request;
-    const outgoing = send({ protocol: url.protocol, hostname: url.hostname, port: url.port, method: request.method, path: signed.path, headers: signed.headers });
+    const outgoing = send({ protocol: url.protocol, hostname: url.hostname, port: url.port, method: request.method, path: `${url.pathname}${query ? `?${query}` : ''}`, headers });
     return new Promise<T>((resolve, reject) => {
       let settled = false;
       const fail = (error: Error): void => {
@@ -316,7 +300,7 @@ export class S3Target implements MirrorTarget {
    * payload's hash, so the file is hashed first there.
    */
   private async payloadHash(body: S3Request['body'], url: URL): Promise<string> {
-    if (body === undefined || Buffer.isBuffer(body)) return createHash('sha256').update(body ?? Buffer.alloc(0)).digest('hex');
+    if (body === undefined || Buffer.isBuffer(body)) return sha256Hex(body ?? Buffer.alloc(0));
     return url.protocol === 'https:' ? 'UNSIGNED-PAYLOAD' : (await hashFile(body.file)).sha256;
   }
 
@@ -373,10 +357,10 @@ export class S3Target implements MirrorTarget {
 
   /** PUT with the object's headers. No checksum headers are sent: R2, B2 and older MinIO rejected the SDK's CRC32 ones. */
   private send(path: string, body: Buffer | FileBody, headers: ObjectHeaders, precondition: Precondition = {}): Promise<void> {
-    const objectHeaders: OutgoingHttpHeaders = { 'Content-Type': headers.contentType, 'Cache-Control': headers.cacheControl };
+    const objectHeaders: Record<string, string> = { 'content-type': headers.contentType, 'cache-control': headers.cacheControl };
     if (this.acl) objectHeaders['x-amz-acl'] = this.acl;
-    if (precondition.ifMatch) objectHeaders['If-Match'] = precondition.ifMatch;
-    if (precondition.ifNoneMatch) objectHeaders['If-None-Match'] = precondition.ifNoneMatch;
+    if (precondition.ifMatch) objectHeaders['if-match'] = precondition.ifMatch;
+    if (precondition.ifNoneMatch) objectHeaders['if-none-match'] = precondition.ifNoneMatch;
     return this.request({ method: 'PUT', key: this.key(path), headers: objectHeaders, body });
   }
 
