@@ -2,29 +2,38 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   parseUserAgent
-} from "./chunks/chunk-ESYM6LSD.js";
+} from "./chunks/chunk-TI2UQCWT.js";
 import {
+  COMPRESS_MODES,
   InputError,
+  TARGET_DEFAULTS,
+  TARGET_SETTING_NAMES,
+  changeRollout,
   compareVersions,
+  cosign,
+  createTarget,
   generateKey,
   layoutForPrebuilt,
   parseDuration,
   parsePositiveInteger,
   parsePublicKey,
+  parseRequiredSignatures,
+  parseRolloutPercent,
   parseSigningKeys,
   publicKeyAsCArray,
+  readTargetConfig,
   runRelease
-} from "./chunks/chunk-EAH6LKVP.js";
+} from "./chunks/chunk-XUMGVID5.js";
 import "./chunks/chunk-B6URAI4N.js";
+import "./chunks/chunk-KCXCTA5R.js";
 import {
   STABLE_CHANNEL,
   isValidBoard,
   isValidChannel
-} from "./chunks/chunk-WCMNMBL3.js";
-import "./chunks/chunk-KCXCTA5R.js";
+} from "./chunks/chunk-FTZSONF3.js";
 import {
   DEFAULT_MAX_IMAGE_BYTES
-} from "./chunks/chunk-HKFBECJ7.js";
+} from "./chunks/chunk-ZMUUB56F.js";
 import {
   __commonJS,
   __require,
@@ -3739,9 +3748,48 @@ async function readKeys(paths, env) {
   }
   return keys;
 }
+function targetFrom(options, env) {
+  const flag = (name) => {
+    const value = options[camelCase(name)];
+    return typeof value === "string" ? value : void 0;
+  };
+  const fromEnvironment = {
+    token: env.GITHUB_TOKEN,
+    "s3-secret-access-key": env.AWS_SECRET_ACCESS_KEY,
+    "s3-session-token": env.AWS_SESSION_TOKEN
+  };
+  const fallbacks = { ...TARGET_DEFAULTS, directory: options.out, "s3-access-key-id": env.AWS_ACCESS_KEY_ID };
+  return readTargetConfig((name) => name in fromEnvironment ? fromEnvironment[name] : flag(name) ?? fallbacks[name], env);
+}
+var mirrorOptionsMissing = (options) => (options.target ?? "directory") === "directory" && options.directory === void 0 ? ["out"] : [];
+function addTargetOptions(command) {
+  command.option("--out <dir>", "the mirror directory (the directory target; required unless --target says otherwise)").addOption(new Option("--target <kind>", "mirror target, as the action's target input").choices(["directory", "github-pages", "s3"]));
+  const descriptions = {
+    directory: "the mirror directory (same as --out)",
+    "pages-branch": "github-pages: branch (default gh-pages); the remote is GITHUB_SERVER_URL/GITHUB_REPOSITORY.git, the token GITHUB_TOKEN",
+    "pages-folder": "github-pages: sub-folder of the branch that is the mirror root",
+    "pages-history": "github-pages: keep (a commit per publish) or squash (one commit, pushed with --force-with-lease)",
+    "s3-bucket": "s3: bucket; credentials AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN",
+    "s3-prefix": "s3: key prefix (the mirror root)",
+    "s3-region": "s3: region (default us-east-1; R2 uses auto)",
+    "s3-endpoint": "s3: endpoint URL for S3-compatible services",
+    "s3-force-path-style": "s3: true for path-style addressing (MinIO)",
+    "s3-access-key-id": "s3: access key id (default AWS_ACCESS_KEY_ID)",
+    "s3-acl": "s3: canned ACL for uploads, e.g. public-read"
+  };
+  for (const name of TARGET_SETTING_NAMES.filter((setting) => setting !== "target")) command.option(`--${name} <value>`, descriptions[name]);
+  return command;
+}
+function manifestLocation(options) {
+  if (!isValidBoard(options.board)) throw new UsageError(`--board ${JSON.stringify(options.board)} is not a board name`);
+  if (!isValidChannel(options.channel)) throw new UsageError(`--channel ${JSON.stringify(options.channel)} is not a channel name`);
+  return { board: options.board, channel: options.channel };
+}
+var requiredSignatures = (text, fallback) => text === void 0 ? fallback : parseRequiredSignatures(text, "--required-signatures");
 async function publish(options, out, env) {
-  requireOptions({ ...options }, ["firmware", "version", "board", "out"]);
+  requireOptions({ ...options }, ["firmware", "version", "board", ...mirrorOptionsMissing(options)]);
   const { expiresIn, keepVersions } = options;
+  const target = targetFrom(options, env);
   const { manifests } = await runRelease({
     version: options.version,
     channel: options.channel,
@@ -3754,9 +3802,13 @@ async function publish(options, out, env) {
     allowLockout: options.allowLockout === true,
     expiresInSeconds: expiresIn === void 0 ? void 0 : parseDuration(expiresIn, "--expires-in"),
     force: options.force === true,
+    followStable: options.followStable,
+    rollout: options.rollout === void 0 ? void 0 : parseRolloutPercent(options.rollout, "--rollout"),
+    requiredSignatures: requiredSignatures(options.requiredSignatures, 1),
     maxImageBytes: parsePositiveInteger(options.maxImageSize, "--max-image-size"),
+    compress: options.compress,
     keepVersions: keepVersions === void 0 ? void 0 : parsePositiveInteger(keepVersions, "--keep-versions"),
-    target: { kind: "directory", directory: options.out },
+    target,
     log: { info: (message) => out(`${message}
 `), warning: (message) => out(`warning: ${message}
 `) }
@@ -3764,8 +3816,8 @@ async function publish(options, out, env) {
   for (const published of manifests) {
     out(`  ${published.image}: ${published.size} bytes, sha256 ${published.sha256}${published.imageWritten ? "" : " (already there)"}
 `);
-    if (published.supersededBy === void 0) {
-      const text = await readFile(join(options.out, ...published.manifest.split("/")), "latin1");
+    if (published.supersededBy === void 0 && target.kind === "directory") {
+      const text = await readFile(join(target.directory, ...published.manifest.split("/")), "latin1");
       out(`  ${published.manifest}:
 ${text.replace(/^/gm, "    ")}`);
     }
@@ -3773,31 +3825,69 @@ ${text.replace(/^/gm, "    ")}`);
 }
 async function verify(options, out) {
   requireOptions({ ...options }, ["mirror", "board", "pubkey"]);
-  if (!isValidBoard(options.board)) throw new UsageError(`--board ${JSON.stringify(options.board)} is not a board name`);
-  if (!isValidChannel(options.channel)) throw new UsageError(`--channel ${JSON.stringify(options.channel)} is not a channel name`);
-  const { verifyMirror } = await import("./chunks/verify-EAFRX6UI.js");
+  const { verifyMirror } = await import("./chunks/verify-KYZBZ6XK.js");
   const report = await verifyMirror({
     mirror: options.mirror,
-    board: options.board,
-    channel: options.channel,
-    trustedKeys: (options.pubkey ?? []).map((key) => parsePublicKey(key, "--pubkey"))
+    ...manifestLocation(options),
+    trustedKeys: (options.pubkey ?? []).map((key) => parsePublicKey(key, "--pubkey")),
+    requiredSignatures: requiredSignatures(options.requiredSignatures, 1),
+    pending: options.pending === true
   });
   const { manifest } = report;
   out(`OK ${report.manifestLocation}
 `);
-  out(`  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedBy}
+  out(`  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedKeys.join(", ")}
 `);
   if (manifest.expires !== void 0) out(`  expires ${new Date(manifest.expires * 1e3).toISOString()}
 `);
-  out(`  image ${report.imageLocation}: ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)
+  const encoding = manifest.encoding ? ` ${manifest.encoding} (the ESP8266 boot loader inflates it; ESP32 devices refuse it)` : "";
+  out(`  image ${report.imageLocation}:${encoding} ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)
+`);
+}
+async function rollout(options, out, env) {
+  requireOptions({ ...options }, ["board", "percent", ...mirrorOptionsMissing(options)]);
+  const percent = parseRolloutPercent(options.percent, "--percent");
+  const location = manifestLocation(options);
+  const target = await createTarget(targetFrom(options, env));
+  const result = await changeRollout(target, {
+    ...location,
+    percent,
+    keys: await readKeys(options.key ?? [], env),
+    trustedKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, "--trusted-key")),
+    requiredSignatures: requiredSignatures(options.requiredSignatures, 1)
+  });
+  out(`${result.path}: ${result.version} rollout ${result.previousPercent}% -> ${result.percent}% (seq ${result.seq})${percent === 0 ? ", halted" : ""}
+`);
+  if (result.path.endsWith("/pending.txt")) out("staged: devices keep the current manifest until static-ota cosign adds the other signatures\n");
+}
+async function cosignCommand(options, out, env) {
+  requireOptions({ ...options }, ["board", "trusted-key", ...mirrorOptionsMissing(options)]);
+  const location = manifestLocation(options);
+  const keys = await readKeys(options.key ?? [], env);
+  if (keys.length !== 1) throw new UsageError(`cosign adds one signature: give exactly one key, got ${keys.length}`);
+  const target = await createTarget(targetFrom(options, env));
+  const result = await cosign(target, {
+    ...location,
+    key: keys[0],
+    trustedKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, "--trusted-key")),
+    requiredSignatures: requiredSignatures(options.requiredSignatures, 2)
+  });
+  out(`${result.path}: ${result.version} now has ${result.signatures} signature${result.signatures === 1 ? "" : "s"}${result.promoted ? ", promoted to latest.txt" : ""}
 `);
 }
 function program2(out, err, env) {
   const root = new Command("static-ota").description("Signed OTA updates for ESP8266/ESP32 from a static mirror: make keys, publish images, verify mirrors, read fleet status from access logs.").version(package_default.version, "-V, --version", "print the version of static-ota").helpOption("-h, --help", "show help").addHelpText("after", EXIT_CODES_HELP).showSuggestionAfterError().showHelpAfterError("Run with --help for the options.").enablePositionalOptions().configureOutput({ writeOut: out, writeErr: err }).exitOverride();
   const command = (name, description) => root.command(name).description(description).helpOption("-h, --help", "show help").addHelpText("after", EXIT_CODES_HELP);
   command("keygen", "make an Ed25519 signing key (PKCS#8 PEM) and print its public key as hex and as C for the firmware").option("--out <path>", "file to write the private key to (required; never overwritten)").action((options) => keygen(options, out));
-  command("publish", "sign a prebuilt image and publish it with its latest.txt to a directory mirror").option("--firmware <path>", "the image to publish, e.g. .pio/build/nodemcuv2/firmware.bin (required)").option("--version <semver>", "its version, e.g. 1.4.2 or v1.5.0-beta.2 (required)").option("--board <id>", "board name: the mirror folder devices poll (required)").option("--out <dir>", "the mirror directory (required)").option("--key <path>", `signing key file (PKCS#8 PEM, or a 32-byte seed as hex or base64); repeat to sign with several; default: the ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself`, collect).option("--channel <name>", "channel to publish to (default: stable, or the pre-release identifier: 1.5.0-beta.2 goes to beta)").option("--force", "re-publish a version equal to the one in the mirror (a lower one is always refused)").option("--trusted-key <hex>", "public key able to sign the next release, which the image must contain (lockout guard); repeatable; default: the signing keys", collect).option("--allow-lockout", "publish even when the image contains none of those keys (devices running it could never update again)").option("--expires-in <duration>", "write expires= this long after now, e.g. 30d, 12h, 3600s").option("--keep-versions <n>", "keep only the newest N images per board and channel (default: keep all)").addOption(new Option("--max-image-size <bytes>", "largest image accepted, in bytes").default(String(DEFAULT_MAX_IMAGE_BYTES), `${DEFAULT_MAX_IMAGE_BYTES}`)).option("--chip-family <name>", "ESP Web Tools chip family for the release page's install button: ESP8266 (the image alone at 0); default: ESP8266 for a gzip image, else none").action((options) => publish(options, out, env));
-  command("verify", "check a mirror as a device does: latest.txt, its signature, then the image size and SHA-256").option("--mirror <dir-or-url>", "mirror root: a directory, or an http:// or https:// URL (required)").option("--board <id>", "board name (required)").option("--pubkey <hex>", "trusted public key (hex or PEM); repeatable (required)", collect).option("--channel <name>", "channel", STABLE_CHANNEL).action((options) => verify(options, out));
+  const publishCommand = command("publish", "sign a prebuilt image and publish it with its latest.txt to a mirror (a directory, or --target)").option("--firmware <path>", "the image to publish, e.g. .pio/build/nodemcuv2/firmware.bin (required)").option("--version <semver>", "its version, e.g. 1.4.2 or v1.5.0-beta.2 (required)").option("--board <id>", "board name: the mirror folder devices poll (required)").option("--key <path>", `signing key file (PKCS#8 PEM, or a 32-byte seed as hex or base64); repeat to sign with several; default: the ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself`, collect).option("--channel <name>", "channel to publish to (default: stable, or the pre-release identifier: 1.5.0-beta.2 goes to beta)").option("--force", "re-publish a version equal to the one in the mirror (a lower one is always refused)").option("--trusted-key <hex>", "public key able to sign the next release, which the image must contain (lockout guard); repeatable; default: the signing keys", collect).option("--allow-lockout", "publish even when the image contains none of those keys (devices running it could never update again)").option("--expires-in <duration>", "write expires= this long after now, e.g. 30d, 12h, 3600s").option("--keep-versions <n>", "keep only the newest N images per board and channel (default: keep all)").addOption(new Option("--max-image-size <bytes>", "largest image accepted, in bytes (a gzip image: compressed and inflated)").default(String(DEFAULT_MAX_IMAGE_BYTES), `${DEFAULT_MAX_IMAGE_BYTES}`)).option("--no-follow-stable", "a stable release is not also offered on the board's other channels that offer a lower version").option("--rollout <percent>", "staged rollout: offer the release to this percentage of devices (0-100; default all)").option("--required-signatures <k>", "signatures devices require (k of n); with fewer keys the release is staged as pending.txt for cosign").option("--chip-family <name>", "ESP Web Tools chip family for the release page's install button: ESP8266 (the image alone at 0); default: ESP8266 for a gzip image, else none").addOption(
+    new Option("--compress <mode>", "gzip: serve the image gzip-compressed with encoding=gzip (ESP8266 only: its boot loader inflates it); auto: gzip for --chip-family ESP8266, an image already gzip as it is").choices(COMPRESS_MODES).default("auto")
+  ).action((options) => publish(options, out, env));
+  addTargetOptions(publishCommand);
+  const rolloutCommand = command("rollout", "re-sign the manifest on the mirror for its current version with a new rollout percentage (0 halts)").option("--board <id>", "board name (required)").option("--channel <name>", "channel", STABLE_CHANNEL).option("--percent <n>", "percentage of devices, 0 to 100; 0 is the kill switch (required)").option("--key <path>", `signing key file; repeatable; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect).option("--trusted-key <hex>", "key the current manifest may be signed by (default: the signing keys); repeatable", collect).option("--required-signatures <k>", "signatures devices require; with fewer keys the change is staged for cosign").action((options) => rollout(options, out, env));
+  addTargetOptions(rolloutCommand);
+  const cosignCommandLine = command("cosign", "add a signature to the staged manifest (or latest.txt) after verifying the existing ones; promote it at k").option("--board <id>", "board name (required)").option("--channel <name>", "channel", STABLE_CHANNEL).option("--key <path>", `the one signing key to add; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect).option("--trusted-key <hex>", "public key devices trust; every existing signature must verify under these; repeatable (required)", collect).option("--required-signatures <k>", "signatures that promote a staged manifest to latest.txt", "2").action((options) => cosignCommand(options, out, env));
+  addTargetOptions(cosignCommandLine);
+  command("verify", "check a mirror as a device does: latest.txt, its signature, then the image size and SHA-256").option("--mirror <dir-or-url>", "mirror root: a directory, or an http:// or https:// URL (required)").option("--board <id>", "board name (required)").option("--pubkey <hex>", "trusted public key (hex or PEM); repeatable (required)", collect).option("--channel <name>", "channel", STABLE_CHANNEL).option("--required-signatures <k>", "signatures from distinct trusted keys the manifest needs, as devices require (default 1)").option("--pending", "check the staged manifest (pending.txt) awaiting cosignatures instead of latest.txt").action((options) => verify(options, out));
   command("fleet", "which versions the fleet runs, from the mirror's access logs (nginx/Apache combined, S3; gzip rotations too)").option("--log <file>", "access log to read; repeat for rotations (required)", collect).option("--since <duration>", "only requests this recent, e.g. 7d, 12h").option("--json", "print the report as JSON").action((options) => {
     requireOptions({ ...options }, ["log"]);
     return runFleet(options, out);

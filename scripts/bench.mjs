@@ -2,6 +2,7 @@
 //   - CPU of `static-ota publish` of a 1 MiB image against the hand-written shell step (scripts/publish-shell.sh)
 //   - Pages publishing against the branch's history, and peak memory per target (scripts/bench-targets.ts)
 //   - device core size, static RAM, stack high-water and idle-poll bytes (firmware bench)
+//   - idle-poll requests and bytes with one and with three mirrors (mirror failover)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -75,6 +76,7 @@ try {
   const runs = [
     [node24, join(cache, 'bench-targets.js'), join(cache, 'publisher', 'bench-publish.js')],
     [process.execPath, join(root, 'scripts', 'bench-firmware.mjs')],
+    [process.execPath, join(root, 'scripts', 'bench-mirrors.mjs')],
     [process.execPath, join(root, 'scripts', 'security-report.mjs')],
   ];
   for (const [runtime, script, ...args] of runs) {

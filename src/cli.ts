@@ -1,15 +1,18 @@
-// The maintainer CLI: static-ota keygen | publish | verify | fleet, on commander
-// (subcommands, per-command help, "did you mean" for mistyped options).
+// The maintainer CLI: static-ota keygen | publish | rollout | cosign | verify | fleet,
+// on commander (subcommands, per-command help, "did you mean" for mistyped options).
 import { Command, CommanderError, Option } from 'commander';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import packageJson from '../package.json' with { type: 'json' };
 import { DEFAULT_MAX_IMAGE_BYTES } from './image.js';
-import { InputError, parseDuration, parsePositiveInteger } from './inputs.js';
+import { COMPRESS_MODES, InputError, parseDuration, parsePositiveInteger, type CompressMode } from './inputs.js';
 import { isValidBoard, isValidChannel, STABLE_CHANNEL } from './manifest.js';
+import { createTarget, type TargetConfig } from './publish/targets.js';
 import { runFleet, type FleetOptions } from './fleet.js';
 import { runRelease } from './release.js';
+import { changeRollout, cosign, parseRequiredSignatures, parseRolloutPercent } from './resign.js';
 import { generateKey, parsePublicKey, parseSigningKeys, publicKeyAsCArray, type SigningKey } from './sign.js';
+import { readTargetConfig, TARGET_DEFAULTS, TARGET_SETTING_NAMES } from './target-settings.js';
 import { layoutForPrebuilt } from './site/web-install.js';
 
 export interface CliIo {
@@ -76,11 +79,67 @@ async function readKeys(paths: string[], env: NodeJS.ProcessEnv): Promise<Signin
   return keys;
 }
 
-interface PublishOptions {
+/** --out or --target with the action's target settings (commander's camelCase keys). */
+type TargetOptions = { out?: string } & { [setting: string]: unknown };
+
+/**
+ * The mirror target from the flags, through the action's own parser
+ * (readTargetConfig); secrets come from the environment only, never argv.
+ */
+function targetFrom(options: TargetOptions, env: NodeJS.ProcessEnv): TargetConfig {
+  const flag = (name: string): string | undefined => {
+    const value = options[camelCase(name)];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const fromEnvironment: Record<string, string | undefined> = {
+    token: env.GITHUB_TOKEN,
+    's3-secret-access-key': env.AWS_SECRET_ACCESS_KEY,
+    's3-session-token': env.AWS_SESSION_TOKEN,
+  };
+  const fallbacks: Record<string, string | undefined> = { ...TARGET_DEFAULTS, directory: options.out, 's3-access-key-id': env.AWS_ACCESS_KEY_ID };
+  return readTargetConfig((name) => (name in fromEnvironment ? fromEnvironment[name] : (flag(name) ?? fallbacks[name])), env);
+}
+
+/** The directory target needs its folder: --out (or --directory) is then required. */
+const mirrorOptionsMissing = (options: TargetOptions): string[] =>
+  (options.target ?? 'directory') === 'directory' && options.directory === undefined ? ['out'] : [];
+
+/** The target flags every command that writes to a mirror takes: the action's settings under the same names. */
+function addTargetOptions(command: Command): Command {
+  command
+    .option('--out <dir>', 'the mirror directory (the directory target; required unless --target says otherwise)')
+    .addOption(new Option('--target <kind>', 'mirror target, as the action\'s target input').choices(['directory', 'github-pages', 's3']));
+  const descriptions: Record<string, string> = {
+    directory: 'the mirror directory (same as --out)',
+    'pages-branch': 'github-pages: branch (default gh-pages); the remote is GITHUB_SERVER_URL/GITHUB_REPOSITORY.git, the token GITHUB_TOKEN',
+    'pages-folder': 'github-pages: sub-folder of the branch that is the mirror root',
+    'pages-history': 'github-pages: keep (a commit per publish) or squash (one commit, pushed with --force-with-lease)',
+    's3-bucket': 's3: bucket; credentials AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN',
+    's3-prefix': 's3: key prefix (the mirror root)',
+    's3-region': 's3: region (default us-east-1; R2 uses auto)',
+    's3-endpoint': 's3: endpoint URL for S3-compatible services',
+    's3-force-path-style': 's3: true for path-style addressing (MinIO)',
+    's3-access-key-id': 's3: access key id (default AWS_ACCESS_KEY_ID)',
+    's3-acl': 's3: canned ACL for uploads, e.g. public-read',
+  };
+  for (const name of TARGET_SETTING_NAMES.filter((setting) => setting !== 'target')) command.option(`--${name} <value>`, descriptions[name]);
+  return command;
+}
+
+/** --board and --channel, checked. */
+function manifestLocation(options: { board: string; channel: string }): { board: string; channel: string } {
+  if (!isValidBoard(options.board)) throw new UsageError(`--board ${JSON.stringify(options.board)} is not a board name`);
+  if (!isValidChannel(options.channel)) throw new UsageError(`--channel ${JSON.stringify(options.channel)} is not a channel name`);
+  return { board: options.board, channel: options.channel };
+}
+
+const requiredSignatures = (text: string | undefined, fallback: number): number =>
+  text === undefined ? fallback : parseRequiredSignatures(text, '--required-signatures');
+
+interface PublishOptions extends TargetOptions {
   firmware: string;
   version: string;
   board: string;
-  out: string;
   channel?: string;
   key?: string[];
   force?: boolean;
@@ -89,12 +148,17 @@ interface PublishOptions {
   expiresIn?: string;
   keepVersions?: string;
   maxImageSize: string;
+  compress: CompressMode;
+  followStable: boolean;
+  rollout?: string;
+  requiredSignatures?: string;
   chipFamily?: string;
 }
 
 async function publish(options: PublishOptions, out: Write, env: NodeJS.ProcessEnv): Promise<void> {
-  requireOptions({ ...options }, ['firmware', 'version', 'board', 'out']);
+  requireOptions({ ...options }, ['firmware', 'version', 'board', ...mirrorOptionsMissing(options)]);
   const { expiresIn, keepVersions } = options;
+  const target = targetFrom(options, env);
   const { manifests } = await runRelease({
     version: options.version,
     channel: options.channel,
@@ -107,15 +171,19 @@ async function publish(options: PublishOptions, out: Write, env: NodeJS.ProcessE
     allowLockout: options.allowLockout === true,
     expiresInSeconds: expiresIn === undefined ? undefined : parseDuration(expiresIn, '--expires-in'),
     force: options.force === true,
+    followStable: options.followStable,
+    rollout: options.rollout === undefined ? undefined : parseRolloutPercent(options.rollout, '--rollout'),
+    requiredSignatures: requiredSignatures(options.requiredSignatures, 1),
     maxImageBytes: parsePositiveInteger(options.maxImageSize, '--max-image-size'),
+    compress: options.compress,
     keepVersions: keepVersions === undefined ? undefined : parsePositiveInteger(keepVersions, '--keep-versions'),
-    target: { kind: 'directory', directory: options.out },
+    target,
     log: { info: (message) => out(`${message}\n`), warning: (message) => out(`warning: ${message}\n`) },
   });
   for (const published of manifests) {
     out(`  ${published.image}: ${published.size} bytes, sha256 ${published.sha256}${published.imageWritten ? '' : ' (already there)'}\n`);
-    if (published.supersededBy === undefined) {
-      const text = await readFile(join(options.out, ...published.manifest.split('/')), 'latin1');
+    if (published.supersededBy === undefined && target.kind === 'directory') {
+      const text = await readFile(join(target.directory, ...published.manifest.split('/')), 'latin1');
       out(`  ${published.manifest}:\n${text.replace(/^/gm, '    ')}`);
     }
   }
@@ -126,25 +194,71 @@ interface VerifyOptions {
   board: string;
   channel: string;
   pubkey?: string[];
+  requiredSignatures?: string;
+  pending?: boolean;
 }
 
 async function verify(options: VerifyOptions, out: Write): Promise<void> {
   requireOptions({ ...options }, ['mirror', 'board', 'pubkey']);
-  if (!isValidBoard(options.board)) throw new UsageError(`--board ${JSON.stringify(options.board)} is not a board name`);
-  if (!isValidChannel(options.channel)) throw new UsageError(`--channel ${JSON.stringify(options.channel)} is not a channel name`);
   // Loaded only to verify: importing node:http and node:https costs every publish tens of milliseconds.
   const { verifyMirror } = await import('./verify.js');
   const report = await verifyMirror({
     mirror: options.mirror,
-    board: options.board,
-    channel: options.channel,
+    ...manifestLocation(options),
     trustedKeys: (options.pubkey ?? []).map((key) => parsePublicKey(key, '--pubkey')),
+    requiredSignatures: requiredSignatures(options.requiredSignatures, 1),
+    pending: options.pending === true,
   });
   const { manifest } = report;
   out(`OK ${report.manifestLocation}\n`);
-  out(`  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedBy}\n`);
+  out(`  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedKeys.join(', ')}\n`);
   if (manifest.expires !== undefined) out(`  expires ${new Date(manifest.expires * 1000).toISOString()}\n`);
-  out(`  image ${report.imageLocation}: ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)\n`);
+  const encoding = manifest.encoding ? ` ${manifest.encoding} (the ESP8266 boot loader inflates it; ESP32 devices refuse it)` : '';
+  out(`  image ${report.imageLocation}:${encoding} ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)\n`);
+}
+
+/** What rollout and cosign share: the manifest on a mirror, the keys and the threshold. */
+interface ResignOptions extends TargetOptions {
+  board: string;
+  channel: string;
+  key?: string[];
+  trustedKey?: string[];
+  requiredSignatures?: string;
+}
+
+interface RolloutOptions extends ResignOptions {
+  percent: string;
+}
+
+async function rollout(options: RolloutOptions, out: Write, env: NodeJS.ProcessEnv): Promise<void> {
+  requireOptions({ ...options }, ['board', 'percent', ...mirrorOptionsMissing(options)]);
+  const percent = parseRolloutPercent(options.percent, '--percent');
+  const location = manifestLocation(options);
+  const target = await createTarget(targetFrom(options, env));
+  const result = await changeRollout(target, {
+    ...location,
+    percent,
+    keys: await readKeys(options.key ?? [], env),
+    trustedKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, '--trusted-key')),
+    requiredSignatures: requiredSignatures(options.requiredSignatures, 1),
+  });
+  out(`${result.path}: ${result.version} rollout ${result.previousPercent}% -> ${result.percent}% (seq ${result.seq})${percent === 0 ? ', halted' : ''}\n`);
+  if (result.path.endsWith('/pending.txt')) out('staged: devices keep the current manifest until static-ota cosign adds the other signatures\n');
+}
+
+async function cosignCommand(options: ResignOptions, out: Write, env: NodeJS.ProcessEnv): Promise<void> {
+  requireOptions({ ...options }, ['board', 'trusted-key', ...mirrorOptionsMissing(options)]);
+  const location = manifestLocation(options);
+  const keys = await readKeys(options.key ?? [], env);
+  if (keys.length !== 1) throw new UsageError(`cosign adds one signature: give exactly one key, got ${keys.length}`);
+  const target = await createTarget(targetFrom(options, env));
+  const result = await cosign(target, {
+    ...location,
+    key: keys[0],
+    trustedKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, '--trusted-key')),
+    requiredSignatures: requiredSignatures(options.requiredSignatures, 2),
+  });
+  out(`${result.path}: ${result.version} now has ${result.signatures} signature${result.signatures === 1 ? '' : 's'}${result.promoted ? ', promoted to latest.txt' : ''}\n`);
 }
 
 function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
@@ -167,11 +281,10 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
     .option('--out <path>', 'file to write the private key to (required; never overwritten)')
     .action((options: KeygenOptions) => keygen(options, out));
 
-  command('publish', 'sign a prebuilt image and publish it with its latest.txt to a directory mirror')
+  const publishCommand = command('publish', 'sign a prebuilt image and publish it with its latest.txt to a mirror (a directory, or --target)')
     .option('--firmware <path>', 'the image to publish, e.g. .pio/build/nodemcuv2/firmware.bin (required)')
     .option('--version <semver>', 'its version, e.g. 1.4.2 or v1.5.0-beta.2 (required)')
     .option('--board <id>', 'board name: the mirror folder devices poll (required)')
-    .option('--out <dir>', 'the mirror directory (required)')
     .option('--key <path>', `signing key file (PKCS#8 PEM, or a 32-byte seed as hex or base64); repeat to sign with several; default: the ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself`, collect)
     .option('--channel <name>', 'channel to publish to (default: stable, or the pre-release identifier: 1.5.0-beta.2 goes to beta)')
     .option('--force', 're-publish a version equal to the one in the mirror (a lower one is always refused)')
@@ -179,15 +292,45 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
     .option('--allow-lockout', 'publish even when the image contains none of those keys (devices running it could never update again)')
     .option('--expires-in <duration>', 'write expires= this long after now, e.g. 30d, 12h, 3600s')
     .option('--keep-versions <n>', 'keep only the newest N images per board and channel (default: keep all)')
-    .addOption(new Option('--max-image-size <bytes>', 'largest image accepted, in bytes').default(String(DEFAULT_MAX_IMAGE_BYTES), `${DEFAULT_MAX_IMAGE_BYTES}`))
+    .addOption(new Option('--max-image-size <bytes>', 'largest image accepted, in bytes (a gzip image: compressed and inflated)').default(String(DEFAULT_MAX_IMAGE_BYTES), `${DEFAULT_MAX_IMAGE_BYTES}`))
+    .option('--no-follow-stable', 'a stable release is not also offered on the board\'s other channels that offer a lower version')
+    .option('--rollout <percent>', 'staged rollout: offer the release to this percentage of devices (0-100; default all)')
+    .option('--required-signatures <k>', 'signatures devices require (k of n); with fewer keys the release is staged as pending.txt for cosign')
     .option('--chip-family <name>', "ESP Web Tools chip family for the release page's install button: ESP8266 (the image alone at 0); default: ESP8266 for a gzip image, else none")
+    .addOption(
+      new Option('--compress <mode>', 'gzip: serve the image gzip-compressed with encoding=gzip (ESP8266 only: its boot loader inflates it); auto: gzip for --chip-family ESP8266, an image already gzip as it is')
+        .choices(COMPRESS_MODES)
+        .default('auto'),
+    )
     .action((options: PublishOptions) => publish(options, out, env));
+  addTargetOptions(publishCommand);
+
+  const rolloutCommand = command('rollout', 're-sign the manifest on the mirror for its current version with a new rollout percentage (0 halts)')
+    .option('--board <id>', 'board name (required)')
+    .option('--channel <name>', 'channel', STABLE_CHANNEL)
+    .option('--percent <n>', 'percentage of devices, 0 to 100; 0 is the kill switch (required)')
+    .option('--key <path>', `signing key file; repeatable; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect)
+    .option('--trusted-key <hex>', 'key the current manifest may be signed by (default: the signing keys); repeatable', collect)
+    .option('--required-signatures <k>', 'signatures devices require; with fewer keys the change is staged for cosign')
+    .action((options: RolloutOptions) => rollout(options, out, env));
+  addTargetOptions(rolloutCommand);
+
+  const cosignCommandLine = command('cosign', 'add a signature to the staged manifest (or latest.txt) after verifying the existing ones; promote it at k')
+    .option('--board <id>', 'board name (required)')
+    .option('--channel <name>', 'channel', STABLE_CHANNEL)
+    .option('--key <path>', `the one signing key to add; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect)
+    .option('--trusted-key <hex>', 'public key devices trust; every existing signature must verify under these; repeatable (required)', collect)
+    .option('--required-signatures <k>', 'signatures that promote a staged manifest to latest.txt', '2')
+    .action((options: ResignOptions) => cosignCommand(options, out, env));
+  addTargetOptions(cosignCommandLine);
 
   command('verify', 'check a mirror as a device does: latest.txt, its signature, then the image size and SHA-256')
     .option('--mirror <dir-or-url>', 'mirror root: a directory, or an http:// or https:// URL (required)')
     .option('--board <id>', 'board name (required)')
     .option('--pubkey <hex>', 'trusted public key (hex or PEM); repeatable (required)', collect)
     .option('--channel <name>', 'channel', STABLE_CHANNEL)
+    .option('--required-signatures <k>', 'signatures from distinct trusted keys the manifest needs, as devices require (default 1)')
+    .option('--pending', 'check the staged manifest (pending.txt) awaiting cosignatures instead of latest.txt')
     .action((options: VerifyOptions) => verify(options, out));
 
   command('fleet', 'which versions the fleet runs, from the mirror\'s access logs (nginx/Apache combined, S3; gzip rotations too)')

@@ -1,8 +1,10 @@
 // The action's entry: read inputs, run the release, set outputs. All logic lives in the library.
 import * as core from '@actions/core';
-import { InputError, parseDuration, parsePositiveInteger, splitList } from './inputs.js';
-import { PAGES_HISTORIES, TARGET_KINDS, type PagesHistory, type TargetConfig, type TargetKind } from './publish/targets.js';
+import { InputError, parseCompressMode, parseDuration, parsePositiveInteger, splitList } from './inputs.js';
+import type { TargetConfig } from './publish/targets.js';
 import { ReleaseError, runRelease, type ReleaseOptions, type ReleaseResult } from './release.js';
+import { parseRequiredSignatures, parseRolloutPercent } from './resign.js';
+import { readTargetConfig } from './target-settings.js';
 import { parsePublicKey, parseSigningKeys, type SigningKey } from './sign.js';
 import { tagFromRef } from './version.js';
 
@@ -46,10 +48,6 @@ function readFirmware(environments: string[]): Array<{ board: string; path: stri
 }
 
 function readTarget(): TargetConfig {
-  const kind = input('target');
-  if (!TARGET_KINDS.includes(kind as TargetKind)) {
-    throw new InputError(`target must be one of ${TARGET_KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
-  }
   const token = optional('token');
   const secretAccessKey = optional('s3-secret-access-key');
   const sessionToken = optional('s3-session-token');
@@ -57,35 +55,7 @@ function readTarget(): TargetConfig {
   [token, secretAccessKey, sessionToken, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN].forEach(maskSecret);
   // The form git sends the token in (see pages.ts), in case a git trace prints it.
   if (token) core.setSecret(Buffer.from(`x-access-token:${token}`).toString('base64'));
-  const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
-  const repository = process.env.GITHUB_REPOSITORY;
-  if (kind === 'github-pages' && !repository) throw new InputError('target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)');
-  const history = input('pages-history');
-  if (!PAGES_HISTORIES.includes(history as PagesHistory)) {
-    throw new InputError(`pages-history must be one of ${PAGES_HISTORIES.join(', ')}, got ${JSON.stringify(history)}`);
-  }
-  return {
-    kind: kind as TargetKind,
-    directory: input('directory'),
-    pages: {
-      branch: input('pages-branch'),
-      folder: input('pages-folder'),
-      token,
-      remoteUrl: `${server}/${repository}.git`,
-      history: history as PagesHistory,
-    },
-    s3: {
-      bucket: input('s3-bucket'),
-      prefix: input('s3-prefix'),
-      region: input('s3-region'),
-      endpoint: optional('s3-endpoint'),
-      forcePathStyle: flag('s3-force-path-style'),
-      accessKeyId: optional('s3-access-key-id'),
-      secretAccessKey,
-      sessionToken,
-      acl: optional('s3-acl'),
-    },
-  };
+  return readTargetConfig(input, process.env);
 }
 
 function readOptions(): ReleaseOptions {
@@ -98,6 +68,7 @@ function readOptions(): ReleaseOptions {
   if (releaseAssets && tag === undefined) throw new InputError('release-assets needs a tag (refs/tags/...) to attach to');
   const expiresIn = optional('expires-in');
   const keepVersions = optional('keep-versions');
+  const rollout = optional('rollout');
   return {
     ref,
     version: optional('version'),
@@ -111,7 +82,11 @@ function readOptions(): ReleaseOptions {
     allowLockout: flag('allow-lockout'),
     expiresInSeconds: expiresIn === undefined ? undefined : parseDuration(expiresIn, 'expires-in'),
     force: flag('force'),
+    followStable: flag('follow-stable'),
+    rollout: rollout === undefined ? undefined : parseRolloutPercent(rollout, 'rollout'),
+    requiredSignatures: parseRequiredSignatures(input('required-signatures'), 'required-signatures'),
     maxImageBytes: parsePositiveInteger(input('max-image-size'), 'max-image-size'),
+    compress: parseCompressMode(input('compress'), 'compress'),
     keepVersions: keepVersions === undefined ? undefined : parsePositiveInteger(keepVersions, 'keep-versions'),
     target: readTarget(),
     releaseAssets: releaseAssets

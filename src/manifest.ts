@@ -1,11 +1,14 @@
 // The `latest.txt` protocol (docs/protocol.md): the only TypeScript module that
 // writes or reads manifests. The C++ core in firmware/ implements the same rules;
 // both are tested against test/vectors/manifests.json.
+import { createHash } from 'node:crypto';
 import { keyIdOf, publicKeyProblem, PUBLIC_KEY_PROBLEMS, verifyStrict, type PublicKeyProblem } from './crypto.js';
 
 export const MANIFEST_FORMAT = 'static-ota/1';
 export const MAX_MANIFEST_BYTES = 1024;
 export const MAX_SIGNATURES = 4;
+/** Devices trust at most this many keys, so no more signatures can be required (kMaxTrustedKeys). */
+export const MAX_REQUIRED_SIGNATURES = 4;
 export const MAX_IMAGE_SIZE = 0xffffffff;
 
 export type ManifestErrorCode =
@@ -21,6 +24,7 @@ export type ManifestErrorCode =
   | 'too_many_signatures'
   | 'untrusted_key'
   | 'bad_signature'
+  | 'too_few_signatures'
   | 'bad_line'
   | 'duplicate_field'
   | 'missing_field'
@@ -30,7 +34,10 @@ export type ManifestErrorCode =
   | 'bad_file'
   | 'bad_size'
   | 'bad_sha256'
-  | 'bad_expires';
+  | 'bad_expires'
+  | 'bad_rollout'
+  | 'bad_seq'
+  | 'bad_encoding';
 
 export class ManifestError extends Error {
   constructor(
@@ -51,6 +58,12 @@ export interface ManifestFields {
   sha256: string;
   /** Unix seconds after which devices with a trusted clock refuse the manifest. */
   expires?: number;
+  /** Percent of devices (0-100) that take the release; absent means 100. */
+  rollout?: number;
+  /** Re-signing counter of this version's manifest, so a replayed older one is recognised; absent means 0. */
+  seq?: number;
+  /** How the image is served: absent for the raw image, `gzip` for one the ESP8266 boot loader inflates. */
+  encoding?: ImageEncoding;
   /** Fields this version does not interpret, kept in order so signatures stay valid. */
   extra?: ReadonlyArray<readonly [string, string]>;
 }
@@ -62,12 +75,16 @@ export interface SignatureLine {
 
 export interface OpenedManifest extends ManifestFields {
   format: string;
+  rollout: number;
+  seq: number;
   /** Bytes covered by the signatures: everything before the first `sig=` line. */
   signedLength: number;
-  /** keyid of the trusted key whose signature verified. */
+  /** keyid of the first trusted key whose signature verified. */
   verifiedBy: string;
   /** Index in the trusted keys of that key (keyids can collide). */
   verifiedKeyIndex: number;
+  /** keyids of the distinct trusted keys whose signatures verified, in sig= line order. */
+  verifiedKeys: string[];
 }
 
 const SEMVER =
@@ -84,6 +101,31 @@ const SIG_LINE = /^sig=([0-9a-f]{8}):([0-9a-f]{128})$/;
 const REQUIRED = ['format', 'board', 'channel', 'file', 'size', 'sha256'] as const;
 
 export const STABLE_CHANNEL = 'stable';
+export const FULL_ROLLOUT = 100;
+/** Device ids (rollout buckets; the User-Agent when a sketch opts in): 1 to 32 of [A-Za-z0-9._-], as kMaxDeviceIdLength. */
+const DEVICE_ID = /^[A-Za-z0-9._-]{1,32}$/;
+const ROLLOUT_DOMAIN = 'static-ota/rollout';
+const BUCKETS = 10000;
+
+export const isValidDeviceId = (deviceId: string): boolean => DEVICE_ID.test(deviceId);
+
+/**
+ * A device's place in a staged rollout, 0 to 9999: the first 32 bits (big
+ * endian) of SHA-256 over `static-ota/rollout`, board, version and device id,
+ * each followed by LF, mod 10000. Fixed for one device and version; a new
+ * version reshuffles the order.
+ */
+export function rolloutBucket(board: string, version: string, deviceId: string): number {
+  const digest = createHash('sha256').update(`${ROLLOUT_DOMAIN}\n${board}\n${version}\n${deviceId}\n`, 'latin1').digest();
+  return digest.readUInt32BE(0) % BUCKETS;
+}
+
+/** The device takes the release when its bucket falls under the percentage (× 100). */
+export const inRollout = (percent: number, bucket: number): boolean => bucket < percent * (BUCKETS / FULL_ROLLOUT);
+
+/** `encoding=` values: gzip images are inflated by the ESP8266 boot loader (eboot); ESP32 cannot take them. */
+export const IMAGE_ENCODINGS = ['gzip'] as const;
+export type ImageEncoding = (typeof IMAGE_ENCODINGS)[number];
 
 /** Mirror layout: `<board>/` for stable, `<board>/<channel>/` otherwise; the image sits beside its manifest. */
 export function releaseFolder(board: string, channel: string): string {
@@ -91,6 +133,20 @@ export function releaseFolder(board: string, channel: string): string {
 }
 
 export const manifestPath = (board: string, channel: string): string => `${releaseFolder(board, channel)}/latest.txt`;
+
+/**
+ * `<board>/channels.txt`: the board's channels other than stable, one per line,
+ * so a stable release can find the channels that follow it. Publisher-only:
+ * devices never read it, and nothing in it is trusted (each channel's own
+ * latest.txt is read and compared).
+ */
+/**
+ * `<folder>/pending.txt`: a manifest signed by fewer keys than devices require
+ * (k of n), waiting for `static-ota cosign`. Devices never read it.
+ */
+export const pendingManifestPath = (board: string, channel: string): string => `${releaseFolder(board, channel)}/pending.txt`;
+
+export const channelIndexPath = (board: string): string => `${board}/channels.txt`;
 
 /** `firmware-1.4.2.bin`; build metadata's `+` is not allowed in file names and becomes `_`. */
 export const imageFileName = (version: string): string => `firmware-${version.replace(/\+/g, '_')}.bin`;
@@ -118,6 +174,9 @@ export function serializeBody(fields: ManifestFields): string {
     ['sha256', fields.sha256],
   ];
   if (fields.expires !== undefined) lines.push(['expires', String(fields.expires)]);
+  if (fields.rollout !== undefined) lines.push(['rollout', String(fields.rollout)]);
+  if (fields.seq !== undefined) lines.push(['seq', String(fields.seq)]);
+  if (fields.encoding !== undefined) lines.push(['encoding', fields.encoding]);
   lines.push(...(fields.extra ?? []));
   return `${fields.version}\n${lines.map(([key, value]) => `${key}=${value}\n`).join('')}`;
 }
@@ -197,17 +256,35 @@ export function checkTrustedKey(publicKey: Uint8Array): void {
   if (problem) throw new TrustedKeyError(problem, publicKey);
 }
 
-function checkSignatures(bytes: Uint8Array, framed: Framed, trustedKeys: readonly Uint8Array[]): number {
+/**
+ * Steps 9 and 10: the indices (in trustedKeys) of the distinct trusted keys
+ * whose signatures verify, in sig= line order; at least `requiredSignatures`
+ * of them. Keyids are 32 bits and can collide: every trusted key with the
+ * line's keyid is tried, in the order given. A key counts once however many
+ * lines it signs; a trusted list naming a key twice holds it once.
+ */
+function checkSignatures(bytes: Uint8Array, framed: Framed, trustedKeys: readonly Uint8Array[], requiredSignatures: number): number[] {
   const message = bytes.subarray(0, framed.signedLength);
-  // Keyids are 32 bits and can collide: every trusted key with the line's keyid is tried, in the order given.
-  const trusted = trustedKeys.map((key) => ({ keyId: keyIdOf(key), key }));
+  const hexes = trustedKeys.map((key) => Buffer.from(key).toString('hex'));
+  const trusted = trustedKeys
+    .map((key, index) => ({ keyId: keyIdOf(key), key, index }))
+    .filter(({ index }) => hexes.indexOf(hexes[index]) === index);
+  const verified: number[] = [];
   let sawTrustedKeyId = false;
   for (const { keyId, signature } of parseSignatureLines(framed.signatureLines)) {
-    for (const [index, candidate] of trusted.entries()) {
-      if (candidate.keyId !== keyId) continue;
+    for (const candidate of trusted) {
+      if (candidate.keyId !== keyId || verified.includes(candidate.index)) continue;
       sawTrustedKeyId = true;
-      if (verifyStrict(signature, message, candidate.key)) return index;
+      if (verifyStrict(signature, message, candidate.key)) verified.push(candidate.index);
     }
+    if (verified.length >= requiredSignatures) return verified;
+  }
+  if (verified.length > 0) {
+    const keyIds = verified.map((index) => keyIdOf(trustedKeys[index])).join(', ');
+    throw new ManifestError(
+      'too_few_signatures',
+      `${verified.length} of the ${requiredSignatures} required signatures from distinct trusted keys verify (${keyIds})`,
+    );
   }
   if (!sawTrustedKeyId) {
     const keyIds = trusted.map((candidate) => candidate.keyId).join(', ');
@@ -237,21 +314,22 @@ function parseFields(fieldLines: string[]): Map<string, string> {
   return fields;
 }
 
-function decimal(value: string, code: 'bad_size' | 'bad_expires', name: string): number {
+function decimal(value: string, code: 'bad_size' | 'bad_expires' | 'bad_seq' | 'bad_rollout', name: string): number {
   const number = DECIMAL.test(value) ? Number(value) : NaN;
   if (!(number <= MAX_IMAGE_SIZE)) throw new ManifestError(code, `${name} is not a decimal number up to ${MAX_IMAGE_SIZE}: ${JSON.stringify(value)}`);
   return number;
 }
 
 /**
- * Opens a manifest the way a device does: framing, then a trusted strict
- * signature over the exact bytes, and only then the fields. A trusted key
- * that could never verify is a configuration error (TrustedKeyError).
+ * Opens a manifest the way a device does: framing, then strict signatures
+ * from `requiredSignatures` distinct trusted keys (default 1) over the exact
+ * bytes, and only then the fields. A trusted key that could never verify is
+ * a configuration error (TrustedKeyError).
  */
-export function openManifest(bytes: Uint8Array, trustedKeys: readonly Uint8Array[]): OpenedManifest {
+export function openManifest(bytes: Uint8Array, trustedKeys: readonly Uint8Array[], requiredSignatures = 1): OpenedManifest {
   trustedKeys.forEach(checkTrustedKey);
   const framed = frame(bytes, true);
-  const verifiedKeyIndex = checkSignatures(bytes, framed, trustedKeys);
+  const verified = checkSignatures(bytes, framed, trustedKeys, requiredSignatures);
   const fields = parseFields(framed.fieldLines);
   const get = (key: (typeof REQUIRED)[number]): string => fields.get(key) as string;
   if (get('format') !== MANIFEST_FORMAT) {
@@ -264,7 +342,15 @@ export function openManifest(bytes: Uint8Array, trustedKeys: readonly Uint8Array
   if (size === 0) throw new ManifestError('bad_size', 'size is 0');
   if (!SHA256_HEX.test(get('sha256'))) throw new ManifestError('bad_sha256', 'sha256 is not 64 lowercase hex characters');
   const expiresText = fields.get('expires');
-  const known = new Set<string>([...REQUIRED, 'expires']);
+  const expires = expiresText === undefined ? {} : { expires: decimal(expiresText, 'bad_expires', 'expires') };
+  const rollout = fields.has('rollout') ? decimal(fields.get('rollout') as string, 'bad_rollout', 'rollout') : FULL_ROLLOUT;
+  if (rollout > FULL_ROLLOUT) throw new ManifestError('bad_rollout', `rollout is ${rollout}, a percentage from 0 to ${FULL_ROLLOUT}`);
+  const seq = fields.has('seq') ? decimal(fields.get('seq') as string, 'bad_seq', 'seq') : 0;
+  const encoding = fields.get('encoding');
+  if (encoding !== undefined && !(IMAGE_ENCODINGS as readonly string[]).includes(encoding)) {
+    throw new ManifestError('bad_encoding', `encoding ${JSON.stringify(encoding)} is not one of ${IMAGE_ENCODINGS.join(', ')}`);
+  }
+  const known = new Set<string>([...REQUIRED, 'expires', 'rollout', 'seq', 'encoding']);
   return {
     version: framed.version,
     format: get('format'),
@@ -273,11 +359,15 @@ export function openManifest(bytes: Uint8Array, trustedKeys: readonly Uint8Array
     file: get('file'),
     size,
     sha256: get('sha256'),
-    ...(expiresText === undefined ? {} : { expires: decimal(expiresText, 'bad_expires', 'expires') }),
+    ...expires,
+    rollout,
+    seq,
+    ...(encoding === undefined ? {} : { encoding: encoding as ImageEncoding }),
     extra: [...fields].filter(([key]) => !known.has(key)),
     signedLength: framed.signedLength,
-    verifiedBy: keyIdOf(trustedKeys[verifiedKeyIndex]),
-    verifiedKeyIndex,
+    verifiedBy: keyIdOf(trustedKeys[verified[0]]),
+    verifiedKeyIndex: verified[0],
+    verifiedKeys: verified.map((index) => keyIdOf(trustedKeys[index])),
   };
 }
 

@@ -6,6 +6,7 @@ import type { FlashLayout } from './site/web-install.js';
 import {
   checkTrustedKey,
   formatSignatureLine,
+  type ImageEncoding,
   ManifestFields,
   MAX_SIGNATURES,
   openManifest,
@@ -140,6 +141,8 @@ export interface ReleaseInput {
   channel: string;
   /** Name of the image in the mirror (see imageFileName). */
   file: string;
+  /** For a gzip imageFile: the same image uncompressed, which a browser install writes over serial. */
+  rawImage?: string;
   /** Chip and flash images for the release page's browser install; none: no install button. */
   flash?: FlashLayout;
   /** Optional manifest fields after the known ones (`attestation=`), covered by the signature. */
@@ -158,26 +161,38 @@ export interface SigningPolicy {
   maxImageBytes?: number;
   /** Unix seconds written as `expires=`. */
   expires?: number;
+  /** Percent written as `rollout=` (staged rollout); undefined offers the release to every device. */
+  rollout?: number;
+  /** Signatures devices require from distinct trusted keys (k of n); the image must embed k of nextReleaseKeys. Default 1. */
+  requiredSignatures?: number;
 }
 
 export interface SignedRelease extends ReleaseInput {
+  /** Of the served bytes: for a gzip image, the compressed ones. */
   size: number;
   sha256: string;
+  encoding?: ImageEncoding;
   /** The complete latest.txt text. */
   manifest: string;
+  /**
+   * Signed by fewer keys than devices require: published to the staging path
+   * (pendingManifestPath) for `static-ota cosign`, never as latest.txt.
+   */
+  staged?: boolean;
   /** Set when allow-lockout let through an image the lockout guard refuses. */
   lockout?: string;
 }
 
 /**
- * The lockout guard's finding: undefined when the image contains one of the
- * keys able to sign the next release (default: the signing keys' own), else
- * why devices running it could never update again.
+ * The lockout guard's finding: undefined when the image contains `required`
+ * (k of n, default 1) of the keys able to sign the next release (default: the
+ * signing keys' own), else why devices running it could never update again.
  */
 export async function findLockout(
-  input: Pick<ReleaseInput, 'imageFile' | 'board' | 'version'>,
+  input: Pick<ReleaseInput, 'imageFile' | 'board' | 'version' | 'rawImage'>,
   gzip: boolean,
   keys: readonly Uint8Array[],
+  required = 1,
 ): Promise<string | undefined> {
   let found: Set<number>;
   try {
@@ -185,28 +200,38 @@ export async function findLockout(
   } catch (error) {
     throw new ImageError(`cannot read ${input.imageFile} to look for trusted keys: ${(error as Error).message}`);
   }
-  if (found.size > 0) return undefined;
+  if (found.size >= required) return undefined;
   const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString('hex')})`).join(', ');
+  const wanted = required === 1 ? 'any public key' : `${required} distinct public keys (devices require ${required} signatures; it has ${found.size})`;
+  const image = input.rawImage ? `${input.rawImage} (served gzip-compressed as ${input.imageFile})` : input.imageFile;
   return (
-    `lockout guard: ${input.imageFile} (${input.board} ${input.version}) does not contain any public key able to sign the next release: ${listed}. ` +
+    `lockout guard: ${image} (${input.board} ${input.version}) does not contain ${wanted} able to sign the next release: ${listed}. ` +
     'Devices running it would refuse every later update. Compile the public key into the firmware ' +
     '(static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.'
   );
 }
 
 /** The keys the lockout guard looks for: the next release's, or the signing keys' own. */
-export const lockoutKeys = (nextReleaseKeys: readonly Uint8Array[] | undefined, signingKeys: readonly SigningKey[]): readonly Uint8Array[] =>
-  nextReleaseKeys?.length ? nextReleaseKeys : signingKeys.map((key) => key.publicKey);
+export function lockoutKeys(nextReleaseKeys: readonly Uint8Array[] | undefined, signingKeys: readonly SigningKey[]): readonly Uint8Array[] {
+  const listed = nextReleaseKeys?.length ? nextReleaseKeys : signingKeys.map((key) => key.publicKey);
+  // A key listed twice is still one key toward a k-of-n threshold.
+  return [...new Map(listed.map((key) => [Buffer.from(key).toString('hex'), key])).values()];
+}
 
 /** Checks the image, applies the lockout guard, hashes the image and signs its manifest. */
 export async function signRelease(input: ReleaseInput, policy: SigningPolicy): Promise<SignedRelease> {
   const { gzip } = await checkImage(input.imageFile, policy.maxImageBytes);
-  const lockout = await findLockout(input, gzip, lockoutKeys(policy.nextReleaseKeys, policy.keys));
+  // Inside a gzip image: the key must be in what eboot installs.
+  const lockout = await findLockout(input, gzip, lockoutKeys(policy.nextReleaseKeys, policy.keys), policy.requiredSignatures);
   if (lockout !== undefined && !policy.allowLockout) throw new ImageError(lockout);
   const { size, sha256 } = await hashFile(input.imageFile);
   const { version, board, channel, file, extra } = input;
-  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, extra }, policy.keys);
-  return { ...input, size, sha256, manifest, lockout };
+  const encoding = gzip ? ('gzip' as const) : undefined;
+  const manifest = signManifest(
+    { version, board, channel, file, size, sha256, expires: policy.expires, rollout: policy.rollout, encoding, extra },
+    policy.keys,
+  );
+  return { ...input, size, sha256, ...(encoding ? { encoding } : {}), manifest, lockout };
 }
 
 const PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;

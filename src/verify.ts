@@ -12,7 +12,7 @@ import {
   deviceRedirectTarget,
   deviceRequestHeaders,
 } from './device-http.js';
-import { manifestPath, MAX_MANIFEST_BYTES, openManifest, type OpenedManifest } from './manifest.js';
+import { manifestPath, MAX_MANIFEST_BYTES, openManifest, pendingManifestPath, type OpenedManifest } from './manifest.js';
 
 const TIMEOUT_MS = 30_000;
 
@@ -29,6 +29,10 @@ export interface VerifyOptions {
   board: string;
   channel: string;
   trustedKeys: readonly Uint8Array[];
+  /** Signatures from distinct trusted keys devices require (k of n); default 1. */
+  requiredSignatures?: number;
+  /** Checks the staged manifest (pending.txt, awaiting cosignatures) instead of latest.txt; one signature suffices. */
+  pending?: boolean;
 }
 
 export interface VerifyReport {
@@ -150,12 +154,12 @@ async function readBounded(fetched: Fetched, limit: number, what: string): Promi
 }
 
 export async function verifyMirror(options: VerifyOptions): Promise<VerifyReport> {
-  const path = manifestPath(options.board, options.channel);
+  const path = (options.pending ? pendingManifestPath : manifestPath)(options.board, options.channel);
   const fetchedManifest = await open(options.mirror, path);
   const bytes = await readBounded(fetchedManifest, MAX_MANIFEST_BYTES, 'latest.txt');
   let manifest: OpenedManifest;
   try {
-    manifest = openManifest(bytes, options.trustedKeys);
+    manifest = openManifest(bytes, options.trustedKeys, options.pending ? 1 : options.requiredSignatures);
   } catch (error) {
     throw new VerifyError(`${fetchedManifest.location}: ${(error as Error).message}`);
   }

@@ -6,8 +6,12 @@ import { DEFAULT_MAX_IMAGE_BYTES } from '../src/image.js';
 import { ACTION_YML, defaultInputEnvironment, inputVariable, readActionMetadata, ROOT } from './action-metadata.js';
 
 const mainSource = readFileSync(join(ROOT, 'src', 'main.ts'), 'utf8');
+/** The entry hands its input reader to readTargetConfig, which the CLI shares: its `value('...')` calls are inputs read too. */
+const targetSettingsSource = readFileSync(join(ROOT, 'src', 'target-settings.ts'), 'utf8');
 /** Inputs the entry reads: every call of its input readers (input, optional, flag) with a literal name. */
-const inputsRead = new Set([...mainSource.matchAll(/\b(?:input|optional|flag)\('([^']+)'\)/g)].map((match) => match[1]));
+const inputsRead = new Set(
+  [...mainSource.matchAll(/\b(?:input|optional|flag)\('([^']+)'\)/g), ...targetSettingsSource.matchAll(/\bvalue\('([^']+)'\)/g)].map((match) => match[1]),
+);
 const outputsSet = new Set([...mainSource.matchAll(/core\.setOutput\(\s*'([^']+)'/g)].map((match) => match[1]));
 
 describe('action.yml', () => {

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { serializeVectors } from './vectors/generate.js';
 import { createHash } from 'node:crypto';
 import * as ed from '@noble/ed25519';
-import { openManifest, ManifestError, isValidVersion, TrustedKeyError } from '../src/manifest.js';
+import { openManifest, ManifestError, isValidVersion, TrustedKeyError, rolloutBucket, inRollout, isValidDeviceId } from '../src/manifest.js';
 import { compareVersions } from '../src/version.js';
 import { signBytes, publicKeyOf, publicKeyProblem, verifyStrict, keyIdOf } from '../src/crypto.js';
 import { KeyError, parsePublicKey } from '../src/sign.js';
@@ -18,15 +18,17 @@ interface Vectors {
     name: string;
     manifest: string;
     trusted: string[];
-    expect: Record<string, unknown> & { signed_length: number; expires: number | null; key_index: number };
+    required?: number;
+    expect: Record<string, unknown> & { signed_length: number; expires: number | null; encoding: string | null; key_index: number };
   }>;
-  invalid: Array<{ name: string; manifest: string; trusted: string[]; error: string }>;
+  invalid: Array<{ name: string; manifest: string; trusted: string[]; required?: number; error: string }>;
   versions: Array<[string, string, number]>;
   rfc8032: Array<{ secret: string; public: string; message: string; signature: string }>;
   strictness: Array<{ name: string; public: string; message: string; signature: string; valid: boolean }>;
   equation: Array<{ name: string; public: string; message: string; signature: string; valid: boolean; cofactored: boolean }>;
   public_keys: Array<{ name: string; public: string; problem: string }>;
   colliding_keys: Array<{ seed: string; public: string; keyid: string }>;
+  rollout: Array<{ board: string; version: string; device_id: string; bucket: number }>;
 }
 const vectors: Vectors = JSON.parse(committed);
 const bytes = (text: string): Buffer => Buffer.from(text, 'latin1');
@@ -38,10 +40,11 @@ describe('shared test vectors', () => {
   });
 
   it.each(vectors.valid.map((vector) => [vector.name, vector] as const))('opens valid manifest: %s', (_name, vector) => {
-    const opened = openManifest(bytes(vector.manifest), keys(vector.trusted));
-    const { signed_length: signedLength, expires, key_index: keyIndex, ...fields } = vector.expect;
+    const opened = openManifest(bytes(vector.manifest), keys(vector.trusted), vector.required);
+    const { signed_length: signedLength, expires, encoding, key_index: keyIndex, ...fields } = vector.expect;
     expect(opened).toMatchObject(fields);
     expect(opened.expires ?? null).toBe(expires);
+    expect(opened.encoding ?? null).toBe(encoding);
     expect(opened.signedLength).toBe(signedLength);
     expect(opened.verifiedKeyIndex).toBe(keyIndex);
   });
@@ -51,7 +54,7 @@ describe('shared test vectors', () => {
     (_name, code, vector) => {
       let thrown: unknown;
       try {
-        openManifest(bytes(vector.manifest), keys(vector.trusted));
+        openManifest(bytes(vector.manifest), keys(vector.trusted), vector.required);
       } catch (error) {
         thrown = error;
       }
@@ -88,6 +91,14 @@ describe('shared test vectors', () => {
       Buffer.from(vector.public, 'hex'),
     );
     expect(verdict).toBe(vector.valid);
+  });
+
+  it('places devices in rollout buckets as the vectors say', () => {
+    expect(vectors.rollout.length).toBeGreaterThan(0);
+    for (const { board, version, device_id: deviceId, bucket } of vectors.rollout) {
+      expect([deviceId, isValidDeviceId(deviceId), rolloutBucket(board, version, deviceId)]).toEqual([deviceId, true, bucket]);
+      expect([inRollout(0, bucket), inRollout(100, bucket), inRollout(bucket / 100 + 0.01, bucket)]).toEqual([false, true, true]);
+    }
   });
 
   it.each(vectors.equation.map((vector) => [vector.name, vector] as const))('cofactorless equation: %s', (_name, vector) => {

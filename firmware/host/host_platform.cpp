@@ -84,10 +84,14 @@ bool StateFile::loadFile() {
     const std::string key = line.substr(0, equals);
     const std::string value = line.substr(equals + 1);
     if (key == "highest") highest_ = value;
+    if (key == "offer") offer_ = value;
     if (key == "poll_context") pollContext = value;
     if (key == "etag") copyInto(value, validators.validators.etag, sizeof(validators.validators.etag));
     if (key == "last_modified") {
       copyInto(value, validators.validators.lastModified, sizeof(validators.validators.lastModified));
+    }
+    if (key == "polls_until_probe") {
+      validators.pollsUntilProbe = static_cast<uint8_t>(std::min<unsigned long>(std::strtoul(value.c_str(), nullptr, 10), kMirrorProbeInterval - 1u));
     }
     if (key == "conditional_polls_left") {
       validators.conditionalPollsLeft = static_cast<uint8_t>(std::min<unsigned long>(
@@ -101,9 +105,10 @@ bool StateFile::saveFile() const {
   const std::string temporary = path_ + ".tmp";
   {
     std::ofstream out(temporary, std::ios::trunc);
-    out << "highest=" << highest_ << "\npoll_context=" << pollContext << "\netag=" << validators.validators.etag
+    out << "highest=" << highest_ << "\noffer=" << offer_ << "\npoll_context=" << pollContext << "\netag=" << validators.validators.etag
         << "\nlast_modified=" << validators.validators.lastModified
-        << "\nconditional_polls_left=" << static_cast<unsigned>(validators.conditionalPollsLeft) << "\n";
+        << "\nconditional_polls_left=" << static_cast<unsigned>(validators.conditionalPollsLeft)
+        << "\npolls_until_probe=" << static_cast<unsigned>(validators.pollsUntilProbe) << "\n";
     if (!out.flush()) return false;
   }
   return std::rename(temporary.c_str(), path_.c_str()) == 0;
@@ -117,6 +122,20 @@ bool StateFile::load(char* version, size_t capacity) {
 
 bool StateFile::save(const char* version) {
   highest_ = version;
+  return saveFile();
+}
+
+bool StateFile::loadOffer(char* version, size_t capacity, uint32_t& seq) {
+  const size_t space = offer_.find(' ');
+  if (space == std::string::npos || space >= capacity) return false;
+  std::memcpy(version, offer_.data(), space);
+  version[space] = '\0';
+  seq = static_cast<uint32_t>(std::strtoul(offer_.c_str() + space + 1, nullptr, 10));
+  return true;
+}
+
+bool StateFile::saveOffer(const char* version, uint32_t seq) {
+  offer_ = std::string(version) + " " + std::to_string(seq);
   return saveFile();
 }
 

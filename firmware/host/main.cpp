@@ -23,12 +23,13 @@ using namespace static_ota;
 namespace {
 
 struct Options {
-  std::string url;
+  std::vector<std::string> urls;  // the primary mirror first, then fallbacks
   std::vector<std::string> publicKeys;
   std::string version;
   std::string board;
   std::string channel = "stable";
   std::string deviceId;
+  uint8_t requiredSignatures = 1;
   std::string flashPath;
   uint32_t flashSize = 1024 * 1024;
   int64_t now = -1;
@@ -43,13 +44,15 @@ struct Options {
   bool powerCycle = false;
   uint8_t safeModeAfter = kDefaultSafeModeAfter;
   uint32_t trialTimeoutMs = kDefaultTrialTimeoutMs;
+  // The simulated chip: whether gzip images boot, and with --device which boot loader runs.
+  Chip chip = Chip::Esp32;
 };
 
 const char kUsage[] =
-    "usage: static-ota-device --url URL --pubkey HEX [--pubkey HEX...] --version SEMVER --board ID\n"
+    "usage: static-ota-device --url URL [--url URL...] --pubkey HEX [--pubkey HEX...] --version SEMVER --board ID\n"
     "                         [--channel NAME] [--device-id ID] [--flash FILE] [--flash-size BYTES] [--now UNIX]\n"
     "                         [--state FILE] [--timeout-ms MS] [--update-timeout-ms MS] [--check]\n"
-    "                         [--measure-stack]\n"
+    "                         [--measure-stack] [--required-signatures K] [--chip esp32|esp8266]\n"
     "       static-ota-device ... --device FILE [--restart | --power-cycle] [--safe-mode-after N]\n"
     "                         [--trial-timeout-ms MS]   (two app slots and a boot guard instead of --flash)\n";
 
@@ -82,7 +85,7 @@ bool parseOptions(int argc, char** argv, Options& options) {
     const char* value = argv[++i];
     uint64_t number = 0;
     if (flag == "--url") {
-      options.url = value;
+      options.urls.push_back(value);
     } else if (flag == "--pubkey") {
       options.publicKeys.push_back(value);
     } else if (flag == "--version") {
@@ -97,6 +100,8 @@ bool parseOptions(int argc, char** argv, Options& options) {
       options.flashPath = value;
     } else if (flag == "--state") {
       options.statePath = value;
+    } else if (flag == "--chip" && (std::strcmp(value, "esp32") == 0 || std::strcmp(value, "esp8266") == 0)) {
+      options.chip = std::strcmp(value, "esp8266") == 0 ? Chip::Esp8266 : Chip::Esp32;
     } else if (flag == "--device") {
       options.devicePath = value;
     } else if (flag == "--safe-mode-after" && parseNumber(value, 0xFF, number)) {
@@ -107,6 +112,8 @@ bool parseOptions(int argc, char** argv, Options& options) {
       options.flashSize = static_cast<uint32_t>(number);
     } else if (flag == "--now" && parseNumber(value, 0xFFFFFFFFu, number)) {
       options.now = static_cast<int64_t>(number);
+    } else if (flag == "--required-signatures" && parseNumber(value, kMaxTrustedKeys, number)) {
+      options.requiredSignatures = static_cast<uint8_t>(number);
     } else if (flag == "--timeout-ms" && parseNumber(value, 0xFFFFFFFFu, number)) {
       options.readTimeoutMs = static_cast<uint32_t>(number);
     } else if (flag == "--update-timeout-ms" && parseNumber(value, 0xFFFFFFFFu, number)) {
@@ -115,7 +122,8 @@ bool parseOptions(int argc, char** argv, Options& options) {
       return false;
     }
   }
-  return !options.url.empty() && !options.publicKeys.empty() && !options.version.empty() && !options.board.empty() &&
+  return !options.urls.empty() && options.urls.size() <= kMaxManifestUrls && !options.publicKeys.empty() &&
+         !options.version.empty() && !options.board.empty() &&
          (options.checkOnly || !options.flashPath.empty() || !options.devicePath.empty()) &&
          (options.devicePath.empty() || options.flashPath.empty()) && (!options.restart || !options.devicePath.empty());
 }
@@ -152,8 +160,20 @@ void printBootFields(TwoSlotDevice& device, const BootGuard& guard) {
               bootStateCode(guard.state()), guard.inSafeMode() ? 1 : 0, guard.unconfirmedBoots());
 }
 
+// eboot could not install the staged image: the app is overwritten, nothing boots.
+int bootFailed(const TwoSlotDevice& device, const char* reason) {
+  std::printf("result=boot_failed reason=%s detail=%s message=\"the boot loader could not install the image\"\n", reason,
+              device.bootError().c_str());
+  return 1;
+}
+
 // A restart ends the run: the next run is the new boot's loop().
 int finishBoot(TwoSlotDevice& device, BootGuard& guard, const char* reason) {
+  if (!device.saveFile()) {
+    std::fprintf(stderr, "cannot write the device file\n");
+    return 2;
+  }
+  if (!device.bootError().empty()) return bootFailed(device, reason);
   guard.begin(device.runningVersion().c_str());
   if (!device.saveFile()) {
     std::fprintf(stderr, "cannot write the device file\n");
@@ -175,7 +195,7 @@ int main(int argc, char** argv) {
   }
   // setup(): a restart runs the bootloader and the boot guard; a poll first
   // checks the trial's time, as the library's loop() does.
-  TwoSlotDevice device(options.devicePath);
+  TwoSlotDevice device(options.devicePath, options.chip, options.flashSize);
   BootGuard guard(device);
   const bool deviceMode = !options.devicePath.empty();
   if (deviceMode) {
@@ -183,6 +203,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "cannot read device file %s\n", options.devicePath.c_str());
       return 2;
     }
+    if (!device.bootError().empty() && !options.restart) return bootFailed(device, "earlier");
     guard.setSafeModeAfter(options.safeModeAfter);
     guard.setTrialTimeoutMs(options.trialTimeoutMs);
     if (options.restart) {
@@ -199,7 +220,7 @@ int main(int argc, char** argv) {
 
   OpenSslCrypto crypto;
   PosixHttpTransport transport;
-  FileFlash fileFlash(options.flashPath, options.flashSize);
+  FileFlash fileFlash(options.flashPath, options.flashSize, options.chip == Chip::Esp8266);
   UpdateSlotFlash slotFlash(device, options.flashSize);
   FlashTarget& flash = deviceMode ? static_cast<FlashTarget&>(slotFlash) : fileFlash;
   HostClock clock(options.now);
@@ -207,9 +228,13 @@ int main(int argc, char** argv) {
   // The flow keeps its buffers inside itself, as a sketch's global would: off the stack.
   static UpdateFlow flow(transport, flash, clock, crypto);
 
-  bool configured = flow.setManifestUrl(options.url.c_str()) && flow.setRunningVersion(runningVersion.c_str()) &&
-                    flow.setBoard(options.board.c_str()) && flow.setChannel(options.channel.c_str()) &&
-                    flow.setRefusedVersion(guard.refusedVersion()) && transport.userAgent().setDeviceId(options.deviceId.c_str());
+  bool configured = flow.setManifestUrl(options.urls[0].c_str());
+  for (size_t i = 1; i < options.urls.size(); ++i) configured = configured && flow.addMirrorUrl(options.urls[i].c_str());
+  configured = configured && flow.setRunningVersion(runningVersion.c_str()) && flow.setBoard(options.board.c_str()) &&
+               flow.setChannel(options.channel.c_str()) && flow.setRefusedVersion(guard.refusedVersion()) &&
+               (options.deviceId.empty() || flow.setDeviceId(options.deviceId.c_str())) &&
+               transport.userAgent().setDeviceId(options.deviceId.c_str()) &&
+               flow.setRequiredSignatures(options.requiredSignatures);
   transport.userAgent().identify(flow.board(), flow.runningVersion(), flow.channel());
   // A key that can never verify is named with the code src/crypto.ts gives it.
   const char* keyProblem = nullptr;
@@ -223,10 +248,12 @@ int main(int argc, char** argv) {
   flow.setTimeouts(options.readTimeoutMs, options.updateTimeoutMs);
   // Validators only count for the settings they were obtained under: every
   // one that decides how the same manifest bytes are judged.
-  std::string pollContext = options.url + "|" + options.board + "|" + options.channel + "|" + runningVersion + "|" +
+  std::string pollContext = options.board + "|" + options.channel + "|" + runningVersion + "|" +
                             std::to_string(options.flashSize) + "|" + std::to_string(options.now) + "|" +
-                            guard.refusedVersion();
+                            guard.refusedVersion() + "|" + options.deviceId + "|" + std::to_string(options.requiredSignatures) +
+                            (options.chip == Chip::Esp8266 ? "|esp8266" : "|esp32");
   for (const std::string& hex : options.publicKeys) pollContext += "|" + hex;
+  for (const std::string& url : options.urls) pollContext += "|" + url;
   if (!options.statePath.empty()) {
     if (!state.loadFile()) {
       std::fprintf(stderr, "cannot read state file %s\n", options.statePath.c_str());
@@ -236,7 +263,7 @@ int main(int argc, char** argv) {
     if (state.pollContext == pollContext) flow.restoreLastPollValidators(state.validators);
   }
   if (!configured) {
-    std::printf("result=config_error detail=%s message=\"invalid --url, --pubkey, --version, --board or --channel\"\n",
+    std::printf("result=config_error detail=%s message=\"invalid --url, --pubkey, --version, --board, --channel, --device-id or --required-signatures\"\n",
                 keyProblem != nullptr ? keyProblem : "-");
     return 1;
   }
@@ -265,14 +292,15 @@ int main(int argc, char** argv) {
   } else if (flow.transportError() != TransportError::None) {
     detail = transportErrorCode(flow.transportError());
   }
-  std::printf("result=%s offered=%s detail=%s http_status=%d image_bytes=%u bytes_received=%llu body_bytes=%llu",
+  std::printf("result=%s offered=%s detail=%s http_status=%d mirror=%zu image_bytes=%u bytes_received=%llu body_bytes=%llu",
               resultCode(run.result), flow.offeredVersion()[0] != '\0' ? flow.offeredVersion() : "-", detail,
-              flow.httpStatus(), flow.imageBytesReceived(), static_cast<unsigned long long>(transport.bytesReceived()),
+              flow.httpStatus(), flow.mirrorIndex(), flow.imageBytesReceived(), static_cast<unsigned long long>(transport.bytesReceived()),
               static_cast<unsigned long long>(transport.bodyBytesReceived()));
   if (options.measureStack) std::printf(" stack_bytes=%zu", stackBytes);
   if (deviceMode) printBootFields(device, guard);
   std::printf(" message=\"%s\"\n", resultMessage(run.result));
   const bool success =
-      run.result == Result::NoUpdate || run.result == Result::UpdateAvailable || run.result == Result::Updated;
+      run.result == Result::NoUpdate || run.result == Result::UpdateAvailable || run.result == Result::Updated ||
+      run.result == Result::NotInRollout;
   return success ? 0 : 1;
 }

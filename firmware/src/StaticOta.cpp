@@ -3,6 +3,20 @@
 #include "StaticOta.h"
 
 #include <Arduino.h>
+#include <stdio.h>
+
+namespace {
+
+// The chip's own identity, for rollout buckets (docs/protocol.md, "Staged rollout and halt").
+void chipDeviceId(char (&out)[static_ota::kMaxDeviceIdLength + 1]) {
+#if defined(ESP8266)
+  snprintf(out, sizeof(out), "%08lx", static_cast<unsigned long>(ESP.getChipId()));
+#else
+  snprintf(out, sizeof(out), "%012llx", static_cast<unsigned long long>(ESP.getEfuseMac() & 0xFFFFFFFFFFFFull));
+#endif
+}
+
+}  // namespace
 
 #if defined(ESP32) && !defined(STATIC_OTA_NO_TRIAL_BOOT)
 namespace {
@@ -23,6 +37,9 @@ StaticOta::StaticOta(const char* manifestUrl, const uint8_t (*trustedKeys)[32], 
     : flow_(transport_, flash_, clock_, crypto_), guard_(boot_) {
   configured_ = flow_.setManifestUrl(manifestUrl) && flow_.setRunningVersion(runningVersion) && flow_.setBoard(board);
   for (size_t i = 0; i < keyCount; ++i) configured_ = flow_.addTrustedKey(trustedKeys[i]) && configured_;
+  char deviceId[static_ota::kMaxDeviceIdLength + 1];
+  chipDeviceId(deviceId);
+  flow_.setDeviceId(deviceId);
   transport_.userAgent().identify(flow_.board(), flow_.runningVersion(), flow_.channel());
 #if defined(ESP32) && !defined(STATIC_OTA_NO_TRIAL_BOOT)
   trialBootWanted = true;

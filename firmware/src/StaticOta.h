@@ -79,8 +79,18 @@ class StaticOta {
   void loop();
 
   bool setChannel(const char* channel) { return flow_.setChannel(channel); }
-  // Opt-in: sends this id in the User-Agent so the mirror's access log (static-ota fleet) counts devices one by one.
-  bool setDeviceId(const char* deviceId) { return transport_.userAgent().setDeviceId(deviceId); }
+  // Up to two fallback mirrors (the same path on another host), tried in
+  // order when the one before fails; see docs/protocol.md, "Mirror failover".
+  bool addMirrorUrl(const char* manifestUrl) { return flow_.addMirrorUrl(manifestUrl); }
+  // The device's identity, 1 to 32 of [A-Za-z0-9._-]. Staged rollouts use
+  // the chip's own (ESP8266 chip id, ESP32 eFuse MAC, lowercase hex) unless
+  // this is called; calling it also opts in to sending the id in the
+  // User-Agent, so the mirror's access log (static-ota fleet) counts devices
+  // one by one. Set it before the first poll and keep it: a changed id may
+  // change which rollouts the device is in.
+  bool setDeviceId(const char* deviceId) { return flow_.setDeviceId(deviceId) && transport_.userAgent().setDeviceId(deviceId); }
+  // k of n: a manifest needs valid signatures from this many distinct trusted keys (default 1).
+  bool setRequiredSignatures(uint8_t count) { return flow_.setRequiredSignatures(count); }
   // Enables `expires`: without a time source the field is ignored.
   void setTimeSource(TimeSource source) {
     clock_.source = source;

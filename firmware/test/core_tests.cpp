@@ -10,6 +10,7 @@
 #include "core/ed25519_strict.h"
 #include "core/image_session.h"
 #include "core/manifest.h"
+#include "core/rollout.h"
 #include "core/url.h"
 #include "core/version.h"
 #include "openssl_crypto.h"
@@ -29,10 +30,11 @@ TextSpan span(const std::string& text) { return TextSpan{text.data(), text.size(
 std::string str(const TextSpan& text) { return std::string(text.data, text.length); }
 
 // Frames and opens a manifest; returns the protocol code of the first failure or "ok".
-std::string openCode(const std::string& text, const TrustedKeys& keys, CryptoBackend& crypto, Manifest& manifest) {
+std::string openCode(const std::string& text, const TrustedKeys& keys, CryptoBackend& crypto, Manifest& manifest,
+                     uint8_t requiredSignatures = 1) {
   FramedManifest framed;
   ManifestError error = frameManifest(reinterpret_cast<const uint8_t*>(text.data()), text.size(), framed);
-  if (error == ManifestError::None) error = openManifest(framed, keys, crypto, manifest);
+  if (error == ManifestError::None) error = openManifest(framed, keys, crypto, manifest, requiredSignatures);
   return manifestErrorCode(error);
 }
 
@@ -43,6 +45,11 @@ TrustedKeys trustedKeysFrom(const test::Json& list, CryptoBackend& crypto) {
     check(key.size() == kPublicKeyLength && keys.add(key.data(), crypto), "trusted key accepted: " + hex.string);
   }
   return keys;
+}
+
+// Signatures a vector requires from distinct trusted keys (k of n); 1 when it does not say.
+uint8_t requiredOf(const test::Json& vector) {
+  return vector["required"].isNull() ? 1 : static_cast<uint8_t>(vector["required"].number);
 }
 
 // Keys of mixed order: the backend's cofactorless equation decides, as in src/crypto.ts.
@@ -94,7 +101,7 @@ void testVectors(const std::string& path) {
     const std::string name = "valid/" + vector["name"].string;
     const TrustedKeys keys = trustedKeysFrom(vector["trusted"], crypto);
     Manifest manifest;
-    checkEqual(openCode(vector["manifest"].string, keys, crypto, manifest), "ok", name);
+    checkEqual(openCode(vector["manifest"].string, keys, crypto, manifest, requiredOf(vector)), "ok", name);
     const test::Json& expect = vector["expect"];
     checkEqual(str(manifest.version), expect["version"].string, name + " version");
     checkEqual(str(manifest.board), expect["board"].string, name + " board");
@@ -106,8 +113,12 @@ void testVectors(const std::string& path) {
     if (manifest.hasExpires) {
       checkEqual(manifest.expires, static_cast<long long>(expect["expires"].number), name + " expires");
     }
+    checkEqual(manifest.encoding == ImageEncoding::Gzip ? std::string("gzip") : std::string("null"),
+               expect["encoding"].isNull() ? std::string("null") : expect["encoding"].string, name + " encoding");
     checkEqual(static_cast<long long>(manifest.signedLength), static_cast<long long>(expect["signed_length"].number),
                name + " signed_length");
+    checkEqual(manifest.rollout, static_cast<long long>(expect["rollout"].number), name + " rollout");
+    checkEqual(manifest.seq, static_cast<long long>(expect["seq"].number), name + " seq");
     checkEqual(static_cast<long long>(manifest.verifiedKeyIndex), static_cast<long long>(expect["key_index"].number),
                name + " key_index");
   }
@@ -116,7 +127,7 @@ void testVectors(const std::string& path) {
   for (const test::Json& vector : vectors["invalid"].array) {
     const TrustedKeys keys = trustedKeysFrom(vector["trusted"], crypto);
     Manifest manifest;
-    checkEqual(openCode(vector["manifest"].string, keys, crypto, manifest), vector["error"].string,
+    checkEqual(openCode(vector["manifest"].string, keys, crypto, manifest, requiredOf(vector)), vector["error"].string,
                "invalid/" + vector["name"].string);
   }
 
@@ -140,6 +151,14 @@ void testVectors(const std::string& path) {
     signature[5] ^= 0x01;
     check(!verifyStrict(crypto, signature.data(), publicKey.data(), message.data(), message.size()),
           "RFC 8032 signature with a flipped bit fails");
+  }
+
+  check(!vectors["rollout"].array.empty(), "vectors have rollout buckets");
+  for (const test::Json& vector : vectors["rollout"].array) {
+    const std::string deviceId = vector["device_id"].string;
+    check(isValidDeviceId(span(deviceId)), "device id valid: " + deviceId);
+    checkEqual(rolloutBucket(crypto, span(vector["board"].string), span(vector["version"].string), span(deviceId)),
+               static_cast<long long>(vector["bucket"].number), "rollout bucket of " + deviceId);
   }
 
   check(!vectors["strictness"].array.empty(), "vectors have strictness cases");

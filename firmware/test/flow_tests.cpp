@@ -100,6 +100,7 @@ class FakeTransport final : public HttpTransport {
 class FakeFlash final : public FlashTarget {
  public:
   uint32_t capacity = 1 << 20;
+  bool inflatesGzip = false;
   bool failBegin = false;
   bool failWrites = false;
   bool failCommit = false;
@@ -112,6 +113,7 @@ class FakeFlash final : public FlashTarget {
   int aborts = 0;
 
   uint32_t maxImageSize() override { return capacity; }
+  bool bootsGzip() override { return inflatesGzip; }
   bool begin(uint32_t) override {
     ++begins;
     if (failBegin || open) return false;
@@ -176,6 +178,19 @@ class MemoryVersionStore final : public VersionStore {
   }
   bool save(const char* version) override {
     stored = version;
+    return true;
+  }
+  std::string offer;
+  uint32_t offerSeq = 0;
+  bool loadOffer(char* version, size_t capacity, uint32_t& seq) override {
+    if (offer.empty() || offer.size() >= capacity) return false;
+    std::memcpy(version, offer.c_str(), offer.size() + 1);
+    seq = offerSeq;
+    return true;
+  }
+  bool saveOffer(const char* version, uint32_t seq) override {
+    offer = version;
+    offerSeq = seq;
     return true;
   }
 };
@@ -610,6 +625,9 @@ void testSettingsForgetValidators() {
       {"board", [](UpdateFlow& flow, const Signer&) { flow.setBoard("nodemcuv2"); }},
       {"channel", [](UpdateFlow& flow, const Signer&) { flow.setChannel("stable"); }},
       {"version store", [](UpdateFlow& flow, const Signer&) { flow.setVersionStore(nullptr); }},
+      {"device id", [](UpdateFlow& flow, const Signer&) { flow.setDeviceId("device-1"); }},
+      {"required signatures", [](UpdateFlow& flow, const Signer&) { flow.setRequiredSignatures(1); }},
+      {"fallback mirror", [](UpdateFlow& flow, const Signer&) { flow.addMirrorUrl("http://backup.example/nodemcuv2/latest.txt"); }},
       {"outside setting", [](UpdateFlow& flow, const Signer&) { flow.forgetLastPoll(); }},
       {"refused version", [](UpdateFlow& flow, const Signer&) { flow.setRefusedVersion("2.0.0"); }},
       {"health check", [](UpdateFlow& flow, const Signer&) { flow.setVerifyUnchanged(true); }},
@@ -730,6 +748,64 @@ void testConfiguration() {
         "valid settings");
   checkEqual(code(flow.update()), "config_error", "no trusted key");
   checkEqual(static_cast<long long>(transport.requests.size()), 0, "nothing fetched without a key");
+}
+
+// Fleet settings (issue 11): each refuses what it cannot use and keeps the previous value.
+void testFleetSettings() {
+  Device device;
+  check(!device.flow.setRequiredSignatures(0) && !device.flow.setRequiredSignatures(kMaxTrustedKeys + 1),
+        "required signatures outside 1..kMaxTrustedKeys refused");
+  check(device.flow.setRequiredSignatures(2), "two required signatures");
+  Release release;
+  device.publish(release);
+  checkEqual(code(device.flow.update()), "config_error", "two required, one trusted key");
+  checkEqual(static_cast<long long>(device.transport.requests.size()), 0, "nothing fetched");
+  Signer second(9);
+  check(device.flow.addTrustedKey(second.publicKey.data()) && device.flow.addTrustedKey(second.publicKey.data()),
+        "a key added twice is accepted once");
+  checkEqual(code(device.flow.update()), "bad_signature", "one of two signatures");
+  checkEqual(manifestErrorCode(device.flow.manifestError()), "too_few_signatures", "detail");
+
+  check(!device.flow.setDeviceId("") && !device.flow.setDeviceId("has space") && !device.flow.setDeviceId("a:b") &&
+            !device.flow.setDeviceId(std::string(kMaxDeviceIdLength + 1, 'x').c_str()),
+        "empty, spaced, ':' and 33-character device ids refused");
+  check(device.flow.setDeviceId(std::string(kMaxDeviceIdLength, 'x').c_str()), "32-character device id");
+
+  UpdateFlow& flow = device.flow;
+  check(flow.addMirrorUrl("http://b.example/nodemcuv2/latest.txt") && flow.addMirrorUrl("http://c.example/nodemcuv2/latest.txt"),
+        "two fallbacks");
+  check(!flow.addMirrorUrl("http://d.example/nodemcuv2/latest.txt"), "a fourth manifest URL refused");
+  check(!flow.addMirrorUrl("latest.txt"), "relative fallback refused");
+}
+
+// Rollout decisions and the offer record, over the fakes.
+void testRolloutAndReplay() {
+  Device device;
+  MemoryVersionStore store;
+  device.flow.setVersionStore(&store);
+  Release halted;
+  halted.extra = "rollout=0\nseq=2\n";
+  device.publish(halted);
+  device.flow.setDeviceId("device-1");
+  checkEqual(code(device.flow.update()), "not_in_rollout", "rollout 0");
+  checkEqual(store.offer + " " + std::to_string(store.offerSeq), "1.1.0 2", "offer recorded before the rollout decision");
+  checkEqual(device.flash.commits, 0, "nothing installed");
+
+  Release wider;
+  wider.extra = "rollout=100\nseq=1\n";
+  device.publish(wider);
+  checkEqual(code(device.flow.update()), "replayed", "older signing of the same version");
+  checkEqual(device.flash.commits, 0, "replay not installed");
+
+  Device withoutId;
+  Release half;
+  half.extra = "rollout=50\n";
+  withoutId.publish(half);
+  checkEqual(code(withoutId.flow.update()), "not_in_rollout", "no device id: only full rollouts");
+  Release full;
+  full.extra = "rollout=100\nseq=3\n";
+  device.publish(full);
+  checkEqual(code(device.flow.update()), "updated", "rollout 100 with a higher seq");
 }
 
 }  // namespace
@@ -919,7 +995,36 @@ void testGuardedPoll() {
   checkEqual(bootStateCode(next.state()), "confirmed", "confirms it by default");
 }
 
+// encoding=gzip is refused before the download where the boot loader cannot
+// inflate it (ESP32), and streamed, hashed and committed as served where it can.
+void testGzipEncoding() {
+  Release release;
+  release.image = std::string("\x1f\x8b\x08\x00", 4) + std::string(3000, 'z');
+  release.extra = "encoding=gzip\n";
+  Device esp32;
+  esp32.publish(release);
+  checkEqual(code(esp32.flow.update()), "unsupported_encoding", "gzip on a device that cannot inflate it");
+  checkEqual(static_cast<long long>(esp32.transport.requests.size()), 1, "refused before the image is fetched");
+  checkEqual(esp32.flash.begins, 0, "unsupported encoding: flash never opened");
+  check(esp32.flow.signatureVerified(), "refused only after the signature verified");
+  checkEqual(code(esp32.flow.update()), "unsupported_encoding", "the same manifest again");
+  esp32.flow.update();
+  checkEqual(esp32.transport.conditionalEtags.back(), "\"1\"", "decided by the manifest bytes: validators kept");
+
+  Device esp8266;
+  esp8266.flash.inflatesGzip = true;
+  esp8266.publish(release);
+  checkEqual(code(esp8266.flow.update()), "updated", "gzip where the boot loader inflates it");
+  check(esp8266.flash.committed == release.image, "the served (compressed) bytes are written as they are");
+
+  Release raw;
+  Device plain;
+  plain.publish(raw);
+  checkEqual(code(plain.flow.update()), "updated", "a raw image on a device that cannot inflate");
+}
+
 void runFlowTests() {
+  testGzipEncoding();
   testNoCryptoWhenNothingIsNew();
   testCheckOffersWithoutDownloading();
   testUpdateInstalls();
@@ -942,4 +1047,6 @@ void runFlowTests() {
   testRefusedVersion();
   testVerifyUnchanged();
   testGuardedPoll();
+  testFleetSettings();
+  testRolloutAndReplay();
 }

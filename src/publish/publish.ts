@@ -1,7 +1,7 @@
 // Publishing signed releases to any mirror target: guards first, then every
 // image, then every latest.txt, then optional retention, then the release page.
 import semver from 'semver';
-import { manifestPath, ManifestError, readVersionLine, releaseFolder } from '../manifest.js';
+import { manifestPath, ManifestError, pendingManifestPath, readVersionLine, releaseFolder } from '../manifest.js';
 import type { SignedRelease } from '../sign.js';
 import { writeSite } from '../site/page.js';
 import { writeWebInstallFiles } from '../site/web-install.js';
@@ -20,6 +20,11 @@ export interface PublishOptions {
   force?: boolean;
   /** Keep only the newest N images per board and channel (the current one always stays). */
   keepVersions?: number;
+  /**
+   * Runs first in each attempt, with that attempt's session: may record what it
+   * needs and returns more releases to publish with these (channels that follow stable).
+   */
+  companions?: (session: MirrorSession) => Promise<SignedRelease[]>;
 }
 
 export interface PublishedManifest {
@@ -45,8 +50,10 @@ const VERSION_FILE = /^[A-Za-z0-9_]+-(.+)\.(bin|json)$/;
 
 interface Planned {
   release: SignedRelease;
+  /** Where the manifest is written: latest.txt, or the staging path for a staged release. */
   manifest: string;
   image: string;
+  /** What `manifest` holds now (for the conditional write). */
   previousManifest: Buffer | undefined;
   imageExists: boolean;
   supersededBy?: string;
@@ -90,7 +97,13 @@ async function plan(session: MirrorSession, release: SignedRelease, options: Pub
       `${image} already exists in ${where} with different bytes; images are immutable, so publish a new version`,
     );
   }
-  return { release, manifest, image, previousManifest, imageExists: existingImage === 'same', supersededBy };
+  const imageExists = existingImage === 'same';
+  if (release.staged) {
+    // Checked against latest.txt above; written to the staging path for cosigning.
+    const pending = pendingManifestPath(release.board, release.channel);
+    return { release, manifest: pending, image, previousManifest: await session.read(pending), imageExists, supersededBy };
+  }
+  return { release, manifest, image, previousManifest, imageExists, supersededBy };
 }
 
 /** Deletes images beyond the newest `keep` versions in the folder, never the one the manifest names. */
@@ -124,7 +137,8 @@ export async function publishReleases(
   return target.transaction(async (session) => {
     const retry = attempts++ > 0;
     const planned: Planned[] = [];
-    for (const release of releases) planned.push(await plan(session, release, options, target.description, retry));
+    const all = [...releases, ...((await options.companions?.(session)) ?? [])];
+    for (const release of all) planned.push(await plan(session, release, options, target.description, retry));
     for (const entry of planned) {
       if (!entry.imageExists) await session.writeImage(entry.image, entry.release.imageFile);
       await writeWebInstallFiles(session, entry.release);
@@ -132,7 +146,8 @@ export async function publishReleases(
     const current = planned.filter((entry) => entry.supersededBy === undefined);
     for (const entry of current) await session.writeManifest(entry.manifest, entry.release.manifest, entry.previousManifest);
     if (options.keepVersions !== undefined) {
-      for (const entry of current) await applyRetention(session, entry, options.keepVersions);
+      // A staged release does not change what latest.txt names, so it prunes nothing.
+      for (const entry of current.filter(({ release }) => !release.staged)) await applyRetention(session, entry, options.keepVersions);
     }
     await writeSite(session);
     return planned.map(({ release, manifest, image, imageExists, supersededBy }) => ({

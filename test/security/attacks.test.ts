@@ -221,6 +221,29 @@ const attacks: Attack[] = [
     state: 'highest=1.5.0\n',
     routes: () => serve(kit.next),
   },
+  // Staged rollout and halt (docs/security.md, "Rollout and halt"): `seq=` orders the signings of one version.
+  {
+    threat: 'rollout replay',
+    name: 'halted release (rollout 0), signed',
+    expected: 'not_in_rollout',
+    routes: () => serve(kit.next, { manifest: signManifest({ ...fieldsFor('1.1.0', kit.next.image), rollout: 0, seq: 2 }, [kit.trusted.key]) }),
+    flags: () => ['--device-id', 'battery-device'],
+  },
+  {
+    threat: 'rollout replay',
+    name: 'after a halt (seq 2 seen), the earlier wider signing (seq 1, rollout 100) replayed',
+    expected: 'replayed',
+    state: 'highest=1.0.0\noffer=1.1.0 2\n',
+    routes: () => serve(kit.next, { manifest: signManifest({ ...fieldsFor('1.1.0', kit.next.image), rollout: 100, seq: 1 }, [kit.trusted.key]) }),
+    flags: () => ['--device-id', 'battery-device'],
+  },
+  {
+    threat: 'rollout replay',
+    name: 'after an offer of 1.5.0 was seen, a lower signed offer (1.1.0) replayed',
+    expected: 'replayed',
+    state: 'highest=1.0.0\noffer=1.5.0 0\n',
+    routes: () => serve(kit.next),
+  },
   // The device reads at most what the manifest and the flash allow.
   {
     threat: 'endless or oversized data',

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { Point } from '@noble/ed25519';
 import { signBytes, publicKeyOf, keyIdOf, GROUP_ORDER } from '../../src/crypto.js';
-import { formatSignatureLine, serializeBody, type ManifestFields } from '../../src/manifest.js';
+import { formatSignatureLine, rolloutBucket, serializeBody, type ManifestFields } from '../../src/manifest.js';
 
 const seedOf = (label: string): Uint8Array => createHash('sha256').update(label).digest();
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -71,18 +71,24 @@ function bodyPaddedTo(total: number): string {
 
 function validCases() {
   const trusted = [hex(PRIMARY.publicKey)];
+  const both = [hex(PRIMARY.publicKey), hex(ROTATION.publicKey)];
   const padded = bodyPaddedTo(1024);
   const mixed = mixedOrderManifest(killsTorsion(8n));
   const colliding = [hex(COLLIDING_A.publicKey), hex(COLLIDING_B.publicKey)];
-  const cases: Array<{ name: string; manifest: string; trusted: string[]; fields: ManifestFields; signedLength: number; keyIndex?: number }> = [
+  const cases: Array<{ name: string; manifest: string; trusted: string[]; fields: ManifestFields; signedLength: number; keyIndex?: number; required?: number }> = [
     { name: 'stable release', manifest: signed(bodyOf()), trusted, fields: BASE, signedLength: bodyOf().length },
     ...[
       { name: 'beta channel pre-release', changes: { version: '1.5.0-beta.2', channel: 'beta', file: 'firmware-1.5.0-beta.2.bin' } },
       { name: 'with expiry', changes: { expires: 1893456000 } },
+      { name: 'gzip image', changes: { encoding: 'gzip' as const, size: 287301 } },
+      { name: 'gzip image with expiry', changes: { expires: 1893456000, encoding: 'gzip' as const } },
       { name: 'unknown field is ignored', changes: { extra: [['min-bootloader', '3']] as Array<[string, string]> } },
       { name: 'build metadata in version', changes: { version: '2.0.0+build.7' } },
       { name: 'board with dots and dashes', changes: { board: 'esp32-c3.dev_1' } },
       { name: 'largest size', changes: { size: 4294967295 } },
+      { name: 'staged rollout with seq', changes: { rollout: 25, seq: 3 } },
+      { name: 'rollout halted (0)', changes: { rollout: 0, seq: 4294967295 } },
+      { name: 'full rollout written out', changes: { rollout: 100 } },
     ].map(({ name, changes }) => {
       const body = bodyOf(changes);
       return { name, manifest: signed(body), trusted, fields: { ...BASE, ...changes }, signedLength: body.length };
@@ -145,11 +151,28 @@ function validCases() {
       fields: BASE,
       signedLength: mixed.body.length,
     },
+    {
+      name: 'two of two required, both signed',
+      manifest: signed(bodyOf(), [PRIMARY, ROTATION]),
+      trusted: both,
+      fields: BASE,
+      signedLength: bodyOf().length,
+      required: 2,
+    },
+    {
+      name: 'two required, an unknown key and the same key twice do not hide two distinct valid ones',
+      manifest: signed(bodyOf(), [UNTRUSTED, PRIMARY, PRIMARY, ROTATION]),
+      trusted: both,
+      fields: BASE,
+      signedLength: bodyOf().length,
+      required: 2,
+    },
   ];
-  return cases.map(({ name, manifest, trusted: keys, fields, signedLength, keyIndex = 0 }) => ({
+  return cases.map(({ name, manifest, trusted: keys, fields, signedLength, keyIndex = 0, required }) => ({
     name,
     manifest,
     trusted: keys,
+    ...(required === undefined ? {} : { required }),
     expect: {
       version: fields.version,
       board: fields.board,
@@ -158,6 +181,9 @@ function validCases() {
       size: fields.size,
       sha256: fields.sha256,
       expires: fields.expires ?? null,
+      rollout: fields.rollout ?? 100,
+      seq: fields.seq ?? 0,
+      encoding: fields.encoding ?? null,
       signed_length: signedLength,
       key_index: keyIndex,
     },
@@ -233,6 +259,27 @@ function invalidCases() {
     ['uppercase sha256', bodyWithLines(replaceLine('sha256=', `sha256=${IMAGE_SHA256.toUpperCase()}`)), 'bad_sha256'],
     ['short sha256', bodyWithLines(replaceLine('sha256=', `sha256=${IMAGE_SHA256.slice(1)}`)), 'bad_sha256'],
     ['expires not a number', bodyWithLines([...baseLines(), 'expires=soon']), 'bad_expires'],
+    ['unknown encoding', bodyWithLines([...baseLines(), 'encoding=deflate']), 'bad_encoding'],
+    ['uppercase encoding', bodyWithLines([...baseLines(), 'encoding=GZIP']), 'bad_encoding'],
+    ['identity encoding (absent means raw)', bodyWithLines([...baseLines(), 'encoding=identity']), 'bad_encoding'],
+    ['encoding with a parameter', bodyWithLines([...baseLines(), 'encoding=gzip;level=9']), 'bad_encoding'],
+    ['duplicate encoding', bodyWithLines([...baseLines(), 'encoding=gzip', 'encoding=gzip']), 'duplicate_field'],
+    ['rollout over 100', bodyWithLines([...baseLines(), 'rollout=101']), 'bad_rollout'],
+    ['rollout with leading zero', bodyWithLines([...baseLines(), 'rollout=025']), 'bad_rollout'],
+    ['rollout with percent sign', bodyWithLines([...baseLines(), 'rollout=25%']), 'bad_rollout'],
+    ['seq over 32 bits', bodyWithLines([...baseLines(), 'seq=4294967296']), 'bad_seq'],
+    ['negative seq', bodyWithLines([...baseLines(), 'seq=-1']), 'bad_seq'],
+  ];
+  const both = [hex(PRIMARY.publicKey), hex(ROTATION.publicKey)];
+  const withRotation = (body: string): string => `${body}${sigLine(bodyOf(), ROTATION).replace(/[0-9a-f]{2}\n$/, (last) => `${last[0] === '0' ? '1' : '0'}${last[1]}\n`)}`;
+  // k of n: signatures from `required` distinct trusted keys (docs/protocol.md, step 10).
+  const thresholds: Array<[string, string, string[], number, string]> = [
+    ['two required, one signature', good, both, 2, 'too_few_signatures'],
+    ['two required, the same key signing twice', signed(bodyOf(), [PRIMARY, PRIMARY]), both, 2, 'too_few_signatures'],
+    ['two required, the trusted list naming one key twice', good, [hex(PRIMARY.publicKey), hex(PRIMARY.publicKey)], 2, 'too_few_signatures'],
+    ['two required, the second signature from an untrusted key', signed(bodyOf(), [PRIMARY, UNTRUSTED]), both, 2, 'too_few_signatures'],
+    ['two required, the second trusted signature does not verify', withRotation(good), both, 2, 'too_few_signatures'],
+    ['two required, no signature verifies', signed(bodyOf(), [UNTRUSTED]), both, 2, 'untrusted_key'],
   ];
   const cofactoredOnly = mixedOrderManifest(keepsTorsion(8n)).manifest;
   const withTrusted = (trusted: Array<{ publicKey: Uint8Array }>) => ([name, manifest, error]: [string, string, string]) =>
@@ -241,6 +288,7 @@ function invalidCases() {
     ...cases.map(withTrusted([PRIMARY])),
     withTrusted([MIXED_ORDER_KEY])(['mixed-order key, signature valid only under the cofactored equation', cofactoredOnly, 'bad_signature']),
     withTrusted([COLLIDING_A])(['colliding keyid, signed by the other key only', signed(bodyOf(), [COLLIDING_B]), 'bad_signature']),
+    ...thresholds.map(([name, manifest, trusted, required, error]) => ({ name, manifest, trusted, required, error })),
   ];
 }
 
@@ -491,6 +539,14 @@ function strictnessCases() {
   ];
 }
 
+/** Staged-rollout buckets (docs/protocol.md, "Staged rollout") for chip-style and free-form device ids. */
+function rolloutCases() {
+  const devices = ['00a1b2c3', '240ac4123456', 'device-0', 'device-1', 'lab.bench_7', 'x'.repeat(32)];
+  return ['1.4.2', '1.5.0-beta.2+build.7'].flatMap((version) =>
+    devices.map((deviceId) => ({ board: BASE.board, version, device_id: deviceId, bucket: rolloutBucket(BASE.board, version, deviceId) })),
+  );
+}
+
 /** Trusted keys as configuration sees them: both sides give the same code (`ok` for a usable key). */
 function publicKeyCases() {
   const firstY = (from: bigint, wanted: (encoding: Buffer) => boolean): bigint => {
@@ -533,6 +589,7 @@ export function buildVectors() {
     strictness: strictnessCases(),
     equation: equationCases(),
     public_keys: publicKeyCases(),
+    rollout: rolloutCases(),
   };
 }
 

@@ -22,15 +22,15 @@ constexpr uint8_t kChannelChars = kLower | kDigit | kDash;                      
 // In the order of ManifestError.
 constexpr char kErrorCodes[] =
     "ok\0" "empty\0" "too_large\0" "crlf\0" "bad_char\0" "missing_newline\0" "bad_version\0" "unsigned\0"
-    "trailing_data\0" "bad_sig_line\0" "too_many_signatures\0" "untrusted_key\0" "bad_signature\0" "bad_line\0"
+    "trailing_data\0" "bad_sig_line\0" "too_many_signatures\0" "untrusted_key\0" "bad_signature\0" "too_few_signatures\0" "bad_line\0"
     "duplicate_field\0" "missing_field\0" "bad_format\0" "bad_board\0" "bad_channel\0" "bad_file\0" "bad_size\0"
-    "bad_sha256\0" "bad_expires";
-constexpr size_t kErrorCount = static_cast<size_t>(ManifestError::BadExpires) + 1;
+    "bad_sha256\0" "bad_expires\0" "bad_rollout\0" "bad_seq\0" "bad_encoding";
+constexpr size_t kErrorCount = static_cast<size_t>(ManifestError::BadEncoding) + 1;
 static_assert(packedCount(kErrorCodes) == kErrorCount, "one code per ManifestError");
 
 // The fields this version reads; the required ones first, in the order steps
 // 14-15 check them.
-enum FieldIndex : uint8_t { kFormatField, kBoardField, kChannelField, kFileField, kSizeField, kSha256Field, kExpiresField, kFieldCount };
+enum FieldIndex : uint8_t { kFormatField, kBoardField, kChannelField, kFileField, kSizeField, kSha256Field, kExpiresField, kRolloutField, kSeqField, kEncodingField, kFieldCount };
 constexpr size_t kRequiredFieldCount = kExpiresField;
 // Board, channel and file: up to maxLength characters of set (values are
 // never empty), the first not forbiddenFirst. Each field's error code follows
@@ -48,7 +48,8 @@ constexpr TokenRule kTokenRules[] = {
 };
 static_assert(static_cast<uint8_t>(ManifestError::BadFormat) + kFileField == static_cast<uint8_t>(ManifestError::BadFile),
               "value errors in field order");
-constexpr char kFieldNames[] = "format\0" "board\0" "channel\0" "file\0" "size\0" "sha256\0" "expires";
+constexpr char kFieldNames[] = "format\0" "board\0" "channel\0" "file\0" "size\0" "sha256\0" "expires\0" "rollout\0" "seq\0" "encoding";
+constexpr char kGzipEncoding[] = "gzip";
 static_assert(packedCount(kFieldNames) == kFieldCount, "one name per field");
 
 // The line at cursor, without its LF, moving cursor past the LF. Every line
@@ -78,11 +79,11 @@ bool splitField(const TextSpan& line, TextSpan& key, TextSpan& value) {
 
 // Steps 5-10 on the lines after the version, [fieldsBegin, end): the first
 // sig= line ends the signed bytes and only sig= lines may follow; their form
-// and count; then one strict signature from a trusted key over
-// [message, signatures).
+// and count; then strict signatures from requiredSignatures distinct trusted
+// keys over [message, signatures). A key counts once, however many lines it signs.
 ManifestError checkSignatures(const char* message, const char* fieldsBegin, const char* end,
-                              const TrustedKeys& trustedKeys, CryptoBackend& crypto, const char*& signatures,
-                              size_t& verifiedKeyIndex) {
+                              const TrustedKeys& trustedKeys, CryptoBackend& crypto, uint8_t requiredSignatures,
+                              const char*& signatures, size_t& verifiedKeyIndex, uint8_t& verifiedKeyCount) {
   signatures = nullptr;
   size_t signatureCount = 0;
   bool malformed = false;  // reported only once no line is trailing data (step 6 before 7)
@@ -102,6 +103,9 @@ ManifestError checkSignatures(const char* message, const char* fieldsBegin, cons
   if (signatureCount > kMaxSignatures) return ManifestError::TooManySignatures;
 
   bool sawTrustedKeyId = false;
+  uint8_t verifiedMask = 0;  // bit k: trusted key k verified
+  static_assert(kMaxTrustedKeys <= 8, "one bit per trusted key");
+  verifiedKeyCount = 0;
   for (const char* cursor = signatures; cursor < end;) {
     const TextSpan line = takeLine(cursor, end);
     uint8_t keyId[kKeyIdLength];
@@ -110,15 +114,19 @@ ManifestError checkSignatures(const char* message, const char* fieldsBegin, cons
     decodeLowerHex(line.data + kSigPrefixLength + kKeyIdHexLength + 1, kSignatureLength, signature);
     for (size_t k = 0; k < trustedKeys.count(); ++k) {
       const TrustedKey& key = trustedKeys.at(k);
-      if (memcmp(key.keyId, keyId, kKeyIdLength) != 0) continue;
+      const uint8_t bitOfKey = static_cast<uint8_t>(1u << k);
+      if (memcmp(key.keyId, keyId, kKeyIdLength) != 0 || (verifiedMask & bitOfKey) != 0) continue;
       sawTrustedKeyId = true;
       if (verifyStrict(crypto, signature, key.publicKey, reinterpret_cast<const uint8_t*>(message),
                        static_cast<size_t>(signatures - message))) {
-        verifiedKeyIndex = k;
-        return ManifestError::None;
+        if (verifiedMask == 0) verifiedKeyIndex = k;
+        verifiedMask = static_cast<uint8_t>(verifiedMask | bitOfKey);
+        ++verifiedKeyCount;
       }
     }
+    if (verifiedKeyCount >= requiredSignatures) return ManifestError::None;
   }
+  if (verifiedKeyCount > 0) return ManifestError::TooFewSignatures;
   return sawTrustedKeyId ? ManifestError::BadSignature : ManifestError::UntrustedKey;
 }
 
@@ -155,6 +163,9 @@ const char* manifestErrorCode(ManifestError error) {
 }
 
 bool TrustedKeys::add(const uint8_t publicKey[kPublicKeyLength], CryptoBackend& crypto) {
+  for (size_t i = 0; i < count_; ++i) {
+    if (memcmp(keys_[i].publicKey, publicKey, kPublicKeyLength) == 0) return true;
+  }
   if (count_ >= kMaxTrustedKeys || !isAcceptablePublicKey(publicKey)) return false;
   TrustedKey& key = keys_[count_];
   memcpy(key.publicKey, publicKey, kPublicKeyLength);
@@ -184,12 +195,13 @@ ManifestError frameManifest(const uint8_t* bytes, size_t length, FramedManifest&
 }
 
 ManifestError openManifest(const FramedManifest& framed, const TrustedKeys& trustedKeys, CryptoBackend& crypto,
-                           Manifest& manifest) {
+                           Manifest& manifest, uint8_t requiredSignatures) {
   const char* fieldsBegin = framed.version.data + framed.version.length + 1;
   const char* signatures = nullptr;
   size_t verifiedKeyIndex = 0;
+  uint8_t verifiedKeyCount = 0;
   ManifestError error = checkSignatures(framed.text, fieldsBegin, framed.text + framed.length, trustedKeys, crypto,
-                                        signatures, verifiedKeyIndex);
+                                        requiredSignatures, signatures, verifiedKeyIndex, verifiedKeyCount);
   if (error != ManifestError::None) return error;
 
   // Only now, with the bytes authenticated, are the fields read.
@@ -216,9 +228,26 @@ ManifestError openManifest(const FramedManifest& framed, const TrustedKeys& trus
   if (manifest.hasExpires && !parseDecimalUint32(values[kExpiresField], manifest.expires)) {
     return ManifestError::BadExpires;
   }
+  manifest.rollout = kFullRollout;
+  if (values[kRolloutField].data != nullptr) {
+    uint32_t percent = 0;
+    if (!parseDecimalUint32(values[kRolloutField], percent) || percent > kFullRollout) return ManifestError::BadRollout;
+    manifest.rollout = static_cast<uint8_t>(percent);
+  }
+  manifest.seq = 0;
+  if (values[kSeqField].data != nullptr && !parseDecimalUint32(values[kSeqField], manifest.seq)) {
+    return ManifestError::BadSeq;
+  }
+  const TextSpan& encoding = values[kEncodingField];
+  manifest.encoding = ImageEncoding::Raw;
+  if (encoding.data != nullptr) {
+    if (!encoding.equals(kGzipEncoding, sizeof(kGzipEncoding) - 1)) return ManifestError::BadEncoding;
+    manifest.encoding = ImageEncoding::Gzip;
+  }
   manifest.version = framed.version;
   manifest.signedLength = static_cast<size_t>(signatures - framed.text);
   manifest.verifiedKeyIndex = verifiedKeyIndex;
+  manifest.verifiedKeyCount = verifiedKeyCount;
   return ManifestError::None;
 }
 

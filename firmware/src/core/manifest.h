@@ -27,6 +27,7 @@ enum class ManifestError : uint8_t {
   TooManySignatures,
   UntrustedKey,
   BadSignature,
+  TooFewSignatures,
   BadLine,
   DuplicateField,
   MissingField,
@@ -37,7 +38,14 @@ enum class ManifestError : uint8_t {
   BadSize,
   BadSha256,
   BadExpires,
+  BadRollout,
+  BadSeq,
+  BadEncoding,
 };
+
+// How the image is served (`encoding=`): raw, or gzip for a boot loader that
+// inflates it (ESP8266 eboot).
+enum class ImageEncoding : uint8_t { Raw, Gzip };
 
 // The protocol's code ("bad_sig_line"), readable as it is; "ok" for None.
 const char* manifestErrorCode(ManifestError error);
@@ -50,7 +58,8 @@ struct TrustedKey {
 class TrustedKeys {
  public:
   // False when the list is full or the key could never verify strictly
-  // (non-canonical or small-order).
+  // (non-canonical or small-order). A key already listed is not added again
+  // (true): one key never counts twice toward a signature threshold.
   bool add(const uint8_t publicKey[kPublicKeyLength], CryptoBackend& crypto);
   size_t count() const { return count_; }
   const TrustedKey& at(size_t index) const { return keys_[index]; }
@@ -79,12 +88,17 @@ struct Manifest {
   uint8_t sha256[kSha256Length] = {};
   bool hasExpires = false;
   uint32_t expires = 0;
+  uint8_t rollout = kFullRollout;  // percent of devices that take it
+  uint32_t seq = 0;                // re-signing counter of this version's manifest
+  ImageEncoding encoding = ImageEncoding::Raw;
   size_t signedLength = 0;
-  size_t verifiedKeyIndex = 0;  // index into TrustedKeys of the key that verified
+  size_t verifiedKeyIndex = 0;  // index into TrustedKeys of the first key that verified
+  uint8_t verifiedKeyCount = 0;  // distinct trusted keys whose signatures verified
 };
 
-// Steps 5-15 on a framed manifest.
+// Steps 5-15 on a framed manifest, requiring signatures from
+// requiredSignatures distinct trusted keys (1 to kMaxTrustedKeys).
 ManifestError openManifest(const FramedManifest& framed, const TrustedKeys& trustedKeys, CryptoBackend& crypto,
-                           Manifest& manifest);
+                           Manifest& manifest, uint8_t requiredSignatures = 1);
 
 }  // namespace static_ota

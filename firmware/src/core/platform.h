@@ -69,6 +69,9 @@ class FlashTarget {
  public:
   // Largest image the OTA area takes.
   virtual uint32_t maxImageSize() = 0;
+  // The boot loader inflates a gzip image (`encoding=gzip`) when it installs
+  // it: ESP8266's eboot does, ESP32's does not.
+  virtual bool bootsGzip() { return false; }
   virtual bool begin(uint32_t imageSize) = 0;
   virtual bool write(const uint8_t* data, size_t length) = 0;
   // Makes the written image boot next; called only after size and SHA-256 matched.
@@ -92,12 +95,18 @@ class Clock {
 };
 
 // Optional persistent record of the highest version ever accepted, so an
-// image flashed by hand cannot be used to roll the device back.
+// image flashed by hand cannot be used to roll the device back, and of the
+// highest offer seen.
 class VersionStore {
  public:
   // False when nothing is stored yet.
   virtual bool load(char* version, size_t capacity) = 0;
   virtual bool save(const char* version) = 0;
+  // The highest signed offer seen (version and its `seq=`), so a mirror
+  // cannot replay an older manifest of it, such as a wider rollout after a
+  // halt (docs/security.md). False when nothing is stored yet.
+  virtual bool loadOffer(char* version, size_t capacity, uint32_t& seq) = 0;
+  virtual bool saveOffer(const char* version, uint32_t seq) = 0;
 
  protected:
   ~VersionStore() = default;

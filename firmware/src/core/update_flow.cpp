@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "image_session.h"
+#include "rollout.h"
 #include "text.h"
 #include "url.h"
 #include "version.h"
@@ -25,8 +26,16 @@ bool decidedByManifestBytes(Result result) {
                                 resultBit(Result::BadSignature) | resultBit(Result::WrongFormat) |
                                 resultBit(Result::WrongBoard) | resultBit(Result::WrongChannel) |
                                 resultBit(Result::Expired) | resultBit(Result::TooLarge) |
-                                resultBit(Result::RolledBack);
+                                resultBit(Result::RolledBack) | resultBit(Result::NotInRollout) |
+                                resultBit(Result::UnsupportedEncoding);
   return (resultBit(result) & kDecided) != 0;
+}
+
+// The mirror answered for itself: nothing newer to take there, no failure.
+bool answered(Result result) {
+  constexpr uint32_t kAnswers =
+      resultBit(Result::NoUpdate) | resultBit(Result::NotNewer) | resultBit(Result::RolledBack) | resultBit(Result::NotInRollout);
+  return (resultBit(result) & kAnswers) != 0;
 }
 
 // The answer carries validators, and the same ones as the answer before.
@@ -38,9 +47,10 @@ bool repeats(const HttpValidators& before, const HttpValidators& now) {
 
 UpdateFlow::UpdateFlow(HttpTransport& transport, FlashTarget& flash, Clock& clock, CryptoBackend& crypto)
     : transport_(transport), flash_(flash), clock_(clock), crypto_(crypto) {
-  manifestUrl_[0] = '\0';
+  for (char(&url)[kMaxUrlLength + 1] : manifestUrls_) url[0] = '\0';
   runningVersion_[0] = '\0';
   board_[0] = '\0';
+  deviceId_[0] = '\0';
   offeredVersion_[0] = '\0';
   imageUrl_[0] = '\0';
   refusedVersion_[0] = '\0';
@@ -56,8 +66,20 @@ bool UpdateFlow::setText(const char* text, char* out, size_t capacity) {
 
 bool UpdateFlow::setManifestUrl(const char* url) {
   // Needs scheme://host/path. imageUrl_ is scratch until the next poll finds an offer.
-  if (!imageUrlFor(url, TextSpan{"", 0}, imageUrl_, sizeof(imageUrl_))) return false;
-  return setText(url, manifestUrl_, sizeof(manifestUrl_));
+  if (!imageUrlFor(url, TextSpan{"", 0}, imageUrl_, sizeof(imageUrl_)) || !setText(url, manifestUrls_[0], sizeof(manifestUrls_[0]))) {
+    return false;
+  }
+  mirrorCount_ = 1;
+  return true;
+}
+
+bool UpdateFlow::addMirrorUrl(const char* url) {
+  if (mirrorCount_ == 0 || mirrorCount_ >= kMaxManifestUrls || !imageUrlFor(url, TextSpan{"", 0}, imageUrl_, sizeof(imageUrl_)) ||
+      !setText(url, manifestUrls_[mirrorCount_], sizeof(manifestUrls_[0]))) {
+    return false;
+  }
+  ++mirrorCount_;
+  return true;
 }
 
 bool UpdateFlow::addTrustedKey(const uint8_t publicKey[kPublicKeyLength]) {
@@ -76,6 +98,18 @@ bool UpdateFlow::setRunningVersion(const char* version) { return setVersion(vers
 bool UpdateFlow::setBoard(const char* board) { return setText(board, board_, sizeof(board_)); }
 
 bool UpdateFlow::setChannel(const char* channel) { return setText(channel, channel_, sizeof(channel_)); }
+
+bool UpdateFlow::setRequiredSignatures(uint8_t count) {
+  if (count == 0 || count > kMaxTrustedKeys) return false;
+  forgetLastPoll();
+  requiredSignatures_ = count;
+  return true;
+}
+
+bool UpdateFlow::setDeviceId(const char* deviceId) {
+  return isValidDeviceId(TextSpan{deviceId, boundedLength(deviceId, kMaxDeviceIdLength)}) &&
+         setText(deviceId, deviceId_, sizeof(deviceId_));
+}
 
 bool UpdateFlow::setRefusedVersion(const char* version) {
   forgetLastPoll();
@@ -136,24 +170,56 @@ STATIC_OTA_ONE_CALLER TextSpan UpdateFlow::recordRunningVersion() {
 }
 
 Result UpdateFlow::poll() {
+  startedAtMs_ = clock_.millis();
+  clearDetails(0);
+  if (mirrorCount_ == 0 || trustedKeys_.count() < requiredSignatures_ || runningVersion_[0] == '\0' || board_[0] == '\0') {
+    return Result::ConfigError;
+  }
+  const TextSpan highest = recordRunningVersion();
+
+  // The primary first; a failure there moves on to the next mirror within
+  // this poll (and its time bound), and an answer without an offer ends the
+  // poll. Every kMirrorProbeInterval polls the primary answered, the
+  // fallbacks are asked first and the primary last, so an older but validly
+  // signed primary cannot hide a newer release, and the poll still ends with
+  // the primary's own answer.
+  const bool probe = mirrorCount_ > 1 && lastPoll_.pollsUntilProbe == 0;
+  Result result = Result::ConfigError;
+  for (size_t step = 0; step < mirrorCount_; ++step) {
+    const size_t mirror = !probe ? step : step + 1 < mirrorCount_ ? step + 1 : 0;
+    result = pollMirror(mirror, highest);
+    if (result == Result::UpdateAvailable || (answered(result) && (!probe || mirror == 0))) break;
+  }
+  if (probe) {
+    lastPoll_.pollsUntilProbe = kMirrorProbeInterval - 1;
+  } else if (mirrorIndex_ == 0 && answered(result) && lastPoll_.pollsUntilProbe != 0) {
+    --lastPoll_.pollsUntilProbe;
+  }
+  return result;
+}
+
+// The details of the last check() or update() start over for each mirror asked.
+void UpdateFlow::clearDetails(size_t mirror) {
   manifestError_ = ManifestError::None;
   transportError_ = TransportError::None;
   httpStatus_ = 0;
   offeredVersion_[0] = '\0';
   imageBytesReceived_ = 0;
+  mirrorIndex_ = mirror;
   signatureVerified_ = false;
-  startedAtMs_ = clock_.millis();
-  if (manifestUrl_[0] == '\0' || trustedKeys_.count() == 0 || runningVersion_[0] == '\0' || board_[0] == '\0') {
-    return Result::ConfigError;
-  }
-  const TextSpan highest = recordRunningVersion();
+}
 
+// One mirror's manifest, judged. Only the primary's answers keep validators:
+// a fallback is asked rarely, and always unconditionally.
+STATIC_OTA_ONE_CALLER Result UpdateFlow::pollMirror(size_t mirror, const TextSpan& highest) {
+  clearDetails(mirror);
   size_t length = 0;
   HttpResponse response;
-  Result result = readManifest(length, response);
+  Result result = readManifest(mirror, length, response);
   transport_.end();
   if (result != Result::UpdateAvailable) return result;
-  result = evaluateManifest(length, highest);
+  result = evaluateManifest(mirror, length, highest);
+  if (mirror != 0) return result;
   // An offer or a failure is looked at again next time. Validators first
   // seen now are not sent next time: one forged answer cannot hide a release.
   if (!decidedByManifestBytes(result)) response.validators.clear();
@@ -164,13 +230,13 @@ Result UpdateFlow::poll() {
 
 // UpdateAvailable here means "a manifest body of length bytes is in buffer_".
 // The caller ends the request.
-STATIC_OTA_ONE_CALLER Result UpdateFlow::readManifest(size_t& length, HttpResponse& response) {
+STATIC_OTA_ONE_CALLER Result UpdateFlow::readManifest(size_t mirror, size_t& length, HttpResponse& response) {
   const HttpValidators* conditional = nullptr;
-  if (lastPoll_.conditionalPollsLeft != 0 && !verifyUnchanged_) {
+  if (mirror == 0 && lastPoll_.conditionalPollsLeft != 0 && !verifyUnchanged_) {
     --lastPoll_.conditionalPollsLeft;
     conditional = &lastPoll_.validators;
   }
-  const TransportError error = transport_.get(manifestUrl_, conditional, readTimeoutMs_, timeLeftMs(), response);
+  const TransportError error = transport_.get(manifestUrls_[mirror], conditional, readTimeoutMs_, timeLeftMs(), response);
   if (error != TransportError::None) return failTransport(error);
   httpStatus_ = response.status;
   if (response.status == 304) return Result::NoUpdate;
@@ -188,7 +254,7 @@ STATIC_OTA_ONE_CALLER Result UpdateFlow::readManifest(size_t& length, HttpRespon
   return Result::WrongFormat;
 }
 
-STATIC_OTA_ONE_CALLER Result UpdateFlow::evaluateManifest(size_t length, const TextSpan& highest) {
+STATIC_OTA_ONE_CALLER Result UpdateFlow::evaluateManifest(size_t mirror, size_t length, const TextSpan& highest) {
   FramedManifest framed;
   manifestError_ = frameManifest(buffer_, length, framed);
   if (manifestError_ != ManifestError::None) return Result::WrongFormat;
@@ -208,9 +274,10 @@ STATIC_OTA_ONE_CALLER Result UpdateFlow::evaluateManifest(size_t length, const T
   if (refusal != Result::UpdateAvailable && !verifyUnchanged_) return refusal;
 
   Manifest manifest;
-  manifestError_ = openManifest(framed, trustedKeys_, crypto_, manifest);
+  manifestError_ = openManifest(framed, trustedKeys_, crypto_, manifest, requiredSignatures_);
   switch (manifestError_) {
     case ManifestError::None: break;
+    case ManifestError::TooFewSignatures:
     case ManifestError::Unsigned:
     case ManifestError::UntrustedKey:
     case ManifestError::BadSignature: return Result::BadSignature;
@@ -222,11 +289,42 @@ STATIC_OTA_ONE_CALLER Result UpdateFlow::evaluateManifest(size_t length, const T
   if (!manifest.channel.equalsCString(channel_)) return Result::WrongChannel;
   uint32_t now = 0;
   if (manifest.hasExpires && clock_.unixTime(now) && now > manifest.expires) return Result::Expired;
+  // Before any byte is downloaded: written as is, a gzip image would never boot here.
+  if (manifest.encoding == ImageEncoding::Gzip && !flash_.bootsGzip()) return Result::UnsupportedEncoding;
+  if (!recordOffer(manifest)) return Result::Replayed;
   if (manifest.size > flash_.maxImageSize()) return Result::TooLarge;
-  if (!imageUrlFor(manifestUrl_, manifest.file, imageUrl_, sizeof(imageUrl_))) return Result::ConfigError;
+  if (!takesRollout(manifest)) return Result::NotInRollout;
+  // The image sits next to the manifest that was accepted.
+  if (!imageUrlFor(manifestUrls_[mirror], manifest.file, imageUrl_, sizeof(imageUrl_))) return Result::ConfigError;
   imageSize_ = manifest.size;
   memcpy(imageSha256_, manifest.sha256, kSha256Length);
   return Result::UpdateAvailable;
+}
+
+// With a version store, the highest signed offer seen is kept: an offer of a
+// lower version, or of the same version with a lower `seq=` (an older
+// signing, such as the wider rollout before a halt), is a replay.
+STATIC_OTA_ONE_CALLER bool UpdateFlow::recordOffer(const Manifest& manifest) {
+  if (versionStore_ == nullptr) return true;
+  // storedVersion_ is free again: `highest` was compared before the signature check.
+  uint32_t recordedSeq = 0;
+  if (versionStore_->loadOffer(storedVersion_, sizeof(storedVersion_), recordedSeq)) {
+    const TextSpan version{storedVersion_, boundedLength(storedVersion_, kMaxVersionLength)};
+    // An unreadable record is treated as none.
+    if (isValidVersion(version)) {
+      const int order = compareVersions(manifest.version, version);
+      if (order < 0 || (order == 0 && manifest.seq < recordedSeq)) return false;
+      if (order == 0 && manifest.seq == recordedSeq) return true;  // nothing new to store
+    }
+  }
+  versionStore_->saveOffer(offeredVersion_, manifest.seq);
+  return true;
+}
+
+STATIC_OTA_ONE_CALLER bool UpdateFlow::takesRollout(const Manifest& manifest) {
+  if (manifest.rollout >= kFullRollout) return true;
+  if (deviceId_[0] == '\0') return false;
+  return inRollout(manifest.rollout, rolloutBucket(crypto_, manifest.board, manifest.version, spanOf(deviceId_)));
 }
 
 Result UpdateFlow::install() {

@@ -26,6 +26,9 @@ namespace static_ota {
 // at most kMaxConditionalPolls polls before an unconditional GET.
 struct PollValidators {
   uint8_t conditionalPollsLeft = 0;  // 0: the next manifest GET is unconditional
+  // Polls the primary mirror answers without an offer before a poll asks the
+  // fallback mirrors too (0: the next one does), so a stale primary cannot hide a release.
+  uint8_t pollsUntilProbe = kMirrorProbeInterval - 1;
   HttpValidators validators;
 };
 
@@ -43,11 +46,23 @@ class UpdateFlow {
   // ConfigError. The channel defaults to "stable". Every call to one of these
   // setters forgets the last poll's validators: they were obtained under the
   // old settings, which may decide the same manifest bytes differently.
-  bool setManifestUrl(const char* url);
+  bool setManifestUrl(const char* url);  // the primary mirror; drops any fallbacks
+  // A fallback mirror's manifest URL, tried in order after the primary (at
+  // most kMaxManifestUrls in all); false when the list is full. See
+  // docs/protocol.md, "Mirror failover".
+  bool addMirrorUrl(const char* url);
   bool addTrustedKey(const uint8_t publicKey[kPublicKeyLength]);
   bool setRunningVersion(const char* version);
   bool setBoard(const char* board);
   bool setChannel(const char* channel);
+  // This device's identity for staged rollouts (docs/protocol.md): 1 to 64
+  // printable characters, no spaces. Without one, only releases offered to
+  // every device (no `rollout=` or 100) are taken.
+  bool setDeviceId(const char* deviceId);
+  // Signatures from this many distinct trusted keys make a manifest valid
+  // (k of n; 1 to kMaxTrustedKeys, default 1). False, keeping the previous
+  // value, outside that range. Fewer trusted keys than k is ConfigError.
+  bool setRequiredSignatures(uint8_t count);
   void setVersionStore(VersionStore* store) {
     forgetLastPoll();
     versionStore_ = store;
@@ -77,6 +92,7 @@ class UpdateFlow {
   TransportError transportError() const { return transportError_; }
   int httpStatus() const { return httpStatus_; }
   const char* offeredVersion() const { return offeredVersion_; }  // "" when none was read
+  size_t mirrorIndex() const { return mirrorIndex_; }  // the mirror (0: primary) the result came from
   const char* runningVersion() const { return runningVersion_; }
   // The last poll verified a manifest's signature from a trusted key.
   bool signatureVerified() const { return signatureVerified_; }
@@ -95,6 +111,7 @@ class UpdateFlow {
   void restoreLastPollValidators(const PollValidators& saved) {
     lastPoll_ = saved;
     if (lastPoll_.conditionalPollsLeft > kMaxConditionalPolls) lastPoll_.conditionalPollsLeft = kMaxConditionalPolls;
+    if (lastPoll_.pollsUntilProbe >= kMirrorProbeInterval) lastPoll_.pollsUntilProbe = kMirrorProbeInterval - 1;
     lastPoll_.validators.etag[kMaxEtagLength] = '\0';
     lastPoll_.validators.lastModified[kMaxLastModifiedLength] = '\0';
   }
@@ -109,9 +126,13 @@ class UpdateFlow {
   bool setText(const char* text, char* out, size_t capacity);
   bool setVersion(const char* version, char (&out)[kMaxVersionLength + 1]);
   Result poll();
+  Result pollMirror(size_t mirror, const TextSpan& highest);
+  void clearDetails(size_t mirror);
   TextSpan recordRunningVersion();
-  Result readManifest(size_t& length, HttpResponse& response);
-  Result evaluateManifest(size_t length, const TextSpan& highest);
+  Result readManifest(size_t mirror, size_t& length, HttpResponse& response);
+  Result evaluateManifest(size_t mirror, size_t length, const TextSpan& highest);
+  bool recordOffer(const Manifest& manifest);
+  bool takesRollout(const Manifest& manifest);
   Result install();
   Result receiveImage(ImageSession& session, bool& flashOpened, size_t& chunkLength);
   Result failTransport(TransportError error);
@@ -134,16 +155,20 @@ class UpdateFlow {
   TransportError transportError_ = TransportError::None;
   int httpStatus_ = 0;
   uint32_t imageBytesReceived_ = 0;
+  size_t mirrorIndex_ = 0;
+  size_t mirrorCount_ = 0;
   bool signatureVerified_ = false;
   bool verifyUnchanged_ = false;
 
   PollValidators lastPoll_;
 
   TrustedKeys trustedKeys_;
-  char manifestUrl_[kMaxUrlLength + 1];
+  char manifestUrls_[kMaxManifestUrls][kMaxUrlLength + 1];
   char runningVersion_[kMaxVersionLength + 1];
   char board_[kMaxBoardLength + 1];
   char channel_[kMaxChannelLength + 1];
+  char deviceId_[kMaxDeviceIdLength + 1];
+  uint8_t requiredSignatures_ = 1;
   // The version store's record, read by each poll: off the stack, which the
   // signature check needs on the ESP8266 (firmware/README.md).
   char storedVersion_[kMaxVersionLength + 1];

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "rollout.h"
 #include "text.h"
 
 namespace static_ota {
@@ -35,7 +36,7 @@ bool UserAgent::setDeviceId(const char* deviceId) {
     return true;
   }
   const size_t length = boundedLength(deviceId, kMaxDeviceIdLength);
-  if (length > kMaxDeviceIdLength || !allIn(deviceId, length, kDigit | kLower | kUpper | kDash | kUnderscore | kDot)) return false;
+  if (!isValidDeviceId(TextSpan{deviceId, length})) return false;
   memcpy(deviceId_, deviceId, length);
   deviceId_[length] = '\0';
   return true;

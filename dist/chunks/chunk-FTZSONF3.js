@@ -4,12 +4,13 @@ import {
   keyIdOf,
   publicKeyProblem,
   verifyStrict
-} from "./chunk-HKFBECJ7.js";
+} from "./chunk-ZMUUB56F.js";
 
 // src/manifest.ts
 var MANIFEST_FORMAT = "static-ota/1";
 var MAX_MANIFEST_BYTES = 1024;
 var MAX_SIGNATURES = 4;
+var MAX_REQUIRED_SIGNATURES = 4;
 var MAX_IMAGE_SIZE = 4294967295;
 var ManifestError = class extends Error {
   constructor(code, message) {
@@ -31,10 +32,14 @@ var SHA256_HEX = /^[0-9a-f]{64}$/;
 var SIG_LINE = /^sig=([0-9a-f]{8}):([0-9a-f]{128})$/;
 var REQUIRED = ["format", "board", "channel", "file", "size", "sha256"];
 var STABLE_CHANNEL = "stable";
+var FULL_ROLLOUT = 100;
+var IMAGE_ENCODINGS = ["gzip"];
 function releaseFolder(board, channel) {
   return channel === STABLE_CHANNEL ? board : `${board}/${channel}`;
 }
 var manifestPath = (board, channel) => `${releaseFolder(board, channel)}/latest.txt`;
+var pendingManifestPath = (board, channel) => `${releaseFolder(board, channel)}/pending.txt`;
+var channelIndexPath = (board) => `${board}/channels.txt`;
 var imageFileName = (version) => `firmware-${version.replace(/\+/g, "_")}.bin`;
 function isValidVersion(version) {
   const match = SEMVER.exec(version);
@@ -55,6 +60,9 @@ function serializeBody(fields) {
     ["sha256", fields.sha256]
   ];
   if (fields.expires !== void 0) lines.push(["expires", String(fields.expires)]);
+  if (fields.rollout !== void 0) lines.push(["rollout", String(fields.rollout)]);
+  if (fields.seq !== void 0) lines.push(["seq", String(fields.seq)]);
+  if (fields.encoding !== void 0) lines.push(["encoding", fields.encoding]);
   lines.push(...fields.extra ?? []);
   return `${fields.version}
 ${lines.map(([key, value]) => `${key}=${value}
@@ -121,16 +129,26 @@ function checkTrustedKey(publicKey) {
   const problem = publicKeyProblem(publicKey);
   if (problem) throw new TrustedKeyError(problem, publicKey);
 }
-function checkSignatures(bytes, framed, trustedKeys) {
+function checkSignatures(bytes, framed, trustedKeys, requiredSignatures) {
   const message = bytes.subarray(0, framed.signedLength);
-  const trusted = trustedKeys.map((key) => ({ keyId: keyIdOf(key), key }));
+  const hexes = trustedKeys.map((key) => Buffer.from(key).toString("hex"));
+  const trusted = trustedKeys.map((key, index) => ({ keyId: keyIdOf(key), key, index })).filter(({ index }) => hexes.indexOf(hexes[index]) === index);
+  const verified = [];
   let sawTrustedKeyId = false;
   for (const { keyId, signature } of parseSignatureLines(framed.signatureLines)) {
-    for (const [index, candidate] of trusted.entries()) {
-      if (candidate.keyId !== keyId) continue;
+    for (const candidate of trusted) {
+      if (candidate.keyId !== keyId || verified.includes(candidate.index)) continue;
       sawTrustedKeyId = true;
-      if (verifyStrict(signature, message, candidate.key)) return index;
+      if (verifyStrict(signature, message, candidate.key)) verified.push(candidate.index);
     }
+    if (verified.length >= requiredSignatures) return verified;
+  }
+  if (verified.length > 0) {
+    const keyIds = verified.map((index) => keyIdOf(trustedKeys[index])).join(", ");
+    throw new ManifestError(
+      "too_few_signatures",
+      `${verified.length} of the ${requiredSignatures} required signatures from distinct trusted keys verify (${keyIds})`
+    );
   }
   if (!sawTrustedKeyId) {
     const keyIds = trusted.map((candidate) => candidate.keyId).join(", ");
@@ -162,10 +180,10 @@ function decimal(value, code, name) {
   if (!(number <= MAX_IMAGE_SIZE)) throw new ManifestError(code, `${name} is not a decimal number up to ${MAX_IMAGE_SIZE}: ${JSON.stringify(value)}`);
   return number;
 }
-function openManifest(bytes, trustedKeys) {
+function openManifest(bytes, trustedKeys, requiredSignatures = 1) {
   trustedKeys.forEach(checkTrustedKey);
   const framed = frame(bytes, true);
-  const verifiedKeyIndex = checkSignatures(bytes, framed, trustedKeys);
+  const verified = checkSignatures(bytes, framed, trustedKeys, requiredSignatures);
   const fields = parseFields(framed.fieldLines);
   const get = (key) => fields.get(key);
   if (get("format") !== MANIFEST_FORMAT) {
@@ -178,7 +196,15 @@ function openManifest(bytes, trustedKeys) {
   if (size === 0) throw new ManifestError("bad_size", "size is 0");
   if (!SHA256_HEX.test(get("sha256"))) throw new ManifestError("bad_sha256", "sha256 is not 64 lowercase hex characters");
   const expiresText = fields.get("expires");
-  const known = /* @__PURE__ */ new Set([...REQUIRED, "expires"]);
+  const expires = expiresText === void 0 ? {} : { expires: decimal(expiresText, "bad_expires", "expires") };
+  const rollout = fields.has("rollout") ? decimal(fields.get("rollout"), "bad_rollout", "rollout") : FULL_ROLLOUT;
+  if (rollout > FULL_ROLLOUT) throw new ManifestError("bad_rollout", `rollout is ${rollout}, a percentage from 0 to ${FULL_ROLLOUT}`);
+  const seq = fields.has("seq") ? decimal(fields.get("seq"), "bad_seq", "seq") : 0;
+  const encoding = fields.get("encoding");
+  if (encoding !== void 0 && !IMAGE_ENCODINGS.includes(encoding)) {
+    throw new ManifestError("bad_encoding", `encoding ${JSON.stringify(encoding)} is not one of ${IMAGE_ENCODINGS.join(", ")}`);
+  }
+  const known = /* @__PURE__ */ new Set([...REQUIRED, "expires", "rollout", "seq", "encoding"]);
   return {
     version: framed.version,
     format: get("format"),
@@ -187,11 +213,15 @@ function openManifest(bytes, trustedKeys) {
     file: get("file"),
     size,
     sha256: get("sha256"),
-    ...expiresText === void 0 ? {} : { expires: decimal(expiresText, "bad_expires", "expires") },
+    ...expires,
+    rollout,
+    seq,
+    ...encoding === void 0 ? {} : { encoding },
     extra: [...fields].filter(([key]) => !known.has(key)),
     signedLength: framed.signedLength,
-    verifiedBy: keyIdOf(trustedKeys[verifiedKeyIndex]),
-    verifiedKeyIndex
+    verifiedBy: keyIdOf(trustedKeys[verified[0]]),
+    verifiedKeyIndex: verified[0],
+    verifiedKeys: verified.map((index) => keyIdOf(trustedKeys[index]))
   };
 }
 function summarizeManifest(bytes) {
@@ -208,10 +238,14 @@ function summarizeManifest(bytes) {
 export {
   MAX_MANIFEST_BYTES,
   MAX_SIGNATURES,
+  MAX_REQUIRED_SIGNATURES,
   ManifestError,
   STABLE_CHANNEL,
+  FULL_ROLLOUT,
   releaseFolder,
   manifestPath,
+  pendingManifestPath,
+  channelIndexPath,
   imageFileName,
   isValidVersion,
   isValidBoard,

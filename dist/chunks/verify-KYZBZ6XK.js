@@ -1,13 +1,14 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   BARE_USER_AGENT
-} from "./chunk-ESYM6LSD.js";
+} from "./chunk-TI2UQCWT.js";
 import {
   MAX_MANIFEST_BYTES,
   manifestPath,
-  openManifest
-} from "./chunk-WCMNMBL3.js";
-import "./chunk-HKFBECJ7.js";
+  openManifest,
+  pendingManifestPath
+} from "./chunk-FTZSONF3.js";
+import "./chunk-ZMUUB56F.js";
 import "./chunk-6DG7BXTN.js";
 
 // src/verify.ts
@@ -128,12 +129,12 @@ async function readBounded(fetched, limit, what) {
   return Buffer.concat(chunks);
 }
 async function verifyMirror(options) {
-  const path = manifestPath(options.board, options.channel);
+  const path = (options.pending ? pendingManifestPath : manifestPath)(options.board, options.channel);
   const fetchedManifest = await open(options.mirror, path);
   const bytes = await readBounded(fetchedManifest, MAX_MANIFEST_BYTES, "latest.txt");
   let manifest;
   try {
-    manifest = openManifest(bytes, options.trustedKeys);
+    manifest = openManifest(bytes, options.trustedKeys, options.pending ? 1 : options.requiredSignatures);
   } catch (error) {
     throw new VerifyError(`${fetchedManifest.location}: ${error.message}`);
   }

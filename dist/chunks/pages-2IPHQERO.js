@@ -1,12 +1,12 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  readVersionLine
-} from "./chunk-WCMNMBL3.js";
-import {
   ConflictError,
   retryOnConflict
 } from "./chunk-KCXCTA5R.js";
-import "./chunk-HKFBECJ7.js";
+import {
+  readVersionLine
+} from "./chunk-FTZSONF3.js";
+import "./chunk-ZMUUB56F.js";
 import "./chunk-6DG7BXTN.js";
 
 // src/publish/pages.ts

@@ -3,9 +3,18 @@ import {
   require_semver
 } from "./chunk-B6URAI4N.js";
 import {
+  ConflictError,
+  MAX_CONFLICT_RETRIES,
+  retryOnConflict,
+  sameBytes
+} from "./chunk-KCXCTA5R.js";
+import {
+  FULL_ROLLOUT,
+  MAX_REQUIRED_SIGNATURES,
   MAX_SIGNATURES,
   ManifestError,
   STABLE_CHANNEL,
+  channelIndexPath,
   checkTrustedKey,
   formatSignatureLine,
   imageFileName,
@@ -14,28 +23,25 @@ import {
   isValidVersion,
   manifestPath,
   openManifest,
+  pendingManifestPath,
   readVersionLine,
   releaseFolder,
   serializeBody,
   summarizeManifest
-} from "./chunk-WCMNMBL3.js";
-import {
-  ConflictError,
-  MAX_CONFLICT_RETRIES,
-  retryOnConflict,
-  sameBytes
-} from "./chunk-KCXCTA5R.js";
+} from "./chunk-FTZSONF3.js";
 import {
   ImageError,
   PUBLIC_KEY_LENGTH,
   checkImage,
   findEmbeddedKeys,
+  gunzipImage,
+  gzipImage,
   hashFile,
   keyIdOf,
   privateKeyOf,
   publicKeyOf,
   signBytes
-} from "./chunk-HKFBECJ7.js";
+} from "./chunk-ZMUUB56F.js";
 import {
   __toESM
 } from "./chunk-6DG7BXTN.js";
@@ -62,96 +68,13 @@ function parsePositiveInteger(text, name) {
   return value;
 }
 var splitList = (text) => text.split(/[,\n]/).map((item) => item.trim()).filter(Boolean);
-
-// src/publish/directory.ts
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
-var ignoreMissing = (fallback) => (error) => {
-  if (error.code === "ENOENT") return fallback;
-  throw error;
-};
-async function makeFolders(folder) {
-  const missing = [];
-  for (let current = folder; !await stat(current).catch(ignoreMissing(void 0)); current = dirname(current)) {
-    if (dirname(current) === current) break;
-    missing.unshift(current);
+var COMPRESS_MODES = ["auto", "gzip", "none"];
+function parseCompressMode(text, name) {
+  const mode = text.trim();
+  if (!COMPRESS_MODES.includes(mode)) {
+    throw new InputError(`${name} must be one of ${COMPRESS_MODES.join(", ")}, got ${JSON.stringify(text)}`);
   }
-  for (const path of missing) {
-    await mkdir(path).catch((error) => {
-      if (error.code !== "EEXIST") throw error;
-    });
-  }
-}
-var DirectoryTarget = class {
-  description;
-  root;
-  constructor(root) {
-    this.root = resolve(root);
-    this.description = `directory ${root}`;
-  }
-  transaction(work) {
-    return retryOnConflict(() => work(this.session())).catch((error) => {
-      if (error.code !== void 0 && error.syscall !== void 0) error.message = `${this.description}: ${error.message}`;
-      throw error;
-    });
-  }
-  /** One view of the folder; `transaction` adds the retries a shared folder needs. */
-  session() {
-    const full = (path) => join(this.root, ...path.split("/"));
-    const read = (path) => readFile(full(path)).catch(ignoreMissing(void 0));
-    const atomically = async (path, write) => {
-      const destination = full(path);
-      const temporary = `${destination}.${process.pid}.tmp`;
-      await makeFolders(dirname(destination));
-      try {
-        await write(temporary);
-        await rename(temporary, destination);
-      } finally {
-        await rm(temporary, { force: true });
-      }
-    };
-    return {
-      read,
-      async compareImage(path, _localFile, sha256) {
-        const stored = await hashFile(full(path)).catch(ignoreMissing(void 0));
-        if (!stored) return "missing";
-        return stored.sha256 === sha256 ? "same" : "different";
-      },
-      async list(folder) {
-        const entries = await readdir(full(folder), { withFileTypes: true }).catch(ignoreMissing([]));
-        return entries.filter((entry) => entry.isFile()).map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
-      },
-      async folders(folder) {
-        const entries = await readdir(full(folder), { withFileTypes: true }).catch(() => []);
-        return entries.filter((entry) => entry.isDirectory() && entry.name !== ".git").map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
-      },
-      writeImage: (path, localFile) => atomically(path, (temporary) => copyFile(localFile, temporary)),
-      async writeManifest(path, text, previous) {
-        const current = await read(path);
-        if (!sameBytes(current, previous)) throw new ConflictError(`${path} changed while publishing`);
-        await atomically(path, (temporary) => writeFile(temporary, text, "latin1"));
-      },
-      remove: (path) => rm(full(path), { force: true })
-    };
-  }
-};
-
-// src/publish/targets.ts
-var TARGET_KINDS = ["directory", "github-pages", "s3"];
-var PAGES_HISTORIES = ["keep", "squash"];
-async function createTarget(config) {
-  switch (config.kind) {
-    case "directory":
-      return new DirectoryTarget(config.directory);
-    case "github-pages":
-      if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
-      return new (await import("./pages-UKIWZYXT.js")).PagesTarget(config.pages);
-    case "s3":
-      if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
-      return new (await import("./s3-47XF7YMO.js")).S3Target(config.s3);
-    default:
-      throw new Error(`unknown target ${String(config.kind)}; expected one of ${TARGET_KINDS.join(", ")}`);
-  }
+  return mode;
 }
 
 // src/version.ts
@@ -278,26 +201,35 @@ function signManifest(fields, keys) {
   }
   return text;
 }
-async function findLockout(input, gzip, keys) {
+async function findLockout(input, gzip, keys, required = 1) {
   let found;
   try {
     found = await findEmbeddedKeys(input.imageFile, gzip, keys);
   } catch (error) {
     throw new ImageError(`cannot read ${input.imageFile} to look for trusted keys: ${error.message}`);
   }
-  if (found.size > 0) return void 0;
+  if (found.size >= required) return void 0;
   const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString("hex")})`).join(", ");
-  return `lockout guard: ${input.imageFile} (${input.board} ${input.version}) does not contain any public key able to sign the next release: ${listed}. Devices running it would refuse every later update. Compile the public key into the firmware (static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.`;
+  const wanted = required === 1 ? "any public key" : `${required} distinct public keys (devices require ${required} signatures; it has ${found.size})`;
+  const image = input.rawImage ? `${input.rawImage} (served gzip-compressed as ${input.imageFile})` : input.imageFile;
+  return `lockout guard: ${image} (${input.board} ${input.version}) does not contain ${wanted} able to sign the next release: ${listed}. Devices running it would refuse every later update. Compile the public key into the firmware (static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.`;
 }
-var lockoutKeys = (nextReleaseKeys, signingKeys) => nextReleaseKeys?.length ? nextReleaseKeys : signingKeys.map((key) => key.publicKey);
+function lockoutKeys(nextReleaseKeys, signingKeys) {
+  const listed = nextReleaseKeys?.length ? nextReleaseKeys : signingKeys.map((key) => key.publicKey);
+  return [...new Map(listed.map((key) => [Buffer.from(key).toString("hex"), key])).values()];
+}
 async function signRelease(input, policy) {
   const { gzip } = await checkImage(input.imageFile, policy.maxImageBytes);
-  const lockout = await findLockout(input, gzip, lockoutKeys(policy.nextReleaseKeys, policy.keys));
+  const lockout = await findLockout(input, gzip, lockoutKeys(policy.nextReleaseKeys, policy.keys), policy.requiredSignatures);
   if (lockout !== void 0 && !policy.allowLockout) throw new ImageError(lockout);
   const { size, sha256 } = await hashFile(input.imageFile);
   const { version, board, channel, file, extra } = input;
-  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, extra }, policy.keys);
-  return { ...input, size, sha256, manifest, lockout };
+  const encoding = gzip ? "gzip" : void 0;
+  const manifest = signManifest(
+    { version, board, channel, file, size, sha256, expires: policy.expires, rollout: policy.rollout, encoding, extra },
+    policy.keys
+  );
+  return { ...input, size, sha256, ...encoding ? { encoding } : {}, manifest, lockout };
 }
 var PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
 function parseSigningKeys(material, source) {
@@ -340,9 +272,9 @@ var verifyCommand = (file, repository) => `gh attestation verify ${file} --repo 
 
 // src/build.ts
 import { execFile, spawn } from "node:child_process";
-import { readFile as readFile2, stat as stat2 } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
-import { delimiter, join as join2 } from "node:path";
+import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
 var execFileAsync = promisify(execFile);
 function lineForwarder(emit) {
@@ -369,8 +301,8 @@ var BuildError = class extends Error {
   }
 };
 async function listEnvironments(projectDir) {
-  const iniPath = join2(projectDir, "platformio.ini");
-  const ini = await readFile2(iniPath, "utf8").catch(() => {
+  const iniPath = join(projectDir, "platformio.ini");
+  const ini = await readFile(iniPath, "utf8").catch(() => {
     throw new BuildError(`${iniPath} not found: set project-dir to the PlatformIO project, or list environments`);
   });
   const environments = [...ini.matchAll(/^\s*\[env:([^\]\s]+)\]\s*$/gm)].map((match) => match[1]);
@@ -404,7 +336,7 @@ async function ensurePio(log) {
   } catch (error) {
     throw new BuildError(`pio is missing and installing PlatformIO with pip failed: ${error.message}`);
   }
-  process.env.PATH = `${join2(homedir(), ".local", "bin")}${delimiter}${process.env.PATH ?? ""}`;
+  process.env.PATH = `${join(homedir(), ".local", "bin")}${delimiter}${process.env.PATH ?? ""}`;
   if (!await hasPio()) throw new BuildError("PlatformIO was installed with pip but pio is still not on PATH");
 }
 async function buildEnvironment(projectDir, board, version, log) {
@@ -429,8 +361,8 @@ async function buildEnvironment(projectDir, board, version, log) {
   if (!log.group) log.info(title);
   const code = await (log.group ? log.group(title, build) : build());
   if (code !== 0) throw new BuildError(`pio run -e ${board} failed with exit code ${code}`);
-  const image = join2(projectDir, ".pio", "build", board, "firmware.bin");
-  if (!(await stat2(image).catch(() => void 0))?.isFile()) {
+  const image = join(projectDir, ".pio", "build", board, "firmware.bin");
+  if (!(await stat(image).catch(() => void 0))?.isFile()) {
     throw new BuildError(`pio run -e ${board} succeeded but ${image} is missing`);
   }
   return image;
@@ -441,14 +373,14 @@ var import_semver2 = __toESM(require_semver(), 1);
 
 // src/site/page.ts
 import { existsSync } from "node:fs";
-import { readdir as readdir2, readFile as readFile4 } from "node:fs/promises";
-import { join as join3, relative, sep } from "node:path";
+import { readdir, readFile as readFile3 } from "node:fs/promises";
+import { join as join2, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/site/web-install.ts
 import { execFile as execFile2 } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 import { basename } from "node:path";
 import { promisify as promisify2 } from "node:util";
 var execFileAsync2 = promisify2(execFile2);
@@ -544,7 +476,7 @@ async function readFlashLayout(projectDir, environment, log) {
 }
 async function layoutForPrebuilt(imageFile, chipFamily) {
   if (chipFamily !== void 0) return layoutForChipFamily(chipFamily);
-  const head = (await readFile3(imageFile).catch(() => Buffer.alloc(0))).subarray(0, 2);
+  const head = (await readFile2(imageFile).catch(() => Buffer.alloc(0))).subarray(0, 2);
   return head[0] === 31 && head[1] === 139 ? layoutForChipFamily("ESP8266") : void 0;
 }
 function layoutForChipFamily(name) {
@@ -556,11 +488,13 @@ function layoutForChipFamily(name) {
   }
   return { chipFamily: name, parts: [], appOffset: 0 };
 }
+var RAW_IMAGE_PART = "factory";
 async function webInstallManifest(release, layout, releaseUrl) {
-  const md5 = createHash("md5").update(await readFile3(release.imageFile)).digest("hex");
+  const md5 = createHash("md5").update(await readFile2(release.imageFile)).digest("hex");
+  const appPath = release.rawImage ? flashPartFileName(RAW_IMAGE_PART, release.version) : release.file;
   const parts = [
     ...layout.parts.map((part) => ({ path: flashPartFileName(part.name, release.version), offset: part.offset })),
-    { path: release.file, offset: layout.appOffset }
+    { path: appPath, offset: layout.appOffset }
   ].sort((a, b) => a.offset - b.offset);
   return {
     name: release.board,
@@ -578,7 +512,8 @@ var WEB_MANIFEST_HEADERS = { contentType: "application/json", cacheControl: "no-
 async function writeWebInstallFiles(session, release) {
   if (!release.flash) return;
   const folder = releaseFolder(release.board, release.channel);
-  for (const part of release.flash.parts) {
+  const raw = release.rawImage ? [{ name: RAW_IMAGE_PART, localFile: release.rawImage }] : [];
+  for (const part of [...release.flash.parts, ...raw]) {
     const path2 = `${folder}/${flashPartFileName(part.name, release.version)}`;
     if (!await session.read(path2)) await session.writeImage(path2, part.localFile);
   }
@@ -662,20 +597,20 @@ function parseIndex(bytes) {
 }
 function installAssetsFolder() {
   const here = fileURLToPath(new URL(".", import.meta.url));
-  const candidates = [join3(here, INSTALL_FOLDER), join3(here, "..", INSTALL_FOLDER), join3(here, "..", "..", "dist", INSTALL_FOLDER)];
-  const found = candidates.find((folder) => existsSync(join3(folder, "install-button.js")));
+  const candidates = [join2(here, INSTALL_FOLDER), join2(here, "..", INSTALL_FOLDER), join2(here, "..", "..", "dist", INSTALL_FOLDER)];
+  const found = candidates.find((folder) => existsSync(join2(folder, "install-button.js")));
   if (!found) throw new Error(`the bundled ESP Web Tools are missing (looked in ${candidates.join(", ")}): run npm run bundle`);
   return found;
 }
 async function filesUnder(folder) {
-  const entries = await readdir2(folder, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => relative(folder, join3(entry.parentPath, entry.name)).split(sep).join("/"));
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => relative(folder, join2(entry.parentPath, entry.name)).split(sep).join("/"));
 }
 async function writeInstallAssets(session) {
   const assets = installAssetsFolder();
-  const text = async (file) => (await readFile4(join3(assets, file))).toString("latin1");
+  const text = async (file) => (await readFile3(join2(assets, file))).toString("latin1");
   const entry = lastSegment(INSTALL_SCRIPT);
-  if ((await session.read(INSTALL_SCRIPT))?.equals(await readFile4(join3(assets, entry)))) return;
+  if ((await session.read(INSTALL_SCRIPT))?.equals(await readFile3(join2(assets, entry)))) return;
   for (const file of await filesUnder(assets)) {
     if (file !== entry) await writeIfChanged(session, `${INSTALL_FOLDER}/${file}`, await text(file), SCRIPT_HEADERS);
   }
@@ -826,7 +761,12 @@ async function plan(session, release, options, where, retry) {
       `${image} already exists in ${where} with different bytes; images are immutable, so publish a new version`
     );
   }
-  return { release, manifest, image, previousManifest, imageExists: existingImage === "same", supersededBy };
+  const imageExists = existingImage === "same";
+  if (release.staged) {
+    const pending = pendingManifestPath(release.board, release.channel);
+    return { release, manifest: pending, image, previousManifest: await session.read(pending), imageExists, supersededBy };
+  }
+  return { release, manifest, image, previousManifest, imageExists, supersededBy };
 }
 async function applyRetention(session, planned, keep) {
   const folder = releaseFolder(planned.release.board, planned.release.channel);
@@ -849,7 +789,8 @@ async function publishReleases(target, releases, options = {}) {
   return target.transaction(async (session) => {
     const retry = attempts++ > 0;
     const planned = [];
-    for (const release of releases) planned.push(await plan(session, release, options, target.description, retry));
+    const all = [...releases, ...await options.companions?.(session) ?? []];
+    for (const release of all) planned.push(await plan(session, release, options, target.description, retry));
     for (const entry of planned) {
       if (!entry.imageExists) await session.writeImage(entry.image, entry.release.imageFile);
       await writeWebInstallFiles(session, entry.release);
@@ -857,7 +798,7 @@ async function publishReleases(target, releases, options = {}) {
     const current = planned.filter((entry) => entry.supersededBy === void 0);
     for (const entry of current) await session.writeManifest(entry.manifest, entry.release.manifest, entry.previousManifest);
     if (options.keepVersions !== void 0) {
-      for (const entry of current) await applyRetention(session, entry, options.keepVersions);
+      for (const entry of current.filter(({ release }) => !release.staged)) await applyRetention(session, entry, options.keepVersions);
     }
     await writeSite(session);
     return planned.map(({ release, manifest, image, imageExists, supersededBy }) => ({
@@ -872,6 +813,126 @@ async function publishReleases(target, releases, options = {}) {
       ...supersededBy === void 0 ? {} : { supersededBy }
     }));
   }, [...manifests]);
+}
+
+// src/publish/directory.ts
+import { copyFile, mkdir, readdir as readdir2, readFile as readFile4, rename, rm, stat as stat2, writeFile } from "node:fs/promises";
+import { dirname, join as join3, resolve } from "node:path";
+var ignoreMissing = (fallback) => (error) => {
+  if (error.code === "ENOENT") return fallback;
+  throw error;
+};
+async function makeFolders(folder) {
+  const missing = [];
+  for (let current = folder; !await stat2(current).catch(ignoreMissing(void 0)); current = dirname(current)) {
+    if (dirname(current) === current) break;
+    missing.unshift(current);
+  }
+  for (const path of missing) {
+    await mkdir(path).catch((error) => {
+      if (error.code !== "EEXIST") throw error;
+    });
+  }
+}
+var DirectoryTarget = class {
+  description;
+  root;
+  constructor(root) {
+    this.root = resolve(root);
+    this.description = `directory ${root}`;
+  }
+  transaction(work) {
+    return retryOnConflict(() => work(this.session())).catch((error) => {
+      if (error.code !== void 0 && error.syscall !== void 0) error.message = `${this.description}: ${error.message}`;
+      throw error;
+    });
+  }
+  /** One view of the folder; `transaction` adds the retries a shared folder needs. */
+  session() {
+    const full = (path) => join3(this.root, ...path.split("/"));
+    const read = (path) => readFile4(full(path)).catch(ignoreMissing(void 0));
+    const atomically = async (path, write) => {
+      const destination = full(path);
+      const temporary = `${destination}.${process.pid}.tmp`;
+      await makeFolders(dirname(destination));
+      try {
+        await write(temporary);
+        await rename(temporary, destination);
+      } finally {
+        await rm(temporary, { force: true });
+      }
+    };
+    return {
+      read,
+      async compareImage(path, _localFile, sha256) {
+        const stored = await hashFile(full(path)).catch(ignoreMissing(void 0));
+        if (!stored) return "missing";
+        return stored.sha256 === sha256 ? "same" : "different";
+      },
+      async list(folder) {
+        const entries = await readdir2(full(folder), { withFileTypes: true }).catch(ignoreMissing([]));
+        return entries.filter((entry) => entry.isFile()).map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
+      },
+      async folders(folder) {
+        const entries = await readdir2(full(folder), { withFileTypes: true }).catch(() => []);
+        return entries.filter((entry) => entry.isDirectory() && entry.name !== ".git").map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
+      },
+      writeImage: (path, localFile) => atomically(path, (temporary) => copyFile(localFile, temporary)),
+      async writeManifest(path, text, previous) {
+        const current = await read(path);
+        if (!sameBytes(current, previous)) throw new ConflictError(`${path} changed while publishing`);
+        await atomically(path, (temporary) => writeFile(temporary, text, "latin1"));
+      },
+      remove: (path) => rm(full(path), { force: true })
+    };
+  }
+};
+
+// src/publish/targets.ts
+var TARGET_KINDS = ["directory", "github-pages", "s3"];
+var PAGES_HISTORIES = ["keep", "squash"];
+async function createTarget(config) {
+  switch (config.kind) {
+    case "directory":
+      return new DirectoryTarget(config.directory);
+    case "github-pages":
+      if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
+      return new (await import("./pages-2IPHQERO.js")).PagesTarget(config.pages);
+    case "s3":
+      if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
+      return new (await import("./s3-Z2NANK7Z.js")).S3Target(config.s3);
+    default:
+      throw new Error(`unknown target ${String(config.kind)}; expected one of ${TARGET_KINDS.join(", ")}`);
+  }
+}
+
+// src/follow-stable.ts
+function parseChannelIndex(bytes) {
+  const names = (bytes?.toString("latin1") ?? "").split("\n").map((line) => line.trim());
+  return [...new Set(names.filter((name) => name !== STABLE_CHANNEL && isValidChannel(name)))];
+}
+async function recordChannel(session, board, channel) {
+  if (channel === STABLE_CHANNEL) return;
+  const path = channelIndexPath(board);
+  const previous = await session.read(path);
+  const channels = parseChannelIndex(previous);
+  if (channels.includes(channel)) return;
+  await session.writeManifest(path, [...channels, channel].map((name) => `${name}
+`).join(""), previous);
+}
+async function channelsBehind(session, board, version) {
+  const behind = [];
+  for (const channel of parseChannelIndex(await session.read(channelIndexPath(board)))) {
+    const current = await session.read(manifestPath(board, channel));
+    let offered;
+    try {
+      offered = current && readVersionLine(current);
+    } catch {
+      offered = void 0;
+    }
+    if (offered !== void 0 && compareVersions(offered, version) < 0) behind.push(channel);
+  }
+  return behind;
 }
 
 // src/release.ts
@@ -895,6 +956,37 @@ async function buildAll(options, version, release) {
   }
   return built;
 }
+function wantsGzip(options, { board, flash }, alreadyGzip) {
+  const chip = flash?.chipFamily;
+  if (chip?.startsWith("ESP32") && (alreadyGzip || options.compress === "gzip")) {
+    throw new ReleaseError(
+      `${board} is an ${chip}: ESP32's Update does not inflate gzip images, so they cannot be published for it (${alreadyGzip ? "the image is gzip" : "compress is gzip"}; use compress: auto or none)`
+    );
+  }
+  if (alreadyGzip || options.compress === "none") return false;
+  if (options.compress === "gzip" || chip === "ESP8266") return true;
+  if (chip === void 0) {
+    options.log.info(`${board}: chip unknown (not reported by PlatformIO, or a prebuilt image without --chip-family), published uncompressed`);
+  }
+  return false;
+}
+async function servedImage(options, firmware, folder) {
+  const { gzip, size } = await checkImage(firmware.path, options.maxImageBytes);
+  if (!wantsGzip(options, firmware, gzip)) {
+    if (!gzip || !firmware.flash) return { imageFile: firmware.path };
+    const rawImage = join4(await folder(), `${firmware.board}.bin`);
+    await gunzipImage(firmware.path, rawImage);
+    return { imageFile: firmware.path, rawImage };
+  }
+  const target = join4(await folder(), `${firmware.board}.bin.gz`);
+  const started = Date.now();
+  await gzipImage(firmware.path, target);
+  const { size: compressed } = await checkImage(target, options.maxImageBytes);
+  options.log.info(
+    `${firmware.board}: gzip ${size} -> ${compressed} bytes (${(100 * compressed / size).toFixed(1)} %) in ${Date.now() - started} ms; eboot inflates it on the device`
+  );
+  return { imageFile: target, rawImage: firmware.path };
+}
 async function flashLayoutOrNone(options, board) {
   try {
     return await readFlashLayout(options.projectDir, board, options.log);
@@ -909,7 +1001,7 @@ async function previewLockouts(options, built) {
   const lockouts = [];
   for (const { board, path } of built) {
     const lockout = await checkImage(path, options.maxImageBytes).then(
-      ({ gzip }) => findLockout({ imageFile: path, board, version: CI_BUILD_VERSION }, gzip, keys),
+      ({ gzip }) => findLockout({ imageFile: path, board, version: CI_BUILD_VERSION }, gzip, keys, options.requiredSignatures),
       (error) => error.message
     );
     if (lockout === void 0) continue;
@@ -926,6 +1018,19 @@ function checkBoards(boards) {
     if (board === INSTALL_FOLDER) throw new ReleaseError(`board ${JSON.stringify(board)} is taken: the release page keeps ESP Web Tools in ${INSTALL_FOLDER}/`);
   }
 }
+async function channelCompanions(session, signed, policy, followStable) {
+  const companions = [];
+  for (const release of signed) {
+    if (release.channel !== STABLE_CHANNEL) {
+      await recordChannel(session, release.board, release.channel);
+    } else if (followStable) {
+      for (const channel of await channelsBehind(session, release.board, release.version)) {
+        companions.push({ ...await signRelease({ ...release, channel }, policy), staged: release.staged });
+      }
+    }
+  }
+  return companions;
+}
 async function runRelease(options) {
   checkBoards([...options.environments, ...options.firmware.map(({ board }) => board)]);
   const version = options.version ? parseVersion(options.version) : versionFromRef(options.ref);
@@ -939,37 +1044,56 @@ async function runRelease(options) {
   if (options.signingKeys.length === 0) throw new ReleaseError("signing-key is required to publish a release");
   const built = options.build ? await buildAll(options, version, true) : options.firmware;
   if (built.length === 0) throw new ReleaseError("no firmware to publish: set build to true or give firmware paths");
+  let compressed;
+  const compressedFolder = async () => compressed ??= await mkdtemp(join4(tmpdir(), "static-ota-gzip-"));
+  try {
+    return await signAndPublish(options, version, channel, built, compressedFolder);
+  } finally {
+    if (compressed) await rm2(compressed, { recursive: true, force: true });
+  }
+}
+async function signAndPublish(options, version, channel, built, compressedFolder) {
   const expires = options.expiresInSeconds === void 0 ? void 0 : Math.floor(Date.now() / 1e3) + options.expiresInSeconds;
+  const policy = {
+    keys: options.signingKeys,
+    nextReleaseKeys: options.nextReleaseKeys,
+    allowLockout: options.allowLockout,
+    maxImageBytes: options.maxImageBytes,
+    expires,
+    rollout: options.rollout,
+    requiredSignatures: options.requiredSignatures
+  };
+  const staged = new Set(options.signingKeys.map((key) => key.keyId)).size < (options.requiredSignatures ?? 1);
   const signed = [];
   const attestations = [];
-  for (const { board, path, flash } of built) {
+  for (const firmware of built) {
+    const { board, flash } = firmware;
     const file = imageFileName(version);
+    const served = await servedImage(options, firmware, compressedFolder);
     let extra;
     if (options.attest) {
-      const id = await attestImage({ board, file, sha256: (await hashFile(path)).sha256 }, options.attest);
+      const id = await attestImage({ board, file, sha256: (await hashFile(served.imageFile)).sha256 }, options.attest);
       options.log.info(`attested ${board}/${file}: attestation ${id}`);
       attestations.push({ board, file, id, verify: verifyCommand(file, options.attest.repository) });
       extra = [[ATTESTATION_FIELD, id]];
     }
-    signed.push(
-      await signRelease(
-        { imageFile: path, board, version, channel, file, flash, extra },
-        {
-          keys: options.signingKeys,
-          nextReleaseKeys: options.nextReleaseKeys,
-          allowLockout: options.allowLockout,
-          maxImageBytes: options.maxImageBytes,
-          expires
-        }
-      )
-    );
+    const release = await signRelease({ ...served, board, version, channel, file, flash, extra }, policy);
+    signed.push({ ...release, staged });
   }
   const lockouts = signed.flatMap((release) => release.lockout === void 0 ? [] : [release.lockout]);
   for (const lockout of lockouts) options.log.warning(`allow-lockout is set, publishing anyway: ${lockout}`);
   const target = await createTarget(options.target);
-  const manifests = await publishReleases(target, signed, { force: options.force, keepVersions: options.keepVersions });
+  const manifests = await publishReleases(target, signed, {
+    force: options.force,
+    keepVersions: options.keepVersions,
+    companions: (session) => channelCompanions(session, signed, policy, options.followStable ?? true)
+  });
   for (const manifest of manifests) {
-    if (manifest.supersededBy === void 0) {
+    if (manifest.supersededBy === void 0 && staged) {
+      options.log.info(
+        `staged ${manifest.version} for ${manifest.board} (${manifest.channel}) in ${target.description}: ${manifest.manifest}, signed by ${options.signingKeys.length} of the ${options.requiredSignatures} keys devices require; devices keep the current release until \`static-ota cosign\` adds the rest`
+      );
+    } else if (manifest.supersededBy === void 0) {
       options.log.info(`published ${manifest.version} for ${manifest.board} (${manifest.channel}) to ${target.description}: ${manifest.manifest}`);
     } else {
       options.log.warning(
@@ -1003,20 +1127,195 @@ async function runRelease(options) {
   return { version, channel, built, manifests, lockouts, ...options.attest ? { attestations } : {} };
 }
 
+// src/resign.ts
+var ResignError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ResignError";
+  }
+};
+function parseRolloutPercent(text, name) {
+  const trimmed = text.trim().replace(/%$/, "");
+  const value = /^(0|[1-9]\d{0,2})$/.test(trimmed) ? Number(trimmed) : NaN;
+  if (!(value >= 0 && value <= FULL_ROLLOUT)) throw new InputError(`${name} must be a whole percentage from 0 to 100, got ${JSON.stringify(text)}`);
+  return value;
+}
+function parseRequiredSignatures(text, name) {
+  const count = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!(count >= 1 && count <= MAX_REQUIRED_SIGNATURES)) {
+    throw new InputError(`${name} must be a whole number from 1 to ${MAX_REQUIRED_SIGNATURES} (devices trust at most that many keys), got ${JSON.stringify(text)}`);
+  }
+  return count;
+}
+async function readCurrentManifest(session, { board, channel }, trustedKeys, where, path = manifestPath(board, channel)) {
+  const bytes = await session.read(path);
+  if (!bytes) throw new ResignError(`${path} does not exist in ${where}: publish a release first`);
+  try {
+    return { bytes, manifest: openManifest(bytes, trustedKeys), path };
+  } catch (error) {
+    throw new ResignError(`${path} in ${where} does not verify under the given keys: ${error.message}`);
+  }
+}
+function changeRollout(target, change) {
+  const trustedKeys = change.trustedKeys?.length ? change.trustedKeys : change.keys.map((key) => key.publicKey);
+  const staged = new Set(change.keys.map((key) => key.keyId)).size < (change.requiredSignatures ?? 1);
+  return target.transaction(async (session) => {
+    const { bytes, manifest, path } = await readCurrentManifest(session, change, trustedKeys, target.description);
+    if (manifest.seq >= 4294967295) throw new ResignError(`${path}: seq is at its maximum; publish a new version`);
+    const { version, board, channel, file, size, sha256, expires, extra } = manifest;
+    const seq = manifest.seq + 1;
+    const text = signManifest({ version, board, channel, file, size, sha256, expires, rollout: change.percent, seq, extra }, change.keys);
+    const destination = staged ? pendingManifestPath(board, channel) : path;
+    const waiting = staged ? await session.read(destination) : void 0;
+    if (waiting) {
+      throw new ResignError(
+        `${destination} in ${target.description} already holds ${readVersionLine(waiting)} awaiting cosignatures: cosign it, or remove it, before staging a rollout change`
+      );
+    }
+    await session.writeManifest(destination, text, staged ? void 0 : bytes);
+    return { path: destination, version, previousPercent: manifest.rollout, percent: change.percent, seq, manifest: text };
+  });
+}
+function supersedes(staged, live, trustedKeys) {
+  const order = compareVersions(staged.version, readVersionLine(live));
+  if (order !== 0) return order > 0;
+  try {
+    return staged.seq > openManifest(live, trustedKeys).seq;
+  } catch {
+    return true;
+  }
+}
+function cosign(target, request) {
+  const { board, channel, key, trustedKeys, requiredSignatures } = request;
+  if (!trustedKeys.some((trusted) => Buffer.from(trusted).equals(Buffer.from(key.publicKey)))) {
+    throw new ResignError(`the cosigning key ${key.keyId} is not among the trusted keys: devices would ignore its signature`);
+  }
+  return target.transaction(async (session) => {
+    const where = target.description;
+    const livePath = manifestPath(board, channel);
+    const pendingPath = pendingManifestPath(board, channel);
+    const staged = await session.read(pendingPath);
+    const path = staged ? pendingPath : livePath;
+    const bytes = staged ?? await session.read(livePath);
+    if (!bytes) throw new ResignError(`neither ${pendingPath} nor ${livePath} exists in ${where}: publish a release first`);
+    const existing = bytes.toString("latin1").split("\n").filter((line2) => line2.startsWith("sig=")).length;
+    let opened;
+    try {
+      opened = openManifest(bytes, trustedKeys, existing);
+    } catch (error) {
+      throw new ResignError(`${path} in ${where}: every existing signature must be a valid one from a distinct trusted key: ${error.message}`);
+    }
+    if (opened.verifiedKeys.includes(key.keyId)) throw new ResignError(`${path} in ${where} is already signed by ${key.keyId}`);
+    if (existing >= MAX_SIGNATURES) throw new ResignError(`${path} in ${where} already has ${MAX_SIGNATURES} signatures, the most a manifest may carry`);
+    const line = formatSignatureLine({ keyId: key.keyId, signature: signBytes(bytes.subarray(0, opened.signedLength), key.seed) });
+    const text = bytes.toString("latin1") + line;
+    openManifest(Buffer.from(text, "latin1"), trustedKeys, existing + 1);
+    const promoted = staged !== void 0 && existing + 1 >= requiredSignatures;
+    if (!promoted) {
+      await session.writeManifest(path, text, bytes);
+      return { path, version: opened.version, signatures: existing + 1, promoted, manifest: text };
+    }
+    const live = await session.read(livePath);
+    if (live && !supersedes(opened, live, trustedKeys)) {
+      throw new ResignError(
+        `${pendingPath} offers ${opened.version} (seq ${opened.seq}), but ${livePath} already offers ${readVersionLine(live)} at least as new: devices never go back, so it is not promoted`
+      );
+    }
+    await session.writeManifest(livePath, text, live);
+    await session.remove(pendingPath);
+    return { path: livePath, version: opened.version, signatures: existing + 1, promoted, manifest: text };
+  });
+}
+
+// src/target-settings.ts
+var TARGET_SETTING_NAMES = [
+  "target",
+  "directory",
+  "pages-branch",
+  "pages-folder",
+  "pages-history",
+  "s3-bucket",
+  "s3-prefix",
+  "s3-region",
+  "s3-endpoint",
+  "s3-force-path-style",
+  "s3-access-key-id",
+  "s3-acl"
+];
+var TARGET_DEFAULTS = {
+  target: "directory",
+  directory: "public",
+  "pages-branch": "gh-pages",
+  "pages-folder": "",
+  "pages-history": "keep",
+  "s3-prefix": "",
+  "s3-region": "us-east-1",
+  "s3-force-path-style": "false"
+};
+function parseBoolean(text, name) {
+  if (text === "true" || text === "True" || text === "TRUE") return true;
+  if (text === "false" || text === "False" || text === "FALSE") return false;
+  throw new InputError(`${name} must be true or false, got ${JSON.stringify(text ?? "")}`);
+}
+function readTargetConfig(setting, env) {
+  const value = (name) => setting(name) || void 0;
+  const kind = value("target") ?? "";
+  if (!TARGET_KINDS.includes(kind)) {
+    throw new InputError(`target must be one of ${TARGET_KINDS.join(", ")}, got ${JSON.stringify(kind)}`);
+  }
+  const server = env.GITHUB_SERVER_URL ?? "https://github.com";
+  const repository = env.GITHUB_REPOSITORY;
+  if (kind === "github-pages" && !repository) throw new InputError("target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)");
+  const history = value("pages-history") ?? "";
+  if (!PAGES_HISTORIES.includes(history)) {
+    throw new InputError(`pages-history must be one of ${PAGES_HISTORIES.join(", ")}, got ${JSON.stringify(history)}`);
+  }
+  return {
+    kind,
+    directory: value("directory") ?? "",
+    pages: {
+      branch: value("pages-branch") ?? "",
+      folder: value("pages-folder") ?? "",
+      token: value("token"),
+      remoteUrl: `${server}/${repository}.git`,
+      history
+    },
+    s3: {
+      bucket: value("s3-bucket") ?? "",
+      prefix: value("s3-prefix") ?? "",
+      region: value("s3-region") ?? "",
+      endpoint: value("s3-endpoint"),
+      forcePathStyle: parseBoolean(value("s3-force-path-style"), "s3-force-path-style"),
+      accessKeyId: value("s3-access-key-id"),
+      secretAccessKey: value("s3-secret-access-key"),
+      sessionToken: value("s3-session-token"),
+      acl: value("s3-acl")
+    }
+  };
+}
+
 export {
   InputError,
   parseDuration,
   parsePositiveInteger,
   splitList,
-  TARGET_KINDS,
-  PAGES_HISTORIES,
+  COMPRESS_MODES,
+  parseCompressMode,
   tagFromRef,
   compareVersions,
   layoutForPrebuilt,
+  createTarget,
   parsePublicKey,
   generateKey,
   publicKeyAsCArray,
   parseSigningKeys,
   ReleaseError,
-  runRelease
+  runRelease,
+  parseRolloutPercent,
+  parseRequiredSignatures,
+  changeRollout,
+  cosign,
+  TARGET_SETTING_NAMES,
+  TARGET_DEFAULTS,
+  readTargetConfig
 };

@@ -1,5 +1,20 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  InputError,
+  ReleaseError,
+  parseCompressMode,
+  parseDuration,
+  parsePositiveInteger,
+  parsePublicKey,
+  parseRequiredSignatures,
+  parseRolloutPercent,
+  parseSigningKeys,
+  readTargetConfig,
+  runRelease,
+  splitList,
+  tagFromRef
+} from "./chunk-XUMGVID5.js";
+import {
   getBooleanInput,
   getInput,
   group,
@@ -10,19 +25,6 @@ import {
   summary,
   warning
 } from "./chunk-MSBKRRQV.js";
-import {
-  InputError,
-  PAGES_HISTORIES,
-  ReleaseError,
-  TARGET_KINDS,
-  parseDuration,
-  parsePositiveInteger,
-  parsePublicKey,
-  parseSigningKeys,
-  runRelease,
-  splitList,
-  tagFromRef
-} from "./chunk-EAH6LKVP.js";
 
 // src/main.ts
 var input = (name) => getInput(name);
@@ -59,44 +61,12 @@ function readFirmware(environments) {
   });
 }
 function readTarget() {
-  const kind = input("target");
-  if (!TARGET_KINDS.includes(kind)) {
-    throw new InputError(`target must be one of ${TARGET_KINDS.join(", ")}, got ${JSON.stringify(kind)}`);
-  }
   const token = optional("token");
   const secretAccessKey = optional("s3-secret-access-key");
   const sessionToken = optional("s3-session-token");
   [token, secretAccessKey, sessionToken, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN].forEach(maskSecret);
   if (token) setSecret(Buffer.from(`x-access-token:${token}`).toString("base64"));
-  const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
-  const repository = process.env.GITHUB_REPOSITORY;
-  if (kind === "github-pages" && !repository) throw new InputError("target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)");
-  const history = input("pages-history");
-  if (!PAGES_HISTORIES.includes(history)) {
-    throw new InputError(`pages-history must be one of ${PAGES_HISTORIES.join(", ")}, got ${JSON.stringify(history)}`);
-  }
-  return {
-    kind,
-    directory: input("directory"),
-    pages: {
-      branch: input("pages-branch"),
-      folder: input("pages-folder"),
-      token,
-      remoteUrl: `${server}/${repository}.git`,
-      history
-    },
-    s3: {
-      bucket: input("s3-bucket"),
-      prefix: input("s3-prefix"),
-      region: input("s3-region"),
-      endpoint: optional("s3-endpoint"),
-      forcePathStyle: flag("s3-force-path-style"),
-      accessKeyId: optional("s3-access-key-id"),
-      secretAccessKey,
-      sessionToken,
-      acl: optional("s3-acl")
-    }
-  };
+  return readTargetConfig(input, process.env);
 }
 function readOptions() {
   const signingKeys = readSigningKeys();
@@ -108,6 +78,7 @@ function readOptions() {
   if (releaseAssets && tag === void 0) throw new InputError("release-assets needs a tag (refs/tags/...) to attach to");
   const expiresIn = optional("expires-in");
   const keepVersions = optional("keep-versions");
+  const rollout = optional("rollout");
   return {
     ref,
     version: optional("version"),
@@ -121,7 +92,11 @@ function readOptions() {
     allowLockout: flag("allow-lockout"),
     expiresInSeconds: expiresIn === void 0 ? void 0 : parseDuration(expiresIn, "expires-in"),
     force: flag("force"),
+    followStable: flag("follow-stable"),
+    rollout: rollout === void 0 ? void 0 : parseRolloutPercent(rollout, "rollout"),
+    requiredSignatures: parseRequiredSignatures(input("required-signatures"), "required-signatures"),
     maxImageBytes: parsePositiveInteger(input("max-image-size"), "max-image-size"),
+    compress: parseCompressMode(input("compress"), "compress"),
     keepVersions: keepVersions === void 0 ? void 0 : parsePositiveInteger(keepVersions, "keep-versions"),
     target: readTarget(),
     releaseAssets: releaseAssets ? {

@@ -1,0 +1,111 @@
+// Mirror failover, end to end: the simulated device is given up to three
+// manifest URLs on 127.0.0.1. A primary that is down (closed port, 500,
+// hanging) passes the poll to the next mirror within the poll's time bound,
+// and a primary that is stale but validly signed is probed past.
+import { cpSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { removeTemporaryFolders } from '../helpers.js';
+import { serveMirror, type Mirror } from '../device/simulator.js';
+import { BOARD, startFleet, type Fleet } from './support.js';
+
+const READ_TIMEOUT_MS = 1000;
+const UPDATE_TIMEOUT_MS = 6000;
+const MIRROR_PROBE_INTERVAL = 9; // kMirrorProbeInterval
+const LATEST = `/${BOARD}/latest.txt`;
+
+const servers: Mirror[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
+});
+afterAll(removeTemporaryFolders);
+
+async function fleetWithRelease(): Promise<Fleet> {
+  const fleet = await startFleet();
+  servers.push(fleet.server);
+  await fleet.publish('1.1.0');
+  return fleet;
+}
+
+async function mirrorOf(folder: string): Promise<Mirror> {
+  const server = await serveMirror(folder);
+  servers.push(server);
+  return server;
+}
+
+/** A URL on 127.0.0.1 where nothing listens. */
+async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}${LATEST}`;
+}
+
+const timeouts = ['--timeout-ms', String(READ_TIMEOUT_MS), '--update-timeout-ms', String(UPDATE_TIMEOUT_MS)];
+
+describe('mirror failover', () => {
+  it.each([
+    ['closed port', 'closed'],
+    ['500', 'error'],
+    ['hanging', 'hang'],
+  ] as const)('with the primary down (%s), the second mirror serves the update within the time bound', async (_name, mode) => {
+    const fleet = await fleetWithRelease();
+    const backup = await mirrorOf(fleet.mirrorFolder);
+    let primary = await closedPortUrl();
+    if (mode !== 'closed') {
+      const broken = await mirrorOf(fleet.mirrorFolder);
+      broken.fault = (_request, response) => {
+        if (mode === 'error') response.writeHead(500, { 'Content-Length': 5 }).end('error');
+        return true; // 'hang': never answered
+      };
+      primary = `${broken.url}${LATEST}`;
+    }
+    const started = Date.now();
+    const run = await fleet.device({ version: '1.0.0', urls: [primary, `${backup.url}${LATEST}`], extra: timeouts });
+    expect(Date.now() - started).toBeLessThan(UPDATE_TIMEOUT_MS);
+    expect(run).toMatchObject({ result: 'updated', fields: { offered: '1.1.0', mirror: '1' } });
+    // The image came from beside the manifest that was accepted.
+    expect(backup.requests).toEqual([LATEST, `/${BOARD}/firmware-1.1.0.bin`]);
+  });
+
+  it('with three mirrors, the first down and the second answering 404, the third serves', async () => {
+    const fleet = await fleetWithRelease();
+    const empty = await mirrorOf(join(fleet.folder, 'nothing-here'));
+    const third = await mirrorOf(fleet.mirrorFolder);
+    const urls = [await closedPortUrl(), `${empty.url}${LATEST}`, `${third.url}${LATEST}`];
+    const run = await fleet.device({ version: '1.0.0', urls, extra: timeouts });
+    expect(run).toMatchObject({ result: 'updated', fields: { mirror: '2' } });
+    expect(empty.requests).toEqual([LATEST]);
+  });
+
+  it('reports the failure of the last mirror when every mirror fails', async () => {
+    const fleet = await fleetWithRelease();
+    const run = await fleet.device({ version: '1.0.0', urls: [await closedPortUrl(), await closedPortUrl()], extra: timeouts });
+    expect(run).toMatchObject({ result: 'network', fields: { detail: 'connect', mirror: '1' } });
+  });
+
+  it('a stale primary with a validly signed older manifest is probed past within the probe interval; idle polls ask the primary only', async () => {
+    const fleet = await fleetWithRelease();
+    // The primary still holds the mirror as it was at 1.0.0 (a lagging sync).
+    const staleFolder = join(fleet.folder, 'stale');
+    cpSync(fleet.mirrorFolder, staleFolder, { recursive: true });
+    await fleet.publish('1.2.0');
+    const stale = await mirrorOf(staleFolder);
+    const fresh = await mirrorOf(fleet.mirrorFolder);
+    const state = join(fleet.folder, 'device-state.txt');
+    const results: string[] = [];
+    for (let poll = 1; poll <= MIRROR_PROBE_INTERVAL; poll++) {
+      const run = await fleet.device({ version: '1.1.0', state, urls: [`${stale.url}${LATEST}`, `${fresh.url}${LATEST}`], extra: timeouts });
+      results.push(`${run.result}@${run.fields.mirror}:${run.fields.http_status}`);
+      if (poll < MIRROR_PROBE_INTERVAL) expect(fresh.requests).toEqual([]);
+    }
+    expect(results.slice(0, 2)).toEqual(['no_update@0:200', 'no_update@0:200']);
+    // Once the primary's validators repeat, idle polls cost it one 304 each.
+    expect(results.slice(2, MIRROR_PROBE_INTERVAL - 1).every((result) => result === 'no_update@0:304')).toBe(true);
+    expect(results[MIRROR_PROBE_INTERVAL - 1]).toBe('updated@1:200');
+    expect(readFileSync(join(fleet.mirrorFolder, BOARD, 'latest.txt'), 'latin1')).toMatch(/^1\.2\.0\n/);
+    // The probe poll asks the fallback first, and its offer ends the poll before the primary is asked.
+    expect(stale.requests.filter((path) => path === LATEST)).toHaveLength(MIRROR_PROBE_INTERVAL - 1);
+  });
+});
