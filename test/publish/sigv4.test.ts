@@ -60,7 +60,7 @@ describe('SigV4 for S3', () => {
         fc.option(fc.string({ minLength: 1, maxLength: 20 }), { nil: undefined }),
         (segments, token, method, region, sessionToken) => {
           const path = `/ota/${encodeKey(segments.join('/'))}`;
-          const query = token === undefined ? {} : { 'list-type': '2', prefix: segments[0], delimiter: '/', 'continuation-token': token };
+          const query: Record<string, string> = token === undefined ? {} : { 'list-type': '2', prefix: segments[0], delimiter: '/', 'continuation-token': token };
           const headers = { host: 'minio.example:9000', 'content-type': 'text/plain; charset=utf-8', 'if-match': '"0a1b"' };
           const credentials = { ...AWS_EXAMPLE, sessionToken };
           const ours = signRequest({ method, path, query: canonicalQuery(query), headers, payloadHash: 'UNSIGNED-PAYLOAD', region }, credentials, EXAMPLE_TIME);
