@@ -1,13 +1,13 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  readVersionLine
+} from "./chunk-FTZSONF3.js";
+import {
   ConflictError,
   retryOnConflict
 } from "./chunk-KCXCTA5R.js";
-import {
-  readVersionLine
-} from "./chunk-FTZSONF3.js";
 import "./chunk-ZMUUB56F.js";
-import "./chunk-6DG7BXTN.js";
+import "./chunk-PUMHU2BD.js";
 
 // src/publish/pages.ts
 import { execFile } from "node:child_process";
