@@ -23,7 +23,7 @@ import {
   publicKeyAsCArray,
   readTargetConfig,
   runRelease
-} from "./chunks/chunk-GVWVWL3E.js";
+} from "./chunks/chunk-N4SRVFC6.js";
 import {
   STABLE_CHANNEL,
   isValidBoard,

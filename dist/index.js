@@ -1,8 +1,8 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-NTDKOPPQ.js";
-import "./chunks/chunk-GVWVWL3E.js";
+} from "./chunks/chunk-4EOMHZKN.js";
+import "./chunks/chunk-N4SRVFC6.js";
 import "./chunks/chunk-HTNEPPBG.js";
 import "./chunks/chunk-FTZSONF3.js";
 import "./chunks/chunk-KCXCTA5R.js";

@@ -897,7 +897,7 @@ async function createTarget(config) {
       return new DirectoryTarget(config.directory);
     case "github-pages":
       if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
-      return new (await import("./pages-KFV7ZFON.js")).PagesTarget(config.pages);
+      return new (await import("./pages-M5BNTQSS.js")).PagesTarget(config.pages);
     case "s3":
       if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
       return new (await import("./s3-DN3UAYEP.js")).S3Target(config.s3);

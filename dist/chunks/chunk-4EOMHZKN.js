@@ -13,7 +13,7 @@ import {
   runRelease,
   splitList,
   tagFromRef
-} from "./chunk-GVWVWL3E.js";
+} from "./chunk-N4SRVFC6.js";
 import {
   getBooleanInput,
   getInput,
