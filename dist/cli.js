@@ -23,12 +23,12 @@ import {
   publicKeyAsCArray,
   readTargetConfig,
   runRelease
-} from "./chunks/chunk-N4SRVFC6.js";
+} from "./chunks/chunk-WBO5YC4Q.js";
 import {
   STABLE_CHANNEL,
   isValidBoard,
   isValidChannel
-} from "./chunks/chunk-FTZSONF3.js";
+} from "./chunks/chunk-F3RX3ECK.js";
 import "./chunks/chunk-KCXCTA5R.js";
 import {
   DEFAULT_MAX_IMAGE_BYTES
@@ -3826,7 +3826,7 @@ ${text.replace(/^/gm, "    ")}`);
 }
 async function verify(options, out) {
   requireOptions({ ...options }, ["mirror", "board", "pubkey"]);
-  const { verifyMirror } = await import("./chunks/verify-46Z6S5MA.js");
+  const { verifyMirror } = await import("./chunks/verify-QB4AWLXA.js");
   const report = await verifyMirror({
     mirror: options.mirror,
     ...manifestLocation(options),
@@ -3835,9 +3835,13 @@ async function verify(options, out) {
     pending: options.pending === true
   });
   const { manifest } = report;
-  out(`OK ${report.manifestLocation}
+  const signatures = manifest.verifiedKeys.length;
+  const count = options.requiredSignatures === void 0 ? `${signatures}` : `${signatures} of ${requiredSignatures(options.requiredSignatures, 1)}`;
+  out(`OK ${report.manifestLocation}${report.awaitingCosign ? " (awaiting cosign)" : ""}
 `);
-  out(`  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedKeys.join(", ")}
+  out(`  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedKeys.join(", ")} (${count} signature${count === "1" ? "" : "s"})
+`);
+  out(`  rollout ${manifest.rollout} %${manifest.rollout === 0 ? " (halted)" : ""}, seq ${manifest.seq}
 `);
   if (manifest.expires !== void 0) out(`  expires ${new Date(manifest.expires * 1e3).toISOString()}
 `);
@@ -3855,7 +3859,7 @@ async function rollout(options, out, env) {
     percent,
     keys: await readKeys(options.key ?? [], env),
     trustedKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, "--trusted-key")),
-    requiredSignatures: requiredSignatures(options.requiredSignatures, 1)
+    requiredSignatures: options.requiredSignatures === void 0 ? void 0 : parseRequiredSignatures(options.requiredSignatures, "--required-signatures")
   });
   out(`${result.path}: ${result.version} rollout ${result.previousPercent}% -> ${result.percent}% (seq ${result.seq})${percent === 0 ? ", halted" : ""}
 `);
@@ -3884,12 +3888,12 @@ function program2(out, err, env) {
     new Option("--compress <mode>", "gzip: serve the image gzip-compressed with encoding=gzip (ESP8266 only: its boot loader inflates it); auto: gzip for --chip-family ESP8266, an image already gzip as it is").choices(COMPRESS_MODES).default("auto")
   ).action((options) => publish(options, out, env));
   addTargetOptions(publishCommand);
-  const rolloutCommand = command("rollout", "re-sign the manifest on the mirror for its current version with a new rollout percentage (0 halts)").option("--board <id>", "board name (required)").option("--channel <name>", "channel", STABLE_CHANNEL).option("--percent <n>", "percentage of devices, 0 to 100; 0 is the kill switch (required)").option("--key <path>", `signing key file; repeatable; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect).option("--trusted-key <hex>", "key the current manifest may be signed by (default: the signing keys); repeatable", collect).option("--required-signatures <k>", "signatures devices require; with fewer keys the change is staged for cosign").action((options) => rollout(options, out, env));
+  const rolloutCommand = command("rollout", "re-sign the manifest on the mirror for its current version with a new rollout percentage (0 halts)").option("--board <id>", "board name (required)").option("--channel <name>", "channel", STABLE_CHANNEL).option("--percent <n>", "percentage of devices, 0 to 100; 0 is the kill switch (required)").option("--key <path>", `signing key file; repeatable; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect).option("--trusted-key <hex>", "key the current manifest may be signed by (default: the signing keys); repeatable", collect).option("--required-signatures <k>", "signatures devices require (default: as many as the current manifest carries from trusted keys); with fewer keys the change is staged for cosign").action((options) => rollout(options, out, env));
   addTargetOptions(rolloutCommand);
   const cosignCommandLine = command("cosign", "add a signature to the staged manifest (or latest.txt) after verifying the existing ones; promote it at k").option("--board <id>", "board name (required)").option("--channel <name>", "channel", STABLE_CHANNEL).option("--key <path>", `the one signing key to add; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect).option("--trusted-key <hex>", "public key devices trust; every existing signature must verify under these; repeatable (required)", collect).option("--required-signatures <k>", "signatures that promote a staged manifest to latest.txt", "2").action((options) => cosignCommand(options, out, env));
   addTargetOptions(cosignCommandLine);
   command("verify", "check a mirror as a device does: latest.txt, its signature, then the image size and SHA-256").option("--mirror <dir-or-url>", "mirror root: a directory, or an http:// or https:// URL (required)").option("--board <id>", "board name (required)").option("--pubkey <hex>", "trusted public key (hex or PEM); repeatable (required)", collect).option("--channel <name>", "channel", STABLE_CHANNEL).option("--required-signatures <k>", "signatures from distinct trusted keys the manifest needs, as devices require (default 1)").option("--pending", "check the staged manifest (pending.txt) awaiting cosignatures instead of latest.txt").action((options) => verify(options, out));
-  command("fleet", "which versions the fleet runs, from the mirror's access logs (nginx/Apache combined, S3; gzip rotations too)").option("--log <file>", "access log to read; repeat for rotations (required)", collect).option("--since <duration>", "only requests this recent, e.g. 7d, 12h").option("--json", "print the report as JSON").action((options) => {
+  command("fleet", "which versions the fleet runs, from the mirror's access logs (nginx/Apache combined, S3; gzip rotations too)").option("--log <files...>", "access logs to read, e.g. a shell glob of rotations; repeatable (required)").option("--since <duration>", "only requests this recent, e.g. 7d, 12h").option("--json", "print the report as JSON").action((options) => {
     requireOptions({ ...options }, ["log"]);
     return runFleet(options, out);
   });

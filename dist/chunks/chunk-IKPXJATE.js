@@ -13,7 +13,7 @@ import {
   runRelease,
   splitList,
   tagFromRef
-} from "./chunk-N4SRVFC6.js";
+} from "./chunk-WBO5YC4Q.js";
 import {
   getBooleanInput,
   getInput,

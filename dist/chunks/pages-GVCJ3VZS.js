@@ -1,7 +1,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   readVersionLine
-} from "./chunk-FTZSONF3.js";
+} from "./chunk-F3RX3ECK.js";
 import {
   ConflictError,
   retryOnConflict

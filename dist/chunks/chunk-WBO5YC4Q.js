@@ -2,6 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   FULL_ROLLOUT,
   MAX_REQUIRED_SIGNATURES,
+  MAX_SEQ,
   MAX_SIGNATURES,
   ManifestError,
   STABLE_CHANNEL,
@@ -18,8 +19,9 @@ import {
   readVersionLine,
   releaseFolder,
   serializeBody,
+  signedFields,
   summarizeManifest
-} from "./chunk-FTZSONF3.js";
+} from "./chunk-F3RX3ECK.js";
 import {
   ConflictError,
   MAX_CONFLICT_RETRIES,
@@ -226,7 +228,7 @@ async function signRelease(input, policy) {
   const { version, board, channel, file, extra } = input;
   const encoding = gzip ? "gzip" : void 0;
   const manifest = signManifest(
-    { version, board, channel, file, size, sha256, expires: policy.expires, rollout: policy.rollout, encoding, extra },
+    { version, board, channel, file, size, sha256, expires: policy.expires, rollout: policy.rollout, seq: policy.seq, encoding, extra },
     policy.keys
   );
   return { ...input, size, sha256, ...encoding ? { encoding } : {}, manifest, lockout };
@@ -728,7 +730,8 @@ var PublishError = class extends Error {
 };
 var IMAGE_NAME = /^firmware-(.+)\.bin$/;
 var VERSION_FILE = /^[A-Za-z0-9_]+-(.+)\.(bin|json)$/;
-async function plan(session, release, options, where, retry) {
+async function plan(session, signed, options, where, retry) {
+  let release = signed;
   const manifest = manifestPath(release.board, release.channel);
   const image = `${releaseFolder(release.board, release.channel)}/${release.file}`;
   const previousManifest = await session.read(manifest);
@@ -754,6 +757,7 @@ async function plan(session, release, options, where, retry) {
         `${release.version} is already published for ${release.board} (${release.channel}) in ${where}; use --force (force: true) to re-publish the same version`
       );
     }
+    if (order === 0 && supersededBy === void 0 && options.republish) release = await options.republish(release, previousManifest);
   }
   const existingImage = await session.compareImage(image, release.imageFile, release.sha256);
   if (existingImage === "different") {
@@ -897,7 +901,7 @@ async function createTarget(config) {
       return new DirectoryTarget(config.directory);
     case "github-pages":
       if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
-      return new (await import("./pages-M5BNTQSS.js")).PagesTarget(config.pages);
+      return new (await import("./pages-GVCJ3VZS.js")).PagesTarget(config.pages);
     case "s3":
       if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
       return new (await import("./s3-DN3UAYEP.js")).S3Target(config.s3);
@@ -1031,6 +1035,20 @@ async function channelCompanions(session, signed, policy, followStable) {
   }
   return companions;
 }
+async function carryForward(release, previous, policy) {
+  const path = manifestPath(release.board, release.channel);
+  let current;
+  try {
+    current = openManifest(previous, lockoutKeys(policy.nextReleaseKeys, policy.keys));
+  } catch (error) {
+    throw new ReleaseError(
+      `${path} offers ${release.version} but does not verify under the signing or trusted keys (${error.message}), so its rollout and seq cannot be carried forward: publish a new version`
+    );
+  }
+  if (current.seq >= MAX_SEQ) throw new ReleaseError(`${path}: seq is at its maximum; publish a new version`);
+  const rollout = policy.rollout ?? (current.rollout === FULL_ROLLOUT ? void 0 : current.rollout);
+  return { ...await signRelease(release, { ...policy, rollout, seq: current.seq + 1 }), staged: release.staged };
+}
 async function runRelease(options) {
   checkBoards([...options.environments, ...options.firmware.map(({ board }) => board)]);
   const version = options.version ? parseVersion(options.version) : versionFromRef(options.ref);
@@ -1086,7 +1104,8 @@ async function signAndPublish(options, version, channel, built, compressedFolder
   const manifests = await publishReleases(target, signed, {
     force: options.force,
     keepVersions: options.keepVersions,
-    companions: (session) => channelCompanions(session, signed, policy, options.followStable ?? true)
+    companions: (session) => channelCompanions(session, signed, policy, options.followStable ?? true),
+    republish: (release, previous) => carryForward(release, previous, policy)
   });
   for (const manifest of manifests) {
     if (manifest.supersededBy === void 0 && staged) {
@@ -1158,13 +1177,14 @@ async function readCurrentManifest(session, { board, channel }, trustedKeys, whe
 }
 function changeRollout(target, change) {
   const trustedKeys = change.trustedKeys?.length ? change.trustedKeys : change.keys.map((key) => key.publicKey);
-  const staged = new Set(change.keys.map((key) => key.keyId)).size < (change.requiredSignatures ?? 1);
+  const signers = new Set(change.keys.map((key) => key.keyId)).size;
   return target.transaction(async (session) => {
     const { bytes, manifest, path } = await readCurrentManifest(session, change, trustedKeys, target.description);
-    if (manifest.seq >= 4294967295) throw new ResignError(`${path}: seq is at its maximum; publish a new version`);
-    const { version, board, channel, file, size, sha256, expires, extra } = manifest;
+    if (manifest.seq >= MAX_SEQ) throw new ResignError(`${path}: seq is at its maximum; publish a new version`);
+    const staged = signers < requiredFor(manifest, bytes, path, change.requiredSignatures);
+    const { board, channel, version } = manifest;
     const seq = manifest.seq + 1;
-    const text = signManifest({ version, board, channel, file, size, sha256, expires, rollout: change.percent, seq, extra }, change.keys);
+    const text = signManifest({ ...signedFields(manifest), rollout: change.percent, seq }, change.keys);
     const destination = staged ? pendingManifestPath(board, channel) : path;
     const waiting = staged ? await session.read(destination) : void 0;
     if (waiting) {
@@ -1173,8 +1193,19 @@ function changeRollout(target, change) {
       );
     }
     await session.writeManifest(destination, text, staged ? void 0 : bytes);
+    if (!staged) await writeSite(session);
     return { path: destination, version, previousPercent: manifest.rollout, percent: change.percent, seq, manifest: text };
   });
+}
+function requiredFor(manifest, bytes, path, required) {
+  if (required !== void 0) return required;
+  const unchecked = new Set(summarizeManifest(bytes).keyIds.filter((keyId) => !manifest.verifiedKeys.includes(keyId)));
+  if (unchecked.size > 0) {
+    throw new ResignError(
+      `${path} also carries signatures by ${[...unchecked].join(", ")}, which the given keys cannot check: give --trusted-key for every key devices trust, or --required-signatures, so the new manifest keeps as many signatures as devices require`
+    );
+  }
+  return manifest.verifiedKeys.length;
 }
 function supersedes(staged, live, trustedKeys) {
   const order = compareVersions(staged.version, readVersionLine(live));
@@ -1213,6 +1244,7 @@ function cosign(target, request) {
     const promoted = staged !== void 0 && existing + 1 >= requiredSignatures;
     if (!promoted) {
       await session.writeManifest(path, text, bytes);
+      if (path === livePath) await writeSite(session);
       return { path, version: opened.version, signatures: existing + 1, promoted, manifest: text };
     }
     const live = await session.read(livePath);
@@ -1223,6 +1255,7 @@ function cosign(target, request) {
     }
     await session.writeManifest(livePath, text, live);
     await session.remove(pendingPath);
+    await writeSite(session);
     return { path: livePath, version: opened.version, signatures: existing + 1, promoted, manifest: text };
   });
 }
