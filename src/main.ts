@@ -6,7 +6,6 @@ import { ReleaseError, runRelease, type ReleaseOptions, type ReleaseResult } fro
 import { parseRequiredSignatures, parseRolloutPercent } from './resign.js';
 import { readTargetConfig } from './target-settings.js';
 import { parsePublicKey, parseSigningKeys, type SigningKey } from './sign.js';
-import { tagFromRef } from './version.js';
 
 // Defaults live in action.yml alone: the runner sets every input that has one.
 const input = (name: string): string => core.getInput(name);
@@ -62,15 +61,11 @@ function readOptions(): ReleaseOptions {
   const signingKeys = readSigningKeys();
   const environments = splitList(input('environments'));
   const build = flag('build');
-  const ref = process.env.GITHUB_REF;
-  const releaseAssets = flag('release-assets');
-  const tag = tagFromRef(ref);
-  if (releaseAssets && tag === undefined) throw new InputError('release-assets needs a tag (refs/tags/...) to attach to');
   const expiresIn = optional('expires-in');
   const keepVersions = optional('keep-versions');
   const rollout = optional('rollout');
   return {
-    ref,
+    ref: process.env.GITHUB_REF,
     version: optional('version'),
     channel: optional('channel'),
     projectDir: input('project-dir'),
@@ -88,13 +83,7 @@ function readOptions(): ReleaseOptions {
     maxImageBytes: parsePositiveInteger(input('max-image-size'), 'max-image-size'),
     keepVersions: keepVersions === undefined ? undefined : parsePositiveInteger(keepVersions, 'keep-versions'),
     target: readTarget(),
-    releaseAssets: releaseAssets
-      ? {
-          token: input('token'),
-          repository: process.env.GITHUB_REPOSITORY ?? '',
-          tag: tag as string,
-        }
-      : undefined,
+    releaseAssets: flag('release-assets') ? { token: input('token'), repository: process.env.GITHUB_REPOSITORY ?? '' } : undefined,
     attest: flag('attest') ? { token: input('token'), repository: requireRepository('attest') } : undefined,
     log: { info: core.info, warning: core.warning, group: core.group },
   };

@@ -125,7 +125,13 @@ export function releaseFolder(board: string, channel: string): string {
   return channel === STABLE_CHANNEL ? board : `${board}/${channel}`;
 }
 
-export const manifestPath = (board: string, channel: string): string => `${releaseFolder(board, channel)}/latest.txt`;
+/** The file devices poll, in every release folder. */
+export const MANIFEST_FILE = 'latest.txt';
+
+export const manifestPath = (board: string, channel: string): string => `${releaseFolder(board, channel)}/${MANIFEST_FILE}`;
+
+/** Whether a mirror path is a release folder's manifest (`nodemcuv2/beta/latest.txt`). */
+export const isManifestPath = (path: string): boolean => path.endsWith(`/${MANIFEST_FILE}`);
 
 /**
  * `<board>/channels.txt`: the board's channels other than stable, one per line,
@@ -141,8 +147,28 @@ export const pendingManifestPath = (board: string, channel: string): string => `
 
 export const channelIndexPath = (board: string): string => `${board}/channels.txt`;
 
-/** `firmware-1.4.2.bin`; build metadata's `+` is not allowed in file names and becomes `_`. */
-export const imageFileName = (version: string): string => `firmware-${version.replace(/\+/g, '_')}.bin`;
+/**
+ * `<name>-<version>.<extension>`: a file of one version (its image, flash parts,
+ * web install manifest); build metadata's `+` is not allowed in file names and becomes `_`.
+ */
+export const versionFileName = (name: string, version: string, extension: 'bin' | 'json'): string =>
+  `${name}-${version.replace(/\+/g, '_')}.${extension}`;
+
+/** The version a file of one version belongs to (`bootloader-1.4.2_7.bin` → `1.4.2+7`), or undefined for other files. */
+export function versionOfFile(name: string): string | undefined {
+  return /^[A-Za-z0-9_]+-(.+)\.(bin|json)$/.exec(name)?.[1].replace(/_/g, '+');
+}
+
+/** `firmware-1.4.2.bin`. */
+export const imageFileName = (version: string): string => versionFileName('firmware', version, 'bin');
+
+/** Where a release's image sits: beside its manifest, `file` being the manifest's `file=`. */
+export const imagePath = (board: string, channel: string, file: string): string => `${releaseFolder(board, channel)}/${file}`;
+
+/** The version an image file name holds (`firmware-1.4.2_7.bin` → `1.4.2+7`), or undefined for other files. */
+export function versionOfImageFile(name: string): string | undefined {
+  return /^firmware-(.+)\.bin$/.exec(name)?.[1].replace(/_/g, '+');
+}
 
 /** SemVer 2.0.0 within the protocol's bounds (64 characters, numeric identifiers of at most 15 digits). */
 export function isValidVersion(version: string): boolean {

@@ -1,7 +1,4 @@
 // The release job the action runs: version → build → sign → publish.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ATTESTATION_FIELD, attestImage, verifyCommand, type AttestationRequest } from './attest.js';
 import { buildEnvironment, ensurePio, listEnvironments, type Reporter } from './build.js';
 import { publishReleases, type PublishedManifest } from './publish/publish.js';
@@ -14,7 +11,7 @@ import { checkImage } from './image.js';
 import { findLockout, lockoutKeys, signRelease, type SignedRelease, type SigningKey, type SigningPolicy } from './sign.js';
 import { INSTALL_FOLDER } from './site/page.js';
 import { readFlashLayout, type FlashLayout } from './site/web-install.js';
-import { channelFor, parseVersion, versionFromRef } from './version.js';
+import { channelFor, isPrerelease, parseVersion, tagFromRef, versionFromTag } from './version.js';
 
 /** Version compiled into CI builds that release nothing. */
 export const CI_BUILD_VERSION = '0.0.0-ci';
@@ -48,7 +45,8 @@ export interface ReleaseOptions {
   maxImageBytes: number;
   keepVersions?: number;
   target: TargetConfig;
-  releaseAssets?: { token: string; repository: string; tag: string };
+  /** Attach images and manifests to the GitHub Release of the ref's tag. */
+  releaseAssets?: { token: string; repository: string };
   /** Build provenance for every image (attest: true). */
   attest?: AttestationRequest;
   log: Reporter;
@@ -162,7 +160,9 @@ async function channelCompanions(
 
 export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult> {
   checkBoards([...options.environments, ...options.firmware.map(({ board }) => board)]);
-  const version = options.version ? parseVersion(options.version) : versionFromRef(options.ref);
+  const tag = tagFromRef(options.ref);
+  if (options.releaseAssets && tag === undefined) throw new ReleaseError('release-assets needs a tag (refs/tags/...) to attach to');
+  const version = options.version ? parseVersion(options.version) : versionFromTag(tag, options.ref);
   if (version === undefined) {
     if (!options.build) throw new ReleaseError('nothing to do: not a tag, no version input and build is false');
     options.log.info(`${options.ref ?? 'no ref'} is not a tag and no version was given: building only, nothing is signed or published`);
@@ -221,28 +221,16 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
     }
   }
   if (options.releaseAssets) {
-    const folder = await mkdtemp(join(tmpdir(), 'static-ota-assets-'));
     try {
-      const assets = [];
-      for (const release of signed) {
-        const manifestFile = join(folder, `${release.board}-latest.txt`);
-        await writeFile(manifestFile, release.manifest, 'latin1');
-        assets.push(
-          { name: `${release.board}-${release.file}`, path: release.imageFile, contentType: 'application/octet-stream' },
-          { name: `${release.board}-latest.txt`, path: manifestFile, contentType: 'text/plain' },
-        );
-      }
       // Loaded only when asked for: @actions/github is large.
-      const { attachReleaseAssets } = await import('./publish/release-assets.js');
-      await attachReleaseAssets(options.releaseAssets, assets);
+      const { attachSignedReleases } = await import('./publish/release-assets.js');
+      await attachSignedReleases({ ...options.releaseAssets, tag: tag as string, prerelease: isPrerelease(version) }, signed);
     } catch (error) {
       throw new ReleaseError(
         `the mirror is published (${target.description}), but attaching the release assets failed: ${(error as Error).message}. ` +
           'To attach them, re-run with build: false, force: true and the published images as firmware (identical images are kept).',
         { version, channel, built, manifests, lockouts, ...(options.attest ? { attestations } : {}) },
       );
-    } finally {
-      await rm(folder, { recursive: true, force: true });
     }
   }
   return { version, channel, built, manifests, lockouts, ...(options.attest ? { attestations } : {}) };

@@ -168,7 +168,7 @@ export interface SignedRelease extends ReleaseInput {
   size: number;
   sha256: string;
   /** The complete latest.txt text. */
-  manifest: string;
+  manifestText: string;
   /**
    * Signed by fewer keys than devices require: published to the staging path
    * (pendingManifestPath) for `static-ota cosign`, never as latest.txt.
@@ -219,8 +219,8 @@ export async function signRelease(input: ReleaseInput, policy: SigningPolicy): P
   if (lockout !== undefined && !policy.allowLockout) throw new ImageError(lockout);
   const { size, sha256 } = await hashFile(input.imageFile);
   const { version, board, channel, file, extra } = input;
-  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, rollout: policy.rollout, extra }, policy.keys);
-  return { ...input, size, sha256, manifest, lockout };
+  const manifestText = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, rollout: policy.rollout, extra }, policy.keys);
+  return { ...input, size, sha256, manifestText, lockout };
 }
 
 const PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;

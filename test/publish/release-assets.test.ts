@@ -145,7 +145,7 @@ function assetFiles(version: string) {
 describe('attachReleaseAssets', () => {
   it('creates the missing release for the tag and uploads every asset with its content type', async () => {
     const { image, manifest, assets } = assetFiles('1.4.2');
-    await attachReleaseAssets({ token: TOKEN, repository: REPOSITORY, tag: 'v1.4.2' }, assets);
+    await attachReleaseAssets({ token: TOKEN, repository: REPOSITORY, tag: 'v1.4.2', prerelease: false }, assets);
 
     expect(github.releases).toHaveLength(1);
     const [release] = github.releases;
@@ -157,7 +157,7 @@ describe('attachReleaseAssets', () => {
   });
 
   it('marks the release of a pre-release tag as a pre-release', async () => {
-    await attachReleaseAssets({ token: TOKEN, repository: REPOSITORY, tag: 'v1.5.0-beta.2' }, assetFiles('1.5.0-beta.2').assets);
+    await attachReleaseAssets({ token: TOKEN, repository: REPOSITORY, tag: 'v1.5.0-beta.2', prerelease: true }, assetFiles('1.5.0-beta.2').assets);
     expect(github.releases[0]).toMatchObject({ tag: 'v1.5.0-beta.2', prerelease: true });
   });
 
@@ -173,7 +173,7 @@ describe('attachReleaseAssets', () => {
       ],
     });
     const { manifest, assets } = assetFiles('1.4.2');
-    await attachReleaseAssets({ token: TOKEN, repository: REPOSITORY, tag: 'v1.4.2' }, assets);
+    await attachReleaseAssets({ token: TOKEN, repository: REPOSITORY, tag: 'v1.4.2', prerelease: false }, assets);
 
     expect(github.calls).not.toContain(`POST /repos/${REPOSITORY}/releases`);
     expect(github.calls).toContain(`DELETE /repos/${REPOSITORY}/releases/assets/101`);
@@ -185,14 +185,14 @@ describe('attachReleaseAssets', () => {
 
   it('uses the release another job created a moment earlier', async () => {
     github.createdElsewhere = { id: 200, tag: 'v2.0.0', name: 'v2.0.0', prerelease: false, assets: [] };
-    await attachReleaseAssets({ token: TOKEN, repository: REPOSITORY, tag: 'v2.0.0' }, assetFiles('2.0.0').assets);
+    await attachReleaseAssets({ token: TOKEN, repository: REPOSITORY, tag: 'v2.0.0', prerelease: false }, assetFiles('2.0.0').assets);
     expect(github.releases).toHaveLength(1);
     expect(github.releases[0].assets).toHaveLength(2);
   });
 
   it('fails with what it was doing and a hint when the token may not write, never quoting the token', async () => {
     github.refuse = { match: /^POST .*\/releases$/, status: 403, message: 'Resource not accessible by integration' };
-    const failure = await attachReleaseAssets({ token: TOKEN, repository: REPOSITORY, tag: 'v1.4.2' }, assetFiles('1.4.2').assets).catch(
+    const failure = await attachReleaseAssets({ token: TOKEN, repository: REPOSITORY, tag: 'v1.4.2', prerelease: false }, assetFiles('1.4.2').assets).catch(
       (error: Error) => error,
     );
     expect(failure).toBeInstanceOf(Error);
@@ -204,16 +204,16 @@ describe('attachReleaseAssets', () => {
 
   it('fails naming the asset whose upload failed', async () => {
     github.refuse = { match: /^POST \/uploads\//, status: 502, message: 'Bad Gateway' };
-    await expect(attachReleaseAssets({ token: TOKEN, repository: REPOSITORY, tag: 'v1.4.2' }, assetFiles('1.4.2').assets)).rejects.toThrow(
+    await expect(attachReleaseAssets({ token: TOKEN, repository: REPOSITORY, tag: 'v1.4.2', prerelease: false }, assetFiles('1.4.2').assets)).rejects.toThrow(
       /^uploading nodemcuv2-firmware-1\.4\.2\.bin for tag v1\.4\.2 of octo\/widget failed: HTTP 502/,
     );
   });
 
   it('checks the repository and the asset files', async () => {
     const { assets } = assetFiles('1.4.2');
-    await expect(attachReleaseAssets({ token: TOKEN, repository: 'widget', tag: 'v1.4.2' }, assets)).rejects.toThrow(/owner\/name/);
+    await expect(attachReleaseAssets({ token: TOKEN, repository: 'widget', tag: 'v1.4.2', prerelease: false }, assets)).rejects.toThrow(/owner\/name/);
     await expect(
-      attachReleaseAssets({ token: TOKEN, repository: REPOSITORY, tag: 'v1.4.2' }, [{ ...assets[0], path: join(temporaryFolder(), 'missing.bin') }]),
+      attachReleaseAssets({ token: TOKEN, repository: REPOSITORY, tag: 'v1.4.2', prerelease: false }, [{ ...assets[0], path: join(temporaryFolder(), 'missing.bin') }]),
     ).rejects.toThrow(/cannot read .*missing\.bin for asset nodemcuv2-firmware-1\.4\.2\.bin/);
   });
 });
