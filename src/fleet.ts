@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InputError, parseDuration } from './inputs.js';
+import { isManifestPath } from './manifest.js';
 import { parseUserAgent } from './user-agent.js';
 import { compareVersions } from './version.js';
 
@@ -159,7 +160,7 @@ export async function fleetReport(files: string[], since?: Date): Promise<FleetR
       // A client is a device id where the sketch sends one, else an address running a board: NAT may hide several devices behind one.
       const client = agent.deviceId ? `id ${agent.deviceId}` : `${request.client} ${agent.board} ${agent.channel}`;
       tally.clients.add(client);
-      if (request.path.endsWith('/latest.txt')) {
+      if (isManifestPath(request.path)) {
         tally.status.polls++;
         tally.pollingClients.add(client);
       } else if (request.path.endsWith('.bin') && (request.status === 200 || request.status === 206)) {

@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readVersionLine } from '../manifest.js';
+import { isManifestPath, readVersionLine } from '../manifest.js';
 import { ConflictError, MirrorSession, MirrorTarget, retryOnConflict } from './target.js';
 import type { PagesConfig, PagesHistory } from './targets.js';
 
@@ -310,7 +310,7 @@ async function commitMessage(session: MirrorSession, changed: string[], folder: 
   const prefix = folder ? `${folder}/` : '';
   const published: string[] = [];
   for (const path of changed) {
-    if (!path.startsWith(prefix) || !path.endsWith('/latest.txt')) continue;
+    if (!path.startsWith(prefix) || !isManifestPath(path)) continue;
     const [board, channel] = path.slice(prefix.length).split('/').slice(0, -1);
     const bytes = await session.read(path.slice(prefix.length));
     if (!bytes || !board) continue;

@@ -6,7 +6,16 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { imageFileName, manifestPath, ManifestError, releaseFolder, STABLE_CHANNEL, summarizeManifest } from '../manifest.js';
+import {
+  imageFileName,
+  imagePath,
+  manifestPath,
+  ManifestError,
+  releaseFolder,
+  STABLE_CHANNEL,
+  summarizeManifest,
+  versionOfImageFile,
+} from '../manifest.js';
 import { compareVersions } from '../version.js';
 import { ConflictError, MAX_CONFLICT_RETRIES, type MirrorSession, type ObjectHeaders } from '../publish/target.js';
 import { versionManifestFileName } from './web-install.js';
@@ -53,7 +62,6 @@ export interface SiteIndex {
   releases: ReleaseView[];
 }
 
-const IMAGE = /^firmware-(.+)\.bin$/;
 const lastSegment = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 
 /** Boards are the root's folders (not install/ or dot folders); channels other than stable are their sub-folders. */
@@ -90,17 +98,17 @@ async function readFolder(session: MirrorSession, board: string, channel: string
   const sha256 = summary.fields.get('sha256') ?? '';
   const files = new Set((await session.list(folder)).map(lastSegment));
   const older = [...files]
-    .map((name) => ({ name, version: IMAGE.exec(name)?.[1]?.replace(/_/g, '+') }))
+    .map((name) => ({ name, version: versionOfImageFile(name) }))
     .filter((entry): entry is { name: string; version: string } => entry.version !== undefined && entry.name !== file)
     .sort((a, b) => compareVersions(b.version, a.version))
-    .map(({ name, version }) => ({ version, image: `${folder}/${name}` }));
+    .map(({ name, version }) => ({ version, image: imagePath(board, channel, name) }));
   const seen = previous?.releases.find((release) => release.manifest === manifest && release.version === summary.version && release.sha256 === sha256);
   const view: ReleaseView = {
     board,
     channel,
     version: summary.version,
     manifest,
-    image: `${folder}/${file}`,
+    image: imagePath(board, channel, file),
     size: Number(summary.fields.get('size')),
     sha256,
     keyIds: summary.keyIds,

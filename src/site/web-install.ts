@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { promisify } from 'node:util';
 import { environmentWithoutSecrets, type Reporter } from '../build.js';
-import { imageFileName, releaseFolder } from '../manifest.js';
+import { imagePath, releaseFolder, versionFileName } from '../manifest.js';
 import type { MirrorSession } from '../publish/target.js';
 import type { SignedRelease } from '../sign.js';
 
@@ -72,10 +72,10 @@ function parseOffset(value: unknown, what: string): number {
 const partName = (path: string): string => basename(path).replace(/\.bin$/i, '').replace(/[^A-Za-z0-9_]/g, '_');
 
 /** Mirror file of a flash part: `bootloader-1.4.2.bin`, beside `firmware-1.4.2.bin` and as immutable. */
-export const flashPartFileName = (name: string, version: string): string => imageFileName(version).replace(/^firmware-/, `${name}-`);
+export const flashPartFileName = (name: string, version: string): string => versionFileName(name, version, 'bin');
 
 /** The version's ESP Web Tools manifest, kept beside its images: `manifest-1.4.2.json`. */
-export const versionManifestFileName = (version: string): string => imageFileName(version).replace(/^firmware-(.*)\.bin$/, 'manifest-$1.json');
+export const versionManifestFileName = (version: string): string => versionFileName('manifest', version, 'json');
 
 async function pioJson(projectDir: string, args: string[]): Promise<unknown> {
   let stdout: string;
@@ -216,12 +216,11 @@ export const WEB_MANIFEST_HEADERS = { contentType: 'application/json', cacheCont
  */
 export async function writeWebInstallFiles(session: MirrorSession, release: SignedRelease): Promise<void> {
   if (!release.flash) return;
-  const folder = releaseFolder(release.board, release.channel);
   for (const part of release.flash.parts) {
-    const path = `${folder}/${flashPartFileName(part.name, release.version)}`;
+    const path = imagePath(release.board, release.channel, flashPartFileName(part.name, release.version));
     if (!(await session.read(path))) await session.writeImage(path, part.localFile);
   }
-  const path = `${folder}/${versionManifestFileName(release.version)}`;
+  const path = `${releaseFolder(release.board, release.channel)}/${versionManifestFileName(release.version)}`;
   const text = `${JSON.stringify(await webInstallManifest(release, release.flash), null, 2)}\n`;
   const current = await session.read(path);
   if (!current?.equals(Buffer.from(text, 'latin1'))) await session.writeManifest(path, text, current, WEB_MANIFEST_HEADERS);
