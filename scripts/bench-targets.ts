@@ -107,7 +107,6 @@ async function pagesHistory(): Promise<void> {
       for (const releases of HISTORY_SIZES) {
         const config: TargetConfig = {
           kind: 'github-pages',
-          directory: '',
           pages: { branch: 'gh-pages', folder: '', remoteUrl: `${server.url}/history-${releases}.git`, token: 'bench-token' },
         };
         const disk = { bytes: 0 };
@@ -183,12 +182,11 @@ async function peakMemory(): Promise<void> {
   const git = await serveGitOverHttp(root, 'bench-token');
   const targets: Array<[string, TargetConfig]> = [
     ['directory', { kind: 'directory', directory: join(work, 'mirror') }],
-    ['github-pages', { kind: 'github-pages', directory: '', pages: { branch: 'gh-pages', folder: '', remoteUrl: `${git.url}/site.git`, token: 'bench-token' } }],
+    ['github-pages', { kind: 'github-pages', pages: { branch: 'gh-pages', folder: '', remoteUrl: `${git.url}/site.git`, token: 'bench-token' } }],
     [
       's3',
       {
         kind: 's3',
-        directory: '',
         s3: { bucket: 'bench', prefix: 'ota', region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, forcePathStyle: true, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
       },
     ],

@@ -12,6 +12,8 @@ export interface Reporter {
   warning(message: string): void;
   /** Folds the output of `work` under `title` (a ::group:: in the Actions log); absent, the output is not folded. */
   group?<T>(title: string, work: () => Promise<T>): Promise<T>;
+  /** Hides a secret from the log (core.setSecret in the action); absent, nothing is masked. */
+  mask?(secret: string): void;
 }
 
 /** Calls `emit` with each non-blank line of a stream's chunks, a line split across chunks joined first. */

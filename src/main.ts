@@ -52,8 +52,6 @@ function readTarget(): TargetConfig {
   const sessionToken = optional('s3-session-token');
   // The SDK also reads AWS_* from the environment: mask those values too.
   [token, secretAccessKey, sessionToken, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN].forEach(maskSecret);
-  // The form git sends the token in (see pages.ts), in case a git trace prints it.
-  if (token) core.setSecret(Buffer.from(`x-access-token:${token}`).toString('base64'));
   return readTargetConfig(input, process.env);
 }
 
@@ -85,7 +83,7 @@ function readOptions(): ReleaseOptions {
     target: readTarget(),
     releaseAssets: flag('release-assets') ? { token: input('token'), repository: process.env.GITHUB_REPOSITORY ?? '' } : undefined,
     attest: flag('attest') ? { token: input('token'), repository: requireRepository('attest') } : undefined,
-    log: { info: core.info, warning: core.warning, group: core.group },
+    log: { info: core.info, warning: core.warning, group: core.group, mask: core.setSecret },
   };
 }
 

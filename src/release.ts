@@ -200,7 +200,7 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
   }
   const lockouts = signed.flatMap((release) => (release.lockout === undefined ? [] : [release.lockout]));
   for (const lockout of lockouts) options.log.warning(`allow-lockout is set, publishing anyway: ${lockout}`);
-  const target = await createTarget(options.target);
+  const target = await createTarget(options.target, options.log);
   const manifests = await publishReleases(target, signed, {
     force: options.force,
     keepVersions: options.keepVersions,

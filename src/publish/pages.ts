@@ -10,8 +10,24 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isManifestPath, readVersionLine } from '../manifest.js';
+import type { Reporter } from '../build.js';
 import { ConflictError, MirrorSession, MirrorTarget, retryOnConflict } from './target.js';
-import type { PagesConfig, PagesHistory } from './targets.js';
+
+/** keep: one commit per publish on top of the branch; squash: the branch becomes a single commit of the current files. */
+export type PagesHistory = 'keep' | 'squash';
+
+export interface PagesConfig {
+  /** Branch to commit into; created (with .nojekyll) when missing. */
+  branch: string;
+  /** Sub-folder of the branch that is the mirror root ('' for the top). */
+  folder: string;
+  /** Token for git over HTTPS (the caller masks it; the target masks the form git sends). */
+  token?: string;
+  /** Git remote URL, e.g. https://github.com/owner/repo.git (from GITHUB_SERVER_URL and GITHUB_REPOSITORY). */
+  remoteUrl: string;
+  /** Default keep (pages-history in action.yml). */
+  history?: PagesHistory;
+}
 
 const COMMITTER_NAME = 'github-actions[bot]';
 const COMMITTER_EMAIL = '41898282+github-actions[bot]@users.noreply.github.com';
@@ -82,7 +98,7 @@ export class PagesTarget implements MirrorTarget {
   private readonly history: PagesHistory;
   private readonly environment: NodeJS.ProcessEnv;
 
-  constructor(config: PagesConfig) {
+  constructor(config: PagesConfig, log?: Pick<Reporter, 'mask'>) {
     if (!config.remoteUrl || config.remoteUrl.startsWith('-')) throw new PagesError('the github-pages target needs a git remote URL');
     if (!config.branch || config.branch.startsWith('-')) throw new PagesError(`pages-branch ${JSON.stringify(config.branch)} is not a branch name`);
     this.branch = config.branch;
@@ -99,6 +115,8 @@ export class PagesTarget implements MirrorTarget {
       // git's GIT_CONFIG_* environment: an argument would be readable by every process on the runner.
       // Lazy fetches of the partial clone run as child processes of git and inherit it.
       const basic = Buffer.from(`x-access-token:${config.token}`).toString('base64');
+      // In case a git trace prints the header.
+      log?.mask?.(basic);
       Object.assign(this.environment, {
         GIT_CONFIG_COUNT: '1',
         GIT_CONFIG_KEY_0: `http.${origin}/.extraheader`,

@@ -27,7 +27,21 @@ import {
   retryOnConflict,
   sameBytes,
 } from './target.js';
-import type { S3Config } from './targets.js';
+
+export interface S3Config {
+  bucket: string;
+  prefix: string;
+  /** Empty: us-east-1 (DEFAULT_S3_REGION); R2 uses auto. */
+  region: string;
+  endpoint?: string;
+  forcePathStyle: boolean;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  sessionToken?: string;
+  acl?: string;
+  /** Longest silence from the server within one request (default 60 s); each retried attempt gets it again. */
+  idleTimeoutMs?: number;
+}
 
 export const DEFAULT_S3_REGION = 'us-east-1';
 /** Every request is tried up to this many times, with the SDK's standard exponential backoff and jitter, on throttling, 5xx and network errors. */

@@ -7,7 +7,8 @@ import { delimiter, join } from 'node:path';
 import { openManifest } from '../../src/manifest.js';
 import { PagesTarget } from '../../src/publish/pages.js';
 import { publishReleases, PublishError } from '../../src/publish/publish.js';
-import { createTarget, type PagesConfig } from '../../src/publish/targets.js';
+import type { PagesConfig } from '../../src/publish/pages.js';
+import { createTarget } from '../../src/publish/targets.js';
 import type { SigningKey } from '../../src/sign.js';
 import { removeTemporaryFolders, temporaryFolder } from '../helpers.js';
 import {
@@ -407,7 +408,7 @@ describe('github-pages target over smart HTTP with a token', () => {
     const originalPath = process.env.PATH;
     process.env.PATH = `${bin}${delimiter}${originalPath}`;
     try {
-      await publishReleases(await createTarget({ kind: 'github-pages', directory: '', pages: s.config }), [await signedRelease(s.key, 'nodemcuv2', '1.4.2')]);
+      await publishReleases(await createTarget({ kind: 'github-pages', pages: s.config }), [await signedRelease(s.key, 'nodemcuv2', '1.4.2')]);
     } finally {
       process.env.PATH = originalPath;
     }
@@ -416,6 +417,15 @@ describe('github-pages target over smart HTTP with a token', () => {
     expect(commandLines).not.toContain(TOKEN);
     expect(commandLines).not.toContain(Buffer.from(`x-access-token:${TOKEN}`).toString('base64'));
     expect(versionIn(s, 'nodemcuv2/latest.txt')).toBe('1.4.2');
+  });
+
+  it('masks the header form of the token it derives, and that form is what the server accepts', async () => {
+    const site = httpSite('mask', TOKEN);
+    const masked: string[] = [];
+    const target = await createTarget({ kind: 'github-pages', pages: site.config }, { mask: (secret) => masked.push(secret) });
+    await publishReleases(target, [await signedRelease(site.key, 'nodemcuv2', '1.4.2')]);
+    expect(masked).toEqual([Buffer.from(`x-access-token:${TOKEN}`).toString('base64')]);
+    expect(versionIn(site, 'nodemcuv2/latest.txt')).toBe('1.4.2');
   });
 
   it('fetches only trees and the manifests it reads, never the images already on the branch', async () => {

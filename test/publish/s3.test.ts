@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { openManifest } from '../../src/manifest.js';
 import { publishReleases } from '../../src/publish/publish.js';
 import { S3Target } from '../../src/publish/s3.js';
-import { createTarget, type S3Config } from '../../src/publish/targets.js';
+import type { S3Config } from '../../src/publish/s3.js';
+import { createTarget } from '../../src/publish/targets.js';
 import type { SigningKey } from '../../src/sign.js';
 import { signRelease } from '../../src/sign.js';
 import { removeTemporaryFolders, temporaryFolder, writeEspImage } from '../helpers.js';
@@ -288,7 +289,7 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
     process.env.AWS_ACCESS_KEY_ID = S3RVER_CREDENTIALS.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY = S3RVER_CREDENTIALS.secretAccessKey;
     try {
-      const target = await createTarget({ kind: 's3', directory: '', s3: m.config });
+      const target = await createTarget({ kind: 's3', s3: m.config });
       await publishReleases(target, [await signedRelease(m.key, 'nodemcuv2', '1.0.0')]);
     } finally {
       for (const [name, value] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
