@@ -4,15 +4,14 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import packageJson from '../package.json' with { type: 'json' };
-import { DEFAULT_MAX_IMAGE_BYTES } from './image.js';
-import { InputError, parseDuration, parsePositiveInteger } from './inputs.js';
+import { CLI_DEFAULTS, InputError, parseDuration, parsePositiveInteger } from './inputs.js';
 import { isValidBoard, isValidChannel, STABLE_CHANNEL } from './manifest.js';
 import { createTarget, type TargetConfig } from './publish/targets.js';
 import { runFleet, type FleetOptions } from './fleet.js';
 import { runRelease } from './release.js';
 import { changeRollout, cosign, parseRequiredSignatures, parseRolloutPercent } from './resign.js';
 import { generateKey, parsePublicKey, parseSigningKeys, publicKeyAsCArray, type SigningKey } from './sign.js';
-import { readTargetConfig, TARGET_DEFAULTS, TARGET_SETTING_NAMES } from './target-settings.js';
+import { readTargetConfig, TARGET_SETTING_NAMES } from './target-settings.js';
 import { layoutForPrebuilt } from './site/web-install.js';
 
 export interface CliIo {
@@ -96,7 +95,7 @@ function targetFrom(options: TargetOptions, env: NodeJS.ProcessEnv): TargetConfi
     's3-secret-access-key': env.AWS_SECRET_ACCESS_KEY,
     's3-session-token': env.AWS_SESSION_TOKEN,
   };
-  const fallbacks: Record<string, string | undefined> = { ...TARGET_DEFAULTS, directory: options.out, 's3-access-key-id': env.AWS_ACCESS_KEY_ID };
+  const fallbacks: Record<string, string | undefined> = { ...CLI_DEFAULTS, directory: options.out, 's3-access-key-id': env.AWS_ACCESS_KEY_ID };
   return readTargetConfig((name) => (name in fromEnvironment ? fromEnvironment[name] : (flag(name) ?? fallbacks[name])), env);
 }
 
@@ -289,7 +288,7 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
     .option('--allow-lockout', 'publish even when the image contains none of those keys (devices running it could never update again)')
     .option('--expires-in <duration>', 'write expires= this long after now, e.g. 30d, 12h, 3600s')
     .option('--keep-versions <n>', 'keep only the newest N images per board and channel (default: keep all)')
-    .addOption(new Option('--max-image-size <bytes>', 'largest image accepted, in bytes').default(String(DEFAULT_MAX_IMAGE_BYTES), `${DEFAULT_MAX_IMAGE_BYTES}`))
+    .addOption(new Option('--max-image-size <bytes>', 'largest image accepted, in bytes').default(CLI_DEFAULTS['max-image-size'], CLI_DEFAULTS['max-image-size']))
     .option('--no-follow-stable', 'a stable release is not also offered on the board\'s other channels that offer a lower version')
     .option('--rollout <percent>', 'staged rollout: offer the release to this percentage of devices (0-100; default all)')
     .option('--required-signatures <k>', 'signatures devices require (k of n); with fewer keys the release is staged as pending.txt for cosign')

@@ -7,7 +7,6 @@ import { Readable } from 'node:stream';
 /** ESP8266/ESP32 application images start with 0xE9; the ESP8266 boot loader also unpacks gzip. */
 const ESP_IMAGE_MAGIC = 0xe9;
 const GZIP_MAGIC = [0x1f, 0x8b];
-export const DEFAULT_MAX_IMAGE_BYTES = 16 * 1024 * 1024;
 
 export class ImageError extends Error {
   constructor(message: string) {
@@ -16,7 +15,8 @@ export class ImageError extends Error {
   }
 }
 
-export async function checkImage(path: string, maxBytes = DEFAULT_MAX_IMAGE_BYTES): Promise<{ gzip: boolean }> {
+/** `maxBytes` is max-image-size, whose default lives in action.yml. */
+export async function checkImage(path: string, maxBytes: number): Promise<{ gzip: boolean }> {
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) throw new ImageError(`firmware image ${path} does not exist or is not a file`);
   if (info.size === 0) throw new ImageError(`firmware image ${path} is empty`);

@@ -7,6 +7,24 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * What the CLI uses for an option it is not given: action.yml's defaults for
+ * the same inputs, which the action gets from the runner. The CLI cannot read
+ * action.yml, so this is the one copy; test/fleet/cli-targets.test.ts checks
+ * every entry against action.yml.
+ */
+export const CLI_DEFAULTS: Readonly<Record<string, string>> = {
+  target: 'directory',
+  directory: 'public',
+  'pages-branch': 'gh-pages',
+  'pages-folder': '',
+  'pages-history': 'keep',
+  's3-prefix': '',
+  's3-region': 'us-east-1',
+  's3-force-path-style': 'false',
+  'max-image-size': '16777216',
+};
+
 const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
 /** `3600`, `3600s`, `90m`, `12h` or `30d` → seconds. */

@@ -7,6 +7,7 @@ import {
   checkTrustedKey,
   formatSignatureLine,
   ManifestFields,
+  MAX_IMAGE_SIZE,
   MAX_SIGNATURES,
   openManifest,
   serializeBody,
@@ -155,6 +156,7 @@ export interface SigningPolicy {
    */
   nextReleaseKeys?: readonly Uint8Array[];
   allowLockout?: boolean;
+  /** max-image-size; absent (library callers), only the protocol's bound (MAX_IMAGE_SIZE) applies. */
   maxImageBytes?: number;
   /** Unix seconds written as `expires=`. */
   expires?: number;
@@ -214,7 +216,7 @@ export function lockoutKeys(nextReleaseKeys: readonly Uint8Array[] | undefined, 
 
 /** Checks the image, applies the lockout guard, hashes the image and signs its manifest. */
 export async function signRelease(input: ReleaseInput, policy: SigningPolicy): Promise<SignedRelease> {
-  const { gzip } = await checkImage(input.imageFile, policy.maxImageBytes);
+  const { gzip } = await checkImage(input.imageFile, policy.maxImageBytes ?? MAX_IMAGE_SIZE);
   const lockout = await findLockout(input, gzip, lockoutKeys(policy.nextReleaseKeys, policy.keys), policy.requiredSignatures);
   if (lockout !== undefined && !policy.allowLockout) throw new ImageError(lockout);
   const { size, sha256 } = await hashFile(input.imageFile);

@@ -1,7 +1,7 @@
 // Mirror target settings, parsed once at the edge by one function for both
 // front doors: the action reads them from its inputs (with action.yml's
 // defaults), the CLI from flags of the same names (`--s3-bucket` for
-// `s3-bucket`, with TARGET_DEFAULTS), credentials from the environment.
+// `s3-bucket`, with CLI_DEFAULTS), credentials from the environment.
 import { InputError } from './inputs.js';
 import type { PagesHistory } from './publish/pages.js';
 import { TARGET_KINDS, type TargetConfig, type TargetKind } from './publish/targets.js';
@@ -27,21 +27,6 @@ export const TARGET_SETTING_NAMES = [
   's3-access-key-id',
   's3-acl',
 ] as const;
-
-/**
- * What the CLI uses for a setting it is not given: action.yml's defaults for
- * the same inputs (test/fleet/cli-targets.test.ts checks they agree).
- */
-export const TARGET_DEFAULTS: Readonly<Record<string, string>> = {
-  target: 'directory',
-  directory: 'public',
-  'pages-branch': 'gh-pages',
-  'pages-folder': '',
-  'pages-history': 'keep',
-  's3-prefix': '',
-  's3-region': 'us-east-1',
-  's3-force-path-style': 'false',
-};
 
 /** YAML 1.2 core booleans, as @actions/core's getBooleanInput reads them. */
 function parseBoolean(text: string | undefined, name: string): boolean {

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { DEFAULT_MAX_IMAGE_BYTES } from '../src/image.js';
+import { CLI_DEFAULTS } from '../src/inputs.js';
 import { ACTION_YML, defaultInputEnvironment, inputVariable, readActionMetadata, ROOT } from './action-metadata.js';
 
 const mainSource = readFileSync(join(ROOT, 'src', 'main.ts'), 'utf8');
@@ -46,7 +46,7 @@ describe('action.yml', () => {
   });
 
   it('has the size limit the CLI uses as its max-image-size default', () => {
-    expect(readActionMetadata().inputs['max-image-size'].default).toBe(String(DEFAULT_MAX_IMAGE_BYTES));
+    expect(readActionMetadata().inputs['max-image-size'].default).toBe(CLI_DEFAULTS['max-image-size']);
   });
 
   it('gives the runner an INPUT_ variable for each default, named as the runner names it', () => {

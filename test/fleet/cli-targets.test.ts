@@ -9,15 +9,16 @@ import { runDevice } from '../device/simulator.js';
 import { removeTemporaryFolders, temporaryFolder, writeEspImage, writeKeyFile, type KeyFile } from '../helpers.js';
 import { branchFile, branchFiles, git } from '../publish/fixtures.js';
 import { BUCKET, S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from '../publish/s3-server.js';
-import { TARGET_DEFAULTS, TARGET_SETTING_NAMES } from '../../src/target-settings.js';
+import { CLI_DEFAULTS } from '../../src/inputs.js';
+import { TARGET_SETTING_NAMES } from '../../src/target-settings.js';
 import { readActionMetadata } from '../action-metadata.js';
 import { BOARD, cli } from './support.js';
 
 afterAll(removeTemporaryFolders);
 
-it("the CLI's target defaults are action.yml's", () => {
+it("the CLI's defaults are action.yml's", () => {
   const { inputs } = readActionMetadata();
-  for (const [name, value] of Object.entries(TARGET_DEFAULTS)) expect([name, inputs[name].default]).toEqual([name, value]);
+  for (const [name, value] of Object.entries(CLI_DEFAULTS)) expect([name, inputs[name].default]).toEqual([name, value]);
   for (const name of TARGET_SETTING_NAMES) expect([name, inputs[name] !== undefined]).toEqual([name, true]);
 });
 
