@@ -13,13 +13,6 @@ export interface AttestationRequest {
   repository: string;
 }
 
-export class AttestationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AttestationError';
-  }
-}
-
 /** Attests one image (subject `<board>/<file>` with its SHA-256) and returns the attestation's id. */
 export async function attestImage(image: { board: string; file: string; sha256: string }, request: AttestationRequest): Promise<string> {
   // Loaded only when asked for: Sigstore signing is large.
@@ -28,11 +21,11 @@ export async function attestImage(image: { board: string; file: string; sha256: 
   try {
     ({ attestationID } = await attestProvenance({ subjects: [{ name: `${image.board}/${image.file}`, digest: { sha256: image.sha256 } }], token: request.token }));
   } catch (error) {
-    throw new AttestationError(
+    throw new Error(
       `attesting ${image.board}/${image.file} failed: ${(error as Error).message} (the job needs permissions id-token: write and attestations: write)`,
     );
   }
-  if (!attestationID) throw new AttestationError(`GitHub returned no attestation id for ${image.board}/${image.file}`);
+  if (!attestationID) throw new Error(`GitHub returned no attestation id for ${image.board}/${image.file}`);
   // GitHub's API answers a number; the manifest holds its decimal text.
   return String(attestationID);
 }

@@ -35,21 +35,14 @@ function lineForwarder(emit: (line: string) => void): { write(chunk: Buffer): vo
   };
 }
 
-export class BuildError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BuildError';
-  }
-}
-
 /** Names of every `[env:NAME]` section, in file order. */
 export async function listEnvironments(projectDir: string): Promise<string[]> {
   const iniPath = join(projectDir, 'platformio.ini');
   const ini = await readFile(iniPath, 'utf8').catch(() => {
-    throw new BuildError(`${iniPath} not found: set project-dir to the PlatformIO project, or list environments`);
+    throw new Error(`${iniPath} not found: set project-dir to the PlatformIO project, or list environments`);
   });
   const environments = [...ini.matchAll(/^\s*\[env:([^\]\s]+)\]\s*$/gm)].map((match) => match[1]);
-  if (environments.length === 0) throw new BuildError(`${iniPath} has no [env:...] section`);
+  if (environments.length === 0) throw new Error(`${iniPath} has no [env:...] section`);
   return environments;
 }
 
@@ -86,10 +79,10 @@ export async function ensurePio(log: Reporter): Promise<void> {
       env: environmentWithoutSecrets(),
     });
   } catch (error) {
-    throw new BuildError(`pio is missing and installing PlatformIO with pip failed: ${(error as Error).message}`);
+    throw new Error(`pio is missing and installing PlatformIO with pip failed: ${(error as Error).message}`);
   }
   process.env.PATH = `${join(homedir(), '.local', 'bin')}${delimiter}${process.env.PATH ?? ''}`;
-  if (!(await hasPio())) throw new BuildError('PlatformIO was installed with pip but pio is still not on PATH');
+  if (!(await hasPio())) throw new Error('PlatformIO was installed with pip but pio is still not on PATH');
 }
 
 /** Runs `pio run -e ENV` and returns the path of the image it produced. */
@@ -115,10 +108,10 @@ export async function buildEnvironment(projectDir: string, board: string, versio
     });
   if (!log.group) log.info(title);
   const code = await (log.group ? log.group(title, build) : build());
-  if (code !== 0) throw new BuildError(`pio run -e ${board} failed with exit code ${code}`);
+  if (code !== 0) throw new Error(`pio run -e ${board} failed with exit code ${code}`);
   const image = join(projectDir, '.pio', 'build', board, 'firmware.bin');
   if (!(await stat(image).catch(() => undefined))?.isFile()) {
-    throw new BuildError(`pio run -e ${board} succeeded but ${image} is missing`);
+    throw new Error(`pio run -e ${board} succeeded but ${image} is missing`);
   }
   return image;
 }

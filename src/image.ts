@@ -3,25 +3,19 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { InputError } from './inputs.js';
 
 /** ESP8266/ESP32 application images start with 0xE9; the ESP8266 boot loader also unpacks gzip. */
 const ESP_IMAGE_MAGIC = 0xe9;
 const GZIP_MAGIC = [0x1f, 0x8b];
 
-export class ImageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ImageError';
-  }
-}
-
 /** `maxBytes` is max-image-size, whose default lives in action.yml. */
 export async function checkImage(path: string, maxBytes: number): Promise<{ gzip: boolean }> {
   const info = await stat(path).catch(() => undefined);
-  if (!info?.isFile()) throw new ImageError(`firmware image ${path} does not exist or is not a file`);
-  if (info.size === 0) throw new ImageError(`firmware image ${path} is empty`);
+  if (!info?.isFile()) throw new InputError(`firmware image ${path} does not exist or is not a file`);
+  if (info.size === 0) throw new InputError(`firmware image ${path} is empty`);
   if (info.size > maxBytes) {
-    throw new ImageError(`firmware image ${path} is ${info.size} bytes, over the limit of ${maxBytes} (max-image-size)`);
+    throw new InputError(`firmware image ${path} is ${info.size} bytes, over the limit of ${maxBytes} (max-image-size)`);
   }
   const head = Buffer.alloc(2);
   const file = await open(path, 'r');
@@ -32,7 +26,7 @@ export async function checkImage(path: string, maxBytes: number): Promise<{ gzip
   }
   const gzip = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
   if (head[0] !== ESP_IMAGE_MAGIC && !gzip) {
-    throw new ImageError(
+    throw new InputError(
       `firmware image ${path} starts with 0x${head[0].toString(16).padStart(2, '0')}, not an ESP image (0xe9) or gzip (0x1f 0x8b): is it firmware.bin?`,
     );
   }

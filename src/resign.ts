@@ -19,13 +19,6 @@ import type { MirrorSession, MirrorTarget } from './publish/target.js';
 import { signManifest, type SigningKey } from './sign.js';
 import { compareVersions } from './version.js';
 
-export class ResignError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ResignError';
-  }
-}
-
 /** `25` → 25; a whole percentage from 0 to 100. */
 export function parseRolloutPercent(text: string, name: string): number {
   const trimmed = text.trim().replace(/%$/, '');
@@ -57,11 +50,11 @@ export async function readCurrentManifest(
   path = manifestPath(board, channel),
 ): Promise<{ bytes: Buffer; manifest: OpenedManifest; path: string }> {
   const bytes = await session.read(path);
-  if (!bytes) throw new ResignError(`${path} does not exist in ${where}: publish a release first`);
+  if (!bytes) throw new Error(`${path} does not exist in ${where}: publish a release first`);
   try {
     return { bytes, manifest: openManifest(bytes, trustedKeys), path };
   } catch (error) {
-    throw new ResignError(`${path} in ${where} does not verify under the given keys: ${(error as Error).message}`);
+    throw new Error(`${path} in ${where} does not verify under the given keys: ${(error as Error).message}`);
   }
 }
 
@@ -94,14 +87,14 @@ export function changeRollout(target: MirrorTarget, change: RolloutChange): Prom
   const staged = new Set(change.keys.map((key) => key.keyId)).size < (change.requiredSignatures ?? 1);
   return target.transaction(async (session) => {
     const { bytes, manifest, path } = await readCurrentManifest(session, change, trustedKeys, target.description);
-    if (manifest.seq >= 0xffffffff) throw new ResignError(`${path}: seq is at its maximum; publish a new version`);
+    if (manifest.seq >= 0xffffffff) throw new Error(`${path}: seq is at its maximum; publish a new version`);
     const { version, board, channel, file, size, sha256, expires, extra } = manifest;
     const seq = manifest.seq + 1;
     const text = signManifest({ version, board, channel, file, size, sha256, expires, rollout: change.percent, seq, extra }, change.keys);
     const destination = staged ? pendingManifestPath(board, channel) : path;
     const waiting = staged ? await session.read(destination) : undefined;
     if (waiting) {
-      throw new ResignError(
+      throw new Error(
         `${destination} in ${target.description} already holds ${readVersionLine(waiting)} awaiting cosignatures: cosign it, or remove it, before staging a rollout change`,
       );
     }
@@ -148,7 +141,7 @@ export interface CosignResult {
 export function cosign(target: MirrorTarget, request: CosignRequest): Promise<CosignResult> {
   const { board, channel, key, trustedKeys, requiredSignatures } = request;
   if (!trustedKeys.some((trusted) => Buffer.from(trusted).equals(Buffer.from(key.publicKey)))) {
-    throw new ResignError(`the cosigning key ${key.keyId} is not among the trusted keys: devices would ignore its signature`);
+    throw new Error(`the cosigning key ${key.keyId} is not among the trusted keys: devices would ignore its signature`);
   }
   return target.transaction(async (session) => {
     const where = target.description;
@@ -157,16 +150,16 @@ export function cosign(target: MirrorTarget, request: CosignRequest): Promise<Co
     const staged = await session.read(pendingPath);
     const path = staged ? pendingPath : livePath;
     const bytes = staged ?? (await session.read(livePath));
-    if (!bytes) throw new ResignError(`neither ${pendingPath} nor ${livePath} exists in ${where}: publish a release first`);
+    if (!bytes) throw new Error(`neither ${pendingPath} nor ${livePath} exists in ${where}: publish a release first`);
     const existing = bytes.toString('latin1').split('\n').filter((line) => line.startsWith('sig=')).length;
     let opened: OpenedManifest;
     try {
       opened = openManifest(bytes, trustedKeys, existing);
     } catch (error) {
-      throw new ResignError(`${path} in ${where}: every existing signature must be a valid one from a distinct trusted key: ${(error as Error).message}`);
+      throw new Error(`${path} in ${where}: every existing signature must be a valid one from a distinct trusted key: ${(error as Error).message}`);
     }
-    if (opened.verifiedKeys.includes(key.keyId)) throw new ResignError(`${path} in ${where} is already signed by ${key.keyId}`);
-    if (existing >= MAX_SIGNATURES) throw new ResignError(`${path} in ${where} already has ${MAX_SIGNATURES} signatures, the most a manifest may carry`);
+    if (opened.verifiedKeys.includes(key.keyId)) throw new Error(`${path} in ${where} is already signed by ${key.keyId}`);
+    if (existing >= MAX_SIGNATURES) throw new Error(`${path} in ${where} already has ${MAX_SIGNATURES} signatures, the most a manifest may carry`);
     const line = formatSignatureLine({ keyId: key.keyId, signature: signBytes(bytes.subarray(0, opened.signedLength), key.seed) });
     const text = bytes.toString('latin1') + line;
     openManifest(Buffer.from(text, 'latin1'), trustedKeys, existing + 1);
@@ -177,7 +170,7 @@ export function cosign(target: MirrorTarget, request: CosignRequest): Promise<Co
     }
     const live = await session.read(livePath);
     if (live && !supersedes(opened, live, trustedKeys)) {
-      throw new ResignError(
+      throw new Error(
         `${pendingPath} offers ${opened.version} (seq ${opened.seq}), but ${livePath} already offers ${readVersionLine(live)} at least as new: devices never go back, so it is not promoted`,
       );
     }

@@ -1,7 +1,8 @@
 // Signing keys (PEM, hex or base64 seeds) and signed manifests.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { hashFile, keyIdOf, privateKeyOf, publicKeyOf, signBytes, PUBLIC_KEY_LENGTH } from './crypto.js';
-import { checkImage, findEmbeddedKeys, ImageError } from './image.js';
+import { checkImage, findEmbeddedKeys } from './image.js';
+import { InputError } from './inputs.js';
 import type { FlashLayout } from './site/web-install.js';
 import {
   checkTrustedKey,
@@ -195,7 +196,7 @@ export async function findLockout(
   try {
     found = await findEmbeddedKeys(input.imageFile, gzip, keys);
   } catch (error) {
-    throw new ImageError(`cannot read ${input.imageFile} to look for trusted keys: ${(error as Error).message}`);
+    throw new InputError(`cannot read ${input.imageFile} to look for trusted keys: ${(error as Error).message}`);
   }
   if (found.size >= required) return undefined;
   const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString('hex')})`).join(', ');
@@ -218,7 +219,7 @@ export function lockoutKeys(nextReleaseKeys: readonly Uint8Array[] | undefined, 
 export async function signRelease(input: ReleaseInput, policy: SigningPolicy): Promise<SignedRelease> {
   const { gzip } = await checkImage(input.imageFile, policy.maxImageBytes ?? MAX_IMAGE_SIZE);
   const lockout = await findLockout(input, gzip, lockoutKeys(policy.nextReleaseKeys, policy.keys), policy.requiredSignatures);
-  if (lockout !== undefined && !policy.allowLockout) throw new ImageError(lockout);
+  if (lockout !== undefined && !policy.allowLockout) throw new InputError(lockout);
   const { size, sha256 } = await hashFile(input.imageFile);
   const { version, board, channel, file, extra } = input;
   const manifestText = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, rollout: policy.rollout, extra }, policy.keys);

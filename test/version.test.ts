@@ -1,4 +1,5 @@
-import { channelFor, parseVersion, tagFromRef, versionFromTag, VersionError } from '../src/version.js';
+import { InputError } from '../src/inputs.js';
+import { channelFor, parseVersion, tagFromRef, versionFromTag } from '../src/version.js';
 
 describe('versions from tags', () => {
   it.each([
@@ -17,7 +18,7 @@ describe('versions from tags', () => {
   it.each(['refs/tags/release-1', 'refs/tags/v1.4', 'refs/tags/v01.4.2', 'refs/tags/vv1.4.2', 'refs/tags/', 'refs/tags/v1.4.2 ', `refs/tags/v1.0.0-${'x'.repeat(70)}`])(
     'garbage tag %s is an error naming it',
     (ref) => {
-      expect(() => versionFromTag(tagFromRef(ref), ref)).toThrow(VersionError);
+      expect(() => versionFromTag(tagFromRef(ref), ref)).toThrow(InputError);
     },
   );
 

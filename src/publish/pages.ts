@@ -54,13 +54,6 @@ const GIT_SETTINGS = [
 /** Regular file mode in git trees. */
 const FILE_MODE = '100644';
 
-export class PagesError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PagesError';
-  }
-}
-
 interface GitResult {
   code: number;
   stdout: string;
@@ -84,7 +77,7 @@ function normalizeFolder(folder: string): string {
   const segments = folder.split('/').filter((segment) => segment !== '');
   for (const segment of segments) {
     if (segment === '.' || segment === '..' || segment === '.git' || segment.includes('\\')) {
-      throw new PagesError(`pages-folder ${JSON.stringify(folder)} must be a plain relative folder, like ota or firmware/ota`);
+      throw new Error(`pages-folder ${JSON.stringify(folder)} must be a plain relative folder, like ota or firmware/ota`);
     }
   }
   return segments.join('/');
@@ -99,8 +92,8 @@ export class PagesTarget implements MirrorTarget {
   private readonly environment: NodeJS.ProcessEnv;
 
   constructor(config: PagesConfig, log?: Pick<Reporter, 'mask'>) {
-    if (!config.remoteUrl || config.remoteUrl.startsWith('-')) throw new PagesError('the github-pages target needs a git remote URL');
-    if (!config.branch || config.branch.startsWith('-')) throw new PagesError(`pages-branch ${JSON.stringify(config.branch)} is not a branch name`);
+    if (!config.remoteUrl || config.remoteUrl.startsWith('-')) throw new Error('the github-pages target needs a git remote URL');
+    if (!config.branch || config.branch.startsWith('-')) throw new Error(`pages-branch ${JSON.stringify(config.branch)} is not a branch name`);
     this.branch = config.branch;
     this.folder = normalizeFolder(config.folder);
     this.remote = config.remoteUrl;
@@ -248,10 +241,10 @@ export class PagesTarget implements MirrorTarget {
     if (refStatus && LOST_RACE.test(refStatus)) {
       throw new ConflictError(`another publish updated ${this.branch} first (${refStatus.split('\t').pop()})`);
     }
-    throw new PagesError(`git push to ${this.description} failed: ${explain(pushed, refStatus)}`);
+    throw new Error(`git push to ${this.description} failed: ${explain(pushed, refStatus)}`);
   }
 
-  /** Runs git without a shell; a non-zero exit (other than `allowedCodes`) becomes a PagesError without secrets. */
+  /** Runs git without a shell; a non-zero exit (other than `allowedCodes`) becomes a Error without secrets. */
   private git(cwd: string, args: string[], failure?: string, allowedCodes: number[] = [], input?: string): Promise<GitResult> {
     return this.run(cwd, args, 'utf8', failure, allowedCodes, input) as Promise<GitResult>;
   }
@@ -279,7 +272,7 @@ export class PagesTarget implements MirrorTarget {
           const result = { code, stdout, stderr: stderr.toString() };
           if (code === 0 || allowedCodes.includes(code)) return resolvePromise(result);
           const reason = error?.killed ? `timed out after ${GIT_TIMEOUT_MS / 1000} s` : explain(result);
-          reject(new PagesError(failure ?? `git ${args[0]} for ${this.description} failed: ${reason}`));
+          reject(new Error(failure ?? `git ${args[0]} for ${this.description} failed: ${reason}`));
         },
       );
       // A command that reads no input may exit before its stdin closes (EPIPE); its exit code tells what happened.

@@ -17,13 +17,6 @@ import { writeWebInstallFiles } from '../site/web-install.js';
 import { compareVersions } from '../version.js';
 import type { MirrorSession, MirrorTarget } from './target.js';
 
-export class PublishError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PublishError';
-  }
-}
-
 export interface PublishOptions {
   /** Re-publish a version equal to the one in the mirror (never a lower one). */
   force?: boolean;
@@ -80,25 +73,25 @@ async function plan(session: MirrorSession, release: SignedRelease, options: Pub
       current = readVersionLine(previousManifest);
     } catch (error) {
       const reason = error instanceof ManifestError ? error.message : String(error);
-      throw new PublishError(`${livePath} in ${where} is not a readable manifest (${reason}); remove it to publish`);
+      throw new Error(`${livePath} in ${where} is not a readable manifest (${reason}); remove it to publish`);
     }
     const order = compareVersions(release.version, current);
     const refused = order < 0 || (order === 0 && !options.force);
     if (refused && retry) {
       supersededBy = current;
     } else if (order < 0) {
-      throw new PublishError(
+      throw new Error(
         `refusing to publish ${release.version} for ${release.board} (${release.channel}): ${where} already offers ${current}, and devices never go back`,
       );
     } else if (refused) {
-      throw new PublishError(
+      throw new Error(
         `${release.version} is already published for ${release.board} (${release.channel}) in ${where}; use --force (force: true) to re-publish the same version`,
       );
     }
   }
   const existingImage = await session.compareImage(image, release.imageFile, release.sha256);
   if (existingImage === 'different') {
-    throw new PublishError(
+    throw new Error(
       `${image} already exists in ${where} with different bytes; images are immutable, so publish a new version`,
     );
   }
@@ -135,10 +128,10 @@ export async function publishReleases(
   options: PublishOptions = {},
 ): Promise<PublishedManifest[]> {
   if (options.keepVersions !== undefined && !(Number.isInteger(options.keepVersions) && options.keepVersions >= 1)) {
-    throw new PublishError(`keep-versions must be a whole number of at least 1, got ${options.keepVersions}`);
+    throw new Error(`keep-versions must be a whole number of at least 1, got ${options.keepVersions}`);
   }
   const manifestPaths = new Set(releases.map((release) => manifestPath(release.board, release.channel)));
-  if (manifestPaths.size !== releases.length) throw new PublishError('two releases would write the same latest.txt');
+  if (manifestPaths.size !== releases.length) throw new Error('two releases would write the same latest.txt');
   let attempts = 0;
   return target.transaction(async (session) => {
     const retry = attempts++ > 0;

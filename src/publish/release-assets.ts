@@ -23,13 +23,6 @@ export interface ReleaseAsset {
   contentType: string;
 }
 
-export class ReleaseAssetsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ReleaseAssetsError';
-  }
-}
-
 type Octokit = ReturnType<typeof getOctokit>;
 
 interface Release {
@@ -73,15 +66,15 @@ export async function attachSignedReleases(options: ReleaseAssetsOptions, releas
 
 export async function attachReleaseAssets(options: ReleaseAssetsOptions, assets: readonly ReleaseAsset[]): Promise<void> {
   const [owner, repo, ...rest] = options.repository.split('/');
-  if (!owner || !repo || rest.length) throw new ReleaseAssetsError(`repository must be owner/name, got ${JSON.stringify(options.repository)}`);
+  if (!owner || !repo || rest.length) throw new Error(`repository must be owner/name, got ${JSON.stringify(options.repository)}`);
   const names = new Set(assets.map((asset) => asset.name));
-  if (names.size !== assets.length) throw new ReleaseAssetsError('two release assets have the same name');
+  if (names.size !== assets.length) throw new Error('two release assets have the same name');
   const where = `tag ${options.tag} of ${options.repository}`;
   const step = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
     try {
       return await call();
     } catch (error) {
-      throw new ReleaseAssetsError(`${what} for ${where} failed: ${describe(error)}`);
+      throw new Error(`${what} for ${where} failed: ${describe(error)}`);
     }
   };
 
@@ -92,7 +85,7 @@ export async function attachReleaseAssets(options: ReleaseAssetsOptions, assets:
   );
   for (const asset of assets) {
     const data = await readFile(asset.path).catch((error: Error) => {
-      throw new ReleaseAssetsError(`cannot read ${asset.path} for asset ${asset.name}: ${error.message}`);
+      throw new Error(`cannot read ${asset.path} for asset ${asset.name}: ${error.message}`);
     });
     // GitHub refuses a second asset of the same name: replace it.
     for (const old of existing.filter((candidate) => candidate.name === asset.name)) {

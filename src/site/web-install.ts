@@ -54,17 +54,10 @@ export interface FlashLayout {
   appOffset: number;
 }
 
-export class FlashLayoutError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FlashLayoutError';
-  }
-}
-
 function parseOffset(value: unknown, what: string): number {
   const text = String(value);
   const number = /^(0x[0-9a-f]+|\d+)$/i.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(number)) throw new FlashLayoutError(`${what}: offset ${JSON.stringify(value)} is not a number`);
+  if (!Number.isSafeInteger(number)) throw new Error(`${what}: offset ${JSON.stringify(value)} is not a number`);
   return number;
 }
 
@@ -82,12 +75,12 @@ async function pioJson(projectDir: string, args: string[]): Promise<unknown> {
   try {
     ({ stdout } = await execFileAsync('pio', args, { cwd: projectDir, env: environmentWithoutSecrets(), maxBuffer: 64 << 20 }));
   } catch (error) {
-    throw new FlashLayoutError(`pio ${args.join(' ')} failed: ${(error as Error).message}`);
+    throw new Error(`pio ${args.join(' ')} failed: ${(error as Error).message}`);
   }
   try {
     return JSON.parse(stdout);
   } catch {
-    throw new FlashLayoutError(`pio ${args.join(' ')} did not print JSON`);
+    throw new Error(`pio ${args.join(' ')} did not print JSON`);
   }
 }
 
@@ -95,7 +88,7 @@ async function pioJson(projectDir: string, args: string[]): Promise<unknown> {
 async function environmentOptions(projectDir: string, environment: string): Promise<Map<string, string>> {
   const config = (await pioJson(projectDir, ['project', 'config', '--json-output'])) as Array<[string, Array<[string, unknown]>]>;
   const section = Array.isArray(config) ? config.find((entry) => Array.isArray(entry) && entry[0] === `env:${environment}`) : undefined;
-  if (!section) throw new FlashLayoutError(`pio project config has no [env:${environment}]`);
+  if (!section) throw new Error(`pio project config has no [env:${environment}]`);
   return new Map(section[1].map(([name, value]) => [name, Array.isArray(value) ? value.join(' ') : String(value)]));
 }
 
@@ -134,14 +127,14 @@ export async function readFlashLayout(projectDir: string, environment: string, l
     { extra?: { flash_images?: Array<{ offset?: unknown; path?: unknown }>; application_offset?: unknown } }
   >;
   const extra = metadata?.[environment]?.extra;
-  if (!extra) throw new FlashLayoutError(`pio project metadata printed nothing for ${environment}`);
+  if (!extra) throw new Error(`pio project metadata printed nothing for ${environment}`);
   const parts = (extra.flash_images ?? []).map((image) => ({
     name: partName(String(image.path)),
     localFile: String(image.path),
     offset: parseOffset(image.offset, `${environment} flash image ${String(image.path)}`),
   }));
   if (new Set(parts.map((part) => part.name)).size !== parts.length || parts.some((part) => part.name === 'firmware')) {
-    throw new FlashLayoutError(`${environment}: two flash images have the same file name: ${parts.map((part) => part.localFile).join(', ')}`);
+    throw new Error(`${environment}: two flash images have the same file name: ${parts.map((part) => part.localFile).join(', ')}`);
   }
   const appOffset = extra.application_offset === undefined ? 0x10000 : parseOffset(extra.application_offset, `${environment} application_offset`);
   return { chipFamily, parts, appOffset };
@@ -161,9 +154,9 @@ export async function layoutForPrebuilt(imageFile: string, chipFamily: string | 
 }
 
 function layoutForChipFamily(name: string): FlashLayout {
-  if (!isChipFamily(name)) throw new FlashLayoutError(`chip family ${JSON.stringify(name)} is not one of ${CHIP_FAMILIES.join(', ')}`);
+  if (!isChipFamily(name)) throw new Error(`chip family ${JSON.stringify(name)} is not one of ${CHIP_FAMILIES.join(', ')}`);
   if (name !== 'ESP8266') {
-    throw new FlashLayoutError(
+    throw new Error(
       `a first install on ${name} needs the bootloader and partition table too: publish from the action's build (it reads them from pio project metadata)`,
     );
   }
