@@ -1,8 +1,8 @@
 // The release procedure of static-ota itself (docs/releasing.md): the tag
 // check the release workflow runs, and the version facts it relies on.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import semver from 'semver';
 import { parse } from 'yaml';
 import { ROOT } from './action-metadata.js';
@@ -39,6 +39,23 @@ describe('releasing static-ota', () => {
     const result = check(tag);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(message);
+  });
+
+  it.each([
+    ['firmware/library.json', (text: string) => text.replace(/"version": "[^"]*"/, '"version": "9.9.8"')],
+    ['firmware/library.properties', (text: string) => text.replace(/^version=.*$/m, 'version=9.9.8')],
+    ['firmware/src/core/user_agent.h', (text: string) => text.replace(/kLibraryVersion\[\] = "[^"]*"/, 'kLibraryVersion[] = "9.9.8"')],
+  ])('refuses the tag when %s has another version than package.json', (file, change) => {
+    const copy = temporaryFolder();
+    for (const path of ['package.json', 'CHANGELOG.md', 'scripts/release-check.mjs', 'firmware/library.json', 'firmware/library.properties', 'firmware/src/core/user_agent.h']) {
+      mkdirSync(dirname(join(copy, path)), { recursive: true });
+      copyFileSync(join(ROOT, path), join(copy, path));
+    }
+    symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+    writeFileSync(join(copy, file), change(readFileSync(join(ROOT, file), 'utf8')));
+    const result = spawnSync(NODE_24, [join(copy, 'scripts', 'release-check.mjs'), `v${version}`, join(copy, 'notes.md')], { encoding: 'utf8' });
+    expect(result.stderr).toContain(`${file} says version 9.9.8, not ${version}`);
+    expect(result.status).toBe(1);
   });
 
   it('has a workflow that runs CI, creates the release and moves the major tag, on version tags only', () => {

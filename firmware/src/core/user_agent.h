@@ -14,7 +14,7 @@
 namespace static_ota {
 
 // The library's version, as in library.json and library.properties.
-constexpr char kLibraryVersion[] = "0.1.0";
+constexpr char kLibraryVersion[] = "1.0.0";
 
 constexpr size_t kMaxUserAgentLength = sizeof("static-ota/") - 1 + sizeof(kLibraryVersion) - 1 + sizeof(" (; ; ; )") - 1 +
                                        kMaxBoardLength + kMaxVersionLength + kMaxChannelLength + kMaxDeviceIdLength;
