@@ -64,8 +64,7 @@ bool UpdateFlow::setText(const char* text, char* out, size_t capacity) {
 }
 
 bool UpdateFlow::setManifestUrl(const char* url) {
-  // Needs scheme://host/path. imageUrl_ is scratch until the next poll finds an offer.
-  if (!imageUrlFor(url, TextSpan{"", 0}, imageUrl_, sizeof(imageUrl_)) || !setText(url, manifestUrls_[0], sizeof(manifestUrls_[0]))) {
+  if (!isFetchableUrl(url) || !setText(url, manifestUrls_[0], sizeof(manifestUrls_[0]))) {
     return false;
   }
   mirrorCount_ = 1;
@@ -73,7 +72,7 @@ bool UpdateFlow::setManifestUrl(const char* url) {
 }
 
 bool UpdateFlow::addMirrorUrl(const char* url) {
-  if (mirrorCount_ == 0 || mirrorCount_ >= kMaxManifestUrls || !imageUrlFor(url, TextSpan{"", 0}, imageUrl_, sizeof(imageUrl_)) ||
+  if (mirrorCount_ == 0 || mirrorCount_ >= kMaxManifestUrls || !isFetchableUrl(url) ||
       !setText(url, manifestUrls_[mirrorCount_], sizeof(manifestUrls_[0]))) {
     return false;
   }
