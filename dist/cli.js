@@ -2,8 +2,9 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   parseUserAgent
-} from "./chunks/chunk-ESYM6LSD.js";
+} from "./chunks/chunk-TI2UQCWT.js";
 import {
+  COMPRESS_MODES,
   InputError,
   TARGET_DEFAULTS,
   TARGET_SETTING_NAMES,
@@ -22,17 +23,17 @@ import {
   publicKeyAsCArray,
   readTargetConfig,
   runRelease
-} from "./chunks/chunk-WZXEIP2S.js";
+} from "./chunks/chunk-XUMGVID5.js";
 import "./chunks/chunk-B6URAI4N.js";
 import "./chunks/chunk-KCXCTA5R.js";
 import {
   STABLE_CHANNEL,
   isValidBoard,
   isValidChannel
-} from "./chunks/chunk-UYXCTIHA.js";
+} from "./chunks/chunk-FTZSONF3.js";
 import {
   DEFAULT_MAX_IMAGE_BYTES
-} from "./chunks/chunk-HKFBECJ7.js";
+} from "./chunks/chunk-ZMUUB56F.js";
 import {
   __commonJS,
   __require,
@@ -3805,6 +3806,7 @@ async function publish(options, out, env) {
     rollout: options.rollout === void 0 ? void 0 : parseRolloutPercent(options.rollout, "--rollout"),
     requiredSignatures: requiredSignatures(options.requiredSignatures, 1),
     maxImageBytes: parsePositiveInteger(options.maxImageSize, "--max-image-size"),
+    compress: options.compress,
     keepVersions: keepVersions === void 0 ? void 0 : parsePositiveInteger(keepVersions, "--keep-versions"),
     target,
     log: { info: (message) => out(`${message}
@@ -3823,7 +3825,7 @@ ${text.replace(/^/gm, "    ")}`);
 }
 async function verify(options, out) {
   requireOptions({ ...options }, ["mirror", "board", "pubkey"]);
-  const { verifyMirror } = await import("./chunks/verify-LLFQ3KPY.js");
+  const { verifyMirror } = await import("./chunks/verify-KYZBZ6XK.js");
   const report = await verifyMirror({
     mirror: options.mirror,
     ...manifestLocation(options),
@@ -3838,7 +3840,8 @@ async function verify(options, out) {
 `);
   if (manifest.expires !== void 0) out(`  expires ${new Date(manifest.expires * 1e3).toISOString()}
 `);
-  out(`  image ${report.imageLocation}: ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)
+  const encoding = manifest.encoding ? ` ${manifest.encoding} (the ESP8266 boot loader inflates it; ESP32 devices refuse it)` : "";
+  out(`  image ${report.imageLocation}:${encoding} ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)
 `);
 }
 async function rollout(options, out, env) {
@@ -3876,7 +3879,9 @@ function program2(out, err, env) {
   const root = new Command("static-ota").description("Signed OTA updates for ESP8266/ESP32 from a static mirror: make keys, publish images, verify mirrors, read fleet status from access logs.").version(package_default.version, "-V, --version", "print the version of static-ota").helpOption("-h, --help", "show help").addHelpText("after", EXIT_CODES_HELP).showSuggestionAfterError().showHelpAfterError("Run with --help for the options.").enablePositionalOptions().configureOutput({ writeOut: out, writeErr: err }).exitOverride();
   const command = (name, description) => root.command(name).description(description).helpOption("-h, --help", "show help").addHelpText("after", EXIT_CODES_HELP);
   command("keygen", "make an Ed25519 signing key (PKCS#8 PEM) and print its public key as hex and as C for the firmware").option("--out <path>", "file to write the private key to (required; never overwritten)").action((options) => keygen(options, out));
-  const publishCommand = command("publish", "sign a prebuilt image and publish it with its latest.txt to a mirror (a directory, or --target)").option("--firmware <path>", "the image to publish, e.g. .pio/build/nodemcuv2/firmware.bin (required)").option("--version <semver>", "its version, e.g. 1.4.2 or v1.5.0-beta.2 (required)").option("--board <id>", "board name: the mirror folder devices poll (required)").option("--key <path>", `signing key file (PKCS#8 PEM, or a 32-byte seed as hex or base64); repeat to sign with several; default: the ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself`, collect).option("--channel <name>", "channel to publish to (default: stable, or the pre-release identifier: 1.5.0-beta.2 goes to beta)").option("--force", "re-publish a version equal to the one in the mirror (a lower one is always refused)").option("--trusted-key <hex>", "public key able to sign the next release, which the image must contain (lockout guard); repeatable; default: the signing keys", collect).option("--allow-lockout", "publish even when the image contains none of those keys (devices running it could never update again)").option("--expires-in <duration>", "write expires= this long after now, e.g. 30d, 12h, 3600s").option("--keep-versions <n>", "keep only the newest N images per board and channel (default: keep all)").addOption(new Option("--max-image-size <bytes>", "largest image accepted, in bytes").default(String(DEFAULT_MAX_IMAGE_BYTES), `${DEFAULT_MAX_IMAGE_BYTES}`)).option("--no-follow-stable", "a stable release is not also offered on the board's other channels that offer a lower version").option("--rollout <percent>", "staged rollout: offer the release to this percentage of devices (0-100; default all)").option("--required-signatures <k>", "signatures devices require (k of n); with fewer keys the release is staged as pending.txt for cosign").option("--chip-family <name>", "ESP Web Tools chip family for the release page's install button: ESP8266 (the image alone at 0); default: ESP8266 for a gzip image, else none").action((options) => publish(options, out, env));
+  const publishCommand = command("publish", "sign a prebuilt image and publish it with its latest.txt to a mirror (a directory, or --target)").option("--firmware <path>", "the image to publish, e.g. .pio/build/nodemcuv2/firmware.bin (required)").option("--version <semver>", "its version, e.g. 1.4.2 or v1.5.0-beta.2 (required)").option("--board <id>", "board name: the mirror folder devices poll (required)").option("--key <path>", `signing key file (PKCS#8 PEM, or a 32-byte seed as hex or base64); repeat to sign with several; default: the ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself`, collect).option("--channel <name>", "channel to publish to (default: stable, or the pre-release identifier: 1.5.0-beta.2 goes to beta)").option("--force", "re-publish a version equal to the one in the mirror (a lower one is always refused)").option("--trusted-key <hex>", "public key able to sign the next release, which the image must contain (lockout guard); repeatable; default: the signing keys", collect).option("--allow-lockout", "publish even when the image contains none of those keys (devices running it could never update again)").option("--expires-in <duration>", "write expires= this long after now, e.g. 30d, 12h, 3600s").option("--keep-versions <n>", "keep only the newest N images per board and channel (default: keep all)").addOption(new Option("--max-image-size <bytes>", "largest image accepted, in bytes (a gzip image: compressed and inflated)").default(String(DEFAULT_MAX_IMAGE_BYTES), `${DEFAULT_MAX_IMAGE_BYTES}`)).option("--no-follow-stable", "a stable release is not also offered on the board's other channels that offer a lower version").option("--rollout <percent>", "staged rollout: offer the release to this percentage of devices (0-100; default all)").option("--required-signatures <k>", "signatures devices require (k of n); with fewer keys the release is staged as pending.txt for cosign").option("--chip-family <name>", "ESP Web Tools chip family for the release page's install button: ESP8266 (the image alone at 0); default: ESP8266 for a gzip image, else none").addOption(
+    new Option("--compress <mode>", "gzip: serve the image gzip-compressed with encoding=gzip (ESP8266 only: its boot loader inflates it); auto: gzip for --chip-family ESP8266, an image already gzip as it is").choices(COMPRESS_MODES).default("auto")
+  ).action((options) => publish(options, out, env));
   addTargetOptions(publishCommand);
   const rolloutCommand = command("rollout", "re-sign the manifest on the mirror for its current version with a new rollout percentage (0 halts)").option("--board <id>", "board name (required)").option("--channel <name>", "channel", STABLE_CHANNEL).option("--percent <n>", "percentage of devices, 0 to 100; 0 is the kill switch (required)").option("--key <path>", `signing key file; repeatable; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect).option("--trusted-key <hex>", "key the current manifest may be signed by (default: the signing keys); repeatable", collect).option("--required-signatures <k>", "signatures devices require; with fewer keys the change is staged for cosign").action((options) => rollout(options, out, env));
   addTargetOptions(rolloutCommand);

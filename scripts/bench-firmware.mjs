@@ -10,15 +10,19 @@
 //    once a second answer confirmed them);
 //  - instructions and stack high-water of the core's own share on the
 //    ESP8266's CPU (lx106 under qemu-system-xtensa, firmware/lx106), with the
-//    crypto library's share as measured by hand (firmware/README.md).
-import { execFile, execFileSync } from 'node:child_process';
+//    crypto library's share as measured by hand (firmware/README.md);
+//  - gzip images: ratio and time of node:zlib at level 9 on lx106 images
+//    built here, and `static-ota publish` time with and without compression.
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { imageOfElf, largestImage } from '../firmware/tools/esp-image.mjs';
 import { compileCore, measureCore, sizeOnChip } from '../firmware/tools/xtensa-core.mjs';
 import { budgets, buildHarness, qemuAvailable, runHarness } from '../firmware/tools/lx106-harness.mjs';
 
@@ -189,4 +193,63 @@ if (!qemuAvailable()) {
       `${RWEATHER.checkStackBytes <= 2048 ? 'met' : 'NOT met'}), ideal ${ms(total, 80)} ms at 80 MHz, ` +
       `${ms(total, 160)} ms at 160 MHz (the ESP8266 adapter's default during the verify)`,
   );
+}
+
+// gzip images: what compress: auto does to ESP8266 images, on lx106 code built here.
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+function timedMs(work) {
+  const started = process.hrtime.bigint();
+  const result = work();
+  return { result, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+}
+{
+  const harnessFolder = join(build, 'lx106-gzip');
+  const { elf } = buildHarness(harnessFolder);
+  const objects = [
+    ...readdirSync(harnessFolder).filter((name) => /^(harness-\d+|start)\.o$/.test(name)).map((name) => join(harnessFolder, name)),
+    ...readdirSync(join(harnessFolder, 'core')).map((name) => join(harnessFolder, 'core', name)),
+  ];
+  const largest = largestImage(objects, harnessFolder);
+  const images = [
+    ['the lx106 harness (firmware/lx106, the core and its fakes)', imageOfElf(elf)],
+    [`the core with every function of picolibc libc+libm and libgcc for lx106 (${largest.sections}; not a runnable program)`, largest.image],
+    ['  its code alone (.text: lx106 instructions and literals; .rodata there is mostly libm tables)', largest.code],
+  ];
+  console.log('\ngzip images (compress: auto for espressif8266), node:zlib, median of 5 runs:');
+  for (const [label, image] of images) {
+    console.log(`  ${label}: ${image.length} bytes`);
+    for (const level of [9, 6]) {
+      const runs = [0, 1, 2, 3, 4].map(() => timedMs(() => gzipSync(image, { level })));
+      const size = runs[0].result.length;
+      console.log(
+        `    level ${level}${level === 9 ? ' (used)' : '       '}: ${size} bytes, ${((100 * size) / image.length).toFixed(1)} % of the image ` +
+          `(${(100 - (100 * size) / image.length).toFixed(1)} % fewer bytes to download), ${median(runs.map((run) => run.ms)).toFixed(1)} ms`,
+      );
+    }
+  }
+  const imageBytes = largest.image.length;
+  const work = mkdtempSync(join(tmpdir(), 'static-ota-bench-gzip-'));
+  try {
+    const cli = join(repository, 'dist', 'cli.js');
+    const key = join(work, 'key.pem');
+    execFileSync(process.execPath, [cli, 'keygen', '--out', key]);
+    const firmware = join(work, 'largest.bin');
+    writeFileSync(firmware, largest.image);
+    const publish = (compress, run) =>
+      timedMs(() => {
+        const child = spawnSync(
+          process.execPath,
+          [cli, 'publish', '--firmware', firmware, '--version', `1.0.${run}`, '--board', 'bench', '--key', key, '--out', join(work, `mirror-${compress}`), '--compress', compress, '--allow-lockout'],
+          { encoding: 'utf8' },
+        );
+        if (child.status !== 0) throw new Error(`publish failed: ${child.stderr}${child.stdout}`);
+      }).ms;
+    console.log(`  static-ota publish of the ${imageBytes}-byte image to a directory (bundled CLI, new process, median of 5):`);
+    for (const compress of ['none', 'gzip']) {
+      const ms = median([0, 1, 2, 3, 4].map((run) => publish(compress, run)));
+      console.log(`    --compress ${compress.padEnd(4)}: ${(ms / 1000).toFixed(3)} s`);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }

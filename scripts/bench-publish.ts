@@ -18,6 +18,7 @@ await runRelease({
   allowLockout: false,
   force: false,
   maxImageBytes: 128 * 1024 * 1024,
+  compress: 'none',
   target: job.target,
   log: { info: () => undefined, warning: (message) => process.stderr.write(`warning: ${message}\n`) },
 });

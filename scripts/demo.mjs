@@ -38,8 +38,9 @@ try {
   const keygen = await run('keygen', '--out', join(work, 'demo-key.pem'));
   const publicHex = /public key: ([0-9a-f]{64})/.exec(keygen)[1];
   const publicKey = Buffer.from(publicHex, 'hex');
-  for (const version of ['1.0.0', '1.1.0']) {
-    await run('publish', '--firmware', sampleImage(version, publicKey), '--version', version, '--board', board, '--key', join(work, 'demo-key.pem'), '--out', mirror);
+  // 1.1.0 is served gzip-compressed (encoding=gzip), as the action does for ESP8266 environments.
+  for (const [version, compress] of [['1.0.0', 'none'], ['1.1.0', 'gzip']]) {
+    await run('publish', '--firmware', sampleImage(version, publicKey), '--version', version, '--board', board, '--key', join(work, 'demo-key.pem'), '--out', mirror, '--compress', compress);
   }
   console.log('\nA re-run of the older release is refused, so the mirror never goes back:');
   const refused = await execFileAsync(process.execPath, [cli, 'publish', '--firmware', sampleImage('1.0.0', publicKey), '--version', '1.0.0', '--board', board, '--key', join(work, 'demo-key.pem'), '--out', mirror]).then(
@@ -74,7 +75,7 @@ try {
     await execFileAsync('cmake', ['--build', build, '--target', 'static-ota-device', '--parallel', '2']);
     const flash = join(work, 'flash.bin');
     const device = async (version) => {
-      const args = ['--url', `${url}/${board}/latest.txt`, '--pubkey', publicHex, '--version', version, '--board', board, '--flash', flash];
+      const args = ['--url', `${url}/${board}/latest.txt`, '--pubkey', publicHex, '--version', version, '--board', board, '--flash', flash, '--chip', 'esp8266'];
       const { stdout } = await execFileAsync(join(build, 'static-ota-device'), args).catch((error) => error);
       console.log(`  device running ${version}: ${stdout.trim()}`);
     };

@@ -4,7 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import packageJson from '../package.json' with { type: 'json' };
-import { CLI_DEFAULTS, InputError, parseDuration, parsePositiveInteger } from './inputs.js';
+import { CLI_DEFAULTS, COMPRESS_MODES, InputError, parseDuration, parsePositiveInteger, type CompressMode } from './inputs.js';
 import { isValidBoard, isValidChannel, STABLE_CHANNEL } from './manifest.js';
 import { createTarget, type TargetConfig } from './publish/targets.js';
 import { runFleet, type FleetOptions } from './fleet.js';
@@ -147,6 +147,7 @@ interface PublishOptions extends TargetOptions {
   expiresIn?: string;
   keepVersions?: string;
   maxImageSize: string;
+  compress: CompressMode;
   followStable: boolean;
   rollout?: string;
   requiredSignatures?: string;
@@ -173,6 +174,7 @@ async function publish(options: PublishOptions, out: Write, env: NodeJS.ProcessE
     rollout: options.rollout === undefined ? undefined : parseRolloutPercent(options.rollout, '--rollout'),
     requiredSignatures: requiredSignatures(options.requiredSignatures, 1),
     maxImageBytes: parsePositiveInteger(options.maxImageSize, '--max-image-size'),
+    compress: options.compress,
     keepVersions: keepVersions === undefined ? undefined : parsePositiveInteger(keepVersions, '--keep-versions'),
     target,
     log: { info: (message) => out(`${message}\n`), warning: (message) => out(`warning: ${message}\n`) },
@@ -210,7 +212,8 @@ async function verify(options: VerifyOptions, out: Write): Promise<void> {
   out(`OK ${report.manifestLocation}\n`);
   out(`  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedKeys.join(', ')}\n`);
   if (manifest.expires !== undefined) out(`  expires ${new Date(manifest.expires * 1000).toISOString()}\n`);
-  out(`  image ${report.imageLocation}: ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)\n`);
+  const encoding = manifest.encoding ? ` ${manifest.encoding} (the ESP8266 boot loader inflates it; ESP32 devices refuse it)` : '';
+  out(`  image ${report.imageLocation}:${encoding} ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)\n`);
 }
 
 /** What rollout and cosign share: the manifest on a mirror, the keys and the threshold. */
@@ -288,11 +291,21 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
     .option('--allow-lockout', 'publish even when the image contains none of those keys (devices running it could never update again)')
     .option('--expires-in <duration>', 'write expires= this long after now, e.g. 30d, 12h, 3600s')
     .option('--keep-versions <n>', 'keep only the newest N images per board and channel (default: keep all)')
-    .addOption(new Option('--max-image-size <bytes>', 'largest image accepted, in bytes').default(CLI_DEFAULTS['max-image-size'], CLI_DEFAULTS['max-image-size']))
+    .addOption(
+      new Option('--max-image-size <bytes>', 'largest image accepted, in bytes (a gzip image: compressed and inflated)').default(
+        CLI_DEFAULTS['max-image-size'],
+        CLI_DEFAULTS['max-image-size'],
+      ),
+    )
     .option('--no-follow-stable', 'a stable release is not also offered on the board\'s other channels that offer a lower version')
     .option('--rollout <percent>', 'staged rollout: offer the release to this percentage of devices (0-100; default all)')
     .option('--required-signatures <k>', 'signatures devices require (k of n); with fewer keys the release is staged as pending.txt for cosign')
     .option('--chip-family <name>', "ESP Web Tools chip family for the release page's install button: ESP8266 (the image alone at 0); default: ESP8266 for a gzip image, else none")
+    .addOption(
+      new Option('--compress <mode>', 'gzip: serve the image gzip-compressed with encoding=gzip (ESP8266 only: its boot loader inflates it); auto: gzip for --chip-family ESP8266, an image already gzip as it is')
+        .choices(COMPRESS_MODES)
+        .default('auto'),
+    )
     .action((options: PublishOptions) => publish(options, out, env));
   addTargetOptions(publishCommand);
 

@@ -1,16 +1,31 @@
 // Checks on a firmware image before it is signed: size, ESP magic, and that it
 // still trusts a key able to sign the next release (the lockout guard).
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { InputError } from './inputs.js';
 
 /** ESP8266/ESP32 application images start with 0xE9; the ESP8266 boot loader also unpacks gzip. */
 const ESP_IMAGE_MAGIC = 0xe9;
 const GZIP_MAGIC = [0x1f, 0x8b];
 
-/** `maxBytes` is max-image-size, whose default lives in action.yml. */
-export async function checkImage(path: string, maxBytes: number): Promise<{ gzip: boolean }> {
+/** What checkImage found: a gzip image also has the size of what eboot inflates. */
+export interface ImageInfo {
+  gzip: boolean;
+  size: number;
+  inflatedSize?: number;
+}
+
+/**
+ * The image is an ESP image within maxBytes (max-image-size, whose default
+ * lives in action.yml), or gzip whose inflated bytes
+ * are: what the ESP8266 boot loader installs must start with 0xE9, fit the
+ * limit, and match the trailer's size, from which eboot takes how many bytes
+ * to copy over the running image. eboot checks nothing else: an image it
+ * cannot inflate would be half-copied over the running one.
+ */
+export async function checkImage(path: string, maxBytes: number): Promise<ImageInfo> {
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) throw new InputError(`firmware image ${path} does not exist or is not a file`);
   if (info.size === 0) throw new InputError(`firmware image ${path} is empty`);
@@ -18,9 +33,11 @@ export async function checkImage(path: string, maxBytes: number): Promise<{ gzip
     throw new InputError(`firmware image ${path} is ${info.size} bytes, over the limit of ${maxBytes} (max-image-size)`);
   }
   const head = Buffer.alloc(2);
+  const trailer = Buffer.alloc(4);
   const file = await open(path, 'r');
   try {
     await file.read(head, 0, 2, 0);
+    if (info.size >= 4) await file.read(trailer, 0, 4, info.size - 4);
   } finally {
     await file.close();
   }
@@ -30,7 +47,55 @@ export async function checkImage(path: string, maxBytes: number): Promise<{ gzip
       `firmware image ${path} starts with 0x${head[0].toString(16).padStart(2, '0')}, not an ESP image (0xe9) or gzip (0x1f 0x8b): is it firmware.bin?`,
     );
   }
-  return { gzip };
+  if (!gzip) return { gzip, size: info.size };
+  const inflatedSize = await checkInflated(path, maxBytes);
+  if (trailer.readUInt32LE(0) !== inflatedSize % 2 ** 32) {
+    throw new InputError(
+      `gzip image ${path} inflates to ${inflatedSize} bytes but its last 4 bytes say ${trailer.readUInt32LE(0)}: ` +
+        'the ESP8266 boot loader copies as many bytes as they say (one gzip member, nothing after it)',
+    );
+  }
+  return { gzip, size: info.size, inflatedSize };
+}
+
+/** Inflates the image as a stream: its first byte must be 0xE9 and its length within maxBytes. */
+async function checkInflated(path: string, maxBytes: number): Promise<number> {
+  let inflatedSize = 0;
+  try {
+    for await (const chunk of gunzipChunks(path)) {
+      if (inflatedSize === 0 && chunk[0] !== ESP_IMAGE_MAGIC) {
+        throw new InputError(
+          `gzip image ${path} does not hold an ESP image: it inflates to bytes starting with 0x${chunk[0].toString(16).padStart(2, '0')}, not 0xe9`,
+        );
+      }
+      inflatedSize += chunk.length;
+      if (inflatedSize > maxBytes) {
+        throw new InputError(`gzip image ${path} inflates to more than ${maxBytes} bytes, over the limit (max-image-size)`);
+      }
+    }
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`gzip image ${path} does not inflate: ${(error as Error).message}`);
+  }
+  if (inflatedSize === 0) throw new InputError(`gzip image ${path} inflates to nothing`);
+  return inflatedSize;
+}
+
+/** Writes the inflated bytes of a gzip image (checked by checkImage) to target. */
+export async function gunzipImage(source: string, target: string): Promise<void> {
+  await pipeline(Readable.from(gunzipChunks(source)), createWriteStream(target));
+}
+
+/**
+ * Writes the gzip form of an ESP image to target: zlib at its highest level
+ * with the largest window eboot's inflater takes (32 KB), no file name or
+ * time in the header, so the same image and zlib give the same bytes
+ * (docs/protocol.md, "gzip images", for the choice of compressor).
+ */
+export async function gzipImage(source: string, target: string): Promise<void> {
+  const { constants, createGzip } = await import('node:zlib');
+  const gzip = createGzip({ level: constants.Z_BEST_COMPRESSION, windowBits: 15 });
+  await pipeline(createReadStream(source), gzip, createWriteStream(target));
 }
 
 /** Bytes read at a time: memory stays flat whatever the image size. */

@@ -49,3 +49,15 @@ export const splitList = (text: string): string[] =>
     .split(/[,\n]/)
     .map((item) => item.trim())
     .filter(Boolean);
+
+/** How images are served: auto gzips ESP8266 (espressif8266) images only. */
+export const COMPRESS_MODES = ['auto', 'gzip', 'none'] as const;
+export type CompressMode = (typeof COMPRESS_MODES)[number];
+
+export function parseCompressMode(text: string, name: string): CompressMode {
+  const mode = text.trim();
+  if (!(COMPRESS_MODES as readonly string[]).includes(mode)) {
+    throw new InputError(`${name} must be one of ${COMPRESS_MODES.join(', ')}, got ${JSON.stringify(text)}`);
+  }
+  return mode as CompressMode;
+}

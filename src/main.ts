@@ -1,6 +1,6 @@
 // The action's entry: read inputs, run the release, set outputs. All logic lives in the library.
 import * as core from '@actions/core';
-import { InputError, parseDuration, parsePositiveInteger, splitList } from './inputs.js';
+import { InputError, parseCompressMode, parseDuration, parsePositiveInteger, splitList } from './inputs.js';
 import type { TargetConfig } from './publish/targets.js';
 import { ReleaseError, runRelease, type ReleaseOptions, type ReleaseResult } from './release.js';
 import { parseRequiredSignatures, parseRolloutPercent } from './resign.js';
@@ -79,6 +79,7 @@ function readOptions(): ReleaseOptions {
     rollout: rollout === undefined ? undefined : parseRolloutPercent(rollout, 'rollout'),
     requiredSignatures: parseRequiredSignatures(input('required-signatures'), 'required-signatures'),
     maxImageBytes: parsePositiveInteger(input('max-image-size'), 'max-image-size'),
+    compress: parseCompressMode(input('compress'), 'compress'),
     keepVersions: keepVersions === undefined ? undefined : parsePositiveInteger(keepVersions, 'keep-versions'),
     target: readTarget(),
     releaseAssets: flag('release-assets') ? { token: input('token'), repository: process.env.GITHUB_REPOSITORY ?? '' } : undefined,

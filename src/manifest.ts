@@ -36,7 +36,8 @@ export type ManifestErrorCode =
   | 'bad_sha256'
   | 'bad_expires'
   | 'bad_rollout'
-  | 'bad_seq';
+  | 'bad_seq'
+  | 'bad_encoding';
 
 export class ManifestError extends Error {
   constructor(
@@ -61,6 +62,8 @@ export interface ManifestFields {
   rollout?: number;
   /** Re-signing counter of this version's manifest, so a replayed older one is recognised; absent means 0. */
   seq?: number;
+  /** How the image is served: absent for the raw image, `gzip` for one the ESP8266 boot loader inflates. */
+  encoding?: ImageEncoding;
   /** Fields this version does not interpret, kept in order so signatures stay valid. */
   extra?: ReadonlyArray<readonly [string, string]>;
 }
@@ -119,6 +122,10 @@ export function rolloutBucket(board: string, version: string, deviceId: string):
 
 /** The device takes the release when its bucket falls under the percentage (× 100). */
 export const inRollout = (percent: number, bucket: number): boolean => bucket < percent * (BUCKETS / FULL_ROLLOUT);
+
+/** `encoding=` values: gzip images are inflated by the ESP8266 boot loader (eboot); ESP32 cannot take them. */
+export const IMAGE_ENCODINGS = ['gzip'] as const;
+export type ImageEncoding = (typeof IMAGE_ENCODINGS)[number];
 
 /** Mirror layout: `<board>/` for stable, `<board>/<channel>/` otherwise; the image sits beside its manifest. */
 export function releaseFolder(board: string, channel: string): string {
@@ -195,6 +202,7 @@ export function serializeBody(fields: ManifestFields): string {
   if (fields.expires !== undefined) lines.push(['expires', String(fields.expires)]);
   if (fields.rollout !== undefined) lines.push(['rollout', String(fields.rollout)]);
   if (fields.seq !== undefined) lines.push(['seq', String(fields.seq)]);
+  if (fields.encoding !== undefined) lines.push(['encoding', fields.encoding]);
   lines.push(...(fields.extra ?? []));
   return `${fields.version}\n${lines.map(([key, value]) => `${key}=${value}\n`).join('')}`;
 }
@@ -364,7 +372,11 @@ export function openManifest(bytes: Uint8Array, trustedKeys: readonly Uint8Array
   const rollout = fields.has('rollout') ? decimal(fields.get('rollout') as string, 'bad_rollout', 'rollout') : FULL_ROLLOUT;
   if (rollout > FULL_ROLLOUT) throw new ManifestError('bad_rollout', `rollout is ${rollout}, a percentage from 0 to ${FULL_ROLLOUT}`);
   const seq = fields.has('seq') ? decimal(fields.get('seq') as string, 'bad_seq', 'seq') : 0;
-  const known = new Set<string>([...REQUIRED, 'expires', 'rollout', 'seq']);
+  const encoding = fields.get('encoding');
+  if (encoding !== undefined && !(IMAGE_ENCODINGS as readonly string[]).includes(encoding)) {
+    throw new ManifestError('bad_encoding', `encoding ${JSON.stringify(encoding)} is not one of ${IMAGE_ENCODINGS.join(', ')}`);
+  }
+  const known = new Set<string>([...REQUIRED, 'expires', 'rollout', 'seq', 'encoding']);
   return {
     version: framed.version,
     format: get('format'),
@@ -376,6 +388,7 @@ export function openManifest(bytes: Uint8Array, trustedKeys: readonly Uint8Array
     ...expires,
     rollout,
     seq,
+    ...(encoding === undefined ? {} : { encoding: encoding as ImageEncoding }),
     extra: [...fields].filter(([key]) => !known.has(key)),
     signedLength: framed.signedLength,
     verifiedBy: keyIdOf(trustedKeys[verified[0]]),

@@ -1,4 +1,7 @@
 // The release job the action runs: version → build → sign → publish.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ATTESTATION_FIELD, attestImage, verifyCommand, type AttestationRequest } from './attest.js';
 import { buildEnvironment, ensurePio, listEnvironments, type Reporter } from './build.js';
 import { publishReleases, type PublishedManifest } from './publish/publish.js';
@@ -7,7 +10,8 @@ import { createTarget, type TargetConfig } from './publish/targets.js';
 import { hashFile } from './crypto.js';
 import { channelsBehind, recordChannel } from './follow-stable.js';
 import { imageFileName, isValidBoard, STABLE_CHANNEL } from './manifest.js';
-import { checkImage } from './image.js';
+import { checkImage, gunzipImage, gzipImage } from './image.js';
+import type { CompressMode } from './inputs.js';
 import { findLockout, lockoutKeys, signRelease, type SignedRelease, type SigningKey, type SigningPolicy } from './sign.js';
 import { INSTALL_FOLDER } from './site/page.js';
 import { readFlashLayout, type FlashLayout } from './site/web-install.js';
@@ -43,6 +47,8 @@ export interface ReleaseOptions {
   /** A stable release is also offered on the board's other channels that offer a lower version (default true). */
   followStable?: boolean;
   maxImageBytes: number;
+  /** gzip images for ESP8266 (auto: espressif8266 environments only). */
+  compress: CompressMode;
   keepVersions?: number;
   target: TargetConfig;
   /** Attach images and manifests to the GitHub Release of the ref's tag. */
@@ -94,6 +100,57 @@ async function buildAll(options: ReleaseOptions, version: string, release: boole
   return built;
 }
 
+/**
+ * Whether to gzip an image before signing. The chip is the flash layout's,
+ * from PlatformIO (an espressif8266 environment is ESP8266, espressif32 the
+ * board's ESP32 family) or the CLI's --chip-family. ESP8266's boot loader
+ * inflates gzip images; ESP32's Update writes them as they are and they
+ * would never boot, so gzip for an ESP32 is refused. An image that is
+ * already gzip is published as it is.
+ */
+function wantsGzip(options: ReleaseOptions, { board, flash }: BuiltImage, alreadyGzip: boolean): boolean {
+  const chip = flash?.chipFamily;
+  if (chip?.startsWith('ESP32') && (alreadyGzip || options.compress === 'gzip')) {
+    throw new ReleaseError(
+      `${board} is an ${chip}: ESP32's Update does not inflate gzip images, so they cannot be published for it ` +
+        `(${alreadyGzip ? 'the image is gzip' : 'compress is gzip'}; use compress: auto or none)`,
+    );
+  }
+  if (alreadyGzip || options.compress === 'none') return false;
+  if (options.compress === 'gzip' || chip === 'ESP8266') return true;
+  if (chip === undefined) {
+    options.log.info(`${board}: chip unknown (not reported by PlatformIO, or a prebuilt image without --chip-family), published uncompressed`);
+  }
+  return false;
+}
+
+/**
+ * The bytes to serve: the image, or its gzip form in folder; for a gzip image
+ * also the raw one, which a browser install writes over serial (the ROM boots
+ * only 0xE9 images: only eboot inflates).
+ */
+async function servedImage(
+  options: ReleaseOptions,
+  firmware: BuiltImage,
+  folder: () => Promise<string>,
+): Promise<{ imageFile: string; rawImage?: string }> {
+  const { gzip, size } = await checkImage(firmware.path, options.maxImageBytes);
+  if (!wantsGzip(options, firmware, gzip)) {
+    if (!gzip || !firmware.flash) return { imageFile: firmware.path };
+    const rawImage = join(await folder(), `${firmware.board}.bin`);
+    await gunzipImage(firmware.path, rawImage);
+    return { imageFile: firmware.path, rawImage };
+  }
+  const target = join(await folder(), `${firmware.board}.bin.gz`);
+  const started = Date.now();
+  await gzipImage(firmware.path, target);
+  const { size: compressed } = await checkImage(target, options.maxImageBytes);
+  options.log.info(
+    `${firmware.board}: gzip ${size} -> ${compressed} bytes (${((100 * compressed) / size).toFixed(1)} %) in ${Date.now() - started} ms; eboot inflates it on the device`,
+  );
+  return { imageFile: target, rawImage: firmware.path };
+}
+
 /** The install button is an extra: a layout PlatformIO cannot report leaves the OTA release as it is. */
 async function flashLayoutOrNone(options: ReleaseOptions, board: string): Promise<FlashLayout | undefined> {
   try {
@@ -109,7 +166,7 @@ async function flashLayoutOrNone(options: ReleaseOptions, board: string): Promis
  * warning, so a change that drops the key shows before the tag, not at it.
  * It needs keys to look for: trusted-keys, or a signing key when one is given.
  */
-async function previewLockouts(options: ReleaseOptions, built: Array<{ board: string; path: string }>): Promise<string[]> {
+async function previewLockouts(options: ReleaseOptions, built: BuiltImage[]): Promise<string[]> {
   const keys = lockoutKeys(options.nextReleaseKeys, options.signingKeys);
   if (keys.length === 0) return [];
   const lockouts = [];
@@ -173,6 +230,21 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
   if (options.signingKeys.length === 0) throw new ReleaseError('signing-key is required to publish a release');
   const built = options.build ? await buildAll(options, version, true) : options.firmware;
   if (built.length === 0) throw new ReleaseError('no firmware to publish: set build to true or give firmware paths');
+  let compressed: string | undefined;
+  const compressedFolder = async () => (compressed ??= await mkdtemp(join(tmpdir(), 'static-ota-gzip-')));
+  try {
+    return await signAndPublish(options, { tag, version, channel }, built, compressedFolder);
+  } finally {
+    if (compressed) await rm(compressed, { recursive: true, force: true });
+  }
+}
+
+async function signAndPublish(
+  options: ReleaseOptions,
+  { tag, version, channel }: { tag: string | undefined; version: string; channel: string },
+  built: BuiltImage[],
+  compressedFolder: () => Promise<string>,
+): Promise<ReleaseResult> {
   const expires = options.expiresInSeconds === undefined ? undefined : Math.floor(Date.now() / 1000) + options.expiresInSeconds;
   const policy: SigningPolicy = {
     keys: options.signingKeys,
@@ -186,16 +258,19 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
   const staged = new Set(options.signingKeys.map((key) => key.keyId)).size < (options.requiredSignatures ?? 1);
   const signed: SignedRelease[] = [];
   const attestations: NonNullable<ReleaseResult['attestations']> = [];
-  for (const { board, path, flash } of built) {
+  for (const firmware of built) {
+    const { board, flash } = firmware;
     const file = imageFileName(version);
+    const served = await servedImage(options, firmware, compressedFolder);
     let extra: Array<[string, string]> | undefined;
     if (options.attest) {
-      const id = await attestImage({ board, file, sha256: (await hashFile(path)).sha256 }, options.attest);
+      // The subject is what the mirror serves: for a gzip image, the compressed bytes.
+      const id = await attestImage({ board, file, sha256: (await hashFile(served.imageFile)).sha256 }, options.attest);
       options.log.info(`attested ${board}/${file}: attestation ${id}`);
       attestations.push({ board, file, id, verify: verifyCommand(file, options.attest.repository) });
       extra = [[ATTESTATION_FIELD, id]];
     }
-    const release = await signRelease({ imageFile: path, board, version, channel, file, flash, extra }, policy);
+    const release = await signRelease({ ...served, board, version, channel, file, flash, extra }, policy);
     signed.push({ ...release, staged });
   }
   const lockouts = signed.flatMap((release) => (release.lockout === undefined ? [] : [release.lockout]));

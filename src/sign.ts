@@ -7,6 +7,7 @@ import type { FlashLayout } from './site/web-install.js';
 import {
   checkTrustedKey,
   formatSignatureLine,
+  type ImageEncoding,
   ManifestFields,
   MAX_IMAGE_SIZE,
   MAX_SIGNATURES,
@@ -142,6 +143,8 @@ export interface ReleaseInput {
   channel: string;
   /** Name of the image in the mirror (see imageFileName). */
   file: string;
+  /** For a gzip imageFile: the same image uncompressed, which a browser install writes over serial. */
+  rawImage?: string;
   /** Chip and flash images for the release page's browser install; none: no install button. */
   flash?: FlashLayout;
   /** Optional manifest fields after the known ones (`attestation=`), covered by the signature. */
@@ -168,8 +171,10 @@ export interface SigningPolicy {
 }
 
 export interface SignedRelease extends ReleaseInput {
+  /** Of the served bytes: for a gzip image, the compressed ones. */
   size: number;
   sha256: string;
+  encoding?: ImageEncoding;
   /** The complete latest.txt text. */
   manifestText: string;
   /**
@@ -187,7 +192,7 @@ export interface SignedRelease extends ReleaseInput {
  * signing keys' own), else why devices running it could never update again.
  */
 export async function findLockout(
-  input: Pick<ReleaseInput, 'imageFile' | 'board' | 'version'>,
+  input: Pick<ReleaseInput, 'imageFile' | 'board' | 'version' | 'rawImage'>,
   gzip: boolean,
   keys: readonly Uint8Array[],
   required = 1,
@@ -201,8 +206,9 @@ export async function findLockout(
   if (found.size >= required) return undefined;
   const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString('hex')})`).join(', ');
   const wanted = required === 1 ? 'any public key' : `${required} distinct public keys (devices require ${required} signatures; it has ${found.size})`;
+  const image = input.rawImage ? `${input.rawImage} (served gzip-compressed as ${input.imageFile})` : input.imageFile;
   return (
-    `lockout guard: ${input.imageFile} (${input.board} ${input.version}) does not contain ${wanted} able to sign the next release: ${listed}. ` +
+    `lockout guard: ${image} (${input.board} ${input.version}) does not contain ${wanted} able to sign the next release: ${listed}. ` +
     'Devices running it would refuse every later update. Compile the public key into the firmware ' +
     '(static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.'
   );
@@ -218,12 +224,17 @@ export function lockoutKeys(nextReleaseKeys: readonly Uint8Array[] | undefined, 
 /** Checks the image, applies the lockout guard, hashes the image and signs its manifest. */
 export async function signRelease(input: ReleaseInput, policy: SigningPolicy): Promise<SignedRelease> {
   const { gzip } = await checkImage(input.imageFile, policy.maxImageBytes ?? MAX_IMAGE_SIZE);
+  // Inside a gzip image: the key must be in what eboot installs.
   const lockout = await findLockout(input, gzip, lockoutKeys(policy.nextReleaseKeys, policy.keys), policy.requiredSignatures);
   if (lockout !== undefined && !policy.allowLockout) throw new InputError(lockout);
   const { size, sha256 } = await hashFile(input.imageFile);
   const { version, board, channel, file, extra } = input;
-  const manifestText = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, rollout: policy.rollout, extra }, policy.keys);
-  return { ...input, size, sha256, manifestText, lockout };
+  const encoding = gzip ? ('gzip' as const) : undefined;
+  const manifestText = signManifest(
+    { version, board, channel, file, size, sha256, expires: policy.expires, rollout: policy.rollout, encoding, extra },
+    policy.keys,
+  );
+  return { ...input, size, sha256, ...(encoding ? { encoding } : {}), manifestText, lockout };
 }
 
 const PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;

@@ -30,15 +30,20 @@ describe('the action on a tag', () => {
     for (const board of ['nodemcuv2', 'esp32dev']) {
       const manifest = openManifest(readFileSync(join(project.mirror, board, 'latest.txt')), [project.key.publicKey]);
       expect(manifest).toMatchObject({ version: '1.4.2', board, channel: 'stable', file: 'firmware-1.4.2.bin' });
+      // compress: auto gzips the espressif8266 environment only.
+      expect(manifest.encoding).toBe(board === 'nodemcuv2' ? 'gzip' : undefined);
     }
+    const gzipSize = readFileSync(join(project.mirror, 'nodemcuv2', 'firmware-1.4.2.bin')).length;
+    expect(gzipSize).toBeLessThan(4096);
     expect(result.outputs.version).toBe('1.4.2');
     expect(result.outputs.channel).toBe('stable');
     const manifests = JSON.parse(result.outputs.manifests);
     expect(manifests).toHaveLength(2);
-    expect(manifests[0]).toMatchObject({ board: 'nodemcuv2', manifest: 'nodemcuv2/latest.txt', image: 'nodemcuv2/firmware-1.4.2.bin', size: 4096 });
+    expect(manifests[0]).toMatchObject({ board: 'nodemcuv2', manifest: 'nodemcuv2/latest.txt', image: 'nodemcuv2/firmware-1.4.2.bin', size: gzipSize });
+    expect(manifests[1]).toMatchObject({ board: 'esp32dev', size: 4096 });
     expect(manifests[0].sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(result.summary).toContain('<table>');
-    expect(result.summary).toContain(`<td>nodemcuv2</td><td>1.4.2</td><td>4096</td><td>${manifests[0].sha256}</td><td>nodemcuv2/latest.txt</td>`);
+    expect(result.summary).toContain(`<td>nodemcuv2</td><td>1.4.2</td><td>${gzipSize}</td><td>${manifests[0].sha256}</td><td>nodemcuv2/latest.txt</td>`);
     for (const secret of signingKeyForms(project.key)) expect(visibleLog(result.output)).not.toContain(secret);
   });
 

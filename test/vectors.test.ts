@@ -19,7 +19,7 @@ interface Vectors {
     manifest: string;
     trusted: string[];
     required?: number;
-    expect: Record<string, unknown> & { signed_length: number; expires: number | null; key_index: number };
+    expect: Record<string, unknown> & { signed_length: number; expires: number | null; encoding: string | null; key_index: number };
   }>;
   invalid: Array<{ name: string; manifest: string; trusted: string[]; required?: number; error: string }>;
   versions: Array<[string, string, number]>;
@@ -41,9 +41,10 @@ describe('shared test vectors', () => {
 
   it.each(vectors.valid.map((vector) => [vector.name, vector] as const))('opens valid manifest: %s', (_name, vector) => {
     const opened = openManifest(bytes(vector.manifest), keys(vector.trusted), vector.required);
-    const { signed_length: signedLength, expires, key_index: keyIndex, ...fields } = vector.expect;
+    const { signed_length: signedLength, expires, encoding, key_index: keyIndex, ...fields } = vector.expect;
     expect(opened).toMatchObject(fields);
     expect(opened.expires ?? null).toBe(expires);
+    expect(opened.encoding ?? null).toBe(encoding);
     expect(opened.signedLength).toBe(signedLength);
     expect(opened.verifiedKeyIndex).toBe(keyIndex);
   });

@@ -13,12 +13,15 @@ namespace static_ota {
 // replaces the flash file only on commit, so a refused update leaves it as it was.
 class FileFlash final : public FlashTarget {
  public:
-  FileFlash(std::string path, uint32_t capacity) : path_(std::move(path)), capacity_(capacity) {}
+  // bootsGzip: the simulated chip's boot loader inflates gzip images (ESP8266).
+  FileFlash(std::string path, uint32_t capacity, bool bootsGzip = false)
+      : path_(std::move(path)), capacity_(capacity), bootsGzip_(bootsGzip) {}
   ~FileFlash() { abort(); }
   FileFlash(const FileFlash&) = delete;
   FileFlash& operator=(const FileFlash&) = delete;
 
   uint32_t maxImageSize() override { return capacity_; }
+  bool bootsGzip() override { return bootsGzip_; }
   bool begin(uint32_t imageSize) override;
   bool write(const uint8_t* data, size_t length) override;
   bool commit() override;
@@ -28,6 +31,7 @@ class FileFlash final : public FlashTarget {
   std::string path_;
   std::string temporaryPath_;
   uint32_t capacity_;
+  bool bootsGzip_;
   uint32_t expected_ = 0;
   uint32_t written_ = 0;
   std::FILE* file_ = nullptr;

@@ -44,13 +44,15 @@ struct Options {
   bool powerCycle = false;
   uint8_t safeModeAfter = kDefaultSafeModeAfter;
   uint32_t trialTimeoutMs = kDefaultTrialTimeoutMs;
+  // The simulated chip: whether gzip images boot, and with --device which boot loader runs.
+  Chip chip = Chip::Esp32;
 };
 
 const char kUsage[] =
     "usage: static-ota-device --url URL [--url URL...] --pubkey HEX [--pubkey HEX...] --version SEMVER --board ID\n"
     "                         [--channel NAME] [--device-id ID] [--flash FILE] [--flash-size BYTES] [--now UNIX]\n"
     "                         [--state FILE] [--timeout-ms MS] [--update-timeout-ms MS] [--check]\n"
-    "                         [--measure-stack] [--required-signatures K]\n"
+    "                         [--measure-stack] [--required-signatures K] [--chip esp32|esp8266]\n"
     "       static-ota-device ... --device FILE [--restart | --power-cycle] [--safe-mode-after N]\n"
     "                         [--trial-timeout-ms MS]   (two app slots and a boot guard instead of --flash)\n";
 
@@ -98,6 +100,8 @@ bool parseOptions(int argc, char** argv, Options& options) {
       options.flashPath = value;
     } else if (flag == "--state") {
       options.statePath = value;
+    } else if (flag == "--chip" && (std::strcmp(value, "esp32") == 0 || std::strcmp(value, "esp8266") == 0)) {
+      options.chip = std::strcmp(value, "esp8266") == 0 ? Chip::Esp8266 : Chip::Esp32;
     } else if (flag == "--device") {
       options.devicePath = value;
     } else if (flag == "--safe-mode-after" && parseNumber(value, 0xFF, number)) {
@@ -156,8 +160,20 @@ void printBootFields(TwoSlotDevice& device, const BootGuard& guard) {
               bootStateCode(guard.state()), guard.inSafeMode() ? 1 : 0, guard.unconfirmedBoots());
 }
 
+// eboot could not install the staged image: the app is overwritten, nothing boots.
+int bootFailed(const TwoSlotDevice& device, const char* reason) {
+  std::printf("result=boot_failed reason=%s detail=%s message=\"the boot loader could not install the image\"\n", reason,
+              device.bootError().c_str());
+  return 1;
+}
+
 // A restart ends the run: the next run is the new boot's loop().
 int finishBoot(TwoSlotDevice& device, BootGuard& guard, const char* reason) {
+  if (!device.saveFile()) {
+    std::fprintf(stderr, "cannot write the device file\n");
+    return 2;
+  }
+  if (!device.bootError().empty()) return bootFailed(device, reason);
   guard.begin(device.runningVersion().c_str());
   if (!device.saveFile()) {
     std::fprintf(stderr, "cannot write the device file\n");
@@ -179,7 +195,7 @@ int main(int argc, char** argv) {
   }
   // setup(): a restart runs the bootloader and the boot guard; a poll first
   // checks the trial's time, as the library's loop() does.
-  TwoSlotDevice device(options.devicePath);
+  TwoSlotDevice device(options.devicePath, options.chip, options.flashSize);
   BootGuard guard(device);
   const bool deviceMode = !options.devicePath.empty();
   if (deviceMode) {
@@ -187,6 +203,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "cannot read device file %s\n", options.devicePath.c_str());
       return 2;
     }
+    if (!device.bootError().empty() && !options.restart) return bootFailed(device, "earlier");
     guard.setSafeModeAfter(options.safeModeAfter);
     guard.setTrialTimeoutMs(options.trialTimeoutMs);
     if (options.restart) {
@@ -203,7 +220,7 @@ int main(int argc, char** argv) {
 
   OpenSslCrypto crypto;
   PosixHttpTransport transport;
-  FileFlash fileFlash(options.flashPath, options.flashSize);
+  FileFlash fileFlash(options.flashPath, options.flashSize, options.chip == Chip::Esp8266);
   UpdateSlotFlash slotFlash(device, options.flashSize);
   FlashTarget& flash = deviceMode ? static_cast<FlashTarget&>(slotFlash) : fileFlash;
   HostClock clock(options.now);
@@ -233,7 +250,8 @@ int main(int argc, char** argv) {
   // one that decides how the same manifest bytes are judged.
   std::string pollContext = options.board + "|" + options.channel + "|" + runningVersion + "|" +
                             std::to_string(options.flashSize) + "|" + std::to_string(options.now) + "|" +
-                            guard.refusedVersion() + "|" + options.deviceId + "|" + std::to_string(options.requiredSignatures);
+                            guard.refusedVersion() + "|" + options.deviceId + "|" + std::to_string(options.requiredSignatures) +
+                            (options.chip == Chip::Esp8266 ? "|esp8266" : "|esp32");
   for (const std::string& hex : options.publicKeys) pollContext += "|" + hex;
   for (const std::string& url : options.urls) pollContext += "|" + url;
   if (!options.statePath.empty()) {

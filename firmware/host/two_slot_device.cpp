@@ -5,6 +5,8 @@
 #include <ctime>
 #include <fstream>
 
+#include "eboot.h"
+
 namespace static_ota {
 namespace {
 
@@ -45,6 +47,7 @@ bool TwoSlotDevice::loadFile(const std::string& factoryVersion) {
     else if (key == "next") next_ = value == "1" ? 1 : 0;
     else if (key == "boot_at_ms") bootAtMs_ = std::strtoull(value.c_str(), nullptr, 10);
     else if (key == "rtc") rtc_ = value;
+    else if (key == "boot_error") bootError_ = value;
     else if (key == "slot0_version") version_[0] = value;
     else if (key == "slot1_version") version_[1] = value;
     else if (key == "slot0_state" && !parseState(value, state_[0])) return false;
@@ -57,7 +60,7 @@ bool TwoSlotDevice::saveFile() const {
   const std::string temporary = path_ + ".tmp";
   {
     std::ofstream out(temporary, std::ios::trunc);
-    out << "running=" << running_ << "\nnext=" << next_ << "\nboot_at_ms=" << bootAtMs_ << "\nrtc=" << rtc_;
+    out << "running=" << running_ << "\nnext=" << next_ << "\nboot_at_ms=" << bootAtMs_ << "\nrtc=" << rtc_ << "\nboot_error=" << bootError_;
     for (int slot = 0; slot < 2; ++slot) {
       out << "\nslot" << slot << "_version=" << version_[slot] << "\nslot" << slot
           << "_state=" << kStateNames[static_cast<int>(state_[slot])];
@@ -72,10 +75,42 @@ bool TwoSlotDevice::saveFile() const {
 // never confirmed itself, so it is aborted; a new image boots pending; an
 // aborted or invalid selection falls back to the other slot.
 void TwoSlotDevice::bootloader() {
+  if (chip_ == Chip::Esp8266) {
+    eboot();
+    return;
+  }
   if (state_[running_] == SlotState::Pending) state_[running_] = SlotState::Aborted;
   if (state_[next_] == SlotState::New) state_[next_] = SlotState::Pending;
   if (state_[next_] != SlotState::Pending && state_[next_] != SlotState::Valid) next_ = 1 - next_;
   running_ = next_;
+  bootAtMs_ = wallClockMs();
+  restarted_ = true;
+}
+
+// The staged image's bytes rounded up to flash sectors, as Updater::begin places it.
+uint32_t TwoSlotDevice::stagedBytes() const {
+  std::ifstream staged(slotPath(1), std::ios::binary | std::ios::ate);
+  const uint64_t size = staged ? static_cast<uint64_t>(staged.tellg()) : 0;
+  const uint64_t rounded = (size + 4095) / 4096 * 4096;
+  return rounded < capacity_ ? static_cast<uint32_t>(rounded) : capacity_;
+}
+
+// eboot with Updater's command: the staged image replaces the app. The app
+// always runs from slot 0.
+void TwoSlotDevice::eboot() {
+  if (state_[1] == SlotState::New) {
+    // Updater stages the image at the top of the free space; what eboot
+    // writes from the start must end below it, or it overwrites bytes it has
+    // yet to read.
+    const char* error = ebootInstall(slotPath(1), slotPath(0), capacity_ - stagedBytes());
+    bootError_ = error == nullptr ? "" : error;
+    version_[0] = error == nullptr ? version_[1] : "";
+    state_[0] = error == nullptr ? SlotState::Valid : SlotState::Invalid;
+    state_[1] = SlotState::Empty;
+    version_[1].clear();
+  }
+  running_ = 0;
+  next_ = 0;
   bootAtMs_ = wallClockMs();
   restarted_ = true;
 }
@@ -86,6 +121,7 @@ void TwoSlotDevice::restart(bool powerCycle) {
 }
 
 void TwoSlotDevice::rollBack() {
+  if (chip_ == Chip::Esp8266) return;  // no previous image to go back to
   state_[running_] = SlotState::Invalid;
   next_ = 1 - running_;
   bootloader();

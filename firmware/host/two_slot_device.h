@@ -1,8 +1,13 @@
-// The simulated device's two app slots and RTC memory, kept in a key=value
+// The simulated device's two flash slots and RTC memory, kept in a key=value
 // file between runs (each run of static-ota-device is one poll, or one
-// restart). The bootloader follows ESP-IDF's app rollback: a new image boots
-// pending; a reset while it is still pending aborts it and boots the other
-// slot; marking it invalid does the same at once.
+// restart).
+// - ESP32: two app slots; the bootloader follows ESP-IDF's app rollback: a
+//   new image boots pending; a reset while it is still pending aborts it and
+//   boots the other slot; marking it invalid does the same at once.
+// - ESP8266: slot 0 is the app, slot 1 the area Updater stages an update in;
+//   at the next reset eboot copies it over the app, inflating a gzip image
+//   (eboot.h), and boots it. Nothing is pending and nothing can roll back; a
+//   copy that fails leaves no bootable app (`bootError()`).
 #pragma once
 
 #include <cstdint>
@@ -15,9 +20,17 @@ namespace static_ota {
 
 enum class SlotState : uint8_t { Empty, New, Pending, Valid, Invalid, Aborted };
 
+enum class Chip : uint8_t { Esp32, Esp8266 };
+
 class TwoSlotDevice final : public BootControl {
  public:
-  explicit TwoSlotDevice(std::string path) : path_(std::move(path)) {}
+  // capacity: the flash an update may use; on ESP8266 the staged image sits
+  // at its top and the inflated one must fit below it.
+  TwoSlotDevice(std::string path, Chip chip, uint32_t capacity)
+      : path_(std::move(path)), chip_(chip), capacity_(capacity) {}
+  Chip chip() const { return chip_; }
+  // Why the last install by eboot failed, "" when it did not (ESP8266).
+  const std::string& bootError() const { return bootError_; }
 
   // A missing file is a factory-fresh device running factoryVersion from slot 0.
   bool loadFile(const std::string& factoryVersion);
@@ -35,7 +48,7 @@ class TwoSlotDevice final : public BootControl {
 
   bool loadRecord(BootRecord& record) override;
   void saveRecord(const BootRecord& record) override;
-  bool runningImagePending() override { return state_[running_] == SlotState::Pending; }
+  bool runningImagePending() override { return state_[running_] == SlotState::Pending; }  // never on ESP8266
   void markRunningImageValid() override { state_[running_] = SlotState::Valid; }
   void rollBack() override;
 
@@ -44,8 +57,13 @@ class TwoSlotDevice final : public BootControl {
  private:
   std::string slotPath(int slot) const { return path_ + ".slot" + std::to_string(slot); }
   void bootloader();
+  void eboot();
+  uint32_t stagedBytes() const;
 
   std::string path_;
+  Chip chip_;
+  uint32_t capacity_;
+  std::string bootError_;
   int running_ = 0;
   int next_ = 0;
   SlotState state_[2] = {SlotState::Valid, SlotState::Empty};
@@ -62,6 +80,7 @@ class UpdateSlotFlash final : public FlashTarget {
   UpdateSlotFlash(TwoSlotDevice& device, uint32_t capacity)
       : device_(device), slot_(device.updateSlotPath(), capacity) {}
   uint32_t maxImageSize() override { return slot_.maxImageSize(); }
+  bool bootsGzip() override { return device_.chip() == Chip::Esp8266; }
   bool begin(uint32_t imageSize) override { return !device_.runningImagePending() && slot_.begin(imageSize); }
   bool write(const uint8_t* data, size_t length) override { return slot_.write(data, length); }
   bool commit() override { return slot_.commit(); }

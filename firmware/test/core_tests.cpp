@@ -113,6 +113,8 @@ void testVectors(const std::string& path) {
     if (manifest.hasExpires) {
       checkEqual(manifest.expires, static_cast<long long>(expect["expires"].number), name + " expires");
     }
+    checkEqual(manifest.encoding == ImageEncoding::Gzip ? std::string("gzip") : std::string("null"),
+               expect["encoding"].isNull() ? std::string("null") : expect["encoding"].string, name + " encoding");
     checkEqual(static_cast<long long>(manifest.signedLength), static_cast<long long>(expect["signed_length"].number),
                name + " signed_length");
     checkEqual(manifest.rollout, static_cast<long long>(expect["rollout"].number), name + " rollout");

@@ -46,6 +46,7 @@ std::string judge(const std::string& record, OpenSslCrypto& crypto) {
          text(manifest.channel) + " file=" + text(manifest.file) + " size=" + std::to_string(manifest.size) +
          " sha256=" + test::toHex(manifest.sha256, kSha256Length) +
          " expires=" + (manifest.hasExpires ? std::to_string(manifest.expires) : "-") +
+         " encoding=" + (manifest.encoding == ImageEncoding::Gzip ? "gzip" : "-") +
          " signed_length=" + std::to_string(manifest.signedLength) +
          " key_index=" + std::to_string(manifest.verifiedKeyIndex);
   return out;

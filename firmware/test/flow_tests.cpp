@@ -100,6 +100,7 @@ class FakeTransport final : public HttpTransport {
 class FakeFlash final : public FlashTarget {
  public:
   uint32_t capacity = 1 << 20;
+  bool inflatesGzip = false;
   bool failBegin = false;
   bool failWrites = false;
   bool failCommit = false;
@@ -112,6 +113,7 @@ class FakeFlash final : public FlashTarget {
   int aborts = 0;
 
   uint32_t maxImageSize() override { return capacity; }
+  bool bootsGzip() override { return inflatesGzip; }
   bool begin(uint32_t) override {
     ++begins;
     if (failBegin || open) return false;
@@ -1008,7 +1010,36 @@ void testGuardedPoll() {
   checkEqual(bootStateCode(next.state()), "confirmed", "confirms it by default");
 }
 
+// encoding=gzip is refused before the download where the boot loader cannot
+// inflate it (ESP32), and streamed, hashed and committed as served where it can.
+void testGzipEncoding() {
+  Release release;
+  release.image = std::string("\x1f\x8b\x08\x00", 4) + std::string(3000, 'z');
+  release.extra = "encoding=gzip\n";
+  Device esp32;
+  esp32.publish(release);
+  checkEqual(code(esp32.flow.update()), "unsupported_encoding", "gzip on a device that cannot inflate it");
+  checkEqual(static_cast<long long>(esp32.transport.requests.size()), 1, "refused before the image is fetched");
+  checkEqual(esp32.flash.begins, 0, "unsupported encoding: flash never opened");
+  check(esp32.flow.signatureVerified(), "refused only after the signature verified");
+  checkEqual(code(esp32.flow.update()), "unsupported_encoding", "the same manifest again");
+  esp32.flow.update();
+  checkEqual(esp32.transport.conditionalEtags.back(), "\"1\"", "decided by the manifest bytes: validators kept");
+
+  Device esp8266;
+  esp8266.flash.inflatesGzip = true;
+  esp8266.publish(release);
+  checkEqual(code(esp8266.flow.update()), "updated", "gzip where the boot loader inflates it");
+  check(esp8266.flash.committed == release.image, "the served (compressed) bytes are written as they are");
+
+  Release raw;
+  Device plain;
+  plain.publish(raw);
+  checkEqual(code(plain.flow.update()), "updated", "a raw image on a device that cannot inflate");
+}
+
 void runFlowTests() {
+  testGzipEncoding();
   testNoCryptoWhenNothingIsNew();
   testCheckOffersWithoutDownloading();
   testUpdateInstalls();

@@ -175,16 +175,24 @@ export interface WebInstallManifest {
   }>;
 }
 
+/**
+ * A gzip OTA image's uncompressed form, `factory-1.4.2.bin`, for the browser
+ * install: flashing over serial writes the bytes as they are, and the ROM
+ * boots only an 0xE9 image (only eboot inflates gzip, when it installs an OTA update).
+ */
+const RAW_IMAGE_PART = 'factory';
+
 /** The version's manifest; paths are relative to it, so it works at any mirror root or prefix. */
 export async function webInstallManifest(
-  release: { board: string; version: string; imageFile: string; file: string },
+  release: { board: string; version: string; imageFile: string; file: string; rawImage?: string },
   layout: FlashLayout,
   releaseUrl?: string,
 ): Promise<WebInstallManifest> {
   const md5 = createHash('md5').update(await readFile(release.imageFile)).digest('hex');
+  const appPath = release.rawImage ? flashPartFileName(RAW_IMAGE_PART, release.version) : release.file;
   const parts = [
     ...layout.parts.map((part) => ({ path: flashPartFileName(part.name, release.version), offset: part.offset })),
-    { path: release.file, offset: layout.appOffset },
+    { path: appPath, offset: layout.appOffset },
   ].sort((a, b) => a.offset - b.offset);
   return {
     name: release.board,
@@ -209,7 +217,8 @@ export const WEB_MANIFEST_HEADERS = { contentType: 'application/json', cacheCont
  */
 export async function writeWebInstallFiles(session: MirrorSession, release: SignedRelease): Promise<void> {
   if (!release.flash) return;
-  for (const part of release.flash.parts) {
+  const raw = release.rawImage ? [{ name: RAW_IMAGE_PART, localFile: release.rawImage }] : [];
+  for (const part of [...release.flash.parts, ...raw]) {
     const path = imagePath(release.board, release.channel, flashPartFileName(part.name, release.version));
     if (!(await session.read(path))) await session.writeImage(path, part.localFile);
   }

@@ -52,7 +52,7 @@ export function judge({ trusted, manifest }: DifferentialRecord): string {
     const opened = openManifest(manifest, usable);
     return (
       `${head}ok version=${opened.version} board=${opened.board} channel=${opened.channel} file=${opened.file} ` +
-      `size=${opened.size} sha256=${opened.sha256} expires=${opened.expires ?? '-'} ` +
+      `size=${opened.size} sha256=${opened.sha256} expires=${opened.expires ?? '-'} encoding=${opened.encoding ?? '-'} ` +
       `signed_length=${opened.signedLength} key_index=${opened.verifiedKeyIndex}`
     );
   } catch (error) {
@@ -67,7 +67,7 @@ const token = (alphabet: string, min: number, max: number) => fc.string({ unit: 
 const digits = token('0123456789', 1, 12);
 const lowerHex = token('0123456789abcdef', 64, 64);
 
-const FIELD_KEYS: string[] = ['format', 'board', 'channel', 'file', 'size', 'sha256', 'expires'];
+const FIELD_KEYS: string[] = ['format', 'board', 'channel', 'file', 'size', 'sha256', 'expires', 'encoding'];
 /** Values near the rules' edges: valid forms, leading zeros, huge numbers, upper-case hex, long and odd text. */
 const fieldValue: Record<string, fc.Arbitrary<string>> = {
   format: fc.constantFrom('static-ota/1', 'static-ota/2', 'static-ota/1 ', 'STATIC-OTA/1'),
@@ -77,6 +77,7 @@ const fieldValue: Record<string, fc.Arbitrary<string>> = {
   size: fc.oneof(fc.integer({ min: 0, max: 0xffffffff }).map(String), digits, fc.constantFrom('4294967296', '0', '00', '-1', '1e3', ' 1')),
   sha256: fc.oneof(lowerHex, lowerHex.map((hex) => hex.toUpperCase()), token('0123456789abcdef', 63, 65)),
   expires: fc.oneof(fc.integer({ min: 0, max: 0xffffffff }).map(String), digits, fc.constantFrom('soon', '4294967296')),
+  encoding: fc.oneof(fc.constantFrom('gzip', 'GZIP', 'gzip ', 'deflate', 'identity', 'gzip;level=9', 'gz'), token('gzipx', 1, 6)),
 };
 const fieldLine = fc.oneof(
   ...Object.entries(fieldValue).map(([key, value]) => value.map((text) => `${key}=${text}`)),
@@ -113,7 +114,7 @@ const structured = fc
   .record({
     version: versionLine,
     required: fc.oneof({ weight: 4, arbitrary: fc.constant(FIELD_KEYS) }, fc.shuffledSubarray(FIELD_KEYS)),
-    valid: fc.array(mostly, { minLength: 7, maxLength: 7 }),
+    valid: fc.array(mostly, { minLength: FIELD_KEYS.length, maxLength: FIELD_KEYS.length }),
     extra: fc.array(fieldLine, { maxLength: 2 }),
     signers: fc.array(fc.tuple(fc.nat(SIGNERS.length - 1), fc.oneof({ weight: 5, arbitrary: fc.constant(0) }, fc.nat(6))), {
       minLength: 1,
@@ -127,7 +128,7 @@ const structured = fc
   .map(([plan, values, insertAt]) => {
     const good: Record<string, string> = {
       format: 'static-ota/1', board: 'nodemcuv2', channel: 'stable', file: 'firmware-1.4.2.bin', size: '412736',
-      sha256: 'ab'.repeat(32), expires: '1893456000',
+      sha256: 'ab'.repeat(32), expires: '1893456000', encoding: 'gzip',
     };
     const lines = plan.required.map((key, index) => `${key}=${plan.valid[index] ? good[key] : values[index]}`);
     lines.splice(insertAt, 0, ...plan.extra);

@@ -57,6 +57,7 @@ describe('action → GitHub Pages branch → device', () => {
       '.nojekyll',
       'ota/index.html',
       'ota/index.json',
+      'ota/nodemcuv2/factory-1.4.2.bin', // the raw image of the gzip OTA image, for the browser install
       'ota/nodemcuv2/firmware-1.4.2.bin',
       'ota/nodemcuv2/latest.txt',
       'ota/nodemcuv2/manifest-1.4.2.json',
@@ -87,6 +88,7 @@ describe('action → GitHub Pages branch → device', () => {
       '.nojekyll',
       'ota/index.html',
       'ota/index.json',
+      'ota/nodemcuv2/factory-1.4.3.bin', // the raw image of the gzip OTA image, for the browser install
       'ota/nodemcuv2/firmware-1.4.3.bin',
       'ota/nodemcuv2/latest.txt',
       'ota/nodemcuv2/manifest-1.4.3.json',
@@ -125,7 +127,7 @@ describe('action → GitHub Pages branch → device', () => {
     expect(published.status).toBe(0);
     expect(git(bare, 'log', '--format=%P|%s', BRANCH)).toBe('|static-ota: publish nodemcuv2 1.4.4');
     const after = branchFiles(bare, BRANCH);
-    expect(after.filter((path) => !before.includes(path))).toEqual(['ota/nodemcuv2/firmware-1.4.4.bin', 'ota/nodemcuv2/manifest-1.4.4.json']);
+    expect(after.filter((path) => !before.includes(path))).toEqual(['ota/nodemcuv2/factory-1.4.4.bin', 'ota/nodemcuv2/firmware-1.4.4.bin', 'ota/nodemcuv2/manifest-1.4.4.json']);
     expect(before.filter((path) => !after.includes(path))).toEqual([]);
 
     const site = await servePagesCheckout();

@@ -24,13 +24,13 @@ constexpr char kErrorCodes[] =
     "ok\0" "empty\0" "too_large\0" "crlf\0" "bad_char\0" "missing_newline\0" "bad_version\0" "unsigned\0"
     "trailing_data\0" "bad_sig_line\0" "too_many_signatures\0" "untrusted_key\0" "bad_signature\0" "too_few_signatures\0" "bad_line\0"
     "duplicate_field\0" "missing_field\0" "bad_format\0" "bad_board\0" "bad_channel\0" "bad_file\0" "bad_size\0"
-    "bad_sha256\0" "bad_expires\0" "bad_rollout\0" "bad_seq";
-constexpr size_t kErrorCount = static_cast<size_t>(ManifestError::BadSeq) + 1;
+    "bad_sha256\0" "bad_expires\0" "bad_rollout\0" "bad_seq\0" "bad_encoding";
+constexpr size_t kErrorCount = static_cast<size_t>(ManifestError::BadEncoding) + 1;
 static_assert(packedCount(kErrorCodes) == kErrorCount, "one code per ManifestError");
 
 // The fields this version reads; the required ones first, in the order steps
 // 14-15 check them.
-enum FieldIndex : uint8_t { kFormatField, kBoardField, kChannelField, kFileField, kSizeField, kSha256Field, kExpiresField, kRolloutField, kSeqField, kFieldCount };
+enum FieldIndex : uint8_t { kFormatField, kBoardField, kChannelField, kFileField, kSizeField, kSha256Field, kExpiresField, kRolloutField, kSeqField, kEncodingField, kFieldCount };
 constexpr size_t kRequiredFieldCount = kExpiresField;
 // Board, channel and file: up to maxLength characters of set (values are
 // never empty), the first not forbiddenFirst. Each field's error code follows
@@ -48,7 +48,8 @@ constexpr TokenRule kTokenRules[] = {
 };
 static_assert(static_cast<uint8_t>(ManifestError::BadFormat) + kFileField == static_cast<uint8_t>(ManifestError::BadFile),
               "value errors in field order");
-constexpr char kFieldNames[] = "format\0" "board\0" "channel\0" "file\0" "size\0" "sha256\0" "expires\0" "rollout\0" "seq";
+constexpr char kFieldNames[] = "format\0" "board\0" "channel\0" "file\0" "size\0" "sha256\0" "expires\0" "rollout\0" "seq\0" "encoding";
+constexpr char kGzipEncoding[] = "gzip";
 static_assert(packedCount(kFieldNames) == kFieldCount, "one name per field");
 
 // The line at cursor, without its LF, moving cursor past the LF. Every line
@@ -236,6 +237,12 @@ ManifestError openManifest(const FramedManifest& framed, const TrustedKeys& trus
   manifest.seq = 0;
   if (values[kSeqField].data != nullptr && !parseDecimalUint32(values[kSeqField], manifest.seq)) {
     return ManifestError::BadSeq;
+  }
+  const TextSpan& encoding = values[kEncodingField];
+  manifest.encoding = ImageEncoding::Raw;
+  if (encoding.data != nullptr) {
+    if (!encoding.equals(kGzipEncoding, sizeof(kGzipEncoding) - 1)) return ManifestError::BadEncoding;
+    manifest.encoding = ImageEncoding::Gzip;
   }
   manifest.version = framed.version;
   manifest.signedLength = static_cast<size_t>(signatures - framed.text);

@@ -40,7 +40,12 @@ enum class ManifestError : uint8_t {
   BadExpires,
   BadRollout,
   BadSeq,
+  BadEncoding,
 };
+
+// How the image is served (`encoding=`): raw, or gzip for a boot loader that
+// inflates it (ESP8266 eboot).
+enum class ImageEncoding : uint8_t { Raw, Gzip };
 
 // The protocol's code ("bad_sig_line"), readable as it is; "ok" for None.
 const char* manifestErrorCode(ManifestError error);
@@ -85,6 +90,7 @@ struct Manifest {
   uint32_t expires = 0;
   uint8_t rollout = kFullRollout;  // percent of devices that take it
   uint32_t seq = 0;                // re-signing counter of this version's manifest
+  ImageEncoding encoding = ImageEncoding::Raw;
   size_t signedLength = 0;
   size_t verifiedKeyIndex = 0;  // index into TrustedKeys of the first key that verified
   uint8_t verifiedKeyCount = 0;  // distinct trusted keys whose signatures verified

@@ -80,6 +80,9 @@ class FlashTarget {
  public:
   // Largest image the OTA area takes.
   virtual uint32_t maxImageSize() = 0;
+  // The boot loader inflates a gzip image (`encoding=gzip`) when it installs
+  // it: ESP8266's eboot does, ESP32's does not.
+  virtual bool bootsGzip() { return false; }
   virtual bool begin(uint32_t imageSize) = 0;
   virtual bool write(const uint8_t* data, size_t length) = 0;
   // Makes the written image boot next; called only after size and SHA-256 matched.

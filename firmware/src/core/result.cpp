@@ -9,7 +9,7 @@ namespace static_ota {
 constexpr char kResultCodes[] =
     "no_update\0" "update_available\0" "updated\0" "network\0" "timeout\0" "http_status\0" "bad_signature\0"
     "wrong_format\0" "wrong_board\0" "wrong_channel\0" "not_newer\0" "expired\0" "too_large\0" "size_mismatch\0"
-    "hash_mismatch\0" "flash_error\0" "config_error\0" "rolled_back\0" "not_in_rollout\0" "replayed";
+    "hash_mismatch\0" "flash_error\0" "config_error\0" "rolled_back\0" "not_in_rollout\0" "replayed\0" "unsupported_encoding";
 static_assert(packedCount(kResultCodes) == kResultCount, "one code per Result");
 
 // In the order of TransportError.

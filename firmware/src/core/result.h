@@ -27,8 +27,9 @@ enum class Result : uint8_t {
   RolledBack,       // the offered version failed its trial boot here and was rolled back
   NotInRollout,     // a newer signed version is offered, to a share of devices this one is not in
   Replayed,         // an older signed offer than one already seen (a replayed manifest)
+  UnsupportedEncoding,  // the image is gzip and this platform's boot loader cannot inflate it (ESP32)
 };
-constexpr size_t kResultCount = static_cast<size_t>(Result::Replayed) + 1;
+constexpr size_t kResultCount = static_cast<size_t>(Result::UnsupportedEncoding) + 1;
 
 const char* resultCode(Result result);
 const char* resultMessage(Result result);

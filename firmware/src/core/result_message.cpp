@@ -26,7 +26,8 @@ constexpr char kResultMessages[] =
     "device configuration is invalid\0"
     "offered version was rolled back on this device; waiting for a newer one\0"
     "this device is not in the release's rollout yet\0"
-    "manifest is older than one already seen (replayed)";
+    "manifest is older than one already seen (replayed)\0"
+    "image is gzip-compressed and this device's boot loader cannot inflate it";
 static_assert(packedCount(kResultMessages) == kResultCount, "one sentence per Result");
 
 const char* resultMessage(Result result) {

@@ -26,7 +26,8 @@ bool decidedByManifestBytes(Result result) {
                                 resultBit(Result::BadSignature) | resultBit(Result::WrongFormat) |
                                 resultBit(Result::WrongBoard) | resultBit(Result::WrongChannel) |
                                 resultBit(Result::Expired) | resultBit(Result::TooLarge) |
-                                resultBit(Result::RolledBack) | resultBit(Result::NotInRollout);
+                                resultBit(Result::RolledBack) | resultBit(Result::NotInRollout) |
+                                resultBit(Result::UnsupportedEncoding);
   return (resultBit(result) & kDecided) != 0;
 }
 
@@ -286,6 +287,8 @@ STATIC_OTA_ONE_CALLER Result UpdateFlow::evaluateManifest(size_t mirror, size_t 
   if (!manifest.channel.equalsCString(channel_)) return Result::WrongChannel;
   uint32_t now = 0;
   if (manifest.hasExpires && clock_.unixTime(now) && now > manifest.expires) return Result::Expired;
+  // Before any byte is downloaded: written as is, a gzip image would never boot here.
+  if (manifest.encoding == ImageEncoding::Gzip && !flash_.bootsGzip()) return Result::UnsupportedEncoding;
   if (!recordOffer(manifest)) return Result::Replayed;
   if (manifest.size > flash_.maxImageSize()) return Result::TooLarge;
   if (!takesRollout(manifest)) return Result::NotInRollout;

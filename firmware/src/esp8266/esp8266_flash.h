@@ -10,6 +10,8 @@ namespace static_ota {
 class Esp8266Flash final : public FlashTarget {
  public:
   uint32_t maxImageSize() override;
+  // eboot (cores 2.7+) inflates a gzip image while copying it over the running one.
+  bool bootsGzip() override { return true; }
   bool begin(uint32_t imageSize) override;
   bool write(const uint8_t* data, size_t length) override;
   bool commit() override;

@@ -4,7 +4,7 @@ import {
   keyIdOf,
   publicKeyProblem,
   verifyStrict
-} from "./chunk-HKFBECJ7.js";
+} from "./chunk-ZMUUB56F.js";
 
 // src/manifest.ts
 var MANIFEST_FORMAT = "static-ota/1";
@@ -33,6 +33,7 @@ var SIG_LINE = /^sig=([0-9a-f]{8}):([0-9a-f]{128})$/;
 var REQUIRED = ["format", "board", "channel", "file", "size", "sha256"];
 var STABLE_CHANNEL = "stable";
 var FULL_ROLLOUT = 100;
+var IMAGE_ENCODINGS = ["gzip"];
 function releaseFolder(board, channel) {
   return channel === STABLE_CHANNEL ? board : `${board}/${channel}`;
 }
@@ -61,6 +62,7 @@ function serializeBody(fields) {
   if (fields.expires !== void 0) lines.push(["expires", String(fields.expires)]);
   if (fields.rollout !== void 0) lines.push(["rollout", String(fields.rollout)]);
   if (fields.seq !== void 0) lines.push(["seq", String(fields.seq)]);
+  if (fields.encoding !== void 0) lines.push(["encoding", fields.encoding]);
   lines.push(...fields.extra ?? []);
   return `${fields.version}
 ${lines.map(([key, value]) => `${key}=${value}
@@ -198,7 +200,11 @@ function openManifest(bytes, trustedKeys, requiredSignatures = 1) {
   const rollout = fields.has("rollout") ? decimal(fields.get("rollout"), "bad_rollout", "rollout") : FULL_ROLLOUT;
   if (rollout > FULL_ROLLOUT) throw new ManifestError("bad_rollout", `rollout is ${rollout}, a percentage from 0 to ${FULL_ROLLOUT}`);
   const seq = fields.has("seq") ? decimal(fields.get("seq"), "bad_seq", "seq") : 0;
-  const known = /* @__PURE__ */ new Set([...REQUIRED, "expires", "rollout", "seq"]);
+  const encoding = fields.get("encoding");
+  if (encoding !== void 0 && !IMAGE_ENCODINGS.includes(encoding)) {
+    throw new ManifestError("bad_encoding", `encoding ${JSON.stringify(encoding)} is not one of ${IMAGE_ENCODINGS.join(", ")}`);
+  }
+  const known = /* @__PURE__ */ new Set([...REQUIRED, "expires", "rollout", "seq", "encoding"]);
   return {
     version: framed.version,
     format: get("format"),
@@ -210,6 +216,7 @@ function openManifest(bytes, trustedKeys, requiredSignatures = 1) {
     ...expires,
     rollout,
     seq,
+    ...encoding === void 0 ? {} : { encoding },
     extra: [...fields].filter(([key]) => !known.has(key)),
     signedLength: framed.signedLength,
     verifiedBy: keyIdOf(trustedKeys[verified[0]]),

@@ -1,8 +1,10 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 
 // src/image.ts
-import { createReadStream } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 var ESP_IMAGE_MAGIC = 233;
 var GZIP_MAGIC = [31, 139];
 var DEFAULT_MAX_IMAGE_BYTES = 16 * 1024 * 1024;
@@ -20,9 +22,11 @@ async function checkImage(path, maxBytes = DEFAULT_MAX_IMAGE_BYTES) {
     throw new ImageError(`firmware image ${path} is ${info.size} bytes, over the limit of ${maxBytes} (max-image-size)`);
   }
   const head = Buffer.alloc(2);
+  const trailer = Buffer.alloc(4);
   const file = await open(path, "r");
   try {
     await file.read(head, 0, 2, 0);
+    if (info.size >= 4) await file.read(trailer, 0, 4, info.size - 4);
   } finally {
     await file.close();
   }
@@ -32,7 +36,43 @@ async function checkImage(path, maxBytes = DEFAULT_MAX_IMAGE_BYTES) {
       `firmware image ${path} starts with 0x${head[0].toString(16).padStart(2, "0")}, not an ESP image (0xe9) or gzip (0x1f 0x8b): is it firmware.bin?`
     );
   }
-  return { gzip };
+  if (!gzip) return { gzip, size: info.size };
+  const inflatedSize = await checkInflated(path, maxBytes);
+  if (trailer.readUInt32LE(0) !== inflatedSize % 2 ** 32) {
+    throw new ImageError(
+      `gzip image ${path} inflates to ${inflatedSize} bytes but its last 4 bytes say ${trailer.readUInt32LE(0)}: the ESP8266 boot loader copies as many bytes as they say (one gzip member, nothing after it)`
+    );
+  }
+  return { gzip, size: info.size, inflatedSize };
+}
+async function checkInflated(path, maxBytes) {
+  let inflatedSize = 0;
+  try {
+    for await (const chunk of gunzipChunks(path)) {
+      if (inflatedSize === 0 && chunk[0] !== ESP_IMAGE_MAGIC) {
+        throw new ImageError(
+          `gzip image ${path} does not hold an ESP image: it inflates to bytes starting with 0x${chunk[0].toString(16).padStart(2, "0")}, not 0xe9`
+        );
+      }
+      inflatedSize += chunk.length;
+      if (inflatedSize > maxBytes) {
+        throw new ImageError(`gzip image ${path} inflates to more than ${maxBytes} bytes, over the limit (max-image-size)`);
+      }
+    }
+  } catch (error) {
+    if (error instanceof ImageError) throw error;
+    throw new ImageError(`gzip image ${path} does not inflate: ${error.message}`);
+  }
+  if (inflatedSize === 0) throw new ImageError(`gzip image ${path} inflates to nothing`);
+  return inflatedSize;
+}
+async function gunzipImage(source, target) {
+  await pipeline(Readable.from(gunzipChunks(source)), createWriteStream(target));
+}
+async function gzipImage(source, target) {
+  const { constants, createGzip } = await import("node:zlib");
+  const gzip = createGzip({ level: constants.Z_BEST_COMPRESSION, windowBits: 15 });
+  await pipeline(createReadStream(source), gzip, createWriteStream(target));
 }
 var READ_CHUNK_BYTES = 256 * 1024;
 async function* readChunks(path) {
@@ -552,6 +592,8 @@ export {
   DEFAULT_MAX_IMAGE_BYTES,
   ImageError,
   checkImage,
+  gunzipImage,
+  gzipImage,
   READ_CHUNK_BYTES,
   findEmbeddedKeys,
   PUBLIC_KEY_LENGTH,

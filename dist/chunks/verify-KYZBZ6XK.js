@@ -1,14 +1,14 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   BARE_USER_AGENT
-} from "./chunk-ESYM6LSD.js";
+} from "./chunk-TI2UQCWT.js";
 import {
   MAX_MANIFEST_BYTES,
   manifestPath,
   openManifest,
   pendingManifestPath
-} from "./chunk-UYXCTIHA.js";
-import "./chunk-HKFBECJ7.js";
+} from "./chunk-FTZSONF3.js";
+import "./chunk-ZMUUB56F.js";
 import "./chunk-6DG7BXTN.js";
 
 // src/verify.ts

@@ -5,8 +5,8 @@ import {
 } from "./chunk-KCXCTA5R.js";
 import {
   readVersionLine
-} from "./chunk-UYXCTIHA.js";
-import "./chunk-HKFBECJ7.js";
+} from "./chunk-FTZSONF3.js";
+import "./chunk-ZMUUB56F.js";
 import "./chunk-6DG7BXTN.js";
 
 // src/publish/pages.ts

@@ -28,18 +28,20 @@ import {
   releaseFolder,
   serializeBody,
   summarizeManifest
-} from "./chunk-UYXCTIHA.js";
+} from "./chunk-FTZSONF3.js";
 import {
   ImageError,
   PUBLIC_KEY_LENGTH,
   checkImage,
   findEmbeddedKeys,
+  gunzipImage,
+  gzipImage,
   hashFile,
   keyIdOf,
   privateKeyOf,
   publicKeyOf,
   signBytes
-} from "./chunk-HKFBECJ7.js";
+} from "./chunk-ZMUUB56F.js";
 import {
   __toESM
 } from "./chunk-6DG7BXTN.js";
@@ -66,6 +68,14 @@ function parsePositiveInteger(text, name) {
   return value;
 }
 var splitList = (text) => text.split(/[,\n]/).map((item) => item.trim()).filter(Boolean);
+var COMPRESS_MODES = ["auto", "gzip", "none"];
+function parseCompressMode(text, name) {
+  const mode = text.trim();
+  if (!COMPRESS_MODES.includes(mode)) {
+    throw new InputError(`${name} must be one of ${COMPRESS_MODES.join(", ")}, got ${JSON.stringify(text)}`);
+  }
+  return mode;
+}
 
 // src/version.ts
 var import_semver = __toESM(require_semver(), 1);
@@ -201,7 +211,8 @@ async function findLockout(input, gzip, keys, required = 1) {
   if (found.size >= required) return void 0;
   const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString("hex")})`).join(", ");
   const wanted = required === 1 ? "any public key" : `${required} distinct public keys (devices require ${required} signatures; it has ${found.size})`;
-  return `lockout guard: ${input.imageFile} (${input.board} ${input.version}) does not contain ${wanted} able to sign the next release: ${listed}. Devices running it would refuse every later update. Compile the public key into the firmware (static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.`;
+  const image = input.rawImage ? `${input.rawImage} (served gzip-compressed as ${input.imageFile})` : input.imageFile;
+  return `lockout guard: ${image} (${input.board} ${input.version}) does not contain ${wanted} able to sign the next release: ${listed}. Devices running it would refuse every later update. Compile the public key into the firmware (static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.`;
 }
 function lockoutKeys(nextReleaseKeys, signingKeys) {
   const listed = nextReleaseKeys?.length ? nextReleaseKeys : signingKeys.map((key) => key.publicKey);
@@ -213,8 +224,12 @@ async function signRelease(input, policy) {
   if (lockout !== void 0 && !policy.allowLockout) throw new ImageError(lockout);
   const { size, sha256 } = await hashFile(input.imageFile);
   const { version, board, channel, file, extra } = input;
-  const manifest = signManifest({ version, board, channel, file, size, sha256, expires: policy.expires, rollout: policy.rollout, extra }, policy.keys);
-  return { ...input, size, sha256, manifest, lockout };
+  const encoding = gzip ? "gzip" : void 0;
+  const manifest = signManifest(
+    { version, board, channel, file, size, sha256, expires: policy.expires, rollout: policy.rollout, encoding, extra },
+    policy.keys
+  );
+  return { ...input, size, sha256, ...encoding ? { encoding } : {}, manifest, lockout };
 }
 var PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
 function parseSigningKeys(material, source) {
@@ -473,11 +488,13 @@ function layoutForChipFamily(name) {
   }
   return { chipFamily: name, parts: [], appOffset: 0 };
 }
+var RAW_IMAGE_PART = "factory";
 async function webInstallManifest(release, layout, releaseUrl) {
   const md5 = createHash("md5").update(await readFile2(release.imageFile)).digest("hex");
+  const appPath = release.rawImage ? flashPartFileName(RAW_IMAGE_PART, release.version) : release.file;
   const parts = [
     ...layout.parts.map((part) => ({ path: flashPartFileName(part.name, release.version), offset: part.offset })),
-    { path: release.file, offset: layout.appOffset }
+    { path: appPath, offset: layout.appOffset }
   ].sort((a, b) => a.offset - b.offset);
   return {
     name: release.board,
@@ -495,7 +512,8 @@ var WEB_MANIFEST_HEADERS = { contentType: "application/json", cacheControl: "no-
 async function writeWebInstallFiles(session, release) {
   if (!release.flash) return;
   const folder = releaseFolder(release.board, release.channel);
-  for (const part of release.flash.parts) {
+  const raw = release.rawImage ? [{ name: RAW_IMAGE_PART, localFile: release.rawImage }] : [];
+  for (const part of [...release.flash.parts, ...raw]) {
     const path2 = `${folder}/${flashPartFileName(part.name, release.version)}`;
     if (!await session.read(path2)) await session.writeImage(path2, part.localFile);
   }
@@ -879,10 +897,10 @@ async function createTarget(config) {
       return new DirectoryTarget(config.directory);
     case "github-pages":
       if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
-      return new (await import("./pages-MGEX2AS7.js")).PagesTarget(config.pages);
+      return new (await import("./pages-2IPHQERO.js")).PagesTarget(config.pages);
     case "s3":
       if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
-      return new (await import("./s3-47XF7YMO.js")).S3Target(config.s3);
+      return new (await import("./s3-Z2NANK7Z.js")).S3Target(config.s3);
     default:
       throw new Error(`unknown target ${String(config.kind)}; expected one of ${TARGET_KINDS.join(", ")}`);
   }
@@ -937,6 +955,37 @@ async function buildAll(options, version, release) {
     built.push({ board, path, flash: release ? await flashLayoutOrNone(options, board) : void 0 });
   }
   return built;
+}
+function wantsGzip(options, { board, flash }, alreadyGzip) {
+  const chip = flash?.chipFamily;
+  if (chip?.startsWith("ESP32") && (alreadyGzip || options.compress === "gzip")) {
+    throw new ReleaseError(
+      `${board} is an ${chip}: ESP32's Update does not inflate gzip images, so they cannot be published for it (${alreadyGzip ? "the image is gzip" : "compress is gzip"}; use compress: auto or none)`
+    );
+  }
+  if (alreadyGzip || options.compress === "none") return false;
+  if (options.compress === "gzip" || chip === "ESP8266") return true;
+  if (chip === void 0) {
+    options.log.info(`${board}: chip unknown (not reported by PlatformIO, or a prebuilt image without --chip-family), published uncompressed`);
+  }
+  return false;
+}
+async function servedImage(options, firmware, folder) {
+  const { gzip, size } = await checkImage(firmware.path, options.maxImageBytes);
+  if (!wantsGzip(options, firmware, gzip)) {
+    if (!gzip || !firmware.flash) return { imageFile: firmware.path };
+    const rawImage = join4(await folder(), `${firmware.board}.bin`);
+    await gunzipImage(firmware.path, rawImage);
+    return { imageFile: firmware.path, rawImage };
+  }
+  const target = join4(await folder(), `${firmware.board}.bin.gz`);
+  const started = Date.now();
+  await gzipImage(firmware.path, target);
+  const { size: compressed } = await checkImage(target, options.maxImageBytes);
+  options.log.info(
+    `${firmware.board}: gzip ${size} -> ${compressed} bytes (${(100 * compressed / size).toFixed(1)} %) in ${Date.now() - started} ms; eboot inflates it on the device`
+  );
+  return { imageFile: target, rawImage: firmware.path };
 }
 async function flashLayoutOrNone(options, board) {
   try {
@@ -995,6 +1044,15 @@ async function runRelease(options) {
   if (options.signingKeys.length === 0) throw new ReleaseError("signing-key is required to publish a release");
   const built = options.build ? await buildAll(options, version, true) : options.firmware;
   if (built.length === 0) throw new ReleaseError("no firmware to publish: set build to true or give firmware paths");
+  let compressed;
+  const compressedFolder = async () => compressed ??= await mkdtemp(join4(tmpdir(), "static-ota-gzip-"));
+  try {
+    return await signAndPublish(options, version, channel, built, compressedFolder);
+  } finally {
+    if (compressed) await rm2(compressed, { recursive: true, force: true });
+  }
+}
+async function signAndPublish(options, version, channel, built, compressedFolder) {
   const expires = options.expiresInSeconds === void 0 ? void 0 : Math.floor(Date.now() / 1e3) + options.expiresInSeconds;
   const policy = {
     keys: options.signingKeys,
@@ -1008,16 +1066,18 @@ async function runRelease(options) {
   const staged = new Set(options.signingKeys.map((key) => key.keyId)).size < (options.requiredSignatures ?? 1);
   const signed = [];
   const attestations = [];
-  for (const { board, path, flash } of built) {
+  for (const firmware of built) {
+    const { board, flash } = firmware;
     const file = imageFileName(version);
+    const served = await servedImage(options, firmware, compressedFolder);
     let extra;
     if (options.attest) {
-      const id = await attestImage({ board, file, sha256: (await hashFile(path)).sha256 }, options.attest);
+      const id = await attestImage({ board, file, sha256: (await hashFile(served.imageFile)).sha256 }, options.attest);
       options.log.info(`attested ${board}/${file}: attestation ${id}`);
       attestations.push({ board, file, id, verify: verifyCommand(file, options.attest.repository) });
       extra = [[ATTESTATION_FIELD, id]];
     }
-    const release = await signRelease({ imageFile: path, board, version, channel, file, flash, extra }, policy);
+    const release = await signRelease({ ...served, board, version, channel, file, flash, extra }, policy);
     signed.push({ ...release, staged });
   }
   const lockouts = signed.flatMap((release) => release.lockout === void 0 ? [] : [release.lockout]);
@@ -1239,6 +1299,8 @@ export {
   parseDuration,
   parsePositiveInteger,
   splitList,
+  COMPRESS_MODES,
+  parseCompressMode,
   tagFromRef,
   compareVersions,
   layoutForPrebuilt,

@@ -9,7 +9,7 @@ import {
 import {
   READ_CHUNK_BYTES,
   hashFile
-} from "./chunk-HKFBECJ7.js";
+} from "./chunk-ZMUUB56F.js";
 import {
   BinaryDecisionDiagram,
   Client,

@@ -3,7 +3,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 // firmware/library.json
 var library_default = {
   name: "static-ota",
-  version: "0.1.0",
+  version: "1.0.0",
   description: "Signed OTA firmware updates for ESP8266 and ESP32 from a plain static mirror: Ed25519-signed latest.txt, SHA-256 checked images, no server code.",
   keywords: [
     "ota",

@@ -2,6 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   InputError,
   ReleaseError,
+  parseCompressMode,
   parseDuration,
   parsePositiveInteger,
   parsePublicKey,
@@ -12,7 +13,7 @@ import {
   runRelease,
   splitList,
   tagFromRef
-} from "./chunk-WZXEIP2S.js";
+} from "./chunk-XUMGVID5.js";
 import {
   getBooleanInput,
   getInput,
@@ -95,6 +96,7 @@ function readOptions() {
     rollout: rollout === void 0 ? void 0 : parseRolloutPercent(rollout, "rollout"),
     requiredSignatures: parseRequiredSignatures(input("required-signatures"), "required-signatures"),
     maxImageBytes: parsePositiveInteger(input("max-image-size"), "max-image-size"),
+    compress: parseCompressMode(input("compress"), "compress"),
     keepVersions: keepVersions === void 0 ? void 0 : parsePositiveInteger(keepVersions, "keep-versions"),
     target: readTarget(),
     releaseAssets: releaseAssets ? {
