@@ -23,6 +23,7 @@ export async function attestImage(image: { board: string; file: string; sha256: 
   } catch (error) {
     throw new Error(
       `attesting ${image.board}/${image.file} failed: ${(error as Error).message} (the job needs permissions id-token: write and attestations: write)`,
+      { cause: error },
     );
   }
   if (!attestationID) throw new Error(`GitHub returned no attestation id for ${image.board}/${image.file}`);

@@ -79,7 +79,7 @@ export async function ensurePio(log: Reporter): Promise<void> {
       env: environmentWithoutSecrets(),
     });
   } catch (error) {
-    throw new Error(`pio is missing and installing PlatformIO with pip failed: ${(error as Error).message}`);
+    throw new Error(`pio is missing and installing PlatformIO with pip failed: ${(error as Error).message}`, { cause: error });
   }
   process.env.PATH = `${join(homedir(), '.local', 'bin')}${delimiter}${process.env.PATH ?? ''}`;
   if (!(await hasPio())) throw new Error('PlatformIO was installed with pip but pio is still not on PATH');

@@ -54,7 +54,7 @@ export async function readCurrentManifest(
   try {
     return { bytes, manifest: openManifest(bytes, trustedKeys), path };
   } catch (error) {
-    throw new Error(`${path} in ${where} does not verify under the given keys: ${(error as Error).message}`);
+    throw new Error(`${path} in ${where} does not verify under the given keys: ${(error as Error).message}`, { cause: error });
   }
 }
 
@@ -156,7 +156,7 @@ export function cosign(target: MirrorTarget, request: CosignRequest): Promise<Co
     try {
       opened = openManifest(bytes, trustedKeys, existing);
     } catch (error) {
-      throw new Error(`${path} in ${where}: every existing signature must be a valid one from a distinct trusted key: ${(error as Error).message}`);
+      throw new Error(`${path} in ${where}: every existing signature must be a valid one from a distinct trusted key: ${(error as Error).message}`, { cause: error });
     }
     if (opened.verifiedKeys.includes(key.keyId)) throw new Error(`${path} in ${where} is already signed by ${key.keyId}`);
     if (existing >= MAX_SIGNATURES) throw new Error(`${path} in ${where} already has ${MAX_SIGNATURES} signatures, the most a manifest may carry`);

@@ -85,7 +85,7 @@ async function* bodyOf(response: IncomingMessage, location: string): AsyncIterab
   try {
     yield* response;
   } catch (error) {
-    throw new Error(`GET ${location}: the connection ended before the whole body arrived (${(error as Error).message}); devices report closed`);
+    throw new Error(`GET ${location}: the connection ended before the whole body arrived (${(error as Error).message}); devices report closed`, { cause: error });
   }
 }
 
@@ -154,7 +154,7 @@ export async function verifyMirror(options: VerifyOptions): Promise<VerifyReport
   try {
     manifest = openManifest(bytes, options.trustedKeys, options.pending ? 1 : options.requiredSignatures);
   } catch (error) {
-    throw new Error(`${fetchedManifest.location}: ${(error as Error).message}`);
+    throw new Error(`${fetchedManifest.location}: ${(error as Error).message}`, { cause: error });
   }
   if (manifest.board !== options.board) {
     throw new Error(`${fetchedManifest.location} is for board ${manifest.board}, not ${options.board}`);

@@ -31,14 +31,14 @@ describe('static-ota keygen', () => {
     expect(result.code).toBe(0);
     expect(readFileSync(out, 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
     expect(result.stdout).toMatch(/public key: [0-9a-f]{64}\nkeyid: [0-9a-f]{8}\n/);
-    expect(result.stdout).toMatch(/static const uint8_t kTrustedKeys\[\]\[32\] = \{\n    \{(0x[0-9a-f]{2}, ){15}0x[0-9a-f]{2},\n     (0x[0-9a-f]{2}, ){15}0x[0-9a-f]{2}\},\n\};/);
+    expect(result.stdout).toMatch(/static const uint8_t kTrustedKeys\[\]\[32\] = \{\n {4}\{(0x[0-9a-f]{2}, ){15}0x[0-9a-f]{2},\n {5}(0x[0-9a-f]{2}, ){15}0x[0-9a-f]{2}\},\n\};/);
   });
 
   it.each(['ESP8266', 'ESP32'])('prints C that compiles with the README constructor line against StaticOta.h (%s, Arduino headers stubbed)', async (chip) => {
     const folder = temporaryFolder();
     const result = await cli(['keygen', '--out', join(folder, 'key.pem')]);
     const printed = result.stdout.slice(result.stdout.indexOf('For your firmware:\n') + 'For your firmware:\n'.length);
-    const readmeSnippet = /```cpp\n([\s\S]*?)```/.exec(readFileSync(join(ROOT, 'README.md'), 'utf8'))?.[1].replace(/^   /gm, '') ?? '';
+    const readmeSnippet = /```cpp\n([\s\S]*?)```/.exec(readFileSync(join(ROOT, 'README.md'), 'utf8'))?.[1].replace(/^ {3}/gm, '') ?? '';
     expect(readmeSnippet).toContain('#include <StaticOta.h>');
     const constructorLine = /^StaticOta ota\(.*\);$/m.exec(readmeSnippet)?.[0];
     expect(constructorLine).toBeDefined();
@@ -86,9 +86,9 @@ describe('the static-ota command line', () => {
       const result = await cli([command, flag]);
       expect(result.code).toBe(0);
       expect(result.stdout).toContain(`Usage: static-ota ${command} [options]`);
-      const options = result.stdout.split('\n').filter((line) => /^  (-\w, )?--/.test(line));
+      const options = result.stdout.split('\n').filter((line) => /^ {2}(-\w, )?--/.test(line));
       expect(options.length).toBeGreaterThan(1);
-      for (const line of options) expect(line).toMatch(/^  (-\w, )?--[\w-]+( <[\w-]+>)?\s{2,}\S/);
+      for (const line of options) expect(line).toMatch(/^ {2}(-\w, )?--[\w-]+( <[\w-]+>)?\s{2,}\S/);
       expect(result.stdout).toContain('Exit codes: 0 success, 1 failure');
     }
   });

@@ -73,7 +73,7 @@ async function plan(session: MirrorSession, release: SignedRelease, options: Pub
       current = readVersionLine(previousManifest);
     } catch (error) {
       const reason = error instanceof ManifestError ? error.message : String(error);
-      throw new Error(`${livePath} in ${where} is not a readable manifest (${reason}); remove it to publish`);
+      throw new Error(`${livePath} in ${where} is not a readable manifest (${reason}); remove it to publish`, { cause: error });
     }
     const order = compareVersions(release.version, current);
     const refused = order < 0 || (order === 0 && !options.force);

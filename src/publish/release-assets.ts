@@ -74,7 +74,7 @@ export async function attachReleaseAssets(options: ReleaseAssetsOptions, assets:
     try {
       return await call();
     } catch (error) {
-      throw new Error(`${what} for ${where} failed: ${describe(error)}`);
+      throw new Error(`${what} for ${where} failed: ${describe(error)}`, { cause: error });
     }
   };
 

@@ -212,7 +212,7 @@ export async function writeSite(session: MirrorSession, now = new Date()): Promi
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       if (attempt >= MAX_CONFLICT_RETRIES) {
-        throw new Error(`the release page kept changing under concurrent publishes (${error.message}); the next publish rewrites it`);
+        throw new Error(`the release page kept changing under concurrent publishes (${error.message}); the next publish rewrites it`, { cause: error });
       }
     }
   }

@@ -75,7 +75,7 @@ async function pioJson(projectDir: string, args: string[]): Promise<unknown> {
   try {
     ({ stdout } = await execFileAsync('pio', args, { cwd: projectDir, env: environmentWithoutSecrets(), maxBuffer: 64 << 20 }));
   } catch (error) {
-    throw new Error(`pio ${args.join(' ')} failed: ${(error as Error).message}`);
+    throw new Error(`pio ${args.join(' ')} failed: ${(error as Error).message}`, { cause: error });
   }
   try {
     return JSON.parse(stdout);

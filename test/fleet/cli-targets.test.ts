@@ -117,8 +117,8 @@ describe('static-ota rollout and cosign on the command line', () => {
   it.each([['rollout'], ['cosign']])('%s --help describes every option, the target settings among them', async (command) => {
     const help = await cli([command, '--help']);
     expect(help).toContain(`Usage: static-ota ${command} [options]`);
-    const options = help.split('\n').filter((line) => /^  (-\w, )?--/.test(line));
-    for (const line of options) expect(line).toMatch(/^  (-\w, )?--[\w-]+( <[\w-]+>)?\s{2,}\S/);
+    const options = help.split('\n').filter((line) => /^ {2}(-\w, )?--/.test(line));
+    for (const line of options) expect(line).toMatch(/^ {2}(-\w, )?--[\w-]+( <[\w-]+>)?\s{2,}\S/);
     for (const name of ['out', 'target', 'pages-branch', 's3-bucket', 'board', 'key']) expect(help).toContain(`--${name}`);
   });
 
