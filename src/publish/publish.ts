@@ -20,7 +20,7 @@ import type { MirrorSession, MirrorTarget } from './target.js';
 export interface PublishOptions {
   /** Re-publish a version equal to the one in the mirror (never a lower one). */
   force?: boolean;
-  /** Keep only the newest N images per board and channel (the current one always stays). */
+  /** Keep only the newest N (at least 1, parsed by the front doors) images per board and channel (the current one always stays). */
   keepVersions?: number;
   /**
    * Runs first in each attempt, with that attempt's session: may record what it
@@ -127,9 +127,6 @@ export async function publishReleases(
   releases: readonly SignedRelease[],
   options: PublishOptions = {},
 ): Promise<PublishedManifest[]> {
-  if (options.keepVersions !== undefined && !(Number.isInteger(options.keepVersions) && options.keepVersions >= 1)) {
-    throw new Error(`keep-versions must be a whole number of at least 1, got ${options.keepVersions}`);
-  }
   const manifestPaths = new Set(releases.map((release) => manifestPath(release.board, release.channel)));
   if (manifestPaths.size !== releases.length) throw new Error('two releases would write the same latest.txt');
   let attempts = 0;
