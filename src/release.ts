@@ -89,8 +89,8 @@ export class ReleaseError extends Error {
 
 /** Builds every environment; for a release, also reads each one's flash layout (the release page's install button). */
 async function buildAll(options: ReleaseOptions, version: string, release: boolean): Promise<BuiltImage[]> {
-  const environments = options.environments.length ? options.environments : await listEnvironments(options.projectDir);
-  checkBoards(environments);
+  // Given environments were checked with the other inputs; found ones are checked here.
+  const environments = options.environments.length ? options.environments : checkBoards(await listEnvironments(options.projectDir));
   await ensurePio(options.log);
   const built = [];
   for (const board of environments) {
@@ -183,13 +183,14 @@ async function previewLockouts(options: ReleaseOptions, built: BuiltImage[]): Pr
 }
 
 /** Board names become folders of the mirror: refuse bad ones before anything is built. */
-function checkBoards(boards: string[]): void {
+function checkBoards(boards: string[]): string[] {
   for (const board of boards) {
     if (!isValidBoard(board)) {
       throw new ReleaseError(`board ${JSON.stringify(board)} is invalid: use letters, digits, '_', '-' and '.' (not first), at most 64`);
     }
     if (board === INSTALL_FOLDER) throw new ReleaseError(`board ${JSON.stringify(board)} is taken: the release page keeps ESP Web Tools in ${INSTALL_FOLDER}/`);
   }
+  return boards;
 }
 
 /**
