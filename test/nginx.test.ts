@@ -141,4 +141,20 @@ describe('a directory mirror served by nginx as docs/mirrors.md shows', () => {
     expect(await device('1.0.0', state)).toMatchObject({ result: 'no_update', fields: { http_status: '200' } });
     expect(await device('1.0.0', state)).toMatchObject({ result: 'no_update', fields: { http_status: '304', body_bytes: '0' } });
   });
+
+  it('serves the release page and its installer with the types a browser needs', async () => {
+    const folder = temporaryFolder();
+    const key = writeKeyFile(folder);
+    const mirror = join(folder, 'public');
+    const firmware = join(folder, 'firmware.bin');
+    writeEspImage(firmware, { publicKey: key.publicKey, marker: 'release 1.0.0' });
+    const io = { stdout: () => undefined, stderr: () => undefined, env: {} };
+    const publish = ['publish', '--firmware', firmware, '--version', '1.0.0', '--board', 'nodemcuv2', '--chip-family', 'ESP8266'];
+    expect(await runCli([...publish, '--key', key.path, '--out', mirror], io)).toBe(0);
+    expect(existsSync(join(mirror, 'install', 'install-button.js'))).toBe(true);
+    nginx = await startNginx(mirror);
+    // A module script served as text/plain is refused by browsers: the install button would never load.
+    expect((await headForGzipClient(`${nginx.url}/install/install-button.js`))['content-type']).toBe('application/javascript');
+    expect((await headForGzipClient(`${nginx.url}/index.html`))['content-type']).toMatch(/^text\/html/);
+  });
 });

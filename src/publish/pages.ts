@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { isManifestPath, readVersionLine } from '../manifest.js';
 import type { Reporter } from '../build.js';
 import { ConflictError, MirrorSession, MirrorTarget, retryOnConflict } from './target.js';
@@ -192,7 +192,7 @@ export class PagesTarget implements MirrorTarget {
         const stored = await entry(path);
         if (stored === undefined) return 'missing';
         // Git's own object id of the local bytes: no need to fetch the stored image to compare it.
-        const local = (await this.git(clone, ['hash-object', '--no-filters', '--', localFile])).stdout.trim();
+        const local = (await this.git(clone, ['hash-object', '--no-filters', '--', resolve(localFile)])).stdout.trim();
         return local === stored ? 'same' : 'different';
       },
       list: async (folder) => (await this.entriesUnder(clone, folder)).filter((rest) => !rest.includes('/')).map((rest) => inFolder(folder, rest)),
@@ -200,7 +200,8 @@ export class PagesTarget implements MirrorTarget {
         const names = (await this.entriesUnder(clone, folder)).filter((rest) => rest.includes('/')).map((rest) => rest.split('/')[0]);
         return [...new Set(names)].map((name) => inFolder(folder, name));
       },
-      writeImage: async (path, localFile) => this.stage(clone, this.inBranch(path), await this.storeBlob(clone, ['--', localFile])),
+      // git runs in the clone: a path relative to our working directory (`.pio/build/...`) must not be read from there.
+      writeImage: async (path, localFile) => this.stage(clone, this.inBranch(path), await this.storeBlob(clone, ['--', resolve(localFile)])),
       writeManifest: async (path, text) => this.stage(clone, this.inBranch(path), await this.storeBlob(clone, ['--stdin'], text)),
       remove: async (path) => void (await this.git(clone, ['update-index', '--force-remove', '--', this.inBranch(path)])),
     };

@@ -1,22 +1,16 @@
-// S3-compatible mirror (AWS S3, Cloudflare R2, Backblaze B2, MinIO, ...) through
-// @aws-sdk/client-s3. New objects are written conditionally where the server
-// honours If-Match / If-None-Match; where it ignores them (s3rver, older
-// self-hosted servers) latest.txt falls back to read-compare-write.
+// S3-compatible mirror (AWS S3, Cloudflare R2, Backblaze B2, MinIO, ...) over
+// node:http/node:https, each request signed with AWS Signature Version 4
+// (./sigv4.ts). Not the AWS SDK: it cost a publish about 17 MiB of memory and
+// its start-up (docs/mirrors.md, "S3"). New objects are written conditionally where the
+// server honours If-Match / If-None-Match; where it ignores them (s3rver,
+// older self-hosted servers) latest.txt falls back to read-compare-write.
 import { createHash, randomUUID } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Readable, type Writable } from 'node:stream';
 import { hashFile } from '../crypto.js';
 import { READ_CHUNK_BYTES } from '../image.js';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  ObjectCannedACL,
-  PutObjectCommand,
-  S3Client,
-  type PutObjectCommandInput,
-} from '@aws-sdk/client-s3';
+import { canonicalQuery, encodeKey, sha256Hex, signRequest, type Credentials } from './sigv4.js';
 import {
   ConflictError,
   IMAGE_HEADERS,
@@ -44,72 +38,32 @@ export interface S3Config {
 }
 
 export const DEFAULT_S3_REGION = 'us-east-1';
-/** Every request is tried up to this many times, with the SDK's standard exponential backoff and jitter, on throttling, 5xx and network errors. */
+/** Every request is tried up to this many times, with exponential backoff and full jitter, on throttling, 5xx and network errors. */
 export const S3_MAX_ATTEMPTS = 5;
 /** A server that accepts a connection and then says nothing must not hold the step until the job times out. */
 export const S3_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_S3_IDLE_TIMEOUT_MS = 60_000;
 /** Bounds the listing of one folder (1000 keys a page): a server that never stops paging must not hang the step. */
 const MAX_LIST_PAGES = 1000;
-/** Backoff before retrying a streamed upload: the SDK's standard strategy (full jitter, 100 ms doubling, at most 20 s). */
+/** Backoff before a retry (as the AWS SDK's standard strategy): full jitter, 100 ms doubling, at most 20 s. */
 const RETRY_BASE_DELAY_MS = 100;
 const RETRY_MAX_DELAY_MS = 20_000;
+/** Largest answer read into memory: a manifest, index.json, a listing page or an error document. */
+const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+/** S3's canned ACLs (x-amz-acl). */
+const ACLS: readonly string[] = ['private', 'public-read', 'public-read-write', 'authenticated-read', 'aws-exec-read', 'bucket-owner-read', 'bucket-owner-full-control'];
+/** Error codes S3 sends with a 400 or 403 that still mean "try again", as the SDK's retry strategy counts them. */
+const TRANSIENT_CODES = new Set(['RequestTimeout', 'RequestTimeoutException', 'SlowDown', 'Throttling', 'ThrottlingException', 'RequestThrottled', 'TooManyRequestsException']);
 
-/**
- * An upload body read from a file through two reused buffers, each refilled
- * only once the request has flushed it (its write callback), so memory stays
- * flat whatever the image size. (A file stream would hand out a new buffer per
- * read, which the garbage collector frees late: tens of MiB for a large image.)
- * The SDK sends a Readable body with `pipe`, which is therefore the way it is read.
- */
-class FileBody extends Readable {
-  constructor(private readonly path: string) {
-    super();
-  }
-
-  override _read(): void {
-    this.destroy(new Error('an upload body is sent with pipe() only'));
-  }
-
-  override pipe<T extends NodeJS.WritableStream>(destination: T): T {
-    const request = destination as unknown as Writable;
-    // A failed read fails the request; a request ended by the server (an early error answer) just stops the reading.
-    this.send(request).catch((error: Error) => request.destroy(error));
-    return destination;
-  }
-
-  private async send(request: Writable): Promise<void> {
-    const file = await open(this.path, 'r');
-    try {
-      const buffers = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)];
-      const flushed: Array<Promise<Error | null | undefined>> = [Promise.resolve(undefined), Promise.resolve(undefined)];
-      for (let index = 0; ; index ^= 1) {
-        if ((await flushed[index]) || request.destroyed) return;
-        const { bytesRead } = await file.read(buffers[index], 0, READ_CHUNK_BYTES, null);
-        if (bytesRead === 0) break;
-        if (request.destroyed) return;
-        const chunk = buffers[index].subarray(0, bytesRead);
-        flushed[index] = new Promise((resolveWrite) => request.write(chunk, resolveWrite));
-      }
-      if ((await Promise.all(flushed)).some(Boolean) || request.destroyed) return;
-      request.end();
-    } finally {
-      await file.close();
-    }
-  }
-}
-
-const ignore = (): void => undefined;
-/**
- * Silent, as the SDK's default logger is. Given explicitly because with its default the SDK writes a warning to
- * the console on every failed attempt of a streamed upload, which putImage retries and reports itself.
- */
-const SDK_LOGGER = { trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore };
-
-export class S3TargetError extends Error {
-  constructor(message: string) {
+/** A refused request (an HTTP status and S3's error code) or a network failure (no status), after its last attempt. */
+class S3RequestError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly code: string | undefined,
+    public attempts = 1,
+  ) {
     super(message);
-    this.name = 'S3TargetError';
   }
 }
 
@@ -118,83 +72,113 @@ interface StoredObject {
   etag: string | undefined;
 }
 
-type Precondition = Pick<PutObjectCommandInput, 'IfMatch' | 'IfNoneMatch'>;
-
-const ACLS: readonly string[] = Object.values(ObjectCannedACL);
-
-const statusOf = (error: unknown): number | undefined =>
-  (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
-
-/** 412: the object changed since it was read (or exists, for If-None-Match: *); 409: a concurrent conditional write is in progress. */
-const isPreconditionRefusal = (error: unknown): boolean => statusOf(error) === 412 || statusOf(error) === 409;
-
-/** Worth another attempt, as the SDK's standard retry strategy judges: a network error, throttling or a 5xx. */
-function isTransient(error: unknown): boolean {
-  const status = statusOf(error);
-  const { $retryable } = error as { $retryable?: unknown };
-  return status === undefined || status === 429 || status >= 500 || Boolean($retryable);
+interface Precondition {
+  ifMatch?: string;
+  ifNoneMatch?: string;
 }
 
-/** The SDK's error in one line: code, message, HTTP status, attempts. Never the request (it carries the signature). */
-function describeFailure(error: unknown, attempts?: number): string {
-  if (!(error instanceof Error)) return String(error);
-  const { $metadata } = error as { $metadata?: { httpStatusCode?: number; attempts?: number } };
-  const status = $metadata?.httpStatusCode;
-  const code = error.name && error.name !== 'Error' && !error.message.includes(error.name) ? `${error.name}: ` : '';
-  // The SDK wraps network errors (ECONNREFUSED, timeouts) in a message of its own.
-  let text = `${code}${error.message.replace(/^AWS SDK error wrapper for /, '') || 'no message'}`;
-  if (status) text += ` (HTTP ${status})`;
-  const tried = attempts ?? $metadata?.attempts;
-  if (tried && tried > 1) text += ` after ${tried} attempts`;
-  if (status === 403) text += '; check the credentials and that they may read, write, list and delete in the bucket';
-  if (/could not load credentials/i.test(error.message)) {
-    text += '; set s3-access-key-id and s3-secret-access-key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
-  }
+/** A file sent as the body, read again for each attempt. */
+interface FileBody {
+  file: string;
+  size: number;
+}
+
+interface S3Request {
+  method: 'GET' | 'PUT' | 'DELETE';
+  /** Without the bucket; undefined for the bucket itself (a listing). */
+  key?: string;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  body?: Buffer | FileBody;
+}
+
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const decodeXml = (text: string): string =>
+  text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (entity, name: string) =>
+    name[0] === '#' ? String.fromCodePoint(Number(name[1].toLowerCase() === 'x' ? `0${name.slice(1)}` : name.slice(1))) : (XML_ENTITIES[name] ?? entity),
+  );
+/** The text of each `<tag>` element in `xml`. */
+const elements = (xml: string, tag: string): string[] => [...xml.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))].map((match) => match[1]);
+const element = (xml: string, tag: string): string | undefined => elements(xml, tag)[0];
+
+/** 412: the object changed since it was read (or exists, for If-None-Match: *); 409: a concurrent conditional write is in progress. */
+const isPreconditionRefusal = (error: unknown): boolean => error instanceof S3RequestError && (error.status === 412 || error.status === 409);
+
+/** Worth another attempt: a network error, throttling or a 5xx. */
+const isTransient = (error: S3RequestError): boolean =>
+  error.status === undefined || error.status === 429 || error.status >= 500 || TRANSIENT_CODES.has(error.code ?? '');
+
+/** The failure in one line: S3's code and message, HTTP status, attempts. Never the request (it carries the signature). */
+function describeFailure(error: unknown): string {
+  if (!(error instanceof S3RequestError)) return error instanceof Error ? error.message : String(error);
+  let text = error.message || 'no message';
+  if (error.code && !text.includes(error.code)) text = `${error.code}: ${text}`;
+  if (error.status) text += ` (HTTP ${error.status})`;
+  if (error.attempts > 1) text += ` after ${error.attempts} attempts`;
+  if (error.status === 403) text += '; check the credentials and that they may read, write, list and delete in the bucket';
   return text;
 }
 
+/** The signing keys: the configured pair, or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN (as OIDC's configure-aws-credentials exports them). */
+function credentialsOf(config: S3Config): Credentials {
+  if (config.accessKeyId && config.secretAccessKey) {
+    return { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey, sessionToken: config.sessionToken || undefined };
+  }
+  const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN } = process.env;
+  if (!AWS_ACCESS_KEY_ID || !AWS_SECRET_ACCESS_KEY) {
+    throw new Error(
+      'the s3 target has no credentials: set s3-access-key-id and s3-secret-access-key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY ' +
+        '(for example through aws-actions/configure-aws-credentials); AWS profiles, instance roles and web-identity files are not read',
+    );
+  }
+  return { accessKeyId: AWS_ACCESS_KEY_ID, secretAccessKey: AWS_SECRET_ACCESS_KEY, sessionToken: AWS_SESSION_TOKEN || undefined };
+}
+
+/** DNS-safe bucket names can be addressed virtual-hosted; others (dots break the TLS wildcard) only path-style, as the SDK does. */
+const VIRTUAL_HOST_BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+
 export class S3Target implements MirrorTarget {
   readonly description: string;
-  private readonly client: S3Client;
   private readonly bucket: string;
   /** '' or ending with '/'. */
   private readonly prefix: string;
-  private readonly acl: ObjectCannedACL | undefined;
+  private readonly acl: string | undefined;
+  private readonly region: string;
+  private readonly credentials: Credentials;
+  /** The bucket's base URL, ending with '/'; a key is appended encoded. */
+  private readonly base: URL;
+  private readonly idleTimeoutMs: number;
   private conditionalWrites: Promise<boolean> | undefined;
 
   constructor(config: S3Config) {
-    if (!config.bucket) throw new S3TargetError('the s3 target needs s3-bucket');
+    if (!config.bucket) throw new Error('the s3 target needs s3-bucket');
     if (config.acl && !ACLS.includes(config.acl)) {
-      throw new S3TargetError(`s3-acl ${JSON.stringify(config.acl)} is not a canned ACL; expected one of ${ACLS.join(', ')}`);
+      throw new Error(`s3-acl ${JSON.stringify(config.acl)} is not a canned ACL; expected one of ${ACLS.join(', ')}`);
     }
     if (Boolean(config.accessKeyId) !== Boolean(config.secretAccessKey)) {
-      throw new S3TargetError('give both s3-access-key-id and s3-secret-access-key, or neither (then AWS_* environment variables are used)');
+      throw new Error('give both s3-access-key-id and s3-secret-access-key, or neither (then AWS_* environment variables are used)');
     }
     this.bucket = config.bucket;
     const prefix = config.prefix.replace(/^\/+|\/+$/g, '');
     this.prefix = prefix ? `${prefix}/` : '';
-    this.acl = config.acl ? (config.acl as ObjectCannedACL) : undefined;
+    this.acl = config.acl || undefined;
     this.description = `s3://${this.bucket}/${this.prefix}`;
-    this.client = new S3Client({
-      region: config.region || DEFAULT_S3_REGION,
-      endpoint: config.endpoint || undefined,
-      forcePathStyle: config.forcePathStyle,
-      // Undefined: the SDK's default chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, profiles, roles).
-      credentials:
-        config.accessKeyId && config.secretAccessKey
-          ? { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey, sessionToken: config.sessionToken || undefined }
-          : undefined,
-      // The SDK's default CRC32 checksum headers are rejected or mishandled by R2, B2 and older MinIO.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      maxAttempts: S3_MAX_ATTEMPTS,
-      logger: SDK_LOGGER,
-      // socketTimeout ends a request after that long without any byte; the SDK's requestTimeout would only warn.
-      requestHandler: {
-        connectionTimeout: S3_CONNECT_TIMEOUT_MS,
-        socketTimeout: config.idleTimeoutMs ?? DEFAULT_S3_IDLE_TIMEOUT_MS,
-      },
-    });
+    this.region = config.region || process.env.AWS_REGION || DEFAULT_S3_REGION;
+    this.credentials = credentialsOf(config);
+    this.idleTimeoutMs = config.idleTimeoutMs ?? DEFAULT_S3_IDLE_TIMEOUT_MS;
+    let endpoint: URL;
+    try {
+      endpoint = new URL(config.endpoint || `https://s3.${this.region}.amazonaws.com`);
+    } catch {
+      throw new Error(`s3-endpoint ${JSON.stringify(config.endpoint)} is not a URL`);
+    }
+    if (endpoint.protocol !== 'https:' && endpoint.protocol !== 'http:') throw new Error(`s3-endpoint ${endpoint.href} is not http or https`);
+    const basePath = endpoint.pathname.replace(/\/*$/, '/');
+    if (config.forcePathStyle || !VIRTUAL_HOST_BUCKET.test(this.bucket)) {
+      this.base = new URL(`${basePath}${encodeKey(this.bucket)}/`, endpoint);
+    } else {
+      this.base = new URL(`${endpoint.protocol}//${this.bucket}.${endpoint.host}${basePath}`);
+    }
   }
 
   transaction<T>(work: (session: MirrorSession) => Promise<T>): Promise<T> {
@@ -224,7 +208,7 @@ export class S3Target implements MirrorTarget {
         if (!known || !sameBytes(known.bytes, previous)) known = await this.get(path);
         if (!sameBytes(known.bytes, previous)) throw new ConflictError(`${this.url(path)} changed while publishing`);
         if ((known.bytes === undefined || known.etag) && (await this.honoursConditionalWrites())) {
-          const precondition = known.bytes === undefined ? { IfNoneMatch: '*' } : { IfMatch: known.etag };
+          const precondition = known.bytes === undefined ? { ifNoneMatch: '*' } : { ifMatch: known.etag };
           return this.putConditionally(path, body, headers, precondition);
         }
         // Read-compare-write: a concurrent publisher can still slip in between this read and the write
@@ -234,7 +218,7 @@ export class S3Target implements MirrorTarget {
       },
       remove: async (path) => {
         try {
-          await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(path) }));
+          await this.request({ method: 'DELETE', key: this.key(path) });
         } catch (error) {
           throw this.failure('DELETE', path, error);
         }
@@ -250,17 +234,88 @@ export class S3Target implements MirrorTarget {
     return `s3://${this.bucket}/${this.key(path)}`;
   }
 
-  private failure(operation: string, path: string, error: unknown, attempts?: number): S3TargetError {
-    return new S3TargetError(`${operation} ${this.url(path)} failed: ${describeFailure(error, attempts)}`);
+  private failure(operation: string, path: string, error: unknown): Error {
+    return new Error(`${operation} ${this.url(path)} failed: ${describeFailure(error)}`, { cause: error });
+  }
+
+  /**
+   * Sends one request, signed, retrying transient failures with backoff; a 2xx answer goes to `read`
+   * (tried again with the request when the answer breaks off), any other becomes an S3RequestError.
+   */
+  private async request<T>(request: S3Request, read: (answer: IncomingMessage) => Promise<T> = drain as never): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(request, read);
+      } catch (error) {
+        const failure = error instanceof S3RequestError ? error : new S3RequestError((error as Error).message, undefined, (error as NodeJS.ErrnoException).code);
+        failure.attempts = attempt;
+        if (attempt >= S3_MAX_ATTEMPTS || !isTransient(failure)) throw failure;
+        await sleep(Math.random() * Math.min(RETRY_MAX_DELAY_MS, RETRY_BASE_DELAY_MS * 2 ** attempt));
+      }
+    }
+  }
+
+  private async attempt<T>(request: S3Request, read: (answer: IncomingMessage) => Promise<T>): Promise<T> {
+    const url = new URL(request.key === undefined ? '' : encodeKey(request.key), this.base);
+    const query = canonicalQuery(request.query ?? {});
+    const headers: Record<string, string> = { host: url.host, ...request.headers };
+    const { body } = request;
+    if (body) headers['content-length'] = String(Buffer.isBuffer(body) ? body.length : body.size);
+    const payloadHash = await this.payloadHash(body, url);
+    Object.assign(headers, signRequest({ method: request.method, path: url.pathname, query, headers, payloadHash, region: this.region }, this.credentials));
+    // Taken with getBuiltinModule, not imported: an ESM import of node:http evaluates every export, undici's WebSocket
+    // among them (about 13 MiB); node:https (TLS, about 4 MiB more) only for an https endpoint.
+    const send = process.getBuiltinModule(url.protocol === 'https:' ? 'node:https' : 'node:http').request;
+    const outgoing = send({ protocol: url.protocol, hostname: url.hostname, port: url.port, method: request.method, path: `${url.pathname}${query ? `?${query}` : ''}`, headers });
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const fail = (error: Error): void => {
+        if (settled) return;
+        settled = true;
+        outgoing.destroy();
+        reject(error);
+      };
+      watchTimeouts(outgoing, this.idleTimeoutMs, fail);
+      outgoing.on('error', fail);
+      outgoing.on('response', (answer) => {
+        answer.on('error', fail);
+        const status = answer.statusCode ?? 0;
+        const outcome =
+          status >= 200 && status < 300
+            ? read(answer)
+            : readAll(answer).then((text) => {
+                const xml = text.toString('utf8');
+                const code = element(xml, 'Code');
+                throw new S3RequestError(decodeXml(element(xml, 'Message') ?? answer.statusMessage ?? ''), status, code && decodeXml(code));
+              });
+        outcome.then(
+          (value) => {
+            settled = true;
+            resolve(value);
+          },
+          (error: Error) => fail(error),
+        );
+      });
+      if (body === undefined || Buffer.isBuffer(body)) outgoing.end(body);
+      else sendFile(body.file, outgoing).catch(fail);
+    });
+  }
+
+  /**
+   * A small body is signed with its SHA-256. A streamed image goes as UNSIGNED-PAYLOAD over https (TLS keeps the
+   * bytes intact, as the SDK does for S3; AWS, R2, B2 and MinIO accept it), but over plain http AWS requires the
+   * payload's hash, so the file is hashed first there.
+   */
+  private async payloadHash(body: S3Request['body'], url: URL): Promise<string> {
+    if (body === undefined || Buffer.isBuffer(body)) return sha256Hex(body ?? Buffer.alloc(0));
+    return url.protocol === 'https:' ? 'UNSIGNED-PAYLOAD' : (await hashFile(body.file)).sha256;
   }
 
   private async get(path: string): Promise<StoredObject> {
     try {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(path) }));
-      const bytes = Buffer.from((await response.Body?.transformToByteArray()) ?? []);
-      return { bytes, etag: response.ETag };
+      return await this.request({ method: 'GET', key: this.key(path) }, async (answer) => ({ bytes: await readAll(answer), etag: answer.headers.etag }));
     } catch (error) {
-      if (statusOf(error) === 404 || (error as Error).name === 'NoSuchKey') return { bytes: undefined, etag: undefined };
+      if (error instanceof S3RequestError && error.status === 404) return { bytes: undefined, etag: undefined };
       throw this.failure('GET', path, error);
     }
   }
@@ -268,12 +323,13 @@ export class S3Target implements MirrorTarget {
   /** SHA-256 of a stored object, streamed (never held whole), or undefined when there is none. */
   private async hashObject(path: string): Promise<string | undefined> {
     try {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(path) }));
-      const hash = createHash('sha256');
-      for await (const chunk of response.Body as Readable) hash.update(chunk as Buffer);
-      return hash.digest('hex');
+      return await this.request({ method: 'GET', key: this.key(path) }, async (answer) => {
+        const hash = createHash('sha256');
+        for await (const chunk of answer) hash.update(chunk as Buffer);
+        return hash.digest('hex');
+      });
     } catch (error) {
-      if (statusOf(error) === 404 || (error as Error).name === 'NoSuchKey') return undefined;
+      if (error instanceof S3RequestError && error.status === 404) return undefined;
       throw this.failure('GET', path, error);
     }
   }
@@ -283,37 +339,36 @@ export class S3Target implements MirrorTarget {
     const paths: string[] = [];
     let token: string | undefined;
     for (let page = 0; page < MAX_LIST_PAGES; page++) {
-      let response;
+      const query: Record<string, string> = { 'list-type': '2', prefix: this.key(folder ? `${folder}/` : ''), delimiter: '/' };
+      if (token) query['continuation-token'] = token;
+      let xml: string;
       try {
-        response = await this.client.send(
-          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.key(folder ? `${folder}/` : ''), Delimiter: '/', ContinuationToken: token }),
-        );
+        xml = (await this.request({ method: 'GET', query }, readAll)).toString('utf8');
       } catch (error) {
         throw this.failure('LIST', folder ? `${folder}/` : '', error);
       }
-      const keys = kind === 'objects' ? (response.Contents ?? []).map((object) => object.Key) : (response.CommonPrefixes ?? []).map((common) => common.Prefix?.replace(/\/$/, ''));
-      for (const key of keys) {
+      const keys =
+        kind === 'objects'
+          ? elements(xml, 'Contents').map((entry) => element(entry, 'Key'))
+          : elements(xml, 'CommonPrefixes').map((entry) => element(entry, 'Prefix')?.replace(/\/$/, ''));
+      for (const encoded of keys) {
+        const key = encoded === undefined ? undefined : decodeXml(encoded);
         if (key?.startsWith(this.prefix)) paths.push(key.slice(this.prefix.length));
       }
-      token = response.IsTruncated ? response.NextContinuationToken : undefined;
+      const next = element(xml, 'NextContinuationToken');
+      token = element(xml, 'IsTruncated') === 'true' && next ? decodeXml(next) : undefined;
       if (!token) return paths;
     }
-    throw new S3TargetError(`LIST ${this.url(folder)} did not end after ${MAX_LIST_PAGES} pages`);
+    throw new Error(`LIST ${this.url(folder)} did not end after ${MAX_LIST_PAGES} pages`);
   }
 
-  private async send(path: string, body: Buffer | Readable, headers: ObjectHeaders, precondition: Precondition = {}, length?: number): Promise<void> {
-    await this.client.send(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: this.key(path),
-        Body: body,
-        ContentLength: length,
-        ContentType: headers.contentType,
-        CacheControl: headers.cacheControl,
-        ACL: this.acl,
-        ...precondition,
-      }),
-    );
+  /** PUT with the object's headers. No checksum headers are sent: R2, B2 and older MinIO rejected the SDK's CRC32 ones. */
+  private send(path: string, body: Buffer | FileBody, headers: ObjectHeaders, precondition: Precondition = {}): Promise<void> {
+    const objectHeaders: Record<string, string> = { 'content-type': headers.contentType, 'cache-control': headers.cacheControl };
+    if (this.acl) objectHeaders['x-amz-acl'] = this.acl;
+    if (precondition.ifMatch) objectHeaders['if-match'] = precondition.ifMatch;
+    if (precondition.ifNoneMatch) objectHeaders['if-none-match'] = precondition.ifNoneMatch;
+    return this.request({ method: 'PUT', key: this.key(path), headers: objectHeaders, body });
   }
 
   private async put(path: string, body: Buffer, headers: ObjectHeaders): Promise<void> {
@@ -325,25 +380,20 @@ export class S3Target implements MirrorTarget {
   }
 
   /**
-   * Streams the image from its file with its Content-Length, so memory does not grow with its size. It is created
-   * where it must not exist yet (If-None-Match: *), so two publishers never overwrite each other's image. The SDK
-   * does not retry a streamed body, so each attempt here reads the file again.
+   * Streams the image from its file with its Content-Length, so memory does not grow with its size (each attempt
+   * reads the file again). It is created where it must not exist yet (If-None-Match: *), so two publishers never
+   * overwrite each other's image.
    */
   private async putImage(path: string, localFile: string): Promise<void> {
     const { size } = await stat(localFile);
-    const precondition: Precondition = (await this.honoursConditionalWrites()) ? { IfNoneMatch: '*' } : {};
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.send(path, new FileBody(localFile), IMAGE_HEADERS, precondition, size);
-      } catch (error) {
-        if (precondition.IfNoneMatch && isPreconditionRefusal(error)) {
-          // The same bytes are there (an attempt that landed before its answer was lost, or an identical publish): done.
-          if ((await this.hashObject(path)) === (await hashFile(localFile)).sha256) return;
-          throw new ConflictError(`${this.url(path)} was changed by another publisher`);
-        }
-        if (attempt >= S3_MAX_ATTEMPTS || !isTransient(error)) throw this.failure('PUT', path, error, attempt);
-        await sleep(Math.random() * Math.min(RETRY_MAX_DELAY_MS, RETRY_BASE_DELAY_MS * 2 ** attempt));
-      }
+    const precondition: Precondition = (await this.honoursConditionalWrites()) ? { ifNoneMatch: '*' } : {};
+    try {
+      await this.send(path, { file: localFile, size }, IMAGE_HEADERS, precondition);
+    } catch (error) {
+      if (!(precondition.ifNoneMatch && isPreconditionRefusal(error))) throw this.failure('PUT', path, error);
+      // The same bytes are there (an attempt that landed before its answer was lost, or an identical publish): done.
+      if ((await this.hashObject(path)) === (await hashFile(localFile)).sha256) return;
+      throw new ConflictError(`${this.url(path)} was changed by another publisher`);
     }
   }
 
@@ -375,18 +425,71 @@ export class S3Target implements MirrorTarget {
   private async probeConditionalWrites(): Promise<boolean> {
     const probe = `.static-ota-probe-${randomUUID()}`;
     try {
-      await this.send(probe, Buffer.alloc(0), MANIFEST_HEADERS, { IfMatch: `"${'0'.repeat(32)}"` });
+      await this.send(probe, Buffer.alloc(0), MANIFEST_HEADERS, { ifMatch: `"${'0'.repeat(32)}"` });
     } catch (error) {
-      const status = statusOf(error);
+      const status = error instanceof S3RequestError ? error.status : undefined;
       if (status === 412 || status === 404) return true;
       if (status === 501) return false;
       throw this.failure('PUT (conditional-write probe)', probe, error);
     }
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(probe) }));
+      await this.request({ method: 'DELETE', key: this.key(probe) });
     } catch (error) {
       throw this.failure('DELETE (conditional-write probe)', probe, error);
     }
     return false;
+  }
+}
+
+/** Reads a whole (small) answer. */
+async function readAll(answer: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of answer) {
+    length += (chunk as Buffer).length;
+    if (length > MAX_RESPONSE_BYTES) throw new Error(`the answer is larger than ${MAX_RESPONSE_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+const drain = async (answer: IncomingMessage): Promise<void> => {
+  for await (const _chunk of answer);
+};
+
+/** Fails the request when connecting takes longer than S3_CONNECT_TIMEOUT_MS, or when the socket stays silent for `idleMs`. */
+function watchTimeouts(outgoing: ClientRequest, idleMs: number, fail: (error: Error) => void): void {
+  outgoing.setTimeout(idleMs, () => fail(new Error(`no answer for ${idleMs} ms`)));
+  outgoing.once('socket', (socket) => {
+    if (!socket.connecting) return;
+    const timer = setTimeout(() => fail(new Error(`no connection within ${S3_CONNECT_TIMEOUT_MS} ms`)), S3_CONNECT_TIMEOUT_MS);
+    socket.once('connect', () => clearTimeout(timer));
+    socket.once('close', () => clearTimeout(timer));
+  });
+}
+
+/**
+ * Writes the file into the request through two reused buffers, each refilled only once the request has flushed it
+ * (its write callback), so memory stays flat whatever the image size. (A file stream would hand out a new buffer per
+ * read, which the garbage collector frees late: tens of MiB for a large image.) A request ended early (the server's
+ * error answer, a timeout) just stops the reading.
+ */
+async function sendFile(path: string, request: ClientRequest): Promise<void> {
+  const file = await open(path, 'r');
+  try {
+    const buffers = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)];
+    const flushed: Array<Promise<Error | null | undefined>> = [Promise.resolve(undefined), Promise.resolve(undefined)];
+    for (let index = 0; ; index ^= 1) {
+      if ((await flushed[index]) || request.destroyed) return;
+      const { bytesRead } = await file.read(buffers[index], 0, READ_CHUNK_BYTES, null);
+      if (bytesRead === 0) break;
+      if (request.destroyed) return;
+      const chunk = buffers[index].subarray(0, bytesRead);
+      flushed[index] = new Promise((resolveWrite) => request.write(chunk, resolveWrite));
+    }
+    if ((await Promise.all(flushed)).some(Boolean) || request.destroyed) return;
+    request.end();
+  } finally {
+    await file.close();
   }
 }

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { basename, delimiter, dirname, join } from 'node:path';
 import { openManifest } from '../../src/manifest.js';
 import { PagesTarget } from '../../src/publish/pages.js';
 import { publishReleases } from '../../src/publish/publish.js';
@@ -182,6 +182,22 @@ describe('github-pages target over file://', () => {
     // The same image re-signed: nothing changes in the tree, so nothing is committed.
     await publish(fixture, 'nodemcuv2', '1.4.2', { force: true });
     expect(tip(fixture)).toBe(published);
+  });
+
+  it('publishes an image named by a path relative to the working directory, as the build step and the CLI give it', async () => {
+    const s = site();
+    const release = await signedRelease(s.key, 'nodemcuv2', '1.4.2');
+    const started = process.cwd();
+    process.chdir(dirname(release.imageFile));
+    try {
+      const relativeImage = { ...release, imageFile: basename(release.imageFile) };
+      await publishReleases(new PagesTarget(s.config), [relativeImage], {});
+      expect(branchFile(s.bare, BRANCH, 'nodemcuv2/firmware-1.4.2.bin').equals(readFileSync(release.imageFile))).toBe(true);
+      // Compared by that path too when the same image is published again.
+      await publishReleases(new PagesTarget(s.config), [relativeImage], { force: true });
+    } finally {
+      process.chdir(started);
+    }
   });
 
   it('refuses to replace an image with different bytes', async () => {

@@ -306,6 +306,17 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
     expect(() => new S3Target({ ...mirror(s3).config, bucket: '' })).toThrow(/needs s3-bucket/);
     expect(() => new S3Target({ ...mirror(s3).config, acl: 'public' })).toThrow(/s3-acl "public" is not a canned ACL/);
     expect(() => new S3Target({ ...mirror(s3).config, secretAccessKey: undefined })).toThrow(/both s3-access-key-id and s3-secret-access-key/);
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    delete process.env.AWS_ACCESS_KEY_ID;
+    delete process.env.AWS_SECRET_ACCESS_KEY;
+    try {
+      expect(() => new S3Target({ ...mirror(s3).config, accessKeyId: undefined, secretAccessKey: undefined })).toThrow(
+        /no credentials: set s3-access-key-id and s3-secret-access-key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/,
+      );
+    } finally {
+      if (saved.id !== undefined) process.env.AWS_ACCESS_KEY_ID = saved.id;
+      if (saved.secret !== undefined) process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+    }
   });
 });
 

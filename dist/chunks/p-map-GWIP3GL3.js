@@ -1,7 +1,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   __esm
-} from "./chunk-6DG7BXTN.js";
+} from "./chunk-PUMHU2BD.js";
 
 // node_modules/p-map/index.js
 function pMap(iterable, mapper, options) {

@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   __commonJS,
   __require
-} from "./chunk-6DG7BXTN.js";
+} from "./chunk-PUMHU2BD.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

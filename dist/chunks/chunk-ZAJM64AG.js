@@ -2,12 +2,12 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   require_tunnel,
   require_undici
-} from "./chunk-RX57AOIO.js";
+} from "./chunk-A37WB6L3.js";
 import {
   __commonJS,
   __require,
   __toESM
-} from "./chunk-6DG7BXTN.js";
+} from "./chunk-PUMHU2BD.js";
 
 // node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js
 var require_proxy = __commonJS({

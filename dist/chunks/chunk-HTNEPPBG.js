@@ -2,10 +2,10 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   require_tunnel,
   require_undici
-} from "./chunk-RX57AOIO.js";
+} from "./chunk-A37WB6L3.js";
 import {
   __toESM
-} from "./chunk-6DG7BXTN.js";
+} from "./chunk-PUMHU2BD.js";
 
 // node_modules/@actions/core/lib/summary.js
 import { EOL } from "os";

@@ -1,22 +1,22 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  HttpClient,
+  getIDToken
+} from "./chunk-HTNEPPBG.js";
+import {
   RequestError,
   context,
   getOctokit
-} from "./chunk-4OUP4UH5.js";
-import {
-  HttpClient,
-  getIDToken
-} from "./chunk-MSBKRRQV.js";
-import "./chunk-RX57AOIO.js";
+} from "./chunk-ZAJM64AG.js";
+import "./chunk-A37WB6L3.js";
 import {
   require_semver
-} from "./chunk-B6URAI4N.js";
+} from "./chunk-KBL5H7M2.js";
 import {
   __commonJS,
   __require,
   __toESM
-} from "./chunk-6DG7BXTN.js";
+} from "./chunk-PUMHU2BD.js";
 
 // node_modules/bottleneck/light.js
 var require_light = __commonJS({
@@ -16183,7 +16183,7 @@ ${hashEntry(stringified)}	${stringified}`);
       const indexDir = bucketDir(cache);
       const stream = new Minipass({ objectMode: true });
       Promise.resolve().then(async () => {
-        const { default: pMap } = await import("./p-map-RPEPXS5E.js");
+        const { default: pMap } = await import("./p-map-GWIP3GL3.js");
         const buckets = await readdirOrEmpty(indexDir);
         await pMap(
           buckets,
@@ -23798,7 +23798,7 @@ var require_verify = __commonJS({
     }
     async function garbageCollect(cache, opts) {
       opts.log.silly("verify", "garbage collecting content");
-      const { default: pMap } = await import("./p-map-RPEPXS5E.js");
+      const { default: pMap } = await import("./p-map-GWIP3GL3.js");
       const indexStream = index.lsStream(cache);
       const liveContent = /* @__PURE__ */ new Set();
       indexStream.on("data", (entry) => {
@@ -23876,7 +23876,7 @@ var require_verify = __commonJS({
     }
     async function rebuildIndex(cache, opts) {
       opts.log.silly("verify", "rebuilding index");
-      const { default: pMap } = await import("./p-map-RPEPXS5E.js");
+      const { default: pMap } = await import("./p-map-GWIP3GL3.js");
       const entries = await index.ls(cache);
       const stats = {
         missingContent: 0,

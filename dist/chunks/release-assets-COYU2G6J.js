@@ -1,14 +1,14 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   getOctokit
-} from "./chunk-4OUP4UH5.js";
-import "./chunk-RX57AOIO.js";
+} from "./chunk-ZAJM64AG.js";
+import "./chunk-A37WB6L3.js";
 import {
   require_semver
-} from "./chunk-B6URAI4N.js";
+} from "./chunk-KBL5H7M2.js";
 import {
   __toESM
-} from "./chunk-6DG7BXTN.js";
+} from "./chunk-PUMHU2BD.js";
 
 // src/publish/release-assets.ts
 import { readFile } from "node:fs/promises";

@@ -1,14 +1,5 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  require_semver
-} from "./chunk-B6URAI4N.js";
-import {
-  ConflictError,
-  MAX_CONFLICT_RETRIES,
-  retryOnConflict,
-  sameBytes
-} from "./chunk-KCXCTA5R.js";
-import {
   FULL_ROLLOUT,
   MAX_REQUIRED_SIGNATURES,
   MAX_SIGNATURES,
@@ -30,6 +21,12 @@ import {
   summarizeManifest
 } from "./chunk-FTZSONF3.js";
 import {
+  ConflictError,
+  MAX_CONFLICT_RETRIES,
+  retryOnConflict,
+  sameBytes
+} from "./chunk-KCXCTA5R.js";
+import {
   ImageError,
   PUBLIC_KEY_LENGTH,
   checkImage,
@@ -43,8 +40,11 @@ import {
   signBytes
 } from "./chunk-ZMUUB56F.js";
 import {
+  require_semver
+} from "./chunk-KBL5H7M2.js";
+import {
   __toESM
-} from "./chunk-6DG7BXTN.js";
+} from "./chunk-PUMHU2BD.js";
 
 // src/inputs.ts
 var InputError = class extends Error {
@@ -256,7 +256,7 @@ var AttestationError = class extends Error {
   }
 };
 async function attestImage(image, request) {
-  const { attestProvenance } = await import("./lib-CJKHYVPE.js");
+  const { attestProvenance } = await import("./lib-3Y64YL7D.js");
   let attestationID;
   try {
     ({ attestationID } = await attestProvenance({ subjects: [{ name: `${image.board}/${image.file}`, digest: { sha256: image.sha256 } }], token: request.token }));
@@ -897,10 +897,10 @@ async function createTarget(config) {
       return new DirectoryTarget(config.directory);
     case "github-pages":
       if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
-      return new (await import("./pages-2IPHQERO.js")).PagesTarget(config.pages);
+      return new (await import("./pages-M5BNTQSS.js")).PagesTarget(config.pages);
     case "s3":
       if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
-      return new (await import("./s3-Z2NANK7Z.js")).S3Target(config.s3);
+      return new (await import("./s3-DN3UAYEP.js")).S3Target(config.s3);
     default:
       throw new Error(`unknown target ${String(config.kind)}; expected one of ${TARGET_KINDS.join(", ")}`);
   }
@@ -1113,7 +1113,7 @@ async function signAndPublish(options, version, channel, built, compressedFolder
           { name: `${release.board}-latest.txt`, path: manifestFile, contentType: "text/plain" }
         );
       }
-      const { attachReleaseAssets } = await import("./release-assets-BBWEZ6PF.js");
+      const { attachReleaseAssets } = await import("./release-assets-COYU2G6J.js");
       await attachReleaseAssets(options.releaseAssets, assets);
     } catch (error) {
       throw new ReleaseError(

@@ -1,19 +1,19 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  readVersionLine
+} from "./chunk-FTZSONF3.js";
+import {
   ConflictError,
   retryOnConflict
 } from "./chunk-KCXCTA5R.js";
-import {
-  readVersionLine
-} from "./chunk-FTZSONF3.js";
 import "./chunk-ZMUUB56F.js";
-import "./chunk-6DG7BXTN.js";
+import "./chunk-PUMHU2BD.js";
 
 // src/publish/pages.ts
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 var COMMITTER_NAME = "github-actions[bot]";
 var COMMITTER_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com";
 var GIT_TIMEOUT_MS = 10 * 60 * 1e3;
@@ -148,7 +148,7 @@ var PagesTarget = class {
       compareImage: async (path, localFile) => {
         const stored = await entry(path);
         if (stored === void 0) return "missing";
-        const local = (await this.git(clone, ["hash-object", "--no-filters", "--", localFile])).stdout.trim();
+        const local = (await this.git(clone, ["hash-object", "--no-filters", "--", resolve(localFile)])).stdout.trim();
         return local === stored ? "same" : "different";
       },
       list: async (folder) => (await this.entriesUnder(clone, folder)).filter((rest) => !rest.includes("/")).map((rest) => inFolder(folder, rest)),
@@ -156,7 +156,8 @@ var PagesTarget = class {
         const names = (await this.entriesUnder(clone, folder)).filter((rest) => rest.includes("/")).map((rest) => rest.split("/")[0]);
         return [...new Set(names)].map((name) => inFolder(folder, name));
       },
-      writeImage: async (path, localFile) => this.stage(clone, this.inBranch(path), await this.storeBlob(clone, ["--", localFile])),
+      // git runs in the clone: a path relative to our working directory (`.pio/build/...`) must not be read from there.
+      writeImage: async (path, localFile) => this.stage(clone, this.inBranch(path), await this.storeBlob(clone, ["--", resolve(localFile)])),
       writeManifest: async (path, text) => this.stage(clone, this.inBranch(path), await this.storeBlob(clone, ["--stdin"], text)),
       remove: async (path) => void await this.git(clone, ["update-index", "--force-remove", "--", this.inBranch(path)])
     };

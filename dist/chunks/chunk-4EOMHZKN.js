@@ -13,7 +13,7 @@ import {
   runRelease,
   splitList,
   tagFromRef
-} from "./chunk-XUMGVID5.js";
+} from "./chunk-N4SRVFC6.js";
 import {
   getBooleanInput,
   getInput,
@@ -24,7 +24,7 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunk-MSBKRRQV.js";
+} from "./chunk-HTNEPPBG.js";
 
 // src/main.ts
 var input = (name) => getInput(name);

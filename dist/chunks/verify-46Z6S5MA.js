@@ -9,7 +9,7 @@ import {
   pendingManifestPath
 } from "./chunk-FTZSONF3.js";
 import "./chunk-ZMUUB56F.js";
-import "./chunk-6DG7BXTN.js";
+import "./chunk-PUMHU2BD.js";
 
 // src/verify.ts
 import { createHash } from "node:crypto";
