@@ -14,12 +14,18 @@ export interface AttestationRequest {
 }
 
 /** Attests one image (subject `<board>/<file>` with its SHA-256) and returns the attestation's id. */
-export async function attestImage(image: { board: string; file: string; sha256: string }, request: AttestationRequest): Promise<string> {
+export async function attestImage(
+  image: { board: string; file: string; sha256: string },
+  request: AttestationRequest,
+): Promise<string> {
   // Loaded only when asked for: Sigstore signing is large.
   const { attestProvenance } = await import('@actions/attest');
   let attestationID: string | undefined;
   try {
-    ({ attestationID } = await attestProvenance({ subjects: [{ name: `${image.board}/${image.file}`, digest: { sha256: image.sha256 } }], token: request.token }));
+    ({ attestationID } = await attestProvenance({
+      subjects: [{ name: `${image.board}/${image.file}`, digest: { sha256: image.sha256 } }],
+      token: request.token,
+    }));
   } catch (error) {
     throw new Error(
       `attesting ${image.board}/${image.file} failed: ${(error as Error).message} (the job needs permissions id-token: write and attestations: write)`,
@@ -32,4 +38,5 @@ export async function attestImage(image: { board: string; file: string; sha256: 
 }
 
 /** What the job summary shows for checking an image's provenance. */
-export const verifyCommand = (file: string, repository: string): string => `gh attestation verify ${file} --repo ${repository}`;
+export const verifyCommand = (file: string, repository: string): string =>
+  `gh attestation verify ${file} --repo ${repository}`;

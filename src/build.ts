@@ -72,21 +72,30 @@ async function hasPio(): Promise<boolean> {
 /** Finds `pio`, installing PlatformIO with pip (as PlatformIO's CI guide does) when it is missing. */
 export async function ensurePio(log: Reporter): Promise<void> {
   if (await hasPio()) return;
-  log.warning('pio was not found on PATH: installing PlatformIO with pip (add a setup step with a cache to save this time)');
+  log.warning(
+    'pio was not found on PATH: installing PlatformIO with pip (add a setup step with a cache to save this time)',
+  );
   try {
     await execFileAsync('python3', ['-m', 'pip', 'install', '--user', '--upgrade', 'platformio'], {
       maxBuffer: 64 << 20,
       env: environmentWithoutSecrets(),
     });
   } catch (error) {
-    throw new Error(`pio is missing and installing PlatformIO with pip failed: ${(error as Error).message}`, { cause: error });
+    throw new Error(`pio is missing and installing PlatformIO with pip failed: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   process.env.PATH = `${join(homedir(), '.local', 'bin')}${delimiter}${process.env.PATH ?? ''}`;
   if (!(await hasPio())) throw new Error('PlatformIO was installed with pip but pio is still not on PATH');
 }
 
 /** Runs `pio run -e ENV` and returns the path of the image it produced. */
-export async function buildEnvironment(projectDir: string, board: string, version: string, log: Reporter): Promise<string> {
+export async function buildEnvironment(
+  projectDir: string,
+  board: string,
+  version: string,
+  log: Reporter,
+): Promise<string> {
   const title = `pio run -e ${board} (version ${version})`;
   const build = () =>
     new Promise<number | null>((resolve, reject) => {

@@ -30,7 +30,9 @@ export async function checkImage(path: string, maxBytes: number): Promise<ImageI
   if (!info?.isFile()) throw new InputError(`firmware image ${path} does not exist or is not a file`);
   if (info.size === 0) throw new InputError(`firmware image ${path} is empty`);
   if (info.size > maxBytes) {
-    throw new InputError(`firmware image ${path} is ${info.size} bytes, over the limit of ${maxBytes} (max-image-size)`);
+    throw new InputError(
+      `firmware image ${path} is ${info.size} bytes, over the limit of ${maxBytes} (max-image-size)`,
+    );
   }
   const head = Buffer.alloc(2);
   const trailer = Buffer.alloc(4);
@@ -70,7 +72,9 @@ async function checkInflated(path: string, maxBytes: number): Promise<number> {
       }
       inflatedSize += chunk.length;
       if (inflatedSize > maxBytes) {
-        throw new InputError(`gzip image ${path} inflates to more than ${maxBytes} bytes, over the limit (max-image-size)`);
+        throw new InputError(
+          `gzip image ${path} inflates to more than ${maxBytes} bytes, over the limit (max-image-size)`,
+        );
       }
     }
   } catch (error) {

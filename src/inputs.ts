@@ -32,14 +32,17 @@ export function parseDuration(text: string, name: string): number {
   const match = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
   const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || 's'] : NaN;
   if (!(seconds > 0 && seconds <= 10 * 365 * 86400)) {
-    throw new InputError(`${name} must be a duration such as 3600, 12h or 30d (at most 10 years), got ${JSON.stringify(text)}`);
+    throw new InputError(
+      `${name} must be a duration such as 3600, 12h or 30d (at most 10 years), got ${JSON.stringify(text)}`,
+    );
   }
   return seconds;
 }
 
 export function parsePositiveInteger(text: string, name: string): number {
   const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
-  if (!(Number.isSafeInteger(value) && value >= 1)) throw new InputError(`${name} must be a whole number of at least 1, got ${JSON.stringify(text)}`);
+  if (!(Number.isSafeInteger(value) && value >= 1))
+    throw new InputError(`${name} must be a whole number of at least 1, got ${JSON.stringify(text)}`);
   return value;
 }
 

@@ -35,7 +35,9 @@ function readFirmware(environments: string[]): Array<{ board: string; path: stri
   const lines = splitList(input('firmware'));
   if (lines.length === 1 && !lines[0].includes('=')) {
     if (environments.length !== 1) {
-      throw new InputError('firmware is a single path: name its board with exactly one entry in environments, or write board=path');
+      throw new InputError(
+        'firmware is a single path: name its board with exactly one entry in environments, or write board=path',
+      );
     }
     return [{ board: environments[0], path: lines[0] }];
   }
@@ -51,7 +53,9 @@ function readTarget(): TargetConfig {
   const secretAccessKey = optional('s3-secret-access-key');
   const sessionToken = optional('s3-session-token');
   // The SDK also reads AWS_* from the environment: mask those values too.
-  [token, secretAccessKey, sessionToken, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN].forEach(maskSecret);
+  [token, secretAccessKey, sessionToken, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN].forEach(
+    maskSecret,
+  );
   return readTargetConfig(input, process.env);
 }
 
@@ -82,7 +86,9 @@ function readOptions(): ReleaseOptions {
     compress: parseCompressMode(input('compress'), 'compress'),
     keepVersions: keepVersions === undefined ? undefined : parsePositiveInteger(keepVersions, 'keep-versions'),
     target: readTarget(),
-    releaseAssets: flag('release-assets') ? { token: input('token'), repository: process.env.GITHUB_REPOSITORY ?? '' } : undefined,
+    releaseAssets: flag('release-assets')
+      ? { token: input('token'), repository: process.env.GITHUB_REPOSITORY ?? '' }
+      : undefined,
     attest: flag('attest') ? { token: input('token'), repository: requireRepository('attest') } : undefined,
     log: { info: core.info, warning: core.warning, group: core.group, mask: core.setSecret },
   };
@@ -96,7 +102,8 @@ function requireRepository(input: string): string {
 
 /** One summary line per lockout guard finding, so it is seen beside the result, not only in the log. */
 function addLockouts(result: ReleaseResult, outcome: string): void {
-  for (const lockout of result.lockouts) core.summary.addRaw(`<p><b>Warning (${outcome}):</b> ${escapeHtml(lockout)}</p>`, true);
+  for (const lockout of result.lockouts)
+    core.summary.addRaw(`<p><b>Warning (${outcome}):</b> ${escapeHtml(lockout)}</p>`, true);
 }
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -109,29 +116,29 @@ async function writeOutputs(result: ReleaseResult): Promise<void> {
     JSON.stringify(result.manifests.map(({ imageWritten: _written, ...manifest }) => manifest)),
   );
   if (result.version === undefined) {
-    core.summary.addHeading('static-ota: build only', 3).addList(result.built.map(({ board, path }) => `${board}: ${path}`));
+    core.summary
+      .addHeading('static-ota: build only', 3)
+      .addList(result.built.map(({ board, path }) => `${board}: ${path}`));
     addLockouts(result, 'a release of this build would be refused');
     await core.summary.write();
     return;
   }
-  core.summary
-    .addHeading(`static-ota ${result.version} (${result.channel})`, 3)
-    .addTable([
-      [
-        { data: 'Board', header: true },
-        { data: 'Version', header: true },
-        { data: 'Size', header: true },
-        { data: 'SHA-256', header: true },
-        { data: 'Manifest', header: true },
-      ],
-      ...result.manifests.map((manifest) => [
-        manifest.board,
-        manifest.version,
-        String(manifest.size),
-        manifest.sha256,
-        manifest.manifest,
-      ]),
-    ]);
+  core.summary.addHeading(`static-ota ${result.version} (${result.channel})`, 3).addTable([
+    [
+      { data: 'Board', header: true },
+      { data: 'Version', header: true },
+      { data: 'Size', header: true },
+      { data: 'SHA-256', header: true },
+      { data: 'Manifest', header: true },
+    ],
+    ...result.manifests.map((manifest) => [
+      manifest.board,
+      manifest.version,
+      String(manifest.size),
+      manifest.sha256,
+      manifest.manifest,
+    ]),
+  ]);
   addLockouts(result, 'published anyway: allow-lockout is set');
   if (result.attestations?.length) {
     core.summary

@@ -12,7 +12,14 @@ import { channelsBehind, recordChannel } from './follow-stable.js';
 import { imageFileName, isValidBoard, STABLE_CHANNEL } from './manifest.js';
 import { checkImage, gunzipImage, gzipImage } from './image.js';
 import type { CompressMode } from './inputs.js';
-import { findLockout, lockoutKeys, signRelease, type SignedRelease, type SigningKey, type SigningPolicy } from './sign.js';
+import {
+  findLockout,
+  lockoutKeys,
+  signRelease,
+  type SignedRelease,
+  type SigningKey,
+  type SigningPolicy,
+} from './sign.js';
 import { INSTALL_FOLDER } from './site/page.js';
 import { readFlashLayout, type FlashLayout } from './site/web-install.js';
 import { channelFor, isPrerelease, parseVersion, tagFromRef, versionFromTag } from './version.js';
@@ -90,7 +97,9 @@ export class ReleaseError extends Error {
 /** Builds every environment; for a release, also reads each one's flash layout (the release page's install button). */
 async function buildAll(options: ReleaseOptions, version: string, release: boolean): Promise<BuiltImage[]> {
   // Given environments were checked with the other inputs; found ones are checked here.
-  const environments = options.environments.length ? options.environments : checkBoards(await listEnvironments(options.projectDir));
+  const environments = options.environments.length
+    ? options.environments
+    : checkBoards(await listEnvironments(options.projectDir));
   await ensurePio(options.log);
   const built = [];
   for (const board of environments) {
@@ -119,7 +128,9 @@ function wantsGzip(options: ReleaseOptions, { board, flash }: BuiltImage, alread
   if (alreadyGzip || options.compress === 'none') return false;
   if (options.compress === 'gzip' || chip === 'ESP8266') return true;
   if (chip === undefined) {
-    options.log.info(`${board}: chip unknown (not reported by PlatformIO, or a prebuilt image without --chip-family), published uncompressed`);
+    options.log.info(
+      `${board}: chip unknown (not reported by PlatformIO, or a prebuilt image without --chip-family), published uncompressed`,
+    );
   }
   return false;
 }
@@ -172,7 +183,8 @@ async function previewLockouts(options: ReleaseOptions, built: BuiltImage[]): Pr
   const lockouts = [];
   for (const { board, path } of built) {
     const lockout = await checkImage(path, options.maxImageBytes).then(
-      ({ gzip }) => findLockout({ imageFile: path, board, version: CI_BUILD_VERSION }, gzip, keys, options.requiredSignatures),
+      ({ gzip }) =>
+        findLockout({ imageFile: path, board, version: CI_BUILD_VERSION }, gzip, keys, options.requiredSignatures),
       (error: Error) => error.message,
     );
     if (lockout === undefined) continue;
@@ -186,9 +198,14 @@ async function previewLockouts(options: ReleaseOptions, built: BuiltImage[]): Pr
 function checkBoards(boards: string[]): string[] {
   for (const board of boards) {
     if (!isValidBoard(board)) {
-      throw new ReleaseError(`board ${JSON.stringify(board)} is invalid: use letters, digits, '_', '-' and '.' (not first), at most 64`);
+      throw new ReleaseError(
+        `board ${JSON.stringify(board)} is invalid: use letters, digits, '_', '-' and '.' (not first), at most 64`,
+      );
     }
-    if (board === INSTALL_FOLDER) throw new ReleaseError(`board ${JSON.stringify(board)} is taken: the release page keeps ESP Web Tools in ${INSTALL_FOLDER}/`);
+    if (board === INSTALL_FOLDER)
+      throw new ReleaseError(
+        `board ${JSON.stringify(board)} is taken: the release page keeps ESP Web Tools in ${INSTALL_FOLDER}/`,
+      );
   }
   return boards;
 }
@@ -219,11 +236,14 @@ async function channelCompanions(
 export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult> {
   checkBoards([...options.environments, ...options.firmware.map(({ board }) => board)]);
   const tag = tagFromRef(options.ref);
-  if (options.releaseAssets && tag === undefined) throw new ReleaseError('release-assets needs a tag (refs/tags/...) to attach to');
+  if (options.releaseAssets && tag === undefined)
+    throw new ReleaseError('release-assets needs a tag (refs/tags/...) to attach to');
   const version = options.version ? parseVersion(options.version) : versionFromTag(tag, options.ref);
   if (version === undefined) {
     if (!options.build) throw new ReleaseError('nothing to do: not a tag, no version input and build is false');
-    options.log.info(`${options.ref ?? 'no ref'} is not a tag and no version was given: building only, nothing is signed or published`);
+    options.log.info(
+      `${options.ref ?? 'no ref'} is not a tag and no version was given: building only, nothing is signed or published`,
+    );
     const built = await buildAll(options, CI_BUILD_VERSION, false);
     return { built, manifests: [], lockouts: await previewLockouts(options, built) };
   }
@@ -246,7 +266,8 @@ async function signAndPublish(
   built: BuiltImage[],
   compressedFolder: () => Promise<string>,
 ): Promise<ReleaseResult> {
-  const expires = options.expiresInSeconds === undefined ? undefined : Math.floor(Date.now() / 1000) + options.expiresInSeconds;
+  const expires =
+    options.expiresInSeconds === undefined ? undefined : Math.floor(Date.now() / 1000) + options.expiresInSeconds;
   const policy: SigningPolicy = {
     keys: options.signingKeys,
     nextReleaseKeys: options.nextReleaseKeys,
@@ -289,7 +310,9 @@ async function signAndPublish(
           `signed by ${options.signingKeys.length} of the ${options.requiredSignatures} keys devices require; devices keep the current release until \`static-ota cosign\` adds the rest`,
       );
     } else if (manifest.supersededBy === undefined) {
-      options.log.info(`published ${manifest.version} for ${manifest.board} (${manifest.channel}) to ${target.description}: ${manifest.manifest}`);
+      options.log.info(
+        `published ${manifest.version} for ${manifest.board} (${manifest.channel}) to ${target.description}: ${manifest.manifest}`,
+      );
     } else {
       options.log.warning(
         `${manifest.image} was added, but a concurrent run published ${manifest.supersededBy} meanwhile, so ${manifest.manifest} keeps offering ${manifest.supersededBy}`,
@@ -300,7 +323,10 @@ async function signAndPublish(
     try {
       // Loaded only when asked for: @actions/github is large.
       const { attachSignedReleases } = await import('./publish/release-assets.js');
-      await attachSignedReleases({ ...options.releaseAssets, tag: tag as string, prerelease: isPrerelease(version) }, signed);
+      await attachSignedReleases(
+        { ...options.releaseAssets, tag: tag as string, prerelease: isPrerelease(version) },
+        signed,
+      );
     } catch (error) {
       throw new ReleaseError(
         `the mirror is published (${target.description}), but attaching the release assets failed: ${(error as Error).message}. ` +

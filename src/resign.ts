@@ -23,7 +23,8 @@ import { compareVersions } from './version.js';
 export function parseRolloutPercent(text: string, name: string): number {
   const trimmed = text.trim().replace(/%$/, '');
   const value = /^(0|[1-9]\d{0,2})$/.test(trimmed) ? Number(trimmed) : NaN;
-  if (!(value >= 0 && value <= FULL_ROLLOUT)) throw new InputError(`${name} must be a whole percentage from 0 to 100, got ${JSON.stringify(text)}`);
+  if (!(value >= 0 && value <= FULL_ROLLOUT))
+    throw new InputError(`${name} must be a whole percentage from 0 to 100, got ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -31,7 +32,9 @@ export function parseRolloutPercent(text: string, name: string): number {
 export function parseRequiredSignatures(text: string, name: string): number {
   const count = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
   if (!(count >= 1 && count <= MAX_REQUIRED_SIGNATURES)) {
-    throw new InputError(`${name} must be a whole number from 1 to ${MAX_REQUIRED_SIGNATURES} (devices trust at most that many keys), got ${JSON.stringify(text)}`);
+    throw new InputError(
+      `${name} must be a whole number from 1 to ${MAX_REQUIRED_SIGNATURES} (devices trust at most that many keys), got ${JSON.stringify(text)}`,
+    );
   }
   return count;
 }
@@ -54,7 +57,9 @@ export async function readCurrentManifest(
   try {
     return { bytes, manifest: openManifest(bytes, trustedKeys), path };
   } catch (error) {
-    throw new Error(`${path} in ${where} does not verify under the given keys: ${(error as Error).message}`, { cause: error });
+    throw new Error(`${path} in ${where} does not verify under the given keys: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
@@ -90,7 +95,10 @@ export function changeRollout(target: MirrorTarget, change: RolloutChange): Prom
     if (manifest.seq >= 0xffffffff) throw new Error(`${path}: seq is at its maximum; publish a new version`);
     const { version, board, channel, file, size, sha256, expires, extra } = manifest;
     const seq = manifest.seq + 1;
-    const text = signManifest({ version, board, channel, file, size, sha256, expires, rollout: change.percent, seq, extra }, change.keys);
+    const text = signManifest(
+      { version, board, channel, file, size, sha256, expires, rollout: change.percent, seq, extra },
+      change.keys,
+    );
     const destination = staged ? pendingManifestPath(board, channel) : path;
     const waiting = staged ? await session.read(destination) : undefined;
     if (waiting) {
@@ -99,7 +107,14 @@ export function changeRollout(target: MirrorTarget, change: RolloutChange): Prom
       );
     }
     await session.writeManifest(destination, text, staged ? undefined : bytes);
-    return { path: destination, version, previousPercent: manifest.rollout, percent: change.percent, seq, manifest: text };
+    return {
+      path: destination,
+      version,
+      previousPercent: manifest.rollout,
+      percent: change.percent,
+      seq,
+      manifest: text,
+    };
   });
 }
 
@@ -151,16 +166,27 @@ export function cosign(target: MirrorTarget, request: CosignRequest): Promise<Co
     const path = staged ? pendingPath : livePath;
     const bytes = staged ?? (await session.read(livePath));
     if (!bytes) throw new Error(`neither ${pendingPath} nor ${livePath} exists in ${where}: publish a release first`);
-    const existing = bytes.toString('latin1').split('\n').filter((line) => line.startsWith('sig=')).length;
+    const existing = bytes
+      .toString('latin1')
+      .split('\n')
+      .filter((line) => line.startsWith('sig=')).length;
     let opened: OpenedManifest;
     try {
       opened = openManifest(bytes, trustedKeys, existing);
     } catch (error) {
-      throw new Error(`${path} in ${where}: every existing signature must be a valid one from a distinct trusted key: ${(error as Error).message}`, { cause: error });
+      throw new Error(
+        `${path} in ${where}: every existing signature must be a valid one from a distinct trusted key: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
-    if (opened.verifiedKeys.includes(key.keyId)) throw new Error(`${path} in ${where} is already signed by ${key.keyId}`);
-    if (existing >= MAX_SIGNATURES) throw new Error(`${path} in ${where} already has ${MAX_SIGNATURES} signatures, the most a manifest may carry`);
-    const line = formatSignatureLine({ keyId: key.keyId, signature: signBytes(bytes.subarray(0, opened.signedLength), key.seed) });
+    if (opened.verifiedKeys.includes(key.keyId))
+      throw new Error(`${path} in ${where} is already signed by ${key.keyId}`);
+    if (existing >= MAX_SIGNATURES)
+      throw new Error(`${path} in ${where} already has ${MAX_SIGNATURES} signatures, the most a manifest may carry`);
+    const line = formatSignatureLine({
+      keyId: key.keyId,
+      signature: signBytes(bytes.subarray(0, opened.signedLength), key.seed),
+    });
     const text = bytes.toString('latin1') + line;
     openManifest(Buffer.from(text, 'latin1'), trustedKeys, existing + 1);
     const promoted = staged !== undefined && existing + 1 >= requiredSignatures;

@@ -127,7 +127,9 @@ export function signManifest(fields: ManifestFields, keys: readonly SigningKey[]
   const publicKeys = new Set(keys.map((key) => Buffer.from(key.publicKey).toString('hex')));
   if (publicKeys.size !== keys.length) throw new KeyError('the same signing key is given twice');
   const body = Buffer.from(serializeBody(fields), 'latin1');
-  const signatures = keys.map((key) => formatSignatureLine({ keyId: key.keyId, signature: signBytes(body, key.privateKey) }));
+  const signatures = keys.map((key) =>
+    formatSignatureLine({ keyId: key.keyId, signature: signBytes(body, key.privateKey) }),
+  );
   const text = body.toString('latin1') + signatures.join('');
   const bytes = Buffer.from(text, 'latin1');
   for (const key of keys) {
@@ -205,7 +207,10 @@ export async function findLockout(
   }
   if (found.size >= required) return undefined;
   const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString('hex')})`).join(', ');
-  const wanted = required === 1 ? 'any public key' : `${required} distinct public keys (devices require ${required} signatures; it has ${found.size})`;
+  const wanted =
+    required === 1
+      ? 'any public key'
+      : `${required} distinct public keys (devices require ${required} signatures; it has ${found.size})`;
   const image = input.rawImage ? `${input.rawImage} (served gzip-compressed as ${input.imageFile})` : input.imageFile;
   return (
     `lockout guard: ${image} (${input.board} ${input.version}) does not contain ${wanted} able to sign the next release: ${listed}. ` +
@@ -215,7 +220,10 @@ export async function findLockout(
 }
 
 /** The keys the lockout guard looks for: the next release's, or the signing keys' own. */
-export function lockoutKeys(nextReleaseKeys: readonly Uint8Array[] | undefined, signingKeys: readonly SigningKey[]): readonly Uint8Array[] {
+export function lockoutKeys(
+  nextReleaseKeys: readonly Uint8Array[] | undefined,
+  signingKeys: readonly SigningKey[],
+): readonly Uint8Array[] {
   const listed = nextReleaseKeys?.length ? nextReleaseKeys : signingKeys.map((key) => key.publicKey);
   // A key listed twice is still one key toward a k-of-n threshold.
   return [...new Map(listed.map((key) => [Buffer.from(key).toString('hex'), key])).values()];
@@ -225,7 +233,12 @@ export function lockoutKeys(nextReleaseKeys: readonly Uint8Array[] | undefined, 
 export async function signRelease(input: ReleaseInput, policy: SigningPolicy): Promise<SignedRelease> {
   const { gzip } = await checkImage(input.imageFile, policy.maxImageBytes ?? MAX_IMAGE_SIZE);
   // Inside a gzip image: the key must be in what eboot installs.
-  const lockout = await findLockout(input, gzip, lockoutKeys(policy.nextReleaseKeys, policy.keys), policy.requiredSignatures);
+  const lockout = await findLockout(
+    input,
+    gzip,
+    lockoutKeys(policy.nextReleaseKeys, policy.keys),
+    policy.requiredSignatures,
+  );
   if (lockout !== undefined && !policy.allowLockout) throw new InputError(lockout);
   const { size, sha256 } = await hashFile(input.imageFile);
   const { version, board, channel, file, extra } = input;

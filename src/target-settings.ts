@@ -54,7 +54,9 @@ export function readTargetConfig(setting: Setting, env: NodeJS.ProcessEnv): Targ
       if (!repository) throw new InputError('target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)');
       const history = value('pages-history') ?? '';
       if (!PAGES_HISTORIES.includes(history as PagesHistory)) {
-        throw new InputError(`pages-history must be one of ${PAGES_HISTORIES.join(', ')}, got ${JSON.stringify(history)}`);
+        throw new InputError(
+          `pages-history must be one of ${PAGES_HISTORIES.join(', ')}, got ${JSON.stringify(history)}`,
+        );
       }
       return {
         kind: 'github-pages',

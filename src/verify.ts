@@ -12,7 +12,13 @@ import {
   deviceRedirectTarget,
   deviceRequestHeaders,
 } from './device-http.js';
-import { manifestPath, MAX_MANIFEST_BYTES, openManifest, pendingManifestPath, type OpenedManifest } from './manifest.js';
+import {
+  manifestPath,
+  MAX_MANIFEST_BYTES,
+  openManifest,
+  pendingManifestPath,
+  type OpenedManifest,
+} from './manifest.js';
 
 const TIMEOUT_MS = 30_000;
 
@@ -60,8 +66,14 @@ function mirrorUrl(mirror: string): URL | undefined {
 function get(url: URL): Promise<IncomingMessage> {
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    request(url, { setHost: false, agent: false, headers: deviceRequestHeaders(url), signal: AbortSignal.timeout(TIMEOUT_MS) }, resolve)
-      .on('error', (error: NodeJS.ErrnoException) => reject(new Error(`GET ${url}: ${error.code ?? error.name}: ${error.message}`)))
+    request(
+      url,
+      { setHost: false, agent: false, headers: deviceRequestHeaders(url), signal: AbortSignal.timeout(TIMEOUT_MS) },
+      resolve,
+    )
+      .on('error', (error: NodeJS.ErrnoException) =>
+        reject(new Error(`GET ${url}: ${error.code ?? error.name}: ${error.message}`)),
+      )
       .end();
   });
 }
@@ -77,7 +89,9 @@ function redirectError(url: URL, status: number, location: string): Error {
   const reason = DEVICE_FOLLOWED_REDIRECTS.has(status)
     ? 'devices follow only a path (/...) or a URL of the same scheme'
     : `devices follow only ${[...DEVICE_FOLLOWED_REDIRECTS].join(', ')}`;
-  return new Error(`GET ${url}: ${status} redirect to ${location || '(no Location)'}, which ${reason}: the device stops with http_status ${status}`);
+  return new Error(
+    `GET ${url}: ${status} redirect to ${location || '(no Location)'}, which ${reason}: the device stops with http_status ${status}`,
+  );
 }
 
 /** The response body; a connection that ends before Content-Length bytes is a network error, as on a device. */
@@ -85,7 +99,10 @@ async function* bodyOf(response: IncomingMessage, location: string): AsyncIterab
   try {
     yield* response;
   } catch (error) {
-    throw new Error(`GET ${location}: the connection ended before the whole body arrived (${(error as Error).message}); devices report closed`, { cause: error });
+    throw new Error(
+      `GET ${location}: the connection ended before the whole body arrived (${(error as Error).message}); devices report closed`,
+      { cause: error },
+    );
   }
 }
 
@@ -99,7 +116,8 @@ async function fetchAsDevice(start: URL): Promise<Fetched> {
       const location = headers.location ?? '';
       const next = DEVICE_FOLLOWED_REDIRECTS.has(status) ? deviceRedirectTarget(url, location) : undefined;
       if (next === undefined || location === '') throw redirectError(url, status, location);
-      if (redirects === DEVICE_MAX_REDIRECTS) throw new Error(`GET ${start}: more than ${DEVICE_MAX_REDIRECTS} redirects, devices stop there`);
+      if (redirects === DEVICE_MAX_REDIRECTS)
+        throw new Error(`GET ${start}: more than ${DEVICE_MAX_REDIRECTS} redirects, devices stop there`);
       url = next;
       continue;
     }
@@ -118,7 +136,11 @@ async function fetchAsDevice(start: URL): Promise<Fetched> {
       refuse(`Content-Encoding ${encoding} although devices ask for identity; they would read the encoded bytes`);
     }
     const declared = headers['content-length'];
-    return { location, body: bodyOf(response, location), length: declared === undefined ? undefined : Number(declared) };
+    return {
+      location,
+      body: bodyOf(response, location),
+      length: declared === undefined ? undefined : Number(declared),
+    };
   }
 }
 
@@ -165,7 +187,9 @@ export async function verifyMirror(options: VerifyOptions): Promise<VerifyReport
   const imagePath = `${path.slice(0, path.lastIndexOf('/') + 1)}${manifest.file}`;
   const image = await open(options.mirror, imagePath);
   if (image.length === undefined) {
-    throw new Error(`${image.location}: no Content-Length; devices need a Content-Length equal to size=${manifest.size}`);
+    throw new Error(
+      `${image.location}: no Content-Length; devices need a Content-Length equal to size=${manifest.size}`,
+    );
   }
   if (image.length !== manifest.size) {
     throw new Error(`${image.location}: Content-Length ${image.length} but the manifest says size=${manifest.size}`);
@@ -177,7 +201,8 @@ export async function verifyMirror(options: VerifyOptions): Promise<VerifyReport
     if (size > manifest.size) throw new Error(`${image.location} is longer than size=${manifest.size}`);
     hash.update(chunk);
   }
-  if (size !== manifest.size) throw new Error(`${image.location} is ${size} bytes, the manifest says size=${manifest.size}`);
+  if (size !== manifest.size)
+    throw new Error(`${image.location} is ${size} bytes, the manifest says size=${manifest.size}`);
   const sha256 = hash.digest('hex');
   if (sha256 !== manifest.sha256) {
     throw new Error(`${image.location} has SHA-256 ${sha256}, the manifest says ${manifest.sha256}`);

@@ -42,7 +42,9 @@ export function channelFor(version: string, requested?: string): string {
   const prerelease = isPrerelease(version);
   const channel = requested || (prerelease ? String(semver.prerelease(version)?.[0]).toLowerCase() : STABLE_CHANNEL);
   if (!isValidChannel(channel)) {
-    throw new InputError(`channel ${JSON.stringify(channel)} is invalid: use lowercase letters, digits and '-', at most 32`);
+    throw new InputError(
+      `channel ${JSON.stringify(channel)} is invalid: use lowercase letters, digits and '-', at most 32`,
+    );
   }
   if (prerelease && channel === STABLE_CHANNEL) {
     throw new InputError(`pre-release ${version} cannot be published to the stable channel`);

@@ -27,7 +27,11 @@ function setup(): Setup {
   return { folder, mirror: join(folder, 'mirror'), key: newKey() };
 }
 
-async function release(fixture: Setup, version: string, options: { board?: string; marker?: string; force?: boolean; keep?: number; target?: MirrorTarget } = {}) {
+async function release(
+  fixture: Setup,
+  version: string,
+  options: { board?: string; marker?: string; force?: boolean; keep?: number; target?: MirrorTarget } = {},
+) {
   const board = options.board ?? 'nodemcuv2';
   const imageFile = join(fixture.folder, `${board}-${version}.bin`);
   writeEspImage(imageFile, { publicKey: fixture.key.publicKey, marker: options.marker ?? version });
@@ -35,7 +39,10 @@ async function release(fixture: Setup, version: string, options: { board?: strin
     { imageFile, board, version, channel: channelFor(version), file: imageFileName(version) },
     { keys: [fixture.key] },
   );
-  return publishReleases(options.target ?? new DirectoryTarget(fixture.mirror), [signed], { force: options.force, keepVersions: options.keep });
+  return publishReleases(options.target ?? new DirectoryTarget(fixture.mirror), [signed], {
+    force: options.force,
+    keepVersions: options.keep,
+  });
 }
 
 /** The mirror, with `intruder` (a concurrent publisher) running once just before the first manifest write. */
@@ -67,9 +74,19 @@ describe('publishing to a directory mirror', () => {
   it('writes the image and a latest.txt that opens with the key', async () => {
     const fixture = setup();
     const [published] = await release(fixture, '1.4.2');
-    expect(published).toMatchObject({ manifest: 'nodemcuv2/latest.txt', image: 'nodemcuv2/firmware-1.4.2.bin', imageWritten: true });
+    expect(published).toMatchObject({
+      manifest: 'nodemcuv2/latest.txt',
+      image: 'nodemcuv2/firmware-1.4.2.bin',
+      imageWritten: true,
+    });
     const manifest = openManifest(readFileSync(join(fixture.mirror, 'nodemcuv2/latest.txt')), [fixture.key.publicKey]);
-    expect(manifest).toMatchObject({ version: '1.4.2', board: 'nodemcuv2', channel: 'stable', file: 'firmware-1.4.2.bin', size: 4096 });
+    expect(manifest).toMatchObject({
+      version: '1.4.2',
+      board: 'nodemcuv2',
+      channel: 'stable',
+      file: 'firmware-1.4.2.bin',
+      size: 4096,
+    });
     expect(readFileSync(join(fixture.mirror, 'nodemcuv2/firmware-1.4.2.bin')).length).toBe(4096);
     expect(readdirSync(join(fixture.mirror, 'nodemcuv2')).sort()).toEqual(['firmware-1.4.2.bin', 'latest.txt']);
   });
@@ -88,7 +105,9 @@ describe('publishing to a directory mirror', () => {
     await release(fixture, '1.4.2');
     const before = readFileSync(join(fixture.mirror, 'nodemcuv2/latest.txt'));
     await expect(release(fixture, '1.4.1')).rejects.toThrow(/refusing to publish 1\.4\.1 .* already offers 1\.4\.2/);
-    await expect(release(fixture, '1.4.1', { force: true })).rejects.toThrow(/refusing to publish 1\.4\.1 .* already offers 1\.4\.2, and devices never go back/);
+    await expect(release(fixture, '1.4.1', { force: true })).rejects.toThrow(
+      /refusing to publish 1\.4\.1 .* already offers 1\.4\.2, and devices never go back/,
+    );
     expect(readFileSync(join(fixture.mirror, 'nodemcuv2/latest.txt')).equals(before)).toBe(true);
     expect(existsSync(join(fixture.mirror, 'nodemcuv2/firmware-1.4.1.bin'))).toBe(false);
   });
@@ -106,7 +125,9 @@ describe('publishing to a directory mirror', () => {
     await release(fixture, '1.4.2');
     const imagePath = join(fixture.mirror, 'nodemcuv2/firmware-1.4.2.bin');
     const original = readFileSync(imagePath);
-    await expect(release(fixture, '1.4.2', { force: true, marker: 'rebuilt' })).rejects.toThrow(/already exists .* with different bytes/);
+    await expect(release(fixture, '1.4.2', { force: true, marker: 'rebuilt' })).rejects.toThrow(
+      /already exists .* with different bytes/,
+    );
     expect(readFileSync(imagePath).equals(original)).toBe(true);
   });
 
@@ -136,7 +157,10 @@ describe('publishing to a directory mirror', () => {
       ['esp32dev', 'nodemcuv2'].map(async (board) => {
         const imageFile = join(fixture.folder, `${board}.bin`);
         writeEspImage(imageFile, { publicKey: fixture.key.publicKey, marker: board });
-        return signRelease({ imageFile, board, version: '2.0.0', channel: 'stable', file: imageFileName('2.0.0') }, { keys: [fixture.key] });
+        return signRelease(
+          { imageFile, board, version: '2.0.0', channel: 'stable', file: imageFileName('2.0.0') },
+          { keys: [fixture.key] },
+        );
       }),
     );
     await expect(publishReleases(recording('nodemcuv2/firmware-2.0.0.bin'), images)).rejects.toThrow('disk full');
@@ -183,7 +207,11 @@ describe('publishing to a directory mirror', () => {
     // An image a failed run left behind, newer than anything latest.txt ever named.
     writeEspImage(join(fixture.mirror, 'nodemcuv2', 'firmware-9.0.0.bin'), { publicKey: fixture.key.publicKey });
     await release(fixture, '1.1.0', { keep: 1 });
-    expect(readdirSync(join(fixture.mirror, 'nodemcuv2')).sort()).toEqual(['firmware-1.1.0.bin', 'firmware-9.0.0.bin', 'latest.txt']);
+    expect(readdirSync(join(fixture.mirror, 'nodemcuv2')).sort()).toEqual([
+      'firmware-1.1.0.bin',
+      'firmware-9.0.0.bin',
+      'latest.txt',
+    ]);
     expect(manifestVersion(fixture)).toBe('1.1.0');
   });
 
@@ -192,13 +220,25 @@ describe('publishing to a directory mirror', () => {
     for (const version of ['1.0.0', '1.1.0', '1.2.0']) await release(fixture, version);
     writeFileSync(join(fixture.mirror, 'nodemcuv2/CNAME'), 'ota.example.com');
     await release(fixture, '1.10.0', { keep: 2 });
-    expect(readdirSync(join(fixture.mirror, 'nodemcuv2')).sort()).toEqual(['CNAME', 'firmware-1.10.0.bin', 'firmware-1.2.0.bin', 'latest.txt']);
+    expect(readdirSync(join(fixture.mirror, 'nodemcuv2')).sort()).toEqual([
+      'CNAME',
+      'firmware-1.10.0.bin',
+      'firmware-1.2.0.bin',
+      'latest.txt',
+    ]);
   });
 });
 
 describe('image checks and the lockout guard', () => {
-  const sign = (imageFile: string, keys: SigningKey[], policy: { nextReleaseKeys?: Uint8Array[]; allowLockout?: boolean; maxImageBytes?: number } = {}) =>
-    signRelease({ imageFile, board: 'nodemcuv2', version: '1.0.0', channel: 'stable', file: 'firmware-1.0.0.bin' }, { keys, ...policy });
+  const sign = (
+    imageFile: string,
+    keys: SigningKey[],
+    policy: { nextReleaseKeys?: Uint8Array[]; allowLockout?: boolean; maxImageBytes?: number } = {},
+  ) =>
+    signRelease(
+      { imageFile, board: 'nodemcuv2', version: '1.0.0', channel: 'stable', file: 'firmware-1.0.0.bin' },
+      { keys, ...policy },
+    );
 
   it('refuses empty, oversized and non-ESP images with a clear message', async () => {
     const fixture = setup();
@@ -206,7 +246,9 @@ describe('image checks and the lockout guard', () => {
     writeFileSync(file, Buffer.alloc(0));
     await expect(sign(file, [fixture.key])).rejects.toThrow(/is empty/);
     writeEspImage(file, { publicKey: fixture.key.publicKey, size: 2048 });
-    await expect(sign(file, [fixture.key], { maxImageBytes: 1024 })).rejects.toThrow(/2048 bytes, over the limit of 1024/);
+    await expect(sign(file, [fixture.key], { maxImageBytes: 1024 })).rejects.toThrow(
+      /2048 bytes, over the limit of 1024/,
+    );
     writeFileSync(file, Buffer.concat([Buffer.from('<html>'), fixture.key.publicKey]));
     await expect(sign(file, [fixture.key])).rejects.toThrow(/starts with 0x3c, not an ESP image/);
     await expect(sign(join(fixture.folder, 'missing.bin'), [fixture.key])).rejects.toThrow(InputError);
@@ -216,7 +258,9 @@ describe('image checks and the lockout guard', () => {
     const fixture = setup();
     const file = join(fixture.folder, 'image.bin');
     writeEspImage(file, { publicKey: newKey().publicKey });
-    await expect(sign(file, [fixture.key])).rejects.toThrow(/lockout guard: .* does not contain any public key able to sign the next release/);
+    await expect(sign(file, [fixture.key])).rejects.toThrow(
+      /lockout guard: .* does not contain any public key able to sign the next release/,
+    );
     await expect(sign(file, [fixture.key], { allowLockout: true })).resolves.toMatchObject({ size: 4096 });
   });
 
@@ -248,10 +292,16 @@ describe('image checks and the lockout guard', () => {
     image[0] = 0xe9;
     Buffer.from(fixture.key.publicKey).copy(image, image.length - fixture.key.publicKey.length);
     writeFileSync(file, image);
-    await expect(sign(file, [fixture.key])).resolves.toMatchObject({ size: image.length, sha256: createHash('sha256').update(image).digest('hex') });
+    await expect(sign(file, [fixture.key])).resolves.toMatchObject({
+      size: image.length,
+      sha256: createHash('sha256').update(image).digest('hex'),
+    });
     const packed = gzipSync(image);
     writeFileSync(file, packed);
-    await expect(sign(file, [fixture.key])).resolves.toMatchObject({ size: packed.length, sha256: createHash('sha256').update(packed).digest('hex') });
+    await expect(sign(file, [fixture.key])).resolves.toMatchObject({
+      size: packed.length,
+      sha256: createHash('sha256').update(packed).digest('hex'),
+    });
     writeFileSync(file, gzipSync(image.subarray(0, image.length - 1)));
     await expect(sign(file, [fixture.key])).rejects.toThrow(/lockout guard/);
   });

@@ -15,12 +15,17 @@ describe('versions from tags', () => {
     expect(versionFromTag(tagFromRef(ref), ref)).toBeUndefined();
   });
 
-  it.each(['refs/tags/release-1', 'refs/tags/v1.4', 'refs/tags/v01.4.2', 'refs/tags/vv1.4.2', 'refs/tags/', 'refs/tags/v1.4.2 ', `refs/tags/v1.0.0-${'x'.repeat(70)}`])(
-    'garbage tag %s is an error naming it',
-    (ref) => {
-      expect(() => versionFromTag(tagFromRef(ref), ref)).toThrow(InputError);
-    },
-  );
+  it.each([
+    'refs/tags/release-1',
+    'refs/tags/v1.4',
+    'refs/tags/v01.4.2',
+    'refs/tags/vv1.4.2',
+    'refs/tags/',
+    'refs/tags/v1.4.2 ',
+    `refs/tags/v1.0.0-${'x'.repeat(70)}`,
+  ])('garbage tag %s is an error naming it', (ref) => {
+    expect(() => versionFromTag(tagFromRef(ref), ref)).toThrow(InputError);
+  });
 
   it('accepts an explicit version with or without v', () => {
     expect(parseVersion('v3.0.1')).toBe('3.0.1');

@@ -62,7 +62,13 @@ interface Planned {
  * earlier attempt passed these checks and lost a race: a version the mirror now
  * holds at or above ours came from a concurrent run, so ours still adds its image.
  */
-async function plan(session: MirrorSession, release: SignedRelease, options: PublishOptions, where: string, retry: boolean): Promise<Planned> {
+async function plan(
+  session: MirrorSession,
+  release: SignedRelease,
+  options: PublishOptions,
+  where: string,
+  retry: boolean,
+): Promise<Planned> {
   const livePath = manifestPath(release.board, release.channel);
   const image = imagePath(release.board, release.channel, release.file);
   const previousManifest = await session.read(livePath);
@@ -73,7 +79,9 @@ async function plan(session: MirrorSession, release: SignedRelease, options: Pub
       current = readVersionLine(previousManifest);
     } catch (error) {
       const reason = error instanceof ManifestError ? error.message : String(error);
-      throw new Error(`${livePath} in ${where} is not a readable manifest (${reason}); remove it to publish`, { cause: error });
+      throw new Error(`${livePath} in ${where} is not a readable manifest (${reason}); remove it to publish`, {
+        cause: error,
+      });
     }
     const order = compareVersions(release.version, current);
     const refused = order < 0 || (order === 0 && !options.force);
@@ -100,7 +108,14 @@ async function plan(session: MirrorSession, release: SignedRelease, options: Pub
     // Checked against latest.txt above; written to the staging path for cosigning.
     const pending = pendingManifestPath(release.board, release.channel);
     const previousPending = await session.read(pending);
-    return { release, manifestPath: pending, imagePath: image, previousManifest: previousPending, imageExists, supersededBy };
+    return {
+      release,
+      manifestPath: pending,
+      imagePath: image,
+      previousManifest: previousPending,
+      imageExists,
+      supersededBy,
+    };
   }
   return { release, manifestPath: livePath, imagePath: image, previousManifest, imageExists, supersededBy };
 }
@@ -112,10 +127,18 @@ async function applyRetention(session: MirrorSession, planned: Planned, keep: nu
   const nameOf = (path: string): string => path.slice(folder.length + 1);
   const images = files
     .map((path) => ({ path, version: versionOfImageFile(nameOf(path)) }))
-    .filter((entry): entry is { path: string; version: string } => entry.version !== undefined && semver.valid(entry.version) !== null)
+    .filter(
+      (entry): entry is { path: string; version: string } =>
+        entry.version !== undefined && semver.valid(entry.version) !== null,
+    )
     .sort((a, b) => compareVersions(b.version, a.version));
   // Each removed version takes its flash images and web install manifest along.
-  const removed = new Set(images.slice(keep).filter(({ path }) => path !== planned.imagePath).map(({ version }) => version));
+  const removed = new Set(
+    images
+      .slice(keep)
+      .filter(({ path }) => path !== planned.imagePath)
+      .map(({ version }) => version),
+  );
   for (const path of files) {
     const version = versionOfFile(nameOf(path));
     if (version !== undefined && removed.has(version)) await session.remove(path);
@@ -130,32 +153,37 @@ export async function publishReleases(
   const manifestPaths = new Set(releases.map((release) => manifestPath(release.board, release.channel)));
   if (manifestPaths.size !== releases.length) throw new Error('two releases would write the same latest.txt');
   let attempts = 0;
-  return target.transaction(async (session) => {
-    const retry = attempts++ > 0;
-    const planned: Planned[] = [];
-    const all = [...releases, ...((await options.companions?.(session)) ?? [])];
-    for (const release of all) planned.push(await plan(session, release, options, target.description, retry));
-    for (const entry of planned) {
-      if (!entry.imageExists) await session.writeImage(entry.imagePath, entry.release.imageFile);
-      await writeWebInstallFiles(session, entry.release);
-    }
-    const current = planned.filter((entry) => entry.supersededBy === undefined);
-    for (const entry of current) await session.writeManifest(entry.manifestPath, entry.release.manifestText, entry.previousManifest);
-    if (options.keepVersions !== undefined) {
-      // A staged release does not change what latest.txt names, so it prunes nothing.
-      for (const entry of current.filter(({ release }) => !release.staged)) await applyRetention(session, entry, options.keepVersions);
-    }
-    await writeSite(session);
-    return planned.map(({ release, manifestPath, imagePath, imageExists, supersededBy }) => ({
-      board: release.board,
-      channel: release.channel,
-      version: release.version,
-      manifest: manifestPath,
-      image: imagePath,
-      size: release.size,
-      sha256: release.sha256,
-      imageWritten: !imageExists,
-      ...(supersededBy === undefined ? {} : { supersededBy }),
-    }));
-  }, [...manifestPaths]);
+  return target.transaction(
+    async (session) => {
+      const retry = attempts++ > 0;
+      const planned: Planned[] = [];
+      const all = [...releases, ...((await options.companions?.(session)) ?? [])];
+      for (const release of all) planned.push(await plan(session, release, options, target.description, retry));
+      for (const entry of planned) {
+        if (!entry.imageExists) await session.writeImage(entry.imagePath, entry.release.imageFile);
+        await writeWebInstallFiles(session, entry.release);
+      }
+      const current = planned.filter((entry) => entry.supersededBy === undefined);
+      for (const entry of current)
+        await session.writeManifest(entry.manifestPath, entry.release.manifestText, entry.previousManifest);
+      if (options.keepVersions !== undefined) {
+        // A staged release does not change what latest.txt names, so it prunes nothing.
+        for (const entry of current.filter(({ release }) => !release.staged))
+          await applyRetention(session, entry, options.keepVersions);
+      }
+      await writeSite(session);
+      return planned.map(({ release, manifestPath, imagePath, imageExists, supersededBy }) => ({
+        board: release.board,
+        channel: release.channel,
+        version: release.version,
+        manifest: manifestPath,
+        image: imagePath,
+        size: release.size,
+        sha256: release.sha256,
+        imageWritten: !imageExists,
+        ...(supersededBy === undefined ? {} : { supersededBy }),
+      }));
+    },
+    [...manifestPaths],
+  );
 }

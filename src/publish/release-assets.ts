@@ -45,7 +45,10 @@ function describe(error: unknown): string {
  * Attaches each signed release's image and latest.txt, named after its board
  * (`nodemcuv2-firmware-1.4.2.bin`, `nodemcuv2-latest.txt`) so boards do not collide.
  */
-export async function attachSignedReleases(options: ReleaseAssetsOptions, releases: readonly SignedRelease[]): Promise<void> {
+export async function attachSignedReleases(
+  options: ReleaseAssetsOptions,
+  releases: readonly SignedRelease[],
+): Promise<void> {
   const folder = await mkdtemp(join(tmpdir(), 'static-ota-assets-'));
   try {
     const assets: ReleaseAsset[] = [];
@@ -64,9 +67,13 @@ export async function attachSignedReleases(options: ReleaseAssetsOptions, releas
   }
 }
 
-export async function attachReleaseAssets(options: ReleaseAssetsOptions, assets: readonly ReleaseAsset[]): Promise<void> {
+export async function attachReleaseAssets(
+  options: ReleaseAssetsOptions,
+  assets: readonly ReleaseAsset[],
+): Promise<void> {
   const [owner, repo, ...rest] = options.repository.split('/');
-  if (!owner || !repo || rest.length) throw new Error(`repository must be owner/name, got ${JSON.stringify(options.repository)}`);
+  if (!owner || !repo || rest.length)
+    throw new Error(`repository must be owner/name, got ${JSON.stringify(options.repository)}`);
   const names = new Set(assets.map((asset) => asset.name));
   if (names.size !== assets.length) throw new Error('two release assets have the same name');
   const where = `tag ${options.tag} of ${options.repository}`;
@@ -89,7 +96,9 @@ export async function attachReleaseAssets(options: ReleaseAssetsOptions, assets:
     });
     // GitHub refuses a second asset of the same name: replace it.
     for (const old of existing.filter((candidate) => candidate.name === asset.name)) {
-      await step(`deleting the old asset ${asset.name}`, () => octokit.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: old.id }));
+      await step(`deleting the old asset ${asset.name}`, () =>
+        octokit.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: old.id }),
+      );
     }
     await step(`uploading ${asset.name}`, () =>
       octokit.request({
@@ -103,7 +112,12 @@ export async function attachReleaseAssets(options: ReleaseAssetsOptions, assets:
   }
 }
 
-async function releaseFor(octokit: Octokit, owner: string, repo: string, { tag, prerelease }: ReleaseAssetsOptions): Promise<Release> {
+async function releaseFor(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  { tag, prerelease }: ReleaseAssetsOptions,
+): Promise<Release> {
   const byTag = async (): Promise<Release | undefined> => {
     try {
       return (await octokit.rest.repos.getReleaseByTag({ owner, repo, tag })).data;

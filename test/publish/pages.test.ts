@@ -49,11 +49,17 @@ const treeEntries = (fixture: Site, branch = BRANCH): Map<string, string> =>
       .map(([entry, path]) => [path, entry.replace(' blob ', ' ')]),
   );
 
-async function publish(fixture: Site, board: string, version: string, options: { force?: boolean; keepVersions?: number } = {}) {
+async function publish(
+  fixture: Site,
+  board: string,
+  version: string,
+  options: { force?: boolean; keepVersions?: number } = {},
+) {
   return publishReleases(new PagesTarget(fixture.config), [await signedRelease(fixture.key, board, version)], options);
 }
 
-const versionIn = (fixture: Site, path: string, branch = BRANCH): string => openManifest(branchFile(fixture.bare, branch, path), [fixture.key.publicKey]).version;
+const versionIn = (fixture: Site, path: string, branch = BRANCH): string =>
+  openManifest(branchFile(fixture.bare, branch, path), [fixture.key.publicKey]).version;
 const tip = (fixture: Site, branch = BRANCH): string => git(fixture.bare, 'rev-parse', branch);
 
 describe('github-pages target over file://', () => {
@@ -62,7 +68,13 @@ describe('github-pages target over file://', () => {
     seedBranch(fixture.bare, 'main', { 'README.md': '# project\n' });
     await publish(fixture, 'nodemcuv2', '1.4.2');
 
-    expect(branchFiles(fixture.bare, BRANCH)).toEqual(['.nojekyll', 'index.html', 'index.json', 'nodemcuv2/firmware-1.4.2.bin', 'nodemcuv2/latest.txt']);
+    expect(branchFiles(fixture.bare, BRANCH)).toEqual([
+      '.nojekyll',
+      'index.html',
+      'index.json',
+      'nodemcuv2/firmware-1.4.2.bin',
+      'nodemcuv2/latest.txt',
+    ]);
     expect(versionIn(fixture, 'nodemcuv2/latest.txt')).toBe('1.4.2');
     expect(git(fixture.bare, 'rev-list', '--count', BRANCH)).toBe('1');
     expect(git(fixture.bare, 'log', '-1', '--format=%an <%ae>|%cn <%ce>|%s', BRANCH)).toBe(
@@ -120,7 +132,13 @@ describe('github-pages target over file://', () => {
     writeFileSync(join(work, 'deploy.sh'), '#!/bin/sh\n');
     chmodSync(join(work, 'deploy.sh'), 0o755);
     git(work, 'update-index', '--add', '--chmod=+x', 'deploy.sh');
-    git(work, 'update-index', '--add', '--cacheinfo', `120000,${git(work, 'hash-object', '-w', '--stdin')},link-to-nowhere`);
+    git(
+      work,
+      'update-index',
+      '--add',
+      '--cacheinfo',
+      `120000,${git(work, 'hash-object', '-w', '--stdin')},link-to-nowhere`,
+    );
     git(work, '-c', 'user.name=Site Owner', '-c', 'user.email=owner@example.com', 'commit', '--quiet', '-m', 'more');
     git(work, 'push', '--quiet', 'origin', BRANCH);
     const before = treeEntries(fixture);
@@ -151,7 +169,10 @@ describe('github-pages target over file://', () => {
     const fixture = site();
     seedBranch(fixture.bare, BRANCH, { CNAME: 'ota.example.com\n', 'nodemcuv2/latest.txt': 'x\n' });
     const target = new PagesTarget(fixture.config);
-    const [cname, missing] = await target.transaction(async (session) => [await session.read('CNAME'), await session.read('nope.txt')], ['nodemcuv2/latest.txt']);
+    const [cname, missing] = await target.transaction(
+      async (session) => [await session.read('CNAME'), await session.read('nope.txt')],
+      ['nodemcuv2/latest.txt'],
+    );
     expect(cname?.toString()).toBe('ota.example.com\n');
     expect(missing).toBeUndefined();
   });
@@ -167,7 +188,9 @@ describe('github-pages target over file://', () => {
       'ota/firmware/index.html',
       'ota/firmware/index.json',
     ]);
-    expect(git(fixture.bare, 'log', '-1', '--format=%s', BRANCH)).toBe('static-ota: publish esp32dev 2.0.0-beta.1 (beta)');
+    expect(git(fixture.bare, 'log', '-1', '--format=%s', BRANCH)).toBe(
+      'static-ota: publish esp32dev 2.0.0-beta.1 (beta)',
+    );
   });
 
   it('applies the guards to what the branch holds: refuses a downgrade and a re-publish, accepts a forced re-publish', async () => {
@@ -175,8 +198,12 @@ describe('github-pages target over file://', () => {
     await publish(fixture, 'nodemcuv2', '1.4.2');
     const published = tip(fixture);
 
-    await expect(publish(fixture, 'nodemcuv2', '1.4.1')).rejects.toThrow(/refusing to publish 1\.4\.1 .*branch gh-pages of file:.* already offers 1\.4\.2/);
-    await expect(publish(fixture, 'nodemcuv2', '1.4.2')).rejects.toThrow(/1\.4\.2 is already published for nodemcuv2 \(stable\) in .*; use --force/);
+    await expect(publish(fixture, 'nodemcuv2', '1.4.1')).rejects.toThrow(
+      /refusing to publish 1\.4\.1 .*branch gh-pages of file:.* already offers 1\.4\.2/,
+    );
+    await expect(publish(fixture, 'nodemcuv2', '1.4.2')).rejects.toThrow(
+      /1\.4\.2 is already published for nodemcuv2 \(stable\) in .*; use --force/,
+    );
     expect(tip(fixture)).toBe(published);
 
     // The same image re-signed: nothing changes in the tree, so nothing is committed.
@@ -192,7 +219,9 @@ describe('github-pages target over file://', () => {
     try {
       const relativeImage = { ...release, imageFile: basename(release.imageFile) };
       await publishReleases(new PagesTarget(s.config), [relativeImage], {});
-      expect(branchFile(s.bare, BRANCH, 'nodemcuv2/firmware-1.4.2.bin').equals(readFileSync(release.imageFile))).toBe(true);
+      expect(branchFile(s.bare, BRANCH, 'nodemcuv2/firmware-1.4.2.bin').equals(readFileSync(release.imageFile))).toBe(
+        true,
+      );
       // Compared by that path too when the same image is published again.
       await publishReleases(new PagesTarget(s.config), [relativeImage], { force: true });
     } finally {
@@ -204,7 +233,9 @@ describe('github-pages target over file://', () => {
     const fixture = site();
     await publish(fixture, 'nodemcuv2', '1.4.2');
     const rebuilt = await signedRelease(fixture.key, 'nodemcuv2', '1.4.2', 'different build');
-    await expect(publishReleases(new PagesTarget(fixture.config), [rebuilt], { force: true })).rejects.toThrow(/already exists .* with different bytes/);
+    await expect(publishReleases(new PagesTarget(fixture.config), [rebuilt], { force: true })).rejects.toThrow(
+      /already exists .* with different bytes/,
+    );
   });
 
   it('removes images beyond keep-versions in the same commit, never the published one', async () => {
@@ -222,7 +253,9 @@ describe('github-pages target over file://', () => {
       'nodemcuv2/latest.txt',
     ]);
     expect(git(fixture.bare, 'rev-parse', `${BRANCH}~1`)).toBe(beforeRetention);
-    expect(git(fixture.bare, 'diff', '--no-renames', '--name-status', `${BRANCH}~1`, BRANCH).split('\n').sort()).toEqual([
+    expect(
+      git(fixture.bare, 'diff', '--no-renames', '--name-status', `${BRANCH}~1`, BRANCH).split('\n').sort(),
+    ).toEqual([
       'A\tnodemcuv2/firmware-1.3.0.bin',
       'D\tnodemcuv2/firmware-1.0.0.bin',
       'D\tnodemcuv2/firmware-1.1.0.bin',
@@ -234,16 +267,22 @@ describe('github-pages target over file://', () => {
 
   it('refuses a branch name git does not accept, before touching the remote', async () => {
     const fixture = site({ branch: 'gh..pages' });
-    await expect(publish(fixture, 'nodemcuv2', '1.4.2')).rejects.toThrow('pages-branch "gh..pages" is not a valid branch name');
+    await expect(publish(fixture, 'nodemcuv2', '1.4.2')).rejects.toThrow(
+      'pages-branch "gh..pages" is not a valid branch name',
+    );
   });
 
   it('refuses a folder that escapes the branch', () => {
-    expect(() => new PagesTarget({ branch: BRANCH, folder: 'ota/../..', remoteUrl: 'file:///nowhere' })).toThrow(/plain relative folder/);
+    expect(() => new PagesTarget({ branch: BRANCH, folder: 'ota/../..', remoteUrl: 'file:///nowhere' })).toThrow(
+      /plain relative folder/,
+    );
   });
 
   it('reports a remote that does not exist', async () => {
     const fixture = site({ remoteUrl: `file://${join(temporaryFolder(), 'missing.git')}` });
-    await expect(publish(fixture, 'nodemcuv2', '1.4.2')).rejects.toThrow(/git ls-remote for branch gh-pages of file:.*missing\.git failed: .*/);
+    await expect(publish(fixture, 'nodemcuv2', '1.4.2')).rejects.toThrow(
+      /git ls-remote for branch gh-pages of file:.*missing\.git failed: .*/,
+    );
   });
 });
 
@@ -279,7 +318,9 @@ describe('pages-history: squash', () => {
     const racing = gatedTarget(new PagesTarget(fixture.config), new Promise<void>((resolve) => (otherDone = resolve)));
     const higherRun = publishReleases(racing, [await signedRelease(fixture.key, 'nodemcuv2', '1.2.0')]);
     // The other run keeps history: its commit lands on top of the one the racing run fetched.
-    await publishReleases(new PagesTarget({ ...fixture.config, history: 'keep' }), [await signedRelease(fixture.key, 'esp32dev', '3.0.0')]).finally(otherDone);
+    await publishReleases(new PagesTarget({ ...fixture.config, history: 'keep' }), [
+      await signedRelease(fixture.key, 'esp32dev', '3.0.0'),
+    ]).finally(otherDone);
     await higherRun;
 
     expect(racing.attempts).toBe(2);
@@ -317,7 +358,14 @@ describe('two publishes at once on github-pages', () => {
 
     expect(racing.attempts).toBe(2);
     expect(versionIn(fixture, 'nodemcuv2/latest.txt')).toBe('1.1.0');
-    expect(branchFiles(fixture.bare, BRANCH)).toEqual(['CNAME', 'index.html', 'index.json', 'nodemcuv2/firmware-1.0.0.bin', 'nodemcuv2/firmware-1.1.0.bin', 'nodemcuv2/latest.txt']);
+    expect(branchFiles(fixture.bare, BRANCH)).toEqual([
+      'CNAME',
+      'index.html',
+      'index.json',
+      'nodemcuv2/firmware-1.0.0.bin',
+      'nodemcuv2/firmware-1.1.0.bin',
+      'nodemcuv2/latest.txt',
+    ]);
     expect(isAncestor(fixture.bare, lowerTip, tip(fixture))).toBe(true);
   });
 
@@ -337,7 +385,14 @@ describe('two publishes at once on github-pages', () => {
     expect(published).toMatchObject({ version: '1.0.0', supersededBy: '1.1.0' });
     expect(racing.attempts).toBe(2);
     expect(versionIn(fixture, 'nodemcuv2/latest.txt')).toBe('1.1.0');
-    expect(branchFiles(fixture.bare, BRANCH)).toEqual(['.nojekyll', 'index.html', 'index.json', 'nodemcuv2/firmware-1.0.0.bin', 'nodemcuv2/firmware-1.1.0.bin', 'nodemcuv2/latest.txt']);
+    expect(branchFiles(fixture.bare, BRANCH)).toEqual([
+      '.nojekyll',
+      'index.html',
+      'index.json',
+      'nodemcuv2/firmware-1.0.0.bin',
+      'nodemcuv2/firmware-1.1.0.bin',
+      'nodemcuv2/latest.txt',
+    ]);
     expect(isAncestor(fixture.bare, higherTip, tip(fixture))).toBe(true);
   });
 
@@ -379,7 +434,11 @@ describe('github-pages target over smart HTTP with a token', () => {
 
   function httpSite(name: string, token?: string): Site {
     const bare = bareRepository(root, name);
-    return { bare, key: newKey(), config: { branch: BRANCH, folder: '', remoteUrl: `${server.url}/${name}.git`, token } };
+    return {
+      bare,
+      key: newKey(),
+      config: { branch: BRANCH, folder: '', remoteUrl: `${server.url}/${name}.git`, token },
+    };
   }
 
   it('authenticates with the token as an Authorization header, never in a URL, and publishes', async () => {
@@ -389,7 +448,14 @@ describe('github-pages target over smart HTTP with a token', () => {
     await publish(fixture, 'nodemcuv2', '1.4.3');
 
     expect(server.refused).toBe(refusedBefore);
-    expect(branchFiles(fixture.bare, BRANCH)).toEqual(['.nojekyll', 'index.html', 'index.json', 'nodemcuv2/firmware-1.4.2.bin', 'nodemcuv2/firmware-1.4.3.bin', 'nodemcuv2/latest.txt']);
+    expect(branchFiles(fixture.bare, BRANCH)).toEqual([
+      '.nojekyll',
+      'index.html',
+      'index.json',
+      'nodemcuv2/firmware-1.4.2.bin',
+      'nodemcuv2/firmware-1.4.3.bin',
+      'nodemcuv2/latest.txt',
+    ]);
     expect(versionIn(fixture, 'nodemcuv2/latest.txt')).toBe('1.4.3');
     expect(server.urls.some((url) => url.includes('receive-pack'))).toBe(true);
     expect(server.urls.join('\n')).not.toContain(TOKEN);
@@ -400,7 +466,9 @@ describe('github-pages target over smart HTTP with a token', () => {
     const fixture = httpSite('refused', wrongToken);
     const refusedBefore = server.refused;
     const failure = publish(fixture, 'nodemcuv2', '1.4.2');
-    await expect(failure).rejects.toThrow(/git ls-remote for branch gh-pages of http:\/\/127\.0\.0\.1:\d+\/refused\.git failed: .*check the token input/);
+    await expect(failure).rejects.toThrow(
+      /git ls-remote for branch gh-pages of http:\/\/127\.0\.0\.1:\d+\/refused\.git failed: .*check the token input/,
+    );
     const message = await failure.catch((error: Error) => error.message);
     expect(message).not.toContain(wrongToken);
     expect(message).not.toContain(Buffer.from(`x-access-token:${wrongToken}`).toString('base64'));
@@ -410,7 +478,9 @@ describe('github-pages target over smart HTTP with a token', () => {
 
   it('fails without a token', async () => {
     const fixture = httpSite('anonymous');
-    await expect(publish(fixture, 'nodemcuv2', '1.4.2')).rejects.toThrow(/anonymous\.git failed: .*check the token input/);
+    await expect(publish(fixture, 'nodemcuv2', '1.4.2')).rejects.toThrow(
+      /anonymous\.git failed: .*check the token input/,
+    );
     expect(git(fixture.bare, 'for-each-ref')).toBe('');
   });
 
@@ -424,7 +494,9 @@ describe('github-pages target over smart HTTP with a token', () => {
     const originalPath = process.env.PATH;
     process.env.PATH = `${bin}${delimiter}${originalPath}`;
     try {
-      await publishReleases(await createTarget({ kind: 'github-pages', pages: fixture.config }), [await signedRelease(fixture.key, 'nodemcuv2', '1.4.2')]);
+      await publishReleases(await createTarget({ kind: 'github-pages', pages: fixture.config }), [
+        await signedRelease(fixture.key, 'nodemcuv2', '1.4.2'),
+      ]);
     } finally {
       process.env.PATH = originalPath;
     }
@@ -438,7 +510,10 @@ describe('github-pages target over smart HTTP with a token', () => {
   it('masks the header form of the token it derives, and that form is what the server accepts', async () => {
     const fixture = httpSite('mask', TOKEN);
     const masked: string[] = [];
-    const target = await createTarget({ kind: 'github-pages', pages: fixture.config }, { mask: (secret) => masked.push(secret) });
+    const target = await createTarget(
+      { kind: 'github-pages', pages: fixture.config },
+      { mask: (secret) => masked.push(secret) },
+    );
     await publishReleases(target, [await signedRelease(fixture.key, 'nodemcuv2', '1.4.2')]);
     expect(masked).toEqual([Buffer.from(`x-access-token:${TOKEN}`).toString('base64')]);
     expect(versionIn(fixture, 'nodemcuv2/latest.txt')).toBe('1.4.2');
@@ -471,7 +546,11 @@ describe('github-pages target over smart HTTP with a token', () => {
   it('still publishes through a server without partial clone support, fetching the whole tip instead', async () => {
     const name = 'no-filter';
     const bare = bareRepository(root, name, { partialClone: false });
-    const fixture: Site = { bare, key: newKey(), config: { branch: BRANCH, folder: '', remoteUrl: `${server.url}/${name}.git`, token: TOKEN } };
+    const fixture: Site = {
+      bare,
+      key: newKey(),
+      config: { branch: BRANCH, folder: '', remoteUrl: `${server.url}/${name}.git`, token: TOKEN },
+    };
     const image = 256 * 1024;
     const old = randomBytes(image);
     seedBranch(fixture.bare, BRANCH, { CNAME: 'ota.example.com\n', 'nodemcuv2/firmware-0.1.0.bin': old });
@@ -491,10 +570,17 @@ describe('github-pages target over smart HTTP with a token', () => {
     await Promise.all(releases.map((release) => publishReleases(new PagesTarget(fixture.config), [release])));
 
     expect(branchFiles(fixture.bare, BRANCH)).toEqual(
-      ['CNAME', 'index.html', 'index.json', ...boards.flatMap((board) => [`${board}/firmware-1.0.0.bin`, `${board}/latest.txt`])].sort(),
+      [
+        'CNAME',
+        'index.html',
+        'index.json',
+        ...boards.flatMap((board) => [`${board}/firmware-1.0.0.bin`, `${board}/latest.txt`]),
+      ].sort(),
     );
     // Every run's retry rebuilt the release index on the tip it fetched: none of the three is missing from it.
-    const indexed = JSON.parse(branchFile(fixture.bare, BRANCH, 'index.json').toString()) as { releases: Array<{ board: string }> };
+    const indexed = JSON.parse(branchFile(fixture.bare, BRANCH, 'index.json').toString()) as {
+      releases: Array<{ board: string }>;
+    };
     expect([...new Set(indexed.releases.map((entry) => entry.board))].sort()).toEqual([...boards].sort());
     expect(git(fixture.bare, 'rev-list', '--count', BRANCH)).toBe('4');
     expect(isAncestor(fixture.bare, seeded, tip(fixture))).toBe(true);
@@ -513,7 +599,14 @@ describe('github-pages target over smart HTTP with a token', () => {
 
     expect(racing.attempts).toBe(2);
     expect(versionIn(fixture, 'nodemcuv2/latest.txt')).toBe('2.1.0');
-    expect(branchFiles(fixture.bare, BRANCH)).toEqual(['.nojekyll', 'index.html', 'index.json', 'nodemcuv2/firmware-2.0.0.bin', 'nodemcuv2/firmware-2.1.0.bin', 'nodemcuv2/latest.txt']);
+    expect(branchFiles(fixture.bare, BRANCH)).toEqual([
+      '.nojekyll',
+      'index.html',
+      'index.json',
+      'nodemcuv2/firmware-2.0.0.bin',
+      'nodemcuv2/firmware-2.1.0.bin',
+      'nodemcuv2/latest.txt',
+    ]);
     expect(isAncestor(fixture.bare, lowerTip, tip(fixture))).toBe(true);
   });
 });

@@ -33,16 +33,34 @@ function mirror(s3: LocalS3, config: Partial<S3Config> = {}): Mirror {
     s3,
     key: newKey(),
     prefix,
-    config: { bucket: BUCKET, prefix, region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true, ...S3RVER_CREDENTIALS, ...config },
+    config: {
+      bucket: BUCKET,
+      prefix,
+      region: 'us-east-1',
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      ...S3RVER_CREDENTIALS,
+      ...config,
+    },
   };
 }
 
-async function publish(fixture: Mirror, board: string, version: string, options: { force?: boolean; keepVersions?: number; marker?: string } = {}) {
-  return publishReleases(new S3Target(fixture.config), [await signedRelease(fixture.key, board, version, options.marker)], options);
+async function publish(
+  fixture: Mirror,
+  board: string,
+  version: string,
+  options: { force?: boolean; keepVersions?: number; marker?: string } = {},
+) {
+  return publishReleases(
+    new S3Target(fixture.config),
+    [await signedRelease(fixture.key, board, version, options.marker)],
+    options,
+  );
 }
 
 /** A plain anonymous GET of the object, as a device or a browser would do it. */
-const get = (fixture: Mirror, path: string): Promise<Response> => fetch(`${fixture.s3.direct}/${BUCKET}/${fixture.prefix}/${path}`);
+const get = (fixture: Mirror, path: string): Promise<Response> =>
+  fetch(`${fixture.s3.direct}/${BUCKET}/${fixture.prefix}/${path}`);
 
 async function manifestVersion(fixture: Mirror, board = 'nodemcuv2'): Promise<string | undefined> {
   const response = await get(fixture, `${board}/latest.txt`);
@@ -51,7 +69,9 @@ async function manifestVersion(fixture: Mirror, board = 'nodemcuv2'): Promise<st
 }
 
 const objectsUnder = (fixture: Mirror): string[] =>
-  [...new Set(fixture.s3.requests.filter((r) => r.method === 'PUT').map((r) => keyOf(r.path)))].filter((key) => key.startsWith(fixture.prefix));
+  [...new Set(fixture.s3.requests.filter((r) => r.method === 'PUT').map((r) => keyOf(r.path)))].filter((key) =>
+    key.startsWith(fixture.prefix),
+  );
 
 async function listBucket(s3: LocalS3, prefix: string): Promise<string[]> {
   const listing = await (await fetch(`${s3.direct}/${BUCKET}?list-type=2&prefix=${encodeURIComponent(prefix)}`)).text();
@@ -68,7 +88,11 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
   it('uploads the image and latest.txt under the prefix with their Content-Type and Cache-Control', async () => {
     const fixture = mirror(s3);
     const [published] = await publish(fixture, 'nodemcuv2', '1.4.2');
-    expect(published).toMatchObject({ manifest: 'nodemcuv2/latest.txt', image: 'nodemcuv2/firmware-1.4.2.bin', imageWritten: true });
+    expect(published).toMatchObject({
+      manifest: 'nodemcuv2/latest.txt',
+      image: 'nodemcuv2/firmware-1.4.2.bin',
+      imageWritten: true,
+    });
 
     const manifest = await get(fixture, 'nodemcuv2/latest.txt');
     expect(manifest.status).toBe(200);
@@ -96,39 +120,72 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
     await publish(fixture, 'nodemcuv2', '1.4.2');
     const puts = s3.requests.filter((r) => r.method === 'PUT' && keyOf(r.path).startsWith(fixture.prefix));
     expect(puts.map((r) => new URL(r.path, 'http://x').pathname)).toEqual(
-      expect.arrayContaining([`/${BUCKET}/${fixture.prefix}/nodemcuv2/firmware-1.4.2.bin`, `/${BUCKET}/${fixture.prefix}/nodemcuv2/latest.txt`]),
+      expect.arrayContaining([
+        `/${BUCKET}/${fixture.prefix}/nodemcuv2/firmware-1.4.2.bin`,
+        `/${BUCKET}/${fixture.prefix}/nodemcuv2/latest.txt`,
+      ]),
     );
     for (const put of puts) {
-      expect(Object.keys(put.headers).filter((name) => name.startsWith('x-amz-checksum') || name === 'x-amz-sdk-checksum-algorithm')).toEqual([]);
+      expect(
+        Object.keys(put.headers).filter(
+          (name) => name.startsWith('x-amz-checksum') || name === 'x-amz-sdk-checksum-algorithm',
+        ),
+      ).toEqual([]);
       expect(put.headers['x-amz-acl']).toBeUndefined();
     }
 
     const withAcl = mirror(s3, { acl: 'public-read' });
     await publish(withAcl, 'nodemcuv2', '1.4.2');
-    const aclPuts = s3.requests.filter((r) => r.method === 'PUT' && keyOf(r.path).startsWith(withAcl.prefix) && !keyOf(r.path).includes('.static-ota-probe'));
+    const aclPuts = s3.requests.filter(
+      (r) =>
+        r.method === 'PUT' && keyOf(r.path).startsWith(withAcl.prefix) && !keyOf(r.path).includes('.static-ota-probe'),
+    );
     // The image, latest.txt and the release page (index.json, index.html).
     expect(aclPuts.length).toBe(4);
-    expect(aclPuts.map((r) => r.headers['x-amz-acl'])).toEqual(['public-read', 'public-read', 'public-read', 'public-read']);
+    expect(aclPuts.map((r) => r.headers['x-amz-acl'])).toEqual([
+      'public-read',
+      'public-read',
+      'public-read',
+      'public-read',
+    ]);
   });
 
   it('writes images before latest.txt', async () => {
     const fixture = mirror(s3);
-    await publishReleases(new S3Target(fixture.config), [await signedRelease(fixture.key, 'nodemcuv2', '1.0.0'), await signedRelease(fixture.key, 'esp32dev', '1.0.0')]);
-    const order = objectsUnder(fixture).map((key) => key.slice(fixture.prefix.length + 1)).filter((key) => !key.startsWith('.static-ota-probe'));
-    expect(order).toEqual(['nodemcuv2/firmware-1.0.0.bin', 'esp32dev/firmware-1.0.0.bin', 'nodemcuv2/latest.txt', 'esp32dev/latest.txt', 'index.json', 'index.html']);
+    await publishReleases(new S3Target(fixture.config), [
+      await signedRelease(fixture.key, 'nodemcuv2', '1.0.0'),
+      await signedRelease(fixture.key, 'esp32dev', '1.0.0'),
+    ]);
+    const order = objectsUnder(fixture)
+      .map((key) => key.slice(fixture.prefix.length + 1))
+      .filter((key) => !key.startsWith('.static-ota-probe'));
+    expect(order).toEqual([
+      'nodemcuv2/firmware-1.0.0.bin',
+      'esp32dev/firmware-1.0.0.bin',
+      'nodemcuv2/latest.txt',
+      'esp32dev/latest.txt',
+      'index.json',
+      'index.html',
+    ]);
   });
 
   it('refuses a re-publish of the same version unless forced, and always a downgrade', async () => {
     const fixture = mirror(s3);
     await publish(fixture, 'nodemcuv2', '1.4.2');
     await expect(publish(fixture, 'nodemcuv2', '1.4.2')).rejects.toThrow(
-      new RegExp(`1\\.4\\.2 is already published for nodemcuv2 \\(stable\\) in s3://${BUCKET}/${fixture.prefix}/; use --force`),
+      new RegExp(
+        `1\\.4\\.2 is already published for nodemcuv2 \\(stable\\) in s3://${BUCKET}/${fixture.prefix}/; use --force`,
+      ),
     );
     const [forced] = await publish(fixture, 'nodemcuv2', '1.4.2', { force: true });
     expect(forced.imageWritten).toBe(false);
     await publish(fixture, 'nodemcuv2', '1.5.0');
-    await expect(publish(fixture, 'nodemcuv2', '1.4.9')).rejects.toThrow(/refusing to publish 1\.4\.9 .* already offers 1\.5\.0/);
-    await expect(publish(fixture, 'nodemcuv2', '1.5.0', { force: true, marker: 'another build' })).rejects.toThrow(/already exists .* with different bytes/);
+    await expect(publish(fixture, 'nodemcuv2', '1.4.9')).rejects.toThrow(
+      /refusing to publish 1\.4\.9 .* already offers 1\.5\.0/,
+    );
+    await expect(publish(fixture, 'nodemcuv2', '1.5.0', { force: true, marker: 'another build' })).rejects.toThrow(
+      /already exists .* with different bytes/,
+    );
     expect(await manifestVersion(fixture)).toBe('1.5.0');
     expect(await listBucket(s3, `${fixture.prefix}/nodemcuv2/firmware-1.4.9`)).toEqual([]);
   });
@@ -144,8 +201,13 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
       `${fixture.prefix}/nodemcuv2/firmware-1.3.0.bin`,
       `${fixture.prefix}/nodemcuv2/latest.txt`,
     ]);
-    const deletes = s3.requests.filter((r) => r.method === 'DELETE' && keyOf(r.path).startsWith(`${fixture.prefix}/nodemcuv2/`));
-    expect(deletes.map((r) => keyOf(r.path)).sort()).toEqual([`${fixture.prefix}/nodemcuv2/firmware-1.0.0.bin`, `${fixture.prefix}/nodemcuv2/firmware-1.1.0.bin`]);
+    const deletes = s3.requests.filter(
+      (r) => r.method === 'DELETE' && keyOf(r.path).startsWith(`${fixture.prefix}/nodemcuv2/`),
+    );
+    expect(deletes.map((r) => keyOf(r.path)).sort()).toEqual([
+      `${fixture.prefix}/nodemcuv2/firmware-1.0.0.bin`,
+      `${fixture.prefix}/nodemcuv2/firmware-1.1.0.bin`,
+    ]);
     expect(s3.requests.some((r) => r.method === 'POST' && r.path.includes('delete'))).toBe(false);
   });
 
@@ -155,7 +217,10 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
     for (let start = 0; start < seeded.length; start += 25) {
       await Promise.all(
         seeded.slice(start, start + 25).map(async (version) => {
-          const stored = await fetch(`${s3.direct}/${BUCKET}/${fixture.prefix}/nodemcuv2/firmware-${version}.bin`, { method: 'PUT', body: version });
+          const stored = await fetch(`${s3.direct}/${BUCKET}/${fixture.prefix}/nodemcuv2/firmware-${version}.bin`, {
+            method: 'PUT',
+            body: version,
+          });
           expect(stored.status).toBe(200);
         }),
       );
@@ -163,18 +228,26 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
     await publish(fixture, 'nodemcuv2', '1.1.0', { keepVersions: LIST_PAGE_KEYS });
 
     const folder = `${fixture.prefix}/nodemcuv2/`;
-    const listings = s3.requests.filter((r) => r.method === 'GET' && new URL(r.path, 'http://x').searchParams.get('prefix') === folder);
+    const listings = s3.requests.filter(
+      (r) => r.method === 'GET' && new URL(r.path, 'http://x').searchParams.get('prefix') === folder,
+    );
     expect(listings.some((r) => new URL(r.path, 'http://x').searchParams.get('continuation-token'))).toBe(true);
     const images = [];
     for (let page = 0, token = ''; page === 0 || token; page++) {
-      const listing = await (await fetch(`${s3.endpoint}/${BUCKET}?list-type=2&prefix=${encodeURIComponent(`${folder}firmware-`)}${token ? `&continuation-token=${token}` : ''}`)).text();
+      const listing = await (
+        await fetch(
+          `${s3.endpoint}/${BUCKET}?list-type=2&prefix=${encodeURIComponent(`${folder}firmware-`)}${token ? `&continuation-token=${token}` : ''}`,
+        )
+      ).text();
       images.push(...[...listing.matchAll(/<Key>[^<]*firmware-([^<]+)\.bin<\/Key>/g)].map((match) => match[1]));
       token = /<NextContinuationToken>([^<]+)</.exec(listing)?.[1] ?? '';
     }
     // The newest 1000 by version stay: 1.1.0 and 1.0.6 to 1.0.1004; the six oldest, spread over both pages, go.
     expect(images.length).toBe(LIST_PAGE_KEYS);
     expect(images).toContain('1.1.0');
-    expect(images.filter((version) => ['1.0.0', '1.0.1', '1.0.2', '1.0.3', '1.0.4', '1.0.5'].includes(version))).toEqual([]);
+    expect(
+      images.filter((version) => ['1.0.0', '1.0.1', '1.0.2', '1.0.3', '1.0.4', '1.0.5'].includes(version)),
+    ).toEqual([]);
     expect(await manifestVersion(fixture)).toBe('1.1.0');
   });
 
@@ -216,12 +289,22 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
     s3.failWhen((r) => r.method === 'PUT' && keyOf(r.path) === imageKey, 2);
     // Many times the two reused upload buffers, random so that a buffer refilled too early would show.
     const imageFile = join(temporaryFolder(), 'large.bin');
-    writeFileSync(imageFile, Buffer.concat([writeEspImage(imageFile, { publicKey: fixture.key.publicKey }), randomBytes(3 * 1024 * 1024)]));
-    const release = await signRelease({ imageFile, board: 'nodemcuv2', version: '1.0.0', channel: 'stable', file: 'firmware-1.0.0.bin' }, { keys: [fixture.key] });
+    writeFileSync(
+      imageFile,
+      Buffer.concat([writeEspImage(imageFile, { publicKey: fixture.key.publicKey }), randomBytes(3 * 1024 * 1024)]),
+    );
+    const release = await signRelease(
+      { imageFile, board: 'nodemcuv2', version: '1.0.0', channel: 'stable', file: 'firmware-1.0.0.bin' },
+      { keys: [fixture.key] },
+    );
     await publishReleases(new S3Target(fixture.config), [release]);
 
     const puts = s3.requests.filter((r) => r.method === 'PUT' && keyOf(r.path) === imageKey);
-    expect(puts.map((r) => r.headers['content-length'])).toEqual([String(release.size), String(release.size), String(release.size)]);
+    expect(puts.map((r) => r.headers['content-length'])).toEqual([
+      String(release.size),
+      String(release.size),
+      String(release.size),
+    ]);
     const stored = Buffer.from(await (await get(fixture, 'nodemcuv2/firmware-1.0.0.bin')).arrayBuffer());
     expect(stored.equals(readFileSync(release.imageFile))).toBe(true);
     expect(await manifestVersion(fixture)).toBe('1.0.0');
@@ -231,7 +314,10 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
     const fixture = mirror(s3);
     const failing = `${fixture.prefix}/esp32dev/firmware-2.0.0.bin`;
     s3.failWhen((r) => r.method === 'PUT' && keyOf(r.path) === failing);
-    const releases = [await signedRelease(fixture.key, 'nodemcuv2', '2.0.0'), await signedRelease(fixture.key, 'esp32dev', '2.0.0')];
+    const releases = [
+      await signedRelease(fixture.key, 'nodemcuv2', '2.0.0'),
+      await signedRelease(fixture.key, 'esp32dev', '2.0.0'),
+    ];
     await expect(publishReleases(new S3Target(fixture.config), releases)).rejects.toThrow(
       new RegExp(`^PUT s3://${BUCKET}/${failing.replace(/\./g, '\\.')} failed: .*HTTP 500\\) after 5 attempts$`),
     );
@@ -254,7 +340,9 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
   it('fails naming the object and the network cause when the endpoint does not answer', async () => {
     const fixture = mirror(s3, { endpoint: 'http://127.0.0.1:1' });
     await expect(publish(fixture, 'nodemcuv2', '1.0.0')).rejects.toThrow(
-      new RegExp(`^GET s3://${BUCKET}/${fixture.prefix}/nodemcuv2/latest\\.txt failed: .*ECONNREFUSED 127\\.0\\.0\\.1:1 after 5 attempts$`),
+      new RegExp(
+        `^GET s3://${BUCKET}/${fixture.prefix}/nodemcuv2/latest\\.txt failed: .*ECONNREFUSED 127\\.0\\.0\\.1:1 after 5 attempts$`,
+      ),
     );
   });
 
@@ -262,7 +350,10 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
     const silent = createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
-      const fixture = mirror(s3, { endpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, idleTimeoutMs: 300 });
+      const fixture = mirror(s3, {
+        endpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+        idleTimeoutMs: 300,
+      });
       await expect(publish(fixture, 'nodemcuv2', '1.0.0')).rejects.toThrow(
         new RegExp(`^GET s3://${BUCKET}/${fixture.prefix}/nodemcuv2/latest\\.txt failed: .* after 5 attempts$`),
       );
@@ -292,20 +383,27 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
       const target = await createTarget({ kind: 's3', s3: fixture.config });
       await publishReleases(target, [await signedRelease(fixture.key, 'nodemcuv2', '1.0.0')]);
     } finally {
-      for (const [name, value] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
+      for (const [name, value] of [
+        ['AWS_ACCESS_KEY_ID', saved.id],
+        ['AWS_SECRET_ACCESS_KEY', saved.secret],
+      ] as const) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }
     }
     expect(await manifestVersion(fixture)).toBe('1.0.0');
     const signed = s3.requests.filter((r) => keyOf(r.path).startsWith(fixture.prefix) && r.method === 'PUT');
-    expect(signed.every((r) => String(r.headers.authorization).includes(`Credential=${S3RVER_CREDENTIALS.accessKeyId}/`))).toBe(true);
+    expect(
+      signed.every((r) => String(r.headers.authorization).includes(`Credential=${S3RVER_CREDENTIALS.accessKeyId}/`)),
+    ).toBe(true);
   });
 
   it('checks its settings before any request', () => {
     expect(() => new S3Target({ ...mirror(s3).config, bucket: '' })).toThrow(/needs s3-bucket/);
     expect(() => new S3Target({ ...mirror(s3).config, acl: 'public' })).toThrow(/s3-acl "public" is not a canned ACL/);
-    expect(() => new S3Target({ ...mirror(s3).config, secretAccessKey: undefined })).toThrow(/both s3-access-key-id and s3-secret-access-key/);
+    expect(() => new S3Target({ ...mirror(s3).config, secretAccessKey: undefined })).toThrow(
+      /both s3-access-key-id and s3-secret-access-key/,
+    );
     const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
     delete process.env.AWS_ACCESS_KEY_ID;
     delete process.env.AWS_SECRET_ACCESS_KEY;
@@ -334,8 +432,16 @@ describe('s3 target on a server that honours conditional writes', () => {
     const firstManifestEtag = (await get(fixture, 'nodemcuv2/latest.txt')).headers.get('etag');
     await publish(fixture, 'nodemcuv2', '1.1.0');
 
-    const puts = s3.requests.filter((r) => r.method === 'PUT' && keyOf(r.path).startsWith(`${fixture.prefix}/nodemcuv2/`));
-    expect(puts.map((r) => [keyOf(r.path).slice(fixture.prefix.length + 1), r.headers['if-none-match'], r.headers['if-match']])).toEqual([
+    const puts = s3.requests.filter(
+      (r) => r.method === 'PUT' && keyOf(r.path).startsWith(`${fixture.prefix}/nodemcuv2/`),
+    );
+    expect(
+      puts.map((r) => [
+        keyOf(r.path).slice(fixture.prefix.length + 1),
+        r.headers['if-none-match'],
+        r.headers['if-match'],
+      ]),
+    ).toEqual([
       ['nodemcuv2/firmware-1.0.0.bin', '*', undefined],
       ['nodemcuv2/latest.txt', '*', undefined],
       ['nodemcuv2/firmware-1.1.0.bin', '*', undefined],
@@ -355,7 +461,9 @@ describe('s3 target on a server that honours conditional writes', () => {
     await higherRun;
 
     expect(racing.attempts).toBe(2);
-    const refused = s3.requests.filter((r) => r.method === 'PUT' && keyOf(r.path) === `${fixture.prefix}/nodemcuv2/latest.txt` && r.headers['if-match']);
+    const refused = s3.requests.filter(
+      (r) => r.method === 'PUT' && keyOf(r.path) === `${fixture.prefix}/nodemcuv2/latest.txt` && r.headers['if-match'],
+    );
     expect(refused.length).toBe(3);
     expect(await manifestVersion(fixture)).toBe('1.2.0');
     expect(await listBucket(s3, `${fixture.prefix}/nodemcuv2/firmware`)).toEqual([
@@ -369,7 +477,11 @@ describe('s3 target on a server that honours conditional writes', () => {
     const fixture = mirror(s3);
     let firstDone!: () => void;
     // Both see no image; the first writes image and manifest while the second waits before its image.
-    const racing = gatedTarget(new S3Target(fixture.config), new Promise<void>((resolve) => (firstDone = resolve)), 'writeImage');
+    const racing = gatedTarget(
+      new S3Target(fixture.config),
+      new Promise<void>((resolve) => (firstDone = resolve)),
+      'writeImage',
+    );
     const secondBuild = await signedRelease(fixture.key, 'nodemcuv2', '1.0.0', 'second build');
     const firstBuild = await signedRelease(fixture.key, 'nodemcuv2', '1.0.0', 'first build');
     const secondRun = publishReleases(racing, [secondBuild]);
@@ -377,7 +489,9 @@ describe('s3 target on a server that honours conditional writes', () => {
 
     await expect(secondRun).rejects.toThrow(/already exists .* with different bytes|already published/);
     const image = Buffer.from(await (await get(fixture, 'nodemcuv2/firmware-1.0.0.bin')).arrayBuffer());
-    const manifest = openManifest(Buffer.from(await (await get(fixture, 'nodemcuv2/latest.txt')).arrayBuffer()), [fixture.key.publicKey]);
+    const manifest = openManifest(Buffer.from(await (await get(fixture, 'nodemcuv2/latest.txt')).arrayBuffer()), [
+      fixture.key.publicKey,
+    ]);
     expect(manifest.sha256).toBe(firstBuild.sha256);
     expect(image.includes(Buffer.from('first build'))).toBe(true);
   });
