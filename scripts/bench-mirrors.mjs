@@ -18,8 +18,14 @@ const limits = readFileSync(join(repository, 'firmware/src/core/static_ota_limit
 const probeInterval = Number(/kMirrorProbeInterval = (\d+);/.exec(limits)[1]);
 const POLLS = 3 * probeInterval;
 
-execFileSync('cmake', ['-S', join(repository, 'firmware'), '-B', join(repository, 'firmware', 'build')], { stdio: 'ignore' });
-execFileSync('cmake', ['--build', join(repository, 'firmware', 'build'), '--target', 'static-ota-device', '--parallel', '2'], { stdio: 'ignore' });
+execFileSync('cmake', ['-S', join(repository, 'firmware'), '-B', join(repository, 'firmware', 'build')], {
+  stdio: 'ignore',
+});
+execFileSync(
+  'cmake',
+  ['--build', join(repository, 'firmware', 'build'), '--target', 'static-ota-device', '--parallel', '2'],
+  { stdio: 'ignore' },
+);
 
 const work = mkdtempSync(join(tmpdir(), 'static-ota-bench-mirrors-'));
 const key = join(work, 'key.pem');
@@ -30,7 +36,20 @@ image[0] = 0xe9;
 Buffer.from(publicHex, 'hex').copy(image, 16);
 writeFileSync(join(work, 'fw.bin'), image);
 const mirrorFolder = join(work, 'mirror');
-execFileSync(process.execPath, [cli, 'publish', '--firmware', join(work, 'fw.bin'), '--version', '2.0.0', '--board', 'nodemcuv2', '--key', key, '--out', mirrorFolder]);
+execFileSync(process.execPath, [
+  cli,
+  'publish',
+  '--firmware',
+  join(work, 'fw.bin'),
+  '--version',
+  '2.0.0',
+  '--board',
+  'nodemcuv2',
+  '--key',
+  key,
+  '--out',
+  mirrorFolder,
+]);
 
 /** A static host with ETag/304, counting the requests it answers. */
 function serve() {
@@ -39,7 +58,9 @@ function serve() {
     counter.requests += 1;
     let body;
     try {
-      body = readFileSync(join(mirrorFolder, ...(request.url ?? '').split('/').filter((part) => part && part !== '..')));
+      body = readFileSync(
+        join(mirrorFolder, ...(request.url ?? '').split('/').filter((part) => part && part !== '..')),
+      );
     } catch {
       return response.writeHead(404).end();
     }
@@ -47,7 +68,13 @@ function serve() {
     if (request.headers['if-none-match'] === etag) return response.writeHead(304, { ETag: etag }).end();
     response.writeHead(200, { 'Content-Length': body.length, ETag: etag }).end(body);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(Object.assign(counter, { server, url: `http://127.0.0.1:${server.address().port}/nodemcuv2/latest.txt` }))));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve(
+        Object.assign(counter, { server, url: `http://127.0.0.1:${server.address().port}/nodemcuv2/latest.txt` }),
+      ),
+    ),
+  );
 }
 
 async function idlePolls(label, urls, servers, note = '') {
@@ -56,23 +83,51 @@ async function idlePolls(label, urls, servers, note = '') {
   const pattern = [];
   for (let poll = 0; poll < POLLS; poll++) {
     const before = servers.reduce((sum, server) => sum + server.requests, 0);
-    const { stdout } = await promisify(execFile)(simulator, [...urls.flatMap((url) => ['--url', url]), '--pubkey', publicHex, '--version', '2.0.0', '--board', 'nodemcuv2', '--check', '--state', state, '--timeout-ms', '2000']);
-    const fields = Object.fromEntries([...stdout.matchAll(/(\w+)=("[^"]*"|\S+)/g)].map((match) => [match[1], match[2]]));
+    const { stdout } = await promisify(execFile)(simulator, [
+      ...urls.flatMap((url) => ['--url', url]),
+      '--pubkey',
+      publicHex,
+      '--version',
+      '2.0.0',
+      '--board',
+      'nodemcuv2',
+      '--check',
+      '--state',
+      state,
+      '--timeout-ms',
+      '2000',
+    ]);
+    const fields = Object.fromEntries(
+      [...stdout.matchAll(/(\w+)=("[^"]*"|\S+)/g)].map((match) => [match[1], match[2]]),
+    );
     bytes += Number(fields.bytes_received);
     pattern.push(servers.reduce((sum, server) => sum + server.requests, 0) - before);
   }
   const requests = pattern.reduce((sum, count) => sum + count, 0);
-  console.log(`  ${label.padEnd(34)} ${(requests / POLLS).toFixed(2)} HTTP requests and ${Math.round(bytes / POLLS)} bytes received per poll${note}`);
+  console.log(
+    `  ${label.padEnd(34)} ${(requests / POLLS).toFixed(2)} HTTP requests and ${Math.round(bytes / POLLS)} bytes received per poll${note}`,
+  );
   console.log(`  ${''.padEnd(34)} requests per poll: ${pattern.join(' ')}`);
 }
 
 const mirrors = await Promise.all([serve(), serve(), serve()]);
 try {
-  console.log(`\nidle polls with mirror failover (${POLLS} polls, device runs the offered version, with a state file):`);
+  console.log(
+    `\nidle polls with mirror failover (${POLLS} polls, device runs the offered version, with a state file):`,
+  );
   await idlePolls('1 mirror', [mirrors[0].url], mirrors);
-  await idlePolls('3 mirrors, primary answering', mirrors.map((mirror) => mirror.url), mirrors);
+  await idlePolls(
+    '3 mirrors, primary answering',
+    mirrors.map((mirror) => mirror.url),
+    mirrors,
+  );
   const down = 'http://127.0.0.1:1/nodemcuv2/latest.txt';
-  await idlePolls('3 mirrors, primary down (port 1)', [down, mirrors[1].url, mirrors[2].url], mirrors, ', plus one refused connection');
+  await idlePolls(
+    '3 mirrors, primary down (port 1)',
+    [down, mirrors[1].url, mirrors[2].url],
+    mirrors,
+    ', plus one refused connection',
+  );
   console.log(
     `  (target: unchanged for one mirror, one 304 per poll while the primary answers; the fallbacks are\n` +
       `   probed once every ${probeInterval} polls so a stale primary cannot hide a release)`,

@@ -6,7 +6,13 @@ import { runRelease } from '../src/release.js';
 import type { TargetConfig } from '../src/publish/targets.js';
 import { parseSigningKey } from '../src/sign.js';
 
-const job = JSON.parse(process.argv[2]) as { seedHex: string; image: string; version: string; board: string; target: TargetConfig };
+const job = JSON.parse(process.argv[2]) as {
+  seedHex: string;
+  image: string;
+  version: string;
+  board: string;
+  target: TargetConfig;
+};
 await runRelease({
   version: job.version,
   projectDir: '.',

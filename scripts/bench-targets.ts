@@ -49,27 +49,40 @@ function imageWithKeyAtEnd(path: string, size: number): string {
  */
 async function branchWithHistory(root: string, releases: number): Promise<void> {
   const bare = bareRepository(root, `history-${releases}`);
-  const importer = spawn('git', ['-c', 'pack.compression=0', 'fast-import', '--quiet'], { cwd: bare, stdio: ['pipe', 'ignore', 'inherit'] });
+  const importer = spawn('git', ['-c', 'pack.compression=0', 'fast-import', '--quiet'], {
+    cwd: bare,
+    stdio: ['pipe', 'ignore', 'inherit'],
+  });
   const write = (data: string | Buffer): Promise<void> =>
-    new Promise((resolveWrite) => (importer.stdin.write(data) ? resolveWrite() : importer.stdin.once('drain', () => resolveWrite())));
+    new Promise((resolveWrite) =>
+      importer.stdin.write(data) ? resolveWrite() : importer.stdin.once('drain', () => resolveWrite()),
+    );
   for (let release = 1; release <= releases; release++) {
     const version = `0.${release}.0`;
-    await write(`commit refs/heads/gh-pages\ncommitter bench <bench@example.com> ${1_700_000_000 + release} +0000\ndata 7\nrelease\n`);
+    await write(
+      `commit refs/heads/gh-pages\ncommitter bench <bench@example.com> ${1_700_000_000 + release} +0000\ndata 7\nrelease\n`,
+    );
     for (const board of BOARDS) {
       const image = randomBytes(MiB);
-      await write(`M 100644 inline ${releaseFolder(board, STABLE_CHANNEL)}/${imageFileName(version)}\ndata ${image.length}\n`);
+      await write(
+        `M 100644 inline ${releaseFolder(board, STABLE_CHANNEL)}/${imageFileName(version)}\ndata ${image.length}\n`,
+      );
       await write(image);
       const manifest = `${version}\n`;
       await write(`\nM 100644 inline ${manifestPath(board, STABLE_CHANNEL)}\ndata ${manifest.length}\n${manifest}\n`);
     }
   }
   importer.stdin.end();
-  await new Promise((resolveExit, reject) => importer.on('close', (code) => (code === 0 ? resolveExit(undefined) : reject(new Error(`fast-import exited ${code}`)))));
-
+  await new Promise((resolveExit, reject) =>
+    importer.on('close', (code) =>
+      code === 0 ? resolveExit(undefined) : reject(new Error(`fast-import exited ${code}`)),
+    ),
+  );
 }
 
 /** Kilobytes on disk under `folder` (du), measured while a Pages publish holds its clone there. */
-const diskBytes = (folder: string): number => Number(execFileSync('du', ['-sk', folder], { encoding: 'utf8' }).split('\t')[0]) * 1024;
+const diskBytes = (folder: string): number =>
+  Number(execFileSync('du', ['-sk', folder], { encoding: 'utf8' }).split('\t')[0]) * 1024;
 
 /** Runs the publish, recording the clone's size on disk once the publish work is done (before commit and push). */
 function measuringDisk(target: MirrorTarget, folder: string, seen: { bytes: number }): MirrorTarget {
@@ -85,7 +98,9 @@ function measuringDisk(target: MirrorTarget, folder: string, seen: { bytes: numb
 }
 
 async function pagesHistory(): Promise<void> {
-  console.log(`\n## github-pages: one more release (${BOARDS.length} boards x 1 MiB) onto a branch of N releases, smart HTTP on 127.0.0.1 (median of ${HISTORY_RUNS}, sizes interleaved)`);
+  console.log(
+    `\n## github-pages: one more release (${BOARDS.length} boards x 1 MiB) onto a branch of N releases, smart HTTP on 127.0.0.1 (median of ${HISTORY_RUNS}, sizes interleaved)`,
+  );
   console.log('target: 200 releases within 1.5x of 1 release in wall time and bytes fetched');
   const root = join(work, 'git');
   mkdirSync(root);
@@ -93,7 +108,12 @@ async function pagesHistory(): Promise<void> {
   const runnerTemp = join(work, 'runner-temp');
   mkdirSync(runnerTemp);
   process.env.RUNNER_TEMP = runnerTemp;
-  const measured = new Map(HISTORY_SIZES.map((releases) => [releases, { fetched: [] as number[], disk: [] as number[], wall: [] as number[] }]));
+  const measured = new Map(
+    HISTORY_SIZES.map((releases) => [
+      releases,
+      { fetched: [] as number[], disk: [] as number[], wall: [] as number[] },
+    ]),
+  );
   try {
     for (const releases of HISTORY_SIZES) await branchWithHistory(root, releases);
     // Interleaved, so that a change in the machine's load touches every size alike.
@@ -102,13 +122,22 @@ async function pagesHistory(): Promise<void> {
       const signed: SignedRelease[] = [];
       for (const board of BOARDS) {
         const imageFile = imageWithKeyAtEnd(join(work, `${board}-${version}.bin`), MiB);
-        signed.push(await signRelease({ imageFile, board, version, channel: STABLE_CHANNEL, file: imageFileName(version) }, { keys: [key] }));
+        signed.push(
+          await signRelease(
+            { imageFile, board, version, channel: STABLE_CHANNEL, file: imageFileName(version) },
+            { keys: [key] },
+          ),
+        );
       }
       for (const releases of HISTORY_SIZES) {
         const config: TargetConfig = {
           kind: 'github-pages',
-          directory: '',
-          pages: { branch: 'gh-pages', folder: '', remoteUrl: `${server.url}/history-${releases}.git`, token: 'bench-token' },
+          pages: {
+            branch: 'gh-pages',
+            folder: '',
+            remoteUrl: `${server.url}/history-${releases}.git`,
+            token: 'bench-token',
+          },
         };
         const disk = { bytes: 0 };
         const target = measuringDisk(await createTarget(config), runnerTemp, disk);
@@ -133,13 +162,17 @@ async function pagesHistory(): Promise<void> {
     const wallRatio = row.wall / base.wall;
     const fetchedRatio = row.fetched / base.fetched;
     const verdict =
-      row.releases === 1 ? '' : `   wall ${wallRatio <= 1.5 ? 'meets' : 'MISSES'} the target, bytes fetched ${fetchedRatio <= 1.5 ? 'meet' : 'MISS'} it`;
+      row.releases === 1
+        ? ''
+        : `   wall ${wallRatio <= 1.5 ? 'meets' : 'MISSES'} the target, bytes fetched ${fetchedRatio <= 1.5 ? 'meet' : 'MISS'} it`;
     console.log(
       `${String(row.releases).padStart(3)} releases: fetched ${(row.fetched / 1024).toFixed(1)} KiB (${fetchedRatio.toFixed(2)}x), ` +
         `clone on disk ${mib(row.disk)} (${(row.disk / base.disk).toFixed(2)}x), wall ${row.wall.toFixed(3)} s (${wallRatio.toFixed(2)}x)${verdict}`,
     );
   }
-  console.log('(bytes fetched: the commit, its trees, whose entries list every image kept, and the manifests read; no image)');
+  console.log(
+    '(bytes fetched: the commit, its trees, whose entries list every image kept, and the manifests read; no image)',
+  );
 }
 
 interface PeakMemory {
@@ -158,7 +191,15 @@ function publishInChild(job: object): Promise<PeakMemory> {
     't=time.monotonic()\nc=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.PIPE,text=True)\n' +
     'r=resource.getrusage(resource.RUSAGE_CHILDREN)\n' +
     'print(json.dumps({"code":c.returncode,"stderr":c.stderr,"seconds":time.monotonic()-t,"largest_kib":r.ru_maxrss}))';
-  const args = ['-c', rusage, NODE_24, '--import', join(ROOT, 'scripts', 'report-peak-memory.mjs'), publisher, JSON.stringify(job)];
+  const args = [
+    '-c',
+    rusage,
+    NODE_24,
+    '--import',
+    join(ROOT, 'scripts', 'report-peak-memory.mjs'),
+    publisher,
+    JSON.stringify(job),
+  ];
   return new Promise((resolveRun, reject) => {
     const child = spawn('python3', args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
@@ -173,9 +214,19 @@ function publishInChild(job: object): Promise<PeakMemory> {
 }
 
 async function peakMemory(): Promise<void> {
-  console.log('\n## peak RSS of one publish (sign + publish, fresh Node 24 process), image with the key in its last 32 bytes');
-  console.log('target: <= 60 MiB for every target and size; "largest" is the largest process of the publish (Node or a git it ran)');
-  const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(work, 's3'), configureBuckets: [{ name: 'bench' }] });
+  console.log(
+    '\n## peak RSS of one publish (sign + publish, fresh Node 24 process), image with the key in its last 32 bytes',
+  );
+  console.log(
+    'target: <= 60 MiB for every target and size; "largest" is the largest process of the publish (Node or a git it ran)',
+  );
+  const s3 = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory: join(work, 's3'),
+    configureBuckets: [{ name: 'bench' }],
+  });
   const { port } = (await s3.run()) as { port: number };
   const root = join(work, 'git-rss');
   mkdirSync(root);
@@ -183,13 +234,26 @@ async function peakMemory(): Promise<void> {
   const git = await serveGitOverHttp(root, 'bench-token');
   const targets: Array<[string, TargetConfig]> = [
     ['directory', { kind: 'directory', directory: join(work, 'mirror') }],
-    ['github-pages', { kind: 'github-pages', directory: '', pages: { branch: 'gh-pages', folder: '', remoteUrl: `${git.url}/site.git`, token: 'bench-token' } }],
+    [
+      'github-pages',
+      {
+        kind: 'github-pages',
+        pages: { branch: 'gh-pages', folder: '', remoteUrl: `${git.url}/site.git`, token: 'bench-token' },
+      },
+    ],
     [
       's3',
       {
         kind: 's3',
-        directory: '',
-        s3: { bucket: 'bench', prefix: 'ota', region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, forcePathStyle: true, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+        s3: {
+          bucket: 'bench',
+          prefix: 'ota',
+          region: 'us-east-1',
+          endpoint: `http://127.0.0.1:${port}`,
+          forcePathStyle: true,
+          accessKeyId: 'S3RVER',
+          secretAccessKey: 'S3RVER',
+        },
       },
     ],
   ];

@@ -22,7 +22,9 @@ function cpuSeconds(command, args) {
     'c=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL)\n' +
     'r=resource.getrusage(resource.RUSAGE_CHILDREN)\n' +
     'print(c.returncode, r.ru_utime+r.ru_stime)';
-  const [code, seconds] = execFileSync('python3', ['-c', rusage, command, ...args], { encoding: 'utf8' }).trim().split(' ');
+  const [code, seconds] = execFileSync('python3', ['-c', rusage, command, ...args], { encoding: 'utf8' })
+    .trim()
+    .split(' ');
   if (code !== '0') throw new Error(`${command} ${args.join(' ')} failed (${code})`);
   return Number(seconds);
 }
@@ -33,7 +35,9 @@ function section(title) {
 
 /** CLI and shell publish the same 1 MiB image (key at the end) to fresh folders, alternately; medians of each. */
 function cliAgainstShell() {
-  section(`static-ota publish (bundled CLI, Node 24) against scripts/publish-shell.sh, 1 MiB image, CPU median of ${CPU_RUNS}`);
+  section(
+    `static-ota publish (bundled CLI, Node 24) against scripts/publish-shell.sh, 1 MiB image, CPU median of ${CPU_RUNS}`,
+  );
   const key = join(work, 'key.pem');
   execFileSync(node24, [join(root, 'dist', 'cli.js'), 'keygen', '--out', key]);
   const publicKey = execFileSync('openssl', ['pkey', '-in', key, '-pubout', '-outform', 'DER']).subarray(-32);
@@ -46,15 +50,35 @@ function cliAgainstShell() {
   const shell = [];
   for (let run = 0; run < CPU_RUNS; run++) {
     const [cliOut, shellOut] = [join(work, `cli-${run}`), join(work, `shell-${run}`)];
-    cli.push(cpuSeconds(node24, [join(root, 'dist', 'cli.js'), 'publish', '--firmware', firmware, '--version', '1.0.0', '--board', 'bench', '--key', key, '--out', cliOut]));
+    cli.push(
+      cpuSeconds(node24, [
+        join(root, 'dist', 'cli.js'),
+        'publish',
+        '--firmware',
+        firmware,
+        '--version',
+        '1.0.0',
+        '--board',
+        'bench',
+        '--key',
+        key,
+        '--out',
+        cliOut,
+      ]),
+    );
     shell.push(cpuSeconds(join(root, 'scripts', 'publish-shell.sh'), [firmware, '1.0.0', 'bench', key, shellOut]));
-    if (run === 0 && !readFileSync(join(cliOut, 'bench', 'latest.txt')).equals(readFileSync(join(shellOut, 'bench', 'latest.txt')))) {
+    if (
+      run === 0 &&
+      !readFileSync(join(cliOut, 'bench', 'latest.txt')).equals(readFileSync(join(shellOut, 'bench', 'latest.txt')))
+    ) {
       throw new Error('the CLI and the shell step wrote different manifests');
     }
   }
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const ratio = median(cli) / median(shell);
-  console.log(`CLI ${(median(cli) * 1000).toFixed(0)} ms CPU, shell ${(median(shell) * 1000).toFixed(0)} ms CPU: ${ratio.toFixed(2)}x   (target: <= 2x; ${ratio <= 2 ? 'meets' : 'MISSES'} it)`);
+  console.log(
+    `CLI ${(median(cli) * 1000).toFixed(0)} ms CPU, shell ${(median(shell) * 1000).toFixed(0)} ms CPU: ${ratio.toFixed(2)}x   (target: <= 2x; ${ratio <= 2 ? 'meets' : 'MISSES'} it)`,
+  );
 }
 
 try {
@@ -64,14 +88,21 @@ try {
   const cache = join(root, 'node_modules', '.cache', 'static-ota');
   rmSync(cache, { recursive: true, force: true });
   const common = { bundle: true, platform: 'node', format: 'esm', logLevel: 'warning' };
-  await build({ ...common, entryPoints: [join(root, 'scripts', 'bench-targets.ts')], outfile: join(cache, 'bench-targets.js'), packages: 'external' });
+  await build({
+    ...common,
+    entryPoints: [join(root, 'scripts', 'bench-targets.ts')],
+    outfile: join(cache, 'bench-targets.js'),
+    packages: 'external',
+  });
   await build({
     ...common,
     entryPoints: [join(root, 'scripts', 'bench-publish.ts')],
     outdir: join(cache, 'publisher'),
     splitting: true,
     target: 'node20',
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
   });
   const runs = [
     [node24, join(cache, 'bench-targets.js'), join(cache, 'publisher', 'bench-publish.js')],

@@ -23,7 +23,9 @@ await build({
   format: 'esm',
   legalComments: 'none',
   logLevel: 'warning',
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
 });
 
 // ESP Web Tools for the release page's install button, copied into each mirror's

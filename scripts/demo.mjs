@@ -26,7 +26,11 @@ async function run(...args) {
 
 /** A sample ESP8266 application image: magic 0xE9, the public key compiled in, padding. */
 function sampleImage(version, publicKey) {
-  const body = Buffer.concat([Buffer.from([0xe9, 0x03, 0x02, 0x40]), Buffer.from(`demo firmware ${version}\0`), publicKey]);
+  const body = Buffer.concat([
+    Buffer.from([0xe9, 0x03, 0x02, 0x40]),
+    Buffer.from(`demo firmware ${version}\0`),
+    publicKey,
+  ]);
   const path = join(work, `firmware-${version}.bin`);
   writeFileSync(path, Buffer.concat([body, Buffer.alloc(300 * 1024 - body.length, 0xff)]));
   return path;
@@ -39,11 +43,41 @@ try {
   const publicHex = /public key: ([0-9a-f]{64})/.exec(keygen)[1];
   const publicKey = Buffer.from(publicHex, 'hex');
   // 1.1.0 is served gzip-compressed (encoding=gzip), as the action does for ESP8266 environments.
-  for (const [version, compress] of [['1.0.0', 'none'], ['1.1.0', 'gzip']]) {
-    await run('publish', '--firmware', sampleImage(version, publicKey), '--version', version, '--board', board, '--key', join(work, 'demo-key.pem'), '--out', mirror, '--compress', compress);
+  for (const [version, compress] of [
+    ['1.0.0', 'none'],
+    ['1.1.0', 'gzip'],
+  ]) {
+    await run(
+      'publish',
+      '--firmware',
+      sampleImage(version, publicKey),
+      '--version',
+      version,
+      '--board',
+      board,
+      '--key',
+      join(work, 'demo-key.pem'),
+      '--out',
+      mirror,
+      '--compress',
+      compress,
+    );
   }
   console.log('\nA re-run of the older release is refused, so the mirror never goes back:');
-  const refused = await execFileAsync(process.execPath, [cli, 'publish', '--firmware', sampleImage('1.0.0', publicKey), '--version', '1.0.0', '--board', board, '--key', join(work, 'demo-key.pem'), '--out', mirror]).then(
+  const refused = await execFileAsync(process.execPath, [
+    cli,
+    'publish',
+    '--firmware',
+    sampleImage('1.0.0', publicKey),
+    '--version',
+    '1.0.0',
+    '--board',
+    board,
+    '--key',
+    join(work, 'demo-key.pem'),
+    '--out',
+    mirror,
+  ]).then(
     () => undefined,
     (error) => error.stderr,
   );
@@ -53,7 +87,9 @@ try {
 
   const server = createServer((request, response) => {
     try {
-      const body = readFileSync(join(mirror, ...new URL(request.url, 'http://x').pathname.split('/').filter((part) => part && part !== '..')));
+      const body = readFileSync(
+        join(mirror, ...new URL(request.url, 'http://x').pathname.split('/').filter((part) => part && part !== '..')),
+      );
       response.writeHead(200, { 'Content-Length': body.length }).end(body);
     } catch {
       response.writeHead(404).end();
@@ -64,7 +100,9 @@ try {
   try {
     const response = await fetch(`${url}/${board}/latest.txt`);
     const manifest = await response.text();
-    console.log(`\nA device polling GET ${url}/${board}/latest.txt receives (HTTP ${response.status}, ${manifest.length} bytes):\n`);
+    console.log(
+      `\nA device polling GET ${url}/${board}/latest.txt receives (HTTP ${response.status}, ${manifest.length} bytes):\n`,
+    );
     process.stdout.write(manifest.replace(/^/gm, '  '));
     await run('verify', '--mirror', url, '--board', board, '--pubkey', publicHex);
 
@@ -75,12 +113,27 @@ try {
     await execFileAsync('cmake', ['--build', build, '--target', 'static-ota-device', '--parallel', '2']);
     const flash = join(work, 'flash.bin');
     const device = async (version) => {
-      const args = ['--url', `${url}/${board}/latest.txt`, '--pubkey', publicHex, '--version', version, '--board', board, '--flash', flash, '--chip', 'esp8266'];
+      const args = [
+        '--url',
+        `${url}/${board}/latest.txt`,
+        '--pubkey',
+        publicHex,
+        '--version',
+        version,
+        '--board',
+        board,
+        '--flash',
+        flash,
+        '--chip',
+        'esp8266',
+      ];
       const { stdout } = await execFileAsync(join(build, 'static-ota-device'), args).catch((error) => error);
       console.log(`  device running ${version}: ${stdout.trim()}`);
     };
     await device('1.0.0');
-    console.log(`  flash now holds the published image: ${readFileSync(flash).equals(readFileSync(join(mirror, board, 'firmware-1.1.0.bin')))}`);
+    console.log(
+      `  flash now holds the published image: ${readFileSync(flash).equals(readFileSync(join(mirror, board, 'firmware-1.1.0.bin')))}`,
+    );
     await device('1.1.0');
   } finally {
     server.close();

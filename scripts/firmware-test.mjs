@@ -36,9 +36,13 @@ try {
     const objects = compileCore(join(build, 'xtensa'));
     const forbidden = forbiddenReferences(objects);
     if (forbidden.length > 0) {
-      throw new Error(`the core references symbols outside ${[...ALLOWED_EXTERNAL_SYMBOLS].join(', ')}: ${forbidden.join(', ')}`);
+      throw new Error(
+        `the core references symbols outside ${[...ALLOWED_EXTERNAL_SYMBOLS].join(', ')}: ${forbidden.join(', ')}`,
+      );
     }
-    console.log(`${objects.length} objects, external references limited to ${[...ALLOWED_EXTERNAL_SYMBOLS].join(', ')}`);
+    console.log(
+      `${objects.length} objects, external references limited to ${[...ALLOWED_EXTERNAL_SYMBOLS].join(', ')}`,
+    );
   });
   const clang = findClang();
   if (clang) {

@@ -32,10 +32,19 @@ export function buildFuzzer(clang, target) {
   execFileSync(
     clang,
     [
-      '-std=c++17', '-g', '-O1', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=undefined',
-      `-I${join(firmware, 'src')}`, `-I${join(firmware, 'host')}`,
-      ...coreSources, join(firmware, 'host', 'openssl_crypto.cpp'), join(firmware, 'fuzz', `${target}.cpp`),
-      '-lcrypto', '-o', binary,
+      '-std=c++17',
+      '-g',
+      '-O1',
+      '-fsanitize=fuzzer,address,undefined',
+      '-fno-sanitize-recover=undefined',
+      `-I${join(firmware, 'src')}`,
+      `-I${join(firmware, 'host')}`,
+      ...coreSources,
+      join(firmware, 'host', 'openssl_crypto.cpp'),
+      join(firmware, 'fuzz', `${target}.cpp`),
+      '-lcrypto',
+      '-o',
+      binary,
     ],
     { stdio: 'inherit' },
   );
@@ -53,9 +62,19 @@ export function runFuzzer(binary, seconds, { quiet = false } = {}) {
   mkdirSync(workCorpus, { recursive: true });
   const run = spawnSync(
     binary,
-    [`-max_total_time=${seconds}`, '-max_len=1100', '-print_final_stats=1', `-artifact_prefix=${buildDirectory}/`,
-      workCorpus, join(firmware, 'fuzz', 'corpus')],
-    { stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit', timeout: (seconds + 120) * 1000, maxBuffer: 256 * 1024 * 1024 },
+    [
+      `-max_total_time=${seconds}`,
+      '-max_len=1100',
+      '-print_final_stats=1',
+      `-artifact_prefix=${buildDirectory}/`,
+      workCorpus,
+      join(firmware, 'fuzz', 'corpus'),
+    ],
+    {
+      stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+      timeout: (seconds + 120) * 1000,
+      maxBuffer: 256 * 1024 * 1024,
+    },
   );
   const status = run.status ?? 1;
   if (quiet) {
@@ -69,21 +88,34 @@ export function runFuzzer(binary, seconds, { quiet = false } = {}) {
 export async function runDifferential(count) {
   const harnessBuild = join(firmware, 'build');
   execFileSync('cmake', ['-S', firmware, '-B', harnessBuild, '-DCMAKE_BUILD_TYPE=RelWithDebInfo'], { stdio: 'ignore' });
-  execFileSync('cmake', ['--build', harnessBuild, '--target', 'static-ota-differential', '--parallel', '2'], { stdio: 'ignore' });
+  execFileSync('cmake', ['--build', harnessBuild, '--target', 'static-ota-differential', '--parallel', '2'], {
+    stdio: 'ignore',
+  });
   const records = join(repository, 'test', 'differential', 'records.ts');
   const bundle = join(repository, 'node_modules', '.cache', 'static-ota', 'differential-records.mjs');
   await build({
-    entryPoints: [records], outfile: bundle, bundle: true, platform: 'node', format: 'esm', packages: 'external',
-    logLevel: 'warning', define: { 'import.meta.url': JSON.stringify(pathToFileURL(records).href) },
+    entryPoints: [records],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+    define: { 'import.meta.url': JSON.stringify(pathToFileURL(records).href) },
   });
   const { compareWithCore, generateRecords } = await import(pathToFileURL(bundle).href);
   const batch = 10_000;
   let compared = 0;
   for (let seed = 1; compared < count; seed++) {
     const size = Math.min(batch, count - compared);
-    const { disagreements } = await compareWithCore(join(harnessBuild, 'static-ota-differential'), generateRecords(size, seed));
+    const { disagreements } = await compareWithCore(
+      join(harnessBuild, 'static-ota-differential'),
+      generateRecords(size, seed),
+    );
     if (disagreements.length > 0) {
-      throw new Error(`TypeScript and the core disagree on ${disagreements.length} records, first:\n${JSON.stringify(disagreements[0], null, 2)}`);
+      throw new Error(
+        `TypeScript and the core disagree on ${disagreements.length} records, first:\n${JSON.stringify(disagreements[0], null, 2)}`,
+      );
     }
     compared += size;
   }

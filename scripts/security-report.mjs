@@ -23,10 +23,19 @@ try {
     maxBuffer: 64 * 1024 * 1024,
   });
   const rows = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, 'utf8')) : [];
-  const agrees = (row) => row.observed === row.expected && row.flash === row.expectedFlash && row.recovery === EXPECTED_RECOVERY;
+  const agrees = (row) =>
+    row.observed === row.expected && row.flash === row.expectedFlash && row.recovery === EXPECTED_RECOVERY;
 
   const header = ['threat', 'attack', 'expected refusal', 'observed', 'flash afterwards', 'next good release', ''];
-  const table = rows.map((row) => [row.threat, row.attack, row.expected, row.observed, row.flash, row.recovery, agrees(row) ? 'ok' : 'DIFFERS']);
+  const table = rows.map((row) => [
+    row.threat,
+    row.attack,
+    row.expected,
+    row.observed,
+    row.flash,
+    row.recovery,
+    agrees(row) ? 'ok' : 'DIFFERS',
+  ]);
   const widths = header.map((title, column) => Math.max(title.length, ...table.map((cells) => cells[column].length)));
   const line = (cells) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
   console.log(line(header));

@@ -13,29 +13,30 @@ export interface AttestationRequest {
   repository: string;
 }
 
-export class AttestationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AttestationError';
-  }
-}
-
 /** Attests one image (subject `<board>/<file>` with its SHA-256) and returns the attestation's id. */
-export async function attestImage(image: { board: string; file: string; sha256: string }, request: AttestationRequest): Promise<string> {
+export async function attestImage(
+  image: { board: string; file: string; sha256: string },
+  request: AttestationRequest,
+): Promise<string> {
   // Loaded only when asked for: Sigstore signing is large.
   const { attestProvenance } = await import('@actions/attest');
   let attestationID: string | undefined;
   try {
-    ({ attestationID } = await attestProvenance({ subjects: [{ name: `${image.board}/${image.file}`, digest: { sha256: image.sha256 } }], token: request.token }));
+    ({ attestationID } = await attestProvenance({
+      subjects: [{ name: `${image.board}/${image.file}`, digest: { sha256: image.sha256 } }],
+      token: request.token,
+    }));
   } catch (error) {
-    throw new AttestationError(
+    throw new Error(
       `attesting ${image.board}/${image.file} failed: ${(error as Error).message} (the job needs permissions id-token: write and attestations: write)`,
+      { cause: error },
     );
   }
-  if (!attestationID) throw new AttestationError(`GitHub returned no attestation id for ${image.board}/${image.file}`);
+  if (!attestationID) throw new Error(`GitHub returned no attestation id for ${image.board}/${image.file}`);
   // GitHub's API answers a number; the manifest holds its decimal text.
   return String(attestationID);
 }
 
 /** What the job summary shows for checking an image's provenance. */
-export const verifyCommand = (file: string, repository: string): string => `gh attestation verify ${file} --repo ${repository}`;
+export const verifyCommand = (file: string, repository: string): string =>
+  `gh attestation verify ${file} --repo ${repository}`;

@@ -12,6 +12,8 @@ export interface Reporter {
   warning(message: string): void;
   /** Folds the output of `work` under `title` (a ::group:: in the Actions log); absent, the output is not folded. */
   group?<T>(title: string, work: () => Promise<T>): Promise<T>;
+  /** Hides a secret from the log (core.setSecret in the action); absent, nothing is masked. */
+  mask?(secret: string): void;
 }
 
 /** Calls `emit` with each non-blank line of a stream's chunks, a line split across chunks joined first. */
@@ -33,21 +35,14 @@ function lineForwarder(emit: (line: string) => void): { write(chunk: Buffer): vo
   };
 }
 
-export class BuildError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BuildError';
-  }
-}
-
 /** Names of every `[env:NAME]` section, in file order. */
 export async function listEnvironments(projectDir: string): Promise<string[]> {
   const iniPath = join(projectDir, 'platformio.ini');
   const ini = await readFile(iniPath, 'utf8').catch(() => {
-    throw new BuildError(`${iniPath} not found: set project-dir to the PlatformIO project, or list environments`);
+    throw new Error(`${iniPath} not found: set project-dir to the PlatformIO project, or list environments`);
   });
   const environments = [...ini.matchAll(/^\s*\[env:([^\]\s]+)\]\s*$/gm)].map((match) => match[1]);
-  if (environments.length === 0) throw new BuildError(`${iniPath} has no [env:...] section`);
+  if (environments.length === 0) throw new Error(`${iniPath} has no [env:...] section`);
   return environments;
 }
 
@@ -77,21 +72,30 @@ async function hasPio(): Promise<boolean> {
 /** Finds `pio`, installing PlatformIO with pip (as PlatformIO's CI guide does) when it is missing. */
 export async function ensurePio(log: Reporter): Promise<void> {
   if (await hasPio()) return;
-  log.warning('pio was not found on PATH: installing PlatformIO with pip (add a setup step with a cache to save this time)');
+  log.warning(
+    'pio was not found on PATH: installing PlatformIO with pip (add a setup step with a cache to save this time)',
+  );
   try {
     await execFileAsync('python3', ['-m', 'pip', 'install', '--user', '--upgrade', 'platformio'], {
       maxBuffer: 64 << 20,
       env: environmentWithoutSecrets(),
     });
   } catch (error) {
-    throw new BuildError(`pio is missing and installing PlatformIO with pip failed: ${(error as Error).message}`);
+    throw new Error(`pio is missing and installing PlatformIO with pip failed: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   process.env.PATH = `${join(homedir(), '.local', 'bin')}${delimiter}${process.env.PATH ?? ''}`;
-  if (!(await hasPio())) throw new BuildError('PlatformIO was installed with pip but pio is still not on PATH');
+  if (!(await hasPio())) throw new Error('PlatformIO was installed with pip but pio is still not on PATH');
 }
 
 /** Runs `pio run -e ENV` and returns the path of the image it produced. */
-export async function buildEnvironment(projectDir: string, board: string, version: string, log: Reporter): Promise<string> {
+export async function buildEnvironment(
+  projectDir: string,
+  board: string,
+  version: string,
+  log: Reporter,
+): Promise<string> {
   const title = `pio run -e ${board} (version ${version})`;
   const build = () =>
     new Promise<number | null>((resolve, reject) => {
@@ -113,10 +117,10 @@ export async function buildEnvironment(projectDir: string, board: string, versio
     });
   if (!log.group) log.info(title);
   const code = await (log.group ? log.group(title, build) : build());
-  if (code !== 0) throw new BuildError(`pio run -e ${board} failed with exit code ${code}`);
+  if (code !== 0) throw new Error(`pio run -e ${board} failed with exit code ${code}`);
   const image = join(projectDir, '.pio', 'build', board, 'firmware.bin');
   if (!(await stat(image).catch(() => undefined))?.isFile()) {
-    throw new BuildError(`pio run -e ${board} succeeded but ${image} is missing`);
+    throw new Error(`pio run -e ${board} succeeded but ${image} is missing`);
   }
   return image;
 }

@@ -4,15 +4,21 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import packageJson from '../package.json' with { type: 'json' };
-import { DEFAULT_MAX_IMAGE_BYTES } from './image.js';
-import { COMPRESS_MODES, InputError, parseDuration, parsePositiveInteger, type CompressMode } from './inputs.js';
+import {
+  CLI_DEFAULTS,
+  COMPRESS_MODES,
+  InputError,
+  parseDuration,
+  parsePositiveInteger,
+  type CompressMode,
+} from './inputs.js';
 import { isValidBoard, isValidChannel, STABLE_CHANNEL } from './manifest.js';
 import { createTarget, type TargetConfig } from './publish/targets.js';
 import { runFleet, type FleetOptions } from './fleet.js';
 import { runRelease } from './release.js';
 import { changeRollout, cosign, parseRequiredSignatures, parseRolloutPercent } from './resign.js';
 import { generateKey, parsePublicKey, parseSigningKeys, publicKeyAsCArray, type SigningKey } from './sign.js';
-import { readTargetConfig, TARGET_DEFAULTS, TARGET_SETTING_NAMES } from './target-settings.js';
+import { readTargetConfig, TARGET_SETTING_NAMES } from './target-settings.js';
 import { layoutForPrebuilt } from './site/web-install.js';
 
 export interface CliIo {
@@ -26,7 +32,8 @@ export const KEY_ENVIRONMENT_VARIABLE = 'STATIC_OTA_KEY';
 /** Exit codes, as `--help` and the README list them. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
-const EXIT_CODES_HELP = '\nExit codes: 0 success, 1 failure (nothing or only part was done: see the message), 2 usage error.\n';
+const EXIT_CODES_HELP =
+  '\nExit codes: 0 success, 1 failure (nothing or only part was done: see the message), 2 usage error.\n';
 
 class UsageError extends Error {}
 
@@ -39,7 +46,8 @@ function requireOptions(options: Record<string, unknown>, names: string[]): void
     return value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
   });
   if (missing.length === 1) throw new UsageError(`required option --${missing[0]} is missing`);
-  if (missing.length > 1) throw new UsageError(`required options ${missing.map((name) => `--${name}`).join(', ')} are missing`);
+  if (missing.length > 1)
+    throw new UsageError(`required options ${missing.map((name) => `--${name}`).join(', ')} are missing`);
 }
 
 const camelCase = (name: string): string => name.replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase());
@@ -55,11 +63,15 @@ async function keygen(options: KeygenOptions, out: Write): Promise<void> {
   const key = generateKey();
   await writeFile(options.out, key.privatePem, { flag: 'wx', mode: 0o600 }).catch((error: NodeJS.ErrnoException) => {
     throw new InputError(
-      error.code === 'EEXIST' ? `${options.out} already exists: refusing to overwrite a key` : `cannot write ${options.out}: ${error.message}`,
+      error.code === 'EEXIST'
+        ? `${options.out} already exists: refusing to overwrite a key`
+        : `cannot write ${options.out}: ${error.message}`,
     );
   });
   const publicHex = Buffer.from(key.publicKey).toString('hex');
-  out(`private key written to ${options.out} (keep it secret; store it as the STATIC_OTA_SIGNING_KEY repository secret)\n`);
+  out(
+    `private key written to ${options.out} (keep it secret; store it as the STATIC_OTA_SIGNING_KEY repository secret)\n`,
+  );
   out(`public key: ${publicHex}\nkeyid: ${key.keyId}\n\nFor your firmware:\n${publicKeyAsCArray(key.publicKey)}\n`);
 }
 
@@ -96,8 +108,15 @@ function targetFrom(options: TargetOptions, env: NodeJS.ProcessEnv): TargetConfi
     's3-secret-access-key': env.AWS_SECRET_ACCESS_KEY,
     's3-session-token': env.AWS_SESSION_TOKEN,
   };
-  const fallbacks: Record<string, string | undefined> = { ...TARGET_DEFAULTS, directory: options.out, 's3-access-key-id': env.AWS_ACCESS_KEY_ID };
-  return readTargetConfig((name) => (name in fromEnvironment ? fromEnvironment[name] : (flag(name) ?? fallbacks[name])), env);
+  const fallbacks: Record<string, string | undefined> = {
+    ...CLI_DEFAULTS,
+    directory: options.out,
+    's3-access-key-id': env.AWS_ACCESS_KEY_ID,
+  };
+  return readTargetConfig(
+    (name) => (name in fromEnvironment ? fromEnvironment[name] : (flag(name) ?? fallbacks[name])),
+    env,
+  );
 }
 
 /** The directory target needs its folder: --out (or --directory) is then required. */
@@ -108,10 +127,17 @@ const mirrorOptionsMissing = (options: TargetOptions): string[] =>
 function addTargetOptions(command: Command): Command {
   command
     .option('--out <dir>', 'the mirror directory (the directory target; required unless --target says otherwise)')
-    .addOption(new Option('--target <kind>', 'mirror target, as the action\'s target input').choices(['directory', 'github-pages', 's3']));
+    .addOption(
+      new Option('--target <kind>', "mirror target, as the action's target input").choices([
+        'directory',
+        'github-pages',
+        's3',
+      ]),
+    );
   const descriptions: Record<string, string> = {
     directory: 'the mirror directory (same as --out)',
-    'pages-branch': 'github-pages: branch (default gh-pages); the remote is GITHUB_SERVER_URL/GITHUB_REPOSITORY.git, the token GITHUB_TOKEN',
+    'pages-branch':
+      'github-pages: branch (default gh-pages); the remote is GITHUB_SERVER_URL/GITHUB_REPOSITORY.git, the token GITHUB_TOKEN',
     'pages-folder': 'github-pages: sub-folder of the branch that is the mirror root',
     'pages-history': 'github-pages: keep (a commit per publish) or squash (one commit, pushed with --force-with-lease)',
     's3-bucket': 's3: bucket; credentials AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN',
@@ -122,14 +148,17 @@ function addTargetOptions(command: Command): Command {
     's3-access-key-id': 's3: access key id (default AWS_ACCESS_KEY_ID)',
     's3-acl': 's3: canned ACL for uploads, e.g. public-read',
   };
-  for (const name of TARGET_SETTING_NAMES.filter((setting) => setting !== 'target')) command.option(`--${name} <value>`, descriptions[name]);
+  for (const name of TARGET_SETTING_NAMES.filter((setting) => setting !== 'target'))
+    command.option(`--${name} <value>`, descriptions[name]);
   return command;
 }
 
 /** --board and --channel, checked. */
 function manifestLocation(options: { board: string; channel: string }): { board: string; channel: string } {
-  if (!isValidBoard(options.board)) throw new UsageError(`--board ${JSON.stringify(options.board)} is not a board name`);
-  if (!isValidChannel(options.channel)) throw new UsageError(`--channel ${JSON.stringify(options.channel)} is not a channel name`);
+  if (!isValidBoard(options.board))
+    throw new UsageError(`--board ${JSON.stringify(options.board)} is not a board name`);
+  if (!isValidChannel(options.channel))
+    throw new UsageError(`--channel ${JSON.stringify(options.channel)} is not a channel name`);
   return { board: options.board, channel: options.channel };
 }
 
@@ -165,7 +194,13 @@ async function publish(options: PublishOptions, out: Write, env: NodeJS.ProcessE
     projectDir: '.',
     environments: [],
     build: false,
-    firmware: [{ board: options.board, path: options.firmware, flash: await layoutForPrebuilt(options.firmware, options.chipFamily) }],
+    firmware: [
+      {
+        board: options.board,
+        path: options.firmware,
+        flash: await layoutForPrebuilt(options.firmware, options.chipFamily),
+      },
+    ],
     signingKeys: await readKeys(options.key ?? [], env),
     nextReleaseKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, '--trusted-key')),
     allowLockout: options.allowLockout === true,
@@ -181,7 +216,9 @@ async function publish(options: PublishOptions, out: Write, env: NodeJS.ProcessE
     log: { info: (message) => out(`${message}\n`), warning: (message) => out(`warning: ${message}\n`) },
   });
   for (const published of manifests) {
-    out(`  ${published.image}: ${published.size} bytes, sha256 ${published.sha256}${published.imageWritten ? '' : ' (already there)'}\n`);
+    out(
+      `  ${published.image}: ${published.size} bytes, sha256 ${published.sha256}${published.imageWritten ? '' : ' (already there)'}\n`,
+    );
     if (published.supersededBy === undefined && target.kind === 'directory') {
       const text = await readFile(join(target.directory, ...published.manifest.split('/')), 'latin1');
       out(`  ${published.manifest}:\n${text.replace(/^/gm, '    ')}`);
@@ -211,12 +248,19 @@ async function verify(options: VerifyOptions, out: Write): Promise<void> {
   });
   const { manifest } = report;
   const signatures = manifest.verifiedKeys.length;
-  const count = options.requiredSignatures === undefined ? `${signatures}` : `${signatures} of ${requiredSignatures(options.requiredSignatures, 1)}`;
+  const count =
+    options.requiredSignatures === undefined
+      ? `${signatures}`
+      : `${signatures} of ${requiredSignatures(options.requiredSignatures, 1)}`;
   out(`OK ${report.manifestLocation}${report.awaitingCosign ? ' (awaiting cosign)' : ''}\n`);
-  out(`  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedKeys.join(', ')} (${count} signature${count === '1' ? '' : 's'})\n`);
+  out(
+    `  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedKeys.join(', ')} (${count} signature${count === '1' ? '' : 's'})\n`,
+  );
   out(`  rollout ${manifest.rollout} %${manifest.rollout === 0 ? ' (halted)' : ''}, seq ${manifest.seq}\n`);
   if (manifest.expires !== undefined) out(`  expires ${new Date(manifest.expires * 1000).toISOString()}\n`);
-  const encoding = manifest.encoding ? ` ${manifest.encoding} (the ESP8266 boot loader inflates it; ESP32 devices refuse it)` : '';
+  const encoding = manifest.encoding
+    ? ` ${manifest.encoding} (the ESP8266 boot loader inflates it; ESP32 devices refuse it)`
+    : '';
   out(`  image ${report.imageLocation}:${encoding} ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)\n`);
 }
 
@@ -243,10 +287,16 @@ async function rollout(options: RolloutOptions, out: Write, env: NodeJS.ProcessE
     percent,
     keys: await readKeys(options.key ?? [], env),
     trustedKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, '--trusted-key')),
-    requiredSignatures: options.requiredSignatures === undefined ? undefined : parseRequiredSignatures(options.requiredSignatures, '--required-signatures'),
+    requiredSignatures:
+      options.requiredSignatures === undefined
+        ? undefined
+        : parseRequiredSignatures(options.requiredSignatures, '--required-signatures'),
   });
-  out(`${result.path}: ${result.version} rollout ${result.previousPercent}% -> ${result.percent}% (seq ${result.seq})${percent === 0 ? ', halted' : ''}\n`);
-  if (result.path.endsWith('/pending.txt')) out('staged: devices keep the current manifest until static-ota cosign adds the other signatures\n');
+  out(
+    `${result.path}: ${result.version} rollout ${result.previousPercent}% -> ${result.percent}% (seq ${result.seq})${percent === 0 ? ', halted' : ''}\n`,
+  );
+  if (result.path.endsWith('/pending.txt'))
+    out('staged: devices keep the current manifest until static-ota cosign adds the other signatures\n');
 }
 
 async function cosignCommand(options: ResignOptions, out: Write, env: NodeJS.ProcessEnv): Promise<void> {
@@ -261,12 +311,16 @@ async function cosignCommand(options: ResignOptions, out: Write, env: NodeJS.Pro
     trustedKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, '--trusted-key')),
     requiredSignatures: requiredSignatures(options.requiredSignatures, 2),
   });
-  out(`${result.path}: ${result.version} now has ${result.signatures} signature${result.signatures === 1 ? '' : 's'}${result.promoted ? ', promoted to latest.txt' : ''}\n`);
+  out(
+    `${result.path}: ${result.version} now has ${result.signatures} signature${result.signatures === 1 ? '' : 's'}${result.promoted ? ', promoted to latest.txt' : ''}\n`,
+  );
 }
 
 function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
   const root = new Command('static-ota')
-    .description('Signed OTA updates for ESP8266/ESP32 from a static mirror: make keys, publish images, verify mirrors, read fleet status from access logs.')
+    .description(
+      'Signed OTA updates for ESP8266/ESP32 from a static mirror: make keys, publish images, verify mirrors, read fleet status from access logs.',
+    )
     .version(packageJson.version, '-V, --version', 'print the version of static-ota')
     .helpOption('-h, --help', 'show help')
     .addHelpText('after', EXIT_CODES_HELP)
@@ -278,51 +332,112 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
     .exitOverride();
   // Each subcommand inherits the output, suggestion and exit settings; help and its text are per command.
   const command = (name: string, description: string) =>
-    root.command(name).description(description).helpOption('-h, --help', 'show help').addHelpText('after', EXIT_CODES_HELP);
+    root
+      .command(name)
+      .description(description)
+      .helpOption('-h, --help', 'show help')
+      .addHelpText('after', EXIT_CODES_HELP);
 
-  command('keygen', 'make an Ed25519 signing key (PKCS#8 PEM) and print its public key as hex and as C for the firmware')
+  command(
+    'keygen',
+    'make an Ed25519 signing key (PKCS#8 PEM) and print its public key as hex and as C for the firmware',
+  )
     .option('--out <path>', 'file to write the private key to (required; never overwritten)')
     .action((options: KeygenOptions) => keygen(options, out));
 
-  const publishCommand = command('publish', 'sign a prebuilt image and publish it with its latest.txt to a mirror (a directory, or --target)')
+  const publishCommand = command(
+    'publish',
+    'sign a prebuilt image and publish it with its latest.txt to a mirror (a directory, or --target)',
+  )
     .option('--firmware <path>', 'the image to publish, e.g. .pio/build/nodemcuv2/firmware.bin (required)')
     .option('--version <semver>', 'its version, e.g. 1.4.2 or v1.5.0-beta.2 (required)')
     .option('--board <id>', 'board name: the mirror folder devices poll (required)')
-    .option('--key <path>', `signing key file (PKCS#8 PEM, or a 32-byte seed as hex or base64); repeat to sign with several; default: the ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself`, collect)
-    .option('--channel <name>', 'channel to publish to (default: stable, or the pre-release identifier: 1.5.0-beta.2 goes to beta)')
+    .option(
+      '--key <path>',
+      `signing key file (PKCS#8 PEM, or a 32-byte seed as hex or base64); repeat to sign with several; default: the ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself`,
+      collect,
+    )
+    .option(
+      '--channel <name>',
+      'channel to publish to (default: stable, or the pre-release identifier: 1.5.0-beta.2 goes to beta)',
+    )
     .option('--force', 're-publish a version equal to the one in the mirror (a lower one is always refused)')
-    .option('--trusted-key <hex>', 'public key able to sign the next release, which the image must contain (lockout guard); repeatable; default: the signing keys', collect)
-    .option('--allow-lockout', 'publish even when the image contains none of those keys (devices running it could never update again)')
+    .option(
+      '--trusted-key <hex>',
+      'public key able to sign the next release, which the image must contain (lockout guard); repeatable; default: the signing keys',
+      collect,
+    )
+    .option(
+      '--allow-lockout',
+      'publish even when the image contains none of those keys (devices running it could never update again)',
+    )
     .option('--expires-in <duration>', 'write expires= this long after now, e.g. 30d, 12h, 3600s')
     .option('--keep-versions <n>', 'keep only the newest N images per board and channel (default: keep all)')
-    .addOption(new Option('--max-image-size <bytes>', 'largest image accepted, in bytes (a gzip image: compressed and inflated)').default(String(DEFAULT_MAX_IMAGE_BYTES), `${DEFAULT_MAX_IMAGE_BYTES}`))
-    .option('--no-follow-stable', 'a stable release is not also offered on the board\'s other channels that offer a lower version')
-    .option('--rollout <percent>', 'staged rollout: offer the release to this percentage of devices (0-100; default all)')
-    .option('--required-signatures <k>', 'signatures devices require (k of n); with fewer keys the release is staged as pending.txt for cosign')
-    .option('--chip-family <name>', "ESP Web Tools chip family for the release page's install button: ESP8266 (the image alone at 0); default: ESP8266 for a gzip image, else none")
     .addOption(
-      new Option('--compress <mode>', 'gzip: serve the image gzip-compressed with encoding=gzip (ESP8266 only: its boot loader inflates it); auto: gzip for --chip-family ESP8266, an image already gzip as it is')
+      new Option(
+        '--max-image-size <bytes>',
+        'largest image accepted, in bytes (a gzip image: compressed and inflated)',
+      ).default(CLI_DEFAULTS['max-image-size'], CLI_DEFAULTS['max-image-size']),
+    )
+    .option(
+      '--no-follow-stable',
+      "a stable release is not also offered on the board's other channels that offer a lower version",
+    )
+    .option(
+      '--rollout <percent>',
+      'staged rollout: offer the release to this percentage of devices (0-100; default all)',
+    )
+    .option(
+      '--required-signatures <k>',
+      'signatures devices require (k of n); with fewer keys the release is staged as pending.txt for cosign',
+    )
+    .option(
+      '--chip-family <name>',
+      "ESP Web Tools chip family for the release page's install button: ESP8266 (the image alone at 0); default: ESP8266 for a gzip image, else none",
+    )
+    .addOption(
+      new Option(
+        '--compress <mode>',
+        'gzip: serve the image gzip-compressed with encoding=gzip (ESP8266 only: its boot loader inflates it); auto: gzip for --chip-family ESP8266, an image already gzip as it is',
+      )
         .choices(COMPRESS_MODES)
         .default('auto'),
     )
     .action((options: PublishOptions) => publish(options, out, env));
   addTargetOptions(publishCommand);
 
-  const rolloutCommand = command('rollout', 're-sign the manifest on the mirror for its current version with a new rollout percentage (0 halts)')
+  const rolloutCommand = command(
+    'rollout',
+    're-sign the manifest on the mirror for its current version with a new rollout percentage (0 halts)',
+  )
     .option('--board <id>', 'board name (required)')
     .option('--channel <name>', 'channel', STABLE_CHANNEL)
     .option('--percent <n>', 'percentage of devices, 0 to 100; 0 is the kill switch (required)')
     .option('--key <path>', `signing key file; repeatable; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect)
-    .option('--trusted-key <hex>', 'key the current manifest may be signed by (default: the signing keys); repeatable', collect)
-    .option('--required-signatures <k>', 'signatures devices require (default: as many as the current manifest carries from trusted keys); with fewer keys the change is staged for cosign')
+    .option(
+      '--trusted-key <hex>',
+      'key the current manifest may be signed by (default: the signing keys); repeatable',
+      collect,
+    )
+    .option(
+      '--required-signatures <k>',
+      'signatures devices require (default: as many as the current manifest carries from trusted keys); with fewer keys the change is staged for cosign',
+    )
     .action((options: RolloutOptions) => rollout(options, out, env));
   addTargetOptions(rolloutCommand);
 
-  const cosignCommandLine = command('cosign', 'add a signature to the staged manifest (or latest.txt) after verifying the existing ones; promote it at k')
+  const cosignCommandLine = command(
+    'cosign',
+    'add a signature to the staged manifest (or latest.txt) after verifying the existing ones; promote it at k',
+  )
     .option('--board <id>', 'board name (required)')
     .option('--channel <name>', 'channel', STABLE_CHANNEL)
     .option('--key <path>', `the one signing key to add; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect)
-    .option('--trusted-key <hex>', 'public key devices trust; every existing signature must verify under these; repeatable (required)', collect)
+    .option(
+      '--trusted-key <hex>',
+      'public key devices trust; every existing signature must verify under these; repeatable (required)',
+      collect,
+    )
     .option('--required-signatures <k>', 'signatures that promote a staged manifest to latest.txt', '2')
     .action((options: ResignOptions) => cosignCommand(options, out, env));
   addTargetOptions(cosignCommandLine);
@@ -332,11 +447,17 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
     .option('--board <id>', 'board name (required)')
     .option('--pubkey <hex>', 'trusted public key (hex or PEM); repeatable (required)', collect)
     .option('--channel <name>', 'channel', STABLE_CHANNEL)
-    .option('--required-signatures <k>', 'signatures from distinct trusted keys the manifest needs, as devices require (default 1)')
+    .option(
+      '--required-signatures <k>',
+      'signatures from distinct trusted keys the manifest needs, as devices require (default 1)',
+    )
     .option('--pending', 'check the staged manifest (pending.txt) awaiting cosignatures instead of latest.txt')
     .action((options: VerifyOptions) => verify(options, out));
 
-  command('fleet', 'which versions the fleet runs, from the mirror\'s access logs (nginx/Apache combined, S3; gzip rotations too)')
+  command(
+    'fleet',
+    "which versions the fleet runs, from the mirror's access logs (nginx/Apache combined, S3; gzip rotations too)",
+  )
     .option('--log <files...>', 'access logs to read, e.g. a shell glob of rotations; repeatable (required)')
     .option('--since <duration>', 'only requests this recent, e.g. 7d, 12h')
     .option('--json', 'print the report as JSON')

@@ -26,8 +26,20 @@ export const DEVICE_MAX_REDIRECTS = 3;
  * the connection is not reused, and every request carries Content-Length: 0.
  */
 export function deviceRequestHeaders(url: URL): string[] {
-  const host = url.port === '' || url.port === '80' || url.port === '443' ? url.hostname : `${url.hostname}:${url.port}`;
-  return ['Host', host, 'User-Agent', DEVICE_USER_AGENT, 'Accept-Encoding', DEVICE_ACCEPT_ENCODING, 'Connection', 'close', 'Content-Length', '0'];
+  const host =
+    url.port === '' || url.port === '80' || url.port === '443' ? url.hostname : `${url.hostname}:${url.port}`;
+  return [
+    'Host',
+    host,
+    'User-Agent',
+    DEVICE_USER_AGENT,
+    'Accept-Encoding',
+    DEVICE_ACCEPT_ENCODING,
+    'Connection',
+    'close',
+    'Content-Length',
+    '0',
+  ];
 }
 
 /**

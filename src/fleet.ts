@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InputError, parseDuration } from './inputs.js';
+import { isManifestPath } from './manifest.js';
 import { parseUserAgent } from './user-agent.js';
 import { compareVersions } from './version.js';
 
@@ -65,18 +66,33 @@ function requestLine(text: string): { method: string; path: string } | undefined
  */
 export function parseLogLine(line: string): LoggedRequest | undefined {
   const fields = fieldsOf(line);
-  const status = (index: number): number | undefined => (/^\d{3}$/.test(fields[index] ?? '') ? Number(fields[index]) : undefined);
+  const status = (index: number): number | undefined =>
+    /^\d{3}$/.test(fields[index] ?? '') ? Number(fields[index]) : undefined;
   const combinedTime = parseLogTime(fields[3] ?? '');
-  const combinedRequest = combinedTime && status(5) !== undefined && fields.length >= 9 ? requestLine(fields[4]) : undefined;
+  const combinedRequest =
+    combinedTime && status(5) !== undefined && fields.length >= 9 ? requestLine(fields[4]) : undefined;
   if (combinedTime && combinedRequest) {
-    return { client: fields[0], time: combinedTime, ...combinedRequest, status: status(5) as number, userAgent: unescapeLogString(fields[8]) };
+    return {
+      client: fields[0],
+      time: combinedTime,
+      ...combinedRequest,
+      status: status(5) as number,
+      userAgent: unescapeLogString(fields[8]),
+    };
   }
   const s3Time = parseLogTime(fields[2] ?? '');
   const s3Request = s3Time && status(9) !== undefined && fields.length >= 17 ? requestLine(fields[8]) : undefined;
   if (s3Time && s3Request) {
     // The key is the object's path; the request-uri may start with the bucket (path-style requests).
     const key = fields[7];
-    return { client: fields[3], time: s3Time, method: s3Request.method, path: key && key !== '-' ? `/${key}` : s3Request.path, status: status(9) as number, userAgent: fields[16] };
+    return {
+      client: fields[3],
+      time: s3Time,
+      method: s3Request.method,
+      path: key && key !== '-' ? `/${key}` : s3Request.path,
+      status: status(9) as number,
+      userAgent: fields[16],
+    };
   }
   return undefined;
 }
@@ -152,14 +168,25 @@ export async function fleetReport(files: string[], since?: Date): Promise<FleetR
       const key = JSON.stringify([agent.board, agent.channel, agent.version]);
       let tally = tallies.get(key);
       if (!tally) {
-        const status = { board: agent.board, channel: agent.channel, version: agent.version, clients: 0, current: 0, polls: 0, pollingClients: 0, imageFetches: 0, fetchingClients: 0, failures: 0 };
+        const status = {
+          board: agent.board,
+          channel: agent.channel,
+          version: agent.version,
+          clients: 0,
+          current: 0,
+          polls: 0,
+          pollingClients: 0,
+          imageFetches: 0,
+          fetchingClients: 0,
+          failures: 0,
+        };
         tally = { status, clients: new Set(), pollingClients: new Set(), fetchingClients: new Set() };
         tallies.set(key, tally);
       }
       // A client is a device id where the sketch sends one, else an address running a board: NAT may hide several devices behind one.
       const client = agent.deviceId ? `id ${agent.deviceId}` : `${request.client} ${agent.board} ${agent.channel}`;
       tally.clients.add(client);
-      if (request.path.endsWith('/latest.txt')) {
+      if (isManifestPath(request.path)) {
         tally.status.polls++;
         tally.pollingClients.add(client);
       } else if (request.path.endsWith('.bin') && (request.status === 200 || request.status === 206)) {
@@ -179,7 +206,12 @@ export async function fleetReport(files: string[], since?: Date): Promise<FleetR
       pollingClients: pollingClients.size,
       fetchingClients: fetchingClients.size,
     }))
-    .sort((a, b) => a.board.localeCompare(b.board) || a.channel.localeCompare(b.channel) || compareVersionsLeniently(b.version, a.version));
+    .sort(
+      (a, b) =>
+        a.board.localeCompare(b.board) ||
+        a.channel.localeCompare(b.channel) ||
+        compareVersionsLeniently(b.version, a.version),
+    );
   return {
     ...(from === undefined ? {} : { from: new Date(from).toISOString() }),
     ...(to === undefined ? {} : { to: new Date(to as number).toISOString() }),
@@ -205,16 +237,43 @@ export function formatFleetReport(report: FleetReport): string {
       : `no requests from static-ota devices (${report.otherLines} other log lines ignored)`,
   ];
   if (report.versions.length === 0) return `${lines[0]}\n`;
-  const header = ['board', 'channel', 'version', 'clients', 'current', 'polls', 'polling', 'images', 'fetching', 'failed'];
+  const header = [
+    'board',
+    'channel',
+    'version',
+    'clients',
+    'current',
+    'polls',
+    'polling',
+    'images',
+    'fetching',
+    'failed',
+  ];
   const rows = report.versions.map((entry) => [
     entry.board,
     entry.channel,
     entry.version,
-    ...[entry.clients, entry.current, entry.polls, entry.pollingClients, entry.imageFetches, entry.fetchingClients, entry.failures].map(String),
+    ...[
+      entry.clients,
+      entry.current,
+      entry.polls,
+      entry.pollingClients,
+      entry.imageFetches,
+      entry.fetchingClients,
+      entry.failures,
+    ].map(String),
   ]);
   const widths = header.map((name, column) => Math.max(name.length, ...rows.map((row) => row[column].length)));
-  for (const row of [header, ...rows]) lines.push(row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
-  lines.push('clients: distinct device ids, or address+board, that ran the version; current: still on it at their last request; polling/fetching: distinct clients');
+  for (const row of [header, ...rows])
+    lines.push(
+      row
+        .map((cell, column) => cell.padEnd(widths[column]))
+        .join('  ')
+        .trimEnd(),
+    );
+  lines.push(
+    'clients: distinct device ids, or address+board, that ran the version; current: still on it at their last request; polling/fetching: distinct clients',
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -226,7 +285,8 @@ export interface FleetOptions {
 
 /** `static-ota fleet`, once the CLI has its options. */
 export async function runFleet(options: FleetOptions, out: (text: string) => void): Promise<void> {
-  const since = options.since === undefined ? undefined : new Date(Date.now() - parseDuration(options.since, '--since') * 1000);
+  const since =
+    options.since === undefined ? undefined : new Date(Date.now() - parseDuration(options.since, '--since') * 1000);
   const report = await fleetReport(options.log, since);
   out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatFleetReport(report));
 }

@@ -4,18 +4,11 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { InputError } from './inputs.js';
 
 /** ESP8266/ESP32 application images start with 0xE9; the ESP8266 boot loader also unpacks gzip. */
 const ESP_IMAGE_MAGIC = 0xe9;
 const GZIP_MAGIC = [0x1f, 0x8b];
-export const DEFAULT_MAX_IMAGE_BYTES = 16 * 1024 * 1024;
-
-export class ImageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ImageError';
-  }
-}
 
 /** What checkImage found: a gzip image also has the size of what eboot inflates. */
 export interface ImageInfo {
@@ -25,18 +18,21 @@ export interface ImageInfo {
 }
 
 /**
- * The image is an ESP image within maxBytes, or gzip whose inflated bytes
+ * The image is an ESP image within maxBytes (max-image-size, whose default
+ * lives in action.yml), or gzip whose inflated bytes
  * are: what the ESP8266 boot loader installs must start with 0xE9, fit the
  * limit, and match the trailer's size, from which eboot takes how many bytes
  * to copy over the running image. eboot checks nothing else: an image it
  * cannot inflate would be half-copied over the running one.
  */
-export async function checkImage(path: string, maxBytes = DEFAULT_MAX_IMAGE_BYTES): Promise<ImageInfo> {
+export async function checkImage(path: string, maxBytes: number): Promise<ImageInfo> {
   const info = await stat(path).catch(() => undefined);
-  if (!info?.isFile()) throw new ImageError(`firmware image ${path} does not exist or is not a file`);
-  if (info.size === 0) throw new ImageError(`firmware image ${path} is empty`);
+  if (!info?.isFile()) throw new InputError(`firmware image ${path} does not exist or is not a file`);
+  if (info.size === 0) throw new InputError(`firmware image ${path} is empty`);
   if (info.size > maxBytes) {
-    throw new ImageError(`firmware image ${path} is ${info.size} bytes, over the limit of ${maxBytes} (max-image-size)`);
+    throw new InputError(
+      `firmware image ${path} is ${info.size} bytes, over the limit of ${maxBytes} (max-image-size)`,
+    );
   }
   const head = Buffer.alloc(2);
   const trailer = Buffer.alloc(4);
@@ -49,14 +45,14 @@ export async function checkImage(path: string, maxBytes = DEFAULT_MAX_IMAGE_BYTE
   }
   const gzip = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
   if (head[0] !== ESP_IMAGE_MAGIC && !gzip) {
-    throw new ImageError(
+    throw new InputError(
       `firmware image ${path} starts with 0x${head[0].toString(16).padStart(2, '0')}, not an ESP image (0xe9) or gzip (0x1f 0x8b): is it firmware.bin?`,
     );
   }
   if (!gzip) return { gzip, size: info.size };
   const inflatedSize = await checkInflated(path, maxBytes);
   if (trailer.readUInt32LE(0) !== inflatedSize % 2 ** 32) {
-    throw new ImageError(
+    throw new InputError(
       `gzip image ${path} inflates to ${inflatedSize} bytes but its last 4 bytes say ${trailer.readUInt32LE(0)}: ` +
         'the ESP8266 boot loader copies as many bytes as they say (one gzip member, nothing after it)',
     );
@@ -70,20 +66,22 @@ async function checkInflated(path: string, maxBytes: number): Promise<number> {
   try {
     for await (const chunk of gunzipChunks(path)) {
       if (inflatedSize === 0 && chunk[0] !== ESP_IMAGE_MAGIC) {
-        throw new ImageError(
+        throw new InputError(
           `gzip image ${path} does not hold an ESP image: it inflates to bytes starting with 0x${chunk[0].toString(16).padStart(2, '0')}, not 0xe9`,
         );
       }
       inflatedSize += chunk.length;
       if (inflatedSize > maxBytes) {
-        throw new ImageError(`gzip image ${path} inflates to more than ${maxBytes} bytes, over the limit (max-image-size)`);
+        throw new InputError(
+          `gzip image ${path} inflates to more than ${maxBytes} bytes, over the limit (max-image-size)`,
+        );
       }
     }
   } catch (error) {
-    if (error instanceof ImageError) throw error;
-    throw new ImageError(`gzip image ${path} does not inflate: ${(error as Error).message}`);
+    if (error instanceof InputError) throw error;
+    throw new InputError(`gzip image ${path} does not inflate: ${(error as Error).message}`);
   }
-  if (inflatedSize === 0) throw new ImageError(`gzip image ${path} inflates to nothing`);
+  if (inflatedSize === 0) throw new InputError(`gzip image ${path} inflates to nothing`);
   return inflatedSize;
 }
 

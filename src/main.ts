@@ -6,7 +6,6 @@ import { ReleaseError, runRelease, type ReleaseOptions, type ReleaseResult } fro
 import { parseRequiredSignatures, parseRolloutPercent } from './resign.js';
 import { readTargetConfig } from './target-settings.js';
 import { parsePublicKey, parseSigningKeys, type SigningKey } from './sign.js';
-import { tagFromRef } from './version.js';
 
 // Defaults live in action.yml alone: the runner sets every input that has one.
 const input = (name: string): string => core.getInput(name);
@@ -36,7 +35,9 @@ function readFirmware(environments: string[]): Array<{ board: string; path: stri
   const lines = splitList(input('firmware'));
   if (lines.length === 1 && !lines[0].includes('=')) {
     if (environments.length !== 1) {
-      throw new InputError('firmware is a single path: name its board with exactly one entry in environments, or write board=path');
+      throw new InputError(
+        'firmware is a single path: name its board with exactly one entry in environments, or write board=path',
+      );
     }
     return [{ board: environments[0], path: lines[0] }];
   }
@@ -52,9 +53,9 @@ function readTarget(): TargetConfig {
   const secretAccessKey = optional('s3-secret-access-key');
   const sessionToken = optional('s3-session-token');
   // The SDK also reads AWS_* from the environment: mask those values too.
-  [token, secretAccessKey, sessionToken, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN].forEach(maskSecret);
-  // The form git sends the token in (see pages.ts), in case a git trace prints it.
-  if (token) core.setSecret(Buffer.from(`x-access-token:${token}`).toString('base64'));
+  [token, secretAccessKey, sessionToken, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN].forEach(
+    maskSecret,
+  );
   return readTargetConfig(input, process.env);
 }
 
@@ -62,15 +63,11 @@ function readOptions(): ReleaseOptions {
   const signingKeys = readSigningKeys();
   const environments = splitList(input('environments'));
   const build = flag('build');
-  const ref = process.env.GITHUB_REF;
-  const releaseAssets = flag('release-assets');
-  const tag = tagFromRef(ref);
-  if (releaseAssets && tag === undefined) throw new InputError('release-assets needs a tag (refs/tags/...) to attach to');
   const expiresIn = optional('expires-in');
   const keepVersions = optional('keep-versions');
   const rollout = optional('rollout');
   return {
-    ref,
+    ref: process.env.GITHUB_REF,
     version: optional('version'),
     channel: optional('channel'),
     projectDir: input('project-dir'),
@@ -89,15 +86,11 @@ function readOptions(): ReleaseOptions {
     compress: parseCompressMode(input('compress'), 'compress'),
     keepVersions: keepVersions === undefined ? undefined : parsePositiveInteger(keepVersions, 'keep-versions'),
     target: readTarget(),
-    releaseAssets: releaseAssets
-      ? {
-          token: input('token'),
-          repository: process.env.GITHUB_REPOSITORY ?? '',
-          tag: tag as string,
-        }
+    releaseAssets: flag('release-assets')
+      ? { token: input('token'), repository: process.env.GITHUB_REPOSITORY ?? '' }
       : undefined,
     attest: flag('attest') ? { token: input('token'), repository: requireRepository('attest') } : undefined,
-    log: { info: core.info, warning: core.warning, group: core.group },
+    log: { info: core.info, warning: core.warning, group: core.group, mask: core.setSecret },
   };
 }
 
@@ -109,7 +102,8 @@ function requireRepository(input: string): string {
 
 /** One summary line per lockout guard finding, so it is seen beside the result, not only in the log. */
 function addLockouts(result: ReleaseResult, outcome: string): void {
-  for (const lockout of result.lockouts) core.summary.addRaw(`<p><b>Warning (${outcome}):</b> ${escapeHtml(lockout)}</p>`, true);
+  for (const lockout of result.lockouts)
+    core.summary.addRaw(`<p><b>Warning (${outcome}):</b> ${escapeHtml(lockout)}</p>`, true);
 }
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -122,29 +116,29 @@ async function writeOutputs(result: ReleaseResult): Promise<void> {
     JSON.stringify(result.manifests.map(({ imageWritten: _written, ...manifest }) => manifest)),
   );
   if (result.version === undefined) {
-    core.summary.addHeading('static-ota: build only', 3).addList(result.built.map(({ board, path }) => `${board}: ${path}`));
+    core.summary
+      .addHeading('static-ota: build only', 3)
+      .addList(result.built.map(({ board, path }) => `${board}: ${path}`));
     addLockouts(result, 'a release of this build would be refused');
     await core.summary.write();
     return;
   }
-  core.summary
-    .addHeading(`static-ota ${result.version} (${result.channel})`, 3)
-    .addTable([
-      [
-        { data: 'Board', header: true },
-        { data: 'Version', header: true },
-        { data: 'Size', header: true },
-        { data: 'SHA-256', header: true },
-        { data: 'Manifest', header: true },
-      ],
-      ...result.manifests.map((manifest) => [
-        manifest.board,
-        manifest.version,
-        String(manifest.size),
-        manifest.sha256,
-        manifest.manifest,
-      ]),
-    ]);
+  core.summary.addHeading(`static-ota ${result.version} (${result.channel})`, 3).addTable([
+    [
+      { data: 'Board', header: true },
+      { data: 'Version', header: true },
+      { data: 'Size', header: true },
+      { data: 'SHA-256', header: true },
+      { data: 'Manifest', header: true },
+    ],
+    ...result.manifests.map((manifest) => [
+      manifest.board,
+      manifest.version,
+      String(manifest.size),
+      manifest.sha256,
+      manifest.manifest,
+    ]),
+  ]);
   addLockouts(result, 'published anyway: allow-lockout is set');
   if (result.attestations?.length) {
     core.summary

@@ -118,7 +118,9 @@ export const isValidDeviceId = (deviceId: string): boolean => DEVICE_ID.test(dev
  * version reshuffles the order.
  */
 export function rolloutBucket(board: string, version: string, deviceId: string): number {
-  const digest = createHash('sha256').update(`${ROLLOUT_DOMAIN}\n${board}\n${version}\n${deviceId}\n`, 'latin1').digest();
+  const digest = createHash('sha256')
+    .update(`${ROLLOUT_DOMAIN}\n${board}\n${version}\n${deviceId}\n`, 'latin1')
+    .digest();
   return digest.readUInt32BE(0) % BUCKETS;
 }
 
@@ -134,7 +136,14 @@ export function releaseFolder(board: string, channel: string): string {
   return channel === STABLE_CHANNEL ? board : `${board}/${channel}`;
 }
 
-export const manifestPath = (board: string, channel: string): string => `${releaseFolder(board, channel)}/latest.txt`;
+/** The file devices poll, in every release folder. */
+export const MANIFEST_FILE = 'latest.txt';
+
+export const manifestPath = (board: string, channel: string): string =>
+  `${releaseFolder(board, channel)}/${MANIFEST_FILE}`;
+
+/** Whether a mirror path is a release folder's manifest (`nodemcuv2/beta/latest.txt`). */
+export const isManifestPath = (path: string): boolean => path.endsWith(`/${MANIFEST_FILE}`);
 
 /**
  * `<board>/channels.txt`: the board's channels other than stable, one per line,
@@ -146,12 +155,34 @@ export const manifestPath = (board: string, channel: string): string => `${relea
  * `<folder>/pending.txt`: a manifest signed by fewer keys than devices require
  * (k of n), waiting for `static-ota cosign`. Devices never read it.
  */
-export const pendingManifestPath = (board: string, channel: string): string => `${releaseFolder(board, channel)}/pending.txt`;
+export const pendingManifestPath = (board: string, channel: string): string =>
+  `${releaseFolder(board, channel)}/pending.txt`;
 
 export const channelIndexPath = (board: string): string => `${board}/channels.txt`;
 
-/** `firmware-1.4.2.bin`; build metadata's `+` is not allowed in file names and becomes `_`. */
-export const imageFileName = (version: string): string => `firmware-${version.replace(/\+/g, '_')}.bin`;
+/**
+ * `<name>-<version>.<extension>`: a file of one version (its image, flash parts,
+ * web install manifest); build metadata's `+` is not allowed in file names and becomes `_`.
+ */
+export const versionFileName = (name: string, version: string, extension: 'bin' | 'json'): string =>
+  `${name}-${version.replace(/\+/g, '_')}.${extension}`;
+
+/** The version a file of one version belongs to (`bootloader-1.4.2_7.bin` → `1.4.2+7`), or undefined for other files. */
+export function versionOfFile(name: string): string | undefined {
+  return /^[A-Za-z0-9_]+-(.+)\.(bin|json)$/.exec(name)?.[1].replace(/_/g, '+');
+}
+
+/** `firmware-1.4.2.bin`. */
+export const imageFileName = (version: string): string => versionFileName('firmware', version, 'bin');
+
+/** Where a release's image sits: beside its manifest, `file` being the manifest's `file=`. */
+export const imagePath = (board: string, channel: string, file: string): string =>
+  `${releaseFolder(board, channel)}/${file}`;
+
+/** The version an image file name holds (`firmware-1.4.2_7.bin` → `1.4.2+7`), or undefined for other files. */
+export function versionOfImageFile(name: string): string | undefined {
+  return /^firmware-(.+)\.bin$/.exec(name)?.[1].replace(/_/g, '+');
+}
 
 /** SemVer 2.0.0 within the protocol's bounds (64 characters, numeric identifiers of at most 15 digits). */
 export function isValidVersion(version: string): boolean {
@@ -209,14 +240,19 @@ function frame(bytes: Uint8Array, requireSignature: boolean): Framed {
     const byte = bytes[i];
     if (byte === 0x0d) throw new ManifestError('crlf', `carriage return at byte ${i}: manifests use LF line endings`);
     if (byte !== 0x0a && (byte < 0x20 || byte > 0x7e)) {
-      throw new ManifestError('bad_char', `byte 0x${byte.toString(16).padStart(2, '0')} at offset ${i} is not printable ASCII`);
+      throw new ManifestError(
+        'bad_char',
+        `byte 0x${byte.toString(16).padStart(2, '0')} at offset ${i} is not printable ASCII`,
+      );
     }
   }
-  if (bytes[bytes.length - 1] !== 0x0a) throw new ManifestError('missing_newline', 'manifest does not end with a newline');
+  if (bytes[bytes.length - 1] !== 0x0a)
+    throw new ManifestError('missing_newline', 'manifest does not end with a newline');
   const text = Buffer.from(bytes).toString('latin1');
   const lines = text.slice(0, -1).split('\n');
   const version = lines[0];
-  if (!isValidVersion(version)) throw new ManifestError('bad_version', `line 1 is not a semantic version: ${JSON.stringify(version)}`);
+  if (!isValidVersion(version))
+    throw new ManifestError('bad_version', `line 1 is not a semantic version: ${JSON.stringify(version)}`);
   const firstSig = lines.findIndex((line) => line.startsWith('sig='));
   if (firstSig < 0) {
     if (requireSignature) throw new ManifestError('unsigned', 'manifest has no sig= line');
@@ -233,11 +269,15 @@ function frame(bytes: Uint8Array, requireSignature: boolean): Framed {
 function parseSignatureLines(lines: string[]): SignatureLine[] {
   const signatures = lines.map((line) => {
     const match = SIG_LINE.exec(line);
-    if (!match) throw new ManifestError('bad_sig_line', `malformed signature line: ${JSON.stringify(line.slice(0, 40))}`);
+    if (!match)
+      throw new ManifestError('bad_sig_line', `malformed signature line: ${JSON.stringify(line.slice(0, 40))}`);
     return { keyId: match[1], signature: Buffer.from(match[2], 'hex') };
   });
   if (signatures.length > MAX_SIGNATURES) {
-    throw new ManifestError('too_many_signatures', `${signatures.length} signatures, at most ${MAX_SIGNATURES} are allowed`);
+    throw new ManifestError(
+      'too_many_signatures',
+      `${signatures.length} signatures, at most ${MAX_SIGNATURES} are allowed`,
+    );
   }
   return signatures;
 }
@@ -265,7 +305,12 @@ export function checkTrustedKey(publicKey: Uint8Array): void {
  * line's keyid is tried, in the order given. A key counts once however many
  * lines it signs; a trusted list naming a key twice holds it once.
  */
-function checkSignatures(bytes: Uint8Array, framed: Framed, trustedKeys: readonly Uint8Array[], requiredSignatures: number): number[] {
+function checkSignatures(
+  bytes: Uint8Array,
+  framed: Framed,
+  trustedKeys: readonly Uint8Array[],
+  requiredSignatures: number,
+): number[] {
   const message = bytes.subarray(0, framed.signedLength);
   const hexes = trustedKeys.map((key) => Buffer.from(key).toString('hex'));
   const trusted = trustedKeys
@@ -293,7 +338,10 @@ function checkSignatures(bytes: Uint8Array, framed: Framed, trustedKeys: readonl
     const keyIds = trusted.map((candidate) => candidate.keyId).join(', ');
     throw new ManifestError('untrusted_key', `no signature from a trusted key (trusted keyids: ${keyIds || 'none'})`);
   }
-  throw new ManifestError('bad_signature', 'signature does not verify: the manifest was changed or signed with another key');
+  throw new ManifestError(
+    'bad_signature',
+    'signature does not verify: the manifest was changed or signed with another key',
+  );
 }
 
 /** Steps 11 to 13: every line is key=value, then no key twice, then the required keys. */
@@ -319,7 +367,8 @@ function parseFields(fieldLines: string[]): Map<string, string> {
 
 function decimal(value: string, code: 'bad_size' | 'bad_expires' | 'bad_seq' | 'bad_rollout', name: string): number {
   const number = DECIMAL.test(value) ? Number(value) : NaN;
-  if (!(number <= MAX_IMAGE_SIZE)) throw new ManifestError(code, `${name} is not a decimal number up to ${MAX_IMAGE_SIZE}: ${JSON.stringify(value)}`);
+  if (!(number <= MAX_IMAGE_SIZE))
+    throw new ManifestError(code, `${name} is not a decimal number up to ${MAX_IMAGE_SIZE}: ${JSON.stringify(value)}`);
   return number;
 }
 
@@ -329,7 +378,11 @@ function decimal(value: string, code: 'bad_size' | 'bad_expires' | 'bad_seq' | '
  * bytes, and only then the fields. A trusted key that could never verify is
  * a configuration error (TrustedKeyError).
  */
-export function openManifest(bytes: Uint8Array, trustedKeys: readonly Uint8Array[], requiredSignatures = 1): OpenedManifest {
+export function openManifest(
+  bytes: Uint8Array,
+  trustedKeys: readonly Uint8Array[],
+  requiredSignatures = 1,
+): OpenedManifest {
   trustedKeys.forEach(checkTrustedKey);
   const framed = frame(bytes, true);
   const verified = checkSignatures(bytes, framed, trustedKeys, requiredSignatures);
@@ -338,20 +391,30 @@ export function openManifest(bytes: Uint8Array, trustedKeys: readonly Uint8Array
   if (get('format') !== MANIFEST_FORMAT) {
     throw new ManifestError('bad_format', `format ${JSON.stringify(get('format'))} is not ${MANIFEST_FORMAT}`);
   }
-  if (!isValidBoard(get('board'))) throw new ManifestError('bad_board', `invalid board ${JSON.stringify(get('board'))}`);
-  if (!isValidChannel(get('channel'))) throw new ManifestError('bad_channel', `invalid channel ${JSON.stringify(get('channel'))}`);
-  if (!isValidFileName(get('file'))) throw new ManifestError('bad_file', `invalid file name ${JSON.stringify(get('file'))}`);
+  if (!isValidBoard(get('board')))
+    throw new ManifestError('bad_board', `invalid board ${JSON.stringify(get('board'))}`);
+  if (!isValidChannel(get('channel')))
+    throw new ManifestError('bad_channel', `invalid channel ${JSON.stringify(get('channel'))}`);
+  if (!isValidFileName(get('file')))
+    throw new ManifestError('bad_file', `invalid file name ${JSON.stringify(get('file'))}`);
   const size = decimal(get('size'), 'bad_size', 'size');
   if (size === 0) throw new ManifestError('bad_size', 'size is 0');
-  if (!SHA256_HEX.test(get('sha256'))) throw new ManifestError('bad_sha256', 'sha256 is not 64 lowercase hex characters');
+  if (!SHA256_HEX.test(get('sha256')))
+    throw new ManifestError('bad_sha256', 'sha256 is not 64 lowercase hex characters');
   const expiresText = fields.get('expires');
   const expires = expiresText === undefined ? {} : { expires: decimal(expiresText, 'bad_expires', 'expires') };
-  const rollout = fields.has('rollout') ? decimal(fields.get('rollout') as string, 'bad_rollout', 'rollout') : FULL_ROLLOUT;
-  if (rollout > FULL_ROLLOUT) throw new ManifestError('bad_rollout', `rollout is ${rollout}, a percentage from 0 to ${FULL_ROLLOUT}`);
+  const rollout = fields.has('rollout')
+    ? decimal(fields.get('rollout') as string, 'bad_rollout', 'rollout')
+    : FULL_ROLLOUT;
+  if (rollout > FULL_ROLLOUT)
+    throw new ManifestError('bad_rollout', `rollout is ${rollout}, a percentage from 0 to ${FULL_ROLLOUT}`);
   const seq = fields.has('seq') ? decimal(fields.get('seq') as string, 'bad_seq', 'seq') : 0;
   const encoding = fields.get('encoding');
   if (encoding !== undefined && !(IMAGE_ENCODINGS as readonly string[]).includes(encoding)) {
-    throw new ManifestError('bad_encoding', `encoding ${JSON.stringify(encoding)} is not one of ${IMAGE_ENCODINGS.join(', ')}`);
+    throw new ManifestError(
+      'bad_encoding',
+      `encoding ${JSON.stringify(encoding)} is not one of ${IMAGE_ENCODINGS.join(', ')}`,
+    );
   }
   const known = new Set<string>([...REQUIRED, 'expires', 'rollout', 'seq', 'encoding']);
   return {
@@ -399,6 +462,8 @@ export function summarizeManifest(bytes: Uint8Array): ManifestSummary {
     const equals = line.indexOf('=');
     if (equals > 0 && !fields.has(line.slice(0, equals))) fields.set(line.slice(0, equals), line.slice(equals + 1));
   }
-  const keyIds = framed.signatureLines.map((line) => SIG_LINE.exec(line)?.[1]).filter((keyId): keyId is string => keyId !== undefined);
+  const keyIds = framed.signatureLines
+    .map((line) => SIG_LINE.exec(line)?.[1])
+    .filter((keyId): keyId is string => keyId !== undefined);
   return { version: framed.version, fields, keyIds };
 }

@@ -1,5 +1,5 @@
 // The release job the action runs: version → build → sign → publish.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ATTESTATION_FIELD, attestImage, verifyCommand, type AttestationRequest } from './attest.js';
@@ -9,13 +9,29 @@ import type { MirrorSession } from './publish/target.js';
 import { createTarget, type TargetConfig } from './publish/targets.js';
 import { hashFile } from './crypto.js';
 import { channelsBehind, recordChannel } from './follow-stable.js';
-import { FULL_ROLLOUT, imageFileName, isValidBoard, manifestPath, MAX_SEQ, openManifest, STABLE_CHANNEL, type OpenedManifest } from './manifest.js';
+import {
+  FULL_ROLLOUT,
+  imageFileName,
+  isValidBoard,
+  manifestPath,
+  MAX_SEQ,
+  openManifest,
+  STABLE_CHANNEL,
+  type OpenedManifest,
+} from './manifest.js';
 import { checkImage, gunzipImage, gzipImage } from './image.js';
 import type { CompressMode } from './inputs.js';
-import { findLockout, lockoutKeys, signRelease, type SignedRelease, type SigningKey, type SigningPolicy } from './sign.js';
+import {
+  findLockout,
+  lockoutKeys,
+  signRelease,
+  type SignedRelease,
+  type SigningKey,
+  type SigningPolicy,
+} from './sign.js';
 import { INSTALL_FOLDER } from './site/page.js';
 import { readFlashLayout, type FlashLayout } from './site/web-install.js';
-import { channelFor, parseVersion, versionFromRef } from './version.js';
+import { channelFor, isPrerelease, parseVersion, tagFromRef, versionFromTag } from './version.js';
 
 /** Version compiled into CI builds that release nothing. */
 export const CI_BUILD_VERSION = '0.0.0-ci';
@@ -51,7 +67,8 @@ export interface ReleaseOptions {
   compress: CompressMode;
   keepVersions?: number;
   target: TargetConfig;
-  releaseAssets?: { token: string; repository: string; tag: string };
+  /** Attach images and manifests to the GitHub Release of the ref's tag. */
+  releaseAssets?: { token: string; repository: string };
   /** Build provenance for every image (attest: true). */
   attest?: AttestationRequest;
   log: Reporter;
@@ -88,8 +105,10 @@ export class ReleaseError extends Error {
 
 /** Builds every environment; for a release, also reads each one's flash layout (the release page's install button). */
 async function buildAll(options: ReleaseOptions, version: string, release: boolean): Promise<BuiltImage[]> {
-  const environments = options.environments.length ? options.environments : await listEnvironments(options.projectDir);
-  checkBoards(environments);
+  // Given environments were checked with the other inputs; found ones are checked here.
+  const environments = options.environments.length
+    ? options.environments
+    : checkBoards(await listEnvironments(options.projectDir));
   await ensurePio(options.log);
   const built = [];
   for (const board of environments) {
@@ -118,7 +137,9 @@ function wantsGzip(options: ReleaseOptions, { board, flash }: BuiltImage, alread
   if (alreadyGzip || options.compress === 'none') return false;
   if (options.compress === 'gzip' || chip === 'ESP8266') return true;
   if (chip === undefined) {
-    options.log.info(`${board}: chip unknown (not reported by PlatformIO, or a prebuilt image without --chip-family), published uncompressed`);
+    options.log.info(
+      `${board}: chip unknown (not reported by PlatformIO, or a prebuilt image without --chip-family), published uncompressed`,
+    );
   }
   return false;
 }
@@ -171,7 +192,8 @@ async function previewLockouts(options: ReleaseOptions, built: BuiltImage[]): Pr
   const lockouts = [];
   for (const { board, path } of built) {
     const lockout = await checkImage(path, options.maxImageBytes).then(
-      ({ gzip }) => findLockout({ imageFile: path, board, version: CI_BUILD_VERSION }, gzip, keys, options.requiredSignatures),
+      ({ gzip }) =>
+        findLockout({ imageFile: path, board, version: CI_BUILD_VERSION }, gzip, keys, options.requiredSignatures),
       (error: Error) => error.message,
     );
     if (lockout === undefined) continue;
@@ -182,13 +204,19 @@ async function previewLockouts(options: ReleaseOptions, built: BuiltImage[]): Pr
 }
 
 /** Board names become folders of the mirror: refuse bad ones before anything is built. */
-function checkBoards(boards: string[]): void {
+function checkBoards(boards: string[]): string[] {
   for (const board of boards) {
     if (!isValidBoard(board)) {
-      throw new ReleaseError(`board ${JSON.stringify(board)} is invalid: use letters, digits, '_', '-' and '.' (not first), at most 64`);
+      throw new ReleaseError(
+        `board ${JSON.stringify(board)} is invalid: use letters, digits, '_', '-' and '.' (not first), at most 64`,
+      );
     }
-    if (board === INSTALL_FOLDER) throw new ReleaseError(`board ${JSON.stringify(board)} is taken: the release page keeps ESP Web Tools in ${INSTALL_FOLDER}/`);
+    if (board === INSTALL_FOLDER)
+      throw new ReleaseError(
+        `board ${JSON.stringify(board)} is taken: the release page keeps ESP Web Tools in ${INSTALL_FOLDER}/`,
+      );
   }
+  return boards;
 }
 
 /**
@@ -237,10 +265,15 @@ async function carryForward(release: SignedRelease, previous: Buffer, policy: Si
 
 export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult> {
   checkBoards([...options.environments, ...options.firmware.map(({ board }) => board)]);
-  const version = options.version ? parseVersion(options.version) : versionFromRef(options.ref);
+  const tag = tagFromRef(options.ref);
+  if (options.releaseAssets && tag === undefined)
+    throw new ReleaseError('release-assets needs a tag (refs/tags/...) to attach to');
+  const version = options.version ? parseVersion(options.version) : versionFromTag(tag, options.ref);
   if (version === undefined) {
     if (!options.build) throw new ReleaseError('nothing to do: not a tag, no version input and build is false');
-    options.log.info(`${options.ref ?? 'no ref'} is not a tag and no version was given: building only, nothing is signed or published`);
+    options.log.info(
+      `${options.ref ?? 'no ref'} is not a tag and no version was given: building only, nothing is signed or published`,
+    );
     const built = await buildAll(options, CI_BUILD_VERSION, false);
     return { built, manifests: [], lockouts: await previewLockouts(options, built) };
   }
@@ -251,7 +284,7 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
   let compressed: string | undefined;
   const compressedFolder = async () => (compressed ??= await mkdtemp(join(tmpdir(), 'static-ota-gzip-')));
   try {
-    return await signAndPublish(options, version, channel, built, compressedFolder);
+    return await signAndPublish(options, { tag, version, channel }, built, compressedFolder);
   } finally {
     if (compressed) await rm(compressed, { recursive: true, force: true });
   }
@@ -259,12 +292,12 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
 
 async function signAndPublish(
   options: ReleaseOptions,
-  version: string,
-  channel: string,
+  { tag, version, channel }: { tag: string | undefined; version: string; channel: string },
   built: BuiltImage[],
   compressedFolder: () => Promise<string>,
 ): Promise<ReleaseResult> {
-  const expires = options.expiresInSeconds === undefined ? undefined : Math.floor(Date.now() / 1000) + options.expiresInSeconds;
+  const expires =
+    options.expiresInSeconds === undefined ? undefined : Math.floor(Date.now() / 1000) + options.expiresInSeconds;
   const policy: SigningPolicy = {
     keys: options.signingKeys,
     nextReleaseKeys: options.nextReleaseKeys,
@@ -294,7 +327,7 @@ async function signAndPublish(
   }
   const lockouts = signed.flatMap((release) => (release.lockout === undefined ? [] : [release.lockout]));
   for (const lockout of lockouts) options.log.warning(`allow-lockout is set, publishing anyway: ${lockout}`);
-  const target = await createTarget(options.target);
+  const target = await createTarget(options.target, options.log);
   const manifests = await publishReleases(target, signed, {
     force: options.force,
     keepVersions: options.keepVersions,
@@ -308,7 +341,9 @@ async function signAndPublish(
           `signed by ${options.signingKeys.length} of the ${options.requiredSignatures} keys devices require; devices keep the current release until \`static-ota cosign\` adds the rest`,
       );
     } else if (manifest.supersededBy === undefined) {
-      options.log.info(`published ${manifest.version} for ${manifest.board} (${manifest.channel}) to ${target.description}: ${manifest.manifest}`);
+      options.log.info(
+        `published ${manifest.version} for ${manifest.board} (${manifest.channel}) to ${target.description}: ${manifest.manifest}`,
+      );
     } else {
       options.log.warning(
         `${manifest.image} was added, but a concurrent run published ${manifest.supersededBy} meanwhile, so ${manifest.manifest} keeps offering ${manifest.supersededBy}`,
@@ -316,28 +351,19 @@ async function signAndPublish(
     }
   }
   if (options.releaseAssets) {
-    const folder = await mkdtemp(join(tmpdir(), 'static-ota-assets-'));
     try {
-      const assets = [];
-      for (const release of signed) {
-        const manifestFile = join(folder, `${release.board}-latest.txt`);
-        await writeFile(manifestFile, release.manifest, 'latin1');
-        assets.push(
-          { name: `${release.board}-${release.file}`, path: release.imageFile, contentType: 'application/octet-stream' },
-          { name: `${release.board}-latest.txt`, path: manifestFile, contentType: 'text/plain' },
-        );
-      }
       // Loaded only when asked for: @actions/github is large.
-      const { attachReleaseAssets } = await import('./publish/release-assets.js');
-      await attachReleaseAssets(options.releaseAssets, assets);
+      const { attachSignedReleases } = await import('./publish/release-assets.js');
+      await attachSignedReleases(
+        { ...options.releaseAssets, tag: tag as string, prerelease: isPrerelease(version) },
+        signed,
+      );
     } catch (error) {
       throw new ReleaseError(
         `the mirror is published (${target.description}), but attaching the release assets failed: ${(error as Error).message}. ` +
           'To attach them, re-run with build: false, force: true and the published images as firmware (identical images are kept).',
         { version, channel, built, manifests, lockouts, ...(options.attest ? { attestations } : {}) },
       );
-    } finally {
-      await rm(folder, { recursive: true, force: true });
     }
   }
   return { version, channel, built, manifests, lockouts, ...(options.attest ? { attestations } : {}) };

@@ -23,18 +23,12 @@ import { signManifest, type SigningKey } from './sign.js';
 import { writeSite } from './site/page.js';
 import { compareVersions } from './version.js';
 
-export class ResignError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ResignError';
-  }
-}
-
 /** `25` → 25; a whole percentage from 0 to 100. */
 export function parseRolloutPercent(text: string, name: string): number {
   const trimmed = text.trim().replace(/%$/, '');
   const value = /^(0|[1-9]\d{0,2})$/.test(trimmed) ? Number(trimmed) : NaN;
-  if (!(value >= 0 && value <= FULL_ROLLOUT)) throw new InputError(`${name} must be a whole percentage from 0 to 100, got ${JSON.stringify(text)}`);
+  if (!(value >= 0 && value <= FULL_ROLLOUT))
+    throw new InputError(`${name} must be a whole percentage from 0 to 100, got ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -42,7 +36,9 @@ export function parseRolloutPercent(text: string, name: string): number {
 export function parseRequiredSignatures(text: string, name: string): number {
   const count = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
   if (!(count >= 1 && count <= MAX_REQUIRED_SIGNATURES)) {
-    throw new InputError(`${name} must be a whole number from 1 to ${MAX_REQUIRED_SIGNATURES} (devices trust at most that many keys), got ${JSON.stringify(text)}`);
+    throw new InputError(
+      `${name} must be a whole number from 1 to ${MAX_REQUIRED_SIGNATURES} (devices trust at most that many keys), got ${JSON.stringify(text)}`,
+    );
   }
   return count;
 }
@@ -61,11 +57,13 @@ export async function readCurrentManifest(
   path = manifestPath(board, channel),
 ): Promise<{ bytes: Buffer; manifest: OpenedManifest; path: string }> {
   const bytes = await session.read(path);
-  if (!bytes) throw new ResignError(`${path} does not exist in ${where}: publish a release first`);
+  if (!bytes) throw new Error(`${path} does not exist in ${where}: publish a release first`);
   try {
     return { bytes, manifest: openManifest(bytes, trustedKeys), path };
   } catch (error) {
-    throw new ResignError(`${path} in ${where} does not verify under the given keys: ${(error as Error).message}`);
+    throw new Error(`${path} in ${where} does not verify under the given keys: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
@@ -101,7 +99,7 @@ export function changeRollout(target: MirrorTarget, change: RolloutChange): Prom
   const signers = new Set(change.keys.map((key) => key.keyId)).size;
   return target.transaction(async (session) => {
     const { bytes, manifest, path } = await readCurrentManifest(session, change, trustedKeys, target.description);
-    if (manifest.seq >= MAX_SEQ) throw new ResignError(`${path}: seq is at its maximum; publish a new version`);
+    if (manifest.seq >= MAX_SEQ) throw new Error(`${path}: seq is at its maximum; publish a new version`);
     const staged = signers < requiredFor(manifest, bytes, path, change.requiredSignatures);
     const { board, channel, version } = manifest;
     const seq = manifest.seq + 1;
@@ -109,13 +107,20 @@ export function changeRollout(target: MirrorTarget, change: RolloutChange): Prom
     const destination = staged ? pendingManifestPath(board, channel) : path;
     const waiting = staged ? await session.read(destination) : undefined;
     if (waiting) {
-      throw new ResignError(
+      throw new Error(
         `${destination} in ${target.description} already holds ${readVersionLine(waiting)} awaiting cosignatures: cosign it, or remove it, before staging a rollout change`,
       );
     }
     await session.writeManifest(destination, text, staged ? undefined : bytes);
     if (!staged) await writeSite(session);
-    return { path: destination, version, previousPercent: manifest.rollout, percent: change.percent, seq, manifest: text };
+    return {
+      path: destination,
+      version,
+      previousPercent: manifest.rollout,
+      percent: change.percent,
+      seq,
+      manifest: text,
+    };
   });
 }
 
@@ -129,7 +134,7 @@ function requiredFor(manifest: OpenedManifest, bytes: Buffer, path: string, requ
   if (required !== undefined) return required;
   const unchecked = new Set(summarizeManifest(bytes).keyIds.filter((keyId) => !manifest.verifiedKeys.includes(keyId)));
   if (unchecked.size > 0) {
-    throw new ResignError(
+    throw new Error(
       `${path} also carries signatures by ${[...unchecked].join(', ')}, which the given keys cannot check: ` +
         'give --trusted-key for every key devices trust, or --required-signatures, so the new manifest keeps as many signatures as devices require',
     );
@@ -175,7 +180,7 @@ export interface CosignResult {
 export function cosign(target: MirrorTarget, request: CosignRequest): Promise<CosignResult> {
   const { board, channel, key, trustedKeys, requiredSignatures } = request;
   if (!trustedKeys.some((trusted) => Buffer.from(trusted).equals(Buffer.from(key.publicKey)))) {
-    throw new ResignError(`the cosigning key ${key.keyId} is not among the trusted keys: devices would ignore its signature`);
+    throw new Error(`the cosigning key ${key.keyId} is not among the trusted keys: devices would ignore its signature`);
   }
   return target.transaction(async (session) => {
     const where = target.description;
@@ -184,17 +189,28 @@ export function cosign(target: MirrorTarget, request: CosignRequest): Promise<Co
     const staged = await session.read(pendingPath);
     const path = staged ? pendingPath : livePath;
     const bytes = staged ?? (await session.read(livePath));
-    if (!bytes) throw new ResignError(`neither ${pendingPath} nor ${livePath} exists in ${where}: publish a release first`);
-    const existing = bytes.toString('latin1').split('\n').filter((line) => line.startsWith('sig=')).length;
+    if (!bytes) throw new Error(`neither ${pendingPath} nor ${livePath} exists in ${where}: publish a release first`);
+    const existing = bytes
+      .toString('latin1')
+      .split('\n')
+      .filter((line) => line.startsWith('sig=')).length;
     let opened: OpenedManifest;
     try {
       opened = openManifest(bytes, trustedKeys, existing);
     } catch (error) {
-      throw new ResignError(`${path} in ${where}: every existing signature must be a valid one from a distinct trusted key: ${(error as Error).message}`);
+      throw new Error(
+        `${path} in ${where}: every existing signature must be a valid one from a distinct trusted key: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
-    if (opened.verifiedKeys.includes(key.keyId)) throw new ResignError(`${path} in ${where} is already signed by ${key.keyId}`);
-    if (existing >= MAX_SIGNATURES) throw new ResignError(`${path} in ${where} already has ${MAX_SIGNATURES} signatures, the most a manifest may carry`);
-    const line = formatSignatureLine({ keyId: key.keyId, signature: signBytes(bytes.subarray(0, opened.signedLength), key.seed) });
+    if (opened.verifiedKeys.includes(key.keyId))
+      throw new Error(`${path} in ${where} is already signed by ${key.keyId}`);
+    if (existing >= MAX_SIGNATURES)
+      throw new Error(`${path} in ${where} already has ${MAX_SIGNATURES} signatures, the most a manifest may carry`);
+    const line = formatSignatureLine({
+      keyId: key.keyId,
+      signature: signBytes(bytes.subarray(0, opened.signedLength), key.seed),
+    });
     const text = bytes.toString('latin1') + line;
     openManifest(Buffer.from(text, 'latin1'), trustedKeys, existing + 1);
     const promoted = staged !== undefined && existing + 1 >= requiredSignatures;
@@ -205,7 +221,7 @@ export function cosign(target: MirrorTarget, request: CosignRequest): Promise<Co
     }
     const live = await session.read(livePath);
     if (live && !supersedes(opened, live, trustedKeys)) {
-      throw new ResignError(
+      throw new Error(
         `${pendingPath} offers ${opened.version} (seq ${opened.seq}), but ${livePath} already offers ${readVersionLine(live)} at least as new: devices never go back, so it is not promoted`,
       );
     }

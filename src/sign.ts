@@ -1,13 +1,15 @@
 // Signing keys (PEM, hex or base64 seeds) and signed manifests.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { hashFile, keyIdOf, privateKeyOf, publicKeyOf, signBytes, PUBLIC_KEY_LENGTH } from './crypto.js';
-import { checkImage, findEmbeddedKeys, ImageError } from './image.js';
+import { checkImage, findEmbeddedKeys } from './image.js';
+import { InputError } from './inputs.js';
 import type { FlashLayout } from './site/web-install.js';
 import {
   checkTrustedKey,
   formatSignatureLine,
   type ImageEncoding,
   ManifestFields,
+  MAX_IMAGE_SIZE,
   MAX_SIGNATURES,
   openManifest,
   serializeBody,
@@ -125,7 +127,9 @@ export function signManifest(fields: ManifestFields, keys: readonly SigningKey[]
   const publicKeys = new Set(keys.map((key) => Buffer.from(key.publicKey).toString('hex')));
   if (publicKeys.size !== keys.length) throw new KeyError('the same signing key is given twice');
   const body = Buffer.from(serializeBody(fields), 'latin1');
-  const signatures = keys.map((key) => formatSignatureLine({ keyId: key.keyId, signature: signBytes(body, key.privateKey) }));
+  const signatures = keys.map((key) =>
+    formatSignatureLine({ keyId: key.keyId, signature: signBytes(body, key.privateKey) }),
+  );
   const text = body.toString('latin1') + signatures.join('');
   const bytes = Buffer.from(text, 'latin1');
   for (const key of keys) {
@@ -158,6 +162,7 @@ export interface SigningPolicy {
    */
   nextReleaseKeys?: readonly Uint8Array[];
   allowLockout?: boolean;
+  /** max-image-size; absent (library callers), only the protocol's bound (MAX_IMAGE_SIZE) applies. */
   maxImageBytes?: number;
   /** Unix seconds written as `expires=`. */
   expires?: number;
@@ -175,7 +180,7 @@ export interface SignedRelease extends ReleaseInput {
   sha256: string;
   encoding?: ImageEncoding;
   /** The complete latest.txt text. */
-  manifest: string;
+  manifestText: string;
   /**
    * Signed by fewer keys than devices require: published to the staging path
    * (pendingManifestPath) for `static-ota cosign`, never as latest.txt.
@@ -200,11 +205,14 @@ export async function findLockout(
   try {
     found = await findEmbeddedKeys(input.imageFile, gzip, keys);
   } catch (error) {
-    throw new ImageError(`cannot read ${input.imageFile} to look for trusted keys: ${(error as Error).message}`);
+    throw new InputError(`cannot read ${input.imageFile} to look for trusted keys: ${(error as Error).message}`);
   }
   if (found.size >= required) return undefined;
   const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString('hex')})`).join(', ');
-  const wanted = required === 1 ? 'any public key' : `${required} distinct public keys (devices require ${required} signatures; it has ${found.size})`;
+  const wanted =
+    required === 1
+      ? 'any public key'
+      : `${required} distinct public keys (devices require ${required} signatures; it has ${found.size})`;
   const image = input.rawImage ? `${input.rawImage} (served gzip-compressed as ${input.imageFile})` : input.imageFile;
   return (
     `lockout guard: ${image} (${input.board} ${input.version}) does not contain ${wanted} able to sign the next release: ${listed}. ` +
@@ -214,7 +222,10 @@ export async function findLockout(
 }
 
 /** The keys the lockout guard looks for: the next release's, or the signing keys' own. */
-export function lockoutKeys(nextReleaseKeys: readonly Uint8Array[] | undefined, signingKeys: readonly SigningKey[]): readonly Uint8Array[] {
+export function lockoutKeys(
+  nextReleaseKeys: readonly Uint8Array[] | undefined,
+  signingKeys: readonly SigningKey[],
+): readonly Uint8Array[] {
   const listed = nextReleaseKeys?.length ? nextReleaseKeys : signingKeys.map((key) => key.publicKey);
   // A key listed twice is still one key toward a k-of-n threshold.
   return [...new Map(listed.map((key) => [Buffer.from(key).toString('hex'), key])).values()];
@@ -222,18 +233,35 @@ export function lockoutKeys(nextReleaseKeys: readonly Uint8Array[] | undefined, 
 
 /** Checks the image, applies the lockout guard, hashes the image and signs its manifest. */
 export async function signRelease(input: ReleaseInput, policy: SigningPolicy): Promise<SignedRelease> {
-  const { gzip } = await checkImage(input.imageFile, policy.maxImageBytes);
+  const { gzip } = await checkImage(input.imageFile, policy.maxImageBytes ?? MAX_IMAGE_SIZE);
   // Inside a gzip image: the key must be in what eboot installs.
-  const lockout = await findLockout(input, gzip, lockoutKeys(policy.nextReleaseKeys, policy.keys), policy.requiredSignatures);
-  if (lockout !== undefined && !policy.allowLockout) throw new ImageError(lockout);
+  const lockout = await findLockout(
+    input,
+    gzip,
+    lockoutKeys(policy.nextReleaseKeys, policy.keys),
+    policy.requiredSignatures,
+  );
+  if (lockout !== undefined && !policy.allowLockout) throw new InputError(lockout);
   const { size, sha256 } = await hashFile(input.imageFile);
   const { version, board, channel, file, extra } = input;
   const encoding = gzip ? ('gzip' as const) : undefined;
-  const manifest = signManifest(
-    { version, board, channel, file, size, sha256, expires: policy.expires, rollout: policy.rollout, seq: policy.seq, encoding, extra },
+  const manifestText = signManifest(
+    {
+      version,
+      board,
+      channel,
+      file,
+      size,
+      sha256,
+      expires: policy.expires,
+      rollout: policy.rollout,
+      seq: policy.seq,
+      encoding,
+      extra,
+    },
     policy.keys,
   );
-  return { ...input, size, sha256, ...(encoding ? { encoding } : {}), manifest, lockout };
+  return { ...input, size, sha256, ...(encoding ? { encoding } : {}), manifestText, lockout };
 }
 
 const PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;

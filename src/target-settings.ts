@@ -1,9 +1,13 @@
 // Mirror target settings, parsed once at the edge by one function for both
 // front doors: the action reads them from its inputs (with action.yml's
 // defaults), the CLI from flags of the same names (`--s3-bucket` for
-// `s3-bucket`, with TARGET_DEFAULTS), credentials from the environment.
+// `s3-bucket`, with CLI_DEFAULTS), credentials from the environment.
 import { InputError } from './inputs.js';
-import { PAGES_HISTORIES, TARGET_KINDS, type PagesHistory, type TargetConfig, type TargetKind } from './publish/targets.js';
+import type { PagesHistory } from './publish/pages.js';
+import { TARGET_KINDS, type TargetConfig, type TargetKind } from './publish/targets.js';
+
+/** Types only from the targets' modules: git and S3 code load when chosen. */
+const PAGES_HISTORIES: readonly PagesHistory[] = ['keep', 'squash'];
 
 /** A setting by its action input name; undefined or '' when not given. */
 export type Setting = (name: string) => string | undefined;
@@ -24,21 +28,6 @@ export const TARGET_SETTING_NAMES = [
   's3-acl',
 ] as const;
 
-/**
- * What the CLI uses for a setting it is not given: action.yml's defaults for
- * the same inputs (test/fleet/cli-targets.test.ts checks they agree).
- */
-export const TARGET_DEFAULTS: Readonly<Record<string, string>> = {
-  target: 'directory',
-  directory: 'public',
-  'pages-branch': 'gh-pages',
-  'pages-folder': '',
-  'pages-history': 'keep',
-  's3-prefix': '',
-  's3-region': 'us-east-1',
-  's3-force-path-style': 'false',
-};
-
 /** YAML 1.2 core booleans, as @actions/core's getBooleanInput reads them. */
 function parseBoolean(text: string | undefined, name: string): boolean {
   if (text === 'true' || text === 'True' || text === 'TRUE') return true;
@@ -57,33 +46,43 @@ export function readTargetConfig(setting: Setting, env: NodeJS.ProcessEnv): Targ
   if (!TARGET_KINDS.includes(kind as TargetKind)) {
     throw new InputError(`target must be one of ${TARGET_KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
   }
-  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
-  const repository = env.GITHUB_REPOSITORY;
-  if (kind === 'github-pages' && !repository) throw new InputError('target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)');
-  const history = value('pages-history') ?? '';
-  if (!PAGES_HISTORIES.includes(history as PagesHistory)) {
-    throw new InputError(`pages-history must be one of ${PAGES_HISTORIES.join(', ')}, got ${JSON.stringify(history)}`);
+  switch (kind as TargetKind) {
+    case 'directory':
+      return { kind: 'directory', directory: value('directory') ?? '' };
+    case 'github-pages': {
+      const repository = env.GITHUB_REPOSITORY;
+      if (!repository) throw new InputError('target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)');
+      const history = value('pages-history') ?? '';
+      if (!PAGES_HISTORIES.includes(history as PagesHistory)) {
+        throw new InputError(
+          `pages-history must be one of ${PAGES_HISTORIES.join(', ')}, got ${JSON.stringify(history)}`,
+        );
+      }
+      return {
+        kind: 'github-pages',
+        pages: {
+          branch: value('pages-branch') ?? '',
+          folder: value('pages-folder') ?? '',
+          token: value('token'),
+          remoteUrl: `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${repository}.git`,
+          history: history as PagesHistory,
+        },
+      };
+    }
+    case 's3':
+      return {
+        kind: 's3',
+        s3: {
+          bucket: value('s3-bucket') ?? '',
+          prefix: value('s3-prefix') ?? '',
+          region: value('s3-region') ?? '',
+          endpoint: value('s3-endpoint'),
+          forcePathStyle: parseBoolean(value('s3-force-path-style'), 's3-force-path-style'),
+          accessKeyId: value('s3-access-key-id'),
+          secretAccessKey: value('s3-secret-access-key'),
+          sessionToken: value('s3-session-token'),
+          acl: value('s3-acl'),
+        },
+      };
   }
-  return {
-    kind: kind as TargetKind,
-    directory: value('directory') ?? '',
-    pages: {
-      branch: value('pages-branch') ?? '',
-      folder: value('pages-folder') ?? '',
-      token: value('token'),
-      remoteUrl: `${server}/${repository}.git`,
-      history: history as PagesHistory,
-    },
-    s3: {
-      bucket: value('s3-bucket') ?? '',
-      prefix: value('s3-prefix') ?? '',
-      region: value('s3-region') ?? '',
-      endpoint: value('s3-endpoint'),
-      forcePathStyle: parseBoolean(value('s3-force-path-style'), 's3-force-path-style'),
-      accessKeyId: value('s3-access-key-id'),
-      secretAccessKey: value('s3-secret-access-key'),
-      sessionToken: value('s3-session-token'),
-      acl: value('s3-acl'),
-    },
-  };
 }

@@ -28,5 +28,11 @@ const USER_AGENT = /^static-ota\/([^\s()]+) \(([^;()]+); ([^;()]+); ([^;()]+)(?:
 export function parseUserAgent(userAgent: string): DeviceAgent | undefined {
   const match = USER_AGENT.exec(userAgent);
   if (!match) return undefined;
-  return { library: match[1], board: match[2], version: match[3], channel: match[4], ...(match[5] ? { deviceId: match[5] } : {}) };
+  return {
+    library: match[1],
+    board: match[2],
+    version: match[3],
+    channel: match[4],
+    ...(match[5] ? { deviceId: match[5] } : {}),
+  };
 }

@@ -12,16 +12,15 @@ import {
   deviceRedirectTarget,
   deviceRequestHeaders,
 } from './device-http.js';
-import { manifestPath, MAX_MANIFEST_BYTES, openManifest, pendingManifestPath, type OpenedManifest } from './manifest.js';
+import {
+  manifestPath,
+  MAX_MANIFEST_BYTES,
+  openManifest,
+  pendingManifestPath,
+  type OpenedManifest,
+} from './manifest.js';
 
 const TIMEOUT_MS = 30_000;
-
-export class VerifyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'VerifyError';
-  }
-}
 
 export interface VerifyOptions {
   /** A directory, or an http:// or https:// URL of the mirror root. */
@@ -57,7 +56,7 @@ function mirrorUrl(mirror: string): URL | undefined {
   const scheme = URL_SCHEME.exec(mirror)?.[1].toLowerCase();
   if (scheme === undefined) return undefined;
   if (scheme !== 'http' && scheme !== 'https') {
-    throw new VerifyError(
+    throw new Error(
       `--mirror ${mirror}: ${scheme}:// is not supported. Devices fetch http:// (or https:// with a TLS client): ` +
         'give the URL they poll, or a local directory as a plain path.',
     );
@@ -69,15 +68,21 @@ function mirrorUrl(mirror: string): URL | undefined {
 function get(url: URL): Promise<IncomingMessage> {
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    request(url, { setHost: false, agent: false, headers: deviceRequestHeaders(url), signal: AbortSignal.timeout(TIMEOUT_MS) }, resolve)
-      .on('error', (error: NodeJS.ErrnoException) => reject(new VerifyError(`GET ${url}: ${error.code ?? error.name}: ${error.message}`)))
+    request(
+      url,
+      { setHost: false, agent: false, headers: deviceRequestHeaders(url), signal: AbortSignal.timeout(TIMEOUT_MS) },
+      resolve,
+    )
+      .on('error', (error: NodeJS.ErrnoException) =>
+        reject(new Error(`GET ${url}: ${error.code ?? error.name}: ${error.message}`)),
+      )
       .end();
   });
 }
 
-function redirectError(url: URL, status: number, location: string): VerifyError {
+function redirectError(url: URL, status: number, location: string): Error {
   if (url.protocol === 'http:' && location.startsWith('https:')) {
-    return new VerifyError(
+    return new Error(
       `GET ${url}: ${status} redirect to ${location}. Plain-HTTP devices cannot follow a redirect to HTTPS ` +
         '(GitHub Pages does this on *.github.io): serve the mirror over plain HTTP, for example a custom domain with ' +
         '"Enforce HTTPS" off or an S3 website endpoint, or give devices the https:// URL if they can afford TLS.',
@@ -86,7 +91,9 @@ function redirectError(url: URL, status: number, location: string): VerifyError 
   const reason = DEVICE_FOLLOWED_REDIRECTS.has(status)
     ? 'devices follow only a path (/...) or a URL of the same scheme'
     : `devices follow only ${[...DEVICE_FOLLOWED_REDIRECTS].join(', ')}`;
-  return new VerifyError(`GET ${url}: ${status} redirect to ${location || '(no Location)'}, which ${reason}: the device stops with http_status ${status}`);
+  return new Error(
+    `GET ${url}: ${status} redirect to ${location || '(no Location)'}, which ${reason}: the device stops with http_status ${status}`,
+  );
 }
 
 /** The response body; a connection that ends before Content-Length bytes is a network error, as on a device. */
@@ -94,7 +101,10 @@ async function* bodyOf(response: IncomingMessage, location: string): AsyncIterab
   try {
     yield* response;
   } catch (error) {
-    throw new VerifyError(`GET ${location}: the connection ended before the whole body arrived (${(error as Error).message}); devices report closed`);
+    throw new Error(
+      `GET ${location}: the connection ended before the whole body arrived (${(error as Error).message}); devices report closed`,
+      { cause: error },
+    );
   }
 }
 
@@ -108,14 +118,15 @@ async function fetchAsDevice(start: URL): Promise<Fetched> {
       const location = headers.location ?? '';
       const next = DEVICE_FOLLOWED_REDIRECTS.has(status) ? deviceRedirectTarget(url, location) : undefined;
       if (next === undefined || location === '') throw redirectError(url, status, location);
-      if (redirects === DEVICE_MAX_REDIRECTS) throw new VerifyError(`GET ${start}: more than ${DEVICE_MAX_REDIRECTS} redirects, devices stop there`);
+      if (redirects === DEVICE_MAX_REDIRECTS)
+        throw new Error(`GET ${start}: more than ${DEVICE_MAX_REDIRECTS} redirects, devices stop there`);
       url = next;
       continue;
     }
     const location = url.toString();
     const refuse = (message: string): never => {
       response.destroy();
-      throw new VerifyError(`GET ${location}: ${message}`);
+      throw new Error(`GET ${location}: ${message}`);
     };
     if (status !== 200) refuse(`HTTP ${status}, expected 200`);
     const coding = headers['transfer-encoding'];
@@ -127,7 +138,11 @@ async function fetchAsDevice(start: URL): Promise<Fetched> {
       refuse(`Content-Encoding ${encoding} although devices ask for identity; they would read the encoded bytes`);
     }
     const declared = headers['content-length'];
-    return { location, body: bodyOf(response, location), length: declared === undefined ? undefined : Number(declared) };
+    return {
+      location,
+      body: bodyOf(response, location),
+      length: declared === undefined ? undefined : Number(declared),
+    };
   }
 }
 
@@ -138,7 +153,7 @@ function open(mirror: string, path: string): Promise<Fetched> {
   return stat(location).then(
     (info) => ({ location, body: createReadStream(location), length: info.size }),
     () => {
-      throw new VerifyError(`${location} not found`);
+      throw new Error(`${location} not found`);
     },
   );
 }
@@ -149,7 +164,7 @@ async function readBounded(fetched: Fetched, limit: number, what: string): Promi
   let total = 0;
   for await (const chunk of fetched.body) {
     total += chunk.length;
-    if (total > limit) throw new VerifyError(`${what} at ${fetched.location} is larger than ${limit} bytes`);
+    if (total > limit) throw new Error(`${what} at ${fetched.location} is larger than ${limit} bytes`);
     chunks.push(Buffer.from(chunk));
   }
   return Buffer.concat(chunks);
@@ -163,41 +178,49 @@ export async function verifyMirror(options: VerifyOptions): Promise<VerifyReport
   try {
     manifest = openManifest(bytes, options.trustedKeys);
   } catch (error) {
-    throw new VerifyError(`${fetchedManifest.location}: ${(error as Error).message}`);
+    throw new Error(`${fetchedManifest.location}: ${(error as Error).message}`, { cause: error });
   }
   const required = options.requiredSignatures ?? 1;
   const signatures = manifest.verifiedKeys.length;
   if (!options.pending && signatures < required) {
-    throw new VerifyError(
+    throw new Error(
       `${fetchedManifest.location}: ${signatures} of ${required} signatures from distinct trusted keys (${manifest.verifiedKeys.join(', ')}); ` +
         `devices requiring ${required} refuse it (too_few_signatures)`,
     );
   }
   if (manifest.board !== options.board) {
-    throw new VerifyError(`${fetchedManifest.location} is for board ${manifest.board}, not ${options.board}`);
+    throw new Error(`${fetchedManifest.location} is for board ${manifest.board}, not ${options.board}`);
   }
   if (manifest.channel !== options.channel) {
-    throw new VerifyError(`${fetchedManifest.location} is for channel ${manifest.channel}, not ${options.channel}`);
+    throw new Error(`${fetchedManifest.location} is for channel ${manifest.channel}, not ${options.channel}`);
   }
   const imagePath = `${path.slice(0, path.lastIndexOf('/') + 1)}${manifest.file}`;
   const image = await open(options.mirror, imagePath);
   if (image.length === undefined) {
-    throw new VerifyError(`${image.location}: no Content-Length; devices need a Content-Length equal to size=${manifest.size}`);
+    throw new Error(
+      `${image.location}: no Content-Length; devices need a Content-Length equal to size=${manifest.size}`,
+    );
   }
   if (image.length !== manifest.size) {
-    throw new VerifyError(`${image.location}: Content-Length ${image.length} but the manifest says size=${manifest.size}`);
+    throw new Error(`${image.location}: Content-Length ${image.length} but the manifest says size=${manifest.size}`);
   }
   const hash = createHash('sha256');
   let size = 0;
   for await (const chunk of image.body) {
     size += chunk.length;
-    if (size > manifest.size) throw new VerifyError(`${image.location} is longer than size=${manifest.size}`);
+    if (size > manifest.size) throw new Error(`${image.location} is longer than size=${manifest.size}`);
     hash.update(chunk);
   }
-  if (size !== manifest.size) throw new VerifyError(`${image.location} is ${size} bytes, the manifest says size=${manifest.size}`);
+  if (size !== manifest.size)
+    throw new Error(`${image.location} is ${size} bytes, the manifest says size=${manifest.size}`);
   const sha256 = hash.digest('hex');
   if (sha256 !== manifest.sha256) {
-    throw new VerifyError(`${image.location} has SHA-256 ${sha256}, the manifest says ${manifest.sha256}`);
+    throw new Error(`${image.location} has SHA-256 ${sha256}, the manifest says ${manifest.sha256}`);
   }
-  return { manifestLocation: fetchedManifest.location, imageLocation: image.location, manifest, awaitingCosign: signatures < required };
+  return {
+    manifestLocation: fetchedManifest.location,
+    imageLocation: image.location,
+    manifest,
+    awaitingCosign: signatures < required,
+  };
 }

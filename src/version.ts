@@ -1,19 +1,13 @@
 // Release versions: from the tag or an explicit input, validated, and mapped to a channel.
 import semver from 'semver';
 import { isValidChannel, isValidVersion, STABLE_CHANNEL } from './manifest.js';
-
-export class VersionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'VersionError';
-  }
-}
+import { InputError } from './inputs.js';
 
 /** `1.4.2` or `v1.4.2` → `1.4.2`; anything else is an error naming the input. */
 export function parseVersion(text: string): string {
   const version = text.replace(/^v/, '');
   if (!isValidVersion(version)) {
-    throw new VersionError(
+    throw new InputError(
       `${JSON.stringify(text)} is not a semantic version such as 1.4.2 or v1.5.0-beta.2 (at most 64 characters)`,
     );
   }
@@ -24,29 +18,36 @@ export function parseVersion(text: string): string {
 export const tagFromRef = (ref: string | undefined): string | undefined =>
   ref?.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
 
-/** The version a Git ref releases, or undefined when the ref is not a tag (CI mode: build only). */
-export function versionFromRef(ref: string | undefined): string | undefined {
-  const tag = tagFromRef(ref);
+/** The version a tag (from tagFromRef) releases, or undefined without a tag (CI mode: build only). */
+export function versionFromTag(tag: string | undefined, ref: string | undefined): string | undefined {
   if (tag === undefined) return undefined;
-  if (isValidVersion(tag.replace(/^v/, ''))) return parseVersion(tag);
-  throw new VersionError(
-    `the tag ${JSON.stringify(tag)} (${ref}) is not a semantic version such as v1.4.2 or v1.5.0-beta.2. ` +
-      "Run the release only on version tags (on: push: tags: ['v*.*.*']), or give the version input.",
-  );
+  try {
+    return parseVersion(tag);
+  } catch {
+    throw new InputError(
+      `the tag ${JSON.stringify(tag)} (${ref}) is not a semantic version such as v1.4.2 or v1.5.0-beta.2. ` +
+        "Run the release only on version tags (on: push: tags: ['v*.*.*']), or give the version input.",
+    );
+  }
 }
+
+/** `1.5.0-beta.2` is a pre-release; `1.4.2` is not. */
+export const isPrerelease = (version: string): boolean => semver.prerelease(version) !== null;
 
 /**
  * Stable releases go to `stable`; a pre-release goes to the channel its first
  * identifier names (`1.5.0-beta.2` → `beta`), never to stable.
  */
 export function channelFor(version: string, requested?: string): string {
-  const prerelease = semver.prerelease(version);
-  const channel = requested || (prerelease ? String(prerelease[0]).toLowerCase() : STABLE_CHANNEL);
+  const prerelease = isPrerelease(version);
+  const channel = requested || (prerelease ? String(semver.prerelease(version)?.[0]).toLowerCase() : STABLE_CHANNEL);
   if (!isValidChannel(channel)) {
-    throw new VersionError(`channel ${JSON.stringify(channel)} is invalid: use lowercase letters, digits and '-', at most 32`);
+    throw new InputError(
+      `channel ${JSON.stringify(channel)} is invalid: use lowercase letters, digits and '-', at most 32`,
+    );
   }
   if (prerelease && channel === STABLE_CHANNEL) {
-    throw new VersionError(`pre-release ${version} cannot be published to the stable channel`);
+    throw new InputError(`pre-release ${version} cannot be published to the stable channel`);
   }
   return channel;
 }

@@ -35,7 +35,8 @@ const EXPRESSIONS: Record<string, string> = { 'github.token': 'ghs_runnerDefault
 function evaluateDefault(name: string, value: string): string {
   return value.replace(/\$\{\{\s*([\w.]+)\s*\}\}/g, (_match, expression: string) => {
     const result = EXPRESSIONS[expression];
-    if (result === undefined) throw new Error(`action.yml input ${name}: the tests cannot evaluate \${{ ${expression} }}`);
+    if (result === undefined)
+      throw new Error(`action.yml input ${name}: the tests cannot evaluate \${{ ${expression} }}`);
     return result;
   });
 }

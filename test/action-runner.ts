@@ -26,8 +26,14 @@ export interface Project {
 export function makeProject(environments: string[] = ['nodemcuv2'], options: { embedKey?: boolean } = {}): Project {
   const folder = temporaryFolder('static-ota-project-');
   const key = writeKeyFile(folder, 'signing.pem');
-  const sections = environments.map((name) => `[env:${name}]\nplatform = ${name.startsWith('esp32') ? 'espressif32' : 'espressif8266'}\nboard = ${name}\n`);
-  writeFileSync(join(folder, 'platformio.ini'), [`[platformio]\ndefault_envs = ${environments[0]}\n`, ...sections].join('\n'));
+  const sections = environments.map(
+    (name) =>
+      `[env:${name}]\nplatform = ${name.startsWith('esp32') ? 'espressif32' : 'espressif8266'}\nboard = ${name}\n`,
+  );
+  writeFileSync(
+    join(folder, 'platformio.ini'),
+    [`[platformio]\ndefault_envs = ${environments[0]}\n`, ...sections].join('\n'),
+  );
   if (options.embedKey !== false) writeFileSync(join(folder, 'ota-public-key.hex'), key.publicHex);
   return { folder, key };
 }
@@ -54,7 +60,11 @@ export interface ActionRun {
  * environment `env` (GITHUB_REF among them; it wins over the defaults).
  * Asynchronous, so servers living in the test process keep answering.
  */
-export function runAction(project: Project, inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
+export function runAction(
+  project: Project,
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+): Promise<ActionRun> {
   const outputFile = join(project.folder, 'github-output');
   const summaryFile = join(project.folder, 'step-summary');
   const pioLog = join(project.folder, 'pio-calls.log');
@@ -62,7 +72,10 @@ export function runAction(project: Project, inputs: Record<string, string>, env:
   writeFileSync(summaryFile, '');
   // Inputs as the runner passes them: every action.yml default, then the step's `with:`.
   const withInputs = { 'project-dir': project.folder, 'signing-key': project.key.privatePem, ...inputs };
-  const inputEnv = { ...defaultInputEnvironment(), ...Object.fromEntries(Object.entries(withInputs).map(([name, value]) => [inputVariable(name), value])) };
+  const inputEnv = {
+    ...defaultInputEnvironment(),
+    ...Object.fromEntries(Object.entries(withInputs).map(([name, value]) => [inputVariable(name), value])),
+  };
   return new Promise((resolvePromise, reject) => {
     const child = spawn(NODE_24, [bundledActionEntry()], {
       cwd: project.folder,
@@ -90,7 +103,9 @@ export function runAction(project: Project, inputs: Record<string, string>, env:
     child.on('error', reject);
     child.on('close', (status) => {
       const outputs = Object.fromEntries(
-        [...readFileSync(outputFile, 'utf8').matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)].map((match) => [match[1], match[3]]),
+        [...readFileSync(outputFile, 'utf8').matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)].map(
+          (match) => [match[1], match[3]],
+        ),
       );
       const pioCalls = existsSync(pioLog)
         ? readFileSync(pioLog, 'utf8')
@@ -107,7 +122,13 @@ export function runAction(project: Project, inputs: Record<string, string>, env:
 export function signingKeyForms(key: KeyFile): string[] {
   const seed = Buffer.from(parseSigningKey(key.privatePem, 'key').seed);
   const pemLines = key.privatePem.split('\n').filter((line) => line && !line.startsWith('-----'));
-  return [...pemLines, seed.toString('hex'), seed.toString('hex').toUpperCase(), seed.toString('base64'), seed.toString('base64url')];
+  return [
+    ...pemLines,
+    seed.toString('hex'),
+    seed.toString('hex').toUpperCase(),
+    seed.toString('base64'),
+    seed.toString('base64url'),
+  ];
 }
 
 /** The log a user sees: the runner consumes ::add-mask:: commands instead of printing them. */

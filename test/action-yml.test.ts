@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { DEFAULT_MAX_IMAGE_BYTES } from '../src/image.js';
+import { CLI_DEFAULTS } from '../src/inputs.js';
 import { ACTION_YML, defaultInputEnvironment, inputVariable, readActionMetadata, ROOT } from './action-metadata.js';
 
 const mainSource = readFileSync(join(ROOT, 'src', 'main.ts'), 'utf8');
@@ -10,13 +10,18 @@ const mainSource = readFileSync(join(ROOT, 'src', 'main.ts'), 'utf8');
 const targetSettingsSource = readFileSync(join(ROOT, 'src', 'target-settings.ts'), 'utf8');
 /** Inputs the entry reads: every call of its input readers (input, optional, flag) with a literal name. */
 const inputsRead = new Set(
-  [...mainSource.matchAll(/\b(?:input|optional|flag)\('([^']+)'\)/g), ...targetSettingsSource.matchAll(/\bvalue\('([^']+)'\)/g)].map((match) => match[1]),
+  [
+    ...mainSource.matchAll(/\b(?:input|optional|flag)\('([^']+)'\)/g),
+    ...targetSettingsSource.matchAll(/\bvalue\('([^']+)'\)/g),
+  ].map((match) => match[1]),
 );
 const outputsSet = new Set([...mainSource.matchAll(/core\.setOutput\(\s*'([^']+)'/g)].map((match) => match[1]));
 
 describe('action.yml', () => {
   it('is valid YAML for a strict parser', () => {
-    expect(() => parseYaml(readFileSync(ACTION_YML, 'utf8'), { uniqueKeys: true, strict: true, prettyErrors: true })).not.toThrow();
+    expect(() =>
+      parseYaml(readFileSync(ACTION_YML, 'utf8'), { uniqueKeys: true, strict: true, prettyErrors: true }),
+    ).not.toThrow();
   });
 
   it('declares every input the entry reads, and the entry reads every declared input', () => {
@@ -42,18 +47,24 @@ describe('action.yml', () => {
       if (input.default !== undefined) expect([name, typeof input.default]).toEqual([name, 'string']);
       expect([name, input.required === true && input.default !== undefined]).toEqual([name, false]);
     }
-    for (const [name, output] of Object.entries(metadata.outputs)) expect([name, typeof output.description]).toEqual([name, 'string']);
+    for (const [name, output] of Object.entries(metadata.outputs))
+      expect([name, typeof output.description]).toEqual([name, 'string']);
   });
 
   it('has the size limit the CLI uses as its max-image-size default', () => {
-    expect(readActionMetadata().inputs['max-image-size'].default).toBe(String(DEFAULT_MAX_IMAGE_BYTES));
+    expect(readActionMetadata().inputs['max-image-size'].default).toBe(CLI_DEFAULTS['max-image-size']);
   });
 
   it('gives the runner an INPUT_ variable for each default, named as the runner names it', () => {
     expect(inputVariable('project-dir')).toBe('INPUT_PROJECT-DIR');
     expect(inputVariable('my input')).toBe('INPUT_MY_INPUT');
     const env = defaultInputEnvironment();
-    expect(env).toMatchObject({ INPUT_TARGET: 'directory', INPUT_BUILD: 'true', 'INPUT_PROJECT-DIR': '.', INPUT_TOKEN: 'ghs_runnerDefaultToken' });
+    expect(env).toMatchObject({
+      INPUT_TARGET: 'directory',
+      INPUT_BUILD: 'true',
+      'INPUT_PROJECT-DIR': '.',
+      INPUT_TOKEN: 'ghs_runnerDefaultToken',
+    });
     expect(env).not.toHaveProperty('INPUT_VERSION');
   });
 });

@@ -5,7 +5,15 @@ import { join, resolve } from 'node:path';
 import { DEVICE_USER_AGENT } from '../src/device-http.js';
 import { parseUserAgent } from '../src/user-agent.js';
 import { runCli } from '../src/cli.js';
-import { bundledCli, listen, removeTemporaryFolders, serveFolder, temporaryFolder, writeEspImage, writeKeyFile } from './helpers.js';
+import {
+  bundledCli,
+  listen,
+  removeTemporaryFolders,
+  serveFolder,
+  temporaryFolder,
+  writeEspImage,
+  writeKeyFile,
+} from './helpers.js';
 
 /** A key that passes configuration (RFC 8032 test 1's) for runs that fail before any signature is read. */
 const USABLE_KEY = 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a';
@@ -31,25 +39,48 @@ describe('static-ota keygen', () => {
     expect(result.code).toBe(0);
     expect(readFileSync(out, 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
     expect(result.stdout).toMatch(/public key: [0-9a-f]{64}\nkeyid: [0-9a-f]{8}\n/);
-    expect(result.stdout).toMatch(/static const uint8_t kTrustedKeys\[\]\[32\] = \{\n    \{(0x[0-9a-f]{2}, ){15}0x[0-9a-f]{2},\n     (0x[0-9a-f]{2}, ){15}0x[0-9a-f]{2}\},\n\};/);
+    expect(result.stdout).toMatch(
+      /static const uint8_t kTrustedKeys\[\]\[32\] = \{\n {4}\{(0x[0-9a-f]{2}, ){15}0x[0-9a-f]{2},\n {5}(0x[0-9a-f]{2}, ){15}0x[0-9a-f]{2}\},\n\};/,
+    );
   });
 
-  it.each(['ESP8266', 'ESP32'])('prints C that compiles with the README constructor line against StaticOta.h (%s, Arduino headers stubbed)', async (chip) => {
-    const folder = temporaryFolder();
-    const result = await cli(['keygen', '--out', join(folder, 'key.pem')]);
-    const printed = result.stdout.slice(result.stdout.indexOf('For your firmware:\n') + 'For your firmware:\n'.length);
-    const readmeSnippet = /```cpp\n([\s\S]*?)```/.exec(readFileSync(join(ROOT, 'README.md'), 'utf8'))?.[1].replace(/^   /gm, '') ?? '';
-    expect(readmeSnippet).toContain('#include <StaticOta.h>');
-    const constructorLine = /^StaticOta ota\(.*\);$/m.exec(readmeSnippet)?.[0];
-    expect(constructorLine).toBeDefined();
-    writeArduinoStubs(join(folder, 'stubs'));
-    const sketch = join(folder, 'sketch.cpp');
-    writeFileSync(sketch, `#include <StaticOta.h>\n${printed}\n${constructorLine}\n`);
-    const flags = [`-D${chip}`, '-DSTATIC_OTA_VERSION="1.0.0"', '-DSTATIC_OTA_BOARD="nodemcuv2"'];
-    const compiled = spawnSync('g++', ['-std=gnu++17', '-fsyntax-only', '-Wall', '-Werror', ...flags, '-I', join(folder, 'stubs'), '-I', join(ROOT, 'firmware', 'src'), sketch], { encoding: 'utf8' });
-    expect(compiled.stderr).toBe('');
-    expect(compiled.status).toBe(0);
-  });
+  it.each(['ESP8266', 'ESP32'])(
+    'prints C that compiles with the README constructor line against StaticOta.h (%s, Arduino headers stubbed)',
+    async (chip) => {
+      const folder = temporaryFolder();
+      const result = await cli(['keygen', '--out', join(folder, 'key.pem')]);
+      const printed = result.stdout.slice(
+        result.stdout.indexOf('For your firmware:\n') + 'For your firmware:\n'.length,
+      );
+      const readmeSnippet =
+        /```cpp\n([\s\S]*?)```/.exec(readFileSync(join(ROOT, 'README.md'), 'utf8'))?.[1].replace(/^ {3}/gm, '') ?? '';
+      expect(readmeSnippet).toContain('#include <StaticOta.h>');
+      const constructorLine = /^StaticOta ota\(.*\);$/m.exec(readmeSnippet)?.[0];
+      expect(constructorLine).toBeDefined();
+      writeArduinoStubs(join(folder, 'stubs'));
+      const sketch = join(folder, 'sketch.cpp');
+      writeFileSync(sketch, `#include <StaticOta.h>\n${printed}\n${constructorLine}\n`);
+      const flags = [`-D${chip}`, '-DSTATIC_OTA_VERSION="1.0.0"', '-DSTATIC_OTA_BOARD="nodemcuv2"'];
+      const compiled = spawnSync(
+        'g++',
+        [
+          '-std=gnu++17',
+          '-fsyntax-only',
+          '-Wall',
+          '-Werror',
+          ...flags,
+          '-I',
+          join(folder, 'stubs'),
+          '-I',
+          join(ROOT, 'firmware', 'src'),
+          sketch,
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(compiled.stderr).toBe('');
+      expect(compiled.status).toBe(0);
+    },
+  );
 
   it('refuses to overwrite an existing file', async () => {
     const folder = temporaryFolder();
@@ -65,9 +96,11 @@ describe('static-ota keygen', () => {
 /** Declarations of the Arduino headers StaticOta.h includes, just enough to compile against (nothing of ours). */
 function writeArduinoStubs(folder: string): void {
   const stubs: Record<string, string> = {
-    'Arduino.h': '#pragma once\n#include <stdint.h>\n#include <stddef.h>\n#include <string.h>\n#include <strings.h>\nunsigned long millis();\nvoid delay(unsigned long);\n' +
+    'Arduino.h':
+      '#pragma once\n#include <stdint.h>\n#include <stddef.h>\n#include <string.h>\n#include <strings.h>\nunsigned long millis();\nvoid delay(unsigned long);\n' +
       'class String { public: const char* c_str() const; unsigned length() const; bool equalsIgnoreCase(const String&) const; };\n',
-    'WiFiClient.h': '#pragma once\n#include <Arduino.h>\nclass Client { public: virtual ~Client() {} virtual int available(); virtual int read(uint8_t*, size_t); virtual uint8_t connected(); };\n' +
+    'WiFiClient.h':
+      '#pragma once\n#include <Arduino.h>\nclass Client { public: virtual ~Client() {} virtual int available(); virtual int read(uint8_t*, size_t); virtual uint8_t connected(); };\n' +
       'class WiFiClient : public Client {};\n',
     'ESP8266HTTPClient.h': '#pragma once\n#include <WiFiClient.h>\nclass HTTPClient {};\n',
     'HTTPClient.h': '#pragma once\n#include <WiFiClient.h>\nclass HTTPClient {};\n',
@@ -81,17 +114,20 @@ function writeArduinoStubs(folder: string): void {
 }
 
 describe('the static-ota command line', () => {
-  it.each([['keygen'], ['publish'], ['verify']])('%s --help and -h describe every option and exit 0', async (command) => {
-    for (const flag of ['--help', '-h']) {
-      const result = await cli([command, flag]);
-      expect(result.code).toBe(0);
-      expect(result.stdout).toContain(`Usage: static-ota ${command} [options]`);
-      const options = result.stdout.split('\n').filter((line) => /^  (-\w, )?--/.test(line));
-      expect(options.length).toBeGreaterThan(1);
-      for (const line of options) expect(line).toMatch(/^  (-\w, )?--[\w-]+( <[\w-]+>)?\s{2,}\S/);
-      expect(result.stdout).toContain('Exit codes: 0 success, 1 failure');
-    }
-  });
+  it.each([['keygen'], ['publish'], ['verify']])(
+    '%s --help and -h describe every option and exit 0',
+    async (command) => {
+      for (const flag of ['--help', '-h']) {
+        const result = await cli([command, flag]);
+        expect(result.code).toBe(0);
+        expect(result.stdout).toContain(`Usage: static-ota ${command} [options]`);
+        const options = result.stdout.split('\n').filter((line) => /^ {2}(-\w, )?--/.test(line));
+        expect(options.length).toBeGreaterThan(1);
+        for (const line of options) expect(line).toMatch(/^ {2}(-\w, )?--[\w-]+( <[\w-]+>)?\s{2,}\S/);
+        expect(result.stdout).toContain('Exit codes: 0 success, 1 failure');
+      }
+    },
+  );
 
   it('prints its version from package.json', async () => {
     expect(await cli(['--version'])).toMatchObject({ code: 0, stdout: `${packageVersion}\n` });
@@ -123,18 +159,36 @@ describe('the bundled static-ota command', () => {
     const key = writeKeyFile(folder);
     const firmware = join(folder, 'fw.bin');
     writeEspImage(firmware, { publicKey: key.publicKey });
-    return ['publish', '--firmware', firmware, '--version', version, '--board', 'nodemcuv2', '--key', key.path, '--out'];
+    return [
+      'publish',
+      '--firmware',
+      firmware,
+      '--version',
+      version,
+      '--board',
+      'nodemcuv2',
+      '--key',
+      key.path,
+      '--out',
+    ];
   }
 
-  it.each([['head -1'], ['true']])('exits quietly with 0 when its reader goes away (| %s), having written the whole mirror', (reader) => {
-    const folder = temporaryFolder();
-    const mirror = join(folder, 'mirror');
-    const args = [...publishArgs(folder), mirror].map((arg) => `'${arg}'`).join(' ');
-    const result = spawnSync('bash', ['-c', `'${NODE_24}' '${bundledCli()}' ${args} | ${reader}; exit \${PIPESTATUS[0]}`], { encoding: 'utf8', timeout: 30_000 });
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
-    expect(readFileSync(join(mirror, 'nodemcuv2', 'latest.txt'), 'latin1')).toMatch(/^1\.0\.0\n/);
-  });
+  it.each([['head -1'], ['true']])(
+    'exits quietly with 0 when its reader goes away (| %s), having written the whole mirror',
+    (reader) => {
+      const folder = temporaryFolder();
+      const mirror = join(folder, 'mirror');
+      const args = [...publishArgs(folder), mirror].map((arg) => `'${arg}'`).join(' ');
+      const result = spawnSync(
+        'bash',
+        ['-c', `'${NODE_24}' '${bundledCli()}' ${args} | ${reader}; exit \${PIPESTATUS[0]}`],
+        { encoding: 'utf8', timeout: 30_000 },
+      );
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(readFileSync(join(mirror, 'nodemcuv2', 'latest.txt'), 'latin1')).toMatch(/^1\.0\.0\n/);
+    },
+  );
 
   /** Runs the bundled CLI on Node 24, through `wrapper` (a command and its arguments) when given. */
   const runBundled = (args: string[], wrapper: string[] = []) => {
@@ -147,7 +201,9 @@ describe('the bundled static-ota command', () => {
     const args = publishArgs(folder);
     const notDirectory = runBundled([...args, join(folder, 'fw.bin', 'mirror')]);
     expect(notDirectory.status).toBe(1);
-    expect(notDirectory.stderr).toMatch(/^static-ota publish: directory .*: ENOTDIR: not a directory, \w+ '.*fw\.bin\/mirror/);
+    expect(notDirectory.stderr).toMatch(
+      /^static-ota publish: directory .*: ENOTDIR: not a directory, \w+ '.*fw\.bin\/mirror/,
+    );
 
     const locked = join(folder, 'locked');
     mkdirSync(locked);
@@ -157,13 +213,20 @@ describe('the bundled static-ota command', () => {
     // root ignores permissions: run as nobody there.
     const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
     const denied = runBundled([...args, join(locked, 'mirror')], asUser);
-    expect(denied.stderr).toMatch(/^static-ota publish: directory .*: EACCES: permission denied, mkdir '.*locked\/mirror'/);
+    expect(denied.stderr).toMatch(
+      /^static-ota publish: directory .*: EACCES: permission denied, mkdir '.*locked\/mirror'/,
+    );
     expect(denied.status).toBe(1);
 
     // A read-only file system: a tmpfs mounted read-only in a private mount namespace.
     const script = `d=$(mktemp -d) && mount -t tmpfs -o ro tmpfs "$d" && exec "$@" "$d/mirror"`;
-    const readOnly = spawnSync('unshare', ['-rm', 'sh', '-c', script, 'sh', NODE_24, bundledCli(), ...args], { encoding: 'utf8', timeout: 30_000 });
-    expect(readOnly.stderr).toMatch(/^static-ota publish: directory .*: EROFS: read-only file system, mkdir '.*\/mirror'/);
+    const readOnly = spawnSync('unshare', ['-rm', 'sh', '-c', script, 'sh', NODE_24, bundledCli(), ...args], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(readOnly.stderr).toMatch(
+      /^static-ota publish: directory .*: EROFS: read-only file system, mkdir '.*\/mirror'/,
+    );
     expect(readOnly.status).toBe(1);
   });
 
@@ -191,7 +254,19 @@ describe('static-ota publish and verify', () => {
 
   it('publishes with a key file and verifies the mirror from disk and over HTTP', async () => {
     const p = project();
-    const published = await cli(['publish', '--firmware', p.image('1.4.2'), '--version', 'v1.4.2', '--board', 'nodemcuv2', '--key', p.key.path, '--out', p.mirror]);
+    const published = await cli([
+      'publish',
+      '--firmware',
+      p.image('1.4.2'),
+      '--version',
+      'v1.4.2',
+      '--board',
+      'nodemcuv2',
+      '--key',
+      p.key.path,
+      '--out',
+      p.mirror,
+    ]);
     expect(published.stderr).toBe('');
     expect(published.code).toBe(0);
     expect(published.stdout).toContain('published 1.4.2 for nodemcuv2 (stable)');
@@ -200,7 +275,15 @@ describe('static-ota publish and verify', () => {
     expect(fromDisk.stdout).toContain(`version 1.4.2, board nodemcuv2, channel stable, signed by ${p.key.keyId}`);
     const server = await serveFolder(p.mirror);
     try {
-      const overHttp = await cli(['verify', '--mirror', server.url, '--board', 'nodemcuv2', '--pubkey', p.key.publicHex]);
+      const overHttp = await cli([
+        'verify',
+        '--mirror',
+        server.url,
+        '--board',
+        'nodemcuv2',
+        '--pubkey',
+        p.key.publicHex,
+      ]);
       expect(overHttp.stdout).toContain(`OK ${server.url}/nodemcuv2/latest.txt`);
       expect(overHttp.code).toBe(0);
     } finally {
@@ -215,11 +298,17 @@ describe('static-ota publish and verify', () => {
     const key = parseSigningKey(seedHex, 'seed');
     const firmware = join(p.folder, 'seeded.bin');
     writeEspImage(firmware, { publicKey: key.publicKey });
-    const result = await cli(['publish', '--firmware', firmware, '--version', '2.0.0', '--board', 'd1_mini', '--out', p.mirror], { STATIC_OTA_KEY: seedHex });
+    const result = await cli(
+      ['publish', '--firmware', firmware, '--version', '2.0.0', '--board', 'd1_mini', '--out', p.mirror],
+      { STATIC_OTA_KEY: seedHex },
+    );
     expect(result.code).toBe(0);
     expect(result.all).not.toContain(seedHex);
     expect(result.all).not.toContain(Buffer.alloc(32, 9).toString('base64'));
-    const bad = await cli(['publish', '--firmware', firmware, '--version', '2.0.1', '--board', 'd1_mini', '--out', p.mirror], { STATIC_OTA_KEY: `${seedHex.slice(2)}zz` });
+    const bad = await cli(
+      ['publish', '--firmware', firmware, '--version', '2.0.1', '--board', 'd1_mini', '--out', p.mirror],
+      { STATIC_OTA_KEY: `${seedHex.slice(2)}zz` },
+    );
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/STATIC_OTA_KEY: expected an Ed25519 private key/);
     expect(bad.all).not.toContain(seedHex.slice(2));
@@ -227,11 +316,26 @@ describe('static-ota publish and verify', () => {
 
   it('refuses a downgrade and a republish with clear messages, allows --force for the same version', async () => {
     const p = project();
-    const args = (version: string, ...extra: string[]) => ['publish', '--firmware', p.image(version), '--version', version, '--board', 'nodemcuv2', '--key', p.key.path, '--out', p.mirror, ...extra];
+    const args = (version: string, ...extra: string[]) => [
+      'publish',
+      '--firmware',
+      p.image(version),
+      '--version',
+      version,
+      '--board',
+      'nodemcuv2',
+      '--key',
+      p.key.path,
+      '--out',
+      p.mirror,
+      ...extra,
+    ];
     expect((await cli(args('1.4.2'))).code).toBe(0);
     const downgrade = await cli(args('1.4.1'));
     expect(downgrade.code).toBe(1);
-    expect(downgrade.stderr).toMatch(/refusing to publish 1\.4\.1 for nodemcuv2 \(stable\): directory .* already offers 1\.4\.2/);
+    expect(downgrade.stderr).toMatch(
+      /refusing to publish 1\.4\.1 for nodemcuv2 \(stable\): directory .* already offers 1\.4\.2/,
+    );
     expect((await cli(args('1.4.2'))).stderr).toMatch(/already published/);
     expect((await cli(args('1.4.2', '--force'))).code).toBe(0);
   });
@@ -240,7 +344,23 @@ describe('static-ota publish and verify', () => {
     const p = project();
     const successor = writeKeyFile(p.folder, 'successor.pem');
     const before = Math.floor(Date.now() / 1000);
-    const result = await cli(['publish', '--firmware', p.image('1.0.0'), '--version', '1.0.0', '--board', 'nodemcuv2', '--key', p.key.path, '--key', successor.path, '--expires-in', '30d', '--out', p.mirror]);
+    const result = await cli([
+      'publish',
+      '--firmware',
+      p.image('1.0.0'),
+      '--version',
+      '1.0.0',
+      '--board',
+      'nodemcuv2',
+      '--key',
+      p.key.path,
+      '--key',
+      successor.path,
+      '--expires-in',
+      '30d',
+      '--out',
+      p.mirror,
+    ]);
     expect(result.stderr).toBe('');
     const manifest = readFileSync(join(p.mirror, 'nodemcuv2/latest.txt'), 'latin1');
     expect(manifest.match(/^sig=([0-9a-f]{8}):/gm)).toEqual([`sig=${p.key.keyId}:`, `sig=${successor.keyId}:`]);
@@ -248,23 +368,69 @@ describe('static-ota publish and verify', () => {
     expect(expires - before).toBeGreaterThanOrEqual(30 * 86400);
     expect(expires - before).toBeLessThan(30 * 86400 + 60);
     for (const key of [p.key, successor]) {
-      expect((await cli(['verify', '--mirror', p.mirror, '--board', 'nodemcuv2', '--pubkey', key.publicHex])).code).toBe(0);
+      expect(
+        (await cli(['verify', '--mirror', p.mirror, '--board', 'nodemcuv2', '--pubkey', key.publicHex])).code,
+      ).toBe(0);
     }
-    const badDuration = await cli(['publish', '--firmware', p.image('1.0.1'), '--version', '1.0.1', '--board', 'nodemcuv2', '--key', p.key.path, '--expires-in', 'soon', '--out', p.mirror]);
+    const badDuration = await cli([
+      'publish',
+      '--firmware',
+      p.image('1.0.1'),
+      '--version',
+      '1.0.1',
+      '--board',
+      'nodemcuv2',
+      '--key',
+      p.key.path,
+      '--expires-in',
+      'soon',
+      '--out',
+      p.mirror,
+    ]);
     expect(badDuration.stderr).toMatch(/--expires-in must be a duration such as 3600, 12h or 30d/);
   });
 
   it('reports usage errors with exit code 2', async () => {
     const p = project();
-    const missing = await cli(['publish', '--firmware', p.image('1.0.0'), '--board', 'x', '--out', p.mirror, '--key', p.key.path]);
+    const missing = await cli([
+      'publish',
+      '--firmware',
+      p.image('1.0.0'),
+      '--board',
+      'x',
+      '--out',
+      p.mirror,
+      '--key',
+      p.key.path,
+    ]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('required option --version is missing');
     expect((await cli(['frobnicate'])).code).toBe(2);
     expect((await cli(['publish', '--no-such-flag'])).code).toBe(2);
-    const badBoard = await cli(['publish', '--firmware', p.image('1.0.0'), '--version', '1.0.0', '--board', '../x', '--out', p.mirror, '--key', p.key.path]);
+    const badBoard = await cli([
+      'publish',
+      '--firmware',
+      p.image('1.0.0'),
+      '--version',
+      '1.0.0',
+      '--board',
+      '../x',
+      '--out',
+      p.mirror,
+      '--key',
+      p.key.path,
+    ]);
     expect(badBoard.stderr).toMatch(/board "\.\.\/x" is invalid/);
     expect(badBoard.code).toBe(1);
-    const badVerifyBoard = await cli(['verify', '--mirror', p.mirror, '--board', '../m/b', '--pubkey', p.key.publicHex]);
+    const badVerifyBoard = await cli([
+      'verify',
+      '--mirror',
+      p.mirror,
+      '--board',
+      '../m/b',
+      '--pubkey',
+      p.key.publicHex,
+    ]);
     expect(badVerifyBoard).toMatchObject({ code: 2 });
     expect(badVerifyBoard.stderr).toMatch(/--board "\.\.\/m\/b" is not a board name/);
     expect(existsSync(p.mirror)).toBe(false);
@@ -272,7 +438,19 @@ describe('static-ota publish and verify', () => {
 
   it('fails verification on a tampered image, a wrong key and a missing manifest', async () => {
     const p = project();
-    await cli(['publish', '--firmware', p.image('1.0.0'), '--version', '1.0.0', '--board', 'nodemcuv2', '--key', p.key.path, '--out', p.mirror]);
+    await cli([
+      'publish',
+      '--firmware',
+      p.image('1.0.0'),
+      '--version',
+      '1.0.0',
+      '--board',
+      'nodemcuv2',
+      '--key',
+      p.key.path,
+      '--out',
+      p.mirror,
+    ]);
     const other = writeKeyFile(p.folder, 'other.pem');
     const wrongKey = await cli(['verify', '--mirror', p.mirror, '--board', 'nodemcuv2', '--pubkey', other.publicHex]);
     expect(wrongKey.code).toBe(1);
@@ -290,11 +468,31 @@ describe('static-ota publish and verify', () => {
   });
 
   it.each([
-    ['chunked', (body: Buffer) => ({ headers: {}, body }), /firmware-1\.0\.0\.bin: Transfer-Encoding chunked; devices read only plain bodies/],
-    ['without Content-Length, ended by closing', (body: Buffer) => ({ headers: { Connection: 'close' }, body, close: true }), /firmware-1\.0\.0\.bin: no Content-Length; devices need a Content-Length equal to size=10000/],
+    [
+      'chunked',
+      (body: Buffer) => ({ headers: {}, body }),
+      /firmware-1\.0\.0\.bin: Transfer-Encoding chunked; devices read only plain bodies/,
+    ],
+    [
+      'without Content-Length, ended by closing',
+      (body: Buffer) => ({ headers: { Connection: 'close' }, body, close: true }),
+      /firmware-1\.0\.0\.bin: no Content-Length; devices need a Content-Length equal to size=10000/,
+    ],
   ])('fails an image served %s, as devices refuse it', async (_name, shape, message) => {
     const p = project();
-    await cli(['publish', '--firmware', p.image('1.0.0'), '--version', '1.0.0', '--board', 'nodemcuv2', '--key', p.key.path, '--out', p.mirror]);
+    await cli([
+      'publish',
+      '--firmware',
+      p.image('1.0.0'),
+      '--version',
+      '1.0.0',
+      '--board',
+      'nodemcuv2',
+      '--key',
+      p.key.path,
+      '--out',
+      p.mirror,
+    ]);
     const server = await listen((request, response) => {
       const body = readFileSync(join(p.mirror, ...(request.url ?? '').split('/').filter(Boolean)));
       if (request.url?.endsWith('latest.txt')) {
@@ -323,9 +521,19 @@ describe('static-ota publish and verify', () => {
       response.writeHead(301, { Location: `https://example.github.io${request.url}` }).end();
     });
     try {
-      const result = await cli(['verify', '--mirror', `${server.url}/ota`, '--board', 'nodemcuv2', '--pubkey', USABLE_KEY]);
+      const result = await cli([
+        'verify',
+        '--mirror',
+        `${server.url}/ota`,
+        '--board',
+        'nodemcuv2',
+        '--pubkey',
+        USABLE_KEY,
+      ]);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/301 redirect to https:\/\/example\.github\.io\/ota\/nodemcuv2\/latest\.txt\. Plain-HTTP devices cannot follow/);
+      expect(result.stderr).toMatch(
+        /301 redirect to https:\/\/example\.github\.io\/ota\/nodemcuv2\/latest\.txt\. Plain-HTTP devices cannot follow/,
+      );
     } finally {
       await server.close();
     }
@@ -339,7 +547,19 @@ describe('static-ota verify fetches as the device library does', () => {
     const firmware = join(folder, 'fw.bin');
     writeEspImage(firmware, { publicKey: key.publicKey, size: 3000 });
     const mirror = join(folder, 'mirror');
-    const result = await cli(['publish', '--firmware', firmware, '--version', '1.0.0', '--board', 'nodemcuv2', '--key', key.path, '--out', mirror]);
+    const result = await cli([
+      'publish',
+      '--firmware',
+      firmware,
+      '--version',
+      '1.0.0',
+      '--board',
+      'nodemcuv2',
+      '--key',
+      key.path,
+      '--out',
+      mirror,
+    ]);
     expect(result.code).toBe(0);
     return { key, mirror };
   }
@@ -355,13 +575,26 @@ describe('static-ota verify fetches as the device library does', () => {
         heads.push(received);
         const path = /^GET (\S+)/.exec(received)?.[1] ?? '';
         const body = readFileSync(join(mirror, ...path.split('/').filter(Boolean)));
-        socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`), body]));
+        socket.end(
+          Buffer.concat([
+            Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`),
+            body,
+          ]),
+        );
       });
     });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     const { port } = server.address() as { port: number };
     try {
-      const result = await cli(['verify', '--mirror', `http://127.0.0.1:${port}/`, '--board', 'nodemcuv2', '--pubkey', key.publicHex]);
+      const result = await cli([
+        'verify',
+        '--mirror',
+        `http://127.0.0.1:${port}/`,
+        '--board',
+        'nodemcuv2',
+        '--pubkey',
+        key.publicHex,
+      ]);
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
     } finally {
@@ -381,8 +614,14 @@ describe('static-ota verify fetches as the device library does', () => {
   });
 
   it.each([
-    ['ftp://ota.example.com/firmware', /--mirror ftp:\/\/ota\.example\.com\/firmware: ftp:\/\/ is not supported\. Devices fetch http:\/\//],
-    ['file:///srv/mirror', /--mirror file:\/\/\/srv\/mirror: file:\/\/ is not supported.*a local directory as a plain path/],
+    [
+      'ftp://ota.example.com/firmware',
+      /--mirror ftp:\/\/ota\.example\.com\/firmware: ftp:\/\/ is not supported\. Devices fetch http:\/\//,
+    ],
+    [
+      'file:///srv/mirror',
+      /--mirror file:\/\/\/srv\/mirror: file:\/\/ is not supported.*a local directory as a plain path/,
+    ],
   ])('refuses a mirror URL devices cannot fetch (%s)', async (mirror, message) => {
     const result = await cli(['verify', '--mirror', mirror, '--board', 'nodemcuv2', '--pubkey', USABLE_KEY]);
     expect(result.code).toBe(1);
@@ -400,8 +639,18 @@ describe('static-ota verify fetches as the device library does', () => {
     ['302 to a path', 302, '/moved/nodemcuv2/latest.txt', undefined],
     ['301 to the same scheme', 301, 'http://HOST/moved/nodemcuv2/latest.txt', undefined],
     ['307', 307, '/moved/nodemcuv2/latest.txt', undefined],
-    ['308, which HTTPClient does not follow', 308, '/moved/nodemcuv2/latest.txt', /308 redirect to \/moved\/nodemcuv2\/latest\.txt, which devices follow only 301, 302, 303, 307: the device stops with http_status 308/],
-    ['a relative Location', 302, 'moved/latest.txt', /302 redirect to moved\/latest\.txt, which devices follow only a path \(\/\.\.\.\) or a URL of the same scheme/],
+    [
+      '308, which HTTPClient does not follow',
+      308,
+      '/moved/nodemcuv2/latest.txt',
+      /308 redirect to \/moved\/nodemcuv2\/latest\.txt, which devices follow only 301, 302, 303, 307: the device stops with http_status 308/,
+    ],
+    [
+      'a relative Location',
+      302,
+      'moved/latest.txt',
+      /302 redirect to moved\/latest\.txt, which devices follow only a path \(\/\.\.\.\) or a URL of the same scheme/,
+    ],
   ])('follows redirects as HTTPClient does: %s', async (_name, status, location, expected) => {
     const { key, mirror } = await publishedMirror();
     const files = await serveFolder(mirror);

@@ -22,9 +22,30 @@ describe('TypeScript and the device core give one verdict', () => {
 
   it('reach every stage of opening a manifest and every trusted-key code', () => {
     const verdicts = new Set(compared.typescript.map((line) => /result=(\w+)/.exec(line)?.[1]));
-    for (const code of ['ok', 'too_large', 'crlf', 'bad_char', 'bad_version', 'unsigned', 'trailing_data', 'bad_sig_line',
-      'too_many_signatures', 'untrusted_key', 'bad_signature', 'bad_line', 'duplicate_field', 'missing_field', 'bad_format',
-      'bad_board', 'bad_channel', 'bad_file', 'bad_size', 'bad_sha256', 'bad_expires', 'bad_encoding']) {
+    for (const code of [
+      'ok',
+      'too_large',
+      'crlf',
+      'bad_char',
+      'bad_version',
+      'unsigned',
+      'trailing_data',
+      'bad_sig_line',
+      'too_many_signatures',
+      'untrusted_key',
+      'bad_signature',
+      'bad_line',
+      'duplicate_field',
+      'missing_field',
+      'bad_format',
+      'bad_board',
+      'bad_channel',
+      'bad_file',
+      'bad_size',
+      'bad_sha256',
+      'bad_expires',
+      'bad_encoding',
+    ]) {
       expect([code, verdicts.has(code)]).toEqual([code, true]);
     }
     // encoding=: both sides parse gzip the same and refuse every other value alike.

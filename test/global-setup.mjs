@@ -11,13 +11,22 @@ const root = resolve(import.meta.dirname, '..');
 
 export default function globalSetup() {
   const bundle = mkdtempSync(join(tmpdir(), 'static-ota-test-bundle-'));
-  execFileSync(process.execPath, [join(root, 'scripts', 'bundle.mjs'), '--outdir', bundle], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(root, 'scripts', 'bundle.mjs'), '--outdir', bundle], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   process.env.STATIC_OTA_TEST_BUNDLE = bundle;
 
   // Same folder and build type as `npm run test:firmware`, so each build is incremental for the other.
   const firmwareBuild = join(root, 'firmware', 'build');
-  execFileSync('cmake', ['-S', join(root, 'firmware'), '-B', firmwareBuild, '-DCMAKE_BUILD_TYPE=RelWithDebInfo'], { stdio: 'ignore' });
-  execFileSync('cmake', ['--build', firmwareBuild, '--target', 'static-ota-device', 'static-ota-differential', '--parallel', '2'], {
-    stdio: 'inherit',
+  execFileSync('cmake', ['-S', join(root, 'firmware'), '-B', firmwareBuild, '-DCMAKE_BUILD_TYPE=RelWithDebInfo'], {
+    stdio: 'ignore',
   });
+  execFileSync(
+    'cmake',
+    ['--build', firmwareBuild, '--target', 'static-ota-device', 'static-ota-differential', '--parallel', '2'],
+    {
+      stdio: 'inherit',
+    },
+  );
 }

@@ -11,7 +11,10 @@ const ROOT = join(import.meta.dirname, '..');
 /** The action bundled from the current sources by test/global-setup.mjs. */
 export function bundledActionEntry(): string {
   const bundle = process.env.STATIC_OTA_TEST_BUNDLE;
-  if (!bundle) throw new Error('STATIC_OTA_TEST_BUNDLE is not set: run the tests through jest (test/global-setup.mjs bundles the action)');
+  if (!bundle)
+    throw new Error(
+      'STATIC_OTA_TEST_BUNDLE is not set: run the tests through jest (test/global-setup.mjs bundles the action)',
+    );
   return join(bundle, 'index.js');
 }
 
@@ -34,7 +37,10 @@ export function removeTemporaryFolders(): void {
 }
 
 /** An ESP application image (magic 0xE9) that embeds the given public key, as real firmware does. */
-export function writeEspImage(path: string, options: { publicKey?: Uint8Array; size?: number; marker?: string } = {}): Buffer {
+export function writeEspImage(
+  path: string,
+  options: { publicKey?: Uint8Array; size?: number; marker?: string } = {},
+): Buffer {
   const { publicKey = new Uint8Array(), size = 4096, marker = '' } = options;
   const content = Buffer.concat([Buffer.from([0xe9, 0x03, 0x02, 0x40]), Buffer.from(marker), Buffer.from(publicKey)]);
   const image = Buffer.concat([content, Buffer.alloc(Math.max(0, size - content.length), 0xa5)]);
@@ -61,7 +67,9 @@ export interface RunningServer {
 }
 
 /** Starts an HTTP server on 127.0.0.1 with an ephemeral port. */
-export async function listen(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<RunningServer> {
+export async function listen(
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+): Promise<RunningServer> {
   const server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };

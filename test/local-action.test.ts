@@ -14,7 +14,8 @@ afterAll(removeTemporaryFolders);
 const BIN = join(ROOT, 'node_modules', '.bin');
 
 /** A dotenv line; values in double quotes, where dotenv turns \n back into new lines. */
-const dotenvLine = (name: string, value: string): string => `${name}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+const dotenvLine = (name: string, value: string): string =>
+  `${name}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 
 describe('the bundled action under @github/local-action', () => {
   it('loads action.yml, runs dist/main.js and publishes', () => {
@@ -28,7 +29,14 @@ describe('the bundled action under @github/local-action', () => {
     const firmware = join(work, 'firmware.bin');
     writeEspImage(firmware, { publicKey: key.publicKey });
     const mirror = join(work, 'mirror');
-    const inputs = { version: '1.0.0', build: 'false', environments: 'nodemcuv2', firmware, directory: mirror, 'signing-key': key.privatePem };
+    const inputs = {
+      version: '1.0.0',
+      build: 'false',
+      environments: 'nodemcuv2',
+      firmware,
+      directory: mirror,
+      'signing-key': key.privatePem,
+    };
     const env = {
       ...defaultInputEnvironment(),
       ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [inputVariable(name), value])),
@@ -38,7 +46,12 @@ describe('the bundled action under @github/local-action', () => {
     };
     for (const file of [env.GITHUB_OUTPUT, env.GITHUB_STEP_SUMMARY]) writeFileSync(file, '');
     const dotenv = join(work, '.env');
-    writeFileSync(dotenv, `${Object.entries(env).map(([name, value]) => dotenvLine(name, value)).join('\n')}\n`);
+    writeFileSync(
+      dotenv,
+      `${Object.entries(env)
+        .map(([name, value]) => dotenvLine(name, value))
+        .join('\n')}\n`,
+    );
 
     const result = spawnSync(join(BIN, 'local-action'), ['run', checkout, 'dist/main.js', dotenv], {
       cwd: checkout, // local-action starts tsx with `npm exec`, from the checkout's node_modules

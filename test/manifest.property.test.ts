@@ -8,9 +8,18 @@ const rotation = parseSigningKey(Buffer.alloc(32, 4).toString('hex'), 'rotation 
 const trusted = [key.publicKey];
 
 const alnum = (min: number, max: number, extra = '') =>
-  fc.string({ unit: fc.constantFrom(...`abcdefghijklmnopqrstuvwxyz0123456789${extra}`), minLength: min, maxLength: max });
+  fc.string({
+    unit: fc.constantFrom(...`abcdefghijklmnopqrstuvwxyz0123456789${extra}`),
+    minLength: min,
+    maxLength: max,
+  });
 const numericId = fc.integer({ min: 0, max: 10_000 }).map(String);
-const prereleaseId = fc.oneof(numericId, alnum(1, 6).filter((id) => !/^\d+$/.test(id)).map((id) => `x${id}`));
+const prereleaseId = fc.oneof(
+  numericId,
+  alnum(1, 6)
+    .filter((id) => !/^\d+$/.test(id))
+    .map((id) => `x${id}`),
+);
 const version = fc
   .tuple(numericId, numericId, numericId, fc.array(prereleaseId, { maxLength: 3 }))
   .map(([major, minor, patch, pre]) => `${major}.${minor}.${patch}${pre.length ? `-${pre.join('.')}` : ''}`);
@@ -22,10 +31,20 @@ const fields: fc.Arbitrary<ManifestFields> = fc.record({
   size: fc.integer({ min: 1, max: 0xffffffff }),
   sha256: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((bytes) => Buffer.from(bytes).toString('hex')),
   expires: fc.option(fc.integer({ min: 0, max: 0xffffffff }), { nil: undefined }),
-  extra: fc.uniqueArray(fc.tuple(alnum(1, 10).map((name) => `x-${name}`), fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 40 })), {
-    maxLength: 3,
-    selector: ([name]) => name,
-  }),
+  extra: fc.uniqueArray(
+    fc.tuple(
+      alnum(1, 10).map((name) => `x-${name}`),
+      fc.string({
+        unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+        minLength: 1,
+        maxLength: 40,
+      }),
+    ),
+    {
+      maxLength: 3,
+      selector: ([name]) => name,
+    },
+  ),
 });
 
 const bytes = (text: string): Buffer => Buffer.from(text, 'latin1');

@@ -45,9 +45,13 @@ async function startNginx(mirror: string): Promise<Nginx> {
 async function startNginxOnce(mirror: string, port: number): Promise<Nginx> {
   const folder = temporaryFolder('static-ota-nginx-');
   const block = documentedServerBlock();
-  const server = block.replace(/^(\s*)listen 80;/m, `$1listen 127.0.0.1:${port};`).replace(/^(\s*)root [^;]+;/m, `$1root ${mirror};`);
+  const server = block
+    .replace(/^(\s*)listen 80;/m, `$1listen 127.0.0.1:${port};`)
+    .replace(/^(\s*)root [^;]+;/m, `$1root ${mirror};`);
   expect(server).not.toBe(block);
-  const paths = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((name) => `  ${name}_temp_path ${join(folder, name)};`).join('\n');
+  const paths = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+    .map((name) => `  ${name}_temp_path ${join(folder, name)};`)
+    .join('\n');
   const config = join(folder, 'nginx.conf');
   writeFileSync(
     config,
@@ -65,7 +69,11 @@ async function startNginxOnce(mirror: string, port: number): Promise<Nginx> {
       '}',
     ].join('\n'),
   );
-  const child: ChildProcess = spawn(NGINX, ['-p', folder, '-c', config, '-e', join(folder, 'error.log'), '-g', 'daemon off;'], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(
+    NGINX,
+    ['-p', folder, '-c', config, '-e', join(folder, 'error.log'), '-g', 'daemon off;'],
+    { stdio: 'ignore' },
+  );
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   let running = true;
   void exited.then(() => (running = false));
@@ -114,7 +122,24 @@ describe('a directory mirror served by nginx as docs/mirrors.md shows', () => {
     const image = writeEspImage(firmware, { publicKey: key.publicKey, marker: 'release 1.0.0', size: 40_000 });
     let output = '';
     const io = { stdout: (text: string) => (output += text), stderr: (text: string) => (output += text), env: {} };
-    expect(await runCli(['publish', '--firmware', firmware, '--version', '1.0.0', '--board', 'nodemcuv2', '--key', key.path, '--out', mirror], io)).toBe(0);
+    expect(
+      await runCli(
+        [
+          'publish',
+          '--firmware',
+          firmware,
+          '--version',
+          '1.0.0',
+          '--board',
+          'nodemcuv2',
+          '--key',
+          key.path,
+          '--out',
+          mirror,
+        ],
+        io,
+      ),
+    ).toBe(0);
     nginx = await startNginx(mirror);
     const manifestUrl = `${nginx.url}/nodemcuv2/latest.txt`;
 
@@ -123,14 +148,31 @@ describe('a directory mirror served by nginx as docs/mirrors.md shows', () => {
     expect(gzipHead).toMatchObject({ 'content-encoding': 'gzip', 'transfer-encoding': 'chunked' });
 
     output = '';
-    const verified = await runCli(['verify', '--mirror', nginx.url, '--board', 'nodemcuv2', '--pubkey', key.publicHex], io);
+    const verified = await runCli(
+      ['verify', '--mirror', nginx.url, '--board', 'nodemcuv2', '--pubkey', key.publicHex],
+      io,
+    );
     expect(output).toContain(`OK ${manifestUrl}`);
     expect(verified).toBe(0);
 
     const flash = join(folder, 'flash.bin');
     writeFileSync(flash, 'factory image');
     const device = (version: string, state: string[] = []) =>
-      runDevice(['--url', manifestUrl, '--pubkey', key.publicHex, '--version', version, '--board', 'nodemcuv2', '--flash', flash, '--timeout-ms', '5000', ...state]);
+      runDevice([
+        '--url',
+        manifestUrl,
+        '--pubkey',
+        key.publicHex,
+        '--version',
+        version,
+        '--board',
+        'nodemcuv2',
+        '--flash',
+        flash,
+        '--timeout-ms',
+        '5000',
+        ...state,
+      ]);
     expect(existsSync(SIMULATOR)).toBe(true);
     expect((await device('0.9.0')).result).toBe('updated');
     expect(readFileSync(flash)).toEqual(image);
@@ -139,7 +181,10 @@ describe('a directory mirror served by nginx as docs/mirrors.md shows', () => {
     const state = ['--state', join(folder, 'device-state.txt')];
     expect(await device('1.0.0', state)).toMatchObject({ result: 'no_update', fields: { http_status: '200' } });
     expect(await device('1.0.0', state)).toMatchObject({ result: 'no_update', fields: { http_status: '200' } });
-    expect(await device('1.0.0', state)).toMatchObject({ result: 'no_update', fields: { http_status: '304', body_bytes: '0' } });
+    expect(await device('1.0.0', state)).toMatchObject({
+      result: 'no_update',
+      fields: { http_status: '304', body_bytes: '0' },
+    });
   });
 
   it('serves the release page and its installer with the types a browser needs', async () => {
@@ -149,12 +194,24 @@ describe('a directory mirror served by nginx as docs/mirrors.md shows', () => {
     const firmware = join(folder, 'firmware.bin');
     writeEspImage(firmware, { publicKey: key.publicKey, marker: 'release 1.0.0' });
     const io = { stdout: () => undefined, stderr: () => undefined, env: {} };
-    const publish = ['publish', '--firmware', firmware, '--version', '1.0.0', '--board', 'nodemcuv2', '--chip-family', 'ESP8266'];
+    const publish = [
+      'publish',
+      '--firmware',
+      firmware,
+      '--version',
+      '1.0.0',
+      '--board',
+      'nodemcuv2',
+      '--chip-family',
+      'ESP8266',
+    ];
     expect(await runCli([...publish, '--key', key.path, '--out', mirror], io)).toBe(0);
     expect(existsSync(join(mirror, 'install', 'install-button.js'))).toBe(true);
     nginx = await startNginx(mirror);
     // A module script served as text/plain is refused by browsers: the install button would never load.
-    expect((await headForGzipClient(`${nginx.url}/install/install-button.js`))['content-type']).toBe('application/javascript');
+    expect((await headForGzipClient(`${nginx.url}/install/install-button.js`))['content-type']).toBe(
+      'application/javascript',
+    );
     expect((await headForGzipClient(`${nginx.url}/index.html`))['content-type']).toMatch(/^text\/html/);
   });
 });

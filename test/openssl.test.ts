@@ -10,11 +10,29 @@ const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 function opensslVerifies(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   const folder = temporaryFolder();
   const der = Buffer.concat([SPKI_ED25519_PREFIX, publicKey]);
-  writeFileSync(join(folder, 'pub.pem'), `-----BEGIN PUBLIC KEY-----\n${der.toString('base64')}\n-----END PUBLIC KEY-----\n`);
+  writeFileSync(
+    join(folder, 'pub.pem'),
+    `-----BEGIN PUBLIC KEY-----\n${der.toString('base64')}\n-----END PUBLIC KEY-----\n`,
+  );
   writeFileSync(join(folder, 'msg'), message);
   writeFileSync(join(folder, 'sig'), signature);
   try {
-    execFileSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', join(folder, 'pub.pem'), '-rawin', '-in', join(folder, 'msg'), '-sigfile', join(folder, 'sig')], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'pkeyutl',
+        '-verify',
+        '-pubin',
+        '-inkey',
+        join(folder, 'pub.pem'),
+        '-rawin',
+        '-in',
+        join(folder, 'msg'),
+        '-sigfile',
+        join(folder, 'sig'),
+      ],
+      { stdio: 'pipe' },
+    );
     return true;
   } catch {
     return false;
@@ -24,7 +42,14 @@ function opensslVerifies(publicKey: Uint8Array, message: Uint8Array, signature: 
 afterAll(removeTemporaryFolders);
 
 describe('openssl as an independent verifier', () => {
-  const fields = { version: '1.4.2', board: 'nodemcuv2', channel: 'stable', file: 'firmware-1.4.2.bin', size: 1000, sha256: 'ab'.repeat(32) };
+  const fields = {
+    version: '1.4.2',
+    board: 'nodemcuv2',
+    channel: 'stable',
+    file: 'firmware-1.4.2.bin',
+    size: 1000,
+    sha256: 'ab'.repeat(32),
+  };
 
   it('verifies every signature of a manifest signed with two keys', () => {
     const keys = [generateKey(), generateKey()].map((key) => parseSigningKey(key.privatePem, 'test'));
@@ -56,7 +81,9 @@ describe('openssl as an independent verifier', () => {
     const pem = join(folder, 'ours.pem');
     writeFileSync(pem, generated.privatePem);
     const der = execFileSync('openssl', ['pkey', '-in', pem, '-pubout', '-outform', 'DER']);
-    expect(der.subarray(SPKI_ED25519_PREFIX.length).toString('hex')).toBe(Buffer.from(generated.publicKey).toString('hex'));
+    expect(der.subarray(SPKI_ED25519_PREFIX.length).toString('hex')).toBe(
+      Buffer.from(generated.publicKey).toString('hex'),
+    );
   });
 
   it('accepts the same seed as hex and base64, and several keys in one secret', () => {
@@ -77,7 +104,13 @@ describe('openssl as an independent verifier', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain(secretLooking);
     }
-    const rsa = execFileSync('openssl', ['genpkey', '-algorithm', 'rsa', '-pkeyopt', 'rsa_keygen_bits:1024']).toString();
+    const rsa = execFileSync('openssl', [
+      'genpkey',
+      '-algorithm',
+      'rsa',
+      '-pkeyopt',
+      'rsa_keygen_bits:1024',
+    ]).toString();
     expect(() => parseSigningKey(rsa, 'rsa.pem')).toThrow(/rsa\.pem: the key is rsa, static-ota signs with Ed25519/);
   });
 });

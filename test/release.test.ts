@@ -44,16 +44,30 @@ describe('releasing static-ota', () => {
   it.each([
     ['firmware/library.json', (text: string) => text.replace(/"version": "[^"]*"/, '"version": "9.9.8"')],
     ['firmware/library.properties', (text: string) => text.replace(/^version=.*$/m, 'version=9.9.8')],
-    ['firmware/src/core/user_agent.h', (text: string) => text.replace(/kLibraryVersion\[\] = "[^"]*"/, 'kLibraryVersion[] = "9.9.8"')],
+    [
+      'firmware/src/core/user_agent.h',
+      (text: string) => text.replace(/kLibraryVersion\[\] = "[^"]*"/, 'kLibraryVersion[] = "9.9.8"'),
+    ],
   ])('refuses the tag when %s has another version than package.json', (file, change) => {
     const copy = temporaryFolder();
-    for (const path of ['package.json', 'CHANGELOG.md', 'scripts/release-check.mjs', 'firmware/library.json', 'firmware/library.properties', 'firmware/src/core/user_agent.h']) {
+    for (const path of [
+      'package.json',
+      'CHANGELOG.md',
+      'scripts/release-check.mjs',
+      'firmware/library.json',
+      'firmware/library.properties',
+      'firmware/src/core/user_agent.h',
+    ]) {
       mkdirSync(dirname(join(copy, path)), { recursive: true });
       copyFileSync(join(ROOT, path), join(copy, path));
     }
     symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
     writeFileSync(join(copy, file), change(readFileSync(join(ROOT, file), 'utf8')));
-    const result = spawnSync(NODE_24, [join(copy, 'scripts', 'release-check.mjs'), `v${version}`, join(copy, 'notes.md')], { encoding: 'utf8' });
+    const result = spawnSync(
+      NODE_24,
+      [join(copy, 'scripts', 'release-check.mjs'), `v${version}`, join(copy, 'notes.md')],
+      { encoding: 'utf8' },
+    );
     expect(result.stderr).toContain(`${file} says version 9.9.8, not ${version}`);
     expect(result.status).toBe(1);
   });
@@ -69,8 +83,11 @@ describe('releasing static-ota', () => {
   });
 
   it('declares the Node version the dependencies need', () => {
-    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; engines?: { node?: string } }> };
-    const ours = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dev?: boolean; engines?: { node?: string } }>;
+    };
+    const ours = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines
+      .node;
     const floor = /^>=\s*(\d+(?:\.\d+){0,2})$/.exec(ours)?.[1];
     expect(floor).toBeDefined();
     // Every runtime dependency must run on the lowest Node our engines admit.

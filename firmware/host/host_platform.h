@@ -6,7 +6,6 @@
 #include <string>
 
 #include "core/platform.h"
-#include "core/update_flow.h"
 
 namespace static_ota {
 

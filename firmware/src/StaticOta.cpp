@@ -89,12 +89,4 @@ const char* StaticOta::lastErrorDetail() const {
   return "";
 }
 
-uint32_t StaticOta::ArduinoClock::millis() { return ::millis(); }
-
-bool StaticOta::ArduinoClock::unixTime(uint32_t& seconds) {
-  if (source == nullptr) return false;
-  seconds = source();
-  return seconds != 0;
-}
-
 #endif

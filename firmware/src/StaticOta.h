@@ -28,6 +28,7 @@
 
 #include <WiFiClient.h>
 
+#include "arduino/arduino_clock.h"
 #include "arduino/arduino_http_transport.h"
 #include "crypto/chip_crypto.h"
 #if defined(ESP8266)
@@ -45,7 +46,7 @@ class StaticOta {
  public:
   typedef void (*ProgressCallback)(uint32_t received, uint32_t total);
   // Current Unix time in seconds, or 0 while the device does not know it.
-  typedef uint32_t (*TimeSource)();
+  typedef static_ota::ArduinoClock::TimeSource TimeSource;
 
   StaticOta(const char* manifestUrl, const uint8_t (*trustedKeys)[32], size_t keyCount, const char* runningVersion,
             const char* board);
@@ -93,7 +94,7 @@ class StaticOta {
   bool setRequiredSignatures(uint8_t count) { return flow_.setRequiredSignatures(count); }
   // Enables `expires`: without a time source the field is ignored.
   void setTimeSource(TimeSource source) {
-    clock_.source = source;
+    clock_.setTimeSource(source);
     flow_.forgetLastPoll();  // `expires` may now judge the same manifest differently
   }
   // Enables the rollback record: nothing older than or equal to the highest
@@ -128,12 +129,6 @@ class StaticOta {
   int lastHttpStatus() const { return flow_.httpStatus(); }
 
  private:
-  struct ArduinoClock final : public static_ota::Clock {
-    TimeSource source = nullptr;
-    uint32_t millis() override;
-    bool unixTime(uint32_t& seconds) override;
-  };
-
   static void forwardProgress(uint32_t received, uint32_t total, void* context);
 
   static_ota::ArduinoHttpTransport transport_;
@@ -142,7 +137,7 @@ class StaticOta {
 #else
   static_ota::Esp32Flash flash_;
 #endif
-  ArduinoClock clock_;
+  static_ota::ArduinoClock clock_;
   static_ota::ChipCrypto crypto_;
   static_ota::UpdateFlow flow_;
 #if defined(ESP8266)

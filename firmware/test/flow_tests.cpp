@@ -254,6 +254,14 @@ struct Release {
   }
 };
 
+// The settings every test device starts from: running 1.0.0 on nodemcuv2, trusting one key.
+void configure(UpdateFlow& flow, const Signer& signer) {
+  flow.setManifestUrl(kManifestUrl);
+  flow.setRunningVersion("1.0.0");
+  flow.setBoard("nodemcuv2");
+  flow.addTrustedKey(signer.publicKey.data());
+}
+
 // A device running 1.0.0 on nodemcuv2 with one trusted key, and its mirror.
 struct Device {
   Signer signer{7};
@@ -263,12 +271,7 @@ struct Device {
   CountingCrypto crypto;
   UpdateFlow flow{transport, flash, clock, crypto};
 
-  Device() {
-    flow.setManifestUrl(kManifestUrl);
-    flow.setRunningVersion("1.0.0");
-    flow.setBoard("nodemcuv2");
-    flow.addTrustedKey(signer.publicKey.data());
-  }
+  Device() { configure(flow, signer); }
 
   int publications = 0;
 
@@ -391,10 +394,7 @@ void testLastChunkHeldBack() {
     int aborts = 0;
   } flash;
   UpdateFlow flow(device.transport, flash, device.clock, device.crypto);
-  flow.setManifestUrl(kManifestUrl);
-  flow.setRunningVersion("1.0.0");
-  flow.setBoard("nodemcuv2");
-  flow.addTrustedKey(device.signer.publicKey.data());
+  configure(flow, device.signer);
   checkEqual(code(flow.update()), "hash_mismatch", "last byte changed");
   check(flash.written < release.image.size(), "the final chunk never reached the flash");
   checkEqual(flash.commits, 0, "never committed");
@@ -408,46 +408,62 @@ void checkNothingLeftOpen(const Device& device, const std::string& failure) {
   checkEqual(device.flash.committed, "old image", failure + ": running image stays");
 }
 
+// Each case on a fresh device, so one failure cannot cascade into the next.
+struct SizeRuleCase {
+  const char* name;
+  void (*arrange)(Device& device);
+  const char* expected;
+};
+
+const SizeRuleCase kSizeRuleCases[] = {
+  {"Content-Length above size",
+   [](Device& device) {
+     device.transport.responses[kImageUrl].body += "extra";
+     device.transport.responses[kImageUrl].contentLength = -1;
+   },
+   "size_mismatch"},
+  {"no Content-Length", [](Device& device) { device.transport.responses[kImageUrl].sendContentLength = false; },
+   "size_mismatch"},
+  {"image larger than the OTA area", [](Device& device) { device.flash.capacity = 2000; }, "too_large"},
+  {"connection closed early", [](Device& device) { device.transport.responses[kImageUrl].closeAfter = 1000; },
+   "network"},
+  {"stalled download", [](Device& device) { device.transport.responses[kImageUrl].stallAfter = 700; }, "timeout"},
+  {"flash write failure", [](Device& device) { device.flash.failWrites = true; }, "flash_error"},
+};
+
 void testSizeRules() {
+  for (const SizeRuleCase& rule : kSizeRuleCases) {
+    Device device;
+    device.publish(Release());
+    rule.arrange(device);
+    checkEqual(code(device.flow.update()), rule.expected, rule.name);
+    checkNothingLeftOpen(device, rule.name);
+  }
+
+  Device wrongLength;
+  wrongLength.publish(Release());
+  wrongLength.transport.responses[kImageUrl].body += "extra";
+  wrongLength.transport.responses[kImageUrl].contentLength = -1;
+  wrongLength.flow.update();
+  checkEqual(wrongLength.flash.begins, 0, "flash not opened for a wrong length");
+
+  Device closed;
+  closed.publish(Release());
+  closed.transport.responses[kImageUrl].closeAfter = 1000;
+  closed.flow.update();
+  checkEqual(closed.flow.imageBytesReceived(), 1000, "bytes before the close");
+  checkEqual(closed.flash.aborts, 1, "aborted after the close");
+
+  // The device that met every failure above takes the next good release.
   Device device;
-  device.publish(Release());
-  device.transport.responses[kImageUrl].body += "extra";
-  device.transport.responses[kImageUrl].contentLength = -1;
-  checkEqual(code(device.flow.update()), "size_mismatch", "Content-Length above size");
-  checkEqual(device.flash.begins, 0, "flash not opened for a wrong length");
-  checkNothingLeftOpen(device, "Content-Length above size");
-
-  device.publish(Release());
-  device.transport.responses[kImageUrl].sendContentLength = false;
-  checkEqual(code(device.flow.update()), "size_mismatch", "no Content-Length");
-  checkNothingLeftOpen(device, "no Content-Length");
-
-  device.publish(Release());
-  device.flash.capacity = 2000;
-  checkEqual(code(device.flow.update()), "too_large", "image larger than the OTA area");
-  checkNothingLeftOpen(device, "image larger than the OTA area");
-  device.flash.capacity = 1 << 20;
-
-  device.publish(Release());
-  device.transport.responses[kImageUrl].closeAfter = 1000;
-  checkEqual(code(device.flow.update()), "network", "connection closed early");
-  checkEqual(device.flow.imageBytesReceived(), 1000, "bytes before the close");
-  checkEqual(device.flash.aborts, 1, "aborted after the close");
-  checkNothingLeftOpen(device, "connection closed early");
-
-  device.publish(Release());
-  device.transport.responses[kImageUrl].stallAfter = 700;
-  checkEqual(code(device.flow.update()), "timeout", "stalled download");
-  checkEqual(device.flash.aborts, 2, "aborted after the stall");
-  checkNothingLeftOpen(device, "stalled download");
-
-  device.publish(Release());
-  device.flash.failWrites = true;
-  checkEqual(code(device.flow.update()), "flash_error", "flash write failure");
-  checkEqual(device.flash.aborts, 3, "aborted after the write failure");
-  checkNothingLeftOpen(device, "flash write failure");
-  device.flash.failWrites = false;
-
+  for (const SizeRuleCase& rule : kSizeRuleCases) {
+    device.publish(Release());
+    rule.arrange(device);
+    device.flow.update();
+    device.flash.capacity = 1 << 20;
+    device.flash.failWrites = false;
+  }
+  checkEqual(device.flash.aborts, 3, "aborted after the close, the stall and the write failure");
   device.publish(Release());
   checkEqual(code(device.flow.update()), "updated", "good release after every failure");
   checkEqual(device.flash.commits, 1, "committed once");
@@ -659,6 +675,8 @@ void testManifestLimits() {
   huge.contentLength = 5000;
   device.transport.responses[kManifestUrl] = huge;
   checkEqual(code(device.flow.update()), "wrong_format", "manifest announced as 5000 bytes");
+  // Refused for its announced length, before the 100-byte body (itself no manifest) is read.
+  checkEqual(manifestErrorCode(device.flow.manifestError()), "too_large", "announced length refused as too_large");
 
   FakeResponse missing;
   missing.status = 404;
@@ -874,10 +892,7 @@ void printFlowStackUsage() {
   static Device device;
   static OffStackCrypto offStack;
   static UpdateFlow coreOnly(device.transport, device.flash, device.clock, offStack);
-  coreOnly.setManifestUrl(kManifestUrl);
-  coreOnly.setRunningVersion("1.0.0");
-  coreOnly.setBoard("nodemcuv2");
-  coreOnly.addTrustedKey(device.signer.publicKey.data());
+  configure(coreOnly, device.signer);
   struct Run {
     UpdateFlow* flow;
     Result result;

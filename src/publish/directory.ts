@@ -4,10 +4,12 @@ import { dirname, join, resolve } from 'node:path';
 import { hashFile } from '../crypto.js';
 import { ConflictError, MirrorSession, MirrorTarget, retryOnConflict, sameBytes } from './target.js';
 
-const ignoreMissing = <T>(fallback: T) => (error: NodeJS.ErrnoException): T => {
-  if (error.code === 'ENOENT') return fallback;
-  throw error;
-};
+const ignoreMissing =
+  <T>(fallback: T) =>
+  (error: NodeJS.ErrnoException): T => {
+    if (error.code === 'ENOENT') return fallback;
+    throw error;
+  };
 
 /**
  * `mkdir -p`, one level at a time from the deepest existing folder. Node's
@@ -39,7 +41,8 @@ export class DirectoryTarget implements MirrorTarget {
   transaction<T>(work: (session: MirrorSession) => Promise<T>): Promise<T> {
     return retryOnConflict(() => work(this.session())).catch((error: NodeJS.ErrnoException) => {
       // File-system errors keep their code and path (EROFS, EACCES, ENOTDIR), prefixed with the mirror.
-      if (error.code !== undefined && error.syscall !== undefined) error.message = `${this.description}: ${error.message}`;
+      if (error.code !== undefined && error.syscall !== undefined)
+        error.message = `${this.description}: ${error.message}`;
       throw error;
     });
   }
@@ -69,11 +72,15 @@ export class DirectoryTarget implements MirrorTarget {
       },
       async list(folder) {
         const entries = await readdir(full(folder), { withFileTypes: true }).catch(ignoreMissing([]));
-        return entries.filter((entry) => entry.isFile()).map((entry) => (folder ? `${folder}/${entry.name}` : entry.name));
+        return entries
+          .filter((entry) => entry.isFile())
+          .map((entry) => (folder ? `${folder}/${entry.name}` : entry.name));
       },
       async folders(folder) {
         const entries = await readdir(full(folder), { withFileTypes: true }).catch(() => []);
-        return entries.filter((entry) => entry.isDirectory() && entry.name !== '.git').map((entry) => (folder ? `${folder}/${entry.name}` : entry.name));
+        return entries
+          .filter((entry) => entry.isDirectory() && entry.name !== '.git')
+          .map((entry) => (folder ? `${folder}/${entry.name}` : entry.name));
       },
       writeImage: (path, localFile) => atomically(path, (temporary) => copyFile(localFile, temporary)),
       async writeManifest(path, text, previous) {

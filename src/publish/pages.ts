@@ -9,9 +9,25 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readVersionLine } from '../manifest.js';
+import { isManifestPath, readVersionLine } from '../manifest.js';
+import type { Reporter } from '../build.js';
 import { ConflictError, MirrorSession, MirrorTarget, retryOnConflict } from './target.js';
-import type { PagesConfig, PagesHistory } from './targets.js';
+
+/** keep: one commit per publish on top of the branch; squash: the branch becomes a single commit of the current files. */
+export type PagesHistory = 'keep' | 'squash';
+
+export interface PagesConfig {
+  /** Branch to commit into; created (with .nojekyll) when missing. */
+  branch: string;
+  /** Sub-folder of the branch that is the mirror root ('' for the top). */
+  folder: string;
+  /** Token for git over HTTPS (the caller masks it; the target masks the form git sends). */
+  token?: string;
+  /** Git remote URL, e.g. https://github.com/owner/repo.git (from GITHUB_SERVER_URL and GITHUB_REPOSITORY). */
+  remoteUrl: string;
+  /** Default keep (pages-history in action.yml). */
+  history?: PagesHistory;
+}
 
 const COMMITTER_NAME = 'github-actions[bot]';
 const COMMITTER_EMAIL = '41898282+github-actions[bot]@users.noreply.github.com';
@@ -38,13 +54,6 @@ const GIT_SETTINGS = [
 /** Regular file mode in git trees. */
 const FILE_MODE = '100644';
 
-export class PagesError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PagesError';
-  }
-}
-
 interface GitResult {
   code: number;
   stdout: string;
@@ -68,7 +77,9 @@ function normalizeFolder(folder: string): string {
   const segments = folder.split('/').filter((segment) => segment !== '');
   for (const segment of segments) {
     if (segment === '.' || segment === '..' || segment === '.git' || segment.includes('\\')) {
-      throw new PagesError(`pages-folder ${JSON.stringify(folder)} must be a plain relative folder, like ota or firmware/ota`);
+      throw new Error(
+        `pages-folder ${JSON.stringify(folder)} must be a plain relative folder, like ota or firmware/ota`,
+      );
     }
   }
   return segments.join('/');
@@ -82,9 +93,11 @@ export class PagesTarget implements MirrorTarget {
   private readonly history: PagesHistory;
   private readonly environment: NodeJS.ProcessEnv;
 
-  constructor(config: PagesConfig) {
-    if (!config.remoteUrl || config.remoteUrl.startsWith('-')) throw new PagesError('the github-pages target needs a git remote URL');
-    if (!config.branch || config.branch.startsWith('-')) throw new PagesError(`pages-branch ${JSON.stringify(config.branch)} is not a branch name`);
+  constructor(config: PagesConfig, log?: Pick<Reporter, 'mask'>) {
+    if (!config.remoteUrl || config.remoteUrl.startsWith('-'))
+      throw new Error('the github-pages target needs a git remote URL');
+    if (!config.branch || config.branch.startsWith('-'))
+      throw new Error(`pages-branch ${JSON.stringify(config.branch)} is not a branch name`);
     this.branch = config.branch;
     this.folder = normalizeFolder(config.folder);
     this.remote = config.remoteUrl;
@@ -99,6 +112,8 @@ export class PagesTarget implements MirrorTarget {
       // git's GIT_CONFIG_* environment: an argument would be readable by every process on the runner.
       // Lazy fetches of the partial clone run as child processes of git and inherit it.
       const basic = Buffer.from(`x-access-token:${config.token}`).toString('base64');
+      // In case a git trace prints the header.
+      log?.mask?.(basic);
       Object.assign(this.environment, {
         GIT_CONFIG_COUNT: '1',
         GIT_CONFIG_KEY_0: `http.${origin}/.extraheader`,
@@ -141,19 +156,40 @@ export class PagesTarget implements MirrorTarget {
    * new orphan branch holding `.nojekyll`. Returns the fetched commit, if any.
    */
   private async checkOut(clone: string, reads: readonly string[]): Promise<string | undefined> {
-    await this.git(clone, ['check-ref-format', `refs/heads/${this.branch}`], `pages-branch ${JSON.stringify(this.branch)} is not a valid branch name`);
+    await this.git(
+      clone,
+      ['check-ref-format', `refs/heads/${this.branch}`],
+      `pages-branch ${JSON.stringify(this.branch)} is not a valid branch name`,
+    );
     await this.git(clone, ['init', '--quiet', `--initial-branch=${this.branch}`]);
     await this.git(clone, ['remote', 'add', 'origin', this.remote]);
-    const listed = await this.git(clone, ['ls-remote', '--exit-code', 'origin', `refs/heads/${this.branch}`], undefined, [2]);
+    const listed = await this.git(
+      clone,
+      ['ls-remote', '--exit-code', 'origin', `refs/heads/${this.branch}`],
+      undefined,
+      [2],
+    );
     if (listed.code !== 0) {
       // Without it Pages runs Jekyll, which drops files and folders starting with `_` (valid board names).
       await this.stage(clone, '.nojekyll', await this.storeBlob(clone, ['--stdin'], ''));
       return undefined;
     }
     await this.git(clone, ['config', 'core.sparseCheckout', 'true']);
-    await writeFile(join(clone, '.git', 'info', 'sparse-checkout'), reads.map((path) => `/${sparsePattern(this.inBranch(path))}\n`).join(''));
+    await writeFile(
+      join(clone, '.git', 'info', 'sparse-checkout'),
+      reads.map((path) => `/${sparsePattern(this.inBranch(path))}\n`).join(''),
+    );
     // A server without partial clone support (GitHub has it) sends every blob of the tip instead: slower, same result.
-    await this.git(clone, ['fetch', '--quiet', '--depth', '1', '--filter=blob:none', '--no-tags', 'origin', `refs/heads/${this.branch}`]);
+    await this.git(clone, [
+      'fetch',
+      '--quiet',
+      '--depth',
+      '1',
+      '--filter=blob:none',
+      '--no-tags',
+      'origin',
+      `refs/heads/${this.branch}`,
+    ]);
     await this.git(clone, ['reset', '--quiet', '--hard', 'FETCH_HEAD']);
     return (await this.git(clone, ['rev-parse', '--verify', 'FETCH_HEAD^{commit}'])).stdout.trim();
   }
@@ -184,15 +220,23 @@ export class PagesTarget implements MirrorTarget {
         const local = (await this.git(clone, ['hash-object', '--no-filters', '--', resolve(localFile)])).stdout.trim();
         return local === stored ? 'same' : 'different';
       },
-      list: async (folder) => (await this.entriesUnder(clone, folder)).filter((rest) => !rest.includes('/')).map((rest) => inFolder(folder, rest)),
+      list: async (folder) =>
+        (await this.entriesUnder(clone, folder))
+          .filter((rest) => !rest.includes('/'))
+          .map((rest) => inFolder(folder, rest)),
       folders: async (folder) => {
-        const names = (await this.entriesUnder(clone, folder)).filter((rest) => rest.includes('/')).map((rest) => rest.split('/')[0]);
+        const names = (await this.entriesUnder(clone, folder))
+          .filter((rest) => rest.includes('/'))
+          .map((rest) => rest.split('/')[0]);
         return [...new Set(names)].map((name) => inFolder(folder, name));
       },
       // git runs in the clone: a path relative to our working directory (`.pio/build/...`) must not be read from there.
-      writeImage: async (path, localFile) => this.stage(clone, this.inBranch(path), await this.storeBlob(clone, ['--', resolve(localFile)])),
-      writeManifest: async (path, text) => this.stage(clone, this.inBranch(path), await this.storeBlob(clone, ['--stdin'], text)),
-      remove: async (path) => void (await this.git(clone, ['update-index', '--force-remove', '--', this.inBranch(path)])),
+      writeImage: async (path, localFile) =>
+        this.stage(clone, this.inBranch(path), await this.storeBlob(clone, ['--', resolve(localFile)])),
+      writeManifest: async (path, text) =>
+        this.stage(clone, this.inBranch(path), await this.storeBlob(clone, ['--stdin'], text)),
+      remove: async (path) =>
+        void (await this.git(clone, ['update-index', '--force-remove', '--', this.inBranch(path)])),
     };
   }
 
@@ -209,7 +253,9 @@ export class PagesTarget implements MirrorTarget {
 
   /** Writes bytes (a file, or `input` on stdin) into the clone's objects exactly as they are; returns the object id. */
   private async storeBlob(clone: string, source: string[], input?: string): Promise<string> {
-    return (await this.git(clone, ['hash-object', '-w', '--no-filters', ...source], undefined, [], input)).stdout.trim();
+    return (
+      await this.git(clone, ['hash-object', '-w', '--no-filters', ...source], undefined, [], input)
+    ).stdout.trim();
   }
 
   /** Puts the object at `branchPath` (relative to the branch's top, not the mirror folder) in the next commit. */
@@ -225,17 +271,28 @@ export class PagesTarget implements MirrorTarget {
   private async push(clone: string, commit: string, fetched: string | undefined): Promise<void> {
     const ref = `refs/heads/${this.branch}`;
     const lease = this.history === 'squash' ? [`--force-with-lease=${ref}:${fetched ?? ''}`] : [];
-    const pushed = await this.git(clone, ['push', '--porcelain', '--no-verify', ...lease, 'origin', `${commit}:${ref}`], undefined, [1]);
+    const pushed = await this.git(
+      clone,
+      ['push', '--porcelain', '--no-verify', ...lease, 'origin', `${commit}:${ref}`],
+      undefined,
+      [1],
+    );
     if (pushed.code === 0) return;
     const refStatus = pushed.stdout.split('\n').find((line) => line.startsWith('!'));
     if (refStatus && LOST_RACE.test(refStatus)) {
       throw new ConflictError(`another publish updated ${this.branch} first (${refStatus.split('\t').pop()})`);
     }
-    throw new PagesError(`git push to ${this.description} failed: ${explain(pushed, refStatus)}`);
+    throw new Error(`git push to ${this.description} failed: ${explain(pushed, refStatus)}`);
   }
 
-  /** Runs git without a shell; a non-zero exit (other than `allowedCodes`) becomes a PagesError without secrets. */
-  private git(cwd: string, args: string[], failure?: string, allowedCodes: number[] = [], input?: string): Promise<GitResult> {
+  /** Runs git without a shell; a non-zero exit (other than `allowedCodes`) becomes a Error without secrets. */
+  private git(
+    cwd: string,
+    args: string[],
+    failure?: string,
+    allowedCodes: number[] = [],
+    input?: string,
+  ): Promise<GitResult> {
     return this.run(cwd, args, 'utf8', failure, allowedCodes, input) as Promise<GitResult>;
   }
 
@@ -262,7 +319,7 @@ export class PagesTarget implements MirrorTarget {
           const result = { code, stdout, stderr: stderr.toString() };
           if (code === 0 || allowedCodes.includes(code)) return resolvePromise(result);
           const reason = error?.killed ? `timed out after ${GIT_TIMEOUT_MS / 1000} s` : explain(result);
-          reject(new PagesError(failure ?? `git ${args[0]} for ${this.description} failed: ${reason}`));
+          reject(new Error(failure ?? `git ${args[0]} for ${this.description} failed: ${reason}`));
         },
       );
       // A command that reads no input may exit before its stdin closes (EPIPE); its exit code tells what happened.
@@ -279,7 +336,8 @@ const inFolder = (folder: string, name: string): string => (folder ? `${folder}/
 const sparsePattern = (path: string): string => path.replace(/[\\*?[\]!#\s]/g, '\\$&');
 
 /** A rejected update of the branch that a fresh fetch and a new attempt resolve. */
-const LOST_RACE = /\[rejected\]|\[remote rejected\].*(cannot lock ref|failed to update ref|incorrect old value|reference already exists)/;
+const LOST_RACE =
+  /\[rejected\]|\[remote rejected\].*(cannot lock ref|failed to update ref|incorrect old value|reference already exists)/;
 
 /** `https://github.com` for an HTTP(S) remote, so the token goes to that server only; undefined for file:// or ssh. */
 function httpOrigin(remote: string): string | undefined {
@@ -311,7 +369,7 @@ async function commitMessage(session: MirrorSession, changed: string[], folder: 
   const prefix = folder ? `${folder}/` : '';
   const published: string[] = [];
   for (const path of changed) {
-    if (!path.startsWith(prefix) || !path.endsWith('/latest.txt')) continue;
+    if (!path.startsWith(prefix) || !isManifestPath(path)) continue;
     const [board, channel] = path.slice(prefix.length).split('/').slice(0, -1);
     const bytes = await session.read(path.slice(prefix.length));
     if (!bytes || !board) continue;

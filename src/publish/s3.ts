@@ -21,7 +21,21 @@ import {
   retryOnConflict,
   sameBytes,
 } from './target.js';
-import type { S3Config } from './targets.js';
+
+export interface S3Config {
+  bucket: string;
+  prefix: string;
+  /** Empty: us-east-1 (DEFAULT_S3_REGION); R2 uses auto. */
+  region: string;
+  endpoint?: string;
+  forcePathStyle: boolean;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  sessionToken?: string;
+  acl?: string;
+  /** Longest silence from the server within one request (default 60 s); each retried attempt gets it again. */
+  idleTimeoutMs?: number;
+}
 
 export const DEFAULT_S3_REGION = 'us-east-1';
 /** Every request is tried up to this many times, with exponential backoff and full jitter, on throttling, 5xx and network errors. */
@@ -37,16 +51,25 @@ const RETRY_MAX_DELAY_MS = 20_000;
 /** Largest answer read into memory: a manifest, index.json, a listing page or an error document. */
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 /** S3's canned ACLs (x-amz-acl). */
-const ACLS: readonly string[] = ['private', 'public-read', 'public-read-write', 'authenticated-read', 'aws-exec-read', 'bucket-owner-read', 'bucket-owner-full-control'];
+const ACLS: readonly string[] = [
+  'private',
+  'public-read',
+  'public-read-write',
+  'authenticated-read',
+  'aws-exec-read',
+  'bucket-owner-read',
+  'bucket-owner-full-control',
+];
 /** Error codes S3 sends with a 400 or 403 that still mean "try again", as the SDK's retry strategy counts them. */
-const TRANSIENT_CODES = new Set(['RequestTimeout', 'RequestTimeoutException', 'SlowDown', 'Throttling', 'ThrottlingException', 'RequestThrottled', 'TooManyRequestsException']);
-
-export class S3TargetError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'S3TargetError';
-  }
-}
+const TRANSIENT_CODES = new Set([
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'SlowDown',
+  'Throttling',
+  'ThrottlingException',
+  'RequestThrottled',
+  'TooManyRequestsException',
+]);
 
 /** A refused request (an HTTP status and S3's error code) or a network failure (no status), after its last attempt. */
 class S3RequestError extends Error {
@@ -88,14 +111,18 @@ interface S3Request {
 const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 const decodeXml = (text: string): string =>
   text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (entity, name: string) =>
-    name[0] === '#' ? String.fromCodePoint(Number(name[1].toLowerCase() === 'x' ? `0${name.slice(1)}` : name.slice(1))) : (XML_ENTITIES[name] ?? entity),
+    name[0] === '#'
+      ? String.fromCodePoint(Number(name[1].toLowerCase() === 'x' ? `0${name.slice(1)}` : name.slice(1)))
+      : (XML_ENTITIES[name] ?? entity),
   );
 /** The text of each `<tag>` element in `xml`. */
-const elements = (xml: string, tag: string): string[] => [...xml.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))].map((match) => match[1]);
+const elements = (xml: string, tag: string): string[] =>
+  [...xml.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))].map((match) => match[1]);
 const element = (xml: string, tag: string): string | undefined => elements(xml, tag)[0];
 
 /** 412: the object changed since it was read (or exists, for If-None-Match: *); 409: a concurrent conditional write is in progress. */
-const isPreconditionRefusal = (error: unknown): boolean => error instanceof S3RequestError && (error.status === 412 || error.status === 409);
+const isPreconditionRefusal = (error: unknown): boolean =>
+  error instanceof S3RequestError && (error.status === 412 || error.status === 409);
 
 /** Worth another attempt: a network error, throttling or a 5xx. */
 const isTransient = (error: S3RequestError): boolean =>
@@ -108,23 +135,32 @@ function describeFailure(error: unknown): string {
   if (error.code && !text.includes(error.code)) text = `${error.code}: ${text}`;
   if (error.status) text += ` (HTTP ${error.status})`;
   if (error.attempts > 1) text += ` after ${error.attempts} attempts`;
-  if (error.status === 403) text += '; check the credentials and that they may read, write, list and delete in the bucket';
+  if (error.status === 403)
+    text += '; check the credentials and that they may read, write, list and delete in the bucket';
   return text;
 }
 
 /** The signing keys: the configured pair, or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN (as OIDC's configure-aws-credentials exports them). */
 function credentialsOf(config: S3Config): Credentials {
   if (config.accessKeyId && config.secretAccessKey) {
-    return { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey, sessionToken: config.sessionToken || undefined };
+    return {
+      accessKeyId: config.accessKeyId,
+      secretAccessKey: config.secretAccessKey,
+      sessionToken: config.sessionToken || undefined,
+    };
   }
   const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN } = process.env;
   if (!AWS_ACCESS_KEY_ID || !AWS_SECRET_ACCESS_KEY) {
-    throw new S3TargetError(
+    throw new Error(
       'the s3 target has no credentials: set s3-access-key-id and s3-secret-access-key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY ' +
         '(for example through aws-actions/configure-aws-credentials); AWS profiles, instance roles and web-identity files are not read',
     );
   }
-  return { accessKeyId: AWS_ACCESS_KEY_ID, secretAccessKey: AWS_SECRET_ACCESS_KEY, sessionToken: AWS_SESSION_TOKEN || undefined };
+  return {
+    accessKeyId: AWS_ACCESS_KEY_ID,
+    secretAccessKey: AWS_SECRET_ACCESS_KEY,
+    sessionToken: AWS_SESSION_TOKEN || undefined,
+  };
 }
 
 /** DNS-safe bucket names can be addressed virtual-hosted; others (dots break the TLS wildcard) only path-style, as the SDK does. */
@@ -144,12 +180,14 @@ export class S3Target implements MirrorTarget {
   private conditionalWrites: Promise<boolean> | undefined;
 
   constructor(config: S3Config) {
-    if (!config.bucket) throw new S3TargetError('the s3 target needs s3-bucket');
+    if (!config.bucket) throw new Error('the s3 target needs s3-bucket');
     if (config.acl && !ACLS.includes(config.acl)) {
-      throw new S3TargetError(`s3-acl ${JSON.stringify(config.acl)} is not a canned ACL; expected one of ${ACLS.join(', ')}`);
+      throw new Error(`s3-acl ${JSON.stringify(config.acl)} is not a canned ACL; expected one of ${ACLS.join(', ')}`);
     }
     if (Boolean(config.accessKeyId) !== Boolean(config.secretAccessKey)) {
-      throw new S3TargetError('give both s3-access-key-id and s3-secret-access-key, or neither (then AWS_* environment variables are used)');
+      throw new Error(
+        'give both s3-access-key-id and s3-secret-access-key, or neither (then AWS_* environment variables are used)',
+      );
     }
     this.bucket = config.bucket;
     const prefix = config.prefix.replace(/^\/+|\/+$/g, '');
@@ -163,9 +201,10 @@ export class S3Target implements MirrorTarget {
     try {
       endpoint = new URL(config.endpoint || `https://s3.${this.region}.amazonaws.com`);
     } catch {
-      throw new S3TargetError(`s3-endpoint ${JSON.stringify(config.endpoint)} is not a URL`);
+      throw new Error(`s3-endpoint ${JSON.stringify(config.endpoint)} is not a URL`);
     }
-    if (endpoint.protocol !== 'https:' && endpoint.protocol !== 'http:') throw new S3TargetError(`s3-endpoint ${endpoint.href} is not http or https`);
+    if (endpoint.protocol !== 'https:' && endpoint.protocol !== 'http:')
+      throw new Error(`s3-endpoint ${endpoint.href} is not http or https`);
     const basePath = endpoint.pathname.replace(/\/*$/, '/');
     if (config.forcePathStyle || !VIRTUAL_HOST_BUCKET.test(this.bucket)) {
       this.base = new URL(`${basePath}${encodeKey(this.bucket)}/`, endpoint);
@@ -206,7 +245,8 @@ export class S3Target implements MirrorTarget {
         }
         // Read-compare-write: a concurrent publisher can still slip in between this read and the write
         // (documented in docs/mirrors.md, with `concurrency:` as the fix).
-        if (!sameBytes((await this.get(path)).bytes, previous)) throw new ConflictError(`${this.url(path)} changed while publishing`);
+        if (!sameBytes((await this.get(path)).bytes, previous))
+          throw new ConflictError(`${this.url(path)} changed while publishing`);
         await this.put(path, body, headers);
       },
       remove: async (path) => {
@@ -227,20 +267,26 @@ export class S3Target implements MirrorTarget {
     return `s3://${this.bucket}/${this.key(path)}`;
   }
 
-  private failure(operation: string, path: string, error: unknown): S3TargetError {
-    return new S3TargetError(`${operation} ${this.url(path)} failed: ${describeFailure(error)}`);
+  private failure(operation: string, path: string, error: unknown): Error {
+    return new Error(`${operation} ${this.url(path)} failed: ${describeFailure(error)}`, { cause: error });
   }
 
   /**
    * Sends one request, signed, retrying transient failures with backoff; a 2xx answer goes to `read`
    * (tried again with the request when the answer breaks off), any other becomes an S3RequestError.
    */
-  private async request<T>(request: S3Request, read: (answer: IncomingMessage) => Promise<T> = drain as never): Promise<T> {
+  private async request<T>(
+    request: S3Request,
+    read: (answer: IncomingMessage) => Promise<T> = drain as never,
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.attempt(request, read);
       } catch (error) {
-        const failure = error instanceof S3RequestError ? error : new S3RequestError((error as Error).message, undefined, (error as NodeJS.ErrnoException).code);
+        const failure =
+          error instanceof S3RequestError
+            ? error
+            : new S3RequestError((error as Error).message, undefined, (error as NodeJS.ErrnoException).code);
         failure.attempts = attempt;
         if (attempt >= S3_MAX_ATTEMPTS || !isTransient(failure)) throw failure;
         await sleep(Math.random() * Math.min(RETRY_MAX_DELAY_MS, RETRY_BASE_DELAY_MS * 2 ** attempt));
@@ -255,11 +301,24 @@ export class S3Target implements MirrorTarget {
     const { body } = request;
     if (body) headers['content-length'] = String(Buffer.isBuffer(body) ? body.length : body.size);
     const payloadHash = await this.payloadHash(body, url);
-    Object.assign(headers, signRequest({ method: request.method, path: url.pathname, query, headers, payloadHash, region: this.region }, this.credentials));
+    Object.assign(
+      headers,
+      signRequest(
+        { method: request.method, path: url.pathname, query, headers, payloadHash, region: this.region },
+        this.credentials,
+      ),
+    );
     // Taken with getBuiltinModule, not imported: an ESM import of node:http evaluates every export, undici's WebSocket
     // among them (about 13 MiB); node:https (TLS, about 4 MiB more) only for an https endpoint.
     const send = process.getBuiltinModule(url.protocol === 'https:' ? 'node:https' : 'node:http').request;
-    const outgoing = send({ protocol: url.protocol, hostname: url.hostname, port: url.port, method: request.method, path: `${url.pathname}${query ? `?${query}` : ''}`, headers });
+    const outgoing = send({
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: url.port,
+      method: request.method,
+      path: `${url.pathname}${query ? `?${query}` : ''}`,
+      headers,
+    });
     return new Promise<T>((resolve, reject) => {
       let settled = false;
       const fail = (error: Error): void => {
@@ -279,7 +338,11 @@ export class S3Target implements MirrorTarget {
             : readAll(answer).then((text) => {
                 const xml = text.toString('utf8');
                 const code = element(xml, 'Code');
-                throw new S3RequestError(decodeXml(element(xml, 'Message') ?? answer.statusMessage ?? ''), status, code && decodeXml(code));
+                throw new S3RequestError(
+                  decodeXml(element(xml, 'Message') ?? answer.statusMessage ?? ''),
+                  status,
+                  code && decodeXml(code),
+                );
               });
         outcome.then(
           (value) => {
@@ -306,7 +369,10 @@ export class S3Target implements MirrorTarget {
 
   private async get(path: string): Promise<StoredObject> {
     try {
-      return await this.request({ method: 'GET', key: this.key(path) }, async (answer) => ({ bytes: await readAll(answer), etag: answer.headers.etag }));
+      return await this.request({ method: 'GET', key: this.key(path) }, async (answer) => ({
+        bytes: await readAll(answer),
+        etag: answer.headers.etag,
+      }));
     } catch (error) {
       if (error instanceof S3RequestError && error.status === 404) return { bytes: undefined, etag: undefined };
       throw this.failure('GET', path, error);
@@ -332,7 +398,11 @@ export class S3Target implements MirrorTarget {
     const paths: string[] = [];
     let token: string | undefined;
     for (let page = 0; page < MAX_LIST_PAGES; page++) {
-      const query: Record<string, string> = { 'list-type': '2', prefix: this.key(folder ? `${folder}/` : ''), delimiter: '/' };
+      const query: Record<string, string> = {
+        'list-type': '2',
+        prefix: this.key(folder ? `${folder}/` : ''),
+        delimiter: '/',
+      };
       if (token) query['continuation-token'] = token;
       let xml: string;
       try {
@@ -352,12 +422,20 @@ export class S3Target implements MirrorTarget {
       token = element(xml, 'IsTruncated') === 'true' && next ? decodeXml(next) : undefined;
       if (!token) return paths;
     }
-    throw new S3TargetError(`LIST ${this.url(folder)} did not end after ${MAX_LIST_PAGES} pages`);
+    throw new Error(`LIST ${this.url(folder)} did not end after ${MAX_LIST_PAGES} pages`);
   }
 
   /** PUT with the object's headers. No checksum headers are sent: R2, B2 and older MinIO rejected the SDK's CRC32 ones. */
-  private send(path: string, body: Buffer | FileBody, headers: ObjectHeaders, precondition: Precondition = {}): Promise<void> {
-    const objectHeaders: Record<string, string> = { 'content-type': headers.contentType, 'cache-control': headers.cacheControl };
+  private send(
+    path: string,
+    body: Buffer | FileBody,
+    headers: ObjectHeaders,
+    precondition: Precondition = {},
+  ): Promise<void> {
+    const objectHeaders: Record<string, string> = {
+      'content-type': headers.contentType,
+      'cache-control': headers.cacheControl,
+    };
     if (this.acl) objectHeaders['x-amz-acl'] = this.acl;
     if (precondition.ifMatch) objectHeaders['if-match'] = precondition.ifMatch;
     if (precondition.ifNoneMatch) objectHeaders['if-none-match'] = precondition.ifNoneMatch;
@@ -390,7 +468,12 @@ export class S3Target implements MirrorTarget {
     }
   }
 
-  private async putConditionally(path: string, body: Buffer, headers: ObjectHeaders, precondition: Precondition): Promise<void> {
+  private async putConditionally(
+    path: string,
+    body: Buffer,
+    headers: ObjectHeaders,
+    precondition: Precondition,
+  ): Promise<void> {
     try {
       await this.send(path, body, headers, precondition);
     } catch (error) {
@@ -455,7 +538,10 @@ function watchTimeouts(outgoing: ClientRequest, idleMs: number, fail: (error: Er
   outgoing.setTimeout(idleMs, () => fail(new Error(`no answer for ${idleMs} ms`)));
   outgoing.once('socket', (socket) => {
     if (!socket.connecting) return;
-    const timer = setTimeout(() => fail(new Error(`no connection within ${S3_CONNECT_TIMEOUT_MS} ms`)), S3_CONNECT_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail(new Error(`no connection within ${S3_CONNECT_TIMEOUT_MS} ms`)),
+      S3_CONNECT_TIMEOUT_MS,
+    );
     socket.once('connect', () => clearTimeout(timer));
     socket.once('close', () => clearTimeout(timer));
   });

@@ -42,16 +42,29 @@ export const sha256Hex = (data: string | Buffer): string => createHash('sha256')
 const hmac = (key: string | Buffer, text: string): Buffer => createHmac('sha256', key).update(text).digest();
 
 /** The headers to add to `request`: x-amz-date, x-amz-content-sha256, the session token if any, and Authorization. */
-export function signRequest(request: UnsignedRequest, credentials: Credentials, now = new Date()): Record<string, string> {
+export function signRequest(
+  request: UnsignedRequest,
+  credentials: Credentials,
+  now = new Date(),
+): Record<string, string> {
   const amzDate = now.toISOString().replace(/[-:]|\.\d{3}/g, '');
   const day = amzDate.slice(0, 8);
   const added: Record<string, string> = { 'x-amz-content-sha256': request.payloadHash, 'x-amz-date': amzDate };
   if (credentials.sessionToken) added['x-amz-security-token'] = credentials.sessionToken;
   const headers = new Map<string, string>();
-  for (const [name, value] of Object.entries({ ...request.headers, ...added })) headers.set(name.toLowerCase(), value.trim().replace(/\s+/g, ' '));
+  for (const [name, value] of Object.entries({ ...request.headers, ...added }))
+    headers.set(name.toLowerCase(), value.trim().replace(/\s+/g, ' '));
   const names = [...headers.keys()].sort();
   const signedHeaders = names.join(';');
-  const canonical = [request.method, request.path, request.query, ...names.map((name) => `${name}:${headers.get(name)}`), '', signedHeaders, request.payloadHash].join('\n');
+  const canonical = [
+    request.method,
+    request.path,
+    request.query,
+    ...names.map((name) => `${name}:${headers.get(name)}`),
+    '',
+    signedHeaders,
+    request.payloadHash,
+  ].join('\n');
   const scope = `${day}/${request.region}/s3/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonical)].join('\n');
   const key = hmac(hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, day), request.region), 's3'), 'aws4_request');

@@ -6,7 +6,16 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { imageFileName, manifestPath, ManifestError, releaseFolder, STABLE_CHANNEL, summarizeManifest } from '../manifest.js';
+import {
+  imageFileName,
+  imagePath,
+  manifestPath,
+  ManifestError,
+  releaseFolder,
+  STABLE_CHANNEL,
+  summarizeManifest,
+  versionOfImageFile,
+} from '../manifest.js';
 import { compareVersions } from '../version.js';
 import { ConflictError, MAX_CONFLICT_RETRIES, type MirrorSession, type ObjectHeaders } from '../publish/target.js';
 import { versionManifestFileName } from './web-install.js';
@@ -25,7 +34,10 @@ export const WEB_INSTALL_MANIFEST = 'manifest.json';
 const VIEW = { cacheControl: 'no-cache' };
 const HTML_HEADERS: ObjectHeaders = { ...VIEW, contentType: 'text/html; charset=utf-8' };
 const JSON_HEADERS: ObjectHeaders = { ...VIEW, contentType: 'application/json' };
-const SCRIPT_HEADERS: ObjectHeaders = { contentType: 'text/javascript; charset=utf-8', cacheControl: 'public, max-age=3600' };
+const SCRIPT_HEADERS: ObjectHeaders = {
+  contentType: 'text/javascript; charset=utf-8',
+  cacheControl: 'public, max-age=3600',
+};
 
 export interface ReleaseView {
   board: string;
@@ -53,7 +65,6 @@ export interface SiteIndex {
   releases: ReleaseView[];
 }
 
-const IMAGE = /^firmware-(.+)\.bin$/;
 const lastSegment = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 
 /** Boards are the root's folders (not install/ or dot folders); channels other than stable are their sub-folders. */
@@ -63,7 +74,8 @@ async function releaseFolders(session: MirrorSession): Promise<Array<{ board: st
     const board = lastSegment(boardFolder);
     if (board === INSTALL_FOLDER || board.startsWith('.')) continue;
     found.push({ board, channel: STABLE_CHANNEL });
-    for (const channelFolder of (await session.folders(boardFolder)).sort()) found.push({ board, channel: lastSegment(channelFolder) });
+    for (const channelFolder of (await session.folders(boardFolder)).sort())
+      found.push({ board, channel: lastSegment(channelFolder) });
   }
   return found;
 }
@@ -74,7 +86,13 @@ interface FolderState {
   webManifest?: Buffer;
 }
 
-async function readFolder(session: MirrorSession, board: string, channel: string, previous: SiteIndex | undefined, now: string): Promise<FolderState | undefined> {
+async function readFolder(
+  session: MirrorSession,
+  board: string,
+  channel: string,
+  previous: SiteIndex | undefined,
+  now: string,
+): Promise<FolderState | undefined> {
   const manifest = manifestPath(board, channel);
   const bytes = await session.read(manifest);
   if (!bytes) return undefined;
@@ -90,29 +108,35 @@ async function readFolder(session: MirrorSession, board: string, channel: string
   const sha256 = summary.fields.get('sha256') ?? '';
   const files = new Set((await session.list(folder)).map(lastSegment));
   const older = [...files]
-    .map((name) => ({ name, version: IMAGE.exec(name)?.[1]?.replace(/_/g, '+') }))
+    .map((name) => ({ name, version: versionOfImageFile(name) }))
     .filter((entry): entry is { name: string; version: string } => entry.version !== undefined && entry.name !== file)
     .sort((a, b) => compareVersions(b.version, a.version))
-    .map(({ name, version }) => ({ version, image: `${folder}/${name}` }));
-  const seen = previous?.releases.find((release) => release.manifest === manifest && release.version === summary.version && release.sha256 === sha256);
+    .map(({ name, version }) => ({ version, image: imagePath(board, channel, name) }));
+  const seen = previous?.releases.find(
+    (release) => release.manifest === manifest && release.version === summary.version && release.sha256 === sha256,
+  );
   const view: ReleaseView = {
     board,
     channel,
     version: summary.version,
     manifest,
-    image: `${folder}/${file}`,
+    image: imagePath(board, channel, file),
     size: Number(summary.fields.get('size')),
     sha256,
     keyIds: summary.keyIds,
     ...(summary.fields.has('rollout') ? { rollout: summary.fields.get('rollout') } : {}),
-    ...(summary.fields.has('expires') ? { expires: new Date(Number(summary.fields.get('expires')) * 1000).toISOString() } : {}),
+    ...(summary.fields.has('expires')
+      ? { expires: new Date(Number(summary.fields.get('expires')) * 1000).toISOString() }
+      : {}),
     published: seen?.published ?? now,
     older,
   };
   const versionManifest = versionManifestFileName(summary.version);
   if (!files.has(versionManifest)) return { view };
   const webManifest = await session.read(`${folder}/${versionManifest}`);
-  const chipFamily = webManifest && (JSON.parse(webManifest.toString('utf8')) as { builds?: Array<{ chipFamily?: string }> }).builds?.[0]?.chipFamily;
+  const chipFamily =
+    webManifest &&
+    (JSON.parse(webManifest.toString('utf8')) as { builds?: Array<{ chipFamily?: string }> }).builds?.[0]?.chipFamily;
   if (!webManifest || !chipFamily) return { view };
   return { view: { ...view, install: { manifest: `${folder}/${WEB_INSTALL_MANIFEST}`, chipFamily } }, webManifest };
 }
@@ -130,15 +154,22 @@ function parseIndex(bytes: Buffer | undefined): SiteIndex | undefined {
 /** The bundled ESP Web Tools: dist/install beside the action bundle (dist/*.js or dist/chunks/*.js), or dist/install from the sources. */
 export function installAssetsFolder(): string {
   const here = fileURLToPath(new URL('.', import.meta.url));
-  const candidates = [join(here, INSTALL_FOLDER), join(here, '..', INSTALL_FOLDER), join(here, '..', '..', 'dist', INSTALL_FOLDER)];
+  const candidates = [
+    join(here, INSTALL_FOLDER),
+    join(here, '..', INSTALL_FOLDER),
+    join(here, '..', '..', 'dist', INSTALL_FOLDER),
+  ];
   const found = candidates.find((folder) => existsSync(join(folder, 'install-button.js')));
-  if (!found) throw new Error(`the bundled ESP Web Tools are missing (looked in ${candidates.join(', ')}): run npm run bundle`);
+  if (!found)
+    throw new Error(`the bundled ESP Web Tools are missing (looked in ${candidates.join(', ')}): run npm run bundle`);
   return found;
 }
 
 async function filesUnder(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => relative(folder, join(entry.parentPath, entry.name)).split(sep).join('/'));
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(folder, join(entry.parentPath, entry.name)).split(sep).join('/'));
 }
 
 /**
@@ -158,7 +189,12 @@ async function writeInstallAssets(session: MirrorSession): Promise<void> {
 }
 
 /** Writes `text` unless the mirror already holds it; conditional on what was read, like latest.txt. */
-async function writeIfChanged(session: MirrorSession, path: string, text: string, headers: ObjectHeaders): Promise<void> {
+async function writeIfChanged(
+  session: MirrorSession,
+  path: string,
+  text: string,
+  headers: ObjectHeaders,
+): Promise<void> {
   const current = await session.read(path);
   if (current && current.equals(Buffer.from(text, 'latin1'))) return;
   await session.writeManifest(path, text, current, headers);
@@ -204,14 +240,20 @@ export async function writeSite(session: MirrorSession, now = new Date()): Promi
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       if (attempt >= MAX_CONFLICT_RETRIES) {
-        throw new Error(`the release page kept changing under concurrent publishes (${error.message}); the next publish rewrites it`);
+        throw new Error(
+          `the release page kept changing under concurrent publishes (${error.message}); the next publish rewrites it`,
+          { cause: error },
+        );
       }
     }
   }
 }
 
 const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character] as string);
+  text.replace(
+    /[&<>"']/g,
+    (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character] as string,
+  );
 
 function formatSize(bytes: number): string {
   if (!Number.isFinite(bytes)) return '?';
@@ -224,12 +266,16 @@ function renderRelease(release: ReleaseView): string {
     ['Image', `${link(release.image, lastSegment(release.image))}, ${formatSize(release.size)}`],
     ['SHA-256', `<code>${escapeHtml(release.sha256)}</code>`],
     ['Signed by', release.keyIds.map((keyId) => `<code>${escapeHtml(keyId)}</code>`).join(' ') || 'no signature'],
-    ['Published', `<time datetime="${escapeHtml(release.published)}">${escapeHtml(release.published.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))}</time>`],
+    [
+      'Published',
+      `<time datetime="${escapeHtml(release.published)}">${escapeHtml(release.published.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))}</time>`,
+    ],
     ['Manifest', link(release.manifest, release.manifest)],
   ];
   if (release.rollout !== undefined) rows.splice(3, 0, ['Rollout', `${escapeHtml(release.rollout)} %`]);
   if (release.expires !== undefined) rows.push(['Expires', escapeHtml(release.expires)]);
-  if (release.older.length) rows.push(['Older images', release.older.map((older) => link(older.image, older.version)).join(', ')]);
+  if (release.older.length)
+    rows.push(['Older images', release.older.map((older) => link(older.image, older.version)).join(', ')]);
   const install = release.install
     ? `<esp-web-install-button manifest="${escapeHtml(release.install.manifest)}"><button slot="activate">Install ${escapeHtml(release.version)} (${escapeHtml(release.install.chipFamily)})</button><span slot="unsupported">Install needs Chrome or Edge on a computer.</span><span slot="not-allowed">Install needs this page over https.</span></esp-web-install-button>`
     : '';

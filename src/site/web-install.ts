@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { promisify } from 'node:util';
 import { environmentWithoutSecrets, type Reporter } from '../build.js';
-import { imageFileName, releaseFolder } from '../manifest.js';
+import { imagePath, releaseFolder, versionFileName } from '../manifest.js';
 import type { MirrorSession } from '../publish/target.js';
 import type { SignedRelease } from '../sign.js';
 
@@ -54,48 +54,52 @@ export interface FlashLayout {
   appOffset: number;
 }
 
-export class FlashLayoutError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FlashLayoutError';
-  }
-}
-
 function parseOffset(value: unknown, what: string): number {
   const text = String(value);
   const number = /^(0x[0-9a-f]+|\d+)$/i.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(number)) throw new FlashLayoutError(`${what}: offset ${JSON.stringify(value)} is not a number`);
+  if (!Number.isSafeInteger(number)) throw new Error(`${what}: offset ${JSON.stringify(value)} is not a number`);
   return number;
 }
 
 /** `boot_app0` from `.../boot_app0.bin`; file names become mirror names, so only safe characters stay. */
-const partName = (path: string): string => basename(path).replace(/\.bin$/i, '').replace(/[^A-Za-z0-9_]/g, '_');
+const partName = (path: string): string =>
+  basename(path)
+    .replace(/\.bin$/i, '')
+    .replace(/[^A-Za-z0-9_]/g, '_');
 
 /** Mirror file of a flash part: `bootloader-1.4.2.bin`, beside `firmware-1.4.2.bin` and as immutable. */
-export const flashPartFileName = (name: string, version: string): string => imageFileName(version).replace(/^firmware-/, `${name}-`);
+export const flashPartFileName = (name: string, version: string): string => versionFileName(name, version, 'bin');
 
 /** The version's ESP Web Tools manifest, kept beside its images: `manifest-1.4.2.json`. */
-export const versionManifestFileName = (version: string): string => imageFileName(version).replace(/^firmware-(.*)\.bin$/, 'manifest-$1.json');
+export const versionManifestFileName = (version: string): string => versionFileName('manifest', version, 'json');
 
 async function pioJson(projectDir: string, args: string[]): Promise<unknown> {
   let stdout: string;
   try {
-    ({ stdout } = await execFileAsync('pio', args, { cwd: projectDir, env: environmentWithoutSecrets(), maxBuffer: 64 << 20 }));
+    ({ stdout } = await execFileAsync('pio', args, {
+      cwd: projectDir,
+      env: environmentWithoutSecrets(),
+      maxBuffer: 64 << 20,
+    }));
   } catch (error) {
-    throw new FlashLayoutError(`pio ${args.join(' ')} failed: ${(error as Error).message}`);
+    throw new Error(`pio ${args.join(' ')} failed: ${(error as Error).message}`, { cause: error });
   }
   try {
     return JSON.parse(stdout);
   } catch {
-    throw new FlashLayoutError(`pio ${args.join(' ')} did not print JSON`);
+    throw new Error(`pio ${args.join(' ')} did not print JSON`);
   }
 }
 
 /** The environment's options from `pio project config --json-output` ([[section, [[name, value], ...]], ...]). */
 async function environmentOptions(projectDir: string, environment: string): Promise<Map<string, string>> {
-  const config = (await pioJson(projectDir, ['project', 'config', '--json-output'])) as Array<[string, Array<[string, unknown]>]>;
-  const section = Array.isArray(config) ? config.find((entry) => Array.isArray(entry) && entry[0] === `env:${environment}`) : undefined;
-  if (!section) throw new FlashLayoutError(`pio project config has no [env:${environment}]`);
+  const config = (await pioJson(projectDir, ['project', 'config', '--json-output'])) as Array<
+    [string, Array<[string, unknown]>]
+  >;
+  const section = Array.isArray(config)
+    ? config.find((entry) => Array.isArray(entry) && entry[0] === `env:${environment}`)
+    : undefined;
+  if (!section) throw new Error(`pio project config has no [env:${environment}]`);
   return new Map(section[1].map(([name, value]) => [name, Array.isArray(value) ? value.join(' ') : String(value)]));
 }
 
@@ -105,7 +109,10 @@ async function boardMcu(projectDir: string, options: Map<string, string>): Promi
   if (override) return override;
   const board = options.get('board');
   if (!board) return undefined;
-  const boards = (await pioJson(projectDir, ['boards', '--json-output', board])) as Array<{ id?: string; mcu?: string }>;
+  const boards = (await pioJson(projectDir, ['boards', '--json-output', board])) as Array<{
+    id?: string;
+    mcu?: string;
+  }>;
   return Array.isArray(boards) ? boards.find((entry) => entry.id === board)?.mcu : undefined;
 }
 
@@ -115,18 +122,26 @@ async function boardMcu(projectDir: string, options: Map<string, string>): Promi
  * espressif32 takes its chip from the board's MCU and its images and app offset
  * from `pio project metadata --json-output`.
  */
-export async function readFlashLayout(projectDir: string, environment: string, log: Reporter): Promise<FlashLayout | undefined> {
+export async function readFlashLayout(
+  projectDir: string,
+  environment: string,
+  log: Reporter,
+): Promise<FlashLayout | undefined> {
   const options = await environmentOptions(projectDir, environment);
   const platform = options.get('platform') ?? '';
   if (/espressif8266/.test(platform)) return { chipFamily: 'ESP8266', parts: [], appOffset: 0 };
   if (!/espressif32/.test(platform)) {
-    log.info(`${environment}: platform ${JSON.stringify(platform)} is not espressif8266 or espressif32, so the release page offers no browser install for it`);
+    log.info(
+      `${environment}: platform ${JSON.stringify(platform)} is not espressif8266 or espressif32, so the release page offers no browser install for it`,
+    );
     return undefined;
   }
   const mcu = await boardMcu(projectDir, options);
   const chipFamily = mcu === undefined ? undefined : chipFamilyOfMcu(mcu);
   if (!chipFamily) {
-    log.warning(`${environment}: board MCU ${JSON.stringify(mcu)} is not a chip ESP Web Tools flashes, so the release page offers no browser install for it`);
+    log.warning(
+      `${environment}: board MCU ${JSON.stringify(mcu)} is not a chip ESP Web Tools flashes, so the release page offers no browser install for it`,
+    );
     return undefined;
   }
   const metadata = (await pioJson(projectDir, ['project', 'metadata', '--json-output', '-e', environment])) as Record<
@@ -134,16 +149,21 @@ export async function readFlashLayout(projectDir: string, environment: string, l
     { extra?: { flash_images?: Array<{ offset?: unknown; path?: unknown }>; application_offset?: unknown } }
   >;
   const extra = metadata?.[environment]?.extra;
-  if (!extra) throw new FlashLayoutError(`pio project metadata printed nothing for ${environment}`);
+  if (!extra) throw new Error(`pio project metadata printed nothing for ${environment}`);
   const parts = (extra.flash_images ?? []).map((image) => ({
     name: partName(String(image.path)),
     localFile: String(image.path),
     offset: parseOffset(image.offset, `${environment} flash image ${String(image.path)}`),
   }));
   if (new Set(parts.map((part) => part.name)).size !== parts.length || parts.some((part) => part.name === 'firmware')) {
-    throw new FlashLayoutError(`${environment}: two flash images have the same file name: ${parts.map((part) => part.localFile).join(', ')}`);
+    throw new Error(
+      `${environment}: two flash images have the same file name: ${parts.map((part) => part.localFile).join(', ')}`,
+    );
   }
-  const appOffset = extra.application_offset === undefined ? 0x10000 : parseOffset(extra.application_offset, `${environment} application_offset`);
+  const appOffset =
+    extra.application_offset === undefined
+      ? 0x10000
+      : parseOffset(extra.application_offset, `${environment} application_offset`);
   return { chipFamily, parts, appOffset };
 }
 
@@ -153,7 +173,10 @@ export async function readFlashLayout(projectDir: string, environment: string, l
  * that is unambiguous: a gzip image (0x1f 0x8b) boots only on an ESP8266. An
  * 0xE9 image header has no chip id on the ESP8266, so it tells nothing.
  */
-export async function layoutForPrebuilt(imageFile: string, chipFamily: string | undefined): Promise<FlashLayout | undefined> {
+export async function layoutForPrebuilt(
+  imageFile: string,
+  chipFamily: string | undefined,
+): Promise<FlashLayout | undefined> {
   if (chipFamily !== undefined) return layoutForChipFamily(chipFamily);
   // A missing file is reported by the release, with the other input checks.
   const head = (await readFile(imageFile).catch(() => Buffer.alloc(0))).subarray(0, 2);
@@ -161,9 +184,10 @@ export async function layoutForPrebuilt(imageFile: string, chipFamily: string | 
 }
 
 function layoutForChipFamily(name: string): FlashLayout {
-  if (!isChipFamily(name)) throw new FlashLayoutError(`chip family ${JSON.stringify(name)} is not one of ${CHIP_FAMILIES.join(', ')}`);
+  if (!isChipFamily(name))
+    throw new Error(`chip family ${JSON.stringify(name)} is not one of ${CHIP_FAMILIES.join(', ')}`);
   if (name !== 'ESP8266') {
-    throw new FlashLayoutError(
+    throw new Error(
       `a first install on ${name} needs the bootloader and partition table too: publish from the action's build (it reads them from pio project metadata)`,
     );
   }
@@ -195,7 +219,9 @@ export async function webInstallManifest(
   layout: FlashLayout,
   releaseUrl?: string,
 ): Promise<WebInstallManifest> {
-  const md5 = createHash('md5').update(await readFile(release.imageFile)).digest('hex');
+  const md5 = createHash('md5')
+    .update(await readFile(release.imageFile))
+    .digest('hex');
   const appPath = release.rawImage ? flashPartFileName(RAW_IMAGE_PART, release.version) : release.file;
   const parts = [
     ...layout.parts.map((part) => ({ path: flashPartFileName(part.name, release.version), offset: part.offset })),
@@ -208,7 +234,12 @@ export async function webInstallManifest(
       {
         chipFamily: layout.chipFamily,
         parts,
-        ota: { path: release.file, md5, summary: `${release.board} ${release.version}`, ...(releaseUrl ? { release_url: releaseUrl } : {}) },
+        ota: {
+          path: release.file,
+          md5,
+          summary: `${release.board} ${release.version}`,
+          ...(releaseUrl ? { release_url: releaseUrl } : {}),
+        },
       },
     ],
   };
@@ -224,14 +255,14 @@ export const WEB_MANIFEST_HEADERS = { contentType: 'application/json', cacheCont
  */
 export async function writeWebInstallFiles(session: MirrorSession, release: SignedRelease): Promise<void> {
   if (!release.flash) return;
-  const folder = releaseFolder(release.board, release.channel);
   const raw = release.rawImage ? [{ name: RAW_IMAGE_PART, localFile: release.rawImage }] : [];
   for (const part of [...release.flash.parts, ...raw]) {
-    const path = `${folder}/${flashPartFileName(part.name, release.version)}`;
+    const path = imagePath(release.board, release.channel, flashPartFileName(part.name, release.version));
     if (!(await session.read(path))) await session.writeImage(path, part.localFile);
   }
-  const path = `${folder}/${versionManifestFileName(release.version)}`;
+  const path = `${releaseFolder(release.board, release.channel)}/${versionManifestFileName(release.version)}`;
   const text = `${JSON.stringify(await webInstallManifest(release, release.flash), null, 2)}\n`;
   const current = await session.read(path);
-  if (!current?.equals(Buffer.from(text, 'latin1'))) await session.writeManifest(path, text, current, WEB_MANIFEST_HEADERS);
+  if (!current?.equals(Buffer.from(text, 'latin1')))
+    await session.writeManifest(path, text, current, WEB_MANIFEST_HEADERS);
 }

@@ -56,10 +56,18 @@ describe('attest: true', () => {
       request.on('end', () => {
         if (request.url?.startsWith('/oidc/token')) {
           tokenRequests.push(`${request.url} ${request.headers.authorization}`);
-          response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ value: idToken(privateKey, kid) }));
+          response
+            .writeHead(200, { 'Content-Type': 'application/json' })
+            .end(JSON.stringify({ value: idToken(privateKey, kid) }));
         } else if (request.method === 'POST' && request.url === '/repos/octo/widget/attestations') {
-          stored.push({ path: request.url, authorization: request.headers.authorization, ...(JSON.parse(body) as { bundle: { dsseEnvelope: { payload: string } } }) });
-          response.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify({ id: 4000 + stored.length }));
+          stored.push({
+            path: request.url,
+            authorization: request.headers.authorization,
+            ...(JSON.parse(body) as { bundle: { dsseEnvelope: { payload: string } } }),
+          });
+          response
+            .writeHead(201, { 'Content-Type': 'application/json' })
+            .end(JSON.stringify({ id: 4000 + stored.length }));
         } else {
           response.writeHead(404).end();
         }
@@ -84,8 +92,16 @@ describe('attest: true', () => {
       expect(run.output).not.toMatch(/::error::/);
       expect(run.status).toBe(0);
       // Per image: one token for the provenance claims, one for Fulcio, each asked with the runner's request token.
-      expect(tokenRequests.map((line) => /audience=(\w+) Bearer runtime-token$/.exec(line)?.[1])).toEqual(['nobody', 'sigstore', 'nobody', 'sigstore']);
-      expect(stored.map(({ authorization }) => authorization)).toEqual(['token ghs_attestToken', 'token ghs_attestToken']);
+      expect(tokenRequests.map((line) => /audience=(\w+) Bearer runtime-token$/.exec(line)?.[1])).toEqual([
+        'nobody',
+        'sigstore',
+        'nobody',
+        'sigstore',
+      ]);
+      expect(stored.map(({ authorization }) => authorization)).toEqual([
+        'token ghs_attestToken',
+        'token ghs_attestToken',
+      ]);
 
       for (const [index, board] of ['nodemcuv2', 'esp32dev'].entries()) {
         const text = readFileSync(join(mirror, board, 'latest.txt'));
@@ -108,9 +124,15 @@ describe('attest: true', () => {
 
   it('fails the step, before anything is published, when the job may not get an ID token', async () => {
     const project = makeProject(['nodemcuv2']);
-    const run = await runAction(project, { attest: 'true', directory: join(project.folder, 'public') }, { GITHUB_REF: 'refs/tags/v1.4.2' });
+    const run = await runAction(
+      project,
+      { attest: 'true', directory: join(project.folder, 'public') },
+      { GITHUB_REF: 'refs/tags/v1.4.2' },
+    );
     expect(run.status).not.toBe(0);
-    expect(run.output).toMatch(/::error::attesting nodemcuv2\/firmware-1\.4\.2\.bin failed: .*id-token: write and attestations: write/);
+    expect(run.output).toMatch(
+      /::error::attesting nodemcuv2\/firmware-1\.4\.2\.bin failed: .*id-token: write and attestations: write/,
+    );
     expect(() => readFileSync(join(project.folder, 'public', 'nodemcuv2', 'latest.txt'))).toThrow();
   });
 });

@@ -33,16 +33,33 @@ async function mirrorOf(folder: string): Promise<Mirror> {
 /** The simulator's arguments for a device running 1.0.0 on nodemcuv2. */
 function deviceArgs(server: Mirror, publicHex: string, chip: 'esp8266' | 'esp32', storage: string[]): string[] {
   return [
-    '--url', `${server.url}/nodemcuv2/latest.txt`, '--pubkey', publicHex, '--version', '1.0.0', '--board', 'nodemcuv2',
-    '--chip', chip, '--timeout-ms', '2000', ...storage,
+    '--url',
+    `${server.url}/nodemcuv2/latest.txt`,
+    '--pubkey',
+    publicHex,
+    '--version',
+    '1.0.0',
+    '--board',
+    'nodemcuv2',
+    '--chip',
+    chip,
+    '--timeout-ms',
+    '2000',
+    ...storage,
   ];
 }
 
 /** An action run on tag v1.4.2 for an espressif8266 and an espressif32 environment, compress left at its default. */
-async function actionRelease(options: { embedKey?: boolean } = {}): Promise<{ project: Project; mirror: string; output: string; status: number | null }> {
+async function actionRelease(
+  options: { embedKey?: boolean } = {},
+): Promise<{ project: Project; mirror: string; output: string; status: number | null }> {
   const project = makeProject(['nodemcuv2', 'esp32dev'], options);
   const mirror = join(project.folder, 'public');
-  const result = await runAction(project, { directory: mirror }, { GITHUB_REF: 'refs/tags/v1.4.2', PIO_STANDIN_IMAGE_SIZE: String(IMAGE_SIZE) });
+  const result = await runAction(
+    project,
+    { directory: mirror },
+    { GITHUB_REF: 'refs/tags/v1.4.2', PIO_STANDIN_IMAGE_SIZE: String(IMAGE_SIZE) },
+  );
   return { project, mirror, output: result.output, status: result.status };
 }
 
@@ -57,7 +74,11 @@ describe('gzip images (compress: auto) on the simulator', () => {
     expect(gunzipSync(served).equals(built)).toBe(true);
     expect(served.length).toBeLessThan(built.length);
     const manifest = openManifest(readFileSync(join(mirror, 'nodemcuv2', 'latest.txt')), [project.key.publicKey]);
-    expect(manifest).toMatchObject({ encoding: 'gzip', size: served.length, sha256: (await hashFile(join(mirror, 'nodemcuv2', 'firmware-1.4.2.bin'))).sha256 });
+    expect(manifest).toMatchObject({
+      encoding: 'gzip',
+      size: served.length,
+      sha256: (await hashFile(join(mirror, 'nodemcuv2', 'firmware-1.4.2.bin'))).sha256,
+    });
     // espressif32 is never compressed.
     const esp32 = openManifest(readFileSync(join(mirror, 'esp32dev', 'latest.txt')), [project.key.publicKey]);
     expect(esp32.encoding).toBeUndefined();
@@ -81,7 +102,10 @@ describe('gzip images (compress: auto) on the simulator', () => {
     const server = await mirrorOf(mirror);
     const flash = join(project.folder, 'flash.bin');
     writeFileSync(flash, 'running image');
-    for (const storage of [['--flash', flash], ['--device', join(project.folder, 'esp32.txt')]]) {
+    for (const storage of [
+      ['--flash', flash],
+      ['--device', join(project.folder, 'esp32.txt')],
+    ]) {
       server.requests.length = 0;
       const run = await runDevice(deviceArgs(server, project.key.publicHex, 'esp32', storage));
       expect(run.fields).toMatchObject({ result: 'unsupported_encoding', offered: '1.4.2', image_bytes: '0' });
@@ -118,7 +142,9 @@ describe('gzip images (compress: auto) on the simulator', () => {
 
     const withoutKey = await actionRelease({ embedKey: false });
     expect(withoutKey.status).not.toBe(0);
-    expect(withoutKey.output).toMatch(/::error::.*lockout guard: .*\/\.pio\/build\/nodemcuv2\/firmware\.bin \(served gzip-compressed as .*nodemcuv2\.bin\.gz\) \(nodemcuv2 1\.4\.2\) does not contain any public key/);
+    expect(withoutKey.output).toMatch(
+      /::error::.*lockout guard: .*\/\.pio\/build\/nodemcuv2\/firmware\.bin \(served gzip-compressed as .*nodemcuv2\.bin\.gz\) \(nodemcuv2 1\.4\.2\) does not contain any public key/,
+    );
   });
 });
 
@@ -126,7 +152,11 @@ describe('the compress input', () => {
   const release = (environments: string[], inputs: Record<string, string>) => {
     const project = makeProject(environments);
     const mirror = join(project.folder, 'public');
-    return runAction(project, { directory: mirror, ...inputs }, { GITHUB_REF: 'refs/tags/v1.4.2' }).then((result) => ({ ...result, project, mirror }));
+    return runAction(project, { directory: mirror, ...inputs }, { GITHUB_REF: 'refs/tags/v1.4.2' }).then((result) => ({
+      ...result,
+      project,
+      mirror,
+    }));
   };
 
   it('none publishes the ESP8266 image as built', async () => {
@@ -155,7 +185,11 @@ describe('the compress input', () => {
 describe('gzip images (CLI --compress gzip) and the eboot model', () => {
   async function cliPublish(args: string[]): Promise<{ code: number; output: string }> {
     let output = '';
-    const code = await runCli(['publish', ...args], { stdout: (text) => (output += text), stderr: (text) => (output += text), env: {} });
+    const code = await runCli(['publish', ...args], {
+      stdout: (text) => (output += text),
+      stderr: (text) => (output += text),
+      env: {},
+    });
     return { code, output };
   }
 
@@ -167,7 +201,9 @@ describe('gzip images (CLI --compress gzip) and the eboot model', () => {
     const mirror = join(folder, 'mirror');
     const common = ['--firmware', firmware, '--board', 'nodemcuv2', '--key', key.path, '--out', mirror];
     const plain = await cliPublish([...common, '--version', '1.5.0']);
-    expect(plain.output).toMatch(/chip unknown \(not reported by PlatformIO, or a prebuilt image without --chip-family\), published uncompressed/);
+    expect(plain.output).toMatch(
+      /chip unknown \(not reported by PlatformIO, or a prebuilt image without --chip-family\), published uncompressed/,
+    );
     expect(readFileSync(join(mirror, 'nodemcuv2', 'latest.txt'), 'latin1')).not.toMatch(/encoding=/);
     const published = await cliPublish([...common, '--version', '2.0.0', '--compress', 'gzip']);
     expect(published.code).toBe(0);
@@ -185,16 +221,28 @@ describe('gzip images (CLI --compress gzip) and the eboot model', () => {
   it('the publisher refuses gzip that eboot could not install, and the eboot model catches it when signed by hand', async () => {
     const folder = temporaryFolder('static-ota-gzip-bad-');
     const key = writeKeyFile(folder);
-    const notEsp = gzipSync(Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.from(key.publicKey), Buffer.alloc(5000, 0x11)]));
+    const notEsp = gzipSync(
+      Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.from(key.publicKey), Buffer.alloc(5000, 0x11)]),
+    );
     const good = gzipSync(writeEspImage(join(folder, 'good.bin'), { publicKey: key.publicKey, size: 5000 }));
     const truncated = Buffer.concat([good.subarray(0, good.length - 40), good.subarray(good.length - 8)]);
     const wrongLength = Buffer.from(good);
     wrongLength.writeUInt32LE(4000, wrongLength.length - 4);
     const cases: Array<[string, Buffer, RegExp, string]> = [
-      ['not an ESP image inside', notEsp, /does not hold an ESP image: it inflates to bytes starting with 0x50/, 'not_esp_image'],
+      [
+        'not an ESP image inside',
+        notEsp,
+        /does not hold an ESP image: it inflates to bytes starting with 0x50/,
+        'not_esp_image',
+      ],
       ['a cut deflate stream', truncated, /does not inflate/, 'inflate'],
       ['a trailer that lies about the size', wrongLength, /does not inflate: incorrect length check/, 'length'],
-      ['two gzip members', Buffer.concat([good, good]), /inflates to 10000 bytes but its last 4 bytes say 5000/, 'trailing_data'],
+      [
+        'two gzip members',
+        Buffer.concat([good, good]),
+        /inflates to 10000 bytes but its last 4 bytes say 5000/,
+        'trailing_data',
+      ],
     ];
     // Updater stages the image at the top of the free space and eboot writes from the start: an
     // inflated image that would reach the staged bytes is refused too (64 KB of flash, 60 KB staged).
@@ -202,23 +250,70 @@ describe('gzip images (CLI --compress gzip) and the eboot model', () => {
     noise[0] = 0xe9;
     const crowded = join(folder, 'crowded.bin');
     writeFileSync(crowded, noise);
-    expect((await cliPublish(['--firmware', crowded, '--version', '2.0.0', '--board', 'nodemcuv2', '--key', key.path, '--out', join(folder, 'crowded'), '--compress', 'gzip', '--allow-lockout'])).code).toBe(0);
+    expect(
+      (
+        await cliPublish([
+          '--firmware',
+          crowded,
+          '--version',
+          '2.0.0',
+          '--board',
+          'nodemcuv2',
+          '--key',
+          key.path,
+          '--out',
+          join(folder, 'crowded'),
+          '--compress',
+          'gzip',
+          '--allow-lockout',
+        ])
+      ).code,
+    ).toBe(0);
     const crowdedServer = await mirrorOf(join(folder, 'crowded'));
-    const crowdedArgs = [...deviceArgs(crowdedServer, key.publicHex, 'esp8266', ['--device', join(folder, 'crowded.txt')]), '--flash-size', '65536'];
+    const crowdedArgs = [
+      ...deviceArgs(crowdedServer, key.publicHex, 'esp8266', ['--device', join(folder, 'crowded.txt')]),
+      '--flash-size',
+      '65536',
+    ];
     expect((await runDevice(crowdedArgs)).result).toBe('updated');
-    expect((await runDevice([...crowdedArgs, '--restart'])).fields).toMatchObject({ result: 'boot_failed', detail: 'too_large' });
+    expect((await runDevice([...crowdedArgs, '--restart'])).fields).toMatchObject({
+      result: 'boot_failed',
+      detail: 'too_large',
+    });
 
     // A prebuilt gzip image that passes is published as it is (not compressed twice), with encoding=gzip.
     const prebuilt = join(folder, 'prebuilt.bin.gz');
     writeFileSync(prebuilt, good);
-    const accepted = await cliPublish(['--firmware', prebuilt, '--version', '1.9.0', '--board', 'nodemcuv2', '--key', key.path, '--out', join(folder, 'accepted')]);
+    const accepted = await cliPublish([
+      '--firmware',
+      prebuilt,
+      '--version',
+      '1.9.0',
+      '--board',
+      'nodemcuv2',
+      '--key',
+      key.path,
+      '--out',
+      join(folder, 'accepted'),
+    ]);
     expect(accepted.code).toBe(0);
     expect(readFileSync(join(folder, 'accepted', 'nodemcuv2', 'firmware-1.9.0.bin')).equals(good)).toBe(true);
     expect(readFileSync(join(folder, 'accepted', 'nodemcuv2', 'latest.txt'), 'latin1')).toMatch(/^encoding=gzip$/m);
     for (const [name, bytes, refusal, bootError] of cases) {
       const firmware = join(folder, `${bootError}.bin`);
       writeFileSync(firmware, bytes);
-      const refused = await cliPublish(['--firmware', firmware, '--version', '2.0.0', '--board', 'nodemcuv2', '--key', key.path, '--out', join(folder, 'refused')]);
+      const refused = await cliPublish([
+        '--firmware',
+        firmware,
+        '--version',
+        '2.0.0',
+        '--board',
+        'nodemcuv2',
+        '--key',
+        key.path,
+        '--out',
+        join(folder, 'refused'),
+      ]);
       expect([name, refused.code]).toEqual([name, 1]);
       expect(refused.output).toMatch(refusal);
 
@@ -226,7 +321,15 @@ describe('gzip images (CLI --compress gzip) and the eboot model', () => {
       const mirror = join(folder, `mirror-${bootError}`, 'nodemcuv2');
       const { sha256 } = await hashFile(firmware);
       const signingKey = parseSigningKey(key.privatePem, 'key');
-      const fields = { version: '2.0.0', board: 'nodemcuv2', channel: 'stable', file: 'firmware-2.0.0.bin', size: bytes.length, sha256, encoding: 'gzip' as const };
+      const fields = {
+        version: '2.0.0',
+        board: 'nodemcuv2',
+        channel: 'stable',
+        file: 'firmware-2.0.0.bin',
+        size: bytes.length,
+        sha256,
+        encoding: 'gzip' as const,
+      };
       mkdirSync(mirror, { recursive: true });
       writeFileSync(join(mirror, 'firmware-2.0.0.bin'), bytes);
       writeFileSync(join(mirror, 'latest.txt'), signManifest(fields, [signingKey]), 'latin1');

@@ -9,7 +9,14 @@ import { runDevice } from './simulator.js';
 
 const key = parseSigningKey(Buffer.alloc(32, 9).toString('hex'), 'http test key');
 const MANIFEST = signManifest(
-  { version: '2.0.0', board: 'nodemcuv2', channel: 'stable', file: 'firmware-2.0.0.bin', size: 4096, sha256: 'ab'.repeat(32) },
+  {
+    version: '2.0.0',
+    board: 'nodemcuv2',
+    channel: 'stable',
+    file: 'firmware-2.0.0.bin',
+    size: 4096,
+    sha256: 'ab'.repeat(32),
+  },
   [key],
 );
 const ok = `HTTP/1.1 200 OK\r\nContent-Length: ${MANIFEST.length}\r\nConnection: close\r\n\r\n${MANIFEST}`;
@@ -53,8 +60,19 @@ async function check(answers: string[], host = '127.0.0.1', urlHost = host) {
   const server = await rawServer(host, answers);
   try {
     const run = await runDevice([
-      '--url', `http://${urlHost}:${server.port}/nodemcuv2/latest.txt`, '--pubkey', Buffer.from(key.publicKey).toString('hex'),
-      '--version', '1.0.0', '--board', 'nodemcuv2', '--check', '--timeout-ms', '2000', '--update-timeout-ms', '5000',
+      '--url',
+      `http://${urlHost}:${server.port}/nodemcuv2/latest.txt`,
+      '--pubkey',
+      Buffer.from(key.publicKey).toString('hex'),
+      '--version',
+      '1.0.0',
+      '--board',
+      'nodemcuv2',
+      '--check',
+      '--timeout-ms',
+      '2000',
+      '--update-timeout-ms',
+      '5000',
     ]);
     return { ...run, requests: server.requests };
   } finally {
@@ -95,16 +113,13 @@ describe('the simulated device HTTP client', () => {
     expect([run.result, run.fields.http_status, run.requests.length]).toEqual(['http_status', '302', 1]);
   });
 
-  it.each([
-    ['HTTP/1.1 2:0 OK'],
-    ['HTTP/1.1 20 OK'],
-    ['HTTP/1.1 2000 OK'],
-    ['HTTP/1.1 +20 OK'],
-    ['HTTP/1.x 200 OK'],
-  ])('refuses the status line %j', async (statusLine) => {
-    const run = await check([ok.replace('HTTP/1.1 200 OK', statusLine)]);
-    expect([run.result, run.fields.detail]).toEqual(['network', 'bad_response']);
-  });
+  it.each([['HTTP/1.1 2:0 OK'], ['HTTP/1.1 20 OK'], ['HTTP/1.1 2000 OK'], ['HTTP/1.1 +20 OK'], ['HTTP/1.x 200 OK']])(
+    'refuses the status line %j',
+    async (statusLine) => {
+      const run = await check([ok.replace('HTTP/1.1 200 OK', statusLine)]);
+      expect([run.result, run.fields.detail]).toEqual(['network', 'bad_response']);
+    },
+  );
 
   it('takes a status line without a reason phrase', async () => {
     const run = await check([ok.replace('HTTP/1.1 200 OK', 'HTTP/1.1 200')]);
@@ -136,8 +151,17 @@ describe('the simulated device HTTP client', () => {
 
   it.each([['[::1'], ['[::1]x'], ['[zz::1]'], ['[]']])('refuses the malformed IPv6 authority %s', async (authority) => {
     const run = await runDevice([
-      '--url', `http://${authority}:80/nodemcuv2/latest.txt`, '--pubkey', Buffer.from(key.publicKey).toString('hex'),
-      '--version', '1.0.0', '--board', 'nodemcuv2', '--check', '--timeout-ms', '500',
+      '--url',
+      `http://${authority}:80/nodemcuv2/latest.txt`,
+      '--pubkey',
+      Buffer.from(key.publicKey).toString('hex'),
+      '--version',
+      '1.0.0',
+      '--board',
+      'nodemcuv2',
+      '--check',
+      '--timeout-ms',
+      '500',
     ]);
     expect([run.result, run.fields.detail]).toEqual(['network', 'bad_url']);
   });

@@ -28,7 +28,10 @@ interface Setup {
   server: Mirror;
   flash: string;
   image: Buffer;
-  device(extra?: string[], options?: { version?: string; board?: string; key?: string }): Promise<Awaited<ReturnType<typeof runDevice>>>;
+  device(
+    extra?: string[],
+    options?: { version?: string; board?: string; key?: string },
+  ): Promise<Awaited<ReturnType<typeof runDevice>>>;
   expectFlashUntouched(): void;
   expectGoodUpdate(): Promise<void>;
 }
@@ -59,12 +62,18 @@ async function setup(): Promise<Setup> {
     image,
     device: (extra = [], options = {}) =>
       runDevice([
-        '--url', `${server.url}/${options.board ?? 'nodemcuv2'}/latest.txt`,
-        '--pubkey', options.key ?? key.publicHex,
-        '--version', options.version ?? '1.0.0',
-        '--board', 'nodemcuv2',
-        '--flash', flash,
-        '--timeout-ms', '2000',
+        '--url',
+        `${server.url}/${options.board ?? 'nodemcuv2'}/latest.txt`,
+        '--pubkey',
+        options.key ?? key.publicHex,
+        '--version',
+        options.version ?? '1.0.0',
+        '--board',
+        'nodemcuv2',
+        '--flash',
+        flash,
+        '--timeout-ms',
+        '2000',
         ...extra,
       ]),
     expectFlashUntouched() {
@@ -164,7 +173,10 @@ describe('static-ota-device against a published mirror', () => {
       return true;
     };
     const run = await s.device();
-    expect(run).toMatchObject({ result: 'network', fields: { detail: 'closed', image_bytes: String(s.image.length / 2) } });
+    expect(run).toMatchObject({
+      result: 'network',
+      fields: { detail: 'closed', image_bytes: String(s.image.length / 2) },
+    });
     s.expectFlashUntouched();
     await s.expectGoodUpdate();
   });
@@ -180,7 +192,7 @@ describe('static-ota-device against a published mirror', () => {
     expect((await s.device()).result).toBe('size_mismatch');
     s.server.fault = (request, response, body) => {
       if (!request.url?.endsWith('.bin') || !body) return false;
-      response.writeHead(200);  // no Content-Length: Node sends the body chunked
+      response.writeHead(200); // no Content-Length: Node sends the body chunked
       response.write(body);
       response.end(Buffer.alloc(4096, 0x55));
       return true;
@@ -192,11 +204,12 @@ describe('static-ota-device against a published mirror', () => {
 
   it('refuses a 404 for the manifest and a 500 for the image', async () => {
     const s = await setup();
-    const status = (code: number, suffix: string) => (request: { url?: string }, response: import('node:http').ServerResponse) => {
-      if (!request.url?.endsWith(suffix)) return false;
-      response.writeHead(code, { 'Content-Type': 'text/plain' }).end(`status ${code}`);
-      return true;
-    };
+    const status =
+      (code: number, suffix: string) => (request: { url?: string }, response: import('node:http').ServerResponse) => {
+        if (!request.url?.endsWith(suffix)) return false;
+        response.writeHead(code, { 'Content-Type': 'text/plain' }).end(`status ${code}`);
+        return true;
+      };
     s.server.fault = status(404, 'latest.txt');
     expect(await s.device()).toMatchObject({ result: 'http_status', fields: { http_status: '404' } });
     s.server.fault = status(500, '.bin');
@@ -219,7 +232,7 @@ describe('static-ota-device against a published mirror', () => {
     s.server.fault = (request, response, body) => {
       if (!request.url?.endsWith('.bin') || !body) return false;
       response.writeHead(200, { 'Content-Length': body.length });
-      response.write(body.subarray(0, 1000));  // then nothing: a stalled trickle
+      response.write(body.subarray(0, 1000)); // then nothing: a stalled trickle
       return true;
     };
     expect(await s.device(['--timeout-ms', '300'])).toMatchObject({ result: 'timeout', fields: { detail: 'timeout' } });

@@ -27,7 +27,9 @@ export function runDevice(args: string[], timeoutMs = 30_000): Promise<DeviceRun
         resolve({ result: KILLED, fields: {}, line, exitCode: -1 });
         return;
       }
-      const fields = Object.fromEntries([...line.matchAll(/(\w+)=("[^"]*"|\S+)/g)].map((match) => [match[1], match[2]]));
+      const fields = Object.fromEntries(
+        [...line.matchAll(/(\w+)=("[^"]*"|\S+)/g)].map((match) => [match[1], match[2]]),
+      );
       if (!fields.result) {
         reject(new Error(`no result line from static-ota-device: ${stdout}${stderr}${error?.message ?? ''}`));
         return;
@@ -64,7 +66,9 @@ export async function serveMirror(root: string): Promise<Mirror> {
       response.writeHead(304, { ETag: etag }).end();
       return;
     }
-    response.writeHead(200, { 'Content-Length': body.length, ETag: etag, 'Content-Type': 'application/octet-stream' }).end(body);
+    response
+      .writeHead(200, { 'Content-Length': body.length, ETag: etag, 'Content-Type': 'application/octet-stream' })
+      .end(body);
   });
   return Object.assign(hooks, server);
 }

@@ -34,8 +34,20 @@ async function fleet(): Promise<Fleet> {
   servers.push(server);
   const deviceFile = join(folder, 'device.txt');
   const common = () => [
-    '--url', `${server.url}/nodemcuv2/latest.txt`, '--pubkey', key.publicHex, '--version', '1.0.0',
-    '--board', 'nodemcuv2', '--device', deviceFile, '--timeout-ms', '2000', '--safe-mode-after', '3',
+    '--url',
+    `${server.url}/nodemcuv2/latest.txt`,
+    '--pubkey',
+    key.publicHex,
+    '--version',
+    '1.0.0',
+    '--board',
+    'nodemcuv2',
+    '--device',
+    deviceFile,
+    '--timeout-ms',
+    '2000',
+    '--safe-mode-after',
+    '3',
   ];
   return {
     folder,
@@ -46,7 +58,19 @@ async function fleet(): Promise<Fleet> {
       const image = writeEspImage(firmware, { publicKey: key.publicKey, marker: `release ${version}`, size: 20_000 });
       let output = '';
       const code = await runCli(
-        ['publish', '--firmware', firmware, '--version', version, '--board', 'nodemcuv2', '--key', key.path, '--out', mirrorFolder],
+        [
+          'publish',
+          '--firmware',
+          firmware,
+          '--version',
+          version,
+          '--board',
+          'nodemcuv2',
+          '--key',
+          key.path,
+          '--out',
+          mirrorFolder,
+        ],
         { stdout: (text) => (output += text), stderr: (text) => (output += text), env: {} },
       );
       if (code !== 0) throw new Error(`publish ${version} failed: ${output}`);
@@ -130,7 +154,10 @@ describe('trial boot with automatic rollback (two-slot simulator)', () => {
     // The mirror is back, but the trial's time is up first: marked invalid, restarted into 1.0.0.
     f.server.fault = undefined;
     const expired = await f.poll(trial);
-    expect(expired).toMatchObject({ result: 'restarted', fields: { reason: 'trial_timeout', running: '1.0.0', boot_state: 'rolled_back' } });
+    expect(expired).toMatchObject({
+      result: 'restarted',
+      fields: { reason: 'trial_timeout', running: '1.0.0', boot_state: 'rolled_back' },
+    });
   });
 
   it('does not take a rolled-back version again from the same manifest, and takes the next newer one', async () => {
@@ -161,7 +188,10 @@ describe('trial boot with the anti-rollback version store', () => {
     expect(readFileSync(join(f.folder, 'store.txt'), 'utf8')).toContain('highest=2.0.0');
     await f.restart();
     expect((await f.restart()).fields).toMatchObject({ running: '1.0.0', boot_state: 'rolled_back' });
-    expect(await f.poll(store)).toMatchObject({ result: 'rolled_back', fields: { running: '1.0.0', unconfirmed_boots: '0' } });
+    expect(await f.poll(store)).toMatchObject({
+      result: 'rolled_back',
+      fields: { running: '1.0.0', unconfirmed_boots: '0' },
+    });
     // The fix is a newer release (the publisher refuses to go below 2.0.0 anyway).
     await f.release('2.0.1');
     expect(await f.poll(store)).toMatchObject({ result: 'updated', fields: { offered: '2.0.1' } });
@@ -173,7 +203,11 @@ describe('boot guard and safe mode', () => {
     const f = await fleet();
     // 1.0.0 runs, but crashes before its first poll, three times (--safe-mode-after 3).
     for (let boot = 1; boot <= 3; boot += 1) {
-      expect((await f.restart()).fields).toMatchObject({ running: '1.0.0', safe_mode: '0', unconfirmed_boots: String(boot) });
+      expect((await f.restart()).fields).toMatchObject({
+        running: '1.0.0',
+        safe_mode: '0',
+        unconfirmed_boots: String(boot),
+      });
     }
     const safe = await f.restart();
     expect(safe.fields).toMatchObject({ running: '1.0.0', safe_mode: '1', unconfirmed_boots: '4' });
@@ -182,7 +216,12 @@ describe('boot guard and safe mode', () => {
     expect(await f.poll()).toMatchObject({ result: 'updated', fields: { safe_mode: '1' } });
     expect(updateSlot(f, 1)).toEqual(image);
     const recovered = await f.restart();
-    expect(recovered.fields).toMatchObject({ running: '1.1.0', boot_state: 'pending', safe_mode: '0', unconfirmed_boots: '1' });
+    expect(recovered.fields).toMatchObject({
+      running: '1.1.0',
+      boot_state: 'pending',
+      safe_mode: '0',
+      unconfirmed_boots: '1',
+    });
     expect((await f.poll()).fields).toMatchObject({ boot_state: 'confirmed', unconfirmed_boots: '0' });
   });
 
@@ -197,6 +236,10 @@ describe('boot guard and safe mode', () => {
   it('counts nothing across a power cycle (RTC memory is lost)', async () => {
     const f = await fleet();
     for (let boot = 1; boot <= 4; boot += 1) await f.restart();
-    expect((await f.restart(['--power-cycle'])).fields).toMatchObject({ reason: 'power_on', safe_mode: '0', unconfirmed_boots: '1' });
+    expect((await f.restart(['--power-cycle'])).fields).toMatchObject({
+      reason: 'power_on',
+      safe_mode: '0',
+      unconfirmed_boots: '1',
+    });
   });
 });

@@ -23,7 +23,17 @@ describe('trusted keys at configuration', () => {
     '%s: %s on both sides',
     async (_name, problem, hex) => {
       // Port 1 on loopback refuses at once: a usable key gets as far as connecting.
-      const run = await runDevice(['--url', 'http://127.0.0.1:1/b/latest.txt', '--pubkey', hex, '--version', '1.0.0', '--board', 'b', '--check']);
+      const run = await runDevice([
+        '--url',
+        'http://127.0.0.1:1/b/latest.txt',
+        '--pubkey',
+        hex,
+        '--version',
+        '1.0.0',
+        '--board',
+        'b',
+        '--check',
+      ]);
       const deviceCode = run.result === 'config_error' ? run.fields.detail : 'ok';
       expect([deviceCode, publisherCode(hex)]).toEqual([problem, problem]);
     },

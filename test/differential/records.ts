@@ -31,7 +31,10 @@ const SIGNERS: Signer[] = [...vectors.keys, ...vectors.colliding_keys].map((key)
   return { seed: Buffer.from(key.seed, 'hex'), publicKey, keyId: keyIdOf(publicKey) };
 });
 /** Keys a device might be configured with: the signers', and every case of the public key vectors. */
-const KEY_POOL = [...SIGNERS.map((signer) => signer.publicKey), ...vectors.public_keys.map((key) => Buffer.from(key.public, 'hex'))];
+const KEY_POOL = [
+  ...SIGNERS.map((signer) => signer.publicKey),
+  ...vectors.public_keys.map((key) => Buffer.from(key.public, 'hex')),
+];
 const SEEDS = vectors.valid.map((vector) => Buffer.from(vector.manifest, 'latin1'));
 const ALL_VECTORS = [...SEEDS, ...vectors.invalid.map((vector) => Buffer.from(vector.manifest, 'latin1'))];
 
@@ -62,8 +65,13 @@ export function judge({ trusted, manifest }: DifferentialRecord): string {
 }
 
 const printable = (min: number, max: number) =>
-  fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), minLength: min, maxLength: max });
-const token = (alphabet: string, min: number, max: number) => fc.string({ unit: fc.constantFrom(...alphabet), minLength: min, maxLength: max });
+  fc.string({
+    unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)),
+    minLength: min,
+    maxLength: max,
+  });
+const token = (alphabet: string, min: number, max: number) =>
+  fc.string({ unit: fc.constantFrom(...alphabet), minLength: min, maxLength: max });
 const digits = token('0123456789', 1, 12);
 const lowerHex = token('0123456789abcdef', 64, 64);
 
@@ -74,10 +82,21 @@ const fieldValue: Record<string, fc.Arbitrary<string>> = {
   board: fc.oneof(token('abcxyzAZ09_.-', 1, 70), token('a/b.', 1, 5)),
   channel: fc.oneof(fc.constantFrom('stable', 'beta'), token('abz09-A_', 1, 34)),
   file: fc.oneof(fc.constant('firmware-1.4.2.bin'), token('abz09_.-/', 1, 130)),
-  size: fc.oneof(fc.integer({ min: 0, max: 0xffffffff }).map(String), digits, fc.constantFrom('4294967296', '0', '00', '-1', '1e3', ' 1')),
-  sha256: fc.oneof(lowerHex, lowerHex.map((hex) => hex.toUpperCase()), token('0123456789abcdef', 63, 65)),
+  size: fc.oneof(
+    fc.integer({ min: 0, max: 0xffffffff }).map(String),
+    digits,
+    fc.constantFrom('4294967296', '0', '00', '-1', '1e3', ' 1'),
+  ),
+  sha256: fc.oneof(
+    lowerHex,
+    lowerHex.map((hex) => hex.toUpperCase()),
+    token('0123456789abcdef', 63, 65),
+  ),
   expires: fc.oneof(fc.integer({ min: 0, max: 0xffffffff }).map(String), digits, fc.constantFrom('soon', '4294967296')),
-  encoding: fc.oneof(fc.constantFrom('gzip', 'GZIP', 'gzip ', 'deflate', 'identity', 'gzip;level=9', 'gz'), token('gzipx', 1, 6)),
+  encoding: fc.oneof(
+    fc.constantFrom('gzip', 'GZIP', 'gzip ', 'deflate', 'identity', 'gzip;level=9', 'gz'),
+    token('gzipx', 1, 6),
+  ),
 };
 const fieldLine = fc.oneof(
   ...Object.entries(fieldValue).map(([key, value]) => value.map((text) => `${key}=${text}`)),
@@ -88,9 +107,27 @@ const fieldLine = fc.oneof(
 const mostly = fc.integer({ min: 0, max: 11 }).map((roll) => roll > 0);
 const versionLine = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom('1.4.2', '2.0.0-rc.1', '0.0.1+build.5', '10.20.30') },
-  fc.tuple(fc.nat(20), fc.nat(20), fc.nat(20), fc.option(token('a0.-', 1, 8), { nil: undefined }), fc.option(token('b1.', 1, 5), { nil: undefined }))
-    .map(([major, minor, patch, pre, build]) => `${major}.${minor}.${patch}${pre ? `-${pre}` : ''}${build ? `+${build}` : ''}`),
-  fc.constantFrom('01.2.3', 'v1.2.3', '1.2', '1.2.3-', `1.0.0-${'a'.repeat(60)}`, '999999999999999.0.0', '1000000000000000.0.0'),
+  fc
+    .tuple(
+      fc.nat(20),
+      fc.nat(20),
+      fc.nat(20),
+      fc.option(token('a0.-', 1, 8), { nil: undefined }),
+      fc.option(token('b1.', 1, 5), { nil: undefined }),
+    )
+    .map(
+      ([major, minor, patch, pre, build]) =>
+        `${major}.${minor}.${patch}${pre ? `-${pre}` : ''}${build ? `+${build}` : ''}`,
+    ),
+  fc.constantFrom(
+    '01.2.3',
+    'v1.2.3',
+    '1.2',
+    '1.2.3-',
+    `1.0.0-${'a'.repeat(60)}`,
+    '999999999999999.0.0',
+    '1000000000000000.0.0',
+  ),
 );
 
 /** A signature line: right, over the wrong bytes, malformed, or for an unknown key. */
@@ -116,10 +153,13 @@ const structured = fc
     required: fc.oneof({ weight: 4, arbitrary: fc.constant(FIELD_KEYS) }, fc.shuffledSubarray(FIELD_KEYS)),
     valid: fc.array(mostly, { minLength: FIELD_KEYS.length, maxLength: FIELD_KEYS.length }),
     extra: fc.array(fieldLine, { maxLength: 2 }),
-    signers: fc.array(fc.tuple(fc.nat(SIGNERS.length - 1), fc.oneof({ weight: 5, arbitrary: fc.constant(0) }, fc.nat(6))), {
-      minLength: 1,
-      maxLength: 5,
-    }),
+    signers: fc.array(
+      fc.tuple(fc.nat(SIGNERS.length - 1), fc.oneof({ weight: 5, arbitrary: fc.constant(0) }, fc.nat(6))),
+      {
+        minLength: 1,
+        maxLength: 5,
+      },
+    ),
     after: fc.oneof({ weight: 20, arbitrary: fc.constant(undefined) }, printable(0, 10)),
   })
   .chain((plan) =>
@@ -127,14 +167,23 @@ const structured = fc
   )
   .map(([plan, values, insertAt]) => {
     const good: Record<string, string> = {
-      format: 'static-ota/1', board: 'nodemcuv2', channel: 'stable', file: 'firmware-1.4.2.bin', size: '412736',
-      sha256: 'ab'.repeat(32), expires: '1893456000', encoding: 'gzip',
+      format: 'static-ota/1',
+      board: 'nodemcuv2',
+      channel: 'stable',
+      file: 'firmware-1.4.2.bin',
+      size: '412736',
+      sha256: 'ab'.repeat(32),
+      expires: '1893456000',
+      encoding: 'gzip',
     };
     const lines = plan.required.map((key, index) => `${key}=${plan.valid[index] ? good[key] : values[index]}`);
     lines.splice(insertAt, 0, ...plan.extra);
     const body = Buffer.from(`${[plan.version, ...lines].join('\n')}\n`, 'latin1');
     const signatures = plan.signers.map(([signer, defect]) => signatureLine(body, SIGNERS[signer], defect)).join('');
-    return Buffer.concat([body, Buffer.from(signatures + (plan.after === undefined ? '' : `${plan.after}\n`), 'latin1')]);
+    return Buffer.concat([
+      body,
+      Buffer.from(signatures + (plan.after === undefined ? '' : `${plan.after}\n`), 'latin1'),
+    ]);
   });
 
 /** Byte mutations of the shared vectors: each mimics a mirror, an editor or an attacker. */
@@ -161,7 +210,7 @@ const MUTATIONS: Mutation[] = [
   (bytes, at) => Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + 1)]),
   (bytes, at, extra) => {
     const copy = Buffer.from(bytes);
-    if (copy.length) copy[at % copy.length] ^= 1 << extra % 8;
+    if (copy.length) copy[at % copy.length] ^= 1 << (extra % 8);
     return copy;
   },
   (bytes, _at, extra) => {
@@ -202,9 +251,21 @@ const mutated = fc
   });
 
 const trustedKeys = fc.oneof(
-  { weight: 8, arbitrary: fc.shuffledSubarray(SIGNERS.map((signer) => signer.publicKey), { minLength: 2, maxLength: 4 }) },
+  {
+    weight: 8,
+    arbitrary: fc.shuffledSubarray(
+      SIGNERS.map((signer) => signer.publicKey),
+      { minLength: 2, maxLength: 4 },
+    ),
+  },
   { weight: 2, arbitrary: fc.shuffledSubarray(KEY_POOL, { maxLength: 4 }) },
-  { weight: 1, arbitrary: fc.array(fc.uint8Array({ minLength: 32, maxLength: 32 }).map((key) => Buffer.from(key)), { maxLength: 4 }) },
+  {
+    weight: 1,
+    arbitrary: fc.array(
+      fc.uint8Array({ minLength: 32, maxLength: 32 }).map((key) => Buffer.from(key)),
+      { maxLength: 4 },
+    ),
+  },
 );
 
 const record: fc.Arbitrary<DifferentialRecord> = fc.record({
@@ -239,10 +300,13 @@ export function judgeInCore(harness: string, records: readonly DifferentialRecor
 /** Both sides' lines for every record, and the records on which they differ. */
 export async function compareWithCore(harness: string, records: readonly DifferentialRecord[]) {
   const core = await judgeInCore(harness, records);
-  if (core.length !== records.length) throw new Error(`the harness answered ${core.length} of ${records.length} records`);
+  if (core.length !== records.length)
+    throw new Error(`the harness answered ${core.length} of ${records.length} records`);
   const typescript = records.map(judge);
   const disagreements = records.flatMap((entry, index) =>
-    typescript[index] === core[index] ? [] : [{ record: formatRecord(entry), typescript: typescript[index], core: core[index] }],
+    typescript[index] === core[index]
+      ? []
+      : [{ record: formatRecord(entry), typescript: typescript[index], core: core[index] }],
   );
   return { typescript, disagreements };
 }

@@ -8,12 +8,20 @@ import { gzipSync } from 'node:zlib';
 import { runCli } from '../../src/cli.js';
 import type { FleetReport } from '../../src/fleet.js';
 import { formatUserAgent, LIBRARY_VERSION as REPORTED_LIBRARY_VERSION, parseUserAgent } from '../../src/user-agent.js';
-import { listen, removeTemporaryFolders, temporaryFolder, writeEspImage, writeKeyFile, type KeyFile } from '../helpers.js';
+import {
+  listen,
+  removeTemporaryFolders,
+  temporaryFolder,
+  writeEspImage,
+  writeKeyFile,
+  type KeyFile,
+} from '../helpers.js';
 import { runDevice } from '../device/simulator.js';
 import { startNginx } from '../site/nginx.js';
 
 const FIRMWARE = resolve(import.meta.dirname, '..', '..', 'firmware');
-const LIBRARY_VERSION = (JSON.parse(readFileSync(join(FIRMWARE, 'library.json'), 'utf8')) as { version: string }).version;
+const LIBRARY_VERSION = (JSON.parse(readFileSync(join(FIRMWARE, 'library.json'), 'utf8')) as { version: string })
+  .version;
 
 afterAll(removeTemporaryFolders);
 
@@ -23,10 +31,31 @@ async function cli(args: string[]): Promise<{ code: number; output: string }> {
   return { code, output };
 }
 
-async function publish(folder: string, key: KeyFile, mirror: string, board: string, version: string, channel = 'stable'): Promise<void> {
+async function publish(
+  folder: string,
+  key: KeyFile,
+  mirror: string,
+  board: string,
+  version: string,
+  channel = 'stable',
+): Promise<void> {
   const firmware = join(folder, `${board}-${version}.bin`);
   writeEspImage(firmware, { publicKey: key.publicKey, marker: `${board} ${version}`, size: 20_000 });
-  const run = await cli(['publish', '--firmware', firmware, '--version', version, '--board', board, '--channel', channel, '--key', key.path, '--out', mirror]);
+  const run = await cli([
+    'publish',
+    '--firmware',
+    firmware,
+    '--version',
+    version,
+    '--board',
+    board,
+    '--channel',
+    channel,
+    '--key',
+    key.path,
+    '--out',
+    mirror,
+  ]);
   if (run.code !== 0) throw new Error(run.output);
 }
 
@@ -46,12 +75,18 @@ describe('User-Agent', () => {
     });
     try {
       const run = await runDevice([
-        '--url', `${server.url}/esp32dev/beta/latest.txt`,
-        '--pubkey', writeKeyFile(temporaryFolder()).publicHex,
-        '--version', '1.5.0-beta.2',
-        '--board', 'esp32dev',
-        '--channel', 'beta',
-        '--timeout-ms', '2000',
+        '--url',
+        `${server.url}/esp32dev/beta/latest.txt`,
+        '--pubkey',
+        writeKeyFile(temporaryFolder()).publicHex,
+        '--version',
+        '1.5.0-beta.2',
+        '--board',
+        'esp32dev',
+        '--channel',
+        'beta',
+        '--timeout-ms',
+        '2000',
         '--check',
         ...extra,
       ]);
@@ -67,15 +102,27 @@ describe('User-Agent', () => {
     expect(parseUserAgent(formatUserAgent(agent))).toEqual(agent);
     expect(formatUserAgent(agent)).toBe(`static-ota/${LIBRARY_VERSION} (esp32dev; 1.5.0-beta.2; beta)`);
     expect(readFileSync(join(FIRMWARE, 'library.properties'), 'utf8')).toContain(`\nversion=${LIBRARY_VERSION}\n`);
-    expect(readFileSync(join(FIRMWARE, 'src', 'core', 'user_agent.h'), 'utf8')).toContain(`kLibraryVersion[] = "${LIBRARY_VERSION}"`);
+    expect(readFileSync(join(FIRMWARE, 'src', 'core', 'user_agent.h'), 'utf8')).toContain(
+      `kLibraryVersion[] = "${LIBRARY_VERSION}"`,
+    );
     expect(REPORTED_LIBRARY_VERSION).toBe(LIBRARY_VERSION);
   });
 
   it('carries a device id only when the sketch opts in, and refuses one that would break the header', async () => {
-    const agent = { library: LIBRARY_VERSION, board: 'esp32dev', version: '1.5.0-beta.2', channel: 'beta', deviceId: 'kitchen-1' };
-    expect(await agentOf(['--device-id', 'kitchen-1'])).toEqual({ agents: [formatUserAgent(agent)], result: 'http_status' });
+    const agent = {
+      library: LIBRARY_VERSION,
+      board: 'esp32dev',
+      version: '1.5.0-beta.2',
+      channel: 'beta',
+      deviceId: 'kitchen-1',
+    };
+    expect(await agentOf(['--device-id', 'kitchen-1'])).toEqual({
+      agents: [formatUserAgent(agent)],
+      result: 'http_status',
+    });
     expect(parseUserAgent(formatUserAgent(agent))).toEqual(agent);
-    for (const bad of ['a b', 'x)', 'a;b', 'x'.repeat(33)]) expect(await agentOf(['--device-id', bad])).toEqual({ agents: [], result: 'config_error' });
+    for (const bad of ['a b', 'x)', 'a;b', 'x'.repeat(33)])
+      expect(await agentOf(['--device-id', bad])).toEqual({ agents: [], result: 'config_error' });
     // A board name the comment cannot hold (the board setting is checked for length only): the bare product token.
     expect((await agentOf(['--board', 'we;ird'])).agents).toEqual([`static-ota/${LIBRARY_VERSION}`]);
   });
@@ -99,7 +146,21 @@ describe('static-ota fleet', () => {
     const flash = join(folder, 'flash.bin');
     writeFileSync(flash, 'factory image');
     const device = (board: string, version: string, extra: string[] = []) =>
-      runDevice(['--url', `${nginx.url}/${board}/${extra.includes('beta') ? 'beta/' : ''}latest.txt`, '--pubkey', key.publicHex, '--version', version, '--board', board, '--flash', flash, '--timeout-ms', '2000', ...extra]);
+      runDevice([
+        '--url',
+        `${nginx.url}/${board}/${extra.includes('beta') ? 'beta/' : ''}latest.txt`,
+        '--pubkey',
+        key.publicHex,
+        '--version',
+        version,
+        '--board',
+        board,
+        '--flash',
+        flash,
+        '--timeout-ms',
+        '2000',
+        ...extra,
+      ]);
     try {
       // nodemcuv2: checks on 1.0.0, then updates (poll + image), then polls on the new version.
       expect((await device('nodemcuv2', '1.0.0', ['--check'])).result).toBe('update_available');
@@ -117,10 +178,54 @@ describe('static-ota fleet', () => {
     const report = await fleet([nginx.accessLog]);
     expect(report).toMatchObject({ deviceRequests: 7, otherLines: 0 });
     expect(report.versions).toEqual([
-      { board: 'd1_mini', channel: 'stable', version: '1.0.0', clients: 1, current: 1, polls: 1, pollingClients: 1, imageFetches: 0, fetchingClients: 0, failures: 1 },
-      { board: 'esp32dev', channel: 'beta', version: '1.9.0', clients: 1, current: 1, polls: 1, pollingClients: 1, imageFetches: 1, fetchingClients: 1, failures: 0 },
-      { board: 'nodemcuv2', channel: 'stable', version: '1.1.0', clients: 1, current: 1, polls: 1, pollingClients: 1, imageFetches: 0, fetchingClients: 0, failures: 0 },
-      { board: 'nodemcuv2', channel: 'stable', version: '1.0.0', clients: 1, current: 0, polls: 2, pollingClients: 1, imageFetches: 1, fetchingClients: 1, failures: 0 },
+      {
+        board: 'd1_mini',
+        channel: 'stable',
+        version: '1.0.0',
+        clients: 1,
+        current: 1,
+        polls: 1,
+        pollingClients: 1,
+        imageFetches: 0,
+        fetchingClients: 0,
+        failures: 1,
+      },
+      {
+        board: 'esp32dev',
+        channel: 'beta',
+        version: '1.9.0',
+        clients: 1,
+        current: 1,
+        polls: 1,
+        pollingClients: 1,
+        imageFetches: 1,
+        fetchingClients: 1,
+        failures: 0,
+      },
+      {
+        board: 'nodemcuv2',
+        channel: 'stable',
+        version: '1.1.0',
+        clients: 1,
+        current: 1,
+        polls: 1,
+        pollingClients: 1,
+        imageFetches: 0,
+        fetchingClients: 0,
+        failures: 0,
+      },
+      {
+        board: 'nodemcuv2',
+        channel: 'stable',
+        version: '1.0.0',
+        clients: 1,
+        current: 0,
+        polls: 2,
+        pollingClients: 1,
+        imageFetches: 1,
+        fetchingClients: 1,
+        failures: 0,
+      },
     ]);
     expect(Date.parse(report.to as string) - Date.parse(report.from as string)).toBeLessThan(60_000);
 
@@ -147,7 +252,12 @@ describe('static-ota fleet', () => {
 
   it('reads S3 server access logs in the documented format', async () => {
     const folder = temporaryFolder('static-ota-fleet-s3-');
-    const agent = formatUserAgent({ library: LIBRARY_VERSION, board: 'nodemcuv2', version: '1.0.0', channel: 'stable' });
+    const agent = formatUserAgent({
+      library: LIBRARY_VERSION,
+      board: 'nodemcuv2',
+      version: '1.0.0',
+      channel: 'stable',
+    });
     // Field order from docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html (its example line, with a device's request).
     const line = (time: string, ip: string, key: string, status: number, userAgent: string) =>
       `79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be firmware-bucket [${time}] ${ip} - 3E57427F3EXAMPLE REST.GET.OBJECT ${key} ` +
@@ -163,15 +273,66 @@ describe('static-ota fleet', () => {
         line('01/Dec/2026:00:00:41 +0000', '192.0.2.5', 'nodemcuv2/latest.txt', 404, agent),
         line('01/Dec/2026:00:00:42 +0000', '192.0.2.9', 'index.html', 200, 'Mozilla/5.0'),
         // Two devices behind one NAT address that send their ids: two clients.
-        line('01/Dec/2026:00:00:43 +0000', '198.51.100.7', 'd1_mini/latest.txt', 200, formatUserAgent({ library: LIBRARY_VERSION, board: 'd1_mini', version: '2.0.0', channel: 'stable', deviceId: 'porch' })),
-        line('01/Dec/2026:00:00:44 +0000', '198.51.100.7', 'd1_mini/latest.txt', 200, formatUserAgent({ library: LIBRARY_VERSION, board: 'd1_mini', version: '2.0.0', channel: 'stable', deviceId: 'garage' })),
+        line(
+          '01/Dec/2026:00:00:43 +0000',
+          '198.51.100.7',
+          'd1_mini/latest.txt',
+          200,
+          formatUserAgent({
+            library: LIBRARY_VERSION,
+            board: 'd1_mini',
+            version: '2.0.0',
+            channel: 'stable',
+            deviceId: 'porch',
+          }),
+        ),
+        line(
+          '01/Dec/2026:00:00:44 +0000',
+          '198.51.100.7',
+          'd1_mini/latest.txt',
+          200,
+          formatUserAgent({
+            library: LIBRARY_VERSION,
+            board: 'd1_mini',
+            version: '2.0.0',
+            channel: 'stable',
+            deviceId: 'garage',
+          }),
+        ),
       ].join('\n'),
     );
     const report = await fleet([log]);
-    expect(report).toMatchObject({ deviceRequests: 6, otherLines: 1, from: '2026-12-01T00:00:38.000Z', to: '2026-12-01T00:00:44.000Z' });
+    expect(report).toMatchObject({
+      deviceRequests: 6,
+      otherLines: 1,
+      from: '2026-12-01T00:00:38.000Z',
+      to: '2026-12-01T00:00:44.000Z',
+    });
     expect(report.versions).toEqual([
-      { board: 'd1_mini', channel: 'stable', version: '2.0.0', clients: 2, current: 2, polls: 2, pollingClients: 2, imageFetches: 0, fetchingClients: 0, failures: 0 },
-      { board: 'nodemcuv2', channel: 'stable', version: '1.0.0', clients: 3, current: 3, polls: 3, pollingClients: 3, imageFetches: 1, fetchingClients: 1, failures: 1 },
+      {
+        board: 'd1_mini',
+        channel: 'stable',
+        version: '2.0.0',
+        clients: 2,
+        current: 2,
+        polls: 2,
+        pollingClients: 2,
+        imageFetches: 0,
+        fetchingClients: 0,
+        failures: 0,
+      },
+      {
+        board: 'nodemcuv2',
+        channel: 'stable',
+        version: '1.0.0',
+        clients: 3,
+        current: 3,
+        polls: 3,
+        pollingClients: 3,
+        imageFetches: 1,
+        fetchingClients: 1,
+        failures: 1,
+      },
     ]);
     // --since counts back from now: these lines are older than an hour, and younger than ten years.
     const recent = await cli(['fleet', '--log', log, '--since', '1h', '--json']);
@@ -180,7 +341,13 @@ describe('static-ota fleet', () => {
   });
 
   it('refuses a missing log and an empty command line', async () => {
-    expect(await cli(['fleet'])).toMatchObject({ code: 2, output: expect.stringContaining('required option --log is missing') });
-    expect(await cli(['fleet', '--log', '/nonexistent/access.log'])).toMatchObject({ code: 1, output: expect.stringContaining('cannot read log /nonexistent/access.log') });
+    expect(await cli(['fleet'])).toMatchObject({
+      code: 2,
+      output: expect.stringContaining('required option --log is missing'),
+    });
+    expect(await cli(['fleet', '--log', '/nonexistent/access.log'])).toMatchObject({
+      code: 1,
+      output: expect.stringContaining('cannot read log /nonexistent/access.log'),
+    });
   });
 });

@@ -9,15 +9,16 @@ import { runDevice } from '../device/simulator.js';
 import { removeTemporaryFolders, temporaryFolder, writeEspImage, writeKeyFile, type KeyFile } from '../helpers.js';
 import { branchFile, branchFiles, git } from '../publish/fixtures.js';
 import { BUCKET, S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from '../publish/s3-server.js';
-import { TARGET_DEFAULTS, TARGET_SETTING_NAMES } from '../../src/target-settings.js';
+import { CLI_DEFAULTS } from '../../src/inputs.js';
+import { TARGET_SETTING_NAMES } from '../../src/target-settings.js';
 import { readActionMetadata } from '../action-metadata.js';
 import { BOARD, cli } from './support.js';
 
 afterAll(removeTemporaryFolders);
 
-it("the CLI's target defaults are action.yml's", () => {
+it("the CLI's defaults are action.yml's", () => {
   const { inputs } = readActionMetadata();
-  for (const [name, value] of Object.entries(TARGET_DEFAULTS)) expect([name, inputs[name].default]).toEqual([name, value]);
+  for (const [name, value] of Object.entries(CLI_DEFAULTS)) expect([name, inputs[name].default]).toEqual([name, value]);
   for (const name of TARGET_SETTING_NAMES) expect([name, inputs[name] !== undefined]).toEqual([name, true]);
 });
 
@@ -37,7 +38,11 @@ function signers(): Signers {
     trusted: keys.flatMap((key) => ['--trusted-key', key.publicHex]),
     firmware(version) {
       const path = join(folder, `firmware-${version}.bin`);
-      writeEspImage(path, { publicKey: Buffer.concat(keys.map((key) => Buffer.from(key.publicKey))), marker: version, size: 6000 });
+      writeEspImage(path, {
+        publicKey: Buffer.concat(keys.map((key) => Buffer.from(key.publicKey))),
+        marker: version,
+        size: 6000,
+      });
       return path;
     },
   };
@@ -51,25 +56,76 @@ describe('CLI against the github-pages target', () => {
     git(root, 'init', '--quiet', '--bare', bare);
     const env = { GITHUB_SERVER_URL: `file://${root}`, GITHUB_REPOSITORY: 'octo/widget' };
     const target = ['--target', 'github-pages', '--pages-branch', 'ota-site', '--pages-folder', 'ota'];
-    const manifest = (path = 'ota/nodemcuv2/latest.txt') => openManifest(branchFile(bare, 'ota-site', path), s.keys.map((key) => key.publicKey));
+    const manifest = (path = 'ota/nodemcuv2/latest.txt') =>
+      openManifest(
+        branchFile(bare, 'ota-site', path),
+        s.keys.map((key) => key.publicKey),
+      );
 
-    await cli(['publish', '--firmware', s.firmware('1.0.0'), '--version', '1.0.0', '--board', BOARD, '--key', s.keys[0].path, '--rollout', '25', ...target], 0, env);
+    await cli(
+      [
+        'publish',
+        '--firmware',
+        s.firmware('1.0.0'),
+        '--version',
+        '1.0.0',
+        '--board',
+        BOARD,
+        '--key',
+        s.keys[0].path,
+        '--rollout',
+        '25',
+        ...target,
+      ],
+      0,
+      env,
+    );
     expect(manifest()).toMatchObject({ version: '1.0.0', rollout: 25, seq: 0 });
-    expect(await cli(['rollout', '--board', BOARD, '--percent', '0', '--key', s.keys[0].path, ...target], 0, env)).toContain('25% -> 0% (seq 1), halted');
+    expect(
+      await cli(['rollout', '--board', BOARD, '--percent', '0', '--key', s.keys[0].path, ...target], 0, env),
+    ).toContain('25% -> 0% (seq 1), halted');
     expect(manifest()).toMatchObject({ version: '1.0.0', rollout: 0, seq: 1 });
 
     const staged = ['--required-signatures', '2', ...s.trusted];
-    await cli(['publish', '--firmware', s.firmware('1.1.0'), '--version', '1.1.0', '--board', BOARD, '--key', s.keys[0].path, ...staged, ...target], 0, env);
+    await cli(
+      [
+        'publish',
+        '--firmware',
+        s.firmware('1.1.0'),
+        '--version',
+        '1.1.0',
+        '--board',
+        BOARD,
+        '--key',
+        s.keys[0].path,
+        ...staged,
+        ...target,
+      ],
+      0,
+      env,
+    );
     expect(manifest('ota/nodemcuv2/pending.txt').version).toBe('1.1.0');
     expect(manifest().version).toBe('1.0.0');
-    expect(await cli(['cosign', '--board', BOARD, '--key', s.keys[1].path, ...staged, ...target], 0, env)).toContain('promoted');
-    expect(openManifest(branchFile(bare, 'ota-site', 'ota/nodemcuv2/latest.txt'), s.keys.map((key) => key.publicKey), 2).version).toBe('1.1.0');
+    expect(await cli(['cosign', '--board', BOARD, '--key', s.keys[1].path, ...staged, ...target], 0, env)).toContain(
+      'promoted',
+    );
+    expect(
+      openManifest(
+        branchFile(bare, 'ota-site', 'ota/nodemcuv2/latest.txt'),
+        s.keys.map((key) => key.publicKey),
+        2,
+      ).version,
+    ).toBe('1.1.0');
     expect(branchFiles(bare, 'ota-site')).not.toContain('ota/nodemcuv2/pending.txt');
   });
 
   it('explains a missing GITHUB_REPOSITORY', async () => {
     const s = signers();
-    const output = await cli(['rollout', '--board', BOARD, '--percent', '0', '--key', s.keys[0].path, '--target', 'github-pages'], 1, {});
+    const output = await cli(
+      ['rollout', '--board', BOARD, '--percent', '0', '--key', s.keys[0].path, '--target', 'github-pages'],
+      1,
+      {},
+    );
     expect(output).toContain('target github-pages needs GITHUB_REPOSITORY');
   });
 });
@@ -83,10 +139,42 @@ describe('CLI against the s3 target', () => {
 
   it('stages, cosigns and halts in the bucket; a device installs from the bucket and then sees the halt', async () => {
     const s = signers();
-    const env = { AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey };
-    const target = ['--target', 's3', '--s3-bucket', BUCKET, '--s3-prefix', 'fleet', '--s3-endpoint', s3.endpoint, '--s3-force-path-style', 'true'];
+    const env = {
+      AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+    };
+    const target = [
+      '--target',
+      's3',
+      '--s3-bucket',
+      BUCKET,
+      '--s3-prefix',
+      'fleet',
+      '--s3-endpoint',
+      s3.endpoint,
+      '--s3-force-path-style',
+      'true',
+    ];
     const staged = ['--required-signatures', '2', ...s.trusted];
-    await cli(['publish', '--firmware', s.firmware('2.0.0'), '--version', '2.0.0', '--board', BOARD, '--key', s.keys[0].path, '--rollout', '100', ...staged, ...target], 0, env);
+    await cli(
+      [
+        'publish',
+        '--firmware',
+        s.firmware('2.0.0'),
+        '--version',
+        '2.0.0',
+        '--board',
+        BOARD,
+        '--key',
+        s.keys[0].path,
+        '--rollout',
+        '100',
+        ...staged,
+        ...target,
+      ],
+      0,
+      env,
+    );
     const latestUrl = `${s3.direct}/${BUCKET}/fleet/${BOARD}/latest.txt`;
     expect((await fetch(latestUrl)).status).toBe(404);
     expect((await fetch(`${s3.direct}/${BUCKET}/fleet/${BOARD}/pending.txt`)).status).toBe(200);
@@ -95,7 +183,23 @@ describe('CLI against the s3 target', () => {
     const flash = join(s.folder, 'flash.bin');
     writeFileSync(flash, 'factory');
     const device = (deviceId: string) =>
-      runDevice(['--url', latestUrl, ...s.keys.flatMap((key) => ['--pubkey', key.publicHex]), '--required-signatures', '2', '--version', '1.0.0', '--board', BOARD, '--flash', flash, '--device-id', deviceId, '--timeout-ms', '2000']);
+      runDevice([
+        '--url',
+        latestUrl,
+        ...s.keys.flatMap((key) => ['--pubkey', key.publicHex]),
+        '--required-signatures',
+        '2',
+        '--version',
+        '1.0.0',
+        '--board',
+        BOARD,
+        '--flash',
+        flash,
+        '--device-id',
+        deviceId,
+        '--timeout-ms',
+        '2000',
+      ]);
     expect((await device('first')).result).toBe('updated');
 
     // Halting takes both keys too: the first stages the re-signed manifest, the second promotes it.
@@ -106,20 +210,36 @@ describe('CLI against the s3 target', () => {
 
   it('takes the credentials from the environment: wrong ones reach the bucket and are refused there', async () => {
     const s = signers();
-    const target = ['--target', 's3', '--s3-bucket', BUCKET, '--s3-endpoint', s3.endpoint, '--s3-force-path-style', 'true'];
-    const output = await cli(['rollout', '--board', BOARD, '--percent', '0', '--key', s.keys[0].path, ...target], 1, { AWS_ACCESS_KEY_ID: 'nobody', AWS_SECRET_ACCESS_KEY: 'wrong' });
+    const target = [
+      '--target',
+      's3',
+      '--s3-bucket',
+      BUCKET,
+      '--s3-endpoint',
+      s3.endpoint,
+      '--s3-force-path-style',
+      'true',
+    ];
+    const output = await cli(['rollout', '--board', BOARD, '--percent', '0', '--key', s.keys[0].path, ...target], 1, {
+      AWS_ACCESS_KEY_ID: 'nobody',
+      AWS_SECRET_ACCESS_KEY: 'wrong',
+    });
     expect(output).toContain('InvalidAccessKeyId');
   });
 });
 
 describe('static-ota rollout and cosign on the command line', () => {
-  it.each([['rollout'], ['cosign']])('%s --help describes every option, the target settings among them', async (command) => {
-    const help = await cli([command, '--help']);
-    expect(help).toContain(`Usage: static-ota ${command} [options]`);
-    const options = help.split('\n').filter((line) => /^  (-\w, )?--/.test(line));
-    for (const line of options) expect(line).toMatch(/^  (-\w, )?--[\w-]+( <[\w-]+>)?\s{2,}\S/);
-    for (const name of ['out', 'target', 'pages-branch', 's3-bucket', 'board', 'key']) expect(help).toContain(`--${name}`);
-  });
+  it.each([['rollout'], ['cosign']])(
+    '%s --help describes every option, the target settings among them',
+    async (command) => {
+      const help = await cli([command, '--help']);
+      expect(help).toContain(`Usage: static-ota ${command} [options]`);
+      const options = help.split('\n').filter((line) => /^ {2}(-\w, )?--/.test(line));
+      for (const line of options) expect(line).toMatch(/^ {2}(-\w, )?--[\w-]+( <[\w-]+>)?\s{2,}\S/);
+      for (const name of ['out', 'target', 'pages-branch', 's3-bucket', 'board', 'key'])
+        expect(help).toContain(`--${name}`);
+    },
+  );
 
   it('reports the missing required options in one message, with exit code 2', async () => {
     expect(await cli(['rollout'], 2)).toContain('required options --board, --percent, --out are missing');

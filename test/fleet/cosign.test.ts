@@ -26,7 +26,10 @@ async function twoPersonFleet(): Promise<Fleet & { trusted: string[]; live: stri
 }
 
 const cosignWith = (f: Fleet & { trusted: string[] }, keyIndex: number, expectCode = 0): Promise<string> =>
-  cli(['cosign', '--board', BOARD, '--key', f.keys[keyIndex].path, '--out', f.mirrorFolder, ...f.trusted, ...TWO], expectCode);
+  cli(
+    ['cosign', '--board', BOARD, '--key', f.keys[keyIndex].path, '--out', f.mirrorFolder, ...f.trusted, ...TWO],
+    expectCode,
+  );
 
 describe('k-of-n signatures and cosigning', () => {
   it('publishes with fewer keys than required as pending; devices refuse one signature and install the cosigned release', async () => {
@@ -84,7 +87,21 @@ describe('k-of-n signatures and cosigning', () => {
     const firmware = join(f.folder, 'one-key.bin');
     writeEspImage(firmware, { publicKey: f.keys[0].publicKey, marker: 'one key only', size: 8192 });
     const output = await cli(
-      ['publish', '--firmware', firmware, '--version', '1.2.0', '--board', BOARD, '--key', f.keys[0].path, '--out', f.mirrorFolder, ...TWO, ...f.trusted],
+      [
+        'publish',
+        '--firmware',
+        firmware,
+        '--version',
+        '1.2.0',
+        '--board',
+        BOARD,
+        '--key',
+        f.keys[0].path,
+        '--out',
+        f.mirrorFolder,
+        ...TWO,
+        ...f.trusted,
+      ],
       1,
     );
     expect(output).toContain('does not contain 2 distinct public keys');
@@ -95,13 +112,31 @@ describe('k-of-n signatures and cosigning', () => {
     const f = await twoPersonFleet();
     await f.publish('1.1.0', [...TWO, ...f.trusted, '--rollout', '100']);
     await cosignWith(f, 1);
-    const rolloutArgs = ['rollout', '--board', BOARD, '--percent', '0', '--key', f.keys[0].path, '--out', f.mirrorFolder, ...f.trusted, ...TWO];
+    const rolloutArgs = [
+      'rollout',
+      '--board',
+      BOARD,
+      '--percent',
+      '0',
+      '--key',
+      f.keys[0].path,
+      '--out',
+      f.mirrorFolder,
+      ...f.trusted,
+      ...TWO,
+    ];
     expect(await cli(rolloutArgs)).toContain('staged');
     // A second staged change would silently replace the first: refused.
     expect(await cli(rolloutArgs, 1)).toContain('already holds 1.1.0 awaiting cosignatures');
     expect((await f.device({ version: '1.0.0', deviceId: 'd1', extra: TWO })).result).toBe('updated');
     await cosignWith(f, 1);
-    expect(openManifest(readFileSync(f.live), f.keys.map((key) => key.publicKey), 2)).toMatchObject({ rollout: 0, seq: 1 });
+    expect(
+      openManifest(
+        readFileSync(f.live),
+        f.keys.map((key) => key.publicKey),
+        2,
+      ),
+    ).toMatchObject({ rollout: 0, seq: 1 });
     expect((await f.device({ version: '1.0.0', deviceId: 'd1', extra: TWO })).result).toBe('not_in_rollout');
   });
 });

@@ -49,25 +49,28 @@ describe('mirror failover', () => {
     ['closed port', 'closed'],
     ['500', 'error'],
     ['hanging', 'hang'],
-  ] as const)('with the primary down (%s), the second mirror serves the update within the time bound', async (_name, mode) => {
-    const fleet = await fleetWithRelease();
-    const backup = await mirrorOf(fleet.mirrorFolder);
-    let primary = await closedPortUrl();
-    if (mode !== 'closed') {
-      const broken = await mirrorOf(fleet.mirrorFolder);
-      broken.fault = (_request, response) => {
-        if (mode === 'error') response.writeHead(500, { 'Content-Length': 5 }).end('error');
-        return true; // 'hang': never answered
-      };
-      primary = `${broken.url}${LATEST}`;
-    }
-    const started = Date.now();
-    const run = await fleet.device({ version: '1.0.0', urls: [primary, `${backup.url}${LATEST}`], extra: timeouts });
-    expect(Date.now() - started).toBeLessThan(UPDATE_TIMEOUT_MS);
-    expect(run).toMatchObject({ result: 'updated', fields: { offered: '1.1.0', mirror: '1' } });
-    // The image came from beside the manifest that was accepted.
-    expect(backup.requests).toEqual([LATEST, `/${BOARD}/firmware-1.1.0.bin`]);
-  });
+  ] as const)(
+    'with the primary down (%s), the second mirror serves the update within the time bound',
+    async (_name, mode) => {
+      const fleet = await fleetWithRelease();
+      const backup = await mirrorOf(fleet.mirrorFolder);
+      let primary = await closedPortUrl();
+      if (mode !== 'closed') {
+        const broken = await mirrorOf(fleet.mirrorFolder);
+        broken.fault = (_request, response) => {
+          if (mode === 'error') response.writeHead(500, { 'Content-Length': 5 }).end('error');
+          return true; // 'hang': never answered
+        };
+        primary = `${broken.url}${LATEST}`;
+      }
+      const started = Date.now();
+      const run = await fleet.device({ version: '1.0.0', urls: [primary, `${backup.url}${LATEST}`], extra: timeouts });
+      expect(Date.now() - started).toBeLessThan(UPDATE_TIMEOUT_MS);
+      expect(run).toMatchObject({ result: 'updated', fields: { offered: '1.1.0', mirror: '1' } });
+      // The image came from beside the manifest that was accepted.
+      expect(backup.requests).toEqual([LATEST, `/${BOARD}/firmware-1.1.0.bin`]);
+    },
+  );
 
   it('with three mirrors, the first down and the second answering 404, the third serves', async () => {
     const fleet = await fleetWithRelease();
@@ -81,7 +84,11 @@ describe('mirror failover', () => {
 
   it('reports the failure of the last mirror when every mirror fails', async () => {
     const fleet = await fleetWithRelease();
-    const run = await fleet.device({ version: '1.0.0', urls: [await closedPortUrl(), await closedPortUrl()], extra: timeouts });
+    const run = await fleet.device({
+      version: '1.0.0',
+      urls: [await closedPortUrl(), await closedPortUrl()],
+      extra: timeouts,
+    });
     expect(run).toMatchObject({ result: 'network', fields: { detail: 'connect', mirror: '1' } });
   });
 
@@ -96,7 +103,12 @@ describe('mirror failover', () => {
     const state = join(fleet.folder, 'device-state.txt');
     const results: string[] = [];
     for (let poll = 1; poll <= MIRROR_PROBE_INTERVAL; poll++) {
-      const run = await fleet.device({ version: '1.1.0', state, urls: [`${stale.url}${LATEST}`, `${fresh.url}${LATEST}`], extra: timeouts });
+      const run = await fleet.device({
+        version: '1.1.0',
+        state,
+        urls: [`${stale.url}${LATEST}`, `${fresh.url}${LATEST}`],
+        extra: timeouts,
+      });
       results.push(`${run.result}@${run.fields.mirror}:${run.fields.http_status}`);
       if (poll < MIRROR_PROBE_INTERVAL) expect(fresh.requests).toEqual([]);
     }

@@ -27,9 +27,15 @@ describe('channels that follow stable', () => {
 
     await f.publish('1.3.0');
     const betaManifest = readFileSync(join(f.mirrorFolder, BOARD, 'beta', 'latest.txt'));
-    expect(openManifest(betaManifest, [f.keys[0].publicKey])).toMatchObject({ version: '1.3.0', channel: 'beta', file: 'firmware-1.3.0.bin' });
+    expect(openManifest(betaManifest, [f.keys[0].publicKey])).toMatchObject({
+      version: '1.3.0',
+      channel: 'beta',
+      file: 'firmware-1.3.0.bin',
+    });
     // The image sits next to the beta manifest, byte for byte the stable one.
-    expect(readFileSync(join(f.mirrorFolder, BOARD, 'beta', 'firmware-1.3.0.bin'))).toEqual(readFileSync(join(f.mirrorFolder, BOARD, 'firmware-1.3.0.bin')));
+    expect(readFileSync(join(f.mirrorFolder, BOARD, 'beta', 'firmware-1.3.0.bin'))).toEqual(
+      readFileSync(join(f.mirrorFolder, BOARD, 'firmware-1.3.0.bin')),
+    );
     const beta = await f.device({ version: '1.3.0-beta.1', channel: 'beta' });
     expect(beta).toMatchObject({ result: 'updated', fields: { offered: '1.3.0' } });
     const stable = await f.device({ version: '1.2.0' });

@@ -25,10 +25,30 @@ const TWO = ['--required-signatures', '2'];
 const latest = (fleet: Fleet): Buffer => readFileSync(join(fleet.mirrorFolder, BOARD, 'latest.txt'));
 const publicKeys = (fleet: Fleet): Uint8Array[] => fleet.keys.map((key) => key.publicKey);
 const rollout = (fleet: Fleet, percent: number, extra: string[] = [], expectCode = 0): Promise<string> =>
-  cli(['rollout', '--board', BOARD, '--percent', String(percent), '--key', fleet.keys[0].path, '--out', fleet.mirrorFolder, ...extra], expectCode);
+  cli(
+    [
+      'rollout',
+      '--board',
+      BOARD,
+      '--percent',
+      String(percent),
+      '--key',
+      fleet.keys[0].path,
+      '--out',
+      fleet.mirrorFolder,
+      ...extra,
+    ],
+    expectCode,
+  );
 const pageRelease = (fleet: Fleet): { version: string; rollout?: string; keyIds: string[] } => {
-  const index = JSON.parse(readFileSync(join(fleet.mirrorFolder, 'index.json'), 'utf8')) as { releases: Array<{ board: string; version: string; rollout?: string; keyIds: string[] }> };
-  return index.releases.find((release) => release.board === BOARD) as { version: string; rollout?: string; keyIds: string[] };
+  const index = JSON.parse(readFileSync(join(fleet.mirrorFolder, 'index.json'), 'utf8')) as {
+    releases: Array<{ board: string; version: string; rollout?: string; keyIds: string[] }>;
+  };
+  return index.releases.find((release) => release.board === BOARD) as {
+    version: string;
+    rollout?: string;
+    keyIds: string[];
+  };
 };
 
 describe('static-ota rollout', () => {
@@ -78,7 +98,17 @@ describe('static-ota rollout', () => {
     expect(pageRelease(fleet)).toMatchObject({ version: '1.0.0', rollout: '0' });
     await fleet.publish('1.1.0', [...TWO, ...trusted]);
     expect(pageRelease(fleet).version).toBe('1.0.0');
-    await cli(['cosign', '--board', BOARD, '--key', fleet.keys[1].path, '--out', fleet.mirrorFolder, ...trusted, ...TWO]);
+    await cli([
+      'cosign',
+      '--board',
+      BOARD,
+      '--key',
+      fleet.keys[1].path,
+      '--out',
+      fleet.mirrorFolder,
+      ...trusted,
+      ...TWO,
+    ]);
     expect(pageRelease(fleet)).toMatchObject({ version: '1.1.0', keyIds: fleet.keys.map((key) => key.keyId) });
   });
 });
@@ -94,7 +124,12 @@ describe('publish --force of the version the mirror offers', () => {
 
     // The heartbeat of docs/security.md: the same version again, to renew expires=.
     await fleet.publish('1.1.0', ['--force', '--expires-in', '30d']);
-    expect(openManifest(latest(fleet), publicKeys(fleet))).toMatchObject({ version: '1.1.0', rollout: 0, seq: 2, expires: expect.any(Number) });
+    expect(openManifest(latest(fleet), publicKeys(fleet))).toMatchObject({
+      version: '1.1.0',
+      rollout: 0,
+      seq: 2,
+      expires: expect.any(Number),
+    });
     expect((await fleet.device({ version: '1.0.0', deviceId: 'd1', state })).result).toBe('not_in_rollout');
 
     // --rollout given: it wins, seq still rises.
@@ -121,7 +156,17 @@ describe('static-ota verify', () => {
     const pending = await verify(['--pending', ...TWO]);
     expect(pending).toContain('awaiting cosign');
     expect(pending).toContain('1 of 2 signatures');
-    await cli(['cosign', '--board', BOARD, '--key', fleet.keys[1].path, '--out', fleet.mirrorFolder, ...trusted, ...TWO]);
+    await cli([
+      'cosign',
+      '--board',
+      BOARD,
+      '--key',
+      fleet.keys[1].path,
+      '--out',
+      fleet.mirrorFolder,
+      ...trusted,
+      ...TWO,
+    ]);
     const live = await verify(TWO);
     expect(live).toContain('2 of 2 signatures');
     expect(live).not.toContain('awaiting cosign');

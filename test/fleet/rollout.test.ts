@@ -38,7 +38,17 @@ async function pollAll(ids: string[], poll: (id: string) => Promise<DeviceRun>):
 const count = (results: string[], result: string): number => results.filter((each) => each === result).length;
 const latest = (): string => join(fleet.mirrorFolder, BOARD, 'latest.txt');
 const rollout = (percent: number): Promise<string> =>
-  cli(['rollout', '--board', BOARD, '--percent', String(percent), '--key', fleet.keys[0].path, '--out', fleet.mirrorFolder]);
+  cli([
+    'rollout',
+    '--board',
+    BOARD,
+    '--percent',
+    String(percent),
+    '--key',
+    fleet.keys[0].path,
+    '--out',
+    fleet.mirrorFolder,
+  ]);
 
 describe('staged rollout to 1,000 simulated devices', () => {
   let firstRun: string[];
@@ -49,7 +59,11 @@ describe('staged rollout to 1,000 simulated devices', () => {
     await fleet.publish('1.0.0');
     await fleet.publish('1.1.0', ['--rollout', '25']);
     originalManifest = readFileSync(latest());
-    expect(openManifest(originalManifest, [fleet.keys[0].publicKey])).toMatchObject({ version: '1.1.0', rollout: 25, seq: 0 });
+    expect(openManifest(originalManifest, [fleet.keys[0].publicKey])).toMatchObject({
+      version: '1.1.0',
+      rollout: 25,
+      seq: 0,
+    });
     firstRun = await pollAll(deviceIds, (deviceId) => fleet.device({ version: '1.0.0', deviceId }));
     deviceIds.forEach((id, index) => firstRun[index] === 'updated' && installed.add(id));
     expect(count(firstRun, 'updated') + count(firstRun, 'not_in_rollout')).toBe(DEVICES);
@@ -59,7 +73,9 @@ describe('staged rollout to 1,000 simulated devices', () => {
   }, 300_000);
 
   it('the same ids decide the same way on a second run', async () => {
-    const second = await pollAll(deviceIds, (deviceId) => fleet.device({ version: '1.0.0', deviceId, extra: ['--check'] }));
+    const second = await pollAll(deviceIds, (deviceId) =>
+      fleet.device({ version: '1.0.0', deviceId, extra: ['--check'] }),
+    );
     expect(second.map((result) => (result === 'update_available' ? 'updated' : result))).toEqual(firstRun);
   }, 300_000);
 

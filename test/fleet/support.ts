@@ -12,7 +12,8 @@ export const BOARD = 'nodemcuv2';
 export async function cli(args: string[], expectCode = 0, env: NodeJS.ProcessEnv = {}): Promise<string> {
   let output = '';
   const code = await runCli(args, { stdout: (text) => (output += text), stderr: (text) => (output += text), env });
-  if (code !== expectCode) throw new Error(`static-ota ${args.join(' ')} exited ${code}, expected ${expectCode}:\n${output}`);
+  if (code !== expectCode)
+    throw new Error(`static-ota ${args.join(' ')} exited ${code}, expected ${expectCode}:\n${output}`);
   return output;
 }
 
@@ -25,7 +26,14 @@ export interface Fleet {
   image(version: string): string;
   publish(version: string, extra?: string[]): Promise<string>;
   /** One poll of a device with its own flash file; `url` defaults to the board's stable manifest. */
-  device(options: { version: string; channel?: string; deviceId?: string; state?: string; extra?: string[]; urls?: string[] }): Promise<DeviceRun>;
+  device(options: {
+    version: string;
+    channel?: string;
+    deviceId?: string;
+    state?: string;
+    extra?: string[];
+    urls?: string[];
+  }): Promise<DeviceRun>;
 }
 
 export async function startFleet(keyCount = 1): Promise<Fleet> {
@@ -46,7 +54,20 @@ export async function startFleet(keyCount = 1): Promise<Fleet> {
       return path;
     },
     publish(version, extra = []) {
-      return cli(['publish', '--firmware', fleet.image(version), '--version', version, '--board', BOARD, '--key', keys[0].path, '--out', mirrorFolder, ...extra]);
+      return cli([
+        'publish',
+        '--firmware',
+        fleet.image(version),
+        '--version',
+        version,
+        '--board',
+        BOARD,
+        '--key',
+        keys[0].path,
+        '--out',
+        mirrorFolder,
+        ...extra,
+      ]);
     },
     device({ version, channel = 'stable', deviceId, state, extra = [], urls }) {
       const flash = join(folder, `flash-${flashes++}.bin`);
@@ -56,11 +77,16 @@ export async function startFleet(keyCount = 1): Promise<Fleet> {
       return runDevice([
         ...urlArgs,
         ...keys.flatMap((key) => ['--pubkey', key.publicHex]),
-        '--version', version,
-        '--board', BOARD,
-        '--channel', channel,
-        '--flash', flash,
-        '--timeout-ms', '2000',
+        '--version',
+        version,
+        '--board',
+        BOARD,
+        '--channel',
+        channel,
+        '--flash',
+        flash,
+        '--timeout-ms',
+        '2000',
         ...(deviceId === undefined ? [] : ['--device-id', deviceId]),
         ...(state === undefined ? [] : ['--state', state]),
         ...extra,

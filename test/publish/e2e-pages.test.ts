@@ -42,7 +42,11 @@ async function servePagesCheckout() {
 const mirrorFiles = () => branchFiles(bare, BRANCH).filter((path) => !path.startsWith('ota/install/'));
 
 const publish = (tag: string, inputs: Record<string, string> = {}) =>
-  runAction(project, { target: 'github-pages', 'pages-folder': 'ota', token: TOKEN, ...inputs }, { GITHUB_REF: `refs/tags/${tag}`, GITHUB_SERVER_URL: gitServer.url });
+  runAction(
+    project,
+    { target: 'github-pages', 'pages-folder': 'ota', token: TOKEN, ...inputs },
+    { GITHUB_REF: `refs/tags/${tag}`, GITHUB_SERVER_URL: gitServer.url },
+  );
 
 describe('action → GitHub Pages branch → device', () => {
   it('publishes a tag into gh-pages and a device on an older version updates to exactly the published image', async () => {
@@ -68,12 +72,22 @@ describe('action → GitHub Pages branch → device', () => {
     try {
       const flash = join(temporaryFolder(), 'flash.bin');
       const url = `${site.url}/ota/nodemcuv2/latest.txt`;
-      const updated = await runDevice(deviceArgs({ url, key: project.key, version: '1.0.0', board: 'nodemcuv2', flash }));
+      const updated = await runDevice(
+        deviceArgs({ url, key: project.key, version: '1.0.0', board: 'nodemcuv2', flash }),
+      );
       expect(updated.line).toMatch(/^result=updated offered=1\.4\.2 /m);
       expect(updated.exitCode).toBe(0);
       expect(readFileSync(flash).equals(branchFile(bare, BRANCH, 'ota/nodemcuv2/firmware-1.4.2.bin'))).toBe(true);
 
-      const again = await runDevice(deviceArgs({ url, key: project.key, version: '1.4.2', board: 'nodemcuv2', flash: join(temporaryFolder(), 'unused.bin') }));
+      const again = await runDevice(
+        deviceArgs({
+          url,
+          key: project.key,
+          version: '1.4.2',
+          board: 'nodemcuv2',
+          flash: join(temporaryFolder(), 'unused.bin'),
+        }),
+      );
       expect(again.line).toMatch(/^result=no_update /m);
     } finally {
       await site.close();
@@ -94,17 +108,30 @@ describe('action → GitHub Pages branch → device', () => {
       'ota/nodemcuv2/manifest-1.4.3.json',
       'ota/nodemcuv2/manifest.json',
     ]);
-    expect(git(bare, 'log', '--format=%s', BRANCH).split('\n')).toEqual(['static-ota: publish nodemcuv2 1.4.3', 'static-ota: publish nodemcuv2 1.4.2']);
+    expect(git(bare, 'log', '--format=%s', BRANCH).split('\n')).toEqual([
+      'static-ota: publish nodemcuv2 1.4.3',
+      'static-ota: publish nodemcuv2 1.4.2',
+    ]);
 
     const site = await servePagesCheckout();
     try {
       const url = `${site.url}/ota/nodemcuv2/latest.txt`;
       const flash = join(temporaryFolder(), 'flash.bin');
-      const updated = await runDevice(deviceArgs({ url, key: project.key, version: '1.4.2', board: 'nodemcuv2', flash }));
+      const updated = await runDevice(
+        deviceArgs({ url, key: project.key, version: '1.4.2', board: 'nodemcuv2', flash }),
+      );
       expect(updated.line).toMatch(/^result=updated offered=1\.4\.3 /m);
       expect(readFileSync(flash).equals(branchFile(bare, BRANCH, 'ota/nodemcuv2/firmware-1.4.3.bin'))).toBe(true);
 
-      const otherBoard = await runDevice(deviceArgs({ url, key: project.key, version: '1.0.0', board: 'esp32dev', flash: join(temporaryFolder(), 'other.bin') }));
+      const otherBoard = await runDevice(
+        deviceArgs({
+          url,
+          key: project.key,
+          version: '1.0.0',
+          board: 'esp32dev',
+          flash: join(temporaryFolder(), 'other.bin'),
+        }),
+      );
       expect(otherBoard.line).toMatch(/^result=wrong_board /m);
       expect(otherBoard.exitCode).not.toBe(0);
     } finally {
@@ -116,7 +143,9 @@ describe('action → GitHub Pages branch → device', () => {
     const before = git(bare, 'rev-parse', BRANCH);
     const refused = await publish('v1.4.0');
     expect(refused.status).not.toBe(0);
-    expect(refused.output).toMatch(/::error::.*refusing to publish 1\.4\.0 for nodemcuv2 \(stable\): .*already offers 1\.4\.3/);
+    expect(refused.output).toMatch(
+      /::error::.*refusing to publish 1\.4\.0 for nodemcuv2 \(stable\): .*already offers 1\.4\.3/,
+    );
     expect(git(bare, 'rev-parse', BRANCH)).toBe(before);
   });
 
@@ -127,13 +156,25 @@ describe('action → GitHub Pages branch → device', () => {
     expect(published.status).toBe(0);
     expect(git(bare, 'log', '--format=%P|%s', BRANCH)).toBe('|static-ota: publish nodemcuv2 1.4.4');
     const after = branchFiles(bare, BRANCH);
-    expect(after.filter((path) => !before.includes(path))).toEqual(['ota/nodemcuv2/factory-1.4.4.bin', 'ota/nodemcuv2/firmware-1.4.4.bin', 'ota/nodemcuv2/manifest-1.4.4.json']);
+    expect(after.filter((path) => !before.includes(path))).toEqual([
+      'ota/nodemcuv2/factory-1.4.4.bin',
+      'ota/nodemcuv2/firmware-1.4.4.bin',
+      'ota/nodemcuv2/manifest-1.4.4.json',
+    ]);
     expect(before.filter((path) => !after.includes(path))).toEqual([]);
 
     const site = await servePagesCheckout();
     try {
       const flash = join(temporaryFolder(), 'flash.bin');
-      const updated = await runDevice(deviceArgs({ url: `${site.url}/ota/nodemcuv2/latest.txt`, key: project.key, version: '1.4.3', board: 'nodemcuv2', flash }));
+      const updated = await runDevice(
+        deviceArgs({
+          url: `${site.url}/ota/nodemcuv2/latest.txt`,
+          key: project.key,
+          version: '1.4.3',
+          board: 'nodemcuv2',
+          flash,
+        }),
+      );
       expect(updated.line).toMatch(/^result=updated offered=1\.4\.4 /m);
       expect(readFileSync(flash).equals(branchFile(bare, BRANCH, 'ota/nodemcuv2/firmware-1.4.4.bin'))).toBe(true);
     } finally {

@@ -28,20 +28,21 @@ const publish = (tag: string, inputs: Record<string, string> = {}) =>
   runAction(
     project,
     {
-    target: 's3',
-    's3-bucket': BUCKET,
-    's3-prefix': PREFIX,
-    's3-endpoint': s3.endpoint,
-    's3-force-path-style': 'true',
-    's3-access-key-id': S3RVER_CREDENTIALS.accessKeyId,
-    's3-secret-access-key': S3RVER_CREDENTIALS.secretAccessKey,
-    ...inputs,
+      target: 's3',
+      's3-bucket': BUCKET,
+      's3-prefix': PREFIX,
+      's3-endpoint': s3.endpoint,
+      's3-force-path-style': 'true',
+      's3-access-key-id': S3RVER_CREDENTIALS.accessKeyId,
+      's3-secret-access-key': S3RVER_CREDENTIALS.secretAccessKey,
+      ...inputs,
     },
     { GITHUB_REF: `refs/tags/${tag}` },
   );
 
 const objectUrl = (path: string): string => `${s3.direct}/${BUCKET}/${PREFIX}/${path}`;
-const download = async (path: string): Promise<Buffer> => Buffer.from(await (await fetch(objectUrl(path))).arrayBuffer());
+const download = async (path: string): Promise<Buffer> =>
+  Buffer.from(await (await fetch(objectUrl(path))).arrayBuffer());
 
 describe('action → S3 bucket → device', () => {
   it('publishes a tag and a device on an older version updates to exactly the published image', async () => {
@@ -59,7 +60,15 @@ describe('action → S3 bucket → device', () => {
     expect(updated.exitCode).toBe(0);
     expect(readFileSync(flash).equals(await download('nodemcuv2/firmware-2.0.0.bin'))).toBe(true);
 
-    const again = await runDevice(deviceArgs({ url, key: project.key, version: '2.0.0', board: 'nodemcuv2', flash: join(temporaryFolder(), 'unused.bin') }));
+    const again = await runDevice(
+      deviceArgs({
+        url,
+        key: project.key,
+        version: '2.0.0',
+        board: 'nodemcuv2',
+        flash: join(temporaryFolder(), 'unused.bin'),
+      }),
+    );
     expect(again.line).toMatch(/^result=no_update /m);
   });
 
@@ -69,7 +78,16 @@ describe('action → S3 bucket → device', () => {
     expect(published.status).toBe(0);
 
     const flash = join(temporaryFolder(), 'flash.bin');
-    const beta = await runDevice(deviceArgs({ url: objectUrl('nodemcuv2/beta/latest.txt'), key: project.key, version: '2.0.0', board: 'nodemcuv2', channel: 'beta', flash }));
+    const beta = await runDevice(
+      deviceArgs({
+        url: objectUrl('nodemcuv2/beta/latest.txt'),
+        key: project.key,
+        version: '2.0.0',
+        board: 'nodemcuv2',
+        channel: 'beta',
+        flash,
+      }),
+    );
     expect(beta.line).toMatch(/^result=updated offered=2\.1\.0-beta\.1 /m);
     expect(readFileSync(flash).equals(await download('nodemcuv2/beta/firmware-2.1.0-beta.1.bin'))).toBe(true);
     expect((await download('nodemcuv2/latest.txt')).toString().split('\n')[0]).toBe('2.0.0');
@@ -79,9 +97,19 @@ describe('action → S3 bucket → device', () => {
     s3.failWhen((request) => request.method === 'PUT' && request.path.includes('/nodemcuv2/latest.txt'));
     const failed = await publish('v2.0.1');
     expect(failed.status).not.toBe(0);
-    expect(failed.output).toMatch(new RegExp(`::error::.*PUT s3://${BUCKET}/${PREFIX}/nodemcuv2/latest\\.txt failed: .*HTTP 500`));
+    expect(failed.output).toMatch(
+      new RegExp(`::error::.*PUT s3://${BUCKET}/${PREFIX}/nodemcuv2/latest\\.txt failed: .*HTTP 500`),
+    );
 
-    const check = await runDevice(deviceArgs({ url: objectUrl('nodemcuv2/latest.txt'), key: project.key, version: '2.0.0', board: 'nodemcuv2', flash: join(temporaryFolder(), 'unused.bin') }));
+    const check = await runDevice(
+      deviceArgs({
+        url: objectUrl('nodemcuv2/latest.txt'),
+        key: project.key,
+        version: '2.0.0',
+        board: 'nodemcuv2',
+        flash: join(temporaryFolder(), 'unused.bin'),
+      }),
+    );
     expect(check.line).toMatch(/^result=no_update /m);
   });
 });

@@ -14,10 +14,18 @@ import { listen, temporaryFolder, writeEspImage, type RunningServer } from '../h
 export const newKey = (): SigningKey => parseSigningKey(generateKey().privatePem, 'test key');
 
 /** A signed release of an image that embeds the key; `marker` makes images of the same version differ. */
-export async function signedRelease(key: SigningKey, board: string, version: string, marker = version): Promise<SignedRelease> {
+export async function signedRelease(
+  key: SigningKey,
+  board: string,
+  version: string,
+  marker = version,
+): Promise<SignedRelease> {
   const imageFile = join(temporaryFolder('static-ota-image-'), `${board}-${version}.bin`);
   writeEspImage(imageFile, { publicKey: key.publicKey, marker: `${board} ${marker}` });
-  return signRelease({ imageFile, board, version, channel: channelFor(version), file: imageFileName(version) }, { keys: [key] });
+  return signRelease(
+    { imageFile, board, version, channel: channelFor(version), file: imageFileName(version) },
+    { keys: [key] },
+  );
 }
 
 export function git(cwd: string, ...args: string[]): string {
@@ -158,7 +166,11 @@ export interface GatedTarget extends MirrorTarget {
  * default), then waits for `gate` (the other publisher finishing) before
  * making it: a race lost at a known point, without timing.
  */
-export function gatedTarget(target: MirrorTarget, gate: Promise<unknown>, before: 'writeImage' | 'writeManifest' = 'writeManifest'): GatedTarget {
+export function gatedTarget(
+  target: MirrorTarget,
+  gate: Promise<unknown>,
+  before: 'writeImage' | 'writeManifest' = 'writeManifest',
+): GatedTarget {
   let attempts = 0;
   const opened = gate.catch(() => undefined);
   return {

@@ -6,8 +6,9 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { openManifest } from '../../src/manifest.js';
 import { PagesTarget } from '../../src/publish/pages.js';
-import { publishReleases, PublishError } from '../../src/publish/publish.js';
-import { createTarget, type PagesConfig } from '../../src/publish/targets.js';
+import { publishReleases } from '../../src/publish/publish.js';
+import type { PagesConfig } from '../../src/publish/pages.js';
+import { createTarget } from '../../src/publish/targets.js';
 import type { SigningKey } from '../../src/sign.js';
 import { removeTemporaryFolders, temporaryFolder } from '../helpers.js';
 import {
@@ -40,49 +41,61 @@ function site(config: Partial<PagesConfig> = {}): Site {
 }
 
 /** `mode object` of every file on the branch tip: equal entries are equal bytes and modes. */
-const treeEntries = (s: Site, branch = BRANCH): Map<string, string> =>
+const treeEntries = (fixture: Site, branch = BRANCH): Map<string, string> =>
   new Map(
-    git(s.bare, 'ls-tree', '-r', '--full-tree', branch)
+    git(fixture.bare, 'ls-tree', '-r', '--full-tree', branch)
       .split('\n')
       .map((line) => line.split('\t'))
       .map(([entry, path]) => [path, entry.replace(' blob ', ' ')]),
   );
 
-async function publish(s: Site, board: string, version: string, options: { force?: boolean; keepVersions?: number } = {}) {
-  return publishReleases(new PagesTarget(s.config), [await signedRelease(s.key, board, version)], options);
+async function publish(
+  fixture: Site,
+  board: string,
+  version: string,
+  options: { force?: boolean; keepVersions?: number } = {},
+) {
+  return publishReleases(new PagesTarget(fixture.config), [await signedRelease(fixture.key, board, version)], options);
 }
 
-const versionIn = (s: Site, path: string, branch = BRANCH): string => openManifest(branchFile(s.bare, branch, path), [s.key.publicKey]).version;
-const tip = (s: Site, branch = BRANCH): string => git(s.bare, 'rev-parse', branch);
+const versionIn = (fixture: Site, path: string, branch = BRANCH): string =>
+  openManifest(branchFile(fixture.bare, branch, path), [fixture.key.publicKey]).version;
+const tip = (fixture: Site, branch = BRANCH): string => git(fixture.bare, 'rev-parse', branch);
 
 describe('github-pages target over file://', () => {
   it('creates a missing branch as an orphan holding .nojekyll and the mirror, committed by github-actions[bot]', async () => {
-    const s = site();
-    seedBranch(s.bare, 'main', { 'README.md': '# project\n' });
-    await publish(s, 'nodemcuv2', '1.4.2');
+    const fixture = site();
+    seedBranch(fixture.bare, 'main', { 'README.md': '# project\n' });
+    await publish(fixture, 'nodemcuv2', '1.4.2');
 
-    expect(branchFiles(s.bare, BRANCH)).toEqual(['.nojekyll', 'index.html', 'index.json', 'nodemcuv2/firmware-1.4.2.bin', 'nodemcuv2/latest.txt']);
-    expect(versionIn(s, 'nodemcuv2/latest.txt')).toBe('1.4.2');
-    expect(git(s.bare, 'rev-list', '--count', BRANCH)).toBe('1');
-    expect(git(s.bare, 'log', '-1', '--format=%an <%ae>|%cn <%ce>|%s', BRANCH)).toBe(
+    expect(branchFiles(fixture.bare, BRANCH)).toEqual([
+      '.nojekyll',
+      'index.html',
+      'index.json',
+      'nodemcuv2/firmware-1.4.2.bin',
+      'nodemcuv2/latest.txt',
+    ]);
+    expect(versionIn(fixture, 'nodemcuv2/latest.txt')).toBe('1.4.2');
+    expect(git(fixture.bare, 'rev-list', '--count', BRANCH)).toBe('1');
+    expect(git(fixture.bare, 'log', '-1', '--format=%an <%ae>|%cn <%ce>|%s', BRANCH)).toBe(
       'github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>|' +
         'github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>|static-ota: publish nodemcuv2 1.4.2',
     );
-    expect(branchFiles(s.bare, 'main')).toEqual(['README.md']);
+    expect(branchFiles(fixture.bare, 'main')).toEqual(['README.md']);
   });
 
   it('keeps everything already on the branch (CNAME, .nojekyll, pages, older images) and adds one commit on top', async () => {
-    const s = site();
-    const before = seedBranch(s.bare, BRANCH, {
+    const fixture = site();
+    const before = seedBranch(fixture.bare, BRANCH, {
       CNAME: 'ota.example.com\n',
       '.nojekyll': '',
       'index.html': '<h1>fleet</h1>\n',
     });
-    await publish(s, 'nodemcuv2', '1.4.2');
-    const afterFirst = tip(s);
-    await publish(s, 'nodemcuv2', '1.4.3');
+    await publish(fixture, 'nodemcuv2', '1.4.2');
+    const afterFirst = tip(fixture);
+    await publish(fixture, 'nodemcuv2', '1.4.3');
 
-    expect(branchFiles(s.bare, BRANCH)).toEqual([
+    expect(branchFiles(fixture.bare, BRANCH)).toEqual([
       '.nojekyll',
       'CNAME',
       'index.html',
@@ -92,18 +105,18 @@ describe('github-pages target over file://', () => {
       'nodemcuv2/latest.txt',
       'releases.html',
     ]);
-    expect(branchFile(s.bare, BRANCH, 'CNAME').toString()).toBe('ota.example.com\n');
+    expect(branchFile(fixture.bare, BRANCH, 'CNAME').toString()).toBe('ota.example.com\n');
     // The site's own front page stays; the release page goes beside it.
-    expect(branchFile(s.bare, BRANCH, 'index.html').toString()).toBe('<h1>fleet</h1>\n');
-    expect(versionIn(s, 'nodemcuv2/latest.txt')).toBe('1.4.3');
-    expect(git(s.bare, 'rev-parse', `${BRANCH}~2`)).toBe(before);
-    expect(git(s.bare, 'rev-parse', `${BRANCH}~1`)).toBe(afterFirst);
+    expect(branchFile(fixture.bare, BRANCH, 'index.html').toString()).toBe('<h1>fleet</h1>\n');
+    expect(versionIn(fixture, 'nodemcuv2/latest.txt')).toBe('1.4.3');
+    expect(git(fixture.bare, 'rev-parse', `${BRANCH}~2`)).toBe(before);
+    expect(git(fixture.bare, 'rev-parse', `${BRANCH}~1`)).toBe(afterFirst);
   });
 
   it('keeps every file outside the sparse checkout byte for byte, whatever its kind or attributes', async () => {
-    const s = site();
+    const fixture = site();
     // Files a user's site may hold: none of them is ever checked out, converted or rewritten by a publish.
-    seedBranch(s.bare, BRANCH, {
+    seedBranch(fixture.bare, BRANCH, {
       CNAME: 'ota.example.com\n',
       '.nojekyll': '',
       '.gitattributes': '* text eol=crlf\n',
@@ -115,19 +128,25 @@ describe('github-pages target over file://', () => {
       'nodemcuv2/firmware-0.9.0.bin': randomBytes(4096),
     });
     const work = temporaryFolder('static-ota-seed-more-');
-    git(work, 'clone', '--quiet', '--branch', BRANCH, s.bare, '.');
+    git(work, 'clone', '--quiet', '--branch', BRANCH, fixture.bare, '.');
     writeFileSync(join(work, 'deploy.sh'), '#!/bin/sh\n');
     chmodSync(join(work, 'deploy.sh'), 0o755);
     git(work, 'update-index', '--add', '--chmod=+x', 'deploy.sh');
-    git(work, 'update-index', '--add', '--cacheinfo', `120000,${git(work, 'hash-object', '-w', '--stdin')},link-to-nowhere`);
+    git(
+      work,
+      'update-index',
+      '--add',
+      '--cacheinfo',
+      `120000,${git(work, 'hash-object', '-w', '--stdin')},link-to-nowhere`,
+    );
     git(work, '-c', 'user.name=Site Owner', '-c', 'user.email=owner@example.com', 'commit', '--quiet', '-m', 'more');
     git(work, 'push', '--quiet', 'origin', BRANCH);
-    const before = treeEntries(s);
+    const before = treeEntries(fixture);
 
-    await publish(s, 'nodemcuv2', '1.4.2');
-    await publish(s, 'nodemcuv2', '1.4.3', { keepVersions: 1 });
+    await publish(fixture, 'nodemcuv2', '1.4.2');
+    await publish(fixture, 'nodemcuv2', '1.4.3', { keepVersions: 1 });
 
-    const after = treeEntries(s);
+    const after = treeEntries(fixture);
     for (const [path, entry] of before) {
       if (path === 'nodemcuv2/firmware-0.9.0.bin') expect(after.has(path)).toBe(false);
       else expect([path, after.get(path)]).toEqual([path, entry]);
@@ -141,46 +160,55 @@ describe('github-pages target over file://', () => {
       'releases.html',
     ]);
     // The branch's eol=crlf attribute does not touch what the publish writes.
-    const manifest = branchFile(s.bare, BRANCH, 'nodemcuv2/latest.txt');
+    const manifest = branchFile(fixture.bare, BRANCH, 'nodemcuv2/latest.txt');
     expect(manifest.includes('\r')).toBe(false);
-    expect(openManifest(manifest, [s.key.publicKey]).version).toBe('1.4.3');
+    expect(openManifest(manifest, [fixture.key.publicKey]).version).toBe('1.4.3');
   });
 
   it('reads a path outside the sparse checkout on demand', async () => {
-    const s = site();
-    seedBranch(s.bare, BRANCH, { CNAME: 'ota.example.com\n', 'nodemcuv2/latest.txt': 'x\n' });
-    const target = new PagesTarget(s.config);
-    const [cname, missing] = await target.transaction(async (session) => [await session.read('CNAME'), await session.read('nope.txt')], ['nodemcuv2/latest.txt']);
+    const fixture = site();
+    seedBranch(fixture.bare, BRANCH, { CNAME: 'ota.example.com\n', 'nodemcuv2/latest.txt': 'x\n' });
+    const target = new PagesTarget(fixture.config);
+    const [cname, missing] = await target.transaction(
+      async (session) => [await session.read('CNAME'), await session.read('nope.txt')],
+      ['nodemcuv2/latest.txt'],
+    );
     expect(cname?.toString()).toBe('ota.example.com\n');
     expect(missing).toBeUndefined();
   });
 
   it('publishes into a sub-folder of the branch, with the channel in the commit message', async () => {
-    const s = site({ folder: '/ota/firmware/' });
-    await publish(s, 'esp32dev', '2.0.0-beta.1');
+    const fixture = site({ folder: '/ota/firmware/' });
+    await publish(fixture, 'esp32dev', '2.0.0-beta.1');
 
-    expect(branchFiles(s.bare, BRANCH)).toEqual([
+    expect(branchFiles(fixture.bare, BRANCH)).toEqual([
       '.nojekyll',
       'ota/firmware/esp32dev/beta/firmware-2.0.0-beta.1.bin',
       'ota/firmware/esp32dev/beta/latest.txt',
       'ota/firmware/index.html',
       'ota/firmware/index.json',
     ]);
-    expect(git(s.bare, 'log', '-1', '--format=%s', BRANCH)).toBe('static-ota: publish esp32dev 2.0.0-beta.1 (beta)');
+    expect(git(fixture.bare, 'log', '-1', '--format=%s', BRANCH)).toBe(
+      'static-ota: publish esp32dev 2.0.0-beta.1 (beta)',
+    );
   });
 
   it('applies the guards to what the branch holds: refuses a downgrade and a re-publish, accepts a forced re-publish', async () => {
-    const s = site();
-    await publish(s, 'nodemcuv2', '1.4.2');
-    const published = tip(s);
+    const fixture = site();
+    await publish(fixture, 'nodemcuv2', '1.4.2');
+    const published = tip(fixture);
 
-    await expect(publish(s, 'nodemcuv2', '1.4.1')).rejects.toThrow(/refusing to publish 1\.4\.1 .*branch gh-pages of file:.* already offers 1\.4\.2/);
-    await expect(publish(s, 'nodemcuv2', '1.4.2')).rejects.toThrow(PublishError);
-    expect(tip(s)).toBe(published);
+    await expect(publish(fixture, 'nodemcuv2', '1.4.1')).rejects.toThrow(
+      /refusing to publish 1\.4\.1 .*branch gh-pages of file:.* already offers 1\.4\.2/,
+    );
+    await expect(publish(fixture, 'nodemcuv2', '1.4.2')).rejects.toThrow(
+      /1\.4\.2 is already published for nodemcuv2 \(stable\) in .*; use --force/,
+    );
+    expect(tip(fixture)).toBe(published);
 
     // The same image re-signed: nothing changes in the tree, so nothing is committed.
-    await publish(s, 'nodemcuv2', '1.4.2', { force: true });
-    expect(tip(s)).toBe(published);
+    await publish(fixture, 'nodemcuv2', '1.4.2', { force: true });
+    expect(tip(fixture)).toBe(published);
   });
 
   it('publishes an image named by a path relative to the working directory, as the build step and the CLI give it', async () => {
@@ -191,7 +219,9 @@ describe('github-pages target over file://', () => {
     try {
       const relativeImage = { ...release, imageFile: basename(release.imageFile) };
       await publishReleases(new PagesTarget(s.config), [relativeImage], {});
-      expect(branchFile(s.bare, BRANCH, 'nodemcuv2/firmware-1.4.2.bin').equals(readFileSync(release.imageFile))).toBe(true);
+      expect(branchFile(s.bare, BRANCH, 'nodemcuv2/firmware-1.4.2.bin').equals(readFileSync(release.imageFile))).toBe(
+        true,
+      );
       // Compared by that path too when the same image is published again.
       await publishReleases(new PagesTarget(s.config), [relativeImage], { force: true });
     } finally {
@@ -200,19 +230,21 @@ describe('github-pages target over file://', () => {
   });
 
   it('refuses to replace an image with different bytes', async () => {
-    const s = site();
-    await publish(s, 'nodemcuv2', '1.4.2');
-    const rebuilt = await signedRelease(s.key, 'nodemcuv2', '1.4.2', 'different build');
-    await expect(publishReleases(new PagesTarget(s.config), [rebuilt], { force: true })).rejects.toThrow(/already exists .* with different bytes/);
+    const fixture = site();
+    await publish(fixture, 'nodemcuv2', '1.4.2');
+    const rebuilt = await signedRelease(fixture.key, 'nodemcuv2', '1.4.2', 'different build');
+    await expect(publishReleases(new PagesTarget(fixture.config), [rebuilt], { force: true })).rejects.toThrow(
+      /already exists .* with different bytes/,
+    );
   });
 
   it('removes images beyond keep-versions in the same commit, never the published one', async () => {
-    const s = site();
-    for (const version of ['1.0.0', '1.1.0', '1.2.0']) await publish(s, 'nodemcuv2', version);
-    const beforeRetention = tip(s);
-    await publish(s, 'nodemcuv2', '1.3.0', { keepVersions: 2 });
+    const fixture = site();
+    for (const version of ['1.0.0', '1.1.0', '1.2.0']) await publish(fixture, 'nodemcuv2', version);
+    const beforeRetention = tip(fixture);
+    await publish(fixture, 'nodemcuv2', '1.3.0', { keepVersions: 2 });
 
-    expect(branchFiles(s.bare, BRANCH)).toEqual([
+    expect(branchFiles(fixture.bare, BRANCH)).toEqual([
       '.nojekyll',
       'index.html',
       'index.json',
@@ -220,8 +252,10 @@ describe('github-pages target over file://', () => {
       'nodemcuv2/firmware-1.3.0.bin',
       'nodemcuv2/latest.txt',
     ]);
-    expect(git(s.bare, 'rev-parse', `${BRANCH}~1`)).toBe(beforeRetention);
-    expect(git(s.bare, 'diff', '--no-renames', '--name-status', `${BRANCH}~1`, BRANCH).split('\n').sort()).toEqual([
+    expect(git(fixture.bare, 'rev-parse', `${BRANCH}~1`)).toBe(beforeRetention);
+    expect(
+      git(fixture.bare, 'diff', '--no-renames', '--name-status', `${BRANCH}~1`, BRANCH).split('\n').sort(),
+    ).toEqual([
       'A\tnodemcuv2/firmware-1.3.0.bin',
       'D\tnodemcuv2/firmware-1.0.0.bin',
       'D\tnodemcuv2/firmware-1.1.0.bin',
@@ -232,17 +266,23 @@ describe('github-pages target over file://', () => {
   });
 
   it('refuses a branch name git does not accept, before touching the remote', async () => {
-    const s = site({ branch: 'gh..pages' });
-    await expect(publish(s, 'nodemcuv2', '1.4.2')).rejects.toThrow('pages-branch "gh..pages" is not a valid branch name');
+    const fixture = site({ branch: 'gh..pages' });
+    await expect(publish(fixture, 'nodemcuv2', '1.4.2')).rejects.toThrow(
+      'pages-branch "gh..pages" is not a valid branch name',
+    );
   });
 
   it('refuses a folder that escapes the branch', () => {
-    expect(() => new PagesTarget({ branch: BRANCH, folder: 'ota/../..', remoteUrl: 'file:///nowhere' })).toThrow(/plain relative folder/);
+    expect(() => new PagesTarget({ branch: BRANCH, folder: 'ota/../..', remoteUrl: 'file:///nowhere' })).toThrow(
+      /plain relative folder/,
+    );
   });
 
   it('reports a remote that does not exist', async () => {
-    const s = site({ remoteUrl: `file://${join(temporaryFolder(), 'missing.git')}` });
-    await expect(publish(s, 'nodemcuv2', '1.4.2')).rejects.toThrow(/git ls-remote for branch gh-pages of file:.*missing\.git failed: .*/);
+    const fixture = site({ remoteUrl: `file://${join(temporaryFolder(), 'missing.git')}` });
+    await expect(publish(fixture, 'nodemcuv2', '1.4.2')).rejects.toThrow(
+      /git ls-remote for branch gh-pages of file:.*missing\.git failed: .*/,
+    );
   });
 });
 
@@ -250,14 +290,14 @@ describe('pages-history: squash', () => {
   const squashed = (config: Partial<PagesConfig> = {}): Site => site({ history: 'squash', ...config });
 
   it('leaves the branch as one parentless commit of the current files, foreign files included', async () => {
-    const s = squashed();
-    seedBranch(s.bare, BRANCH, { CNAME: 'ota.example.com\n', 'index.html': '<h1>fleet</h1>\n' });
-    const seeded = treeEntries(s);
-    for (const version of ['1.0.0', '1.1.0', '1.2.0']) await publish(s, 'nodemcuv2', version);
+    const fixture = squashed();
+    seedBranch(fixture.bare, BRANCH, { CNAME: 'ota.example.com\n', 'index.html': '<h1>fleet</h1>\n' });
+    const seeded = treeEntries(fixture);
+    for (const version of ['1.0.0', '1.1.0', '1.2.0']) await publish(fixture, 'nodemcuv2', version);
 
-    expect(git(s.bare, 'rev-list', '--count', BRANCH)).toBe('1');
-    expect(git(s.bare, 'log', '-1', '--format=%P|%s', BRANCH)).toBe('|static-ota: publish nodemcuv2 1.2.0');
-    expect(branchFiles(s.bare, BRANCH)).toEqual([
+    expect(git(fixture.bare, 'rev-list', '--count', BRANCH)).toBe('1');
+    expect(git(fixture.bare, 'log', '-1', '--format=%P|%s', BRANCH)).toBe('|static-ota: publish nodemcuv2 1.2.0');
+    expect(branchFiles(fixture.bare, BRANCH)).toEqual([
       'CNAME',
       'index.html',
       'index.json',
@@ -267,23 +307,25 @@ describe('pages-history: squash', () => {
       'nodemcuv2/latest.txt',
       'releases.html',
     ]);
-    for (const path of ['CNAME', 'index.html']) expect(treeEntries(s).get(path)).toBe(seeded.get(path));
-    expect(versionIn(s, 'nodemcuv2/latest.txt')).toBe('1.2.0');
+    for (const path of ['CNAME', 'index.html']) expect(treeEntries(fixture).get(path)).toBe(seeded.get(path));
+    expect(versionIn(fixture, 'nodemcuv2/latest.txt')).toBe('1.2.0');
   });
 
   it('never loses a concurrent publish: the lease on the fetched commit fails, and the retry squashes on the new tip', async () => {
-    const s = squashed();
-    await publish(s, 'nodemcuv2', '1.0.0');
+    const fixture = squashed();
+    await publish(fixture, 'nodemcuv2', '1.0.0');
     let otherDone!: () => void;
-    const racing = gatedTarget(new PagesTarget(s.config), new Promise<void>((resolve) => (otherDone = resolve)));
-    const higherRun = publishReleases(racing, [await signedRelease(s.key, 'nodemcuv2', '1.2.0')]);
+    const racing = gatedTarget(new PagesTarget(fixture.config), new Promise<void>((resolve) => (otherDone = resolve)));
+    const higherRun = publishReleases(racing, [await signedRelease(fixture.key, 'nodemcuv2', '1.2.0')]);
     // The other run keeps history: its commit lands on top of the one the racing run fetched.
-    await publishReleases(new PagesTarget({ ...s.config, history: 'keep' }), [await signedRelease(s.key, 'esp32dev', '3.0.0')]).finally(otherDone);
+    await publishReleases(new PagesTarget({ ...fixture.config, history: 'keep' }), [
+      await signedRelease(fixture.key, 'esp32dev', '3.0.0'),
+    ]).finally(otherDone);
     await higherRun;
 
     expect(racing.attempts).toBe(2);
-    expect(git(s.bare, 'rev-list', '--count', BRANCH)).toBe('1');
-    expect(branchFiles(s.bare, BRANCH)).toEqual([
+    expect(git(fixture.bare, 'rev-list', '--count', BRANCH)).toBe('1');
+    expect(branchFiles(fixture.bare, BRANCH)).toEqual([
       '.nojekyll',
       'esp32dev/firmware-3.0.0.bin',
       'esp32dev/latest.txt',
@@ -293,67 +335,81 @@ describe('pages-history: squash', () => {
       'nodemcuv2/firmware-1.2.0.bin',
       'nodemcuv2/latest.txt',
     ]);
-    expect(versionIn(s, 'nodemcuv2/latest.txt')).toBe('1.2.0');
-    expect(versionIn(s, 'esp32dev/latest.txt')).toBe('3.0.0');
+    expect(versionIn(fixture, 'nodemcuv2/latest.txt')).toBe('1.2.0');
+    expect(versionIn(fixture, 'esp32dev/latest.txt')).toBe('3.0.0');
   });
 });
 
 describe('two publishes at once on github-pages', () => {
   it('both land when the lower version commits first: the higher one retries on the new tip, no force push', async () => {
-    const s = site();
-    seedBranch(s.bare, BRANCH, { CNAME: 'ota.example.com\n' });
-    const lower = await signedRelease(s.key, 'nodemcuv2', '1.0.0');
-    const higher = await signedRelease(s.key, 'nodemcuv2', '1.1.0');
+    const fixture = site();
+    seedBranch(fixture.bare, BRANCH, { CNAME: 'ota.example.com\n' });
+    const lower = await signedRelease(fixture.key, 'nodemcuv2', '1.0.0');
+    const higher = await signedRelease(fixture.key, 'nodemcuv2', '1.1.0');
 
     let lowerDone!: () => void;
     const lowerFinished = new Promise<void>((resolve) => (lowerDone = resolve));
-    const racing = gatedTarget(new PagesTarget(s.config), lowerFinished);
+    const racing = gatedTarget(new PagesTarget(fixture.config), lowerFinished);
     const higherRun = publishReleases(racing, [higher]);
-    const lowerRun = publishReleases(new PagesTarget(s.config), [lower]).finally(lowerDone);
+    const lowerRun = publishReleases(new PagesTarget(fixture.config), [lower]).finally(lowerDone);
     await lowerRun;
-    const lowerTip = tip(s);
+    const lowerTip = tip(fixture);
     await higherRun;
 
     expect(racing.attempts).toBe(2);
-    expect(versionIn(s, 'nodemcuv2/latest.txt')).toBe('1.1.0');
-    expect(branchFiles(s.bare, BRANCH)).toEqual(['CNAME', 'index.html', 'index.json', 'nodemcuv2/firmware-1.0.0.bin', 'nodemcuv2/firmware-1.1.0.bin', 'nodemcuv2/latest.txt']);
-    expect(isAncestor(s.bare, lowerTip, tip(s))).toBe(true);
+    expect(versionIn(fixture, 'nodemcuv2/latest.txt')).toBe('1.1.0');
+    expect(branchFiles(fixture.bare, BRANCH)).toEqual([
+      'CNAME',
+      'index.html',
+      'index.json',
+      'nodemcuv2/firmware-1.0.0.bin',
+      'nodemcuv2/firmware-1.1.0.bin',
+      'nodemcuv2/latest.txt',
+    ]);
+    expect(isAncestor(fixture.bare, lowerTip, tip(fixture))).toBe(true);
   });
 
   it('both land when the higher version commits first: the lower one adds its image on retry, latest.txt keeps the higher', async () => {
-    const s = site();
-    const lower = await signedRelease(s.key, 'nodemcuv2', '1.0.0');
-    const higher = await signedRelease(s.key, 'nodemcuv2', '1.1.0');
+    const fixture = site();
+    const lower = await signedRelease(fixture.key, 'nodemcuv2', '1.0.0');
+    const higher = await signedRelease(fixture.key, 'nodemcuv2', '1.1.0');
 
     let higherDone!: () => void;
     const higherFinished = new Promise<void>((resolve) => (higherDone = resolve));
-    const racing = gatedTarget(new PagesTarget(s.config), higherFinished);
+    const racing = gatedTarget(new PagesTarget(fixture.config), higherFinished);
     const lowerRun = publishReleases(racing, [lower]);
-    await publishReleases(new PagesTarget(s.config), [higher]).finally(higherDone);
-    const higherTip = tip(s);
+    await publishReleases(new PagesTarget(fixture.config), [higher]).finally(higherDone);
+    const higherTip = tip(fixture);
 
     const [published] = await lowerRun;
     expect(published).toMatchObject({ version: '1.0.0', supersededBy: '1.1.0' });
     expect(racing.attempts).toBe(2);
-    expect(versionIn(s, 'nodemcuv2/latest.txt')).toBe('1.1.0');
-    expect(branchFiles(s.bare, BRANCH)).toEqual(['.nojekyll', 'index.html', 'index.json', 'nodemcuv2/firmware-1.0.0.bin', 'nodemcuv2/firmware-1.1.0.bin', 'nodemcuv2/latest.txt']);
-    expect(isAncestor(s.bare, higherTip, tip(s))).toBe(true);
+    expect(versionIn(fixture, 'nodemcuv2/latest.txt')).toBe('1.1.0');
+    expect(branchFiles(fixture.bare, BRANCH)).toEqual([
+      '.nojekyll',
+      'index.html',
+      'index.json',
+      'nodemcuv2/firmware-1.0.0.bin',
+      'nodemcuv2/firmware-1.1.0.bin',
+      'nodemcuv2/latest.txt',
+    ]);
+    expect(isAncestor(fixture.bare, higherTip, tip(fixture))).toBe(true);
   });
 
   it('both land when two boards race to create the branch', async () => {
-    const s = site();
-    const first = await signedRelease(s.key, 'nodemcuv2', '1.0.0');
-    const second = await signedRelease(s.key, 'esp32dev', '3.0.0');
+    const fixture = site();
+    const first = await signedRelease(fixture.key, 'nodemcuv2', '1.0.0');
+    const second = await signedRelease(fixture.key, 'esp32dev', '3.0.0');
 
     let firstDone!: () => void;
     const firstFinished = new Promise<void>((resolve) => (firstDone = resolve));
-    const racing = gatedTarget(new PagesTarget(s.config), firstFinished);
+    const racing = gatedTarget(new PagesTarget(fixture.config), firstFinished);
     const secondRun = publishReleases(racing, [second]);
-    await publishReleases(new PagesTarget(s.config), [first]).finally(firstDone);
+    await publishReleases(new PagesTarget(fixture.config), [first]).finally(firstDone);
     await secondRun;
 
     expect(racing.attempts).toBe(2);
-    expect(branchFiles(s.bare, BRANCH)).toEqual([
+    expect(branchFiles(fixture.bare, BRANCH)).toEqual([
       '.nojekyll',
       'esp32dev/firmware-3.0.0.bin',
       'esp32dev/latest.txt',
@@ -362,7 +418,7 @@ describe('two publishes at once on github-pages', () => {
       'nodemcuv2/firmware-1.0.0.bin',
       'nodemcuv2/latest.txt',
     ]);
-    expect(git(s.bare, 'rev-list', '--count', BRANCH)).toBe('2');
+    expect(git(fixture.bare, 'rev-list', '--count', BRANCH)).toBe('2');
   });
 });
 
@@ -378,43 +434,58 @@ describe('github-pages target over smart HTTP with a token', () => {
 
   function httpSite(name: string, token?: string): Site {
     const bare = bareRepository(root, name);
-    return { bare, key: newKey(), config: { branch: BRANCH, folder: '', remoteUrl: `${server.url}/${name}.git`, token } };
+    return {
+      bare,
+      key: newKey(),
+      config: { branch: BRANCH, folder: '', remoteUrl: `${server.url}/${name}.git`, token },
+    };
   }
 
   it('authenticates with the token as an Authorization header, never in a URL, and publishes', async () => {
-    const s = httpSite('authorized', TOKEN);
+    const fixture = httpSite('authorized', TOKEN);
     const refusedBefore = server.refused;
-    await publish(s, 'nodemcuv2', '1.4.2');
-    await publish(s, 'nodemcuv2', '1.4.3');
+    await publish(fixture, 'nodemcuv2', '1.4.2');
+    await publish(fixture, 'nodemcuv2', '1.4.3');
 
     expect(server.refused).toBe(refusedBefore);
-    expect(branchFiles(s.bare, BRANCH)).toEqual(['.nojekyll', 'index.html', 'index.json', 'nodemcuv2/firmware-1.4.2.bin', 'nodemcuv2/firmware-1.4.3.bin', 'nodemcuv2/latest.txt']);
-    expect(versionIn(s, 'nodemcuv2/latest.txt')).toBe('1.4.3');
+    expect(branchFiles(fixture.bare, BRANCH)).toEqual([
+      '.nojekyll',
+      'index.html',
+      'index.json',
+      'nodemcuv2/firmware-1.4.2.bin',
+      'nodemcuv2/firmware-1.4.3.bin',
+      'nodemcuv2/latest.txt',
+    ]);
+    expect(versionIn(fixture, 'nodemcuv2/latest.txt')).toBe('1.4.3');
     expect(server.urls.some((url) => url.includes('receive-pack'))).toBe(true);
     expect(server.urls.join('\n')).not.toContain(TOKEN);
   });
 
   it('fails with a clear message, without the token, when the server refuses the token', async () => {
     const wrongToken = 'ghs_wrongTokenValue000000000';
-    const s = httpSite('refused', wrongToken);
+    const fixture = httpSite('refused', wrongToken);
     const refusedBefore = server.refused;
-    const failure = publish(s, 'nodemcuv2', '1.4.2');
-    await expect(failure).rejects.toThrow(/git ls-remote for branch gh-pages of http:\/\/127\.0\.0\.1:\d+\/refused\.git failed: .*check the token input/);
+    const failure = publish(fixture, 'nodemcuv2', '1.4.2');
+    await expect(failure).rejects.toThrow(
+      /git ls-remote for branch gh-pages of http:\/\/127\.0\.0\.1:\d+\/refused\.git failed: .*check the token input/,
+    );
     const message = await failure.catch((error: Error) => error.message);
     expect(message).not.toContain(wrongToken);
     expect(message).not.toContain(Buffer.from(`x-access-token:${wrongToken}`).toString('base64'));
     expect(server.refused).toBeGreaterThan(refusedBefore);
-    expect(git(s.bare, 'for-each-ref')).toBe('');
+    expect(git(fixture.bare, 'for-each-ref')).toBe('');
   });
 
   it('fails without a token', async () => {
-    const s = httpSite('anonymous');
-    await expect(publish(s, 'nodemcuv2', '1.4.2')).rejects.toThrow(/anonymous\.git failed: .*check the token input/);
-    expect(git(s.bare, 'for-each-ref')).toBe('');
+    const fixture = httpSite('anonymous');
+    await expect(publish(fixture, 'nodemcuv2', '1.4.2')).rejects.toThrow(
+      /anonymous\.git failed: .*check the token input/,
+    );
+    expect(git(fixture.bare, 'for-each-ref')).toBe('');
   });
 
   it('never passes the token on a git command line', async () => {
-    const s = httpSite('argv', TOKEN);
+    const fixture = httpSite('argv', TOKEN);
     const bin = temporaryFolder('static-ota-git-wrapper-');
     const log = join(bin, 'argv.log');
     const realGit = execFileSync('which', ['git'], { encoding: 'utf8' }).trim();
@@ -423,7 +494,9 @@ describe('github-pages target over smart HTTP with a token', () => {
     const originalPath = process.env.PATH;
     process.env.PATH = `${bin}${delimiter}${originalPath}`;
     try {
-      await publishReleases(await createTarget({ kind: 'github-pages', directory: '', pages: s.config }), [await signedRelease(s.key, 'nodemcuv2', '1.4.2')]);
+      await publishReleases(await createTarget({ kind: 'github-pages', pages: fixture.config }), [
+        await signedRelease(fixture.key, 'nodemcuv2', '1.4.2'),
+      ]);
     } finally {
       process.env.PATH = originalPath;
     }
@@ -431,23 +504,35 @@ describe('github-pages target over smart HTTP with a token', () => {
     expect(commandLines).toMatch(/push --porcelain/);
     expect(commandLines).not.toContain(TOKEN);
     expect(commandLines).not.toContain(Buffer.from(`x-access-token:${TOKEN}`).toString('base64'));
-    expect(versionIn(s, 'nodemcuv2/latest.txt')).toBe('1.4.2');
+    expect(versionIn(fixture, 'nodemcuv2/latest.txt')).toBe('1.4.2');
+  });
+
+  it('masks the header form of the token it derives, and that form is what the server accepts', async () => {
+    const fixture = httpSite('mask', TOKEN);
+    const masked: string[] = [];
+    const target = await createTarget(
+      { kind: 'github-pages', pages: fixture.config },
+      { mask: (secret) => masked.push(secret) },
+    );
+    await publishReleases(target, [await signedRelease(fixture.key, 'nodemcuv2', '1.4.2')]);
+    expect(masked).toEqual([Buffer.from(`x-access-token:${TOKEN}`).toString('base64')]);
+    expect(versionIn(fixture, 'nodemcuv2/latest.txt')).toBe('1.4.2');
   });
 
   it('fetches only trees and the manifests it reads, never the images already on the branch', async () => {
-    const s = httpSite('history', TOKEN);
+    const fixture = httpSite('history', TOKEN);
     const image = 256 * 1024;
-    seedBranch(s.bare, BRANCH, {
+    seedBranch(fixture.bare, BRANCH, {
       CNAME: 'ota.example.com\n',
       'nodemcuv2/firmware-0.1.0.bin': randomBytes(image),
       'nodemcuv2/firmware-0.2.0.bin': randomBytes(image),
       'esp32dev/firmware-0.1.0.bin': randomBytes(image),
     });
     const before = server.bytesSent;
-    await publish(s, 'nodemcuv2', '1.0.0', { keepVersions: 2 });
+    await publish(fixture, 'nodemcuv2', '1.0.0', { keepVersions: 2 });
 
     expect(server.bytesSent - before).toBeLessThan(image / 4);
-    expect(branchFiles(s.bare, BRANCH)).toEqual([
+    expect(branchFiles(fixture.bare, BRANCH)).toEqual([
       'CNAME',
       'esp32dev/firmware-0.1.0.bin',
       'index.html',
@@ -461,49 +546,67 @@ describe('github-pages target over smart HTTP with a token', () => {
   it('still publishes through a server without partial clone support, fetching the whole tip instead', async () => {
     const name = 'no-filter';
     const bare = bareRepository(root, name, { partialClone: false });
-    const s: Site = { bare, key: newKey(), config: { branch: BRANCH, folder: '', remoteUrl: `${server.url}/${name}.git`, token: TOKEN } };
+    const fixture: Site = {
+      bare,
+      key: newKey(),
+      config: { branch: BRANCH, folder: '', remoteUrl: `${server.url}/${name}.git`, token: TOKEN },
+    };
     const image = 256 * 1024;
     const old = randomBytes(image);
-    seedBranch(s.bare, BRANCH, { CNAME: 'ota.example.com\n', 'nodemcuv2/firmware-0.1.0.bin': old });
+    seedBranch(fixture.bare, BRANCH, { CNAME: 'ota.example.com\n', 'nodemcuv2/firmware-0.1.0.bin': old });
     const before = server.bytesSent;
-    await publish(s, 'nodemcuv2', '1.0.0');
+    await publish(fixture, 'nodemcuv2', '1.0.0');
 
     expect(server.bytesSent - before).toBeGreaterThan(image);
-    expect(branchFile(s.bare, BRANCH, 'nodemcuv2/firmware-0.1.0.bin').equals(old)).toBe(true);
-    expect(versionIn(s, 'nodemcuv2/latest.txt')).toBe('1.0.0');
+    expect(branchFile(fixture.bare, BRANCH, 'nodemcuv2/firmware-0.1.0.bin').equals(old)).toBe(true);
+    expect(versionIn(fixture, 'nodemcuv2/latest.txt')).toBe('1.0.0');
   });
 
   it('lets three publishes started at the same moment all land, none forced, foreign files kept', async () => {
-    const s = httpSite('simultaneous', TOKEN);
-    const seeded = seedBranch(s.bare, BRANCH, { CNAME: 'ota.example.com\n' });
+    const fixture = httpSite('simultaneous', TOKEN);
+    const seeded = seedBranch(fixture.bare, BRANCH, { CNAME: 'ota.example.com\n' });
     const boards = ['nodemcuv2', 'esp32dev', 'd1_mini'];
-    const releases = await Promise.all(boards.map((board) => signedRelease(s.key, board, '1.0.0')));
-    await Promise.all(releases.map((release) => publishReleases(new PagesTarget(s.config), [release])));
+    const releases = await Promise.all(boards.map((board) => signedRelease(fixture.key, board, '1.0.0')));
+    await Promise.all(releases.map((release) => publishReleases(new PagesTarget(fixture.config), [release])));
 
-    expect(branchFiles(s.bare, BRANCH)).toEqual(
-      ['CNAME', 'index.html', 'index.json', ...boards.flatMap((board) => [`${board}/firmware-1.0.0.bin`, `${board}/latest.txt`])].sort(),
+    expect(branchFiles(fixture.bare, BRANCH)).toEqual(
+      [
+        'CNAME',
+        'index.html',
+        'index.json',
+        ...boards.flatMap((board) => [`${board}/firmware-1.0.0.bin`, `${board}/latest.txt`]),
+      ].sort(),
     );
     // Every run's retry rebuilt the release index on the tip it fetched: none of the three is missing from it.
-    const indexed = JSON.parse(branchFile(s.bare, BRANCH, 'index.json').toString()) as { releases: Array<{ board: string }> };
+    const indexed = JSON.parse(branchFile(fixture.bare, BRANCH, 'index.json').toString()) as {
+      releases: Array<{ board: string }>;
+    };
     expect([...new Set(indexed.releases.map((entry) => entry.board))].sort()).toEqual([...boards].sort());
-    expect(git(s.bare, 'rev-list', '--count', BRANCH)).toBe('4');
-    expect(isAncestor(s.bare, seeded, tip(s))).toBe(true);
+    expect(git(fixture.bare, 'rev-list', '--count', BRANCH)).toBe('4');
+    expect(isAncestor(fixture.bare, seeded, tip(fixture))).toBe(true);
   });
 
   it('lets two concurrent publishes over HTTP both land (the race is forced at the manifest write)', async () => {
-    const s = httpSite('concurrent', TOKEN);
-    const lower = await signedRelease(s.key, 'nodemcuv2', '2.0.0');
-    const higher = await signedRelease(s.key, 'nodemcuv2', '2.1.0');
+    const fixture = httpSite('concurrent', TOKEN);
+    const lower = await signedRelease(fixture.key, 'nodemcuv2', '2.0.0');
+    const higher = await signedRelease(fixture.key, 'nodemcuv2', '2.1.0');
     let lowerDone!: () => void;
-    const racing = gatedTarget(new PagesTarget(s.config), new Promise<void>((resolve) => (lowerDone = resolve)));
+    const racing = gatedTarget(new PagesTarget(fixture.config), new Promise<void>((resolve) => (lowerDone = resolve)));
     const higherRun = publishReleases(racing, [higher]);
-    await publishReleases(new PagesTarget(s.config), [lower]).finally(lowerDone);
-    const lowerTip = tip(s);
+    await publishReleases(new PagesTarget(fixture.config), [lower]).finally(lowerDone);
+    const lowerTip = tip(fixture);
     await higherRun;
 
     expect(racing.attempts).toBe(2);
-    expect(versionIn(s, 'nodemcuv2/latest.txt')).toBe('2.1.0');
-    expect(branchFiles(s.bare, BRANCH)).toEqual(['.nojekyll', 'index.html', 'index.json', 'nodemcuv2/firmware-2.0.0.bin', 'nodemcuv2/firmware-2.1.0.bin', 'nodemcuv2/latest.txt']);
-    expect(isAncestor(s.bare, lowerTip, tip(s))).toBe(true);
+    expect(versionIn(fixture, 'nodemcuv2/latest.txt')).toBe('2.1.0');
+    expect(branchFiles(fixture.bare, BRANCH)).toEqual([
+      '.nojekyll',
+      'index.html',
+      'index.json',
+      'nodemcuv2/firmware-2.0.0.bin',
+      'nodemcuv2/firmware-2.1.0.bin',
+      'nodemcuv2/latest.txt',
+    ]);
+    expect(isAncestor(fixture.bare, lowerTip, tip(fixture))).toBe(true);
   });
 });

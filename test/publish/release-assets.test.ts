@@ -44,11 +44,19 @@ class FakeGitHub {
   }
 
   private json(response: ServerResponse, status: number, body?: unknown): void {
-    response.writeHead(status, { 'Content-Type': 'application/json' }).end(body === undefined ? '' : JSON.stringify(body));
+    response
+      .writeHead(status, { 'Content-Type': 'application/json' })
+      .end(body === undefined ? '' : JSON.stringify(body));
   }
 
   private view(release: StoredRelease) {
-    return { id: release.id, tag_name: release.tag, name: release.name, prerelease: release.prerelease, upload_url: this.uploadUrl(release) };
+    return {
+      id: release.id,
+      tag_name: release.tag,
+      name: release.name,
+      prerelease: release.prerelease,
+      upload_url: this.uploadUrl(release),
+    };
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -58,13 +66,16 @@ class FakeGitHub {
     const url = new URL(request.url ?? '/', this.server.url);
     const call = `${request.method} ${url.pathname}`;
     this.calls.push(call);
-    if (request.headers.authorization !== `token ${TOKEN}`) return this.json(response, 401, { message: 'Bad credentials' });
+    if (request.headers.authorization !== `token ${TOKEN}`)
+      return this.json(response, 401, { message: 'Bad credentials' });
     if (this.refuse?.match.test(call)) return this.json(response, this.refuse.status, { message: this.refuse.message });
     const repo = `/repos/${REPOSITORY}`;
     let match: RegExpExecArray | null;
     if ((match = new RegExp(`^GET ${repo}/releases/tags/(.+)$`).exec(call))) {
       const release = this.releases.find((candidate) => candidate.tag === decodeURIComponent(match![1]));
-      return release ? this.json(response, 200, this.view(release)) : this.json(response, 404, { message: 'Not Found' });
+      return release
+        ? this.json(response, 200, this.view(release))
+        : this.json(response, 404, { message: 'Not Found' });
     }
     if (call === `POST ${repo}/releases`) {
       const input = JSON.parse(body.toString()) as { tag_name: string; name: string; prerelease?: boolean };
@@ -73,25 +84,40 @@ class FakeGitHub {
         this.createdElsewhere = undefined;
       }
       if (this.releases.some((release) => release.tag === input.tag_name)) {
-        return this.json(response, 422, { message: 'Validation Failed', errors: [{ code: 'already_exists', field: 'tag_name' }] });
+        return this.json(response, 422, {
+          message: 'Validation Failed',
+          errors: [{ code: 'already_exists', field: 'tag_name' }],
+        });
       }
-      const release = { id: this.nextId++, tag: input.tag_name, name: input.name, prerelease: Boolean(input.prerelease), assets: [] };
+      const release = {
+        id: this.nextId++,
+        tag: input.tag_name,
+        name: input.name,
+        prerelease: Boolean(input.prerelease),
+        assets: [],
+      };
       this.releases.push(release);
       return this.json(response, 201, this.view(release));
     }
     if ((match = new RegExp(`^GET ${repo}/releases/(\\d+)/assets$`).exec(call))) {
       const release = this.releases.find((candidate) => candidate.id === Number(match![1]));
-      return this.json(response, 200, (release?.assets ?? []).map(({ id, name }) => ({ id, name })));
+      return this.json(
+        response,
+        200,
+        (release?.assets ?? []).map(({ id, name }) => ({ id, name })),
+      );
     }
     if ((match = new RegExp(`^DELETE ${repo}/releases/assets/(\\d+)$`).exec(call))) {
-      for (const release of this.releases) release.assets = release.assets.filter((asset) => asset.id !== Number(match![1]));
+      for (const release of this.releases)
+        release.assets = release.assets.filter((asset) => asset.id !== Number(match![1]));
       return this.json(response, 204);
     }
     if ((match = new RegExp(`^POST /uploads${repo}/releases/(\\d+)/assets$`).exec(call))) {
       const release = this.releases.find((candidate) => candidate.id === Number(match![1]));
       const name = url.searchParams.get('name') ?? '';
       if (!release) return this.json(response, 404, { message: 'Not Found' });
-      if (release.assets.some((asset) => asset.name === name)) return this.json(response, 422, { message: 'already_exists' });
+      if (release.assets.some((asset) => asset.name === name))
+        return this.json(response, 422, { message: 'already_exists' });
       const asset = { id: this.nextId++, name, contentType: request.headers['content-type'] ?? '', data: body };
       release.assets.push(asset);
       return this.json(response, 201, { id: asset.id, name });
@@ -136,7 +162,11 @@ function assetFiles(version: string) {
     image,
     manifest,
     assets: [
-      { name: `nodemcuv2-firmware-${version}.bin`, path: join(folder, 'firmware.bin'), contentType: 'application/octet-stream' },
+      {
+        name: `nodemcuv2-firmware-${version}.bin`,
+        path: join(folder, 'firmware.bin'),
+        contentType: 'application/octet-stream',
+      },
       { name: 'nodemcuv2-latest.txt', path: join(folder, 'latest.txt'), contentType: 'text/plain; charset=utf-8' },
     ],
   };
@@ -145,7 +175,7 @@ function assetFiles(version: string) {
 describe('attachReleaseAssets', () => {
   it('creates the missing release for the tag and uploads every asset with its content type', async () => {
     const { image, manifest, assets } = assetFiles('1.4.2');
-    await attachReleaseAssets({ token: TOKEN, repository: REPOSITORY, tag: 'v1.4.2' }, assets);
+    await attachReleaseAssets({ token: TOKEN, repository: REPOSITORY, tag: 'v1.4.2', prerelease: false }, assets);
 
     expect(github.releases).toHaveLength(1);
     const [release] = github.releases;
@@ -157,7 +187,10 @@ describe('attachReleaseAssets', () => {
   });
 
   it('marks the release of a pre-release tag as a pre-release', async () => {
-    await attachReleaseAssets({ token: TOKEN, repository: REPOSITORY, tag: 'v1.5.0-beta.2' }, assetFiles('1.5.0-beta.2').assets);
+    await attachReleaseAssets(
+      { token: TOKEN, repository: REPOSITORY, tag: 'v1.5.0-beta.2', prerelease: true },
+      assetFiles('1.5.0-beta.2').assets,
+    );
     expect(github.releases[0]).toMatchObject({ tag: 'v1.5.0-beta.2', prerelease: true });
   });
 
@@ -173,28 +206,36 @@ describe('attachReleaseAssets', () => {
       ],
     });
     const { manifest, assets } = assetFiles('1.4.2');
-    await attachReleaseAssets({ token: TOKEN, repository: REPOSITORY, tag: 'v1.4.2' }, assets);
+    await attachReleaseAssets({ token: TOKEN, repository: REPOSITORY, tag: 'v1.4.2', prerelease: false }, assets);
 
     expect(github.calls).not.toContain(`POST /repos/${REPOSITORY}/releases`);
     expect(github.calls).toContain(`DELETE /repos/${REPOSITORY}/releases/assets/101`);
     const [release] = github.releases;
     expect(release.name).toBe('Release 1.4.2');
-    expect(release.assets.map((asset) => asset.name).sort()).toEqual(['nodemcuv2-firmware-1.4.2.bin', 'nodemcuv2-latest.txt', 'notes.pdf']);
+    expect(release.assets.map((asset) => asset.name).sort()).toEqual([
+      'nodemcuv2-firmware-1.4.2.bin',
+      'nodemcuv2-latest.txt',
+      'notes.pdf',
+    ]);
     expect(release.assets.find((asset) => asset.name === 'nodemcuv2-latest.txt')?.data.toString()).toBe(manifest);
   });
 
   it('uses the release another job created a moment earlier', async () => {
     github.createdElsewhere = { id: 200, tag: 'v2.0.0', name: 'v2.0.0', prerelease: false, assets: [] };
-    await attachReleaseAssets({ token: TOKEN, repository: REPOSITORY, tag: 'v2.0.0' }, assetFiles('2.0.0').assets);
+    await attachReleaseAssets(
+      { token: TOKEN, repository: REPOSITORY, tag: 'v2.0.0', prerelease: false },
+      assetFiles('2.0.0').assets,
+    );
     expect(github.releases).toHaveLength(1);
     expect(github.releases[0].assets).toHaveLength(2);
   });
 
   it('fails with what it was doing and a hint when the token may not write, never quoting the token', async () => {
     github.refuse = { match: /^POST .*\/releases$/, status: 403, message: 'Resource not accessible by integration' };
-    const failure = await attachReleaseAssets({ token: TOKEN, repository: REPOSITORY, tag: 'v1.4.2' }, assetFiles('1.4.2').assets).catch(
-      (error: Error) => error,
-    );
+    const failure = await attachReleaseAssets(
+      { token: TOKEN, repository: REPOSITORY, tag: 'v1.4.2', prerelease: false },
+      assetFiles('1.4.2').assets,
+    ).catch((error: Error) => error);
     expect(failure).toBeInstanceOf(Error);
     expect((failure as Error).message).toMatch(
       /^finding or creating the release for tag v1\.4\.2 of octo\/widget failed: HTTP 403: Resource not accessible by integration.*permissions: contents: write/,
@@ -204,16 +245,23 @@ describe('attachReleaseAssets', () => {
 
   it('fails naming the asset whose upload failed', async () => {
     github.refuse = { match: /^POST \/uploads\//, status: 502, message: 'Bad Gateway' };
-    await expect(attachReleaseAssets({ token: TOKEN, repository: REPOSITORY, tag: 'v1.4.2' }, assetFiles('1.4.2').assets)).rejects.toThrow(
-      /^uploading nodemcuv2-firmware-1\.4\.2\.bin for tag v1\.4\.2 of octo\/widget failed: HTTP 502/,
-    );
+    await expect(
+      attachReleaseAssets(
+        { token: TOKEN, repository: REPOSITORY, tag: 'v1.4.2', prerelease: false },
+        assetFiles('1.4.2').assets,
+      ),
+    ).rejects.toThrow(/^uploading nodemcuv2-firmware-1\.4\.2\.bin for tag v1\.4\.2 of octo\/widget failed: HTTP 502/);
   });
 
   it('checks the repository and the asset files', async () => {
     const { assets } = assetFiles('1.4.2');
-    await expect(attachReleaseAssets({ token: TOKEN, repository: 'widget', tag: 'v1.4.2' }, assets)).rejects.toThrow(/owner\/name/);
     await expect(
-      attachReleaseAssets({ token: TOKEN, repository: REPOSITORY, tag: 'v1.4.2' }, [{ ...assets[0], path: join(temporaryFolder(), 'missing.bin') }]),
+      attachReleaseAssets({ token: TOKEN, repository: 'widget', tag: 'v1.4.2', prerelease: false }, assets),
+    ).rejects.toThrow(/owner\/name/);
+    await expect(
+      attachReleaseAssets({ token: TOKEN, repository: REPOSITORY, tag: 'v1.4.2', prerelease: false }, [
+        { ...assets[0], path: join(temporaryFolder(), 'missing.bin') },
+      ]),
     ).rejects.toThrow(/cannot read .*missing\.bin for asset nodemcuv2-firmware-1\.4\.2\.bin/);
   });
 });

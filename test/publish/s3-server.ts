@@ -37,7 +37,8 @@ const xmlError = (code: string, message: string): string =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
 
 /** Object path of a path-style request: `/ota/a/b.txt` → `a/b.txt`. */
-export const keyOf = (path: string): string => decodeURIComponent(new URL(path, 'http://x').pathname.split('/').slice(2).join('/'));
+export const keyOf = (path: string): string =>
+  decodeURIComponent(new URL(path, 'http://x').pathname.split('/').slice(2).join('/'));
 
 /** Most keys AWS returns in one ListObjectsV2 page. */
 export const LIST_PAGE_KEYS = 1000;
@@ -45,7 +46,10 @@ export const LIST_PAGE_KEYS = 1000;
 /** ListObjectsV2 (`GET /bucket?list-type=2`) with opaque continuation tokens, from s3rver's version 1 listing. */
 async function listObjectsV2(direct: string, url: URL, response: ServerResponse): Promise<void> {
   const token = url.searchParams.get('continuation-token');
-  const v1 = new URLSearchParams({ prefix: url.searchParams.get('prefix') ?? '', delimiter: url.searchParams.get('delimiter') ?? '' });
+  const v1 = new URLSearchParams({
+    prefix: url.searchParams.get('prefix') ?? '',
+    delimiter: url.searchParams.get('delimiter') ?? '',
+  });
   v1.set('max-keys', String(Math.min(LIST_PAGE_KEYS, Number(url.searchParams.get('max-keys') ?? LIST_PAGE_KEYS))));
   if (token) v1.set('marker', Buffer.from(token, 'base64url').toString('utf8'));
   const answer = await fetch(`${direct}${url.pathname}?${v1}`);
@@ -53,7 +57,9 @@ async function listObjectsV2(direct: string, url: URL, response: ServerResponse)
   if (answer.ok) {
     const keys = [...body.matchAll(/<Key>([^<]*)<\/Key>/g)].map((match) => match[1]);
     // Version 1 names the next marker only with a delimiter; otherwise it is the last key.
-    const next = body.includes('<IsTruncated>true</IsTruncated>') ? (/<NextMarker>([^<]*)<\/NextMarker>/.exec(body)?.[1] ?? keys.at(-1)) : undefined;
+    const next = body.includes('<IsTruncated>true</IsTruncated>')
+      ? (/<NextMarker>([^<]*)<\/NextMarker>/.exec(body)?.[1] ?? keys.at(-1))
+      : undefined;
     const keyCount = keys.length;
     body = body
       .replace(/<Marker>[^<]*<\/Marker>|<NextMarker>[^<]*<\/NextMarker>/g, '')
@@ -67,17 +73,27 @@ async function listObjectsV2(direct: string, url: URL, response: ServerResponse)
 }
 
 export async function startLocalS3(): Promise<LocalS3> {
-  const s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: temporaryFolder('static-ota-s3rver-'), configureBuckets: [{ name: BUCKET }] });
+  const s3rver = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory: temporaryFolder('static-ota-s3rver-'),
+    configureBuckets: [{ name: BUCKET }],
+  });
   const { port } = await s3rver.run();
   const direct = `http://127.0.0.1:${port}`;
   const failures: Array<{ match: (request: RecordedRequest) => boolean; remaining: number }> = [];
   const requests: RecordedRequest[] = [];
 
   const forward = (request: IncomingMessage, response: ServerResponse): void => {
-    const upstream = httpRequest(`${direct}${request.url}`, { method: request.method, headers: request.headers }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    });
+    const upstream = httpRequest(
+      `${direct}${request.url}`,
+      { method: request.method, headers: request.headers },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
     upstream.on('error', () => response.destroy());
     request.pipe(upstream);
   };
@@ -90,13 +106,19 @@ export async function startLocalS3(): Promise<LocalS3> {
 
   const state = { honourConditionalWrites: false };
   const proxy = await listen(async (request, response) => {
-    const recorded: RecordedRequest = { method: request.method ?? '', path: request.url ?? '', headers: request.headers };
+    const recorded: RecordedRequest = {
+      method: request.method ?? '',
+      path: request.url ?? '',
+      headers: request.headers,
+    };
     requests.push(recorded);
     const failure = failures.find((candidate) => candidate.remaining > 0 && candidate.match(recorded));
     if (failure) {
       failure.remaining--;
       request.resume();
-      response.writeHead(500, { 'Content-Type': 'application/xml' }).end(xmlError('InternalError', 'We encountered an internal error. Please try again.'));
+      response
+        .writeHead(500, { 'Content-Type': 'application/xml' })
+        .end(xmlError('InternalError', 'We encountered an internal error. Please try again.'));
       return;
     }
     const ifMatch = request.headers['if-match'];
@@ -107,7 +129,10 @@ export async function startLocalS3(): Promise<LocalS3> {
         ifMatch && etag === undefined
           ? { status: 404, body: xmlError('NoSuchKey', 'The specified key does not exist.') }
           : (ifMatch && ifMatch !== etag) || (ifNoneMatch === '*' && etag !== undefined)
-            ? { status: 412, body: xmlError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold') }
+            ? {
+                status: 412,
+                body: xmlError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold'),
+              }
             : undefined;
       if (refusal) {
         request.resume();
@@ -116,7 +141,8 @@ export async function startLocalS3(): Promise<LocalS3> {
       }
     }
     const url = new URL(recorded.path, 'http://x');
-    if (request.method === 'GET' && url.searchParams.get('list-type') === '2') return listObjectsV2(direct, url, response);
+    if (request.method === 'GET' && url.searchParams.get('list-type') === '2')
+      return listObjectsV2(direct, url, response);
     forward(request, response);
   });
 

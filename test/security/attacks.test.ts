@@ -30,7 +30,17 @@ import {
   type Routes,
 } from './hostile-mirror.js';
 import { runDevice as runSimulator } from '../device/simulator.js';
-import { appendSignatures, BOARD, fieldsFor, IMAGE_BYTES, makeImage, makeSigner, publishWithCli, type Release, type Signer } from './releases.js';
+import {
+  appendSignatures,
+  BOARD,
+  fieldsFor,
+  IMAGE_BYTES,
+  makeImage,
+  makeSigner,
+  publishWithCli,
+  type Release,
+  type Signer,
+} from './releases.js';
 
 const RUNNING_VERSION = '1.0.0';
 const FLASH_BYTES = 64 * 1024;
@@ -65,7 +75,6 @@ const PROCESS_TIMEOUT_MS = 15_000;
 const runDevice = (args: string[]): Promise<DeviceRun> => runSimulator(args, PROCESS_TIMEOUT_MS);
 
 interface Attack {
-  threat: string;
   name: string;
   /** The device's outcome as `describeOutcome` prints it. */
   expected: string;
@@ -80,7 +89,10 @@ interface Attack {
 
 /** A release served the way an honest static host serves it, with parts replaced by the attack. */
 function serve(release: Release, replace: { manifest?: Responder | string; image?: Responder } = {}): Routes {
-  const manifest = typeof replace.manifest === 'string' ? faithfully(replace.manifest) : (replace.manifest ?? faithfully(release.manifest));
+  const manifest =
+    typeof replace.manifest === 'string'
+      ? faithfully(replace.manifest)
+      : (replace.manifest ?? faithfully(release.manifest));
   return { [LATEST]: manifest, [imagePath(release.file)]: replace.image ?? faithfully(release.image) };
 }
 
@@ -115,7 +127,10 @@ const manifestResetFraction = random();
 /** A manifest for `next` padded with an unknown field to exactly `length` bytes, signed by the trusted key (signManifest itself refuses the size). */
 function paddedManifest(length: number): string {
   const build = (padding: number): string =>
-    appendSignatures(serializeBody({ ...fieldsFor('1.1.0', kit.next.image), extra: [['padding', 'p'.repeat(padding)]] }), [kit.trusted.key]);
+    appendSignatures(
+      serializeBody({ ...fieldsFor('1.1.0', kit.next.image), extra: [['padding', 'p'.repeat(padding)]] }),
+      [kit.trusted.key],
+    );
   return build(1 + length - build(1).length);
 }
 
@@ -128,361 +143,411 @@ function signedByTrustedKey(body: string): string {
 }
 
 const FROZEN_EXPIRY = 1_700_000_000;
-const frozenManifest = (): string => signManifest({ ...fieldsFor('1.1.0', kit.next.image), expires: FROZEN_EXPIRY }, [kit.trusted.key]);
+const frozenManifest = (): string =>
+  signManifest({ ...fieldsFor('1.1.0', kit.next.image), expires: FROZEN_EXPIRY }, [kit.trusted.key]);
 
-const attacks: Attack[] = [
+/** The attacks, grouped by the threat (docs/security.md) each one is an instance of. */
+const threats: Array<{ threat: string; attacks: Attack[] }> = [
   // An attacker who owns the mirror offers an image of their own.
   {
     threat: 'arbitrary image',
-    name: 'unsigned manifest offering an arbitrary image',
-    expected: 'bad_signature (unsigned)',
-    routes: () => serve(kit.next, { manifest: serializeBody(fieldsFor('1.1.0', kit.arbitraryImage)), image: faithfully(kit.arbitraryImage) }),
-  },
-  {
-    threat: 'arbitrary image',
-    name: 'manifest signed by an unknown key',
-    expected: 'bad_signature (untrusted_key)',
-    routes: () =>
-      serve(kit.next, { manifest: appendSignatures(serializeBody(fieldsFor('1.1.0', kit.arbitraryImage)), [kit.attacker.key]), image: faithfully(kit.arbitraryImage) }),
-  },
-  {
-    threat: 'arbitrary image',
-    name: "unknown key's signature labelled with the trusted keyid",
-    expected: 'bad_signature (bad_signature)',
-    routes: () => {
-      const body = serializeBody(fieldsFor('1.1.0', kit.arbitraryImage));
-      const forged = formatSignatureLine({ keyId: kit.trusted.key.keyId, signature: signBytes(Buffer.from(body), kit.attacker.key.seed) });
-      return serve(kit.next, { manifest: body + forged, image: faithfully(kit.arbitraryImage) });
-    },
-  },
-  {
-    threat: 'arbitrary image',
-    name: 'tampered manifest: sha256 of an arbitrary image, original signature kept',
-    expected: 'bad_signature (bad_signature)',
-    routes: () =>
-      serve(kit.next, { manifest: kit.next.manifest.replace(/^sha256=.*$/m, `sha256=${sha256Hex(kit.arbitraryImage)}`), image: faithfully(kit.arbitraryImage) }),
-  },
-  {
-    threat: 'arbitrary image',
-    name: 'tampered manifest with a second, valid sig from an unknown key',
-    expected: 'bad_signature (bad_signature)',
-    routes: () => {
-      const { body, signatures } = splitManifest(kit.next.manifest);
-      const tampered = body.replace(/^sha256=.*$/m, `sha256=${sha256Hex(kit.arbitraryImage)}`);
-      const attackerLine = appendSignatures(tampered, [kit.attacker.key]).slice(tampered.length);
-      return serve(kit.next, { manifest: tampered + signatures + attackerLine, image: faithfully(kit.arbitraryImage) });
-    },
-  },
-  {
-    threat: 'arbitrary image',
-    name: 'signature over a prefix; file, size and sha256 appended after signing',
-    expected: 'bad_signature (bad_signature)',
-    routes: () => {
-      const body = serializeBody(fieldsFor('1.1.0', kit.arbitraryImage));
-      const prefix = body.slice(0, body.indexOf('file='));
-      return serve(kit.next, { manifest: appendSignatures(body, [kit.trusted.key], prefix), image: faithfully(kit.arbitraryImage) });
-    },
-  },
-  {
-    threat: 'arbitrary image',
-    name: 'tampered image: one bit flipped',
-    expected: 'hash_mismatch',
-    routes: () => serve(kit.next, { image: faithfully(flipByte(kit.next.image, IMAGE_BYTES - 1)) }),
+    attacks: [
+      {
+        name: 'unsigned manifest offering an arbitrary image',
+        expected: 'bad_signature (unsigned)',
+        routes: () =>
+          serve(kit.next, {
+            manifest: serializeBody(fieldsFor('1.1.0', kit.arbitraryImage)),
+            image: faithfully(kit.arbitraryImage),
+          }),
+      },
+      {
+        name: 'manifest signed by an unknown key',
+        expected: 'bad_signature (untrusted_key)',
+        routes: () =>
+          serve(kit.next, {
+            manifest: appendSignatures(serializeBody(fieldsFor('1.1.0', kit.arbitraryImage)), [kit.attacker.key]),
+            image: faithfully(kit.arbitraryImage),
+          }),
+      },
+      {
+        name: "unknown key's signature labelled with the trusted keyid",
+        expected: 'bad_signature (bad_signature)',
+        routes: () => {
+          const body = serializeBody(fieldsFor('1.1.0', kit.arbitraryImage));
+          const forged = formatSignatureLine({
+            keyId: kit.trusted.key.keyId,
+            signature: signBytes(Buffer.from(body), kit.attacker.key.seed),
+          });
+          return serve(kit.next, { manifest: body + forged, image: faithfully(kit.arbitraryImage) });
+        },
+      },
+      {
+        name: 'tampered manifest: sha256 of an arbitrary image, original signature kept',
+        expected: 'bad_signature (bad_signature)',
+        routes: () =>
+          serve(kit.next, {
+            manifest: kit.next.manifest.replace(/^sha256=.*$/m, `sha256=${sha256Hex(kit.arbitraryImage)}`),
+            image: faithfully(kit.arbitraryImage),
+          }),
+      },
+      {
+        name: 'tampered manifest with a second, valid sig from an unknown key',
+        expected: 'bad_signature (bad_signature)',
+        routes: () => {
+          const { body, signatures } = splitManifest(kit.next.manifest);
+          const tampered = body.replace(/^sha256=.*$/m, `sha256=${sha256Hex(kit.arbitraryImage)}`);
+          const attackerLine = appendSignatures(tampered, [kit.attacker.key]).slice(tampered.length);
+          return serve(kit.next, {
+            manifest: tampered + signatures + attackerLine,
+            image: faithfully(kit.arbitraryImage),
+          });
+        },
+      },
+      {
+        name: 'signature over a prefix; file, size and sha256 appended after signing',
+        expected: 'bad_signature (bad_signature)',
+        routes: () => {
+          const body = serializeBody(fieldsFor('1.1.0', kit.arbitraryImage));
+          const prefix = body.slice(0, body.indexOf('file='));
+          return serve(kit.next, {
+            manifest: appendSignatures(body, [kit.trusted.key], prefix),
+            image: faithfully(kit.arbitraryImage),
+          });
+        },
+      },
+      {
+        name: 'tampered image: one bit flipped',
+        expected: 'hash_mismatch',
+        routes: () => serve(kit.next, { image: faithfully(flipByte(kit.next.image, IMAGE_BYTES - 1)) }),
+      },
+    ],
   },
   // Genuine releases, delivered to the wrong device.
   {
     threat: 'wrong board or channel',
-    name: "another board's signed release on this board's path",
-    expected: 'wrong_board',
-    routes: () => serve(kit.otherBoard),
-  },
-  {
-    threat: 'wrong board or channel',
-    name: 'a signed beta release on the stable path',
-    expected: 'wrong_channel',
-    routes: () => serve(kit.beta),
-  },
-  {
-    threat: 'rollback',
-    name: 'older signed release',
-    expected: 'not_newer',
-    routes: () => serve(kit.older),
+    attacks: [
+      {
+        name: "another board's signed release on this board's path",
+        expected: 'wrong_board',
+        routes: () => serve(kit.otherBoard),
+      },
+      {
+        name: 'a signed beta release on the stable path',
+        expected: 'wrong_channel',
+        routes: () => serve(kit.beta),
+      },
+    ],
   },
   {
     threat: 'rollback',
-    name: 'the running version, signed',
-    expected: 'no_update',
-    routes: () => serve(kit.previous),
-  },
-  {
-    threat: 'rollback',
-    name: 'signed release newer than the running one but below the highest ever accepted',
-    expected: 'not_newer',
-    state: 'highest=1.5.0\n',
-    routes: () => serve(kit.next),
+    attacks: [
+      {
+        name: 'older signed release',
+        expected: 'not_newer',
+        routes: () => serve(kit.older),
+      },
+      {
+        name: 'the running version, signed',
+        expected: 'no_update',
+        routes: () => serve(kit.previous),
+      },
+      {
+        name: 'signed release newer than the running one but below the highest ever accepted',
+        expected: 'not_newer',
+        state: 'highest=1.5.0\n',
+        routes: () => serve(kit.next),
+      },
+    ],
   },
   // Staged rollout and halt (docs/security.md, "Rollout and halt"): `seq=` orders the signings of one version.
   {
     threat: 'rollout replay',
-    name: 'halted release (rollout 0), signed',
-    expected: 'not_in_rollout',
-    routes: () => serve(kit.next, { manifest: signManifest({ ...fieldsFor('1.1.0', kit.next.image), rollout: 0, seq: 2 }, [kit.trusted.key]) }),
-    flags: () => ['--device-id', 'battery-device'],
-  },
-  {
-    threat: 'rollout replay',
-    name: 'after a halt (seq 2 seen), the earlier wider signing (seq 1, rollout 100) replayed',
-    expected: 'replayed',
-    state: 'highest=1.0.0\noffer=1.1.0 2\n',
-    routes: () => serve(kit.next, { manifest: signManifest({ ...fieldsFor('1.1.0', kit.next.image), rollout: 100, seq: 1 }, [kit.trusted.key]) }),
-    flags: () => ['--device-id', 'battery-device'],
-  },
-  {
-    threat: 'rollout replay',
-    name: 'after an offer of 1.5.0 was seen, a lower signed offer (1.1.0) replayed',
-    expected: 'replayed',
-    state: 'highest=1.0.0\noffer=1.5.0 0\n',
-    routes: () => serve(kit.next),
+    attacks: [
+      {
+        name: 'halted release (rollout 0), signed',
+        expected: 'not_in_rollout',
+        routes: () =>
+          serve(kit.next, {
+            manifest: signManifest({ ...fieldsFor('1.1.0', kit.next.image), rollout: 0, seq: 2 }, [kit.trusted.key]),
+          }),
+        flags: () => ['--device-id', 'battery-device'],
+      },
+      {
+        name: 'after a halt (seq 2 seen), the earlier wider signing (seq 1, rollout 100) replayed',
+        expected: 'replayed',
+        state: 'highest=1.0.0\noffer=1.1.0 2\n',
+        routes: () =>
+          serve(kit.next, {
+            manifest: signManifest({ ...fieldsFor('1.1.0', kit.next.image), rollout: 100, seq: 1 }, [kit.trusted.key]),
+          }),
+        flags: () => ['--device-id', 'battery-device'],
+      },
+      {
+        name: 'after an offer of 1.5.0 was seen, a lower signed offer (1.1.0) replayed',
+        expected: 'replayed',
+        state: 'highest=1.0.0\noffer=1.5.0 0\n',
+        routes: () => serve(kit.next),
+      },
+    ],
   },
   // The device reads at most what the manifest and the flash allow.
   {
     threat: 'endless or oversized data',
-    name: 'signed manifest of 1025 bytes, Content-Length says so',
-    expected: 'wrong_format (too_large)',
-    routes: () => serve(kit.next, { manifest: respond(200, paddedManifest(1025)) }),
-  },
-  {
-    threat: 'endless or oversized data',
-    name: 'signed manifest of 1025 bytes without Content-Length',
-    expected: 'wrong_format (too_large)',
-    routes: () => serve(kit.next, { manifest: withoutLength(paddedManifest(1025)) }),
-  },
-  {
-    threat: 'endless or oversized data',
-    name: 'never-ending manifest',
-    expected: 'wrong_format (too_large)',
-    routes: () => serve(kit.next, { manifest: endless(responseHead(200)) }),
-  },
-  {
-    threat: 'endless or oversized data',
-    name: 'never-ending response headers',
-    expected: 'network (bad_response)',
-    routes: () => serve(kit.next, { manifest: endless('HTTP/1.1 200 OK\r\n', 'X-Padding: endless\r\n') }),
-  },
-  {
-    threat: 'endless or oversized data',
-    name: 'image longer than size (Content-Length size + 1024)',
-    expected: 'size_mismatch',
-    routes: () => serve(kit.next, { image: respond(200, Buffer.concat([kit.next.image, Buffer.alloc(1024, 0xe9)])) }),
-  },
-  {
-    threat: 'endless or oversized data',
-    name: 'never-ending image without Content-Length',
-    expected: 'size_mismatch',
-    routes: () => serve(kit.next, { image: endless(responseHead(200), 0xe9) }),
-  },
-  {
-    threat: 'endless or oversized data',
-    name: 'Content-Length one less than size, body cut to match',
-    expected: 'size_mismatch',
-    routes: () => serve(kit.next, { image: respond(200, kit.next.image.subarray(0, IMAGE_BYTES - 1)) }),
-  },
-  {
-    threat: 'endless or oversized data',
-    name: 'image in chunked transfer coding (no length)',
-    expected: 'size_mismatch',
-    routes: () => serve(kit.next, { image: chunked(kit.next.image) }),
-  },
-  {
-    threat: 'endless or oversized data',
-    name: 'manifest in chunked transfer coding',
-    expected: 'network (bad_response)',
-    routes: () => serve(kit.next, { manifest: chunked(kit.next.manifest) }),
-  },
-  {
-    threat: 'endless or oversized data',
-    name: 'signed size larger than the flash',
-    expected: 'too_large',
-    routes: () => serve(kit.next, { manifest: signManifest({ ...fieldsFor('1.1.0', kit.next.image), size: FLASH_BYTES + 1 }, [kit.trusted.key]) }),
-  },
-  {
-    threat: 'endless or oversized data',
-    name: 'signed size=0',
-    expected: 'wrong_format (bad_size)',
-    routes: () => serve(kit.next, { manifest: signedByTrustedKey(serializeBody(fieldsFor('1.1.0', kit.next.image)).replace(/^size=.*$/m, 'size=0')) }),
-  },
-  {
-    threat: 'endless or oversized data',
-    name: 'two signed size lines with different values',
-    expected: 'wrong_format (duplicate_field)',
-    routes: () => {
-      const body = serializeBody(fieldsFor('1.1.0', kit.next.image));
-      return serve(kit.next, { manifest: signedByTrustedKey(body.replace(/^size=.*$/m, (line) => `${line}\nsize=${FLASH_BYTES * 16}`)) });
-    },
-  },
-  {
-    threat: 'endless or oversized data',
-    name: 'extra field line after the sig lines',
-    expected: 'wrong_format (trailing_data)',
-    routes: () => serve(kit.next, { manifest: `${kit.next.manifest}size=${FLASH_BYTES * 16}\n` }),
-  },
-  {
-    threat: 'endless or oversized data',
-    name: 'extra bytes without newline after the sig lines',
-    expected: 'wrong_format (missing_newline)',
-    routes: () => serve(kit.next, { manifest: `${kit.next.manifest}x` }),
+    attacks: [
+      {
+        name: 'signed manifest of 1025 bytes, Content-Length says so',
+        expected: 'wrong_format (too_large)',
+        routes: () => serve(kit.next, { manifest: respond(200, paddedManifest(1025)) }),
+      },
+      {
+        name: 'signed manifest of 1025 bytes without Content-Length',
+        expected: 'wrong_format (too_large)',
+        routes: () => serve(kit.next, { manifest: withoutLength(paddedManifest(1025)) }),
+      },
+      {
+        name: 'never-ending manifest',
+        expected: 'wrong_format (too_large)',
+        routes: () => serve(kit.next, { manifest: endless(responseHead(200)) }),
+      },
+      {
+        name: 'never-ending response headers',
+        expected: 'network (bad_response)',
+        routes: () => serve(kit.next, { manifest: endless('HTTP/1.1 200 OK\r\n', 'X-Padding: endless\r\n') }),
+      },
+      {
+        name: 'image longer than size (Content-Length size + 1024)',
+        expected: 'size_mismatch',
+        routes: () =>
+          serve(kit.next, { image: respond(200, Buffer.concat([kit.next.image, Buffer.alloc(1024, 0xe9)])) }),
+      },
+      {
+        name: 'never-ending image without Content-Length',
+        expected: 'size_mismatch',
+        routes: () => serve(kit.next, { image: endless(responseHead(200), 0xe9) }),
+      },
+      {
+        name: 'Content-Length one less than size, body cut to match',
+        expected: 'size_mismatch',
+        routes: () => serve(kit.next, { image: respond(200, kit.next.image.subarray(0, IMAGE_BYTES - 1)) }),
+      },
+      {
+        name: 'image in chunked transfer coding (no length)',
+        expected: 'size_mismatch',
+        routes: () => serve(kit.next, { image: chunked(kit.next.image) }),
+      },
+      {
+        name: 'manifest in chunked transfer coding',
+        expected: 'network (bad_response)',
+        routes: () => serve(kit.next, { manifest: chunked(kit.next.manifest) }),
+      },
+      {
+        name: 'signed size larger than the flash',
+        expected: 'too_large',
+        routes: () =>
+          serve(kit.next, {
+            manifest: signManifest({ ...fieldsFor('1.1.0', kit.next.image), size: FLASH_BYTES + 1 }, [kit.trusted.key]),
+          }),
+      },
+      {
+        name: 'signed size=0',
+        expected: 'wrong_format (bad_size)',
+        routes: () =>
+          serve(kit.next, {
+            manifest: signedByTrustedKey(
+              serializeBody(fieldsFor('1.1.0', kit.next.image)).replace(/^size=.*$/m, 'size=0'),
+            ),
+          }),
+      },
+      {
+        name: 'two signed size lines with different values',
+        expected: 'wrong_format (duplicate_field)',
+        routes: () => {
+          const body = serializeBody(fieldsFor('1.1.0', kit.next.image));
+          return serve(kit.next, {
+            manifest: signedByTrustedKey(body.replace(/^size=.*$/m, (line) => `${line}\nsize=${FLASH_BYTES * 16}`)),
+          });
+        },
+      },
+      {
+        name: 'extra field line after the sig lines',
+        expected: 'wrong_format (trailing_data)',
+        routes: () => serve(kit.next, { manifest: `${kit.next.manifest}size=${FLASH_BYTES * 16}\n` }),
+      },
+      {
+        name: 'extra bytes without newline after the sig lines',
+        expected: 'wrong_format (missing_newline)',
+        routes: () => serve(kit.next, { manifest: `${kit.next.manifest}x` }),
+      },
+    ],
   },
   // Bounded in time as well as in bytes.
   {
     threat: 'slow trickle',
-    name: 'manifest at one byte per second',
-    expected: 'timeout (timeout)',
-    flags: () => ['--update-timeout-ms', String(TRICKLE_UPDATE_TIMEOUT_MS)],
-    routes: () => serve(kit.next, { manifest: trickle(kit.next.manifest) }),
-  },
-  {
-    threat: 'slow trickle',
-    name: 'image at one byte per second',
-    expected: 'timeout (timeout)',
-    flags: () => ['--update-timeout-ms', String(TRICKLE_UPDATE_TIMEOUT_MS)],
-    routes: () => serve(kit.next, { image: trickle(kit.next.image) }),
-  },
-  {
-    threat: 'slow trickle',
-    name: 'manifest response, headers included, at one byte per second',
-    expected: 'timeout (timeout)',
-    flags: () => ['--update-timeout-ms', String(TRICKLE_UPDATE_TIMEOUT_MS)],
-    routes: () => serve(kit.next, { manifest: trickle(kit.next.manifest, { headToo: true }) }),
-  },
-  {
-    threat: 'slow trickle',
-    name: 'image stalls after 100 bytes',
-    expected: 'timeout (timeout)',
-    flags: () => ['--timeout-ms', '1000'],
-    routes: () => serve(kit.next, { image: stallAfter(kit.next.image, 100) }),
-  },
-  {
-    threat: 'slow trickle',
-    name: 'connection accepted, no answer ever',
-    expected: 'timeout (timeout)',
-    flags: () => ['--timeout-ms', '1000'],
-    routes: () => serve(kit.next, { manifest: () => undefined }),
+    attacks: [
+      {
+        name: 'manifest at one byte per second',
+        expected: 'timeout (timeout)',
+        flags: () => ['--update-timeout-ms', String(TRICKLE_UPDATE_TIMEOUT_MS)],
+        routes: () => serve(kit.next, { manifest: trickle(kit.next.manifest) }),
+      },
+      {
+        name: 'image at one byte per second',
+        expected: 'timeout (timeout)',
+        flags: () => ['--update-timeout-ms', String(TRICKLE_UPDATE_TIMEOUT_MS)],
+        routes: () => serve(kit.next, { image: trickle(kit.next.image) }),
+      },
+      {
+        name: 'manifest response, headers included, at one byte per second',
+        expected: 'timeout (timeout)',
+        flags: () => ['--update-timeout-ms', String(TRICKLE_UPDATE_TIMEOUT_MS)],
+        routes: () => serve(kit.next, { manifest: trickle(kit.next.manifest, { headToo: true }) }),
+      },
+      {
+        name: 'image stalls after 100 bytes',
+        expected: 'timeout (timeout)',
+        flags: () => ['--timeout-ms', '1000'],
+        routes: () => serve(kit.next, { image: stallAfter(kit.next.image, 100) }),
+      },
+      {
+        name: 'connection accepted, no answer ever',
+        expected: 'timeout (timeout)',
+        flags: () => ['--timeout-ms', '1000'],
+        routes: () => serve(kit.next, { manifest: () => undefined }),
+      },
+    ],
   },
   // Genuine manifests paired with images they do not describe.
   {
     threat: 'mix-and-match',
-    name: "new manifest with the previous release's image",
-    expected: 'hash_mismatch',
-    routes: () => serve(kit.next, { image: faithfully(kit.previous.image) }),
-  },
-  {
-    threat: 'mix-and-match',
-    name: "new manifest with another board's image of the same size",
-    expected: 'hash_mismatch',
-    routes: () => serve(kit.next, { image: faithfully(kit.otherBoard.image) }),
-  },
-  {
-    threat: 'mix-and-match',
-    name: 'new manifest with an image of another size',
-    expected: 'size_mismatch',
-    routes: () => serve(kit.next, { image: faithfully(Buffer.concat([kit.next.image, kit.next.image.subarray(0, 100)])) }),
-  },
-  {
-    threat: 'replay for another purpose',
-    name: 'body with format=other-tool/1 signed by the key',
-    expected: 'wrong_format (bad_format)',
-    routes: () =>
-      serve(kit.next, { manifest: signedByTrustedKey(serializeBody(fieldsFor('1.1.0', kit.next.image)).replace('format=static-ota/1', 'format=other-tool/1')) }),
+    attacks: [
+      {
+        name: "new manifest with the previous release's image",
+        expected: 'hash_mismatch',
+        routes: () => serve(kit.next, { image: faithfully(kit.previous.image) }),
+      },
+      {
+        name: "new manifest with another board's image of the same size",
+        expected: 'hash_mismatch',
+        routes: () => serve(kit.next, { image: faithfully(kit.otherBoard.image) }),
+      },
+      {
+        name: 'new manifest with an image of another size',
+        expected: 'size_mismatch',
+        routes: () =>
+          serve(kit.next, { image: faithfully(Buffer.concat([kit.next.image, kit.next.image.subarray(0, 100)])) }),
+      },
+    ],
   },
   {
     threat: 'replay for another purpose',
-    name: "another board's sig lines under this board's fields",
-    expected: 'bad_signature (bad_signature)',
-    routes: () => {
-      const body = serializeBody({ ...fieldsFor('1.1.0', kit.otherBoard.image), file: kit.otherBoard.file });
-      return serve(kit.otherBoard, { manifest: body + splitManifest(kit.otherBoard.manifest).signatures });
-    },
+    attacks: [
+      {
+        name: 'body with format=other-tool/1 signed by the key',
+        expected: 'wrong_format (bad_format)',
+        routes: () =>
+          serve(kit.next, {
+            manifest: signedByTrustedKey(
+              serializeBody(fieldsFor('1.1.0', kit.next.image)).replace('format=static-ota/1', 'format=other-tool/1'),
+            ),
+          }),
+      },
+      {
+        name: "another board's sig lines under this board's fields",
+        expected: 'bad_signature (bad_signature)',
+        routes: () => {
+          const body = serializeBody({ ...fieldsFor('1.1.0', kit.otherBoard.image), file: kit.otherBoard.file });
+          return serve(kit.otherBoard, { manifest: body + splitManifest(kit.otherBoard.manifest).signatures });
+        },
+      },
+    ],
   },
   // A signed manifest that stopped being current: only a clock can tell.
   {
     threat: 'freeze',
-    name: 'expired signed manifest, device knows the time',
-    expected: 'expired',
-    flags: () => ['--now', String(FROZEN_EXPIRY + ONE_YEAR_AFTER_EXPIRY)],
-    routes: () => serve(kit.next, { manifest: frozenManifest() }),
-  },
-  {
-    threat: 'freeze',
-    name: 'expired signed manifest, device without a clock (not defended)',
-    expected: 'updated',
-    installs: () => kit.next.image,
-    routes: () => serve(kit.next, { manifest: frozenManifest() }),
-  },
-  {
-    threat: 'freeze',
-    name: "the running version's signed manifest, sent once under the good release's ETag",
-    expected: 'no_update',
-    routes: () => serve(kit.good, { manifest: respond(200, kit.previous.manifest, { ETag: etagOf(kit.good.manifest) }) }),
+    attacks: [
+      {
+        name: 'expired signed manifest, device knows the time',
+        expected: 'expired',
+        flags: () => ['--now', String(FROZEN_EXPIRY + ONE_YEAR_AFTER_EXPIRY)],
+        routes: () => serve(kit.next, { manifest: frozenManifest() }),
+      },
+      {
+        name: 'expired signed manifest, device without a clock (not defended)',
+        expected: 'updated',
+        installs: () => kit.next.image,
+        routes: () => serve(kit.next, { manifest: frozenManifest() }),
+      },
+      {
+        name: "the running version's signed manifest, sent once under the good release's ETag",
+        expected: 'no_update',
+        routes: () =>
+          serve(kit.good, { manifest: respond(200, kit.previous.manifest, { ETag: etagOf(kit.good.manifest) }) }),
+      },
+    ],
   },
   // A broken or spiteful mirror: every failure leaves the device as it was.
-  ...imageResetOffsets.map(
-    (offset): Attack => ({
-      threat: 'broken mirror or network',
-      name: `connection reset after image byte ${offset}`,
-      expected: 'network (closed)',
-      routes: () => serve(kit.next, { image: resetAfter(kit.next.image, offset) }),
-    }),
-  ),
   {
     threat: 'broken mirror or network',
-    name: "connection reset inside the good release's manifest (same ETag)",
-    expected: 'network (closed)',
-    routes: () => {
-      const { manifest } = kit.good;
-      return serve(kit.good, { manifest: resetAfter(manifest, Math.floor(manifestResetFraction * manifest.length), { ETag: etagOf(manifest) }) });
-    },
-  },
-  {
-    threat: 'broken mirror or network',
-    name: 'connection closed before any answer',
-    expected: 'network (bad_response)',
-    routes: () => serve(kit.next, { manifest: hangUp }),
-  },
-  {
-    threat: 'broken mirror or network',
-    name: 'redirect loop',
-    expected: 'http_status (302)',
-    routes: () => serve(kit.next, { manifest: respond(302, '', { Location: LATEST }) }),
-  },
-  {
-    threat: 'broken mirror or network',
-    name: '200 with an HTML error page',
-    expected: 'wrong_format (bad_version)',
-    routes: () => serve(kit.next, { manifest: respond(200, '<!DOCTYPE html>\n<html><body><h1>Service Unavailable</h1></body></html>\n', { 'Content-Type': 'text/html' }) }),
-  },
-  {
-    threat: 'broken mirror or network',
-    name: 'manifest 404',
-    expected: 'http_status (404)',
-    routes: () => serve(kit.next, { manifest: respond(404, 'not found') }),
-  },
-  {
-    threat: 'broken mirror or network',
-    name: 'manifest 500',
-    expected: 'http_status (500)',
-    routes: () => serve(kit.next, { manifest: respond(500, 'internal error') }),
-  },
-  {
-    threat: 'broken mirror or network',
-    name: 'image 404',
-    expected: 'http_status (404)',
-    routes: () => serve(kit.next, { image: respond(404, 'not found') }),
-  },
-  {
-    threat: 'broken mirror or network',
-    name: '304 Not Modified to an unconditional request (withholding, not defended)',
-    expected: 'no_update',
-    routes: () => serve(kit.next, { manifest: respond(304, '', { 'Content-Length': null }) }),
+    attacks: [
+      ...imageResetOffsets.map((offset): Attack => ({
+        name: `connection reset after image byte ${offset}`,
+        expected: 'network (closed)',
+        routes: () => serve(kit.next, { image: resetAfter(kit.next.image, offset) }),
+      })),
+      {
+        name: "connection reset inside the good release's manifest (same ETag)",
+        expected: 'network (closed)',
+        routes: () => {
+          const { manifest } = kit.good;
+          return serve(kit.good, {
+            manifest: resetAfter(manifest, Math.floor(manifestResetFraction * manifest.length), {
+              ETag: etagOf(manifest),
+            }),
+          });
+        },
+      },
+      {
+        name: 'connection closed before any answer',
+        expected: 'network (bad_response)',
+        routes: () => serve(kit.next, { manifest: hangUp }),
+      },
+      {
+        name: 'redirect loop',
+        expected: 'http_status (302)',
+        routes: () => serve(kit.next, { manifest: respond(302, '', { Location: LATEST }) }),
+      },
+      {
+        name: '200 with an HTML error page',
+        expected: 'wrong_format (bad_version)',
+        routes: () =>
+          serve(kit.next, {
+            manifest: respond(200, '<!DOCTYPE html>\n<html><body><h1>Service Unavailable</h1></body></html>\n', {
+              'Content-Type': 'text/html',
+            }),
+          }),
+      },
+      {
+        name: 'manifest 404',
+        expected: 'http_status (404)',
+        routes: () => serve(kit.next, { manifest: respond(404, 'not found') }),
+      },
+      {
+        name: 'manifest 500',
+        expected: 'http_status (500)',
+        routes: () => serve(kit.next, { manifest: respond(500, 'internal error') }),
+      },
+      {
+        name: 'image 404',
+        expected: 'http_status (404)',
+        routes: () => serve(kit.next, { image: respond(404, 'not found') }),
+      },
+      {
+        name: '304 Not Modified to an unconditional request (withholding, not defended)',
+        expected: 'no_update',
+        routes: () => serve(kit.next, { manifest: respond(304, '', { 'Content-Length': null }) }),
+      },
+    ],
   },
 ];
 
@@ -521,15 +586,23 @@ function newDevice(state?: string, trusting: readonly Signer[] = [kit.trusted]):
   writeFileSync(flash, kit.previous.image);
   if (state !== undefined) writeFileSync(stateFile, state);
   const flags = [
-    '--url', `${mirror.url}${LATEST}`,
+    '--url',
+    `${mirror.url}${LATEST}`,
     ...trusting.flatMap((signer) => ['--pubkey', signer.file.publicHex]),
-    '--version', RUNNING_VERSION,
-    '--board', BOARD,
-    '--flash', flash,
-    '--flash-size', String(FLASH_BYTES),
-    '--state', stateFile,
-    '--timeout-ms', String(READ_TIMEOUT_MS),
-    '--update-timeout-ms', String(UPDATE_TIMEOUT_MS),
+    '--version',
+    RUNNING_VERSION,
+    '--board',
+    BOARD,
+    '--flash',
+    flash,
+    '--flash-size',
+    String(FLASH_BYTES),
+    '--state',
+    stateFile,
+    '--timeout-ms',
+    String(READ_TIMEOUT_MS),
+    '--update-timeout-ms',
+    String(UPDATE_TIMEOUT_MS),
   ];
   return { folder, flash, poll: (extraFlags) => runDevice([...flags, ...extraFlags]) };
 }
@@ -556,7 +629,17 @@ beforeAll(async () => {
     publishWithCli(trusted, { version: '1.1.0', board: 'esp32dev' }),
   ]);
   const attacker = makeSigner(folder, 'attacker.pem');
-  kit = { trusted, attacker, previous, good, next, older, beta, otherBoard, arbitraryImage: makeImage(folder, attacker, 'arbitrary') };
+  kit = {
+    trusted,
+    attacker,
+    previous,
+    good,
+    next,
+    older,
+    beta,
+    otherBoard,
+    arbitraryImage: makeImage(folder, attacker, 'arbitrary'),
+  };
   mirror = await startHostileMirror();
 }, 240_000);
 
@@ -567,35 +650,39 @@ afterAll(async () => {
   if (reportFile) writeFileSync(reportFile, `${JSON.stringify(rows, null, 2)}\n`);
 });
 
-describe.each([...new Set(attacks.map((attack) => attack.threat))])('%s', (threat) => {
-  it.each(attacks.filter((attack) => attack.threat === threat).map((attack) => [attack.name, attack] as const))(
-    '%s',
-    async (_name, attack) => {
-      const device = newDevice(attack.state);
-      const flags = attack.flags?.() ?? [];
-      const installs = attack.installs?.();
+describe.each(threats.map(({ threat, attacks }) => [threat, attacks] as const))('%s', (threat, attacks) => {
+  it.each(attacks.map((attack) => [attack.name, attack] as const))('%s', async (_name, attack) => {
+    const device = newDevice(attack.state);
+    const flags = attack.flags?.() ?? [];
+    const installs = attack.installs?.();
 
-      mirror.serve(attack.routes());
-      const attacked = await device.poll(flags);
-      const flash = describeFlash(device, installs);
+    mirror.serve(attack.routes());
+    const attacked = await device.poll(flags);
+    const flash = describeFlash(device, installs);
 
-      mirror.serve(serve(kit.good));
-      const recovered = await device.poll(flags);
-      const recoveredFlash = readFileSync(device.flash);
+    mirror.serve(serve(kit.good));
+    const recovered = await device.poll(flags);
+    const recoveredFlash = readFileSync(device.flash);
 
-      const row: BatteryRow = {
-        threat,
-        attack: attack.name,
-        expected: attack.expected,
-        observed: describeOutcome(attacked),
-        expectedFlash: installs ? 'offered image installed' : 'unchanged',
-        flash,
-        recovery: recoveredFlash.equals(kit.good.image) ? describeOutcome(recovered) : `${describeOutcome(recovered)}, flash is not the good image`,
-      };
-      rows.push(row);
-      expect(row).toEqual({ ...row, observed: row.expected, flash: row.expectedFlash, recovery: 'updated' });
-    },
-  );
+    const row: BatteryRow = {
+      threat,
+      attack: attack.name,
+      expected: attack.expected,
+      observed: describeOutcome(attacked),
+      expectedFlash: installs ? 'offered image installed' : 'unchanged',
+      flash,
+      recovery: recoveredFlash.equals(kit.good.image)
+        ? describeOutcome(recovered)
+        : `${describeOutcome(recovered)}, flash is not the good image`,
+    };
+    rows.push(row);
+    // The device reports what the attack should cause, its flash is as expected, and the next good release installs.
+    expect({ observed: row.observed, flash: row.flash, recovery: row.recovery }).toEqual({
+      observed: attack.expected,
+      flash: row.expectedFlash,
+      recovery: 'updated',
+    });
+  });
 });
 
 // Loss of the signing key is answered by rotation (docs/security.md): firmware
@@ -608,7 +695,10 @@ describe('key rotation as devices see it', () => {
 
   beforeAll(async () => {
     rotated = makeSigner(temporaryFolder('static-ota-security-rotation-'), 'rotated.pem');
-    [bothKeys, newKeyOnly] = await Promise.all([publishWithCli([kit.trusted, rotated], { version: '2.0.0' }), publishWithCli(rotated, { version: '2.0.0' })]);
+    [bothKeys, newKeyOnly] = await Promise.all([
+      publishWithCli([kit.trusted, rotated], { version: '2.0.0' }),
+      publishWithCli(rotated, { version: '2.0.0' }),
+    ]);
   });
 
   it.each([

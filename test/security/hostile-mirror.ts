@@ -88,7 +88,11 @@ export function responseHead(status: number, headers: Headers = {}): string {
 const asBuffer = (body: Buffer | string): Buffer => (typeof body === 'string' ? Buffer.from(body, 'latin1') : body);
 
 /** A complete answer; Content-Length is the body's unless the headers say otherwise (or `null` to leave it out). */
-export function respond(status: number, body: Buffer | string, headers: Record<string, string | number | null> = {}): Responder {
+export function respond(
+  status: number,
+  body: Buffer | string,
+  headers: Record<string, string | number | null> = {},
+): Responder {
   const bytes = asBuffer(body);
   const merged: Headers = {};
   for (const [name, value] of Object.entries({ 'Content-Length': bytes.length, ...headers })) {
@@ -100,7 +104,8 @@ export function respond(status: number, body: Buffer | string, headers: Record<s
 }
 
 /** Strong validator of a body, as static hosts derive it from the content. */
-export const etagOf = (body: Buffer | string): string => `"${createHash('sha256').update(asBuffer(body)).digest('hex').slice(0, 16)}"`;
+export const etagOf = (body: Buffer | string): string =>
+  `"${createHash('sha256').update(asBuffer(body)).digest('hex').slice(0, 16)}"`;
 
 /** What an honest static host does: 200 with Content-Length and ETag, 304 when the client already has this body. */
 export function faithfully(body: Buffer | string): Responder {
@@ -159,7 +164,12 @@ export function trickle(body: Buffer | string, options: { headToo?: boolean; int
 export function stallAfter(body: Buffer | string, offset: number): Responder {
   const bytes = asBuffer(body);
   return (socket) => {
-    socket.write(Buffer.concat([Buffer.from(responseHead(200, { 'Content-Length': bytes.length }), 'latin1'), bytes.subarray(0, offset)]));
+    socket.write(
+      Buffer.concat([
+        Buffer.from(responseHead(200, { 'Content-Length': bytes.length }), 'latin1'),
+        bytes.subarray(0, offset),
+      ]),
+    );
   };
 }
 

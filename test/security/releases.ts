@@ -65,12 +65,21 @@ export async function publishWithCli(
 
 /** Manifest fields offering `image` as `version` for BOARD on stable. */
 export function fieldsFor(version: string, image: Buffer): ManifestFields {
-  return { version, board: BOARD, channel: 'stable', file: `firmware-${version}.bin`, size: image.length, sha256: sha256Hex(image) };
+  return {
+    version,
+    board: BOARD,
+    channel: 'stable',
+    file: `firmware-${version}.bin`,
+    size: image.length,
+    sha256: sha256Hex(image),
+  };
 }
 
 /** Appends a `sig=` line per key, each over exactly `signed` (which defaults to the whole body). */
 export function appendSignatures(body: string, keys: readonly SigningKey[], signed: string = body): string {
   const message = Buffer.from(signed, 'latin1');
-  return body + keys.map((key) => formatSignatureLine({ keyId: key.keyId, signature: signBytes(message, key.seed) })).join('');
+  return (
+    body +
+    keys.map((key) => formatSignatureLine({ keyId: key.keyId, signature: signBytes(message, key.seed) })).join('')
+  );
 }
-

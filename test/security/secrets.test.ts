@@ -19,7 +19,14 @@ afterAll(removeTemporaryFolders);
 /** Every way a secret string could appear in a log: as is, URL-, JSON-, base64- and hex-encoded. */
 function encodings(secret: string): string[] {
   const bytes = Buffer.from(secret);
-  return [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), bytes.toString('base64'), bytes.toString('base64url'), bytes.toString('hex')];
+  return [
+    secret,
+    encodeURIComponent(secret),
+    JSON.stringify(secret).slice(1, -1),
+    bytes.toString('base64'),
+    bytes.toString('base64url'),
+    bytes.toString('hex'),
+  ];
 }
 
 const s3Error = (code: string, message: string, extra = ''): string =>
@@ -44,8 +51,16 @@ async function closedPort(): Promise<string> {
   return server.url;
 }
 
-const credentialInputs = { 's3-access-key-id': ACCESS_KEY_ID, 's3-secret-access-key': SECRET_ACCESS_KEY, 's3-session-token': SESSION_TOKEN };
-const credentialEnvironment = { AWS_ACCESS_KEY_ID: ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY, AWS_SESSION_TOKEN: SESSION_TOKEN };
+const credentialInputs = {
+  's3-access-key-id': ACCESS_KEY_ID,
+  's3-secret-access-key': SECRET_ACCESS_KEY,
+  's3-session-token': SESSION_TOKEN,
+};
+const credentialEnvironment = {
+  AWS_ACCESS_KEY_ID: ACCESS_KEY_ID,
+  AWS_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY,
+  AWS_SESSION_TOKEN: SESSION_TOKEN,
+};
 
 interface Scenario {
   name: string;
@@ -80,7 +95,8 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'an S3 endpoint answering 500 InternalError on every attempt',
-    endpoint: () => refusingEndpoint(500, () => s3Error('InternalError', 'We encountered an internal error. Please try again.')),
+    endpoint: () =>
+      refusingEndpoint(500, () => s3Error('InternalError', 'We encountered an internal error. Please try again.')),
     credentials: 'inputs',
     error: /::error::.*(InternalError|internal error|HTTP 500)/,
   },
@@ -115,17 +131,27 @@ describe('the action with the s3 target never prints a secret', () => {
             's3-endpoint': typeof endpoint === 'string' ? endpoint : endpoint.url,
             ...(scenario.credentials === 'inputs' ? credentialInputs : {}),
           },
-          { GITHUB_REF: 'refs/tags/v1.0.0', ...(scenario.credentials === 'environment' ? credentialEnvironment : {}), ...scenario.env },
+          {
+            GITHUB_REF: 'refs/tags/v1.0.0',
+            ...(scenario.credentials === 'environment' ? credentialEnvironment : {}),
+            ...scenario.env,
+          },
         );
         expect(run.status).toBe(1);
         expect(run.output).toMatch(scenario.error);
         if (typeof endpoint !== 'string') expect(endpoint.requests).not.toEqual([]);
         const log = visibleLog(run.output);
-        for (const secret of [...signingKeyForms(project.key), ...encodings(SECRET_ACCESS_KEY), ...encodings(SESSION_TOKEN)]) {
+        for (const secret of [
+          ...signingKeyForms(project.key),
+          ...encodings(SECRET_ACCESS_KEY),
+          ...encodings(SESSION_TOKEN),
+        ]) {
           expect(log).not.toContain(secret);
         }
         // Nothing secret reaches the build, so no build script can print it either.
-        expect(run.pioCalls.flatMap((call) => call.env).filter((name) => /^(INPUT_|AWS_|STATIC_OTA_KEY$)/.test(name))).toEqual([]);
+        expect(
+          run.pioCalls.flatMap((call) => call.env).filter((name) => /^(INPUT_|AWS_|STATIC_OTA_KEY$)/.test(name)),
+        ).toEqual([]);
       } finally {
         if (typeof endpoint !== 'string') await endpoint.close();
       }

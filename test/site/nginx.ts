@@ -37,7 +37,8 @@ export const accepts = (port: number): Promise<boolean> =>
 async function waitForPort(port: number, child: ChildProcess, errorLog: string): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`nginx exited: ${existsSync(errorLog) ? readFileSync(errorLog, 'utf8') : ''}`);
+    if (child.exitCode !== null)
+      throw new Error(`nginx exited: ${existsSync(errorLog) ? readFileSync(errorLog, 'utf8') : ''}`);
     if (await accepts(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

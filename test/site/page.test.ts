@@ -40,7 +40,8 @@ function esp32Layout(): FlashLayout {
 }
 
 const withLayout = (release: SignedRelease, flash: FlashLayout | undefined): SignedRelease => ({ ...release, flash });
-const readIndex = (mirror: string): SiteIndex => JSON.parse(readFileSync(join(mirror, 'index.json'), 'utf8')) as SiteIndex;
+const readIndex = (mirror: string): SiteIndex =>
+  JSON.parse(readFileSync(join(mirror, 'index.json'), 'utf8')) as SiteIndex;
 
 describe('release page on a directory mirror', () => {
   it('follows what the mirror holds: new versions, retention with the flash images, a version without install, other boards', async () => {
@@ -49,7 +50,16 @@ describe('release page on a directory mirror', () => {
     const target = new DirectoryTarget(mirror);
     await publishReleases(target, [withLayout(await signedRelease(key, 'esp32dev', '1.0.0'), esp32Layout())]);
     const first = readIndex(mirror);
-    expect(first.releases).toMatchObject([{ board: 'esp32dev', channel: 'stable', version: '1.0.0', keyIds: [key.keyId], older: [], install: { manifest: 'esp32dev/manifest.json', chipFamily: 'ESP32' } }]);
+    expect(first.releases).toMatchObject([
+      {
+        board: 'esp32dev',
+        channel: 'stable',
+        version: '1.0.0',
+        keyIds: [key.keyId],
+        older: [],
+        install: { manifest: 'esp32dev/manifest.json', chipFamily: 'ESP32' },
+      },
+    ]);
     const webManifest = JSON.parse(readFileSync(join(mirror, 'esp32dev', 'manifest.json'), 'utf8'));
     expect(webManifest).toMatchObject({
       name: 'esp32dev',
@@ -71,9 +81,13 @@ describe('release page on a directory mirror', () => {
     expect(existsSync(join(mirror, 'install', 'install-button.js'))).toBe(true);
 
     await publishReleases(target, [withLayout(await signedRelease(key, 'esp32dev', '1.1.0'), esp32Layout())]);
-    await publishReleases(target, [withLayout(await signedRelease(key, 'esp32dev', '1.2.0'), esp32Layout())], { keepVersions: 2 });
+    await publishReleases(target, [withLayout(await signedRelease(key, 'esp32dev', '1.2.0'), esp32Layout())], {
+      keepVersions: 2,
+    });
     expect(readdirSync(join(mirror, 'esp32dev')).filter((name) => name.includes('1.0.0'))).toEqual([]);
-    expect(readIndex(mirror).releases).toMatchObject([{ version: '1.2.0', older: [{ version: '1.1.0', image: 'esp32dev/firmware-1.1.0.bin' }] }]);
+    expect(readIndex(mirror).releases).toMatchObject([
+      { version: '1.2.0', older: [{ version: '1.1.0', image: 'esp32dev/firmware-1.1.0.bin' }] },
+    ]);
     expect(JSON.parse(readFileSync(join(mirror, 'esp32dev', 'manifest.json'), 'utf8')).version).toBe('1.2.0');
     const published120 = readIndex(mirror).releases[0].published;
 
@@ -137,13 +151,22 @@ describe('release page on S3', () => {
 
   it('is right after a publish lands between its read and its write, and is served with its content types', async () => {
     const key = newKey();
-    const config = { bucket: BUCKET, prefix: 'site/ota', region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true, ...S3RVER_CREDENTIALS };
+    const config = {
+      bucket: BUCKET,
+      prefix: 'site/ota',
+      region: 'us-east-1',
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      ...S3RVER_CREDENTIALS,
+    };
     let open!: () => void;
     const gate = new Promise<void>((resolvePromise) => (open = resolvePromise));
     // A reads the mirror (only its own board), then waits before writing index.json; B publishes another board meanwhile.
     let reached!: () => void;
     const atWrite = new Promise<void>((resolvePromise) => (reached = resolvePromise));
-    const slow = publishReleases(holdWrite(new S3Target(config), 'index.json', gate, reached), [withLayout(await signedRelease(key, 'esp32dev', '1.0.0'), esp32Layout())]);
+    const slow = publishReleases(holdWrite(new S3Target(config), 'index.json', gate, reached), [
+      withLayout(await signedRelease(key, 'esp32dev', '1.0.0'), esp32Layout()),
+    ]);
     await atWrite;
     await publishReleases(new S3Target(config), [await signedRelease(key, 'nodemcuv2', '2.0.0')]);
     open();
@@ -152,7 +175,10 @@ describe('release page on S3', () => {
     expect(landed).not.toHaveProperty('supersededBy');
     const get = (path: string) => fetch(`${s3.direct}/${BUCKET}/site/ota/${path}`);
     const index = (await (await get('index.json')).json()) as SiteIndex;
-    expect(index.releases.map((release) => `${release.board} ${release.version}`)).toEqual(['esp32dev 1.0.0', 'nodemcuv2 2.0.0']);
+    expect(index.releases.map((release) => `${release.board} ${release.version}`)).toEqual([
+      'esp32dev 1.0.0',
+      'nodemcuv2 2.0.0',
+    ]);
     const html = await get('index.html');
     expect(html.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(html.headers.get('cache-control')).toBe('no-cache');
@@ -161,23 +187,19 @@ describe('release page on S3', () => {
     expect((await get('esp32dev/manifest.json')).headers.get('content-type')).toBe('application/json');
     const script = await get('install/install-button.js');
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-    expect(Buffer.from(await script.arrayBuffer())).toEqual(readFileSync(join(resolve(import.meta.dirname, '..', '..'), 'dist', 'install', 'install-button.js')));
+    expect(Buffer.from(await script.arrayBuffer())).toEqual(
+      readFileSync(join(resolve(import.meta.dirname, '..', '..'), 'dist', 'install', 'install-button.js')),
+    );
   });
 });
 
 describe('flash layouts', () => {
   it('maps board MCUs to ESP Web Tools chip families', () => {
-    expect(['esp8266', 'ESP32', 'esp32s3', 'ESP32C3', 'esp32c6', 'esp32h2', 'esp32s2', 'atmega328p', 'esp32x9'].map(chipFamilyOfMcu)).toEqual([
-      'ESP8266',
-      'ESP32',
-      'ESP32-S3',
-      'ESP32-C3',
-      'ESP32-C6',
-      'ESP32-H2',
-      'ESP32-S2',
-      undefined,
-      undefined,
-    ]);
+    expect(
+      ['esp8266', 'ESP32', 'esp32s3', 'ESP32C3', 'esp32c6', 'esp32h2', 'esp32s2', 'atmega328p', 'esp32x9'].map(
+        chipFamilyOfMcu,
+      ),
+    ).toEqual(['ESP8266', 'ESP32', 'ESP32-S3', 'ESP32-C3', 'ESP32-C6', 'ESP32-H2', 'ESP32-S2', undefined, undefined]);
   });
 
   it('reads chip, images and app offset from pio project config, boards and metadata', async () => {
@@ -189,7 +211,10 @@ describe('flash layouts', () => {
     const path = process.env.PATH;
     process.env.PATH = `${PIO_STANDIN}${delimiter}${path}`;
     const messages: string[] = [];
-    const log = { info: (message: string) => messages.push(message), warning: (message: string) => messages.push(message) };
+    const log = {
+      info: (message: string) => messages.push(message),
+      warning: (message: string) => messages.push(message),
+    };
     try {
       const s3 = await readFlashLayout(project, 's3', log);
       expect(s3).toMatchObject({ chipFamily: 'ESP32-S3', appOffset: 0x10000 });
@@ -210,24 +235,50 @@ describe('flash layouts', () => {
 
 describe('static-ota publish --chip-family', () => {
   /** Publishes d1_mini 1.0.0 from an image `write` makes with the key compiled in. */
-  async function publish(args: string[], write: (path: string, publicKey: Uint8Array) => void = (path, publicKey) => writeEspImage(path, { publicKey })) {
+  async function publish(
+    args: string[],
+    write: (path: string, publicKey: Uint8Array) => void = (path, publicKey) => writeEspImage(path, { publicKey }),
+  ) {
     const folder = temporaryFolder('static-ota-cli-site-');
     const key = writeKeyFile(folder);
     const firmware = join(folder, 'firmware.bin');
     write(firmware, key.publicKey);
     const mirror = join(folder, 'mirror');
     let output = '';
-    const code = await runCli(['publish', '--firmware', firmware, '--version', '1.0.0', '--board', 'd1_mini', '--key', key.path, '--out', mirror, ...args], {
-      stdout: (text) => (output += text),
-      stderr: (text) => (output += text),
-    });
+    const code = await runCli(
+      [
+        'publish',
+        '--firmware',
+        firmware,
+        '--version',
+        '1.0.0',
+        '--board',
+        'd1_mini',
+        '--key',
+        key.path,
+        '--out',
+        mirror,
+        ...args,
+      ],
+      {
+        stdout: (text) => (output += text),
+        stderr: (text) => (output += text),
+      },
+    );
     const webManifest = join(mirror, 'd1_mini', 'manifest.json');
-    return { code, output, build: existsSync(webManifest) ? JSON.parse(readFileSync(webManifest, 'utf8')).builds[0] : undefined };
+    return {
+      code,
+      output,
+      build: existsSync(webManifest) ? JSON.parse(readFileSync(webManifest, 'utf8')).builds[0] : undefined,
+    };
   }
 
   it('writes the ESP8266 manifest with the OTA image at 0, from the flag or from a gzip image; none for an 0xE9 image without the flag', async () => {
     const esp8266 = { chipFamily: 'ESP8266', parts: [{ path: 'firmware-1.0.0.bin', offset: 0 }] };
-    expect(await publish(['--chip-family', 'ESP8266', '--compress', 'none'])).toMatchObject({ code: 0, build: esp8266 });
+    expect(await publish(['--chip-family', 'ESP8266', '--compress', 'none'])).toMatchObject({
+      code: 0,
+      build: esp8266,
+    });
     // ESP8266 images are served gzip (compress: auto); the install writes the raw image beside it.
     const raw = { chipFamily: 'ESP8266', parts: [{ path: 'factory-1.0.0.bin', offset: 0 }] };
     expect(await publish(['--chip-family', 'ESP8266'])).toMatchObject({ code: 0, build: raw });
@@ -241,7 +292,13 @@ describe('static-ota publish --chip-family', () => {
   });
 
   it('refuses an ESP32 family without its bootloader, and a name that is not a chip family', async () => {
-    expect(await publish(['--chip-family', 'ESP32-S3'])).toMatchObject({ code: 1, output: expect.stringContaining('needs the bootloader and partition table too') });
-    expect(await publish(['--chip-family', 'esp8266x'])).toMatchObject({ code: 1, output: expect.stringContaining('is not one of ESP8266, ESP32') });
+    expect(await publish(['--chip-family', 'ESP32-S3'])).toMatchObject({
+      code: 1,
+      output: expect.stringContaining('needs the bootloader and partition table too'),
+    });
+    expect(await publish(['--chip-family', 'esp8266x'])).toMatchObject({
+      code: 1,
+      output: expect.stringContaining('is not one of ESP8266, ESP32'),
+    });
   });
 });

@@ -60,7 +60,12 @@ function mirrorContents(mirror: string): Expected[] {
   return found.sort((a, b) => `${a.board}/${a.channel}`.localeCompare(`${b.board}/${b.channel}`));
 }
 
-async function release(project: Project, mirror: string, tag: string, inputs: Record<string, string> = {}): Promise<void> {
+async function release(
+  project: Project,
+  mirror: string,
+  tag: string,
+  inputs: Record<string, string> = {},
+): Promise<void> {
   const run = await runAction(project, { directory: mirror, ...inputs }, { GITHUB_REF: `refs/tags/${tag}` });
   if (run.status !== 0) throw new Error(`action for ${tag} failed:\n${run.output}`);
 }
@@ -114,24 +119,38 @@ describe('release page in headless Chromium', () => {
     const page = await context.newPage();
     const response = await page.goto(`${nginx.url}/index.html`);
     expect(response?.status()).toBe(200);
-    await page.waitForFunction(() => customElements.get('esp-web-install-button') !== undefined, undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => customElements.get('esp-web-install-button') !== undefined, undefined, {
+      timeout: 15_000,
+    });
 
     for (const entry of expected) {
       const section = page.locator(`section.release[data-board="${entry.board}"][data-channel="${entry.channel}"]`);
       await expect(section.locator('.version').textContent()).resolves.toBe(entry.version);
-      const links = await section.locator('a').evaluateAll((anchors) => anchors.map((anchor) => anchor.getAttribute('href')));
+      const links = await section
+        .locator('a')
+        .evaluateAll((anchors) => anchors.map((anchor) => anchor.getAttribute('href')));
       expect(links).toContain(entry.image);
       for (const older of entry.older) expect(links).toContain(older);
-      expect(links.filter((link) => link && /firmware-.*\.bin$/.test(link)).sort()).toEqual([entry.image, ...entry.older].sort());
+      expect(links.filter((link) => link && /firmware-.*\.bin$/.test(link)).sort()).toEqual(
+        [entry.image, ...entry.older].sort(),
+      );
       // The custom element is upgraded (it has its shadow root), not an unknown tag.
       const button = section.locator('esp-web-install-button');
-      await expect(button.evaluate((element) => element instanceof (customElements.get('esp-web-install-button') as CustomElementConstructor))).resolves.toBe(true);
-      await expect(button.getAttribute('manifest')).resolves.toBe(`${entry.image.slice(0, entry.image.lastIndexOf('/'))}/manifest.json`);
+      await expect(
+        button.evaluate(
+          (element) => element instanceof (customElements.get('esp-web-install-button') as CustomElementConstructor),
+        ),
+      ).resolves.toBe(true);
+      await expect(button.getAttribute('manifest')).resolves.toBe(
+        `${entry.image.slice(0, entry.image.lastIndexOf('/'))}/manifest.json`,
+      );
     }
     expect(await page.locator('section.release').count()).toBe(expected.length);
 
     // Every manifest.json and every part it names, fetched by the page from the mirror.
-    const manifests = await page.locator('esp-web-install-button').evaluateAll((buttons) => buttons.map((button) => button.getAttribute('manifest') as string));
+    const manifests = await page
+      .locator('esp-web-install-button')
+      .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('manifest') as string));
     const fetched = await page.evaluate(async (paths) => {
       const results = [];
       for (const path of paths) {
@@ -142,15 +161,29 @@ describe('release page in headless Chromium', () => {
         for (const part of manifest.builds[0].parts) {
           const partResponse = await fetch(new URL(part.path, manifestUrl));
           const digest = await crypto.subtle.digest('SHA-256', await partResponse.arrayBuffer());
-          parts.push({ path: part.path, offset: part.offset, status: partResponse.status, sha256: [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('') });
+          parts.push({
+            path: part.path,
+            offset: part.offset,
+            status: partResponse.status,
+            sha256: [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join(''),
+          });
         }
-        results.push({ path, status: manifestResponse.status, chipFamily: manifest.builds[0].chipFamily, version: manifest.version, ota: manifest.builds[0].ota, parts });
+        results.push({
+          path,
+          status: manifestResponse.status,
+          chipFamily: manifest.builds[0].chipFamily,
+          version: manifest.version,
+          ota: manifest.builds[0].ota,
+          parts,
+        });
       }
       return results;
     }, manifests);
     expect(fetched).toHaveLength(expected.length);
     for (const result of fetched) {
-      const entry = expected.find((candidate) => result.path === `${candidate.image.slice(0, candidate.image.lastIndexOf('/'))}/manifest.json`) as Expected;
+      const entry = expected.find(
+        (candidate) => result.path === `${candidate.image.slice(0, candidate.image.lastIndexOf('/'))}/manifest.json`,
+      ) as Expected;
       expect(result.status).toBe(200);
       expect(result.version).toBe(entry.version);
       for (const part of result.parts) expect(part).toMatchObject({ status: 200 });
@@ -159,8 +192,12 @@ describe('release page in headless Chromium', () => {
       const image = readFileSync(join(mirror, ...entry.image.split('/')));
       // A gzip OTA image (compress: auto, ESP8266) is installed over serial in its raw form, beside it.
       const gzip = /^encoding=gzip$/m.test(manifestText);
-      const firmware = result.parts.find((part) => part.path === (gzip ? imageName.replace(/^firmware-/, 'factory-') : imageName));
-      expect(firmware?.sha256).toBe(gzip ? createHash('sha256').update(gunzipSync(image)).digest('hex') : /^sha256=(.*)$/m.exec(manifestText)?.[1]);
+      const firmware = result.parts.find(
+        (part) => part.path === (gzip ? imageName.replace(/^firmware-/, 'factory-') : imageName),
+      );
+      expect(firmware?.sha256).toBe(
+        gzip ? createHash('sha256').update(gunzipSync(image)).digest('hex') : /^sha256=(.*)$/m.exec(manifestText)?.[1],
+      );
       expect(result.ota).toMatchObject({ path: imageName, md5: createHash('md5').update(image).digest('hex') });
       if (entry.board === 'nodemcuv2') {
         expect(result.chipFamily).toBe('ESP8266');

@@ -75,10 +75,21 @@ function validCases() {
   const padded = bodyPaddedTo(1024);
   const mixed = mixedOrderManifest(killsTorsion(8n));
   const colliding = [hex(COLLIDING_A.publicKey), hex(COLLIDING_B.publicKey)];
-  const cases: Array<{ name: string; manifest: string; trusted: string[]; fields: ManifestFields; signedLength: number; keyIndex?: number; required?: number }> = [
+  const cases: Array<{
+    name: string;
+    manifest: string;
+    trusted: string[];
+    fields: ManifestFields;
+    signedLength: number;
+    keyIndex?: number;
+    required?: number;
+  }> = [
     { name: 'stable release', manifest: signed(bodyOf()), trusted, fields: BASE, signedLength: bodyOf().length },
     ...[
-      { name: 'beta channel pre-release', changes: { version: '1.5.0-beta.2', channel: 'beta', file: 'firmware-1.5.0-beta.2.bin' } },
+      {
+        name: 'beta channel pre-release',
+        changes: { version: '1.5.0-beta.2', channel: 'beta', file: 'firmware-1.5.0-beta.2.bin' },
+      },
       { name: 'with expiry', changes: { expires: 1893456000 } },
       { name: 'gzip image', changes: { encoding: 'gzip' as const, size: 287301 } },
       { name: 'gzip image with expiry', changes: { expires: 1893456000, encoding: 'gzip' as const } },
@@ -208,7 +219,11 @@ function invalidCases() {
     ['no signature', bodyOf(), 'unsigned'],
     ['field after signature', `${good}note=late\n`, 'trailing_data'],
     ['blank line after signature', `${good}\n`, 'trailing_data'],
-    ['uppercase hex in signature', good.replace(/sig=([0-9a-f]{8}):/, (line) => line.toUpperCase().replace('SIG=', 'sig=')), 'bad_sig_line'],
+    [
+      'uppercase hex in signature',
+      good.replace(/sig=([0-9a-f]{8}):/, (line) => line.toUpperCase().replace('SIG=', 'sig=')),
+      'bad_sig_line',
+    ],
     ['short signature', good.replace(/[0-9a-f]{2}\n$/, '\n'), 'bad_sig_line'],
     ['missing keyid', good.replace(/sig=[0-9a-f]{8}:/, 'sig='), 'bad_sig_line'],
     ['five signatures', signed(bodyOf(), [UNTRUSTED, UNTRUSTED, UNTRUSTED, UNTRUSTED, PRIMARY]), 'too_many_signatures'],
@@ -219,7 +234,14 @@ function invalidCases() {
       'untrusted_key',
     ],
     ['size changed after signing', good.replace('size=412736', 'size=412737'), 'bad_signature'],
-    ['image hash changed after signing', good.replace(IMAGE_SHA256, IMAGE_SHA256.replace(/^./, (c) => (c === '0' ? '1' : '0'))), 'bad_signature'],
+    [
+      'image hash changed after signing',
+      good.replace(
+        IMAGE_SHA256,
+        IMAGE_SHA256.replace(/^./, (c) => (c === '0' ? '1' : '0')),
+      ),
+      'bad_signature',
+    ],
     ['version raised after signing', good.replace(/^1\.4\.2/, '9.4.2'), 'bad_signature'],
     [
       'signature over a prefix only',
@@ -243,7 +265,11 @@ function invalidCases() {
     ['blank line among fields', bodyWithLines([...baseLines(), '']), 'bad_line'],
     ['duplicate size with two values', bodyWithLines([...baseLines(), 'size=1']), 'duplicate_field'],
     ['duplicate unknown field', bodyWithLines([...baseLines(), 'note=a', 'note=b']), 'duplicate_field'],
-    ['duplicate field before a malformed line (every line is checked first)', bodyWithLines([...baseLines(), 'size=1', 'garbage']), 'bad_line'],
+    [
+      'duplicate field before a malformed line (every line is checked first)',
+      bodyWithLines([...baseLines(), 'size=1', 'garbage']),
+      'bad_line',
+    ],
     ['missing sha256', bodyWithLines(replaceLine('sha256=', null)), 'missing_field'],
     ['missing format', bodyWithLines(replaceLine('format=', null)), 'missing_field'],
     ['signed for another purpose (format)', bodyWithLines(replaceLine('format=', 'format=static-ota/2')), 'bad_format'],
@@ -271,32 +297,77 @@ function invalidCases() {
     ['negative seq', bodyWithLines([...baseLines(), 'seq=-1']), 'bad_seq'],
   ];
   const both = [hex(PRIMARY.publicKey), hex(ROTATION.publicKey)];
-  const withRotation = (body: string): string => `${body}${sigLine(bodyOf(), ROTATION).replace(/[0-9a-f]{2}\n$/, (last) => `${last[0] === '0' ? '1' : '0'}${last[1]}\n`)}`;
+  const withRotation = (body: string): string =>
+    `${body}${sigLine(bodyOf(), ROTATION).replace(/[0-9a-f]{2}\n$/, (last) => `${last[0] === '0' ? '1' : '0'}${last[1]}\n`)}`;
   // k of n: signatures from `required` distinct trusted keys (docs/protocol.md, step 10).
   const thresholds: Array<[string, string, string[], number, string]> = [
     ['two required, one signature', good, both, 2, 'too_few_signatures'],
     ['two required, the same key signing twice', signed(bodyOf(), [PRIMARY, PRIMARY]), both, 2, 'too_few_signatures'],
-    ['two required, the trusted list naming one key twice', good, [hex(PRIMARY.publicKey), hex(PRIMARY.publicKey)], 2, 'too_few_signatures'],
-    ['two required, the second signature from an untrusted key', signed(bodyOf(), [PRIMARY, UNTRUSTED]), both, 2, 'too_few_signatures'],
+    [
+      'two required, the trusted list naming one key twice',
+      good,
+      [hex(PRIMARY.publicKey), hex(PRIMARY.publicKey)],
+      2,
+      'too_few_signatures',
+    ],
+    [
+      'two required, the second signature from an untrusted key',
+      signed(bodyOf(), [PRIMARY, UNTRUSTED]),
+      both,
+      2,
+      'too_few_signatures',
+    ],
     ['two required, the second trusted signature does not verify', withRotation(good), both, 2, 'too_few_signatures'],
     ['two required, no signature verifies', signed(bodyOf(), [UNTRUSTED]), both, 2, 'untrusted_key'],
   ];
   const cofactoredOnly = mixedOrderManifest(keepsTorsion(8n)).manifest;
-  const withTrusted = (trusted: Array<{ publicKey: Uint8Array }>) => ([name, manifest, error]: [string, string, string]) =>
-    ({ name, manifest, trusted: trusted.map((key) => hex(key.publicKey)), error });
+  const withTrusted =
+    (trusted: Array<{ publicKey: Uint8Array }>) =>
+    ([name, manifest, error]: [string, string, string]) => ({
+      name,
+      manifest,
+      trusted: trusted.map((key) => hex(key.publicKey)),
+      error,
+    });
   return [
     ...cases.map(withTrusted([PRIMARY])),
-    withTrusted([MIXED_ORDER_KEY])(['mixed-order key, signature valid only under the cofactored equation', cofactoredOnly, 'bad_signature']),
-    withTrusted([COLLIDING_A])(['colliding keyid, signed by the other key only', signed(bodyOf(), [COLLIDING_B]), 'bad_signature']),
+    withTrusted([MIXED_ORDER_KEY])([
+      'mixed-order key, signature valid only under the cofactored equation',
+      cofactoredOnly,
+      'bad_signature',
+    ]),
+    withTrusted([COLLIDING_A])([
+      'colliding keyid, signed by the other key only',
+      signed(bodyOf(), [COLLIDING_B]),
+      'bad_signature',
+    ]),
     ...thresholds.map(([name, manifest, trusted, required, error]) => ({ name, manifest, trusted, required, error })),
   ];
 }
 
 /** Precedence examples from SemVer 2.0.0 section 11 and edge cases; cmp is sign(compare(a, b)). */
 const VERSION_CHAIN = [
-  '0.0.1', '0.1.0', '1.0.0-0', '1.0.0-1', '1.0.0-2', '1.0.0-10', '1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-alpha.beta',
-  '1.0.0-beta', '1.0.0-beta.2', '1.0.0-beta.11', '1.0.0-rc.1', '1.0.0', '1.0.1', '1.2.0', '1.10.0', '2.0.0-a-b',
-  '2.0.0', '10.0.0', '999999999999999.0.0',
+  '0.0.1',
+  '0.1.0',
+  '1.0.0-0',
+  '1.0.0-1',
+  '1.0.0-2',
+  '1.0.0-10',
+  '1.0.0-alpha',
+  '1.0.0-alpha.1',
+  '1.0.0-alpha.beta',
+  '1.0.0-beta',
+  '1.0.0-beta.2',
+  '1.0.0-beta.11',
+  '1.0.0-rc.1',
+  '1.0.0',
+  '1.0.1',
+  '1.2.0',
+  '1.10.0',
+  '2.0.0-a-b',
+  '2.0.0',
+  '10.0.0',
+  '999999999999999.0.0',
 ];
 function versionCases(): Array<[string, string, number]> {
   const pairs: Array<[string, string, number]> = [];
@@ -304,34 +375,38 @@ function versionCases(): Array<[string, string, number]> {
     pairs.push([a, a, 0]);
     if (i + 1 < VERSION_CHAIN.length) pairs.push([a, VERSION_CHAIN[i + 1], -1], [VERSION_CHAIN[i + 1], a, 1]);
   });
-  pairs.push(['1.0.0+build.1', '1.0.0+build.2', 0], ['1.0.0-rc.1+x', '1.0.0-rc.1', 0], ['1.0.0-alpha.1+b', '1.0.0-alpha.2', -1]);
+  pairs.push(
+    ['1.0.0+build.1', '1.0.0+build.2', 0],
+    ['1.0.0-rc.1+x', '1.0.0-rc.1', 0],
+    ['1.0.0-alpha.1+b', '1.0.0-alpha.2', -1],
+  );
   return pairs;
 }
 
 /** RFC 8032 section 7.1, TEST 1024: a 1023-byte message. */
 const RFC8032_TEST_1024_MESSAGE = [
-    '08b8b2b733424243760fe426a4b54908632110a66c2f6591eabd3345e3e4eb98fa6e264bf09efe12ee50f8f54e9f77b1',
-    'e355f6c50544e23fb1433ddf73be84d879de7c0046dc4996d9e773f4bc9efe5738829adb26c81b37c93a1b270b20329d',
-    '658675fc6ea534e0810a4432826bf58c941efb65d57a338bbd2e26640f89ffbc1a858efcb8550ee3a5e1998bd177e93a',
-    '7363c344fe6b199ee5d02e82d522c4feba15452f80288a821a579116ec6dad2b3b310da903401aa62100ab5d1a36553e',
-    '06203b33890cc9b832f79ef80560ccb9a39ce767967ed628c6ad573cb116dbefefd75499da96bd68a8a97b928a8bbc10',
-    '3b6621fcde2beca1231d206be6cd9ec7aff6f6c94fcd7204ed3455c68c83f4a41da4af2b74ef5c53f1d8ac70bdcb7ed1',
-    '85ce81bd84359d44254d95629e9855a94a7c1958d1f8ada5d0532ed8a5aa3fb2d17ba70eb6248e594e1a2297acbbb39d',
-    '502f1a8c6eb6f1ce22b3de1a1f40cc24554119a831a9aad6079cad88425de6bde1a9187ebb6092cf67bf2b13fd65f270',
-    '88d78b7e883c8759d2c4f5c65adb7553878ad575f9fad878e80a0c9ba63bcbcc2732e69485bbc9c90bfbd62481d9089b',
-    'eccf80cfe2df16a2cf65bd92dd597b0707e0917af48bbb75fed413d238f5555a7a569d80c3414a8d0859dc65a46128ba',
-    'b27af87a71314f318c782b23ebfe808b82b0ce26401d2e22f04d83d1255dc51addd3b75a2b1ae0784504df543af8969b',
-    'e3ea7082ff7fc9888c144da2af58429ec96031dbcad3dad9af0dcbaaaf268cb8fcffead94f3c7ca495e056a9b47acdb7',
-    '51fb73e666c6c655ade8297297d07ad1ba5e43f1bca32301651339e22904cc8c42f58c30c04aafdb038dda0847dd988d',
-    'cda6f3bfd15c4b4c4525004aa06eeff8ca61783aacec57fb3d1f92b0fe2fd1a85f6724517b65e614ad6808d6f6ee34df',
-    'f7310fdc82aebfd904b01e1dc54b2927094b2db68d6f903b68401adebf5a7e08d78ff4ef5d63653a65040cf9bfd4aca7',
-    '984a74d37145986780fc0b16ac451649de6188a7dbdf191f64b5fc5e2ab47b57f7f7276cd419c17a3ca8e1b939ae49e4',
-    '88acba6b965610b5480109c8b17b80e1b7b750dfc7598d5d5011fd2dcc5600a32ef5b52a1ecc820e308aa342721aac09',
-    '43bf6686b64b2579376504ccc493d97e6aed3fb0f9cd71a43dd497f01f17c0e2cb3797aa2a2f256656168e6c496afc5f',
-    'b93246f6b1116398a346f1a641f3b041e989f7914f90cc2c7fff357876e506b50d334ba77c225bc307ba537152f3f161',
-    '0e4eafe595f6d9d90d11faa933a15ef1369546868a7f3a45a96768d40fd9d03412c091c6315cf4fde7cb68606937380d',
-    'b2eaaa707b4c4185c32eddcdd306705e4dc1ffc872eeee475a64dfac86aba41c0618983f8741c5ef68d3a101e8a3b8ca',
-    'c60c905c15fc910840b94c00a0b9d0',
+  '08b8b2b733424243760fe426a4b54908632110a66c2f6591eabd3345e3e4eb98fa6e264bf09efe12ee50f8f54e9f77b1',
+  'e355f6c50544e23fb1433ddf73be84d879de7c0046dc4996d9e773f4bc9efe5738829adb26c81b37c93a1b270b20329d',
+  '658675fc6ea534e0810a4432826bf58c941efb65d57a338bbd2e26640f89ffbc1a858efcb8550ee3a5e1998bd177e93a',
+  '7363c344fe6b199ee5d02e82d522c4feba15452f80288a821a579116ec6dad2b3b310da903401aa62100ab5d1a36553e',
+  '06203b33890cc9b832f79ef80560ccb9a39ce767967ed628c6ad573cb116dbefefd75499da96bd68a8a97b928a8bbc10',
+  '3b6621fcde2beca1231d206be6cd9ec7aff6f6c94fcd7204ed3455c68c83f4a41da4af2b74ef5c53f1d8ac70bdcb7ed1',
+  '85ce81bd84359d44254d95629e9855a94a7c1958d1f8ada5d0532ed8a5aa3fb2d17ba70eb6248e594e1a2297acbbb39d',
+  '502f1a8c6eb6f1ce22b3de1a1f40cc24554119a831a9aad6079cad88425de6bde1a9187ebb6092cf67bf2b13fd65f270',
+  '88d78b7e883c8759d2c4f5c65adb7553878ad575f9fad878e80a0c9ba63bcbcc2732e69485bbc9c90bfbd62481d9089b',
+  'eccf80cfe2df16a2cf65bd92dd597b0707e0917af48bbb75fed413d238f5555a7a569d80c3414a8d0859dc65a46128ba',
+  'b27af87a71314f318c782b23ebfe808b82b0ce26401d2e22f04d83d1255dc51addd3b75a2b1ae0784504df543af8969b',
+  'e3ea7082ff7fc9888c144da2af58429ec96031dbcad3dad9af0dcbaaaf268cb8fcffead94f3c7ca495e056a9b47acdb7',
+  '51fb73e666c6c655ade8297297d07ad1ba5e43f1bca32301651339e22904cc8c42f58c30c04aafdb038dda0847dd988d',
+  'cda6f3bfd15c4b4c4525004aa06eeff8ca61783aacec57fb3d1f92b0fe2fd1a85f6724517b65e614ad6808d6f6ee34df',
+  'f7310fdc82aebfd904b01e1dc54b2927094b2db68d6f903b68401adebf5a7e08d78ff4ef5d63653a65040cf9bfd4aca7',
+  '984a74d37145986780fc0b16ac451649de6188a7dbdf191f64b5fc5e2ab47b57f7f7276cd419c17a3ca8e1b939ae49e4',
+  '88acba6b965610b5480109c8b17b80e1b7b750dfc7598d5d5011fd2dcc5600a32ef5b52a1ecc820e308aa342721aac09',
+  '43bf6686b64b2579376504ccc493d97e6aed3fb0f9cd71a43dd497f01f17c0e2cb3797aa2a2f256656168e6c496afc5f',
+  'b93246f6b1116398a346f1a641f3b041e989f7914f90cc2c7fff357876e506b50d334ba77c225bc307ba537152f3f161',
+  '0e4eafe595f6d9d90d11faa933a15ef1369546868a7f3a45a96768d40fd9d03412c091c6315cf4fde7cb68606937380d',
+  'b2eaaa707b4c4185c32eddcdd306705e4dc1ffc872eeee475a64dfac86aba41c0618983f8741c5ef68d3a101e8a3b8ca',
+  'c60c905c15fc910840b94c00a0b9d0',
 ].join('');
 
 /** RFC 8032 section 7.1: TEST 1, 2, 3, 1024 and SHA(abc). */
@@ -377,10 +452,15 @@ const RFC8032 = [
 // Point arithmetic for signatures no honest signer makes. @noble/ed25519 is
 // used for this in the tests only: the product signs and verifies with OpenSSL.
 const FIELD_PRIME = 2n ** 255n - 19n;
-const fromLittleEndian = (bytes: Uint8Array): bigint => BigInt(`0x${Buffer.from(bytes).reverse().toString('hex') || '0'}`);
+const fromLittleEndian = (bytes: Uint8Array): bigint =>
+  BigInt(`0x${Buffer.from(bytes).reverse().toString('hex') || '0'}`);
 const toLittleEndian = (value: bigint): Buffer => Buffer.from(value.toString(16).padStart(64, '0'), 'hex').reverse();
 const hashToScalar = (...parts: Array<Uint8Array | string>): bigint =>
-  fromLittleEndian(createHash('sha512').update(Buffer.concat(parts.map((part) => Buffer.from(part)))).digest()) % GROUP_ORDER;
+  fromLittleEndian(
+    createHash('sha512')
+      .update(Buffer.concat(parts.map((part) => Buffer.from(part))))
+      .digest(),
+  ) % GROUP_ORDER;
 /** The encoding of y (below 2^255) with the sign bit of x. */
 const encodeY = (y: bigint, signBit = false): Buffer => {
   const bytes = toLittleEndian(y);
@@ -450,8 +530,15 @@ const keepsTorsion = (order: bigint) => (k: bigint) => k % order !== 0n;
 
 /** Manifests signed with a mixed-order key: refused unless k kills the torsion, as on the devices. */
 function mixedOrderManifest(wanted: (k: bigint) => boolean) {
-  const { message, signature } = firstSigned(MIXED_ORDER_KEY, (index) => bodyOf({ extra: [['note', `mixed-${index}`]] }), wanted);
-  return { body: message, manifest: message + formatSignatureLine({ keyId: keyIdOf(MIXED_ORDER_KEY.publicKey), signature }) };
+  const { message, signature } = firstSigned(
+    MIXED_ORDER_KEY,
+    (index) => bodyOf({ extra: [['note', `mixed-${index}`]] }),
+    wanted,
+  );
+  return {
+    body: message,
+    manifest: message + formatSignatureLine({ keyId: keyIdOf(MIXED_ORDER_KEY.publicKey), signature }),
+  };
 }
 
 /**
@@ -468,7 +555,14 @@ function equationCases() {
   ] as const;
   return cases.map(([name, key, wanted, valid]) => {
     const signed = firstSigned(key, (index) => `static-ota equation ${index}`, wanted);
-    return { name, public: hex(key.publicKey), message: hex(Buffer.from(signed.message)), signature: hex(signed.signature), valid, cofactored: true };
+    return {
+      name,
+      public: hex(key.publicKey),
+      message: hex(Buffer.from(signed.message)),
+      signature: hex(signed.signature),
+      valid,
+      cofactored: true,
+    };
   });
 }
 
@@ -505,8 +599,20 @@ function strictnessCases() {
   const identityK = hashToScalar(IDENTITY, honest.publicKey, identityMessage);
   const sPlus = (times: bigint) => hex(withNonCanonicalS(Buffer.from(test1.signature, 'hex'), times));
   return [
-    { name: 'non-canonical S (S + L) on RFC 8032 test 1', public: test1.public, message: test1.message, signature: sPlus(1n), valid: false },
-    { name: 'non-canonical S (S + 2L) on RFC 8032 test 1', public: test1.public, message: test1.message, signature: sPlus(2n), valid: false },
+    {
+      name: 'non-canonical S (S + L) on RFC 8032 test 1',
+      public: test1.public,
+      message: test1.message,
+      signature: sPlus(1n),
+      valid: false,
+    },
+    {
+      name: 'non-canonical S (S + 2L) on RFC 8032 test 1',
+      public: test1.public,
+      message: test1.message,
+      signature: sPlus(2n),
+      valid: false,
+    },
     ...smallOrderCases,
     {
       name: 'non-canonical R (identity as y = p + 1) that passes once reduced',
@@ -543,7 +649,12 @@ function strictnessCases() {
 function rolloutCases() {
   const devices = ['00a1b2c3', '240ac4123456', 'device-0', 'device-1', 'lab.bench_7', 'x'.repeat(32)];
   return ['1.4.2', '1.5.0-beta.2+build.7'].flatMap((version) =>
-    devices.map((deviceId) => ({ board: BASE.board, version, device_id: deviceId, bucket: rolloutBucket(BASE.board, version, deviceId) })),
+    devices.map((deviceId) => ({
+      board: BASE.board,
+      version,
+      device_id: deviceId,
+      bucket: rolloutBucket(BASE.board, version, deviceId),
+    })),
   );
 }
 
@@ -584,7 +695,12 @@ export function buildVectors() {
     valid: validCases(),
     invalid: invalidCases(),
     versions: versionCases(),
-    colliding_keys: COLLIDING_KEYS.map((key) => ({ name: key.name, seed: hex(key.seed), public: hex(key.publicKey), keyid: key.keyId })),
+    colliding_keys: COLLIDING_KEYS.map((key) => ({
+      name: key.name,
+      seed: hex(key.seed),
+      public: hex(key.publicKey),
+      keyid: key.keyId,
+    })),
     rfc8032: RFC8032,
     strictness: strictnessCases(),
     equation: equationCases(),

@@ -37,6 +37,17 @@ struct HttpValidators {
   }
 };
 
+// What one poll leaves for the next. Validators are unauthenticated headers,
+// so they are sent only once two answers in a row carried them, and then on
+// at most kMaxConditionalPolls polls before an unconditional GET.
+struct PollValidators {
+  uint8_t conditionalPollsLeft = 0;  // 0: the next manifest GET is unconditional
+  // Polls the primary mirror answers without an offer before a poll asks the
+  // fallback mirrors too (0: the next one does), so a stale primary cannot hide a release.
+  uint8_t pollsUntilProbe = kMirrorProbeInterval - 1;
+  HttpValidators validators;
+};
+
 struct HttpResponse {
   int status = 0;
   bool hasContentLength = false;

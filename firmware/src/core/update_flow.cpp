@@ -65,8 +65,7 @@ bool UpdateFlow::setText(const char* text, char* out, size_t capacity) {
 }
 
 bool UpdateFlow::setManifestUrl(const char* url) {
-  // Needs scheme://host/path. imageUrl_ is scratch until the next poll finds an offer.
-  if (!imageUrlFor(url, TextSpan{"", 0}, imageUrl_, sizeof(imageUrl_)) || !setText(url, manifestUrls_[0], sizeof(manifestUrls_[0]))) {
+  if (!isFetchableUrl(url) || !setText(url, manifestUrls_[0], sizeof(manifestUrls_[0]))) {
     return false;
   }
   mirrorCount_ = 1;
@@ -74,7 +73,7 @@ bool UpdateFlow::setManifestUrl(const char* url) {
 }
 
 bool UpdateFlow::addMirrorUrl(const char* url) {
-  if (mirrorCount_ == 0 || mirrorCount_ >= kMaxManifestUrls || !imageUrlFor(url, TextSpan{"", 0}, imageUrl_, sizeof(imageUrl_)) ||
+  if (mirrorCount_ == 0 || mirrorCount_ >= kMaxManifestUrls || !isFetchableUrl(url) ||
       !setText(url, manifestUrls_[mirrorCount_], sizeof(manifestUrls_[0]))) {
     return false;
   }
@@ -215,10 +214,10 @@ STATIC_OTA_ONE_CALLER Result UpdateFlow::pollMirror(size_t mirror, const TextSpa
   clearDetails(mirror);
   size_t length = 0;
   HttpResponse response;
-  Result result = readManifest(mirror, length, response);
+  const Step read = readManifest(mirror, length, response);
   transport_.end();
-  if (result != Result::UpdateAvailable) return result;
-  result = evaluateManifest(mirror, length, highest);
+  if (!read.keepGoing) return read.stopWith;
+  const Result result = evaluateManifest(mirror, length, highest);
   if (mirror != 0) return result;
   // An offer or a failure is looked at again next time. Validators first
   // seen now are not sent next time: one forged answer cannot hide a release.
@@ -228,30 +227,29 @@ STATIC_OTA_ONE_CALLER Result UpdateFlow::pollMirror(size_t mirror, const TextSpa
   return result;
 }
 
-// UpdateAvailable here means "a manifest body of length bytes is in buffer_".
-// The caller ends the request.
-STATIC_OTA_ONE_CALLER Result UpdateFlow::readManifest(size_t mirror, size_t& length, HttpResponse& response) {
+// Keeps going with a manifest body of length bytes in buffer_. The caller ends the request.
+STATIC_OTA_ONE_CALLER UpdateFlow::Step UpdateFlow::readManifest(size_t mirror, size_t& length, HttpResponse& response) {
   const HttpValidators* conditional = nullptr;
   if (mirror == 0 && lastPoll_.conditionalPollsLeft != 0 && !verifyUnchanged_) {
     --lastPoll_.conditionalPollsLeft;
     conditional = &lastPoll_.validators;
   }
   const TransportError error = transport_.get(manifestUrls_[mirror], conditional, readTimeoutMs_, timeLeftMs(), response);
-  if (error != TransportError::None) return failTransport(error);
+  if (error != TransportError::None) return stop(failTransport(error));
   httpStatus_ = response.status;
-  if (response.status == 304) return Result::NoUpdate;
-  if (response.status != 200) return Result::HttpStatus;
+  if (response.status == 304) return stop(Result::NoUpdate);
+  if (response.status != 200) return stop(Result::HttpStatus);
   if (!response.hasContentLength || response.contentLength <= kMaxManifestBytes) {
     // The buffer holds one byte more than a manifest may have: filling it means too large.
     size_t received = 0;
     for (length = 0; length <= kMaxManifestBytes; length += received) {
       const TransportError readError = readBody(buffer_ + length, sizeof(buffer_) - length, received);
-      if (readError == TransportError::EndOfBody) return Result::UpdateAvailable;
-      if (readError != TransportError::None) return failTransport(readError);
+      if (readError == TransportError::EndOfBody) return keepGoing();
+      if (readError != TransportError::None) return stop(failTransport(readError));
     }
   }
   manifestError_ = ManifestError::TooLarge;
-  return Result::WrongFormat;
+  return stop(Result::WrongFormat);
 }
 
 STATIC_OTA_ONE_CALLER Result UpdateFlow::evaluateManifest(size_t mirror, size_t length, const TextSpan& highest) {
@@ -328,50 +326,63 @@ STATIC_OTA_ONE_CALLER bool UpdateFlow::takesRollout(const Manifest& manifest) {
 }
 
 Result UpdateFlow::install() {
-  bool flashOpened = false;
-  size_t lastChunkLength = 0;
   ImageSession session(crypto_, imageSize_, imageSha256_);
-  Result result = receiveImage(session, flashOpened, lastChunkLength);
+  const ReceivedImage received = receiveImage(session);
   transport_.end();
   // Finished on every path: a chip's hardware SHA unit is released here.
-  // On Updated every byte arrived, so only the hash can fail to match.
+  // Once every byte arrived, only the hash can fail to match.
   // The last chunk reaches the flash only after the hash matched: an image
   // whose last bytes never reached the flash can never be committed.
-  if (!session.finish() && result == Result::Updated) result = Result::HashMismatch;
-  if (result == Result::Updated && !(flash_.write(buffer_, lastChunkLength) && flash_.commit())) {
-    result = Result::FlashError;
+  const bool hashMatches = session.finish();
+  Result result = received.step.stopWith;
+  if (received.step.keepGoing && !hashMatches) {
+    result = Result::HashMismatch;
+  } else if (received.step.keepGoing) {
+    result = flash_.write(buffer_, received.lastChunkLength) && flash_.commit() ? Result::Updated : Result::FlashError;
   }
   if (result != Result::Updated) {
-    if (flashOpened) flash_.abort();
+    if (received.flashOpened) flash_.abort();
     return result;
   }
   if (versionStore_ != nullptr) versionStore_->save(offeredVersion_);
   return Result::Updated;
 }
 
-// Updated here means "every byte received and hashed, all but the last chunk
-// (still in buffer_) written". The caller ends the request.
-STATIC_OTA_ONE_CALLER Result UpdateFlow::receiveImage(ImageSession& session, bool& flashOpened, size_t& chunkLength) {
+// The caller ends the request.
+STATIC_OTA_ONE_CALLER UpdateFlow::ReceivedImage UpdateFlow::receiveImage(ImageSession& session) {
+  ReceivedImage received{stop(Result::ConfigError), false, 0};
   HttpResponse response;
   const TransportError error = transport_.get(imageUrl_, nullptr, readTimeoutMs_, timeLeftMs(), response);
-  if (error != TransportError::None) return failTransport(error);
+  if (error != TransportError::None) {
+    received.step = stop(failTransport(error));
+    return received;
+  }
   httpStatus_ = response.status;
-  if (response.status != 200) return Result::HttpStatus;
-  // Without a matching Content-Length the image could not be bounded up front.
-  if (!response.hasContentLength || response.contentLength != imageSize_) return Result::SizeMismatch;
-  flashOpened = flash_.begin(imageSize_);
-  if (!flashOpened) return Result::FlashError;
+  if (response.status != 200) {
+    received.step = stop(Result::HttpStatus);
+  } else if (!response.hasContentLength || response.contentLength != imageSize_) {
+    // Without a matching Content-Length the image could not be bounded up front.
+    received.step = stop(Result::SizeMismatch);
+  } else {
+    received.flashOpened = flash_.begin(imageSize_);
+    received.step = received.flashOpened ? receiveChunks(session, received.lastChunkLength) : stop(Result::FlashError);
+  }
+  return received;
+}
 
+// Keeps going once every byte is received and hashed, all but the last chunk
+// (still in buffer_, chunkLength bytes) written.
+STATIC_OTA_ONE_CALLER UpdateFlow::Step UpdateFlow::receiveChunks(ImageSession& session, size_t& chunkLength) {
   while (!session.complete()) {
     const size_t wanted = session.remaining() < kImageChunkBytes ? session.remaining() : kImageChunkBytes;
     const TransportError readError = readBody(buffer_, wanted, chunkLength);
-    if (readError != TransportError::None) return failTransport(readError);
-    if (!session.append(buffer_, chunkLength)) return Result::SizeMismatch;
+    if (readError != TransportError::None) return stop(failTransport(readError));
+    if (!session.append(buffer_, chunkLength)) return stop(Result::SizeMismatch);
     imageBytesReceived_ = session.received();
-    if (!session.complete() && !flash_.write(buffer_, chunkLength)) return Result::FlashError;
+    if (!session.complete() && !flash_.write(buffer_, chunkLength)) return stop(Result::FlashError);
     if (progress_ != nullptr) progress_(session.received(), imageSize_, progressContext_);
   }
-  return Result::Updated;
+  return keepGoing();
 }
 
 }  // namespace static_ota

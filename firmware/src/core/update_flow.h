@@ -21,17 +21,6 @@
 
 namespace static_ota {
 
-// What one poll leaves for the next. Validators are unauthenticated headers,
-// so they are sent only once two answers in a row carried them, and then on
-// at most kMaxConditionalPolls polls before an unconditional GET.
-struct PollValidators {
-  uint8_t conditionalPollsLeft = 0;  // 0: the next manifest GET is unconditional
-  // Polls the primary mirror answers without an offer before a poll asks the
-  // fallback mirrors too (0: the next one does), so a stale primary cannot hide a release.
-  uint8_t pollsUntilProbe = kMirrorProbeInterval - 1;
-  HttpValidators validators;
-};
-
 class UpdateFlow {
  public:
   UpdateFlow(HttpTransport& transport, FlashTarget& flash, Clock& clock, CryptoBackend& crypto);
@@ -129,12 +118,28 @@ class UpdateFlow {
   Result pollMirror(size_t mirror, const TextSpan& highest);
   void clearDetails(size_t mirror);
   TextSpan recordRunningVersion();
-  Result readManifest(size_t mirror, size_t& length, HttpResponse& response);
+  // What a private step hands on: keep going (the flow's next step), or stop
+  // with the Result check() or update() reports. No public Result means "go on".
+  struct Step {
+    bool keepGoing;
+    Result stopWith;
+  };
+  static Step keepGoing() { return Step{true, Result::ConfigError}; }
+  static Step stop(Result result) { return Step{false, result}; }
+  // What receiveImage() hands on: the last chunk, held back in buffer_, is
+  // written only once the whole image hashed as the manifest says.
+  struct ReceivedImage {
+    Step step;  // keepGoing: every byte received and hashed, all but the last chunk written
+    bool flashOpened;
+    size_t lastChunkLength;
+  };
+  Step readManifest(size_t mirror, size_t& length, HttpResponse& response);
   Result evaluateManifest(size_t mirror, size_t length, const TextSpan& highest);
   bool recordOffer(const Manifest& manifest);
   bool takesRollout(const Manifest& manifest);
   Result install();
-  Result receiveImage(ImageSession& session, bool& flashOpened, size_t& chunkLength);
+  ReceivedImage receiveImage(ImageSession& session);
+  Step receiveChunks(ImageSession& session, size_t& chunkLength);
   Result failTransport(TransportError error);
   uint32_t timeLeftMs() const;
   TransportError readBody(uint8_t* buffer, size_t capacity, size_t& received);

@@ -7,6 +7,10 @@
 
 namespace static_ota {
 
+// Whether the URL is scheme://host/path within kMaxUrlLength, so that an
+// image URL can be made from it.
+bool isFetchableUrl(const char* url);
+
 // The manifest URL with its last path segment (and any query or fragment)
 // replaced by file: "http://h/b/latest.txt" + "fw.bin" -> "http://h/b/fw.bin".
 // False when the URL has no path or the result does not fit out (capacity

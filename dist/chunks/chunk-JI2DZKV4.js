@@ -1,19 +1,13 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  InputError,
   ReleaseError,
-  parseCompressMode,
-  parseDuration,
-  parsePositiveInteger,
   parsePublicKey,
   parseRequiredSignatures,
   parseRolloutPercent,
   parseSigningKeys,
   readTargetConfig,
-  runRelease,
-  splitList,
-  tagFromRef
-} from "./chunk-WBO5YC4Q.js";
+  runRelease
+} from "./chunk-TISRKGHN.js";
 import {
   getBooleanInput,
   getInput,
@@ -25,6 +19,13 @@ import {
   summary,
   warning
 } from "./chunk-HTNEPPBG.js";
+import {
+  InputError,
+  parseCompressMode,
+  parseDuration,
+  parsePositiveInteger,
+  splitList
+} from "./chunk-PFWMPTYH.js";
 
 // src/main.ts
 var input = (name) => getInput(name);
@@ -50,7 +51,9 @@ function readFirmware(environments) {
   const lines = splitList(input("firmware"));
   if (lines.length === 1 && !lines[0].includes("=")) {
     if (environments.length !== 1) {
-      throw new InputError("firmware is a single path: name its board with exactly one entry in environments, or write board=path");
+      throw new InputError(
+        "firmware is a single path: name its board with exactly one entry in environments, or write board=path"
+      );
     }
     return [{ board: environments[0], path: lines[0] }];
   }
@@ -64,23 +67,20 @@ function readTarget() {
   const token = optional("token");
   const secretAccessKey = optional("s3-secret-access-key");
   const sessionToken = optional("s3-session-token");
-  [token, secretAccessKey, sessionToken, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN].forEach(maskSecret);
-  if (token) setSecret(Buffer.from(`x-access-token:${token}`).toString("base64"));
+  [token, secretAccessKey, sessionToken, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN].forEach(
+    maskSecret
+  );
   return readTargetConfig(input, process.env);
 }
 function readOptions() {
   const signingKeys = readSigningKeys();
   const environments = splitList(input("environments"));
   const build = flag("build");
-  const ref = process.env.GITHUB_REF;
-  const releaseAssets = flag("release-assets");
-  const tag = tagFromRef(ref);
-  if (releaseAssets && tag === void 0) throw new InputError("release-assets needs a tag (refs/tags/...) to attach to");
   const expiresIn = optional("expires-in");
   const keepVersions = optional("keep-versions");
   const rollout = optional("rollout");
   return {
-    ref,
+    ref: process.env.GITHUB_REF,
     version: optional("version"),
     channel: optional("channel"),
     projectDir: input("project-dir"),
@@ -99,13 +99,9 @@ function readOptions() {
     compress: parseCompressMode(input("compress"), "compress"),
     keepVersions: keepVersions === void 0 ? void 0 : parsePositiveInteger(keepVersions, "keep-versions"),
     target: readTarget(),
-    releaseAssets: releaseAssets ? {
-      token: input("token"),
-      repository: process.env.GITHUB_REPOSITORY ?? "",
-      tag
-    } : void 0,
+    releaseAssets: flag("release-assets") ? { token: input("token"), repository: process.env.GITHUB_REPOSITORY ?? "" } : void 0,
     attest: flag("attest") ? { token: input("token"), repository: requireRepository("attest") } : void 0,
-    log: { info, warning, group }
+    log: { info, warning, group, mask: setSecret }
   };
 }
 function requireRepository(input2) {
@@ -114,7 +110,8 @@ function requireRepository(input2) {
   return repository;
 }
 function addLockouts(result, outcome) {
-  for (const lockout of result.lockouts) summary.addRaw(`<p><b>Warning (${outcome}):</b> ${escapeHtml(lockout)}</p>`, true);
+  for (const lockout of result.lockouts)
+    summary.addRaw(`<p><b>Warning (${outcome}):</b> ${escapeHtml(lockout)}</p>`, true);
 }
 var escapeHtml = (text) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 async function writeOutputs(result) {

@@ -1,5 +1,50 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 
+// src/inputs.ts
+var InputError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "InputError";
+  }
+};
+var CLI_DEFAULTS = {
+  target: "directory",
+  directory: "public",
+  "pages-branch": "gh-pages",
+  "pages-folder": "",
+  "pages-history": "keep",
+  "s3-prefix": "",
+  "s3-region": "us-east-1",
+  "s3-force-path-style": "false",
+  "max-image-size": "16777216"
+};
+var DURATION_UNITS = { s: 1, m: 60, h: 3600, d: 86400 };
+function parseDuration(text, name) {
+  const match = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
+  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || "s"] : NaN;
+  if (!(seconds > 0 && seconds <= 10 * 365 * 86400)) {
+    throw new InputError(
+      `${name} must be a duration such as 3600, 12h or 30d (at most 10 years), got ${JSON.stringify(text)}`
+    );
+  }
+  return seconds;
+}
+function parsePositiveInteger(text, name) {
+  const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!(Number.isSafeInteger(value) && value >= 1))
+    throw new InputError(`${name} must be a whole number of at least 1, got ${JSON.stringify(text)}`);
+  return value;
+}
+var splitList = (text) => text.split(/[,\n]/).map((item) => item.trim()).filter(Boolean);
+var COMPRESS_MODES = ["auto", "gzip", "none"];
+function parseCompressMode(text, name) {
+  const mode = text.trim();
+  if (!COMPRESS_MODES.includes(mode)) {
+    throw new InputError(`${name} must be one of ${COMPRESS_MODES.join(", ")}, got ${JSON.stringify(text)}`);
+  }
+  return mode;
+}
+
 // src/image.ts
 import { createReadStream, createWriteStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
@@ -7,19 +52,14 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 var ESP_IMAGE_MAGIC = 233;
 var GZIP_MAGIC = [31, 139];
-var DEFAULT_MAX_IMAGE_BYTES = 16 * 1024 * 1024;
-var ImageError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ImageError";
-  }
-};
-async function checkImage(path, maxBytes = DEFAULT_MAX_IMAGE_BYTES) {
+async function checkImage(path, maxBytes) {
   const info = await stat(path).catch(() => void 0);
-  if (!info?.isFile()) throw new ImageError(`firmware image ${path} does not exist or is not a file`);
-  if (info.size === 0) throw new ImageError(`firmware image ${path} is empty`);
+  if (!info?.isFile()) throw new InputError(`firmware image ${path} does not exist or is not a file`);
+  if (info.size === 0) throw new InputError(`firmware image ${path} is empty`);
   if (info.size > maxBytes) {
-    throw new ImageError(`firmware image ${path} is ${info.size} bytes, over the limit of ${maxBytes} (max-image-size)`);
+    throw new InputError(
+      `firmware image ${path} is ${info.size} bytes, over the limit of ${maxBytes} (max-image-size)`
+    );
   }
   const head = Buffer.alloc(2);
   const trailer = Buffer.alloc(4);
@@ -32,14 +72,14 @@ async function checkImage(path, maxBytes = DEFAULT_MAX_IMAGE_BYTES) {
   }
   const gzip = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
   if (head[0] !== ESP_IMAGE_MAGIC && !gzip) {
-    throw new ImageError(
+    throw new InputError(
       `firmware image ${path} starts with 0x${head[0].toString(16).padStart(2, "0")}, not an ESP image (0xe9) or gzip (0x1f 0x8b): is it firmware.bin?`
     );
   }
   if (!gzip) return { gzip, size: info.size };
   const inflatedSize = await checkInflated(path, maxBytes);
   if (trailer.readUInt32LE(0) !== inflatedSize % 2 ** 32) {
-    throw new ImageError(
+    throw new InputError(
       `gzip image ${path} inflates to ${inflatedSize} bytes but its last 4 bytes say ${trailer.readUInt32LE(0)}: the ESP8266 boot loader copies as many bytes as they say (one gzip member, nothing after it)`
     );
   }
@@ -50,20 +90,22 @@ async function checkInflated(path, maxBytes) {
   try {
     for await (const chunk of gunzipChunks(path)) {
       if (inflatedSize === 0 && chunk[0] !== ESP_IMAGE_MAGIC) {
-        throw new ImageError(
+        throw new InputError(
           `gzip image ${path} does not hold an ESP image: it inflates to bytes starting with 0x${chunk[0].toString(16).padStart(2, "0")}, not 0xe9`
         );
       }
       inflatedSize += chunk.length;
       if (inflatedSize > maxBytes) {
-        throw new ImageError(`gzip image ${path} inflates to more than ${maxBytes} bytes, over the limit (max-image-size)`);
+        throw new InputError(
+          `gzip image ${path} inflates to more than ${maxBytes} bytes, over the limit (max-image-size)`
+        );
       }
     }
   } catch (error) {
-    if (error instanceof ImageError) throw error;
-    throw new ImageError(`gzip image ${path} does not inflate: ${error.message}`);
+    if (error instanceof InputError) throw error;
+    throw new InputError(`gzip image ${path} does not inflate: ${error.message}`);
   }
-  if (inflatedSize === 0) throw new ImageError(`gzip image ${path} inflates to nothing`);
+  if (inflatedSize === 0) throw new InputError(`gzip image ${path} inflates to nothing`);
   return inflatedSize;
 }
 async function gunzipImage(source, target) {
@@ -589,8 +631,13 @@ function verifyStrict(signature, message, publicKey) {
 }
 
 export {
-  DEFAULT_MAX_IMAGE_BYTES,
-  ImageError,
+  InputError,
+  CLI_DEFAULTS,
+  parseDuration,
+  parsePositiveInteger,
+  splitList,
+  COMPRESS_MODES,
+  parseCompressMode,
   checkImage,
   gunzipImage,
   gzipImage,

@@ -1,8 +1,17 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  require_semver
+} from "./chunk-KBL5H7M2.js";
+import {
+  ConflictError,
+  MAX_CONFLICT_RETRIES,
+  retryOnConflict,
+  sameBytes
+} from "./chunk-KCXCTA5R.js";
+import {
   FULL_ROLLOUT,
+  MAX_IMAGE_SIZE,
   MAX_REQUIRED_SIGNATURES,
-  MAX_SEQ,
   MAX_SIGNATURES,
   ManifestError,
   STABLE_CHANNEL,
@@ -10,6 +19,7 @@ import {
   checkTrustedKey,
   formatSignatureLine,
   imageFileName,
+  imagePath,
   isValidBoard,
   isValidChannel,
   isValidVersion,
@@ -19,17 +29,13 @@ import {
   readVersionLine,
   releaseFolder,
   serializeBody,
-  signedFields,
-  summarizeManifest
-} from "./chunk-F3RX3ECK.js";
+  summarizeManifest,
+  versionFileName,
+  versionOfFile,
+  versionOfImageFile
+} from "./chunk-MZALDNKB.js";
 import {
-  ConflictError,
-  MAX_CONFLICT_RETRIES,
-  retryOnConflict,
-  sameBytes
-} from "./chunk-KCXCTA5R.js";
-import {
-  ImageError,
+  InputError,
   PUBLIC_KEY_LENGTH,
   checkImage,
   findEmbeddedKeys,
@@ -40,83 +46,10 @@ import {
   privateKeyOf,
   publicKeyOf,
   signBytes
-} from "./chunk-ZMUUB56F.js";
-import {
-  require_semver
-} from "./chunk-KBL5H7M2.js";
+} from "./chunk-PFWMPTYH.js";
 import {
   __toESM
 } from "./chunk-PUMHU2BD.js";
-
-// src/inputs.ts
-var InputError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "InputError";
-  }
-};
-var DURATION_UNITS = { s: 1, m: 60, h: 3600, d: 86400 };
-function parseDuration(text, name) {
-  const match = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
-  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || "s"] : NaN;
-  if (!(seconds > 0 && seconds <= 10 * 365 * 86400)) {
-    throw new InputError(`${name} must be a duration such as 3600, 12h or 30d (at most 10 years), got ${JSON.stringify(text)}`);
-  }
-  return seconds;
-}
-function parsePositiveInteger(text, name) {
-  const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
-  if (!(Number.isSafeInteger(value) && value >= 1)) throw new InputError(`${name} must be a whole number of at least 1, got ${JSON.stringify(text)}`);
-  return value;
-}
-var splitList = (text) => text.split(/[,\n]/).map((item) => item.trim()).filter(Boolean);
-var COMPRESS_MODES = ["auto", "gzip", "none"];
-function parseCompressMode(text, name) {
-  const mode = text.trim();
-  if (!COMPRESS_MODES.includes(mode)) {
-    throw new InputError(`${name} must be one of ${COMPRESS_MODES.join(", ")}, got ${JSON.stringify(text)}`);
-  }
-  return mode;
-}
-
-// src/version.ts
-var import_semver = __toESM(require_semver(), 1);
-var VersionError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "VersionError";
-  }
-};
-function parseVersion(text) {
-  const version = text.replace(/^v/, "");
-  if (!isValidVersion(version)) {
-    throw new VersionError(
-      `${JSON.stringify(text)} is not a semantic version such as 1.4.2 or v1.5.0-beta.2 (at most 64 characters)`
-    );
-  }
-  return version;
-}
-var tagFromRef = (ref) => ref?.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : void 0;
-function versionFromRef(ref) {
-  const tag = tagFromRef(ref);
-  if (tag === void 0) return void 0;
-  if (isValidVersion(tag.replace(/^v/, ""))) return parseVersion(tag);
-  throw new VersionError(
-    `the tag ${JSON.stringify(tag)} (${ref}) is not a semantic version such as v1.4.2 or v1.5.0-beta.2. Run the release only on version tags (on: push: tags: ['v*.*.*']), or give the version input.`
-  );
-}
-function channelFor(version, requested) {
-  const prerelease = import_semver.default.prerelease(version);
-  const channel = requested || (prerelease ? String(prerelease[0]).toLowerCase() : STABLE_CHANNEL);
-  if (!isValidChannel(channel)) {
-    throw new VersionError(`channel ${JSON.stringify(channel)} is invalid: use lowercase letters, digits and '-', at most 32`);
-  }
-  if (prerelease && channel === STABLE_CHANNEL) {
-    throw new VersionError(`pre-release ${version} cannot be published to the stable channel`);
-  }
-  return channel;
-}
-var compareVersions = (a, b) => import_semver.default.compare(a, b);
 
 // src/sign.ts
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
@@ -195,7 +128,9 @@ function signManifest(fields, keys) {
   const publicKeys = new Set(keys.map((key) => Buffer.from(key.publicKey).toString("hex")));
   if (publicKeys.size !== keys.length) throw new KeyError("the same signing key is given twice");
   const body = Buffer.from(serializeBody(fields), "latin1");
-  const signatures = keys.map((key) => formatSignatureLine({ keyId: key.keyId, signature: signBytes(body, key.privateKey) }));
+  const signatures = keys.map(
+    (key) => formatSignatureLine({ keyId: key.keyId, signature: signBytes(body, key.privateKey) })
+  );
   const text = body.toString("latin1") + signatures.join("");
   const bytes = Buffer.from(text, "latin1");
   for (const key of keys) {
@@ -208,7 +143,7 @@ async function findLockout(input, gzip, keys, required = 1) {
   try {
     found = await findEmbeddedKeys(input.imageFile, gzip, keys);
   } catch (error) {
-    throw new ImageError(`cannot read ${input.imageFile} to look for trusted keys: ${error.message}`);
+    throw new InputError(`cannot read ${input.imageFile} to look for trusted keys: ${error.message}`);
   }
   if (found.size >= required) return void 0;
   const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString("hex")})`).join(", ");
@@ -221,17 +156,22 @@ function lockoutKeys(nextReleaseKeys, signingKeys) {
   return [...new Map(listed.map((key) => [Buffer.from(key).toString("hex"), key])).values()];
 }
 async function signRelease(input, policy) {
-  const { gzip } = await checkImage(input.imageFile, policy.maxImageBytes);
-  const lockout = await findLockout(input, gzip, lockoutKeys(policy.nextReleaseKeys, policy.keys), policy.requiredSignatures);
-  if (lockout !== void 0 && !policy.allowLockout) throw new ImageError(lockout);
+  const { gzip } = await checkImage(input.imageFile, policy.maxImageBytes ?? MAX_IMAGE_SIZE);
+  const lockout = await findLockout(
+    input,
+    gzip,
+    lockoutKeys(policy.nextReleaseKeys, policy.keys),
+    policy.requiredSignatures
+  );
+  if (lockout !== void 0 && !policy.allowLockout) throw new InputError(lockout);
   const { size, sha256 } = await hashFile(input.imageFile);
   const { version, board, channel, file, extra } = input;
   const encoding = gzip ? "gzip" : void 0;
-  const manifest = signManifest(
-    { version, board, channel, file, size, sha256, expires: policy.expires, rollout: policy.rollout, seq: policy.seq, encoding, extra },
+  const manifestText = signManifest(
+    { version, board, channel, file, size, sha256, expires: policy.expires, rollout: policy.rollout, encoding, extra },
     policy.keys
   );
-  return { ...input, size, sha256, ...encoding ? { encoding } : {}, manifest, lockout };
+  return { ...input, size, sha256, ...encoding ? { encoding } : {}, manifestText, lockout };
 }
 var PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
 function parseSigningKeys(material, source) {
@@ -245,29 +185,27 @@ function parseSigningKeys(material, source) {
 }
 
 // src/release.ts
-import { mkdtemp, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdtemp, rm as rm2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join4 } from "node:path";
 
 // src/attest.ts
 var ATTESTATION_FIELD = "attestation";
-var AttestationError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "AttestationError";
-  }
-};
 async function attestImage(image, request) {
-  const { attestProvenance } = await import("./lib-3Y64YL7D.js");
+  const { attestProvenance } = await import("./lib-HDRY2TQY.js");
   let attestationID;
   try {
-    ({ attestationID } = await attestProvenance({ subjects: [{ name: `${image.board}/${image.file}`, digest: { sha256: image.sha256 } }], token: request.token }));
+    ({ attestationID } = await attestProvenance({
+      subjects: [{ name: `${image.board}/${image.file}`, digest: { sha256: image.sha256 } }],
+      token: request.token
+    }));
   } catch (error) {
-    throw new AttestationError(
-      `attesting ${image.board}/${image.file} failed: ${error.message} (the job needs permissions id-token: write and attestations: write)`
+    throw new Error(
+      `attesting ${image.board}/${image.file} failed: ${error.message} (the job needs permissions id-token: write and attestations: write)`,
+      { cause: error }
     );
   }
-  if (!attestationID) throw new AttestationError(`GitHub returned no attestation id for ${image.board}/${image.file}`);
+  if (!attestationID) throw new Error(`GitHub returned no attestation id for ${image.board}/${image.file}`);
   return String(attestationID);
 }
 var verifyCommand = (file, repository) => `gh attestation verify ${file} --repo ${repository}`;
@@ -296,19 +234,13 @@ function lineForwarder(emit) {
     }
   };
 }
-var BuildError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "BuildError";
-  }
-};
 async function listEnvironments(projectDir) {
   const iniPath = join(projectDir, "platformio.ini");
   const ini = await readFile(iniPath, "utf8").catch(() => {
-    throw new BuildError(`${iniPath} not found: set project-dir to the PlatformIO project, or list environments`);
+    throw new Error(`${iniPath} not found: set project-dir to the PlatformIO project, or list environments`);
   });
   const environments = [...ini.matchAll(/^\s*\[env:([^\]\s]+)\]\s*$/gm)].map((match) => match[1]);
-  if (environments.length === 0) throw new BuildError(`${iniPath} has no [env:...] section`);
+  if (environments.length === 0) throw new Error(`${iniPath} has no [env:...] section`);
   return environments;
 }
 var SECRET_VARIABLE = /^(INPUT_|AWS_|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_RUNTIME_TOKEN$|STATIC_OTA_KEY$)/;
@@ -329,17 +261,21 @@ async function hasPio() {
 }
 async function ensurePio(log) {
   if (await hasPio()) return;
-  log.warning("pio was not found on PATH: installing PlatformIO with pip (add a setup step with a cache to save this time)");
+  log.warning(
+    "pio was not found on PATH: installing PlatformIO with pip (add a setup step with a cache to save this time)"
+  );
   try {
     await execFileAsync("python3", ["-m", "pip", "install", "--user", "--upgrade", "platformio"], {
       maxBuffer: 64 << 20,
       env: environmentWithoutSecrets()
     });
   } catch (error) {
-    throw new BuildError(`pio is missing and installing PlatformIO with pip failed: ${error.message}`);
+    throw new Error(`pio is missing and installing PlatformIO with pip failed: ${error.message}`, {
+      cause: error
+    });
   }
   process.env.PATH = `${join(homedir(), ".local", "bin")}${delimiter}${process.env.PATH ?? ""}`;
-  if (!await hasPio()) throw new BuildError("PlatformIO was installed with pip but pio is still not on PATH");
+  if (!await hasPio()) throw new Error("PlatformIO was installed with pip but pio is still not on PATH");
 }
 async function buildEnvironment(projectDir, board, version, log) {
   const title = `pio run -e ${board} (version ${version})`;
@@ -362,10 +298,10 @@ async function buildEnvironment(projectDir, board, version, log) {
   });
   if (!log.group) log.info(title);
   const code = await (log.group ? log.group(title, build) : build());
-  if (code !== 0) throw new BuildError(`pio run -e ${board} failed with exit code ${code}`);
+  if (code !== 0) throw new Error(`pio run -e ${board} failed with exit code ${code}`);
   const image = join(projectDir, ".pio", "build", board, "firmware.bin");
   if (!(await stat(image).catch(() => void 0))?.isFile()) {
-    throw new BuildError(`pio run -e ${board} succeeded but ${image} is missing`);
+    throw new Error(`pio run -e ${board} succeeded but ${image} is missing`);
   }
   return image;
 }
@@ -378,6 +314,44 @@ import { existsSync } from "node:fs";
 import { readdir, readFile as readFile3 } from "node:fs/promises";
 import { join as join2, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+
+// src/version.ts
+var import_semver = __toESM(require_semver(), 1);
+function parseVersion(text) {
+  const version = text.replace(/^v/, "");
+  if (!isValidVersion(version)) {
+    throw new InputError(
+      `${JSON.stringify(text)} is not a semantic version such as 1.4.2 or v1.5.0-beta.2 (at most 64 characters)`
+    );
+  }
+  return version;
+}
+var tagFromRef = (ref) => ref?.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : void 0;
+function versionFromTag(tag, ref) {
+  if (tag === void 0) return void 0;
+  try {
+    return parseVersion(tag);
+  } catch {
+    throw new InputError(
+      `the tag ${JSON.stringify(tag)} (${ref}) is not a semantic version such as v1.4.2 or v1.5.0-beta.2. Run the release only on version tags (on: push: tags: ['v*.*.*']), or give the version input.`
+    );
+  }
+}
+var isPrerelease = (version) => import_semver.default.prerelease(version) !== null;
+function channelFor(version, requested) {
+  const prerelease = isPrerelease(version);
+  const channel = requested || (prerelease ? String(import_semver.default.prerelease(version)?.[0]).toLowerCase() : STABLE_CHANNEL);
+  if (!isValidChannel(channel)) {
+    throw new InputError(
+      `channel ${JSON.stringify(channel)} is invalid: use lowercase letters, digits and '-', at most 32`
+    );
+  }
+  if (prerelease && channel === STABLE_CHANNEL) {
+    throw new InputError(`pre-release ${version} cannot be published to the stable channel`);
+  }
+  return channel;
+}
+var compareVersions = (a, b) => import_semver.default.compare(a, b);
 
 // src/site/web-install.ts
 import { execFile as execFile2 } from "node:child_process";
@@ -406,38 +380,36 @@ function chipFamilyOfMcu(mcu) {
   const family = `ESP${match[1]}${match[2] ? `-${match[2].toUpperCase()}` : ""}`;
   return isChipFamily(family) ? family : void 0;
 }
-var FlashLayoutError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "FlashLayoutError";
-  }
-};
 function parseOffset(value, what) {
   const text = String(value);
   const number = /^(0x[0-9a-f]+|\d+)$/i.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(number)) throw new FlashLayoutError(`${what}: offset ${JSON.stringify(value)} is not a number`);
+  if (!Number.isSafeInteger(number)) throw new Error(`${what}: offset ${JSON.stringify(value)} is not a number`);
   return number;
 }
 var partName = (path) => basename(path).replace(/\.bin$/i, "").replace(/[^A-Za-z0-9_]/g, "_");
-var flashPartFileName = (name, version) => imageFileName(version).replace(/^firmware-/, `${name}-`);
-var versionManifestFileName = (version) => imageFileName(version).replace(/^firmware-(.*)\.bin$/, "manifest-$1.json");
+var flashPartFileName = (name, version) => versionFileName(name, version, "bin");
+var versionManifestFileName = (version) => versionFileName("manifest", version, "json");
 async function pioJson(projectDir, args) {
   let stdout;
   try {
-    ({ stdout } = await execFileAsync2("pio", args, { cwd: projectDir, env: environmentWithoutSecrets(), maxBuffer: 64 << 20 }));
+    ({ stdout } = await execFileAsync2("pio", args, {
+      cwd: projectDir,
+      env: environmentWithoutSecrets(),
+      maxBuffer: 64 << 20
+    }));
   } catch (error) {
-    throw new FlashLayoutError(`pio ${args.join(" ")} failed: ${error.message}`);
+    throw new Error(`pio ${args.join(" ")} failed: ${error.message}`, { cause: error });
   }
   try {
     return JSON.parse(stdout);
   } catch {
-    throw new FlashLayoutError(`pio ${args.join(" ")} did not print JSON`);
+    throw new Error(`pio ${args.join(" ")} did not print JSON`);
   }
 }
 async function environmentOptions(projectDir, environment) {
   const config = await pioJson(projectDir, ["project", "config", "--json-output"]);
   const section = Array.isArray(config) ? config.find((entry) => Array.isArray(entry) && entry[0] === `env:${environment}`) : void 0;
-  if (!section) throw new FlashLayoutError(`pio project config has no [env:${environment}]`);
+  if (!section) throw new Error(`pio project config has no [env:${environment}]`);
   return new Map(section[1].map(([name, value]) => [name, Array.isArray(value) ? value.join(" ") : String(value)]));
 }
 async function boardMcu(projectDir, options) {
@@ -453,25 +425,31 @@ async function readFlashLayout(projectDir, environment, log) {
   const platform = options.get("platform") ?? "";
   if (/espressif8266/.test(platform)) return { chipFamily: "ESP8266", parts: [], appOffset: 0 };
   if (!/espressif32/.test(platform)) {
-    log.info(`${environment}: platform ${JSON.stringify(platform)} is not espressif8266 or espressif32, so the release page offers no browser install for it`);
+    log.info(
+      `${environment}: platform ${JSON.stringify(platform)} is not espressif8266 or espressif32, so the release page offers no browser install for it`
+    );
     return void 0;
   }
   const mcu = await boardMcu(projectDir, options);
   const chipFamily = mcu === void 0 ? void 0 : chipFamilyOfMcu(mcu);
   if (!chipFamily) {
-    log.warning(`${environment}: board MCU ${JSON.stringify(mcu)} is not a chip ESP Web Tools flashes, so the release page offers no browser install for it`);
+    log.warning(
+      `${environment}: board MCU ${JSON.stringify(mcu)} is not a chip ESP Web Tools flashes, so the release page offers no browser install for it`
+    );
     return void 0;
   }
   const metadata = await pioJson(projectDir, ["project", "metadata", "--json-output", "-e", environment]);
   const extra = metadata?.[environment]?.extra;
-  if (!extra) throw new FlashLayoutError(`pio project metadata printed nothing for ${environment}`);
+  if (!extra) throw new Error(`pio project metadata printed nothing for ${environment}`);
   const parts = (extra.flash_images ?? []).map((image) => ({
     name: partName(String(image.path)),
     localFile: String(image.path),
     offset: parseOffset(image.offset, `${environment} flash image ${String(image.path)}`)
   }));
   if (new Set(parts.map((part) => part.name)).size !== parts.length || parts.some((part) => part.name === "firmware")) {
-    throw new FlashLayoutError(`${environment}: two flash images have the same file name: ${parts.map((part) => part.localFile).join(", ")}`);
+    throw new Error(
+      `${environment}: two flash images have the same file name: ${parts.map((part) => part.localFile).join(", ")}`
+    );
   }
   const appOffset = extra.application_offset === void 0 ? 65536 : parseOffset(extra.application_offset, `${environment} application_offset`);
   return { chipFamily, parts, appOffset };
@@ -482,9 +460,10 @@ async function layoutForPrebuilt(imageFile, chipFamily) {
   return head[0] === 31 && head[1] === 139 ? layoutForChipFamily("ESP8266") : void 0;
 }
 function layoutForChipFamily(name) {
-  if (!isChipFamily(name)) throw new FlashLayoutError(`chip family ${JSON.stringify(name)} is not one of ${CHIP_FAMILIES.join(", ")}`);
+  if (!isChipFamily(name))
+    throw new Error(`chip family ${JSON.stringify(name)} is not one of ${CHIP_FAMILIES.join(", ")}`);
   if (name !== "ESP8266") {
-    throw new FlashLayoutError(
+    throw new Error(
       `a first install on ${name} needs the bootloader and partition table too: publish from the action's build (it reads them from pio project metadata)`
     );
   }
@@ -505,7 +484,12 @@ async function webInstallManifest(release, layout, releaseUrl) {
       {
         chipFamily: layout.chipFamily,
         parts,
-        ota: { path: release.file, md5, summary: `${release.board} ${release.version}`, ...releaseUrl ? { release_url: releaseUrl } : {} }
+        ota: {
+          path: release.file,
+          md5,
+          summary: `${release.board} ${release.version}`,
+          ...releaseUrl ? { release_url: releaseUrl } : {}
+        }
       }
     ]
   };
@@ -513,17 +497,17 @@ async function webInstallManifest(release, layout, releaseUrl) {
 var WEB_MANIFEST_HEADERS = { contentType: "application/json", cacheControl: "no-cache" };
 async function writeWebInstallFiles(session, release) {
   if (!release.flash) return;
-  const folder = releaseFolder(release.board, release.channel);
   const raw = release.rawImage ? [{ name: RAW_IMAGE_PART, localFile: release.rawImage }] : [];
   for (const part of [...release.flash.parts, ...raw]) {
-    const path2 = `${folder}/${flashPartFileName(part.name, release.version)}`;
+    const path2 = imagePath(release.board, release.channel, flashPartFileName(part.name, release.version));
     if (!await session.read(path2)) await session.writeImage(path2, part.localFile);
   }
-  const path = `${folder}/${versionManifestFileName(release.version)}`;
+  const path = `${releaseFolder(release.board, release.channel)}/${versionManifestFileName(release.version)}`;
   const text = `${JSON.stringify(await webInstallManifest(release, release.flash), null, 2)}
 `;
   const current = await session.read(path);
-  if (!current?.equals(Buffer.from(text, "latin1"))) await session.writeManifest(path, text, current, WEB_MANIFEST_HEADERS);
+  if (!current?.equals(Buffer.from(text, "latin1")))
+    await session.writeManifest(path, text, current, WEB_MANIFEST_HEADERS);
 }
 
 // src/site/page.ts
@@ -537,8 +521,10 @@ var WEB_INSTALL_MANIFEST = "manifest.json";
 var VIEW = { cacheControl: "no-cache" };
 var HTML_HEADERS = { ...VIEW, contentType: "text/html; charset=utf-8" };
 var JSON_HEADERS = { ...VIEW, contentType: "application/json" };
-var SCRIPT_HEADERS = { contentType: "text/javascript; charset=utf-8", cacheControl: "public, max-age=3600" };
-var IMAGE = /^firmware-(.+)\.bin$/;
+var SCRIPT_HEADERS = {
+  contentType: "text/javascript; charset=utf-8",
+  cacheControl: "public, max-age=3600"
+};
 var lastSegment = (path) => path.slice(path.lastIndexOf("/") + 1);
 async function releaseFolders(session) {
   const found = [];
@@ -546,7 +532,8 @@ async function releaseFolders(session) {
     const board = lastSegment(boardFolder);
     if (board === INSTALL_FOLDER || board.startsWith(".")) continue;
     found.push({ board, channel: STABLE_CHANNEL });
-    for (const channelFolder of (await session.folders(boardFolder)).sort()) found.push({ board, channel: lastSegment(channelFolder) });
+    for (const channelFolder of (await session.folders(boardFolder)).sort())
+      found.push({ board, channel: lastSegment(channelFolder) });
   }
   return found;
 }
@@ -565,14 +552,16 @@ async function readFolder(session, board, channel, previous, now) {
   const file = summary.fields.get("file") ?? imageFileName(summary.version);
   const sha256 = summary.fields.get("sha256") ?? "";
   const files = new Set((await session.list(folder)).map(lastSegment));
-  const older = [...files].map((name) => ({ name, version: IMAGE.exec(name)?.[1]?.replace(/_/g, "+") })).filter((entry) => entry.version !== void 0 && entry.name !== file).sort((a, b) => compareVersions(b.version, a.version)).map(({ name, version }) => ({ version, image: `${folder}/${name}` }));
-  const seen = previous?.releases.find((release) => release.manifest === manifest && release.version === summary.version && release.sha256 === sha256);
+  const older = [...files].map((name) => ({ name, version: versionOfImageFile(name) })).filter((entry) => entry.version !== void 0 && entry.name !== file).sort((a, b) => compareVersions(b.version, a.version)).map(({ name, version }) => ({ version, image: imagePath(board, channel, name) }));
+  const seen = previous?.releases.find(
+    (release) => release.manifest === manifest && release.version === summary.version && release.sha256 === sha256
+  );
   const view = {
     board,
     channel,
     version: summary.version,
     manifest,
-    image: `${folder}/${file}`,
+    image: imagePath(board, channel, file),
     size: Number(summary.fields.get("size")),
     sha256,
     keyIds: summary.keyIds,
@@ -599,9 +588,14 @@ function parseIndex(bytes) {
 }
 function installAssetsFolder() {
   const here = fileURLToPath(new URL(".", import.meta.url));
-  const candidates = [join2(here, INSTALL_FOLDER), join2(here, "..", INSTALL_FOLDER), join2(here, "..", "..", "dist", INSTALL_FOLDER)];
+  const candidates = [
+    join2(here, INSTALL_FOLDER),
+    join2(here, "..", INSTALL_FOLDER),
+    join2(here, "..", "..", "dist", INSTALL_FOLDER)
+  ];
   const found = candidates.find((folder) => existsSync(join2(folder, "install-button.js")));
-  if (!found) throw new Error(`the bundled ESP Web Tools are missing (looked in ${candidates.join(", ")}): run npm run bundle`);
+  if (!found)
+    throw new Error(`the bundled ESP Web Tools are missing (looked in ${candidates.join(", ")}): run npm run bundle`);
   return found;
 }
 async function filesUnder(folder) {
@@ -653,12 +647,18 @@ async function writeSite(session, now = /* @__PURE__ */ new Date()) {
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       if (attempt >= MAX_CONFLICT_RETRIES) {
-        throw new Error(`the release page kept changing under concurrent publishes (${error.message}); the next publish rewrites it`);
+        throw new Error(
+          `the release page kept changing under concurrent publishes (${error.message}); the next publish rewrites it`,
+          { cause: error }
+        );
       }
     }
   }
 }
-var escapeHtml = (text) => text.replace(/[&<>"']/g, (character) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[character]);
+var escapeHtml = (text) => text.replace(
+  /[&<>"']/g,
+  (character) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[character]
+);
 function formatSize(bytes) {
   if (!Number.isFinite(bytes)) return "?";
   return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB (${bytes} bytes)`;
@@ -669,12 +669,16 @@ function renderRelease(release) {
     ["Image", `${link(release.image, lastSegment(release.image))}, ${formatSize(release.size)}`],
     ["SHA-256", `<code>${escapeHtml(release.sha256)}</code>`],
     ["Signed by", release.keyIds.map((keyId) => `<code>${escapeHtml(keyId)}</code>`).join(" ") || "no signature"],
-    ["Published", `<time datetime="${escapeHtml(release.published)}">${escapeHtml(release.published.replace("T", " ").replace(/\.\d+Z$/, " UTC"))}</time>`],
+    [
+      "Published",
+      `<time datetime="${escapeHtml(release.published)}">${escapeHtml(release.published.replace("T", " ").replace(/\.\d+Z$/, " UTC"))}</time>`
+    ],
     ["Manifest", link(release.manifest, release.manifest)]
   ];
   if (release.rollout !== void 0) rows.splice(3, 0, ["Rollout", `${escapeHtml(release.rollout)} %`]);
   if (release.expires !== void 0) rows.push(["Expires", escapeHtml(release.expires)]);
-  if (release.older.length) rows.push(["Older images", release.older.map((older) => link(older.image, older.version)).join(", ")]);
+  if (release.older.length)
+    rows.push(["Older images", release.older.map((older) => link(older.image, older.version)).join(", ")]);
   const install = release.install ? `<esp-web-install-button manifest="${escapeHtml(release.install.manifest)}"><button slot="activate">Install ${escapeHtml(release.version)} (${escapeHtml(release.install.chipFamily)})</button><span slot="unsupported">Install needs Chrome or Edge on a computer.</span><span slot="not-allowed">Install needs this page over https.</span></esp-web-install-button>` : "";
   return `<section class="release" data-board="${escapeHtml(release.board)}" data-channel="${escapeHtml(release.channel)}">
 <h3><span class="channel">${escapeHtml(release.channel)}</span> <span class="version">${escapeHtml(release.version)}</span></h3>
@@ -722,19 +726,10 @@ ${hasInstall ? '<p class="note">Install flashes a board over USB from the browse
 }
 
 // src/publish/publish.ts
-var PublishError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "PublishError";
-  }
-};
-var IMAGE_NAME = /^firmware-(.+)\.bin$/;
-var VERSION_FILE = /^[A-Za-z0-9_]+-(.+)\.(bin|json)$/;
-async function plan(session, signed, options, where, retry) {
-  let release = signed;
-  const manifest = manifestPath(release.board, release.channel);
-  const image = `${releaseFolder(release.board, release.channel)}/${release.file}`;
-  const previousManifest = await session.read(manifest);
+async function plan(session, release, options, where, retry) {
+  const livePath = manifestPath(release.board, release.channel);
+  const image = imagePath(release.board, release.channel, release.file);
+  const previousManifest = await session.read(livePath);
   let supersededBy;
   if (previousManifest) {
     let current;
@@ -742,81 +737,96 @@ async function plan(session, signed, options, where, retry) {
       current = readVersionLine(previousManifest);
     } catch (error) {
       const reason = error instanceof ManifestError ? error.message : String(error);
-      throw new PublishError(`${manifest} in ${where} is not a readable manifest (${reason}); remove it to publish`);
+      throw new Error(`${livePath} in ${where} is not a readable manifest (${reason}); remove it to publish`, {
+        cause: error
+      });
     }
     const order = compareVersions(release.version, current);
     const refused = order < 0 || order === 0 && !options.force;
     if (refused && retry) {
       supersededBy = current;
     } else if (order < 0) {
-      throw new PublishError(
+      throw new Error(
         `refusing to publish ${release.version} for ${release.board} (${release.channel}): ${where} already offers ${current}, and devices never go back`
       );
     } else if (refused) {
-      throw new PublishError(
+      throw new Error(
         `${release.version} is already published for ${release.board} (${release.channel}) in ${where}; use --force (force: true) to re-publish the same version`
       );
     }
-    if (order === 0 && supersededBy === void 0 && options.republish) release = await options.republish(release, previousManifest);
   }
   const existingImage = await session.compareImage(image, release.imageFile, release.sha256);
   if (existingImage === "different") {
-    throw new PublishError(
+    throw new Error(
       `${image} already exists in ${where} with different bytes; images are immutable, so publish a new version`
     );
   }
   const imageExists = existingImage === "same";
   if (release.staged) {
     const pending = pendingManifestPath(release.board, release.channel);
-    return { release, manifest: pending, image, previousManifest: await session.read(pending), imageExists, supersededBy };
+    const previousPending = await session.read(pending);
+    return {
+      release,
+      manifestPath: pending,
+      imagePath: image,
+      previousManifest: previousPending,
+      imageExists,
+      supersededBy
+    };
   }
-  return { release, manifest, image, previousManifest, imageExists, supersededBy };
+  return { release, manifestPath: livePath, imagePath: image, previousManifest, imageExists, supersededBy };
 }
 async function applyRetention(session, planned, keep) {
   const folder = releaseFolder(planned.release.board, planned.release.channel);
   const files = await session.list(folder);
   const nameOf = (path) => path.slice(folder.length + 1);
-  const images = files.map((path) => ({ path, name: IMAGE_NAME.exec(nameOf(path))?.[1] })).filter((entry) => entry.name !== void 0 && import_semver2.default.valid(entry.name.replace(/_/g, "+")) !== null).sort((a, b) => compareVersions(b.name.replace(/_/g, "+"), a.name.replace(/_/g, "+")));
-  const removed = new Set(images.slice(keep).filter(({ path }) => path !== planned.image).map(({ name }) => name));
+  const images = files.map((path) => ({ path, version: versionOfImageFile(nameOf(path)) })).filter(
+    (entry) => entry.version !== void 0 && import_semver2.default.valid(entry.version) !== null
+  ).sort((a, b) => compareVersions(b.version, a.version));
+  const removed = new Set(
+    images.slice(keep).filter(({ path }) => path !== planned.imagePath).map(({ version }) => version)
+  );
   for (const path of files) {
-    const name = VERSION_FILE.exec(nameOf(path))?.[1];
-    if (name !== void 0 && removed.has(name)) await session.remove(path);
+    const version = versionOfFile(nameOf(path));
+    if (version !== void 0 && removed.has(version)) await session.remove(path);
   }
 }
 async function publishReleases(target, releases, options = {}) {
-  if (options.keepVersions !== void 0 && !(Number.isInteger(options.keepVersions) && options.keepVersions >= 1)) {
-    throw new PublishError(`keep-versions must be a whole number of at least 1, got ${options.keepVersions}`);
-  }
-  const manifests = new Set(releases.map((release) => manifestPath(release.board, release.channel)));
-  if (manifests.size !== releases.length) throw new PublishError("two releases would write the same latest.txt");
+  const manifestPaths = new Set(releases.map((release) => manifestPath(release.board, release.channel)));
+  if (manifestPaths.size !== releases.length) throw new Error("two releases would write the same latest.txt");
   let attempts = 0;
-  return target.transaction(async (session) => {
-    const retry = attempts++ > 0;
-    const planned = [];
-    const all = [...releases, ...await options.companions?.(session) ?? []];
-    for (const release of all) planned.push(await plan(session, release, options, target.description, retry));
-    for (const entry of planned) {
-      if (!entry.imageExists) await session.writeImage(entry.image, entry.release.imageFile);
-      await writeWebInstallFiles(session, entry.release);
-    }
-    const current = planned.filter((entry) => entry.supersededBy === void 0);
-    for (const entry of current) await session.writeManifest(entry.manifest, entry.release.manifest, entry.previousManifest);
-    if (options.keepVersions !== void 0) {
-      for (const entry of current.filter(({ release }) => !release.staged)) await applyRetention(session, entry, options.keepVersions);
-    }
-    await writeSite(session);
-    return planned.map(({ release, manifest, image, imageExists, supersededBy }) => ({
-      board: release.board,
-      channel: release.channel,
-      version: release.version,
-      manifest,
-      image,
-      size: release.size,
-      sha256: release.sha256,
-      imageWritten: !imageExists,
-      ...supersededBy === void 0 ? {} : { supersededBy }
-    }));
-  }, [...manifests]);
+  return target.transaction(
+    async (session) => {
+      const retry = attempts++ > 0;
+      const planned = [];
+      const all = [...releases, ...await options.companions?.(session) ?? []];
+      for (const release of all) planned.push(await plan(session, release, options, target.description, retry));
+      for (const entry of planned) {
+        if (!entry.imageExists) await session.writeImage(entry.imagePath, entry.release.imageFile);
+        await writeWebInstallFiles(session, entry.release);
+      }
+      const current = planned.filter((entry) => entry.supersededBy === void 0);
+      for (const entry of current)
+        await session.writeManifest(entry.manifestPath, entry.release.manifestText, entry.previousManifest);
+      if (options.keepVersions !== void 0) {
+        for (const entry of current.filter(({ release }) => !release.staged))
+          await applyRetention(session, entry, options.keepVersions);
+      }
+      await writeSite(session);
+      return planned.map(({ release, manifestPath: manifestPath2, imagePath: imagePath2, imageExists, supersededBy }) => ({
+        board: release.board,
+        channel: release.channel,
+        version: release.version,
+        manifest: manifestPath2,
+        image: imagePath2,
+        size: release.size,
+        sha256: release.sha256,
+        imageWritten: !imageExists,
+        ...supersededBy === void 0 ? {} : { supersededBy }
+      }));
+    },
+    [...manifestPaths]
+  );
 }
 
 // src/publish/directory.ts
@@ -847,7 +857,8 @@ var DirectoryTarget = class {
   }
   transaction(work) {
     return retryOnConflict(() => work(this.session())).catch((error) => {
-      if (error.code !== void 0 && error.syscall !== void 0) error.message = `${this.description}: ${error.message}`;
+      if (error.code !== void 0 && error.syscall !== void 0)
+        error.message = `${this.description}: ${error.message}`;
       throw error;
     });
   }
@@ -894,19 +905,14 @@ var DirectoryTarget = class {
 
 // src/publish/targets.ts
 var TARGET_KINDS = ["directory", "github-pages", "s3"];
-var PAGES_HISTORIES = ["keep", "squash"];
-async function createTarget(config) {
+async function createTarget(config, log) {
   switch (config.kind) {
     case "directory":
       return new DirectoryTarget(config.directory);
     case "github-pages":
-      if (!config.pages) throw new Error("target github-pages needs its settings (pages-branch, pages-folder, token)");
-      return new (await import("./pages-GVCJ3VZS.js")).PagesTarget(config.pages);
+      return new (await import("./pages-RTSDY4OO.js")).PagesTarget(config.pages, log);
     case "s3":
-      if (!config.s3) throw new Error("target s3 needs its settings (s3-bucket, ...)");
-      return new (await import("./s3-DN3UAYEP.js")).S3Target(config.s3);
-    default:
-      throw new Error(`unknown target ${String(config.kind)}; expected one of ${TARGET_KINDS.join(", ")}`);
+      return new (await import("./s3-4U5GI2LB.js")).S3Target(config.s3);
   }
 }
 
@@ -950,8 +956,7 @@ var ReleaseError = class extends Error {
   published;
 };
 async function buildAll(options, version, release) {
-  const environments = options.environments.length ? options.environments : await listEnvironments(options.projectDir);
-  checkBoards(environments);
+  const environments = options.environments.length ? options.environments : checkBoards(await listEnvironments(options.projectDir));
   await ensurePio(options.log);
   const built = [];
   for (const board of environments) {
@@ -970,7 +975,9 @@ function wantsGzip(options, { board, flash }, alreadyGzip) {
   if (alreadyGzip || options.compress === "none") return false;
   if (options.compress === "gzip" || chip === "ESP8266") return true;
   if (chip === void 0) {
-    options.log.info(`${board}: chip unknown (not reported by PlatformIO, or a prebuilt image without --chip-family), published uncompressed`);
+    options.log.info(
+      `${board}: chip unknown (not reported by PlatformIO, or a prebuilt image without --chip-family), published uncompressed`
+    );
   }
   return false;
 }
@@ -1017,10 +1024,16 @@ async function previewLockouts(options, built) {
 function checkBoards(boards) {
   for (const board of boards) {
     if (!isValidBoard(board)) {
-      throw new ReleaseError(`board ${JSON.stringify(board)} is invalid: use letters, digits, '_', '-' and '.' (not first), at most 64`);
+      throw new ReleaseError(
+        `board ${JSON.stringify(board)} is invalid: use letters, digits, '_', '-' and '.' (not first), at most 64`
+      );
     }
-    if (board === INSTALL_FOLDER) throw new ReleaseError(`board ${JSON.stringify(board)} is taken: the release page keeps ESP Web Tools in ${INSTALL_FOLDER}/`);
+    if (board === INSTALL_FOLDER)
+      throw new ReleaseError(
+        `board ${JSON.stringify(board)} is taken: the release page keeps ESP Web Tools in ${INSTALL_FOLDER}/`
+      );
   }
+  return boards;
 }
 async function channelCompanions(session, signed, policy, followStable) {
   const companions = [];
@@ -1035,26 +1048,17 @@ async function channelCompanions(session, signed, policy, followStable) {
   }
   return companions;
 }
-async function carryForward(release, previous, policy) {
-  const path = manifestPath(release.board, release.channel);
-  let current;
-  try {
-    current = openManifest(previous, lockoutKeys(policy.nextReleaseKeys, policy.keys));
-  } catch (error) {
-    throw new ReleaseError(
-      `${path} offers ${release.version} but does not verify under the signing or trusted keys (${error.message}), so its rollout and seq cannot be carried forward: publish a new version`
-    );
-  }
-  if (current.seq >= MAX_SEQ) throw new ReleaseError(`${path}: seq is at its maximum; publish a new version`);
-  const rollout = policy.rollout ?? (current.rollout === FULL_ROLLOUT ? void 0 : current.rollout);
-  return { ...await signRelease(release, { ...policy, rollout, seq: current.seq + 1 }), staged: release.staged };
-}
 async function runRelease(options) {
   checkBoards([...options.environments, ...options.firmware.map(({ board }) => board)]);
-  const version = options.version ? parseVersion(options.version) : versionFromRef(options.ref);
+  const tag = tagFromRef(options.ref);
+  if (options.releaseAssets && tag === void 0)
+    throw new ReleaseError("release-assets needs a tag (refs/tags/...) to attach to");
+  const version = options.version ? parseVersion(options.version) : versionFromTag(tag, options.ref);
   if (version === void 0) {
     if (!options.build) throw new ReleaseError("nothing to do: not a tag, no version input and build is false");
-    options.log.info(`${options.ref ?? "no ref"} is not a tag and no version was given: building only, nothing is signed or published`);
+    options.log.info(
+      `${options.ref ?? "no ref"} is not a tag and no version was given: building only, nothing is signed or published`
+    );
     const built2 = await buildAll(options, CI_BUILD_VERSION, false);
     return { built: built2, manifests: [], lockouts: await previewLockouts(options, built2) };
   }
@@ -1065,12 +1069,12 @@ async function runRelease(options) {
   let compressed;
   const compressedFolder = async () => compressed ??= await mkdtemp(join4(tmpdir(), "static-ota-gzip-"));
   try {
-    return await signAndPublish(options, version, channel, built, compressedFolder);
+    return await signAndPublish(options, { tag, version, channel }, built, compressedFolder);
   } finally {
     if (compressed) await rm2(compressed, { recursive: true, force: true });
   }
 }
-async function signAndPublish(options, version, channel, built, compressedFolder) {
+async function signAndPublish(options, { tag, version, channel }, built, compressedFolder) {
   const expires = options.expiresInSeconds === void 0 ? void 0 : Math.floor(Date.now() / 1e3) + options.expiresInSeconds;
   const policy = {
     keys: options.signingKeys,
@@ -1100,12 +1104,11 @@ async function signAndPublish(options, version, channel, built, compressedFolder
   }
   const lockouts = signed.flatMap((release) => release.lockout === void 0 ? [] : [release.lockout]);
   for (const lockout of lockouts) options.log.warning(`allow-lockout is set, publishing anyway: ${lockout}`);
-  const target = await createTarget(options.target);
+  const target = await createTarget(options.target, options.log);
   const manifests = await publishReleases(target, signed, {
     force: options.force,
     keepVersions: options.keepVersions,
-    companions: (session) => channelCompanions(session, signed, policy, options.followStable ?? true),
-    republish: (release, previous) => carryForward(release, previous, policy)
+    companions: (session) => channelCompanions(session, signed, policy, options.followStable ?? true)
   });
   for (const manifest of manifests) {
     if (manifest.supersededBy === void 0 && staged) {
@@ -1113,7 +1116,9 @@ async function signAndPublish(options, version, channel, built, compressedFolder
         `staged ${manifest.version} for ${manifest.board} (${manifest.channel}) in ${target.description}: ${manifest.manifest}, signed by ${options.signingKeys.length} of the ${options.requiredSignatures} keys devices require; devices keep the current release until \`static-ota cosign\` adds the rest`
       );
     } else if (manifest.supersededBy === void 0) {
-      options.log.info(`published ${manifest.version} for ${manifest.board} (${manifest.channel}) to ${target.description}: ${manifest.manifest}`);
+      options.log.info(
+        `published ${manifest.version} for ${manifest.board} (${manifest.channel}) to ${target.description}: ${manifest.manifest}`
+      );
     } else {
       options.log.warning(
         `${manifest.image} was added, but a concurrent run published ${manifest.supersededBy} meanwhile, so ${manifest.manifest} keeps offering ${manifest.supersededBy}`
@@ -1121,91 +1126,79 @@ async function signAndPublish(options, version, channel, built, compressedFolder
     }
   }
   if (options.releaseAssets) {
-    const folder = await mkdtemp(join4(tmpdir(), "static-ota-assets-"));
     try {
-      const assets = [];
-      for (const release of signed) {
-        const manifestFile = join4(folder, `${release.board}-latest.txt`);
-        await writeFile2(manifestFile, release.manifest, "latin1");
-        assets.push(
-          { name: `${release.board}-${release.file}`, path: release.imageFile, contentType: "application/octet-stream" },
-          { name: `${release.board}-latest.txt`, path: manifestFile, contentType: "text/plain" }
-        );
-      }
-      const { attachReleaseAssets } = await import("./release-assets-COYU2G6J.js");
-      await attachReleaseAssets(options.releaseAssets, assets);
+      const { attachSignedReleases } = await import("./release-assets-W3UGWAXQ.js");
+      await attachSignedReleases(
+        { ...options.releaseAssets, tag, prerelease: isPrerelease(version) },
+        signed
+      );
     } catch (error) {
       throw new ReleaseError(
         `the mirror is published (${target.description}), but attaching the release assets failed: ${error.message}. To attach them, re-run with build: false, force: true and the published images as firmware (identical images are kept).`,
         { version, channel, built, manifests, lockouts, ...options.attest ? { attestations } : {} }
       );
-    } finally {
-      await rm2(folder, { recursive: true, force: true });
     }
   }
   return { version, channel, built, manifests, lockouts, ...options.attest ? { attestations } : {} };
 }
 
 // src/resign.ts
-var ResignError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ResignError";
-  }
-};
 function parseRolloutPercent(text, name) {
   const trimmed = text.trim().replace(/%$/, "");
   const value = /^(0|[1-9]\d{0,2})$/.test(trimmed) ? Number(trimmed) : NaN;
-  if (!(value >= 0 && value <= FULL_ROLLOUT)) throw new InputError(`${name} must be a whole percentage from 0 to 100, got ${JSON.stringify(text)}`);
+  if (!(value >= 0 && value <= FULL_ROLLOUT))
+    throw new InputError(`${name} must be a whole percentage from 0 to 100, got ${JSON.stringify(text)}`);
   return value;
 }
 function parseRequiredSignatures(text, name) {
   const count = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
   if (!(count >= 1 && count <= MAX_REQUIRED_SIGNATURES)) {
-    throw new InputError(`${name} must be a whole number from 1 to ${MAX_REQUIRED_SIGNATURES} (devices trust at most that many keys), got ${JSON.stringify(text)}`);
+    throw new InputError(
+      `${name} must be a whole number from 1 to ${MAX_REQUIRED_SIGNATURES} (devices trust at most that many keys), got ${JSON.stringify(text)}`
+    );
   }
   return count;
 }
 async function readCurrentManifest(session, { board, channel }, trustedKeys, where, path = manifestPath(board, channel)) {
   const bytes = await session.read(path);
-  if (!bytes) throw new ResignError(`${path} does not exist in ${where}: publish a release first`);
+  if (!bytes) throw new Error(`${path} does not exist in ${where}: publish a release first`);
   try {
     return { bytes, manifest: openManifest(bytes, trustedKeys), path };
   } catch (error) {
-    throw new ResignError(`${path} in ${where} does not verify under the given keys: ${error.message}`);
+    throw new Error(`${path} in ${where} does not verify under the given keys: ${error.message}`, {
+      cause: error
+    });
   }
 }
 function changeRollout(target, change) {
   const trustedKeys = change.trustedKeys?.length ? change.trustedKeys : change.keys.map((key) => key.publicKey);
-  const signers = new Set(change.keys.map((key) => key.keyId)).size;
+  const staged = new Set(change.keys.map((key) => key.keyId)).size < (change.requiredSignatures ?? 1);
   return target.transaction(async (session) => {
     const { bytes, manifest, path } = await readCurrentManifest(session, change, trustedKeys, target.description);
-    if (manifest.seq >= MAX_SEQ) throw new ResignError(`${path}: seq is at its maximum; publish a new version`);
-    const staged = signers < requiredFor(manifest, bytes, path, change.requiredSignatures);
-    const { board, channel, version } = manifest;
+    if (manifest.seq >= 4294967295) throw new Error(`${path}: seq is at its maximum; publish a new version`);
+    const { version, board, channel, file, size, sha256, expires, extra } = manifest;
     const seq = manifest.seq + 1;
-    const text = signManifest({ ...signedFields(manifest), rollout: change.percent, seq }, change.keys);
+    const text = signManifest(
+      { version, board, channel, file, size, sha256, expires, rollout: change.percent, seq, extra },
+      change.keys
+    );
     const destination = staged ? pendingManifestPath(board, channel) : path;
     const waiting = staged ? await session.read(destination) : void 0;
     if (waiting) {
-      throw new ResignError(
+      throw new Error(
         `${destination} in ${target.description} already holds ${readVersionLine(waiting)} awaiting cosignatures: cosign it, or remove it, before staging a rollout change`
       );
     }
     await session.writeManifest(destination, text, staged ? void 0 : bytes);
-    if (!staged) await writeSite(session);
-    return { path: destination, version, previousPercent: manifest.rollout, percent: change.percent, seq, manifest: text };
+    return {
+      path: destination,
+      version,
+      previousPercent: manifest.rollout,
+      percent: change.percent,
+      seq,
+      manifest: text
+    };
   });
-}
-function requiredFor(manifest, bytes, path, required) {
-  if (required !== void 0) return required;
-  const unchecked = new Set(summarizeManifest(bytes).keyIds.filter((keyId) => !manifest.verifiedKeys.includes(keyId)));
-  if (unchecked.size > 0) {
-    throw new ResignError(
-      `${path} also carries signatures by ${[...unchecked].join(", ")}, which the given keys cannot check: give --trusted-key for every key devices trust, or --required-signatures, so the new manifest keeps as many signatures as devices require`
-    );
-  }
-  return manifest.verifiedKeys.length;
 }
 function supersedes(staged, live, trustedKeys) {
   const order = compareVersions(staged.version, readVersionLine(live));
@@ -1219,7 +1212,7 @@ function supersedes(staged, live, trustedKeys) {
 function cosign(target, request) {
   const { board, channel, key, trustedKeys, requiredSignatures } = request;
   if (!trustedKeys.some((trusted) => Buffer.from(trusted).equals(Buffer.from(key.publicKey)))) {
-    throw new ResignError(`the cosigning key ${key.keyId} is not among the trusted keys: devices would ignore its signature`);
+    throw new Error(`the cosigning key ${key.keyId} is not among the trusted keys: devices would ignore its signature`);
   }
   return target.transaction(async (session) => {
     const where = target.description;
@@ -1228,39 +1221,46 @@ function cosign(target, request) {
     const staged = await session.read(pendingPath);
     const path = staged ? pendingPath : livePath;
     const bytes = staged ?? await session.read(livePath);
-    if (!bytes) throw new ResignError(`neither ${pendingPath} nor ${livePath} exists in ${where}: publish a release first`);
+    if (!bytes) throw new Error(`neither ${pendingPath} nor ${livePath} exists in ${where}: publish a release first`);
     const existing = bytes.toString("latin1").split("\n").filter((line2) => line2.startsWith("sig=")).length;
     let opened;
     try {
       opened = openManifest(bytes, trustedKeys, existing);
     } catch (error) {
-      throw new ResignError(`${path} in ${where}: every existing signature must be a valid one from a distinct trusted key: ${error.message}`);
+      throw new Error(
+        `${path} in ${where}: every existing signature must be a valid one from a distinct trusted key: ${error.message}`,
+        { cause: error }
+      );
     }
-    if (opened.verifiedKeys.includes(key.keyId)) throw new ResignError(`${path} in ${where} is already signed by ${key.keyId}`);
-    if (existing >= MAX_SIGNATURES) throw new ResignError(`${path} in ${where} already has ${MAX_SIGNATURES} signatures, the most a manifest may carry`);
-    const line = formatSignatureLine({ keyId: key.keyId, signature: signBytes(bytes.subarray(0, opened.signedLength), key.seed) });
+    if (opened.verifiedKeys.includes(key.keyId))
+      throw new Error(`${path} in ${where} is already signed by ${key.keyId}`);
+    if (existing >= MAX_SIGNATURES)
+      throw new Error(`${path} in ${where} already has ${MAX_SIGNATURES} signatures, the most a manifest may carry`);
+    const line = formatSignatureLine({
+      keyId: key.keyId,
+      signature: signBytes(bytes.subarray(0, opened.signedLength), key.seed)
+    });
     const text = bytes.toString("latin1") + line;
     openManifest(Buffer.from(text, "latin1"), trustedKeys, existing + 1);
     const promoted = staged !== void 0 && existing + 1 >= requiredSignatures;
     if (!promoted) {
       await session.writeManifest(path, text, bytes);
-      if (path === livePath) await writeSite(session);
       return { path, version: opened.version, signatures: existing + 1, promoted, manifest: text };
     }
     const live = await session.read(livePath);
     if (live && !supersedes(opened, live, trustedKeys)) {
-      throw new ResignError(
+      throw new Error(
         `${pendingPath} offers ${opened.version} (seq ${opened.seq}), but ${livePath} already offers ${readVersionLine(live)} at least as new: devices never go back, so it is not promoted`
       );
     }
     await session.writeManifest(livePath, text, live);
     await session.remove(pendingPath);
-    await writeSite(session);
     return { path: livePath, version: opened.version, signatures: existing + 1, promoted, manifest: text };
   });
 }
 
 // src/target-settings.ts
+var PAGES_HISTORIES = ["keep", "squash"];
 var TARGET_SETTING_NAMES = [
   "target",
   "directory",
@@ -1275,16 +1275,6 @@ var TARGET_SETTING_NAMES = [
   "s3-access-key-id",
   "s3-acl"
 ];
-var TARGET_DEFAULTS = {
-  target: "directory",
-  directory: "public",
-  "pages-branch": "gh-pages",
-  "pages-folder": "",
-  "pages-history": "keep",
-  "s3-prefix": "",
-  "s3-region": "us-east-1",
-  "s3-force-path-style": "false"
-};
 function parseBoolean(text, name) {
   if (text === "true" || text === "True" || text === "TRUE") return true;
   if (text === "false" || text === "False" || text === "FALSE") return false;
@@ -1296,45 +1286,48 @@ function readTargetConfig(setting, env) {
   if (!TARGET_KINDS.includes(kind)) {
     throw new InputError(`target must be one of ${TARGET_KINDS.join(", ")}, got ${JSON.stringify(kind)}`);
   }
-  const server = env.GITHUB_SERVER_URL ?? "https://github.com";
-  const repository = env.GITHUB_REPOSITORY;
-  if (kind === "github-pages" && !repository) throw new InputError("target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)");
-  const history = value("pages-history") ?? "";
-  if (!PAGES_HISTORIES.includes(history)) {
-    throw new InputError(`pages-history must be one of ${PAGES_HISTORIES.join(", ")}, got ${JSON.stringify(history)}`);
-  }
-  return {
-    kind,
-    directory: value("directory") ?? "",
-    pages: {
-      branch: value("pages-branch") ?? "",
-      folder: value("pages-folder") ?? "",
-      token: value("token"),
-      remoteUrl: `${server}/${repository}.git`,
-      history
-    },
-    s3: {
-      bucket: value("s3-bucket") ?? "",
-      prefix: value("s3-prefix") ?? "",
-      region: value("s3-region") ?? "",
-      endpoint: value("s3-endpoint"),
-      forcePathStyle: parseBoolean(value("s3-force-path-style"), "s3-force-path-style"),
-      accessKeyId: value("s3-access-key-id"),
-      secretAccessKey: value("s3-secret-access-key"),
-      sessionToken: value("s3-session-token"),
-      acl: value("s3-acl")
+  switch (kind) {
+    case "directory":
+      return { kind: "directory", directory: value("directory") ?? "" };
+    case "github-pages": {
+      const repository = env.GITHUB_REPOSITORY;
+      if (!repository) throw new InputError("target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)");
+      const history = value("pages-history") ?? "";
+      if (!PAGES_HISTORIES.includes(history)) {
+        throw new InputError(
+          `pages-history must be one of ${PAGES_HISTORIES.join(", ")}, got ${JSON.stringify(history)}`
+        );
+      }
+      return {
+        kind: "github-pages",
+        pages: {
+          branch: value("pages-branch") ?? "",
+          folder: value("pages-folder") ?? "",
+          token: value("token"),
+          remoteUrl: `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${repository}.git`,
+          history
+        }
+      };
     }
-  };
+    case "s3":
+      return {
+        kind: "s3",
+        s3: {
+          bucket: value("s3-bucket") ?? "",
+          prefix: value("s3-prefix") ?? "",
+          region: value("s3-region") ?? "",
+          endpoint: value("s3-endpoint"),
+          forcePathStyle: parseBoolean(value("s3-force-path-style"), "s3-force-path-style"),
+          accessKeyId: value("s3-access-key-id"),
+          secretAccessKey: value("s3-secret-access-key"),
+          sessionToken: value("s3-session-token"),
+          acl: value("s3-acl")
+        }
+      };
+  }
 }
 
 export {
-  InputError,
-  parseDuration,
-  parsePositiveInteger,
-  splitList,
-  COMPRESS_MODES,
-  parseCompressMode,
-  tagFromRef,
   compareVersions,
   layoutForPrebuilt,
   createTarget,
@@ -1349,6 +1342,5 @@ export {
   changeRollout,
   cosign,
   TARGET_SETTING_NAMES,
-  TARGET_DEFAULTS,
   readTargetConfig
 };

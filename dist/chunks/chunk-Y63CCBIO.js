@@ -51,7 +51,13 @@ var USER_AGENT = /^static-ota\/([^\s()]+) \(([^;()]+); ([^;()]+); ([^;()]+)(?:; 
 function parseUserAgent(userAgent) {
   const match = USER_AGENT.exec(userAgent);
   if (!match) return void 0;
-  return { library: match[1], board: match[2], version: match[3], channel: match[4], ...match[5] ? { deviceId: match[5] } : {} };
+  return {
+    library: match[1],
+    board: match[2],
+    version: match[3],
+    channel: match[4],
+    ...match[5] ? { deviceId: match[5] } : {}
+  };
 }
 
 export {

@@ -4,14 +4,14 @@ import {
   getIDToken
 } from "./chunk-HTNEPPBG.js";
 import {
+  require_semver
+} from "./chunk-KBL5H7M2.js";
+import {
   RequestError,
   context,
   getOctokit
 } from "./chunk-ZAJM64AG.js";
 import "./chunk-A37WB6L3.js";
-import {
-  require_semver
-} from "./chunk-KBL5H7M2.js";
 import {
   __commonJS,
   __require,

@@ -1,12 +1,13 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  readVersionLine
-} from "./chunk-F3RX3ECK.js";
-import {
   ConflictError,
   retryOnConflict
 } from "./chunk-KCXCTA5R.js";
-import "./chunk-ZMUUB56F.js";
+import {
+  isManifestPath,
+  readVersionLine
+} from "./chunk-MZALDNKB.js";
+import "./chunk-PFWMPTYH.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/publish/pages.ts
@@ -30,12 +31,6 @@ var GIT_SETTINGS = [
   `user.email=${COMMITTER_EMAIL}`
 ];
 var FILE_MODE = "100644";
-var PagesError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "PagesError";
-  }
-};
 function withoutCredentials(url) {
   try {
     const parsed = new URL(url);
@@ -51,7 +46,9 @@ function normalizeFolder(folder) {
   const segments = folder.split("/").filter((segment) => segment !== "");
   for (const segment of segments) {
     if (segment === "." || segment === ".." || segment === ".git" || segment.includes("\\")) {
-      throw new PagesError(`pages-folder ${JSON.stringify(folder)} must be a plain relative folder, like ota or firmware/ota`);
+      throw new Error(
+        `pages-folder ${JSON.stringify(folder)} must be a plain relative folder, like ota or firmware/ota`
+      );
     }
   }
   return segments.join("/");
@@ -63,9 +60,11 @@ var PagesTarget = class {
   remote;
   history;
   environment;
-  constructor(config) {
-    if (!config.remoteUrl || config.remoteUrl.startsWith("-")) throw new PagesError("the github-pages target needs a git remote URL");
-    if (!config.branch || config.branch.startsWith("-")) throw new PagesError(`pages-branch ${JSON.stringify(config.branch)} is not a branch name`);
+  constructor(config, log) {
+    if (!config.remoteUrl || config.remoteUrl.startsWith("-"))
+      throw new Error("the github-pages target needs a git remote URL");
+    if (!config.branch || config.branch.startsWith("-"))
+      throw new Error(`pages-branch ${JSON.stringify(config.branch)} is not a branch name`);
     this.branch = config.branch;
     this.folder = normalizeFolder(config.folder);
     this.remote = config.remoteUrl;
@@ -76,6 +75,7 @@ var PagesTarget = class {
     const origin = httpOrigin(config.remoteUrl);
     if (config.token && origin) {
       const basic = Buffer.from(`x-access-token:${config.token}`).toString("base64");
+      log?.mask?.(basic);
       Object.assign(this.environment, {
         GIT_CONFIG_COUNT: "1",
         GIT_CONFIG_KEY_0: `http.${origin}/.extraheader`,
@@ -111,18 +111,39 @@ var PagesTarget = class {
    * new orphan branch holding `.nojekyll`. Returns the fetched commit, if any.
    */
   async checkOut(clone, reads) {
-    await this.git(clone, ["check-ref-format", `refs/heads/${this.branch}`], `pages-branch ${JSON.stringify(this.branch)} is not a valid branch name`);
+    await this.git(
+      clone,
+      ["check-ref-format", `refs/heads/${this.branch}`],
+      `pages-branch ${JSON.stringify(this.branch)} is not a valid branch name`
+    );
     await this.git(clone, ["init", "--quiet", `--initial-branch=${this.branch}`]);
     await this.git(clone, ["remote", "add", "origin", this.remote]);
-    const listed = await this.git(clone, ["ls-remote", "--exit-code", "origin", `refs/heads/${this.branch}`], void 0, [2]);
+    const listed = await this.git(
+      clone,
+      ["ls-remote", "--exit-code", "origin", `refs/heads/${this.branch}`],
+      void 0,
+      [2]
+    );
     if (listed.code !== 0) {
       await this.stage(clone, ".nojekyll", await this.storeBlob(clone, ["--stdin"], ""));
       return void 0;
     }
     await this.git(clone, ["config", "core.sparseCheckout", "true"]);
-    await writeFile(join(clone, ".git", "info", "sparse-checkout"), reads.map((path) => `/${sparsePattern(this.inBranch(path))}
-`).join(""));
-    await this.git(clone, ["fetch", "--quiet", "--depth", "1", "--filter=blob:none", "--no-tags", "origin", `refs/heads/${this.branch}`]);
+    await writeFile(
+      join(clone, ".git", "info", "sparse-checkout"),
+      reads.map((path) => `/${sparsePattern(this.inBranch(path))}
+`).join("")
+    );
+    await this.git(clone, [
+      "fetch",
+      "--quiet",
+      "--depth",
+      "1",
+      "--filter=blob:none",
+      "--no-tags",
+      "origin",
+      `refs/heads/${this.branch}`
+    ]);
     await this.git(clone, ["reset", "--quiet", "--hard", "FETCH_HEAD"]);
     return (await this.git(clone, ["rev-parse", "--verify", "FETCH_HEAD^{commit}"])).stdout.trim();
   }
@@ -184,15 +205,20 @@ var PagesTarget = class {
   async push(clone, commit, fetched) {
     const ref = `refs/heads/${this.branch}`;
     const lease = this.history === "squash" ? [`--force-with-lease=${ref}:${fetched ?? ""}`] : [];
-    const pushed = await this.git(clone, ["push", "--porcelain", "--no-verify", ...lease, "origin", `${commit}:${ref}`], void 0, [1]);
+    const pushed = await this.git(
+      clone,
+      ["push", "--porcelain", "--no-verify", ...lease, "origin", `${commit}:${ref}`],
+      void 0,
+      [1]
+    );
     if (pushed.code === 0) return;
     const refStatus = pushed.stdout.split("\n").find((line) => line.startsWith("!"));
     if (refStatus && LOST_RACE.test(refStatus)) {
       throw new ConflictError(`another publish updated ${this.branch} first (${refStatus.split("	").pop()})`);
     }
-    throw new PagesError(`git push to ${this.description} failed: ${explain(pushed, refStatus)}`);
+    throw new Error(`git push to ${this.description} failed: ${explain(pushed, refStatus)}`);
   }
-  /** Runs git without a shell; a non-zero exit (other than `allowedCodes`) becomes a PagesError without secrets. */
+  /** Runs git without a shell; a non-zero exit (other than `allowedCodes`) becomes a Error without secrets. */
   git(cwd, args, failure, allowedCodes = [], input) {
     return this.run(cwd, args, "utf8", failure, allowedCodes, input);
   }
@@ -211,7 +237,7 @@ var PagesTarget = class {
           const result = { code, stdout, stderr: stderr.toString() };
           if (code === 0 || allowedCodes.includes(code)) return resolvePromise(result);
           const reason = error?.killed ? `timed out after ${GIT_TIMEOUT_MS / 1e3} s` : explain(result);
-          reject(new PagesError(failure ?? `git ${args[0]} for ${this.description} failed: ${reason}`));
+          reject(new Error(failure ?? `git ${args[0]} for ${this.description} failed: ${reason}`));
         }
       );
       child.stdin?.on("error", () => void 0);
@@ -246,7 +272,7 @@ async function commitMessage(session, changed, folder) {
   const prefix = folder ? `${folder}/` : "";
   const published = [];
   for (const path of changed) {
-    if (!path.startsWith(prefix) || !path.endsWith("/latest.txt")) continue;
+    if (!path.startsWith(prefix) || !isManifestPath(path)) continue;
     const [board, channel] = path.slice(prefix.length).split("/").slice(0, -1);
     const bytes = await session.read(path.slice(prefix.length));
     if (!bytes || !board) continue;
@@ -255,6 +281,5 @@ async function commitMessage(session, changed, folder) {
   return published.length ? `static-ota: publish ${published.join(", ")}` : "static-ota: update mirror";
 }
 export {
-  PagesError,
   PagesTarget
 };

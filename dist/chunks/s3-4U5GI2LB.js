@@ -9,7 +9,7 @@ import {
 import {
   READ_CHUNK_BYTES,
   hashFile
-} from "./chunk-ZMUUB56F.js";
+} from "./chunk-PFWMPTYH.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/publish/s3.ts
@@ -30,10 +30,19 @@ function signRequest(request, credentials, now = /* @__PURE__ */ new Date()) {
   const added = { "x-amz-content-sha256": request.payloadHash, "x-amz-date": amzDate };
   if (credentials.sessionToken) added["x-amz-security-token"] = credentials.sessionToken;
   const headers = /* @__PURE__ */ new Map();
-  for (const [name, value] of Object.entries({ ...request.headers, ...added })) headers.set(name.toLowerCase(), value.trim().replace(/\s+/g, " "));
+  for (const [name, value] of Object.entries({ ...request.headers, ...added }))
+    headers.set(name.toLowerCase(), value.trim().replace(/\s+/g, " "));
   const names = [...headers.keys()].sort();
   const signedHeaders = names.join(";");
-  const canonical = [request.method, request.path, request.query, ...names.map((name) => `${name}:${headers.get(name)}`), "", signedHeaders, request.payloadHash].join("\n");
+  const canonical = [
+    request.method,
+    request.path,
+    request.query,
+    ...names.map((name) => `${name}:${headers.get(name)}`),
+    "",
+    signedHeaders,
+    request.payloadHash
+  ].join("\n");
   const scope = `${day}/${request.region}/s3/aws4_request`;
   const stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256Hex(canonical)].join("\n");
   const key = hmac(hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, day), request.region), "s3"), "aws4_request");
@@ -51,14 +60,24 @@ var MAX_LIST_PAGES = 1e3;
 var RETRY_BASE_DELAY_MS = 100;
 var RETRY_MAX_DELAY_MS = 2e4;
 var MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
-var ACLS = ["private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control"];
-var TRANSIENT_CODES = /* @__PURE__ */ new Set(["RequestTimeout", "RequestTimeoutException", "SlowDown", "Throttling", "ThrottlingException", "RequestThrottled", "TooManyRequestsException"]);
-var S3TargetError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "S3TargetError";
-  }
-};
+var ACLS = [
+  "private",
+  "public-read",
+  "public-read-write",
+  "authenticated-read",
+  "aws-exec-read",
+  "bucket-owner-read",
+  "bucket-owner-full-control"
+];
+var TRANSIENT_CODES = /* @__PURE__ */ new Set([
+  "RequestTimeout",
+  "RequestTimeoutException",
+  "SlowDown",
+  "Throttling",
+  "ThrottlingException",
+  "RequestThrottled",
+  "TooManyRequestsException"
+]);
 var S3RequestError = class extends Error {
   constructor(message, status, code, attempts = 1) {
     super(message);
@@ -85,20 +104,29 @@ function describeFailure(error) {
   if (error.code && !text.includes(error.code)) text = `${error.code}: ${text}`;
   if (error.status) text += ` (HTTP ${error.status})`;
   if (error.attempts > 1) text += ` after ${error.attempts} attempts`;
-  if (error.status === 403) text += "; check the credentials and that they may read, write, list and delete in the bucket";
+  if (error.status === 403)
+    text += "; check the credentials and that they may read, write, list and delete in the bucket";
   return text;
 }
 function credentialsOf(config) {
   if (config.accessKeyId && config.secretAccessKey) {
-    return { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey, sessionToken: config.sessionToken || void 0 };
+    return {
+      accessKeyId: config.accessKeyId,
+      secretAccessKey: config.secretAccessKey,
+      sessionToken: config.sessionToken || void 0
+    };
   }
   const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN } = process.env;
   if (!AWS_ACCESS_KEY_ID || !AWS_SECRET_ACCESS_KEY) {
-    throw new S3TargetError(
+    throw new Error(
       "the s3 target has no credentials: set s3-access-key-id and s3-secret-access-key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (for example through aws-actions/configure-aws-credentials); AWS profiles, instance roles and web-identity files are not read"
     );
   }
-  return { accessKeyId: AWS_ACCESS_KEY_ID, secretAccessKey: AWS_SECRET_ACCESS_KEY, sessionToken: AWS_SESSION_TOKEN || void 0 };
+  return {
+    accessKeyId: AWS_ACCESS_KEY_ID,
+    secretAccessKey: AWS_SECRET_ACCESS_KEY,
+    sessionToken: AWS_SESSION_TOKEN || void 0
+  };
 }
 var VIRTUAL_HOST_BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 var S3Target = class {
@@ -114,12 +142,14 @@ var S3Target = class {
   idleTimeoutMs;
   conditionalWrites;
   constructor(config) {
-    if (!config.bucket) throw new S3TargetError("the s3 target needs s3-bucket");
+    if (!config.bucket) throw new Error("the s3 target needs s3-bucket");
     if (config.acl && !ACLS.includes(config.acl)) {
-      throw new S3TargetError(`s3-acl ${JSON.stringify(config.acl)} is not a canned ACL; expected one of ${ACLS.join(", ")}`);
+      throw new Error(`s3-acl ${JSON.stringify(config.acl)} is not a canned ACL; expected one of ${ACLS.join(", ")}`);
     }
     if (Boolean(config.accessKeyId) !== Boolean(config.secretAccessKey)) {
-      throw new S3TargetError("give both s3-access-key-id and s3-secret-access-key, or neither (then AWS_* environment variables are used)");
+      throw new Error(
+        "give both s3-access-key-id and s3-secret-access-key, or neither (then AWS_* environment variables are used)"
+      );
     }
     this.bucket = config.bucket;
     const prefix = config.prefix.replace(/^\/+|\/+$/g, "");
@@ -133,9 +163,10 @@ var S3Target = class {
     try {
       endpoint = new URL(config.endpoint || `https://s3.${this.region}.amazonaws.com`);
     } catch {
-      throw new S3TargetError(`s3-endpoint ${JSON.stringify(config.endpoint)} is not a URL`);
+      throw new Error(`s3-endpoint ${JSON.stringify(config.endpoint)} is not a URL`);
     }
-    if (endpoint.protocol !== "https:" && endpoint.protocol !== "http:") throw new S3TargetError(`s3-endpoint ${endpoint.href} is not http or https`);
+    if (endpoint.protocol !== "https:" && endpoint.protocol !== "http:")
+      throw new Error(`s3-endpoint ${endpoint.href} is not http or https`);
     const basePath = endpoint.pathname.replace(/\/*$/, "/");
     if (config.forcePathStyle || !VIRTUAL_HOST_BUCKET.test(this.bucket)) {
       this.base = new URL(`${basePath}${encodeKey(this.bucket)}/`, endpoint);
@@ -171,7 +202,8 @@ var S3Target = class {
           const precondition = known.bytes === void 0 ? { ifNoneMatch: "*" } : { ifMatch: known.etag };
           return this.putConditionally(path, body, headers, precondition);
         }
-        if (!sameBytes((await this.get(path)).bytes, previous)) throw new ConflictError(`${this.url(path)} changed while publishing`);
+        if (!sameBytes((await this.get(path)).bytes, previous))
+          throw new ConflictError(`${this.url(path)} changed while publishing`);
         await this.put(path, body, headers);
       },
       remove: async (path) => {
@@ -190,7 +222,7 @@ var S3Target = class {
     return `s3://${this.bucket}/${this.key(path)}`;
   }
   failure(operation, path, error) {
-    return new S3TargetError(`${operation} ${this.url(path)} failed: ${describeFailure(error)}`);
+    return new Error(`${operation} ${this.url(path)} failed: ${describeFailure(error)}`, { cause: error });
   }
   /**
    * Sends one request, signed, retrying transient failures with backoff; a 2xx answer goes to `read`
@@ -215,9 +247,22 @@ var S3Target = class {
     const { body } = request;
     if (body) headers["content-length"] = String(Buffer.isBuffer(body) ? body.length : body.size);
     const payloadHash = await this.payloadHash(body, url);
-    Object.assign(headers, signRequest({ method: request.method, path: url.pathname, query, headers, payloadHash, region: this.region }, this.credentials));
+    Object.assign(
+      headers,
+      signRequest(
+        { method: request.method, path: url.pathname, query, headers, payloadHash, region: this.region },
+        this.credentials
+      )
+    );
     const send = process.getBuiltinModule(url.protocol === "https:" ? "node:https" : "node:http").request;
-    const outgoing = send({ protocol: url.protocol, hostname: url.hostname, port: url.port, method: request.method, path: `${url.pathname}${query ? `?${query}` : ""}`, headers });
+    const outgoing = send({
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: url.port,
+      method: request.method,
+      path: `${url.pathname}${query ? `?${query}` : ""}`,
+      headers
+    });
     return new Promise((resolve, reject) => {
       let settled = false;
       const fail = (error) => {
@@ -234,7 +279,11 @@ var S3Target = class {
         const outcome = status >= 200 && status < 300 ? read(answer) : readAll(answer).then((text) => {
           const xml = text.toString("utf8");
           const code = element(xml, "Code");
-          throw new S3RequestError(decodeXml(element(xml, "Message") ?? answer.statusMessage ?? ""), status, code && decodeXml(code));
+          throw new S3RequestError(
+            decodeXml(element(xml, "Message") ?? answer.statusMessage ?? ""),
+            status,
+            code && decodeXml(code)
+          );
         });
         outcome.then(
           (value) => {
@@ -259,7 +308,10 @@ var S3Target = class {
   }
   async get(path) {
     try {
-      return await this.request({ method: "GET", key: this.key(path) }, async (answer) => ({ bytes: await readAll(answer), etag: answer.headers.etag }));
+      return await this.request({ method: "GET", key: this.key(path) }, async (answer) => ({
+        bytes: await readAll(answer),
+        etag: answer.headers.etag
+      }));
     } catch (error) {
       if (error instanceof S3RequestError && error.status === 404) return { bytes: void 0, etag: void 0 };
       throw this.failure("GET", path, error);
@@ -283,7 +335,11 @@ var S3Target = class {
     const paths = [];
     let token;
     for (let page = 0; page < MAX_LIST_PAGES; page++) {
-      const query = { "list-type": "2", prefix: this.key(folder ? `${folder}/` : ""), delimiter: "/" };
+      const query = {
+        "list-type": "2",
+        prefix: this.key(folder ? `${folder}/` : ""),
+        delimiter: "/"
+      };
       if (token) query["continuation-token"] = token;
       let xml;
       try {
@@ -300,11 +356,14 @@ var S3Target = class {
       token = element(xml, "IsTruncated") === "true" && next ? decodeXml(next) : void 0;
       if (!token) return paths;
     }
-    throw new S3TargetError(`LIST ${this.url(folder)} did not end after ${MAX_LIST_PAGES} pages`);
+    throw new Error(`LIST ${this.url(folder)} did not end after ${MAX_LIST_PAGES} pages`);
   }
   /** PUT with the object's headers. No checksum headers are sent: R2, B2 and older MinIO rejected the SDK's CRC32 ones. */
   send(path, body, headers, precondition = {}) {
-    const objectHeaders = { "content-type": headers.contentType, "cache-control": headers.cacheControl };
+    const objectHeaders = {
+      "content-type": headers.contentType,
+      "cache-control": headers.cacheControl
+    };
     if (this.acl) objectHeaders["x-amz-acl"] = this.acl;
     if (precondition.ifMatch) objectHeaders["if-match"] = precondition.ifMatch;
     if (precondition.ifNoneMatch) objectHeaders["if-none-match"] = precondition.ifNoneMatch;
@@ -390,7 +449,10 @@ function watchTimeouts(outgoing, idleMs, fail) {
   outgoing.setTimeout(idleMs, () => fail(new Error(`no answer for ${idleMs} ms`)));
   outgoing.once("socket", (socket) => {
     if (!socket.connecting) return;
-    const timer = setTimeout(() => fail(new Error(`no connection within ${S3_CONNECT_TIMEOUT_MS} ms`)), S3_CONNECT_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail(new Error(`no connection within ${S3_CONNECT_TIMEOUT_MS} ms`)),
+      S3_CONNECT_TIMEOUT_MS
+    );
     socket.once("connect", () => clearTimeout(timer));
     socket.once("close", () => clearTimeout(timer));
   });
@@ -418,7 +480,6 @@ export {
   DEFAULT_S3_IDLE_TIMEOUT_MS,
   DEFAULT_S3_REGION,
   S3Target,
-  S3TargetError,
   S3_CONNECT_TIMEOUT_MS,
   S3_MAX_ATTEMPTS
 };

@@ -4,21 +4,15 @@ import {
 } from "./chunk-ZAJM64AG.js";
 import "./chunk-A37WB6L3.js";
 import {
-  require_semver
-} from "./chunk-KBL5H7M2.js";
-import {
-  __toESM
-} from "./chunk-PUMHU2BD.js";
+  MANIFEST_FILE
+} from "./chunk-MZALDNKB.js";
+import "./chunk-PFWMPTYH.js";
+import "./chunk-PUMHU2BD.js";
 
 // src/publish/release-assets.ts
-import { readFile } from "node:fs/promises";
-var import_semver = __toESM(require_semver(), 1);
-var ReleaseAssetsError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ReleaseAssetsError";
-  }
-};
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 var statusOf = (error) => error?.status;
 function describe(error) {
   const status = statusOf(error);
@@ -26,32 +20,53 @@ function describe(error) {
   const text = status ? `HTTP ${status}: ${message}` : message;
   return status === 403 || status === 404 ? `${text} (the token needs \`permissions: contents: write\` on the repository)` : text;
 }
-var isPrerelease = (tag) => (import_semver.default.prerelease(tag.replace(/^v/, ""))?.length ?? 0) > 0;
+async function attachSignedReleases(options, releases) {
+  const folder = await mkdtemp(join(tmpdir(), "static-ota-assets-"));
+  try {
+    const assets = [];
+    for (const release of releases) {
+      const manifestName = `${release.board}-${MANIFEST_FILE}`;
+      const manifestFile = join(folder, manifestName);
+      await writeFile(manifestFile, release.manifestText, "latin1");
+      assets.push(
+        { name: `${release.board}-${release.file}`, path: release.imageFile, contentType: "application/octet-stream" },
+        { name: manifestName, path: manifestFile, contentType: "text/plain" }
+      );
+    }
+    await attachReleaseAssets(options, assets);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
 async function attachReleaseAssets(options, assets) {
   const [owner, repo, ...rest] = options.repository.split("/");
-  if (!owner || !repo || rest.length) throw new ReleaseAssetsError(`repository must be owner/name, got ${JSON.stringify(options.repository)}`);
+  if (!owner || !repo || rest.length)
+    throw new Error(`repository must be owner/name, got ${JSON.stringify(options.repository)}`);
   const names = new Set(assets.map((asset) => asset.name));
-  if (names.size !== assets.length) throw new ReleaseAssetsError("two release assets have the same name");
+  if (names.size !== assets.length) throw new Error("two release assets have the same name");
   const where = `tag ${options.tag} of ${options.repository}`;
   const step = async (what, call) => {
     try {
       return await call();
     } catch (error) {
-      throw new ReleaseAssetsError(`${what} for ${where} failed: ${describe(error)}`);
+      throw new Error(`${what} for ${where} failed: ${describe(error)}`, { cause: error });
     }
   };
   const octokit = getOctokit(options.token);
-  const release = await step("finding or creating the release", () => releaseFor(octokit, owner, repo, options.tag));
+  const release = await step("finding or creating the release", () => releaseFor(octokit, owner, repo, options));
   const existing = await step(
     "listing the assets",
     () => octokit.paginate(octokit.rest.repos.listReleaseAssets, { owner, repo, release_id: release.id, per_page: 100 })
   );
   for (const asset of assets) {
     const data = await readFile(asset.path).catch((error) => {
-      throw new ReleaseAssetsError(`cannot read ${asset.path} for asset ${asset.name}: ${error.message}`);
+      throw new Error(`cannot read ${asset.path} for asset ${asset.name}: ${error.message}`);
     });
     for (const old of existing.filter((candidate) => candidate.name === asset.name)) {
-      await step(`deleting the old asset ${asset.name}`, () => octokit.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: old.id }));
+      await step(
+        `deleting the old asset ${asset.name}`,
+        () => octokit.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: old.id })
+      );
     }
     await step(
       `uploading ${asset.name}`,
@@ -65,7 +80,7 @@ async function attachReleaseAssets(options, assets) {
     );
   }
 }
-async function releaseFor(octokit, owner, repo, tag) {
+async function releaseFor(octokit, owner, repo, { tag, prerelease }) {
   const byTag = async () => {
     try {
       return (await octokit.rest.repos.getReleaseByTag({ owner, repo, tag })).data;
@@ -77,7 +92,7 @@ async function releaseFor(octokit, owner, repo, tag) {
   const found = await byTag();
   if (found) return found;
   try {
-    return (await octokit.rest.repos.createRelease({ owner, repo, tag_name: tag, name: tag, prerelease: isPrerelease(tag) })).data;
+    return (await octokit.rest.repos.createRelease({ owner, repo, tag_name: tag, name: tag, prerelease })).data;
   } catch (error) {
     const created = statusOf(error) === 422 ? await byTag() : void 0;
     if (created) return created;
@@ -85,6 +100,6 @@ async function releaseFor(octokit, owner, repo, tag) {
   }
 }
 export {
-  ReleaseAssetsError,
-  attachReleaseAssets
+  attachReleaseAssets,
+  attachSignedReleases
 };

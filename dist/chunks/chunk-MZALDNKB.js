@@ -4,7 +4,7 @@ import {
   keyIdOf,
   publicKeyProblem,
   verifyStrict
-} from "./chunk-ZMUUB56F.js";
+} from "./chunk-PFWMPTYH.js";
 
 // src/manifest.ts
 var MANIFEST_FORMAT = "static-ota/1";
@@ -12,7 +12,6 @@ var MAX_MANIFEST_BYTES = 1024;
 var MAX_SIGNATURES = 4;
 var MAX_REQUIRED_SIGNATURES = 4;
 var MAX_IMAGE_SIZE = 4294967295;
-var MAX_SEQ = 4294967295;
 var ManifestError = class extends Error {
   constructor(code, message) {
     super(`${message} (${code})`);
@@ -38,10 +37,20 @@ var IMAGE_ENCODINGS = ["gzip"];
 function releaseFolder(board, channel) {
   return channel === STABLE_CHANNEL ? board : `${board}/${channel}`;
 }
-var manifestPath = (board, channel) => `${releaseFolder(board, channel)}/latest.txt`;
+var MANIFEST_FILE = "latest.txt";
+var manifestPath = (board, channel) => `${releaseFolder(board, channel)}/${MANIFEST_FILE}`;
+var isManifestPath = (path) => path.endsWith(`/${MANIFEST_FILE}`);
 var pendingManifestPath = (board, channel) => `${releaseFolder(board, channel)}/pending.txt`;
 var channelIndexPath = (board) => `${board}/channels.txt`;
-var imageFileName = (version) => `firmware-${version.replace(/\+/g, "_")}.bin`;
+var versionFileName = (name, version, extension) => `${name}-${version.replace(/\+/g, "_")}.${extension}`;
+function versionOfFile(name) {
+  return /^[A-Za-z0-9_]+-(.+)\.(bin|json)$/.exec(name)?.[1].replace(/_/g, "+");
+}
+var imageFileName = (version) => versionFileName("firmware", version, "bin");
+var imagePath = (board, channel, file) => `${releaseFolder(board, channel)}/${file}`;
+function versionOfImageFile(name) {
+  return /^firmware-(.+)\.bin$/.exec(name)?.[1].replace(/_/g, "+");
+}
 function isValidVersion(version) {
   const match = SEMVER.exec(version);
   if (!match || version.length > MAX_VERSION_LENGTH) return false;
@@ -85,14 +94,19 @@ function frame(bytes, requireSignature) {
     const byte = bytes[i];
     if (byte === 13) throw new ManifestError("crlf", `carriage return at byte ${i}: manifests use LF line endings`);
     if (byte !== 10 && (byte < 32 || byte > 126)) {
-      throw new ManifestError("bad_char", `byte 0x${byte.toString(16).padStart(2, "0")} at offset ${i} is not printable ASCII`);
+      throw new ManifestError(
+        "bad_char",
+        `byte 0x${byte.toString(16).padStart(2, "0")} at offset ${i} is not printable ASCII`
+      );
     }
   }
-  if (bytes[bytes.length - 1] !== 10) throw new ManifestError("missing_newline", "manifest does not end with a newline");
+  if (bytes[bytes.length - 1] !== 10)
+    throw new ManifestError("missing_newline", "manifest does not end with a newline");
   const text = Buffer.from(bytes).toString("latin1");
   const lines = text.slice(0, -1).split("\n");
   const version = lines[0];
-  if (!isValidVersion(version)) throw new ManifestError("bad_version", `line 1 is not a semantic version: ${JSON.stringify(version)}`);
+  if (!isValidVersion(version))
+    throw new ManifestError("bad_version", `line 1 is not a semantic version: ${JSON.stringify(version)}`);
   const firstSig = lines.findIndex((line) => line.startsWith("sig="));
   if (firstSig < 0) {
     if (requireSignature) throw new ManifestError("unsigned", "manifest has no sig= line");
@@ -108,11 +122,15 @@ function frame(bytes, requireSignature) {
 function parseSignatureLines(lines) {
   const signatures = lines.map((line) => {
     const match = SIG_LINE.exec(line);
-    if (!match) throw new ManifestError("bad_sig_line", `malformed signature line: ${JSON.stringify(line.slice(0, 40))}`);
+    if (!match)
+      throw new ManifestError("bad_sig_line", `malformed signature line: ${JSON.stringify(line.slice(0, 40))}`);
     return { keyId: match[1], signature: Buffer.from(match[2], "hex") };
   });
   if (signatures.length > MAX_SIGNATURES) {
-    throw new ManifestError("too_many_signatures", `${signatures.length} signatures, at most ${MAX_SIGNATURES} are allowed`);
+    throw new ManifestError(
+      "too_many_signatures",
+      `${signatures.length} signatures, at most ${MAX_SIGNATURES} are allowed`
+    );
   }
   return signatures;
 }
@@ -142,8 +160,8 @@ function checkSignatures(bytes, framed, trustedKeys, requiredSignatures) {
       sawTrustedKeyId = true;
       if (verifyStrict(signature, message, candidate.key)) verified.push(candidate.index);
     }
+    if (verified.length >= requiredSignatures) return verified;
   }
-  if (verified.length >= requiredSignatures) return verified;
   if (verified.length > 0) {
     const keyIds = verified.map((index) => keyIdOf(trustedKeys[index])).join(", ");
     throw new ManifestError(
@@ -155,7 +173,10 @@ function checkSignatures(bytes, framed, trustedKeys, requiredSignatures) {
     const keyIds = trusted.map((candidate) => candidate.keyId).join(", ");
     throw new ManifestError("untrusted_key", `no signature from a trusted key (trusted keyids: ${keyIds || "none"})`);
   }
-  throw new ManifestError("bad_signature", "signature does not verify: the manifest was changed or signed with another key");
+  throw new ManifestError(
+    "bad_signature",
+    "signature does not verify: the manifest was changed or signed with another key"
+  );
 }
 function parseFields(fieldLines) {
   const pairs = fieldLines.map((line) => {
@@ -178,7 +199,8 @@ function parseFields(fieldLines) {
 }
 function decimal(value, code, name) {
   const number = DECIMAL.test(value) ? Number(value) : NaN;
-  if (!(number <= MAX_IMAGE_SIZE)) throw new ManifestError(code, `${name} is not a decimal number up to ${MAX_IMAGE_SIZE}: ${JSON.stringify(value)}`);
+  if (!(number <= MAX_IMAGE_SIZE))
+    throw new ManifestError(code, `${name} is not a decimal number up to ${MAX_IMAGE_SIZE}: ${JSON.stringify(value)}`);
   return number;
 }
 function openManifest(bytes, trustedKeys, requiredSignatures = 1) {
@@ -190,20 +212,28 @@ function openManifest(bytes, trustedKeys, requiredSignatures = 1) {
   if (get("format") !== MANIFEST_FORMAT) {
     throw new ManifestError("bad_format", `format ${JSON.stringify(get("format"))} is not ${MANIFEST_FORMAT}`);
   }
-  if (!isValidBoard(get("board"))) throw new ManifestError("bad_board", `invalid board ${JSON.stringify(get("board"))}`);
-  if (!isValidChannel(get("channel"))) throw new ManifestError("bad_channel", `invalid channel ${JSON.stringify(get("channel"))}`);
-  if (!isValidFileName(get("file"))) throw new ManifestError("bad_file", `invalid file name ${JSON.stringify(get("file"))}`);
+  if (!isValidBoard(get("board")))
+    throw new ManifestError("bad_board", `invalid board ${JSON.stringify(get("board"))}`);
+  if (!isValidChannel(get("channel")))
+    throw new ManifestError("bad_channel", `invalid channel ${JSON.stringify(get("channel"))}`);
+  if (!isValidFileName(get("file")))
+    throw new ManifestError("bad_file", `invalid file name ${JSON.stringify(get("file"))}`);
   const size = decimal(get("size"), "bad_size", "size");
   if (size === 0) throw new ManifestError("bad_size", "size is 0");
-  if (!SHA256_HEX.test(get("sha256"))) throw new ManifestError("bad_sha256", "sha256 is not 64 lowercase hex characters");
+  if (!SHA256_HEX.test(get("sha256")))
+    throw new ManifestError("bad_sha256", "sha256 is not 64 lowercase hex characters");
   const expiresText = fields.get("expires");
   const expires = expiresText === void 0 ? {} : { expires: decimal(expiresText, "bad_expires", "expires") };
   const rollout = fields.has("rollout") ? decimal(fields.get("rollout"), "bad_rollout", "rollout") : FULL_ROLLOUT;
-  if (rollout > FULL_ROLLOUT) throw new ManifestError("bad_rollout", `rollout is ${rollout}, a percentage from 0 to ${FULL_ROLLOUT}`);
+  if (rollout > FULL_ROLLOUT)
+    throw new ManifestError("bad_rollout", `rollout is ${rollout}, a percentage from 0 to ${FULL_ROLLOUT}`);
   const seq = fields.has("seq") ? decimal(fields.get("seq"), "bad_seq", "seq") : 0;
   const encoding = fields.get("encoding");
   if (encoding !== void 0 && !IMAGE_ENCODINGS.includes(encoding)) {
-    throw new ManifestError("bad_encoding", `encoding ${JSON.stringify(encoding)} is not one of ${IMAGE_ENCODINGS.join(", ")}`);
+    throw new ManifestError(
+      "bad_encoding",
+      `encoding ${JSON.stringify(encoding)} is not one of ${IMAGE_ENCODINGS.join(", ")}`
+    );
   }
   const known = /* @__PURE__ */ new Set([...REQUIRED, "expires", "rollout", "seq", "encoding"]);
   return {
@@ -225,10 +255,6 @@ function openManifest(bytes, trustedKeys, requiredSignatures = 1) {
     verifiedKeys: verified.map((index) => keyIdOf(trustedKeys[index]))
   };
 }
-function signedFields(manifest) {
-  const { version, board, channel, file, size, sha256, expires, rollout, seq, encoding, extra } = manifest;
-  return { version, board, channel, file, size, sha256, expires, rollout, seq, encoding, extra };
-}
 function summarizeManifest(bytes) {
   const framed = frame(bytes, false);
   const fields = /* @__PURE__ */ new Map();
@@ -244,15 +270,21 @@ export {
   MAX_MANIFEST_BYTES,
   MAX_SIGNATURES,
   MAX_REQUIRED_SIGNATURES,
-  MAX_SEQ,
+  MAX_IMAGE_SIZE,
   ManifestError,
   STABLE_CHANNEL,
   FULL_ROLLOUT,
   releaseFolder,
+  MANIFEST_FILE,
   manifestPath,
+  isManifestPath,
   pendingManifestPath,
   channelIndexPath,
+  versionFileName,
+  versionOfFile,
   imageFileName,
+  imagePath,
+  versionOfImageFile,
   isValidVersion,
   isValidBoard,
   isValidChannel,
@@ -261,6 +293,5 @@ export {
   readVersionLine,
   checkTrustedKey,
   openManifest,
-  signedFields,
   summarizeManifest
 };
