@@ -18,7 +18,7 @@ import {
   publicKeyAsCArray,
   readTargetConfig,
   runRelease
-} from "./chunks/chunk-TISRKGHN.js";
+} from "./chunks/chunk-Q7H3HJGS.js";
 import "./chunks/chunk-KBL5H7M2.js";
 import "./chunks/chunk-KCXCTA5R.js";
 import {
@@ -26,7 +26,7 @@ import {
   isManifestPath,
   isValidBoard,
   isValidChannel
-} from "./chunks/chunk-MZALDNKB.js";
+} from "./chunks/chunk-P4OJDFG3.js";
 import {
   CLI_DEFAULTS,
   COMPRESS_MODES,
@@ -3910,7 +3910,7 @@ ${text.replace(/^/gm, "    ")}`);
 }
 async function verify(options, out) {
   requireOptions({ ...options }, ["mirror", "board", "pubkey"]);
-  const { verifyMirror } = await import("./chunks/verify-TJH2B3CJ.js");
+  const { verifyMirror } = await import("./chunks/verify-ENUBLKEY.js");
   const report = await verifyMirror({
     mirror: options.mirror,
     ...manifestLocation(options),
@@ -3919,12 +3919,16 @@ async function verify(options, out) {
     pending: options.pending === true
   });
   const { manifest } = report;
-  out(`OK ${report.manifestLocation}
+  const signatures = manifest.verifiedKeys.length;
+  const count = options.requiredSignatures === void 0 ? `${signatures}` : `${signatures} of ${requiredSignatures(options.requiredSignatures, 1)}`;
+  out(`OK ${report.manifestLocation}${report.awaitingCosign ? " (awaiting cosign)" : ""}
 `);
   out(
-    `  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedKeys.join(", ")}
+    `  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedKeys.join(", ")} (${count} signature${count === "1" ? "" : "s"})
 `
   );
+  out(`  rollout ${manifest.rollout} %${manifest.rollout === 0 ? " (halted)" : ""}, seq ${manifest.seq}
+`);
   if (manifest.expires !== void 0) out(`  expires ${new Date(manifest.expires * 1e3).toISOString()}
 `);
   const encoding = manifest.encoding ? ` ${manifest.encoding} (the ESP8266 boot loader inflates it; ESP32 devices refuse it)` : "";
@@ -3941,7 +3945,7 @@ async function rollout(options, out, env) {
     percent,
     keys: await readKeys(options.key ?? [], env),
     trustedKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, "--trusted-key")),
-    requiredSignatures: requiredSignatures(options.requiredSignatures, 1)
+    requiredSignatures: options.requiredSignatures === void 0 ? void 0 : parseRequiredSignatures(options.requiredSignatures, "--required-signatures")
   });
   out(
     `${result.path}: ${result.version} rollout ${result.previousPercent}% -> ${result.percent}% (seq ${result.seq})${percent === 0 ? ", halted" : ""}
@@ -4024,7 +4028,10 @@ function program2(out, err, env) {
     "--trusted-key <hex>",
     "key the current manifest may be signed by (default: the signing keys); repeatable",
     collect
-  ).option("--required-signatures <k>", "signatures devices require; with fewer keys the change is staged for cosign").action((options) => rollout(options, out, env));
+  ).option(
+    "--required-signatures <k>",
+    "signatures devices require (default: as many as the current manifest carries from trusted keys); with fewer keys the change is staged for cosign"
+  ).action((options) => rollout(options, out, env));
   addTargetOptions(rolloutCommand);
   const cosignCommandLine = command(
     "cosign",
@@ -4042,7 +4049,7 @@ function program2(out, err, env) {
   command(
     "fleet",
     "which versions the fleet runs, from the mirror's access logs (nginx/Apache combined, S3; gzip rotations too)"
-  ).option("--log <file>", "access log to read; repeat for rotations (required)", collect).option("--since <duration>", "only requests this recent, e.g. 7d, 12h").option("--json", "print the report as JSON").action((options) => {
+  ).option("--log <files...>", "access logs to read, e.g. a shell glob of rotations; repeatable (required)").option("--since <duration>", "only requests this recent, e.g. 7d, 12h").option("--json", "print the report as JSON").action((options) => {
     requireOptions({ ...options }, ["log"]);
     return runFleet(options, out);
   });

@@ -1,13 +1,13 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-JI2DZKV4.js";
-import "./chunks/chunk-TISRKGHN.js";
+} from "./chunks/chunk-QWNLCB63.js";
+import "./chunks/chunk-Q7H3HJGS.js";
 import "./chunks/chunk-HTNEPPBG.js";
 import "./chunks/chunk-KBL5H7M2.js";
 import "./chunks/chunk-KCXCTA5R.js";
 import "./chunks/chunk-A37WB6L3.js";
-import "./chunks/chunk-MZALDNKB.js";
+import "./chunks/chunk-P4OJDFG3.js";
 import "./chunks/chunk-PFWMPTYH.js";
 import "./chunks/chunk-PUMHU2BD.js";
 

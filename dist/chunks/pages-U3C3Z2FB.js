@@ -6,7 +6,7 @@ import {
 import {
   isManifestPath,
   readVersionLine
-} from "./chunk-MZALDNKB.js";
+} from "./chunk-P4OJDFG3.js";
 import "./chunk-PFWMPTYH.js";
 import "./chunk-PUMHU2BD.js";
 

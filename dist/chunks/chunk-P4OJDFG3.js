@@ -12,6 +12,7 @@ var MAX_MANIFEST_BYTES = 1024;
 var MAX_SIGNATURES = 4;
 var MAX_REQUIRED_SIGNATURES = 4;
 var MAX_IMAGE_SIZE = 4294967295;
+var MAX_SEQ = 4294967295;
 var ManifestError = class extends Error {
   constructor(code, message) {
     super(`${message} (${code})`);
@@ -160,8 +161,8 @@ function checkSignatures(bytes, framed, trustedKeys, requiredSignatures) {
       sawTrustedKeyId = true;
       if (verifyStrict(signature, message, candidate.key)) verified.push(candidate.index);
     }
-    if (verified.length >= requiredSignatures) return verified;
   }
+  if (verified.length >= requiredSignatures) return verified;
   if (verified.length > 0) {
     const keyIds = verified.map((index) => keyIdOf(trustedKeys[index])).join(", ");
     throw new ManifestError(
@@ -255,6 +256,10 @@ function openManifest(bytes, trustedKeys, requiredSignatures = 1) {
     verifiedKeys: verified.map((index) => keyIdOf(trustedKeys[index]))
   };
 }
+function signedFields(manifest) {
+  const { version, board, channel, file, size, sha256, expires, rollout, seq, encoding, extra } = manifest;
+  return { version, board, channel, file, size, sha256, expires, rollout, seq, encoding, extra };
+}
 function summarizeManifest(bytes) {
   const framed = frame(bytes, false);
   const fields = /* @__PURE__ */ new Map();
@@ -271,6 +276,7 @@ export {
   MAX_SIGNATURES,
   MAX_REQUIRED_SIGNATURES,
   MAX_IMAGE_SIZE,
+  MAX_SEQ,
   ManifestError,
   STABLE_CHANNEL,
   FULL_ROLLOUT,
@@ -293,5 +299,6 @@ export {
   readVersionLine,
   checkTrustedKey,
   openManifest,
+  signedFields,
   summarizeManifest
 };

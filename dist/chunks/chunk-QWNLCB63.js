@@ -7,7 +7,7 @@ import {
   parseSigningKeys,
   readTargetConfig,
   runRelease
-} from "./chunk-TISRKGHN.js";
+} from "./chunk-Q7H3HJGS.js";
 import {
   getBooleanInput,
   getInput,

@@ -5,7 +5,7 @@ import {
 import "./chunk-A37WB6L3.js";
 import {
   MANIFEST_FILE
-} from "./chunk-MZALDNKB.js";
+} from "./chunk-P4OJDFG3.js";
 import "./chunk-PFWMPTYH.js";
 import "./chunk-PUMHU2BD.js";
 

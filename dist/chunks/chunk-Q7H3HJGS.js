@@ -12,6 +12,7 @@ import {
   FULL_ROLLOUT,
   MAX_IMAGE_SIZE,
   MAX_REQUIRED_SIGNATURES,
+  MAX_SEQ,
   MAX_SIGNATURES,
   ManifestError,
   STABLE_CHANNEL,
@@ -29,11 +30,12 @@ import {
   readVersionLine,
   releaseFolder,
   serializeBody,
+  signedFields,
   summarizeManifest,
   versionFileName,
   versionOfFile,
   versionOfImageFile
-} from "./chunk-MZALDNKB.js";
+} from "./chunk-P4OJDFG3.js";
 import {
   InputError,
   PUBLIC_KEY_LENGTH,
@@ -168,7 +170,19 @@ async function signRelease(input, policy) {
   const { version, board, channel, file, extra } = input;
   const encoding = gzip ? "gzip" : void 0;
   const manifestText = signManifest(
-    { version, board, channel, file, size, sha256, expires: policy.expires, rollout: policy.rollout, encoding, extra },
+    {
+      version,
+      board,
+      channel,
+      file,
+      size,
+      sha256,
+      expires: policy.expires,
+      rollout: policy.rollout,
+      seq: policy.seq,
+      encoding,
+      extra
+    },
     policy.keys
   );
   return { ...input, size, sha256, ...encoding ? { encoding } : {}, manifestText, lockout };
@@ -726,7 +740,8 @@ ${hasInstall ? '<p class="note">Install flashes a board over USB from the browse
 }
 
 // src/publish/publish.ts
-async function plan(session, release, options, where, retry) {
+async function plan(session, signed, options, where, retry) {
+  let release = signed;
   const livePath = manifestPath(release.board, release.channel);
   const image = imagePath(release.board, release.channel, release.file);
   const previousManifest = await session.read(livePath);
@@ -754,6 +769,8 @@ async function plan(session, release, options, where, retry) {
         `${release.version} is already published for ${release.board} (${release.channel}) in ${where}; use --force (force: true) to re-publish the same version`
       );
     }
+    if (order === 0 && supersededBy === void 0 && options.republish)
+      release = await options.republish(release, previousManifest);
   }
   const existingImage = await session.compareImage(image, release.imageFile, release.sha256);
   if (existingImage === "different") {
@@ -910,7 +927,7 @@ async function createTarget(config, log) {
     case "directory":
       return new DirectoryTarget(config.directory);
     case "github-pages":
-      return new (await import("./pages-RTSDY4OO.js")).PagesTarget(config.pages, log);
+      return new (await import("./pages-U3C3Z2FB.js")).PagesTarget(config.pages, log);
     case "s3":
       return new (await import("./s3-4U5GI2LB.js")).S3Target(config.s3);
   }
@@ -1048,6 +1065,20 @@ async function channelCompanions(session, signed, policy, followStable) {
   }
   return companions;
 }
+async function carryForward(release, previous, policy) {
+  const path = manifestPath(release.board, release.channel);
+  let current;
+  try {
+    current = openManifest(previous, lockoutKeys(policy.nextReleaseKeys, policy.keys));
+  } catch (error) {
+    throw new ReleaseError(
+      `${path} offers ${release.version} but does not verify under the signing or trusted keys (${error.message}), so its rollout and seq cannot be carried forward: publish a new version`
+    );
+  }
+  if (current.seq >= MAX_SEQ) throw new ReleaseError(`${path}: seq is at its maximum; publish a new version`);
+  const rollout = policy.rollout ?? (current.rollout === FULL_ROLLOUT ? void 0 : current.rollout);
+  return { ...await signRelease(release, { ...policy, rollout, seq: current.seq + 1 }), staged: release.staged };
+}
 async function runRelease(options) {
   checkBoards([...options.environments, ...options.firmware.map(({ board }) => board)]);
   const tag = tagFromRef(options.ref);
@@ -1108,7 +1139,8 @@ async function signAndPublish(options, { tag, version, channel }, built, compres
   const manifests = await publishReleases(target, signed, {
     force: options.force,
     keepVersions: options.keepVersions,
-    companions: (session) => channelCompanions(session, signed, policy, options.followStable ?? true)
+    companions: (session) => channelCompanions(session, signed, policy, options.followStable ?? true),
+    republish: (release, previous) => carryForward(release, previous, policy)
   });
   for (const manifest of manifests) {
     if (manifest.supersededBy === void 0 && staged) {
@@ -1127,7 +1159,7 @@ async function signAndPublish(options, { tag, version, channel }, built, compres
   }
   if (options.releaseAssets) {
     try {
-      const { attachSignedReleases } = await import("./release-assets-W3UGWAXQ.js");
+      const { attachSignedReleases } = await import("./release-assets-XSF2EAMA.js");
       await attachSignedReleases(
         { ...options.releaseAssets, tag, prerelease: isPrerelease(version) },
         signed
@@ -1172,16 +1204,14 @@ async function readCurrentManifest(session, { board, channel }, trustedKeys, whe
 }
 function changeRollout(target, change) {
   const trustedKeys = change.trustedKeys?.length ? change.trustedKeys : change.keys.map((key) => key.publicKey);
-  const staged = new Set(change.keys.map((key) => key.keyId)).size < (change.requiredSignatures ?? 1);
+  const signers = new Set(change.keys.map((key) => key.keyId)).size;
   return target.transaction(async (session) => {
     const { bytes, manifest, path } = await readCurrentManifest(session, change, trustedKeys, target.description);
-    if (manifest.seq >= 4294967295) throw new Error(`${path}: seq is at its maximum; publish a new version`);
-    const { version, board, channel, file, size, sha256, expires, extra } = manifest;
+    if (manifest.seq >= MAX_SEQ) throw new Error(`${path}: seq is at its maximum; publish a new version`);
+    const staged = signers < requiredFor(manifest, bytes, path, change.requiredSignatures);
+    const { board, channel, version } = manifest;
     const seq = manifest.seq + 1;
-    const text = signManifest(
-      { version, board, channel, file, size, sha256, expires, rollout: change.percent, seq, extra },
-      change.keys
-    );
+    const text = signManifest({ ...signedFields(manifest), rollout: change.percent, seq }, change.keys);
     const destination = staged ? pendingManifestPath(board, channel) : path;
     const waiting = staged ? await session.read(destination) : void 0;
     if (waiting) {
@@ -1190,6 +1220,7 @@ function changeRollout(target, change) {
       );
     }
     await session.writeManifest(destination, text, staged ? void 0 : bytes);
+    if (!staged) await writeSite(session);
     return {
       path: destination,
       version,
@@ -1199,6 +1230,16 @@ function changeRollout(target, change) {
       manifest: text
     };
   });
+}
+function requiredFor(manifest, bytes, path, required) {
+  if (required !== void 0) return required;
+  const unchecked = new Set(summarizeManifest(bytes).keyIds.filter((keyId) => !manifest.verifiedKeys.includes(keyId)));
+  if (unchecked.size > 0) {
+    throw new Error(
+      `${path} also carries signatures by ${[...unchecked].join(", ")}, which the given keys cannot check: give --trusted-key for every key devices trust, or --required-signatures, so the new manifest keeps as many signatures as devices require`
+    );
+  }
+  return manifest.verifiedKeys.length;
 }
 function supersedes(staged, live, trustedKeys) {
   const order = compareVersions(staged.version, readVersionLine(live));
@@ -1245,6 +1286,7 @@ function cosign(target, request) {
     const promoted = staged !== void 0 && existing + 1 >= requiredSignatures;
     if (!promoted) {
       await session.writeManifest(path, text, bytes);
+      if (path === livePath) await writeSite(session);
       return { path, version: opened.version, signatures: existing + 1, promoted, manifest: text };
     }
     const live = await session.read(livePath);
@@ -1255,6 +1297,7 @@ function cosign(target, request) {
     }
     await session.writeManifest(livePath, text, live);
     await session.remove(pendingPath);
+    await writeSite(session);
     return { path: livePath, version: opened.version, signatures: existing + 1, promoted, manifest: text };
   });
 }

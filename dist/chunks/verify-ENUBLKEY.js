@@ -7,7 +7,7 @@ import {
   manifestPath,
   openManifest,
   pendingManifestPath
-} from "./chunk-MZALDNKB.js";
+} from "./chunk-P4OJDFG3.js";
 import "./chunk-PFWMPTYH.js";
 import "./chunk-PUMHU2BD.js";
 
@@ -156,9 +156,16 @@ async function verifyMirror(options) {
   const bytes = await readBounded(fetchedManifest, MAX_MANIFEST_BYTES, "latest.txt");
   let manifest;
   try {
-    manifest = openManifest(bytes, options.trustedKeys, options.pending ? 1 : options.requiredSignatures);
+    manifest = openManifest(bytes, options.trustedKeys);
   } catch (error) {
     throw new Error(`${fetchedManifest.location}: ${error.message}`, { cause: error });
+  }
+  const required = options.requiredSignatures ?? 1;
+  const signatures = manifest.verifiedKeys.length;
+  if (!options.pending && signatures < required) {
+    throw new Error(
+      `${fetchedManifest.location}: ${signatures} of ${required} signatures from distinct trusted keys (${manifest.verifiedKeys.join(", ")}); devices requiring ${required} refuse it (too_few_signatures)`
+    );
   }
   if (manifest.board !== options.board) {
     throw new Error(`${fetchedManifest.location} is for board ${manifest.board}, not ${options.board}`);
@@ -189,7 +196,12 @@ async function verifyMirror(options) {
   if (sha256 !== manifest.sha256) {
     throw new Error(`${image.location} has SHA-256 ${sha256}, the manifest says ${manifest.sha256}`);
   }
-  return { manifestLocation: fetchedManifest.location, imageLocation: image.location, manifest };
+  return {
+    manifestLocation: fetchedManifest.location,
+    imageLocation: image.location,
+    manifest,
+    awaitingCosign: signatures < required
+  };
 }
 export {
   verifyMirror
