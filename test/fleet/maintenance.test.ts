@@ -40,6 +40,9 @@ const rollout = (fleet: Fleet, percent: number, extra: string[] = [], expectCode
     ],
     expectCode,
   );
+/** The second person's cosign, with the fleet's second key. */
+const cosign = (fleet: Fleet, trusted: string[]): Promise<string> =>
+  cli(['cosign', '--board', BOARD, '--key', fleet.keys[1].path, '--out', fleet.mirrorFolder, ...trusted, ...TWO]);
 const pageRelease = (fleet: Fleet): { version: string; rollout?: string; keyIds: string[] } => {
   const index = JSON.parse(readFileSync(join(fleet.mirrorFolder, 'index.json'), 'utf8')) as {
     releases: Array<{ board: string; version: string; rollout?: string; keyIds: string[] }>;
@@ -71,9 +74,7 @@ describe('static-ota rollout', () => {
     const trusted = fleet.keys.flatMap((key) => ['--trusted-key', key.publicHex]);
     await fleet.publish('1.0.0', ['--key', fleet.keys[1].path, ...trusted]);
     await fleet.publish('1.1.0', [...TWO, ...trusted]);
-    const cosign = (): Promise<string> =>
-      cli(['cosign', '--board', BOARD, '--key', fleet.keys[1].path, '--out', fleet.mirrorFolder, ...trusted, ...TWO]);
-    expect(await cosign()).toContain('promoted to latest.txt');
+    expect(await cosign(fleet, trusted)).toContain('promoted to latest.txt');
     const cosigned = latest(fleet);
     expect(openManifest(cosigned, publicKeys(fleet), 2).version).toBe('1.1.0');
 
@@ -84,7 +85,7 @@ describe('static-ota rollout', () => {
     expect(await rollout(fleet, 0, trusted)).toContain('staged');
     expect(latest(fleet).equals(cosigned)).toBe(true);
     expect((await fleet.device({ version: '1.0.0', deviceId: 'd1', extra: TWO })).result).toBe('updated');
-    await cosign();
+    await cosign(fleet, trusted);
     expect(openManifest(latest(fleet), publicKeys(fleet), 2)).toMatchObject({ rollout: 0, seq: 1 });
     expect((await fleet.device({ version: '1.0.0', deviceId: 'd1', extra: TWO })).result).toBe('not_in_rollout');
   });
@@ -98,17 +99,7 @@ describe('static-ota rollout', () => {
     expect(pageRelease(fleet)).toMatchObject({ version: '1.0.0', rollout: '0' });
     await fleet.publish('1.1.0', [...TWO, ...trusted]);
     expect(pageRelease(fleet).version).toBe('1.0.0');
-    await cli([
-      'cosign',
-      '--board',
-      BOARD,
-      '--key',
-      fleet.keys[1].path,
-      '--out',
-      fleet.mirrorFolder,
-      ...trusted,
-      ...TWO,
-    ]);
+    await cosign(fleet, trusted);
     expect(pageRelease(fleet)).toMatchObject({ version: '1.1.0', keyIds: fleet.keys.map((key) => key.keyId) });
   });
 });
@@ -156,17 +147,7 @@ describe('static-ota verify', () => {
     const pending = await verify(['--pending', ...TWO]);
     expect(pending).toContain('awaiting cosign');
     expect(pending).toContain('1 of 2 signatures');
-    await cli([
-      'cosign',
-      '--board',
-      BOARD,
-      '--key',
-      fleet.keys[1].path,
-      '--out',
-      fleet.mirrorFolder,
-      ...trusted,
-      ...TWO,
-    ]);
+    await cosign(fleet, trusted);
     const live = await verify(TWO);
     expect(live).toContain('2 of 2 signatures');
     expect(live).not.toContain('awaiting cosign');
