@@ -24,22 +24,6 @@ async function fleetOf(keyCount = 1): Promise<Fleet> {
 const TWO = ['--required-signatures', '2'];
 const latest = (fleet: Fleet): Buffer => readFileSync(join(fleet.mirrorFolder, BOARD, 'latest.txt'));
 const publicKeys = (fleet: Fleet): Uint8Array[] => fleet.keys.map((key) => key.publicKey);
-const rollout = (fleet: Fleet, percent: number, extra: string[] = [], expectCode = 0): Promise<string> =>
-  cli(
-    [
-      'rollout',
-      '--board',
-      BOARD,
-      '--percent',
-      String(percent),
-      '--key',
-      fleet.keys[0].path,
-      '--out',
-      fleet.mirrorFolder,
-      ...extra,
-    ],
-    expectCode,
-  );
 /** The second person's cosign, with the fleet's second key. */
 const cosign = (fleet: Fleet, trusted: string[]): Promise<string> =>
   cli(['cosign', '--board', BOARD, '--key', fleet.keys[1].path, '--out', fleet.mirrorFolder, ...trusted, ...TWO]);
@@ -61,7 +45,7 @@ describe('static-ota rollout', () => {
     await fleet.publish('1.1.0', ['--compress', 'gzip', '--expires-in', '30d', '--rollout', '50']);
     const before = openManifest(latest(fleet), publicKeys(fleet));
     expect(before).toMatchObject({ encoding: 'gzip', rollout: 50, seq: 0 });
-    expect(await rollout(fleet, 100)).toContain('50% -> 100% (seq 1)');
+    expect(await fleet.rollout(100)).toContain('50% -> 100% (seq 1)');
     const after = openManifest(latest(fleet), publicKeys(fleet));
     const { rollout: _rollout, seq: _seq, signedLength: _length, verifiedBy: _by, ...unchanged } = before;
     expect(after).toMatchObject({ ...unchanged, encoding: 'gzip', rollout: 100, seq: 1 });
@@ -79,10 +63,10 @@ describe('static-ota rollout', () => {
     expect(openManifest(cosigned, publicKeys(fleet), 2).version).toBe('1.1.0');
 
     // Without --trusted-key the other signature cannot be counted: refused, nothing written.
-    expect(await rollout(fleet, 0, [], 1)).toContain('give --trusted-key for every key devices trust');
+    expect(await fleet.rollout(0, [], 1)).toContain('give --trusted-key for every key devices trust');
     expect(latest(fleet).equals(cosigned)).toBe(true);
     // With the trusted keys, the current manifest's two signatures are the threshold: staged, latest.txt untouched.
-    expect(await rollout(fleet, 0, trusted)).toContain('staged');
+    expect(await fleet.rollout(0, trusted)).toContain('staged');
     expect(latest(fleet).equals(cosigned)).toBe(true);
     expect((await fleet.device({ version: '1.0.0', deviceId: 'd1', extra: TWO })).result).toBe('updated');
     await cosign(fleet, trusted);
@@ -95,7 +79,7 @@ describe('static-ota rollout', () => {
     const trusted = fleet.keys.flatMap((key) => ['--trusted-key', key.publicHex]);
     await fleet.publish('1.0.0', trusted);
     expect(pageRelease(fleet).rollout).toBeUndefined();
-    await rollout(fleet, 0, trusted);
+    await fleet.rollout(0, trusted);
     expect(pageRelease(fleet)).toMatchObject({ version: '1.0.0', rollout: '0' });
     await fleet.publish('1.1.0', [...TWO, ...trusted]);
     expect(pageRelease(fleet).version).toBe('1.0.0');
@@ -109,7 +93,7 @@ describe('publish --force of the version the mirror offers', () => {
     const fleet = await fleetOf();
     await fleet.publish('1.0.0');
     await fleet.publish('1.1.0', ['--rollout', '25']);
-    await rollout(fleet, 0);
+    await fleet.rollout(0);
     const state = join(fleet.folder, 'state.txt');
     expect((await fleet.device({ version: '1.0.0', deviceId: 'd1', state })).result).toBe('not_in_rollout');
 
@@ -139,7 +123,7 @@ describe('static-ota verify', () => {
       cli(['verify', '--mirror', fleet.mirrorFolder, '--board', BOARD, ...pubkeys, ...extra], expectCode);
     await fleet.publish('1.0.0', ['--rollout', '25', ...trusted]);
     expect(await verify([])).toContain('rollout 25 %, seq 0');
-    await rollout(fleet, 0, trusted);
+    await fleet.rollout(0, trusted);
     expect(await verify([])).toContain('rollout 0 % (halted), seq 1');
     expect(await verify(TWO, 1)).toContain('1 of 2 signatures');
 

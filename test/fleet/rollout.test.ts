@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { openManifest } from '../../src/manifest.js';
 import type { DeviceRun } from '../device/simulator.js';
 import { removeTemporaryFolders } from '../helpers.js';
-import { BOARD, cli, startFleet, type Fleet } from './support.js';
+import { BOARD, startFleet, type Fleet } from './support.js';
 
 const DEVICES = 1000;
 const PARALLEL = 8;
@@ -37,18 +37,6 @@ async function pollAll(ids: string[], poll: (id: string) => Promise<DeviceRun>):
 
 const count = (results: string[], result: string): number => results.filter((each) => each === result).length;
 const latest = (): string => join(fleet.mirrorFolder, BOARD, 'latest.txt');
-const rollout = (percent: number): Promise<string> =>
-  cli([
-    'rollout',
-    '--board',
-    BOARD,
-    '--percent',
-    String(percent),
-    '--key',
-    fleet.keys[0].path,
-    '--out',
-    fleet.mirrorFolder,
-  ]);
 
 describe('staged rollout to 1,000 simulated devices', () => {
   let firstRun: string[];
@@ -80,7 +68,7 @@ describe('staged rollout to 1,000 simulated devices', () => {
   }, 300_000);
 
   it('--percent 0 halts: no device that has not installed starts, installed ones keep theirs', async () => {
-    expect(await rollout(0)).toContain('25% -> 0% (seq 1), halted');
+    expect(await fleet.rollout(0)).toContain('25% -> 0% (seq 1), halted');
     const waiting = deviceIds.filter((id) => !installed.has(id));
     const halted = await pollAll(waiting, (deviceId) => fleet.device({ version: '1.0.0', deviceId }));
     expect(count(halted, 'not_in_rollout')).toBe(waiting.length);
@@ -102,7 +90,7 @@ describe('staged rollout to 1,000 simulated devices', () => {
     expect((await fleet.device({ version: '1.0.0', deviceId: watcher })).result).toBe('updated');
     writeFileSync(latest(), halt);
 
-    expect(await rollout(100)).toContain('0% -> 100% (seq 2)');
+    expect(await fleet.rollout(100)).toContain('0% -> 100% (seq 2)');
     const waiting = deviceIds.filter((id) => !installed.has(id));
     const widened = await pollAll(waiting, (deviceId) => fleet.device({ version: '1.0.0', deviceId }));
     expect(count(widened, 'updated')).toBe(waiting.length);

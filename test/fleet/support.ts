@@ -25,6 +25,8 @@ export interface Fleet {
   /** An image for `version` that trusts every fleet key (the lockout guard needs them). */
   image(version: string): string;
   publish(version: string, extra?: string[]): Promise<string>;
+  /** `static-ota rollout` of the board's stable manifest to `percent`, signed with the first key. */
+  rollout(percent: number, extra?: string[], expectCode?: number): Promise<string>;
   /** One poll of a device with its own flash file; `url` defaults to the board's stable manifest. */
   device(options: {
     version: string;
@@ -68,6 +70,10 @@ export async function startFleet(keyCount = 1): Promise<Fleet> {
         mirrorFolder,
         ...extra,
       ]);
+    },
+    rollout(percent, extra = [], expectCode = 0) {
+      const args = ['rollout', '--board', BOARD, '--percent', String(percent), '--key', keys[0].path];
+      return cli([...args, '--out', mirrorFolder, ...extra], expectCode);
     },
     device({ version, channel = 'stable', deviceId, state, extra = [], urls }) {
       const flash = join(folder, `flash-${flashes++}.bin`);
