@@ -18,8 +18,13 @@ const QEMU = 'qemu-system-xtensa';
 // instruction at the lx106 model's clock, so the count has resolution.
 const ICOUNT_SHIFT = 7;
 
-// The committed budgets the tests hold the core to.
+// The committed budgets the tests hold the core to (firmware/README.md says why):
+// coreStackBytes for every step of a poll, trustedKeyStackBytes for the
+// trusted key's curve check, which runs once per key at configuration.
 export const budgets = JSON.parse(readFileSync(join(harnessDirectory, 'budget.json'), 'utf8'));
+
+// The harness's steps that run during a poll, where rweather's Ed25519::verify comes on top.
+export const POLL_STEPS = ['open', 'check', 'update', 'idle_304'];
 
 export const qemuAvailable = () => commandAvailable(QEMU);
 

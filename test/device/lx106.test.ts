@@ -1,8 +1,9 @@
 // The device core on the ESP8266's own CPU: built with the Arduino core's
 // flags for lx106 and run under qemu-system-xtensa (firmware/lx106), with a
 // crypto backend that does no work, so what is measured is the core's own
-// share. The stack budget is committed in firmware/lx106/budget.json; the
-// full figures are printed by `npm run bench`.
+// share. The stack budgets (the poll's steps, and the trusted key's check at
+// configuration) are committed in firmware/lx106/budget.json; the full
+// figures are printed by `npm run bench`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,8 @@ interface HarnessStep {
   stackBytes: number;
 }
 interface HarnessTool {
-  budgets: { coreStackBytes: number };
+  budgets: { coreStackBytes: number; trustedKeyStackBytes: number };
+  POLL_STEPS: string[];
   buildHarness(outputDirectory: string): { elf: string; vector: { expect: { version: string } } };
   runHarness(elf: string): { cyclesPerInstruction: number; steps: Record<string, HarnessStep> };
 }
@@ -35,6 +37,7 @@ describe('device core on lx106 (QEMU sim machine)', () => {
   test('every step reaches the outcome a device would', () => {
     expect(Object.fromEntries(Object.entries(run.steps).map(([name, step]) => [name, step.result]))).toEqual({
       open: 'ok',
+      trusted_key: 'ok',
       check: 'update_available',
       update: 'updated',
       idle_304: 'no_update',
@@ -47,9 +50,17 @@ describe('device core on lx106 (QEMU sim machine)', () => {
     for (const step of Object.values(run.steps)) expect(step.instructions).toBeGreaterThan(0);
   });
 
-  test("the core's own stack stays within the committed budget", () => {
-    const deepest = Math.max(...Object.values(run.steps).map((step) => step.stackBytes));
+  test("the poll's steps stay within the core's committed stack budget", () => {
+    const pollSteps = tool.POLL_STEPS.map((name) => run.steps[name]);
+    expect(pollSteps.every((step) => step !== undefined)).toBe(true);
+    const deepest = Math.max(...pollSteps.map((step) => step.stackBytes));
     expect(deepest).toBeGreaterThan(0);
     expect(deepest).toBeLessThanOrEqual(tool.budgets.coreStackBytes);
+  });
+
+  test("the trusted key's check stays within its committed stack budget", () => {
+    expect(tool.POLL_STEPS).not.toContain('trusted_key');
+    expect(run.steps.trusted_key.stackBytes).toBeGreaterThan(0);
+    expect(run.steps.trusted_key.stackBytes).toBeLessThanOrEqual(tool.budgets.trustedKeyStackBytes);
   });
 });
