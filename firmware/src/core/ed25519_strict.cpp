@@ -155,7 +155,7 @@ bool decodesToPoint(const uint8_t point[32]) {
   ySquared[0] -= 1;
   Field& product = ySquared;
   multiply(product, ySquared, dYSquaredPlusOne);
-  Field power;
+  Field& power = dYSquaredPlusOne;  // no longer needed: one field less on the stack
   eulerCriterion(power, product);
   return !isMinusOne(power);
 }
