@@ -195,8 +195,12 @@ bool isSmallOrderPoint(const uint8_t point[32]) {
 
 bool isAcceptablePublicKey(const uint8_t publicKey[32]) { return checkPublicKey(publicKey) == PublicKeyProblem::None; }
 
-bool verifyStrict(CryptoBackend& crypto, const uint8_t signature[64], const uint8_t publicKey[32],
-                  const uint8_t* message, size_t length) {
+namespace {
+
+// The encoding rules of a strict verification. A call of its own, so that the
+// frame under the crypto library's verify (the deepest stack of a poll) holds
+// only verifyStrict's arguments.
+__attribute__((noinline)) bool hasStrictEncodings(const uint8_t signature[64], const uint8_t publicKey[32]) {
   // Backends that compare encodings of R already refuse a non-canonical R;
   // checking it here keeps the rule independent of how a backend works. A
   // small-order R (only the identity can verify) is refused by OpenSSL 3.5
@@ -204,8 +208,14 @@ bool verifyStrict(CryptoBackend& crypto, const uint8_t signature[64], const uint
   // verdict. A key off the curve was refused by TrustedKeys::add, and every
   // backend fails to decode one, so the square root is not taken again here.
   return isCanonicalScalar(signature + 32) && isCanonicalPointEncoding(signature) && !isSmallOrderPoint(signature) &&
-         isCanonicalPointEncoding(publicKey) && !isSmallOrderPoint(publicKey) &&
-         crypto.ed25519Verify(signature, publicKey, message, length);
+         isCanonicalPointEncoding(publicKey) && !isSmallOrderPoint(publicKey);
+}
+
+}  // namespace
+
+bool verifyStrict(CryptoBackend& crypto, const uint8_t signature[64], const uint8_t publicKey[32],
+                  const uint8_t* message, size_t length) {
+  return hasStrictEncodings(signature, publicKey) && crypto.ed25519Verify(signature, publicKey, message, length);
 }
 
 }  // namespace static_ota
