@@ -9,8 +9,9 @@
 //  - bytes received by an idle poll answered with 304 (validators are sent
 //    once a second answer confirmed them);
 //  - instructions and stack high-water of the core's own share on the
-//    ESP8266's CPU (lx106 under qemu-system-xtensa, firmware/lx106), with the
-//    crypto library's share as measured by hand (firmware/README.md);
+//    ESP8266's CPU (lx106 under qemu-system-xtensa, firmware/lx106), and the
+//    crypto library's share as recorded by hand in firmware/README.md (read
+//    from there, never measured by this run);
 //  - gzip images: ratio and time of node:zlib at level 9 on lx106 images
 //    built here, and `static-ota publish` time with and without compression.
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
@@ -174,10 +175,48 @@ try {
   rmSync(folder, { recursive: true, force: true });
 }
 
-// rweather Crypto 0.4.0 on the same harness, measured by hand on its fetched
-// source (nothing of it is in this repository; how: firmware/README.md): its
-// Ed25519::verify alone, and check() with it as the backend's Ed25519.
-const RWEATHER = { verifyInstructions: 41_986_352, verifyStackBytes: 1444, checkStackBytes: 2036 };
+// rweather's Ed25519 on the same harness, measured by hand on its fetched
+// source (nothing of it is in this repository, nor any script that builds it):
+// the figures are read from firmware/README.md, where they were recorded with
+// the date and the commit measured.
+function recordedCryptoMeasurement() {
+  const readme = readFileSync(join(firmware, 'README.md'), 'utf8');
+  const heading =
+    /^\*\*rweather `Crypto` ([\d.]+), measured by hand on (\d{4}-\d{2}-\d{2}) at commit ([0-9a-f]{7,40})\*\*/m.exec(
+      readme,
+    );
+  if (!heading) throw new Error('firmware/README.md: the heading of the rweather hand measurement is missing');
+  const table = readme
+    .slice(heading.index)
+    .split('\n\n')
+    .find((block) => block.startsWith('|'));
+  const rows = table
+    .split('\n')
+    .slice(2)
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    )
+    .map(([buildOfLibrary, path, instructions, , stack]) => ({
+      label: `${buildOfLibrary}: ${path.replaceAll('`', '')}`,
+      isCheck: path.includes('check()'),
+      instructions: Number(instructions.replaceAll(',', '')),
+      stackBytes: Number(/^([\d,]+) B/.exec(stack)[1].replaceAll(',', '')),
+    }));
+  return { version: heading[1], date: heading[2], commit: heading[3], rows };
+}
+
+// Whether the core or the harness changed since the recorded commit (working tree included).
+function changedSince(commit) {
+  const git = (...args) => spawnSync('git', ['-C', repository, ...args], { encoding: 'utf8' });
+  if (git('cat-file', '-e', `${commit}^{commit}`).status !== 0) return "that commit is not in this clone's history";
+  return git('diff', '--quiet', commit, '--', 'firmware/src/core', 'firmware/lx106').status === 0
+    ? 'the core and the harness unchanged since'
+    : 'the core or the harness CHANGED since: re-measure by hand';
+}
+
 if (!qemuAvailable()) {
   console.log('\nlx106 figures skipped: qemu-system-xtensa not installed (apt-get install qemu-system-misc)');
 } else {
@@ -210,13 +249,16 @@ if (!qemuAvailable()) {
     `  trusted key's check, once per key at configuration: ${steps.trusted_key.stackBytes} B ` +
       `(${verdict(steps.trusted_key.stackBytes, budgets.trustedKeyStackBytes)})`,
   );
-  row('rweather Ed25519::verify alone (by hand)', RWEATHER.verifyInstructions, RWEATHER.verifyStackBytes);
-  const total = steps.check.instructions + RWEATHER.verifyInstructions;
+  const recorded = recordedCryptoMeasurement();
   console.log(
-    `  check() with rweather (by hand): ${RWEATHER.checkStackBytes} B of stack (target 2048 B: ` +
-      `${RWEATHER.checkStackBytes <= 2048 ? 'met' : 'NOT met'}), ideal ${ms(total, 80)} ms at 80 MHz, ` +
-      `${ms(total, 160)} ms at 160 MHz (the ESP8266 adapter's default during the verify)`,
+    `  rweather Crypto ${recorded.version}: NOT measured by this run; recorded by hand on ${recorded.date} at commit ` +
+      `${recorded.commit} (firmware/README.md; ${changedSince(recorded.commit)}):`,
   );
+  for (const recordedRow of recorded.rows) row(recordedRow.label, recordedRow.instructions, recordedRow.stackBytes);
+  for (const { label, stackBytes } of recorded.rows.filter((recordedRow) => recordedRow.isCheck))
+    console.log(
+      `  recorded ${label}: ${stackBytes} B of stack (target 2048 B: ${stackBytes <= 2048 ? 'met' : 'NOT met'})`,
+    );
 }
 
 // gzip images: what compress: auto does to ESP8266 images, on lx106 code built here.

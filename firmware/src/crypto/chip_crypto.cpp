@@ -54,7 +54,7 @@ void ChipCrypto::sha256Finish(uint8_t digest[32]) {
 
 #endif
 
-// About 42 M lx106 instructions (firmware/README.md): let Wi-Fi run before
+// About 31-42 M lx106 instructions (firmware/README.md): let Wi-Fi run before
 // and after. optimistic_yield() yields only from the loop's context, so a
 // poll started from a callback does not panic as yield() would.
 bool ChipCrypto::ed25519Verify(const uint8_t signature[64], const uint8_t publicKey[32], const uint8_t* message,
