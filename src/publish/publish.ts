@@ -5,6 +5,7 @@ import {
   imagePath,
   manifestPath,
   ManifestError,
+  type MirrorRelease,
   pendingManifestPath,
   readVersionLine,
   releaseFolder,
@@ -34,14 +35,8 @@ export interface PublishOptions {
   republish?: (release: SignedRelease, previous: Buffer) => Promise<SignedRelease>;
 }
 
-export interface PublishedManifest {
-  board: string;
-  channel: string;
-  version: string;
-  manifest: string;
-  image: string;
-  size: number;
-  sha256: string;
+/** `manifest` is where this run wrote it: latest.txt, or the staging path for a staged release. */
+export interface PublishedManifest extends MirrorRelease {
   /** False when an identical image was already there. */
   imageWritten: boolean;
   /**

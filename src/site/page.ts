@@ -11,6 +11,7 @@ import {
   imagePath,
   manifestPath,
   ManifestError,
+  type MirrorRelease,
   releaseFolder,
   STABLE_CHANNEL,
   summarizeManifest,
@@ -39,15 +40,8 @@ const SCRIPT_HEADERS: ObjectHeaders = {
   cacheControl: 'public, max-age=3600',
 };
 
-export interface ReleaseView {
-  board: string;
-  channel: string;
-  version: string;
-  /** Mirror paths, relative to the root. */
-  manifest: string;
-  image: string;
-  size: number;
-  sha256: string;
+/** A release folder's latest.txt as the page shows it. */
+export interface ReleaseView extends MirrorRelease {
   keyIds: string[];
   rollout?: string;
   expires?: string;
