@@ -13,7 +13,7 @@ import {
   versionOfImageFile,
 } from '../manifest.js';
 import type { SignedRelease } from '../sign.js';
-import { writeSite } from '../site/page.js';
+import { INDEX_JSON, writeSite } from '../site/page.js';
 import { writeWebInstallFiles } from '../site/web-install.js';
 import { compareVersions } from '../version.js';
 import type { MirrorSession, MirrorTarget } from './target.js';
@@ -187,6 +187,14 @@ export async function publishReleases(
         ...(supersededBy === undefined ? {} : { supersededBy }),
       }));
     },
-    [...manifestPaths],
+    // Everything `work` reads from the mirror, whatever its history: each latest.txt (and staging path), and the
+    // release page's index.json for first-seen times; the page fetches what else it reads in batches.
+    [
+      ...manifestPaths,
+      ...releases
+        .filter((release) => release.staged)
+        .map((release) => pendingManifestPath(release.board, release.channel)),
+      INDEX_JSON,
+    ],
   );
 }
