@@ -10,6 +10,7 @@ import { publishReleases } from '../../src/publish/publish.js';
 import type { PagesConfig } from '../../src/publish/pages.js';
 import { createTarget } from '../../src/publish/targets.js';
 import type { SigningKey } from '../../src/sign.js';
+import type { SiteIndex } from '../../src/site/page.js';
 import { removeTemporaryFolders, temporaryFolder } from '../helpers.js';
 import {
   bareRepository,
@@ -281,7 +282,7 @@ describe('github-pages target over file://', () => {
   it('reports a remote that does not exist', async () => {
     const fixture = site({ remoteUrl: `file://${join(temporaryFolder(), 'missing.git')}` });
     await expect(publish(fixture, 'nodemcuv2', '1.4.2')).rejects.toThrow(
-      /git ls-remote for branch gh-pages of file:.*missing\.git failed: .*/,
+      /git fetch for branch gh-pages of file:.*missing\.git failed: .*does not appear to be a git repository/,
     );
   });
 });
@@ -467,7 +468,7 @@ describe('github-pages target over smart HTTP with a token', () => {
     const refusedBefore = server.refused;
     const failure = publish(fixture, 'nodemcuv2', '1.4.2');
     await expect(failure).rejects.toThrow(
-      /git ls-remote for branch gh-pages of http:\/\/127\.0\.0\.1:\d+\/refused\.git failed: .*check the token input/,
+      /git fetch for branch gh-pages of http:\/\/127\.0\.0\.1:\d+\/refused\.git failed: .*check the token input/,
     );
     const message = await failure.catch((error: Error) => error.message);
     expect(message).not.toContain(wrongToken);
@@ -541,6 +542,31 @@ describe('github-pages target over smart HTTP with a token', () => {
       'nodemcuv2/firmware-1.0.0.bin',
       'nodemcuv2/latest.txt',
     ]);
+  });
+
+  it('fetches what it reads in batches, and never the release page it replaces', async () => {
+    const fixture = httpSite('batched', TOKEN);
+    await publishReleases(await createTarget({ kind: 'github-pages', pages: fixture.config }), [
+      await signedRelease(fixture.key, 'nodemcuv2', '1.0.0'),
+      await signedRelease(fixture.key, 'esp32dev', '1.0.0'),
+      await signedRelease(fixture.key, 'esp32dev', '1.1.0-beta.1'),
+    ]);
+    const from = server.requests.length;
+    await publish(fixture, 'nodemcuv2', '1.1.0');
+
+    const fetches = server.requests
+      .slice(from)
+      .filter(({ method, url }) => method === 'POST' && url.endsWith('/git-upload-pack'));
+    // The ref list, the commit with its trees, nodemcuv2/latest.txt with index.json, then the other folders'
+    // latest.txt together: four, however many folders. The old index.html is told ours from its object id alone.
+    expect(fetches).toHaveLength(4);
+    const index = JSON.parse(branchFile(fixture.bare, BRANCH, 'index.json').toString('utf8')) as SiteIndex;
+    expect(index.releases.map(({ board, channel, version }) => `${board} ${channel} ${version}`)).toEqual([
+      'esp32dev stable 1.0.0',
+      'esp32dev beta 1.1.0-beta.1',
+      'nodemcuv2 stable 1.1.0',
+    ]);
+    expect(branchFile(fixture.bare, BRANCH, 'index.html').toString('utf8')).toContain('nodemcuv2/firmware-1.0.0.bin');
   });
 
   it('still publishes through a server without partial clone support, fetching the whole tip instead', async () => {
