@@ -1,8 +1,9 @@
 // GitHub Pages mirror: commits the mirror into a branch (default gh-pages) of a
 // temporary clone with the git CLI, then pushes without force. The clone is
-// partial (--filter=blob:none, depth 1) with a sparse checkout of the manifests
-// the publish reads: trees, those manifests and the new images are all it
-// fetches or writes, however many releases the branch holds. A push rejected
+// partial (--filter=blob:none, depth 1) with a sparse checkout of the files
+// the publish reads: trees, those files (fetched in batches) and the new
+// images are all it fetches or writes, never an image already on the branch
+// (docs/mirrors.md, "Bytes fetched per publish"). A push rejected
 // because another run got there first is a ConflictError, so retryOnConflict
 // runs the publish again (guards included) on the branch as it now is.
 import { execFile } from 'node:child_process';

@@ -114,6 +114,33 @@ describe('github-pages target over file://', () => {
     expect(git(fixture.bare, 'rev-parse', `${BRANCH}~1`)).toBe(afterFirst);
   });
 
+  it('keeps a front page put over its own release page, and rewrites its own page whatever it last held', async () => {
+    const fixture = site();
+    const replacePage = (html: string): void => {
+      const work = temporaryFolder('static-ota-owner-');
+      git(work, 'clone', '--quiet', '--branch', BRANCH, fixture.bare, '.');
+      writeFileSync(join(work, 'index.html'), html);
+      git(work, '-c', 'user.name=Site Owner', '-c', 'user.email=owner@example.com', 'commit', '--quiet', '-am', 'page');
+      git(work, 'push', '--quiet', 'origin', BRANCH);
+    };
+    await publish(fixture, 'nodemcuv2', '1.0.0');
+    // A page of static-ota's that is not the previous index.json rendered (an older static-ota, an edit) is read.
+    const edited = branchFile(fixture.bare, BRANCH, 'index.html').toString('utf8').replace('<h1>', '<h1>Edited ');
+    replacePage(edited);
+    await publish(fixture, 'nodemcuv2', '1.1.0');
+    const ours = branchFile(fixture.bare, BRANCH, 'index.html').toString('utf8');
+    expect(ours).not.toBe(edited);
+    expect(ours).toContain('nodemcuv2/firmware-1.0.0.bin');
+    expect(branchFiles(fixture.bare, BRANCH)).not.toContain('releases.html');
+
+    replacePage('<h1>fleet</h1>\n');
+    await publish(fixture, 'nodemcuv2', '1.2.0');
+    expect(branchFile(fixture.bare, BRANCH, 'index.html').toString()).toBe('<h1>fleet</h1>\n');
+    expect(branchFile(fixture.bare, BRANCH, 'releases.html').toString('utf8')).toContain(
+      'nodemcuv2/firmware-1.1.0.bin',
+    );
+  });
+
   it('keeps every file outside the sparse checkout byte for byte, whatever its kind or attributes', async () => {
     const fixture = site();
     // Files a user's site may hold: none of them is ever checked out, converted or rewritten by a publish.
