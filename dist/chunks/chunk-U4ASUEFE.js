@@ -7,7 +7,7 @@ import {
   parseSigningKeys,
   readTargetConfig,
   runRelease
-} from "./chunk-Q7H3HJGS.js";
+} from "./chunk-WNAKXAJ5.js";
 import {
   getBooleanInput,
   getInput,
