@@ -255,10 +255,19 @@ async function writeOnce(session: MirrorSession, now: Date): Promise<SiteIndex> 
   await writeIfChanged(session, INDEX_JSON, `${JSON.stringify(index, null, 2)}\n`, JSON_HEADERS);
   // The page last written is the previous index.json rendered, byte for byte: a session that can tell it holds that
   // (Pages, from object ids) need not fetch a page listing every older image to learn that it is ours.
-  const previousPage = previousIndex && renderPage(previousIndex);
+  const previousPage = previousIndex && renderedOrUndefined(previousIndex);
   const page = await pagePath(session, previousPage);
   await writeIfChanged(session, page, renderPage(index), HTML_HEADERS, previousPage);
   return index;
+}
+
+/** The page an index.json read from the mirror renders to; undefined when its entries lack what rendering needs. */
+function renderedOrUndefined(index: SiteIndex): string | undefined {
+  try {
+    return renderPage(index);
+  } catch {
+    return undefined;
+  }
 }
 
 /** index.html, unless one that static-ota did not write is there: that one is kept. */

@@ -141,6 +141,14 @@ describe('github-pages target over file://', () => {
     );
   });
 
+  it('publishes over an index.json it cannot render, and replaces it', async () => {
+    const fixture = site();
+    seedBranch(fixture.bare, BRANCH, { 'index.json': '{"releases":[{"board":"nodemcuv2"}]}\n' });
+    await publish(fixture, 'nodemcuv2', '1.0.0');
+    const index = JSON.parse(branchFile(fixture.bare, BRANCH, 'index.json').toString('utf8')) as SiteIndex;
+    expect(index.releases.map(({ version }) => version)).toEqual(['1.0.0']);
+  });
+
   it('keeps every file outside the sparse checkout byte for byte, whatever its kind or attributes', async () => {
     const fixture = site();
     // Files a user's site may hold: none of them is ever checked out, converted or rewritten by a publish.
