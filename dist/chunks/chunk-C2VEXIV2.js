@@ -7,7 +7,7 @@ import {
   parseSigningKeys,
   readTargetConfig,
   runRelease
-} from "./chunk-WNAKXAJ5.js";
+} from "./chunk-V3BFW5SS.js";
 import {
   getBooleanInput,
   getInput,

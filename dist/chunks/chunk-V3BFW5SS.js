@@ -673,10 +673,17 @@ async function writeOnce(session, now) {
   const index = { generator: "static-ota", releases: folders.map(({ view }) => view) };
   await writeIfChanged(session, INDEX_JSON, `${JSON.stringify(index, null, 2)}
 `, JSON_HEADERS);
-  const previousPage = previousIndex && renderPage(previousIndex);
+  const previousPage = previousIndex && renderedOrUndefined(previousIndex);
   const page = await pagePath(session, previousPage);
   await writeIfChanged(session, page, renderPage(index), HTML_HEADERS, previousPage);
   return index;
+}
+function renderedOrUndefined(index) {
+  try {
+    return renderPage(index);
+  } catch {
+    return void 0;
+  }
 }
 async function pagePath(session, previousPage) {
   const existing = await readUnlessHeld(session, INDEX_HTML, previousPage);
