@@ -18,7 +18,7 @@ import {
   publicKeyAsCArray,
   readTargetConfig,
   runRelease
-} from "./chunks/chunk-Q7H3HJGS.js";
+} from "./chunks/chunk-V3BFW5SS.js";
 import "./chunks/chunk-KBL5H7M2.js";
 import "./chunks/chunk-KCXCTA5R.js";
 import {

@@ -1,8 +1,8 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-QWNLCB63.js";
-import "./chunks/chunk-Q7H3HJGS.js";
+} from "./chunks/chunk-C2VEXIV2.js";
+import "./chunks/chunk-V3BFW5SS.js";
 import "./chunks/chunk-HTNEPPBG.js";
 import "./chunks/chunk-KBL5H7M2.js";
 import "./chunks/chunk-KCXCTA5R.js";

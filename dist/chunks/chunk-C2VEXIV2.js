@@ -7,7 +7,7 @@ import {
   parseSigningKeys,
   readTargetConfig,
   runRelease
-} from "./chunk-Q7H3HJGS.js";
+} from "./chunk-V3BFW5SS.js";
 import {
   getBooleanInput,
   getInput,
