@@ -309,7 +309,7 @@ describe('static-ota publish and verify', () => {
       ['publish', '--firmware', firmware, '--version', '2.0.1', '--board', 'd1_mini', '--out', p.mirror],
       { STATIC_OTA_KEY: `${seedHex.slice(2)}zz` },
     );
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/STATIC_OTA_KEY: expected an Ed25519 private key/);
     expect(bad.all).not.toContain(seedHex.slice(2));
   });
@@ -420,8 +420,8 @@ describe('static-ota publish and verify', () => {
       '--key',
       p.key.path,
     ]);
-    expect(badBoard.stderr).toMatch(/board "\.\.\/x" is invalid/);
-    expect(badBoard.code).toBe(1);
+    expect(badBoard.stderr).toMatch(/--board "\.\.\/x" is invalid/);
+    expect(badBoard.code).toBe(2);
     const badVerifyBoard = await cli([
       'verify',
       '--mirror',
@@ -432,7 +432,7 @@ describe('static-ota publish and verify', () => {
       p.key.publicHex,
     ]);
     expect(badVerifyBoard).toMatchObject({ code: 2 });
-    expect(badVerifyBoard.stderr).toMatch(/--board "\.\.\/m\/b" is not a board name/);
+    expect(badVerifyBoard.stderr).toMatch(/--board "\.\.\/m\/b" is invalid/);
     expect(existsSync(p.mirror)).toBe(false);
   });
 
@@ -622,9 +622,9 @@ describe('static-ota verify fetches as the device library does', () => {
       'file:///srv/mirror',
       /--mirror file:\/\/\/srv\/mirror: file:\/\/ is not supported.*a local directory as a plain path/,
     ],
-  ])('refuses a mirror URL devices cannot fetch (%s)', async (mirror, message) => {
+  ])('refuses a mirror URL devices cannot fetch (%s), a usage error', async (mirror, message) => {
     const result = await cli(['verify', '--mirror', mirror, '--board', 'nodemcuv2', '--pubkey', USABLE_KEY]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
   });
 
