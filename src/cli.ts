@@ -30,7 +30,7 @@ const PUBLIC_KEY_FORMS = '64 hex characters (as keygen prints it) or the PEM tex
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
 const EXIT_CODES_HELP =
-  '\nExit codes: 0 success, 1 failure (nothing or only part was done: see the message), 2 usage error.\n';
+  '\nExit codes: 0 success, 1 failure (nothing or only part was done: see the message), 2 usage error (a missing, bad or conflicting option; nothing was done).\n';
 
 class UsageError extends Error {}
 
@@ -169,11 +169,10 @@ function addTargetOptions(command: Command): Command {
       ).conflicts('directory'),
     )
     .addOption(
-      new Option('--target <kind>', "mirror target, as the action's target input").choices([
-        'directory',
-        'github-pages',
-        's3',
-      ]),
+      new Option(
+        '--target <kind>',
+        "mirror target, as the action's target input; the github-pages: and s3: options below need theirs",
+      ).choices(['directory', 'github-pages', 's3']),
     );
   const descriptions: Record<string, string> = {
     directory: 'the mirror directory (same as --out; give one of the two)',

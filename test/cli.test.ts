@@ -129,6 +129,24 @@ describe('the static-ota command line', () => {
     },
   );
 
+  it.each([
+    ['verify', '--pubkey'],
+    ['publish', '--trusted-key'],
+    ['rollout', '--trusted-key'],
+    ['cosign', '--trusted-key'],
+  ])('%s %s says it takes the public key itself, in the forms it reads', async (command, flag) => {
+    const help = (await cli([command, '--help'])).stdout.replace(/\n {20,}/g, ' ');
+    const line = help.split('\n').find((text) => text.startsWith(`  ${flag} `)) ?? '';
+    expect(line).toMatch(/^ {2}--[\w-]+ <key> .*64 hex characters \(as keygen prints it\) or the PEM text/);
+    const p = temporaryFolder();
+    const key = writeKeyFile(p);
+    // What the help promises works: the PEM text of the public key, as openssl writes it.
+    const pem = `-----BEGIN PUBLIC KEY-----\n${Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(key.publicKey)]).toString('base64')}\n-----END PUBLIC KEY-----\n`;
+    const { parsePublicKey } = await import('../src/sign.js');
+    expect(Buffer.from(parsePublicKey(pem, flag)).toString('hex')).toBe(key.publicHex);
+    expect(() => parsePublicKey(key.path, flag)).toThrow(`${flag}: expected an Ed25519 public key`);
+  });
+
   it('prints its version from package.json', async () => {
     expect(await cli(['--version'])).toMatchObject({ code: 0, stdout: `${packageVersion}\n` });
     expect(await cli(['-V'])).toMatchObject({ code: 0, stdout: `${packageVersion}\n` });
@@ -434,6 +452,38 @@ describe('static-ota publish and verify', () => {
     expect(badVerifyBoard).toMatchObject({ code: 2 });
     expect(badVerifyBoard.stderr).toMatch(/--board "\.\.\/m\/b" is invalid/);
     expect(existsSync(p.mirror)).toBe(false);
+  });
+
+  it('says why a prebuilt image without --chip-family gets no install button, and which flag adds one', async () => {
+    const p = project();
+    const args = (version: string, ...extra: string[]) => [
+      'publish',
+      '--firmware',
+      p.image(version),
+      '--version',
+      version,
+      '--board',
+      'nodemcuv2',
+      '--key',
+      p.key.path,
+      '--out',
+      p.mirror,
+      '--compress',
+      'gzip',
+      ...extra,
+    ];
+    const note =
+      'nodemcuv2: no install button on the release page: the chip of a prebuilt image is unknown (--chip-family ESP8266 adds one)';
+    const webManifest = join(p.mirror, 'nodemcuv2', 'manifest.json');
+    const unknownChip = await cli(args('1.0.0'));
+    expect(unknownChip).toMatchObject({ code: 0, stderr: '' });
+    expect(unknownChip.stdout).toContain(`${note}\n`);
+    expect(readFileSync(join(p.mirror, 'nodemcuv2', 'latest.txt'), 'latin1')).toMatch(/^encoding=gzip$/m);
+    expect(existsSync(webManifest)).toBe(false);
+    const esp8266 = await cli(args('1.0.1', '--chip-family', 'ESP8266'));
+    expect(esp8266.code).toBe(0);
+    expect(esp8266.stdout).not.toContain('no install button');
+    expect(JSON.parse(readFileSync(webManifest, 'utf8')).builds[0].chipFamily).toBe('ESP8266');
   });
 
   it('fails verification on a tampered image, a wrong key and a missing manifest', async () => {
