@@ -10,7 +10,14 @@ import { createTarget, type TargetConfig } from './publish/targets.js';
 import { runFleet } from './fleet.js';
 import { checkBoard, runRelease } from './release.js';
 import { changeRollout, cosign, parseRequiredSignatures, parseRolloutPercent } from './resign.js';
-import { generateKey, parsePublicKey, parseSigningKeys, publicKeyAsCArray, type SigningKey } from './sign.js';
+import {
+  checkSigningKeys,
+  generateKey,
+  parsePublicKey,
+  parseSigningKeys,
+  publicKeyAsCArray,
+  type SigningKey,
+} from './sign.js';
 import { readTargetConfig, TARGET_SETTING_KINDS } from './target-settings.js';
 import { layoutForPrebuilt } from './site/web-install.js';
 import { channelFor, parseVersion } from './version.js';
@@ -109,11 +116,18 @@ async function readKeys(paths: string[], env: NodeJS.ProcessEnv): Promise<Signin
     });
     keys.push(...parsed(() => parseSigningKeys(material, `--key ${path}`)));
   }
-  return keys;
+  return parsed(() => checkSigningKeys(keys));
 }
 
 /** --out or --target with the action's target settings (commander's camelCase keys). */
 type TargetOptions = { out?: string } & { [setting: string]: unknown };
+
+/** The settings that are secrets: the CLI reads each from its environment variable, never from argv. */
+const SECRET_VARIABLES: Record<string, string> = {
+  token: 'GITHUB_TOKEN',
+  's3-secret-access-key': 'AWS_SECRET_ACCESS_KEY',
+  's3-session-token': 'AWS_SESSION_TOKEN',
+};
 
 /** Which target each flag configures: --out is the directory target's. */
 const TARGET_FLAG_KINDS: Record<string, TargetConfig['kind']> = { out: 'directory', ...TARGET_SETTING_KINDS };
@@ -136,11 +150,6 @@ function targetFrom(options: TargetOptions, env: NodeJS.ProcessEnv): TargetConfi
       );
     }
   }
-  const fromEnvironment: Record<string, string | undefined> = {
-    token: env.GITHUB_TOKEN,
-    's3-secret-access-key': env.AWS_SECRET_ACCESS_KEY,
-    's3-session-token': env.AWS_SESSION_TOKEN,
-  };
   const fallbacks: Record<string, string | undefined> = {
     ...CLI_DEFAULTS,
     directory: options.out,
@@ -148,9 +157,9 @@ function targetFrom(options: TargetOptions, env: NodeJS.ProcessEnv): TargetConfi
   };
   return parsed(() =>
     readTargetConfig(
-      (name) => (name in fromEnvironment ? fromEnvironment[name] : (given(name) ?? fallbacks[name])),
+      (name) => (name in SECRET_VARIABLES ? env[SECRET_VARIABLES[name]] : (given(name) ?? fallbacks[name])),
       env,
-      flag,
+      (name) => SECRET_VARIABLES[name] ?? flag(name),
     ),
   );
 }
@@ -297,19 +306,20 @@ async function verify(options: VerifyOptions, out: Write): Promise<void> {
   requireOptions({ ...options }, ['mirror', 'board', 'pubkey']);
   // Loaded only to verify: importing node:http and node:https costs every publish tens of milliseconds.
   const { parseMirror, verifyMirror } = await import('./verify.js');
+  const trustedKeys = publicKeys(options.pubkey, 'pubkey');
+  const required = requiredSignatures(options.requiredSignatures, 1);
+  if (required > trustedKeys.length)
+    throw new UsageError(`--required-signatures ${required} needs as many --pubkey keys, got ${trustedKeys.length}`);
   const report = await verifyMirror({
     mirror: parsed(() => parseMirror(options.mirror, '--mirror')),
     ...manifestLocation(options),
-    trustedKeys: publicKeys(options.pubkey, 'pubkey'),
-    requiredSignatures: requiredSignatures(options.requiredSignatures, 1),
+    trustedKeys,
+    requiredSignatures: required,
     pending: options.pending === true,
   });
   const { manifest } = report;
   const signatures = manifest.verifiedKeys.length;
-  const count =
-    options.requiredSignatures === undefined
-      ? `${signatures}`
-      : `${signatures} of ${requiredSignatures(options.requiredSignatures, 1)}`;
+  const count = options.requiredSignatures === undefined ? `${signatures}` : `${signatures} of ${required}`;
   out(`OK ${report.manifestLocation}${report.awaitingCosign ? ' (awaiting cosign)' : ''}\n`);
   out(
     `  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedKeys.join(', ')} (${count} signature${count === '1' ? '' : 's'})\n`,

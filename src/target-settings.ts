@@ -73,12 +73,20 @@ const S3_ACLS: readonly string[] = [
   'bucket-owner-full-control',
 ];
 
-/** The s3 settings that need no request to check: a bucket, a canned ACL if any. */
-export function checkS3Settings(config: { bucket: string; acl?: string }, label: Label = inputName): void {
+/** The s3 settings that need no request to check: a bucket, a canned ACL if any, a whole key pair or none. */
+export function checkS3Settings(
+  config: { bucket: string; acl?: string; accessKeyId?: string; secretAccessKey?: string },
+  label: Label = inputName,
+): void {
   if (!config.bucket) throw new InputError(`the s3 target needs ${label('s3-bucket')}`);
   if (config.acl && !S3_ACLS.includes(config.acl)) {
     throw new InputError(
       `${label('s3-acl')} ${JSON.stringify(config.acl)} is not a canned ACL; expected one of ${S3_ACLS.join(', ')}`,
+    );
+  }
+  if (Boolean(config.accessKeyId) !== Boolean(config.secretAccessKey)) {
+    throw new InputError(
+      `give both ${label('s3-access-key-id')} and ${label('s3-secret-access-key')}, or neither (then AWS_* environment variables are used)`,
     );
   }
 }

@@ -120,6 +120,11 @@ const badValues: Row[] = [
     always('--target', 's3', '--s3-bucket', 'b', '--s3-force-path-style', 'yes'),
     /--s3-force-path-style must be true or false, got "yes"/,
   ],
+  [
+    'publish',
+    always('--target', 's3', '--s3-bucket', 'b', '--s3-access-key-id', 'AKIDEXAMPLE'),
+    /give both --s3-access-key-id and AWS_SECRET_ACCESS_KEY, or neither/,
+  ],
   ['rollout', always('--percent', '150'), /--percent must be a whole percentage from 0 to 100, got "150"/],
   ['rollout', always('--board', '../x'), /--board "\.\.\/x" is invalid/],
   ['rollout', always('--channel', 'A B'), /--channel "A B" is not a channel name/],
@@ -149,6 +154,9 @@ const badValues: Row[] = [
   ['verify', always('--required-signatures', '0'), /--required-signatures must be a whole number from 1/],
   ['verify', always('--board', '../m/b'), /--board "\.\.\/m\/b" is invalid/],
   ['verify', always('--channel', 'Beta'), /--channel "Beta" is not a channel name/],
+  ['publish', (p) => ['--key', p.key.path, '--key', p.key.path], /the same signing key is given twice/],
+  ['rollout', (p) => ['--key', p.key.path, '--key', p.key.path], /the same signing key is given twice/],
+  ['verify', always('--required-signatures', '2'), /--required-signatures 2 needs as many --pubkey keys, got 1/],
   ['fleet', always('--since', 'forever'), /--since must be a duration such as 3600, 12h or 30d/],
 ];
 

@@ -172,11 +172,6 @@ export class S3Target implements MirrorTarget {
 
   constructor(config: S3Config) {
     checkS3Settings(config);
-    if (Boolean(config.accessKeyId) !== Boolean(config.secretAccessKey)) {
-      throw new Error(
-        'give both s3-access-key-id and s3-secret-access-key, or neither (then AWS_* environment variables are used)',
-      );
-    }
     this.bucket = config.bucket;
     const prefix = config.prefix.replace(/^\/+|\/+$/g, '');
     this.prefix = prefix ? `${prefix}/` : '';
