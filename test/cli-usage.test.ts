@@ -5,7 +5,14 @@ import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCli } from '../src/cli.js';
 import { git } from './publish/fixtures.js';
-import { listen, removeTemporaryFolders, temporaryFolder, writeEspImage, writeKeyFile } from './helpers.js';
+import {
+  listen,
+  publishCommand,
+  removeTemporaryFolders,
+  temporaryFolder,
+  writeEspImage,
+  writeKeyFile,
+} from './helpers.js';
 
 afterAll(removeTemporaryFolders);
 
@@ -34,17 +41,7 @@ const GITHUB = { GITHUB_REPOSITORY: 'octo/widget', GITHUB_SERVER_URL: 'file:///n
 
 /** Arguments of a command with every option valid, the mirror a directory. */
 const valid: Record<string, (p: Project) => string[]> = {
-  publish: (p) => [
-    'publish',
-    '--firmware',
-    p.firmware,
-    '--version',
-    '1.0.0',
-    '--board',
-    'nodemcuv2',
-    '--key',
-    p.key.path,
-  ],
+  publish: (p) => publishCommand(p.firmware, p.key.path, '1.0.0'),
   rollout: (p) => ['rollout', '--board', 'nodemcuv2', '--percent', '50', '--key', p.key.path],
   cosign: (p) => ['cosign', '--board', 'nodemcuv2', '--key', p.key.path, '--trusted-key', p.key.publicHex],
   verify: (p) => ['verify', '--mirror', p.mirror, '--board', 'nodemcuv2', '--pubkey', p.key.publicHex],
@@ -205,6 +202,9 @@ const conflicts: Row[] = [
   ],
 ];
 
+const labelled = (what: string, rows: Row[]) =>
+  rows.map(([command, changes, message, env]) => [what, command, changes, message, env] as const);
+
 /** The valid arguments of `command` with `changes` applied: a changed option replaces the valid one. */
 function argsFor(command: string, p: Project, changes: string[]): string[] {
   const base = valid[command](p);
@@ -220,29 +220,17 @@ function argsFor(command: string, p: Project, changes: string[]): string[] {
 }
 
 describe('static-ota exit codes', () => {
-  it.each(badValues.map(([command, changes, message, env]) => [command, changes, message, env] as const))(
-    '%s: a bad value is a usage error naming the flag (%#)',
-    async (command, changes, message, env) => {
-      const p = project();
-      const args = argsFor(command, p, changes(p));
-      const result = await cli(args, env);
-      expect([args.join(' '), result.stderr]).toEqual([args.join(' '), expect.stringMatching(message)]);
-      expect(result.code).toBe(2);
-      expect(existsSync(p.mirror)).toBe(false);
-    },
-  );
-
-  it.each(conflicts.map(([command, changes, message, env]) => [command, changes, message, env] as const))(
-    '%s: options that would be ignored together are refused (%#)',
-    async (command, changes, message, env) => {
-      const p = project();
-      const args = argsFor(command, p, changes(p));
-      const result = await cli(args, env);
-      expect([args.join(' '), result.stderr]).toEqual([args.join(' '), expect.stringMatching(message)]);
-      expect(result.code).toBe(2);
-      expect(existsSync(p.mirror)).toBe(false);
-    },
-  );
+  it.each([
+    ...labelled('a bad value is a usage error naming the flag', badValues),
+    ...labelled('options that would be ignored together are refused', conflicts),
+  ])('%s: %s (%#)', async (_what, command, changes, message, env) => {
+    const p = project();
+    const args = argsFor(command, p, changes(p));
+    const result = await cli(args, env);
+    expect([args.join(' '), result.stderr]).toEqual([args.join(' '), expect.stringMatching(message)]);
+    expect(result.code).toBe(2);
+    expect(existsSync(p.mirror)).toBe(false);
+  });
 
   it('keeps exit code 1 for a failure of the work: unreadable firmware or key file, an unreachable mirror', async () => {
     const p = project();

@@ -8,6 +8,7 @@ import { runCli } from '../src/cli.js';
 import {
   bundledCli,
   listen,
+  publishCommand,
   removeTemporaryFolders,
   serveFolder,
   temporaryFolder,
@@ -177,18 +178,7 @@ describe('the bundled static-ota command', () => {
     const key = writeKeyFile(folder);
     const firmware = join(folder, 'fw.bin');
     writeEspImage(firmware, { publicKey: key.publicKey });
-    return [
-      'publish',
-      '--firmware',
-      firmware,
-      '--version',
-      version,
-      '--board',
-      'nodemcuv2',
-      '--key',
-      key.path,
-      '--out',
-    ];
+    return [...publishCommand(firmware, key.path, version), '--out'];
   }
 
   it.each([['head -1'], ['true']])(
@@ -267,7 +257,14 @@ describe('static-ota publish and verify', () => {
       writeEspImage(path, { publicKey: key.publicKey, marker, size: 10_000 });
       return path;
     };
-    return { folder, key, mirror, image };
+    /** `static-ota publish` of `version` for nodemcuv2 into the mirror. */
+    const publishArgs = (version: string, ...extra: string[]) => [
+      ...publishCommand(image(version), key.path, version),
+      '--out',
+      mirror,
+      ...extra,
+    ];
+    return { folder, key, mirror, image, publishArgs };
   }
 
   it('publishes with a key file and verifies the mirror from disk and over HTTP', async () => {
@@ -334,20 +331,7 @@ describe('static-ota publish and verify', () => {
 
   it('refuses a downgrade and a republish with clear messages, allows --force for the same version', async () => {
     const p = project();
-    const args = (version: string, ...extra: string[]) => [
-      'publish',
-      '--firmware',
-      p.image(version),
-      '--version',
-      version,
-      '--board',
-      'nodemcuv2',
-      '--key',
-      p.key.path,
-      '--out',
-      p.mirror,
-      ...extra,
-    ];
+    const args = p.publishArgs;
     expect((await cli(args('1.4.2'))).code).toBe(0);
     const downgrade = await cli(args('1.4.1'));
     expect(downgrade.code).toBe(1);
@@ -456,22 +440,7 @@ describe('static-ota publish and verify', () => {
 
   it('says why a prebuilt image without --chip-family gets no install button, and which flag adds one', async () => {
     const p = project();
-    const args = (version: string, ...extra: string[]) => [
-      'publish',
-      '--firmware',
-      p.image(version),
-      '--version',
-      version,
-      '--board',
-      'nodemcuv2',
-      '--key',
-      p.key.path,
-      '--out',
-      p.mirror,
-      '--compress',
-      'gzip',
-      ...extra,
-    ];
+    const args = (version: string, ...extra: string[]) => p.publishArgs(version, '--compress', 'gzip', ...extra);
     const note =
       'nodemcuv2: no install button on the release page: the chip of a prebuilt image is unknown (--chip-family ESP8266 adds one)';
     const webManifest = join(p.mirror, 'nodemcuv2', 'manifest.json');
