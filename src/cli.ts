@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import packageJson from '../package.json' with { type: 'json' };
 import { CLI_DEFAULTS, COMPRESS_MODES, parseDuration, parsePositiveInteger, type CompressMode } from './inputs.js';
-import { isValidChannel, STABLE_CHANNEL } from './manifest.js';
+import { STABLE_CHANNEL } from './manifest.js';
 import { createTarget, type TargetConfig } from './publish/targets.js';
 import { runFleet } from './fleet.js';
 import { checkBoard, runRelease } from './release.js';
@@ -20,7 +20,7 @@ import {
 } from './sign.js';
 import { readTargetConfig, TARGET_SETTING_KINDS } from './target-settings.js';
 import { layoutForPrebuilt } from './site/web-install.js';
-import { channelFor, parseVersion } from './version.js';
+import { channelFor, parseChannel, parseVersion } from './version.js';
 
 export interface CliIo {
   stdout?: (text: string) => void;
@@ -205,9 +205,7 @@ function addTargetOptions(command: Command): Command {
 /** --board and --channel of a manifest already on a mirror, checked. */
 function manifestLocation(options: { board: string; channel: string }): { board: string; channel: string } {
   const board = parsed(() => checkBoard(options.board, '--board'));
-  if (!isValidChannel(options.channel))
-    throw new UsageError(`--channel ${JSON.stringify(options.channel)} is not a channel name`);
-  return { board, channel: options.channel };
+  return { board, channel: parsed(() => parseChannel(options.channel, '--channel')) };
 }
 
 const requiredSignatures = (text: string | undefined, fallback: number): number =>

@@ -34,18 +34,26 @@ export function versionFromTag(tag: string | undefined, ref: string | undefined)
 /** `1.5.0-beta.2` is a pre-release; `1.4.2` is not. */
 export const isPrerelease = (version: string): boolean => semver.prerelease(version) !== null;
 
+/** A channel name, which becomes a folder of the mirror. */
+export function parseChannel(channel: string, name = 'channel'): string {
+  if (!isValidChannel(channel)) {
+    throw new InputError(
+      `${name} ${JSON.stringify(channel)} is invalid: use lowercase letters, digits and '-', at most 32`,
+    );
+  }
+  return channel;
+}
+
 /**
  * Stable releases go to `stable`; a pre-release goes to the channel its first
  * identifier names (`1.5.0-beta.2` → `beta`), never to stable.
  */
 export function channelFor(version: string, requested?: string, name = 'channel'): string {
   const prerelease = isPrerelease(version);
-  const channel = requested || (prerelease ? String(semver.prerelease(version)?.[0]).toLowerCase() : STABLE_CHANNEL);
-  if (!isValidChannel(channel)) {
-    throw new InputError(
-      `${name} ${JSON.stringify(channel)} is invalid: use lowercase letters, digits and '-', at most 32`,
-    );
-  }
+  const channel = parseChannel(
+    requested || (prerelease ? String(semver.prerelease(version)?.[0]).toLowerCase() : STABLE_CHANNEL),
+    name,
+  );
   if (prerelease && channel === STABLE_CHANNEL) {
     throw new InputError(
       `pre-release ${version} cannot be published to the stable channel (${name} ${STABLE_CHANNEL})`,
