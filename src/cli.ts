@@ -250,15 +250,6 @@ async function publish(options: PublishOptions, out: Write, env: NodeJS.ProcessE
   const maxImageBytes = parsed(() => parsePositiveInteger(options.maxImageSize, '--max-image-size'));
   const keepVersions = optional(options.keepVersions, (text) => parsePositiveInteger(text, '--keep-versions'));
   const required = requiredSignatures(options.requiredSignatures, 1);
-  const log = {
-    info: (message: string) => out(`${message}\n`),
-    warning: (message: string) => out(`warning: ${message}\n`),
-  };
-  if (flash === undefined) {
-    log.info(
-      `${board}: no install button on the release page: the chip of a prebuilt image is unknown (--chip-family ESP8266 adds one)`,
-    );
-  }
   const { manifests } = await runRelease({
     version,
     channel,
@@ -278,7 +269,7 @@ async function publish(options: PublishOptions, out: Write, env: NodeJS.ProcessE
     compress: options.compress,
     keepVersions,
     target,
-    log,
+    log: { info: (message) => out(`${message}\n`), warning: (message) => out(`warning: ${message}\n`) },
   });
   for (const published of manifests) {
     out(
@@ -289,6 +280,10 @@ async function publish(options: PublishOptions, out: Write, env: NodeJS.ProcessE
       out(`  ${published.manifest}:\n${text.replace(/^/gm, '    ')}`);
     }
   }
+  if (flash === undefined)
+    out(
+      `${board}: no install button on the release page: the chip of a prebuilt image is unknown (--chip-family ESP8266 adds one)\n`,
+    );
 }
 
 interface VerifyOptions {
