@@ -5,9 +5,8 @@ import {
   parseRequiredSignatures,
   parseRolloutPercent,
   parseSigningKeys,
-  readTargetConfig,
   runRelease
-} from "./chunk-Q7H3HJGS.js";
+} from "./chunk-AYNE7OWT.js";
 import {
   getBooleanInput,
   getInput,
@@ -19,6 +18,9 @@ import {
   summary,
   warning
 } from "./chunk-HTNEPPBG.js";
+import {
+  readTargetConfig
+} from "./chunk-IA4S2O35.js";
 import {
   InputError,
   parseCompressMode,
