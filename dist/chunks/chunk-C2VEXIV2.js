@@ -5,8 +5,9 @@ import {
   parseRequiredSignatures,
   parseRolloutPercent,
   parseSigningKeys,
+  readTargetConfig,
   runRelease
-} from "./chunk-AYNE7OWT.js";
+} from "./chunk-V3BFW5SS.js";
 import {
   getBooleanInput,
   getInput,
@@ -18,9 +19,6 @@ import {
   summary,
   warning
 } from "./chunk-HTNEPPBG.js";
-import {
-  readTargetConfig
-} from "./chunk-IA4S2O35.js";
 import {
   InputError,
   parseCompressMode,

@@ -48,12 +48,12 @@ function deviceRedirectTarget(current, location) {
 // src/verify.ts
 var TIMEOUT_MS = 3e4;
 var URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
-function parseMirror(mirror, name) {
+function mirrorUrl(mirror) {
   const scheme = URL_SCHEME.exec(mirror)?.[1].toLowerCase();
-  if (scheme === void 0) return mirror;
+  if (scheme === void 0) return void 0;
   if (scheme !== "http" && scheme !== "https") {
     throw new Error(
-      `${name} ${mirror}: ${scheme}:// is not supported. Devices fetch http:// (or https:// with a TLS client): give the URL they poll, or a local directory as a plain path.`
+      `--mirror ${mirror}: ${scheme}:// is not supported. Devices fetch http:// (or https:// with a TLS client): give the URL they poll, or a local directory as a plain path.`
     );
   }
   return new URL(mirror.endsWith("/") ? mirror : `${mirror}/`);
@@ -130,7 +130,8 @@ async function fetchAsDevice(start) {
   }
 }
 function open(mirror, path) {
-  if (mirror instanceof URL) return fetchAsDevice(new URL(path, mirror));
+  const url = mirrorUrl(mirror);
+  if (url !== void 0) return fetchAsDevice(new URL(path, url));
   const location = join(mirror, ...path.split("/"));
   return stat(location).then(
     (info) => ({ location, body: createReadStream(location), length: info.size }),
@@ -203,6 +204,5 @@ async function verifyMirror(options) {
   };
 }
 export {
-  parseMirror,
   verifyMirror
 };
