@@ -4,28 +4,32 @@ import {
   parseUserAgent
 } from "./chunks/chunk-Y63CCBIO.js";
 import {
-  TARGET_SETTING_NAMES,
   changeRollout,
+  channelFor,
+  checkBoard,
+  checkSigningKeys,
   compareVersions,
   cosign,
-  createTarget,
   generateKey,
   layoutForPrebuilt,
+  parseChannel,
   parsePublicKey,
   parseRequiredSignatures,
   parseRolloutPercent,
   parseSigningKeys,
+  parseVersion,
   publicKeyAsCArray,
-  readTargetConfig,
   runRelease
-} from "./chunks/chunk-V3BFW5SS.js";
+} from "./chunks/chunk-YXG2YZXZ.js";
 import "./chunks/chunk-KBL5H7M2.js";
-import "./chunks/chunk-KCXCTA5R.js";
+import {
+  TARGET_SETTING_KINDS,
+  createTarget,
+  readTargetConfig
+} from "./chunks/chunk-DSZ4UTCQ.js";
 import {
   STABLE_CHANNEL,
-  isManifestPath,
-  isValidBoard,
-  isValidChannel
+  isManifestPath
 } from "./chunks/chunk-P4OJDFG3.js";
 import {
   CLI_DEFAULTS,
@@ -2495,11 +2499,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       _parseCommand(operands, unknown) {
-        const parsed = this.parseOptions(unknown);
+        const parsed2 = this.parseOptions(unknown);
         this._parseOptionsEnv();
         this._parseOptionsImplied();
-        operands = operands.concat(parsed.operands);
-        unknown = parsed.unknown;
+        operands = operands.concat(parsed2.operands);
+        unknown = parsed2.unknown;
         this.args = operands.concat(unknown);
         if (operands && this._findCommand(operands[0])) {
           return this._dispatchSubcommand(operands[0], operands.slice(1), unknown);
@@ -2518,12 +2522,12 @@ Expecting one of '${allowedValues.join("', '")}'`);
         if (this.commands.length && this.args.length === 0 && !this._actionHandler && !this._defaultCommandName) {
           this.help({ error: true });
         }
-        this._outputHelpIfRequested(parsed.unknown);
+        this._outputHelpIfRequested(parsed2.unknown);
         this._checkForMissingMandatoryOptions();
         this._checkForConflictingOptions();
         const checkForUnknownOptions = () => {
-          if (parsed.unknown.length > 0) {
-            this.unknownOption(parsed.unknown[0]);
+          if (parsed2.unknown.length > 0) {
+            this.unknownOption(parsed2.unknown[0]);
           }
         };
         const commandEvent = `command:${this.name()}`;
@@ -2922,10 +2926,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} flag
        * @private
        */
-      unknownOption(flag) {
+      unknownOption(flag2) {
         if (this._allowUnknownOption) return;
         let suggestion = "";
-        if (flag.startsWith("--") && this._showSuggestionAfterError) {
+        if (flag2.startsWith("--") && this._showSuggestionAfterError) {
           let candidateFlags = [];
           let command = this;
           do {
@@ -2933,9 +2937,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
             candidateFlags = candidateFlags.concat(moreFlags);
             command = command.parent;
           } while (command && !command._enablePositionalOptions);
-          suggestion = suggestSimilar(flag, candidateFlags);
+          suggestion = suggestSimilar(flag2, candidateFlags);
         }
-        const message = `error: unknown option '${flag}'${suggestion}`;
+        const message = `error: unknown option '${flag2}'${suggestion}`;
         this.error(message, { code: "commander.unknownOption" });
       }
       /**
@@ -3751,7 +3755,7 @@ function formatFleetReport(report) {
 `;
 }
 async function runFleet(options, out) {
-  const since = options.since === void 0 ? void 0 : new Date(Date.now() - parseDuration(options.since, "--since") * 1e3);
+  const since = options.sinceSeconds === void 0 ? void 0 : new Date(Date.now() - options.sinceSeconds * 1e3);
   const report = await fleetReport(options.log, since);
   out(options.json ? `${JSON.stringify(report, null, 2)}
 ` : formatFleetReport(report));
@@ -3759,10 +3763,23 @@ async function runFleet(options, out) {
 
 // src/cli.ts
 var KEY_ENVIRONMENT_VARIABLE = "STATIC_OTA_KEY";
+var PUBLIC_KEY_FORMS = "64 hex characters (as keygen prints it) or the PEM text";
 var EXIT = { ok: 0, failure: 1, usage: 2 };
-var EXIT_CODES_HELP = "\nExit codes: 0 success, 1 failure (nothing or only part was done: see the message), 2 usage error.\n";
+var EXIT_CODES_HELP = "\nExit codes: 0 success, 1 failure (nothing or only part was done: see the message), 2 usage error (a missing, bad or conflicting option; nothing was done).\n";
 var UsageError = class extends Error {
 };
+var flag = (name) => `--${name}`;
+function usage(error) {
+  throw new UsageError(error.message, { cause: error });
+}
+function parsed(parse) {
+  try {
+    return parse();
+  } catch (error) {
+    return usage(error);
+  }
+}
+var publicKeys = (keys, name) => parsed(() => (keys ?? []).map((key) => parsePublicKey(key, flag(name))));
 function requireOptions(options, names) {
   const missing = names.filter((name) => {
     const value = options[camelCase(name)];
@@ -3778,7 +3795,7 @@ async function keygen(options, out) {
   requireOptions({ ...options }, ["out"]);
   const key = generateKey();
   await writeFile(options.out, key.privatePem, { flag: "wx", mode: 384 }).catch((error) => {
-    throw new InputError(
+    throw new Error(
       error.code === "EEXIST" ? `${options.out} already exists: refusing to overwrite a key` : `cannot write ${options.out}: ${error.message}`
     );
   });
@@ -3798,51 +3815,67 @@ async function readKeys(paths, env) {
   if (paths.length === 0) {
     const material = env[KEY_ENVIRONMENT_VARIABLE];
     if (!material) throw new UsageError(`give --key PATH or set ${KEY_ENVIRONMENT_VARIABLE}`);
-    return parseSigningKeys(material, KEY_ENVIRONMENT_VARIABLE);
+    return parsed(() => parseSigningKeys(material, KEY_ENVIRONMENT_VARIABLE));
   }
   const keys = [];
   for (const path of paths) {
     const material = await readFile(path, "utf8").catch((error) => {
-      throw new InputError(`cannot read key file ${path}: ${error.message}`);
+      throw new Error(`cannot read key file ${path}: ${error.message}`);
     });
-    keys.push(...parseSigningKeys(material, path));
+    keys.push(...parsed(() => parseSigningKeys(material, `--key ${path}`)));
   }
-  return keys;
+  return parsed(() => checkSigningKeys(keys));
 }
+var SECRET_VARIABLES = {
+  token: "GITHUB_TOKEN",
+  "s3-secret-access-key": "AWS_SECRET_ACCESS_KEY",
+  "s3-session-token": "AWS_SESSION_TOKEN"
+};
+var TARGET_FLAG_KINDS = { out: "directory", ...TARGET_SETTING_KINDS };
 function targetFrom(options, env) {
-  const flag = (name) => {
+  const given = (name) => {
     const value = options[camelCase(name)];
     return typeof value === "string" ? value : void 0;
   };
-  const fromEnvironment = {
-    token: env.GITHUB_TOKEN,
-    "s3-secret-access-key": env.AWS_SECRET_ACCESS_KEY,
-    "s3-session-token": env.AWS_SESSION_TOKEN
-  };
+  const kind = given("target") ?? CLI_DEFAULTS.target;
+  for (const [name, owner] of Object.entries(TARGET_FLAG_KINDS)) {
+    if (given(name) !== void 0 && owner !== kind) {
+      throw new UsageError(
+        `${flag(name)} is a setting of --target ${owner}, and the target is ${kind}${given("target") === void 0 ? " (the default)" : ""}`
+      );
+    }
+  }
   const fallbacks = {
     ...CLI_DEFAULTS,
     directory: options.out,
     "s3-access-key-id": env.AWS_ACCESS_KEY_ID
   };
-  return readTargetConfig(
-    (name) => name in fromEnvironment ? fromEnvironment[name] : flag(name) ?? fallbacks[name],
-    env
+  return parsed(
+    () => readTargetConfig(
+      (name) => name in SECRET_VARIABLES ? env[SECRET_VARIABLES[name]] : given(name) ?? fallbacks[name],
+      env,
+      (name) => SECRET_VARIABLES[name] ?? flag(name)
+    )
   );
 }
 var mirrorOptionsMissing = (options) => (options.target ?? "directory") === "directory" && options.directory === void 0 ? ["out"] : [];
 function addTargetOptions(command) {
-  command.option("--out <dir>", "the mirror directory (the directory target; required unless --target says otherwise)").addOption(
-    new Option("--target <kind>", "mirror target, as the action's target input").choices([
-      "directory",
-      "github-pages",
-      "s3"
-    ])
+  command.addOption(
+    new Option(
+      "--out <dir>",
+      "the mirror directory (the directory target; required unless --target says otherwise)"
+    ).conflicts("directory")
+  ).addOption(
+    new Option(
+      "--target <kind>",
+      "mirror target, as the action's target input; the github-pages: and s3: options below need theirs"
+    ).choices(["directory", "github-pages", "s3"])
   );
   const descriptions = {
-    directory: "the mirror directory (same as --out)",
+    directory: "the mirror directory (same as --out; give one of the two)",
     "pages-branch": "github-pages: branch (default gh-pages); the remote is GITHUB_SERVER_URL/GITHUB_REPOSITORY.git, the token GITHUB_TOKEN",
     "pages-folder": "github-pages: sub-folder of the branch that is the mirror root",
-    "pages-history": "github-pages: keep (a commit per publish) or squash (one commit, pushed with --force-with-lease)",
+    "pages-history": "github-pages: keep (a commit per publish, the default) or squash (one commit, pushed with --force-with-lease)",
     "s3-bucket": "s3: bucket; credentials AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN",
     "s3-prefix": "s3: key prefix (the mirror root)",
     "s3-region": "s3: region (default us-east-1; R2 uses auto)",
@@ -3851,46 +3884,48 @@ function addTargetOptions(command) {
     "s3-access-key-id": "s3: access key id (default AWS_ACCESS_KEY_ID)",
     "s3-acl": "s3: canned ACL for uploads, e.g. public-read"
   };
-  for (const name of TARGET_SETTING_NAMES.filter((setting) => setting !== "target"))
-    command.option(`--${name} <value>`, descriptions[name]);
+  for (const name of Object.keys(TARGET_SETTING_KINDS)) command.option(`${flag(name)} <value>`, descriptions[name]);
   return command;
 }
 function manifestLocation(options) {
-  if (!isValidBoard(options.board))
-    throw new UsageError(`--board ${JSON.stringify(options.board)} is not a board name`);
-  if (!isValidChannel(options.channel))
-    throw new UsageError(`--channel ${JSON.stringify(options.channel)} is not a channel name`);
-  return { board: options.board, channel: options.channel };
+  const board = parsed(() => checkBoard(options.board, "--board"));
+  return { board, channel: parsed(() => parseChannel(options.channel, "--channel")) };
 }
-var requiredSignatures = (text, fallback) => text === void 0 ? fallback : parseRequiredSignatures(text, "--required-signatures");
+var requiredSignatures = (text, fallback) => text === void 0 ? fallback : parsed(() => parseRequiredSignatures(text, "--required-signatures"));
+var optional = (text, parse) => text === void 0 ? void 0 : parsed(() => parse(text));
 async function publish(options, out, env) {
   requireOptions({ ...options }, ["firmware", "version", "board", ...mirrorOptionsMissing(options)]);
-  const { expiresIn, keepVersions } = options;
   const target = targetFrom(options, env);
+  const version = parsed(() => parseVersion(options.version, "--version"));
+  const channel = parsed(() => channelFor(version, options.channel, "--channel"));
+  if (!options.followStable && channel !== STABLE_CHANNEL)
+    throw new UsageError(`--no-follow-stable is for stable releases, and ${version} goes to ${channel}`);
+  const board = parsed(() => checkBoard(options.board, "--board"));
+  const flash = await layoutForPrebuilt(options.firmware, options.chipFamily, "--chip-family").catch(usage);
+  const nextReleaseKeys = publicKeys(options.trustedKey, "trusted-key");
+  const expiresInSeconds = optional(options.expiresIn, (text) => parseDuration(text, "--expires-in"));
+  const rollout2 = optional(options.rollout, (text) => parseRolloutPercent(text, "--rollout"));
+  const maxImageBytes = parsed(() => parsePositiveInteger(options.maxImageSize, "--max-image-size"));
+  const keepVersions = optional(options.keepVersions, (text) => parsePositiveInteger(text, "--keep-versions"));
+  const required = requiredSignatures(options.requiredSignatures, 1);
   const { manifests } = await runRelease({
-    version: options.version,
-    channel: options.channel,
+    version,
+    channel,
     projectDir: ".",
     environments: [],
     build: false,
-    firmware: [
-      {
-        board: options.board,
-        path: options.firmware,
-        flash: await layoutForPrebuilt(options.firmware, options.chipFamily)
-      }
-    ],
+    firmware: [{ board, path: options.firmware, flash }],
     signingKeys: await readKeys(options.key ?? [], env),
-    nextReleaseKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, "--trusted-key")),
+    nextReleaseKeys,
     allowLockout: options.allowLockout === true,
-    expiresInSeconds: expiresIn === void 0 ? void 0 : parseDuration(expiresIn, "--expires-in"),
+    expiresInSeconds,
     force: options.force === true,
     followStable: options.followStable,
-    rollout: options.rollout === void 0 ? void 0 : parseRolloutPercent(options.rollout, "--rollout"),
-    requiredSignatures: requiredSignatures(options.requiredSignatures, 1),
-    maxImageBytes: parsePositiveInteger(options.maxImageSize, "--max-image-size"),
+    rollout: rollout2,
+    requiredSignatures: required,
+    maxImageBytes,
     compress: options.compress,
-    keepVersions: keepVersions === void 0 ? void 0 : parsePositiveInteger(keepVersions, "--keep-versions"),
+    keepVersions,
     target,
     log: { info: (message) => out(`${message}
 `), warning: (message) => out(`warning: ${message}
@@ -3907,20 +3942,29 @@ async function publish(options, out, env) {
 ${text.replace(/^/gm, "    ")}`);
     }
   }
+  if (flash === void 0)
+    out(
+      `${board}: no install button on the release page: the chip of a prebuilt image is unknown (--chip-family ESP8266 adds one)
+`
+    );
 }
 async function verify(options, out) {
   requireOptions({ ...options }, ["mirror", "board", "pubkey"]);
-  const { verifyMirror } = await import("./chunks/verify-ENUBLKEY.js");
+  const { parseMirror, verifyMirror } = await import("./chunks/verify-ZGVEIZ4P.js");
+  const trustedKeys = publicKeys(options.pubkey, "pubkey");
+  const required = requiredSignatures(options.requiredSignatures, 1);
+  if (required > trustedKeys.length)
+    throw new UsageError(`--required-signatures ${required} needs as many --pubkey keys, got ${trustedKeys.length}`);
   const report = await verifyMirror({
-    mirror: options.mirror,
+    mirror: parsed(() => parseMirror(options.mirror, "--mirror")),
     ...manifestLocation(options),
-    trustedKeys: (options.pubkey ?? []).map((key) => parsePublicKey(key, "--pubkey")),
-    requiredSignatures: requiredSignatures(options.requiredSignatures, 1),
+    trustedKeys,
+    requiredSignatures: required,
     pending: options.pending === true
   });
   const { manifest } = report;
   const signatures = manifest.verifiedKeys.length;
-  const count = options.requiredSignatures === void 0 ? `${signatures}` : `${signatures} of ${requiredSignatures(options.requiredSignatures, 1)}`;
+  const count = options.requiredSignatures === void 0 ? `${signatures}` : `${signatures} of ${required}`;
   out(`OK ${report.manifestLocation}${report.awaitingCosign ? " (awaiting cosign)" : ""}
 `);
   out(
@@ -3937,15 +3981,21 @@ async function verify(options, out) {
 }
 async function rollout(options, out, env) {
   requireOptions({ ...options }, ["board", "percent", ...mirrorOptionsMissing(options)]);
-  const percent = parseRolloutPercent(options.percent, "--percent");
+  const config = targetFrom(options, env);
+  const percent = parsed(() => parseRolloutPercent(options.percent, "--percent"));
   const location = manifestLocation(options);
-  const target = await createTarget(targetFrom(options, env));
-  const result = await changeRollout(target, {
+  const trustedKeys = publicKeys(options.trustedKey, "trusted-key");
+  const required = optional(
+    options.requiredSignatures,
+    (text) => parseRequiredSignatures(text, "--required-signatures")
+  );
+  const keys = await readKeys(options.key ?? [], env);
+  const result = await changeRollout(await createTarget(config), {
     ...location,
     percent,
-    keys: await readKeys(options.key ?? [], env),
-    trustedKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, "--trusted-key")),
-    requiredSignatures: options.requiredSignatures === void 0 ? void 0 : parseRequiredSignatures(options.requiredSignatures, "--required-signatures")
+    keys,
+    trustedKeys,
+    requiredSignatures: required
   });
   out(
     `${result.path}: ${result.version} rollout ${result.previousPercent}% -> ${result.percent}% (seq ${result.seq})${percent === 0 ? ", halted" : ""}
@@ -3956,15 +4006,17 @@ async function rollout(options, out, env) {
 }
 async function cosignCommand(options, out, env) {
   requireOptions({ ...options }, ["board", "trusted-key", ...mirrorOptionsMissing(options)]);
+  const config = targetFrom(options, env);
   const location = manifestLocation(options);
+  const trustedKeys = publicKeys(options.trustedKey, "trusted-key");
+  const required = requiredSignatures(options.requiredSignatures, 2);
   const keys = await readKeys(options.key ?? [], env);
   if (keys.length !== 1) throw new UsageError(`cosign adds one signature: give exactly one key, got ${keys.length}`);
-  const target = await createTarget(targetFrom(options, env));
-  const result = await cosign(target, {
+  const result = await cosign(await createTarget(config), {
     ...location,
     key: keys[0],
-    trustedKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, "--trusted-key")),
-    requiredSignatures: requiredSignatures(options.requiredSignatures, 2)
+    trustedKeys,
+    requiredSignatures: required
   });
   out(
     `${result.path}: ${result.version} now has ${result.signatures} signature${result.signatures === 1 ? "" : "s"}${result.promoted ? ", promoted to latest.txt" : ""}
@@ -3991,8 +4043,8 @@ function program2(out, err, env) {
     "--channel <name>",
     "channel to publish to (default: stable, or the pre-release identifier: 1.5.0-beta.2 goes to beta)"
   ).option("--force", "re-publish a version equal to the one in the mirror (a lower one is always refused)").option(
-    "--trusted-key <hex>",
-    "public key able to sign the next release, which the image must contain (lockout guard); repeatable; default: the signing keys",
+    "--trusted-key <key>",
+    `public key able to sign the next release, which the image must contain (lockout guard), as ${PUBLIC_KEY_FORMS}; repeatable; default: the signing keys`,
     collect
   ).option(
     "--allow-lockout",
@@ -4013,11 +4065,11 @@ function program2(out, err, env) {
     "signatures devices require (k of n); with fewer keys the release is staged as pending.txt for cosign"
   ).option(
     "--chip-family <name>",
-    "ESP Web Tools chip family for the release page's install button: ESP8266 (the image alone at 0); default: ESP8266 for a gzip image, else none"
+    "ESP Web Tools chip family for the release page's install button: only ESP8266 (the image alone at 0; other chips need a bootloader: publish from the action's build); default: ESP8266 for a gzip image, else no install button"
   ).addOption(
     new Option(
       "--compress <mode>",
-      "gzip: serve the image gzip-compressed with encoding=gzip (ESP8266 only: its boot loader inflates it); auto: gzip for --chip-family ESP8266, an image already gzip as it is"
+      "gzip: serve the image gzip-compressed with encoding=gzip (ESP8266 only: its boot loader inflates it); auto: gzip for --chip-family ESP8266; none: as it is (an image already gzip is always served as it is)"
     ).choices(COMPRESS_MODES).default("auto")
   ).action((options) => publish(options, out, env));
   addTargetOptions(publishCommand);
@@ -4025,8 +4077,8 @@ function program2(out, err, env) {
     "rollout",
     "re-sign the manifest on the mirror for its current version with a new rollout percentage (0 halts)"
   ).option("--board <id>", "board name (required)").option("--channel <name>", "channel", STABLE_CHANNEL).option("--percent <n>", "percentage of devices, 0 to 100; 0 is the kill switch (required)").option("--key <path>", `signing key file; repeatable; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect).option(
-    "--trusted-key <hex>",
-    "key the current manifest may be signed by (default: the signing keys); repeatable",
+    "--trusted-key <key>",
+    `public key the current manifest may be signed by, as ${PUBLIC_KEY_FORMS}; repeatable; default: the signing keys`,
     collect
   ).option(
     "--required-signatures <k>",
@@ -4037,12 +4089,16 @@ function program2(out, err, env) {
     "cosign",
     "add a signature to the staged manifest (or latest.txt) after verifying the existing ones; promote it at k"
   ).option("--board <id>", "board name (required)").option("--channel <name>", "channel", STABLE_CHANNEL).option("--key <path>", `the one signing key to add; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect).option(
-    "--trusted-key <hex>",
-    "public key devices trust; every existing signature must verify under these; repeatable (required)",
+    "--trusted-key <key>",
+    `public key devices trust, as ${PUBLIC_KEY_FORMS}; every existing signature must verify under these; repeatable (required)`,
     collect
   ).option("--required-signatures <k>", "signatures that promote a staged manifest to latest.txt", "2").action((options) => cosignCommand(options, out, env));
   addTargetOptions(cosignCommandLine);
-  command("verify", "check a mirror as a device does: latest.txt, its signature, then the image size and SHA-256").option("--mirror <dir-or-url>", "mirror root: a directory, or an http:// or https:// URL (required)").option("--board <id>", "board name (required)").option("--pubkey <hex>", "trusted public key (hex or PEM); repeatable (required)", collect).option("--channel <name>", "channel", STABLE_CHANNEL).option(
+  command("verify", "check a mirror as a device does: latest.txt, its signature, then the image size and SHA-256").option("--mirror <dir-or-url>", "mirror root: a directory, or an http:// or https:// URL (required)").option("--board <id>", "board name (required)").option(
+    "--pubkey <key>",
+    `a trusted public key itself, not a file: ${PUBLIC_KEY_FORMS}; repeatable (required)`,
+    collect
+  ).option("--channel <name>", "channel", STABLE_CHANNEL).option(
     "--required-signatures <k>",
     "signatures from distinct trusted keys the manifest needs, as devices require (default 1)"
   ).option("--pending", "check the staged manifest (pending.txt) awaiting cosignatures instead of latest.txt").action((options) => verify(options, out));
@@ -4051,7 +4107,8 @@ function program2(out, err, env) {
     "which versions the fleet runs, from the mirror's access logs (nginx/Apache combined, S3; gzip rotations too)"
   ).option("--log <files...>", "access logs to read, e.g. a shell glob of rotations; repeatable (required)").option("--since <duration>", "only requests this recent, e.g. 7d, 12h").option("--json", "print the report as JSON").action((options) => {
     requireOptions({ ...options }, ["log"]);
-    return runFleet(options, out);
+    const sinceSeconds = optional(options.since, (text) => parseDuration(text, "--since"));
+    return runFleet({ log: options.log, sinceSeconds, json: options.json }, out);
   });
   return root;
 }

@@ -4,22 +4,23 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import packageJson from '../package.json' with { type: 'json' };
-import {
-  CLI_DEFAULTS,
-  COMPRESS_MODES,
-  InputError,
-  parseDuration,
-  parsePositiveInteger,
-  type CompressMode,
-} from './inputs.js';
-import { isValidBoard, isValidChannel, STABLE_CHANNEL } from './manifest.js';
+import { CLI_DEFAULTS, COMPRESS_MODES, parseDuration, parsePositiveInteger, type CompressMode } from './inputs.js';
+import { STABLE_CHANNEL } from './manifest.js';
 import { createTarget, type TargetConfig } from './publish/targets.js';
-import { runFleet, type FleetOptions } from './fleet.js';
-import { runRelease } from './release.js';
+import { runFleet } from './fleet.js';
+import { checkBoard, runRelease } from './release.js';
 import { changeRollout, cosign, parseRequiredSignatures, parseRolloutPercent } from './resign.js';
-import { generateKey, parsePublicKey, parseSigningKeys, publicKeyAsCArray, type SigningKey } from './sign.js';
-import { readTargetConfig, TARGET_SETTING_NAMES } from './target-settings.js';
+import {
+  checkSigningKeys,
+  generateKey,
+  parsePublicKey,
+  parseSigningKeys,
+  publicKeyAsCArray,
+  type SigningKey,
+} from './sign.js';
+import { readTargetConfig, TARGET_SETTING_KINDS } from './target-settings.js';
 import { layoutForPrebuilt } from './site/web-install.js';
+import { channelFor, parseChannel, parseVersion } from './version.js';
 
 export interface CliIo {
   stdout?: (text: string) => void;
@@ -29,15 +30,41 @@ export interface CliIo {
 
 export const KEY_ENVIRONMENT_VARIABLE = 'STATIC_OTA_KEY';
 
+/** What parsePublicKey reads, for the help of the options that take public keys. */
+const PUBLIC_KEY_FORMS = '64 hex characters (as keygen prints it) or the PEM text';
+
 /** Exit codes, as `--help` and the README list them. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
 const EXIT_CODES_HELP =
-  '\nExit codes: 0 success, 1 failure (nothing or only part was done: see the message), 2 usage error.\n';
+  '\nExit codes: 0 success, 1 failure (nothing or only part was done: see the message), 2 usage error (a missing, bad or conflicting option; nothing was done).\n';
 
 class UsageError extends Error {}
 
 type Write = (text: string) => void;
+
+/**
+ * A setting as the command line spells it: the shared parsers name the
+ * action's inputs (`s3-bucket`), the CLI's flags are the same names as options.
+ */
+const flag = (name: string): string => `--${name}`;
+
+/** A value the parsers refuse is a usage error (exit 2); a failure of the work itself stays exit 1. */
+function usage(error: unknown): never {
+  throw new UsageError((error as Error).message, { cause: error });
+}
+
+/** Runs a parser of option values; whatever it refuses is a usage error. */
+function parsed<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    return usage(error);
+  }
+}
+
+const publicKeys = (keys: string[] | undefined, name: string): Uint8Array[] =>
+  parsed(() => (keys ?? []).map((key) => parsePublicKey(key, flag(name))));
 
 /** Every required option that is missing, in one message. */
 function requireOptions(options: Record<string, unknown>, names: string[]): void {
@@ -62,7 +89,7 @@ async function keygen(options: KeygenOptions, out: Write): Promise<void> {
   requireOptions({ ...options }, ['out']);
   const key = generateKey();
   await writeFile(options.out, key.privatePem, { flag: 'wx', mode: 0o600 }).catch((error: NodeJS.ErrnoException) => {
-    throw new InputError(
+    throw new Error(
       error.code === 'EEXIST'
         ? `${options.out} already exists: refusing to overwrite a key`
         : `cannot write ${options.out}: ${error.message}`,
@@ -75,47 +102,65 @@ async function keygen(options: KeygenOptions, out: Write): Promise<void> {
   out(`public key: ${publicHex}\nkeyid: ${key.keyId}\n\nFor your firmware:\n${publicKeyAsCArray(key.publicKey)}\n`);
 }
 
+/** The signing keys: a file that cannot be read is a failure, one that holds no key a usage error. */
 async function readKeys(paths: string[], env: NodeJS.ProcessEnv): Promise<SigningKey[]> {
   if (paths.length === 0) {
     const material = env[KEY_ENVIRONMENT_VARIABLE];
     if (!material) throw new UsageError(`give --key PATH or set ${KEY_ENVIRONMENT_VARIABLE}`);
-    return parseSigningKeys(material, KEY_ENVIRONMENT_VARIABLE);
+    return parsed(() => parseSigningKeys(material, KEY_ENVIRONMENT_VARIABLE));
   }
   const keys: SigningKey[] = [];
   for (const path of paths) {
     const material = await readFile(path, 'utf8').catch((error: Error) => {
-      throw new InputError(`cannot read key file ${path}: ${error.message}`);
+      throw new Error(`cannot read key file ${path}: ${error.message}`);
     });
-    keys.push(...parseSigningKeys(material, path));
+    keys.push(...parsed(() => parseSigningKeys(material, `--key ${path}`)));
   }
-  return keys;
+  return parsed(() => checkSigningKeys(keys));
 }
 
 /** --out or --target with the action's target settings (commander's camelCase keys). */
 type TargetOptions = { out?: string } & { [setting: string]: unknown };
 
+/** The settings that are secrets: the CLI reads each from its environment variable, never from argv. */
+const SECRET_VARIABLES: Record<string, string> = {
+  token: 'GITHUB_TOKEN',
+  's3-secret-access-key': 'AWS_SECRET_ACCESS_KEY',
+  's3-session-token': 'AWS_SESSION_TOKEN',
+};
+
+/** Which target each flag configures: --out is the directory target's. */
+const TARGET_FLAG_KINDS: Record<string, TargetConfig['kind']> = { out: 'directory', ...TARGET_SETTING_KINDS };
+
 /**
  * The mirror target from the flags, through the action's own parser
  * (readTargetConfig); secrets come from the environment only, never argv.
+ * A flag of another target than the chosen one would be ignored: it is refused.
  */
 function targetFrom(options: TargetOptions, env: NodeJS.ProcessEnv): TargetConfig {
-  const flag = (name: string): string | undefined => {
+  const given = (name: string): string | undefined => {
     const value = options[camelCase(name)];
     return typeof value === 'string' ? value : undefined;
   };
-  const fromEnvironment: Record<string, string | undefined> = {
-    token: env.GITHUB_TOKEN,
-    's3-secret-access-key': env.AWS_SECRET_ACCESS_KEY,
-    's3-session-token': env.AWS_SESSION_TOKEN,
-  };
+  const kind = given('target') ?? CLI_DEFAULTS.target;
+  for (const [name, owner] of Object.entries(TARGET_FLAG_KINDS)) {
+    if (given(name) !== undefined && owner !== kind) {
+      throw new UsageError(
+        `${flag(name)} is a setting of --target ${owner}, and the target is ${kind}${given('target') === undefined ? ' (the default)' : ''}`,
+      );
+    }
+  }
   const fallbacks: Record<string, string | undefined> = {
     ...CLI_DEFAULTS,
     directory: options.out,
     's3-access-key-id': env.AWS_ACCESS_KEY_ID,
   };
-  return readTargetConfig(
-    (name) => (name in fromEnvironment ? fromEnvironment[name] : (flag(name) ?? fallbacks[name])),
-    env,
+  return parsed(() =>
+    readTargetConfig(
+      (name) => (name in SECRET_VARIABLES ? env[SECRET_VARIABLES[name]] : (given(name) ?? fallbacks[name])),
+      env,
+      (name) => SECRET_VARIABLES[name] ?? flag(name),
+    ),
   );
 }
 
@@ -126,20 +171,25 @@ const mirrorOptionsMissing = (options: TargetOptions): string[] =>
 /** The target flags every command that writes to a mirror takes: the action's settings under the same names. */
 function addTargetOptions(command: Command): Command {
   command
-    .option('--out <dir>', 'the mirror directory (the directory target; required unless --target says otherwise)')
     .addOption(
-      new Option('--target <kind>', "mirror target, as the action's target input").choices([
-        'directory',
-        'github-pages',
-        's3',
-      ]),
+      new Option(
+        '--out <dir>',
+        'the mirror directory (the directory target; required unless --target says otherwise)',
+      ).conflicts('directory'),
+    )
+    .addOption(
+      new Option(
+        '--target <kind>',
+        "mirror target, as the action's target input; the github-pages: and s3: options below need theirs",
+      ).choices(['directory', 'github-pages', 's3']),
     );
   const descriptions: Record<string, string> = {
-    directory: 'the mirror directory (same as --out)',
+    directory: 'the mirror directory (same as --out; give one of the two)',
     'pages-branch':
       'github-pages: branch (default gh-pages); the remote is GITHUB_SERVER_URL/GITHUB_REPOSITORY.git, the token GITHUB_TOKEN',
     'pages-folder': 'github-pages: sub-folder of the branch that is the mirror root',
-    'pages-history': 'github-pages: keep (a commit per publish) or squash (one commit, pushed with --force-with-lease)',
+    'pages-history':
+      'github-pages: keep (a commit per publish, the default) or squash (one commit, pushed with --force-with-lease)',
     's3-bucket': 's3: bucket; credentials AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN',
     's3-prefix': 's3: key prefix (the mirror root)',
     's3-region': 's3: region (default us-east-1; R2 uses auto)',
@@ -148,22 +198,22 @@ function addTargetOptions(command: Command): Command {
     's3-access-key-id': 's3: access key id (default AWS_ACCESS_KEY_ID)',
     's3-acl': 's3: canned ACL for uploads, e.g. public-read',
   };
-  for (const name of TARGET_SETTING_NAMES.filter((setting) => setting !== 'target'))
-    command.option(`--${name} <value>`, descriptions[name]);
+  for (const name of Object.keys(TARGET_SETTING_KINDS)) command.option(`${flag(name)} <value>`, descriptions[name]);
   return command;
 }
 
-/** --board and --channel, checked. */
+/** --board and --channel of a manifest already on a mirror, checked. */
 function manifestLocation(options: { board: string; channel: string }): { board: string; channel: string } {
-  if (!isValidBoard(options.board))
-    throw new UsageError(`--board ${JSON.stringify(options.board)} is not a board name`);
-  if (!isValidChannel(options.channel))
-    throw new UsageError(`--channel ${JSON.stringify(options.channel)} is not a channel name`);
-  return { board: options.board, channel: options.channel };
+  const board = parsed(() => checkBoard(options.board, '--board'));
+  return { board, channel: parsed(() => parseChannel(options.channel, '--channel')) };
 }
 
 const requiredSignatures = (text: string | undefined, fallback: number): number =>
-  text === undefined ? fallback : parseRequiredSignatures(text, '--required-signatures');
+  text === undefined ? fallback : parsed(() => parseRequiredSignatures(text, '--required-signatures'));
+
+/** An optional value through its parser: undefined when the flag is not given. */
+const optional = <T>(text: string | undefined, parse: (text: string) => T): T | undefined =>
+  text === undefined ? undefined : parsed(() => parse(text));
 
 interface PublishOptions extends TargetOptions {
   firmware: string;
@@ -186,32 +236,38 @@ interface PublishOptions extends TargetOptions {
 
 async function publish(options: PublishOptions, out: Write, env: NodeJS.ProcessEnv): Promise<void> {
   requireOptions({ ...options }, ['firmware', 'version', 'board', ...mirrorOptionsMissing(options)]);
-  const { expiresIn, keepVersions } = options;
+  // Every option value is checked before anything is read or written.
   const target = targetFrom(options, env);
+  const version = parsed(() => parseVersion(options.version, '--version'));
+  const channel = parsed(() => channelFor(version, options.channel, '--channel'));
+  if (!options.followStable && channel !== STABLE_CHANNEL)
+    throw new UsageError(`--no-follow-stable is for stable releases, and ${version} goes to ${channel}`);
+  const board = parsed(() => checkBoard(options.board, '--board'));
+  const flash = await layoutForPrebuilt(options.firmware, options.chipFamily, '--chip-family').catch(usage);
+  const nextReleaseKeys = publicKeys(options.trustedKey, 'trusted-key');
+  const expiresInSeconds = optional(options.expiresIn, (text) => parseDuration(text, '--expires-in'));
+  const rollout = optional(options.rollout, (text) => parseRolloutPercent(text, '--rollout'));
+  const maxImageBytes = parsed(() => parsePositiveInteger(options.maxImageSize, '--max-image-size'));
+  const keepVersions = optional(options.keepVersions, (text) => parsePositiveInteger(text, '--keep-versions'));
+  const required = requiredSignatures(options.requiredSignatures, 1);
   const { manifests } = await runRelease({
-    version: options.version,
-    channel: options.channel,
+    version,
+    channel,
     projectDir: '.',
     environments: [],
     build: false,
-    firmware: [
-      {
-        board: options.board,
-        path: options.firmware,
-        flash: await layoutForPrebuilt(options.firmware, options.chipFamily),
-      },
-    ],
+    firmware: [{ board, path: options.firmware, flash }],
     signingKeys: await readKeys(options.key ?? [], env),
-    nextReleaseKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, '--trusted-key')),
+    nextReleaseKeys,
     allowLockout: options.allowLockout === true,
-    expiresInSeconds: expiresIn === undefined ? undefined : parseDuration(expiresIn, '--expires-in'),
+    expiresInSeconds,
     force: options.force === true,
     followStable: options.followStable,
-    rollout: options.rollout === undefined ? undefined : parseRolloutPercent(options.rollout, '--rollout'),
-    requiredSignatures: requiredSignatures(options.requiredSignatures, 1),
-    maxImageBytes: parsePositiveInteger(options.maxImageSize, '--max-image-size'),
+    rollout,
+    requiredSignatures: required,
+    maxImageBytes,
     compress: options.compress,
-    keepVersions: keepVersions === undefined ? undefined : parsePositiveInteger(keepVersions, '--keep-versions'),
+    keepVersions,
     target,
     log: { info: (message) => out(`${message}\n`), warning: (message) => out(`warning: ${message}\n`) },
   });
@@ -224,6 +280,10 @@ async function publish(options: PublishOptions, out: Write, env: NodeJS.ProcessE
       out(`  ${published.manifest}:\n${text.replace(/^/gm, '    ')}`);
     }
   }
+  if (flash === undefined)
+    out(
+      `${board}: no install button on the release page: the chip of a prebuilt image is unknown (--chip-family ESP8266 adds one)\n`,
+    );
 }
 
 interface VerifyOptions {
@@ -238,20 +298,21 @@ interface VerifyOptions {
 async function verify(options: VerifyOptions, out: Write): Promise<void> {
   requireOptions({ ...options }, ['mirror', 'board', 'pubkey']);
   // Loaded only to verify: importing node:http and node:https costs every publish tens of milliseconds.
-  const { verifyMirror } = await import('./verify.js');
+  const { parseMirror, verifyMirror } = await import('./verify.js');
+  const trustedKeys = publicKeys(options.pubkey, 'pubkey');
+  const required = requiredSignatures(options.requiredSignatures, 1);
+  if (required > trustedKeys.length)
+    throw new UsageError(`--required-signatures ${required} needs as many --pubkey keys, got ${trustedKeys.length}`);
   const report = await verifyMirror({
-    mirror: options.mirror,
+    mirror: parsed(() => parseMirror(options.mirror, '--mirror')),
     ...manifestLocation(options),
-    trustedKeys: (options.pubkey ?? []).map((key) => parsePublicKey(key, '--pubkey')),
-    requiredSignatures: requiredSignatures(options.requiredSignatures, 1),
+    trustedKeys,
+    requiredSignatures: required,
     pending: options.pending === true,
   });
   const { manifest } = report;
   const signatures = manifest.verifiedKeys.length;
-  const count =
-    options.requiredSignatures === undefined
-      ? `${signatures}`
-      : `${signatures} of ${requiredSignatures(options.requiredSignatures, 1)}`;
+  const count = options.requiredSignatures === undefined ? `${signatures}` : `${signatures} of ${required}`;
   out(`OK ${report.manifestLocation}${report.awaitingCosign ? ' (awaiting cosign)' : ''}\n`);
   out(
     `  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedKeys.join(', ')} (${count} signature${count === '1' ? '' : 's'})\n`,
@@ -279,18 +340,20 @@ interface RolloutOptions extends ResignOptions {
 
 async function rollout(options: RolloutOptions, out: Write, env: NodeJS.ProcessEnv): Promise<void> {
   requireOptions({ ...options }, ['board', 'percent', ...mirrorOptionsMissing(options)]);
-  const percent = parseRolloutPercent(options.percent, '--percent');
+  const config = targetFrom(options, env);
+  const percent = parsed(() => parseRolloutPercent(options.percent, '--percent'));
   const location = manifestLocation(options);
-  const target = await createTarget(targetFrom(options, env));
-  const result = await changeRollout(target, {
+  const trustedKeys = publicKeys(options.trustedKey, 'trusted-key');
+  const required = optional(options.requiredSignatures, (text) =>
+    parseRequiredSignatures(text, '--required-signatures'),
+  );
+  const keys = await readKeys(options.key ?? [], env);
+  const result = await changeRollout(await createTarget(config), {
     ...location,
     percent,
-    keys: await readKeys(options.key ?? [], env),
-    trustedKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, '--trusted-key')),
-    requiredSignatures:
-      options.requiredSignatures === undefined
-        ? undefined
-        : parseRequiredSignatures(options.requiredSignatures, '--required-signatures'),
+    keys,
+    trustedKeys,
+    requiredSignatures: required,
   });
   out(
     `${result.path}: ${result.version} rollout ${result.previousPercent}% -> ${result.percent}% (seq ${result.seq})${percent === 0 ? ', halted' : ''}\n`,
@@ -301,15 +364,17 @@ async function rollout(options: RolloutOptions, out: Write, env: NodeJS.ProcessE
 
 async function cosignCommand(options: ResignOptions, out: Write, env: NodeJS.ProcessEnv): Promise<void> {
   requireOptions({ ...options }, ['board', 'trusted-key', ...mirrorOptionsMissing(options)]);
+  const config = targetFrom(options, env);
   const location = manifestLocation(options);
+  const trustedKeys = publicKeys(options.trustedKey, 'trusted-key');
+  const required = requiredSignatures(options.requiredSignatures, 2);
   const keys = await readKeys(options.key ?? [], env);
   if (keys.length !== 1) throw new UsageError(`cosign adds one signature: give exactly one key, got ${keys.length}`);
-  const target = await createTarget(targetFrom(options, env));
-  const result = await cosign(target, {
+  const result = await cosign(await createTarget(config), {
     ...location,
     key: keys[0],
-    trustedKeys: (options.trustedKey ?? []).map((key) => parsePublicKey(key, '--trusted-key')),
-    requiredSignatures: requiredSignatures(options.requiredSignatures, 2),
+    trustedKeys,
+    requiredSignatures: required,
   });
   out(
     `${result.path}: ${result.version} now has ${result.signatures} signature${result.signatures === 1 ? '' : 's'}${result.promoted ? ', promoted to latest.txt' : ''}\n`,
@@ -363,8 +428,8 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
     )
     .option('--force', 're-publish a version equal to the one in the mirror (a lower one is always refused)')
     .option(
-      '--trusted-key <hex>',
-      'public key able to sign the next release, which the image must contain (lockout guard); repeatable; default: the signing keys',
+      '--trusted-key <key>',
+      `public key able to sign the next release, which the image must contain (lockout guard), as ${PUBLIC_KEY_FORMS}; repeatable; default: the signing keys`,
       collect,
     )
     .option(
@@ -393,12 +458,12 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
     )
     .option(
       '--chip-family <name>',
-      "ESP Web Tools chip family for the release page's install button: ESP8266 (the image alone at 0); default: ESP8266 for a gzip image, else none",
+      "ESP Web Tools chip family for the release page's install button: only ESP8266 (the image alone at 0; other chips need a bootloader: publish from the action's build); default: ESP8266 for a gzip image, else no install button",
     )
     .addOption(
       new Option(
         '--compress <mode>',
-        'gzip: serve the image gzip-compressed with encoding=gzip (ESP8266 only: its boot loader inflates it); auto: gzip for --chip-family ESP8266, an image already gzip as it is',
+        'gzip: serve the image gzip-compressed with encoding=gzip (ESP8266 only: its boot loader inflates it); auto: gzip for --chip-family ESP8266; none: as it is (an image already gzip is always served as it is)',
       )
         .choices(COMPRESS_MODES)
         .default('auto'),
@@ -415,8 +480,8 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
     .option('--percent <n>', 'percentage of devices, 0 to 100; 0 is the kill switch (required)')
     .option('--key <path>', `signing key file; repeatable; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect)
     .option(
-      '--trusted-key <hex>',
-      'key the current manifest may be signed by (default: the signing keys); repeatable',
+      '--trusted-key <key>',
+      `public key the current manifest may be signed by, as ${PUBLIC_KEY_FORMS}; repeatable; default: the signing keys`,
       collect,
     )
     .option(
@@ -434,8 +499,8 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
     .option('--channel <name>', 'channel', STABLE_CHANNEL)
     .option('--key <path>', `the one signing key to add; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect)
     .option(
-      '--trusted-key <hex>',
-      'public key devices trust; every existing signature must verify under these; repeatable (required)',
+      '--trusted-key <key>',
+      `public key devices trust, as ${PUBLIC_KEY_FORMS}; every existing signature must verify under these; repeatable (required)`,
       collect,
     )
     .option('--required-signatures <k>', 'signatures that promote a staged manifest to latest.txt', '2')
@@ -445,7 +510,11 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
   command('verify', 'check a mirror as a device does: latest.txt, its signature, then the image size and SHA-256')
     .option('--mirror <dir-or-url>', 'mirror root: a directory, or an http:// or https:// URL (required)')
     .option('--board <id>', 'board name (required)')
-    .option('--pubkey <hex>', 'trusted public key (hex or PEM); repeatable (required)', collect)
+    .option(
+      '--pubkey <key>',
+      `a trusted public key itself, not a file: ${PUBLIC_KEY_FORMS}; repeatable (required)`,
+      collect,
+    )
     .option('--channel <name>', 'channel', STABLE_CHANNEL)
     .option(
       '--required-signatures <k>',
@@ -461,9 +530,10 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
     .option('--log <files...>', 'access logs to read, e.g. a shell glob of rotations; repeatable (required)')
     .option('--since <duration>', 'only requests this recent, e.g. 7d, 12h')
     .option('--json', 'print the report as JSON')
-    .action((options: FleetOptions) => {
+    .action((options: { log: string[]; since?: string; json?: boolean }) => {
       requireOptions({ ...options }, ['log']);
-      return runFleet(options, out);
+      const sinceSeconds = optional(options.since, (text) => parseDuration(text, '--since'));
+      return runFleet({ log: options.log, sinceSeconds, json: options.json }, out);
     });
   return root;
 }

@@ -7,7 +7,7 @@ import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { InputError, parseDuration } from './inputs.js';
+import { InputError } from './inputs.js';
 import { isManifestPath } from './manifest.js';
 import { parseUserAgent } from './user-agent.js';
 import { compareVersions } from './version.js';
@@ -279,14 +279,14 @@ export function formatFleetReport(report: FleetReport): string {
 
 export interface FleetOptions {
   log: string[];
-  since?: string;
+  /** Only requests this many seconds recent. */
+  sinceSeconds?: number;
   json?: boolean;
 }
 
-/** `static-ota fleet`, once the CLI has its options. */
+/** `static-ota fleet`, once the CLI has parsed its options. */
 export async function runFleet(options: FleetOptions, out: (text: string) => void): Promise<void> {
-  const since =
-    options.since === undefined ? undefined : new Date(Date.now() - parseDuration(options.since, '--since') * 1000);
+  const since = options.sinceSeconds === undefined ? undefined : new Date(Date.now() - options.sinceSeconds * 1000);
   const report = await fleetReport(options.log, since);
   out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatFleetReport(report));
 }

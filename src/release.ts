@@ -20,7 +20,7 @@ import {
   type OpenedManifest,
 } from './manifest.js';
 import { checkImage, gunzipImage, gzipImage } from './image.js';
-import type { CompressMode } from './inputs.js';
+import { InputError, type CompressMode } from './inputs.js';
 import {
   findLockout,
   lockoutKeys,
@@ -204,20 +204,20 @@ async function previewLockouts(options: ReleaseOptions, built: BuiltImage[]): Pr
 }
 
 /** Board names become folders of the mirror: refuse bad ones before anything is built. */
-function checkBoards(boards: string[]): string[] {
-  for (const board of boards) {
-    if (!isValidBoard(board)) {
-      throw new ReleaseError(
-        `board ${JSON.stringify(board)} is invalid: use letters, digits, '_', '-' and '.' (not first), at most 64`,
-      );
-    }
-    if (board === INSTALL_FOLDER)
-      throw new ReleaseError(
-        `board ${JSON.stringify(board)} is taken: the release page keeps ESP Web Tools in ${INSTALL_FOLDER}/`,
-      );
+export function checkBoard(board: string, name = 'board'): string {
+  if (!isValidBoard(board)) {
+    throw new InputError(
+      `${name} ${JSON.stringify(board)} is invalid: use letters, digits, '_', '-' and '.' (not first), at most 64`,
+    );
   }
-  return boards;
+  if (board === INSTALL_FOLDER)
+    throw new InputError(
+      `${name} ${JSON.stringify(board)} is taken: the release page keeps ESP Web Tools in ${INSTALL_FOLDER}/`,
+    );
+  return board;
 }
+
+const checkBoards = (boards: string[]): string[] => boards.map((board) => checkBoard(board));
 
 /**
  * Records each non-stable channel in its board's index; for a stable release,

@@ -117,15 +117,21 @@ export function publicKeyAsCArray(publicKey: Uint8Array, name = 'kTrustedKeys'):
   return `static const uint8_t ${name}[][${PUBLIC_KEY_LENGTH}] = {\n    {${bytes.slice(0, half).join(', ')},\n     ${bytes.slice(half).join(', ')}},\n};`;
 }
 
+/** Keys a manifest can carry the signatures of: one to MAX_SIGNATURES, no key twice. */
+export function checkSigningKeys<Keys extends readonly SigningKey[]>(keys: Keys): Keys {
+  if (keys.length === 0) throw new KeyError('no signing key given');
+  if (keys.length > MAX_SIGNATURES) throw new KeyError(`at most ${MAX_SIGNATURES} signing keys are allowed`);
+  const publicKeys = new Set(keys.map((key) => Buffer.from(key.publicKey).toString('hex')));
+  if (publicKeys.size !== keys.length) throw new KeyError('the same signing key is given twice');
+  return keys;
+}
+
 /**
  * Signs the manifest with every key, then opens the result with each public key
  * under the same strict rules a device applies, so nothing unverifiable is published.
  */
 export function signManifest(fields: ManifestFields, keys: readonly SigningKey[]): string {
-  if (keys.length === 0) throw new KeyError('no signing key given');
-  if (keys.length > MAX_SIGNATURES) throw new KeyError(`at most ${MAX_SIGNATURES} signing keys are allowed`);
-  const publicKeys = new Set(keys.map((key) => Buffer.from(key.publicKey).toString('hex')));
-  if (publicKeys.size !== keys.length) throw new KeyError('the same signing key is given twice');
+  checkSigningKeys(keys);
   const body = Buffer.from(serializeBody(fields), 'latin1');
   const signatures = keys.map((key) =>
     formatSignatureLine({ keyId: key.keyId, signature: signBytes(body, key.privateKey) }),

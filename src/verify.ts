@@ -23,8 +23,8 @@ import {
 const TIMEOUT_MS = 30_000;
 
 export interface VerifyOptions {
-  /** A directory, or an http:// or https:// URL of the mirror root. */
-  mirror: string;
+  /** The mirror root: a directory, or an http:// or https:// URL (parseMirror). */
+  mirror: string | URL;
   board: string;
   channel: string;
   trustedKeys: readonly Uint8Array[];
@@ -52,12 +52,13 @@ interface Fetched {
 /** `scheme://...`: a URL, which must be one devices fetch, never read as a folder name. */
 const URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 
-function mirrorUrl(mirror: string): URL | undefined {
+/** A mirror root as given: a URL devices fetch, or else a directory; `name` is the option, for messages. */
+export function parseMirror(mirror: string, name: string): string | URL {
   const scheme = URL_SCHEME.exec(mirror)?.[1].toLowerCase();
-  if (scheme === undefined) return undefined;
+  if (scheme === undefined) return mirror;
   if (scheme !== 'http' && scheme !== 'https') {
     throw new Error(
-      `--mirror ${mirror}: ${scheme}:// is not supported. Devices fetch http:// (or https:// with a TLS client): ` +
+      `${name} ${mirror}: ${scheme}:// is not supported. Devices fetch http:// (or https:// with a TLS client): ` +
         'give the URL they poll, or a local directory as a plain path.',
     );
   }
@@ -146,9 +147,8 @@ async function fetchAsDevice(start: URL): Promise<Fetched> {
   }
 }
 
-function open(mirror: string, path: string): Promise<Fetched> {
-  const url = mirrorUrl(mirror);
-  if (url !== undefined) return fetchAsDevice(new URL(path, url));
+function open(mirror: string | URL, path: string): Promise<Fetched> {
+  if (mirror instanceof URL) return fetchAsDevice(new URL(path, mirror));
   const location = join(mirror, ...path.split('/'));
   return stat(location).then(
     (info) => ({ location, body: createReadStream(location), length: info.size }),

@@ -4,11 +4,11 @@ import { isValidChannel, isValidVersion, STABLE_CHANNEL } from './manifest.js';
 import { InputError } from './inputs.js';
 
 /** `1.4.2` or `v1.4.2` → `1.4.2`; anything else is an error naming the input. */
-export function parseVersion(text: string): string {
+export function parseVersion(text: string, name = 'version'): string {
   const version = text.replace(/^v/, '');
   if (!isValidVersion(version)) {
     throw new InputError(
-      `${JSON.stringify(text)} is not a semantic version such as 1.4.2 or v1.5.0-beta.2 (at most 64 characters)`,
+      `${name} ${JSON.stringify(text)} is not a semantic version such as 1.4.2 or v1.5.0-beta.2 (at most 64 characters)`,
     );
   }
   return version;
@@ -34,20 +34,30 @@ export function versionFromTag(tag: string | undefined, ref: string | undefined)
 /** `1.5.0-beta.2` is a pre-release; `1.4.2` is not. */
 export const isPrerelease = (version: string): boolean => semver.prerelease(version) !== null;
 
+/** A channel name, which becomes a folder of the mirror. */
+export function parseChannel(channel: string, name = 'channel'): string {
+  if (!isValidChannel(channel)) {
+    throw new InputError(
+      `${name} ${JSON.stringify(channel)} is invalid: use lowercase letters, digits and '-', at most 32`,
+    );
+  }
+  return channel;
+}
+
 /**
  * Stable releases go to `stable`; a pre-release goes to the channel its first
  * identifier names (`1.5.0-beta.2` → `beta`), never to stable.
  */
-export function channelFor(version: string, requested?: string): string {
+export function channelFor(version: string, requested?: string, name = 'channel'): string {
   const prerelease = isPrerelease(version);
-  const channel = requested || (prerelease ? String(semver.prerelease(version)?.[0]).toLowerCase() : STABLE_CHANNEL);
-  if (!isValidChannel(channel)) {
-    throw new InputError(
-      `channel ${JSON.stringify(channel)} is invalid: use lowercase letters, digits and '-', at most 32`,
-    );
-  }
+  const channel = parseChannel(
+    requested || (prerelease ? String(semver.prerelease(version)?.[0]).toLowerCase() : STABLE_CHANNEL),
+    name,
+  );
   if (prerelease && channel === STABLE_CHANNEL) {
-    throw new InputError(`pre-release ${version} cannot be published to the stable channel`);
+    throw new InputError(
+      `pre-release ${version} cannot be published to the stable channel (${name} ${STABLE_CHANNEL})`,
+    );
   }
   return channel;
 }

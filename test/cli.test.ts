@@ -8,6 +8,7 @@ import { runCli } from '../src/cli.js';
 import {
   bundledCli,
   listen,
+  publishCommand,
   removeTemporaryFolders,
   serveFolder,
   temporaryFolder,
@@ -129,6 +130,24 @@ describe('the static-ota command line', () => {
     },
   );
 
+  it.each([
+    ['verify', '--pubkey'],
+    ['publish', '--trusted-key'],
+    ['rollout', '--trusted-key'],
+    ['cosign', '--trusted-key'],
+  ])('%s %s says it takes the public key itself, in the forms it reads', async (command, flag) => {
+    const help = (await cli([command, '--help'])).stdout.replace(/\n {20,}/g, ' ');
+    const line = help.split('\n').find((text) => text.startsWith(`  ${flag} `)) ?? '';
+    expect(line).toMatch(/^ {2}--[\w-]+ <key> .*64 hex characters \(as keygen prints it\) or the PEM text/);
+    const p = temporaryFolder();
+    const key = writeKeyFile(p);
+    // What the help promises works: the PEM text of the public key, as openssl writes it.
+    const pem = `-----BEGIN PUBLIC KEY-----\n${Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(key.publicKey)]).toString('base64')}\n-----END PUBLIC KEY-----\n`;
+    const { parsePublicKey } = await import('../src/sign.js');
+    expect(Buffer.from(parsePublicKey(pem, flag)).toString('hex')).toBe(key.publicHex);
+    expect(() => parsePublicKey(key.path, flag)).toThrow(`${flag}: expected an Ed25519 public key`);
+  });
+
   it('prints its version from package.json', async () => {
     expect(await cli(['--version'])).toMatchObject({ code: 0, stdout: `${packageVersion}\n` });
     expect(await cli(['-V'])).toMatchObject({ code: 0, stdout: `${packageVersion}\n` });
@@ -159,18 +178,7 @@ describe('the bundled static-ota command', () => {
     const key = writeKeyFile(folder);
     const firmware = join(folder, 'fw.bin');
     writeEspImage(firmware, { publicKey: key.publicKey });
-    return [
-      'publish',
-      '--firmware',
-      firmware,
-      '--version',
-      version,
-      '--board',
-      'nodemcuv2',
-      '--key',
-      key.path,
-      '--out',
-    ];
+    return [...publishCommand(firmware, key.path, version), '--out'];
   }
 
   it.each([['head -1'], ['true']])(
@@ -249,7 +257,14 @@ describe('static-ota publish and verify', () => {
       writeEspImage(path, { publicKey: key.publicKey, marker, size: 10_000 });
       return path;
     };
-    return { folder, key, mirror, image };
+    /** `static-ota publish` of `version` for nodemcuv2 into the mirror. */
+    const publishArgs = (version: string, ...extra: string[]) => [
+      ...publishCommand(image(version), key.path, version),
+      '--out',
+      mirror,
+      ...extra,
+    ];
+    return { folder, key, mirror, image, publishArgs };
   }
 
   it('publishes with a key file and verifies the mirror from disk and over HTTP', async () => {
@@ -309,27 +324,14 @@ describe('static-ota publish and verify', () => {
       ['publish', '--firmware', firmware, '--version', '2.0.1', '--board', 'd1_mini', '--out', p.mirror],
       { STATIC_OTA_KEY: `${seedHex.slice(2)}zz` },
     );
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/STATIC_OTA_KEY: expected an Ed25519 private key/);
     expect(bad.all).not.toContain(seedHex.slice(2));
   });
 
   it('refuses a downgrade and a republish with clear messages, allows --force for the same version', async () => {
     const p = project();
-    const args = (version: string, ...extra: string[]) => [
-      'publish',
-      '--firmware',
-      p.image(version),
-      '--version',
-      version,
-      '--board',
-      'nodemcuv2',
-      '--key',
-      p.key.path,
-      '--out',
-      p.mirror,
-      ...extra,
-    ];
+    const args = p.publishArgs;
     expect((await cli(args('1.4.2'))).code).toBe(0);
     const downgrade = await cli(args('1.4.1'));
     expect(downgrade.code).toBe(1);
@@ -420,8 +422,8 @@ describe('static-ota publish and verify', () => {
       '--key',
       p.key.path,
     ]);
-    expect(badBoard.stderr).toMatch(/board "\.\.\/x" is invalid/);
-    expect(badBoard.code).toBe(1);
+    expect(badBoard.stderr).toMatch(/--board "\.\.\/x" is invalid/);
+    expect(badBoard.code).toBe(2);
     const badVerifyBoard = await cli([
       'verify',
       '--mirror',
@@ -432,8 +434,25 @@ describe('static-ota publish and verify', () => {
       p.key.publicHex,
     ]);
     expect(badVerifyBoard).toMatchObject({ code: 2 });
-    expect(badVerifyBoard.stderr).toMatch(/--board "\.\.\/m\/b" is not a board name/);
+    expect(badVerifyBoard.stderr).toMatch(/--board "\.\.\/m\/b" is invalid/);
     expect(existsSync(p.mirror)).toBe(false);
+  });
+
+  it('says why a prebuilt image without --chip-family gets no install button, and which flag adds one', async () => {
+    const p = project();
+    const args = (version: string, ...extra: string[]) => p.publishArgs(version, '--compress', 'gzip', ...extra);
+    const note =
+      'nodemcuv2: no install button on the release page: the chip of a prebuilt image is unknown (--chip-family ESP8266 adds one)';
+    const webManifest = join(p.mirror, 'nodemcuv2', 'manifest.json');
+    const unknownChip = await cli(args('1.0.0'));
+    expect(unknownChip).toMatchObject({ code: 0, stderr: '' });
+    expect(unknownChip.stdout).toContain(`${note}\n`);
+    expect(readFileSync(join(p.mirror, 'nodemcuv2', 'latest.txt'), 'latin1')).toMatch(/^encoding=gzip$/m);
+    expect(existsSync(webManifest)).toBe(false);
+    const esp8266 = await cli(args('1.0.1', '--chip-family', 'ESP8266'));
+    expect(esp8266.code).toBe(0);
+    expect(esp8266.stdout).not.toContain('no install button');
+    expect(JSON.parse(readFileSync(webManifest, 'utf8')).builds[0].chipFamily).toBe('ESP8266');
   });
 
   it('fails verification on a tampered image, a wrong key and a missing manifest', async () => {
@@ -622,9 +641,9 @@ describe('static-ota verify fetches as the device library does', () => {
       'file:///srv/mirror',
       /--mirror file:\/\/\/srv\/mirror: file:\/\/ is not supported.*a local directory as a plain path/,
     ],
-  ])('refuses a mirror URL devices cannot fetch (%s)', async (mirror, message) => {
+  ])('refuses a mirror URL devices cannot fetch (%s), a usage error', async (mirror, message) => {
     const result = await cli(['verify', '--mirror', mirror, '--board', 'nodemcuv2', '--pubkey', USABLE_KEY]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
   });
 

@@ -36,6 +36,19 @@ export function removeTemporaryFolders(): void {
   for (const folder of temporaryFolders.splice(0)) rmSync(folder, { recursive: true, force: true });
 }
 
+/** `static-ota publish` of `firmware` as `version` for nodemcuv2, signed with one key file; the mirror options follow. */
+export const publishCommand = (firmware: string, keyPath: string, version: string): string[] => [
+  'publish',
+  '--firmware',
+  firmware,
+  '--version',
+  version,
+  '--board',
+  'nodemcuv2',
+  '--key',
+  keyPath,
+];
+
 /** An ESP application image (magic 0xE9) that embeds the given public key, as real firmware does. */
 export function writeEspImage(
   path: string,

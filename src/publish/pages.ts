@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { isManifestPath, readVersionLine } from '../manifest.js';
 import type { Reporter } from '../build.js';
 import { ConflictError, MirrorSession, MirrorTarget, retryOnConflict } from './target.js';
+import { checkPagesBranch, parsePagesFolder } from '../target-settings.js';
 
 /** keep: one commit per publish on top of the branch; squash: the branch becomes a single commit of the current files. */
 export type PagesHistory = 'keep' | 'squash';
@@ -74,18 +75,6 @@ function withoutCredentials(url: string): string {
   }
 }
 
-function normalizeFolder(folder: string): string {
-  const segments = folder.split('/').filter((segment) => segment !== '');
-  for (const segment of segments) {
-    if (segment === '.' || segment === '..' || segment === '.git' || segment.includes('\\')) {
-      throw new Error(
-        `pages-folder ${JSON.stringify(folder)} must be a plain relative folder, like ota or firmware/ota`,
-      );
-    }
-  }
-  return segments.join('/');
-}
-
 export class PagesTarget implements MirrorTarget {
   readonly description: string;
   private readonly branch: string;
@@ -97,10 +86,8 @@ export class PagesTarget implements MirrorTarget {
   constructor(config: PagesConfig, log?: Pick<Reporter, 'mask'>) {
     if (!config.remoteUrl || config.remoteUrl.startsWith('-'))
       throw new Error('the github-pages target needs a git remote URL');
-    if (!config.branch || config.branch.startsWith('-'))
-      throw new Error(`pages-branch ${JSON.stringify(config.branch)} is not a branch name`);
-    this.branch = config.branch;
-    this.folder = normalizeFolder(config.folder);
+    this.branch = checkPagesBranch(config.branch);
+    this.folder = parsePagesFolder(config.folder);
     this.remote = config.remoteUrl;
     this.history = config.history ?? 'keep';
     const remoteForMessages = withoutCredentials(config.remoteUrl);

@@ -10,6 +10,7 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hashFile } from '../crypto.js';
 import { READ_CHUNK_BYTES } from '../image.js';
+import { checkS3Settings, parseS3Endpoint } from '../target-settings.js';
 import { canonicalQuery, encodeKey, sha256Hex, signRequest, type Credentials } from './sigv4.js';
 import {
   ConflictError,
@@ -50,16 +51,6 @@ const RETRY_BASE_DELAY_MS = 100;
 const RETRY_MAX_DELAY_MS = 20_000;
 /** Largest answer read into memory: a manifest, index.json, a listing page or an error document. */
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
-/** S3's canned ACLs (x-amz-acl). */
-const ACLS: readonly string[] = [
-  'private',
-  'public-read',
-  'public-read-write',
-  'authenticated-read',
-  'aws-exec-read',
-  'bucket-owner-read',
-  'bucket-owner-full-control',
-];
 /** Error codes S3 sends with a 400 or 403 that still mean "try again", as the SDK's retry strategy counts them. */
 const TRANSIENT_CODES = new Set([
   'RequestTimeout',
@@ -180,15 +171,7 @@ export class S3Target implements MirrorTarget {
   private conditionalWrites: Promise<boolean> | undefined;
 
   constructor(config: S3Config) {
-    if (!config.bucket) throw new Error('the s3 target needs s3-bucket');
-    if (config.acl && !ACLS.includes(config.acl)) {
-      throw new Error(`s3-acl ${JSON.stringify(config.acl)} is not a canned ACL; expected one of ${ACLS.join(', ')}`);
-    }
-    if (Boolean(config.accessKeyId) !== Boolean(config.secretAccessKey)) {
-      throw new Error(
-        'give both s3-access-key-id and s3-secret-access-key, or neither (then AWS_* environment variables are used)',
-      );
-    }
+    checkS3Settings(config);
     this.bucket = config.bucket;
     const prefix = config.prefix.replace(/^\/+|\/+$/g, '');
     this.prefix = prefix ? `${prefix}/` : '';
@@ -197,14 +180,7 @@ export class S3Target implements MirrorTarget {
     this.region = config.region || process.env.AWS_REGION || DEFAULT_S3_REGION;
     this.credentials = credentialsOf(config);
     this.idleTimeoutMs = config.idleTimeoutMs ?? DEFAULT_S3_IDLE_TIMEOUT_MS;
-    let endpoint: URL;
-    try {
-      endpoint = new URL(config.endpoint || `https://s3.${this.region}.amazonaws.com`);
-    } catch {
-      throw new Error(`s3-endpoint ${JSON.stringify(config.endpoint)} is not a URL`);
-    }
-    if (endpoint.protocol !== 'https:' && endpoint.protocol !== 'http:')
-      throw new Error(`s3-endpoint ${endpoint.href} is not http or https`);
+    const endpoint = parseS3Endpoint(config.endpoint || `https://s3.${this.region}.amazonaws.com`);
     const basePath = endpoint.pathname.replace(/\/*$/, '/');
     if (config.forcePathStyle || !VIRTUAL_HOST_BUCKET.test(this.bucket)) {
       this.base = new URL(`${basePath}${encodeKey(this.bucket)}/`, endpoint);

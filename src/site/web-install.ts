@@ -176,19 +176,21 @@ export async function readFlashLayout(
 export async function layoutForPrebuilt(
   imageFile: string,
   chipFamily: string | undefined,
+  option = 'chip family',
 ): Promise<FlashLayout | undefined> {
-  if (chipFamily !== undefined) return layoutForChipFamily(chipFamily);
+  if (chipFamily !== undefined) return layoutForChipFamily(chipFamily, option);
   // A missing file is reported by the release, with the other input checks.
   const head = (await readFile(imageFile).catch(() => Buffer.alloc(0))).subarray(0, 2);
-  return head[0] === 0x1f && head[1] === 0x8b ? layoutForChipFamily('ESP8266') : undefined;
+  return head[0] === 0x1f && head[1] === 0x8b ? layoutForChipFamily('ESP8266', option) : undefined;
 }
 
-function layoutForChipFamily(name: string): FlashLayout {
+/** `option`: the setting as the user wrote it, for messages. */
+function layoutForChipFamily(name: string, option: string): FlashLayout {
   if (!isChipFamily(name))
-    throw new Error(`chip family ${JSON.stringify(name)} is not one of ${CHIP_FAMILIES.join(', ')}`);
+    throw new Error(`${option} ${JSON.stringify(name)} is not one of ${CHIP_FAMILIES.join(', ')}`);
   if (name !== 'ESP8266') {
     throw new Error(
-      `a first install on ${name} needs the bootloader and partition table too: publish from the action's build (it reads them from pio project metadata)`,
+      `${option} ${name}: a first install on ${name} needs the bootloader and partition table too: publish from the action's build (it reads them from pio project metadata)`,
     );
   }
   return { chipFamily: name, parts: [], appOffset: 0 };

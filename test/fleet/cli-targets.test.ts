@@ -119,14 +119,14 @@ describe('CLI against the github-pages target', () => {
     expect(branchFiles(bare, 'ota-site')).not.toContain('ota/nodemcuv2/pending.txt');
   });
 
-  it('explains a missing GITHUB_REPOSITORY', async () => {
+  it('explains a missing GITHUB_REPOSITORY, a usage error as a missing option is', async () => {
     const s = signers();
     const output = await cli(
       ['rollout', '--board', BOARD, '--percent', '0', '--key', s.keys[0].path, '--target', 'github-pages'],
-      1,
+      2,
       {},
     );
-    expect(output).toContain('target github-pages needs GITHUB_REPOSITORY');
+    expect(output).toContain('--target github-pages needs GITHUB_REPOSITORY');
   });
 });
 

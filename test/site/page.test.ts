@@ -293,12 +293,14 @@ describe('static-ota publish --chip-family', () => {
 
   it('refuses an ESP32 family without its bootloader, and a name that is not a chip family', async () => {
     expect(await publish(['--chip-family', 'ESP32-S3'])).toMatchObject({
-      code: 1,
-      output: expect.stringContaining('needs the bootloader and partition table too'),
+      code: 2,
+      output: expect.stringContaining(
+        '--chip-family ESP32-S3: a first install on ESP32-S3 needs the bootloader and partition table too',
+      ),
     });
     expect(await publish(['--chip-family', 'esp8266x'])).toMatchObject({
-      code: 1,
-      output: expect.stringContaining('is not one of ESP8266, ESP32'),
+      code: 2,
+      output: expect.stringContaining('--chip-family "esp8266x" is not one of ESP8266, ESP32'),
     });
   });
 });

@@ -3,9 +3,11 @@ import {
   ConflictError,
   IMAGE_HEADERS,
   MANIFEST_HEADERS,
+  checkS3Settings,
+  parseS3Endpoint,
   retryOnConflict,
   sameBytes
-} from "./chunk-KCXCTA5R.js";
+} from "./chunk-DSZ4UTCQ.js";
 import {
   READ_CHUNK_BYTES,
   hashFile
@@ -60,15 +62,6 @@ var MAX_LIST_PAGES = 1e3;
 var RETRY_BASE_DELAY_MS = 100;
 var RETRY_MAX_DELAY_MS = 2e4;
 var MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
-var ACLS = [
-  "private",
-  "public-read",
-  "public-read-write",
-  "authenticated-read",
-  "aws-exec-read",
-  "bucket-owner-read",
-  "bucket-owner-full-control"
-];
 var TRANSIENT_CODES = /* @__PURE__ */ new Set([
   "RequestTimeout",
   "RequestTimeoutException",
@@ -142,15 +135,7 @@ var S3Target = class {
   idleTimeoutMs;
   conditionalWrites;
   constructor(config) {
-    if (!config.bucket) throw new Error("the s3 target needs s3-bucket");
-    if (config.acl && !ACLS.includes(config.acl)) {
-      throw new Error(`s3-acl ${JSON.stringify(config.acl)} is not a canned ACL; expected one of ${ACLS.join(", ")}`);
-    }
-    if (Boolean(config.accessKeyId) !== Boolean(config.secretAccessKey)) {
-      throw new Error(
-        "give both s3-access-key-id and s3-secret-access-key, or neither (then AWS_* environment variables are used)"
-      );
-    }
+    checkS3Settings(config);
     this.bucket = config.bucket;
     const prefix = config.prefix.replace(/^\/+|\/+$/g, "");
     this.prefix = prefix ? `${prefix}/` : "";
@@ -159,14 +144,7 @@ var S3Target = class {
     this.region = config.region || process.env.AWS_REGION || DEFAULT_S3_REGION;
     this.credentials = credentialsOf(config);
     this.idleTimeoutMs = config.idleTimeoutMs ?? DEFAULT_S3_IDLE_TIMEOUT_MS;
-    let endpoint;
-    try {
-      endpoint = new URL(config.endpoint || `https://s3.${this.region}.amazonaws.com`);
-    } catch {
-      throw new Error(`s3-endpoint ${JSON.stringify(config.endpoint)} is not a URL`);
-    }
-    if (endpoint.protocol !== "https:" && endpoint.protocol !== "http:")
-      throw new Error(`s3-endpoint ${endpoint.href} is not http or https`);
+    const endpoint = parseS3Endpoint(config.endpoint || `https://s3.${this.region}.amazonaws.com`);
     const basePath = endpoint.pathname.replace(/\/*$/, "/");
     if (config.forcePathStyle || !VIRTUAL_HOST_BUCKET.test(this.bucket)) {
       this.base = new URL(`${basePath}${encodeKey(this.bucket)}/`, endpoint);

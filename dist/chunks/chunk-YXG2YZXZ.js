@@ -5,9 +5,8 @@ import {
 import {
   ConflictError,
   MAX_CONFLICT_RETRIES,
-  retryOnConflict,
-  sameBytes
-} from "./chunk-KCXCTA5R.js";
+  createTarget
+} from "./chunk-DSZ4UTCQ.js";
 import {
   FULL_ROLLOUT,
   MAX_IMAGE_SIZE,
@@ -124,11 +123,15 @@ function publicKeyAsCArray(publicKey, name = "kTrustedKeys") {
      ${bytes.slice(half).join(", ")}},
 };`;
 }
-function signManifest(fields, keys) {
+function checkSigningKeys(keys) {
   if (keys.length === 0) throw new KeyError("no signing key given");
   if (keys.length > MAX_SIGNATURES) throw new KeyError(`at most ${MAX_SIGNATURES} signing keys are allowed`);
   const publicKeys = new Set(keys.map((key) => Buffer.from(key.publicKey).toString("hex")));
   if (publicKeys.size !== keys.length) throw new KeyError("the same signing key is given twice");
+  return keys;
+}
+function signManifest(fields, keys) {
+  checkSigningKeys(keys);
   const body = Buffer.from(serializeBody(fields), "latin1");
   const signatures = keys.map(
     (key) => formatSignatureLine({ keyId: key.keyId, signature: signBytes(body, key.privateKey) })
@@ -199,9 +202,9 @@ function parseSigningKeys(material, source) {
 }
 
 // src/release.ts
-import { mkdtemp, rm as rm2 } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join4 } from "node:path";
+import { join as join3 } from "node:path";
 
 // src/attest.ts
 var ATTESTATION_FIELD = "attestation";
@@ -293,7 +296,7 @@ async function ensurePio(log) {
 }
 async function buildEnvironment(projectDir, board, version, log) {
   const title = `pio run -e ${board} (version ${version})`;
-  const build = () => new Promise((resolve2, reject) => {
+  const build = () => new Promise((resolve, reject) => {
     const child = spawn("pio", ["run", "-e", board], {
       cwd: projectDir,
       env: buildEnvironmentVariables(version, board),
@@ -307,7 +310,7 @@ async function buildEnvironment(projectDir, board, version, log) {
     child.on("error", reject);
     child.on("close", (code2) => {
       streams.forEach((forwarder) => forwarder.flush());
-      resolve2(code2);
+      resolve(code2);
     });
   });
   if (!log.group) log.info(title);
@@ -331,11 +334,11 @@ import { fileURLToPath } from "node:url";
 
 // src/version.ts
 var import_semver = __toESM(require_semver(), 1);
-function parseVersion(text) {
+function parseVersion(text, name = "version") {
   const version = text.replace(/^v/, "");
   if (!isValidVersion(version)) {
     throw new InputError(
-      `${JSON.stringify(text)} is not a semantic version such as 1.4.2 or v1.5.0-beta.2 (at most 64 characters)`
+      `${name} ${JSON.stringify(text)} is not a semantic version such as 1.4.2 or v1.5.0-beta.2 (at most 64 characters)`
     );
   }
   return version;
@@ -352,16 +355,24 @@ function versionFromTag(tag, ref) {
   }
 }
 var isPrerelease = (version) => import_semver.default.prerelease(version) !== null;
-function channelFor(version, requested) {
-  const prerelease = isPrerelease(version);
-  const channel = requested || (prerelease ? String(import_semver.default.prerelease(version)?.[0]).toLowerCase() : STABLE_CHANNEL);
+function parseChannel(channel, name = "channel") {
   if (!isValidChannel(channel)) {
     throw new InputError(
-      `channel ${JSON.stringify(channel)} is invalid: use lowercase letters, digits and '-', at most 32`
+      `${name} ${JSON.stringify(channel)} is invalid: use lowercase letters, digits and '-', at most 32`
     );
   }
+  return channel;
+}
+function channelFor(version, requested, name = "channel") {
+  const prerelease = isPrerelease(version);
+  const channel = parseChannel(
+    requested || (prerelease ? String(import_semver.default.prerelease(version)?.[0]).toLowerCase() : STABLE_CHANNEL),
+    name
+  );
   if (prerelease && channel === STABLE_CHANNEL) {
-    throw new InputError(`pre-release ${version} cannot be published to the stable channel`);
+    throw new InputError(
+      `pre-release ${version} cannot be published to the stable channel (${name} ${STABLE_CHANNEL})`
+    );
   }
   return channel;
 }
@@ -468,17 +479,17 @@ async function readFlashLayout(projectDir, environment, log) {
   const appOffset = extra.application_offset === void 0 ? 65536 : parseOffset(extra.application_offset, `${environment} application_offset`);
   return { chipFamily, parts, appOffset };
 }
-async function layoutForPrebuilt(imageFile, chipFamily) {
-  if (chipFamily !== void 0) return layoutForChipFamily(chipFamily);
+async function layoutForPrebuilt(imageFile, chipFamily, option = "chip family") {
+  if (chipFamily !== void 0) return layoutForChipFamily(chipFamily, option);
   const head = (await readFile2(imageFile).catch(() => Buffer.alloc(0))).subarray(0, 2);
-  return head[0] === 31 && head[1] === 139 ? layoutForChipFamily("ESP8266") : void 0;
+  return head[0] === 31 && head[1] === 139 ? layoutForChipFamily("ESP8266", option) : void 0;
 }
-function layoutForChipFamily(name) {
+function layoutForChipFamily(name, option) {
   if (!isChipFamily(name))
-    throw new Error(`chip family ${JSON.stringify(name)} is not one of ${CHIP_FAMILIES.join(", ")}`);
+    throw new Error(`${option} ${JSON.stringify(name)} is not one of ${CHIP_FAMILIES.join(", ")}`);
   if (name !== "ESP8266") {
     throw new Error(
-      `a first install on ${name} needs the bootloader and partition table too: publish from the action's build (it reads them from pio project metadata)`
+      `${option} ${name}: a first install on ${name} needs the bootloader and partition table too: publish from the action's build (it reads them from pio project metadata)`
     );
   }
   return { chipFamily: name, parts: [], appOffset: 0 };
@@ -887,93 +898,6 @@ async function publishReleases(target, releases, options = {}) {
   );
 }
 
-// src/publish/directory.ts
-import { copyFile, mkdir, readdir as readdir2, readFile as readFile4, rename, rm, stat as stat2, writeFile } from "node:fs/promises";
-import { dirname, join as join3, resolve } from "node:path";
-var ignoreMissing = (fallback) => (error) => {
-  if (error.code === "ENOENT") return fallback;
-  throw error;
-};
-async function makeFolders(folder) {
-  const missing = [];
-  for (let current = folder; !await stat2(current).catch(ignoreMissing(void 0)); current = dirname(current)) {
-    if (dirname(current) === current) break;
-    missing.unshift(current);
-  }
-  for (const path of missing) {
-    await mkdir(path).catch((error) => {
-      if (error.code !== "EEXIST") throw error;
-    });
-  }
-}
-var DirectoryTarget = class {
-  description;
-  root;
-  constructor(root) {
-    this.root = resolve(root);
-    this.description = `directory ${root}`;
-  }
-  transaction(work) {
-    return retryOnConflict(() => work(this.session())).catch((error) => {
-      if (error.code !== void 0 && error.syscall !== void 0)
-        error.message = `${this.description}: ${error.message}`;
-      throw error;
-    });
-  }
-  /** One view of the folder; `transaction` adds the retries a shared folder needs. */
-  session() {
-    const full = (path) => join3(this.root, ...path.split("/"));
-    const read = (path) => readFile4(full(path)).catch(ignoreMissing(void 0));
-    const atomically = async (path, write) => {
-      const destination = full(path);
-      const temporary = `${destination}.${process.pid}.tmp`;
-      await makeFolders(dirname(destination));
-      try {
-        await write(temporary);
-        await rename(temporary, destination);
-      } finally {
-        await rm(temporary, { force: true });
-      }
-    };
-    return {
-      read,
-      async compareImage(path, _localFile, sha256) {
-        const stored = await hashFile(full(path)).catch(ignoreMissing(void 0));
-        if (!stored) return "missing";
-        return stored.sha256 === sha256 ? "same" : "different";
-      },
-      async list(folder) {
-        const entries = await readdir2(full(folder), { withFileTypes: true }).catch(ignoreMissing([]));
-        return entries.filter((entry) => entry.isFile()).map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
-      },
-      async folders(folder) {
-        const entries = await readdir2(full(folder), { withFileTypes: true }).catch(() => []);
-        return entries.filter((entry) => entry.isDirectory() && entry.name !== ".git").map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
-      },
-      writeImage: (path, localFile) => atomically(path, (temporary) => copyFile(localFile, temporary)),
-      async writeManifest(path, text, previous) {
-        const current = await read(path);
-        if (!sameBytes(current, previous)) throw new ConflictError(`${path} changed while publishing`);
-        await atomically(path, (temporary) => writeFile(temporary, text, "latin1"));
-      },
-      remove: (path) => rm(full(path), { force: true })
-    };
-  }
-};
-
-// src/publish/targets.ts
-var TARGET_KINDS = ["directory", "github-pages", "s3"];
-async function createTarget(config, log) {
-  switch (config.kind) {
-    case "directory":
-      return new DirectoryTarget(config.directory);
-    case "github-pages":
-      return new (await import("./pages-CUMQ3HJ7.js")).PagesTarget(config.pages, log);
-    case "s3":
-      return new (await import("./s3-4U5GI2LB.js")).S3Target(config.s3);
-  }
-}
-
 // src/follow-stable.ts
 function parseChannelIndex(bytes) {
   const names = (bytes?.toString("latin1") ?? "").split("\n").map((line) => line.trim());
@@ -1043,11 +967,11 @@ async function servedImage(options, firmware, folder) {
   const { gzip, size } = await checkImage(firmware.path, options.maxImageBytes);
   if (!wantsGzip(options, firmware, gzip)) {
     if (!gzip || !firmware.flash) return { imageFile: firmware.path };
-    const rawImage = join4(await folder(), `${firmware.board}.bin`);
+    const rawImage = join3(await folder(), `${firmware.board}.bin`);
     await gunzipImage(firmware.path, rawImage);
     return { imageFile: firmware.path, rawImage };
   }
-  const target = join4(await folder(), `${firmware.board}.bin.gz`);
+  const target = join3(await folder(), `${firmware.board}.bin.gz`);
   const started = Date.now();
   await gzipImage(firmware.path, target);
   const { size: compressed } = await checkImage(target, options.maxImageBytes);
@@ -1079,20 +1003,19 @@ async function previewLockouts(options, built) {
   }
   return lockouts;
 }
-function checkBoards(boards) {
-  for (const board of boards) {
-    if (!isValidBoard(board)) {
-      throw new ReleaseError(
-        `board ${JSON.stringify(board)} is invalid: use letters, digits, '_', '-' and '.' (not first), at most 64`
-      );
-    }
-    if (board === INSTALL_FOLDER)
-      throw new ReleaseError(
-        `board ${JSON.stringify(board)} is taken: the release page keeps ESP Web Tools in ${INSTALL_FOLDER}/`
-      );
+function checkBoard(board, name = "board") {
+  if (!isValidBoard(board)) {
+    throw new InputError(
+      `${name} ${JSON.stringify(board)} is invalid: use letters, digits, '_', '-' and '.' (not first), at most 64`
+    );
   }
-  return boards;
+  if (board === INSTALL_FOLDER)
+    throw new InputError(
+      `${name} ${JSON.stringify(board)} is taken: the release page keeps ESP Web Tools in ${INSTALL_FOLDER}/`
+    );
+  return board;
 }
+var checkBoards = (boards) => boards.map((board) => checkBoard(board));
 async function channelCompanions(session, signed, policy, followStable) {
   const companions = [];
   for (const release of signed) {
@@ -1139,11 +1062,11 @@ async function runRelease(options) {
   const built = options.build ? await buildAll(options, version, true) : options.firmware;
   if (built.length === 0) throw new ReleaseError("no firmware to publish: set build to true or give firmware paths");
   let compressed;
-  const compressedFolder = async () => compressed ??= await mkdtemp(join4(tmpdir(), "static-ota-gzip-"));
+  const compressedFolder = async () => compressed ??= await mkdtemp(join3(tmpdir(), "static-ota-gzip-"));
   try {
     return await signAndPublish(options, { tag, version, channel }, built, compressedFolder);
   } finally {
-    if (compressed) await rm2(compressed, { recursive: true, force: true });
+    if (compressed) await rm(compressed, { recursive: true, force: true });
   }
 }
 async function signAndPublish(options, { tag, version, channel }, built, compressedFolder) {
@@ -1343,88 +1266,22 @@ function cosign(target, request) {
   });
 }
 
-// src/target-settings.ts
-var PAGES_HISTORIES = ["keep", "squash"];
-var TARGET_SETTING_NAMES = [
-  "target",
-  "directory",
-  "pages-branch",
-  "pages-folder",
-  "pages-history",
-  "s3-bucket",
-  "s3-prefix",
-  "s3-region",
-  "s3-endpoint",
-  "s3-force-path-style",
-  "s3-access-key-id",
-  "s3-acl"
-];
-function parseBoolean(text, name) {
-  if (text === "true" || text === "True" || text === "TRUE") return true;
-  if (text === "false" || text === "False" || text === "FALSE") return false;
-  throw new InputError(`${name} must be true or false, got ${JSON.stringify(text ?? "")}`);
-}
-function readTargetConfig(setting, env) {
-  const value = (name) => setting(name) || void 0;
-  const kind = value("target") ?? "";
-  if (!TARGET_KINDS.includes(kind)) {
-    throw new InputError(`target must be one of ${TARGET_KINDS.join(", ")}, got ${JSON.stringify(kind)}`);
-  }
-  switch (kind) {
-    case "directory":
-      return { kind: "directory", directory: value("directory") ?? "" };
-    case "github-pages": {
-      const repository = env.GITHUB_REPOSITORY;
-      if (!repository) throw new InputError("target github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)");
-      const history = value("pages-history") ?? "";
-      if (!PAGES_HISTORIES.includes(history)) {
-        throw new InputError(
-          `pages-history must be one of ${PAGES_HISTORIES.join(", ")}, got ${JSON.stringify(history)}`
-        );
-      }
-      return {
-        kind: "github-pages",
-        pages: {
-          branch: value("pages-branch") ?? "",
-          folder: value("pages-folder") ?? "",
-          token: value("token"),
-          remoteUrl: `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${repository}.git`,
-          history
-        }
-      };
-    }
-    case "s3":
-      return {
-        kind: "s3",
-        s3: {
-          bucket: value("s3-bucket") ?? "",
-          prefix: value("s3-prefix") ?? "",
-          region: value("s3-region") ?? "",
-          endpoint: value("s3-endpoint"),
-          forcePathStyle: parseBoolean(value("s3-force-path-style"), "s3-force-path-style"),
-          accessKeyId: value("s3-access-key-id"),
-          secretAccessKey: value("s3-secret-access-key"),
-          sessionToken: value("s3-session-token"),
-          acl: value("s3-acl")
-        }
-      };
-  }
-}
-
 export {
+  parseVersion,
+  parseChannel,
+  channelFor,
   compareVersions,
   layoutForPrebuilt,
-  createTarget,
   parsePublicKey,
   generateKey,
   publicKeyAsCArray,
+  checkSigningKeys,
   parseSigningKeys,
   ReleaseError,
+  checkBoard,
   runRelease,
   parseRolloutPercent,
   parseRequiredSignatures,
   changeRollout,
-  cosign,
-  TARGET_SETTING_NAMES,
-  readTargetConfig
+  cosign
 };

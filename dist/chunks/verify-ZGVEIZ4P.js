@@ -48,12 +48,12 @@ function deviceRedirectTarget(current, location) {
 // src/verify.ts
 var TIMEOUT_MS = 3e4;
 var URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
-function mirrorUrl(mirror) {
+function parseMirror(mirror, name) {
   const scheme = URL_SCHEME.exec(mirror)?.[1].toLowerCase();
-  if (scheme === void 0) return void 0;
+  if (scheme === void 0) return mirror;
   if (scheme !== "http" && scheme !== "https") {
     throw new Error(
-      `--mirror ${mirror}: ${scheme}:// is not supported. Devices fetch http:// (or https:// with a TLS client): give the URL they poll, or a local directory as a plain path.`
+      `${name} ${mirror}: ${scheme}:// is not supported. Devices fetch http:// (or https:// with a TLS client): give the URL they poll, or a local directory as a plain path.`
     );
   }
   return new URL(mirror.endsWith("/") ? mirror : `${mirror}/`);
@@ -130,8 +130,7 @@ async function fetchAsDevice(start) {
   }
 }
 function open(mirror, path) {
-  const url = mirrorUrl(mirror);
-  if (url !== void 0) return fetchAsDevice(new URL(path, url));
+  if (mirror instanceof URL) return fetchAsDevice(new URL(path, mirror));
   const location = join(mirror, ...path.split("/"));
   return stat(location).then(
     (info) => ({ location, body: createReadStream(location), length: info.size }),
@@ -204,5 +203,6 @@ async function verifyMirror(options) {
   };
 }
 export {
+  parseMirror,
   verifyMirror
 };

@@ -5,9 +5,8 @@ import {
   parseRequiredSignatures,
   parseRolloutPercent,
   parseSigningKeys,
-  readTargetConfig,
   runRelease
-} from "./chunk-V3BFW5SS.js";
+} from "./chunk-YXG2YZXZ.js";
 import {
   getBooleanInput,
   getInput,
@@ -19,6 +18,9 @@ import {
   summary,
   warning
 } from "./chunk-HTNEPPBG.js";
+import {
+  readTargetConfig
+} from "./chunk-DSZ4UTCQ.js";
 import {
   InputError,
   parseCompressMode,

@@ -1,8 +1,10 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   ConflictError,
+  checkPagesBranch,
+  parsePagesFolder,
   retryOnConflict
-} from "./chunk-KCXCTA5R.js";
+} from "./chunk-DSZ4UTCQ.js";
 import {
   isManifestPath,
   readVersionLine
@@ -42,17 +44,6 @@ function withoutCredentials(url) {
     return url;
   }
 }
-function normalizeFolder(folder) {
-  const segments = folder.split("/").filter((segment) => segment !== "");
-  for (const segment of segments) {
-    if (segment === "." || segment === ".." || segment === ".git" || segment.includes("\\")) {
-      throw new Error(
-        `pages-folder ${JSON.stringify(folder)} must be a plain relative folder, like ota or firmware/ota`
-      );
-    }
-  }
-  return segments.join("/");
-}
 var PagesTarget = class {
   description;
   branch;
@@ -63,10 +54,8 @@ var PagesTarget = class {
   constructor(config, log) {
     if (!config.remoteUrl || config.remoteUrl.startsWith("-"))
       throw new Error("the github-pages target needs a git remote URL");
-    if (!config.branch || config.branch.startsWith("-"))
-      throw new Error(`pages-branch ${JSON.stringify(config.branch)} is not a branch name`);
-    this.branch = config.branch;
-    this.folder = normalizeFolder(config.folder);
+    this.branch = checkPagesBranch(config.branch);
+    this.folder = parsePagesFolder(config.folder);
     this.remote = config.remoteUrl;
     this.history = config.history ?? "keep";
     const remoteForMessages = withoutCredentials(config.remoteUrl);
