@@ -1,5 +1,7 @@
 // Release versions: from the tag or an explicit input, validated, and mapped to a channel.
-import semver from 'semver';
+// Only the functions used, not semver's index: it loads every range and comparator module (about 0.6 MiB per run).
+import semverCompare from 'semver/functions/compare.js';
+import semverPrerelease from 'semver/functions/prerelease.js';
 import { isValidChannel, isValidVersion, STABLE_CHANNEL } from './manifest.js';
 import { InputError } from './inputs.js';
 
@@ -32,7 +34,7 @@ export function versionFromTag(tag: string | undefined, ref: string | undefined)
 }
 
 /** `1.5.0-beta.2` is a pre-release; `1.4.2` is not. */
-export const isPrerelease = (version: string): boolean => semver.prerelease(version) !== null;
+export const isPrerelease = (version: string): boolean => semverPrerelease(version) !== null;
 
 /**
  * Stable releases go to `stable`; a pre-release goes to the channel its first
@@ -40,7 +42,7 @@ export const isPrerelease = (version: string): boolean => semver.prerelease(vers
  */
 export function channelFor(version: string, requested?: string): string {
   const prerelease = isPrerelease(version);
-  const channel = requested || (prerelease ? String(semver.prerelease(version)?.[0]).toLowerCase() : STABLE_CHANNEL);
+  const channel = requested || (prerelease ? String(semverPrerelease(version)?.[0]).toLowerCase() : STABLE_CHANNEL);
   if (!isValidChannel(channel)) {
     throw new InputError(
       `channel ${JSON.stringify(channel)} is invalid: use lowercase letters, digits and '-', at most 32`,
@@ -52,4 +54,4 @@ export function channelFor(version: string, requested?: string): string {
   return channel;
 }
 
-export const compareVersions = (a: string, b: string): number => semver.compare(a, b);
+export const compareVersions = (a: string, b: string): number => semverCompare(a, b);
