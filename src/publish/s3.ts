@@ -93,10 +93,11 @@ interface Precondition {
   ifNoneMatch?: string;
 }
 
-/** A file sent as the body, read again for each attempt. */
+/** A file sent as the body, read again for each attempt; with its SHA-256 when known. */
 interface FileBody {
   file: string;
   size: number;
+  sha256?: string;
 }
 
 interface S3Request {
@@ -220,6 +221,12 @@ export class S3Target implements MirrorTarget {
   private session(): MirrorSession {
     /** What `read` saw in this attempt, with its ETag for If-Match. */
     const seen = new Map<string, StoredObject>();
+    /**
+     * SHA-256 of each local image, as the signed manifest declares it (compareImage, before its writeImage): an
+     * image sent over plain http is signed with it rather than read once more to hash it, and a server that checks
+     * x-amz-content-sha256 then refuses bytes that differ from the manifest's.
+     */
+    const declared = new Map<string, string>();
     return {
       read: async (path) => {
         const stored = await this.get(path);
@@ -227,13 +234,14 @@ export class S3Target implements MirrorTarget {
         return stored.bytes;
       },
       list: (folder) => this.list(folder),
-      compareImage: async (path, _localFile, sha256) => {
+      compareImage: async (path, localFile, sha256) => {
+        declared.set(localFile, sha256);
         const stored = await this.hashObject(path);
         if (stored === undefined) return 'missing';
         return stored === sha256 ? 'same' : 'different';
       },
       folders: (folder) => this.list(folder, 'folders'),
-      writeImage: (path, localFile) => this.putImage(path, localFile),
+      writeImage: (path, localFile) => this.putImage(path, localFile, declared.get(localFile)),
       writeManifest: async (path, text, previous, headers = MANIFEST_HEADERS) => {
         const body = Buffer.from(text, 'latin1');
         let known = seen.get(path);
@@ -360,11 +368,12 @@ export class S3Target implements MirrorTarget {
   /**
    * A small body is signed with its SHA-256. A streamed image goes as UNSIGNED-PAYLOAD over https (TLS keeps the
    * bytes intact, as the SDK does for S3; AWS, R2, B2 and MinIO accept it), but over plain http AWS requires the
-   * payload's hash, so the file is hashed first there.
+   * payload's hash: the one the manifest declares, or (a flash part) the file is hashed first.
    */
   private async payloadHash(body: S3Request['body'], url: URL): Promise<string> {
     if (body === undefined || Buffer.isBuffer(body)) return sha256Hex(body ?? Buffer.alloc(0));
-    return url.protocol === 'https:' ? 'UNSIGNED-PAYLOAD' : (await hashFile(body.file)).sha256;
+    if (url.protocol === 'https:') return 'UNSIGNED-PAYLOAD';
+    return body.sha256 ?? (await hashFile(body.file)).sha256;
   }
 
   private async get(path: string): Promise<StoredObject> {
@@ -455,15 +464,15 @@ export class S3Target implements MirrorTarget {
    * reads the file again). It is created where it must not exist yet (If-None-Match: *), so two publishers never
    * overwrite each other's image.
    */
-  private async putImage(path: string, localFile: string): Promise<void> {
+  private async putImage(path: string, localFile: string, sha256: string | undefined): Promise<void> {
     const { size } = await stat(localFile);
     const precondition: Precondition = (await this.honoursConditionalWrites()) ? { ifNoneMatch: '*' } : {};
     try {
-      await this.send(path, { file: localFile, size }, IMAGE_HEADERS, precondition);
+      await this.send(path, { file: localFile, size, sha256 }, IMAGE_HEADERS, precondition);
     } catch (error) {
       if (!(precondition.ifNoneMatch && isPreconditionRefusal(error))) throw this.failure('PUT', path, error);
       // The same bytes are there (an attempt that landed before its answer was lost, or an identical publish): done.
-      if ((await this.hashObject(path)) === (await hashFile(localFile)).sha256) return;
+      if ((await this.hashObject(path)) === (sha256 ?? (await hashFile(localFile)).sha256)) return;
       throw new ConflictError(`${this.url(path)} was changed by another publisher`);
     }
   }
