@@ -18,22 +18,22 @@ import {
   publicKeyAsCArray,
   readTargetConfig,
   runRelease
-} from "./chunks/chunk-Q7H3HJGS.js";
-import "./chunks/chunk-KBL5H7M2.js";
-import "./chunks/chunk-KCXCTA5R.js";
+} from "./chunks/chunk-3XJVVBVA.js";
+import "./chunks/chunk-YCF4FEL2.js";
 import {
   STABLE_CHANNEL,
   isManifestPath,
   isValidBoard,
   isValidChannel
-} from "./chunks/chunk-P4OJDFG3.js";
+} from "./chunks/chunk-PPDK5VWW.js";
+import "./chunks/chunk-KCXCTA5R.js";
 import {
   CLI_DEFAULTS,
   COMPRESS_MODES,
   InputError,
   parseDuration,
   parsePositiveInteger
-} from "./chunks/chunk-PFWMPTYH.js";
+} from "./chunks/chunk-YNZHJX3V.js";
 import {
   __commonJS,
   __require,
@@ -3562,8 +3562,6 @@ var package_default = {
 // src/fleet.ts
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
-import { createInterface } from "node:readline";
-import { createGunzip } from "node:zlib";
 var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 function parseLogTime(text) {
   const match = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(text);
@@ -3627,9 +3625,9 @@ async function* logLines(file) {
   await handle.read(head, 0, 2, 0);
   await handle.close();
   const raw = createReadStream(file);
-  const stream = head[0] === 31 && head[1] === 139 ? raw.pipe(createGunzip()) : raw;
+  const stream = head[0] === 31 && head[1] === 139 ? raw.pipe(process.getBuiltinModule("node:zlib").createGunzip()) : raw;
   raw.on("error", (error) => stream.destroy(error));
-  yield* createInterface({ input: stream, crlfDelay: Infinity });
+  yield* process.getBuiltinModule("node:readline").createInterface({ input: stream, crlfDelay: Infinity });
 }
 async function fleetReport(files, since) {
   const tallies = /* @__PURE__ */ new Map();
@@ -3910,7 +3908,7 @@ ${text.replace(/^/gm, "    ")}`);
 }
 async function verify(options, out) {
   requireOptions({ ...options }, ["mirror", "board", "pubkey"]);
-  const { verifyMirror } = await import("./chunks/verify-ENUBLKEY.js");
+  const { verifyMirror } = await import("./chunks/verify-3G3PHUXH.js");
   const report = await verifyMirror({
     mirror: options.mirror,
     ...manifestLocation(options),

@@ -1,14 +1,13 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-QWNLCB63.js";
-import "./chunks/chunk-Q7H3HJGS.js";
-import "./chunks/chunk-HTNEPPBG.js";
-import "./chunks/chunk-KBL5H7M2.js";
+} from "./chunks/chunk-63MWMWRK.js";
+import "./chunks/chunk-3XJVVBVA.js";
+import "./chunks/chunk-YCF4FEL2.js";
+import "./chunks/chunk-XP72XD3V.js";
+import "./chunks/chunk-PPDK5VWW.js";
 import "./chunks/chunk-KCXCTA5R.js";
-import "./chunks/chunk-A37WB6L3.js";
-import "./chunks/chunk-P4OJDFG3.js";
-import "./chunks/chunk-PFWMPTYH.js";
+import "./chunks/chunk-YNZHJX3V.js";
 import "./chunks/chunk-PUMHU2BD.js";
 
 // src/index.ts

@@ -7,7 +7,7 @@ import {
   parseSigningKeys,
   readTargetConfig,
   runRelease
-} from "./chunk-Q7H3HJGS.js";
+} from "./chunk-3XJVVBVA.js";
 import {
   getBooleanInput,
   getInput,
@@ -18,14 +18,14 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunk-HTNEPPBG.js";
+} from "./chunk-XP72XD3V.js";
 import {
   InputError,
   parseCompressMode,
   parseDuration,
   parsePositiveInteger,
   splitList
-} from "./chunk-PFWMPTYH.js";
+} from "./chunk-YNZHJX3V.js";
 
 // src/main.ts
 var input = (name) => getInput(name);

@@ -1,13 +1,13 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  isManifestPath,
+  readVersionLine
+} from "./chunk-PPDK5VWW.js";
+import {
   ConflictError,
   retryOnConflict
 } from "./chunk-KCXCTA5R.js";
-import {
-  isManifestPath,
-  readVersionLine
-} from "./chunk-P4OJDFG3.js";
-import "./chunk-PFWMPTYH.js";
+import "./chunk-YNZHJX3V.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/publish/pages.ts
