@@ -46,11 +46,28 @@ constexpr TokenRule kTokenRules[] = {
     {kChannelField, kChannelChars, kMaxChannelLength, '-'},
     {kFileField, kNameChars, kMaxFileLength, '.'},
 };
-static_assert(static_cast<uint8_t>(ManifestError::BadFormat) + kFileField == static_cast<uint8_t>(ManifestError::BadFile),
+static_assert(static_cast<uint8_t>(ManifestError::BadFormat) + kEncodingField == static_cast<uint8_t>(ManifestError::BadEncoding),
               "value errors in field order");
-constexpr char kFieldNames[] = "format\0" "board\0" "channel\0" "file\0" "size\0" "sha256\0" "expires\0" "rollout\0" "seq\0" "encoding";
+// The field names are those value errors without their "bad_": the error
+// codes hold each name once ("bad_board" is the error of `board=`).
+constexpr size_t kValueErrorPrefixLength = sizeof("bad_") - 1;
+constexpr size_t offsetOfErrorCode(size_t code) {
+  size_t offset = 0;
+  for (size_t passed = 0; passed < code; ++offset) passed += kErrorCodes[offset] == '\0';
+  return offset;
+}
+constexpr bool valueErrorsNameTheFields() {
+  for (size_t field = 0; field < kFieldCount; ++field) {
+    const char* code = kErrorCodes + offsetOfErrorCode(static_cast<size_t>(ManifestError::BadFormat) + field);
+    if (code[0] != 'b' || code[1] != 'a' || code[2] != 'd' || code[3] != '_') return false;
+  }
+  return true;
+}
+static_assert(valueErrorsNameTheFields(), "the value errors are bad_<field> in field order");
+// "format", then each name after the next "bad_".
+constexpr const char* kFieldNames =
+    kErrorCodes + offsetOfErrorCode(static_cast<size_t>(ManifestError::BadFormat)) + kValueErrorPrefixLength;
 constexpr char kGzipEncoding[] = "gzip";
-static_assert(packedCount(kFieldNames) == kFieldCount, "one name per field");
 
 // The line at cursor, without its LF, moving cursor past the LF. Every line
 // of a framed manifest ends with an LF, the last one included.
@@ -145,7 +162,7 @@ ManifestError readFieldLines(const char* begin, const char* end, TextSpan (&valu
       duplicate = duplicate || (earlierLine.length > key.length && memcmp(earlierLine.data, line.data, key.length + 1) == 0);
     }
     const char* name = kFieldNames;
-    for (size_t i = 0; i < kFieldCount; ++i, name += strlen(name) + 1) {
+    for (size_t i = 0; i < kFieldCount; ++i, name += strlen(name) + 1 + kValueErrorPrefixLength) {
       if (key.equalsCString(name)) values[i] = value;
     }
   }

@@ -23,14 +23,13 @@ uint16_t rolloutBucket(CryptoBackend& crypto, const TextSpan& board, const TextS
   hashLine(crypto, version);
   hashLine(crypto, deviceId);
   crypto.sha256Finish(digest);
-  const uint32_t first = (static_cast<uint32_t>(digest[0]) << 24) | (static_cast<uint32_t>(digest[1]) << 16) |
-                         (static_cast<uint32_t>(digest[2]) << 8) | digest[3];
-  // first mod kBuckets by binary long division: the lx106 has no divide
-  // instruction, and the core links nothing from libgcc.
+  // The first 32 bits (big endian) mod kBuckets, a byte at a time (at most
+  // 255 subtractions each): the lx106 has no divide instruction, and the
+  // core links nothing from libgcc.
   uint32_t remainder = 0;
-  for (int bitIndex = 31; bitIndex >= 0; --bitIndex) {
-    remainder = (remainder << 1) | ((first >> bitIndex) & 1u);
-    if (remainder >= kBuckets) remainder -= kBuckets;
+  for (int i = 0; i < 4; ++i) {
+    remainder = (remainder << 8) | digest[i];
+    while (remainder >= kBuckets) remainder -= kBuckets;
   }
   return static_cast<uint16_t>(remainder);
 }

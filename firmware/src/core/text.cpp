@@ -33,19 +33,31 @@ size_t offsetOf(const char* text, size_t length, char c) {
   return found == nullptr ? length : static_cast<size_t>(static_cast<const char*>(found) - text);
 }
 
-static uint8_t classOf(char c) {
-  if (c == '-') return kDash;
-  if (c == '_') return kUnderscore;
-  if (c == '.') return kDot;
-  if (isDigit(c)) return kDigit;
-  if (c >= 'A' && c <= 'Z') return kUpper;
-  if (c < 'a' || c > 'z') return 0;
-  return c <= 'f' ? kHexLetter : kOtherLower;
+namespace {
+
+// Each class is one range of characters.
+struct CharRange {
+  char first;
+  char last;
+  uint8_t charClass;
+};
+constexpr CharRange kCharRanges[] = {
+    {'0', '9', kDigit}, {'a', 'f', kHexLetter}, {'g', 'z', kOtherLower}, {'A', 'Z', kUpper},
+    {'-', '-', kDash},  {'_', '_', kUnderscore}, {'.', '.', kDot},
+};
+
+bool isIn(char c, uint8_t set) {
+  for (const CharRange& range : kCharRanges) {
+    if ((range.charClass & set) != 0 && c >= range.first && c <= range.last) return true;
+  }
+  return false;
 }
+
+}  // namespace
 
 bool allIn(const char* text, size_t length, uint8_t set) {
   for (size_t i = 0; i < length; ++i) {
-    if ((classOf(text[i]) & set) == 0) return false;
+    if (!isIn(text[i], set)) return false;
   }
   return true;
 }

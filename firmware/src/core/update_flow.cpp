@@ -210,20 +210,28 @@ void UpdateFlow::clearDetails(size_t mirror) {
 
 // One mirror's manifest, judged. Only the primary's answers keep validators:
 // a fallback is asked rarely, and always unconditionally.
-STATIC_OTA_ONE_CALLER Result UpdateFlow::pollMirror(size_t mirror, const TextSpan& highest) {
+Result UpdateFlow::pollMirror(size_t mirror, const TextSpan& highest) {
   clearDetails(mirror);
   size_t length = 0;
-  HttpResponse response;
-  const Step read = readManifest(mirror, length, response);
-  transport_.end();
-  if (!read.keepGoing) return read.stopWith;
+  bool repeated = false;
+  {
+    // Off the stack before the signature check, which needs it on the ESP8266.
+    HttpResponse response;
+    const Step read = readManifest(mirror, length, response);
+    transport_.end();
+    if (!read.keepGoing) return read.stopWith;
+    if (mirror == 0) {
+      repeated = repeats(lastPoll_.validators, response.validators);
+      lastPoll_.validators = response.validators;
+    }
+  }
   const Result result = evaluateManifest(mirror, length, highest);
   if (mirror != 0) return result;
   // An offer or a failure is looked at again next time. Validators first
   // seen now are not sent next time: one forged answer cannot hide a release.
-  if (!decidedByManifestBytes(result)) response.validators.clear();
-  lastPoll_.conditionalPollsLeft = repeats(lastPoll_.validators, response.validators) ? kMaxConditionalPolls : 0;
-  lastPoll_.validators = response.validators;
+  const bool decided = decidedByManifestBytes(result);
+  if (!decided) lastPoll_.validators.clear();
+  lastPoll_.conditionalPollsLeft = decided && repeated ? kMaxConditionalPolls : 0;
   return result;
 }
 

@@ -8,6 +8,7 @@ namespace static_ota {
 namespace {
 
 constexpr uint8_t kIdentifierChars = kDigit | kLower | kUpper | kDash;  // [0-9A-Za-z-]
+constexpr size_t kVersionNumbers = 3;  // major.minor.patch
 
 // The parts of a version; data is null for a part that is absent.
 struct VersionParts {
@@ -26,9 +27,11 @@ VersionParts splitVersion(const TextSpan& version) {
   return parts;
 }
 
-// Removes the first identifier (and the dot after it) from a list and returns it.
-TextSpan takeIdentifier(TextSpan& list) {
-  const TextSpan identifier{list.data, offsetOf(list.data, list.length, '.')};
+// Removes the first identifier (and the separator after it) from a list and
+// returns it; with endsAtDash, a '-' ends it as well as a '.'.
+TextSpan takeIdentifier(TextSpan& list, bool endsAtDash = false) {
+  const size_t dot = offsetOf(list.data, list.length, '.');
+  const TextSpan identifier{list.data, endsAtDash ? offsetOf(list.data, dot, '-') : dot};
   const size_t consumed = identifier.length < list.length ? identifier.length + 1 : identifier.length;
   list.data += consumed;
   list.length -= consumed;
@@ -65,37 +68,32 @@ int compareIdentifiers(const TextSpan& a, const TextSpan& b) {
   return a.length < b.length ? -1 : 1;
 }
 
-// Dot-separated lists of valid identifiers: the first difference decides,
-// otherwise the longer list is higher.
-int compareIdentifierLists(TextSpan a, TextSpan b) {
-  while (a.length != 0 && b.length != 0) {
-    const int order = compareIdentifiers(takeIdentifier(a), takeIdentifier(b));
-    if (order != 0) return order;
-  }
-  return static_cast<int>(a.length != 0) - static_cast<int>(b.length != 0);
-}
-
 }  // namespace
 
 bool isValidVersion(const TextSpan& version) {
   if (version.length == 0 || version.length > kMaxVersionLength) return false;
   const VersionParts parts = splitVersion(version);
-  return countIdentifiers(parts.numbers, kDigit, true) == 3 &&
+  return countIdentifiers(parts.numbers, kDigit, true) == kVersionNumbers &&
          (parts.preRelease.data == nullptr || countIdentifiers(parts.preRelease, kIdentifierChars, true) != 0) &&
          (parts.build.data == nullptr || countIdentifiers(parts.build, kIdentifierChars, false) != 0);
 }
 
 int compareVersions(const TextSpan& a, const TextSpan& b) {
-  const VersionParts aParts = splitVersion(a);
-  const VersionParts bParts = splitVersion(b);
-  // Three numbers each: they compare as identifier lists.
-  const int order = compareIdentifierLists(aParts.numbers, bParts.numbers);
-  if (order != 0) return order;
-  // A version without pre-release identifiers is higher than one with them.
-  const bool aIsRelease = aParts.preRelease.length == 0;
-  const bool bIsRelease = bParts.preRelease.length == 0;
-  if (aIsRelease || bIsRelease) return static_cast<int>(aIsRelease) - static_cast<int>(bIsRelease);
-  return compareIdentifierLists(aParts.preRelease, bParts.preRelease);
+  // Up to the build metadata: the three numbers, then the pre-release identifiers.
+  TextSpan aRest{a.data, offsetOf(a.data, a.length, '+')};
+  TextSpan bRest{b.data, offsetOf(b.data, b.length, '+')};
+  for (size_t index = 0;; ++index) {
+    if (aRest.length == 0 || bRest.length == 0) {
+      // The longer list is higher, except that a release (nothing after its
+      // numbers) is higher than its pre-releases.
+      const int order = static_cast<int>(aRest.length != 0) - static_cast<int>(bRest.length != 0);
+      return index == kVersionNumbers ? -order : order;
+    }
+    // The numbers have no '-': the first one ends the third number.
+    const bool inNumbers = index < kVersionNumbers;
+    const int order = compareIdentifiers(takeIdentifier(aRest, inNumbers), takeIdentifier(bRest, inNumbers));
+    if (order != 0) return order;
+  }
 }
 
 }  // namespace static_ota
