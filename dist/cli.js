@@ -18,7 +18,7 @@ import {
   publicKeyAsCArray,
   readTargetConfig,
   runRelease
-} from "./chunks/chunk-3XJVVBVA.js";
+} from "./chunks/chunk-AYNHXQAQ.js";
 import "./chunks/chunk-YCF4FEL2.js";
 import {
   STABLE_CHANNEL,

@@ -1,8 +1,8 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-63MWMWRK.js";
-import "./chunks/chunk-3XJVVBVA.js";
+} from "./chunks/chunk-BQZJQJWY.js";
+import "./chunks/chunk-AYNHXQAQ.js";
 import "./chunks/chunk-YCF4FEL2.js";
 import "./chunks/chunk-XP72XD3V.js";
 import "./chunks/chunk-PPDK5VWW.js";

@@ -179,6 +179,22 @@ export const imageFileName = (version: string): string => versionFileName('firmw
 export const imagePath = (board: string, channel: string, file: string): string =>
   `${releaseFolder(board, channel)}/${file}`;
 
+/**
+ * One release as it sits in a mirror: which board and channel, the version
+ * offered, where its manifest and image are (mirror paths, relative to the
+ * root) and the image's size and SHA-256. A publish reports it (release.ts's
+ * outputs) and the release page lists it (index.json).
+ */
+export interface MirrorRelease {
+  board: string;
+  channel: string;
+  version: string;
+  manifest: string;
+  image: string;
+  size: number;
+  sha256: string;
+}
+
 /** The version an image file name holds (`firmware-1.4.2_7.bin` → `1.4.2+7`), or undefined for other files. */
 export function versionOfImageFile(name: string): string | undefined {
   return /^firmware-(.+)\.bin$/.exec(name)?.[1].replace(/_/g, '+');

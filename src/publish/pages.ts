@@ -1,8 +1,9 @@
 // GitHub Pages mirror: commits the mirror into a branch (default gh-pages) of a
 // temporary clone with the git CLI, then pushes without force. The clone is
-// partial (--filter=blob:none, depth 1) with a sparse checkout of the manifests
-// the publish reads: trees, those manifests and the new images are all it
-// fetches or writes, however many releases the branch holds. A push rejected
+// partial (--filter=blob:none, depth 1) with a sparse checkout of the files
+// the publish reads: trees, those files (fetched in batches) and the new
+// images are all it fetches or writes, never an image already on the branch
+// (docs/mirrors.md, "Bytes fetched per publish"). A push rejected
 // because another run got there first is a ConflictError, so retryOnConflict
 // runs the publish again (guards included) on the branch as it now is.
 import { execFile } from 'node:child_process';
@@ -163,33 +164,26 @@ export class PagesTarget implements MirrorTarget {
     );
     await this.git(clone, ['init', '--quiet', `--initial-branch=${this.branch}`]);
     await this.git(clone, ['remote', 'add', 'origin', this.remote]);
-    const listed = await this.git(
-      clone,
-      ['ls-remote', '--exit-code', 'origin', `refs/heads/${this.branch}`],
-      undefined,
-      [2],
-    );
-    if (listed.code !== 0) {
-      // Without it Pages runs Jekyll, which drops files and folders starting with `_` (valid board names).
-      await this.stage(clone, '.nojekyll', await this.storeBlob(clone, ['--stdin'], ''));
-      return undefined;
-    }
     await this.git(clone, ['config', 'core.sparseCheckout', 'true']);
     await writeFile(
       join(clone, '.git', 'info', 'sparse-checkout'),
       reads.map((path) => `/${sparsePattern(this.inBranch(path))}\n`).join(''),
     );
+    // No ls-remote first: the fetch's own ref advertisement tells whether the branch exists, one round trip fewer.
     // A server without partial clone support (GitHub has it) sends every blob of the tip instead: slower, same result.
-    await this.git(clone, [
-      'fetch',
-      '--quiet',
-      '--depth',
-      '1',
-      '--filter=blob:none',
-      '--no-tags',
-      'origin',
-      `refs/heads/${this.branch}`,
-    ]);
+    const fetched = await this.git(
+      clone,
+      ['fetch', '--quiet', '--depth', '1', '--filter=blob:none', '--no-tags', 'origin', `refs/heads/${this.branch}`],
+      undefined,
+      [128],
+    );
+    if (fetched.code !== 0) {
+      if (!MISSING_BRANCH.test(fetched.stderr))
+        throw new Error(`git fetch for ${this.description} failed: ${explain(fetched)}`);
+      // Without it Pages runs Jekyll, which drops files and folders starting with `_` (valid board names).
+      await this.stage(clone, '.nojekyll', await this.storeBlob(clone, ['--stdin'], ''));
+      return undefined;
+    }
     await this.git(clone, ['reset', '--quiet', '--hard', 'FETCH_HEAD']);
     return (await this.git(clone, ['rev-parse', '--verify', 'FETCH_HEAD^{commit}'])).stdout.trim();
   }
@@ -200,11 +194,8 @@ export class PagesTarget implements MirrorTarget {
    * files the publish does not touch stay in it byte for byte, never fetched.
    */
   private session(clone: string): MirrorSession {
-    const entry = async (path: string): Promise<string | undefined> => {
-      const listed = (await this.git(clone, ['ls-files', '--stage', '-z', '--', this.inBranch(path)])).stdout;
-      // `100644 <object> 0\t<path>`
-      return listed ? listed.split(' ')[1] : undefined;
-    };
+    const entry = async (path: string): Promise<string | undefined> =>
+      (await this.objectsAt(clone, [this.inBranch(path)]))[0];
     return {
       read: async (path) => {
         const found = await this.gitBytes(clone, ['cat-file', '--batch'], `:${this.inBranch(path)}\n`);
@@ -220,6 +211,41 @@ export class PagesTarget implements MirrorTarget {
         const local = (await this.git(clone, ['hash-object', '--no-filters', '--', resolve(localFile)])).stdout.trim();
         return local === stored ? 'same' : 'different';
       },
+      prefetch: async (paths) => {
+        const wanted = await this.objectsAt(
+          clone,
+          paths.map((path) => this.inBranch(path)),
+        );
+        const local = new Set(
+          (await this.git(clone, ['cat-file', '--batch-all-objects', '--batch-check=%(objectname)'])).stdout.split(
+            '\n',
+          ),
+        );
+        const missing = [...new Set(wanted)].filter((object) => !local.has(object));
+        if (missing.length === 0) return;
+        // What git runs for one lazily fetched object, for all of them at once: one request, no negotiation.
+        await this.git(
+          clone,
+          [
+            '-c',
+            'fetch.negotiationAlgorithm=noop',
+            'fetch',
+            '--quiet',
+            '--no-tags',
+            '--no-write-fetch-head',
+            '--recurse-submodules=no',
+            '--filter=blob:none',
+            '--stdin',
+            'origin',
+          ],
+          undefined,
+          [],
+          missing.map((object) => `${object}\n`).join(''),
+        );
+      },
+      holds: async (path, text) =>
+        (await entry(path)) ===
+        (await this.git(clone, ['hash-object', '--no-filters', '--stdin'], undefined, [], text)).stdout.trim(),
       list: async (folder) =>
         (await this.entriesUnder(clone, folder))
           .filter((rest) => !rest.includes('/'))
@@ -238,6 +264,17 @@ export class PagesTarget implements MirrorTarget {
       remove: async (path) =>
         void (await this.git(clone, ['update-index', '--force-remove', '--', this.inBranch(path)])),
     };
+  }
+
+  /** Object ids of the index entries at `branchPaths` (absent paths have none). */
+  private async objectsAt(clone: string, branchPaths: string[]): Promise<string[]> {
+    if (branchPaths.length === 0) return [];
+    const listed = (await this.git(clone, ['ls-files', '--stage', '-z', '--', ...branchPaths])).stdout;
+    // `100644 <object> 0\t<path>`
+    return listed
+      .split('\0')
+      .filter(Boolean)
+      .map((line) => line.split(' ')[1]);
   }
 
   /** Paths of every file below the mirror's `folder` (from the index: nothing is fetched), relative to that folder. */
@@ -271,9 +308,11 @@ export class PagesTarget implements MirrorTarget {
   private async push(clone: string, commit: string, fetched: string | undefined): Promise<void> {
     const ref = `refs/heads/${this.branch}`;
     const lease = this.history === 'squash' ? [`--force-with-lease=${ref}:${fetched ?? ''}`] : [];
+    // No delta search (pack.window=0): git looked for delta bases among the branch's own files and lazily fetched
+    // the old index.html, which lists every older image, just to diff against it. Images are compressed data anyway.
     const pushed = await this.git(
       clone,
-      ['push', '--porcelain', '--no-verify', ...lease, 'origin', `${commit}:${ref}`],
+      ['-c', 'pack.window=0', 'push', '--porcelain', '--no-verify', ...lease, 'origin', `${commit}:${ref}`],
       undefined,
       [1],
     );
@@ -334,6 +373,9 @@ const inFolder = (folder: string, name: string): string => (folder ? `${folder}/
 
 /** A path as a sparse-checkout (gitignore) pattern that matches only itself. */
 const sparsePattern = (path: string): string => path.replace(/[\\*?[\]!#\s]/g, '\\$&');
+
+/** git fetch's message (LC_ALL=C) when the remote has no such branch. */
+const MISSING_BRANCH = /couldn't find remote ref/;
 
 /** A rejected update of the branch that a fresh fetch and a new attempt resolve. */
 const LOST_RACE =

@@ -5,6 +5,7 @@ import {
   imagePath,
   manifestPath,
   ManifestError,
+  type MirrorRelease,
   pendingManifestPath,
   readVersionLine,
   releaseFolder,
@@ -12,7 +13,7 @@ import {
   versionOfImageFile,
 } from '../manifest.js';
 import type { SignedRelease } from '../sign.js';
-import { writeSite } from '../site/page.js';
+import { INDEX_JSON, writeSite } from '../site/page.js';
 import { writeWebInstallFiles } from '../site/web-install.js';
 import { compareVersions } from '../version.js';
 import type { MirrorSession, MirrorTarget } from './target.js';
@@ -34,14 +35,8 @@ export interface PublishOptions {
   republish?: (release: SignedRelease, previous: Buffer) => Promise<SignedRelease>;
 }
 
-export interface PublishedManifest {
-  board: string;
-  channel: string;
-  version: string;
-  manifest: string;
-  image: string;
-  size: number;
-  sha256: string;
+/** `manifest` is where this run wrote it: latest.txt, or the staging path for a staged release. */
+export interface PublishedManifest extends MirrorRelease {
   /** False when an identical image was already there. */
   imageWritten: boolean;
   /**
@@ -192,6 +187,14 @@ export async function publishReleases(
         ...(supersededBy === undefined ? {} : { supersededBy }),
       }));
     },
-    [...manifestPaths],
+    // Everything `work` reads from the mirror, whatever its history: each latest.txt (and staging path), and the
+    // release page's index.json for first-seen times; the page fetches what else it reads in batches.
+    [
+      ...manifestPaths,
+      ...releases
+        .filter((release) => release.staged)
+        .map((release) => pendingManifestPath(release.board, release.channel)),
+      INDEX_JSON,
+    ],
   );
 }

@@ -26,6 +26,16 @@ export interface MirrorSession {
   read(path: string): Promise<Buffer | undefined>;
   /** Whether the mirror holds `path`, with the bytes of `localFile` (SHA-256 `sha256`), without holding either in memory. */
   compareImage(path: string, localFile: string, sha256: string): Promise<ImageState>;
+  /**
+   * Says which objects `read` will be asked for next, so a target that fetches on demand (Pages' partial clone)
+   * fetches the missing ones in one request instead of one each. Optional: other targets read as they go.
+   */
+  prefetch?(paths: readonly string[]): Promise<void>;
+  /**
+   * Whether the object at `path` is exactly `text`, told without fetching it (Pages compares git object ids).
+   * Optional: without it, callers `read` and compare.
+   */
+  holds?(path: string, text: string): Promise<boolean>;
   /** Paths of the objects directly inside `folder` (not recursive). */
   list(folder: string): Promise<string[]>;
   /** Paths of the folders directly inside `folder` ('' for the root): boards and channels, for the release page. */

@@ -11,6 +11,8 @@ import {
   imagePath,
   manifestPath,
   ManifestError,
+  type MirrorRelease,
+  readVersionLine,
   releaseFolder,
   STABLE_CHANNEL,
   summarizeManifest,
@@ -39,15 +41,8 @@ const SCRIPT_HEADERS: ObjectHeaders = {
   cacheControl: 'public, max-age=3600',
 };
 
-export interface ReleaseView {
-  board: string;
-  channel: string;
-  version: string;
-  /** Mirror paths, relative to the root. */
-  manifest: string;
-  image: string;
-  size: number;
-  sha256: string;
+/** A release folder's latest.txt as the page shows it. */
+export interface ReleaseView extends MirrorRelease {
   keyIds: string[];
   rollout?: string;
   expires?: string;
@@ -188,22 +183,63 @@ async function writeInstallAssets(session: MirrorSession): Promise<void> {
   await writeIfChanged(session, INSTALL_SCRIPT, await text(entry), SCRIPT_HEADERS);
 }
 
-/** Writes `text` unless the mirror already holds it; conditional on what was read, like latest.txt. */
+/**
+ * Writes `text` unless the mirror already holds it; conditional on what was read, like latest.txt. `expected`, when
+ * the caller can tell what the file most likely holds, is checked with `holds` first: no read when it matches.
+ */
 async function writeIfChanged(
   session: MirrorSession,
   path: string,
   text: string,
   headers: ObjectHeaders,
+  expected?: string,
 ): Promise<void> {
-  const current = await session.read(path);
+  const current = await readUnlessHeld(session, path, expected);
   if (current && current.equals(Buffer.from(text, 'latin1'))) return;
   await session.writeManifest(path, text, current, headers);
 }
 
+/** The bytes at `path`: `expected` itself when the session says it holds exactly that, so nothing is fetched. */
+async function readUnlessHeld(session: MirrorSession, path: string, expected?: string): Promise<Buffer | undefined> {
+  if (expected !== undefined && (await session.holds?.(path, expected))) return Buffer.from(expected, 'latin1');
+  return session.read(path);
+}
+
+/**
+ * Asks the session for what the page reads per folder, in two batches (a Pages partial clone fetches the missing
+ * objects of a batch in one request, not one each): every latest.txt and manifest.json, then the web install
+ * manifest of each offered version.
+ */
+async function prefetchFolders(
+  session: MirrorSession,
+  found: ReadonlyArray<{ board: string; channel: string }>,
+): Promise<void> {
+  if (!session.prefetch) return;
+  await session.prefetch(
+    found.flatMap(({ board, channel }) => [
+      manifestPath(board, channel),
+      `${releaseFolder(board, channel)}/${WEB_INSTALL_MANIFEST}`,
+    ]),
+  );
+  const versionManifests = [];
+  for (const { board, channel } of found) {
+    const bytes = await session.read(manifestPath(board, channel));
+    try {
+      if (bytes)
+        versionManifests.push(`${releaseFolder(board, channel)}/${versionManifestFileName(readVersionLine(bytes))}`);
+    } catch (error) {
+      if (!(error instanceof ManifestError)) throw error;
+    }
+  }
+  await session.prefetch(versionManifests);
+}
+
 async function writeOnce(session: MirrorSession, now: Date): Promise<SiteIndex> {
   const previousIndex = parseIndex(await session.read(INDEX_JSON));
+  const found = await releaseFolders(session);
+  await prefetchFolders(session, found);
   const folders = [];
-  for (const { board, channel } of await releaseFolders(session)) {
+  for (const { board, channel } of found) {
     const state = await readFolder(session, board, channel, previousIndex, now.toISOString());
     if (state) folders.push(state);
   }
@@ -217,13 +253,26 @@ async function writeOnce(session: MirrorSession, now: Date): Promise<SiteIndex> 
   const index: SiteIndex = { generator: 'static-ota', releases: folders.map(({ view }) => view) };
   // Everything on the page comes from manifests, which are printable ASCII, so MirrorSession's latin1 text writes keep it exact.
   await writeIfChanged(session, INDEX_JSON, `${JSON.stringify(index, null, 2)}\n`, JSON_HEADERS);
-  await writeIfChanged(session, await pagePath(session), renderPage(index), HTML_HEADERS);
+  // The page last written is the previous index.json rendered, byte for byte: a session that can tell it holds that
+  // (Pages, from object ids) need not fetch a page listing every older image to learn that it is ours.
+  const previousPage = previousIndex && renderedOrUndefined(previousIndex);
+  const page = await pagePath(session, previousPage);
+  await writeIfChanged(session, page, renderPage(index), HTML_HEADERS, previousPage);
   return index;
 }
 
+/** The page an index.json read from the mirror renders to; undefined when its entries lack what rendering needs. */
+function renderedOrUndefined(index: SiteIndex): string | undefined {
+  try {
+    return renderPage(index);
+  } catch {
+    return undefined;
+  }
+}
+
 /** index.html, unless one that static-ota did not write is there: that one is kept. */
-async function pagePath(session: MirrorSession): Promise<string> {
-  const existing = await session.read(INDEX_HTML);
+async function pagePath(session: MirrorSession, previousPage: string | undefined): Promise<string> {
+  const existing = await readUnlessHeld(session, INDEX_HTML, previousPage);
   return !existing || existing.includes(GENERATOR_TAG) ? INDEX_HTML : FALLBACK_HTML;
 }
 

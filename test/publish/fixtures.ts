@@ -81,6 +81,8 @@ export interface GitHttpServer extends RunningServer {
   urls: string[];
   /** Bytes of every response body sent so far: what clients fetched. */
   bytesSent: number;
+  /** Each request in arrival order, with the bytes of its response body. */
+  requests: Array<{ method: string; url: string; bytes: number }>;
 }
 
 /**
@@ -91,8 +93,11 @@ export interface GitHttpServer extends RunningServer {
 export async function serveGitOverHttp(root: string, token: string): Promise<GitHttpServer> {
   const expected = Buffer.from(`x-access-token:${token}`).toString('base64');
   const state = { refused: 0, urls: [] as string[], bytesSent: 0 };
+  const requests: GitHttpServer['requests'] = [];
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
     state.urls.push(request.url ?? '');
+    const record = { method: request.method ?? '', url: request.url ?? '', bytes: 0 };
+    requests.push(record);
     const [scheme, credentials] = (request.headers.authorization ?? '').split(' ');
     if (scheme?.toLowerCase() !== 'basic' || credentials !== expected) {
       state.refused++;
@@ -121,6 +126,7 @@ export async function serveGitOverHttp(root: string, token: string): Promise<Git
     let headersSent = false;
     const send = (body: Buffer): void => {
       state.bytesSent += body.length;
+      record.bytes += body.length;
       response.write(body);
     };
     backend.stdout.on('data', (chunk: Buffer) => {
@@ -147,6 +153,7 @@ export async function serveGitOverHttp(root: string, token: string): Promise<Git
   return {
     ...server,
     urls: state.urls,
+    requests,
     get refused() {
       return state.refused;
     },

@@ -10,6 +10,7 @@ import { publishReleases } from '../../src/publish/publish.js';
 import type { PagesConfig } from '../../src/publish/pages.js';
 import { createTarget } from '../../src/publish/targets.js';
 import type { SigningKey } from '../../src/sign.js';
+import type { SiteIndex } from '../../src/site/page.js';
 import { removeTemporaryFolders, temporaryFolder } from '../helpers.js';
 import {
   bareRepository,
@@ -111,6 +112,41 @@ describe('github-pages target over file://', () => {
     expect(versionIn(fixture, 'nodemcuv2/latest.txt')).toBe('1.4.3');
     expect(git(fixture.bare, 'rev-parse', `${BRANCH}~2`)).toBe(before);
     expect(git(fixture.bare, 'rev-parse', `${BRANCH}~1`)).toBe(afterFirst);
+  });
+
+  it('keeps a front page put over its own release page, and rewrites its own page whatever it last held', async () => {
+    const fixture = site();
+    const replacePage = (html: string): void => {
+      const work = temporaryFolder('static-ota-owner-');
+      git(work, 'clone', '--quiet', '--branch', BRANCH, fixture.bare, '.');
+      writeFileSync(join(work, 'index.html'), html);
+      git(work, '-c', 'user.name=Site Owner', '-c', 'user.email=owner@example.com', 'commit', '--quiet', '-am', 'page');
+      git(work, 'push', '--quiet', 'origin', BRANCH);
+    };
+    await publish(fixture, 'nodemcuv2', '1.0.0');
+    // A page of static-ota's that is not the previous index.json rendered (an older static-ota, an edit) is read.
+    const edited = branchFile(fixture.bare, BRANCH, 'index.html').toString('utf8').replace('<h1>', '<h1>Edited ');
+    replacePage(edited);
+    await publish(fixture, 'nodemcuv2', '1.1.0');
+    const ours = branchFile(fixture.bare, BRANCH, 'index.html').toString('utf8');
+    expect(ours).not.toBe(edited);
+    expect(ours).toContain('nodemcuv2/firmware-1.0.0.bin');
+    expect(branchFiles(fixture.bare, BRANCH)).not.toContain('releases.html');
+
+    replacePage('<h1>fleet</h1>\n');
+    await publish(fixture, 'nodemcuv2', '1.2.0');
+    expect(branchFile(fixture.bare, BRANCH, 'index.html').toString()).toBe('<h1>fleet</h1>\n');
+    expect(branchFile(fixture.bare, BRANCH, 'releases.html').toString('utf8')).toContain(
+      'nodemcuv2/firmware-1.1.0.bin',
+    );
+  });
+
+  it('publishes over an index.json it cannot render, and replaces it', async () => {
+    const fixture = site();
+    seedBranch(fixture.bare, BRANCH, { 'index.json': '{"releases":[{"board":"nodemcuv2"}]}\n' });
+    await publish(fixture, 'nodemcuv2', '1.0.0');
+    const index = JSON.parse(branchFile(fixture.bare, BRANCH, 'index.json').toString('utf8')) as SiteIndex;
+    expect(index.releases.map(({ version }) => version)).toEqual(['1.0.0']);
   });
 
   it('keeps every file outside the sparse checkout byte for byte, whatever its kind or attributes', async () => {
@@ -281,7 +317,7 @@ describe('github-pages target over file://', () => {
   it('reports a remote that does not exist', async () => {
     const fixture = site({ remoteUrl: `file://${join(temporaryFolder(), 'missing.git')}` });
     await expect(publish(fixture, 'nodemcuv2', '1.4.2')).rejects.toThrow(
-      /git ls-remote for branch gh-pages of file:.*missing\.git failed: .*/,
+      /git fetch for branch gh-pages of file:.*missing\.git failed: .*does not appear to be a git repository/,
     );
   });
 });
@@ -467,7 +503,7 @@ describe('github-pages target over smart HTTP with a token', () => {
     const refusedBefore = server.refused;
     const failure = publish(fixture, 'nodemcuv2', '1.4.2');
     await expect(failure).rejects.toThrow(
-      /git ls-remote for branch gh-pages of http:\/\/127\.0\.0\.1:\d+\/refused\.git failed: .*check the token input/,
+      /git fetch for branch gh-pages of http:\/\/127\.0\.0\.1:\d+\/refused\.git failed: .*check the token input/,
     );
     const message = await failure.catch((error: Error) => error.message);
     expect(message).not.toContain(wrongToken);
@@ -541,6 +577,31 @@ describe('github-pages target over smart HTTP with a token', () => {
       'nodemcuv2/firmware-1.0.0.bin',
       'nodemcuv2/latest.txt',
     ]);
+  });
+
+  it('fetches what it reads in batches, and never the release page it replaces', async () => {
+    const fixture = httpSite('batched', TOKEN);
+    await publishReleases(await createTarget({ kind: 'github-pages', pages: fixture.config }), [
+      await signedRelease(fixture.key, 'nodemcuv2', '1.0.0'),
+      await signedRelease(fixture.key, 'esp32dev', '1.0.0'),
+      await signedRelease(fixture.key, 'esp32dev', '1.1.0-beta.1'),
+    ]);
+    const from = server.requests.length;
+    await publish(fixture, 'nodemcuv2', '1.1.0');
+
+    const fetches = server.requests
+      .slice(from)
+      .filter(({ method, url }) => method === 'POST' && url.endsWith('/git-upload-pack'));
+    // The ref list, the commit with its trees, nodemcuv2/latest.txt with index.json, then the other folders'
+    // latest.txt together: four, however many folders. The old index.html is told ours from its object id alone.
+    expect(fetches).toHaveLength(4);
+    const index = JSON.parse(branchFile(fixture.bare, BRANCH, 'index.json').toString('utf8')) as SiteIndex;
+    expect(index.releases.map(({ board, channel, version }) => `${board} ${channel} ${version}`)).toEqual([
+      'esp32dev stable 1.0.0',
+      'esp32dev beta 1.1.0-beta.1',
+      'nodemcuv2 stable 1.1.0',
+    ]);
+    expect(branchFile(fixture.bare, BRANCH, 'index.html').toString('utf8')).toContain('nodemcuv2/firmware-1.0.0.bin');
   });
 
   it('still publishes through a server without partial clone support, fetching the whole tip instead', async () => {

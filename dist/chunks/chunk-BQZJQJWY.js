@@ -7,7 +7,7 @@ import {
   parseSigningKeys,
   readTargetConfig,
   runRelease
-} from "./chunk-3XJVVBVA.js";
+} from "./chunk-AYNHXQAQ.js";
 import {
   getBooleanInput,
   getInput,

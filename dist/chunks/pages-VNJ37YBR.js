@@ -118,32 +118,24 @@ var PagesTarget = class {
     );
     await this.git(clone, ["init", "--quiet", `--initial-branch=${this.branch}`]);
     await this.git(clone, ["remote", "add", "origin", this.remote]);
-    const listed = await this.git(
-      clone,
-      ["ls-remote", "--exit-code", "origin", `refs/heads/${this.branch}`],
-      void 0,
-      [2]
-    );
-    if (listed.code !== 0) {
-      await this.stage(clone, ".nojekyll", await this.storeBlob(clone, ["--stdin"], ""));
-      return void 0;
-    }
     await this.git(clone, ["config", "core.sparseCheckout", "true"]);
     await writeFile(
       join(clone, ".git", "info", "sparse-checkout"),
       reads.map((path) => `/${sparsePattern(this.inBranch(path))}
 `).join("")
     );
-    await this.git(clone, [
-      "fetch",
-      "--quiet",
-      "--depth",
-      "1",
-      "--filter=blob:none",
-      "--no-tags",
-      "origin",
-      `refs/heads/${this.branch}`
-    ]);
+    const fetched = await this.git(
+      clone,
+      ["fetch", "--quiet", "--depth", "1", "--filter=blob:none", "--no-tags", "origin", `refs/heads/${this.branch}`],
+      void 0,
+      [128]
+    );
+    if (fetched.code !== 0) {
+      if (!MISSING_BRANCH.test(fetched.stderr))
+        throw new Error(`git fetch for ${this.description} failed: ${explain(fetched)}`);
+      await this.stage(clone, ".nojekyll", await this.storeBlob(clone, ["--stdin"], ""));
+      return void 0;
+    }
     await this.git(clone, ["reset", "--quiet", "--hard", "FETCH_HEAD"]);
     return (await this.git(clone, ["rev-parse", "--verify", "FETCH_HEAD^{commit}"])).stdout.trim();
   }
@@ -153,10 +145,7 @@ var PagesTarget = class {
    * files the publish does not touch stay in it byte for byte, never fetched.
    */
   session(clone) {
-    const entry = async (path) => {
-      const listed = (await this.git(clone, ["ls-files", "--stage", "-z", "--", this.inBranch(path)])).stdout;
-      return listed ? listed.split(" ")[1] : void 0;
-    };
+    const entry = async (path) => (await this.objectsAt(clone, [this.inBranch(path)]))[0];
     return {
       read: async (path) => {
         const found = await this.gitBytes(clone, ["cat-file", "--batch"], `:${this.inBranch(path)}
@@ -172,6 +161,39 @@ var PagesTarget = class {
         const local = (await this.git(clone, ["hash-object", "--no-filters", "--", resolve(localFile)])).stdout.trim();
         return local === stored ? "same" : "different";
       },
+      prefetch: async (paths) => {
+        const wanted = await this.objectsAt(
+          clone,
+          paths.map((path) => this.inBranch(path))
+        );
+        const local = new Set(
+          (await this.git(clone, ["cat-file", "--batch-all-objects", "--batch-check=%(objectname)"])).stdout.split(
+            "\n"
+          )
+        );
+        const missing = [...new Set(wanted)].filter((object) => !local.has(object));
+        if (missing.length === 0) return;
+        await this.git(
+          clone,
+          [
+            "-c",
+            "fetch.negotiationAlgorithm=noop",
+            "fetch",
+            "--quiet",
+            "--no-tags",
+            "--no-write-fetch-head",
+            "--recurse-submodules=no",
+            "--filter=blob:none",
+            "--stdin",
+            "origin"
+          ],
+          void 0,
+          [],
+          missing.map((object) => `${object}
+`).join("")
+        );
+      },
+      holds: async (path, text) => await entry(path) === (await this.git(clone, ["hash-object", "--no-filters", "--stdin"], void 0, [], text)).stdout.trim(),
       list: async (folder) => (await this.entriesUnder(clone, folder)).filter((rest) => !rest.includes("/")).map((rest) => inFolder(folder, rest)),
       folders: async (folder) => {
         const names = (await this.entriesUnder(clone, folder)).filter((rest) => rest.includes("/")).map((rest) => rest.split("/")[0]);
@@ -182,6 +204,12 @@ var PagesTarget = class {
       writeManifest: async (path, text) => this.stage(clone, this.inBranch(path), await this.storeBlob(clone, ["--stdin"], text)),
       remove: async (path) => void await this.git(clone, ["update-index", "--force-remove", "--", this.inBranch(path)])
     };
+  }
+  /** Object ids of the index entries at `branchPaths` (absent paths have none). */
+  async objectsAt(clone, branchPaths) {
+    if (branchPaths.length === 0) return [];
+    const listed = (await this.git(clone, ["ls-files", "--stage", "-z", "--", ...branchPaths])).stdout;
+    return listed.split("\0").filter(Boolean).map((line) => line.split(" ")[1]);
   }
   /** Paths of every file below the mirror's `folder` (from the index: nothing is fetched), relative to that folder. */
   async entriesUnder(clone, folder) {
@@ -207,7 +235,7 @@ var PagesTarget = class {
     const lease = this.history === "squash" ? [`--force-with-lease=${ref}:${fetched ?? ""}`] : [];
     const pushed = await this.git(
       clone,
-      ["push", "--porcelain", "--no-verify", ...lease, "origin", `${commit}:${ref}`],
+      ["-c", "pack.window=0", "push", "--porcelain", "--no-verify", ...lease, "origin", `${commit}:${ref}`],
       void 0,
       [1]
     );
@@ -247,6 +275,7 @@ var PagesTarget = class {
 };
 var inFolder = (folder, name) => folder ? `${folder}/${name}` : name;
 var sparsePattern = (path) => path.replace(/[\\*?[\]!#\s]/g, "\\$&");
+var MISSING_BRANCH = /couldn't find remote ref/;
 var LOST_RACE = /\[rejected\]|\[remote rejected\].*(cannot lock ref|failed to update ref|incorrect old value|reference already exists)/;
 function httpOrigin(remote) {
   try {

@@ -630,15 +630,41 @@ async function writeInstallAssets(session) {
   }
   await writeIfChanged(session, INSTALL_SCRIPT, await text(entry), SCRIPT_HEADERS);
 }
-async function writeIfChanged(session, path, text, headers) {
-  const current = await session.read(path);
+async function writeIfChanged(session, path, text, headers, expected) {
+  const current = await readUnlessHeld(session, path, expected);
   if (current && current.equals(Buffer.from(text, "latin1"))) return;
   await session.writeManifest(path, text, current, headers);
 }
+async function readUnlessHeld(session, path, expected) {
+  if (expected !== void 0 && await session.holds?.(path, expected)) return Buffer.from(expected, "latin1");
+  return session.read(path);
+}
+async function prefetchFolders(session, found) {
+  if (!session.prefetch) return;
+  await session.prefetch(
+    found.flatMap(({ board, channel }) => [
+      manifestPath(board, channel),
+      `${releaseFolder(board, channel)}/${WEB_INSTALL_MANIFEST}`
+    ])
+  );
+  const versionManifests = [];
+  for (const { board, channel } of found) {
+    const bytes = await session.read(manifestPath(board, channel));
+    try {
+      if (bytes)
+        versionManifests.push(`${releaseFolder(board, channel)}/${versionManifestFileName(readVersionLine(bytes))}`);
+    } catch (error) {
+      if (!(error instanceof ManifestError)) throw error;
+    }
+  }
+  await session.prefetch(versionManifests);
+}
 async function writeOnce(session, now) {
   const previousIndex = parseIndex(await session.read(INDEX_JSON));
+  const found = await releaseFolders(session);
+  await prefetchFolders(session, found);
   const folders = [];
-  for (const { board, channel } of await releaseFolders(session)) {
+  for (const { board, channel } of found) {
     const state = await readFolder(session, board, channel, previousIndex, now.toISOString());
     if (state) folders.push(state);
   }
@@ -651,11 +677,20 @@ async function writeOnce(session, now) {
   const index = { generator: "static-ota", releases: folders.map(({ view }) => view) };
   await writeIfChanged(session, INDEX_JSON, `${JSON.stringify(index, null, 2)}
 `, JSON_HEADERS);
-  await writeIfChanged(session, await pagePath(session), renderPage(index), HTML_HEADERS);
+  const previousPage = previousIndex && renderedOrUndefined(previousIndex);
+  const page = await pagePath(session, previousPage);
+  await writeIfChanged(session, page, renderPage(index), HTML_HEADERS, previousPage);
   return index;
 }
-async function pagePath(session) {
-  const existing = await session.read(INDEX_HTML);
+function renderedOrUndefined(index) {
+  try {
+    return renderPage(index);
+  } catch {
+    return void 0;
+  }
+}
+async function pagePath(session, previousPage) {
+  const existing = await readUnlessHeld(session, INDEX_HTML, previousPage);
   return !existing || existing.includes(GENERATOR_TAG) ? INDEX_HTML : FALLBACK_HTML;
 }
 async function writeSite(session, now = /* @__PURE__ */ new Date()) {
@@ -846,7 +881,13 @@ async function publishReleases(target, releases, options = {}) {
         ...supersededBy === void 0 ? {} : { supersededBy }
       }));
     },
-    [...manifestPaths]
+    // Everything `work` reads from the mirror, whatever its history: each latest.txt (and staging path), and the
+    // release page's index.json for first-seen times; the page fetches what else it reads in batches.
+    [
+      ...manifestPaths,
+      ...releases.filter((release) => release.staged).map((release) => pendingManifestPath(release.board, release.channel)),
+      INDEX_JSON
+    ]
   );
 }
 
@@ -931,7 +972,7 @@ async function createTarget(config, log) {
     case "directory":
       return new DirectoryTarget(config.directory);
     case "github-pages":
-      return new (await import("./pages-CORPIDAD.js")).PagesTarget(config.pages, log);
+      return new (await import("./pages-VNJ37YBR.js")).PagesTarget(config.pages, log);
     case "s3":
       return new (await import("./s3-DJI6VYVK.js")).S3Target(config.s3);
   }
