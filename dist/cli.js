@@ -20,24 +20,24 @@ import {
   parseVersion,
   publicKeyAsCArray,
   runRelease
-} from "./chunks/chunk-YXG2YZXZ.js";
-import "./chunks/chunk-KBL5H7M2.js";
+} from "./chunks/chunk-747LACZO.js";
+import "./chunks/chunk-YCF4FEL2.js";
+import {
+  STABLE_CHANNEL,
+  isManifestPath
+} from "./chunks/chunk-PPDK5VWW.js";
 import {
   TARGET_SETTING_KINDS,
   createTarget,
   readTargetConfig
-} from "./chunks/chunk-DSZ4UTCQ.js";
-import {
-  STABLE_CHANNEL,
-  isManifestPath
-} from "./chunks/chunk-P4OJDFG3.js";
+} from "./chunks/chunk-OBEJZTCZ.js";
 import {
   CLI_DEFAULTS,
   COMPRESS_MODES,
   InputError,
   parseDuration,
   parsePositiveInteger
-} from "./chunks/chunk-PFWMPTYH.js";
+} from "./chunks/chunk-YNZHJX3V.js";
 import {
   __commonJS,
   __require,
@@ -3566,8 +3566,6 @@ var package_default = {
 // src/fleet.ts
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
-import { createInterface } from "node:readline";
-import { createGunzip } from "node:zlib";
 var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 function parseLogTime(text) {
   const match = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(text);
@@ -3631,9 +3629,9 @@ async function* logLines(file) {
   await handle.read(head, 0, 2, 0);
   await handle.close();
   const raw = createReadStream(file);
-  const stream = head[0] === 31 && head[1] === 139 ? raw.pipe(createGunzip()) : raw;
+  const stream = head[0] === 31 && head[1] === 139 ? raw.pipe(process.getBuiltinModule("node:zlib").createGunzip()) : raw;
   raw.on("error", (error) => stream.destroy(error));
-  yield* createInterface({ input: stream, crlfDelay: Infinity });
+  yield* process.getBuiltinModule("node:readline").createInterface({ input: stream, crlfDelay: Infinity });
 }
 async function fleetReport(files, since) {
   const tallies = /* @__PURE__ */ new Map();
@@ -3950,7 +3948,7 @@ ${text.replace(/^/gm, "    ")}`);
 }
 async function verify(options, out) {
   requireOptions({ ...options }, ["mirror", "board", "pubkey"]);
-  const { parseMirror, verifyMirror } = await import("./chunks/verify-ZGVEIZ4P.js");
+  const { parseMirror, verifyMirror } = await import("./chunks/verify-PDYZ2PAQ.js");
   const trustedKeys = publicKeys(options.pubkey, "pubkey");
   const required = requiredSignatures(options.requiredSignatures, 1);
   if (required > trustedKeys.length)

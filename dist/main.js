@@ -1,14 +1,13 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-GMNDCNN3.js";
-import "./chunks/chunk-YXG2YZXZ.js";
-import "./chunks/chunk-HTNEPPBG.js";
-import "./chunks/chunk-KBL5H7M2.js";
-import "./chunks/chunk-DSZ4UTCQ.js";
-import "./chunks/chunk-A37WB6L3.js";
-import "./chunks/chunk-P4OJDFG3.js";
-import "./chunks/chunk-PFWMPTYH.js";
+} from "./chunks/chunk-6TJ7UXDJ.js";
+import "./chunks/chunk-747LACZO.js";
+import "./chunks/chunk-YCF4FEL2.js";
+import "./chunks/chunk-SXY5OYCD.js";
+import "./chunks/chunk-PPDK5VWW.js";
+import "./chunks/chunk-OBEJZTCZ.js";
+import "./chunks/chunk-YNZHJX3V.js";
 import "./chunks/chunk-PUMHU2BD.js";
 export {
   run

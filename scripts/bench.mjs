@@ -8,6 +8,7 @@ import { build } from 'esbuild';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { nodeBundleOptions } from './bundle-options.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const node24 = join(root, 'node_modules', '.bin', 'node');
@@ -83,26 +84,23 @@ function cliAgainstShell() {
 
 try {
   cliAgainstShell();
-  // The harness keeps packages (s3rver) as imports from node_modules; the publisher is bundled whole and split
-  // exactly like dist/ (scripts/bundle.mjs), so it loads what the action and the CLI load.
+  // The harness keeps packages (s3rver) as imports from node_modules; the publisher is bundled with dist/'s options
+  // (scripts/bundle-options.mjs), so it loads what the action and the CLI load.
   const cache = join(root, 'node_modules', '.cache', 'static-ota');
   rmSync(cache, { recursive: true, force: true });
-  const common = { bundle: true, platform: 'node', format: 'esm', logLevel: 'warning' };
   await build({
-    ...common,
     entryPoints: [join(root, 'scripts', 'bench-targets.ts')],
     outfile: join(cache, 'bench-targets.js'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'warning',
     packages: 'external',
   });
   await build({
-    ...common,
+    ...nodeBundleOptions,
     entryPoints: [join(root, 'scripts', 'bench-publish.ts')],
     outdir: join(cache, 'publisher'),
-    splitting: true,
-    target: 'node20',
-    banner: {
-      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-    },
   });
   const runs = [
     [node24, join(cache, 'bench-targets.js'), join(cache, 'publisher', 'bench-publish.js')],

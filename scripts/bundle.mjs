@@ -1,31 +1,21 @@
-// Bundles the action (dist/index.js, its logic in dist/main.js) and the CLI (dist/cli.js) with esbuild.
-// ESM output, with a require() for the odd CommonJS dependency inside the bundle.
-// Code splitting puts the large, rarely needed parts (the AWS SDK, the GitHub
-// client, git) in chunks that load only when a run uses them.
+// Bundles the action (dist/index.js, its logic in dist/main.js) and the CLI (dist/cli.js) with esbuild
+// (options in ./bundle-options.mjs). Code splitting puts the large, rarely needed parts (the GitHub client,
+// attestations, the Pages and S3 targets) in chunks that load only when a run uses them.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { nodeBundleOptions } from './bundle-options.mjs';
 
 // --outdir lets tests bundle the current sources without touching the committed dist/.
 const { values } = parseArgs({ options: { outdir: { type: 'string', default: 'dist' } } });
 
 rmSync(values.outdir, { recursive: true, force: true });
 await build({
+  ...nodeBundleOptions,
   // main.js exports run() for tools that call the action's logic (GitHub's
   // local-action); index.js, which action.yml runs, imports and calls it.
   entryPoints: { index: 'src/index.ts', main: 'src/main.ts', cli: 'src/bin.ts' },
   outdir: values.outdir,
-  chunkNames: 'chunks/[name]-[hash]',
-  bundle: true,
-  splitting: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  legalComments: 'none',
-  logLevel: 'warning',
-  banner: {
-    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-  },
 });
 
 // ESP Web Tools for the release page's install button, copied into each mirror's

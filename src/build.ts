@@ -1,11 +1,25 @@
 // PlatformIO builds with the release's version and board compiled in.
-import { execFile, spawn } from 'node:child_process';
+import type { ExecFileOptions } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { promisify } from 'node:util';
 
-const execFileAsync = promisify(execFile);
+// node:child_process and node:util are taken with getBuiltinModule when a command runs, not imported: a publish of
+// prebuilt images to a directory or S3 runs none, and an ESM import of node:util evaluates every export (worker
+// threads, parseArgs, diff), about 1 MiB.
+const childProcess = () => process.getBuiltinModule('node:child_process');
+
+/** promisify(execFile): resolves with the output as text, rejects with an error that carries it. */
+export function execFileAsync(
+  file: string,
+  args: readonly string[],
+  options: ExecFileOptions,
+): Promise<{ stdout: string; stderr: string }> {
+  return process.getBuiltinModule('node:util').promisify(childProcess().execFile)(file, args, {
+    ...options,
+    encoding: 'utf8',
+  });
+}
 
 export interface Reporter {
   info(message: string): void;
@@ -99,7 +113,7 @@ export async function buildEnvironment(
   const title = `pio run -e ${board} (version ${version})`;
   const build = () =>
     new Promise<number | null>((resolve, reject) => {
-      const child = spawn('pio', ['run', '-e', board], {
+      const child = childProcess().spawn('pio', ['run', '-e', board], {
         cwd: projectDir,
         env: buildEnvironmentVariables(version, board),
         stdio: ['ignore', 'pipe', 'pipe'],

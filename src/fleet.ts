@@ -4,9 +4,7 @@
 // versions the fleet runs.
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { InputError } from './inputs.js';
 import { isManifestPath } from './manifest.js';
 import { parseUserAgent } from './user-agent.js';
@@ -105,10 +103,13 @@ async function* logLines(file: string): AsyncGenerator<string> {
   const head = Buffer.alloc(2);
   await handle.read(head, 0, 2, 0);
   await handle.close();
+  // zlib and readline are taken here, not imported: every other CLI command (this module loads with the CLI) would
+  // load them for nothing.
   const raw = createReadStream(file);
-  const stream: Readable = head[0] === 0x1f && head[1] === 0x8b ? raw.pipe(createGunzip()) : raw;
+  const stream: Readable =
+    head[0] === 0x1f && head[1] === 0x8b ? raw.pipe(process.getBuiltinModule('node:zlib').createGunzip()) : raw;
   raw.on('error', (error) => stream.destroy(error));
-  yield* createInterface({ input: stream, crlfDelay: Infinity });
+  yield* process.getBuiltinModule('node:readline').createInterface({ input: stream, crlfDelay: Infinity });
 }
 
 export interface VersionStatus {

@@ -1,5 +1,7 @@
 // Release versions: from the tag or an explicit input, validated, and mapped to a channel.
-import semver from 'semver';
+// Only the functions used, not semver's index: it loads every range and comparator module (about 0.6 MiB per run).
+import semverCompare from 'semver/functions/compare.js';
+import semverPrerelease from 'semver/functions/prerelease.js';
 import { isValidChannel, isValidVersion, STABLE_CHANNEL } from './manifest.js';
 import { InputError } from './inputs.js';
 
@@ -32,7 +34,7 @@ export function versionFromTag(tag: string | undefined, ref: string | undefined)
 }
 
 /** `1.5.0-beta.2` is a pre-release; `1.4.2` is not. */
-export const isPrerelease = (version: string): boolean => semver.prerelease(version) !== null;
+export const isPrerelease = (version: string): boolean => semverPrerelease(version) !== null;
 
 /** A channel name, which becomes a folder of the mirror. */
 export function parseChannel(channel: string, name = 'channel'): string {
@@ -51,7 +53,7 @@ export function parseChannel(channel: string, name = 'channel'): string {
 export function channelFor(version: string, requested?: string, name = 'channel'): string {
   const prerelease = isPrerelease(version);
   const channel = parseChannel(
-    requested || (prerelease ? String(semver.prerelease(version)?.[0]).toLowerCase() : STABLE_CHANNEL),
+    requested || (prerelease ? String(semverPrerelease(version)?.[0]).toLowerCase() : STABLE_CHANNEL),
     name,
   );
   if (prerelease && channel === STABLE_CHANNEL) {
@@ -62,4 +64,4 @@ export function channelFor(version: string, requested?: string, name = 'channel'
   return channel;
 }
 
-export const compareVersions = (a: string, b: string): number => semver.compare(a, b);
+export const compareVersions = (a: string, b: string): number => semverCompare(a, b);

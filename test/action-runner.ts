@@ -9,7 +9,7 @@ import { defaultInputEnvironment, inputVariable } from './action-metadata.js';
 import { bundledActionEntry, temporaryFolder, writeKeyFile, type KeyFile } from './helpers.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const NODE_24 = join(ROOT, 'node_modules', '.bin', 'node');
+export const NODE_24 = join(ROOT, 'node_modules', '.bin', 'node');
 const PIO_STANDIN = join(ROOT, 'test', 'fixtures', 'bin');
 const ACTION_TIMEOUT_MS = 120_000;
 

@@ -1,16 +1,19 @@
 // The action end to end through its bundled entry point, on Node 24 as GitHub runs it,
 // with GitHub's environment variables and the `pio` stand-in on PATH.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { openManifest } from '../src/manifest.js';
 import {
   makeProject as makeActionProject,
+  NODE_24,
   runAction,
   signingKeyForms,
   visibleLog,
   type Project,
 } from './action-runner.js';
-import { listen, removeTemporaryFolders, writeEspImage } from './helpers.js';
+import { bundledActionEntry, listen, removeTemporaryFolders, writeEspImage } from './helpers.js';
 
 afterAll(removeTemporaryFolders);
 
@@ -25,6 +28,20 @@ const publishWith = (
   inputs: Record<string, string>,
   env: Record<string, string> = {},
 ) => runAction(project, { directory: project.mirror, ...inputs }, env);
+
+describe('the bundled action', () => {
+  it('loads no HTTP client until a run needs one', () => {
+    // @actions/core's OIDC client (getIDToken, for attest: true) would bring @actions/http-client, undici and
+    // node:http into every run: about 13 MiB (scripts/bundle-options.mjs).
+    const main = pathToFileURL(join(dirname(bundledActionEntry()), 'main.js')).href;
+    const script = `await import(${JSON.stringify(main)}); console.log(JSON.stringify(process.moduleLoadList));`;
+    const loaded = JSON.parse(
+      execFileSync(NODE_24, ['--input-type=module', '-e', script], { encoding: 'utf8' }),
+    ) as string[];
+    expect(loaded).toContain('NativeModule crypto');
+    expect(loaded.filter((name) => /^NativeModule (https?|_http_client)$/.test(name))).toEqual([]);
+  });
+});
 
 describe('the action on a tag', () => {
   it('builds every environment with the version injected, signs and publishes, sets outputs and a summary', async () => {

@@ -1,6 +1,6 @@
 // Publishing signed releases to any mirror target: guards first, then every
 // image, then every latest.txt, then optional retention, then the release page.
-import semver from 'semver';
+import validVersion from 'semver/functions/valid.js';
 import {
   imagePath,
   manifestPath,
@@ -132,7 +132,7 @@ async function applyRetention(session: MirrorSession, planned: Planned, keep: nu
     .map((path) => ({ path, version: versionOfImageFile(nameOf(path)) }))
     .filter(
       (entry): entry is { path: string; version: string } =>
-        entry.version !== undefined && semver.valid(entry.version) !== null,
+        entry.version !== undefined && validVersion(entry.version) !== null,
     )
     .sort((a, b) => compareVersions(b.version, a.version));
   // Each removed version takes its flash images and web install manifest along.

@@ -1,17 +1,13 @@
 // Browser first-install with ESP Web Tools: the chip family and flash images of
 // a build, as PlatformIO reports them, and the `manifest.json` ESP Web Tools
 // (and ESPHome's update.http_request) read. See docs/web-install.md.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { promisify } from 'node:util';
-import { environmentWithoutSecrets, type Reporter } from '../build.js';
+import { environmentWithoutSecrets, execFileAsync, type Reporter } from '../build.js';
 import { imagePath, releaseFolder, versionFileName } from '../manifest.js';
 import type { MirrorSession } from '../publish/target.js';
 import type { SignedRelease } from '../sign.js';
-
-const execFileAsync = promisify(execFile);
 
 /** The chip families ESP Web Tools 10 flashes (its Build["chipFamily"]). */
 export const CHIP_FAMILIES = [

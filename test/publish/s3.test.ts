@@ -305,6 +305,12 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
       String(release.size),
       String(release.size),
     ]);
+    // Over plain http each attempt is signed with the SHA-256 the manifest declares.
+    expect(puts.map((r) => r.headers['x-amz-content-sha256'])).toEqual([
+      release.sha256,
+      release.sha256,
+      release.sha256,
+    ]);
     const stored = Buffer.from(await (await get(fixture, 'nodemcuv2/firmware-1.0.0.bin')).arrayBuffer());
     expect(stored.equals(readFileSync(release.imageFile))).toBe(true);
     expect(await manifestVersion(fixture)).toBe('1.0.0');

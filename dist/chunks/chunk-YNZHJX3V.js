@@ -641,7 +641,7 @@ export {
   checkImage,
   gunzipImage,
   gzipImage,
-  READ_CHUNK_BYTES,
+  readChunks,
   findEmbeddedKeys,
   PUBLIC_KEY_LENGTH,
   hashFile,

@@ -7,8 +7,8 @@ import {
   manifestPath,
   openManifest,
   pendingManifestPath
-} from "./chunk-P4OJDFG3.js";
-import "./chunk-PFWMPTYH.js";
+} from "./chunk-PPDK5VWW.js";
+import "./chunk-YNZHJX3V.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/verify.ts

@@ -1,15 +1,15 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  isManifestPath,
+  readVersionLine
+} from "./chunk-PPDK5VWW.js";
+import {
   ConflictError,
   checkPagesBranch,
   parsePagesFolder,
   retryOnConflict
-} from "./chunk-DSZ4UTCQ.js";
-import {
-  isManifestPath,
-  readVersionLine
-} from "./chunk-P4OJDFG3.js";
-import "./chunk-PFWMPTYH.js";
+} from "./chunk-OBEJZTCZ.js";
+import "./chunk-YNZHJX3V.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/publish/pages.ts

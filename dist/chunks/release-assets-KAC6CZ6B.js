@@ -5,8 +5,8 @@ import {
 import "./chunk-A37WB6L3.js";
 import {
   MANIFEST_FILE
-} from "./chunk-P4OJDFG3.js";
-import "./chunk-PFWMPTYH.js";
+} from "./chunk-PPDK5VWW.js";
+import "./chunk-YNZHJX3V.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/publish/release-assets.ts

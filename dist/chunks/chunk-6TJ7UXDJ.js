@@ -6,7 +6,7 @@ import {
   parseRolloutPercent,
   parseSigningKeys,
   runRelease
-} from "./chunk-YXG2YZXZ.js";
+} from "./chunk-747LACZO.js";
 import {
   getBooleanInput,
   getInput,
@@ -17,17 +17,17 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunk-HTNEPPBG.js";
+} from "./chunk-SXY5OYCD.js";
 import {
   readTargetConfig
-} from "./chunk-DSZ4UTCQ.js";
+} from "./chunk-OBEJZTCZ.js";
 import {
   InputError,
   parseCompressMode,
   parseDuration,
   parsePositiveInteger,
   splitList
-} from "./chunk-PFWMPTYH.js";
+} from "./chunk-YNZHJX3V.js";
 
 // src/main.ts
 var input = (name) => getInput(name);

@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   InputError,
   hashFile
-} from "./chunk-PFWMPTYH.js";
+} from "./chunk-YNZHJX3V.js";
 
 // src/publish/target.ts
 var IMAGE_HEADERS = {
@@ -112,9 +112,9 @@ async function createTarget(config, log) {
     case "directory":
       return new DirectoryTarget(config.directory);
     case "github-pages":
-      return new (await import("./pages-SI3K5QAY.js")).PagesTarget(config.pages, log);
+      return new (await import("./pages-FV3FIXTW.js")).PagesTarget(config.pages, log);
     case "s3":
-      return new (await import("./s3-C6DLMLFB.js")).S3Target(config.s3);
+      return new (await import("./s3-FESJUXEN.js")).S3Target(config.s3);
   }
 }
 

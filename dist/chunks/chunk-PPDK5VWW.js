@@ -4,7 +4,7 @@ import {
   keyIdOf,
   publicKeyProblem,
   verifyStrict
-} from "./chunk-PFWMPTYH.js";
+} from "./chunk-YNZHJX3V.js";
 
 // src/manifest.ts
 var MANIFEST_FORMAT = "static-ota/1";

@@ -7,16 +7,16 @@ import {
   parseS3Endpoint,
   retryOnConflict,
   sameBytes
-} from "./chunk-DSZ4UTCQ.js";
+} from "./chunk-OBEJZTCZ.js";
 import {
-  READ_CHUNK_BYTES,
-  hashFile
-} from "./chunk-PFWMPTYH.js";
+  hashFile,
+  readChunks
+} from "./chunk-YNZHJX3V.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/publish/s3.ts
 import { createHash as createHash2, randomUUID } from "node:crypto";
-import { open, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 
 // src/publish/sigv4.ts
@@ -157,6 +157,7 @@ var S3Target = class {
   }
   session() {
     const seen = /* @__PURE__ */ new Map();
+    const declared = /* @__PURE__ */ new Map();
     return {
       read: async (path) => {
         const stored = await this.get(path);
@@ -164,13 +165,14 @@ var S3Target = class {
         return stored.bytes;
       },
       list: (folder) => this.list(folder),
-      compareImage: async (path, _localFile, sha256) => {
+      compareImage: async (path, localFile, sha256) => {
+        declared.set(localFile, sha256);
         const stored = await this.hashObject(path);
         if (stored === void 0) return "missing";
         return stored === sha256 ? "same" : "different";
       },
       folders: (folder) => this.list(folder, "folders"),
-      writeImage: (path, localFile) => this.putImage(path, localFile),
+      writeImage: (path, localFile) => this.putImage(path, localFile, declared.get(localFile)),
       writeManifest: async (path, text, previous, headers = MANIFEST_HEADERS) => {
         const body = Buffer.from(text, "latin1");
         let known = seen.get(path);
@@ -278,11 +280,12 @@ var S3Target = class {
   /**
    * A small body is signed with its SHA-256. A streamed image goes as UNSIGNED-PAYLOAD over https (TLS keeps the
    * bytes intact, as the SDK does for S3; AWS, R2, B2 and MinIO accept it), but over plain http AWS requires the
-   * payload's hash, so the file is hashed first there.
+   * payload's hash: the one the manifest declares, or (a flash part) the file is hashed first.
    */
   async payloadHash(body, url) {
     if (body === void 0 || Buffer.isBuffer(body)) return sha256Hex(body ?? Buffer.alloc(0));
-    return url.protocol === "https:" ? "UNSIGNED-PAYLOAD" : (await hashFile(body.file)).sha256;
+    if (url.protocol === "https:") return "UNSIGNED-PAYLOAD";
+    return body.sha256 ?? (await hashFile(body.file)).sha256;
   }
   async get(path) {
     try {
@@ -359,14 +362,14 @@ var S3Target = class {
    * reads the file again). It is created where it must not exist yet (If-None-Match: *), so two publishers never
    * overwrite each other's image.
    */
-  async putImage(path, localFile) {
+  async putImage(path, localFile, sha256) {
     const { size } = await stat(localFile);
     const precondition = await this.honoursConditionalWrites() ? { ifNoneMatch: "*" } : {};
     try {
-      await this.send(path, { file: localFile, size }, IMAGE_HEADERS, precondition);
+      await this.send(path, { file: localFile, size, sha256 }, IMAGE_HEADERS, precondition);
     } catch (error) {
       if (!(precondition.ifNoneMatch && isPreconditionRefusal(error))) throw this.failure("PUT", path, error);
-      if (await this.hashObject(path) === (await hashFile(localFile)).sha256) return;
+      if (await this.hashObject(path) === (sha256 ?? (await hashFile(localFile)).sha256)) return;
       throw new ConflictError(`${this.url(path)} was changed by another publisher`);
     }
   }
@@ -436,23 +439,12 @@ function watchTimeouts(outgoing, idleMs, fail) {
   });
 }
 async function sendFile(path, request) {
-  const file = await open(path, "r");
-  try {
-    const buffers = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)];
-    const flushed = [Promise.resolve(void 0), Promise.resolve(void 0)];
-    for (let index = 0; ; index ^= 1) {
-      if (await flushed[index] || request.destroyed) return;
-      const { bytesRead } = await file.read(buffers[index], 0, READ_CHUNK_BYTES, null);
-      if (bytesRead === 0) break;
-      if (request.destroyed) return;
-      const chunk = buffers[index].subarray(0, bytesRead);
-      flushed[index] = new Promise((resolveWrite) => request.write(chunk, resolveWrite));
-    }
-    if ((await Promise.all(flushed)).some(Boolean) || request.destroyed) return;
-    request.end();
-  } finally {
-    await file.close();
+  for await (const chunk of readChunks(path)) {
+    if (request.destroyed) return;
+    const failed = await new Promise((resolveWrite) => request.write(chunk, resolveWrite));
+    if (failed || request.destroyed) return;
   }
+  request.end();
 }
 export {
   DEFAULT_S3_IDLE_TIMEOUT_MS,

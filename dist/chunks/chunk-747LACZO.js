@@ -1,12 +1,9 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  require_semver
-} from "./chunk-KBL5H7M2.js";
-import {
-  ConflictError,
-  MAX_CONFLICT_RETRIES,
-  createTarget
-} from "./chunk-DSZ4UTCQ.js";
+  require_compare,
+  require_prerelease,
+  require_valid
+} from "./chunk-YCF4FEL2.js";
 import {
   FULL_ROLLOUT,
   MAX_IMAGE_SIZE,
@@ -34,7 +31,12 @@ import {
   versionFileName,
   versionOfFile,
   versionOfImageFile
-} from "./chunk-P4OJDFG3.js";
+} from "./chunk-PPDK5VWW.js";
+import {
+  ConflictError,
+  MAX_CONFLICT_RETRIES,
+  createTarget
+} from "./chunk-OBEJZTCZ.js";
 import {
   InputError,
   PUBLIC_KEY_LENGTH,
@@ -47,7 +49,7 @@ import {
   privateKeyOf,
   publicKeyOf,
   signBytes
-} from "./chunk-PFWMPTYH.js";
+} from "./chunk-YNZHJX3V.js";
 import {
   __toESM
 } from "./chunk-PUMHU2BD.js";
@@ -209,7 +211,7 @@ import { join as join3 } from "node:path";
 // src/attest.ts
 var ATTESTATION_FIELD = "attestation";
 async function attestImage(image, request) {
-  const { attestProvenance } = await import("./lib-HDRY2TQY.js");
+  const { attestProvenance } = await import("./lib-Q46SZBY6.js");
   let attestationID;
   try {
     ({ attestationID } = await attestProvenance({
@@ -228,12 +230,16 @@ async function attestImage(image, request) {
 var verifyCommand = (file, repository) => `gh attestation verify ${file} --repo ${repository}`;
 
 // src/build.ts
-import { execFile, spawn } from "node:child_process";
 import { readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
-import { promisify } from "node:util";
-var execFileAsync = promisify(execFile);
+var childProcess = () => process.getBuiltinModule("node:child_process");
+function execFileAsync(file, args, options) {
+  return process.getBuiltinModule("node:util").promisify(childProcess().execFile)(file, args, {
+    ...options,
+    encoding: "utf8"
+  });
+}
 function lineForwarder(emit) {
   let partial = "";
   const send = (line) => {
@@ -297,7 +303,7 @@ async function ensurePio(log) {
 async function buildEnvironment(projectDir, board, version, log) {
   const title = `pio run -e ${board} (version ${version})`;
   const build = () => new Promise((resolve, reject) => {
-    const child = spawn("pio", ["run", "-e", board], {
+    const child = childProcess().spawn("pio", ["run", "-e", board], {
       cwd: projectDir,
       env: buildEnvironmentVariables(version, board),
       stdio: ["ignore", "pipe", "pipe"]
@@ -324,7 +330,7 @@ async function buildEnvironment(projectDir, board, version, log) {
 }
 
 // src/publish/publish.ts
-var import_semver2 = __toESM(require_semver(), 1);
+var import_valid = __toESM(require_valid(), 1);
 
 // src/site/page.ts
 import { existsSync } from "node:fs";
@@ -333,7 +339,8 @@ import { join as join2, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/version.ts
-var import_semver = __toESM(require_semver(), 1);
+var import_compare = __toESM(require_compare(), 1);
+var import_prerelease = __toESM(require_prerelease(), 1);
 function parseVersion(text, name = "version") {
   const version = text.replace(/^v/, "");
   if (!isValidVersion(version)) {
@@ -354,7 +361,7 @@ function versionFromTag(tag, ref) {
     );
   }
 }
-var isPrerelease = (version) => import_semver.default.prerelease(version) !== null;
+var isPrerelease = (version) => (0, import_prerelease.default)(version) !== null;
 function parseChannel(channel, name = "channel") {
   if (!isValidChannel(channel)) {
     throw new InputError(
@@ -366,7 +373,7 @@ function parseChannel(channel, name = "channel") {
 function channelFor(version, requested, name = "channel") {
   const prerelease = isPrerelease(version);
   const channel = parseChannel(
-    requested || (prerelease ? String(import_semver.default.prerelease(version)?.[0]).toLowerCase() : STABLE_CHANNEL),
+    requested || (prerelease ? String((0, import_prerelease.default)(version)?.[0]).toLowerCase() : STABLE_CHANNEL),
     name
   );
   if (prerelease && channel === STABLE_CHANNEL) {
@@ -376,15 +383,12 @@ function channelFor(version, requested, name = "channel") {
   }
   return channel;
 }
-var compareVersions = (a, b) => import_semver.default.compare(a, b);
+var compareVersions = (a, b) => (0, import_compare.default)(a, b);
 
 // src/site/web-install.ts
-import { execFile as execFile2 } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFile as readFile2 } from "node:fs/promises";
 import { basename } from "node:path";
-import { promisify as promisify2 } from "node:util";
-var execFileAsync2 = promisify2(execFile2);
 var CHIP_FAMILIES = [
   "ESP8266",
   "ESP32",
@@ -417,7 +421,7 @@ var versionManifestFileName = (version) => versionFileName("manifest", version, 
 async function pioJson(projectDir, args) {
   let stdout;
   try {
-    ({ stdout } = await execFileAsync2("pio", args, {
+    ({ stdout } = await execFileAsync("pio", args, {
       cwd: projectDir,
       env: environmentWithoutSecrets(),
       maxBuffer: 64 << 20
@@ -844,7 +848,7 @@ async function applyRetention(session, planned, keep) {
   const files = await session.list(folder);
   const nameOf = (path) => path.slice(folder.length + 1);
   const images = files.map((path) => ({ path, version: versionOfImageFile(nameOf(path)) })).filter(
-    (entry) => entry.version !== void 0 && import_semver2.default.valid(entry.version) !== null
+    (entry) => entry.version !== void 0 && (0, import_valid.default)(entry.version) !== null
   ).sort((a, b) => compareVersions(b.version, a.version));
   const removed = new Set(
     images.slice(keep).filter(({ path }) => path !== planned.imagePath).map(({ version }) => version)
@@ -1123,7 +1127,7 @@ async function signAndPublish(options, { tag, version, channel }, built, compres
   }
   if (options.releaseAssets) {
     try {
-      const { attachSignedReleases } = await import("./release-assets-XSF2EAMA.js");
+      const { attachSignedReleases } = await import("./release-assets-KAC6CZ6B.js");
       await attachSignedReleases(
         { ...options.releaseAssets, tag, prerelease: isPrerelease(version) },
         signed

@@ -1,0 +1,52 @@
+// esbuild options of the Node bundle (dist/ for the action and the CLI), shared by scripts/bundle.mjs and the bench's
+// publisher (scripts/bench.mjs), so that the bench measures what dist/ ships.
+import { dirname, join, sep } from 'node:path';
+
+const ACTIONS_CORE = `${sep}node_modules${sep}@actions${sep}core${sep}lib${sep}`;
+const LAZY_OIDC = 'lazy-oidc-client';
+
+/**
+ * @actions/core imports its OIDC client for getIDToken alone, and with it @actions/http-client, undici and an ESM
+ * import of node:http (which loads undici's WebSocket): about 13 MiB in every action run. This puts a stand-in in its
+ * place whose getIDToken loads the real client on first call (only attest: true asks for a token).
+ */
+const lazyOidcClient = {
+  name: LAZY_OIDC,
+  setup(build) {
+    build.onResolve({ filter: /^\.\/oidc-utils\.js$/ }, ({ importer, namespace }) =>
+      namespace === 'file' && importer.includes(ACTIONS_CORE)
+        ? { path: join(dirname(importer), 'oidc-utils.js'), namespace: LAZY_OIDC }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: LAZY_OIDC }, ({ path }) => ({
+      contents: `export class OidcClient {
+  static async getIDToken(audience) {
+    const { OidcClient } = await import(${JSON.stringify(path)});
+    return OidcClient.getIDToken(audience);
+  }
+}`,
+      resolveDir: dirname(path),
+    }));
+  },
+};
+
+/**
+ * ESM, split into chunks that load only when a run needs them, with a require() for the odd CommonJS dependency.
+ * Builtins stay ESM imports: turning each into a require read through esbuild's interop measured 0.3-0.9 MiB more per
+ * publish (the interop reads every export's descriptor, which runs node:util's lazy loaders anyway); where an ESM
+ * import costs, the source takes the builtin with process.getBuiltinModule (src/build.ts, src/publish/s3.ts).
+ */
+export const nodeBundleOptions = {
+  bundle: true,
+  splitting: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  chunkNames: 'chunks/[name]-[hash]',
+  legalComments: 'none',
+  logLevel: 'warning',
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
+  plugins: [lazyOidcClient],
+};
