@@ -163,7 +163,8 @@ export async function publishReleases(
       const all = [...releases, ...((await options.companions?.(session)) ?? [])];
       for (const release of all) planned.push(await plan(session, release, options, target.description, retry));
       for (const entry of planned) {
-        if (!entry.imageExists) await session.writeImage(entry.imagePath, entry.release.imageFile);
+        if (!entry.imageExists)
+          await session.writeImage(entry.imagePath, entry.release.imageFile, entry.release.sha256);
         await writeWebInstallFiles(session, entry.release);
       }
       const current = planned.filter((entry) => entry.supersededBy === undefined);

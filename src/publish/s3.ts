@@ -197,12 +197,6 @@ export class S3Target implements MirrorTarget {
   private session(): MirrorSession {
     /** What `read` saw in this attempt, with its ETag for If-Match. */
     const seen = new Map<string, StoredObject>();
-    /**
-     * SHA-256 of each local image, as the signed manifest declares it (compareImage, before its writeImage): an
-     * image sent over plain http is signed with it rather than read once more to hash it, and a server that checks
-     * x-amz-content-sha256 then refuses bytes that differ from the manifest's.
-     */
-    const declared = new Map<string, string>();
     return {
       read: async (path) => {
         const stored = await this.get(path);
@@ -210,14 +204,15 @@ export class S3Target implements MirrorTarget {
         return stored.bytes;
       },
       list: (folder) => this.list(folder),
-      compareImage: async (path, localFile, sha256) => {
-        declared.set(localFile, sha256);
+      compareImage: async (path, _localFile, sha256) => {
         const stored = await this.hashObject(path);
         if (stored === undefined) return 'missing';
         return stored === sha256 ? 'same' : 'different';
       },
       folders: (folder) => this.list(folder, 'folders'),
-      writeImage: (path, localFile) => this.putImage(path, localFile, declared.get(localFile)),
+      // Over plain http the upload is signed with the manifest's SHA-256: a server that checks x-amz-content-sha256
+      // refuses bytes that differ from what the manifest declares.
+      writeImage: (path, localFile, sha256) => this.putImage(path, localFile, sha256),
       writeManifest: async (path, text, previous, headers = MANIFEST_HEADERS) => {
         const body = Buffer.from(text, 'latin1');
         let known = seen.get(path);

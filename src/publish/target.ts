@@ -40,8 +40,11 @@ export interface MirrorSession {
   list(folder: string): Promise<string[]>;
   /** Paths of the folders directly inside `folder` ('' for the root): boards and channels, for the release page. */
   folders(folder: string): Promise<string[]>;
-  /** Writes a new immutable image from a local file. */
-  writeImage(path: string, localFile: string): Promise<void>;
+  /**
+   * Writes a new immutable image from a local file; `sha256`, when the caller knows it (the signed manifest declares
+   * it), spares a target that must send the payload's hash (S3 over plain http) another read of the file.
+   */
+  writeImage(path: string, localFile: string, sha256?: string): Promise<void>;
   /**
    * Writes a manifest, conditionally: `previous` is what `read` returned for
    * the path in this session. Throws ConflictError when the object changed
