@@ -20,7 +20,7 @@ import {
   parseVersion,
   publicKeyAsCArray,
   runRelease
-} from "./chunks/chunk-747LACZO.js";
+} from "./chunks/chunk-GTJGADKA.js";
 import "./chunks/chunk-YCF4FEL2.js";
 import {
   STABLE_CHANNEL,
@@ -30,7 +30,7 @@ import {
   TARGET_SETTING_KINDS,
   createTarget,
   readTargetConfig
-} from "./chunks/chunk-OBEJZTCZ.js";
+} from "./chunks/chunk-6NMLXNUO.js";
 import {
   CLI_DEFAULTS,
   COMPRESS_MODES,

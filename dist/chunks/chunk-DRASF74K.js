@@ -6,7 +6,7 @@ import {
   parseRolloutPercent,
   parseSigningKeys,
   runRelease
-} from "./chunk-747LACZO.js";
+} from "./chunk-GTJGADKA.js";
 import {
   getBooleanInput,
   getInput,
@@ -20,7 +20,7 @@ import {
 } from "./chunk-SXY5OYCD.js";
 import {
   readTargetConfig
-} from "./chunk-OBEJZTCZ.js";
+} from "./chunk-6NMLXNUO.js";
 import {
   InputError,
   parseCompressMode,

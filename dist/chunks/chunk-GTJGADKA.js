@@ -36,7 +36,7 @@ import {
   ConflictError,
   MAX_CONFLICT_RETRIES,
   createTarget
-} from "./chunk-OBEJZTCZ.js";
+} from "./chunk-6NMLXNUO.js";
 import {
   InputError,
   PUBLIC_KEY_LENGTH,
@@ -869,7 +869,8 @@ async function publishReleases(target, releases, options = {}) {
       const all = [...releases, ...await options.companions?.(session) ?? []];
       for (const release of all) planned.push(await plan(session, release, options, target.description, retry));
       for (const entry of planned) {
-        if (!entry.imageExists) await session.writeImage(entry.imagePath, entry.release.imageFile);
+        if (!entry.imageExists)
+          await session.writeImage(entry.imagePath, entry.release.imageFile, entry.release.sha256);
         await writeWebInstallFiles(session, entry.release);
       }
       const current = planned.filter((entry) => entry.supersededBy === void 0);

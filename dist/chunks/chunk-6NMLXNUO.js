@@ -112,9 +112,9 @@ async function createTarget(config, log) {
     case "directory":
       return new DirectoryTarget(config.directory);
     case "github-pages":
-      return new (await import("./pages-FV3FIXTW.js")).PagesTarget(config.pages, log);
+      return new (await import("./pages-RKTFYTEC.js")).PagesTarget(config.pages, log);
     case "s3":
-      return new (await import("./s3-FESJUXEN.js")).S3Target(config.s3);
+      return new (await import("./s3-TKTIOA5R.js")).S3Target(config.s3);
   }
 }
 

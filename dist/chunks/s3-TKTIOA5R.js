@@ -7,7 +7,7 @@ import {
   parseS3Endpoint,
   retryOnConflict,
   sameBytes
-} from "./chunk-OBEJZTCZ.js";
+} from "./chunk-6NMLXNUO.js";
 import {
   hashFile,
   readChunks
@@ -157,7 +157,6 @@ var S3Target = class {
   }
   session() {
     const seen = /* @__PURE__ */ new Map();
-    const declared = /* @__PURE__ */ new Map();
     return {
       read: async (path) => {
         const stored = await this.get(path);
@@ -165,14 +164,15 @@ var S3Target = class {
         return stored.bytes;
       },
       list: (folder) => this.list(folder),
-      compareImage: async (path, localFile, sha256) => {
-        declared.set(localFile, sha256);
+      compareImage: async (path, _localFile, sha256) => {
         const stored = await this.hashObject(path);
         if (stored === void 0) return "missing";
         return stored === sha256 ? "same" : "different";
       },
       folders: (folder) => this.list(folder, "folders"),
-      writeImage: (path, localFile) => this.putImage(path, localFile, declared.get(localFile)),
+      // Over plain http the upload is signed with the manifest's SHA-256: a server that checks x-amz-content-sha256
+      // refuses bytes that differ from what the manifest declares.
+      writeImage: (path, localFile, sha256) => this.putImage(path, localFile, sha256),
       writeManifest: async (path, text, previous, headers = MANIFEST_HEADERS) => {
         const body = Buffer.from(text, "latin1");
         let known = seen.get(path);

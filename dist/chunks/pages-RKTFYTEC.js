@@ -8,7 +8,7 @@ import {
   checkPagesBranch,
   parsePagesFolder,
   retryOnConflict
-} from "./chunk-OBEJZTCZ.js";
+} from "./chunk-6NMLXNUO.js";
 import "./chunk-YNZHJX3V.js";
 import "./chunk-PUMHU2BD.js";
 
