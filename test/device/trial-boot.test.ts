@@ -6,7 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli.js';
-import { removeTemporaryFolders, temporaryFolder, writeEspImage, writeKeyFile, type KeyFile } from '../helpers.js';
+import {
+  publishCommand,
+  removeTemporaryFolders,
+  temporaryFolder,
+  writeEspImage,
+  writeKeyFile,
+  type KeyFile,
+} from '../helpers.js';
 import { runDevice, serveMirror, type DeviceRun, type Mirror } from './simulator.js';
 
 afterAll(removeTemporaryFolders);
@@ -57,22 +64,11 @@ async function fleet(): Promise<Fleet> {
       const firmware = join(folder, `firmware-${version}.bin`);
       const image = writeEspImage(firmware, { publicKey: key.publicKey, marker: `release ${version}`, size: 20_000 });
       let output = '';
-      const code = await runCli(
-        [
-          'publish',
-          '--firmware',
-          firmware,
-          '--version',
-          version,
-          '--board',
-          'nodemcuv2',
-          '--key',
-          key.path,
-          '--out',
-          mirrorFolder,
-        ],
-        { stdout: (text) => (output += text), stderr: (text) => (output += text), env: {} },
-      );
+      const code = await runCli([...publishCommand(firmware, key.path, version), '--out', mirrorFolder], {
+        stdout: (text) => (output += text),
+        stderr: (text) => (output += text),
+        env: {},
+      });
       if (code !== 0) throw new Error(`publish ${version} failed: ${output}`);
       return image;
     },
