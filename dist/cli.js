@@ -20,7 +20,7 @@ import {
   parseVersion,
   publicKeyAsCArray,
   runRelease
-} from "./chunks/chunk-GTJGADKA.js";
+} from "./chunks/chunk-VF36SUWT.js";
 import "./chunks/chunk-YCF4FEL2.js";
 import {
   STABLE_CHANNEL,

@@ -1,10 +1,10 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-DRASF74K.js";
-import "./chunks/chunk-GTJGADKA.js";
+} from "./chunks/chunk-PS25HZ2X.js";
+import "./chunks/chunk-VF36SUWT.js";
 import "./chunks/chunk-YCF4FEL2.js";
-import "./chunks/chunk-SXY5OYCD.js";
+import "./chunks/chunk-RZHG76QV.js";
 import "./chunks/chunk-PPDK5VWW.js";
 import "./chunks/chunk-6NMLXNUO.js";
 import "./chunks/chunk-YNZHJX3V.js";

@@ -1,9 +1,10 @@
 // esbuild options of the Node bundle (dist/ for the action and the CLI), shared by scripts/bundle.mjs and the bench's
 // publisher (scripts/bench.mjs), so that the bench measures what dist/ ships.
-import { dirname, join, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 
 const ACTIONS_CORE = `${sep}node_modules${sep}@actions${sep}core${sep}lib${sep}`;
 const LAZY_OIDC = 'lazy-oidc-client';
+const ROOT = resolve(import.meta.dirname, '..');
 
 /**
  * @actions/core imports its OIDC client for getIDToken alone, and with it @actions/http-client, undici and an ESM
@@ -13,19 +14,21 @@ const LAZY_OIDC = 'lazy-oidc-client';
 const lazyOidcClient = {
   name: LAZY_OIDC,
   setup(build) {
+    // The stand-in's path is relative to the project: esbuild writes it into the bundle (a comment, the chunks'
+    // hashes), which must not depend on where the repository is checked out (CI compares dist/ on a fresh clone).
     build.onResolve({ filter: /^\.\/oidc-utils\.js$/ }, ({ importer, namespace }) =>
       namespace === 'file' && importer.includes(ACTIONS_CORE)
-        ? { path: join(dirname(importer), 'oidc-utils.js'), namespace: LAZY_OIDC }
+        ? { path: relative(ROOT, join(dirname(importer), 'oidc-utils.js')), namespace: LAZY_OIDC }
         : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: LAZY_OIDC }, ({ path }) => ({
       contents: `export class OidcClient {
   static async getIDToken(audience) {
-    const { OidcClient } = await import(${JSON.stringify(path)});
+    const { OidcClient } = await import('./oidc-utils.js');
     return OidcClient.getIDToken(audience);
   }
 }`,
-      resolveDir: dirname(path),
+      resolveDir: dirname(join(ROOT, path)),
     }));
   },
 };

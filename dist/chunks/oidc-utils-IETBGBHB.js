@@ -6,7 +6,7 @@ import "./chunk-A37WB6L3.js";
 import {
   debug,
   setSecret
-} from "./chunk-SXY5OYCD.js";
+} from "./chunk-RZHG76QV.js";
 import "./chunk-PUMHU2BD.js";
 
 // node_modules/@actions/http-client/lib/auth.js

@@ -22,7 +22,7 @@ import {
 import "./chunk-A37WB6L3.js";
 import {
   getIDToken
-} from "./chunk-SXY5OYCD.js";
+} from "./chunk-RZHG76QV.js";
 import {
   __commonJS,
   __require,

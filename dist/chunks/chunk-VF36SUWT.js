@@ -211,7 +211,7 @@ import { join as join3 } from "node:path";
 // src/attest.ts
 var ATTESTATION_FIELD = "attestation";
 async function attestImage(image, request) {
-  const { attestProvenance } = await import("./lib-Q46SZBY6.js");
+  const { attestProvenance } = await import("./lib-5G2RNEUS.js");
   let attestationID;
   try {
     ({ attestationID } = await attestProvenance({

@@ -390,10 +390,10 @@ function prepareKeyValueMessage(key, value) {
 // node_modules/@actions/core/lib/core.js
 import * as os4 from "os";
 
-// lazy-oidc-client:/work/main/node_modules/@actions/core/lib/oidc-utils.js
+// lazy-oidc-client:node_modules/@actions/core/lib/oidc-utils.js
 var OidcClient = class {
   static async getIDToken(audience) {
-    const { OidcClient: OidcClient2 } = await import("./oidc-utils-5JQ26M7T.js");
+    const { OidcClient: OidcClient2 } = await import("./oidc-utils-IETBGBHB.js");
     return OidcClient2.getIDToken(audience);
   }
 };

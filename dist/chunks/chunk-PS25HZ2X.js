@@ -6,7 +6,7 @@ import {
   parseRolloutPercent,
   parseSigningKeys,
   runRelease
-} from "./chunk-GTJGADKA.js";
+} from "./chunk-VF36SUWT.js";
 import {
   getBooleanInput,
   getInput,
@@ -17,7 +17,7 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunk-SXY5OYCD.js";
+} from "./chunk-RZHG76QV.js";
 import {
   readTargetConfig
 } from "./chunk-6NMLXNUO.js";
