@@ -566,19 +566,7 @@ describe('static-ota verify fetches as the device library does', () => {
     const firmware = join(folder, 'fw.bin');
     writeEspImage(firmware, { publicKey: key.publicKey, size: 3000 });
     const mirror = join(folder, 'mirror');
-    const result = await cli([
-      'publish',
-      '--firmware',
-      firmware,
-      '--version',
-      '1.0.0',
-      '--board',
-      'nodemcuv2',
-      '--key',
-      key.path,
-      '--out',
-      mirror,
-    ]);
+    const result = await cli([...publishCommand(firmware, key.path, '1.0.0'), '--out', mirror]);
     expect(result.code).toBe(0);
     return { key, mirror };
   }

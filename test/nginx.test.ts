@@ -8,7 +8,14 @@ import { get } from 'node:http';
 import { join, resolve } from 'node:path';
 import { runCli } from '../src/cli.js';
 import { runDevice } from './device/simulator.js';
-import { removeTemporaryFolders, SIMULATOR, temporaryFolder, writeEspImage, writeKeyFile } from './helpers.js';
+import {
+  publishCommand,
+  removeTemporaryFolders,
+  SIMULATOR,
+  temporaryFolder,
+  writeEspImage,
+  writeKeyFile,
+} from './helpers.js';
 import { accepts, freePort, NGINX } from './site/nginx.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -122,24 +129,7 @@ describe('a directory mirror served by nginx as docs/mirrors.md shows', () => {
     const image = writeEspImage(firmware, { publicKey: key.publicKey, marker: 'release 1.0.0', size: 40_000 });
     let output = '';
     const io = { stdout: (text: string) => (output += text), stderr: (text: string) => (output += text), env: {} };
-    expect(
-      await runCli(
-        [
-          'publish',
-          '--firmware',
-          firmware,
-          '--version',
-          '1.0.0',
-          '--board',
-          'nodemcuv2',
-          '--key',
-          key.path,
-          '--out',
-          mirror,
-        ],
-        io,
-      ),
-    ).toBe(0);
+    expect(await runCli([...publishCommand(firmware, key.path, '1.0.0'), '--out', mirror], io)).toBe(0);
     nginx = await startNginx(mirror);
     const manifestUrl = `${nginx.url}/nodemcuv2/latest.txt`;
 
@@ -194,18 +184,8 @@ describe('a directory mirror served by nginx as docs/mirrors.md shows', () => {
     const firmware = join(folder, 'firmware.bin');
     writeEspImage(firmware, { publicKey: key.publicKey, marker: 'release 1.0.0' });
     const io = { stdout: () => undefined, stderr: () => undefined, env: {} };
-    const publish = [
-      'publish',
-      '--firmware',
-      firmware,
-      '--version',
-      '1.0.0',
-      '--board',
-      'nodemcuv2',
-      '--chip-family',
-      'ESP8266',
-    ];
-    expect(await runCli([...publish, '--key', key.path, '--out', mirror], io)).toBe(0);
+    const publish = [...publishCommand(firmware, key.path, '1.0.0'), '--chip-family', 'ESP8266', '--out', mirror];
+    expect(await runCli(publish, io)).toBe(0);
     expect(existsSync(join(mirror, 'install', 'install-button.js'))).toBe(true);
     nginx = await startNginx(mirror);
     // A module script served as text/plain is refused by browsers: the install button would never load.
