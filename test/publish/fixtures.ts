@@ -29,7 +29,13 @@ export async function signedRelease(
 }
 
 export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } }).trim();
+  // stderr is kept (and shown in the error when git fails) rather than printed: git's advice is noise in the test output.
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, LC_ALL: 'C' },
+    stdio: 'pipe',
+  }).trim();
 }
 
 /**
