@@ -7,7 +7,14 @@ import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { InputError } from './inputs.js';
 import { isManifestPath } from './manifest.js';
-import { parseUserAgent } from './user-agent.js';
+import { terminalText } from './terminal-text.js';
+import {
+  MAX_BOARD_LENGTH,
+  MAX_CHANNEL_LENGTH,
+  MAX_VERSION_LENGTH,
+  parseUserAgent,
+  type DeviceAgent,
+} from './user-agent.js';
 import { compareVersions } from './version.js';
 
 /** One request of a log line, whatever the format. */
@@ -95,21 +102,74 @@ export function parseLogLine(line: string): LoggedRequest | undefined {
   return undefined;
 }
 
-/** Lines of a log file, gunzipped when it is a gzip rotation (by its magic bytes, not its name). */
-async function* logLines(file: string): AsyncGenerator<string> {
-  const handle = await open(file, 'r').catch((error: Error) => {
-    throw new InputError(`cannot read log ${file}: ${error.message}`);
-  });
-  const head = Buffer.alloc(2);
-  await handle.read(head, 0, 2, 0);
-  await handle.close();
-  // zlib and readline are taken here, not imported: every other CLI command (this module loads with the CLI) would
-  // load them for nothing.
-  const raw = createReadStream(file);
-  const stream: Readable =
-    head[0] === 0x1f && head[1] === 0x8b ? raw.pipe(process.getBuiltinModule('node:zlib').createGunzip()) : raw;
-  raw.on('error', (error) => stream.destroy(error));
-  yield* process.getBuiltinModule('node:readline').createInterface({ input: stream, crlfDelay: Infinity });
+/**
+ * Longest log line read. A device's line is a few hundred bytes (its URL and
+ * User-Agent are bounded); a longer line is skipped unread and counted, never
+ * held whole: a log is attacker input, and one line can be gigabytes.
+ */
+export const MAX_LOG_LINE_BYTES = 64 * 1024;
+
+/** What logLines yields in place of a line longer than MAX_LOG_LINE_BYTES. */
+const OVERLONG = Symbol('overlong log line');
+type LogLine = string | typeof OVERLONG;
+
+/** Splits bytes into lines at \n (a \r before it dropped), holding at most MAX_LOG_LINE_BYTES of a line. */
+async function* splitLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<LogLine> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const endLine = (): LogLine => {
+    const line =
+      pendingBytes > MAX_LOG_LINE_BYTES ? OVERLONG : Buffer.concat(pending).toString('utf8').replace(/\r$/, '');
+    pending = [];
+    pendingBytes = 0;
+    return line;
+  };
+  for await (const chunk of chunks) {
+    for (let start = 0; start < chunk.length;) {
+      const newline = chunk.indexOf(0x0a, start);
+      const end = newline < 0 ? chunk.length : newline;
+      pendingBytes += end - start;
+      if (pendingBytes <= MAX_LOG_LINE_BYTES) pending.push(chunk.subarray(start, end));
+      else pending = [];
+      if (newline < 0) break;
+      yield endLine();
+      start = newline + 1;
+    }
+  }
+  if (pendingBytes > 0) yield endLine();
+}
+
+/** By the magic bytes, not the name: logrotate's `.gz` and any other rotation scheme. */
+async function isGzipFile(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(head, 0, 2, 0);
+    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Lines of a log file, gunzipped when it is a gzip rotation. */
+async function* logLines(file: string): AsyncGenerator<LogLine> {
+  let gzip = false;
+  try {
+    gzip = await isGzipFile(file);
+    const raw = createReadStream(file);
+    // zlib is taken here, not imported: every other CLI command (this module loads with the CLI) would load it for nothing.
+    const stream: Readable = gzip ? raw.pipe(process.getBuiltinModule('node:zlib').createGunzip()) : raw;
+    raw.on('error', (error) => stream.destroy(error));
+    yield* splitLines(stream);
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    // zlib's own words ("unexpected end of file") do not say which file, nor that it is the file that is broken.
+    if (gzip && code?.startsWith('Z_'))
+      throw new InputError(
+        `log ${file} is gzip data that is damaged or cut short (${message}); check it with gzip -t, or leave it out of --log`,
+      );
+    throw new InputError(`cannot read log ${file}: ${message}`);
+  }
 }
 
 export interface VersionStatus {
@@ -136,6 +196,8 @@ export interface FleetReport {
   /** Requests from static-ota devices, and the other lines (other clients, other formats). */
   deviceRequests: number;
   otherLines: number;
+  /** Lines longer than MAX_LOG_LINE_BYTES, skipped unread; only when there were some. */
+  overlongLines?: number;
   versions: VersionStatus[];
 }
 
@@ -146,15 +208,38 @@ interface Tally {
   fetchingClients: Set<string>;
 }
 
+const newTally = ({ board, channel, version }: DeviceAgent): Tally => ({
+  status: {
+    board,
+    channel,
+    version,
+    clients: 0,
+    current: 0,
+    polls: 0,
+    pollingClients: 0,
+    imageFetches: 0,
+    fetchingClients: 0,
+    failures: 0,
+  },
+  clients: new Set(),
+  pollingClients: new Set(),
+  fetchingClients: new Set(),
+});
+
 export async function fleetReport(files: string[], since?: Date): Promise<FleetReport> {
   const tallies = new Map<string, Tally>();
   const lastSeen = new Map<string, { time: number; key: string }>();
   let deviceRequests = 0;
   let otherLines = 0;
+  let overlongLines = 0;
   let from: number | undefined;
   let to: number | undefined;
   for (const file of files) {
     for await (const line of logLines(file)) {
+      if (line === OVERLONG) {
+        overlongLines++;
+        continue;
+      }
       if (!line.trim()) continue;
       const request = parseLogLine(line);
       const agent = request && parseUserAgent(request.userAgent);
@@ -167,23 +252,8 @@ export async function fleetReport(files: string[], since?: Date): Promise<FleetR
       from = Math.min(from ?? time, time);
       to = Math.max(to ?? time, time);
       const key = JSON.stringify([agent.board, agent.channel, agent.version]);
-      let tally = tallies.get(key);
-      if (!tally) {
-        const status = {
-          board: agent.board,
-          channel: agent.channel,
-          version: agent.version,
-          clients: 0,
-          current: 0,
-          polls: 0,
-          pollingClients: 0,
-          imageFetches: 0,
-          fetchingClients: 0,
-          failures: 0,
-        };
-        tally = { status, clients: new Set(), pollingClients: new Set(), fetchingClients: new Set() };
-        tallies.set(key, tally);
-      }
+      const tally = tallies.get(key) ?? newTally(agent);
+      tallies.set(key, tally);
       // A client is a device id where the sketch sends one, else an address running a board: NAT may hide several devices behind one.
       const client = agent.deviceId ? `id ${agent.deviceId}` : `${request.client} ${agent.board} ${agent.channel}`;
       tally.clients.add(client);
@@ -218,6 +288,7 @@ export async function fleetReport(files: string[], since?: Date): Promise<FleetR
     ...(to === undefined ? {} : { to: new Date(to as number).toISOString() }),
     deviceRequests,
     otherLines,
+    ...(overlongLines === 0 ? {} : { overlongLines }),
     versions,
   };
 }
@@ -231,13 +302,20 @@ function compareVersionsLeniently(a: string, b: string): number {
   }
 }
 
+/** Log lines are anyone's input: every text printed from them goes through terminalText, cut to what a device can send. */
 export function formatFleetReport(report: FleetReport): string {
+  const ignored = `${report.otherLines} other log lines ignored`;
   const lines = [
     report.from
-      ? `${report.deviceRequests} requests from static-ota devices, ${report.from} to ${report.to} (${report.otherLines} other log lines ignored)`
-      : `no requests from static-ota devices (${report.otherLines} other log lines ignored)`,
+      ? `${report.deviceRequests} requests from static-ota devices, ${terminalText(report.from, 40)} to ${terminalText(report.to ?? '', 40)} (${ignored})`
+      : `no requests from static-ota devices (${ignored})`,
   ];
-  if (report.versions.length === 0) return `${lines[0]}\n`;
+  const overlong = report.overlongLines ?? 0;
+  if (overlong > 0)
+    lines.push(
+      `${overlong} log ${overlong === 1 ? 'line' : 'lines'} longer than ${MAX_LOG_LINE_BYTES / 1024} KiB skipped unread (no device sends one)`,
+    );
+  if (report.versions.length === 0) return `${lines.join('\n')}\n`;
   const header = [
     'board',
     'channel',
@@ -251,9 +329,9 @@ export function formatFleetReport(report: FleetReport): string {
     'failed',
   ];
   const rows = report.versions.map((entry) => [
-    entry.board,
-    entry.channel,
-    entry.version,
+    terminalText(entry.board, MAX_BOARD_LENGTH),
+    terminalText(entry.channel, MAX_CHANNEL_LENGTH),
+    terminalText(entry.version, MAX_VERSION_LENGTH),
     ...[
       entry.clients,
       entry.current,
