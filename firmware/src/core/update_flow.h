@@ -114,7 +114,7 @@ class UpdateFlow {
  private:
   bool setText(const char* text, char* out, size_t capacity);
   bool setVersion(const char* version, char (&out)[kMaxVersionLength + 1]);
-  Result poll();
+  Result poll(bool installOffer);
   Result pollMirror(size_t mirror, const TextSpan& highest);
   void clearDetails(size_t mirror);
   TextSpan recordRunningVersion();
@@ -142,6 +142,7 @@ class UpdateFlow {
   Step receiveChunks(ImageSession& session, size_t& chunkLength);
   Result failTransport(TransportError error);
   uint32_t timeLeftMs() const;
+  void shareTime(bool last);
   TransportError readBody(uint8_t* buffer, size_t capacity, size_t& received);
 
   // Scalars first: small offsets keep the chip's loads and stores short.
@@ -154,7 +155,8 @@ class UpdateFlow {
   void* progressContext_ = nullptr;
   uint32_t readTimeoutMs_ = kDefaultReadTimeoutMs;
   uint32_t updateTimeoutMs_ = kDefaultUpdateTimeoutMs;
-  uint32_t startedAtMs_ = 0;
+  uint32_t startedAtMs_ = 0;     // the poll's start
+  uint32_t mirrorEndsAtMs_ = 0;  // the end of the current mirror's share, counted from startedAtMs_
 
   ManifestError manifestError_ = ManifestError::None;
   TransportError transportError_ = TransportError::None;
