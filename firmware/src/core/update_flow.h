@@ -36,8 +36,9 @@ class UpdateFlow {
   // setters forgets the last poll's validators: they were obtained under the
   // old settings, which may decide the same manifest bytes differently.
   bool setManifestUrl(const char* url);  // the primary mirror; drops any fallbacks
-  // A fallback mirror's manifest URL, tried in order after the primary (at
-  // most kMaxManifestUrls in all); false when the list is full. See
+  // A fallback mirror's manifest URL, tried in order after the primary when
+  // the mirror before fails, its manifest or the image it offers (at most
+  // kMaxManifestUrls in all); false when the list is full. See
   // docs/protocol.md, "Mirror failover".
   bool addMirrorUrl(const char* url);
   bool addTrustedKey(const uint8_t publicKey[kPublicKeyLength]);
@@ -56,6 +57,8 @@ class UpdateFlow {
     forgetLastPoll();
     versionStore_ = store;
   }
+  // Each wait of a read, and a whole check() or update(); with fallback
+  // mirrors each mirror but the last asked gets half of what is left of it.
   void setTimeouts(uint32_t readTimeoutMs, uint32_t updateTimeoutMs);
   // A version that failed its trial boot here ("" for none): offered again,
   // it is RolledBack, without cryptography. False, with none refused, when
