@@ -81,7 +81,8 @@ class StaticOta {
 
   bool setChannel(const char* channel) { return flow_.setChannel(channel); }
   // Up to two fallback mirrors (the same path on another host), tried in
-  // order when the one before fails; see docs/protocol.md, "Mirror failover".
+  // order when the one before fails (its manifest or its image); see
+  // docs/protocol.md, "Mirror failover".
   bool addMirrorUrl(const char* manifestUrl) { return flow_.addMirrorUrl(manifestUrl); }
   // The device's identity, 1 to 32 of [A-Za-z0-9._-]. Staged rollouts use
   // the chip's own (ESP8266 chip id, ESP32 eFuse MAC, lowercase hex) unless

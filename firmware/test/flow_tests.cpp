@@ -27,6 +27,8 @@ namespace {
 
 const char kManifestUrl[] = "http://mirror.test/nodemcuv2/latest.txt";
 const char kImageUrl[] = "http://mirror.test/nodemcuv2/firmware.bin";
+const char kFallbackManifestUrl[] = "http://fallback.test/nodemcuv2/latest.txt";
+const char kFallbackImageUrl[] = "http://fallback.test/nodemcuv2/firmware.bin";
 
 struct FakeResponse {
   int status = 200;
@@ -35,6 +37,7 @@ struct FakeResponse {
   long long contentLength = -1;  // -1: body.size()
   size_t closeAfter = SIZE_MAX;  // the peer closes after this many body bytes
   size_t stallAfter = SIZE_MAX;  // no more bytes after this many: read timeout
+  size_t bytesPerRead = 0;       // 0: the transport's chunk
   std::string etag;
 };
 
@@ -80,7 +83,8 @@ class FakeTransport final : public HttpTransport {
     if (position_ >= current_->body.size()) return TransportError::EndOfBody;
     if (position_ >= current_->stallAfter) return TransportError::Timeout;
     size_t available = std::min(current_->body.size(), std::min(current_->closeAfter, current_->stallAfter));
-    received = std::min({capacity, chunk, available - position_});
+    const size_t perRead = current_->bytesPerRead != 0 ? current_->bytesPerRead : chunk;
+    received = std::min({capacity, perRead, available - position_});
     std::memcpy(buffer, current_->body.data() + position_, received);
     position_ += received;
     bodyBytesServed[currentUrl_] += received;
@@ -276,14 +280,20 @@ struct Device {
   int publications = 0;
 
   // Each publication gets a new ETag, as a static server gives a changed file.
-  void publish(const Release& release) {
+  void publish(const Release& release, const char* manifestUrl = kManifestUrl, const char* imageUrl = kImageUrl) {
     FakeResponse manifest;
     manifest.body = signer.sign(release.body());
     manifest.etag = "\"" + std::to_string(++publications) + "\"";
-    transport.responses[kManifestUrl] = manifest;
+    transport.responses[manifestUrl] = manifest;
     FakeResponse image;
     image.body = release.image;
-    transport.responses[kImageUrl] = image;
+    transport.responses[imageUrl] = image;
+  }
+
+  // A second mirror, asked after the primary, serving `release`.
+  void addFallback(const Release& release) {
+    flow.addMirrorUrl(kFallbackManifestUrl);
+    publish(release, kFallbackManifestUrl, kFallbackImageUrl);
   }
 
   // The mirror offers the running version and two polls confirmed its
@@ -826,6 +836,131 @@ void testRolloutAndReplay() {
   checkEqual(code(device.flow.update()), "updated", "rollout 100 with a higher seq");
 }
 
+// Mirror failover (docs/protocol.md, issue 18). A device with a version store
+// judges each mirror against the highest version it accepted, not against
+// what judging the mirror before left in its buffers: a primary replaying an
+// older signed release must not hide a newer one on the fallback.
+void testEachMirrorJudgedOnItsOwn() {
+  const std::pair<const char*, const char*> runningAndOffered[] = {{"1.0.0", "2.0.0"}, {"1.0.0-rc.1", "2.0.1"}};
+  for (const auto& [running, offered] : runningAndOffered) {
+    const std::string name = std::string("running ") + running + ", fallback offers " + offered;
+    Device device;
+    device.flow.setRunningVersion(running);
+    MemoryVersionStore store;
+    store.stored = running;
+    store.offer = "2.0.0";  // seen earlier at a rollout that left this device out
+    device.flow.setVersionStore(&store);
+    Release replayed;
+    replayed.version = "1.5.0";
+    device.publish(replayed);
+    Release current;
+    current.version = offered;
+    current.extra = "rollout=100\nseq=1\n";
+    device.addFallback(current);
+    checkEqual(code(device.flow.update()), "updated", name + ": the fallback's release installs");
+    checkEqual(static_cast<long long>(device.flow.mirrorIndex()), 1, name + ": from the fallback");
+    checkEqual(store.stored, offered, name + ": recorded as the highest accepted");
+    checkEqual(store.offer + " " + std::to_string(store.offerSeq), std::string(offered) + " 1",
+               name + ": the offer record follows the newer offer");
+  }
+}
+
+// Any failure of a mirror passes the poll to the next one: an offer whose
+// image cannot be fetched, or does not match, is a failure of that mirror.
+struct MirrorFailure {
+  const char* name;
+  void (*arrange)(FakeResponse& primaryImage);
+  const char* alone;  // the result when the primary is the only mirror
+};
+
+const MirrorFailure kImageFailures[] = {
+    {"image 404", [](FakeResponse& image) { image.status = 404; }, "http_status"},
+    {"other image bytes", [](FakeResponse& image) { image.body = imageBytes(image.body.size(), 'y'); }, "hash_mismatch"},
+    {"connection closed early", [](FakeResponse& image) { image.closeAfter = 1000; }, "network"},
+    {"stalled download", [](FakeResponse& image) { image.stallAfter = 700; }, "timeout"},
+    {"no Content-Length", [](FakeResponse& image) { image.sendContentLength = false; }, "size_mismatch"},
+};
+
+void testFailoverAfterImageFailure() {
+  for (const MirrorFailure& failure : kImageFailures) {
+    const std::string name = failure.name;
+    const Release release;
+    Device alone;
+    alone.publish(release);
+    failure.arrange(alone.transport.responses[kImageUrl]);
+    checkEqual(code(alone.flow.update()), failure.alone, name + ": one mirror");
+
+    Device device;
+    device.publish(release);
+    failure.arrange(device.transport.responses[kImageUrl]);
+    device.addFallback(release);
+    checkEqual(code(device.flow.check()), "update_available", name + ": check() asks for manifests only");
+    checkEqual(static_cast<long long>(device.flow.mirrorIndex()), 0, name + ": the primary's offer");
+    checkEqual(code(device.flow.update()), "updated", name + ": the fallback's image installs");
+    checkEqual(static_cast<long long>(device.flow.mirrorIndex()), 1, name + ": from the fallback");
+    check(device.flash.committed == release.image, name + ": the fallback's image committed");
+    check(!device.flash.open && device.flash.commits == 1, name + ": nothing left open");
+    checkEqual(device.transport.requests.back(), kFallbackImageUrl, name + ": the image beside the fallback's manifest");
+
+    Device bothFail;
+    bothFail.publish(release);
+    failure.arrange(bothFail.transport.responses[kImageUrl]);
+    bothFail.addFallback(release);
+    bothFail.transport.responses[kFallbackImageUrl].status = 404;
+    checkEqual(code(bothFail.flow.update()), "http_status", name + ", fallback 404: the last mirror's failure");
+    checkEqual(bothFail.flow.httpStatus(), 404, name + ", fallback 404: its status");
+    checkNothingLeftOpen(bothFail, name + ", fallback 404");
+  }
+}
+
+// A primary that trickles latest.txt, each byte within the read timeout,
+// spends its own share of the poll's time bound, not the fallback's.
+void testEachMirrorHasItsShareOfTime() {
+  Device device;
+  const Release release;
+  device.publish(release);
+  device.transport.responses[kManifestUrl].bytesPerRead = 1;
+  device.addFallback(release);
+  device.flow.setTimeouts(1000, 10000);
+  device.clock.stepMs = 100;  // each byte of the primary's manifest takes 100 ms
+  checkEqual(code(device.flow.update()), "updated", "trickling primary: the fallback serves");
+  checkEqual(static_cast<long long>(device.flow.mirrorIndex()), 1, "from the fallback");
+  const std::vector<uint32_t>& total = device.transport.totalTimeouts;
+  check(total.size() == 3 && total[0] <= 5000 && total[0] >= 4800, "the primary gets half the time bound");
+  check(total[1] <= 5000 && total[1] >= 4700, "the fallback gets what is left of the poll's time bound");
+  check(device.clock.nowMs <= 10000, "the poll ends within its time bound");
+
+  Device alone;
+  alone.publish(release);
+  alone.flow.setTimeouts(1000, 10000);
+  alone.clock.stepMs = 100;
+  checkEqual(code(alone.flow.update()), "updated", "one mirror: the whole time bound");
+  check(alone.transport.totalTimeouts[0] >= 9800, "its manifest GET gets all of it");
+}
+
+// The probe poll (fallbacks first) comes every kMirrorProbeInterval polls,
+// whatever the primary answered: polls on which it failed count too.
+void testProbeCountsPolls() {
+  Device device;
+  Release running;
+  running.version = "1.0.0";
+  device.publish(running);
+  device.transport.responses[kManifestUrl].status = 500;
+  device.addFallback(running);
+  const size_t failingPolls = 4;
+  for (size_t poll = 1; poll <= failingPolls; ++poll) {
+    checkEqual(code(device.flow.update()), "no_update", "primary down: the fallback answers");
+  }
+  device.publish(running);  // the primary is back, and stays behind
+  device.publish(Release(), kFallbackManifestUrl, kFallbackImageUrl);
+  for (size_t poll = failingPolls + 1; poll < kMirrorProbeInterval; ++poll) {
+    checkEqual(code(device.flow.update()), "no_update", "poll " + std::to_string(poll) + ": the primary answers");
+    checkEqual(static_cast<long long>(device.flow.mirrorIndex()), 0, "poll " + std::to_string(poll) + ": primary");
+  }
+  checkEqual(code(device.flow.update()), "updated", "the probe poll comes after kMirrorProbeInterval polls");
+  checkEqual(static_cast<long long>(device.flow.mirrorIndex()), 1, "the probe's offer from the fallback");
+}
+
 }  // namespace
 
 // Runs each backend call on a worker thread, handed over through an atomic
@@ -1064,4 +1199,8 @@ void runFlowTests() {
   testGuardedPoll();
   testFleetSettings();
   testRolloutAndReplay();
+  testEachMirrorJudgedOnItsOwn();
+  testFailoverAfterImageFailure();
+  testEachMirrorHasItsShareOfTime();
+  testProbeCountsPolls();
 }

@@ -1,6 +1,7 @@
 // Mirror failover, end to end: the simulated device is given up to three
 // manifest URLs on 127.0.0.1. A primary that is down (closed port, 500,
-// hanging) passes the poll to the next mirror within the poll's time bound,
+// hanging), that cannot serve the image it offers, or that trickles its
+// manifest passes the poll to the next mirror within the poll's time bound,
 // and a primary that is stale but validly signed is probed past.
 import { cpSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -90,6 +91,65 @@ describe('mirror failover', () => {
       extra: timeouts,
     });
     expect(run).toMatchObject({ result: 'network', fields: { detail: 'connect', mirror: '1' } });
+  });
+
+  it('a primary offering a release whose image it answers 404 for passes the poll to the fallback', async () => {
+    const fleet = await fleetWithRelease();
+    const primary = await mirrorOf(fleet.mirrorFolder);
+    primary.fault = (request, response) => {
+      if (!request.url?.endsWith('.bin')) return false;
+      response.writeHead(404, { 'Content-Length': 9 }).end('not found');
+      return true;
+    };
+    const backup = await mirrorOf(fleet.mirrorFolder);
+    const urls = [`${primary.url}${LATEST}`, `${backup.url}${LATEST}`];
+    const run = await fleet.device({ version: '1.0.0', urls, extra: timeouts });
+    expect(run).toMatchObject({ result: 'updated', fields: { offered: '1.1.0', mirror: '1' } });
+    const image = `/${BOARD}/firmware-1.1.0.bin`;
+    expect(primary.requests).toEqual([LATEST, image]);
+    expect(backup.requests).toEqual([LATEST, image]);
+  });
+
+  it('a primary trickling latest.txt, each byte within the read timeout, leaves the fallback its share of the time bound', async () => {
+    const fleet = await fleetWithRelease();
+    const primary = await mirrorOf(fleet.mirrorFolder);
+    primary.fault = (_request, response, body) => {
+      if (!body) return false;
+      response.writeHead(200, { 'Content-Length': body.length });
+      let sent = 0;
+      const trickle = setInterval(() => {
+        if (sent < body.length) response.write(body.subarray(sent, ++sent));
+      }, READ_TIMEOUT_MS / 4);
+      response.on('close', () => clearInterval(trickle));
+      return true;
+    };
+    const backup = await mirrorOf(fleet.mirrorFolder);
+    const started = Date.now();
+    const urls = [`${primary.url}${LATEST}`, `${backup.url}${LATEST}`];
+    const run = await fleet.device({ version: '1.0.0', urls, extra: timeouts });
+    expect(Date.now() - started).toBeLessThan(UPDATE_TIMEOUT_MS);
+    expect(run).toMatchObject({ result: 'updated', fields: { offered: '1.1.0', mirror: '1' } });
+    expect(backup.requests).toEqual([LATEST, `/${BOARD}/firmware-1.1.0.bin`]);
+  });
+
+  it('a primary replaying an older signed release does not hide a newer one on the fallback from a device with a version store', async () => {
+    const fleet = await startFleet();
+    servers.push(fleet.server);
+    await fleet.publish('1.5.0');
+    const replayFolder = join(fleet.folder, 'replay');
+    cpSync(fleet.mirrorFolder, replayFolder, { recursive: true });
+    // 2.0.0 is first offered to 10 %: a device without an id records the offer and waits.
+    await fleet.publish('2.0.0', ['--rollout', '10']);
+    const state = join(fleet.folder, 'device-state.txt');
+    expect((await fleet.device({ version: '1.0.0', state, extra: timeouts })).result).toBe('not_in_rollout');
+    expect(readFileSync(state, 'latin1')).toMatch(/^offer=2\.0\.0 0$/m);
+    await fleet.rollout(100);
+    const replay = await mirrorOf(replayFolder);
+    const fresh = await mirrorOf(fleet.mirrorFolder);
+    const urls = [`${replay.url}${LATEST}`, `${fresh.url}${LATEST}`];
+    const run = await fleet.device({ version: '1.0.0', state, urls, extra: timeouts });
+    expect(run).toMatchObject({ result: 'updated', fields: { offered: '2.0.0', mirror: '1' } });
+    expect(readFileSync(state, 'latin1')).toMatch(/^highest=2\.0\.0$/m);
   });
 
   it('a stale primary with a validly signed older manifest is probed past within the probe interval; idle polls ask the primary only', async () => {

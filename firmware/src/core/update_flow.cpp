@@ -126,20 +126,26 @@ void UpdateFlow::onProgress(ProgressCallback callback, void* context) {
   progressContext_ = context;
 }
 
-Result UpdateFlow::check() { return poll(); }
+Result UpdateFlow::check() { return poll(false); }
 
-Result UpdateFlow::update() {
-  const Result offer = poll();
-  return offer == Result::UpdateAvailable ? install() : offer;
-}
+Result UpdateFlow::update() { return poll(true); }
 
-// What is left of the update's own time bound; 0 once it is over.
+// What is left of the current mirror's share of the poll's time bound; 0 once it is over.
 uint32_t UpdateFlow::timeLeftMs() const {
   const uint32_t elapsed = clock_.millis() - startedAtMs_;
-  return elapsed < updateTimeoutMs_ ? updateTimeoutMs_ - elapsed : 0;
+  return elapsed < mirrorEndsAtMs_ ? mirrorEndsAtMs_ - elapsed : 0;
 }
 
-// One read of a body: its wait ends with the update's own time bound too.
+// Before each mirror: it may spend half of what is left of the poll's time
+// bound, the last one asked all of it, so a mirror that trickles its answers
+// cannot spend the next mirror's time. (Halves: the chip has no divide.)
+STATIC_OTA_ONE_CALLER void UpdateFlow::shareTime(bool last) {
+  const uint32_t elapsed = clock_.millis() - startedAtMs_;
+  const uint32_t left = elapsed < updateTimeoutMs_ ? updateTimeoutMs_ - elapsed : 0;
+  mirrorEndsAtMs_ = elapsed + (last ? left : left / 2);
+}
+
+// One read of a body: its wait ends with the mirror's share of the time bound too.
 TransportError UpdateFlow::readBody(uint8_t* buffer, size_t capacity, size_t& received) {
   received = 0;
   uint32_t waitMs = timeLeftMs();
@@ -168,31 +174,35 @@ STATIC_OTA_ONE_CALLER TextSpan UpdateFlow::recordRunningVersion() {
   return running;
 }
 
-Result UpdateFlow::poll() {
+Result UpdateFlow::poll(bool installOffer) {
   startedAtMs_ = clock_.millis();
   clearDetails(0);
   if (mirrorCount_ == 0 || trustedKeys_.count() < requiredSignatures_ || runningVersion_[0] == '\0' || board_[0] == '\0') {
     return Result::ConfigError;
   }
-  const TextSpan highest = recordRunningVersion();
 
-  // The primary first; a failure there moves on to the next mirror within
-  // this poll (and its time bound), and an answer without an offer ends the
-  // poll. Every kMirrorProbeInterval polls the primary answered, the
+  // The primary first; any failure there (its manifest, or for update() its
+  // image) moves on to the next mirror within this poll, and an answer
+  // without an offer ends the poll. Every kMirrorProbeInterval-th poll, the
   // fallbacks are asked first and the primary last, so an older but validly
   // signed primary cannot hide a newer release, and the poll still ends with
   // the primary's own answer.
   const bool probe = mirrorCount_ > 1 && lastPoll_.pollsUntilProbe == 0;
+  if (probe) {
+    lastPoll_.pollsUntilProbe = kMirrorProbeInterval - 1;
+  } else if (lastPoll_.pollsUntilProbe != 0) {
+    --lastPoll_.pollsUntilProbe;
+  }
   Result result = Result::ConfigError;
   for (size_t step = 0; step < mirrorCount_; ++step) {
     const size_t mirror = !probe ? step : step + 1 < mirrorCount_ ? step + 1 : 0;
-    result = pollMirror(mirror, highest);
-    if (result == Result::UpdateAvailable || (answered(result) && (!probe || mirror == 0))) break;
-  }
-  if (probe) {
-    lastPoll_.pollsUntilProbe = kMirrorProbeInterval - 1;
-  } else if (mirrorIndex_ == 0 && answered(result) && lastPoll_.pollsUntilProbe != 0) {
-    --lastPoll_.pollsUntilProbe;
+    shareTime(step + 1 == mirrorCount_);
+    // Read again for each mirror: judging one reuses the buffer it is read into.
+    result = pollMirror(mirror, recordRunningVersion());
+    if (installOffer && result == Result::UpdateAvailable) result = install();
+    if (result == Result::UpdateAvailable || result == Result::Updated || (answered(result) && (!probe || mirror == 0))) {
+      break;
+    }
   }
   return result;
 }
@@ -312,7 +322,8 @@ STATIC_OTA_ONE_CALLER Result UpdateFlow::evaluateManifest(size_t mirror, size_t 
 // signing, such as the wider rollout before a halt), is a replay.
 STATIC_OTA_ONE_CALLER bool UpdateFlow::recordOffer(const Manifest& manifest) {
   if (versionStore_ == nullptr) return true;
-  // storedVersion_ is free again: `highest` was compared before the signature check.
+  // storedVersion_ is free again: `highest` was compared before the signature
+  // check, and the next mirror's poll reads the record again.
   uint32_t recordedSeq = 0;
   if (versionStore_->loadOffer(storedVersion_, sizeof(storedVersion_), recordedSeq)) {
     const TextSpan version{storedVersion_, boundedLength(storedVersion_, kMaxVersionLength)};

@@ -36,8 +36,9 @@ class UpdateFlow {
   // setters forgets the last poll's validators: they were obtained under the
   // old settings, which may decide the same manifest bytes differently.
   bool setManifestUrl(const char* url);  // the primary mirror; drops any fallbacks
-  // A fallback mirror's manifest URL, tried in order after the primary (at
-  // most kMaxManifestUrls in all); false when the list is full. See
+  // A fallback mirror's manifest URL, tried in order after the primary when
+  // the mirror before fails, its manifest or the image it offers (at most
+  // kMaxManifestUrls in all); false when the list is full. See
   // docs/protocol.md, "Mirror failover".
   bool addMirrorUrl(const char* url);
   bool addTrustedKey(const uint8_t publicKey[kPublicKeyLength]);
@@ -56,6 +57,8 @@ class UpdateFlow {
     forgetLastPoll();
     versionStore_ = store;
   }
+  // Each wait of a read, and a whole check() or update(); with fallback
+  // mirrors each mirror but the last asked gets half of what is left of it.
   void setTimeouts(uint32_t readTimeoutMs, uint32_t updateTimeoutMs);
   // A version that failed its trial boot here ("" for none): offered again,
   // it is RolledBack, without cryptography. False, with none refused, when
@@ -114,7 +117,7 @@ class UpdateFlow {
  private:
   bool setText(const char* text, char* out, size_t capacity);
   bool setVersion(const char* version, char (&out)[kMaxVersionLength + 1]);
-  Result poll();
+  Result poll(bool installOffer);
   Result pollMirror(size_t mirror, const TextSpan& highest);
   void clearDetails(size_t mirror);
   TextSpan recordRunningVersion();
@@ -142,6 +145,7 @@ class UpdateFlow {
   Step receiveChunks(ImageSession& session, size_t& chunkLength);
   Result failTransport(TransportError error);
   uint32_t timeLeftMs() const;
+  void shareTime(bool last);
   TransportError readBody(uint8_t* buffer, size_t capacity, size_t& received);
 
   // Scalars first: small offsets keep the chip's loads and stores short.
@@ -154,7 +158,8 @@ class UpdateFlow {
   void* progressContext_ = nullptr;
   uint32_t readTimeoutMs_ = kDefaultReadTimeoutMs;
   uint32_t updateTimeoutMs_ = kDefaultUpdateTimeoutMs;
-  uint32_t startedAtMs_ = 0;
+  uint32_t startedAtMs_ = 0;     // the poll's start
+  uint32_t mirrorEndsAtMs_ = 0;  // the end of the current mirror's share, counted from startedAtMs_
 
   ManifestError manifestError_ = ManifestError::None;
   TransportError transportError_ = TransportError::None;
