@@ -9,7 +9,14 @@ import { STABLE_CHANNEL } from './manifest.js';
 import { createTarget, type TargetConfig } from './publish/targets.js';
 import { runFleet } from './fleet.js';
 import { checkBoard, runRelease } from './release.js';
-import { changeRollout, cosign, parseRequiredSignatures, parseRolloutPercent } from './resign.js';
+import {
+  changeRollout,
+  cosign,
+  describeRelease,
+  parseRequiredSignatures,
+  parseRolloutPercent,
+  type ExpectedRelease,
+} from './resign.js';
 import {
   checkSigningKeys,
   generateKey,
@@ -325,13 +332,28 @@ async function verify(options: VerifyOptions, out: Write): Promise<void> {
   out(`  image ${report.imageLocation}:${encoding} ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)\n`);
 }
 
-/** What rollout and cosign share: the manifest on a mirror, the keys and the threshold. */
+/** What rollout and cosign share: the manifest on a mirror, the keys, the threshold and what was reviewed. */
 interface ResignOptions extends TargetOptions {
   board: string;
   channel: string;
   key?: string[];
   trustedKey?: string[];
   requiredSignatures?: string;
+  expectVersion?: string;
+  expectSha256?: string;
+}
+
+/** --expect-version and --expect-sha256: the release the maintainer reviewed. */
+function expectedRelease(options: ResignOptions): ExpectedRelease {
+  const sha256 = options.expectSha256?.trim().toLowerCase();
+  if (sha256 !== undefined && !/^[0-9a-f]{64}$/.test(sha256))
+    throw new UsageError(
+      `--expect-sha256 must be 64 hex characters (as verify prints it), got ${JSON.stringify(options.expectSha256)}`,
+    );
+  return {
+    version: optional(options.expectVersion, (text) => parseVersion(text, '--expect-version')),
+    sha256,
+  };
 }
 
 interface RolloutOptions extends ResignOptions {
@@ -347,6 +369,7 @@ async function rollout(options: RolloutOptions, out: Write, env: NodeJS.ProcessE
   const required = optional(options.requiredSignatures, (text) =>
     parseRequiredSignatures(text, '--required-signatures'),
   );
+  const expected = expectedRelease(options);
   const keys = await readKeys(options.key ?? [], env);
   const result = await changeRollout(await createTarget(config), {
     ...location,
@@ -354,10 +377,13 @@ async function rollout(options: RolloutOptions, out: Write, env: NodeJS.ProcessE
     keys,
     trustedKeys,
     requiredSignatures: required,
+    expected,
   });
+  const { manifest } = result;
   out(
-    `${result.path}: ${result.version} rollout ${result.previousPercent}% -> ${result.percent}% (seq ${result.seq})${percent === 0 ? ', halted' : ''}\n`,
+    `${result.path}: ${manifest.version} rollout ${result.previousPercent}% -> ${manifest.rollout}% (seq ${manifest.seq})${percent === 0 ? ', halted' : ''}\n`,
   );
+  out(`  ${describeRelease(manifest)}\n`);
   if (result.path.endsWith('/pending.txt'))
     out('staged: devices keep the current manifest until static-ota cosign adds the other signatures\n');
 }
@@ -368,6 +394,7 @@ async function cosignCommand(options: ResignOptions, out: Write, env: NodeJS.Pro
   const location = manifestLocation(options);
   const trustedKeys = publicKeys(options.trustedKey, 'trusted-key');
   const required = requiredSignatures(options.requiredSignatures, 2);
+  const expected = expectedRelease(options);
   const keys = await readKeys(options.key ?? [], env);
   if (keys.length !== 1) throw new UsageError(`cosign adds one signature: give exactly one key, got ${keys.length}`);
   const result = await cosign(await createTarget(config), {
@@ -375,10 +402,22 @@ async function cosignCommand(options: ResignOptions, out: Write, env: NodeJS.Pro
     key: keys[0],
     trustedKeys,
     requiredSignatures: required,
+    expected,
   });
   out(
-    `${result.path}: ${result.version} now has ${result.signatures} signature${result.signatures === 1 ? '' : 's'}${result.promoted ? ', promoted to latest.txt' : ''}\n`,
+    `${result.path}: ${result.manifest.version} now has ${result.signatures} signature${result.signatures === 1 ? '' : 's'}${result.promoted ? ', promoted to latest.txt' : ''}\n`,
   );
+  out(`  ${describeRelease(result.manifest)}\n`);
+}
+
+/** The options that pin what a maintainer reviewed, for rollout and cosign. */
+function addExpectOptions(command: Command, what: string): Command {
+  return command
+    .option('--expect-version <semver>', `refuse unless the manifest ${what} offers this version`)
+    .option(
+      '--expect-sha256 <hex>',
+      `refuse unless the manifest ${what} names the image with this SHA-256 (as verify prints it)`,
+    );
 }
 
 function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
@@ -481,14 +520,15 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
     .option('--key <path>', `signing key file; repeatable; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect)
     .option(
       '--trusted-key <key>',
-      `public key the current manifest may be signed by, as ${PUBLIC_KEY_FORMS}; repeatable; default: the signing keys`,
+      `public key devices trust, as ${PUBLIC_KEY_FORMS}; the current manifest must verify under these; repeatable; default: the signing keys`,
       collect,
     )
     .option(
       '--required-signatures <k>',
-      'signatures devices require (default: as many as the current manifest carries from trusted keys); with fewer keys the change is staged for cosign',
+      'signatures devices require (default: one per trusted key); the current manifest must carry them; with fewer keys the change is staged for cosign',
     )
     .action((options: RolloutOptions) => rollout(options, out, env));
+  addExpectOptions(rolloutCommand, 'on the mirror');
   addTargetOptions(rolloutCommand);
 
   const cosignCommandLine = command(
@@ -503,8 +543,13 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
       `public key devices trust, as ${PUBLIC_KEY_FORMS}; every existing signature must verify under these; repeatable (required)`,
       collect,
     )
-    .option('--required-signatures <k>', 'signatures that promote a staged manifest to latest.txt', '2')
+    .option(
+      '--required-signatures <k>',
+      'signatures devices require, which promote a staged manifest to latest.txt',
+      '2',
+    )
     .action((options: ResignOptions) => cosignCommand(options, out, env));
+  addExpectOptions(cosignCommandLine, 'to cosign');
   addTargetOptions(cosignCommandLine);
 
   command('verify', 'check a mirror as a device does: latest.txt, its signature, then the image size and SHA-256')
