@@ -75,7 +75,7 @@ function acceptedManifest(
 ): OpenedManifest {
   const verdict = judgeManifest(bytes, policy, { ignoreSignatureCount: staged });
   if (!verdict.accepted) {
-    const devices = `devices trusting these ${policy.trustedKeys.length} keys and requiring ${policy.requiredSignatures} signatures (--required-signatures)`;
+    const devices = `devices trusting these ${distinctKeyCount(policy.trustedKeys)} keys and requiring ${policy.requiredSignatures} signatures (--required-signatures)`;
     throw new Error(
       `${path} in ${where}: ${verdict.reason}. ${devices} refuse it${staged ? ' even once cosigned' : ''}, so no signature is added to it${rule}`,
     );
@@ -91,9 +91,16 @@ function acceptedManifest(
   return manifest;
 }
 
-/** k defaults to every distinct trusted key: the strictest threshold devices trusting them can set. */
 const distinctKeyCount = (keys: readonly Uint8Array[]): number =>
   new Set(keys.map((key) => Buffer.from(key).toString('hex'))).size;
+
+/**
+ * rollout's k when none is given: one per distinct trusted key (at most what
+ * devices can require), the strictest threshold devices trusting them can set.
+ * Never read from the mirror: whoever writes it would choose it.
+ */
+const strictestThreshold = (keys: readonly Uint8Array[]): number =>
+  Math.min(distinctKeyCount(keys), MAX_REQUIRED_SIGNATURES);
 
 export interface RolloutChange extends ManifestLocation {
   percent: number;
@@ -129,7 +136,7 @@ export function changeRollout(target: MirrorTarget, change: RolloutChange): Prom
   const trustedKeys = change.trustedKeys?.length ? change.trustedKeys : change.keys.map((key) => key.publicKey);
   const policy: DevicePolicy = {
     trustedKeys,
-    requiredSignatures: change.requiredSignatures ?? distinctKeyCount(trustedKeys),
+    requiredSignatures: change.requiredSignatures ?? strictestThreshold(trustedKeys),
     board: change.board,
     channel: change.channel,
     now: change.now ?? nowInSeconds(),
