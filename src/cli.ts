@@ -8,8 +8,16 @@ import { CLI_DEFAULTS, COMPRESS_MODES, parseDuration, parsePositiveInteger, type
 import { STABLE_CHANNEL } from './manifest.js';
 import { createTarget, type TargetConfig } from './publish/targets.js';
 import { runFleet } from './fleet.js';
+import type { VerifyReport } from './verify.js';
 import { checkBoard, runRelease } from './release.js';
-import { changeRollout, cosign, parseRequiredSignatures, parseRolloutPercent } from './resign.js';
+import {
+  changeRollout,
+  cosign,
+  describeRelease,
+  parseRequiredSignatures,
+  parseRolloutPercent,
+  type ExpectedRelease,
+} from './resign.js';
 import {
   checkSigningKeys,
   generateKey,
@@ -293,45 +301,113 @@ interface VerifyOptions {
   pubkey?: string[];
   requiredSignatures?: string;
   pending?: boolean;
+  warnBefore?: string;
+  timeout?: string;
+  json?: boolean;
+}
+
+/** A duration that must say its unit: `7` alone could mean seconds or days. */
+function durationWithUnit(text: string, name: string): number {
+  if (/^\s*\d+\s*$/.test(text))
+    throw new UsageError(`${name} needs a unit: 7d, 12h, 30m or 45s, got ${JSON.stringify(text)}`);
+  return parsed(() => parseDuration(text, name));
 }
 
 async function verify(options: VerifyOptions, out: Write): Promise<void> {
   requireOptions({ ...options }, ['mirror', 'board', 'pubkey']);
   // Loaded only to verify: importing node:http and node:https costs every publish tens of milliseconds.
-  const { parseMirror, verifyMirror } = await import('./verify.js');
+  const { parseMirror, verifyMirror, VerifyError } = await import('./verify.js');
   const trustedKeys = publicKeys(options.pubkey, 'pubkey');
   const required = requiredSignatures(options.requiredSignatures, 1);
   if (required > trustedKeys.length)
     throw new UsageError(`--required-signatures ${required} needs as many --pubkey keys, got ${trustedKeys.length}`);
-  const report = await verifyMirror({
+  const warnBeforeSeconds = optional(options.warnBefore, (text) => durationWithUnit(text, '--warn-before'));
+  const timeoutSeconds = optional(options.timeout, (text) => durationWithUnit(text, '--timeout'));
+  const request = {
     mirror: parsed(() => parseMirror(options.mirror, '--mirror')),
     ...manifestLocation(options),
     trustedKeys,
     requiredSignatures: required,
     pending: options.pending === true,
-  });
+    warnBeforeSeconds,
+    timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
+  };
+  let report: VerifyReport;
+  try {
+    report = await verifyMirror(request);
+  } catch (error) {
+    // A script reads the failure on stdout; the message still goes to stderr with exit 1.
+    const code = error instanceof VerifyError ? error.code : 'error';
+    if (options.json) out(`${JSON.stringify({ ok: false, code, error: (error as Error).message }, null, 2)}\n`);
+    throw error;
+  }
+  out(options.json ? `${JSON.stringify(verifyJson(report), null, 2)}\n` : verifyText(report, options));
+}
+
+/** The report of verify --json: one object, the fields a monitor checks. */
+function verifyJson(report: VerifyReport): Record<string, unknown> {
+  const { manifest } = report;
+  return {
+    ok: true,
+    manifest: report.manifestLocation,
+    image: report.imageLocation,
+    version: manifest.version,
+    board: manifest.board,
+    channel: manifest.channel,
+    rollout: manifest.rollout,
+    seq: manifest.seq,
+    expires: manifest.expires === undefined ? null : new Date(manifest.expires * 1000).toISOString(),
+    signedBy: manifest.verifiedKeys,
+    requiredSignatures: report.requiredSignatures,
+    awaitingCosign: report.awaitingCosign,
+    size: manifest.size,
+    sha256: manifest.sha256,
+    encoding: manifest.encoding ?? null,
+    warnings: report.warnings,
+  };
+}
+
+function verifyText(report: VerifyReport, options: VerifyOptions): string {
   const { manifest } = report;
   const signatures = manifest.verifiedKeys.length;
-  const count = options.requiredSignatures === undefined ? `${signatures}` : `${signatures} of ${required}`;
-  out(`OK ${report.manifestLocation}${report.awaitingCosign ? ' (awaiting cosign)' : ''}\n`);
-  out(
-    `  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedKeys.join(', ')} (${count} signature${count === '1' ? '' : 's'})\n`,
-  );
-  out(`  rollout ${manifest.rollout} %${manifest.rollout === 0 ? ' (halted)' : ''}, seq ${manifest.seq}\n`);
-  if (manifest.expires !== undefined) out(`  expires ${new Date(manifest.expires * 1000).toISOString()}\n`);
+  const count =
+    options.requiredSignatures === undefined ? `${signatures}` : `${signatures} of ${report.requiredSignatures}`;
   const encoding = manifest.encoding
     ? ` ${manifest.encoding} (the ESP8266 boot loader inflates it; ESP32 devices refuse it)`
     : '';
-  out(`  image ${report.imageLocation}:${encoding} ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)\n`);
+  return [
+    `OK ${report.manifestLocation}${report.awaitingCosign ? ' (awaiting cosign)' : ''}`,
+    `  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedKeys.join(', ')} (${count} signature${count === '1' ? '' : 's'})`,
+    `  rollout ${manifest.rollout} %${manifest.rollout === 0 ? ' (halted)' : ''}, seq ${manifest.seq}`,
+    ...(manifest.expires === undefined ? [] : [`  expires ${new Date(manifest.expires * 1000).toISOString()}`]),
+    `  image ${report.imageLocation}:${encoding} ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)`,
+    ...report.warnings.map((warning) => `warning: ${warning}`),
+    '',
+  ].join('\n');
 }
 
-/** What rollout and cosign share: the manifest on a mirror, the keys and the threshold. */
+/** What rollout and cosign share: the manifest on a mirror, the keys, the threshold and what was reviewed. */
 interface ResignOptions extends TargetOptions {
   board: string;
   channel: string;
   key?: string[];
   trustedKey?: string[];
   requiredSignatures?: string;
+  expectVersion?: string;
+  expectSha256?: string;
+}
+
+/** --expect-version and --expect-sha256: the release the maintainer reviewed. */
+function expectedRelease(options: ResignOptions): ExpectedRelease {
+  const sha256 = options.expectSha256?.trim().toLowerCase();
+  if (sha256 !== undefined && !/^[0-9a-f]{64}$/.test(sha256))
+    throw new UsageError(
+      `--expect-sha256 must be 64 hex characters (as verify prints it), got ${JSON.stringify(options.expectSha256)}`,
+    );
+  return {
+    version: optional(options.expectVersion, (text) => parseVersion(text, '--expect-version')),
+    sha256,
+  };
 }
 
 interface RolloutOptions extends ResignOptions {
@@ -347,6 +423,7 @@ async function rollout(options: RolloutOptions, out: Write, env: NodeJS.ProcessE
   const required = optional(options.requiredSignatures, (text) =>
     parseRequiredSignatures(text, '--required-signatures'),
   );
+  const expected = expectedRelease(options);
   const keys = await readKeys(options.key ?? [], env);
   const result = await changeRollout(await createTarget(config), {
     ...location,
@@ -354,10 +431,13 @@ async function rollout(options: RolloutOptions, out: Write, env: NodeJS.ProcessE
     keys,
     trustedKeys,
     requiredSignatures: required,
+    expected,
   });
+  const { manifest } = result;
   out(
-    `${result.path}: ${result.version} rollout ${result.previousPercent}% -> ${result.percent}% (seq ${result.seq})${percent === 0 ? ', halted' : ''}\n`,
+    `${result.path}: ${manifest.version} rollout ${result.previousPercent}% -> ${manifest.rollout}% (seq ${manifest.seq})${percent === 0 ? ', halted' : ''}\n`,
   );
+  out(`  ${describeRelease(manifest)}\n`);
   if (result.path.endsWith('/pending.txt'))
     out('staged: devices keep the current manifest until static-ota cosign adds the other signatures\n');
 }
@@ -368,6 +448,7 @@ async function cosignCommand(options: ResignOptions, out: Write, env: NodeJS.Pro
   const location = manifestLocation(options);
   const trustedKeys = publicKeys(options.trustedKey, 'trusted-key');
   const required = requiredSignatures(options.requiredSignatures, 2);
+  const expected = expectedRelease(options);
   const keys = await readKeys(options.key ?? [], env);
   if (keys.length !== 1) throw new UsageError(`cosign adds one signature: give exactly one key, got ${keys.length}`);
   const result = await cosign(await createTarget(config), {
@@ -375,10 +456,22 @@ async function cosignCommand(options: ResignOptions, out: Write, env: NodeJS.Pro
     key: keys[0],
     trustedKeys,
     requiredSignatures: required,
+    expected,
   });
   out(
-    `${result.path}: ${result.version} now has ${result.signatures} signature${result.signatures === 1 ? '' : 's'}${result.promoted ? ', promoted to latest.txt' : ''}\n`,
+    `${result.path}: ${result.manifest.version} now has ${result.signatures} signature${result.signatures === 1 ? '' : 's'}${result.promoted ? ', promoted to latest.txt' : ''}\n`,
   );
+  out(`  ${describeRelease(result.manifest)}\n`);
+}
+
+/** The options that pin what a maintainer reviewed, for rollout and cosign. */
+function addExpectOptions(command: Command, what: string): Command {
+  return command
+    .option('--expect-version <semver>', `refuse unless the manifest ${what} offers this version`)
+    .option(
+      '--expect-sha256 <hex>',
+      `refuse unless the manifest ${what} names the image with this SHA-256 (as verify prints it)`,
+    );
 }
 
 function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
@@ -481,14 +574,15 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
     .option('--key <path>', `signing key file; repeatable; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect)
     .option(
       '--trusted-key <key>',
-      `public key the current manifest may be signed by, as ${PUBLIC_KEY_FORMS}; repeatable; default: the signing keys`,
+      `public key devices trust, as ${PUBLIC_KEY_FORMS}; the current manifest must verify under these; repeatable; default: the signing keys`,
       collect,
     )
     .option(
       '--required-signatures <k>',
-      'signatures devices require (default: as many as the current manifest carries from trusted keys); with fewer keys the change is staged for cosign',
+      'signatures devices require (default: one per trusted key); the current manifest must carry them; with fewer keys the change is staged for cosign',
     )
     .action((options: RolloutOptions) => rollout(options, out, env));
+  addExpectOptions(rolloutCommand, 'on the mirror');
   addTargetOptions(rolloutCommand);
 
   const cosignCommandLine = command(
@@ -503,12 +597,23 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
       `public key devices trust, as ${PUBLIC_KEY_FORMS}; every existing signature must verify under these; repeatable (required)`,
       collect,
     )
-    .option('--required-signatures <k>', 'signatures that promote a staged manifest to latest.txt', '2')
+    .option(
+      '--required-signatures <k>',
+      'signatures devices require, which promote a staged manifest to latest.txt',
+      '2',
+    )
     .action((options: ResignOptions) => cosignCommand(options, out, env));
+  addExpectOptions(cosignCommandLine, 'to cosign');
   addTargetOptions(cosignCommandLine);
 
-  command('verify', 'check a mirror as a device does: latest.txt, its signature, then the image size and SHA-256')
-    .option('--mirror <dir-or-url>', 'mirror root: a directory, or an http:// or https:// URL (required)')
+  command(
+    'verify',
+    'check a mirror as a device does: latest.txt, its signatures, board, channel and expiry, then the image size and SHA-256',
+  )
+    .option(
+      '--mirror <dir-or-url>',
+      'mirror root: a directory, or an http:// or https:// URL; or the latest.txt URL devices poll (required)',
+    )
     .option('--board <id>', 'board name (required)')
     .option(
       '--pubkey <key>',
@@ -521,6 +626,12 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
       'signatures from distinct trusted keys the manifest needs, as devices require (default 1)',
     )
     .option('--pending', 'check the staged manifest (pending.txt) awaiting cosignatures instead of latest.txt')
+    .option(
+      '--warn-before <duration>',
+      'warn when the manifest expires within this long, e.g. 7d (an expired one always fails, as on devices with a clock)',
+    )
+    .option('--timeout <duration>', 'give up on a request after this long, e.g. 10s (default 30s)')
+    .option('--json', 'print the report, or the failure with its code, as JSON')
     .action((options: VerifyOptions) => verify(options, out));
 
   command(

@@ -453,6 +453,70 @@ export function openManifest(
   };
 }
 
+/**
+ * What a device is configured with (firmware/src/core/update_flow.cpp): the
+ * keys it trusts, the signatures it requires from distinct ones (k of n), its
+ * board and channel, and its clock.
+ */
+export interface DevicePolicy {
+  trustedKeys: readonly Uint8Array[];
+  requiredSignatures: number;
+  board: string;
+  channel: string;
+  /** Unix seconds from the device's trusted clock; undefined: a device without one, which cannot check expires=. */
+  now?: number;
+}
+
+/** Why a device refuses a manifest: a protocol error, or one of the policy's checks after it. */
+export type RefusalCode = ManifestErrorCode | 'wrong_board' | 'wrong_channel' | 'expired';
+
+export type ManifestVerdict =
+  | {
+      accepted: true;
+      manifest: OpenedManifest;
+      /** Signatures still missing to reach k: 0 unless the count was ignored (a staged manifest). */
+      missingSignatures: number;
+    }
+  | { accepted: false; code: RefusalCode; reason: string };
+
+/**
+ * The one verdict on a manifest's bytes for every tool that signs, re-signs,
+ * promotes, verifies or shows one: the device's own checks in its order
+ * (openManifest at k, then board, channel, expiry). `ignoreSignatureCount`
+ * judges a staged manifest (pending.txt) on everything but the count: at
+ * least one valid trusted signature is still required. Version and rollout
+ * depend on the device's state and are the caller's to judge.
+ */
+export function judgeManifest(
+  bytes: Uint8Array,
+  policy: DevicePolicy,
+  { ignoreSignatureCount = false }: { ignoreSignatureCount?: boolean } = {},
+): ManifestVerdict {
+  let manifest: OpenedManifest;
+  try {
+    manifest = openManifest(bytes, policy.trustedKeys, ignoreSignatureCount ? 1 : policy.requiredSignatures);
+  } catch (error) {
+    if (error instanceof ManifestError) return { accepted: false, code: error.code, reason: error.message };
+    throw error;
+  }
+  const refuse = (code: RefusalCode, reason: string): ManifestVerdict => ({
+    accepted: false,
+    code,
+    reason: `${reason} (${code})`,
+  });
+  if (manifest.board !== policy.board)
+    return refuse('wrong_board', `the manifest is for board ${manifest.board}, not ${policy.board}`);
+  if (manifest.channel !== policy.channel)
+    return refuse('wrong_channel', `the manifest is for channel ${manifest.channel}, not ${policy.channel}`);
+  // As the device: refused only once the clock is past expires=.
+  if (manifest.expires !== undefined && policy.now !== undefined && policy.now > manifest.expires) {
+    const at = new Date(manifest.expires * 1000).toISOString();
+    return refuse('expired', `the manifest expired at ${at} (expires=${manifest.expires})`);
+  }
+  const missingSignatures = Math.max(0, policy.requiredSignatures - manifest.verifiedKeys.length);
+  return { accepted: true, manifest, missingSignatures };
+}
+
 /** The signed fields of an opened manifest, to sign them again with some changed (rollout, seq): none is lost. */
 export function signedFields(manifest: OpenedManifest): ManifestFields {
   const { version, board, channel, file, size, sha256, expires, rollout, seq, encoding, extra } = manifest;

@@ -79,7 +79,8 @@ describe('static-ota rollout', () => {
     const trusted = fleet.keys.flatMap((key) => ['--trusted-key', key.publicHex]);
     await fleet.publish('1.0.0', trusted);
     expect(pageRelease(fleet).rollout).toBeUndefined();
-    await fleet.rollout(0, trusted);
+    // Devices of this fleet require one signature: rollout judges at k = the trusted keys' count unless told.
+    await fleet.rollout(0, [...trusted, '--required-signatures', '1']);
     expect(pageRelease(fleet)).toMatchObject({ version: '1.0.0', rollout: '0' });
     await fleet.publish('1.1.0', [...TWO, ...trusted]);
     expect(pageRelease(fleet).version).toBe('1.0.0');
@@ -123,7 +124,7 @@ describe('static-ota verify', () => {
       cli(['verify', '--mirror', fleet.mirrorFolder, '--board', BOARD, ...pubkeys, ...extra], expectCode);
     await fleet.publish('1.0.0', ['--rollout', '25', ...trusted]);
     expect(await verify([])).toContain('rollout 25 %, seq 0');
-    await fleet.rollout(0, trusted);
+    await fleet.rollout(0, [...trusted, '--required-signatures', '1']);
     expect(await verify([])).toContain('rollout 0 % (halted), seq 1');
     expect(await verify(TWO, 1)).toContain('1 of 2 signatures');
 
