@@ -275,6 +275,39 @@ describe('image checks and the lockout guard', () => {
     await expect(sign(file, [fixture.key], { nextReleaseKeys: [successor.publicKey] })).resolves.toBeDefined();
   });
 
+  it('refuses a gzip image of several members: eboot inflates the first one only', async () => {
+    const fixture = setup();
+    const file = join(fixture.folder, 'image.bin');
+    const image = writeEspImage(file, { publicKey: fixture.key.publicKey, size: 20_000 });
+    // An empty first member: Node's gunzip inflates both (the image, its trailer right), eboot's uzlib the first.
+    writeFileSync(file, Buffer.concat([gzipSync(Buffer.alloc(0)), gzipSync(image)]));
+    await expect(sign(file, [fixture.key])).rejects.toThrow(
+      /gzip image .* has bytes after its first gzip member \(at byte 20 of \d+\)/,
+    );
+    writeFileSync(file, Buffer.concat([gzipSync(image), Buffer.alloc(8)]));
+    await expect(sign(file, [fixture.key])).rejects.toThrow(InputError);
+    // A header with a file name, a comment and extra data is still one member.
+    const named = gzipSync(image);
+    const header = Buffer.from([0x1f, 0x8b, 8, 0x04 | 0x08 | 0x10, 0, 0, 0, 0, 0, 3, 2, 0, 0x41, 0x42]);
+    writeFileSync(file, Buffer.concat([header, Buffer.from('image.bin\0note\0'), named.subarray(10)]));
+    await expect(sign(file, [fixture.key])).resolves.toMatchObject({ encoding: 'gzip' });
+  });
+
+  it('signs the size a gzip image inflates to as inflated-size=', async () => {
+    const fixture = setup();
+    const file = join(fixture.folder, 'image.bin');
+    const image = writeEspImage(file, { publicKey: fixture.key.publicKey, size: 30_000 });
+    writeFileSync(file, gzipSync(image));
+    const signed = await sign(file, [fixture.key]);
+    expect(signed.manifestText).toMatch(/^encoding=gzip\ninflated-size=30000\n/m);
+    expect(openManifest(Buffer.from(signed.manifestText, 'latin1'), [fixture.key.publicKey])).toMatchObject({
+      encoding: 'gzip',
+      inflatedSize: 30_000,
+    });
+    writeFileSync(file, image);
+    expect((await sign(file, [fixture.key])).manifestText).not.toMatch(/inflated-size=/);
+  });
+
   it('finds a key that straddles two read chunks', async () => {
     const fixture = setup();
     const file = join(fixture.folder, 'image.bin');
