@@ -404,7 +404,10 @@ function parseInflatedSize(value: string | undefined, encoding: string | undefin
   const inflatedSize = decimal(value, 'bad_inflated_size', INFLATED_SIZE_FIELD);
   if (inflatedSize === 0) throw new ManifestError('bad_inflated_size', `${INFLATED_SIZE_FIELD} is 0`);
   if (encoding === undefined) {
-    throw new ManifestError('bad_inflated_size', `${INFLATED_SIZE_FIELD} without encoding=gzip: a raw image is not inflated`);
+    throw new ManifestError(
+      'bad_inflated_size',
+      `${INFLATED_SIZE_FIELD} without encoding=gzip: a raw image is not inflated`,
+    );
   }
   return inflatedSize;
 }
@@ -478,7 +481,8 @@ export function openManifest(
 
 /** The signed fields of an opened manifest, to sign them again with some changed (rollout, seq): none is lost. */
 export function signedFields(manifest: OpenedManifest): ManifestFields {
-  const { version, board, channel, file, size, sha256, expires, rollout, seq, encoding, inflatedSize, extra } = manifest;
+  const { version, board, channel, file, size, sha256, expires, rollout, seq, encoding, inflatedSize, extra } =
+    manifest;
   return { version, board, channel, file, size, sha256, expires, rollout, seq, encoding, inflatedSize, extra };
 }
 

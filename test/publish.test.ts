@@ -2,11 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { imageFileName, openManifest } from '../src/manifest.js';
+import { imageFileName, MAX_MANIFEST_BYTES, MAX_SIGNATURES, openManifest } from '../src/manifest.js';
 import { DirectoryTarget } from '../src/publish/directory.js';
 import { publishReleases } from '../src/publish/publish.js';
 import type { MirrorSession, MirrorTarget } from '../src/publish/target.js';
-import { generateKey, parseSigningKey, signRelease, type SigningKey } from '../src/sign.js';
+import { generateKey, parseSigningKey, signManifest, signRelease, type SigningKey } from '../src/sign.js';
 import { READ_CHUNK_BYTES } from '../src/image.js';
 import { InputError } from '../src/inputs.js';
 import { channelFor } from '../src/version.js';
@@ -306,6 +306,29 @@ describe('image checks and the lockout guard', () => {
     });
     writeFileSync(file, image);
     expect((await sign(file, [fixture.key])).manifestText).not.toMatch(/inflated-size=/);
+  });
+
+  it('keeps the largest manifest it can write within 1024 bytes, inflated-size included', () => {
+    const version = `1.0.0-${'b'.repeat(58)}`;
+    const keys = Array.from({ length: MAX_SIGNATURES }, newKey);
+    const text = signManifest(
+      {
+        version,
+        board: 'B'.repeat(64),
+        channel: 'c'.repeat(32),
+        file: imageFileName(version),
+        size: 0xffffffff,
+        sha256: 'f'.repeat(64),
+        expires: 0xffffffff,
+        rollout: 100,
+        seq: 0xffffffff,
+        encoding: 'gzip',
+        inflatedSize: 0xffffffff,
+      },
+      keys,
+    );
+    expect(text).toMatch(/^inflated-size=4294967295$/m);
+    expect(Buffer.byteLength(text, 'latin1')).toBeLessThanOrEqual(MAX_MANIFEST_BYTES);
   });
 
   it('finds a key that straddles two read chunks', async () => {

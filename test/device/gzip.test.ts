@@ -391,7 +391,10 @@ describe('gzip images (CLI --compress gzip) and the eboot model', () => {
       ...['--flash-size', '65536'],
     ];
     expect((await runDevice(old)).result).toBe('updated');
-    expect((await runDevice([...old, '--restart'])).fields).toMatchObject({ result: 'boot_failed', detail: 'too_large' });
+    expect((await runDevice([...old, '--restart'])).fields).toMatchObject({
+      result: 'boot_failed',
+      detail: 'too_large',
+    });
   });
 
   it('a raw image larger than half the flash installs and boots: eboot copies it forward over the running one', async () => {

@@ -300,7 +300,11 @@ function invalidCases() {
     ['identity encoding (absent means raw)', bodyWithLines([...baseLines(), 'encoding=identity']), 'bad_encoding'],
     ['encoding with a parameter', bodyWithLines([...baseLines(), 'encoding=gzip;level=9']), 'bad_encoding'],
     ['duplicate encoding', bodyWithLines([...baseLines(), 'encoding=gzip', 'encoding=gzip']), 'duplicate_field'],
-    ['inflated-size without encoding=gzip', bodyWithLines([...baseLines(), 'inflated-size=412736']), 'bad_inflated_size'],
+    [
+      'inflated-size without encoding=gzip',
+      bodyWithLines([...baseLines(), 'inflated-size=412736']),
+      'bad_inflated_size',
+    ],
     ['inflated-size zero', bodyWithLines([...baseLines(), 'encoding=gzip', 'inflated-size=0']), 'bad_inflated_size'],
     [
       'inflated-size with leading zero',
