@@ -2,7 +2,7 @@
 // still trusts a key able to sign the next release (the lockout guard).
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InputError } from './inputs.js';
 
@@ -57,7 +57,62 @@ export async function checkImage(path: string, maxBytes: number): Promise<ImageI
         'the ESP8266 boot loader copies as many bytes as they say (one gzip member, nothing after it)',
     );
   }
+  const memberEnd = await firstMemberEnd(path);
+  if (memberEnd !== info.size) {
+    throw new InputError(
+      `gzip image ${path} has bytes after its first gzip member (at byte ${memberEnd} of ${info.size}): ` +
+        "the ESP8266 boot loader (eboot's uzlib) inflates the first member only; compress the image as one member",
+    );
+  }
   return { gzip, size: info.size, inflatedSize };
+}
+
+/** gzip header flags (RFC 1952): the optional parts that follow the first 10 bytes. */
+const GZIP_FLAG = { headerCrc: 0x02, extra: 0x04, name: 0x08, comment: 0x10 } as const;
+const GZIP_FIXED_HEADER_BYTES = 10;
+const GZIP_TRAILER_BYTES = 8;
+/** A header's name and comment are short; a longer one is not what a compressor writes. */
+const MAX_GZIP_HEADER_BYTES = 64 * 1024;
+
+/** The length of the gzip header (RFC 1952) that head starts with, or undefined when it does not end in head. */
+function gzipHeaderLength(head: Buffer): number | undefined {
+  const flags = head[3];
+  let at = GZIP_FIXED_HEADER_BYTES;
+  if (flags & GZIP_FLAG.extra) {
+    if (at + 2 > head.length) return undefined;
+    at += 2 + head.readUInt16LE(at);
+  }
+  for (const flag of [GZIP_FLAG.name, GZIP_FLAG.comment]) {
+    if (!(flags & flag)) continue;
+    const end = head.indexOf(0, at);
+    if (end < 0) return undefined;
+    at = end + 1;
+  }
+  if (flags & GZIP_FLAG.headerCrc) at += 2;
+  return at <= head.length ? at : undefined;
+}
+
+/**
+ * Where the image's first gzip member ends: its header, its deflate stream
+ * (inflated raw, which stops at the stream's end) and its 8-byte trailer.
+ * Node's gunzip goes on into further members; eboot does not.
+ */
+async function firstMemberEnd(path: string): Promise<number> {
+  const { createInflateRaw } = await import('node:zlib');
+  const head = Buffer.alloc(MAX_GZIP_HEADER_BYTES);
+  const file = await open(path, 'r');
+  let headBytes: number;
+  try {
+    ({ bytesRead: headBytes } = await file.read(head, 0, head.length, 0));
+  } finally {
+    await file.close();
+  }
+  const headerLength = gzipHeaderLength(head.subarray(0, headBytes));
+  if (headerLength === undefined) throw new InputError(`gzip image ${path} has a gzip header eboot cannot read`);
+  const inflater = createInflateRaw({ chunkSize: READ_CHUNK_BYTES });
+  const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
+  await pipeline(createReadStream(path, { start: headerLength }), inflater, discard);
+  return headerLength + inflater.bytesWritten + GZIP_TRAILER_BYTES;
 }
 
 /** Inflates the image as a stream: its first byte must be 0xE9 and its length within maxBytes. */

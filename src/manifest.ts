@@ -39,7 +39,8 @@ export type ManifestErrorCode =
   | 'bad_expires'
   | 'bad_rollout'
   | 'bad_seq'
-  | 'bad_encoding';
+  | 'bad_encoding'
+  | 'bad_inflated_size';
 
 export class ManifestError extends Error {
   constructor(
@@ -66,6 +67,8 @@ export interface ManifestFields {
   seq?: number;
   /** How the image is served: absent for the raw image, `gzip` for one the ESP8266 boot loader inflates. */
   encoding?: ImageEncoding;
+  /** With encoding gzip: the bytes the image inflates to, what eboot writes over the running image. */
+  inflatedSize?: number;
   /** Fields this version does not interpret, kept in order so signatures stay valid. */
   extra?: ReadonlyArray<readonly [string, string]>;
 }
@@ -130,6 +133,8 @@ export const inRollout = (percent: number, bucket: number): boolean => bucket < 
 /** `encoding=` values: gzip images are inflated by the ESP8266 boot loader (eboot); ESP32 cannot take them. */
 export const IMAGE_ENCODINGS = ['gzip'] as const;
 export type ImageEncoding = (typeof IMAGE_ENCODINGS)[number];
+/** The signed size a gzip image inflates to, which a device checks against the space its boot loader writes. */
+export const INFLATED_SIZE_FIELD = 'inflated-size';
 
 /** Mirror layout: `<board>/` for stable, `<board>/<channel>/` otherwise; the image sits beside its manifest. */
 export function releaseFolder(board: string, channel: string): string {
@@ -226,6 +231,7 @@ export function serializeBody(fields: ManifestFields): string {
   if (fields.rollout !== undefined) lines.push(['rollout', String(fields.rollout)]);
   if (fields.seq !== undefined) lines.push(['seq', String(fields.seq)]);
   if (fields.encoding !== undefined) lines.push(['encoding', fields.encoding]);
+  if (fields.inflatedSize !== undefined) lines.push([INFLATED_SIZE_FIELD, String(fields.inflatedSize)]);
   lines.push(...(fields.extra ?? []));
   return `${fields.version}\n${lines.map(([key, value]) => `${key}=${value}\n`).join('')}`;
 }
@@ -381,11 +387,29 @@ function parseFields(fieldLines: string[]): Map<string, string> {
   return fields;
 }
 
-function decimal(value: string, code: 'bad_size' | 'bad_expires' | 'bad_seq' | 'bad_rollout', name: string): number {
+function decimal(
+  value: string,
+  code: 'bad_size' | 'bad_expires' | 'bad_seq' | 'bad_rollout' | 'bad_inflated_size',
+  name: string,
+): number {
   const number = DECIMAL.test(value) ? Number(value) : NaN;
   if (!(number <= MAX_IMAGE_SIZE))
     throw new ManifestError(code, `${name} is not a decimal number up to ${MAX_IMAGE_SIZE}: ${JSON.stringify(value)}`);
   return number;
+}
+
+/** `inflated-size=`: 1 to 2^32-1 bytes, and only beside encoding=gzip (a raw image is written as it is). */
+function parseInflatedSize(value: string | undefined, encoding: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const inflatedSize = decimal(value, 'bad_inflated_size', INFLATED_SIZE_FIELD);
+  if (inflatedSize === 0) throw new ManifestError('bad_inflated_size', `${INFLATED_SIZE_FIELD} is 0`);
+  if (encoding === undefined) {
+    throw new ManifestError(
+      'bad_inflated_size',
+      `${INFLATED_SIZE_FIELD} without encoding=gzip: a raw image is not inflated`,
+    );
+  }
+  return inflatedSize;
 }
 
 /**
@@ -432,7 +456,8 @@ export function openManifest(
       `encoding ${JSON.stringify(encoding)} is not one of ${IMAGE_ENCODINGS.join(', ')}`,
     );
   }
-  const known = new Set<string>([...REQUIRED, 'expires', 'rollout', 'seq', 'encoding']);
+  const inflatedSize = parseInflatedSize(fields.get(INFLATED_SIZE_FIELD), encoding);
+  const known = new Set<string>([...REQUIRED, 'expires', 'rollout', 'seq', 'encoding', INFLATED_SIZE_FIELD]);
   return {
     version: framed.version,
     format: get('format'),
@@ -445,6 +470,7 @@ export function openManifest(
     rollout,
     seq,
     ...(encoding === undefined ? {} : { encoding: encoding as ImageEncoding }),
+    ...(inflatedSize === undefined ? {} : { inflatedSize }),
     extra: [...fields].filter(([key]) => !known.has(key)),
     signedLength: framed.signedLength,
     verifiedBy: keyIdOf(trustedKeys[verified[0]]),
@@ -519,8 +545,9 @@ export function judgeManifest(
 
 /** The signed fields of an opened manifest, to sign them again with some changed (rollout, seq): none is lost. */
 export function signedFields(manifest: OpenedManifest): ManifestFields {
-  const { version, board, channel, file, size, sha256, expires, rollout, seq, encoding, extra } = manifest;
-  return { version, board, channel, file, size, sha256, expires, rollout, seq, encoding, extra };
+  const { version, board, channel, file, size, sha256, expires, rollout, seq, encoding, inflatedSize, extra } =
+    manifest;
+  return { version, board, channel, file, size, sha256, expires, rollout, seq, encoding, inflatedSize, extra };
 }
 
 /** What a release page shows of a manifest. */

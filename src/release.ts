@@ -165,6 +165,11 @@ async function servedImage(
   const started = Date.now();
   await gzipImage(firmware.path, target);
   const { size: compressed } = await checkImage(target, options.maxImageBytes);
+  // Incompressible bytes: gzip would only cost download and the time eboot takes to inflate.
+  if (compressed >= size) {
+    options.log.info(`${firmware.board}: gzip ${size} -> ${compressed} bytes is not smaller: published uncompressed`);
+    return { imageFile: firmware.path };
+  }
   options.log.info(
     `${firmware.board}: gzip ${size} -> ${compressed} bytes (${((100 * compressed) / size).toFixed(1)} %) in ${Date.now() - started} ms; eboot inflates it on the device`,
   );

@@ -239,7 +239,7 @@ export function lockoutKeys(
 
 /** Checks the image, applies the lockout guard, hashes the image and signs its manifest. */
 export async function signRelease(input: ReleaseInput, policy: SigningPolicy): Promise<SignedRelease> {
-  const { gzip } = await checkImage(input.imageFile, policy.maxImageBytes ?? MAX_IMAGE_SIZE);
+  const { gzip, inflatedSize } = await checkImage(input.imageFile, policy.maxImageBytes ?? MAX_IMAGE_SIZE);
   // Inside a gzip image: the key must be in what eboot installs.
   const lockout = await findLockout(
     input,
@@ -263,6 +263,8 @@ export async function signRelease(input: ReleaseInput, policy: SigningPolicy): P
       rollout: policy.rollout,
       seq: policy.seq,
       encoding,
+      // Signed, so a device can refuse before the download what its boot loader could not write.
+      inflatedSize,
       extra,
     },
     policy.keys,

@@ -45,12 +45,16 @@ describe('TypeScript and the device core give one verdict', () => {
       'bad_sha256',
       'bad_expires',
       'bad_encoding',
+      'bad_inflated_size',
     ]) {
       expect([code, verdicts.has(code)]).toEqual([code, true]);
     }
     // encoding=: both sides parse gzip the same and refuse every other value alike.
     expect(compared.typescript.some((line) => / result=ok .* encoding=gzip /.test(line))).toBe(true);
     expect(compared.typescript.some((line) => / result=ok .* encoding=- /.test(line))).toBe(true);
+    // inflated-size=: parsed alike beside encoding=gzip, refused alike anywhere else.
+    expect(compared.typescript.some((line) => / result=ok .* inflated_size=\d+ /.test(line))).toBe(true);
+    expect(compared.typescript.some((line) => / result=ok .* encoding=gzip inflated_size=- /.test(line))).toBe(true);
     const keyCodes = new Set(compared.typescript.flatMap((line) => /keys=(\S+)/.exec(line)?.[1].split(',') ?? []));
     expect([...keyCodes].sort()).toEqual(['non_canonical', 'not_a_point', 'ok', 'small_order']);
   });

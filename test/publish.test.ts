@@ -2,11 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { imageFileName, openManifest } from '../src/manifest.js';
+import { imageFileName, MAX_MANIFEST_BYTES, MAX_SIGNATURES, openManifest } from '../src/manifest.js';
 import { DirectoryTarget } from '../src/publish/directory.js';
 import { publishReleases } from '../src/publish/publish.js';
 import type { MirrorSession, MirrorTarget } from '../src/publish/target.js';
-import { generateKey, parseSigningKey, signRelease, type SigningKey } from '../src/sign.js';
+import { generateKey, parseSigningKey, signManifest, signRelease, type SigningKey } from '../src/sign.js';
 import { READ_CHUNK_BYTES } from '../src/image.js';
 import { InputError } from '../src/inputs.js';
 import { channelFor } from '../src/version.js';
@@ -273,6 +273,62 @@ describe('image checks and the lockout guard', () => {
     await expect(sign(file, [fixture.key], { nextReleaseKeys: [successor.publicKey] })).resolves.toBeDefined();
     writeFileSync(file, gzipSync(readFileSync(file)));
     await expect(sign(file, [fixture.key], { nextReleaseKeys: [successor.publicKey] })).resolves.toBeDefined();
+  });
+
+  it('refuses a gzip image of several members: eboot inflates the first one only', async () => {
+    const fixture = setup();
+    const file = join(fixture.folder, 'image.bin');
+    const image = writeEspImage(file, { publicKey: fixture.key.publicKey, size: 20_000 });
+    // An empty first member: Node's gunzip inflates both (the image, its trailer right), eboot's uzlib the first.
+    writeFileSync(file, Buffer.concat([gzipSync(Buffer.alloc(0)), gzipSync(image)]));
+    await expect(sign(file, [fixture.key])).rejects.toThrow(
+      /gzip image .* has bytes after its first gzip member \(at byte 20 of \d+\)/,
+    );
+    writeFileSync(file, Buffer.concat([gzipSync(image), Buffer.alloc(8)]));
+    await expect(sign(file, [fixture.key])).rejects.toThrow(InputError);
+    // A header with a file name, a comment and extra data is still one member.
+    const named = gzipSync(image);
+    const header = Buffer.from([0x1f, 0x8b, 8, 0x04 | 0x08 | 0x10, 0, 0, 0, 0, 0, 3, 2, 0, 0x41, 0x42]);
+    writeFileSync(file, Buffer.concat([header, Buffer.from('image.bin\0note\0'), named.subarray(10)]));
+    await expect(sign(file, [fixture.key])).resolves.toMatchObject({ encoding: 'gzip' });
+  });
+
+  it('signs the size a gzip image inflates to as inflated-size=', async () => {
+    const fixture = setup();
+    const file = join(fixture.folder, 'image.bin');
+    const image = writeEspImage(file, { publicKey: fixture.key.publicKey, size: 30_000 });
+    writeFileSync(file, gzipSync(image));
+    const signed = await sign(file, [fixture.key]);
+    expect(signed.manifestText).toMatch(/^encoding=gzip\ninflated-size=30000\n/m);
+    expect(openManifest(Buffer.from(signed.manifestText, 'latin1'), [fixture.key.publicKey])).toMatchObject({
+      encoding: 'gzip',
+      inflatedSize: 30_000,
+    });
+    writeFileSync(file, image);
+    expect((await sign(file, [fixture.key])).manifestText).not.toMatch(/inflated-size=/);
+  });
+
+  it('keeps the largest manifest it can write within 1024 bytes, inflated-size included', () => {
+    const version = `1.0.0-${'b'.repeat(58)}`;
+    const keys = Array.from({ length: MAX_SIGNATURES }, newKey);
+    const text = signManifest(
+      {
+        version,
+        board: 'B'.repeat(64),
+        channel: 'c'.repeat(32),
+        file: imageFileName(version),
+        size: 0xffffffff,
+        sha256: 'f'.repeat(64),
+        expires: 0xffffffff,
+        rollout: 100,
+        seq: 0xffffffff,
+        encoding: 'gzip',
+        inflatedSize: 0xffffffff,
+      },
+      keys,
+    );
+    expect(text).toMatch(/^inflated-size=4294967295$/m);
+    expect(Buffer.byteLength(text, 'latin1')).toBeLessThanOrEqual(MAX_MANIFEST_BYTES);
   });
 
   it('finds a key that straddles two read chunks', async () => {

@@ -31,6 +31,7 @@ interface Vectors {
       signed_length: number;
       expires: number | null;
       encoding: string | null;
+      inflated_size: number | null;
       key_index: number;
     };
   }>;
@@ -63,10 +64,18 @@ describe('shared test vectors', () => {
     'opens valid manifest: %s',
     (_name, vector) => {
       const opened = openManifest(bytes(vector.manifest), keys(vector.trusted), vector.required);
-      const { signed_length: signedLength, expires, encoding, key_index: keyIndex, ...fields } = vector.expect;
+      const {
+        signed_length: signedLength,
+        expires,
+        encoding,
+        inflated_size: inflatedSize,
+        key_index: keyIndex,
+        ...fields
+      } = vector.expect;
       expect(opened).toMatchObject(fields);
       expect(opened.expires ?? null).toBe(expires);
       expect(opened.encoding ?? null).toBe(encoding);
+      expect(opened.inflatedSize ?? null).toBe(inflatedSize);
       expect(opened.signedLength).toBe(signedLength);
       expect(opened.verifiedKeyIndex).toBe(keyIndex);
     },

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <memory>
 
+#include "host_platform.h"
+
 namespace static_ota {
 namespace {
 
@@ -25,12 +27,16 @@ const char* inflateError(const z_stream& stream) {
   return "inflate";
 }
 
-// Inflates (gzip) or copies (raw) in into out, a sector at a time.
-const char* copyImage(std::FILE* in, std::FILE* out, uint32_t capacity, uint8_t& firstByte) {
+// Inflates (gzip) or copies (raw) in, stagedBytes long, into out, a sector at a time.
+const char* copyImage(std::FILE* in, uint64_t stagedBytes, std::FILE* out, uint32_t capacity, uint8_t& firstByte) {
   uint8_t input[kSectorBytes];
   uint8_t output[kSectorBytes];
   size_t head = std::fread(input, 1, 2, in);
   const bool gzip = head == 2 && input[0] == 0x1f && input[1] == 0x8b;
+  // Raw, copy_raw copies forward: each staged sector is read before any write
+  // could reach it, so the image may fill the area. Inflated, the writes
+  // outrun the reads and must end below the staged sectors.
+  if (gzip) capacity = roomBelowStagedImage(capacity, stagedBytes);
   uint64_t written = 0;
   auto emit = [&](const uint8_t* data, size_t length) {
     if (length == 0) return true;
@@ -74,13 +80,17 @@ const char* copyImage(std::FILE* in, std::FILE* out, uint32_t capacity, uint8_t&
 const char* ebootInstall(const std::string& from, const std::string& to, uint32_t capacity) {
   File in(std::fopen(from.c_str(), "rb"));
   if (!in) return "read";
+  std::fseek(in.get(), 0, SEEK_END);
+  const long stagedBytes = std::ftell(in.get());
+  std::rewind(in.get());
+  if (stagedBytes < 0) return "read";
   const std::string temporary = to + ".eboot";
   uint8_t firstByte = 0;
   const char* error = nullptr;
   {
     File out(std::fopen(temporary.c_str(), "wb"));
     if (!out) return "write";
-    error = copyImage(in.get(), out.get(), capacity, firstByte);
+    error = copyImage(in.get(), static_cast<uint64_t>(stagedBytes), out.get(), capacity, firstByte);
     if (error == nullptr && firstByte != kEspImageMagic) error = "not_esp_image";
     if (error == nullptr && std::fflush(out.get()) != 0) error = "write";
   }

@@ -10,6 +10,12 @@
 
 namespace static_ota {
 
+uint32_t roomBelowStagedImage(uint32_t capacity, uint64_t stagedSize) {
+  constexpr uint64_t kSectorBytes = 4096;
+  const uint64_t staged = (stagedSize + kSectorBytes - 1) / kSectorBytes * kSectorBytes;
+  return staged < capacity ? static_cast<uint32_t>(capacity - staged) : 0;
+}
+
 bool FileFlash::begin(uint32_t imageSize) {
   abort();
   if (imageSize > capacity_) return false;

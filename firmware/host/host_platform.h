@@ -9,6 +9,11 @@
 
 namespace static_ota {
 
+// An ESP8266's sketch area of capacity bytes with an image of stagedSize
+// bytes staged at its top by Updater, in whole 4 KB sectors: what eboot may
+// inflate from the area's start without reaching bytes it has yet to read.
+uint32_t roomBelowStagedImage(uint32_t capacity, uint64_t stagedSize);
+
 // The OTA area is a file. Writes go to a temporary file next to it, which
 // replaces the flash file only on commit, so a refused update leaves it as it was.
 class FileFlash final : public FlashTarget {
@@ -22,6 +27,7 @@ class FileFlash final : public FlashTarget {
 
   uint32_t maxImageSize() override { return capacity_; }
   bool bootsGzip() override { return bootsGzip_; }
+  uint32_t maxInflatedImageSize(uint32_t stagedSize) override { return roomBelowStagedImage(capacity_, stagedSize); }
   bool begin(uint32_t imageSize) override;
   bool write(const uint8_t* data, size_t length) override;
   bool commit() override;

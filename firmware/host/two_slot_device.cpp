@@ -10,6 +10,8 @@
 namespace static_ota {
 namespace {
 
+constexpr uint8_t kEspImageMagic = 0xE9;
+
 const char* const kStateNames[] = {"empty", "new", "pending", "valid", "invalid", "aborted"};
 
 bool parseState(const std::string& text, SlotState& state) {
@@ -87,22 +89,11 @@ void TwoSlotDevice::bootloader() {
   restarted_ = true;
 }
 
-// The staged image's bytes rounded up to flash sectors, as Updater::begin places it.
-uint32_t TwoSlotDevice::stagedBytes() const {
-  std::ifstream staged(slotPath(1), std::ios::binary | std::ios::ate);
-  const uint64_t size = staged ? static_cast<uint64_t>(staged.tellg()) : 0;
-  const uint64_t rounded = (size + 4095) / 4096 * 4096;
-  return rounded < capacity_ ? static_cast<uint32_t>(rounded) : capacity_;
-}
-
 // eboot with Updater's command: the staged image replaces the app. The app
 // always runs from slot 0.
 void TwoSlotDevice::eboot() {
   if (state_[1] == SlotState::New) {
-    // Updater stages the image at the top of the free space; what eboot
-    // writes from the start must end below it, or it overwrites bytes it has
-    // yet to read.
-    const char* error = ebootInstall(slotPath(1), slotPath(0), capacity_ - stagedBytes());
+    const char* error = ebootInstall(slotPath(1), slotPath(0), capacity_);
     bootError_ = error == nullptr ? "" : error;
     version_[0] = error == nullptr ? version_[1] : "";
     state_[0] = error == nullptr ? SlotState::Valid : SlotState::Invalid;
@@ -158,6 +149,18 @@ void TwoSlotDevice::saveRecord(const BootRecord& record) {
     std::snprintf(hex, sizeof(hex), "%02x", bytes[i]);
     rtc_ += hex;
   }
+}
+
+bool UpdateSlotFlash::begin(uint32_t imageSize) {
+  started_ = false;
+  return !device_.runningImagePending() && slot_.begin(imageSize);
+}
+
+bool UpdateSlotFlash::write(const uint8_t* data, size_t length) {
+  if (length == 0) return slot_.write(data, length);
+  const bool refused = device_.chip() == Chip::Esp32 && !started_ && data[0] != kEspImageMagic;
+  started_ = true;
+  return !refused && slot_.write(data, length);
 }
 
 }  // namespace static_ota

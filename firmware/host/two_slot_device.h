@@ -24,8 +24,9 @@ enum class Chip : uint8_t { Esp32, Esp8266 };
 
 class TwoSlotDevice final : public BootControl {
  public:
-  // capacity: the flash an update may use; on ESP8266 the staged image sits
-  // at its top and the inflated one must fit below it.
+  // capacity: the flash an update may use; on ESP8266 the sketch area: the
+  // staged image sits at its top, a raw one is copied forward over it, an
+  // inflated one must fit below it.
   TwoSlotDevice(std::string path, Chip chip, uint32_t capacity)
       : path_(std::move(path)), chip_(chip), capacity_(capacity) {}
   Chip chip() const { return chip_; }
@@ -58,7 +59,6 @@ class TwoSlotDevice final : public BootControl {
   std::string slotPath(int slot) const { return path_ + ".slot" + std::to_string(slot); }
   void bootloader();
   void eboot();
-  uint32_t stagedBytes() const;
 
   std::string path_;
   Chip chip_;
@@ -75,20 +75,26 @@ class TwoSlotDevice final : public BootControl {
 
 // The slot an update is written to. As esp_ota_begin() does with app
 // rollback, it refuses to begin while the running image is still pending.
+// On ESP32, arduino-esp32's Update refuses an image whose first byte is not
+// 0xE9 (UPDATE_ERROR_MAGIC_BYTE) when it writes the first sector: the model
+// refuses at the first write.
 class UpdateSlotFlash final : public FlashTarget {
  public:
   UpdateSlotFlash(TwoSlotDevice& device, uint32_t capacity)
       : device_(device), slot_(device.updateSlotPath(), capacity) {}
   uint32_t maxImageSize() override { return slot_.maxImageSize(); }
   bool bootsGzip() override { return device_.chip() == Chip::Esp8266; }
-  bool begin(uint32_t imageSize) override { return !device_.runningImagePending() && slot_.begin(imageSize); }
-  bool write(const uint8_t* data, size_t length) override { return slot_.write(data, length); }
+  uint32_t maxInflatedImageSize(uint32_t stagedSize) override { return slot_.maxInflatedImageSize(stagedSize); }
+  bool begin(uint32_t imageSize) override;
+  // ESP32: refuses an image whose first byte is not 0xE9, as Update::write does.
+  bool write(const uint8_t* data, size_t length) override;
   bool commit() override { return slot_.commit(); }
   void abort() override { slot_.abort(); }
 
  private:
   TwoSlotDevice& device_;
   FileFlash slot_;
+  bool started_ = false;  // a byte was written since begin()
 };
 
 }  // namespace static_ota

@@ -115,6 +115,9 @@ void testVectors(const std::string& path) {
     }
     checkEqual(manifest.encoding == ImageEncoding::Gzip ? std::string("gzip") : std::string("null"),
                expect["encoding"].isNull() ? std::string("null") : expect["encoding"].string, name + " encoding");
+    checkEqual(manifest.inflatedSize,
+               expect["inflated_size"].isNull() ? 0LL : static_cast<long long>(expect["inflated_size"].number),
+               name + " inflated_size");
     checkEqual(static_cast<long long>(manifest.signedLength), static_cast<long long>(expect["signed_length"].number),
                name + " signed_length");
     checkEqual(manifest.rollout, static_cast<long long>(expect["rollout"].number), name + " rollout");

@@ -47,6 +47,7 @@ std::string judge(const std::string& record, OpenSslCrypto& crypto) {
          " sha256=" + test::toHex(manifest.sha256, kSha256Length) +
          " expires=" + (manifest.hasExpires ? std::to_string(manifest.expires) : "-") +
          " encoding=" + (manifest.encoding == ImageEncoding::Gzip ? "gzip" : "-") +
+         " inflated_size=" + (manifest.inflatedSize != 0 ? std::to_string(manifest.inflatedSize) : "-") +
          " signed_length=" + std::to_string(manifest.signedLength) +
          " key_index=" + std::to_string(manifest.verifiedKeyIndex);
   return out;

@@ -118,6 +118,12 @@ class FakeFlash final : public FlashTarget {
 
   uint32_t maxImageSize() override { return capacity; }
   bool bootsGzip() override { return inflatesGzip; }
+  uint32_t inflateRoom = 0;      // what the boot loader may inflate
+  uint32_t inflateAskedFor = 0;  // the staged size it was last asked with
+  uint32_t maxInflatedImageSize(uint32_t stagedSize) override {
+    inflateAskedFor = stagedSize;
+    return inflateRoom;
+  }
   bool begin(uint32_t) override {
     ++begins;
     if (failBegin || open) return false;
@@ -1173,8 +1179,38 @@ void testGzipEncoding() {
   checkEqual(code(plain.flow.update()), "updated", "a raw image on a device that cannot inflate");
 }
 
+// A gzip image's signed inflated size must fit what the boot loader writes
+// below the staged image: refused before the download, as the manifest
+// bytes decide. Without the field (earlier publishers) nothing is known.
+void testGzipInflatedSize() {
+  Release release;
+  release.image = std::string("\x1f\x8b\x08\x00", 4) + std::string(3000, 'z');
+  release.extra = "encoding=gzip\ninflated-size=9000\n";
+  Device tight;
+  tight.flash.inflatesGzip = true;
+  tight.flash.inflateRoom = 8999;
+  tight.publish(release);
+  checkEqual(code(tight.flow.update()), "too_large", "inflated size over the room below the staged image");
+  checkEqual(static_cast<long long>(tight.transport.requests.size()), 1, "too large: refused before the image is fetched");
+  checkEqual(tight.flash.begins, 0, "too large: flash never opened");
+  checkEqual(tight.flash.inflateAskedFor, 3004, "the room is asked for the staged (served) size");
+
+  Device roomy;
+  roomy.flash.inflatesGzip = true;
+  roomy.flash.inflateRoom = 9000;
+  roomy.publish(release);
+  checkEqual(code(roomy.flow.update()), "updated", "an inflated size that fits exactly");
+
+  release.extra = "encoding=gzip\n";
+  Device unsized;
+  unsized.flash.inflatesGzip = true;
+  unsized.publish(release);
+  checkEqual(code(unsized.flow.update()), "updated", "no inflated-size: not checked before the download");
+}
+
 void runFlowTests() {
   testGzipEncoding();
+  testGzipInflatedSize();
   testNoCryptoWhenNothingIsNew();
   testCheckOffersWithoutDownloading();
   testUpdateInstalls();

@@ -3,16 +3,16 @@
 // ESP8266 (--chip esp8266: its eboot model inflates the staged image at the
 // restart and checks what it installs) or an ESP32 (refuses encoding=gzip
 // before the download).
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { runCli } from '../../src/cli.js';
 import { hashFile } from '../../src/crypto.js';
-import { openManifest } from '../../src/manifest.js';
+import { openManifest, type ManifestFields } from '../../src/manifest.js';
 import { parseSigningKey, signManifest } from '../../src/sign.js';
 import { makeProject, runAction, type Project } from '../action-runner.js';
-import { removeTemporaryFolders, temporaryFolder, writeEspImage, writeKeyFile } from '../helpers.js';
+import { removeTemporaryFolders, temporaryFolder, writeEspImage, writeKeyFile, type KeyFile } from '../helpers.js';
 import { runDevice, serveMirror, type Mirror } from './simulator.js';
 
 afterAll(removeTemporaryFolders);
@@ -28,6 +28,27 @@ async function mirrorOf(folder: string): Promise<Mirror> {
   const server = await serveMirror(folder);
   servers.push(server);
   return server;
+}
+
+/**
+ * Serves bytes as nodemcuv2's firmware-2.0.0.bin in root with a manifest signed here, without the
+ * publisher's checks (or written as a publisher before inflated-size= did).
+ */
+function signByHand(root: string, key: KeyFile, bytes: Buffer, fields: Partial<ManifestFields> = {}): void {
+  const mirror = join(root, 'nodemcuv2');
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const manifest = {
+    version: '2.0.0',
+    board: 'nodemcuv2',
+    channel: 'stable',
+    file: 'firmware-2.0.0.bin',
+    size: bytes.length,
+    sha256,
+    ...fields,
+  };
+  mkdirSync(mirror, { recursive: true });
+  writeFileSync(join(mirror, 'firmware-2.0.0.bin'), bytes);
+  writeFileSync(join(mirror, 'latest.txt'), signManifest(manifest, [parseSigningKey(key.privatePem, 'key')]), 'latin1');
 }
 
 /** The simulator's arguments for a device running 1.0.0 on nodemcuv2. */
@@ -243,44 +264,13 @@ describe('gzip images (CLI --compress gzip) and the eboot model', () => {
         /inflates to 10000 bytes but its last 4 bytes say 5000/,
         'trailing_data',
       ],
+      [
+        'an empty gzip member before the image (its trailer is right)',
+        Buffer.concat([gzipSync(Buffer.alloc(0)), good]),
+        /has bytes after its first gzip member \(at byte 20 of/,
+        'trailing_data',
+      ],
     ];
-    // Updater stages the image at the top of the free space and eboot writes from the start: an
-    // inflated image that would reach the staged bytes is refused too (64 KB of flash, 60 KB staged).
-    const noise = randomBytes(60_000);
-    noise[0] = 0xe9;
-    const crowded = join(folder, 'crowded.bin');
-    writeFileSync(crowded, noise);
-    expect(
-      (
-        await cliPublish([
-          '--firmware',
-          crowded,
-          '--version',
-          '2.0.0',
-          '--board',
-          'nodemcuv2',
-          '--key',
-          key.path,
-          '--out',
-          join(folder, 'crowded'),
-          '--compress',
-          'gzip',
-          '--allow-lockout',
-        ])
-      ).code,
-    ).toBe(0);
-    const crowdedServer = await mirrorOf(join(folder, 'crowded'));
-    const crowdedArgs = [
-      ...deviceArgs(crowdedServer, key.publicHex, 'esp8266', ['--device', join(folder, 'crowded.txt')]),
-      '--flash-size',
-      '65536',
-    ];
-    expect((await runDevice(crowdedArgs)).result).toBe('updated');
-    expect((await runDevice([...crowdedArgs, '--restart'])).fields).toMatchObject({
-      result: 'boot_failed',
-      detail: 'too_large',
-    });
-
     // A prebuilt gzip image that passes is published as it is (not compressed twice), with encoding=gzip.
     const prebuilt = join(folder, 'prebuilt.bin.gz');
     writeFileSync(prebuilt, good);
@@ -299,8 +289,8 @@ describe('gzip images (CLI --compress gzip) and the eboot model', () => {
     expect(accepted.code).toBe(0);
     expect(readFileSync(join(folder, 'accepted', 'nodemcuv2', 'firmware-1.9.0.bin')).equals(good)).toBe(true);
     expect(readFileSync(join(folder, 'accepted', 'nodemcuv2', 'latest.txt'), 'latin1')).toMatch(/^encoding=gzip$/m);
-    for (const [name, bytes, refusal, bootError] of cases) {
-      const firmware = join(folder, `${bootError}.bin`);
+    for (const [index, [name, bytes, refusal, bootError]] of cases.entries()) {
+      const firmware = join(folder, `case-${index}.bin`);
       writeFileSync(firmware, bytes);
       const refused = await cliPublish([
         '--firmware',
@@ -318,28 +308,122 @@ describe('gzip images (CLI --compress gzip) and the eboot model', () => {
       expect(refused.output).toMatch(refusal);
 
       // Signed without the publisher's checks: the device installs it (its hash matches), eboot cannot.
-      const mirror = join(folder, `mirror-${bootError}`, 'nodemcuv2');
-      const { sha256 } = await hashFile(firmware);
-      const signingKey = parseSigningKey(key.privatePem, 'key');
-      const fields = {
-        version: '2.0.0',
-        board: 'nodemcuv2',
-        channel: 'stable',
-        file: 'firmware-2.0.0.bin',
-        size: bytes.length,
-        sha256,
-        encoding: 'gzip' as const,
-      };
-      mkdirSync(mirror, { recursive: true });
-      writeFileSync(join(mirror, 'firmware-2.0.0.bin'), bytes);
-      writeFileSync(join(mirror, 'latest.txt'), signManifest(fields, [signingKey]), 'latin1');
-      const server = await mirrorOf(join(folder, `mirror-${bootError}`));
-      const deviceFile = join(folder, `device-${bootError}.txt`);
+      signByHand(join(folder, `mirror-${index}`), key, bytes, { encoding: 'gzip' });
+      const server = await mirrorOf(join(folder, `mirror-${index}`));
+      const deviceFile = join(folder, `device-${index}.txt`);
       const args = deviceArgs(server, key.publicHex, 'esp8266', ['--device', deviceFile]);
       expect([name, (await runDevice(args)).result]).toEqual([name, 'updated']);
       const boot = await runDevice([...args, '--restart']);
       expect([name, boot.fields.result, boot.fields.detail]).toEqual([name, 'boot_failed', bootError]);
       expect([name, (await runDevice(args)).result]).toEqual([name, 'boot_failed']);
     }
+  });
+
+  it('keeps the raw image when gzip would not be smaller (incompressible bytes), with auto and with gzip', async () => {
+    const folder = temporaryFolder('static-ota-gzip-larger-');
+    const key = writeKeyFile(folder);
+    const noise = randomBytes(40_000);
+    noise[0] = 0xe9;
+    Buffer.from(key.publicKey).copy(noise, 100);
+    const firmware = join(folder, 'noise.bin');
+    writeFileSync(firmware, noise);
+    for (const [mode, version] of [
+      ['auto', '1.0.1'],
+      ['gzip', '1.0.2'],
+    ]) {
+      const mirror = join(folder, `mirror-${mode}`);
+      const published = await cliPublish([
+        ...['--firmware', firmware, '--version', version, '--board', 'nodemcuv2', '--key', key.path],
+        ...['--out', mirror, '--chip-family', 'ESP8266', '--compress', mode],
+      ]);
+      expect([mode, published.code]).toEqual([mode, 0]);
+      expect(published.output).toMatch(/nodemcuv2: gzip 40000 -> \d+ bytes is not smaller: published uncompressed/);
+      expect(readFileSync(join(mirror, 'nodemcuv2', `firmware-${version}.bin`)).equals(noise)).toBe(true);
+      expect(readFileSync(join(mirror, 'nodemcuv2', 'latest.txt'), 'latin1')).not.toMatch(/encoding=|inflated-size=/);
+    }
+  });
+
+  it('an ESP8266 refuses before the download a gzip image that inflates past the staged bytes (too_large)', async () => {
+    // Updater stages the image at the top of the flash and eboot writes the inflated one from the start:
+    // 64 KB of flash, 32 KB of it staged (a sector-rounded 30 KB), leave 32 KB for 60 KB inflated.
+    const folder = temporaryFolder('static-ota-gzip-room-');
+    const key = writeKeyFile(folder);
+    const image = Buffer.concat([randomBytes(30_000), Buffer.alloc(30_000, 0xa5)]);
+    image[0] = 0xe9;
+    const firmware = join(folder, 'firmware.bin');
+    writeFileSync(firmware, image);
+    const mirror = join(folder, 'mirror');
+    const published = await cliPublish([
+      ...['--firmware', firmware, '--version', '2.0.0', '--board', 'nodemcuv2', '--key', key.path],
+      ...['--out', mirror, '--compress', 'gzip', '--allow-lockout'],
+    ]);
+    expect(published.code).toBe(0);
+    const served = readFileSync(join(mirror, 'nodemcuv2', 'firmware-2.0.0.bin'));
+    expect(served.length).toBeGreaterThan(28_672);
+    expect(served.length).toBeLessThanOrEqual(32_768);
+    expect(readFileSync(join(mirror, 'nodemcuv2', 'latest.txt'), 'latin1')).toMatch(/^inflated-size=60000$/m);
+    const server = await mirrorOf(mirror);
+    const onFlash = (flashSize: number, device: string) => [
+      ...deviceArgs(server, key.publicHex, 'esp8266', ['--device', join(folder, device)]),
+      ...['--flash-size', String(flashSize)],
+    ];
+    const refused = await runDevice(onFlash(65_536, 'small.txt'));
+    expect(refused.fields).toMatchObject({ result: 'too_large', offered: '2.0.0', image_bytes: '0' });
+    expect(server.requests).toEqual(['/nodemcuv2/latest.txt']);
+    expect((await runDevice([...onFlash(65_536, 'small.txt'), '--restart'])).fields).toMatchObject({
+      result: 'restarted',
+      running: '1.0.0',
+    });
+    // 96 KB: 64 KB below the staged bytes, room for 60 KB.
+    expect((await runDevice(onFlash(98_304, 'large.txt'))).result).toBe('updated');
+    expect((await runDevice([...onFlash(98_304, 'large.txt'), '--restart'])).fields).toMatchObject({
+      result: 'restarted',
+      running: '2.0.0',
+    });
+    expect(readFileSync(join(folder, 'large.txt.slot0')).equals(image)).toBe(true);
+
+    // Signed without inflated-size= (as publishers did before it), the device cannot tell: eboot's copy fails.
+    const unsized = join(folder, 'unsized');
+    signByHand(unsized, key, served, { encoding: 'gzip' });
+    const unsizedServer = await mirrorOf(unsized);
+    const old = [
+      ...deviceArgs(unsizedServer, key.publicHex, 'esp8266', ['--device', join(folder, 'unsized.txt')]),
+      ...['--flash-size', '65536'],
+    ];
+    expect((await runDevice(old)).result).toBe('updated');
+    expect((await runDevice([...old, '--restart'])).fields).toMatchObject({
+      result: 'boot_failed',
+      detail: 'too_large',
+    });
+  });
+
+  it('a raw image larger than half the flash installs and boots: eboot copies it forward over the running one', async () => {
+    const folder = temporaryFolder('static-ota-raw-large-');
+    const key = writeKeyFile(folder);
+    const firmware = join(folder, 'firmware.bin');
+    const image = writeEspImage(firmware, { publicKey: key.publicKey, marker: 'large raw image', size: 60_000 });
+    const mirror = join(folder, 'mirror');
+    const published = await cliPublish([
+      ...['--firmware', firmware, '--version', '2.0.0', '--board', 'nodemcuv2', '--key', key.path],
+      ...['--out', mirror, '--compress', 'none'],
+    ]);
+    expect(published.code).toBe(0);
+    const server = await mirrorOf(mirror);
+    const deviceFile = join(folder, 'device.txt');
+    const args = [...deviceArgs(server, key.publicHex, 'esp8266', ['--device', deviceFile]), '--flash-size', '65536'];
+    expect((await runDevice(args)).result).toBe('updated');
+    expect((await runDevice([...args, '--restart'])).fields).toMatchObject({ result: 'restarted', running: '2.0.0' });
+    expect(readFileSync(`${deviceFile}.slot0`).equals(image)).toBe(true);
+  });
+
+  it('an ESP32 refuses an image that does not start with 0xE9 while writing it, and keeps running its own', async () => {
+    const folder = temporaryFolder('static-ota-esp32-magic-');
+    const key = writeKeyFile(folder);
+    const mirror = join(folder, 'mirror');
+    signByHand(mirror, key, Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(20_000, 0x11)]));
+    const server = await mirrorOf(mirror);
+    const args = deviceArgs(server, key.publicHex, 'esp32', ['--device', join(folder, 'device.txt')]);
+    expect((await runDevice(args)).fields).toMatchObject({ result: 'flash_error', offered: '2.0.0' });
+    expect((await runDevice([...args, '--restart'])).fields).toMatchObject({ result: 'restarted', running: '1.0.0' });
   });
 });

@@ -56,7 +56,7 @@ export function judge({ trusted, manifest }: DifferentialRecord): string {
     return (
       `${head}ok version=${opened.version} board=${opened.board} channel=${opened.channel} file=${opened.file} ` +
       `size=${opened.size} sha256=${opened.sha256} expires=${opened.expires ?? '-'} encoding=${opened.encoding ?? '-'} ` +
-      `signed_length=${opened.signedLength} key_index=${opened.verifiedKeyIndex}`
+      `inflated_size=${opened.inflatedSize ?? '-'} signed_length=${opened.signedLength} key_index=${opened.verifiedKeyIndex}`
     );
   } catch (error) {
     if (error instanceof ManifestError) return head + error.code;
@@ -75,7 +75,17 @@ const token = (alphabet: string, min: number, max: number) =>
 const digits = token('0123456789', 1, 12);
 const lowerHex = token('0123456789abcdef', 64, 64);
 
-const FIELD_KEYS: string[] = ['format', 'board', 'channel', 'file', 'size', 'sha256', 'expires', 'encoding'];
+const FIELD_KEYS: string[] = [
+  'format',
+  'board',
+  'channel',
+  'file',
+  'size',
+  'sha256',
+  'expires',
+  'encoding',
+  'inflated-size',
+];
 /** Values near the rules' edges: valid forms, leading zeros, huge numbers, upper-case hex, long and odd text. */
 const fieldValue: Record<string, fc.Arbitrary<string>> = {
   format: fc.constantFrom('static-ota/1', 'static-ota/2', 'static-ota/1 ', 'STATIC-OTA/1'),
@@ -96,6 +106,11 @@ const fieldValue: Record<string, fc.Arbitrary<string>> = {
   encoding: fc.oneof(
     fc.constantFrom('gzip', 'GZIP', 'gzip ', 'deflate', 'identity', 'gzip;level=9', 'gz'),
     token('gzipx', 1, 6),
+  ),
+  'inflated-size': fc.oneof(
+    fc.integer({ min: 0, max: 0xffffffff }).map(String),
+    digits,
+    fc.constantFrom('4294967296', '0', '01', '-1', '1e3'),
   ),
 };
 const fieldLine = fc.oneof(
@@ -175,6 +190,7 @@ const structured = fc
       sha256: 'ab'.repeat(32),
       expires: '1893456000',
       encoding: 'gzip',
+      'inflated-size': '1048576',
     };
     const lines = plan.required.map((key, index) => `${key}=${plan.valid[index] ? good[key] : values[index]}`);
     lines.splice(insertAt, 0, ...plan.extra);

@@ -24,13 +24,13 @@ constexpr char kErrorCodes[] =
     "ok\0" "empty\0" "too_large\0" "crlf\0" "bad_char\0" "missing_newline\0" "bad_version\0" "unsigned\0"
     "trailing_data\0" "bad_sig_line\0" "too_many_signatures\0" "untrusted_key\0" "bad_signature\0" "too_few_signatures\0" "bad_line\0"
     "duplicate_field\0" "missing_field\0" "bad_format\0" "bad_board\0" "bad_channel\0" "bad_file\0" "bad_size\0"
-    "bad_sha256\0" "bad_expires\0" "bad_rollout\0" "bad_seq\0" "bad_encoding";
-constexpr size_t kErrorCount = static_cast<size_t>(ManifestError::BadEncoding) + 1;
+    "bad_sha256\0" "bad_expires\0" "bad_rollout\0" "bad_seq\0" "bad_encoding\0" "bad_inflated_size";
+constexpr size_t kErrorCount = static_cast<size_t>(ManifestError::BadInflatedSize) + 1;
 static_assert(packedCount(kErrorCodes) == kErrorCount, "one code per ManifestError");
 
 // The fields this version reads; the required ones first, in the order steps
 // 14-15 check them.
-enum FieldIndex : uint8_t { kFormatField, kBoardField, kChannelField, kFileField, kSizeField, kSha256Field, kExpiresField, kRolloutField, kSeqField, kEncodingField, kFieldCount };
+enum FieldIndex : uint8_t { kFormatField, kBoardField, kChannelField, kFileField, kSizeField, kSha256Field, kExpiresField, kRolloutField, kSeqField, kEncodingField, kInflatedSizeField, kFieldCount };
 constexpr size_t kRequiredFieldCount = kExpiresField;
 // Board, channel and file: up to maxLength characters of set (values are
 // never empty), the first not forbiddenFirst. Each field's error code follows
@@ -46,10 +46,11 @@ constexpr TokenRule kTokenRules[] = {
     {kChannelField, kChannelChars, kMaxChannelLength, '-'},
     {kFileField, kNameChars, kMaxFileLength, '.'},
 };
-static_assert(static_cast<uint8_t>(ManifestError::BadFormat) + kEncodingField == static_cast<uint8_t>(ManifestError::BadEncoding),
+static_assert(static_cast<uint8_t>(ManifestError::BadFormat) + kInflatedSizeField == static_cast<uint8_t>(ManifestError::BadInflatedSize),
               "value errors in field order");
 // The field names are those value errors without their "bad_": the error
-// codes hold each name once ("bad_board" is the error of `board=`).
+// codes hold each name once ("bad_board" is the error of `board=`), with
+// "_" standing for the "-" of a key ("bad_inflated_size": `inflated-size=`).
 constexpr size_t kValueErrorPrefixLength = sizeof("bad_") - 1;
 constexpr size_t offsetOfErrorCode(size_t code) {
   size_t offset = 0;
@@ -75,6 +76,15 @@ TextSpan takeLine(const char*& cursor, const char* end) {
   const TextSpan line{cursor, offsetOf(cursor, static_cast<size_t>(end - cursor), '\n')};
   cursor += line.length + 1;
   return line;
+}
+
+// key is the field named name, whose "_" stand for the key's "-".
+bool isFieldName(const TextSpan& key, const char* name) {
+  size_t i = 0;
+  for (; i < key.length && name[i] != '\0'; ++i) {
+    if (key.data[i] != (name[i] == '_' ? '-' : name[i])) return false;
+  }
+  return i == key.length && name[i] == '\0';
 }
 
 bool isSignatureLine(const TextSpan& line) {
@@ -163,7 +173,7 @@ ManifestError readFieldLines(const char* begin, const char* end, TextSpan (&valu
     }
     const char* name = kFieldNames;
     for (size_t i = 0; i < kFieldCount; ++i, name += strlen(name) + 1 + kValueErrorPrefixLength) {
-      if (key.equalsCString(name)) values[i] = value;
+      if (isFieldName(key, name)) values[i] = value;
     }
   }
   if (duplicate) return ManifestError::DuplicateField;
@@ -260,6 +270,13 @@ ManifestError openManifest(const FramedManifest& framed, const TrustedKeys& trus
   if (encoding.data != nullptr) {
     if (!encoding.equals(kGzipEncoding, sizeof(kGzipEncoding) - 1)) return ManifestError::BadEncoding;
     manifest.encoding = ImageEncoding::Gzip;
+  }
+  // Only a gzip image is inflated: the size of a raw one is `size=`.
+  manifest.inflatedSize = 0;
+  if (values[kInflatedSizeField].data != nullptr &&
+      (manifest.encoding != ImageEncoding::Gzip || !parseDecimalUint32(values[kInflatedSizeField], manifest.inflatedSize) ||
+       manifest.inflatedSize == 0)) {
+    return ManifestError::BadInflatedSize;
   }
   manifest.version = framed.version;
   manifest.signedLength = static_cast<size_t>(signatures - framed.text);

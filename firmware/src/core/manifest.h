@@ -41,6 +41,7 @@ enum class ManifestError : uint8_t {
   BadRollout,
   BadSeq,
   BadEncoding,
+  BadInflatedSize,
 };
 
 // How the image is served (`encoding=`): raw, or gzip for a boot loader that
@@ -91,6 +92,7 @@ struct Manifest {
   uint8_t rollout = kFullRollout;  // percent of devices that take it
   uint32_t seq = 0;                // re-signing counter of this version's manifest
   ImageEncoding encoding = ImageEncoding::Raw;
+  uint32_t inflatedSize = 0;  // `inflated-size=` of a gzip image: what eboot writes; 0 when not given
   size_t signedLength = 0;
   size_t verifiedKeyIndex = 0;  // index into TrustedKeys of the first key that verified
   uint8_t verifiedKeyCount = 0;  // distinct trusted keys whose signatures verified

@@ -83,6 +83,11 @@ class FlashTarget {
   // The boot loader inflates a gzip image (`encoding=gzip`) when it installs
   // it: ESP8266's eboot does, ESP32's does not.
   virtual bool bootsGzip() { return false; }
+  // Largest image the boot loader can inflate from a staged gzip image of
+  // stagedSize bytes (asked only when bootsGzip()): eboot writes it from the
+  // start of the sketch area while the staged bytes sit at its top. 0 (the
+  // default): a signed inflated size is never known to fit.
+  virtual uint32_t maxInflatedImageSize(uint32_t /*stagedSize*/) { return 0; }
   virtual bool begin(uint32_t imageSize) = 0;
   virtual bool write(const uint8_t* data, size_t length) = 0;
   // Makes the written image boot next; called only after size and SHA-256 matched.

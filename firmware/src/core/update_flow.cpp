@@ -309,6 +309,8 @@ STATIC_OTA_ONE_CALLER Result UpdateFlow::evaluateManifest(size_t mirror, size_t 
   if (manifest.encoding == ImageEncoding::Gzip && !flash_.bootsGzip()) return Result::UnsupportedEncoding;
   if (!recordOffer(manifest)) return Result::Replayed;
   if (manifest.size > flash_.maxImageSize()) return Result::TooLarge;
+  // A gzip image whose signed inflated size would not fit what the boot loader writes never boots.
+  if (manifest.inflatedSize > flash_.maxInflatedImageSize(manifest.size)) return Result::TooLarge;
   if (!takesRollout(manifest)) return Result::NotInRollout;
   // The image sits next to the manifest that was accepted.
   if (!imageUrlFor(manifestUrls_[mirror], manifest.file, imageUrl_, sizeof(imageUrl_))) return Result::ConfigError;

@@ -13,6 +13,23 @@ namespace static_ota {
 // (ESP8266httpUpdate compares with it directly, too).
 uint32_t Esp8266Flash::maxImageSize() { return ESP.getFreeSketchSpace(); }
 
+namespace {
+constexpr uint64_t kSectorBytes = 4096;  // Updater rounds images, eboot its writes, to flash sectors
+uint64_t roundUpToSector(uint64_t bytes) { return (bytes + kSectorBytes - 1) / kSectorBytes * kSectorBytes; }
+}  // namespace
+
+// The sketch area ends where the file system starts (_FS_start): it holds the
+// running sketch and the free space, getFreeSketchSpace() being the area less
+// the sketch rounded up to a sector. Updater::begin stages an update at the
+// top of the area; at the next boot eboot inflates it from the area's start,
+// so the inflated image must end below the staged sectors, or it overwrites
+// bytes it has yet to read.
+uint32_t Esp8266Flash::maxInflatedImageSize(uint32_t stagedSize) {
+  const uint64_t sketchArea = ESP.getFreeSketchSpace() + roundUpToSector(ESP.getSketchSize());
+  const uint64_t staged = roundUpToSector(stagedSize);
+  return staged < sketchArea ? static_cast<uint32_t>(sketchArea - staged) : 0;
+}
+
 bool Esp8266Flash::begin(uint32_t imageSize) { return Update.begin(imageSize, U_FLASH); }
 
 // Each 4 KB sector erase takes tens of milliseconds: let Wi-Fi run between chunks.

@@ -12,6 +12,7 @@ class Esp8266Flash final : public FlashTarget {
   uint32_t maxImageSize() override;
   // eboot (cores 2.7+) inflates a gzip image while copying it over the running one.
   bool bootsGzip() override { return true; }
+  uint32_t maxInflatedImageSize(uint32_t stagedSize) override;
   bool begin(uint32_t imageSize) override;
   bool write(const uint8_t* data, size_t length) override;
   bool commit() override;
