@@ -136,6 +136,22 @@ async function readFolder(
   return { view: { ...view, install: { manifest: `${folder}/${WEB_INSTALL_MANIFEST}`, chipFamily } }, webManifest };
 }
 
+/** Whether the release page lists a manifest's version with that image: a publish whose page is behind is unfinished. */
+export interface PageListing {
+  lists(manifest: string, version: string, sha256: string): boolean;
+}
+
+/** The page's index.json as the mirror holds it; one that cannot be read or parsed lists nothing. */
+export async function readPageListing(session: MirrorSession): Promise<PageListing> {
+  const index = parseIndex(await session.read(INDEX_JSON).catch(() => undefined));
+  return {
+    lists: (manifest, version, sha256) =>
+      index?.releases.some(
+        (release) => release.manifest === manifest && release.version === version && release.sha256 === sha256,
+      ) ?? false,
+  };
+}
+
 function parseIndex(bytes: Buffer | undefined): SiteIndex | undefined {
   if (!bytes) return undefined;
   try {
