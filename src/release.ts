@@ -342,6 +342,8 @@ async function signAndPublish(
     keepVersions: options.keepVersions,
     companions: (session) => channelCompanions(session, signed, policy, options.followStable ?? true),
     republish: (release, previous) => carryForward(release, previous, policy),
+    trustedKeys: lockoutKeys(options.nextReleaseKeys, options.signingKeys),
+    warn: options.log.warning,
   });
   for (const manifest of manifests) {
     if (manifest.supersededBy === undefined && staged) {

@@ -112,7 +112,7 @@ export function changeRollout(target: MirrorTarget, change: RolloutChange): Prom
       );
     }
     await session.writeManifest(destination, text, staged ? undefined : bytes);
-    if (!staged) await writeSite(session);
+    if (!staged) await writeSite(session, { keys: [...trustedKeys, ...change.keys.map((key) => key.publicKey)] });
     return {
       path: destination,
       version,
@@ -216,7 +216,7 @@ export function cosign(target: MirrorTarget, request: CosignRequest): Promise<Co
     const promoted = staged !== undefined && existing + 1 >= requiredSignatures;
     if (!promoted) {
       await session.writeManifest(path, text, bytes);
-      if (path === livePath) await writeSite(session);
+      if (path === livePath) await writeSite(session, { keys: trustedKeys });
       return { path, version: opened.version, signatures: existing + 1, promoted, manifest: text };
     }
     const live = await session.read(livePath);
@@ -227,7 +227,7 @@ export function cosign(target: MirrorTarget, request: CosignRequest): Promise<Co
     }
     await session.writeManifest(livePath, text, live);
     await session.remove(pendingPath);
-    await writeSite(session);
+    await writeSite(session, { keys: trustedKeys });
     return { path: livePath, version: opened.version, signatures: existing + 1, promoted, manifest: text };
   });
 }

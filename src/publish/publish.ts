@@ -35,6 +35,13 @@ export interface PublishOptions {
    * it replaces (carrying its rollout and seq forward).
    */
   republish?: (release: SignedRelease, previous: Buffer) => Promise<SignedRelease>;
+  /**
+   * Public keys devices trust (trusted-keys): the release page shows only manifests that verify under these or the
+   * keys that signed these releases.
+   */
+  trustedKeys?: readonly Uint8Array[];
+  /** Says what the release page skipped (foreign or broken files on the mirror). */
+  warn?: (message: string) => void;
 }
 
 /** `manifest` is where this run wrote it: latest.txt, or the staging path for a staged release. */
@@ -226,7 +233,8 @@ async function publishAttempt(
         await applyRetention(session, entry, options.keepVersions);
     }
     progress.step = 'the release page (index.html, index.json)';
-    await writeSite(session);
+    const keys = [...(options.trustedKeys ?? []), ...all.flatMap((release) => release.signerKeys)];
+    await writeSite(session, { keys, warn: options.warn });
   } catch (error) {
     const live = progress.describe();
     if (error instanceof ConflictError || live === undefined || target.commitsAtEnd) throw error;
