@@ -1,4 +1,6 @@
 // Bundled to dist/index.js, the file action.yml runs.
+import { stoppable } from './interrupt.js';
 import { run } from './main.js';
 
-await run();
+// A cancelled run gets SIGINT, then SIGTERM: temporary files go, and the log says what is already live.
+await stoppable(run, (text) => process.stderr.write(text));

@@ -20,6 +20,7 @@ import {
   type OpenedManifest,
 } from './manifest.js';
 import { checkImage, gunzipImage, gzipImage } from './image.js';
+import { holdTemporary } from './interrupt.js';
 import { InputError, type CompressMode } from './inputs.js';
 import {
   findLockout,
@@ -287,11 +288,19 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
   const built = options.build ? await buildAll(options, version, true) : options.firmware;
   if (built.length === 0) throw new ReleaseError('no firmware to publish: set build to true or give firmware paths');
   let compressed: string | undefined;
-  const compressedFolder = async () => (compressed ??= await mkdtemp(join(tmpdir(), 'static-ota-gzip-')));
+  let forget = (): void => undefined;
+  const compressedFolder = async () => {
+    if (compressed === undefined) {
+      compressed = await mkdtemp(join(tmpdir(), 'static-ota-gzip-'));
+      forget = holdTemporary(compressed);
+    }
+    return compressed;
+  };
   try {
     return await signAndPublish(options, { tag, version, channel }, built, compressedFolder);
   } finally {
     if (compressed) await rm(compressed, { recursive: true, force: true });
+    forget();
   }
 }
 
@@ -338,12 +347,18 @@ async function signAndPublish(
     keepVersions: options.keepVersions,
     companions: (session) => channelCompanions(session, signed, policy, options.followStable ?? true),
     republish: (release, previous) => carryForward(release, previous, policy),
+    trustedKeys: lockoutKeys(options.nextReleaseKeys, options.signingKeys),
+    warn: options.log.warning,
   });
   for (const manifest of manifests) {
     if (manifest.supersededBy === undefined && staged) {
       options.log.info(
         `staged ${manifest.version} for ${manifest.board} (${manifest.channel}) in ${target.description}: ${manifest.manifest}, ` +
           `signed by ${options.signingKeys.length} of the ${options.requiredSignatures} keys devices require; devices keep the current release until \`static-ota cosign\` adds the rest`,
+      );
+    } else if (manifest.finished) {
+      options.log.info(
+        `finished publishing ${manifest.version} for ${manifest.board} (${manifest.channel}) to ${target.description}: ${manifest.manifest} already offered this image; the rest (release page) is now done`,
       );
     } else if (manifest.supersededBy === undefined) {
       options.log.info(

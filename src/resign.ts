@@ -164,7 +164,7 @@ export function changeRollout(target: MirrorTarget, change: RolloutChange): Prom
       );
     }
     await session.writeManifest(destination, text, staged ? undefined : bytes);
-    if (!staged) await writeSite(session);
+    if (!staged) await writeSite(session, { keys: [...trustedKeys, ...change.keys.map((key) => key.publicKey)] });
     return { path: destination, manifest: resigned, previousPercent: manifest.rollout, text };
   });
 }
@@ -274,7 +274,7 @@ export function cosign(target: MirrorTarget, request: CosignRequest): Promise<Co
     );
     if (!promoted) {
       await session.writeManifest(path, text, bytes);
-      if (path === livePath) await writeSite(session);
+      if (path === livePath) await writeSite(session, { keys: trustedKeys });
       return { path, manifest: cosigned, signatures, promoted, text };
     }
     const live = await session.read(livePath);
@@ -285,7 +285,7 @@ export function cosign(target: MirrorTarget, request: CosignRequest): Promise<Co
     }
     await session.writeManifest(livePath, text, live);
     await session.remove(pendingPath);
-    await writeSite(session);
+    await writeSite(session, { keys: trustedKeys });
     return { path: livePath, manifest: cosigned, signatures, promoted, text };
   });
 }

@@ -194,6 +194,8 @@ export interface SignedRelease extends ReleaseInput {
   staged?: boolean;
   /** Set when allow-lockout let through an image the lockout guard refuses. */
   lockout?: string;
+  /** The public keys that signed manifestText: the release page trusts them. */
+  signerKeys: readonly Uint8Array[];
 }
 
 /**
@@ -269,7 +271,8 @@ export async function signRelease(input: ReleaseInput, policy: SigningPolicy): P
     },
     policy.keys,
   );
-  return { ...input, size, sha256, ...(encoding ? { encoding } : {}), manifestText, lockout };
+  const signerKeys = policy.keys.map((key) => key.publicKey);
+  return { ...input, size, sha256, ...(encoding ? { encoding } : {}), manifestText, lockout, signerKeys };
 }
 
 const PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DEVICE_USER_AGENT } from '../src/device-http.js';
@@ -244,6 +244,74 @@ describe('the bundled static-ota command', () => {
     expect(result.error).toBeUndefined();
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/ENOENT: no such file or directory, mkdir '\/proc\/static-ota-mirror'/);
+  });
+});
+
+/** Every file below `folder` (relative paths), for "nothing temporary is left anywhere". */
+const filesBelow = (folder: string): string[] =>
+  existsSync(folder) ? readdirSync(folder, { recursive: true, encoding: 'utf8' }).sort() : [];
+
+describe('an interrupted or failing publish', () => {
+  it('removes its temporary files on SIGINT mid-image, says so, and the rerun publishes', async () => {
+    const folder = temporaryFolder();
+    const key = writeKeyFile(folder);
+    const firmware = join(folder, 'large.bin');
+    writeEspImage(firmware, { publicKey: key.publicKey, size: 64 * 1024 * 1024 });
+    const mirror = join(folder, 'mirror');
+    const args = [...publishCommand(firmware, key.path, '1.0.0'), '--max-image-size', '100000000', '--out', mirror];
+    const child = spawn(NODE_24, [bundledCli(), ...args], { timeout: 60_000 });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const ended = new Promise<NodeJS.Signals | null>((resolvePromise) =>
+      child.on('close', (_code, signal) => resolvePromise(signal)),
+    );
+    // The image is being copied into the mirror: its temporary file is there.
+    let sawTemporary = false;
+    for (let poll = 0; poll < 6000 && !sawTemporary && child.exitCode === null; poll++) {
+      sawTemporary = filesBelow(mirror).some((name) => name.endsWith('.tmp'));
+      if (!sawTemporary) await new Promise((resolvePromise) => setTimeout(resolvePromise, 5));
+    }
+    expect(sawTemporary).toBe(true);
+    child.kill('SIGINT');
+    expect(await ended).toBe('SIGINT');
+    expect(stderr).toMatch(/stopped by SIGINT; its temporary files are removed\.\n$/);
+    expect(filesBelow(mirror).filter((name) => name.endsWith('.tmp') || name.endsWith('.lock'))).toEqual([]);
+    expect(existsSync(join(mirror, 'nodemcuv2', 'latest.txt'))).toBe(false);
+
+    const rerun = spawnSync(NODE_24, [bundledCli(), ...args], { encoding: 'utf8', timeout: 60_000 });
+    expect(rerun.stderr).toBe('');
+    expect(rerun.status).toBe(0);
+    expect(filesBelow(mirror)).toEqual(
+      ['index.html', 'index.json', 'nodemcuv2', 'nodemcuv2/firmware-1.0.0.bin', 'nodemcuv2/latest.txt'].sort(),
+    );
+  }, 90_000);
+
+  it('says which files are live when the release page fails after latest.txt, and the rerun finishes without --force', async () => {
+    const folder = temporaryFolder();
+    const key = writeKeyFile(folder);
+    const firmware = join(folder, 'fw.bin');
+    writeEspImage(firmware, { publicKey: key.publicKey });
+    const mirror = join(folder, 'mirror');
+    const args = [...publishCommand(firmware, key.path, '1.0.0'), '--out', mirror];
+    // index.json cannot be replaced: the page fails after latest.txt went live.
+    mkdirSync(join(mirror, 'index.json', 'in-the-way'), { recursive: true });
+    const failed = await cli(args);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(
+      /Live in directory .*: nodemcuv2\/latest\.txt \(1\.0\.0, image nodemcuv2\/firmware-1\.0\.0\.bin\)\. Not done: the release page \(index\.html, index\.json\)\. Run the same publish again to finish it \(no --force needed\)\./,
+    );
+    expect(readFileSync(join(mirror, 'nodemcuv2', 'latest.txt'), 'latin1')).toMatch(/^1\.0\.0\n/);
+
+    rmSync(join(mirror, 'index.json'), { recursive: true });
+    const finished = await cli(args);
+    expect(finished.stderr).toBe('');
+    expect(finished.code).toBe(0);
+    expect(finished.stdout).toMatch(/finished publishing 1\.0\.0 for nodemcuv2 \(stable\)/);
+    expect(JSON.parse(readFileSync(join(mirror, 'index.json'), 'utf8')).releases).toMatchObject([
+      { board: 'nodemcuv2', version: '1.0.0' },
+    ]);
+    // Finished: the same publish again is the re-publish it always was.
+    expect((await cli(args)).stderr).toMatch(/already published .*; use --force/);
   });
 });
 

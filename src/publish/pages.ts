@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isManifestPath, readVersionLine } from '../manifest.js';
 import type { Reporter } from '../build.js';
+import { holdTemporary } from '../interrupt.js';
 import { ConflictError, MirrorSession, MirrorTarget, retryOnConflict } from './target.js';
 import { checkPagesBranch, parsePagesFolder } from '../target-settings.js';
 
@@ -77,6 +78,7 @@ function withoutCredentials(url: string): string {
 
 export class PagesTarget implements MirrorTarget {
   readonly description: string;
+  readonly commitsAtEnd = true;
   private readonly branch: string;
   private readonly folder: string;
   private readonly remote: string;
@@ -117,6 +119,7 @@ export class PagesTarget implements MirrorTarget {
   /** One clone, one run of `work`, one commit and one push; a lost race throws ConflictError. */
   private async attempt<T>(work: (session: MirrorSession) => Promise<T>, reads: readonly string[]): Promise<T> {
     const clone = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'static-ota-pages-'));
+    const forget = holdTemporary(clone);
     try {
       const fetched = await this.checkOut(clone, reads);
       // The clone is private to this attempt: conflicts come from the push, and retryOnConflict above handles them.
@@ -135,6 +138,7 @@ export class PagesTarget implements MirrorTarget {
       return result;
     } finally {
       await rm(clone, { recursive: true, force: true });
+      forget();
     }
   }
 

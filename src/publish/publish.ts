@@ -9,14 +9,16 @@ import {
   pendingManifestPath,
   readVersionLine,
   releaseFolder,
+  summarizeManifest,
   versionOfFile,
   versionOfImageFile,
 } from '../manifest.js';
+import { noteLive } from '../interrupt.js';
 import type { SignedRelease } from '../sign.js';
-import { INDEX_JSON, writeSite } from '../site/page.js';
+import { INDEX_JSON, readPageListing, writeSite, type PageListing } from '../site/page.js';
 import { writeWebInstallFiles } from '../site/web-install.js';
 import { compareVersions } from '../version.js';
-import type { MirrorSession, MirrorTarget } from './target.js';
+import { ConflictError, type MirrorSession, type MirrorTarget } from './target.js';
 
 export interface PublishOptions {
   /** Re-publish a version equal to the one in the mirror (never a lower one). */
@@ -33,6 +35,13 @@ export interface PublishOptions {
    * it replaces (carrying its rollout and seq forward).
    */
   republish?: (release: SignedRelease, previous: Buffer) => Promise<SignedRelease>;
+  /**
+   * Public keys devices trust (trusted-keys): the release page shows only manifests that verify under these or the
+   * keys that signed these releases.
+   */
+  trustedKeys?: readonly Uint8Array[];
+  /** Says what the release page skipped (foreign or broken files on the mirror). */
+  warn?: (message: string) => void;
 }
 
 /** `manifest` is where this run wrote it: latest.txt, or the staging path for a staged release. */
@@ -44,6 +53,11 @@ export interface PublishedManifest extends MirrorRelease {
    * this run was publishing: the image is added, latest.txt keeps that version.
    */
   supersededBy?: string;
+  /**
+   * Set when latest.txt already offered this very image but the release page did not list it (an earlier run of
+   * the same publish stopped after latest.txt went live): this run finished the page and left latest.txt as it was.
+   */
+  finished?: boolean;
 }
 
 interface Planned {
@@ -55,6 +69,14 @@ interface Planned {
   previousManifest: Buffer | undefined;
   imageExists: boolean;
   supersededBy?: string;
+  /** latest.txt already offers this image: not written again (see PublishedManifest.finished). */
+  finished?: boolean;
+}
+
+/** Whether `live` offers `release`'s version with the same image: what an interrupted run of this publish leaves. */
+function offersSameImage(live: Buffer, release: SignedRelease): boolean {
+  const { version, fields } = summarizeManifest(live);
+  return version === release.version && fields.get('file') === release.file && fields.get('sha256') === release.sha256;
 }
 
 /**
@@ -68,6 +90,7 @@ async function plan(
   options: PublishOptions,
   where: string,
   retry: boolean,
+  listing: PageListing,
 ): Promise<Planned> {
   let release = signed;
   const livePath = manifestPath(release.board, release.channel);
@@ -86,7 +109,15 @@ async function plan(
     }
     const order = compareVersions(release.version, current);
     const refused = order < 0 || (order === 0 && !options.force);
-    if (refused && retry) {
+    const unfinished =
+      order === 0 &&
+      !release.staged &&
+      !listing.lists(livePath, release.version, release.sha256) &&
+      offersSameImage(previousManifest, release);
+    if (refused && unfinished && (await session.compareImage(image, release.imageFile, release.sha256)) === 'same') {
+      // Same version, same image, page behind: finish that run instead of asking for --force.
+      return { release, manifestPath: livePath, imagePath: image, previousManifest, imageExists: true, finished: true };
+    } else if (refused && retry) {
       supersededBy = current;
     } else if (order < 0) {
       throw new Error(
@@ -148,6 +179,83 @@ async function applyRetention(session: MirrorSession, planned: Planned, keep: nu
   }
 }
 
+/** What a publish has made live so far, for a failure or a stop after latest.txt changed. */
+class LiveProgress {
+  private readonly live: Planned[] = [];
+  private writing?: Planned;
+  step = 'the manifests';
+
+  constructor(private readonly where: string) {}
+
+  async write(session: MirrorSession, entry: Planned): Promise<void> {
+    this.writing = entry;
+    await session.writeManifest(entry.manifestPath, entry.release.manifestText, entry.previousManifest);
+    this.live.push(entry);
+    this.writing = undefined;
+  }
+
+  /** Undefined while nothing devices read has changed. */
+  describe(): string | undefined {
+    const name = ({ manifestPath, release, imagePath }: Planned) =>
+      `${manifestPath} (${release.version}, image ${imagePath})`;
+    if (this.live.length === 0 && this.writing === undefined) return undefined;
+    const live = this.live.length ? `Live in ${this.where}: ${this.live.map(name).join(', ')}. ` : '';
+    const writing = this.writing ? `Possibly live (its write was under way): ${name(this.writing)}. ` : '';
+    return `${live}${writing}Not done: ${this.step}. Run the same publish again to finish it (no --force needed).`;
+  }
+}
+
+/** One attempt: guards, images, manifests, retention, then the release page. */
+async function publishAttempt(
+  session: MirrorSession,
+  all: readonly SignedRelease[],
+  options: PublishOptions,
+  target: MirrorTarget,
+  retry: boolean,
+): Promise<PublishedManifest[]> {
+  const listing = await readPageListing(session);
+  const planned: Planned[] = [];
+  for (const release of all) planned.push(await plan(session, release, options, target.description, retry, listing));
+  for (const entry of planned) {
+    if (!entry.imageExists) await session.writeImage(entry.imagePath, entry.release.imageFile, entry.release.sha256);
+    await writeWebInstallFiles(session, entry.release);
+  }
+  const current = planned.filter((entry) => entry.supersededBy === undefined);
+  const progress = new LiveProgress(target.description);
+  // On Pages nothing is live before the push, which ends the transaction.
+  const forget = target.commitsAtEnd ? () => undefined : noteLive(() => progress.describe());
+  try {
+    for (const entry of current.filter(({ finished }) => !finished)) await progress.write(session, entry);
+    if (options.keepVersions !== undefined) {
+      progress.step = 'retention (keep-versions), then the release page';
+      // A staged release does not change what latest.txt names, so it prunes nothing.
+      for (const entry of current.filter(({ release }) => !release.staged))
+        await applyRetention(session, entry, options.keepVersions);
+    }
+    progress.step = 'the release page (index.html, index.json)';
+    const keys = [...(options.trustedKeys ?? []), ...all.flatMap((release) => release.signerKeys)];
+    await writeSite(session, { keys, warn: options.warn });
+  } catch (error) {
+    const live = progress.describe();
+    if (error instanceof ConflictError || live === undefined || target.commitsAtEnd) throw error;
+    throw new Error(`${(error as Error).message}. ${live}`, { cause: error });
+  } finally {
+    forget();
+  }
+  return planned.map(({ release, manifestPath, imagePath, imageExists, supersededBy, finished }) => ({
+    board: release.board,
+    channel: release.channel,
+    version: release.version,
+    manifest: manifestPath,
+    image: imagePath,
+    size: release.size,
+    sha256: release.sha256,
+    imageWritten: !imageExists,
+    ...(supersededBy === undefined ? {} : { supersededBy }),
+    ...(finished ? { finished } : {}),
+  }));
+}
+
 export async function publishReleases(
   target: MirrorTarget,
   releases: readonly SignedRelease[],
@@ -159,34 +267,8 @@ export async function publishReleases(
   return target.transaction(
     async (session) => {
       const retry = attempts++ > 0;
-      const planned: Planned[] = [];
       const all = [...releases, ...((await options.companions?.(session)) ?? [])];
-      for (const release of all) planned.push(await plan(session, release, options, target.description, retry));
-      for (const entry of planned) {
-        if (!entry.imageExists)
-          await session.writeImage(entry.imagePath, entry.release.imageFile, entry.release.sha256);
-        await writeWebInstallFiles(session, entry.release);
-      }
-      const current = planned.filter((entry) => entry.supersededBy === undefined);
-      for (const entry of current)
-        await session.writeManifest(entry.manifestPath, entry.release.manifestText, entry.previousManifest);
-      if (options.keepVersions !== undefined) {
-        // A staged release does not change what latest.txt names, so it prunes nothing.
-        for (const entry of current.filter(({ release }) => !release.staged))
-          await applyRetention(session, entry, options.keepVersions);
-      }
-      await writeSite(session);
-      return planned.map(({ release, manifestPath, imagePath, imageExists, supersededBy }) => ({
-        board: release.board,
-        channel: release.channel,
-        version: release.version,
-        manifest: manifestPath,
-        image: imagePath,
-        size: release.size,
-        sha256: release.sha256,
-        imageWritten: !imageExists,
-        ...(supersededBy === undefined ? {} : { supersededBy }),
-      }));
+      return publishAttempt(session, all, options, target, retry);
     },
     // Everything `work` reads from the mirror, whatever its history: each latest.txt (and staging path), and the
     // release page's index.json for first-seen times; the page fetches what else it reads in batches.

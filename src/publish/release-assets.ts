@@ -2,6 +2,7 @@
 // release when missing. The API base comes from GITHUB_API_URL (GitHub
 // Enterprise), the upload URL from the release itself.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { holdTemporary } from '../interrupt.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getOctokit } from '@actions/github';
@@ -50,6 +51,7 @@ export async function attachSignedReleases(
   releases: readonly SignedRelease[],
 ): Promise<void> {
   const folder = await mkdtemp(join(tmpdir(), 'static-ota-assets-'));
+  const forget = holdTemporary(folder);
   try {
     const assets: ReleaseAsset[] = [];
     for (const release of releases) {
@@ -64,6 +66,7 @@ export async function attachSignedReleases(
     await attachReleaseAssets(options, assets);
   } finally {
     await rm(folder, { recursive: true, force: true });
+    forget();
   }
 }
 

@@ -59,6 +59,11 @@ export interface MirrorTarget {
   /** For messages: `directory public`, `s3://bucket/prefix`, ... */
   readonly description: string;
   /**
+   * True when the transaction's writes show all at once at its end (Pages' push); otherwise each write is live
+   * as soon as it returns (a directory, S3), and a failure after latest.txt says what is live.
+   */
+  readonly commitsAtEnd?: boolean;
+  /**
    * Runs `work` against the mirror and makes its changes visible. When another
    * publisher got there first (ConflictError), the target refreshes its view
    * and runs `work` again, a bounded number of times. `reads` lists the paths

@@ -7,20 +7,26 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  imageFileName,
+  FULL_ROLLOUT,
   imagePath,
+  isValidBoard,
+  isValidChannel,
+  isValidFileName,
+  isValidVersion,
+  MANIFEST_FILE,
   manifestPath,
   ManifestError,
   type MirrorRelease,
+  openManifest,
+  type OpenedManifest,
   readVersionLine,
   releaseFolder,
   STABLE_CHANNEL,
-  summarizeManifest,
   versionOfImageFile,
 } from '../manifest.js';
 import { compareVersions } from '../version.js';
 import { ConflictError, MAX_CONFLICT_RETRIES, type MirrorSession, type ObjectHeaders } from '../publish/target.js';
-import { versionManifestFileName } from './web-install.js';
+import { isChipFamily, versionManifestFileName } from './web-install.js';
 
 export const INDEX_HTML = 'index.html';
 /** Where the page goes when the mirror root already has an index.html of its own (a project site on Pages). */
@@ -62,15 +68,49 @@ export interface SiteIndex {
 
 const lastSegment = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 
+/**
+ * What the page may show: releases whose latest.txt verifies under `keys` (the publisher's trusted keys), as a
+ * device of that board and channel would open it. Everything else on the mirror is skipped, and `warn` says so.
+ */
+export interface SiteTrust {
+  keys: readonly Uint8Array[];
+  warn?: (message: string) => void;
+}
+
+/**
+ * Names that pass the protocol's rules, or undefined: only such names reach a path or a link (a folder named
+ * `javascript:alert(1)` would be a script link). A foreign folder is skipped, with a warning when it holds a latest.txt.
+ */
+async function validName(
+  session: MirrorSession,
+  folder: string,
+  valid: (name: string) => boolean,
+  trust: SiteTrust,
+): Promise<string | undefined> {
+  const name = lastSegment(folder);
+  if (valid(name)) return name;
+  if ((await session.list(folder)).includes(`${folder}/${MANIFEST_FILE}`))
+    trust.warn?.(
+      `${JSON.stringify(folder)} holds a ${MANIFEST_FILE} but is not a valid board or channel name: not on the release page`,
+    );
+  return undefined;
+}
+
 /** Boards are the root's folders (not install/ or dot folders); channels other than stable are their sub-folders. */
-async function releaseFolders(session: MirrorSession): Promise<Array<{ board: string; channel: string }>> {
+async function releaseFolders(
+  session: MirrorSession,
+  trust: SiteTrust,
+): Promise<Array<{ board: string; channel: string }>> {
   const found = [];
   for (const boardFolder of (await session.folders('')).sort()) {
-    const board = lastSegment(boardFolder);
-    if (board === INSTALL_FOLDER || board.startsWith('.')) continue;
+    if (lastSegment(boardFolder) === INSTALL_FOLDER || lastSegment(boardFolder).startsWith('.')) continue;
+    const board = await validName(session, boardFolder, isValidBoard, trust);
+    if (board === undefined) continue;
     found.push({ board, channel: STABLE_CHANNEL });
-    for (const channelFolder of (await session.folders(boardFolder)).sort())
-      found.push({ board, channel: lastSegment(channelFolder) });
+    for (const channelFolder of (await session.folders(boardFolder)).sort()) {
+      const channel = await validName(session, channelFolder, isValidChannel, trust);
+      if (channel !== undefined) found.push({ board, channel });
+    }
   }
   return found;
 }
@@ -81,69 +121,122 @@ interface FolderState {
   webManifest?: Buffer;
 }
 
+/** The folder's latest.txt opened as its devices would; undefined (with a warning) when they would refuse it. */
+function openForFolder(bytes: Buffer, board: string, channel: string, trust: SiteTrust): OpenedManifest | undefined {
+  const manifest = manifestPath(board, channel);
+  let opened;
+  try {
+    opened = openManifest(bytes, trust.keys);
+  } catch (error) {
+    if (!(error instanceof ManifestError)) throw error;
+    trust.warn?.(`${manifest} is not on the release page: ${error.message}`);
+    return undefined;
+  }
+  if (opened.board === board && opened.channel === channel) return opened;
+  trust.warn?.(
+    `${manifest} is not on the release page: it is for ${opened.board} (${opened.channel}), not this folder's board and channel`,
+  );
+  return undefined;
+}
+
+/** The chip family of a version's ESP Web Tools manifest; undefined (with a warning) for one that is not. */
+function chipFamilyOf(path: string, bytes: Buffer, trust: SiteTrust): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    trust.warn?.(`${path} is not JSON (${(error as Error).message}): no install button for it`);
+    return undefined;
+  }
+  const builds = typeof parsed === 'object' && parsed !== null ? (parsed as { builds?: unknown }).builds : undefined;
+  const first: unknown = Array.isArray(builds) ? builds[0] : undefined;
+  const family =
+    typeof first === 'object' && first !== null ? (first as { chipFamily?: unknown }).chipFamily : undefined;
+  if (typeof family === 'string' && isChipFamily(family)) return family;
+  trust.warn?.(`${path} names no known chip family: no install button for it`);
+  return undefined;
+}
+
 async function readFolder(
   session: MirrorSession,
-  board: string,
-  channel: string,
+  { board, channel }: { board: string; channel: string },
   previous: SiteIndex | undefined,
   now: string,
+  trust: SiteTrust,
 ): Promise<FolderState | undefined> {
   const manifest = manifestPath(board, channel);
   const bytes = await session.read(manifest);
-  if (!bytes) return undefined;
-  let summary;
-  try {
-    summary = summarizeManifest(bytes);
-  } catch (error) {
-    if (error instanceof ManifestError) return undefined;
-    throw error;
-  }
+  const opened = bytes && openForFolder(bytes, board, channel, trust);
+  if (!opened) return undefined;
   const folder = releaseFolder(board, channel);
-  const file = summary.fields.get('file') ?? imageFileName(summary.version);
-  const sha256 = summary.fields.get('sha256') ?? '';
   const files = new Set((await session.list(folder)).map(lastSegment));
   const older = [...files]
+    .filter((name) => name !== opened.file && isValidFileName(name))
     .map((name) => ({ name, version: versionOfImageFile(name) }))
-    .filter((entry): entry is { name: string; version: string } => entry.version !== undefined && entry.name !== file)
+    .filter((entry): entry is { name: string; version: string } => isValidVersion(entry.version ?? ''))
     .sort((a, b) => compareVersions(b.version, a.version))
     .map(({ name, version }) => ({ version, image: imagePath(board, channel, name) }));
   const seen = previous?.releases.find(
-    (release) => release.manifest === manifest && release.version === summary.version && release.sha256 === sha256,
+    (release) =>
+      release.manifest === manifest && release.version === opened.version && release.sha256 === opened.sha256,
   );
   const view: ReleaseView = {
     board,
     channel,
-    version: summary.version,
+    version: opened.version,
     manifest,
-    image: imagePath(board, channel, file),
-    size: Number(summary.fields.get('size')),
-    sha256,
-    keyIds: summary.keyIds,
-    ...(summary.fields.has('rollout') ? { rollout: summary.fields.get('rollout') } : {}),
-    ...(summary.fields.has('expires')
-      ? { expires: new Date(Number(summary.fields.get('expires')) * 1000).toISOString() }
-      : {}),
+    image: imagePath(board, channel, opened.file),
+    size: opened.size,
+    sha256: opened.sha256,
+    keyIds: opened.verifiedKeys,
+    ...(opened.rollout === FULL_ROLLOUT ? {} : { rollout: String(opened.rollout) }),
+    ...(opened.expires === undefined ? {} : { expires: new Date(opened.expires * 1000).toISOString() }),
     published: seen?.published ?? now,
     older,
   };
-  const versionManifest = versionManifestFileName(summary.version);
+  const versionManifest = versionManifestFileName(opened.version);
   if (!files.has(versionManifest)) return { view };
   const webManifest = await session.read(`${folder}/${versionManifest}`);
-  const chipFamily =
-    webManifest &&
-    (JSON.parse(webManifest.toString('utf8')) as { builds?: Array<{ chipFamily?: string }> }).builds?.[0]?.chipFamily;
+  const chipFamily = webManifest && chipFamilyOf(`${folder}/${versionManifest}`, webManifest, trust);
   if (!webManifest || !chipFamily) return { view };
   return { view: { ...view, install: { manifest: `${folder}/${WEB_INSTALL_MANIFEST}`, chipFamily } }, webManifest };
 }
 
+/** Whether the release page lists a manifest's version with that image: a publish whose page is behind is unfinished. */
+export interface PageListing {
+  lists(manifest: string, version: string, sha256: string): boolean;
+}
+
+/** The page's index.json as the mirror holds it; one that cannot be read or parsed lists nothing. */
+export async function readPageListing(session: MirrorSession): Promise<PageListing> {
+  const index = parseIndex(await session.read(INDEX_JSON).catch(() => undefined));
+  return {
+    lists: (manifest, version, sha256) =>
+      index?.releases.some(
+        (release) => release.manifest === manifest && release.version === version && release.sha256 === sha256,
+      ) ?? false,
+  };
+}
+
+/** A previous index.json, keeping only entries with what the page reads of them (it may hold anything). */
 function parseIndex(bytes: Buffer | undefined): SiteIndex | undefined {
   if (!bytes) return undefined;
+  let parsed: unknown;
   try {
-    const index = JSON.parse(bytes.toString('utf8')) as SiteIndex;
-    return Array.isArray(index.releases) ? index : undefined;
+    parsed = JSON.parse(bytes.toString('utf8'));
   } catch {
     return undefined;
   }
+  const releases: unknown = typeof parsed === 'object' && parsed !== null ? (parsed as SiteIndex).releases : undefined;
+  if (!Array.isArray(releases)) return undefined;
+  const usable = (entry: unknown): entry is ReleaseView =>
+    typeof entry === 'object' &&
+    entry !== null &&
+    ['manifest', 'version', 'sha256', 'published'].every(
+      (key) => typeof (entry as Record<string, unknown>)[key] === 'string',
+    ) &&
+    !Number.isNaN(Date.parse((entry as ReleaseView).published));
+  return { generator: 'static-ota', releases: releases.filter(usable) };
 }
 
 /** The bundled ESP Web Tools: dist/install beside the action bundle (dist/*.js or dist/chunks/*.js), or dist/install from the sources. */
@@ -234,13 +327,13 @@ async function prefetchFolders(
   await session.prefetch(versionManifests);
 }
 
-async function writeOnce(session: MirrorSession, now: Date): Promise<SiteIndex> {
+async function writeOnce(session: MirrorSession, now: Date, trust: SiteTrust): Promise<SiteIndex> {
   const previousIndex = parseIndex(await session.read(INDEX_JSON));
-  const found = await releaseFolders(session);
+  const found = await releaseFolders(session, trust);
   await prefetchFolders(session, found);
   const folders = [];
-  for (const { board, channel } of found) {
-    const state = await readFolder(session, board, channel, previousIndex, now.toISOString());
+  for (const location of found) {
+    const state = await readFolder(session, location, previousIndex, now.toISOString(), trust);
     if (state) folders.push(state);
   }
   for (const { view, webManifest } of folders) {
@@ -282,10 +375,10 @@ async function pagePath(session: MirrorSession, previousPage: string | undefined
  * the page is read and written again (bounded); the last writer has seen every
  * latest.txt written before its read.
  */
-export async function writeSite(session: MirrorSession, now = new Date()): Promise<SiteIndex> {
+export async function writeSite(session: MirrorSession, trust: SiteTrust, now = new Date()): Promise<SiteIndex> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await writeOnce(session, now);
+      return await writeOnce(session, now, trust);
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       if (attempt >= MAX_CONFLICT_RETRIES) {

@@ -2,20 +2,21 @@
 // regenerated from the mirror (retention, a version without an install layout,
 // a concurrent publish between the page's read and write), S3 headers, a site's
 // own index.html kept, and the CLI's --chip-family.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { delimiter } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runCli } from '../../src/cli.js';
 import { DirectoryTarget } from '../../src/publish/directory.js';
 import { publishReleases } from '../../src/publish/publish.js';
+import { PagesTarget } from '../../src/publish/pages.js';
 import { S3Target } from '../../src/publish/s3.js';
 import type { MirrorSession, MirrorTarget } from '../../src/publish/target.js';
-import type { SignedRelease } from '../../src/sign.js';
+import type { SignedRelease, SigningKey } from '../../src/sign.js';
 import type { SiteIndex } from '../../src/site/page.js';
 import { chipFamilyOfMcu, readFlashLayout, type FlashLayout } from '../../src/site/web-install.js';
 import { removeTemporaryFolders, temporaryFolder, writeEspImage, writeKeyFile } from '../helpers.js';
-import { newKey, signedRelease } from '../publish/fixtures.js';
+import { bareRepository, branchFile, git, newKey, seedBranch, signedRelease } from '../publish/fixtures.js';
 import { BUCKET, S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from '../publish/s3-server.js';
 
 const PIO_STANDIN = resolve(import.meta.dirname, '..', 'fixtures', 'bin');
@@ -116,6 +117,85 @@ describe('release page on a directory mirror', () => {
     await publishReleases(new DirectoryTarget(mirror), [await signedRelease(newKey(), 'nodemcuv2', '1.0.0')]);
     expect(readFileSync(join(mirror, 'index.html'), 'utf8')).toBe('<h1>My project</h1>');
     expect(readFileSync(join(mirror, 'releases.html'), 'utf8')).toContain('data-board="nodemcuv2"');
+  });
+});
+
+/**
+ * A mirror holding esp32dev 1.0.0 (signed by `key`) and, beside it, what others left: a latest.txt with expires=abc,
+ * a version manifest that is not JSON, a folder named `javascript:alert(1)` holding a framed latest.txt, a board
+ * signed by a key nobody trusts, a latest.txt of another board, and an index.json whose entries are not releases.
+ */
+async function foreignFiles(key: SigningKey): Promise<Record<string, string | Buffer>> {
+  const own = temporaryFolder('static-ota-own-');
+  await publishReleases(new DirectoryTarget(own), [await signedRelease(key, 'esp32dev', '1.0.0')]);
+  const strangers = temporaryFolder('static-ota-strangers-');
+  await publishReleases(new DirectoryTarget(strangers), [await signedRelease(newKey(), 'rogue', '9.9.9')]);
+  const valid = readFileSync(join(own, 'esp32dev', 'latest.txt'), 'latin1');
+  const image = readFileSync(join(own, 'esp32dev', 'firmware-1.0.0.bin'));
+  return {
+    'esp32dev/latest.txt': valid,
+    'esp32dev/firmware-1.0.0.bin': image,
+    'esp32dev/manifest-1.0.0.json': 'not json {',
+    'expiring/latest.txt': valid.replace(/^board=esp32dev$/m, 'board=expiring').replace(/\n/, '\nexpires=abc\n'),
+    'javascript:alert(1)/latest.txt': valid,
+    'javascript:alert(1)/firmware-1.0.0.bin': image,
+    'rogue/latest.txt': readFileSync(join(strangers, 'rogue', 'latest.txt'), 'latin1'),
+    'rogue/firmware-9.9.9.bin': readFileSync(join(strangers, 'rogue', 'firmware-9.9.9.bin')),
+    'copied/latest.txt': valid,
+    'index.json':
+      '{"releases": [null, {"manifest": 1}, {"manifest": "esp32dev/latest.txt", "version": "1.0.0", "sha256": "x", "published": 7}]}',
+  };
+}
+
+const SKIPPED = [
+  /^"javascript:alert\(1\)" holds a latest\.txt but is not a valid board or channel name/,
+  /^copied\/latest\.txt is not on the release page: it is for esp32dev \(stable\)/,
+  /^esp32dev\/manifest-1\.0\.0\.json is not JSON/,
+  /^expiring\/latest\.txt is not on the release page: signature does not verify/,
+  /^rogue\/latest\.txt is not on the release page: no signature from a trusted key/,
+];
+
+/** The page lists exactly the trusted releases, and no link leaves the mirror's own valid names. */
+function expectOnlyTrusted(index: SiteIndex, html: string, warnings: string[]): void {
+  expect(index.releases.map((release) => `${release.board} ${release.version}`)).toEqual([
+    'esp32dev 1.0.0',
+    'nodemcuv2 1.1.0',
+  ]);
+  expect(index.releases[0]).not.toHaveProperty('install');
+  const links = [...html.matchAll(/href="([^"]*)"/g)].map(([, href]) => href);
+  expect(links.filter((href) => !/^(esp32dev|nodemcuv2)\/[\w.-]+$|^index\.json$/.test(href))).toEqual([]);
+  expect(html).not.toContain('javascript');
+  expect([...new Set(warnings)].sort()).toEqual(SKIPPED.map((pattern) => expect.stringMatching(pattern)));
+}
+
+describe('release page over foreign or broken files on the mirror', () => {
+  it('skips them with a warning, links only valid names and shows only verified manifests (directory)', async () => {
+    const key = newKey();
+    const mirror = temporaryFolder('static-ota-site-');
+    for (const [path, content] of Object.entries(await foreignFiles(key))) {
+      mkdirSync(dirname(join(mirror, path)), { recursive: true });
+      writeFileSync(join(mirror, path), content);
+    }
+    const warnings: string[] = [];
+    await publishReleases(new DirectoryTarget(mirror), [await signedRelease(key, 'nodemcuv2', '1.1.0')], {
+      warn: (message) => warnings.push(message),
+    });
+    expectOnlyTrusted(readIndex(mirror), readFileSync(join(mirror, 'index.html'), 'utf8'), warnings);
+  });
+
+  it('still pushes the release on Pages', async () => {
+    const key = newKey();
+    const bare = bareRepository(temporaryFolder('static-ota-remote-'));
+    const seeded = seedBranch(bare, 'gh-pages', await foreignFiles(key));
+    const warnings: string[] = [];
+    const target = new PagesTarget({ branch: 'gh-pages', folder: '', remoteUrl: `file://${bare}` });
+    await publishReleases(target, [await signedRelease(key, 'nodemcuv2', '1.1.0')], {
+      warn: (message) => warnings.push(message),
+    });
+    const file = (path: string) => branchFile(bare, 'gh-pages', path).toString('latin1');
+    expect(file('nodemcuv2/latest.txt')).toMatch(/^1\.1\.0\n/);
+    expect(git(bare, 'rev-parse', 'gh-pages')).not.toBe(seeded);
+    expectOnlyTrusted(JSON.parse(file('index.json')) as SiteIndex, file('index.html'), warnings);
   });
 });
 
