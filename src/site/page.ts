@@ -17,7 +17,7 @@ import {
   manifestPath,
   ManifestError,
   type MirrorRelease,
-  openManifest,
+  judgeManifest,
   type OpenedManifest,
   readVersionLine,
   releaseFolder,
@@ -121,21 +121,22 @@ interface FolderState {
   webManifest?: Buffer;
 }
 
-/** The folder's latest.txt opened as its devices would; undefined (with a warning) when they would refuse it. */
-function openForFolder(bytes: Buffer, board: string, channel: string, trust: SiteTrust): OpenedManifest | undefined {
-  const manifest = manifestPath(board, channel);
-  let opened;
-  try {
-    opened = openManifest(bytes, trust.keys);
-  } catch (error) {
-    if (!(error instanceof ManifestError)) throw error;
-    trust.warn?.(`${manifest} is not on the release page: ${error.message}`);
-    return undefined;
-  }
-  if (opened.board === board && opened.channel === channel) return opened;
-  trust.warn?.(
-    `${manifest} is not on the release page: it is for ${opened.board} (${opened.channel}), not this folder's board and channel`,
-  );
+/** The folder's latest.txt judged as its devices judge it; undefined (with a warning) when they would refuse it. */
+function openForFolder(
+  bytes: Buffer,
+  { board, channel }: { board: string; channel: string },
+  now: string,
+  trust: SiteTrust,
+): OpenedManifest | undefined {
+  const verdict = judgeManifest(bytes, {
+    trustedKeys: trust.keys,
+    requiredSignatures: 1,
+    board,
+    channel,
+    now: Math.floor(Date.parse(now) / 1000),
+  });
+  if (verdict.accepted) return verdict.manifest;
+  trust.warn?.(`${manifestPath(board, channel)} is not on the release page: ${verdict.reason}`);
   return undefined;
 }
 
@@ -166,7 +167,7 @@ async function readFolder(
 ): Promise<FolderState | undefined> {
   const manifest = manifestPath(board, channel);
   const bytes = await session.read(manifest);
-  const opened = bytes && openForFolder(bytes, board, channel, trust);
+  const opened = bytes && openForFolder(bytes, { board, channel }, now, trust);
   if (!opened) return undefined;
   const folder = releaseFolder(board, channel);
   const files = new Set((await session.list(folder)).map(lastSegment));

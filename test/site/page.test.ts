@@ -12,7 +12,8 @@ import { publishReleases } from '../../src/publish/publish.js';
 import { PagesTarget } from '../../src/publish/pages.js';
 import { S3Target } from '../../src/publish/s3.js';
 import type { MirrorSession, MirrorTarget } from '../../src/publish/target.js';
-import type { SignedRelease, SigningKey } from '../../src/sign.js';
+import { openManifest, signedFields } from '../../src/manifest.js';
+import { signManifest, type SignedRelease, type SigningKey } from '../../src/sign.js';
 import type { SiteIndex } from '../../src/site/page.js';
 import { chipFamilyOfMcu, readFlashLayout, type FlashLayout } from '../../src/site/web-install.js';
 import { removeTemporaryFolders, temporaryFolder, writeEspImage, writeKeyFile } from '../helpers.js';
@@ -123,7 +124,7 @@ describe('release page on a directory mirror', () => {
 /**
  * A mirror holding esp32dev 1.0.0 (signed by `key`) and, beside it, what others left: a latest.txt with expires=abc,
  * a version manifest that is not JSON, a folder named `javascript:alert(1)` holding a framed latest.txt, a board
- * signed by a key nobody trusts, a latest.txt of another board, and an index.json whose entries are not releases.
+ * signed by a key nobody trusts, a latest.txt of another board, one that expired, and an index.json whose entries are not releases.
  */
 async function foreignFiles(key: SigningKey): Promise<Record<string, string | Buffer>> {
   const own = temporaryFolder('static-ota-own-');
@@ -131,6 +132,14 @@ async function foreignFiles(key: SigningKey): Promise<Record<string, string | Bu
   const strangers = temporaryFolder('static-ota-strangers-');
   await publishReleases(new DirectoryTarget(strangers), [await signedRelease(newKey(), 'rogue', '9.9.9')]);
   const valid = readFileSync(join(own, 'esp32dev', 'latest.txt'), 'latin1');
+  const expired = signManifest(
+    {
+      ...signedFields(openManifest(Buffer.from(valid, 'latin1'), [key.publicKey])),
+      board: 'expired',
+      expires: 1_000_000_000,
+    },
+    [key],
+  );
   const image = readFileSync(join(own, 'esp32dev', 'firmware-1.0.0.bin'));
   return {
     'esp32dev/latest.txt': valid,
@@ -142,6 +151,7 @@ async function foreignFiles(key: SigningKey): Promise<Record<string, string | Bu
     'rogue/latest.txt': readFileSync(join(strangers, 'rogue', 'latest.txt'), 'latin1'),
     'rogue/firmware-9.9.9.bin': readFileSync(join(strangers, 'rogue', 'firmware-9.9.9.bin')),
     'copied/latest.txt': valid,
+    'expired/latest.txt': expired,
     'index.json':
       '{"releases": [null, {"manifest": 1}, {"manifest": "esp32dev/latest.txt", "version": "1.0.0", "sha256": "x", "published": 7}]}',
   };
@@ -149,8 +159,9 @@ async function foreignFiles(key: SigningKey): Promise<Record<string, string | Bu
 
 const SKIPPED = [
   /^"javascript:alert\(1\)" holds a latest\.txt but is not a valid board or channel name/,
-  /^copied\/latest\.txt is not on the release page: it is for esp32dev \(stable\)/,
+  /^copied\/latest\.txt is not on the release page: the manifest is for board esp32dev, not copied \(wrong_board\)/,
   /^esp32dev\/manifest-1\.0\.0\.json is not JSON/,
+  /^expired\/latest\.txt is not on the release page: the manifest expired at 2001-09-09T01:46:40\.000Z .*\(expired\)/,
   /^expiring\/latest\.txt is not on the release page: signature does not verify/,
   /^rogue\/latest\.txt is not on the release page: no signature from a trusted key/,
 ];
