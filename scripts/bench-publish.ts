@@ -3,7 +3,7 @@
 // publish to the configured target), with a prebuilt image. Bundled and
 // started by scripts/bench-targets.ts; argument: the job as JSON.
 import { runRelease } from '../src/release.js';
-import type { TargetConfig } from '../src/publish/targets.js';
+import type { TargetConfig } from '../src/target-settings.js';
 import { parseSigningKey } from '../src/sign.js';
 
 const job = JSON.parse(process.argv[2]) as {

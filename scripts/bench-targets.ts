@@ -14,7 +14,8 @@ import S3rver from 's3rver';
 import { imageFileName, manifestPath, releaseFolder, STABLE_CHANNEL } from '../src/manifest.js';
 import { publishReleases } from '../src/publish/publish.js';
 import type { MirrorTarget } from '../src/publish/target.js';
-import { createTarget, type TargetConfig } from '../src/publish/targets.js';
+import { createTarget } from '../src/publish/targets.js';
+import type { TargetConfig } from '../src/target-settings.js';
 import { parseSigningKey, signRelease, type SignedRelease } from '../src/sign.js';
 import { bareRepository, serveGitOverHttp } from '../test/publish/fixtures.js';
 
@@ -282,7 +283,7 @@ async function peakMemory(): Promise<void> {
           bucket: 'bench',
           prefix: 'ota',
           region: 'us-east-1',
-          endpoint: `http://127.0.0.1:${port}`,
+          endpoint: new URL(`http://127.0.0.1:${port}`),
           forcePathStyle: true,
           accessKeyId: 'S3RVER',
           secretAccessKey: 'S3RVER',

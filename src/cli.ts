@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import packageJson from '../package.json' with { type: 'json' };
 import { CLI_DEFAULTS, COMPRESS_MODES, parseDuration, parsePositiveInteger, type CompressMode } from './inputs.js';
 import { STABLE_CHANNEL } from './manifest.js';
-import { createTarget, type TargetConfig } from './publish/targets.js';
+import { createTarget } from './publish/targets.js';
 import { runFleet } from './fleet.js';
 import type { VerifyReport } from './verify.js';
 import { checkBoard, runRelease } from './release.js';
@@ -26,7 +26,7 @@ import {
   publicKeyAsCArray,
   type SigningKey,
 } from './sign.js';
-import { readTargetConfig, TARGET_SETTING_KINDS } from './target-settings.js';
+import { readTargetConfig, TARGET_SETTING_KINDS, type TargetConfig } from './target-settings.js';
 import { layoutForPrebuilt } from './site/web-install.js';
 import { channelFor, parseChannel, parseVersion } from './version.js';
 

@@ -1,10 +1,9 @@
 // The action's entry: read inputs, run the release, set outputs. All logic lives in the library.
 import * as core from '@actions/core';
 import { InputError, parseCompressMode, parseDuration, parsePositiveInteger, splitList } from './inputs.js';
-import type { TargetConfig } from './publish/targets.js';
 import { ReleaseError, runRelease, type ReleaseOptions, type ReleaseResult } from './release.js';
 import { parseRequiredSignatures, parseRolloutPercent } from './resign.js';
-import { readTargetConfig } from './target-settings.js';
+import { readTargetConfig, type TargetConfig } from './target-settings.js';
 import { parsePublicKey, parseSigningKeys, type SigningKey } from './sign.js';
 
 // Defaults live in action.yml alone: the runner sets every input that has one.

@@ -6,7 +6,7 @@ import { ATTESTATION_FIELD, attestImage, verifyCommand, type AttestationRequest 
 import { buildEnvironment, ensurePio, listEnvironments, type Reporter } from './build.js';
 import { publishReleases, type PublishedManifest } from './publish/publish.js';
 import type { MirrorSession } from './publish/target.js';
-import { createTarget, type TargetConfig } from './publish/targets.js';
+import { createTarget } from './publish/targets.js';
 import { hashFile } from './crypto.js';
 import { channelsBehind, recordChannel } from './follow-stable.js';
 import {
@@ -31,6 +31,7 @@ import {
   type SigningPolicy,
 } from './sign.js';
 import { INSTALL_FOLDER } from './site/page.js';
+import type { TargetConfig } from './target-settings.js';
 import { readFlashLayout, type FlashLayout } from './site/web-install.js';
 import { channelFor, isPrerelease, parseVersion, tagFromRef, versionFromTag } from './version.js';
 

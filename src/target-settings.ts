@@ -1,14 +1,53 @@
-// Mirror target settings, parsed once at the edge by one function for both
-// front doors: the action reads them from its inputs (with action.yml's
-// defaults), the CLI from flags of the same names (`--s3-bucket` for
-// `s3-bucket`, with CLI_DEFAULTS), credentials from the environment.
-// Messages name a setting as the front door spells it (Label).
+// Mirror target settings: each target's configuration and every check of it,
+// run once at the edge by one function for both front doors: the action reads
+// them from its inputs (with action.yml's defaults), the CLI from flags of the
+// same names (`--s3-bucket` for `s3-bucket`, with CLI_DEFAULTS), credentials
+// from the environment. Messages name a setting as the front door spells it
+// (Label). The targets take their configuration as checked here; this module
+// imports none of them, so git and S3 code load only when chosen.
 import { InputError } from './inputs.js';
-import type { PagesHistory } from './publish/pages.js';
-import { TARGET_KINDS, type TargetConfig, type TargetKind } from './publish/targets.js';
 
-/** Types only from the targets' modules: git and S3 code load when chosen. */
+/** keep: one commit per publish on top of the branch; squash: the branch becomes a single commit of the current files. */
+export type PagesHistory = 'keep' | 'squash';
 const PAGES_HISTORIES: readonly PagesHistory[] = ['keep', 'squash'];
+
+export interface PagesConfig {
+  /** Branch to commit into; created (with .nojekyll) when missing. Checked by checkPagesBranch. */
+  branch: string;
+  /** Sub-folder of the branch that is the mirror root ('' for the top), as parsePagesFolder returns it. */
+  folder: string;
+  /** Token for git over HTTPS (the caller masks it; the target masks the form git sends). */
+  token?: string;
+  /** Git remote URL, e.g. https://github.com/owner/repo.git (from GITHUB_SERVER_URL and GITHUB_REPOSITORY). */
+  remoteUrl: string;
+  /** Default keep (pages-history in action.yml). */
+  history?: PagesHistory;
+}
+
+export interface S3Config {
+  bucket: string;
+  prefix: string;
+  /** Empty: AWS_REGION, else us-east-1; R2 uses auto. */
+  region: string;
+  /** As parseS3Endpoint returns it; absent: AWS for the region. */
+  endpoint?: URL;
+  forcePathStyle: boolean;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  sessionToken?: string;
+  acl?: string;
+  /** Longest silence from the server within one request (default 60 s); each retried attempt gets it again. */
+  idleTimeoutMs?: number;
+}
+
+/** Each target's settings, checked. */
+export type TargetConfig =
+  | { kind: 'directory'; directory: string }
+  | { kind: 'github-pages'; pages: PagesConfig }
+  | { kind: 's3'; s3: S3Config };
+
+export type TargetKind = TargetConfig['kind'];
+export const TARGET_KINDS: readonly TargetKind[] = ['directory', 'github-pages', 's3'];
 
 /** A setting by its action input name; undefined or '' when not given. */
 export type Setting = (name: string) => string | undefined;
@@ -43,7 +82,7 @@ function parseBoolean(text: string | undefined, name: string): boolean {
 }
 
 /** pages-folder as the path inside the branch ('' for its top); nothing that leaves the branch or reaches .git. */
-export function parsePagesFolder(folder: string, label: Label = inputName): string {
+function parsePagesFolder(folder: string, label: Label): string {
   const segments = folder.split('/').filter((segment) => segment !== '');
   for (const segment of segments) {
     if (segment === '.' || segment === '..' || segment === '.git' || segment.includes('\\')) {
@@ -56,7 +95,7 @@ export function parsePagesFolder(folder: string, label: Label = inputName): stri
 }
 
 /** A branch name git could take for an option (git itself checks the rest, check-ref-format, before any push). */
-export function checkPagesBranch(branch: string, label: Label = inputName): string {
+function checkPagesBranch(branch: string, label: Label): string {
   if (!branch || branch.startsWith('-'))
     throw new InputError(`${label('pages-branch')} ${JSON.stringify(branch)} is not a branch name`);
   return branch;
@@ -74,9 +113,9 @@ const S3_ACLS: readonly string[] = [
 ];
 
 /** The s3 settings that need no request to check: a bucket, a canned ACL if any, a whole key pair or none. */
-export function checkS3Settings(
+function checkS3Settings(
   config: { bucket: string; acl?: string; accessKeyId?: string; secretAccessKey?: string },
-  label: Label = inputName,
+  label: Label,
 ): void {
   if (!config.bucket) throw new InputError(`the s3 target needs ${label('s3-bucket')}`);
   if (config.acl && !S3_ACLS.includes(config.acl)) {
@@ -92,7 +131,7 @@ export function checkS3Settings(
 }
 
 /** s3-endpoint as a URL; only http and https. */
-export function parseS3Endpoint(endpoint: string, label: Label = inputName): URL {
+function parseS3Endpoint(endpoint: string, label: Label): URL {
   let url: URL;
   try {
     url = new URL(endpoint);
@@ -140,11 +179,12 @@ export function readTargetConfig(setting: Setting, env: NodeJS.ProcessEnv, label
       };
     }
     case 's3': {
-      const s3 = {
+      const endpoint = value('s3-endpoint');
+      const s3: S3Config = {
         bucket: value('s3-bucket') ?? '',
         prefix: value('s3-prefix') ?? '',
         region: value('s3-region') ?? '',
-        endpoint: value('s3-endpoint'),
+        endpoint: endpoint === undefined ? undefined : parseS3Endpoint(endpoint, label),
         forcePathStyle: parseBoolean(value('s3-force-path-style'), label('s3-force-path-style')),
         accessKeyId: value('s3-access-key-id'),
         secretAccessKey: value('s3-secret-access-key'),
@@ -152,7 +192,6 @@ export function readTargetConfig(setting: Setting, env: NodeJS.ProcessEnv, label
         acl: value('s3-acl'),
       };
       checkS3Settings(s3, label);
-      if (s3.endpoint !== undefined) parseS3Endpoint(s3.endpoint, label);
       return { kind: 's3', s3 };
     }
   }

@@ -14,23 +14,7 @@ import { isManifestPath, readVersionLine } from '../manifest.js';
 import type { Reporter } from '../build.js';
 import { holdTemporary } from '../interrupt.js';
 import { ConflictError, MirrorSession, MirrorTarget, retryOnConflict } from './target.js';
-import { checkPagesBranch, parsePagesFolder } from '../target-settings.js';
-
-/** keep: one commit per publish on top of the branch; squash: the branch becomes a single commit of the current files. */
-export type PagesHistory = 'keep' | 'squash';
-
-export interface PagesConfig {
-  /** Branch to commit into; created (with .nojekyll) when missing. */
-  branch: string;
-  /** Sub-folder of the branch that is the mirror root ('' for the top). */
-  folder: string;
-  /** Token for git over HTTPS (the caller masks it; the target masks the form git sends). */
-  token?: string;
-  /** Git remote URL, e.g. https://github.com/owner/repo.git (from GITHUB_SERVER_URL and GITHUB_REPOSITORY). */
-  remoteUrl: string;
-  /** Default keep (pages-history in action.yml). */
-  history?: PagesHistory;
-}
+import type { PagesConfig, PagesHistory } from '../target-settings.js';
 
 const COMMITTER_NAME = 'github-actions[bot]';
 const COMMITTER_EMAIL = '41898282+github-actions[bot]@users.noreply.github.com';
@@ -88,8 +72,8 @@ export class PagesTarget implements MirrorTarget {
   constructor(config: PagesConfig, log?: Pick<Reporter, 'mask'>) {
     if (!config.remoteUrl || config.remoteUrl.startsWith('-'))
       throw new Error('the github-pages target needs a git remote URL');
-    this.branch = checkPagesBranch(config.branch);
-    this.folder = parsePagesFolder(config.folder);
+    this.branch = config.branch;
+    this.folder = config.folder;
     this.remote = config.remoteUrl;
     this.history = config.history ?? 'keep';
     const remoteForMessages = withoutCredentials(config.remoteUrl);

@@ -10,7 +10,7 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hashFile } from '../crypto.js';
 import { readChunks } from '../image.js';
-import { checkS3Settings, parseS3Endpoint } from '../target-settings.js';
+import type { S3Config } from '../target-settings.js';
 import { canonicalQuery, encodeKey, sha256Hex, signRequest, type Credentials } from './sigv4.js';
 import {
   ConflictError,
@@ -22,21 +22,6 @@ import {
   retryOnConflict,
   sameBytes,
 } from './target.js';
-
-export interface S3Config {
-  bucket: string;
-  prefix: string;
-  /** Empty: us-east-1 (DEFAULT_S3_REGION); R2 uses auto. */
-  region: string;
-  endpoint?: string;
-  forcePathStyle: boolean;
-  accessKeyId?: string;
-  secretAccessKey?: string;
-  sessionToken?: string;
-  acl?: string;
-  /** Longest silence from the server within one request (default 60 s); each retried attempt gets it again. */
-  idleTimeoutMs?: number;
-}
 
 export const DEFAULT_S3_REGION = 'us-east-1';
 /** Every request is tried up to this many times, with exponential backoff and full jitter, on throttling, 5xx and network errors. */
@@ -172,7 +157,6 @@ export class S3Target implements MirrorTarget {
   private conditionalWrites: Promise<boolean> | undefined;
 
   constructor(config: S3Config) {
-    checkS3Settings(config);
     this.bucket = config.bucket;
     const prefix = config.prefix.replace(/^\/+|\/+$/g, '');
     this.prefix = prefix ? `${prefix}/` : '';
@@ -181,7 +165,7 @@ export class S3Target implements MirrorTarget {
     this.region = config.region || process.env.AWS_REGION || DEFAULT_S3_REGION;
     this.credentials = credentialsOf(config);
     this.idleTimeoutMs = config.idleTimeoutMs ?? DEFAULT_S3_IDLE_TIMEOUT_MS;
-    const endpoint = parseS3Endpoint(config.endpoint || `https://s3.${this.region}.amazonaws.com`);
+    const endpoint = config.endpoint ?? new URL(`https://s3.${this.region}.amazonaws.com`);
     const basePath = endpoint.pathname.replace(/\/*$/, '/');
     if (config.forcePathStyle || !VIRTUAL_HOST_BUCKET.test(this.bucket)) {
       this.base = new URL(`${basePath}${encodeKey(this.bucket)}/`, endpoint);

@@ -7,7 +7,8 @@ import { basename, delimiter, dirname, join } from 'node:path';
 import { openManifest } from '../../src/manifest.js';
 import { PagesTarget } from '../../src/publish/pages.js';
 import { publishReleases } from '../../src/publish/publish.js';
-import type { PagesConfig } from '../../src/publish/pages.js';
+import { CLI_DEFAULTS } from '../../src/inputs.js';
+import { readTargetConfig, type PagesConfig } from '../../src/target-settings.js';
 import { createTarget } from '../../src/publish/targets.js';
 import type { SigningKey } from '../../src/sign.js';
 import type { SiteIndex } from '../../src/site/page.js';
@@ -214,7 +215,14 @@ describe('github-pages target over file://', () => {
   });
 
   it('publishes into a sub-folder of the branch, with the channel in the commit message', async () => {
-    const fixture = site({ folder: '/ota/firmware/' });
+    // pages-folder as written, read as the front doors read it.
+    const settings: Record<string, string> = {
+      ...CLI_DEFAULTS,
+      target: 'github-pages',
+      'pages-folder': '/ota/firmware/',
+    };
+    const read = readTargetConfig((name) => settings[name], { GITHUB_REPOSITORY: 'o/r' });
+    const fixture = site({ folder: read.kind === 'github-pages' ? read.pages.folder : '' });
     await publish(fixture, 'esp32dev', '2.0.0-beta.1');
 
     expect(branchFiles(fixture.bare, BRANCH)).toEqual([
@@ -308,8 +316,9 @@ describe('github-pages target over file://', () => {
     );
   });
 
-  it('refuses a folder that escapes the branch', () => {
-    expect(() => new PagesTarget({ branch: BRANCH, folder: 'ota/../..', remoteUrl: 'file:///nowhere' })).toThrow(
+  it('refuses a folder that escapes the branch, at the edge', () => {
+    const settings: Record<string, string> = { ...CLI_DEFAULTS, target: 'github-pages', 'pages-folder': 'ota/../..' };
+    expect(() => readTargetConfig((name) => settings[name], { GITHUB_REPOSITORY: 'o/r' })).toThrow(
       /plain relative folder/,
     );
   });

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { openManifest } from '../../src/manifest.js';
 import { publishReleases } from '../../src/publish/publish.js';
 import { S3Target } from '../../src/publish/s3.js';
-import type { S3Config } from '../../src/publish/s3.js';
+import { CLI_DEFAULTS } from '../../src/inputs.js';
+import { readTargetConfig, type S3Config } from '../../src/target-settings.js';
 import { createTarget } from '../../src/publish/targets.js';
 import type { SigningKey } from '../../src/sign.js';
 import { signRelease } from '../../src/sign.js';
@@ -37,7 +38,7 @@ function mirror(s3: LocalS3, config: Partial<S3Config> = {}): Mirror {
       bucket: BUCKET,
       prefix,
       region: 'us-east-1',
-      endpoint: s3.endpoint,
+      endpoint: new URL(s3.endpoint),
       forcePathStyle: true,
       ...S3RVER_CREDENTIALS,
       ...config,
@@ -344,7 +345,7 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
   });
 
   it('fails naming the object and the network cause when the endpoint does not answer', async () => {
-    const fixture = mirror(s3, { endpoint: 'http://127.0.0.1:1' });
+    const fixture = mirror(s3, { endpoint: new URL('http://127.0.0.1:1') });
     await expect(publish(fixture, 'nodemcuv2', '1.0.0')).rejects.toThrow(
       new RegExp(
         `^GET s3://${BUCKET}/${fixture.prefix}/nodemcuv2/latest\\.txt failed: .*ECONNREFUSED 127\\.0\\.0\\.1:1 after 5 attempts$`,
@@ -357,7 +358,7 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
       const fixture = mirror(s3, {
-        endpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+        endpoint: new URL(`http://127.0.0.1:${(silent.address() as AddressInfo).port}`),
         idleTimeoutMs: 300,
       });
       await expect(publish(fixture, 'nodemcuv2', '1.0.0')).rejects.toThrow(
@@ -404,12 +405,12 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
     ).toBe(true);
   });
 
-  it('checks its settings before any request', () => {
-    expect(() => new S3Target({ ...mirror(s3).config, bucket: '' })).toThrow(/needs s3-bucket/);
-    expect(() => new S3Target({ ...mirror(s3).config, acl: 'public' })).toThrow(/s3-acl "public" is not a canned ACL/);
-    expect(() => new S3Target({ ...mirror(s3).config, secretAccessKey: undefined })).toThrow(
-      /both s3-access-key-id and s3-secret-access-key/,
-    );
+  it('has its settings checked at the edge, before a target is made, and its credentials before any request', () => {
+    const read = (settings: Record<string, string>) => () =>
+      readTargetConfig((name) => ({ ...CLI_DEFAULTS, target: 's3', 's3-bucket': 'b', ...settings })[name], {});
+    expect(read({ 's3-bucket': '' })).toThrow(/needs s3-bucket/);
+    expect(read({ 's3-acl': 'public' })).toThrow(/s3-acl "public" is not a canned ACL/);
+    expect(read({ 's3-secret-access-key': 'secret' })).toThrow(/both s3-access-key-id and s3-secret-access-key/);
     const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
     delete process.env.AWS_ACCESS_KEY_ID;
     delete process.env.AWS_SECRET_ACCESS_KEY;

@@ -246,7 +246,7 @@ describe('release page on S3', () => {
       bucket: BUCKET,
       prefix: 'site/ota',
       region: 'us-east-1',
-      endpoint: s3.endpoint,
+      endpoint: new URL(s3.endpoint),
       forcePathStyle: true,
       ...S3RVER_CREDENTIALS,
     };
