@@ -3,6 +3,7 @@ import type { ExecFileOptions } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import type { Reporter } from './reporter.js';
 
 // node:child_process and node:util are taken with getBuiltinModule when a command runs, not imported: a publish of
 // prebuilt images to a directory or S3 runs none, and an ESM import of node:util evaluates every export (worker
@@ -19,15 +20,6 @@ export function execFileAsync(
     ...options,
     encoding: 'utf8',
   });
-}
-
-export interface Reporter {
-  info(message: string): void;
-  warning(message: string): void;
-  /** Folds the output of `work` under `title` (a ::group:: in the Actions log); absent, the output is not folded. */
-  group?<T>(title: string, work: () => Promise<T>): Promise<T>;
-  /** Hides a secret from the log (core.setSecret in the action); absent, nothing is masked. */
-  mask?(secret: string): void;
 }
 
 /** Calls `emit` with each non-blank line of a stream's chunks, a line split across chunks joined first. */

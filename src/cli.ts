@@ -27,7 +27,7 @@ import {
   type SigningKey,
 } from './sign.js';
 import { readTargetConfig, TARGET_SETTING_KINDS, type TargetConfig } from './target-settings.js';
-import { layoutForPrebuilt } from './site/web-install.js';
+import { layoutForPrebuilt } from './flash-layout.js';
 import { channelFor, parseChannel, parseVersion } from './version.js';
 
 export interface CliIo {

@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ATTESTATION_FIELD, attestImage, verifyCommand, type AttestationRequest } from './attest.js';
-import { buildEnvironment, ensurePio, listEnvironments, type Reporter } from './build.js';
+import { buildEnvironment, ensurePio, listEnvironments } from './build.js';
+import type { Reporter } from './reporter.js';
 import { publishReleases, type PublishedManifest } from './publish/publish.js';
 import type { MirrorSession } from './publish/target.js';
 import { createTarget } from './publish/targets.js';
@@ -32,7 +33,7 @@ import {
 } from './sign.js';
 import { INSTALL_FOLDER } from './site/page.js';
 import type { TargetConfig } from './target-settings.js';
-import { readFlashLayout, type FlashLayout } from './site/web-install.js';
+import { readFlashLayout, type FlashLayout } from './flash-layout.js';
 import { channelFor, isPrerelease, parseVersion, tagFromRef, versionFromTag } from './version.js';
 
 /** Version compiled into CI builds that release nothing. */

@@ -3,7 +3,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
 import { hashFile, keyIdOf, privateKeyOf, publicKeyOf, signBytes, PUBLIC_KEY_LENGTH } from './crypto.js';
 import { checkImage, findEmbeddedKeys } from './image.js';
 import { InputError } from './inputs.js';
-import type { FlashLayout } from './site/web-install.js';
+import type { FlashLayout } from './flash-layout.js';
 import {
   checkTrustedKey,
   formatSignatureLine,

@@ -11,7 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isManifestPath, readVersionLine } from '../manifest.js';
-import type { Reporter } from '../build.js';
+import type { Reporter } from '../reporter.js';
 import { holdTemporary } from '../interrupt.js';
 import { ConflictError, MirrorSession, MirrorTarget, retryOnConflict } from './target.js';
 import type { PagesConfig, PagesHistory } from '../target-settings.js';

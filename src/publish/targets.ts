@@ -1,6 +1,6 @@
 // Builds the configured mirror target. Every target implements MirrorTarget.
 // Pages and S3 are loaded only when chosen: the AWS SDK would slow every CLI start.
-import type { Reporter } from '../build.js';
+import type { Reporter } from '../reporter.js';
 import { DirectoryTarget } from './directory.js';
 import type { TargetConfig } from '../target-settings.js';
 import type { MirrorTarget } from './target.js';

@@ -26,7 +26,8 @@ import {
 } from '../manifest.js';
 import { compareVersions } from '../version.js';
 import { ConflictError, MAX_CONFLICT_RETRIES, type MirrorSession, type ObjectHeaders } from '../publish/target.js';
-import { isChipFamily, versionManifestFileName } from './web-install.js';
+import { isChipFamily } from '../flash-layout.js';
+import { versionManifestFileName } from './web-install.js';
 
 export const INDEX_HTML = 'index.html';
 /** Where the page goes when the mirror root already has an index.html of its own (a project site on Pages). */

@@ -15,7 +15,7 @@ import type { MirrorSession, MirrorTarget } from '../../src/publish/target.js';
 import { openManifest, signedFields } from '../../src/manifest.js';
 import { signManifest, type SignedRelease, type SigningKey } from '../../src/sign.js';
 import type { SiteIndex } from '../../src/site/page.js';
-import { chipFamilyOfMcu, readFlashLayout, type FlashLayout } from '../../src/site/web-install.js';
+import { chipFamilyOfMcu, readFlashLayout, type FlashLayout } from '../../src/flash-layout.js';
 import { removeTemporaryFolders, temporaryFolder, writeEspImage, writeKeyFile } from '../helpers.js';
 import { bareRepository, branchFile, git, newKey, seedBranch, signedRelease } from '../publish/fixtures.js';
 import { BUCKET, S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from '../publish/s3-server.js';
