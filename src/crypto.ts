@@ -34,15 +34,23 @@ export function sha256Hex(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** SHA-256 and length of a file, read through one reused buffer so memory stays flat whatever its size. */
-export async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
+/**
+ * SHA-256 and length of a file, and its MD5 when asked (ESPHome's `ota.md5` on the release page), in one read through
+ * one reused buffer, so memory stays flat whatever its size.
+ */
+export async function hashFile<WithMd5 extends boolean = false>(
+  path: string,
+  { md5 }: { md5?: WithMd5 } = {},
+): Promise<{ sha256: string; size: number; md5: WithMd5 extends true ? string : undefined }> {
   const hash = createHash('sha256');
+  const md5Hash = md5 ? createHash('md5') : undefined;
   let size = 0;
   for await (const chunk of readChunks(path)) {
     hash.update(chunk);
+    md5Hash?.update(chunk);
     size += chunk.length;
   }
-  return { sha256: hash.digest('hex'), size };
+  return { sha256: hash.digest('hex'), size, md5: md5Hash?.digest('hex') as WithMd5 extends true ? string : undefined };
 }
 
 /** First 8 hex characters of SHA-256 of the raw public key: names the key in `sig=` lines. */

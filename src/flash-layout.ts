@@ -2,7 +2,7 @@
 // OTA image, as PlatformIO reports them (or, for a prebuilt image, as the user
 // or the image says). The release page's browser install writes them
 // (src/site/web-install.ts). See docs/release-page.md.
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { environmentWithoutSecrets, execFileAsync } from './build.js';
 import type { Reporter } from './reporter.js';
@@ -167,8 +167,10 @@ export async function layoutForPrebuilt(
   option = 'chip family',
 ): Promise<FlashLayout | undefined> {
   if (chipFamily !== undefined) return layoutForChipFamily(chipFamily, option);
-  // A missing file is reported by the release, with the other input checks.
-  const head = (await readFile(imageFile).catch(() => Buffer.alloc(0))).subarray(0, 2);
+  // Two bytes, not the image: a missing file is reported by the release, with the other input checks.
+  const head = Buffer.alloc(2);
+  const file = await open(imageFile, 'r').catch(() => undefined);
+  await file?.read(head, 0, 2, 0).finally(() => file.close());
   return head[0] === 0x1f && head[1] === 0x8b ? layoutForChipFamily('ESP8266', option) : undefined;
 }
 

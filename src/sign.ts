@@ -184,6 +184,8 @@ export interface SignedRelease extends ReleaseInput {
   /** Of the served bytes: for a gzip image, the compressed ones. */
   size: number;
   sha256: string;
+  /** MD5 of the served bytes, for a release with a flash layout (its browser install's manifest). */
+  md5?: string;
   encoding?: ImageEncoding;
   /** The complete latest.txt text. */
   manifestText: string;
@@ -250,7 +252,8 @@ export async function signRelease(input: ReleaseInput, policy: SigningPolicy): P
     policy.requiredSignatures,
   );
   if (lockout !== undefined && !policy.allowLockout) throw new InputError(lockout);
-  const { size, sha256 } = await hashFile(input.imageFile);
+  // The browser install's manifest needs the image's MD5: taken in the same read as its SHA-256.
+  const { size, sha256, md5 } = await hashFile(input.imageFile, { md5: input.flash !== undefined });
   const { version, board, channel, file, extra } = input;
   const encoding = gzip ? ('gzip' as const) : undefined;
   const manifestText = signManifest(
@@ -272,7 +275,16 @@ export async function signRelease(input: ReleaseInput, policy: SigningPolicy): P
     policy.keys,
   );
   const signerKeys = policy.keys.map((key) => key.publicKey);
-  return { ...input, size, sha256, ...(encoding ? { encoding } : {}), manifestText, lockout, signerKeys };
+  return {
+    ...input,
+    size,
+    sha256,
+    ...(md5 ? { md5 } : {}),
+    ...(encoding ? { encoding } : {}),
+    manifestText,
+    lockout,
+    signerKeys,
+  };
 }
 
 const PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;

@@ -1,8 +1,6 @@
 // Browser first-install with ESP Web Tools: the chip family and flash images of
 // a build, as PlatformIO reports them, and the `manifest.json` ESP Web Tools
 // (and ESPHome's update.http_request) read. See docs/web-install.md.
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { ChipFamily, FlashLayout } from '../flash-layout.js';
 import { imagePath, releaseFolder, versionFileName } from '../manifest.js';
 import type { MirrorSession } from '../publish/target.js';
@@ -34,14 +32,12 @@ export interface WebInstallManifest {
 const RAW_IMAGE_PART = 'factory';
 
 /** The version's manifest; paths are relative to it, so it works at any mirror root or prefix. */
-export async function webInstallManifest(
-  release: { board: string; version: string; imageFile: string; file: string; rawImage?: string },
+export function webInstallManifest(
+  release: { board: string; version: string; md5: string; file: string; rawImage?: string },
   layout: FlashLayout,
   releaseUrl?: string,
-): Promise<WebInstallManifest> {
-  const md5 = createHash('md5')
-    .update(await readFile(release.imageFile))
-    .digest('hex');
+): WebInstallManifest {
+  const { md5 } = release;
   const appPath = release.rawImage ? flashPartFileName(RAW_IMAGE_PART, release.version) : release.file;
   const parts = [
     ...layout.parts.map((part) => ({ path: flashPartFileName(part.name, release.version), offset: part.offset })),
@@ -75,13 +71,15 @@ export const WEB_MANIFEST_HEADERS = { contentType: 'application/json', cacheCont
  */
 export async function writeWebInstallFiles(session: MirrorSession, release: SignedRelease): Promise<void> {
   if (!release.flash) return;
+  if (release.md5 === undefined)
+    throw new Error(`${release.board} ${release.version}: signed without the MD5 its browser install needs`);
   const raw = release.rawImage ? [{ name: RAW_IMAGE_PART, localFile: release.rawImage }] : [];
   for (const part of [...release.flash.parts, ...raw]) {
     const path = imagePath(release.board, release.channel, flashPartFileName(part.name, release.version));
     if (!(await session.read(path))) await session.writeImage(path, part.localFile);
   }
   const path = `${releaseFolder(release.board, release.channel)}/${versionManifestFileName(release.version)}`;
-  const text = `${JSON.stringify(await webInstallManifest(release, release.flash), null, 2)}\n`;
+  const text = `${JSON.stringify(webInstallManifest({ ...release, md5: release.md5 }, release.flash), null, 2)}\n`;
   const current = await session.read(path);
   if (!current?.equals(Buffer.from(text, 'latin1')))
     await session.writeManifest(path, text, current, WEB_MANIFEST_HEADERS);

@@ -5,6 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FlashLayout } from '../../src/flash-layout.js';
 import { imageFileName } from '../../src/manifest.js';
 import type { MirrorSession, MirrorTarget } from '../../src/publish/target.js';
 import { generateKey, parseSigningKey, signRelease, type SignedRelease, type SigningKey } from '../../src/sign.js';
@@ -19,11 +20,12 @@ export async function signedRelease(
   board: string,
   version: string,
   marker = version,
+  flash?: FlashLayout,
 ): Promise<SignedRelease> {
   const imageFile = join(temporaryFolder('static-ota-image-'), `${board}-${version}.bin`);
   writeEspImage(imageFile, { publicKey: key.publicKey, marker: `${board} ${marker}` });
   return signRelease(
-    { imageFile, board, version, channel: channelFor(version), file: imageFileName(version) },
+    { imageFile, board, version, channel: channelFor(version), file: imageFileName(version), flash },
     { keys: [key] },
   );
 }

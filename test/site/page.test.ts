@@ -13,7 +13,7 @@ import { PagesTarget } from '../../src/publish/pages.js';
 import { S3Target } from '../../src/publish/s3.js';
 import type { MirrorSession, MirrorTarget } from '../../src/publish/target.js';
 import { openManifest, signedFields } from '../../src/manifest.js';
-import { signManifest, type SignedRelease, type SigningKey } from '../../src/sign.js';
+import { signManifest, type SigningKey } from '../../src/sign.js';
 import type { SiteIndex } from '../../src/site/page.js';
 import { chipFamilyOfMcu, readFlashLayout, type FlashLayout } from '../../src/flash-layout.js';
 import { removeTemporaryFolders, temporaryFolder, writeEspImage, writeKeyFile } from '../helpers.js';
@@ -41,7 +41,6 @@ function esp32Layout(): FlashLayout {
   };
 }
 
-const withLayout = (release: SignedRelease, flash: FlashLayout | undefined): SignedRelease => ({ ...release, flash });
 const readIndex = (mirror: string): SiteIndex =>
   JSON.parse(readFileSync(join(mirror, 'index.json'), 'utf8')) as SiteIndex;
 
@@ -50,7 +49,7 @@ describe('release page on a directory mirror', () => {
     const key = newKey();
     const mirror = temporaryFolder('static-ota-site-');
     const target = new DirectoryTarget(mirror);
-    await publishReleases(target, [withLayout(await signedRelease(key, 'esp32dev', '1.0.0'), esp32Layout())]);
+    await publishReleases(target, [await signedRelease(key, 'esp32dev', '1.0.0', '1.0.0', esp32Layout())]);
     const first = readIndex(mirror);
     expect(first.releases).toMatchObject([
       {
@@ -82,8 +81,8 @@ describe('release page on a directory mirror', () => {
     expect(readFileSync(join(mirror, 'esp32dev', 'bootloader-1.0.0.bin'), 'utf8')).toBe('boot');
     expect(existsSync(join(mirror, 'install', 'install-button.js'))).toBe(true);
 
-    await publishReleases(target, [withLayout(await signedRelease(key, 'esp32dev', '1.1.0'), esp32Layout())]);
-    await publishReleases(target, [withLayout(await signedRelease(key, 'esp32dev', '1.2.0'), esp32Layout())], {
+    await publishReleases(target, [await signedRelease(key, 'esp32dev', '1.1.0', '1.1.0', esp32Layout())]);
+    await publishReleases(target, [await signedRelease(key, 'esp32dev', '1.2.0', '1.2.0', esp32Layout())], {
       keepVersions: 2,
     });
     expect(readdirSync(join(mirror, 'esp32dev')).filter((name) => name.includes('1.0.0'))).toEqual([]);
@@ -256,7 +255,7 @@ describe('release page on S3', () => {
     let reached!: () => void;
     const atWrite = new Promise<void>((resolvePromise) => (reached = resolvePromise));
     const slow = publishReleases(holdWrite(new S3Target(config), 'index.json', gate, reached), [
-      withLayout(await signedRelease(key, 'esp32dev', '1.0.0'), esp32Layout()),
+      await signedRelease(key, 'esp32dev', '1.0.0', '1.0.0', esp32Layout()),
     ]);
     await atWrite;
     await publishReleases(new S3Target(config), [await signedRelease(key, 'nodemcuv2', '2.0.0')]);
