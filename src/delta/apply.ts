@@ -112,7 +112,12 @@ export function applyPatch(base: Uint8Array, patch: Uint8Array, expectedResultSi
   if (bodyStart >= patch.length) throw new DeltaApplyError('truncated');
   const windowBits = (patch[bodyStart] >> 4) + 4;
   const lookaheadBits = (patch[bodyStart] & 0x0f) + 3;
-  if (windowBits < MIN_WINDOW_BITS || windowBits > MAX_WINDOW_BITS || lookaheadBits < MIN_LOOKAHEAD_BITS || lookaheadBits >= windowBits) {
+  if (
+    windowBits < MIN_WINDOW_BITS ||
+    windowBits > MAX_WINDOW_BITS ||
+    lookaheadBits < MIN_LOOKAHEAD_BITS ||
+    lookaheadBits >= windowBits
+  ) {
     throw new DeltaApplyError('bad_heatshrink');
   }
   const body = new HeatshrinkReader(patch, bodyStart + 1, windowBits, lookaheadBits);

@@ -93,7 +93,7 @@ function closeChunk(
   last: { scan: number; position: number; offset: number },
 ): Chunk {
   let forward = 0;
-  for (let i = 0, score = 0, best = 0; last.scan + i < scan && last.position + i < base.length; ) {
+  for (let i = 0, score = 0, best = 0; last.scan + i < scan && last.position + i < base.length;) {
     if (base[last.position + i] === target[last.scan + i]) score++;
     i++;
     if (score * 2 - i > best * 2 - forward) {

@@ -49,7 +49,11 @@ class BitWriter {
 // For every position, the longest earlier match within the window (length,
 // distance). A match at i - 1 also gives one a byte shorter at i, which keeps
 // i + length non-decreasing: the parse below relies on that.
-function findMatches(input: Uint8Array, window: number, maxLength: number): { lengths: Int32Array; distances: Int32Array } {
+function findMatches(
+  input: Uint8Array,
+  window: number,
+  maxLength: number,
+): { lengths: Int32Array; distances: Int32Array } {
   const n = input.length;
   const lengths = new Int32Array(n);
   const distances = new Int32Array(n);
@@ -64,7 +68,11 @@ function findMatches(input: Uint8Array, window: number, maxLength: number): { le
       while (bestLength < limit && input[i - bestDistance + bestLength] === input[i + bestLength]) bestLength++;
     }
     const key = (input[i] << 8) | input[i + 1];
-    for (let candidate = head[key], tries = 0; candidate >= 0 && i - candidate <= window && tries < MAX_CHAIN; tries++) {
+    for (
+      let candidate = head[key], tries = 0;
+      candidate >= 0 && i - candidate <= window && tries < MAX_CHAIN;
+      tries++
+    ) {
       if (bestLength >= limit) break;
       if (input[candidate + bestLength] === input[i + bestLength]) {
         let length = 0;
@@ -119,7 +127,7 @@ export function heatshrinkCompress(input: Uint8Array, windowBits: number, lookah
   const { lengths, distances } = findMatches(input, 1 << windowBits, 1 << lookaheadBits);
   const choice = parse(lengths, 1 + windowBits + lookaheadBits);
   const writer = new BitWriter(input.length >> 2);
-  for (let i = 0; i < input.length; ) {
+  for (let i = 0; i < input.length;) {
     if (choice[i] === 0) {
       writer.write(0x100 | input[i], LITERAL_BITS);
       i++;
