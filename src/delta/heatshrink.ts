@@ -6,7 +6,7 @@
 import { checkHeatshrinkParameters } from './format.js';
 
 const LITERAL_BITS = 9;
-const MAX_CHAIN = 48; // candidates tried per position: bounds time on repetitive data
+const MAX_CHAIN = 2048; // candidates tried per position: the whole default window, as heatshrink's own encoder searches
 
 class BitWriter {
   private bytes: Uint8Array;
