@@ -14,7 +14,7 @@ import { build } from 'esbuild';
 const repository = join(dirname(fileURLToPath(import.meta.url)), '..');
 const firmware = join(repository, 'firmware');
 const buildDirectory = join(firmware, 'fuzz', 'build');
-export const FUZZ_TARGETS = ['manifest_fuzzer', 'signature_fuzzer'];
+export const FUZZ_TARGETS = ['manifest_fuzzer', 'signature_fuzzer', 'delta_fuzzer'];
 
 export function findClang() {
   for (const candidate of ['clang++-14', 'clang++']) {

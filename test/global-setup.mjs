@@ -32,6 +32,7 @@ export default function globalSetup() {
     '--target',
     'static-ota-device',
     'static-ota-differential',
+    'static-ota-delta',
     '--parallel',
     '2',
   ]);

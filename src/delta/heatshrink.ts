@@ -1,0 +1,142 @@
+// heatshrink (LZSS over a bit stream, MSB first): a 1 bit then 8 bits is a
+// literal byte; a 0 bit then windowBits bits (distance - 1) and lookaheadBits
+// bits (length - 1) repeats earlier output. The decoder needs only its window.
+// This encoder parses optimally for that fixed cost (every back-reference
+// costs the same), where heatshrink's own encoder takes the first long match.
+import { checkHeatshrinkParameters } from './format.js';
+
+const LITERAL_BITS = 9;
+const MAX_CHAIN = 2048; // candidates tried per position: the whole default window, as heatshrink's own encoder searches
+
+class BitWriter {
+  private bytes: Uint8Array;
+  private length = 0;
+  private pending = 0;
+  private pendingBits = 0;
+
+  constructor(expectedBytes: number) {
+    this.bytes = new Uint8Array(Math.max(16, expectedBytes));
+  }
+
+  write(value: number, bits: number): void {
+    for (let bit = bits - 1; bit >= 0; bit--) {
+      this.pending = (this.pending << 1) | ((value >>> bit) & 1);
+      if (++this.pendingBits === 8) this.pushByte();
+    }
+  }
+
+  // The last byte is padded with zero bits, which a decoder reads as an unfinished back-reference.
+  finish(): Uint8Array {
+    if (this.pendingBits > 0) {
+      this.pending <<= 8 - this.pendingBits;
+      this.pushByte();
+    }
+    return this.bytes.slice(0, this.length);
+  }
+
+  private pushByte(): void {
+    if (this.length === this.bytes.length) {
+      const grown = new Uint8Array(this.bytes.length * 2);
+      grown.set(this.bytes);
+      this.bytes = grown;
+    }
+    this.bytes[this.length++] = this.pending & 0xff;
+    this.pending = 0;
+    this.pendingBits = 0;
+  }
+}
+
+// For every position, the longest earlier match within the window (length,
+// distance). A match at i - 1 also gives one a byte shorter at i, which keeps
+// i + length non-decreasing: the parse below relies on that.
+function findMatches(
+  input: Uint8Array,
+  window: number,
+  maxLength: number,
+): { lengths: Int32Array; distances: Int32Array } {
+  const n = input.length;
+  const lengths = new Int32Array(n);
+  const distances = new Int32Array(n);
+  const head = new Int32Array(1 << 16).fill(-1);
+  const previous = new Int32Array(n);
+  for (let i = 0; i + 1 < n; i++) {
+    const limit = Math.min(maxLength, n - i);
+    let bestLength = i > 0 ? Math.max(0, lengths[i - 1] - 1) : 0;
+    let bestDistance = i > 0 ? distances[i - 1] : 0;
+    // Extending the inherited match first keeps long runs linear.
+    if (bestLength > 0) {
+      while (bestLength < limit && input[i - bestDistance + bestLength] === input[i + bestLength]) bestLength++;
+    }
+    const key = (input[i] << 8) | input[i + 1];
+    for (
+      let candidate = head[key], tries = 0;
+      candidate >= 0 && i - candidate <= window && tries < MAX_CHAIN;
+      tries++
+    ) {
+      if (bestLength >= limit) break;
+      if (input[candidate + bestLength] === input[i + bestLength]) {
+        let length = 0;
+        while (length < limit && input[candidate + length] === input[i + length]) length++;
+        if (length > bestLength) {
+          bestLength = length;
+          bestDistance = i - candidate;
+        }
+      }
+      candidate = previous[candidate];
+    }
+    previous[i] = head[key];
+    head[key] = i;
+    lengths[i] = bestLength;
+    distances[i] = bestDistance;
+  }
+  return { lengths, distances };
+}
+
+// Cheapest parse from the end: cost[i] = min(literal + cost[i + 1],
+// reference + min cost[i + 2 .. i + lengths[i]]), the inner minimum kept in a
+// monotonic queue since both ends of that range only move left.
+function parse(lengths: Int32Array, referenceBits: number): Int32Array {
+  const n = lengths.length;
+  const cost = new Int32Array(n + 1);
+  const choice = new Int32Array(n); // 0: literal, else the back-reference's length
+  const queue = new Int32Array(n + 1); // positions, cost falling from front to back
+  let front = n + 1;
+  let back = n + 1; // queue holds queue[front..back)
+  for (let i = n - 1; i >= 0; i--) {
+    const entering = i + 2;
+    if (entering <= n) {
+      while (front < back && cost[queue[front]] >= cost[entering]) front++;
+      queue[--front] = entering;
+    }
+    while (front < back && queue[back - 1] > i + lengths[i]) back--;
+    cost[i] = cost[i + 1] + LITERAL_BITS;
+    choice[i] = 0;
+    if (front < back && lengths[i] >= 2) {
+      const target = queue[back - 1];
+      if (cost[target] + referenceBits < cost[i]) {
+        cost[i] = cost[target] + referenceBits;
+        choice[i] = target - i;
+      }
+    }
+  }
+  return choice;
+}
+
+export function heatshrinkCompress(input: Uint8Array, windowBits: number, lookaheadBits: number): Uint8Array {
+  checkHeatshrinkParameters(windowBits, lookaheadBits);
+  const { lengths, distances } = findMatches(input, 1 << windowBits, 1 << lookaheadBits);
+  const choice = parse(lengths, 1 + windowBits + lookaheadBits);
+  const writer = new BitWriter(input.length >> 2);
+  for (let i = 0; i < input.length;) {
+    if (choice[i] === 0) {
+      writer.write(0x100 | input[i], LITERAL_BITS);
+      i++;
+    } else {
+      writer.write(0, 1);
+      writer.write(distances[i] - 1, windowBits);
+      writer.write(choice[i] - 1, lookaheadBits);
+      i += choice[i];
+    }
+  }
+  return writer.finish();
+}
