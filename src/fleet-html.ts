@@ -8,9 +8,9 @@ import type { MirrorRollout } from './fleet-mirror.js';
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-const WIDTH = 640;
+const WIDTH = 480;
 const HEIGHT = 200;
-const LEFT = 48;
+const LEFT = 52;
 const RIGHT = 12;
 const TOP = 12;
 const BOTTOM = 26;
@@ -151,7 +151,7 @@ function adoptionChart(group: GroupSeries, buckets: string[], hourly: boolean, r
 }
 
 /** Polls and image fetches, then failures and failed image fetches, on their own scales. */
-function requestCharts(group: GroupSeries, buckets: string[], hourly: boolean): string {
+function requestCharts(group: GroupSeries, buckets: string[], hourly: boolean): [string, string] {
   const chart = (kind: string, label: string, series: Array<[string, number[], string]>): string => {
     const maximum = niceCeiling(Math.max(...series.flatMap(([, values]) => values)));
     const axis = axisFor(buckets.length, maximum);
@@ -164,16 +164,16 @@ function requestCharts(group: GroupSeries, buckets: string[], hourly: boolean): 
       ) + legend(series.map(([name, , colour]) => ({ name, colour })))
     );
   };
-  return (
+  return [
     chart('requests', 'polls and image fetches', [
       ['polls', group.polls, '#0072b2'],
       ['image fetches', group.imageFetches, '#009e73'],
-    ]) +
+    ]),
     chart('failures', 'failures', [
       ['failures (4xx/5xx)', group.failures, '#d55e00'],
       ['failed image fetches', group.imageFailures, '#000000'],
-    ])
-  );
+    ]),
+  ];
 }
 
 const COLUMNS: Array<[keyof VersionStatus, string]> = [
@@ -202,11 +202,11 @@ const STYLE = `
 body{font:15px/1.4 system-ui,sans-serif;margin:0 auto;max-width:960px;padding:12px;color:#1a1a1a;background:#fff}
 h1{font-size:1.4em;margin:.2em 0}h2{font-size:1.15em;margin:1.6em 0 .3em;border-top:1px solid #ddd;padding-top:.8em}
 h3{font-size:1em;margin:1em 0 .2em;color:#444}p{margin:.3em 0}.note{color:#555;font-size:.9em}
-svg{width:100%;height:auto;display:block}svg text{font-size:12px;fill:#444}.grid{stroke:#e5e5e5}
+svg{width:100%;height:auto;display:block}svg text{font-size:14px;fill:#444}.grid{stroke:#e5e5e5}
 .legend{list-style:none;padding:0;margin:.2em 0 .6em;display:flex;flex-wrap:wrap;gap:.3em 1em;font-size:.9em}
 .swatch{display:inline-block;width:1em;height:.7em;margin-right:.35em;background:var(--c)}
 .swatch.dashed{height:0;border-top:2px dashed var(--c);vertical-align:middle;background:none}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:0 24px}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:0 24px}
 .scroll{overflow-x:auto}table{border-collapse:collapse;font-variant-numeric:tabular-nums}
 th,td{padding:.25em .6em;text-align:right;border-bottom:1px solid #eee;white-space:nowrap}th:first-child,td:first-child{text-align:left}
 `;
@@ -216,13 +216,14 @@ function section(report: FleetReport, group: GroupSeries, rollouts: MirrorRollou
   const hourly = bucket === 'hour';
   const rollout = rollouts.find((entry) => entry.board === group.board && entry.channel === group.channel);
   const rows = report.versions.filter((row) => row.board === group.board && row.channel === group.channel);
+  const [requests, failures] = requestCharts(group, buckets, hourly);
   const offered = rollout ? ` · offered: ${escapeHtml(rollout.version)} to ${rollout.rollout} % of devices` : '';
   return (
     `<section data-board="${escapeHtml(group.board)}" data-channel="${escapeHtml(group.channel)}">` +
     `<h2>${escapeHtml(group.board)} · ${escapeHtml(group.channel)}</h2><p class="note">devices seen per ${bucket} (UTC)${offered}</p>` +
     `<div class="charts"><div><h3>Devices per version</h3>${devicesChart(group, buckets, hourly)}</div>` +
     `<div><h3>Adoption (share of devices seen)</h3>${adoptionChart(group, buckets, hourly, rollout)}</div>` +
-    `<div>${requestCharts(group, buckets, hourly).replace(/<svg data-chart="(requests|failures)"/g, (match, kind: string) => `<h3>${kind === 'requests' ? 'Polls and image fetches' : 'Failures'}</h3>${match}`)}</div></div>` +
+    `<div><h3>Polls and image fetches</h3>${requests}</div><div><h3>Failures</h3>${failures}</div></div>` +
     `<h3>Today's table</h3>${table(rows)}</section>`
   );
 }
