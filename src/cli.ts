@@ -7,7 +7,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { CLI_DEFAULTS, COMPRESS_MODES, parseDuration, parsePositiveInteger, type CompressMode } from './inputs.js';
 import { STABLE_CHANNEL } from './manifest.js';
 import { createTarget } from './publish/targets.js';
-import { runFleet } from './fleet.js';
+import { fleetQueries, parseBucket, parseEngine, runFleet, type FleetCommandOptions } from './fleet.js';
 import type { VerifyReport } from './verify.js';
 import { checkBoard, runRelease } from './release.js';
 import {
@@ -640,11 +640,18 @@ function program(out: Write, err: Write, env: NodeJS.ProcessEnv): Command {
   )
     .option('--log <files...>', 'access logs to read, e.g. a shell glob of rotations; repeatable (required)')
     .option('--since <duration>', 'only requests this recent, e.g. 7d, 12h')
-    .option('--json', 'print the report as JSON')
-    .action((options: { log: string[]; since?: string; json?: boolean }) => {
+    .option('--json', 'print the report as JSON, time series included')
+    .option('--html <file>', 'also write the report with its charts as one self-contained page')
+    .option('--mirror <dir-or-url>', "mark each release's rollout share on the page, from the mirror's index.json")
+    .option('--bucket <size>', 'time series by hour or day (default: by the hour for up to three days of logs)')
+    .option('--sql <engine>', 'print the queries that make this report in athena, clickhouse or duckdb, and exit')
+    .action((options: FleetCommandOptions) => {
+      const bucket = optional(options.bucket, parseBucket);
+      const engine = optional(options.sql, parseEngine);
+      if (engine) return out(fleetQueries(engine, options.log ?? [], bucket));
       requireOptions({ ...options }, ['log']);
       const sinceSeconds = optional(options.since, (text) => parseDuration(text, '--since'));
-      return runFleet({ log: options.log, sinceSeconds, json: options.json }, out);
+      return runFleet({ ...options, log: options.log as string[], sinceSeconds, bucket }, out);
     });
   return root;
 }
