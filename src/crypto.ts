@@ -4,7 +4,7 @@
 // to refuse a trusted key that is not a curve point (docs/security.md).
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { Point } from '@noble/ed25519';
-import { readChunks } from './image.js';
+import { readChunks } from './read-chunks.js';
 
 export const PUBLIC_KEY_LENGTH = 32;
 export const SIGNATURE_LENGTH = 64;

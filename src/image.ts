@@ -5,6 +5,7 @@ import { open, stat } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InputError } from './inputs.js';
+import { READ_CHUNK_BYTES, readChunks } from './read-chunks.js';
 
 /** ESP8266/ESP32 application images start with 0xE9; the ESP8266 boot loader also unpacks gzip. */
 const ESP_IMAGE_MAGIC = 0xe9;
@@ -155,27 +156,6 @@ export async function gzipImage(source: string, target: string): Promise<void> {
   const { constants, createGzip } = await import('node:zlib');
   const gzip = createGzip({ level: constants.Z_BEST_COMPRESSION, windowBits: 15 });
   await pipeline(createReadStream(source), gzip, createWriteStream(target));
-}
-
-/** Bytes read at a time: memory stays flat whatever the image size. */
-export const READ_CHUNK_BYTES = 256 * 1024;
-
-/**
- * Yields the file's bytes in order, as views of one buffer that is reused:
- * each view is valid only until the next one is asked for.
- */
-export async function* readChunks(path: string): AsyncGenerator<Buffer> {
-  const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-  const file = await open(path, 'r');
-  try {
-    for (;;) {
-      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) return;
-      yield buffer.subarray(0, bytesRead);
-    }
-  } finally {
-    await file.close();
-  }
 }
 
 /** Streams the gzip-unpacked bytes, in chunks of at most READ_CHUNK_BYTES (left to the garbage collector). */

@@ -7,7 +7,7 @@ import { DirectoryTarget } from '../src/publish/directory.js';
 import { publishReleases } from '../src/publish/publish.js';
 import type { MirrorSession, MirrorTarget } from '../src/publish/target.js';
 import { generateKey, parseSigningKey, signManifest, signRelease, type SigningKey } from '../src/sign.js';
-import { READ_CHUNK_BYTES } from '../src/image.js';
+import { READ_CHUNK_BYTES } from '../src/read-chunks.js';
 import { InputError } from '../src/inputs.js';
 import { channelFor } from '../src/version.js';
 import { removeTemporaryFolders, temporaryFolder, writeEspImage } from './helpers.js';

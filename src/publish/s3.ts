@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hashFile } from '../crypto.js';
-import { readChunks } from '../image.js';
+import { readChunks } from '../read-chunks.js';
 import type { S3Config } from '../target-settings.js';
 import { canonicalQuery, encodeKey, sha256Hex, signRequest, type Credentials } from './sigv4.js';
 import {
