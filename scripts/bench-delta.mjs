@@ -23,7 +23,7 @@ async function loadEncoder() {
   await build({
     stdin: {
       contents:
-        "export { createPatch } from './src/delta/encode.ts'; export { applyPatch } from './src/delta/apply.ts';",
+        "export { createPatch } from './src/release/delta/encode.ts'; export { applyPatch } from './src/release/delta/apply.ts';",
       resolveDir: root,
       loader: 'ts',
     },

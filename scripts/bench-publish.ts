@@ -2,9 +2,9 @@
 // `npm run bench`: the release job the action and the CLI run (sign, then
 // publish to the configured target), with a prebuilt image. Bundled and
 // started by scripts/bench-targets.ts; argument: the job as JSON.
-import { runRelease } from '../src/release.js';
-import type { TargetConfig } from '../src/target-settings.js';
-import { parseSigningKey } from '../src/sign.js';
+import { runRelease } from '../src/release/run.js';
+import type { TargetConfig } from '../src/settings/target.js';
+import { parseSigningKey } from '../src/release/sign.js';
 
 const job = JSON.parse(process.argv[2]) as {
   seedHex: string;

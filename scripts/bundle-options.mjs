@@ -37,7 +37,7 @@ const lazyOidcClient = {
  * ESM, split into chunks that load only when a run needs them, with a require() for the odd CommonJS dependency.
  * Builtins stay ESM imports: turning each into a require read through esbuild's interop measured 0.3-0.9 MiB more per
  * publish (the interop reads every export's descriptor, which runs node:util's lazy loaders anyway); where an ESM
- * import costs, the source takes the builtin with process.getBuiltinModule (src/build.ts, src/publish/s3.ts).
+ * import costs, the source takes the builtin with process.getBuiltinModule (src/release/build.ts, src/mirror/s3.ts).
  */
 export const nodeBundleOptions = {
   bundle: true,

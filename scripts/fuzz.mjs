@@ -84,14 +84,14 @@ export function runFuzzer(binary, seconds, { quiet = false } = {}) {
   return status;
 }
 
-/** The differential test of test/differential/records.ts on `count` records; throws on any disagreement. */
+/** The differential test of test/protocol/differential/records.ts on `count` records; throws on any disagreement. */
 export async function runDifferential(count) {
   const harnessBuild = join(firmware, 'build');
   execFileSync('cmake', ['-S', firmware, '-B', harnessBuild, '-DCMAKE_BUILD_TYPE=RelWithDebInfo'], { stdio: 'ignore' });
   execFileSync('cmake', ['--build', harnessBuild, '--target', 'static-ota-differential', '--parallel', '2'], {
     stdio: 'ignore',
   });
-  const records = join(repository, 'test', 'differential', 'records.ts');
+  const records = join(repository, 'test', 'protocol', 'differential', 'records.ts');
   const bundle = join(repository, 'node_modules', '.cache', 'static-ota', 'differential-records.mjs');
   await build({
     entryPoints: [records],

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundled to dist/cli.js, the `static-ota` command.
-import { runCli } from './cli.js';
-import { stoppable } from './interrupt.js';
+import { runCli } from './cli/program.js';
+import { stoppable } from './common/interrupt.js';
 
 // A reader that went away (`static-ota publish ... | head -1`) is not a failure:
 // stop printing, let the command finish its work and exit with its own code.

@@ -1,5 +1,5 @@
 // Bundled to dist/index.js, the file action.yml runs.
-import { stoppable } from './interrupt.js';
+import { stoppable } from './common/interrupt.js';
 import { run } from './main.js';
 
 // A cancelled run gets SIGINT, then SIGTERM: temporary files go, and the log says what is already live.

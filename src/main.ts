@@ -1,10 +1,10 @@
 // The action's entry: read inputs, run the release, set outputs. All logic lives in the library.
 import * as core from '@actions/core';
-import { InputError, parseCompressMode, parseDuration, parsePositiveInteger, splitList } from './inputs.js';
-import { ReleaseError, runRelease, type ReleaseOptions, type ReleaseResult } from './release.js';
-import { parseRequiredSignatures, parseRolloutPercent } from './resign.js';
-import { readTargetConfig, type TargetConfig } from './target-settings.js';
-import { parsePublicKey, parseSigningKeys, type SigningKey } from './sign.js';
+import { InputError, parseCompressMode, parseDuration, parsePositiveInteger, splitList } from './settings/values.js';
+import { ReleaseError, runRelease, type ReleaseOptions, type ReleaseResult } from './release/run.js';
+import { parseRequiredSignatures, parseRolloutPercent } from './maintain/resign.js';
+import { readTargetConfig, type TargetConfig } from './settings/target.js';
+import { parsePublicKey, parseSigningKeys, type SigningKey } from './release/sign.js';
 
 // Defaults live in action.yml alone: the runner sets every input that has one.
 const input = (name: string): string => core.getInput(name);

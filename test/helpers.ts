@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize } from 'node:path';
-import { generateKey, type GeneratedKey } from '../src/sign.js';
+import { generateKey, type GeneratedKey } from '../src/release/sign.js';
 
 const ROOT = join(import.meta.dirname, '..');
 

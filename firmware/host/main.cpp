@@ -236,7 +236,7 @@ int main(int argc, char** argv) {
                transport.userAgent().setDeviceId(options.deviceId.c_str()) &&
                flow.setRequiredSignatures(options.requiredSignatures);
   transport.userAgent().identify(flow.board(), flow.runningVersion(), flow.channel());
-  // A key that can never verify is named with the code src/crypto.ts gives it.
+  // A key that can never verify is named with the code src/protocol/crypto.ts gives it.
   const char* keyProblem = nullptr;
   for (const std::string& hex : options.publicKeys) {
     uint8_t key[kPublicKeyLength];

@@ -52,7 +52,7 @@ uint8_t requiredOf(const test::Json& vector) {
   return vector["required"].isNull() ? 1 : static_cast<uint8_t>(vector["required"].number);
 }
 
-// Keys of mixed order: the backend's cofactorless equation decides, as in src/crypto.ts.
+// Keys of mixed order: the backend's cofactorless equation decides, as in src/protocol/crypto.ts.
 void testEquationVectors(const test::Json& vectors, CryptoBackend& crypto) {
   check(!vectors["equation"].array.empty(), "vectors have equation cases");
   for (const test::Json& vector : vectors["equation"].array) {
@@ -65,7 +65,7 @@ void testEquationVectors(const test::Json& vectors, CryptoBackend& crypto) {
   }
 }
 
-// Trusted keys at configuration: the same code as src/crypto.ts's publicKeyProblem.
+// Trusted keys at configuration: the same code as src/protocol/crypto.ts's publicKeyProblem.
 void testPublicKeyVectors(const test::Json& vectors, CryptoBackend& crypto) {
   check(!vectors["public_keys"].array.empty(), "vectors have public key cases");
   for (const test::Json& vector : vectors["public_keys"].array) {

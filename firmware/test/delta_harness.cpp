@@ -1,5 +1,5 @@
 // static-ota-delta: the device decoder's verdict on patches, for
-// test/delta/*.test.ts, which compares it with src/delta/apply.ts.
+// test/delta/*.test.ts, which compares it with src/release/delta/apply.ts.
 //
 // In (one line each): <base file> <patch file> <expected result size> <chunk size>
 // Out: <error code> <bytes produced> <SHA-256 of the bytes produced, hex>

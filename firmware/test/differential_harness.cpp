@@ -1,6 +1,6 @@
 // static-ota-differential: the core's verdict on records read from stdin, one
-// line out per line in, for test/differential.test.ts, which asks
-// src/manifest.ts the same questions and compares the lines byte for byte.
+// line out per line in, for test/protocol/differential.test.ts, which asks
+// src/protocol/manifest.ts the same questions and compares the lines byte for byte.
 //
 // In:  <trusted key hex>[,<trusted key hex>...]:<manifest hex>
 // Out: keys=<code per key> result=<manifest code> [the parsed fields when ok]

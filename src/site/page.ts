@@ -23,10 +23,10 @@ import {
   releaseFolder,
   STABLE_CHANNEL,
   versionOfImageFile,
-} from '../manifest.js';
-import { compareVersions } from '../version.js';
-import { ConflictError, MAX_CONFLICT_RETRIES, type MirrorSession, type ObjectHeaders } from '../publish/target.js';
-import { isChipFamily } from '../flash-layout.js';
+} from '../protocol/manifest.js';
+import { compareVersions } from '../release/version.js';
+import { ConflictError, MAX_CONFLICT_RETRIES, type MirrorSession, type ObjectHeaders } from '../mirror/target.js';
+import { isChipFamily } from '../release/flash-layout.js';
 import { versionManifestFileName } from './web-install.js';
 
 export const INDEX_HTML = 'index.html';

@@ -1,10 +1,10 @@
 // Browser first-install with ESP Web Tools: the chip family and flash images of
 // a build, as PlatformIO reports them, and the `manifest.json` ESP Web Tools
 // (and ESPHome's update.http_request) read. See docs/web-install.md.
-import type { ChipFamily, FlashLayout } from '../flash-layout.js';
-import { imagePath, releaseFolder, versionFileName } from '../manifest.js';
-import type { MirrorSession } from '../publish/target.js';
-import type { SignedRelease } from '../sign.js';
+import type { ChipFamily, FlashLayout } from '../release/flash-layout.js';
+import { imagePath, releaseFolder, versionFileName } from '../protocol/manifest.js';
+import type { MirrorSession } from '../mirror/target.js';
+import type { SignedRelease } from '../release/sign.js';
 
 /** Mirror file of a flash part: `bootloader-1.4.2.bin`, beside `firmware-1.4.2.bin` and as immutable. */
 export const flashPartFileName = (name: string, version: string): string => versionFileName(name, version, 'bin');

@@ -7,11 +7,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { runCli } from '../../src/cli.js';
-import { hashFile } from '../../src/crypto.js';
-import { openManifest, type ManifestFields } from '../../src/manifest.js';
-import { parseSigningKey, signManifest } from '../../src/sign.js';
-import { makeProject, runAction, type Project } from '../action-runner.js';
+import { runCli } from '../../src/cli/program.js';
+import { hashFile } from '../../src/protocol/crypto.js';
+import { openManifest, type ManifestFields } from '../../src/protocol/manifest.js';
+import { parseSigningKey, signManifest } from '../../src/release/sign.js';
+import { makeProject, runAction, type Project } from '../action/action-runner.js';
 import { removeTemporaryFolders, temporaryFolder, writeEspImage, writeKeyFile, type KeyFile } from '../helpers.js';
 import { runDevice, serveMirror, type Mirror } from './simulator.js';
 

@@ -4,7 +4,7 @@
 // does") says what the ESP8266 and ESP32 clients do in the same cases; the
 // simulator is never more lenient than they are.
 import { createServer, type Server, type Socket } from 'node:net';
-import { parseSigningKey, signManifest } from '../../src/sign.js';
+import { parseSigningKey, signManifest } from '../../src/release/sign.js';
 import { runDevice } from './simulator.js';
 
 const key = parseSigningKey(Buffer.alloc(32, 9).toString('hex'), 'http test key');

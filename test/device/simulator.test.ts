@@ -4,7 +4,7 @@
 // release still installs.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli.js';
+import { runCli } from '../../src/cli/program.js';
 import { removeTemporaryFolders, temporaryFolder, writeEspImage, writeKeyFile, type KeyFile } from '../helpers.js';
 import { runDevice, serveMirror, type Mirror } from './simulator.js';
 

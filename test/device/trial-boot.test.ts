@@ -5,7 +5,7 @@
 // restart after `updated`); each other run is one poll of the sketch's loop().
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli.js';
+import { runCli } from '../../src/cli/program.js';
 import {
   publishCommand,
   removeTemporaryFolders,

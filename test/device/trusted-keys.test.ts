@@ -2,7 +2,7 @@
 // parsePublicKey (the CLI's --pubkey and --trusted-key, the action's
 // trusted-keys) refuse the same keys with the same code.
 import { readFileSync } from 'node:fs';
-import { parsePublicKey } from '../../src/sign.js';
+import { parsePublicKey } from '../../src/release/sign.js';
 import { runDevice } from './simulator.js';
 
 const vectors = JSON.parse(readFileSync(new URL('../vectors/manifests.json', import.meta.url), 'utf8')) as {

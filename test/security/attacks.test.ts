@@ -7,9 +7,9 @@
 // there as JSON for scripts/security-report.mjs.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sha256Hex, signBytes } from '../../src/crypto.js';
-import { formatSignatureLine, serializeBody } from '../../src/manifest.js';
-import { signManifest } from '../../src/sign.js';
+import { sha256Hex, signBytes } from '../../src/protocol/crypto.js';
+import { formatSignatureLine, serializeBody } from '../../src/protocol/manifest.js';
+import { signManifest } from '../../src/release/sign.js';
 import type { DeviceRun } from '../device/simulator.js';
 import { removeTemporaryFolders, temporaryFolder } from '../helpers.js';
 import {

@@ -6,10 +6,10 @@
 // devices require both (CI = key 0, the maintainer M = key 1).
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sha256Hex } from '../../src/crypto.js';
-import { manifestPath, pendingManifestPath, type ManifestFields } from '../../src/manifest.js';
-import { parseSigningKey, signManifest } from '../../src/sign.js';
-import { BOARD, cli, startFleet, type Fleet } from '../fleet/support.js';
+import { sha256Hex } from '../../src/protocol/crypto.js';
+import { manifestPath, pendingManifestPath, type ManifestFields } from '../../src/protocol/manifest.js';
+import { parseSigningKey, signManifest } from '../../src/release/sign.js';
+import { BOARD, cli, startFleet, type Fleet } from '../maintain/support.js';
 import { removeTemporaryFolders, writeEspImage } from '../helpers.js';
 
 const fleets: Fleet[] = [];

@@ -3,10 +3,10 @@
 // the real key where an attack needs a valid signature on hostile content.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli.js';
-import { sha256Hex, signBytes } from '../../src/crypto.js';
-import { formatSignatureLine, type ManifestFields } from '../../src/manifest.js';
-import { parseSigningKey, type SigningKey } from '../../src/sign.js';
+import { runCli } from '../../src/cli/program.js';
+import { sha256Hex, signBytes } from '../../src/protocol/crypto.js';
+import { formatSignatureLine, type ManifestFields } from '../../src/protocol/manifest.js';
+import { parseSigningKey, type SigningKey } from '../../src/release/sign.js';
 import { temporaryFolder, writeEspImage, writeKeyFile, type KeyFile } from '../helpers.js';
 
 export const BOARD = 'nodemcuv2';

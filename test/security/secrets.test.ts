@@ -5,7 +5,7 @@
 // writes, except the ::add-mask:: commands the runner consumes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listen, removeTemporaryFolders, type RunningServer } from '../helpers.js';
-import { makeProject, runAction, signingKeyForms, visibleLog } from '../action-runner.js';
+import { makeProject, runAction, signingKeyForms, visibleLog } from '../action/action-runner.js';
 
 const ACTION_TIMEOUT_MS = 120_000;
 

@@ -6,19 +6,19 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join, resolve } from 'node:path';
 import { delimiter } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { runCli } from '../../src/cli.js';
-import { DirectoryTarget } from '../../src/publish/directory.js';
-import { publishReleases } from '../../src/publish/publish.js';
-import { PagesTarget } from '../../src/publish/pages.js';
-import { S3Target } from '../../src/publish/s3.js';
-import type { MirrorSession, MirrorTarget } from '../../src/publish/target.js';
-import { openManifest, signedFields } from '../../src/manifest.js';
-import { signManifest, type SigningKey } from '../../src/sign.js';
+import { runCli } from '../../src/cli/program.js';
+import { DirectoryTarget } from '../../src/mirror/directory.js';
+import { publishReleases } from '../../src/release/publish.js';
+import { PagesTarget } from '../../src/mirror/pages.js';
+import { S3Target } from '../../src/mirror/s3.js';
+import type { MirrorSession, MirrorTarget } from '../../src/mirror/target.js';
+import { openManifest, signedFields } from '../../src/protocol/manifest.js';
+import { signManifest, type SigningKey } from '../../src/release/sign.js';
 import type { SiteIndex } from '../../src/site/page.js';
-import { chipFamilyOfMcu, readFlashLayout, type FlashLayout } from '../../src/flash-layout.js';
+import { chipFamilyOfMcu, readFlashLayout, type FlashLayout } from '../../src/release/flash-layout.js';
 import { removeTemporaryFolders, temporaryFolder, writeEspImage, writeKeyFile } from '../helpers.js';
-import { bareRepository, branchFile, git, newKey, seedBranch, signedRelease } from '../publish/fixtures.js';
-import { BUCKET, S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from '../publish/s3-server.js';
+import { bareRepository, branchFile, git, newKey, seedBranch, signedRelease } from '../mirror/fixtures.js';
+import { BUCKET, S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from '../mirror/s3-server.js';
 
 const PIO_STANDIN = resolve(import.meta.dirname, '..', 'fixtures', 'bin');
 

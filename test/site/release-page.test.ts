@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { makeProject, runAction, type Project } from '../action-runner.js';
+import { makeProject, runAction, type Project } from '../action/action-runner.js';
 import { removeTemporaryFolders, temporaryFolder } from '../helpers.js';
 import { startNginx, type RunningNginx } from './nginx.js';
 

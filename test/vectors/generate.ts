@@ -1,11 +1,11 @@
 // Builds test/vectors/manifests.json: the shared vectors both the TypeScript
 // publisher and the C++ device core are tested against. Ed25519 is
 // deterministic, so regenerating must reproduce the committed file byte for byte
-// (test/vectors.test.ts checks it; `npm run vectors` rewrites it).
+// (test/protocol/vectors.test.ts checks it; `npm run vectors` rewrites it).
 import { createHash } from 'node:crypto';
 import { Point } from '@noble/ed25519';
-import { signBytes, publicKeyOf, keyIdOf, GROUP_ORDER } from '../../src/crypto.js';
-import { formatSignatureLine, rolloutBucket, serializeBody, type ManifestFields } from '../../src/manifest.js';
+import { signBytes, publicKeyOf, keyIdOf, GROUP_ORDER } from '../../src/protocol/crypto.js';
+import { formatSignatureLine, rolloutBucket, serializeBody, type ManifestFields } from '../../src/protocol/manifest.js';
 
 const seedOf = (label: string): Uint8Array => createHash('sha256').update(label).digest();
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');

@@ -21,7 +21,7 @@ bool isCanonicalPointEncoding(const uint8_t point[32]);
 bool isSmallOrderPoint(const uint8_t point[32]);
 
 // Why a public key can never verify strictly, checked in this order. The codes
-// ("small_order") are the ones src/crypto.ts gives for the same key.
+// ("small_order") are the ones src/protocol/crypto.ts gives for the same key.
 enum class PublicKeyProblem : uint8_t { None, NonCanonical, SmallOrder, NotAPoint };
 PublicKeyProblem checkPublicKey(const uint8_t publicKey[32]);
 const char* publicKeyProblemCode(PublicKeyProblem problem);  // "ok" for None

@@ -1,6 +1,6 @@
 // Staged rollout (docs/protocol.md, "Staged rollout"): which devices take a
 // release offered to a percentage of the fleet. The publisher computes the
-// same bucket (src/manifest.ts, rolloutBucket); both are tested against the
+// same bucket (src/protocol/manifest.ts, rolloutBucket); both are tested against the
 // shared vectors.
 #pragma once
 

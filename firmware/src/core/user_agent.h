@@ -2,7 +2,7 @@
 // access log shows which versions the fleet runs (`static-ota fleet`):
 //   static-ota/<library version> (<board>; <running version>; <channel>)
 // and, only when the sketch opts in with a device id, `; <device id>` before
-// the `)`. src/fleet.ts parses the same format; a test checks both agree.
+// the `)`. src/protocol/user-agent.ts parses the same format; a test checks both agree.
 // Used by the transports (the Arduino one and the host simulator's), not by
 // the update flow: formatting headers is the transport's job.
 #pragma once

@@ -1,0 +1,52 @@
+import { InputError } from '../../src/settings/values.js';
+import { channelFor, parseVersion, tagFromRef, versionFromTag } from '../../src/release/version.js';
+
+describe('versions from tags', () => {
+  it.each([
+    ['refs/tags/v1.4.2', '1.4.2'],
+    ['refs/tags/1.4.2', '1.4.2'],
+    ['refs/tags/v1.5.0-beta.2', '1.5.0-beta.2'],
+    ['refs/tags/v2.0.0-rc.1+build.5', '2.0.0-rc.1+build.5'],
+  ])('%s releases %s', (ref, version) => {
+    expect(versionFromTag(tagFromRef(ref), ref)).toBe(version);
+  });
+
+  it.each(['refs/heads/main', 'refs/pull/4/merge', undefined])('%s is not a release (build only)', (ref) => {
+    expect(versionFromTag(tagFromRef(ref), ref)).toBeUndefined();
+  });
+
+  it.each([
+    'refs/tags/release-1',
+    'refs/tags/v1.4',
+    'refs/tags/v01.4.2',
+    'refs/tags/vv1.4.2',
+    'refs/tags/',
+    'refs/tags/v1.4.2 ',
+    `refs/tags/v1.0.0-${'x'.repeat(70)}`,
+  ])('garbage tag %s is an error naming it', (ref) => {
+    expect(() => versionFromTag(tagFromRef(ref), ref)).toThrow(InputError);
+  });
+
+  it('accepts an explicit version with or without v', () => {
+    expect(parseVersion('v3.0.1')).toBe('3.0.1');
+    expect(parseVersion('3.0.1')).toBe('3.0.1');
+    expect(() => parseVersion('latest')).toThrow(/"latest" is not a semantic version/);
+  });
+});
+
+describe('channels', () => {
+  it('maps releases to stable and pre-releases to their first identifier', () => {
+    expect(channelFor('1.4.2')).toBe('stable');
+    expect(channelFor('1.5.0-beta.2')).toBe('beta');
+    expect(channelFor('1.5.0-RC.1')).toBe('rc');
+    expect(channelFor('1.4.2', 'canary')).toBe('canary');
+  });
+
+  it('never publishes a pre-release to stable', () => {
+    expect(() => channelFor('1.5.0-beta.2', 'stable')).toThrow(/cannot be published to the stable channel/);
+  });
+
+  it('refuses invalid channel names', () => {
+    expect(() => channelFor('1.4.2', 'Beta Channel')).toThrow(/channel "Beta Channel" is invalid/);
+  });
+});
