@@ -1,43 +1,48 @@
 #!/usr/bin/env node
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  MAX_BOARD_LENGTH,
+  MAX_CHANNEL_LENGTH,
+  MAX_VERSION_LENGTH,
   parseUserAgent
-} from "./chunks/chunk-Y63CCBIO.js";
+} from "./chunks/chunk-ZOX5ZDGT.js";
 import {
+  CLI_DEFAULTS,
+  COMPRESS_MODES,
+  InputError,
+  TARGET_SETTING_KINDS,
   changeRollout,
   channelFor,
   checkBoard,
   checkSigningKeys,
   compareVersions,
   cosign,
+  createTarget,
+  describeRelease,
   generateKey,
   layoutForPrebuilt,
   parseChannel,
+  parseDuration,
+  parsePositiveInteger,
   parsePublicKey,
   parseRequiredSignatures,
   parseRolloutPercent,
   parseSigningKeys,
   parseVersion,
   publicKeyAsCArray,
+  readTargetConfig,
   runRelease
-} from "./chunks/chunk-VF36SUWT.js";
+} from "./chunks/chunk-2VIDGCAZ.js";
 import "./chunks/chunk-YCF4FEL2.js";
+import {
+  stoppable
+} from "./chunks/chunk-BMPRNOTX.js";
 import {
   STABLE_CHANNEL,
   isManifestPath
-} from "./chunks/chunk-PPDK5VWW.js";
-import {
-  TARGET_SETTING_KINDS,
-  createTarget,
-  readTargetConfig
-} from "./chunks/chunk-6NMLXNUO.js";
-import {
-  CLI_DEFAULTS,
-  COMPRESS_MODES,
-  InputError,
-  parseDuration,
-  parsePositiveInteger
-} from "./chunks/chunk-YNZHJX3V.js";
+} from "./chunks/chunk-VL7MZMTK.js";
+import "./chunks/chunk-IEVPXDZW.js";
+import "./chunks/chunk-NODAIPTN.js";
 import {
   __commonJS,
   __require,
@@ -775,8 +780,8 @@ ${itemIndentStr}`);
         const rawLines = str.split(/\r\n|\n/);
         const chunkPattern = /[\s]*[^\s]+/g;
         const wrappedLines = [];
-        rawLines.forEach((line) => {
-          const chunks = line.match(chunkPattern);
+        rawLines.forEach((line2) => {
+          const chunks = line2.match(chunkPattern);
           if (chunks === null) {
             wrappedLines.push("");
             return;
@@ -3487,9 +3492,9 @@ var {
   Help
 } = import_index.default;
 
-// src/cli.ts
-import { readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+// src/cli/program.ts
+import { readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join2 } from "node:path";
 
 // package.json
 var package_default = {
@@ -3511,12 +3516,13 @@ var package_default = {
     lint: "eslint src test scripts",
     format: "prettier --write src test scripts eslint.config.js jest.config.js",
     "format:check": "prettier --check src test scripts eslint.config.js jest.config.js",
-    test: "npm run format:check && npm run lint && npm run typecheck && npm run test:ts && npm run test:firmware",
-    "test:ts": "NODE_OPTIONS=--experimental-vm-modules node_modules/.bin/node node_modules/jest/bin/jest.js",
+    pretest: "node scripts/system-deps.mjs",
+    test: "node scripts/test.mjs",
+    "test:ts": 'NODE_OPTIONS="--experimental-vm-modules --disable-warning=ExperimentalWarning" node_modules/.bin/node node_modules/jest/bin/jest.js',
     "test:firmware": "node scripts/firmware-test.mjs",
     demo: "node_modules/.bin/node scripts/demo.mjs",
     bench: "node scripts/bench.mjs",
-    vectors: "UPDATE_VECTORS=1 npm run test:ts -- test/vectors.test.ts",
+    vectors: "UPDATE_VECTORS=1 npm run test:ts -- test/protocol/vectors.test.ts",
     fuzz: "node scripts/fuzz.mjs",
     "security-report": "node scripts/security-report.mjs"
   },
@@ -3529,6 +3535,7 @@ var package_default = {
     semver: "7.8.6"
   },
   devDependencies: {
+    "@duckdb/node-api": "1.5.6-r.1",
     "@eslint/js": "10.0.1",
     "@github/local-action": "7.0.1",
     "@sigstore/mock": "0.13.0",
@@ -3563,143 +3570,929 @@ var package_default = {
   }
 };
 
-// src/fleet.ts
+// src/maintain/fleet/fleet.ts
+import { writeFile } from "node:fs/promises";
+
+// src/maintain/fleet/lines.ts
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
+var MAX_LOG_LINE_BYTES = 64 * 1024;
 var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-function parseLogTime(text) {
-  const match = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(text);
-  const month = match ? MONTHS.indexOf(match[2]) : -1;
-  if (!match || month < 0) return void 0;
-  const offsetMinutes = (match[7] === "-" ? -1 : 1) * (Number(match[8]) * 60 + Number(match[9]));
-  const utc = Date.UTC(Number(match[3]), month, Number(match[1]), Number(match[4]), Number(match[5]), Number(match[6]));
-  return new Date(utc - offsetMinutes * 6e4);
+var digit = (text, at) => text.charCodeAt(at) - 48;
+var twoDigits = (text, at) => digit(text, at) * 10 + digit(text, at + 1);
+var isDigits = (text, from, to) => {
+  for (let at = from; at < to; at++) if (digit(text, at) < 0 || digit(text, at) > 9) return false;
+  return true;
+};
+var cachedDate = "";
+var cachedZone = "";
+var cachedDayStart = 0;
+function parseLogTime(text, from = 0, to = text.length) {
+  if (to - from !== 26 || !isDigits(text, from + 12, from + 14) || !isDigits(text, from + 15, from + 17)) return NaN;
+  if (!isDigits(text, from + 18, from + 20) || !isDigits(text, from + 22, from + 26)) return NaN;
+  if (!text.startsWith(cachedDate, from) || !text.startsWith(cachedZone, from + 20) || cachedDate === "") {
+    const month = MONTHS.indexOf(text.slice(from + 3, from + 6));
+    const sign = text[from + 21] === "-" ? -1 : text[from + 21] === "+" ? 1 : NaN;
+    const valid = month >= 0 && text[from + 2] === "/" && text[from + 6] === "/" && isDigits(text, from, from + 2) && isDigits(text, from + 7, from + 11);
+    if (!valid || Number.isNaN(sign)) return NaN;
+    const offsetMinutes = sign * (twoDigits(text, from + 22) * 60 + twoDigits(text, from + 24));
+    cachedDayStart = Date.UTC(Number(text.slice(from + 7, from + 11)), month, twoDigits(text, from)) - offsetMinutes * 6e4;
+    cachedDate = text.slice(from, from + 11);
+    cachedZone = text.slice(from + 20, from + 26);
+  }
+  const seconds = twoDigits(text, from + 12) * 3600 + twoDigits(text, from + 15) * 60 + twoDigits(text, from + 18);
+  return cachedDayStart + seconds * 1e3;
 }
 var unescapeLogString = (text) => text.replace(
   /\\x([0-9a-fA-F]{2})|\\(["\\])/g,
   (_, hex, character) => hex ? String.fromCharCode(parseInt(hex, 16)) : character
 );
-function fieldsOf(line) {
-  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|\[([^\]]*)\]|(\S+)/g)].map((match) => match[1] ?? match[2] ?? match[3]);
+function fieldsOf(line2) {
+  return [...line2.matchAll(/"((?:[^"\\]|\\.)*)"|\[([^\]]*)\]|(\S+)/g)].map((match) => match[1] ?? match[2] ?? match[3]);
 }
-function requestLine(text) {
-  const match = /^([A-Z]+) (\S+)(?: HTTP\/[\d.]+)?$/.exec(unescapeLogString(text));
-  if (!match) return void 0;
-  const path = match[2].split("?")[0];
+var decodePath = (path) => {
+  if (!path.includes("%")) return path;
   try {
-    return { method: match[1], path: decodeURIComponent(path) };
+    return decodeURIComponent(path);
   } catch {
-    return { method: match[1], path };
+    return path;
   }
+};
+function requestLine(text) {
+  const match = /^([A-Z]+) (\S+)(?: HTTP\/[\d.]+)?$/.exec(text);
+  if (!match) return void 0;
+  const query = match[2].indexOf("?");
+  return { method: match[1], path: decodePath(query < 0 ? match[2] : match[2].slice(0, query)) };
 }
-function parseLogLine(line) {
-  const fields = fieldsOf(line);
-  const status = (index) => /^\d{3}$/.test(fields[index] ?? "") ? Number(fields[index]) : void 0;
+function fastRequest(line2, from, to) {
+  const methodEnd = line2.indexOf(" ", from);
+  if (methodEnd <= from || methodEnd >= to) return void 0;
+  for (let at = from; at < methodEnd; at++) if (line2.charCodeAt(at) < 65 || line2.charCodeAt(at) > 90) return void 0;
+  let pathEnd = line2.indexOf(" ", methodEnd + 1);
+  if (pathEnd < 0 || pathEnd >= to) pathEnd = to;
+  else if (!line2.startsWith(" HTTP/", pathEnd) || !/^[\d.]+$/.test(line2.slice(pathEnd + 6, to))) return void 0;
+  const query = line2.indexOf("?", methodEnd + 1);
+  const path = line2.slice(methodEnd + 1, query > 0 && query < pathEnd ? query : pathEnd);
+  return path.length === 0 ? void 0 : { method: line2.slice(from, methodEnd), path: decodePath(path) };
+}
+var statusAt = (text, at) => isDigits(text, at, at + 3) && (at + 3 === text.length || text[at + 3] === " ") ? digit(text, at) * 100 + twoDigits(text, at + 1) : NaN;
+function parseCombinedFast(line2) {
+  const clientEnd = line2.indexOf(" ");
+  const timeStart = line2.indexOf(" [", clientEnd) + 2;
+  if (clientEnd <= 0 || timeStart < 2) return void 0;
+  const timeEnd = timeStart + 26;
+  if (line2.charCodeAt(timeEnd) !== 93 || line2.charCodeAt(timeEnd + 2) !== 34) return void 0;
+  const requestEnd = line2.indexOf('" ', timeEnd + 3);
+  const status = statusAt(line2, requestEnd + 2);
+  const time = parseLogTime(line2, timeStart, timeEnd);
+  if (requestEnd < 0 || Number.isNaN(status) || Number.isNaN(time)) return void 0;
+  const refererStart = line2.indexOf(' "', requestEnd + 6) + 2;
+  const refererEnd = refererStart < 2 ? -1 : line2.indexOf('" "', refererStart);
+  const agentEnd = refererEnd < 0 ? -1 : line2.indexOf('"', refererEnd + 3);
+  if (agentEnd < 0) return void 0;
+  const request = fastRequest(line2, timeEnd + 3, requestEnd);
+  if (!request) return void 0;
+  return {
+    client: line2.slice(0, clientEnd),
+    time,
+    method: request.method,
+    path: request.path,
+    status,
+    userAgent: line2.slice(refererEnd + 3, agentEnd)
+  };
+}
+function parseByFields(line2) {
+  const fields = fieldsOf(line2);
+  const status = (index) => /^\d{3}$/.test(fields[index] ?? "") ? Number(fields[index]) : NaN;
   const combinedTime = parseLogTime(fields[3] ?? "");
-  const combinedRequest = combinedTime && status(5) !== void 0 && fields.length >= 9 ? requestLine(fields[4]) : void 0;
-  if (combinedTime && combinedRequest) {
-    return {
-      client: fields[0],
-      time: combinedTime,
-      ...combinedRequest,
-      status: status(5),
-      userAgent: unescapeLogString(fields[8])
-    };
+  const combinedRequest = !Number.isNaN(combinedTime) && !Number.isNaN(status(5)) && fields.length >= 9 ? requestLine(unescapeLogString(fields[4])) : void 0;
+  if (combinedRequest) {
+    const userAgent = unescapeLogString(fields[8]);
+    return { client: fields[0], time: combinedTime, ...combinedRequest, status: status(5), userAgent };
   }
   const s3Time = parseLogTime(fields[2] ?? "");
-  const s3Request = s3Time && status(9) !== void 0 && fields.length >= 17 ? requestLine(fields[8]) : void 0;
-  if (s3Time && s3Request) {
-    const key = fields[7];
-    return {
-      client: fields[3],
-      time: s3Time,
-      method: s3Request.method,
-      path: key && key !== "-" ? `/${key}` : s3Request.path,
-      status: status(9),
-      userAgent: fields[16]
-    };
-  }
-  return void 0;
+  const s3Request = !Number.isNaN(s3Time) && !Number.isNaN(status(9)) && fields.length >= 17 ? requestLine(fields[8]) : void 0;
+  if (!s3Request) return void 0;
+  const key = fields[7];
+  return {
+    client: fields[3],
+    time: s3Time,
+    method: s3Request.method,
+    path: key && key !== "-" ? `/${key}` : s3Request.path,
+    status: status(9),
+    userAgent: fields[16]
+  };
 }
-async function* logLines(file) {
-  const handle = await open(file, "r").catch((error) => {
-    throw new InputError(`cannot read log ${file}: ${error.message}`);
-  });
-  const head = Buffer.alloc(2);
-  await handle.read(head, 0, 2, 0);
-  await handle.close();
-  const raw = createReadStream(file);
-  const stream = head[0] === 31 && head[1] === 139 ? raw.pipe(process.getBuiltinModule("node:zlib").createGunzip()) : raw;
-  raw.on("error", (error) => stream.destroy(error));
-  yield* process.getBuiltinModule("node:readline").createInterface({ input: stream, crlfDelay: Infinity });
+function parseLogLine(line2) {
+  return !line2.includes("\\") && parseCombinedFast(line2) || parseByFields(line2);
 }
-async function fleetReport(files, since) {
-  const tallies = /* @__PURE__ */ new Map();
-  const lastSeen = /* @__PURE__ */ new Map();
-  let deviceRequests = 0;
-  let otherLines = 0;
-  let from;
-  let to;
-  for (const file of files) {
-    for await (const line of logLines(file)) {
-      if (!line.trim()) continue;
-      const request = parseLogLine(line);
-      const agent = request && parseUserAgent(request.userAgent);
-      if (!request || !agent || since && request.time < since) {
-        otherLines++;
-        continue;
-      }
-      deviceRequests++;
-      const time = request.time.getTime();
-      from = Math.min(from ?? time, time);
-      to = Math.max(to ?? time, time);
-      const key = JSON.stringify([agent.board, agent.channel, agent.version]);
-      let tally = tallies.get(key);
-      if (!tally) {
-        const status = {
-          board: agent.board,
-          channel: agent.channel,
-          version: agent.version,
-          clients: 0,
-          current: 0,
-          polls: 0,
-          pollingClients: 0,
-          imageFetches: 0,
-          fetchingClients: 0,
-          failures: 0
-        };
-        tally = { status, clients: /* @__PURE__ */ new Set(), pollingClients: /* @__PURE__ */ new Set(), fetchingClients: /* @__PURE__ */ new Set() };
-        tallies.set(key, tally);
-      }
-      const client = agent.deviceId ? `id ${agent.deviceId}` : `${request.client} ${agent.board} ${agent.channel}`;
-      tally.clients.add(client);
-      if (isManifestPath(request.path)) {
-        tally.status.polls++;
-        tally.pollingClients.add(client);
-      } else if (request.path.endsWith(".bin") && (request.status === 200 || request.status === 206)) {
-        tally.status.imageFetches++;
-        tally.fetchingClients.add(client);
-      }
-      if (request.status >= 400) tally.status.failures++;
-      const seen = lastSeen.get(client);
-      if (!seen || seen.time <= time) lastSeen.set(client, { time, key });
+var CLOUDFRONT_FIELDS = "date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end";
+function cloudFrontColumns(fieldsDirective) {
+  const names = fieldsDirective.replace(/^#Fields:\s*/, "").trim().split(/\s+/);
+  const columns = {
+    date: names.indexOf("date"),
+    time: names.indexOf("time"),
+    client: names.indexOf("c-ip"),
+    method: names.indexOf("cs-method"),
+    path: names.indexOf("cs-uri-stem"),
+    status: names.indexOf("sc-status"),
+    userAgent: names.indexOf("cs(User-Agent)")
+  };
+  return Object.values(columns).every((index) => index >= 0) ? columns : void 0;
+}
+var urlDecode = (text) => {
+  let decoded = text;
+  for (let round2 = 0; round2 < 2 && decoded.includes("%"); round2++) {
+    try {
+      decoded = decodeURIComponent(decoded);
+    } catch {
+      break;
     }
   }
-  for (const { key } of lastSeen.values()) tallies.get(key).status.current++;
-  const versions = [...tallies.values()].map(({ status, clients, pollingClients, fetchingClients }) => ({
-    ...status,
-    clients: clients.size,
-    pollingClients: pollingClients.size,
-    fetchingClients: fetchingClients.size
-  })).sort(
+  return decoded;
+};
+function parseCloudFrontLine(line2, columns) {
+  const values = line2.split("	");
+  const date = values[columns.date] ?? "";
+  const clock = values[columns.time] ?? "";
+  const status = values[columns.status] ?? "";
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{2}:\d{2}:\d{2}$/.test(clock) || !/^\d{3}$/.test(status))
+    return void 0;
+  const time = Date.parse(`${date}T${clock}Z`);
+  if (Number.isNaN(time)) return void 0;
+  return {
+    client: values[columns.client],
+    time,
+    method: values[columns.method],
+    path: decodePath(values[columns.path]),
+    status: Number(status),
+    userAgent: urlDecode(values[columns.userAgent])
+  };
+}
+async function isGzipFile(file) {
+  const handle = await open(file, "r");
+  try {
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(head, 0, 2, 0);
+    return bytesRead === 2 && head[0] === 31 && head[1] === 139;
+  } finally {
+    await handle.close();
+  }
+}
+async function splitLines(chunks, sink) {
+  let carry = "";
+  let skipping = false;
+  const end = (text) => {
+    if (skipping || text.length > MAX_LOG_LINE_BYTES) sink.overlong();
+    else sink.line(text.endsWith("\r") ? text.slice(0, -1) : text);
+    skipping = false;
+  };
+  for await (const chunk of chunks) {
+    let start = 0;
+    let newline = chunk.indexOf(10);
+    if (newline >= 0) {
+      end(carry + chunk.toString("latin1", 0, newline));
+      carry = "";
+      start = newline + 1;
+      const text = chunk.toString("latin1", start);
+      let from = 0;
+      for (newline = text.indexOf("\n"); newline >= 0; newline = text.indexOf("\n", from)) {
+        if (newline - from > MAX_LOG_LINE_BYTES) sink.overlong();
+        else sink.line(text.charCodeAt(newline - 1) === 13 ? text.slice(from, newline - 1) : text.slice(from, newline));
+        from = newline + 1;
+      }
+      start += from;
+    }
+    if (sink.stop?.()) return;
+    if (skipping) continue;
+    if (carry.length + chunk.length - start > MAX_LOG_LINE_BYTES) {
+      carry = "";
+      skipping = true;
+    } else carry += chunk.toString("latin1", start);
+  }
+  if (carry.length > 0 || skipping) end(carry);
+}
+async function readLogFile(file, sink) {
+  let gzip = false;
+  try {
+    gzip = await isGzipFile(file);
+    const raw = createReadStream(file, { highWaterMark: 1024 * 1024 });
+    const stream = gzip ? raw.pipe(process.getBuiltinModule("node:zlib").createGunzip()) : raw;
+    raw.on("error", (error) => stream.destroy(error));
+    await splitLines(stream, sink);
+  } catch (error) {
+    const { code, message } = error;
+    if (gzip && code?.startsWith("Z_"))
+      throw new InputError(
+        `log ${file} is gzip data that is damaged or cut short (${message}); check it with gzip -t, or leave it out of --log`
+      );
+    throw new InputError(`cannot read log ${file}: ${message}`);
+  }
+}
+
+// src/maintain/fleet/tally.ts
+var HOUR_MS = 36e5;
+var DAY_MS = 24 * HOUR_MS;
+var HOURLY_SPAN_LIMIT_MS = 3 * DAY_MS;
+var MAX_SERIES_BUCKETS = 800;
+var ITEM_LIMIT = 2 ** 24;
+var packed = (bucket, item) => bucket * ITEM_LIMIT + item;
+function grown(array, index, fill) {
+  if (index < array.length) return array;
+  const next = new array.constructor(Math.max(index + 1, array.length * 2, 1024));
+  next.set(array);
+  next.fill(fill, array.length);
+  return next;
+}
+var BucketCounts = class {
+  counts = [];
+  increment(item, bucket) {
+    const counts = this.counts[item] ?? (this.counts[item] = /* @__PURE__ */ new Map());
+    counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
+  }
+  count(bucket, item) {
+    return this.counts[item]?.get(bucket) ?? 0;
+  }
+};
+var RECENT_STRIDE = 8;
+var Ring = { VersionHour: 0, VersionDay: 2, GroupHour: 4, GroupDay: 6 };
+var CLIENT = 1;
+var POLLING = 2;
+var FETCHING = 4;
+var ClientFlags = class {
+  sparse = /* @__PURE__ */ new Map();
+  dense = new Uint8Array(0);
+  set(client, flags, clientCount) {
+    if (this.sparse) {
+      this.sparse.set(client, (this.sparse.get(client) ?? 0) | flags);
+      if (this.sparse.size * 32 < clientCount) return;
+      this.dense = new Uint8Array(Math.max(clientCount, 1024));
+      for (const [index, value] of this.sparse) this.dense[index] = value;
+      this.sparse = void 0;
+      return;
+    }
+    this.dense = grown(this.dense, client, 0);
+    this.dense[client] |= flags;
+  }
+  count(flag2) {
+    let total = 0;
+    for (const value of this.sparse?.values() ?? this.dense) if (value & flag2) total++;
+    return total;
+  }
+};
+var AGENT_CACHE_LIMIT = 5e4;
+var DEVICE_ID = /^[A-Za-z0-9._-]{1,32}$/;
+var ownCopy = (text) => text.length < 13 ? text : Buffer.from(text, "latin1").toString("latin1");
+var FleetTally = class {
+  deviceRequests = 0;
+  from = Infinity;
+  to = -Infinity;
+  clientCount = 0;
+  /** User-Agent (without its device id) → its version's tally number, or -1 for another client's. */
+  agents = /* @__PURE__ */ new Map();
+  /** The same for User-Agents with a device id, by their text before `; <id>)`. */
+  idAgents = /* @__PURE__ */ new Map();
+  idClients = /* @__PURE__ */ new Map();
+  tallies = [];
+  tallyIds = /* @__PURE__ */ new Map();
+  groups = [];
+  groupIds = /* @__PURE__ */ new Map();
+  lastTime = new Float64Array(0);
+  lastTally = new Int32Array(0);
+  recent = new Float64Array(0);
+  hourly = new BucketCounts();
+  daily = new BucketCounts();
+  groupHourly = new BucketCounts();
+  groupDaily = new BucketCounts();
+  tallyOf(agent) {
+    const key = `${agent.board}
+${agent.channel}
+${agent.version}`;
+    const known = this.tallyIds.get(key);
+    if (known !== void 0) return known;
+    if (this.tallies.length >= ITEM_LIMIT)
+      throw new InputError(`more than ${ITEM_LIMIT} distinct versions in the logs`);
+    const groupKey = `${agent.board}
+${agent.channel}`;
+    let group = this.groupIds.get(groupKey);
+    if (group === void 0) {
+      const names = { board: ownCopy(agent.board), channel: ownCopy(agent.channel) };
+      group = this.groups.push({ ...names, addresses: /* @__PURE__ */ new Map(), counters: /* @__PURE__ */ new Map() }) - 1;
+      this.groupIds.set(ownCopy(groupKey), group);
+    }
+    const { board, channel } = this.groups[group];
+    const status = { board, channel, version: ownCopy(agent.version), clients: 0, current: 0, polls: 0 };
+    this.tallies.push({
+      status: { ...status, pollingClients: 0, imageFetches: 0, fetchingClients: 0, failures: 0 },
+      group,
+      flags: new ClientFlags()
+    });
+    this.tallyIds.set(ownCopy(key), this.tallies.length - 1);
+    return this.tallies.length - 1;
+  }
+  /** The tally of a User-Agent with no device id, or -1 when it is not a device's. */
+  agentTally(userAgent) {
+    const known = this.agents.get(userAgent);
+    if (known !== void 0) return known;
+    const agent = parseUserAgent(userAgent);
+    const tally = agent && !agent.deviceId ? this.tallyOf(agent) : -1;
+    if (this.agents.size >= AGENT_CACHE_LIMIT) this.agents.clear();
+    this.agents.set(ownCopy(userAgent), tally);
+    return tally;
+  }
+  /** `static-ota/1.0.0 (board; 1.4.2; stable; kitchen-1)` → its tally through the cached form without the id; -1 if not one. */
+  tallyWithId(userAgent, idStart) {
+    if (idStart < 2 || !userAgent.endsWith(")") || !DEVICE_ID.test(userAgent.slice(idStart, -1))) return -1;
+    const head = userAgent.slice(0, idStart - 2);
+    const known = this.idAgents.get(head);
+    if (known !== void 0) return known;
+    const agent = parseUserAgent(`${head})`);
+    const tally = agent && !agent.deviceId ? this.tallyOf(agent) : -1;
+    if (this.idAgents.size >= AGENT_CACHE_LIMIT) this.idAgents.clear();
+    this.idAgents.set(ownCopy(head), tally);
+    return tally;
+  }
+  newClient() {
+    const id = this.clientCount++;
+    if (id >= this.lastTime.length) {
+      this.lastTime = grown(this.lastTime, id, -Infinity);
+      this.lastTally = grown(this.lastTally, id, -1);
+      this.recent = grown(this.recent, this.lastTime.length * RECENT_STRIDE - 1, -1);
+    }
+    return id;
+  }
+  /**
+   * One request if it is a device's (`address` as logged, `time` in ms); false for another client's.
+   * A device id is cut off the User-Agent before the cache, which then holds one entry per version.
+   */
+  add(userAgent, address, time, path, status) {
+    let client;
+    let tallyIndex = this.agents.get(userAgent);
+    const idStart = tallyIndex === void 0 ? userAgent.lastIndexOf("; ") + 2 : -1;
+    const withId = idStart < 0 ? -1 : this.tallyWithId(userAgent, idStart);
+    if (withId >= 0) {
+      tallyIndex = withId;
+      const deviceId = userAgent.slice(idStart, -1);
+      client = this.idClients.get(deviceId);
+      if (client === void 0) this.idClients.set(ownCopy(deviceId), client = this.newClient());
+    } else {
+      tallyIndex ??= this.agentTally(userAgent);
+      if (tallyIndex < 0) return false;
+      const { addresses } = this.groups[this.tallies[tallyIndex].group];
+      client = addresses.get(address);
+      if (client === void 0) addresses.set(ownCopy(address), client = this.newClient());
+    }
+    this.count(tallyIndex, client, time, path, status);
+    return true;
+  }
+  count(tallyIndex, client, time, path, status) {
+    this.deviceRequests++;
+    if (time < this.from) this.from = time;
+    if (time > this.to) this.to = time;
+    const tally = this.tallies[tallyIndex];
+    let flags = CLIENT;
+    const image = path.endsWith(".bin");
+    const counters = this.countersOf(Math.floor(time / HOUR_MS), tally.group);
+    if (isManifestPath(path)) {
+      tally.status.polls++;
+      counters[0]++;
+      flags |= POLLING;
+    } else if (image && (status === 200 || status === 206)) {
+      tally.status.imageFetches++;
+      counters[1]++;
+      flags |= FETCHING;
+    }
+    if (status >= 400) {
+      tally.status.failures++;
+      counters[2]++;
+      if (image) counters[3]++;
+    }
+    tally.flags.set(client, flags, this.clientCount);
+    if (this.lastTime[client] <= time) {
+      this.lastTime[client] = time;
+      this.lastTally[client] = tallyIndex;
+    }
+    const hour = Math.floor(time / HOUR_MS);
+    const day = Math.floor(time / DAY_MS);
+    if (this.isNew(client, Ring.VersionHour, hour, tallyIndex)) this.hourly.increment(tallyIndex, hour);
+    if (this.isNew(client, Ring.VersionDay, day, tallyIndex)) this.daily.increment(tallyIndex, day);
+    if (this.isNew(client, Ring.GroupHour, hour, tally.group)) this.groupHourly.increment(tally.group, hour);
+    if (this.isNew(client, Ring.GroupDay, day, tally.group)) this.groupDaily.increment(tally.group, day);
+  }
+  /** Whether (bucket, item) is not among the client's last two in this ring; remembers it. */
+  isNew(client, ring, bucket, item) {
+    const key = packed(bucket, item);
+    const slot = client * RECENT_STRIDE + ring;
+    const recent = this.recent;
+    if (recent[slot] === key || recent[slot + 1] === key) return false;
+    recent[slot + 1] = recent[slot];
+    recent[slot] = key;
+    return true;
+  }
+  countersOf(hour, group) {
+    const { counters } = this.groups[group];
+    let hourCounters = counters.get(hour);
+    if (!hourCounters) counters.set(hour, hourCounters = [0, 0, 0, 0]);
+    return hourCounters;
+  }
+  /** The table: one row per board, channel and version, unsorted. */
+  versions() {
+    const current = new Float64Array(this.tallies.length);
+    for (const tally of this.lastTally.subarray(0, this.clientCount)) current[tally]++;
+    return this.tallies.map(({ status, flags }, index) => ({
+      ...status,
+      clients: flags.count(CLIENT),
+      current: current[index],
+      pollingClients: flags.count(POLLING),
+      fetchingClients: flags.count(FETCHING)
+    }));
+  }
+  /** The series by `bucket` (default: hours for up to three days, else days); versions ordered by `order`. */
+  series(order, bucket) {
+    if (this.deviceRequests === 0) return void 0;
+    const size = bucket ?? (this.to - this.from <= HOURLY_SPAN_LIMIT_MS ? "hour" : "day");
+    const bucketMs = size === "hour" ? HOUR_MS : DAY_MS;
+    const [perVersion, perGroup] = size === "hour" ? [this.hourly, this.groupHourly] : [this.daily, this.groupDaily];
+    const last = Math.floor(this.to / bucketMs);
+    const first = Math.max(Math.floor(this.from / bucketMs), last - MAX_SERIES_BUCKETS + 1);
+    const buckets = Array.from({ length: last - first + 1 }, (_, index) => first + index);
+    const hoursPerBucket = bucketMs / HOUR_MS;
+    const counter = (group, index) => (bucketIndex) => {
+      let total = 0;
+      for (let hour = 0; hour < hoursPerBucket; hour++)
+        total += this.groups[group].counters.get(bucketIndex * hoursPerBucket + hour)?.[index] ?? 0;
+      return total;
+    };
+    const groups = this.groups.map(({ board, channel }, group) => ({
+      board,
+      channel,
+      devices: buckets.map((bucketIndex) => perGroup.count(bucketIndex, group)),
+      versions: this.tallies.map((tally, index) => ({ tally, index })).filter(({ tally }) => tally.group === group).sort((a, b) => order(b.tally.status.version, a.tally.status.version)).map(({ tally, index }) => ({
+        version: tally.status.version,
+        devices: buckets.map((bucketIndex) => perVersion.count(bucketIndex, index))
+      })),
+      polls: buckets.map(counter(group, 0)),
+      imageFetches: buckets.map(counter(group, 1)),
+      failures: buckets.map(counter(group, 2)),
+      imageFailures: buckets.map(counter(group, 3))
+    }));
+    groups.sort((a, b) => a.board.localeCompare(b.board) || a.channel.localeCompare(b.channel));
+    return { bucket: size, buckets: buckets.map((index) => new Date(index * bucketMs).toISOString()), groups };
+  }
+};
+
+// src/maintain/fleet/html.ts
+var escapeHtml = (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+var WIDTH = 480;
+var HEIGHT = 200;
+var LEFT = 52;
+var RIGHT = 12;
+var TOP = 12;
+var BOTTOM = 26;
+var PLOT_WIDTH = WIDTH - LEFT - RIGHT;
+var PLOT_HEIGHT = HEIGHT - TOP - BOTTOM;
+var PALETTE = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#999999"];
+var colourOf = (index) => PALETTE[index % PALETTE.length];
+function niceCeiling(value) {
+  if (value <= 0) return 1;
+  const power = 10 ** Math.floor(Math.log10(value));
+  return [1, 2, 5, 10].find((step) => step * power >= value) * power;
+}
+var round = (value) => String(Math.round(value * 10) / 10);
+function axisFor(count, maximum) {
+  const span = Math.max(count - 1, 1);
+  return {
+    x: (index) => LEFT + (count === 1 ? PLOT_WIDTH / 2 : index / span * PLOT_WIDTH),
+    y: (value) => TOP + PLOT_HEIGHT - value / maximum * PLOT_HEIGHT
+  };
+}
+var bucketLabel = (iso, hourly) => hourly ? `${iso.slice(5, 10)} ${iso.slice(11, 13)}h` : iso.slice(5, 10);
+function frame(buckets, hourly, maximum, axis, unit = "") {
+  const ticks = [0, maximum / 2, maximum].map(
+    (value) => `<line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${round(axis.y(value))}" y2="${round(axis.y(value))}" class="grid"/><text x="${LEFT - 6}" y="${round(axis.y(value) + 4)}" text-anchor="end">${round(value)}${unit}</text>`
+  );
+  const labelled = [.../* @__PURE__ */ new Set([0, Math.floor((buckets.length - 1) / 2), buckets.length - 1])];
+  const labels = labelled.map((index) => {
+    const anchor = buckets.length === 1 ? "middle" : index === 0 ? "start" : index === buckets.length - 1 ? "end" : "middle";
+    return `<text x="${round(axis.x(index))}" y="${HEIGHT - 8}" text-anchor="${anchor}">${escapeHtml(bucketLabel(buckets[index], hourly))}</text>`;
+  });
+  return [...ticks, ...labels].join("");
+}
+var points = (values, axis) => values.map((value, index) => `${round(axis.x(index))},${round(axis.y(value))}`);
+function line(values, axis, colour, name, dashed = false) {
+  const data = `data-series="${escapeHtml(name)}" data-values="${values.join(",")}"`;
+  if (values.length === 1)
+    return `<circle cx="${round(axis.x(0))}" cy="${round(axis.y(values[0]))}" r="4" fill="${colour}" ${data}/>`;
+  const dash = dashed ? ' stroke-dasharray="5 4"' : "";
+  return `<polyline points="${points(values, axis).join(" ")}" fill="none" stroke="${colour}" stroke-width="2"${dash} ${data}/>`;
+}
+function svg(kind, label, body) {
+  return `<svg data-chart="${kind}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${escapeHtml(label)}">${body}</svg>`;
+}
+var legend = (entries) => `<ul class="legend">${entries.map(
+  ({ name, colour, dashed }) => `<li><span class="swatch${dashed ? " dashed" : ""}" style="--c:${colour}"></span>${escapeHtml(name)}</li>`
+).join("")}</ul>`;
+function devicesChart(group, buckets, hourly) {
+  const stacked = [...group.versions].reverse();
+  const totals = buckets.map((_, index) => stacked.reduce((sum, version) => sum + version.devices[index], 0));
+  const maximum = niceCeiling(Math.max(...totals));
+  const axis = axisFor(buckets.length, maximum);
+  const below = buckets.map(() => 0);
+  const bands = stacked.map((version) => {
+    const colour = colourOf(group.versions.indexOf(version));
+    const lower = [...below];
+    version.devices.forEach((value, index) => below[index] += value);
+    const data = `data-series="${escapeHtml(version.version)}" data-values="${version.devices.join(",")}"`;
+    if (buckets.length === 1) {
+      const [x, top, bottom] = [axis.x(0), axis.y(below[0]), axis.y(lower[0])];
+      return `<rect x="${round(x - 40)}" y="${round(top)}" width="80" height="${round(bottom - top)}" fill="${colour}" ${data}/>`;
+    }
+    const outline = [...points(below, axis), ...points(lower, axis).reverse()].join(" ");
+    return `<polygon points="${outline}" fill="${colour}" fill-opacity="0.85" ${data}/>`;
+  });
+  return svg(
+    "devices",
+    `devices per version, ${group.board} ${group.channel}`,
+    frame(buckets, hourly, maximum, axis) + bands.join("")
+  ) + legend(group.versions.map((version, index) => ({ name: version.version, colour: colourOf(index) })));
+}
+function adoptionChart(group, buckets, hourly, rollout2) {
+  const axis = axisFor(buckets.length, 100);
+  const share = (devices) => devices.map(
+    (value, index) => group.devices[index] === 0 ? 0 : Math.round(value / group.devices[index] * 1e3) / 10
+  );
+  const lines = group.versions.map(
+    (version, index) => line(share(version.devices), axis, colourOf(index), version.version)
+  );
+  const entries = group.versions.map((version, index) => ({
+    name: version.version,
+    colour: colourOf(index)
+  }));
+  let marker = "";
+  if (rollout2) {
+    const offered = group.versions.findIndex((version) => version.version === rollout2.version);
+    const colour = offered < 0 ? "#555555" : colourOf(offered);
+    const y = round(axis.y(rollout2.rollout));
+    marker = `<line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y}" y2="${y}" stroke="${colour}" stroke-width="1.5" stroke-dasharray="5 4" data-rollout="${rollout2.rollout}" data-version="${escapeHtml(rollout2.version)}"/>`;
+    entries.push({ name: `${rollout2.version} offered to ${rollout2.rollout} %`, colour, dashed: true });
+  }
+  return svg(
+    "adoption",
+    `adoption, ${group.board} ${group.channel}`,
+    frame(buckets, hourly, 100, axis, " %") + lines.join("") + marker
+  ) + legend(entries);
+}
+function requestCharts(group, buckets, hourly) {
+  const chart = (kind, label, series) => {
+    const maximum = niceCeiling(Math.max(...series.flatMap(([, values]) => values)));
+    const axis = axisFor(buckets.length, maximum);
+    return svg(
+      kind,
+      `${label}, ${group.board} ${group.channel}`,
+      frame(buckets, hourly, maximum, axis) + series.map(([name, values, colour]) => line(values, axis, colour, name)).join("")
+    ) + legend(series.map(([name, , colour]) => ({ name, colour })));
+  };
+  return [
+    chart("requests", "polls and image fetches", [
+      ["polls", group.polls, "#0072b2"],
+      ["image fetches", group.imageFetches, "#009e73"]
+    ]),
+    chart("failures", "failures", [
+      ["failures (4xx/5xx)", group.failures, "#d55e00"],
+      ["failed image fetches", group.imageFailures, "#000000"]
+    ])
+  ];
+}
+var COLUMNS = [
+  ["version", "version"],
+  ["clients", "clients"],
+  ["current", "current"],
+  ["polls", "polls"],
+  ["pollingClients", "polling"],
+  ["imageFetches", "images"],
+  ["fetchingClients", "fetching"],
+  ["failures", "failed"]
+];
+function table(rows) {
+  const head = COLUMNS.map(([, title]) => `<th>${title}</th>`).join("");
+  const body = rows.map(
+    (row) => `<tr>${COLUMNS.map(([key]) => `<td data-key="${key}">${escapeHtml(String(row[key]))}</td>`).join("")}</tr>`
+  ).join("");
+  return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
+}
+var STYLE = `
+body{font:15px/1.4 system-ui,sans-serif;margin:0 auto;max-width:960px;padding:12px;color:#1a1a1a;background:#fff}
+h1{font-size:1.4em;margin:.2em 0}h2{font-size:1.15em;margin:1.6em 0 .3em;border-top:1px solid #ddd;padding-top:.8em}
+h3{font-size:1em;margin:1em 0 .2em;color:#444}p{margin:.3em 0}.note{color:#555;font-size:.9em}
+svg{width:100%;height:auto;display:block}svg text{font-size:14px;fill:#444}.grid{stroke:#e5e5e5}
+.legend{list-style:none;padding:0;margin:.2em 0 .6em;display:flex;flex-wrap:wrap;gap:.3em 1em;font-size:.9em}
+.swatch{display:inline-block;width:1em;height:.7em;margin-right:.35em;background:var(--c)}
+.swatch.dashed{height:0;border-top:2px dashed var(--c);vertical-align:middle;background:none}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:0 24px}
+.scroll{overflow-x:auto}table{border-collapse:collapse;font-variant-numeric:tabular-nums}
+th,td{padding:.25em .6em;text-align:right;border-bottom:1px solid #eee;white-space:nowrap}th:first-child,td:first-child{text-align:left}
+`;
+function section(report, group, rollouts) {
+  const { buckets, bucket } = report.series;
+  const hourly = bucket === "hour";
+  const rollout2 = rollouts.find((entry) => entry.board === group.board && entry.channel === group.channel);
+  const rows = report.versions.filter((row) => row.board === group.board && row.channel === group.channel);
+  const [requests, failures] = requestCharts(group, buckets, hourly);
+  const offered = rollout2 ? ` \xB7 offered: ${escapeHtml(rollout2.version)} to ${rollout2.rollout} % of devices` : "";
+  return `<section data-board="${escapeHtml(group.board)}" data-channel="${escapeHtml(group.channel)}"><h2>${escapeHtml(group.board)} \xB7 ${escapeHtml(group.channel)}</h2><p class="note">devices seen per ${bucket} (UTC)${offered}</p><div class="charts"><div><h3>Devices per version</h3>${devicesChart(group, buckets, hourly)}</div><div><h3>Adoption (share of devices seen)</h3>${adoptionChart(group, buckets, hourly, rollout2)}</div><div><h3>Polls and image fetches</h3>${requests}</div><div><h3>Failures</h3>${failures}</div></div><h3>Today's table</h3>${table(rows)}</section>`;
+}
+function renderFleetPage(report, rollouts = []) {
+  const window = report.from ? `${report.deviceRequests} requests from static-ota devices, ${escapeHtml(report.from)} to ${escapeHtml(report.to ?? "")}` : "no requests from static-ota devices";
+  const skipped = report.overlongLines ? `, ${report.overlongLines} overlong lines skipped` : "";
+  const groups = report.series?.groups ?? [];
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="generator" content="static-ota fleet"><title>Fleet report</title><style>${STYLE}</style></head><body><h1>Fleet report</h1><p>${window} (${report.otherLines} other log lines ignored${skipped}).</p><p class="note">A device is a device id where the sketch sends one, else an address running a board and channel.</p>` + groups.map((group) => section(report, group, rollouts)).join("") + "</body></html>\n";
+}
+
+// src/maintain/fleet/mirror.ts
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+var MAX_INDEX_BYTES = 8 * 1024 * 1024;
+var FETCH_TIMEOUT_MS = 2e4;
+async function readIndex(mirror) {
+  if (!/^https?:\/\//i.test(mirror)) {
+    const path = join(mirror, "index.json");
+    return readFile(path, "utf8").catch((error) => {
+      throw new InputError(
+        `--mirror ${mirror}: cannot read ${path} (${error.code ?? error.message}); it is the release page's index, written by publish`
+      );
+    });
+  }
+  const url = `${mirror.replace(/\/+$/, "")}/index.json`;
+  const response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) }).catch((error) => {
+    throw new InputError(`--mirror: cannot fetch ${url}: ${error.message}`);
+  });
+  if (!response.ok) throw new InputError(`--mirror: ${url} answered ${response.status}`);
+  const text = await response.text();
+  if (text.length > MAX_INDEX_BYTES) throw new InputError(`--mirror: ${url} is larger than ${MAX_INDEX_BYTES} bytes`);
+  return text;
+}
+async function mirrorRollouts(mirror) {
+  const text = await readIndex(mirror);
+  let releases;
+  try {
+    releases = JSON.parse(text).releases;
+  } catch (error) {
+    throw new InputError(`--mirror ${mirror}: index.json is not JSON (${error.message})`);
+  }
+  if (!Array.isArray(releases)) throw new InputError(`--mirror ${mirror}: index.json has no releases list`);
+  return releases.flatMap((release) => {
+    const { board, channel, version, rollout: rollout2 } = release ?? {};
+    if (typeof board !== "string" || typeof channel !== "string" || typeof version !== "string") return [];
+    const share = rollout2 === void 0 ? 100 : Number(rollout2);
+    return Number.isFinite(share) && share >= 0 && share <= 100 ? [{ board, channel, version, rollout: share }] : [];
+  });
+}
+
+// src/common/terminal-text.ts
+var ESCAPE_SEQUENCE = (
+  // eslint-disable-next-line no-control-regex -- matching control characters is what this module is for.
+  /(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[\x20-\x2f]*[\x30-\x7e]?/g
+);
+var CONTROL_CHARACTER = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+var REPLACEMENT = "?";
+var DEFAULT_MAX_LENGTH = 200;
+function terminalText(text, maxLength = DEFAULT_MAX_LENGTH) {
+  const head = text.length > maxLength * 4 + 64 ? text.slice(0, maxLength * 4 + 64) : text;
+  const clean = Array.from(head.replace(ESCAPE_SEQUENCE, REPLACEMENT).replace(CONTROL_CHARACTER, REPLACEMENT));
+  return clean.length > maxLength || head.length < text.length ? `${clean.slice(0, maxLength - 1).join("")}\u2026` : clean.join("");
+}
+
+// src/maintain/fleet/sql.ts
+var SQL_ENGINES = ["athena", "clickhouse", "duckdb"];
+function parseEngine(text) {
+  if (SQL_ENGINES.includes(text)) return text;
+  throw new InputError(`--sql ${JSON.stringify(text)}: one of ${SQL_ENGINES.join(", ")}`);
+}
+var PART = String.raw`[\x20-\x27\x2a-\x3a\x3c-\x7e]`;
+var USER_AGENT = String.raw`^static-ota/[\x21-\x27\x2a-\x3a\x3c-\x7e]{1,${MAX_VERSION_LENGTH}} \((` + `${PART}{1,${MAX_BOARD_LENGTH}}); (${PART}{1,${MAX_VERSION_LENGTH}}); (${PART}{1,${MAX_CHANNEL_LENGTH}})` + String.raw`(?:; ([A-Za-z0-9._-]{1,32}))?\)$`;
+var COMBINED = String.raw`^(\S+) \S+ \S+ \[([^\]]+)\] "[A-Z]+ ([^ ?"]+)[^"]*" (\d{3}) \S+ "(?:[^"\\]|\\.)*" "((?:[^"\\]|\\.)*)"`;
+var S3 = String.raw`^\S+ \S+ \[([^\]]+)\] (\S+) \S+ \S+ \S+ (\S+) "[A-Z]+ ([^ ?"]+)[^"]*" (\d{3}) \S+ \S+ \S+ \S+ \S+ "[^"]*" "([^"]*)"`;
+var standardQuote = (text) => `'${text.replace(/'/g, "''")}'`;
+var DIALECTS = {
+  duckdb: {
+    quote: standardQuote,
+    extract: (value, pattern, group) => `regexp_extract(${value}, ${standardQuote(pattern)}, ${group})`,
+    matches: (value, pattern) => `regexp_matches(${value}, ${standardQuote(pattern)})`,
+    logTime: (value) => `(try_strptime(${value}, '%d/%b/%Y:%H:%M:%S %z') AT TIME ZONE 'UTC')`,
+    urlDecode: (value) => `url_decode(${value})`,
+    truncate: (unit, value) => `date_trunc('${unit}', ${value})`,
+    integer: (value) => `TRY_CAST(${value} AS INTEGER)`,
+    timestamp: (value) => `TRY_CAST(${value} AS TIMESTAMP)`
+  },
+  athena: {
+    quote: standardQuote,
+    extract: (value, pattern, group) => `regexp_extract(${value}, ${standardQuote(pattern)}, ${group})`,
+    matches: (value, pattern) => `regexp_like(${value}, ${standardQuote(pattern)})`,
+    logTime: (value) => `CAST(parse_datetime(${value}, 'dd/MMM/yyyy:HH:mm:ss Z') AT TIME ZONE 'UTC' AS timestamp)`,
+    urlDecode: (value) => `url_decode(${value})`,
+    truncate: (unit, value) => `date_trunc('${unit}', ${value})`,
+    integer: (value) => `TRY_CAST(${value} AS INTEGER)`,
+    timestamp: (value) => `TRY_CAST(${value} AS TIMESTAMP)`
+  },
+  clickhouse: {
+    // ClickHouse string literals take backslash escapes: a regular expression's backslashes are doubled.
+    quote: (text) => `'${text.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`,
+    extract: (value, pattern, group) => `regexpExtract(${value}, ${DIALECTS.clickhouse.quote(pattern)}, ${group})`,
+    matches: (value, pattern) => `match(${value}, ${DIALECTS.clickhouse.quote(pattern)})`,
+    logTime: (value) => `parseDateTimeOrNull(${value}, '%d/%b/%Y:%H:%i:%s %z', 'UTC')`,
+    urlDecode: (value) => `decodeURLComponent(${value})`,
+    truncate: (unit, value) => `date_trunc('${unit}', ${value})`,
+    integer: (value) => `toInt32OrNull(${value})`,
+    timestamp: (value) => `parseDateTimeBestEffortOrNull(${value}, 'UTC')`
+  }
+};
+var unescaped = (d, value) => [
+  ["\\x22", '"'],
+  ["\\x5C", "\\"],
+  ['\\"', '"'],
+  ["\\\\", "\\"]
+].reduce((text, [from, to]) => `replace(${text}, ${d.quote(from)}, ${d.quote(to)})`, value);
+function requestsFromLines(d, lines) {
+  const combined = (group) => d.extract("line", COMBINED, group);
+  const s3 = (group) => d.extract("line", S3, group);
+  const cloudFront = (field) => d.extract("line", `^(?:[^\\t]*\\t){${field}}([^\\t]*)`, 1);
+  return `CREATE OR REPLACE VIEW static_ota_requests AS
+SELECT ${combined(1)} AS client, ${d.logTime(combined(2))} AS time, ${d.urlDecode(combined(3))} AS path,
+  ${d.integer(combined(4))} AS status, ${unescaped(d, combined(5))} AS user_agent
+FROM ${lines} WHERE ${d.matches("line", COMBINED)}
+UNION ALL
+SELECT ${s3(2)}, ${d.logTime(s3(1))}, CASE WHEN ${s3(3)} = '-' THEN ${d.urlDecode(s3(4))} ELSE '/' || ${s3(3)} END,
+  ${d.integer(s3(5))}, ${s3(6)}
+FROM ${lines} WHERE NOT ${d.matches("line", COMBINED)} AND ${d.matches("line", S3)}
+UNION ALL
+SELECT ${cloudFront(4)}, ${d.timestamp(`${cloudFront(0)} || ' ' || ${cloudFront(1)}`)}, ${d.urlDecode(cloudFront(7))},
+  ${d.integer(cloudFront(8))}, ${d.urlDecode(d.urlDecode(cloudFront(10)))}
+FROM ${lines} WHERE ${d.matches("line", String.raw`^\d{4}-\d{2}-\d{2}\t\d{2}:\d{2}:\d{2}\t(?:[^\t]*\t){6}\d{3}\t`)};
+`;
+}
+function athenaSources(d) {
+  return `-- S3 server access logs: docs.aws.amazon.com/AmazonS3/latest/userguide/using-s3-access-logs-to-identify-requests.html
+CREATE EXTERNAL TABLE IF NOT EXISTS s3_access_logs (
+  bucketowner STRING, bucket_name STRING, requestdatetime STRING, remoteip STRING, requester STRING,
+  requestid STRING, operation STRING, key STRING, request_uri STRING, httpstatus STRING, errorcode STRING,
+  bytessent BIGINT, objectsize BIGINT, totaltime STRING, turnaroundtime STRING, referrer STRING, useragent STRING,
+  versionid STRING, hostid STRING, sigv STRING, ciphersuite STRING, authtype STRING, endpoint STRING,
+  tlsversion STRING, accesspointarn STRING, aclrequired STRING)
+ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.RegexSerDe'
+WITH SERDEPROPERTIES (
+  'input.regex'='([^ ]*) ([^ ]*) \\\\[(.*?)\\\\] ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) (\\"[^\\"]*\\"|-) (-|[0-9]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) (\\"[^\\"]*\\"|-) ([^ ]*)(?: ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*))?.*$')
+STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.TextInputFormat'
+OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+LOCATION 's3://YOUR-LOG-BUCKET/s3-access-logs-prefix/';
+
+-- CloudFront standard logs: docs.aws.amazon.com/athena/latest/ug/create-cloudfront-table-standard-logs.html
+CREATE EXTERNAL TABLE IF NOT EXISTS cloudfront_standard_logs (
+  \`date\` DATE, time STRING, x_edge_location STRING, sc_bytes BIGINT, c_ip STRING, cs_method STRING,
+  cs_host STRING, cs_uri_stem STRING, sc_status INT, cs_referrer STRING, cs_user_agent STRING, cs_uri_query STRING,
+  cs_cookie STRING, x_edge_result_type STRING, x_edge_request_id STRING, x_host_header STRING, cs_protocol STRING,
+  cs_bytes BIGINT, time_taken FLOAT, x_forwarded_for STRING, ssl_protocol STRING, ssl_cipher STRING,
+  x_edge_response_result_type STRING, cs_protocol_version STRING, fle_status STRING, fle_encrypted_fields INT,
+  c_port INT, time_to_first_byte FLOAT, x_edge_detailed_result_type STRING, sc_content_type STRING,
+  sc_content_len BIGINT, sc_range_start BIGINT, sc_range_end BIGINT)
+ROW FORMAT DELIMITED FIELDS TERMINATED BY '\\t'
+LOCATION 's3://YOUR-LOG-BUCKET/cloudfront-prefix/'
+TBLPROPERTIES ('skip.header.line.count'='2');
+
+CREATE OR REPLACE VIEW static_ota_requests AS
+SELECT remoteip AS client, ${d.logTime("requestdatetime")} AS time,
+  CASE WHEN key = '-' THEN ${d.urlDecode(d.extract("request_uri", '^"[A-Z]+ ([^ ?"]+)', 1))} ELSE '/' || key END AS path,
+  CAST(httpstatus AS INTEGER) AS status, regexp_replace(useragent, '^"|"$', '') AS user_agent
+FROM s3_access_logs WHERE httpstatus <> '-'
+UNION ALL
+SELECT c_ip, CAST(CAST("date" AS varchar) || ' ' || time AS timestamp), ${d.urlDecode("cs_uri_stem")},
+  sc_status, ${d.urlDecode(d.urlDecode("cs_user_agent"))}
+FROM cloudfront_standard_logs;
+`;
+}
+function sources(engine, logs) {
+  const d = DIALECTS[engine];
+  if (engine === "athena") return athenaSources(d);
+  if (engine === "clickhouse")
+    return requestsFromLines(
+      d,
+      "s3('https://YOUR-LOG-BUCKET.s3.amazonaws.com/prefix/*', 'LineAsString') AS lines(line)"
+    );
+  const files = logs.length === 0 ? "'access.log*'" : `[${logs.map(d.quote).join(", ")}]`;
+  return requestsFromLines(
+    d,
+    `read_csv(${files}, columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, auto_detect = false, compression = 'auto', max_line_size = 65536, ignore_errors = true)`
+  );
+}
+function deviceRequests(d, bucket) {
+  const agent = (group) => d.extract("user_agent", USER_AGENT, group);
+  return `CREATE OR REPLACE VIEW static_ota_device_requests AS
+SELECT *,
+  CASE WHEN device_id <> '' THEN 'id ' || device_id ELSE client || ' ' || board || ' ' || channel END AS device,
+  ${d.truncate(bucket, "time")} AS bucket,
+  path LIKE '%/latest.txt' AS is_poll,
+  path LIKE '%.bin' AS is_image
+FROM (SELECT *, ${agent(1)} AS board, ${agent(2)} AS version, ${agent(3)} AS channel, ${agent(4)} AS device_id
+      FROM static_ota_requests WHERE time IS NOT NULL AND ${d.matches("user_agent", USER_AGENT)}) AS parsed;
+`;
+}
+var REPORT = `-- 1. The table: per board, channel and version.
+WITH latest AS (
+  SELECT device, board, channel, version FROM (
+    SELECT device, board, channel, version, row_number() OVER (PARTITION BY device ORDER BY time DESC) AS newest
+    FROM static_ota_device_requests) AS ranked
+  WHERE newest = 1),
+current_clients AS (SELECT board, channel, version, COUNT(*) AS current FROM latest GROUP BY board, channel, version)
+SELECT r.board, r.channel, r.version,
+  COUNT(DISTINCT r.device) AS clients,
+  MAX(COALESCE(c.current, 0)) AS current,
+  SUM(CASE WHEN r.is_poll THEN 1 ELSE 0 END) AS polls,
+  COUNT(DISTINCT CASE WHEN r.is_poll THEN r.device END) AS polling_clients,
+  SUM(CASE WHEN NOT r.is_poll AND r.is_image AND r.status IN (200, 206) THEN 1 ELSE 0 END) AS image_fetches,
+  COUNT(DISTINCT CASE WHEN NOT r.is_poll AND r.is_image AND r.status IN (200, 206) THEN r.device END) AS fetching_clients,
+  SUM(CASE WHEN r.status >= 400 THEN 1 ELSE 0 END) AS failures
+FROM static_ota_device_requests AS r
+LEFT JOIN current_clients AS c ON c.board = r.board AND c.channel = r.channel AND c.version = r.version
+GROUP BY r.board, r.channel, r.version
+ORDER BY r.board, r.channel, r.version;
+
+-- 2. Devices per version per bucket (the stacked area; a version's share of query 3's devices is its adoption).
+SELECT board, channel, version, bucket, COUNT(DISTINCT device) AS devices
+FROM static_ota_device_requests
+GROUP BY board, channel, version, bucket
+ORDER BY board, channel, version, bucket;
+
+-- 3. Per board and channel per bucket: devices, polls, image fetches, failures, failed image fetches.
+SELECT board, channel, bucket, COUNT(DISTINCT device) AS devices,
+  SUM(CASE WHEN is_poll THEN 1 ELSE 0 END) AS polls,
+  SUM(CASE WHEN NOT is_poll AND is_image AND status IN (200, 206) THEN 1 ELSE 0 END) AS image_fetches,
+  SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS failures,
+  SUM(CASE WHEN status >= 400 AND is_image THEN 1 ELSE 0 END) AS image_failures
+FROM static_ota_device_requests
+GROUP BY board, channel, bucket
+ORDER BY board, channel, bucket;
+`;
+function fleetQueries(engine, logs, bucket = "day") {
+  const where = engine === "duckdb" ? "the --log files" : "the log bucket (replace YOUR-LOG-BUCKET and the prefix)";
+  return `-- static-ota fleet as ${engine} queries over ${where}; series by ${bucket} (UTC).
+-- The three queries at the end give the same rows as static-ota fleet --json (its series without empty buckets).
+${sources(engine, logs)}
+${deviceRequests(DIALECTS[engine], bucket)}
+${REPORT}`;
+}
+
+// src/maintain/fleet/fleet.ts
+var DEFAULT_CLOUDFRONT_COLUMNS = cloudFrontColumns(CLOUDFRONT_FIELDS);
+async function firstRequestTime(file) {
+  let time = Infinity;
+  let lines = 0;
+  const sink = {
+    line: (text) => {
+      lines++;
+      const columns = text.includes("	") ? DEFAULT_CLOUDFRONT_COLUMNS : void 0;
+      const request = columns ? parseCloudFrontLine(text, columns) : parseLogLine(text);
+      if (request && time === Infinity) time = request.time;
+    },
+    overlong: () => lines++,
+    stop: () => time !== Infinity || lines > 100
+  };
+  await readLogFile(file, sink).catch(() => void 0);
+  return time;
+}
+async function fleetReport(files, options = {}) {
+  const tally = new FleetTally();
+  const since = options.since ?? -Infinity;
+  let otherLines = 0;
+  let overlongLines = 0;
+  const starts = await Promise.all(files.map(firstRequestTime));
+  const ordered = files.map((file, index) => ({ file, start: starts[index] })).sort((a, b) => a.start - b.start);
+  for (const { file } of ordered) {
+    let columns;
+    await readLogFile(file, {
+      line(line2) {
+        if (line2.length === 0 || line2.charCodeAt(0) <= 32 && !line2.trim()) return;
+        if (line2.charCodeAt(0) === 35) {
+          if (line2.startsWith("#Fields:")) columns = cloudFrontColumns(line2);
+          if (line2.startsWith("#Fields:") || line2.startsWith("#Version:")) return;
+        }
+        const request = line2.includes("	") ? parseCloudFrontLine(line2, columns ?? DEFAULT_CLOUDFRONT_COLUMNS) : parseLogLine(line2);
+        const counted = request !== void 0 && request.time >= since && tally.add(request.userAgent, request.client, request.time, request.path, request.status);
+        if (!counted) otherLines++;
+      },
+      overlong: () => overlongLines++
+    });
+  }
+  const versions = tally.versions().sort(
     (a, b) => a.board.localeCompare(b.board) || a.channel.localeCompare(b.channel) || compareVersionsLeniently(b.version, a.version)
   );
+  const series = tally.series(compareVersionsLeniently, options.bucket);
   return {
-    ...from === void 0 ? {} : { from: new Date(from).toISOString() },
-    ...to === void 0 ? {} : { to: new Date(to).toISOString() },
-    deviceRequests,
+    ...tally.deviceRequests === 0 ? {} : { from: new Date(tally.from).toISOString() },
+    ...tally.deviceRequests === 0 ? {} : { to: new Date(tally.to).toISOString() },
+    deviceRequests: tally.deviceRequests,
     otherLines,
-    versions
+    ...overlongLines === 0 ? {} : { overlongLines },
+    versions,
+    ...series ? { series } : {}
   };
 }
 function compareVersionsLeniently(a, b) {
@@ -3710,10 +4503,16 @@ function compareVersionsLeniently(a, b) {
   }
 }
 function formatFleetReport(report) {
+  const ignored = `${report.otherLines} other log lines ignored`;
   const lines = [
-    report.from ? `${report.deviceRequests} requests from static-ota devices, ${report.from} to ${report.to} (${report.otherLines} other log lines ignored)` : `no requests from static-ota devices (${report.otherLines} other log lines ignored)`
+    report.from ? `${report.deviceRequests} requests from static-ota devices, ${terminalText(report.from, 40)} to ${terminalText(report.to ?? "", 40)} (${ignored})` : `no requests from static-ota devices (${ignored})`
   ];
-  if (report.versions.length === 0) return `${lines[0]}
+  const overlong = report.overlongLines ?? 0;
+  if (overlong > 0)
+    lines.push(
+      `${overlong} log ${overlong === 1 ? "line" : "lines"} longer than ${MAX_LOG_LINE_BYTES / 1024} KiB skipped unread (no device sends one)`
+    );
+  if (report.versions.length === 0) return `${lines.join("\n")}
 `;
   const header = [
     "board",
@@ -3728,9 +4527,9 @@ function formatFleetReport(report) {
     "failed"
   ];
   const rows = report.versions.map((entry) => [
-    entry.board,
-    entry.channel,
-    entry.version,
+    terminalText(entry.board, MAX_BOARD_LENGTH),
+    terminalText(entry.channel, MAX_CHANNEL_LENGTH),
+    terminalText(entry.version, MAX_VERSION_LENGTH),
     ...[
       entry.clients,
       entry.current,
@@ -3752,14 +4551,22 @@ function formatFleetReport(report) {
   return `${lines.join("\n")}
 `;
 }
+function parseBucket(text) {
+  if (text === "hour" || text === "day") return text;
+  throw new InputError(`--bucket ${JSON.stringify(text)}: hour or day`);
+}
 async function runFleet(options, out) {
-  const since = options.sinceSeconds === void 0 ? void 0 : new Date(Date.now() - options.sinceSeconds * 1e3);
-  const report = await fleetReport(options.log, since);
+  const since = options.sinceSeconds === void 0 ? void 0 : Date.now() - options.sinceSeconds * 1e3;
+  const rollouts = options.mirror === void 0 ? [] : await mirrorRollouts(options.mirror);
+  const report = await fleetReport(options.log, { since, bucket: options.bucket });
+  if (options.html !== void 0) {
+    await writeFile(options.html, renderFleetPage(report, rollouts));
+  }
   out(options.json ? `${JSON.stringify(report, null, 2)}
 ` : formatFleetReport(report));
 }
 
-// src/cli.ts
+// src/cli/program.ts
 var KEY_ENVIRONMENT_VARIABLE = "STATIC_OTA_KEY";
 var PUBLIC_KEY_FORMS = "64 hex characters (as keygen prints it) or the PEM text";
 var EXIT = { ok: 0, failure: 1, usage: 2 };
@@ -3792,7 +4599,7 @@ var collect = (value, previous = []) => [...previous, value];
 async function keygen(options, out) {
   requireOptions({ ...options }, ["out"]);
   const key = generateKey();
-  await writeFile(options.out, key.privatePem, { flag: "wx", mode: 384 }).catch((error) => {
+  await writeFile2(options.out, key.privatePem, { flag: "wx", mode: 384 }).catch((error) => {
     throw new Error(
       error.code === "EEXIST" ? `${options.out} already exists: refusing to overwrite a key` : `cannot write ${options.out}: ${error.message}`
     );
@@ -3817,7 +4624,7 @@ async function readKeys(paths, env) {
   }
   const keys = [];
   for (const path of paths) {
-    const material = await readFile(path, "utf8").catch((error) => {
+    const material = await readFile2(path, "utf8").catch((error) => {
       throw new Error(`cannot read key file ${path}: ${error.message}`);
     });
     keys.push(...parsed(() => parseSigningKeys(material, `--key ${path}`)));
@@ -3935,7 +4742,7 @@ async function publish(options, out, env) {
 `
     );
     if (published.supersededBy === void 0 && target.kind === "directory") {
-      const text = await readFile(join(target.directory, ...published.manifest.split("/")), "latin1");
+      const text = await readFile2(join2(target.directory, ...published.manifest.split("/")), "latin1");
       out(`  ${published.manifest}:
 ${text.replace(/^/gm, "    ")}`);
     }
@@ -3946,36 +4753,87 @@ ${text.replace(/^/gm, "    ")}`);
 `
     );
 }
+function durationWithUnit(text, name) {
+  if (/^\s*\d+\s*$/.test(text))
+    throw new UsageError(`${name} needs a unit: 7d, 12h, 30m or 45s, got ${JSON.stringify(text)}`);
+  return parsed(() => parseDuration(text, name));
+}
 async function verify(options, out) {
   requireOptions({ ...options }, ["mirror", "board", "pubkey"]);
-  const { parseMirror, verifyMirror } = await import("./chunks/verify-PDYZ2PAQ.js");
+  const { parseMirror, verifyMirror, VerifyError } = await import("./chunks/verify-FH2VXWM3.js");
   const trustedKeys = publicKeys(options.pubkey, "pubkey");
   const required = requiredSignatures(options.requiredSignatures, 1);
   if (required > trustedKeys.length)
     throw new UsageError(`--required-signatures ${required} needs as many --pubkey keys, got ${trustedKeys.length}`);
-  const report = await verifyMirror({
+  const warnBeforeSeconds = optional(options.warnBefore, (text) => durationWithUnit(text, "--warn-before"));
+  const timeoutSeconds = optional(options.timeout, (text) => durationWithUnit(text, "--timeout"));
+  const request = {
     mirror: parsed(() => parseMirror(options.mirror, "--mirror")),
     ...manifestLocation(options),
     trustedKeys,
     requiredSignatures: required,
-    pending: options.pending === true
-  });
+    pending: options.pending === true,
+    warnBeforeSeconds,
+    timeoutMs: timeoutSeconds === void 0 ? void 0 : timeoutSeconds * 1e3
+  };
+  let report;
+  try {
+    report = await verifyMirror(request);
+  } catch (error) {
+    const code = error instanceof VerifyError ? error.code : "error";
+    if (options.json) out(`${JSON.stringify({ ok: false, code, error: error.message }, null, 2)}
+`);
+    throw error;
+  }
+  out(options.json ? `${JSON.stringify(verifyJson(report), null, 2)}
+` : verifyText(report, options));
+}
+function verifyJson(report) {
+  const { manifest } = report;
+  return {
+    ok: true,
+    manifest: report.manifestLocation,
+    image: report.imageLocation,
+    version: manifest.version,
+    board: manifest.board,
+    channel: manifest.channel,
+    rollout: manifest.rollout,
+    seq: manifest.seq,
+    expires: manifest.expires === void 0 ? null : new Date(manifest.expires * 1e3).toISOString(),
+    signedBy: manifest.verifiedKeys,
+    requiredSignatures: report.requiredSignatures,
+    awaitingCosign: report.awaitingCosign,
+    size: manifest.size,
+    sha256: manifest.sha256,
+    encoding: manifest.encoding ?? null,
+    warnings: report.warnings
+  };
+}
+function verifyText(report, options) {
   const { manifest } = report;
   const signatures = manifest.verifiedKeys.length;
-  const count = options.requiredSignatures === void 0 ? `${signatures}` : `${signatures} of ${required}`;
-  out(`OK ${report.manifestLocation}${report.awaitingCosign ? " (awaiting cosign)" : ""}
-`);
-  out(
-    `  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedKeys.join(", ")} (${count} signature${count === "1" ? "" : "s"})
-`
-  );
-  out(`  rollout ${manifest.rollout} %${manifest.rollout === 0 ? " (halted)" : ""}, seq ${manifest.seq}
-`);
-  if (manifest.expires !== void 0) out(`  expires ${new Date(manifest.expires * 1e3).toISOString()}
-`);
+  const count = options.requiredSignatures === void 0 ? `${signatures}` : `${signatures} of ${report.requiredSignatures}`;
   const encoding = manifest.encoding ? ` ${manifest.encoding} (the ESP8266 boot loader inflates it; ESP32 devices refuse it)` : "";
-  out(`  image ${report.imageLocation}:${encoding} ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)
-`);
+  return [
+    `OK ${report.manifestLocation}${report.awaitingCosign ? " (awaiting cosign)" : ""}`,
+    `  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedKeys.join(", ")} (${count} signature${count === "1" ? "" : "s"})`,
+    `  rollout ${manifest.rollout} %${manifest.rollout === 0 ? " (halted)" : ""}, seq ${manifest.seq}`,
+    ...manifest.expires === void 0 ? [] : [`  expires ${new Date(manifest.expires * 1e3).toISOString()}`],
+    `  image ${report.imageLocation}:${encoding} ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)`,
+    ...report.warnings.map((warning) => `warning: ${warning}`),
+    ""
+  ].join("\n");
+}
+function expectedRelease(options) {
+  const sha256 = options.expectSha256?.trim().toLowerCase();
+  if (sha256 !== void 0 && !/^[0-9a-f]{64}$/.test(sha256))
+    throw new UsageError(
+      `--expect-sha256 must be 64 hex characters (as verify prints it), got ${JSON.stringify(options.expectSha256)}`
+    );
+  return {
+    version: optional(options.expectVersion, (text) => parseVersion(text, "--expect-version")),
+    sha256
+  };
 }
 async function rollout(options, out, env) {
   requireOptions({ ...options }, ["board", "percent", ...mirrorOptionsMissing(options)]);
@@ -3987,18 +4845,23 @@ async function rollout(options, out, env) {
     options.requiredSignatures,
     (text) => parseRequiredSignatures(text, "--required-signatures")
   );
+  const expected = expectedRelease(options);
   const keys = await readKeys(options.key ?? [], env);
   const result = await changeRollout(await createTarget(config), {
     ...location,
     percent,
     keys,
     trustedKeys,
-    requiredSignatures: required
+    requiredSignatures: required,
+    expected
   });
+  const { manifest } = result;
   out(
-    `${result.path}: ${result.version} rollout ${result.previousPercent}% -> ${result.percent}% (seq ${result.seq})${percent === 0 ? ", halted" : ""}
+    `${result.path}: ${manifest.version} rollout ${result.previousPercent}% -> ${manifest.rollout}% (seq ${manifest.seq})${percent === 0 ? ", halted" : ""}
 `
   );
+  out(`  ${describeRelease(manifest)}
+`);
   if (result.path.endsWith("/pending.txt"))
     out("staged: devices keep the current manifest until static-ota cosign adds the other signatures\n");
 }
@@ -4008,17 +4871,27 @@ async function cosignCommand(options, out, env) {
   const location = manifestLocation(options);
   const trustedKeys = publicKeys(options.trustedKey, "trusted-key");
   const required = requiredSignatures(options.requiredSignatures, 2);
+  const expected = expectedRelease(options);
   const keys = await readKeys(options.key ?? [], env);
   if (keys.length !== 1) throw new UsageError(`cosign adds one signature: give exactly one key, got ${keys.length}`);
   const result = await cosign(await createTarget(config), {
     ...location,
     key: keys[0],
     trustedKeys,
-    requiredSignatures: required
+    requiredSignatures: required,
+    expected
   });
   out(
-    `${result.path}: ${result.version} now has ${result.signatures} signature${result.signatures === 1 ? "" : "s"}${result.promoted ? ", promoted to latest.txt" : ""}
+    `${result.path}: ${result.manifest.version} now has ${result.signatures} signature${result.signatures === 1 ? "" : "s"}${result.promoted ? ", promoted to latest.txt" : ""}
 `
+  );
+  out(`  ${describeRelease(result.manifest)}
+`);
+}
+function addExpectOptions(command, what) {
+  return command.option("--expect-version <semver>", `refuse unless the manifest ${what} offers this version`).option(
+    "--expect-sha256 <hex>",
+    `refuse unless the manifest ${what} names the image with this SHA-256 (as verify prints it)`
   );
 }
 function program2(out, err, env) {
@@ -4076,12 +4949,13 @@ function program2(out, err, env) {
     "re-sign the manifest on the mirror for its current version with a new rollout percentage (0 halts)"
   ).option("--board <id>", "board name (required)").option("--channel <name>", "channel", STABLE_CHANNEL).option("--percent <n>", "percentage of devices, 0 to 100; 0 is the kill switch (required)").option("--key <path>", `signing key file; repeatable; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect).option(
     "--trusted-key <key>",
-    `public key the current manifest may be signed by, as ${PUBLIC_KEY_FORMS}; repeatable; default: the signing keys`,
+    `public key devices trust, as ${PUBLIC_KEY_FORMS}; the current manifest must verify under these; repeatable; default: the signing keys`,
     collect
   ).option(
     "--required-signatures <k>",
-    "signatures devices require (default: as many as the current manifest carries from trusted keys); with fewer keys the change is staged for cosign"
+    "signatures devices require (default: one per trusted key); the current manifest must carry them; with fewer keys the change is staged for cosign"
   ).action((options) => rollout(options, out, env));
+  addExpectOptions(rolloutCommand, "on the mirror");
   addTargetOptions(rolloutCommand);
   const cosignCommandLine = command(
     "cosign",
@@ -4090,23 +4964,40 @@ function program2(out, err, env) {
     "--trusted-key <key>",
     `public key devices trust, as ${PUBLIC_KEY_FORMS}; every existing signature must verify under these; repeatable (required)`,
     collect
-  ).option("--required-signatures <k>", "signatures that promote a staged manifest to latest.txt", "2").action((options) => cosignCommand(options, out, env));
+  ).option(
+    "--required-signatures <k>",
+    "signatures devices require, which promote a staged manifest to latest.txt",
+    "2"
+  ).action((options) => cosignCommand(options, out, env));
+  addExpectOptions(cosignCommandLine, "to cosign");
   addTargetOptions(cosignCommandLine);
-  command("verify", "check a mirror as a device does: latest.txt, its signature, then the image size and SHA-256").option("--mirror <dir-or-url>", "mirror root: a directory, or an http:// or https:// URL (required)").option("--board <id>", "board name (required)").option(
+  command(
+    "verify",
+    "check a mirror as a device does: latest.txt, its signatures, board, channel and expiry, then the image size and SHA-256"
+  ).option(
+    "--mirror <dir-or-url>",
+    "mirror root: a directory, or an http:// or https:// URL; or the latest.txt URL devices poll (required)"
+  ).option("--board <id>", "board name (required)").option(
     "--pubkey <key>",
     `a trusted public key itself, not a file: ${PUBLIC_KEY_FORMS}; repeatable (required)`,
     collect
   ).option("--channel <name>", "channel", STABLE_CHANNEL).option(
     "--required-signatures <k>",
     "signatures from distinct trusted keys the manifest needs, as devices require (default 1)"
-  ).option("--pending", "check the staged manifest (pending.txt) awaiting cosignatures instead of latest.txt").action((options) => verify(options, out));
+  ).option("--pending", "check the staged manifest (pending.txt) awaiting cosignatures instead of latest.txt").option(
+    "--warn-before <duration>",
+    "warn when the manifest expires within this long, e.g. 7d (an expired one always fails, as on devices with a clock)"
+  ).option("--timeout <duration>", "give up on a request after this long, e.g. 10s (default 30s)").option("--json", "print the report, or the failure with its code, as JSON").action((options) => verify(options, out));
   command(
     "fleet",
     "which versions the fleet runs, from the mirror's access logs (nginx/Apache combined, S3; gzip rotations too)"
-  ).option("--log <files...>", "access logs to read, e.g. a shell glob of rotations; repeatable (required)").option("--since <duration>", "only requests this recent, e.g. 7d, 12h").option("--json", "print the report as JSON").action((options) => {
+  ).option("--log <files...>", "access logs to read, e.g. a shell glob of rotations; repeatable (required)").option("--since <duration>", "only requests this recent, e.g. 7d, 12h").option("--json", "print the report as JSON, time series included").option("--html <file>", "also write the report with its charts as one self-contained page").option("--mirror <dir-or-url>", "mark each release's rollout share on the page, from the mirror's index.json").option("--bucket <size>", "time series by hour or day (default: by the hour for up to three days of logs)").option("--sql <engine>", "print the queries that make this report in athena, clickhouse or duckdb, and exit").action((options) => {
+    const bucket = optional(options.bucket, parseBucket);
+    const engine = optional(options.sql, parseEngine);
+    if (engine) return out(fleetQueries(engine, options.log ?? [], bucket));
     requireOptions({ ...options }, ["log"]);
     const sinceSeconds = optional(options.since, (text) => parseDuration(text, "--since"));
-    return runFleet({ log: options.log, sinceSeconds, json: options.json }, out);
+    return runFleet({ ...options, log: options.log, sinceSeconds, bucket }, out);
   });
   return root;
 }
@@ -4141,8 +5032,11 @@ process.stdout.on("error", (error) => {
   if (error.code !== "EPIPE") throw error;
   stdoutClosed = true;
 });
-process.exitCode = await runCli(process.argv.slice(2), {
-  stdout: (text) => {
-    if (!stdoutClosed) process.stdout.write(text);
-  }
-});
+process.exitCode = await stoppable(
+  () => runCli(process.argv.slice(2), {
+    stdout: (text) => {
+      if (!stdoutClosed) process.stdout.write(text);
+    }
+  }),
+  (text) => process.stderr.write(text)
+);

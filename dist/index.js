@@ -1,14 +1,17 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-PS25HZ2X.js";
-import "./chunks/chunk-VF36SUWT.js";
+} from "./chunks/chunk-BN7EQIDG.js";
+import "./chunks/chunk-2VIDGCAZ.js";
 import "./chunks/chunk-YCF4FEL2.js";
 import "./chunks/chunk-RZHG76QV.js";
-import "./chunks/chunk-PPDK5VWW.js";
-import "./chunks/chunk-6NMLXNUO.js";
-import "./chunks/chunk-YNZHJX3V.js";
+import {
+  stoppable
+} from "./chunks/chunk-BMPRNOTX.js";
+import "./chunks/chunk-VL7MZMTK.js";
+import "./chunks/chunk-IEVPXDZW.js";
+import "./chunks/chunk-NODAIPTN.js";
 import "./chunks/chunk-PUMHU2BD.js";
 
 // src/index.ts
-await run();
+await stoppable(run, (text) => process.stderr.write(text));

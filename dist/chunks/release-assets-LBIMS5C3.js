@@ -4,12 +4,15 @@ import {
 } from "./chunk-ZAJM64AG.js";
 import "./chunk-A37WB6L3.js";
 import {
+  holdTemporary
+} from "./chunk-BMPRNOTX.js";
+import {
   MANIFEST_FILE
-} from "./chunk-PPDK5VWW.js";
-import "./chunk-YNZHJX3V.js";
+} from "./chunk-VL7MZMTK.js";
+import "./chunk-NODAIPTN.js";
 import "./chunk-PUMHU2BD.js";
 
-// src/publish/release-assets.ts
+// src/release/release-assets.ts
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +25,7 @@ function describe(error) {
 }
 async function attachSignedReleases(options, releases) {
   const folder = await mkdtemp(join(tmpdir(), "static-ota-assets-"));
+  const forget = holdTemporary(folder);
   try {
     const assets = [];
     for (const release of releases) {
@@ -36,6 +40,7 @@ async function attachSignedReleases(options, releases) {
     await attachReleaseAssets(options, assets);
   } finally {
     await rm(folder, { recursive: true, force: true });
+    forget();
   }
 }
 async function attachReleaseAssets(options, assets) {

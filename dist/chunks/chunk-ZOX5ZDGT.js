@@ -44,10 +44,17 @@ var library_default = {
   ]
 };
 
-// src/user-agent.ts
+// src/protocol/user-agent.ts
 var LIBRARY_VERSION = library_default.version;
 var BARE_USER_AGENT = `static-ota/${LIBRARY_VERSION}`;
-var USER_AGENT = /^static-ota\/([^\s()]+) \(([^;()]+); ([^;()]+); ([^;()]+)(?:; ([A-Za-z0-9._-]{1,32}))?\)$/;
+var MAX_BOARD_LENGTH = 64;
+var MAX_VERSION_LENGTH = 64;
+var MAX_CHANNEL_LENGTH = 32;
+var COMMENT_CHARACTER = String.raw`[\x20-\x27\x2a-\x3a\x3c-\x7e]`;
+var part = (maxLength) => `(${COMMENT_CHARACTER}{1,${maxLength}})`;
+var USER_AGENT = new RegExp(
+  String.raw`^static-ota/([\x21-\x27\x2a-\x3a\x3c-\x7e]{1,${MAX_VERSION_LENGTH}}) \(` + `${part(MAX_BOARD_LENGTH)}; ${part(MAX_VERSION_LENGTH)}; ${part(MAX_CHANNEL_LENGTH)}` + String.raw`(?:; ([A-Za-z0-9._-]{1,32}))?\)$`
+);
 function parseUserAgent(userAgent) {
   const match = USER_AGENT.exec(userAgent);
   if (!match) return void 0;
@@ -62,5 +69,8 @@ function parseUserAgent(userAgent) {
 
 export {
   BARE_USER_AGENT,
+  MAX_BOARD_LENGTH,
+  MAX_VERSION_LENGTH,
+  MAX_CHANNEL_LENGTH,
   parseUserAgent
 };

@@ -4,9 +4,9 @@ import {
   keyIdOf,
   publicKeyProblem,
   verifyStrict
-} from "./chunk-YNZHJX3V.js";
+} from "./chunk-NODAIPTN.js";
 
-// src/manifest.ts
+// src/protocol/manifest.ts
 var MANIFEST_FORMAT = "static-ota/1";
 var MAX_MANIFEST_BYTES = 1024;
 var MAX_SIGNATURES = 4;
@@ -35,6 +35,7 @@ var REQUIRED = ["format", "board", "channel", "file", "size", "sha256"];
 var STABLE_CHANNEL = "stable";
 var FULL_ROLLOUT = 100;
 var IMAGE_ENCODINGS = ["gzip"];
+var INFLATED_SIZE_FIELD = "inflated-size";
 function releaseFolder(board, channel) {
   return channel === STABLE_CHANNEL ? board : `${board}/${channel}`;
 }
@@ -74,6 +75,7 @@ function serializeBody(fields) {
   if (fields.rollout !== void 0) lines.push(["rollout", String(fields.rollout)]);
   if (fields.seq !== void 0) lines.push(["seq", String(fields.seq)]);
   if (fields.encoding !== void 0) lines.push(["encoding", fields.encoding]);
+  if (fields.inflatedSize !== void 0) lines.push([INFLATED_SIZE_FIELD, String(fields.inflatedSize)]);
   lines.push(...fields.extra ?? []);
   return `${fields.version}
 ${lines.map(([key, value]) => `${key}=${value}
@@ -204,6 +206,18 @@ function decimal(value, code, name) {
     throw new ManifestError(code, `${name} is not a decimal number up to ${MAX_IMAGE_SIZE}: ${JSON.stringify(value)}`);
   return number;
 }
+function parseInflatedSize(value, encoding) {
+  if (value === void 0) return void 0;
+  const inflatedSize = decimal(value, "bad_inflated_size", INFLATED_SIZE_FIELD);
+  if (inflatedSize === 0) throw new ManifestError("bad_inflated_size", `${INFLATED_SIZE_FIELD} is 0`);
+  if (encoding === void 0) {
+    throw new ManifestError(
+      "bad_inflated_size",
+      `${INFLATED_SIZE_FIELD} without encoding=gzip: a raw image is not inflated`
+    );
+  }
+  return inflatedSize;
+}
 function openManifest(bytes, trustedKeys, requiredSignatures = 1) {
   trustedKeys.forEach(checkTrustedKey);
   const framed = frame(bytes, true);
@@ -236,7 +250,8 @@ function openManifest(bytes, trustedKeys, requiredSignatures = 1) {
       `encoding ${JSON.stringify(encoding)} is not one of ${IMAGE_ENCODINGS.join(", ")}`
     );
   }
-  const known = /* @__PURE__ */ new Set([...REQUIRED, "expires", "rollout", "seq", "encoding"]);
+  const inflatedSize = parseInflatedSize(fields.get(INFLATED_SIZE_FIELD), encoding);
+  const known = /* @__PURE__ */ new Set([...REQUIRED, "expires", "rollout", "seq", "encoding", INFLATED_SIZE_FIELD]);
   return {
     version: framed.version,
     format: get("format"),
@@ -249,6 +264,7 @@ function openManifest(bytes, trustedKeys, requiredSignatures = 1) {
     rollout,
     seq,
     ...encoding === void 0 ? {} : { encoding },
+    ...inflatedSize === void 0 ? {} : { inflatedSize },
     extra: [...fields].filter(([key]) => !known.has(key)),
     signedLength: framed.signedLength,
     verifiedBy: keyIdOf(trustedKeys[verified[0]]),
@@ -256,9 +272,33 @@ function openManifest(bytes, trustedKeys, requiredSignatures = 1) {
     verifiedKeys: verified.map((index) => keyIdOf(trustedKeys[index]))
   };
 }
+function judgeManifest(bytes, policy, { ignoreSignatureCount = false } = {}) {
+  let manifest;
+  try {
+    manifest = openManifest(bytes, policy.trustedKeys, ignoreSignatureCount ? 1 : policy.requiredSignatures);
+  } catch (error) {
+    if (error instanceof ManifestError) return { accepted: false, code: error.code, reason: error.message };
+    throw error;
+  }
+  const refuse = (code, reason) => ({
+    accepted: false,
+    code,
+    reason: `${reason} (${code})`
+  });
+  if (manifest.board !== policy.board)
+    return refuse("wrong_board", `the manifest is for board ${manifest.board}, not ${policy.board}`);
+  if (manifest.channel !== policy.channel)
+    return refuse("wrong_channel", `the manifest is for channel ${manifest.channel}, not ${policy.channel}`);
+  if (manifest.expires !== void 0 && policy.now !== void 0 && policy.now > manifest.expires) {
+    const at = new Date(manifest.expires * 1e3).toISOString();
+    return refuse("expired", `the manifest expired at ${at} (expires=${manifest.expires})`);
+  }
+  const missingSignatures = Math.max(0, policy.requiredSignatures - manifest.verifiedKeys.length);
+  return { accepted: true, manifest, missingSignatures };
+}
 function signedFields(manifest) {
-  const { version, board, channel, file, size, sha256, expires, rollout, seq, encoding, extra } = manifest;
-  return { version, board, channel, file, size, sha256, expires, rollout, seq, encoding, extra };
+  const { version, board, channel, file, size, sha256, expires, rollout, seq, encoding, inflatedSize, extra } = manifest;
+  return { version, board, channel, file, size, sha256, expires, rollout, seq, encoding, inflatedSize, extra };
 }
 function summarizeManifest(bytes) {
   const framed = frame(bytes, false);
@@ -294,11 +334,13 @@ export {
   isValidVersion,
   isValidBoard,
   isValidChannel,
+  isValidFileName,
   serializeBody,
   formatSignatureLine,
   readVersionLine,
   checkTrustedKey,
   openManifest,
+  judgeManifest,
   signedFields,
   summarizeManifest
 };

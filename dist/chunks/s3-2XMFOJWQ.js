@@ -3,23 +3,21 @@ import {
   ConflictError,
   IMAGE_HEADERS,
   MANIFEST_HEADERS,
-  checkS3Settings,
-  parseS3Endpoint,
   retryOnConflict,
   sameBytes
-} from "./chunk-6NMLXNUO.js";
+} from "./chunk-IEVPXDZW.js";
 import {
   hashFile,
   readChunks
-} from "./chunk-YNZHJX3V.js";
+} from "./chunk-NODAIPTN.js";
 import "./chunk-PUMHU2BD.js";
 
-// src/publish/s3.ts
+// src/mirror/s3.ts
 import { createHash as createHash2, randomUUID } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 
-// src/publish/sigv4.ts
+// src/mirror/sigv4.ts
 import { createHash, createHmac } from "node:crypto";
 var uriEncode = (text) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 var encodeKey = (key) => key.split("/").map(uriEncode).join("/");
@@ -53,7 +51,7 @@ function signRequest(request, credentials, now = /* @__PURE__ */ new Date()) {
   return added;
 }
 
-// src/publish/s3.ts
+// src/mirror/s3.ts
 var DEFAULT_S3_REGION = "us-east-1";
 var S3_MAX_ATTEMPTS = 5;
 var S3_CONNECT_TIMEOUT_MS = 1e4;
@@ -135,7 +133,6 @@ var S3Target = class {
   idleTimeoutMs;
   conditionalWrites;
   constructor(config) {
-    checkS3Settings(config);
     this.bucket = config.bucket;
     const prefix = config.prefix.replace(/^\/+|\/+$/g, "");
     this.prefix = prefix ? `${prefix}/` : "";
@@ -144,7 +141,7 @@ var S3Target = class {
     this.region = config.region || process.env.AWS_REGION || DEFAULT_S3_REGION;
     this.credentials = credentialsOf(config);
     this.idleTimeoutMs = config.idleTimeoutMs ?? DEFAULT_S3_IDLE_TIMEOUT_MS;
-    const endpoint = parseS3Endpoint(config.endpoint || `https://s3.${this.region}.amazonaws.com`);
+    const endpoint = config.endpoint ?? new URL(`https://s3.${this.region}.amazonaws.com`);
     const basePath = endpoint.pathname.replace(/\/*$/, "/");
     if (config.forcePathStyle || !VIRTUAL_HOST_BUCKET.test(this.bucket)) {
       this.base = new URL(`${basePath}${encodeKey(this.bucket)}/`, endpoint);

@@ -1,12 +1,18 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  InputError,
   ReleaseError,
+  parseCompressMode,
+  parseDuration,
+  parsePositiveInteger,
   parsePublicKey,
   parseRequiredSignatures,
   parseRolloutPercent,
   parseSigningKeys,
-  runRelease
-} from "./chunk-VF36SUWT.js";
+  readTargetConfig,
+  runRelease,
+  splitList
+} from "./chunk-2VIDGCAZ.js";
 import {
   getBooleanInput,
   getInput,
@@ -18,16 +24,6 @@ import {
   summary,
   warning
 } from "./chunk-RZHG76QV.js";
-import {
-  readTargetConfig
-} from "./chunk-6NMLXNUO.js";
-import {
-  InputError,
-  parseCompressMode,
-  parseDuration,
-  parsePositiveInteger,
-  splitList
-} from "./chunk-YNZHJX3V.js";
 
 // src/main.ts
 var input = (name) => getInput(name);

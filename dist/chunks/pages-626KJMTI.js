@@ -1,18 +1,19 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  holdTemporary
+} from "./chunk-BMPRNOTX.js";
+import {
   isManifestPath,
   readVersionLine
-} from "./chunk-PPDK5VWW.js";
+} from "./chunk-VL7MZMTK.js";
 import {
   ConflictError,
-  checkPagesBranch,
-  parsePagesFolder,
   retryOnConflict
-} from "./chunk-6NMLXNUO.js";
-import "./chunk-YNZHJX3V.js";
+} from "./chunk-IEVPXDZW.js";
+import "./chunk-NODAIPTN.js";
 import "./chunk-PUMHU2BD.js";
 
-// src/publish/pages.ts
+// src/mirror/pages.ts
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -46,6 +47,7 @@ function withoutCredentials(url) {
 }
 var PagesTarget = class {
   description;
+  commitsAtEnd = true;
   branch;
   folder;
   remote;
@@ -54,8 +56,8 @@ var PagesTarget = class {
   constructor(config, log) {
     if (!config.remoteUrl || config.remoteUrl.startsWith("-"))
       throw new Error("the github-pages target needs a git remote URL");
-    this.branch = checkPagesBranch(config.branch);
-    this.folder = parsePagesFolder(config.folder);
+    this.branch = config.branch;
+    this.folder = config.folder;
     this.remote = config.remoteUrl;
     this.history = config.history ?? "keep";
     const remoteForMessages = withoutCredentials(config.remoteUrl);
@@ -78,6 +80,7 @@ var PagesTarget = class {
   /** One clone, one run of `work`, one commit and one push; a lost race throws ConflictError. */
   async attempt(work, reads) {
     const clone = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), "static-ota-pages-"));
+    const forget = holdTemporary(clone);
     try {
       const fetched = await this.checkOut(clone, reads);
       const session = this.session(clone);
@@ -92,6 +95,7 @@ var PagesTarget = class {
       return result;
     } finally {
       await rm(clone, { recursive: true, force: true });
+      forget();
     }
   }
   /**

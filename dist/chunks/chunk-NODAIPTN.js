@@ -1,121 +1,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 
-// src/inputs.ts
-var InputError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "InputError";
-  }
-};
-var CLI_DEFAULTS = {
-  target: "directory",
-  directory: "public",
-  "pages-branch": "gh-pages",
-  "pages-folder": "",
-  "pages-history": "keep",
-  "s3-prefix": "",
-  "s3-region": "us-east-1",
-  "s3-force-path-style": "false",
-  "max-image-size": "16777216"
-};
-var DURATION_UNITS = { s: 1, m: 60, h: 3600, d: 86400 };
-function parseDuration(text, name) {
-  const match = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
-  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || "s"] : NaN;
-  if (!(seconds > 0 && seconds <= 10 * 365 * 86400)) {
-    throw new InputError(
-      `${name} must be a duration such as 3600, 12h or 30d (at most 10 years), got ${JSON.stringify(text)}`
-    );
-  }
-  return seconds;
-}
-function parsePositiveInteger(text, name) {
-  const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
-  if (!(Number.isSafeInteger(value) && value >= 1))
-    throw new InputError(`${name} must be a whole number of at least 1, got ${JSON.stringify(text)}`);
-  return value;
-}
-var splitList = (text) => text.split(/[,\n]/).map((item) => item.trim()).filter(Boolean);
-var COMPRESS_MODES = ["auto", "gzip", "none"];
-function parseCompressMode(text, name) {
-  const mode = text.trim();
-  if (!COMPRESS_MODES.includes(mode)) {
-    throw new InputError(`${name} must be one of ${COMPRESS_MODES.join(", ")}, got ${JSON.stringify(text)}`);
-  }
-  return mode;
-}
-
-// src/image.ts
-import { createReadStream, createWriteStream } from "node:fs";
-import { open, stat } from "node:fs/promises";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-var ESP_IMAGE_MAGIC = 233;
-var GZIP_MAGIC = [31, 139];
-async function checkImage(path, maxBytes) {
-  const info = await stat(path).catch(() => void 0);
-  if (!info?.isFile()) throw new InputError(`firmware image ${path} does not exist or is not a file`);
-  if (info.size === 0) throw new InputError(`firmware image ${path} is empty`);
-  if (info.size > maxBytes) {
-    throw new InputError(
-      `firmware image ${path} is ${info.size} bytes, over the limit of ${maxBytes} (max-image-size)`
-    );
-  }
-  const head = Buffer.alloc(2);
-  const trailer = Buffer.alloc(4);
-  const file = await open(path, "r");
-  try {
-    await file.read(head, 0, 2, 0);
-    if (info.size >= 4) await file.read(trailer, 0, 4, info.size - 4);
-  } finally {
-    await file.close();
-  }
-  const gzip = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
-  if (head[0] !== ESP_IMAGE_MAGIC && !gzip) {
-    throw new InputError(
-      `firmware image ${path} starts with 0x${head[0].toString(16).padStart(2, "0")}, not an ESP image (0xe9) or gzip (0x1f 0x8b): is it firmware.bin?`
-    );
-  }
-  if (!gzip) return { gzip, size: info.size };
-  const inflatedSize = await checkInflated(path, maxBytes);
-  if (trailer.readUInt32LE(0) !== inflatedSize % 2 ** 32) {
-    throw new InputError(
-      `gzip image ${path} inflates to ${inflatedSize} bytes but its last 4 bytes say ${trailer.readUInt32LE(0)}: the ESP8266 boot loader copies as many bytes as they say (one gzip member, nothing after it)`
-    );
-  }
-  return { gzip, size: info.size, inflatedSize };
-}
-async function checkInflated(path, maxBytes) {
-  let inflatedSize = 0;
-  try {
-    for await (const chunk of gunzipChunks(path)) {
-      if (inflatedSize === 0 && chunk[0] !== ESP_IMAGE_MAGIC) {
-        throw new InputError(
-          `gzip image ${path} does not hold an ESP image: it inflates to bytes starting with 0x${chunk[0].toString(16).padStart(2, "0")}, not 0xe9`
-        );
-      }
-      inflatedSize += chunk.length;
-      if (inflatedSize > maxBytes) {
-        throw new InputError(
-          `gzip image ${path} inflates to more than ${maxBytes} bytes, over the limit (max-image-size)`
-        );
-      }
-    }
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(`gzip image ${path} does not inflate: ${error.message}`);
-  }
-  if (inflatedSize === 0) throw new InputError(`gzip image ${path} inflates to nothing`);
-  return inflatedSize;
-}
-async function gunzipImage(source, target) {
-  await pipeline(Readable.from(gunzipChunks(source)), createWriteStream(target));
-}
-async function gzipImage(source, target) {
-  const { constants, createGzip } = await import("node:zlib");
-  const gzip = createGzip({ level: constants.Z_BEST_COMPRESSION, windowBits: 15 });
-  await pipeline(createReadStream(source), gzip, createWriteStream(target));
-}
+// src/common/read-chunks.ts
+import { open } from "node:fs/promises";
 var READ_CHUNK_BYTES = 256 * 1024;
 async function* readChunks(path) {
   const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
@@ -130,37 +16,8 @@ async function* readChunks(path) {
     await file.close();
   }
 }
-async function* gunzipChunks(path) {
-  const { createGunzip } = await import("node:zlib");
-  const source = createReadStream(path);
-  const stream = source.pipe(createGunzip({ chunkSize: READ_CHUNK_BYTES }));
-  stream.once("close", () => source.destroy());
-  try {
-    for await (const chunk of stream) yield chunk;
-  } finally {
-    stream.destroy();
-  }
-}
-async function findEmbeddedKeys(path, gzip, keys) {
-  const found = /* @__PURE__ */ new Set();
-  const needles = keys.map((key) => Buffer.from(key));
-  const overlap = Math.max(0, ...needles.map((key) => key.length - 1));
-  const window = Buffer.allocUnsafe(overlap + READ_CHUNK_BYTES);
-  let tail = 0;
-  for await (const chunk of gzip ? gunzipChunks(path) : readChunks(path)) {
-    const end = tail + chunk.copy(window, tail);
-    const view = window.subarray(0, end);
-    needles.forEach((key, index) => {
-      if (!found.has(index) && view.includes(key)) found.add(index);
-    });
-    if (found.size === keys.length) break;
-    tail = Math.min(overlap, end);
-    window.copyWithin(0, end - tail, end);
-  }
-  return found;
-}
 
-// src/crypto.ts
+// src/protocol/crypto.ts
 import { createHash, createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
 
 // node_modules/@noble/ed25519/index.js
@@ -545,7 +402,7 @@ var wNAF = (n) => {
   return { p, f };
 };
 
-// src/crypto.ts
+// src/protocol/crypto.ts
 var PUBLIC_KEY_LENGTH = 32;
 var SIGNATURE_LENGTH = 64;
 var PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
@@ -562,14 +419,16 @@ var SMALL_ORDER_Y = [
 function sha256Hex(data) {
   return createHash("sha256").update(data).digest("hex");
 }
-async function hashFile(path) {
+async function hashFile(path, { md5 } = {}) {
   const hash = createHash("sha256");
+  const md5Hash = md5 ? createHash("md5") : void 0;
   let size = 0;
   for await (const chunk of readChunks(path)) {
     hash.update(chunk);
+    md5Hash?.update(chunk);
     size += chunk.length;
   }
-  return { sha256: hash.digest("hex"), size };
+  return { sha256: hash.digest("hex"), size, md5: md5Hash?.digest("hex") };
 }
 function keyIdOf(publicKey) {
   return sha256Hex(publicKey).slice(0, 8);
@@ -631,18 +490,8 @@ function verifyStrict(signature, message, publicKey) {
 }
 
 export {
-  InputError,
-  CLI_DEFAULTS,
-  parseDuration,
-  parsePositiveInteger,
-  splitList,
-  COMPRESS_MODES,
-  parseCompressMode,
-  checkImage,
-  gunzipImage,
-  gzipImage,
+  READ_CHUNK_BYTES,
   readChunks,
-  findEmbeddedKeys,
   PUBLIC_KEY_LENGTH,
   hashFile,
   keyIdOf,

@@ -5,7 +5,12 @@ import {
   require_valid
 } from "./chunk-YCF4FEL2.js";
 import {
+  holdTemporary,
+  noteLive
+} from "./chunk-BMPRNOTX.js";
+import {
   FULL_ROLLOUT,
+  MANIFEST_FILE,
   MAX_IMAGE_SIZE,
   MAX_REQUIRED_SIGNATURES,
   MAX_SEQ,
@@ -19,7 +24,9 @@ import {
   imagePath,
   isValidBoard,
   isValidChannel,
+  isValidFileName,
   isValidVersion,
+  judgeManifest,
   manifestPath,
   openManifest,
   pendingManifestPath,
@@ -31,31 +38,220 @@ import {
   versionFileName,
   versionOfFile,
   versionOfImageFile
-} from "./chunk-PPDK5VWW.js";
+} from "./chunk-VL7MZMTK.js";
 import {
   ConflictError,
   MAX_CONFLICT_RETRIES,
-  createTarget
-} from "./chunk-6NMLXNUO.js";
+  retryOnConflict,
+  sameBytes
+} from "./chunk-IEVPXDZW.js";
 import {
-  InputError,
   PUBLIC_KEY_LENGTH,
-  checkImage,
-  findEmbeddedKeys,
-  gunzipImage,
-  gzipImage,
+  READ_CHUNK_BYTES,
   hashFile,
   keyIdOf,
   privateKeyOf,
   publicKeyOf,
+  readChunks,
   signBytes
-} from "./chunk-YNZHJX3V.js";
+} from "./chunk-NODAIPTN.js";
 import {
   __toESM
 } from "./chunk-PUMHU2BD.js";
 
-// src/sign.ts
+// src/settings/values.ts
+var InputError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "InputError";
+  }
+};
+var CLI_DEFAULTS = {
+  target: "directory",
+  directory: "public",
+  "pages-branch": "gh-pages",
+  "pages-folder": "",
+  "pages-history": "keep",
+  "s3-prefix": "",
+  "s3-region": "us-east-1",
+  "s3-force-path-style": "false",
+  "max-image-size": "16777216"
+};
+var DURATION_UNITS = { s: 1, m: 60, h: 3600, d: 86400 };
+function parseDuration(text, name) {
+  const match = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
+  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || "s"] : NaN;
+  if (!(seconds > 0 && seconds <= 10 * 365 * 86400)) {
+    throw new InputError(
+      `${name} must be a duration such as 3600, 12h or 30d (at most 10 years), got ${JSON.stringify(text)}`
+    );
+  }
+  return seconds;
+}
+function parsePositiveInteger(text, name) {
+  const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!(Number.isSafeInteger(value) && value >= 1))
+    throw new InputError(`${name} must be a whole number of at least 1, got ${JSON.stringify(text)}`);
+  return value;
+}
+var splitList = (text) => text.split(/[,\n]/).map((item) => item.trim()).filter(Boolean);
+var COMPRESS_MODES = ["auto", "gzip", "none"];
+function parseCompressMode(text, name) {
+  const mode = text.trim();
+  if (!COMPRESS_MODES.includes(mode)) {
+    throw new InputError(`${name} must be one of ${COMPRESS_MODES.join(", ")}, got ${JSON.stringify(text)}`);
+  }
+  return mode;
+}
+
+// src/release/sign.ts
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
+
+// src/release/image.ts
+import { createReadStream, createWriteStream } from "node:fs";
+import { open, stat } from "node:fs/promises";
+import { Readable, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+var ESP_IMAGE_MAGIC = 233;
+var GZIP_MAGIC = [31, 139];
+async function checkImage(path, maxBytes) {
+  const info = await stat(path).catch(() => void 0);
+  if (!info?.isFile()) throw new InputError(`firmware image ${path} does not exist or is not a file`);
+  if (info.size === 0) throw new InputError(`firmware image ${path} is empty`);
+  if (info.size > maxBytes) {
+    throw new InputError(
+      `firmware image ${path} is ${info.size} bytes, over the limit of ${maxBytes} (max-image-size)`
+    );
+  }
+  const head = Buffer.alloc(2);
+  const trailer = Buffer.alloc(4);
+  const file = await open(path, "r");
+  try {
+    await file.read(head, 0, 2, 0);
+    if (info.size >= 4) await file.read(trailer, 0, 4, info.size - 4);
+  } finally {
+    await file.close();
+  }
+  const gzip = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+  if (head[0] !== ESP_IMAGE_MAGIC && !gzip) {
+    throw new InputError(
+      `firmware image ${path} starts with 0x${head[0].toString(16).padStart(2, "0")}, not an ESP image (0xe9) or gzip (0x1f 0x8b): is it firmware.bin?`
+    );
+  }
+  if (!gzip) return { gzip, size: info.size };
+  const inflatedSize = await checkInflated(path, maxBytes);
+  if (trailer.readUInt32LE(0) !== inflatedSize % 2 ** 32) {
+    throw new InputError(
+      `gzip image ${path} inflates to ${inflatedSize} bytes but its last 4 bytes say ${trailer.readUInt32LE(0)}: the ESP8266 boot loader copies as many bytes as they say (one gzip member, nothing after it)`
+    );
+  }
+  const memberEnd = await firstMemberEnd(path);
+  if (memberEnd !== info.size) {
+    throw new InputError(
+      `gzip image ${path} has bytes after its first gzip member (at byte ${memberEnd} of ${info.size}): the ESP8266 boot loader (eboot's uzlib) inflates the first member only; compress the image as one member`
+    );
+  }
+  return { gzip, size: info.size, inflatedSize };
+}
+var GZIP_FLAG = { headerCrc: 2, extra: 4, name: 8, comment: 16 };
+var GZIP_FIXED_HEADER_BYTES = 10;
+var GZIP_TRAILER_BYTES = 8;
+var MAX_GZIP_HEADER_BYTES = 64 * 1024;
+function gzipHeaderLength(head) {
+  const flags = head[3];
+  let at = GZIP_FIXED_HEADER_BYTES;
+  if (flags & GZIP_FLAG.extra) {
+    if (at + 2 > head.length) return void 0;
+    at += 2 + head.readUInt16LE(at);
+  }
+  for (const flag of [GZIP_FLAG.name, GZIP_FLAG.comment]) {
+    if (!(flags & flag)) continue;
+    const end = head.indexOf(0, at);
+    if (end < 0) return void 0;
+    at = end + 1;
+  }
+  if (flags & GZIP_FLAG.headerCrc) at += 2;
+  return at <= head.length ? at : void 0;
+}
+async function firstMemberEnd(path) {
+  const { createInflateRaw } = await import("node:zlib");
+  const head = Buffer.alloc(MAX_GZIP_HEADER_BYTES);
+  const file = await open(path, "r");
+  let headBytes;
+  try {
+    ({ bytesRead: headBytes } = await file.read(head, 0, head.length, 0));
+  } finally {
+    await file.close();
+  }
+  const headerLength = gzipHeaderLength(head.subarray(0, headBytes));
+  if (headerLength === void 0) throw new InputError(`gzip image ${path} has a gzip header eboot cannot read`);
+  const inflater = createInflateRaw({ chunkSize: READ_CHUNK_BYTES });
+  const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
+  await pipeline(createReadStream(path, { start: headerLength }), inflater, discard);
+  return headerLength + inflater.bytesWritten + GZIP_TRAILER_BYTES;
+}
+async function checkInflated(path, maxBytes) {
+  let inflatedSize = 0;
+  try {
+    for await (const chunk of gunzipChunks(path)) {
+      if (inflatedSize === 0 && chunk[0] !== ESP_IMAGE_MAGIC) {
+        throw new InputError(
+          `gzip image ${path} does not hold an ESP image: it inflates to bytes starting with 0x${chunk[0].toString(16).padStart(2, "0")}, not 0xe9`
+        );
+      }
+      inflatedSize += chunk.length;
+      if (inflatedSize > maxBytes) {
+        throw new InputError(
+          `gzip image ${path} inflates to more than ${maxBytes} bytes, over the limit (max-image-size)`
+        );
+      }
+    }
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`gzip image ${path} does not inflate: ${error.message}`);
+  }
+  if (inflatedSize === 0) throw new InputError(`gzip image ${path} inflates to nothing`);
+  return inflatedSize;
+}
+async function gunzipImage(source, target) {
+  await pipeline(Readable.from(gunzipChunks(source)), createWriteStream(target));
+}
+async function gzipImage(source, target) {
+  const { constants, createGzip } = await import("node:zlib");
+  const gzip = createGzip({ level: constants.Z_BEST_COMPRESSION, windowBits: 15 });
+  await pipeline(createReadStream(source), gzip, createWriteStream(target));
+}
+async function* gunzipChunks(path) {
+  const { createGunzip } = await import("node:zlib");
+  const source = createReadStream(path);
+  const stream = source.pipe(createGunzip({ chunkSize: READ_CHUNK_BYTES }));
+  stream.once("close", () => source.destroy());
+  try {
+    for await (const chunk of stream) yield chunk;
+  } finally {
+    stream.destroy();
+  }
+}
+async function findEmbeddedKeys(path, gzip, keys) {
+  const found = /* @__PURE__ */ new Set();
+  const needles = keys.map((key) => Buffer.from(key));
+  const overlap = Math.max(0, ...needles.map((key) => key.length - 1));
+  const window = Buffer.allocUnsafe(overlap + READ_CHUNK_BYTES);
+  let tail = 0;
+  for await (const chunk of gzip ? gunzipChunks(path) : readChunks(path)) {
+    const end = tail + chunk.copy(window, tail);
+    const view = window.subarray(0, end);
+    needles.forEach((key, index) => {
+      if (!found.has(index) && view.includes(key)) found.add(index);
+    });
+    if (found.size === keys.length) break;
+    tail = Math.min(overlap, end);
+    window.copyWithin(0, end - tail, end);
+  }
+  return found;
+}
+
+// src/release/sign.ts
 var KeyError = class extends Error {
   constructor(message) {
     super(message);
@@ -163,7 +359,7 @@ function lockoutKeys(nextReleaseKeys, signingKeys) {
   return [...new Map(listed.map((key) => [Buffer.from(key).toString("hex"), key])).values()];
 }
 async function signRelease(input, policy) {
-  const { gzip } = await checkImage(input.imageFile, policy.maxImageBytes ?? MAX_IMAGE_SIZE);
+  const { gzip, inflatedSize } = await checkImage(input.imageFile, policy.maxImageBytes ?? MAX_IMAGE_SIZE);
   const lockout = await findLockout(
     input,
     gzip,
@@ -171,7 +367,7 @@ async function signRelease(input, policy) {
     policy.requiredSignatures
   );
   if (lockout !== void 0 && !policy.allowLockout) throw new InputError(lockout);
-  const { size, sha256 } = await hashFile(input.imageFile);
+  const { size, sha256, md5 } = await hashFile(input.imageFile, { md5: input.flash !== void 0 });
   const { version, board, channel, file, extra } = input;
   const encoding = gzip ? "gzip" : void 0;
   const manifestText = signManifest(
@@ -186,11 +382,23 @@ async function signRelease(input, policy) {
       rollout: policy.rollout,
       seq: policy.seq,
       encoding,
+      // Signed, so a device can refuse before the download what its boot loader could not write.
+      inflatedSize,
       extra
     },
     policy.keys
   );
-  return { ...input, size, sha256, ...encoding ? { encoding } : {}, manifestText, lockout };
+  const signerKeys = policy.keys.map((key) => key.publicKey);
+  return {
+    ...input,
+    size,
+    sha256,
+    ...md5 ? { md5 } : {},
+    ...encoding ? { encoding } : {},
+    manifestText,
+    lockout,
+    signerKeys
+  };
 }
 var PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
 function parseSigningKeys(material, source) {
@@ -203,12 +411,12 @@ function parseSigningKeys(material, source) {
   return keys;
 }
 
-// src/release.ts
-import { mkdtemp, rm } from "node:fs/promises";
+// src/release/run.ts
+import { mkdtemp, rm as rm3 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 
-// src/attest.ts
+// src/release/attest.ts
 var ATTESTATION_FIELD = "attestation";
 async function attestImage(image, request) {
   const { attestProvenance } = await import("./lib-5G2RNEUS.js");
@@ -229,8 +437,8 @@ async function attestImage(image, request) {
 }
 var verifyCommand = (file, repository) => `gh attestation verify ${file} --repo ${repository}`;
 
-// src/build.ts
-import { readFile, stat } from "node:fs/promises";
+// src/release/build.ts
+import { readFile, stat as stat2 } from "node:fs/promises";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 var childProcess = () => process.getBuiltinModule("node:child_process");
@@ -302,7 +510,7 @@ async function ensurePio(log) {
 }
 async function buildEnvironment(projectDir, board, version, log) {
   const title = `pio run -e ${board} (version ${version})`;
-  const build = () => new Promise((resolve, reject) => {
+  const build = () => new Promise((resolve2, reject) => {
     const child = childProcess().spawn("pio", ["run", "-e", board], {
       cwd: projectDir,
       env: buildEnvironmentVariables(version, board),
@@ -316,29 +524,29 @@ async function buildEnvironment(projectDir, board, version, log) {
     child.on("error", reject);
     child.on("close", (code2) => {
       streams.forEach((forwarder) => forwarder.flush());
-      resolve(code2);
+      resolve2(code2);
     });
   });
   if (!log.group) log.info(title);
   const code = await (log.group ? log.group(title, build) : build());
   if (code !== 0) throw new Error(`pio run -e ${board} failed with exit code ${code}`);
   const image = join(projectDir, ".pio", "build", board, "firmware.bin");
-  if (!(await stat(image).catch(() => void 0))?.isFile()) {
+  if (!(await stat2(image).catch(() => void 0))?.isFile()) {
     throw new Error(`pio run -e ${board} succeeded but ${image} is missing`);
   }
   return image;
 }
 
-// src/publish/publish.ts
+// src/release/publish.ts
 var import_valid = __toESM(require_valid(), 1);
 
 // src/site/page.ts
 import { existsSync } from "node:fs";
-import { readdir, readFile as readFile3 } from "node:fs/promises";
+import { readdir, readFile as readFile2 } from "node:fs/promises";
 import { join as join2, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
-// src/version.ts
+// src/release/version.ts
 var import_compare = __toESM(require_compare(), 1);
 var import_prerelease = __toESM(require_prerelease(), 1);
 function parseVersion(text, name = "version") {
@@ -385,9 +593,8 @@ function channelFor(version, requested, name = "channel") {
 }
 var compareVersions = (a, b) => (0, import_compare.default)(a, b);
 
-// src/site/web-install.ts
-import { createHash } from "node:crypto";
-import { readFile as readFile2 } from "node:fs/promises";
+// src/release/flash-layout.ts
+import { open as open2 } from "node:fs/promises";
 import { basename } from "node:path";
 var CHIP_FAMILIES = [
   "ESP8266",
@@ -416,8 +623,6 @@ function parseOffset(value, what) {
   return number;
 }
 var partName = (path) => basename(path).replace(/\.bin$/i, "").replace(/[^A-Za-z0-9_]/g, "_");
-var flashPartFileName = (name, version) => versionFileName(name, version, "bin");
-var versionManifestFileName = (version) => versionFileName("manifest", version, "json");
 async function pioJson(projectDir, args) {
   let stdout;
   try {
@@ -485,7 +690,9 @@ async function readFlashLayout(projectDir, environment, log) {
 }
 async function layoutForPrebuilt(imageFile, chipFamily, option = "chip family") {
   if (chipFamily !== void 0) return layoutForChipFamily(chipFamily, option);
-  const head = (await readFile2(imageFile).catch(() => Buffer.alloc(0))).subarray(0, 2);
+  const head = Buffer.alloc(2);
+  const file = await open2(imageFile, "r").catch(() => void 0);
+  await file?.read(head, 0, 2, 0).finally(() => file.close());
   return head[0] === 31 && head[1] === 139 ? layoutForChipFamily("ESP8266", option) : void 0;
 }
 function layoutForChipFamily(name, option) {
@@ -498,9 +705,13 @@ function layoutForChipFamily(name, option) {
   }
   return { chipFamily: name, parts: [], appOffset: 0 };
 }
+
+// src/site/web-install.ts
+var flashPartFileName = (name, version) => versionFileName(name, version, "bin");
+var versionManifestFileName = (version) => versionFileName("manifest", version, "json");
 var RAW_IMAGE_PART = "factory";
-async function webInstallManifest(release, layout, releaseUrl) {
-  const md5 = createHash("md5").update(await readFile2(release.imageFile)).digest("hex");
+function webInstallManifest(release, layout, releaseUrl) {
+  const { md5 } = release;
   const appPath = release.rawImage ? flashPartFileName(RAW_IMAGE_PART, release.version) : release.file;
   const parts = [
     ...layout.parts.map((part) => ({ path: flashPartFileName(part.name, release.version), offset: part.offset })),
@@ -526,13 +737,15 @@ async function webInstallManifest(release, layout, releaseUrl) {
 var WEB_MANIFEST_HEADERS = { contentType: "application/json", cacheControl: "no-cache" };
 async function writeWebInstallFiles(session, release) {
   if (!release.flash) return;
+  if (release.md5 === void 0)
+    throw new Error(`${release.board} ${release.version}: signed without the MD5 its browser install needs`);
   const raw = release.rawImage ? [{ name: RAW_IMAGE_PART, localFile: release.rawImage }] : [];
   for (const part of [...release.flash.parts, ...raw]) {
     const path2 = imagePath(release.board, release.channel, flashPartFileName(part.name, release.version));
     if (!await session.read(path2)) await session.writeImage(path2, part.localFile);
   }
   const path = `${releaseFolder(release.board, release.channel)}/${versionManifestFileName(release.version)}`;
-  const text = `${JSON.stringify(await webInstallManifest(release, release.flash), null, 2)}
+  const text = `${JSON.stringify(webInstallManifest({ ...release, md5: release.md5 }, release.flash), null, 2)}
 `;
   const current = await session.read(path);
   if (!current?.equals(Buffer.from(text, "latin1")))
@@ -555,65 +768,110 @@ var SCRIPT_HEADERS = {
   cacheControl: "public, max-age=3600"
 };
 var lastSegment = (path) => path.slice(path.lastIndexOf("/") + 1);
-async function releaseFolders(session) {
+async function validName(session, folder, valid, trust) {
+  const name = lastSegment(folder);
+  if (valid(name)) return name;
+  if ((await session.list(folder)).includes(`${folder}/${MANIFEST_FILE}`))
+    trust.warn?.(
+      `${JSON.stringify(folder)} holds a ${MANIFEST_FILE} but is not a valid board or channel name: not on the release page`
+    );
+  return void 0;
+}
+async function releaseFolders(session, trust) {
   const found = [];
   for (const boardFolder of (await session.folders("")).sort()) {
-    const board = lastSegment(boardFolder);
-    if (board === INSTALL_FOLDER || board.startsWith(".")) continue;
+    if (lastSegment(boardFolder) === INSTALL_FOLDER || lastSegment(boardFolder).startsWith(".")) continue;
+    const board = await validName(session, boardFolder, isValidBoard, trust);
+    if (board === void 0) continue;
     found.push({ board, channel: STABLE_CHANNEL });
-    for (const channelFolder of (await session.folders(boardFolder)).sort())
-      found.push({ board, channel: lastSegment(channelFolder) });
+    for (const channelFolder of (await session.folders(boardFolder)).sort()) {
+      const channel = await validName(session, channelFolder, isValidChannel, trust);
+      if (channel !== void 0) found.push({ board, channel });
+    }
   }
   return found;
 }
-async function readFolder(session, board, channel, previous, now) {
+function openForFolder(bytes, { board, channel }, now, trust) {
+  const verdict = judgeManifest(bytes, {
+    trustedKeys: trust.keys,
+    requiredSignatures: 1,
+    board,
+    channel,
+    now: Math.floor(Date.parse(now) / 1e3)
+  });
+  if (verdict.accepted) return verdict.manifest;
+  trust.warn?.(`${manifestPath(board, channel)} is not on the release page: ${verdict.reason}`);
+  return void 0;
+}
+function chipFamilyOf(path, bytes, trust) {
+  let parsed;
+  try {
+    parsed = JSON.parse(bytes.toString("utf8"));
+  } catch (error) {
+    trust.warn?.(`${path} is not JSON (${error.message}): no install button for it`);
+    return void 0;
+  }
+  const builds = typeof parsed === "object" && parsed !== null ? parsed.builds : void 0;
+  const first = Array.isArray(builds) ? builds[0] : void 0;
+  const family = typeof first === "object" && first !== null ? first.chipFamily : void 0;
+  if (typeof family === "string" && isChipFamily(family)) return family;
+  trust.warn?.(`${path} names no known chip family: no install button for it`);
+  return void 0;
+}
+async function readFolder(session, { board, channel }, previous, now, trust) {
   const manifest = manifestPath(board, channel);
   const bytes = await session.read(manifest);
-  if (!bytes) return void 0;
-  let summary;
-  try {
-    summary = summarizeManifest(bytes);
-  } catch (error) {
-    if (error instanceof ManifestError) return void 0;
-    throw error;
-  }
+  const opened = bytes && openForFolder(bytes, { board, channel }, now, trust);
+  if (!opened) return void 0;
   const folder = releaseFolder(board, channel);
-  const file = summary.fields.get("file") ?? imageFileName(summary.version);
-  const sha256 = summary.fields.get("sha256") ?? "";
   const files = new Set((await session.list(folder)).map(lastSegment));
-  const older = [...files].map((name) => ({ name, version: versionOfImageFile(name) })).filter((entry) => entry.version !== void 0 && entry.name !== file).sort((a, b) => compareVersions(b.version, a.version)).map(({ name, version }) => ({ version, image: imagePath(board, channel, name) }));
+  const older = [...files].filter((name) => name !== opened.file && isValidFileName(name)).map((name) => ({ name, version: versionOfImageFile(name) })).filter((entry) => isValidVersion(entry.version ?? "")).sort((a, b) => compareVersions(b.version, a.version)).map(({ name, version }) => ({ version, image: imagePath(board, channel, name) }));
   const seen = previous?.releases.find(
-    (release) => release.manifest === manifest && release.version === summary.version && release.sha256 === sha256
+    (release) => release.manifest === manifest && release.version === opened.version && release.sha256 === opened.sha256
   );
   const view = {
     board,
     channel,
-    version: summary.version,
+    version: opened.version,
     manifest,
-    image: imagePath(board, channel, file),
-    size: Number(summary.fields.get("size")),
-    sha256,
-    keyIds: summary.keyIds,
-    ...summary.fields.has("rollout") ? { rollout: summary.fields.get("rollout") } : {},
-    ...summary.fields.has("expires") ? { expires: new Date(Number(summary.fields.get("expires")) * 1e3).toISOString() } : {},
+    image: imagePath(board, channel, opened.file),
+    size: opened.size,
+    sha256: opened.sha256,
+    keyIds: opened.verifiedKeys,
+    ...opened.rollout === FULL_ROLLOUT ? {} : { rollout: String(opened.rollout) },
+    ...opened.expires === void 0 ? {} : { expires: new Date(opened.expires * 1e3).toISOString() },
     published: seen?.published ?? now,
     older
   };
-  const versionManifest = versionManifestFileName(summary.version);
+  const versionManifest = versionManifestFileName(opened.version);
   if (!files.has(versionManifest)) return { view };
   const webManifest = await session.read(`${folder}/${versionManifest}`);
-  const chipFamily = webManifest && JSON.parse(webManifest.toString("utf8")).builds?.[0]?.chipFamily;
+  const chipFamily = webManifest && chipFamilyOf(`${folder}/${versionManifest}`, webManifest, trust);
   if (!webManifest || !chipFamily) return { view };
   return { view: { ...view, install: { manifest: `${folder}/${WEB_INSTALL_MANIFEST}`, chipFamily } }, webManifest };
 }
+async function readPageListing(session) {
+  const index = parseIndex(await session.read(INDEX_JSON).catch(() => void 0));
+  return {
+    lists: (manifest, version, sha256) => index?.releases.some(
+      (release) => release.manifest === manifest && release.version === version && release.sha256 === sha256
+    ) ?? false
+  };
+}
 function parseIndex(bytes) {
   if (!bytes) return void 0;
+  let parsed;
   try {
-    const index = JSON.parse(bytes.toString("utf8"));
-    return Array.isArray(index.releases) ? index : void 0;
+    parsed = JSON.parse(bytes.toString("utf8"));
   } catch {
     return void 0;
   }
+  const releases = typeof parsed === "object" && parsed !== null ? parsed.releases : void 0;
+  if (!Array.isArray(releases)) return void 0;
+  const usable = (entry) => typeof entry === "object" && entry !== null && ["manifest", "version", "sha256", "published"].every(
+    (key) => typeof entry[key] === "string"
+  ) && !Number.isNaN(Date.parse(entry.published));
+  return { generator: "static-ota", releases: releases.filter(usable) };
 }
 function installAssetsFolder() {
   const here = fileURLToPath(new URL(".", import.meta.url));
@@ -633,9 +891,9 @@ async function filesUnder(folder) {
 }
 async function writeInstallAssets(session) {
   const assets = installAssetsFolder();
-  const text = async (file) => (await readFile3(join2(assets, file))).toString("latin1");
+  const text = async (file) => (await readFile2(join2(assets, file))).toString("latin1");
   const entry = lastSegment(INSTALL_SCRIPT);
-  if ((await session.read(INSTALL_SCRIPT))?.equals(await readFile3(join2(assets, entry)))) return;
+  if ((await session.read(INSTALL_SCRIPT))?.equals(await readFile2(join2(assets, entry)))) return;
   for (const file of await filesUnder(assets)) {
     if (file !== entry) await writeIfChanged(session, `${INSTALL_FOLDER}/${file}`, await text(file), SCRIPT_HEADERS);
   }
@@ -670,13 +928,13 @@ async function prefetchFolders(session, found) {
   }
   await session.prefetch(versionManifests);
 }
-async function writeOnce(session, now) {
+async function writeOnce(session, now, trust) {
   const previousIndex = parseIndex(await session.read(INDEX_JSON));
-  const found = await releaseFolders(session);
+  const found = await releaseFolders(session, trust);
   await prefetchFolders(session, found);
   const folders = [];
-  for (const { board, channel } of found) {
-    const state = await readFolder(session, board, channel, previousIndex, now.toISOString());
+  for (const location of found) {
+    const state = await readFolder(session, location, previousIndex, now.toISOString(), trust);
     if (state) folders.push(state);
   }
   for (const { view, webManifest } of folders) {
@@ -704,10 +962,10 @@ async function pagePath(session, previousPage) {
   const existing = await readUnlessHeld(session, INDEX_HTML, previousPage);
   return !existing || existing.includes(GENERATOR_TAG) ? INDEX_HTML : FALLBACK_HTML;
 }
-async function writeSite(session, now = /* @__PURE__ */ new Date()) {
+async function writeSite(session, trust, now = /* @__PURE__ */ new Date()) {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await writeOnce(session, now);
+      return await writeOnce(session, now, trust);
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       if (attempt >= MAX_CONFLICT_RETRIES) {
@@ -728,21 +986,21 @@ function formatSize(bytes) {
   return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB (${bytes} bytes)`;
 }
 function renderRelease(release) {
-  const link = (path, text) => `<a href="${escapeHtml(path)}">${escapeHtml(text)}</a>`;
+  const link3 = (path, text) => `<a href="${escapeHtml(path)}">${escapeHtml(text)}</a>`;
   const rows = [
-    ["Image", `${link(release.image, lastSegment(release.image))}, ${formatSize(release.size)}`],
+    ["Image", `${link3(release.image, lastSegment(release.image))}, ${formatSize(release.size)}`],
     ["SHA-256", `<code>${escapeHtml(release.sha256)}</code>`],
     ["Signed by", release.keyIds.map((keyId) => `<code>${escapeHtml(keyId)}</code>`).join(" ") || "no signature"],
     [
       "Published",
       `<time datetime="${escapeHtml(release.published)}">${escapeHtml(release.published.replace("T", " ").replace(/\.\d+Z$/, " UTC"))}</time>`
     ],
-    ["Manifest", link(release.manifest, release.manifest)]
+    ["Manifest", link3(release.manifest, release.manifest)]
   ];
   if (release.rollout !== void 0) rows.splice(3, 0, ["Rollout", `${escapeHtml(release.rollout)} %`]);
   if (release.expires !== void 0) rows.push(["Expires", escapeHtml(release.expires)]);
   if (release.older.length)
-    rows.push(["Older images", release.older.map((older) => link(older.image, older.version)).join(", ")]);
+    rows.push(["Older images", release.older.map((older) => link3(older.image, older.version)).join(", ")]);
   const install = release.install ? `<esp-web-install-button manifest="${escapeHtml(release.install.manifest)}"><button slot="activate">Install ${escapeHtml(release.version)} (${escapeHtml(release.install.chipFamily)})</button><span slot="unsupported">Install needs Chrome or Edge on a computer.</span><span slot="not-allowed">Install needs this page over https.</span></esp-web-install-button>` : "";
   return `<section class="release" data-board="${escapeHtml(release.board)}" data-channel="${escapeHtml(release.channel)}">
 <h3><span class="channel">${escapeHtml(release.channel)}</span> <span class="version">${escapeHtml(release.version)}</span></h3>
@@ -789,8 +1047,12 @@ ${hasInstall ? '<p class="note">Install flashes a board over USB from the browse
 `;
 }
 
-// src/publish/publish.ts
-async function plan(session, signed, options, where, retry) {
+// src/release/publish.ts
+function offersSameImage(live, release) {
+  const { version, fields } = summarizeManifest(live);
+  return version === release.version && fields.get("file") === release.file && fields.get("sha256") === release.sha256;
+}
+async function plan(session, signed, options, where, retry, listing) {
   let release = signed;
   const livePath = manifestPath(release.board, release.channel);
   const image = imagePath(release.board, release.channel, release.file);
@@ -808,7 +1070,10 @@ async function plan(session, signed, options, where, retry) {
     }
     const order = compareVersions(release.version, current);
     const refused = order < 0 || order === 0 && !options.force;
-    if (refused && retry) {
+    const unfinished = order === 0 && !release.staged && !listing.lists(livePath, release.version, release.sha256) && offersSameImage(previousManifest, release);
+    if (refused && unfinished && await session.compareImage(image, release.imageFile, release.sha256) === "same") {
+      return { release, manifestPath: livePath, imagePath: image, previousManifest, imageExists: true, finished: true };
+    } else if (refused && retry) {
       supersededBy = current;
     } else if (order < 0) {
       throw new Error(
@@ -858,6 +1123,70 @@ async function applyRetention(session, planned, keep) {
     if (version !== void 0 && removed.has(version)) await session.remove(path);
   }
 }
+var LiveProgress = class {
+  constructor(where) {
+    this.where = where;
+  }
+  where;
+  live = [];
+  writing;
+  step = "the manifests";
+  async write(session, entry) {
+    this.writing = entry;
+    await session.writeManifest(entry.manifestPath, entry.release.manifestText, entry.previousManifest);
+    this.live.push(entry);
+    this.writing = void 0;
+  }
+  /** Undefined while nothing devices read has changed. */
+  describe() {
+    const name = ({ manifestPath: manifestPath2, release, imagePath: imagePath2 }) => `${manifestPath2} (${release.version}, image ${imagePath2})`;
+    if (this.live.length === 0 && this.writing === void 0) return void 0;
+    const live = this.live.length ? `Live in ${this.where}: ${this.live.map(name).join(", ")}. ` : "";
+    const writing = this.writing ? `Possibly live (its write was under way): ${name(this.writing)}. ` : "";
+    return `${live}${writing}Not done: ${this.step}. Run the same publish again to finish it (no --force needed).`;
+  }
+};
+async function publishAttempt(session, all, options, target, retry) {
+  const listing = await readPageListing(session);
+  const planned = [];
+  for (const release of all) planned.push(await plan(session, release, options, target.description, retry, listing));
+  for (const entry of planned) {
+    if (!entry.imageExists) await session.writeImage(entry.imagePath, entry.release.imageFile, entry.release.sha256);
+    await writeWebInstallFiles(session, entry.release);
+  }
+  const current = planned.filter((entry) => entry.supersededBy === void 0);
+  const progress = new LiveProgress(target.description);
+  const forget = target.commitsAtEnd ? () => void 0 : noteLive(() => progress.describe());
+  try {
+    for (const entry of current.filter(({ finished }) => !finished)) await progress.write(session, entry);
+    if (options.keepVersions !== void 0) {
+      progress.step = "retention (keep-versions), then the release page";
+      for (const entry of current.filter(({ release }) => !release.staged))
+        await applyRetention(session, entry, options.keepVersions);
+    }
+    progress.step = "the release page (index.html, index.json)";
+    const keys = [...options.trustedKeys ?? [], ...all.flatMap((release) => release.signerKeys)];
+    await writeSite(session, { keys, warn: options.warn });
+  } catch (error) {
+    const live = progress.describe();
+    if (error instanceof ConflictError || live === void 0 || target.commitsAtEnd) throw error;
+    throw new Error(`${error.message}. ${live}`, { cause: error });
+  } finally {
+    forget();
+  }
+  return planned.map(({ release, manifestPath: manifestPath2, imagePath: imagePath2, imageExists, supersededBy, finished }) => ({
+    board: release.board,
+    channel: release.channel,
+    version: release.version,
+    manifest: manifestPath2,
+    image: imagePath2,
+    size: release.size,
+    sha256: release.sha256,
+    imageWritten: !imageExists,
+    ...supersededBy === void 0 ? {} : { supersededBy },
+    ...finished ? { finished } : {}
+  }));
+}
 async function publishReleases(target, releases, options = {}) {
   const manifestPaths = new Set(releases.map((release) => manifestPath(release.board, release.channel)));
   if (manifestPaths.size !== releases.length) throw new Error("two releases would write the same latest.txt");
@@ -865,33 +1194,8 @@ async function publishReleases(target, releases, options = {}) {
   return target.transaction(
     async (session) => {
       const retry = attempts++ > 0;
-      const planned = [];
       const all = [...releases, ...await options.companions?.(session) ?? []];
-      for (const release of all) planned.push(await plan(session, release, options, target.description, retry));
-      for (const entry of planned) {
-        if (!entry.imageExists)
-          await session.writeImage(entry.imagePath, entry.release.imageFile, entry.release.sha256);
-        await writeWebInstallFiles(session, entry.release);
-      }
-      const current = planned.filter((entry) => entry.supersededBy === void 0);
-      for (const entry of current)
-        await session.writeManifest(entry.manifestPath, entry.release.manifestText, entry.previousManifest);
-      if (options.keepVersions !== void 0) {
-        for (const entry of current.filter(({ release }) => !release.staged))
-          await applyRetention(session, entry, options.keepVersions);
-      }
-      await writeSite(session);
-      return planned.map(({ release, manifestPath: manifestPath2, imagePath: imagePath2, imageExists, supersededBy }) => ({
-        board: release.board,
-        channel: release.channel,
-        version: release.version,
-        manifest: manifestPath2,
-        image: imagePath2,
-        size: release.size,
-        sha256: release.sha256,
-        imageWritten: !imageExists,
-        ...supersededBy === void 0 ? {} : { supersededBy }
-      }));
+      return publishAttempt(session, all, options, target, retry);
     },
     // Everything `work` reads from the mirror, whatever its history: each latest.txt (and staging path), and the
     // release page's index.json for first-seen times; the page fetches what else it reads in batches.
@@ -903,7 +1207,210 @@ async function publishReleases(target, releases, options = {}) {
   );
 }
 
-// src/follow-stable.ts
+// src/mirror/directory.ts
+import { copyFile, link as link2, mkdir, readdir as readdir2, readFile as readFile4, rename as rename2, rm as rm2, stat as stat4, writeFile as writeFile2 } from "node:fs/promises";
+import { dirname, join as join3, resolve } from "node:path";
+
+// src/mirror/lock-file.ts
+import { randomUUID } from "node:crypto";
+import { link, readFile as readFile3, rename, rm, stat as stat3, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
+var LOCK_STALE_MS = 3e4;
+var LOCK_WAIT_MS = 6e4;
+var MAX_PAUSE_MS = 100;
+function processIsGone(pid) {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return error.code === "ESRCH";
+  }
+}
+async function readLock(path) {
+  try {
+    const [text, info] = await Promise.all([readFile3(path, "utf8"), stat3(path)]);
+    return { text, holder: parseHolder(text), ageMs: Date.now() - info.mtimeMs };
+  } catch (error) {
+    if (error.code === "ENOENT") return void 0;
+    throw error;
+  }
+}
+function parseHolder(text) {
+  try {
+    const { pid, host, since } = JSON.parse(text);
+    const valid = Number.isSafeInteger(pid) && pid > 0 && typeof host === "string";
+    return valid && typeof since === "number" ? { pid, host, since } : void 0;
+  } catch {
+    return void 0;
+  }
+}
+var isStale = ({ holder, ageMs }) => ageMs > LOCK_STALE_MS || holder !== void 0 && holder.host === hostname() && processIsGone(holder.pid);
+async function breakStale(path, stale) {
+  const aside = `${path}.${randomUUID()}.stale`;
+  try {
+    await rename(path, aside);
+  } catch (error) {
+    if (error.code === "ENOENT") return;
+    throw error;
+  }
+  try {
+    if (await readFile3(aside, "utf8") !== stale.text) await link(aside, path).catch(() => void 0);
+  } finally {
+    await rm(aside, { force: true });
+  }
+}
+async function create(path, text) {
+  try {
+    await writeFile(path, text, { flag: "wx" });
+    return true;
+  } catch (error) {
+    if (error.code === "EEXIST") return false;
+    throw error;
+  }
+}
+function heldMessage(path, found) {
+  const who = found.holder ? `pid ${found.holder.pid} on ${found.holder.host} since ${new Date(found.holder.since).toISOString()}` : "another writer";
+  return `${path} is held by ${who}: waited ${LOCK_WAIT_MS / 1e3} s. If no static-ota command is writing this mirror, remove the file`;
+}
+async function withLockFile(path, work) {
+  const text = JSON.stringify({ pid: process.pid, host: hostname(), since: Date.now(), token: randomUUID() });
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (let pause = 2; !await create(path, text); pause = Math.min(pause * 2, MAX_PAUSE_MS)) {
+    const found = await readLock(path);
+    if (found === void 0) continue;
+    if (isStale(found)) await breakStale(path, found);
+    else if (Date.now() > deadline) throw new Error(heldMessage(path, found));
+    else await sleep(pause);
+  }
+  const forget = holdTemporary(path);
+  try {
+    return await work();
+  } finally {
+    forget();
+    if ((await readLock(path))?.text === text) await rm(path, { force: true });
+  }
+}
+
+// src/mirror/directory.ts
+var LOCK_FILE = ".static-ota.lock";
+var TEMPORARY_FILE = /\.static-ota-(\d+)\.tmp$/;
+var temporaryPath = (destination) => `${destination}.static-ota-${process.pid}.tmp`;
+var LEFTOVER_AFTER_MS = 6e4;
+var SWEEP_DEPTH = 3;
+var ignoreMissing = (fallback) => (error) => {
+  if (error.code === "ENOENT") return fallback;
+  throw error;
+};
+async function makeFolders(folder) {
+  const missing = [];
+  for (let current = folder; !await stat4(current).catch(ignoreMissing(void 0)); current = dirname(current)) {
+    if (dirname(current) === current) break;
+    missing.unshift(current);
+  }
+  for (const path of missing) {
+    await mkdir(path).catch((error) => {
+      if (error.code !== "EEXIST") throw error;
+    });
+  }
+}
+async function sweepLeftovers(folder, depth = SWEEP_DEPTH) {
+  const entries = await readdir2(folder, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    const path = join3(folder, entry.name);
+    if (entry.isDirectory() && !entry.name.startsWith(".") && depth > 0) await sweepLeftovers(path, depth - 1);
+    const pid = TEMPORARY_FILE.exec(entry.name)?.[1];
+    if (!entry.isFile() || pid === void 0 || !processIsGone(Number(pid))) continue;
+    const changed = await stat4(path).then(({ mtimeMs }) => mtimeMs, ignoreMissing(void 0));
+    if (changed !== void 0 && Date.now() - changed > LEFTOVER_AFTER_MS) await rm2(path, { force: true });
+  }
+}
+async function viaTemporary(destination, write, place) {
+  const temporary = temporaryPath(destination);
+  await makeFolders(dirname(destination));
+  const forget = holdTemporary(temporary);
+  try {
+    await write(temporary);
+    await place(temporary);
+  } finally {
+    await rm2(temporary, { force: true });
+    forget();
+  }
+}
+var DirectoryTarget = class {
+  description;
+  root;
+  constructor(root) {
+    this.root = resolve(root);
+    this.description = `directory ${root}`;
+  }
+  async transaction(work) {
+    await sweepLeftovers(this.root);
+    return retryOnConflict(() => work(this.session())).catch((error) => {
+      if (error.code !== void 0 && error.syscall !== void 0)
+        error.message = `${this.description}: ${error.message}`;
+      throw error;
+    });
+  }
+  /** One view of the folder; `transaction` adds the retries a shared folder needs. */
+  session() {
+    const full = (path) => join3(this.root, ...path.split("/"));
+    const read = (path) => readFile4(full(path)).catch(ignoreMissing(void 0));
+    const lock = join3(this.root, LOCK_FILE);
+    return {
+      read,
+      async compareImage(path, _localFile, sha256) {
+        const stored = await hashFile(full(path)).catch(ignoreMissing(void 0));
+        if (!stored) return "missing";
+        return stored.sha256 === sha256 ? "same" : "different";
+      },
+      async list(folder) {
+        const entries = await readdir2(full(folder), { withFileTypes: true }).catch(ignoreMissing([]));
+        return entries.filter((entry) => entry.isFile()).map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
+      },
+      async folders(folder) {
+        const entries = await readdir2(full(folder), { withFileTypes: true }).catch(() => []);
+        return entries.filter((entry) => entry.isDirectory() && entry.name !== ".git").map((entry) => folder ? `${folder}/${entry.name}` : entry.name);
+      },
+      // Linked, not renamed: a link never replaces a file, so an image a concurrent writer placed first stays, and
+      // one with other bytes is a conflict (the retry refuses it as a different image of the same version).
+      writeImage: (path, localFile) => viaTemporary(
+        full(path),
+        (temporary) => copyFile(localFile, temporary),
+        (temporary) => link2(temporary, full(path)).catch(async (error) => {
+          if (error.code !== "EEXIST") throw error;
+          const [placed, ours] = await Promise.all([hashFile(full(path)), hashFile(temporary)]);
+          if (placed.sha256 !== ours.sha256) throw new ConflictError(`${path} was written meanwhile`);
+        })
+      ),
+      // Renamed: readers see the old file or the new one, never half. Compared and renamed under the lock, so no
+      // writer replaces a manifest between another's comparison and rename (latest.txt never goes back).
+      writeManifest: (path, text, previous) => viaTemporary(
+        full(path),
+        (temporary) => writeFile2(temporary, text, "latin1"),
+        (temporary) => withLockFile(lock, async () => {
+          if (!sameBytes(await read(path), previous)) throw new ConflictError(`${path} changed while publishing`);
+          await rename2(temporary, full(path));
+        })
+      ),
+      remove: (path) => rm2(full(path), { force: true })
+    };
+  }
+};
+
+// src/mirror/factory.ts
+async function createTarget(config, log) {
+  switch (config.kind) {
+    case "directory":
+      return new DirectoryTarget(config.directory);
+    case "github-pages":
+      return new (await import("./pages-626KJMTI.js")).PagesTarget(config.pages, log);
+    case "s3":
+      return new (await import("./s3-2XMFOJWQ.js")).S3Target(config.s3);
+  }
+}
+
+// src/release/follow-stable.ts
 function parseChannelIndex(bytes) {
   const names = (bytes?.toString("latin1") ?? "").split("\n").map((line) => line.trim());
   return [...new Set(names.filter((name) => name !== STABLE_CHANNEL && isValidChannel(name)))];
@@ -932,7 +1439,7 @@ async function channelsBehind(session, board, version) {
   return behind;
 }
 
-// src/release.ts
+// src/release/run.ts
 var CI_BUILD_VERSION = "0.0.0-ci";
 var ReleaseError = class extends Error {
   constructor(message, published) {
@@ -972,14 +1479,18 @@ async function servedImage(options, firmware, folder) {
   const { gzip, size } = await checkImage(firmware.path, options.maxImageBytes);
   if (!wantsGzip(options, firmware, gzip)) {
     if (!gzip || !firmware.flash) return { imageFile: firmware.path };
-    const rawImage = join3(await folder(), `${firmware.board}.bin`);
+    const rawImage = join4(await folder(), `${firmware.board}.bin`);
     await gunzipImage(firmware.path, rawImage);
     return { imageFile: firmware.path, rawImage };
   }
-  const target = join3(await folder(), `${firmware.board}.bin.gz`);
+  const target = join4(await folder(), `${firmware.board}.bin.gz`);
   const started = Date.now();
   await gzipImage(firmware.path, target);
   const { size: compressed } = await checkImage(target, options.maxImageBytes);
+  if (compressed >= size) {
+    options.log.info(`${firmware.board}: gzip ${size} -> ${compressed} bytes is not smaller: published uncompressed`);
+    return { imageFile: firmware.path };
+  }
   options.log.info(
     `${firmware.board}: gzip ${size} -> ${compressed} bytes (${(100 * compressed / size).toFixed(1)} %) in ${Date.now() - started} ms; eboot inflates it on the device`
   );
@@ -1067,11 +1578,19 @@ async function runRelease(options) {
   const built = options.build ? await buildAll(options, version, true) : options.firmware;
   if (built.length === 0) throw new ReleaseError("no firmware to publish: set build to true or give firmware paths");
   let compressed;
-  const compressedFolder = async () => compressed ??= await mkdtemp(join3(tmpdir(), "static-ota-gzip-"));
+  let forget = () => void 0;
+  const compressedFolder = async () => {
+    if (compressed === void 0) {
+      compressed = await mkdtemp(join4(tmpdir(), "static-ota-gzip-"));
+      forget = holdTemporary(compressed);
+    }
+    return compressed;
+  };
   try {
     return await signAndPublish(options, { tag, version, channel }, built, compressedFolder);
   } finally {
-    if (compressed) await rm(compressed, { recursive: true, force: true });
+    if (compressed) await rm3(compressed, { recursive: true, force: true });
+    forget();
   }
 }
 async function signAndPublish(options, { tag, version, channel }, built, compressedFolder) {
@@ -1109,12 +1628,18 @@ async function signAndPublish(options, { tag, version, channel }, built, compres
     force: options.force,
     keepVersions: options.keepVersions,
     companions: (session) => channelCompanions(session, signed, policy, options.followStable ?? true),
-    republish: (release, previous) => carryForward(release, previous, policy)
+    republish: (release, previous) => carryForward(release, previous, policy),
+    trustedKeys: lockoutKeys(options.nextReleaseKeys, options.signingKeys),
+    warn: options.log.warning
   });
   for (const manifest of manifests) {
     if (manifest.supersededBy === void 0 && staged) {
       options.log.info(
         `staged ${manifest.version} for ${manifest.board} (${manifest.channel}) in ${target.description}: ${manifest.manifest}, signed by ${options.signingKeys.length} of the ${options.requiredSignatures} keys devices require; devices keep the current release until \`static-ota cosign\` adds the rest`
+      );
+    } else if (manifest.finished) {
+      options.log.info(
+        `finished publishing ${manifest.version} for ${manifest.board} (${manifest.channel}) to ${target.description}: ${manifest.manifest} already offered this image; the rest (release page) is now done`
       );
     } else if (manifest.supersededBy === void 0) {
       options.log.info(
@@ -1128,7 +1653,7 @@ async function signAndPublish(options, { tag, version, channel }, built, compres
   }
   if (options.releaseAssets) {
     try {
-      const { attachSignedReleases } = await import("./release-assets-KAC6CZ6B.js");
+      const { attachSignedReleases } = await import("./release-assets-LBIMS5C3.js");
       await attachSignedReleases(
         { ...options.releaseAssets, tag, prerelease: isPrerelease(version) },
         signed
@@ -1143,7 +1668,7 @@ async function signAndPublish(options, { tag, version, channel }, built, compres
   return { version, channel, built, manifests, lockouts, ...options.attest ? { attestations } : {} };
 }
 
-// src/resign.ts
+// src/maintain/resign.ts
 function parseRolloutPercent(text, name) {
   const trimmed = text.trim().replace(/%$/, "");
   const value = /^(0|[1-9]\d{0,2})$/.test(trimmed) ? Number(trimmed) : NaN;
@@ -1160,86 +1685,107 @@ function parseRequiredSignatures(text, name) {
   }
   return count;
 }
-async function readCurrentManifest(session, { board, channel }, trustedKeys, where, path = manifestPath(board, channel)) {
-  const bytes = await session.read(path);
-  if (!bytes) throw new Error(`${path} does not exist in ${where}: publish a release first`);
-  try {
-    return { bytes, manifest: openManifest(bytes, trustedKeys), path };
-  } catch (error) {
-    throw new Error(`${path} in ${where} does not verify under the given keys: ${error.message}`, {
-      cause: error
-    });
+var describeRelease = (manifest) => `board ${manifest.board}, channel ${manifest.channel}, version ${manifest.version}, sha256 ${manifest.sha256}`;
+var nowInSeconds = () => Math.floor(Date.now() / 1e3);
+function acceptedManifest(bytes, { path, where, staged, rule = "" }, policy, expected = {}) {
+  const verdict = judgeManifest(bytes, policy, { ignoreSignatureCount: staged });
+  if (!verdict.accepted) {
+    const devices = `devices trusting these ${distinctKeyCount(policy.trustedKeys)} keys and requiring ${policy.requiredSignatures} signatures (--required-signatures)`;
+    throw new Error(
+      `${path} in ${where}: ${verdict.reason}. ${devices} refuse it${staged ? " even once cosigned" : ""}, so no signature is added to it${rule}`
+    );
   }
+  const { manifest } = verdict;
+  if (expected.version !== void 0 && manifest.version !== expected.version)
+    throw new Error(`${path} in ${where} offers ${manifest.version}, not ${expected.version}: nothing signed`);
+  if (expected.sha256 !== void 0 && manifest.sha256 !== expected.sha256) {
+    throw new Error(
+      `${path} in ${where} names an image with sha256 ${manifest.sha256}, not the expected ${expected.sha256}: nothing signed`
+    );
+  }
+  return manifest;
 }
+var distinctKeyCount = (keys) => new Set(keys.map((key) => Buffer.from(key).toString("hex"))).size;
+var strictestThreshold = (keys) => Math.min(distinctKeyCount(keys), MAX_REQUIRED_SIGNATURES);
 function changeRollout(target, change) {
   const trustedKeys = change.trustedKeys?.length ? change.trustedKeys : change.keys.map((key) => key.publicKey);
-  const signers = new Set(change.keys.map((key) => key.keyId)).size;
+  const policy = {
+    trustedKeys,
+    requiredSignatures: change.requiredSignatures ?? strictestThreshold(trustedKeys),
+    board: change.board,
+    channel: change.channel,
+    now: change.now ?? nowInSeconds()
+  };
+  const signers = trustedSigners(change.keys, trustedKeys);
   return target.transaction(async (session) => {
-    const { bytes, manifest, path } = await readCurrentManifest(session, change, trustedKeys, target.description);
+    const where = target.description;
+    const path = manifestPath(change.board, change.channel);
+    const bytes = await session.read(path);
+    if (!bytes) throw new Error(`${path} does not exist in ${where}: publish a release first`);
+    const manifest = acceptedManifest(bytes, { path, where, staged: false }, policy, change.expected);
+    refuseUncheckedSignatures(manifest, bytes, path);
     if (manifest.seq >= MAX_SEQ) throw new Error(`${path}: seq is at its maximum; publish a new version`);
-    const staged = signers < requiredFor(manifest, bytes, path, change.requiredSignatures);
-    const { board, channel, version } = manifest;
-    const seq = manifest.seq + 1;
-    const text = signManifest({ ...signedFields(manifest), rollout: change.percent, seq }, change.keys);
-    const destination = staged ? pendingManifestPath(board, channel) : path;
+    const staged = signers < policy.requiredSignatures;
+    const text = signManifest(
+      { ...signedFields(manifest), rollout: change.percent, seq: manifest.seq + 1 },
+      change.keys
+    );
+    const resigned = acceptedManifest(Buffer.from(text, "latin1"), { path, where, staged }, policy);
+    const destination = staged ? pendingManifestPath(change.board, change.channel) : path;
     const waiting = staged ? await session.read(destination) : void 0;
     if (waiting) {
       throw new Error(
-        `${destination} in ${target.description} already holds ${readVersionLine(waiting)} awaiting cosignatures: cosign it, or remove it, before staging a rollout change`
+        `${destination} in ${where} already holds ${readVersionLine(waiting)} awaiting cosignatures: cosign it, or remove it, before staging a rollout change`
       );
     }
     await session.writeManifest(destination, text, staged ? void 0 : bytes);
-    if (!staged) await writeSite(session);
-    return {
-      path: destination,
-      version,
-      previousPercent: manifest.rollout,
-      percent: change.percent,
-      seq,
-      manifest: text
-    };
+    if (!staged) await writeSite(session, { keys: [...trustedKeys, ...change.keys.map((key) => key.publicKey)] });
+    return { path: destination, manifest: resigned, previousPercent: manifest.rollout, text };
   });
 }
-function requiredFor(manifest, bytes, path, required) {
-  if (required !== void 0) return required;
+function trustedSigners(keys, trustedKeys) {
+  const trusted = new Set(trustedKeys.map((key) => Buffer.from(key).toString("hex")));
+  const untrusted = keys.filter((key) => !trusted.has(Buffer.from(key.publicKey).toString("hex")));
+  if (untrusted.length > 0) {
+    throw new Error(
+      `the signing key ${untrusted[0].keyId} is not among the trusted keys: devices would ignore its signature`
+    );
+  }
+  return new Set(keys.map((key) => key.keyId)).size;
+}
+function refuseUncheckedSignatures(manifest, bytes, path) {
   const unchecked = new Set(summarizeManifest(bytes).keyIds.filter((keyId) => !manifest.verifiedKeys.includes(keyId)));
   if (unchecked.size > 0) {
     throw new Error(
-      `${path} also carries signatures by ${[...unchecked].join(", ")}, which the given keys cannot check: give --trusted-key for every key devices trust, or --required-signatures, so the new manifest keeps as many signatures as devices require`
+      `${path} also carries signatures by ${[...unchecked].join(", ")}, which the given keys cannot check: give --trusted-key for every key devices trust, so the new manifest keeps as many signatures as devices require`
     );
   }
-  return manifest.verifiedKeys.length;
 }
-function supersedes(staged, live, trustedKeys) {
+function supersedes(staged, live, policy) {
   const order = compareVersions(staged.version, readVersionLine(live));
   if (order !== 0) return order > 0;
-  try {
-    return staged.seq > openManifest(live, trustedKeys).seq;
-  } catch {
-    return true;
-  }
+  const verdict = judgeManifest(live, policy);
+  return !verdict.accepted || staged.seq > verdict.manifest.seq;
 }
 function cosign(target, request) {
   const { board, channel, key, trustedKeys, requiredSignatures } = request;
-  if (!trustedKeys.some((trusted) => Buffer.from(trusted).equals(Buffer.from(key.publicKey)))) {
-    throw new Error(`the cosigning key ${key.keyId} is not among the trusted keys: devices would ignore its signature`);
-  }
+  const policy = { trustedKeys, requiredSignatures, board, channel, now: request.now ?? nowInSeconds() };
+  trustedSigners([key], trustedKeys);
   return target.transaction(async (session) => {
     const where = target.description;
     const livePath = manifestPath(board, channel);
     const pendingPath = pendingManifestPath(board, channel);
-    const staged = await session.read(pendingPath);
-    const path = staged ? pendingPath : livePath;
-    const bytes = staged ?? await session.read(livePath);
+    const pending = await session.read(pendingPath);
+    const path = pending ? pendingPath : livePath;
+    const bytes = pending ?? await session.read(livePath);
     if (!bytes) throw new Error(`neither ${pendingPath} nor ${livePath} exists in ${where}: publish a release first`);
-    const existing = bytes.toString("latin1").split("\n").filter((line2) => line2.startsWith("sig=")).length;
-    let opened;
-    try {
-      opened = openManifest(bytes, trustedKeys, existing);
-    } catch (error) {
+    const staged = pending !== void 0;
+    const rule = ": every existing signature must be a valid one from a distinct trusted key";
+    const opened = acceptedManifest(bytes, { path, where, staged, rule }, policy, request.expected);
+    const existing = summarizeManifest(bytes).keyIds.length;
+    if (opened.verifiedKeys.length !== existing) {
       throw new Error(
-        `${path} in ${where}: every existing signature must be a valid one from a distinct trusted key: ${error.message}`,
-        { cause: error }
+        `${path} in ${where}: every existing signature must be a valid one from a distinct trusted key, but only ${opened.verifiedKeys.length} of its ${existing} are (${opened.verifiedKeys.join(", ")})`
       );
     }
     if (opened.verifiedKeys.includes(key.keyId))
@@ -1251,32 +1797,166 @@ function cosign(target, request) {
       signature: signBytes(bytes.subarray(0, opened.signedLength), key.seed)
     });
     const text = bytes.toString("latin1") + line;
-    openManifest(Buffer.from(text, "latin1"), trustedKeys, existing + 1);
-    const promoted = staged !== void 0 && existing + 1 >= requiredSignatures;
+    const signatures = existing + 1;
+    const promoted = staged && signatures >= requiredSignatures;
+    const cosigned = acceptedManifest(
+      Buffer.from(text, "latin1"),
+      { path, where, staged: !promoted && staged },
+      policy
+    );
     if (!promoted) {
       await session.writeManifest(path, text, bytes);
-      if (path === livePath) await writeSite(session);
-      return { path, version: opened.version, signatures: existing + 1, promoted, manifest: text };
+      if (path === livePath) await writeSite(session, { keys: trustedKeys });
+      return { path, manifest: cosigned, signatures, promoted, text };
     }
     const live = await session.read(livePath);
-    if (live && !supersedes(opened, live, trustedKeys)) {
+    if (live && !supersedes(opened, live, policy)) {
       throw new Error(
         `${pendingPath} offers ${opened.version} (seq ${opened.seq}), but ${livePath} already offers ${readVersionLine(live)} at least as new: devices never go back, so it is not promoted`
       );
     }
     await session.writeManifest(livePath, text, live);
     await session.remove(pendingPath);
-    await writeSite(session);
-    return { path: livePath, version: opened.version, signatures: existing + 1, promoted, manifest: text };
+    await writeSite(session, { keys: trustedKeys });
+    return { path: livePath, manifest: cosigned, signatures, promoted, text };
   });
 }
 
+// src/settings/target.ts
+var PAGES_HISTORIES = ["keep", "squash"];
+var TARGET_KINDS = ["directory", "github-pages", "s3"];
+var inputName = (name) => name;
+var TARGET_SETTING_KINDS = {
+  directory: "directory",
+  "pages-branch": "github-pages",
+  "pages-folder": "github-pages",
+  "pages-history": "github-pages",
+  "s3-bucket": "s3",
+  "s3-prefix": "s3",
+  "s3-region": "s3",
+  "s3-endpoint": "s3",
+  "s3-force-path-style": "s3",
+  "s3-access-key-id": "s3",
+  "s3-acl": "s3"
+};
+var TARGET_SETTING_NAMES = ["target", ...Object.keys(TARGET_SETTING_KINDS)];
+function parseBoolean(text, name) {
+  if (text === "true" || text === "True" || text === "TRUE") return true;
+  if (text === "false" || text === "False" || text === "FALSE") return false;
+  throw new InputError(`${name} must be true or false, got ${JSON.stringify(text ?? "")}`);
+}
+function parsePagesFolder(folder, label) {
+  const segments = folder.split("/").filter((segment) => segment !== "");
+  for (const segment of segments) {
+    if (segment === "." || segment === ".." || segment === ".git" || segment.includes("\\")) {
+      throw new InputError(
+        `${label("pages-folder")} ${JSON.stringify(folder)} must be a plain relative folder, like ota or firmware/ota`
+      );
+    }
+  }
+  return segments.join("/");
+}
+function checkPagesBranch(branch, label) {
+  if (!branch || branch.startsWith("-"))
+    throw new InputError(`${label("pages-branch")} ${JSON.stringify(branch)} is not a branch name`);
+  return branch;
+}
+var S3_ACLS = [
+  "private",
+  "public-read",
+  "public-read-write",
+  "authenticated-read",
+  "aws-exec-read",
+  "bucket-owner-read",
+  "bucket-owner-full-control"
+];
+function checkS3Settings(config, label) {
+  if (!config.bucket) throw new InputError(`the s3 target needs ${label("s3-bucket")}`);
+  if (config.acl && !S3_ACLS.includes(config.acl)) {
+    throw new InputError(
+      `${label("s3-acl")} ${JSON.stringify(config.acl)} is not a canned ACL; expected one of ${S3_ACLS.join(", ")}`
+    );
+  }
+  if (Boolean(config.accessKeyId) !== Boolean(config.secretAccessKey)) {
+    throw new InputError(
+      `give both ${label("s3-access-key-id")} and ${label("s3-secret-access-key")}, or neither (then AWS_* environment variables are used)`
+    );
+  }
+}
+function parseS3Endpoint(endpoint, label) {
+  let url;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new InputError(`${label("s3-endpoint")} ${JSON.stringify(endpoint)} is not a URL`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw new InputError(`${label("s3-endpoint")} ${url.href} is not http or https`);
+  return url;
+}
+function readTargetConfig(setting, env, label = inputName) {
+  const value = (name) => setting(name) || void 0;
+  const kind = value("target") ?? "";
+  if (!TARGET_KINDS.includes(kind)) {
+    throw new InputError(`${label("target")} must be one of ${TARGET_KINDS.join(", ")}, got ${JSON.stringify(kind)}`);
+  }
+  switch (kind) {
+    case "directory":
+      return { kind: "directory", directory: value("directory") ?? "" };
+    case "github-pages": {
+      const repository = env.GITHUB_REPOSITORY;
+      if (!repository)
+        throw new InputError(`${label("target")} github-pages needs GITHUB_REPOSITORY (set by GitHub Actions)`);
+      const history = value("pages-history") ?? "";
+      if (!PAGES_HISTORIES.includes(history)) {
+        throw new InputError(
+          `${label("pages-history")} must be one of ${PAGES_HISTORIES.join(", ")}, got ${JSON.stringify(history)}`
+        );
+      }
+      return {
+        kind: "github-pages",
+        pages: {
+          branch: checkPagesBranch(value("pages-branch") ?? "", label),
+          folder: parsePagesFolder(value("pages-folder") ?? "", label),
+          token: value("token"),
+          remoteUrl: `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${repository}.git`,
+          history
+        }
+      };
+    }
+    case "s3": {
+      const endpoint = value("s3-endpoint");
+      const s3 = {
+        bucket: value("s3-bucket") ?? "",
+        prefix: value("s3-prefix") ?? "",
+        region: value("s3-region") ?? "",
+        endpoint: endpoint === void 0 ? void 0 : parseS3Endpoint(endpoint, label),
+        forcePathStyle: parseBoolean(value("s3-force-path-style"), label("s3-force-path-style")),
+        accessKeyId: value("s3-access-key-id"),
+        secretAccessKey: value("s3-secret-access-key"),
+        sessionToken: value("s3-session-token"),
+        acl: value("s3-acl")
+      };
+      checkS3Settings(s3, label);
+      return { kind: "s3", s3 };
+    }
+  }
+}
+
 export {
+  InputError,
+  CLI_DEFAULTS,
+  parseDuration,
+  parsePositiveInteger,
+  splitList,
+  COMPRESS_MODES,
+  parseCompressMode,
   parseVersion,
   parseChannel,
   channelFor,
   compareVersions,
   layoutForPrebuilt,
+  createTarget,
   parsePublicKey,
   generateKey,
   publicKeyAsCArray,
@@ -1287,6 +1967,9 @@ export {
   runRelease,
   parseRolloutPercent,
   parseRequiredSignatures,
+  describeRelease,
   changeRollout,
-  cosign
+  cosign,
+  TARGET_SETTING_KINDS,
+  readTargetConfig
 };
