@@ -36,4 +36,10 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // CommonJS where a tool loads it so (jest's transform of action.yml).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

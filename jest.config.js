@@ -8,6 +8,8 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }],
+    // action.yml as its inputs' defaults, as the bundle reads it (scripts/bundle-options.mjs).
+    'action\\.yml$': '<rootDir>/scripts/action-defaults.cjs',
   },
   testTimeout: 60000,
   // Builds the action bundle and the device simulator once for all workers.

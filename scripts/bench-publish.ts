@@ -5,6 +5,7 @@
 import { runRelease } from '../src/release/run.js';
 import type { TargetConfig } from '../src/settings/target.js';
 import { parseSigningKey } from '../src/release/sign.js';
+import { inputLabel } from '../src/settings/label.js';
 
 const job = JSON.parse(process.argv[2]) as {
   seedHex: string;
@@ -25,6 +26,7 @@ await runRelease({
   force: false,
   maxImageBytes: 128 * 1024 * 1024,
   compress: 'none',
+  label: inputLabel,
   target: job.target,
   log: { info: () => undefined, warning: (message) => process.stderr.write(`warning: ${message}\n`) },
 });

@@ -1,6 +1,8 @@
 // esbuild options of the Node bundle (dist/ for the action and the CLI), shared by scripts/bundle.mjs and the bench's
 // publisher (scripts/bench.mjs), so that the bench measures what dist/ ships.
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import actionDefaults from './action-defaults.cjs';
 
 const ACTIONS_CORE = `${sep}node_modules${sep}@actions${sep}core${sep}lib${sep}`;
 const LAZY_OIDC = 'lazy-oidc-client';
@@ -33,6 +35,17 @@ const lazyOidcClient = {
   },
 };
 
+/** `import defaults from '.../action.yml'`: the inputs' defaults, action.yml being their one home (the CLI's too). */
+const actionYmlDefaults = {
+  name: 'action-yml-defaults',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]action\.yml$/ }, ({ path }) => ({
+      contents: actionDefaults.actionDefaultsModule(readFileSync(path, 'utf8')),
+      loader: 'js',
+    }));
+  },
+};
+
 /**
  * ESM, split into chunks that load only when a run needs them, with a require() for the odd CommonJS dependency.
  * Builtins stay ESM imports: turning each into a require read through esbuild's interop measured 0.3-0.9 MiB more per
@@ -51,5 +64,5 @@ export const nodeBundleOptions = {
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
-  plugins: [lazyOidcClient],
+  plugins: [lazyOidcClient, actionYmlDefaults],
 };

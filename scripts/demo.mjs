@@ -83,7 +83,7 @@ try {
   );
   if (!refused) throw new Error('the downgrade was not refused');
   process.stdout.write(`  ${refused.split('\n')[0]}\n`);
-  await run('verify', '--mirror', mirror, '--board', board, '--pubkey', publicHex);
+  await run('verify', '--mirror', mirror, '--board', board, '--trusted-key', publicHex);
 
   const server = createServer((request, response) => {
     try {
@@ -104,7 +104,7 @@ try {
       `\nA device polling GET ${url}/${board}/latest.txt receives (HTTP ${response.status}, ${manifest.length} bytes):\n`,
     );
     process.stdout.write(manifest.replace(/^/gm, '  '));
-    await run('verify', '--mirror', url, '--board', board, '--pubkey', publicHex);
+    await run('verify', '--mirror', url, '--board', board, '--trusted-key', publicHex);
 
     console.log('\nThe device simulator (the C++ device core with OpenSSL and POSIX sockets) polls the same URL.');
     console.log('Building it with CMake (firmware/build)...');

@@ -1,15 +1,28 @@
 // The action's entry: read inputs, run the release, set outputs. All logic lives in the library.
 import * as core from '@actions/core';
-import { InputError, parseCompressMode, parseDuration, parsePositiveInteger, splitList } from './settings/values.js';
+import { InputError } from './common/input-error.js';
 import { ReleaseError, runRelease, type ReleaseOptions, type ReleaseResult } from './release/run.js';
-import { parseRequiredSignatures, parseRolloutPercent } from './maintain/resign.js';
+import { prebuiltImage, type ChipFamily } from './release/flash-layout.js';
+import { parseSigningKeys, type SigningKey } from './release/sign.js';
+import { inputLabel } from './settings/label.js';
+import { SETTINGS, type Setting } from './settings/declarations.js';
 import { readTargetConfig, type TargetConfig } from './settings/target.js';
-import { parsePublicKey, parseSigningKeys, type SigningKey } from './release/sign.js';
+import { splitList } from './settings/values.js';
 
 // Defaults live in action.yml alone: the runner sets every input that has one.
 const input = (name: string): string => core.getInput(name);
-const optional = (name: string): string | undefined => input(name) || undefined;
 const flag = (name: string): boolean => core.getBooleanInput(name);
+
+/** A declared setting from its input: undefined when empty; a switch through getBooleanInput, as the runner reads it. */
+function setting<T>(declared: Setting<T>): T | undefined {
+  if (declared.metavar === undefined) return flag(declared.input) as T;
+  const text = input(declared.input);
+  return text ? declared.parse(text, declared.input) : undefined;
+}
+
+/** A declared repeatable setting from its list input (one per line, or separated by commas). */
+const settings = <T>(declared: Setting<T>): T[] =>
+  splitList(input(declared.input)).map((text) => declared.parse(text, declared.input));
 
 /** Registers every form of a secret a log line could contain, line by line (masks do not span lines). */
 function maskSecret(value: string | undefined): void {
@@ -30,27 +43,31 @@ function readSigningKeys(): SigningKey[] {
   return keys;
 }
 
-function readFirmware(environments: string[]): Array<{ board: string; path: string }> {
+/** With build false: the prebuilt images, each with its chip (chip-family, or a gzip image's ESP8266) and layout. */
+async function readFirmware(environments: string[], chipFamily: ChipFamily | undefined) {
   const lines = splitList(input('firmware'));
+  let images: Array<{ board: string; path: string }>;
   if (lines.length === 1 && !lines[0].includes('=')) {
     if (environments.length !== 1) {
       throw new InputError(
         'firmware is a single path: name its board with exactly one entry in environments, or write board=path',
       );
     }
-    return [{ board: environments[0], path: lines[0] }];
+    images = [{ board: environments[0], path: lines[0] }];
+  } else {
+    images = lines.map((line) => {
+      const equals = line.indexOf('=');
+      if (equals < 1) throw new InputError(`firmware line ${JSON.stringify(line)} is not board=path`);
+      return { board: line.slice(0, equals).trim(), path: line.slice(equals + 1).trim() };
+    });
   }
-  return lines.map((line) => {
-    const equals = line.indexOf('=');
-    if (equals < 1) throw new InputError(`firmware line ${JSON.stringify(line)} is not board=path`);
-    return { board: line.slice(0, equals).trim(), path: line.slice(equals + 1).trim() };
-  });
+  return Promise.all(images.map(async (image) => ({ ...image, ...(await prebuiltImage(image.path, chipFamily)) })));
 }
 
 function readTarget(): TargetConfig {
-  const token = optional('token');
-  const secretAccessKey = optional('s3-secret-access-key');
-  const sessionToken = optional('s3-session-token');
+  const token = input('token') || undefined;
+  const secretAccessKey = input('s3-secret-access-key') || undefined;
+  const sessionToken = input('s3-session-token') || undefined;
   // The SDK also reads AWS_* from the environment: mask those values too.
   [token, secretAccessKey, sessionToken, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN].forEach(
     maskSecret,
@@ -58,37 +75,38 @@ function readTarget(): TargetConfig {
   return readTargetConfig(input, process.env);
 }
 
-function readOptions(): ReleaseOptions {
+async function readOptions(): Promise<ReleaseOptions> {
   const signingKeys = readSigningKeys();
   const environments = splitList(input('environments'));
   const build = flag('build');
-  const expiresIn = optional('expires-in');
-  const keepVersions = optional('keep-versions');
-  const rollout = optional('rollout');
+  // Checked whether or not it is used (prebuilt images only): a bad value is a bad value.
+  const chipFamily = setting(SETTINGS.chipFamily);
   return {
     ref: process.env.GITHUB_REF,
-    version: optional('version'),
-    channel: optional('channel'),
+    version: input('version') || undefined,
+    channel: setting(SETTINGS.channel),
     projectDir: input('project-dir'),
     environments,
     build,
-    firmware: build ? [] : readFirmware(environments),
+    platformioVersion: setting(SETTINGS.platformioVersion),
+    firmware: build ? [] : await readFirmware(environments, chipFamily),
     signingKeys,
-    nextReleaseKeys: splitList(input('trusted-keys')).map((key) => parsePublicKey(key, 'trusted-keys')),
-    allowLockout: flag('allow-lockout'),
-    expiresInSeconds: expiresIn === undefined ? undefined : parseDuration(expiresIn, 'expires-in'),
-    force: flag('force'),
-    followStable: flag('follow-stable'),
-    rollout: rollout === undefined ? undefined : parseRolloutPercent(rollout, 'rollout'),
-    requiredSignatures: parseRequiredSignatures(input('required-signatures'), 'required-signatures'),
-    maxImageBytes: parsePositiveInteger(input('max-image-size'), 'max-image-size'),
-    compress: parseCompressMode(input('compress'), 'compress'),
-    keepVersions: keepVersions === undefined ? undefined : parsePositiveInteger(keepVersions, 'keep-versions'),
+    nextReleaseKeys: settings(SETTINGS.trustedKeys),
+    allowLockout: setting(SETTINGS.allowLockout) as boolean,
+    expiresInSeconds: setting(SETTINGS.expiresIn),
+    force: setting(SETTINGS.force) as boolean,
+    followStable: setting(SETTINGS.followStable),
+    rollout: setting(SETTINGS.rollout),
+    requiredSignatures: setting(SETTINGS.requiredSignatures),
+    maxImageBytes: setting(SETTINGS.maxImageSize) as number,
+    compress: setting(SETTINGS.compress) ?? 'auto',
+    keepVersions: setting(SETTINGS.keepVersions),
     target: readTarget(),
     releaseAssets: flag('release-assets')
       ? { token: input('token'), repository: process.env.GITHUB_REPOSITORY ?? '' }
       : undefined,
     attest: flag('attest') ? { token: input('token'), repository: requireRepository('attest') } : undefined,
+    label: inputLabel,
     log: { info: core.info, warning: core.warning, group: core.group, mask: core.setSecret },
   };
 }
@@ -150,7 +168,7 @@ async function writeOutputs(result: ReleaseResult): Promise<void> {
 
 export async function run(): Promise<void> {
   try {
-    await writeOutputs(await runRelease(readOptions()));
+    await writeOutputs(await runRelease(await readOptions()));
   } catch (error) {
     if (error instanceof ReleaseError && error.published) await writeOutputs(error.published);
     core.setFailed(error instanceof Error ? error.message : String(error));

@@ -3,10 +3,8 @@
 // cosigning (k of n), which adds a signature without changing the signed bytes
 // and promotes a staged manifest once it carries enough.
 import { signBytes } from '../protocol/crypto.js';
-import { InputError } from '../settings/values.js';
 import {
   formatSignatureLine,
-  FULL_ROLLOUT,
   manifestPath,
   MAX_REQUIRED_SIGNATURES,
   MAX_SEQ,
@@ -23,26 +21,6 @@ import type { MirrorTarget } from '../mirror/target.js';
 import { signManifest, type SigningKey } from '../release/sign.js';
 import { writeSite } from '../site/page.js';
 import { compareVersions } from '../release/version.js';
-
-/** `25` → 25; a whole percentage from 0 to 100. */
-export function parseRolloutPercent(text: string, name: string): number {
-  const trimmed = text.trim().replace(/%$/, '');
-  const value = /^(0|[1-9]\d{0,2})$/.test(trimmed) ? Number(trimmed) : NaN;
-  if (!(value >= 0 && value <= FULL_ROLLOUT))
-    throw new InputError(`${name} must be a whole percentage from 0 to 100, got ${JSON.stringify(text)}`);
-  return value;
-}
-
-/** k of the k-of-n threshold: 1 to MAX_REQUIRED_SIGNATURES. */
-export function parseRequiredSignatures(text: string, name: string): number {
-  const count = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
-  if (!(count >= 1 && count <= MAX_REQUIRED_SIGNATURES)) {
-    throw new InputError(
-      `${name} must be a whole number from 1 to ${MAX_REQUIRED_SIGNATURES} (devices trust at most that many keys), got ${JSON.stringify(text)}`,
-    );
-  }
-  return count;
-}
 
 export interface ManifestLocation {
   board: string;

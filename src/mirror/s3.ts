@@ -117,29 +117,6 @@ function describeFailure(error: unknown): string {
   return text;
 }
 
-/** The signing keys: the configured pair, or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN (as OIDC's configure-aws-credentials exports them). */
-function credentialsOf(config: S3Config): Credentials {
-  if (config.accessKeyId && config.secretAccessKey) {
-    return {
-      accessKeyId: config.accessKeyId,
-      secretAccessKey: config.secretAccessKey,
-      sessionToken: config.sessionToken || undefined,
-    };
-  }
-  const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN } = process.env;
-  if (!AWS_ACCESS_KEY_ID || !AWS_SECRET_ACCESS_KEY) {
-    throw new Error(
-      'the s3 target has no credentials: set s3-access-key-id and s3-secret-access-key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY ' +
-        '(for example through aws-actions/configure-aws-credentials); AWS profiles, instance roles and web-identity files are not read',
-    );
-  }
-  return {
-    accessKeyId: AWS_ACCESS_KEY_ID,
-    secretAccessKey: AWS_SECRET_ACCESS_KEY,
-    sessionToken: AWS_SESSION_TOKEN || undefined,
-  };
-}
-
 /** DNS-safe bucket names can be addressed virtual-hosted; others (dots break the TLS wildcard) only path-style, as the SDK does. */
 const VIRTUAL_HOST_BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 
@@ -163,7 +140,11 @@ export class S3Target implements MirrorTarget {
     this.acl = config.acl || undefined;
     this.description = `s3://${this.bucket}/${this.prefix}`;
     this.region = config.region || process.env.AWS_REGION || DEFAULT_S3_REGION;
-    this.credentials = credentialsOf(config);
+    this.credentials = {
+      accessKeyId: config.accessKeyId,
+      secretAccessKey: config.secretAccessKey,
+      sessionToken: config.sessionToken || undefined,
+    };
     this.idleTimeoutMs = config.idleTimeoutMs ?? DEFAULT_S3_IDLE_TIMEOUT_MS;
     const endpoint = config.endpoint ?? new URL(`https://s3.${this.region}.amazonaws.com`);
     const basePath = endpoint.pathname.replace(/\/*$/, '/');

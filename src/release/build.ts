@@ -75,14 +75,18 @@ async function hasPio(): Promise<boolean> {
   );
 }
 
-/** Finds `pio`, installing PlatformIO with pip (as PlatformIO's CI guide does) when it is missing. */
-export async function ensurePio(log: Reporter): Promise<void> {
+/**
+ * Finds `pio`, installing PlatformIO with pip (as PlatformIO's CI guide does) when it is missing: `version`
+ * (platformio-version) pinned, so a new PlatformIO release does not change a build unannounced.
+ */
+export async function ensurePio(log: Reporter, version?: string): Promise<void> {
   if (await hasPio()) return;
+  const requirement = version ? `platformio==${version}` : 'platformio';
   log.warning(
-    'pio was not found on PATH: installing PlatformIO with pip (add a setup step with a cache to save this time)',
+    `pio was not found on PATH: installing ${requirement} with pip (add a setup step with a cache to save this time)`,
   );
   try {
-    await execFileAsync('python3', ['-m', 'pip', 'install', '--user', '--upgrade', 'platformio'], {
+    await execFileAsync('python3', ['-m', 'pip', 'install', '--user', '--upgrade', requirement], {
       maxBuffer: 64 << 20,
       env: environmentWithoutSecrets(),
     });

@@ -6,6 +6,7 @@ import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { environmentWithoutSecrets, execFileAsync } from './build.js';
 import type { Reporter } from '../common/reporter.js';
+import { InputError } from '../common/input-error.js';
 
 /** The chip families ESP Web Tools 10 flashes (its Build["chipFamily"]). */
 export const CHIP_FAMILIES = [
@@ -156,32 +157,38 @@ export async function readFlashLayout(
 }
 
 /**
- * The layout of a prebuilt image (CLI publish): the OTA image alone, which only
- * suits the ESP8266. The chip comes from `--chip-family`, or from the image where
- * that is unambiguous: a gzip image (0x1f 0x8b) boots only on an ESP8266. An
- * 0xE9 image header has no chip id on the ESP8266, so it tells nothing.
+ * The chip of a prebuilt image (CLI publish) and its flash layout: the OTA image
+ * alone, which suits only the ESP8266 (an ESP32's first install also needs the
+ * bootloader and partition table, which only the action's build reads from
+ * PlatformIO). The chip comes from `--chip-family`, or from the image where that
+ * is unambiguous: a gzip image (0x1f 0x8b) boots only on an ESP8266. An 0xE9
+ * image header has no chip id on the ESP8266, so it tells nothing.
  */
-export async function layoutForPrebuilt(
+export async function prebuiltImage(
   imageFile: string,
-  chipFamily: string | undefined,
-  option = 'chip family',
-): Promise<FlashLayout | undefined> {
-  if (chipFamily !== undefined) return layoutForChipFamily(chipFamily, option);
-  // Two bytes, not the image: a missing file is reported by the release, with the other input checks.
+  chipFamily: ChipFamily | undefined,
+): Promise<{ chipFamily?: ChipFamily; flash?: FlashLayout }> {
+  const chip = chipFamily ?? ((await startsWithGzip(imageFile)) ? 'ESP8266' : undefined);
+  return chip === 'ESP8266'
+    ? { chipFamily: chip, flash: { chipFamily: chip, parts: [], appOffset: 0 } }
+    : { chipFamily: chip };
+}
+
+/** Two bytes, not the image: a missing file is reported by the release, with the other input checks. */
+async function startsWithGzip(imageFile: string): Promise<boolean> {
   const head = Buffer.alloc(2);
   const file = await open(imageFile, 'r').catch(() => undefined);
   await file?.read(head, 0, 2, 0).finally(() => file.close());
-  return head[0] === 0x1f && head[1] === 0x8b ? layoutForChipFamily('ESP8266', option) : undefined;
+  return head[0] === 0x1f && head[1] === 0x8b;
 }
 
-/** `option`: the setting as the user wrote it, for messages. */
-function layoutForChipFamily(name: string, option: string): FlashLayout {
-  if (!isChipFamily(name))
-    throw new Error(`${option} ${JSON.stringify(name)} is not one of ${CHIP_FAMILIES.join(', ')}`);
-  if (name !== 'ESP8266') {
-    throw new Error(
-      `${option} ${name}: a first install on ${name} needs the bootloader and partition table too: publish from the action's build (it reads them from pio project metadata)`,
+/** A chip family as users write it, in any case and with or without the dash (`esp32s3`, as esptool spells it). */
+export function parseChipFamily(text: string, name: string): ChipFamily {
+  const key = (family: string) => family.toLowerCase().replace(/[-_\s]/g, '');
+  const family = CHIP_FAMILIES.find((candidate) => key(candidate) === key(text));
+  if (family === undefined)
+    throw new InputError(
+      `${name} ${JSON.stringify(text)} is not a chip family: one of ${CHIP_FAMILIES.join(', ')} (any case)`,
     );
-  }
-  return { chipFamily: name, parts: [], appOffset: 0 };
+  return family;
 }

@@ -4,7 +4,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { InputError } from '../settings/values.js';
+import { InputError } from '../common/input-error.js';
 import { READ_CHUNK_BYTES, readChunks } from '../common/read-chunks.js';
 
 /** ESP8266/ESP32 application images start with 0xE9; the ESP8266 boot loader also unpacks gzip. */
@@ -26,14 +26,13 @@ export interface ImageInfo {
  * to copy over the running image. eboot checks nothing else: an image it
  * cannot inflate would be half-copied over the running one.
  */
-export async function checkImage(path: string, maxBytes: number): Promise<ImageInfo> {
+/** `limitName`: the max-image-size setting as the user wrote it. */
+export async function checkImage(path: string, maxBytes: number, limitName = 'max-image-size'): Promise<ImageInfo> {
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) throw new InputError(`firmware image ${path} does not exist or is not a file`);
   if (info.size === 0) throw new InputError(`firmware image ${path} is empty`);
   if (info.size > maxBytes) {
-    throw new InputError(
-      `firmware image ${path} is ${info.size} bytes, over the limit of ${maxBytes} (max-image-size)`,
-    );
+    throw new InputError(`firmware image ${path} is ${info.size} bytes, over the limit of ${maxBytes} (${limitName})`);
   }
   const head = Buffer.alloc(2);
   const trailer = Buffer.alloc(4);
@@ -51,7 +50,7 @@ export async function checkImage(path: string, maxBytes: number): Promise<ImageI
     );
   }
   if (!gzip) return { gzip, size: info.size };
-  const inflatedSize = await checkInflated(path, maxBytes);
+  const inflatedSize = await checkInflated(path, maxBytes, limitName);
   if (trailer.readUInt32LE(0) !== inflatedSize % 2 ** 32) {
     throw new InputError(
       `gzip image ${path} inflates to ${inflatedSize} bytes but its last 4 bytes say ${trailer.readUInt32LE(0)}: ` +
@@ -117,7 +116,7 @@ async function firstMemberEnd(path: string): Promise<number> {
 }
 
 /** Inflates the image as a stream: its first byte must be 0xE9 and its length within maxBytes. */
-async function checkInflated(path: string, maxBytes: number): Promise<number> {
+async function checkInflated(path: string, maxBytes: number, limitName: string): Promise<number> {
   let inflatedSize = 0;
   try {
     for await (const chunk of gunzipChunks(path)) {
@@ -129,7 +128,7 @@ async function checkInflated(path: string, maxBytes: number): Promise<number> {
       inflatedSize += chunk.length;
       if (inflatedSize > maxBytes) {
         throw new InputError(
-          `gzip image ${path} inflates to more than ${maxBytes} bytes, over the limit (max-image-size)`,
+          `gzip image ${path} inflates to more than ${maxBytes} bytes, over the limit (${limitName})`,
         );
       }
     }

@@ -15,12 +15,15 @@ import {
 } from '../protocol/manifest.js';
 import { noteLive } from '../common/interrupt.js';
 import type { SignedRelease } from './sign.js';
+import { inputLabel, type Label } from '../settings/label.js';
 import { INDEX_JSON, readPageListing, writeSite, type PageListing } from '../site/page.js';
 import { writeWebInstallFiles } from '../site/web-install.js';
 import { compareVersions } from './version.js';
 import { ConflictError, type MirrorSession, type MirrorTarget } from '../mirror/target.js';
 
 export interface PublishOptions {
+  /** Names settings in messages as the user wrote them (force, keep-versions); default: the action's input names. */
+  label?: Label;
   /** Re-publish a version equal to the one in the mirror (never a lower one). */
   force?: boolean;
   /** Keep only the newest N (at least 1, parsed by the front doors) images per board and channel (the current one always stays). */
@@ -125,7 +128,7 @@ async function plan(
       );
     } else if (refused) {
       throw new Error(
-        `${release.version} is already published for ${release.board} (${release.channel}) in ${where}; use --force (force: true) to re-publish the same version`,
+        `${release.version} is already published for ${release.board} (${release.channel}) in ${where}; use ${(options.label ?? inputLabel)('force')} to re-publish the same version`,
       );
     }
     if (order === 0 && supersededBy === undefined && options.republish)
@@ -185,7 +188,10 @@ class LiveProgress {
   private writing?: Planned;
   step = 'the manifests';
 
-  constructor(private readonly where: string) {}
+  constructor(
+    private readonly where: string,
+    private readonly label: Label,
+  ) {}
 
   async write(session: MirrorSession, entry: Planned): Promise<void> {
     this.writing = entry;
@@ -201,7 +207,7 @@ class LiveProgress {
     if (this.live.length === 0 && this.writing === undefined) return undefined;
     const live = this.live.length ? `Live in ${this.where}: ${this.live.map(name).join(', ')}. ` : '';
     const writing = this.writing ? `Possibly live (its write was under way): ${name(this.writing)}. ` : '';
-    return `${live}${writing}Not done: ${this.step}. Run the same publish again to finish it (no --force needed).`;
+    return `${live}${writing}Not done: ${this.step}. Run the same publish again to finish it (no ${this.label('force')} needed).`;
   }
 }
 
@@ -221,13 +227,14 @@ async function publishAttempt(
     await writeWebInstallFiles(session, entry.release);
   }
   const current = planned.filter((entry) => entry.supersededBy === undefined);
-  const progress = new LiveProgress(target.description);
+  const label = options.label ?? inputLabel;
+  const progress = new LiveProgress(target.description, label);
   // On Pages nothing is live before the push, which ends the transaction.
   const forget = target.commitsAtEnd ? () => undefined : noteLive(() => progress.describe());
   try {
     for (const entry of current.filter(({ finished }) => !finished)) await progress.write(session, entry);
     if (options.keepVersions !== undefined) {
-      progress.step = 'retention (keep-versions), then the release page';
+      progress.step = `retention (${label('keep-versions')}), then the release page`;
       // A staged release does not change what latest.txt names, so it prunes nothing.
       for (const entry of current.filter(({ release }) => !release.staged))
         await applyRetention(session, entry, options.keepVersions);

@@ -6,14 +6,13 @@ import { ATTESTATION_FIELD, attestImage, verifyCommand, type AttestationRequest 
 import { buildEnvironment, ensurePio, listEnvironments } from './build.js';
 import type { Reporter } from '../common/reporter.js';
 import { publishReleases, type PublishedManifest } from './publish.js';
-import type { MirrorSession } from '../mirror/target.js';
+import type { MirrorSession, MirrorTarget } from '../mirror/target.js';
 import { createTarget } from '../mirror/factory.js';
 import { hashFile } from '../protocol/crypto.js';
 import { channelsBehind, recordChannel } from './follow-stable.js';
 import {
   FULL_ROLLOUT,
   imageFileName,
-  isValidBoard,
   manifestPath,
   MAX_SEQ,
   openManifest,
@@ -22,7 +21,7 @@ import {
 } from '../protocol/manifest.js';
 import { checkImage, gunzipImage, gzipImage } from './image.js';
 import { holdTemporary } from '../common/interrupt.js';
-import { InputError, type CompressMode } from '../settings/values.js';
+import { checkBoard, type CompressMode } from '../settings/values.js';
 import {
   findLockout,
   lockoutKeys,
@@ -31,9 +30,9 @@ import {
   type SigningKey,
   type SigningPolicy,
 } from './sign.js';
-import { INSTALL_FOLDER } from '../site/page.js';
 import type { TargetConfig } from '../settings/target.js';
-import { readFlashLayout, type FlashLayout } from './flash-layout.js';
+import type { Label } from '../settings/label.js';
+import { readFlashLayout, type ChipFamily, type FlashLayout } from './flash-layout.js';
 import { channelFor, isPrerelease, parseVersion, tagFromRef, versionFromTag } from './version.js';
 
 /** Version compiled into CI builds that release nothing. */
@@ -49,6 +48,8 @@ export interface ReleaseOptions {
   /** Empty: every environment in platformio.ini. */
   environments: string[];
   build: boolean;
+  /** The PlatformIO release pip installs when pio is missing (platformio-version); undefined: the newest. */
+  platformioVersion?: string;
   /** Prebuilt images when build is false, with their flash layout when known (CLI --chip-family). */
   firmware: BuiltImage[];
   signingKeys: SigningKey[];
@@ -75,11 +76,15 @@ export interface ReleaseOptions {
   /** Build provenance for every image (attest: true). */
   attest?: AttestationRequest;
   log: Reporter;
+  /** Names settings in messages as the user wrote them: the action's inputs, or the CLI's flags. */
+  label: Label;
 }
 
 export interface BuiltImage {
   board: string;
   path: string;
+  /** The chip, when known: from the flash layout of a build, or given for a prebuilt image. */
+  chipFamily?: ChipFamily;
   flash?: FlashLayout;
 }
 
@@ -112,7 +117,7 @@ async function buildAll(options: ReleaseOptions, version: string, release: boole
   const environments = options.environments.length
     ? options.environments
     : checkBoards(await listEnvironments(options.projectDir));
-  await ensurePio(options.log);
+  await ensurePio(options.log, options.platformioVersion);
   const built = [];
   for (const board of environments) {
     const path = await buildEnvironment(options.projectDir, board, version, options.log);
@@ -129,19 +134,19 @@ async function buildAll(options: ReleaseOptions, version: string, release: boole
  * would never boot, so gzip for an ESP32 is refused. An image that is
  * already gzip is published as it is.
  */
-function wantsGzip(options: ReleaseOptions, { board, flash }: BuiltImage, alreadyGzip: boolean): boolean {
-  const chip = flash?.chipFamily;
+function wantsGzip(options: ReleaseOptions, { board, flash, chipFamily }: BuiltImage, alreadyGzip: boolean): boolean {
+  const chip = flash?.chipFamily ?? chipFamily;
   if (chip?.startsWith('ESP32') && (alreadyGzip || options.compress === 'gzip')) {
     throw new ReleaseError(
       `${board} is an ${chip}: ESP32's Update does not inflate gzip images, so they cannot be published for it ` +
-        `(${alreadyGzip ? 'the image is gzip' : 'compress is gzip'}; use compress: auto or none)`,
+        `(${alreadyGzip ? 'the image is gzip' : `${options.label('compress')} is gzip`}; use auto or none)`,
     );
   }
   if (alreadyGzip || options.compress === 'none') return false;
   if (options.compress === 'gzip' || chip === 'ESP8266') return true;
   if (chip === undefined) {
     options.log.info(
-      `${board}: chip unknown (not reported by PlatformIO, or a prebuilt image without --chip-family), published uncompressed`,
+      `${board}: chip unknown (not reported by PlatformIO, or a prebuilt image without ${options.label('chip-family')}), published uncompressed`,
     );
   }
   return false;
@@ -157,7 +162,7 @@ async function servedImage(
   firmware: BuiltImage,
   folder: () => Promise<string>,
 ): Promise<{ imageFile: string; rawImage?: string }> {
-  const { gzip, size } = await checkImage(firmware.path, options.maxImageBytes);
+  const { gzip, size } = await checkImage(firmware.path, options.maxImageBytes, options.label('max-image-size'));
   if (!wantsGzip(options, firmware, gzip)) {
     if (!gzip || !firmware.flash) return { imageFile: firmware.path };
     const rawImage = join(await folder(), `${firmware.board}.bin`);
@@ -167,7 +172,7 @@ async function servedImage(
   const target = join(await folder(), `${firmware.board}.bin.gz`);
   const started = Date.now();
   await gzipImage(firmware.path, target);
-  const { size: compressed } = await checkImage(target, options.maxImageBytes);
+  const { size: compressed } = await checkImage(target, options.maxImageBytes, options.label('max-image-size'));
   // Incompressible bytes: gzip would only cost download and the time eboot takes to inflate.
   if (compressed >= size) {
     options.log.info(`${firmware.board}: gzip ${size} -> ${compressed} bytes is not smaller: published uncompressed`);
@@ -199,9 +204,15 @@ async function previewLockouts(options: ReleaseOptions, built: BuiltImage[]): Pr
   if (keys.length === 0) return [];
   const lockouts = [];
   for (const { board, path } of built) {
-    const lockout = await checkImage(path, options.maxImageBytes).then(
+    const lockout = await checkImage(path, options.maxImageBytes, options.label('max-image-size')).then(
       ({ gzip }) =>
-        findLockout({ imageFile: path, board, version: CI_BUILD_VERSION }, gzip, keys, options.requiredSignatures),
+        findLockout(
+          { imageFile: path, board, version: CI_BUILD_VERSION },
+          gzip,
+          keys,
+          options.requiredSignatures,
+          options.label,
+        ),
       (error: Error) => error.message,
     );
     if (lockout === undefined) continue;
@@ -211,21 +222,7 @@ async function previewLockouts(options: ReleaseOptions, built: BuiltImage[]): Pr
   return lockouts;
 }
 
-/** Board names become folders of the mirror: refuse bad ones before anything is built. */
-export function checkBoard(board: string, name = 'board'): string {
-  if (!isValidBoard(board)) {
-    throw new InputError(
-      `${name} ${JSON.stringify(board)} is invalid: use letters, digits, '_', '-' and '.' (not first), at most 64`,
-    );
-  }
-  if (board === INSTALL_FOLDER)
-    throw new InputError(
-      `${name} ${JSON.stringify(board)} is taken: the release page keeps ESP Web Tools in ${INSTALL_FOLDER}/`,
-    );
-  return board;
-}
-
-const checkBoards = (boards: string[]): string[] => boards.map((board) => checkBoard(board));
+const checkBoards = (boards: string[]): string[] => boards.map((board) => checkBoard(board, 'board'));
 
 /**
  * Records each non-stable channel in its board's index; for a stable release,
@@ -306,23 +303,58 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
   }
 }
 
+/** Folds a phase's log lines under `title` where the reporter can (the Actions log), as the build does per environment. */
+const phase = <T>(options: ReleaseOptions, title: string, work: () => Promise<T>): Promise<T> =>
+  options.log.group ? options.log.group(title, work) : work();
+
 async function signAndPublish(
   options: ReleaseOptions,
   { tag, version, channel }: { tag: string | undefined; version: string; channel: string },
   built: BuiltImage[],
   compressedFolder: () => Promise<string>,
 ): Promise<ReleaseResult> {
-  const expires =
-    options.expiresInSeconds === undefined ? undefined : Math.floor(Date.now() / 1000) + options.expiresInSeconds;
-  const policy: SigningPolicy = {
+  const policy = signingPolicy(options);
+  const { signed, attestations } = await phase(options, `sign ${version} (${channel})`, () =>
+    signAll(options, policy, { version, channel }, built, compressedFolder),
+  );
+  const lockouts = signed.flatMap((release) => (release.lockout === undefined ? [] : [release.lockout]));
+  for (const lockout of lockouts)
+    options.log.warning(`${options.label('allow-lockout')} is set, publishing anyway: ${lockout}`);
+  const target = await createTarget(options.target, options.log);
+  const manifests = await phase(options, `publish to ${target.description}`, () =>
+    publishAll(options, policy, signed, target),
+  );
+  const result = { version, channel, built, manifests, lockouts, ...(options.attest ? { attestations } : {}) };
+  if (options.releaseAssets) {
+    await phase(options, 'release assets', () =>
+      attachAssets(options, { tag: tag as string, version, target: target.description }, signed, result),
+    );
+  }
+  return result;
+}
+
+function signingPolicy(options: ReleaseOptions): SigningPolicy {
+  return {
     keys: options.signingKeys,
     nextReleaseKeys: options.nextReleaseKeys,
     allowLockout: options.allowLockout,
     maxImageBytes: options.maxImageBytes,
-    expires,
+    expires:
+      options.expiresInSeconds === undefined ? undefined : Math.floor(Date.now() / 1000) + options.expiresInSeconds,
     rollout: options.rollout,
     requiredSignatures: options.requiredSignatures,
+    label: options.label,
   };
+}
+
+/** Each image as served (gzip where wanted), attested when asked, signed. */
+async function signAll(
+  options: ReleaseOptions,
+  policy: SigningPolicy,
+  { version, channel }: { version: string; channel: string },
+  built: BuiltImage[],
+  compressedFolder: () => Promise<string>,
+): Promise<{ signed: SignedRelease[]; attestations: NonNullable<ReleaseResult['attestations']> }> {
   const staged = new Set(options.signingKeys.map((key) => key.keyId)).size < (options.requiredSignatures ?? 1);
   const signed: SignedRelease[] = [];
   const attestations: NonNullable<ReleaseResult['attestations']> = [];
@@ -341,9 +373,16 @@ async function signAndPublish(
     const release = await signRelease({ ...served, board, version, channel, file, flash, extra }, policy);
     signed.push({ ...release, staged });
   }
-  const lockouts = signed.flatMap((release) => (release.lockout === undefined ? [] : [release.lockout]));
-  for (const lockout of lockouts) options.log.warning(`allow-lockout is set, publishing anyway: ${lockout}`);
-  const target = await createTarget(options.target, options.log);
+  return { signed, attestations };
+}
+
+/** Publishes, then says what each manifest became: published, staged for cosign, finished, or superseded. */
+async function publishAll(
+  options: ReleaseOptions,
+  policy: SigningPolicy,
+  signed: SignedRelease[],
+  target: MirrorTarget,
+): Promise<PublishedManifest[]> {
   const manifests = await publishReleases(target, signed, {
     force: options.force,
     keepVersions: options.keepVersions,
@@ -351,42 +390,48 @@ async function signAndPublish(
     republish: (release, previous) => carryForward(release, previous, policy),
     trustedKeys: lockoutKeys(options.nextReleaseKeys, options.signingKeys),
     warn: options.log.warning,
+    label: options.label,
   });
+  const staged = signed.some((release) => release.staged);
+  const where = target.description;
   for (const manifest of manifests) {
-    if (manifest.supersededBy === undefined && staged) {
-      options.log.info(
-        `staged ${manifest.version} for ${manifest.board} (${manifest.channel}) in ${target.description}: ${manifest.manifest}, ` +
-          `signed by ${options.signingKeys.length} of the ${options.requiredSignatures} keys devices require; devices keep the current release until \`static-ota cosign\` adds the rest`,
-      );
-    } else if (manifest.finished) {
-      options.log.info(
-        `finished publishing ${manifest.version} for ${manifest.board} (${manifest.channel}) to ${target.description}: ${manifest.manifest} already offered this image; the rest (release page) is now done`,
-      );
-    } else if (manifest.supersededBy === undefined) {
-      options.log.info(
-        `published ${manifest.version} for ${manifest.board} (${manifest.channel}) to ${target.description}: ${manifest.manifest}`,
-      );
-    } else {
+    const what = `${manifest.version} for ${manifest.board} (${manifest.channel})`;
+    if (manifest.supersededBy !== undefined) {
       options.log.warning(
         `${manifest.image} was added, but a concurrent run published ${manifest.supersededBy} meanwhile, so ${manifest.manifest} keeps offering ${manifest.supersededBy}`,
       );
+    } else if (staged) {
+      options.log.info(
+        `staged ${what} in ${where}: ${manifest.manifest}, signed by ${options.signingKeys.length} of the ${options.requiredSignatures} keys devices require; devices keep the current release until \`static-ota cosign\` adds the rest`,
+      );
+    } else if (manifest.finished) {
+      options.log.info(
+        `finished publishing ${what} to ${where}: ${manifest.manifest} already offered this image; the rest (release page) is now done`,
+      );
+    } else {
+      options.log.info(`published ${what} to ${where}: ${manifest.manifest}`);
     }
   }
-  if (options.releaseAssets) {
-    try {
-      // Loaded only when asked for: @actions/github is large.
-      const { attachSignedReleases } = await import('./release-assets.js');
-      await attachSignedReleases(
-        { ...options.releaseAssets, tag: tag as string, prerelease: isPrerelease(version) },
-        signed,
-      );
-    } catch (error) {
-      throw new ReleaseError(
-        `the mirror is published (${target.description}), but attaching the release assets failed: ${(error as Error).message}. ` +
-          'To attach them, re-run with build: false, force: true and the published images as firmware (identical images are kept).',
-        { version, channel, built, manifests, lockouts, ...(options.attest ? { attestations } : {}) },
-      );
-    }
+  return manifests;
+}
+
+/** The GitHub Release of the tag gets the images and manifests; a failure says the mirror is published already. */
+async function attachAssets(
+  options: ReleaseOptions,
+  { tag, version, target }: { tag: string; version: string; target: string },
+  signed: SignedRelease[],
+  published: ReleaseResult,
+): Promise<void> {
+  const releaseAssets = options.releaseAssets as NonNullable<ReleaseOptions['releaseAssets']>;
+  try {
+    // Loaded only when asked for: @actions/github is large.
+    const { attachSignedReleases } = await import('./release-assets.js');
+    await attachSignedReleases({ ...releaseAssets, tag, prerelease: isPrerelease(version) }, signed);
+  } catch (error) {
+    throw new ReleaseError(
+      `the mirror is published (${target}), but attaching the release assets failed: ${(error as Error).message}. ` +
+        'To attach them, re-run with build: false, force: true and the published images as firmware (identical images are kept).',
+      published,
+    );
   }
-  return { version, channel, built, manifests, lockouts, ...(options.attest ? { attestations } : {}) };
 }

@@ -2,8 +2,9 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { hashFile, keyIdOf, privateKeyOf, publicKeyOf, signBytes, PUBLIC_KEY_LENGTH } from '../protocol/crypto.js';
 import { checkImage, findEmbeddedKeys } from './image.js';
-import { InputError } from '../settings/values.js';
+import { InputError } from '../common/input-error.js';
 import type { FlashLayout } from './flash-layout.js';
+import { inputLabel, type Label } from '../settings/label.js';
 import {
   checkTrustedKey,
   formatSignatureLine,
@@ -168,6 +169,8 @@ export interface SigningPolicy {
    */
   nextReleaseKeys?: readonly Uint8Array[];
   allowLockout?: boolean;
+  /** Names settings in messages as the user wrote them; default: the action's input names. */
+  label?: Label;
   /** max-image-size; absent (library callers), only the protocol's bound (MAX_IMAGE_SIZE) applies. */
   maxImageBytes?: number;
   /** Unix seconds written as `expires=`. */
@@ -210,6 +213,7 @@ export async function findLockout(
   gzip: boolean,
   keys: readonly Uint8Array[],
   required = 1,
+  label: Label = inputLabel,
 ): Promise<string | undefined> {
   let found: Set<number>;
   try {
@@ -227,7 +231,7 @@ export async function findLockout(
   return (
     `lockout guard: ${image} (${input.board} ${input.version}) does not contain ${wanted} able to sign the next release: ${listed}. ` +
     'Devices running it would refuse every later update. Compile the public key into the firmware ' +
-    '(static-ota keygen prints it as a C array), list the keys it trusts in trusted-keys, or set allow-lockout if this is deliberate.'
+    `(static-ota keygen prints it as a C array), list the keys it trusts in ${label('trusted-keys')}, or set ${label('allow-lockout')} if this is deliberate.`
   );
 }
 
@@ -243,13 +247,19 @@ export function lockoutKeys(
 
 /** Checks the image, applies the lockout guard, hashes the image and signs its manifest. */
 export async function signRelease(input: ReleaseInput, policy: SigningPolicy): Promise<SignedRelease> {
-  const { gzip, inflatedSize } = await checkImage(input.imageFile, policy.maxImageBytes ?? MAX_IMAGE_SIZE);
+  const label = policy.label ?? inputLabel;
+  const { gzip, inflatedSize } = await checkImage(
+    input.imageFile,
+    policy.maxImageBytes ?? MAX_IMAGE_SIZE,
+    label('max-image-size'),
+  );
   // Inside a gzip image: the key must be in what eboot installs.
   const lockout = await findLockout(
     input,
     gzip,
     lockoutKeys(policy.nextReleaseKeys, policy.keys),
     policy.requiredSignatures,
+    label,
   );
   if (lockout !== undefined && !policy.allowLockout) throw new InputError(lockout);
   // The browser install's manifest needs the image's MD5: taken in the same read as its SHA-256.

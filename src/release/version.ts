@@ -3,7 +3,7 @@
 import semverCompare from 'semver/functions/compare.js';
 import semverPrerelease from 'semver/functions/prerelease.js';
 import { isValidChannel, isValidVersion, STABLE_CHANNEL } from '../protocol/manifest.js';
-import { InputError } from '../settings/values.js';
+import { InputError } from '../common/input-error.js';
 
 /** `1.4.2` or `v1.4.2` → `1.4.2`; anything else is an error naming the input. */
 export function parseVersion(text: string, name = 'version'): string {

@@ -5,7 +5,9 @@
 // from the environment. Messages name a setting as the front door spells it
 // (Label). The targets take their configuration as checked here; this module
 // imports none of them, so git and S3 code load only when chosen.
-import { InputError } from './values.js';
+import { InputError } from '../common/input-error.js';
+import { inputLabel, type Label } from './label.js';
+import { parseBoolean } from './values.js';
 
 /** keep: one commit per publish on top of the branch; squash: the branch becomes a single commit of the current files. */
 export type PagesHistory = 'keep' | 'squash';
@@ -32,8 +34,9 @@ export interface S3Config {
   /** As parseS3Endpoint returns it; absent: AWS for the region. */
   endpoint?: URL;
   forcePathStyle: boolean;
-  accessKeyId?: string;
-  secretAccessKey?: string;
+  /** The key pair, from the settings or the environment (s3Credentials). */
+  accessKeyId: string;
+  secretAccessKey: string;
   sessionToken?: string;
   acl?: string;
   /** Longest silence from the server within one request (default 60 s); each retried attempt gets it again. */
@@ -50,36 +53,50 @@ export type TargetKind = TargetConfig['kind'];
 export const TARGET_KINDS: readonly TargetKind[] = ['directory', 'github-pages', 's3'];
 
 /** A setting by its action input name; undefined or '' when not given. */
-export type Setting = (name: string) => string | undefined;
+export type SettingReader = (name: string) => string | undefined;
 
-/** A setting's name as the user wrote it: the input name in the action, `--name` on the command line. */
-export type Label = (name: string) => string;
-const inputName: Label = (name) => name;
-
-/** The settings that are not secrets, each an action input and a CLI flag, with the target kind it belongs to. */
-export const TARGET_SETTING_KINDS = {
-  directory: 'directory',
-  'pages-branch': 'github-pages',
-  'pages-folder': 'github-pages',
-  'pages-history': 'github-pages',
-  's3-bucket': 's3',
-  's3-prefix': 's3',
-  's3-region': 's3',
-  's3-endpoint': 's3',
-  's3-force-path-style': 's3',
-  's3-access-key-id': 's3',
-  's3-acl': 's3',
-} as const satisfies Record<string, TargetKind>;
-
-export type TargetSettingName = keyof typeof TARGET_SETTING_KINDS;
-export const TARGET_SETTING_NAMES = ['target', ...(Object.keys(TARGET_SETTING_KINDS) as TargetSettingName[])] as const;
-
-/** YAML 1.2 core booleans, as @actions/core's getBooleanInput reads them. */
-function parseBoolean(text: string | undefined, name: string): boolean {
-  if (text === 'true' || text === 'True' || text === 'TRUE') return true;
-  if (text === 'false' || text === 'False' || text === 'FALSE') return false;
-  throw new InputError(`${name} must be true or false, got ${JSON.stringify(text ?? '')}`);
+/** A target's setting as the CLI offers it: the target it belongs to, what it takes (absent: a switch), its help. */
+interface TargetSetting {
+  kind: TargetKind;
+  metavar?: string;
+  help: string;
 }
+
+/**
+ * The target settings that are not secrets, each an action input and a CLI flag of the same name. The secrets (token,
+ * the S3 key pair) are inputs of the action; the CLI reads them from the environment only, never from its arguments.
+ */
+export const TARGET_SETTINGS = {
+  directory: { kind: 'directory', metavar: '<dir>', help: 'the mirror directory (required with the directory target)' },
+  'pages-branch': {
+    kind: 'github-pages',
+    metavar: '<branch>',
+    help: 'github-pages: branch; the remote is GITHUB_SERVER_URL/GITHUB_REPOSITORY.git, the token GITHUB_TOKEN',
+  },
+  'pages-folder': {
+    kind: 'github-pages',
+    metavar: '<folder>',
+    help: 'github-pages: sub-folder of the branch that is the mirror root',
+  },
+  'pages-history': {
+    kind: 'github-pages',
+    metavar: '<history>',
+    help: 'github-pages: keep (a commit per publish) or squash (one commit, pushed with --force-with-lease)',
+  },
+  's3-bucket': {
+    kind: 's3',
+    metavar: '<bucket>',
+    help: 's3: bucket; credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN',
+  },
+  's3-prefix': { kind: 's3', metavar: '<prefix>', help: 's3: key prefix (the mirror root)' },
+  's3-region': { kind: 's3', metavar: '<region>', help: 's3: region (R2 uses auto)' },
+  's3-endpoint': { kind: 's3', metavar: '<url>', help: 's3: endpoint URL for S3-compatible services' },
+  's3-force-path-style': { kind: 's3', help: 's3: path-style addressing (MinIO and most self-hosted servers)' },
+  's3-acl': { kind: 's3', metavar: '<acl>', help: 's3: canned ACL for uploads, e.g. public-read' },
+} as const satisfies Record<string, TargetSetting>;
+
+export type TargetSettingName = keyof typeof TARGET_SETTINGS;
+export const TARGET_SETTING_NAMES = ['target', ...(Object.keys(TARGET_SETTINGS) as TargetSettingName[])] as const;
 
 /** pages-folder as the path inside the branch ('' for its top); nothing that leaves the branch or reaches .git. */
 function parsePagesFolder(folder: string, label: Label): string {
@@ -113,21 +130,42 @@ const S3_ACLS: readonly string[] = [
 ];
 
 /** The s3 settings that need no request to check: a bucket, a canned ACL if any, a whole key pair or none. */
-function checkS3Settings(
-  config: { bucket: string; acl?: string; accessKeyId?: string; secretAccessKey?: string },
-  label: Label,
-): void {
+function checkS3Settings(config: { bucket: string; acl?: string }, label: Label): void {
   if (!config.bucket) throw new InputError(`the s3 target needs ${label('s3-bucket')}`);
   if (config.acl && !S3_ACLS.includes(config.acl)) {
     throw new InputError(
       `${label('s3-acl')} ${JSON.stringify(config.acl)} is not a canned ACL; expected one of ${S3_ACLS.join(', ')}`,
     );
   }
-  if (Boolean(config.accessKeyId) !== Boolean(config.secretAccessKey)) {
+}
+
+/**
+ * The key pair: from the settings, or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN (as OIDC's
+ * configure-aws-credentials exports them). AWS profiles, instance roles and web-identity files are not read.
+ */
+function s3Credentials(
+  value: (name: string) => string | undefined,
+  env: NodeJS.ProcessEnv,
+  label: Label,
+): Pick<S3Config, 'accessKeyId' | 'secretAccessKey' | 'sessionToken'> {
+  const pair = [label('s3-access-key-id'), label('s3-secret-access-key')];
+  const accessKeyId = value('s3-access-key-id');
+  const secretAccessKey = value('s3-secret-access-key');
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey))
+    throw new InputError(`give both ${pair.join(' and ')}, or neither (then AWS_* environment variables are used)`);
+  if (accessKeyId && secretAccessKey) return { accessKeyId, secretAccessKey, sessionToken: value('s3-session-token') };
+  if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) {
+    const ways = [...new Set([pair.join(' and '), 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY'])].join(', or ');
     throw new InputError(
-      `give both ${label('s3-access-key-id')} and ${label('s3-secret-access-key')}, or neither (then AWS_* environment variables are used)`,
+      `the s3 target has no credentials: set ${ways} (for example through aws-actions/configure-aws-credentials); ` +
+        'AWS profiles, instance roles and web-identity files are not read',
     );
   }
+  return {
+    accessKeyId: env.AWS_ACCESS_KEY_ID,
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+    sessionToken: env.AWS_SESSION_TOKEN || undefined,
+  };
 }
 
 /** s3-endpoint as a URL; only http and https. */
@@ -148,7 +186,11 @@ function parseS3Endpoint(endpoint: string, label: Label): URL {
  * comes from GITHUB_SERVER_URL and GITHUB_REPOSITORY (set by GitHub Actions;
  * set them yourself to publish from elsewhere).
  */
-export function readTargetConfig(setting: Setting, env: NodeJS.ProcessEnv, label: Label = inputName): TargetConfig {
+export function readTargetConfig(
+  setting: SettingReader,
+  env: NodeJS.ProcessEnv,
+  label: Label = inputLabel,
+): TargetConfig {
   const value = (name: string): string | undefined => setting(name) || undefined;
   const kind = value('target') ?? '';
   if (!TARGET_KINDS.includes(kind as TargetKind)) {
@@ -180,19 +222,16 @@ export function readTargetConfig(setting: Setting, env: NodeJS.ProcessEnv, label
     }
     case 's3': {
       const endpoint = value('s3-endpoint');
-      const s3: S3Config = {
+      const settings = {
         bucket: value('s3-bucket') ?? '',
         prefix: value('s3-prefix') ?? '',
         region: value('s3-region') ?? '',
         endpoint: endpoint === undefined ? undefined : parseS3Endpoint(endpoint, label),
         forcePathStyle: parseBoolean(value('s3-force-path-style'), label('s3-force-path-style')),
-        accessKeyId: value('s3-access-key-id'),
-        secretAccessKey: value('s3-secret-access-key'),
-        sessionToken: value('s3-session-token'),
         acl: value('s3-acl'),
       };
-      checkS3Settings(s3, label);
-      return { kind: 's3', s3 };
+      checkS3Settings(settings, label);
+      return { kind: 's3', s3: { ...settings, ...s3Credentials(value, env, label) } };
     }
   }
 }

@@ -1,39 +1,20 @@
-// Parsing of option values shared by the action inputs and the CLI flags.
-
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InputError';
-  }
-}
-
-/**
- * What the CLI uses for an option it is not given: action.yml's defaults for
- * the same inputs, which the action gets from the runner. The CLI cannot read
- * action.yml, so this is the one copy; test/cli/targets.test.ts checks
- * every entry against action.yml.
- */
-export const CLI_DEFAULTS: Readonly<Record<string, string>> = {
-  target: 'directory',
-  directory: 'public',
-  'pages-branch': 'gh-pages',
-  'pages-folder': '',
-  'pages-history': 'keep',
-  's3-prefix': '',
-  's3-region': 'us-east-1',
-  's3-force-path-style': 'false',
-  'max-image-size': '16777216',
-};
+// Parsers of setting values, one per kind of value, shared by the action's
+// inputs and the CLI's flags. `name` is the setting as the user wrote it (the
+// input in the action, the --flag on the command line), for messages.
+import { FULL_ROLLOUT, isValidBoard, MAX_REQUIRED_SIGNATURES } from '../protocol/manifest.js';
+import { INSTALL_FOLDER } from '../site/page.js';
+import { InputError } from '../common/input-error.js';
 
 const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
-/** `3600`, `3600s`, `90m`, `12h` or `30d` → seconds. */
+/** `3600s`, `90m`, `12h` or `30d` → seconds. A bare number is refused: `30` could mean seconds or days. */
 export function parseDuration(text: string, name: string): number {
-  const match = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
-  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || 's'] : NaN;
+  const match = /^(\d+)\s*([smhd])$/.exec(text.trim());
+  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2]] : NaN;
   if (!(seconds > 0 && seconds <= 10 * 365 * 86400)) {
+    const hint = /^\s*\d+\s*$/.test(text) ? ' (a number needs its unit: s, m, h or d)' : '';
     throw new InputError(
-      `${name} must be a duration such as 3600, 12h or 30d (at most 10 years), got ${JSON.stringify(text)}`,
+      `${name} must be a duration with its unit, such as 45s, 30m, 12h or 30d (at most 10 years), got ${JSON.stringify(text)}${hint}`,
     );
   }
   return seconds;
@@ -63,4 +44,53 @@ export function parseCompressMode(text: string, name: string): CompressMode {
     throw new InputError(`${name} must be one of ${COMPRESS_MODES.join(', ')}, got ${JSON.stringify(text)}`);
   }
   return mode as CompressMode;
+}
+
+/** YAML 1.2 core booleans, as @actions/core's getBooleanInput reads them. */
+export function parseBoolean(text: string | undefined, name: string): boolean {
+  if (text === 'true' || text === 'True' || text === 'TRUE') return true;
+  if (text === 'false' || text === 'False' || text === 'FALSE') return false;
+  throw new InputError(`${name} must be true or false, got ${JSON.stringify(text ?? '')}`);
+}
+
+/** A rollout percentage: a whole number from 0 (halted) to 100, `%` allowed. */
+export function parseRolloutPercent(text: string, name: string): number {
+  const trimmed = text.trim().replace(/%$/, '');
+  const value = /^(0|[1-9]\d{0,2})$/.test(trimmed) ? Number(trimmed) : NaN;
+  if (!(value >= 0 && value <= FULL_ROLLOUT))
+    throw new InputError(`${name} must be a whole percentage from 0 to 100, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+/** k of the k-of-n threshold: 1 to MAX_REQUIRED_SIGNATURES. */
+export function parseRequiredSignatures(text: string, name: string): number {
+  const count = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!(count >= 1 && count <= MAX_REQUIRED_SIGNATURES)) {
+    throw new InputError(
+      `${name} must be a whole number from 1 to ${MAX_REQUIRED_SIGNATURES} (devices trust at most that many keys), got ${JSON.stringify(text)}`,
+    );
+  }
+  return count;
+}
+
+/** Board names become folders of the mirror: refuse bad ones before anything is built. */
+export function checkBoard(board: string, name: string): string {
+  if (!isValidBoard(board)) {
+    throw new InputError(
+      `${name} ${JSON.stringify(board)} is invalid: use letters, digits, '_', '-' and '.' (not first), at most 64`,
+    );
+  }
+  if (board === INSTALL_FOLDER)
+    throw new InputError(
+      `${name} ${JSON.stringify(board)} is taken: the release page keeps ESP Web Tools in ${INSTALL_FOLDER}/`,
+    );
+  return board;
+}
+
+/** A PlatformIO release as pip takes it after `platformio==`: 6.1.18. */
+export function parsePlatformioVersion(text: string, name: string): string {
+  const version = text.trim();
+  if (!/^\d+(\.\d+){1,3}$/.test(version))
+    throw new InputError(`${name} must be a PlatformIO release such as 6.2.0, got ${JSON.stringify(text)}`);
+  return version;
 }

@@ -2,19 +2,24 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { CLI_DEFAULTS } from '../../src/settings/values.js';
+import { SETTINGS } from '../../src/settings/declarations.js';
+import { defaultOf } from '../../src/settings/defaults.js';
 import { ACTION_YML, defaultInputEnvironment, inputVariable, readActionMetadata, ROOT } from './action-metadata.js';
 
 const mainSource = readFileSync(join(ROOT, 'src', 'main.ts'), 'utf8');
 /** The entry hands its input reader to readTargetConfig, which the CLI shares: its `value('...')` calls are inputs read too. */
 const targetSettingsSource = readFileSync(join(ROOT, 'src', 'settings', 'target.ts'), 'utf8');
-/** Inputs the entry reads: every call of its input readers (input, optional, flag) with a literal name. */
-const inputsRead = new Set(
-  [
-    ...mainSource.matchAll(/\b(?:input|optional|flag)\('([^']+)'\)/g),
+/**
+ * Inputs the entry reads: every call of its input readers (input, flag) with a literal name, and every declared
+ * setting it reads (`SETTINGS.name`, src/settings/declarations.ts).
+ */
+const inputsRead = new Set([
+  ...[
+    ...mainSource.matchAll(/\b(?:input|flag)\('([^']+)'\)/g),
     ...targetSettingsSource.matchAll(/\bvalue\('([^']+)'\)/g),
   ].map((match) => match[1]),
-);
+  ...[...mainSource.matchAll(/\bSETTINGS\.(\w+)\b/g)].map((match) => SETTINGS[match[1] as keyof typeof SETTINGS].input),
+]);
 const outputsSet = new Set([...mainSource.matchAll(/core\.setOutput\(\s*'([^']+)'/g)].map((match) => match[1]));
 
 describe('action.yml', () => {
@@ -51,8 +56,9 @@ describe('action.yml', () => {
       expect([name, typeof output.description]).toEqual([name, 'string']);
   });
 
-  it('has the size limit the CLI uses as its max-image-size default', () => {
-    expect(readActionMetadata().inputs['max-image-size'].default).toBe(CLI_DEFAULTS['max-image-size']);
+  it('gives the CLI its defaults, read from it when the CLI is built', () => {
+    for (const [name, { default: fallback }] of Object.entries(readActionMetadata().inputs))
+      expect([name, defaultOf(name)]).toEqual([name, fallback]);
   });
 
   it('gives the runner an INPUT_ variable for each default, named as the runner names it', () => {

@@ -131,7 +131,7 @@ describe('the static-ota command line', () => {
   );
 
   it.each([
-    ['verify', '--pubkey'],
+    ['verify', '--trusted-key'],
     ['publish', '--trusted-key'],
     ['rollout', '--trusted-key'],
     ['cosign', '--trusted-key'],
@@ -168,8 +168,8 @@ describe('the static-ota command line', () => {
   it('reports every missing required option in one message', async () => {
     const result = await cli(['publish', '--board', 'nodemcuv2']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('required options --firmware, --version, --out are missing');
-    expect((await cli(['verify'])).stderr).toContain('required options --mirror, --board, --pubkey are missing');
+    expect(result.stderr).toContain('required options --firmware, --version, --directory are missing');
+    expect((await cli(['verify'])).stderr).toContain('required options --mirror, --board, --trusted-key are missing');
   });
 });
 
@@ -457,7 +457,7 @@ describe('static-ota publish and verify', () => {
       '--out',
       p.mirror,
     ]);
-    expect(badDuration.stderr).toMatch(/--expires-in must be a duration such as 3600, 12h or 30d/);
+    expect(badDuration.stderr).toMatch(/--expires-in must be a duration with its unit, such as 45s, 30m, 12h or 30d/);
   });
 
   it('reports usage errors with exit code 2', async () => {

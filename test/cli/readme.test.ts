@@ -13,7 +13,7 @@ afterAll(removeTemporaryFolders);
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const NODE_24 = join(ROOT, 'node_modules', '.bin', 'node');
-const COMMANDS = ['keygen', 'publish', 'verify', 'rollout', 'cosign', 'fleet'];
+const COMMANDS = ['keygen', 'pubkey', 'publish', 'verify', 'rollout', 'cosign', 'fleet'];
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const cliSection = readme.slice(
@@ -40,9 +40,9 @@ async function optionsOf(command: string): Promise<Set<string>> {
 function flagsByCommand(): Array<[string, string]> {
   const uses = [
     ...exampleBlocks.flat(),
-    ...[...cliSection.matchAll(/`((?:static-ota )?(?:keygen|publish|verify|rollout|cosign|fleet) --[^`]*)`/g)].map(
-      (match) => match[1],
-    ),
+    ...[
+      ...cliSection.matchAll(/`((?:static-ota )?(?:keygen|pubkey|publish|verify|rollout|cosign|fleet) --[^`]*)`/g),
+    ].map((match) => match[1]),
   ];
   return uses.flatMap((use) => {
     const command = use.replace(/^static-ota /, '').split(' ')[0];
@@ -69,7 +69,7 @@ describe("README's CLI section", () => {
   });
 
   it('runs its examples as written', async () => {
-    expect(exampleBlocks.map((block) => block.length)).toEqual([4, 4]);
+    expect(exampleBlocks.map((block) => block.length)).toEqual([5, 4]);
     const folder = temporaryFolder('static-ota-readme-');
     // Asynchronous: the mirror's server lives in this process.
     const run = async (line: string) => {
@@ -89,8 +89,9 @@ describe("README's CLI section", () => {
     };
     const publicHex = (output: string) => /^public key: ([0-9a-f]{64})$/m.exec(output)?.[1] ?? '';
 
-    const [keygen, publish, verify, fleet] = exampleBlocks[0];
+    const [keygen, pubkey, publish, verify, fleet] = exampleBlocks[0];
     const ci = publicHex(await run(keygen));
+    expect(publicHex(await run(pubkey))).toBe(ci);
     const mine = publicHex(await run(keygen.replace('key.pem', 'mine.pem')));
     const image = join(folder, '.pio', 'build', 'nodemcuv2', 'firmware.bin');
     mkdirSync(join(image, '..'), { recursive: true });

@@ -6,19 +6,31 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openManifest } from '../../src/protocol/manifest.js';
 import { runDevice } from '../device/simulator.js';
-import { removeTemporaryFolders, temporaryFolder, writeEspImage, writeKeyFile, type KeyFile } from '../helpers.js';
+import {
+  bundledCli,
+  removeTemporaryFolders,
+  temporaryFolder,
+  writeEspImage,
+  writeKeyFile,
+  type KeyFile,
+} from '../helpers.js';
 import { branchFile, branchFiles, git } from '../mirror/fixtures.js';
 import { BUCKET, S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from '../mirror/s3-server.js';
-import { CLI_DEFAULTS } from '../../src/settings/values.js';
+import { execFileSync } from 'node:child_process';
 import { TARGET_SETTING_NAMES } from '../../src/settings/target.js';
 import { readActionMetadata } from '../action/action-metadata.js';
 import { BOARD, cli } from '../maintain/support.js';
 
 afterAll(removeTemporaryFolders);
 
-it("the CLI's defaults are action.yml's", () => {
+it("the bundled CLI's defaults are action.yml's, read from it when the bundle is built", () => {
   const { inputs } = readActionMetadata();
-  for (const [name, value] of Object.entries(CLI_DEFAULTS)) expect([name, inputs[name].default]).toEqual([name, value]);
+  const help = execFileSync(process.execPath, [bundledCli(), 'publish', '--help'], { encoding: 'utf8' }).replace(
+    /\s+/g,
+    ' ',
+  );
+  for (const name of ['max-image-size', 'compress', 's3-region', 'pages-branch', 'pages-history', 'target'])
+    expect([name, help]).toEqual([name, expect.stringContaining(`default: ${JSON.stringify(inputs[name].default)}`)]);
   for (const name of TARGET_SETTING_NAMES) expect([name, inputs[name] !== undefined]).toEqual([name, true]);
 });
 
@@ -153,7 +165,6 @@ describe('CLI against the s3 target', () => {
       '--s3-endpoint',
       s3.endpoint,
       '--s3-force-path-style',
-      'true',
     ];
     const staged = ['--required-signatures', '2', ...s.trusted];
     await cli(
@@ -210,16 +221,7 @@ describe('CLI against the s3 target', () => {
 
   it('takes the credentials from the environment: wrong ones reach the bucket and are refused there', async () => {
     const s = signers();
-    const target = [
-      '--target',
-      's3',
-      '--s3-bucket',
-      BUCKET,
-      '--s3-endpoint',
-      s3.endpoint,
-      '--s3-force-path-style',
-      'true',
-    ];
+    const target = ['--target', 's3', '--s3-bucket', BUCKET, '--s3-endpoint', s3.endpoint, '--s3-force-path-style'];
     const output = await cli(['rollout', '--board', BOARD, '--percent', '0', '--key', s.keys[0].path, ...target], 1, {
       AWS_ACCESS_KEY_ID: 'nobody',
       AWS_SECRET_ACCESS_KEY: 'wrong',
@@ -236,13 +238,13 @@ describe('static-ota rollout and cosign on the command line', () => {
       expect(help).toContain(`Usage: static-ota ${command} [options]`);
       const options = help.split('\n').filter((line) => /^ {2}(-\w, )?--/.test(line));
       for (const line of options) expect(line).toMatch(/^ {2}(-\w, )?--[\w-]+( <[\w-]+>)?\s{2,}\S/);
-      for (const name of ['out', 'target', 'pages-branch', 's3-bucket', 'board', 'key'])
+      for (const name of ['directory', 'target', 'pages-branch', 's3-bucket', 'board', 'key'])
         expect(help).toContain(`--${name}`);
     },
   );
 
   it('reports the missing required options in one message, with exit code 2', async () => {
-    expect(await cli(['rollout'], 2)).toContain('required options --board, --percent, --out are missing');
+    expect(await cli(['rollout'], 2)).toContain('required options --board, --percent, --directory are missing');
     expect(await cli(['cosign', '--target', 's3'], 2)).toContain('required options --board, --trusted-key are missing');
   });
 });

@@ -7,7 +7,7 @@ import { basename, delimiter, dirname, join } from 'node:path';
 import { openManifest } from '../../src/protocol/manifest.js';
 import { PagesTarget } from '../../src/mirror/pages.js';
 import { publishReleases } from '../../src/release/publish.js';
-import { CLI_DEFAULTS } from '../../src/settings/values.js';
+import { defaultOf } from '../../src/settings/defaults.js';
 import { readTargetConfig, type PagesConfig } from '../../src/settings/target.js';
 import { createTarget } from '../../src/mirror/factory.js';
 import type { SigningKey } from '../../src/release/sign.js';
@@ -217,11 +217,10 @@ describe('github-pages target over file://', () => {
   it('publishes into a sub-folder of the branch, with the channel in the commit message', async () => {
     // pages-folder as written, read as the front doors read it.
     const settings: Record<string, string> = {
-      ...CLI_DEFAULTS,
       target: 'github-pages',
       'pages-folder': '/ota/firmware/',
     };
-    const read = readTargetConfig((name) => settings[name], { GITHUB_REPOSITORY: 'o/r' });
+    const read = readTargetConfig((name) => settings[name] ?? defaultOf(name), { GITHUB_REPOSITORY: 'o/r' });
     const fixture = site({ folder: read.kind === 'github-pages' ? read.pages.folder : '' });
     await publish(fixture, 'esp32dev', '2.0.0-beta.1');
 
@@ -317,8 +316,8 @@ describe('github-pages target over file://', () => {
   });
 
   it('refuses a folder that escapes the branch, at the edge', () => {
-    const settings: Record<string, string> = { ...CLI_DEFAULTS, target: 'github-pages', 'pages-folder': 'ota/../..' };
-    expect(() => readTargetConfig((name) => settings[name], { GITHUB_REPOSITORY: 'o/r' })).toThrow(
+    const settings: Record<string, string> = { target: 'github-pages', 'pages-folder': 'ota/../..' };
+    expect(() => readTargetConfig((name) => settings[name] ?? defaultOf(name), { GITHUB_REPOSITORY: 'o/r' })).toThrow(
       /plain relative folder/,
     );
   });

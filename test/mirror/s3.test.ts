@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { openManifest } from '../../src/protocol/manifest.js';
 import { publishReleases } from '../../src/release/publish.js';
 import { S3Target } from '../../src/mirror/s3.js';
-import { CLI_DEFAULTS } from '../../src/settings/values.js';
+import { defaultOf } from '../../src/settings/defaults.js';
 import { readTargetConfig, type S3Config } from '../../src/settings/target.js';
 import { createTarget } from '../../src/mirror/factory.js';
 import type { SigningKey } from '../../src/release/sign.js';
@@ -406,22 +406,26 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
   });
 
   it('has its settings checked at the edge, before a target is made, and its credentials before any request', () => {
-    const read = (settings: Record<string, string>) => () =>
-      readTargetConfig((name) => ({ ...CLI_DEFAULTS, target: 's3', 's3-bucket': 'b', ...settings })[name], {});
+    const environment = { AWS_ACCESS_KEY_ID: 'id', AWS_SECRET_ACCESS_KEY: 'secret' };
+    const read =
+      (settings: Record<string, string>, env: NodeJS.ProcessEnv = environment) =>
+      () =>
+        readTargetConfig(
+          (name) => ({ target: 's3', 's3-bucket': 'b', ...settings })[name] ?? defaultOf(name),
+          env,
+        );
     expect(read({ 's3-bucket': '' })).toThrow(/needs s3-bucket/);
     expect(read({ 's3-acl': 'public' })).toThrow(/s3-acl "public" is not a canned ACL/);
     expect(read({ 's3-secret-access-key': 'secret' })).toThrow(/both s3-access-key-id and s3-secret-access-key/);
-    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
-    delete process.env.AWS_ACCESS_KEY_ID;
-    delete process.env.AWS_SECRET_ACCESS_KEY;
-    try {
-      expect(() => new S3Target({ ...mirror(s3).config, accessKeyId: undefined, secretAccessKey: undefined })).toThrow(
-        /no credentials: set s3-access-key-id and s3-secret-access-key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/,
-      );
-    } finally {
-      if (saved.id !== undefined) process.env.AWS_ACCESS_KEY_ID = saved.id;
-      if (saved.secret !== undefined) process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
-    }
+    expect(read({}, {})).toThrow(
+      /no credentials: set s3-access-key-id and s3-secret-access-key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/,
+    );
+    const fromEnvironment = read({}, { ...environment, AWS_SESSION_TOKEN: 'session' })();
+    expect(fromEnvironment.kind === 's3' && fromEnvironment.s3).toMatchObject({
+      accessKeyId: 'id',
+      secretAccessKey: 'secret',
+      sessionToken: 'session',
+    });
   });
 });
 

@@ -8,7 +8,7 @@ import { publishReleases } from '../../src/release/publish.js';
 import type { MirrorSession, MirrorTarget } from '../../src/mirror/target.js';
 import { generateKey, parseSigningKey, signManifest, signRelease, type SigningKey } from '../../src/release/sign.js';
 import { READ_CHUNK_BYTES } from '../../src/common/read-chunks.js';
-import { InputError } from '../../src/settings/values.js';
+import { InputError } from '../../src/common/input-error.js';
 import { channelFor } from '../../src/release/version.js';
 import { removeTemporaryFolders, temporaryFolder, writeEspImage } from '../helpers.js';
 

@@ -1,4 +1,4 @@
-import { InputError } from '../../src/settings/values.js';
+import { InputError } from '../../src/common/input-error.js';
 import { channelFor, parseVersion, tagFromRef, versionFromTag } from '../../src/release/version.js';
 
 describe('versions from tags', () => {

@@ -16,7 +16,7 @@ import {
 import { FleetTally, type BucketSize, type FleetReport } from './tally.js';
 import { renderFleetPage } from './html.js';
 import { mirrorRollouts } from './mirror.js';
-import { InputError } from '../../settings/values.js';
+import { InputError } from '../../common/input-error.js';
 import { terminalText } from '../../common/terminal-text.js';
 import { MAX_BOARD_LENGTH, MAX_CHANNEL_LENGTH, MAX_VERSION_LENGTH } from '../../protocol/user-agent.js';
 import { compareVersions } from '../../release/version.js';

@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { InputError } from '../../settings/values.js';
+import { InputError } from '../../common/input-error.js';
 
 /** One request of a log line, whatever the format. */
 export interface LoggedRequest {

@@ -4,7 +4,7 @@
 // report marks are taken: board, channel, version and rollout share.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError } from '../../settings/values.js';
+import { InputError } from '../../common/input-error.js';
 
 export interface MirrorRollout {
   board: string;

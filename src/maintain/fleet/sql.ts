@@ -4,7 +4,7 @@
 // logs, then the same three queries: the table, devices per version per bucket,
 // and devices, polls and failures per board and channel per bucket. The DuckDB
 // form reads --log files itself and is tested against the built-in report.
-import { InputError } from '../../settings/values.js';
+import { InputError } from '../../common/input-error.js';
 import { MAX_BOARD_LENGTH, MAX_CHANNEL_LENGTH, MAX_VERSION_LENGTH } from '../../protocol/user-agent.js';
 import type { BucketSize } from './tally.js';
 

@@ -2,7 +2,7 @@
 // devices, not the lines: each client is interned to a number once, and what
 // is kept per client lives in typed arrays (about 80 bytes a client), so a
 // million devices fit in a few hundred MiB whatever the log's length.
-import { InputError } from '../../settings/values.js';
+import { InputError } from '../../common/input-error.js';
 import { isManifestPath } from '../../protocol/manifest.js';
 import { parseUserAgent, type DeviceAgent } from '../../protocol/user-agent.js';
 
