@@ -286,6 +286,11 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
     return { built, manifests: [], lockouts: await previewLockouts(options, built) };
   }
   const channel = channelFor(version, options.channel);
+  // A tag's pre-release part picks the channel: say which, and who sees it, before anything is built.
+  options.log.info(
+    `releasing ${version} on channel ${channel}` +
+      (channel === STABLE_CHANNEL ? '' : ` (devices that call setChannel("${channel}"))`),
+  );
   if (options.signingKeys.length === 0) throw new ReleaseError('signing-key is required to publish a release');
   const built = options.build ? await buildAll(options, version, true) : options.firmware;
   if (built.length === 0) throw new ReleaseError('no firmware to publish: set build to true or give firmware paths');
