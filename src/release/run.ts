@@ -33,7 +33,7 @@ import {
 } from './sign.js';
 import { INSTALL_FOLDER } from '../site/page.js';
 import type { TargetConfig } from '../settings/target.js';
-import { readFlashLayout, type FlashLayout } from './flash-layout.js';
+import { readFlashLayout, UNKNOWN_CHIP, type BrowserInstall, type FlashLayout } from './flash-layout.js';
 import { channelFor, isPrerelease, parseVersion, tagFromRef, versionFromTag } from './version.js';
 
 /** Version compiled into CI builds that release nothing. */
@@ -81,6 +81,8 @@ export interface BuiltImage {
   board: string;
   path: string;
   flash?: FlashLayout;
+  /** Without flash: why the release page has no install button for it (default for a prebuilt image: UNKNOWN_CHIP). */
+  noInstall?: string;
 }
 
 export interface ReleaseResult {
@@ -116,7 +118,7 @@ async function buildAll(options: ReleaseOptions, version: string, release: boole
   const built = [];
   for (const board of environments) {
     const path = await buildEnvironment(options.projectDir, board, version, options.log);
-    built.push({ board, path, flash: release ? await flashLayoutOrNone(options, board) : undefined });
+    built.push({ board, path, ...(release ? await browserInstall(options, board) : {}) });
   }
   return built;
 }
@@ -180,12 +182,12 @@ async function servedImage(
 }
 
 /** The install button is an extra: a layout PlatformIO cannot report leaves the OTA release as it is. */
-async function flashLayoutOrNone(options: ReleaseOptions, board: string): Promise<FlashLayout | undefined> {
+async function browserInstall(options: ReleaseOptions, board: string): Promise<BrowserInstall> {
   try {
     return await readFlashLayout(options.projectDir, board, options.log);
   } catch (error) {
     options.log.warning(`${board}: no browser install on the release page: ${(error as Error).message}`);
-    return undefined;
+    return { noInstall: 'PlatformIO did not report its flash layout (the release log says why)' };
   }
 }
 
@@ -292,7 +294,9 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
       (channel === STABLE_CHANNEL ? '' : ` (devices that call setChannel("${channel}"))`),
   );
   if (options.signingKeys.length === 0) throw new ReleaseError('signing-key is required to publish a release');
-  const built = options.build ? await buildAll(options, version, true) : options.firmware;
+  const built = options.build
+    ? await buildAll(options, version, true)
+    : options.firmware.map((image) => (image.flash || image.noInstall ? image : { ...image, noInstall: UNKNOWN_CHIP }));
   if (built.length === 0) throw new ReleaseError('no firmware to publish: set build to true or give firmware paths');
   let compressed: string | undefined;
   let forget = (): void => undefined;
@@ -332,7 +336,7 @@ async function signAndPublish(
   const signed: SignedRelease[] = [];
   const attestations: NonNullable<ReleaseResult['attestations']> = [];
   for (const firmware of built) {
-    const { board, flash } = firmware;
+    const { board, flash, noInstall } = firmware;
     const file = imageFileName(version);
     const served = await servedImage(options, firmware, compressedFolder);
     let extra: Array<[string, string]> | undefined;
@@ -343,7 +347,7 @@ async function signAndPublish(
       attestations.push({ board, file, id, verify: verifyCommand(file, options.attest.repository) });
       extra = [[ATTESTATION_FIELD, id]];
     }
-    const release = await signRelease({ ...served, board, version, channel, file, flash, extra }, policy);
+    const release = await signRelease({ ...served, board, version, channel, file, flash, noInstall, extra }, policy);
     signed.push({ ...release, staged });
   }
   const lockouts = signed.flatMap((release) => (release.lockout === undefined ? [] : [release.lockout]));
