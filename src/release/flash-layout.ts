@@ -49,6 +49,15 @@ export interface FlashLayout {
   appOffset: number;
 }
 
+/**
+ * A build's browser install on the release page: its flash layout, or why it
+ * has none, in words for the page's readers (index.json `noInstall`).
+ */
+export type BrowserInstall = { flash: FlashLayout; noInstall?: never } | { flash?: never; noInstall: string };
+
+/** Why a prebuilt image without a chip family gets no install button (an 0xE9 header does not name the chip). */
+export const UNKNOWN_CHIP = 'prebuilt image of unknown chip: give its chip family (ESP8266) when publishing to add one';
+
 function parseOffset(value: unknown, what: string): number {
   const text = String(value);
   const number = /^(0x[0-9a-f]+|\d+)$/i.test(text) ? Number(text) : NaN;
@@ -106,32 +115,26 @@ async function boardMcu(projectDir: string, options: Map<string, string>): Promi
 }
 
 /**
- * The flash layout of a built environment, or undefined for a platform ESP Web
- * Tools cannot flash. espressif8266 is always ESP8266 with the image at 0;
- * espressif32 takes its chip from the board's MCU and its images and app offset
- * from `pio project metadata --json-output`.
+ * The flash layout of a built environment, or why it has none: a platform or
+ * chip ESP Web Tools cannot flash. espressif8266 is always ESP8266 with the
+ * image at 0; espressif32 takes its chip from the board's MCU and its images
+ * and app offset from `pio project metadata --json-output`.
  */
-export async function readFlashLayout(
-  projectDir: string,
-  environment: string,
-  log: Reporter,
-): Promise<FlashLayout | undefined> {
+export async function readFlashLayout(projectDir: string, environment: string, log: Reporter): Promise<BrowserInstall> {
   const options = await environmentOptions(projectDir, environment);
   const platform = options.get('platform') ?? '';
-  if (/espressif8266/.test(platform)) return { chipFamily: 'ESP8266', parts: [], appOffset: 0 };
+  if (/espressif8266/.test(platform)) return { flash: { chipFamily: 'ESP8266', parts: [], appOffset: 0 } };
   if (!/espressif32/.test(platform)) {
-    log.info(
-      `${environment}: platform ${JSON.stringify(platform)} is not espressif8266 or espressif32, so the release page offers no browser install for it`,
-    );
-    return undefined;
+    const noInstall = `platform ${JSON.stringify(platform)} is not espressif8266 or espressif32: ESP Web Tools flashes only Espressif chips`;
+    log.info(`${environment}: ${noInstall}, so the release page offers no browser install for it`);
+    return { noInstall };
   }
   const mcu = await boardMcu(projectDir, options);
   const chipFamily = mcu === undefined ? undefined : chipFamilyOfMcu(mcu);
   if (!chipFamily) {
-    log.warning(
-      `${environment}: board MCU ${JSON.stringify(mcu)} is not a chip ESP Web Tools flashes, so the release page offers no browser install for it`,
-    );
-    return undefined;
+    const noInstall = `board MCU ${JSON.stringify(mcu)} is not a chip ESP Web Tools flashes`;
+    log.warning(`${environment}: ${noInstall}, so the release page offers no browser install for it`);
+    return { noInstall };
   }
   const metadata = (await pioJson(projectDir, ['project', 'metadata', '--json-output', '-e', environment])) as Record<
     string,
@@ -153,7 +156,7 @@ export async function readFlashLayout(
     extra.application_offset === undefined
       ? 0x10000
       : parseOffset(extra.application_offset, `${environment} application_offset`);
-  return { chipFamily, parts, appOffset };
+  return { flash: { chipFamily, parts, appOffset } };
 }
 
 /**
@@ -167,11 +170,14 @@ export async function readFlashLayout(
 export async function prebuiltImage(
   imageFile: string,
   chipFamily: ChipFamily | undefined,
-): Promise<{ chipFamily?: ChipFamily; flash?: FlashLayout }> {
+): Promise<{ chipFamily?: ChipFamily } & BrowserInstall> {
   const chip = chipFamily ?? ((await startsWithGzip(imageFile)) ? 'ESP8266' : undefined);
-  return chip === 'ESP8266'
-    ? { chipFamily: chip, flash: { chipFamily: chip, parts: [], appOffset: 0 } }
-    : { chipFamily: chip };
+  if (chip === 'ESP8266') return { chipFamily: chip, flash: { chipFamily: chip, parts: [], appOffset: 0 } };
+  if (chip === undefined) return { noInstall: UNKNOWN_CHIP };
+  return {
+    chipFamily: chip,
+    noInstall: `${chip} prebuilt image: a first install also needs its bootloader and partition table; publish from the action's build, which reads them from PlatformIO`,
+  };
 }
 
 /** Two bytes, not the image: a missing file is reported by the release, with the other input checks. */

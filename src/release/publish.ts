@@ -241,7 +241,7 @@ async function publishAttempt(
     }
     progress.step = 'the release page (index.html, index.json)';
     const keys = [...(options.trustedKeys ?? []), ...all.flatMap((release) => release.signerKeys)];
-    await writeSite(session, { keys, warn: options.warn });
+    await writeSite(session, { keys, warn: options.warn }, all);
   } catch (error) {
     const live = progress.describe();
     if (error instanceof ConflictError || live === undefined || target.commitsAtEnd) throw error;

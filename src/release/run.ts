@@ -32,7 +32,7 @@ import {
 } from './sign.js';
 import type { TargetConfig } from '../settings/target.js';
 import type { Label } from '../settings/label.js';
-import { readFlashLayout, type ChipFamily, type FlashLayout } from './flash-layout.js';
+import { readFlashLayout, type BrowserInstall, type ChipFamily, type FlashLayout } from './flash-layout.js';
 import { channelFor, isPrerelease, parseVersion, tagFromRef, versionFromTag } from './version.js';
 
 /** Version compiled into CI builds that release nothing. */
@@ -86,6 +86,8 @@ export interface BuiltImage {
   /** The chip, when known: from the flash layout of a build, or given for a prebuilt image. */
   chipFamily?: ChipFamily;
   flash?: FlashLayout;
+  /** Without flash: why the release page has no install button for it (default for a prebuilt image: UNKNOWN_CHIP). */
+  noInstall?: string;
 }
 
 export interface ReleaseResult {
@@ -121,7 +123,7 @@ async function buildAll(options: ReleaseOptions, version: string, release: boole
   const built = [];
   for (const board of environments) {
     const path = await buildEnvironment(options.projectDir, board, version, options.log);
-    built.push({ board, path, flash: release ? await flashLayoutOrNone(options, board) : undefined });
+    built.push({ board, path, ...(release ? await browserInstall(options, board) : {}) });
   }
   return built;
 }
@@ -185,12 +187,12 @@ async function servedImage(
 }
 
 /** The install button is an extra: a layout PlatformIO cannot report leaves the OTA release as it is. */
-async function flashLayoutOrNone(options: ReleaseOptions, board: string): Promise<FlashLayout | undefined> {
+async function browserInstall(options: ReleaseOptions, board: string): Promise<BrowserInstall> {
   try {
     return await readFlashLayout(options.projectDir, board, options.log);
   } catch (error) {
     options.log.warning(`${board}: no browser install on the release page: ${(error as Error).message}`);
-    return undefined;
+    return { noInstall: 'PlatformIO did not report its flash layout (the release log says why)' };
   }
 }
 
@@ -283,6 +285,11 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
     return { built, manifests: [], lockouts: await previewLockouts(options, built) };
   }
   const channel = channelFor(version, options.channel);
+  // A tag's pre-release part picks the channel: say which, and who sees it, before anything is built.
+  options.log.info(
+    `releasing ${version} on channel ${channel}` +
+      (channel === STABLE_CHANNEL ? '' : ` (devices that call setChannel("${channel}"))`),
+  );
   if (options.signingKeys.length === 0) throw new ReleaseError('signing-key is required to publish a release');
   const built = options.build ? await buildAll(options, version, true) : options.firmware;
   if (built.length === 0) throw new ReleaseError('no firmware to publish: set build to true or give firmware paths');
@@ -359,7 +366,7 @@ async function signAll(
   const signed: SignedRelease[] = [];
   const attestations: NonNullable<ReleaseResult['attestations']> = [];
   for (const firmware of built) {
-    const { board, flash } = firmware;
+    const { board, flash, noInstall } = firmware;
     const file = imageFileName(version);
     const served = await servedImage(options, firmware, compressedFolder);
     let extra: Array<[string, string]> | undefined;
@@ -370,7 +377,7 @@ async function signAll(
       attestations.push({ board, file, id, verify: verifyCommand(file, options.attest.repository) });
       extra = [[ATTESTATION_FIELD, id]];
     }
-    const release = await signRelease({ ...served, board, version, channel, file, flash, extra }, policy);
+    const release = await signRelease({ ...served, board, version, channel, file, flash, noInstall, extra }, policy);
     signed.push({ ...release, staged });
   }
   return { signed, attestations };

@@ -156,6 +156,8 @@ export interface ReleaseInput {
   rawImage?: string;
   /** Chip and flash images for the release page's browser install; none: no install button. */
   flash?: FlashLayout;
+  /** Without flash: why, for the release page. */
+  noInstall?: string;
   /** Optional manifest fields after the known ones (`attestation=`), covered by the signature. */
   extra?: ManifestFields['extra'];
 }

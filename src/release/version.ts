@@ -47,15 +47,29 @@ export function parseChannel(channel: string, name = 'channel'): string {
 }
 
 /**
+ * The channel a pre-release names: the leading letters of its first identifier,
+ * lowercased as the channel rule wants (`rc1` and `RC1` → `rc`, `beta.2` →
+ * `beta`), so every release candidate reaches the devices on `rc`.
+ */
+function prereleaseChannel(version: string, name: string): string {
+  const first = String(semverPrerelease(version)?.[0]);
+  const letters = /^[a-z]+/i.exec(first)?.[0];
+  if (letters === undefined) {
+    throw new InputError(
+      `pre-release ${version} names no channel: its first identifier ${JSON.stringify(first)} does not start with a letter; ` +
+        `set ${name} (for example nightly), or tag it as 1.2.0-rc1 or 1.2.0-beta.2`,
+    );
+  }
+  return letters.toLowerCase();
+}
+
+/**
  * Stable releases go to `stable`; a pre-release goes to the channel its first
- * identifier names (`1.5.0-beta.2` → `beta`), never to stable.
+ * identifier's letters name (`1.5.0-rc2` → `rc`), never to stable.
  */
 export function channelFor(version: string, requested?: string, name = 'channel'): string {
   const prerelease = isPrerelease(version);
-  const channel = parseChannel(
-    requested || (prerelease ? String(semverPrerelease(version)?.[0]).toLowerCase() : STABLE_CHANNEL),
-    name,
-  );
+  const channel = parseChannel(requested || (prerelease ? prereleaseChannel(version, name) : STABLE_CHANNEL), name);
   if (prerelease && channel === STABLE_CHANNEL) {
     throw new InputError(
       `pre-release ${version} cannot be published to the stable channel (${name} ${STABLE_CHANNEL})`,

@@ -49,7 +49,7 @@ export const SETTINGS = {
   channel: {
     input: 'channel',
     metavar: '<name>',
-    help: 'channel (default: stable; a pre-release goes to the leading letters of its first identifier: 1.5.0-beta.2 to beta)',
+    help: 'channel to publish to (default: stable; a pre-release goes to the letters its first identifier starts with: 1.5.0-beta.2 to beta, 1.2.0-rc1 to rc; required for one like 1.2.0-20261207)',
     parse: parseChannel,
   } satisfies Setting<string>,
   trustedKeys: {

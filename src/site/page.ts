@@ -57,6 +57,8 @@ export interface ReleaseView extends MirrorRelease {
   published: string;
   /** Present when the version can be flashed from the browser. */
   install?: { manifest: string; chipFamily: string };
+  /** Without install: why, as the publish recorded it (or that it recorded nothing). */
+  noInstall?: string;
   /** Other images still in the folder, newest first. */
   older: Array<{ version: string; image: string }>;
 }
@@ -68,6 +70,20 @@ export interface SiteIndex {
 }
 
 const lastSegment = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
+
+/** What a publish knows of its releases that the mirror does not hold: why one has no install button. */
+export type InstallNotes = ReadonlyArray<Pick<MirrorRelease, 'board' | 'version' | 'sha256'> & { noInstall?: string }>;
+
+/** For a release published before reasons were recorded, or by a caller that gave none. */
+export const NO_INSTALL_RECORDED = 'no flash layout was recorded when this version was published';
+const MAX_REASON_LENGTH = 200;
+
+/**
+ * A reason as the page keeps it: printable ASCII (the page is written as latin1 text, and platform names come
+ * from platformio.ini), bounded, and a string at all (an index.json on the mirror may hold anything).
+ */
+const cleanReason = (reason: unknown): string | undefined =>
+  typeof reason === 'string' && reason ? reason.replace(/[^\x20-\x7e]/g, '?').slice(0, MAX_REASON_LENGTH) : undefined;
 
 /**
  * What the page may show: releases whose latest.txt verifies under `keys` (the publisher's trusted keys), as a
@@ -162,8 +178,7 @@ function chipFamilyOf(path: string, bytes: Buffer, trust: SiteTrust): string | u
 async function readFolder(
   session: MirrorSession,
   { board, channel }: { board: string; channel: string },
-  previous: SiteIndex | undefined,
-  now: string,
+  { previous, notes, now }: { previous: SiteIndex | undefined; notes: InstallNotes; now: string },
   trust: SiteTrust,
 ): Promise<FolderState | undefined> {
   const manifest = manifestPath(board, channel);
@@ -197,10 +212,15 @@ async function readFolder(
     older,
   };
   const versionManifest = versionManifestFileName(opened.version);
-  if (!files.has(versionManifest)) return { view };
+  const note = notes.find(
+    (release) => release.board === board && release.version === opened.version && release.sha256 === opened.sha256,
+  );
+  const recorded = cleanReason(note?.noInstall) ?? cleanReason(seen?.noInstall) ?? NO_INSTALL_RECORDED;
+  if (!files.has(versionManifest)) return { view: { ...view, noInstall: recorded } };
   const webManifest = await session.read(`${folder}/${versionManifest}`);
   const chipFamily = webManifest && chipFamilyOf(`${folder}/${versionManifest}`, webManifest, trust);
-  if (!webManifest || !chipFamily) return { view };
+  if (!webManifest || !chipFamily)
+    return { view: { ...view, noInstall: `its ${versionManifest} is not an ESP Web Tools manifest of a known chip` } };
   return { view: { ...view, install: { manifest: `${folder}/${WEB_INSTALL_MANIFEST}`, chipFamily } }, webManifest };
 }
 
@@ -329,13 +349,18 @@ async function prefetchFolders(
   await session.prefetch(versionManifests);
 }
 
-async function writeOnce(session: MirrorSession, now: Date, trust: SiteTrust): Promise<SiteIndex> {
+async function writeOnce(session: MirrorSession, trust: SiteTrust, notes: InstallNotes, now: Date): Promise<SiteIndex> {
   const previousIndex = parseIndex(await session.read(INDEX_JSON));
   const found = await releaseFolders(session, trust);
   await prefetchFolders(session, found);
   const folders = [];
   for (const location of found) {
-    const state = await readFolder(session, location, previousIndex, now.toISOString(), trust);
+    const state = await readFolder(
+      session,
+      location,
+      { previous: previousIndex, notes, now: now.toISOString() },
+      trust,
+    );
     if (state) folders.push(state);
   }
   for (const { view, webManifest } of folders) {
@@ -377,10 +402,15 @@ async function pagePath(session: MirrorSession, previousPage: string | undefined
  * the page is read and written again (bounded); the last writer has seen every
  * latest.txt written before its read.
  */
-export async function writeSite(session: MirrorSession, trust: SiteTrust, now = new Date()): Promise<SiteIndex> {
+export async function writeSite(
+  session: MirrorSession,
+  trust: SiteTrust,
+  notes: InstallNotes = [],
+  now = new Date(),
+): Promise<SiteIndex> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await writeOnce(session, now, trust);
+      return await writeOnce(session, trust, notes, now);
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       if (attempt >= MAX_CONFLICT_RETRIES) {
@@ -420,14 +450,39 @@ function renderRelease(release: ReleaseView): string {
   if (release.expires !== undefined) rows.push(['Expires', escapeHtml(release.expires)]);
   if (release.older.length)
     rows.push(['Older images', release.older.map((older) => link(older.image, older.version)).join(', ')]);
-  const install = release.install
-    ? `<esp-web-install-button manifest="${escapeHtml(release.install.manifest)}"><button slot="activate">Install ${escapeHtml(release.version)} (${escapeHtml(release.install.chipFamily)})</button><span slot="unsupported">Install needs Chrome or Edge on a computer.</span><span slot="not-allowed">Install needs this page over https.</span></esp-web-install-button>`
-    : '';
   return `<section class="release" data-board="${escapeHtml(release.board)}" data-channel="${escapeHtml(release.channel)}">
 <h3><span class="channel">${escapeHtml(release.channel)}</span> <span class="version">${escapeHtml(release.version)}</span></h3>
 <dl>${rows.map(([name, value]) => `<dt>${name}</dt><dd>${value}</dd>`).join('')}</dl>
-${install}
+${renderInstall(release)}
 </section>`;
+}
+
+/**
+ * ESP Web Tools renders one of the button's slots: `activate` where the browser has Web Serial
+ * (`'serial' in navigator`) and the page is a secure context, else the note saying which is missing.
+ * A release without a browser install says why instead.
+ */
+/** The install button in the page's colours; hidden until ESP Web Tools defines it, so no dead button shows. */
+const INSTALL_STYLE = `esp-web-install-button{display:block;margin:.5rem 0}
+esp-web-install-button:not(:defined){display:none}
+.install{font:inherit;font-weight:600;color:#fff;background:#1a3d8f;border:0;border-radius:6px;padding:.45rem 1rem;cursor:pointer}
+.install:hover{background:#132e6c}
+.install:focus-visible{outline:3px solid #9db4ef;outline-offset:2px}
+.install .chip{font-weight:400;font-size:.85rem;opacity:.85;margin-left:.3rem}
+esp-web-install-button[active] .install{opacity:.6;cursor:progress}
+`;
+
+function renderInstall(release: ReleaseView): string {
+  if (!release.install) {
+    return release.noInstall === undefined
+      ? ''
+      : `<p class="install-note no-install">No install button: ${escapeHtml(release.noInstall)}.</p>`;
+  }
+  return `<esp-web-install-button manifest="${escapeHtml(release.install.manifest)}">
+<button slot="activate" class="install">Install ${escapeHtml(release.version)} <span class="chip">${escapeHtml(release.install.chipFamily)}</span></button>
+<p slot="unsupported" class="install-note">No install from this browser: it has no Web Serial. Use Chrome or Edge on a computer, with this page over https or on localhost.</p>
+<p slot="not-allowed" class="install-note">No install from this page: Web Serial works only over https or on localhost.</p>
+</esp-web-install-button>`;
 }
 
 export function renderPage(index: SiteIndex): string {
@@ -454,8 +509,9 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5re
 dt{color:#555}dd{margin:0;overflow-wrap:anywhere}
 code{font-size:.85rem}
 .note{color:#555;font-size:.9rem}
+.install-note{margin:.5rem 0;color:#555;font-size:.9rem;background:#f4f4f4;border-left:3px solid #c4c4c4;border-radius:4px;padding:.3rem .6rem}
 @media (max-width:36rem){dl{grid-template-columns:1fr}dt{font-weight:600}}
-</style>
+${hasInstall ? INSTALL_STYLE : ''}</style>
 ${hasInstall ? `<script type="module" src="${INSTALL_SCRIPT}"></script>\n` : ''}</head>
 <body>
 <h1>Firmware releases</h1>

@@ -115,6 +115,9 @@ describe('the action on a tag', () => {
     const result = await publishWith(project, { environments: 'esp32dev' }, { GITHUB_REF: 'refs/tags/v1.5.0-beta.2' });
     expect(result.status).toBe(0);
     expect(result.outputs.channel).toBe('beta');
+    expect(visibleLog(result.output)).toMatch(
+      /^releasing 1\.5\.0-beta\.2 on channel beta \(devices that call setChannel\("beta"\)\)$/m,
+    );
     expect(existsSync(join(project.mirror, 'esp32dev/beta/latest.txt'))).toBe(true);
     expect(existsSync(join(project.mirror, 'esp32dev/latest.txt'))).toBe(false);
     expect(existsSync(join(project.mirror, 'nodemcuv2'))).toBe(false);
@@ -158,6 +161,12 @@ describe('the action failing', () => {
       {},
       { GITHUB_REF: 'refs/tags/release-candidate' },
       /::error::the tag "release-candidate" \(refs\/tags\/release-candidate\) is not a semantic version .*on: push: tags: \['v\*\.\*\.\*'\]\), or give the version input/,
+    ],
+    [
+      'a pre-release whose identifier names no channel',
+      {},
+      { GITHUB_REF: 'refs/tags/v1.2.0-20261207' },
+      /::error::pre-release 1\.2\.0-20261207 names no channel: its first identifier "20261207" does not start with a letter; set channel /,
     ],
     ['a missing signing key', { 'signing-key': '' }, {}, /::error::signing-key is required to publish a release/],
     [

@@ -397,6 +397,17 @@ describe('static-ota publish and verify', () => {
     expect(bad.all).not.toContain(seedHex.slice(2));
   });
 
+  it('publishes every release candidate to the one channel rc, where setChannel("rc") devices look, and says so', async () => {
+    const p = project();
+    for (const version of ['1.2.0-rc1', '1.2.0-rc2']) {
+      const result = await cli(p.publishArgs(version));
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout).toContain(`releasing ${version} on channel rc (devices that call setChannel("rc"))\n`);
+    }
+    expect(readFileSync(join(p.mirror, 'nodemcuv2/rc/latest.txt'), 'latin1')).toMatch(/^1\.2\.0-rc2\nformat=/);
+    expect(readdirSync(join(p.mirror, 'nodemcuv2')).sort()).toEqual(['channels.txt', 'rc']);
+  });
+
   it('refuses a downgrade and a republish with clear messages, allows --force for the same version', async () => {
     const p = project();
     const args = p.publishArgs;

@@ -66,6 +66,11 @@ const badValues: Row[] = [
     always('--version', '1.5.0-beta.1', '--channel', 'stable'),
     /pre-release 1\.5\.0-beta\.1 cannot be published to the stable channel \(--channel stable\)/,
   ],
+  [
+    'publish',
+    always('--version', '1.2.0-20261207'),
+    /pre-release 1\.2\.0-20261207 names no channel: .*; set --channel /,
+  ],
   ['publish', always('--compress', 'zip'), /--compress must be one of auto, gzip, none, got "zip"/],
   ['publish', always('--keep-versions', '0'), /--keep-versions must be a whole number of at least 1, got "0"/],
   ['publish', always('--max-image-size', '1e6'), /--max-image-size must be a whole number/],

@@ -42,8 +42,32 @@ describe('channels', () => {
     expect(channelFor('1.4.2', 'canary')).toBe('canary');
   });
 
+  it.each([
+    ['1.2.0-rc1', 'rc'],
+    ['1.2.0-rc2', 'rc'],
+    ['1.2.0-RC1', 'rc'],
+    ['1.5.0-beta2.1', 'beta'],
+    ['1.5.0-alpha-3', 'alpha'],
+    ['1.5.0-nightly20261207', 'nightly'],
+    ['2.0.0-rc1+build.5', 'rc'],
+  ])('%s goes to the channel its leading letters name (%s), where setChannel devices look', (version, channel) => {
+    expect(channelFor(version)).toBe(channel);
+  });
+
+  it.each(['1.2.0-20261207', '1.2.0-1', '1.2.0-0.beta', '1.2.0-1rc', '1.2.0--rc'])(
+    '%s names no channel: refused, naming the setting, unless one is given',
+    (version) => {
+      expect(() => channelFor(version)).toThrow(InputError);
+      expect(() => channelFor(version, undefined, '--channel')).toThrow(
+        /pre-release .* names no channel: its first identifier .* does not start with a letter; set --channel/,
+      );
+      expect(channelFor(version, 'nightly', '--channel')).toBe('nightly');
+    },
+  );
+
   it('never publishes a pre-release to stable', () => {
     expect(() => channelFor('1.5.0-beta.2', 'stable')).toThrow(/cannot be published to the stable channel/);
+    expect(() => channelFor('1.5.0-stable1')).toThrow(/cannot be published to the stable channel/);
   });
 
   it('refuses invalid channel names', () => {

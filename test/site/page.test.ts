@@ -111,6 +111,39 @@ describe('release page on a directory mirror', () => {
     expect(html).not.toContain('esp-web-install-button');
   });
 
+  it('says why a board has no install button: the reason its publish recorded, kept when other boards publish', async () => {
+    const key = newKey();
+    const mirror = temporaryFolder('static-ota-site-');
+    const target = new DirectoryTarget(mirror);
+    const reason =
+      'platform "atmelavr" is not espressif8266 or espressif32: ESP Web Tools flashes only Espressif chips';
+    await publishReleases(target, [{ ...(await signedRelease(key, 'uno', '1.0.0')), noInstall: reason }]);
+    expect(readIndex(mirror).releases).toMatchObject([{ board: 'uno', version: '1.0.0', noInstall: reason }]);
+    // Another board's publish knows nothing of uno: the page keeps the reason from its previous index.json.
+    await publishReleases(target, [await signedRelease(key, 'esp32dev', '1.0.0', '1.0.0', esp32Layout())]);
+    const index = readIndex(mirror);
+    expect(index.releases.map(({ board, install, noInstall }) => [board, install?.chipFamily, noInstall])).toEqual([
+      ['esp32dev', 'ESP32', undefined],
+      ['uno', undefined, reason],
+    ]);
+    const html = readFileSync(join(mirror, 'index.html'), 'utf8');
+    expect(html).toContain(
+      '<p class="install-note no-install">No install button: platform &quot;atmelavr&quot; is not espressif8266 or espressif32: ESP Web Tools flashes only Espressif chips.</p>',
+    );
+    expect(html.match(/class="install-note no-install"/g)).toHaveLength(1);
+    // A new version whose publisher recorded nothing (a library caller) says so rather than repeating the old reason;
+    // a reason from platformio.ini is kept to printable ASCII, as the page is.
+    await publishReleases(target, [await signedRelease(key, 'uno', '1.1.0')]);
+    await publishReleases(target, [
+      { ...(await signedRelease(key, 'teensy', '1.0.0')), noInstall: 'platform "tëensy\n"' },
+    ]);
+    expect(readIndex(mirror).releases.map(({ board, noInstall }) => [board, noInstall])).toEqual([
+      ['esp32dev', undefined],
+      ['teensy', 'platform "t?ensy?"'],
+      ['uno', 'no flash layout was recorded when this version was published'],
+    ]);
+  });
+
   it('keeps an index.html the site owner wrote, and writes the page as releases.html beside it', async () => {
     const mirror = temporaryFolder('static-ota-site-');
     writeFileSync(join(mirror, 'index.html'), '<h1>My project</h1>');
@@ -306,16 +339,22 @@ describe('flash layouts', () => {
       warning: (message: string) => messages.push(message),
     };
     try {
-      const s3 = await readFlashLayout(project, 's3', log);
+      const s3 = (await readFlashLayout(project, 's3', log)).flash;
       expect(s3).toMatchObject({ chipFamily: 'ESP32-S3', appOffset: 0x10000 });
       expect(s3?.parts.map(({ name, offset }) => [name, offset])).toEqual([
         ['bootloader', 0x1000],
         ['partitions', 0x8000],
         ['boot_app0', 0xe000],
       ]);
-      expect((await readFlashLayout(project, 'c3', log))?.chipFamily).toBe('ESP32-C3');
-      expect(await readFlashLayout(project, 'd1', log)).toEqual({ chipFamily: 'ESP8266', parts: [], appOffset: 0 });
-      expect(await readFlashLayout(project, 'uno', log)).toBeUndefined();
+      expect((await readFlashLayout(project, 'c3', log)).flash?.chipFamily).toBe('ESP32-C3');
+      expect(await readFlashLayout(project, 'd1', log)).toEqual({
+        flash: { chipFamily: 'ESP8266', parts: [], appOffset: 0 },
+      });
+      // No layout, and the reason the release page gives for it.
+      expect(await readFlashLayout(project, 'uno', log)).toEqual({
+        noInstall:
+          'platform "atmelavr" is not espressif8266 or espressif32: ESP Web Tools flashes only Espressif chips',
+      });
       expect(messages.join('\n')).toContain('uno: platform "atmelavr"');
     } finally {
       process.env.PATH = path;
@@ -356,10 +395,12 @@ describe('static-ota publish --chip-family', () => {
       },
     );
     const webManifest = join(mirror, 'd1_mini', 'manifest.json');
+    const index = join(mirror, 'index.json');
     return {
       code,
       output,
       build: existsSync(webManifest) ? JSON.parse(readFileSync(webManifest, 'utf8')).builds[0] : undefined,
+      noInstall: existsSync(index) ? readIndex(mirror).releases[0].noInstall : undefined,
     };
   }
 
@@ -377,8 +418,12 @@ describe('static-ota publish --chip-family', () => {
       writeFileSync(path, gzipSync(readFileSync(`${path}.raw`)));
     });
     // A gzip image is flashed inflated (the ROM boots only 0xE9 images): its raw form beside it.
-    expect(gzip).toMatchObject({ code: 0, build: raw });
-    expect(await publish([])).toMatchObject({ code: 0, build: undefined });
+    expect(gzip).toMatchObject({ code: 0, build: raw, noInstall: undefined });
+    expect(await publish([])).toMatchObject({
+      code: 0,
+      build: undefined,
+      noInstall: 'prebuilt image of unknown chip: give its chip family (ESP8266) when publishing to add one',
+    });
   });
 
   it('refuses an ESP32 family without its bootloader, and a name that is not a chip family', async () => {

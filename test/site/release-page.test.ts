@@ -3,11 +3,11 @@
 // Chromium, headless, loads the page with no network beyond the mirror.
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { makeProject, runAction, type Project } from '../action/action-runner.js';
-import { removeTemporaryFolders, temporaryFolder } from '../helpers.js';
+import { removeTemporaryFolders, temporaryFolder, writeEspImage } from '../helpers.js';
 import { startNginx, type RunningNginx } from './nginx.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -221,5 +221,120 @@ describe('release page in headless Chromium', () => {
 
     expect(requests.length).toBeGreaterThan(manifests.length);
     expect(requests.filter((url) => new URL(url).origin !== nginx.url)).toEqual([]);
+  });
+});
+
+describe('install buttons and their notes in headless Chromium', () => {
+  let project: Project;
+  let nginx: RunningNginx;
+  let context: BrowserContext;
+  /** A name for 127.0.0.1 that is not loopback to the browser: a plain-http page there is no secure context. */
+  const INSECURE_HOST = 'mirror.test';
+
+  beforeAll(async () => {
+    // nodemcuv2 gets a button; uno's platform is not Espressif; d1_mini is a prebuilt image of unknown chip.
+    project = makeProject(['nodemcuv2']);
+    appendFileSync(join(project.folder, 'platformio.ini'), '\n[env:uno]\nplatform = atmelavr\nboard = uno\n');
+    const mirror = join(project.folder, 'public');
+    await release(project, mirror, 'v1.0.0', { environments: 'nodemcuv2,uno' });
+    const firmware = join(project.folder, 'prebuilt.bin');
+    writeEspImage(firmware, { publicKey: project.key.publicKey });
+    const prebuilt = await runAction(
+      project,
+      { directory: mirror, build: 'false', firmware, environments: 'd1_mini', version: '2.0.0' },
+      { GITHUB_REF: 'refs/heads/main' },
+    );
+    if (prebuilt.status !== 0) throw new Error(`prebuilt publish failed:\n${prebuilt.output}`);
+    nginx = await startNginx(mirror);
+    context = await chromium.launchPersistentContext(temporaryFolder('static-ota-chromium-'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [...CHROMIUM_FLAGS, `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`],
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await nginx?.stop();
+    removeTemporaryFolders();
+  });
+
+  const section = (page: Page, board: string) => page.locator(`section.release[data-board="${board}"]`);
+
+  /** Loads the page, waits for ESP Web Tools, checks the notes of the boards without a button, and takes screenshots. */
+  async function load(page: Page, url: string, screenshot: string): Promise<void> {
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    expect((await page.goto(url))?.status()).toBe(200);
+    await page.waitForFunction(() => customElements.get('esp-web-install-button') !== undefined, undefined, {
+      timeout: 15_000,
+    });
+    await expect(section(page, 'uno').locator('.no-install').innerText()).resolves.toBe(
+      'No install button: platform "atmelavr" is not espressif8266 or espressif32: ESP Web Tools flashes only Espressif chips.',
+    );
+    await expect(section(page, 'd1_mini').locator('.no-install').innerText()).resolves.toBe(
+      'No install button: prebuilt image of unknown chip: give its chip family (ESP8266) when publishing to add one.',
+    );
+    for (const board of ['uno', 'd1_mini'])
+      await expect(section(page, board).locator('esp-web-install-button').count()).resolves.toBe(0);
+    mkdirSync(OUTPUT, { recursive: true });
+    await page.setViewportSize({ width: 420, height: 900 });
+    await page.screenshot({ path: join(OUTPUT, `${screenshot}-phone.png`), fullPage: true });
+    await page.setViewportSize({ width: 1100, height: 900 });
+    await page.screenshot({ path: join(OUTPUT, `${screenshot}.png`), fullPage: true });
+    expect(requests.filter((request) => new URL(request).port !== new URL(nginx.url).port)).toEqual([]);
+  }
+
+  /** What ESP Web Tools shows for nodemcuv2: which of its slotted elements are rendered. */
+  const visibleSlots = (page: Page) =>
+    section(page, 'nodemcuv2')
+      .locator('esp-web-install-button > [slot]')
+      .evaluateAll((elements) =>
+        elements
+          .filter((element) => element.getClientRects().length > 0)
+          .map((element) => element.getAttribute('slot')),
+      );
+
+  it('with Web Serial, shows a styled install button for the ESP8266 and says why the others have none', async () => {
+    const page = await context.newPage();
+    await load(page, `${nginx.url}/index.html`, 'install-web-serial');
+    await expect(page.evaluate(() => 'serial' in navigator && isSecureContext)).resolves.toBe(true);
+    await expect(visibleSlots(page)).resolves.toEqual(['activate']);
+    const button = section(page, 'nodemcuv2').locator('button.install');
+    await expect(button.innerText()).resolves.toMatch(/^Install 1\.0\.0\s+ESP8266$/);
+    const style = await button.evaluate((element) => {
+      const computed = getComputedStyle(element);
+      return { color: computed.color, background: computed.backgroundColor, radius: computed.borderRadius };
+    });
+    // The page's own blue (its channel labels), not the browser's grey default.
+    expect(style).toEqual({ color: 'rgb(255, 255, 255)', background: 'rgb(26, 61, 143)', radius: '6px' });
+    await page.close();
+  });
+
+  it('without Web Serial (as in Firefox or Safari), shows no button but the note saying what install needs', async () => {
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      delete (Navigator.prototype as { serial?: unknown }).serial;
+    });
+    await load(page, `${nginx.url}/index.html`, 'install-no-web-serial');
+    await expect(page.evaluate(() => 'serial' in navigator)).resolves.toBe(false);
+    await expect(visibleSlots(page)).resolves.toEqual(['unsupported']);
+    await expect(page.locator('button:visible').count()).resolves.toBe(0);
+    await expect(section(page, 'nodemcuv2').locator('[slot=unsupported]').innerText()).resolves.toBe(
+      'No install from this browser: it has no Web Serial. Use Chrome or Edge on a computer, with this page over https or on localhost.',
+    );
+    await page.close();
+  });
+
+  it('on plain http from another host, shows no button but the note that install needs https', async () => {
+    const page = await context.newPage();
+    await load(page, `${nginx.url.replace('127.0.0.1', INSECURE_HOST)}/index.html`, 'install-plain-http');
+    await expect(page.evaluate(() => isSecureContext)).resolves.toBe(false);
+    await expect(visibleSlots(page)).resolves.toEqual(['not-allowed']);
+    await expect(page.locator('button:visible').count()).resolves.toBe(0);
+    await expect(section(page, 'nodemcuv2').locator('[slot=not-allowed]').innerText()).resolves.toBe(
+      'No install from this page: Web Serial works only over https or on localhost.',
+    );
+    await page.close();
   });
 });

@@ -79,7 +79,7 @@ async function publish(options: PublishOptions, io: CommandIo): Promise<void> {
     ...release,
     log: { info: (message) => say(`${message}\n`), warning: (message) => io.err(`warning: ${message}\n`) },
   });
-  const installNote = image.flash ? undefined : noInstallButton(board, image.chipFamily);
+  const installNote = image.noInstall && `${board}: no install button on the release page: ${image.noInstall}`;
   if (options.json) {
     io.out(
       `${JSON.stringify({ manifests: manifests.map(jsonOf), ...(installNote ? { installNote } : {}) }, null, 2)}\n`,
@@ -107,15 +107,6 @@ async function publishedText(published: PublishedManifest, target: TargetConfig)
     );
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** Why the release page offers no browser install for this board, and what would add one. */
-function noInstallButton(board: string, chipFamily: string | undefined): string {
-  const why =
-    chipFamily === undefined
-      ? 'the chip of a prebuilt image is unknown (--chip-family ESP8266 adds one)'
-      : `a first install on ${chipFamily} needs the bootloader and partition table too: publish from the action's build, which reads them from PlatformIO`;
-  return `${board}: no install button on the release page: ${why}`;
 }
 
 export function registerPublish(command: NewCommand, io: CommandIo): void {
