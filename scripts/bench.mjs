@@ -1,6 +1,8 @@
 // `npm run bench`: prints speed and memory figures next to their targets (never asserted by tests).
 //   - CPU of `static-ota publish` of a 1 MiB image against the hand-written shell step (scripts/publish-shell.sh)
-//   - Pages publishing against the branch's history, and peak memory per target (scripts/bench-targets.ts)
+//   - Pages publishing against the branch's history, peak memory of the default path (CLI and action) and per target
+//     (scripts/bench-targets.ts)
+// `npm run bench -- pages,default-path,targets` runs only those sections of bench-targets.ts, and nothing else.
 //   - device core size, static RAM, stack high-water and idle-poll bytes (firmware bench)
 //   - idle-poll requests and bytes with one and with three mirrors (mirror failover)
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -82,8 +84,9 @@ function cliAgainstShell() {
   );
 }
 
+const only = process.argv[2];
 try {
-  cliAgainstShell();
+  if (!only) cliAgainstShell();
   // The harness keeps packages (s3rver) as imports from node_modules; the publisher is bundled with dist/'s options
   // (scripts/bundle-options.mjs), so it loads what the action and the CLI load.
   const cache = join(root, 'node_modules', '.cache', 'static-ota');
@@ -100,14 +103,22 @@ try {
   await build({
     ...nodeBundleOptions,
     entryPoints: [join(root, 'scripts', 'bench-publish.ts')],
-    outdir: join(cache, 'publisher'),
+    outdir: join(work, 'publisher'),
   });
-  const runs = [
-    [node24, join(cache, 'bench-targets.js'), join(cache, 'publisher', 'bench-publish.js')],
-    [process.execPath, join(root, 'scripts', 'bench-firmware.mjs')],
-    [process.execPath, join(root, 'scripts', 'bench-mirrors.mjs')],
-    [process.execPath, join(root, 'scripts', 'security-report.mjs')],
-  ];
+  // The action and the CLI as dist/ ships them, from the current sources (dist/ itself is rebuilt only on merges).
+  execFileSync(process.execPath, [join(root, 'scripts', 'bundle.mjs'), '--outdir', join(work, 'dist')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  const targets = [node24, join(cache, 'bench-targets.js'), join(work, 'publisher', 'bench-publish.js')];
+  const runs = only
+    ? [[...targets, join(work, 'dist'), only]]
+    : [
+        [...targets, join(work, 'dist')],
+        [process.execPath, join(root, 'scripts', 'bench-firmware.mjs')],
+        [process.execPath, join(root, 'scripts', 'bench-mirrors.mjs')],
+        [process.execPath, join(root, 'scripts', 'security-report.mjs')],
+      ];
   for (const [runtime, script, ...args] of runs) {
     const result = spawnSync(runtime, [script, ...args], { stdio: 'inherit', cwd: root });
     if (result.status !== 0) {

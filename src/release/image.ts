@@ -1,11 +1,9 @@
 // Checks on a firmware image before it is signed: size, ESP magic, and that it
 // still trusts a key able to sign the next release (the lockout guard).
-import { createReadStream, createWriteStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { InputError } from '../common/input-error.js';
 import { READ_CHUNK_BYTES, readChunks } from '../common/read-chunks.js';
+import { zlibPass } from './zlib-pass.js';
 
 /** ESP8266/ESP32 application images start with 0xE9; the ESP8266 boot loader also unpacks gzip. */
 const ESP_IMAGE_MAGIC = 0xe9;
@@ -109,10 +107,10 @@ async function firstMemberEnd(path: string): Promise<number> {
   }
   const headerLength = gzipHeaderLength(head.subarray(0, headBytes));
   if (headerLength === undefined) throw new InputError(`gzip image ${path} has a gzip header eboot cannot read`);
-  const inflater = createInflateRaw({ chunkSize: READ_CHUNK_BYTES });
-  const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
-  await pipeline(createReadStream(path, { start: headerLength }), inflater, discard);
-  return headerLength + inflater.bytesWritten + GZIP_TRAILER_BYTES;
+  const pass = zlibPass(createInflateRaw(), path, headerLength);
+  let step = await pass.next();
+  while (!step.done) step = await pass.next();
+  return headerLength + step.value + GZIP_TRAILER_BYTES;
 }
 
 /** Inflates the image as a stream: its first byte must be 0xE9 and its length within maxBytes. */
@@ -142,7 +140,17 @@ async function checkInflated(path: string, maxBytes: number, limitName: string):
 
 /** Writes the inflated bytes of a gzip image (checked by checkImage) to target. */
 export async function gunzipImage(source: string, target: string): Promise<void> {
-  await pipeline(Readable.from(gunzipChunks(source)), createWriteStream(target));
+  await writeChunks(target, gunzipChunks(source));
+}
+
+/** Writes each chunk before asking for the next: the chunks may be views of one reused buffer. */
+async function writeChunks(target: string, chunks: AsyncIterable<Buffer>): Promise<void> {
+  const file = await open(target, 'w');
+  try {
+    for await (const chunk of chunks) await file.write(chunk);
+  } finally {
+    await file.close();
+  }
 }
 
 /**
@@ -153,23 +161,14 @@ export async function gunzipImage(source: string, target: string): Promise<void>
  */
 export async function gzipImage(source: string, target: string): Promise<void> {
   const { constants, createGzip } = await import('node:zlib');
-  const gzip = createGzip({ level: constants.Z_BEST_COMPRESSION, windowBits: 15 });
-  await pipeline(createReadStream(source), gzip, createWriteStream(target));
+  await writeChunks(target, zlibPass(createGzip({ level: constants.Z_BEST_COMPRESSION, windowBits: 15 }), source));
 }
 
-/** Streams the gzip-unpacked bytes, in chunks of at most READ_CHUNK_BYTES (left to the garbage collector). */
+/** Streams the gzip-unpacked bytes as views of one reused buffer of READ_CHUNK_BYTES (src/release/zlib-pass.ts). */
 async function* gunzipChunks(path: string): AsyncGenerator<Buffer> {
   // Loaded only for gzip images: zlib costs every other publish a few milliseconds.
   const { createGunzip } = await import('node:zlib');
-  const source = createReadStream(path);
-  const stream: Readable = source.pipe(createGunzip({ chunkSize: READ_CHUNK_BYTES }));
-  // Destroying the gunzip stream alone would leave the file open.
-  stream.once('close', () => source.destroy());
-  try {
-    for await (const chunk of stream) yield chunk as Buffer;
-  } finally {
-    stream.destroy();
-  }
+  yield* zlibPass(createGunzip(), path);
 }
 
 /**

@@ -341,6 +341,13 @@ describe('gzip images (CLI --compress gzip) and the eboot model', () => {
       expect(readFileSync(join(mirror, 'nodemcuv2', `firmware-${version}.bin`)).equals(noise)).toBe(true);
       expect(readFileSync(join(mirror, 'nodemcuv2', 'latest.txt'), 'latin1')).not.toMatch(/encoding=|inflated-size=/);
     }
+    // An image at max-image-size whose gzip form is larger still: the raw image is what is served, and it fits.
+    const atLimit = await cliPublish([
+      ...['--firmware', firmware, '--version', '1.0.3', '--board', 'nodemcuv2', '--key', key.path],
+      ...['--out', join(folder, 'mirror-at-limit'), '--chip-family', 'ESP8266', '--max-image-size', '40000'],
+    ]);
+    expect(atLimit.output).toMatch(/nodemcuv2: gzip 40000 -> \d+ bytes is not smaller: published uncompressed/);
+    expect(atLimit.code).toBe(0);
   });
 
   it('an ESP8266 refuses before the download a gzip image that inflates past the staged bytes (too_large)', async () => {
