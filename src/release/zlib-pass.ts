@@ -34,7 +34,8 @@ interface ZlibInternals {
  */
 export async function* zlibPass(engine: Transform, path: string, start = 0): AsyncGenerator<Buffer, number> {
   const { _handle: handle, _writeState: state } = engine as unknown as ZlibInternals;
-  if (typeof handle?.writeSync !== 'function' || !(state instanceof Uint32Array))
+  // ArrayBuffer.isView, not instanceof: the state array comes from Node's own realm (a test runner's may differ).
+  if (typeof handle?.writeSync !== 'function' || !ArrayBuffer.isView(state))
     return yield* streamPass(engine, path, start);
   // An error is reported through engine.errored, right after the write that met it.
   engine.on('error', () => undefined);

@@ -245,7 +245,7 @@ describe('github-pages target over file://', () => {
       /refusing to publish 1\.4\.1 .*branch gh-pages of file:.* already offers 1\.4\.2/,
     );
     await expect(publish(fixture, 'nodemcuv2', '1.4.2')).rejects.toThrow(
-      /1\.4\.2 is already published for nodemcuv2 \(stable\) in .*; use --force/,
+      /1\.4\.2 is already published for nodemcuv2 \(stable\) in .*; use force to re-publish/,
     );
     expect(tip(fixture)).toBe(published);
 

@@ -175,7 +175,7 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
     await publish(fixture, 'nodemcuv2', '1.4.2');
     await expect(publish(fixture, 'nodemcuv2', '1.4.2')).rejects.toThrow(
       new RegExp(
-        `1\\.4\\.2 is already published for nodemcuv2 \\(stable\\) in s3://${BUCKET}/${fixture.prefix}/; use --force`,
+        `1\\.4\\.2 is already published for nodemcuv2 \\(stable\\) in s3://${BUCKET}/${fixture.prefix}/; use force to re-publish`,
       ),
     );
     const [forced] = await publish(fixture, 'nodemcuv2', '1.4.2', { force: true });
@@ -381,23 +381,21 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
     expect(message).not.toContain('AKIDEXAMPLEUNKNOWN');
   });
 
-  it('takes credentials from the AWS_* environment when none are configured, through createTarget', async () => {
-    const fixture = mirror(s3, { accessKeyId: undefined, secretAccessKey: undefined });
-    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
-    process.env.AWS_ACCESS_KEY_ID = S3RVER_CREDENTIALS.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = S3RVER_CREDENTIALS.secretAccessKey;
-    try {
-      const target = await createTarget({ kind: 's3', s3: fixture.config });
-      await publishReleases(target, [await signedRelease(fixture.key, 'nodemcuv2', '1.0.0')]);
-    } finally {
-      for (const [name, value] of [
-        ['AWS_ACCESS_KEY_ID', saved.id],
-        ['AWS_SECRET_ACCESS_KEY', saved.secret],
-      ] as const) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-    }
+  it('takes credentials from the AWS_* environment when none are configured, read at the edge', async () => {
+    const fixture = mirror(s3);
+    const { bucket, prefix, endpoint } = fixture.config;
+    const settings: Record<string, string> = {
+      target: 's3',
+      's3-bucket': bucket,
+      's3-prefix': prefix,
+      's3-endpoint': String(endpoint),
+      's3-force-path-style': 'true',
+    };
+    const config = readTargetConfig((name) => settings[name] ?? defaultOf(name), {
+      AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+    });
+    await publishReleases(await createTarget(config), [await signedRelease(fixture.key, 'nodemcuv2', '1.0.0')]);
     expect(await manifestVersion(fixture)).toBe('1.0.0');
     const signed = s3.requests.filter((r) => keyOf(r.path).startsWith(fixture.prefix) && r.method === 'PUT');
     expect(

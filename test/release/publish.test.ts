@@ -115,7 +115,7 @@ describe('publishing to a directory mirror', () => {
   it('refuses an equal version unless forced, and then keeps the identical image', async () => {
     const fixture = setup();
     await release(fixture, '1.4.2');
-    await expect(release(fixture, '1.4.2')).rejects.toThrow(/already published .* use --force/);
+    await expect(release(fixture, '1.4.2')).rejects.toThrow(/already published .* use force to re-publish/);
     const [again] = await release(fixture, '1.4.2', { force: true });
     expect(again.imageWritten).toBe(false);
   });
