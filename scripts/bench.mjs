@@ -3,6 +3,7 @@
 //   - Pages publishing against the branch's history, and peak memory per target (scripts/bench-targets.ts)
 //   - device core size, static RAM, stack high-water and idle-poll bytes (firmware bench)
 //   - idle-poll requests and bytes with one and with three mirrors (mirror failover)
+//   - `static-ota fleet` on 1 M log lines beside GoAccess and mawk (scripts/bench-fleet.mjs; --large: 10 M lines)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -106,6 +107,8 @@ try {
     [node24, join(cache, 'bench-targets.js'), join(cache, 'publisher', 'bench-publish.js')],
     [process.execPath, join(root, 'scripts', 'bench-firmware.mjs')],
     [process.execPath, join(root, 'scripts', 'bench-mirrors.mjs')],
+    // `npm run bench -- --large` adds the 10 M line run.
+    [process.execPath, join(root, 'scripts', 'bench-fleet.mjs'), ...process.argv.slice(2)],
     [process.execPath, join(root, 'scripts', 'security-report.mjs')],
   ];
   for (const [runtime, script, ...args] of runs) {

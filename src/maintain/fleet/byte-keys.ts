@@ -5,11 +5,7 @@
 // Map would need a string cut from the line on every request, and its garbage.
 
 /** Grows a typed array geometrically to hold `index`, filling new slots with `fill`. */
-export function grown<T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(
-  array: T,
-  index: number,
-  fill: number,
-): T {
+export function grown<T extends Float64Array | Int32Array | Uint8Array>(array: T, index: number, fill: number): T {
   if (index < array.length) return array;
   const next = new (array.constructor as new (length: number) => T)(Math.max(index + 1, array.length * 2, 1024));
   next.set(array);
@@ -38,8 +34,20 @@ function hashOf(bytes: Uint8Array, from: number, to: number, space: number): num
   return hash ^ (hash >>> 16);
 }
 
-/** Per entry: its space, where its bytes start in the arena, and how many. */
-const RECORD = 3;
+/**
+ * Per entry: its space, its length, then its bytes when they fit in INLINE_BYTES (most keys: an IPv4 address, a
+ * device id), else where they start in the arena.
+ */
+const RECORD = 6;
+const INLINE_BYTES = 16;
+
+/** Four bytes of `bytes[at..to)` as a little-endian word, zeros past `to`. */
+function wordAt(bytes: Uint8Array, at: number, to: number): number {
+  if (at + 4 <= to) return bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24);
+  let word = 0;
+  for (let shift = 0; at < to; at++, shift += 8) word |= bytes[at] << shift;
+  return word;
+}
 
 /**
  * Byte strings, each in a space (a number: the same bytes in two spaces are two keys), numbered 0, 1, 2... in
@@ -50,14 +58,9 @@ export class ByteKeys {
   size = 0;
   /** Per slot, its key's hash and entry number + 1 (0: empty); a power of two slots, at most half of them used. */
   private slots = new Int32Array(2 * 1024);
-  private records = new Uint32Array(0);
+  private records = new Int32Array(0);
   private arena = new Uint8Array(0);
   private arenaUsed = 0;
-
-  /** Bytes held by the keys themselves. */
-  get keyBytes(): number {
-    return this.arenaUsed;
-  }
 
   /** The number of `bytes[from..to)` in `space`, numbered next (`size` grows) when new. */
   intern(bytes: Uint8Array, from: number, to: number, space: number): number {
@@ -81,12 +84,22 @@ export class ByteKeys {
       if (entry < 0) return ~slot;
       if (slots[2 * slot] !== hash) continue;
       const record = entry * RECORD;
-      if (this.records[record + 2] !== length || this.records[record] !== space) continue;
-      const start = this.records[record + 1];
-      let at = 0;
-      while (at < length && this.arena[start + at] === bytes[from + at]) at++;
-      if (at === length) return entry;
+      if (this.records[record + 1] !== length || this.records[record] !== space) continue;
+      if (this.sameBytes(record, bytes, from, to)) return entry;
     }
+  }
+
+  private sameBytes(record: number, bytes: Uint8Array, from: number, to: number): boolean {
+    const records = this.records;
+    if (to - from <= INLINE_BYTES) {
+      for (let at = from, word = record + 2; at < to; at += 4, word++)
+        if (wordAt(bytes, at, to) !== records[word]) return false;
+      return true;
+    }
+    const start = records[record + 2] >>> 0;
+    let at = 0;
+    while (at < to - from && this.arena[start + at] === bytes[from + at]) at++;
+    return at === to - from;
   }
 
   /** Forgets every key (a bounded cache starting over). */
@@ -100,12 +113,17 @@ export class ByteKeys {
     const entry = this.size++;
     const record = entry * RECORD;
     if (record + RECORD > this.records.length) this.records = grown(this.records, record + RECORD - 1, 0);
-    if (this.arenaUsed + length > this.arena.length) this.arena = grown(this.arena, this.arenaUsed + length, 0);
-    for (let at = 0; at < length; at++) this.arena[this.arenaUsed + at] = bytes[from + at];
     this.records[record] = space;
-    this.records[record + 1] = this.arenaUsed;
-    this.records[record + 2] = length;
-    this.arenaUsed += length;
+    this.records[record + 1] = length;
+    if (length <= INLINE_BYTES) {
+      for (let word = 0; word < 4; word++)
+        this.records[record + 2 + word] = wordAt(bytes, from + 4 * word, from + length);
+    } else {
+      if (this.arenaUsed + length > this.arena.length) this.arena = grown(this.arena, this.arenaUsed + length, 0);
+      for (let at = 0; at < length; at++) this.arena[this.arenaUsed + at] = bytes[from + at];
+      this.records[record + 2] = this.arenaUsed;
+      this.arenaUsed += length;
+    }
     this.slots[2 * slot] = hash;
     this.slots[2 * slot + 1] = entry + 1;
     if (this.size * 4 > this.slots.length) this.rehash();

@@ -95,6 +95,10 @@ class BucketCounts {
  * in time order (files are read oldest first), a device that updates and falls back in one bucket included.
  */
 const RECENT_STRIDE = 8;
+/** Each client's record: its rings, then the time of its last request and the tally it ran then (see `last`). */
+const STATE_STRIDE = RECENT_STRIDE + 2;
+const LAST_TIME = RECENT_STRIDE;
+const LAST_TALLY = RECENT_STRIDE + 1;
 const Ring = { VersionHour: 0, VersionDay: 2, GroupHour: 4, GroupDay: 6 } as const;
 type Ring = (typeof Ring)[keyof typeof Ring];
 
@@ -123,7 +127,8 @@ class ClientFlags {
 
   count(flag: number): number {
     let total = 0;
-    for (const value of this.sparse?.values() ?? this.dense) if (value & flag) total++;
+    if (this.sparse) for (const value of this.sparse.values()) total += value & flag ? 1 : 0;
+    else for (let client = 0; client < this.dense.length; client++) total += this.dense[client] & flag ? 1 : 0;
     return total;
   }
 }
@@ -199,9 +204,8 @@ export class FleetTally {
   private readonly tallyIds = new Map<string, number>();
   private readonly groups: Group[] = [];
   private readonly groupIds = new Map<string, number>();
-  private lastTime = new Float64Array(0);
-  private lastTally = new Int32Array(0);
-  private recent = new Float64Array(0);
+  /** Per client, STATE_STRIDE numbers side by side: a client's request touches one place in memory. */
+  private state = new Float64Array(0);
   private readonly hourly = new BucketCounts();
   private readonly daily = new BucketCounts();
   private readonly groupHourly = new BucketCounts();
@@ -287,10 +291,10 @@ export class FleetTally {
   private clientOf(bytes: Uint8Array, from: number, to: number, space: number): number {
     const known = this.clients.size;
     const client = this.clients.intern(bytes, from, to, space);
-    if (this.clients.size === known || client < this.lastTime.length) return client;
-    this.lastTime = grown(this.lastTime, client, -Infinity);
-    this.lastTally = grown(this.lastTally, client, -1);
-    this.recent = grown(this.recent, this.lastTime.length * RECENT_STRIDE - 1, -1);
+    if (this.clients.size === known) return client;
+    if ((client + 1) * STATE_STRIDE > this.state.length)
+      this.state = grown(this.state, (client + 1) * STATE_STRIDE - 1, -1);
+    this.state[client * STATE_STRIDE + LAST_TIME] = -Infinity;
     return client;
   }
 
@@ -357,7 +361,8 @@ export class FleetTally {
     const tally = this.tallies[tallyIndex];
     let flags = CLIENT;
     const image = path === PathKind.Image;
-    const counters = this.countersOf(Math.floor(time / HOUR_MS), tally.group);
+    const hour = Math.floor(time / HOUR_MS);
+    const counters = this.countersOf(hour, tally.group);
     if (path === PathKind.Manifest) {
       tally.status.polls++;
       counters[0]++;
@@ -373,11 +378,11 @@ export class FleetTally {
       if (image) counters[3]++;
     }
     tally.flags.set(client, flags, this.clients.size);
-    if (this.lastTime[client] <= time) {
-      this.lastTime[client] = time;
-      this.lastTally[client] = tallyIndex;
+    const record = client * STATE_STRIDE;
+    if (this.state[record + LAST_TIME] <= time) {
+      this.state[record + LAST_TIME] = time;
+      this.state[record + LAST_TALLY] = tallyIndex;
     }
-    const hour = Math.floor(time / HOUR_MS);
     const day = Math.floor(time / DAY_MS);
     if (this.isNew(client, Ring.VersionHour, hour, tallyIndex)) this.hourly.increment(tallyIndex, hour);
     if (this.isNew(client, Ring.VersionDay, day, tallyIndex)) this.daily.increment(tallyIndex, day);
@@ -388,8 +393,8 @@ export class FleetTally {
   /** Whether (bucket, item) is not among the client's last two in this ring; remembers it. */
   private isNew(client: number, ring: Ring, bucket: number, item: number): boolean {
     const key = packed(bucket, item);
-    const slot = client * RECENT_STRIDE + ring;
-    const recent = this.recent;
+    const slot = client * STATE_STRIDE + ring;
+    const recent = this.state;
     if (recent[slot] === key || recent[slot + 1] === key) return false;
     recent[slot + 1] = recent[slot];
     recent[slot] = key;
@@ -409,7 +414,8 @@ export class FleetTally {
   /** The table: one row per board, channel and version, unsorted. */
   versions(): VersionStatus[] {
     const current = new Float64Array(this.tallies.length);
-    for (const tally of this.lastTally.subarray(0, this.clients.size)) current[tally]++;
+    for (let client = 0; client < this.clients.size; client++)
+      current[this.state[client * STATE_STRIDE + LAST_TALLY]]++;
     return this.tallies.map(({ status, flags }, index) => ({
       ...status,
       clients: flags.count(CLIENT),
