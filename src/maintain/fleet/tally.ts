@@ -1,7 +1,7 @@
 // The counting behind `static-ota fleet`, in memory that grows with the
-// devices, not the lines: each client is interned to a number once, and what
-// is kept per client lives in typed arrays (about 80 bytes a client), so a
-// million devices fit in a few hundred MiB whatever the log's length.
+// devices, not the lines: each client is interned to a number once (byte-keys.ts),
+// and what is kept per client lives in typed arrays (about 150 bytes a client
+// with its key), so a million devices fit in 400 MiB whatever the log's length.
 import { InputError } from '../../settings/values.js';
 import { isManifestPath } from '../../protocol/manifest.js';
 import { parseUserAgent, type DeviceAgent } from '../../protocol/user-agent.js';
@@ -90,9 +90,10 @@ class BucketCounts {
 
 /**
  * Four series count distinct clients per bucket: versions and boards, by the hour and by the day. Each remembers
- * the last two (bucket, item) pairs of a client, side by side in one record of eight doubles (one cache line: the
+ * the last two (bucket, item) pairs of a client, side by side in the client's record with its last request (the
  * log's clients come in random order, and memory latency is what costs). Exact when each client's requests come
- * in time order (files are read oldest first), a device that updates and falls back in one bucket included.
+ * in time order (files are read oldest first), unless it runs three versions in turn within one bucket; a
+ * request read after two other pairs of the same series can count its client twice (docs/fleet.md).
  */
 const RECENT_STRIDE = 8;
 /** Each client's record: its rings, then the time of its last request and the tally it ran then (see `last`). */
