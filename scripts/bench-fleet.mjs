@@ -1,6 +1,7 @@
 // `static-ota fleet` on a generated week of a fleet's nginx log (scripts/fleet-log.mjs), beside GoAccess and a
 // one-pass mawk (Debian packages `goaccess`, `mawk`) on the same file in the same run: wall time, CPU and peak
-// memory, printed next to the targets of issue 21. Never asserted by tests.
+// memory, printed next to the targets of issue 21, with a verdict for each. Part of `npm run bench`; never
+// asserted by tests.
 //   node scripts/bench-fleet.mjs            1 M lines, 200,000 devices
 //   node scripts/bench-fleet.mjs --large    also 10 M lines, 1,000,000 devices (about 1.3 GB of log; minutes)
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -41,8 +42,20 @@ const MAWK_PROGRAM = '{ n[$6]++ } END { for (k in n) print n[k], k }';
 const hasCommand = (name) => spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
 const row = (name, { wall, cpu, peakMiB }) =>
   console.log(
-    `  ${name.padEnd(22)} ${wall.toFixed(2).padStart(7)} s wall ${cpu.toFixed(2).padStart(7)} s CPU ${peakMiB.toFixed(0).padStart(6)} MiB peak`,
+    `  ${name.padEnd(26)} ${wall.toFixed(2).padStart(7)} s wall ${cpu.toFixed(2).padStart(7)} s CPU ${peakMiB.toFixed(0).padStart(6)} MiB peak`,
   );
+const verdict = (met) => (met ? 'meets it' : 'MISSES it');
+const missing = (name) =>
+  console.log(`  ${name.padEnd(26)} not installed: no comparison (Debian: apt-get install ${name})`);
+
+/** The two other tools on the same file, each once; undefined for one that is not installed. */
+function others(log) {
+  const mawk = hasCommand('mawk') ? measure('mawk', ['-F', '"', MAWK_PROGRAM, log]) : undefined;
+  const goaccess = hasCommand('goaccess')
+    ? measure('goaccess', [log, '--log-format=COMBINED', '-o', join(work, 'goaccess.json'), '--no-progress'])
+    : undefined;
+  return { mawk, goaccess };
+}
 
 async function run(lines, devices, { withOthers, peakTargetMiB }) {
   const log = join(work, `access-${lines}.log`);
@@ -54,27 +67,32 @@ async function run(lines, devices, { withOthers, peakTargetMiB }) {
   );
   const cli = join(work, 'cli', 'cli.js');
   const ours = measure(node24, [cli, 'fleet', '--log', log, '--json']);
-  row('static-ota fleet --json', ours);
   const html = measure(node24, [cli, 'fleet', '--log', log, '--html', join(work, 'report.html')]);
+  const { mawk, goaccess } = withOthers ? others(log) : {};
+  row('static-ota fleet --json', ours);
   row('static-ota fleet --html', html);
-  console.log(`  target: peak <= ${peakTargetMiB} MiB: ${Math.max(ours.peakMiB, html.peakMiB).toFixed(0)} MiB`);
-  if (!withOthers) return;
-  if (hasCommand('mawk')) {
-    const mawk = measure('mawk', ['-F', '"', MAWK_PROGRAM, log]);
-    row('mawk (one pass)', mawk);
-    console.log(`  target: within 4x of mawk: ${(ours.wall / mawk.wall).toFixed(1)}x`);
-  } else console.log('  mawk not installed (Debian package mawk): no comparison');
-  if (hasCommand('goaccess')) {
-    const goaccess = measure('goaccess', [
-      log,
-      '--log-format=COMBINED',
-      '-o',
-      join(work, 'goaccess.json'),
-      '--no-progress',
-    ]);
-    row('goaccess', goaccess);
-    console.log(`  target: at least 10x faster than GoAccess: ${(goaccess.wall / ours.wall).toFixed(1)}x`);
-  } else console.log('  goaccess not installed (Debian package goaccess): no comparison');
+  if (withOthers) {
+    if (goaccess) row('goaccess', goaccess);
+    else missing('goaccess');
+    if (mawk) row('mawk (one pass)', mawk);
+    else missing('mawk');
+  }
+  const peak = Math.max(ours.peakMiB, html.peakMiB);
+  console.log(`  target: peak <= ${peakTargetMiB} MiB: ${peak.toFixed(0)} MiB (${verdict(peak <= peakTargetMiB)})`);
+  if (goaccess) {
+    const times = goaccess.wall / ours.wall;
+    console.log(
+      `  target: at least 10x faster than GoAccess: ${times.toFixed(1)}x wall, ` +
+        `${(goaccess.cpu / ours.cpu).toFixed(1)}x CPU (${verdict(times >= 10)})`,
+    );
+  }
+  if (mawk) {
+    const times = ours.wall / mawk.wall;
+    console.log(
+      `  target: within 4x of mawk's one pass: ${times.toFixed(1)}x wall, ` +
+        `${(ours.cpu / mawk.cpu).toFixed(1)}x CPU (${verdict(times <= 4)})`,
+    );
+  }
   rmSync(log, { force: true });
 }
 

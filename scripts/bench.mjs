@@ -5,6 +5,7 @@
 // `npm run bench -- pages,default-path,targets` runs only those sections of bench-targets.ts, and nothing else.
 //   - device core size, static RAM, stack high-water and idle-poll bytes (firmware bench)
 //   - idle-poll requests and bytes with one and with three mirrors (mirror failover)
+//   - `static-ota fleet` on 1 M log lines beside GoAccess and mawk (scripts/bench-fleet.mjs; --large: 10 M lines)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -84,7 +85,9 @@ function cliAgainstShell() {
   );
 }
 
-const only = process.argv[2];
+// `--large` adds the 10 M line fleet run; any other argument names the bench-targets sections to run alone.
+const large = process.argv.includes('--large');
+const only = process.argv.slice(2).find((argument) => argument !== '--large');
 try {
   if (!only) cliAgainstShell();
   // The harness keeps packages (s3rver) as imports from node_modules; the publisher is bundled with dist/'s options
@@ -117,6 +120,8 @@ try {
         [...targets, join(work, 'dist')],
         [process.execPath, join(root, 'scripts', 'bench-firmware.mjs')],
         [process.execPath, join(root, 'scripts', 'bench-mirrors.mjs')],
+        // `npm run bench -- --large` adds the 10 M line run.
+        [process.execPath, join(root, 'scripts', 'bench-fleet.mjs'), ...(large ? ['--large'] : [])],
         [process.execPath, join(root, 'scripts', 'security-report.mjs')],
       ];
   for (const [runtime, script, ...args] of runs) {

@@ -11,8 +11,10 @@ import {
   parseLogLine,
   readLogFile,
   type CloudFrontColumns,
+  lineText,
   type LineSink,
 } from './lines.js';
+import { EscapeFinder, readCombined, type CombinedFields } from './combined-bytes.js';
 import { FleetTally, type BucketSize, type FleetReport } from './tally.js';
 import { renderFleetPage } from './html.js';
 import { mirrorRollouts } from './mirror.js';
@@ -37,8 +39,9 @@ async function firstRequestTime(file: string): Promise<number> {
   let time = Infinity;
   let lines = 0;
   const sink: LineSink = {
-    line: (text) => {
+    line: (bytes, from, to) => {
       lines++;
+      const text = lineText(bytes, from, to);
       const columns = text.includes('\t') ? DEFAULT_CLOUDFRONT_COLUMNS : undefined;
       const request = columns ? parseCloudFrontLine(text, columns) : parseLogLine(text);
       if (request && time === Infinity) time = request.time;
@@ -58,10 +61,18 @@ export async function fleetReport(files: string[], options: ReportOptions = {}):
   let overlongLines = 0;
   const starts = await Promise.all(files.map(firstRequestTime));
   const ordered = files.map((file, index) => ({ file, start: starts[index] })).sort((a, b) => a.start - b.start);
+  const escapes = new EscapeFinder();
+  const fields: CombinedFields = { clientFrom: 0, clientTo: 0, agentFrom: 0, agentTo: 0, time: 0, status: 0, path: 0 };
   for (const { file } of ordered) {
     let columns: CloudFrontColumns | undefined;
     await readLogFile(file, {
-      line(line) {
+      line(bytes, from, to) {
+        // The common line, from its bytes; any other is decoded and parsed as text.
+        if (readCombined(bytes, from, to, fields, escapes)) {
+          if (!(fields.time >= since && tally.addCombined(bytes, fields))) otherLines++;
+          return;
+        }
+        const line = lineText(bytes, from, to);
         if (line.length === 0 || (line.charCodeAt(0) <= 32 && !line.trim())) return;
         // CloudFront's directives (#Version, #Fields) are not requests.
         if (line.charCodeAt(0) === 35 /* # */) {

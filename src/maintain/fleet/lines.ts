@@ -233,6 +233,8 @@ const urlDecode = (text: string): string => {
 /** One tab-separated CloudFront line, or undefined. */
 export function parseCloudFrontLine(line: string, columns: CloudFrontColumns): LoggedRequest | undefined {
   const values = line.split('\t');
+  // A line cut short (a truncated file, junk with a tab) lacks some of them.
+  if (values.length <= Math.max(columns.client, columns.method, columns.path, columns.userAgent)) return undefined;
   const date = values[columns.date] ?? '';
   const clock = values[columns.time] ?? '';
   const status = values[columns.status] ?? '';
@@ -263,50 +265,62 @@ async function isGzipFile(file: string): Promise<boolean> {
 }
 
 export interface LineSink {
-  line(text: string): void;
+  /** One line, `bytes[from..to)` without its \n (nor a \r before it); the bytes are only good during the call. */
+  line(bytes: Buffer, from: number, to: number): void;
   /** A line longer than MAX_LOG_LINE_BYTES, skipped unread. */
   overlong(): void;
   /** Checked after each chunk: true ends the read early (a look at a file's first lines). */
   stop?(): boolean;
 }
 
+/** A line as text, decoded as latin1: a device's line is ASCII, and any other byte must only not crash the reader. */
+export const lineText = (bytes: Buffer, from: number, to: number): string => bytes.toString('latin1', from, to);
+
 /**
- * Lines of bytes split at \n (a \r before it dropped), decoded as latin1: a
- * device's line is ASCII, and any other byte must only not crash the reader.
- * At most MAX_LOG_LINE_BYTES of a line is ever held.
+ * Lines of bytes split at \n, handed over where they lie in the chunk read (no copy, no string): only a line cut by
+ * a chunk's end is copied whole. At most MAX_LOG_LINE_BYTES of a line is ever held.
  */
 export async function splitLines(chunks: AsyncIterable<Buffer>, sink: LineSink): Promise<void> {
-  let carry = '';
+  let carry: Buffer[] = [];
+  let carried = 0;
   let skipping = false;
-  const end = (text: string): void => {
-    if (skipping || text.length > MAX_LOG_LINE_BYTES) sink.overlong();
-    else sink.line(text.endsWith('\r') ? text.slice(0, -1) : text);
-    skipping = false;
+  const emit = (bytes: Buffer, from: number, newline: number): void => {
+    if (newline - from > MAX_LOG_LINE_BYTES) sink.overlong();
+    else sink.line(bytes, from, newline > from && bytes[newline - 1] === 13 ? newline - 1 : newline);
   };
   for await (const chunk of chunks) {
-    let start = 0;
+    let from = 0;
     let newline = chunk.indexOf(0x0a);
-    if (newline >= 0) {
-      end(carry + chunk.toString('latin1', 0, newline));
-      carry = '';
-      start = newline + 1;
-      const text = chunk.toString('latin1', start);
-      let from = 0;
-      for (newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', from)) {
-        if (newline - from > MAX_LOG_LINE_BYTES) sink.overlong();
-        else sink.line(text.charCodeAt(newline - 1) === 13 ? text.slice(from, newline - 1) : text.slice(from, newline));
-        from = newline + 1;
+    if (newline >= 0 && (skipping || carried > 0)) {
+      if (skipping || carried + newline > MAX_LOG_LINE_BYTES) sink.overlong();
+      else {
+        const whole = Buffer.concat([...carry, chunk.subarray(0, newline)]);
+        emit(whole, 0, whole.length);
       }
-      start += from;
+      [carry, carried, skipping] = [[], 0, false];
+      from = newline + 1;
+      newline = chunk.indexOf(0x0a, from);
+    }
+    for (; newline >= 0; newline = chunk.indexOf(0x0a, from)) {
+      emit(chunk, from, newline);
+      from = newline + 1;
     }
     if (sink.stop?.()) return;
-    if (skipping) continue;
-    if (carry.length + chunk.length - start > MAX_LOG_LINE_BYTES) {
-      carry = '';
-      skipping = true;
-    } else carry += chunk.toString('latin1', start);
+    if (skipping || from === chunk.length) continue;
+    if (carried + chunk.length - from > MAX_LOG_LINE_BYTES) [carry, carried, skipping] = [[], 0, true];
+    else {
+      // A copy: the stream may reuse the chunk's memory.
+      carry.push(Buffer.from(chunk.subarray(from)));
+      carried += chunk.length - from;
+    }
   }
-  if (carry.length > 0 || skipping) end(carry);
+  if (carried > 0 || skipping) {
+    if (skipping) sink.overlong();
+    else {
+      const whole = Buffer.concat(carry);
+      emit(whole, 0, whole.length);
+    }
+  }
 }
 
 /** Reads a log file, gunzipped when it is a gzip rotation, into `sink`. */

@@ -1,10 +1,13 @@
 // The counting behind `static-ota fleet`, in memory that grows with the
-// devices, not the lines: each client is interned to a number once, and what
-// is kept per client lives in typed arrays (about 80 bytes a client), so a
-// million devices fit in a few hundred MiB whatever the log's length.
+// devices, not the lines: each client is interned to a number once (byte-keys.ts),
+// and what is kept per client lives in typed arrays (about 150 bytes a client
+// with its key), so a million devices fit in 400 MiB whatever the log's length.
 import { InputError } from '../../common/input-error.js';
 import { isManifestPath } from '../../protocol/manifest.js';
 import { parseUserAgent, type DeviceAgent } from '../../protocol/user-agent.js';
+import { ByteKeys, grown } from './byte-keys.js';
+import { PathKind, type CombinedFields } from './combined-bytes.js';
+import { lineText } from './lines.js';
 
 export interface VersionStatus {
   board: string;
@@ -71,15 +74,6 @@ export const MAX_SERIES_BUCKETS = 800;
 const ITEM_LIMIT = 2 ** 24;
 const packed = (bucket: number, item: number): number => bucket * ITEM_LIMIT + item;
 
-/** Grows a typed array geometrically to hold `index`, filling new slots with `fill`. */
-function grown<T extends Float64Array | Int32Array | Uint8Array>(array: T, index: number, fill: number): T {
-  if (index < array.length) return array;
-  const next = new (array.constructor as new (length: number) => T)(Math.max(index + 1, array.length * 2, 1024));
-  next.set(array);
-  next.fill(fill, array.length);
-  return next;
-}
-
 /** Per item (a version or a board and channel), per bucket number: how many distinct clients. */
 class BucketCounts {
   private readonly counts: Array<Map<number, number>> = [];
@@ -96,11 +90,16 @@ class BucketCounts {
 
 /**
  * Four series count distinct clients per bucket: versions and boards, by the hour and by the day. Each remembers
- * the last two (bucket, item) pairs of a client, side by side in one record of eight doubles (one cache line: the
+ * the last two (bucket, item) pairs of a client, side by side in the client's record with its last request (the
  * log's clients come in random order, and memory latency is what costs). Exact when each client's requests come
- * in time order (files are read oldest first), a device that updates and falls back in one bucket included.
+ * in time order (files are read oldest first), unless it runs three versions in turn within one bucket; a
+ * request read after two other pairs of the same series can count its client twice (docs/fleet.md).
  */
 const RECENT_STRIDE = 8;
+/** Each client's record: its rings, then the time of its last request and the tally it ran then (see `last`). */
+const STATE_STRIDE = RECENT_STRIDE + 2;
+const LAST_TIME = RECENT_STRIDE;
+const LAST_TALLY = RECENT_STRIDE + 1;
 const Ring = { VersionHour: 0, VersionDay: 2, GroupHour: 4, GroupDay: 6 } as const;
 type Ring = (typeof Ring)[keyof typeof Ring];
 
@@ -123,13 +122,14 @@ class ClientFlags {
       this.sparse = undefined;
       return;
     }
-    this.dense = grown(this.dense, client, 0);
+    if (client >= this.dense.length) this.dense = grown(this.dense, client, 0);
     this.dense[client] |= flags;
   }
 
   count(flag: number): number {
     let total = 0;
-    for (const value of this.sparse?.values() ?? this.dense) if (value & flag) total++;
+    if (this.sparse) for (const value of this.sparse.values()) total += value & flag ? 1 : 0;
+    else for (let client = 0; client < this.dense.length; client++) total += this.dense[client] & flag ? 1 : 0;
     return total;
   }
 }
@@ -143,10 +143,11 @@ interface Tally {
 interface Group {
   board: string;
   channel: string;
-  /** Clients without a device id: address → client number. */
-  addresses: Map<string, number>;
   /** Per hour: polls, image fetches, failures, image failures. */
   counters: Map<number, number[]>;
+  /** The last hour counted, and its counters: the next request is most likely in it. */
+  lastHour: number;
+  lastCounters: number[];
 }
 
 /** User-Agents without a device id repeat (one per board, version and channel): parsed once each, up to this many kept. */
@@ -156,23 +157,56 @@ const DEVICE_ID = /^[A-Za-z0-9._-]{1,32}$/;
 /** A Map key that holds no slice of the chunk it was cut from (V8 keeps the whole parent string alive otherwise). */
 const ownCopy = (text: string): string => (text.length < 13 ? text : Buffer.from(text, 'latin1').toString('latin1'));
 
+/** Key spaces of FleetTally.clients: device ids in one, addresses in one per board and channel. */
+const ID_SPACE = 0;
+const addressSpace = (group: number): number => group + 1;
+const AgentSpace = { Head: 0, Whole: 1 } as const;
+type AgentSpace = (typeof AgentSpace)[keyof typeof AgentSpace];
+/** A device's User-Agent is under 250 bytes; a longer one is another client's, parsed without a cache entry. */
+const CACHED_AGENT_BYTES = 512;
+/** A User-Agent not in the cache. */
+const UNKNOWN = -2;
+
+const isDeviceIdByte = (byte: number): boolean =>
+  (byte >= 0x30 && byte <= 0x39) ||
+  (byte >= 0x41 && byte <= 0x5a) ||
+  (byte >= 0x61 && byte <= 0x7a) ||
+  byte === 0x2e ||
+  byte === 0x5f ||
+  byte === 0x2d;
+
+/**
+ * Where a device id starts in the User-Agent `bytes[from..to)` ending `; <id>)`, or -1: tallyWithId's test. The id
+ * holds neither `;` nor a space, so the `; ` before it is the last one in the User-Agent.
+ */
+function deviceIdStart(bytes: Uint8Array, from: number, to: number): number {
+  if (to - from < 4 || bytes[to - 1] !== 0x29 /* ) */) return -1;
+  let start = to - 1;
+  while (start > from && to - 1 - start < 33 && isDeviceIdByte(bytes[start - 1])) start--;
+  const length = to - 1 - start;
+  if (length < 1 || length > 32 || start - from < 2) return -1;
+  return bytes[start - 2] === 0x3b /* ; */ && bytes[start - 1] === 0x20 ? start : -1;
+}
+
 export class FleetTally {
   deviceRequests = 0;
   from = Infinity;
   to = -Infinity;
-  private clientCount = 0;
+  /** Device ids, and per board and channel the addresses of clients without one: each a client number. */
+  private readonly clients = new ByteKeys();
   /** User-Agent (without its device id) → its version's tally number, or -1 for another client's. */
   private readonly agents = new Map<string, number>();
   /** The same for User-Agents with a device id, by their text before `; <id>)`. */
   private readonly idAgents = new Map<string, number>();
-  private readonly idClients = new Map<string, number>();
+  /** The tallies of the User-Agents of combined lines, by their bytes (AgentSpace: with or without the id). */
+  private readonly agentKeys = new ByteKeys();
+  private agentKeyTallies = new Int32Array(0);
   private readonly tallies: Tally[] = [];
   private readonly tallyIds = new Map<string, number>();
   private readonly groups: Group[] = [];
   private readonly groupIds = new Map<string, number>();
-  private lastTime = new Float64Array(0);
-  private lastTally = new Int32Array(0);
-  private recent = new Float64Array(0);
+  /** Per client, STATE_STRIDE numbers side by side: a client's request touches one place in memory. */
+  private state = new Float64Array(0);
   private readonly hourly = new BucketCounts();
   private readonly daily = new BucketCounts();
   private readonly groupHourly = new BucketCounts();
@@ -188,7 +222,7 @@ export class FleetTally {
     let group = this.groupIds.get(groupKey);
     if (group === undefined) {
       const names = { board: ownCopy(agent.board), channel: ownCopy(agent.channel) };
-      group = this.groups.push({ ...names, addresses: new Map(), counters: new Map() }) - 1;
+      group = this.groups.push({ ...names, counters: new Map(), lastHour: NaN, lastCounters: [] }) - 1;
       this.groupIds.set(ownCopy(groupKey), group);
     }
     const { board, channel } = this.groups[group];
@@ -202,12 +236,22 @@ export class FleetTally {
     return this.tallies.length - 1;
   }
 
+  /** The tally of a whole User-Agent, or -1 when it is not a device's without an id. */
+  private wholeAgentTally(userAgent: string): number {
+    const agent = parseUserAgent(userAgent);
+    return agent && !agent.deviceId ? this.tallyOf(agent) : -1;
+  }
+
+  /** The same for the text of a User-Agent before `; <id>)`. */
+  private headAgentTally(head: string): number {
+    return this.wholeAgentTally(`${head})`);
+  }
+
   /** The tally of a User-Agent with no device id, or -1 when it is not a device's. */
   private agentTally(userAgent: string): number {
     const known = this.agents.get(userAgent);
     if (known !== undefined) return known;
-    const agent = parseUserAgent(userAgent);
-    const tally = agent && !agent.deviceId ? this.tallyOf(agent) : -1;
+    const tally = this.wholeAgentTally(userAgent);
     if (this.agents.size >= AGENT_CACHE_LIMIT) this.agents.clear();
     this.agents.set(ownCopy(userAgent), tally);
     return tally;
@@ -219,21 +263,45 @@ export class FleetTally {
     const head = userAgent.slice(0, idStart - 2);
     const known = this.idAgents.get(head);
     if (known !== undefined) return known;
-    const agent = parseUserAgent(`${head})`);
-    const tally = agent && !agent.deviceId ? this.tallyOf(agent) : -1;
+    const tally = this.headAgentTally(head);
     if (this.idAgents.size >= AGENT_CACHE_LIMIT) this.idAgents.clear();
     this.idAgents.set(ownCopy(head), tally);
     return tally;
   }
 
-  private newClient(): number {
-    const id = this.clientCount++;
-    if (id >= this.lastTime.length) {
-      this.lastTime = grown(this.lastTime, id, -Infinity);
-      this.lastTally = grown(this.lastTally, id, -1);
-      this.recent = grown(this.recent, this.lastTime.length * RECENT_STRIDE - 1, -1);
-    }
-    return id;
+  /** The tally of the User-Agent `bytes[from..to)` when it is in the cache (one without a device id), else UNKNOWN. */
+  private knownWholeAgent(bytes: Buffer, from: number, to: number): number {
+    const entry = this.agentKeys.find(bytes, from, to, AgentSpace.Whole);
+    return entry < 0 ? UNKNOWN : this.agentKeyTallies[entry];
+  }
+
+  /** The tally of `bytes[from..to)` in `space` (a whole User-Agent, or its text before an id), cached. */
+  private cachedAgentTally(bytes: Buffer, from: number, to: number, space: AgentSpace): number {
+    const tallyOfText = space === AgentSpace.Head ? this.headAgentTally : this.wholeAgentTally;
+    if (to - from > CACHED_AGENT_BYTES) return tallyOfText.call(this, lineText(bytes, from, to));
+    const keys = this.agentKeys;
+    if (keys.size >= AGENT_CACHE_LIMIT) keys.clear();
+    const known = keys.size;
+    const entry = keys.intern(bytes, from, to, space);
+    if (keys.size === known) return this.agentKeyTallies[entry];
+    if (entry >= this.agentKeyTallies.length) this.agentKeyTallies = grown(this.agentKeyTallies, entry, UNKNOWN);
+    return (this.agentKeyTallies[entry] = tallyOfText.call(this, lineText(bytes, from, to)));
+  }
+
+  /** The client numbered for `bytes[from..to)` in `space`, a new one the first time. */
+  private clientOf(bytes: Uint8Array, from: number, to: number, space: number): number {
+    const known = this.clients.size;
+    const client = this.clients.intern(bytes, from, to, space);
+    if (this.clients.size === known) return client;
+    if ((client + 1) * STATE_STRIDE > this.state.length)
+      this.state = grown(this.state, (client + 1) * STATE_STRIDE - 1, -1);
+    this.state[client * STATE_STRIDE + LAST_TIME] = -Infinity;
+    return client;
+  }
+
+  private clientOfText(text: string, space: number): number {
+    const bytes = Buffer.from(text, 'latin1');
+    return this.clientOf(bytes, 0, bytes.length, space);
   }
 
   /**
@@ -241,36 +309,62 @@ export class FleetTally {
    * A device id is cut off the User-Agent before the cache, which then holds one entry per version.
    */
   add(userAgent: string, address: string, time: number, path: string, status: number): boolean {
-    let client: number | undefined;
+    let client: number;
     let tallyIndex = this.agents.get(userAgent);
     const idStart = tallyIndex === undefined ? userAgent.lastIndexOf('; ') + 2 : -1;
     const withId = idStart < 0 ? -1 : this.tallyWithId(userAgent, idStart);
     if (withId >= 0) {
       tallyIndex = withId;
-      const deviceId = userAgent.slice(idStart, -1);
-      client = this.idClients.get(deviceId);
-      if (client === undefined) this.idClients.set(ownCopy(deviceId), (client = this.newClient()));
+      client = this.clientOfText(userAgent.slice(idStart, -1), ID_SPACE);
     } else {
       tallyIndex ??= this.agentTally(userAgent);
       if (tallyIndex < 0) return false;
-      // A client without a device id is an address running a board and channel: NAT may hide several devices behind one.
-      const { addresses } = this.groups[this.tallies[tallyIndex].group];
-      client = addresses.get(address);
-      if (client === undefined) addresses.set(ownCopy(address), (client = this.newClient()));
+      client = this.clientOfText(address, addressSpace(this.tallies[tallyIndex].group));
     }
-    this.count(tallyIndex, client, time, path, status);
+    const kind = isManifestPath(path) ? PathKind.Manifest : path.endsWith('.bin') ? PathKind.Image : PathKind.Other;
+    this.count(tallyIndex, client, time, kind, status);
     return true;
   }
 
-  private count(tallyIndex: number, client: number, time: number, path: string, status: number): void {
+  /**
+   * add() for a line readCombined read from `bytes`, without a string for a known User-Agent or client. A User-Agent
+   * without a device id is found whole in the cache; one with an id (never cached whole: one entry per device) by
+   * its text before the id.
+   */
+  addCombined(bytes: Buffer, fields: CombinedFields): boolean {
+    const { agentFrom, agentTo } = fields;
+    let tallyIndex = this.knownWholeAgent(bytes, agentFrom, agentTo);
+    if (tallyIndex === UNKNOWN) {
+      const idStart = deviceIdStart(bytes, agentFrom, agentTo);
+      tallyIndex = idStart < 0 ? -1 : this.cachedAgentTally(bytes, agentFrom, idStart - 2, AgentSpace.Head);
+      if (tallyIndex >= 0) {
+        const client = this.clientOf(bytes, idStart, agentTo - 1, ID_SPACE);
+        this.count(tallyIndex, client, fields.time, fields.path, fields.status);
+        return true;
+      }
+      tallyIndex = this.cachedAgentTally(bytes, agentFrom, agentTo, AgentSpace.Whole);
+    }
+    if (tallyIndex < 0) return false;
+    const client = this.clientOf(
+      bytes,
+      fields.clientFrom,
+      fields.clientTo,
+      addressSpace(this.tallies[tallyIndex].group),
+    );
+    this.count(tallyIndex, client, fields.time, fields.path, fields.status);
+    return true;
+  }
+
+  private count(tallyIndex: number, client: number, time: number, path: PathKind, status: number): void {
     this.deviceRequests++;
     if (time < this.from) this.from = time;
     if (time > this.to) this.to = time;
     const tally = this.tallies[tallyIndex];
     let flags = CLIENT;
-    const image = path.endsWith('.bin');
-    const counters = this.countersOf(Math.floor(time / HOUR_MS), tally.group);
-    if (isManifestPath(path)) {
+    const image = path === PathKind.Image;
+    const hour = Math.floor(time / HOUR_MS);
+    const counters = this.countersOf(hour, tally.group);
+    if (path === PathKind.Manifest) {
       tally.status.polls++;
       counters[0]++;
       flags |= POLLING;
@@ -284,12 +378,12 @@ export class FleetTally {
       counters[2]++;
       if (image) counters[3]++;
     }
-    tally.flags.set(client, flags, this.clientCount);
-    if (this.lastTime[client] <= time) {
-      this.lastTime[client] = time;
-      this.lastTally[client] = tallyIndex;
+    tally.flags.set(client, flags, this.clients.size);
+    const record = client * STATE_STRIDE;
+    if (this.state[record + LAST_TIME] <= time) {
+      this.state[record + LAST_TIME] = time;
+      this.state[record + LAST_TALLY] = tallyIndex;
     }
-    const hour = Math.floor(time / HOUR_MS);
     const day = Math.floor(time / DAY_MS);
     if (this.isNew(client, Ring.VersionHour, hour, tallyIndex)) this.hourly.increment(tallyIndex, hour);
     if (this.isNew(client, Ring.VersionDay, day, tallyIndex)) this.daily.increment(tallyIndex, day);
@@ -300,25 +394,29 @@ export class FleetTally {
   /** Whether (bucket, item) is not among the client's last two in this ring; remembers it. */
   private isNew(client: number, ring: Ring, bucket: number, item: number): boolean {
     const key = packed(bucket, item);
-    const slot = client * RECENT_STRIDE + ring;
-    const recent = this.recent;
+    const slot = client * STATE_STRIDE + ring;
+    const recent = this.state;
     if (recent[slot] === key || recent[slot + 1] === key) return false;
     recent[slot + 1] = recent[slot];
     recent[slot] = key;
     return true;
   }
 
-  private countersOf(hour: number, group: number): number[] {
-    const { counters } = this.groups[group];
-    let hourCounters = counters.get(hour);
-    if (!hourCounters) counters.set(hour, (hourCounters = [0, 0, 0, 0]));
+  private countersOf(hour: number, groupIndex: number): number[] {
+    const group = this.groups[groupIndex];
+    if (group.lastHour === hour) return group.lastCounters;
+    let hourCounters = group.counters.get(hour);
+    if (!hourCounters) group.counters.set(hour, (hourCounters = [0, 0, 0, 0]));
+    group.lastHour = hour;
+    group.lastCounters = hourCounters;
     return hourCounters;
   }
 
   /** The table: one row per board, channel and version, unsorted. */
   versions(): VersionStatus[] {
     const current = new Float64Array(this.tallies.length);
-    for (const tally of this.lastTally.subarray(0, this.clientCount)) current[tally]++;
+    for (let client = 0; client < this.clients.size; client++)
+      current[this.state[client * STATE_STRIDE + LAST_TALLY]]++;
     return this.tallies.map(({ status, flags }, index) => ({
       ...status,
       clients: flags.count(CLIENT),

@@ -150,6 +150,23 @@ describe('static-ota fleet on a hostile access log', () => {
     expect(run.output).toContain('\n1 log line longer than 64 KiB skipped unread (no device sends one)\n');
   });
 
+  it('counts a CloudFront line cut short before its User-Agent as another line', async () => {
+    const folder = temporaryFolder('static-ota-fleet-cloudfront-cut-');
+    const log = join(folder, 'cloudfront.log');
+    const whole = [
+      ...['2026-12-01', '00:00:38', 'LHR62', '310', '192.0.2.7', 'GET', 'd1.cloudfront.net', '/nodemcuv2/latest.txt'],
+      ...['200', '-', 'static-ota/1.0.0%20(nodemcuv2;%201.0.0;%20stable)'],
+    ];
+    // The date, time and status are there; the User-Agent (and the referer before it) not.
+    writeFileSync(
+      log,
+      [whole, whole.slice(0, 9), whole.slice(0, 10)].map((values) => `${values.join('\t')}\n`).join(''),
+    );
+    const run = await cli(['fleet', '--log', log, '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.output)).toMatchObject({ deviceRequests: 1, otherLines: 2 });
+  });
+
   it('names a gzip rotation that is cut short or not gzip after its magic bytes, and what to do', async () => {
     const folder = temporaryFolder('static-ota-fleet-gzip-');
     const whole = gzipSync(`${combinedLine(DEVICE_AGENT)}\n`.repeat(2_000));
