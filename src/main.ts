@@ -61,7 +61,9 @@ async function readFirmware(environments: string[], chipFamily: ChipFamily | und
       return { board: line.slice(0, equals).trim(), path: line.slice(equals + 1).trim() };
     });
   }
-  return Promise.all(images.map(async (image) => ({ ...image, ...(await prebuiltImage(image.path, chipFamily)) })));
+  return Promise.all(
+    images.map(async (image) => ({ ...image, ...(await prebuiltImage(image.path, chipFamily, inputLabel)) })),
+  );
 }
 
 function readTarget(): TargetConfig {

@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { environmentWithoutSecrets, execFileAsync } from './build.js';
 import type { Reporter } from '../common/reporter.js';
 import { InputError } from '../common/input-error.js';
+import type { Label } from '../settings/label.js';
 
 /** The chip families ESP Web Tools 10 flashes (its Build["chipFamily"]). */
 export const CHIP_FAMILIES = [
@@ -56,7 +57,9 @@ export interface FlashLayout {
 export type BrowserInstall = { flash: FlashLayout; noInstall?: never } | { flash?: never; noInstall: string };
 
 /** Why a prebuilt image without a chip family gets no install button (an 0xE9 header does not name the chip). */
-export const UNKNOWN_CHIP = 'prebuilt image of unknown chip: give its chip family (ESP8266) when publishing to add one';
+/** `label` names the chip-family setting as the publisher gives it. */
+export const unknownChip = (label: Label): string =>
+  `prebuilt image of unknown chip: ${label('chip-family')} ESP8266 adds one`;
 
 function parseOffset(value: unknown, what: string): number {
   const text = String(value);
@@ -170,10 +173,11 @@ export async function readFlashLayout(projectDir: string, environment: string, l
 export async function prebuiltImage(
   imageFile: string,
   chipFamily: ChipFamily | undefined,
+  label: Label,
 ): Promise<{ chipFamily?: ChipFamily } & BrowserInstall> {
   const chip = chipFamily ?? ((await startsWithGzip(imageFile)) ? 'ESP8266' : undefined);
   if (chip === 'ESP8266') return { chipFamily: chip, flash: { chipFamily: chip, parts: [], appOffset: 0 } };
-  if (chip === undefined) return { noInstall: UNKNOWN_CHIP };
+  if (chip === undefined) return { noInstall: unknownChip(label) };
   return {
     chipFamily: chip,
     noInstall: `${chip} prebuilt image: a first install also needs its bootloader and partition table; publish from the action's build, which reads them from PlatformIO`,

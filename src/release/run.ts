@@ -86,7 +86,7 @@ export interface BuiltImage {
   /** The chip, when known: from the flash layout of a build, or given for a prebuilt image. */
   chipFamily?: ChipFamily;
   flash?: FlashLayout;
-  /** Without flash: why the release page has no install button for it (default for a prebuilt image: UNKNOWN_CHIP). */
+  /** Without flash: why the release page has no install button for it (a prebuilt image of unknown chip: unknownChip). */
   noInstall?: string;
 }
 

@@ -1,7 +1,7 @@
 // Mirror target settings: each target's configuration and every check of it,
 // run once at the edge by one function for both front doors: the action reads
 // them from its inputs (with action.yml's defaults), the CLI from flags of the
-// same names (`--s3-bucket` for `s3-bucket`, with CLI_DEFAULTS), credentials
+// same names (`--s3-bucket` for `s3-bucket`, with the same defaults), credentials
 // from the environment. Messages name a setting as the front door spells it
 // (Label). The targets take their configuration as checked here; this module
 // imports none of them, so git and S3 code load only when chosen.

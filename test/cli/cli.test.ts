@@ -521,7 +521,7 @@ describe('static-ota publish and verify', () => {
     const p = project();
     const args = (version: string, ...extra: string[]) => p.publishArgs(version, '--compress', 'gzip', ...extra);
     const note =
-      'nodemcuv2: no install button on the release page: the chip of a prebuilt image is unknown (--chip-family ESP8266 adds one)';
+      'nodemcuv2: no install button on the release page: prebuilt image of unknown chip: --chip-family ESP8266 adds one';
     const webManifest = join(p.mirror, 'nodemcuv2', 'manifest.json');
     const unknownChip = await cli(args('1.0.0'));
     expect(unknownChip).toMatchObject({ code: 0, stderr: '' });

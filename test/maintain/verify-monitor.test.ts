@@ -75,7 +75,8 @@ describe('static-ota verify as a monitor', () => {
     expect(far.stdout).not.toContain('warning');
     const bare = await cli(verifyArgs('--mirror', mirror, '--warn-before', '7'));
     expect(bare.code).toBe(2);
-    expect(bare.stderr).toContain('--warn-before needs a unit');
+    expect(bare.stderr).toContain('--warn-before must be a duration with its unit');
+    expect(bare.stderr).toContain('(a number needs its unit: s, m, h or d)');
   });
 
   it('says that it timed out, and after how long', async () => {

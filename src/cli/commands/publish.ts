@@ -41,7 +41,7 @@ async function releaseOptions(options: PublishOptions, io: CommandIo) {
     throw new UsageError(`--no-follow-stable is for stable releases, and ${version} goes to ${channel}`);
   const board = parsed(() => checkBoard(options.board as string, '--board'));
   const compress = settingValue(options, SETTINGS.compress) ?? 'auto';
-  const image = await prebuiltImage(options.firmware as string, settingValue(options, SETTINGS.chipFamily));
+  const image = await prebuiltImage(options.firmware as string, settingValue(options, SETTINGS.chipFamily), flagLabel);
   if (image.chipFamily?.startsWith('ESP32') && compress === 'gzip')
     throw new UsageError(
       `--compress gzip: ${image.chipFamily}'s Update does not inflate gzip images (use auto or none)`,
