@@ -85,6 +85,46 @@ void testPublicKeyVectors(const test::Json& vectors, CryptoBackend& crypto) {
   checkEqual(test::toHex(keys.at(0).keyId, kKeyIdLength), colliding[0]["keyid"].string, "keyid of the colliding keys");
 }
 
+// Patch manifests (docs/protocol.md, "Delta updates"): the same codes and fields as src/protocol/patch.ts.
+void testPatchVectors(const test::Json& vectors, CryptoBackend& crypto) {
+  const test::Json& patches = vectors["patches"];
+  const auto open = [&crypto](const test::Json& vector, PatchManifest& manifest) {
+    const TrustedKeys keys = trustedKeysFrom(vector["trusted"], crypto);
+    const std::string& text = vector["manifest"].string;
+    FramedManifest framed;
+    ManifestError error = frameManifest(reinterpret_cast<const uint8_t*>(text.data()), text.size(), framed);
+    if (error == ManifestError::None) error = openPatchManifest(framed, keys, crypto, manifest);
+    return std::string(manifestErrorCode(error));
+  };
+  check(!patches["valid"].array.empty(), "vectors have valid patch manifests");
+  for (const test::Json& vector : patches["valid"].array) {
+    const std::string name = "patches/valid/" + vector["name"].string;
+    PatchManifest manifest;
+    checkEqual(open(vector, manifest), "ok", name);
+    const test::Json& expect = vector["expect"];
+    checkEqual(str(manifest.patch.version), expect["version"].string, name + " version");
+    checkEqual(str(manifest.patch.board), expect["board"].string, name + " board");
+    checkEqual(str(manifest.patch.channel), expect["channel"].string, name + " channel");
+    checkEqual(str(manifest.patch.file), expect["file"].string, name + " file");
+    checkEqual(manifest.patch.size, static_cast<long long>(expect["size"].number), name + " size");
+    checkEqual(test::toHex(manifest.patch.sha256, kSha256Length), expect["sha256"].string, name + " sha256");
+    check(manifest.patch.hasExpires == !expect["expires"].isNull(), name + " expires presence");
+    checkEqual(str(manifest.baseVersion), expect["base_version"].string, name + " base_version");
+    checkEqual(manifest.baseSize, static_cast<long long>(expect["base_size"].number), name + " base_size");
+    checkEqual(test::toHex(manifest.baseSha256, kSha256Length), expect["base_sha256"].string, name + " base_sha256");
+    checkEqual(manifest.resultSize, static_cast<long long>(expect["result_size"].number), name + " result_size");
+    checkEqual(test::toHex(manifest.resultSha256, kSha256Length), expect["result_sha256"].string,
+               name + " result_sha256");
+    checkEqual(static_cast<long long>(manifest.patch.signedLength),
+               static_cast<long long>(expect["signed_length"].number), name + " signed_length");
+  }
+  check(!patches["invalid"].array.empty(), "vectors have invalid patch manifests");
+  for (const test::Json& vector : patches["invalid"].array) {
+    PatchManifest manifest;
+    checkEqual(open(vector, manifest), vector["error"].string, "patches/invalid/" + vector["name"].string);
+  }
+}
+
 void testVectors(const std::string& path) {
   const test::Json vectors = test::parseJson(test::readFile(path));
   OpenSslCrypto crypto;
@@ -133,6 +173,8 @@ void testVectors(const std::string& path) {
     checkEqual(openCode(vector["manifest"].string, keys, crypto, manifest, requiredOf(vector)), vector["error"].string,
                "invalid/" + vector["name"].string);
   }
+
+  testPatchVectors(vectors, crypto);
 
   check(!vectors["versions"].array.empty(), "vectors have version pairs");
   for (const test::Json& pair : vectors["versions"].array) {
