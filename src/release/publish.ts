@@ -42,6 +42,11 @@ export interface PublishOptions {
   trustedKeys?: readonly Uint8Array[];
   /** Says what the release page skipped (foreign or broken files on the mirror). */
   warn?: (message: string) => void;
+  /**
+   * Runs after the images and before any latest.txt, with the releases this attempt makes live (not staged, not
+   * superseded): writes their delta patches (patches.ts), so a device that accepts a release finds them.
+   */
+  patches?: (session: MirrorSession, releases: readonly SignedRelease[]) => Promise<void>;
 }
 
 /** `manifest` is where this run wrote it: latest.txt, or the staging path for a staged release. */
@@ -221,6 +226,10 @@ async function publishAttempt(
     await writeWebInstallFiles(session, entry.release);
   }
   const current = planned.filter((entry) => entry.supersededBy === undefined);
+  await options.patches?.(
+    session,
+    current.filter(({ release }) => !release.staged).map(({ release }) => release),
+  );
   const progress = new LiveProgress(target.description);
   // On Pages nothing is live before the push, which ends the transaction.
   const forget = target.commitsAtEnd ? () => undefined : noteLive(() => progress.describe());

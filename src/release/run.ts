@@ -21,6 +21,7 @@ import {
   type OpenedManifest,
 } from '../protocol/manifest.js';
 import { checkImage, gunzipImage, gzipImage } from './image.js';
+import { DEFAULT_DELTA_FROM, publishPatches, type PublishedPatch } from './patches.js';
 import { holdTemporary } from '../common/interrupt.js';
 import { InputError, type CompressMode } from '../settings/values.js';
 import {
@@ -74,6 +75,11 @@ export interface ReleaseOptions {
   releaseAssets?: { token: string; repository: string };
   /** Build provenance for every image (attest: true). */
   attest?: AttestationRequest;
+  /**
+   * Delta patches to each image from this many of the newest earlier versions of its board and channel that the
+   * mirror holds (docs/protocol.md, "Delta updates"); default DEFAULT_DELTA_FROM (2), 0: none.
+   */
+  deltaFrom?: number;
   log: Reporter;
 }
 
@@ -93,6 +99,8 @@ export interface ReleaseResult {
   lockouts: string[];
   /** With attest: the attestation of each image, and the command that checks it. */
   attestations?: Array<{ board: string; file: string; id: string; verify: string }>;
+  /** The delta patches written (delta-from). */
+  patches?: PublishedPatch[];
 }
 
 export class ReleaseError extends Error {
@@ -344,6 +352,14 @@ async function signAndPublish(
   const lockouts = signed.flatMap((release) => (release.lockout === undefined ? [] : [release.lockout]));
   for (const lockout of lockouts) options.log.warning(`allow-lockout is set, publishing anyway: ${lockout}`);
   const target = await createTarget(options.target, options.log);
+  let patches: PublishedPatch[] = [];
+  const patchPolicy = {
+    deltaFrom: options.deltaFrom ?? DEFAULT_DELTA_FROM,
+    keys: options.signingKeys,
+    expires,
+    info: (message: string) => options.log.info(message),
+    warn: (message: string) => options.log.warning(message),
+  };
   const manifests = await publishReleases(target, signed, {
     force: options.force,
     keepVersions: options.keepVersions,
@@ -351,6 +367,9 @@ async function signAndPublish(
     republish: (release, previous) => carryForward(release, previous, policy),
     trustedKeys: lockoutKeys(options.nextReleaseKeys, options.signingKeys),
     warn: options.log.warning,
+    patches: async (session, releases) => {
+      patches = await publishPatches(session, releases, patchPolicy);
+    },
   });
   for (const manifest of manifests) {
     if (manifest.supersededBy === undefined && staged) {
@@ -388,5 +407,5 @@ async function signAndPublish(
       );
     }
   }
-  return { version, channel, built, manifests, lockouts, ...(options.attest ? { attestations } : {}) };
+  return { version, channel, built, manifests, lockouts, patches, ...(options.attest ? { attestations } : {}) };
 }
