@@ -68,7 +68,7 @@ const char* patchOutcomeCode(PatchOutcome outcome);
 // the decoder with its heatshrink window, the patch's URL and what the
 // device checks of its manifest.
 struct DeltaWorkspace {
-  alignas(DeltaDecoder) uint8_t decoder[sizeof(DeltaDecoder)];
+  DeltaDecoder decoder;
   uint8_t held[kDeltaBlockBytes];  // the result's last block, written once its hash matched
   char patchUrl[kMaxUrlLength + 1];
   uint32_t patchSize;

@@ -229,37 +229,51 @@ ManifestError frameManifest(const uint8_t* bytes, size_t length, FramedManifest&
 
 namespace {
 
-// Steps 5-10: signedLength and the verified keys go to manifest.
-__attribute__((noinline)) ManifestError authenticate(const FramedManifest& framed, const TrustedKeys& trustedKeys,
-                                                     CryptoBackend& crypto, uint8_t requiredSignatures, Manifest& manifest) {
+bool parseSha256(const TextSpan& text, uint8_t (&out)[kSha256Length]) {
+  return text.length == 2 * kSha256Length && decodeLowerHex(text.data, kSha256Length, out);
+}
+
+// A patch manifest's own fields, in their order.
+__attribute__((noinline)) ManifestError openPatchOnlyFields(const TextSpan (&values)[kFieldCount], PatchManifest& manifest) {
+  manifest.baseVersion = values[kBaseVersionField];
+  if (!isValidVersion(manifest.baseVersion)) return ManifestError::BadBaseVersion;
+  if (!parseDecimalUint32(values[kBaseSizeField], manifest.baseSize) || manifest.baseSize == 0) {
+    return ManifestError::BadBaseSize;
+  }
+  if (!parseSha256(values[kBaseSha256Field], manifest.baseSha256)) return ManifestError::BadBaseSha256;
+  if (!parseDecimalUint32(values[kResultSizeField], manifest.resultSize) || manifest.resultSize == 0) {
+    return ManifestError::BadResultSize;
+  }
+  if (!parseSha256(values[kResultSha256Field], manifest.resultSha256)) return ManifestError::BadResultSha256;
+  return ManifestError::None;
+}
+
+// Steps 5-15 of a release manifest (patch null) or a patch manifest: the
+// common fields into manifest, a patch manifest's own into patch.
+__attribute__((noinline)) ManifestError openFramed(const FramedManifest& framed, const TrustedKeys& trustedKeys,
+                                                   CryptoBackend& crypto, Manifest& manifest,
+                                                   uint8_t requiredSignatures, PatchManifest* patch) {
   const char* fieldsBegin = framed.version.data + framed.version.length + 1;
   const char* signatures = nullptr;
   size_t verifiedKeyIndex = 0;
   uint8_t verifiedKeyCount = 0;
-  const ManifestError error = checkSignatures(framed.text, fieldsBegin, framed.text + framed.length, trustedKeys,
-                                              crypto, requiredSignatures, signatures, verifiedKeyIndex, verifiedKeyCount);
+  ManifestError error = checkSignatures(framed.text, fieldsBegin, framed.text + framed.length, trustedKeys, crypto,
+                                        requiredSignatures, signatures, verifiedKeyIndex, verifiedKeyCount);
   if (error != ManifestError::None) return error;
-  manifest.signedLength = static_cast<size_t>(signatures - framed.text);
-  manifest.verifiedKeyIndex = verifiedKeyIndex;
-  manifest.verifiedKeyCount = verifiedKeyCount;
-  return ManifestError::None;
-}
 
-// Steps 11-15 for the fields both kinds have, after authenticate(): format
-// (kind's), board, channel, file, size, sha256, expires.
-ManifestError openCommonFields(const FramedManifest& framed, uint32_t required, const char* format, size_t formatLength,
-                               TextSpan (&values)[kFieldCount], Manifest& manifest) {
-  const char* fieldsBegin = framed.version.data + framed.version.length + 1;
-  const ManifestError error = readFieldLines(fieldsBegin, framed.text + manifest.signedLength, required, values);
+  // Only now, with the bytes authenticated, are the fields read.
+  TextSpan values[kFieldCount];
+  error = readFieldLines(fieldsBegin, signatures, patch == nullptr ? kReleaseFields : kPatchFields, values);
   if (error != ManifestError::None) return error;
   const TextSpan& sha256 = values[kSha256Field];
-  manifest.version = framed.version;
   manifest.board = values[kBoardField];
   manifest.channel = values[kChannelField];
   manifest.file = values[kFileField];
   manifest.hasExpires = values[kExpiresField].data != nullptr;
 
-  if (!values[kFormatField].equals(format, formatLength)) return ManifestError::BadFormat;
+  const bool formatMatches = patch == nullptr ? values[kFormatField].equals(kFormat, sizeof(kFormat) - 1)
+                                              : values[kFormatField].equals(kPatchFormat, sizeof(kPatchFormat) - 1);
+  if (!formatMatches) return ManifestError::BadFormat;
   for (const TokenRule& rule : kTokenRules) {
     const TextSpan& token = values[rule.field];
     if (token.length > rule.maxLength || token.data[0] == rule.forbiddenFirst || !allIn(token.data, token.length, rule.set)) {
@@ -273,23 +287,12 @@ ManifestError openCommonFields(const FramedManifest& framed, uint32_t required, 
   if (manifest.hasExpires && !parseDecimalUint32(values[kExpiresField], manifest.expires)) {
     return ManifestError::BadExpires;
   }
-  return ManifestError::None;
-}
-
-bool parseSha256(const TextSpan& text, uint8_t (&out)[kSha256Length]) {
-  return text.length == 2 * kSha256Length && decodeLowerHex(text.data, kSha256Length, out);
-}
-
-}  // namespace
-
-ManifestError openManifest(const FramedManifest& framed, const TrustedKeys& trustedKeys, CryptoBackend& crypto,
-                           Manifest& manifest, uint8_t requiredSignatures) {
-  ManifestError error = authenticate(framed, trustedKeys, crypto, requiredSignatures, manifest);
-  if (error != ManifestError::None) return error;
-  // Only now, with the bytes authenticated, are the fields read.
-  TextSpan values[kFieldCount];
-  error = openCommonFields(framed, kReleaseFields, kFormat, sizeof(kFormat) - 1, values, manifest);
-  if (error != ManifestError::None) return error;
+  manifest.version = framed.version;
+  manifest.signedLength = static_cast<size_t>(signatures - framed.text);
+  manifest.verifiedKeyIndex = verifiedKeyIndex;
+  manifest.verifiedKeyCount = verifiedKeyCount;
+  // A patch manifest's rollout, seq, encoding and inflated-size are unknown fields: not read.
+  if (patch != nullptr) return openPatchOnlyFields(values, *patch);
   manifest.rollout = kFullRollout;
   if (values[kRolloutField].data != nullptr) {
     uint32_t percent = 0;
@@ -316,24 +319,16 @@ ManifestError openManifest(const FramedManifest& framed, const TrustedKeys& trus
   return ManifestError::None;
 }
 
+}  // namespace
+
+ManifestError openManifest(const FramedManifest& framed, const TrustedKeys& trustedKeys, CryptoBackend& crypto,
+                           Manifest& manifest, uint8_t requiredSignatures) {
+  return openFramed(framed, trustedKeys, crypto, manifest, requiredSignatures, nullptr);
+}
+
 ManifestError openPatchManifest(const FramedManifest& framed, const TrustedKeys& trustedKeys, CryptoBackend& crypto,
                                 PatchManifest& manifest, uint8_t requiredSignatures) {
-  ManifestError error = authenticate(framed, trustedKeys, crypto, requiredSignatures, manifest.patch);
-  if (error != ManifestError::None) return error;
-  TextSpan values[kFieldCount];
-  error = openCommonFields(framed, kPatchFields, kPatchFormat, sizeof(kPatchFormat) - 1, values, manifest.patch);
-  if (error != ManifestError::None) return error;
-  manifest.baseVersion = values[kBaseVersionField];
-  if (!isValidVersion(manifest.baseVersion)) return ManifestError::BadBaseVersion;
-  if (!parseDecimalUint32(values[kBaseSizeField], manifest.baseSize) || manifest.baseSize == 0) {
-    return ManifestError::BadBaseSize;
-  }
-  if (!parseSha256(values[kBaseSha256Field], manifest.baseSha256)) return ManifestError::BadBaseSha256;
-  if (!parseDecimalUint32(values[kResultSizeField], manifest.resultSize) || manifest.resultSize == 0) {
-    return ManifestError::BadResultSize;
-  }
-  if (!parseSha256(values[kResultSha256Field], manifest.resultSha256)) return ManifestError::BadResultSha256;
-  return ManifestError::None;
+  return openFramed(framed, trustedKeys, crypto, manifest.patch, requiredSignatures, &manifest);
 }
 
 }  // namespace static_ota

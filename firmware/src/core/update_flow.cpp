@@ -1,6 +1,5 @@
 #include "update_flow.h"
 
-#include <new>
 #include <string.h>
 
 #include "image_session.h"
@@ -521,8 +520,8 @@ __attribute__((noinline)) PatchOutcome UpdateFlow::applyPatch() {
   ImageSession session(crypto_, delta_->resultSize, delta_->resultSha256);
   PatchSink sink(session, flash_, delta_->held);
   NormalizedBase base(*runningImage_, delta_->baseSize);
-  DeltaDecoder* decoder = new (delta_->decoder) DeltaDecoder(base, delta_->baseSize, sink, delta_->resultSize);
-  PatchOutcome outcome = feedPatch(*decoder);
+  delta_->decoder.begin(base, delta_->baseSize, sink, delta_->resultSize);
+  PatchOutcome outcome = feedPatch(delta_->decoder);
   transport_.end();
   const bool hashMatches = session.finish();
   if (outcome == kGoOn && !hashMatches) outcome = PatchOutcome::HashMismatch;
