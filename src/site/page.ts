@@ -28,6 +28,7 @@ import { compareVersions } from '../release/version.js';
 import { ConflictError, MAX_CONFLICT_RETRIES, type MirrorSession, type ObjectHeaders } from '../mirror/target.js';
 import { isChipFamily } from '../release/flash-layout.js';
 import { versionManifestFileName } from './web-install.js';
+import { readPatchViews, type PatchView } from './patch-view.js';
 
 export const INDEX_HTML = 'index.html';
 /** Where the page goes when the mirror root already has an index.html of its own (a project site on Pages). */
@@ -59,6 +60,8 @@ export interface ReleaseView extends MirrorRelease {
   install?: { manifest: string; chipFamily: string };
   /** Other images still in the folder, newest first. */
   older: Array<{ version: string; image: string }>;
+  /** Delta patches to this version (patch-view.ts), newest base first. */
+  patches?: PatchView[];
 }
 
 /** No generation time: a publish that changes nothing on the mirror changes nothing here either (no empty Pages commit). */
@@ -196,6 +199,8 @@ async function readFolder(
     published: seen?.published ?? now,
     older,
   };
+  const patches = await readPatchViews(session, opened, files, trust.keys, trust.warn);
+  if (patches.length) view.patches = patches;
   const versionManifest = versionManifestFileName(opened.version);
   if (!files.has(versionManifest)) return { view };
   const webManifest = await session.read(`${folder}/${versionManifest}`);
@@ -420,6 +425,16 @@ function renderRelease(release: ReleaseView): string {
   if (release.expires !== undefined) rows.push(['Expires', escapeHtml(release.expires)]);
   if (release.older.length)
     rows.push(['Older images', release.older.map((older) => link(older.image, older.version)).join(', ')]);
+  if (release.patches?.length)
+    rows.push([
+      'Delta patches',
+      release.patches
+        .map(
+          (patch) =>
+            `${link(patch.patch, `from ${patch.from}`)} (${formatSize(patch.size)}, ${link(patch.manifest, 'manifest')})`,
+        )
+        .join(', '),
+    ]);
   const install = release.install
     ? `<esp-web-install-button manifest="${escapeHtml(release.install.manifest)}"><button slot="activate">Install ${escapeHtml(release.version)} (${escapeHtml(release.install.chipFamily)})</button><span slot="unsupported">Install needs Chrome or Edge on a computer.</span><span slot="not-allowed">Install needs this page over https.</span></esp-web-install-button>`
     : '';

@@ -4,10 +4,11 @@
 // the patch manifest and the patch only; every broken patch falls back to
 // the full image in the same update(), and nothing unverified is committed.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
 import { openPatchManifest } from '../../src/protocol/patch.js';
+import { verifyMirror, VerifyError } from '../../src/maintain/verify.js';
 import { removeTemporaryFolders, temporaryFolder, writeKeyFile, type KeyFile } from '../helpers.js';
 import { runDevice, serveMirror, type Mirror } from './simulator.js';
 
@@ -207,5 +208,31 @@ describe('delta updates', () => {
     expect(run.fields.result).toBe('http_status');
     expect(['decoder', 'hash_mismatch']).toContain(run.fields.patch);
     expect(existsSync(flash)).toBe(false);
+  });
+
+  it('the release page lists the patch; verify applies it to its base and checks the signed image', async () => {
+    const index = JSON.parse(readFileSync(join(published.mirror, 'index.json'), 'utf8'));
+    const patch = readFileSync(join(published.mirror, PATCH));
+    expect(index.releases[0].patches).toEqual([
+      { from: '1.0.0', manifest: PATCH_MANIFEST, patch: PATCH, size: patch.length },
+    ]);
+    expect(readFileSync(join(published.mirror, 'index.html'), 'utf8')).toContain('Delta patches');
+    const options = { board: 'nodemcuv2', channel: 'stable', trustedKeys: [published.key.publicKey] };
+    const local = await verifyMirror({ ...options, mirror: published.mirror });
+    expect(local.patches).toEqual([expect.objectContaining({ from: '1.0.0', size: patch.length, applied: true })]);
+    const server = await mirrorOf(published.mirror);
+    const remote = await verifyMirror({ ...options, mirror: new URL(`${server.url}/`) });
+    expect(remote.patches).toEqual([expect.objectContaining({ from: '1.0.0', applied: true })]);
+  });
+
+  it('verify refuses a tampered patch', async () => {
+    const copy = join(temporaryFolder(), 'mirror');
+    cpSync(published.mirror, copy, { recursive: true });
+    const patch = readFileSync(join(copy, PATCH));
+    patch[patch.length >> 1] ^= 1;
+    writeFileSync(join(copy, PATCH), patch);
+    const options = { board: 'nodemcuv2', channel: 'stable', trustedKeys: [published.key.publicKey] };
+    await expect(verifyMirror({ ...options, mirror: copy })).rejects.toThrow(VerifyError);
+    await expect(verifyMirror({ ...options, mirror: copy })).rejects.toMatchObject({ code: 'hash_mismatch' });
   });
 });
