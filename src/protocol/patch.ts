@@ -72,6 +72,12 @@ export const patchManifestFileName = (imageFile: string, baseVersion: string): s
 export const patchFileName = (imageFile: string, baseVersion: string): string =>
   `${imageFile}.from-${baseVersion.replace(/\+/g, '_')}.patch`;
 
+/** The result and base versions a patch or patch manifest file is named for (`firmware-1.5.0.bin.from-1.4.2.txt`), or undefined. */
+export function versionsOfPatchFile(name: string): { result: string; base: string } | undefined {
+  const match = /^firmware-(.+)\.bin\.from-(.+)\.(txt|patch)$/.exec(name);
+  return match ? { result: match[1].replace(/_/g, '+'), base: match[2].replace(/_/g, '+') } : undefined;
+}
+
 export const patchManifestPath = (board: string, channel: string, imageFile: string, baseVersion: string): string =>
   `${releaseFolder(board, channel)}/${patchManifestFileName(imageFile, baseVersion)}`;
 

@@ -14,6 +14,7 @@ import {
   versionOfImageFile,
 } from '../protocol/manifest.js';
 import { noteLive } from '../common/interrupt.js';
+import { versionsOfPatchFile } from '../protocol/patch.js';
 import type { SignedRelease } from './sign.js';
 import { INDEX_JSON, readPageListing, writeSite, type PageListing } from '../site/page.js';
 import { writeWebInstallFiles } from '../site/web-install.js';
@@ -180,7 +181,12 @@ async function applyRetention(session: MirrorSession, planned: Planned, keep: nu
   );
   for (const path of files) {
     const version = versionOfFile(nameOf(path));
-    if (version !== undefined && removed.has(version)) await session.remove(path);
+    // A patch goes with either of its versions: from a removed base, or to a removed release.
+    const patch = versionsOfPatchFile(nameOf(path));
+    const gone = patch
+      ? removed.has(patch.result) || removed.has(patch.base)
+      : version !== undefined && removed.has(version);
+    if (gone) await session.remove(path);
   }
 }
 
