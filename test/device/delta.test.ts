@@ -210,6 +210,38 @@ describe('delta updates', () => {
     expect(existsSync(flash)).toBe(false);
   });
 
+  it('a gzip release: the ESP8266 builds and writes the raw image from the patch', async () => {
+    const folder = temporaryFolder('static-ota-delta-gzip-');
+    const mirror = join(folder, 'mirror');
+    // Erased flash after the code: what makes real images compress.
+    const compressible = (bytes: Buffer) =>
+      Buffer.concat([bytes.subarray(0, 44_000), Buffer.alloc(bytes.length - 44_000, 0xff)]);
+    const [v1, v2] = [compressible(published.v1), compressible(published.v2)];
+    const running = join(folder, 'running.bin');
+    writeFileSync(running, v1);
+    for (const [version, bytes, extra] of [
+      ['1.0.0', v1, ['--compress', 'gzip']],
+      ['1.1.0', v2, ['--compress', 'gzip']],
+    ] as const) {
+      const firmware = join(folder, `firmware-${version}.bin`);
+      writeFileSync(firmware, bytes);
+      const args = ['publish', '--firmware', firmware, '--version', version, '--board', 'nodemcuv2'];
+      const code = await runCli([...args, '--key', published.key.path, '--out', mirror, ...extra], {
+        stdout: () => undefined,
+        stderr: () => undefined,
+        env: {},
+      });
+      expect(code).toBe(0);
+    }
+    expect(readFileSync(join(mirror, 'nodemcuv2', 'latest.txt'), 'latin1')).toMatch(/^encoding=gzip$/m);
+    const server = await mirrorOf(mirror);
+    const flash = join(folder, 'flash.bin');
+    const run = await runDevice([...deviceArgs(server, { ...published, mirror }, flash, running), '--chip', 'esp8266']);
+    expect(run.fields).toMatchObject({ result: 'updated', patch: 'installed' });
+    expect(readFileSync(flash).equals(v2)).toBe(true);
+    expect(server.requests).not.toContain('/nodemcuv2/firmware-1.1.0.bin');
+  });
+
   it('the release page lists the patch; verify applies it to its base and checks the signed image', async () => {
     const index = JSON.parse(readFileSync(join(published.mirror, 'index.json'), 'utf8'));
     const patch = readFileSync(join(published.mirror, PATCH));
