@@ -3,6 +3,7 @@
 //   - Pages publishing against the branch's history, and peak memory per target (scripts/bench-targets.ts)
 //   - device core size, static RAM, stack high-water and idle-poll bytes (firmware bench)
 //   - idle-poll requests and bytes with one and with three mirrors (mirror failover)
+//   - delta patches: patch share on lx106 pairs beside bsdiff+bzip2, encode cost, device RAM (scripts/bench-delta.mjs)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -106,6 +107,7 @@ try {
     [node24, join(cache, 'bench-targets.js'), join(cache, 'publisher', 'bench-publish.js')],
     [process.execPath, join(root, 'scripts', 'bench-firmware.mjs')],
     [process.execPath, join(root, 'scripts', 'bench-mirrors.mjs')],
+    [process.execPath, join(root, 'scripts', 'bench-delta.mjs')],
     [process.execPath, join(root, 'scripts', 'security-report.mjs')],
   ];
   for (const [runtime, script, ...args] of runs) {
