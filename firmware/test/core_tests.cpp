@@ -6,7 +6,9 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
+#include "core/delta_update.h"
 #include "core/ed25519_strict.h"
 #include "core/image_session.h"
 #include "core/manifest.h"
@@ -373,6 +375,56 @@ void testImageSession() {
   check(!changed.finish(), "changed image does not match");
 }
 
+// The delta update's pieces: where the patch manifest is, the base as the
+// decoder and the hash see it, and the result's last block held back.
+void testDeltaPieces() {
+  char out[64];
+  check(patchManifestUrlFor("http://h/b/firmware-1.1.0.bin", "1.0.0+7", out, sizeof(out)) &&
+            std::string(out) == "http://h/b/firmware-1.1.0.bin.from-1.0.0_7.txt",
+        "patch manifest URL, build metadata written _");
+  check(!patchManifestUrlFor("http://h/b/firmware-1.1.0.bin", "1.0.0", out, 40), "patch manifest URL that does not fit");
+
+  struct Flash final : FlashTarget {
+    std::vector<uint8_t> bytes;
+    uint32_t maxImageSize() override { return 1 << 20; }
+    bool begin(uint32_t) override { return true; }
+    bool write(const uint8_t* data, size_t length) override {
+      bytes.insert(bytes.end(), data, data + length);
+      return true;
+    }
+    bool commit() override { return true; }
+    void abort() override {}
+  } flash;
+  struct Image final : RunningImage {
+    uint32_t capacity() override { return 8; }
+    bool read(uint32_t offset, uint8_t* buffer, size_t length) override {
+      for (size_t i = 0; i < length; ++i) buffer[i] = static_cast<uint8_t>(0xE0 + offset + i);
+      return true;
+    }
+  } image;
+  NormalizedBase base(image, 6);
+  uint8_t read[6] = {};
+  check(base.read(0, read, 6) && read[0] == 0xE0 && read[1] == 0xE1 && read[2] == 0 && read[3] == 0 && read[4] == 0xE4,
+        "header bytes 2 and 3 read as 0");
+  check(base.read(3, read, 2) && read[0] == 0 && read[1] == 0xE4, "a read starting inside the header");
+  check(!base.read(4, read, 3), "no read past the base size");
+
+  OpenSslCrypto crypto;
+  const uint8_t result[] = "0123456789";
+  uint8_t digest[kSha256Length];
+  crypto.sha256Begin();
+  crypto.sha256Update(result, 10);
+  crypto.sha256Finish(digest);
+  ImageSession session(crypto, 10, digest);
+  uint8_t held[kDeltaBlockBytes];
+  PatchSink sink(session, flash, held);
+  check(sink.write(result, 7) && sink.write(result + 7, 3), "result written in blocks");
+  check(flash.bytes.size() == 7 && sink.heldLength() == 3 && std::memcmp(held, "789", 3) == 0,
+        "the block that completes the result waits for the hash");
+  check(!sink.write(result, 1), "nothing past the signed size");
+  check(session.finish(), "the result's hash");
+}
+
 // Field rules with a backend that accepts any signature, so manifests can be
 // written by hand. Its keyid is the first 4 bytes of its all-zero digest.
 void testFieldRules() {
@@ -467,6 +519,7 @@ int main(int argc, char** argv) {
       testStrictEd25519();
       testUrlAndDecimal();
       testImageSession();
+      testDeltaPieces();
       testFieldRules();
     } else if (suite == "semver" && argc > 2) {
       testSemverPairs(argv[2]);
