@@ -314,6 +314,35 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseResult
   }
 }
 
+/** One line per manifest: staged, finished, published, or superseded by a concurrent run. */
+function reportPublished(
+  options: ReleaseOptions,
+  manifests: readonly PublishedManifest[],
+  where: string,
+  staged: boolean,
+): void {
+  for (const manifest of manifests) {
+    if (manifest.supersededBy === undefined && staged) {
+      options.log.info(
+        `staged ${manifest.version} for ${manifest.board} (${manifest.channel}) in ${where}: ${manifest.manifest}, ` +
+          `signed by ${options.signingKeys.length} of the ${options.requiredSignatures} keys devices require; devices keep the current release until \`static-ota cosign\` adds the rest`,
+      );
+    } else if (manifest.finished) {
+      options.log.info(
+        `finished publishing ${manifest.version} for ${manifest.board} (${manifest.channel}) to ${where}: ${manifest.manifest} already offered this image; the rest (release page) is now done`,
+      );
+    } else if (manifest.supersededBy === undefined) {
+      options.log.info(
+        `published ${manifest.version} for ${manifest.board} (${manifest.channel}) to ${where}: ${manifest.manifest}`,
+      );
+    } else {
+      options.log.warning(
+        `${manifest.image} was added, but a concurrent run published ${manifest.supersededBy} meanwhile, so ${manifest.manifest} keeps offering ${manifest.supersededBy}`,
+      );
+    }
+  }
+}
+
 async function signAndPublish(
   options: ReleaseOptions,
   { tag, version, channel }: { tag: string | undefined; version: string; channel: string },
@@ -371,26 +400,7 @@ async function signAndPublish(
       patches = await publishPatches(session, releases, patchPolicy);
     },
   });
-  for (const manifest of manifests) {
-    if (manifest.supersededBy === undefined && staged) {
-      options.log.info(
-        `staged ${manifest.version} for ${manifest.board} (${manifest.channel}) in ${target.description}: ${manifest.manifest}, ` +
-          `signed by ${options.signingKeys.length} of the ${options.requiredSignatures} keys devices require; devices keep the current release until \`static-ota cosign\` adds the rest`,
-      );
-    } else if (manifest.finished) {
-      options.log.info(
-        `finished publishing ${manifest.version} for ${manifest.board} (${manifest.channel}) to ${target.description}: ${manifest.manifest} already offered this image; the rest (release page) is now done`,
-      );
-    } else if (manifest.supersededBy === undefined) {
-      options.log.info(
-        `published ${manifest.version} for ${manifest.board} (${manifest.channel}) to ${target.description}: ${manifest.manifest}`,
-      );
-    } else {
-      options.log.warning(
-        `${manifest.image} was added, but a concurrent run published ${manifest.supersededBy} meanwhile, so ${manifest.manifest} keeps offering ${manifest.supersededBy}`,
-      );
-    }
-  }
+  reportPublished(options, manifests, target.description, staged);
   if (options.releaseAssets) {
     try {
       // Loaded only when asked for: @actions/github is large.
