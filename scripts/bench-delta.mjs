@@ -113,6 +113,10 @@ try {
     console.log(
       `  RAM: sizeof(DeltaDecoder) = ${size} bytes on lx106 (budget 4096), all of the decoder's state and buffers`,
     );
+    const workspace = sizeOnChip('core/delta_update.h', 'static_ota::DeltaWorkspace', join(work, 'workspace'));
+    console.log(
+      `  RAM: sizeof(DeltaWorkspace) = ${workspace} bytes on lx106 (budget 4096): the decoder, the patch URL, the held last block and the checked manifest fields`,
+    );
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -6,6 +6,7 @@
 //   - device core size, static RAM, stack high-water and idle-poll bytes (firmware bench)
 //   - idle-poll requests and bytes with one and with three mirrors (mirror failover)
 //   - `static-ota fleet` on 1 M log lines beside GoAccess and mawk (scripts/bench-fleet.mjs; --large: 10 M lines)
+//   - delta patches: patch share on lx106 pairs beside bsdiff+bzip2, encode cost, device RAM (scripts/bench-delta.mjs)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -120,6 +121,7 @@ try {
         [...targets, join(work, 'dist')],
         [process.execPath, join(root, 'scripts', 'bench-firmware.mjs')],
         [process.execPath, join(root, 'scripts', 'bench-mirrors.mjs')],
+        [process.execPath, join(root, 'scripts', 'bench-delta.mjs')],
         // `npm run bench -- --large` adds the 10 M line run.
         [process.execPath, join(root, 'scripts', 'bench-fleet.mjs'), ...(large ? ['--large'] : [])],
         [process.execPath, join(root, 'scripts', 'security-report.mjs')],

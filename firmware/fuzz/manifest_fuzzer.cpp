@@ -56,6 +56,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   require((order > 0) == (reverse < 0) && (order == 0) == (reverse == 0));
   require(compareVersions(framed.version, framed.version) == 0);
 
+  // The same bytes as a patch manifest (docs/protocol.md, "Delta updates").
+  PatchManifest patch;
+  if (openPatchManifest(framed, keys, crypto, patch) == ManifestError::None) {
+    require(patch.patch.size > 0 && patch.baseSize > 0 && patch.resultSize > 0 && patch.patch.signedLength < length);
+    require(isValidVersion(patch.baseVersion));
+  }
+
   Manifest manifest;
   if (openManifest(framed, keys, crypto, manifest) != ManifestError::None) return 0;
   require(manifest.size > 0 && manifest.signedLength < length);

@@ -145,4 +145,21 @@ bool StateFile::saveOffer(const char* version, uint32_t seq) {
   return saveFile();
 }
 
+HostRunningImage::HostRunningImage(std::vector<uint8_t> image, uint32_t capacity, const uint8_t* flashHeader)
+    : image_(std::move(image)), capacity_(capacity < image_.size() ? static_cast<uint32_t>(image_.size()) : capacity) {
+  if (flashHeader != nullptr && image_.size() >= 4) {
+    image_[2] = flashHeader[0];
+    image_[3] = flashHeader[1];
+  }
+}
+
+bool HostRunningImage::read(uint32_t offset, uint8_t* buffer, size_t length) {
+  if (offset > capacity_ || length > capacity_ - offset) return false;
+  for (size_t i = 0; i < length; ++i) {
+    const uint64_t at = static_cast<uint64_t>(offset) + i;
+    buffer[i] = at < image_.size() ? image_[at] : 0xFF;
+  }
+  return true;
+}
+
 }  // namespace static_ota

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "core/platform.h"
 
@@ -41,6 +42,21 @@ class FileFlash final : public FlashTarget {
   uint32_t expected_ = 0;
   uint32_t written_ = 0;
   std::FILE* file_ = nullptr;
+};
+
+// The running firmware (--running-image) in flash of capacity bytes, erased
+// (0xFF) after the image, as an ESP32's app partition or an ESP8266's sketch
+// area. flashHeader: header bytes 2 and 3 as the ESP8266 Updater rewrites
+// them for the chip it installs on (the published image's are replaced).
+class HostRunningImage final : public RunningImage {
+ public:
+  HostRunningImage(std::vector<uint8_t> image, uint32_t capacity, const uint8_t* flashHeader);
+  uint32_t capacity() override { return capacity_; }
+  bool read(uint32_t offset, uint8_t* buffer, size_t length) override;
+
+ private:
+  std::vector<uint8_t> image_;
+  uint32_t capacity_;
 };
 
 class HostClock final : public Clock {

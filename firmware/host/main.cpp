@@ -46,6 +46,8 @@ struct Options {
   uint32_t trialTimeoutMs = kDefaultTrialTimeoutMs;
   // The simulated chip: whether gzip images boot, and with --device which boot loader runs.
   Chip chip = Chip::Esp32;
+  // The running firmware's bytes (the base of a delta patch); empty: delta updates off.
+  std::string runningImagePath;
 };
 
 const char kUsage[] =
@@ -53,6 +55,7 @@ const char kUsage[] =
     "                         [--channel NAME] [--device-id ID] [--flash FILE] [--flash-size BYTES] [--now UNIX]\n"
     "                         [--state FILE] [--timeout-ms MS] [--update-timeout-ms MS] [--check]\n"
     "                         [--measure-stack] [--required-signatures K] [--chip esp32|esp8266]\n"
+    "                         [--running-image FILE]   (the running firmware: delta updates on)\n"
     "       static-ota-device ... --device FILE [--restart | --power-cycle] [--safe-mode-after N]\n"
     "                         [--trial-timeout-ms MS]   (two app slots and a boot guard instead of --flash)\n";
 
@@ -102,6 +105,8 @@ bool parseOptions(int argc, char** argv, Options& options) {
       options.statePath = value;
     } else if (flag == "--chip" && (std::strcmp(value, "esp32") == 0 || std::strcmp(value, "esp8266") == 0)) {
       options.chip = std::strcmp(value, "esp8266") == 0 ? Chip::Esp8266 : Chip::Esp32;
+    } else if (flag == "--running-image") {
+      options.runningImagePath = value;
     } else if (flag == "--device") {
       options.devicePath = value;
     } else if (flag == "--safe-mode-after" && parseNumber(value, 0xFF, number)) {
@@ -126,6 +131,16 @@ bool parseOptions(int argc, char** argv, Options& options) {
          !options.version.empty() && !options.board.empty() &&
          (options.checkOnly || !options.flashPath.empty() || !options.devicePath.empty()) &&
          (options.devicePath.empty() || options.flashPath.empty()) && (!options.restart || !options.devicePath.empty());
+}
+
+bool readWholeFile(const std::string& path, std::vector<uint8_t>& bytes) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return false;
+  uint8_t chunk[4096];
+  for (size_t got; (got = std::fread(chunk, 1, sizeof(chunk), file)) > 0;) bytes.insert(bytes.end(), chunk, chunk + got);
+  const bool ok = std::ferror(file) == 0;
+  std::fclose(file);
+  return ok;
 }
 
 bool decodeKey(const std::string& hex, uint8_t key[kPublicKeyLength]) {
@@ -227,6 +242,17 @@ int main(int argc, char** argv) {
   StateFile state(options.statePath);
   // The flow keeps its buffers inside itself, as a sketch's global would: off the stack.
   static UpdateFlow flow(transport, flash, clock, crypto);
+  // Delta updates: the running image, with the header bytes an ESP8266's Updater wrote for this chip.
+  static DeltaWorkspace deltaWorkspace;
+  std::vector<uint8_t> runningBytes;
+  if (!options.runningImagePath.empty() && !readWholeFile(options.runningImagePath, runningBytes)) {
+    std::fprintf(stderr, "cannot read running image %s\n", options.runningImagePath.c_str());
+    return 2;
+  }
+  const uint8_t esp8266Header[] = {0x03, 0x20};  // DOUT, 1 MB at 40 MHz: what this simulated chip has
+  HostRunningImage runningImage(runningBytes, options.flashSize,
+                                options.chip == Chip::Esp8266 ? esp8266Header : nullptr);
+  if (!options.runningImagePath.empty()) flow.enableDelta(&runningImage, &deltaWorkspace);
 
   bool configured = flow.setManifestUrl(options.urls[0].c_str());
   for (size_t i = 1; i < options.urls.size(); ++i) configured = configured && flow.addMirrorUrl(options.urls[i].c_str());
@@ -296,6 +322,10 @@ int main(int argc, char** argv) {
               resultCode(run.result), flow.offeredVersion()[0] != '\0' ? flow.offeredVersion() : "-", detail,
               flow.httpStatus(), flow.mirrorIndex(), flow.imageBytesReceived(), static_cast<unsigned long long>(transport.bytesReceived()),
               static_cast<unsigned long long>(transport.bodyBytesReceived()));
+  if (!options.runningImagePath.empty()) {
+    std::printf(" patch=%s delta_error=%s patch_bytes=%u", patchOutcomeCode(flow.patchOutcome()),
+                deltaErrorCode(flow.deltaError()), flow.patchBytesReceived());
+  }
   if (options.measureStack) std::printf(" stack_bytes=%zu", stackBytes);
   if (deviceMode) printBootFields(device, guard);
   std::printf(" message=\"%s\"\n", resultMessage(run.result));

@@ -109,6 +109,13 @@ class StaticOta {
   // clock (e.g. SoftwareSerial receiving during a poll).
   void setCpuBoost(bool enabled) { crypto_.setCpuBoost(enabled); }
 #endif
+  // Delta updates (docs/protocol.md, "Delta updates"): update() first asks
+  // for a patch from the running version and falls back to the full image.
+  // workspace (about 2.5 KB) must outlive the object: a static in the sketch,
+  //   static static_ota::DeltaWorkspace deltaWorkspace;  ota.enableDelta(deltaWorkspace);
+  void enableDelta(static_ota::DeltaWorkspace& workspace) { flow_.enableDelta(&runningImage_, &workspace); }
+  // "installed", "no_patch", "base_mismatch", ... for the last update().
+  const char* lastPatchOutcome() const { return static_ota::patchOutcomeCode(flow_.patchOutcome()); }
   // For https: a WiFiClientSecure set up with the server's CA or fingerprint.
   void useClient(WiFiClient& client) { transport_.useClient(client); }
 
@@ -135,8 +142,10 @@ class StaticOta {
   static_ota::ArduinoHttpTransport transport_;
 #if defined(ESP8266)
   static_ota::Esp8266Flash flash_;
+  static_ota::Esp8266RunningImage runningImage_;
 #else
   static_ota::Esp32Flash flash_;
+  static_ota::Esp32RunningImage runningImage_;
 #endif
   static_ota::ArduinoClock clock_;
   static_ota::ChipCrypto crypto_;

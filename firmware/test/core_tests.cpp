@@ -6,7 +6,9 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
+#include "core/delta_update.h"
 #include "core/ed25519_strict.h"
 #include "core/image_session.h"
 #include "core/manifest.h"
@@ -85,6 +87,46 @@ void testPublicKeyVectors(const test::Json& vectors, CryptoBackend& crypto) {
   checkEqual(test::toHex(keys.at(0).keyId, kKeyIdLength), colliding[0]["keyid"].string, "keyid of the colliding keys");
 }
 
+// Patch manifests (docs/protocol.md, "Delta updates"): the same codes and fields as src/protocol/patch.ts.
+void testPatchVectors(const test::Json& vectors, CryptoBackend& crypto) {
+  const test::Json& patches = vectors["patches"];
+  const auto open = [&crypto](const test::Json& vector, PatchManifest& manifest) {
+    const TrustedKeys keys = trustedKeysFrom(vector["trusted"], crypto);
+    const std::string& text = vector["manifest"].string;
+    FramedManifest framed;
+    ManifestError error = frameManifest(reinterpret_cast<const uint8_t*>(text.data()), text.size(), framed);
+    if (error == ManifestError::None) error = openPatchManifest(framed, keys, crypto, manifest);
+    return std::string(manifestErrorCode(error));
+  };
+  check(!patches["valid"].array.empty(), "vectors have valid patch manifests");
+  for (const test::Json& vector : patches["valid"].array) {
+    const std::string name = "patches/valid/" + vector["name"].string;
+    PatchManifest manifest;
+    checkEqual(open(vector, manifest), "ok", name);
+    const test::Json& expect = vector["expect"];
+    checkEqual(str(manifest.patch.version), expect["version"].string, name + " version");
+    checkEqual(str(manifest.patch.board), expect["board"].string, name + " board");
+    checkEqual(str(manifest.patch.channel), expect["channel"].string, name + " channel");
+    checkEqual(str(manifest.patch.file), expect["file"].string, name + " file");
+    checkEqual(manifest.patch.size, static_cast<long long>(expect["size"].number), name + " size");
+    checkEqual(test::toHex(manifest.patch.sha256, kSha256Length), expect["sha256"].string, name + " sha256");
+    check(manifest.patch.hasExpires == !expect["expires"].isNull(), name + " expires presence");
+    checkEqual(str(manifest.baseVersion), expect["base_version"].string, name + " base_version");
+    checkEqual(manifest.baseSize, static_cast<long long>(expect["base_size"].number), name + " base_size");
+    checkEqual(test::toHex(manifest.baseSha256, kSha256Length), expect["base_sha256"].string, name + " base_sha256");
+    checkEqual(manifest.resultSize, static_cast<long long>(expect["result_size"].number), name + " result_size");
+    checkEqual(test::toHex(manifest.resultSha256, kSha256Length), expect["result_sha256"].string,
+               name + " result_sha256");
+    checkEqual(static_cast<long long>(manifest.patch.signedLength),
+               static_cast<long long>(expect["signed_length"].number), name + " signed_length");
+  }
+  check(!patches["invalid"].array.empty(), "vectors have invalid patch manifests");
+  for (const test::Json& vector : patches["invalid"].array) {
+    PatchManifest manifest;
+    checkEqual(open(vector, manifest), vector["error"].string, "patches/invalid/" + vector["name"].string);
+  }
+}
+
 void testVectors(const std::string& path) {
   const test::Json vectors = test::parseJson(test::readFile(path));
   OpenSslCrypto crypto;
@@ -133,6 +175,8 @@ void testVectors(const std::string& path) {
     checkEqual(openCode(vector["manifest"].string, keys, crypto, manifest, requiredOf(vector)), vector["error"].string,
                "invalid/" + vector["name"].string);
   }
+
+  testPatchVectors(vectors, crypto);
 
   check(!vectors["versions"].array.empty(), "vectors have version pairs");
   for (const test::Json& pair : vectors["versions"].array) {
@@ -331,6 +375,56 @@ void testImageSession() {
   check(!changed.finish(), "changed image does not match");
 }
 
+// The delta update's pieces: where the patch manifest is, the base as the
+// decoder and the hash see it, and the result's last block held back.
+void testDeltaPieces() {
+  char out[64];
+  check(patchManifestUrlFor("http://h/b/firmware-1.1.0.bin", "1.0.0+7", out, sizeof(out)) &&
+            std::string(out) == "http://h/b/firmware-1.1.0.bin.from-1.0.0_7.txt",
+        "patch manifest URL, build metadata written _");
+  check(!patchManifestUrlFor("http://h/b/firmware-1.1.0.bin", "1.0.0", out, 40), "patch manifest URL that does not fit");
+
+  struct Flash final : FlashTarget {
+    std::vector<uint8_t> bytes;
+    uint32_t maxImageSize() override { return 1 << 20; }
+    bool begin(uint32_t) override { return true; }
+    bool write(const uint8_t* data, size_t length) override {
+      bytes.insert(bytes.end(), data, data + length);
+      return true;
+    }
+    bool commit() override { return true; }
+    void abort() override {}
+  } flash;
+  struct Image final : RunningImage {
+    uint32_t capacity() override { return 8; }
+    bool read(uint32_t offset, uint8_t* buffer, size_t length) override {
+      for (size_t i = 0; i < length; ++i) buffer[i] = static_cast<uint8_t>(0xE0 + offset + i);
+      return true;
+    }
+  } image;
+  NormalizedBase base(image, 6);
+  uint8_t read[6] = {};
+  check(base.read(0, read, 6) && read[0] == 0xE0 && read[1] == 0xE1 && read[2] == 0 && read[3] == 0 && read[4] == 0xE4,
+        "header bytes 2 and 3 read as 0");
+  check(base.read(3, read, 2) && read[0] == 0 && read[1] == 0xE4, "a read starting inside the header");
+  check(!base.read(4, read, 3), "no read past the base size");
+
+  OpenSslCrypto crypto;
+  const uint8_t result[] = "0123456789";
+  uint8_t digest[kSha256Length];
+  crypto.sha256Begin();
+  crypto.sha256Update(result, 10);
+  crypto.sha256Finish(digest);
+  ImageSession session(crypto, 10, digest);
+  uint8_t held[kDeltaBlockBytes];
+  PatchSink sink(session, flash, held);
+  check(sink.write(result, 7) && sink.write(result + 7, 3), "result written in blocks");
+  check(flash.bytes.size() == 7 && sink.heldLength() == 3 && std::memcmp(held, "789", 3) == 0,
+        "the block that completes the result waits for the hash");
+  check(!sink.write(result, 1), "nothing past the signed size");
+  check(session.finish(), "the result's hash");
+}
+
 // Field rules with a backend that accepts any signature, so manifests can be
 // written by hand. Its keyid is the first 4 bytes of its all-zero digest.
 void testFieldRules() {
@@ -425,6 +519,7 @@ int main(int argc, char** argv) {
       testStrictEd25519();
       testUrlAndDecimal();
       testImageSession();
+      testDeltaPieces();
       testFieldRules();
     } else if (suite == "semver" && argc > 2) {
       testSemverPairs(argv[2]);

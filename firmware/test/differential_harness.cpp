@@ -3,7 +3,8 @@
 // src/protocol/manifest.ts the same questions and compares the lines byte for byte.
 //
 // In:  <trusted key hex>[,<trusted key hex>...]:<manifest hex>
-// Out: keys=<code per key> result=<manifest code> [the parsed fields when ok]
+// Out: keys=<code per key> result=<code as a release manifest> [its fields when ok]
+//      patch=<code as a patch manifest> [its fields when ok]
 // Keys the core refuses at configuration are left out of the trusted list.
 #include <cstdio>
 #include <iostream>
@@ -21,6 +22,38 @@ namespace {
 
 std::string text(const TextSpan& span) { return std::string(span.data, span.length); }
 
+// The bytes opened as a release manifest: its code, and the fields when ok.
+std::string judgeRelease(const std::vector<uint8_t>& bytes, const TrustedKeys& trusted, OpenSslCrypto& crypto) {
+  FramedManifest framed;
+  Manifest manifest;
+  ManifestError error = frameManifest(bytes.data(), bytes.size(), framed);
+  if (error == ManifestError::None) error = openManifest(framed, trusted, crypto, manifest);
+  if (error != ManifestError::None) return manifestErrorCode(error);
+  return "ok version=" + text(manifest.version) + " board=" + text(manifest.board) + " channel=" +
+         text(manifest.channel) + " file=" + text(manifest.file) + " size=" + std::to_string(manifest.size) +
+         " sha256=" + test::toHex(manifest.sha256, kSha256Length) +
+         " expires=" + (manifest.hasExpires ? std::to_string(manifest.expires) : "-") +
+         " encoding=" + (manifest.encoding == ImageEncoding::Gzip ? "gzip" : "-") +
+         " inflated_size=" + (manifest.inflatedSize != 0 ? std::to_string(manifest.inflatedSize) : "-") +
+         " signed_length=" + std::to_string(manifest.signedLength) +
+         " key_index=" + std::to_string(manifest.verifiedKeyIndex);
+}
+
+// The same bytes opened as a patch manifest.
+std::string judgePatch(const std::vector<uint8_t>& bytes, const TrustedKeys& trusted, OpenSslCrypto& crypto) {
+  FramedManifest framed;
+  PatchManifest manifest;
+  ManifestError error = frameManifest(bytes.data(), bytes.size(), framed);
+  if (error == ManifestError::None) error = openPatchManifest(framed, trusted, crypto, manifest);
+  if (error != ManifestError::None) return manifestErrorCode(error);
+  const Manifest& patch = manifest.patch;
+  return "ok version=" + text(patch.version) + " file=" + text(patch.file) + " size=" + std::to_string(patch.size) +
+         " expires=" + (patch.hasExpires ? std::to_string(patch.expires) : "-") + " base=" + text(manifest.baseVersion) +
+         "/" + std::to_string(manifest.baseSize) + "/" + test::toHex(manifest.baseSha256, kSha256Length) +
+         " result=" + std::to_string(manifest.resultSize) + "/" + test::toHex(manifest.resultSha256, kSha256Length) +
+         " signed_length=" + std::to_string(patch.signedLength);
+}
+
 std::string judge(const std::string& record, OpenSslCrypto& crypto) {
   const size_t colon = record.find(':');
   if (colon == std::string::npos) return "bad_record";
@@ -36,21 +69,7 @@ std::string judge(const std::string& record, OpenSslCrypto& crypto) {
     start = comma + 1;
   }
   const std::vector<uint8_t> bytes = test::fromHex(record.substr(colon + 1));
-  FramedManifest framed;
-  Manifest manifest;
-  ManifestError error = frameManifest(bytes.data(), bytes.size(), framed);
-  if (error == ManifestError::None) error = openManifest(framed, trusted, crypto, manifest);
-  out += std::string(" result=") + manifestErrorCode(error);
-  if (error != ManifestError::None) return out;
-  out += " version=" + text(manifest.version) + " board=" + text(manifest.board) + " channel=" +
-         text(manifest.channel) + " file=" + text(manifest.file) + " size=" + std::to_string(manifest.size) +
-         " sha256=" + test::toHex(manifest.sha256, kSha256Length) +
-         " expires=" + (manifest.hasExpires ? std::to_string(manifest.expires) : "-") +
-         " encoding=" + (manifest.encoding == ImageEncoding::Gzip ? "gzip" : "-") +
-         " inflated_size=" + (manifest.inflatedSize != 0 ? std::to_string(manifest.inflatedSize) : "-") +
-         " signed_length=" + std::to_string(manifest.signedLength) +
-         " key_index=" + std::to_string(manifest.verifiedKeyIndex);
-  return out;
+  return out + " result=" + judgeRelease(bytes, trusted, crypto) + " patch=" + judgePatch(bytes, trusted, crypto);
 }
 
 }  // namespace

@@ -2,10 +2,11 @@
 // image, each fetched with the request a device sends (src/protocol/device-http.ts).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import {
   DEVICE_FOLLOWED_REDIRECTS,
   DEVICE_MAX_REDIRECTS,
@@ -13,6 +14,7 @@ import {
   deviceRequestHeaders,
 } from '../protocol/device-http.js';
 import {
+  imageFileName,
   judgeManifest,
   manifestPath,
   MANIFEST_FILE,
@@ -21,7 +23,10 @@ import {
   type DevicePolicy,
   type OpenedManifest,
   type RefusalCode,
+  ManifestError,
 } from '../protocol/manifest.js';
+import { normalizedBase, openPatchManifest, patchMismatch } from '../protocol/patch.js';
+import { applyPatch, DeltaApplyError } from '../release/delta/apply.js';
 
 /** How long one request may take, head and body, unless VerifyOptions.timeoutMs says otherwise. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -38,7 +43,11 @@ export type VerifyFailureCode =
   | 'not_found'
   | 'no_content_length'
   | 'size_mismatch'
-  | 'hash_mismatch';
+  | 'hash_mismatch'
+  /** A delta patch's signed manifest does not fit the release, or it does not build the signed image. */
+  | 'patch_mismatch'
+  | 'patch_base_mismatch'
+  | 'patch_invalid';
 
 export class VerifyError extends Error {
   constructor(
@@ -76,8 +85,10 @@ export interface VerifyReport {
   requiredSignatures: number;
   /** A staged manifest (pending) with fewer signatures than required. */
   awaitingCosign: boolean;
-  /** Not failures yet: an expiry within warnBeforeSeconds. */
+  /** Not failures yet: an expiry within warnBeforeSeconds, a patch whose base image is gone. */
   warnings: string[];
+  /** The delta patches found beside the image, each applied to its base and checked against the signed image. */
+  patches: Array<{ from: string; manifest: string; size: number; applied: boolean }>;
 }
 
 interface Fetched {
@@ -327,6 +338,10 @@ export async function verifyMirror(options: VerifyOptions): Promise<VerifyReport
       `the manifest expires in ${roughDuration(left)} (at ${at}); devices with a clock then refuse it: publish it again with --force --expires-in`,
     );
   }
+  const patches = [];
+  for (const patchManifest of await patchManifestLocations(options.mirror, location, manifest)) {
+    patches.push(await checkPatch(patchManifest, location, manifest, policy, timeoutMs, warnings));
+  }
   return {
     manifestLocation: fetchedManifest.location,
     imageLocation: image.location,
@@ -334,5 +349,120 @@ export async function verifyMirror(options: VerifyOptions): Promise<VerifyReport
     requiredSignatures,
     awaitingCosign: missingSignatures > 0,
     warnings,
+    patches,
   };
+}
+
+/** The files beside the image named `<image file>.from-<version>.txt`: listed in a directory, from the release page's index.json over http(s). */
+async function patchManifestLocations(
+  mirror: string | URL,
+  location: string | URL,
+  manifest: OpenedManifest,
+): Promise<Array<string | URL>> {
+  const prefix = `${manifest.file}.from-`;
+  if (!(location instanceof URL)) {
+    const names = await readdir(dirname(location)).catch(() => []);
+    return names
+      .filter((name) => name.startsWith(prefix) && name.endsWith('.txt'))
+      .map((name) => imageLocation(location, name));
+  }
+  // A static host lists nothing: the release page's index.json at the mirror root names the patches.
+  const path = manifestPath(manifest.board, manifest.channel);
+  // --mirror naming latest.txt: the root is above its release folder, when the URL has that layout.
+  const named = namesManifest((mirror as URL).pathname);
+  if (named && !location.href.endsWith(`/${path}`)) return [];
+  const root = named ? new URL(location.href.slice(0, -path.length)) : (mirror as URL);
+  const index = await open(new URL('index.json', root), DEFAULT_TIMEOUT_MS)
+    .then((fetched) => readBounded(fetched, 16 * 1024 * 1024, 'index.json'))
+    .catch(() => undefined);
+  let releases: unknown;
+  try {
+    releases = index && (JSON.parse(index.toString('utf8')) as { releases?: unknown }).releases;
+  } catch {
+    return [];
+  }
+  const entry = Array.isArray(releases)
+    ? (releases as Array<{ manifest?: unknown; patches?: unknown }>).find((release) => release.manifest === path)
+    : undefined;
+  const listed = Array.isArray(entry?.patches) ? (entry.patches as Array<{ manifest?: unknown }>) : [];
+  return listed
+    .map((patch) => patch.manifest)
+    .filter(
+      (name): name is string =>
+        typeof name === 'string' && dirname(name) === dirname(path) && name.startsWith(`${dirname(path)}/${prefix}`),
+    )
+    .map((name) => new URL(name, root));
+}
+
+/** The raw image a patch must build: the served one, or for a gzip release its inflated bytes' hash. */
+async function rawImageSha256(location: string | URL, manifest: OpenedManifest, timeoutMs: number): Promise<string> {
+  if (manifest.encoding !== 'gzip') return manifest.sha256;
+  const served = await readBounded(
+    await open(imageLocation(location, manifest.file), timeoutMs),
+    manifest.size,
+    'image',
+  );
+  return createHash('sha256').update(gunzipSync(served)).digest('hex');
+}
+
+/**
+ * One patch as a device running its base takes it: the signed patch manifest
+ * fits the release, the patch is the signed bytes, and applied to the base
+ * image (still on the mirror, normalised) it builds the signed image.
+ */
+async function checkPatch(
+  patchLocation: string | URL,
+  location: string | URL,
+  manifest: OpenedManifest,
+  policy: DevicePolicy,
+  timeoutMs: number,
+  warnings: string[],
+) {
+  const fetched = await open(patchLocation, timeoutMs);
+  const where = fetched.location;
+  let patch;
+  try {
+    patch = openPatchManifest(
+      await readBounded(fetched, MAX_MANIFEST_BYTES, 'patch manifest'),
+      policy.trustedKeys,
+      policy.requiredSignatures,
+    );
+  } catch (error) {
+    if (error instanceof ManifestError) throw new VerifyError(error.code, `${where}: ${error.message}`);
+    throw error;
+  }
+  const resultSize = manifest.encoding === 'gzip' ? (manifest.inflatedSize ?? 0) : manifest.size;
+  const release = { ...manifest, resultSize, resultSha256: await rawImageSha256(location, manifest, timeoutMs) };
+  const mismatch = patchMismatch(patch, release, patch.baseVersion);
+  if (mismatch !== undefined) throw new VerifyError('patch_mismatch', `${where}: ${mismatch}`);
+  if (patch.expires !== undefined && policy.now !== undefined && policy.now > patch.expires)
+    throw new VerifyError('expired', `${where}: expired (expires=${patch.expires})`);
+  const patchBytes = await readBounded(await open(imageLocation(location, patch.file), timeoutMs), patch.size, 'patch');
+  if (patchBytes.length !== patch.size || createHash('sha256').update(patchBytes).digest('hex') !== patch.sha256)
+    throw new VerifyError(
+      'hash_mismatch',
+      `${where}: ${patch.file} is not the signed patch (size=${patch.size}, sha256=${patch.sha256})`,
+    );
+  const summary = { from: patch.baseVersion, manifest: where, size: patch.size, applied: false };
+  const base = await open(imageLocation(location, imageFileName(patch.baseVersion)), timeoutMs).catch(() => undefined);
+  if (base === undefined) {
+    warnings.push(
+      `${where}: the base image of ${patch.baseVersion} is no longer on the mirror, so the patch was not applied`,
+    );
+    return summary;
+  }
+  const served = await readBounded(base, 64 * 1024 * 1024, 'base image');
+  const baseBytes = normalizedBase(served[0] === 0x1f && served[1] === 0x8b ? gunzipSync(served) : served);
+  if (baseBytes.length !== patch.baseSize || createHash('sha256').update(baseBytes).digest('hex') !== patch.baseSha256)
+    throw new VerifyError('patch_base_mismatch', `${where}: the image of ${patch.baseVersion} is not the patch's base`);
+  let built: Uint8Array;
+  try {
+    built = applyPatch(baseBytes, patchBytes, patch.resultSize);
+  } catch (error) {
+    if (error instanceof DeltaApplyError) throw new VerifyError('patch_invalid', `${where}: ${error.message}`);
+    throw error;
+  }
+  if (createHash('sha256').update(built).digest('hex') !== patch.resultSha256)
+    throw new VerifyError('hash_mismatch', `${where}: the patch builds other bytes than the signed image`);
+  return { ...summary, applied: true };
 }

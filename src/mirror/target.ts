@@ -22,7 +22,11 @@ export type ImageState = 'missing' | 'same' | 'different';
 
 /** What one publish attempt sees and changes. */
 export interface MirrorSession {
-  /** The object's bytes, or undefined when it does not exist. For small objects (manifests). */
+  /**
+   * The object's bytes, or undefined when it does not exist. For manifests, and for the few base images of delta
+   * patches (release/patches.ts): each target fetches just that object (a directory's file, Pages' blob by object
+   * id after `prefetch`, one S3 GET of at most 16 MiB).
+   */
   read(path: string): Promise<Buffer | undefined>;
   /** Whether the mirror holds `path`, with the bytes of `localFile` (SHA-256 `sha256`), without holding either in memory. */
   compareImage(path: string, localFile: string, sha256: string): Promise<ImageState>;

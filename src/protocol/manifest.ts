@@ -40,7 +40,13 @@ export type ManifestErrorCode =
   | 'bad_rollout'
   | 'bad_seq'
   | 'bad_encoding'
-  | 'bad_inflated_size';
+  | 'bad_inflated_size'
+  // Patch manifests only (src/protocol/patch.ts).
+  | 'bad_base_version'
+  | 'bad_base_size'
+  | 'bad_base_sha256'
+  | 'bad_result_size'
+  | 'bad_result_sha256';
 
 export class ManifestError extends Error {
   constructor(
@@ -101,7 +107,7 @@ const BOARD = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}$/;
 const CHANNEL = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const FILE = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/;
 const DECIMAL = /^(0|[1-9]\d{0,9})$/;
-const SHA256_HEX = /^[0-9a-f]{64}$/;
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
 const SIG_LINE = /^sig=([0-9a-f]{8}):([0-9a-f]{128})$/;
 const REQUIRED = ['format', 'board', 'channel', 'file', 'size', 'sha256'] as const;
 
@@ -367,7 +373,7 @@ function checkSignatures(
 }
 
 /** Steps 11 to 13: every line is key=value, then no key twice, then the required keys. */
-function parseFields(fieldLines: string[]): Map<string, string> {
+function parseFields(fieldLines: string[], required: readonly string[]): Map<string, string> {
   const pairs = fieldLines.map((line) => {
     const equals = line.indexOf('=');
     const key = line.slice(0, equals);
@@ -381,15 +387,16 @@ function parseFields(fieldLines: string[]): Map<string, string> {
     if (fields.has(key)) throw new ManifestError('duplicate_field', `field ${key} appears twice`);
     fields.set(key, value);
   }
-  for (const key of REQUIRED) {
+  for (const key of required) {
     if (!fields.has(key)) throw new ManifestError('missing_field', `required field ${key} is missing`);
   }
   return fields;
 }
 
-function decimal(
+export function decimal(
   value: string,
-  code: 'bad_size' | 'bad_expires' | 'bad_seq' | 'bad_rollout' | 'bad_inflated_size',
+  code:
+    'bad_size' | 'bad_expires' | 'bad_seq' | 'bad_rollout' | 'bad_inflated_size' | 'bad_base_size' | 'bad_result_size',
   name: string,
 ): number {
   const number = DECIMAL.test(value) ? Number(value) : NaN;
@@ -412,24 +419,44 @@ function parseInflatedSize(value: string | undefined, encoding: string | undefin
   return inflatedSize;
 }
 
+/** The fields every signed manifest has (release or patch), opened and checked. */
+export interface OpenedCommonFields {
+  version: string;
+  format: string;
+  board: string;
+  channel: string;
+  file: string;
+  size: number;
+  sha256: string;
+  expires?: number;
+  signedLength: number;
+  verifiedBy: string;
+  verifiedKeyIndex: number;
+  verifiedKeys: string[];
+  /** Every field line, for the kind's own fields. */
+  fields: ReadonlyMap<string, string>;
+}
+
 /**
- * Opens a manifest the way a device does: framing, then strict signatures
- * from `requiredSignatures` distinct trusted keys (default 1) over the exact
- * bytes, and only then the fields. A trusted key that could never verify is
- * a configuration error (TrustedKeyError).
+ * Steps 1 to 15 for the fields both kinds of manifest have: framing, strict
+ * signatures from `requiredSignatures` distinct trusted keys over the exact
+ * bytes, every field line, the `required` keys, `format` equal to the kind's,
+ * then board, channel, file, size, sha256 and expires.
  */
-export function openManifest(
+export function openCommonFields(
   bytes: Uint8Array,
   trustedKeys: readonly Uint8Array[],
-  requiredSignatures = 1,
-): OpenedManifest {
+  requiredSignatures: number,
+  format: string,
+  required: readonly string[],
+): OpenedCommonFields {
   trustedKeys.forEach(checkTrustedKey);
   const framed = frame(bytes, true);
   const verified = checkSignatures(bytes, framed, trustedKeys, requiredSignatures);
-  const fields = parseFields(framed.fieldLines);
+  const fields = parseFields(framed.fieldLines, required);
   const get = (key: (typeof REQUIRED)[number]): string => fields.get(key) as string;
-  if (get('format') !== MANIFEST_FORMAT) {
-    throw new ManifestError('bad_format', `format ${JSON.stringify(get('format'))} is not ${MANIFEST_FORMAT}`);
+  if (get('format') !== format) {
+    throw new ManifestError('bad_format', `format ${JSON.stringify(get('format'))} is not ${format}`);
   }
   if (!isValidBoard(get('board')))
     throw new ManifestError('bad_board', `invalid board ${JSON.stringify(get('board'))}`);
@@ -442,7 +469,35 @@ export function openManifest(
   if (!SHA256_HEX.test(get('sha256')))
     throw new ManifestError('bad_sha256', 'sha256 is not 64 lowercase hex characters');
   const expiresText = fields.get('expires');
-  const expires = expiresText === undefined ? {} : { expires: decimal(expiresText, 'bad_expires', 'expires') };
+  return {
+    version: framed.version,
+    format,
+    board: get('board'),
+    channel: get('channel'),
+    file: get('file'),
+    size,
+    sha256: get('sha256'),
+    ...(expiresText === undefined ? {} : { expires: decimal(expiresText, 'bad_expires', 'expires') }),
+    signedLength: framed.signedLength,
+    verifiedBy: keyIdOf(trustedKeys[verified[0]]),
+    verifiedKeyIndex: verified[0],
+    verifiedKeys: verified.map((index) => keyIdOf(trustedKeys[index])),
+    fields,
+  };
+}
+
+/**
+ * Opens a manifest the way a device does: framing, then strict signatures
+ * from `requiredSignatures` distinct trusted keys (default 1) over the exact
+ * bytes, and only then the fields. A trusted key that could never verify is
+ * a configuration error (TrustedKeyError).
+ */
+export function openManifest(
+  bytes: Uint8Array,
+  trustedKeys: readonly Uint8Array[],
+  requiredSignatures = 1,
+): OpenedManifest {
+  const { fields, ...common } = openCommonFields(bytes, trustedKeys, requiredSignatures, MANIFEST_FORMAT, REQUIRED);
   const rollout = fields.has('rollout')
     ? decimal(fields.get('rollout') as string, 'bad_rollout', 'rollout')
     : FULL_ROLLOUT;
@@ -459,23 +514,12 @@ export function openManifest(
   const inflatedSize = parseInflatedSize(fields.get(INFLATED_SIZE_FIELD), encoding);
   const known = new Set<string>([...REQUIRED, 'expires', 'rollout', 'seq', 'encoding', INFLATED_SIZE_FIELD]);
   return {
-    version: framed.version,
-    format: get('format'),
-    board: get('board'),
-    channel: get('channel'),
-    file: get('file'),
-    size,
-    sha256: get('sha256'),
-    ...expires,
+    ...common,
     rollout,
     seq,
     ...(encoding === undefined ? {} : { encoding: encoding as ImageEncoding }),
     ...(inflatedSize === undefined ? {} : { inflatedSize }),
     extra: [...fields].filter(([key]) => !known.has(key)),
-    signedLength: framed.signedLength,
-    verifiedBy: keyIdOf(trustedKeys[verified[0]]),
-    verifiedKeyIndex: verified[0],
-    verifiedKeys: verified.map((index) => keyIdOf(trustedKeys[index])),
   };
 }
 

@@ -14,6 +14,7 @@ import {
   versionOfImageFile,
 } from '../protocol/manifest.js';
 import { noteLive } from '../common/interrupt.js';
+import { versionsOfPatchFile } from '../protocol/patch.js';
 import type { SignedRelease } from './sign.js';
 import { inputLabel, type Label } from '../settings/label.js';
 import { INDEX_JSON, readPageListing, writeSite, type PageListing } from '../site/page.js';
@@ -45,6 +46,11 @@ export interface PublishOptions {
   trustedKeys?: readonly Uint8Array[];
   /** Says what the release page skipped (foreign or broken files on the mirror). */
   warn?: (message: string) => void;
+  /**
+   * Runs after the images and before any latest.txt, with the releases this attempt makes live (not staged, not
+   * superseded): writes their delta patches (patches.ts), so a device that accepts a release finds them.
+   */
+  patches?: (session: MirrorSession, releases: readonly SignedRelease[]) => Promise<void>;
 }
 
 /** `manifest` is where this run wrote it: latest.txt, or the staging path for a staged release. */
@@ -178,7 +184,12 @@ async function applyRetention(session: MirrorSession, planned: Planned, keep: nu
   );
   for (const path of files) {
     const version = versionOfFile(nameOf(path));
-    if (version !== undefined && removed.has(version)) await session.remove(path);
+    // A patch goes with either of its versions: from a removed base, or to a removed release.
+    const patch = versionsOfPatchFile(nameOf(path));
+    const gone = patch
+      ? removed.has(patch.result) || removed.has(patch.base)
+      : version !== undefined && removed.has(version);
+    if (gone) await session.remove(path);
   }
 }
 
@@ -227,6 +238,10 @@ async function publishAttempt(
     await writeWebInstallFiles(session, entry.release);
   }
   const current = planned.filter((entry) => entry.supersededBy === undefined);
+  await options.patches?.(
+    session,
+    current.filter(({ release }) => !release.staged).map(({ release }) => release),
+  );
   const label = options.label ?? inputLabel;
   const progress = new LiveProgress(target.description, label);
   // On Pages nothing is live before the push, which ends the transaction.

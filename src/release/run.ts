@@ -20,6 +20,7 @@ import {
   type OpenedManifest,
 } from '../protocol/manifest.js';
 import { checkImage, gunzipImage, gzipImage } from './image.js';
+import { DEFAULT_DELTA_FROM, publishPatches, type PublishedPatch } from './patches.js';
 import { holdTemporary } from '../common/interrupt.js';
 import { checkBoard, type CompressMode } from '../settings/values.js';
 import {
@@ -75,6 +76,11 @@ export interface ReleaseOptions {
   releaseAssets?: { token: string; repository: string };
   /** Build provenance for every image (attest: true). */
   attest?: AttestationRequest;
+  /**
+   * Delta patches to each image from this many of the newest earlier versions of its board and channel that the
+   * mirror holds (docs/protocol.md, "Delta updates"); default DEFAULT_DELTA_FROM (2), 0: none.
+   */
+  deltaFrom?: number;
   log: Reporter;
   /** Names settings in messages as the user wrote them: the action's inputs, or the CLI's flags. */
   label: Label;
@@ -100,6 +106,8 @@ export interface ReleaseResult {
   lockouts: string[];
   /** With attest: the attestation of each image, and the command that checks it. */
   attestations?: Array<{ board: string; file: string; id: string; verify: string }>;
+  /** The delta patches written (delta-from). */
+  patches?: PublishedPatch[];
 }
 
 export class ReleaseError extends Error {
@@ -330,10 +338,18 @@ async function signAndPublish(
   for (const lockout of lockouts)
     options.log.warning(`${options.label('allow-lockout')} is set, publishing anyway: ${lockout}`);
   const target = await createTarget(options.target, options.log);
-  const manifests = await phase(options, `publish to ${target.description}`, () =>
+  const { manifests, patches } = await phase(options, `publish to ${target.description}`, () =>
     publishAll(options, policy, signed, target),
   );
-  const result = { version, channel, built, manifests, lockouts, ...(options.attest ? { attestations } : {}) };
+  const result = {
+    version,
+    channel,
+    built,
+    manifests,
+    lockouts,
+    patches,
+    ...(options.attest ? { attestations } : {}),
+  };
   if (options.releaseAssets) {
     await phase(options, 'release assets', () =>
       attachAssets(options, { tag: tag as string, version, target: target.description }, signed, result),
@@ -385,13 +401,14 @@ async function signAll(
   return { signed, attestations };
 }
 
-/** Publishes, then says what each manifest became: published, staged for cosign, finished, or superseded. */
+/** Publishes (with delta patches from earlier versions), then says what each manifest became: published, staged for cosign, finished, or superseded. */
 async function publishAll(
   options: ReleaseOptions,
   policy: SigningPolicy,
   signed: SignedRelease[],
   target: MirrorTarget,
-): Promise<PublishedManifest[]> {
+): Promise<{ manifests: PublishedManifest[]; patches: PublishedPatch[] }> {
+  let patches: PublishedPatch[] = [];
   const manifests = await publishReleases(target, signed, {
     force: options.force,
     keepVersions: options.keepVersions,
@@ -400,6 +417,15 @@ async function publishAll(
     trustedKeys: lockoutKeys(options.nextReleaseKeys, options.signingKeys),
     warn: options.log.warning,
     label: options.label,
+    patches: async (session, releases) => {
+      patches = await publishPatches(session, releases, {
+        deltaFrom: options.deltaFrom ?? DEFAULT_DELTA_FROM,
+        keys: options.signingKeys,
+        expires: policy.expires,
+        info: (message: string) => options.log.info(message),
+        warn: (message: string) => options.log.warning(message),
+      });
+    },
   });
   const staged = signed.some((release) => release.staged);
   const where = target.description;
@@ -421,7 +447,7 @@ async function publishAll(
       options.log.info(`published ${what} to ${where}: ${manifest.manifest}`);
     }
   }
-  return manifests;
+  return { manifests, patches };
 }
 
 /** The GitHub Release of the tag gets the images and manifests; a failure says the mirror is published already. */

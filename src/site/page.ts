@@ -28,6 +28,7 @@ import { compareVersions } from '../release/version.js';
 import { ConflictError, MAX_CONFLICT_RETRIES, type MirrorSession, type ObjectHeaders } from '../mirror/target.js';
 import { isChipFamily } from '../release/flash-layout.js';
 import { versionManifestFileName } from './web-install.js';
+import { readPatchViews, type PatchView } from './patch-view.js';
 
 export const INDEX_HTML = 'index.html';
 /** Where the page goes when the mirror root already has an index.html of its own (a project site on Pages). */
@@ -61,6 +62,8 @@ export interface ReleaseView extends MirrorRelease {
   noInstall?: string;
   /** Other images still in the folder, newest first. */
   older: Array<{ version: string; image: string }>;
+  /** Delta patches to this version (patch-view.ts), newest base first. */
+  patches?: PatchView[];
 }
 
 /** No generation time: a publish that changes nothing on the mirror changes nothing here either (no empty Pages commit). */
@@ -211,6 +214,8 @@ async function readFolder(
     published: seen?.published ?? now,
     older,
   };
+  const patches = await readPatchViews(session, opened, files, trust.keys, trust.warn);
+  if (patches.length) view.patches = patches;
   const versionManifest = versionManifestFileName(opened.version);
   const note = notes.find(
     (release) => release.board === board && release.version === opened.version && release.sha256 === opened.sha256,
@@ -450,6 +455,16 @@ function renderRelease(release: ReleaseView): string {
   if (release.expires !== undefined) rows.push(['Expires', escapeHtml(release.expires)]);
   if (release.older.length)
     rows.push(['Older images', release.older.map((older) => link(older.image, older.version)).join(', ')]);
+  if (release.patches?.length)
+    rows.push([
+      'Delta patches',
+      release.patches
+        .map(
+          (patch) =>
+            `${link(patch.patch, `from ${patch.from}`)} (${formatSize(patch.size)}, ${link(patch.manifest, 'manifest')})`,
+        )
+        .join(', '),
+    ]);
   return `<section class="release" data-board="${escapeHtml(release.board)}" data-channel="${escapeHtml(release.channel)}">
 <h3><span class="channel">${escapeHtml(release.channel)}</span> <span class="version">${escapeHtml(release.version)}</span></h3>
 <dl>${rows.map(([name, value]) => `<dt>${name}</dt><dd>${value}</dd>`).join('')}</dl>

@@ -689,7 +689,8 @@ describe('static-ota verify fetches as the device library does', () => {
     const head = (path: string) =>
       `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUser-Agent: ${DEVICE_USER_AGENT}\r\n` +
       'Accept-Encoding: identity;q=1,chunked;q=0.1,*;q=0\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
-    expect(heads).toEqual([head('/nodemcuv2/latest.txt'), head('/nodemcuv2/firmware-1.0.0.bin')]);
+    // Then the release page's index.json, which names the delta patches verify applies (none here).
+    expect(heads).toEqual([head('/nodemcuv2/latest.txt'), head('/nodemcuv2/firmware-1.0.0.bin'), head('/index.json')]);
   });
 
   it("uses the library's bare User-Agent, the product token of firmware/src/core/user_agent.h, which fleet does not count as a device", () => {

@@ -156,9 +156,12 @@ describe('action → GitHub Pages branch → device', () => {
     expect(published.status).toBe(0);
     expect(git(bare, 'log', '--format=%P|%s', BRANCH)).toBe('|static-ota: publish nodemcuv2 1.4.4');
     const after = branchFiles(bare, BRANCH);
+    // The delta patch from 1.4.3, its base read from the branch by object id (delta-from: 2 by default).
     expect(after.filter((path) => !before.includes(path))).toEqual([
       'ota/nodemcuv2/factory-1.4.4.bin',
       'ota/nodemcuv2/firmware-1.4.4.bin',
+      'ota/nodemcuv2/firmware-1.4.4.bin.from-1.4.3.patch',
+      'ota/nodemcuv2/firmware-1.4.4.bin.from-1.4.3.txt',
       'ota/nodemcuv2/manifest-1.4.4.json',
     ]);
     expect(before.filter((path) => !after.includes(path))).toEqual([]);

@@ -55,6 +55,20 @@ describe('TypeScript and the device core give one verdict', () => {
     // inflated-size=: parsed alike beside encoding=gzip, refused alike anywhere else.
     expect(compared.typescript.some((line) => / result=ok .* inflated_size=\d+ /.test(line))).toBe(true);
     expect(compared.typescript.some((line) => / result=ok .* encoding=gzip inflated_size=- /.test(line))).toBe(true);
+    // The same bytes as a patch manifest: every stage of its own fields is reached too.
+    const patchVerdicts = new Set(compared.typescript.map((line) => / patch=(\w+)/.exec(line)?.[1]));
+    for (const code of [
+      'ok',
+      'bad_format',
+      'missing_field',
+      'bad_base_version',
+      'bad_base_size',
+      'bad_base_sha256',
+      'bad_result_size',
+      'bad_result_sha256',
+    ]) {
+      expect([code, patchVerdicts.has(code)]).toEqual([code, true]);
+    }
     const keyCodes = new Set(compared.typescript.flatMap((line) => /keys=(\S+)/.exec(line)?.[1].split(',') ?? []));
     expect([...keyCodes].sort()).toEqual(['non_canonical', 'not_a_point', 'ok', 'small_order']);
   });

@@ -11,6 +11,7 @@ import {
   inRollout,
   isValidDeviceId,
 } from '../../src/protocol/manifest.js';
+import { openPatchManifest } from '../../src/protocol/patch.js';
 import { compareVersions } from '../../src/release/version.js';
 import { signBytes, publicKeyOf, publicKeyProblem, verifyStrict, keyIdOf } from '../../src/protocol/crypto.js';
 import { KeyError, parsePublicKey } from '../../src/release/sign.js';
@@ -50,6 +51,10 @@ interface Vectors {
   public_keys: Array<{ name: string; public: string; problem: string }>;
   colliding_keys: Array<{ seed: string; public: string; keyid: string }>;
   rollout: Array<{ board: string; version: string; device_id: string; bucket: number }>;
+  patches: {
+    valid: Array<{ name: string; manifest: string; trusted: string[]; expect: Record<string, string | number | null> }>;
+    invalid: Array<{ name: string; manifest: string; trusted: string[]; error: string }>;
+  };
 }
 const vectors: Vectors = JSON.parse(committed);
 const bytes = (text: string): Buffer => Buffer.from(text, 'latin1');
@@ -92,6 +97,35 @@ describe('shared test vectors', () => {
       }
       expect(thrown).toBeInstanceOf(ManifestError);
       expect((thrown as ManifestError).code).toBe(code);
+    },
+  );
+
+  it.each(vectors.patches.valid.map((vector) => [vector.name, vector] as const))(
+    'opens valid patch manifest: %s',
+    (_name, vector) => {
+      const opened = openPatchManifest(bytes(vector.manifest), keys(vector.trusted));
+      expect({
+        version: opened.version,
+        board: opened.board,
+        channel: opened.channel,
+        file: opened.file,
+        size: opened.size,
+        sha256: opened.sha256,
+        expires: opened.expires ?? null,
+        base_version: opened.baseVersion,
+        base_size: opened.baseSize,
+        base_sha256: opened.baseSha256,
+        result_size: opened.resultSize,
+        result_sha256: opened.resultSha256,
+        signed_length: opened.signedLength,
+      }).toEqual(vector.expect);
+    },
+  );
+
+  it.each(vectors.patches.invalid.map((vector) => [vector.name, vector.error, vector] as const))(
+    'rejects patch manifest %s with %s',
+    (_name, code, vector) => {
+      expect(() => openPatchManifest(bytes(vector.manifest), keys(vector.trusted))).toThrow(`(${code})`);
     },
   );
 

@@ -9,6 +9,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex, signBytes } from '../../src/protocol/crypto.js';
 import { formatSignatureLine, serializeBody } from '../../src/protocol/manifest.js';
+import { normalizedBase } from '../../src/protocol/patch.js';
+import { applyPatch, DeltaApplyError } from '../../src/release/delta/apply.js';
 import { signManifest } from '../../src/release/sign.js';
 import type { DeviceRun } from '../device/simulator.js';
 import { removeTemporaryFolders, temporaryFolder } from '../helpers.js';
@@ -36,6 +38,7 @@ import {
   fieldsFor,
   IMAGE_BYTES,
   makeImage,
+  makePatch,
   makeSigner,
   publishWithCli,
   type Release,
@@ -70,6 +73,8 @@ interface Kit {
 
 let kit: Kit;
 let mirror: HostileMirror;
+/** The previous release's image as a file: the running image of a device with delta updates on. */
+let runningImageFile: string;
 /** Ends a run that would otherwise hang the battery; far above every timeout the attacks configure. */
 const PROCESS_TIMEOUT_MS = 15_000;
 const runDevice = (args: string[]): Promise<DeviceRun> => runSimulator(args, PROCESS_TIMEOUT_MS);
@@ -141,6 +146,37 @@ function paddedManifest(length: number): string {
 function signedByTrustedKey(body: string): string {
   return appendSignatures(body, [kit.trusted.key]);
 }
+
+/** Where a device running RUNNING_VERSION looks for its patch to `release`, and the patch beside it. */
+const patchManifestPath = (release: Release): string => imagePath(`${release.file}.from-${RUNNING_VERSION}.txt`);
+const patchPath = (release: Release): string => imagePath(`${release.file}.from-${RUNNING_VERSION}.patch`);
+
+/** kit.next with a patch from the previous release: genuine, or its manifest or bytes replaced by the attack. */
+function serveWithPatch(replace: { manifest?: string; patch?: Responder; image?: Responder } = {}): Routes {
+  const genuine = makePatch(kit.trusted, kit.previous, kit.next);
+  return {
+    ...serve(kit.next, replace.image ? { image: replace.image } : {}),
+    [patchManifestPath(kit.next)]: faithfully(replace.manifest ?? genuine.manifest),
+    [patchPath(kit.next)]: replace.patch ?? faithfully(genuine.patch),
+  };
+}
+
+/** The genuine patch with the last byte flip (from its end) that still decodes, to bytes other than the release. */
+function decodingTamper(): Buffer {
+  const { patch } = makePatch(kit.trusted, kit.previous, kit.next);
+  for (let offset = patch.length - 1; offset > 0; offset--) {
+    const tampered = flipByte(patch, offset);
+    try {
+      const built = applyPatch(normalizedBase(kit.previous.image), tampered, kit.next.image.length);
+      if (!Buffer.from(built).equals(kit.next.image)) return tampered;
+    } catch (error) {
+      if (!(error instanceof DeltaApplyError)) throw error;
+    }
+  }
+  throw new Error('no single byte flip of the patch decodes to other bytes');
+}
+
+const withDelta = (): string[] => ['--running-image', runningImageFile];
 
 const FROZEN_EXPIRY = 1_700_000_000;
 const frozenManifest = (): string =>
@@ -462,6 +498,116 @@ const threats: Array<{ threat: string; attacks: Attack[] }> = [
       },
     ],
   },
+  // Delta updates (docs/protocol.md): a device running 1.0.0 with delta on is
+  // offered 1.1.0 and a patch; any bad patch ends with the full image
+  // installed by the same update(), or with nothing committed.
+  {
+    threat: 'delta patches',
+    attacks: [
+      {
+        name: 'genuine patch (control): installed without the full image',
+        expected: 'updated [patch: installed]',
+        flags: withDelta,
+        installs: () => kit.next.image,
+        routes: () => {
+          const routes = serveWithPatch();
+          delete routes[imagePath(kit.next.file)];
+          return routes;
+        },
+      },
+      {
+        name: 'tampered patch: one byte flipped',
+        expected: 'updated [patch: decoder]',
+        flags: withDelta,
+        installs: () => kit.next.image,
+        routes: () => {
+          const { patch } = makePatch(kit.trusted, kit.previous, kit.next);
+          return serveWithPatch({ patch: faithfully(flipByte(patch, patch.length >> 1)) });
+        },
+      },
+      {
+        name: 'tampered patch that still decodes, to other bytes',
+        expected: 'updated [patch: hash_mismatch]',
+        flags: withDelta,
+        installs: () => kit.next.image,
+        routes: () => serveWithPatch({ patch: faithfully(decodingTamper()) }),
+      },
+      {
+        name: 'patch for another base (signed, base-sha256 of another image)',
+        expected: 'updated [patch: base_mismatch]',
+        flags: withDelta,
+        installs: () => kit.next.image,
+        routes: () =>
+          serveWithPatch({
+            manifest: makePatch(kit.trusted, { version: RUNNING_VERSION, image: kit.older.image }, kit.next).manifest,
+          }),
+      },
+      {
+        name: 'truncated patch, Content-Length says so',
+        expected: 'updated [patch: transport]',
+        flags: withDelta,
+        installs: () => kit.next.image,
+        routes: () => {
+          const { patch } = makePatch(kit.trusted, kit.previous, kit.next);
+          return serveWithPatch({ patch: faithfully(patch.subarray(0, patch.length >> 1)) });
+        },
+      },
+      {
+        name: 'truncated patch: connection reset halfway',
+        expected: 'updated [patch: transport]',
+        flags: withDelta,
+        installs: () => kit.next.image,
+        routes: () => {
+          const { patch } = makePatch(kit.trusted, kit.previous, kit.next);
+          return serveWithPatch({ patch: resetAfter(patch, patch.length >> 1) });
+        },
+      },
+      {
+        name: "another board's signed patch on this board's path",
+        expected: 'updated [patch: mismatch]',
+        flags: withDelta,
+        installs: () => kit.next.image,
+        routes: () =>
+          serveWithPatch({ manifest: makePatch(kit.trusted, kit.previous, kit.next, { board: 'esp32dev' }).manifest }),
+      },
+      {
+        name: 'replayed older patch (0.9.0 to 1.0.0) under the path for 1.1.0',
+        expected: 'updated [patch: mismatch]',
+        flags: withDelta,
+        installs: () => kit.next.image,
+        routes: () => serveWithPatch({ manifest: makePatch(kit.trusted, kit.older, kit.previous).manifest }),
+      },
+      {
+        name: 'patch manifest signed by an unknown key',
+        expected: 'updated [patch: bad_manifest]',
+        flags: withDelta,
+        installs: () => kit.next.image,
+        routes: () => serveWithPatch({ manifest: makePatch(kit.attacker, kit.previous, kit.next).manifest }),
+      },
+      {
+        name: "genuine patch manifest, the patch replaced by one building the attacker's image",
+        expected: 'updated [patch: transport]',
+        flags: withDelta,
+        installs: () => kit.next.image,
+        routes: () => {
+          const hostile = makePatch(kit.attacker, kit.previous, { ...kit.next, image: kit.arbitraryImage });
+          return serveWithPatch({ patch: faithfully(hostile.patch) });
+        },
+      },
+      {
+        name: 'tampered patch and the full image 404: nothing committed',
+        expected: 'http_status (404) [patch: decoder]',
+        flags: withDelta,
+        routes: () => {
+          const { patch } = makePatch(kit.trusted, kit.previous, kit.next);
+          return serveWithPatch({
+            patch: faithfully(flipByte(patch, patch.length >> 1)),
+            image: respond(404, 'not found'),
+          });
+        },
+      },
+    ],
+  },
   // A signed manifest that stopped being current: only a clock can tell.
   {
     threat: 'freeze',
@@ -572,6 +718,12 @@ function describeOutcome(run: DeviceRun): string {
   return detail && detail !== '-' ? `${run.result} (${detail})` : run.result;
 }
 
+/** describeOutcome, and what became of the patch when delta updates are on. */
+function describeAttacked(run: DeviceRun): string {
+  const { patch } = run.fields;
+  return patch === undefined ? describeOutcome(run) : `${describeOutcome(run)} [patch: ${patch}]`;
+}
+
 interface Device {
   folder: string;
   flash: string;
@@ -629,6 +781,8 @@ beforeAll(async () => {
     publishWithCli(trusted, { version: '1.1.0', board: 'esp32dev' }),
   ]);
   const attacker = makeSigner(folder, 'attacker.pem');
+  runningImageFile = join(folder, 'running.bin');
+  writeFileSync(runningImageFile, previous.image);
   kit = {
     trusted,
     attacker,
@@ -668,7 +822,7 @@ describe.each(threats.map(({ threat, attacks }) => [threat, attacks] as const))(
       threat,
       attack: attack.name,
       expected: attack.expected,
-      observed: describeOutcome(attacked),
+      observed: describeAttacked(attacked),
       expectedFlash: installs ? 'offered image installed' : 'unchanged',
       flash,
       recovery: recoveredFlash.equals(kit.good.image)

@@ -6,6 +6,13 @@ import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
 import { sha256Hex, signBytes } from '../../src/protocol/crypto.js';
 import { formatSignatureLine, type ManifestFields } from '../../src/protocol/manifest.js';
+import {
+  normalizedBase,
+  patchFileName,
+  serializePatchBody,
+  type PatchManifestFields,
+} from '../../src/protocol/patch.js';
+import { createPatch } from '../../src/release/delta/encode.js';
 import { parseSigningKey, type SigningKey } from '../../src/release/sign.js';
 import { temporaryFolder, writeEspImage, writeKeyFile, type KeyFile } from '../helpers.js';
 
@@ -82,4 +89,30 @@ export function appendSignatures(body: string, keys: readonly SigningKey[], sign
     body +
     keys.map((key) => formatSignatureLine({ keyId: key.keyId, signature: signBytes(message, key.seed) })).join('')
   );
+}
+
+/** A patch from `base` to `result` and its patch manifest for BOARD, signed by `signer` (fields overridable, for attacks). */
+export function makePatch(
+  signer: Signer,
+  base: { version: string; image: Buffer },
+  result: { version: string; file: string; image: Buffer },
+  changes: Partial<PatchManifestFields> = {},
+): { manifest: string; patch: Buffer } {
+  const normalized = normalizedBase(base.image);
+  const patch = Buffer.from(createPatch(normalized, result.image));
+  const fields: PatchManifestFields = {
+    version: result.version,
+    board: BOARD,
+    channel: 'stable',
+    file: patchFileName(result.file, base.version),
+    size: patch.length,
+    sha256: sha256Hex(patch),
+    baseVersion: base.version,
+    baseSize: normalized.length,
+    baseSha256: sha256Hex(normalized),
+    resultSize: result.image.length,
+    resultSha256: sha256Hex(result.image),
+    ...changes,
+  };
+  return { manifest: appendSignatures(serializePatchBody(fields), [signer.key]), patch };
 }

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { Point } from '@noble/ed25519';
 import { signBytes, publicKeyOf, keyIdOf, GROUP_ORDER } from '../../src/protocol/crypto.js';
 import { formatSignatureLine, rolloutBucket, serializeBody, type ManifestFields } from '../../src/protocol/manifest.js';
+import { serializePatchBody, type PatchManifestFields } from '../../src/protocol/patch.js';
 
 const seedOf = (label: string): Uint8Array => createHash('sha256').update(label).digest();
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -283,6 +284,7 @@ function invalidCases() {
     ['missing sha256', bodyWithLines(replaceLine('sha256=', null)), 'missing_field'],
     ['missing format', bodyWithLines(replaceLine('format=', null)), 'missing_field'],
     ['signed for another purpose (format)', bodyWithLines(replaceLine('format=', 'format=static-ota/2')), 'bad_format'],
+    ['a patch manifest served as latest.txt', signed(serializePatchBody(PATCH)), 'bad_format'],
     ['board with slash', signed(bodyOf({ board: 'a/b' })), 'bad_board'],
     ['board starting with a dot', signed(bodyOf({ board: '..' })), 'bad_board'],
     ['uppercase channel', signed(bodyOf({ channel: 'Beta' })), 'bad_channel'],
@@ -699,6 +701,92 @@ function rolloutCases() {
   );
 }
 
+const PATCH: PatchManifestFields = {
+  version: '1.4.3',
+  board: 'nodemcuv2',
+  channel: 'stable',
+  file: 'firmware-1.4.3.bin.from-1.4.2.patch',
+  size: 5113,
+  sha256: createHash('sha256').update('static-ota test patch').digest('hex'),
+  baseVersion: '1.4.2',
+  baseSize: 412736,
+  baseSha256: createHash('sha256').update('static-ota test base').digest('hex'),
+  resultSize: 412800,
+  resultSha256: IMAGE_SHA256,
+};
+
+/** Patch manifests (docs/protocol.md, "Delta updates"): the same framing and signatures, their own fields. */
+function patchCases() {
+  const trusted = [hex(PRIMARY.publicKey)];
+  const patchLines = (changes: Partial<PatchManifestFields> = {}): string[] =>
+    serializePatchBody({ ...PATCH, ...changes })
+      .slice(0, -1)
+      .split('\n');
+  const withLine = (prefix: string, replacement: string | null): string => {
+    const lines = patchLines();
+    const at = lines.findIndex((line) => line.startsWith(prefix));
+    if (replacement === null) lines.splice(at, 1);
+    else lines[at] = replacement;
+    return signed(rawBody(...lines));
+  };
+  const expectOf = (fields: PatchManifestFields) => ({
+    version: fields.version,
+    board: fields.board,
+    channel: fields.channel,
+    file: fields.file,
+    size: fields.size,
+    sha256: fields.sha256,
+    expires: fields.expires ?? null,
+    base_version: fields.baseVersion,
+    base_size: fields.baseSize,
+    base_sha256: fields.baseSha256,
+    result_size: fields.resultSize,
+    result_sha256: fields.resultSha256,
+  });
+  const valid = [
+    { name: 'patch from 1.4.2 to 1.4.3', changes: {} },
+    { name: 'patch with expiry', changes: { expires: 1893456000 } },
+    { name: 'patch from a version with build metadata', changes: { baseVersion: '1.4.2+7' } },
+  ].map(({ name, changes }) => {
+    const fields = { ...PATCH, ...changes };
+    const body = serializePatchBody(fields);
+    return { name, manifest: signed(body), trusted, expect: { ...expectOf(fields), signed_length: body.length } };
+  });
+  const release = signed(bodyOf());
+  const invalid: Array<[string, string, string]> = [
+    ['a release manifest is not a patch manifest', release, 'missing_field'],
+    ['release format with the patch fields', withLine('format=', 'format=static-ota/1'), 'bad_format'],
+    ['missing base-sha256', withLine('base-sha256=', null), 'missing_field'],
+    ['missing result-size', withLine('result-size=', null), 'missing_field'],
+    ['patch changed after signing', withLine('size=', 'size=5113').replace('size=5113', 'size=5114'), 'bad_signature'],
+    ['base-version with v prefix', withLine('base-version=', 'base-version=v1.4.2'), 'bad_base_version'],
+    ['base-size zero', withLine('base-size=', 'base-size=0'), 'bad_base_size'],
+    ['base-size over 32 bits', withLine('base-size=', 'base-size=4294967296'), 'bad_base_size'],
+    [
+      'uppercase base-sha256',
+      withLine('base-sha256=', `base-sha256=${PATCH.baseSha256.toUpperCase()}`),
+      'bad_base_sha256',
+    ],
+    ['result-size with leading zero', withLine('result-size=', 'result-size=0412800'), 'bad_result_size'],
+    ['short result-sha256', withLine('result-sha256=', `result-sha256=${IMAGE_SHA256.slice(2)}`), 'bad_result_sha256'],
+    ['patch size zero', withLine('size=', 'size=0'), 'bad_size'],
+    [
+      'bad board before bad base fields',
+      signed(serializePatchBody({ ...PATCH, board: 'a/b', baseVersion: 'x' })),
+      'bad_board',
+    ],
+    [
+      'expires checked before the base',
+      signed(rawBody(...patchLines({ baseVersion: 'x' }), 'expires=soon')),
+      'bad_expires',
+    ],
+  ];
+  return {
+    valid,
+    invalid: invalid.map(([name, manifest, error]) => ({ name, manifest, trusted, error })),
+  };
+}
+
 /** Trusted keys as configuration sees them: both sides give the same code (`ok` for a usable key). */
 function publicKeyCases() {
   const firstY = (from: bigint, wanted: (encoding: Buffer) => boolean): bigint => {
@@ -747,6 +835,7 @@ export function buildVectors() {
     equation: equationCases(),
     public_keys: publicKeyCases(),
     rollout: rolloutCases(),
+    patches: patchCases(),
   };
 }
 

@@ -31,9 +31,33 @@ const char* deltaErrorCode(DeltaError error) {
   return "unknown";
 }
 
-DeltaDecoder::DeltaDecoder(DeltaBase& base, uint32_t baseSize, DeltaSink& sink, uint32_t expectedResultSize)
-    : base_(base), sink_(sink), baseSize_(baseSize), expectedResultSize_(expectedResultSize) {
+DeltaDecoder::DeltaDecoder(DeltaBase& base, uint32_t baseSize, DeltaSink& sink, uint32_t expectedResultSize) {
+  begin(base, baseSize, sink, expectedResultSize);
+}
+
+void DeltaDecoder::begin(DeltaBase& base, uint32_t baseSize, DeltaSink& sink, uint32_t expectedResultSize) {
+  base_ = &base;
+  sink_ = &sink;
+  baseSize_ = baseSize;
+  expectedResultSize_ = expectedResultSize;
+  resultSize_ = 0;
+  produced_ = 0;
+  basePosition_ = 0;
+  dataLeft_ = 0;
   size_.reset();
+  stage_ = Stage::PatchType;
+  field_ = Field::DataFormatSize;
+  symbol_ = Symbol::Tag;
+  error_ = DeltaError::None;
+  windowBits_ = 0;
+  lookaheadBits_ = 0;
+  bitCount_ = 0;
+  bits_ = 0;
+  head_ = 0;
+  distance_ = 0;
+  baseFill_ = 0;
+  baseUsed_ = 0;
+  outFill_ = 0;
   // heatshrink reads a reference to before the stream's start as zeros.
   memset(window_, 0, sizeof(window_));
 }
@@ -205,7 +229,7 @@ DeltaError DeltaDecoder::sizeComplete() {
 DeltaError DeltaDecoder::diffByte(uint8_t byte) {
   if (baseUsed_ == baseFill_) {
     const uint32_t want = dataLeft_ < kDeltaBlockBytes ? dataLeft_ : static_cast<uint32_t>(kDeltaBlockBytes);
-    if (!base_.read(basePosition_, baseBlock_, want)) return DeltaError::BaseRead;
+    if (!base_->read(basePosition_, baseBlock_, want)) return DeltaError::BaseRead;
     baseFill_ = static_cast<uint8_t>(want);
     baseUsed_ = 0;
   }
@@ -230,7 +254,7 @@ DeltaError DeltaDecoder::flush() {
   if (outFill_ == 0) return DeltaError::None;
   const size_t length = outFill_;
   outFill_ = 0;
-  return sink_.write(outBlock_, length) ? DeltaError::None : DeltaError::SinkWrite;
+  return sink_->write(outBlock_, length) ? DeltaError::None : DeltaError::SinkWrite;
 }
 
 }  // namespace static_ota

@@ -56,6 +56,10 @@ const char* deltaErrorCode(DeltaError error);
 class DeltaDecoder {
  public:
   DeltaDecoder(DeltaBase& base, uint32_t baseSize, DeltaSink& sink, uint32_t expectedResultSize);
+  // Not ready until begin(): for a decoder kept in static storage (DeltaWorkspace).
+  DeltaDecoder() = default;
+  // Starts over, for another patch.
+  void begin(DeltaBase& base, uint32_t baseSize, DeltaSink& sink, uint32_t expectedResultSize);
 
   // Takes the next bytes of the patch. After an error, returns it again.
   DeltaError feed(const uint8_t* data, size_t length);
@@ -94,10 +98,10 @@ class DeltaDecoder {
   DeltaError finishResult();
   DeltaError flush();
 
-  DeltaBase& base_;
-  DeltaSink& sink_;
-  uint32_t baseSize_;
-  uint32_t expectedResultSize_;
+  DeltaBase* base_ = nullptr;
+  DeltaSink* sink_ = nullptr;
+  uint32_t baseSize_ = 0;
+  uint32_t expectedResultSize_ = 0;
   uint32_t resultSize_ = 0;
   uint32_t produced_ = 0;
   uint32_t basePosition_ = 0;

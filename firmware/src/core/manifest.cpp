@@ -24,14 +24,19 @@ constexpr char kErrorCodes[] =
     "ok\0" "empty\0" "too_large\0" "crlf\0" "bad_char\0" "missing_newline\0" "bad_version\0" "unsigned\0"
     "trailing_data\0" "bad_sig_line\0" "too_many_signatures\0" "untrusted_key\0" "bad_signature\0" "too_few_signatures\0" "bad_line\0"
     "duplicate_field\0" "missing_field\0" "bad_format\0" "bad_board\0" "bad_channel\0" "bad_file\0" "bad_size\0"
-    "bad_sha256\0" "bad_expires\0" "bad_rollout\0" "bad_seq\0" "bad_encoding\0" "bad_inflated_size";
-constexpr size_t kErrorCount = static_cast<size_t>(ManifestError::BadInflatedSize) + 1;
+    "bad_sha256\0" "bad_expires\0" "bad_rollout\0" "bad_seq\0" "bad_encoding\0" "bad_inflated_size\0"
+    "bad_base_version\0" "bad_base_size\0" "bad_base_sha256\0" "bad_result_size\0" "bad_result_sha256";
+constexpr size_t kErrorCount = static_cast<size_t>(ManifestError::BadResultSha256) + 1;
 static_assert(packedCount(kErrorCodes) == kErrorCount, "one code per ManifestError");
 
 // The fields this version reads; the required ones first, in the order steps
 // 14-15 check them.
-enum FieldIndex : uint8_t { kFormatField, kBoardField, kChannelField, kFileField, kSizeField, kSha256Field, kExpiresField, kRolloutField, kSeqField, kEncodingField, kInflatedSizeField, kFieldCount };
-constexpr size_t kRequiredFieldCount = kExpiresField;
+enum FieldIndex : uint8_t { kFormatField, kBoardField, kChannelField, kFileField, kSizeField, kSha256Field, kExpiresField, kRolloutField, kSeqField, kEncodingField, kInflatedSizeField,
+                          kBaseVersionField, kBaseSizeField, kBaseSha256Field, kResultSizeField, kResultSha256Field, kFieldCount };
+// Bit i: field i is required. A release needs the fields before expires=; a
+// patch manifest those and the base and result.
+constexpr uint32_t kReleaseFields = (1u << kExpiresField) - 1;
+constexpr uint32_t kPatchFields = kReleaseFields | (((1u << kFieldCount) - 1) & ~((1u << kBaseVersionField) - 1));
 // Board, channel and file: up to maxLength characters of set (values are
 // never empty), the first not forbiddenFirst. Each field's error code follows
 // BadFormat in field order.
@@ -46,7 +51,7 @@ constexpr TokenRule kTokenRules[] = {
     {kChannelField, kChannelChars, kMaxChannelLength, '-'},
     {kFileField, kNameChars, kMaxFileLength, '.'},
 };
-static_assert(static_cast<uint8_t>(ManifestError::BadFormat) + kInflatedSizeField == static_cast<uint8_t>(ManifestError::BadInflatedSize),
+static_assert(static_cast<uint8_t>(ManifestError::BadFormat) + kResultSha256Field == static_cast<uint8_t>(ManifestError::BadResultSha256),
               "value errors in field order");
 // The field names are those value errors without their "bad_": the error
 // codes hold each name once ("bad_board" is the error of `board=`), with
@@ -69,6 +74,7 @@ static_assert(valueErrorsNameTheFields(), "the value errors are bad_<field> in f
 constexpr const char* kFieldNames =
     kErrorCodes + offsetOfErrorCode(static_cast<size_t>(ManifestError::BadFormat)) + kValueErrorPrefixLength;
 constexpr char kGzipEncoding[] = "gzip";
+constexpr char kPatchFormat[] = "static-ota-patch/1";
 
 // The line at cursor, without its LF, moving cursor past the LF. Every line
 // of a framed manifest ends with an LF, the last one included.
@@ -159,7 +165,7 @@ ManifestError checkSignatures(const char* message, const char* fieldsBegin, cons
 
 // Steps 11-13 over the field lines [begin, end); the values of the known
 // fields go to values (data stays null for a field that is absent).
-ManifestError readFieldLines(const char* begin, const char* end, TextSpan (&values)[kFieldCount]) {
+ManifestError readFieldLines(const char* begin, const char* end, uint32_t required, TextSpan (&values)[kFieldCount]) {
   bool duplicate = false;  // reported only once every line is a field (step 11 before 12)
   for (const char* cursor = begin; cursor < end;) {
     const TextSpan line = takeLine(cursor, end);
@@ -177,8 +183,8 @@ ManifestError readFieldLines(const char* begin, const char* end, TextSpan (&valu
     }
   }
   if (duplicate) return ManifestError::DuplicateField;
-  for (size_t i = 0; i < kRequiredFieldCount; ++i) {
-    if (values[i].data == nullptr) return ManifestError::MissingField;
+  for (size_t i = 0; i < kFieldCount; ++i) {
+    if ((required & (1u << i)) != 0 && values[i].data == nullptr) return ManifestError::MissingField;
   }
   return ManifestError::None;
 }
@@ -221,8 +227,32 @@ ManifestError frameManifest(const uint8_t* bytes, size_t length, FramedManifest&
   return ManifestError::None;
 }
 
-ManifestError openManifest(const FramedManifest& framed, const TrustedKeys& trustedKeys, CryptoBackend& crypto,
-                           Manifest& manifest, uint8_t requiredSignatures) {
+namespace {
+
+bool parseSha256(const TextSpan& text, uint8_t (&out)[kSha256Length]) {
+  return text.length == 2 * kSha256Length && decodeLowerHex(text.data, kSha256Length, out);
+}
+
+// A patch manifest's own fields, in their order.
+__attribute__((noinline)) ManifestError openPatchOnlyFields(const TextSpan (&values)[kFieldCount], PatchManifest& manifest) {
+  manifest.baseVersion = values[kBaseVersionField];
+  if (!isValidVersion(manifest.baseVersion)) return ManifestError::BadBaseVersion;
+  if (!parseDecimalUint32(values[kBaseSizeField], manifest.baseSize) || manifest.baseSize == 0) {
+    return ManifestError::BadBaseSize;
+  }
+  if (!parseSha256(values[kBaseSha256Field], manifest.baseSha256)) return ManifestError::BadBaseSha256;
+  if (!parseDecimalUint32(values[kResultSizeField], manifest.resultSize) || manifest.resultSize == 0) {
+    return ManifestError::BadResultSize;
+  }
+  if (!parseSha256(values[kResultSha256Field], manifest.resultSha256)) return ManifestError::BadResultSha256;
+  return ManifestError::None;
+}
+
+// Steps 5-15 of a release manifest (patch null) or a patch manifest: the
+// common fields into manifest, a patch manifest's own into patch.
+__attribute__((noinline)) ManifestError openFramed(const FramedManifest& framed, const TrustedKeys& trustedKeys,
+                                                   CryptoBackend& crypto, Manifest& manifest,
+                                                   uint8_t requiredSignatures, PatchManifest* patch) {
   const char* fieldsBegin = framed.version.data + framed.version.length + 1;
   const char* signatures = nullptr;
   size_t verifiedKeyIndex = 0;
@@ -233,7 +263,7 @@ ManifestError openManifest(const FramedManifest& framed, const TrustedKeys& trus
 
   // Only now, with the bytes authenticated, are the fields read.
   TextSpan values[kFieldCount];
-  error = readFieldLines(fieldsBegin, signatures, values);
+  error = readFieldLines(fieldsBegin, signatures, patch == nullptr ? kReleaseFields : kPatchFields, values);
   if (error != ManifestError::None) return error;
   const TextSpan& sha256 = values[kSha256Field];
   manifest.board = values[kBoardField];
@@ -241,7 +271,9 @@ ManifestError openManifest(const FramedManifest& framed, const TrustedKeys& trus
   manifest.file = values[kFileField];
   manifest.hasExpires = values[kExpiresField].data != nullptr;
 
-  if (!values[kFormatField].equals(kFormat, sizeof(kFormat) - 1)) return ManifestError::BadFormat;
+  const bool formatMatches = patch == nullptr ? values[kFormatField].equals(kFormat, sizeof(kFormat) - 1)
+                                              : values[kFormatField].equals(kPatchFormat, sizeof(kPatchFormat) - 1);
+  if (!formatMatches) return ManifestError::BadFormat;
   for (const TokenRule& rule : kTokenRules) {
     const TextSpan& token = values[rule.field];
     if (token.length > rule.maxLength || token.data[0] == rule.forbiddenFirst || !allIn(token.data, token.length, rule.set)) {
@@ -255,6 +287,12 @@ ManifestError openManifest(const FramedManifest& framed, const TrustedKeys& trus
   if (manifest.hasExpires && !parseDecimalUint32(values[kExpiresField], manifest.expires)) {
     return ManifestError::BadExpires;
   }
+  manifest.version = framed.version;
+  manifest.signedLength = static_cast<size_t>(signatures - framed.text);
+  manifest.verifiedKeyIndex = verifiedKeyIndex;
+  manifest.verifiedKeyCount = verifiedKeyCount;
+  // A patch manifest's rollout, seq, encoding and inflated-size are unknown fields: not read.
+  if (patch != nullptr) return openPatchOnlyFields(values, *patch);
   manifest.rollout = kFullRollout;
   if (values[kRolloutField].data != nullptr) {
     uint32_t percent = 0;
@@ -278,11 +316,19 @@ ManifestError openManifest(const FramedManifest& framed, const TrustedKeys& trus
        manifest.inflatedSize == 0)) {
     return ManifestError::BadInflatedSize;
   }
-  manifest.version = framed.version;
-  manifest.signedLength = static_cast<size_t>(signatures - framed.text);
-  manifest.verifiedKeyIndex = verifiedKeyIndex;
-  manifest.verifiedKeyCount = verifiedKeyCount;
   return ManifestError::None;
+}
+
+}  // namespace
+
+ManifestError openManifest(const FramedManifest& framed, const TrustedKeys& trustedKeys, CryptoBackend& crypto,
+                           Manifest& manifest, uint8_t requiredSignatures) {
+  return openFramed(framed, trustedKeys, crypto, manifest, requiredSignatures, nullptr);
+}
+
+ManifestError openPatchManifest(const FramedManifest& framed, const TrustedKeys& trustedKeys, CryptoBackend& crypto,
+                                PatchManifest& manifest, uint8_t requiredSignatures) {
+  return openFramed(framed, trustedKeys, crypto, manifest.patch, requiredSignatures, &manifest);
 }
 
 }  // namespace static_ota

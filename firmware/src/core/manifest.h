@@ -42,6 +42,12 @@ enum class ManifestError : uint8_t {
   BadSeq,
   BadEncoding,
   BadInflatedSize,
+  // Patch manifests only (docs/protocol.md, "Delta updates").
+  BadBaseVersion,
+  BadBaseSize,
+  BadBaseSha256,
+  BadResultSize,
+  BadResultSha256,
 };
 
 // How the image is served (`encoding=`): raw, or gzip for a boot loader that
@@ -102,5 +108,22 @@ struct Manifest {
 // requiredSignatures distinct trusted keys (1 to kMaxTrustedKeys).
 ManifestError openManifest(const FramedManifest& framed, const TrustedKeys& trustedKeys, CryptoBackend& crypto,
                            Manifest& manifest, uint8_t requiredSignatures = 1);
+
+// A patch manifest (`format=static-ota-patch/1`): the same framing and
+// signatures; `file`, `size` and `sha256` describe the patch, and the patch
+// turns the base (version, size, SHA-256 of its normalised bytes) into the
+// result (the release's raw image). rollout, seq, encoding and inflated-size
+// are not read (unknown fields).
+struct PatchManifest {
+  Manifest patch;  // version (the result's), board, channel, file, size, sha256, expires
+  TextSpan baseVersion;
+  uint32_t baseSize = 0;
+  uint8_t baseSha256[kSha256Length] = {};
+  uint32_t resultSize = 0;
+  uint8_t resultSha256[kSha256Length] = {};
+};
+
+ManifestError openPatchManifest(const FramedManifest& framed, const TrustedKeys& trustedKeys, CryptoBackend& crypto,
+                                PatchManifest& manifest, uint8_t requiredSignatures = 1);
 
 }  // namespace static_ota

@@ -99,6 +99,20 @@ class FlashTarget {
   ~FlashTarget() = default;
 };
 
+// The firmware running now, read from flash: the base of a delta patch
+// (docs/protocol.md, "Delta updates"). ESP8266: the sketch from flash 0x0;
+// ESP32: the running app partition. Raw bytes: the core normalises them.
+class RunningImage {
+ public:
+  // Bytes readable from the image's start (the area that holds it).
+  virtual uint32_t capacity() = 0;
+  // False when the read fails or goes past capacity().
+  virtual bool read(uint32_t offset, uint8_t* buffer, size_t length) = 0;
+
+ protected:
+  ~RunningImage() = default;
+};
+
 class Clock {
  public:
   // Monotonic milliseconds (wrapping is fine: only differences are used).

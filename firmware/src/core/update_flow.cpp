@@ -214,6 +214,9 @@ void UpdateFlow::clearDetails(size_t mirror) {
   httpStatus_ = 0;
   offeredVersion_[0] = '\0';
   imageBytesReceived_ = 0;
+  patchBytesReceived_ = 0;
+  patchOutcome_ = PatchOutcome::NotTried;
+  deltaError_ = DeltaError::None;
   mirrorIndex_ = mirror;
   signatureVerified_ = false;
 }
@@ -316,6 +319,8 @@ STATIC_OTA_ONE_CALLER Result UpdateFlow::evaluateManifest(size_t mirror, size_t 
   if (!imageUrlFor(manifestUrls_[mirror], manifest.file, imageUrl_, sizeof(imageUrl_))) return Result::ConfigError;
   imageSize_ = manifest.size;
   memcpy(imageSha256_, manifest.sha256, kSha256Length);
+  offerIsGzip_ = manifest.encoding == ImageEncoding::Gzip;
+  offerRawSize_ = offerIsGzip_ ? manifest.inflatedSize : manifest.size;
   return Result::UpdateAvailable;
 }
 
@@ -347,6 +352,10 @@ STATIC_OTA_ONE_CALLER bool UpdateFlow::takesRollout(const Manifest& manifest) {
 }
 
 Result UpdateFlow::install() {
+  if (delta_ != nullptr) {
+    patchOutcome_ = installPatch();
+    if (patchOutcome_ == PatchOutcome::Installed) return installed();
+  }
   ImageSession session(crypto_, imageSize_, imageSha256_);
   const ReceivedImage received = receiveImage(session);
   transport_.end();
@@ -365,6 +374,10 @@ Result UpdateFlow::install() {
     if (received.flashOpened) flash_.abort();
     return result;
   }
+  return installed();
+}
+
+Result UpdateFlow::installed() {
   if (versionStore_ != nullptr) versionStore_->save(offeredVersion_);
   return Result::Updated;
 }
@@ -404,6 +417,136 @@ STATIC_OTA_ONE_CALLER UpdateFlow::Step UpdateFlow::receiveChunks(ImageSession& s
     if (progress_ != nullptr) progress_(session.received(), imageSize_, progressContext_);
   }
   return keepGoing();
+}
+
+// Delta updates (docs/protocol.md). A step's PatchOutcome::NotTried means
+// "go on"; any other outcome ends the attempt, and the full image follows.
+namespace {
+constexpr PatchOutcome kGoOn = PatchOutcome::NotTried;
+}  // namespace
+
+// Off install()'s frame, so the full image's path costs no more stack than before.
+__attribute__((noinline)) PatchOutcome UpdateFlow::installPatch() {
+  size_t length = 0;
+  PatchOutcome outcome = readPatchManifest(length);
+  transport_.end();
+  if (outcome == kGoOn) outcome = acceptPatchManifest(length);
+  if (outcome != kGoOn) return outcome;
+  if (!baseMatches()) return PatchOutcome::BaseMismatch;
+  return applyPatch();
+}
+
+// The patch manifest beside the image, into buffer_. The caller ends the request.
+__attribute__((noinline)) PatchOutcome UpdateFlow::readPatchManifest(size_t& length) {
+  if (!patchManifestUrlFor(imageUrl_, runningVersion_, delta_->patchUrl, sizeof(delta_->patchUrl))) {
+    return PatchOutcome::Mismatch;
+  }
+  HttpResponse response;
+  if (transport_.get(delta_->patchUrl, nullptr, readTimeoutMs_, timeLeftMs(), response) != TransportError::None) {
+    return PatchOutcome::Transport;
+  }
+  if (response.status != 200) return PatchOutcome::NoPatch;
+  if (response.hasContentLength && response.contentLength > kMaxManifestBytes) return PatchOutcome::BadManifest;
+  size_t received = 0;
+  for (length = 0; length <= kMaxManifestBytes; length += received) {
+    const TransportError error = readBody(buffer_ + length, sizeof(buffer_) - length, received);
+    if (error == TransportError::EndOfBody) return kGoOn;
+    if (error != TransportError::None) return PatchOutcome::Transport;
+  }
+  return PatchOutcome::BadManifest;
+}
+
+// Signed by the trusted keys, for this release (version, board, channel, the
+// raw image's size and hash), from the running version, and fitting the flash.
+__attribute__((noinline)) PatchOutcome UpdateFlow::acceptPatchManifest(size_t length) {
+  FramedManifest framed;
+  PatchManifest patch;
+  if (frameManifest(buffer_, length, framed) != ManifestError::None ||
+      openPatchManifest(framed, trustedKeys_, crypto_, patch, requiredSignatures_) != ManifestError::None) {
+    return PatchOutcome::BadManifest;
+  }
+  uint32_t now = 0;
+  const bool expired = patch.patch.hasExpires && clock_.unixTime(now) && now > patch.patch.expires;
+  // A gzip offer signs its inflated size; the raw image's hash is signed by the patch manifest alone.
+  const bool sameResult = patch.resultSize == offerRawSize_ &&
+                          (offerIsGzip_ || memcmp(patch.resultSha256, imageSha256_, kSha256Length) == 0);
+  if (!patch.patch.version.equalsCString(offeredVersion_) || !patch.patch.board.equalsCString(board_) ||
+      !patch.patch.channel.equalsCString(channel_) || !patch.baseVersion.equalsCString(runningVersion_) || expired ||
+      !sameResult || patch.resultSize > flash_.maxImageSize() || patch.baseSize > runningImage_->capacity() ||
+      !imageUrlFor(manifestUrls_[mirrorIndex_], patch.patch.file, delta_->patchUrl, sizeof(delta_->patchUrl))) {
+    return PatchOutcome::Mismatch;
+  }
+  delta_->patchSize = patch.patch.size;
+  delta_->baseSize = patch.baseSize;
+  delta_->resultSize = patch.resultSize;
+  memcpy(delta_->baseSha256, patch.baseSha256, kSha256Length);
+  memcpy(delta_->resultSha256, patch.resultSha256, kSha256Length);
+  return kGoOn;
+}
+
+// Before any byte of the patch: the running image is the patch's base.
+STATIC_OTA_ONE_CALLER bool UpdateFlow::baseMatches() {
+  NormalizedBase base(*runningImage_, delta_->baseSize);
+  crypto_.sha256Begin();
+  bool read = true;
+  for (uint32_t offset = 0; read && offset < delta_->baseSize;) {
+    const uint32_t left = delta_->baseSize - offset;
+    const size_t length = left < kImageChunkBytes ? left : kImageChunkBytes;
+    read = base.read(offset, buffer_, length);
+    if (read) crypto_.sha256Update(buffer_, length);
+    offset += static_cast<uint32_t>(length);
+  }
+  // Finished on every path: a chip's hardware SHA unit is released here.
+  uint8_t digest[kSha256Length];
+  crypto_.sha256Finish(digest);
+  return read && memcmp(digest, delta_->baseSha256, kSha256Length) == 0;
+}
+
+// Downloads and decodes the patch into the image session: as for a full
+// image, the result's last block reaches the flash only once the whole
+// result hashed as signed.
+__attribute__((noinline)) PatchOutcome UpdateFlow::applyPatch() {
+  HttpResponse response;
+  const TransportError error = transport_.get(delta_->patchUrl, nullptr, readTimeoutMs_, timeLeftMs(), response);
+  if (error != TransportError::None || response.status != 200 || !response.hasContentLength ||
+      response.contentLength != delta_->patchSize) {
+    transport_.end();
+    return PatchOutcome::Transport;
+  }
+  if (!flash_.begin(delta_->resultSize)) {
+    transport_.end();
+    return PatchOutcome::FlashError;
+  }
+  ImageSession session(crypto_, delta_->resultSize, delta_->resultSha256);
+  PatchSink sink(session, flash_, delta_->held);
+  NormalizedBase base(*runningImage_, delta_->baseSize);
+  delta_->decoder.begin(base, delta_->baseSize, sink, delta_->resultSize);
+  PatchOutcome outcome = feedPatch(delta_->decoder);
+  transport_.end();
+  const bool hashMatches = session.finish();
+  if (outcome == kGoOn && !hashMatches) outcome = PatchOutcome::HashMismatch;
+  if (outcome == kGoOn) {
+    outcome = flash_.write(delta_->held, sink.heldLength()) && flash_.commit() ? PatchOutcome::Installed
+                                                                             : PatchOutcome::FlashError;
+  }
+  if (outcome != PatchOutcome::Installed) flash_.abort();
+  return outcome;
+}
+
+// Every byte of the patch through the decoder, which must end with the result complete.
+STATIC_OTA_ONE_CALLER PatchOutcome UpdateFlow::feedPatch(DeltaDecoder& decoder) {
+  for (uint32_t left = delta_->patchSize; left > 0;) {
+    size_t received = 0;
+    const TransportError error = readBody(buffer_, left < kImageChunkBytes ? left : kImageChunkBytes, received);
+    if (error != TransportError::None) return PatchOutcome::Transport;
+    left -= static_cast<uint32_t>(received);
+    patchBytesReceived_ += static_cast<uint32_t>(received);
+    deltaError_ = decoder.feed(buffer_, received);
+    if (deltaError_ != DeltaError::None) return PatchOutcome::Decoder;
+    if (progress_ != nullptr) progress_(delta_->patchSize - left, delta_->patchSize, progressContext_);
+  }
+  deltaError_ = decoder.finish();
+  return deltaError_ == DeltaError::None ? kGoOn : PatchOutcome::Decoder;
 }
 
 }  // namespace static_ota

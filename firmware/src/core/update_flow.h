@@ -7,12 +7,16 @@
 //      own context (board, channel, expiry, rollback record, free space)
 //   4. GET the image, stream it into flash while hashing, refuse past `size`
 //   5. commit only when size and SHA-256 match; otherwise the running image stays
+// With delta updates enabled, step 4 first tries a patch from the running
+// version (docs/protocol.md, "Delta updates") and falls back to the full
+// image on any failure, within the same update().
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "crypto_backend.h"
+#include "delta_update.h"
 #include "image_session.h"
 #include "manifest.h"
 #include "platform.h"
@@ -73,6 +77,16 @@ class UpdateFlow {
     verifyUnchanged_ = enabled;
   }
   void onProgress(ProgressCallback callback, void* context);
+  // Delta updates: after accepting a newer release, update() asks for a patch
+  // from the running version, hashes image's first base-size bytes (read
+  // through image) and, when they are the patch's base, builds the release
+  // from the patch; any failure falls back to the full image. workspace is
+  // the RAM this needs (about 2.5 KB), kept by the caller. Null for either
+  // turns delta updates off (the default).
+  void enableDelta(RunningImage* image, DeltaWorkspace* workspace) {
+    runningImage_ = workspace != nullptr ? image : nullptr;
+    delta_ = image != nullptr ? workspace : nullptr;
+  }
 
   // Steps 1-3: is a newer signed version offered? Downloads nothing else.
   Result check();
@@ -92,6 +106,10 @@ class UpdateFlow {
   const char* board() const { return board_; }
   const char* channel() const { return channel_; }
   uint32_t imageBytesReceived() const { return imageBytesReceived_; }
+  // The last update()'s patch: whether it was installed, or why not.
+  PatchOutcome patchOutcome() const { return patchOutcome_; }
+  DeltaError deltaError() const { return deltaError_; }  // with PatchOutcome::Decoder
+  uint32_t patchBytesReceived() const { return patchBytesReceived_; }
 
   // Validators of the last poll whose outcome the manifest bytes alone
   // decided; sent back so an unchanged manifest costs a 304 and no crypto.
@@ -144,6 +162,13 @@ class UpdateFlow {
   ReceivedImage receiveImage(ImageSession& session);
   Step receiveChunks(ImageSession& session, size_t& chunkLength);
   Result failTransport(TransportError error);
+  Result installed();
+  PatchOutcome installPatch();
+  PatchOutcome readPatchManifest(size_t& length);
+  PatchOutcome acceptPatchManifest(size_t length);
+  bool baseMatches();
+  PatchOutcome applyPatch();
+  PatchOutcome feedPatch(DeltaDecoder& decoder);
   uint32_t timeLeftMs() const;
   void shareTime(bool last);
   TransportError readBody(uint8_t* buffer, size_t capacity, size_t& received);
@@ -165,7 +190,15 @@ class UpdateFlow {
   TransportError transportError_ = TransportError::None;
   int httpStatus_ = 0;
   uint32_t imageBytesReceived_ = 0;
+  uint32_t patchBytesReceived_ = 0;
   size_t mirrorIndex_ = 0;
+  RunningImage* runningImage_ = nullptr;
+  DeltaWorkspace* delta_ = nullptr;
+  // The raw image the offer installs (size=, or a gzip offer's inflated-size=; 0: unknown).
+  uint32_t offerRawSize_ = 0;
+  bool offerIsGzip_ = false;
+  PatchOutcome patchOutcome_ = PatchOutcome::NotTried;
+  DeltaError deltaError_ = DeltaError::None;
   size_t mirrorCount_ = 0;
   bool signatureVerified_ = false;
   bool verifyUnchanged_ = false;

@@ -39,4 +39,17 @@ bool imageUrlFor(const char* manifestUrl, const TextSpan& file, char* out, size_
   return true;
 }
 
+bool patchManifestUrlFor(const char* imageUrl, const char* baseVersion, char* out, size_t capacity) {
+  const char* parts[] = {imageUrl, ".from-", baseVersion, ".txt"};
+  size_t length = 0;
+  for (const char* part : parts) {
+    for (const char* c = part; *c != '\0'; ++c) {
+      if (length + 1 >= capacity) return false;
+      out[length++] = part == baseVersion && *c == '+' ? '_' : *c;
+    }
+  }
+  out[length] = '\0';
+  return true;
+}
+
 }  // namespace static_ota

@@ -17,4 +17,9 @@ bool isFetchableUrl(const char* url);
 // includes the NUL).
 bool imageUrlFor(const char* manifestUrl, const TextSpan& file, char* out, size_t capacity);
 
+// Where a device running baseVersion looks for its patch (docs/protocol.md,
+// "Delta updates"): the image URL + ".from-" + baseVersion + ".txt", with
+// build metadata's '+' written '_'. False when it does not fit out.
+bool patchManifestUrlFor(const char* imageUrl, const char* baseVersion, char* out, size_t capacity);
+
 }  // namespace static_ota

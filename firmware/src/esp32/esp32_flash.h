@@ -16,6 +16,14 @@ class Esp32Flash final : public FlashTarget {
   void abort() override;
 };
 
+// The running app partition as the base of a delta patch: larger than the
+// image, whose first base-size bytes the core reads.
+class Esp32RunningImage final : public RunningImage {
+ public:
+  uint32_t capacity() override;
+  bool read(uint32_t offset, uint8_t* buffer, size_t length) override;
+};
+
 }  // namespace static_ota
 
 #endif

@@ -42,6 +42,15 @@ bool Esp8266Flash::write(const uint8_t* data, size_t length) {
 // The flow calls this only once every byte is written and the hash matched.
 bool Esp8266Flash::commit() { return Update.end(); }
 
+// getSketchSize() counts from flash 0x0 to the end of the application image.
+uint32_t Esp8266RunningImage::capacity() { return static_cast<uint32_t>(roundUpToSector(ESP.getSketchSize())); }
+
+bool Esp8266RunningImage::read(uint32_t offset, uint8_t* buffer, size_t length) {
+  if (offset > capacity() || length > capacity() - offset) return false;
+  // EspClass::flashRead takes any address, buffer and length (cores 3.0+).
+  return ESP.flashRead(offset, buffer, length);
+}
+
 void Esp8266Flash::abort() {
   // Updater has no abort(); end() on an unfinished update resets it without
   // touching the boot config. The flow holds back the last chunk until the

@@ -19,6 +19,15 @@ class Esp8266Flash final : public FlashTarget {
   void abort() override;
 };
 
+// The running sketch as the base of a delta patch: eboot copied the whole
+// published image (eboot itself at 0x0, the application at 0x1000) to flash
+// 0x0, with header bytes 2-3 rewritten by Updater (the core reads them as 0).
+class Esp8266RunningImage final : public RunningImage {
+ public:
+  uint32_t capacity() override;
+  bool read(uint32_t offset, uint8_t* buffer, size_t length) override;
+};
+
 }  // namespace static_ota
 
 #endif

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { keyIdOf, publicKeyProblem, signBytes } from '../../../src/protocol/crypto.js';
 import { formatSignatureLine, ManifestError, openManifest } from '../../../src/protocol/manifest.js';
+import { openPatchManifest } from '../../../src/protocol/patch.js';
 
 interface VectorKey {
   name: string;
@@ -18,6 +19,7 @@ const vectors = JSON.parse(readFileSync(new URL('../../vectors/manifests.json', 
   colliding_keys: VectorKey[];
   valid: Array<{ manifest: string }>;
   invalid: Array<{ manifest: string }>;
+  patches: { valid: Array<{ manifest: string }>; invalid: Array<{ manifest: string }> };
   public_keys: Array<{ public: string; problem: string }>;
 };
 
@@ -35,8 +37,11 @@ const KEY_POOL = [
   ...SIGNERS.map((signer) => signer.publicKey),
   ...vectors.public_keys.map((key) => Buffer.from(key.public, 'hex')),
 ];
-const SEEDS = vectors.valid.map((vector) => Buffer.from(vector.manifest, 'latin1'));
-const ALL_VECTORS = [...SEEDS, ...vectors.invalid.map((vector) => Buffer.from(vector.manifest, 'latin1'))];
+const SEEDS = [...vectors.valid, ...vectors.patches.valid].map((vector) => Buffer.from(vector.manifest, 'latin1'));
+const ALL_VECTORS = [
+  ...SEEDS,
+  ...[...vectors.invalid, ...vectors.patches.invalid].map((vector) => Buffer.from(vector.manifest, 'latin1')),
+];
 
 export interface DifferentialRecord {
   trusted: Buffer[];
@@ -46,22 +51,37 @@ export interface DifferentialRecord {
 export const formatRecord = ({ trusted, manifest }: DifferentialRecord): string =>
   `${trusted.map((key) => key.toString('hex')).join(',')}:${manifest.toString('hex')}`;
 
-/** The TypeScript verdict, in the harness's format. */
+/** The code of a protocol error, or the fields when the open succeeded. */
+function verdict(open: () => string): string {
+  try {
+    return `ok ${open()}`;
+  } catch (error) {
+    if (error instanceof ManifestError) return error.code;
+    throw error;
+  }
+}
+
+/** The TypeScript verdict, in the harness's format: the bytes opened as a release manifest, then as a patch manifest. */
 export function judge({ trusted, manifest }: DifferentialRecord): string {
   const codes = trusted.map((key) => publicKeyProblem(key) ?? 'ok');
   const usable = trusted.filter((_key, index) => codes[index] === 'ok');
-  const head = `keys=${codes.join(',')} result=`;
-  try {
+  const release = verdict(() => {
     const opened = openManifest(manifest, usable);
     return (
-      `${head}ok version=${opened.version} board=${opened.board} channel=${opened.channel} file=${opened.file} ` +
+      `version=${opened.version} board=${opened.board} channel=${opened.channel} file=${opened.file} ` +
       `size=${opened.size} sha256=${opened.sha256} expires=${opened.expires ?? '-'} encoding=${opened.encoding ?? '-'} ` +
       `inflated_size=${opened.inflatedSize ?? '-'} signed_length=${opened.signedLength} key_index=${opened.verifiedKeyIndex}`
     );
-  } catch (error) {
-    if (error instanceof ManifestError) return head + error.code;
-    throw error;
-  }
+  });
+  const patch = verdict(() => {
+    const opened = openPatchManifest(manifest, usable);
+    return (
+      `version=${opened.version} file=${opened.file} size=${opened.size} expires=${opened.expires ?? '-'} ` +
+      `base=${opened.baseVersion}/${opened.baseSize}/${opened.baseSha256} ` +
+      `result=${opened.resultSize}/${opened.resultSha256} signed_length=${opened.signedLength}`
+    );
+  });
+  return `keys=${codes.join(',')} result=${release} patch=${patch}`;
 }
 
 const printable = (min: number, max: number) =>
@@ -86,9 +106,11 @@ const FIELD_KEYS: string[] = [
   'encoding',
   'inflated-size',
 ];
+/** A patch manifest's own fields (src/protocol/patch.ts). */
+const PATCH_KEYS: string[] = ['base-version', 'base-size', 'base-sha256', 'result-size', 'result-sha256'];
 /** Values near the rules' edges: valid forms, leading zeros, huge numbers, upper-case hex, long and odd text. */
 const fieldValue: Record<string, fc.Arbitrary<string>> = {
-  format: fc.constantFrom('static-ota/1', 'static-ota/2', 'static-ota/1 ', 'STATIC-OTA/1'),
+  format: fc.constantFrom('static-ota/1', 'static-ota/2', 'static-ota/1 ', 'STATIC-OTA/1', 'static-ota-patch/1'),
   board: fc.oneof(token('abcxyzAZ09_.-', 1, 70), token('a/b.', 1, 5)),
   channel: fc.oneof(fc.constantFrom('stable', 'beta'), token('abz09-A_', 1, 34)),
   file: fc.oneof(fc.constant('firmware-1.4.2.bin'), token('abz09_.-/', 1, 130)),
@@ -112,6 +134,19 @@ const fieldValue: Record<string, fc.Arbitrary<string>> = {
     digits,
     fc.constantFrom('4294967296', '0', '01', '-1', '1e3'),
   ),
+  'base-version': fc.oneof(fc.constantFrom('1.4.2', '1.4.2+7', 'v1.4.2', '1.4', '01.4.2'), token('0123.-+a', 1, 10)),
+  'base-size': fc.oneof(fc.integer({ min: 0, max: 0xffffffff }).map(String), digits, fc.constantFrom('0', '01', '-1')),
+  'base-sha256': fc.oneof(
+    lowerHex,
+    lowerHex.map((hex) => hex.toUpperCase()),
+    token('0123456789abcdef', 63, 65),
+  ),
+  'result-size': fc.oneof(
+    fc.integer({ min: 0, max: 0xffffffff }).map(String),
+    digits,
+    fc.constantFrom('0', '4294967296'),
+  ),
+  'result-sha256': fc.oneof(lowerHex, token('0123456789abcdefg', 63, 65)),
 };
 const fieldLine = fc.oneof(
   ...Object.entries(fieldValue).map(([key, value]) => value.map((text) => `${key}=${text}`)),
@@ -162,45 +197,53 @@ function signatureLine(body: Buffer, signer: Signer, defect: number): string {
   }
 }
 
-const structured = fc
-  .record({
-    version: versionLine,
-    required: fc.oneof({ weight: 4, arbitrary: fc.constant(FIELD_KEYS) }, fc.shuffledSubarray(FIELD_KEYS)),
-    valid: fc.array(mostly, { minLength: FIELD_KEYS.length, maxLength: FIELD_KEYS.length }),
-    extra: fc.array(fieldLine, { maxLength: 2 }),
-    signers: fc.array(
-      fc.tuple(fc.nat(SIGNERS.length - 1), fc.oneof({ weight: 5, arbitrary: fc.constant(0) }, fc.nat(6))),
-      {
-        minLength: 1,
-        maxLength: 5,
-      },
-    ),
-    after: fc.oneof({ weight: 20, arbitrary: fc.constant(undefined) }, printable(0, 10)),
-  })
-  .chain((plan) =>
-    fc.tuple(fc.constant(plan), fc.tuple(...plan.required.map((key) => fieldValue[key])), fc.nat(plan.extra.length)),
-  )
-  .map(([plan, values, insertAt]) => {
-    const good: Record<string, string> = {
-      format: 'static-ota/1',
-      board: 'nodemcuv2',
-      channel: 'stable',
-      file: 'firmware-1.4.2.bin',
-      size: '412736',
-      sha256: 'ab'.repeat(32),
-      expires: '1893456000',
-      encoding: 'gzip',
-      'inflated-size': '1048576',
-    };
-    const lines = plan.required.map((key, index) => `${key}=${plan.valid[index] ? good[key] : values[index]}`);
-    lines.splice(insertAt, 0, ...plan.extra);
-    const body = Buffer.from(`${[plan.version, ...lines].join('\n')}\n`, 'latin1');
-    const signatures = plan.signers.map(([signer, defect]) => signatureLine(body, SIGNERS[signer], defect)).join('');
-    return Buffer.concat([
-      body,
-      Buffer.from(signatures + (plan.after === undefined ? '' : `${plan.after}\n`), 'latin1'),
-    ]);
-  });
+/** Manifests built field by field over `keys`: a release's (FIELD_KEYS) or a patch manifest's (with PATCH_KEYS). */
+const structuredOver = (keys: string[]) =>
+  fc
+    .record({
+      version: versionLine,
+      required: fc.oneof({ weight: 4, arbitrary: fc.constant(keys) }, fc.shuffledSubarray(keys)),
+      valid: fc.array(mostly, { minLength: keys.length, maxLength: keys.length }),
+      extra: fc.array(fieldLine, { maxLength: 2 }),
+      signers: fc.array(
+        fc.tuple(fc.nat(SIGNERS.length - 1), fc.oneof({ weight: 5, arbitrary: fc.constant(0) }, fc.nat(6))),
+        {
+          minLength: 1,
+          maxLength: 5,
+        },
+      ),
+      after: fc.oneof({ weight: 20, arbitrary: fc.constant(undefined) }, printable(0, 10)),
+    })
+    .chain((plan) =>
+      fc.tuple(fc.constant(plan), fc.tuple(...plan.required.map((key) => fieldValue[key])), fc.nat(plan.extra.length)),
+    )
+    .map(([plan, values, insertAt]) => {
+      const good: Record<string, string> = {
+        format: 'static-ota/1',
+        board: 'nodemcuv2',
+        channel: 'stable',
+        file: 'firmware-1.4.2.bin',
+        size: '412736',
+        sha256: 'ab'.repeat(32),
+        expires: '1893456000',
+        encoding: 'gzip',
+        'inflated-size': '1048576',
+        'base-version': '1.4.2',
+        'base-size': '412736',
+        'base-sha256': 'cd'.repeat(32),
+        'result-size': '412800',
+        'result-sha256': 'ef'.repeat(32),
+      };
+      if (keys.includes('base-version')) good.format = 'static-ota-patch/1';
+      const lines = plan.required.map((key, index) => `${key}=${plan.valid[index] ? good[key] : values[index]}`);
+      lines.splice(insertAt, 0, ...plan.extra);
+      const body = Buffer.from(`${[plan.version, ...lines].join('\n')}\n`, 'latin1');
+      const signatures = plan.signers.map(([signer, defect]) => signatureLine(body, SIGNERS[signer], defect)).join('');
+      return Buffer.concat([
+        body,
+        Buffer.from(signatures + (plan.after === undefined ? '' : `${plan.after}\n`), 'latin1'),
+      ]);
+    });
 
 /** Byte mutations of the shared vectors: each mimics a mirror, an editor or an attacker. */
 type Mutation = (bytes: Buffer, at: number, extra: number) => Buffer;
@@ -287,15 +330,27 @@ const trustedKeys = fc.oneof(
 const record: fc.Arbitrary<DifferentialRecord> = fc.record({
   trusted: trustedKeys,
   manifest: fc.oneof(
-    { weight: 6, arbitrary: structured },
+    { weight: 6, arbitrary: structuredOver(FIELD_KEYS) },
     { weight: 4, arbitrary: mutated },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 1100 }).map((bytes) => Buffer.from(bytes)) },
   ),
 });
 
-/** `count` records, the same for the same seed. */
+/** Patch manifests built field by field, and mutations of every vector. */
+const patchRecord: fc.Arbitrary<DifferentialRecord> = fc.record({
+  trusted: trustedKeys,
+  manifest: fc.oneof(
+    { weight: 3, arbitrary: structuredOver([...FIELD_KEYS, ...PATCH_KEYS]) },
+    { weight: 1, arbitrary: mutated },
+  ),
+});
+
+/** `count` records and half as many patch-shaped ones, the same for the same seed. */
 export function generateRecords(count: number, seed: number): DifferentialRecord[] {
-  return fc.sample(record, { numRuns: count, seed });
+  return [
+    ...fc.sample(record, { numRuns: count, seed }),
+    ...fc.sample(patchRecord, { numRuns: Math.ceil(count / 2), seed }),
+  ];
 }
 
 /** The core's verdicts, one line per record, from the harness built by firmware/CMakeLists.txt. */

@@ -1,0 +1,186 @@
+// Delta patches for a release (docs/protocol.md, "Delta updates"): from each
+// of the N newest earlier versions of the board and channel that the mirror
+// still holds, a patch to the release's raw image and its signed patch
+// manifest, written before latest.txt so a device that accepts the release
+// finds them.
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { signBytes } from '../protocol/crypto.js';
+import {
+  formatSignatureLine,
+  isValidVersion,
+  MAX_MANIFEST_BYTES,
+  releaseFolder,
+  versionOfImageFile,
+} from '../protocol/manifest.js';
+import {
+  normalizedBase,
+  openPatchManifest,
+  patchFileName,
+  patchManifestFileName,
+  serializePatchBody,
+  type PatchManifestFields,
+} from '../protocol/patch.js';
+import { holdTemporary } from '../common/interrupt.js';
+import type { MirrorSession } from '../mirror/target.js';
+import { createPatch } from './delta/encode.js';
+import type { SignedRelease, SigningKey } from './sign.js';
+import { compareVersions } from './version.js';
+
+/** `delta-from` when not given: patches from the two newest earlier versions. */
+export const DEFAULT_DELTA_FROM = 2;
+
+export interface PatchPolicy {
+  /** How many earlier versions get a patch (0: none). */
+  deltaFrom: number;
+  keys: readonly SigningKey[];
+  /** The release's expires=, which its patch manifests carry too. */
+  expires?: number;
+  info: (message: string) => void;
+  warn: (message: string) => void;
+}
+
+export interface PublishedPatch {
+  board: string;
+  channel: string;
+  version: string;
+  baseVersion: string;
+  manifest: string;
+  patch: string;
+  size: number;
+  resultSize: number;
+}
+
+const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** The raw image: a gzip one (ESP8266 compress) inflated, as eboot leaves it in flash. */
+const rawImage = (bytes: Buffer): Buffer => (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes);
+
+/** The images of the newest `count` versions below the release's in its folder, newest first. */
+async function baseImages(
+  session: MirrorSession,
+  release: SignedRelease,
+  count: number,
+): Promise<Array<{ version: string; path: string }>> {
+  const folder = releaseFolder(release.board, release.channel);
+  return (await session.list(folder))
+    .map((path) => ({ version: versionOfImageFile(path.slice(folder.length + 1)), path }))
+    .filter(
+      (entry): entry is { version: string; path: string } =>
+        entry.version !== undefined &&
+        isValidVersion(entry.version) &&
+        compareVersions(entry.version, release.version) < 0,
+    )
+    .sort((a, b) => compareVersions(b.version, a.version))
+    .slice(0, count);
+}
+
+/** Signs the patch manifest with every key and opens it as a device would, so nothing unverifiable is published. */
+function signPatchManifest(fields: PatchManifestFields, keys: readonly SigningKey[]): string {
+  const body = Buffer.from(serializePatchBody(fields), 'latin1');
+  const text =
+    body.toString('latin1') +
+    keys.map((key) => formatSignatureLine({ keyId: key.keyId, signature: signBytes(body, key.privateKey) })).join('');
+  for (const key of keys) openPatchManifest(Buffer.from(text, 'latin1'), [key.publicKey]);
+  return text;
+}
+
+/** One patch and its manifest, or why there is none (the device then takes the full image). */
+async function publishPatch(
+  session: MirrorSession,
+  release: SignedRelease,
+  result: Buffer,
+  base: { version: string; bytes: Buffer },
+  policy: PatchPolicy,
+  scratch: string,
+): Promise<PublishedPatch | string> {
+  const folder = releaseFolder(release.board, release.channel);
+  const baseBytes = normalizedBase(rawImage(base.bytes));
+  const patch = createPatch(baseBytes, result);
+  // Never more to download than the image itself.
+  if (patch.length >= release.size) return `the patch (${patch.length} bytes) is not smaller than the image`;
+  const fields: PatchManifestFields = {
+    version: release.version,
+    board: release.board,
+    channel: release.channel,
+    file: patchFileName(release.file, base.version),
+    size: patch.length,
+    sha256: sha256Hex(patch),
+    ...(policy.expires === undefined ? {} : { expires: policy.expires }),
+    baseVersion: base.version,
+    baseSize: baseBytes.length,
+    baseSha256: sha256Hex(baseBytes),
+    resultSize: result.length,
+    resultSha256: sha256Hex(result),
+  };
+  const text = signPatchManifest(fields, policy.keys);
+  if (text.length > MAX_MANIFEST_BYTES) return `its manifest would be ${text.length} bytes, over ${MAX_MANIFEST_BYTES}`;
+  const patchPath = `${folder}/${fields.file}`;
+  const localPatch = join(scratch, fields.file);
+  await writeFile(localPatch, patch);
+  const state = await session.compareImage(patchPath, localPatch, fields.sha256);
+  // Patches are immutable like images; the encoder is deterministic, so a re-run finds the same bytes.
+  if (state === 'different') return `${patchPath} already exists with other bytes`;
+  if (state === 'missing') await session.writeImage(patchPath, localPatch, fields.sha256);
+  const manifestPath = `${folder}/${patchManifestFileName(release.file, base.version)}`;
+  await session.writeManifest(manifestPath, text, await session.read(manifestPath));
+  return {
+    board: release.board,
+    channel: release.channel,
+    version: release.version,
+    baseVersion: base.version,
+    manifest: manifestPath,
+    patch: patchPath,
+    size: patch.length,
+    resultSize: result.length,
+  };
+}
+
+/**
+ * Patches to each release from the `deltaFrom` newest earlier versions its
+ * folder holds. The bases are read from the mirror one object each (Pages
+ * fetches just those blobs, by object id, in one request; S3 GETs those
+ * objects; a directory reads local files). A base that cannot be diffed is
+ * skipped with a warning: devices running it take the full image.
+ */
+export async function publishPatches(
+  session: MirrorSession,
+  releases: readonly SignedRelease[],
+  policy: PatchPolicy,
+): Promise<PublishedPatch[]> {
+  if (policy.deltaFrom <= 0) return [];
+  const published: PublishedPatch[] = [];
+  const scratch = await mkdtemp(join(tmpdir(), 'static-ota-patch-'));
+  const forget = holdTemporary(scratch);
+  try {
+    for (const release of releases) {
+      const bases = await baseImages(session, release, policy.deltaFrom);
+      if (bases.length === 0) continue;
+      await session.prefetch?.(bases.map(({ path }) => path));
+      const result = rawImage(await readFile(release.imageFile));
+      for (const { version, path } of bases) {
+        const bytes = await session.read(path);
+        if (bytes === undefined) continue;
+        const outcome = await publishPatch(session, release, result, { version, bytes }, policy, scratch);
+        if (typeof outcome === 'string') {
+          policy.warn(
+            `${release.board} (${release.channel}): no patch from ${version} to ${release.version}: ${outcome}`,
+          );
+          continue;
+        }
+        policy.info(
+          `${release.board} (${release.channel}): patch from ${version} to ${release.version}, ${outcome.size} bytes ` +
+            `(${((100 * outcome.size) / outcome.resultSize).toFixed(1)} % of the image): ${outcome.manifest}`,
+        );
+        published.push(outcome);
+      }
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+    forget();
+  }
+  return published;
+}
