@@ -103,6 +103,7 @@ async function readOptions(): Promise<ReleaseOptions> {
     maxImageBytes: setting(SETTINGS.maxImageSize) as number,
     compress: setting(SETTINGS.compress) ?? 'auto',
     keepVersions: setting(SETTINGS.keepVersions),
+    deltaFrom: setting(SETTINGS.deltaFrom),
     target: readTarget(),
     releaseAssets: flag('release-assets')
       ? { token: input('token'), repository: process.env.GITHUB_REPOSITORY ?? '' }

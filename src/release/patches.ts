@@ -30,9 +30,6 @@ import { createPatch } from './delta/encode.js';
 import type { SignedRelease, SigningKey } from './sign.js';
 import { compareVersions } from './version.js';
 
-/** `delta-from` when not given: patches from the two newest earlier versions. */
-export const DEFAULT_DELTA_FROM = 2;
-
 export interface PatchPolicy {
   /** How many earlier versions get a patch (0: none). */
   deltaFrom: number;

@@ -20,7 +20,7 @@ import {
   type OpenedManifest,
 } from '../protocol/manifest.js';
 import { checkImage, gunzipImage, gzipImage } from './image.js';
-import { DEFAULT_DELTA_FROM, publishPatches, type PublishedPatch } from './patches.js';
+import { publishPatches, type PublishedPatch } from './patches.js';
 import { holdTemporary } from '../common/interrupt.js';
 import { checkBoard, type CompressMode } from '../settings/values.js';
 import {
@@ -78,7 +78,7 @@ export interface ReleaseOptions {
   attest?: AttestationRequest;
   /**
    * Delta patches to each image from this many of the newest earlier versions of its board and channel that the
-   * mirror holds (docs/protocol.md, "Delta updates"); default DEFAULT_DELTA_FROM (2), 0: none.
+   * mirror holds (docs/protocol.md, "Delta updates"); 0 or undefined: none (the front doors pass delta-from, default 2 in action.yml).
    */
   deltaFrom?: number;
   log: Reporter;
@@ -419,7 +419,7 @@ async function publishAll(
     label: options.label,
     patches: async (session, releases) => {
       patches = await publishPatches(session, releases, {
-        deltaFrom: options.deltaFrom ?? DEFAULT_DELTA_FROM,
+        deltaFrom: options.deltaFrom ?? 0,
         keys: options.signingKeys,
         expires: policy.expires,
         info: (message: string) => options.log.info(message),

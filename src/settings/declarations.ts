@@ -10,6 +10,7 @@ import { parsePublicKey } from '../release/sign.js';
 import { parseChannel, parseVersion } from '../release/version.js';
 import {
   parseCompressMode,
+  parseDeltaFrom,
   parseDuration,
   parsePlatformioVersion,
   parsePositiveInteger,
@@ -111,6 +112,12 @@ export const SETTINGS = {
     help: "the chip of a prebuilt image (ESP8266, ESP32, ESP32-S3, ...; any case): ESP8266 images get gzip and the release page's install button; ESP32 images are never gzip, and their install needs the bootloader and partitions of the action's build",
     parse: parseChipFamily,
   } satisfies Setting<ChipFamily>,
+  deltaFrom: {
+    input: 'delta-from',
+    metavar: '<n>',
+    help: 'also publish a delta patch to the image from each of the N newest earlier versions the mirror holds (0: none)',
+    parse: parseDeltaFrom,
+  } satisfies Setting<number>,
   platformioVersion: {
     input: 'platformio-version',
     metavar: '<version>',

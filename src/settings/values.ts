@@ -87,6 +87,14 @@ export function checkBoard(board: string, name: string): string {
   return board;
 }
 
+/** How many earlier versions each image gets a delta patch from: 0 (none) to 8. */
+export function parseDeltaFrom(text: string, name: string): number {
+  const count = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!(count >= 0 && count <= 8))
+    throw new InputError(`${name} must be a whole number from 0 (no patches) to 8, got ${JSON.stringify(text)}`);
+  return count;
+}
+
 /** A PlatformIO release as pip takes it after `platformio==`: 6.1.18. */
 export function parsePlatformioVersion(text: string, name: string): string {
   const version = text.trim();

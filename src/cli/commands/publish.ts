@@ -66,6 +66,7 @@ async function releaseOptions(options: PublishOptions, io: CommandIo) {
     maxImageBytes: settingValue(options, SETTINGS.maxImageSize) as number,
     compress,
     keepVersions: settingValue(options, SETTINGS.keepVersions),
+    deltaFrom: settingValue(options, SETTINGS.deltaFrom),
     label: flagLabel,
     signingKeys: await readSigningKeys(options.key ?? [], io),
   };
@@ -129,6 +130,7 @@ export function registerPublish(command: NewCommand, io: CommandIo): void {
     .addOption(settingOption(SETTINGS.allowLockout))
     .addOption(settingOption(SETTINGS.expiresIn))
     .addOption(settingOption(SETTINGS.keepVersions))
+    .addOption(settingOption(SETTINGS.deltaFrom))
     .addOption(settingOption(SETTINGS.maxImageSize))
     .addOption(
       settingOption(

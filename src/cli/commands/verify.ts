@@ -83,6 +83,7 @@ function verifyJson(report: VerifyReport): Record<string, unknown> {
     size: manifest.size,
     sha256: manifest.sha256,
     encoding: manifest.encoding ?? null,
+    patches: report.patches,
     warnings: report.warnings,
   };
 }
@@ -101,6 +102,10 @@ function verifyText(report: VerifyReport, options: VerifyOptions): string {
     `  rollout ${manifest.rollout} %${manifest.rollout === 0 ? ' (halted)' : ''}, seq ${manifest.seq}`,
     ...(manifest.expires === undefined ? [] : [`  expires ${new Date(manifest.expires * 1000).toISOString()}`]),
     `  image ${report.imageLocation}:${encoding} ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)`,
+    ...report.patches.map(
+      (patch) =>
+        `  patch from ${patch.from}: ${patch.manifest}, ${patch.size} bytes${patch.applied ? ', applied to its base: gives the signed image' : ' (its base is no longer on the mirror: not applied)'}`,
+    ),
     ...report.warnings.map((warning) => `warning: ${warning}`),
     '',
   ].join('\n');
