@@ -211,13 +211,20 @@ export function versionOfImageFile(name: string): string | undefined {
   return /^firmware-(.+)\.bin$/.exec(name)?.[1].replace(/_/g, '+');
 }
 
-/** SemVer 2.0.0 within the protocol's bounds (64 characters, numeric identifiers of at most 15 digits). */
-export function isValidVersion(version: string): boolean {
+/** Why a version is not SemVer 2.0.0 within the protocol's bounds, in words; undefined for a valid one. */
+export function versionProblem(version: string): string | undefined {
   const match = SEMVER.exec(version);
-  if (!match || version.length > MAX_VERSION_LENGTH) return false;
+  if (!match) return 'is not a semantic version such as 1.4.2 or v1.5.0-beta.2';
+  if (version.length > MAX_VERSION_LENGTH) return `is longer than ${MAX_VERSION_LENGTH} characters`;
   const numericIds = [match[1], match[2], match[3], ...(match[4]?.split('.') ?? [])].filter((id) => /^\d+$/.test(id));
-  return numericIds.every((id) => id.length <= MAX_NUMERIC_DIGITS);
+  const long = numericIds.find((id) => id.length > MAX_NUMERIC_DIGITS);
+  return long === undefined
+    ? undefined
+    : `has a number of ${long.length} digits (${long}): devices compare numbers of at most ${MAX_NUMERIC_DIGITS} digits`;
 }
+
+/** SemVer 2.0.0 within the protocol's bounds (64 characters, numeric identifiers of at most 15 digits). */
+export const isValidVersion = (version: string): boolean => versionProblem(version) === undefined;
 
 export const isValidBoard = (board: string): boolean => BOARD.test(board);
 export const isValidChannel = (channel: string): boolean => CHANNEL.test(channel);

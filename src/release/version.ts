@@ -2,17 +2,14 @@
 // Only the functions used, not semver's index: it loads every range and comparator module (about 0.6 MiB per run).
 import semverCompare from 'semver/functions/compare.js';
 import semverPrerelease from 'semver/functions/prerelease.js';
-import { isValidChannel, isValidVersion, STABLE_CHANNEL } from '../protocol/manifest.js';
+import { isValidChannel, STABLE_CHANNEL, versionProblem } from '../protocol/manifest.js';
 import { InputError } from '../common/input-error.js';
 
 /** `1.4.2` or `v1.4.2` → `1.4.2`; anything else is an error naming the input. */
 export function parseVersion(text: string, name = 'version'): string {
   const version = text.replace(/^v/, '');
-  if (!isValidVersion(version)) {
-    throw new InputError(
-      `${name} ${JSON.stringify(text)} is not a semantic version such as 1.4.2 or v1.5.0-beta.2 (at most 64 characters)`,
-    );
-  }
+  const problem = versionProblem(version);
+  if (problem !== undefined) throw new InputError(`${name} ${JSON.stringify(text)} ${problem}`);
   return version;
 }
 

@@ -32,6 +32,14 @@ describe('versions from tags', () => {
     expect(parseVersion('3.0.1')).toBe('3.0.1');
     expect(() => parseVersion('latest')).toThrow(/"latest" is not a semantic version/);
   });
+
+  it('names the limit a version breaks: 15-digit numbers, 64 characters', () => {
+    expect(parseVersion('1.0.123456789012345')).toBe('1.0.123456789012345');
+    expect(() => parseVersion('1.0.12345678901234567', '--version')).toThrow(
+      '--version "1.0.12345678901234567" has a number of 17 digits (12345678901234567): devices compare numbers of at most 15 digits',
+    );
+    expect(() => parseVersion(`1.0.0-${'a'.repeat(60)}`)).toThrow(/is longer than 64 characters/);
+  });
 });
 
 describe('channels', () => {

@@ -273,7 +273,7 @@ describe('install buttons and their notes in headless Chromium', () => {
       'No install button: platform "atmelavr" is not espressif8266 or espressif32: ESP Web Tools flashes only Espressif chips.',
     );
     await expect(section(page, 'd1_mini').locator('.no-install').innerText()).resolves.toBe(
-      'No install button: prebuilt image of unknown chip: give its chip family (ESP8266) when publishing to add one.',
+      'No install button: prebuilt image of unknown chip: chip-family ESP8266 adds one.',
     );
     for (const board of ['uno', 'd1_mini'])
       await expect(section(page, board).locator('esp-web-install-button').count()).resolves.toBe(0);
