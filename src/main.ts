@@ -128,6 +128,11 @@ function addLockouts(result: ReleaseResult, outcome: string): void {
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** Every channel a manifest was written for: the release's, then those follow-stable signed it for. */
+const channelsPublished = (result: ReleaseResult): string[] => [
+  ...new Set(result.manifests.filter((manifest) => manifest.supersededBy === undefined).map(({ channel }) => channel)),
+];
+
 async function writeOutputs(result: ReleaseResult): Promise<void> {
   core.setOutput('version', result.version ?? '');
   core.setOutput('channel', result.channel ?? '');
@@ -135,6 +140,8 @@ async function writeOutputs(result: ReleaseResult): Promise<void> {
     'manifests',
     JSON.stringify(result.manifests.map(({ imageWritten: _written, ...manifest }) => manifest)),
   );
+  core.setOutput('channels', JSON.stringify(channelsPublished(result)));
+  core.setOutput('page-url', result.pageUrl ?? '');
   if (result.version === undefined) {
     core.summary
       .addHeading('static-ota: build only', 3)
@@ -159,6 +166,7 @@ async function writeOutputs(result: ReleaseResult): Promise<void> {
       manifest.manifest,
     ]),
   ]);
+  if (result.pageUrl) core.summary.addLink('Release page', result.pageUrl);
   addLockouts(result, 'published anyway: allow-lockout is set');
   if (result.attestations?.length) {
     core.summary

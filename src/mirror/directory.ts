@@ -3,6 +3,7 @@
 // (never over another file), manifests compared and renamed under a lock file.
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { hashFile } from '../protocol/crypto.js';
 import { holdTemporary } from '../common/interrupt.js';
 import { processIsGone, withLockFile } from './lock-file.js';
@@ -86,6 +87,10 @@ export class DirectoryTarget implements MirrorTarget {
   constructor(root: string) {
     this.root = resolve(root);
     this.description = `directory ${root}`;
+  }
+
+  publicUrl(path: string): string {
+    return pathToFileURL(join(this.root, path)).href;
   }
 
   async transaction<T>(work: (session: MirrorSession) => Promise<T>): Promise<T> {

@@ -7,7 +7,7 @@
 // because another run got there first is a ConflictError, so retryOnConflict
 // runs the publish again (guards included) on the branch as it now is.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isManifestPath, readVersionLine } from '../protocol/manifest.js';
@@ -68,6 +68,8 @@ export class PagesTarget implements MirrorTarget {
   private readonly remote: string;
   private readonly history: PagesHistory;
   private readonly environment: NodeJS.ProcessEnv;
+  /** The branch's CNAME (a custom domain), as the last checkout found it. */
+  private customDomain: string | undefined;
 
   constructor(config: PagesConfig, log?: Pick<Reporter, 'mask'>) {
     if (!config.remoteUrl || config.remoteUrl.startsWith('-'))
@@ -100,12 +102,22 @@ export class PagesTarget implements MirrorTarget {
     return retryOnConflict(() => this.attempt(work, reads));
   }
 
+  /**
+   * The path on the Pages site, for a site published from the branch's root: at the custom domain of the branch's
+   * CNAME, else at OWNER.github.io/REPO/ (OWNER.github.io/ for the OWNER.github.io repository).
+   */
+  publicUrl(path: string): string | undefined {
+    const site = this.customDomain ? `https://${this.customDomain}/` : githubIoSite(this.remote);
+    return site && new URL(this.inBranch(path).split('/').map(encodeURIComponent).join('/'), site).href;
+  }
+
   /** One clone, one run of `work`, one commit and one push; a lost race throws ConflictError. */
   private async attempt<T>(work: (session: MirrorSession) => Promise<T>, reads: readonly string[]): Promise<T> {
     const clone = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'static-ota-pages-'));
     const forget = holdTemporary(clone);
     try {
       const fetched = await this.checkOut(clone, reads);
+      this.customDomain = fetched && (await readCustomDomain(clone));
       // The clone is private to this attempt: conflicts come from the push, and retryOnConflict above handles them.
       const session = this.session(clone);
       const result = await work(session);
@@ -142,7 +154,8 @@ export class PagesTarget implements MirrorTarget {
     await this.git(clone, ['config', 'core.sparseCheckout', 'true']);
     await writeFile(
       join(clone, '.git', 'info', 'sparse-checkout'),
-      reads.map((path) => `/${sparsePattern(this.inBranch(path))}\n`).join(''),
+      // CNAME comes with the reads' blobs, in the same request: where the page is (publicUrl).
+      ['CNAME', ...reads.map((path) => sparsePattern(this.inBranch(path)))].map((pattern) => `/${pattern}\n`).join(''),
     );
     // No ls-remote first: the fetch's own ref advertisement tells whether the branch exists, one round trip fewer.
     // A server without partial clone support (GitHub has it) sends every blob of the tip instead: slower, same result.
@@ -345,6 +358,21 @@ export class PagesTarget implements MirrorTarget {
 
 /** `folder/name`, or `name` at the mirror's root. */
 const inFolder = (folder: string, name: string): string => (folder ? `${folder}/${name}` : name);
+
+/** The host name in the checkout's CNAME, which Pages serves the site at; undefined without one. */
+async function readCustomDomain(clone: string): Promise<string | undefined> {
+  const text = await readFile(join(clone, 'CNAME'), 'utf8').catch(() => '');
+  const host = text.trim().split(/\s+/)[0].toLowerCase();
+  return /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(host) ? host : undefined;
+}
+
+/** The github.io site of the repository a remote names (…/OWNER/REPO.git), ending with '/'. */
+function githubIoSite(remote: string): string | undefined {
+  const [owner, repository] = remote.replace(/(\.git)?\/*$/, '').split('/').slice(-2);
+  if (!/^[a-z0-9-]+$/i.test(owner ?? '') || !/^[\w.-]+$/.test(repository ?? '')) return undefined;
+  const host = `${owner.toLowerCase()}.github.io`;
+  return repository.toLowerCase() === host ? `https://${host}/` : `https://${host}/${repository}/`;
+}
 
 /** A path as a sparse-checkout (gitignore) pattern that matches only itself. */
 const sparsePattern = (path: string): string => path.replace(/[\\*?[\]!#\s]/g, '\\$&');

@@ -159,6 +159,11 @@ export class S3Target implements MirrorTarget {
     return retryOnConflict(() => work(this.session()));
   }
 
+  /** The object's URL as this target addresses it (virtual-hosted or path style); public only with a policy or ACL. */
+  publicUrl(path: string): string {
+    return new URL(encodeKey(this.key(path)), this.base).href;
+  }
+
   private session(): MirrorSession {
     /** What `read` saw in this attempt, with its ETag for If-Match. */
     const seen = new Map<string, StoredObject>();

@@ -74,6 +74,11 @@ export interface MirrorTarget {
    * `work` will `read`, so a target can fetch just those, all at once.
    */
   transaction<T>(work: (session: MirrorSession) => Promise<T>, reads?: readonly string[]): Promise<T>;
+  /**
+   * Where a browser finds `path` (relative to the mirror root), as far as the target can tell after a transaction;
+   * undefined when it cannot.
+   */
+  publicUrl?(path: string): string | undefined;
 }
 
 export class ConflictError extends Error {

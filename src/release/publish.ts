@@ -69,6 +69,12 @@ export interface PublishedManifest extends MirrorRelease {
   finished?: boolean;
 }
 
+/** What a publish wrote: each manifest, and the release page's path at the mirror root (see writeSite). */
+export interface Published {
+  manifests: PublishedManifest[];
+  page: string;
+}
+
 interface Planned {
   release: SignedRelease;
   /** Where the manifest is written: latest.txt, or the staging path for a staged release. */
@@ -229,7 +235,7 @@ async function publishAttempt(
   options: PublishOptions,
   target: MirrorTarget,
   retry: boolean,
-): Promise<PublishedManifest[]> {
+): Promise<Published> {
   const listing = await readPageListing(session);
   const planned: Planned[] = [];
   for (const release of all) planned.push(await plan(session, release, options, target.description, retry, listing));
@@ -246,6 +252,7 @@ async function publishAttempt(
   const progress = new LiveProgress(target.description, label);
   // On Pages nothing is live before the push, which ends the transaction.
   const forget = target.commitsAtEnd ? () => undefined : noteLive(() => progress.describe());
+  let page: string;
   try {
     for (const entry of current.filter(({ finished }) => !finished)) await progress.write(session, entry);
     if (options.keepVersions !== undefined) {
@@ -256,7 +263,7 @@ async function publishAttempt(
     }
     progress.step = 'the release page (index.html, index.json)';
     const keys = [...(options.trustedKeys ?? []), ...all.flatMap((release) => release.signerKeys)];
-    await writeSite(session, { keys, warn: options.warn }, all);
+    page = await writeSite(session, { keys, warn: options.warn }, all);
   } catch (error) {
     const live = progress.describe();
     if (error instanceof ConflictError || live === undefined || target.commitsAtEnd) throw error;
@@ -264,7 +271,7 @@ async function publishAttempt(
   } finally {
     forget();
   }
-  return planned.map(({ release, manifestPath, imagePath, imageExists, supersededBy, finished }) => ({
+  const manifests = planned.map(({ release, manifestPath, imagePath, imageExists, supersededBy, finished }) => ({
     board: release.board,
     channel: release.channel,
     version: release.version,
@@ -276,13 +283,14 @@ async function publishAttempt(
     ...(supersededBy === undefined ? {} : { supersededBy }),
     ...(finished ? { finished } : {}),
   }));
+  return { manifests, page };
 }
 
 export async function publishReleases(
   target: MirrorTarget,
   releases: readonly SignedRelease[],
   options: PublishOptions = {},
-): Promise<PublishedManifest[]> {
+): Promise<Published> {
   const manifestPaths = new Set(releases.map((release) => manifestPath(release.board, release.channel)));
   if (manifestPaths.size !== releases.length) throw new Error('two releases would write the same latest.txt');
   let attempts = 0;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ATTESTATION_FIELD, attestImage, verifyCommand, type AttestationRequest } from './attest.js';
 import { buildEnvironment, ensurePio, listEnvironments } from './build.js';
 import type { Reporter } from '../common/reporter.js';
-import { publishReleases, type PublishedManifest } from './publish.js';
+import { publishReleases, type Published, type PublishedManifest } from './publish.js';
 import type { MirrorSession, MirrorTarget } from '../mirror/target.js';
 import { createTarget } from '../mirror/factory.js';
 import { hashFile } from '../protocol/crypto.js';
@@ -102,6 +102,8 @@ export interface ReleaseResult {
   channel?: string;
   built: BuiltImage[];
   manifests: PublishedManifest[];
+  /** Where the release page is (index.html, or releases.html beside a site's own index.html), when the target can tell. */
+  pageUrl?: string;
   /** Lockout guard findings: let through by allow-lockout, or found by a build-only run. */
   lockouts: string[];
   /** With attest: the attestation of each image, and the command that checks it. */
@@ -338,7 +340,7 @@ async function signAndPublish(
   for (const lockout of lockouts)
     options.log.warning(`${options.label('allow-lockout')} is set, publishing anyway: ${lockout}`);
   const target = await createTarget(options.target, options.log);
-  const { manifests, patches } = await phase(options, `publish to ${target.description}`, () =>
+  const { manifests, page, patches } = await phase(options, `publish to ${target.description}`, () =>
     publishAll(options, policy, signed, target),
   );
   const result = {
@@ -346,6 +348,7 @@ async function signAndPublish(
     channel,
     built,
     manifests,
+    pageUrl: target.publicUrl?.(page),
     lockouts,
     patches,
     ...(options.attest ? { attestations } : {}),
@@ -407,9 +410,9 @@ async function publishAll(
   policy: SigningPolicy,
   signed: SignedRelease[],
   target: MirrorTarget,
-): Promise<{ manifests: PublishedManifest[]; patches: PublishedPatch[] }> {
+): Promise<Published & { patches: PublishedPatch[] }> {
   let patches: PublishedPatch[] = [];
-  const manifests = await publishReleases(target, signed, {
+  const published = await publishReleases(target, signed, {
     force: options.force,
     keepVersions: options.keepVersions,
     companions: (session) => channelCompanions(session, signed, policy, options.followStable ?? true),
@@ -429,7 +432,7 @@ async function publishAll(
   });
   const staged = signed.some((release) => release.staged);
   const where = target.description;
-  for (const manifest of manifests) {
+  for (const manifest of published.manifests) {
     const what = `${manifest.version} for ${manifest.board} (${manifest.channel})`;
     if (manifest.supersededBy !== undefined) {
       options.log.warning(
@@ -447,7 +450,7 @@ async function publishAll(
       options.log.info(`published ${what} to ${where}: ${manifest.manifest}`);
     }
   }
-  return { manifests, patches };
+  return { ...published, patches };
 }
 
 /** The GitHub Release of the tag gets the images and manifests; a failure says the mirror is published already. */

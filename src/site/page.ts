@@ -354,7 +354,8 @@ async function prefetchFolders(
   await session.prefetch(versionManifests);
 }
 
-async function writeOnce(session: MirrorSession, trust: SiteTrust, notes: InstallNotes, now: Date): Promise<SiteIndex> {
+/** Writes the page and index.json; returns the page's path at the mirror root. */
+async function writeOnce(session: MirrorSession, trust: SiteTrust, notes: InstallNotes, now: Date): Promise<string> {
   const previousIndex = parseIndex(await session.read(INDEX_JSON));
   const found = await releaseFolders(session, trust);
   await prefetchFolders(session, found);
@@ -383,7 +384,7 @@ async function writeOnce(session: MirrorSession, trust: SiteTrust, notes: Instal
   const previousPage = previousIndex && renderedOrUndefined(previousIndex);
   const page = await pagePath(session, previousPage);
   await writeIfChanged(session, page, renderPage(index), HTML_HEADERS, previousPage);
-  return index;
+  return page;
 }
 
 /** The page an index.json read from the mirror renders to; undefined when its entries lack what rendering needs. */
@@ -405,14 +406,15 @@ async function pagePath(session: MirrorSession, previousPage: string | undefined
  * Regenerates the release page from the mirror. Every write is conditional, so
  * when a concurrent publisher changes a view between this run's read and write,
  * the page is read and written again (bounded); the last writer has seen every
- * latest.txt written before its read.
+ * latest.txt written before its read. Returns the page's path at the mirror root:
+ * index.html, or releases.html beside a site's own index.html.
  */
 export async function writeSite(
   session: MirrorSession,
   trust: SiteTrust,
   notes: InstallNotes = [],
   now = new Date(),
-): Promise<SiteIndex> {
+): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await writeOnce(session, trust, notes, now);

@@ -1,7 +1,7 @@
 // The action end to end through its bundled entry point, on Node 24 as GitHub runs it,
 // with GitHub's environment variables and the `pio` stand-in on PATH.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openManifest } from '../../src/protocol/manifest.js';
@@ -76,6 +76,10 @@ describe('the action on a tag', () => {
     });
     expect(manifests[1]).toMatchObject({ board: 'esp32dev', size: 4096 });
     expect(manifests[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.parse(result.outputs.channels)).toEqual(['stable']);
+    const page = pathToFileURL(join(project.mirror, 'index.html')).href;
+    expect(result.outputs['page-url']).toBe(page);
+    expect(result.summary).toContain(`<a href="${page}">`);
     expect(result.summary).toContain('<table>');
     expect(result.summary).toContain(
       `<td>nodemcuv2</td><td>1.4.2</td><td>${gzipSize}</td><td>${manifests[0].sha256}</td><td>nodemcuv2/latest.txt</td>`,
@@ -123,6 +127,20 @@ describe('the action on a tag', () => {
     expect(existsSync(join(project.mirror, 'nodemcuv2'))).toBe(false);
   });
 
+  it("names every channel it published, follow-stable ones too, and the page beside the site's own index.html", async () => {
+    const project = makeProject();
+    mkdirSync(project.mirror);
+    writeFileSync(join(project.mirror, 'index.html'), '<h1>My project</h1>');
+    const beta = await publishWith(project, { environments: 'esp32dev' }, { GITHUB_REF: 'refs/tags/v1.5.0-beta.1' });
+    expect(beta.status).toBe(0);
+    expect(JSON.parse(beta.outputs.channels)).toEqual(['beta']);
+    const stable = await publishWith(project, { environments: 'esp32dev' }, { GITHUB_REF: 'refs/tags/v1.5.0' });
+    expect(stable.status).toBe(0);
+    expect(stable.outputs.channel).toBe('stable');
+    expect(JSON.parse(stable.outputs.channels)).toEqual(['stable', 'beta']);
+    expect(stable.outputs['page-url']).toBe(pathToFileURL(join(project.mirror, 'releases.html')).href);
+  });
+
   it('publishes prebuilt images with build: false', async () => {
     const project = makeProject();
     const firmware = join(project.folder, 'prebuilt.bin');
@@ -149,6 +167,8 @@ describe('the action outside a tag', () => {
     expect(result.pioCalls[0].flags).toContain('-DSTATIC_OTA_VERSION=\\"0.0.0-ci\\"');
     expect(existsSync(project.mirror)).toBe(false);
     expect(result.outputs.version).toBe('');
+    expect(result.outputs.channels).toBe('[]');
+    expect(result.outputs['page-url']).toBe('');
     expect(result.summary).toContain('build only');
   });
 });

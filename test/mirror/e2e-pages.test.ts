@@ -1,7 +1,7 @@
 // End to end on GitHub Pages: the action publishes through git's smart HTTP
 // (token checked by the server) into gh-pages; a checkout of the branch is
 // served as Pages would serve it, and the device simulator updates from it.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeTemporaryFolders, serveFolder, temporaryFolder } from '../helpers.js';
 import { branchFile, branchFiles, git, serveGitOverHttp, type GitHttpServer } from './fixtures.js';
@@ -53,6 +53,8 @@ describe('action → GitHub Pages branch → device', () => {
     const published = await publish('v1.4.2');
     expect(published.output).not.toMatch(/::error::/);
     expect(published.status).toBe(0);
+    expect(published.outputs['page-url']).toBe('https://octo.github.io/widget/ota/index.html');
+    expect(JSON.parse(published.outputs.channels)).toEqual(['stable']);
     // The runner consumes ::add-mask:: commands; nothing else may show the token.
     const visible = published.output.split('\n').filter((line) => !line.startsWith('::add-mask::'));
     expect(visible.join('\n')).not.toContain(TOKEN);
@@ -183,6 +185,18 @@ describe('action → GitHub Pages branch → device', () => {
     } finally {
       await site.close();
     }
+  });
+
+  it("gives the page's URL at the custom domain of the branch's CNAME", async () => {
+    const work = temporaryFolder('static-ota-e2e-cname-');
+    git(work, 'clone', '--quiet', '--branch', BRANCH, bare, '.');
+    writeFileSync(join(work, 'CNAME'), 'OTA.Example.com\n');
+    git(work, 'add', 'CNAME');
+    git(work, '-c', 'user.name=Site Owner', '-c', 'user.email=owner@example.com', 'commit', '--quiet', '-m', 'domain');
+    git(work, 'push', '--quiet', 'origin', BRANCH);
+    const published = await publish('v1.4.6');
+    expect(published.status).toBe(0);
+    expect(published.outputs['page-url']).toBe('https://ota.example.com/ota/index.html');
   });
 
   it('refuses an unknown pages-history before touching the branch', async () => {

@@ -49,6 +49,9 @@ describe('action → S3 bucket → device', () => {
     const published = await publish('v2.0.0');
     expect(published.output).not.toMatch(/::error::/);
     expect(published.status).toBe(0);
+    // Path-style, as the target addresses the bucket: the page is readable where the output says.
+    expect(published.outputs['page-url']).toBe(`${s3.endpoint}/${BUCKET}/${PREFIX}/index.html`);
+    expect(await (await fetch(published.outputs['page-url'])).text()).toContain('data-board="nodemcuv2"');
 
     const manifest = await fetch(objectUrl('nodemcuv2/latest.txt'));
     expect(manifest.headers.get('cache-control')).toBe('no-cache');

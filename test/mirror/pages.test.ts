@@ -425,7 +425,9 @@ describe('two publishes at once on github-pages', () => {
     await publishReleases(new PagesTarget(fixture.config), [higher]).finally(higherDone);
     const higherTip = tip(fixture);
 
-    const [published] = await lowerRun;
+    const {
+      manifests: [published],
+    } = await lowerRun;
     expect(published).toMatchObject({ version: '1.0.0', supersededBy: '1.1.0' });
     expect(racing.attempts).toBe(2);
     expect(versionIn(fixture, 'nodemcuv2/latest.txt')).toBe('1.1.0');
@@ -677,5 +679,16 @@ describe('github-pages target over smart HTTP with a token', () => {
       'nodemcuv2/latest.txt',
     ]);
     expect(isAncestor(fixture.bare, lowerTip, tip(fixture))).toBe(true);
+  });
+});
+
+describe("the release page's address on github-pages", () => {
+  const pageUrl = (remoteUrl: string, folder = 'ota') =>
+    new PagesTarget({ branch: BRANCH, folder, remoteUrl }).publicUrl('index.html');
+
+  it("is the repository's github.io site, or the owner's for an OWNER.github.io repository", () => {
+    expect(pageUrl('https://github.com/Octo/widget.git')).toBe('https://octo.github.io/widget/ota/index.html');
+    expect(pageUrl('https://github.com/octo/widget', '')).toBe('https://octo.github.io/widget/index.html');
+    expect(pageUrl('https://github.com/octo/Octo.github.io.git')).toBe('https://octo.github.io/ota/index.html');
   });
 });

@@ -88,7 +88,7 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
 
   it('uploads the image and latest.txt under the prefix with their Content-Type and Cache-Control', async () => {
     const fixture = mirror(s3);
-    const [published] = await publish(fixture, 'nodemcuv2', '1.4.2');
+    const { manifests: [published] } = await publish(fixture, 'nodemcuv2', '1.4.2');
     expect(published).toMatchObject({
       manifest: 'nodemcuv2/latest.txt',
       image: 'nodemcuv2/firmware-1.4.2.bin',
@@ -178,7 +178,7 @@ describe('s3 target on s3rver (which ignores conditional headers)', () => {
         `1\\.4\\.2 is already published for nodemcuv2 \\(stable\\) in s3://${BUCKET}/${fixture.prefix}/; use force to re-publish`,
       ),
     );
-    const [forced] = await publish(fixture, 'nodemcuv2', '1.4.2', { force: true });
+    const { manifests: [forced] } = await publish(fixture, 'nodemcuv2', '1.4.2', { force: true });
     expect(forced.imageWritten).toBe(false);
     await publish(fixture, 'nodemcuv2', '1.5.0');
     await expect(publish(fixture, 'nodemcuv2', '1.4.9')).rejects.toThrow(
@@ -503,5 +503,31 @@ describe('s3 target on a server that honours conditional writes', () => {
     ]);
     expect(manifest.sha256).toBe(firstBuild.sha256);
     expect(image.includes(Buffer.from('first build'))).toBe(true);
+  });
+});
+
+describe("the release page's address on s3", () => {
+  const pageUrl = (config: Partial<S3Config>) =>
+    new S3Target({
+      bucket: 'firmware',
+      prefix: '/fleet/ota/',
+      region: 'eu-west-1',
+      forcePathStyle: false,
+      accessKeyId: 'id',
+      secretAccessKey: 'secret',
+      ...config,
+    }).publicUrl('index.html');
+
+  it('is the object URL the target writes to: virtual-hosted, or path-style when forced or the bucket needs it', () => {
+    expect(pageUrl({})).toBe('https://firmware.s3.eu-west-1.amazonaws.com/fleet/ota/index.html');
+    expect(pageUrl({ endpoint: new URL('https://account.r2.cloudflarestorage.com') })).toBe(
+      'https://firmware.account.r2.cloudflarestorage.com/fleet/ota/index.html',
+    );
+    expect(pageUrl({ endpoint: new URL('http://127.0.0.1:9000/minio/'), forcePathStyle: true })).toBe(
+      'http://127.0.0.1:9000/minio/firmware/fleet/ota/index.html',
+    );
+    expect(pageUrl({ bucket: 'dotted.bucket', prefix: '' })).toBe(
+      'https://s3.eu-west-1.amazonaws.com/dotted.bucket/index.html',
+    );
   });
 });

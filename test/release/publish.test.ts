@@ -73,7 +73,9 @@ const manifestVersion = (fixture: Setup, path = 'nodemcuv2/latest.txt'): string 
 describe('publishing to a directory mirror', () => {
   it('writes the image and a latest.txt that opens with the key', async () => {
     const fixture = setup();
-    const [published] = await release(fixture, '1.4.2');
+    const {
+      manifests: [published],
+    } = await release(fixture, '1.4.2');
     expect(published).toMatchObject({
       manifest: 'nodemcuv2/latest.txt',
       image: 'nodemcuv2/firmware-1.4.2.bin',
@@ -116,7 +118,9 @@ describe('publishing to a directory mirror', () => {
     const fixture = setup();
     await release(fixture, '1.4.2');
     await expect(release(fixture, '1.4.2')).rejects.toThrow(/already published .* use force to re-publish/);
-    const [again] = await release(fixture, '1.4.2', { force: true });
+    const {
+      manifests: [again],
+    } = await release(fixture, '1.4.2', { force: true });
     expect(again.imageWritten).toBe(false);
   });
 
@@ -184,7 +188,9 @@ describe('publishing to a directory mirror', () => {
     await release(fixture, '1.0.0');
     const racing = racingTarget(fixture, () => release(fixture, '3.0.0'));
     // The race is lost: both images land, latest.txt keeps the higher version.
-    const [published] = await release(fixture, '2.0.0', { target: racing });
+    const {
+      manifests: [published],
+    } = await release(fixture, '2.0.0', { target: racing });
     expect(published).toMatchObject({ version: '2.0.0', supersededBy: '3.0.0' });
     expect(manifestVersion(fixture)).toBe('3.0.0');
     expect(existsSync(join(fixture.mirror, 'nodemcuv2/firmware-2.0.0.bin'))).toBe(true);
@@ -196,7 +202,9 @@ describe('publishing to a directory mirror', () => {
     const fixture = setup();
     await release(fixture, '1.0.0');
     const racing = racingTarget(fixture, () => release(fixture, '2.0.0'));
-    const [published] = await release(fixture, '2.0.0', { target: racing });
+    const {
+      manifests: [published],
+    } = await release(fixture, '2.0.0', { target: racing });
     expect(published).toMatchObject({ version: '2.0.0', supersededBy: '2.0.0' });
     expect(manifestVersion(fixture)).toBe('2.0.0');
   });

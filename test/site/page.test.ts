@@ -147,7 +147,10 @@ describe('release page on a directory mirror', () => {
   it('keeps an index.html the site owner wrote, and writes the page as releases.html beside it', async () => {
     const mirror = temporaryFolder('static-ota-site-');
     writeFileSync(join(mirror, 'index.html'), '<h1>My project</h1>');
-    await publishReleases(new DirectoryTarget(mirror), [await signedRelease(newKey(), 'nodemcuv2', '1.0.0')]);
+    const published = await publishReleases(new DirectoryTarget(mirror), [
+      await signedRelease(newKey(), 'nodemcuv2', '1.0.0'),
+    ]);
+    expect(published.page).toBe('releases.html');
     expect(readFileSync(join(mirror, 'index.html'), 'utf8')).toBe('<h1>My project</h1>');
     expect(readFileSync(join(mirror, 'releases.html'), 'utf8')).toContain('data-board="nodemcuv2"');
   });
@@ -294,7 +297,9 @@ describe('release page on S3', () => {
     await publishReleases(new S3Target(config), [await signedRelease(key, 'nodemcuv2', '2.0.0')]);
     open();
     // The page is rewritten within the publish: A's release is reported as published, not as lost to a race.
-    const [landed] = await slow;
+    const {
+      manifests: [landed],
+    } = await slow;
     expect(landed).not.toHaveProperty('supersededBy');
     const get = (path: string) => fetch(`${s3.direct}/${BUCKET}/site/ota/${path}`);
     const index = (await (await get('index.json')).json()) as SiteIndex;

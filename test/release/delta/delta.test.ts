@@ -1,8 +1,8 @@
-// The delta encoder (src/release/delta/encode.ts) against both appliers: the
-// TypeScript one (src/release/delta/apply.ts) and the device decoder
+// The delta encoder (src/release/delta/encode.ts) against the device decoder
 // (firmware/src/core/delta_patch.cpp, through the static-ota-delta harness),
-// byte-exact on random pairs and on lx106 images built here; and on damaged
-// patches the two appliers must give the same error.
+// byte-exact on random pairs, and against the TypeScript applier
+// (src/release/delta/apply.ts) on damaged patches: the two appliers must give
+// the same error. The encoder alone: encoder.test.ts.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,40 +11,9 @@ import { dirname, join } from 'node:path';
 import { SIMULATOR } from '../../helpers.js';
 import { createPatch } from '../../../src/release/delta/encode.js';
 import { applyPatch, DeltaApplyError } from '../../../src/release/delta/apply.js';
-import { suffixArray } from '../../../src/release/delta/suffix-array.js';
-import { heatshrinkCompress } from '../../../src/release/delta/heatshrink.js';
-import { packSize } from '../../../src/release/delta/format.js';
+import { generator, randomPair } from './random-pairs.js';
 
 const HARNESS = join(dirname(SIMULATOR), 'static-ota-delta');
-
-// A small deterministic generator (xorshift32), so failures reproduce.
-function generator(seed: number): (limit: number) => number {
-  let state = seed >>> 0 || 1;
-  return (limit) => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state % limit;
-  };
-}
-
-// A base with code-like repetition and a target that edits, inserts, deletes and moves parts of it.
-function randomPair(random: (limit: number) => number): { base: Uint8Array; target: Uint8Array } {
-  const alphabet = 1 + random(255);
-  const base = Uint8Array.from({ length: random(4000) }, () => random(alphabet));
-  const parts: Uint8Array[] = [];
-  for (let edits = random(6); edits >= 0; edits--) {
-    const start = random(base.length + 1);
-    const length = random(base.length - start + 1);
-    parts.push(base.subarray(start, start + length));
-    if (random(2) === 0) parts.push(Uint8Array.from({ length: random(50) }, () => random(256)));
-  }
-  const target = Uint8Array.from(parts.flatMap((part) => [...part]));
-  for (let flips = random(4); flips > 0 && target.length > 0; flips--) target[random(target.length)] ^= 1 + random(255);
-  return { base, target };
-}
 
 interface Case {
   base: Uint8Array;
@@ -86,53 +55,6 @@ function coreVerdicts(cases: Case[]): string[] {
     rmSync(folder, { recursive: true, force: true });
   }
 }
-
-describe('suffix array (SA-IS)', () => {
-  it('sorts every suffix as a direct sort does', () => {
-    const random = generator(7);
-    for (let round = 0; round < 300; round++) {
-      const data = Uint8Array.from({ length: random(80) }, () => random(1 + random(4)));
-      const direct = [...Array(data.length + 1).keys()].sort((a, b) =>
-        Buffer.compare(Buffer.from(data.subarray(a)), Buffer.from(data.subarray(b))),
-      );
-      expect([...suffixArray(data)]).toEqual(direct);
-    }
-  });
-});
-
-describe('heatshrink stream', () => {
-  it('codes a run of zeros in 22 bits per KiB with a 2^11 window and 2^10 lookahead', () => {
-    const compressed = heatshrinkCompress(new Uint8Array(64 * 1024), 11, 10);
-    // One literal (9 bits), then back-references of 1024 bytes (22 bits each).
-    expect(compressed.length).toBe(Math.ceil((9 + 22 * 64) / 8));
-  });
-});
-
-describe('createPatch and applyPatch', () => {
-  it('give back the target on random pairs, with every window the decoder accepts', () => {
-    const random = generator(11);
-    for (let round = 0; round < 150; round++) {
-      const { base, target } = randomPair(random);
-      const windowBits = 4 + random(8);
-      const lookaheadBits = 3 + random(windowBits - 3);
-      const patch = createPatch(base, target, { windowBits, lookaheadBits });
-      expect(Buffer.from(applyPatch(base, patch, target.length)).equals(Buffer.from(target))).toBe(true);
-    }
-  });
-
-  it('writes the detools header: sequential, heatshrink, result size', () => {
-    const target = new Uint8Array(100);
-    const patch = createPatch(new Uint8Array(10), target);
-    expect([...patch.subarray(0, 3)]).toEqual([0x04, ...packSize(100)]);
-    expect(patch[3]).toBe(((11 - 4) << 4) | (10 - 3));
-    expect([...createPatch(new Uint8Array(10), new Uint8Array(0))]).toEqual([0x04, 0x00]);
-  });
-
-  it('refuses a result size other than the expected one', () => {
-    const patch = createPatch(new Uint8Array(10), new Uint8Array(20));
-    expect(() => applyPatch(new Uint8Array(10), patch, 21)).toThrow('result_size');
-  });
-});
 
 describe('the device decoder applies what the encoder writes', () => {
   it('byte-exact on random pairs, fed in chunks of any size', () => {
