@@ -7,42 +7,54 @@ import {
   parseUserAgent
 } from "./chunks/chunk-ZOX5ZDGT.js";
 import {
-  CLI_DEFAULTS,
-  COMPRESS_MODES,
   InputError,
-  TARGET_SETTING_KINDS,
-  changeRollout,
+  SETTINGS,
+  TARGET_KINDS,
+  TARGET_SETTINGS,
   channelFor,
   checkBoard,
   checkSigningKeys,
   compareVersions,
-  cosign,
   createTarget,
-  describeRelease,
+  flagLabel,
   generateKey,
-  layoutForPrebuilt,
   parseChannel,
   parseDuration,
-  parsePositiveInteger,
   parsePublicKey,
-  parseRequiredSignatures,
   parseRolloutPercent,
   parseSigningKeys,
   parseVersion,
+  prebuiltImage,
   publicKeyAsCArray,
   readTargetConfig,
-  runRelease
-} from "./chunks/chunk-2VIDGCAZ.js";
+  runRelease,
+  signManifest,
+  writeSite
+} from "./chunks/chunk-SZHSGWGZ.js";
+import "./chunks/chunk-XYOIAEAB.js";
 import "./chunks/chunk-YCF4FEL2.js";
 import {
   stoppable
 } from "./chunks/chunk-BMPRNOTX.js";
 import {
+  MANIFEST_FILE,
+  MAX_REQUIRED_SIGNATURES,
+  MAX_SEQ,
+  MAX_SIGNATURES,
   STABLE_CHANNEL,
-  isManifestPath
-} from "./chunks/chunk-VL7MZMTK.js";
+  formatSignatureLine,
+  isManifestPath,
+  judgeManifest,
+  manifestPath,
+  pendingManifestPath,
+  readVersionLine,
+  signedFields,
+  summarizeManifest
+} from "./chunks/chunk-DZL7G2VY.js";
 import "./chunks/chunk-IEVPXDZW.js";
-import "./chunks/chunk-NODAIPTN.js";
+import {
+  signBytes
+} from "./chunks/chunk-BV7TYO46.js";
 import {
   __commonJS,
   __require,
@@ -1220,7 +1232,7 @@ var require_command = __commonJS({
     var { Help: Help2, stripColor } = require_help();
     var { Option: Option2, DualOptions } = require_option();
     var { suggestSimilar } = require_suggestSimilar();
-    var Command2 = class _Command extends EventEmitter {
+    var Command4 = class _Command extends EventEmitter {
       /**
        * Initialize a new `Command`.
        *
@@ -2931,10 +2943,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} flag
        * @private
        */
-      unknownOption(flag2) {
+      unknownOption(flag) {
         if (this._allowUnknownOption) return;
         let suggestion = "";
-        if (flag2.startsWith("--") && this._showSuggestionAfterError) {
+        if (flag.startsWith("--") && this._showSuggestionAfterError) {
           let candidateFlags = [];
           let command = this;
           do {
@@ -2942,9 +2954,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
             candidateFlags = candidateFlags.concat(moreFlags);
             command = command.parent;
           } while (command && !command._enablePositionalOptions);
-          suggestion = suggestSimilar(flag2, candidateFlags);
+          suggestion = suggestSimilar(flag, candidateFlags);
         }
-        const message = `error: unknown option '${flag2}'${suggestion}`;
+        const message = `error: unknown option '${flag}'${suggestion}`;
         this.error(message, { code: "commander.unknownOption" });
       }
       /**
@@ -3448,7 +3460,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
         return true;
       return void 0;
     }
-    exports.Command = Command2;
+    exports.Command = Command4;
     exports.useColor = useColor;
   }
 });
@@ -3457,15 +3469,15 @@ Expecting one of '${allowedValues.join("', '")}'`);
 var require_commander = __commonJS({
   "node_modules/commander/index.js"(exports) {
     var { Argument: Argument2 } = require_argument();
-    var { Command: Command2 } = require_command();
+    var { Command: Command4 } = require_command();
     var { CommanderError: CommanderError2, InvalidArgumentError: InvalidArgumentError2 } = require_error();
     var { Help: Help2 } = require_help();
     var { Option: Option2 } = require_option();
-    exports.program = new Command2();
-    exports.createCommand = (name) => new Command2(name);
+    exports.program = new Command4();
+    exports.createCommand = (name) => new Command4(name);
     exports.createOption = (flags, description) => new Option2(flags, description);
     exports.createArgument = (name, description) => new Argument2(name, description);
-    exports.Command = Command2;
+    exports.Command = Command4;
     exports.Option = Option2;
     exports.Argument = Argument2;
     exports.Help = Help2;
@@ -3492,10 +3504,6 @@ var {
   Help
 } = import_index.default;
 
-// src/cli/program.ts
-import { readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join2 } from "node:path";
-
 // package.json
 var package_default = {
   name: "static-ota",
@@ -3519,6 +3527,8 @@ var package_default = {
     pretest: "node scripts/system-deps.mjs",
     test: "node scripts/test.mjs",
     "test:ts": 'NODE_OPTIONS="--experimental-vm-modules --disable-warning=ExperimentalWarning" node_modules/.bin/node node_modules/jest/bin/jest.js',
+    "test:unit": 'NODE_OPTIONS="--experimental-vm-modules --disable-warning=ExperimentalWarning" node_modules/.bin/node node_modules/jest/bin/jest.js --selectProjects unit --config jest.config.js',
+    "test:e2e": 'NODE_OPTIONS="--experimental-vm-modules --disable-warning=ExperimentalWarning" node_modules/.bin/node node_modules/jest/bin/jest.js --selectProjects e2e --config jest.config.js',
     "test:firmware": "node scripts/firmware-test.mjs",
     demo: "node_modules/.bin/node scripts/demo.mjs",
     bench: "node scripts/bench.mjs",
@@ -3569,6 +3579,20 @@ var package_default = {
     "@material/web": "2.4.1"
   }
 };
+
+// src/common/terminal-text.ts
+var ESCAPE_SEQUENCE = (
+  // eslint-disable-next-line no-control-regex -- matching control characters is what this module is for.
+  /(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[\x20-\x2f]*[\x30-\x7e]?/g
+);
+var CONTROL_CHARACTER = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+var REPLACEMENT = "?";
+var DEFAULT_MAX_LENGTH = 200;
+function terminalText(text, maxLength = DEFAULT_MAX_LENGTH) {
+  const head = text.length > maxLength * 4 + 64 ? text.slice(0, maxLength * 4 + 64) : text;
+  const clean = Array.from(head.replace(ESCAPE_SEQUENCE, REPLACEMENT).replace(CONTROL_CHARACTER, REPLACEMENT));
+  return clean.length > maxLength || head.length < text.length ? `${clean.slice(0, maxLength - 1).join("")}\u2026` : clean.join("");
+}
 
 // src/maintain/fleet/fleet.ts
 import { writeFile } from "node:fs/promises";
@@ -3713,6 +3737,7 @@ var urlDecode = (text) => {
 };
 function parseCloudFrontLine(line2, columns) {
   const values = line2.split("	");
+  if (values.length <= Math.max(columns.client, columns.method, columns.path, columns.userAgent)) return void 0;
   const date = values[columns.date] ?? "";
   const clock = values[columns.time] ?? "";
   const status = values[columns.status] ?? "";
@@ -3739,38 +3764,47 @@ async function isGzipFile(file) {
     await handle.close();
   }
 }
+var lineText = (bytes, from, to) => bytes.toString("latin1", from, to);
 async function splitLines(chunks, sink) {
-  let carry = "";
+  let carry = [];
+  let carried = 0;
   let skipping = false;
-  const end = (text) => {
-    if (skipping || text.length > MAX_LOG_LINE_BYTES) sink.overlong();
-    else sink.line(text.endsWith("\r") ? text.slice(0, -1) : text);
-    skipping = false;
+  const emit = (bytes, from, newline) => {
+    if (newline - from > MAX_LOG_LINE_BYTES) sink.overlong();
+    else sink.line(bytes, from, newline > from && bytes[newline - 1] === 13 ? newline - 1 : newline);
   };
   for await (const chunk of chunks) {
-    let start = 0;
+    let from = 0;
     let newline = chunk.indexOf(10);
-    if (newline >= 0) {
-      end(carry + chunk.toString("latin1", 0, newline));
-      carry = "";
-      start = newline + 1;
-      const text = chunk.toString("latin1", start);
-      let from = 0;
-      for (newline = text.indexOf("\n"); newline >= 0; newline = text.indexOf("\n", from)) {
-        if (newline - from > MAX_LOG_LINE_BYTES) sink.overlong();
-        else sink.line(text.charCodeAt(newline - 1) === 13 ? text.slice(from, newline - 1) : text.slice(from, newline));
-        from = newline + 1;
+    if (newline >= 0 && (skipping || carried > 0)) {
+      if (skipping || carried + newline > MAX_LOG_LINE_BYTES) sink.overlong();
+      else {
+        const whole = Buffer.concat([...carry, chunk.subarray(0, newline)]);
+        emit(whole, 0, whole.length);
       }
-      start += from;
+      [carry, carried, skipping] = [[], 0, false];
+      from = newline + 1;
+      newline = chunk.indexOf(10, from);
+    }
+    for (; newline >= 0; newline = chunk.indexOf(10, from)) {
+      emit(chunk, from, newline);
+      from = newline + 1;
     }
     if (sink.stop?.()) return;
-    if (skipping) continue;
-    if (carry.length + chunk.length - start > MAX_LOG_LINE_BYTES) {
-      carry = "";
-      skipping = true;
-    } else carry += chunk.toString("latin1", start);
+    if (skipping || from === chunk.length) continue;
+    if (carried + chunk.length - from > MAX_LOG_LINE_BYTES) [carry, carried, skipping] = [[], 0, true];
+    else {
+      carry.push(Buffer.from(chunk.subarray(from)));
+      carried += chunk.length - from;
+    }
   }
-  if (carry.length > 0 || skipping) end(carry);
+  if (carried > 0 || skipping) {
+    if (skipping) sink.overlong();
+    else {
+      const whole = Buffer.concat(carry);
+      emit(whole, 0, whole.length);
+    }
+  }
 }
 async function readLogFile(file, sink) {
   let gzip = false;
@@ -3790,13 +3824,114 @@ async function readLogFile(file, sink) {
   }
 }
 
-// src/maintain/fleet/tally.ts
-var HOUR_MS = 36e5;
-var DAY_MS = 24 * HOUR_MS;
-var HOURLY_SPAN_LIMIT_MS = 3 * DAY_MS;
-var MAX_SERIES_BUCKETS = 800;
-var ITEM_LIMIT = 2 ** 24;
-var packed = (bucket, item) => bucket * ITEM_LIMIT + item;
+// src/maintain/fleet/combined-bytes.ts
+var PathKind = { Other: 0, Manifest: 1, Image: 2 };
+var SPACE = 32;
+var QUOTE = 34;
+var TAB = 9;
+var BACKSLASH = 92;
+var HASH = 35;
+var PERCENT = 37;
+var QUESTION = 63;
+var MANIFEST_SUFFIX = Buffer.from(`/${MANIFEST_FILE}`, "latin1");
+var IMAGE_SUFFIX = Buffer.from(".bin", "latin1");
+var HTTP = Buffer.from(" HTTP/", "latin1");
+var isDigit = (byte) => byte >= 48 && byte <= 57;
+function indexOfByte(bytes, byte, from, to) {
+  for (let at = from; at < to; at++) if (bytes[at] === byte) return at;
+  return -1;
+}
+function indexOfPair(bytes, first, second, from, to) {
+  for (let at = from; at + 1 < to; at++) if (bytes[at] === first && bytes[at + 1] === second) return at;
+  return -1;
+}
+function endsWith(bytes, from, to, suffix) {
+  if (to - from < suffix.length) return false;
+  for (let at = 0; at < suffix.length; at++) if (bytes[to - suffix.length + at] !== suffix[at]) return false;
+  return true;
+}
+var cachedDay = new Uint8Array(26);
+var cachedDayStart2 = NaN;
+function timeAt(bytes, from) {
+  const clockDigits = isDigit(bytes[from + 12]) && isDigit(bytes[from + 13]) && isDigit(bytes[from + 15]) && isDigit(bytes[from + 16]);
+  const zoneDigits = isDigit(bytes[from + 22]) && isDigit(bytes[from + 23]) && isDigit(bytes[from + 24]) && isDigit(bytes[from + 25]);
+  if (!clockDigits || !zoneDigits || !isDigit(bytes[from + 18]) || !isDigit(bytes[from + 19])) return NaN;
+  const seconds = ((bytes[from + 12] - 48) * 10 + bytes[from + 13] - 48) * 3600 + ((bytes[from + 15] - 48) * 10 + bytes[from + 16] - 48) * 60 + (bytes[from + 18] - 48) * 10 + bytes[from + 19] - 48;
+  let same = !Number.isNaN(cachedDayStart2);
+  for (let at = 0; same && at < 26; at = at === 10 ? 20 : at + 1) same = bytes[from + at] === cachedDay[at];
+  if (same) return cachedDayStart2 + seconds * 1e3;
+  const time = parseLogTime(Buffer.from(bytes.buffer, bytes.byteOffset + from, 26).toString("latin1"));
+  if (Number.isNaN(time)) return NaN;
+  cachedDay.set(bytes.subarray(from, from + 26));
+  cachedDayStart2 = time - seconds * 1e3;
+  return time;
+}
+function requestPath(bytes, from, to) {
+  const methodEnd = indexOfByte(bytes, SPACE, from, to);
+  if (methodEnd <= from) return -1;
+  for (let at = from; at < methodEnd; at++) if (bytes[at] < 65 || bytes[at] > 90) return -1;
+  let pathEnd = indexOfByte(bytes, SPACE, methodEnd + 1, to);
+  if (pathEnd < 0) pathEnd = to;
+  else {
+    for (let at = 0; at < HTTP.length; at++) if (bytes[pathEnd + at] !== HTTP[at]) return -1;
+    if (pathEnd + HTTP.length >= to) return -1;
+    for (let at = pathEnd + HTTP.length; at < to; at++) if (!isDigit(bytes[at]) && bytes[at] !== 46) return -1;
+  }
+  const query = indexOfByte(bytes, QUESTION, methodEnd + 1, pathEnd);
+  const path = query < 0 ? pathEnd : query;
+  if (path === methodEnd + 1 || indexOfByte(bytes, PERCENT, methodEnd + 1, path) >= 0) return -1;
+  if (endsWith(bytes, methodEnd + 1, path, MANIFEST_SUFFIX)) return PathKind.Manifest;
+  return endsWith(bytes, methodEnd + 1, path, IMAGE_SUFFIX) ? PathKind.Image : PathKind.Other;
+}
+var EscapeFinder = class {
+  bytes;
+  checkedFrom = 0;
+  nextBackslash = 0;
+  nextTab = 0;
+  /** Whether `bytes[from..to)` holds a backslash or a tab. */
+  within(bytes, from, to) {
+    if (bytes !== this.bytes || from < this.checkedFrom) {
+      this.bytes = bytes;
+      this.nextBackslash = this.nextTab = -1;
+    }
+    this.checkedFrom = from;
+    if (this.nextBackslash < from) this.nextBackslash = found(bytes.indexOf(BACKSLASH, from));
+    if (this.nextTab < from) this.nextTab = found(bytes.indexOf(TAB, from));
+    return this.nextBackslash < to || this.nextTab < to;
+  }
+};
+var found = (index) => index < 0 ? Infinity : index;
+function readCombined(bytes, from, to, fields, escapes) {
+  if (to <= from || bytes[from] <= SPACE || bytes[from] === HASH || escapes.within(bytes, from, to)) return false;
+  const clientEnd = indexOfByte(bytes, SPACE, from, to);
+  const timeStart = indexOfPair(bytes, SPACE, 91, clientEnd, to) + 2;
+  if (clientEnd <= from || timeStart < 2) return false;
+  const timeEnd = timeStart + 26;
+  if (timeEnd + 2 >= to || bytes[timeEnd] !== 93 || bytes[timeEnd + 2] !== QUOTE) return false;
+  const requestEnd = indexOfPair(bytes, QUOTE, SPACE, timeEnd + 3, to);
+  const status = requestEnd + 2;
+  if (requestEnd < 0 || status + 3 > to || status + 3 < to && bytes[status + 3] !== SPACE) return false;
+  if (!isDigit(bytes[status]) || !isDigit(bytes[status + 1]) || !isDigit(bytes[status + 2])) return false;
+  const time = timeAt(bytes, timeStart);
+  const refererStart = indexOfPair(bytes, SPACE, QUOTE, requestEnd + 6, to) + 2;
+  if (Number.isNaN(time) || refererStart < 2) return false;
+  let refererEnd = refererStart;
+  for (; refererEnd + 2 < to; refererEnd++)
+    if (bytes[refererEnd] === QUOTE && bytes[refererEnd + 1] === SPACE && bytes[refererEnd + 2] === QUOTE) break;
+  const agentEnd = refererEnd + 2 < to ? indexOfByte(bytes, QUOTE, refererEnd + 3, to) : -1;
+  const path = requestPath(bytes, timeEnd + 3, requestEnd);
+  if (agentEnd < 0 || path < 0) return false;
+  fields.clientFrom = from;
+  fields.clientTo = clientEnd;
+  fields.agentFrom = refererEnd + 3;
+  fields.agentTo = agentEnd;
+  fields.time = time;
+  fields.status = (bytes[status] - 48) * 100 + (bytes[status + 1] - 48) * 10 + bytes[status + 2] - 48;
+  fields.path = path;
+  return true;
+}
+
+// src/maintain/fleet/byte-keys.ts
 function grown(array, index, fill) {
   if (index < array.length) return array;
   const next = new array.constructor(Math.max(index + 1, array.length * 2, 1024));
@@ -3804,6 +3939,123 @@ function grown(array, index, fill) {
   next.fill(fill, array.length);
   return next;
 }
+function hashOf(bytes, from, to, space) {
+  let hash = space;
+  let at = from;
+  for (; at + 4 <= to; at += 4) {
+    let word = bytes[at] | bytes[at + 1] << 8 | bytes[at + 2] << 16 | bytes[at + 3] << 24;
+    word = Math.imul(word, 3432918353);
+    word = Math.imul(word << 15 | word >>> 17, 461845907);
+    hash ^= word;
+    hash = hash << 13 | hash >>> 19;
+    hash = Math.imul(hash, 5) + 3864292196 | 0;
+  }
+  let tail = 0;
+  for (let shift = 0; at < to; at++, shift += 8) tail |= bytes[at] << shift;
+  tail = Math.imul(tail, 3432918353);
+  hash ^= Math.imul(tail << 15 | tail >>> 17, 461845907) ^ to - from;
+  hash = Math.imul(hash ^ hash >>> 16, 2246822507);
+  hash = Math.imul(hash ^ hash >>> 13, 3266489909);
+  return hash ^ hash >>> 16;
+}
+var RECORD = 6;
+var INLINE_BYTES = 16;
+function wordAt(bytes, at, to) {
+  if (at + 4 <= to) return bytes[at] | bytes[at + 1] << 8 | bytes[at + 2] << 16 | bytes[at + 3] << 24;
+  let word = 0;
+  for (let shift = 0; at < to; at++, shift += 8) word |= bytes[at] << shift;
+  return word;
+}
+var ByteKeys = class {
+  size = 0;
+  /** Per slot, its key's hash and entry number + 1 (0: empty); a power of two slots, at most half of them used. */
+  slots = new Int32Array(2 * 1024);
+  records = new Int32Array(0);
+  arena = new Uint8Array(0);
+  arenaUsed = 0;
+  /** The number of `bytes[from..to)` in `space`, numbered next (`size` grows) when new. */
+  intern(bytes, from, to, space) {
+    const hash = hashOf(bytes, from, to, space);
+    const found2 = this.probe(hash, bytes, from, to, space);
+    return found2 >= 0 ? found2 : this.insert(~found2, hash, bytes, from, to - from, space);
+  }
+  /** The number of `bytes[from..to)` in `space`, or -1 when it is not there. */
+  find(bytes, from, to, space) {
+    return Math.max(this.probe(hashOf(bytes, from, to, space), bytes, from, to, space), -1);
+  }
+  /** The key's entry number, or ~slot: the empty slot where it would go. */
+  probe(hash, bytes, from, to, space) {
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
+    const length = to - from;
+    for (let slot = hash & mask; ; slot = slot + 1 & mask) {
+      const entry = slots[2 * slot + 1] - 1;
+      if (entry < 0) return ~slot;
+      if (slots[2 * slot] !== hash) continue;
+      const record = entry * RECORD;
+      if (this.records[record + 1] !== length || this.records[record] !== space) continue;
+      if (this.sameBytes(record, bytes, from, to)) return entry;
+    }
+  }
+  sameBytes(record, bytes, from, to) {
+    const records = this.records;
+    if (to - from <= INLINE_BYTES) {
+      for (let at2 = from, word = record + 2; at2 < to; at2 += 4, word++)
+        if (wordAt(bytes, at2, to) !== records[word]) return false;
+      return true;
+    }
+    const start = records[record + 2] >>> 0;
+    let at = 0;
+    while (at < to - from && this.arena[start + at] === bytes[from + at]) at++;
+    return at === to - from;
+  }
+  /** Forgets every key (a bounded cache starting over). */
+  clear() {
+    this.slots.fill(0);
+    this.size = 0;
+    this.arenaUsed = 0;
+  }
+  insert(slot, hash, bytes, from, length, space) {
+    const entry = this.size++;
+    const record = entry * RECORD;
+    if (record + RECORD > this.records.length) this.records = grown(this.records, record + RECORD - 1, 0);
+    this.records[record] = space;
+    this.records[record + 1] = length;
+    if (length <= INLINE_BYTES) {
+      for (let word = 0; word < 4; word++)
+        this.records[record + 2 + word] = wordAt(bytes, from + 4 * word, from + length);
+    } else {
+      if (this.arenaUsed + length > this.arena.length) this.arena = grown(this.arena, this.arenaUsed + length, 0);
+      for (let at = 0; at < length; at++) this.arena[this.arenaUsed + at] = bytes[from + at];
+      this.records[record + 2] = this.arenaUsed;
+      this.arenaUsed += length;
+    }
+    this.slots[2 * slot] = hash;
+    this.slots[2 * slot + 1] = entry + 1;
+    if (this.size * 4 > this.slots.length) this.rehash();
+    return entry;
+  }
+  rehash() {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = (slots.length >> 1) - 1;
+    for (let old = 0; old < this.slots.length; old += 2) {
+      if (this.slots[old + 1] === 0) continue;
+      let slot = this.slots[old] & mask;
+      while (slots[2 * slot + 1] !== 0) slot = slot + 1 & mask;
+      slots[2 * slot] = this.slots[old];
+      slots[2 * slot + 1] = this.slots[old + 1];
+    }
+    this.slots = slots;
+  }
+};
+
+// src/maintain/fleet/tally.ts
+var HOUR_MS = 36e5;
+var DAY_MS = 24 * HOUR_MS;
+var HOURLY_SPAN_LIMIT_MS = 3 * DAY_MS;
+var MAX_SERIES_BUCKETS = 800;
+var ITEM_LIMIT = 2 ** 24;
+var packed = (bucket, item) => bucket * ITEM_LIMIT + item;
 var BucketCounts = class {
   counts = [];
   increment(item, bucket) {
@@ -3815,6 +4067,9 @@ var BucketCounts = class {
   }
 };
 var RECENT_STRIDE = 8;
+var STATE_STRIDE = RECENT_STRIDE + 2;
+var LAST_TIME = RECENT_STRIDE;
+var LAST_TALLY = RECENT_STRIDE + 1;
 var Ring = { VersionHour: 0, VersionDay: 2, GroupHour: 4, GroupDay: 6 };
 var CLIENT = 1;
 var POLLING = 2;
@@ -3831,35 +4086,52 @@ var ClientFlags = class {
       this.sparse = void 0;
       return;
     }
-    this.dense = grown(this.dense, client, 0);
+    if (client >= this.dense.length) this.dense = grown(this.dense, client, 0);
     this.dense[client] |= flags;
   }
-  count(flag2) {
+  count(flag) {
     let total = 0;
-    for (const value of this.sparse?.values() ?? this.dense) if (value & flag2) total++;
+    if (this.sparse) for (const value of this.sparse.values()) total += value & flag ? 1 : 0;
+    else for (let client = 0; client < this.dense.length; client++) total += this.dense[client] & flag ? 1 : 0;
     return total;
   }
 };
 var AGENT_CACHE_LIMIT = 5e4;
 var DEVICE_ID = /^[A-Za-z0-9._-]{1,32}$/;
 var ownCopy = (text) => text.length < 13 ? text : Buffer.from(text, "latin1").toString("latin1");
+var ID_SPACE = 0;
+var addressSpace = (group) => group + 1;
+var AgentSpace = { Head: 0, Whole: 1 };
+var CACHED_AGENT_BYTES = 512;
+var UNKNOWN = -2;
+var isDeviceIdByte = (byte) => byte >= 48 && byte <= 57 || byte >= 65 && byte <= 90 || byte >= 97 && byte <= 122 || byte === 46 || byte === 95 || byte === 45;
+function deviceIdStart(bytes, from, to) {
+  if (to - from < 4 || bytes[to - 1] !== 41) return -1;
+  let start = to - 1;
+  while (start > from && to - 1 - start < 33 && isDeviceIdByte(bytes[start - 1])) start--;
+  const length = to - 1 - start;
+  if (length < 1 || length > 32 || start - from < 2) return -1;
+  return bytes[start - 2] === 59 && bytes[start - 1] === 32 ? start : -1;
+}
 var FleetTally = class {
   deviceRequests = 0;
   from = Infinity;
   to = -Infinity;
-  clientCount = 0;
+  /** Device ids, and per board and channel the addresses of clients without one: each a client number. */
+  clients = new ByteKeys();
   /** User-Agent (without its device id) → its version's tally number, or -1 for another client's. */
   agents = /* @__PURE__ */ new Map();
   /** The same for User-Agents with a device id, by their text before `; <id>)`. */
   idAgents = /* @__PURE__ */ new Map();
-  idClients = /* @__PURE__ */ new Map();
+  /** The tallies of the User-Agents of combined lines, by their bytes (AgentSpace: with or without the id). */
+  agentKeys = new ByteKeys();
+  agentKeyTallies = new Int32Array(0);
   tallies = [];
   tallyIds = /* @__PURE__ */ new Map();
   groups = [];
   groupIds = /* @__PURE__ */ new Map();
-  lastTime = new Float64Array(0);
-  lastTally = new Int32Array(0);
-  recent = new Float64Array(0);
+  /** Per client, STATE_STRIDE numbers side by side: a client's request touches one place in memory. */
+  state = new Float64Array(0);
   hourly = new BucketCounts();
   daily = new BucketCounts();
   groupHourly = new BucketCounts();
@@ -3877,7 +4149,7 @@ ${agent.channel}`;
     let group = this.groupIds.get(groupKey);
     if (group === void 0) {
       const names = { board: ownCopy(agent.board), channel: ownCopy(agent.channel) };
-      group = this.groups.push({ ...names, addresses: /* @__PURE__ */ new Map(), counters: /* @__PURE__ */ new Map() }) - 1;
+      group = this.groups.push({ ...names, counters: /* @__PURE__ */ new Map(), lastHour: NaN, lastCounters: [] }) - 1;
       this.groupIds.set(ownCopy(groupKey), group);
     }
     const { board, channel } = this.groups[group];
@@ -3890,12 +4162,20 @@ ${agent.channel}`;
     this.tallyIds.set(ownCopy(key), this.tallies.length - 1);
     return this.tallies.length - 1;
   }
+  /** The tally of a whole User-Agent, or -1 when it is not a device's without an id. */
+  wholeAgentTally(userAgent) {
+    const agent = parseUserAgent(userAgent);
+    return agent && !agent.deviceId ? this.tallyOf(agent) : -1;
+  }
+  /** The same for the text of a User-Agent before `; <id>)`. */
+  headAgentTally(head) {
+    return this.wholeAgentTally(`${head})`);
+  }
   /** The tally of a User-Agent with no device id, or -1 when it is not a device's. */
   agentTally(userAgent) {
     const known = this.agents.get(userAgent);
     if (known !== void 0) return known;
-    const agent = parseUserAgent(userAgent);
-    const tally = agent && !agent.deviceId ? this.tallyOf(agent) : -1;
+    const tally = this.wholeAgentTally(userAgent);
     if (this.agents.size >= AGENT_CACHE_LIMIT) this.agents.clear();
     this.agents.set(ownCopy(userAgent), tally);
     return tally;
@@ -3906,20 +4186,41 @@ ${agent.channel}`;
     const head = userAgent.slice(0, idStart - 2);
     const known = this.idAgents.get(head);
     if (known !== void 0) return known;
-    const agent = parseUserAgent(`${head})`);
-    const tally = agent && !agent.deviceId ? this.tallyOf(agent) : -1;
+    const tally = this.headAgentTally(head);
     if (this.idAgents.size >= AGENT_CACHE_LIMIT) this.idAgents.clear();
     this.idAgents.set(ownCopy(head), tally);
     return tally;
   }
-  newClient() {
-    const id = this.clientCount++;
-    if (id >= this.lastTime.length) {
-      this.lastTime = grown(this.lastTime, id, -Infinity);
-      this.lastTally = grown(this.lastTally, id, -1);
-      this.recent = grown(this.recent, this.lastTime.length * RECENT_STRIDE - 1, -1);
-    }
-    return id;
+  /** The tally of the User-Agent `bytes[from..to)` when it is in the cache (one without a device id), else UNKNOWN. */
+  knownWholeAgent(bytes, from, to) {
+    const entry = this.agentKeys.find(bytes, from, to, AgentSpace.Whole);
+    return entry < 0 ? UNKNOWN : this.agentKeyTallies[entry];
+  }
+  /** The tally of `bytes[from..to)` in `space` (a whole User-Agent, or its text before an id), cached. */
+  cachedAgentTally(bytes, from, to, space) {
+    const tallyOfText = space === AgentSpace.Head ? this.headAgentTally : this.wholeAgentTally;
+    if (to - from > CACHED_AGENT_BYTES) return tallyOfText.call(this, lineText(bytes, from, to));
+    const keys = this.agentKeys;
+    if (keys.size >= AGENT_CACHE_LIMIT) keys.clear();
+    const known = keys.size;
+    const entry = keys.intern(bytes, from, to, space);
+    if (keys.size === known) return this.agentKeyTallies[entry];
+    if (entry >= this.agentKeyTallies.length) this.agentKeyTallies = grown(this.agentKeyTallies, entry, UNKNOWN);
+    return this.agentKeyTallies[entry] = tallyOfText.call(this, lineText(bytes, from, to));
+  }
+  /** The client numbered for `bytes[from..to)` in `space`, a new one the first time. */
+  clientOf(bytes, from, to, space) {
+    const known = this.clients.size;
+    const client = this.clients.intern(bytes, from, to, space);
+    if (this.clients.size === known) return client;
+    if ((client + 1) * STATE_STRIDE > this.state.length)
+      this.state = grown(this.state, (client + 1) * STATE_STRIDE - 1, -1);
+    this.state[client * STATE_STRIDE + LAST_TIME] = -Infinity;
+    return client;
+  }
+  clientOfText(text, space) {
+    const bytes = Buffer.from(text, "latin1");
+    return this.clientOf(bytes, 0, bytes.length, space);
   }
   /**
    * One request if it is a device's (`address` as logged, `time` in ms); false for another client's.
@@ -3932,17 +4233,42 @@ ${agent.channel}`;
     const withId = idStart < 0 ? -1 : this.tallyWithId(userAgent, idStart);
     if (withId >= 0) {
       tallyIndex = withId;
-      const deviceId = userAgent.slice(idStart, -1);
-      client = this.idClients.get(deviceId);
-      if (client === void 0) this.idClients.set(ownCopy(deviceId), client = this.newClient());
+      client = this.clientOfText(userAgent.slice(idStart, -1), ID_SPACE);
     } else {
       tallyIndex ??= this.agentTally(userAgent);
       if (tallyIndex < 0) return false;
-      const { addresses } = this.groups[this.tallies[tallyIndex].group];
-      client = addresses.get(address);
-      if (client === void 0) addresses.set(ownCopy(address), client = this.newClient());
+      client = this.clientOfText(address, addressSpace(this.tallies[tallyIndex].group));
     }
-    this.count(tallyIndex, client, time, path, status);
+    const kind = isManifestPath(path) ? PathKind.Manifest : path.endsWith(".bin") ? PathKind.Image : PathKind.Other;
+    this.count(tallyIndex, client, time, kind, status);
+    return true;
+  }
+  /**
+   * add() for a line readCombined read from `bytes`, without a string for a known User-Agent or client. A User-Agent
+   * without a device id is found whole in the cache; one with an id (never cached whole: one entry per device) by
+   * its text before the id.
+   */
+  addCombined(bytes, fields) {
+    const { agentFrom, agentTo } = fields;
+    let tallyIndex = this.knownWholeAgent(bytes, agentFrom, agentTo);
+    if (tallyIndex === UNKNOWN) {
+      const idStart = deviceIdStart(bytes, agentFrom, agentTo);
+      tallyIndex = idStart < 0 ? -1 : this.cachedAgentTally(bytes, agentFrom, idStart - 2, AgentSpace.Head);
+      if (tallyIndex >= 0) {
+        const client2 = this.clientOf(bytes, idStart, agentTo - 1, ID_SPACE);
+        this.count(tallyIndex, client2, fields.time, fields.path, fields.status);
+        return true;
+      }
+      tallyIndex = this.cachedAgentTally(bytes, agentFrom, agentTo, AgentSpace.Whole);
+    }
+    if (tallyIndex < 0) return false;
+    const client = this.clientOf(
+      bytes,
+      fields.clientFrom,
+      fields.clientTo,
+      addressSpace(this.tallies[tallyIndex].group)
+    );
+    this.count(tallyIndex, client, fields.time, fields.path, fields.status);
     return true;
   }
   count(tallyIndex, client, time, path, status) {
@@ -3951,9 +4277,10 @@ ${agent.channel}`;
     if (time > this.to) this.to = time;
     const tally = this.tallies[tallyIndex];
     let flags = CLIENT;
-    const image = path.endsWith(".bin");
-    const counters = this.countersOf(Math.floor(time / HOUR_MS), tally.group);
-    if (isManifestPath(path)) {
+    const image = path === PathKind.Image;
+    const hour = Math.floor(time / HOUR_MS);
+    const counters = this.countersOf(hour, tally.group);
+    if (path === PathKind.Manifest) {
       tally.status.polls++;
       counters[0]++;
       flags |= POLLING;
@@ -3967,12 +4294,12 @@ ${agent.channel}`;
       counters[2]++;
       if (image) counters[3]++;
     }
-    tally.flags.set(client, flags, this.clientCount);
-    if (this.lastTime[client] <= time) {
-      this.lastTime[client] = time;
-      this.lastTally[client] = tallyIndex;
+    tally.flags.set(client, flags, this.clients.size);
+    const record = client * STATE_STRIDE;
+    if (this.state[record + LAST_TIME] <= time) {
+      this.state[record + LAST_TIME] = time;
+      this.state[record + LAST_TALLY] = tallyIndex;
     }
-    const hour = Math.floor(time / HOUR_MS);
     const day = Math.floor(time / DAY_MS);
     if (this.isNew(client, Ring.VersionHour, hour, tallyIndex)) this.hourly.increment(tallyIndex, hour);
     if (this.isNew(client, Ring.VersionDay, day, tallyIndex)) this.daily.increment(tallyIndex, day);
@@ -3982,23 +4309,27 @@ ${agent.channel}`;
   /** Whether (bucket, item) is not among the client's last two in this ring; remembers it. */
   isNew(client, ring, bucket, item) {
     const key = packed(bucket, item);
-    const slot = client * RECENT_STRIDE + ring;
-    const recent = this.recent;
+    const slot = client * STATE_STRIDE + ring;
+    const recent = this.state;
     if (recent[slot] === key || recent[slot + 1] === key) return false;
     recent[slot + 1] = recent[slot];
     recent[slot] = key;
     return true;
   }
-  countersOf(hour, group) {
-    const { counters } = this.groups[group];
-    let hourCounters = counters.get(hour);
-    if (!hourCounters) counters.set(hour, hourCounters = [0, 0, 0, 0]);
+  countersOf(hour, groupIndex) {
+    const group = this.groups[groupIndex];
+    if (group.lastHour === hour) return group.lastCounters;
+    let hourCounters = group.counters.get(hour);
+    if (!hourCounters) group.counters.set(hour, hourCounters = [0, 0, 0, 0]);
+    group.lastHour = hour;
+    group.lastCounters = hourCounters;
     return hourCounters;
   }
   /** The table: one row per board, channel and version, unsorted. */
   versions() {
     const current = new Float64Array(this.tallies.length);
-    for (const tally of this.lastTally.subarray(0, this.clientCount)) current[tally]++;
+    for (let client = 0; client < this.clients.size; client++)
+      current[this.state[client * STATE_STRIDE + LAST_TALLY]]++;
     return this.tallies.map(({ status, flags }, index) => ({
       ...status,
       clients: flags.count(CLIENT),
@@ -4248,20 +4579,6 @@ async function mirrorRollouts(mirror) {
   });
 }
 
-// src/common/terminal-text.ts
-var ESCAPE_SEQUENCE = (
-  // eslint-disable-next-line no-control-regex -- matching control characters is what this module is for.
-  /(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[\x20-\x2f]*[\x30-\x7e]?/g
-);
-var CONTROL_CHARACTER = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-var REPLACEMENT = "?";
-var DEFAULT_MAX_LENGTH = 200;
-function terminalText(text, maxLength = DEFAULT_MAX_LENGTH) {
-  const head = text.length > maxLength * 4 + 64 ? text.slice(0, maxLength * 4 + 64) : text;
-  const clean = Array.from(head.replace(ESCAPE_SEQUENCE, REPLACEMENT).replace(CONTROL_CHARACTER, REPLACEMENT));
-  return clean.length > maxLength || head.length < text.length ? `${clean.slice(0, maxLength - 1).join("")}\u2026` : clean.join("");
-}
-
 // src/maintain/fleet/sql.ts
 var SQL_ENGINES = ["athena", "clickhouse", "duckdb"];
 function parseEngine(text) {
@@ -4446,8 +4763,9 @@ async function firstRequestTime(file) {
   let time = Infinity;
   let lines = 0;
   const sink = {
-    line: (text) => {
+    line: (bytes, from, to) => {
       lines++;
+      const text = lineText(bytes, from, to);
       const columns = text.includes("	") ? DEFAULT_CLOUDFRONT_COLUMNS : void 0;
       const request = columns ? parseCloudFrontLine(text, columns) : parseLogLine(text);
       if (request && time === Infinity) time = request.time;
@@ -4465,10 +4783,17 @@ async function fleetReport(files, options = {}) {
   let overlongLines = 0;
   const starts = await Promise.all(files.map(firstRequestTime));
   const ordered = files.map((file, index) => ({ file, start: starts[index] })).sort((a, b) => a.start - b.start);
+  const escapes = new EscapeFinder();
+  const fields = { clientFrom: 0, clientTo: 0, agentFrom: 0, agentTo: 0, time: 0, status: 0, path: 0 };
   for (const { file } of ordered) {
     let columns;
     await readLogFile(file, {
-      line(line2) {
+      line(bytes, from, to) {
+        if (readCombined(bytes, from, to, fields, escapes)) {
+          if (!(fields.time >= since && tally.addCombined(bytes, fields))) otherLines++;
+          return;
+        }
+        const line2 = lineText(bytes, from, to);
         if (line2.length === 0 || line2.charCodeAt(0) <= 32 && !line2.trim()) return;
         if (line2.charCodeAt(0) === 35) {
           if (line2.startsWith("#Fields:")) columns = cloudFrontColumns(line2);
@@ -4566,14 +4891,20 @@ async function runFleet(options, out) {
 ` : formatFleetReport(report));
 }
 
-// src/cli/program.ts
-var KEY_ENVIRONMENT_VARIABLE = "STATIC_OTA_KEY";
-var PUBLIC_KEY_FORMS = "64 hex characters (as keygen prints it) or the PEM text";
-var EXIT = { ok: 0, failure: 1, usage: 2 };
-var EXIT_CODES_HELP = "\nExit codes: 0 success, 1 failure (nothing or only part was done: see the message), 2 usage error (a missing, bad or conflicting option; nothing was done).\n";
+// src/cli/options.ts
+import { readFile as readFile2 } from "node:fs/promises";
+
+// action.yml
+var action_default = { "project-dir": ".", "build": "true", "allow-lockout": "false", "required-signatures": "1", "force": "false", "follow-stable": "true", "max-image-size": "16777216", "platformio-version": "6.2.0", "compress": "auto", "target": "directory", "directory": "public", "pages-branch": "gh-pages", "pages-folder": "", "pages-history": "keep", "token": "${{ github.token }}", "delta-from": "2", "s3-prefix": "", "s3-region": "us-east-1", "s3-force-path-style": "false", "release-assets": "false", "attest": "false" };
+
+// src/settings/defaults.ts
+var defaultOf = (input) => action_default[input];
+
+// src/cli/options.ts
+var SIGNING_KEY_VARIABLE = "STATIC_OTA_SIGNING_KEY";
+var OLD_SIGNING_KEY_VARIABLE = "STATIC_OTA_KEY";
 var UsageError = class extends Error {
 };
-var flag = (name) => `--${name}`;
 function usage(error) {
   throw new UsageError(error.message, { cause: error });
 }
@@ -4584,43 +4915,41 @@ function parsed(parse) {
     return usage(error);
   }
 }
-var publicKeys = (keys, name) => parsed(() => (keys ?? []).map((key) => parsePublicKey(key, flag(name))));
+var optional = (text, parse) => text === void 0 ? void 0 : parsed(() => parse(text));
+var camelCase = (name) => name.replace(/-([a-z])/g, (_match, letter) => letter.toUpperCase());
 function requireOptions(options, names) {
+  const values = options;
   const missing = names.filter((name) => {
-    const value = options[camelCase(name)];
+    const value = values[camelCase(name)];
     return value === void 0 || value === "" || Array.isArray(value) && value.length === 0;
   });
   if (missing.length === 1) throw new UsageError(`required option --${missing[0]} is missing`);
   if (missing.length > 1)
     throw new UsageError(`required options ${missing.map((name) => `--${name}`).join(", ")} are missing`);
 }
-var camelCase = (name) => name.replace(/-([a-z])/g, (_match, letter) => letter.toUpperCase());
 var collect = (value, previous = []) => [...previous, value];
-async function keygen(options, out) {
-  requireOptions({ ...options }, ["out"]);
-  const key = generateKey();
-  await writeFile2(options.out, key.privatePem, { flag: "wx", mode: 384 }).catch((error) => {
-    throw new Error(
-      error.code === "EEXIST" ? `${options.out} already exists: refusing to overwrite a key` : `cannot write ${options.out}: ${error.message}`
-    );
-  });
-  const publicHex = Buffer.from(key.publicKey).toString("hex");
-  out(
-    `private key written to ${options.out} (keep it secret; store it as the STATIC_OTA_SIGNING_KEY repository secret)
-`
-  );
-  out(`public key: ${publicHex}
-keyid: ${key.keyId}
-
-For your firmware:
-${publicKeyAsCArray(key.publicKey)}
-`);
+function settingOption(setting, help = setting.help, fallback = defaultOf(setting.input) ?? null) {
+  const flag = setting.flag ?? setting.input;
+  if (setting.metavar === void 0) return new Option(fallback === "true" ? `--no-${flag}` : `--${flag}`, help);
+  const option = new Option(`--${flag} ${setting.metavar}`, help);
+  if (setting.repeatable) return option.argParser(collect);
+  return fallback === null || fallback === "" ? option : option.default(fallback);
 }
-async function readKeys(paths, env) {
+function settingValue(options, setting) {
+  const value = options[camelCase(setting.flag ?? setting.input)];
+  if (typeof value === "boolean") return value;
+  return typeof value === "string" ? parsed(() => setting.parse(value, flagLabel(setting.input))) : void 0;
+}
+function settingValues(options, setting) {
+  const texts = options[camelCase(setting.flag ?? setting.input)];
+  return Array.isArray(texts) ? texts.map((text) => parsed(() => setting.parse(text, flagLabel(setting.input)))) : [];
+}
+var publicKeysFrom = (texts, flag) => parsed(() => (texts ?? []).map((text) => parsePublicKey(text, flag)));
+async function readSigningKeys(paths, io) {
   if (paths.length === 0) {
-    const material = env[KEY_ENVIRONMENT_VARIABLE];
-    if (!material) throw new UsageError(`give --key PATH or set ${KEY_ENVIRONMENT_VARIABLE}`);
-    return parsed(() => parseSigningKeys(material, KEY_ENVIRONMENT_VARIABLE));
+    const [name, material] = signingKeyFromEnvironment(io);
+    if (!material) throw new UsageError(`give --key PATH or set ${SIGNING_KEY_VARIABLE}`);
+    return parsed(() => parseSigningKeys(material, name));
   }
   const keys = [];
   for (const path of paths) {
@@ -4631,149 +4960,484 @@ async function readKeys(paths, env) {
   }
   return parsed(() => checkSigningKeys(keys));
 }
+function signingKeyFromEnvironment({ env, err }) {
+  if (env[SIGNING_KEY_VARIABLE] || !env[OLD_SIGNING_KEY_VARIABLE])
+    return [SIGNING_KEY_VARIABLE, env[SIGNING_KEY_VARIABLE]];
+  err(
+    `warning: ${OLD_SIGNING_KEY_VARIABLE} is read for now; name it ${SIGNING_KEY_VARIABLE}, as the action's secret
+`
+  );
+  return [OLD_SIGNING_KEY_VARIABLE, env[OLD_SIGNING_KEY_VARIABLE]];
+}
+var keyOption = (what) => new Option(
+  "--key <file>",
+  `${what} (PKCS#8 PEM, or a 32-byte seed as hex or base64); default: the ${SIGNING_KEY_VARIABLE} environment variable holding the key itself`
+).argParser(collect);
+
+// src/cli/commands/fleet.ts
+function fleet(options, { out }) {
+  const bucket = optional(options.bucket, parseBucket);
+  const engine = optional(options.sql, parseEngine);
+  if (engine) return out(fleetQueries(engine, options.log ?? [], bucket));
+  requireOptions(options, ["log"]);
+  const sinceSeconds = optional(options.since, (text) => parseDuration(text, "--since"));
+  return runFleet({ ...options, log: options.log, sinceSeconds, bucket }, out);
+}
+function registerFleet(command, io) {
+  command(
+    "fleet",
+    "which versions the fleet runs, from the mirror's access logs (nginx/Apache combined, S3, CloudFront; gzip rotations too)"
+  ).option("--log <files...>", "access logs to read, e.g. a shell glob of rotations; repeatable (required)").option("--since <duration>", "only requests this recent, e.g. 7d, 12h").option("--json", "print the report as JSON, time series included").option("--html <file>", "also write the report with its charts as one self-contained page").option("--mirror <dir-or-url>", "mark each release's rollout share on the page, from the mirror's index.json").option("--bucket <size>", "time series by hour or day (default: by the hour for up to three days of logs)").option("--sql <engine>", "print the queries that make this report in athena, clickhouse or duckdb, and exit").action((options) => fleet(options, io));
+}
+
+// src/cli/commands/keys.ts
+import { writeFile as writeFile2 } from "node:fs/promises";
+var publicKeyText = (publicKey, keyId) => `public key: ${Buffer.from(publicKey).toString("hex")}
+keyid: ${keyId}
+
+For your firmware:
+${publicKeyAsCArray(publicKey)}
+`;
+async function keygen(options, { out, err }) {
+  requireOptions(options, ["out"]);
+  const path = options.out;
+  const key = generateKey();
+  if (path === "-") {
+    out(key.privatePem);
+    err(publicKeyText(key.publicKey, key.keyId));
+    return;
+  }
+  await writeFile2(path, key.privatePem, { flag: "wx", mode: 384 }).catch((error) => {
+    throw new Error(
+      error.code === "EEXIST" ? `${path} already exists: refusing to overwrite a key` : `cannot write ${path}: ${error.message}`
+    );
+  });
+  out(`private key written to ${path} (keep it secret; store it as the ${SIGNING_KEY_VARIABLE} repository secret)
+`);
+  out(publicKeyText(key.publicKey, key.keyId));
+}
+async function pubkey(options, io) {
+  const keys = await readSigningKeys(options.key ?? [], io);
+  io.out(keys.map(({ publicKey, keyId }) => publicKeyText(publicKey, keyId)).join("\n"));
+}
+function registerKeyCommands(command, io) {
+  command(
+    "keygen",
+    "make an Ed25519 signing key (PKCS#8 PEM) and print its public key as hex and as C for the firmware"
+  ).option("--out <file>", "file to write the private key to, never overwritten; - writes it to stdout (required)").action((options) => keygen(options, io));
+  command("pubkey", "print the public key of a signing key, as hex and as C for the firmware, as keygen does").addOption(keyOption("the signing key file; repeatable")).action((options) => pubkey(options, io));
+}
+
+// src/cli/commands/publish.ts
+import { readFile as readFile3 } from "node:fs/promises";
+import { join as join2 } from "node:path";
+
+// src/cli/target-flags.ts
 var SECRET_VARIABLES = {
   token: "GITHUB_TOKEN",
+  "s3-access-key-id": "AWS_ACCESS_KEY_ID",
   "s3-secret-access-key": "AWS_SECRET_ACCESS_KEY",
   "s3-session-token": "AWS_SESSION_TOKEN"
 };
-var TARGET_FLAG_KINDS = { out: "directory", ...TARGET_SETTING_KINDS };
+function addTargetOptions(command) {
+  command.addOption(
+    new Option("--target <kind>", `mirror target (default: ${JSON.stringify(defaultOf("target"))})`).choices(
+      TARGET_KINDS
+    )
+  ).addOption(new Option("--out <dir>", "the mirror directory: --directory").conflicts("directory").hideHelp());
+  for (const [name, setting] of Object.entries(TARGET_SETTINGS)) {
+    const { help } = setting;
+    const metavar = "metavar" in setting ? setting.metavar : void 0;
+    const fallback = defaultOf(name);
+    const shown = fallback && name !== "directory" ? ` (default: ${JSON.stringify(fallback)})` : "";
+    command.addOption(new Option(metavar ? `--${name} ${metavar}` : `--${name}`, `${help}${shown}`));
+  }
+  return command;
+}
+var directoryMissing = (options) => (options.target ?? defaultOf("target")) === "directory" && options.directory === void 0 && options.out === void 0 ? ["directory"] : [];
 function targetFrom(options, env) {
   const given = (name) => {
     const value = options[camelCase(name)];
-    return typeof value === "string" ? value : void 0;
+    return typeof value === "string" || typeof value === "boolean" ? value : void 0;
   };
-  const kind = given("target") ?? CLI_DEFAULTS.target;
-  for (const [name, owner] of Object.entries(TARGET_FLAG_KINDS)) {
+  const kind = given("target") ?? defaultOf("target");
+  const owners = [
+    ["out", "directory"],
+    ...Object.entries(TARGET_SETTINGS).map(([name, { kind: owner }]) => [name, owner])
+  ];
+  for (const [name, owner] of owners) {
     if (given(name) !== void 0 && owner !== kind) {
       throw new UsageError(
-        `${flag(name)} is a setting of --target ${owner}, and the target is ${kind}${given("target") === void 0 ? " (the default)" : ""}`
+        `--${name} is a setting of --target ${owner}, and the target is ${kind}${given("target") === void 0 ? " (the default)" : ""}`
       );
     }
   }
-  const fallbacks = {
-    ...CLI_DEFAULTS,
-    directory: options.out,
-    "s3-access-key-id": env.AWS_ACCESS_KEY_ID
+  const setting = (name) => {
+    if (name in SECRET_VARIABLES) return name === "token" ? env.GITHUB_TOKEN : void 0;
+    if (name === "directory") return given("directory") ?? given("out");
+    const value = given(name);
+    return typeof value === "boolean" ? String(value) : value ?? defaultOf(name);
   };
-  return parsed(
-    () => readTargetConfig(
-      (name) => name in SECRET_VARIABLES ? env[SECRET_VARIABLES[name]] : given(name) ?? fallbacks[name],
-      env,
-      (name) => SECRET_VARIABLES[name] ?? flag(name)
-    )
-  );
+  return parsed(() => readTargetConfig(setting, env, (name) => SECRET_VARIABLES[name] ?? `--${name}`));
 }
-var mirrorOptionsMissing = (options) => (options.target ?? "directory") === "directory" && options.directory === void 0 ? ["out"] : [];
-function addTargetOptions(command) {
-  command.addOption(
-    new Option(
-      "--out <dir>",
-      "the mirror directory (the directory target; required unless --target says otherwise)"
-    ).conflicts("directory")
-  ).addOption(
-    new Option(
-      "--target <kind>",
-      "mirror target, as the action's target input; the github-pages: and s3: options below need theirs"
-    ).choices(["directory", "github-pages", "s3"])
-  );
-  const descriptions = {
-    directory: "the mirror directory (same as --out; give one of the two)",
-    "pages-branch": "github-pages: branch (default gh-pages); the remote is GITHUB_SERVER_URL/GITHUB_REPOSITORY.git, the token GITHUB_TOKEN",
-    "pages-folder": "github-pages: sub-folder of the branch that is the mirror root",
-    "pages-history": "github-pages: keep (a commit per publish, the default) or squash (one commit, pushed with --force-with-lease)",
-    "s3-bucket": "s3: bucket; credentials AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN",
-    "s3-prefix": "s3: key prefix (the mirror root)",
-    "s3-region": "s3: region (default us-east-1; R2 uses auto)",
-    "s3-endpoint": "s3: endpoint URL for S3-compatible services",
-    "s3-force-path-style": "s3: true for path-style addressing (MinIO)",
-    "s3-access-key-id": "s3: access key id (default AWS_ACCESS_KEY_ID)",
-    "s3-acl": "s3: canned ACL for uploads, e.g. public-read"
-  };
-  for (const name of Object.keys(TARGET_SETTING_KINDS)) command.option(`${flag(name)} <value>`, descriptions[name]);
-  return command;
-}
-function manifestLocation(options) {
-  const board = parsed(() => checkBoard(options.board, "--board"));
-  return { board, channel: parsed(() => parseChannel(options.channel, "--channel")) };
-}
-var requiredSignatures = (text, fallback) => text === void 0 ? fallback : parsed(() => parseRequiredSignatures(text, "--required-signatures"));
-var optional = (text, parse) => text === void 0 ? void 0 : parsed(() => parse(text));
-async function publish(options, out, env) {
-  requireOptions({ ...options }, ["firmware", "version", "board", ...mirrorOptionsMissing(options)]);
-  const target = targetFrom(options, env);
-  const version = parsed(() => parseVersion(options.version, "--version"));
-  const channel = parsed(() => channelFor(version, options.channel, "--channel"));
-  if (!options.followStable && channel !== STABLE_CHANNEL)
+
+// src/cli/commands/publish.ts
+async function releaseOptions(options, io) {
+  requireOptions(options, ["firmware", "version", "board", ...directoryMissing(options)]);
+  const target = targetFrom(options, io.env);
+  const version = settingValue(options, SETTINGS.version);
+  const channel = parsed(() => channelFor(version, settingValue(options, SETTINGS.channel), "--channel"));
+  const followStable = settingValue(options, SETTINGS.followStable) ?? true;
+  if (!followStable && channel !== STABLE_CHANNEL)
     throw new UsageError(`--no-follow-stable is for stable releases, and ${version} goes to ${channel}`);
   const board = parsed(() => checkBoard(options.board, "--board"));
-  const flash = await layoutForPrebuilt(options.firmware, options.chipFamily, "--chip-family").catch(usage);
-  const nextReleaseKeys = publicKeys(options.trustedKey, "trusted-key");
-  const expiresInSeconds = optional(options.expiresIn, (text) => parseDuration(text, "--expires-in"));
-  const rollout2 = optional(options.rollout, (text) => parseRolloutPercent(text, "--rollout"));
-  const maxImageBytes = parsed(() => parsePositiveInteger(options.maxImageSize, "--max-image-size"));
-  const keepVersions = optional(options.keepVersions, (text) => parsePositiveInteger(text, "--keep-versions"));
-  const required = requiredSignatures(options.requiredSignatures, 1);
-  const { manifests } = await runRelease({
+  const compress = settingValue(options, SETTINGS.compress) ?? "auto";
+  const image = await prebuiltImage(options.firmware, settingValue(options, SETTINGS.chipFamily), flagLabel);
+  if (image.chipFamily?.startsWith("ESP32") && compress === "gzip")
+    throw new UsageError(
+      `--compress gzip: ${image.chipFamily}'s Update does not inflate gzip images (use auto or none)`
+    );
+  return {
     version,
     channel,
+    board,
+    image,
+    target,
     projectDir: ".",
     environments: [],
     build: false,
-    firmware: [{ board, path: options.firmware, flash }],
-    signingKeys: await readKeys(options.key ?? [], env),
-    nextReleaseKeys,
-    allowLockout: options.allowLockout === true,
-    expiresInSeconds,
-    force: options.force === true,
-    followStable: options.followStable,
-    rollout: rollout2,
-    requiredSignatures: required,
-    maxImageBytes,
-    compress: options.compress,
-    keepVersions,
-    target,
-    log: { info: (message) => out(`${message}
-`), warning: (message) => out(`warning: ${message}
+    firmware: [{ board, path: options.firmware, ...image }],
+    nextReleaseKeys: settingValues(options, SETTINGS.trustedKeys),
+    allowLockout: settingValue(options, SETTINGS.allowLockout) ?? false,
+    expiresInSeconds: settingValue(options, SETTINGS.expiresIn),
+    force: settingValue(options, SETTINGS.force) ?? false,
+    followStable,
+    rollout: settingValue(options, SETTINGS.rollout),
+    requiredSignatures: settingValue(options, SETTINGS.requiredSignatures) ?? 1,
+    maxImageBytes: settingValue(options, SETTINGS.maxImageSize),
+    compress,
+    keepVersions: settingValue(options, SETTINGS.keepVersions),
+    deltaFrom: settingValue(options, SETTINGS.deltaFrom),
+    label: flagLabel,
+    signingKeys: await readSigningKeys(options.key ?? [], io)
+  };
+}
+async function publish(options, io) {
+  const { board, image, ...release } = await releaseOptions(options, io);
+  const say = options.json ? io.err : io.out;
+  const { manifests } = await runRelease({
+    ...release,
+    log: { info: (message) => say(`${message}
+`), warning: (message) => io.err(`warning: ${message}
 `) }
   });
-  for (const published of manifests) {
-    out(
-      `  ${published.image}: ${published.size} bytes, sha256 ${published.sha256}${published.imageWritten ? "" : " (already there)"}
+  const installNote = image.noInstall && `${board}: no install button on the release page: ${image.noInstall}`;
+  if (options.json) {
+    io.out(
+      `${JSON.stringify({ manifests: manifests.map(jsonOf), ...installNote ? { installNote } : {} }, null, 2)}
 `
     );
-    if (published.supersededBy === void 0 && target.kind === "directory") {
-      const text = await readFile2(join2(target.directory, ...published.manifest.split("/")), "latin1");
-      out(`  ${published.manifest}:
-${text.replace(/^/gm, "    ")}`);
-    }
+    return;
   }
-  if (flash === void 0)
-    out(
-      `${board}: no install button on the release page: the chip of a prebuilt image is unknown (--chip-family ESP8266 adds one)
-`
+  for (const published of manifests) io.out(await publishedText(published, release.target));
+  if (installNote) io.out(`${installNote}
+`);
+}
+var jsonOf = ({ imageWritten, ...manifest }) => ({ ...manifest, imageWritten });
+async function publishedText(published, target) {
+  const already = published.imageWritten ? "" : " (already there)";
+  const lines = [`  ${published.image}: ${published.size} bytes, sha256 ${published.sha256}${already}`];
+  if (published.supersededBy === void 0 && target.kind === "directory") {
+    const text = await readFile3(join2(target.directory, ...published.manifest.split("/")), "latin1");
+    lines.push(
+      `  ${published.manifest}:`,
+      ...text.trimEnd().split("\n").map((line2) => `    ${line2}`)
     );
+  }
+  return `${lines.join("\n")}
+`;
 }
-function durationWithUnit(text, name) {
-  if (/^\s*\d+\s*$/.test(text))
-    throw new UsageError(`${name} needs a unit: 7d, 12h, 30m or 45s, got ${JSON.stringify(text)}`);
-  return parsed(() => parseDuration(text, name));
+function registerPublish(command, io) {
+  const publishCommand = command(
+    "publish",
+    "sign a prebuilt image and publish it with its latest.txt to a mirror (a directory, or --target)"
+  ).option("--firmware <file>", "the image to publish, e.g. .pio/build/nodemcuv2/firmware.bin (required)").addOption(settingOption(SETTINGS.version, `${SETTINGS.version.help} (required)`)).option("--board <id>", "board name: the mirror folder devices poll (required)").addOption(keyOption("signing key file; repeat to sign with several")).addOption(settingOption(SETTINGS.channel)).addOption(settingOption(SETTINGS.force)).addOption(
+    settingOption(
+      SETTINGS.trustedKeys,
+      `${SETTINGS.trustedKeys.help}: able to sign the next release, the image must contain it (lockout guard); default: the signing keys`
+    )
+  ).addOption(settingOption(SETTINGS.allowLockout)).addOption(settingOption(SETTINGS.expiresIn)).addOption(settingOption(SETTINGS.keepVersions)).addOption(settingOption(SETTINGS.deltaFrom)).addOption(settingOption(SETTINGS.maxImageSize)).addOption(
+    settingOption(
+      SETTINGS.followStable,
+      "a stable release is not also offered on the board's other channels that offer a lower version"
+    )
+  ).addOption(settingOption(SETTINGS.rollout)).addOption(
+    settingOption(
+      SETTINGS.requiredSignatures,
+      `${SETTINGS.requiredSignatures.help}; with fewer keys the release is staged as pending.txt for cosign`
+    )
+  ).addOption(settingOption(SETTINGS.chipFamily)).addOption(settingOption(SETTINGS.compress)).option("--json", "print what was published as JSON (progress goes to stderr)").action((options) => publish(options, io));
+  addTargetOptions(publishCommand);
 }
-async function verify(options, out) {
-  requireOptions({ ...options }, ["mirror", "board", "pubkey"]);
-  const { parseMirror, verifyMirror, VerifyError } = await import("./chunks/verify-FH2VXWM3.js");
-  const trustedKeys = publicKeys(options.pubkey, "pubkey");
-  const required = requiredSignatures(options.requiredSignatures, 1);
+
+// src/maintain/resign.ts
+var describeRelease = (manifest) => `board ${manifest.board}, channel ${manifest.channel}, version ${manifest.version}, sha256 ${manifest.sha256}`;
+var nowInSeconds = () => Math.floor(Date.now() / 1e3);
+function acceptedManifest(bytes, { path, where, staged, rule = "" }, policy, expected = {}) {
+  const verdict = judgeManifest(bytes, policy, { ignoreSignatureCount: staged });
+  if (!verdict.accepted) {
+    const devices = `devices trusting these ${distinctKeyCount(policy.trustedKeys)} keys and requiring ${policy.requiredSignatures} signatures (--required-signatures)`;
+    throw new Error(
+      `${path} in ${where}: ${verdict.reason}. ${devices} refuse it${staged ? " even once cosigned" : ""}, so no signature is added to it${rule}`
+    );
+  }
+  const { manifest } = verdict;
+  if (expected.version !== void 0 && manifest.version !== expected.version)
+    throw new Error(`${path} in ${where} offers ${manifest.version}, not ${expected.version}: nothing signed`);
+  if (expected.sha256 !== void 0 && manifest.sha256 !== expected.sha256) {
+    throw new Error(
+      `${path} in ${where} names an image with sha256 ${manifest.sha256}, not the expected ${expected.sha256}: nothing signed`
+    );
+  }
+  return manifest;
+}
+var distinctKeyCount = (keys) => new Set(keys.map((key) => Buffer.from(key).toString("hex"))).size;
+var strictestThreshold = (keys) => Math.min(distinctKeyCount(keys), MAX_REQUIRED_SIGNATURES);
+function changeRollout(target, change) {
+  const trustedKeys = change.trustedKeys?.length ? change.trustedKeys : change.keys.map((key) => key.publicKey);
+  const policy = {
+    trustedKeys,
+    requiredSignatures: change.requiredSignatures ?? strictestThreshold(trustedKeys),
+    board: change.board,
+    channel: change.channel,
+    now: change.now ?? nowInSeconds()
+  };
+  const signers = trustedSigners(change.keys, trustedKeys);
+  return target.transaction(async (session) => {
+    const where = target.description;
+    const path = manifestPath(change.board, change.channel);
+    const bytes = await session.read(path);
+    if (!bytes) throw new Error(`${path} does not exist in ${where}: publish a release first`);
+    const manifest = acceptedManifest(bytes, { path, where, staged: false }, policy, change.expected);
+    refuseUncheckedSignatures(manifest, bytes, path);
+    if (manifest.seq >= MAX_SEQ) throw new Error(`${path}: seq is at its maximum; publish a new version`);
+    const staged = signers < policy.requiredSignatures;
+    const text = signManifest(
+      { ...signedFields(manifest), rollout: change.percent, seq: manifest.seq + 1 },
+      change.keys
+    );
+    const resigned = acceptedManifest(Buffer.from(text, "latin1"), { path, where, staged }, policy);
+    const destination = staged ? pendingManifestPath(change.board, change.channel) : path;
+    const waiting = staged ? await session.read(destination) : void 0;
+    if (waiting) {
+      throw new Error(
+        `${destination} in ${where} already holds ${readVersionLine(waiting)} awaiting cosignatures: cosign it, or remove it, before staging a rollout change`
+      );
+    }
+    await session.writeManifest(destination, text, staged ? void 0 : bytes);
+    if (!staged) await writeSite(session, { keys: [...trustedKeys, ...change.keys.map((key) => key.publicKey)] });
+    return { path: destination, manifest: resigned, previousPercent: manifest.rollout, text };
+  });
+}
+function trustedSigners(keys, trustedKeys) {
+  const trusted = new Set(trustedKeys.map((key) => Buffer.from(key).toString("hex")));
+  const untrusted = keys.filter((key) => !trusted.has(Buffer.from(key.publicKey).toString("hex")));
+  if (untrusted.length > 0) {
+    throw new Error(
+      `the signing key ${untrusted[0].keyId} is not among the trusted keys: devices would ignore its signature`
+    );
+  }
+  return new Set(keys.map((key) => key.keyId)).size;
+}
+function refuseUncheckedSignatures(manifest, bytes, path) {
+  const unchecked = new Set(summarizeManifest(bytes).keyIds.filter((keyId) => !manifest.verifiedKeys.includes(keyId)));
+  if (unchecked.size > 0) {
+    throw new Error(
+      `${path} also carries signatures by ${[...unchecked].join(", ")}, which the given keys cannot check: give --trusted-key for every key devices trust, so the new manifest keeps as many signatures as devices require`
+    );
+  }
+}
+function supersedes(staged, live, policy) {
+  const order = compareVersions(staged.version, readVersionLine(live));
+  if (order !== 0) return order > 0;
+  const verdict = judgeManifest(live, policy);
+  return !verdict.accepted || staged.seq > verdict.manifest.seq;
+}
+function cosign(target, request) {
+  const { board, channel, key, trustedKeys, requiredSignatures } = request;
+  const policy = { trustedKeys, requiredSignatures, board, channel, now: request.now ?? nowInSeconds() };
+  trustedSigners([key], trustedKeys);
+  return target.transaction(async (session) => {
+    const where = target.description;
+    const livePath = manifestPath(board, channel);
+    const pendingPath = pendingManifestPath(board, channel);
+    const pending = await session.read(pendingPath);
+    const path = pending ? pendingPath : livePath;
+    const bytes = pending ?? await session.read(livePath);
+    if (!bytes) throw new Error(`neither ${pendingPath} nor ${livePath} exists in ${where}: publish a release first`);
+    const staged = pending !== void 0;
+    const rule = ": every existing signature must be a valid one from a distinct trusted key";
+    const opened = acceptedManifest(bytes, { path, where, staged, rule }, policy, request.expected);
+    const existing = summarizeManifest(bytes).keyIds.length;
+    if (opened.verifiedKeys.length !== existing) {
+      throw new Error(
+        `${path} in ${where}: every existing signature must be a valid one from a distinct trusted key, but only ${opened.verifiedKeys.length} of its ${existing} are (${opened.verifiedKeys.join(", ")})`
+      );
+    }
+    if (opened.verifiedKeys.includes(key.keyId))
+      throw new Error(`${path} in ${where} is already signed by ${key.keyId}`);
+    if (existing >= MAX_SIGNATURES)
+      throw new Error(`${path} in ${where} already has ${MAX_SIGNATURES} signatures, the most a manifest may carry`);
+    const line2 = formatSignatureLine({
+      keyId: key.keyId,
+      signature: signBytes(bytes.subarray(0, opened.signedLength), key.seed)
+    });
+    const text = bytes.toString("latin1") + line2;
+    const signatures = existing + 1;
+    const promoted = staged && signatures >= requiredSignatures;
+    const cosigned = acceptedManifest(
+      Buffer.from(text, "latin1"),
+      { path, where, staged: !promoted && staged },
+      policy
+    );
+    if (!promoted) {
+      await session.writeManifest(path, text, bytes);
+      if (path === livePath) await writeSite(session, { keys: trustedKeys });
+      return { path, manifest: cosigned, signatures, promoted, text };
+    }
+    const live = await session.read(livePath);
+    if (live && !supersedes(opened, live, policy)) {
+      throw new Error(
+        `${pendingPath} offers ${opened.version} (seq ${opened.seq}), but ${livePath} already offers ${readVersionLine(live)} at least as new: devices never go back, so it is not promoted`
+      );
+    }
+    await session.writeManifest(livePath, text, live);
+    await session.remove(pendingPath);
+    await writeSite(session, { keys: trustedKeys });
+    return { path: livePath, manifest: cosigned, signatures, promoted, text };
+  });
+}
+
+// src/cli/manifest-location.ts
+function boardAndChannel(options) {
+  const board = parsed(() => checkBoard(options.board, "--board"));
+  return { board, channel: parsed(() => parseChannel(options.channel, "--channel")) };
+}
+
+// src/cli/commands/resign.ts
+function expectedRelease(options) {
+  const sha256 = options.expectSha256?.trim().toLowerCase();
+  if (sha256 !== void 0 && !/^[0-9a-f]{64}$/.test(sha256))
+    throw new UsageError(
+      `--expect-sha256 must be 64 hex characters (as verify prints it), got ${JSON.stringify(options.expectSha256)}`
+    );
+  return { version: optional(options.expectVersion, (text) => parseVersion(text, "--expect-version")), sha256 };
+}
+async function rollout(options, io) {
+  requireOptions(options, ["board", "percent", ...directoryMissing(options)]);
+  const config = targetFrom(options, io.env);
+  const percent = parsed(() => parseRolloutPercent(options.percent, "--percent"));
+  const request = {
+    ...boardAndChannel(options),
+    percent,
+    trustedKeys: settingValues(options, SETTINGS.trustedKeys),
+    requiredSignatures: settingValue(options, SETTINGS.requiredSignatures),
+    expected: expectedRelease(options),
+    keys: await readSigningKeys(options.key ?? [], io)
+  };
+  const result = await changeRollout(await createTarget(config), request);
+  const { manifest } = result;
+  io.out(
+    `${result.path}: ${manifest.version} rollout ${result.previousPercent}% -> ${manifest.rollout}% (seq ${manifest.seq})${percent === 0 ? ", halted" : ""}
+`
+  );
+  io.out(`  ${describeRelease(manifest)}
+`);
+  if (result.path.endsWith("/pending.txt"))
+    io.out("staged: devices keep the current manifest until static-ota cosign adds the other signatures\n");
+}
+async function cosignCommand(options, io) {
+  requireOptions(options, ["board", "trusted-key", ...directoryMissing(options)]);
+  const config = targetFrom(options, io.env);
+  const request = {
+    ...boardAndChannel(options),
+    trustedKeys: settingValues(options, SETTINGS.trustedKeys),
+    requiredSignatures: settingValue(options, SETTINGS.requiredSignatures),
+    expected: expectedRelease(options)
+  };
+  const keys = await readSigningKeys(options.key ?? [], io);
+  if (keys.length !== 1) throw new UsageError(`cosign adds one signature: give exactly one key, got ${keys.length}`);
+  const result = await cosign(await createTarget(config), { ...request, key: keys[0] });
+  const plural = result.signatures === 1 ? "" : "s";
+  io.out(
+    `${result.path}: ${result.manifest.version} now has ${result.signatures} signature${plural}${result.promoted ? ", promoted to latest.txt" : ""}
+`
+  );
+  io.out(`  ${describeRelease(result.manifest)}
+`);
+}
+function resignOptions(command, { key, trustedKeys, requiredSignatures, what, threshold }) {
+  return command.option("--board <id>", "board name (required)").option("--channel <name>", "channel", STABLE_CHANNEL).addOption(keyOption(key)).addOption(settingOption(SETTINGS.trustedKeys, `${SETTINGS.trustedKeys.help}; ${trustedKeys}`)).addOption(
+    settingOption(
+      SETTINGS.requiredSignatures,
+      `${SETTINGS.requiredSignatures.help}; ${requiredSignatures}`,
+      threshold
+    )
+  ).option("--expect-version <semver>", `refuse unless the manifest ${what} offers this version`).option(
+    "--expect-sha256 <hex>",
+    `refuse unless the manifest ${what} names the image with this SHA-256 (as verify prints it)`
+  );
+}
+function registerResignCommands(command, io) {
+  const rolloutCommand = resignOptions(
+    command(
+      "rollout",
+      "re-sign the manifest on the mirror for its current version with a new rollout percentage (0 halts)"
+    ),
+    {
+      key: "signing key file; repeatable",
+      trustedKeys: "the current manifest must verify under these (default: the signing keys)",
+      requiredSignatures: "the current manifest must carry them (default: one per trusted key); with fewer keys the change is staged for cosign",
+      what: "on the mirror",
+      threshold: null
+    }
+  ).option("--percent <n>", "percentage of devices, 0 to 100; 0 is the kill switch (required)").action((options) => rollout(options, io));
+  addTargetOptions(rolloutCommand);
+  const cosignCommandLine = resignOptions(
+    command(
+      "cosign",
+      "add a signature to the staged manifest (or latest.txt) after verifying the existing ones; promote it at k"
+    ),
+    {
+      key: "the one signing key to add",
+      trustedKeys: "every existing signature must verify under these (required)",
+      requiredSignatures: "they promote a staged manifest to latest.txt",
+      what: "to cosign",
+      // Two-person releases are what cosign is for.
+      threshold: "2"
+    }
+  ).action((options) => cosignCommand(options, io));
+  addTargetOptions(cosignCommandLine);
+}
+
+// src/cli/commands/verify.ts
+async function verify(options, { out }) {
+  const trustedKeys = [...settingValues(options, SETTINGS.trustedKeys), ...publicKeysFrom(options.pubkey, "--pubkey")];
+  requireOptions({ ...options, trustedKey: trustedKeys }, ["mirror", "board", "trusted-key"]);
+  const { parseMirror, verifyMirror, VerifyError } = await import("./chunks/verify-OKXR5FRH.js");
+  const required = settingValue(options, SETTINGS.requiredSignatures) ?? 1;
   if (required > trustedKeys.length)
-    throw new UsageError(`--required-signatures ${required} needs as many --pubkey keys, got ${trustedKeys.length}`);
-  const warnBeforeSeconds = optional(options.warnBefore, (text) => durationWithUnit(text, "--warn-before"));
-  const timeoutSeconds = optional(options.timeout, (text) => durationWithUnit(text, "--timeout"));
+    throw new UsageError(
+      `--required-signatures ${required} needs as many --trusted-key keys, got ${trustedKeys.length}`
+    );
+  const timeoutSeconds = optional(options.timeout, (text) => parseDuration(text, "--timeout"));
   const request = {
     mirror: parsed(() => parseMirror(options.mirror, "--mirror")),
-    ...manifestLocation(options),
+    ...boardAndChannel(options),
     trustedKeys,
     requiredSignatures: required,
     pending: options.pending === true,
-    warnBeforeSeconds,
+    warnBeforeSeconds: optional(options.warnBefore, (text) => parseDuration(text, "--warn-before")),
     timeoutMs: timeoutSeconds === void 0 ? void 0 : timeoutSeconds * 1e3
   };
   let report;
@@ -4806,6 +5470,7 @@ function verifyJson(report) {
     size: manifest.size,
     sha256: manifest.sha256,
     encoding: manifest.encoding ?? null,
+    patches: report.patches,
     warnings: report.warnings
   };
 }
@@ -4820,191 +5485,55 @@ function verifyText(report, options) {
     `  rollout ${manifest.rollout} %${manifest.rollout === 0 ? " (halted)" : ""}, seq ${manifest.seq}`,
     ...manifest.expires === void 0 ? [] : [`  expires ${new Date(manifest.expires * 1e3).toISOString()}`],
     `  image ${report.imageLocation}:${encoding} ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)`,
+    ...report.patches.map(
+      (patch) => `  patch from ${patch.from}: ${patch.manifest}, ${patch.size} bytes${patch.applied ? ", applied to its base: gives the signed image" : " (its base is no longer on the mirror: not applied)"}`
+    ),
     ...report.warnings.map((warning) => `warning: ${warning}`),
     ""
   ].join("\n");
 }
-function expectedRelease(options) {
-  const sha256 = options.expectSha256?.trim().toLowerCase();
-  if (sha256 !== void 0 && !/^[0-9a-f]{64}$/.test(sha256))
-    throw new UsageError(
-      `--expect-sha256 must be 64 hex characters (as verify prints it), got ${JSON.stringify(options.expectSha256)}`
-    );
-  return {
-    version: optional(options.expectVersion, (text) => parseVersion(text, "--expect-version")),
-    sha256
-  };
-}
-async function rollout(options, out, env) {
-  requireOptions({ ...options }, ["board", "percent", ...mirrorOptionsMissing(options)]);
-  const config = targetFrom(options, env);
-  const percent = parsed(() => parseRolloutPercent(options.percent, "--percent"));
-  const location = manifestLocation(options);
-  const trustedKeys = publicKeys(options.trustedKey, "trusted-key");
-  const required = optional(
-    options.requiredSignatures,
-    (text) => parseRequiredSignatures(text, "--required-signatures")
-  );
-  const expected = expectedRelease(options);
-  const keys = await readKeys(options.key ?? [], env);
-  const result = await changeRollout(await createTarget(config), {
-    ...location,
-    percent,
-    keys,
-    trustedKeys,
-    requiredSignatures: required,
-    expected
-  });
-  const { manifest } = result;
-  out(
-    `${result.path}: ${manifest.version} rollout ${result.previousPercent}% -> ${manifest.rollout}% (seq ${manifest.seq})${percent === 0 ? ", halted" : ""}
-`
-  );
-  out(`  ${describeRelease(manifest)}
-`);
-  if (result.path.endsWith("/pending.txt"))
-    out("staged: devices keep the current manifest until static-ota cosign adds the other signatures\n");
-}
-async function cosignCommand(options, out, env) {
-  requireOptions({ ...options }, ["board", "trusted-key", ...mirrorOptionsMissing(options)]);
-  const config = targetFrom(options, env);
-  const location = manifestLocation(options);
-  const trustedKeys = publicKeys(options.trustedKey, "trusted-key");
-  const required = requiredSignatures(options.requiredSignatures, 2);
-  const expected = expectedRelease(options);
-  const keys = await readKeys(options.key ?? [], env);
-  if (keys.length !== 1) throw new UsageError(`cosign adds one signature: give exactly one key, got ${keys.length}`);
-  const result = await cosign(await createTarget(config), {
-    ...location,
-    key: keys[0],
-    trustedKeys,
-    requiredSignatures: required,
-    expected
-  });
-  out(
-    `${result.path}: ${result.manifest.version} now has ${result.signatures} signature${result.signatures === 1 ? "" : "s"}${result.promoted ? ", promoted to latest.txt" : ""}
-`
-  );
-  out(`  ${describeRelease(result.manifest)}
-`);
-}
-function addExpectOptions(command, what) {
-  return command.option("--expect-version <semver>", `refuse unless the manifest ${what} offers this version`).option(
-    "--expect-sha256 <hex>",
-    `refuse unless the manifest ${what} names the image with this SHA-256 (as verify prints it)`
-  );
-}
-function program2(out, err, env) {
-  const root = new Command("static-ota").description(
-    "Signed OTA updates for ESP8266/ESP32 from a static mirror: make keys, publish images, verify mirrors, read fleet status from access logs."
-  ).version(package_default.version, "-V, --version", "print the version of static-ota").helpOption("-h, --help", "show help").addHelpText("after", EXIT_CODES_HELP).showSuggestionAfterError().showHelpAfterError("Run with --help for the options.").enablePositionalOptions().configureOutput({ writeOut: out, writeErr: err }).exitOverride();
-  const command = (name, description) => root.command(name).description(description).helpOption("-h, --help", "show help").addHelpText("after", EXIT_CODES_HELP);
-  command(
-    "keygen",
-    "make an Ed25519 signing key (PKCS#8 PEM) and print its public key as hex and as C for the firmware"
-  ).option("--out <path>", "file to write the private key to (required; never overwritten)").action((options) => keygen(options, out));
-  const publishCommand = command(
-    "publish",
-    "sign a prebuilt image and publish it with its latest.txt to a mirror (a directory, or --target)"
-  ).option("--firmware <path>", "the image to publish, e.g. .pio/build/nodemcuv2/firmware.bin (required)").option("--version <semver>", "its version, e.g. 1.4.2 or v1.5.0-beta.2 (required)").option("--board <id>", "board name: the mirror folder devices poll (required)").option(
-    "--key <path>",
-    `signing key file (PKCS#8 PEM, or a 32-byte seed as hex or base64); repeat to sign with several; default: the ${KEY_ENVIRONMENT_VARIABLE} environment variable holding the key itself`,
-    collect
-  ).option(
-    "--channel <name>",
-    "channel to publish to (default: stable, or the pre-release identifier: 1.5.0-beta.2 goes to beta)"
-  ).option("--force", "re-publish a version equal to the one in the mirror (a lower one is always refused)").option(
-    "--trusted-key <key>",
-    `public key able to sign the next release, which the image must contain (lockout guard), as ${PUBLIC_KEY_FORMS}; repeatable; default: the signing keys`,
-    collect
-  ).option(
-    "--allow-lockout",
-    "publish even when the image contains none of those keys (devices running it could never update again)"
-  ).option("--expires-in <duration>", "write expires= this long after now, e.g. 30d, 12h, 3600s").option("--keep-versions <n>", "keep only the newest N images per board and channel (default: keep all)").addOption(
-    new Option(
-      "--max-image-size <bytes>",
-      "largest image accepted, in bytes (a gzip image: compressed and inflated)"
-    ).default(CLI_DEFAULTS["max-image-size"], CLI_DEFAULTS["max-image-size"])
-  ).option(
-    "--no-follow-stable",
-    "a stable release is not also offered on the board's other channels that offer a lower version"
-  ).option(
-    "--rollout <percent>",
-    "staged rollout: offer the release to this percentage of devices (0-100; default all)"
-  ).option(
-    "--required-signatures <k>",
-    "signatures devices require (k of n); with fewer keys the release is staged as pending.txt for cosign"
-  ).option(
-    "--chip-family <name>",
-    "ESP Web Tools chip family for the release page's install button: only ESP8266 (the image alone at 0; other chips need a bootloader: publish from the action's build); default: ESP8266 for a gzip image, else no install button"
-  ).addOption(
-    new Option(
-      "--compress <mode>",
-      "gzip: serve the image gzip-compressed with encoding=gzip (ESP8266 only: its boot loader inflates it); auto: gzip for --chip-family ESP8266; none: as it is (an image already gzip is always served as it is)"
-    ).choices(COMPRESS_MODES).default("auto")
-  ).action((options) => publish(options, out, env));
-  addTargetOptions(publishCommand);
-  const rolloutCommand = command(
-    "rollout",
-    "re-sign the manifest on the mirror for its current version with a new rollout percentage (0 halts)"
-  ).option("--board <id>", "board name (required)").option("--channel <name>", "channel", STABLE_CHANNEL).option("--percent <n>", "percentage of devices, 0 to 100; 0 is the kill switch (required)").option("--key <path>", `signing key file; repeatable; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect).option(
-    "--trusted-key <key>",
-    `public key devices trust, as ${PUBLIC_KEY_FORMS}; the current manifest must verify under these; repeatable; default: the signing keys`,
-    collect
-  ).option(
-    "--required-signatures <k>",
-    "signatures devices require (default: one per trusted key); the current manifest must carry them; with fewer keys the change is staged for cosign"
-  ).action((options) => rollout(options, out, env));
-  addExpectOptions(rolloutCommand, "on the mirror");
-  addTargetOptions(rolloutCommand);
-  const cosignCommandLine = command(
-    "cosign",
-    "add a signature to the staged manifest (or latest.txt) after verifying the existing ones; promote it at k"
-  ).option("--board <id>", "board name (required)").option("--channel <name>", "channel", STABLE_CHANNEL).option("--key <path>", `the one signing key to add; default: ${KEY_ENVIRONMENT_VARIABLE}`, collect).option(
-    "--trusted-key <key>",
-    `public key devices trust, as ${PUBLIC_KEY_FORMS}; every existing signature must verify under these; repeatable (required)`,
-    collect
-  ).option(
-    "--required-signatures <k>",
-    "signatures devices require, which promote a staged manifest to latest.txt",
-    "2"
-  ).action((options) => cosignCommand(options, out, env));
-  addExpectOptions(cosignCommandLine, "to cosign");
-  addTargetOptions(cosignCommandLine);
+function registerVerify(command, io) {
   command(
     "verify",
     "check a mirror as a device does: latest.txt, its signatures, board, channel and expiry, then the image size and SHA-256"
   ).option(
     "--mirror <dir-or-url>",
     "mirror root: a directory, or an http:// or https:// URL; or the latest.txt URL devices poll (required)"
-  ).option("--board <id>", "board name (required)").option(
-    "--pubkey <key>",
-    `a trusted public key itself, not a file: ${PUBLIC_KEY_FORMS}; repeatable (required)`,
-    collect
-  ).option("--channel <name>", "channel", STABLE_CHANNEL).option(
-    "--required-signatures <k>",
-    "signatures from distinct trusted keys the manifest needs, as devices require (default 1)"
+  ).option("--board <id>", "board name (required)").addOption(settingOption(SETTINGS.trustedKeys, `${SETTINGS.trustedKeys.help} (required)`)).addOption(
+    new Option("--pubkey <key>", "the earlier name of --trusted-key").argParser((value, previous = []) => [...previous, value]).hideHelp()
+  ).option("--channel <name>", "channel", STABLE_CHANNEL).addOption(
+    settingOption(
+      SETTINGS.requiredSignatures,
+      `${SETTINGS.requiredSignatures.help}, as devices require (default 1)`,
+      null
+    )
   ).option("--pending", "check the staged manifest (pending.txt) awaiting cosignatures instead of latest.txt").option(
     "--warn-before <duration>",
     "warn when the manifest expires within this long, e.g. 7d (an expired one always fails, as on devices with a clock)"
-  ).option("--timeout <duration>", "give up on a request after this long, e.g. 10s (default 30s)").option("--json", "print the report, or the failure with its code, as JSON").action((options) => verify(options, out));
-  command(
-    "fleet",
-    "which versions the fleet runs, from the mirror's access logs (nginx/Apache combined, S3; gzip rotations too)"
-  ).option("--log <files...>", "access logs to read, e.g. a shell glob of rotations; repeatable (required)").option("--since <duration>", "only requests this recent, e.g. 7d, 12h").option("--json", "print the report as JSON, time series included").option("--html <file>", "also write the report with its charts as one self-contained page").option("--mirror <dir-or-url>", "mark each release's rollout share on the page, from the mirror's index.json").option("--bucket <size>", "time series by hour or day (default: by the hour for up to three days of logs)").option("--sql <engine>", "print the queries that make this report in athena, clickhouse or duckdb, and exit").action((options) => {
-    const bucket = optional(options.bucket, parseBucket);
-    const engine = optional(options.sql, parseEngine);
-    if (engine) return out(fleetQueries(engine, options.log ?? [], bucket));
-    requireOptions({ ...options }, ["log"]);
-    const sinceSeconds = optional(options.since, (text) => parseDuration(text, "--since"));
-    return runFleet({ ...options, log: options.log, sinceSeconds, bucket }, out);
-  });
+  ).option("--timeout <duration>", "give up on a request after this long, e.g. 10s (default 30s)").option("--json", "print the report, or the failure with its code, as JSON").action((options) => verify(options, io));
+}
+
+// src/cli/program.ts
+var EXIT = { ok: 0, failure: 1, usage: 2 };
+var EXIT_CODES_HELP = "\nExit codes: 0 success, 1 failure (nothing or only part was done: see the message), 2 usage error (a missing, bad or conflicting option; nothing was done).\n";
+var MAX_MESSAGE_LINE = 4e3;
+var printable = (message) => message.split("\n").map((line2) => terminalText(line2, MAX_MESSAGE_LINE)).join("\n");
+function program2(io) {
+  const root = new Command("static-ota").description(
+    "Signed OTA updates for ESP8266/ESP32 from a static mirror: make keys, publish images, verify mirrors, read fleet status from access logs."
+  ).version(package_default.version, "-V, --version", "print the version of static-ota").helpOption("-h, --help", "show help").addHelpText("after", EXIT_CODES_HELP).showSuggestionAfterError().showHelpAfterError("Run with --help for the options.").enablePositionalOptions().configureOutput({ writeOut: io.out, writeErr: io.err }).exitOverride();
+  const command = (name, description) => root.command(name).description(description).helpOption("-h, --help", "show help").addHelpText("after", EXIT_CODES_HELP);
+  registerKeyCommands(command, io);
+  registerPublish(command, io);
+  registerResignCommands(command, io);
+  registerVerify(command, io);
+  registerFleet(command, io);
   return root;
 }
 async function runCli(argv, io = {}) {
   const out = io.stdout ?? ((text) => process.stdout.write(text));
   const err = io.stderr ?? ((text) => process.stderr.write(text));
-  const cli = program2(out, err, io.env ?? process.env);
+  const cli = program2({ out, err, env: io.env ?? process.env });
   if (argv.length === 0) {
     err(cli.helpInformation());
     return EXIT.usage;
@@ -5015,7 +5544,7 @@ async function runCli(argv, io = {}) {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     const name = cli.args[0] ?? "";
-    err(`static-ota ${name}: ${error.message}
+    err(`static-ota ${name}: ${printable(error.message)}
 `);
     if (error instanceof UsageError) {
       err(`Run static-ota ${name} --help for its options.

@@ -9,7 +9,7 @@ import {
 import {
   hashFile,
   readChunks
-} from "./chunk-NODAIPTN.js";
+} from "./chunk-BV7TYO46.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/mirror/s3.ts
@@ -99,26 +99,6 @@ function describeFailure(error) {
     text += "; check the credentials and that they may read, write, list and delete in the bucket";
   return text;
 }
-function credentialsOf(config) {
-  if (config.accessKeyId && config.secretAccessKey) {
-    return {
-      accessKeyId: config.accessKeyId,
-      secretAccessKey: config.secretAccessKey,
-      sessionToken: config.sessionToken || void 0
-    };
-  }
-  const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN } = process.env;
-  if (!AWS_ACCESS_KEY_ID || !AWS_SECRET_ACCESS_KEY) {
-    throw new Error(
-      "the s3 target has no credentials: set s3-access-key-id and s3-secret-access-key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (for example through aws-actions/configure-aws-credentials); AWS profiles, instance roles and web-identity files are not read"
-    );
-  }
-  return {
-    accessKeyId: AWS_ACCESS_KEY_ID,
-    secretAccessKey: AWS_SECRET_ACCESS_KEY,
-    sessionToken: AWS_SESSION_TOKEN || void 0
-  };
-}
 var VIRTUAL_HOST_BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 var S3Target = class {
   description;
@@ -139,7 +119,11 @@ var S3Target = class {
     this.acl = config.acl || void 0;
     this.description = `s3://${this.bucket}/${this.prefix}`;
     this.region = config.region || process.env.AWS_REGION || DEFAULT_S3_REGION;
-    this.credentials = credentialsOf(config);
+    this.credentials = {
+      accessKeyId: config.accessKeyId,
+      secretAccessKey: config.secretAccessKey,
+      sessionToken: config.sessionToken || void 0
+    };
     this.idleTimeoutMs = config.idleTimeoutMs ?? DEFAULT_S3_IDLE_TIMEOUT_MS;
     const endpoint = config.endpoint ?? new URL(`https://s3.${this.region}.amazonaws.com`);
     const basePath = endpoint.pathname.replace(/\/*$/, "/");
@@ -151,6 +135,10 @@ var S3Target = class {
   }
   transaction(work) {
     return retryOnConflict(() => work(this.session()));
+  }
+  /** The object's URL as this target addresses it (virtual-hosted or path style); public only with a policy or ACL. */
+  publicUrl(path) {
+    return new URL(encodeKey(this.key(path)), this.base).href;
   }
   session() {
     const seen = /* @__PURE__ */ new Map();

@@ -4,7 +4,7 @@ import {
   keyIdOf,
   publicKeyProblem,
   verifyStrict
-} from "./chunk-NODAIPTN.js";
+} from "./chunk-BV7TYO46.js";
 
 // src/protocol/manifest.ts
 var MANIFEST_FORMAT = "static-ota/1";
@@ -53,12 +53,15 @@ var imagePath = (board, channel, file) => `${releaseFolder(board, channel)}/${fi
 function versionOfImageFile(name) {
   return /^firmware-(.+)\.bin$/.exec(name)?.[1].replace(/_/g, "+");
 }
-function isValidVersion(version) {
+function versionProblem(version) {
   const match = SEMVER.exec(version);
-  if (!match || version.length > MAX_VERSION_LENGTH) return false;
+  if (!match) return "is not a semantic version such as 1.4.2 or v1.5.0-beta.2";
+  if (version.length > MAX_VERSION_LENGTH) return `is longer than ${MAX_VERSION_LENGTH} characters`;
   const numericIds = [match[1], match[2], match[3], ...match[4]?.split(".") ?? []].filter((id) => /^\d+$/.test(id));
-  return numericIds.every((id) => id.length <= MAX_NUMERIC_DIGITS);
+  const long = numericIds.find((id) => id.length > MAX_NUMERIC_DIGITS);
+  return long === void 0 ? void 0 : `has a number of ${long.length} digits (${long}): devices compare numbers of at most ${MAX_NUMERIC_DIGITS} digits`;
 }
+var isValidVersion = (version) => versionProblem(version) === void 0;
 var isValidBoard = (board) => BOARD.test(board);
 var isValidChannel = (channel) => CHANNEL.test(channel);
 var isValidFileName = (file) => FILE.test(file);
@@ -181,7 +184,7 @@ function checkSignatures(bytes, framed, trustedKeys, requiredSignatures) {
     "signature does not verify: the manifest was changed or signed with another key"
   );
 }
-function parseFields(fieldLines) {
+function parseFields(fieldLines, required) {
   const pairs = fieldLines.map((line) => {
     const equals = line.indexOf("=");
     const key = line.slice(0, equals);
@@ -195,7 +198,7 @@ function parseFields(fieldLines) {
     if (fields.has(key)) throw new ManifestError("duplicate_field", `field ${key} appears twice`);
     fields.set(key, value);
   }
-  for (const key of REQUIRED) {
+  for (const key of required) {
     if (!fields.has(key)) throw new ManifestError("missing_field", `required field ${key} is missing`);
   }
   return fields;
@@ -218,14 +221,14 @@ function parseInflatedSize(value, encoding) {
   }
   return inflatedSize;
 }
-function openManifest(bytes, trustedKeys, requiredSignatures = 1) {
+function openCommonFields(bytes, trustedKeys, requiredSignatures, format, required) {
   trustedKeys.forEach(checkTrustedKey);
   const framed = frame(bytes, true);
   const verified = checkSignatures(bytes, framed, trustedKeys, requiredSignatures);
-  const fields = parseFields(framed.fieldLines);
+  const fields = parseFields(framed.fieldLines, required);
   const get = (key) => fields.get(key);
-  if (get("format") !== MANIFEST_FORMAT) {
-    throw new ManifestError("bad_format", `format ${JSON.stringify(get("format"))} is not ${MANIFEST_FORMAT}`);
+  if (get("format") !== format) {
+    throw new ManifestError("bad_format", `format ${JSON.stringify(get("format"))} is not ${format}`);
   }
   if (!isValidBoard(get("board")))
     throw new ManifestError("bad_board", `invalid board ${JSON.stringify(get("board"))}`);
@@ -238,7 +241,24 @@ function openManifest(bytes, trustedKeys, requiredSignatures = 1) {
   if (!SHA256_HEX.test(get("sha256")))
     throw new ManifestError("bad_sha256", "sha256 is not 64 lowercase hex characters");
   const expiresText = fields.get("expires");
-  const expires = expiresText === void 0 ? {} : { expires: decimal(expiresText, "bad_expires", "expires") };
+  return {
+    version: framed.version,
+    format,
+    board: get("board"),
+    channel: get("channel"),
+    file: get("file"),
+    size,
+    sha256: get("sha256"),
+    ...expiresText === void 0 ? {} : { expires: decimal(expiresText, "bad_expires", "expires") },
+    signedLength: framed.signedLength,
+    verifiedBy: keyIdOf(trustedKeys[verified[0]]),
+    verifiedKeyIndex: verified[0],
+    verifiedKeys: verified.map((index) => keyIdOf(trustedKeys[index])),
+    fields
+  };
+}
+function openManifest(bytes, trustedKeys, requiredSignatures = 1) {
+  const { fields, ...common } = openCommonFields(bytes, trustedKeys, requiredSignatures, MANIFEST_FORMAT, REQUIRED);
   const rollout = fields.has("rollout") ? decimal(fields.get("rollout"), "bad_rollout", "rollout") : FULL_ROLLOUT;
   if (rollout > FULL_ROLLOUT)
     throw new ManifestError("bad_rollout", `rollout is ${rollout}, a percentage from 0 to ${FULL_ROLLOUT}`);
@@ -253,23 +273,12 @@ function openManifest(bytes, trustedKeys, requiredSignatures = 1) {
   const inflatedSize = parseInflatedSize(fields.get(INFLATED_SIZE_FIELD), encoding);
   const known = /* @__PURE__ */ new Set([...REQUIRED, "expires", "rollout", "seq", "encoding", INFLATED_SIZE_FIELD]);
   return {
-    version: framed.version,
-    format: get("format"),
-    board: get("board"),
-    channel: get("channel"),
-    file: get("file"),
-    size,
-    sha256: get("sha256"),
-    ...expires,
+    ...common,
     rollout,
     seq,
     ...encoding === void 0 ? {} : { encoding },
     ...inflatedSize === void 0 ? {} : { inflatedSize },
-    extra: [...fields].filter(([key]) => !known.has(key)),
-    signedLength: framed.signedLength,
-    verifiedBy: keyIdOf(trustedKeys[verified[0]]),
-    verifiedKeyIndex: verified[0],
-    verifiedKeys: verified.map((index) => keyIdOf(trustedKeys[index]))
+    extra: [...fields].filter(([key]) => !known.has(key))
   };
 }
 function judgeManifest(bytes, policy, { ignoreSignatureCount = false } = {}) {
@@ -318,6 +327,7 @@ export {
   MAX_IMAGE_SIZE,
   MAX_SEQ,
   ManifestError,
+  SHA256_HEX,
   STABLE_CHANNEL,
   FULL_ROLLOUT,
   releaseFolder,
@@ -331,6 +341,7 @@ export {
   imageFileName,
   imagePath,
   versionOfImageFile,
+  versionProblem,
   isValidVersion,
   isValidBoard,
   isValidChannel,
@@ -339,6 +350,8 @@ export {
   formatSignatureLine,
   readVersionLine,
   checkTrustedKey,
+  decimal,
+  openCommonFields,
   openManifest,
   judgeManifest,
   signedFields,

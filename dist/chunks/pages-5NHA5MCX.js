@@ -5,17 +5,17 @@ import {
 import {
   isManifestPath,
   readVersionLine
-} from "./chunk-VL7MZMTK.js";
+} from "./chunk-DZL7G2VY.js";
 import {
   ConflictError,
   retryOnConflict
 } from "./chunk-IEVPXDZW.js";
-import "./chunk-NODAIPTN.js";
+import "./chunk-BV7TYO46.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/mirror/pages.ts
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 var COMMITTER_NAME = "github-actions[bot]";
@@ -53,6 +53,8 @@ var PagesTarget = class {
   remote;
   history;
   environment;
+  /** The branch's CNAME (a custom domain), as the last checkout found it. */
+  customDomain;
   constructor(config, log) {
     if (!config.remoteUrl || config.remoteUrl.startsWith("-"))
       throw new Error("the github-pages target needs a git remote URL");
@@ -77,12 +79,21 @@ var PagesTarget = class {
   transaction(work, reads = []) {
     return retryOnConflict(() => this.attempt(work, reads));
   }
+  /**
+   * The path on the Pages site, for a site published from the branch's root: at the custom domain of the branch's
+   * CNAME, else at OWNER.github.io/REPO/ (OWNER.github.io/ for the OWNER.github.io repository).
+   */
+  publicUrl(path) {
+    const site = this.customDomain ? `https://${this.customDomain}/` : githubIoSite(this.remote);
+    return site && new URL(this.inBranch(path).split("/").map(encodeURIComponent).join("/"), site).href;
+  }
   /** One clone, one run of `work`, one commit and one push; a lost race throws ConflictError. */
   async attempt(work, reads) {
     const clone = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), "static-ota-pages-"));
     const forget = holdTemporary(clone);
     try {
       const fetched = await this.checkOut(clone, reads);
+      this.customDomain = fetched && await readCustomDomain(clone);
       const session = this.session(clone);
       const result = await work(session);
       const changed = fetched ? (await this.git(clone, ["diff-index", "--cached", "--name-only", "--no-renames", "-z", fetched, "--"])).stdout : (await this.git(clone, ["ls-files", "-z"])).stdout;
@@ -114,7 +125,8 @@ var PagesTarget = class {
     await this.git(clone, ["config", "core.sparseCheckout", "true"]);
     await writeFile(
       join(clone, ".git", "info", "sparse-checkout"),
-      reads.map((path) => `/${sparsePattern(this.inBranch(path))}
+      // CNAME comes with the reads' blobs, in the same request: where the page is (publicUrl).
+      ["CNAME", ...reads.map((path) => sparsePattern(this.inBranch(path)))].map((pattern) => `/${pattern}
 `).join("")
     );
     const fetched = await this.git(
@@ -267,6 +279,17 @@ var PagesTarget = class {
   }
 };
 var inFolder = (folder, name) => folder ? `${folder}/${name}` : name;
+async function readCustomDomain(clone) {
+  const text = await readFile(join(clone, "CNAME"), "utf8").catch(() => "");
+  const host = text.trim().split(/\s+/)[0].toLowerCase();
+  return /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(host) ? host : void 0;
+}
+function githubIoSite(remote) {
+  const [owner, repository] = remote.replace(/(\.git)?\/*$/, "").split("/").slice(-2);
+  if (!/^[a-z0-9-]+$/i.test(owner ?? "") || !/^[\w.-]+$/.test(repository ?? "")) return void 0;
+  const host = `${owner.toLowerCase()}.github.io`;
+  return repository.toLowerCase() === host ? `https://${host}/` : `https://${host}/${repository}/`;
+}
 var sparsePattern = (path) => path.replace(/[\\*?[\]!#\s]/g, "\\$&");
 var MISSING_BRANCH = /couldn't find remote ref/;
 var LOST_RACE = /\[rejected\]|\[remote rejected\].*(cannot lock ref|failed to update ref|incorrect old value|reference already exists)/;

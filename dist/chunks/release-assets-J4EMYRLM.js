@@ -8,8 +8,8 @@ import {
 } from "./chunk-BMPRNOTX.js";
 import {
   MANIFEST_FILE
-} from "./chunk-VL7MZMTK.js";
-import "./chunk-NODAIPTN.js";
+} from "./chunk-DZL7G2VY.js";
+import "./chunk-BV7TYO46.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/release/release-assets.ts

@@ -2,17 +2,14 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   InputError,
   ReleaseError,
-  parseCompressMode,
-  parseDuration,
-  parsePositiveInteger,
-  parsePublicKey,
-  parseRequiredSignatures,
-  parseRolloutPercent,
+  SETTINGS,
+  inputLabel,
   parseSigningKeys,
+  prebuiltImage,
   readTargetConfig,
   runRelease,
   splitList
-} from "./chunk-2VIDGCAZ.js";
+} from "./chunk-SZHSGWGZ.js";
 import {
   getBooleanInput,
   getInput,
@@ -27,8 +24,13 @@ import {
 
 // src/main.ts
 var input = (name) => getInput(name);
-var optional = (name) => input(name) || void 0;
 var flag = (name) => getBooleanInput(name);
+function setting(declared) {
+  if (declared.metavar === void 0) return flag(declared.input);
+  const text = input(declared.input);
+  return text ? declared.parse(text, declared.input) : void 0;
+}
+var settings = (declared) => splitList(input(declared.input)).map((text) => declared.parse(text, declared.input));
 function maskSecret(value) {
   for (const line of value?.split(/\r?\n/) ?? []) {
     if (line.trim()) setSecret(line.trim());
@@ -45,60 +47,66 @@ function readSigningKeys() {
   }
   return keys;
 }
-function readFirmware(environments) {
+async function readFirmware(environments, chipFamily) {
   const lines = splitList(input("firmware"));
+  let images;
   if (lines.length === 1 && !lines[0].includes("=")) {
     if (environments.length !== 1) {
       throw new InputError(
         "firmware is a single path: name its board with exactly one entry in environments, or write board=path"
       );
     }
-    return [{ board: environments[0], path: lines[0] }];
+    images = [{ board: environments[0], path: lines[0] }];
+  } else {
+    images = lines.map((line) => {
+      const equals = line.indexOf("=");
+      if (equals < 1) throw new InputError(`firmware line ${JSON.stringify(line)} is not board=path`);
+      return { board: line.slice(0, equals).trim(), path: line.slice(equals + 1).trim() };
+    });
   }
-  return lines.map((line) => {
-    const equals = line.indexOf("=");
-    if (equals < 1) throw new InputError(`firmware line ${JSON.stringify(line)} is not board=path`);
-    return { board: line.slice(0, equals).trim(), path: line.slice(equals + 1).trim() };
-  });
+  return Promise.all(
+    images.map(async (image) => ({ ...image, ...await prebuiltImage(image.path, chipFamily, inputLabel) }))
+  );
 }
 function readTarget() {
-  const token = optional("token");
-  const secretAccessKey = optional("s3-secret-access-key");
-  const sessionToken = optional("s3-session-token");
+  const token = input("token") || void 0;
+  const secretAccessKey = input("s3-secret-access-key") || void 0;
+  const sessionToken = input("s3-session-token") || void 0;
   [token, secretAccessKey, sessionToken, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN].forEach(
     maskSecret
   );
   return readTargetConfig(input, process.env);
 }
-function readOptions() {
+async function readOptions() {
   const signingKeys = readSigningKeys();
   const environments = splitList(input("environments"));
   const build = flag("build");
-  const expiresIn = optional("expires-in");
-  const keepVersions = optional("keep-versions");
-  const rollout = optional("rollout");
+  const chipFamily = setting(SETTINGS.chipFamily);
   return {
     ref: process.env.GITHUB_REF,
-    version: optional("version"),
-    channel: optional("channel"),
+    version: input("version") || void 0,
+    channel: setting(SETTINGS.channel),
     projectDir: input("project-dir"),
     environments,
     build,
-    firmware: build ? [] : readFirmware(environments),
+    platformioVersion: setting(SETTINGS.platformioVersion),
+    firmware: build ? [] : await readFirmware(environments, chipFamily),
     signingKeys,
-    nextReleaseKeys: splitList(input("trusted-keys")).map((key) => parsePublicKey(key, "trusted-keys")),
-    allowLockout: flag("allow-lockout"),
-    expiresInSeconds: expiresIn === void 0 ? void 0 : parseDuration(expiresIn, "expires-in"),
-    force: flag("force"),
-    followStable: flag("follow-stable"),
-    rollout: rollout === void 0 ? void 0 : parseRolloutPercent(rollout, "rollout"),
-    requiredSignatures: parseRequiredSignatures(input("required-signatures"), "required-signatures"),
-    maxImageBytes: parsePositiveInteger(input("max-image-size"), "max-image-size"),
-    compress: parseCompressMode(input("compress"), "compress"),
-    keepVersions: keepVersions === void 0 ? void 0 : parsePositiveInteger(keepVersions, "keep-versions"),
+    nextReleaseKeys: settings(SETTINGS.trustedKeys),
+    allowLockout: setting(SETTINGS.allowLockout),
+    expiresInSeconds: setting(SETTINGS.expiresIn),
+    force: setting(SETTINGS.force),
+    followStable: setting(SETTINGS.followStable),
+    rollout: setting(SETTINGS.rollout),
+    requiredSignatures: setting(SETTINGS.requiredSignatures),
+    maxImageBytes: setting(SETTINGS.maxImageSize),
+    compress: setting(SETTINGS.compress) ?? "auto",
+    keepVersions: setting(SETTINGS.keepVersions),
+    deltaFrom: setting(SETTINGS.deltaFrom),
     target: readTarget(),
     releaseAssets: flag("release-assets") ? { token: input("token"), repository: process.env.GITHUB_REPOSITORY ?? "" } : void 0,
     attest: flag("attest") ? { token: input("token"), repository: requireRepository("attest") } : void 0,
+    label: inputLabel,
     log: { info, warning, group, mask: setSecret }
   };
 }
@@ -112,6 +120,9 @@ function addLockouts(result, outcome) {
     summary.addRaw(`<p><b>Warning (${outcome}):</b> ${escapeHtml(lockout)}</p>`, true);
 }
 var escapeHtml = (text) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+var channelsPublished = (result) => [
+  ...new Set(result.manifests.filter((manifest) => manifest.supersededBy === void 0).map(({ channel }) => channel))
+];
 async function writeOutputs(result) {
   setOutput("version", result.version ?? "");
   setOutput("channel", result.channel ?? "");
@@ -119,6 +130,8 @@ async function writeOutputs(result) {
     "manifests",
     JSON.stringify(result.manifests.map(({ imageWritten: _written, ...manifest }) => manifest))
   );
+  setOutput("channels", JSON.stringify(channelsPublished(result)));
+  setOutput("page-url", result.pageUrl ?? "");
   if (result.version === void 0) {
     summary.addHeading("static-ota: build only", 3).addList(result.built.map(({ board, path }) => `${board}: ${path}`));
     addLockouts(result, "a release of this build would be refused");
@@ -141,6 +154,7 @@ async function writeOutputs(result) {
       manifest.manifest
     ])
   ]);
+  if (result.pageUrl) summary.addLink("Release page", result.pageUrl);
   addLockouts(result, "published anyway: allow-lockout is set");
   if (result.attestations?.length) {
     summary.addHeading("Build provenance", 4).addList(result.attestations.map(({ board, file, id }) => `${board}/${file}: attestation ${id}`)).addCodeBlock(result.attestations.map(({ verify }) => verify).join("\n"), "sh");
@@ -149,7 +163,7 @@ async function writeOutputs(result) {
 }
 async function run() {
   try {
-    await writeOutputs(await runRelease(readOptions()));
+    await writeOutputs(await runRelease(await readOptions()));
   } catch (error) {
     if (error instanceof ReleaseError && error.published) await writeOutputs(error.published);
     setFailed(error instanceof Error ? error.message : String(error));

@@ -3,12 +3,13 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 // src/common/read-chunks.ts
 import { open } from "node:fs/promises";
 var READ_CHUNK_BYTES = 256 * 1024;
-async function* readChunks(path) {
+async function* readChunks(path, start = 0) {
   const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
   const file = await open(path, "r");
   try {
-    for (; ; ) {
-      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+    for (let position = start; ; ) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
+      position += bytesRead;
       if (bytesRead === 0) return;
       yield buffer.subarray(0, bytesRead);
     }

@@ -3,22 +3,34 @@ import {
   BARE_USER_AGENT
 } from "./chunk-ZOX5ZDGT.js";
 import {
+  MAX_WINDOW_BITS,
+  MIN_LOOKAHEAD_BITS,
+  MIN_WINDOW_BITS,
+  PATCH_HEADER_SEQUENTIAL_HEATSHRINK,
+  normalizedBase,
+  openPatchManifest,
+  patchMismatch
+} from "./chunk-XYOIAEAB.js";
+import {
   MANIFEST_FILE,
   MAX_MANIFEST_BYTES,
+  ManifestError,
+  imageFileName,
   judgeManifest,
   manifestPath,
   pendingManifestPath
-} from "./chunk-VL7MZMTK.js";
-import "./chunk-NODAIPTN.js";
+} from "./chunk-DZL7G2VY.js";
+import "./chunk-BV7TYO46.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/maintain/verify.ts
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { dirname, join } from "node:path";
+import { gunzipSync } from "node:zlib";
 
 // src/protocol/device-http.ts
 var DEVICE_USER_AGENT = BARE_USER_AGENT;
@@ -44,6 +56,116 @@ function deviceRedirectTarget(current, location) {
   if (location.startsWith("/")) return new URL(current.origin + location);
   if (location.startsWith(current.protocol)) return new URL(location);
   return void 0;
+}
+
+// src/release/delta/apply.ts
+var DeltaApplyError = class extends Error {
+  constructor(code) {
+    super(`patch rejected: ${code}`);
+    this.code = code;
+  }
+  code;
+};
+var HeatshrinkReader = class {
+  constructor(input, start, windowBits, lookaheadBits) {
+    this.input = input;
+    this.windowBits = windowBits;
+    this.lookaheadBits = lookaheadBits;
+    this.window = new Uint8Array(1 << windowBits);
+    this.bitPosition = start * 8;
+  }
+  input;
+  windowBits;
+  lookaheadBits;
+  window;
+  head = 0;
+  bitPosition;
+  // in bits, from the start of the patch
+  copyLeft = 0;
+  copyDistance = 0;
+  bits(count) {
+    if (this.bitPosition + count > this.input.length * 8) throw new DeltaApplyError("truncated");
+    let value = 0;
+    for (let i = 0; i < count; i++, this.bitPosition++) {
+      value = value << 1 | this.input[this.bitPosition >> 3] >> 7 - (this.bitPosition & 7) & 1;
+    }
+    return value;
+  }
+  next() {
+    if (this.copyLeft === 0) {
+      if (this.bits(1) === 1) return this.push(this.bits(8));
+      this.copyDistance = this.bits(this.windowBits) + 1;
+      this.copyLeft = this.bits(this.lookaheadBits) + 1;
+    }
+    this.copyLeft--;
+    return this.push(this.window[this.head - this.copyDistance & this.window.length - 1]);
+  }
+  push(byte) {
+    this.window[this.head++ & this.window.length - 1] = byte;
+    return byte;
+  }
+  // After the last byte: no repetition left over, no whole byte, zero padding bits.
+  checkEnd() {
+    const padding = 8 - (this.bitPosition & 7) & 7;
+    const clean = this.copyLeft === 0 && this.bitPosition + padding === this.input.length * 8;
+    if (!clean || this.bits(padding) !== 0) throw new DeltaApplyError("trailing_data");
+  }
+};
+function readSize(source, allowNegative) {
+  let byte = source.next();
+  const negative = (byte & 64) !== 0;
+  if (negative && !allowNegative) throw new DeltaApplyError("bad_size");
+  let value = byte & 63;
+  for (let shift = 6; byte & 128; shift += 7) {
+    if (shift > 20) throw new DeltaApplyError("bad_size");
+    byte = source.next();
+    value += (byte & 127) * 2 ** shift;
+  }
+  return negative ? -value : value;
+}
+function readHeader(patch) {
+  let position = 0;
+  const source = {
+    next: () => {
+      if (position >= patch.length) throw new DeltaApplyError("truncated");
+      return patch[position++];
+    }
+  };
+  if (source.next() !== PATCH_HEADER_SEQUENTIAL_HEATSHRINK) throw new DeltaApplyError("bad_header");
+  const resultSize = readSize(source, false);
+  return { resultSize, bodyStart: position };
+}
+function applyPatch(base, patch, expectedResultSize) {
+  const { resultSize, bodyStart } = readHeader(patch);
+  if (expectedResultSize !== void 0 && resultSize !== expectedResultSize) throw new DeltaApplyError("result_size");
+  if (resultSize === 0) {
+    if (bodyStart !== patch.length) throw new DeltaApplyError("trailing_data");
+    return new Uint8Array(0);
+  }
+  if (bodyStart >= patch.length) throw new DeltaApplyError("truncated");
+  const windowBits = (patch[bodyStart] >> 4) + 4;
+  const lookaheadBits = (patch[bodyStart] & 15) + 3;
+  if (windowBits < MIN_WINDOW_BITS || windowBits > MAX_WINDOW_BITS || lookaheadBits < MIN_LOOKAHEAD_BITS || lookaheadBits >= windowBits) {
+    throw new DeltaApplyError("bad_heatshrink");
+  }
+  const body = new HeatshrinkReader(patch, bodyStart + 1, windowBits, lookaheadBits);
+  if (readSize(body, true) !== 0) throw new DeltaApplyError("bad_data_format");
+  const result = new Uint8Array(resultSize);
+  let written = 0;
+  let basePosition = 0;
+  while (written < resultSize) {
+    const diffLength = readSize(body, false);
+    if (diffLength > resultSize - written) throw new DeltaApplyError("past_result");
+    if (diffLength > base.length - basePosition) throw new DeltaApplyError("past_base");
+    for (let i = 0; i < diffLength; i++) result[written++] = body.next() + base[basePosition++] & 255;
+    const extraLength = readSize(body, false);
+    if (extraLength > resultSize - written) throw new DeltaApplyError("past_result");
+    for (let i = 0; i < extraLength; i++) result[written++] = body.next();
+    basePosition += readSize(body, true);
+    if (basePosition < 0 || basePosition > base.length) throw new DeltaApplyError("past_base");
+  }
+  body.checkEnd();
+  return result;
 }
 
 // src/maintain/verify.ts
@@ -252,14 +374,100 @@ async function verifyMirror(options) {
       `the manifest expires in ${roughDuration(left)} (at ${at}); devices with a clock then refuse it: publish it again with --force --expires-in`
     );
   }
+  const patches = [];
+  for (const patchManifest of await patchManifestLocations(options.mirror, location, manifest)) {
+    patches.push(await checkPatch(patchManifest, location, manifest, policy, timeoutMs, warnings));
+  }
   return {
     manifestLocation: fetchedManifest.location,
     imageLocation: image.location,
     manifest,
     requiredSignatures,
     awaitingCosign: missingSignatures > 0,
-    warnings
+    warnings,
+    patches
   };
+}
+async function patchManifestLocations(mirror, location, manifest) {
+  const prefix = `${manifest.file}.from-`;
+  if (!(location instanceof URL)) {
+    const names = await readdir(dirname(location)).catch(() => []);
+    return names.filter((name) => name.startsWith(prefix) && name.endsWith(".txt")).map((name) => imageLocation(location, name));
+  }
+  const path = manifestPath(manifest.board, manifest.channel);
+  const named = namesManifest(mirror.pathname);
+  if (named && !location.href.endsWith(`/${path}`)) return [];
+  const root = named ? new URL(location.href.slice(0, -path.length)) : mirror;
+  const index = await open(new URL("index.json", root), DEFAULT_TIMEOUT_MS).then((fetched) => readBounded(fetched, 16 * 1024 * 1024, "index.json")).catch(() => void 0);
+  let releases;
+  try {
+    releases = index && JSON.parse(index.toString("utf8")).releases;
+  } catch {
+    return [];
+  }
+  const entry = Array.isArray(releases) ? releases.find((release) => release.manifest === path) : void 0;
+  const listed = Array.isArray(entry?.patches) ? entry.patches : [];
+  return listed.map((patch) => patch.manifest).filter(
+    (name) => typeof name === "string" && dirname(name) === dirname(path) && name.startsWith(`${dirname(path)}/${prefix}`)
+  ).map((name) => new URL(name, root));
+}
+async function rawImageSha256(location, manifest, timeoutMs) {
+  if (manifest.encoding !== "gzip") return manifest.sha256;
+  const served = await readBounded(
+    await open(imageLocation(location, manifest.file), timeoutMs),
+    manifest.size,
+    "image"
+  );
+  return createHash("sha256").update(gunzipSync(served)).digest("hex");
+}
+async function checkPatch(patchLocation, location, manifest, policy, timeoutMs, warnings) {
+  const fetched = await open(patchLocation, timeoutMs);
+  const where = fetched.location;
+  let patch;
+  try {
+    patch = openPatchManifest(
+      await readBounded(fetched, MAX_MANIFEST_BYTES, "patch manifest"),
+      policy.trustedKeys,
+      policy.requiredSignatures
+    );
+  } catch (error) {
+    if (error instanceof ManifestError) throw new VerifyError(error.code, `${where}: ${error.message}`);
+    throw error;
+  }
+  const resultSize = manifest.encoding === "gzip" ? manifest.inflatedSize ?? 0 : manifest.size;
+  const release = { ...manifest, resultSize, resultSha256: await rawImageSha256(location, manifest, timeoutMs) };
+  const mismatch = patchMismatch(patch, release, patch.baseVersion);
+  if (mismatch !== void 0) throw new VerifyError("patch_mismatch", `${where}: ${mismatch}`);
+  if (patch.expires !== void 0 && policy.now !== void 0 && policy.now > patch.expires)
+    throw new VerifyError("expired", `${where}: expired (expires=${patch.expires})`);
+  const patchBytes = await readBounded(await open(imageLocation(location, patch.file), timeoutMs), patch.size, "patch");
+  if (patchBytes.length !== patch.size || createHash("sha256").update(patchBytes).digest("hex") !== patch.sha256)
+    throw new VerifyError(
+      "hash_mismatch",
+      `${where}: ${patch.file} is not the signed patch (size=${patch.size}, sha256=${patch.sha256})`
+    );
+  const summary = { from: patch.baseVersion, manifest: where, size: patch.size, applied: false };
+  const base = await open(imageLocation(location, imageFileName(patch.baseVersion)), timeoutMs).catch(() => void 0);
+  if (base === void 0) {
+    warnings.push(
+      `${where}: the base image of ${patch.baseVersion} is no longer on the mirror, so the patch was not applied`
+    );
+    return summary;
+  }
+  const served = await readBounded(base, 64 * 1024 * 1024, "base image");
+  const baseBytes = normalizedBase(served[0] === 31 && served[1] === 139 ? gunzipSync(served) : served);
+  if (baseBytes.length !== patch.baseSize || createHash("sha256").update(baseBytes).digest("hex") !== patch.baseSha256)
+    throw new VerifyError("patch_base_mismatch", `${where}: the image of ${patch.baseVersion} is not the patch's base`);
+  let built;
+  try {
+    built = applyPatch(baseBytes, patchBytes, patch.resultSize);
+  } catch (error) {
+    if (error instanceof DeltaApplyError) throw new VerifyError("patch_invalid", `${where}: ${error.message}`);
+    throw error;
+  }
+  if (createHash("sha256").update(built).digest("hex") !== patch.resultSha256)
+    throw new VerifyError("hash_mismatch", `${where}: the patch builds other bytes than the signed image`);
+  return { ...summary, applied: true };
 }
 export {
   DEFAULT_TIMEOUT_MS,
