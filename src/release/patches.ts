@@ -53,8 +53,33 @@ export interface PublishedPatch {
 
 const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
-/** The raw image: a gzip one (ESP8266 compress) inflated, as eboot leaves it in flash. */
-const rawImage = (bytes: Buffer): Buffer => (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes);
+/**
+ * The largest raw image patched: the encoder holds both images and their suffix array in memory (about 40 bytes per
+ * image byte), and the largest ESP32 app partitions are 4 MiB; bigger images are published without patches.
+ */
+export const MAX_PATCHED_IMAGE_BYTES = 4 * 1024 * 1024;
+
+/** The raw image: a gzip one (ESP8266 compress) inflated, as eboot leaves it in flash, never past the bound. */
+const rawImage = (bytes: Buffer): Buffer =>
+  bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes, { maxOutputLength: MAX_PATCHED_IMAGE_BYTES + 1 }) : bytes;
+
+/**
+ * A base read from the mirror as the device holds it (raw, header bytes normalized), or why it cannot be one: the
+ * mirror may hold anything under an image's name, and a broken or foreign file never fails the publish.
+ */
+function baseImage(bytes: Buffer): Uint8Array | string {
+  if (bytes.length > MAX_PATCHED_IMAGE_BYTES) return `it is over ${MAX_PATCHED_IMAGE_BYTES} bytes`;
+  let raw: Buffer;
+  try {
+    raw = rawImage(bytes);
+  } catch (error) {
+    return `it cannot be inflated (${(error as Error).message})`;
+  }
+  if (raw.length === 0 || raw.length > MAX_PATCHED_IMAGE_BYTES)
+    return `its raw image is ${raw.length} bytes, not 1 to ${MAX_PATCHED_IMAGE_BYTES}`;
+  if (raw[0] !== 0xe9) return 'it is not an ESP image';
+  return normalizedBase(raw);
+}
 
 /** The images of the newest `count` versions below the release's in its folder, newest first. */
 async function baseImages(
@@ -73,6 +98,19 @@ async function baseImages(
     )
     .sort((a, b) => compareVersions(b.version, a.version))
     .slice(0, count);
+}
+
+/** The release's raw image, or undefined when it is too large to patch (served or inflated). */
+async function patchableImage(release: SignedRelease): Promise<Buffer | undefined> {
+  if (release.size > MAX_PATCHED_IMAGE_BYTES) return undefined;
+  try {
+    const raw = rawImage(await readFile(release.imageFile));
+    return raw.length > MAX_PATCHED_IMAGE_BYTES ? undefined : raw;
+  } catch (error) {
+    // Signing checked that the image inflates: only the bound can stop it here.
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
 }
 
 /** Signs the patch manifest with every key and opens it as a device would, so nothing unverifiable is published. */
@@ -95,7 +133,8 @@ async function publishPatch(
   scratch: string,
 ): Promise<PublishedPatch | string> {
   const folder = releaseFolder(release.board, release.channel);
-  const baseBytes = normalizedBase(rawImage(base.bytes));
+  const baseBytes = baseImage(base.bytes);
+  if (typeof baseBytes === 'string') return `the base image on the mirror is unusable: ${baseBytes}`;
   const patch = createPatch(baseBytes, result);
   // Never more to download than the image itself.
   if (patch.length >= release.size) return `the patch (${patch.length} bytes) is not smaller than the image`;
@@ -156,8 +195,12 @@ export async function publishPatches(
     for (const release of releases) {
       const bases = await baseImages(session, release, policy.deltaFrom);
       if (bases.length === 0) continue;
+      const result = await patchableImage(release);
+      if (result === undefined) {
+        policy.info(`${release.board}: no patches: images over ${MAX_PATCHED_IMAGE_BYTES} bytes are published whole`);
+        continue;
+      }
       await session.prefetch?.(bases.map(({ path }) => path));
-      const result = rawImage(await readFile(release.imageFile));
       for (const { version, path } of bases) {
         const bytes = await session.read(path);
         if (bytes === undefined) continue;

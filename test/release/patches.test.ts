@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { imageFileName } from '../../src/protocol/manifest.js';
 import { normalizedBase, openPatchManifest } from '../../src/protocol/patch.js';
 import { applyPatch } from '../../src/release/delta/apply.js';
-import { publishPatches } from '../../src/release/patches.js';
+import { MAX_PATCHED_IMAGE_BYTES, publishPatches } from '../../src/release/patches.js';
 import { generateKey, parseSigningKey, type SignedRelease } from '../../src/release/sign.js';
 import type { MirrorSession } from '../../src/mirror/target.js';
 import { removeTemporaryFolders, temporaryFolder } from '../helpers.js';
@@ -115,5 +115,48 @@ describe('publisher delta patches', () => {
     const opened = openPatchManifest(objects.get(patch.manifest) as Buffer, [key.publicKey]);
     expect(opened).toMatchObject({ resultSize: raw.length, resultSha256: sha256(raw), baseSize: 20_000 });
     expect(opened.baseSha256).toBe(sha256(normalizedBase(image('1.0.0'))));
+  });
+
+  it('skips, with a warning, base images the mirror holds broken or foreign, and still patches from the good one', async () => {
+    const objects = new Map<string, Buffer>([
+      [`nodemcuv2/${imageFileName('1.0.0')}`, image('1.0.0')],
+      // A gzip header with garbage after it, an empty file, a file that is no ESP image.
+      [`nodemcuv2/${imageFileName('1.0.1')}`, Buffer.from('1f8b0800000000000000676172626167650a', 'hex')],
+      [`nodemcuv2/${imageFileName('1.0.2')}`, Buffer.alloc(0)],
+      [`nodemcuv2/${imageFileName('1.0.3')}`, Buffer.from('<html>not found</html>')],
+    ]);
+    const { session } = memorySession(objects);
+    const warnings: string[] = [];
+    const published = await publishPatches(session, [release('1.1.0', image('1.1.0'))], {
+      ...policy(4),
+      warn: (message: string) => warnings.push(message),
+    });
+    expect(published.map((patch) => patch.baseVersion)).toEqual(['1.0.0']);
+    expect(warnings.sort()).toEqual([
+      expect.stringMatching(
+        /no patch from 1\.0\.1 to 1\.1\.0: the base image on the mirror is unusable: it cannot be inflated/,
+      ),
+      expect.stringMatching(
+        /no patch from 1\.0\.2 to 1\.1\.0: the base image on the mirror is unusable: its raw image is 0 bytes/,
+      ),
+      expect.stringMatching(
+        /no patch from 1\.0\.3 to 1\.1\.0: the base image on the mirror is unusable: it is not an ESP image/,
+      ),
+    ]);
+  });
+
+  it('publishes images over the bound whole, without reading any base', async () => {
+    const objects = new Map([[`nodemcuv2/${imageFileName('1.0.0')}`, image('1.0.0')]]);
+    const { session, reads } = memorySession(objects);
+    const big = Buffer.alloc(MAX_PATCHED_IMAGE_BYTES + 1, 0x55);
+    big[0] = 0xe9;
+    const infos: string[] = [];
+    const published = await publishPatches(session, [release('1.1.0', big)], {
+      ...policy(2),
+      info: (message: string) => infos.push(message),
+    });
+    expect(published).toEqual([]);
+    expect(reads.filter((path) => path.endsWith('.bin'))).toEqual([]);
+    expect(infos).toEqual([expect.stringContaining(`no patches: images over ${MAX_PATCHED_IMAGE_BYTES} bytes`)]);
   });
 });
