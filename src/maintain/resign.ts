@@ -45,6 +45,14 @@ const nowInSeconds = (): number => Math.floor(Date.now() / 1000);
  * they accept it (a staged one: on everything but the signature count) and it
  * is the release expected. Nothing a device would refuse gets a signature.
  */
+/** The refusals about the signatures themselves, which a command's rule for them explains. */
+const SIGNATURE_REFUSALS: ReadonlySet<string> = new Set([
+  'unsigned',
+  'untrusted_key',
+  'bad_signature',
+  'too_few_signatures',
+]);
+
 function acceptedManifest(
   bytes: Buffer,
   { path, where, staged, rule = '' }: { path: string; where: string; staged: boolean; rule?: string },
@@ -53,9 +61,10 @@ function acceptedManifest(
 ): OpenedManifest {
   const verdict = judgeManifest(bytes, policy, { ignoreSignatureCount: staged });
   if (!verdict.accepted) {
-    const devices = `devices trusting these ${distinctKeyCount(policy.trustedKeys)} keys and requiring ${policy.requiredSignatures} signatures (--required-signatures)`;
+    const keys = distinctKeyCount(policy.trustedKeys);
+    const devices = `devices trusting ${keys === 1 ? 'this key' : `these ${keys} keys`} and requiring ${policy.requiredSignatures} signatures (--required-signatures)`;
     throw new Error(
-      `${path} in ${where}: ${verdict.reason}. ${devices} refuse it${staged ? ' even once cosigned' : ''}, so no signature is added to it${rule}`,
+      `${path} in ${where}: ${verdict.reason}. ${devices} refuse it${staged ? ' even once cosigned' : ''}, so no signature is added to it${SIGNATURE_REFUSALS.has(verdict.code) ? rule : ''}`,
     );
   }
   const { manifest } = verdict;

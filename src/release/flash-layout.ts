@@ -174,21 +174,26 @@ export async function prebuiltImage(
   imageFile: string,
   chipFamily: ChipFamily | undefined,
   label: Label,
-): Promise<{ chipFamily?: ChipFamily } & BrowserInstall> {
-  const chip = chipFamily ?? ((await startsWithGzip(imageFile)) ? 'ESP8266' : undefined);
-  if (chip === 'ESP8266') return { chipFamily: chip, flash: { chipFamily: chip, parts: [], appOffset: 0 } };
-  if (chip === undefined) return { noInstall: unknownChip(label) };
+): Promise<{ chipFamily?: ChipFamily; gzip: boolean } & BrowserInstall> {
+  const gzip = await startsWithGzip(imageFile);
+  const chip = chipFamily ?? (gzip ? 'ESP8266' : undefined);
+  if (chip === 'ESP8266') return { chipFamily: chip, gzip, flash: { chipFamily: chip, parts: [], appOffset: 0 } };
+  if (chip === undefined) return { gzip, noInstall: unknownChip(label) };
   return {
     chipFamily: chip,
+    gzip,
     noInstall: `${chip} prebuilt image: a first install also needs its bootloader and partition table; publish from the action's build, which reads them from PlatformIO`,
   };
 }
 
-/** Two bytes, not the image: a missing file is reported by the release, with the other input checks. */
+/** Two bytes, not the image: a missing file or a folder is reported by the release, with the other image checks. */
 async function startsWithGzip(imageFile: string): Promise<boolean> {
   const head = Buffer.alloc(2);
   const file = await open(imageFile, 'r').catch(() => undefined);
-  await file?.read(head, 0, 2, 0).finally(() => file.close());
+  await file
+    ?.read(head, 0, 2, 0)
+    .catch(() => undefined)
+    .finally(() => file.close());
   return head[0] === 0x1f && head[1] === 0x8b;
 }
 

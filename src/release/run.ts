@@ -151,7 +151,9 @@ function wantsGzip(options: ReleaseOptions, { board, flash, chipFamily }: BuiltI
   if (chip?.startsWith('ESP32') && (alreadyGzip || options.compress === 'gzip')) {
     throw new ReleaseError(
       `${board} is an ${chip}: ESP32's Update does not inflate gzip images, so they cannot be published for it ` +
-        `(${alreadyGzip ? 'the image is gzip' : `${options.label('compress')} is gzip`}; use auto or none)`,
+        (alreadyGzip
+          ? '(the image is gzip: publish the raw image)'
+          : `(${options.label('compress')} is gzip; use auto or none)`),
     );
   }
   if (alreadyGzip || options.compress === 'none') return false;

@@ -66,7 +66,18 @@ function prereleaseChannel(version: string, name: string): string {
  */
 export function channelFor(version: string, requested?: string, name = 'channel'): string {
   const prerelease = isPrerelease(version);
-  const channel = parseChannel(requested || (prerelease ? prereleaseChannel(version, name) : STABLE_CHANNEL), name);
+  if (!requested) {
+    if (!prerelease) return STABLE_CHANNEL;
+    // Derived from the version: a message names the version, not a setting the user did not give.
+    const derived = prereleaseChannel(version, name);
+    if (derived === STABLE_CHANNEL || !isValidChannel(derived))
+      throw new InputError(
+        `pre-release ${version} names the channel ${JSON.stringify(derived)} by its first identifier, which cannot be one ` +
+          `(not stable; lowercase letters, digits and '-', at most 32): set ${name}`,
+      );
+    return derived;
+  }
+  const channel = parseChannel(requested, name);
   if (prerelease && channel === STABLE_CHANNEL) {
     throw new InputError(
       `pre-release ${version} cannot be published to the stable channel (${name} ${STABLE_CHANNEL})`,

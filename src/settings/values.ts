@@ -27,12 +27,19 @@ export function parsePositiveInteger(text: string, name: string): number {
   return value;
 }
 
-/** Items separated by commas or new lines, trimmed, empty ones dropped. */
-export const splitList = (text: string): string[] =>
-  text
+const PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
+
+/** Items separated by commas or new lines, trimmed, empty ones dropped; PEM blocks first, each whole. */
+export const splitList = (text: string): string[] => {
+  // A PEM block (a public key in trusted-keys) is one item, whatever lines it spans.
+  const pemBlocks = text.match(PEM_BLOCK) ?? [];
+  const items = text
+    .replace(PEM_BLOCK, '\n')
     .split(/[,\n]/)
     .map((item) => item.trim())
     .filter(Boolean);
+  return [...pemBlocks, ...items];
+};
 
 /** How images are served: auto gzips ESP8266 (espressif8266) images only. */
 export const COMPRESS_MODES = ['auto', 'gzip', 'none'] as const;

@@ -42,10 +42,15 @@ async function releaseOptions(options: PublishOptions, io: CommandIo) {
   const board = parsed(() => checkBoard(options.board as string, '--board'));
   const compress = settingValue(options, SETTINGS.compress) ?? 'auto';
   const image = await prebuiltImage(options.firmware as string, settingValue(options, SETTINGS.chipFamily), flagLabel);
+  if (image.chipFamily?.startsWith('ESP32') && image.gzip)
+    throw new UsageError(
+      `--firmware ${options.firmware} is gzip, and ${image.chipFamily}'s Update does not inflate gzip images: publish the raw image`,
+    );
   if (image.chipFamily?.startsWith('ESP32') && compress === 'gzip')
     throw new UsageError(
       `--compress gzip: ${image.chipFamily}'s Update does not inflate gzip images (use auto or none)`,
     );
+  const { gzip: _alreadyGzip, ...built } = image;
   return {
     version,
     channel,
@@ -55,7 +60,7 @@ async function releaseOptions(options: PublishOptions, io: CommandIo) {
     projectDir: '.',
     environments: [],
     build: false,
-    firmware: [{ board, path: options.firmware as string, ...image }],
+    firmware: [{ board, path: options.firmware as string, ...built }],
     nextReleaseKeys: settingValues(options, SETTINGS.trustedKeys),
     allowLockout: settingValue(options, SETTINGS.allowLockout) ?? false,
     expiresInSeconds: settingValue(options, SETTINGS.expiresIn),
