@@ -13,11 +13,10 @@ import { splitList } from './settings/values.js';
 const input = (name: string): string => core.getInput(name);
 const flag = (name: string): boolean => core.getBooleanInput(name);
 
-/** A declared setting from its input: undefined when empty; a switch through getBooleanInput, as the runner reads it. */
+/** A declared setting from its input: undefined when empty, except a switch, which is always true or false. */
 function setting<T>(declared: Setting<T>): T | undefined {
-  if (declared.metavar === undefined) return flag(declared.input) as T;
   const text = input(declared.input);
-  return text ? declared.parse(text, declared.input) : undefined;
+  return text || declared.metavar === undefined ? declared.parse(text, declared.input) : undefined;
 }
 
 /** A declared repeatable setting from its list input (one per line, or separated by commas). */
@@ -83,6 +82,11 @@ async function readOptions(): Promise<ReleaseOptions> {
   const build = flag('build');
   // Checked whether or not it is used (prebuilt images only): a bad value is a bad value.
   const chipFamily = setting(SETTINGS.chipFamily);
+  for (const prebuiltOnly of ['chip-family', 'firmware'])
+    if (build && input(prebuiltOnly))
+      core.warning(
+        `${prebuiltOnly} is for prebuilt images (build: false); this run builds, and PlatformIO gives the chip`,
+      );
   return {
     ref: process.env.GITHUB_REF,
     version: input('version') || undefined,

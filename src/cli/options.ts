@@ -61,6 +61,19 @@ export function requireOptions(options: object, names: string[]): void {
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+/** An option that takes one value: a second one would silently replace the first, so it is refused. */
+export function singleValue(option: Option): Option {
+  let given = false;
+  return option.argParser((value: string) => {
+    if (given) throw new UsageError(`${option.long} is given twice: give it once`);
+    given = true;
+    return value;
+  });
+}
+
+/** `--name <what>` taking one value, refused when given twice. */
+export const valueOption = (flags: string, description: string): Option => singleValue(new Option(flags, description));
+
 /**
  * The flag of a declared setting: `--name <metavar>`, repeatable where declared; a switch is `--name`, or
  * `--no-name` when action.yml defaults it to true. A value's default is action.yml's, shown in --help, unless the
@@ -75,6 +88,7 @@ export function settingOption(
   if (setting.metavar === undefined) return new Option(fallback === 'true' ? `--no-${flag}` : `--${flag}`, help);
   const option = new Option(`--${flag} ${setting.metavar}`, help);
   if (setting.repeatable) return option.argParser(collect);
+  singleValue(option);
   return fallback === null || fallback === '' ? option : option.default(fallback);
 }
 

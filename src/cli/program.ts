@@ -77,7 +77,8 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   } catch (error) {
     // commander has already printed its own messages (help, version, usage errors).
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    const name = cli.args[0] ?? '';
+    // A usage error met while parsing comes before commander has set the command's arguments.
+    const name = cli.args[0] ?? argv[0];
     err(`static-ota ${name}: ${printable((error as Error).message)}\n`);
     if (error instanceof UsageError) {
       err(`Run static-ota ${name} --help for its options.\n`);

@@ -29,7 +29,8 @@ export function addTargetOptions(command: Command): Command {
     const { help } = setting;
     const metavar = 'metavar' in setting ? setting.metavar : undefined;
     const fallback = defaultOf(name);
-    const shown = fallback && name !== 'directory' ? ` (default: ${JSON.stringify(fallback)})` : '';
+    // A switch is off unless given: only values show their default.
+    const shown = fallback && metavar && name !== 'directory' ? ` (default: ${JSON.stringify(fallback)})` : '';
     command.addOption(new Option(metavar ? `--${name} ${metavar}` : `--${name}`, `${help}${shown}`));
   }
   return command;

@@ -10,6 +10,7 @@ import { parsePublicKey } from '../release/sign.js';
 import { parseChannel, parseVersion } from '../release/version.js';
 import {
   parseCompressMode,
+  parseBoolean,
   parseDeltaFrom,
   parseDuration,
   parsePlatformioVersion,
@@ -37,8 +38,11 @@ export interface Setting<T> {
 
 const PUBLIC_KEY_FORMS = '64 hex characters (as keygen prints it) or the PEM text';
 
-/** A switch: its value is the presence of the flag (or, defaulting to true, --no-flag), or the input's true/false. */
-const aSwitch = (input: string, help: string): Setting<boolean> => ({ input, help, parse: (text) => text === 'true' });
+/**
+ * A switch: on the command line the presence of the flag (or, defaulting to true, --no-flag); in the action the
+ * input's YAML boolean, as getBooleanInput reads it.
+ */
+const aSwitch = (input: string, help: string): Setting<boolean> => ({ input, help, parse: parseBoolean });
 
 export const SETTINGS = {
   version: {

@@ -6,6 +6,7 @@ import {
   readSigningKeys,
   requireOptions,
   SIGNING_KEY_VARIABLE,
+  valueOption,
   type CommandIo,
   type NewCommand,
 } from '../options.js';
@@ -45,7 +46,12 @@ export function registerKeyCommands(command: NewCommand, io: CommandIo): void {
     'keygen',
     'make an Ed25519 signing key (PKCS#8 PEM) and print its public key as hex and as C for the firmware',
   )
-    .option('--out <file>', 'file to write the private key to, never overwritten; - writes it to stdout (required)')
+    .addOption(
+      valueOption(
+        '--out <file>',
+        'file to write the private key to, never overwritten; - writes it to stdout (required)',
+      ),
+    )
     .action((options: { out?: string }) => keygen(options, io));
   command('pubkey', 'print the public key of a signing key, as hex and as C for the firmware, as keygen does')
     .addOption(keyOption('the signing key file; repeatable'))

@@ -18,6 +18,7 @@ import {
   settingValue,
   settingValues,
   UsageError,
+  valueOption,
   type CommandIo,
   type NewCommand,
 } from '../options.js';
@@ -120,9 +121,11 @@ export function registerPublish(command: NewCommand, io: CommandIo): void {
     'publish',
     'sign a prebuilt image and publish it with its latest.txt to a mirror (a directory, or --target)',
   )
-    .option('--firmware <file>', 'the image to publish, e.g. .pio/build/nodemcuv2/firmware.bin (required)')
+    .addOption(
+      valueOption('--firmware <file>', 'the image to publish, e.g. .pio/build/nodemcuv2/firmware.bin (required)'),
+    )
     .addOption(settingOption(SETTINGS.version, `${SETTINGS.version.help} (required)`))
-    .option('--board <id>', 'board name: the mirror folder devices poll (required)')
+    .addOption(valueOption('--board <id>', 'board name: the mirror folder devices poll (required)'))
     .addOption(keyOption('signing key file; repeat to sign with several'))
     .addOption(settingOption(SETTINGS.channel))
     .addOption(settingOption(SETTINGS.force))

@@ -16,6 +16,7 @@ import {
   settingValue,
   settingValues,
   UsageError,
+  valueOption,
   type CommandIo,
   type NewCommand,
 } from '../options.js';
@@ -97,8 +98,8 @@ function resignOptions(
   { key, trustedKeys, requiredSignatures, what, threshold }: ResignHelp,
 ): Command {
   return command
-    .option('--board <id>', 'board name (required)')
-    .option('--channel <name>', 'channel', STABLE_CHANNEL)
+    .addOption(valueOption('--board <id>', 'board name (required)'))
+    .addOption(valueOption('--channel <name>', 'channel').default(STABLE_CHANNEL))
     .addOption(keyOption(key))
     .addOption(settingOption(SETTINGS.trustedKeys, `${SETTINGS.trustedKeys.help}; ${trustedKeys}`))
     .addOption(
@@ -108,10 +109,12 @@ function resignOptions(
         threshold,
       ),
     )
-    .option('--expect-version <semver>', `refuse unless the manifest ${what} offers this version`)
-    .option(
-      '--expect-sha256 <hex>',
-      `refuse unless the manifest ${what} names the image with this SHA-256 (as verify prints it)`,
+    .addOption(valueOption('--expect-version <semver>', `refuse unless the manifest ${what} offers this version`))
+    .addOption(
+      valueOption(
+        '--expect-sha256 <hex>',
+        `refuse unless the manifest ${what} names the image with this SHA-256 (as verify prints it)`,
+      ),
     );
 }
 
@@ -130,7 +133,7 @@ export function registerResignCommands(command: NewCommand, io: CommandIo): void
       threshold: null,
     },
   )
-    .option('--percent <n>', 'percentage of devices, 0 to 100; 0 is the kill switch (required)')
+    .addOption(valueOption('--percent <n>', 'percentage of devices, 0 to 100; 0 is the kill switch (required)'))
     .action((options: ResignOptions & { percent?: string }) => rollout(options, io));
   addTargetOptions(rolloutCommand);
 

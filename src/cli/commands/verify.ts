@@ -14,6 +14,7 @@ import {
   settingValue,
   settingValues,
   UsageError,
+  valueOption,
   type CommandIo,
   type NewCommand,
 } from '../options.js';
@@ -91,14 +92,20 @@ function verifyJson(report: VerifyReport): Record<string, unknown> {
 function verifyText(report: VerifyReport, options: VerifyOptions): string {
   const { manifest } = report;
   const signatures = manifest.verifiedKeys.length;
+  const required = report.requiredSignatures;
+  const plural = signatures === 1 ? '' : 's';
   const count =
-    options.requiredSignatures === undefined ? `${signatures}` : `${signatures} of ${report.requiredSignatures}`;
+    options.requiredSignatures === undefined
+      ? `${signatures} signature${plural}`
+      : signatures > required
+        ? `${signatures} signatures, ${required} required`
+        : `${signatures} of ${required} signature${required === 1 ? '' : 's'}`;
   const encoding = manifest.encoding
-    ? ` ${manifest.encoding} (the ESP8266 boot loader inflates it; ESP32 devices refuse it)`
+    ? ` ${manifest.encoding} (the ESP8266 boot loader inflates it; ESP32 devices refuse it),`
     : '';
   return [
     `OK ${report.manifestLocation}${report.awaitingCosign ? ' (awaiting cosign)' : ''}`,
-    `  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedKeys.join(', ')} (${count} signature${count === '1' ? '' : 's'})`,
+    `  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedKeys.join(', ')} (${count})`,
     `  rollout ${manifest.rollout} %${manifest.rollout === 0 ? ' (halted)' : ''}, seq ${manifest.seq}`,
     ...(manifest.expires === undefined ? [] : [`  expires ${new Date(manifest.expires * 1000).toISOString()}`]),
     `  image ${report.imageLocation}:${encoding} ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)`,
@@ -116,18 +123,20 @@ export function registerVerify(command: NewCommand, io: CommandIo): void {
     'verify',
     'check a mirror as a device does: latest.txt, its signatures, board, channel and expiry, then the image size and SHA-256',
   )
-    .option(
-      '--mirror <dir-or-url>',
-      'mirror root: a directory, or an http:// or https:// URL; or the latest.txt URL devices poll (required)',
+    .addOption(
+      valueOption(
+        '--mirror <dir-or-url>',
+        'mirror root: a directory, or an http:// or https:// URL; or the latest.txt URL devices poll (required)',
+      ),
     )
-    .option('--board <id>', 'board name (required)')
+    .addOption(valueOption('--board <id>', 'board name (required)'))
     .addOption(settingOption(SETTINGS.trustedKeys, `${SETTINGS.trustedKeys.help} (required)`))
     .addOption(
       new Option('--pubkey <key>', 'the earlier name of --trusted-key')
         .argParser((value: string, previous: string[] = []) => [...previous, value])
         .hideHelp(),
     )
-    .option('--channel <name>', 'channel', STABLE_CHANNEL)
+    .addOption(valueOption('--channel <name>', 'channel').default(STABLE_CHANNEL))
     .addOption(
       settingOption(
         SETTINGS.requiredSignatures,
@@ -136,11 +145,13 @@ export function registerVerify(command: NewCommand, io: CommandIo): void {
       ),
     )
     .option('--pending', 'check the staged manifest (pending.txt) awaiting cosignatures instead of latest.txt')
-    .option(
-      '--warn-before <duration>',
-      'warn when the manifest expires within this long, e.g. 7d (an expired one always fails, as on devices with a clock)',
+    .addOption(
+      valueOption(
+        '--warn-before <duration>',
+        'warn when the manifest expires within this long, e.g. 7d (an expired one always fails, as on devices with a clock)',
+      ),
     )
-    .option('--timeout <duration>', 'give up on a request after this long, e.g. 10s (default 30s)')
+    .addOption(valueOption('--timeout <duration>', 'give up on a request after this long, e.g. 10s (default 30s)'))
     .option('--json', 'print the report, or the failure with its code, as JSON')
     .action((options: VerifyOptions) => verify(options, io));
 }
