@@ -6,7 +6,6 @@
 import { checkHeatshrinkParameters } from './format.js';
 
 const LITERAL_BITS = 9;
-const MAX_CHAIN = 2048; // candidates tried per position: the whole default window, as heatshrink's own encoder searches
 
 class BitWriter {
   private bytes: Uint8Array;
@@ -47,8 +46,18 @@ class BitWriter {
 }
 
 // For every position, the longest earlier match within the window (length,
-// distance). A match at i - 1 also gives one a byte shorter at i, which keeps
-// i + length non-decreasing: the parse below relies on that.
+// distance; of equal lengths the one inherited from the position before, else
+// the nearest). A match at i - 1 also gives one a byte shorter at i, which
+// keeps i + length non-decreasing: the parse below relies on that.
+//
+// The chain of a position holds every earlier one starting with the same two
+// bytes. A candidate c preceded by the same byte as i (input[c - 1] ===
+// input[i - 1]) had c - 1 in the chain of i - 1, whose match was at most
+// lengths[i - 1]: so c matches at most lengths[i - 1] - 1 bytes at i, which the
+// inherited match already has, and cannot win. Each chain entry keeps a jump
+// (`unlike`) over the entries that follow it with its own preceding byte,
+// which in the zero runs of a diff body is nearly all of them. The bound needs
+// the match at i - 1 to be uncut by the lookahead: else every candidate is tried.
 function findMatches(
   input: Uint8Array,
   window: number,
@@ -59,6 +68,7 @@ function findMatches(
   const distances = new Int32Array(n);
   const head = new Int32Array(1 << 16).fill(-1);
   const previous = new Int32Array(n);
+  const unlike = new Int32Array(n); // the next chain entry preceded by another byte (or none, or position 0)
   for (let i = 0; i + 1 < n; i++) {
     const limit = Math.min(maxLength, n - i);
     let bestLength = i > 0 ? Math.max(0, lengths[i - 1] - 1) : 0;
@@ -68,12 +78,12 @@ function findMatches(
       while (bestLength < limit && input[i - bestDistance + bestLength] === input[i + bestLength]) bestLength++;
     }
     const key = (input[i] << 8) | input[i + 1];
-    for (
-      let candidate = head[key], tries = 0;
-      candidate >= 0 && i - candidate <= window && tries < MAX_CHAIN;
-      tries++
-    ) {
-      if (bestLength >= limit) break;
+    const skipByte = i > 0 && lengths[i - 1] < maxLength ? input[i - 1] : -1;
+    for (let candidate = head[key]; candidate >= 0 && i - candidate <= window && bestLength < limit; ) {
+      if (candidate > 0 && input[candidate - 1] === skipByte) {
+        candidate = unlike[candidate];
+        continue;
+      }
       if (input[candidate + bestLength] === input[i + bestLength]) {
         let length = 0;
         while (length < limit && input[candidate + length] === input[i + length]) length++;
@@ -84,7 +94,9 @@ function findMatches(
       }
       candidate = previous[candidate];
     }
-    previous[i] = head[key];
+    const next = head[key];
+    previous[i] = next;
+    unlike[i] = next <= 0 || i === 0 || input[next - 1] !== input[i - 1] ? next : unlike[next];
     head[key] = i;
     lengths[i] = bestLength;
     distances[i] = bestDistance;
