@@ -45,6 +45,32 @@ class BitWriter {
   }
 }
 
+const MAX_RUN = 0xffff;
+
+// At each position, how many bytes from there on equal it (at most MAX_RUN).
+function byteRuns(input: Uint8Array): Uint16Array {
+  const runs = new Uint16Array(input.length);
+  for (let i = input.length - 1; i >= 0; i--) {
+    runs[i] = i + 1 < input.length && input[i + 1] === input[i] ? Math.min(MAX_RUN, runs[i + 1] + 1) : 1;
+  }
+  return runs;
+}
+
+// Length of the common prefix of input[a..] and input[b..] (a < b), at most
+// `limit`. Runs of one byte are stepped over whole: where two runs of the same
+// byte differ in length, the shorter one's end is the first difference. Each
+// candidate in a diff body's zero runs costs a step, not a byte loop.
+function matchLength(input: Uint8Array, runs: Uint16Array, a: number, b: number, limit: number): number {
+  let length = 0;
+  while (length < limit && input[a + length] === input[b + length]) {
+    const runA = runs[a + length];
+    const runB = runs[b + length];
+    length += Math.min(runA, runB);
+    if (runA !== runB) break;
+  }
+  return Math.min(length, limit);
+}
+
 // For every position, the longest earlier match within the window (length,
 // distance; of equal lengths the one inherited from the position before, else
 // the nearest). A match at i - 1 also gives one a byte shorter at i, which
@@ -69,6 +95,7 @@ function findMatches(
   const head = new Int32Array(1 << 16).fill(-1);
   const previous = new Int32Array(n);
   const unlike = new Int32Array(n); // the next chain entry preceded by another byte (or none, or position 0)
+  const runs = byteRuns(input);
   for (let i = 0; i + 1 < n; i++) {
     const limit = Math.min(maxLength, n - i);
     let bestLength = i > 0 ? Math.max(0, lengths[i - 1] - 1) : 0;
@@ -85,8 +112,7 @@ function findMatches(
         continue;
       }
       if (input[candidate + bestLength] === input[i + bestLength]) {
-        let length = 0;
-        while (length < limit && input[candidate + length] === input[i + length]) length++;
+        const length = matchLength(input, runs, candidate, i, limit);
         if (length > bestLength) {
           bestLength = length;
           bestDistance = i - candidate;
