@@ -84,17 +84,19 @@ function matchLength(input: Uint8Array, runs: Uint16Array, a: number, b: number,
 // (`unlike`) over the entries that follow it with its own preceding byte,
 // which in the zero runs of a diff body is nearly all of them. The bound needs
 // the match at i - 1 to be uncut by the lookahead: else every candidate is tried.
+// Chain links are read only within the window, so they live in a ring.
 function findMatches(
   input: Uint8Array,
   window: number,
   maxLength: number,
-): { lengths: Int32Array; distances: Int32Array } {
+): { lengths: Uint16Array; distances: Uint16Array } {
   const n = input.length;
-  const lengths = new Int32Array(n);
-  const distances = new Int32Array(n);
+  const lengths = new Uint16Array(n); // lengths and distances fit: lookahead and window are at most 2^11
+  const distances = new Uint16Array(n);
   const head = new Int32Array(1 << 16).fill(-1);
-  const previous = new Int32Array(n);
-  const unlike = new Int32Array(n); // the next chain entry preceded by another byte (or none, or position 0)
+  const ring = 2 * window - 1; // mask of a ring of 2 * window links
+  const previous = new Int32Array(ring + 1);
+  const unlike = new Int32Array(ring + 1); // the next chain entry preceded by another byte (or none, or position 0)
   const runs = byteRuns(input);
   for (let i = 0; i + 1 < n; i++) {
     const limit = Math.min(maxLength, n - i);
@@ -108,7 +110,7 @@ function findMatches(
     const skipByte = i > 0 && lengths[i - 1] < maxLength ? input[i - 1] : -1;
     for (let candidate = head[key]; candidate >= 0 && i - candidate <= window && bestLength < limit; ) {
       if (candidate > 0 && input[candidate - 1] === skipByte) {
-        candidate = unlike[candidate];
+        candidate = unlike[candidate & ring];
         continue;
       }
       if (input[candidate + bestLength] === input[i + bestLength]) {
@@ -118,11 +120,12 @@ function findMatches(
           bestDistance = i - candidate;
         }
       }
-      candidate = previous[candidate];
+      candidate = previous[candidate & ring];
     }
     const next = head[key];
-    previous[i] = next;
-    unlike[i] = next <= 0 || i === 0 || input[next - 1] !== input[i - 1] ? next : unlike[next];
+    previous[i & ring] = next;
+    const same = next > 0 && i - next <= window && input[next - 1] === input[i - 1];
+    unlike[i & ring] = same ? unlike[next & ring] : next;
     head[key] = i;
     lengths[i] = bestLength;
     distances[i] = bestDistance;
@@ -133,10 +136,10 @@ function findMatches(
 // Cheapest parse from the end: cost[i] = min(literal + cost[i + 1],
 // reference + min cost[i + 2 .. i + lengths[i]]), the inner minimum kept in a
 // monotonic queue since both ends of that range only move left.
-function parse(lengths: Int32Array, referenceBits: number): Int32Array {
+function parse(lengths: Uint16Array, referenceBits: number): Uint16Array {
   const n = lengths.length;
   const cost = new Int32Array(n + 1);
-  const choice = new Int32Array(n); // 0: literal, else the back-reference's length
+  const choice = new Uint16Array(n); // 0: literal, else the back-reference's length
   const queue = new Int32Array(n + 1); // positions, cost falling from front to back
   let front = n + 1;
   let back = n + 1; // queue holds queue[front..back)
