@@ -108,7 +108,7 @@ function findMatches(
     }
     const key = (input[i] << 8) | input[i + 1];
     const skipByte = i > 0 && lengths[i - 1] < maxLength ? input[i - 1] : -1;
-    for (let candidate = head[key]; candidate >= 0 && i - candidate <= window && bestLength < limit; ) {
+    for (let candidate = head[key]; candidate >= 0 && i - candidate <= window && bestLength < limit;) {
       if (candidate > 0 && input[candidate - 1] === skipByte) {
         candidate = unlike[candidate & ring];
         continue;
