@@ -124,6 +124,7 @@ function findMatches(
     }
     const next = head[key];
     previous[i & ring] = next;
+    // Past the window next's ring slot may hold a newer entry's jump: jump to next itself, which ends a walk.
     const same = next > 0 && i - next <= window && input[next - 1] === input[i - 1];
     unlike[i & ring] = same ? unlike[next & ring] : next;
     head[key] = i;
