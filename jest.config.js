@@ -23,6 +23,7 @@ const UNIT_TESTS = [
   'protocol/openssl',
   'protocol/vectors',
   'release/delta/encoder',
+  'release/delta/encoder-identity',
   'release/publish',
   'release/release',
   'release/release-assets',

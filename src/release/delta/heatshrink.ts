@@ -6,7 +6,6 @@
 import { checkHeatshrinkParameters } from './format.js';
 
 const LITERAL_BITS = 9;
-const MAX_CHAIN = 2048; // candidates tried per position: the whole default window, as heatshrink's own encoder searches
 
 class BitWriter {
   private bytes: Uint8Array;
@@ -46,19 +45,59 @@ class BitWriter {
   }
 }
 
+const MAX_RUN = 0xffff;
+
+// At each position, how many bytes from there on equal it (at most MAX_RUN).
+function byteRuns(input: Uint8Array): Uint16Array {
+  const runs = new Uint16Array(input.length);
+  for (let i = input.length - 1; i >= 0; i--) {
+    runs[i] = i + 1 < input.length && input[i + 1] === input[i] ? Math.min(MAX_RUN, runs[i + 1] + 1) : 1;
+  }
+  return runs;
+}
+
+// Length of the common prefix of input[a..] and input[b..] (a < b), at most
+// `limit`. Runs of one byte are stepped over whole: where two runs of the same
+// byte differ in length, the shorter one's end is the first difference. Each
+// candidate in a diff body's zero runs costs a step, not a byte loop.
+function matchLength(input: Uint8Array, runs: Uint16Array, a: number, b: number, limit: number): number {
+  let length = 0;
+  while (length < limit && input[a + length] === input[b + length]) {
+    const runA = runs[a + length];
+    const runB = runs[b + length];
+    length += Math.min(runA, runB);
+    if (runA !== runB) break;
+  }
+  return Math.min(length, limit);
+}
+
 // For every position, the longest earlier match within the window (length,
-// distance). A match at i - 1 also gives one a byte shorter at i, which keeps
-// i + length non-decreasing: the parse below relies on that.
+// distance; of equal lengths the one inherited from the position before, else
+// the nearest). A match at i - 1 also gives one a byte shorter at i, which
+// keeps i + length non-decreasing: the parse below relies on that.
+//
+// The chain of a position holds every earlier one starting with the same two
+// bytes. A candidate c preceded by the same byte as i (input[c - 1] ===
+// input[i - 1]) had c - 1 in the chain of i - 1, whose match was at most
+// lengths[i - 1]: so c matches at most lengths[i - 1] - 1 bytes at i, which the
+// inherited match already has, and cannot win. Each chain entry keeps a jump
+// (`unlike`) over the entries that follow it with its own preceding byte,
+// which in the zero runs of a diff body is nearly all of them. The bound needs
+// the match at i - 1 to be uncut by the lookahead: else every candidate is tried.
+// Chain links are read only within the window, so they live in a ring.
 function findMatches(
   input: Uint8Array,
   window: number,
   maxLength: number,
-): { lengths: Int32Array; distances: Int32Array } {
+): { lengths: Uint16Array; distances: Uint16Array } {
   const n = input.length;
-  const lengths = new Int32Array(n);
-  const distances = new Int32Array(n);
+  const lengths = new Uint16Array(n); // lengths and distances fit: lookahead and window are at most 2^11
+  const distances = new Uint16Array(n);
   const head = new Int32Array(1 << 16).fill(-1);
-  const previous = new Int32Array(n);
+  const ring = 2 * window - 1; // mask of a ring of 2 * window links
+  const previous = new Int32Array(ring + 1);
+  const unlike = new Int32Array(ring + 1); // the next chain entry preceded by another byte (or none, or position 0)
+  const runs = byteRuns(input);
   for (let i = 0; i + 1 < n; i++) {
     const limit = Math.min(maxLength, n - i);
     let bestLength = i > 0 ? Math.max(0, lengths[i - 1] - 1) : 0;
@@ -68,23 +107,26 @@ function findMatches(
       while (bestLength < limit && input[i - bestDistance + bestLength] === input[i + bestLength]) bestLength++;
     }
     const key = (input[i] << 8) | input[i + 1];
-    for (
-      let candidate = head[key], tries = 0;
-      candidate >= 0 && i - candidate <= window && tries < MAX_CHAIN;
-      tries++
-    ) {
-      if (bestLength >= limit) break;
+    const skipByte = i > 0 && lengths[i - 1] < maxLength ? input[i - 1] : -1;
+    for (let candidate = head[key]; candidate >= 0 && i - candidate <= window && bestLength < limit;) {
+      if (candidate > 0 && input[candidate - 1] === skipByte) {
+        candidate = unlike[candidate & ring];
+        continue;
+      }
       if (input[candidate + bestLength] === input[i + bestLength]) {
-        let length = 0;
-        while (length < limit && input[candidate + length] === input[i + length]) length++;
+        const length = matchLength(input, runs, candidate, i, limit);
         if (length > bestLength) {
           bestLength = length;
           bestDistance = i - candidate;
         }
       }
-      candidate = previous[candidate];
+      candidate = previous[candidate & ring];
     }
-    previous[i] = head[key];
+    const next = head[key];
+    previous[i & ring] = next;
+    // Past the window next's ring slot may hold a newer entry's jump: jump to next itself, which ends a walk.
+    const same = next > 0 && i - next <= window && input[next - 1] === input[i - 1];
+    unlike[i & ring] = same ? unlike[next & ring] : next;
     head[key] = i;
     lengths[i] = bestLength;
     distances[i] = bestDistance;
@@ -95,10 +137,10 @@ function findMatches(
 // Cheapest parse from the end: cost[i] = min(literal + cost[i + 1],
 // reference + min cost[i + 2 .. i + lengths[i]]), the inner minimum kept in a
 // monotonic queue since both ends of that range only move left.
-function parse(lengths: Int32Array, referenceBits: number): Int32Array {
+function parse(lengths: Uint16Array, referenceBits: number): Uint16Array {
   const n = lengths.length;
   const cost = new Int32Array(n + 1);
-  const choice = new Int32Array(n); // 0: literal, else the back-reference's length
+  const choice = new Uint16Array(n); // 0: literal, else the back-reference's length
   const queue = new Int32Array(n + 1); // positions, cost falling from front to back
   let front = n + 1;
   let back = n + 1; // queue holds queue[front..back)

@@ -24,24 +24,36 @@ function suffixTypes(text: Int32Array, n: number): Uint8Array {
   return types;
 }
 
-function bucketBounds(text: Int32Array, n: number, alphabet: number, ends: boolean): Int32Array {
-  const bounds = new Int32Array(alphabet);
-  for (let i = 0; i < n; i++) bounds[text[i]]++;
+function characterCounts(text: Int32Array, n: number, alphabet: number): Int32Array {
+  const counts = new Int32Array(alphabet);
+  for (let i = 0; i < n; i++) counts[text[i]]++;
+  return counts;
+}
+
+// Each character's first slot (ends false) or one past its last (ends true), in `bounds`.
+function bucketBounds(counts: Int32Array, bounds: Int32Array, ends: boolean): Int32Array {
   let sum = 0;
-  for (let c = 0; c < alphabet; c++) {
-    sum += bounds[c];
-    bounds[c] = ends ? sum : sum - bounds[c];
+  for (let c = 0; c < counts.length; c++) {
+    sum += counts[c];
+    bounds[c] = ends ? sum : sum - counts[c];
   }
   return bounds;
 }
 
-function induce(text: Int32Array, sorted: Int32Array, types: Uint8Array, n: number, alphabet: number): void {
-  const heads = bucketBounds(text, n, alphabet, false);
+function induce(
+  text: Int32Array,
+  sorted: Int32Array,
+  types: Uint8Array,
+  n: number,
+  counts: Int32Array,
+  bounds: Int32Array,
+): void {
+  const heads = bucketBounds(counts, bounds, false);
   for (let i = 0; i < n; i++) {
     const j = sorted[i] - 1;
     if (j >= 0 && types[j] === 0) sorted[heads[text[j]]++] = j;
   }
-  const tails = bucketBounds(text, n, alphabet, true);
+  const tails = bucketBounds(counts, bounds, true);
   for (let i = n - 1; i >= 0; i--) {
     const j = sorted[i] - 1;
     if (j >= 0 && types[j] === 1) sorted[--tails[text[j]]] = j;
@@ -87,11 +99,13 @@ function nameLmsSubstrings(
 
 function sais(text: Int32Array, sorted: Int32Array, n: number, alphabet: number): void {
   const types = suffixTypes(text, n);
+  const counts = characterCounts(text, n, alphabet);
+  const bounds = new Int32Array(alphabet);
   // Stage 1: sort the LMS substrings by induction from their unsorted places.
-  let tails = bucketBounds(text, n, alphabet, true);
+  let tails = bucketBounds(counts, bounds, true);
   sorted.fill(-1, 0, n);
   for (let i = 1; i < n; i++) if (isLms(types, i)) sorted[--tails[text[i]]] = i;
-  induce(text, sorted, types, n, alphabet);
+  induce(text, sorted, types, n, counts, bounds);
   let lmsCount = 0;
   for (let i = 0; i < n; i++) if (isLms(types, sorted[i])) sorted[lmsCount++] = sorted[i];
   const names = nameLmsSubstrings(text, sorted, types, n, lmsCount);
@@ -106,11 +120,11 @@ function sais(text: Int32Array, sorted: Int32Array, n: number, alphabet: number)
   for (let i = 1, j = 0; i < n; i++) if (isLms(types, i)) reduced[j++] = i;
   for (let i = 0; i < lmsCount; i++) reducedSorted[i] = reduced[reducedSorted[i]];
   sorted.fill(-1, lmsCount, n);
-  tails = bucketBounds(text, n, alphabet, true);
+  tails = bucketBounds(counts, bounds, true);
   for (let i = lmsCount - 1; i >= 0; i--) {
     const position = sorted[i];
     sorted[i] = -1;
     sorted[--tails[text[position]]] = position;
   }
-  induce(text, sorted, types, n, alphabet);
+  induce(text, sorted, types, n, counts, bounds);
 }
