@@ -2,7 +2,7 @@
 // Several processes may write one mirror at once: images are linked into place
 // (never over another file), manifests compared and renamed under a lock file.
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { hashFile } from '../protocol/crypto.js';
 import { holdTemporary } from '../common/interrupt.js';
@@ -105,7 +105,11 @@ export class DirectoryTarget implements MirrorTarget {
 
   /** One view of the folder; `transaction` adds the retries a shared folder needs. */
   session(): MirrorSession {
-    const full = (path: string): string => join(this.root, ...path.split('/'));
+    // Joined by hand: the paths are the mirror's own ('/'-separated, no '.' or '..'), and path.join's normalising, run
+    // for every file of the page and of install/, is what made V8 compile Node's path code with its optimising tier:
+    // about 6 MiB more peak memory for a first publish (npm run bench -- default-path).
+    const prefix = this.root.endsWith(sep) ? this.root : `${this.root}${sep}`;
+    const full = (path: string): string => (path === '' ? this.root : prefix + path.split('/').join(sep));
     const read = (path: string) => readFile(full(path)).catch(ignoreMissing(undefined));
     const lock = join(this.root, LOCK_FILE);
     return {
