@@ -70,10 +70,14 @@ export function channelFor(version: string, requested?: string, name = 'channel'
     if (!prerelease) return STABLE_CHANNEL;
     // Derived from the version: a message names the version, not a setting the user did not give.
     const derived = prereleaseChannel(version, name);
-    if (derived === STABLE_CHANNEL || !isValidChannel(derived))
+    if (derived === STABLE_CHANNEL)
+      throw new InputError(
+        `pre-release ${version} cannot be published to the stable channel, which its first identifier names: set ${name}`,
+      );
+    if (!isValidChannel(derived))
       throw new InputError(
         `pre-release ${version} names the channel ${JSON.stringify(derived)} by its first identifier, which cannot be one ` +
-          `(not stable; lowercase letters, digits and '-', at most 32): set ${name}`,
+          `(lowercase letters, digits and '-', at most 32): set ${name}`,
       );
     return derived;
   }
