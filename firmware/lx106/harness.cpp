@@ -234,9 +234,10 @@ void measureDelta() {
            const Result result = flow.update();
            return result == Result::Updated ? patchOutcomeCode(flow.patchOutcome()) : resultCode(result);
          }));
-  for (size_t index = 0; index < hashCount; ++index) {
-    if (hashes[index].bytes == kDeltaBaseSize) reportSpan("base_hash", kDeltaBaseSize, hashes[index].cycles);
-  }
+  // The first hash of the base's length is the base's (the result's comes after it).
+  size_t index = 0;
+  while (index < hashCount && hashes[index].bytes != kDeltaBaseSize) ++index;
+  if (index < hashCount) reportSpan("base_hash", kDeltaBaseSize, hashes[index].cycles);
   reportSpan("delta_apply", kDeltaResultSize, flash.cyclesToCommit());
 }
 

@@ -19,8 +19,9 @@ extern const uint32_t kImageSize;
 extern const char kRunningVersion[];
 extern const char kBoard[];
 // SHA-256 results the null backend answers, chosen by the number of bytes
-// hashed: the trusted key (32, its keyid), the delta step's base and result;
-// the last entry (length 0) answers anything else (the vector's image).
+// hashed: the trusted key (32, its keyid), the delta step's base and result
+// (in that order when they are of one size); the last entry (length 0)
+// answers anything else (the vector's image).
 struct Digest {
   uint32_t length;
   uint8_t sha256[32];

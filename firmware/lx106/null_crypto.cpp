@@ -21,8 +21,16 @@ class NullCrypto final : public static_ota::CryptoBackend {
   }
   void sha256Update(const uint8_t*, size_t length) override { hashed_ += length; }
   void sha256Finish(uint8_t digest[32]) override {
-    size_t entry = 0;
-    while (entry + 1 < kDigestCount && kDigests[entry].length != hashed_) ++entry;
+    // Rows of one length (a pair of images of one size) answer in turn,
+    // the search starting after the row that answered last.
+    const size_t rows = kDigestCount - 1;
+    size_t entry = rows;
+    // (No %: the lx106's division is in the ESP8266's ROM, not in QEMU.)
+    for (size_t step = 1, row = last_; step <= rows && entry == rows; ++step) {
+      row = row + 1 == rows ? 0 : row + 1;
+      if (kDigests[row].length == hashed_) entry = row;
+    }
+    if (entry != rows) last_ = entry;
     memcpy(digest, kDigests[entry].sha256, 32);
     recordHash(static_cast<uint32_t>(hashed_), harness_ccount() - began_);
   }
@@ -31,6 +39,7 @@ class NullCrypto final : public static_ota::CryptoBackend {
  private:
   size_t hashed_ = 0;
   uint32_t began_ = 0;
+  size_t last_ = 0;
 };
 
 }  // namespace
