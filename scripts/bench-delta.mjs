@@ -5,36 +5,17 @@
 //  - encode time and peak memory for 1 and 4 MiB images;
 //  - the device decoder's RAM (sizeof(DeltaDecoder) on lx106).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { build } from 'esbuild';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildImagePairs } from '../firmware/tools/delta-pairs.mjs';
+import { loadDeltaEncoder } from './delta-encoder.mjs';
 import { crossCompilerAvailable, sizeOnChip } from '../firmware/tools/xtensa-core.mjs';
 
-const root = resolve(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'static-ota-bench-delta-'));
 const MiB = 1024 * 1024;
 const percent = (part, whole) => `${((100 * part) / whole).toFixed(2)} %`;
-
-async function loadEncoder() {
-  const bundle = join(work, 'delta.mjs');
-  await build({
-    stdin: {
-      contents:
-        "export { createPatch } from './src/release/delta/encode.ts'; export { applyPatch } from './src/release/delta/apply.ts';",
-      resolveDir: root,
-      loader: 'ts',
-    },
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    logLevel: 'warning',
-  });
-  return import(pathToFileURL(bundle).href);
-}
 
 function bsdiffSize(base, target) {
   if (spawnSync('bsdiff', [], { stdio: 'ignore' }).error) return undefined;
@@ -93,7 +74,7 @@ function encodeCost(sizeMiB) {
   );
 }
 
-const encoder = await loadEncoder();
+const encoder = await loadDeltaEncoder(work);
 try {
   patchSizes(encoder);
   const pairs = join(work, 'pairs', 'base', 'image.elf');

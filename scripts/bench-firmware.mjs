@@ -26,6 +26,8 @@ import { gzipSync } from 'node:zlib';
 import { imageOfElf, largestImage } from '../firmware/tools/esp-image.mjs';
 import { compileCore, measureCore, sizeOnChip } from '../firmware/tools/xtensa-core.mjs';
 import { POLL_STEPS, budgets, buildHarness, qemuAvailable, runHarness } from '../firmware/tools/lx106-harness.mjs';
+import { buildImagePairs } from '../firmware/tools/delta-pairs.mjs';
+import { loadDeltaEncoder } from './delta-encoder.mjs';
 
 const repository = join(dirname(fileURLToPath(import.meta.url)), '..');
 // static_ota_limits.h: conditional polls between two unconditional ones.
@@ -217,12 +219,25 @@ function changedSince(commit) {
     : 'the core or the harness CHANGED since: re-measure by hand';
 }
 
+// Applying a patch must outrun the link: 200 kB/s at 80 MHz, one instruction a cycle.
+const APPLY_GOAL_BYTES_PER_SECOND = 200 * 1000;
+const CLOCK_HZ = 80e6;
+// Ideal milliseconds: one instruction a cycle.
+const ms = (instructions, mhz) => (instructions / (mhz * 1000)).toFixed(instructions < 1e5 ? 2 : 0);
+
 if (!qemuAvailable()) {
   console.log('\nlx106 figures skipped: qemu-system-xtensa not installed (apt-get install qemu-system-misc)');
 } else {
-  const { elf, vector } = buildHarness(join(build, 'lx106'));
-  const { steps, cyclesPerInstruction } = runHarness(elf);
-  const ms = (instructions, mhz) => (instructions / (mhz * 1000)).toFixed(instructions < 1e5 ? 2 : 0);
+  const deltaWork = mkdtempSync(join(tmpdir(), 'static-ota-bench-lx106-delta-'));
+  const encoder = await loadDeltaEncoder(deltaWork);
+  const images = buildImagePairs(join(deltaWork, 'pairs'));
+  const deltaOf = (change) => ({
+    base: images.base,
+    result: images[change],
+    patch: Buffer.from(encoder.createPatch(encoder.normalizedBase(images.base), images[change])),
+  });
+  const { elf, vector } = buildHarness(join(build, 'lx106'), { delta: deltaOf('function') });
+  const { steps, spans, cyclesPerInstruction } = runHarness(elf);
   console.log(
     `\nthe core on the ESP8266's CPU (xtensa-lx106 under qemu-system-xtensa -M sim -icount, CCOUNT calibrated at ` +
       `${cyclesPerInstruction.toFixed(3)} per instruction;\n  crypto backend that does no work, so this is the core's own share; ` +
@@ -239,6 +254,7 @@ if (!qemuAvailable()) {
     check: 'UpdateFlow::check()',
     update: 'UpdateFlow::update() (whole image)',
     idle_304: 'idle poll answered 304',
+    delta_update: 'UpdateFlow::update() from a patch (pair b)',
   };
   for (const [name, step] of Object.entries(steps))
     row(`${labels[name] ?? name} (${step.result})`, step.instructions, step.stackBytes);
@@ -249,6 +265,8 @@ if (!qemuAvailable()) {
     `  trusted key's check, once per key at configuration: ${steps.trusted_key.stackBytes} B ` +
       `(${verdict(steps.trusted_key.stackBytes, budgets.trustedKeyStackBytes)})`,
   );
+  printDeltaFigures(deltaOf, { steps, spans }, deltaWork);
+  rmSync(deltaWork, { recursive: true, force: true });
   const recorded = recordedCryptoMeasurement();
   console.log(
     `  rweather Crypto ${recorded.version}: NOT measured by this run; recorded by hand on ${recorded.date} at commit ` +
@@ -259,6 +277,54 @@ if (!qemuAvailable()) {
     console.log(
       `  recorded ${label}: ${stackBytes} B of stack (target 2048 B: ${stackBytes <= 2048 ? 'met' : 'NOT met'})`,
     );
+}
+
+// The delta step on each lx106 pair: pair (b) from the harness already run, the others built here.
+function printDeltaFigures(deltaOf, functionRun, folder) {
+  const workspaceBytes = sizeOnChip('core/delta_update.h', 'static_ota::DeltaWorkspace', join(build, 'xtensa'));
+  const decoderBytes = sizeOnChip('core/delta_patch.h', 'static_ota::DeltaDecoder', join(build, 'xtensa'));
+  const goalInstructions = CLOCK_HZ / APPLY_GOAL_BYTES_PER_SECOND;
+  console.log(
+    `\ndelta updates on the same harness: a device running an lx106 image (firmware/tools/delta-pairs.mjs) installs\n` +
+      "  the next from the publisher's patch; the fakes copy the base from memory (ESP.flashRead on the chip), the\n" +
+      '  null backend hashes nothing, the flash writes nothing:',
+  );
+  console.log(
+    `  RAM: DeltaWorkspace ${workspaceBytes} B (sizeof on lx106; the decoder with its 2 KB window ${decoderBytes} B), ` +
+      `goal <= 4096 B: ${workspaceBytes <= 4096 ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `  applying (flash begin() to commit(): patch reads, decoding, base reads, the result through the image session);\n` +
+      `  goal: faster than the link, >= ${APPLY_GOAL_BYTES_PER_SECOND / 1000} kB/s at 80 MHz, i.e. <= ${goalInstructions} instructions per output byte:`,
+  );
+  const pairs = { version: '(a) version string', function: '(b) one function', library: '(c) library rebuilt' };
+  for (const [change, label] of Object.entries(pairs)) {
+    const run =
+      change === 'function'
+        ? functionRun
+        : runHarness(buildHarness(join(folder, change), { delta: deltaOf(change) }).elf);
+    const { delta_update: step } = run.steps;
+    const apply = run.spans.delta_apply;
+    const perByte = apply.instructions / apply.bytes;
+    const kBps = CLOCK_HZ / perByte / 1000;
+    console.log(
+      `    ${label.padEnd(22)} ${step.result}: ${apply.bytes} B built, ${perByte.toFixed(1)} instructions/B, ` +
+        `${kBps.toFixed(0)} kB/s ideal at 80 MHz (${perByte <= goalInstructions ? 'met' : 'NOT met'}); ` +
+        `whole update() ${step.instructions} instructions, stack ${step.stackBytes} B`,
+    );
+  }
+  const hash = functionRun.spans.base_hash;
+  console.log(
+    `  base hash, pair (b): ${hash.instructions} instructions for ${hash.bytes} B, ${(hash.instructions / hash.bytes).toFixed(2)} per byte ` +
+      `(${ms(hash.instructions, 80)} ms ideal at 80 MHz): the core's share only (reading the running image in 1 KB\n` +
+      "  chunks with bytes 2-3 zeroed, handing them to SHA-256); the SHA-256 itself (BearSSL's br_sha256 on the chip) is\n" +
+      '  NOT measured here: the stand-in hashes nothing.',
+  );
+  const deltaStack = functionRun.steps.delta_update.stackBytes;
+  console.log(
+    `  stack of update() from a patch: ${deltaStack} B (a poll step: budget ${budgets.coreStackBytes} B, checked by npm test: ` +
+      `${deltaStack <= budgets.coreStackBytes ? 'met' : 'NOT met'})`,
+  );
 }
 
 // gzip images: what compress: auto does to ESP8266 images, on lx106 code built here.

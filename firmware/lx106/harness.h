@@ -13,12 +13,40 @@ namespace harness {
 // Defined in the generated harness_data.h, included by harness.cpp only.
 extern const char kManifest[];
 extern const size_t kManifestLength;
+extern const char kImageUrl[];
 extern const uint8_t kTrustedKey[32];
 extern const uint32_t kImageSize;
 extern const char kRunningVersion[];
 extern const char kBoard[];
-// SHA-256 results the flow asks for, in order: the trusted key (its keyid), then the image.
-extern const uint8_t kDigests[2][32];
+// SHA-256 results the null backend answers, chosen by the number of bytes
+// hashed: the trusted key (32, its keyid), the delta step's base and result
+// (in that order when they are of one size); the last entry (length 0)
+// answers anything else (the vector's image).
+struct Digest {
+  uint32_t length;
+  uint8_t sha256[32];
+};
+extern const Digest kDigests[];
+extern const size_t kDigestCount;
+
+// The delta step (generated when the tool is given an image pair): the
+// running image (the base, as installed), the release built from it, its
+// patch manifest and the patch.
+extern const bool kHasDelta;
+extern const char kDeltaManifest[];
+extern const char kDeltaPatchManifest[];
+extern const char kDeltaImageUrl[];
+extern const char kDeltaPatchManifestUrl[];
+extern const char kDeltaPatchUrl[];
+extern const uint8_t kDeltaBase[];
+extern const uint32_t kDeltaBaseSize;
+extern const uint8_t kDeltaPatch[];
+extern const uint32_t kDeltaPatchSize;
+extern const uint32_t kDeltaResultSize;
+
+// Each finished SHA-256 (bytes hashed, CCOUNT from sha256Begin to
+// sha256Finish), reported by the backend: the base hash's cost in place.
+void recordHash(uint32_t bytes, uint32_t cycles);
 
 // The backend the flow is given; returns the scripted answers of the release above.
 static_ota::CryptoBackend& cryptoBackend();

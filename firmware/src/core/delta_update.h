@@ -9,6 +9,7 @@
 
 #include "delta_patch.h"
 #include "image_session.h"
+#include "manifest.h"
 #include "platform.h"
 #include "static_ota_limits.h"
 
@@ -64,18 +65,17 @@ enum class PatchOutcome : uint8_t {
 
 const char* patchOutcomeCode(PatchOutcome outcome);
 
-// The RAM of a delta update (about 2.5 KB; a static object in the sketch):
-// the decoder with its heatshrink window, the patch's URL and what the
-// device checks of its manifest.
+// The RAM of a delta update (about 2.7 KB; a static object in the sketch):
+// the decoder with its heatshrink window, the patch's URL and its manifest.
 struct DeltaWorkspace {
   DeltaDecoder decoder;
   uint8_t held[kDeltaBlockBytes];  // the result's last block, written once its hash matched
   char patchUrl[kMaxUrlLength + 1];
-  uint32_t patchSize;
-  uint32_t baseSize;
-  uint32_t resultSize;
-  uint8_t baseSha256[kSha256Length];
-  uint8_t resultSha256[kSha256Length];
+  // The patch manifest, opened here rather than on the stack, where it would
+  // sit under the signature check (the poll's stack budget, firmware/README.md).
+  // Its text views point into the flow's buffer: stale once the patch's
+  // download reuses it; only the sizes and hashes are read after that.
+  PatchManifest manifest;
 };
 
 }  // namespace static_ota

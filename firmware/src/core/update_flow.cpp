@@ -199,7 +199,12 @@ Result UpdateFlow::poll(bool installOffer) {
     shareTime(step + 1 == mirrorCount_);
     // Read again for each mirror: judging one reuses the buffer it is read into.
     result = pollMirror(mirror, recordRunningVersion());
-    if (installOffer && result == Result::UpdateAvailable) result = install();
+    if (installOffer && result == Result::UpdateAvailable) {
+      // The patch first, from here: its manifest's check then sits no deeper
+      // than the release's (install()'s frame is not below it).
+      if (delta_ != nullptr) patchOutcome_ = installPatch();
+      result = patchOutcome_ == PatchOutcome::Installed ? installed() : install();
+    }
     if (result == Result::UpdateAvailable || result == Result::Updated || (answered(result) && (!probe || mirror == 0))) {
       break;
     }
@@ -352,10 +357,6 @@ STATIC_OTA_ONE_CALLER bool UpdateFlow::takesRollout(const Manifest& manifest) {
 }
 
 Result UpdateFlow::install() {
-  if (delta_ != nullptr) {
-    patchOutcome_ = installPatch();
-    if (patchOutcome_ == PatchOutcome::Installed) return installed();
-  }
   ImageSession session(crypto_, imageSize_, imageSha256_);
   const ReceivedImage received = receiveImage(session);
   transport_.end();
@@ -425,7 +426,7 @@ namespace {
 constexpr PatchOutcome kGoOn = PatchOutcome::NotTried;
 }  // namespace
 
-// Off install()'s frame, so the full image's path costs no more stack than before.
+// Off poll()'s frame, so the full image's path costs no more stack than before.
 __attribute__((noinline)) PatchOutcome UpdateFlow::installPatch() {
   size_t length = 0;
   PatchOutcome outcome = readPatchManifest(length);
@@ -460,7 +461,8 @@ __attribute__((noinline)) PatchOutcome UpdateFlow::readPatchManifest(size_t& len
 // raw image's size and hash), from the running version, and fitting the flash.
 __attribute__((noinline)) PatchOutcome UpdateFlow::acceptPatchManifest(size_t length) {
   FramedManifest framed;
-  PatchManifest patch;
+  PatchManifest& patch = delta_->manifest;
+  patch = PatchManifest{};  // nothing of an earlier update's patch carries over
   if (frameManifest(buffer_, length, framed) != ManifestError::None ||
       openPatchManifest(framed, trustedKeys_, crypto_, patch, requiredSignatures_) != ManifestError::None) {
     return PatchOutcome::BadManifest;
@@ -476,21 +478,17 @@ __attribute__((noinline)) PatchOutcome UpdateFlow::acceptPatchManifest(size_t le
       !imageUrlFor(manifestUrls_[mirrorIndex_], patch.patch.file, delta_->patchUrl, sizeof(delta_->patchUrl))) {
     return PatchOutcome::Mismatch;
   }
-  delta_->patchSize = patch.patch.size;
-  delta_->baseSize = patch.baseSize;
-  delta_->resultSize = patch.resultSize;
-  memcpy(delta_->baseSha256, patch.baseSha256, kSha256Length);
-  memcpy(delta_->resultSha256, patch.resultSha256, kSha256Length);
   return kGoOn;
 }
 
 // Before any byte of the patch: the running image is the patch's base.
-STATIC_OTA_ONE_CALLER bool UpdateFlow::baseMatches() {
-  NormalizedBase base(*runningImage_, delta_->baseSize);
+// Not inlined: its digest would sit under the patch manifest's check.
+__attribute__((noinline)) bool UpdateFlow::baseMatches() {
+  NormalizedBase base(*runningImage_, delta_->manifest.baseSize);
   crypto_.sha256Begin();
   bool read = true;
-  for (uint32_t offset = 0; read && offset < delta_->baseSize;) {
-    const uint32_t left = delta_->baseSize - offset;
+  for (uint32_t offset = 0; read && offset < delta_->manifest.baseSize;) {
+    const uint32_t left = delta_->manifest.baseSize - offset;
     const size_t length = left < kImageChunkBytes ? left : kImageChunkBytes;
     read = base.read(offset, buffer_, length);
     if (read) crypto_.sha256Update(buffer_, length);
@@ -499,7 +497,7 @@ STATIC_OTA_ONE_CALLER bool UpdateFlow::baseMatches() {
   // Finished on every path: a chip's hardware SHA unit is released here.
   uint8_t digest[kSha256Length];
   crypto_.sha256Finish(digest);
-  return read && memcmp(digest, delta_->baseSha256, kSha256Length) == 0;
+  return read && memcmp(digest, delta_->manifest.baseSha256, kSha256Length) == 0;
 }
 
 // Downloads and decodes the patch into the image session: as for a full
@@ -509,18 +507,18 @@ __attribute__((noinline)) PatchOutcome UpdateFlow::applyPatch() {
   HttpResponse response;
   const TransportError error = transport_.get(delta_->patchUrl, nullptr, readTimeoutMs_, timeLeftMs(), response);
   if (error != TransportError::None || response.status != 200 || !response.hasContentLength ||
-      response.contentLength != delta_->patchSize) {
+      response.contentLength != delta_->manifest.patch.size) {
     transport_.end();
     return PatchOutcome::Transport;
   }
-  if (!flash_.begin(delta_->resultSize)) {
+  if (!flash_.begin(delta_->manifest.resultSize)) {
     transport_.end();
     return PatchOutcome::FlashError;
   }
-  ImageSession session(crypto_, delta_->resultSize, delta_->resultSha256);
+  ImageSession session(crypto_, delta_->manifest.resultSize, delta_->manifest.resultSha256);
   PatchSink sink(session, flash_, delta_->held);
-  NormalizedBase base(*runningImage_, delta_->baseSize);
-  delta_->decoder.begin(base, delta_->baseSize, sink, delta_->resultSize);
+  NormalizedBase base(*runningImage_, delta_->manifest.baseSize);
+  delta_->decoder.begin(base, delta_->manifest.baseSize, sink, delta_->manifest.resultSize);
   PatchOutcome outcome = feedPatch(delta_->decoder);
   transport_.end();
   const bool hashMatches = session.finish();
@@ -535,7 +533,7 @@ __attribute__((noinline)) PatchOutcome UpdateFlow::applyPatch() {
 
 // Every byte of the patch through the decoder, which must end with the result complete.
 STATIC_OTA_ONE_CALLER PatchOutcome UpdateFlow::feedPatch(DeltaDecoder& decoder) {
-  for (uint32_t left = delta_->patchSize; left > 0;) {
+  for (uint32_t left = delta_->manifest.patch.size; left > 0;) {
     size_t received = 0;
     const TransportError error = readBody(buffer_, left < kImageChunkBytes ? left : kImageChunkBytes, received);
     if (error != TransportError::None) return PatchOutcome::Transport;
@@ -543,7 +541,7 @@ STATIC_OTA_ONE_CALLER PatchOutcome UpdateFlow::feedPatch(DeltaDecoder& decoder) 
     patchBytesReceived_ += static_cast<uint32_t>(received);
     deltaError_ = decoder.feed(buffer_, received);
     if (deltaError_ != DeltaError::None) return PatchOutcome::Decoder;
-    if (progress_ != nullptr) progress_(delta_->patchSize - left, delta_->patchSize, progressContext_);
+    if (progress_ != nullptr) progress_(delta_->manifest.patch.size - left, delta_->manifest.patch.size, progressContext_);
   }
   deltaError_ = decoder.finish();
   return deltaError_ == DeltaError::None ? kGoOn : PatchOutcome::Decoder;
