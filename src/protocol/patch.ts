@@ -11,23 +11,21 @@ import {
   openCommonFields,
   releaseFolder,
   SHA256_HEX,
+  type ManifestFields,
   type OpenedCommonFields,
   type SignatureLine,
 } from './manifest.js';
 
 export const PATCH_FORMAT = 'static-ota-patch/1';
 
-export interface PatchManifestFields {
-  /** The result's version: the release's. */
-  version: string;
-  board: string;
-  channel: string;
-  /** The patch file, beside the image. */
-  file: string;
-  /** The patch's size and SHA-256. */
-  size: number;
-  sha256: string;
-  expires?: number;
+/**
+ * What a patch manifest signs: the fields it shares with a release manifest (version: the result's, the release's;
+ * file, size and sha256: the patch's, beside the image), then its base and result.
+ */
+export interface PatchManifestFields extends Pick<
+  ManifestFields,
+  'version' | 'board' | 'channel' | 'file' | 'size' | 'sha256' | 'expires'
+> {
   baseVersion: string;
   baseSize: number;
   /** SHA-256 of the base's first baseSize bytes with bytes 2 and 3 set to 0 (normalizedBase). */
