@@ -30,7 +30,7 @@ import {
   runRelease,
   signManifest,
   writeSite
-} from "./chunks/chunk-SZHSGWGZ.js";
+} from "./chunks/chunk-7NIALOEM.js";
 import "./chunks/chunk-XYOIAEAB.js";
 import "./chunks/chunk-YCF4FEL2.js";
 import {
@@ -4928,11 +4928,21 @@ function requireOptions(options, names) {
     throw new UsageError(`required options ${missing.map((name) => `--${name}`).join(", ")} are missing`);
 }
 var collect = (value, previous = []) => [...previous, value];
+function singleValue(option) {
+  let given = false;
+  return option.argParser((value) => {
+    if (given) throw new UsageError(`${option.long} is given twice: give it once`);
+    given = true;
+    return value;
+  });
+}
+var valueOption = (flags, description) => singleValue(new Option(flags, description));
 function settingOption(setting, help = setting.help, fallback = defaultOf(setting.input) ?? null) {
   const flag = setting.flag ?? setting.input;
   if (setting.metavar === void 0) return new Option(fallback === "true" ? `--no-${flag}` : `--${flag}`, help);
   const option = new Option(`--${flag} ${setting.metavar}`, help);
   if (setting.repeatable) return option.argParser(collect);
+  singleValue(option);
   return fallback === null || fallback === "" ? option : option.default(fallback);
 }
 function settingValue(options, setting) {
@@ -4987,7 +4997,19 @@ function registerFleet(command, io) {
   command(
     "fleet",
     "which versions the fleet runs, from the mirror's access logs (nginx/Apache combined, S3, CloudFront; gzip rotations too)"
-  ).option("--log <files...>", "access logs to read, e.g. a shell glob of rotations; repeatable (required)").option("--since <duration>", "only requests this recent, e.g. 7d, 12h").option("--json", "print the report as JSON, time series included").option("--html <file>", "also write the report with its charts as one self-contained page").option("--mirror <dir-or-url>", "mark each release's rollout share on the page, from the mirror's index.json").option("--bucket <size>", "time series by hour or day (default: by the hour for up to three days of logs)").option("--sql <engine>", "print the queries that make this report in athena, clickhouse or duckdb, and exit").action((options) => fleet(options, io));
+  ).option("--log <files...>", "access logs to read, e.g. a shell glob of rotations; repeatable (required)").addOption(valueOption("--since <duration>", "only requests this recent, e.g. 7d, 12h")).option("--json", "print the report as JSON, time series included").addOption(valueOption("--html <file>", "also write the report with its charts as one self-contained page")).addOption(
+    valueOption(
+      "--mirror <dir-or-url>",
+      "mark each release's rollout share on the page, from the mirror's index.json"
+    )
+  ).addOption(
+    valueOption("--bucket <size>", "time series by hour or day (default: by the hour for up to three days of logs)")
+  ).addOption(
+    valueOption(
+      "--sql <engine>",
+      "print the queries that make this report in athena, clickhouse or duckdb, and exit"
+    )
+  ).action((options) => fleet(options, io));
 }
 
 // src/cli/commands/keys.ts
@@ -5024,7 +5046,12 @@ function registerKeyCommands(command, io) {
   command(
     "keygen",
     "make an Ed25519 signing key (PKCS#8 PEM) and print its public key as hex and as C for the firmware"
-  ).option("--out <file>", "file to write the private key to, never overwritten; - writes it to stdout (required)").action((options) => keygen(options, io));
+  ).addOption(
+    valueOption(
+      "--out <file>",
+      "file to write the private key to, never overwritten; - writes it to stdout (required)"
+    )
+  ).action((options) => keygen(options, io));
   command("pubkey", "print the public key of a signing key, as hex and as C for the firmware, as keygen does").addOption(keyOption("the signing key file; repeatable")).action((options) => pubkey(options, io));
 }
 
@@ -5049,7 +5076,7 @@ function addTargetOptions(command) {
     const { help } = setting;
     const metavar = "metavar" in setting ? setting.metavar : void 0;
     const fallback = defaultOf(name);
-    const shown = fallback && name !== "directory" ? ` (default: ${JSON.stringify(fallback)})` : "";
+    const shown = fallback && metavar && name !== "directory" ? ` (default: ${JSON.stringify(fallback)})` : "";
     command.addOption(new Option(metavar ? `--${name} ${metavar}` : `--${name}`, `${help}${shown}`));
   }
   return command;
@@ -5093,10 +5120,15 @@ async function releaseOptions(options, io) {
   const board = parsed(() => checkBoard(options.board, "--board"));
   const compress = settingValue(options, SETTINGS.compress) ?? "auto";
   const image = await prebuiltImage(options.firmware, settingValue(options, SETTINGS.chipFamily), flagLabel);
+  if (image.chipFamily?.startsWith("ESP32") && image.gzip)
+    throw new UsageError(
+      `--firmware ${options.firmware} is gzip, and ${image.chipFamily}'s Update does not inflate gzip images: publish the raw image`
+    );
   if (image.chipFamily?.startsWith("ESP32") && compress === "gzip")
     throw new UsageError(
       `--compress gzip: ${image.chipFamily}'s Update does not inflate gzip images (use auto or none)`
     );
+  const { gzip: _alreadyGzip, ...built } = image;
   return {
     version,
     channel,
@@ -5106,7 +5138,7 @@ async function releaseOptions(options, io) {
     projectDir: ".",
     environments: [],
     build: false,
-    firmware: [{ board, path: options.firmware, ...image }],
+    firmware: [{ board, path: options.firmware, ...built }],
     nextReleaseKeys: settingValues(options, SETTINGS.trustedKeys),
     allowLockout: settingValue(options, SETTINGS.allowLockout) ?? false,
     expiresInSeconds: settingValue(options, SETTINGS.expiresIn),
@@ -5161,7 +5193,9 @@ function registerPublish(command, io) {
   const publishCommand = command(
     "publish",
     "sign a prebuilt image and publish it with its latest.txt to a mirror (a directory, or --target)"
-  ).option("--firmware <file>", "the image to publish, e.g. .pio/build/nodemcuv2/firmware.bin (required)").addOption(settingOption(SETTINGS.version, `${SETTINGS.version.help} (required)`)).option("--board <id>", "board name: the mirror folder devices poll (required)").addOption(keyOption("signing key file; repeat to sign with several")).addOption(settingOption(SETTINGS.channel)).addOption(settingOption(SETTINGS.force)).addOption(
+  ).addOption(
+    valueOption("--firmware <file>", "the image to publish, e.g. .pio/build/nodemcuv2/firmware.bin (required)")
+  ).addOption(settingOption(SETTINGS.version, `${SETTINGS.version.help} (required)`)).addOption(valueOption("--board <id>", "board name: the mirror folder devices poll (required)")).addOption(keyOption("signing key file; repeat to sign with several")).addOption(settingOption(SETTINGS.channel)).addOption(settingOption(SETTINGS.force)).addOption(
     settingOption(
       SETTINGS.trustedKeys,
       `${SETTINGS.trustedKeys.help}: able to sign the next release, the image must contain it (lockout guard); default: the signing keys`
@@ -5183,12 +5217,19 @@ function registerPublish(command, io) {
 // src/maintain/resign.ts
 var describeRelease = (manifest) => `board ${manifest.board}, channel ${manifest.channel}, version ${manifest.version}, sha256 ${manifest.sha256}`;
 var nowInSeconds = () => Math.floor(Date.now() / 1e3);
+var SIGNATURE_REFUSALS = /* @__PURE__ */ new Set([
+  "unsigned",
+  "untrusted_key",
+  "bad_signature",
+  "too_few_signatures"
+]);
 function acceptedManifest(bytes, { path, where, staged, rule = "" }, policy, expected = {}) {
   const verdict = judgeManifest(bytes, policy, { ignoreSignatureCount: staged });
   if (!verdict.accepted) {
-    const devices = `devices trusting these ${distinctKeyCount(policy.trustedKeys)} keys and requiring ${policy.requiredSignatures} signatures (--required-signatures)`;
+    const keys = distinctKeyCount(policy.trustedKeys);
+    const devices = `devices trusting ${keys === 1 ? "this key" : `these ${keys} keys`} and requiring ${policy.requiredSignatures} signatures (--required-signatures)`;
     throw new Error(
-      `${path} in ${where}: ${verdict.reason}. ${devices} refuse it${staged ? " even once cosigned" : ""}, so no signature is added to it${rule}`
+      `${path} in ${where}: ${verdict.reason}. ${devices} refuse it${staged ? " even once cosigned" : ""}, so no signature is added to it${SIGNATURE_REFUSALS.has(verdict.code) ? rule : ""}`
     );
   }
   const { manifest } = verdict;
@@ -5377,15 +5418,17 @@ async function cosignCommand(options, io) {
 `);
 }
 function resignOptions(command, { key, trustedKeys, requiredSignatures, what, threshold }) {
-  return command.option("--board <id>", "board name (required)").option("--channel <name>", "channel", STABLE_CHANNEL).addOption(keyOption(key)).addOption(settingOption(SETTINGS.trustedKeys, `${SETTINGS.trustedKeys.help}; ${trustedKeys}`)).addOption(
+  return command.addOption(valueOption("--board <id>", "board name (required)")).addOption(valueOption("--channel <name>", "channel").default(STABLE_CHANNEL)).addOption(keyOption(key)).addOption(settingOption(SETTINGS.trustedKeys, `${SETTINGS.trustedKeys.help}; ${trustedKeys}`)).addOption(
     settingOption(
       SETTINGS.requiredSignatures,
       `${SETTINGS.requiredSignatures.help}; ${requiredSignatures}`,
       threshold
     )
-  ).option("--expect-version <semver>", `refuse unless the manifest ${what} offers this version`).option(
-    "--expect-sha256 <hex>",
-    `refuse unless the manifest ${what} names the image with this SHA-256 (as verify prints it)`
+  ).addOption(valueOption("--expect-version <semver>", `refuse unless the manifest ${what} offers this version`)).addOption(
+    valueOption(
+      "--expect-sha256 <hex>",
+      `refuse unless the manifest ${what} names the image with this SHA-256 (as verify prints it)`
+    )
   );
 }
 function registerResignCommands(command, io) {
@@ -5401,7 +5444,7 @@ function registerResignCommands(command, io) {
       what: "on the mirror",
       threshold: null
     }
-  ).option("--percent <n>", "percentage of devices, 0 to 100; 0 is the kill switch (required)").action((options) => rollout(options, io));
+  ).addOption(valueOption("--percent <n>", "percentage of devices, 0 to 100; 0 is the kill switch (required)")).action((options) => rollout(options, io));
   addTargetOptions(rolloutCommand);
   const cosignCommandLine = resignOptions(
     command(
@@ -5477,11 +5520,13 @@ function verifyJson(report) {
 function verifyText(report, options) {
   const { manifest } = report;
   const signatures = manifest.verifiedKeys.length;
-  const count = options.requiredSignatures === void 0 ? `${signatures}` : `${signatures} of ${report.requiredSignatures}`;
-  const encoding = manifest.encoding ? ` ${manifest.encoding} (the ESP8266 boot loader inflates it; ESP32 devices refuse it)` : "";
+  const required = report.requiredSignatures;
+  const plural = signatures === 1 ? "" : "s";
+  const count = options.requiredSignatures === void 0 ? `${signatures} signature${plural}` : signatures > required ? `${signatures} signatures, ${required} required` : `${signatures} of ${required} signature${required === 1 ? "" : "s"}`;
+  const encoding = manifest.encoding ? ` ${manifest.encoding} (the ESP8266 boot loader inflates it; ESP32 devices refuse it),` : "";
   return [
     `OK ${report.manifestLocation}${report.awaitingCosign ? " (awaiting cosign)" : ""}`,
-    `  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedKeys.join(", ")} (${count} signature${count === "1" ? "" : "s"})`,
+    `  version ${manifest.version}, board ${manifest.board}, channel ${manifest.channel}, signed by ${manifest.verifiedKeys.join(", ")} (${count})`,
     `  rollout ${manifest.rollout} %${manifest.rollout === 0 ? " (halted)" : ""}, seq ${manifest.seq}`,
     ...manifest.expires === void 0 ? [] : [`  expires ${new Date(manifest.expires * 1e3).toISOString()}`],
     `  image ${report.imageLocation}:${encoding} ${manifest.size} bytes, sha256 ${manifest.sha256} (matches)`,
@@ -5496,21 +5541,25 @@ function registerVerify(command, io) {
   command(
     "verify",
     "check a mirror as a device does: latest.txt, its signatures, board, channel and expiry, then the image size and SHA-256"
-  ).option(
-    "--mirror <dir-or-url>",
-    "mirror root: a directory, or an http:// or https:// URL; or the latest.txt URL devices poll (required)"
-  ).option("--board <id>", "board name (required)").addOption(settingOption(SETTINGS.trustedKeys, `${SETTINGS.trustedKeys.help} (required)`)).addOption(
+  ).addOption(
+    valueOption(
+      "--mirror <dir-or-url>",
+      "mirror root: a directory, or an http:// or https:// URL; or the latest.txt URL devices poll (required)"
+    )
+  ).addOption(valueOption("--board <id>", "board name (required)")).addOption(settingOption(SETTINGS.trustedKeys, `${SETTINGS.trustedKeys.help} (required)`)).addOption(
     new Option("--pubkey <key>", "the earlier name of --trusted-key").argParser((value, previous = []) => [...previous, value]).hideHelp()
-  ).option("--channel <name>", "channel", STABLE_CHANNEL).addOption(
+  ).addOption(valueOption("--channel <name>", "channel").default(STABLE_CHANNEL)).addOption(
     settingOption(
       SETTINGS.requiredSignatures,
       `${SETTINGS.requiredSignatures.help}, as devices require (default 1)`,
       null
     )
-  ).option("--pending", "check the staged manifest (pending.txt) awaiting cosignatures instead of latest.txt").option(
-    "--warn-before <duration>",
-    "warn when the manifest expires within this long, e.g. 7d (an expired one always fails, as on devices with a clock)"
-  ).option("--timeout <duration>", "give up on a request after this long, e.g. 10s (default 30s)").option("--json", "print the report, or the failure with its code, as JSON").action((options) => verify(options, io));
+  ).option("--pending", "check the staged manifest (pending.txt) awaiting cosignatures instead of latest.txt").addOption(
+    valueOption(
+      "--warn-before <duration>",
+      "warn when the manifest expires within this long, e.g. 7d (an expired one always fails, as on devices with a clock)"
+    )
+  ).addOption(valueOption("--timeout <duration>", "give up on a request after this long, e.g. 10s (default 30s)")).option("--json", "print the report, or the failure with its code, as JSON").action((options) => verify(options, io));
 }
 
 // src/cli/program.ts
@@ -5543,7 +5592,7 @@ async function runCli(argv, io = {}) {
     return EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    const name = cli.args[0] ?? "";
+    const name = cli.args[0] ?? argv[0];
     err(`static-ota ${name}: ${printable(error.message)}
 `);
     if (error instanceof UsageError) {

@@ -1,8 +1,8 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-2B3Z3FU3.js";
-import "./chunks/chunk-SZHSGWGZ.js";
+} from "./chunks/chunk-TCANRZR4.js";
+import "./chunks/chunk-7NIALOEM.js";
 import "./chunks/chunk-XYOIAEAB.js";
 import "./chunks/chunk-YCF4FEL2.js";
 import "./chunks/chunk-RZHG76QV.js";

@@ -9,7 +9,7 @@ import {
   readTargetConfig,
   runRelease,
   splitList
-} from "./chunk-SZHSGWGZ.js";
+} from "./chunk-7NIALOEM.js";
 import {
   getBooleanInput,
   getInput,
@@ -26,9 +26,8 @@ import {
 var input = (name) => getInput(name);
 var flag = (name) => getBooleanInput(name);
 function setting(declared) {
-  if (declared.metavar === void 0) return flag(declared.input);
   const text = input(declared.input);
-  return text ? declared.parse(text, declared.input) : void 0;
+  return text || declared.metavar === void 0 ? declared.parse(text, declared.input) : void 0;
 }
 var settings = (declared) => splitList(input(declared.input)).map((text) => declared.parse(text, declared.input));
 function maskSecret(value) {
@@ -82,6 +81,11 @@ async function readOptions() {
   const environments = splitList(input("environments"));
   const build = flag("build");
   const chipFamily = setting(SETTINGS.chipFamily);
+  for (const prebuiltOnly of ["chip-family", "firmware"])
+    if (build && input(prebuiltOnly))
+      warning(
+        `${prebuiltOnly} is for prebuilt images (build: false); this run builds, and PlatformIO gives the chip`
+      );
   return {
     ref: process.env.GITHUB_REF,
     version: input("version") || void 0,

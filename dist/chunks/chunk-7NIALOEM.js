@@ -286,18 +286,20 @@ async function readFlashLayout(projectDir, environment, log) {
   return { flash: { chipFamily, parts, appOffset } };
 }
 async function prebuiltImage(imageFile, chipFamily, label) {
-  const chip = chipFamily ?? (await startsWithGzip(imageFile) ? "ESP8266" : void 0);
-  if (chip === "ESP8266") return { chipFamily: chip, flash: { chipFamily: chip, parts: [], appOffset: 0 } };
-  if (chip === void 0) return { noInstall: unknownChip(label) };
+  const gzip = await startsWithGzip(imageFile);
+  const chip = chipFamily ?? (gzip ? "ESP8266" : void 0);
+  if (chip === "ESP8266") return { chipFamily: chip, gzip, flash: { chipFamily: chip, parts: [], appOffset: 0 } };
+  if (chip === void 0) return { gzip, noInstall: unknownChip(label) };
   return {
     chipFamily: chip,
+    gzip,
     noInstall: `${chip} prebuilt image: a first install also needs its bootloader and partition table; publish from the action's build, which reads them from PlatformIO`
   };
 }
 async function startsWithGzip(imageFile) {
   const head = Buffer.alloc(2);
   const file = await open(imageFile, "r").catch(() => void 0);
-  await file?.read(head, 0, 2, 0).finally(() => file.close());
+  await file?.read(head, 0, 2, 0).catch(() => void 0).finally(() => file.close());
   return head[0] === 31 && head[1] === 139;
 }
 function parseChipFamily(text, name) {
@@ -357,7 +359,20 @@ function prereleaseChannel(version, name) {
 }
 function channelFor(version, requested, name = "channel") {
   const prerelease = isPrerelease(version);
-  const channel = parseChannel(requested || (prerelease ? prereleaseChannel(version, name) : STABLE_CHANNEL), name);
+  if (!requested) {
+    if (!prerelease) return STABLE_CHANNEL;
+    const derived = prereleaseChannel(version, name);
+    if (derived === STABLE_CHANNEL)
+      throw new InputError(
+        `pre-release ${version} cannot be published to the stable channel, which its first identifier names: set ${name}`
+      );
+    if (!isValidChannel(derived))
+      throw new InputError(
+        `pre-release ${version} names the channel ${JSON.stringify(derived)} by its first identifier, which cannot be one (lowercase letters, digits and '-', at most 32): set ${name}`
+      );
+    return derived;
+  }
+  const channel = parseChannel(requested, name);
   if (prerelease && channel === STABLE_CHANNEL) {
     throw new InputError(
       `pre-release ${version} cannot be published to the stable channel (${name} ${STABLE_CHANNEL})`
@@ -804,7 +819,12 @@ function parsePositiveInteger(text, name) {
     throw new InputError(`${name} must be a whole number of at least 1, got ${JSON.stringify(text)}`);
   return value;
 }
-var splitList = (text) => text.split(/[,\n]/).map((item) => item.trim()).filter(Boolean);
+var PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
+var splitList = (text) => {
+  const pemBlocks = text.match(PEM_BLOCK) ?? [];
+  const items = text.replace(PEM_BLOCK, "\n").split(/[,\n]/).map((item) => item.trim()).filter(Boolean);
+  return [...pemBlocks, ...items];
+};
 var COMPRESS_MODES = ["auto", "gzip", "none"];
 function parseCompressMode(text, name) {
   const mode = text.trim();
@@ -1204,10 +1224,10 @@ async function signRelease(input, policy) {
     signerKeys
   };
 }
-var PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
+var PEM_BLOCK2 = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
 function parseSigningKeys(material, source) {
-  const pemBlocks = material.match(PEM_BLOCK) ?? [];
-  const seedLines = material.replace(PEM_BLOCK, "").split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  const pemBlocks = material.match(PEM_BLOCK2) ?? [];
+  const seedLines = material.replace(PEM_BLOCK2, "").split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
   const keys = [...pemBlocks, ...seedLines].map(
     (text, index, all) => parseSigningKey(text, all.length > 1 ? `${source} (key ${index + 1})` : source)
   );
@@ -1415,7 +1435,7 @@ async function publishReleases(target2, releases, options = {}) {
 
 // src/mirror/directory.ts
 import { copyFile, link as link2, mkdir, readdir as readdir2, readFile as readFile4, rename as rename2, rm as rm2, stat as stat4, writeFile as writeFile2 } from "node:fs/promises";
-import { dirname, join as join3, resolve } from "node:path";
+import { dirname, join as join3, resolve, sep as sep2 } from "node:path";
 import { pathToFileURL } from "node:url";
 
 // src/mirror/lock-file.ts
@@ -1564,7 +1584,8 @@ var DirectoryTarget = class {
   }
   /** One view of the folder; `transaction` adds the retries a shared folder needs. */
   session() {
-    const full = (path) => join3(this.root, ...path.split("/"));
+    const prefix = this.root.endsWith(sep2) ? this.root : `${this.root}${sep2}`;
+    const full = (path) => path === "" ? this.root : prefix + path.split("/").join(sep2);
     const read = (path) => readFile4(full(path)).catch(ignoreMissing(void 0));
     const lock = join3(this.root, LOCK_FILE);
     return {
@@ -1674,23 +1695,26 @@ function suffixTypes(text, n) {
   }
   return types;
 }
-function bucketBounds(text, n, alphabet, ends) {
-  const bounds = new Int32Array(alphabet);
-  for (let i = 0; i < n; i++) bounds[text[i]]++;
+function characterCounts(text, n, alphabet) {
+  const counts = new Int32Array(alphabet);
+  for (let i = 0; i < n; i++) counts[text[i]]++;
+  return counts;
+}
+function bucketBounds(counts, bounds, ends) {
   let sum = 0;
-  for (let c = 0; c < alphabet; c++) {
-    sum += bounds[c];
-    bounds[c] = ends ? sum : sum - bounds[c];
+  for (let c = 0; c < counts.length; c++) {
+    sum += counts[c];
+    bounds[c] = ends ? sum : sum - counts[c];
   }
   return bounds;
 }
-function induce(text, sorted, types, n, alphabet) {
-  const heads = bucketBounds(text, n, alphabet, false);
+function induce(text, sorted, types, n, counts, bounds) {
+  const heads = bucketBounds(counts, bounds, false);
   for (let i = 0; i < n; i++) {
     const j = sorted[i] - 1;
     if (j >= 0 && types[j] === 0) sorted[heads[text[j]]++] = j;
   }
-  const tails = bucketBounds(text, n, alphabet, true);
+  const tails = bucketBounds(counts, bounds, true);
   for (let i = n - 1; i >= 0; i--) {
     const j = sorted[i] - 1;
     if (j >= 0 && types[j] === 1) sorted[--tails[text[j]]] = j;
@@ -1722,10 +1746,12 @@ function nameLmsSubstrings(text, sorted, types, n, lmsCount) {
 }
 function sais(text, sorted, n, alphabet) {
   const types = suffixTypes(text, n);
-  let tails = bucketBounds(text, n, alphabet, true);
+  const counts = characterCounts(text, n, alphabet);
+  const bounds = new Int32Array(alphabet);
+  let tails = bucketBounds(counts, bounds, true);
   sorted.fill(-1, 0, n);
   for (let i = 1; i < n; i++) if (isLms(types, i)) sorted[--tails[text[i]]] = i;
-  induce(text, sorted, types, n, alphabet);
+  induce(text, sorted, types, n, counts, bounds);
   let lmsCount = 0;
   for (let i = 0; i < n; i++) if (isLms(types, sorted[i])) sorted[lmsCount++] = sorted[i];
   const names = nameLmsSubstrings(text, sorted, types, n, lmsCount);
@@ -1736,13 +1762,13 @@ function sais(text, sorted, n, alphabet) {
   for (let i = 1, j = 0; i < n; i++) if (isLms(types, i)) reduced[j++] = i;
   for (let i = 0; i < lmsCount; i++) reducedSorted[i] = reduced[reducedSorted[i]];
   sorted.fill(-1, lmsCount, n);
-  tails = bucketBounds(text, n, alphabet, true);
+  tails = bucketBounds(counts, bounds, true);
   for (let i = lmsCount - 1; i >= 0; i--) {
     const position = sorted[i];
     sorted[i] = -1;
     sorted[--tails[text[position]]] = position;
   }
-  induce(text, sorted, types, n, alphabet);
+  induce(text, sorted, types, n, counts, bounds);
 }
 
 // src/release/delta/bsdiff.ts
@@ -1858,7 +1884,6 @@ function closeChunk(base, target2, scan, position, last) {
 
 // src/release/delta/heatshrink.ts
 var LITERAL_BITS = 9;
-var MAX_CHAIN = 2048;
 var BitWriter = class {
   bytes;
   length = 0;
@@ -1892,12 +1917,33 @@ var BitWriter = class {
     this.pendingBits = 0;
   }
 };
+var MAX_RUN = 65535;
+function byteRuns(input) {
+  const runs = new Uint16Array(input.length);
+  for (let i = input.length - 1; i >= 0; i--) {
+    runs[i] = i + 1 < input.length && input[i + 1] === input[i] ? Math.min(MAX_RUN, runs[i + 1] + 1) : 1;
+  }
+  return runs;
+}
+function matchLength2(input, runs, a, b, limit) {
+  let length = 0;
+  while (length < limit && input[a + length] === input[b + length]) {
+    const runA = runs[a + length];
+    const runB = runs[b + length];
+    length += Math.min(runA, runB);
+    if (runA !== runB) break;
+  }
+  return Math.min(length, limit);
+}
 function findMatches(input, window, maxLength) {
   const n = input.length;
-  const lengths = new Int32Array(n);
-  const distances = new Int32Array(n);
+  const lengths = new Uint16Array(n);
+  const distances = new Uint16Array(n);
   const head = new Int32Array(1 << 16).fill(-1);
-  const previous = new Int32Array(n);
+  const ring = 2 * window - 1;
+  const previous = new Int32Array(ring + 1);
+  const unlike = new Int32Array(ring + 1);
+  const runs = byteRuns(input);
   for (let i = 0; i + 1 < n; i++) {
     const limit = Math.min(maxLength, n - i);
     let bestLength = i > 0 ? Math.max(0, lengths[i - 1] - 1) : 0;
@@ -1906,19 +1952,25 @@ function findMatches(input, window, maxLength) {
       while (bestLength < limit && input[i - bestDistance + bestLength] === input[i + bestLength]) bestLength++;
     }
     const key = input[i] << 8 | input[i + 1];
-    for (let candidate = head[key], tries = 0; candidate >= 0 && i - candidate <= window && tries < MAX_CHAIN; tries++) {
-      if (bestLength >= limit) break;
+    const skipByte = i > 0 && lengths[i - 1] < maxLength ? input[i - 1] : -1;
+    for (let candidate = head[key]; candidate >= 0 && i - candidate <= window && bestLength < limit; ) {
+      if (candidate > 0 && input[candidate - 1] === skipByte) {
+        candidate = unlike[candidate & ring];
+        continue;
+      }
       if (input[candidate + bestLength] === input[i + bestLength]) {
-        let length = 0;
-        while (length < limit && input[candidate + length] === input[i + length]) length++;
+        const length = matchLength2(input, runs, candidate, i, limit);
         if (length > bestLength) {
           bestLength = length;
           bestDistance = i - candidate;
         }
       }
-      candidate = previous[candidate];
+      candidate = previous[candidate & ring];
     }
-    previous[i] = head[key];
+    const next = head[key];
+    previous[i & ring] = next;
+    const same = next > 0 && i - next <= window && input[next - 1] === input[i - 1];
+    unlike[i & ring] = same ? unlike[next & ring] : next;
     head[key] = i;
     lengths[i] = bestLength;
     distances[i] = bestDistance;
@@ -1928,7 +1980,7 @@ function findMatches(input, window, maxLength) {
 function parse(lengths, referenceBits) {
   const n = lengths.length;
   const cost = new Int32Array(n + 1);
-  const choice = new Int32Array(n);
+  const choice = new Uint16Array(n);
   const queue = new Int32Array(n + 1);
   let front = n + 1;
   let back = n + 1;
@@ -2030,12 +2082,36 @@ function createPatch(base, target2, options = {}) {
 
 // src/release/patches.ts
 var sha256Hex = (bytes) => createHash("sha256").update(bytes).digest("hex");
-var rawImage = (bytes) => bytes[0] === 31 && bytes[1] === 139 ? gunzipSync(bytes) : bytes;
+var MAX_PATCHED_IMAGE_BYTES = 4 * 1024 * 1024;
+var rawImage = (bytes) => bytes[0] === 31 && bytes[1] === 139 ? gunzipSync(bytes, { maxOutputLength: MAX_PATCHED_IMAGE_BYTES + 1 }) : bytes;
+function baseImage(bytes) {
+  if (bytes.length > MAX_PATCHED_IMAGE_BYTES) return `it is over ${MAX_PATCHED_IMAGE_BYTES} bytes`;
+  let raw;
+  try {
+    raw = rawImage(bytes);
+  } catch (error) {
+    return `it cannot be inflated (${error.message})`;
+  }
+  if (raw.length === 0 || raw.length > MAX_PATCHED_IMAGE_BYTES)
+    return `its raw image is ${raw.length} bytes, not 1 to ${MAX_PATCHED_IMAGE_BYTES}`;
+  if (raw[0] !== 233) return "it is not an ESP image";
+  return normalizedBase(raw);
+}
 async function baseImages(session, release, count) {
   const folder = releaseFolder(release.board, release.channel);
   return (await session.list(folder)).map((path) => ({ version: versionOfImageFile(path.slice(folder.length + 1)), path })).filter(
     (entry) => entry.version !== void 0 && isValidVersion(entry.version) && compareVersions(entry.version, release.version) < 0
   ).sort((a, b) => compareVersions(b.version, a.version)).slice(0, count);
+}
+async function patchableImage(release) {
+  if (release.size > MAX_PATCHED_IMAGE_BYTES) return void 0;
+  try {
+    const raw = rawImage(await readFile5(release.imageFile));
+    return raw.length > MAX_PATCHED_IMAGE_BYTES ? void 0 : raw;
+  } catch (error) {
+    if (error instanceof RangeError) return void 0;
+    throw error;
+  }
 }
 function signPatchManifest(fields, keys) {
   const body = Buffer.from(serializePatchBody(fields), "latin1");
@@ -2045,7 +2121,8 @@ function signPatchManifest(fields, keys) {
 }
 async function publishPatch(session, release, result, base, policy, scratch) {
   const folder = releaseFolder(release.board, release.channel);
-  const baseBytes = normalizedBase(rawImage(base.bytes));
+  const baseBytes = baseImage(base.bytes);
+  if (typeof baseBytes === "string") return `the base image on the mirror is unusable: ${baseBytes}`;
   const patch = createPatch(baseBytes, result);
   if (patch.length >= release.size) return `the patch (${patch.length} bytes) is not smaller than the image`;
   const fields = {
@@ -2092,8 +2169,12 @@ async function publishPatches(session, releases, policy) {
     for (const release of releases) {
       const bases = await baseImages(session, release, policy.deltaFrom);
       if (bases.length === 0) continue;
+      const result = await patchableImage(release);
+      if (result === void 0) {
+        policy.info(`${release.board}: no patches: images over ${MAX_PATCHED_IMAGE_BYTES} bytes are published whole`);
+        continue;
+      }
       await session.prefetch?.(bases.map(({ path }) => path));
-      const result = rawImage(await readFile5(release.imageFile));
       for (const { version, path } of bases) {
         const bytes = await session.read(path);
         if (bytes === void 0) continue;
@@ -2141,7 +2222,7 @@ function wantsGzip(options, { board, flash, chipFamily }, alreadyGzip) {
   const chip = flash?.chipFamily ?? chipFamily;
   if (chip?.startsWith("ESP32") && (alreadyGzip || options.compress === "gzip")) {
     throw new ReleaseError(
-      `${board} is an ${chip}: ESP32's Update does not inflate gzip images, so they cannot be published for it (${alreadyGzip ? "the image is gzip" : `${options.label("compress")} is gzip`}; use auto or none)`
+      `${board} is an ${chip}: ESP32's Update does not inflate gzip images, so they cannot be published for it ` + (alreadyGzip ? "(the image is gzip: publish the raw image)" : `(${options.label("compress")} is gzip; use auto or none)`)
     );
   }
   if (alreadyGzip || options.compress === "none") return false;
@@ -2393,7 +2474,7 @@ async function attachAssets(options, { tag, version, target: target2 }, signed, 
 
 // src/settings/declarations.ts
 var PUBLIC_KEY_FORMS = "64 hex characters (as keygen prints it) or the PEM text";
-var aSwitch = (input, help) => ({ input, help, parse: (text) => text === "true" });
+var aSwitch = (input, help) => ({ input, help, parse: parseBoolean });
 var SETTINGS = {
   version: {
     input: "version",
