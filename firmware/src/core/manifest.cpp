@@ -248,22 +248,17 @@ __attribute__((noinline)) ManifestError openPatchOnlyFields(const TextSpan (&val
   return ManifestError::None;
 }
 
-// Steps 5-15 of a release manifest (patch null) or a patch manifest: the
-// common fields into manifest, a patch manifest's own into patch.
-__attribute__((noinline)) ManifestError openFramed(const FramedManifest& framed, const TrustedKeys& trustedKeys,
-                                                   CryptoBackend& crypto, Manifest& manifest,
-                                                   uint8_t requiredSignatures, PatchManifest* patch) {
+// Steps 11-15 of a manifest that authenticate() accepted: the common fields
+// into manifest, a patch manifest's own into patch. Called after it, not from
+// it, so that its field table is not on the stack under the signature check
+// (the crypto library's verify is deepest there).
+__attribute__((noinline)) ManifestError readFields(const FramedManifest& framed, Manifest& manifest,
+                                                   PatchManifest* patch) {
   const char* fieldsBegin = framed.version.data + framed.version.length + 1;
-  const char* signatures = nullptr;
-  size_t verifiedKeyIndex = 0;
-  uint8_t verifiedKeyCount = 0;
-  ManifestError error = checkSignatures(framed.text, fieldsBegin, framed.text + framed.length, trustedKeys, crypto,
-                                        requiredSignatures, signatures, verifiedKeyIndex, verifiedKeyCount);
-  if (error != ManifestError::None) return error;
-
-  // Only now, with the bytes authenticated, are the fields read.
+  const char* signatures = framed.text + manifest.signedLength;
   TextSpan values[kFieldCount];
-  error = readFieldLines(fieldsBegin, signatures, patch == nullptr ? kReleaseFields : kPatchFields, values);
+  ManifestError error =
+      readFieldLines(fieldsBegin, signatures, patch == nullptr ? kReleaseFields : kPatchFields, values);
   if (error != ManifestError::None) return error;
   const TextSpan& sha256 = values[kSha256Field];
   manifest.board = values[kBoardField];
@@ -287,10 +282,6 @@ __attribute__((noinline)) ManifestError openFramed(const FramedManifest& framed,
   if (manifest.hasExpires && !parseDecimalUint32(values[kExpiresField], manifest.expires)) {
     return ManifestError::BadExpires;
   }
-  manifest.version = framed.version;
-  manifest.signedLength = static_cast<size_t>(signatures - framed.text);
-  manifest.verifiedKeyIndex = verifiedKeyIndex;
-  manifest.verifiedKeyCount = verifiedKeyCount;
   // A patch manifest's rollout, seq, encoding and inflated-size are unknown fields: not read.
   if (patch != nullptr) return openPatchOnlyFields(values, *patch);
   manifest.rollout = kFullRollout;
@@ -319,16 +310,38 @@ __attribute__((noinline)) ManifestError openFramed(const FramedManifest& framed,
   return ManifestError::None;
 }
 
+// Steps 5-10: the signed bytes, authenticated; their extent, the version and
+// the keys that verified go to manifest.
+__attribute__((noinline)) ManifestError authenticate(const FramedManifest& framed, const TrustedKeys& trustedKeys,
+                                                     CryptoBackend& crypto, Manifest& manifest,
+                                                     uint8_t requiredSignatures) {
+  const char* fieldsBegin = framed.version.data + framed.version.length + 1;
+  const char* signatures = nullptr;
+  size_t verifiedKeyIndex = 0;
+  uint8_t verifiedKeyCount = 0;
+  const ManifestError error = checkSignatures(framed.text, fieldsBegin, framed.text + framed.length, trustedKeys,
+                                              crypto, requiredSignatures, signatures, verifiedKeyIndex, verifiedKeyCount);
+  if (error != ManifestError::None) return error;
+  manifest.version = framed.version;
+  manifest.signedLength = static_cast<size_t>(signatures - framed.text);
+  manifest.verifiedKeyIndex = verifiedKeyIndex;
+  manifest.verifiedKeyCount = verifiedKeyCount;
+  return ManifestError::None;
+}
+
 }  // namespace
 
 ManifestError openManifest(const FramedManifest& framed, const TrustedKeys& trustedKeys, CryptoBackend& crypto,
                            Manifest& manifest, uint8_t requiredSignatures) {
-  return openFramed(framed, trustedKeys, crypto, manifest, requiredSignatures, nullptr);
+  // Only with the bytes authenticated are the fields read.
+  const ManifestError error = authenticate(framed, trustedKeys, crypto, manifest, requiredSignatures);
+  return error != ManifestError::None ? error : readFields(framed, manifest, nullptr);
 }
 
 ManifestError openPatchManifest(const FramedManifest& framed, const TrustedKeys& trustedKeys, CryptoBackend& crypto,
                                 PatchManifest& manifest, uint8_t requiredSignatures) {
-  return openFramed(framed, trustedKeys, crypto, manifest.patch, requiredSignatures, &manifest);
+  const ManifestError error = authenticate(framed, trustedKeys, crypto, manifest.patch, requiredSignatures);
+  return error != ManifestError::None ? error : readFields(framed, manifest.patch, &manifest);
 }
 
 }  // namespace static_ota
