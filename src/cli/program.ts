@@ -11,8 +11,6 @@ import { registerResignCommands } from './commands/resign.js';
 import { registerVerify } from './commands/verify.js';
 import { UsageError, type CommandIo, type Write } from './options.js';
 
-export { SIGNING_KEY_VARIABLE } from './options.js';
-
 export interface CliIo {
   stdout?: Write;
   stderr?: Write;
