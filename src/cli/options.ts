@@ -59,7 +59,8 @@ export function requireOptions(options: object, names: string[]): void {
     throw new UsageError(`required options ${missing.map((name) => `--${name}`).join(', ')} are missing`);
 }
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+/** commander's parser of a repeatable option: every value, in order. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** An option that takes one value: a second one would silently replace the first, so it is refused. */
 export function singleValue(option: Option): Option {
@@ -94,19 +95,25 @@ export function settingOption(
 
 /** A declared setting's value from the command's options, parsed and named as typed; undefined when not given. */
 export function settingValue<T>(options: object, setting: Setting<T>): T | undefined {
-  const value = (options as Record<string, unknown>)[camelCase(setting.flag ?? setting.input)];
+  const value = given(options, setting);
   // A switch: commander gives true or false itself.
   if (typeof value === 'boolean') return value as T;
-  return typeof value === 'string' ? parsed(() => setting.parse(value, flagLabel(setting.input))) : undefined;
+  return typeof value === 'string' ? parseAsTyped(setting, value) : undefined;
 }
 
 /** A repeatable declared setting's values, each parsed. */
 export function settingValues<T>(options: object, setting: Setting<T>): T[] {
-  const texts = (options as Record<string, unknown>)[camelCase(setting.flag ?? setting.input)];
-  return Array.isArray(texts)
-    ? texts.map((text: string) => parsed(() => setting.parse(text, flagLabel(setting.input))))
-    : [];
+  const texts = given(options, setting);
+  return Array.isArray(texts) ? texts.map((text: string) => parseAsTyped(setting, text)) : [];
 }
+
+/** What commander holds for a declared setting's flag. */
+const given = (options: object, setting: Setting<unknown>): unknown =>
+  (options as Record<string, unknown>)[camelCase(setting.flag ?? setting.input)];
+
+/** A value through its setting's parser, named by its flag; what the parser refuses is a usage error. */
+const parseAsTyped = <T>(setting: Setting<T>, text: string): T =>
+  parsed(() => setting.parse(text, flagLabel(setting.input)));
 
 /** Public keys from the flag's repeated values (the key text, not a file). */
 export const publicKeysFrom = (texts: string[] | undefined, flag: string): Uint8Array[] =>

@@ -3,19 +3,12 @@
 // still holds, a patch to the release's raw image and its signed patch
 // manifest, written before latest.txt so a device that accepts the release
 // finds them.
-import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { signBytes } from '../protocol/crypto.js';
-import {
-  formatSignatureLine,
-  isValidVersion,
-  MAX_MANIFEST_BYTES,
-  releaseFolder,
-  versionOfImageFile,
-} from '../protocol/manifest.js';
+import { sha256Hex } from '../protocol/crypto.js';
+import { isValidVersion, MAX_MANIFEST_BYTES, releaseFolder, versionOfImageFile } from '../protocol/manifest.js';
 import {
   normalizedBase,
   openPatchManifest,
@@ -27,7 +20,7 @@ import {
 import { holdTemporary } from '../common/interrupt.js';
 import type { MirrorSession } from '../mirror/target.js';
 import { createPatch } from './delta/encode.js';
-import type { SignedRelease, SigningKey } from './sign.js';
+import { signBody, type SignedRelease, type SigningKey } from './sign.js';
 import { compareVersions } from './version.js';
 
 export interface PatchPolicy {
@@ -50,8 +43,6 @@ export interface PublishedPatch {
   size: number;
   resultSize: number;
 }
-
-const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /**
  * The largest raw image patched: the encoder holds both images and their suffix array in memory (about 40 bytes per
@@ -114,14 +105,8 @@ async function patchableImage(release: SignedRelease): Promise<Buffer | undefine
 }
 
 /** Signs the patch manifest with every key and opens it as a device would, so nothing unverifiable is published. */
-function signPatchManifest(fields: PatchManifestFields, keys: readonly SigningKey[]): string {
-  const body = Buffer.from(serializePatchBody(fields), 'latin1');
-  const text =
-    body.toString('latin1') +
-    keys.map((key) => formatSignatureLine({ keyId: key.keyId, signature: signBytes(body, key.privateKey) })).join('');
-  for (const key of keys) openPatchManifest(Buffer.from(text, 'latin1'), [key.publicKey]);
-  return text;
-}
+const signPatchManifest = (fields: PatchManifestFields, keys: readonly SigningKey[]): string =>
+  signBody(serializePatchBody(fields), keys, (bytes, publicKey) => openPatchManifest(bytes, [publicKey]));
 
 /** One patch and its manifest, or why there is none (the device then takes the full image). */
 async function publishPatch(

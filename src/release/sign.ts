@@ -133,15 +133,25 @@ export function checkSigningKeys<Keys extends readonly SigningKey[]>(keys: Keys)
  */
 export function signManifest(fields: ManifestFields, keys: readonly SigningKey[]): string {
   checkSigningKeys(keys);
-  const body = Buffer.from(serializeBody(fields), 'latin1');
+  return signBody(serializeBody(fields), keys, (bytes, publicKey) => openManifest(bytes, [publicKey]));
+}
+
+/**
+ * A signed body with a `sig=` line per key, opened again under each key alone by `open` (which throws unless that
+ * key's own signature verifies), so nothing a device cannot verify is published: release and patch manifests alike.
+ */
+export function signBody(
+  body: string,
+  keys: readonly SigningKey[],
+  open: (bytes: Buffer, publicKey: Uint8Array) => unknown,
+): string {
+  const signed = Buffer.from(body, 'latin1');
   const signatures = keys.map((key) =>
-    formatSignatureLine({ keyId: key.keyId, signature: signBytes(body, key.privateKey) }),
+    formatSignatureLine({ keyId: key.keyId, signature: signBytes(signed, key.privateKey) }),
   );
-  const text = body.toString('latin1') + signatures.join('');
+  const text = body + signatures.join('');
   const bytes = Buffer.from(text, 'latin1');
-  for (const key of keys) {
-    openManifest(bytes, [key.publicKey]); // throws unless this key's own signature verifies
-  }
+  for (const key of keys) open(bytes, key.publicKey);
   return text;
 }
 

@@ -6,6 +6,7 @@ import { SETTINGS } from '../../settings/declarations.js';
 import { parseDuration } from '../../settings/values.js';
 import { boardAndChannel } from '../manifest-location.js';
 import {
+  collect,
   optional,
   parsed,
   publicKeysFrom,
@@ -131,11 +132,7 @@ export function registerVerify(command: NewCommand, io: CommandIo): void {
     )
     .addOption(valueOption('--board <id>', 'board name (required)'))
     .addOption(settingOption(SETTINGS.trustedKeys, `${SETTINGS.trustedKeys.help} (required)`))
-    .addOption(
-      new Option('--pubkey <key>', 'the earlier name of --trusted-key')
-        .argParser((value: string, previous: string[] = []) => [...previous, value])
-        .hideHelp(),
-    )
+    .addOption(new Option('--pubkey <key>', 'the earlier name of --trusted-key').argParser(collect).hideHelp())
     .addOption(valueOption('--channel <name>', 'channel').default(STABLE_CHANNEL))
     .addOption(
       settingOption(
