@@ -30,8 +30,8 @@ import {
   runRelease,
   signManifest,
   writeSite
-} from "./chunks/chunk-7NIALOEM.js";
-import "./chunks/chunk-XYOIAEAB.js";
+} from "./chunks/chunk-LNL3EEEH.js";
+import "./chunks/chunk-ACKFS2Y7.js";
 import "./chunks/chunk-YCF4FEL2.js";
 import {
   stoppable
@@ -50,11 +50,11 @@ import {
   readVersionLine,
   signedFields,
   summarizeManifest
-} from "./chunks/chunk-DZL7G2VY.js";
+} from "./chunks/chunk-U5GXGXOB.js";
 import "./chunks/chunk-IEVPXDZW.js";
 import {
   signBytes
-} from "./chunks/chunk-BV7TYO46.js";
+} from "./chunks/chunk-3CYM4YX4.js";
 import {
   __commonJS,
   __require,
@@ -4929,10 +4929,10 @@ function requireOptions(options, names) {
 }
 var collect = (value, previous = []) => [...previous, value];
 function singleValue(option) {
-  let given = false;
+  let given2 = false;
   return option.argParser((value) => {
-    if (given) throw new UsageError(`${option.long} is given twice: give it once`);
-    given = true;
+    if (given2) throw new UsageError(`${option.long} is given twice: give it once`);
+    given2 = true;
     return value;
   });
 }
@@ -4946,14 +4946,16 @@ function settingOption(setting, help = setting.help, fallback = defaultOf(settin
   return fallback === null || fallback === "" ? option : option.default(fallback);
 }
 function settingValue(options, setting) {
-  const value = options[camelCase(setting.flag ?? setting.input)];
+  const value = given(options, setting);
   if (typeof value === "boolean") return value;
-  return typeof value === "string" ? parsed(() => setting.parse(value, flagLabel(setting.input))) : void 0;
+  return typeof value === "string" ? parseAsTyped(setting, value) : void 0;
 }
 function settingValues(options, setting) {
-  const texts = options[camelCase(setting.flag ?? setting.input)];
-  return Array.isArray(texts) ? texts.map((text) => parsed(() => setting.parse(text, flagLabel(setting.input)))) : [];
+  const texts = given(options, setting);
+  return Array.isArray(texts) ? texts.map((text) => parseAsTyped(setting, text)) : [];
 }
+var given = (options, setting) => options[camelCase(setting.flag ?? setting.input)];
+var parseAsTyped = (setting, text) => parsed(() => setting.parse(text, flagLabel(setting.input)));
 var publicKeysFrom = (texts, flag) => parsed(() => (texts ?? []).map((text) => parsePublicKey(text, flag)));
 async function readSigningKeys(paths, io) {
   if (paths.length === 0) {
@@ -5083,26 +5085,26 @@ function addTargetOptions(command) {
 }
 var directoryMissing = (options) => (options.target ?? defaultOf("target")) === "directory" && options.directory === void 0 && options.out === void 0 ? ["directory"] : [];
 function targetFrom(options, env) {
-  const given = (name) => {
+  const given2 = (name) => {
     const value = options[camelCase(name)];
     return typeof value === "string" || typeof value === "boolean" ? value : void 0;
   };
-  const kind = given("target") ?? defaultOf("target");
+  const kind = given2("target") ?? defaultOf("target");
   const owners = [
     ["out", "directory"],
     ...Object.entries(TARGET_SETTINGS).map(([name, { kind: owner }]) => [name, owner])
   ];
   for (const [name, owner] of owners) {
-    if (given(name) !== void 0 && owner !== kind) {
+    if (given2(name) !== void 0 && owner !== kind) {
       throw new UsageError(
-        `--${name} is a setting of --target ${owner}, and the target is ${kind}${given("target") === void 0 ? " (the default)" : ""}`
+        `--${name} is a setting of --target ${owner}, and the target is ${kind}${given2("target") === void 0 ? " (the default)" : ""}`
       );
     }
   }
   const setting = (name) => {
     if (name in SECRET_VARIABLES) return name === "token" ? env.GITHUB_TOKEN : void 0;
-    if (name === "directory") return given("directory") ?? given("out");
-    const value = given(name);
+    if (name === "directory") return given2("directory") ?? given2("out");
+    const value = given2(name);
     return typeof value === "boolean" ? String(value) : value ?? defaultOf(name);
   };
   return parsed(() => readTargetConfig(setting, env, (name) => SECRET_VARIABLES[name] ?? `--${name}`));
@@ -5467,7 +5469,7 @@ function registerResignCommands(command, io) {
 async function verify(options, { out }) {
   const trustedKeys = [...settingValues(options, SETTINGS.trustedKeys), ...publicKeysFrom(options.pubkey, "--pubkey")];
   requireOptions({ ...options, trustedKey: trustedKeys }, ["mirror", "board", "trusted-key"]);
-  const { parseMirror, verifyMirror, VerifyError } = await import("./chunks/verify-OKXR5FRH.js");
+  const { parseMirror, verifyMirror, VerifyError } = await import("./chunks/verify-US2UBWJP.js");
   const required = settingValue(options, SETTINGS.requiredSignatures) ?? 1;
   if (required > trustedKeys.length)
     throw new UsageError(
@@ -5546,9 +5548,7 @@ function registerVerify(command, io) {
       "--mirror <dir-or-url>",
       "mirror root: a directory, or an http:// or https:// URL; or the latest.txt URL devices poll (required)"
     )
-  ).addOption(valueOption("--board <id>", "board name (required)")).addOption(settingOption(SETTINGS.trustedKeys, `${SETTINGS.trustedKeys.help} (required)`)).addOption(
-    new Option("--pubkey <key>", "the earlier name of --trusted-key").argParser((value, previous = []) => [...previous, value]).hideHelp()
-  ).addOption(valueOption("--channel <name>", "channel").default(STABLE_CHANNEL)).addOption(
+  ).addOption(valueOption("--board <id>", "board name (required)")).addOption(settingOption(SETTINGS.trustedKeys, `${SETTINGS.trustedKeys.help} (required)`)).addOption(new Option("--pubkey <key>", "the earlier name of --trusted-key").argParser(collect).hideHelp()).addOption(valueOption("--channel <name>", "channel").default(STABLE_CHANNEL)).addOption(
     settingOption(
       SETTINGS.requiredSignatures,
       `${SETTINGS.requiredSignatures.help}, as devices require (default 1)`,

@@ -10,7 +10,7 @@ import {
   normalizedBase,
   openPatchManifest,
   patchMismatch
-} from "./chunk-XYOIAEAB.js";
+} from "./chunk-ACKFS2Y7.js";
 import {
   MANIFEST_FILE,
   MAX_MANIFEST_BYTES,
@@ -19,8 +19,8 @@ import {
   judgeManifest,
   manifestPath,
   pendingManifestPath
-} from "./chunk-DZL7G2VY.js";
-import "./chunk-BV7TYO46.js";
+} from "./chunk-U5GXGXOB.js";
+import "./chunk-3CYM4YX4.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/maintain/verify.ts

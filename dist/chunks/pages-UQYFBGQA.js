@@ -5,12 +5,12 @@ import {
 import {
   isManifestPath,
   readVersionLine
-} from "./chunk-DZL7G2VY.js";
+} from "./chunk-U5GXGXOB.js";
 import {
   ConflictError,
   retryOnConflict
 } from "./chunk-IEVPXDZW.js";
-import "./chunk-BV7TYO46.js";
+import "./chunk-3CYM4YX4.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/mirror/pages.ts

@@ -5,7 +5,7 @@ import {
   decimal,
   isValidVersion,
   openCommonFields
-} from "./chunk-DZL7G2VY.js";
+} from "./chunk-U5GXGXOB.js";
 
 // src/protocol/patch.ts
 var PATCH_FORMAT = "static-ota-patch/1";

@@ -8,8 +8,8 @@ import {
 } from "./chunk-BMPRNOTX.js";
 import {
   MANIFEST_FILE
-} from "./chunk-DZL7G2VY.js";
-import "./chunk-BV7TYO46.js";
+} from "./chunk-U5GXGXOB.js";
+import "./chunk-3CYM4YX4.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/release/release-assets.ts

@@ -4,7 +4,7 @@ import {
   keyIdOf,
   publicKeyProblem,
   verifyStrict
-} from "./chunk-BV7TYO46.js";
+} from "./chunk-3CYM4YX4.js";
 
 // src/protocol/manifest.ts
 var MANIFEST_FORMAT = "static-ota/1";

@@ -15,7 +15,7 @@ import {
   patchMismatch,
   serializePatchBody,
   versionsOfPatchFile
-} from "./chunk-XYOIAEAB.js";
+} from "./chunk-ACKFS2Y7.js";
 import {
   require_compare,
   require_prerelease,
@@ -56,7 +56,7 @@ import {
   versionOfFile,
   versionOfImageFile,
   versionProblem
-} from "./chunk-DZL7G2VY.js";
+} from "./chunk-U5GXGXOB.js";
 import {
   ConflictError,
   MAX_CONFLICT_RETRIES,
@@ -71,8 +71,9 @@ import {
   privateKeyOf,
   publicKeyOf,
   readChunks,
+  sha256Hex,
   signBytes
-} from "./chunk-BV7TYO46.js";
+} from "./chunk-3CYM4YX4.js";
 import {
   __toESM
 } from "./chunk-PUMHU2BD.js";
@@ -310,6 +311,363 @@ function parseChipFamily(text, name) {
       `${name} ${JSON.stringify(text)} is not a chip family: one of ${CHIP_FAMILIES.join(", ")} (any case)`
     );
   return family;
+}
+
+// src/release/sign.ts
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
+
+// src/release/image.ts
+import { open as open2, stat as stat2 } from "node:fs/promises";
+
+// src/release/zlib-pass.ts
+import { createReadStream } from "node:fs";
+var Z_NO_FLUSH = 0;
+var Z_FINISH = 4;
+async function* zlibPass(engine, path, start = 0) {
+  const { _handle: handle, _writeState: state } = engine;
+  if (typeof handle?.writeSync !== "function" || !ArrayBuffer.isView(state))
+    return yield* streamPass(engine, path, start);
+  engine.on("error", () => void 0);
+  const output = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  let consumed = 0;
+  try {
+    for await (const [input, flush] of withFinish(readChunks(path, start))) {
+      for (let offset = 0, left = input.length; ; ) {
+        handle.writeSync(flush, input, offset, left, output, 0, output.length);
+        if (engine.errored) throw engine.errored;
+        const [outputFree, inputLeft] = state;
+        consumed += left - inputLeft;
+        offset += left - inputLeft;
+        left = inputLeft;
+        if (outputFree < output.length) yield output.subarray(0, output.length - outputFree);
+        if (outputFree > 0 && inputLeft > 0) return consumed;
+        if (outputFree > 0) break;
+      }
+    }
+    return consumed;
+  } finally {
+    engine.destroy();
+  }
+}
+async function* withFinish(chunks) {
+  for await (const chunk of chunks) yield [chunk, Z_NO_FLUSH];
+  yield [Buffer.alloc(0), Z_FINISH];
+}
+async function* streamPass(engine, path, start) {
+  const source = createReadStream(path, { start });
+  source.pipe(engine);
+  engine.once("close", () => source.destroy());
+  try {
+    for await (const chunk of engine) yield chunk;
+  } finally {
+    engine.destroy();
+  }
+  return engine.bytesWritten;
+}
+
+// src/release/image.ts
+var ESP_IMAGE_MAGIC = 233;
+var GZIP_MAGIC = [31, 139];
+async function checkImage(path, maxBytes, limitName = "max-image-size") {
+  const info = await stat2(path).catch(() => void 0);
+  if (!info?.isFile()) throw new InputError(`firmware image ${path} does not exist or is not a file`);
+  if (info.size === 0) throw new InputError(`firmware image ${path} is empty`);
+  if (info.size > maxBytes) {
+    throw new InputError(`firmware image ${path} is ${info.size} bytes, over the limit of ${maxBytes} (${limitName})`);
+  }
+  const head = Buffer.alloc(2);
+  const trailer = Buffer.alloc(4);
+  const file = await open2(path, "r");
+  try {
+    await file.read(head, 0, 2, 0);
+    if (info.size >= 4) await file.read(trailer, 0, 4, info.size - 4);
+  } finally {
+    await file.close();
+  }
+  const gzip = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+  if (head[0] !== ESP_IMAGE_MAGIC && !gzip) {
+    throw new InputError(
+      `firmware image ${path} starts with 0x${head[0].toString(16).padStart(2, "0")}, not an ESP image (0xe9) or gzip (0x1f 0x8b): is it firmware.bin?`
+    );
+  }
+  if (!gzip) return { gzip, size: info.size };
+  const inflatedSize = await checkInflated(path, maxBytes, limitName);
+  if (trailer.readUInt32LE(0) !== inflatedSize % 2 ** 32) {
+    throw new InputError(
+      `gzip image ${path} inflates to ${inflatedSize} bytes but its last 4 bytes say ${trailer.readUInt32LE(0)}: the ESP8266 boot loader copies as many bytes as they say (one gzip member, nothing after it)`
+    );
+  }
+  const memberEnd = await firstMemberEnd(path);
+  if (memberEnd !== info.size) {
+    throw new InputError(
+      `gzip image ${path} has bytes after its first gzip member (at byte ${memberEnd} of ${info.size}): the ESP8266 boot loader (eboot's uzlib) inflates the first member only; compress the image as one member`
+    );
+  }
+  return { gzip, size: info.size, inflatedSize };
+}
+var GZIP_FLAG = { headerCrc: 2, extra: 4, name: 8, comment: 16 };
+var GZIP_FIXED_HEADER_BYTES = 10;
+var GZIP_TRAILER_BYTES = 8;
+var MAX_GZIP_HEADER_BYTES = 64 * 1024;
+function gzipHeaderLength(head) {
+  const flags = head[3];
+  let at = GZIP_FIXED_HEADER_BYTES;
+  if (flags & GZIP_FLAG.extra) {
+    if (at + 2 > head.length) return void 0;
+    at += 2 + head.readUInt16LE(at);
+  }
+  for (const flag of [GZIP_FLAG.name, GZIP_FLAG.comment]) {
+    if (!(flags & flag)) continue;
+    const end = head.indexOf(0, at);
+    if (end < 0) return void 0;
+    at = end + 1;
+  }
+  if (flags & GZIP_FLAG.headerCrc) at += 2;
+  return at <= head.length ? at : void 0;
+}
+async function firstMemberEnd(path) {
+  const { createInflateRaw } = await import("node:zlib");
+  const head = Buffer.alloc(MAX_GZIP_HEADER_BYTES);
+  const file = await open2(path, "r");
+  let headBytes;
+  try {
+    ({ bytesRead: headBytes } = await file.read(head, 0, head.length, 0));
+  } finally {
+    await file.close();
+  }
+  const headerLength = gzipHeaderLength(head.subarray(0, headBytes));
+  if (headerLength === void 0) throw new InputError(`gzip image ${path} has a gzip header eboot cannot read`);
+  const pass = zlibPass(createInflateRaw(), path, headerLength);
+  let step = await pass.next();
+  while (!step.done) step = await pass.next();
+  return headerLength + step.value + GZIP_TRAILER_BYTES;
+}
+async function checkInflated(path, maxBytes, limitName) {
+  let inflatedSize = 0;
+  try {
+    for await (const chunk of gunzipChunks(path)) {
+      if (inflatedSize === 0 && chunk[0] !== ESP_IMAGE_MAGIC) {
+        throw new InputError(
+          `gzip image ${path} does not hold an ESP image: it inflates to bytes starting with 0x${chunk[0].toString(16).padStart(2, "0")}, not 0xe9`
+        );
+      }
+      inflatedSize += chunk.length;
+      if (inflatedSize > maxBytes) {
+        throw new InputError(
+          `gzip image ${path} inflates to more than ${maxBytes} bytes, over the limit (${limitName})`
+        );
+      }
+    }
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`gzip image ${path} does not inflate: ${error.message}`);
+  }
+  if (inflatedSize === 0) throw new InputError(`gzip image ${path} inflates to nothing`);
+  return inflatedSize;
+}
+async function gunzipImage(source, target2) {
+  await writeChunks(target2, gunzipChunks(source));
+}
+async function writeChunks(target2, chunks) {
+  const file = await open2(target2, "w");
+  try {
+    for await (const chunk of chunks) await file.write(chunk);
+  } finally {
+    await file.close();
+  }
+}
+async function gzipImage(source, target2) {
+  const { constants, createGzip } = await import("node:zlib");
+  await writeChunks(target2, zlibPass(createGzip({ level: constants.Z_BEST_COMPRESSION, windowBits: 15 }), source));
+}
+async function* gunzipChunks(path) {
+  const { createGunzip } = await import("node:zlib");
+  yield* zlibPass(createGunzip(), path);
+}
+async function findEmbeddedKeys(path, gzip, keys) {
+  const found = /* @__PURE__ */ new Set();
+  const needles = keys.map((key) => Buffer.from(key));
+  const overlap = Math.max(0, ...needles.map((key) => key.length - 1));
+  const window = Buffer.allocUnsafe(overlap + READ_CHUNK_BYTES);
+  let tail = 0;
+  for await (const chunk of gzip ? gunzipChunks(path) : readChunks(path)) {
+    const end = tail + chunk.copy(window, tail);
+    const view = window.subarray(0, end);
+    needles.forEach((key, index) => {
+      if (!found.has(index) && view.includes(key)) found.add(index);
+    });
+    if (found.size === keys.length) break;
+    tail = Math.min(overlap, end);
+    window.copyWithin(0, end - tail, end);
+  }
+  return found;
+}
+
+// src/release/sign.ts
+var KeyError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "KeyError";
+  }
+};
+var HEX_32 = /^[0-9a-fA-F]{64}$/;
+var BASE64_32 = /^[A-Za-z0-9+/]{43}=$/;
+function fromSeed(seed) {
+  const publicKey = publicKeyOf(seed);
+  return { seed, privateKey: privateKeyOf(seed), publicKey, keyId: keyIdOf(publicKey) };
+}
+function parseSigningKey(material, source) {
+  const text = material.trim();
+  if (text.includes("-----BEGIN")) {
+    let jwk;
+    try {
+      const key = createPrivateKey({ key: text, format: "pem" });
+      if (key.asymmetricKeyType !== "ed25519") {
+        throw new KeyError(`${source}: the key is ${key.asymmetricKeyType}, static-ota signs with Ed25519`);
+      }
+      jwk = key.export({ format: "jwk" });
+    } catch (error) {
+      if (error instanceof KeyError) throw error;
+      throw new KeyError(`${source}: not a readable PKCS#8 PEM private key`);
+    }
+    return fromSeed(Buffer.from(jwk.d, "base64url"));
+  }
+  if (HEX_32.test(text)) return fromSeed(Buffer.from(text, "hex"));
+  if (BASE64_32.test(text)) return fromSeed(Buffer.from(text, "base64"));
+  throw new KeyError(
+    `${source}: expected an Ed25519 private key as PKCS#8 PEM, 64 hex characters or base64 of 32 bytes`
+  );
+}
+function parsePublicKey(text, source = "public key") {
+  const publicKey = readPublicKey(text.trim());
+  if (!publicKey) throw new KeyError(`${source}: expected an Ed25519 public key as 64 hex characters or PEM`);
+  try {
+    checkTrustedKey(publicKey);
+  } catch (error) {
+    throw new KeyError(`${source}: ${error.message}`);
+  }
+  return publicKey;
+}
+function readPublicKey(text) {
+  if (HEX_32.test(text)) return Buffer.from(text, "hex");
+  if (!text.includes("-----BEGIN PUBLIC KEY")) return void 0;
+  try {
+    const key = createPublicKey(text);
+    const x = key.asymmetricKeyType === "ed25519" ? key.export({ format: "jwk" }).x : void 0;
+    return x ? Buffer.from(x, "base64url") : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function generateKey() {
+  const { privateKey } = generateKeyPairSync("ed25519");
+  const privatePem = privateKey.export({ type: "pkcs8", format: "pem" });
+  const { publicKey, keyId } = parseSigningKey(privatePem, "generated key");
+  return { privatePem, publicKey, keyId };
+}
+function publicKeyAsCArray(publicKey, name = "kTrustedKeys") {
+  const bytes = [...publicKey].map((byte) => `0x${byte.toString(16).padStart(2, "0")}`);
+  const half = PUBLIC_KEY_LENGTH / 2;
+  return `static const uint8_t ${name}[][${PUBLIC_KEY_LENGTH}] = {
+    {${bytes.slice(0, half).join(", ")},
+     ${bytes.slice(half).join(", ")}},
+};`;
+}
+function checkSigningKeys(keys) {
+  if (keys.length === 0) throw new KeyError("no signing key given");
+  if (keys.length > MAX_SIGNATURES) throw new KeyError(`at most ${MAX_SIGNATURES} signing keys are allowed`);
+  const publicKeys = new Set(keys.map((key) => Buffer.from(key.publicKey).toString("hex")));
+  if (publicKeys.size !== keys.length) throw new KeyError("the same signing key is given twice");
+  return keys;
+}
+function signManifest(fields, keys) {
+  checkSigningKeys(keys);
+  return signBody(serializeBody(fields), keys, (bytes, publicKey) => openManifest(bytes, [publicKey]));
+}
+function signBody(body, keys, open3) {
+  const signed = Buffer.from(body, "latin1");
+  const signatures = keys.map(
+    (key) => formatSignatureLine({ keyId: key.keyId, signature: signBytes(signed, key.privateKey) })
+  );
+  const text = body + signatures.join("");
+  const bytes = Buffer.from(text, "latin1");
+  for (const key of keys) open3(bytes, key.publicKey);
+  return text;
+}
+async function findLockout(input, gzip, keys, required = 1, label = inputLabel) {
+  let found;
+  try {
+    found = await findEmbeddedKeys(input.imageFile, gzip, keys);
+  } catch (error) {
+    throw new InputError(`cannot read ${input.imageFile} to look for trusted keys: ${error.message}`);
+  }
+  if (found.size >= required) return void 0;
+  const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString("hex")})`).join(", ");
+  const wanted = required === 1 ? "any public key" : `${required} distinct public keys (devices require ${required} signatures; it has ${found.size})`;
+  const image = input.rawImage ? `${input.rawImage} (served gzip-compressed as ${input.imageFile})` : input.imageFile;
+  return `lockout guard: ${image} (${input.board} ${input.version}) does not contain ${wanted} able to sign the next release: ${listed}. Devices running it would refuse every later update. Compile the public key into the firmware (static-ota keygen prints it as a C array), list the keys it trusts in ${label("trusted-keys")}, or set ${label("allow-lockout")} if this is deliberate.`;
+}
+function lockoutKeys(nextReleaseKeys, signingKeys) {
+  const listed = nextReleaseKeys?.length ? nextReleaseKeys : signingKeys.map((key) => key.publicKey);
+  return [...new Map(listed.map((key) => [Buffer.from(key).toString("hex"), key])).values()];
+}
+async function signRelease(input, policy) {
+  const label = policy.label ?? inputLabel;
+  const { gzip, inflatedSize } = await checkImage(
+    input.imageFile,
+    policy.maxImageBytes ?? MAX_IMAGE_SIZE,
+    label("max-image-size")
+  );
+  const lockout = await findLockout(
+    input,
+    gzip,
+    lockoutKeys(policy.nextReleaseKeys, policy.keys),
+    policy.requiredSignatures,
+    label
+  );
+  if (lockout !== void 0 && !policy.allowLockout) throw new InputError(lockout);
+  const { size, sha256, md5 } = await hashFile(input.imageFile, { md5: input.flash !== void 0 });
+  const { version, board, channel, file, extra } = input;
+  const encoding = gzip ? "gzip" : void 0;
+  const manifestText = signManifest(
+    {
+      version,
+      board,
+      channel,
+      file,
+      size,
+      sha256,
+      expires: policy.expires,
+      rollout: policy.rollout,
+      seq: policy.seq,
+      encoding,
+      // Signed, so a device can refuse before the download what its boot loader could not write.
+      inflatedSize,
+      extra
+    },
+    policy.keys
+  );
+  const signerKeys = policy.keys.map((key) => key.publicKey);
+  return {
+    ...input,
+    size,
+    sha256,
+    ...md5 ? { md5 } : {},
+    ...encoding ? { encoding } : {},
+    manifestText,
+    lockout,
+    signerKeys
+  };
+}
+var PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
+function parseSigningKeys(material, source) {
+  const pemBlocks = material.match(PEM_BLOCK) ?? [];
+  const seedLines = material.replace(PEM_BLOCK, "").split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  const keys = [...pemBlocks, ...seedLines].map(
+    (text, index, all) => parseSigningKey(text, all.length > 1 ? `${source} (key ${index + 1})` : source)
+  );
+  if (keys.length === 0) throw new KeyError(`${source} is empty`);
+  return keys;
 }
 
 // src/site/page.ts
@@ -819,10 +1177,10 @@ function parsePositiveInteger(text, name) {
     throw new InputError(`${name} must be a whole number of at least 1, got ${JSON.stringify(text)}`);
   return value;
 }
-var PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
+var PEM_BLOCK2 = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
 var splitList = (text) => {
-  const pemBlocks = text.match(PEM_BLOCK) ?? [];
-  const items = text.replace(PEM_BLOCK, "\n").split(/[,\n]/).map((item) => item.trim()).filter(Boolean);
+  const pemBlocks = text.match(PEM_BLOCK2) ?? [];
+  const items = text.replace(PEM_BLOCK2, "\n").split(/[,\n]/).map((item) => item.trim()).filter(Boolean);
   return [...pemBlocks, ...items];
 };
 var COMPRESS_MODES = ["auto", "gzip", "none"];
@@ -877,362 +1235,6 @@ function parsePlatformioVersion(text, name) {
   if (!/^\d+(\.\d+){1,3}$/.test(version))
     throw new InputError(`${name} must be a PlatformIO release such as 6.2.0, got ${JSON.stringify(text)}`);
   return version;
-}
-
-// src/release/sign.ts
-import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
-
-// src/release/image.ts
-import { open as open2, stat as stat2 } from "node:fs/promises";
-
-// src/release/zlib-pass.ts
-import { createReadStream } from "node:fs";
-var Z_NO_FLUSH = 0;
-var Z_FINISH = 4;
-async function* zlibPass(engine, path, start = 0) {
-  const { _handle: handle, _writeState: state } = engine;
-  if (typeof handle?.writeSync !== "function" || !ArrayBuffer.isView(state))
-    return yield* streamPass(engine, path, start);
-  engine.on("error", () => void 0);
-  const output = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-  let consumed = 0;
-  try {
-    for await (const [input, flush] of withFinish(readChunks(path, start))) {
-      for (let offset = 0, left = input.length; ; ) {
-        handle.writeSync(flush, input, offset, left, output, 0, output.length);
-        if (engine.errored) throw engine.errored;
-        const [outputFree, inputLeft] = state;
-        consumed += left - inputLeft;
-        offset += left - inputLeft;
-        left = inputLeft;
-        if (outputFree < output.length) yield output.subarray(0, output.length - outputFree);
-        if (outputFree > 0 && inputLeft > 0) return consumed;
-        if (outputFree > 0) break;
-      }
-    }
-    return consumed;
-  } finally {
-    engine.destroy();
-  }
-}
-async function* withFinish(chunks) {
-  for await (const chunk of chunks) yield [chunk, Z_NO_FLUSH];
-  yield [Buffer.alloc(0), Z_FINISH];
-}
-async function* streamPass(engine, path, start) {
-  const source = createReadStream(path, { start });
-  source.pipe(engine);
-  engine.once("close", () => source.destroy());
-  try {
-    for await (const chunk of engine) yield chunk;
-  } finally {
-    engine.destroy();
-  }
-  return engine.bytesWritten;
-}
-
-// src/release/image.ts
-var ESP_IMAGE_MAGIC = 233;
-var GZIP_MAGIC = [31, 139];
-async function checkImage(path, maxBytes, limitName = "max-image-size") {
-  const info = await stat2(path).catch(() => void 0);
-  if (!info?.isFile()) throw new InputError(`firmware image ${path} does not exist or is not a file`);
-  if (info.size === 0) throw new InputError(`firmware image ${path} is empty`);
-  if (info.size > maxBytes) {
-    throw new InputError(`firmware image ${path} is ${info.size} bytes, over the limit of ${maxBytes} (${limitName})`);
-  }
-  const head = Buffer.alloc(2);
-  const trailer = Buffer.alloc(4);
-  const file = await open2(path, "r");
-  try {
-    await file.read(head, 0, 2, 0);
-    if (info.size >= 4) await file.read(trailer, 0, 4, info.size - 4);
-  } finally {
-    await file.close();
-  }
-  const gzip = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
-  if (head[0] !== ESP_IMAGE_MAGIC && !gzip) {
-    throw new InputError(
-      `firmware image ${path} starts with 0x${head[0].toString(16).padStart(2, "0")}, not an ESP image (0xe9) or gzip (0x1f 0x8b): is it firmware.bin?`
-    );
-  }
-  if (!gzip) return { gzip, size: info.size };
-  const inflatedSize = await checkInflated(path, maxBytes, limitName);
-  if (trailer.readUInt32LE(0) !== inflatedSize % 2 ** 32) {
-    throw new InputError(
-      `gzip image ${path} inflates to ${inflatedSize} bytes but its last 4 bytes say ${trailer.readUInt32LE(0)}: the ESP8266 boot loader copies as many bytes as they say (one gzip member, nothing after it)`
-    );
-  }
-  const memberEnd = await firstMemberEnd(path);
-  if (memberEnd !== info.size) {
-    throw new InputError(
-      `gzip image ${path} has bytes after its first gzip member (at byte ${memberEnd} of ${info.size}): the ESP8266 boot loader (eboot's uzlib) inflates the first member only; compress the image as one member`
-    );
-  }
-  return { gzip, size: info.size, inflatedSize };
-}
-var GZIP_FLAG = { headerCrc: 2, extra: 4, name: 8, comment: 16 };
-var GZIP_FIXED_HEADER_BYTES = 10;
-var GZIP_TRAILER_BYTES = 8;
-var MAX_GZIP_HEADER_BYTES = 64 * 1024;
-function gzipHeaderLength(head) {
-  const flags = head[3];
-  let at = GZIP_FIXED_HEADER_BYTES;
-  if (flags & GZIP_FLAG.extra) {
-    if (at + 2 > head.length) return void 0;
-    at += 2 + head.readUInt16LE(at);
-  }
-  for (const flag of [GZIP_FLAG.name, GZIP_FLAG.comment]) {
-    if (!(flags & flag)) continue;
-    const end = head.indexOf(0, at);
-    if (end < 0) return void 0;
-    at = end + 1;
-  }
-  if (flags & GZIP_FLAG.headerCrc) at += 2;
-  return at <= head.length ? at : void 0;
-}
-async function firstMemberEnd(path) {
-  const { createInflateRaw } = await import("node:zlib");
-  const head = Buffer.alloc(MAX_GZIP_HEADER_BYTES);
-  const file = await open2(path, "r");
-  let headBytes;
-  try {
-    ({ bytesRead: headBytes } = await file.read(head, 0, head.length, 0));
-  } finally {
-    await file.close();
-  }
-  const headerLength = gzipHeaderLength(head.subarray(0, headBytes));
-  if (headerLength === void 0) throw new InputError(`gzip image ${path} has a gzip header eboot cannot read`);
-  const pass = zlibPass(createInflateRaw(), path, headerLength);
-  let step = await pass.next();
-  while (!step.done) step = await pass.next();
-  return headerLength + step.value + GZIP_TRAILER_BYTES;
-}
-async function checkInflated(path, maxBytes, limitName) {
-  let inflatedSize = 0;
-  try {
-    for await (const chunk of gunzipChunks(path)) {
-      if (inflatedSize === 0 && chunk[0] !== ESP_IMAGE_MAGIC) {
-        throw new InputError(
-          `gzip image ${path} does not hold an ESP image: it inflates to bytes starting with 0x${chunk[0].toString(16).padStart(2, "0")}, not 0xe9`
-        );
-      }
-      inflatedSize += chunk.length;
-      if (inflatedSize > maxBytes) {
-        throw new InputError(
-          `gzip image ${path} inflates to more than ${maxBytes} bytes, over the limit (${limitName})`
-        );
-      }
-    }
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(`gzip image ${path} does not inflate: ${error.message}`);
-  }
-  if (inflatedSize === 0) throw new InputError(`gzip image ${path} inflates to nothing`);
-  return inflatedSize;
-}
-async function gunzipImage(source, target2) {
-  await writeChunks(target2, gunzipChunks(source));
-}
-async function writeChunks(target2, chunks) {
-  const file = await open2(target2, "w");
-  try {
-    for await (const chunk of chunks) await file.write(chunk);
-  } finally {
-    await file.close();
-  }
-}
-async function gzipImage(source, target2) {
-  const { constants, createGzip } = await import("node:zlib");
-  await writeChunks(target2, zlibPass(createGzip({ level: constants.Z_BEST_COMPRESSION, windowBits: 15 }), source));
-}
-async function* gunzipChunks(path) {
-  const { createGunzip } = await import("node:zlib");
-  yield* zlibPass(createGunzip(), path);
-}
-async function findEmbeddedKeys(path, gzip, keys) {
-  const found = /* @__PURE__ */ new Set();
-  const needles = keys.map((key) => Buffer.from(key));
-  const overlap = Math.max(0, ...needles.map((key) => key.length - 1));
-  const window = Buffer.allocUnsafe(overlap + READ_CHUNK_BYTES);
-  let tail = 0;
-  for await (const chunk of gzip ? gunzipChunks(path) : readChunks(path)) {
-    const end = tail + chunk.copy(window, tail);
-    const view = window.subarray(0, end);
-    needles.forEach((key, index) => {
-      if (!found.has(index) && view.includes(key)) found.add(index);
-    });
-    if (found.size === keys.length) break;
-    tail = Math.min(overlap, end);
-    window.copyWithin(0, end - tail, end);
-  }
-  return found;
-}
-
-// src/release/sign.ts
-var KeyError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "KeyError";
-  }
-};
-var HEX_32 = /^[0-9a-fA-F]{64}$/;
-var BASE64_32 = /^[A-Za-z0-9+/]{43}=$/;
-function fromSeed(seed) {
-  const publicKey = publicKeyOf(seed);
-  return { seed, privateKey: privateKeyOf(seed), publicKey, keyId: keyIdOf(publicKey) };
-}
-function parseSigningKey(material, source) {
-  const text = material.trim();
-  if (text.includes("-----BEGIN")) {
-    let jwk;
-    try {
-      const key = createPrivateKey({ key: text, format: "pem" });
-      if (key.asymmetricKeyType !== "ed25519") {
-        throw new KeyError(`${source}: the key is ${key.asymmetricKeyType}, static-ota signs with Ed25519`);
-      }
-      jwk = key.export({ format: "jwk" });
-    } catch (error) {
-      if (error instanceof KeyError) throw error;
-      throw new KeyError(`${source}: not a readable PKCS#8 PEM private key`);
-    }
-    return fromSeed(Buffer.from(jwk.d, "base64url"));
-  }
-  if (HEX_32.test(text)) return fromSeed(Buffer.from(text, "hex"));
-  if (BASE64_32.test(text)) return fromSeed(Buffer.from(text, "base64"));
-  throw new KeyError(
-    `${source}: expected an Ed25519 private key as PKCS#8 PEM, 64 hex characters or base64 of 32 bytes`
-  );
-}
-function parsePublicKey(text, source = "public key") {
-  const publicKey = readPublicKey(text.trim());
-  if (!publicKey) throw new KeyError(`${source}: expected an Ed25519 public key as 64 hex characters or PEM`);
-  try {
-    checkTrustedKey(publicKey);
-  } catch (error) {
-    throw new KeyError(`${source}: ${error.message}`);
-  }
-  return publicKey;
-}
-function readPublicKey(text) {
-  if (HEX_32.test(text)) return Buffer.from(text, "hex");
-  if (!text.includes("-----BEGIN PUBLIC KEY")) return void 0;
-  try {
-    const key = createPublicKey(text);
-    const x = key.asymmetricKeyType === "ed25519" ? key.export({ format: "jwk" }).x : void 0;
-    return x ? Buffer.from(x, "base64url") : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function generateKey() {
-  const { privateKey } = generateKeyPairSync("ed25519");
-  const privatePem = privateKey.export({ type: "pkcs8", format: "pem" });
-  const { publicKey, keyId } = parseSigningKey(privatePem, "generated key");
-  return { privatePem, publicKey, keyId };
-}
-function publicKeyAsCArray(publicKey, name = "kTrustedKeys") {
-  const bytes = [...publicKey].map((byte) => `0x${byte.toString(16).padStart(2, "0")}`);
-  const half = PUBLIC_KEY_LENGTH / 2;
-  return `static const uint8_t ${name}[][${PUBLIC_KEY_LENGTH}] = {
-    {${bytes.slice(0, half).join(", ")},
-     ${bytes.slice(half).join(", ")}},
-};`;
-}
-function checkSigningKeys(keys) {
-  if (keys.length === 0) throw new KeyError("no signing key given");
-  if (keys.length > MAX_SIGNATURES) throw new KeyError(`at most ${MAX_SIGNATURES} signing keys are allowed`);
-  const publicKeys = new Set(keys.map((key) => Buffer.from(key.publicKey).toString("hex")));
-  if (publicKeys.size !== keys.length) throw new KeyError("the same signing key is given twice");
-  return keys;
-}
-function signManifest(fields, keys) {
-  checkSigningKeys(keys);
-  const body = Buffer.from(serializeBody(fields), "latin1");
-  const signatures = keys.map(
-    (key) => formatSignatureLine({ keyId: key.keyId, signature: signBytes(body, key.privateKey) })
-  );
-  const text = body.toString("latin1") + signatures.join("");
-  const bytes = Buffer.from(text, "latin1");
-  for (const key of keys) {
-    openManifest(bytes, [key.publicKey]);
-  }
-  return text;
-}
-async function findLockout(input, gzip, keys, required = 1, label = inputLabel) {
-  let found;
-  try {
-    found = await findEmbeddedKeys(input.imageFile, gzip, keys);
-  } catch (error) {
-    throw new InputError(`cannot read ${input.imageFile} to look for trusted keys: ${error.message}`);
-  }
-  if (found.size >= required) return void 0;
-  const listed = keys.map((key) => `${keyIdOf(key)} (${Buffer.from(key).toString("hex")})`).join(", ");
-  const wanted = required === 1 ? "any public key" : `${required} distinct public keys (devices require ${required} signatures; it has ${found.size})`;
-  const image = input.rawImage ? `${input.rawImage} (served gzip-compressed as ${input.imageFile})` : input.imageFile;
-  return `lockout guard: ${image} (${input.board} ${input.version}) does not contain ${wanted} able to sign the next release: ${listed}. Devices running it would refuse every later update. Compile the public key into the firmware (static-ota keygen prints it as a C array), list the keys it trusts in ${label("trusted-keys")}, or set ${label("allow-lockout")} if this is deliberate.`;
-}
-function lockoutKeys(nextReleaseKeys, signingKeys) {
-  const listed = nextReleaseKeys?.length ? nextReleaseKeys : signingKeys.map((key) => key.publicKey);
-  return [...new Map(listed.map((key) => [Buffer.from(key).toString("hex"), key])).values()];
-}
-async function signRelease(input, policy) {
-  const label = policy.label ?? inputLabel;
-  const { gzip, inflatedSize } = await checkImage(
-    input.imageFile,
-    policy.maxImageBytes ?? MAX_IMAGE_SIZE,
-    label("max-image-size")
-  );
-  const lockout = await findLockout(
-    input,
-    gzip,
-    lockoutKeys(policy.nextReleaseKeys, policy.keys),
-    policy.requiredSignatures,
-    label
-  );
-  if (lockout !== void 0 && !policy.allowLockout) throw new InputError(lockout);
-  const { size, sha256, md5 } = await hashFile(input.imageFile, { md5: input.flash !== void 0 });
-  const { version, board, channel, file, extra } = input;
-  const encoding = gzip ? "gzip" : void 0;
-  const manifestText = signManifest(
-    {
-      version,
-      board,
-      channel,
-      file,
-      size,
-      sha256,
-      expires: policy.expires,
-      rollout: policy.rollout,
-      seq: policy.seq,
-      encoding,
-      // Signed, so a device can refuse before the download what its boot loader could not write.
-      inflatedSize,
-      extra
-    },
-    policy.keys
-  );
-  const signerKeys = policy.keys.map((key) => key.publicKey);
-  return {
-    ...input,
-    size,
-    sha256,
-    ...md5 ? { md5 } : {},
-    ...encoding ? { encoding } : {},
-    manifestText,
-    lockout,
-    signerKeys
-  };
-}
-var PEM_BLOCK2 = /-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g;
-function parseSigningKeys(material, source) {
-  const pemBlocks = material.match(PEM_BLOCK2) ?? [];
-  const seedLines = material.replace(PEM_BLOCK2, "").split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
-  const keys = [...pemBlocks, ...seedLines].map(
-    (text, index, all) => parseSigningKey(text, all.length > 1 ? `${source} (key ${index + 1})` : source)
-  );
-  if (keys.length === 0) throw new KeyError(`${source} is empty`);
-  return keys;
 }
 
 // src/release/run.ts
@@ -1635,9 +1637,9 @@ async function createTarget(config, log) {
     case "directory":
       return new DirectoryTarget(config.directory);
     case "github-pages":
-      return new (await import("./pages-5NHA5MCX.js")).PagesTarget(config.pages, log);
+      return new (await import("./pages-UQYFBGQA.js")).PagesTarget(config.pages, log);
     case "s3":
-      return new (await import("./s3-GIZOVA7S.js")).S3Target(config.s3);
+      return new (await import("./s3-KGH7UF2I.js")).S3Target(config.s3);
   }
 }
 
@@ -1671,7 +1673,6 @@ async function channelsBehind(session, board, version) {
 }
 
 // src/release/patches.ts
-import { createHash } from "node:crypto";
 import { mkdtemp, readFile as readFile5, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join4 } from "node:path";
@@ -2081,7 +2082,6 @@ function createPatch(base, target2, options = {}) {
 }
 
 // src/release/patches.ts
-var sha256Hex = (bytes) => createHash("sha256").update(bytes).digest("hex");
 var MAX_PATCHED_IMAGE_BYTES = 4 * 1024 * 1024;
 var rawImage = (bytes) => bytes[0] === 31 && bytes[1] === 139 ? gunzipSync(bytes, { maxOutputLength: MAX_PATCHED_IMAGE_BYTES + 1 }) : bytes;
 function baseImage(bytes) {
@@ -2113,12 +2113,7 @@ async function patchableImage(release) {
     throw error;
   }
 }
-function signPatchManifest(fields, keys) {
-  const body = Buffer.from(serializePatchBody(fields), "latin1");
-  const text = body.toString("latin1") + keys.map((key) => formatSignatureLine({ keyId: key.keyId, signature: signBytes(body, key.privateKey) })).join("");
-  for (const key of keys) openPatchManifest(Buffer.from(text, "latin1"), [key.publicKey]);
-  return text;
-}
+var signPatchManifest = (fields, keys) => signBody(serializePatchBody(fields), keys, (bytes, publicKey) => openPatchManifest(bytes, [publicKey]));
 async function publishPatch(session, release, result, base, policy, scratch) {
   const folder = releaseFolder(release.board, release.channel);
   const baseBytes = baseImage(base.bytes);
@@ -2462,7 +2457,7 @@ async function publishAll(options, policy, signed, target2) {
 async function attachAssets(options, { tag, version, target: target2 }, signed, published) {
   const releaseAssets = options.releaseAssets;
   try {
-    const { attachSignedReleases } = await import("./release-assets-J4EMYRLM.js");
+    const { attachSignedReleases } = await import("./release-assets-IMJLVAHR.js");
     await attachSignedReleases({ ...releaseAssets, tag, prerelease: isPrerelease(version) }, signed);
   } catch (error) {
     throw new ReleaseError(
@@ -2716,16 +2711,16 @@ export {
   prebuiltImage,
   writeSite,
   createTarget,
-  parseDuration,
-  splitList,
-  parseRolloutPercent,
-  checkBoard,
   parsePublicKey,
   generateKey,
   publicKeyAsCArray,
   checkSigningKeys,
   signManifest,
   parseSigningKeys,
+  parseDuration,
+  splitList,
+  parseRolloutPercent,
+  checkBoard,
   ReleaseError,
   runRelease,
   SETTINGS,

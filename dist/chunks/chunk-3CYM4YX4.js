@@ -494,6 +494,7 @@ export {
   READ_CHUNK_BYTES,
   readChunks,
   PUBLIC_KEY_LENGTH,
+  sha256Hex,
   hashFile,
   keyIdOf,
   privateKeyOf,

@@ -9,7 +9,7 @@ import {
   readTargetConfig,
   runRelease,
   splitList
-} from "./chunk-7NIALOEM.js";
+} from "./chunk-LNL3EEEH.js";
 import {
   getBooleanInput,
   getInput,

@@ -9,7 +9,7 @@ import {
 import {
   hashFile,
   readChunks
-} from "./chunk-BV7TYO46.js";
+} from "./chunk-3CYM4YX4.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/mirror/s3.ts
